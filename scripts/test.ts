@@ -1,0 +1,77 @@
+/**
+ * `deno task test [paths...]`: installs what the tests need, then runs the same `node:test` files
+ * under Deno and under Bun, and ends with one line `N passed, M failed` adding up both runtimes.
+ *
+ * @module
+ */
+import { ensureInstalled, root } from "./_install.ts";
+
+await ensureInstalled();
+const paths = Deno.args.length > 0 ? Deno.args : ["test/"];
+const only = Deno.env.get("WEBSESSION_TEST_RUNTIMES")?.split(",") ?? ["deno", "bun"];
+
+interface Outcome {
+  runtime: string;
+  passed: number;
+  failed: number;
+  code: number;
+}
+
+async function run(runtime: string, cmd: string, args: string[]): Promise<Outcome> {
+  console.log(`\n=== ${runtime}: ${[cmd, ...args].join(" ")}`);
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+    env: { WEBSESSION_TEST_RUNTIME: runtime },
+  }).spawn();
+  const [out, err, status] = await Promise.all([
+    pump(child.stdout, Deno.stdout),
+    pump(child.stderr, Deno.stderr),
+    child.status,
+  ]);
+  const text = out + err;
+  const counts = runtime === "deno"
+    ? /ok \| (\d+) passed.*?\| (\d+) failed|FAILED \| (\d+) passed.*?\| (\d+) failed/.exec(text)
+    : null;
+  let passed = 0;
+  let failed = 0;
+  if (runtime === "deno" && counts) {
+    passed = Number(counts[1] ?? counts[3]);
+    failed = Number(counts[2] ?? counts[4]);
+  } else if (runtime === "bun") {
+    passed = Number(/^\s*(\d+) pass$/m.exec(text)?.[1] ?? 0);
+    failed = Number(/^\s*(\d+) fail$/m.exec(text)?.[1] ?? 0);
+  }
+  if (status.code !== 0 && failed === 0) failed = 1;
+  return { runtime, passed, failed, code: status.code };
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of stream) {
+    await sink.write(chunk);
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text;
+}
+
+const outcomes: Outcome[] = [];
+if (only.includes("deno")) {
+  outcomes.push(
+    await run("deno", Deno.execPath(), ["test", "-A", "--no-check", "--quiet", ...paths]),
+  );
+}
+if (only.includes("bun")) {
+  outcomes.push(
+    await run("bun", `${root}node_modules/.bin/bun`, ["test", "--timeout", "120000", ...paths]),
+  );
+}
+console.log("");
+for (const o of outcomes) console.log(`${o.runtime}: ${o.passed} passed, ${o.failed} failed`);
+const passed = outcomes.reduce((n, o) => n + o.passed, 0);
+const failed = outcomes.reduce((n, o) => n + o.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(failed > 0 || outcomes.some((o) => o.code !== 0) ? 1 : 0);
