@@ -10,7 +10,13 @@
 import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
 import type { Stage } from "./manifest.ts";
 import type { HttpTransport } from "./transport.ts";
-import type { AuthChallenge, PipelineRequest, RequestBody, ResourceType } from "./request.ts";
+import type {
+  AuthChallenge,
+  AuthCredentials,
+  PipelineRequest,
+  RequestBody,
+  ResourceType,
+} from "./request.ts";
 import type { Decision, StageHandlers, Tap, TapOptions } from "./pipeline_types.ts";
 import { type IgnoredAction, mergeBlocking, type TapAnswer } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
@@ -49,6 +55,17 @@ export interface PipelineInput {
    * (Electron's `followRedirect()`).
    */
   onRedirect?: (request: PipelineRequest, response: Response, url: string) => boolean;
+  /**
+   * Asked for credentials on a 401/407 challenge of a scheme websession supports, after the
+   * session's `authRequired` taps passed (Chrome asks extensions first, then the login prompt):
+   * credentials retry the request, null gives up (the 401/407 response is returned), undefined
+   * too. Electron's `login` event of `ClientRequest` is this callback.
+   */
+  onAuth?: (
+    request: PipelineRequest,
+    challenge: AuthChallenge,
+    response: Response,
+  ) => AuthCredentials | null | undefined | Promise<AuthCredentials | null | undefined>;
   /** Told when the request ends (after `completed`/`errorOccurred` taps). */
   onEnd?: (request: PipelineRequest, error: NetError | null) => void;
   /** Called with the request object as soon as it exists (e.g. to learn its id). */
@@ -264,7 +281,7 @@ export class Pipeline {
         );
       }
       if (response.status === 401 || response.status === 407) {
-        const retry = await this.#authenticate(request, response, authAttempts);
+        const retry = await this.#authenticate(request, response, authAttempts, input.onAuth);
         if (retry) {
           authAttempts++;
           response.body?.cancel().catch(() => {});
@@ -338,14 +355,19 @@ export class Pipeline {
     request: PipelineRequest,
     response: Response,
     attempts: number,
+    onAuth: PipelineInput["onAuth"],
   ): Promise<boolean> {
-    if (attempts >= MAX_AUTH_ATTEMPTS || this.#taps.authRequired.length === 0) return false;
+    if (attempts >= MAX_AUTH_ATTEMPTS) return false;
+    if (this.#taps.authRequired.length === 0 && !onAuth) return false;
     const challenge = parseChallenge(response, request.url);
     if (!challenge) return false;
-    const credentials = await this.#first(request, challenge, response);
-    if (!credentials) return false;
     const scheme = authScheme(challenge.scheme);
     if (!scheme) return false;
+    let credentials = await this.#first(request, challenge, response);
+    if (credentials === undefined && onAuth) {
+      credentials = (await onAuth(request, challenge, response)) ?? null;
+    }
+    if (!credentials) return false;
     const value = await scheme(challenge, credentials, request);
     const headers = new Headers(request.headers);
     headers.set(challenge.isProxy ? "proxy-authorization" : "authorization", value);
@@ -353,11 +375,12 @@ export class Pipeline {
     return true;
   }
 
+  /** The first tap's answer: credentials, null for a cancel, undefined when every tap passed. */
   async #first(
     request: PipelineRequest,
     challenge: AuthChallenge,
     response: Response,
-  ): Promise<{ username: string; password: string } | null> {
+  ): Promise<AuthCredentials | null | undefined> {
     for (const tap of this.#taps.authRequired) {
       if (tap.filter && !tap.filter(request)) continue;
       let answer;
@@ -372,7 +395,7 @@ export class Pipeline {
       if ("cancel" in answer && answer.cancel) return null;
       if ("username" in answer) return { username: answer.username, password: answer.password };
     }
-    return null;
+    return undefined;
   }
 
   #internalRedirect(request: PipelineRequest, url: string, response: Response | null): void {

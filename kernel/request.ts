@@ -112,6 +112,14 @@ export interface HeadersReceivedResult {
   statusCode?: number;
 }
 
+/** A user name and password answering an authentication challenge. */
+export interface AuthCredentials {
+  /** The user name. */
+  username: string;
+  /** The password. */
+  password: string;
+}
+
 /** What an `authRequired` tap may answer: credentials, a cancel, or nothing (next tap). */
 export type AuthRequiredResult =
   | { username: string; password: string }
