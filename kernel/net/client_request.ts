@@ -1,0 +1,552 @@
+/**
+ * `ClientRequest` (`net.request()`): Electron's HTTP client on the session's request pipeline,
+ * with its events (`response`, `login`, `redirect`, `finish`, `abort`, `error`, `close` last),
+ * header rules, buffered or chunked bodies, and `followRedirect()`.
+ *
+ * @module
+ */
+import { type NetError, toNetError } from "../errors.ts";
+import { NetError as NetErrorClass } from "../errors.ts";
+import { fromPartition } from "../partitions.ts";
+import type { RedirectMode } from "../pipeline.ts";
+import type { AuthChallenge, AuthCredentials, PipelineRequest, RequestBody } from "../request.ts";
+import { Session } from "../session.ts";
+import { BodyQueue } from "./_body_queue.ts";
+import { NodeEmitter } from "./_node_emitter.ts";
+import { abortMessage, headersRecord, IncomingMessage } from "./incoming_message.ts";
+import "./digest.ts";
+
+/** Electron's `ClientRequestConstructorOptions`. */
+export interface ClientRequestOptions {
+  /** The method (default `GET`; upper-cased). */
+  method?: string;
+  /** The absolute `http:` or `https:` URL. */
+  url?: string;
+  /** Headers to send (same rules as `setHeader`). */
+  headers?: Record<string, string | number | string[]>;
+  /** The session (wins over `partition`). */
+  session?: Session;
+  /** The partition of the session (default: the default session). */
+  partition?: string;
+  /** `include`, `omit` or `same-origin` (needs `origin`), as in fetch. */
+  credentials?: "include" | "omit" | "same-origin";
+  /** Whether the session's cookies are sent and stored (default false). */
+  useSessionCookies?: boolean;
+  /** `http:` (default) or `https:`, when `url` is absent. */
+  protocol?: string;
+  /** `hostname:port`, when `url` is absent. */
+  host?: string;
+  /** The host name (default `localhost`), when `url` and `host` are absent. */
+  hostname?: string;
+  /** The port, when `url` and `host` are absent. */
+  port?: number | string;
+  /** Path and query (default `/`), when `url` is absent. */
+  path?: string;
+  /** `follow` (default), `error` or `manual`. */
+  redirect?: RedirectMode;
+  /** The origin of the request (its initiator). */
+  origin?: string;
+  /** Passed to the pipeline's taps as `options.referrerPolicy`. */
+  referrerPolicy?: string;
+  /** Passed to the pipeline's taps as `options.cache`. */
+  cache?: string;
+  /** Passed to the pipeline's taps as `options.priority`. */
+  priority?: string;
+  /** Skip `ses.protocol.handle` handlers and go to the network. */
+  bypassCustomProtocolHandlers?: boolean;
+}
+
+/** What `getUploadProgress()` returns. */
+export interface UploadProgress {
+  /** Whether the request is in flight. */
+  active: boolean;
+  /** Whether the upload started. */
+  started: boolean;
+  /** Bytes handed to the transport so far. */
+  current: number;
+  /** The body's size (for a chunked body: the bytes written so far). */
+  total: number;
+}
+
+/** The first argument of the `login` event. */
+export interface AuthInfo {
+  /** Whether a proxy asks (407). */
+  isProxy: boolean;
+  /** The scheme in lower case (`basic`, `digest`). */
+  scheme: string;
+  /** The host that asks. */
+  host: string;
+  /** Its port. */
+  port: number;
+  /** The realm. */
+  realm: string;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_VALUE = /[\r\n\0]/;
+const RESTRICTED = new Set([
+  "content-length",
+  "host",
+  "trailer",
+  "te",
+  "upgrade",
+  "cookie2",
+  "keep-alive",
+  "transfer-encoding",
+]);
+const HTTP = new Set(["http:", "https:"]);
+const encoder = new TextEncoder();
+
+type BufferLike = { from(text: string, encoding: string): Uint8Array };
+const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+type WriteCallback = (error?: Error | null) => void;
+
+/**
+ * An HTTP request, as Electron's `net.request()` returns. It walks the session's pipeline
+ * (cookies only with `useSessionCookies`, webRequest, proxy, protocol handlers).
+ *
+ * @example
+ * ```ts
+ * import { ClientRequest } from "./client_request.ts";
+ * const request = new ClientRequest({ method: "POST", url: "http://127.0.0.1:8000/upload" });
+ * request.setHeader("Content-Type", "text/plain");
+ * request.on("response", (response) => {
+ *   response.on("data", (chunk) => console.log(`${chunk}`));
+ *   response.on("end", () => console.log("done"));
+ * });
+ * request.on("error", (error) => console.error(error.code));
+ * request.end("hello");
+ * ```
+ */
+export class ClientRequest extends NodeEmitter {
+  #url: string;
+  #method: string;
+  #headers = new Map<string, { name: string; value: string }>();
+  #session: Session;
+  #redirect: RedirectMode;
+  #options: Record<string, unknown>;
+  #onAuth: boolean;
+  #origin: string | null;
+  #chunked: boolean | undefined;
+  #firstWrite = false;
+  #started = false;
+  #ended = false;
+  #finished = false;
+  #closed = false;
+  #aborted = false;
+  #buffered: Uint8Array[] = [];
+  #queue: BodyQueue | null = null;
+  #controller = new AbortController();
+  #response: IncomingMessage | null = null;
+  #followRedirect: (() => void) | null = null;
+  #redirectCancelled = false;
+  #progress: UploadProgress = { active: false, started: false, current: 0, total: 0 };
+
+  /** Makes a request; nothing is sent before `write()` or `end()`. */
+  constructor(
+    options: ClientRequestOptions | string | URL,
+    callback?: (response: IncomingMessage) => void,
+  ) {
+    super();
+    const opts: ClientRequestOptions = typeof options === "string" || options instanceof URL
+      ? { url: String(options) }
+      : options;
+    if (opts === null || typeof opts !== "object") {
+      throw new TypeError("ClientRequest: options must be a URL string or an object");
+    }
+    this.#url = buildUrl(opts);
+    const method = opts.method ?? "GET";
+    if (typeof method !== "string" || !TOKEN.test(method)) {
+      throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);
+    }
+    this.#method = method.toUpperCase();
+    const redirect = opts.redirect ?? "follow";
+    if (redirect !== "follow" && redirect !== "error" && redirect !== "manual") {
+      throw new TypeError(
+        `ClientRequest: redirect must be "follow", "error" or "manual", got "${String(redirect)}"`,
+      );
+    }
+    this.#redirect = redirect;
+    if (opts.session !== undefined && !(opts.session instanceof Session)) {
+      throw new TypeError("ClientRequest: session must be a Session");
+    }
+    if (opts.partition !== undefined && typeof opts.partition !== "string") {
+      throw new TypeError("ClientRequest: partition must be a string");
+    }
+    this.#session = opts.session ?? fromPartition(opts.partition ?? "");
+    const credentials = opts.credentials;
+    if (credentials !== undefined && !["include", "omit", "same-origin"].includes(credentials)) {
+      throw new TypeError(
+        `ClientRequest: credentials must be "include", "omit" or "same-origin", got "${credentials}"`,
+      );
+    }
+    if (credentials === "same-origin" && !opts.origin) {
+      throw new TypeError('ClientRequest: credentials "same-origin" needs origin');
+    }
+    this.#origin = opts.origin ?? null;
+    this.#onAuth = credentials !== "omit";
+    const useSessionCookies = credentials === undefined
+      ? opts.useSessionCookies === true
+      : credentials !== "omit";
+    this.#options = {
+      useSessionCookies,
+      credentials: credentials ?? null,
+      origin: this.#origin,
+      referrerPolicy: opts.referrerPolicy,
+      cache: opts.cache,
+      priority: opts.priority,
+      bypassCustomProtocolHandlers: opts.bypassCustomProtocolHandlers === true,
+      clientRequest: true,
+    };
+    if (opts.headers !== undefined) {
+      if (opts.headers === null || typeof opts.headers !== "object") {
+        throw new TypeError("ClientRequest: headers must be an object");
+      }
+      for (const [name, value] of Object.entries(opts.headers)) this.setHeader(name, value);
+    }
+    if (callback) this.once("response", callback);
+  }
+
+  /** Whether the body is sent with chunked transfer encoding (streamed) rather than buffered. */
+  get chunkedEncoding(): boolean {
+    return this.#chunked ?? false;
+  }
+
+  /** Settable once, before the first write; throws afterwards. */
+  set chunkedEncoding(value: boolean) {
+    if (this.#firstWrite || this.#started) {
+      throw new Error("chunkedEncoding can only be set before the first write");
+    }
+    if (this.#chunked !== undefined) throw new Error("chunkedEncoding can only be set once");
+    this.#chunked = Boolean(value);
+  }
+
+  /**
+   * Sets a header (the name is kept as given). Throws before nothing is sent: after the first
+   * write, for an invalid name or value, and for the headers the network stack owns.
+   */
+  setHeader(name: string, value: string | number | readonly string[]): void {
+    if (this.#firstWrite || this.#started) {
+      throw new Error("Cannot set headers after they are sent");
+    }
+    if (typeof name !== "string" || !TOKEN.test(name)) {
+      throw new TypeError(`Invalid header name "${String(name)}"`);
+    }
+    if (value === undefined || value === null) {
+      throw new TypeError(`A value is required for the header ${name}`);
+    }
+    const text = Array.isArray(value) ? value.join(", ") : String(value);
+    if (BAD_VALUE.test(text)) throw new TypeError(`Invalid value for the header ${name}`);
+    const key = name.toLowerCase();
+    if (RESTRICTED.has(key) || (key === "connection" && /(^|[,\s])upgrade($|[,\s])/i.test(text))) {
+      throw new TypeError(`The header ${name} cannot be set`);
+    }
+    this.#headers.set(key, { name, value: text });
+  }
+
+  /** The value of a header set on this request (case-insensitive), or undefined. */
+  getHeader(name: string): string | undefined {
+    if (typeof name !== "string") throw new TypeError("getHeader(name): name must be a string");
+    return this.#headers.get(name.toLowerCase())?.value;
+  }
+
+  /** Removes a header; throws after the first write. */
+  removeHeader(name: string): void {
+    if (typeof name !== "string") throw new TypeError("removeHeader(name): name must be a string");
+    if (this.#firstWrite || this.#started) {
+      throw new Error("Cannot remove headers after they are sent");
+    }
+    this.#headers.delete(name.toLowerCase());
+  }
+
+  /**
+   * Adds a chunk to the body (a string in `encoding`, default UTF-8, or bytes). The first write
+   * locks the headers; with `chunkedEncoding` it starts the request and the body streams. Returns
+   * false when the caller should wait for `drain` (or the callback) before writing more. Throws
+   * after `end()`.
+   */
+  write(
+    chunk: string | Uint8Array | ArrayBuffer,
+    encoding?: string | WriteCallback,
+    callback?: WriteCallback,
+  ): boolean {
+    if (typeof encoding === "function") [callback, encoding] = [encoding, undefined];
+    if (this.#ended) throw new Error("Write after end");
+    const bytes = toBytes(chunk, encoding);
+    this.#firstWrite = true;
+    if (this.#closed || this.#aborted) {
+      const error = new NetErrorClass("net::ERR_ABORTED", "The request is closed");
+      if (callback) queueMicrotask(() => callback(error));
+      return false;
+    }
+    if (this.#chunked) {
+      this.#progress.total += bytes.byteLength;
+      const queue = this.#queue ?? this.#startStreaming();
+      return queue.push(bytes, callback);
+    }
+    this.#buffered.push(bytes);
+    if (callback) queueMicrotask(() => callback(null));
+    return true;
+  }
+
+  /**
+   * Ends the body (after an optional last chunk) and, for a buffered body, sends the request.
+   * `callback` runs on `finish`.
+   */
+  end(
+    chunk?: string | Uint8Array | ArrayBuffer | (() => void) | null,
+    encoding?: string | (() => void),
+    callback?: () => void,
+  ): this {
+    if (typeof chunk === "function") [callback, chunk] = [chunk, undefined];
+    if (typeof encoding === "function") [callback, encoding] = [encoding, undefined];
+    if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+    if (this.#ended) return this;
+    this.#ended = true;
+    if (callback) this.once("finish", callback);
+    if (this.#aborted || this.#closed) return this;
+    if (this.#chunked && this.#firstWrite) {
+      (this.#queue ?? this.#startStreaming()).close();
+      return this;
+    }
+    const body = concat(this.#buffered);
+    this.#buffered = [];
+    this.#progress.total = body?.byteLength ?? 0;
+    this.#start(body);
+    queueMicrotask(() => this.#finish());
+    return this;
+  }
+
+  /**
+   * Aborts the request: `abort`, the open response's `aborted`, then `close`. No effect once
+   * `close` was emitted.
+   */
+  abort(): void {
+    if (this.#closed || this.#aborted) return;
+    this.#aborted = true;
+    this.#controller.abort(new DOMException("The request was aborted", "AbortError"));
+    this.#queue?.fail(new NetErrorClass("net::ERR_ABORTED", "The request was aborted"));
+    const announce = this.#response ? abortMessage(this.#response) : null;
+    queueMicrotask(() => {
+      this.emit("abort");
+      announce?.();
+      this.#close();
+    });
+  }
+
+  /**
+   * Follows the redirect being reported; only valid synchronously inside a `redirect` listener
+   * (in `manual` mode the redirect is cancelled otherwise). Throws elsewhere.
+   */
+  followRedirect(): void {
+    if (!this.#followRedirect) {
+      throw new Error("followRedirect() called, but was not waiting for a redirect");
+    }
+    this.#followRedirect();
+  }
+
+  /** How far the upload went. */
+  getUploadProgress(): UploadProgress {
+    return { ...this.#progress };
+  }
+
+  protected override listenerFailed(error: unknown, eventName: string): void {
+    this.#session.reportError(error);
+    void eventName;
+  }
+
+  #startStreaming(): BodyQueue {
+    const queue = new BodyQueue({
+      pulled: (bytes) => {
+        this.#progress.started = true;
+        this.#progress.current += bytes;
+      },
+      drain: () => this.emit("drain"),
+      finished: () => this.#finish(),
+    });
+    this.#queue = queue;
+    this.#start(queue.stream);
+    return queue;
+  }
+
+  #start(body: RequestBody | null): void {
+    this.#started = true;
+    this.#progress.active = true;
+    if (body instanceof Uint8Array) this.#progress.started = true;
+    void this.#run(body);
+  }
+
+  #finish(): void {
+    if (this.#finished || this.#aborted) return;
+    this.#finished = true;
+    this.emit("finish");
+  }
+
+  async #run(body: RequestBody | null): Promise<void> {
+    const ses = this.#session;
+    try {
+      await ses.ready;
+      if (this.#aborted || this.#closed) return;
+      const headers = new Headers();
+      for (const { name, value } of this.#headers.values()) headers.set(name, value);
+      const response = await ses.pipeline.run({
+        url: this.#url,
+        method: this.#method,
+        headers,
+        body,
+        redirect: this.#redirect === "error" ? "error" : "manual",
+        signal: this.#controller.signal,
+        initiator: this.#origin,
+        referrer: this.getHeader("referer") ?? "",
+        options: this.#options,
+        onRedirect: (request, res, url) => this.#onRedirect(request, res, url),
+        onAuth: this.#onAuth ? (_request, challenge) => this.#login(challenge) : undefined,
+      });
+      if (this.#aborted) {
+        response.body?.cancel().catch(() => {});
+        return;
+      }
+      if (this.#redirectCancelled) {
+        response.body?.cancel().catch(() => {});
+        return this.#die(new NetErrorClass("net::ERR_ABORTED", "Redirect was cancelled"));
+      }
+      if (body instanceof Uint8Array) this.#progress.current = body.byteLength;
+      const message = new IncomingMessage(response, {
+        signal: this.#controller.signal,
+        onDone: (error) => (error ? this.#die(error) : this.#close()),
+        onListenerError: (error) => this.#session.reportError(error),
+      });
+      this.#response = message;
+      this.emit("response", message);
+    } catch (error) {
+      if (this.#aborted) return;
+      this.#die(toNetError(error, this.#controller.signal));
+    }
+  }
+
+  #onRedirect(request: PipelineRequest, response: Response, url: string): boolean {
+    const status = response.status;
+    const method = (status === 303 && request.method !== "HEAD") ||
+        ((status === 301 || status === 302) && request.method === "POST")
+      ? "GET"
+      : request.method;
+    let follow = this.#redirect === "follow";
+    this.#followRedirect = () => {
+      follow = true;
+    };
+    try {
+      this.emit("redirect", status, method, url, headersRecord(response.headers));
+    } finally {
+      this.#followRedirect = null;
+    }
+    if (this.#aborted) return false;
+    if (!follow) this.#redirectCancelled = true;
+    return follow;
+  }
+
+  #login(challenge: AuthChallenge): Promise<AuthCredentials | null> {
+    if (this.#aborted) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      let answered = false;
+      const callback = (username?: string, password?: string) => {
+        if (answered) return;
+        answered = true;
+        this.#controller.signal.removeEventListener("abort", cancel);
+        resolve(
+          username === undefined || password === undefined
+            ? null
+            : { username: String(username), password: String(password) },
+        );
+      };
+      const cancel = () => callback();
+      this.#controller.signal.addEventListener("abort", cancel, { once: true });
+      const authInfo: AuthInfo = {
+        isProxy: challenge.isProxy,
+        scheme: challenge.scheme,
+        host: challenge.host,
+        port: challenge.port,
+        realm: challenge.realm,
+      };
+      if (!this.emit("login", authInfo, callback)) callback();
+    });
+  }
+
+  #die(error: NetError): void {
+    if (this.#closed) return;
+    this.#queue?.fail(error);
+    this.#progress.active = false;
+    this.#closed = true;
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+    else this.#session.reportError(error);
+    this.emit("close");
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#progress.active = false;
+    this.emit("close");
+  }
+}
+
+function buildUrl(opts: ClientRequestOptions): string {
+  let href: string;
+  if (opts.url !== undefined) {
+    if (typeof opts.url !== "string") throw new TypeError("ClientRequest: url must be a string");
+    href = opts.url;
+  } else {
+    const protocol = opts.protocol ?? "http:";
+    if (typeof opts.path === "string" && / /.test(opts.path)) {
+      throw new TypeError("ClientRequest: the path contains unescaped characters");
+    }
+    const host = opts.host ??
+      `${opts.hostname ?? "localhost"}${
+        opts.port !== undefined && opts.port !== "" ? `:${opts.port}` : ""
+      }`;
+    const path = opts.path ?? "/";
+    href = `${protocol.endsWith(":") ? protocol : `${protocol}:`}//${host}${
+      path.startsWith("/") ? path : `/${path}`
+    }`;
+  }
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    throw new TypeError(`ClientRequest: invalid URL "${href}"`);
+  }
+  if (!HTTP.has(url.protocol)) {
+    throw new TypeError(`ClientRequest only supports http: and https: URLs, got "${href}"`);
+  }
+  return url.href;
+}
+
+function toBytes(chunk: string | Uint8Array | ArrayBuffer, encoding?: string): Uint8Array {
+  if (typeof chunk === "string") {
+    const enc = (encoding ?? "utf8").toLowerCase();
+    if (enc === "utf8" || enc === "utf-8") return encoder.encode(chunk);
+    if (NodeBuffer) return NodeBuffer.from(chunk, enc);
+    throw new TypeError(`Unsupported encoding "${encoding}"`);
+  }
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) {
+    const view = chunk as ArrayBufferView;
+    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  }
+  throw new TypeError("write(): the chunk must be a string, an ArrayBuffer or a Uint8Array");
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array | null {
+  if (chunks.length === 0) return null;
+  if (chunks.length === 1) return chunks[0];
+  let size = 0;
+  for (const c of chunks) size += c.byteLength;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,280 @@
+/**
+ * `IncomingMessage`: the response of a `ClientRequest`, as in Electron: status, headers, and the
+ * body as `data`/`end` events (flowing once a `data` listener is added or `resume()` is called),
+ * an async iterator, or the Web `ReadableStream` on `body`.
+ *
+ * @module
+ */
+import { type NetError, toNetError } from "../errors.ts";
+import { NodeEmitter } from "./_node_emitter.ts";
+
+/** What `ClientRequest` may do to its response. */
+interface Control {
+  /** Marks the message aborted at once (reading stops); returns what emits its events. */
+  abort(): (() => void) | null;
+}
+
+const controls = new WeakMap<IncomingMessage, Control>();
+
+type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
+const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+function chunkOf(bytes: Uint8Array): Uint8Array {
+  return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
+/** Options of the constructor (used by `ClientRequest`). */
+export interface IncomingMessageInit {
+  /** Called once: null when the body was read to its end, the error when it failed. */
+  onDone?: (error: NetError | null) => void;
+  /** Aborts reading on this signal. */
+  signal?: AbortSignal;
+  /** Receives what a listener threw. */
+  onListenerError?: (error: unknown, eventName: string) => void;
+}
+
+/**
+ * An HTTP response of `net.request()`. Events: `data` (a chunk: a `Buffer` where the runtime has
+ * one, else a `Uint8Array`; a string after `setEncoding`), `end`, `aborted`, `error`, `close`.
+ *
+ * @example
+ * ```ts
+ * import { net } from "./mod.ts";
+ * const request = net.request("http://127.0.0.1:8000/");
+ * request.on("response", (response) => {
+ *   console.log(response.statusCode, response.headers["content-type"]);
+ *   response.on("data", (chunk) => console.log(chunk.length));
+ *   response.on("end", () => console.log("done"));
+ * });
+ * request.end();
+ * ```
+ */
+export class IncomingMessage extends NodeEmitter {
+  /** The status code, e.g. 200. */
+  readonly statusCode: number;
+  /** The status text ("" over HTTP/2). */
+  readonly statusMessage: string;
+  /** The headers: lower-case names, each with its values (`set-cookie` one per cookie). */
+  readonly headers: Record<string, string[]>;
+  /** Names and values alternating, as received (`set-cookie` lines apart). */
+  readonly rawHeaders: string[];
+  #response: Response;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  #state: "idle" | "flowing" | "paused" | "taken" | "ended" | "errored" | "aborted" = "idle";
+  #held: Uint8Array | null = null;
+  #pumping = false;
+  #decoder: TextDecoder | null = null;
+  #init: IncomingMessageInit;
+
+  /** Made by `ClientRequest` from a fetch `Response`. */
+  constructor(response: Response, init: IncomingMessageInit = {}) {
+    super();
+    this.#response = response;
+    this.#init = init;
+    this.statusCode = response.status;
+    this.statusMessage = response.statusText;
+    this.headers = headersRecord(response.headers);
+    const raw: string[] = [];
+    for (const [name, value] of response.headers) {
+      if (name !== "set-cookie") raw.push(name, value);
+    }
+    for (const cookie of response.headers.getSetCookie()) raw.push("set-cookie", cookie);
+    this.rawHeaders = raw;
+    controls.set(this, { abort: () => this.#abort() });
+  }
+
+  /** Whether the whole body was received. */
+  get complete(): boolean {
+    return this.#state === "ended";
+  }
+
+  /**
+   * The body as a Web `ReadableStream` (instead of `data` events). `end` or `error` still follow
+   * when it is read to its end or fails. Throws a TypeError when the body is already being read.
+   */
+  get body(): ReadableStream<Uint8Array> {
+    if (this.#state !== "idle") {
+      throw new TypeError("The response body is already being read");
+    }
+    this.#state = "taken";
+    const reader = this.#readerOf();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        try {
+          const { done, value } = await reader.read();
+          if (this.#state === "aborted") return controller.error(abortError());
+          if (done) {
+            controller.close();
+            this.#end();
+          } else controller.enqueue(value);
+        } catch (error) {
+          const netError = toNetError(error, this.#init.signal);
+          controller.error(netError);
+          this.#fail(netError);
+        }
+      },
+      cancel: (reason) => {
+        const announce = this.#abort();
+        if (announce) {
+          announce();
+          this.#init.onDone?.(null);
+        }
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** Makes `data` events carry strings decoded with `encoding` (`utf8`, `latin1`, ...). */
+  setEncoding(encoding: string): this {
+    this.#decoder = new TextDecoder(encoding === "latin1" ? "iso-8859-1" : encoding);
+    return this;
+  }
+
+  /** Starts (or restarts) the flow of `data` events. */
+  resume(): this {
+    if (this.#state === "idle" || this.#state === "paused") {
+      this.#state = "flowing";
+      queueMicrotask(() => this.#pump());
+    }
+    return this;
+  }
+
+  /** Stops the flow of `data` events until `resume()`. */
+  pause(): this {
+    if (this.#state === "flowing") this.#state = "paused";
+    return this;
+  }
+
+  /** Whether `data` events are paused. */
+  isPaused(): boolean {
+    return this.#state === "paused";
+  }
+
+  /** Reads the body chunk by chunk (`for await (const chunk of response)`). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    const reader = this.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield chunkOf(value);
+    }
+  }
+
+  protected override listenerAdded(eventName: string): void {
+    if (eventName === "data") this.resume();
+  }
+
+  protected override listenerFailed(error: unknown, eventName: string): void {
+    if (this.#init.onListenerError) this.#init.onListenerError(error, eventName);
+    else super.listenerFailed(error, eventName);
+  }
+
+  #readerOf(): ReadableStreamDefaultReader<Uint8Array> {
+    this.#reader ??= (this.#response.body ?? new ReadableStream({ start: (c) => c.close() }))
+      .getReader();
+    return this.#reader;
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      const reader = this.#readerOf();
+      while (this.#state === "flowing") {
+        if (this.#held) {
+          const held = this.#held;
+          this.#held = null;
+          this.#data(held);
+          continue;
+        }
+        const { done, value } = await reader.read();
+        const state: string = this.#state;
+        if (state === "aborted" || state === "errored") return;
+        if (done) return this.#end();
+        if (state === "paused") this.#held = value;
+        else this.#data(value);
+      }
+    } catch (error) {
+      this.#fail(toNetError(error, this.#init.signal));
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #data(bytes: Uint8Array): void {
+    if (this.#decoder) {
+      const text = this.#decoder.decode(bytes, { stream: true });
+      if (text) this.emit("data", text);
+    } else this.emit("data", chunkOf(bytes));
+  }
+
+  #end(): void {
+    if (this.#state === "ended" || this.#state === "errored" || this.#state === "aborted") return;
+    if (this.#decoder) {
+      const rest = this.#decoder.decode();
+      if (rest) this.emit("data", rest);
+    }
+    this.#state = "ended";
+    this.emit("end");
+    this.emit("close");
+    this.#init.onDone?.(null);
+  }
+
+  #fail(error: NetError): void {
+    if (this.#state === "ended" || this.#state === "errored" || this.#state === "aborted") return;
+    this.#state = "errored";
+    this.emit("error", error);
+    this.emit("close");
+    this.#init.onDone?.(error);
+  }
+
+  #abort(): (() => void) | null {
+    if (this.#state === "ended" || this.#state === "errored" || this.#state === "aborted") {
+      return null;
+    }
+    this.#state = "aborted";
+    this.#held = null;
+    if (this.#reader) this.#reader.cancel().catch(() => {});
+    else this.#response.body?.cancel().catch(() => {});
+    return () => {
+      this.emit("aborted");
+      this.emit("close");
+    };
+  }
+}
+
+/**
+ * Stops a message because its request was aborted; returns the function that emits `aborted`
+ * then `close` (no `end`, no `error`), or null when the message had already ended. For
+ * `ClientRequest`.
+ *
+ * @example
+ * ```ts
+ * // const announce = abortMessage(response); later: announce?.();
+ * ```
+ */
+export function abortMessage(message: IncomingMessage): (() => void) | null {
+  return controls.get(message)?.abort() ?? null;
+}
+
+/**
+ * Turns fetch `Headers` into Electron's record: lower-case names, arrays of values.
+ *
+ * @example
+ * ```ts
+ * headersRecord(new Headers({ "Content-Type": "text/plain" })); // { "content-type": ["text/plain"] }
+ * ```
+ */
+export function headersRecord(headers: Headers): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of headers) {
+    if (name !== "set-cookie") out[name] = [value];
+  }
+  const cookies = headers.getSetCookie();
+  if (cookies.length) out["set-cookie"] = cookies;
+  return out;
+}
+
+function abortError(): NetError {
+  return toNetError(new DOMException("The request was aborted", "AbortError"));
+}

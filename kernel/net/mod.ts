@@ -1,0 +1,69 @@
+/**
+ * Electron's `net` module on the session's request pipeline: `net.request()` returns a
+ * {@link ClientRequest}, `net.fetch()` is Web fetch on the default session (with Electron's
+ * `bypassCustomProtocolHandlers`), `net.isOnline()`. Importing it registers HTTP Digest
+ * authentication (MD5, SHA-256) next to the built-in Basic.
+ *
+ * @example
+ * ```ts
+ * import { net } from "./mod.ts";
+ * const request = net.request({ url: "http://127.0.0.1:8000/", useSessionCookies: true });
+ * request.on("login", (authInfo, callback) => callback("user", "secret"));
+ * request.on("response", (response) => {
+ *   response.on("data", (chunk) => console.log(chunk.length));
+ * });
+ * request.end();
+ * const response = await net.fetch("http://127.0.0.1:8000/", { bypassCustomProtocolHandlers: true });
+ * ```
+ *
+ * @module
+ */
+import { session } from "../partitions.ts";
+import type { SessionFetchInit } from "../_fetch_input.ts";
+import { ClientRequest, type ClientRequestOptions } from "./client_request.ts";
+import type { IncomingMessage } from "./incoming_message.ts";
+
+export { ClientRequest } from "./client_request.ts";
+export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./client_request.ts";
+export { IncomingMessage } from "./incoming_message.ts";
+export type { IncomingMessageInit } from "./incoming_message.ts";
+export { digestAuthorization } from "./digest.ts";
+export type { DigestInput } from "./digest.ts";
+
+/** The shape of {@link net}. */
+export interface Net {
+  /** Makes a {@link ClientRequest}; send it with `end()`. */
+  request(
+    options: ClientRequestOptions | string | URL,
+    callback?: (response: IncomingMessage) => void,
+  ): ClientRequest;
+  /** Web fetch on the default session's pipeline. */
+  fetch(input: string | URL | Request, init?: SessionFetchInit): Promise<Response>;
+  /** Whether the machine seems online (`navigator.onLine` where it exists, else true). */
+  isOnline(): boolean;
+  /** Same as `isOnline()`. */
+  readonly online: boolean;
+}
+
+function isOnline(): boolean {
+  const nav = (globalThis as { navigator?: { onLine?: unknown } }).navigator;
+  return typeof nav?.onLine === "boolean" ? nav.onLine : true;
+}
+
+/**
+ * Electron's `net` module.
+ *
+ * @example
+ * ```ts
+ * const response = await net.fetch("data:text/plain,hi");
+ * await response.text(); // "hi"
+ * ```
+ */
+export const net: Net = {
+  request: (options, callback) => new ClientRequest(options, callback),
+  fetch: (input, init) => session.defaultSession.fetch(input, init),
+  isOnline,
+  get online(): boolean {
+    return isOnline();
+  },
+};

@@ -1,0 +1,153 @@
+/**
+ * The protocol plugin: Electron's `ses.protocol.handle(scheme, handler)`, `unhandle(scheme)` and
+ * `isProtocolHandled(scheme)`. A handler is `(request: Request) => Response | Promise<Response>`
+ * (a hono app's `fetch` plugs in as is); it answers the session's requests of its scheme at the
+ * pipeline's `transport` stage (order `pre`), after `beforeRequest`/`beforeSendHeaders` and
+ * before `headersReceived`, so webRequest and cookies see them like network requests. `http` and
+ * `https` may be handled too; a request made with `bypassCustomProtocolHandlers: true` skips every
+ * handler, which is how a handler falls back to the network.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("protocol-example");
+ * await ses.ready;
+ * ses.protocol.handle("app", (request) => new Response(`you asked for ${new URL(request.url).pathname}`));
+ * await (await ses.fetch("app://bundle/index.html")).text(); // "you asked for /index.html"
+ * ses.protocol.handle("https", (request) =>
+ *   ses.fetch(request, { bypassCustomProtocolHandlers: true })
+ * );
+ * ```
+ *
+ * @module
+ */
+import manifest from "./manifest.json" with { type: "json" };
+import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import { NetError } from "../../kernel/errors.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+
+/** A protocol handler: a request in, a response out. */
+export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/** `ses.protocol`. */
+export interface Protocol {
+  /** Handles `scheme`; throws a TypeError for an invalid scheme or one handled already. */
+  handle(scheme: string, handler: ProtocolHandler): void;
+  /** Stops handling `scheme`; throws a TypeError when it is not handled. */
+  unhandle(scheme: string): void;
+  /** Whether `scheme` has a handler. */
+  isProtocolHandled(scheme: string): boolean;
+}
+
+declare module "../../kernel/session.ts" {
+  interface Session {
+    /** Protocol handlers of this session (the protocol plugin). */
+    readonly protocol: Protocol;
+  }
+}
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+
+function checkScheme(scheme: unknown, where: string): string {
+  if (typeof scheme !== "string" || !SCHEME.test(scheme)) {
+    throw new TypeError(`protocol.${where}: invalid scheme "${String(scheme)}"`);
+  }
+  return scheme.toLowerCase();
+}
+
+function schemeOf(url: string): string {
+  return url.slice(0, url.indexOf(":")).toLowerCase();
+}
+
+function toRequest(req: PipelineRequest): Request {
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers: req.headers,
+    signal: req.signal,
+    redirect: "manual",
+  };
+  if (req.body !== null) {
+    init.body = req.body as BodyInit;
+    if (req.body instanceof ReadableStream) init.duplex = "half";
+  }
+  if (req.referrer) init.referrer = req.referrer;
+  try {
+    return new Request(req.url, init);
+  } catch {
+    // Some referrers (cross-origin, opaque) are refused by Request; the header is what matters.
+    delete init.referrer;
+    return new Request(req.url, init);
+  }
+}
+
+/**
+ * The protocol plugin.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../kernel/mod.ts";
+ * const ses = session.fromPartition("with-protocol", { plugins: [protocolPlugin] });
+ * await ses.ready;
+ * ses.protocol.isProtocolHandled("app"); // false
+ * ```
+ */
+export const protocolPlugin: Plugin = definePlugin({
+  manifest,
+  setup(ctx) {
+    const handlers = new Map<string, ProtocolHandler>();
+    ctx.tap("transport", async (req) => {
+      const handler = handlers.get(schemeOf(req.url));
+      if (!handler) return undefined;
+      let response: unknown;
+      try {
+        response = await handler(toRequest(req));
+      } catch (error) {
+        if (req.signal.aborted) throw error;
+        throw new NetError("net::ERR_FAILED", `The ${schemeOf(req.url)}: handler threw`, {
+          cause: error,
+        });
+      }
+      if (!(response instanceof Response)) {
+        throw new NetError(
+          "net::ERR_FAILED",
+          `The ${schemeOf(req.url)}: handler returned something that is not a Response`,
+        );
+      }
+      if (response.type === "error") {
+        throw new NetError(
+          "net::ERR_FAILED",
+          `The ${schemeOf(req.url)}: handler answered an error`,
+        );
+      }
+      return response;
+    }, {
+      order: "pre",
+      filter: (req) =>
+        handlers.size > 0 && req.options.bypassCustomProtocolHandlers !== true &&
+        handlers.has(schemeOf(req.url)),
+    });
+    const protocol: Protocol = {
+      handle(scheme, handler) {
+        const name = checkScheme(scheme, "handle");
+        if (typeof handler !== "function") {
+          throw new TypeError(`protocol.handle: the handler of "${name}" must be a function`);
+        }
+        if (handlers.has(name)) {
+          throw new TypeError(`protocol.handle: the scheme "${name}" is already handled`);
+        }
+        handlers.set(name, handler);
+      },
+      unhandle(scheme) {
+        const name = checkScheme(scheme, "unhandle");
+        if (!handlers.delete(name)) {
+          throw new TypeError(`protocol.unhandle: the scheme "${name}" is not handled`);
+        }
+      },
+      isProtocolHandled(scheme) {
+        return typeof scheme === "string" && handlers.has(scheme.toLowerCase());
+      },
+    };
+    ctx.provide({ protocol });
+    return () => handlers.clear();
+  },
+});
