@@ -33,7 +33,8 @@ type Handler = (request: Request) => Response | Promise<Response>;
 
 /** Serves `handler` on 127.0.0.1 with the runtime's own server. */
 export async function serve(handler: Handler): Promise<TestServer> {
-  const g = globalThis as { Deno?: any; Bun?: any }; // deno-lint-ignore no-explicit-any
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as { Deno?: any; Bun?: any };
   if (g.Bun) {
     const server = g.Bun.serve({
       hostname: "127.0.0.1",

@@ -103,15 +103,16 @@ describe("ClientRequest: a plain exchange", () => {
   it("refuses bad options with a TypeError", () => {
     assert.throws(() => net.request("ftp://127.0.0.1/"), /only supports http: and https:/);
     assert.throws(() => net.request("not a url"), TypeError);
-    // deno-lint-ignore no-explicit-any
     assert.throws(
-      () => net.request({ url: server.origin, redirect: "sometimes" as any }),
+      () => net.request({ url: server.origin, redirect: "sometimes" as "follow" }),
       /redirect must be/,
     );
     assert.throws(() => net.request({ hostname: "127.0.0.1", path: "/a b" }), /unescaped/);
     assert.throws(() => net.request({ url: server.origin, credentials: "same-origin" }), /origin/);
-    // deno-lint-ignore no-explicit-any
-    assert.throws(() => net.request({ url: server.origin, session: {} as any }), /Session/);
+    assert.throws(
+      () => net.request({ url: server.origin, session: {} as ReturnType<typeof freshSession> }),
+      /Session/,
+    );
   });
 
   it("sends a buffered body with Content-Length, and the method upper-cased", async () => {
