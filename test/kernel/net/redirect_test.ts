@@ -1,0 +1,131 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { net } from "../../../mod.ts";
+import { freshSession, record, serve, testApp, type TestServer } from "./_server.ts";
+
+let server: TestServer;
+before(async () => {
+  server = await serve(testApp().fetch);
+});
+after(async () => {
+  await server.close();
+});
+
+function post(url: string, redirect?: "follow" | "error" | "manual") {
+  const request = net.request({
+    method: "POST",
+    url,
+    redirect,
+    session: freshSession("redirect"),
+  });
+  request.setHeader("Content-Type", "text/plain");
+  return request;
+}
+
+describe("ClientRequest: redirects", () => {
+  for (
+    const [status, method, body] of [
+      [301, "GET", ""],
+      [302, "GET", ""],
+      [303, "GET", ""],
+      [307, "POST", "payload"],
+      [308, "POST", "payload"],
+    ] as const
+  ) {
+    it(`follows ${status}: redirect event (status, method, url, headers), then the response`, async () => {
+      const request = post(`${server.origin}/redirect/${status}?to=/echo`);
+      const redirects: unknown[][] = [];
+      request.on("redirect", (...args: unknown[]) => redirects.push(args));
+      const seen = record(request);
+      request.end("payload");
+      await seen.closed;
+      assert.deepEqual(seen.events, [
+        "finish",
+        "redirect",
+        "response",
+        "response:end",
+        "response:close",
+        "close",
+      ]);
+      const [code, newMethod, url, headers] = redirects[0];
+      assert.equal(code, status);
+      assert.equal(newMethod, method);
+      assert.equal(url, `${server.origin}/echo`);
+      assert.deepEqual((headers as Record<string, string[]>).location, ["/echo"]);
+      const echo = JSON.parse(seen.body());
+      assert.equal(echo.method, method);
+      assert.equal(echo.body, body);
+    });
+  }
+
+  it("follows 20 redirects and fails the 21st with net::ERR_TOO_MANY_REDIRECTS", async () => {
+    const ok = net.request({ url: `${server.origin}/chain/20`, session: freshSession("chain") });
+    const okSeen = record(ok);
+    ok.end();
+    await okSeen.closed;
+    assert.equal(okSeen.body(), "done");
+    assert.equal(okSeen.events.filter((e) => e === "redirect").length, 20);
+
+    const loop = net.request({ url: `${server.origin}/loop`, session: freshSession("loop") });
+    const seen = record(loop);
+    loop.end();
+    await seen.closed;
+    assert.deepEqual(seen.events.slice(-2), ["error", "close"]);
+    assert.equal(seen.events.filter((e) => e === "error").length, 1);
+    assert.equal((seen.errors[0] as { code: string }).code, "net::ERR_TOO_MANY_REDIRECTS");
+  });
+
+  it("manual: followRedirect() inside the event follows", async () => {
+    const request = post(`${server.origin}/redirect/307?to=/echo`, "manual");
+    request.on("redirect", () => request.followRedirect());
+    const seen = record(request);
+    request.end("payload");
+    await seen.closed;
+    assert.equal(JSON.parse(seen.body()).body, "payload");
+    assert.deepEqual(seen.events.slice(0, 3), ["finish", "redirect", "response"]);
+  });
+
+  it("manual: without followRedirect() the redirect is cancelled (error, then close)", async () => {
+    const request = post(`${server.origin}/redirect/302?to=/echo`, "manual");
+    let later: (() => void) | null = null;
+    request.on("redirect", () => (later = () => request.followRedirect()));
+    const seen = record(request);
+    request.end();
+    await seen.closed;
+    assert.deepEqual(seen.events, ["finish", "redirect", "error", "close"]);
+    assert.match(String(seen.errors[0]), /Redirect was cancelled/);
+    assert.throws(() => later!(), /not waiting for a redirect/);
+  });
+
+  it("error: a redirect fails the request without a redirect event", async () => {
+    const request = post(`${server.origin}/redirect/301?to=/echo`, "error");
+    const seen = record(request);
+    request.end();
+    await seen.closed;
+    assert.deepEqual(seen.events, ["finish", "error", "close"]);
+  });
+
+  it("follow: followRedirect() is allowed in the event and does nothing more", async () => {
+    const request = net.request({
+      url: `${server.origin}/redirect/302?to=/hello`,
+      session: freshSession("follow"),
+    });
+    request.on("redirect", () => request.followRedirect());
+    const seen = record(request);
+    request.end();
+    await seen.closed;
+    assert.equal(seen.body(), "hello");
+    assert.throws(() => request.followRedirect(), /not waiting/);
+  });
+
+  it("a chunked body cannot be replayed on 307: one error, then close", async () => {
+    const request = post(`${server.origin}/redirect/307?to=/echo`);
+    request.chunkedEncoding = true;
+    const seen = record(request);
+    request.write("part");
+    request.end();
+    await seen.closed;
+    assert.deepEqual(seen.events.slice(-2), ["error", "close"]);
+    assert.equal(seen.events.filter((e) => e === "error").length, 1);
+  });
+});
