@@ -208,6 +208,49 @@ export class ClientRequest extends NodeEmitter {
     if (callback) this.once("response", callback);
   }
 
+  /** `response`: the {@link IncomingMessage}. */
+  override on(event: "response", listener: (response: IncomingMessage) => void): this;
+  /** `login`: a 401/407 challenge; call `callback(username, password)`, or `callback()` to give up. */
+  override on(
+    event: "login",
+    listener: (
+      authInfo: AuthInfo,
+      callback: (username?: string, password?: string) => void,
+    ) => void,
+  ): this;
+  /** `redirect`: in `manual` mode, call `followRedirect()` synchronously to follow it. */
+  override on(
+    event: "redirect",
+    listener: (
+      statusCode: number,
+      method: string,
+      redirectUrl: string,
+      responseHeaders: Record<string, string[]>,
+    ) => void,
+  ): this;
+  /** `error`: the request failed (a `NetError`); `close` follows. */
+  override on(event: "error", listener: (error: NetError) => void): this;
+  /** `finish`, `abort`, `drain`, `close` (always last). */
+  override on(event: "finish" | "abort" | "drain" | "close", listener: () => void): this;
+  // deno-lint-ignore no-explicit-any
+  override on(event: string, listener: (...args: any[]) => unknown): this;
+  // deno-lint-ignore no-explicit-any
+  override on(event: string, listener: (...args: any[]) => unknown): this {
+    return super.on(event, listener);
+  }
+
+  /** Like `on`, for one call. */
+  override once(event: "response", listener: (response: IncomingMessage) => void): this;
+  /** Like `on`, for one call. */
+  override once(event: "error", listener: (error: NetError) => void): this;
+  /** Like `on`, for one call. */
+  // deno-lint-ignore no-explicit-any
+  override once(event: string, listener: (...args: any[]) => unknown): this;
+  // deno-lint-ignore no-explicit-any
+  override once(event: string, listener: (...args: any[]) => unknown): this {
+    return super.once(event, listener);
+  }
+
   /** Whether the body is sent with chunked transfer encoding (streamed) rather than buffered. */
   get chunkedEncoding(): boolean {
     return this.#chunked ?? false;

@@ -14,6 +14,9 @@ interface Control {
   abort(): (() => void) | null;
 }
 
+/** Bodies up to this size with a Content-Length are read at once. */
+const SMALL_BODY = 64 * 1024;
+
 const controls = new WeakMap<IncomingMessage, Control>();
 
 type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
@@ -54,15 +57,13 @@ export class IncomingMessage extends NodeEmitter {
   readonly statusCode: number;
   /** The status text ("" over HTTP/2). */
   readonly statusMessage: string;
-  /** The headers: lower-case names, each with its values (`set-cookie` one per cookie). */
-  readonly headers: Record<string, string[]>;
-  /** Names and values alternating, as received (`set-cookie` lines apart). */
-  readonly rawHeaders: string[];
   #response: Response;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   #state: "idle" | "flowing" | "paused" | "taken" | "ended" | "errored" | "aborted" = "idle";
   #held: Uint8Array | null = null;
   #pumping = false;
+  #drained = false;
+  #headers: Record<string, string[]> | null = null;
   #decoder: TextDecoder | null = null;
   #init: IncomingMessageInit;
 
@@ -73,14 +74,46 @@ export class IncomingMessage extends NodeEmitter {
     this.#init = init;
     this.statusCode = response.status;
     this.statusMessage = response.statusText;
-    this.headers = headersRecord(response.headers);
+    controls.set(this, { abort: () => this.#abort() });
+  }
+
+  /** `data`: a chunk of the body (a string after `setEncoding`). */
+  override on(event: "data", listener: (chunk: Uint8Array) => void): this;
+  /** `error`: reading the body failed (a `NetError`); `close` follows. */
+  override on(event: "error", listener: (error: NetError) => void): this;
+  /** `end`, `aborted`, `close`. */
+  override on(event: "end" | "aborted" | "close", listener: () => void): this;
+  // deno-lint-ignore no-explicit-any
+  override on(event: string, listener: (...args: any[]) => unknown): this;
+  // deno-lint-ignore no-explicit-any
+  override on(event: string, listener: (...args: any[]) => unknown): this {
+    return super.on(event, listener);
+  }
+
+  /** Like `on`, for one call. */
+  override once(event: "data", listener: (chunk: Uint8Array) => void): this;
+  /** Like `on`, for one call. */
+  // deno-lint-ignore no-explicit-any
+  override once(event: string, listener: (...args: any[]) => unknown): this;
+  // deno-lint-ignore no-explicit-any
+  override once(event: string, listener: (...args: any[]) => unknown): this {
+    return super.once(event, listener);
+  }
+
+  /** The headers: lower-case names, each with its values (`set-cookie` one per cookie). */
+  get headers(): Record<string, string[]> {
+    this.#headers ??= headersRecord(this.#response.headers);
+    return this.#headers;
+  }
+
+  /** Names and values alternating, as received (`set-cookie` lines apart). */
+  get rawHeaders(): string[] {
     const raw: string[] = [];
-    for (const [name, value] of response.headers) {
+    for (const [name, value] of this.#response.headers) {
       if (name !== "set-cookie") raw.push(name, value);
     }
-    for (const cookie of response.headers.getSetCookie()) raw.push("set-cookie", cookie);
-    this.rawHeaders = raw;
-    controls.set(this, { abort: () => this.#abort() });
+    for (const cookie of this.#response.headers.getSetCookie()) raw.push("set-cookie", cookie);
+    return raw;
   }
 
   /** Whether the whole body was received. */
@@ -179,7 +212,14 @@ export class IncomingMessage extends NodeEmitter {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      const reader = this.#readerOf();
+      if (this.#reader === null && !this.#drained && this.#isSmall()) {
+        // A small body of known length arrives whole: read it natively, not chunk by chunk.
+        const bytes = new Uint8Array(await this.#response.arrayBuffer());
+        const state: string = this.#state;
+        if (state === "aborted" || state === "errored") return;
+        this.#drained = true;
+        if (bytes.byteLength > 0) this.#held = bytes;
+      }
       while (this.#state === "flowing") {
         if (this.#held) {
           const held = this.#held;
@@ -187,7 +227,8 @@ export class IncomingMessage extends NodeEmitter {
           this.#data(held);
           continue;
         }
-        const { done, value } = await reader.read();
+        if (this.#drained) return this.#end();
+        const { done, value } = await this.#readerOf().read();
         const state: string = this.#state;
         if (state === "aborted" || state === "errored") return;
         if (done) return this.#end();
@@ -199,6 +240,12 @@ export class IncomingMessage extends NodeEmitter {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  #isSmall(): boolean {
+    if (this.#response.body === null) return true;
+    const length = this.#response.headers.get("content-length");
+    return length !== null && /^\d{1,5}$/.test(length) && Number(length) <= SMALL_BODY;
   }
 
   #data(bytes: Uint8Array): void {
