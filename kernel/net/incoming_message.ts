@@ -17,6 +17,8 @@ interface Control {
 /** Bodies up to this size with a Content-Length are read at once. */
 const SMALL_BODY = 64 * 1024;
 
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
 const controls = new WeakMap<IncomingMessage, Control>();
 
 type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
@@ -243,7 +245,8 @@ export class IncomingMessage extends NodeEmitter {
   }
 
   #isSmall(): boolean {
-    if (this.#response.body === null) return true;
+    // Not `response.body === null`: touching `body` makes a stream and loses the fast read.
+    if (NULL_BODY.has(this.statusCode)) return true;
     const length = this.#response.headers.get("content-length");
     return length !== null && /^\d{1,5}$/.test(length) && Number(length) <= SMALL_BODY;
   }
