@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
-import { configure, getConfig, session, Session } from "../../mod.ts";
+import { configure, getConfig, Session, session } from "../../mod.ts";
 
 const root = mkdtempSync(`${tmpdir()}/websession-session-`);
 configure({ storagePath: root });
@@ -62,9 +62,15 @@ describe("session.fromPartition", () => {
 
   it("rejects unknown options, a bad cache flag and a nameless persist:", () => {
     // deno-lint-ignore no-explicit-any
-    assert.throws(() => session.fromPartition("o1", { colour: 1 } as any), /unknown option "colour"/);
+    assert.throws(
+      () => session.fromPartition("o1", { colour: 1 } as any),
+      /unknown option "colour"/,
+    );
     // deno-lint-ignore no-explicit-any
-    assert.throws(() => session.fromPartition("o2", { cache: "yes" } as any), /cache must be a boolean/);
+    assert.throws(
+      () => session.fromPartition("o2", { cache: "yes" } as any),
+      /cache must be a boolean/,
+    );
     assert.throws(() => session.fromPartition("persist:"), /needs a name/);
   });
 
@@ -91,7 +97,9 @@ describe("configure", () => {
   });
 
   it("takes the storage root from WEBSESSION_HOME, else .websession in the working directory", () => {
-    const script = `import { session } from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
+    const script = `import { session } from ${
+      JSON.stringify(new URL("../../mod.ts", import.meta.url).href)
+    };
       console.log(session.fromPartition("persist:env").getStoragePath());`;
     const run = (env: Record<string, string>) => {
       const isBun = "Bun" in globalThis;
