@@ -91,10 +91,9 @@ function recordingSession(): { ses: Session; seen: Seen[] } {
     manifest: { name: "recorder", version: "1.0.0", hooks: [...stages] },
     setup(ctx) {
       for (const stage of stages) {
-        // deno-lint-ignore no-explicit-any
         ctx.tap(
           stage,
-          ((request: PipelineRequest, arg: any, third: any) => {
+          ((request: PipelineRequest, arg: { code?: string; status?: number }, third: unknown) => {
             seen.push({
               stage,
               id: request.id,
@@ -183,8 +182,7 @@ describe("the request lifecycle", () => {
         /redirect: "error"/.test(error.message),
     );
     await assert.rejects(
-      // deno-lint-ignore no-explicit-any
-      () => ses.fetch(`${server.url}/hello`, { redirect: "sideways" as any }),
+      () => ses.fetch(`${server.url}/hello`, { redirect: "sideways" as never }),
       (error: Error) => error instanceof TypeError && /redirect must be/.test(error.message),
     );
   });

@@ -216,13 +216,11 @@ describe("plugins in a session", () => {
     });
     const ses = session.fromPartition("plugin-remove", { plugins: [] });
     await ses.plugins.add(temp);
-    // deno-lint-ignore no-explicit-any
-    assert.equal((ses as any).tempThing, 42);
+    assert.equal((ses as unknown as { tempThing: number }).tempThing, 42);
     await assert.rejects(() => ses.plugins.add(temp), /already loaded/);
     await ses.plugins.remove("temp");
     assert.equal(tornDown, 2);
-    // deno-lint-ignore no-explicit-any
-    assert.throws(() => (ses as any).tempThing, MissingPluginError);
+    assert.throws(() => (ses as unknown as { tempThing: number }).tempThing, MissingPluginError);
     await assert.rejects(() => ses.plugins.remove("temp"), /No plugin named temp/);
   });
 

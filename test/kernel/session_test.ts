@@ -43,8 +43,7 @@ describe("session.fromPartition", () => {
   it("rejects a partition that is not a string with a TypeError saying so", () => {
     for (const bad of [1, null, undefined, {}, ["a"]]) {
       assert.throws(
-        // deno-lint-ignore no-explicit-any
-        () => session.fromPartition(bad as any),
+        () => session.fromPartition(bad as never),
         (error: Error) =>
           error instanceof TypeError && /partition must be a string/.test(error.message),
       );
@@ -61,14 +60,12 @@ describe("session.fromPartition", () => {
   });
 
   it("rejects unknown options, a bad cache flag and a nameless persist:", () => {
-    // deno-lint-ignore no-explicit-any
     assert.throws(
-      () => session.fromPartition("o1", { colour: 1 } as any),
+      () => session.fromPartition("o1", { colour: 1 } as never),
       /unknown option "colour"/,
     );
-    // deno-lint-ignore no-explicit-any
     assert.throws(
-      () => session.fromPartition("o2", { cache: "yes" } as any),
+      () => session.fromPartition("o2", { cache: "yes" } as never),
       /cache must be a boolean/,
     );
     assert.throws(() => session.fromPartition("persist:"), /needs a name/);
@@ -91,8 +88,7 @@ describe("configure", () => {
   });
 
   it("rejects unknown keys and bad values", () => {
-    // deno-lint-ignore no-explicit-any
-    assert.throws(() => configure({ nope: 1 } as any), /unknown option "nope"/);
+    assert.throws(() => configure({ nope: 1 } as never), /unknown option "nope"/);
     assert.throws(() => configure({ storagePath: "" }), /non-empty string/);
   });
 

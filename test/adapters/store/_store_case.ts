@@ -70,7 +70,10 @@ export function storeContract(name: string, open: () => Store | Promise<Store>):
 
     it("rejects an unknown operation and a non-string key", async () => {
       const store = await open();
-      await assert.rejects(() => store.batch([{ op: "merge", key: "k" } as never]), /Unknown store operation "merge"/);
+      await assert.rejects(
+        () => store.batch([{ op: "merge", key: "k" } as never]),
+        /Unknown store operation "merge"/,
+      );
       await assert.rejects(() => store.set(1 as never, 1), /key must be a string/);
       await store.close();
     });

@@ -16,7 +16,11 @@ describe("SqliteStore on disk", () => {
   it("keeps data across reopening the file", async () => {
     const path = `${dir}/reopen.db`;
     const first = new SqliteStore(path);
-    await first.batch([{ op: "set", key: "a", value: [1, 2] }, { op: "set", key: "b", value: "x" }]);
+    await first.batch([{ op: "set", key: "a", value: [1, 2] }, {
+      op: "set",
+      key: "b",
+      value: "x",
+    }]);
     await first.close();
     const second = new SqliteStore(path);
     assert.deepEqual(await second.list(""), [["a", [1, 2]], ["b", "x"]]);
@@ -47,12 +51,20 @@ describe("SqliteStore on disk", () => {
         buffer += new TextDecoder().decode(chunk);
         const lines = buffer.split("\n");
         buffer = lines.pop()!;
-        for (const line of lines) if (line.startsWith("committed ")) acknowledged = Number(line.slice(10));
+        for (const line of lines) {
+          if (line.startsWith("committed ")) acknowledged = Number(line.slice(10));
+        }
         if (acknowledged >= 150 && !child.killed) {
           child.kill("SIGKILL");
         }
       });
-      child.on("exit", (_code, signal) => (signal === "SIGKILL" ? resolve() : reject(new Error(`writer exited with ${_code}`))));
+      child.on(
+        "exit",
+        (
+          _code,
+          signal,
+        ) => (signal === "SIGKILL" ? resolve() : reject(new Error(`writer exited with ${_code}`))),
+      );
     });
     assert.ok(acknowledged >= 150, `the writer acknowledged ${acknowledged} batches`);
     const store = new SqliteStore(path);
