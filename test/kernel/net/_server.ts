@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { configure, session } from "../../../mod.ts";
+import { closedPort, serve as serveOnLoopback } from "../../_serve.ts";
 import type { ClientRequest, IncomingMessage } from "../../../mod.ts";
 
 try {
@@ -31,40 +32,10 @@ export interface TestServer {
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
-/** Serves `handler` on 127.0.0.1 with the runtime's own server. */
+/** Serves `handler` on 127.0.0.1 with the runtime's own server (test/_serve.ts). */
 export async function serve(handler: Handler): Promise<TestServer> {
-  // deno-lint-ignore no-explicit-any
-  const g = globalThis as { Deno?: any; Bun?: any };
-  if (g.Bun) {
-    const server = g.Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      fetch: handler,
-      maxRequestBodySize: 1024 ** 3,
-      idleTimeout: 30,
-    });
-    return {
-      origin: `http://127.0.0.1:${server.port}`,
-      port: server.port,
-      close: async () => {
-        await server.stop(true);
-      },
-    };
-  }
-  const ready = Promise.withResolvers<number>();
-  const server = g.Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }: { port: number }) => ready.resolve(port),
-  }, handler);
-  const port = await ready.promise;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    close: async () => {
-      await server.shutdown();
-    },
-  };
+  const server = await serveOnLoopback(handler);
+  return { origin: server.url, port: server.port, close: () => server.close() };
 }
 
 /** Serves raw TCP: `onSocket` writes whatever it likes. */
@@ -90,13 +61,7 @@ export async function serveRaw(onSocket: (socket: Socket) => void): Promise<Test
 }
 
 /** A port nothing listens on (bound, then closed). */
-export async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const refusedPort: () => Promise<number> = closedPort;
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -160,6 +125,12 @@ export function testApp(): Hono {
   app.get("/basic", (c) => {
     if (c.req.header("authorization") === `Basic ${btoa("user:secret")}`) return c.text("welcome");
     return c.text("who are you", 401, { "www-authenticate": 'Basic realm="test realm"' });
+  });
+  app.get("/proxy-auth", (c) => {
+    if (c.req.header("proxy-authorization") === `Basic ${btoa("proxy:pass")}`) {
+      return c.text("through");
+    }
+    return c.text("proxy auth", 407, { "proxy-authenticate": 'Basic realm="proxy realm"' });
   });
   app.all("/digest/:algorithm", (c) => {
     const algorithm = c.req.param("algorithm") === "sha-256" ? "SHA-256" : "MD5";

@@ -111,6 +111,25 @@ describe("ClientRequest: login", () => {
     ]);
   });
 
+  it("a 407 reaches the same event with isProxy, answered with Proxy-Authorization", async () => {
+    const request = net.request({
+      url: `${server.origin}/proxy-auth`,
+      session: freshSession("407"),
+    });
+    const infos: Array<{ isProxy: boolean; realm: string }> = [];
+    request.on("login", (authInfo, callback) => {
+      infos.push(authInfo);
+      callback("proxy", "pass");
+    });
+    const seen = record(request);
+    request.end();
+    await seen.closed;
+    assert.equal(infos.length, 1);
+    assert.equal(infos[0].isProxy, true);
+    assert.equal(infos[0].realm, "proxy realm");
+    assert.equal(seen.body(), "through");
+  });
+
   it("answers later too (the callback may be called asynchronously)", async () => {
     const request = net.request({ url: `${server.origin}/basic`, session: freshSession("later") });
     request.on("login", (_info, callback) => setTimeout(() => callback("user", "secret"), 20));
