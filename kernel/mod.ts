@@ -29,5 +29,12 @@ export type { SessionFetchInit } from "./_fetch_input.ts";
 export type { IgnoredAction } from "./_merge.ts";
 export { registerAuthScheme } from "./_auth.ts";
 export type { AuthScheme } from "./_auth.ts";
-export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
-export type { AuthInfo, ClientRequestOptions, Net, UploadProgress } from "./net/mod.ts";
+export { ClientRequest, IncomingMessage, net, NodeEmitter } from "./net/mod.ts";
+export type {
+  AuthInfo,
+  ClientRequestOptions,
+  Net,
+  NodeListener,
+  UploadProgress,
+  WriteCallback,
+} from "./net/mod.ts";

@@ -12,7 +12,7 @@ import type { RedirectMode } from "../pipeline.ts";
 import type { AuthChallenge, AuthCredentials, PipelineRequest, RequestBody } from "../request.ts";
 import { Session } from "../session.ts";
 import { BodyQueue } from "./_body_queue.ts";
-import { NodeEmitter } from "./_node_emitter.ts";
+import { NodeEmitter } from "./node_emitter.ts";
 import { abortMessage, headersRecord, IncomingMessage } from "./incoming_message.ts";
 import "./digest.ts";
 
@@ -100,7 +100,8 @@ const encoder = new TextEncoder();
 type BufferLike = { from(text: string, encoding: string): Uint8Array };
 const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
 
-type WriteCallback = (error?: Error | null) => void;
+/** The callback of `write()`: called once the chunk was handed on, or with the error. */
+export type WriteCallback = (error?: Error | null) => void;
 
 /**
  * An HTTP request, as Electron's `net.request()` returns. It walks the session's pipeline
@@ -232,8 +233,10 @@ export class ClientRequest extends NodeEmitter {
   override on(event: "error", listener: (error: NetError) => void): this;
   /** `finish`, `abort`, `drain`, `close` (always last). */
   override on(event: "finish" | "abort" | "drain" | "close", listener: () => void): this;
+  /** Any other event. */
   // deno-lint-ignore no-explicit-any
   override on(event: string, listener: (...args: any[]) => unknown): this;
+  /** Adds a listener. */
   // deno-lint-ignore no-explicit-any
   override on(event: string, listener: (...args: any[]) => unknown): this {
     return super.on(event, listener);
@@ -246,6 +249,7 @@ export class ClientRequest extends NodeEmitter {
   /** Like `on`, for one call. */
   // deno-lint-ignore no-explicit-any
   override once(event: string, listener: (...args: any[]) => unknown): this;
+  /** Adds a listener removed after its first call. */
   // deno-lint-ignore no-explicit-any
   override once(event: string, listener: (...args: any[]) => unknown): this {
     return super.once(event, listener);
@@ -394,6 +398,7 @@ export class ClientRequest extends NodeEmitter {
     return { ...this.#progress };
   }
 
+  /** Reports what a listener threw. */
   protected override listenerFailed(error: unknown, eventName: string): void {
     this.#session.reportError(error);
     void eventName;

@@ -6,7 +6,7 @@
  * @module
  */
 import { type NetError, toNetError } from "../errors.ts";
-import { NodeEmitter } from "./_node_emitter.ts";
+import { NodeEmitter } from "./node_emitter.ts";
 
 /** What `ClientRequest` may do to its response. */
 interface Control {
@@ -85,8 +85,10 @@ export class IncomingMessage extends NodeEmitter {
   override on(event: "error", listener: (error: NetError) => void): this;
   /** `end`, `aborted`, `close`. */
   override on(event: "end" | "aborted" | "close", listener: () => void): this;
+  /** Any other event. */
   // deno-lint-ignore no-explicit-any
   override on(event: string, listener: (...args: any[]) => unknown): this;
+  /** Adds a listener. */
   // deno-lint-ignore no-explicit-any
   override on(event: string, listener: (...args: any[]) => unknown): this {
     return super.on(event, listener);
@@ -97,6 +99,7 @@ export class IncomingMessage extends NodeEmitter {
   /** Like `on`, for one call. */
   // deno-lint-ignore no-explicit-any
   override once(event: string, listener: (...args: any[]) => unknown): this;
+  /** Adds a listener removed after its first call. */
   // deno-lint-ignore no-explicit-any
   override once(event: string, listener: (...args: any[]) => unknown): this {
     return super.once(event, listener);
@@ -195,10 +198,12 @@ export class IncomingMessage extends NodeEmitter {
     }
   }
 
+  /** Starts the flow of `data` events when a `data` listener is added. */
   protected override listenerAdded(eventName: string): void {
     if (eventName === "data") this.resume();
   }
 
+  /** Reports what a listener threw. */
   protected override listenerFailed(error: unknown, eventName: string): void {
     if (this.#init.onListenerError) this.#init.onListenerError(error, eventName);
     else super.listenerFailed(error, eventName);

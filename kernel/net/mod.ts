@@ -24,7 +24,14 @@ import { ClientRequest, type ClientRequestOptions } from "./client_request.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 
 export { ClientRequest } from "./client_request.ts";
-export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./client_request.ts";
+export type {
+  AuthInfo,
+  ClientRequestOptions,
+  UploadProgress,
+  WriteCallback,
+} from "./client_request.ts";
+export { NodeEmitter } from "./node_emitter.ts";
+export type { NodeListener } from "./node_emitter.ts";
 export { IncomingMessage } from "./incoming_message.ts";
 export type { IncomingMessageInit } from "./incoming_message.ts";
 export { digestAuthorization } from "./digest.ts";

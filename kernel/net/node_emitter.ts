@@ -5,8 +5,9 @@
  * @module
  */
 
+/** A listener of a {@link NodeEmitter}: the event's arguments, no event object. */
 // deno-lint-ignore no-explicit-any
-type Listener = (...args: any[]) => unknown;
+export type NodeListener = (...args: any[]) => unknown;
 
 /**
  * Node's `EventEmitter` essentials. A throwing listener does not stop the others; what it threw
@@ -20,10 +21,10 @@ type Listener = (...args: any[]) => unknown;
  * ```
  */
 export class NodeEmitter {
-  #listeners = new Map<string, Listener[]>();
+  #listeners = new Map<string, NodeListener[]>();
 
   /** Adds a listener. */
-  on(eventName: string, listener: Listener): this {
+  on(eventName: string, listener: NodeListener): this {
     if (typeof listener !== "function") {
       throw new TypeError(`The listener for "${eventName}" must be a function`);
     }
@@ -34,13 +35,13 @@ export class NodeEmitter {
   }
 
   /** Same as {@link NodeEmitter.on}. */
-  addListener(eventName: string, listener: Listener): this {
+  addListener(eventName: string, listener: NodeListener): this {
     return this.on(eventName, listener);
   }
 
   /** Adds a listener removed after its first call. */
-  once(eventName: string, listener: Listener): this {
-    const wrapper: Listener & { original?: Listener } = (...args) => {
+  once(eventName: string, listener: NodeListener): this {
+    const wrapper: NodeListener & { original?: NodeListener } = (...args) => {
       this.off(eventName, wrapper);
       return listener(...args);
     };
@@ -49,11 +50,11 @@ export class NodeEmitter {
   }
 
   /** Removes a listener. */
-  off(eventName: string, listener: Listener): this {
+  off(eventName: string, listener: NodeListener): this {
     const list = this.#listeners.get(eventName);
     if (!list) return this;
     const index = list.findIndex((l) =>
-      l === listener || (l as { original?: Listener }).original === listener
+      l === listener || (l as { original?: NodeListener }).original === listener
     );
     if (index < 0) return this;
     const copy = list.slice();
@@ -64,7 +65,7 @@ export class NodeEmitter {
   }
 
   /** Same as {@link NodeEmitter.off}. */
-  removeListener(eventName: string, listener: Listener): this {
+  removeListener(eventName: string, listener: NodeListener): this {
     return this.off(eventName, listener);
   }
 
