@@ -95,6 +95,8 @@ const RESTRICTED = new Set([
   "transfer-encoding",
 ]);
 const HTTP = new Set(["http:", "https:"]);
+/** Sessions whose plugins are set up (saves a wait per request). */
+const readySessions = new WeakSet<Session>();
 const encoder = new TextEncoder();
 
 type BufferLike = { from(text: string, encoding: string): Uint8Array };
@@ -434,7 +436,10 @@ export class ClientRequest extends NodeEmitter {
   async #run(body: RequestBody | null): Promise<void> {
     const ses = this.#session;
     try {
-      await ses.ready;
+      if (!readySessions.has(ses)) {
+        await ses.ready;
+        readySessions.add(ses);
+      }
       if (this.#aborted || this.#closed) return;
       const headers = new Headers();
       for (const { name, value } of this.#headers.values()) headers.set(name, value);

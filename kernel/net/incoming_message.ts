@@ -8,18 +8,12 @@
 import { type NetError, toNetError } from "../errors.ts";
 import { NodeEmitter } from "./node_emitter.ts";
 
-/** What `ClientRequest` may do to its response. */
-interface Control {
-  /** Marks the message aborted at once (reading stops); returns what emits its events. */
-  abort(): (() => void) | null;
-}
-
 /** Bodies up to this size with a Content-Length are read at once. */
 const SMALL_BODY = 64 * 1024;
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-const controls = new WeakMap<IncomingMessage, Control>();
+const kAbort: unique symbol = Symbol("IncomingMessage.abort");
 
 type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
 const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
@@ -76,7 +70,6 @@ export class IncomingMessage extends NodeEmitter {
     this.#init = init;
     this.statusCode = response.status;
     this.statusMessage = response.statusText;
-    controls.set(this, { abort: () => this.#abort() });
   }
 
   /** `data`: a chunk of the body (a string after `setEncoding`). */
@@ -119,6 +112,11 @@ export class IncomingMessage extends NodeEmitter {
     }
     for (const cookie of this.#response.headers.getSetCookie()) raw.push("set-cookie", cookie);
     return raw;
+  }
+
+  /** For `ClientRequest` (through `abortMessage`): stops reading, returns what emits the events. */
+  [kAbort](): (() => void) | null {
+    return this.#abort();
   }
 
   /** Whether the whole body was received. */
@@ -172,7 +170,10 @@ export class IncomingMessage extends NodeEmitter {
   resume(): this {
     if (this.#state === "idle" || this.#state === "paused") {
       this.#state = "flowing";
-      queueMicrotask(() => this.#pump());
+      // The pump awaits before any event, except for a chunk held while paused: that one waits
+      // for a microtask so that no `data` is emitted inside `resume()`.
+      if (this.#held) queueMicrotask(() => this.#pump());
+      else void this.#pump();
     }
     return this;
   }
@@ -309,7 +310,7 @@ export class IncomingMessage extends NodeEmitter {
  * ```
  */
 export function abortMessage(message: IncomingMessage): (() => void) | null {
-  return controls.get(message)?.abort() ?? null;
+  return message[kAbort]();
 }
 
 /**
