@@ -267,7 +267,8 @@ export class Pipeline {
         const outcome = pending instanceof Promise ? await pending : pending;
         if (outcome.cancel) throw blocked(outcome.cancel);
         if (outcome.redirectUrl) {
-          this.#internalRedirect(request, outcome.redirectUrl);
+          const stopped = this.#internalRedirect(request, outcome.redirectUrl, input);
+          if (stopped) return stopped;
           continue;
         }
       }
@@ -296,7 +297,8 @@ export class Pipeline {
       }
       if (received.redirectUrl) {
         response.body?.cancel().catch(() => {});
-        this.#internalRedirect(request, received.redirectUrl);
+        const stopped = this.#internalRedirect(request, received.redirectUrl, input);
+        if (stopped) return stopped;
         continue;
       }
       if (received.headers) {
@@ -427,7 +429,12 @@ export class Pipeline {
     return undefined;
   }
 
-  #internalRedirect(request: PipelineRequest, url: string): void {
+  /**
+   * Follows a redirect a tap asked for. In `manual` mode with `onRedirect`, the caller is asked
+   * first (ClientRequest's `redirect` event, as Electron reports webRequest redirects); when it
+   * declines, the synthetic 307 is returned to end the walk.
+   */
+  #internalRedirect(request: PipelineRequest, url: string, input: PipelineInput): Response | null {
     let target: string;
     try {
       target = new URL(url, request.url).href;
@@ -443,8 +450,13 @@ export class Pipeline {
       headers: { location: target, "non-authoritative-reason": "WebRequest API" },
     });
     // The taps see a 307 from the hop that was redirected, as Chrome reports internal redirects.
-    this.#observe("beforeRedirect", request, withUrl(synthetic, request.url), target);
+    const redirect = withUrl(synthetic, request.url);
+    if (input.redirect === "manual" && input.onRedirect) {
+      if (!input.onRedirect(request, redirect, target)) return redirect;
+    }
+    this.#observe("beforeRedirect", request, redirect, target);
     applyRedirect(request, 307, target);
+    return null;
   }
 
   #blocking(
