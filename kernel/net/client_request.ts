@@ -362,8 +362,8 @@ export class ClientRequest extends NodeEmitter {
     const body = concat(this.#buffered);
     this.#buffered = [];
     this.#progress.total = body?.byteLength ?? 0;
-    this.#start(body);
     queueMicrotask(() => this.#finish());
+    this.#start(body);
     return this;
   }
 
@@ -436,7 +436,9 @@ export class ClientRequest extends NodeEmitter {
   async #run(body: RequestBody | null): Promise<void> {
     const ses = this.#session;
     try {
-      if (!readySessions.has(ses)) {
+      // Always wait once: no event may fire inside write() or end().
+      if (readySessions.has(ses)) await undefined;
+      else {
         await ses.ready;
         readySessions.add(ses);
       }

@@ -129,3 +129,31 @@ describe("ClientRequest: redirects", () => {
     assert.equal(seen.events.filter((e) => e === "error").length, 1);
   });
 });
+
+describe("ClientRequest: redirects by webRequest taps", () => {
+  it("a beforeRequest redirect is a 307 redirect event; manual mode needs followRedirect()", async () => {
+    const ses = freshSession("internal");
+    ses.pipeline.tap("beforeRequest", (req) => {
+      if (req.url.endsWith("/old")) return { redirectUrl: `${server.origin}/hello` };
+    }, { plugin: "test" });
+    const follow = net.request({ url: `${server.origin}/old`, session: ses });
+    const redirects: unknown[][] = [];
+    follow.on("redirect", (...args: unknown[]) => redirects.push(args));
+    const seen = record(follow);
+    follow.end();
+    await seen.closed;
+    assert.equal(seen.body(), "hello");
+    assert.equal(redirects[0][0], 307);
+    assert.equal(redirects[0][2], `${server.origin}/hello`);
+    assert.deepEqual((redirects[0][3] as Record<string, string[]>)["non-authoritative-reason"], [
+      "WebRequest API",
+    ]);
+
+    const manual = net.request({ url: `${server.origin}/old`, session: ses, redirect: "manual" });
+    const manualSeen = record(manual);
+    manual.end();
+    assert.deepEqual(manualSeen.events, [], "no event fires inside end()");
+    await manualSeen.closed;
+    assert.deepEqual(manualSeen.events, ["finish", "redirect", "error", "close"]);
+  });
+});
