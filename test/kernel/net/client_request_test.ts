@@ -384,3 +384,53 @@ describe("IncomingMessage: other ways to read", () => {
     assert.equal(seen.body(), "part0;part1;part2;part3;");
   });
 });
+
+describe("ClientRequest: more edges", () => {
+  it("abort during a chunked upload: abort, close; later writes call back with an error", async () => {
+    const request = net.request({
+      method: "POST",
+      url: `${server.origin}/upload`,
+      session: freshSession("abort-upload"),
+    });
+    request.chunkedEncoding = true;
+    const seen = record(request);
+    request.write(new Uint8Array(1024));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    request.abort();
+    const error = await new Promise<Error | null | undefined>((resolve) =>
+      request.write("late", (e) => resolve(e))
+    );
+    await seen.closed;
+    assert.deepEqual(seen.events, ["abort", "close"]);
+    assert.match(String(error), /ERR_ABORTED/);
+    assert.equal(request.getUploadProgress().active, false);
+  });
+
+  it("an error nobody listens to goes to the session's hook-error event", async () => {
+    const ses = freshSession("unhandled");
+    const reported: unknown[] = [];
+    ses.on("hook-error", (_event, error) => reported.push(error));
+    const port = await refusedPort();
+    const request = net.request({ url: `http://127.0.0.1:${port}/`, session: ses });
+    const closed = new Promise((resolve) => request.on("close", resolve));
+    request.end();
+    await closed;
+    assert.equal(reported.length, 1);
+    assert.equal((reported[0] as { code: string }).code, "net::ERR_CONNECTION_REFUSED");
+  });
+
+  it("a listener that throws is reported and the others still run", async () => {
+    const ses = freshSession("throwing");
+    const reported: unknown[] = [];
+    ses.on("hook-error", (_event, error) => reported.push(error));
+    const request = net.request({ url: `${server.origin}/hello`, session: ses });
+    request.on("response", () => {
+      throw new Error("listener bug");
+    });
+    const seen = record(request);
+    request.end();
+    await seen.closed;
+    assert.equal(seen.body(), "hello");
+    assert.match(String(reported[0]), /listener bug/);
+  });
+});
