@@ -34,7 +34,7 @@ export function portFromStream(stream: ReadableStream<Uint8Array>): MessagePortM
       else {
         const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
         const chunk = whole ? value : value.slice();
-        port1.postMessage(chunk, [chunk.buffer]);
+        port1.postMessage(chunk, [chunk.buffer as ArrayBuffer]);
       }
     } catch (error) {
       port1.postMessage({ error: error instanceof Error ? error.message : String(error) });
