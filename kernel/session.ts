@@ -102,6 +102,7 @@ export class Session extends Emitter {
       transport: () => this.#transport,
       provide: (member, value) => api.set(member, value),
       withdraw: (member) => api.delete(member),
+      loadDefaults: init.loadDefaults,
     });
     this.ready = this.plugins.start(init.plugins).then(() => {
       this.#isReady = true;
