@@ -89,7 +89,10 @@ export function requestToWire(request: PipelineRequest, ports: MessagePortMain[]
 }
 
 /** The request a tap inside the Worker sees. */
-export function requestFromWire(wire: WireRequest, ports: readonly MessagePortMain[]): PipelineRequest {
+export function requestFromWire(
+  wire: WireRequest,
+  ports: readonly MessagePortMain[],
+): PipelineRequest {
   const body = wire.body === "port" ? streamFromPort(ports[0]) : wire.body;
   return {
     ...wire,
@@ -128,7 +131,11 @@ export function responseFromWire(wire: WireResponse): Response {
 export function errorToWire(error: unknown): WireError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, code: typeof code === "string" ? code : undefined };
+    return {
+      name: error.name,
+      message: error.message,
+      code: typeof code === "string" ? code : undefined,
+    };
   }
   return { name: "Error", message: String(error) };
 }

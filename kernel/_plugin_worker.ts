@@ -101,7 +101,9 @@ function run(init: WorkerInit, port: MessagePortMain): void {
           `Plugin ${init.manifest.name} taps "${stage}", which its manifest does not list in hooks`,
         );
       }
-      if (typeof fn !== "function") throw new TypeError(`The tap for "${stage}" must be a function`);
+      if (typeof fn !== "function") {
+        throw new TypeError(`The tap for "${stage}" must be a function`);
+      }
       const id = ++next;
       taps.set(id, fn);
       send({ t: "tap", tap: id, stage, order: options.order, label: options.label });

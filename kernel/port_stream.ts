@@ -32,9 +32,9 @@ export function portFromStream(stream: ReadableStream<Uint8Array>): MessagePortM
       const { done, value } = await reader.read();
       if (done) port1.close();
       else {
+        // copied, not transferred: a teed stream hands the same chunk to its other branch
         const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
-        const chunk = whole ? value : value.slice();
-        port1.postMessage(chunk, [chunk.buffer as ArrayBuffer]);
+        port1.postMessage(whole ? value : value.slice());
       }
     } catch (error) {
       port1.postMessage({ error: error instanceof Error ? error.message : String(error) });

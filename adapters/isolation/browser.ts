@@ -10,7 +10,11 @@
  *
  * @module
  */
-import type { IsolatedWorker, IsolationAdapter, WorkerPermissions } from "../../kernel/isolation.ts";
+import type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
 
 /** The browser's isolation adapter (network permissions not enforced). */
 export const browserIsolation: IsolationAdapter = {

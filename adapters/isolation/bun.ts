@@ -10,7 +10,11 @@
  *
  * @module
  */
-import type { IsolatedWorker, IsolationAdapter, WorkerPermissions } from "../../kernel/isolation.ts";
+import type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
 
 /** Bun's isolation adapter (permissions not enforced). */
 export const bunIsolation: IsolationAdapter = {

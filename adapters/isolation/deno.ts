@@ -10,7 +10,11 @@
  *
  * @module
  */
-import type { IsolatedWorker, IsolationAdapter, WorkerPermissions } from "../../kernel/isolation.ts";
+import type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
 
 /** Deno's isolation adapter. */
 export const denoIsolation: IsolationAdapter = {
