@@ -1,0 +1,168 @@
+/**
+ * `deno task bench messaging`: MessagePortMain against a raw MessageChannel (small and 1 MB
+ * messages, throughput; goal at least 0.95 of raw), and a webRequest hook served by an isolated
+ * plugin against the same hook inline (added cost per request, median; goal under 50 µs).
+ *
+ * @module
+ */
+import { finish, percentile, report } from "./_report.ts";
+import { MessageChannelMain, type MessagePortMain } from "../../kernel/message_channel.ts";
+import { session } from "../../mod.ts";
+import { definePlugin } from "../../kernel/plugin.ts";
+
+const BENCH = "messaging";
+const ROUNDS = 9;
+
+/**
+ * Sends `count` messages port-to-port in this thread, at most `window` in flight (so that 1 MB
+ * messages do not pile up in memory); returns messages per second.
+ */
+function rawRun(count: number, window: number, make: () => unknown): Promise<number> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    let sent = 0;
+    let got = 0;
+    const start = performance.now();
+    port2.onmessage = () => {
+      if (++got === count) {
+        const rate = count / ((performance.now() - start) / 1000);
+        port1.close();
+        port2.close();
+        resolve(rate);
+      } else if (sent < count) {
+        sent++;
+        port1.postMessage(make());
+      }
+    };
+    for (; sent < Math.min(window, count); sent++) port1.postMessage(make());
+  });
+}
+
+function wrappedRun(count: number, window: number, make: () => unknown): Promise<number> {
+  const { port1, port2 } = new MessageChannelMain();
+  return new Promise((resolve) => {
+    let sent = 0;
+    let got = 0;
+    const start = performance.now();
+    port2.on("message", () => {
+      if (++got === count) {
+        const rate = count / ((performance.now() - start) / 1000);
+        port1.close();
+        port2.close();
+        resolve(rate);
+      } else if (sent < count) {
+        sent++;
+        port1.postMessage(make());
+      }
+    });
+    port2.start();
+    for (; sent < Math.min(window, count); sent++) port1.postMessage(make());
+  });
+}
+
+async function compare(
+  label: string,
+  count: number,
+  window: number,
+  make: () => unknown,
+): Promise<void> {
+  await rawRun(Math.min(count, 2000), window, make); // warm-up
+  await wrappedRun(Math.min(count, 2000), window, make);
+  const raw: number[] = [];
+  const wrapped: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    // alternate, so that both see the same machine load
+    raw.push(await rawRun(count, window, make));
+    wrapped.push(await wrappedRun(count, window, make));
+  }
+  const rawMedian = percentile(raw, 50);
+  const wrappedMedian = percentile(wrapped, 50);
+  const ratio = wrappedMedian / rawMedian;
+  report({
+    bench: BENCH,
+    figure: `MessagePortMain throughput, ${label}`,
+    value: wrappedMedian,
+    unit: "msg/s",
+    baseline: { name: "raw MessageChannel", value: rawMedian },
+    goal: "ratio >= 0.95",
+    met: ratio >= 0.95,
+  });
+}
+
+const small = { seq: 1, text: "hello" };
+await compare("small messages", 50_000, 1000, () => small);
+const megabyte = new Uint8Array(1 << 20).fill(7);
+await compare("1 MB messages", 300, 8, () => megabyte);
+
+// --- a webRequest hook: isolated plugin vs the same hook inline ---
+
+const fixture = new URL("../../test/fixtures/header_plugin/", import.meta.url);
+const temp = await Deno.makeTempDir({ prefix: "websession-bench-" });
+let round = 0;
+
+async function copyPlugin(isolation: "inline" | "worker"): Promise<string> {
+  const dir = `${temp}/${isolation}-${round}`;
+  await Deno.mkdir(dir);
+  for await (const entry of Deno.readDir(fixture)) {
+    if (entry.isFile) await Deno.copyFile(new URL(entry.name, fixture), `${dir}/${entry.name}`);
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+  manifest.isolation = isolation;
+  await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(manifest));
+  return dir;
+}
+
+const answer = definePlugin({
+  manifest: { name: "bench-answer", version: "1.0.0", hooks: ["transport"] },
+  setup(ctx) {
+    ctx.tap("transport", () => new Response("ok"));
+  },
+});
+
+async function perRequest(isolation: "inline" | "worker", count: number): Promise<number[]> {
+  const partition = `bench-messaging-${isolation}-${++round}`;
+  const ses = session.fromPartition(partition, { plugins: [answer] });
+  await ses.plugins.load(await copyPlugin(isolation));
+  const times: number[] = [];
+  for (let i = 0; i < count + 200; i++) {
+    const start = performance.now();
+    const response = await ses.fetch("http://bench.invalid/");
+    await response.arrayBuffer();
+    if (i >= 200) times.push((performance.now() - start) * 1000);
+  }
+  await session.closePartition(partition);
+  return times;
+}
+
+const inline: number[] = [];
+const isolated: number[] = [];
+for (let r = 0; r < 3; r++) {
+  inline.push(...await perRequest("inline", 1000));
+  isolated.push(...await perRequest("worker", 1000));
+}
+const inlineMedian = percentile(inline, 50);
+const isolatedMedian = percentile(isolated, 50);
+const added = isolatedMedian - inlineMedian;
+report({
+  bench: BENCH,
+  figure: "request through an isolated plugin's hook, median",
+  value: isolatedMedian,
+  unit: "µs",
+  baseline: { name: "same hook inline", value: inlineMedian },
+});
+report({
+  bench: BENCH,
+  figure: "added cost of isolation per request, median",
+  value: added,
+  unit: "µs",
+  goal: "< 50 µs",
+  met: added < 50,
+});
+report({
+  bench: BENCH,
+  figure: "added cost of isolation per request, p90",
+  value: percentile(isolated, 90) - percentile(inline, 90),
+  unit: "µs",
+});
+await Deno.remove(temp, { recursive: true });
+finish();
