@@ -14,7 +14,7 @@ export interface WireRequest {
   id: number;
   url: string;
   method: string;
-  headers: [string, string][];
+  headers: string;
   resourceType: string;
   initiator: string | null;
   topLevelSite: string | null;
@@ -22,7 +22,7 @@ export interface WireRequest {
   timestamp: number;
   redirectCount: number;
   urlList: string[];
-  options: Record<string, unknown>;
+  options: Record<string, unknown> | null;
   /** The bytes, `port` (the stream comes over a port sent with the call), or null. */
   body: Uint8Array | "port" | null;
 }
@@ -32,7 +32,7 @@ export interface WireResponse {
   status: number;
   statusText: string;
   url: string;
-  headers: [string, string][];
+  headers: string;
 }
 
 /** An error as it crosses. */
@@ -44,6 +44,31 @@ export interface WireError {
 
 const HEADERS = "\u0000headers";
 const RESPONSE = "\u0000response";
+
+/** Headers as one string (`name\0value\n...`): far cheaper to clone than pairs. */
+export function headersToWire(headers: Headers): string {
+  let out = "";
+  headers.forEach((value, name) => {
+    out += `${name}\0${value}\n`;
+  });
+  return out;
+}
+
+/** The Headers of {@linkcode headersToWire}. */
+export function headersFromWire(wire: string): Headers {
+  const headers = new Headers();
+  let start = 0;
+  while (start < wire.length) {
+    const end = wire.indexOf("\n", start);
+    const split = wire.indexOf("\0", start);
+    headers.append(wire.slice(start, split), wire.slice(split + 1, end));
+    start = end + 1;
+  }
+  return headers;
+}
+
+/** The signal of requests inside the Worker (taps there cannot abort the request). */
+let sharedSignal: AbortSignal | undefined;
 
 function cloneable(value: unknown): boolean {
   try {
@@ -67,15 +92,16 @@ export function requestToWire(request: PipelineRequest, ports: MessagePortMain[]
     ports.push(portFromStream(give));
     body = "port";
   }
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(request.options)) {
-    if (cloneable(value)) options[key] = value;
+  let options: Record<string, unknown> | null = null;
+  for (const key in request.options) {
+    const value = request.options[key];
+    if (cloneable(value)) (options ??= {})[key] = value;
   }
   return {
     id: request.id,
     url: request.url,
     method: request.method,
-    headers: [...request.headers],
+    headers: headersToWire(request.headers),
     resourceType: request.resourceType,
     initiator: request.initiator,
     topLevelSite: request.topLevelSite,
@@ -97,9 +123,10 @@ export function requestFromWire(
   return {
     ...wire,
     resourceType: wire.resourceType as PipelineRequest["resourceType"],
-    headers: new Headers(wire.headers),
+    headers: headersFromWire(wire.headers),
     body,
-    signal: new AbortController().signal,
+    options: wire.options ?? {},
+    signal: sharedSignal ??= new AbortController().signal,
     data: new Map(),
   };
 }
@@ -110,7 +137,7 @@ export function responseToWire(response: Response): WireResponse {
     status: response.status,
     statusText: response.statusText,
     url: response.url,
-    headers: [...response.headers],
+    headers: headersToWire(response.headers),
   };
 }
 
@@ -120,7 +147,7 @@ export function responseFromWire(wire: WireResponse): Response {
   const response = new Response(nullBody ? null : "", {
     status: wire.status < 200 ? 200 : wire.status,
     statusText: wire.statusText,
-    headers: wire.headers,
+    headers: headersFromWire(wire.headers),
   });
   Object.defineProperty(response, "url", { value: wire.url });
   if (wire.status < 200) Object.defineProperty(response, "status", { value: wire.status });
@@ -182,7 +209,7 @@ export function answerToWire(answer: unknown, ports: MessagePortMain[]): unknown
   if (!answer || typeof answer !== "object") return answer;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(answer)) {
-    out[key] = value instanceof Headers ? { [HEADERS]: [...value] } : value;
+    out[key] = value instanceof Headers ? { [HEADERS]: headersToWire(value) } : value;
   }
   return out;
 }
@@ -195,13 +222,13 @@ export function answerFromWire(wire: unknown, ports: readonly MessagePortMain[])
     return new Response(r.body === "port" ? streamFromPort(ports[0]) : null, {
       status: r.status,
       statusText: r.statusText,
-      headers: r.headers,
+      headers: headersFromWire(r.headers),
     });
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(wire)) {
     out[key] = value && typeof value === "object" && HEADERS in value
-      ? new Headers((value as Record<string, [string, string][]>)[HEADERS])
+      ? headersFromWire((value as Record<string, string>)[HEADERS])
       : value;
   }
   return out;

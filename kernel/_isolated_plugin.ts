@@ -9,7 +9,7 @@
  */
 import { MessageChannelMain, type MessagePortMain } from "./message_channel.ts";
 import { postToWorker } from "./worker_ports.ts";
-import { answerFromWire, argsToWire, errorFromWire } from "./_hook_wire.ts";
+import { answerFromWire, argsToWire, errorFromWire, type WireError } from "./_hook_wire.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
 import type { IsolationAdapter, WorkerPermissions } from "./isolation.ts";
 import type { Manifest, Stage } from "./manifest.ts";
@@ -32,7 +32,8 @@ const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  timer: ReturnType<typeof setTimeout>;
+  stage: Stage;
+  deadline: number;
 }
 
 /** Whether an error from inside the Worker is the runtime refusing a permission. */
@@ -68,15 +69,24 @@ async function setupIsolated(
   let seq = 0;
   let settle: { resolve(): void; reject(e: unknown): void } | null = null;
   let done: (() => void) | null = null;
+  // one watchdog per plugin instead of a timer per call (timers cost several µs in Deno)
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    for (const [id, waiting] of pending) {
+      if (waiting.deadline > now) continue;
+      pending.delete(id);
+      waiting.resolve(undefined);
+      cutOff(new Error(`Timed out after ${hookTimeout} ms; the plugin was cut off`), waiting.stage);
+      return;
+    }
+  }, Math.max(5, Math.min(250, hookTimeout / 8)));
 
   const cutOff = (error: Error, hook: string) => {
     if (!alive) return;
     alive = false;
+    clearInterval(watchdog);
     ctx.report(error, hook);
-    for (const call of pending.values()) {
-      clearTimeout(call.timer);
-      call.resolve(undefined);
-    }
+    for (const call of pending.values()) call.resolve(undefined);
     pending.clear();
     settle?.reject(error);
     done?.();
@@ -91,18 +101,29 @@ async function setupIsolated(
     const ports: MessagePortMain[] = [];
     const wire = argsToWire(args, ports);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        resolve(undefined);
-        cutOff(new Error(`Timed out after ${hookTimeout} ms; the plugin was cut off`), stage);
-      }, hookTimeout);
-      pending.set(id, { resolve, reject, timer });
-      port.postMessage({ t: "call", id, tap, args: wire } satisfies ToWorker, ports);
+      pending.set(id, { resolve, reject, stage, deadline: performance.now() + hookTimeout });
+      port.postMessage(["c", id, tap, wire] satisfies ToWorker, ports);
     });
   };
 
   port.on("message", (e: { data: FromWorker; ports: readonly MessagePortMain[] }) => {
     const message = e.data;
+    if (Array.isArray(message)) {
+      const [kind, id, payload] = message;
+      const waiting = pending.get(id);
+      if (!waiting) return;
+      pending.delete(id);
+      if (kind === "r") {
+        waiting.resolve(answerFromWire(payload, e.ports));
+        return;
+      }
+      const error = errorFromWire(payload as WireError);
+      if (isPermissionError(error)) {
+        waiting.resolve(undefined);
+        cutOff(error, "permissions");
+      } else waiting.reject(error);
+      return;
+    }
     switch (message.t) {
       case "ready":
         settle?.resolve();
@@ -134,22 +155,6 @@ async function setupIsolated(
       case "done":
         done?.();
         return;
-      case "result":
-      case "error": {
-        const waiting = pending.get(message.id);
-        if (!waiting) return;
-        pending.delete(message.id);
-        clearTimeout(waiting.timer);
-        if (message.t === "result") {
-          waiting.resolve(answerFromWire(message.value, e.ports));
-          return;
-        }
-        const error = errorFromWire(message.error);
-        if (isPermissionError(error)) {
-          waiting.resolve(undefined);
-          cutOff(error, "permissions");
-        } else waiting.reject(error);
-      }
     }
   });
   port.on("close", () => cutOff(new Error("The plugin's Worker exited"), "worker"));
@@ -175,6 +180,7 @@ async function setupIsolated(
     await ready;
   } catch (error) {
     alive = false;
+    clearInterval(watchdog);
     worker.terminate();
     port.close();
     throw error;
@@ -194,6 +200,7 @@ async function setupIsolated(
       port.postMessage({ t: "teardown" } satisfies ToWorker);
     });
     alive = false;
+    clearInterval(watchdog);
     worker.terminate();
     port.close();
   };

@@ -22,14 +22,14 @@ export type FromWorker =
   | { t: "failed"; error: ReturnType<typeof errorToWire> }
   | { t: "tap"; tap: number; stage: string; order?: string; label?: string }
   | { t: "untap"; tap: number }
-  | { t: "result"; id: number; value: unknown }
-  | { t: "error"; id: number; error: ReturnType<typeof errorToWire> }
+  | ["r", number, unknown]
+  | ["e", number, ReturnType<typeof errorToWire>]
   | { t: "report"; hook: string; error: ReturnType<typeof errorToWire> }
   | { t: "done" };
 
 /** Messages the kernel sends. */
 export type ToWorker =
-  | { t: "call"; id: number; tap: number; args: unknown[] }
+  | ["c", number, number, unknown[]]
   | { t: "teardown" };
 
 type Fn = (...args: unknown[]) => unknown;
@@ -53,7 +53,7 @@ function run(init: WorkerInit, port: MessagePortMain): void {
 
   port.on("message", async (e: { data: ToWorker; ports: readonly MessagePortMain[] }) => {
     const message = e.data;
-    if (message.t === "teardown") {
+    if (!Array.isArray(message)) {
       for (const fn of teardowns) {
         try {
           await fn();
@@ -64,17 +64,18 @@ function run(init: WorkerInit, port: MessagePortMain): void {
       send({ t: "done" });
       return;
     }
-    const fn = taps.get(message.tap);
+    const [, id, tap, args] = message;
+    const fn = taps.get(tap);
     if (!fn) {
-      send({ t: "result", id: message.id, value: undefined });
+      send(["r", id, undefined]);
       return;
     }
     try {
-      const value = await fn(...argsFromWire(message.args, e.ports));
+      const value = await fn(...argsFromWire(args, e.ports));
       const ports: MessagePortMain[] = [];
-      send({ t: "result", id: message.id, value: answerToWire(value, ports) }, ports);
+      send(["r", id, answerToWire(value, ports)], ports);
     } catch (error) {
-      send({ t: "error", id: message.id, error: errorToWire(error) });
+      send(["e", id, errorToWire(error)]);
     }
   });
   port.start();

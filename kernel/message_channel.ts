@@ -99,7 +99,8 @@ export class MessagePortMain extends Emitter {
   #state: State = State.Open;
   #started = false;
   #peerSeen = false;
-  #lastSeen = 0;
+  #received = 0;
+  #quiet = { count: -1, since: 0 };
   #timer: ReturnType<typeof setInterval> | undefined;
   #pendingGone: CloseReason | undefined;
   #onmessage: ((e: MessagePortMainEvent) => void) | null = null;
@@ -237,17 +238,17 @@ export class MessagePortMain extends Emitter {
   /** Internal: expect a pong within `ms`; if the remote end has answered before and now does not, close. */
   [probe](ms: number, reason: CloseReason): void {
     if (this.#state !== State.Open || !this.#started || !this.#peerSeen) return;
-    const asked = Date.now();
+    const before = this.#received;
     this.#port.postMessage(PING_MESSAGE);
     setTimeout(() => {
-      if (this.#state === State.Open && this.#lastSeen < asked) this.#gone(reason);
+      if (this.#state === State.Open && this.#received === before) this.#gone(reason);
     }, ms);
   }
 
   #receive = (e: MessageEvent): void => {
     if (this.#state !== State.Open) return;
     let data = e.data;
-    this.#lastSeen = Date.now();
+    this.#received++;
     if (isControl(data)) {
       const kind = (data as ControlMessage)[CONTROL];
       this.#peerSeen = true;
@@ -277,13 +278,16 @@ export class MessagePortMain extends Emitter {
     this.emit("message", event);
   };
 
+  // no clock per message: the beat notes when the count of received messages last changed
   #beat = (): void => {
-    if (this.#state !== State.Open) return;
-    if (this.#peerSeen && Date.now() - this.#lastSeen > MessagePortMain.heartbeatTimeout) {
+    if (this.#state !== State.Open || !this.#peerSeen) return;
+    const now = Date.now();
+    if (this.#received !== this.#quiet.count) this.#quiet = { count: this.#received, since: now };
+    else if (now - this.#quiet.since > MessagePortMain.heartbeatTimeout) {
       this.#gone("unresponsive");
       return;
     }
-    if (this.#peerSeen) this.#port.postMessage(PING_MESSAGE);
+    this.#port.postMessage(PING_MESSAGE);
   };
 
   #gone(reason: CloseReason): void {
