@@ -6,7 +6,7 @@
  * @module
  */
 import { finish, percentile, report } from "./_report.ts";
-import { MessageChannelMain, type MessagePortMain } from "../../kernel/message_channel.ts";
+import { MessageChannelMain } from "../../kernel/message_channel.ts";
 import { session } from "../../mod.ts";
 import { definePlugin } from "../../kernel/plugin.ts";
 
