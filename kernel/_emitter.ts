@@ -8,10 +8,15 @@
 // deno-lint-ignore no-explicit-any
 type Listener = (...args: any[]) => void;
 
-interface Entry {
+/** A listener as the emitter keeps it. */
+export interface Entry {
+  /** The listener. */
   fn: Listener;
+  /** Whether it is removed before its first call. */
   once: boolean;
 }
+
+const NONE: readonly Entry[] = Object.freeze([]);
 
 /**
  * The `on`/`once`/`off`/`emit` surface Electron's main-process objects have.
@@ -92,6 +97,11 @@ export class Emitter {
       entry.fn.apply(this, args);
     }
     return true;
+  }
+
+  /** The listeners of `name` (an array that is replaced, never changed, when listeners change). */
+  protected listenersFor(name: string | symbol): readonly Entry[] {
+    return this.#events.get(name) ?? NONE;
   }
 
   /** Called after listeners were added or removed; subclasses may override. */

@@ -47,3 +47,5 @@ export const remoteGone: unique symbol = Symbol("websession.remoteGone");
 export const probe: unique symbol = Symbol("websession.probe");
 /** Internal: the wrapper created together with this one by `MessageChannelMain`. */
 export const partner: unique symbol = Symbol("websession.partner");
+/** Internal: the remote end is known to be a MessagePortMain. */
+export const wrapped: unique symbol = Symbol("websession.wrapped");

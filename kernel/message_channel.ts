@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Emitter } from "./_emitter.ts";
+import { Emitter, type Entry } from "./_emitter.ts";
 import {
   CLOSE_MESSAGE,
   type CloseReason,
@@ -20,6 +20,7 @@ import {
   PONG_MESSAGE,
   probe,
   remoteGone,
+  wrapped,
 } from "./_port_protocol.ts";
 
 export type { CloseReason } from "./_port_protocol.ts";
@@ -99,12 +100,14 @@ export class MessagePortMain extends Emitter {
   #state: State = State.Open;
   #started = false;
   #peerSeen = false;
+  #peerWrapped = false;
   #received = 0;
   #quiet = { count: -1, since: 0 };
   #timer: ReturnType<typeof setInterval> | undefined;
   #pendingGone: CloseReason | undefined;
   #onmessage: ((e: MessagePortMainEvent) => void) | null = null;
   #onclose: ((e: MessagePortMainCloseEvent) => void) | null = null;
+  #messageListeners: readonly Entry[] = [];
   /** Internal: the port created together with this one, while both are local. */
   [partner]: WeakRef<MessagePortMain> | undefined;
 
@@ -160,11 +163,14 @@ export class MessagePortMain extends Emitter {
       : Array.isArray(transfer)
       ? transfer as PortTransfer
       : (transfer as { transfer?: PortTransfer }).transfer;
-    const payload = isControl(message) ? { [CONTROL]: "data", d: message } : message;
     if (list === undefined || list.length === 0) {
+      const payload = isControl(message) ? { [CONTROL]: "data", d: message } : message;
       if (this.#state === State.Open) this.#port.postMessage(payload);
       return;
     }
+    // a message with transfers is always wrapped: only then does the receiver read event.ports
+    // (reading it costs an allocation per message in some runtimes)
+    const payload: ControlMessage = { [CONTROL]: "data", d: message };
     const native: Transferable[] = [];
     const moved: MessagePortMain[] = [];
     for (const item of list) {
@@ -225,6 +231,11 @@ export class MessagePortMain extends Emitter {
     return this.#port;
   }
 
+  /** Internal: the remote end is a MessagePortMain too (it marks messages that carry ports). */
+  [wrapped](): void {
+    this.#peerWrapped = true;
+  }
+
   /** Internal: the remote end is gone (worker watch, probe); deliver what is in flight first. */
   [remoteGone](reason: CloseReason): void {
     if (this.#state !== State.Open) return;
@@ -249,9 +260,12 @@ export class MessagePortMain extends Emitter {
     if (this.#state !== State.Open) return;
     let data = e.data;
     this.#received++;
+    // a partner that never sent a control message may be a plain Web port: read its ports
+    let native: readonly MessagePort[] | null = this.#peerWrapped ? null : e.ports;
     if (isControl(data)) {
       const kind = (data as ControlMessage)[CONTROL];
       this.#peerSeen = true;
+      this.#peerWrapped = true;
       if (kind === "ping") {
         this.#port.postMessage(PONG_MESSAGE);
         return;
@@ -262,9 +276,9 @@ export class MessagePortMain extends Emitter {
         return;
       }
       data = (data as ControlMessage).d;
+      native = e.ports;
     }
-    const native = e.ports;
-    const ports = native.length === 0
+    const ports = native === null || native.length === 0
       ? NO_PORTS
       : Object.freeze(native.map((p) => new MessagePortMain(p)));
     const event: MessagePortMainEvent = {
@@ -275,8 +289,17 @@ export class MessagePortMain extends Emitter {
       bubbles: false,
       cancelable: false,
     };
-    this.emit("message", event);
+    const listeners = this.#messageListeners;
+    if (listeners.length === 1 && !listeners[0].once) listeners[0].fn.call(this, event);
+    else if (listeners.length > 0) this.emit("message", event);
   };
+
+  /** Keeps the `message` listeners at hand for the hot path. */
+  protected override listenersChanged(name: string | symbol | undefined): void {
+    if (name === "message" || name === undefined) {
+      this.#messageListeners = this.listenersFor("message");
+    }
+  }
 
   // no clock per message: the beat notes when the count of received messages last changed
   #beat = (): void => {
@@ -335,5 +358,7 @@ export class MessageChannelMain {
     this.port2 = new MessagePortMain(channel.port2);
     this.port1[partner] = new WeakRef(this.port2);
     this.port2[partner] = new WeakRef(this.port1);
+    this.port1[wrapped]();
+    this.port2[wrapped]();
   }
 }
