@@ -109,7 +109,8 @@ async function compare(
 }
 
 const small = { seq: 1, text: "hello" };
-await compare("small messages", 20_000, 1000, () => small);
+// Bun moves small messages about 8 times faster: longer rounds keep its figures steady
+await compare("small messages", isBun ? 150_000 : 20_000, 1000, () => small);
 const megabyte = new Uint8Array(1 << 20).fill(7);
 await compare("1 MB messages", 200, 8, () => megabyte);
 
