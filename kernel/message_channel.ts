@@ -56,6 +56,23 @@ export type PortTransfer = ReadonlyArray<MessagePortMain | Transferable>;
 
 const NO_PORTS: readonly MessagePortMain[] = Object.freeze([]);
 
+// three own fields per message; the constant ones live on the prototype
+class PortMessageEvent {
+  declare readonly type: "message";
+  declare readonly bubbles: false;
+  declare readonly cancelable: false;
+  constructor(
+    readonly data: unknown,
+    readonly ports: readonly MessagePortMain[],
+    readonly target: MessagePortMain,
+  ) {}
+}
+Object.defineProperties(PortMessageEvent.prototype, {
+  type: { value: "message" },
+  bubbles: { value: false },
+  cancelable: { value: false },
+});
+
 // A port that was never started has no listener on its Web port, so nothing but the user holds the
 // wrapper; when it is collected, the Web port (the held value) tells the remote end.
 const collected = new FinalizationRegistry<MessagePort>((port) => {
@@ -281,14 +298,7 @@ export class MessagePortMain extends Emitter {
     const ports = native === null || native.length === 0
       ? NO_PORTS
       : Object.freeze(native.map((p) => new MessagePortMain(p)));
-    const event: MessagePortMainEvent = {
-      type: "message",
-      data,
-      ports,
-      target: this,
-      bubbles: false,
-      cancelable: false,
-    };
+    const event: MessagePortMainEvent = new PortMessageEvent(data, ports, this);
     const listeners = this.#messageListeners;
     if (listeners.length === 1 && !listeners[0].once) listeners[0].fn.call(this, event);
     else if (listeners.length > 0) this.emit("message", event);
