@@ -5,13 +5,28 @@
  * @module
  */
 
+/**
+ * A listener of {@linkcode EventEmitter}.
+ *
+ * @example
+ * ```ts
+ * const listener: EmitterListener = (...args) => console.log(args);
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
-type Listener = (...args: any[]) => void;
+export type EmitterListener = (...args: any[]) => void;
 
-/** A listener as the emitter keeps it. */
+/**
+ * A listener as the emitter keeps it.
+ *
+ * @example
+ * ```ts
+ * const entry: Entry = { fn: () => {}, once: false };
+ * ```
+ */
 export interface Entry {
   /** The listener. */
-  fn: Listener;
+  fn: EmitterListener;
   /** Whether it is removed before its first call. */
   once: boolean;
 }
@@ -23,31 +38,31 @@ const NONE: readonly Entry[] = Object.freeze([]);
  *
  * @example
  * ```ts
- * const e = new Emitter();
+ * const e = new EventEmitter();
  * e.on("ping", (n: number) => console.log(n));
  * e.emit("ping", 1);
  * ```
  */
-export class Emitter {
+export class EventEmitter {
   #events = new Map<string | symbol, Entry[]>();
 
   /** Adds a listener for `name`. */
-  on(name: string | symbol, fn: Listener): this {
+  on(name: string | symbol, fn: EmitterListener): this {
     return this.#add(name, fn, false);
   }
 
-  /** Same as {@linkcode Emitter.on}. */
-  addListener(name: string | symbol, fn: Listener): this {
+  /** Same as {@linkcode EventEmitter.on}. */
+  addListener(name: string | symbol, fn: EmitterListener): this {
     return this.#add(name, fn, false);
   }
 
   /** Adds a listener that is removed after its first call. */
-  once(name: string | symbol, fn: Listener): this {
+  once(name: string | symbol, fn: EmitterListener): this {
     return this.#add(name, fn, true);
   }
 
   /** Removes the most recently added matching listener. */
-  off(name: string | symbol, fn: Listener): this {
+  off(name: string | symbol, fn: EmitterListener): this {
     const list = this.#events.get(name);
     if (!list) return this;
     for (let i = list.length - 1; i >= 0; i--) {
@@ -63,8 +78,8 @@ export class Emitter {
     return this;
   }
 
-  /** Same as {@linkcode Emitter.off}. */
-  removeListener(name: string | symbol, fn: Listener): this {
+  /** Same as {@linkcode EventEmitter.off}. */
+  removeListener(name: string | symbol, fn: EmitterListener): this {
     return this.off(name, fn);
   }
 
@@ -107,7 +122,7 @@ export class Emitter {
   /** Called after listeners were added or removed; subclasses may override. */
   protected listenersChanged(_name: string | symbol | undefined): void {}
 
-  #add(name: string | symbol, fn: Listener, once: boolean): this {
+  #add(name: string | symbol, fn: EmitterListener, once: boolean): this {
     if (typeof fn !== "function") {
       throw new TypeError(`Listener for "${String(name)}" must be a function`);
     }

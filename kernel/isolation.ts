@@ -7,7 +7,14 @@
  * @module
  */
 
-/** What an isolated plugin may touch; anything not listed is denied. */
+/**
+ * What an isolated plugin may touch; anything not listed is denied.
+ *
+ * @example
+ * ```ts
+ * const permissions: WorkerPermissions = { net: ["api.example.com"], read: [], write: [], env: [] };
+ * ```
+ */
 export interface WorkerPermissions {
   /** Hosts (`host` or `host:port`) it may connect to. */
   net: string[];
@@ -19,7 +26,14 @@ export interface WorkerPermissions {
   env: string[];
 }
 
-/** The part of a Worker the kernel uses. */
+/**
+ * The part of a Worker the kernel uses.
+ *
+ * @example
+ * ```ts
+ * const worker: IsolatedWorker = denoIsolation.spawn(moduleUrl, permissions);
+ * ```
+ */
 export interface IsolatedWorker {
   /** `Worker.postMessage`. */
   postMessage(message: unknown, transfer: Transferable[]): void;
@@ -29,7 +43,15 @@ export interface IsolatedWorker {
   addEventListener(type: string, listener: (event: Event) => void): void;
 }
 
-/** Starts Workers for isolated plugins on one runtime. */
+/**
+ * Starts Workers for isolated plugins on one runtime.
+ *
+ * @example
+ * ```ts
+ * import { denoIsolation } from "../adapters/isolation/deno.ts";
+ * const adapter: IsolationAdapter = denoIsolation;
+ * ```
+ */
 export interface IsolationAdapter {
   /** The runtime (`deno`, `bun`, `browser`). */
   readonly runtime: string;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Emitter, type Entry } from "./_emitter.ts";
+import { type Entry, EventEmitter } from "./_emitter.ts";
 import {
   CLOSE_MESSAGE,
   type CloseReason,
@@ -24,8 +24,20 @@ import {
 } from "./_port_protocol.ts";
 
 export type { CloseReason } from "./_port_protocol.ts";
+export {
+  type EmitterListener,
+  type Entry as EventListenerEntry,
+  EventEmitter,
+} from "./_emitter.ts";
 
-/** The event given to `message` listeners. */
+/**
+ * The event given to `message` listeners.
+ *
+ * @example
+ * ```ts
+ * port.on("message", (e: MessagePortMainEvent) => console.log(e.data, e.ports.length));
+ * ```
+ */
 export interface MessagePortMainEvent {
   /** Always `message`. */
   readonly type: "message";
@@ -41,7 +53,14 @@ export interface MessagePortMainEvent {
   readonly cancelable: false;
 }
 
-/** The event given to `close` listeners. */
+/**
+ * The event given to `close` listeners.
+ *
+ * @example
+ * ```ts
+ * port.on("close", (e: MessagePortMainCloseEvent) => console.log(e.reason));
+ * ```
+ */
 export interface MessagePortMainCloseEvent {
   /** Always `close`. */
   readonly type: "close";
@@ -51,7 +70,14 @@ export interface MessagePortMainCloseEvent {
   readonly reason: CloseReason;
 }
 
-/** What `postMessage` accepts as its transfer list. */
+/**
+ * What `postMessage` accepts as its transfer list.
+ *
+ * @example
+ * ```ts
+ * const transfer: PortTransfer = [other.port2, new ArrayBuffer(8)];
+ * ```
+ */
 export type PortTransfer = ReadonlyArray<MessagePortMain | Transferable>;
 
 const NO_PORTS: readonly MessagePortMain[] = Object.freeze([]);
@@ -107,7 +133,7 @@ function dataCloneError(message: string): DOMException {
  * port1.close();
  * ```
  */
-export class MessagePortMain extends Emitter {
+export class MessagePortMain extends EventEmitter {
   /** Heartbeat interval in ms for started ports (0 disables the heartbeat). */
   static heartbeatInterval = 2000;
   /** A started port whose remote end answered once and then is silent this long is closed. */

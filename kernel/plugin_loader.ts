@@ -13,7 +13,15 @@ import { type JWK, readBytes, signedFiles, verifyPlugin } from "./plugin_signatu
 import type { IsolationAdapter, WorkerPermissions } from "./isolation.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";
 
-/** Options of `ses.plugins.load()` (session-wide defaults come from `fromPartition`). */
+/**
+ * Options of `ses.plugins.load()` (session-wide defaults come from `fromPartition`).
+ *
+ * @example
+ * ```ts
+ * const options: LoadOptions = { requireSignature: true, trustedKeys: [publicJwk], hookTimeout: 2000 };
+ * await ses.plugins.load("./plugins/hello", options);
+ * ```
+ */
 export interface LoadOptions {
   /** Public JWKs whose signatures are trusted. */
   trustedKeys?: readonly JWK[];
@@ -31,7 +39,14 @@ export interface LoadOptions {
   base?: string | URL;
 }
 
-/** The default hook timeout of isolated plugins, in ms. */
+/**
+ * The default hook timeout of isolated plugins, in ms.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_HOOK_TIMEOUT; // 5000
+ * ```
+ */
 export const DEFAULT_HOOK_TIMEOUT = 5000;
 
 const OPTION_KEYS = new Set([

@@ -7,15 +7,37 @@
  * @module
  */
 import { calculateJwkThumbprint, CompactSign, compactVerify, EmbeddedJWK, importJWK } from "jose";
-import type { JWK } from "jose";
+import type { JWK as JoseJwk } from "jose";
 import type { Manifest } from "./manifest.ts";
 
-export type { JWK } from "jose";
+/**
+ * A JSON Web Key (the WebCrypto `JsonWebKey` dictionary).
+ *
+ * @example
+ * ```ts
+ * const key: JWK = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" };
+ * ```
+ */
+export type JWK = JsonWebKey;
 
-/** The name of the signature file next to `manifest.json`. */
+/**
+ * The name of the signature file next to `manifest.json`.
+ *
+ * @example
+ * ```ts
+ * new URL(SIGNATURE_FILE, manifestUrl); // .../manifest.sig.json
+ * ```
+ */
 export const SIGNATURE_FILE = "manifest.sig.json";
 
-/** What `manifest.sig.json` holds. */
+/**
+ * What `manifest.sig.json` holds.
+ *
+ * @example
+ * ```ts
+ * const signature: PluginSignature = JSON.parse(await Deno.readTextFile("plugin/manifest.sig.json"));
+ * ```
+ */
 export interface PluginSignature {
   /** SHA-256 (hex) of `manifest.json` as stored. */
   manifest: string;
@@ -25,7 +47,14 @@ export interface PluginSignature {
   jws: string;
 }
 
-/** Why a plugin's signature was refused. */
+/**
+ * Why a plugin's signature was refused.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof PluginSignatureError && error.reason === "untrusted") console.log("unknown signer");
+ * ```
+ */
 export type SignatureProblem = "unsigned" | "tampered" | "untrusted";
 
 /**
@@ -145,7 +174,7 @@ export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<Plu
   const list = Array.isArray(raw.files) ? raw.files : [];
   const sums = await digests(manifestUrl, { entry, files: list });
   const { d: _d, ...publicJwk } = privateJwk;
-  const key = await importJWK(privateJwk, alg);
+  const key = await importJWK(privateJwk as JoseJwk, alg);
   const compact = await new CompactSign(canonical(sums.manifest, sums.files))
     .setProtectedHeader({ alg, jwk: publicJwk, typ: "websession-plugin+jws" })
     .sign(key);
@@ -162,7 +191,7 @@ export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<Plu
  * ```
  */
 export function keyThumbprint(jwk: JWK): Promise<string> {
-  return calculateJwkThumbprint(jwk);
+  return calculateJwkThumbprint(jwk as JoseJwk);
 }
 
 /**

@@ -13,7 +13,14 @@ const ERROR_PROBE_MS = 1000;
 
 const watched = new WeakMap<object, Set<MessagePortMain>>();
 
-/** The part of a Worker that {@linkcode watchWorker} uses. */
+/**
+ * The part of a Worker that {@linkcode watchWorker} uses.
+ *
+ * @example
+ * ```ts
+ * const worker: WatchableWorker = new Worker(new URL("./w.ts", import.meta.url), { type: "module" });
+ * ```
+ */
 export interface WatchableWorker {
   /** `Worker.postMessage`. */
   postMessage(message: unknown, transfer: Transferable[]): void;
