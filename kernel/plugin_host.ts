@@ -48,6 +48,7 @@ interface Running {
   active: boolean;
   cleanups: Array<() => void | Promise<void>>;
   flushers: Array<() => void | Promise<void>>;
+  clearers: Array<() => void | Promise<void>>;
   members: string[];
 }
 
@@ -161,6 +162,13 @@ export class PluginHost {
     }
   }
 
+  /** Runs every plugin's clear-storage hooks (for `ses.clearStorageData()`). */
+  async clear(): Promise<void> {
+    for (const running of this.#running.values()) {
+      for (const clear of running.clearers) await clear();
+    }
+  }
+
   /** Tears every plugin down, in reverse setup order. */
   async stopAll(): Promise<void> {
     for (const running of [...this.#running.values()].reverse()) await this.#teardown(running);
@@ -176,7 +184,14 @@ export class PluginHost {
         })`,
       );
     }
-    const running: Running = { plugin, active: false, cleanups: [], flushers: [], members: [] };
+    const running: Running = {
+      plugin,
+      active: false,
+      cleanups: [],
+      flushers: [],
+      clearers: [],
+      members: [],
+    };
     this.#running.set(plugin.name, running);
     const ctx = this.#context(running);
     try {
@@ -247,6 +262,9 @@ export class PluginHost {
       },
       onFlush(fn: () => void | Promise<void>) {
         running.flushers.push(fn);
+      },
+      onClearStorage(fn: () => void | Promise<void>) {
+        running.clearers.push(fn);
       },
     };
   }
