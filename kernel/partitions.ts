@@ -12,6 +12,7 @@ import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
 import type { JWK } from "./plugin_signature.ts";
+import type { IsolationAdapter } from "./isolation.ts";
 
 /** What `configure()` sets. */
 export interface KernelConfig {
@@ -25,6 +26,8 @@ export interface KernelConfig {
   transport?: HttpTransport;
   /** The runtime, to check plugin manifests (`deno`, `bun`, `browser`). */
   runtime?: string | null;
+  /** Starts the Workers of isolated plugins (`adapters/isolation/`); null: none can load. */
+  isolation?: IsolationAdapter | null;
 }
 
 /** Electron's options of `session.fromPartition`, plus the plugins to build it with. */
@@ -59,6 +62,7 @@ const config: Required<KernelConfig> = {
   },
   transport: unconfiguredTransport,
   runtime: null,
+  isolation: null,
 };
 
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
@@ -190,6 +194,7 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
     loadDefaults: {
       trustedKeys: options?.trustedKeys,
       requireSignature: options?.requireSignature,
+      isolation: config.isolation ?? undefined,
     },
   });
   sessions.set(partition, { session, options: { ...options } });
