@@ -31,7 +31,7 @@ export interface LoadOptions {
   allowUnenforcedIsolation?: boolean;
   /** How long an isolated plugin's hook may take before it is cut off (ms, default 5000). */
   hookTimeout?: number;
-  /** The isolation adapter (default: the one in `adapters/isolation/` for the runtime). */
+  /** The isolation adapter (default: the one given to `configure()`; `mod.ts` sets it). */
   isolation?: IsolationAdapter;
   /** The runtime, to check the manifest's `runtimes` (null: do not check). */
   runtime?: string | null;
@@ -103,14 +103,6 @@ function permissionsOf(manifest: Manifest, manifestUrl: URL): WorkerPermissions 
   };
 }
 
-async function adapterFor(runtime: string | null | undefined): Promise<IsolationAdapter> {
-  if (runtime !== "deno" && runtime !== "bun" && runtime !== "browser") {
-    throw new TypeError("No isolation adapter: pass options.isolation or configure the runtime");
-  }
-  const module = await import(`../adapters/isolation/${runtime}.ts`);
-  return module.default as IsolationAdapter;
-}
-
 /**
  * Reads, validates, verifies and prepares the plugin at `source`; the result is added to a
  * session with `ses.plugins.add()` (which `ses.plugins.load()` does).
@@ -152,7 +144,12 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
   const entry = new URL(manifest.entry, manifestUrl);
 
   if (manifest.isolation === "worker") {
-    const adapter = options.isolation ?? await adapterFor(runtime);
+    const adapter = options.isolation;
+    if (!adapter) {
+      throw new TypeError(
+        `Plugin ${manifest.name} asks for isolation, but no isolation adapter is configured (configure({ isolation }) or options.isolation)`,
+      );
+    }
     if (!adapter.enforcesPermissions && !options.allowUnenforcedIsolation) {
       throw new TypeError(
         `Plugin ${manifest.name} asks for isolation, which ${adapter.runtime} cannot enforce; pass allowUnenforcedIsolation: true to load it anyway`,

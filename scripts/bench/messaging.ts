@@ -12,7 +12,8 @@ import process from "node:process";
 import { spawn } from "node:child_process";
 import { finish, percentile, report } from "./_report.ts";
 import { MessageChannelMain } from "../../kernel/message_channel.ts";
-import { session } from "../../mod.ts";
+import { configure, detectRuntime, session } from "../../mod.ts";
+import { isolationFor } from "../../adapters/isolation/mod.ts";
 import { definePlugin } from "../../kernel/plugin.ts";
 
 // Under Deno (the bench task) this runs, then runs itself again under Bun (`--child`), so both
@@ -116,6 +117,7 @@ await compare("1 MB messages", 200, 8, () => megabyte);
 
 // --- a webRequest hook: isolated plugin vs the same hook inline ---
 
+configure({ isolation: isolationFor(detectRuntime()) });
 const fixture = new URL("../../test/fixtures/header_plugin/", import.meta.url).pathname;
 const temp = await mkdtemp(join(tmpdir(), "websession-bench-"));
 let round = 0;

@@ -4,7 +4,8 @@ import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { session } from "../../mod.ts";
+import { configure, detectRuntime, session } from "../../mod.ts";
+import { isolationFor } from "../../adapters/isolation/mod.ts";
 import type { Session } from "../../kernel/session.ts";
 import type { HookError } from "../../kernel/errors.ts";
 import { PluginSignatureError } from "../../kernel/plugin_signature.ts";
@@ -18,6 +19,8 @@ import {
 } from "./_plugin_helpers.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
+// what mod.ts is to do once the lead adds `isolation` to its configure() call
+configure({ isolation: isolationFor(detectRuntime()) });
 let counter = 0;
 
 function newSession(options: Parameters<typeof session.fromPartition>[1] = {}): Session {
@@ -121,7 +124,7 @@ describe("plugins.load: signatures", () => {
     const plugin = await pluginCopy("header_plugin", (m) => (m.isolation = "inline"));
     const keyFile = join(plugin.dir, "..", `${plugin.dir.split("/").pop()}.jwk.json`);
     await writeFile(keyFile, JSON.stringify(trusted.privateJwk));
-    const deno = `${root}node_modules/.bin/deno`;
+    const deno = (globalThis as { Deno?: { execPath(): string } }).Deno?.execPath() ?? "deno";
     await new Promise<void>((resolve, reject) =>
       execFile(deno, ["run", "-A", `${root}scripts/sign_plugin.ts`, plugin.dir, "--key", keyFile], {
         cwd: root,
