@@ -320,6 +320,48 @@ describe("plugins.load: isolation in a Worker", () => {
     });
   }
 
+  it("reports a hook that throws with the plugin's name and keeps the plugin", async () => {
+    const plugin = await pluginCopy("probe_plugin");
+    const ses = newSession();
+    const errors = hookErrors(ses);
+    try {
+      await ses.plugins.load(plugin.dir, { allowUnenforcedIsolation: true });
+      const seen = await json(ses, server.url, { headers: { "x-try": "throw" } });
+      assert.equal(seen.headers["x-probe"], undefined);
+      assert.ok(errors.some((e) => e.plugin === "probe-plugin" && /Probe failure/.test(e.message)));
+      assert.equal(ses.plugins.list().length, 1);
+      assert.equal((await json(ses, server.url)).headers["x-probe"], "ok");
+    } finally {
+      await ses.close();
+      await plugin.remove();
+    }
+  });
+
+  it("refuses a plugin whose setup fails in its Worker, and can load it again once fixed", async () => {
+    const plugin = await pluginCopy("probe_plugin");
+    const entry = join(plugin.dir, "mod.ts");
+    const good = await readFile(entry, "utf8");
+    await writeFile(entry, 'throw new Error("Broken at import");\n');
+    const ses = newSession();
+    const errors = hookErrors(ses);
+    try {
+      await assert.rejects(
+        ses.plugins.load(plugin.dir, { allowUnenforcedIsolation: true }),
+        /probe-plugin failed to set up/,
+      );
+      assert.ok(
+        errors.some((e) => e.plugin === "probe-plugin" && /Broken at import/.test(e.message)),
+      );
+      assert.deepEqual(ses.plugins.list(), []);
+      await writeFile(entry, good);
+      await ses.plugins.load(plugin.dir, { allowUnenforcedIsolation: true });
+      assert.equal((await json(ses, server.url)).headers["x-probe"], "ok");
+    } finally {
+      await ses.close();
+      await plugin.remove();
+    }
+  });
+
   it("reports and unloads a plugin that crashes its Worker; the session keeps working", async () => {
     const plugin = await pluginCopy("probe_plugin");
     const ses = newSession();
