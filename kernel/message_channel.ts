@@ -135,9 +135,9 @@ function dataCloneError(message: string): DOMException {
  */
 export class MessagePortMain extends EventEmitter {
   /** Heartbeat interval in ms for started ports (0 disables the heartbeat). */
-  static heartbeatInterval = 2000;
+  static heartbeatInterval: number = 2000;
   /** A started port whose remote end answered once and then is silent this long is closed. */
-  static heartbeatTimeout = 10000;
+  static heartbeatTimeout: number = 10000;
 
   #port: MessagePort;
   #state: State = State.Open;
