@@ -122,7 +122,7 @@ describe("plugins.load: signatures", () => {
 
   it("signs with `deno task sign-plugin` and loads with requireSignature", async () => {
     const plugin = await pluginCopy("header_plugin", (m) => (m.isolation = "inline"));
-    const keyFile = join(plugin.dir, "..", `${plugin.dir.split("/").pop()}.jwk.json`);
+    const keyFile = join(plugin.dir, "signing-key.jwk.json"); // not listed, so not signed
     await writeFile(keyFile, JSON.stringify(trusted.privateJwk));
     const deno = (globalThis as { Deno?: { execPath(): string } }).Deno?.execPath() ?? "deno";
     await new Promise<void>((resolve, reject) =>
