@@ -22,12 +22,13 @@ export interface IsolatedPluginOptions {
   adapter: IsolationAdapter;
   /** What the Worker may touch. */
   permissions: WorkerPermissions;
-  /** How long a hook (and setup, and teardown) may take, in ms. */
+  /** How long a hook (and teardown) may take, in ms; setup gets at least 15 s. */
   hookTimeout: number;
 }
 
 const WORKER_MODULE = new URL("./_plugin_worker.ts", import.meta.url);
 const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
+const SETUP_TIMEOUT = 15_000;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -61,6 +62,8 @@ async function setupIsolated(
   options: IsolatedPluginOptions,
 ): Promise<() => Promise<void>> {
   const { hookTimeout } = options;
+  // starting a Worker and compiling the plugin can take seconds on a busy machine
+  const setupTimeout = Math.max(hookTimeout, SETUP_TIMEOUT);
   const worker = options.adapter.spawn(WORKER_MODULE, options.permissions);
   const { port1: port, port2 } = new MessageChannelMain();
   const pending = new Map<number, Pending>();
@@ -173,8 +176,8 @@ async function setupIsolated(
   const init: WorkerInit = { entry: entry.href, manifest };
   postToWorker(worker, init, [port2]);
   const timer = setTimeout(
-    () => settle?.reject(new Error(`Setup timed out after ${hookTimeout} ms`)),
-    hookTimeout,
+    () => settle?.reject(new Error(`Setup timed out after ${setupTimeout} ms`)),
+    setupTimeout,
   );
   try {
     await ready;
