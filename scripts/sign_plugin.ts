@@ -35,6 +35,10 @@ function option(args: string[], name: string): string | undefined {
   return value;
 }
 
+// `deno task` runs in the project folder; INIT_CWD is where it was started
+const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+const resolve = (path: string) => (path.startsWith("/") ? path : `${cwd}/${path}`);
+
 const args = [...Deno.args];
 if (args.includes("--help") || args.length === 0) {
   console.log(USAGE);
@@ -48,7 +52,7 @@ if (generate) {
   if (alg !== "EdDSA" && alg !== "ES256") fail(`Unsupported --alg ${alg} (use EdDSA or ES256)`);
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = await exportJWK(privateKey);
-  await Deno.writeTextFile(generate, JSON.stringify(jwk, null, 2) + "\n", { mode: 0o600 });
+  await Deno.writeTextFile(resolve(generate), JSON.stringify(jwk, null, 2) + "\n", { mode: 0o600 });
   const { d: _d, ...publicJwk } = jwk;
   console.log(JSON.stringify(publicJwk));
   Deno.exit(0);
@@ -56,8 +60,8 @@ if (generate) {
 
 if (args.length !== 1) fail("Give one plugin folder or manifest.json");
 if (!keyPath) fail("--key is required");
-const privateJwk = JSON.parse(await Deno.readTextFile(keyPath)) as JWK;
-const manifestUrl = manifestUrlOf(args[0], `file://${Deno.cwd()}/`);
+const privateJwk = JSON.parse(await Deno.readTextFile(resolve(keyPath))) as JWK;
+const manifestUrl = manifestUrlOf(resolve(args[0]));
 const signature = await signPlugin(manifestUrl, privateJwk);
 const out = new URL(SIGNATURE_FILE, manifestUrl);
 await Deno.writeTextFile(out, JSON.stringify(signature, null, 2) + "\n");
