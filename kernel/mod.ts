@@ -38,3 +38,9 @@ export type {
   UploadProgress,
   WriteCallback,
 } from "./net/mod.ts";
+export * from "./message_channel.ts";
+export * from "./worker_ports.ts";
+export * from "./port_stream.ts";
+export * from "./isolation.ts";
+export * from "./plugin_signature.ts";
+export * from "./plugin_loader.ts";
