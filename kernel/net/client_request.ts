@@ -12,96 +12,24 @@ import type { RedirectMode } from "../pipeline.ts";
 import type { AuthChallenge, AuthCredentials, PipelineRequest, RequestBody } from "../request.ts";
 import { Session } from "../session.ts";
 import { BodyQueue } from "./_body_queue.ts";
+import {
+  type AuthInfo,
+  buildUrl,
+  checkHeader,
+  type ClientRequestOptions,
+  concat,
+  toBytes,
+  TOKEN,
+  type UploadProgress,
+} from "./_request_parts.ts";
 import { NodeEmitter } from "./node_emitter.ts";
 import { abortMessage, headersRecord, IncomingMessage } from "./incoming_message.ts";
 import "./digest.ts";
 
-/** Electron's `ClientRequestConstructorOptions`. */
-export interface ClientRequestOptions {
-  /** The method (default `GET`; upper-cased). */
-  method?: string;
-  /** The absolute `http:` or `https:` URL. */
-  url?: string;
-  /** Headers to send (same rules as `setHeader`). */
-  headers?: Record<string, string | number | string[]>;
-  /** The session (wins over `partition`). */
-  session?: Session;
-  /** The partition of the session (default: the default session). */
-  partition?: string;
-  /** `include`, `omit` or `same-origin` (needs `origin`), as in fetch. */
-  credentials?: "include" | "omit" | "same-origin";
-  /** Whether the session's cookies are sent and stored (default false). */
-  useSessionCookies?: boolean;
-  /** `http:` (default) or `https:`, when `url` is absent. */
-  protocol?: string;
-  /** `hostname:port`, when `url` is absent. */
-  host?: string;
-  /** The host name (default `localhost`), when `url` and `host` are absent. */
-  hostname?: string;
-  /** The port, when `url` and `host` are absent. */
-  port?: number | string;
-  /** Path and query (default `/`), when `url` is absent. */
-  path?: string;
-  /** `follow` (default), `error` or `manual`. */
-  redirect?: RedirectMode;
-  /** The origin of the request (its initiator). */
-  origin?: string;
-  /** Passed to the pipeline's taps as `options.referrerPolicy`. */
-  referrerPolicy?: string;
-  /** Passed to the pipeline's taps as `options.cache`. */
-  cache?: string;
-  /** Passed to the pipeline's taps as `options.priority`. */
-  priority?: string;
-  /** Skip `ses.protocol.handle` handlers and go to the network. */
-  bypassCustomProtocolHandlers?: boolean;
-}
+export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./_request_parts.ts";
 
-/** What `getUploadProgress()` returns. */
-export interface UploadProgress {
-  /** Whether the request is in flight. */
-  active: boolean;
-  /** Whether the upload started. */
-  started: boolean;
-  /** Bytes handed to the transport so far. */
-  current: number;
-  /** The body's size (for a chunked body: the bytes written so far). */
-  total: number;
-}
-
-/** The first argument of the `login` event. */
-export interface AuthInfo {
-  /** Whether a proxy asks (407). */
-  isProxy: boolean;
-  /** The scheme in lower case (`basic`, `digest`). */
-  scheme: string;
-  /** The host that asks. */
-  host: string;
-  /** Its port. */
-  port: number;
-  /** The realm. */
-  realm: string;
-}
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const BAD_VALUE = /[\r\n\0]/;
-const RESTRICTED = new Set([
-  "content-length",
-  "host",
-  "trailer",
-  "te",
-  "upgrade",
-  "cookie2",
-  "keep-alive",
-  "transfer-encoding",
-]);
-const HTTP = new Set(["http:", "https:"]);
 /** Sessions whose plugins are set up (saves a wait per request). */
 const readySessions = new WeakSet<Session>();
-const encoder = new TextEncoder();
-
-type BufferLike = { from(text: string, encoding: string): Uint8Array };
-const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
-
 /** The callback of `write()`: called once the chunk was handed on, or with the error. */
 export type WriteCallback = (error?: Error | null) => void;
 
@@ -272,25 +200,14 @@ export class ClientRequest extends NodeEmitter {
   }
 
   /**
-   * Sets a header (the name is kept as given). Throws before nothing is sent: after the first
-   * write, for an invalid name or value, and for the headers the network stack owns.
+   * Sets a header (the name is kept as given). Throws after the first write, for an invalid
+   * name or value, and for the headers the network stack owns (naming the header).
    */
   setHeader(name: string, value: string | number | readonly string[]): void {
     if (this.#firstWrite || this.#started) {
       throw new Error("Cannot set headers after they are sent");
     }
-    if (typeof name !== "string" || !TOKEN.test(name)) {
-      throw new TypeError(`Invalid header name "${String(name)}"`);
-    }
-    if (value === undefined || value === null) {
-      throw new TypeError(`A value is required for the header ${name}`);
-    }
-    const text = Array.isArray(value) ? value.join(", ") : String(value);
-    if (BAD_VALUE.test(text)) throw new TypeError(`Invalid value for the header ${name}`);
-    const key = name.toLowerCase();
-    if (RESTRICTED.has(key) || (key === "connection" && /(^|[,\s])upgrade($|[,\s])/i.test(text))) {
-      throw new TypeError(`The header ${name} cannot be set`);
-    }
+    const { key, text } = checkHeader(name, value);
     this.#headers.set(key, { name, value: text });
   }
 
@@ -543,65 +460,4 @@ export class ClientRequest extends NodeEmitter {
     this.#progress.active = false;
     this.emit("close");
   }
-}
-
-function buildUrl(opts: ClientRequestOptions): string {
-  let href: string;
-  if (opts.url !== undefined) {
-    if (typeof opts.url !== "string") throw new TypeError("ClientRequest: url must be a string");
-    href = opts.url;
-  } else {
-    const protocol = opts.protocol ?? "http:";
-    if (typeof opts.path === "string" && / /.test(opts.path)) {
-      throw new TypeError("ClientRequest: the path contains unescaped characters");
-    }
-    const host = opts.host ??
-      `${opts.hostname ?? "localhost"}${
-        opts.port !== undefined && opts.port !== "" ? `:${opts.port}` : ""
-      }`;
-    const path = opts.path ?? "/";
-    href = `${protocol.endsWith(":") ? protocol : `${protocol}:`}//${host}${
-      path.startsWith("/") ? path : `/${path}`
-    }`;
-  }
-  let url: URL;
-  try {
-    url = new URL(href);
-  } catch {
-    throw new TypeError(`ClientRequest: invalid URL "${href}"`);
-  }
-  if (!HTTP.has(url.protocol)) {
-    throw new TypeError(`ClientRequest only supports http: and https: URLs, got "${href}"`);
-  }
-  return url.href;
-}
-
-function toBytes(chunk: string | Uint8Array | ArrayBuffer, encoding?: string): Uint8Array {
-  if (typeof chunk === "string") {
-    const enc = (encoding ?? "utf8").toLowerCase();
-    if (enc === "utf8" || enc === "utf-8") return encoder.encode(chunk);
-    if (NodeBuffer) return NodeBuffer.from(chunk, enc);
-    throw new TypeError(`Unsupported encoding "${encoding}"`);
-  }
-  if (chunk instanceof Uint8Array) return chunk;
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) {
-    const view = chunk as ArrayBufferView;
-    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  }
-  throw new TypeError("write(): the chunk must be a string, an ArrayBuffer or a Uint8Array");
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array | null {
-  if (chunks.length === 0) return null;
-  if (chunks.length === 1) return chunks[0];
-  let size = 0;
-  for (const c of chunks) size += c.byteLength;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
