@@ -1,0 +1,210 @@
+/**
+ * Matching a request against declarative rulesets with Chrome's ordering: priority, then action
+ * (allow > allowAllRequests > block > upgradeScheme > redirect > modifyHeaders), then ruleset
+ * (session before dynamic), then the lowest id.
+ *
+ * @module
+ */
+import { getDomain } from "tldts";
+import { type CompiledRule, METHOD_BIT, TYPE_BIT } from "./dnr_rule.ts";
+import type { ResourceType } from "./dnr_types.ts";
+import type { RuleIndex } from "./rule_index.ts";
+import { type HostSpan, matchesUrlFilter } from "./url_filter.ts";
+
+/** A request as the matcher sees it. */
+export interface DnrRequest {
+  /** The canonical absolute URL (as `URL.href` writes it). */
+  url: string;
+  /** Its resource type. */
+  type: ResourceType;
+  /** Its method (any case; default GET). */
+  method?: string;
+  /** The initiator's origin, when there is one. */
+  initiator?: string | null;
+  /** The tab id (default -1). */
+  tabId?: number;
+  /** URLs of the documents the request comes from, top frame first (for allowAllRequests). */
+  frameUrls?: readonly string[];
+}
+
+/** A request prepared once for matching against many rules. */
+export interface MatchContext {
+  /** URL without its fragment. */
+  url: string;
+  /** The same, lower case. */
+  lower: string;
+  /** The host's position in `url`. */
+  span: HostSpan;
+  /** The host, lower case. */
+  host: string;
+  /** Resource type bit. */
+  typeBit: number;
+  /** Method bit. */
+  methodBit: number;
+  /** The initiator's host, or null. */
+  initiatorHost: string | null;
+  /** The tab id. */
+  tabId: number;
+  /** Whether the request is third party (computed on first use). */
+  thirdParty?: boolean;
+}
+
+function hostSpan(url: string): HostSpan {
+  const sep = url.indexOf("://");
+  if (sep < 0) return { start: 0, end: 0 };
+  let start = sep + 3;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    if (c === 64) start = end + 1; // userinfo@
+    end++;
+  }
+  // Drop the port (but not an IPv6 literal's colons).
+  const close = url.lastIndexOf("]", end - 1);
+  const colon = url.lastIndexOf(":", end - 1);
+  if (colon >= start && colon > close) end = colon;
+  return { start, end };
+}
+
+function hostOf(origin: string | null | undefined): string | null {
+  if (!origin || origin === "null") return null;
+  const span = hostSpan(origin);
+  return span.end > span.start ? origin.slice(span.start, span.end).toLowerCase() : null;
+}
+
+/**
+ * Prepares a request for matching.
+ *
+ * @example
+ * ```ts
+ * matchContext({ url: "https://a.example/x", type: "script" }).host; // "a.example"
+ * ```
+ */
+export function matchContext(r: DnrRequest): MatchContext {
+  const hash = r.url.indexOf("#");
+  const url = hash < 0 ? r.url : r.url.slice(0, hash);
+  const lower = url.toLowerCase();
+  const span = hostSpan(url);
+  const method = (r.method ?? "get").toLowerCase();
+  return {
+    url,
+    lower,
+    span,
+    host: lower.slice(span.start, span.end),
+    typeBit: TYPE_BIT[r.type] ?? TYPE_BIT.other,
+    methodBit: METHOD_BIT[method] ?? METHOD_BIT.other,
+    initiatorHost: hostOf(r.initiator),
+    tabId: r.tabId ?? -1,
+  };
+}
+
+function inDomains(host: string, list: readonly string[]): boolean {
+  for (const d of list) {
+    if (host === d || (host.endsWith(d) && host.charCodeAt(host.length - d.length - 1) === 46)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function isThirdParty(ctx: MatchContext): boolean {
+  if (ctx.thirdParty === undefined) {
+    if (ctx.initiatorHost === null) ctx.thirdParty = false;
+    else {
+      const a = getDomain(ctx.host) ?? ctx.host;
+      const b = getDomain(ctx.initiatorHost) ?? ctx.initiatorHost;
+      ctx.thirdParty = a !== b;
+    }
+  }
+  return ctx.thirdParty;
+}
+
+/**
+ * Whether a rule's condition holds for a request.
+ *
+ * @example
+ * ```ts
+ * // ruleMatches(compiled, matchContext({ url: "https://a.example/", type: "image" }))
+ * ```
+ */
+export function ruleMatches(rule: CompiledRule, ctx: MatchContext): boolean {
+  if ((rule.types & ctx.typeBit) === 0 || (rule.methods & ctx.methodBit) === 0) return false;
+  if (rule.requestDomains && !inDomains(ctx.host, rule.requestDomains)) return false;
+  if (rule.excludedRequestDomains && inDomains(ctx.host, rule.excludedRequestDomains)) return false;
+  if (rule.initiatorDomains) {
+    if (ctx.initiatorHost === null || !inDomains(ctx.initiatorHost, rule.initiatorDomains)) {
+      return false;
+    }
+  }
+  if (
+    rule.excludedInitiatorDomains && ctx.initiatorHost !== null &&
+    inDomains(ctx.initiatorHost, rule.excludedInitiatorDomains)
+  ) return false;
+  if (rule.tabIds && !rule.tabIds.has(ctx.tabId)) return false;
+  if (rule.excludedTabIds && rule.excludedTabIds.has(ctx.tabId)) return false;
+  if (rule.domainType && (rule.domainType === "thirdParty") !== isThirdParty(ctx)) return false;
+  if (rule.filter) {
+    const text = rule.filter.caseSensitive ? ctx.url : ctx.lower;
+    if (!matchesUrlFilter(rule.filter, text, ctx.span)) return false;
+  } else if (rule.regex && !rule.regex.test(ctx.url)) return false;
+  return true;
+}
+
+/**
+ * Chrome's order: whether rule `a` takes precedence over rule `b`.
+ *
+ * @example
+ * ```ts
+ * // precedes(blockPriority2, allowPriority1) === true
+ * ```
+ */
+export function precedes(a: CompiledRule, b: CompiledRule): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.rank !== b.rank) return a.rank > b.rank;
+  if (a.ruleset !== b.ruleset) return a.ruleset < b.ruleset;
+  return a.id < b.id;
+}
+
+/** The matching rules of one lookup: the winning action rule and every modifyHeaders rule. */
+export interface RuleMatches {
+  /** The highest-ranked rule among allow/allowAllRequests/block/upgradeScheme/redirect. */
+  best: CompiledRule | null;
+  /** The matching modifyHeaders rules in precedence order. */
+  modify: CompiledRule[];
+}
+
+let stamp = 0;
+
+/**
+ * Looks a request up in rulesets (indexes), returning the winning rule and header rules.
+ * `upgradeable` says whether an upgradeScheme rule may act (http/ws URLs only).
+ *
+ * @example
+ * ```ts
+ * findMatches([], matchContext({ url: "https://a.example/", type: "image" }), false);
+ * ```
+ */
+export function findMatches(
+  indexes: readonly RuleIndex[],
+  ctx: MatchContext,
+  upgradeable: boolean,
+  onlyRank = -1,
+): RuleMatches {
+  let best: CompiledRule | null = null;
+  const modify: CompiledRule[] = [];
+  const visit = (rule: CompiledRule) => {
+    if (onlyRank >= 0 && rule.rank !== onlyRank) return;
+    if (rule.rank === 2 && !upgradeable) return;
+    if (best !== null && rule.rank !== 0 && !precedes(rule, best)) return;
+    if (!ruleMatches(rule, ctx)) return;
+    if (rule.rank === 0) modify.push(rule);
+    else best = rule;
+  };
+  for (const index of indexes) {
+    stamp = (stamp + 1) | 0;
+    index.candidates(ctx.lower, stamp, visit);
+  }
+  if (modify.length > 1) modify.sort((a, b) => (precedes(a, b) ? -1 : 1));
+  return { best, modify };
+}
