@@ -130,6 +130,15 @@ function isThirdParty(ctx: MatchContext): boolean {
  */
 export function ruleMatches(rule: CompiledRule, ctx: MatchContext): boolean {
   if ((rule.types & ctx.typeBit) === 0 || (rule.methods & ctx.methodBit) === 0) return false;
+  // The URL test first: for indexed rules it is the most selective one.
+  if (rule.filter !== null) {
+    const text = rule.filter.caseSensitive ? ctx.url : ctx.lower;
+    if (!matchesUrlFilter(rule.filter, text, ctx.span)) return false;
+  } else if (rule.regex !== null) {
+    const text = rule.regex.ignoreCase ? ctx.lower : ctx.url;
+    if (rule.regexLiteral !== null && !text.includes(rule.regexLiteral)) return false;
+    if (!rule.regex.test(ctx.url)) return false;
+  }
   if (rule.requestDomains && !inDomains(ctx.host, rule.requestDomains)) return false;
   if (rule.excludedRequestDomains && inDomains(ctx.host, rule.excludedRequestDomains)) return false;
   if (rule.initiatorDomains) {
@@ -144,10 +153,6 @@ export function ruleMatches(rule: CompiledRule, ctx: MatchContext): boolean {
   if (rule.tabIds && !rule.tabIds.has(ctx.tabId)) return false;
   if (rule.excludedTabIds && rule.excludedTabIds.has(ctx.tabId)) return false;
   if (rule.domainType && (rule.domainType === "thirdParty") !== isThirdParty(ctx)) return false;
-  if (rule.filter) {
-    const text = rule.filter.caseSensitive ? ctx.url : ctx.lower;
-    if (!matchesUrlFilter(rule.filter, text, ctx.span)) return false;
-  } else if (rule.regex && !rule.regex.test(ctx.url)) return false;
   return true;
 }
 

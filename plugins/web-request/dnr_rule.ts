@@ -148,6 +148,8 @@ export interface CompiledRule {
   readonly filter: UrlFilter | null;
   /** The compiled `regexFilter`, if any. */
   readonly regex: RegExp | null;
+  /** A literal every URL the regex matches contains (lower case unless case sensitive). */
+  readonly regexLiteral: string | null;
   /** Resource types it applies to, as bits. */
   readonly types: number;
   /** Methods it applies to, as bits. */
@@ -205,6 +207,53 @@ function compileRegex(id: number, source: string, caseSensitive: boolean): RegEx
   } catch (e) {
     fail(id, "condition.regexFilter", `Invalid regular expression: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The longest literal run a regex requires at its top level (no alternation there), used to
+ * skip the regex cheaply; null when there is none of at least 3 characters.
+ */
+function requiredLiteral(source: string, caseSensitive: boolean): string | null {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === "\\") i++;
+    else if (source[i] === "(") depth++;
+    else if (source[i] === ")") depth--;
+    else if (source[i] === "|" && depth === 0) return null;
+  }
+  const runs: string[] = [];
+  let run = "";
+  const cut = () => {
+    runs.push(run);
+    run = "";
+  };
+  depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      const next = source[++i] ?? "";
+      if (/[A-Za-z0-9]/.test(next)) cut();
+      else if (depth === 0) run += next;
+    } else if (c === "[") {
+      cut();
+      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+    } else if (c === "(") {
+      cut();
+      depth++;
+    } else if (c === ")") {
+      cut();
+      depth--;
+    } else if (c === "*" || c === "?" || c === "{") {
+      run = run.slice(0, -1); // the quantified character is optional
+      cut();
+      if (c === "{") { while (i < source.length && source[i] !== "}") i++; }
+    } else if (".+^$".includes(c)) cut();
+    else if (depth === 0) run += c;
+  }
+  cut();
+  const best = runs.reduce((a, b) => (b.length > a.length ? b : a), "");
+  if (best.length < 3) return null;
+  return caseSensitive ? best : best.toLowerCase();
 }
 
 function checkHeaders(id: number, field: string, list: Rule["action"]["requestHeaders"]): void {
@@ -358,6 +407,7 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
     ruleset,
     filter,
     regex,
+    regexLiteral: c.regexFilter === undefined ? null : requiredLiteral(c.regexFilter, cs),
     types,
     methods,
     requestDomains: domains(rule.id, "condition.requestDomains", c.requestDomains),
