@@ -1,0 +1,142 @@
+/**
+ * The filters of webRequest listeners (`urls`, `excludeUrls`, `types`) and an index over many of
+ * them, so that a request finds the listeners it concerns by its host instead of testing every
+ * pattern.
+ *
+ * @module
+ */
+import { MatchPattern, type UrlParts, urlParts } from "./match_pattern.ts";
+
+/** A listener's compiled filter. */
+export interface CompiledFilter {
+  /** URL patterns (empty: every URL). */
+  readonly urls: readonly MatchPattern[];
+  /** URL patterns to leave out. */
+  readonly excludeUrls: readonly MatchPattern[];
+  /** Resource types (Chrome's names), or null for all. */
+  readonly types: ReadonlySet<string> | null;
+}
+
+/**
+ * Compiles URL patterns; an invalid one throws a TypeError naming it.
+ *
+ * @example
+ * ```ts
+ * compilePatterns(["*://*.example.com/*"]).length; // 1
+ * ```
+ */
+export function compilePatterns(list: unknown, field = "urls"): MatchPattern[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new TypeError(`filter.${field} must be an array of strings`);
+  return list.map((p) => {
+    if (typeof p !== "string") throw new TypeError(`filter.${field} must be an array of strings`);
+    return new MatchPattern(p, "all");
+  });
+}
+
+/**
+ * Whether a filter accepts a request (URL parts and Chrome resource type).
+ *
+ * @example
+ * ```ts
+ * const f = { urls: compilePatterns(["<all_urls>"]), excludeUrls: [], types: null };
+ * filterAccepts(f, urlParts("https://a.test/")!, "image"); // true
+ * ```
+ */
+export function filterAccepts(f: CompiledFilter, parts: UrlParts, type: string): boolean {
+  if (f.types !== null && !f.types.has(type)) return false;
+  if (f.urls.length > 0 && !f.urls.some((p) => p.matches(parts))) return false;
+  return !f.excludeUrls.some((p) => p.matches(parts));
+}
+
+function hostKey(host: string): string {
+  return host.endsWith(".") ? host.slice(0, -1) : host;
+}
+
+/**
+ * Entries (listeners) filed by the hosts of their URL patterns.
+ *
+ * @example
+ * ```ts
+ * const index = new FilterIndex<string>();
+ * index.add("a", { urls: compilePatterns(["https://a.test/*"]), excludeUrls: [], types: null });
+ * index.matching("https://a.test/x", "image"); // Set { "a" }
+ * ```
+ */
+export class FilterIndex<T> {
+  readonly #filters = new Map<T, CompiledFilter>();
+  readonly #anyHost = new Set<T>();
+  readonly #exact = new Map<string, Set<T>>();
+  readonly #suffix = new Map<string, Set<T>>();
+
+  /** How many entries the index holds. */
+  get size(): number {
+    return this.#filters.size;
+  }
+
+  /** Adds (or replaces) an entry. */
+  add(entry: T, filter: CompiledFilter): void {
+    this.delete(entry);
+    this.#filters.set(entry, filter);
+    if (filter.urls.length === 0) {
+      this.#anyHost.add(entry);
+      return;
+    }
+    for (const p of filter.urls) {
+      if (p.matchAllUrls || p.host === "" || p.scheme === "file") this.#anyHost.add(entry);
+      else {
+        const map = p.matchSubdomains ? this.#suffix : this.#exact;
+        const key = hostKey(p.host);
+        const set = map.get(key);
+        if (set) set.add(entry);
+        else map.set(key, new Set([entry]));
+      }
+    }
+  }
+
+  /** Removes an entry. */
+  delete(entry: T): void {
+    const filter = this.#filters.get(entry);
+    if (!filter) return;
+    this.#filters.delete(entry);
+    this.#anyHost.delete(entry);
+    for (const map of [this.#exact, this.#suffix]) {
+      for (const p of filter.urls) {
+        const key = hostKey(p.host);
+        const set = map.get(key);
+        if (!set) continue;
+        set.delete(entry);
+        if (set.size === 0) map.delete(key);
+      }
+    }
+  }
+
+  /**
+   * The entries whose filter accepts the URL and resource type.
+   *
+   * @example
+   * ```ts
+   * new FilterIndex<number>().matching("https://a.test/", "image").size; // 0
+   * ```
+   */
+  matching(url: string, type: string): Set<T> {
+    const out = new Set<T>();
+    if (this.#filters.size === 0) return out;
+    const parts = urlParts(url);
+    if (parts === null) return out;
+    const check = (entry: T) => {
+      if (!out.has(entry) && filterAccepts(this.#filters.get(entry)!, parts, type)) out.add(entry);
+    };
+    for (const entry of this.#anyHost) check(entry);
+    const host = hostKey(parts.host);
+    this.#exact.get(host)?.forEach(check);
+    // Every suffix at a label boundary, the host itself included.
+    for (let at = 0;;) {
+      this.#suffix.get(at === 0 ? host : host.slice(at))?.forEach(check);
+      const dot = host.indexOf(".", at);
+      if (dot < 0) break;
+      at = dot + 1;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The web-request plugin: `ses.webRequest` with Electron's surface (`onBeforeRequest([filter,]
+ * listener)`) and Chrome's (`events.onBeforeRequest.addListener(cb, filter, ['blocking'])`),
+ * several listeners per event with Chrome's conflict rules (a cancel wins; of redirects and header
+ * changes the most recently installed listener's wins), every ignored action reported
+ * (`onActionIgnored`) and traced (`explain(requestId)`); and `ses.declarativeNetRequest`, Chrome's
+ * declarative rules, which act before the listeners.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * import { webRequestPlugin } from "./mod.ts";
+ *
+ * const ses = session.fromPartition("web-request-example", { plugins: [webRequestPlugin] });
+ * await ses.ready;
+ * await ses.declarativeNetRequest.updateSessionRules({
+ *   addRules: [{ id: 1, condition: { urlFilter: "||ads.example^" }, action: { type: "block" } }],
+ * });
+ * ses.webRequest.onBeforeSendHeaders((details, callback) => {
+ *   callback({ requestHeaders: { ...details.requestHeaders, "x-hello": "1" } });
+ * });
+ * ```
+ *
+ * @module
+ */
+import manifest from "./manifest.json" with { type: "json" };
+import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import type { IgnoredAction } from "../../kernel/_merge.ts";
+import { ListenerRegistry } from "./_registry.ts";
+import { DeclarativeNetRequest, dnrActed } from "./declarative_net_request.ts";
+import { IgnoredActions, WebRequest } from "./web_request.ts";
+
+export { WebRequest, WebRequestEvent } from "./web_request.ts";
+export type {
+  IgnoredActionDetails,
+  RequestFilter,
+  WebRequestEvents,
+  WebRequestFilter,
+} from "./web_request.ts";
+export { DeclarativeNetRequest } from "./declarative_net_request.ts";
+export type * from "./dnr_types.ts";
+export type { Explanation, TraceStep } from "./_trace.ts";
+export { MatchPattern } from "./match_pattern.ts";
+
+declare module "../../kernel/session.ts" {
+  interface Session {
+    /** webRequest: Electron's and Chrome's listener surfaces (web-request plugin). */
+    readonly webRequest: WebRequest;
+    /** Chrome's declarative rules (web-request plugin). */
+    readonly declarativeNetRequest: DeclarativeNetRequest;
+  }
+}
+
+/**
+ * The web-request plugin.
+ *
+ * @example
+ * ```ts
+ * import { webRequestPlugin } from "./mod.ts";
+ * webRequestPlugin.name; // "web-request"
+ * ```
+ */
+export const webRequestPlugin: Plugin = definePlugin({
+  manifest,
+  async setup(ctx) {
+    const registry = new ListenerRegistry(ctx, dnrActed);
+    const ignored = new IgnoredActions();
+    const dnr = new DeclarativeNetRequest(ctx, registry.traces);
+    await dnr.start();
+    const onIgnored = (
+      _event: unknown,
+      details: IgnoredAction & { requestId: number; stage: string },
+    ) => {
+      for (const error of ignored.emit(details)) ctx.report(error, "onActionIgnored");
+    };
+    ctx.session.on("action-ignored", onIgnored);
+    const unsubscribe = ctx.session.pipeline.onDecision((d) => {
+      registry.traces.add(d.requestId, {
+        stage: d.stage,
+        by: d.label,
+        plugin: d.plugin,
+        asked: d.result,
+        applied: d.applied,
+        winner: d.winner,
+        error: d.error === undefined ? undefined : String(d.error),
+        rules: d.label === "declarativeNetRequest"
+          ? dnr.takeRules(d.requestId, d.stage)
+          : undefined,
+      });
+    });
+    ctx.provide({ webRequest: new WebRequest(registry, ignored), declarativeNetRequest: dnr });
+    return () => {
+      unsubscribe();
+      ctx.session.off("action-ignored", onIgnored);
+    };
+  },
+});
