@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
-import { configure, getConfig, session, Session } from "../../mod.ts";
+import { configure, getConfig, Session, session } from "../../mod.ts";
 
 const root = mkdtempSync(`${tmpdir()}/websession-session-`);
 configure({ storagePath: root });
@@ -43,8 +43,7 @@ describe("session.fromPartition", () => {
   it("rejects a partition that is not a string with a TypeError saying so", () => {
     for (const bad of [1, null, undefined, {}, ["a"]]) {
       assert.throws(
-        // deno-lint-ignore no-explicit-any
-        () => session.fromPartition(bad as any),
+        () => session.fromPartition(bad as never),
         (error: Error) =>
           error instanceof TypeError && /partition must be a string/.test(error.message),
       );
@@ -61,10 +60,14 @@ describe("session.fromPartition", () => {
   });
 
   it("rejects unknown options, a bad cache flag and a nameless persist:", () => {
-    // deno-lint-ignore no-explicit-any
-    assert.throws(() => session.fromPartition("o1", { colour: 1 } as any), /unknown option "colour"/);
-    // deno-lint-ignore no-explicit-any
-    assert.throws(() => session.fromPartition("o2", { cache: "yes" } as any), /cache must be a boolean/);
+    assert.throws(
+      () => session.fromPartition("o1", { colour: 1 } as never),
+      /unknown option "colour"/,
+    );
+    assert.throws(
+      () => session.fromPartition("o2", { cache: "yes" } as never),
+      /cache must be a boolean/,
+    );
     assert.throws(() => session.fromPartition("persist:"), /needs a name/);
   });
 
@@ -85,13 +88,14 @@ describe("configure", () => {
   });
 
   it("rejects unknown keys and bad values", () => {
-    // deno-lint-ignore no-explicit-any
-    assert.throws(() => configure({ nope: 1 } as any), /unknown option "nope"/);
+    assert.throws(() => configure({ nope: 1 } as never), /unknown option "nope"/);
     assert.throws(() => configure({ storagePath: "" }), /non-empty string/);
   });
 
   it("takes the storage root from WEBSESSION_HOME, else .websession in the working directory", () => {
-    const script = `import { session } from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
+    const script = `import { session } from ${
+      JSON.stringify(new URL("../../mod.ts", import.meta.url).href)
+    };
       console.log(session.fromPartition("persist:env").getStoragePath());`;
     const run = (env: Record<string, string>) => {
       const isBun = "Bun" in globalThis;
