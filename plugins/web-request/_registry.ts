@@ -64,10 +64,12 @@ export interface Entry {
   readonly label: string;
   /** Removes the tap. */
   untap: () => void;
+  /** Scratch: the token of the last lookup that matched this listener. */
+  hit: number;
 }
 
 /** What a new listener is. */
-export type EntrySpec = Omit<Entry, "id" | "label" | "untap">;
+export type EntrySpec = Omit<Entry, "id" | "label" | "untap" | "hit">;
 
 const MATCHED = Symbol("web-request listeners");
 
@@ -112,11 +114,12 @@ export class ListenerRegistry {
       id,
       label: `${spec.scope}.${spec.surface === "chrome" ? "events." : ""}${spec.event}#${id}`,
       untap: () => {},
+      hit: 0,
     };
     const stage = STAGE_OF[spec.event];
     entry.untap = this.#ctx.tap(stage, this.#handler(entry) as never, {
       label: entry.label,
-      filter: (request) => this.#accepts(entry, stage, request),
+      filter: this.#filter(entry, stage),
     });
     this.#entries.add(entry);
     this.#index.add(entry, entry.filter);
@@ -137,8 +140,35 @@ export class ListenerRegistry {
     this.#version++;
   }
 
-  #accepts(entry: Entry, stage: Stage, request: PipelineRequest): boolean {
-    if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return false;
+  /**
+   * The last lookup: a stage walks every tap's filter for one request in a row, so the listeners
+   * matching it are marked with a fresh token and each filter compares one number.
+   */
+  #last = { request: null as PipelineRequest | null, url: "", version: -1, stage: "", token: 0 };
+
+  #filter(entry: Entry, stage: Stage): (request: PipelineRequest) => boolean {
+    return (request) => {
+      const last = this.#last;
+      if (
+        last.request !== request || last.url !== request.url || last.version !== this.#version ||
+        last.stage !== stage
+      ) this.#mark(request, stage);
+      return entry.hit === last.token;
+    };
+  }
+
+  #mark(request: PipelineRequest, stage: Stage): void {
+    const last = this.#last;
+    last.request = request;
+    last.url = request.url;
+    last.version = this.#version;
+    last.stage = stage;
+    const token = ++last.token;
+    if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return;
+    for (const entry of this.#matching(request)) entry.hit = token;
+  }
+
+  #matching(request: PipelineRequest): Set<Entry> {
     let cached = request.data.get(MATCHED) as
       | { url: string; version: number; set: Set<Entry> }
       | undefined;
@@ -150,7 +180,7 @@ export class ListenerRegistry {
       };
       request.data.set(MATCHED, cached);
     }
-    return cached.set.has(entry);
+    return cached.set;
   }
 
   #details(entry: Entry, request: PipelineRequest, info: StageInfo): Record<string, unknown> {

@@ -163,6 +163,6 @@ if (ghostery) {
 }
 
 // ---- (2) imperative listeners ---------------------------------------------------------------
-await listenerBench(BENCH, timeEach);
+await listenerBench(BENCH);
 
 finish();
