@@ -41,8 +41,10 @@ export interface MatchContext {
   typeBit: number;
   /** Method bit. */
   methodBit: number;
-  /** The initiator's host, or null. */
-  initiatorHost: string | null;
+  /** The initiator's host, or null (computed on first use). */
+  initiatorHost?: string | null;
+  /** The initiator as given. */
+  initiator: string | null;
   /** The tab id. */
   tabId: number;
   /** Whether the request is third party (computed on first use). */
@@ -94,7 +96,7 @@ export function matchContext(r: DnrRequest): MatchContext {
     host: lower.slice(span.start, span.end),
     typeBit: TYPE_BIT[r.type] ?? TYPE_BIT.other,
     methodBit: METHOD_BIT[method] ?? METHOD_BIT.other,
-    initiatorHost: hostOf(r.initiator),
+    initiator: r.initiator ?? null,
     tabId: r.tabId ?? -1,
   };
 }
@@ -108,12 +110,18 @@ function inDomains(host: string, list: readonly string[]): boolean {
   return false;
 }
 
+function initiatorHost(ctx: MatchContext): string | null {
+  if (ctx.initiatorHost === undefined) ctx.initiatorHost = hostOf(ctx.initiator);
+  return ctx.initiatorHost;
+}
+
 function isThirdParty(ctx: MatchContext): boolean {
   if (ctx.thirdParty === undefined) {
-    if (ctx.initiatorHost === null) ctx.thirdParty = false;
+    const initiator = initiatorHost(ctx);
+    if (initiator === null) ctx.thirdParty = false;
     else {
       const a = getDomain(ctx.host) ?? ctx.host;
-      const b = getDomain(ctx.initiatorHost) ?? ctx.initiatorHost;
+      const b = getDomain(initiator) ?? initiator;
       ctx.thirdParty = a !== b;
     }
   }
@@ -142,14 +150,13 @@ export function ruleMatches(rule: CompiledRule, ctx: MatchContext): boolean {
   if (rule.requestDomains && !inDomains(ctx.host, rule.requestDomains)) return false;
   if (rule.excludedRequestDomains && inDomains(ctx.host, rule.excludedRequestDomains)) return false;
   if (rule.initiatorDomains) {
-    if (ctx.initiatorHost === null || !inDomains(ctx.initiatorHost, rule.initiatorDomains)) {
-      return false;
-    }
+    const host = initiatorHost(ctx);
+    if (host === null || !inDomains(host, rule.initiatorDomains)) return false;
   }
-  if (
-    rule.excludedInitiatorDomains && ctx.initiatorHost !== null &&
-    inDomains(ctx.initiatorHost, rule.excludedInitiatorDomains)
-  ) return false;
+  if (rule.excludedInitiatorDomains) {
+    const host = initiatorHost(ctx);
+    if (host !== null && inDomains(host, rule.excludedInitiatorDomains)) return false;
+  }
   if (rule.tabIds && !rule.tabIds.has(ctx.tabId)) return false;
   if (rule.excludedTabIds && rule.excludedTabIds.has(ctx.tabId)) return false;
   if (rule.domainType && (rule.domainType === "thirdParty") !== isThirdParty(ctx)) return false;
@@ -208,7 +215,7 @@ export function findMatches(
   };
   for (const index of indexes) {
     stamp = (stamp + 1) | 0;
-    index.candidates(ctx.lower, stamp, visit);
+    index.candidates(ctx.lower, initiatorHost(ctx), stamp, visit);
   }
   if (modify.length > 1) modify.sort((a, b) => (precedes(a, b) ? -1 : 1));
   return { best, modify };

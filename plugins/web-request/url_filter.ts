@@ -165,9 +165,17 @@ export function matchesUrlFilter(f: UrlFilter, url: string, host: HostSpan): boo
   return at >= 0 && matchRest(url, matchAt(url, at, first), f);
 }
 
-/** Characters that make up tokens: lower-case letters, digits and `%`. */
+/**
+ * Characters that make up tokens: lower-case letters, digits, `%` and `_` (none of which `^`
+ * matches).
+ *
+ * @example
+ * ```ts
+ * isTokenChar("a".charCodeAt(0)); // true
+ * ```
+ */
 export function isTokenChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 37;
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 37 || c === 95;
 }
 
 /**

@@ -77,6 +77,7 @@ describe("urlFilter", () => {
   it("indexes only whole tokens", () => {
     assert.deepEqual(indexTokens(parseUrlFilter("||ads.example.com^")), ["ads", "example", "com"]);
     assert.deepEqual(indexTokens(parseUrlFilter("/banner/ad")), ["banner"]);
+    assert.deepEqual(indexTokens(parseUrlFilter("/ads_banner.js")), ["ads_banner"]);
     assert.deepEqual(indexTokens(parseUrlFilter("ads*track/")), []);
     assert.deepEqual(indexTokens(parseUrlFilter("|https://x*")), ["https"]);
     assert.deepEqual(indexTokens(parseUrlFilter("-300x250.")), ["300x250"]);
