@@ -415,28 +415,42 @@ describe("declarativeNetRequest index", () => {
       for (let k = Math.floor(random() * 3); k > 0; k--) filter += s() + w();
       if (random() < 0.2) filter += "|";
       const rank = random();
+      const kind = random();
       rules.push({
         id,
-        priority: 1 + Math.floor(random() * 3),
-        condition: random() < 0.1 ? { requestDomains: [`${w()}.${w()}`] } : { urlFilter: filter },
+        // Initiator-bound rules rank highest so that they decide often enough to be compared.
+        priority: kind >= 0.1 && kind < 0.25 ? 4 : 1 + Math.floor(random() * 3),
+        condition: kind < 0.1
+          ? { requestDomains: [`${w()}.${w()}`] }
+          : kind < 0.25
+          ? { urlFilter: filter, initiatorDomains: [`${w()}.${w()}`, w()] }
+          : { urlFilter: filter },
         action: { type: rank < 0.2 ? "allow" : "block" },
       });
     }
     const engine = engineWith(...rules);
     const compiled = rules.map((r) => compileRule(r, SESSION));
+    let hits = 0;
+    let initiatorHits = 0;
     for (let i = 0; i < 1500; i++) {
       const url = `${
         random() < 0.5 ? "https" : "http"
       }://${w()}.${w()}.${w()}/${w()}${s()}${w()}${s()}${w()}`;
       const parsed = URL.parse(url);
       if (!parsed) continue;
-      const ctx = matchContext({ url: parsed.href, type: "image" });
+      const initiator = random() < 0.2 ? null : `https://${w()}.${w()}`;
+      const ctx = matchContext({ url: parsed.href, type: "image", initiator });
       let best = null;
       for (const rule of compiled) {
         if ((best === null || precedes(rule, best)) && ruleMatches(rule, ctx)) best = rule;
       }
-      const got = engine.outcome({ url: parsed.href, type: "image" }).rule?.id ?? null;
+      const got = engine.outcome({ url: parsed.href, type: "image", initiator }).rule?.id ?? null;
       assert.equal(got, best?.id ?? null, parsed.href);
+      if (best) hits++;
+      if (best?.initiatorDomains) initiatorHits++;
     }
+    // The comparison means something only if rules do match, initiator-bound ones included.
+    assert.ok(hits > 200, `${hits} matches`);
+    assert.ok(initiatorHits > 5, `${initiatorHits} initiator matches`);
   });
 });
