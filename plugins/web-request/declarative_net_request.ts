@@ -107,15 +107,12 @@ export class DeclarativeNetRequest {
   /** Removes then adds dynamic rules, atomically, and keeps them in the partition's store. */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
     const write = this.#writes.then(async () => {
-      const before = this.#engine.get(DYNAMIC);
-      const after = this.#engine.update(DYNAMIC, options);
+      const before = this.#engine.frozen(DYNAMIC);
+      this.#engine.update(DYNAMIC, options);
       try {
-        await this.#ctx.store.set(STORE_KEY, after as unknown as StoreValue);
+        await this.#ctx.store.set(STORE_KEY, this.#engine.frozen(DYNAMIC) as unknown as StoreValue);
       } catch (error) {
-        this.#engine.update(DYNAMIC, {
-          removeRuleIds: after.map((r) => r.id),
-          addRules: before,
-        });
+        this.#engine.restore(DYNAMIC, before);
         throw error;
       }
     });

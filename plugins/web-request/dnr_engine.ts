@@ -70,14 +70,14 @@ export class DnrEngine {
 
   /**
    * Applies removals then additions to ruleset 0 (session) or 1 (dynamic), atomically: on any
-   * error nothing changes. Returns the ruleset's rules afterwards.
+   * error nothing changes.
    *
    * @example
    * ```ts
    * new DnrEngine().update(1, { removeRuleIds: [1] });
    * ```
    */
-  update(ruleset: number, options: UpdateRuleOptions): Rule[] {
+  update(ruleset: number, options: UpdateRuleOptions): void {
     const next = new Map(this.#rules[ruleset]);
     for (const id of options.removeRuleIds ?? []) next.delete(id);
     const adding = options.addRules ?? [];
@@ -103,7 +103,17 @@ export class DnrEngine {
     this.#indexes = this.#indexes.map((index, i) =>
       i === ruleset ? new RuleIndex(next.values()) : index
     );
-    return this.get(ruleset);
+  }
+
+  /** The ruleset's rules as stored (frozen, not copied), for saving and rolling back. */
+  frozen(ruleset: number): readonly Rule[] {
+    return [...this.#rules[ruleset].values()].map((r) => r.rule);
+  }
+
+  /** Puts back a ruleset's rules as `frozen()` returned them (after a failed save). */
+  restore(ruleset: number, rules: readonly Rule[]): void {
+    this.#rules[ruleset] = new Map();
+    this.update(ruleset, { addRules: rules as Rule[] });
   }
 
   /**

@@ -335,7 +335,8 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
     const issue = parsed.issues[0];
     fail(id, v.getDotPath(issue) ?? "rule", issue.message);
   }
-  const rule = structuredClone(parsed.output) as Rule;
+  // valibot's output is a fresh copy: later changes to the input do not reach the rule.
+  const rule = parsed.output as Rule;
   const c = rule.condition;
   const a = rule.action;
   if (rule.id < 1) fail(id, "id", "Must be at least 1");

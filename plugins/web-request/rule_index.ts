@@ -94,14 +94,26 @@ export class RuleIndex {
     for (const opts of options) {
       for (const t of new Set(opts.flat(2))) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
-    const cost = (t: string) =>
-      (counts.get(t) ?? 0) + (COMMON.has(t.slice(2)) ? 1e6 : 0) - t.length / 100;
+    const costs = new Map<string, number>();
+    for (const [t, n] of counts) {
+      costs.set(t, n + (COMMON.has(t.slice(2)) ? 1e6 : 0) - t.length / 100);
+    }
     all.forEach((rule, i) => {
       let best: string[] | null = null;
       let bestCost = Infinity;
       for (const lists of options[i]) {
-        const picks = lists.map((list) => list.reduce((a, b) => (cost(b) < cost(a) ? b : a)));
-        const total = picks.reduce((n, t) => n + cost(t), 0);
+        const picks: string[] = [];
+        let total = 0;
+        for (const list of lists) {
+          let pick = list[0];
+          let pickCost = costs.get(pick)!;
+          for (let k = 1; k < list.length; k++) {
+            const c = costs.get(list[k])!;
+            if (c < pickCost) [pick, pickCost] = [list[k], c];
+          }
+          picks.push(pick);
+          total += pickCost;
+        }
         if (total < bestCost) [best, bestCost] = [picks, total];
       }
       if (best === null) {
