@@ -9,15 +9,15 @@
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * import { webRequestPlugin } from "./mod.ts";
+ * import { declarativeNetRequestOf, webRequestOf, webRequestPlugin } from "./mod.ts";
  *
  * const ses = session.fromPartition("web-request-example", { plugins: [webRequestPlugin] });
  * await ses.ready;
- * await ses.declarativeNetRequest.updateSessionRules({
+ * await declarativeNetRequestOf(ses).updateSessionRules({
  *   addRules: [{ id: 1, condition: { urlFilter: "||ads.example^" }, action: { type: "block" } }],
  * });
- * ses.webRequest.onBeforeSendHeaders((details, callback) => {
- *   callback({ requestHeaders: { ...details.requestHeaders, "x-hello": "1" } });
+ * webRequestOf(ses).onBeforeSendHeaders((details, callback) => {
+ *   callback?.({ requestHeaders: { ...details.requestHeaders, "x-hello": "1" } });
  * });
  * ```
  *
@@ -26,13 +26,16 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { IgnoredAction } from "../../kernel/_merge.ts";
+import type { Session } from "../../kernel/session.ts";
 import { ListenerRegistry } from "./_registry.ts";
 import { DeclarativeNetRequest, dnrActed } from "./declarative_net_request.ts";
 import { IgnoredActions, WebRequest } from "./web_request.ts";
 
 export { WebRequest, WebRequestEvent } from "./web_request.ts";
 export type {
+  ElectronMethod,
   IgnoredActionDetails,
+  Listener,
   RequestFilter,
   WebRequestEvents,
   WebRequestFilter,
@@ -41,14 +44,32 @@ export { DeclarativeNetRequest } from "./declarative_net_request.ts";
 export type * from "./dnr_types.ts";
 export type { Explanation, TraceStep } from "./_trace.ts";
 export { MatchPattern } from "./match_pattern.ts";
+export type { MatchPatternError, UrlParts, ValidSchemes } from "./match_pattern.ts";
 
-declare module "../../kernel/session.ts" {
-  interface Session {
-    /** webRequest: Electron's and Chrome's listener surfaces (web-request plugin). */
-    readonly webRequest: WebRequest;
-    /** Chrome's declarative rules (web-request plugin). */
-    readonly declarativeNetRequest: DeclarativeNetRequest;
-  }
+/**
+ * `ses.webRequest`, typed (the session member exists at run time; this saves the declaration
+ * merging that JSR's slow-type check refuses, see `./session_types.ts`).
+ *
+ * @example
+ * ```ts
+ * // webRequestOf(ses).onBeforeRequest((details, callback) => callback({}));
+ * ```
+ */
+export function webRequestOf(ses: Session): WebRequest {
+  return (ses as unknown as { webRequest: WebRequest }).webRequest;
+}
+
+/**
+ * `ses.declarativeNetRequest`, typed.
+ *
+ * @example
+ * ```ts
+ * // await declarativeNetRequestOf(ses).getDynamicRules();
+ * ```
+ */
+export function declarativeNetRequestOf(ses: Session): DeclarativeNetRequest {
+  return (ses as unknown as { declarativeNetRequest: DeclarativeNetRequest })
+    .declarativeNetRequest;
 }
 
 /**

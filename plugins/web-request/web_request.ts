@@ -51,8 +51,9 @@ export interface IgnoredActionDetails {
   winner: string | null;
 }
 
+/** A listener of either surface (details, and for Electron's blocking events a callback). */
 // deno-lint-ignore no-explicit-any
-type Listener = (...args: any[]) => unknown;
+export type Listener = (...args: any[]) => unknown;
 
 const EXTRA_INFO: Record<EventName, readonly string[]> = {
   onBeforeRequest: ["blocking", "requestBody", "extraHeaders"],
@@ -257,7 +258,8 @@ const EVENTS: readonly EventName[] = [
   "onErrorOccurred",
 ];
 
-type ElectronMethod = (
+/** Electron's `onX([filter,] listener)`; `null` as the listener removes the caller's one. */
+export type ElectronMethod = (
   filterOrListener?: WebRequestFilter | Listener | null,
   listener?: Listener | null,
 ) => void;

@@ -6,6 +6,7 @@
  * @module
  */
 import { configure, definePlugin, session } from "../../mod.ts";
+import "../../plugins/web-request/session_types.ts";
 import { percentile, report } from "./_report.ts";
 import { webRequestPlugin } from "../../plugins/web-request/mod.ts";
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import "../../../plugins/web-request/session_types.ts";
 import type { Session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 import type { WebRequest } from "../../../plugins/web-request/mod.ts";

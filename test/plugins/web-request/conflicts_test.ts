@@ -1,4 +1,5 @@
 import { after, before, describe, it } from "node:test";
+import "../../../plugins/web-request/session_types.ts";
 import assert from "node:assert/strict";
 import { NetError, type Session, session } from "../../../mod.ts";
 import { type IgnoredActionDetails, webRequestPlugin } from "../../../plugins/web-request/mod.ts";
