@@ -89,6 +89,11 @@ if (import.meta.main) {
     console.log("websession: stopped");
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  const deno = (globalThis as {
+    Deno?: { addSignalListener(signal: string, fn: () => void): void };
+  }).Deno;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    if (deno) deno.addSignalListener(signal, () => void stop(signal));
+    else process.on(signal, () => void stop(signal));
+  }
 }

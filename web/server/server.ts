@@ -125,6 +125,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await forward(ses, req, res);
   }
 
+  // Small responses go out as several writes; without TCP_NODELAY each waits for a delayed ACK.
+  server.on("connection", (socket) => socket.setNoDelay(true));
+
   server.on("connect", async (req: IncomingMessage, socket: Duplex, head: Uint8Array) => {
     socket.on("error", () => {});
     if (!(await allowed(req))) {
