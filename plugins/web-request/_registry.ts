@@ -95,10 +95,18 @@ export class ListenerRegistry {
   /** What each listener asked, per request. */
   readonly traces: Traces = new Traces();
 
+  /** Told when listeners come or go. */
+  onChange: () => void = () => {};
+
   /** `skipBeforeRequest` says when declarative rules already blocked or redirected a hop. */
   constructor(ctx: PluginContext, skipBeforeRequest: (request: PipelineRequest) => boolean) {
     this.#ctx = ctx;
     this.#skipBeforeRequest = skipBeforeRequest;
+  }
+
+  /** How many listeners there are. */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** Every listener, in install order. */
@@ -124,6 +132,7 @@ export class ListenerRegistry {
     this.#entries.add(entry);
     this.#index.add(entry, entry.filter);
     this.#version++;
+    this.onChange();
     return entry;
   }
 
@@ -133,6 +142,7 @@ export class ListenerRegistry {
     entry.untap();
     this.#index.delete(entry);
     this.#version++;
+    this.onChange();
   }
 
   /** Forgets the cached listener matches (Chrome's handlerBehaviorChanged). */

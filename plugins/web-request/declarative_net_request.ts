@@ -75,10 +75,28 @@ export class DeclarativeNetRequest {
   readonly #traces: Traces;
   #writes: Promise<void> = Promise.resolve();
 
-  /** Made by the web-request plugin. */
-  constructor(ctx: PluginContext, traces: Traces) {
+  #untaps: Array<() => void> = [];
+  readonly #onChange: () => void;
+
+  /** Made by the web-request plugin; `onChange` is told when the rule count changes. */
+  constructor(ctx: PluginContext, traces: Traces, onChange: () => void = () => {}) {
     this.#ctx = ctx;
     this.#traces = traces;
+    this.#onChange = onChange;
+  }
+
+  /** How many rules (session and dynamic) there are. */
+  get size(): number {
+    return this.#engine.size;
+  }
+
+  /** The taps exist only while there are rules: a session without rules pays nothing. */
+  #sync(): void {
+    if (this.#engine.size > 0 && this.#untaps.length === 0) this.#tap();
+    else if (this.#engine.size === 0 && this.#untaps.length > 0) {
+      for (const untap of this.#untaps.splice(0)) untap();
+    }
+    this.#onChange();
   }
 
   /** Loads the dynamic rules kept in the store and installs the taps. */
@@ -91,13 +109,14 @@ export class DeclarativeNetRequest {
         this.#ctx.report(error, "load dynamic rules");
       }
     }
-    this.#tap();
+    this.#sync();
   }
 
   /** Removes then adds session rules, atomically. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
     try {
       this.#engine.update(SESSION, options);
+      this.#sync();
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
@@ -114,6 +133,8 @@ export class DeclarativeNetRequest {
       } catch (error) {
         this.#engine.restore(DYNAMIC, before);
         throw error;
+      } finally {
+        this.#sync();
       }
     });
     this.#writes = write.catch(() => {});
@@ -178,8 +199,7 @@ export class DeclarativeNetRequest {
 
   #tap(): void {
     const options = { order: "pre" as const, label: "declarativeNetRequest" };
-    this.#ctx.tap("beforeRequest", (request) => {
-      if (this.#engine.size === 0) return;
+    this.#untaps.push(this.#ctx.tap("beforeRequest", (request) => {
       const o = this.#outcome(request);
       if (!o.rule) return;
       const rules = [{ ruleId: o.rule.id, rulesetId: RULESETS[o.rule.ruleset] }];
@@ -197,11 +217,10 @@ export class DeclarativeNetRequest {
       }
       this.#remember(request, "beforeRequest", rules);
       return o.kind === "block" ? { cancel: true } : { redirectUrl: o.redirectUrl };
-    }, options);
+    }, options));
     for (const stage of ["beforeSendHeaders", "headersReceived"] as const) {
       const which = stage === "beforeSendHeaders" ? "requestHeaders" : "responseHeaders";
-      this.#ctx.tap(stage, (request: PipelineRequest, response?: Response) => {
-        if (this.#engine.size === 0) return;
+      this.#untaps.push(this.#ctx.tap(stage, (request: PipelineRequest, response?: Response) => {
         const o = this.#outcome(request);
         if (o.modify.length === 0) return;
         const { applied } = headerChanges(o.modify, which);
@@ -217,7 +236,7 @@ export class DeclarativeNetRequest {
         }
         this.#remember(request, stage, rules);
         return { [which]: headers };
-      }, options);
+      }, options));
     }
   }
 }

@@ -86,7 +86,32 @@ export const webRequestPlugin: Plugin = definePlugin({
   async setup(ctx) {
     const registry = new ListenerRegistry(ctx, dnrActed);
     const ignored = new IgnoredActions();
-    const dnr = new DeclarativeNetRequest(ctx, registry.traces);
+    // Traces are kept while there are listeners or rules; a session using neither pays nothing.
+    let unsubscribe: (() => void) | null = null;
+    const traceWhileUsed = () => {
+      const used = registry.size > 0 || dnr.size > 0;
+      if (used && !unsubscribe) {
+        unsubscribe = ctx.session.pipeline.onDecision((d) => {
+          registry.traces.add(d.requestId, {
+            stage: d.stage,
+            by: d.label,
+            plugin: d.plugin,
+            asked: d.result,
+            applied: d.applied,
+            winner: d.winner,
+            error: d.error === undefined ? undefined : String(d.error),
+            rules: d.label === "declarativeNetRequest"
+              ? dnr.takeRules(d.requestId, d.stage)
+              : undefined,
+          });
+        });
+      } else if (!used && unsubscribe) {
+        unsubscribe();
+        unsubscribe = null;
+      }
+    };
+    const dnr = new DeclarativeNetRequest(ctx, registry.traces, traceWhileUsed);
+    registry.onChange = traceWhileUsed;
     await dnr.start();
     const onIgnored = (
       _event: unknown,
@@ -95,23 +120,9 @@ export const webRequestPlugin: Plugin = definePlugin({
       for (const error of ignored.emit(details)) ctx.report(error, "onActionIgnored");
     };
     ctx.session.on("action-ignored", onIgnored);
-    const unsubscribe = ctx.session.pipeline.onDecision((d) => {
-      registry.traces.add(d.requestId, {
-        stage: d.stage,
-        by: d.label,
-        plugin: d.plugin,
-        asked: d.result,
-        applied: d.applied,
-        winner: d.winner,
-        error: d.error === undefined ? undefined : String(d.error),
-        rules: d.label === "declarativeNetRequest"
-          ? dnr.takeRules(d.requestId, d.stage)
-          : undefined,
-      });
-    });
     ctx.provide({ webRequest: new WebRequest(registry, ignored), declarativeNetRequest: dnr });
     return () => {
-      unsubscribe();
+      unsubscribe?.();
       ctx.session.off("action-ignored", onIgnored);
     };
   },

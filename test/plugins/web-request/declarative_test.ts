@@ -31,6 +31,22 @@ after(async () => {
 });
 
 describe("declarativeNetRequest in a session", () => {
+  it("taps the pipeline only while there are rules or listeners", async () => {
+    const ses = await fresh();
+    const stages = ["beforeRequest", "beforeSendHeaders", "headersReceived"] as const;
+    const taps = () => stages.map((s) => ses.pipeline.tapCount(s));
+    assert.deepEqual(taps(), [0, 0, 0]);
+    await ses.declarativeNetRequest.updateSessionRules({
+      addRules: [{ id: 1, condition: { urlFilter: "x" }, action: { type: "block" } }],
+    });
+    assert.deepEqual(taps(), [1, 1, 1]);
+    ses.webRequest.onBeforeRequest((_d, cb) => cb!({}));
+    assert.deepEqual(taps(), [2, 1, 1]);
+    await ses.declarativeNetRequest.updateSessionRules({ removeRuleIds: [1] });
+    ses.webRequest.onBeforeRequest(null);
+    assert.deepEqual(taps(), [0, 0, 0]);
+  });
+
   it("a block rule acts before the listeners: they only see the error", async () => {
     const ses = await fresh();
     await ses.declarativeNetRequest.updateSessionRules({
