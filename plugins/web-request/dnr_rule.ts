@@ -14,6 +14,7 @@ import {
   type RuleActionType,
 } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
+import { compileRegexFilter, requiredLiteral } from "./_regex_filter.ts";
 
 const int = v.pipe(v.number(), v.integer());
 const strings = v.array(v.string());
@@ -195,67 +196,6 @@ function domains(id: number, field: string, list: string[] | undefined): string[
   });
 }
 
-/** Rejects RE2-unsupported syntax (lookaround, backreferences) and compiles the regex. */
-function compileRegex(id: number, source: string, caseSensitive: boolean): RegExp {
-  // deno-lint-ignore no-control-regex
-  if (/[^\x00-\x7f]/.test(source)) fail(id, "condition.regexFilter", "Must be ASCII");
-  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(source)) {
-    fail(id, "condition.regexFilter", "Lookaround and backreferences are not supported (RE2)");
-  }
-  try {
-    return new RegExp(source, caseSensitive ? "" : "i");
-  } catch (e) {
-    fail(id, "condition.regexFilter", `Invalid regular expression: ${(e as Error).message}`);
-  }
-}
-
-/**
- * The longest literal run a regex requires at its top level (no alternation there), used to
- * skip the regex cheaply; null when there is none of at least 3 characters.
- */
-function requiredLiteral(source: string, caseSensitive: boolean): string | null {
-  let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    if (source[i] === "\\") i++;
-    else if (source[i] === "(") depth++;
-    else if (source[i] === ")") depth--;
-    else if (source[i] === "|" && depth === 0) return null;
-  }
-  const runs: string[] = [];
-  let run = "";
-  const cut = () => {
-    runs.push(run);
-    run = "";
-  };
-  depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      const next = source[++i] ?? "";
-      if (/[A-Za-z0-9]/.test(next)) cut();
-      else if (depth === 0) run += next;
-    } else if (c === "[") {
-      cut();
-      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
-    } else if (c === "(") {
-      cut();
-      depth++;
-    } else if (c === ")") {
-      cut();
-      depth--;
-    } else if (c === "*" || c === "?" || c === "{") {
-      run = run.slice(0, -1); // the quantified character is optional
-      cut();
-      if (c === "{") { while (i < source.length && source[i] !== "}") i++; }
-    } else if (".+^$".includes(c)) cut();
-    else if (depth === 0) run += c;
-  }
-  cut();
-  const best = runs.reduce((a, b) => (b.length > a.length ? b : a), "");
-  if (best.length < 3) return null;
-  return caseSensitive ? best : best.toLowerCase();
-}
-
 function checkHeaders(id: number, field: string, list: Rule["action"]["requestHeaders"]): void {
   if (list === undefined) return;
   if (list.length === 0) fail(id, field, "Must not be empty");
@@ -353,7 +293,14 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
       fail(rule.id, "condition.urlFilter", (e as Error).message);
     }
   }
-  const regex = c.regexFilter === undefined ? null : compileRegex(rule.id, c.regexFilter, cs);
+  let regex: RegExp | null = null;
+  if (c.regexFilter !== undefined) {
+    try {
+      regex = compileRegexFilter(c.regexFilter, cs);
+    } catch (e) {
+      fail(rule.id, "condition.regexFilter", (e as Error).message);
+    }
+  }
   for (const [field, list] of Object.entries(c)) {
     if (Array.isArray(list) && list.length === 0) {
       fail(rule.id, `condition.${field}`, "Must not be empty");

@@ -6,6 +6,8 @@
  * @module
  */
 import { MatchPattern, type UrlParts, urlParts } from "./match_pattern.ts";
+import { FROM_ELECTRON_TYPE } from "./_details.ts";
+import { RESOURCE_TYPES } from "./dnr_types.ts";
 
 /** A listener's compiled filter. */
 export interface CompiledFilter {
@@ -139,4 +141,71 @@ export class FilterIndex<T> {
     }
     return out;
   }
+}
+
+/**
+ * Compiles Electron's filter (`urls`, `excludeUrls`, Electron's `types`); bad input throws a
+ * TypeError naming it.
+ *
+ * @example
+ * ```ts
+ * electronFilter({ urls: ["*://*.example.com/*"], types: ["xhr"] }).types; // Set { "xmlhttprequest" }
+ * ```
+ */
+export function electronFilter(filter: unknown): CompiledFilter {
+  if (filter === undefined || filter === null) return { urls: [], excludeUrls: [], types: null };
+  if (typeof filter !== "object") throw new TypeError("The filter must be an object");
+  const f = filter as Record<string, unknown>;
+  for (const key of Object.keys(f)) {
+    if (!["urls", "excludeUrls", "types"].includes(key)) {
+      throw new TypeError(`Unknown filter key "${key}"`);
+    }
+  }
+  let types: Set<string> | null = null;
+  if (f.types !== undefined) {
+    if (!Array.isArray(f.types)) throw new TypeError("filter.types must be an array");
+    types = new Set(f.types.map((t) => {
+      const chrome = FROM_ELECTRON_TYPE[t as string];
+      if (!chrome) throw new TypeError(`Unknown resource type "${t}" in filter.types`);
+      return chrome;
+    }));
+    if (types.has("other")) { for (const t of ["webtransport", "webbundle"]) types.add(t); }
+  }
+  return {
+    urls: compilePatterns(f.urls, "urls"),
+    excludeUrls: compilePatterns(f.excludeUrls, "excludeUrls"),
+    types,
+  };
+}
+
+/**
+ * Compiles Chrome's filter (`urls` required, Chrome's `types`; `tabId`/`windowId` accepted).
+ *
+ * @example
+ * ```ts
+ * chromeFilter({ urls: ["<all_urls>"] }).urls.length; // 1
+ * ```
+ */
+export function chromeFilter(filter: unknown): CompiledFilter {
+  if (
+    !filter || typeof filter !== "object" || !Array.isArray((filter as { urls?: unknown }).urls)
+  ) {
+    throw new TypeError("The filter must be an object with a urls array");
+  }
+  const f = filter as { urls: unknown; types?: string[] };
+  for (const key of Object.keys(f)) {
+    if (!["urls", "types", "tabId", "windowId"].includes(key)) {
+      throw new TypeError(`Unknown filter key "${key}"`);
+    }
+  }
+  let types: Set<string> | null = null;
+  if (f.types !== undefined) {
+    for (const t of f.types) {
+      if (!(RESOURCE_TYPES as readonly string[]).includes(t)) {
+        throw new TypeError(`Unknown resource type "${t}" in filter.types`);
+      }
+    }
+    types = new Set(f.types);
+  }
+  return { urls: compilePatterns(f.urls, "urls"), excludeUrls: [], types };
 }

@@ -8,12 +8,22 @@
 import { parse as parseDomain } from "tldts";
 import {
   canonicalizeHost,
-  defaultPort,
   isIpHost,
   isStandardScheme,
   type UrlParts,
   urlParts,
 } from "./_url_parts.ts";
+import {
+  allows,
+  compileGlob,
+  hostForMatching,
+  type MatchPatternError,
+  MESSAGES,
+  parseFields,
+  type ValidSchemes,
+} from "./_match_pattern_parse.ts";
+
+export type { MatchPatternError, ValidSchemes } from "./_match_pattern_parse.ts";
 
 export { type UrlParts, urlParts } from "./_url_parts.ts";
 
@@ -31,163 +41,6 @@ export const VALID_SCHEMES: readonly string[] = [
   "data",
   "uuid-in-package",
 ];
-
-/** Which schemes a pattern may name or match: a list, or `"all"` for any scheme at all. */
-export type ValidSchemes = readonly string[] | "all";
-
-/** Why a pattern did not parse (Chromium's `ParseResult` names, kebab-cased). */
-export type MatchPatternError =
-  | "missing-scheme-separator"
-  | "invalid-scheme"
-  | "wrong-scheme-separator"
-  | "empty-host"
-  | "invalid-host-wildcard"
-  | "empty-path"
-  | "invalid-port"
-  | "invalid-host";
-
-const MESSAGES: Record<MatchPatternError, string> = {
-  "missing-scheme-separator": "missing scheme separator",
-  "invalid-scheme": "invalid scheme",
-  "wrong-scheme-separator": "wrong scheme separator",
-  "empty-host": "empty host",
-  "invalid-host-wildcard": "invalid host wildcard",
-  "empty-path": "empty path",
-  "invalid-port": "invalid port",
-  "invalid-host": "invalid host",
-};
-
-interface Fields {
-  scheme: string;
-  host: string;
-  port: string;
-  path: string;
-  matchSubdomains: boolean;
-  matchAllUrls: boolean;
-  schemes: ReadonlySet<string> | "all";
-}
-
-function schemeSet(valid: ValidSchemes): ReadonlySet<string> | "all" {
-  return valid === "all" ? "all" : new Set(valid);
-}
-
-function parseFields(pattern: string, valid: ValidSchemes): Fields | MatchPatternError {
-  const f: Fields = {
-    scheme: "*",
-    host: "",
-    port: "*",
-    path: "/*",
-    matchSubdomains: true,
-    matchAllUrls: true,
-    schemes: schemeSet(valid),
-  };
-  if (pattern === "<all_urls>") return f;
-  f.matchSubdomains = false;
-  f.matchAllUrls = false;
-  let end = pattern.indexOf("://");
-  let standardSeparator = true;
-  if (end < 0) {
-    end = pattern.indexOf(":");
-    standardSeparator = false;
-  }
-  if (end < 0) return "missing-scheme-separator";
-  f.scheme = pattern.slice(0, end).toLowerCase();
-  if (f.scheme === "*") {
-    f.schemes = new Set(["http", "https"].filter((s) => allows(f.schemes, s)));
-  } else if (!allows(f.schemes, f.scheme)) return "invalid-scheme";
-  const standard = isStandardScheme(f.scheme);
-  if (standard !== standardSeparator) return "wrong-scheme-separator";
-  const hostStart = end + (standard ? 3 : 1);
-  if (hostStart >= pattern.length) return "empty-host";
-  if (!standard) {
-    f.path = pattern.slice(hostStart);
-    return f;
-  }
-  const slash = pattern.indexOf("/", hostStart);
-  if (f.scheme === "file") {
-    // The host of a file pattern is ignored: file://foo* is file:///foo*.
-    f.path = slash < 0 ? pattern.slice(hostStart - 1) : pattern.slice(slash);
-    return f;
-  }
-  if (slash === hostStart) return "empty-host";
-  if (slash < 0) return "empty-path";
-  const hostAndPort = pattern.slice(hostStart, slash);
-  let portAt = -1;
-  if (hostAndPort[0] !== "[") {
-    portAt = hostAndPort.indexOf(":");
-  } else {
-    const close = hostAndPort.indexOf("]");
-    if (close < 0) return "invalid-host";
-    if (close === 1) return "empty-host";
-    if (close < hostAndPort.length - 1) {
-      if (hostAndPort[close + 1] !== ":") return "invalid-host";
-      portAt = close + 1;
-    }
-  }
-  if (portAt >= 0) {
-    const port = hostAndPort.slice(portAt + 1);
-    if (!validPort(f.scheme, port)) return "invalid-port";
-    f.port = port;
-  }
-  let host = portAt >= 0 ? hostAndPort.slice(0, portAt) : hostAndPort;
-  if (host === "") return "empty-host";
-  if (host === "*") {
-    f.matchSubdomains = true;
-    host = "";
-  } else if (host.startsWith("*.")) {
-    if (host.length === 2) return "empty-host";
-    f.matchSubdomains = true;
-    host = host.slice(2);
-  }
-  if (host.includes("*")) return "invalid-host-wildcard";
-  if (host !== "") {
-    const canonical = canonicalizeHost(host);
-    if (canonical === null || canonical === "") return "invalid-host";
-    f.host = canonical;
-  }
-  f.path = pattern.slice(slash);
-  return f;
-}
-
-function allows(schemes: ReadonlySet<string> | "all", scheme: string): boolean {
-  return schemes === "all" || schemes.has(scheme);
-}
-
-function validPort(scheme: string, port: string): boolean {
-  if (port === "*") return true;
-  if (scheme !== "*" && defaultPort(scheme) === null) return false;
-  return /^\d{1,5}$/.test(port) && Number(port) < 65536;
-}
-
-/** Strips one trailing dot, as Chromium does before comparing hosts. */
-function hostForMatching(host: string): string {
-  return host.endsWith(".") ? host.slice(0, -1) : host;
-}
-
-/**
- * A `*`-only glob compiled into its literal pieces (Chromium's path globs treat `?` and `\`
- * literally).
- */
-function compileGlob(glob: string): (text: string) => boolean {
-  if (glob === "/*") return (text) => text.startsWith("/");
-  const parts = glob.split("*");
-  if (parts.length === 1) return (text) => text === glob;
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  const middle = parts.slice(1, -1);
-  const fixed = first.length + last.length;
-  return (text) => {
-    if (text.length < fixed || !text.startsWith(first) || !text.endsWith(last)) return false;
-    let at = first.length;
-    const stop = text.length - last.length;
-    for (const part of middle) {
-      const found = text.indexOf(part, at);
-      if (found < 0 || found + part.length > stop) return false;
-      at = found + part.length;
-    }
-    return true;
-  };
-}
 
 /**
  * One Chrome match pattern. Invalid patterns throw a TypeError naming the pattern; use

@@ -7,11 +7,9 @@
  * @module
  */
 import type { EventName } from "./_details.ts";
-import { FROM_ELECTRON_TYPE } from "./_details.ts";
 import { BLOCKING_EVENTS, type Entry, type ListenerRegistry } from "./_registry.ts";
 import type { Explanation } from "./_trace.ts";
-import { type CompiledFilter, compilePatterns } from "./listener_filter.ts";
-import { RESOURCE_TYPES } from "./dnr_types.ts";
+import { chromeFilter, electronFilter } from "./listener_filter.ts";
 
 /** Electron's filter: URL patterns, patterns to leave out, Electron resource types. */
 export interface WebRequestFilter {
@@ -66,54 +64,6 @@ const EXTRA_INFO: Record<EventName, readonly string[]> = {
   onCompleted: ["responseHeaders", "extraHeaders"],
   onErrorOccurred: ["extraHeaders"],
 };
-
-function electronFilter(filter: unknown): CompiledFilter {
-  if (filter === undefined || filter === null) return { urls: [], excludeUrls: [], types: null };
-  if (typeof filter !== "object") throw new TypeError("The filter must be an object");
-  const f = filter as Record<string, unknown>;
-  for (const key of Object.keys(f)) {
-    if (!["urls", "excludeUrls", "types"].includes(key)) {
-      throw new TypeError(`Unknown filter key "${key}"`);
-    }
-  }
-  let types: Set<string> | null = null;
-  if (f.types !== undefined) {
-    if (!Array.isArray(f.types)) throw new TypeError("filter.types must be an array");
-    types = new Set(f.types.map((t) => {
-      const chrome = FROM_ELECTRON_TYPE[t as string];
-      if (!chrome) throw new TypeError(`Unknown resource type "${t}" in filter.types`);
-      return chrome;
-    }));
-    if (types.has("other")) { for (const t of ["webtransport", "webbundle"]) types.add(t); }
-  }
-  return {
-    urls: compilePatterns(f.urls, "urls"),
-    excludeUrls: compilePatterns(f.excludeUrls, "excludeUrls"),
-    types,
-  };
-}
-
-function chromeFilter(filter: unknown): CompiledFilter {
-  if (!filter || typeof filter !== "object" || !Array.isArray((filter as RequestFilter).urls)) {
-    throw new TypeError("The filter must be an object with a urls array");
-  }
-  const f = filter as RequestFilter;
-  for (const key of Object.keys(f)) {
-    if (!["urls", "types", "tabId", "windowId"].includes(key)) {
-      throw new TypeError(`Unknown filter key "${key}"`);
-    }
-  }
-  let types: Set<string> | null = null;
-  if (f.types !== undefined) {
-    for (const t of f.types) {
-      if (!(RESOURCE_TYPES as readonly string[]).includes(t)) {
-        throw new TypeError(`Unknown resource type "${t}" in filter.types`);
-      }
-    }
-    types = new Set(f.types);
-  }
-  return { urls: compilePatterns(f.urls, "urls"), excludeUrls: [], types };
-}
 
 /**
  * One Chrome-style event: any number of listeners, each with a filter and `extraInfoSpec`.

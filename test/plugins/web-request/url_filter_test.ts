@@ -5,6 +5,7 @@ import {
   matchesUrlFilter,
   parseUrlFilter,
 } from "../../../plugins/web-request/url_filter.ts";
+import { compileRegexFilter, requiredLiteral } from "../../../plugins/web-request/_regex_filter.ts";
 
 function test(filter: string, url: string, caseSensitive = false): boolean {
   const f = parseUrlFilter(filter, caseSensitive);
@@ -81,5 +82,23 @@ describe("urlFilter", () => {
     assert.deepEqual(indexTokens(parseUrlFilter("ads*track/")), []);
     assert.deepEqual(indexTokens(parseUrlFilter("|https://x*")), ["https"]);
     assert.deepEqual(indexTokens(parseUrlFilter("-300x250.")), ["300x250"]);
+  });
+});
+
+describe("regexFilter helpers", () => {
+  it("finds the literal a regex requires, or none when alternation or shortness forbids", () => {
+    assert.equal(requiredLiteral("^https?://ads\\.example/", false), "://ads.example/");
+    assert.equal(requiredLiteral("/Banner[0-9]+\\.gif", false), "/banner");
+    assert.equal(requiredLiteral("/Banner[0-9]+\\.gif", true), "/Banner");
+    assert.equal(requiredLiteral("a|b", false), null);
+    assert.equal(requiredLiteral("(x|y)trackers?", false), "tracker");
+    assert.equal(requiredLiteral("ab.cd", false), null);
+  });
+
+  it("refuses what RE2 does not support", () => {
+    assert.throws(() => compileRegexFilter("(?!x)y", false), /RE2/);
+    assert.throws(() => compileRegexFilter("(a)\\1", false), /RE2/);
+    assert.equal(compileRegexFilter("^HTTPS://", false).test("https://a"), true);
+    assert.equal(compileRegexFilter("^HTTPS://", true).test("https://a"), false);
   });
 });
