@@ -332,6 +332,52 @@ describe("webRequest listeners", () => {
     assert.match(String(errors.map(String)), /bang/);
   });
 
+  it("asyncBlocking onAuthRequired answers through its callback; cancel gives up", async () => {
+    const ses = await fresh();
+    ses.webRequest.events.onAuthRequired.addListener(
+      (_details: unknown, callback: (r: object) => void) => {
+        setTimeout(() => callback({ authCredentials: { username: "user", password: "pass" } }), 5);
+      },
+      { urls: ["<all_urls>"] },
+      ["asyncBlocking"],
+    );
+    assert.equal(await (await ses.fetch(`${server.url}/auth`)).text(), "welcome");
+    const other = await fresh();
+    other.webRequest.events.onAuthRequired.addListener(
+      () => ({ cancel: true }),
+      { urls: ["<all_urls>"] },
+      ["blocking"],
+    );
+    const response = await other.fetch(`${server.url}/auth`);
+    assert.equal(response.status, 401);
+    await response.text();
+  });
+
+  it("request bodies: Electron's uploadData and Chrome's requestBody with formData", async () => {
+    const ses = await fresh();
+    let upload: unknown;
+    let body: Record<string, unknown> = {};
+    ses.webRequest.onBeforeRequest((details, cb) => {
+      upload = details.uploadData;
+      cb!({});
+    });
+    ses.webRequest.events.onBeforeRequest.addListener(
+      (details: Record<string, unknown>) => void (body = details.requestBody as typeof body),
+      { urls: ["<all_urls>"] },
+      ["requestBody"],
+    );
+    await (await ses.fetch(`${server.url}/echo`, {
+      method: "POST",
+      body: "a=1&b=2&a=3",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    })).text();
+    const bytes = (upload as Array<{ bytes: Uint8Array }>)[0].bytes;
+    assert.equal(new TextDecoder().decode(bytes), "a=1&b=2&a=3");
+    assert.deepEqual(body.formData, { a: ["1", "3"], b: ["2"] });
+    const raw = (body.raw as Array<{ bytes: ArrayBuffer }>)[0].bytes;
+    assert.equal(new TextDecoder().decode(raw), "a=1&b=2&a=3");
+  });
+
   it("Chrome blocking listeners may answer with a Promise", async () => {
     const ses = await fresh();
     ses.webRequest.events.onBeforeRequest.addListener(
