@@ -125,13 +125,14 @@ export class ListenerRegistry {
       hit: 0,
     };
     const stage = STAGE_OF[spec.event];
+    this.#useMarker(stage, +1);
     entry.untap = this.#ctx.tap(stage, this.#handler(entry) as never, {
       label: entry.label,
       filter: this.#filter(entry, stage),
     });
     this.#entries.add(entry);
     this.#index.add(entry, entry.filter);
-    this.#version++;
+    this.invalidate();
     this.onChange();
     return entry;
   }
@@ -140,29 +141,61 @@ export class ListenerRegistry {
   remove(entry: Entry): void {
     if (!this.#entries.delete(entry)) return;
     entry.untap();
+    this.#useMarker(STAGE_OF[entry.event], -1);
     this.#index.delete(entry);
-    this.#version++;
+    this.invalidate();
     this.onChange();
   }
 
   /** Forgets the cached listener matches (Chrome's handlerBehaviorChanged). */
   invalidate(): void {
     this.#version++;
+    this.#last.request = null;
   }
 
   /**
-   * The last lookup: a stage walks every tap's filter for one request in a row, so the listeners
-   * matching it are marked with a fresh token and each filter compares one number.
+   * The last lookup. The kernel walks a stage's taps for one request in a row, without yielding
+   * (except for `authRequired`, which awaits each tap): a marker tap placed before the listeners
+   * (order `pre`) finds the listeners matching the request once and marks them with a fresh token,
+   * so each listener's filter is one comparison.
    */
-  #last = { request: null as PipelineRequest | null, url: "", version: -1, stage: "", token: 0 };
+  readonly #last = {
+    request: null as PipelineRequest | null,
+    url: "",
+    stage: "",
+    token: 0,
+  };
+  readonly #markers = new Map<Stage, { count: number; untap: () => void }>();
+
+  #useMarker(stage: Stage, delta: number): void {
+    if (stage === "authRequired") return;
+    const marker = this.#markers.get(stage);
+    if (marker) {
+      marker.count += delta;
+      if (marker.count === 0) {
+        marker.untap();
+        this.#markers.delete(stage);
+      }
+      return;
+    }
+    const untap = this.#ctx.tap(stage, (() => undefined) as never, {
+      order: "pre",
+      label: "webRequest listeners",
+      filter: (request) => {
+        this.#mark(request, stage);
+        return false;
+      },
+    });
+    this.#markers.set(stage, { count: delta, untap });
+  }
 
   #filter(entry: Entry, stage: Stage): (request: PipelineRequest) => boolean {
+    const last = this.#last;
+    if (stage !== "authRequired") return () => entry.hit === last.token;
     return (request) => {
-      const last = this.#last;
-      if (
-        last.request !== request || last.url !== request.url || last.version !== this.#version ||
-        last.stage !== stage
-      ) this.#mark(request, stage);
+      if (last.request !== request || last.stage !== stage || last.url !== request.url) {
+        this.#mark(request, stage);
+      }
       return entry.hit === last.token;
     };
   }
@@ -171,7 +204,6 @@ export class ListenerRegistry {
     const last = this.#last;
     last.request = request;
     last.url = request.url;
-    last.version = this.#version;
     last.stage = stage;
     const token = ++last.token;
     if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return;

@@ -40,20 +40,6 @@ interface HopOutcome {
 }
 
 /**
- * Whether declarative rules blocked or redirected the request's current hop.
- *
- * @example
- * ```ts
- * // dnrActed(request) === true after a block rule matched
- * ```
- */
-export function dnrActed(request: PipelineRequest): boolean {
-  const hop = request.data.get(OUTCOME) as HopOutcome | undefined;
-  return hop !== undefined && hop.url === request.url &&
-    (hop.outcome.kind === "block" || hop.outcome.kind === "redirect");
-}
-
-/**
  * Chrome's `declarativeNetRequest` for one session.
  *
  * @example
@@ -83,6 +69,16 @@ export class DeclarativeNetRequest {
     this.#ctx = ctx;
     this.#traces = traces;
     this.#onChange = onChange;
+  }
+
+  /**
+   * Whether the rules block or redirect the request's current hop (decided once per hop and
+   * kept, so that it does not matter whether this or the rules' tap asks first).
+   */
+  actsOn(request: PipelineRequest): boolean {
+    if (this.#engine.size === 0) return false;
+    const kind = this.#outcome(request).kind;
+    return kind === "block" || kind === "redirect";
   }
 
   /** How many rules (session and dynamic) there are. */

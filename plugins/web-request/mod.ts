@@ -28,7 +28,7 @@ import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { IgnoredAction } from "../../kernel/_merge.ts";
 import type { Session } from "../../kernel/session.ts";
 import { ListenerRegistry } from "./_registry.ts";
-import { DeclarativeNetRequest, dnrActed } from "./declarative_net_request.ts";
+import { DeclarativeNetRequest } from "./declarative_net_request.ts";
 import { IgnoredActions, WebRequest } from "./web_request.ts";
 
 export { WebRequest, WebRequestEvent } from "./web_request.ts";
@@ -84,7 +84,10 @@ export function declarativeNetRequestOf(ses: Session): DeclarativeNetRequest {
 export const webRequestPlugin: Plugin = definePlugin({
   manifest,
   async setup(ctx) {
-    const registry = new ListenerRegistry(ctx, dnrActed);
+    const registry: ListenerRegistry = new ListenerRegistry(
+      ctx,
+      (request): boolean => dnr.actsOn(request),
+    );
     const ignored = new IgnoredActions();
     // Traces are kept while there are listeners or rules; a session using neither pays nothing.
     let unsubscribe: (() => void) | null = null;
@@ -110,7 +113,11 @@ export const webRequestPlugin: Plugin = definePlugin({
         unsubscribe = null;
       }
     };
-    const dnr = new DeclarativeNetRequest(ctx, registry.traces, traceWhileUsed);
+    const dnr: DeclarativeNetRequest = new DeclarativeNetRequest(
+      ctx,
+      registry.traces,
+      traceWhileUsed,
+    );
     registry.onChange = traceWhileUsed;
     await dnr.start();
     const onIgnored = (

@@ -230,6 +230,7 @@ export class WebRequest {
   readonly #registry: ListenerRegistry;
   readonly #ignored: IgnoredActions;
   readonly #scope: string;
+  readonly #views: Map<string, WebRequest>;
   readonly #slots = new Map<string, Entry>();
   #ignoredSlot: ((details: IgnoredActionDetails) => void) | null = null;
   /** Chrome's surface. */
@@ -252,10 +253,17 @@ export class WebRequest {
   readonly onErrorOccurred: ElectronMethod;
 
   /** Made by the web-request plugin; use `ses.webRequest` and `ses.webRequest.scope(name)`. */
-  constructor(registry: ListenerRegistry, ignored: IgnoredActions, scope = "app") {
+  constructor(
+    registry: ListenerRegistry,
+    ignored: IgnoredActions,
+    scope = "app",
+    views: Map<string, WebRequest> = new Map(),
+  ) {
     this.#registry = registry;
     this.#ignored = ignored;
     this.#scope = scope;
+    this.#views = views;
+    if (!views.has(scope)) views.set(scope, this);
     const method = (event: EventName): ElectronMethod => (a, b) => this.#electron(event, a, b);
     this.onBeforeRequest = method("onBeforeRequest");
     this.onBeforeSendHeaders = method("onBeforeSendHeaders");
@@ -307,7 +315,8 @@ export class WebRequest {
   }
 
   /**
-   * Another caller's view with its own Electron slots (listeners of different callers coexist).
+   * Another caller's view with its own Electron slots (listeners of different callers coexist);
+   * the same name gives the same view.
    *
    * @example
    * ```ts
@@ -317,7 +326,12 @@ export class WebRequest {
    */
   scope(name: string): WebRequest {
     if (typeof name !== "string" || name === "") throw new TypeError("scope() needs a name");
-    return new WebRequest(this.#registry, this.#ignored, name);
+    let view = this.#views.get(name);
+    if (!view) {
+      view = new WebRequest(this.#registry, this.#ignored, name, this.#views);
+      this.#views.set(name, view);
+    }
+    return view;
   }
 
   /**

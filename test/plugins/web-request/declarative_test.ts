@@ -41,7 +41,11 @@ describe("declarativeNetRequest in a session", () => {
     });
     assert.deepEqual(taps(), [1, 1, 1]);
     ses.webRequest.onBeforeRequest((_d, cb) => cb!({}));
-    assert.deepEqual(taps(), [2, 1, 1]);
+    // The rules' tap, the listeners' marker, the listener.
+    assert.deepEqual(taps(), [3, 1, 1]);
+    ses.webRequest.scope("second").onBeforeRequest((_d, cb) => cb!({}));
+    assert.deepEqual(taps(), [4, 1, 1]);
+    ses.webRequest.scope("second").onBeforeRequest(null);
     await ses.declarativeNetRequest.updateSessionRules({ removeRuleIds: [1] });
     ses.webRequest.onBeforeRequest(null);
     assert.deepEqual(taps(), [0, 0, 0]);

@@ -204,6 +204,12 @@ describe("webRequest listeners", () => {
     calls.length = 0;
     await (await ses.fetch(`${server.url}/ok`)).text();
     assert.deepEqual(calls, ["other"]);
+    assert.equal(ses.webRequest.scope("other"), ses.webRequest.scope("other"));
+    assert.equal(ses.webRequest.scope("app"), ses.webRequest);
+    ses.webRequest.scope("other").onBeforeRequest(null);
+    calls.length = 0;
+    await (await ses.fetch(`${server.url}/ok`)).text();
+    assert.deepEqual(calls, []);
   });
 
   it("filters: urls, excludeUrls and types", async () => {
