@@ -10,6 +10,7 @@ import type { PluginContext } from "../../kernel/plugin.ts";
 import type { Stage } from "../../kernel/manifest.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
+import type { Tap, TapGroup } from "../../kernel/pipeline_types.ts";
 import {
   chromeDetails,
   electronDetails,
@@ -62,14 +63,12 @@ export interface Entry {
   readonly extra: ReadonlySet<string>;
   /** The tap's label, as traces and conflict reports name the listener. */
   readonly label: string;
-  /** Removes the tap. */
-  untap: () => void;
-  /** Scratch: the token of the last lookup that matched this listener. */
-  hit: number;
+  /** Its tap in the stage's group. */
+  tap: Tap | null;
 }
 
 /** What a new listener is. */
-export type EntrySpec = Omit<Entry, "id" | "label" | "untap" | "hit">;
+export type EntrySpec = Omit<Entry, "id" | "label" | "tap">;
 
 const MATCHED = Symbol("web-request listeners");
 
@@ -121,15 +120,12 @@ export class ListenerRegistry {
       ...spec,
       id,
       label: `${spec.scope}.${spec.surface === "chrome" ? "events." : ""}${spec.event}#${id}`,
-      untap: () => {},
-      hit: 0,
+      tap: null,
     };
     const stage = STAGE_OF[spec.event];
-    this.#useMarker(stage, +1);
-    entry.untap = this.#ctx.tap(stage, this.#handler(entry) as never, {
-      label: entry.label,
-      filter: this.#filter(entry, stage),
-    });
+    const group = this.#groupOf(stage);
+    entry.tap = group.group.add(this.#handler(entry) as never, entry.label);
+    group.count++;
     this.#entries.add(entry);
     this.#index.add(entry, entry.filter);
     this.invalidate();
@@ -140,8 +136,12 @@ export class ListenerRegistry {
   /** Removes a listener. */
   remove(entry: Entry): void {
     if (!this.#entries.delete(entry)) return;
-    entry.untap();
-    this.#useMarker(STAGE_OF[entry.event], -1);
+    const stage = STAGE_OF[entry.event];
+    const group = this.#groups.get(stage)!;
+    if (--group.count === 0) {
+      group.group.remove();
+      this.#groups.delete(stage);
+    }
     this.#index.delete(entry);
     this.invalidate();
     this.onChange();
@@ -150,64 +150,36 @@ export class ListenerRegistry {
   /** Forgets the cached listener matches (Chrome's handlerBehaviorChanged). */
   invalidate(): void {
     this.#version++;
-    this.#last.request = null;
   }
 
   /**
-   * The last lookup. The kernel walks a stage's taps for one request in a row, without yielding
-   * (except for `authRequired`, which awaits each tap): a marker tap placed before the listeners
-   * (order `pre`) finds the listeners matching the request once and marks them with a fresh token,
-   * so each listener's filter is one comparison.
+   * One tap group per stage holds the listeners' taps: per request the pipeline asks it which
+   * listeners match (found once through the host index) instead of calling a filter per listener.
    */
-  readonly #last = {
-    request: null as PipelineRequest | null,
-    url: "",
-    stage: "",
-    token: 0,
-  };
-  readonly #markers = new Map<Stage, { count: number; untap: () => void }>();
+  readonly #groups = new Map<Stage, { group: TapGroup; count: number }>();
 
-  #useMarker(stage: Stage, delta: number): void {
-    if (stage === "authRequired") return;
-    const marker = this.#markers.get(stage);
-    if (marker) {
-      marker.count += delta;
-      if (marker.count === 0) {
-        marker.untap();
-        this.#markers.delete(stage);
-      }
-      return;
+  #groupOf(stage: Stage): { group: TapGroup; count: number } {
+    let group = this.#groups.get(stage);
+    if (!group) {
+      group = {
+        group: this.#ctx.tapGroup(stage, (request) => this.#select(stage, request), {
+          label: "webRequest listeners",
+        }),
+        count: 0,
+      };
+      this.#groups.set(stage, group);
     }
-    const untap = this.#ctx.tap(stage, (() => undefined) as never, {
-      order: "pre",
-      label: "webRequest listeners",
-      filter: (request) => {
-        this.#mark(request, stage);
-        return false;
-      },
-    });
-    this.#markers.set(stage, { count: delta, untap });
+    return group;
   }
 
-  #filter(entry: Entry, stage: Stage): (request: PipelineRequest) => boolean {
-    const last = this.#last;
-    if (stage !== "authRequired") return () => entry.hit === last.token;
-    return (request) => {
-      if (last.request !== request || last.stage !== stage || last.url !== request.url) {
-        this.#mark(request, stage);
-      }
-      return entry.hit === last.token;
-    };
-  }
-
-  #mark(request: PipelineRequest, stage: Stage): void {
-    const last = this.#last;
-    last.request = request;
-    last.url = request.url;
-    last.stage = stage;
-    const token = ++last.token;
-    if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return;
-    for (const entry of this.#matching(request)) entry.hit = token;
+  #select(stage: Stage, request: PipelineRequest): Tap[] {
+    if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return [];
+    const out: Tap[] = [];
+    for (const entry of this.#matching(request)) {
+      if (entry.tap !== null && entry.tap.stage === stage) out.push(entry.tap);
+    }
+    if (out.length > 1) out.sort((a, b) => a.seq - b.seq);
+    return out;
   }
 
   #matching(request: PipelineRequest): Set<Entry> {

@@ -202,3 +202,46 @@ function filesystemParts(inner: string): UrlParts | null {
     isIp: p.isIp,
   };
 }
+
+/**
+ * {@linkcode urlParts} for a canonical URL (as `URL.href` writes it, which is what the pipeline
+ * keeps): http(s) and ws(s) URLs are split by hand, without parsing them again.
+ *
+ * @example
+ * ```ts
+ * hrefParts("https://a.example:8443/p?q#f")?.port; // "8443"
+ * ```
+ */
+export function hrefParts(href: string): UrlParts | null {
+  const colon = href.indexOf(":");
+  const scheme = href.slice(0, colon);
+  if (
+    DEFAULT_PORTS[scheme] === undefined || scheme === "ftp" ||
+    href.charCodeAt(colon + 1) !== 47 || href.charCodeAt(colon + 2) !== 47
+  ) return urlParts(href);
+  let start = colon + 3;
+  let end = start;
+  for (; end < href.length; end++) {
+    const c = href.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    if (c === 64) start = end + 1; // userinfo@
+  }
+  let host = href.slice(start, end);
+  let port = DEFAULT_PORTS[scheme];
+  const close = host.lastIndexOf("]");
+  const portAt = host.lastIndexOf(":");
+  if (portAt > close) {
+    port = host.slice(portAt + 1);
+    host = host.slice(0, portAt);
+  }
+  const hash = href.indexOf("#", end);
+  const rest = hash < 0 ? href.slice(end) : href.slice(end, hash);
+  return {
+    scheme,
+    host,
+    port,
+    path: rest.charCodeAt(0) === 47 ? rest : `/${rest}`,
+    hasPath: true,
+    isIp: isIpHost(host),
+  };
+}

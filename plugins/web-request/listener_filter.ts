@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { MatchPattern, type UrlParts, urlParts } from "./match_pattern.ts";
+import { MatchPattern, type UrlParts } from "./match_pattern.ts";
+import { hrefParts } from "./_url_parts.ts";
 import { FROM_ELECTRON_TYPE } from "./_details.ts";
 import { RESOURCE_TYPES } from "./dnr_types.ts";
 
@@ -114,7 +115,8 @@ export class FilterIndex<T> {
   }
 
   /**
-   * The entries whose filter accepts the URL and resource type.
+   * The entries whose filter accepts the URL (canonical, as `URL.href` writes it) and resource
+   * type.
    *
    * @example
    * ```ts
@@ -124,7 +126,7 @@ export class FilterIndex<T> {
   matching(url: string, type: string): Set<T> {
     const out = new Set<T>();
     if (this.#filters.size === 0) return out;
-    const parts = urlParts(url);
+    const parts = hrefParts(url);
     if (parts === null) return out;
     const check = (entry: T) => {
       if (!out.has(entry) && filterAccepts(this.#filters.get(entry)!, parts, type)) out.add(entry);

@@ -11,8 +11,15 @@ import { names, recordElectron, startServer, until } from "./_helpers.ts";
 let server: TestServer;
 let count = 0;
 const open: string[] = [];
-const root = mkdtempSync(`${tmpdir()}/websession-dnr-`);
-configure({ storagePath: root });
+// Bun runs every test file in one process: when another file already made a persistent
+// session, the storage root cannot change any more, and that root serves as well.
+let root: string | null = mkdtempSync(`${tmpdir()}/websession-dnr-`);
+try {
+  configure({ storagePath: root });
+} catch {
+  rmSync(root, { recursive: true, force: true });
+  root = null;
+}
 
 async function fresh(partition = `web-request-dnr-${++count}`): Promise<Session> {
   const ses = session.fromPartition(partition, { plugins: [webRequestPlugin] });
@@ -27,7 +34,7 @@ before(async () => {
 after(async () => {
   for (const partition of open) await session.closePartition(partition);
   await server.close();
-  rmSync(root, { recursive: true, force: true });
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 describe("declarativeNetRequest in a session", () => {
@@ -41,10 +48,10 @@ describe("declarativeNetRequest in a session", () => {
     });
     assert.deepEqual(taps(), [1, 1, 1]);
     ses.webRequest.onBeforeRequest((_d, cb) => cb!({}));
-    // The rules' tap, the listeners' marker, the listener.
-    assert.deepEqual(taps(), [3, 1, 1]);
+    // The rules' tap and the listeners' group (one place for any number of listeners).
+    assert.deepEqual(taps(), [2, 1, 1]);
     ses.webRequest.scope("second").onBeforeRequest((_d, cb) => cb!({}));
-    assert.deepEqual(taps(), [4, 1, 1]);
+    assert.deepEqual(taps(), [2, 1, 1]);
     ses.webRequest.scope("second").onBeforeRequest(null);
     await ses.declarativeNetRequest.updateSessionRules({ removeRuleIds: [1] });
     ses.webRequest.onBeforeRequest(null);
