@@ -28,21 +28,21 @@ export function compileRegexFilter(source: string, caseSensitive: boolean): RegE
 }
 
 /**
- * The longest literal run a regex requires at its top level (no alternation there), used to
- * skip the regex cheaply; null when there is none of at least 3 characters.
+ * The literal runs (of 3 characters or more) a regex requires at its top level, in order, used to
+ * skip the regex cheaply; none when the top level has an alternation.
  *
  * @example
  * ```ts
- * requiredLiteral("^https?://ads\\.example/", false); // "://ads.example/"
+ * requiredLiterals("^https?://ads\\.example/.*\\.gif$", false); // ["http", "://ads.example/", ".gif"]
  * ```
  */
-export function requiredLiteral(source: string, caseSensitive: boolean): string | null {
+export function requiredLiterals(source: string, caseSensitive: boolean): string[] {
   let depth = 0;
   for (let i = 0; i < source.length; i++) {
     if (source[i] === "\\") i++;
     else if (source[i] === "(") depth++;
     else if (source[i] === ")") depth--;
-    else if (source[i] === "|" && depth === 0) return null;
+    else if (source[i] === "|" && depth === 0) return [];
   }
   const runs: string[] = [];
   let run = "";
@@ -74,7 +74,5 @@ export function requiredLiteral(source: string, caseSensitive: boolean): string 
     else if (depth === 0) run += c;
   }
   cut();
-  const best = runs.reduce((a, b) => (b.length > a.length ? b : a), "");
-  if (best.length < 3) return null;
-  return caseSensitive ? best : best.toLowerCase();
+  return runs.filter((r) => r.length >= 3).map((r) => (caseSensitive ? r : r.toLowerCase()));
 }

@@ -33,10 +33,10 @@ export interface MatchContext {
   url: string;
   /** The same, lower case. */
   lower: string;
-  /** The host's position in `url`. */
-  span: HostSpan;
-  /** The host, lower case. */
-  host: string;
+  /** The host's position in `url` (computed on first use). */
+  span?: HostSpan;
+  /** The host, lower case (computed on first use). */
+  host?: string;
   /** Resource type bit. */
   typeBit: number;
   /** Method bit. */
@@ -80,26 +80,37 @@ function hostOf(origin: string | null | undefined): string | null {
  *
  * @example
  * ```ts
- * matchContext({ url: "https://a.example/x", type: "script" }).host; // "a.example"
+ * matchContext({ url: "https://A.example/x#f", type: "script" }).lower; // "https://a.example/x"
  * ```
  */
 export function matchContext(r: DnrRequest): MatchContext {
   const hash = r.url.indexOf("#");
   const url = hash < 0 ? r.url : r.url.slice(0, hash);
   const lower = url.toLowerCase();
-  const span = hostSpan(url);
-  const method = (r.method ?? "get").toLowerCase();
+  const method = r.method === undefined ? "get" : r.method.toLowerCase();
   return {
     url,
     lower,
-    span,
-    host: lower.slice(span.start, span.end),
     typeBit: TYPE_BIT[r.type] ?? TYPE_BIT.other,
     methodBit: METHOD_BIT[method] ?? METHOD_BIT.other,
     initiator: r.initiator ?? null,
     tabId: r.tabId ?? -1,
   };
 }
+
+function spanOf(ctx: MatchContext): HostSpan {
+  return ctx.span ??= hostSpan(ctx.url);
+}
+
+function hostOfCtx(ctx: MatchContext): string {
+  if (ctx.host === undefined) {
+    const span = spanOf(ctx);
+    ctx.host = ctx.lower.slice(span.start, span.end);
+  }
+  return ctx.host;
+}
+
+const NO_SPAN: HostSpan = { start: 0, end: 0 };
 
 function inDomains(host: string, list: readonly string[]): boolean {
   for (const d of list) {
@@ -120,7 +131,8 @@ function isThirdParty(ctx: MatchContext): boolean {
     const initiator = initiatorHost(ctx);
     if (initiator === null) ctx.thirdParty = false;
     else {
-      const a = getDomain(ctx.host) ?? ctx.host;
+      const host = hostOfCtx(ctx);
+      const a = getDomain(host) ?? host;
       const b = getDomain(initiator) ?? initiator;
       ctx.thirdParty = a !== b;
     }
@@ -141,14 +153,20 @@ export function ruleMatches(rule: CompiledRule, ctx: MatchContext): boolean {
   // The URL test first: for indexed rules it is the most selective one.
   if (rule.filter !== null) {
     const text = rule.filter.caseSensitive ? ctx.url : ctx.lower;
-    if (!matchesUrlFilter(rule.filter, text, ctx.span)) return false;
+    if (
+      !matchesUrlFilter(rule.filter, text, rule.filter.left === "domain" ? spanOf(ctx) : NO_SPAN)
+    ) {
+      return false;
+    }
   } else if (rule.regex !== null) {
     const text = rule.regex.ignoreCase ? ctx.lower : ctx.url;
-    if (rule.regexLiteral !== null && !text.includes(rule.regexLiteral)) return false;
+    for (const literal of rule.regexLiterals) if (!text.includes(literal)) return false;
     if (!rule.regex.test(ctx.url)) return false;
   }
-  if (rule.requestDomains && !inDomains(ctx.host, rule.requestDomains)) return false;
-  if (rule.excludedRequestDomains && inDomains(ctx.host, rule.excludedRequestDomains)) return false;
+  if (rule.requestDomains && !inDomains(hostOfCtx(ctx), rule.requestDomains)) return false;
+  if (rule.excludedRequestDomains && inDomains(hostOfCtx(ctx), rule.excludedRequestDomains)) {
+    return false;
+  }
   if (rule.initiatorDomains) {
     const host = initiatorHost(ctx);
     if (host === null || !inDomains(host, rule.initiatorDomains)) return false;

@@ -14,7 +14,7 @@ import {
   type RuleActionType,
 } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
-import { compileRegexFilter, requiredLiteral } from "./_regex_filter.ts";
+import { compileRegexFilter, requiredLiterals } from "./_regex_filter.ts";
 
 const int = v.pipe(v.number(), v.integer());
 const strings = v.array(v.string());
@@ -149,8 +149,8 @@ export interface CompiledRule {
   readonly filter: UrlFilter | null;
   /** The compiled `regexFilter`, if any. */
   readonly regex: RegExp | null;
-  /** A literal every URL the regex matches contains (lower case unless case sensitive). */
-  readonly regexLiteral: string | null;
+  /** Literals every URL the regex matches contains (lower case unless case sensitive). */
+  readonly regexLiterals: readonly string[];
   /** Resource types it applies to, as bits. */
   readonly types: number;
   /** Methods it applies to, as bits. */
@@ -355,7 +355,7 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
     ruleset,
     filter,
     regex,
-    regexLiteral: c.regexFilter === undefined ? null : requiredLiteral(c.regexFilter, cs),
+    regexLiterals: c.regexFilter === undefined ? [] : requiredLiterals(c.regexFilter, cs),
     types,
     methods,
     requestDomains: domains(rule.id, "condition.requestDomains", c.requestDomains),

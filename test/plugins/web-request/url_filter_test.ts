@@ -5,7 +5,10 @@ import {
   matchesUrlFilter,
   parseUrlFilter,
 } from "../../../plugins/web-request/url_filter.ts";
-import { compileRegexFilter, requiredLiteral } from "../../../plugins/web-request/_regex_filter.ts";
+import {
+  compileRegexFilter,
+  requiredLiterals,
+} from "../../../plugins/web-request/_regex_filter.ts";
 
 function test(filter: string, url: string, caseSensitive = false): boolean {
   const f = parseUrlFilter(filter, caseSensitive);
@@ -86,13 +89,18 @@ describe("urlFilter", () => {
 });
 
 describe("regexFilter helpers", () => {
-  it("finds the literal a regex requires, or none when alternation or shortness forbids", () => {
-    assert.equal(requiredLiteral("^https?://ads\\.example/", false), "://ads.example/");
-    assert.equal(requiredLiteral("/Banner[0-9]+\\.gif", false), "/banner");
-    assert.equal(requiredLiteral("/Banner[0-9]+\\.gif", true), "/Banner");
-    assert.equal(requiredLiteral("a|b", false), null);
-    assert.equal(requiredLiteral("(x|y)trackers?", false), "tracker");
-    assert.equal(requiredLiteral("ab.cd", false), null);
+  it("finds the literals a regex requires, or none when alternation or shortness forbids", () => {
+    assert.deepEqual(requiredLiterals("^https?://ads\\.example/.*\\.gif$", false), [
+      "http",
+      "://ads.example/",
+      ".gif",
+    ]);
+    assert.deepEqual(requiredLiterals("/Banner[0-9]+\\.gif", false), ["/banner", ".gif"]);
+    assert.deepEqual(requiredLiterals("/Banner[0-9]+\\.gif", true), ["/Banner", ".gif"]);
+    assert.deepEqual(requiredLiterals("a|b", false), []);
+    assert.deepEqual(requiredLiterals("(x|y)trackers?", false), ["tracker"]);
+    assert.deepEqual(requiredLiterals("ab.cd", false), []);
+    assert.deepEqual(requiredLiterals("abc{2}de\\d+xyz", false), ["xyz"]);
   });
 
   it("refuses what RE2 does not support", () => {
