@@ -66,7 +66,7 @@ const LIMITS = [MAX_NUMBER_OF_SESSION_RULES, MAX_NUMBER_OF_DYNAMIC_RULES];
  */
 export class DnrEngine {
   readonly #rules: Map<number, CompiledRule>[] = [new Map(), new Map()];
-  #indexes: RuleIndex[] = [new RuleIndex([]), new RuleIndex([])];
+  readonly #indexes: RuleIndex[] = [new RuleIndex([]), new RuleIndex([])];
 
   /**
    * Applies removals then additions to ruleset 0 (session) or 1 (dynamic), atomically: on any
@@ -78,16 +78,23 @@ export class DnrEngine {
    * ```
    */
   update(ruleset: number, options: UpdateRuleOptions): void {
-    const next = new Map(this.#rules[ruleset]);
-    for (const id of options.removeRuleIds ?? []) next.delete(id);
+    const before = this.#rules[ruleset];
+    const next = new Map(before);
+    const removed: CompiledRule[] = [];
+    for (const id of options.removeRuleIds ?? []) {
+      const old = next.get(id);
+      if (old && next.delete(id)) removed.push(old);
+    }
     const adding = options.addRules ?? [];
     if (!Array.isArray(adding)) throw new TypeError("addRules: Must be an array");
+    const added: CompiledRule[] = [];
     for (const input of adding) {
       const rule = compileRule(input, ruleset);
       if (next.has(rule.id)) {
         throw new TypeError(`Rule with id ${rule.id}: id: Does not have a unique id`);
       }
       next.set(rule.id, rule);
+      added.push(rule);
     }
     if (next.size > LIMITS[ruleset]) {
       throw new TypeError(`${RULESETS[ruleset]}: More than ${LIMITS[ruleset]} rules`);
@@ -100,9 +107,13 @@ export class DnrEngine {
       );
     }
     this.#rules[ruleset] = next;
-    this.#indexes = this.#indexes.map((index, i) =>
-      i === ruleset ? new RuleIndex(next.values()) : index
-    );
+    // Small changes go into the index; large ones rebuild it (the best token choice).
+    if (added.length + removed.length > before.size / 2) {
+      this.#indexes[ruleset] = new RuleIndex(next.values());
+    } else {
+      this.#indexes[ruleset].remove(removed);
+      this.#indexes[ruleset].add(added);
+    }
   }
 
   /** The ruleset's rules as stored (frozen, not copied), for saving and rolling back. */

@@ -72,11 +72,12 @@ function hashOf(key: string): number {
  */
 export class RuleIndex {
   readonly #buckets = new Map<number, CompiledRule[]>();
-  readonly #unindexed: CompiledRule[] = [];
+  #unindexed: CompiledRule[] = [];
   readonly #present = new Uint8Array(FILTER_BITS >> 3);
+  readonly #counts = new Map<string, number>();
+  /** Where each rule is filed (its bucket hashes; empty: unindexed). */
+  readonly #filed = new Map<CompiledRule, number[]>();
   #byInitiator = false;
-  /** How many rules the index holds. */
-  readonly size: number;
 
   /**
    * Builds the index.
@@ -87,47 +88,87 @@ export class RuleIndex {
    * ```
    */
   constructor(rules: Iterable<CompiledRule>) {
-    const all = [...rules];
-    this.size = all.length;
-    const options = all.map(filingOptions);
-    const counts = new Map<string, number>();
-    for (const opts of options) {
-      for (const t of new Set(opts.flat(2))) counts.set(t, (counts.get(t) ?? 0) + 1);
+    this.add([...rules]);
+  }
+
+  /** How many rules the index holds. */
+  get size(): number {
+    return this.#filed.size;
+  }
+
+  /**
+   * Files rules. Token counts are updated with all of them first, so a bulk add chooses as well
+   * as a fresh build.
+   */
+  add(rules: readonly CompiledRule[]): void {
+    const options = rules.map(filingOptions);
+    for (const opts of options) this.#count(opts, +1);
+    rules.forEach((rule, i) => this.#file(rule, options[i]));
+  }
+
+  /** Removes rules filed before. */
+  remove(rules: readonly CompiledRule[]): void {
+    const gone = new Set<CompiledRule>();
+    for (const rule of rules) {
+      const hashes = this.#filed.get(rule);
+      if (hashes === undefined) continue;
+      this.#filed.delete(rule);
+      this.#count(filingOptions(rule), -1);
+      gone.add(rule);
+      for (const h of hashes) {
+        const bucket = this.#buckets.get(h)!.filter((r) => r !== rule);
+        if (bucket.length > 0) this.#buckets.set(h, bucket);
+        else this.#buckets.delete(h);
+      }
     }
-    const costs = new Map<string, number>();
-    for (const [t, n] of counts) {
-      costs.set(t, n + (COMMON.has(t.slice(2)) ? 1e6 : 0) - t.length / 100);
+    if (gone.size > 0) this.#unindexed = this.#unindexed.filter((r) => !gone.has(r));
+  }
+
+  #count(options: string[][][], delta: number): void {
+    for (const t of new Set(options.flat(2))) {
+      const n = (this.#counts.get(t) ?? 0) + delta;
+      if (n > 0) this.#counts.set(t, n);
+      else this.#counts.delete(t);
     }
-    all.forEach((rule, i) => {
-      let best: string[] | null = null;
-      let bestCost = Infinity;
-      for (const lists of options[i]) {
-        const picks: string[] = [];
-        let total = 0;
-        for (const list of lists) {
-          let pick = list[0];
-          let pickCost = costs.get(pick)!;
-          for (let k = 1; k < list.length; k++) {
-            const c = costs.get(list[k])!;
-            if (c < pickCost) [pick, pickCost] = [list[k], c];
-          }
-          picks.push(pick);
-          total += pickCost;
+  }
+
+  #cost(token: string): number {
+    return (this.#counts.get(token) ?? 0) + (COMMON.has(token.slice(2)) ? 1e6 : 0) -
+      token.length / 100;
+  }
+
+  #file(rule: CompiledRule, options: string[][][]): void {
+    let best: string[] | null = null;
+    let bestCost = Infinity;
+    for (const lists of options) {
+      const picks: string[] = [];
+      let total = 0;
+      for (const list of lists) {
+        let pick = list[0];
+        let pickCost = this.#cost(pick);
+        for (let k = 1; k < list.length; k++) {
+          const c = this.#cost(list[k]);
+          if (c < pickCost) [pick, pickCost] = [list[k], c];
         }
-        if (total < bestCost) [best, bestCost] = [picks, total];
+        picks.push(pick);
+        total += pickCost;
       }
-      if (best === null) {
-        this.#unindexed.push(rule);
-        return;
-      }
-      for (const h of new Set(best.map(hashOf))) {
-        this.#present[(h & (FILTER_BITS - 1)) >> 3] |= 1 << (h & 7);
-        const bucket = this.#buckets.get(h);
-        if (bucket) bucket.push(rule);
-        else this.#buckets.set(h, [rule]);
-      }
-      if (best.some((t) => t.startsWith("i:"))) this.#byInitiator = true;
-    });
+      if (total < bestCost) [best, bestCost] = [picks, total];
+    }
+    if (best === null) {
+      this.#unindexed.push(rule);
+      this.#filed.set(rule, []);
+      return;
+    }
+    const hashes = [...new Set(best.map(hashOf))];
+    for (const h of hashes) {
+      this.#present[(h & (FILTER_BITS - 1)) >> 3] |= 1 << (h & 7);
+      const bucket = this.#buckets.get(h);
+      if (bucket) bucket.push(rule);
+      else this.#buckets.set(h, [rule]);
+    }
+    this.#filed.set(rule, hashes);
+    if (best.some((t) => t.startsWith("i:"))) this.#byInitiator = true;
   }
 
   /**

@@ -397,42 +397,43 @@ describe("declarativeNetRequest conditions", () => {
 });
 
 describe("declarativeNetRequest index", () => {
-  it("answers what a linear scan answers on random rules and URLs", () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const words = ["ad", "ads", "track", "cdn", "x", "banner", "img", "a1", "%20", "com", "test"];
-    const w = () => words[Math.floor(random() * words.length)];
-    const seps = ["/", ".", "-", "_", "^", "*", "?", "="];
-    const s = () => seps[Math.floor(random() * seps.length)];
-    const rules: Rule[] = [];
-    for (let id = 1; id <= 400; id++) {
-      const anchor = ["", "|", "||", ""][Math.floor(random() * 4)];
-      let filter = anchor === "||"
-        ? `${w()}.${w()}`
-        : anchor === "|"
-        ? `http${random() < 0.5 ? "s" : ""}://${w()}`
-        : w();
-      for (let k = Math.floor(random() * 3); k > 0; k--) filter += s() + w();
-      if (random() < 0.2) filter += "|";
-      const rank = random();
-      const kind = random();
-      rules.push({
-        id,
-        // Initiator-bound rules rank highest so that they decide often enough to be compared.
-        priority: kind >= 0.1 && kind < 0.25 ? 4 : 1 + Math.floor(random() * 3),
-        condition: kind < 0.1
-          ? { requestDomains: [`${w()}.${w()}`] }
-          : kind < 0.25
-          ? { urlFilter: filter, initiatorDomains: [`${w()}.${w()}`, w()] }
-          : { urlFilter: filter },
-        action: { type: rank < 0.2 ? "allow" : "block" },
-      });
-    }
-    const engine = engineWith(...rules);
-    const compiled = rules.map((r) => compileRule(r, SESSION));
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const words = ["ad", "ads", "track", "cdn", "x", "banner", "img", "a1", "%20", "com", "test"];
+  const w = () => words[Math.floor(random() * words.length)];
+  const seps = ["/", ".", "-", "_", "^", "*", "?", "="];
+  const s = () => seps[Math.floor(random() * seps.length)];
+
+  function randomRule(id: number): Rule {
+    const anchor = ["", "|", "||", ""][Math.floor(random() * 4)];
+    let filter = anchor === "||"
+      ? `${w()}.${w()}`
+      : anchor === "|"
+      ? `http${random() < 0.5 ? "s" : ""}://${w()}`
+      : w();
+    for (let k = Math.floor(random() * 3); k > 0; k--) filter += s() + w();
+    if (random() < 0.2) filter += "|";
+    const rank = random();
+    const kind = random();
+    return {
+      id,
+      // Initiator-bound rules rank highest so that they decide often enough to be compared.
+      priority: kind >= 0.1 && kind < 0.25 ? 4 : 1 + Math.floor(random() * 3),
+      condition: kind < 0.1
+        ? { requestDomains: [`${w()}.${w()}`] }
+        : kind < 0.25
+        ? { urlFilter: filter, initiatorDomains: [`${w()}.${w()}`, w()] }
+        : { urlFilter: filter },
+      action: { type: rank < 0.2 ? "allow" : "block" },
+    };
+  }
+
+  /** Compares the engine with a linear scan of its rules; returns [matches, initiator matches]. */
+  function compare(engine: DnrEngine, requests: number): [number, number] {
+    const compiled = engine.get(SESSION).map((r) => compileRule(r, SESSION));
     let hits = 0;
     let initiatorHits = 0;
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < requests; i++) {
       const url = `${
         random() < 0.5 ? "https" : "http"
       }://${w()}.${w()}.${w()}/${w()}${s()}${w()}${s()}${w()}`;
@@ -449,8 +450,31 @@ describe("declarativeNetRequest index", () => {
       if (best) hits++;
       if (best?.initiatorDomains) initiatorHits++;
     }
+    return [hits, initiatorHits];
+  }
+
+  it("answers what a linear scan answers on random rules and URLs", () => {
+    const rules: Rule[] = [];
+    for (let id = 1; id <= 400; id++) rules.push(randomRule(id));
+    const [hits, initiatorHits] = compare(engineWith(...rules), 1500);
     // The comparison means something only if rules do match, initiator-bound ones included.
     assert.ok(hits > 200, `${hits} matches`);
     assert.ok(initiatorHits > 5, `${initiatorHits} initiator matches`);
+  });
+
+  it("still does after many small updates (rules filed and unfiled one by one)", () => {
+    const engine = new DnrEngine();
+    let next = 1;
+    const live: number[] = [];
+    for (let round = 0; round < 40; round++) {
+      const removeRuleIds = live.splice(0, round % 3 === 0 ? 0 : 8);
+      const addRules = Array.from({ length: 20 }, () => randomRule(next++));
+      engine.update(SESSION, { removeRuleIds, addRules });
+      live.push(...addRules.map((r) => r.id));
+      live.sort(() => random() - 0.5);
+    }
+    assert.equal(engine.get(SESSION).length, live.length);
+    const [hits] = compare(engine, 800);
+    assert.ok(hits > 100, `${hits} matches`);
   });
 });
