@@ -31,7 +31,14 @@ export interface StageInfo {
   challenge?: AuthChallenge;
 }
 
-/** Headers `onBeforeSendHeaders` does not show (Chrome's list); they are still sent. */
+/**
+ * Headers `onBeforeSendHeaders` does not show (Chrome's list); they are still sent.
+ *
+ * @example
+ * ```ts
+ * HIDDEN_REQUEST_HEADERS.has("authorization"); // true
+ * ```
+ */
 export const HIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   "authorization",
   "cache-control",
@@ -66,7 +73,14 @@ const ELECTRON_TYPES: Record<string, string> = {
   other: "other",
 };
 
-/** Electron's resource type names mapped to Chrome's. */
+/**
+ * Electron's resource type names mapped to Chrome's.
+ *
+ * @example
+ * ```ts
+ * FROM_ELECTRON_TYPE.xhr; // "xmlhttprequest"
+ * ```
+ */
 export const FROM_ELECTRON_TYPE: Readonly<Record<string, string>> = {
   mainFrame: "main_frame",
   subFrame: "sub_frame",

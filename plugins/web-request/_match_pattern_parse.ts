@@ -20,7 +20,14 @@ export type MatchPatternError =
   | "invalid-port"
   | "invalid-host";
 
-/** Messages of the parse errors. */
+/**
+ * Messages of the parse errors.
+ *
+ * @example
+ * ```ts
+ * MESSAGES["empty-host"]; // "empty host"
+ * ```
+ */
 export const MESSAGES: Record<MatchPatternError, string> = {
   "missing-scheme-separator": "missing scheme separator",
   "invalid-scheme": "invalid scheme",
@@ -32,7 +39,29 @@ export const MESSAGES: Record<MatchPatternError, string> = {
   "invalid-host": "invalid host",
 };
 
-/** The parsed parts of a pattern. */
+/**
+ * The parsed parts of a pattern.
+ *
+ * @example
+ * ```ts
+ * schemeSet(["http"]); // Set { "http" }
+ * ```
+ *
+ * @example
+ * ```ts
+ * parseFields("http://*foo/", "all"); // "invalid-host-wildcard"
+ * ```
+ *
+ * @example
+ * ```ts
+ * allows("all", "javascript"); // true
+ * ```
+ *
+ * @example
+ * ```ts
+ * validPort("chrome", "80"); // false
+ * ```
+ */
 export interface Fields {
   scheme: string;
   host: string;
@@ -135,7 +164,14 @@ export function validPort(scheme: string, port: string): boolean {
   return /^\d{1,5}$/.test(port) && Number(port) < 65536;
 }
 
-/** Strips one trailing dot, as Chromium does before comparing hosts. */
+/**
+ * Strips one trailing dot, as Chromium does before comparing hosts.
+ *
+ * @example
+ * ```ts
+ * hostForMatching("example.com."); // "example.com"
+ * ```
+ */
 export function hostForMatching(host: string): string {
   return host.endsWith(".") ? host.slice(0, -1) : host;
 }
@@ -143,6 +179,11 @@ export function hostForMatching(host: string): string {
 /**
  * A `*`-only glob compiled into its literal pieces (Chromium's path globs treat `?` and `\`
  * literally).
+ *
+ * @example
+ * ```ts
+ * compileGlob("/foo*bar")("/foo/bar"); // true
+ * ```
  */
 export function compileGlob(glob: string): (text: string) => boolean {
   if (glob === "/*") return (text) => text.startsWith("/");

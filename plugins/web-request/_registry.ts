@@ -22,7 +22,14 @@ import {
 import { type CompiledFilter, FilterIndex } from "./listener_filter.ts";
 import { Traces } from "./_trace.ts";
 
-/** The pipeline stage of each event. */
+/**
+ * The pipeline stage of each event.
+ *
+ * @example
+ * ```ts
+ * STAGE_OF.onCompleted; // "completed"
+ * ```
+ */
 export const STAGE_OF: Readonly<Record<EventName, Stage>> = {
   onBeforeRequest: "beforeRequest",
   onBeforeSendHeaders: "beforeSendHeaders",
@@ -35,7 +42,14 @@ export const STAGE_OF: Readonly<Record<EventName, Stage>> = {
   onErrorOccurred: "errorOccurred",
 };
 
-/** Events whose listeners may change the request. */
+/**
+ * Events whose listeners may change the request.
+ *
+ * @example
+ * ```ts
+ * BLOCKING_EVENTS.has("onCompleted"); // false
+ * ```
+ */
 export const BLOCKING_EVENTS: ReadonlySet<EventName> = new Set([
   "onBeforeRequest",
   "onBeforeSendHeaders",

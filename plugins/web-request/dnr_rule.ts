@@ -84,7 +84,14 @@ const RuleSchema = v.strictObject({
   }),
 });
 
-/** Action ranks for ordering at equal priority: allow > allowAllRequests > block > ... */
+/**
+ * Action ranks for ordering at equal priority: allow > allowAllRequests > block > ...
+ *
+ * @example
+ * ```ts
+ * ACTION_RANK.allow > ACTION_RANK.block; // true
+ * ```
+ */
 export const ACTION_RANK: Readonly<Record<RuleActionType, number>> = {
   allow: 5,
   allowAllRequests: 4,
@@ -94,14 +101,35 @@ export const ACTION_RANK: Readonly<Record<RuleActionType, number>> = {
   modifyHeaders: 0,
 };
 
-/** Ruleset names in precedence order (session rules win ties over dynamic ones). */
+/**
+ * Ruleset names in precedence order (session rules win ties over dynamic ones).
+ *
+ * @example
+ * ```ts
+ * RULESETS[0]; // "_session"
+ * ```
+ */
 export const RULESETS: readonly string[] = ["_session", "_dynamic"];
 
-/** Bit of each resource type in {@linkcode CompiledRule.types}. */
+/**
+ * Bit of each resource type in {@linkcode CompiledRule.types}.
+ *
+ * @example
+ * ```ts
+ * TYPE_BIT.main_frame; // 1
+ * ```
+ */
 export const TYPE_BIT: Readonly<Record<string, number>> = Object.fromEntries(
   RESOURCE_TYPES.map((t, i) => [t, 1 << i]),
 );
-/** Bit of each method in {@linkcode CompiledRule.methods}. */
+/**
+ * Bit of each method in {@linkcode CompiledRule.methods}.
+ *
+ * @example
+ * ```ts
+ * METHOD_BIT.connect; // 1
+ * ```
+ */
 export const METHOD_BIT: Readonly<Record<string, number>> = Object.fromEntries(
   REQUEST_METHODS.map((m, i) => [m, 1 << i]),
 );

@@ -22,7 +22,14 @@ export type ResourceType =
   | "webbundle"
   | "other";
 
-/** Every resource type, in Chrome's order. */
+/**
+ * Every resource type, in Chrome's order.
+ *
+ * @example
+ * ```ts
+ * RESOURCE_TYPES.includes("script"); // true
+ * ```
+ */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   "main_frame",
   "sub_frame",
@@ -53,7 +60,14 @@ export type RequestMethod =
   | "put"
   | "other";
 
-/** Every request method a condition may name. */
+/**
+ * Every request method a condition may name.
+ *
+ * @example
+ * ```ts
+ * REQUEST_METHODS.includes("post"); // true
+ * ```
+ */
 export const REQUEST_METHODS: readonly RequestMethod[] = [
   "connect",
   "delete",

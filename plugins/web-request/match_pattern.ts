@@ -27,7 +27,14 @@ export type { MatchPatternError, ValidSchemes } from "./_match_pattern_parse.ts"
 
 export { type UrlParts, urlParts } from "./_url_parts.ts";
 
-/** The schemes `<all_urls>` stands for by default, in Chromium's order. */
+/**
+ * The schemes `<all_urls>` stands for by default, in Chromium's order.
+ *
+ * @example
+ * ```ts
+ * VALID_SCHEMES.includes("chrome-extension"); // true
+ * ```
+ */
 export const VALID_SCHEMES: readonly string[] = [
   "http",
   "https",

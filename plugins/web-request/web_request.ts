@@ -133,7 +133,15 @@ export class WebRequestEvent {
   }
 }
 
-/** The action-ignored listeners of a session, shared by every scope. */
+/**
+ * The action-ignored listeners of a session, shared by every scope.
+ *
+ * @example
+ * ```ts
+ * const ignored = new IgnoredActions();
+ * ignored.add((details) => console.log(details.label, "lost to", details.winner));
+ * ```
+ */
 export class IgnoredActions {
   readonly #listeners = new Set<(details: IgnoredActionDetails) => void>();
 
