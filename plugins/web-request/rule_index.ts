@@ -9,8 +9,13 @@
 import type { CompiledRule } from "./dnr_rule.ts";
 import { indexTokens, isTokenChar } from "./url_filter.ts";
 
-/** Tokens so common in URLs that filing a rule under them buys nothing. */
-const COMMON = new Set(["http", "https", "ws", "wss", "www", "com", "net", "org", "js", "html"]);
+/** Tokens so common in URLs that filing a rule under them buys nothing (both namespaces). */
+const COMMON_KEYS = new Set(
+  ["http", "https", "ws", "wss", "www", "com", "net", "org", "js", "html"].flatMap((t) => [
+    `u:${t}`,
+    `i:${t}`,
+  ]),
+);
 
 /** Where a token is looked for: the request URL, or the initiator's host. */
 const URL_SEED = 0;
@@ -125,15 +130,22 @@ export class RuleIndex {
   }
 
   #count(options: string[][][], delta: number): void {
-    for (const t of new Set(options.flat(2))) {
-      const n = (this.#counts.get(t) ?? 0) + delta;
-      if (n > 0) this.#counts.set(t, n);
-      else this.#counts.delete(t);
+    const seen: string[] = [];
+    for (const lists of options) {
+      for (const list of lists) {
+        for (const t of list) {
+          if (seen.includes(t)) continue;
+          seen.push(t);
+          const n = (this.#counts.get(t) ?? 0) + delta;
+          if (n > 0) this.#counts.set(t, n);
+          else this.#counts.delete(t);
+        }
+      }
     }
   }
 
   #cost(token: string): number {
-    return (this.#counts.get(token) ?? 0) + (COMMON.has(token.slice(2)) ? 1e6 : 0) -
+    return (this.#counts.get(token) ?? 0) + (COMMON_KEYS.has(token) ? 1e6 : 0) -
       token.length / 100;
   }
 
