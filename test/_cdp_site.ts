@@ -48,6 +48,10 @@ function pages(origins: string[]): (path: string) => { type: string; body: strin
         return js(`console.log("worker");`);
       case "/shared.js":
         return js(`console.log("shared"); onconnect = (e) => e.ports[0].postMessage("hi");`);
+      case "/sw.html":
+        return html(`<script>navigator.serviceWorker.register("/sw.js")</script>`);
+      case "/sw.js":
+        return js(`console.log("sw");`);
       case "/plain.html":
         return html(`<title>plain</title><iframe src="${b}/frame.html"></iframe>`);
       default: {
