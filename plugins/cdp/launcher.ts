@@ -7,6 +7,9 @@
 import { CdpConnection, type CdpConnectionOptions } from "../../kernel/cdp/connection.ts";
 import { WebSocketTransport } from "../../adapters/cdp/websocket.ts";
 
+type ChromiumModule = typeof import("../../adapters/cdp/chromium.ts");
+const CHROMIUM_MODULE: string = new URL("../../adapters/cdp/chromium.ts", import.meta.url).href;
+
 /** Options of {@linkcode launch}. */
 export interface LaunchOptions {
   /** The Chromium executable; else `CHROME_PATH`, `/usr/bin/chromium`, `chromium-browser`... */
@@ -55,8 +58,11 @@ export interface CdpBrowser {
  * ```
  */
 export async function launch(options: LaunchOptions = {}): Promise<CdpBrowser> {
-  // Loaded lazily: it needs node:child_process, which a browser bundle does not have.
-  const { startChromium } = await import("../../adapters/cdp/chromium.ts");
+  if (!("process" in globalThis) && !("Deno" in globalThis)) {
+    throw new TypeError("cdp.launch needs Deno or Bun; in a browser use cdp.connect(wsUrl)");
+  }
+  // Loaded lazily and out of bundlers' sight: it needs node:child_process.
+  const { startChromium } = await import(CHROMIUM_MODULE) as ChromiumModule;
   const chromium = await startChromium(options);
   let connection: CdpConnection;
   try {
