@@ -36,7 +36,8 @@ export interface TargetQuery {
   url?: string | RegExp | ((url: string) => boolean);
 }
 
-type NodeListener = (node: TargetNode) => void;
+/** A listener of {@linkcode TargetTree.on}. */
+export type NodeListener = (node: TargetNode) => void;
 
 /**
  * The tree of attached targets.
