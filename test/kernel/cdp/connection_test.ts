@@ -155,11 +155,11 @@ describe("CdpConnection on real Chromium", () => {
     const calls = [
       session.send("Runtime.evaluate", { expression: NEVER, awaitPromise: true }),
       frame.send("Runtime.evaluate", { expression: NEVER, awaitPromise: true }),
-    ];
+    ].map((call) => call.catch((e) => e));
     await new Promise((resolve) => setTimeout(resolve, 50));
     await connection.send("Target.detachFromTarget", { sessionId: session.id });
     for (const call of calls) {
-      const error = await call.catch((e) => e);
+      const error = await call;
       assert.ok(error instanceof CDPClosedError, String(error));
       assert.equal(error.reason, "Session detached");
     }
