@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CDPClosedError } from "../../../kernel/cdp/mod.ts";
-import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
+import { type CdpBrowser, connect, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
 
@@ -14,7 +14,7 @@ describe("TargetTree on real Chromium (pipe)", () => {
 
   before(async () => {
     site = await startCdpSite();
-    browser = await launch({ pipe: true });
+    browser = await launch({ pipe: true, args: ["--remote-debugging-port=0"] });
     tree = await TargetTree.start(browser.connection, {
       hooks: [(session) => session.send("Runtime.enable")],
       policy: { service_worker: { detachWhenIdle: 400 } },
@@ -128,6 +128,39 @@ describe("TargetTree on real Chromium (pipe)", () => {
     await until(() => seen.length > 0 && gone.includes(seen[0]), 5000, "the idle detach");
     offReady();
     offGone();
+  });
+
+  it("applies per-type policies, next to another client that sees everything", async () => {
+    const other = await connect(browser.wsEndpoint!);
+    const second = await TargetTree.start(other, {
+      hooks: [(session) => session.send("Runtime.enable")],
+      policy: { worker: { ignore: true }, iframe: { pause: false, recurse: false } },
+    });
+    const before = logs.length;
+    const page = await tree.newPage(`${site.page}?again`);
+    // The shared worker already runs (the first page keeps it), so four new sources log; the
+    // service worker detached when idle starts again for this page (in its scope) and logs too.
+    const expected = [
+      `iframe,${site.frame}`,
+      `iframe,${site.nested}`,
+      `page,${site.page}?again`,
+      `worker,${site.worker}`,
+    ];
+    const fresh = () =>
+      logs.slice(before).map((l) => l.label).filter((l) => !/^service_worker,/.test(l));
+    await until(() => fresh().length >= 4, 10000, "four more console calls (first client)");
+    assert.deepEqual(fresh().sort(), expected.sort());
+    const under = (t: TargetTree, type: string, pageId: string) =>
+      t.query({ type }).filter((n) => t.pageOf(n.sessionId)?.targetId === pageId);
+    await second.waitFor({ type: "iframe", url: site.frame });
+    const [secondPage] = second.query({ type: "page", url: page.info.url });
+    assert.ok(secondPage);
+    assert.deepEqual(under(second, "worker", page.targetId), [], "workers are ignored");
+    assert.equal(under(second, "iframe", page.targetId).length, 1, "no recursion below iframes");
+    assert.equal(under(tree, "iframe", page.targetId).length, 2);
+    assert.equal(under(tree, "worker", page.targetId).length, 1);
+    second.stop();
+    other.close();
   });
 
   it("empties when the browser dies", async () => {
