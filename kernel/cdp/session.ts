@@ -49,6 +49,7 @@ export class CdpSession {
   /** The target as announced at attach time (null for the root). */
   readonly targetInfo: Protocol.Target.TargetInfo | null;
   #host: CdpSessionHost;
+  #options: SendOptions;
   #listeners = new Map<string, Set<(params: unknown, sessionId: string) => void>>();
   #detachListeners = new Set<(reason: string) => void>();
   #detachedReason: string | null = null;
@@ -62,6 +63,7 @@ export class CdpSession {
     targetInfo: Protocol.Target.TargetInfo | null,
   ) {
     this.#host = host;
+    this.#options = { sessionId: id };
     this.id = id;
     this.parent = parent;
     this.targetInfo = targetInfo;
@@ -95,9 +97,11 @@ export class CdpSession {
     params?: CdpParams<M>,
     options?: Omit<SendOptions, "sessionId">,
   ): Promise<CdpResult<M>> {
-    return this.#host.sendRaw(method, params, { ...options, sessionId: this.id }) as Promise<
-      CdpResult<M>
-    >;
+    return this.#host.sendRaw(
+      method,
+      params,
+      options ? { ...options, sessionId: this.id } : this.#options,
+    ) as Promise<CdpResult<M>>;
   }
 
   /**
@@ -113,7 +117,11 @@ export class CdpSession {
     params?: unknown,
     options?: Omit<SendOptions, "sessionId">,
   ): Promise<unknown> {
-    return this.#host.sendRaw(method, params, { ...options, sessionId: this.id });
+    return this.#host.sendRaw(
+      method,
+      params,
+      options ? { ...options, sessionId: this.id } : this.#options,
+    );
   }
 
   /**
