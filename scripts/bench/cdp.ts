@@ -3,7 +3,8 @@
  * Chromium, sequential and 32 in flight, for websession over WebSocket and over pipe,
  * puppeteer-core's CDPSession, chrome-remote-interface, and a minimal hand-written client over
  * each transport (the protocol's own cost); then the time from `setAutoAttach` to every target of
- * the seed's scenario attached.
+ * the seed's scenario attached. Each figure is the best of `BENCH_ROUNDS` (6) rounds of `BENCH_MS`
+ * (1000) ms, the clients' order rotating between rounds.
  *
  * @module
  */
@@ -24,8 +25,8 @@ import { TargetTree } from "../../plugins/cdp/target_tree.ts";
 import { startCdpSite } from "../../test/_cdp_site.ts";
 
 const BENCH = "cdp";
-const MS = Number(Deno.env.get("BENCH_MS") ?? 1500);
-const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 4);
+const MS = Number(Deno.env.get("BENCH_MS") ?? 1000);
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 6);
 const IN_FLIGHT = 32;
 
 type Call = () => Promise<unknown>;
@@ -156,16 +157,21 @@ try {
     }
   };
   const withWebsessionPipe = async <T>(fn: (call: Call) => Promise<T>): Promise<T> => {
-    const before = new Set(input.listeners("data"));
+    const streams = [input, out] as const;
+    const events = ["data", "end", "close", "error"];
+    const before = new Set(streams.flatMap((s) => events.flatMap((e) => s.listeners(e))));
     const connection = new CdpConnection(new PipeTransport(out, input));
     try {
       return await fn(() =>
         connection.send("Runtime.evaluate", expression, { sessionId: pipeSession })
       );
     } finally {
-      for (const event of ["data", "end", "close", "error"]) {
-        for (const fn of input.listeners(event)) {
-          if (!before.has(fn as never)) input.off(event, fn as never);
+      // Hand the streams back: drop the listeners this transport added.
+      for (const stream of streams) {
+        for (const event of events) {
+          for (const listener of stream.listeners(event)) {
+            if (!before.has(listener)) stream.off(event, listener as (...args: unknown[]) => void);
+          }
         }
       }
     }
