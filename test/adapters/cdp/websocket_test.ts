@@ -1,4 +1,4 @@
-import { transportCase } from "./_transport_case.ts";
+import { transportCase } from "../../_cdp_transport_case.ts";
 import { WebSocketTransport } from "../../../adapters/cdp/websocket.ts";
 import { startChromium } from "../../../adapters/cdp/chromium.ts";
 import { it } from "node:test";

@@ -5,8 +5,8 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { CdpTransport } from "../../../kernel/cdp/transport.ts";
-import type { ChromiumProcess } from "../../../adapters/cdp/chromium.ts";
+import type { CdpTransport } from "../kernel/cdp/transport.ts";
+import type { ChromiumProcess } from "../adapters/cdp/chromium.ts";
 
 /** Starts Chromium and returns a transport to its browser endpoint. */
 export type MakeTransport = () => Promise<{ chromium: ChromiumProcess; transport: CdpTransport }>;
