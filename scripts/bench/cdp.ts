@@ -18,6 +18,7 @@ import puppeteer from "puppeteer-core";
 import CDP from "chrome-remote-interface";
 import { finish, report } from "./_report.ts";
 import { CdpConnection } from "../../kernel/cdp/connection.ts";
+import type { CdpTransport } from "../../kernel/cdp/transport.ts";
 import { WebSocketTransport } from "../../adapters/cdp/websocket.ts";
 import { PipeTransport } from "../../adapters/cdp/pipe.ts";
 import { CHROMIUM_FLAGS, findChromium } from "../../adapters/cdp/chromium.ts";
@@ -274,6 +275,50 @@ try {
       });
     }
   }
+
+  // The client's own cost, without a browser: an in-memory transport that answers every call.
+  const echo = (text: string) => {
+    const { id, sessionId } = JSON.parse(text);
+    return JSON.stringify({ id, result: { result: { type: "number", value: 1 } }, sessionId });
+  };
+  const loop = (): CdpTransport & { onmessage: ((text: string) => void) | null } => ({
+    onmessage: null,
+    closed: new Promise<string>(() => {}),
+    send(text) {
+      const reply = echo(text);
+      queueMicrotask(() => this.onmessage!(reply));
+    },
+    close() {},
+  });
+  const inMemory = new CdpConnection(loop());
+  const rawLoop = loop();
+  const rawClient = minimal((text) => rawLoop.send(text));
+  rawLoop.onmessage = rawClient.receive;
+  const session = "0123456789ABCDEF0123456789ABCDEF";
+  const cpu = { ours: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    cpu.ours.push(
+      await measure(
+        () => inMemory.send("Runtime.evaluate", expression, { sessionId: session }),
+        1,
+        200,
+      ),
+    );
+    cpu.raw.push(
+      await measure(() => rawClient.call("Runtime.evaluate", expression, session), 1, 200),
+    );
+  }
+  const cpuRatio = median(cpu.ours.map((value, i) => value / cpu.raw[i]));
+  report({
+    bench: BENCH,
+    figure: "client cost only (in-memory transport, no browser), sequential",
+    value: median(cpu.ours),
+    unit: "calls/s",
+    baseline: { name: "minimal client", value: median(cpu.raw) },
+    ratio: cpuRatio,
+    goal: "ratio >= 0.9",
+    met: cpuRatio >= 0.9,
+  });
 
   // Time from setAutoAttach to every target of the scenario attached (and resumed).
   const site = await startCdpSite();
