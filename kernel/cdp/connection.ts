@@ -10,6 +10,7 @@ import { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp_error.ts";
 import { CdpSession, type CdpSessionHost } from "./session.ts";
 import type {
   CdpCommand,
+  CdpConnectionOptions,
   CdpEvent,
   CdpListener,
   CdpObserver,
@@ -17,17 +18,6 @@ import type {
   CdpResult,
   SendOptions,
 } from "./types.ts";
-
-/** Options of a connection. */
-export interface CdpConnectionOptions {
-  /** Default per-call timeout in milliseconds (none by default). */
-  timeout?: number;
-  /**
-   * Called with malformed messages from the transport and exceptions thrown by listeners; the
-   * connection carries on. Defaults to `console.error`.
-   */
-  onError?: (error: Error) => void;
-}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -40,6 +30,8 @@ interface Pending {
 }
 
 const MAX_REMEMBERED_DETACHED = 4096;
+
+export type { CdpConnectionOptions };
 
 /**
  * A CDP client with flat sessions over any transport.

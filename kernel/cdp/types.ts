@@ -34,3 +34,14 @@ export type CdpListener<E extends string> = (params: CdpEventParams<E>, sessionI
 
 /** A listener of every event, before any session holds it back (see `CdpConnection.observe`). */
 export type CdpObserver = (method: string, params: unknown, sessionId: string) => void;
+
+/** Options of a connection. */
+export interface CdpConnectionOptions {
+  /** Default per-call timeout in milliseconds (none by default). */
+  timeout?: number;
+  /**
+   * Called with malformed messages from the transport and exceptions thrown by listeners; the
+   * connection carries on. Defaults to `console.error`.
+   */
+  onError?: (error: Error) => void;
+}
