@@ -35,7 +35,7 @@ import manifest from "./manifest.json" with { type: "json" };
 export { type CdpBrowser, connect, launch, type LaunchOptions } from "./launcher.ts";
 export { type NodeListener, type TargetNode, type TargetQuery, TargetTree } from "./target_tree.ts";
 export type { Plugin } from "../../kernel/plugin.ts";
-export type { CdpConnection, CdpConnectionOptions, CdpSession } from "../../kernel/cdp/mod.ts";
+export * from "../../kernel/cdp/mod.ts";
 export {
   type AttachHook,
   AutoAttach,
