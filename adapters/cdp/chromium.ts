@@ -12,7 +12,15 @@ import { delimiter, join } from "node:path";
 import process from "node:process";
 import { PipeTransport } from "./pipe.ts";
 
-/** The flags every launched Chromium gets (the profile, port or pipe, headless come on top). */
+/**
+ * The flags every launched Chromium gets (the profile, port or pipe, headless come on top).
+ *
+ * @example
+ * ```ts
+ * import { CHROMIUM_FLAGS } from "./chromium.ts";
+ * console.log(CHROMIUM_FLAGS.includes("--no-first-run")); // true
+ * ```
+ */
 export const CHROMIUM_FLAGS: readonly string[] = Object.freeze([
   "--no-sandbox",
   "--disable-gpu",
