@@ -120,6 +120,9 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
       "No Chromium found: install one (Debian: apt-get install -y chromium) or set CHROME_PATH",
     );
   }
+  if (!executable(executablePath)) {
+    throw new Error(`Chromium did not start: ${executablePath} is not an executable file`);
+  }
   const userDataDir = mkdtempSync(join(tmpdir(), "websession-chromium-"));
   const pipe = options.pipe ?? false;
   const extra = options.args ?? [];
@@ -158,7 +161,7 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
     if (match) resolveWs(match[1]);
   });
   exited.then(() => resolveWs(null));
-  const transport = pipe ? PipeTransport.fromChild(child) : null;
+  let transport: PipeTransport | null = null;
   const dispose = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
@@ -172,6 +175,14 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
       }
     }
   };
+  if (pipe) {
+    try {
+      transport = PipeTransport.fromChild(child);
+    } catch (error) {
+      await dispose();
+      throw new Error(`Chromium did not start: ${(error as Error).message}`);
+    }
+  }
   let wsEndpoint: string | null = null;
   if (wantsPort) {
     const timeout = options.timeout ?? 30000;

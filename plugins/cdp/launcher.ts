@@ -68,6 +68,13 @@ export async function launch(options: LaunchOptions = {}): Promise<CdpBrowser> {
   try {
     const transport = chromium.pipe ?? await WebSocketTransport.connect(chromium.wsEndpoint!);
     connection = new CdpConnection(transport, options.connection);
+    // Over a pipe nothing has proven yet that the browser runs: ask it something.
+    if (chromium.pipe) {
+      await connection.send("Browser.getVersion", undefined, { timeout: options.timeout ?? 30000 })
+        .catch((error) => {
+          throw new Error(`Chromium did not start: ${error.message}`);
+        });
+    }
   } catch (error) {
     await chromium.dispose();
     throw error;

@@ -45,7 +45,11 @@ describe("cdp.launch and cdp.connect", () => {
       if (saved === undefined) delete process.env.CHROME_PATH;
       else process.env.CHROME_PATH = saved;
     }
-    await assert.rejects(cdp.launch({ executablePath: "/nonexistent/chrome" }), Error);
+    await assert.rejects(cdp.launch({ executablePath: "/nonexistent/chrome" }), /did not start/);
+    await assert.rejects(
+      cdp.launch({ executablePath: "/nonexistent/chrome", pipe: true }),
+      /did not start/,
+    );
   });
 
   it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
