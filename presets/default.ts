@@ -6,6 +6,7 @@
  */
 import type { Plugin } from "../kernel/plugin.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
+import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 
 /**
  * The plugins of the default preset, in any order (their manifests' `requires` decide).
@@ -15,4 +16,4 @@ import { protocolPlugin } from "../plugins/protocol/mod.ts";
  * defaultPlugins.map((p) => p.name);
  * ```
  */
-export const defaultPlugins: readonly Plugin[] = [protocolPlugin];
+export const defaultPlugins: readonly Plugin[] = [webRequestPlugin, protocolPlugin];
