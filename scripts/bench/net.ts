@@ -12,7 +12,7 @@ import { finish, percentile, report } from "./_report.ts";
 
 const IN_FLIGHT = 64;
 const ROUND_MS = 500;
-const ROUNDS = 9;
+const ROUNDS = 11;
 const CPU_ROUNDS = 10;
 const UPLOAD = 256 * 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -75,28 +75,35 @@ async function throughput(fn: () => Promise<void>, ms: number): Promise<number> 
 const modes = { raw: rawFetch, session: sessionFetch, request: clientRequest };
 type Mode = keyof typeof modes;
 for (const fn of Object.values(modes)) await throughput(fn, 300); // warm-up
-// Short rounds in rotating order, and the median of each mode: the machine is shared, so a
-// burst of load elsewhere hits one round of every mode rather than one mode.
+// Short rounds in rotating order. Each round measures every mode back to back, and the ratio is
+// the median of the rounds' own ratios: the machine is shared, and a burst of load elsewhere
+// then moves one round's figures together instead of favouring one mode.
 const samples: Record<Mode, number[]> = { raw: [], session: [], request: [] };
+const ratios: Record<"session" | "request", number[]> = { session: [], request: [] };
 const names = Object.keys(modes) as Mode[];
 for (let round = 0; round < ROUNDS; round++) {
+  const got = {} as Record<Mode, number>;
   for (let i = 0; i < names.length; i++) {
     const name = names[(round + i) % names.length];
-    samples[name].push(await throughput(modes[name], ROUND_MS));
+    got[name] = await throughput(modes[name], ROUND_MS);
+    samples[name].push(got[name]);
   }
+  ratios.session.push(got.session / got.raw);
+  ratios.request.push(got.request / got.raw);
 }
 const median = (values: number[]) => percentile(values, 50);
 const raw = { name: "raw fetch", value: median(samples.raw) };
 for (const [name, figure] of [["session", "ses.fetch"], ["request", "net.request"]] as const) {
-  const value = median(samples[name]);
+  const ratio = median(ratios[name]);
   report({
     bench: "net",
-    figure: `${figure} throughput, ${IN_FLIGHT} in flight (median of ${ROUNDS} rounds)`,
-    value,
+    figure: `${figure} throughput, ${IN_FLIGHT} in flight (medians of ${ROUNDS} rounds)`,
+    value: median(samples[name]),
     unit: "req/s",
     baseline: raw,
-    goal: "ratio >= 0.85",
-    met: value / raw.value >= 0.85,
+    ratio,
+    goal: "ratio >= 0.85 (median of the rounds' ratios)",
+    met: ratio >= 0.85,
   });
 }
 
