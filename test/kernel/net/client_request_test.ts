@@ -256,6 +256,26 @@ describe("ClientRequest: abort", () => {
     assert.equal(seen.errors.length, 0);
   });
 
+  it("before the response: the connection to a server that never answers is closed", async () => {
+    const socketClosed = Promise.withResolvers<void>();
+    const raw = await serveRaw((socket) => {
+      socket.resume(); // read the request, so that the peer's close is seen
+      socket.on("close", () => socketClosed.resolve());
+    });
+    try {
+      const request = net.request({ url: `${raw.origin}/`, session: freshSession("hang") });
+      const seen = record(request);
+      request.end();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      request.abort();
+      await seen.closed;
+      assert.deepEqual(seen.events, ["finish", "abort", "close"]);
+      await socketClosed.promise;
+    } finally {
+      await raw.close();
+    }
+  });
+
   it("has no effect once close was emitted", async () => {
     const request = net.request({ url: `${server.origin}/hello`, session: freshSession("abort2") });
     const seen = record(request);
