@@ -6,6 +6,7 @@
  */
 import type { Plugin } from "../kernel/plugin.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
+import { cdpPlugin } from "../plugins/cdp/mod.ts";
 
 /**
  * The plugins of the default preset, in any order (their manifests' `requires` decide).
@@ -15,4 +16,4 @@ import { webRequestPlugin } from "../plugins/web-request/mod.ts";
  * defaultPlugins.map((p) => p.name);
  * ```
  */
-export const defaultPlugins: readonly Plugin[] = [webRequestPlugin];
+export const defaultPlugins: readonly Plugin[] = [webRequestPlugin, cdpPlugin];
