@@ -180,7 +180,10 @@ export class ProxyRules {
       return { list: [DIRECT], didBypassProxy: true };
     }
     if (this.type === "PROXY_LIST") {
-      return { list: this.singleProxies.length ? this.singleProxies : [DIRECT], didBypassProxy: false };
+      return {
+        list: this.singleProxies.length ? this.singleProxies : [DIRECT],
+        didBypassProxy: false,
+      };
     }
     const list = this.listForScheme(parts.scheme);
     return { list: list ?? [DIRECT], didBypassProxy: false };

@@ -16,8 +16,8 @@ import {
 import {
   deprioritizeBadProxies,
   parsePacResult,
-  type ProxyRetryInfo,
   proxyListToString,
+  type ProxyRetryInfo,
   removeProxiesWithoutScheme,
 } from "../../plugins/proxy/proxy_list.ts";
 import { proxyConfigToValue } from "../../plugins/proxy/proxy_config.ts";
@@ -25,7 +25,10 @@ import { proxyConfigToValue } from "../../plugins/proxy/proxy_config.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 const data: Any = JSON.parse(
-  readFileSync(new URL("../../../shared/conformance/proxy/chromium-proxy.json", import.meta.url), "utf8"),
+  readFileSync(
+    new URL("../../../shared/conformance/proxy/chromium-proxy.json", import.meta.url),
+    "utf8",
+  ),
 );
 
 const listOrNull = (list: readonly ProxyChain[]) => list.length ? proxyListToString(list) : null;
