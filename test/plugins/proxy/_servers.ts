@@ -112,7 +112,7 @@ export interface Origin {
   close(): Promise<void>;
 }
 
-export async function startOrigin(tls = false): Promise<Origin> {
+export function startOrigin(tls = false): Promise<Origin> {
   const hits: Origin["hits"] = [];
   const handler = async (request: Request): Promise<Response> => {
     const u = new URL(request.url);
@@ -144,12 +144,12 @@ export async function startOrigin(tls = false): Promise<Origin> {
       handler,
     );
     const port = server.addr.port;
-    return {
+    return Promise.resolve({
       port,
       url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
       hits,
       close: () => server.shutdown(),
-    };
+    });
   }
   const server = g.Bun.serve({
     hostname: "127.0.0.1",
@@ -157,14 +157,12 @@ export async function startOrigin(tls = false): Promise<Origin> {
     fetch: handler,
     ...(c ? { tls: { cert: c.cert, key: c.key } } : {}),
   });
-  return {
+  return Promise.resolve({
     port: server.port,
     url: `${tls ? "https" : "http"}://127.0.0.1:${server.port}`,
     hits,
-    close: async () => {
-      server.stop(true);
-    },
-  };
+    close: () => Promise.resolve(server.stop(true)).then(() => {}),
+  });
 }
 
 /** A real proxy server process with its log. */
