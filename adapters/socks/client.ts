@@ -46,6 +46,7 @@ export type SocksErrorCode =
   | "net::ERR_PROXY_AUTH_UNSUPPORTED"
   | "net::ERR_PROXY_AUTH_REQUESTED"
   | "net::ERR_NAME_NOT_RESOLVED"
+  | "net::ERR_TUNNEL_CONNECTION_FAILED"
   | "net::ERR_CONNECTION_TIMED_OUT"
   | "net::ERR_ABORTED";
 

@@ -3,7 +3,7 @@
 // started here is stopped by pid.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { connect, createServer, type Server } from "node:net";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,7 +11,10 @@ import { join } from "node:path";
 const g = globalThis as any;
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `websession-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `websession-${prefix}-`));
+  // squid and tinyproxy drop root for their own users and must still write their logs here.
+  chmodSync(dir, 0o777);
+  return dir;
 }
 
 export async function freePort(): Promise<number> {
@@ -259,8 +262,6 @@ LogFile "${logFile}"
 LogLevel Info
 MaxClients 50
 Allow 127.0.0.1
-ConnectPort 443
-ConnectPort 563
 ${basicAuth ? `BasicAuth ${basicAuth[0]} ${basicAuth[1]}` : ""}
 DisableViaHeader No
 `,

@@ -1,0 +1,219 @@
+/**
+ * The proxy decision of a session: the applied configuration (direct, fixed rules, system
+ * environment, PAC script, WPAD), `listFor(url)` with the bad-proxy list applied, and PAC
+ * (re)loading with failures reported and answered with DIRECT.
+ *
+ * @module
+ */
+
+import {
+  type Environment,
+  type EnvironmentCredentials,
+  type NormalizedProxyConfig,
+  normalizeProxyConfig,
+  type ProxyConfig,
+  systemProxySettings,
+} from "./proxy_config.ts";
+import { ProxyBypassRules } from "./bypass_rules.ts";
+import { ProxyRules } from "./proxy_rules.ts";
+import { proxyListToString } from "./proxy_list.ts";
+import { DIRECT, type ProxyChain } from "./proxy_server.ts";
+import { ProxyRetryList } from "./retry_list.ts";
+import type { PacDecision } from "./pac_resolver.ts";
+import { urlParts } from "./url_parts.ts";
+
+/** A loaded PAC script as the service uses it. */
+export interface PacEngine {
+  /** The decision for a URL. */
+  resolve(url: string): Promise<PacDecision>;
+  /** Frees it. */
+  dispose(): void;
+}
+
+/** What the service needs from its environment. */
+export interface ProxyServiceHost {
+  /** The process environment (for `system`). */
+  env(): Environment;
+  /** Fetches a PAC script's text (http(s) DIRECT, file, data); rejects on failure. */
+  fetchPac(url: string): Promise<string>;
+  /** Loads a PAC script into a sandbox; rejects when it cannot be used. */
+  loadPac(script: string): Promise<PacEngine>;
+  /** Reports a PAC problem (fetch, load or run); the request goes DIRECT. */
+  report(message: string): void;
+}
+
+/** The WPAD URL `auto_detect` tries (Chromium's DHCP-less fallback). */
+export const WPAD_URL = "http://wpad/wpad.dat";
+
+const LRU_LIMIT = 2048;
+
+/**
+ * Holds and applies a session's proxy configuration.
+ *
+ * @example
+ * ```ts
+ * const service = new ProxyService({
+ *   env: () => ({}),
+ *   fetchPac: () => Promise.reject(new Error("no PAC")),
+ *   loadPac: () => Promise.reject(new Error("no PAC")),
+ *   report: () => {},
+ * });
+ * await service.apply({ proxyRules: "http=a:8080" });
+ * await service.resolveProxy("http://example.com/"); // "PROXY a:8080"
+ * ```
+ */
+export class ProxyService {
+  #host: ProxyServiceHost;
+  #config: NormalizedProxyConfig = {
+    mode: "direct",
+    pacScript: "",
+    proxyRules: "",
+    proxyBypassRules: "",
+  };
+  #rules: ProxyRules = new ProxyRules();
+  #pac: PacEngine | null = null;
+  #pacError: string | null = null;
+  #generation = 0;
+  #cache = new Map<string, ProxyChain[]>();
+  /** Chains that failed recently. */
+  readonly retry: ProxyRetryList = new ProxyRetryList();
+  /** Credentials found in the environment's proxy URLs (`system` mode). */
+  envCredentials: EnvironmentCredentials[] = [];
+
+  /** Makes a service that starts DIRECT. */
+  constructor(host: ProxyServiceHost) {
+    this.#host = host;
+  }
+
+  /** The configuration in force (mode settled). */
+  get config(): Readonly<NormalizedProxyConfig> {
+    return this.#config;
+  }
+
+  /** Why the PAC script is not in use, or null. */
+  get pacError(): string | null {
+    return this.#pacError;
+  }
+
+  /**
+   * Applies Electron's proxy config; resolves when it is in force (a PAC script fetched and
+   * loaded, or found unusable and reported). Bad input rejects with a TypeError.
+   */
+  async apply(config: ProxyConfig): Promise<void> {
+    const normalized = normalizeProxyConfig(config);
+    const generation = ++this.#generation;
+    let rules = new ProxyRules();
+    let pac: PacEngine | null = null;
+    let pacError: string | null = null;
+    let credentials: EnvironmentCredentials[] = [];
+    if (normalized.mode === "fixed_servers") {
+      rules = ProxyRules.parse(normalized.proxyRules);
+      rules.bypassRules = ProxyBypassRules.parse(normalized.proxyBypassRules);
+    } else if (normalized.mode === "system") {
+      const settings = systemProxySettings(this.#host.env());
+      rules = settings.rules;
+      credentials = settings.credentials;
+    } else if (normalized.mode === "pac_script" || normalized.mode === "auto_detect") {
+      const url = normalized.mode === "pac_script" ? normalized.pacScript : WPAD_URL;
+      try {
+        const script = await this.#host.fetchPac(url);
+        pac = await this.#host.loadPac(script);
+      } catch (error) {
+        pacError = `PAC script ${url} is unusable, going DIRECT: ${
+          error instanceof Error ? error.message : String(error)
+        }`;
+      }
+    }
+    if (generation !== this.#generation) {
+      pac?.dispose();
+      return;
+    }
+    this.#pac?.dispose();
+    this.#config = normalized;
+    this.#rules = rules;
+    this.#pac = pac;
+    this.#pacError = pacError;
+    this.envCredentials = credentials;
+    this.#cache.clear();
+    this.retry.clear();
+    if (pacError) this.#host.report(pacError);
+  }
+
+  /** Fetches the PAC script again (and re-reads the environment in `system` mode). */
+  async reload(): Promise<void> {
+    const { mode, pacScript, proxyRules, proxyBypassRules } = this.#config;
+    await this.apply({ mode, pacScript, proxyRules, proxyBypassRules });
+  }
+
+  /**
+   * The proxy chains to try for `url`, in order, bad ones moved last. Throws a TypeError for an
+   * invalid URL.
+   */
+  listFor(url: string): ProxyChain[] | Promise<ProxyChain[]> {
+    if (this.#pac) return this.#listFromPac(url);
+    const mode = this.#config.mode;
+    if (mode !== "fixed_servers" && mode !== "system") {
+      if (!urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
+      return [DIRECT];
+    }
+    // Fixed rules depend on scheme, host and port only: cache by the URL's origin text.
+    const end = originEnd(url);
+    const key = end > 0 ? url.slice(0, end) : null;
+    let list = key ? this.#cache.get(key) : undefined;
+    if (list === undefined) {
+      const parts = urlParts(url);
+      if (!parts) throw new TypeError(`Invalid URL "${url}"`);
+      list = this.#rules.apply(parts).list;
+      if (key) {
+        if (this.#cache.size >= LRU_LIMIT) this.#cache.clear();
+        this.#cache.set(key, list);
+      }
+    }
+    return this.retry.size ? this.retry.reorder(list) : list;
+  }
+
+  async #listFromPac(url: string): Promise<ProxyChain[]> {
+    if (!urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
+    const decision = await this.#pac!.resolve(url);
+    if (decision.error) this.#host.report(`PAC script failed for ${url}: ${decision.error}`);
+    return this.retry.reorder(decision.list);
+  }
+
+  /**
+   * Electron's `ses.resolveProxy(url)`: the list in Chromium's PAC form (`PROXY a:80;DIRECT`).
+   */
+  async resolveProxy(url: string): Promise<string> {
+    const list = await this.listFor(url);
+    return proxyListToString(list);
+  }
+
+  /** Frees the PAC sandbox. */
+  dispose(): void {
+    this.#generation++;
+    this.#pac?.dispose();
+    this.#pac = null;
+  }
+}
+
+/**
+ * The end of `scheme://authority` in a URL string when it is already canonical (lower case,
+ * no credentials, no escapes), else -1 (then the URL is parsed and not cached).
+ */
+function originEnd(url: string): number {
+  const sep = url.indexOf("://");
+  if (sep <= 0 || sep > 10) return -1;
+  let i = sep + 3;
+  for (; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    // Only lower-case letters, digits, '.', '-', ':', '[', ']'.
+    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 58) || c === 46 || c === 45 ||
+      c === 91 || c === 93;
+    if (!ok) return -1;
+  }
+  for (let j = 0; j < sep; j++) {
+    const c = url.charCodeAt(j);
+    if (!((c >= 97 && c <= 122) || c === 43 || c === 45 || c === 46)) return -1;
+  }
+  return i;
+}
