@@ -56,6 +56,15 @@ class HostRule implements BypassRule {
     this.#port = port;
     this.#match = globToMatcher(pattern);
   }
+  /** The host pattern (lower case). */
+  get pattern(): string {
+    return this.#pattern;
+  }
+  /** Whether scheme and port allow the URL (the host is checked elsewhere). */
+  admits(url: UrlParts): boolean {
+    return (this.#port === -1 || url.port === this.#port) &&
+      (this.#scheme === "" || url.scheme === this.#scheme);
+  }
   evaluate(url: UrlParts): number {
     if (this.#port !== -1 && url.port !== this.#port) return NO_MATCH;
     if (this.#scheme !== "" && url.scheme !== this.#scheme) return NO_MATCH;
@@ -186,6 +195,50 @@ export function parseBypassRule(text: string): BypassRule | null {
 }
 
 /**
+ * Include-only rules between two `<-loopback>`s, indexed: exact hosts and `*.suffix` patterns
+ * in maps, the rest (globs, CIDR, `<local>`) in a list. Any match includes.
+ */
+class RuleSegment {
+  exact = new Map<string, HostRule[]>();
+  suffix = new Map<string, HostRule[]>();
+  rest: BypassRule[] = [];
+
+  add(rule: BypassRule): void {
+    if (rule instanceof HostRule) {
+      const p = rule.pattern;
+      const wild = /[*?]/;
+      if (!wild.test(p)) return push(this.exact, p, rule);
+      if (p.startsWith("*.") && !wild.test(p.slice(1))) return push(this.suffix, p.slice(1), rule);
+    }
+    this.rest.push(rule);
+  }
+
+  matches(url: UrlParts): boolean {
+    const host = url.host;
+    if (this.exact.size) {
+      const hit = this.exact.get(host);
+      if (hit && hit.some((r) => r.admits(url))) return true;
+    }
+    if (this.suffix.size) {
+      for (let dot = host.indexOf("."); dot >= 0; dot = host.indexOf(".", dot + 1)) {
+        const hit = this.suffix.get(host.slice(dot));
+        if (hit && hit.some((r) => r.admits(url))) return true;
+      }
+    }
+    for (let i = this.rest.length - 1; i >= 0; i--) {
+      if (this.rest[i].evaluate(url) === INCLUDE) return true;
+    }
+    return false;
+  }
+}
+
+function push(map: Map<string, HostRule[]>, key: string, rule: HostRule): void {
+  const list = map.get(key);
+  if (list) list.push(rule);
+  else map.set(key, [rule]);
+}
+
+/**
  * A list of bypass rules, matched as Chromium does: the last rule that matches decides (a
  * `<-loopback>` excludes what the implicit rules would bypass), then the implicit rules.
  *
@@ -198,6 +251,8 @@ export function parseBypassRule(text: string): BypassRule | null {
  */
 export class ProxyBypassRules {
   #rules: BypassRule[];
+  /** Segments (last first) alternating with the `<-loopback>` rule that precedes each. */
+  #compiled: (RuleSegment | BypassRule)[] | null = null;
 
   /** Makes a list from parsed rules. */
   constructor(rules: BypassRule[] = []) {
@@ -237,6 +292,7 @@ export class ProxyBypassRules {
   addRule(text: string): boolean {
     const rule = parseBypassRule(text);
     if (rule) this.#rules.push(rule);
+    this.#compiled = null;
     return rule !== null;
   }
 
@@ -251,13 +307,31 @@ export class ProxyBypassRules {
   matches(url: string | URL | UrlParts, reverse = false): boolean {
     const parts = typeof url === "string" || url instanceof URL ? urlParts(url) : url;
     if (!parts) return false;
-    for (let i = this.#rules.length - 1; i >= 0; i--) {
-      const r = this.#rules[i].evaluate(parts);
-      if (r === INCLUDE) return !reverse;
-      if (r === EXCLUDE) return reverse;
+    const compiled = this.#compiled ?? this.#compile();
+    for (const part of compiled) {
+      if (part instanceof RuleSegment) {
+        if (part.matches(parts)) return !reverse;
+      } else if (part.evaluate(parts) === EXCLUDE) return reverse;
     }
     if (matchesImplicitRules(parts)) return true;
     return reverse;
+  }
+
+  #compile(): (RuleSegment | BypassRule)[] {
+    // The last matching rule decides; only `<-loopback>` excludes, so the include rules between
+    // two of them can be checked as a set.
+    const out: (RuleSegment | BypassRule)[] = [];
+    let segment = new RuleSegment();
+    for (let i = this.#rules.length - 1; i >= 0; i--) {
+      const rule = this.#rules[i];
+      if (rule === SUBTRACT_IMPLICIT) {
+        out.push(segment, rule);
+        segment = new RuleSegment();
+      } else segment.add(rule);
+    }
+    out.push(segment);
+    this.#compiled = out;
+    return out;
   }
 
   /**

@@ -165,7 +165,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
         const colon = request.url.indexOf(":");
         const scheme = request.url.slice(0, colon);
         if (scheme !== "http" && scheme !== "https") return undefined;
-        const pending = service.listFor(request.url);
+        const pending = service.listFor(request.url, true);
         const list = pending instanceof Promise ? await pending : pending;
         if (
           list.length === 1 && list[0].length === 0 && !request.headers.has("proxy-authorization")

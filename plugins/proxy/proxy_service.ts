@@ -20,7 +20,7 @@ import { proxyListToString } from "./proxy_list.ts";
 import { DIRECT, type ProxyChain } from "./proxy_server.ts";
 import { ProxyRetryList } from "./retry_list.ts";
 import type { PacDecision } from "./pac_resolver.ts";
-import { urlParts } from "./url_parts.ts";
+import { simpleUrlParts, urlParts } from "./url_parts.ts";
 
 /** A loaded PAC script as the service uses it. */
 export interface PacEngine {
@@ -42,10 +42,10 @@ export interface ProxyServiceHost {
   report(message: string): void;
 }
 
+const DIRECT_LIST: ProxyChain[] = [DIRECT];
+
 /** The WPAD URL `auto_detect` tries (Chromium's DHCP-less fallback). */
 export const WPAD_URL = "http://wpad/wpad.dat";
-
-const LRU_LIMIT = 2048;
 
 /**
  * Holds and applies a session's proxy configuration.
@@ -74,7 +74,6 @@ export class ProxyService {
   #pac: PacEngine | null = null;
   #pacError: string | null = null;
   #generation = 0;
-  #cache = new Map<string, ProxyChain[]>();
   /** Chains that failed recently. */
   readonly retry: ProxyRetryList = new ProxyRetryList();
   /** Credentials found in the environment's proxy URLs (`system` mode). */
@@ -134,7 +133,6 @@ export class ProxyService {
     this.#pac = pac;
     this.#pacError = pacError;
     this.envCredentials = credentials;
-    this.#cache.clear();
     this.retry.clear();
     if (pacError) this.#host.report(pacError);
   }
@@ -147,28 +145,18 @@ export class ProxyService {
 
   /**
    * The proxy chains to try for `url`, in order, bad ones moved last. Throws a TypeError for an
-   * invalid URL.
+   * invalid URL (`validURL` skips that check for URLs the pipeline already parsed).
    */
-  listFor(url: string): ProxyChain[] | Promise<ProxyChain[]> {
+  listFor(url: string, validURL = false): ProxyChain[] | Promise<ProxyChain[]> {
     if (this.#pac) return this.#listFromPac(url);
     const mode = this.#config.mode;
     if (mode !== "fixed_servers" && mode !== "system") {
-      if (!urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
-      return [DIRECT];
+      if (!validURL && !urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
+      return DIRECT_LIST;
     }
-    // Fixed rules depend on scheme, host and port only: cache by the URL's origin text.
-    const end = originEnd(url);
-    const key = end > 0 ? url.slice(0, end) : null;
-    let list = key ? this.#cache.get(key) : undefined;
-    if (list === undefined) {
-      const parts = urlParts(url);
-      if (!parts) throw new TypeError(`Invalid URL "${url}"`);
-      list = this.#rules.apply(parts).list;
-      if (key) {
-        if (this.#cache.size >= LRU_LIMIT) this.#cache.clear();
-        this.#cache.set(key, list);
-      }
-    }
+    const parts = simpleUrlParts(url) ?? urlParts(url);
+    if (!parts) throw new TypeError(`Invalid URL "${url}"`);
+    const list = this.#rules.apply(parts).list;
     return this.retry.size ? this.retry.reorder(list) : list;
   }
 
@@ -182,9 +170,15 @@ export class ProxyService {
   /**
    * Electron's `ses.resolveProxy(url)`: the list in Chromium's PAC form (`PROXY a:80;DIRECT`).
    */
-  async resolveProxy(url: string): Promise<string> {
-    const list = await this.listFor(url);
-    return proxyListToString(list);
+  resolveProxy(url: string): Promise<string> {
+    let pending: ProxyChain[] | Promise<ProxyChain[]>;
+    try {
+      pending = this.listFor(url);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (pending instanceof Promise) return pending.then(listText);
+    return Promise.resolve(listText(pending));
   }
 
   /** Frees the PAC sandbox. */
@@ -195,25 +189,12 @@ export class ProxyService {
   }
 }
 
-/**
- * The end of `scheme://authority` in a URL string when it is already canonical (lower case,
- * no credentials, no escapes), else -1 (then the URL is parsed and not cached).
- */
-function originEnd(url: string): number {
-  const sep = url.indexOf("://");
-  if (sep <= 0 || sep > 10) return -1;
-  let i = sep + 3;
-  for (; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    if (c === 47 || c === 63 || c === 35) break; // / ? #
-    // Only lower-case letters, digits, '.', '-', ':', '[', ']'.
-    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 58) || c === 46 || c === 45 ||
-      c === 91 || c === 93;
-    if (!ok) return -1;
+const texts = new WeakMap<readonly ProxyChain[], string>();
+function listText(list: readonly ProxyChain[]): string {
+  let text = texts.get(list);
+  if (text === undefined) {
+    text = proxyListToString(list);
+    texts.set(list, text);
   }
-  for (let j = 0; j < sep; j++) {
-    const c = url.charCodeAt(j);
-    if (!((c >= 97 && c <= 122) || c === 43 || c === 45 || c === 46)) return -1;
-  }
-  return i;
+  return text;
 }
