@@ -59,6 +59,8 @@ export interface ProxyPluginOptions {
   caCerts?: string[];
   /** The environment `system` mode reads (default: the process environment). */
   env?: Record<string, string | undefined>;
+  /** The runtime (detected by default); in `browser` setProxy rejects. */
+  runtime?: "deno" | "bun" | "browser";
 }
 
 /** Request option that sends a request DIRECT (the PAC script's own fetch). */
@@ -116,7 +118,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
   return definePlugin({
     manifest,
     setup(ctx) {
-      const runtime = runtimeName();
+      const runtime = options.runtime ?? runtimeName();
       const ses = ctx.session;
       const service = new ProxyService({
         env: () => options.env ?? processEnv(),

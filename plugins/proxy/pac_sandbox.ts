@@ -61,6 +61,7 @@ export class PacLoadError extends Error {
 
 interface RunState {
   cache: Map<string, string>;
+  asked: Set<string>;
   pending: Promise<void>[];
   abandoned: boolean;
   allowAsync: boolean;
@@ -204,6 +205,7 @@ export class PacSandbox {
       holder.s = sandbox;
       const state: RunState = {
         cache,
+        asked: new Set(),
         pending: [],
         abandoned: false,
         allowAsync: attempt < maxRestarts,
@@ -253,6 +255,7 @@ export class PacSandbox {
     const key = host === null ? (ex ? "mex" : "me4") : `${ex ? "hx" : "h4"}:${host}`;
     const hit = s.cache.get(key);
     if (hit !== undefined) return hit;
+    if (s.asked.has(key)) return ""; // already on its way; this run is abandoned anyway
     const join = (list: readonly string[]) => ex ? list.join(";") : (list[0] ?? "");
     let answer: readonly string[] | Promise<readonly string[]>;
     try {
@@ -265,6 +268,7 @@ export class PacSandbox {
     if (!(answer instanceof Promise)) return join(answer);
     if (!s.allowAsync) return "";
     s.abandoned = true;
+    s.asked.add(key);
     s.pending.push(answer.then((list) => {
       s.cache.set(key, join(list));
     }, () => {
@@ -452,6 +456,7 @@ export class PacSandbox {
     for (let attempt = 0;; attempt++) {
       const state: RunState = {
         cache,
+        asked: new Set(),
         pending: [],
         abandoned: false,
         allowAsync: attempt < maxRestarts,

@@ -16,6 +16,9 @@ import {
 } from "./proxy_server.ts";
 import { type UrlParts, urlParts } from "./url_parts.ts";
 
+// Shared (and frozen) so that callers can cache per list.
+const DIRECT_ONLY: ProxyChain[] = Object.freeze([DIRECT]) as unknown as ProxyChain[];
+
 /** Which kind of rules were parsed. */
 export type ProxyRulesType = "EMPTY" | "PROXY_LIST" | "PROXY_LIST_PER_SCHEME";
 
@@ -173,19 +176,19 @@ export class ProxyRules {
    * ```
    */
   apply(url: string | URL | UrlParts): ProxyRulesResult {
-    if (this.type === "EMPTY") return { list: [DIRECT], didBypassProxy: false };
+    if (this.type === "EMPTY") return { list: DIRECT_ONLY, didBypassProxy: false };
     const parts = typeof url === "string" || url instanceof URL ? urlParts(url) : url;
-    if (!parts) return { list: [DIRECT], didBypassProxy: false };
+    if (!parts) return { list: DIRECT_ONLY, didBypassProxy: false };
     if (this.bypassRules.matches(parts, this.reverseBypass)) {
-      return { list: [DIRECT], didBypassProxy: true };
+      return { list: DIRECT_ONLY, didBypassProxy: true };
     }
     if (this.type === "PROXY_LIST") {
       return {
-        list: this.singleProxies.length ? this.singleProxies : [DIRECT],
+        list: this.singleProxies.length ? this.singleProxies : DIRECT_ONLY,
         didBypassProxy: false,
       };
     }
     const list = this.listForScheme(parts.scheme);
-    return { list: list ?? [DIRECT], didBypassProxy: false };
+    return { list: list ?? DIRECT_ONLY, didBypassProxy: false };
   }
 }

@@ -24,16 +24,18 @@ import { finish, report } from "./_report.ts";
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1];
 
 // ---------------------------------------------------------------- 1. resolveProxy
-const bypass = Array.from({ length: 50 }, (_, i) =>
-  i % 5 === 0
-    ? `*.corp${i}.example`
-    : i % 5 === 1
-    ? `.intra${i}.test`
-    : i % 5 === 2
-    ? `10.${i}.0.0/16`
-    : i % 5 === 3
-    ? `https://secure${i}.example.org:8443`
-    : `host${i}.lan`
+const bypass = Array.from(
+  { length: 50 },
+  (_, i) =>
+    i % 5 === 0
+      ? `*.corp${i}.example`
+      : i % 5 === 1
+      ? `.intra${i}.test`
+      : i % 5 === 2
+      ? `10.${i}.0.0/16`
+      : i % 5 === 3
+      ? `https://secure${i}.example.org:8443`
+      : `host${i}.lan`,
 ).join(", ");
 const ses = session.fromPartition("bench-proxy", { plugins: [proxyPlugin] });
 await ses.ready;
@@ -42,7 +44,10 @@ await ses.setProxy({
     "socks=socks5://socks.example:1080",
   proxyBypassRules: bypass,
 });
-const hosts = Array.from({ length: 200 }, (_, i) => `www.site${i}.example${i % 3 ? ".com" : ".net"}`);
+const hosts = Array.from(
+  { length: 200 },
+  (_, i) => `www.site${i}.example${i % 3 ? ".com" : ".net"}`,
+);
 const mix = Array.from(
   { length: 1000 },
   (_, i) => `${i % 4 === 0 ? "https" : "http"}://${hosts[i % 200]}/path/${i}?q=${i}`,
