@@ -14,7 +14,7 @@ import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts"
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport } from "../../kernel/transport.ts";
 import type { ProxyRetryList } from "./retry_list.ts";
-import { type ProxyChain, type ProxyServer, proxyServerToUri } from "./proxy_server.ts";
+import { type ProxyChain, type ProxyEndpoint, proxyServerToUri } from "./proxy_server.ts";
 import type { fetchOverSocket, socksFetch } from "../../adapters/socks/http.ts";
 import type { httpConnect } from "../../adapters/socks/http_connect.ts";
 
@@ -96,7 +96,7 @@ function isProxyFailure(error: unknown): boolean {
   return isNetError(error) && PROXY_FAILURES.has((error as NetError).code);
 }
 
-function socksAuthChallenge(server: ProxyServer): Response {
+function socksAuthChallenge(server: ProxyEndpoint): Response {
   return new Response(null, {
     status: 407,
     statusText: "Proxy Authentication Required",
@@ -140,7 +140,7 @@ export class ProxyRouter {
   /** Sends `request` through the first chain of `list` that works. */
   async send(request: PipelineRequest, list: readonly ProxyChain[]): Promise<Response> {
     const pending = request.headers.get("proxy-authorization");
-    const used = request.data.get(PROXY_USED) as ProxyServer | undefined;
+    const used = request.data.get(PROXY_USED) as ProxyEndpoint | undefined;
     if (pending !== null) {
       // The pipeline's answer to our 407: keep the credentials for that proxy.
       const creds = decodeBasic(pending);
@@ -180,7 +180,7 @@ export class ProxyRouter {
     );
   }
 
-  async #via(server: ProxyServer, request: PipelineRequest): Promise<Response> {
+  async #via(server: ProxyEndpoint, request: PipelineRequest): Promise<Response> {
     const key = proxyServerToUri(server);
     const creds = this.auth.get(key);
     const https = request.url.startsWith("https:");

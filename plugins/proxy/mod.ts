@@ -25,29 +25,60 @@
 
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import type { Session } from "../../kernel/session.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter, type TunnelAdapters } from "./_router.ts";
 import type { HostResolver } from "./host_resolver.ts";
-import type { ProxyServer } from "./proxy_server.ts";
 
+export type * from "../../kernel/mod.ts";
+export type { BypassRule } from "./bypass_rules.ts";
+export type { ProxyRulesResult, ProxyRulesType } from "./proxy_rules.ts";
+export type { ProxyParseOptions, ProxyScheme } from "./proxy_server.ts";
+export type { UrlParts } from "./url_parts.ts";
+export type { IPAddress } from "./ip.ts";
 export type { ProxyConfig, ProxyMode } from "./proxy_config.ts";
-export type { HostResolver } from "./host_resolver.ts";
+export type { AddressFamily, HostResolver } from "./host_resolver.ts";
+export { staticHostResolver } from "./host_resolver.ts";
+export { ProxyBypassRules } from "./bypass_rules.ts";
+export { ProxyRules, type ProxyRulesParseOptions } from "./proxy_rules.ts";
+export {
+  parsePacElement,
+  parseProxyUri,
+  type ProxyChain,
+  type ProxyEndpoint,
+  proxyServerToPac,
+  proxyServerToUri,
+} from "./proxy_server.ts";
+export { parsePacResult, proxyListToString } from "./proxy_list.ts";
 
-declare module "../../kernel/session.ts" {
-  interface Session {
-    /** Applies Electron's proxy config; resolves when it is in force. */
-    setProxy(config: ProxyConfig): Promise<void>;
-    /** The proxies `url` would use, in Chromium's PAC form. */
-    resolveProxy(url: string): Promise<string>;
-    /** Fetches the PAC script again (and re-reads the environment in `system` mode). */
-    forceReloadProxyConfig(): Promise<void>;
-    /** Closes pooled connections and tunnels so that a new config applies. */
-    closeAllConnections(): Promise<void>;
-    /** Forgets the proxy credentials the session learned. */
-    clearAuthCache(): Promise<void>;
-  }
+/** What the plugin adds to a session (Electron's names and signatures). */
+export interface ProxySessionApi {
+  /** Applies Electron's proxy config; resolves when it is in force. */
+  setProxy(config: ProxyConfig): Promise<void>;
+  /** The proxies `url` would use, in Chromium's PAC form (`PROXY a:80;DIRECT`). */
+  resolveProxy(url: string): Promise<string>;
+  /** Fetches the PAC script again (and re-reads the environment in `system` mode). */
+  forceReloadProxyConfig(): Promise<void>;
+  /** Closes pooled connections and tunnels so that a new config applies. */
+  closeAllConnections(): Promise<void>;
+  /** Forgets the proxy credentials the session learned. */
+  clearAuthCache(): Promise<void>;
 }
+
+/**
+ * A session with the proxy plugin's members, for code that cannot use declaration merging
+ * (JSR rejects module augmentation in published code; `./session_types.ts` has the merging
+ * for code that can).
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("p", { plugins: [proxyPlugin] }) as ProxySession;
+ * await ses.setProxy({ mode: "direct" });
+ * ```
+ */
+export type ProxySession = Session & ProxySessionApi;
 
 /** Options of {@link createProxyPlugin}. */
 export interface ProxyPluginOptions {
@@ -179,7 +210,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
 
       // Electron reports a proxy's challenge with the proxy's host and port.
       ctx.tap("authRequired", (request, _response, challenge) => {
-        const used = request.data.get(PROXY_USED) as ProxyServer | undefined;
+        const used = request.data.get(PROXY_USED) as { host: string; port: number } | undefined;
         if (challenge.isProxy && used) {
           challenge.host = used.host;
           challenge.port = used.port;

@@ -11,7 +11,7 @@ import { formatIP, parseIPv6 } from "./ip.ts";
 export type ProxyScheme = "http" | "https" | "socks4" | "socks5" | "quic";
 
 /** One proxy server. `host` is canonical: lower case, punycode, IPv6 without brackets. */
-export interface ProxyServer {
+export interface ProxyEndpoint {
   /** How to talk to the proxy. */
   readonly scheme: ProxyScheme;
   /** The proxy's host. */
@@ -23,7 +23,7 @@ export interface ProxyServer {
 /**
  * A proxy chain: the servers a connection goes through, in order. An empty chain is DIRECT.
  */
-export type ProxyChain = readonly ProxyServer[];
+export type ProxyChain = readonly ProxyEndpoint[];
 
 /** The DIRECT chain (no proxy). */
 export const DIRECT: ProxyChain = Object.freeze([]) as ProxyChain;
@@ -135,7 +135,7 @@ export function splitHostPort(text: string): { host: string; port: number } | nu
   return { host, port };
 }
 
-function makeServer(scheme: ProxyScheme, hostPort: string): ProxyServer | null {
+function makeServer(scheme: ProxyScheme, hostPort: string): ProxyEndpoint | null {
   const split = splitHostPort(hostPort);
   if (!split) return null;
   const host = canonicalHost(split.host);
@@ -157,7 +157,7 @@ export function parseProxyUri(
   uri: string,
   defaultScheme: ProxyScheme = "http",
   options: ProxyParseOptions = {},
-): ProxyServer | null {
+): ProxyEndpoint | null {
   const text = uri.replace(WS, "");
   let scheme = defaultScheme;
   let rest = text;
@@ -226,7 +226,7 @@ function hostForUri(host: string): string {
  * hostPort({ scheme: "http", host: "::1", port: 80 }); // "[::1]:80"
  * ```
  */
-export function hostPort(server: ProxyServer): string {
+export function hostPort(server: ProxyEndpoint): string {
   return `${hostForUri(server.host)}:${server.port}`;
 }
 
@@ -238,7 +238,7 @@ export function hostPort(server: ProxyServer): string {
  * proxyServerToUri({ scheme: "socks5", host: "b", port: 1080 }); // "socks5://b:1080"
  * ```
  */
-export function proxyServerToUri(server: ProxyServer): string {
+export function proxyServerToUri(server: ProxyEndpoint): string {
   return server.scheme === "http" ? hostPort(server) : `${server.scheme}://${hostPort(server)}`;
 }
 
@@ -250,7 +250,7 @@ export function proxyServerToUri(server: ProxyServer): string {
  * proxyServerToPac({ scheme: "socks4", host: "b", port: 1080 }); // "SOCKS b:1080"
  * ```
  */
-export function proxyServerToPac(server: ProxyServer): string {
+export function proxyServerToPac(server: ProxyEndpoint): string {
   const word = server.scheme === "http"
     ? "PROXY"
     : server.scheme === "socks4"

@@ -152,10 +152,12 @@ describe("SOCKS4a", () => {
   let port: number;
   let origin: Origin;
   const seen: string[] = [];
+  const sockets = new Set<Socket>();
   before(async () => {
     origin = await startOrigin();
     port = await freePort();
     server = createServer((client: Socket) => {
+      sockets.add(client);
       client.once("data", async (d: Uint8Array) => {
         const targetPort = (d[2] << 8) | d[3];
         const user = d.subarray(8, d.indexOf(0, 8));
@@ -163,10 +165,11 @@ describe("SOCKS4a", () => {
         const host = new TextDecoder().decode(d.subarray(start, d.indexOf(0, start)));
         seen.push(`${d[4]}.${d[5]}.${d[6]}.${d[7]} ${new TextDecoder().decode(user)} ${host}`);
         const { connect } = await import("node:net");
-        const upstream = connect({
+        const upstream: Socket = connect({
           host: host === "localhost" ? "127.0.0.1" : host,
           port: targetPort,
         });
+        sockets.add(upstream);
         upstream.once("connect", () => {
           client.write(new Uint8Array([0, 0x5a, 0, 0, 0, 0, 0, 0]));
           client.pipe(upstream).pipe(client);
@@ -177,6 +180,7 @@ describe("SOCKS4a", () => {
     await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
   });
   after(async () => {
+    for (const s of sockets) s.destroy();
     await new Promise<void>((r) => server.close(() => r()));
     await origin.close();
   });

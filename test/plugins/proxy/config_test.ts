@@ -4,6 +4,7 @@ import { normalizeProxyConfig, systemProxySettings } from "../../../plugins/prox
 import { ProxyRetryList } from "../../../plugins/proxy/retry_list.ts";
 import { simpleUrlParts, urlParts } from "../../../plugins/proxy/url_parts.ts";
 import { ProxyService } from "../../../plugins/proxy/proxy_service.ts";
+import type {} from "../../../plugins/proxy/session_types.ts";
 import { ProxyBypassRules } from "../../../plugins/proxy/bypass_rules.ts";
 import { proxyListToString } from "../../../plugins/proxy/proxy_list.ts";
 

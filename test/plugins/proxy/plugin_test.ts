@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type AuthChallenge, definePlugin, NetError, type Session, session } from "../../../mod.ts";
 import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
+import type {} from "../../../plugins/proxy/session_types.ts";
 import {
   freePort,
   makeCerts,
