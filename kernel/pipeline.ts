@@ -188,6 +188,36 @@ export class Pipeline {
     return deliverResponse(request, response, watch ? end : null);
   }
 
+  /**
+   * Runs only `beforeRequest` for something the session does not send itself (a CONNECT tunnel:
+   * `https://host:port/` passes the rules at host level). Rejects with
+   * `net::ERR_BLOCKED_BY_CLIENT` when a tap cancels; otherwise resolves to the request and the
+   * function that ends it (`completed` with a 200, or `errorOccurred`).
+   */
+  async admit(input: PipelineInput): Promise<{
+    request: PipelineRequest;
+    end(error: NetError | null): void;
+  }> {
+    const request = this.#createRequest(input);
+    let ended = false;
+    const end = (error: NetError | null) => {
+      if (ended) return;
+      ended = true;
+      if (error) this.#observe("errorOccurred", request, error);
+      else this.#observe("completed", request, withUrl(new Response(null), request.url));
+    };
+    try {
+      const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
+      const outcome = pending instanceof Promise ? await pending : pending;
+      if (outcome.cancel) throw blocked(outcome.cancel);
+    } catch (error) {
+      const netError = toNetError(error, request.signal);
+      end(netError);
+      throw netError;
+    }
+    return { request, end };
+  }
+
   #createRequest(input: PipelineInput): PipelineRequest {
     return {
       id: this.#host.nextId(),
