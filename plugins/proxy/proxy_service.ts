@@ -43,6 +43,7 @@ export interface ProxyServiceHost {
 }
 
 const DIRECT_LIST: ProxyChain[] = [DIRECT];
+const CACHE_LIMIT = 1024;
 
 /** The WPAD URL `auto_detect` tries (Chromium's DHCP-less fallback). */
 export const WPAD_URL = "http://wpad/wpad.dat";
@@ -74,6 +75,7 @@ export class ProxyService {
   #pac: PacEngine | null = null;
   #pacError: string | null = null;
   #generation = 0;
+  #cache = new Map<string, ProxyChain[]>();
   /** Chains that failed recently. */
   readonly retry: ProxyRetryList = new ProxyRetryList();
   /** Credentials found in the environment's proxy URLs (`system` mode). */
@@ -133,6 +135,7 @@ export class ProxyService {
     this.#pac = pac;
     this.#pacError = pacError;
     this.envCredentials = credentials;
+    this.#cache.clear();
     this.retry.clear();
     if (pacError) this.#host.report(pacError);
   }
@@ -154,9 +157,18 @@ export class ProxyService {
       if (!validURL && !urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
       return DIRECT_LIST;
     }
-    const parts = simpleUrlParts(url) ?? urlParts(url);
-    if (!parts) throw new TypeError(`Invalid URL "${url}"`);
-    const list = this.#rules.apply(parts).list;
+    // Fixed rules look at scheme, host and port only, so the decision is cached by the URL's
+    // text up to the first "/" after the scheme (which holds the whole authority).
+    const slash = url.indexOf("/", 8);
+    const key = slash < 0 ? url : url.slice(0, slash);
+    let list = this.#cache.get(key);
+    if (list === undefined) {
+      const parts = simpleUrlParts(url) ?? urlParts(url);
+      if (!parts) throw new TypeError(`Invalid URL "${url}"`);
+      list = this.#rules.apply(parts).list;
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(key, list);
+    }
     return this.retry.size ? this.retry.reorder(list) : list;
   }
 
