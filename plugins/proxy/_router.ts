@@ -64,8 +64,6 @@ export interface RouterOptions {
   retry: ProxyRetryList;
   /** Extra CA certificates for https:// targets behind tunnels. */
   caCerts?: string[];
-  /** Whether the runtime is Deno (SOCKS still goes through websession's client). */
-  runtime: string;
 }
 
 function decodeBasic(value: string): Credentials | null {

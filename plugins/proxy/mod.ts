@@ -190,7 +190,6 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
         adapters: loadAdapters,
         retry: service.retry,
         caCerts: options.caCerts,
-        runtime,
       });
 
       ctx.tap("transport", async (request) => {

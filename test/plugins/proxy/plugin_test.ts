@@ -311,6 +311,23 @@ describe("proxy plugin: PAC", () => {
     }
   });
 
+  it("a file: PAC script", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(`${tmpdir()}/websession-pac-`);
+    try {
+      writeFileSync(`${dir}/proxy.pac`, pac(squid.port));
+      const { ses } = makeSession();
+      await ses.setProxy({ pacScript: new URL(`file://${dir}/proxy.pac`).href });
+      assert.equal(
+        await ses.resolveProxy("http://example.test/"),
+        `PROXY 127.0.0.1:${squid.port};DIRECT`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a PAC script that fails to load means DIRECT, with the reason reported", async () => {
     const { ses, errors } = makeSession();
     await ses.setProxy({ pacScript: "data:text/plain,function FindProxyForURL(url, host) {" });
