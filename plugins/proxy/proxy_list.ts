@@ -47,7 +47,8 @@ export function parsePacResult(
 }
 
 /**
- * Formats a list in Chromium's debug/PAC form, elements joined by `;` (no space).
+ * Formats a list in Chromium's PAC form, elements joined by `;` (no space): what
+ * `ProxyInfo::ToPacString` gives and so what Electron's `ses.resolveProxy` resolves to.
  *
  * @example
  * ```ts
@@ -56,18 +57,6 @@ export function parsePacResult(
  */
 export function proxyListToString(list: readonly ProxyChain[]): string {
   return list.map(proxyChainToString).join(";");
-}
-
-/**
- * Formats a list as Electron's `resolveProxy` does: elements joined by `; `.
- *
- * @example
- * ```ts
- * proxyListToPacString([[{ scheme: "http", host: "a", port: 80 }], []]); // "PROXY a:80; DIRECT"
- * ```
- */
-export function proxyListToPacString(list: readonly ProxyChain[]): string {
-  return list.length === 0 ? "DIRECT" : list.map(proxyChainToString).join("; ");
 }
 
 /**
