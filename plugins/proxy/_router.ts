@@ -240,6 +240,9 @@ export class ProxyRouter {
     }
     const response = await this.#options.transport().fetch(request, {
       proxy: { scheme: server.scheme, host: server.host, port: server.port, ...(creds ?? {}) },
+      ...(server.scheme === "https" && this.#options.caCerts
+        ? { caCerts: this.#options.caCerts }
+        : {}),
     });
     if (response.status === 407 && creds) this.auth.delete(key);
     return response;

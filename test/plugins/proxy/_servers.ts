@@ -309,3 +309,19 @@ shutdown_lifetime 0 seconds
     stop: () => stopChild(child, dir),
   };
 }
+
+/** A TLS front (socat) for a plain proxy: an "HTTPS proxy" on 127.0.0.1 with the test CA's leaf. */
+export async function startTlsFront(target: number): Promise<ProxyProcess> {
+  const c = makeCerts();
+  const dir = tempDir("tls-front");
+  writeFileSync(join(dir, "leaf.pem"), c.cert);
+  writeFileSync(join(dir, "leaf.key"), c.key);
+  const port = await freePort();
+  const child = spawnDaemon("socat", [
+    `openssl-listen:${port},bind=127.0.0.1,reuseaddr,fork,cert=${join(dir, "leaf.pem")},` +
+    `key=${join(dir, "leaf.key")},verify=0`,
+    `tcp:127.0.0.1:${target}`,
+  ], dir);
+  await waitForPort(port);
+  return { port, dir, log: () => "", stop: () => stopChild(child, dir) };
+}

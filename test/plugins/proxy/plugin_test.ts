@@ -17,6 +17,7 @@ import {
   startOrigin,
   startSquid,
   startTinyproxy,
+  startTlsFront,
 } from "./_servers.ts";
 
 let counter = 0;
@@ -166,6 +167,27 @@ describe("proxy plugin: tinyproxy", () => {
     const res = await ses.fetch(`${origin.url}/no-creds`);
     assert.equal(res.status, 407);
     await res.body?.cancel();
+  });
+});
+
+describe("proxy plugin: HTTPS proxy (TLS to the proxy)", () => {
+  it("https://localhost:PORT in proxyRules: TLS to the proxy (socat in front of tinyproxy)", async () => {
+    const front = await startTlsFront(tiny.port);
+    try {
+      const { ses } = makeSession();
+      await ses.setProxy({
+        proxyRules: `https://localhost:${front.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      assert.equal(await ses.resolveProxy(`${origin.url}/`), `HTTPS localhost:${front.port}`);
+      const body = await (await ses.fetch(`${origin.url}/through-https-proxy`)).json();
+      assert.equal(body.path, "/through-https-proxy");
+      await waitForLog(tiny, "/through-https-proxy");
+      const secure = await ses.fetch(`https://localhost:${tlsOrigin.port}/tls-in-tls`);
+      assert.equal((await secure.json()).path, "/tls-in-tls");
+    } finally {
+      await front.stop();
+    }
   });
 });
 
