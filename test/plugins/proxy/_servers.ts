@@ -122,6 +122,18 @@ export function startOrigin(tls = false): Promise<Origin> {
     const headers = Object.fromEntries(request.headers);
     hits.push({ method: request.method, path: u.pathname + u.search, headers });
     if (u.pathname === "/big") return new Response("x".repeat(200_000));
+    if (u.pathname === "/slow") {
+      // Headers now, the body after a while: a request in flight.
+      const body = new ReadableStream({
+        async start(c) {
+          c.enqueue(new TextEncoder().encode("first;"));
+          await new Promise((r) => setTimeout(r, 1500));
+          c.enqueue(new TextEncoder().encode("late"));
+          c.close();
+        },
+      });
+      return new Response(body);
+    }
     if (u.pathname === "/chunked") {
       const body = new ReadableStream({
         start(c) {

@@ -397,6 +397,16 @@ describe("proxy plugin: config", () => {
     await assert.rejects(ses.resolveProxy("not a url"), TypeError);
   });
 
+  it("closeAllConnections fails requests in flight through a tunnel", async () => {
+    const { ses } = makeSession();
+    await ses.setProxy({ proxyRules: `127.0.0.1:${tiny.port}`, proxyBypassRules: "<-loopback>" });
+    const res = await ses.fetch(`https://localhost:${tlsOrigin.port}/slow`);
+    const reading = res.text();
+    await new Promise((r) => setTimeout(r, 100));
+    await ses.closeAllConnections();
+    await assert.rejects(reading);
+  });
+
   it("closeAllConnections lets a new config apply to the next request", async () => {
     const { ses } = makeSession();
     await ses.setProxy({ proxyRules: `127.0.0.1:${tiny.port}`, proxyBypassRules: "<-loopback>" });
