@@ -43,7 +43,7 @@ export interface ProxyServiceHost {
 }
 
 const DIRECT_LIST: ProxyChain[] = [DIRECT];
-const CACHE_LIMIT = 1024;
+const SLOTS = 1024;
 
 /** The WPAD URL `auto_detect` tries (Chromium's DHCP-less fallback). */
 export const WPAD_URL = "http://wpad/wpad.dat";
@@ -75,7 +75,7 @@ export class ProxyService {
   #pac: PacEngine | null = null;
   #pacError: string | null = null;
   #generation = 0;
-  #cache = new Map<string, ProxyChain[]>();
+  #slots: ({ key: string; list: ProxyChain[] } | undefined)[] = new Array(SLOTS);
   /** Chains that failed recently. */
   readonly retry: ProxyRetryList = new ProxyRetryList();
   /** Credentials found in the environment's proxy URLs (`system` mode). */
@@ -135,7 +135,7 @@ export class ProxyService {
     this.#pac = pac;
     this.#pacError = pacError;
     this.envCredentials = credentials;
-    this.#cache.clear();
+    this.#slots.fill(undefined);
     this.retry.clear();
     if (pacError) this.#host.report(pacError);
   }
@@ -158,16 +158,22 @@ export class ProxyService {
       return DIRECT_LIST;
     }
     // Fixed rules look at scheme, host and port only, so the decision is cached by the URL's
-    // text up to the first "/" after the scheme (which holds the whole authority).
+    // text up to the first "/" after the scheme (which holds the whole authority), in a small
+    // direct-mapped table: a hit allocates nothing, a miss overwrites one slot.
     const slash = url.indexOf("/", 8);
-    const key = slash < 0 ? url : url.slice(0, slash);
-    let list = this.#cache.get(key);
-    if (list === undefined) {
+    const end = slash < 0 ? url.length : slash;
+    let h = end;
+    for (let i = url.indexOf(":") + 3; i < end; i++) h = (Math.imul(h, 31) + url.charCodeAt(i)) | 0;
+    const slot = h & (SLOTS - 1);
+    const entry = this.#slots[slot];
+    let list: ProxyChain[];
+    if (entry !== undefined && entry.key.length === end && url.startsWith(entry.key)) {
+      list = entry.list;
+    } else {
       const parts = simpleUrlParts(url) ?? urlParts(url);
       if (!parts) throw new TypeError(`Invalid URL "${url}"`);
       list = this.#rules.apply(parts).list;
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(key, list);
+      this.#slots[slot] = { key: url.slice(0, end), list };
     }
     return this.retry.size ? this.retry.reorder(list) : list;
   }
