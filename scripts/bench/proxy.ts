@@ -285,9 +285,9 @@ await throughput(viaSession, 4, 400);
 for (const inFlight of [1, 8]) {
   const a: number[] = [];
   const b: number[] = [];
-  for (let i = 0; i < 11; i++) {
-    b.push(await throughput(raw, inFlight, 250));
-    a.push(await throughput(viaSession, inFlight, 250));
+  for (let i = 0; i < 15; i++) {
+    b.push(await throughput(raw, inFlight, 300));
+    a.push(await throughput(viaSession, inFlight, 300));
   }
   report({
     bench: "proxy",
