@@ -10,7 +10,10 @@
 import { type JSValueHandle, QuickJS } from "quickjs-wasi";
 import { PAC_LIBRARY_SOURCE } from "./_pac_library.ts";
 import type { HostResolver } from "./host_resolver.ts";
-import { compareIP, type IPAddress, ipInBlock, parseCIDR, parseIPv4, parseIPv6 } from "./ip.ts";
+import { parseIPv6 } from "./ip.ts";
+import { isInNetEx, sortIpAddressList, toAsciiHost } from "./_pac_helpers.ts";
+
+export { isInNetEx, sortIpAddressList } from "./_pac_helpers.ts";
 
 /** An error the script reported (Chromium's `OnError(message, line)`); line -1 when unknown. */
 export interface PacScriptError {
@@ -81,59 +84,6 @@ function quickjsModule(): Promise<WebAssembly.Module> {
 const NOT_A_STRING = "FindProxyForURL() did not return a string.";
 const NOT_A_FUNCTION = "FindProxyForURL is undefined or not a function.";
 const ACCESS_THREW = "Accessing FindProxyForURL threw an exception.";
-
-function toAsciiHost(host: string): string {
-  // deno-lint-ignore no-control-regex
-  if (/^[\x00-\x7f]*$/.test(host)) return host;
-  try {
-    return new URL(`http://${host}/`).hostname;
-  } catch {
-    return host;
-  }
-}
-
-function parseLiteral(text: string): IPAddress | null {
-  return parseIPv4(text) ?? (text.includes(":") ? parseIPv6(text) : null);
-}
-
-/**
- * Chromium's `sortIpAddressList`: IPv6 before IPv4, each family in address order (stable),
- * the original spellings kept; false when the list is empty or holds an invalid address.
- *
- * @example
- * ```ts
- * sortIpAddressList("10.0.0.1; ::1"); // "::1;10.0.0.1"
- * ```
- */
-export function sortIpAddressList(list: string): string | false {
-  const items: { text: string; ip: IPAddress }[] = [];
-  for (const raw of list.split(";")) {
-    const text = raw.replace(/^[ \t]+|[ \t]+$/g, "");
-    if (text === "") continue;
-    const ip = parseLiteral(text);
-    if (!ip) return false;
-    items.push({ text, ip });
-  }
-  if (items.length === 0) return false;
-  items.sort((a, b) =>
-    a.ip.length !== b.ip.length ? b.ip.length - a.ip.length : compareIP(a.ip, b.ip)
-  );
-  return items.map((i) => i.text).join(";");
-}
-
-/**
- * Microsoft's `isInNetEx(ip, "prefix/bits")` for IPv4 and IPv6 (IPv4-mapped compare equal).
- *
- * @example
- * ```ts
- * isInNetEx("198.95.1.1", "198.95.0.0/16"); // true
- * ```
- */
-export function isInNetEx(ip: string, prefix: string): boolean {
-  const address = parseLiteral(ip);
-  const block = parseCIDR(prefix);
-  return address !== null && block !== null && ipInBlock(address, block);
-}
 
 /**
  * A loaded PAC script in its own QuickJS VM. Globals persist across calls (as in browsers);
