@@ -87,11 +87,23 @@ function basic(c: Credentials): string {
   return `Basic ${btoa(s)}`;
 }
 
-/** A proxy failure (the next chain may be tried). */
-function isProxyFailure(error: unknown): boolean {
+// Failures that may come after the request went out: only retried for idempotent methods.
+const LATE_FAILURES = new Set<NetErrorCode>([
+  "net::ERR_CONNECTION_RESET",
+  "net::ERR_CONNECTION_CLOSED",
+  "net::ERR_EMPTY_RESPONSE",
+  "net::ERR_TIMED_OUT",
+]);
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+
+/** A proxy failure (the next chain may be tried): connection-level, as Chromium's fallback. */
+function isProxyFailure(error: unknown, method: string): boolean {
   const e = error as { proxyFailed?: unknown; code?: unknown };
   if (typeof e?.proxyFailed === "boolean") return e.proxyFailed;
-  return isNetError(error) && PROXY_FAILURES.has((error as NetError).code);
+  if (!isNetError(error)) return false;
+  const code = (error as NetError).code;
+  if (!PROXY_FAILURES.has(code)) return false;
+  return !LATE_FAILURES.has(code) || IDEMPOTENT.has(method);
 }
 
 function socksAuthChallenge(server: ProxyEndpoint): Response {
@@ -164,7 +176,7 @@ export class ProxyRouter {
       try {
         return await this.#via(server, request);
       } catch (error) {
-        if (request.signal.aborted || !isProxyFailure(error)) throw error;
+        if (request.signal.aborted || !isProxyFailure(error, request.method)) throw error;
         if (request.body instanceof ReadableStream) throw error; // cannot be sent again
         this.#options.retry.markBad(chain);
         lastError = error;

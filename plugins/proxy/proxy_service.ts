@@ -14,7 +14,7 @@ import {
   type ProxyConfig,
   systemProxySettings,
 } from "./proxy_config.ts";
-import { ProxyBypassRules } from "./bypass_rules.ts";
+import { matchesImplicitRules, ProxyBypassRules } from "./bypass_rules.ts";
 import { ProxyRules } from "./proxy_rules.ts";
 import { proxyListToString } from "./proxy_list.ts";
 import { DIRECT, type ProxyChain } from "./proxy_server.ts";
@@ -179,7 +179,11 @@ export class ProxyService {
   }
 
   async #listFromPac(url: string): Promise<ProxyChain[]> {
-    if (!urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
+    const parts = urlParts(url);
+    if (!parts) throw new TypeError(`Invalid URL "${url}"`);
+    // Chromium (since M71) never asks a PAC script about localhost, loopback or link-local
+    // hosts, and nothing turns that off in PAC mode.
+    if (matchesImplicitRules(parts)) return DIRECT_LIST;
     const decision = await this.#pac!.resolve(url);
     if (decision.error) this.#host.report(`PAC script failed for ${url}: ${decision.error}`);
     return this.retry.reorder(decision.list);

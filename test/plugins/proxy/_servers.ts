@@ -4,7 +4,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { connect, createServer, type Server } from "node:net";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 
 // deno-lint-ignore no-explicit-any
@@ -115,7 +115,17 @@ export interface Origin {
   close(): Promise<void>;
 }
 
-export function startOrigin(tls = false): Promise<Origin> {
+/** This machine's first non-loopback IPv4 address (for targets the implicit bypass spares). */
+export function lanAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (!a.internal && (a.family === "IPv4" || (a.family as unknown) === 4)) return a.address;
+    }
+  }
+  throw new Error("This machine has no non-loopback IPv4 address");
+}
+
+export function startOrigin(tls = false, hostname = "127.0.0.1"): Promise<Origin> {
   const hits: Origin["hits"] = [];
   const handler = async (request: Request): Promise<Response> => {
     const u = new URL(request.url);
@@ -151,7 +161,7 @@ export function startOrigin(tls = false): Promise<Origin> {
   if (g.Deno) {
     const server = g.Deno.serve(
       {
-        hostname: "127.0.0.1",
+        hostname,
         port: 0,
         onListen() {},
         ...(c ? { cert: c.cert, key: c.key } : {}),
@@ -161,20 +171,20 @@ export function startOrigin(tls = false): Promise<Origin> {
     const port = server.addr.port;
     return Promise.resolve({
       port,
-      url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+      url: `${tls ? "https" : "http"}://${hostname}:${port}`,
       hits,
       close: () => server.shutdown(),
     });
   }
   const server = g.Bun.serve({
-    hostname: "127.0.0.1",
+    hostname,
     port: 0,
     fetch: handler,
     ...(c ? { tls: { cert: c.cert, key: c.key } } : {}),
   });
   return Promise.resolve({
     port: server.port,
-    url: `${tls ? "https" : "http"}://127.0.0.1:${server.port}`,
+    url: `${tls ? "https" : "http"}://${hostname}:${server.port}`,
     hits,
     close: () => Promise.resolve(server.stop(true)).then(() => {}),
   });

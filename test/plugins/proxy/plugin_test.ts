@@ -8,6 +8,7 @@ import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
 import type {} from "../../../plugins/proxy/session_types.ts";
 import {
   freePort,
+  lanAddress,
   makeCerts,
   type Origin,
   type ProxyProcess,
@@ -293,17 +294,22 @@ describe("proxy plugin: PAC", () => {
       return "PROXY 127.0.0.1:${port}; DIRECT";
     }`;
 
-  it("a data: PAC script routes through tinyproxy", async () => {
-    const { ses } = makeSession();
-    await ses.setProxy({ pacScript: `data:text/plain,${encodeURIComponent(pac(tiny.port))}` });
-    assert.equal(
-      await ses.resolveProxy(`${origin.url}/pac`),
-      `PROXY 127.0.0.1:${tiny.port};DIRECT`,
-    );
-    assert.equal(await ses.resolveProxy(`${origin.url}/pac-direct`), "DIRECT");
-    const body = await (await ses.fetch(`${origin.url}/pac-through`)).json();
-    assert.match(body.headers.via ?? "", /tinyproxy/);
-    await waitForLog(tiny, "/pac-through");
+  it("a data: PAC script routes through tinyproxy; loopback never asks the script", async () => {
+    // Chromium applies the implicit bypass before PAC: the target must not be loopback.
+    const lan = await startOrigin(false, lanAddress());
+    try {
+      const { ses } = makeSession();
+      await ses.setProxy({ pacScript: `data:text/plain,${encodeURIComponent(pac(tiny.port))}` });
+      assert.equal(await ses.resolveProxy(`${lan.url}/pac`), `PROXY 127.0.0.1:${tiny.port};DIRECT`);
+      assert.equal(await ses.resolveProxy(`${lan.url}/pac-direct`), "DIRECT");
+      assert.equal(await ses.resolveProxy(`${origin.url}/pac`), "DIRECT");
+      assert.equal(await ses.resolveProxy("http://localhost:1/"), "DIRECT");
+      const body = await (await ses.fetch(`${lan.url}/pac-through`)).json();
+      assert.match(body.headers.via ?? "", /tinyproxy/);
+      await waitForLog(tiny, "/pac-through");
+    } finally {
+      await lan.close();
+    }
   });
 
   it("pacScript wins over proxyRules; an http PAC is fetched DIRECT and refetched on reload", async () => {
@@ -362,7 +368,7 @@ describe("proxy plugin: PAC", () => {
     const hang = "function FindProxyForURL(u, h) { for (;;) {} }";
     await ses.setProxy({ pacScript: `data:text/plain,${encodeURIComponent(hang)}` });
     const started = performance.now();
-    assert.equal(await ses.resolveProxy(`${origin.url}/`), "DIRECT");
+    assert.equal(await ses.resolveProxy("http://example.test/"), "DIRECT");
     assert.ok(performance.now() - started < 3000);
     assert.ok(errors.some((e) => String(e).includes("timed out")), String(errors));
   });
