@@ -202,6 +202,8 @@ class RuleSegment {
   exact = new Map<string, HostRule[]>();
   suffix = new Map<string, HostRule[]>();
   rest: BypassRule[] = [];
+  /** CIDR rules: only IP literals can match them. */
+  ip: BypassRule[] = [];
 
   add(rule: BypassRule): void {
     if (rule instanceof HostRule) {
@@ -210,11 +212,17 @@ class RuleSegment {
       if (!wild.test(p)) return push(this.exact, p, rule);
       if (p.startsWith("*.") && !wild.test(p.slice(1))) return push(this.suffix, p.slice(1), rule);
     }
-    this.rest.push(rule);
+    if (rule instanceof CidrRule) this.ip.push(rule);
+    else this.rest.push(rule);
   }
 
   matches(url: UrlParts): boolean {
     const host = url.host;
+    if (url.ip !== null) {
+      for (let i = 0; i < this.ip.length; i++) {
+        if (this.ip[i].evaluate(url) === INCLUDE) return true;
+      }
+    }
     if (this.exact.size) {
       const hit = this.exact.get(host);
       if (hit && hit.some((r) => r.admits(url))) return true;
