@@ -196,11 +196,13 @@ export function parseBypassRule(text: string): BypassRule | null {
 
 /**
  * Include-only rules between two `<-loopback>`s, indexed: exact hosts and `*.suffix` patterns
- * in maps, the rest (globs, CIDR, `<local>`) in a list. Any match includes.
+ * by a hash of their text read from the end (so one backwards pass over a host yields the hash
+ * of every `.suffix` of it without allocating), CIDR rules for IP literals, the rest (globs,
+ * `<local>`) in a list. Any match includes.
  */
 class RuleSegment {
-  exact = new Map<string, HostRule[]>();
-  suffix = new Map<string, HostRule[]>();
+  exact = new Map<number, HostRule[]>();
+  suffix = new Map<number, { text: string; rules: HostRule[] }>();
   rest: BypassRule[] = [];
   /** CIDR rules: only IP literals can match them. */
   ip: BypassRule[] = [];
@@ -209,8 +211,22 @@ class RuleSegment {
     if (rule instanceof HostRule) {
       const p = rule.pattern;
       const wild = /[*?]/;
-      if (!wild.test(p)) return push(this.exact, p, rule);
-      if (p.startsWith("*.") && !wild.test(p.slice(1))) return push(this.suffix, p.slice(1), rule);
+      if (!wild.test(p)) {
+        const h = tailHash(p, 0);
+        const list = this.exact.get(h);
+        if (list) list.push(rule);
+        else this.exact.set(h, [rule]);
+        return;
+      }
+      if (p.startsWith("*.") && !wild.test(p.slice(1))) {
+        const text = p.slice(1);
+        const h = tailHash(text, 0);
+        const entry = this.suffix.get(h);
+        if (entry && entry.text === text) entry.rules.push(rule);
+        else if (!entry) this.suffix.set(h, { text, rules: [rule] });
+        else this.rest.push(rule); // a hash collision between two suffixes: keep it simple
+        return;
+      }
     }
     if (rule instanceof CidrRule) this.ip.push(rule);
     else this.rest.push(rule);
@@ -223,14 +239,24 @@ class RuleSegment {
         if (this.ip[i].evaluate(url) === INCLUDE) return true;
       }
     }
-    if (this.exact.size) {
-      const hit = this.exact.get(host);
-      if (hit && hit.some((r) => r.admits(url))) return true;
-    }
-    if (this.suffix.size) {
-      for (let dot = host.indexOf("."); dot >= 0; dot = host.indexOf(".", dot + 1)) {
-        const hit = this.suffix.get(host.slice(dot));
-        if (hit && hit.some((r) => r.admits(url))) return true;
+    if (this.exact.size || this.suffix.size) {
+      let h = 0;
+      for (let i = host.length - 1; i >= 0; i--) {
+        const c = host.charCodeAt(i);
+        h = (Math.imul(h, 31) + c) | 0;
+        if (c === 46 && this.suffix.size) {
+          const entry = this.suffix.get(h);
+          if (
+            entry !== undefined && host.endsWith(entry.text) &&
+            entry.rules.some((r) => r.admits(url))
+          ) return true;
+        }
+      }
+      if (this.exact.size) {
+        const list = this.exact.get(h);
+        if (list !== undefined) {
+          for (const r of list) if (r.pattern === host && r.admits(url)) return true;
+        }
       }
     }
     for (let i = this.rest.length - 1; i >= 0; i--) {
@@ -240,10 +266,11 @@ class RuleSegment {
   }
 }
 
-function push(map: Map<string, HostRule[]>, key: string, rule: HostRule): void {
-  const list = map.get(key);
-  if (list) list.push(rule);
-  else map.set(key, [rule]);
+/** A hash of `text[from..]` read from its last character backwards. */
+function tailHash(text: string, from: number): number {
+  let h = 0;
+  for (let i = text.length - 1; i >= from; i--) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
 }
 
 /**
