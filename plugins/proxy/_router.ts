@@ -151,10 +151,11 @@ export class ProxyRouter {
   async send(request: PipelineRequest, list: readonly ProxyChain[]): Promise<Response> {
     const pending = request.headers.get("proxy-authorization");
     const used = request.data.get(PROXY_USED) as ProxyEndpoint | undefined;
-    if (pending !== null) {
-      // The pipeline's answer to our 407: keep the credentials for that proxy.
+    if (pending !== null && used !== undefined) {
+      // The pipeline's answer to a proxy's 407: keep the credentials for that proxy; the header
+      // itself is for the proxy only (the transports send the credentials).
       const creds = decodeBasic(pending);
-      if (creds && used) this.auth.set(proxyServerToUri(used), creds);
+      if (creds) this.auth.set(proxyServerToUri(used), creds);
       if (creds) {
         const headers = new Headers(request.headers);
         headers.delete("proxy-authorization");

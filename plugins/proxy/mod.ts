@@ -199,9 +199,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
         if (scheme !== "http" && scheme !== "https") return undefined;
         const pending = service.listFor(request.url, true);
         const list = pending instanceof Promise ? await pending : pending;
-        if (
-          list.length === 1 && list[0].length === 0 && !request.headers.has("proxy-authorization")
-        ) {
+        if (list.length === 1 && list[0].length === 0 && !request.data.has(PROXY_USED)) {
           return undefined; // DIRECT: the session's transport sends it.
         }
         return await router.send(request, list);
