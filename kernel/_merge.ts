@@ -123,7 +123,9 @@ export function mergeBlocking(
     outcome.headers = headers;
   }
   if (outcome.cancel !== null) {
-    // A cancel makes every other action moot; report them so that none is dropped unseen.
+    // A cancel makes every other action moot; report each once, as lost to the cancel (not
+    // also to the redirect or header change it would have lost to otherwise).
+    outcome.ignored = [];
     for (const answer of newestFirst) {
       if (who(answer) === outcome.cancel && answer.result.cancel) continue;
       if (answer.result.redirectUrl) {

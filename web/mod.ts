@@ -16,8 +16,11 @@ import { configure } from "../kernel/partitions.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { transportFor } from "../adapters/runtime.ts";
 import { defaultPlugins } from "../presets/default.ts";
+import { browserIsolation } from "../adapters/isolation/browser.ts";
 
 export * from "../kernel/mod.ts";
+export { cdp, CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
+export { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 
 const browserPlugins = defaultPlugins.filter((p) => p.manifest.runtimes.includes("browser"));
 
@@ -27,4 +30,5 @@ configure({
   store: () => new MemoryStore(),
   transport: transportFor("browser"),
   plugins: browserPlugins,
+  isolation: browserIsolation,
 });
