@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { type AuthChallenge, definePlugin, NetError, type Session, session } from "../../../mod.ts";
 import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
 import type {} from "../../../plugins/proxy/session_types.ts";
+import type {} from "../../../plugins/web-request/session_types.ts";
+import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import {
   freePort,
   lanAddress,
@@ -145,6 +147,31 @@ describe("proxy plugin: tinyproxy", () => {
     await ses.clearAuthCache();
     assert.equal((await ses.fetch(`${origin.url}/auth-4`)).status, 200);
     assert.equal(challenges.length, 2);
+  });
+
+  it("407 reaches webRequest.onAuthRequired with isProxy and the proxy as challenger", async () => {
+    const ses = session.fromPartition(`proxy-test-${++counter}`, {
+      plugins: [createProxyPlugin(), webRequestPlugin],
+    });
+    await ses.ready;
+    const seen: Record<string, unknown>[] = [];
+    ses.webRequest.events.onAuthRequired.addListener(
+      (details: Record<string, unknown>) => {
+        seen.push(details);
+        return { authCredentials: { username: "proxyuser", password: "proxypass" } };
+      },
+      { urls: ["<all_urls>"] },
+      ["blocking"],
+    );
+    await ses.setProxy({
+      proxyRules: `127.0.0.1:${tinyAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const res = await ses.fetch(`${origin.url}/web-request-auth`);
+    assert.equal((await res.json()).path, "/web-request-auth");
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].isProxy, true);
+    assert.deepEqual(seen[0].challenger, { host: "127.0.0.1", port: tinyAuth.port });
   });
 
   it("407 through CONNECT reaches authRequired too", async () => {
