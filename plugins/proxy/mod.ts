@@ -80,6 +80,25 @@ export interface ProxySessionApi {
  */
 export type ProxySession = Session & ProxySessionApi;
 
+/**
+ * The session's proxy members, typed (they exist at run time when the plugin is set up).
+ *
+ * @example
+ * ```ts
+ * // await proxyOf(ses).setProxy({ proxyRules: "socks5://127.0.0.1:1080" });
+ * ```
+ */
+export function proxyOf(ses: Session): ProxySessionApi {
+  const s = ses as unknown as ProxySessionApi;
+  return {
+    setProxy: (config) => s.setProxy(config),
+    resolveProxy: (url) => s.resolveProxy(url),
+    forceReloadProxyConfig: () => s.forceReloadProxyConfig(),
+    closeAllConnections: () => s.closeAllConnections(),
+    clearAuthCache: () => s.clearAuthCache(),
+  };
+}
+
 /** Options of {@link createProxyPlugin}. */
 export interface ProxyPluginOptions {
   /** Where PAC scripts' DNS questions go (default: the system resolver via `node:dns`). */

@@ -176,3 +176,13 @@ describe("browser bundle", () => {
     assert.equal(await ses.resolveProxy("http://example.com/"), "DIRECT");
   });
 });
+
+describe("proxyOf", () => {
+  it("gives the typed members of a session", async () => {
+    const { session } = await import("../../../mod.ts");
+    const { createProxyPlugin, proxyOf } = await import("../../../plugins/proxy/mod.ts");
+    const proxy = proxyOf(session.fromPartition("proxy-of", { plugins: [createProxyPlugin()] }));
+    await proxy.setProxy({ proxyRules: "socks=socks5://s:1080" });
+    assert.equal(await proxy.resolveProxy("http://example.test/"), "SOCKS5 s:1080");
+  });
+});
