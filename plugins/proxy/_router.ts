@@ -12,7 +12,7 @@
 
 import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import type { HttpTransport } from "../../kernel/transport.ts";
+import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import type { ProxyRetryList } from "./retry_list.ts";
 import { type ProxyChain, type ProxyEndpoint, proxyServerToUri } from "./proxy_server.ts";
 import type { fetchOverSocket, socksFetch } from "../../adapters/socks/http.ts";
@@ -191,8 +191,26 @@ export class ProxyRouter {
     );
   }
 
+  #sendOptions = new WeakMap<
+    ProxyEndpoint,
+    { creds: Credentials | undefined; options: TransportOptions }
+  >();
+
+  /** The transport options for a proxy, made once per proxy and credentials. */
+  #transportOptions(server: ProxyEndpoint, creds: Credentials | undefined): TransportOptions {
+    const cached = this.#sendOptions.get(server);
+    if (cached !== undefined && cached.creds === creds) return cached.options;
+    const scheme = server.scheme as "http" | "https";
+    const options: TransportOptions = {
+      proxy: { scheme, host: server.host, port: server.port, ...(creds ?? {}) },
+      ...(scheme === "https" && this.#options.caCerts ? { caCerts: this.#options.caCerts } : {}),
+    };
+    this.#sendOptions.set(server, { creds, options });
+    return options;
+  }
+
   async #via(server: ProxyEndpoint, request: PipelineRequest): Promise<Response> {
-    const key = proxyServerToUri(server);
+    const key = uriOf(server);
     const creds = this.auth.get(key);
     const https = request.url.startsWith("https:");
     if (server.scheme === "socks4" || server.scheme === "socks5") {
@@ -251,15 +269,20 @@ export class ProxyRouter {
     if (server.scheme === "quic") {
       throw new NetError("net::ERR_NOT_IMPLEMENTED", "QUIC proxies are not supported");
     }
-    const response = await this.#options.transport().fetch(request, {
-      proxy: { scheme: server.scheme, host: server.host, port: server.port, ...(creds ?? {}) },
-      ...(server.scheme === "https" && this.#options.caCerts
-        ? { caCerts: this.#options.caCerts }
-        : {}),
-    });
+    const response = await this.#options.transport().fetch(
+      request,
+      this.#transportOptions(server, creds),
+    );
     if (response.status === 407 && creds) this.auth.delete(key);
     return response;
   }
+}
+
+const uris = new WeakMap<ProxyEndpoint, string>();
+function uriOf(server: ProxyEndpoint): string {
+  let uri = uris.get(server);
+  if (uri === undefined) uris.set(server, uri = proxyServerToUri(server));
+  return uri;
 }
 
 function toRequest(request: PipelineRequest): Request {
