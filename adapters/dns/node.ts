@@ -9,6 +9,8 @@ import { lookup } from "node:dns/promises";
 import { networkInterfaces } from "node:os";
 import type { AddressFamily, HostResolver } from "../../plugins/proxy/host_resolver.ts";
 
+export type { AddressFamily, HostResolver } from "../../plugins/proxy/host_resolver.ts";
+
 /** Options of {@link nodeHostResolver}. */
 export interface NodeHostResolverOptions {
   /** Give up a lookup after this many ms (default 5000). */

@@ -11,6 +11,16 @@ import type { Socket } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { socksConnect, SocksError, type SocksProxy } from "./client.ts";
 
+export {
+  socksConnect,
+  type SocksConnectOptions,
+  SocksError,
+  type SocksErrorCode,
+  type SocksProxy,
+  type SocksTarget,
+} from "./client.ts";
+export { httpConnect, type HttpConnectOptions, type HttpConnectResult } from "./http_connect.ts";
+
 /** TLS options for https targets. */
 export interface SocketFetchTlsOptions {
   /** Extra CA certificates (PEM) to trust. */
