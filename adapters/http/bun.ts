@@ -22,7 +22,8 @@ export function createBunTransport(): HttpTransport {
     name: "bun",
     extraInit: (_request, options) => {
       const proxy = options.proxy;
-      if (!proxy) return {};
+      const tls = options.caCerts?.length ? { tls: { ca: [...options.caCerts] } } : {};
+      if (!proxy) return tls;
       if (proxy.scheme !== "http" && proxy.scheme !== "https") {
         throw new NetError(
           "net::ERR_NOT_IMPLEMENTED",
@@ -33,7 +34,7 @@ export function createBunTransport(): HttpTransport {
       const auth = proxy.username !== undefined
         ? `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? "")}@`
         : "";
-      return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true };
+      return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true, ...tls };
     },
   });
 }
