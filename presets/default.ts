@@ -7,6 +7,7 @@
 import type { Plugin } from "../kernel/plugin.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cdpPlugin } from "../plugins/cdp/mod.ts";
+import { proxyPlugin } from "../plugins/proxy/mod.ts";
 
 /**
  * The plugins of the default preset, in any order (their manifests' `requires` decide).
@@ -16,4 +17,4 @@ import { cdpPlugin } from "../plugins/cdp/mod.ts";
  * defaultPlugins.map((p) => p.name);
  * ```
  */
-export const defaultPlugins: readonly Plugin[] = [webRequestPlugin, cdpPlugin];
+export const defaultPlugins: readonly Plugin[] = [webRequestPlugin, cdpPlugin, proxyPlugin];
