@@ -197,8 +197,8 @@ describe("pac-resolver FindProxyForURL scripts", () => {
   // goes missing.
   it("every case runs, except those whose script file is not in the conformance data", () => {
     const withoutScript = pacResolverCases.find_proxy_for_url
-      .filter((c) => c.script_file)
-      .map((c) => `${c.name}: ${c.script_file}`);
+      .filter((c: { script_file?: string }) => c.script_file)
+      .map((c: { name: string; script_file?: string }) => `${c.name}: ${c.script_file}`);
     assert.deepEqual(withoutScript, [
       "GitHub issue #20 (gfw_whitelist.pac): test/fixtures/gfw_whitelist.pac",
     ]);
