@@ -1,0 +1,126 @@
+/**
+ * The parts of a URL that cookies look at (scheme, host, path), read without a full URL parse when
+ * the URL is already in canonical form, and through `URL` otherwise.
+ *
+ * @module
+ */
+import { isTrustworthyHost } from "./domain_match.ts";
+
+/** What cookie matching needs from a URL. */
+export interface CookieUrl {
+  /** `http`, `https`, `ws` or `wss` (other schemes are not cookieable). */
+  scheme: string;
+  /** The canonical host (IPv6 in brackets as URLs spell it). */
+  host: string;
+  /** The canonical path, `/` at least. */
+  path: string;
+  /** Whether the URL counts as secure: https/wss, or a trustworthy host such as localhost. */
+  secure: boolean;
+}
+
+const FAST =
+  /^(https?|wss?):\/\/([a-z0-9][a-z0-9.-]*)(?::\d{1,5})?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?(?:[?#]|$)/;
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DOT_SEGMENT = /\/(\.|%2e)/i;
+
+/**
+ * Whether a scheme can carry cookies (http, https, ws, wss).
+ *
+ * @example
+ * ```ts
+ * isCookieableScheme("https"); // true
+ * isCookieableScheme("ftp"); // false
+ * ```
+ */
+export function isCookieableScheme(scheme: string): boolean {
+  return scheme === "https" || scheme === "http" || scheme === "wss" || scheme === "ws";
+}
+
+/**
+ * Reads scheme, host and path of a URL; throws a TypeError for a string that is not a URL.
+ *
+ * @example
+ * ```ts
+ * parseCookieUrl("https://Example.org/a/b?x").path; // "/a/b"
+ * ```
+ */
+export function parseCookieUrl(input: string | URL): CookieUrl {
+  if (typeof input === "string") {
+    const m = FAST.exec(input);
+    if (m !== null) {
+      const host = m[2];
+      const path = m[3] ?? "/";
+      const lastDot = host.lastIndexOf(".");
+      const c = host.charCodeAt(lastDot + 1);
+      const numericTail = c >= 0x30 && c <= 0x39;
+      if (
+        host.charCodeAt(host.length - 1) !== 0x2e && !DOT_SEGMENT.test(path) &&
+        (!numericTail || DOTTED_QUAD.test(host))
+      ) {
+        const scheme = m[1];
+        const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host);
+        return { scheme, host, path: path.includes("%") ? unescapeUnreserved(path) : path, secure };
+      }
+    }
+  }
+  let url: URL;
+  try {
+    url = typeof input === "string" ? new URL(input) : input;
+  } catch {
+    throw new TypeError(`Invalid URL: ${String(input).slice(0, 200)}`);
+  }
+  const scheme = url.protocol.slice(0, -1);
+  const host = url.hostname;
+  const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host);
+  const path = url.pathname || "/";
+  return { scheme, host, path: path.includes("%") ? unescapeUnreserved(path) : path, secure };
+}
+
+/**
+ * Decodes percent-escapes of unreserved characters (`A-Z a-z 0-9 - . _ ~`) in a path, as
+ * Chromium's URL canonicaliser does (`/f%6Fo` is `/foo`); other escapes stay.
+ *
+ * @example
+ * ```ts
+ * unescapeUnreserved("/f%6Fo%2F"); // "/foo%2F"
+ * ```
+ */
+export function unescapeUnreserved(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (all, hex: string) => {
+    const c = parseInt(hex, 16);
+    const unreserved = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
+    return unreserved ? String.fromCharCode(c) : all;
+  });
+}
+
+/**
+ * The default path of a request path (RFC 6265bis §5.1.4): up to, not including, the last `/`.
+ *
+ * @example
+ * ```ts
+ * defaultPath("/a/b/c"); // "/a/b"
+ * defaultPath("/a"); // "/"
+ * ```
+ */
+export function defaultPath(path: string): string {
+  if (path.length === 0 || path.charCodeAt(0) !== 0x2f) return "/";
+  const last = path.lastIndexOf("/");
+  return last === 0 ? "/" : path.slice(0, last);
+}
+
+/**
+ * Path matching (RFC 6265bis §5.1.4).
+ *
+ * @example
+ * ```ts
+ * pathMatch("/docs/a", "/docs"); // true
+ * pathMatch("/docsx", "/docs"); // false
+ * ```
+ */
+export function pathMatch(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  const cl = cookiePath.length;
+  if (requestPath.length <= cl || !requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.charCodeAt(cl - 1) === 0x2f || requestPath.charCodeAt(cl) === 0x2f;
+}

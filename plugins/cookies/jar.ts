@@ -1,0 +1,485 @@
+/**
+ * The cookie jar: RFC 6265bis storage and retrieval as Chromium applies it. Cookies are grouped by
+ * registrable domain (and partition), each group kept in `Cookie` header order (longer paths
+ * first, then earlier creation), so a lookup is one map access and a short scan.
+ *
+ * @module
+ */
+import {
+  CookieRecord,
+  F_HOST_ONLY,
+  F_HTTP_ONLY,
+  F_SECURE,
+  packFlags,
+  SAME_SITE_SHIFT,
+} from "./cookie.ts";
+import {
+  type CookieUrl,
+  defaultPath,
+  isCookieableScheme,
+  parseCookieUrl,
+  pathMatch,
+} from "./cookie_url.ts";
+import {
+  canonicalHost,
+  domainMatch,
+  effectiveDomain,
+  isIpAddress,
+  registrableDomain,
+} from "./domain_match.ts";
+import {
+  chooseDomainEvictions,
+  chooseGlobalEvictions,
+  DOMAIN_MAX_COOKIES,
+  MAX_COOKIES,
+  SAFE_FROM_GLOBAL_PURGE_MS,
+} from "./eviction.ts";
+import { type ParsedSetCookie, parseSetCookie } from "./parse_set_cookie.ts";
+import {
+  CONTEXT_CROSS_SITE,
+  CONTEXT_LAX_METHOD_UNSAFE,
+  CONTEXT_STRICT,
+  type CookieAccess,
+  partitionKeyFor,
+  sameSiteContext,
+} from "./same_site.ts";
+
+/** Why a cookie changed (Electron's `changed` causes). */
+export type ChangeCause = "explicit" | "overwrite" | "expired" | "evicted" | "expired-overwrite";
+/** Called for every insertion (`removed` false) and removal (`removed` true). */
+export type ChangeListener = (cookie: CookieRecord, cause: ChangeCause, removed: boolean) => void;
+
+/** The outcome of storing one cookie. */
+export interface StoreResult {
+  /** The stored cookie. */
+  cookie?: CookieRecord;
+  /** Why the cookie was refused (absent when stored or when it deleted an older one). */
+  rejected?: string;
+  /** True when the cookie was already expired: it only removed an equivalent one. */
+  expired?: boolean;
+}
+
+/** Options of a {@linkcode CookieJar}. */
+export interface CookieJarOptions {
+  /** The clock, ms since the epoch (tests set it). */
+  now?: () => number;
+}
+
+/** 400 days: the longest a cookie may live (RFC 6265bis §5.5). */
+export const MAX_EXPIRY_MS = 400 * 24 * 3600 * 1000;
+const LAX_ALLOW_UNSAFE_MS = 2 * 60 * 1000;
+const ACCESS_UPDATE_MS = 60 * 1000;
+
+function compareForHeader(a: CookieRecord, b: CookieRecord): number {
+  return b.path.length - a.path.length || a.creation - b.creation;
+}
+
+function reject(reason: string): StoreResult {
+  return { rejected: reason };
+}
+
+/**
+ * An RFC 6265bis cookie jar.
+ *
+ * @example
+ * ```ts
+ * const jar = new CookieJar();
+ * jar.setCookie("sid=1; Path=/", "https://example.org/login");
+ * jar.cookieHeader("https://example.org/account"); // "sid=1"
+ * ```
+ */
+export class CookieJar {
+  #buckets = new Map<string, CookieRecord[]>();
+  #size = 0;
+  #partitioned = 0;
+  #lastCreation = 0;
+  #now: () => number;
+  #listeners: ChangeListener[] = [];
+  #touchListeners: ((c: CookieRecord) => void)[] = [];
+
+  /** Makes an empty jar. */
+  constructor(options: CookieJarOptions = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** How many cookies the jar holds (expired ones included until they are noticed). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Subscribes to insertions and removals; returns the unsubscribe function. */
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Subscribes to last-access updates (at most one per cookie per minute, as Chromium writes). */
+  onTouch(listener: (cookie: CookieRecord) => void): () => void {
+    this.#touchListeners.push(listener);
+    return () => {
+      this.#touchListeners = this.#touchListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The `Cookie` header value for a request to `url` (`""` when no cookie applies). */
+  cookieHeader(url: string | URL | CookieUrl, access?: CookieAccess): string {
+    const u = toCookieUrl(url);
+    if (!isCookieableScheme(u.scheme)) return "";
+    const list = this.#match(u, access, true, false);
+    if (list.length === 0) return "";
+    let out = "";
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (i > 0) out += "; ";
+      out += c.name.length === 0 ? c.value : `${c.name}=${c.value}`;
+    }
+    return out;
+  }
+
+  /** The cookies a request to `url` would carry, in `Cookie` header order. */
+  cookiesFor(
+    url: string | URL | CookieUrl,
+    access?: CookieAccess,
+    options: { updateAccessTime?: boolean } = {},
+  ): CookieRecord[] {
+    const u = toCookieUrl(url);
+    if (!isCookieableScheme(u.scheme)) return [];
+    return this.#match(u, access, options.updateAccessTime ?? true, false);
+  }
+
+  #match(u: CookieUrl, access: CookieAccess | undefined, touch: boolean, allPartitions: boolean) {
+    const now = this.#now();
+    const host = u.host;
+    const key = registrableDomain(host);
+    const out: CookieRecord[] = [];
+    const level = sameSiteContext(u, access);
+    const http = access?.httpOnly !== false;
+    let expired: CookieRecord[] | undefined;
+    const scan = (bucket: CookieRecord[] | undefined) => {
+      if (bucket === undefined) return;
+      for (let i = 0; i < bucket.length; i++) {
+        const c = bucket[i];
+        if (c.expires <= now) {
+          (expired ??= []).push(c);
+          continue;
+        }
+        const f = c.flags;
+        const d = c.domain;
+        if (d !== host) {
+          if (f & F_HOST_ONLY) continue;
+          const hl = host.length;
+          const dl = d.length;
+          if (hl <= dl || host.charCodeAt(hl - dl - 1) !== 0x2e || !host.endsWith(d)) continue;
+        }
+        if (!pathMatch(u.path, c.path)) continue;
+        if ((f & F_SECURE) && !u.secure) continue;
+        if ((f & F_HTTP_ONLY) && !http) continue;
+        if (level !== CONTEXT_STRICT) {
+          const ss = (f >> SAME_SITE_SHIFT) & 3;
+          if (ss === 3) continue; // strict
+          if (ss === 2 && level !== 1) continue; // lax needs a safe top-level navigation
+          if (ss === 0 && level !== 1) {
+            // Lax by default; Chromium's "Lax+POST": under 2 minutes old, unsafe top-level ok
+            if (level !== CONTEXT_LAX_METHOD_UNSAFE || now - c.creation > LAX_ALLOW_UNSAFE_MS) {
+              continue;
+            }
+          }
+        }
+        out.push(c);
+      }
+    };
+    const main = this.#buckets.get(key);
+    scan(main);
+    if (this.#partitioned > 0) {
+      const before = out.length;
+      if (allPartitions) {
+        for (const [k, bucket] of this.#buckets) {
+          if (bucket !== main && k.endsWith(` ${key}`)) scan(bucket);
+        }
+      } else {
+        scan(this.#buckets.get(`${partitionKeyFor(u, access)} ${key}`));
+      }
+      if (before > 0 && out.length > before) out.sort(compareForHeader);
+    }
+    if (expired !== undefined) { for (const c of expired) this.#remove(c, "expired"); }
+    if (touch) {
+      for (const c of out) {
+        if (now - c.lastAccess > ACCESS_UPDATE_MS) {
+          c.lastAccess = now;
+          for (const l of this.#touchListeners) l(c);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Stores one `Set-Cookie` header value received from `url`. */
+  setCookie(line: string, url: string | URL | CookieUrl, access?: CookieAccess): StoreResult {
+    const u = toCookieUrl(url);
+    if (!isCookieableScheme(u.scheme)) return reject(`URL scheme ${u.scheme} cannot set cookies`);
+    const parsed = parseSetCookie(line);
+    if (parsed === null) return reject("Cookie line is invalid");
+    return this.store(parsed, u, access, false);
+  }
+
+  /**
+   * Stores a parsed cookie for `url` after every RFC 6265bis / Chromium check. `fromApi` marks
+   * Electron's `set()`: a same-site, HTTP-level write.
+   */
+  store(
+    p: ParsedSetCookie,
+    u: CookieUrl,
+    access: CookieAccess | undefined,
+    fromApi: boolean,
+  ): StoreResult {
+    const host = u.host;
+    let hostOnly = true;
+    let domain = host;
+    if (p.domain !== undefined) {
+      const d = canonicalHost(p.domain);
+      if (d === null) return reject(`Domain attribute ${p.domain} is not a valid host`);
+      const urlDomain = effectiveDomain(host);
+      if (urlDomain === "") {
+        // IP addresses, localhost and public suffixes: only their own host, as a host cookie
+        if (d !== host) {
+          return reject(`Domain attribute ${d} is not allowed for host ${host}`);
+        }
+      } else {
+        if (effectiveDomain(d) !== urlDomain) {
+          return reject(
+            effectiveDomain(d) === "" && !isIpAddress(d)
+              ? `Domain attribute ${d} is a public suffix`
+              : `Domain attribute ${d} does not match host ${host}`,
+          );
+        }
+        if (!domainMatch(host, d)) {
+          return reject(`Domain attribute ${d} does not match host ${host}`);
+        }
+        hostOnly = false;
+        domain = d;
+      }
+    }
+    const path = p.path ? p.path : defaultPath(u.path);
+    if (p.secure && !u.secure) return reject("Secure cookie set from an insecure URL");
+    if (p.sameSite === "none" && !p.secure) return reject("SameSite=None cookie without Secure");
+    if (p.partitioned && !p.secure) return reject("Partitioned cookie without Secure");
+    const prefixError = checkPrefixes(p);
+    if (prefixError) return reject(prefixError);
+    const http = fromApi || access?.httpOnly !== false;
+    if (p.httpOnly && !http) return reject("HttpOnly cookie set from a non-HTTP API");
+    if (!fromApi && p.sameSite !== "none" && sameSiteContext(u, access) === CONTEXT_CROSS_SITE) {
+      return reject(
+        `SameSite=${p.sameSite === "unspecified" ? "Lax (default)" : p.sameSite} cookie ` +
+          "set from a cross-site context",
+      );
+    }
+    const now = this.#now();
+    let expires = Infinity;
+    if (p.maxAge !== undefined) {
+      expires = p.maxAge <= 0 ? -Infinity : now + Math.min(p.maxAge * 1000, MAX_EXPIRY_MS);
+    } else if (p.expires !== undefined) {
+      expires = Math.min(p.expires, now + MAX_EXPIRY_MS);
+    }
+    const partitionKey = p.partitioned ? partitionKeyFor(u, access) : "";
+    const flags = packFlags(
+      hostOnly,
+      p.secure,
+      p.httpOnly,
+      expires !== Infinity,
+      p.sameSite,
+      p.priority,
+    );
+    const bucketKey = partitionKey
+      ? `${partitionKey} ${registrableDomain(domain)}`
+      : registrableDomain(domain);
+    const bucket = this.#buckets.get(bucketKey);
+    let existing: CookieRecord | undefined;
+    if (bucket !== undefined) {
+      for (const c of bucket) {
+        if (c.name !== p.name) continue;
+        if (c.domain === domain && c.path === path && (c.flags & F_HOST_ONLY) === (flags & 1)) {
+          existing = c;
+          if (c.httpOnly && !http) return reject("Would overwrite an HttpOnly cookie");
+        }
+        // Strict secure cookies: an insecure URL may not shadow a Secure cookie
+        if (
+          !u.secure && c.secure && !p.secure &&
+          (domainMatch(c.domain, domain) || domainMatch(domain, c.domain)) &&
+          pathMatch(path, c.path)
+        ) {
+          return reject("Would overwrite a Secure cookie from an insecure URL");
+        }
+      }
+    }
+    if (expires <= now) {
+      if (existing) this.#remove(existing, "expired-overwrite");
+      return { expired: true };
+    }
+    let creation: number;
+    if (existing) {
+      creation = existing.creation;
+      this.#remove(existing, "overwrite");
+    } else {
+      creation = this.#nextCreation(now);
+    }
+    const record = new CookieRecord(
+      p.name,
+      p.value,
+      domain,
+      path,
+      expires,
+      creation,
+      flags,
+      partitionKey,
+    );
+    record.lastAccess = now;
+    this.#insert(record, bucketKey);
+    this.#emit(record, "explicit", false);
+    this.#collect(bucketKey, now);
+    return { cookie: record };
+  }
+
+  #nextCreation(now: number): number {
+    const t = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
+    this.#lastCreation = t;
+    return t;
+  }
+
+  #insert(record: CookieRecord, bucketKey: string): void {
+    let bucket = this.#buckets.get(bucketKey);
+    if (bucket === undefined) {
+      bucket = [];
+      this.#buckets.set(bucketKey, bucket);
+    }
+    let i = bucket.length;
+    while (i > 0 && compareForHeader(bucket[i - 1], record) > 0) i--;
+    if (i === bucket.length) bucket.push(record);
+    else bucket.splice(i, 0, record);
+    this.#size++;
+    if (record.partitionKey) this.#partitioned++;
+  }
+
+  #bucketKeyOf(c: CookieRecord): string {
+    const d = registrableDomain(c.domain);
+    return c.partitionKey ? `${c.partitionKey} ${d}` : d;
+  }
+
+  #remove(c: CookieRecord, cause: ChangeCause): boolean {
+    const key = this.#bucketKeyOf(c);
+    const bucket = this.#buckets.get(key);
+    if (bucket === undefined) return false;
+    const i = bucket.indexOf(c);
+    if (i < 0) return false;
+    bucket.splice(i, 1);
+    if (bucket.length === 0) this.#buckets.delete(key);
+    this.#size--;
+    if (c.partitionKey) this.#partitioned--;
+    this.#emit(c, cause, true);
+    return true;
+  }
+
+  #emit(c: CookieRecord, cause: ChangeCause, removed: boolean): void {
+    for (const l of this.#listeners) l(c, cause, removed);
+  }
+
+  #collect(bucketKey: string, now: number): void {
+    const bucket = this.#buckets.get(bucketKey);
+    if (bucket !== undefined && bucket.length > DOMAIN_MAX_COOKIES) {
+      for (const c of bucket.filter((c) => c.expires <= now)) this.#remove(c, "expired");
+      const left = this.#buckets.get(bucketKey);
+      if (left) { for (const c of chooseDomainEvictions(left)) this.#remove(c, "evicted"); }
+    }
+    if (this.#size > MAX_COOKIES) {
+      for (const c of this.all({ includeExpired: true })) {
+        if (c.expires <= now) this.#remove(c, "expired");
+      }
+      if (this.#size > MAX_COOKIES) {
+        const all = this.all();
+        let earliest = Infinity;
+        for (const c of all) if (c.lastAccess < earliest) earliest = c.lastAccess;
+        if (earliest < now - SAFE_FROM_GLOBAL_PURGE_MS) {
+          for (const c of chooseGlobalEvictions(all, now)) this.#remove(c, "evicted");
+        }
+      }
+    }
+  }
+
+  /** Every cookie (expired ones are skipped unless asked for), grouped by registrable domain. */
+  all(options: { includeExpired?: boolean } = {}): CookieRecord[] {
+    const now = this.#now();
+    const out: CookieRecord[] = [];
+    for (const bucket of this.#buckets.values()) {
+      for (const c of bucket) if (options.includeExpired || c.expires > now) out.push(c);
+    }
+    return out;
+  }
+
+  /** Removes one cookie (the record itself, as returned by the jar); false when absent. */
+  delete(cookie: CookieRecord, cause: ChangeCause = "explicit"): boolean {
+    return this.#remove(cookie, cause);
+  }
+
+  /**
+   * Removes the cookies named `name` that a request to `url` would carry (any partition),
+   * like Electron's `cookies.remove(url, name)`. Returns how many were removed.
+   */
+  remove(url: string | URL | CookieUrl, name: string): number {
+    const u = toCookieUrl(url);
+    const victims = this.#match(u, undefined, false, true).filter((c) => c.name === name);
+    for (const c of victims) this.#remove(c, "explicit");
+    return victims.length;
+  }
+
+  /** Removes every cookie (cause `explicit`). */
+  clear(): void {
+    for (const c of this.all({ includeExpired: true })) this.#remove(c, "explicit");
+  }
+
+  /**
+   * Puts a cookie back as it was (restoring from a store or importing), replacing an equivalent
+   * one. With `silent` no change event is emitted and no limit is enforced.
+   */
+  restore(record: CookieRecord, silent = false): void {
+    const key = this.#bucketKeyOf(record);
+    const bucket = this.#buckets.get(key);
+    const k = record.key;
+    const old = bucket?.find((c) => c.key === k);
+    if (old) this.#remove(old, "overwrite");
+    if (record.creation > this.#lastCreation) this.#lastCreation = record.creation;
+    else if (!old && bucket?.some((c) => c.creation === record.creation)) {
+      record.creation = this.#nextCreation(record.creation);
+    }
+    this.#insert(record, key);
+    if (!silent) {
+      this.#emit(record, "explicit", false);
+      this.#collect(key, this.#now());
+    }
+  }
+}
+
+function toCookieUrl(url: string | URL | CookieUrl): CookieUrl {
+  if (typeof url === "string" || url instanceof URL) return parseCookieUrl(url);
+  return url;
+}
+
+function checkPrefixes(p: ParsedSetCookie): string | null {
+  const name = p.name;
+  if (name.length === 0) {
+    const v = p.value.slice(0, 9).toLowerCase();
+    if (v.startsWith("__secure-") || v.startsWith("__host-")) {
+      return "Nameless cookie whose value starts with a cookie prefix";
+    }
+    return null;
+  }
+  if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return null;
+  const lower = name.slice(0, 9).toLowerCase();
+  if (lower.startsWith("__secure-") && !p.secure) return "__Secure- cookie without Secure";
+  if (lower.startsWith("__host-")) {
+    if (!p.secure) return "__Host- cookie without Secure";
+    if (p.domain !== undefined) return "__Host- cookie with a Domain attribute";
+    if (p.path !== "/") return "__Host- cookie without Path=/";
+  }
+  return null;
+}
