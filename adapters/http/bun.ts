@@ -1,0 +1,39 @@
+/**
+ * The Bun transport: `fetch` with Bun's `proxy` option for HTTP(S) proxies. Bun's fetch has no
+ * SOCKS; SOCKS proxies are the proxy plugin's own client.
+ *
+ * @module
+ */
+import { NetError } from "../../kernel/errors.ts";
+import { createFetchTransport } from "./fetch.ts";
+import type { HttpTransport } from "../../kernel/transport.ts";
+
+/**
+ * Makes the Bun transport.
+ *
+ * @example
+ * ```ts
+ * const transport = createBunTransport();
+ * transport.name; // "bun"
+ * ```
+ */
+export function createBunTransport(): HttpTransport {
+  return createFetchTransport({
+    name: "bun",
+    extraInit: (_request, options) => {
+      const proxy = options.proxy;
+      if (!proxy) return {};
+      if (proxy.scheme !== "http" && proxy.scheme !== "https") {
+        throw new NetError(
+          "net::ERR_NOT_IMPLEMENTED",
+          `Bun's fetch cannot use a ${proxy.scheme} proxy; route it through a SOCKS client`,
+        );
+      }
+      const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
+      const auth = proxy.username !== undefined
+        ? `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? "")}@`
+        : "";
+      return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true };
+    },
+  });
+}

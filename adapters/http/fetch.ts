@@ -1,0 +1,75 @@
+/**
+ * The HTTP transport on the Web's `fetch`: the base of the Deno and Bun adapters, and the
+ * browser's transport as it is.
+ *
+ * @module
+ */
+import { NetError, toNetError } from "../../kernel/errors.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
+
+/** Options of {@link createFetchTransport}. */
+export interface FetchTransportOptions {
+  /** The adapter's name (default `fetch`). */
+  name?: string;
+  /** The fetch function (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /**
+   * `manual` (default) hands every redirect to the pipeline; `follow` lets fetch follow them
+   * (browsers return opaque redirects in manual mode, so the browser adapter follows).
+   */
+  redirect?: "manual" | "follow";
+  /** Extra `RequestInit` fields for one send (e.g. a proxy client); may throw a NetError. */
+  extraInit?: (request: PipelineRequest, options: TransportOptions) => Record<string, unknown>;
+  /** Closes pooled connections. */
+  closeAllConnections?: () => void | Promise<void>;
+}
+
+const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
+
+/**
+ * Makes a transport that sends each hop with `fetch`.
+ *
+ * @example
+ * ```ts
+ * const transport = createFetchTransport({ name: "browser", redirect: "follow" });
+ * transport.name; // "browser"
+ * ```
+ */
+export function createFetchTransport(options: FetchTransportOptions = {}): HttpTransport {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const redirect = options.redirect ?? "manual";
+  return {
+    name: options.name ?? "fetch",
+    async fetch(request: PipelineRequest, sendOptions: TransportOptions = {}): Promise<Response> {
+      const scheme = request.url.slice(0, request.url.indexOf(":") + 1).toLowerCase();
+      if (!SCHEMES.has(scheme)) {
+        throw new NetError(
+          "net::ERR_UNKNOWN_URL_SCHEME",
+          `No handler for the scheme of ${request.url}`,
+        );
+      }
+      const init: Record<string, unknown> = {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect,
+        signal: request.signal,
+      };
+      if (request.body instanceof ReadableStream) init.duplex = "half";
+      if (options.extraInit) Object.assign(init, options.extraInit(request, sendOptions));
+      else if (sendOptions.proxy) {
+        throw new NetError(
+          "net::ERR_NOT_IMPLEMENTED",
+          `The ${options.name ?? "fetch"} transport cannot send through a proxy`,
+        );
+      }
+      try {
+        return await doFetch(request.url, init as RequestInit);
+      } catch (error) {
+        throw toNetError(error, request.signal);
+      }
+    },
+    closeAllConnections: options.closeAllConnections,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * Errors with Chromium's network error codes, and the wrapper that names the plugin and hook an
+ * error came from.
+ *
+ * @module
+ */
+
+/** Chromium's network error codes that websession reports, with their numbers. */
+export const NET_ERROR_CODES = {
+  "net::ERR_FAILED": -2,
+  "net::ERR_ABORTED": -3,
+  "net::ERR_INVALID_ARGUMENT": -4,
+  "net::ERR_TIMED_OUT": -7,
+  "net::ERR_FILE_NOT_FOUND": -6,
+  "net::ERR_ACCESS_DENIED": -10,
+  "net::ERR_NOT_IMPLEMENTED": -11,
+  "net::ERR_BLOCKED_BY_CLIENT": -20,
+  "net::ERR_CONNECTION_CLOSED": -100,
+  "net::ERR_CONNECTION_RESET": -101,
+  "net::ERR_CONNECTION_REFUSED": -102,
+  "net::ERR_CONNECTION_ABORTED": -103,
+  "net::ERR_CONNECTION_FAILED": -104,
+  "net::ERR_NAME_NOT_RESOLVED": -105,
+  "net::ERR_INTERNET_DISCONNECTED": -106,
+  "net::ERR_SSL_PROTOCOL_ERROR": -107,
+  "net::ERR_ADDRESS_INVALID": -108,
+  "net::ERR_ADDRESS_UNREACHABLE": -109,
+  "net::ERR_TUNNEL_CONNECTION_FAILED": -111,
+  "net::ERR_CONNECTION_TIMED_OUT": -118,
+  "net::ERR_PROXY_CONNECTION_FAILED": -130,
+  "net::ERR_PROXY_AUTH_UNSUPPORTED": -115,
+  "net::ERR_SOCKS_CONNECTION_FAILED": -120,
+  "net::ERR_CERT_AUTHORITY_INVALID": -202,
+  "net::ERR_CERT_COMMON_NAME_INVALID": -200,
+  "net::ERR_INVALID_URL": -300,
+  "net::ERR_DISALLOWED_URL_SCHEME": -301,
+  "net::ERR_UNKNOWN_URL_SCHEME": -302,
+  "net::ERR_INVALID_REDIRECT": -303,
+  "net::ERR_TOO_MANY_REDIRECTS": -310,
+  "net::ERR_UNSAFE_REDIRECT": -311,
+  "net::ERR_UNSAFE_PORT": -312,
+  "net::ERR_INVALID_RESPONSE": -320,
+  "net::ERR_EMPTY_RESPONSE": -324,
+  "net::ERR_RESPONSE_HEADERS_TOO_BIG": -325,
+  "net::ERR_CONTENT_LENGTH_MISMATCH": -354,
+  "net::ERR_INCOMPLETE_CHUNKED_ENCODING": -355,
+  "net::ERR_INVALID_HTTP_RESPONSE": -370,
+  "net::ERR_METHOD_NOT_SUPPORTED": -322,
+  "net::ERR_UNEXPECTED_PROXY_AUTH": -323,
+  "net::ERR_INVALID_AUTH_CREDENTIALS": -338,
+  "net::ERR_UNSUPPORTED_AUTH_SCHEME": -339,
+  "net::ERR_MISSING_AUTH_CREDENTIALS": -341,
+  "net::ERR_CACHE_MISS": -400,
+  "net::ERR_INSUFFICIENT_RESOURCES": -12,
+} as const;
+
+/** A Chromium network error code such as `net::ERR_CONNECTION_REFUSED`. */
+export type NetErrorCode = keyof typeof NET_ERROR_CODES;
+
+/**
+ * A request failure with Chromium's error code on `code` (`net::ERR_*`) and its number on
+ * `errno`.
+ *
+ * @example
+ * ```ts
+ * const error = new NetError("net::ERR_ABORTED", "The request was aborted");
+ * error.code; // "net::ERR_ABORTED"
+ * error.errno; // -3
+ * ```
+ */
+export class NetError extends Error {
+  /** The Chromium error code, e.g. `net::ERR_CONNECTION_REFUSED`. */
+  readonly code: NetErrorCode;
+  /** Chromium's number for the code, e.g. -102. */
+  readonly errno: number;
+
+  /** Makes an error; the message defaults to the code. */
+  constructor(code: NetErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ? `${code}: ${message}` : code, options);
+    this.name = "NetError";
+    this.code = code;
+    this.errno = NET_ERROR_CODES[code];
+  }
+}
+
+/**
+ * Whether a value is a {@link NetError} (also one from another copy of the library).
+ *
+ * @example
+ * ```ts
+ * isNetError(new NetError("net::ERR_FAILED")); // true
+ * ```
+ */
+export function isNetError(value: unknown): value is NetError {
+  if (value instanceof NetError) return true;
+  const code = value instanceof Error ? (value as unknown as { code?: unknown }).code : undefined;
+  return typeof code === "string" && code.startsWith("net::ERR_");
+}
+
+/**
+ * An error thrown by a plugin's hook or setup, wrapped with the plugin's and hook's names.
+ *
+ * @example
+ * ```ts
+ * const error = new HookError("cookies", "beforeSendHeaders", new Error("boom"));
+ * error.message; // "Plugin cookies failed in beforeSendHeaders: boom"
+ * ```
+ */
+export class HookError extends Error {
+  /** The plugin's name (or `listener` for an event listener). */
+  readonly plugin: string;
+  /** The hook, stage or event name. */
+  readonly hook: string;
+
+  /** Wraps `cause`. */
+  constructor(plugin: string, hook: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Plugin ${plugin} failed in ${hook}: ${reason}`, { cause });
+    this.name = "HookError";
+    this.plugin = plugin;
+    this.hook = hook;
+  }
+}
+
+/**
+ * The error a session raises when an API of a plugin it was built without is used.
+ *
+ * @example
+ * ```ts
+ * throw new MissingPluginError("cookies", "cookies", "persist:a");
+ * ```
+ */
+export class MissingPluginError extends Error {
+  /** The plugin that would provide the API. */
+  readonly plugin: string;
+
+  /** Makes the error for member `member` of the session of `partition`. */
+  constructor(plugin: string, member: string, partition: string) {
+    super(
+      `Session "${partition}" was built without the ${plugin} plugin, which provides ses.${member}`,
+    );
+    this.name = "MissingPluginError";
+    this.plugin = plugin;
+  }
+}
+
+const PATTERNS: Array<[RegExp, NetErrorCode]> = [
+  [/ECONNREFUSED|connection refused|ConnectionRefused/i, "net::ERR_CONNECTION_REFUSED"],
+  [
+    /ENOTFOUND|EAI_AGAIN|dns error|failed to lookup|name or service not known|DNSException/i,
+    "net::ERR_NAME_NOT_RESOLVED",
+  ],
+  [/requests to port \d+ are blocked|unsafe port/i, "net::ERR_UNSAFE_PORT"],
+  [
+    /ECONNRESET|connection reset|reading a body|closed unexpectedly|connection closed|IncompleteMessage|socket hang up|EPIPE/i,
+    "net::ERR_CONNECTION_RESET",
+  ],
+  [/ETIMEDOUT|timed out/i, "net::ERR_TIMED_OUT"],
+  [
+    /UnknownIssuer|self.signed|unable to verify|CERT_|certificate/i,
+    "net::ERR_CERT_AUTHORITY_INVALID",
+  ],
+  [/tls|ssl|handshake/i, "net::ERR_SSL_PROTOCOL_ERROR"],
+];
+
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof Error) {
+      const code = (current as unknown as { code?: unknown }).code;
+      parts.push(`${typeof code === "string" ? code : ""} ${current.message}`);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(" | ");
+}
+
+/**
+ * Turns anything thrown while sending or reading into a {@link NetError}: aborts become
+ * `net::ERR_ABORTED`, the runtimes' connection errors their Chromium codes
+ * (`net::ERR_CONNECTION_REFUSED`, `net::ERR_NAME_NOT_RESOLVED`, `net::ERR_CONNECTION_RESET`,
+ * ...), anything else `net::ERR_FAILED`; the original is the `cause`.
+ *
+ * @example
+ * ```ts
+ * toNetError(new Error("boom")).code; // "net::ERR_FAILED"
+ * toNetError(new TypeError("connect ECONNREFUSED 127.0.0.1:9")).code; // "net::ERR_CONNECTION_REFUSED"
+ * ```
+ */
+export function toNetError(error: unknown, signal?: AbortSignal): NetError {
+  if (isNetError(error)) return error as NetError;
+  if (signal?.aborted || (error instanceof Error && error.name === "AbortError")) {
+    return new NetError("net::ERR_ABORTED", "The request was aborted", { cause: error });
+  }
+  const text = describe(error);
+  for (const [pattern, code] of PATTERNS) {
+    if (pattern.test(text)) return new NetError(code, text.trim(), { cause: error });
+  }
+  return new NetError("net::ERR_FAILED", text.trim(), { cause: error });
+}

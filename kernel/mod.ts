@@ -1,0 +1,31 @@
+/**
+ * The websession kernel: sessions and partitions, the request pipeline, plugins and their
+ * manifests, events, errors, and the adapter contracts. Nothing here is runtime-specific.
+ *
+ * @example
+ * ```ts
+ * import { configure, session } from "./mod.ts";
+ * import { MemoryStore } from "../adapters/store/memory.ts";
+ * configure({ store: () => new MemoryStore() });
+ * const ses = session.fromPartition("kernel-example");
+ * ses.isPersistent(); // false
+ * ```
+ *
+ * @module
+ */
+export * from "./errors.ts";
+export * from "./events.ts";
+export * from "./manifest.ts";
+export * from "./plugin.ts";
+export * from "./plugin_host.ts";
+export * from "./pipeline.ts";
+export * from "./pipeline_types.ts";
+export * from "./request.ts";
+export * from "./session.ts";
+export * from "./partitions.ts";
+export * from "./store.ts";
+export * from "./transport.ts";
+export type { SessionFetchInit } from "./_fetch_input.ts";
+export type { IgnoredAction } from "./_merge.ts";
+export { registerAuthScheme } from "./_auth.ts";
+export type { AuthScheme } from "./_auth.ts";

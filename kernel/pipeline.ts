@@ -1,0 +1,529 @@
+/**
+ * The request pipeline: every request walks Chrome's webRequest lifecycle, and plugins tap its
+ * stages. `beforeRequest` -> `beforeSendHeaders` -> `sendHeaders` -> transport ->
+ * `headersReceived` -> (`authRequired`) -> (`beforeRedirect`, back to the start) ->
+ * `responseStarted` -> `completed` | `errorOccurred`; exactly one of the last two ends every
+ * request.
+ *
+ * @module
+ */
+import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
+import type { Stage } from "./manifest.ts";
+import type { HttpTransport } from "./transport.ts";
+import type { AuthChallenge, PipelineRequest, RequestBody, ResourceType } from "./request.ts";
+import type { Decision, StageHandlers, Tap, TapOptions } from "./pipeline_types.ts";
+import { type IgnoredAction, mergeBlocking, type TapAnswer } from "./_merge.ts";
+import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
+import { authScheme, parseChallenge } from "./_auth.ts";
+import { deliverResponse, withUrl } from "./_response.ts";
+
+/** How a request follows redirects (as in fetch). */
+export type RedirectMode = "follow" | "error" | "manual";
+
+/** What starts a request in the pipeline. */
+export interface PipelineInput {
+  /** Absolute URL. */
+  url: string;
+  /** Method (upper case for the standard ones). */
+  method: string;
+  /** Headers to send. */
+  headers: Headers;
+  /** Body, or null. */
+  body: RequestBody | null;
+  /** `follow` (default), `error`, or `manual` (the redirect response is returned). */
+  redirect?: RedirectMode;
+  /** Aborts the request with `net::ERR_ABORTED`. */
+  signal?: AbortSignal;
+  /** Chrome's resource type (default `other`). */
+  resourceType?: ResourceType;
+  /** The initiating origin, or null. */
+  initiator?: string | null;
+  /** The top-level site for partitioned state, or null. */
+  topLevelSite?: string | null;
+  /** The referrer. */
+  referrer?: string;
+  /** Extra options visible to taps (`bypassCustomProtocolHandlers`, `useSessionCookies`, ...). */
+  options?: Record<string, unknown>;
+  /**
+   * In `manual` mode, asked before returning a redirect response: true follows it anyway
+   * (Electron's `followRedirect()`).
+   */
+  onRedirect?: (request: PipelineRequest, response: Response, url: string) => boolean;
+  /** Told when the request ends (after `completed`/`errorOccurred` taps). */
+  onEnd?: (request: PipelineRequest, error: NetError | null) => void;
+  /** Called with the request object as soon as it exists (e.g. to learn its id). */
+  onStart?: (request: PipelineRequest) => void;
+}
+
+/** What the pipeline needs from its session. */
+export interface PipelineHost {
+  /** The next request id. */
+  nextId(): number;
+  /** The session's clock (ms since the epoch, never going back). */
+  now(): number;
+  /** The transport used when no `transport` tap answers. */
+  transport(): HttpTransport;
+  /** Reports a tap that threw. */
+  reportHookError(error: HookError, request: PipelineRequest | null): void;
+  /** Reports an action that lost a conflict. */
+  reportIgnored(request: PipelineRequest, stage: Stage, action: IgnoredAction): void;
+}
+
+const RANK = { pre: 0, normal: 1, post: 2 } as const;
+const MAX_AUTH_ATTEMPTS = 8;
+
+/**
+ * The pipeline of one session.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses = session.fromPartition("example", { plugins: [] });
+ * ses.pipeline.tap("beforeSendHeaders", (req) => {
+ *   const headers = new Headers(req.headers);
+ *   headers.set("x-hello", "1");
+ *   return { requestHeaders: headers };
+ * }, { plugin: "example" });
+ * ```
+ */
+export class Pipeline {
+  #host: PipelineHost;
+  #taps: { [S in Stage]: Tap<S>[] } = {
+    beforeRequest: [],
+    beforeSendHeaders: [],
+    sendHeaders: [],
+    transport: [],
+    headersReceived: [],
+    authRequired: [],
+    beforeRedirect: [],
+    responseStarted: [],
+    completed: [],
+    errorOccurred: [],
+  };
+  #seq = 0;
+  #decisionListeners: Array<(decision: Decision) => void> = [];
+
+  /** Made by the session. */
+  constructor(host: PipelineHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Installs a tap; returns the function that removes it.
+   */
+  tap<S extends Stage>(
+    stage: S,
+    fn: StageHandlers[S],
+    options: TapOptions & { plugin: string },
+  ): () => void {
+    if (!(stage in this.#taps)) throw new TypeError(`Unknown pipeline stage "${stage}"`);
+    if (typeof fn !== "function") {
+      throw new TypeError(`The tap for "${stage}" of ${options.plugin} must be a function`);
+    }
+    const order = options.order ?? "normal";
+    if (!(order in RANK)) {
+      throw new TypeError(`Unknown tap order "${order}" (use pre, normal or post)`);
+    }
+    const tap: Tap<S> = {
+      stage,
+      fn,
+      plugin: options.plugin,
+      label: options.label ?? options.plugin,
+      seq: ++this.#seq,
+      rank: RANK[order],
+      filter: options.filter,
+    };
+    const list = [...this.#taps[stage], tap].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
+    (this.#taps[stage] as Tap<S>[]) = list;
+    return () => {
+      (this.#taps[stage] as Tap<S>[]) = this.#taps[stage].filter((t) => t !== tap);
+    };
+  }
+
+  /** How many taps a stage has. */
+  tapCount(stage: Stage): number {
+    return this.#taps[stage].length;
+  }
+
+  /**
+   * Subscribes to every decision taps make (what each answered, what was applied); returns the
+   * unsubscribe function. Costs nothing while nobody listens.
+   */
+  onDecision(listener: (decision: Decision) => void): () => void {
+    this.#decisionListeners = [...this.#decisionListeners, listener];
+    return () => {
+      this.#decisionListeners = this.#decisionListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Runs one request through the pipeline and resolves to its response. */
+  async run(input: PipelineInput): Promise<Response> {
+    const request = this.#createRequest(input);
+    input.onStart?.(request);
+    let ended = false;
+    const end = (error: NetError | null, response: Response | null) => {
+      if (ended) return;
+      ended = true;
+      if (error) this.#observe("errorOccurred", request, error);
+      else this.#observe("completed", request, response!);
+      input.onEnd?.(request, error);
+    };
+    let response: Response;
+    try {
+      response = await this.#walk(request, input);
+    } catch (error) {
+      const netError = toNetError(error, request.signal);
+      end(netError, null);
+      throw netError;
+    }
+    this.#observe("responseStarted", request, response);
+    const watch = input.onEnd !== undefined || this.#taps.completed.length > 0 ||
+      this.#taps.errorOccurred.length > 0;
+    return deliverResponse(request, response, watch ? end : null);
+  }
+
+  #createRequest(input: PipelineInput): PipelineRequest {
+    return {
+      id: this.#host.nextId(),
+      url: input.url,
+      method: input.method,
+      headers: input.headers,
+      body: input.body,
+      resourceType: input.resourceType ?? "other",
+      initiator: input.initiator ?? null,
+      topLevelSite: input.topLevelSite ?? null,
+      referrer: input.referrer ?? "",
+      timestamp: this.#host.now(),
+      redirectCount: 0,
+      urlList: [],
+      signal: input.signal ?? new AbortController().signal,
+      options: input.options ?? {},
+      data: new Map(),
+    };
+  }
+
+  async #walk(request: PipelineRequest, input: PipelineInput): Promise<Response> {
+    const mode = input.redirect ?? "follow";
+    let skipBeforeRequest = false;
+    let authAttempts = 0;
+    let streamSent = false;
+    for (;;) {
+      throwIfAborted(request.signal);
+      if (!skipBeforeRequest) {
+        const outcome = await this.#blocking("beforeRequest", request, "requestHeaders", null);
+        if (outcome.cancel) throw blocked(outcome.cancel);
+        if (outcome.redirectUrl) {
+          this.#internalRedirect(request, outcome.redirectUrl, null);
+          continue;
+        }
+      }
+      skipBeforeRequest = false;
+      const sendOutcome = await this.#blocking(
+        "beforeSendHeaders",
+        request,
+        "requestHeaders",
+        null,
+      );
+      if (sendOutcome.cancel) throw blocked(sendOutcome.cancel);
+      if (sendOutcome.headers) request.headers = sendOutcome.headers;
+      this.#observe("sendHeaders", request);
+      throwIfAborted(request.signal);
+      if (request.body instanceof ReadableStream) {
+        if (streamSent) {
+          throw new NetError(
+            "net::ERR_FAILED",
+            "A streamed request body cannot be sent again (redirect or authentication retry)",
+          );
+        }
+        streamSent = true;
+      }
+      let response = await this.#send(request);
+      const received = await this.#blocking(
+        "headersReceived",
+        request,
+        "responseHeaders",
+        response,
+      );
+      if (received.cancel) {
+        response.body?.cancel().catch(() => {});
+        throw blocked(received.cancel);
+      }
+      if (received.redirectUrl) {
+        response.body?.cancel().catch(() => {});
+        this.#internalRedirect(request, received.redirectUrl, response);
+        continue;
+      }
+      if (received.headers) {
+        response = withUrl(
+          new Response(response.body, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: received.headers,
+          }),
+          request.url,
+        );
+      }
+      if (response.status === 401 || response.status === 407) {
+        const retry = await this.#authenticate(request, response, authAttempts);
+        if (retry) {
+          authAttempts++;
+          response.body?.cancel().catch(() => {});
+          skipBeforeRequest = true;
+          continue;
+        }
+      }
+      const target = redirectTarget(response, request.url);
+      if (target !== null) {
+        let follow = mode === "follow";
+        if (mode === "error") {
+          response.body?.cancel().catch(() => {});
+          throw new NetError(
+            "net::ERR_FAILED",
+            `Redirect to ${target} refused (redirect: "error")`,
+          );
+        }
+        if (mode === "manual" && input.onRedirect) {
+          follow = input.onRedirect(request, response, target);
+        }
+        if (follow) {
+          if (request.redirectCount >= MAX_REDIRECTS) {
+            response.body?.cancel().catch(() => {});
+            throw new NetError(
+              "net::ERR_TOO_MANY_REDIRECTS",
+              `More than ${MAX_REDIRECTS} redirects`,
+            );
+          }
+          this.#observe("beforeRedirect", request, response, target);
+          response.body?.cancel().catch(() => {});
+          applyRedirect(request, response.status, target);
+          if (response.status !== 307 && response.status !== 308) streamSent = false;
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+
+  async #send(request: PipelineRequest): Promise<Response> {
+    for (const tap of this.#taps.transport) {
+      if (tap.filter && !tap.filter(request)) continue;
+      let answer: Response | undefined | void;
+      try {
+        answer = await tap.fn(request);
+      } catch (error) {
+        if (isNetError(error)) throw error;
+        throw new NetError("net::ERR_FAILED", `${tap.plugin} failed to answer the request`, {
+          cause: new HookError(tap.plugin, "transport", error),
+        });
+      }
+      if (this.#decisionListeners.length) {
+        this.#decide(request, "transport", tap, answer ? { status: answer.status } : undefined);
+      }
+      if (answer instanceof Response) return withUrl(answer, request.url);
+      if (answer !== undefined && answer !== null) {
+        throw new NetError(
+          "net::ERR_FAILED",
+          `The transport tap of ${tap.plugin} answered something that is not a Response`,
+        );
+      }
+    }
+    try {
+      return withUrl(await this.#host.transport().fetch(request), request.url);
+    } catch (error) {
+      throw toNetError(error, request.signal);
+    }
+  }
+
+  async #authenticate(
+    request: PipelineRequest,
+    response: Response,
+    attempts: number,
+  ): Promise<boolean> {
+    if (attempts >= MAX_AUTH_ATTEMPTS || this.#taps.authRequired.length === 0) return false;
+    const challenge = parseChallenge(response, request.url);
+    if (!challenge) return false;
+    const credentials = await this.#first(request, challenge, response);
+    if (!credentials) return false;
+    const scheme = authScheme(challenge.scheme);
+    if (!scheme) return false;
+    const value = await scheme(challenge, credentials, request);
+    const headers = new Headers(request.headers);
+    headers.set(challenge.isProxy ? "proxy-authorization" : "authorization", value);
+    request.headers = headers;
+    return true;
+  }
+
+  async #first(
+    request: PipelineRequest,
+    challenge: AuthChallenge,
+    response: Response,
+  ): Promise<{ username: string; password: string } | null> {
+    for (const tap of this.#taps.authRequired) {
+      if (tap.filter && !tap.filter(request)) continue;
+      let answer;
+      try {
+        answer = await tap.fn(request, response, challenge);
+      } catch (error) {
+        this.#host.reportHookError(new HookError(tap.plugin, "authRequired", error), request);
+        continue;
+      }
+      if (this.#decisionListeners.length) this.#decide(request, "authRequired", tap, answer);
+      if (!answer) continue;
+      if ("cancel" in answer && answer.cancel) return null;
+      if ("username" in answer) return { username: answer.username, password: answer.password };
+    }
+    return null;
+  }
+
+  #internalRedirect(request: PipelineRequest, url: string, response: Response | null): void {
+    let target: string;
+    try {
+      target = new URL(url, request.url).href;
+    } catch {
+      throw new NetError("net::ERR_INVALID_REDIRECT", `Invalid redirect URL "${url}"`);
+    }
+    if (request.redirectCount >= MAX_REDIRECTS) {
+      throw new NetError("net::ERR_TOO_MANY_REDIRECTS", `More than ${MAX_REDIRECTS} redirects`);
+    }
+    const synthetic = new Response(null, {
+      status: 307,
+      statusText: "Internal Redirect",
+      headers: { location: target, "non-authoritative-reason": "WebRequest API" },
+    });
+    const redirect = response ? withUrl(synthetic, request.url) : withUrl(synthetic, request.url);
+    this.#observe("beforeRedirect", request, redirect, target);
+    applyRedirect(request, 307, target);
+  }
+
+  async #blocking(
+    stage: "beforeRequest" | "beforeSendHeaders" | "headersReceived",
+    request: PipelineRequest,
+    headerKey: "requestHeaders" | "responseHeaders",
+    response: Response | null,
+  ) {
+    const taps = this.#taps[stage] as Tap<typeof stage>[];
+    if (taps.length === 0) return EMPTY;
+    const answers: TapAnswer<Record<string, unknown>>[] = [];
+    const pending: Promise<void>[] = [];
+    for (const tap of taps) {
+      if (tap.filter && !tap.filter(request)) continue;
+      let result: unknown;
+      try {
+        // deno-lint-ignore no-explicit-any
+        result = (tap.fn as any)(request, response);
+      } catch (error) {
+        this.#tapFailed(request, stage, tap, error);
+        continue;
+      }
+      if (result instanceof Promise) {
+        pending.push(result.then(
+          (value) => this.#collect(answers, tap, value),
+          (error) => this.#tapFailed(request, stage, tap, error),
+        ));
+      } else this.#collect(answers, tap, result);
+    }
+    if (pending.length) await Promise.all(pending);
+    if (answers.length === 0) return EMPTY;
+    const original = response ? response.headers : request.headers;
+    const outcome = mergeBlocking(answers, headerKey, original);
+    for (const action of outcome.ignored) this.#host.reportIgnored(request, stage, action);
+    if (this.#decisionListeners.length) {
+      for (const answer of answers) {
+        const lost = outcome.ignored.find((i) =>
+          i.plugin === answer.plugin && i.label === answer.label
+        );
+        this.#emitDecision({
+          requestId: request.id,
+          stage,
+          plugin: answer.plugin,
+          label: answer.label,
+          result: answer.result,
+          applied: !lost,
+          winner: lost?.winner ?? null,
+        });
+      }
+    }
+    return outcome;
+  }
+
+  #collect(answers: TapAnswer<Record<string, unknown>>[], tap: Tap, value: unknown): void {
+    if (value === undefined || value === null) return;
+    if (typeof value !== "object") return;
+    answers.push({
+      plugin: tap.plugin,
+      label: tap.label,
+      seq: tap.seq,
+      result: value as Record<string, unknown>,
+    });
+  }
+
+  #tapFailed(request: PipelineRequest, stage: Stage, tap: Tap, error: unknown): void {
+    this.#host.reportHookError(new HookError(tap.plugin, stage, error), request);
+    if (this.#decisionListeners.length) {
+      this.#emitDecision({
+        requestId: request.id,
+        stage,
+        plugin: tap.plugin,
+        label: tap.label,
+        result: undefined,
+        applied: false,
+        error,
+      });
+    }
+  }
+
+  #observe<
+    S extends "sendHeaders" | "beforeRedirect" | "responseStarted" | "completed" | "errorOccurred",
+  >(
+    stage: S,
+    request: PipelineRequest,
+    ...args: unknown[]
+  ): void {
+    const taps = this.#taps[stage] as Tap<S>[];
+    for (const tap of taps) {
+      if (tap.filter && !tap.filter(request)) continue;
+      try {
+        // deno-lint-ignore no-explicit-any
+        const result = (tap.fn as any)(request, ...args);
+        if (result instanceof Promise) {
+          result.catch((error) => this.#tapFailed(request, stage, tap, error));
+        }
+      } catch (error) {
+        this.#tapFailed(request, stage, tap, error);
+      }
+    }
+  }
+
+  #decide(request: PipelineRequest, stage: Stage, tap: Tap, result: unknown): void {
+    this.#emitDecision({
+      requestId: request.id,
+      stage,
+      plugin: tap.plugin,
+      label: tap.label,
+      result,
+      applied: result !== undefined && result !== null,
+    });
+  }
+
+  #emitDecision(decision: Decision): void {
+    for (const listener of this.#decisionListeners) {
+      try {
+        listener(decision);
+      } catch (error) {
+        this.#host.reportHookError(new HookError(decision.plugin, "decision", error), null);
+      }
+    }
+  }
+}
+
+const EMPTY = { cancel: null, redirectUrl: null, headers: null, ignored: [] } as const;
+
+function blocked(by: string): NetError {
+  return new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${by}`);
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new NetError("net::ERR_ABORTED", "The request was aborted", { cause: signal.reason });
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The plugins of one session: setting them up in dependency order, tearing them down, and adding
+ * or removing one later (third-party loading builds on `add` and `remove`).
+ *
+ * @module
+ */
+import { HookError } from "./errors.ts";
+import type { Stage } from "./manifest.ts";
+import { KERNEL_CAPABILITIES, type Plugin, type PluginContext, resolvePlugins } from "./plugin.ts";
+import type { StageHandlers, TapOptions } from "./pipeline_types.ts";
+import type { Store } from "./store.ts";
+import type { HttpTransport } from "./transport.ts";
+import type { Session } from "./session.ts";
+
+/** What the host needs from its session. */
+export interface PluginHostDeps {
+  /** The runtime name, to check manifests (null: do not check). */
+  runtime: string | null;
+  /** A store view under a prefix. */
+  store(prefix: string): Store;
+  /** The transport. */
+  transport(): HttpTransport;
+  /** Sets a session member. */
+  provide(member: string, value: unknown): void;
+  /** Removes a session member. */
+  withdraw(member: string): void;
+}
+
+/** A plugin as the session runs it. */
+export interface PluginInfo {
+  /** Name. */
+  name: string;
+  /** Version. */
+  version: string;
+  /** `inline` or `worker`. */
+  isolation: "inline" | "worker";
+  /** What it provides. */
+  provides: string[];
+  /** Whether its setup succeeded. */
+  active: boolean;
+}
+
+interface Running {
+  plugin: Plugin;
+  active: boolean;
+  cleanups: Array<() => void | Promise<void>>;
+  flushers: Array<() => void | Promise<void>>;
+  members: string[];
+}
+
+/**
+ * The plugins of a session (`ses.plugins`).
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses = session.fromPartition("plugins-example");
+ * await ses.ready;
+ * ses.plugins.list().map((p) => p.name);
+ * ```
+ */
+export class PluginHost {
+  #session: Session;
+  #deps: PluginHostDeps;
+  #running = new Map<string, Running>();
+
+  /** Made by the session. */
+  constructor(session: Session, deps: PluginHostDeps) {
+    this.#session = session;
+    this.#deps = deps;
+  }
+
+  /** Sets up the session's initial plugins (in dependency order). */
+  async start(plugins: readonly Plugin[]): Promise<void> {
+    for (const plugin of resolvePlugins(plugins)) await this.#setup(plugin);
+  }
+
+  /** The plugins of this session, in setup order. */
+  list(): PluginInfo[] {
+    return [...this.#running.values()].map(({ plugin, active }) => ({
+      name: plugin.name,
+      version: plugin.manifest.version,
+      isolation: plugin.manifest.isolation,
+      provides: [...plugin.manifest.provides],
+      active,
+    }));
+  }
+
+  /** Whether a plugin of that name is set up and active. */
+  has(name: string): boolean {
+    return this.#running.get(name)?.active === true;
+  }
+
+  /** The capabilities available now (kernel ones and those of active plugins). */
+  capabilities(): string[] {
+    const caps = new Set(KERNEL_CAPABILITIES);
+    for (const { plugin, active } of this.#running.values()) {
+      if (active) { for (const c of plugin.manifest.provides) caps.add(c); }
+    }
+    return [...caps];
+  }
+
+  /**
+   * Adds one plugin to the running session; throws a TypeError when its name is taken or what it
+   * requires is missing.
+   */
+  async add(plugin: Plugin): Promise<void> {
+    if (this.#running.has(plugin.name)) {
+      throw new TypeError(`Plugin ${plugin.name} is already loaded in this session`);
+    }
+    resolvePlugins([plugin], this.capabilities());
+    await this.#setup(plugin);
+    const running = this.#running.get(plugin.name)!;
+    if (!running.active) {
+      throw new TypeError(`Plugin ${plugin.name} failed to set up (see the hook-error event)`);
+    }
+  }
+
+  /** Tears one plugin down and removes it; throws a TypeError when it is not loaded. */
+  async remove(name: string): Promise<void> {
+    const running = this.#running.get(name);
+    if (!running) throw new TypeError(`No plugin named ${name} is loaded in this session`);
+    await this.#teardown(running);
+    this.#running.delete(name);
+  }
+
+  /** Runs every plugin's flush hooks (for `ses.flushStorageData()`). */
+  async flush(): Promise<void> {
+    for (const running of this.#running.values()) {
+      for (const flush of running.flushers) await flush();
+    }
+  }
+
+  /** Tears every plugin down, in reverse setup order. */
+  async stopAll(): Promise<void> {
+    for (const running of [...this.#running.values()].reverse()) await this.#teardown(running);
+    this.#running.clear();
+  }
+
+  async #setup(plugin: Plugin): Promise<void> {
+    const { runtime } = this.#deps;
+    if (runtime !== null && !plugin.manifest.runtimes.includes(runtime as "deno")) {
+      throw new TypeError(
+        `Plugin ${plugin.name} does not run on ${runtime} (its manifest lists ${
+          plugin.manifest.runtimes.join(", ")
+        })`,
+      );
+    }
+    const running: Running = { plugin, active: false, cleanups: [], flushers: [], members: [] };
+    this.#running.set(plugin.name, running);
+    const ctx = this.#context(running);
+    try {
+      const teardown = await plugin.setup(ctx);
+      if (typeof teardown === "function") running.cleanups.unshift(teardown);
+      running.active = true;
+    } catch (error) {
+      this.#session.reportError(new HookError(plugin.name, "setup", error));
+      await this.#teardown(running);
+    }
+  }
+
+  async #teardown(running: Running): Promise<void> {
+    running.active = false;
+    for (const member of running.members) this.#deps.withdraw(member);
+    running.members = [];
+    const cleanups = running.cleanups.splice(0);
+    for (const cleanup of cleanups) {
+      try {
+        await cleanup();
+      } catch (error) {
+        this.#session.reportError(new HookError(running.plugin.name, "teardown", error));
+      }
+    }
+  }
+
+  #context(running: Running): PluginContext {
+    const { plugin } = running;
+    const deps = this.#deps;
+    const session = this.#session;
+    let store: Store | null = null;
+    return {
+      session,
+      manifest: plugin.manifest,
+      get store() {
+        store ??= deps.store(`${plugin.name}/`);
+        return store;
+      },
+      get transport() {
+        return deps.transport();
+      },
+      tap<S extends Stage>(stage: S, fn: StageHandlers[S], options: TapOptions = {}) {
+        if (!plugin.manifest.hooks.includes(stage)) {
+          throw new TypeError(
+            `Plugin ${plugin.name} taps "${stage}", which its manifest does not list in hooks`,
+          );
+        }
+        const untap = session.pipeline.tap(stage, fn, { ...options, plugin: plugin.name });
+        running.cleanups.push(untap);
+        return untap;
+      },
+      provide(members: Record<string, unknown>) {
+        for (const [member, value] of Object.entries(members)) {
+          if (!plugin.manifest.api.includes(member)) {
+            throw new TypeError(
+              `Plugin ${plugin.name} provides ses.${member}, which its manifest does not list in api`,
+            );
+          }
+          deps.provide(member, value);
+          running.members.push(member);
+        }
+      },
+      report(error: unknown, hook = "plugin") {
+        session.reportError(new HookError(plugin.name, hook, error));
+      },
+      onTeardown(fn: () => void | Promise<void>) {
+        running.cleanups.push(fn);
+      },
+      onFlush(fn: () => void | Promise<void>) {
+        running.flushers.push(fn);
+      },
+    };
+  }
+}

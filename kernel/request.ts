@@ -1,0 +1,137 @@
+/**
+ * The request as the pipeline's taps see it, and the shapes of what taps may answer.
+ *
+ * @module
+ */
+
+/** Chrome's webRequest resource types. */
+export type ResourceType =
+  | "main_frame"
+  | "sub_frame"
+  | "stylesheet"
+  | "script"
+  | "image"
+  | "font"
+  | "object"
+  | "xmlhttprequest"
+  | "ping"
+  | "csp_report"
+  | "media"
+  | "websocket"
+  | "webtransport"
+  | "webbundle"
+  | "other";
+
+/** The resource types, for validation. */
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  "main_frame",
+  "sub_frame",
+  "stylesheet",
+  "script",
+  "image",
+  "font",
+  "object",
+  "xmlhttprequest",
+  "ping",
+  "csp_report",
+  "media",
+  "websocket",
+  "webtransport",
+  "webbundle",
+  "other",
+];
+
+/**
+ * A request body as the pipeline keeps it: bytes can be sent again (redirects 307/308, auth),
+ * a stream only once.
+ */
+export type RequestBody = Uint8Array | ReadableStream<Uint8Array>;
+
+/**
+ * One request walking the pipeline. The kernel changes `url`, `method`, `headers` and `body`
+ * between hops (redirects, auth retries); the `id` stays.
+ */
+export interface PipelineRequest {
+  /** Unique within the session, stable across redirects and auth retries. */
+  readonly id: number;
+  /** The URL of the current hop. */
+  url: string;
+  /** The method of the current hop. */
+  method: string;
+  /** The headers the current hop sends. */
+  headers: Headers;
+  /** The body of the current hop, or null. */
+  body: RequestBody | null;
+  /** What kind of resource this is (default `other`). */
+  readonly resourceType: ResourceType;
+  /** The origin that started the request (used for SameSite), or null for none (browser-initiated). */
+  readonly initiator: string | null;
+  /** The top-level site's URL for partitioned state (CHIPS), or null. */
+  readonly topLevelSite: string | null;
+  /** The referrer, or "". */
+  referrer: string;
+  /** When the request started (ms since the epoch, monotonic within the session). */
+  readonly timestamp: number;
+  /** How many redirects were followed so far. */
+  redirectCount: number;
+  /** The URLs of the hops before this one. */
+  readonly urlList: string[];
+  /** Aborts the request. */
+  readonly signal: AbortSignal;
+  /** Extra options the caller passed (e.g. `bypassCustomProtocolHandlers`, `useSessionCookies`). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Scratch space for plugins, kept for the whole request; key it by a symbol of your own. */
+  readonly data: Map<unknown, unknown>;
+}
+
+/** What a `beforeRequest` tap may answer. */
+export interface BeforeRequestResult {
+  /** Cancels the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  cancel?: boolean;
+  /** Redirects the request before it is sent. */
+  redirectUrl?: string;
+}
+
+/** What a `beforeSendHeaders` tap may answer. */
+export interface BeforeSendHeadersResult {
+  /** Cancels the request. */
+  cancel?: boolean;
+  /** The complete set of headers to send instead. */
+  requestHeaders?: HeadersInit;
+}
+
+/** What a `headersReceived` tap may answer. */
+export interface HeadersReceivedResult {
+  /** Cancels the request. */
+  cancel?: boolean;
+  /** Redirects the request to another URL. */
+  redirectUrl?: string;
+  /** The complete set of response headers to use instead. */
+  responseHeaders?: HeadersInit;
+  /** Replaces the status line's code (rarely needed). */
+  statusCode?: number;
+}
+
+/** What an `authRequired` tap may answer: credentials, a cancel, or nothing (next tap). */
+export type AuthRequiredResult =
+  | { username: string; password: string }
+  | { cancel: true }
+  | undefined
+  | null
+  | void;
+
+/** A parsed `WWW-Authenticate` / `Proxy-Authenticate` challenge. */
+export interface AuthChallenge {
+  /** Whether the challenge came from a proxy (407). */
+  isProxy: boolean;
+  /** The scheme in lower case, e.g. `basic`, `digest`. */
+  scheme: string;
+  /** The host that asked. */
+  host: string;
+  /** Its port. */
+  port: number;
+  /** The realm, or "". */
+  realm: string;
+  /** Every parameter of the challenge, names in lower case. */
+  params: Record<string, string>;
+}

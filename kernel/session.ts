@@ -1,0 +1,220 @@
+/**
+ * `Session`: one per partition, with Electron's shape (events, storage path) and the request
+ * pipeline that every request of the session walks. Plugins add the rest (`ses.cookies`,
+ * `ses.setProxy`, ...): a member of a plugin the session was built without throws an error that
+ * names the plugin.
+ *
+ * @module
+ */
+import { Emitter } from "./events.ts";
+import { HookError, MissingPluginError } from "./errors.ts";
+import { Pipeline } from "./pipeline.ts";
+import type { PipelineRequest } from "./request.ts";
+import type { Stage } from "./manifest.ts";
+import type { IgnoredAction } from "./_merge.ts";
+import { namespacedStore, type Store, type StoreFactory } from "./store.ts";
+import type { HttpTransport } from "./transport.ts";
+import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
+import { onApiMember } from "./_api_registry.ts";
+import { PluginHost } from "./plugin_host.ts";
+import type { Plugin } from "./plugin.ts";
+
+/** How a session is made (by `session.fromPartition`). */
+export interface SessionInit {
+  /** The partition string. */
+  partition: string;
+  /** Whether it is persistent. */
+  persistent: boolean;
+  /** Its folder (null in memory). */
+  storagePath: string | null;
+  /** Electron's `cache` option. */
+  cache: boolean;
+  /** The plugins to set up, in any order (requires/provides decide). */
+  plugins: readonly Plugin[];
+  /** Opens the partition's store. */
+  store: StoreFactory;
+  /** The HTTP transport. */
+  transport: HttpTransport;
+  /** The runtime (`deno`, `bun`, `browser`), to check plugin manifests. */
+  runtime: string | null;
+}
+
+/** The values of plugin-added members, per session. */
+const apiValues = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A session: a partition's state and the pipeline of its requests.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses = session.fromPartition("persist:work");
+ * ses.isPersistent(); // true
+ * const response = await ses.fetch("data:text/plain,hello");
+ * await response.text(); // "hello"
+ * ```
+ */
+export class Session extends Emitter {
+  /** The partition string (`""` for the default session). */
+  readonly partition: string;
+  /** Electron's `cache` option. */
+  readonly cache: boolean;
+  /** The request pipeline. */
+  readonly pipeline: Pipeline;
+  /** The plugins of this session. */
+  readonly plugins: PluginHost;
+  /** Resolves when every plugin's setup has run. */
+  readonly ready: Promise<void>;
+  #persistent: boolean;
+  #storagePath: string | null;
+  #storeFactory: StoreFactory;
+  #store: Store | null = null;
+  #transport: HttpTransport;
+  #nextId = 0;
+  #lastTime = 0;
+  #isReady = false;
+  #closed = false;
+
+  /** Use `session.fromPartition()`; this constructor is for the kernel. */
+  constructor(init: SessionInit) {
+    super((error, eventName) => this.#listenerFailed(error, eventName));
+    const api = new Map<string, unknown>();
+    apiValues.set(this, api);
+    this.partition = init.partition;
+    this.cache = init.cache;
+    this.#persistent = init.persistent;
+    this.#storagePath = init.storagePath;
+    this.#storeFactory = init.store;
+    this.#transport = init.transport;
+    this.pipeline = new Pipeline({
+      nextId: () => ++this.#nextId,
+      now: () => this.now(),
+      transport: () => this.#transport,
+      reportHookError: (error, request) => this.reportError(error, request),
+      reportIgnored: (request, stage, action) => this.#reportIgnored(request, stage, action),
+    });
+    this.plugins = new PluginHost(this, {
+      runtime: init.runtime,
+      store: (prefix) => namespacedStore(this.store, prefix),
+      transport: () => this.#transport,
+      provide: (member, value) => api.set(member, value),
+      withdraw: (member) => api.delete(member),
+    });
+    this.ready = this.plugins.start(init.plugins).then(() => {
+      this.#isReady = true;
+    });
+  }
+
+  /** Whether the session keeps its data on disk (`persist:` partitions and the default one). */
+  isPersistent(): boolean {
+    return this.#persistent;
+  }
+
+  /** The folder of the session's data, or null for an in-memory session. */
+  getStoragePath(): string | null {
+    return this.#storagePath;
+  }
+
+  /** Same as {@link Session.getStoragePath}. */
+  get storagePath(): string | null {
+    return this.#storagePath;
+  }
+
+  /** The partition's store (opened on first use). */
+  get store(): Store {
+    if (this.#closed) throw new TypeError(`Session "${this.partition}" is closed`);
+    this.#store ??= this.#storeFactory({
+      partition: this.partition,
+      storagePath: this.#storagePath,
+    });
+    return this.#store;
+  }
+
+  /** The session's HTTP transport adapter. */
+  get transport(): HttpTransport {
+    return this.#transport;
+  }
+
+  /** The session's clock: ms since the epoch, never going back within the session. */
+  now(): number {
+    const t = performance.timeOrigin + performance.now();
+    this.#lastTime = t > this.#lastTime ? t : this.#lastTime;
+    return this.#lastTime;
+  }
+
+  /**
+   * Web fetch through the session's pipeline (cookies, webRequest, proxy, protocol handlers...).
+   * Failures reject with a `NetError` whose `code` is Chromium's (`net::ERR_*`).
+   */
+  async fetch(input: string | URL | Request, init?: SessionFetchInit): Promise<Response> {
+    if (!this.#isReady) await this.ready;
+    const prepared = await prepareFetch(input, init);
+    return this.pipeline.run({
+      ...prepared,
+      initiator: init?.initiator ?? null,
+      topLevelSite: init?.topLevelSite ?? null,
+      options: init ? optionsOf(init) : NO_OPTIONS,
+    });
+  }
+
+  /** Writes everything the session's store holds to disk. */
+  async flushStorageData(): Promise<void> {
+    await this.plugins.flush();
+    if (this.#store) await this.#store.flush();
+  }
+
+  /** Tears down every plugin and closes the store; the session is unusable afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.ready.catch(() => {});
+    await this.plugins.stopAll();
+    this.#closed = true;
+    if (this.#store) {
+      await this.#store.flush().catch(() => {});
+      await this.#store.close();
+    }
+  }
+
+  /**
+   * Reports an error a plugin or listener raised: the `hook-error` event, or the console when
+   * nobody listens.
+   */
+  reportError(error: unknown, request: PipelineRequest | null = null): void {
+    if (this.listenerCount("hook-error") > 0) this.emit("hook-error", error, request?.id ?? null);
+    else console.error(error);
+  }
+
+  #listenerFailed(error: unknown, eventName: string): void {
+    if (eventName === "hook-error") console.error(error);
+    else this.reportError(new HookError("listener", eventName, error));
+  }
+
+  #reportIgnored(request: PipelineRequest, stage: Stage, action: IgnoredAction): void {
+    this.emit("action-ignored", { requestId: request.id, stage, ...action });
+  }
+}
+
+const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
+const FETCH_ONLY = new Set(["method", "headers", "body", "redirect", "signal", "referrer"]);
+
+function optionsOf(init: SessionFetchInit): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in init) {
+    if (!FETCH_ONLY.has(key)) out[key] = (init as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
+onApiMember((member, plugin) => {
+  if (member in Session.prototype) {
+    throw new TypeError(`Plugin ${plugin} cannot add ses.${member}: the kernel has it`);
+  }
+  Object.defineProperty(Session.prototype, member, {
+    configurable: true,
+    get(this: Session) {
+      const values = apiValues.get(this)!;
+      if (!values.has(member)) throw new MissingPluginError(plugin, member, this.partition);
+      return values.get(member);
+    },
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * The HTTP transport contract: how a request that no plugin answered goes on the wire. One
+ * adapter per runtime (`adapters/http/deno.ts`, `bun.ts`, `fetch.ts`).
+ *
+ * @module
+ */
+import type { PipelineRequest } from "./request.ts";
+
+/** A proxy server a request goes through. */
+export interface ProxyServer {
+  /** `http`, `https`, `socks4`, `socks5` (as Chromium names them). */
+  scheme: "http" | "https" | "socks4" | "socks5";
+  /** Host name or IP literal (IPv6 without brackets). */
+  host: string;
+  /** Port. */
+  port: number;
+  /** Credentials, when known. */
+  username?: string;
+  /** Credentials, when known. */
+  password?: string;
+}
+
+/** Per-send options of a transport. */
+export interface TransportOptions {
+  /** Send through this proxy instead of directly. */
+  proxy?: ProxyServer | null;
+}
+
+/**
+ * Sends one hop of a request and resolves to the response as received (redirects are not
+ * followed: the pipeline does that). Failures reject with a `NetError` carrying Chromium's code.
+ */
+export interface HttpTransport {
+  /** The adapter's name, e.g. `deno`. */
+  readonly name: string;
+  /** Sends one hop. */
+  fetch(request: PipelineRequest, options?: TransportOptions): Promise<Response>;
+  /** Closes pooled connections (requests in flight may fail). */
+  closeAllConnections?(): void | Promise<void>;
+}

@@ -1,0 +1,17 @@
+/**
+ * The default preset: the plugins every session gets when websession is imported from `mod.ts`
+ * (Deno and Bun).
+ *
+ * @module
+ */
+import type { Plugin } from "../kernel/plugin.ts";
+
+/**
+ * The plugins of the default preset, in any order (their manifests' `requires` decide).
+ *
+ * @example
+ * ```ts
+ * defaultPlugins.map((p) => p.name);
+ * ```
+ */
+export const defaultPlugins: readonly Plugin[] = [];
