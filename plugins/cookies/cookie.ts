@@ -59,13 +59,34 @@ const ELECTRON_SAME_SITE: ElectronSameSite[] = ["unspecified", "no_restriction",
 const PRIORITY_CODES: Record<PriorityValue, number> = { low: 0, medium: 1, high: 2 };
 const PRIORITY_NAMES: PriorityValue[] = ["low", "medium", "high"];
 
+/** Times of a {@linkcode CookieRecord} count seconds from 2020-01-01T00:00:00Z (small integers). */
+export const COOKIE_EPOCH_S = 1577836800;
+/** `expires` of a session cookie (the largest small integer). */
+export const SESSION_EXPIRY = 0x3fffffff;
+/** `expires` of a cookie that is already expired (Max-Age zero or negative). */
+export const EXPIRED = -0x3fffffff;
+
 /**
- * One stored cookie. Times are milliseconds since the epoch; `expires` is `Infinity` for a session
- * cookie. Kept small on purpose: a jar holds many thousands.
+ * Seconds since the cookie epoch for a time in ms since the Unix epoch (rounded up, clamped).
  *
  * @example
  * ```ts
- * const c = new CookieRecord("a", "1", "example.org", "/", Infinity, Date.now(), F_HOST_ONLY, "");
+ * toCookieSeconds(Date.UTC(2020, 0, 1, 0, 0, 1)); // 1
+ * ```
+ */
+export function toCookieSeconds(ms: number): number {
+  const s = Math.ceil(ms / 1000) - COOKIE_EPOCH_S;
+  return s >= SESSION_EXPIRY ? SESSION_EXPIRY - 1 : s <= EXPIRED ? EXPIRED : s;
+}
+
+/**
+ * One stored cookie. Times are whole seconds since {@linkcode COOKIE_EPOCH_S} (small integers, so
+ * that V8 keeps them inside the object); `seq` orders cookies by creation within a jar. Kept small
+ * on purpose: a jar holds many thousands.
+ *
+ * @example
+ * ```ts
+ * const c = new CookieRecord("a", "1", "example.org", "/", SESSION_EXPIRY, 1, 0, F_HOST_ONLY, "");
  * c.hostOnly; // true
  * ```
  */
@@ -78,25 +99,28 @@ export class CookieRecord {
   domain: string;
   /** The path. */
   path: string;
-  /** Expiry, ms since the epoch (`Infinity`: session cookie). */
+  /** Expiry in cookie seconds ({@linkcode SESSION_EXPIRY} for a session cookie). */
   expires: number;
-  /** Creation time, ms (unique and increasing within a jar). */
-  creation: number;
-  /** Last access time, ms. */
+  /** Creation order within the jar (unique, increasing). */
+  seq: number;
+  /** Creation time in cookie seconds. */
+  created: number;
+  /** Last access time in cookie seconds. */
   lastAccess: number;
   /** Bit field: host-only, secure, httpOnly, persistent, SameSite, priority. */
   flags: number;
   /** Partition key (top-level site) of a partitioned cookie, `""` when unpartitioned. */
   partitionKey: string;
 
-  /** Makes a record; `lastAccess` starts at `creation`. */
+  /** Makes a record; `lastAccess` starts at `created`. */
   constructor(
     name: string,
     value: string,
     domain: string,
     path: string,
     expires: number,
-    creation: number,
+    seq: number,
+    created: number,
     flags: number,
     partitionKey: string,
   ) {
@@ -105,10 +129,24 @@ export class CookieRecord {
     this.domain = domain;
     this.path = path;
     this.expires = expires;
-    this.creation = creation;
-    this.lastAccess = creation;
+    this.seq = seq;
+    this.created = created;
+    this.lastAccess = created;
     this.flags = flags;
     this.partitionKey = partitionKey;
+  }
+
+  /** Expiry in ms since the Unix epoch (`Infinity` for a session cookie). */
+  get expiresMs(): number {
+    return this.expires === SESSION_EXPIRY ? Infinity : (this.expires + COOKIE_EPOCH_S) * 1000;
+  }
+  /** Creation time in ms since the Unix epoch. */
+  get createdMs(): number {
+    return (this.created + COOKIE_EPOCH_S) * 1000;
+  }
+  /** Last access time in ms since the Unix epoch. */
+  get lastAccessMs(): number {
+    return (this.lastAccess + COOKIE_EPOCH_S) * 1000;
   }
 
   /** Host-only (no Domain attribute). */
@@ -155,7 +193,7 @@ export class CookieRecord {
       session: !this.persistent,
       sameSite: ELECTRON_SAME_SITE[(this.flags >> SAME_SITE_SHIFT) & 3],
     };
-    if (this.persistent) out.expirationDate = this.expires / 1000;
+    if (this.persistent) out.expirationDate = this.expires + COOKIE_EPOCH_S;
     if (this.partitionKey) out.partitionKey = this.partitionKey;
     return out;
   }

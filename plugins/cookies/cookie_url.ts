@@ -18,10 +18,72 @@ export interface CookieUrl {
   secure: boolean;
 }
 
-const FAST =
-  /^(https?|wss?):\/\/([a-z0-9][a-z0-9.-]*)(?::\d{1,5})?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?(?:[?#]|$)/;
 const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const DOT_SEGMENT = /\/(\.|%2e)/i;
+
+// 1: allowed in a canonical host (a-z 0-9 . -); 2: allowed as is in a canonical path.
+const CHARS = new Uint8Array(128);
+for (let c = 0x61; c <= 0x7a; c++) CHARS[c] = 3;
+for (let c = 0x30; c <= 0x39; c++) CHARS[c] = 3;
+CHARS[0x2e] = 3;
+CHARS[0x2d] = 3;
+for (let c = 0x41; c <= 0x5a; c++) CHARS[c] = 2;
+for (const ch of "_~!$&'()*+,;=:@/%") CHARS[ch.charCodeAt(0)] = 2;
+
+/** Reads an already canonical http(s)/ws(s) URL without `URL`; null when unsure. */
+function fastParse(s: string): CookieUrl | null {
+  let i: number;
+  let scheme: string;
+  if (s.startsWith("https://")) [i, scheme] = [8, "https"];
+  else if (s.startsWith("http://")) [i, scheme] = [7, "http"];
+  else if (s.startsWith("wss://")) [i, scheme] = [6, "wss"];
+  else if (s.startsWith("ws://")) [i, scheme] = [5, "ws"];
+  else return null;
+  const len = s.length;
+  const hostStart = i;
+  while (i < len) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (CHARS[c] & 1) === 0) break;
+    i++;
+  }
+  if (i === hostStart) return null;
+  const host = s.slice(hostStart, i);
+  const first = host.charCodeAt(0);
+  if (first === 0x2e || first === 0x2d || host.charCodeAt(host.length - 1) === 0x2e) return null;
+  const tail = host.charCodeAt(host.lastIndexOf(".") + 1);
+  if (tail >= 0x30 && tail <= 0x39 && !DOTTED_QUAD.test(host)) return null;
+  if (i < len && s.charCodeAt(i) === 0x3a) {
+    const portStart = ++i;
+    while (i < len) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      i++;
+    }
+    if (i === portStart || i - portStart > 5 || Number(s.slice(portStart, i)) > 65535) return null;
+  }
+  let path = "/";
+  if (i < len) {
+    let c = s.charCodeAt(i);
+    if (c === 0x2f) {
+      const pathStart = i;
+      let percent = false;
+      while (i < len) {
+        c = s.charCodeAt(i);
+        if (c === 0x3f || c === 0x23) break;
+        if (c >= 128 || CHARS[c] === 0) return null;
+        if (c === 0x25) percent = true;
+        else if (c === 0x2e && s.charCodeAt(i - 1) === 0x2f) return null; // a dot segment
+        i++;
+      }
+      path = s.slice(pathStart, i);
+      if (percent) {
+        if (/\/%2e/i.test(path)) return null;
+        path = unescapeUnreserved(path);
+      }
+    } else if (c !== 0x3f && c !== 0x23) return null;
+  }
+  const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host);
+  return { scheme, host, path, secure };
+}
 
 /**
  * Whether a scheme can carry cookies (http, https, ws, wss).
@@ -46,22 +108,8 @@ export function isCookieableScheme(scheme: string): boolean {
  */
 export function parseCookieUrl(input: string | URL): CookieUrl {
   if (typeof input === "string") {
-    const m = FAST.exec(input);
-    if (m !== null) {
-      const host = m[2];
-      const path = m[3] ?? "/";
-      const lastDot = host.lastIndexOf(".");
-      const c = host.charCodeAt(lastDot + 1);
-      const numericTail = c >= 0x30 && c <= 0x39;
-      if (
-        host.charCodeAt(host.length - 1) !== 0x2e && !DOT_SEGMENT.test(path) &&
-        (!numericTail || DOTTED_QUAD.test(host))
-      ) {
-        const scheme = m[1];
-        const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host);
-        return { scheme, host, path: path.includes("%") ? unescapeUnreserved(path) : path, secure };
-      }
-    }
+    const fast = fastParse(input);
+    if (fast !== null) return fast;
   }
   let url: URL;
   try {

@@ -129,6 +129,8 @@ export function canonicalHost(input: string): string | null {
  * ```
  */
 export function isTrustworthyHost(host: string): boolean {
-  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
-    host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  const c = host.charCodeAt(0);
+  if (c === 0x31) return host.startsWith("127.") && /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (c === 0x5b || c === 0x3a) return host === "[::1]" || host === "::1";
+  return host === "localhost" || host.endsWith(".localhost");
 }

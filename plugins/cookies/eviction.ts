@@ -16,8 +16,8 @@ export const DOMAIN_PURGE_COOKIES = 30;
 export const MAX_COOKIES = 3300;
 /** How many a global purge removes (down to 3000). */
 export const PURGE_COOKIES = 300;
-/** Cookies used more recently than this are safe from the global purge (ms). */
-export const SAFE_FROM_GLOBAL_PURGE_MS = 30 * 24 * 3600 * 1000;
+/** Cookies used more recently than this are safe from the global purge (seconds). */
+export const SAFE_FROM_GLOBAL_PURGE_S = 30 * 24 * 3600;
 /** Per-priority quotas kept by a domain purge: low, medium, high. */
 export const DOMAIN_QUOTAS: readonly number[] = [30, 50, 70];
 
@@ -47,7 +47,7 @@ function priorityOf(c: CookieRecord): number {
 export function chooseDomainEvictions(cookies: readonly CookieRecord[]): CookieRecord[] {
   if (cookies.length <= DOMAIN_MAX_COOKIES) return [];
   let goal = cookies.length - (DOMAIN_MAX_COOKIES - DOMAIN_PURGE_COOKIES);
-  const lru = [...cookies].sort((a, b) => a.lastAccess - b.lastAccess || a.creation - b.creation);
+  const lru = [...cookies].sort((a, b) => a.lastAccess - b.lastAccess || a.seq - b.seq);
   const gone = new Set<CookieRecord>();
   for (const [priority, protectSecure] of ROUNDS) {
     if (goal <= 0) break;
@@ -75,11 +75,12 @@ export function chooseDomainEvictions(cookies: readonly CookieRecord[]): CookieR
 
 /**
  * Chooses which cookies of a whole jar to evict when it holds more than `MAX_COOKIES`: least
- * recently used first, non-secure before secure, only cookies not used since `now - 30 days`.
+ * recently used first, non-secure before secure, only cookies not used since `now - 30 days`
+ * (`now` in cookie seconds, like the records' times).
  *
  * @example
  * ```ts
- * const victims = chooseGlobalEvictions([], Date.now()); // []
+ * const victims = chooseGlobalEvictions([], 0); // []
  * ```
  */
 export function chooseGlobalEvictions(
@@ -88,9 +89,9 @@ export function chooseGlobalEvictions(
 ): CookieRecord[] {
   if (cookies.length <= MAX_COOKIES) return [];
   let goal = cookies.length - (MAX_COOKIES - PURGE_COOKIES);
-  const safeDate = now - SAFE_FROM_GLOBAL_PURGE_MS;
+  const safeDate = now - SAFE_FROM_GLOBAL_PURGE_S;
   const old = cookies.filter((c) => c.lastAccess < safeDate)
-    .sort((a, b) => a.lastAccess - b.lastAccess || a.creation - b.creation);
+    .sort((a, b) => a.lastAccess - b.lastAccess || a.seq - b.seq);
   const out: CookieRecord[] = [];
   for (const secureRound of [false, true]) {
     for (const c of old) {

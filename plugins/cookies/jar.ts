@@ -6,12 +6,16 @@
  * @module
  */
 import {
+  COOKIE_EPOCH_S,
   CookieRecord,
+  EXPIRED,
   F_HOST_ONLY,
   F_HTTP_ONLY,
   F_SECURE,
   packFlags,
   SAME_SITE_SHIFT,
+  SESSION_EXPIRY,
+  toCookieSeconds,
 } from "./cookie.ts";
 import {
   type CookieUrl,
@@ -32,9 +36,9 @@ import {
   chooseGlobalEvictions,
   DOMAIN_MAX_COOKIES,
   MAX_COOKIES,
-  SAFE_FROM_GLOBAL_PURGE_MS,
+  SAFE_FROM_GLOBAL_PURGE_S,
 } from "./eviction.ts";
-import { type ParsedSetCookie, parseSetCookie } from "./parse_set_cookie.ts";
+import { detach, type ParsedSetCookie, parseSetCookie } from "./parse_set_cookie.ts";
 import {
   CONTEXT_CROSS_SITE,
   CONTEXT_LAX_METHOD_UNSAFE,
@@ -46,7 +50,11 @@ import {
 
 /** Why a cookie changed (Electron's `changed` causes). */
 export type ChangeCause = "explicit" | "overwrite" | "expired" | "evicted" | "expired-overwrite";
-/** Called for every insertion (`removed` false) and removal (`removed` true). */
+/**
+ * Called for every insertion (`removed` false) and removal (`removed` true). Records are live:
+ * read what you need during the call (an overwrite updates the same record after its removal
+ * event).
+ */
 export type ChangeListener = (cookie: CookieRecord, cause: ChangeCause, removed: boolean) => void;
 
 /** The outcome of storing one cookie. */
@@ -67,11 +75,11 @@ export interface CookieJarOptions {
 
 /** 400 days: the longest a cookie may live (RFC 6265bis §5.5). */
 export const MAX_EXPIRY_MS = 400 * 24 * 3600 * 1000;
-const LAX_ALLOW_UNSAFE_MS = 2 * 60 * 1000;
-const ACCESS_UPDATE_MS = 60 * 1000;
+const LAX_ALLOW_UNSAFE_S = 2 * 60;
+const ACCESS_UPDATE_S = 60;
 
 function compareForHeader(a: CookieRecord, b: CookieRecord): number {
-  return b.path.length - a.path.length || a.creation - b.creation;
+  return b.path.length - a.path.length || a.seq - b.seq;
 }
 
 function reject(reason: string): StoreResult {
@@ -92,7 +100,8 @@ export class CookieJar {
   #buckets = new Map<string, CookieRecord[]>();
   #size = 0;
   #partitioned = 0;
-  #lastCreation = 0;
+  #seq = 0;
+  #earliestAccess = Infinity; // a lower bound of every cookie's lastAccess
   #now: () => number;
   #listeners: ChangeListener[] = [];
   #touchListeners: ((c: CookieRecord) => void)[] = [];
@@ -150,69 +159,87 @@ export class CookieJar {
   }
 
   #match(u: CookieUrl, access: CookieAccess | undefined, touch: boolean, allPartitions: boolean) {
-    const now = this.#now();
-    const host = u.host;
-    const key = registrableDomain(host);
+    const now = this.#nowSeconds();
+    const key = registrableDomain(u.host);
     const out: CookieRecord[] = [];
-    const level = sameSiteContext(u, access);
+    const level = access === undefined ? CONTEXT_STRICT : sameSiteContext(u, access);
     const http = access?.httpOnly !== false;
-    let expired: CookieRecord[] | undefined;
-    const scan = (bucket: CookieRecord[] | undefined) => {
-      if (bucket === undefined) return;
-      for (let i = 0; i < bucket.length; i++) {
-        const c = bucket[i];
-        if (c.expires <= now) {
-          (expired ??= []).push(c);
-          continue;
-        }
-        const f = c.flags;
-        const d = c.domain;
-        if (d !== host) {
-          if (f & F_HOST_ONLY) continue;
-          const hl = host.length;
-          const dl = d.length;
-          if (hl <= dl || host.charCodeAt(hl - dl - 1) !== 0x2e || !host.endsWith(d)) continue;
-        }
-        if (!pathMatch(u.path, c.path)) continue;
-        if ((f & F_SECURE) && !u.secure) continue;
-        if ((f & F_HTTP_ONLY) && !http) continue;
-        if (level !== CONTEXT_STRICT) {
-          const ss = (f >> SAME_SITE_SHIFT) & 3;
-          if (ss === 3) continue; // strict
-          if (ss === 2 && level !== 1) continue; // lax needs a safe top-level navigation
-          if (ss === 0 && level !== 1) {
-            // Lax by default; Chromium's "Lax+POST": under 2 minutes old, unsafe top-level ok
-            if (level !== CONTEXT_LAX_METHOD_UNSAFE || now - c.creation > LAX_ALLOW_UNSAFE_MS) {
-              continue;
-            }
-          }
-        }
-        out.push(c);
-      }
-    };
     const main = this.#buckets.get(key);
-    scan(main);
+    let expired = main === undefined ? null : this.#scan(main, u, now, level, http, out);
     if (this.#partitioned > 0) {
       const before = out.length;
+      const more: CookieRecord[][] = [];
       if (allPartitions) {
         for (const [k, bucket] of this.#buckets) {
-          if (bucket !== main && k.endsWith(` ${key}`)) scan(bucket);
+          if (bucket !== main && k.endsWith(` ${key}`)) more.push(bucket);
         }
       } else {
-        scan(this.#buckets.get(`${partitionKeyFor(u, access)} ${key}`));
+        const bucket = this.#buckets.get(`${partitionKeyFor(u, access)} ${key}`);
+        if (bucket !== undefined) more.push(bucket);
+      }
+      for (const bucket of more) {
+        const e = this.#scan(bucket, u, now, level, http, out);
+        if (e !== null) expired = expired === null ? e : expired.concat(e);
       }
       if (before > 0 && out.length > before) out.sort(compareForHeader);
     }
-    if (expired !== undefined) { for (const c of expired) this.#remove(c, "expired"); }
+    if (expired !== null) { for (const c of expired) this.#remove(c, "expired"); }
     if (touch) {
-      for (const c of out) {
-        if (now - c.lastAccess > ACCESS_UPDATE_MS) {
+      for (let i = 0; i < out.length; i++) {
+        const c = out[i];
+        if (now - c.lastAccess > ACCESS_UPDATE_S) {
           c.lastAccess = now;
           for (const l of this.#touchListeners) l(c);
         }
       }
     }
     return out;
+  }
+
+  /** Appends the cookies of one group that match; returns the expired ones seen (or null). */
+  #scan(
+    bucket: CookieRecord[],
+    u: CookieUrl,
+    now: number,
+    level: number,
+    http: boolean,
+    out: CookieRecord[],
+  ): CookieRecord[] | null {
+    const host = u.host;
+    const path = u.path;
+    let expired: CookieRecord[] | null = null;
+    for (let i = 0; i < bucket.length; i++) {
+      const c = bucket[i];
+      if (c.expires <= now) {
+        (expired ??= []).push(c);
+        continue;
+      }
+      const f = c.flags;
+      const d = c.domain;
+      if (d !== host) {
+        if (f & F_HOST_ONLY) continue;
+        const hl = host.length;
+        const dl = d.length;
+        if (hl <= dl || host.charCodeAt(hl - dl - 1) !== 0x2e || !host.endsWith(d)) continue;
+      }
+      const cp = c.path;
+      if (cp !== path && cp !== "/" && !pathMatch(path, cp)) continue;
+      if ((f & F_SECURE) && !u.secure) continue;
+      if ((f & F_HTTP_ONLY) && !http) continue;
+      if (level !== CONTEXT_STRICT) {
+        const ss = (f >> SAME_SITE_SHIFT) & 3;
+        if (ss === 3) continue; // strict
+        if (ss === 2 && level !== 1) continue; // lax needs a safe top-level navigation
+        if (ss === 0 && level !== 1) {
+          // Lax by default; Chromium's "Lax+POST": under 2 minutes old, unsafe top-level ok
+          if (level !== CONTEXT_LAX_METHOD_UNSAFE || now - c.created > LAX_ALLOW_UNSAFE_S) {
+            continue;
+          }
+        }
+      }
+      out.push(c);
+    }
+    return expired;
   }
 
   /** Stores one `Set-Cookie` header value received from `url`. */
@@ -237,31 +264,34 @@ export class CookieJar {
     const host = u.host;
     let hostOnly = true;
     let domain = host;
+    const urlDomain = effectiveDomain(host);
     if (p.domain !== undefined) {
       const d = canonicalHost(p.domain);
       if (d === null) return reject(`Domain attribute ${p.domain} is not a valid host`);
-      const urlDomain = effectiveDomain(host);
       if (urlDomain === "") {
         // IP addresses, localhost and public suffixes: only their own host, as a host cookie
         if (d !== host) {
           return reject(`Domain attribute ${d} is not allowed for host ${host}`);
         }
       } else {
-        if (effectiveDomain(d) !== urlDomain) {
-          return reject(
-            effectiveDomain(d) === "" && !isIpAddress(d)
-              ? `Domain attribute ${d} is a public suffix`
-              : `Domain attribute ${d} does not match host ${host}`,
-          );
-        }
-        if (!domainMatch(host, d)) {
-          return reject(`Domain attribute ${d} does not match host ${host}`);
+        if (d !== host) {
+          const dDomain = effectiveDomain(d);
+          if (dDomain !== urlDomain) {
+            return reject(
+              dDomain === "" && !isIpAddress(d)
+                ? `Domain attribute ${d} is a public suffix`
+                : `Domain attribute ${d} does not match host ${host}`,
+            );
+          }
+          if (!domainMatch(host, d)) {
+            return reject(`Domain attribute ${d} does not match host ${host}`);
+          }
         }
         hostOnly = false;
         domain = d;
       }
     }
-    const path = p.path ? p.path : defaultPath(u.path);
+    let path = p.path ? p.path : defaultPath(u.path);
     if (p.secure && !u.secure) return reject("Secure cookie set from an insecure URL");
     if (p.sameSite === "none" && !p.secure) return reject("SameSite=None cookie without Secure");
     if (p.partitioned && !p.secure) return reject("Partitioned cookie without Secure");
@@ -275,37 +305,52 @@ export class CookieJar {
           "set from a cross-site context",
       );
     }
-    const now = this.#now();
-    let expires = Infinity;
+    const nowMs = this.#now();
+    const now = Math.floor(nowMs / 1000) - COOKIE_EPOCH_S;
+    let expires = SESSION_EXPIRY;
     if (p.maxAge !== undefined) {
-      expires = p.maxAge <= 0 ? -Infinity : now + Math.min(p.maxAge * 1000, MAX_EXPIRY_MS);
+      expires = p.maxAge <= 0
+        ? EXPIRED
+        : toCookieSeconds(nowMs + Math.min(p.maxAge * 1000, MAX_EXPIRY_MS));
     } else if (p.expires !== undefined) {
-      expires = Math.min(p.expires, now + MAX_EXPIRY_MS);
+      expires = toCookieSeconds(Math.min(p.expires, nowMs + MAX_EXPIRY_MS));
     }
     const partitionKey = p.partitioned ? partitionKeyFor(u, access) : "";
     const flags = packFlags(
       hostOnly,
       p.secure,
       p.httpOnly,
-      expires !== Infinity,
+      expires !== SESSION_EXPIRY,
       p.sameSite,
       p.priority,
     );
-    const bucketKey = partitionKey
-      ? `${partitionKey} ${registrableDomain(domain)}`
-      : registrableDomain(domain);
+    const group = urlDomain === "" ? host : urlDomain;
+    const bucketKey = partitionKey ? `${partitionKey} ${group}` : group;
     const bucket = this.#buckets.get(bucketKey);
     let existing: CookieRecord | undefined;
+    let shared = 0; // 1: domain string shared with the group, 2: path string shared
     if (bucket !== undefined) {
-      for (const c of bucket) {
-        if (c.name !== p.name) continue;
-        if (c.domain === domain && c.path === path && (c.flags & F_HOST_ONLY) === (flags & 1)) {
+      const name = p.name;
+      const hostOnlyBit = flags & F_HOST_ONLY;
+      for (let i = 0; i < bucket.length; i++) {
+        const c = bucket[i];
+        // Share the domain and path strings of the group instead of keeping one copy per cookie
+        if (c.domain === domain) {
+          domain = c.domain;
+          shared |= 1;
+        }
+        if (c.path === path) {
+          path = c.path;
+          shared |= 2;
+        }
+        if (c.name !== name) continue;
+        if (c.domain === domain && c.path === path && (c.flags & F_HOST_ONLY) === hostOnlyBit) {
           existing = c;
-          if (c.httpOnly && !http) return reject("Would overwrite an HttpOnly cookie");
+          if ((c.flags & F_HTTP_ONLY) && !http) return reject("Would overwrite an HttpOnly cookie");
         }
         // Strict secure cookies: an insecure URL may not shadow a Secure cookie
         if (
-          !u.secure && c.secure && !p.secure &&
+          !u.secure && (c.flags & F_SECURE) && !p.secure &&
           (domainMatch(c.domain, domain) || domainMatch(domain, c.domain)) &&
           pathMatch(path, c.path)
         ) {
@@ -317,20 +362,25 @@ export class CookieJar {
       if (existing) this.#remove(existing, "expired-overwrite");
       return { expired: true };
     }
-    let creation: number;
-    if (existing) {
-      creation = existing.creation;
-      this.#remove(existing, "overwrite");
-    } else {
-      creation = this.#nextCreation(now);
+    if (existing !== undefined) {
+      // Same name, domain and path: the new cookie keeps the old one's creation time, hence its
+      // place in the group. The record is updated in place (listeners see the old state first).
+      this.#emit(existing, "overwrite", true);
+      if (existing.value !== p.value) existing.value = detach(p.value);
+      existing.expires = expires;
+      existing.flags = flags;
+      existing.lastAccess = now;
+      this.#emit(existing, "explicit", false);
+      return { cookie: existing };
     }
     const record = new CookieRecord(
-      p.name,
-      p.value,
-      domain,
-      path,
+      detach(p.name),
+      detach(p.value),
+      shared & 1 ? domain : detach(domain),
+      shared & 2 ? path : detach(path),
       expires,
-      creation,
+      ++this.#seq,
+      now,
       flags,
       partitionKey,
     );
@@ -341,10 +391,8 @@ export class CookieJar {
     return { cookie: record };
   }
 
-  #nextCreation(now: number): number {
-    const t = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
-    this.#lastCreation = t;
-    return t;
+  #nowSeconds(): number {
+    return Math.floor(this.#now() / 1000) - COOKIE_EPOCH_S;
   }
 
   #insert(record: CookieRecord, bucketKey: string): void {
@@ -359,6 +407,7 @@ export class CookieJar {
     else bucket.splice(i, 0, record);
     this.#size++;
     if (record.partitionKey) this.#partitioned++;
+    if (record.lastAccess < this.#earliestAccess) this.#earliestAccess = record.lastAccess;
   }
 
   #bucketKeyOf(c: CookieRecord): string {
@@ -381,7 +430,8 @@ export class CookieJar {
   }
 
   #emit(c: CookieRecord, cause: ChangeCause, removed: boolean): void {
-    for (const l of this.#listeners) l(c, cause, removed);
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](c, cause, removed);
   }
 
   #collect(bucketKey: string, now: number): void {
@@ -391,24 +441,24 @@ export class CookieJar {
       const left = this.#buckets.get(bucketKey);
       if (left) { for (const c of chooseDomainEvictions(left)) this.#remove(c, "evicted"); }
     }
-    if (this.#size > MAX_COOKIES) {
+    // Chromium: a global purge only when over the limit and some cookie is old enough to go.
+    if (this.#size > MAX_COOKIES && this.#earliestAccess < now - SAFE_FROM_GLOBAL_PURGE_S) {
       for (const c of this.all({ includeExpired: true })) {
         if (c.expires <= now) this.#remove(c, "expired");
       }
+      const all = this.all();
       if (this.#size > MAX_COOKIES) {
-        const all = this.all();
-        let earliest = Infinity;
-        for (const c of all) if (c.lastAccess < earliest) earliest = c.lastAccess;
-        if (earliest < now - SAFE_FROM_GLOBAL_PURGE_MS) {
-          for (const c of chooseGlobalEvictions(all, now)) this.#remove(c, "evicted");
-        }
+        for (const c of chooseGlobalEvictions(all, now)) this.#remove(c, "evicted");
       }
+      let earliest = Infinity;
+      for (const c of this.all()) if (c.lastAccess < earliest) earliest = c.lastAccess;
+      this.#earliestAccess = earliest;
     }
   }
 
   /** Every cookie (expired ones are skipped unless asked for), grouped by registrable domain. */
   all(options: { includeExpired?: boolean } = {}): CookieRecord[] {
-    const now = this.#now();
+    const now = this.#nowSeconds();
     const out: CookieRecord[] = [];
     for (const bucket of this.#buckets.values()) {
       for (const c of bucket) if (options.includeExpired || c.expires > now) out.push(c);
@@ -447,14 +497,11 @@ export class CookieJar {
     const k = record.key;
     const old = bucket?.find((c) => c.key === k);
     if (old) this.#remove(old, "overwrite");
-    if (record.creation > this.#lastCreation) this.#lastCreation = record.creation;
-    else if (!old && bucket?.some((c) => c.creation === record.creation)) {
-      record.creation = this.#nextCreation(record.creation);
-    }
+    record.seq = ++this.#seq;
     this.#insert(record, key);
     if (!silent) {
       this.#emit(record, "explicit", false);
-      this.#collect(key, this.#now());
+      this.#collect(key, this.#nowSeconds());
     }
   }
 }

@@ -65,6 +65,22 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
+/**
+ * A copy of a substring that does not keep the whole header alive: V8 represents long substrings
+ * (13 characters or more) as views of their parent string, so a stored value would otherwise hold
+ * every attribute too. Joining two pieces builds a fresh flat string of the value's own size.
+ *
+ * @example
+ * ```ts
+ * const line = "sid=0123456789abcdef; Path=/; Domain=example.org; Secure";
+ * const value = detach(line.slice(4, 20)); // no longer holds `line`
+ * ```
+ */
+export function detach(s: string): string {
+  if (s.length < 13) return s;
+  return [s.slice(0, 1), s.slice(1)].join("");
+}
+
 function isWsp(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
@@ -120,6 +136,10 @@ export function parseSetCookie(line: string): ParsedSetCookie | null {
   const out: ParsedSetCookie = {
     name,
     value,
+    expires: undefined,
+    maxAge: undefined,
+    domain: undefined,
+    path: undefined,
     secure: false,
     httpOnly: false,
     sameSite: "unspecified",
@@ -128,27 +148,64 @@ export function parseSetCookie(line: string): ParsedSetCookie | null {
   };
   let pos = semi;
   while (pos < end) {
-    const start = pos + 1;
-    let next = line.indexOf(";", start);
+    let ks = pos + 1;
+    let next = line.indexOf(";", ks);
     if (next < 0 || next > end) next = end;
     pos = next;
-    const avEq = line.indexOf("=", start);
-    let key: string;
-    let val: string;
-    if (avEq < 0 || avEq >= next) {
-      key = trimWsp(line, start, next);
-      val = "";
-    } else {
-      key = trimWsp(line, start, avEq);
-      val = trimWsp(line, avEq + 1, next);
-    }
-    if (key.length === 0 || key.length > 11) continue;
+    let avEq = line.indexOf("=", ks);
+    if (avEq >= next) avEq = -1;
+    let ke = avEq < 0 ? next : avEq;
+    while (ks < ke && isWsp(line.charCodeAt(ks))) ks++;
+    while (ke > ks && isWsp(line.charCodeAt(ke - 1))) ke--;
+    const attribute = attributeAt(line, ks, ke);
+    if (attribute === null) continue;
+    const val = avEq < 0 ? "" : trimWsp(line, avEq + 1, next);
     if (val.length > MAX_ATTRIBUTE_VALUE_BYTES / 4 && utf8Length(val) > MAX_ATTRIBUTE_VALUE_BYTES) {
       continue;
     }
-    applyAttribute(out, key.toLowerCase(), val);
+    applyAttribute(out, attribute, val);
   }
   return out;
+}
+
+const ATTRIBUTES = [
+  "expires",
+  "max-age",
+  "domain",
+  "path",
+  "secure",
+  "httponly",
+  "samesite",
+  "priority",
+  "partitioned",
+];
+
+/** The attribute named by `line[start, end)` (ASCII case-insensitively), without allocating. */
+function attributeAt(line: string, start: number, end: number): string | null {
+  const len = end - start;
+  if (len < 4 || len > 11) return null;
+  outer: for (let a = 0; a < ATTRIBUTES.length; a++) {
+    const name = ATTRIBUTES[a];
+    if (name.length !== len) continue;
+    for (let i = 0; i < len; i++) {
+      const c = line.charCodeAt(start + i);
+      const lower = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+      if (lower !== name.charCodeAt(i)) continue outer;
+    }
+    return name;
+  }
+  return null;
+}
+
+function isMaxAge(val: string): boolean {
+  const len = val.length;
+  let i = val.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (i === len) return false;
+  for (; i < len; i++) {
+    const c = val.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
@@ -159,7 +216,7 @@ function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
       break;
     }
     case "max-age": {
-      if (!/^-?\d+$/.test(val)) break;
+      if (!isMaxAge(val)) break;
       out.maxAge = Number(val);
       break;
     }

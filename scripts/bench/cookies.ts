@@ -1,0 +1,185 @@
+/**
+ * The cookie jar against tough-cookie 6 (MemoryCookieStore), same data in the same run: 10,000
+ * cookies over 1,000 domains and varied paths. Figures: lookups for a URL, storing a `Set-Cookie`
+ * header, heap per 100,000 cookies (measured in child processes with `--expose-gc`), and the whole
+ * request path (a session with the cookies plugin against fetch-cookie + tough-cookie around raw
+ * fetch, both against the same local server).
+ *
+ * Run: `deno task bench cookies`
+ *
+ * @module
+ */
+import { CookieJar as ToughJar, MemoryCookieStore } from "tough-cookie";
+import { CookieJar } from "../../plugins/cookies/jar.ts";
+import { finish, rate, report } from "./_report.ts";
+
+const DOMAINS = 1000;
+const PER_DOMAIN = 10;
+const PATHS = ["/", "/a", "/a/b", "/shop", "/shop/cart", "/account/settings", "/a/b/c", "/api"];
+
+/** The data set: `[header, url]` pairs, and URLs to look up. */
+function dataset(perDomain: number): { sets: Array<[string, string]>; urls: string[] } {
+  const sets: Array<[string, string]> = [];
+  const urls: string[] = [];
+  for (let d = 0; d < DOMAINS; d++) {
+    const host = `www.site${d}.com`;
+    for (let i = 0; i < perDomain; i++) {
+      const path = PATHS[i % PATHS.length];
+      const domainAttr = i % 3 === 0 ? `; Domain=site${d}.com` : "";
+      const extra = i % 4 === 0 ? "; Secure; HttpOnly" : i % 4 === 1 ? "; SameSite=Lax" : "";
+      const expiry = i % 2 === 0 ? "; Max-Age=86400" : "";
+      sets.push([
+        `c${i}_${
+          Math.floor(i / PATHS.length)
+        }=v${d}x${i}abcdefghij; Path=${path}${domainAttr}${extra}${expiry}`,
+        `https://${host}${path === "/" ? "/" : `${path}/`}index.html`,
+      ]);
+    }
+    urls.push(`https://${host}/a/b/page.html?q=1`);
+    urls.push(`https://${host}/shop/cart/checkout`);
+    urls.push(`https://${host}/`);
+  }
+  return { sets, urls };
+}
+
+async function heapChild(kind: string): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--no-check",
+      "--v8-flags=--expose-gc",
+      import.meta.filename!,
+      "--heap",
+      kind,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  });
+  const out = new TextDecoder().decode((await child.output()).stdout);
+  return Number(/heap=(\d+)/.exec(out)?.[1] ?? NaN);
+}
+
+async function heapMeasure(kind: string): Promise<void> {
+  const gc = (globalThis as unknown as { gc: () => void }).gc;
+  // Ten rounds of the data set, each domain with 100 cookies: made one at a time, so that only
+  // what the jar keeps stays on the heap.
+  const each = function* () {
+    for (let round = 0; round < 10; round++) {
+      const { sets } = dataset(PER_DOMAIN);
+      for (const [h, u] of sets) yield [h.replace(/^c/, `r${round}c`), u] as const;
+    }
+  };
+  gc();
+  const before = Deno.memoryUsage().heapUsed;
+  let keep: unknown;
+  if (kind === "ours") {
+    const jar = new CookieJar();
+    for (const [h, u] of each()) jar.setCookie(h, u);
+    if (jar.size !== 100_000) throw new Error(`Expected 100000 cookies, have ${jar.size}`);
+    keep = jar;
+  } else {
+    const jar = new ToughJar(new MemoryCookieStore());
+    for (const [h, u] of each()) jar.setCookieSync(h, u);
+    const n = (await jar.serialize()).cookies.length;
+    if (n !== 100_000) throw new Error(`Expected 100000 cookies in tough-cookie, have ${n}`);
+    keep = jar;
+  }
+  gc();
+  await new Promise((r) => setTimeout(r, 10));
+  gc();
+  const after = Deno.memoryUsage().heapUsed;
+  console.log(`heap=${after - before}`, typeof keep);
+}
+
+if (Deno.args[0] === "--heap") {
+  await heapMeasure(Deno.args[1]);
+  Deno.exit(0);
+}
+
+const { sets, urls } = dataset(PER_DOMAIN);
+const ours = new CookieJar();
+const tough = new ToughJar(new MemoryCookieStore());
+for (const [h, u] of sets) {
+  ours.setCookie(h, u);
+  tough.setCookieSync(h, u);
+}
+// Same answers before timing anything.
+for (const u of urls.slice(0, 300)) {
+  const a = ours.cookieHeader(u);
+  const b = tough.getCookieStringSync(u);
+  if (a.split("; ").sort().join() !== b.split("; ").sort().join()) {
+    throw new Error(`Different cookies for ${u}:\n ours  ${a}\n tough ${b}`);
+  }
+}
+
+/** Operations per timed call, so that the timing loop's own cost does not count. */
+const BATCH = 100;
+
+/** Runs a and b in alternating slices (so that load from elsewhere hits both alike). */
+async function alternate(a: () => void, b: () => void): Promise<[number, number]> {
+  let ra = 0;
+  let rb = 0;
+  for (let round = 0; round < 6; round++) {
+    ra += await rate(a, 250, BATCH);
+    rb += await rate(b, 250, BATCH);
+  }
+  return [ra / 6, rb / 6];
+}
+
+let i = 0;
+let j = 0;
+const [lookupsTough, lookupsOurs] = await alternate(() => {
+  for (let k = 0; k < BATCH; k++) tough.getCookiesSync(urls[i++ % urls.length]);
+}, () => {
+  for (let k = 0; k < BATCH; k++) ours.cookiesFor(urls[j++ % urls.length]);
+});
+report({
+  bench: "cookies",
+  figure: "get cookies for a URL",
+  value: lookupsOurs,
+  unit: "lookups/s",
+  baseline: { name: "tough-cookie getCookiesSync", value: lookupsTough },
+  goal: "ratio >= 5",
+  met: lookupsOurs / lookupsTough >= 5,
+});
+
+i = 0;
+j = 0;
+const [storesTough, storesOurs] = await alternate(() => {
+  for (let k = 0; k < BATCH; k++) {
+    const [h, u] = sets[i++ % sets.length];
+    tough.setCookieSync(h, u);
+  }
+}, () => {
+  for (let k = 0; k < BATCH; k++) {
+    const [h, u] = sets[j++ % sets.length];
+    ours.setCookie(h, u);
+  }
+});
+report({
+  bench: "cookies",
+  figure: "store a Set-Cookie header",
+  value: storesOurs,
+  unit: "stores/s",
+  baseline: { name: "tough-cookie setCookieSync", value: storesTough },
+  goal: "ratio >= 3",
+  met: storesOurs / storesTough >= 3,
+});
+
+const heapOurs = await heapChild("ours");
+const heapTough = await heapChild("tough");
+report({
+  bench: "cookies",
+  figure: "heap per 100,000 cookies",
+  value: heapOurs / 1048576,
+  unit: "MiB",
+  baseline: { name: "tough-cookie MemoryCookieStore", value: heapTough / 1048576 },
+  goal: "ratio <= 0.5",
+  met: heapOurs / heapTough <= 0.5,
+});
+
+// RP const { requestPath } = await import("./_cookies_request_path.ts");
+// RP await requestPath(report);
+
+finish();
