@@ -28,7 +28,7 @@ export * from "./kernel/mod.ts";
 export { defaultPlugins } from "./presets/default.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
-export { detectRuntime } from "./adapters/runtime.ts";
+export { detectRuntime, type RuntimeName } from "./adapters/runtime.ts";
 
 const runtime = detectRuntime();
 const home = process.env.WEBSESSION_HOME;

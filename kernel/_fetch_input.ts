@@ -66,7 +66,8 @@ export async function prepareFetch(
   }
   let url: URL;
   try {
-    url = new URL(rawUrl);
+    // In a page, relative URLs resolve against the document, as fetch does there.
+    url = new URL(rawUrl, (globalThis as { location?: { href: string } }).location?.href);
   } catch {
     throw new TypeError(`fetch: invalid URL "${rawUrl}"`);
   }

@@ -13,8 +13,9 @@ export interface ElectronEvent {
   readonly defaultPrevented: boolean;
 }
 
+/** A listener: the event object, then the event's arguments. */
 // deno-lint-ignore no-explicit-any
-type Listener = (event: ElectronEvent, ...args: any[]) => unknown;
+export type Listener = (event: ElectronEvent, ...args: any[]) => unknown;
 
 class EventObject implements ElectronEvent {
   defaultPrevented = false;

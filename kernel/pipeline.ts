@@ -70,6 +70,12 @@ export interface PipelineHost {
 }
 
 const RANK = { pre: 0, normal: 1, post: 2 } as const;
+
+/**
+ * The signal of requests that were given none: it never aborts. Transports skip it, since a
+ * signal costs fetch a listener per request.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 const MAX_AUTH_ATTEMPTS = 8;
 
 /**
@@ -182,6 +188,36 @@ export class Pipeline {
     return deliverResponse(request, response, watch ? end : null);
   }
 
+  /**
+   * Runs only `beforeRequest` for something the session does not send itself (a CONNECT tunnel:
+   * `https://host:port/` passes the rules at host level). Rejects with
+   * `net::ERR_BLOCKED_BY_CLIENT` when a tap cancels; otherwise resolves to the request and the
+   * function that ends it (`completed` with a 200, or `errorOccurred`).
+   */
+  async admit(input: PipelineInput): Promise<{
+    request: PipelineRequest;
+    end(error: NetError | null): void;
+  }> {
+    const request = this.#createRequest(input);
+    let ended = false;
+    const end = (error: NetError | null) => {
+      if (ended) return;
+      ended = true;
+      if (error) this.#observe("errorOccurred", request, error);
+      else this.#observe("completed", request, withUrl(new Response(null), request.url));
+    };
+    try {
+      const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
+      const outcome = pending instanceof Promise ? await pending : pending;
+      if (outcome.cancel) throw blocked(outcome.cancel);
+    } catch (error) {
+      const netError = toNetError(error, request.signal);
+      end(netError);
+      throw netError;
+    }
+    return { request, end };
+  }
+
   #createRequest(input: PipelineInput): PipelineRequest {
     return {
       id: this.#host.nextId(),
@@ -196,7 +232,7 @@ export class Pipeline {
       timestamp: this.#host.now(),
       redirectCount: 0,
       urlList: [],
-      signal: input.signal ?? new AbortController().signal,
+      signal: input.signal ?? NEVER_ABORTED,
       options: input.options ?? {},
       data: new Map(),
     };
@@ -210,20 +246,17 @@ export class Pipeline {
     for (;;) {
       throwIfAborted(request.signal);
       if (!skipBeforeRequest) {
-        const outcome = await this.#blocking("beforeRequest", request, "requestHeaders", null);
+        const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
+        const outcome = pending instanceof Promise ? await pending : pending;
         if (outcome.cancel) throw blocked(outcome.cancel);
         if (outcome.redirectUrl) {
-          this.#internalRedirect(request, outcome.redirectUrl, null);
+          this.#internalRedirect(request, outcome.redirectUrl);
           continue;
         }
       }
       skipBeforeRequest = false;
-      const sendOutcome = await this.#blocking(
-        "beforeSendHeaders",
-        request,
-        "requestHeaders",
-        null,
-      );
+      const sending = this.#blocking("beforeSendHeaders", request, "requestHeaders", null);
+      const sendOutcome = sending instanceof Promise ? await sending : sending;
       if (sendOutcome.cancel) throw blocked(sendOutcome.cancel);
       if (sendOutcome.headers) request.headers = sendOutcome.headers;
       this.#observe("sendHeaders", request);
@@ -238,19 +271,15 @@ export class Pipeline {
         streamSent = true;
       }
       let response = await this.#send(request);
-      const received = await this.#blocking(
-        "headersReceived",
-        request,
-        "responseHeaders",
-        response,
-      );
+      const receiving = this.#blocking("headersReceived", request, "responseHeaders", response);
+      const received = receiving instanceof Promise ? await receiving : receiving;
       if (received.cancel) {
         response.body?.cancel().catch(() => {});
         throw blocked(received.cancel);
       }
       if (received.redirectUrl) {
         response.body?.cancel().catch(() => {});
-        this.#internalRedirect(request, received.redirectUrl, response);
+        this.#internalRedirect(request, received.redirectUrl);
         continue;
       }
       if (received.headers) {
@@ -319,7 +348,7 @@ export class Pipeline {
       if (this.#decisionListeners.length) {
         this.#decide(request, "transport", tap, answer ? { status: answer.status } : undefined);
       }
-      if (answer instanceof Response) return withUrl(answer, request.url);
+      if (answer instanceof Response) return answer;
       if (answer !== undefined && answer !== null) {
         throw new NetError(
           "net::ERR_FAILED",
@@ -328,7 +357,7 @@ export class Pipeline {
       }
     }
     try {
-      return withUrl(await this.#host.transport().fetch(request), request.url);
+      return await this.#host.transport().fetch(request);
     } catch (error) {
       throw toNetError(error, request.signal);
     }
@@ -375,7 +404,7 @@ export class Pipeline {
     return null;
   }
 
-  #internalRedirect(request: PipelineRequest, url: string, response: Response | null): void {
+  #internalRedirect(request: PipelineRequest, url: string): void {
     let target: string;
     try {
       target = new URL(url, request.url).href;
@@ -390,19 +419,29 @@ export class Pipeline {
       statusText: "Internal Redirect",
       headers: { location: target, "non-authoritative-reason": "WebRequest API" },
     });
-    const redirect = response ? withUrl(synthetic, request.url) : withUrl(synthetic, request.url);
-    this.#observe("beforeRedirect", request, redirect, target);
+    // The taps see a 307 from the hop that was redirected, as Chrome reports internal redirects.
+    this.#observe("beforeRedirect", request, withUrl(synthetic, request.url), target);
     applyRedirect(request, 307, target);
   }
 
-  async #blocking(
+  #blocking(
     stage: "beforeRequest" | "beforeSendHeaders" | "headersReceived",
     request: PipelineRequest,
     headerKey: "requestHeaders" | "responseHeaders",
     response: Response | null,
-  ) {
+  ): Outcome | Promise<Outcome> {
     const taps = this.#taps[stage] as Tap<typeof stage>[];
     if (taps.length === 0) return EMPTY;
+    return this.#blockingTaps(stage, taps, request, headerKey, response);
+  }
+
+  async #blockingTaps(
+    stage: "beforeRequest" | "beforeSendHeaders" | "headersReceived",
+    taps: Tap<typeof stage>[],
+    request: PipelineRequest,
+    headerKey: "requestHeaders" | "responseHeaders",
+    response: Response | null,
+  ): Promise<Outcome> {
     const answers: TapAnswer<Record<string, unknown>>[] = [];
     const pending: Promise<void>[] = [];
     for (const tap of taps) {
@@ -516,7 +555,13 @@ export class Pipeline {
   }
 }
 
-const EMPTY = { cancel: null, redirectUrl: null, headers: null, ignored: [] } as const;
+type Outcome = ReturnType<typeof mergeBlocking>;
+const EMPTY: Outcome = Object.freeze({
+  cancel: null,
+  redirectUrl: null,
+  headers: null,
+  ignored: [],
+});
 
 function blocked(by: string): NetError {
   return new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${by}`);

@@ -14,7 +14,8 @@ import type {
   PipelineRequest,
 } from "./request.ts";
 
-type MaybePromise<T> = T | Promise<T>;
+/** A value, or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
 
 /** What a tap of each stage receives and may answer. */
 export interface StageHandlers {

@@ -38,6 +38,8 @@ export interface PluginContext {
   onTeardown(fn: () => void | Promise<void>): void;
   /** Runs `fn` when the session's data is flushed (`ses.flushStorageData()`). */
   onFlush(fn: () => void | Promise<void>): void;
+  /** Runs `fn` when the session's data is cleared (`ses.clearStorageData()`). */
+  onClearStorage(fn: () => void | Promise<void>): void;
 }
 
 /** A plugin: a validated manifest and its setup. */

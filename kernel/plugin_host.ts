@@ -45,6 +45,7 @@ interface Running {
   active: boolean;
   cleanups: Array<() => void | Promise<void>>;
   flushers: Array<() => void | Promise<void>>;
+  clearers: Array<() => void | Promise<void>>;
   members: string[];
 }
 
@@ -131,6 +132,13 @@ export class PluginHost {
     }
   }
 
+  /** Runs every plugin's clear-storage hooks (for `ses.clearStorageData()`). */
+  async clear(): Promise<void> {
+    for (const running of this.#running.values()) {
+      for (const clear of running.clearers) await clear();
+    }
+  }
+
   /** Tears every plugin down, in reverse setup order. */
   async stopAll(): Promise<void> {
     for (const running of [...this.#running.values()].reverse()) await this.#teardown(running);
@@ -146,7 +154,14 @@ export class PluginHost {
         })`,
       );
     }
-    const running: Running = { plugin, active: false, cleanups: [], flushers: [], members: [] };
+    const running: Running = {
+      plugin,
+      active: false,
+      cleanups: [],
+      flushers: [],
+      clearers: [],
+      members: [],
+    };
     this.#running.set(plugin.name, running);
     const ctx = this.#context(running);
     try {
@@ -217,6 +232,9 @@ export class PluginHost {
       },
       onFlush(fn: () => void | Promise<void>) {
         running.flushers.push(fn);
+      },
+      onClearStorage(fn: () => void | Promise<void>) {
+        running.clearers.push(fn);
       },
     };
   }

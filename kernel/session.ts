@@ -163,6 +163,19 @@ export class Session extends Emitter {
     if (this.#store) await this.#store.flush();
   }
 
+  /**
+   * Clears the session's data: every plugin's state (cookies, rules, caches...) and everything in
+   * its store.
+   */
+  async clearStorageData(): Promise<void> {
+    await this.ready;
+    await this.plugins.clear();
+    if (this.#store || this.#persistent) {
+      const entries = await this.store.list("");
+      await this.store.batch(entries.map(([key]) => ({ op: "delete" as const, key })));
+    }
+  }
+
   /** Tears down every plugin and closes the store; the session is unusable afterwards. */
   async close(): Promise<void> {
     if (this.#closed) return;

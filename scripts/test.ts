@@ -32,20 +32,40 @@ async function run(runtime: string, cmd: string, args: string[]): Promise<Outcom
     child.status,
   ]);
   const text = out + err;
-  const counts = runtime === "deno"
-    ? /ok \| (\d+) passed.*?\| (\d+) failed|FAILED \| (\d+) passed.*?\| (\d+) failed/.exec(text)
-    : null;
   let passed = 0;
   let failed = 0;
-  if (runtime === "deno" && counts) {
-    passed = Number(counts[1] ?? counts[3]);
-    failed = Number(counts[2] ?? counts[4]);
+  if (runtime === "deno") {
+    [passed, failed] = countTap(text);
   } else if (runtime === "bun") {
     passed = Number(/^\s*(\d+) pass$/m.exec(text)?.[1] ?? 0);
     failed = Number(/^\s*(\d+) fail$/m.exec(text)?.[1] ?? 0);
   }
   if (status.code !== 0 && failed === 0) failed = 1;
   return { runtime, passed, failed, code: status.code };
+}
+
+/** Counts the leaf tests of Deno's TAP output (a describe block is not a test). */
+function countTap(text: string): [number, number] {
+  let passed = 0;
+  let failed = 0;
+  const open: Array<{ indent: number; name: string }> = [];
+  for (const line of text.split("\n")) {
+    const subtest = /^(\s*)# Subtest: (.*)$/.exec(line);
+    if (subtest) {
+      open.push({ indent: subtest[1].length, name: subtest[2] });
+      continue;
+    }
+    const result = /^(\s*)(not ok|ok) \d+ - (.*?)(?: # .*)?$/.exec(line);
+    if (!result) continue;
+    const top = open[open.length - 1];
+    if (top && top.indent === result[1].length && top.name === result[3]) {
+      open.pop();
+      continue;
+    }
+    if (result[2] === "ok") passed++;
+    else failed++;
+  }
+  return [passed, failed];
 }
 
 async function pump(stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout): Promise<string> {
@@ -61,7 +81,7 @@ async function pump(stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout
 const outcomes: Outcome[] = [];
 if (only.includes("deno")) {
   outcomes.push(
-    await run("deno", Deno.execPath(), ["test", "-A", "--no-check", "--quiet", ...paths]),
+    await run("deno", Deno.execPath(), ["test", "-A", "--no-check", "--reporter=tap", ...paths]),
   );
 }
 if (only.includes("bun")) {

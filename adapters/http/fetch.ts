@@ -5,6 +5,7 @@
  * @module
  */
 import { NetError, toNetError } from "../../kernel/errors.ts";
+import { NEVER_ABORTED } from "../../kernel/pipeline.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 
@@ -54,8 +55,8 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
         headers: request.headers,
         body: request.body,
         redirect,
-        signal: request.signal,
       };
+      if (request.signal !== NEVER_ABORTED) init.signal = request.signal;
       if (request.body instanceof ReadableStream) init.duplex = "half";
       if (options.extraInit) Object.assign(init, options.extraInit(request, sendOptions));
       else if (sendOptions.proxy) {

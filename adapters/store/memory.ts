@@ -20,10 +20,10 @@ export class MemoryStore implements Store {
   #data = new Map<string, string>();
   #closed = false;
 
-  get(key: string): Promise<StoreValue | undefined> {
+  async get(key: string): Promise<StoreValue | undefined> {
     this.#check();
     const text = this.#data.get(key);
-    return Promise.resolve(text === undefined ? undefined : JSON.parse(text));
+    return text === undefined ? undefined : JSON.parse(text);
   }
 
   set(key: string, value: StoreValue): Promise<void> {
@@ -34,29 +34,27 @@ export class MemoryStore implements Store {
     return this.batch([{ op: "delete", key }]);
   }
 
-  list(prefix: string): Promise<Array<[string, StoreValue]>> {
+  async list(prefix: string): Promise<Array<[string, StoreValue]>> {
     this.#check();
     const out: Array<[string, StoreValue]> = [];
     for (const [key, text] of this.#data) {
       if (key.startsWith(prefix)) out.push([key, JSON.parse(text)]);
     }
     out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return Promise.resolve(out);
+    return out;
   }
 
-  batch(operations: StoreOperation[]): Promise<void> {
+  async batch(operations: StoreOperation[]): Promise<void> {
     this.#check();
     const encoded = operations.map((o) => validate(o));
     for (const [key, text] of encoded) {
       if (text === null) this.#data.delete(key);
       else this.#data.set(key, text);
     }
-    return Promise.resolve();
   }
 
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     this.#check();
-    return Promise.resolve();
   }
 
   close(): Promise<void> {

@@ -1,0 +1,4 @@
+import { MemoryStore } from "../../../adapters/store/memory.ts";
+import { storeContract } from "./_store_case.ts";
+
+storeContract("memory", () => new MemoryStore());

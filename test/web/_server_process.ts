@@ -1,0 +1,89 @@
+/**
+ * Runs the session server as a subprocess (on the runtime running the tests) and reads its
+ * address and token from the `WEBSESSION_READY` line.
+ *
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+
+/** A server started for a test. */
+export interface ServerProcess {
+  /** `http://127.0.0.1:PORT` */
+  proxy: string;
+  /** The API token. */
+  token: string;
+  /** Everything the server printed so far. */
+  output(): string;
+  /** The child process. */
+  child: ChildProcess;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `web/server/main.ts` with `args`, storage under `home`.
+ *
+ * @example
+ * ```ts
+ * // const server = await startServerProcess("/tmp/home", ["--port", "0"]);
+ * ```
+ */
+export async function startServerProcess(
+  home: string,
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const main = new URL("../../web/server/main.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const isBun = "Bun" in globalThis;
+  const runtimeArgs = isBun ? [main] : ["run", "-A", "--config", config, main];
+  const child = spawn(process.execPath, [...runtimeArgs, "--port", "0", ...args], {
+    env: { ...process.env, WEBSESSION_HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  const ready = new Promise<{ proxy: string; token: string }>((resolve, reject) => {
+    const onData = (chunk: Uint8Array) => {
+      text += new TextDecoder().decode(chunk);
+      const line = /WEBSESSION_READY (\{.*\})/.exec(text);
+      if (line) resolve(JSON.parse(line[1]));
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
+    child.once("exit", (code) => reject(new Error(`The server exited with ${code}:\n${text}`)));
+    setTimeout(() => reject(new Error(`The server did not start in 20 s:\n${text}`)), 20_000);
+  });
+  const { proxy, token } = await ready;
+  return {
+    proxy,
+    token,
+    child,
+    output: () => text,
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
+
+/**
+ * Runs curl and resolves to its exit code, stdout and stderr.
+ *
+ * @example
+ * ```ts
+ * // const { stdout } = await curl(["-s", "http://127.0.0.1:1/"]);
+ * ```
+ */
+export function curl(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("curl", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Uint8Array) => (stdout += new TextDecoder().decode(c)));
+    child.stderr.on("data", (c: Uint8Array) => (stderr += new TextDecoder().decode(c)));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,280 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
+import { serve, type TestServer } from "../_serve.ts";
+
+const home = mkdtempSync(`${tmpdir()}/websession-server-`);
+let origin: TestServer;
+let tls: HttpsServer;
+let tlsPort: number;
+let server: ServerProcess;
+const BIG = 24 * 1024 * 1024;
+
+before(async () => {
+  origin = await serve(async (request) => {
+    const url = new URL(request.url);
+    if (url.pathname === "/hello") return new Response(`hello ${request.method}`);
+    if (url.pathname === "/upload") {
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      let sum = 0;
+      for (const b of bytes) sum = (sum + b) % 65521;
+      return new Response(`${bytes.length} ${sum}`);
+    }
+    if (url.pathname === "/big") {
+      let sent = 0;
+      const chunk = new Uint8Array(64 * 1024).fill(97);
+      return new Response(
+        new ReadableStream({
+          pull(controller) {
+            if (sent >= BIG) return controller.close();
+            controller.enqueue(chunk);
+            sent += chunk.length;
+          },
+        }),
+      );
+    }
+    if (url.pathname === "/endless") {
+      return new Response(
+        new ReadableStream({
+          async pull(controller) {
+            await new Promise((r) => setTimeout(r, 20));
+            controller.enqueue(new TextEncoder().encode("tick\n"));
+          },
+        }),
+      );
+    }
+    if (url.pathname === "/slow") {
+      await new Promise((r) => setTimeout(r, 800));
+      return new Response("slow done");
+    }
+    return new Response("not found", { status: 404 });
+  });
+  execFileSync("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=localhost",
+    "-keyout",
+    `${home}/key.pem`,
+    "-out",
+    `${home}/cert.pem`,
+  ], { stdio: "ignore" });
+  tls = createHttpsServer({
+    key: readFileSync(`${home}/key.pem`),
+    cert: readFileSync(`${home}/cert.pem`),
+  }, (_req, res) => res.end("secret over tls"));
+  await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+  tlsPort = (tls.address() as { port: number }).port;
+  server = await startServerProcess(home);
+});
+
+after(async () => {
+  await server?.stop();
+  await origin?.close();
+  await new Promise((resolve) => tls?.close(resolve));
+  rmSync(home, { recursive: true, force: true });
+});
+
+const api = (path: string, init: RequestInit = {}, token = server.token) =>
+  fetch(`${server.proxy}/api${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+  });
+
+describe("the session server as a proxy", () => {
+  it("proxies plain HTTP for curl, with request bodies", async () => {
+    const get = await curl(["-s", "-x", server.proxy, `${origin.url}/hello`]);
+    assert.equal(get.stdout, "hello GET");
+    const payload = `${home}/payload.bin`;
+    writeFileSync(payload, new Uint8Array(3_000_000).map((_, i) => i % 251));
+    const post = await curl([
+      "-s",
+      "-x",
+      server.proxy,
+      "--data-binary",
+      `@${payload}`,
+      `${origin.url}/upload`,
+    ]);
+    let sum = 0;
+    for (const b of readFileSync(payload)) sum = (sum + b) % 65521;
+    assert.equal(post.stdout, `3000000 ${sum}`);
+  });
+
+  it("keeps the client's connection alive across requests", async () => {
+    const result = await curl([
+      "-sv",
+      "-x",
+      server.proxy,
+      `${origin.url}/hello`,
+      `${origin.url}/hello`,
+    ]);
+    assert.equal(result.stdout, "hello GEThello GET");
+    assert.match(result.stderr, /Re-using existing connection/);
+  });
+
+  it("streams a large download whole", async () => {
+    const file = `${home}/big.bin`;
+    const result = await curl(["-s", "-x", server.proxy, "-o", file, `${origin.url}/big`]);
+    assert.equal(result.code, 0);
+    assert.equal(statSync(file).size, BIG);
+  });
+
+  it("tunnels CONNECT to a local TLS server without decrypting, and counts it", async () => {
+    const before = await (await api("/stats")).json();
+    const result = await curl(["-s", "-k", "-x", server.proxy, `https://localhost:${tlsPort}/`]);
+    assert.equal(result.stdout, "secret over tls");
+    const stats = await (await api("/stats")).json();
+    assert.equal(stats["tunnels.opened"], before["tunnels.opened"] + 1);
+    assert.ok(stats["tunnels.bytesDown"] > before["tunnels.bytesDown"]);
+  });
+
+  it("answers an unreachable origin with 502 and Chromium's code", async () => {
+    const result = await curl(["-s", "-i", "-x", server.proxy, "http://127.0.0.1:9/"]);
+    assert.match(result.stdout, /^HTTP\/1\.1 502/);
+    assert.match(result.stdout, /x-websession-error: net::ERR_/);
+  });
+
+  it("serves 200 concurrent clients", async () => {
+    const targets = Array.from({ length: 200 }, () => ["-o", "/dev/null", `${origin.url}/hello`]);
+    const result = await curl([
+      "-s",
+      "--parallel",
+      "--parallel-max",
+      "200",
+      "-x",
+      server.proxy,
+      "-w",
+      "%{http_code}\\n",
+      ...targets.flat(),
+    ]);
+    const codes = result.stdout.trim().split("\n");
+    assert.equal(codes.length, 200);
+    assert.ok(codes.every((code) => code === "200"), result.stdout);
+  });
+
+  it("reports a client that leaves mid-download on the event stream, and leaks nothing", async () => {
+    const controller = new AbortController();
+    const events: Array<{ type: string; url: string; error?: string }> = [];
+    const stream = await fetch(`${server.proxy}/api/events?token=${server.token}`, {
+      signal: controller.signal,
+    });
+    const reading = (async () => {
+      const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += value;
+          for (const line of buffer.split("\n")) {
+            if (line.startsWith("data: {") && line.includes('"type"')) {
+              events.push(JSON.parse(line.slice(6)));
+            }
+          }
+          buffer = buffer.slice(buffer.lastIndexOf("\n") + 1);
+          if (events.some((e) => e.type === "errorOccurred" && e.url.endsWith("/endless"))) break;
+        }
+      } catch { /* aborted below */ }
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    const result = await curl([
+      "-s",
+      "-x",
+      server.proxy,
+      "--max-time",
+      "1",
+      `${origin.url}/endless`,
+    ]);
+    assert.equal(result.code, 28); // curl's "operation timed out": it hung up mid-body
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 5000))]);
+    controller.abort();
+    const failure = events.find((e) => e.type === "errorOccurred" && e.url.endsWith("/endless"));
+    assert.ok(failure, JSON.stringify(events));
+    assert.equal(failure.error, "net::ERR_ABORTED");
+    assert.ok(events.some((e) => e.type === "request" && e.url.endsWith("/endless")));
+    await new Promise((r) => setTimeout(r, 100));
+    const stats = await (await api("/stats")).json();
+    assert.equal(stats.inFlight, 1); // only this stats request
+  });
+});
+
+describe("the control API", () => {
+  it("refuses requests without a valid token", async () => {
+    assert.equal((await fetch(`${server.proxy}/api/partitions`)).status, 401);
+    assert.equal((await api("/partitions", {}, "not-a-token")).status, 401);
+    const forged = server.token.slice(0, -4) + (server.token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assert.equal((await api("/partitions", {}, forged)).status, 401);
+  });
+
+  it("lists and creates partitions", async () => {
+    const created = await api("/partitions", {
+      method: "POST",
+      body: JSON.stringify({ partition: "persist:api-made" }),
+    });
+    assert.equal(created.status, 201);
+    const list = await (await api("/partitions")).json();
+    const names = list.map((p: { partition: string }) => p.partition);
+    assert.ok(names.includes("persist:default"));
+    assert.ok(names.includes("persist:api-made"));
+  });
+
+  it("answers malformed bodies with 400 and the failing field", async () => {
+    const notJson = await api("/partitions", { method: "POST", body: "{nope" });
+    assert.equal(notJson.status, 400);
+    assert.equal((await notJson.json()).field, "body");
+    const wrongType = await api("/partitions", {
+      method: "POST",
+      body: JSON.stringify({ partition: 5 }),
+    });
+    assert.equal(wrongType.status, 400);
+    assert.equal((await wrongType.json()).field, "partition");
+    const extra = await api("/partitions", {
+      method: "POST",
+      body: JSON.stringify({ partition: "x", colour: "red" }),
+    });
+    assert.equal(extra.status, 400);
+    assert.equal((await extra.json()).field, "colour");
+    const badUrl = await api("/proxy/resolve?url=not-a-url");
+    assert.equal(badUrl.status, 400);
+    assert.equal((await badUrl.json()).field, "url");
+  });
+
+  it("answers an unknown route with 404", async () => {
+    assert.equal((await api("/nothing-here")).status, 404);
+  });
+});
+
+describe("shutdown", () => {
+  it("lets a request in flight finish on SIGTERM, then exits cleanly", async () => {
+    const second = await startServerProcess(`${home}/second`);
+    const pending = curl(["-s", "-x", second.proxy, `${origin.url}/slow`]);
+    await new Promise((r) => setTimeout(r, 300));
+    await second.stop("SIGTERM");
+    const result = await pending;
+    assert.equal(result.stdout, "slow done");
+    // Deno's node:child_process reports the signal we sent even when the child handled it and
+    // exited with 0, so the proof of a clean shutdown is what the server printed last.
+    assert.match(second.output(), /SIGTERM, finishing requests in flight[\s\S]*websession: stopped/);
+  });
+
+  it("keeps its signing key in a 0600 file and a rotated key refuses old tokens", async () => {
+    const mode = statSync(`${home}/server-key.json`).mode & 0o777;
+    assert.equal(mode, 0o600);
+    const { TokenKeys } = await import("../../web/server/token.ts");
+    const keys = new TokenKeys(`${home}/rotate-key.json`);
+    const old = await keys.issue(60);
+    assert.equal(await keys.verify(old), true);
+    keys.rotate();
+    assert.equal(await keys.verify(old), false);
+    assert.equal(await keys.verify(await keys.issue(60)), true);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The forward proxy: absolute-form HTTP requests (`GET http://host/path HTTP/1.1`) go through the
+ * session's pipeline, so cookies, webRequest and declarative rules, and upstream proxy rules apply.
+ * A blocked request answers 403 with a body naming the rule or plugin that blocked it; other
+ * failures answer 502 with Chromium's error code.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isNetError, type NetError, type Session } from "../../mod.ts";
+import { bodyOf, headersOf, sendWebResponse } from "./node_bridge.ts";
+
+/**
+ * Proxies one absolute-form request through `session`.
+ *
+ * @example
+ * ```ts
+ * // http.createServer((req, res) => forward(ses, req, res));
+ * ```
+ */
+export async function forward(
+  session: Session,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort(new DOMException("Client went away", "AbortError"));
+  };
+  res.on("close", onClose);
+  let response: Response;
+  try {
+    const body = bodyOf(req);
+    response = await session.fetch(req.url!, {
+      method: req.method,
+      headers: headersOf(req, true),
+      body,
+      redirect: "manual",
+      signal: controller.signal,
+      // @ts-ignore: duplex is needed for a streamed body and missing from the lib types
+      duplex: body ? "half" : undefined,
+    });
+  } catch (error) {
+    if (res.headersSent || controller.signal.aborted) {
+      res.destroy();
+      return;
+    }
+    const netError = isNetError(error) ? error as NetError : null;
+    const blocked = netError?.code === "net::ERR_BLOCKED_BY_CLIENT";
+    const text = netError ? netError.message : `net::ERR_FAILED: ${(error as Error).message}`;
+    res.writeHead(blocked ? 403 : 502, {
+      "content-type": "text/plain; charset=utf-8",
+      "x-websession-error": netError?.code ?? "net::ERR_FAILED",
+    });
+    res.end(`websession: ${text}\n`);
+    return;
+  }
+  await sendWebResponse(res, response, true);
+}

@@ -1,0 +1,174 @@
+/**
+ * The session server: one port that is both a forward proxy (absolute-form requests and CONNECT)
+ * in front of a persistent session, and the control API under `/api`.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { getConfig, type Session, session } from "../../mod.ts";
+import { createApi } from "./api.ts";
+import { EventStream } from "./event_stream.ts";
+import { forward } from "./forward_proxy.ts";
+import { sendWebResponse, toWebRequest } from "./node_bridge.ts";
+import { watchRules } from "./rules_file.ts";
+import { TokenKeys } from "./token.ts";
+import { tunnel, type TunnelStats } from "./tunnel.ts";
+import { dashboard } from "./dashboard.ts";
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  /** Port (default 8787; 0 picks a free one). */
+  port?: number;
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** The partition behind the proxy (default `persist:default`). */
+  partition?: string;
+  /** A declarative rules JSON file, re-read when it changes. */
+  rulesFile?: string;
+  /** Lifetime of the printed token in seconds (default 86400; 0: no expiry). */
+  tokenTtl?: number;
+  /** How long shutdown waits for requests in flight, in ms (default 5000). */
+  drainMs?: number;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** The proxy address, e.g. `http://127.0.0.1:8787`. */
+  proxyUrl: string;
+  /** The API's address. */
+  apiUrl: string;
+  /** A token for the API. */
+  token: string;
+  /** The session behind the proxy. */
+  session: Session;
+  /** The token keys (to issue or rotate). */
+  keys: TokenKeys;
+  /** Stops accepting, lets requests in flight finish (bounded), flushes the store. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Starts the server.
+ *
+ * @example
+ * ```ts
+ * // const server = await startServer({ port: 0 });
+ * // console.log(server.proxyUrl, server.token);
+ * // await server.close();
+ * ```
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const ses = session.fromPartition(options.partition ?? "persist:default");
+  await ses.ready;
+  const keys = new TokenKeys(`${getConfig().storagePath}/server-key.json`);
+  const token = await keys.issue(options.tokenTtl ?? 86400);
+  const events = new EventStream(ses);
+  const tunnels: TunnelStats = { opened: 0, refused: 0, active: 0, bytesUp: 0, bytesDown: 0 };
+  let proxied = 0;
+  let inFlight = 0;
+  const api = createApi({
+    session: ses,
+    keys,
+    events,
+    stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
+  });
+  const stopRules = options.rulesFile ? await watchRules(ses, options.rulesFile) : null;
+
+  const allowed = async (req: IncomingMessage): Promise<boolean> => {
+    if (LOOPBACK.test(req.socket.remoteAddress ?? "")) return true;
+    const header = String(req.headers["proxy-authorization"] ?? "");
+    const [scheme, value = ""] = header.split(" ");
+    let presented = "";
+    if (scheme?.toLowerCase() === "bearer") presented = value;
+    if (scheme?.toLowerCase() === "basic") {
+      presented = atob(value).split(":").slice(1).join(":");
+    }
+    return presented !== "" && await keys.verify(presented);
+  };
+
+  const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    inFlight++;
+    res.on("close", () => inFlight--);
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`websession: ${(error as Error).message}\n`);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.url ?? "/";
+    if (target.startsWith("/")) {
+      if (target === "/" || target.startsWith("/?")) {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(dashboard);
+        return;
+      }
+      const controller = new AbortController();
+      res.on("close", () => controller.abort());
+      const request = toWebRequest(req, `http://${req.headers.host ?? host}`, controller.signal);
+      await sendWebResponse(res, await api.fetch(request), false);
+      return;
+    }
+    if (!(await allowed(req))) {
+      res.writeHead(407, {
+        "proxy-authenticate": 'Basic realm="websession"',
+        "content-type": "text/plain",
+      });
+      res.end("websession: Proxy-Authorization with the server's token is needed\n");
+      return;
+    }
+    proxied++;
+    await forward(ses, req, res);
+  }
+
+  // Small responses go out as several writes; without TCP_NODELAY each waits for a delayed ACK.
+  server.on("connection", (socket) => socket.setNoDelay(true));
+
+  server.on("connect", async (req: IncomingMessage, socket: Duplex, head: Uint8Array) => {
+    socket.on("error", () => {});
+    if (!(await allowed(req))) {
+      socket.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm="websession"\r\n\r\n',
+      );
+      return;
+    }
+    await tunnel(ses, req, socket, head, tunnels, events);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8787, host, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  const shown = host.includes(":") ? `[${host}]` : host;
+  const proxyUrl = `http://${shown}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    closing ??= (async () => {
+      stopRules?.();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        const deadline = setTimeout(() => {
+          server.closeAllConnections?.();
+          resolve();
+        }, options.drainMs ?? 5000);
+        server.closeIdleConnections?.();
+        server.once("close", () => clearTimeout(deadline));
+      });
+      await ses.flushStorageData();
+      await session.closePartition(ses.partition);
+    })();
+
+  return { proxyUrl, apiUrl: `${proxyUrl}/api`, token, session: ses, keys, close };
+}
+
+function prefix(name: string, values: object): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [`${name}.${key}`, value as number]),
+  );
+}

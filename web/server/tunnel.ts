@@ -1,0 +1,133 @@
+/**
+ * CONNECT tunnels: allowed or refused by the session's rules at host level
+ * (`https://host:port/` passes `beforeRequest`), counted, and piped without decrypting.
+ *
+ * @module
+ */
+import type { IncomingMessage } from "node:http";
+import { connect, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { isNetError, type NetError, type Session } from "../../mod.ts";
+import type { EventStream } from "./event_stream.ts";
+
+/** Counters of tunnels. */
+export interface TunnelStats {
+  /** Tunnels opened. */
+  opened: number;
+  /** Tunnels refused by the rules. */
+  refused: number;
+  /** Tunnels open now. */
+  active: number;
+  /** Bytes client -> server. */
+  bytesUp: number;
+  /** Bytes server -> client. */
+  bytesDown: number;
+}
+
+/**
+ * Handles one CONNECT request.
+ *
+ * @example
+ * ```ts
+ * // server.on("connect", (req, socket, head) => tunnel(ses, req, socket, head, stats, events));
+ * ```
+ */
+export async function tunnel(
+  session: Session,
+  req: IncomingMessage,
+  client: Duplex,
+  head: Uint8Array,
+  stats: TunnelStats,
+  events: EventStream,
+): Promise<void> {
+  const target = parseAuthority(req.url ?? "");
+  if (!target) {
+    client.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n\r\nBad CONNECT target\n");
+    return;
+  }
+  const url = `https://${
+    target.host.includes(":") ? `[${target.host}]` : target.host
+  }:${target.port}/`;
+  let admitted;
+  try {
+    admitted = await session.pipeline.admit({
+      url,
+      method: "CONNECT",
+      headers: new Headers(),
+      body: null,
+      resourceType: "other",
+    });
+  } catch (error) {
+    stats.refused++;
+    const code = isNetError(error) ? (error as NetError).code : "net::ERR_FAILED";
+    const text = `websession: ${(error as Error).message}\n`;
+    client.end(
+      `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-websession-error: ${code}\r\ncontent-length: ${
+        new TextEncoder().encode(text).length
+      }\r\n\r\n${text}`,
+    );
+    return;
+  }
+  const { request, end } = admitted;
+  const upstream: Socket = connect(target.port, target.host);
+  let up = 0;
+  let down = 0;
+  let finished = false;
+  const finish = (error: Error | null) => {
+    if (finished) return;
+    finished = true;
+    stats.active--;
+    stats.bytesUp += up;
+    stats.bytesDown += down;
+    end(error ? (isNetError(error) ? error as NetError : null) : null);
+    events.publish({
+      type: "tunnel-closed",
+      id: `t${request.id}`,
+      url,
+      elapsed: session.now() - request.timestamp,
+      bytes: { up, down },
+    });
+    upstream.destroy();
+    client.destroy();
+  };
+  stats.opened++;
+  stats.active++;
+  upstream.once("connect", () => {
+    client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    events.publish({ type: "tunnel", id: `t${request.id}`, url, elapsed: 0 });
+    if (head.length) {
+      up += head.length;
+      upstream.write(head);
+    }
+    client.on("data", (chunk: Uint8Array) => {
+      up += chunk.length;
+      if (!upstream.write(chunk)) client.pause();
+    });
+    upstream.on("drain", () => client.resume());
+    upstream.on("data", (chunk: Uint8Array) => {
+      down += chunk.length;
+      if (!client.write(chunk)) upstream.pause();
+    });
+    client.on("drain", () => upstream.resume());
+  });
+  upstream.on("error", (error) => {
+    if (!client.writableEnded && up === 0 && down === 0) {
+      client.end("HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\n");
+    }
+    finish(error);
+  });
+  client.on("error", () => finish(null));
+  upstream.on("end", () => client.end());
+  client.on("end", () => upstream.end());
+  upstream.on("close", () => finish(null));
+  client.on("close", () => finish(null));
+}
+
+function parseAuthority(value: string): { host: string; port: number } | null {
+  const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$|^([^:\s/]+):(\d+)$/.exec(value);
+  if (!match) return null;
+  const host = match[1] ?? match[3];
+  const port = Number(match[2] ?? match[4]);
+  if (!(port > 0 && port < 65536)) return null;
+  return { host, port };
+}
