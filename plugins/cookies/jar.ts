@@ -147,15 +147,18 @@ export class CookieJar {
     return out;
   }
 
-  /** The cookies a request to `url` would carry, in `Cookie` header order. */
+  /**
+   * The cookies a request to `url` would carry, in `Cookie` header order. `allPartitions` adds
+   * the partitioned cookies of every top-level site (for the API), not only the request's.
+   */
   cookiesFor(
     url: string | URL | CookieUrl,
     access?: CookieAccess,
-    options: { updateAccessTime?: boolean } = {},
+    options: { updateAccessTime?: boolean; allPartitions?: boolean } = {},
   ): CookieRecord[] {
     const u = toCookieUrl(url);
     if (!isCookieableScheme(u.scheme)) return [];
-    return this.#match(u, access, options.updateAccessTime ?? true, false);
+    return this.#match(u, access, options.updateAccessTime ?? true, options.allPartitions ?? false);
   }
 
   #match(u: CookieUrl, access: CookieAccess | undefined, touch: boolean, allPartitions: boolean) {

@@ -1,0 +1,130 @@
+/**
+ * The cookies plugin: every session gets an RFC 6265bis jar (as Chromium applies it) that the
+ * request pipeline uses — `beforeSendHeaders` adds the `Cookie` header, `headersReceived` stores
+ * `Set-Cookie` — and Electron's `Cookies` API on `ses.cookies`. Persistent partitions keep their
+ * cookies in the partition's store, written in batches.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * import { cookiesPlugin } from "./mod.ts";
+ * const ses = session.fromPartition("cookies-doc", { plugins: [cookiesPlugin] });
+ * await ses.cookies.set({ url: "https://example.org/", name: "sid", value: "1" });
+ * const [cookie] = await ses.cookies.get({ url: "https://example.org/" });
+ * cookie.value; // "1"
+ * ```
+ *
+ * @module
+ */
+import manifest from "./manifest.json" with { type: "json" };
+import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import { Cookies } from "./api.ts";
+import { CookieJar } from "./jar.ts";
+import { CookiePersistence } from "./persistence.ts";
+import { siteOf } from "./same_site.ts";
+import type { CookieAccess } from "./same_site.ts";
+import { fromByteString, toByteString } from "./serialize.ts";
+
+export { Cookies } from "./api.ts";
+export type { CookiesExportOptions, CookiesGetFilter, CookiesSetDetails } from "./api.ts";
+export type { Cookie, ElectronSameSite } from "./cookie.ts";
+export { CookieJar } from "./jar.ts";
+export type { ChangeCause, StoreResult } from "./jar.ts";
+export type { CookieAccess } from "./same_site.ts";
+export type { PlaywrightCookie, StorageState } from "./playwright_state.ts";
+export { parseSetCookie } from "./parse_set_cookie.ts";
+export { parseCookieDate } from "./cookie_date.ts";
+
+declare module "../../kernel/session.ts" {
+  interface Session {
+    /** The session's cookies (the cookies plugin). */
+    readonly cookies: Cookies;
+  }
+}
+
+/** Options of {@linkcode createCookiesPlugin}. */
+export interface CookiesPluginOptions {
+  /**
+   * Restore session cookies of persistent partitions after a restart (default false: they are
+   * dropped at start, as Chromium does).
+   */
+  restoreSessionCookies?: boolean;
+  /** How long cookie changes wait to be written together, in ms (default 20). */
+  batchDelay?: number;
+}
+
+/** Whether a request takes part in cookies (`credentials: "omit"` and `useSessionCookies: false` opt out). */
+function usesCookies(request: PipelineRequest): boolean {
+  const o = request.options;
+  return o.useSessionCookies !== false && o.credentials !== "omit";
+}
+
+function accessOf(request: PipelineRequest): CookieAccess {
+  return {
+    initiator: request.initiator,
+    topLevelNavigation: request.resourceType === "main_frame",
+    method: request.method,
+    partitionKey: request.topLevelSite ? siteOf(request.topLevelSite) : null,
+  };
+}
+
+/**
+ * Makes the cookies plugin with options.
+ *
+ * @example
+ * ```ts
+ * const plugin = createCookiesPlugin({ restoreSessionCookies: true });
+ * plugin.name; // "cookies"
+ * ```
+ */
+export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin {
+  return definePlugin({
+    manifest,
+    async setup(ctx) {
+      const jar = new CookieJar();
+      let persistence: CookiePersistence | null = null;
+      if (ctx.session.isPersistent()) {
+        persistence = new CookiePersistence(jar, ctx.store, {
+          restoreSessionCookies: options.restoreSessionCookies,
+          batchDelay: options.batchDelay,
+          onError: (error) => ctx.report(error, "store"),
+        });
+        await persistence.load();
+        ctx.onFlush(() => persistence!.flush());
+        ctx.onTeardown(() => persistence!.close());
+      }
+      const cookies = new Cookies(jar, persistence);
+
+      ctx.tap("beforeSendHeaders", (request) => {
+        if (!usesCookies(request)) return;
+        const line = jar.cookieHeader(request.url, accessOf(request));
+        if (line === "") return;
+        const headers = new Headers(request.headers);
+        const own = headers.get("cookie");
+        headers.set("cookie", own ? `${own}; ${toByteString(line)}` : toByteString(line));
+        return { requestHeaders: headers };
+      }, { order: "pre" });
+
+      ctx.tap("headersReceived", (request, response) => {
+        if (!usesCookies(request)) return;
+        const lines = response.headers.getSetCookie();
+        if (lines.length === 0) return;
+        const access = accessOf(request);
+        for (const line of lines) jar.setCookie(fromByteString(line), request.url, access);
+      }, { order: "post" });
+
+      ctx.provide({ cookies });
+    },
+  });
+}
+
+/**
+ * The cookies plugin with its defaults (session cookies are not restored after a restart).
+ *
+ * @example
+ * ```ts
+ * cookiesPlugin.manifest.provides; // ["cookies"]
+ * ```
+ */
+export const cookiesPlugin: Plugin = createCookiesPlugin();
