@@ -6,7 +6,7 @@ import {
   parseHostResolverRules,
   withHostResolverRules,
 } from "../../../adapters/http/host_rules.ts";
-import { transportFor, detectRuntime } from "../../../adapters/runtime.ts";
+import { detectRuntime, transportFor } from "../../../adapters/runtime.ts";
 import type { PipelineRequest } from "../../../kernel/request.ts";
 
 function request(url: string, init: Partial<PipelineRequest> = {}): PipelineRequest {
@@ -48,10 +48,13 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("host resolver rules", () => {
   it("parses MAP and EXCLUDE rules, with ports and wildcards", () => {
-    assert.deepEqual(parseHostResolverRules("MAP *.example.org 127.0.0.1:8080, EXCLUDE a.example.org"), [
-      { kind: "map", pattern: "*.example.org", host: "127.0.0.1", port: 8080 },
-      { kind: "exclude", pattern: "a.example.org" },
-    ]);
+    assert.deepEqual(
+      parseHostResolverRules("MAP *.example.org 127.0.0.1:8080, EXCLUDE a.example.org"),
+      [
+        { kind: "map", pattern: "*.example.org", host: "127.0.0.1", port: 8080 },
+        { kind: "exclude", pattern: "a.example.org" },
+      ],
+    );
     const rules = new HostResolverRules("MAP *.example.org 127.0.0.1, EXCLUDE a.example.org");
     assert.deepEqual(rules.resolve("home.example.org"), { host: "127.0.0.1", port: undefined });
     assert.equal(rules.resolve("a.example.org"), null);
@@ -59,12 +62,17 @@ describe("host resolver rules", () => {
   });
 
   it("rejects a malformed rule naming it", () => {
-    assert.throws(() => parseHostResolverRules("MAP onlyhost"), /Invalid host resolver rule "MAP onlyhost"/);
+    assert.throws(
+      () => parseHostResolverRules("MAP onlyhost"),
+      /Invalid host resolver rule "MAP onlyhost"/,
+    );
     assert.throws(() => parseHostResolverRules("MAP a b:99999"), /Invalid target "b:99999"/);
   });
 
   it("reaches a mapped host at the mapped address, keeping URL and Host header", async () => {
-    const transport = transportFor(detectRuntime(), { hostResolverRules: "MAP home.example.org 127.0.0.1" });
+    const transport = transportFor(detectRuntime(), {
+      hostResolverRules: "MAP home.example.org 127.0.0.1",
+    });
     const response = await transport.fetch(request(`http://home.example.org:${port}/p?q=1`));
     const seen = await response.json();
     assert.equal(seen.host, `home.example.org:${port}`);
@@ -79,7 +87,12 @@ describe("host resolver rules", () => {
     const response = await transport.fetch(
       request("http://api.test/upload", { method: "POST", body: new TextEncoder().encode("hi") }),
     );
-    assert.deepEqual(await response.json(), { host: "api.test", method: "POST", url: "/upload", body: "hi" });
+    assert.deepEqual(await response.json(), {
+      host: "api.test",
+      method: "POST",
+      url: "/upload",
+      body: "hi",
+    });
     await transport.closeAllConnections?.();
   });
 
@@ -92,7 +105,10 @@ describe("host resolver rules", () => {
   });
 
   it("leaves unmapped hosts to the wrapped transport", async () => {
-    const transport = withHostResolverRules(transportFor(detectRuntime()), "MAP other.test 10.0.0.1");
+    const transport = withHostResolverRules(
+      transportFor(detectRuntime()),
+      "MAP other.test 10.0.0.1",
+    );
     const response = await transport.fetch(request(`http://127.0.0.1:${port}/direct`));
     assert.equal((await response.json()).url, "/direct");
   });
