@@ -33,11 +33,22 @@ for (const ch of "_~!$&'()*+,;=:@/%") CHARS[ch.charCodeAt(0)] = 2;
 function fastParse(s: string): CookieUrl | null {
   let i: number;
   let scheme: string;
-  if (s.startsWith("https://")) [i, scheme] = [8, "https"];
-  else if (s.startsWith("http://")) [i, scheme] = [7, "http"];
-  else if (s.startsWith("wss://")) [i, scheme] = [6, "wss"];
-  else if (s.startsWith("ws://")) [i, scheme] = [5, "ws"];
-  else return null;
+  const c4 = s.charCodeAt(4);
+  if (s.charCodeAt(0) === 0x68 && s.startsWith("http")) {
+    if (c4 === 0x73 && s.startsWith("://", 5)) {
+      i = 8;
+      scheme = "https";
+    } else if (c4 === 0x3a && s.startsWith("//", 5)) {
+      i = 7;
+      scheme = "http";
+    } else return null;
+  } else if (s.startsWith("wss://")) {
+    i = 6;
+    scheme = "wss";
+  } else if (s.startsWith("ws://")) {
+    i = 5;
+    scheme = "ws";
+  } else return null;
   const len = s.length;
   const hostStart = i;
   while (i < len) {

@@ -269,7 +269,8 @@ export class CookieJar {
     let domain = host;
     const urlDomain = effectiveDomain(host);
     if (p.domain !== undefined) {
-      const d = canonicalHost(p.domain);
+      // A dot-suffix of the (canonical) host is canonical already; anything else is checked.
+      const d = domainMatch(host, p.domain) ? p.domain : canonicalHost(p.domain);
       if (d === null) return reject(`Domain attribute ${p.domain} is not a valid host`);
       if (urlDomain === "") {
         // IP addresses, localhost and public suffixes: only their own host, as a host cookie
@@ -277,7 +278,7 @@ export class CookieJar {
           return reject(`Domain attribute ${d} is not allowed for host ${host}`);
         }
       } else {
-        if (d !== host) {
+        if (d !== host && d !== urlDomain) {
           const dDomain = effectiveDomain(d);
           if (dDomain !== urlDomain) {
             return reject(
@@ -331,21 +332,11 @@ export class CookieJar {
     const bucketKey = partitionKey ? `${partitionKey} ${group}` : group;
     const bucket = this.#buckets.get(bucketKey);
     let existing: CookieRecord | undefined;
-    let shared = 0; // 1: domain string shared with the group, 2: path string shared
     if (bucket !== undefined) {
       const name = p.name;
       const hostOnlyBit = flags & F_HOST_ONLY;
       for (let i = 0; i < bucket.length; i++) {
         const c = bucket[i];
-        // Share the domain and path strings of the group instead of keeping one copy per cookie
-        if (c.domain === domain) {
-          domain = c.domain;
-          shared |= 1;
-        }
-        if (c.path === path) {
-          path = c.path;
-          shared |= 2;
-        }
         if (c.name !== name) continue;
         if (c.domain === domain && c.path === path && (c.flags & F_HOST_ONLY) === hostOnlyBit) {
           existing = c;
@@ -375,6 +366,21 @@ export class CookieJar {
       existing.lastAccess = now;
       this.#emit(existing, "explicit", false);
       return { cookie: existing };
+    }
+    // Share the domain and path strings of the group instead of keeping one copy per cookie.
+    let shared = 0;
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length && shared !== 3; i++) {
+        const c = bucket[i];
+        if (!(shared & 1) && c.domain === domain) {
+          domain = c.domain;
+          shared |= 1;
+        }
+        if (!(shared & 2) && c.path === path) {
+          path = c.path;
+          shared |= 2;
+        }
+      }
     }
     const record = new CookieRecord(
       detach(p.name),

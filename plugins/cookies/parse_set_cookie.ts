@@ -182,19 +182,52 @@ const ATTRIBUTES = [
 
 /** The attribute named by `line[start, end)` (ASCII case-insensitively), without allocating. */
 function attributeAt(line: string, start: number, end: number): string | null {
-  const len = end - start;
-  if (len < 4 || len > 11) return null;
-  outer: for (let a = 0; a < ATTRIBUTES.length; a++) {
-    const name = ATTRIBUTES[a];
-    if (name.length !== len) continue;
-    for (let i = 0; i < len; i++) {
-      const c = line.charCodeAt(start + i);
-      const lower = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
-      if (lower !== name.charCodeAt(i)) continue outer;
+  let name: string;
+  switch (end - start) {
+    case 4:
+      name = "path";
+      break;
+    case 6:
+      name = (line.charCodeAt(start) | 0x20) === 0x64 ? "domain" : "secure";
+      break;
+    case 7:
+      name = (line.charCodeAt(start) | 0x20) === 0x65 ? "expires" : "max-age";
+      break;
+    case 8: {
+      const c = line.charCodeAt(start) | 0x20;
+      name = c === 0x68 ? "httponly" : c === 0x73 ? "samesite" : "priority";
+      break;
     }
-    return name;
+    case 11:
+      name = "partitioned";
+      break;
+    default:
+      return null;
   }
-  return null;
+  for (let i = 0; i < name.length; i++) {
+    const c = line.charCodeAt(start + i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name.charCodeAt(i)) return null;
+  }
+  return name;
+}
+
+/** `s` in lower case; `s` itself when it has no upper-case ASCII letter. */
+function lowerAscii(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) return s.toLowerCase();
+  }
+  return s;
+}
+
+/** Whether `s` equals the lower-case ASCII word `lower`, ignoring ASCII case. */
+function sameAscii(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function isMaxAge(val: string): boolean {
@@ -222,7 +255,7 @@ function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
     }
     case "domain": {
       if (val.length === 0) break; // an empty Domain is ignored entirely
-      out.domain = (val.charCodeAt(0) === 0x2e ? val.slice(1) : val).toLowerCase();
+      out.domain = lowerAscii(val.charCodeAt(0) === 0x2e ? val.slice(1) : val);
       break;
     }
     case "path":
@@ -234,16 +267,20 @@ function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
     case "httponly":
       out.httpOnly = true;
       break;
-    case "samesite": {
-      const v = val.toLowerCase();
-      out.sameSite = v === "none" || v === "lax" || v === "strict" ? v : "unspecified";
+    case "samesite":
+      out.sameSite = sameAscii(val, "lax")
+        ? "lax"
+        : sameAscii(val, "strict")
+        ? "strict"
+        : sameAscii(val, "none")
+        ? "none"
+        : "unspecified";
       break;
-    }
-    case "priority": {
-      const v = val.toLowerCase();
-      if (v === "low" || v === "medium" || v === "high") out.priority = v;
+    case "priority":
+      if (sameAscii(val, "low")) out.priority = "low";
+      else if (sameAscii(val, "medium")) out.priority = "medium";
+      else if (sameAscii(val, "high")) out.priority = "high";
       break;
-    }
     case "partitioned":
       out.partitioned = true;
       break;

@@ -120,11 +120,12 @@ const BATCH = 100;
 async function alternate(a: () => void, b: () => void): Promise<[number, number]> {
   let ra = 0;
   let rb = 0;
-  for (let round = 0; round < 6; round++) {
-    ra += await rate(a, 250, BATCH);
-    rb += await rate(b, 250, BATCH);
+  const rounds = 10;
+  for (let round = 0; round < rounds; round++) {
+    ra += await rate(a, 200, BATCH);
+    rb += await rate(b, 200, BATCH);
   }
-  return [ra / 6, rb / 6];
+  return [ra / rounds, rb / rounds];
 }
 
 let i = 0;
@@ -179,7 +180,7 @@ report({
   met: heapOurs / heapTough <= 0.5,
 });
 
-// RP const { requestPath } = await import("./_cookies_request_path.ts");
-// RP await requestPath(report);
+const { requestPath } = await import("./_cookies_request_path.ts");
+await requestPath(report, sets);
 
 finish();
