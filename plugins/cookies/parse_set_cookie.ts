@@ -168,18 +168,6 @@ export function parseSetCookie(line: string): ParsedSetCookie | null {
   return out;
 }
 
-const ATTRIBUTES = [
-  "expires",
-  "max-age",
-  "domain",
-  "path",
-  "secure",
-  "httponly",
-  "samesite",
-  "priority",
-  "partitioned",
-];
-
 /** The attribute named by `line[start, end)` (ASCII case-insensitively), without allocating. */
 function attributeAt(line: string, start: number, end: number): string | null {
   let name: string;
