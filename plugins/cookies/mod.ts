@@ -29,9 +29,14 @@ import { fromByteString, toByteString } from "./serialize.ts";
 export { Cookies } from "./api.ts";
 export type { CookiesExportOptions, CookiesGetFilter, CookiesSetDetails } from "./api.ts";
 export type { Cookie, ElectronSameSite } from "./cookie.ts";
+export { CookieRecord } from "./cookie.ts";
 export { CookieJar } from "./jar.ts";
-export type { ChangeCause, StoreResult } from "./jar.ts";
+export type { ChangeCause, ChangeListener, CookieJarOptions, StoreResult } from "./jar.ts";
 export type { CookieAccess } from "./same_site.ts";
+export type { CookieUrl } from "./cookie_url.ts";
+export type { ParsedSetCookie, PriorityValue, SameSiteValue } from "./parse_set_cookie.ts";
+export type { CookieFlusher } from "./api.ts";
+
 export type { PlaywrightCookie, StorageState } from "./playwright_state.ts";
 export { parseSetCookie } from "./parse_set_cookie.ts";
 export { parseCookieDate } from "./cookie_date.ts";
