@@ -263,7 +263,10 @@ describe("shutdown", () => {
     assert.equal(result.stdout, "slow done");
     // Deno's node:child_process reports the signal we sent even when the child handled it and
     // exited with 0, so the proof of a clean shutdown is what the server printed last.
-    assert.match(second.output(), /SIGTERM, finishing requests in flight[\s\S]*websession: stopped/);
+    assert.match(
+      second.output(),
+      /SIGTERM, finishing requests in flight[\s\S]*websession: stopped/,
+    );
   });
 
   it("keeps its signing key in a 0600 file and a rotated key refuses old tokens", async () => {
