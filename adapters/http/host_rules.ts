@@ -3,7 +3,8 @@
  * sends requests for `home.example.org` to 127.0.0.1 while the URL, the `Host` header and TLS's
  * server name stay `home.example.org`. Neither Deno's nor Bun's `fetch` lets a caller choose the
  * address, so mapped hosts go through `node:http`/`node:https` with a `lookup` of our own (both
- * runtimes support it); every other request goes to the wrapped transport unchanged.
+ * runtimes support it); every other request goes to the wrapped transport unchanged. The node
+ * modules are loaded on first use, so that a browser bundle of the adapters does not need them.
  *
  * Rules are separated by commas: `MAP <pattern> <host>[:<port>]` (`~NOTFOUND` as the host makes the
  * name fail to resolve) and `EXCLUDE <pattern>`; patterns may use `*`; exclusions win, then the
@@ -11,9 +12,9 @@
  *
  * @module
  */
-import * as http from "node:http";
-import * as https from "node:https";
-import { lookup as dnsLookup } from "node:dns";
+import type * as Http from "node:http";
+import type * as Https from "node:https";
+import type * as Dns from "node:dns";
 import { NetError, toNetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
@@ -106,7 +107,19 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-function lookupFor(target: string) {
+// Loaded on first use through a computed specifier, so that bundlers leave them out.
+const NODE = "node:";
+let nodeModules: Promise<{ http: typeof Http; https: typeof Https; dns: typeof Dns }> | null = null;
+function loadNode() {
+  nodeModules ??= Promise.all([
+    import(`${NODE}http`),
+    import(`${NODE}https`),
+    import(`${NODE}dns`),
+  ]).then(([http, https, dns]) => ({ http, https, dns }));
+  return nodeModules;
+}
+
+function lookupFor(target: string, dnsLookup: typeof Dns.lookup) {
   return (_hostname: string, options: { all?: boolean } | number, callback: LookupCallback) => {
     const all = typeof options === "object" && options?.all === true;
     const ip = /^\d+\.\d+\.\d+\.\d+$/.test(target) ? 4 : target.includes(":") ? 6 : 0;
@@ -131,8 +144,7 @@ function lookupFor(target: string) {
  */
 export function withHostResolverRules(inner: HttpTransport, rules: string): HttpTransport {
   const compiled = new HostResolverRules(rules);
-  const httpAgent = new http.Agent({ keepAlive: true });
-  const httpsAgent = new https.Agent({ keepAlive: true });
+  let agents: { http: Http.Agent; https: Https.Agent } | null = null;
   return {
     name: `${inner.name}+host-rules`,
     fetch(request: PipelineRequest, options: TransportOptions = {}): Promise<Response> {
@@ -152,11 +164,18 @@ export function withHostResolverRules(inner: HttpTransport, rules: string): Http
           new NetError("net::ERR_NAME_NOT_RESOLVED", `${url.hostname} is mapped to ~NOTFOUND`),
         );
       }
-      return send(request, url, mapped, url.protocol === "https:" ? httpsAgent : httpAgent);
+      return loadNode().then((node) => {
+        agents ??= {
+          http: new node.http.Agent({ keepAlive: true }),
+          https: new node.https.Agent({ keepAlive: true }),
+        };
+        return send(node, request, url, mapped, agents);
+      });
     },
     closeAllConnections: async () => {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      agents?.http.destroy();
+      agents?.https.destroy();
+      agents = null;
       await inner.closeAllConnections?.();
     },
   };
@@ -165,10 +184,11 @@ export function withHostResolverRules(inner: HttpTransport, rules: string): Http
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 function send(
+  node: { http: typeof Http; https: typeof Https; dns: typeof Dns },
   request: PipelineRequest,
   url: URL,
   mapped: { host: string; port?: number },
-  agent: http.Agent,
+  agents: { http: Http.Agent; https: Https.Agent },
 ): Promise<Response> {
   const secure = url.protocol === "https:";
   const port = mapped.port ?? (url.port ? Number(url.port) : secure ? 443 : 80);
@@ -179,18 +199,18 @@ function send(
   headers.host ??= url.host;
   const signal = request.signal;
   return new Promise<Response>((resolve, reject) => {
-    const options: https.RequestOptions = {
+    const options: Https.RequestOptions = {
       protocol: url.protocol,
       hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
       port,
       path: `${url.pathname}${url.search}`,
       method: request.method,
       headers,
-      agent,
-      lookup: lookupFor(mapped.host) as never,
+      agent: secure ? agents.https : agents.http,
+      lookup: lookupFor(mapped.host, node.dns.lookup) as never,
       servername: secure ? url.hostname : undefined,
     };
-    const req = (secure ? https : http).request(options, (res) => {
+    const req = (secure ? node.https : node.http).request(options, (res) => {
       const responseHeaders = new Headers();
       const raw = res.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i], raw[i + 1]);
