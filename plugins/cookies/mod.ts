@@ -59,6 +59,8 @@ export interface CookiesPluginOptions {
   batchDelay?: number;
 }
 
+const CALLER_COOKIE = Symbol("cookies: the caller's own Cookie header");
+
 /** Whether a request takes part in cookies (`credentials: "omit"` and `useSessionCookies: false` opt out). */
 function usesCookies(request: PipelineRequest): boolean {
   const o = request.options;
@@ -101,14 +103,26 @@ export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin 
       }
       const cookies = new Cookies(jar, persistence);
 
+      // The Cookie header is written into the request's headers in place, before any other tap
+      // of the stage runs (order "pre"): like Chromium's network stack, which adds it before
+      // webRequest's onBeforeSendHeaders listeners see the headers. A Cookie header the caller
+      // set stays first; the jar's cookies follow, recomputed on every hop.
       ctx.tap("beforeSendHeaders", (request) => {
         if (!usesCookies(request)) return;
+        const data = request.data;
+        let own = data.get(CALLER_COOKIE) as string | null | undefined;
+        if (own === undefined) {
+          own = request.headers.get("cookie");
+          data.set(CALLER_COOKIE, own);
+        }
         const line = jar.cookieHeader(request.url, accessOf(request));
-        if (line === "") return;
-        const headers = new Headers(request.headers);
-        const own = headers.get("cookie");
-        headers.set("cookie", own ? `${own}; ${toByteString(line)}` : toByteString(line));
-        return { requestHeaders: headers };
+        const value = line === ""
+          ? own
+          : own
+          ? `${own}; ${toByteString(line)}`
+          : toByteString(line);
+        if (value === null) request.headers.delete("cookie");
+        else request.headers.set("cookie", value);
       }, { order: "pre" });
 
       ctx.tap("headersReceived", (request, response) => {

@@ -19,6 +19,11 @@ before(async () => {
     const url = new URL(request.url);
     const headers = new Headers({ "content-type": "text/plain" });
     for (const line of url.searchParams.getAll("set")) headers.append("set-cookie", line);
+    const to = url.searchParams.get("to");
+    if (to) {
+      headers.set("location", to);
+      return new Response(null, { status: 302, headers });
+    }
     return new Response(request.headers.get("cookie") ?? "", { headers });
   });
   ip = `http://127.0.0.1:${server.port}`;
@@ -141,9 +146,12 @@ describe("round trips on 127.0.0.1 and localhost", () => {
     assert.equal(await sent(ses, `${ip}/`), "a=1");
   });
 
-  it("keeps a Cookie header the caller set, followed by the jar's", async () => {
+  it("keeps a Cookie header the caller set, followed by the jar's, on every hop", async () => {
     const ses = fresh();
     await set(ses, ip, ["a=1"]);
     assert.equal(await sent(ses, `${ip}/`, { headers: { cookie: "mine=0" } }), "mine=0; a=1");
+    // the redirect sets b on the way: the next hop carries the caller's cookie once, then a and b
+    const hop = `${ip}/r?set=b%3D2&to=${encodeURIComponent(`${ip}/end`)}`;
+    assert.equal(await sent(ses, hop, { headers: { cookie: "mine=0" } }), "mine=0; a=1; b=2");
   });
 });
