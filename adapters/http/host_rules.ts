@@ -4,7 +4,8 @@
  * server name stay `home.example.org`. Neither Deno's nor Bun's `fetch` lets a caller choose the
  * address, so mapped hosts go through `node:http`/`node:https` with a `lookup` of our own (both
  * runtimes support it); every other request goes to the wrapped transport unchanged. The node
- * modules are loaded on first use, so that a browser bundle of the adapters does not need them.
+ * modules are taken from `process.getBuiltinModule` on first use, so that a browser bundle of
+ * the adapters does not need them.
  *
  * Rules are separated by commas: `MAP <pattern> <host>[:<port>]` (`~NOTFOUND` as the host makes the
  * name fail to resolve) and `EXCLUDE <pattern>`; patterns may use `*`; exclusions win, then the
@@ -107,15 +108,24 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-// Loaded on first use through a computed specifier, so that bundlers leave them out.
-const NODE = "node:";
-let nodeModules: Promise<{ http: typeof Http; https: typeof Https; dns: typeof Dns }> | null = null;
-function loadNode() {
-  nodeModules ??= Promise.all([
-    import(`${NODE}http`),
-    import(`${NODE}https`),
-    import(`${NODE}dns`),
-  ]).then(([http, https, dns]) => ({ http, https, dns }));
+type NodeModules = { http: typeof Http; https: typeof Https; dns: typeof Dns };
+let nodeModules: NodeModules | null = null;
+
+/** node:http, node:https and node:dns through `process.getBuiltinModule` (Deno and Bun). */
+function loadNode(): NodeModules {
+  if (nodeModules) return nodeModules;
+  const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== "function") {
+    throw new NetError(
+      "net::ERR_NOT_IMPLEMENTED",
+      "Host resolver rules need node:http, which this runtime does not have",
+    );
+  }
+  nodeModules = {
+    http: proc.getBuiltinModule("node:http") as typeof Http,
+    https: proc.getBuiltinModule("node:https") as typeof Https,
+    dns: proc.getBuiltinModule("node:dns") as typeof Dns,
+  };
   return nodeModules;
 }
 
@@ -164,13 +174,17 @@ export function withHostResolverRules(inner: HttpTransport, rules: string): Http
           new NetError("net::ERR_NAME_NOT_RESOLVED", `${url.hostname} is mapped to ~NOTFOUND`),
         );
       }
-      return loadNode().then((node) => {
-        agents ??= {
-          http: new node.http.Agent({ keepAlive: true }),
-          https: new node.https.Agent({ keepAlive: true }),
-        };
-        return send(node, request, url, mapped, agents);
-      });
+      let node: NodeModules;
+      try {
+        node = loadNode();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      agents ??= {
+        http: new node.http.Agent({ keepAlive: true }),
+        https: new node.https.Agent({ keepAlive: true }),
+      };
+      return send(node, request, url, mapped, agents);
     },
     closeAllConnections: async () => {
       agents?.http.destroy();
@@ -184,7 +198,7 @@ export function withHostResolverRules(inner: HttpTransport, rules: string): Http
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 function send(
-  node: { http: typeof Http; https: typeof Https; dns: typeof Dns },
+  node: NodeModules,
   request: PipelineRequest,
   url: URL,
   mapped: { host: string; port?: number },

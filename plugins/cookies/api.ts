@@ -107,7 +107,8 @@ function matchesDomain(filter: string, domain: string): boolean {
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * const ses = session.fromPartition("cookies-example");
+ * import { cookiesPlugin, type CookiesSession } from "./mod.ts";
+ * const ses = session.fromPartition("cookies-example", { plugins: [cookiesPlugin] }) as CookiesSession;
  * await ses.cookies.set({ url: "https://example.org", name: "a", value: "1" });
  * (await ses.cookies.get({ name: "a" }))[0].value; // "1"
  * ```

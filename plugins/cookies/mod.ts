@@ -7,8 +7,8 @@
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * import { cookiesPlugin } from "./mod.ts";
- * const ses = session.fromPartition("cookies-doc", { plugins: [cookiesPlugin] });
+ * import { cookiesPlugin, type CookiesSession } from "./mod.ts";
+ * const ses = session.fromPartition("cookies-doc", { plugins: [cookiesPlugin] }) as CookiesSession;
  * await ses.cookies.set({ url: "https://example.org/", name: "sid", value: "1" });
  * const [cookie] = await ses.cookies.get({ url: "https://example.org/" });
  * cookie.value; // "1"
@@ -19,6 +19,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
+import type { Session } from "../../kernel/session.ts";
 import { Cookies } from "./api.ts";
 import { CookieJar } from "./jar.ts";
 import { CookiePersistence } from "./persistence.ts";
@@ -41,11 +42,14 @@ export type { PlaywrightCookie, StorageState } from "./playwright_state.ts";
 export { parseSetCookie } from "./parse_set_cookie.ts";
 export { parseCookieDate } from "./cookie_date.ts";
 
-declare module "../../kernel/session.ts" {
-  interface Session {
-    /** The session's cookies (the cookies plugin). */
-    readonly cookies: Cookies;
-  }
+/**
+ * A session with the cookies plugin. Import `./session_types.ts` (for its types) to have
+ * `ses.cookies` type-check on every `Session` through declaration merging; JSR refuses module
+ * augmentation in published modules, so it is not part of this module.
+ */
+export interface CookiesSession extends Session {
+  /** The session's cookies. */
+  readonly cookies: Cookies;
 }
 
 /** Options of {@linkcode createCookiesPlugin}. */

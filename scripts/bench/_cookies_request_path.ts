@@ -10,6 +10,7 @@ import makeFetchCookie from "fetch-cookie";
 import { CookieJar as ToughJar, MemoryCookieStore } from "tough-cookie";
 import { session } from "../../mod.ts";
 import { cookiesPlugin } from "../../plugins/cookies/mod.ts";
+import type {} from "../../plugins/cookies/session_types.ts";
 import type { Figure } from "./_report.ts";
 
 const CONCURRENCY = 8;

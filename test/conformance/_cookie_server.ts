@@ -11,6 +11,7 @@ import { configure, getConfig, session } from "../../mod.ts";
 import type { Session } from "../../mod.ts";
 import { detectRuntime, transportFor } from "../../adapters/runtime.ts";
 import { cookiesPlugin } from "../../plugins/cookies/mod.ts";
+import type {} from "../../plugins/cookies/session_types.ts";
 
 /** The corpora, read from `../shared/conformance/cookies/`. */
 export async function corpus<T>(name: string): Promise<T> {

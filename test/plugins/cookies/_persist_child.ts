@@ -9,6 +9,7 @@
 import process from "node:process";
 import { configure, session } from "../../../mod.ts";
 import { createCookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import type {} from "../../../plugins/cookies/session_types.ts";
 
 const [mode, root, arg] = process.argv.slice(2);
 configure({ storagePath: root });

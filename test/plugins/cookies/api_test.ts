@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import type { Session } from "../../../mod.ts";
 import { type Cookie, cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import type {} from "../../../plugins/cookies/session_types.ts";
 
 let n = 0;
 const open: Session[] = [];

@@ -12,6 +12,7 @@ import process from "node:process";
 import { configure, getConfig, session, SqliteStore } from "../../../mod.ts";
 import type { Store } from "../../../mod.ts";
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import type {} from "../../../plugins/cookies/session_types.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 
 const child = new URL("./_persist_child.ts", import.meta.url).pathname;

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import type { Session, SessionFetchInit } from "../../../mod.ts";
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import type {} from "../../../plugins/cookies/session_types.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 
 let server: TestServer;
