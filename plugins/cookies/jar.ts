@@ -13,7 +13,6 @@ import {
   F_HTTP_ONLY,
   F_SECURE,
   packFlags,
-  SAME_SITE_SHIFT,
   SESSION_EXPIRY,
   toCookieSeconds,
 } from "./cookie.ts";
@@ -24,13 +23,7 @@ import {
   parseCookieUrl,
   pathMatch,
 } from "./cookie_url.ts";
-import {
-  canonicalHost,
-  domainMatch,
-  effectiveDomain,
-  isIpAddress,
-  registrableDomain,
-} from "./domain_match.ts";
+import { domainMatch, effectiveDomain, registrableDomain } from "./domain_match.ts";
 import {
   chooseDomainEvictions,
   chooseGlobalEvictions,
@@ -39,9 +32,10 @@ import {
   SAFE_FROM_GLOBAL_PURGE_S,
 } from "./eviction.ts";
 import { detach, type ParsedSetCookie, parseSetCookie } from "./parse_set_cookie.ts";
+import { scanGroup } from "./_match.ts";
+import { checkPrefixes, resolveDomain } from "./_set_rules.ts";
 import {
   CONTEXT_CROSS_SITE,
-  CONTEXT_LAX_METHOD_UNSAFE,
   CONTEXT_STRICT,
   type CookieAccess,
   partitionKeyFor,
@@ -75,7 +69,6 @@ export interface CookieJarOptions {
 
 /** 400 days: the longest a cookie may live (RFC 6265bis §5.5). */
 export const MAX_EXPIRY_MS = 400 * 24 * 3600 * 1000;
-const LAX_ALLOW_UNSAFE_S = 2 * 60;
 const ACCESS_UPDATE_S = 60;
 
 function compareForHeader(a: CookieRecord, b: CookieRecord): number {
@@ -168,7 +161,7 @@ export class CookieJar {
     const level = access === undefined ? CONTEXT_STRICT : sameSiteContext(u, access);
     const http = access?.httpOnly !== false;
     const main = this.#buckets.get(key);
-    let expired = main === undefined ? null : this.#scan(main, u, now, level, http, out);
+    let expired = main === undefined ? null : scanGroup(main, u, now, level, http, out);
     if (this.#partitioned > 0) {
       const before = out.length;
       const more: CookieRecord[][] = [];
@@ -181,7 +174,7 @@ export class CookieJar {
         if (bucket !== undefined) more.push(bucket);
       }
       for (const bucket of more) {
-        const e = this.#scan(bucket, u, now, level, http, out);
+        const e = scanGroup(bucket, u, now, level, http, out);
         if (e !== null) expired = expired === null ? e : expired.concat(e);
       }
       if (before > 0 && out.length > before) out.sort(compareForHeader);
@@ -197,52 +190,6 @@ export class CookieJar {
       }
     }
     return out;
-  }
-
-  /** Appends the cookies of one group that match; returns the expired ones seen (or null). */
-  #scan(
-    bucket: CookieRecord[],
-    u: CookieUrl,
-    now: number,
-    level: number,
-    http: boolean,
-    out: CookieRecord[],
-  ): CookieRecord[] | null {
-    const host = u.host;
-    const path = u.path;
-    let expired: CookieRecord[] | null = null;
-    for (let i = 0; i < bucket.length; i++) {
-      const c = bucket[i];
-      if (c.expires <= now) {
-        (expired ??= []).push(c);
-        continue;
-      }
-      const f = c.flags;
-      const d = c.domain;
-      if (d !== host) {
-        if (f & F_HOST_ONLY) continue;
-        const hl = host.length;
-        const dl = d.length;
-        if (hl <= dl || host.charCodeAt(hl - dl - 1) !== 0x2e || !host.endsWith(d)) continue;
-      }
-      const cp = c.path;
-      if (cp !== path && cp !== "/" && !pathMatch(path, cp)) continue;
-      if ((f & F_SECURE) && !u.secure) continue;
-      if ((f & F_HTTP_ONLY) && !http) continue;
-      if (level !== CONTEXT_STRICT) {
-        const ss = (f >> SAME_SITE_SHIFT) & 3;
-        if (ss === 3) continue; // strict
-        if (ss === 2 && level !== 1) continue; // lax needs a safe top-level navigation
-        if (ss === 0 && level !== 1) {
-          // Lax by default; Chromium's "Lax+POST": under 2 minutes old, unsafe top-level ok
-          if (level !== CONTEXT_LAX_METHOD_UNSAFE || now - c.created > LAX_ALLOW_UNSAFE_S) {
-            continue;
-          }
-        }
-      }
-      out.push(c);
-    }
-    return expired;
   }
 
   /** Stores one `Set-Cookie` header value received from `url`. */
@@ -265,36 +212,11 @@ export class CookieJar {
     fromApi: boolean,
   ): StoreResult {
     const host = u.host;
-    let hostOnly = true;
-    let domain = host;
     const urlDomain = effectiveDomain(host);
-    if (p.domain !== undefined) {
-      // A dot-suffix of the (canonical) host is canonical already; anything else is checked.
-      const d = domainMatch(host, p.domain) ? p.domain : canonicalHost(p.domain);
-      if (d === null) return reject(`Domain attribute ${p.domain} is not a valid host`);
-      if (urlDomain === "") {
-        // IP addresses, localhost and public suffixes: only their own host, as a host cookie
-        if (d !== host) {
-          return reject(`Domain attribute ${d} is not allowed for host ${host}`);
-        }
-      } else {
-        if (d !== host && d !== urlDomain) {
-          const dDomain = effectiveDomain(d);
-          if (dDomain !== urlDomain) {
-            return reject(
-              dDomain === "" && !isIpAddress(d)
-                ? `Domain attribute ${d} is a public suffix`
-                : `Domain attribute ${d} does not match host ${host}`,
-            );
-          }
-          if (!domainMatch(host, d)) {
-            return reject(`Domain attribute ${d} does not match host ${host}`);
-          }
-        }
-        hostOnly = false;
-        domain = d;
-      }
-    }
+    const resolved = resolveDomain(p.domain, host, urlDomain);
+    if (typeof resolved === "string") return reject(resolved);
+    const hostOnly = resolved.hostOnly;
+    let domain = resolved.domain;
     let path = p.path ? p.path : defaultPath(u.path);
     if (p.secure && !u.secure) return reject("Secure cookie set from an insecure URL");
     if (p.sameSite === "none" && !p.secure) return reject("SameSite=None cookie without Secure");
@@ -518,24 +440,4 @@ export class CookieJar {
 function toCookieUrl(url: string | URL | CookieUrl): CookieUrl {
   if (typeof url === "string" || url instanceof URL) return parseCookieUrl(url);
   return url;
-}
-
-function checkPrefixes(p: ParsedSetCookie): string | null {
-  const name = p.name;
-  if (name.length === 0) {
-    const v = p.value.slice(0, 9).toLowerCase();
-    if (v.startsWith("__secure-") || v.startsWith("__host-")) {
-      return "Nameless cookie whose value starts with a cookie prefix";
-    }
-    return null;
-  }
-  if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return null;
-  const lower = name.slice(0, 9).toLowerCase();
-  if (lower.startsWith("__secure-") && !p.secure) return "__Secure- cookie without Secure";
-  if (lower.startsWith("__host-")) {
-    if (!p.secure) return "__Host- cookie without Secure";
-    if (p.domain !== undefined) return "__Host- cookie with a Domain attribute";
-    if (p.path !== "/") return "__Host- cookie without Path=/";
-  }
-  return null;
 }
