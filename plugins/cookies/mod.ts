@@ -106,6 +106,12 @@ export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin 
         ctx.onTeardown(() => persistence!.close());
       }
       const cookies = new Cookies(jar, persistence);
+      // ses.clearStorageData(): every cookie goes (with `changed` events), and the deletions
+      // reach the store before the kernel empties it.
+      ctx.onClearStorage(async () => {
+        jar.clear();
+        await persistence?.flush();
+      });
 
       // The Cookie header is written into the request's headers in place, before any other tap
       // of the stage runs (order "pre"): like Chromium's network stack, which adds it before

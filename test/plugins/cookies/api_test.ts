@@ -315,6 +315,22 @@ describe("ses.cookies export / import (Playwright storageState)", () => {
   });
 });
 
+describe("ses.clearStorageData", () => {
+  it("removes every cookie, telling listeners", async () => {
+    const ses = fresh();
+    await ses.ready;
+    await ses.cookies.set({ url: "https://example.org/", name: "a", value: "1" });
+    await ses.cookies.set({ url: "https://example.net/", name: "b", value: "2" });
+    const removed: string[] = [];
+    ses.cookies.on("changed", (_e, c: Cookie, _cause: string, gone: boolean) => {
+      if (gone) removed.push(c.name);
+    });
+    await ses.clearStorageData();
+    assert.deepEqual(await ses.cookies.get({}), []);
+    assert.deepEqual(removed.sort(), ["a", "b"]);
+  });
+});
+
 describe("a session without the cookies plugin", () => {
   it("answers ses.cookies with an error naming the plugin", () => {
     const ses = session.fromPartition("cookies-api-none", { plugins: [] });
