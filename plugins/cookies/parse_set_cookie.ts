@@ -81,6 +81,10 @@ export function detach(s: string): string {
   return [s.slice(0, 1), s.slice(1)].join("");
 }
 
+// Control characters other than HTAB: NUL, CR and LF cut the line, the others refuse it.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 function isWsp(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
@@ -104,14 +108,16 @@ function trimWsp(s: string, start: number, end: number): string {
  */
 export function parseSetCookie(line: string): ParsedSetCookie | null {
   let end = line.length;
-  for (let i = 0; i < end; i++) {
-    const c = line.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) {
-      if (c === 0x00 || c === 0x0a || c === 0x0d) {
-        end = i; // Chromium truncates the line at the first NUL, CR or LF
-        break;
+  if (CONTROL.test(line)) {
+    for (let i = 0; i < end; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 0x20 || c === 0x7f) {
+        if (c === 0x00 || c === 0x0a || c === 0x0d) {
+          end = i; // Chromium truncates the line at the first NUL, CR or LF
+          break;
+        }
+        if (c !== 0x09) return null;
       }
-      if (c !== 0x09) return null;
     }
   }
   let semi = line.indexOf(";");
