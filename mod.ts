@@ -23,12 +23,19 @@ import { MemoryStore } from "./adapters/store/memory.ts";
 import { SqliteStore } from "./adapters/store/sqlite.ts";
 import { detectRuntime, transportFor } from "./adapters/runtime.ts";
 import { defaultPlugins } from "./presets/default.ts";
+import { isolationFor } from "./adapters/isolation/mod.ts";
 
 export * from "./kernel/mod.ts";
 export { defaultPlugins } from "./presets/default.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
 export { detectRuntime, type RuntimeName } from "./adapters/runtime.ts";
+export {
+  browserIsolation,
+  bunIsolation,
+  denoIsolation,
+  isolationFor,
+} from "./adapters/isolation/mod.ts";
 
 const runtime = detectRuntime();
 const home = process.env.WEBSESSION_HOME;
@@ -39,4 +46,5 @@ configure({
     storagePath === null ? new MemoryStore() : new SqliteStore(`${storagePath}/websession.db`),
   transport: transportFor(runtime),
   plugins: defaultPlugins,
+  isolation: isolationFor(runtime),
 });

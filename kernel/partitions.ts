@@ -11,6 +11,8 @@ import type { Plugin } from "./plugin.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
+import type { JWK } from "./plugin_signature.ts";
+import type { IsolationAdapter } from "./isolation.ts";
 
 /** What `configure()` sets. */
 export interface KernelConfig {
@@ -24,6 +26,8 @@ export interface KernelConfig {
   transport?: HttpTransport;
   /** The runtime, to check plugin manifests (`deno`, `bun`, `browser`). */
   runtime?: string | null;
+  /** Starts the Workers of isolated plugins (`adapters/isolation/`); null: none can load. */
+  isolation?: IsolationAdapter | null;
 }
 
 /** Electron's options of `session.fromPartition`, plus the plugins to build it with. */
@@ -32,6 +36,10 @@ export interface PartitionOptions {
   cache?: boolean;
   /** Build this session with these plugins instead of the preset. */
   plugins?: readonly Plugin[];
+  /** Public JWKs whose plugin signatures `ses.plugins.load()` trusts. */
+  trustedKeys?: readonly JWK[];
+  /** Whether `ses.plugins.load()` refuses unsigned and untrusted plugins. */
+  requireSignature?: boolean;
 }
 
 const unconfiguredTransport: HttpTransport = {
@@ -54,6 +62,7 @@ const config: Required<KernelConfig> = {
   },
   transport: unconfiguredTransport,
   runtime: null,
+  isolation: null,
 };
 
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
@@ -120,7 +129,9 @@ function folderOf(partition: string): string {
 
 function sameOptions(a: PartitionOptions, b: PartitionOptions): boolean {
   return (a.cache ?? true) === (b.cache ?? true) &&
-    (b.plugins === undefined || a.plugins === b.plugins);
+    (b.plugins === undefined || a.plugins === b.plugins) &&
+    (b.trustedKeys === undefined || a.trustedKeys === b.trustedKeys) &&
+    (b.requireSignature === undefined || a.requireSignature === b.requireSignature);
 }
 
 /**
@@ -145,12 +156,18 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
     throw new TypeError("session.fromPartition: options must be an object");
   }
   for (const key of Object.keys(options ?? {})) {
-    if (key !== "cache" && key !== "plugins") {
+    if (!["cache", "plugins", "trustedKeys", "requireSignature"].includes(key)) {
       throw new TypeError(`session.fromPartition: unknown option "${key}"`);
     }
   }
   if (options?.cache !== undefined && typeof options.cache !== "boolean") {
     throw new TypeError("session.fromPartition: options.cache must be a boolean");
+  }
+  if (options?.trustedKeys !== undefined && !Array.isArray(options.trustedKeys)) {
+    throw new TypeError("session.fromPartition: options.trustedKeys must be an array of JWKs");
+  }
+  if (options?.requireSignature !== undefined && typeof options.requireSignature !== "boolean") {
+    throw new TypeError("session.fromPartition: options.requireSignature must be a boolean");
   }
   if (partition === "persist:") {
     throw new TypeError('session.fromPartition: "persist:" needs a name after the colon');
@@ -174,6 +191,11 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
     store: config.store,
     transport: config.transport,
     runtime: config.runtime,
+    loadDefaults: {
+      trustedKeys: options?.trustedKeys,
+      requireSignature: options?.requireSignature,
+      isolation: config.isolation ?? undefined,
+    },
   });
   sessions.set(partition, { session, options: { ...options } });
   return session;

@@ -11,6 +11,7 @@ import type { StageHandlers, TapOptions } from "./pipeline_types.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
+import type { LoadOptions } from "./plugin_loader.ts";
 
 /** What the host needs from its session. */
 export interface PluginHostDeps {
@@ -24,6 +25,8 @@ export interface PluginHostDeps {
   provide(member: string, value: unknown): void;
   /** Removes a session member. */
   withdraw(member: string): void;
+  /** Session-wide defaults of `load()` (trusted keys, signature policy, isolation). */
+  loadDefaults?: LoadOptions;
 }
 
 /** A plugin as the session runs it. */
@@ -123,6 +126,33 @@ export class PluginHost {
     if (!running) throw new TypeError(`No plugin named ${name} is loaded in this session`);
     await this.#teardown(running);
     this.#running.delete(name);
+  }
+
+  /**
+   * Loads a third-party plugin from a path or URL through its `manifest.json` (validated, runtime
+   * checked, signature checked against the session's trusted keys, isolated when it asks) and adds
+   * it. Options override the session's defaults.
+   */
+  async load(source: string | URL, options: LoadOptions = {}): Promise<PluginInfo> {
+    const { loadPlugin } = await import("./plugin_loader.ts");
+    const plugin = await loadPlugin(source, {
+      runtime: this.#deps.runtime,
+      ...this.#deps.loadDefaults,
+      ...options,
+    });
+    try {
+      await this.add(plugin);
+    } catch (error) {
+      const running = this.#running.get(plugin.name);
+      if (running && running.plugin === plugin) this.#running.delete(plugin.name);
+      throw error;
+    }
+    return this.list().find((p) => p.name === plugin.name)!;
+  }
+
+  /** Tears a plugin down and removes it (same as {@link PluginHost.remove}). */
+  unload(name: string): Promise<void> {
+    return this.remove(name);
   }
 
   /** Runs every plugin's flush hooks (for `ses.flushStorageData()`). */

@@ -18,6 +18,7 @@ import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
 import { onApiMember } from "./_api_registry.ts";
 import { PluginHost } from "./plugin_host.ts";
 import type { Plugin } from "./plugin.ts";
+import type { LoadOptions } from "./plugin_loader.ts";
 
 /** How a session is made (by `session.fromPartition`). */
 export interface SessionInit {
@@ -37,6 +38,8 @@ export interface SessionInit {
   transport: HttpTransport;
   /** The runtime (`deno`, `bun`, `browser`), to check plugin manifests. */
   runtime: string | null;
+  /** Defaults of `ses.plugins.load()` (trusted keys, signature policy). */
+  loadDefaults?: LoadOptions;
 }
 
 /** The values of plugin-added members, per session. */
@@ -99,6 +102,7 @@ export class Session extends Emitter {
       transport: () => this.#transport,
       provide: (member, value) => api.set(member, value),
       withdraw: (member) => api.delete(member),
+      loadDefaults: init.loadDefaults,
     });
     this.ready = this.plugins.start(init.plugins).then(() => {
       this.#isReady = true;

@@ -17,6 +17,9 @@ export const root: string = new URL("..", import.meta.url).pathname;
  * ```
  */
 export async function ensureInstalled(): Promise<void> {
+  // A node_modules that is a link to another checkout's (a git worktree) is that checkout's to
+  // install.
+  if ((await Deno.lstat(`${root}node_modules`).catch(() => null))?.isSymlink) return;
   const stamp = await mtime(`${root}node_modules/.package-lock.json`);
   const manifest = await mtime(`${root}package.json`);
   if (stamp !== null && manifest !== null && stamp >= manifest) return;

@@ -24,7 +24,7 @@ async function run(runtime: string, cmd: string, args: string[]): Promise<Outcom
     cwd: root,
     stdout: "piped",
     stderr: "piped",
-    env: { WEBSESSION_TEST_RUNTIME: runtime },
+    env: { WEBSESSION_TEST_RUNTIME: runtime, NO_COLOR: "1" },
   }).spawn();
   const [out, err, status] = await Promise.all([
     pump(child.stdout, Deno.stdout),

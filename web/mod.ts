@@ -16,6 +16,7 @@ import { configure } from "../kernel/partitions.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { transportFor } from "../adapters/runtime.ts";
 import { defaultPlugins } from "../presets/default.ts";
+import { browserIsolation } from "../adapters/isolation/browser.ts";
 
 export * from "../kernel/mod.ts";
 
@@ -27,4 +28,5 @@ configure({
   store: () => new MemoryStore(),
   transport: transportFor("browser"),
   plugins: browserPlugins,
+  isolation: browserIsolation,
 });

@@ -257,7 +257,14 @@ describe("shutdown", () => {
   it("lets a request in flight finish on SIGTERM, then exits cleanly", async () => {
     const second = await startServerProcess(`${home}/second`);
     const pending = curl(["-s", "-x", second.proxy, `${origin.url}/slow`]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the slow request is in flight (the stats request itself is one more).
+    for (let i = 0; i < 100; i++) {
+      const stats = await (await fetch(`${second.proxy}/api/stats`, {
+        headers: { authorization: `Bearer ${second.token}` },
+      })).json();
+      if (stats.inFlight >= 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await second.stop("SIGTERM");
     const result = await pending;
     assert.equal(result.stdout, "slow done");

@@ -7,6 +7,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 
+const SMALL_BODY = 64 * 1024;
+
 const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
@@ -96,20 +98,30 @@ export async function sendWebResponse(
   forProxy: boolean,
 ): Promise<void> {
   const headers: Record<string, string | string[]> = {};
+  // fetch has already decoded a compressed body, so its encoding and length no longer apply.
+  const decoded = forProxy && response.headers.has("content-encoding");
   for (const [name, value] of response.headers) {
     if (forProxy && HOP_BY_HOP.has(name)) continue;
     if (name === "set-cookie") continue;
-    if (name === "content-encoding" && forProxy) continue;
-    if (name === "content-length" && forProxy) continue;
+    if (decoded && (name === "content-encoding" || name === "content-length")) continue;
     headers[name] = value;
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, response.statusText || undefined, headers);
   if (!response.body) {
+    res.writeHead(response.status, response.statusText || undefined, headers);
     res.end();
     return;
   }
+  const length = Number(headers["content-length"] ?? NaN);
+  if (length <= SMALL_BODY) {
+    // A small body of known length goes out in one write with its head.
+    const body = new Uint8Array(await response.arrayBuffer());
+    res.writeHead(response.status, response.statusText || undefined, headers);
+    res.end(body);
+    return;
+  }
+  res.writeHead(response.status, response.statusText || undefined, headers);
   const reader = response.body.getReader();
   let closed = false;
   res.on("close", () => {

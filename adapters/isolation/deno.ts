@@ -1,0 +1,44 @@
+/**
+ * Isolation for Deno: a Worker whose `deno.permissions` are exactly the plugin's (Deno enforces
+ * them; needs `"unstable": ["worker-options"]` in deno.json or `--unstable-worker-options`).
+ *
+ * @example
+ * ```ts
+ * import { denoIsolation } from "./deno.ts";
+ * denoIsolation.enforcesPermissions; // true
+ * ```
+ *
+ * @module
+ */
+import type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
+
+/** Deno's isolation adapter. */
+export const denoIsolation: IsolationAdapter = {
+  runtime: "deno",
+  enforcesPermissions: true,
+  spawn(module: URL, permissions: WorkerPermissions): IsolatedWorker {
+    const options = {
+      type: "module" as const,
+      name: module.searchParams.get("plugin") ?? undefined,
+      deno: {
+        permissions: {
+          net: permissions.net.length ? permissions.net : false,
+          read: permissions.read.length ? permissions.read : false,
+          write: permissions.write.length ? permissions.write : false,
+          env: permissions.env.length ? permissions.env : false,
+          run: false,
+          ffi: false,
+          sys: false,
+          import: false,
+        },
+      },
+    };
+    return new Worker(module, options as WorkerOptions);
+  },
+};
+
+export default denoIsolation;

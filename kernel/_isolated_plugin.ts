@@ -1,0 +1,210 @@
+/**
+ * The kernel side of an isolated plugin: a {@linkcode Plugin} whose setup starts a Worker through
+ * an isolation adapter and installs, for each tap the Worker reports, a pipeline tap that calls it
+ * over a {@linkcode MessagePortMain}. A permission violation, a hook that outlives the hook
+ * timeout, or a crashed Worker is reported with the plugin's name; the plugin is then cut off and
+ * unloaded, and the request goes on without it.
+ *
+ * @module
+ */
+import { MessageChannelMain, type MessagePortMain } from "./message_channel.ts";
+import { postToWorker } from "./worker_ports.ts";
+import { answerFromWire, argsToWire, errorFromWire, type WireError } from "./_hook_wire.ts";
+import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
+import type { IsolationAdapter, WorkerPermissions } from "./isolation.ts";
+import type { Manifest, Stage } from "./manifest.ts";
+import type { Plugin, PluginContext } from "./plugin.ts";
+import type { StageHandlers, TapOrder } from "./pipeline_types.ts";
+
+/** How an isolated plugin is run. */
+export interface IsolatedPluginOptions {
+  /** Starts the Worker. */
+  adapter: IsolationAdapter;
+  /** What the Worker may touch. */
+  permissions: WorkerPermissions;
+  /** How long a hook (and teardown) may take, in ms; setup gets at least 15 s. */
+  hookTimeout: number;
+}
+
+const WORKER_MODULE = new URL("./_plugin_worker.ts", import.meta.url);
+const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
+const SETUP_TIMEOUT = 15_000;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  stage: Stage;
+  deadline: number;
+}
+
+/** Whether an error from inside the Worker is the runtime refusing a permission. */
+export function isPermissionError(error: { name?: string }): boolean {
+  return PERMISSION_ERRORS.has(error.name ?? "");
+}
+
+/** Makes the plugin that runs `entry` isolated. */
+export function isolatedPlugin(
+  manifest: Manifest,
+  entry: URL,
+  options: IsolatedPluginOptions,
+): Plugin {
+  return Object.freeze({
+    name: manifest.name,
+    manifest,
+    setup: (ctx: PluginContext) => setupIsolated(ctx, manifest, entry, options),
+  });
+}
+
+async function setupIsolated(
+  ctx: PluginContext,
+  manifest: Manifest,
+  entry: URL,
+  options: IsolatedPluginOptions,
+): Promise<() => Promise<void>> {
+  const { hookTimeout } = options;
+  // starting a Worker and compiling the plugin can take seconds on a busy machine
+  const setupTimeout = Math.max(hookTimeout, SETUP_TIMEOUT);
+  const worker = options.adapter.spawn(WORKER_MODULE, options.permissions);
+  const { port1: port, port2 } = new MessageChannelMain();
+  const pending = new Map<number, Pending>();
+  const untaps = new Map<number, () => void>();
+  let alive = true;
+  let seq = 0;
+  let settle: { resolve(): void; reject(e: unknown): void } | null = null;
+  let done: (() => void) | null = null;
+  // one watchdog per plugin instead of a timer per call (timers cost several µs in Deno)
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    for (const [id, waiting] of pending) {
+      if (waiting.deadline > now) continue;
+      pending.delete(id);
+      waiting.resolve(undefined);
+      cutOff(new Error(`Timed out after ${hookTimeout} ms; the plugin was cut off`), waiting.stage);
+      return;
+    }
+  }, Math.max(5, Math.min(250, hookTimeout / 8)));
+
+  const cutOff = (error: Error, hook: string) => {
+    if (!alive) return;
+    alive = false;
+    clearInterval(watchdog);
+    ctx.report(error, hook);
+    for (const call of pending.values()) call.resolve(undefined);
+    pending.clear();
+    settle?.reject(error);
+    done?.();
+    worker.terminate();
+    port.close();
+    setTimeout(() => ctx.session.plugins.remove(manifest.name).catch(() => {}), 0);
+  };
+
+  const call = (tap: number, stage: Stage, args: unknown[]): Promise<unknown> => {
+    if (!alive) return Promise.resolve(undefined);
+    const id = ++seq;
+    const ports: MessagePortMain[] = [];
+    const wire = argsToWire(args, ports);
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, stage, deadline: performance.now() + hookTimeout });
+      port.postMessage(["c", id, tap, wire] satisfies ToWorker, ports);
+    });
+  };
+
+  port.on("message", (e: { data: FromWorker; ports: readonly MessagePortMain[] }) => {
+    const message = e.data;
+    if (Array.isArray(message)) {
+      const [kind, id, payload] = message;
+      const waiting = pending.get(id);
+      if (!waiting) return;
+      pending.delete(id);
+      if (kind === "r") {
+        waiting.resolve(answerFromWire(payload, e.ports));
+        return;
+      }
+      const error = errorFromWire(payload as WireError);
+      if (isPermissionError(error)) {
+        waiting.resolve(undefined);
+        cutOff(error, "permissions");
+      } else waiting.reject(error);
+      return;
+    }
+    switch (message.t) {
+      case "ready":
+        settle?.resolve();
+        return;
+      case "failed":
+        settle?.reject(errorFromWire(message.error));
+        return;
+      case "tap": {
+        const stage = message.stage as Stage;
+        const handler = (...args: unknown[]) => call(message.tap, stage, args);
+        try {
+          const untap = ctx.tap(stage, handler as StageHandlers[typeof stage], {
+            order: message.order as TapOrder | undefined,
+            label: message.label,
+          });
+          untaps.set(message.tap, untap);
+        } catch (error) {
+          cutOff(error as Error, "setup");
+        }
+        return;
+      }
+      case "untap":
+        untaps.get(message.tap)?.();
+        untaps.delete(message.tap);
+        return;
+      case "report":
+        ctx.report(errorFromWire(message.error), message.hook);
+        return;
+      case "done":
+        done?.();
+        return;
+    }
+  });
+  port.on("close", () => cutOff(new Error("The plugin's Worker exited"), "worker"));
+  worker.addEventListener("error", (event: Event) => {
+    event.preventDefault();
+    const message = (event as ErrorEvent).message ?? "unknown error";
+    const error = new Error(`The plugin's Worker crashed: ${message}`);
+    if (/NotCapable|Requires \w+ access/.test(message)) error.name = "NotCapable";
+    cutOff(error, "worker");
+  });
+  port.start();
+
+  const ready = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const init: WorkerInit = { entry: entry.href, manifest };
+  postToWorker(worker, init, [port2]);
+  const timer = setTimeout(
+    () => settle?.reject(new Error(`Setup timed out after ${setupTimeout} ms`)),
+    setupTimeout,
+  );
+  try {
+    await ready;
+  } catch (error) {
+    alive = false;
+    clearInterval(watchdog);
+    worker.terminate();
+    port.close();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    settle = null;
+  }
+
+  return async () => {
+    if (!alive) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, hookTimeout);
+      done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      port.postMessage({ t: "teardown" } satisfies ToWorker);
+    });
+    alive = false;
+    clearInterval(watchdog);
+    worker.terminate();
+    port.close();
+  };
+}

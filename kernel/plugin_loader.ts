@@ -1,0 +1,186 @@
+/**
+ * Loading a third-party plugin from a path or URL through its `manifest.json`: the manifest is
+ * validated with the kernel's schema, the runtime must be listed, the signature is checked against
+ * the trusted keys, and the plugin runs inline or, with `"isolation": "worker"`, in a Worker that
+ * has exactly the permissions its manifest declares. `ses.plugins.load()` uses this.
+ *
+ * @module
+ */
+import { parseManifest } from "./manifest.ts";
+import type { Manifest } from "./manifest.ts";
+import { definePlugin, type Plugin } from "./plugin.ts";
+import { type JWK, readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
+import type { IsolationAdapter, WorkerPermissions } from "./isolation.ts";
+import { isolatedPlugin } from "./_isolated_plugin.ts";
+
+/**
+ * Options of `ses.plugins.load()` (session-wide defaults come from `fromPartition`).
+ *
+ * @example
+ * ```ts
+ * const options: LoadOptions = { requireSignature: true, trustedKeys: [publicJwk], hookTimeout: 2000 };
+ * await ses.plugins.load("./plugins/hello", options);
+ * ```
+ */
+export interface LoadOptions {
+  /** Public JWKs whose signatures are trusted. */
+  trustedKeys?: readonly JWK[];
+  /** Refuse unsigned plugins and plugins signed by keys not in `trustedKeys`. */
+  requireSignature?: boolean;
+  /** Load `"isolation": "worker"` plugins even where the runtime cannot enforce permissions. */
+  allowUnenforcedIsolation?: boolean;
+  /** How long an isolated plugin's hook may take before it is cut off (ms, default 5000). */
+  hookTimeout?: number;
+  /** The isolation adapter (default: the one given to `configure()`; `mod.ts` sets it). */
+  isolation?: IsolationAdapter;
+  /** The runtime, to check the manifest's `runtimes` (null: do not check). */
+  runtime?: string | null;
+  /** Where a relative path is resolved from (default: the working directory or page). */
+  base?: string | URL;
+}
+
+/**
+ * The default hook timeout of isolated plugins, in ms.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_HOOK_TIMEOUT; // 5000
+ * ```
+ */
+export const DEFAULT_HOOK_TIMEOUT = 5000;
+
+const OPTION_KEYS = new Set([
+  "trustedKeys",
+  "requireSignature",
+  "allowUnenforcedIsolation",
+  "hookTimeout",
+  "isolation",
+  "runtime",
+  "base",
+]);
+
+function defaultBase(): string {
+  const g = globalThis as { location?: { href?: string }; process?: { cwd?: () => string } };
+  if (g.location?.href) return g.location.href;
+  const cwd = g.process?.cwd?.();
+  if (cwd) return `file://${cwd.replace(/\/?$/, "/")}`;
+  throw new TypeError("A relative plugin path needs options.base");
+}
+
+/**
+ * Where the manifest of `source` is: a URL or path to `manifest.json`, or to the plugin's folder.
+ *
+ * @example
+ * ```ts
+ * manifestUrlOf("/plugins/hello").href; // "file:///plugins/hello/manifest.json"
+ * ```
+ */
+export function manifestUrlOf(source: string | URL, base?: string | URL): URL {
+  let url: URL;
+  if (source instanceof URL) url = new URL(source.href);
+  else if (typeof source !== "string" || source === "") {
+    throw new TypeError("plugins.load needs a path or URL");
+  } else if (/^[a-z][a-z0-9+.-]+:/i.test(source)) url = new URL(source);
+  else if (source.startsWith("/")) url = new URL(`file://${encodeURI(source)}`);
+  else url = new URL(encodeURI(source), base ?? defaultBase());
+  if (!url.pathname.endsWith(".json")) {
+    url.pathname = url.pathname.replace(/\/?$/, "/manifest.json");
+  }
+  return url;
+}
+
+function permissionsOf(manifest: Manifest, manifestUrl: URL): WorkerPermissions {
+  const path = (p: string) =>
+    p.startsWith("/") ? p : decodeURIComponent(new URL(p, manifestUrl).pathname);
+  const own = manifestUrl.protocol === "file:"
+    ? signedFiles(manifest).map((f) => decodeURIComponent(new URL(f, manifestUrl).pathname))
+    : [];
+  return {
+    net: [...manifest.permissions.net],
+    read: [...new Set([...own, ...manifest.permissions.read.map(path)])],
+    write: manifest.permissions.write.map(path),
+    env: [...manifest.permissions.env],
+  };
+}
+
+/**
+ * Reads, validates, verifies and prepares the plugin at `source`; the result is added to a
+ * session with `ses.plugins.add()` (which `ses.plugins.load()` does).
+ *
+ * @example
+ * ```ts
+ * const plugin = await loadPlugin("./plugins/hello", { requireSignature: true, trustedKeys: [key] });
+ * await ses.plugins.add(plugin);
+ * ```
+ */
+export async function loadPlugin(source: string | URL, options: LoadOptions = {}): Promise<Plugin> {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("plugins.load: options must be an object");
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new TypeError(`plugins.load: unknown option "${key}"`);
+  }
+  const hookTimeout = options.hookTimeout ?? DEFAULT_HOOK_TIMEOUT;
+  if (typeof hookTimeout !== "number" || !(hookTimeout > 0)) {
+    throw new TypeError("plugins.load: hookTimeout must be a positive number of ms");
+  }
+  const manifestUrl = manifestUrlOf(source, options.base);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(await readBytes(manifestUrl)));
+  } catch (error) {
+    throw new TypeError(`Plugin manifest ${manifestUrl.href}: ${(error as Error).message}`);
+  }
+  const manifest = parseManifest(raw, manifestUrl.href);
+  const runtime = options.runtime ?? null;
+  if (runtime !== null && !manifest.runtimes.includes(runtime as "deno")) {
+    throw new TypeError(
+      `Plugin ${manifest.name} does not run on ${runtime} (its manifest lists ${
+        manifest.runtimes.join(", ")
+      })`,
+    );
+  }
+  await verifyPlugin(manifestUrl, manifest, options);
+  const entry = new URL(manifest.entry, manifestUrl);
+
+  if (manifest.isolation === "worker") {
+    const adapter = options.isolation;
+    if (!adapter) {
+      throw new TypeError(
+        `Plugin ${manifest.name} asks for isolation, but no isolation adapter is configured (configure({ isolation }) or options.isolation)`,
+      );
+    }
+    if (!adapter.enforcesPermissions && !options.allowUnenforcedIsolation) {
+      throw new TypeError(
+        `Plugin ${manifest.name} asks for isolation, which ${adapter.runtime} cannot enforce; pass allowUnenforcedIsolation: true to load it anyway`,
+      );
+    }
+    if (manifest.api.length > 0) {
+      throw new TypeError(
+        `Plugin ${manifest.name} is isolated and cannot add session members (api: ${
+          manifest.api.join(", ")
+        })`,
+      );
+    }
+    return isolatedPlugin(manifest, entry, {
+      adapter,
+      permissions: permissionsOf(manifest, manifestUrl),
+      hookTimeout,
+    });
+  }
+
+  const module = await import(entry.href);
+  const exported = module.default ?? module.plugin;
+  if (!exported || typeof exported.setup !== "function") {
+    throw new TypeError(
+      `Plugin ${manifest.name}: ${manifest.entry} must export default definePlugin({ ... })`,
+    );
+  }
+  if (exported.name !== undefined && exported.name !== manifest.name) {
+    throw new TypeError(
+      `Plugin ${manifest.name}: ${manifest.entry} defines a plugin named ${exported.name}`,
+    );
+  }
+  if (exported.manifest) return Object.freeze({ ...exported, manifest, name: manifest.name });
+  return definePlugin({ manifest: raw, setup: exported.setup });
+}
