@@ -48,7 +48,7 @@ const CHROMIUM_EXPECTS: Record<string, string> = {
   NAME0033: "aaa",
 };
 
-// Cases that cannot cross HTTP at all: a header value holding NUL or CR is refused by the Fetch
+// Cases that cannot cross HTTP at all (not registered as tests here): a header value holding NUL or CR is refused by the Fetch
 // API's Headers and by every HTTP/1.1 parser of Deno and Bun (the response fails with a parse
 // error), so no server can deliver them. The jar's handling (cut the line there, as Chromium does)
 // is checked directly in test/plugins/cookies/parse_set_cookie_test.ts.
@@ -75,9 +75,18 @@ after(() => server.close());
 
 describe("http-state parser corpus through ses.fetch", () => {
   it("has the 222 cases", () => assert.equal(cases.length, 222));
+  // The cases listed in SKIP are not registered as skipped tests (CI runs no skipped test); this
+  // checks that each of them really holds a character HTTP cannot carry, and they run against
+  // the jar in test/plugins/cookies/jar_corpora_test.ts.
+  it("lists by name only the cases whose Set-Cookie holds NUL or CR", () => {
+    for (const name of Object.keys(SKIP)) {
+      const c = cases.find((x) => x.test === name);
+      assert.ok(c && c.received.some((line) => /[\0\r]/.test(line)), name);
+    }
+  });
   for (const c of cases) {
-    const skip = SKIP[c.test];
-    it(c.test, { skip: skip ?? false }, async () => {
+    if (c.test in SKIP) continue;
+    it(c.test, async () => {
       const ses = server.session();
       const setUrl = `http://home.example.org:8888/cookie-parser?${c.test}`;
       server.queue(setUrl, c.received);
