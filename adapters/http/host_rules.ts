@@ -79,7 +79,14 @@ export function parseHostResolverRules(rules: string): HostRule[] {
   return out;
 }
 
-/** Compiled rules: which address a host goes to. */
+/**
+ * Compiled rules: which address a host goes to.
+ *
+ * @example
+ * ```ts
+ * new HostResolverRules("MAP *.test 127.0.0.1:8080").resolve("a.test"); // { host: "127.0.0.1", port: 8080 }
+ * ```
+ */
 export class HostResolverRules {
   #rules: Array<HostRule & { re: RegExp }>;
 

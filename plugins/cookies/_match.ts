@@ -14,7 +14,14 @@ import {
 import { type CookieUrl, pathMatch } from "./cookie_url.ts";
 import { CONTEXT_LAX_METHOD_UNSAFE, CONTEXT_STRICT } from "./same_site.ts";
 
-/** Unspecified-SameSite cookies younger than this ride unsafe top-level navigations (s). */
+/**
+ * Unspecified-SameSite cookies younger than this ride unsafe top-level navigations (s).
+ *
+ * @example
+ * ```ts
+ * LAX_ALLOW_UNSAFE_S; // 2 * 60
+ * ```
+ */
 export const LAX_ALLOW_UNSAFE_S = 2 * 60;
 
 /**

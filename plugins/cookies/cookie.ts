@@ -35,17 +35,59 @@ export interface Cookie {
   partitionKey?: string;
 }
 
-/** Bits of {@linkcode CookieRecord.flags}. */
+/**
+ * Bits of {@linkcode CookieRecord.flags}.
+ *
+ * @example
+ * ```ts
+ * F_HOST_ONLY; // 1
+ * ```
+ */
 export const F_HOST_ONLY = 1;
-/** Secure. */
+/**
+ * Secure.
+ *
+ * @example
+ * ```ts
+ * F_SECURE; // 2
+ * ```
+ */
 export const F_SECURE = 2;
-/** HttpOnly. */
+/**
+ * HttpOnly.
+ *
+ * @example
+ * ```ts
+ * F_HTTP_ONLY; // 4
+ * ```
+ */
 export const F_HTTP_ONLY = 4;
-/** Persistent (has an expiry). */
+/**
+ * Persistent (has an expiry).
+ *
+ * @example
+ * ```ts
+ * F_PERSISTENT; // 8
+ * ```
+ */
 export const F_PERSISTENT = 8;
-/** SameSite lives in bits 4-5: 0 unspecified, 1 none, 2 lax, 3 strict. */
+/**
+ * SameSite lives in bits 4-5: 0 unspecified, 1 none, 2 lax, 3 strict.
+ *
+ * @example
+ * ```ts
+ * SAME_SITE_SHIFT; // 4
+ * ```
+ */
 export const SAME_SITE_SHIFT = 4;
-/** Priority lives in bits 6-7: 0 low, 1 medium, 2 high. */
+/**
+ * Priority lives in bits 6-7: 0 low, 1 medium, 2 high.
+ *
+ * @example
+ * ```ts
+ * PRIORITY_SHIFT; // 6
+ * ```
+ */
 export const PRIORITY_SHIFT = 6;
 
 const SAME_SITE_CODES: Record<SameSiteValue, number> = {
@@ -59,11 +101,32 @@ const ELECTRON_SAME_SITE: ElectronSameSite[] = ["unspecified", "no_restriction",
 const PRIORITY_CODES: Record<PriorityValue, number> = { low: 0, medium: 1, high: 2 };
 const PRIORITY_NAMES: PriorityValue[] = ["low", "medium", "high"];
 
-/** Times of a {@linkcode CookieRecord} count seconds from 2020-01-01T00:00:00Z (small integers). */
+/**
+ * Times of a {@linkcode CookieRecord} count seconds from 2020-01-01T00:00:00Z (small integers).
+ *
+ * @example
+ * ```ts
+ * COOKIE_EPOCH_S; // 1577836800
+ * ```
+ */
 export const COOKIE_EPOCH_S = 1577836800;
-/** `expires` of a session cookie (the largest small integer). */
+/**
+ * `expires` of a session cookie (the largest small integer).
+ *
+ * @example
+ * ```ts
+ * SESSION_EXPIRY; // 0x3fffffff
+ * ```
+ */
 export const SESSION_EXPIRY = 0x3fffffff;
-/** `expires` of a cookie that is already expired (Max-Age zero or negative). */
+/**
+ * `expires` of a cookie that is already expired (Max-Age zero or negative).
+ *
+ * @example
+ * ```ts
+ * EXPIRED; // -0x3fffffff
+ * ```
+ */
 export const EXPIRED = -0x3fffffff;
 
 /**

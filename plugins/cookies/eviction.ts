@@ -8,17 +8,59 @@
  */
 import { type CookieRecord, F_SECURE, PRIORITY_SHIFT } from "./cookie.ts";
 
-/** Cookies per registrable domain before a purge. */
+/**
+ * Cookies per registrable domain before a purge.
+ *
+ * @example
+ * ```ts
+ * DOMAIN_MAX_COOKIES; // 180
+ * ```
+ */
 export const DOMAIN_MAX_COOKIES = 180;
-/** How many a per-domain purge removes (down to 150). */
+/**
+ * How many a per-domain purge removes (down to 150).
+ *
+ * @example
+ * ```ts
+ * DOMAIN_PURGE_COOKIES; // 30
+ * ```
+ */
 export const DOMAIN_PURGE_COOKIES = 30;
-/** Cookies in a jar before a global purge. */
+/**
+ * Cookies in a jar before a global purge.
+ *
+ * @example
+ * ```ts
+ * MAX_COOKIES; // 3300
+ * ```
+ */
 export const MAX_COOKIES = 3300;
-/** How many a global purge removes (down to 3000). */
+/**
+ * How many a global purge removes (down to 3000).
+ *
+ * @example
+ * ```ts
+ * PURGE_COOKIES; // 300
+ * ```
+ */
 export const PURGE_COOKIES = 300;
-/** Cookies used more recently than this are safe from the global purge (seconds). */
+/**
+ * Cookies used more recently than this are safe from the global purge (seconds).
+ *
+ * @example
+ * ```ts
+ * SAFE_FROM_GLOBAL_PURGE_S; // 30 * 24 * 3600
+ * ```
+ */
 export const SAFE_FROM_GLOBAL_PURGE_S = 30 * 24 * 3600;
-/** Per-priority quotas kept by a domain purge: low, medium, high. */
+/**
+ * Per-priority quotas kept by a domain purge: low, medium, high.
+ *
+ * @example
+ * ```ts
+ * DOMAIN_QUOTAS; // [30, 50, 70]
+ * ```
+ */
 export const DOMAIN_QUOTAS: readonly number[] = [30, 50, 70];
 
 // Chromium's rounds: [priority, protect secure cookies]

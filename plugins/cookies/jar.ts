@@ -67,7 +67,14 @@ export interface CookieJarOptions {
   now?: () => number;
 }
 
-/** 400 days: the longest a cookie may live (RFC 6265bis §5.5). */
+/**
+ * 400 days: the longest a cookie may live (RFC 6265bis §5.5).
+ *
+ * @example
+ * ```ts
+ * MAX_EXPIRY_MS; // 400 * 24 * 3600 * 1000
+ * ```
+ */
 export const MAX_EXPIRY_MS = 400 * 24 * 3600 * 1000;
 const ACCESS_UPDATE_S = 60;
 

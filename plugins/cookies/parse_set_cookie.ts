@@ -7,9 +7,23 @@
  */
 import { parseCookieDate } from "./cookie_date.ts";
 
-/** The largest name plus value, in bytes (RFC 6265bis §5.6). */
+/**
+ * The largest name plus value, in bytes (RFC 6265bis §5.6).
+ *
+ * @example
+ * ```ts
+ * MAX_NAME_VALUE_BYTES; // 4096
+ * ```
+ */
 export const MAX_NAME_VALUE_BYTES = 4096;
-/** The largest attribute value, in bytes; longer values are ignored (RFC 6265bis §5.6). */
+/**
+ * The largest attribute value, in bytes; longer values are ignored (RFC 6265bis §5.6).
+ *
+ * @example
+ * ```ts
+ * MAX_ATTRIBUTE_VALUE_BYTES; // 1024
+ * ```
+ */
 export const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 
 /** A `SameSite` value as parsed; `unspecified` is treated as `lax`. */

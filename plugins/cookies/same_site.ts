@@ -7,13 +7,41 @@
 import { registrableDomain } from "./domain_match.ts";
 import type { CookieUrl } from "./cookie_url.ts";
 
-/** Cross-site: only `SameSite=None` cookies. */
+/**
+ * Cross-site: only `SameSite=None` cookies.
+ *
+ * @example
+ * ```ts
+ * CONTEXT_CROSS_SITE; // 0
+ * ```
+ */
 export const CONTEXT_CROSS_SITE = 0;
-/** Cross-site top-level navigation with a safe method: Lax cookies too. */
+/**
+ * Cross-site top-level navigation with a safe method: Lax cookies too.
+ *
+ * @example
+ * ```ts
+ * CONTEXT_LAX; // 1
+ * ```
+ */
 export const CONTEXT_LAX = 1;
-/** Cross-site top-level navigation with an unsafe method (Lax-by-default cookies under 2 minutes). */
+/**
+ * Cross-site top-level navigation with an unsafe method (Lax-by-default cookies under 2 minutes).
+ *
+ * @example
+ * ```ts
+ * CONTEXT_LAX_METHOD_UNSAFE; // 2
+ * ```
+ */
 export const CONTEXT_LAX_METHOD_UNSAFE = 2;
-/** Same-site (or browser-initiated): every cookie. */
+/**
+ * Same-site (or browser-initiated): every cookie.
+ *
+ * @example
+ * ```ts
+ * CONTEXT_STRICT; // 3
+ * ```
+ */
 export const CONTEXT_STRICT = 3;
 
 /** How a request reaches the cookie jar: who started it and in what frame. */

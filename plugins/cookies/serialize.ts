@@ -122,7 +122,14 @@ export function fromRow(row: StoreValue): CookieRecord | null {
   return record;
 }
 
-/** Whether a stored row is a session cookie (no expiry). */
+/**
+ * Whether a stored cookie is a session cookie (no expiry).
+ *
+ * @example
+ * ```ts
+ * isSessionRow(fromRow(["a", "1", "x.test", "/", 0x3fffffff, 0, 0, 1, "", 1])!); // true
+ * ```
+ */
 export function isSessionRow(record: CookieRecord): boolean {
   return record.expires === SESSION_EXPIRY;
 }
