@@ -24,6 +24,7 @@ import { Cookies } from "./api.ts";
 import { CookieJar } from "./jar.ts";
 import { CookiePersistence } from "./persistence.ts";
 import { siteOf } from "./same_site.ts";
+import { type CookieUrl, parseCookieUrl } from "./cookie_url.ts";
 import type { CookieAccess } from "./same_site.ts";
 import { fromByteString, toByteString } from "./serialize.ts";
 
@@ -80,6 +81,29 @@ function accessOf(request: PipelineRequest): CookieAccess {
   };
 }
 
+const HOP = Symbol("cookies: the current hop's URL parts and access");
+interface Hop {
+  url: string;
+  method: string;
+  parts: CookieUrl;
+  access: CookieAccess;
+}
+
+/** The URL parts and access of the request's current hop, read once per hop. */
+function hopOf(request: PipelineRequest): Hop {
+  let hop = request.data.get(HOP) as Hop | undefined;
+  if (hop === undefined || hop.url !== request.url || hop.method !== request.method) {
+    hop = {
+      url: request.url,
+      method: request.method,
+      parts: parseCookieUrl(request.url),
+      access: accessOf(request),
+    };
+    request.data.set(HOP, hop);
+  }
+  return hop;
+}
+
 /**
  * Makes the cookies plugin with options.
  *
@@ -125,22 +149,24 @@ export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin 
           own = request.headers.get("cookie");
           data.set(CALLER_COOKIE, own);
         }
-        const line = jar.cookieHeader(request.url, accessOf(request));
+        const hop = hopOf(request);
+        const line = jar.cookieHeader(hop.parts, hop.access);
         const value = line === ""
           ? own
           : own
           ? `${own}; ${toByteString(line)}`
           : toByteString(line);
-        if (value === null) request.headers.delete("cookie");
-        else request.headers.set("cookie", value);
+        if (value === null) {
+          if (request.headers.has("cookie")) request.headers.delete("cookie");
+        } else request.headers.set("cookie", value);
       }, { order: "pre" });
 
       ctx.tap("headersReceived", (request, response) => {
         if (!usesCookies(request)) return;
         const lines = response.headers.getSetCookie();
         if (lines.length === 0) return;
-        const access = accessOf(request);
-        for (const line of lines) jar.setCookie(fromByteString(line), request.url, access);
+        const hop = hopOf(request);
+        for (const line of lines) jar.setCookie(fromByteString(line), hop.parts, hop.access);
       }, { order: "post" });
 
       ctx.provide({ cookies });
