@@ -1,9 +1,10 @@
 /**
  * The cookie jar against tough-cookie 6 (MemoryCookieStore), same data in the same run: 10,000
- * cookies over 1,000 domains and varied paths. Figures: lookups for a URL, storing a `Set-Cookie`
- * header, heap per 100,000 cookies (measured in child processes with `--expose-gc`), and the whole
- * request path (a session with the cookies plugin against fetch-cookie + tough-cookie around raw
- * fetch, both against the same local server).
+ * cookies over 1,000 domains and varied paths. Figures: lookups for a URL and storing a
+ * `Set-Cookie` header (each jar timed in its own process, four alternating rounds, so that neither
+ * pays for the other's garbage), heap per 100,000 cookies (child processes with `--expose-gc`),
+ * and the whole request path (a session with the cookies plugin against fetch-cookie +
+ * tough-cookie around raw fetch, both against the same local server).
  *
  * Run: `deno task bench cookies`
  *
@@ -14,6 +15,8 @@ import { CookieJar } from "../../plugins/cookies/jar.ts";
 import { finish, rate, report } from "./_report.ts";
 
 const DOMAINS = 1000;
+/** Operations per timed call, so that the timing loop's own cost does not count. */
+const BATCH = 100;
 const PER_DOMAIN = 10;
 const PATHS = ["/", "/a", "/a/b", "/shop", "/shop/cart", "/account/settings", "/a/b/c", "/api"];
 
@@ -92,8 +95,77 @@ async function heapMeasure(kind: string): Promise<void> {
   console.log(`heap=${after - before}`, typeof keep);
 }
 
+/** In a child process: the rate of `op` (get or set) on one jar (ours or tough), after warm-up. */
+async function rateMeasure(op: string, kind: string): Promise<void> {
+  const { sets, urls } = dataset(PER_DOMAIN);
+  const ours = new CookieJar();
+  const tough = new ToughJar(new MemoryCookieStore());
+  for (const [h, u] of sets) {
+    if (kind === "ours") ours.setCookie(h, u);
+    else tough.setCookieSync(h, u);
+  }
+  let i = 0;
+  const get = kind === "ours"
+    ? () => {
+      for (let k = 0; k < BATCH; k++) ours.cookiesFor(urls[i++ % urls.length]);
+    }
+    : () => {
+      for (let k = 0; k < BATCH; k++) tough.getCookiesSync(urls[i++ % urls.length]);
+    };
+  const set = kind === "ours"
+    ? () => {
+      for (let k = 0; k < BATCH; k++) {
+        const [h, u] = sets[i++ % sets.length];
+        ours.setCookie(h, u);
+      }
+    }
+    : () => {
+      for (let k = 0; k < BATCH; k++) {
+        const [h, u] = sets[i++ % sets.length];
+        tough.setCookieSync(h, u);
+      }
+    };
+  const fn = op === "get" ? get : set;
+  await rate(fn, 300, BATCH);
+  console.log(`rate=${await rate(fn, 1000, BATCH)}`);
+}
+
+async function rateChild(op: string, kind: string): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-check", import.meta.filename!, "--rate", op, kind],
+    stdout: "piped",
+    stderr: "inherit",
+  });
+  const out = new TextDecoder().decode((await child.output()).stdout);
+  return Number(/rate=([\d.]+)/.exec(out)?.[1] ?? NaN);
+}
+
+/**
+ * Rates of ours and tough-cookie for `op`, each measured in its own process (so that neither
+ * pays for the other's garbage), in alternating order over several rounds.
+ */
+async function isolatedRates(op: string): Promise<[number, number]> {
+  const rounds = 4;
+  let o = 0;
+  let t = 0;
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      t += await rateChild(op, "tough");
+      o += await rateChild(op, "ours");
+    } else {
+      o += await rateChild(op, "ours");
+      t += await rateChild(op, "tough");
+    }
+  }
+  return [t / rounds, o / rounds];
+}
+
 if (Deno.args[0] === "--heap") {
   await heapMeasure(Deno.args[1]);
+  Deno.exit(0);
+}
+if (Deno.args[0] === "--rate") {
+  await rateMeasure(Deno.args[1], Deno.args[2]);
   Deno.exit(0);
 }
 
@@ -113,28 +185,7 @@ for (const u of urls.slice(0, 300)) {
   }
 }
 
-/** Operations per timed call, so that the timing loop's own cost does not count. */
-const BATCH = 100;
-
-/** Runs a and b in alternating slices (so that load from elsewhere hits both alike). */
-async function alternate(a: () => void, b: () => void): Promise<[number, number]> {
-  let ra = 0;
-  let rb = 0;
-  const rounds = 10;
-  for (let round = 0; round < rounds; round++) {
-    ra += await rate(a, 200, BATCH);
-    rb += await rate(b, 200, BATCH);
-  }
-  return [ra / rounds, rb / rounds];
-}
-
-let i = 0;
-let j = 0;
-const [lookupsTough, lookupsOurs] = await alternate(() => {
-  for (let k = 0; k < BATCH; k++) tough.getCookiesSync(urls[i++ % urls.length]);
-}, () => {
-  for (let k = 0; k < BATCH; k++) ours.cookiesFor(urls[j++ % urls.length]);
-});
+const [lookupsTough, lookupsOurs] = await isolatedRates("get");
 report({
   bench: "cookies",
   figure: "get cookies for a URL",
@@ -145,19 +196,7 @@ report({
   met: lookupsOurs / lookupsTough >= 5,
 });
 
-i = 0;
-j = 0;
-const [storesTough, storesOurs] = await alternate(() => {
-  for (let k = 0; k < BATCH; k++) {
-    const [h, u] = sets[i++ % sets.length];
-    tough.setCookieSync(h, u);
-  }
-}, () => {
-  for (let k = 0; k < BATCH; k++) {
-    const [h, u] = sets[j++ % sets.length];
-    ours.setCookie(h, u);
-  }
-});
+const [storesTough, storesOurs] = await isolatedRates("set");
 report({
   bench: "cookies",
   figure: "store a Set-Cookie header",
