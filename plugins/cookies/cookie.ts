@@ -90,15 +90,8 @@ export const SAME_SITE_SHIFT = 4;
  */
 export const PRIORITY_SHIFT = 6;
 
-const SAME_SITE_CODES: Record<SameSiteValue, number> = {
-  unspecified: 0,
-  none: 1,
-  lax: 2,
-  strict: 3,
-};
 const SAME_SITE_NAMES: SameSiteValue[] = ["unspecified", "none", "lax", "strict"];
 const ELECTRON_SAME_SITE: ElectronSameSite[] = ["unspecified", "no_restriction", "lax", "strict"];
-const PRIORITY_CODES: Record<PriorityValue, number> = { low: 0, medium: 1, high: 2 };
 const PRIORITY_NAMES: PriorityValue[] = ["low", "medium", "high"];
 
 /**
@@ -278,9 +271,10 @@ export function packFlags(
   sameSite: SameSiteValue,
   priority: PriorityValue,
 ): number {
+  const ss = sameSite === "lax" ? 2 : sameSite === "strict" ? 3 : sameSite === "none" ? 1 : 0;
+  const pr = priority === "medium" ? 1 : priority === "high" ? 2 : 0;
   return (hostOnly ? F_HOST_ONLY : 0) | (secure ? F_SECURE : 0) | (httpOnly ? F_HTTP_ONLY : 0) |
-    (persistent ? F_PERSISTENT : 0) | (SAME_SITE_CODES[sameSite] << SAME_SITE_SHIFT) |
-    (PRIORITY_CODES[priority] << PRIORITY_SHIFT);
+    (persistent ? F_PERSISTENT : 0) | (ss << SAME_SITE_SHIFT) | (pr << PRIORITY_SHIFT);
 }
 
 /**

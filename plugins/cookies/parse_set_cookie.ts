@@ -95,10 +95,6 @@ export function detach(s: string): string {
   return [s.slice(0, 1), s.slice(1)].join("");
 }
 
-// Control characters other than HTAB: NUL, CR and LF cut the line, the others refuse it.
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
-
 function isWsp(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
@@ -121,22 +117,28 @@ function trimWsp(s: string, start: number, end: number): string {
  * ```
  */
 export function parseSetCookie(line: string): ParsedSetCookie | null {
+  // One pass over the line: the first ';' and '=', and control characters (other than HTAB):
+  // NUL, CR and LF cut the line there, as Chromium does; any other one refuses it.
   let end = line.length;
-  if (CONTROL.test(line)) {
-    for (let i = 0; i < end; i++) {
-      const c = line.charCodeAt(i);
-      if (c < 0x20 || c === 0x7f) {
-        if (c === 0x00 || c === 0x0a || c === 0x0d) {
-          end = i; // Chromium truncates the line at the first NUL, CR or LF
-          break;
-        }
-        if (c !== 0x09) return null;
+  let semi = -1;
+  let eq = -1;
+  for (let i = 0; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x3b) {
+      semi = i;
+      break;
+    }
+    if (c === 0x3d) {
+      if (eq < 0) eq = i;
+    } else if (c < 0x20 || c === 0x7f) {
+      if (c === 0x00 || c === 0x0a || c === 0x0d) {
+        end = i;
+        break;
       }
+      if (c !== 0x09) return null;
     }
   }
-  let semi = line.indexOf(";");
-  if (semi < 0 || semi > end) semi = end;
-  const eq = line.indexOf("=");
+  if (semi < 0) semi = end;
   let name: string;
   let value: string;
   if (eq < 0 || eq >= semi) {
@@ -169,16 +171,34 @@ export function parseSetCookie(line: string): ParsedSetCookie | null {
   let pos = semi;
   while (pos < end) {
     let ks = pos + 1;
-    let next = line.indexOf(";", ks);
-    if (next < 0 || next > end) next = end;
+    // One pass to the next ';', noting the first '='.
+    let next = ks;
+    let avEq = -1;
+    for (; next < end; next++) {
+      const c = line.charCodeAt(next);
+      if (c === 0x3b) break;
+      if (c === 0x3d) {
+        if (avEq < 0) avEq = next;
+      } else if (c < 0x20 || c === 0x7f) {
+        if (c === 0x00 || c === 0x0a || c === 0x0d) {
+          end = next;
+          break;
+        }
+        if (c !== 0x09) return null;
+      }
+    }
     pos = next;
-    let avEq = line.indexOf("=", ks);
-    if (avEq >= next) avEq = -1;
     let ke = avEq < 0 ? next : avEq;
     while (ks < ke && isWsp(line.charCodeAt(ks))) ks++;
     while (ke > ks && isWsp(line.charCodeAt(ke - 1))) ke--;
     const attribute = attributeAt(line, ks, ke);
     if (attribute === null) continue;
+    if (attribute === "max-age") {
+      // Read the number in place: no substring for the most common valued attribute.
+      const n = avEq < 0 ? null : maxAgeAt(line, avEq + 1, next);
+      if (n !== null) out.maxAge = n;
+      continue;
+    }
     const val = avEq < 0 ? "" : trimWsp(line, avEq + 1, next);
     if (val.length > MAX_ATTRIBUTE_VALUE_BYTES / 4 && utf8Length(val) > MAX_ATTRIBUTE_VALUE_BYTES) {
       continue;
@@ -238,15 +258,22 @@ function sameAscii(s: string, lower: string): boolean {
   return true;
 }
 
-function isMaxAge(val: string): boolean {
-  const len = val.length;
-  let i = val.charCodeAt(0) === 0x2d ? 1 : 0;
-  if (i === len) return false;
-  for (; i < len; i++) {
-    const c = val.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+/** A Max-Age value (`-?DIGIT+`, spaces around allowed) read from `line[start, end)`, or null. */
+function maxAgeAt(line: string, start: number, end: number): number | null {
+  while (start < end && isWsp(line.charCodeAt(start))) start++;
+  while (end > start && isWsp(line.charCodeAt(end - 1))) end--;
+  if (end - start > MAX_ATTRIBUTE_VALUE_BYTES) return null;
+  let i = start;
+  const negative = line.charCodeAt(i) === 0x2d;
+  if (negative) i++;
+  if (i === end) return null;
+  let n = 0;
+  for (; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+    n = n * 10 + (c - 0x30);
   }
-  return true;
+  return negative ? -n : n;
 }
 
 function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
@@ -254,11 +281,6 @@ function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
     case "expires": {
       const t = parseCookieDate(val);
       if (t !== null) out.expires = t;
-      break;
-    }
-    case "max-age": {
-      if (!isMaxAge(val)) break;
-      out.maxAge = Number(val);
       break;
     }
     case "domain": {
