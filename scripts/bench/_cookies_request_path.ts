@@ -75,11 +75,11 @@ export async function requestPath(
     bare: async (i: number) => void await (await bare.fetch(url(i))).arrayBuffer(),
   };
   const totals = { raw: 0, fetchCookie: 0, ours: 0, bare: 0 };
-  for (const send of Object.values(sends)) await throughput(send, 200); // warm up
-  const rounds = 5;
+  for (const send of Object.values(sends)) await throughput(send, 500); // warm up
+  const rounds = 8;
   for (let r = 0; r < rounds; r++) {
     for (const [name, send] of Object.entries(sends)) {
-      totals[name as keyof typeof totals] += await throughput(send, 400);
+      totals[name as keyof typeof totals] += await throughput(send, 300);
     }
   }
   const raw = totals.raw / rounds;
