@@ -35,6 +35,8 @@ export interface IgnoredAction {
 export interface MergedOutcome {
   /** Some tap cancelled (and who). */
   cancel: string | null;
+  /** The reason the cancelling tap gave, if any. */
+  cancelReason?: string;
   /** The redirect to follow, if any. */
   redirectUrl: string | null;
   /** The merged headers (request or response), or null when unchanged. */
@@ -45,6 +47,7 @@ export interface MergedOutcome {
 
 interface Blocking {
   cancel?: boolean;
+  reason?: string;
   redirectUrl?: string;
   requestHeaders?: HeadersInit;
   responseHeaders?: HeadersInit;
@@ -75,6 +78,7 @@ export function mergeBlocking(
   for (const answer of newestFirst) {
     if (answer.result.cancel === true && outcome.cancel === null) {
       outcome.cancel = who(answer);
+      if (typeof answer.result.reason === "string") outcome.cancelReason = answer.result.reason;
     }
   }
   let redirectWinner: TapAnswer<Blocking> | null = null;
@@ -123,7 +127,9 @@ export function mergeBlocking(
     outcome.headers = headers;
   }
   if (outcome.cancel !== null) {
-    // A cancel makes every other action moot; report them so that none is dropped unseen.
+    // A cancel makes every other action moot; report each once, as lost to the cancel (not
+    // also to the redirect or header change it would have lost to otherwise).
+    outcome.ignored = [];
     for (const answer of newestFirst) {
       if (who(answer) === outcome.cancel && answer.result.cancel) continue;
       if (answer.result.redirectUrl) {

@@ -11,7 +11,7 @@ import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
 import type { Stage } from "./manifest.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { AuthChallenge, PipelineRequest, RequestBody, ResourceType } from "./request.ts";
-import type { Decision, StageHandlers, Tap, TapOptions } from "./pipeline_types.ts";
+import type { Decision, StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
 import { type IgnoredAction, mergeBlocking, type TapAnswer } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
 import { authScheme, parseChallenge } from "./_auth.ts";
@@ -106,6 +106,18 @@ export class Pipeline {
     completed: [],
     errorOccurred: [],
   };
+  #grouped: Record<Stage, number> = {
+    beforeRequest: 0,
+    beforeSendHeaders: 0,
+    sendHeaders: 0,
+    transport: 0,
+    headersReceived: 0,
+    authRequired: 0,
+    beforeRedirect: 0,
+    responseStarted: 0,
+    completed: 0,
+    errorOccurred: 0,
+  };
   #seq = 0;
   #decisionListeners: Array<(decision: Decision) => void> = [];
 
@@ -121,6 +133,15 @@ export class Pipeline {
     stage: S,
     fn: StageHandlers[S],
     options: TapOptions & { plugin: string },
+  ): () => void {
+    return this.#install(stage, fn, options, undefined);
+  }
+
+  #install<S extends Stage>(
+    stage: S,
+    fn: StageHandlers[S],
+    options: TapOptions & { plugin: string },
+    members: ((request: PipelineRequest) => readonly Tap<S>[]) | undefined,
   ): () => void {
     if (!(stage in this.#taps)) throw new TypeError(`Unknown pipeline stage "${stage}"`);
     if (typeof fn !== "function") {
@@ -138,12 +159,47 @@ export class Pipeline {
       seq: ++this.#seq,
       rank: RANK[order],
       filter: options.filter,
+      members,
     };
     const list = [...this.#taps[stage], tap].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
     (this.#taps[stage] as Tap<S>[]) = list;
+    if (members) this.#grouped[stage]++;
+    let removed = false;
     return () => {
+      if (removed) return;
+      removed = true;
       (this.#taps[stage] as Tap<S>[]) = this.#taps[stage].filter((t) => t !== tap);
+      if (members) this.#grouped[stage]--;
     };
+  }
+
+  /**
+   * Installs a group of taps at one place of a stage: `select` returns, per request, the group's
+   * taps that apply (made with the group's `add`), which then run as if they were in the list.
+   */
+  tapGroup<S extends Stage>(
+    stage: S,
+    select: (request: PipelineRequest) => readonly Tap<S>[],
+    options: TapOptions & { plugin: string },
+  ): TapGroup<S> {
+    const remove = this.#install(stage, (() => undefined) as StageHandlers[S], options, select);
+    const rank = RANK[options.order ?? "normal"];
+    return {
+      add: (fn, label) => ({ stage, fn, plugin: options.plugin, label, seq: ++this.#seq, rank }),
+      remove,
+    };
+  }
+
+  /** The taps of a stage for a request: groups replaced by their applying taps. */
+  #expand<S extends Stage>(stage: S, request: PipelineRequest): readonly Tap<S>[] {
+    const taps = this.#taps[stage] as Tap<S>[];
+    if (this.#grouped[stage] === 0) return taps;
+    const out: Tap<S>[] = [];
+    for (const tap of taps) {
+      if (tap.members) out.push(...tap.members(request));
+      else out.push(tap);
+    }
+    return out;
   }
 
   /** How many taps a stage has. */
@@ -209,7 +265,7 @@ export class Pipeline {
     try {
       const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
       const outcome = pending instanceof Promise ? await pending : pending;
-      if (outcome.cancel) throw blocked(outcome.cancel);
+      if (outcome.cancel) throw blocked(outcome.cancel, outcome.cancelReason);
     } catch (error) {
       const netError = toNetError(error, request.signal);
       end(netError);
@@ -248,7 +304,7 @@ export class Pipeline {
       if (!skipBeforeRequest) {
         const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
         const outcome = pending instanceof Promise ? await pending : pending;
-        if (outcome.cancel) throw blocked(outcome.cancel);
+        if (outcome.cancel) throw blocked(outcome.cancel, outcome.cancelReason);
         if (outcome.redirectUrl) {
           this.#internalRedirect(request, outcome.redirectUrl);
           continue;
@@ -257,7 +313,7 @@ export class Pipeline {
       skipBeforeRequest = false;
       const sending = this.#blocking("beforeSendHeaders", request, "requestHeaders", null);
       const sendOutcome = sending instanceof Promise ? await sending : sending;
-      if (sendOutcome.cancel) throw blocked(sendOutcome.cancel);
+      if (sendOutcome.cancel) throw blocked(sendOutcome.cancel, sendOutcome.cancelReason);
       if (sendOutcome.headers) request.headers = sendOutcome.headers;
       this.#observe("sendHeaders", request);
       throwIfAborted(request.signal);
@@ -275,7 +331,7 @@ export class Pipeline {
       const received = receiving instanceof Promise ? await receiving : receiving;
       if (received.cancel) {
         response.body?.cancel().catch(() => {});
-        throw blocked(received.cancel);
+        throw blocked(received.cancel, received.cancelReason);
       }
       if (received.redirectUrl) {
         response.body?.cancel().catch(() => {});
@@ -334,7 +390,7 @@ export class Pipeline {
   }
 
   async #send(request: PipelineRequest): Promise<Response> {
-    for (const tap of this.#taps.transport) {
+    for (const tap of this.#expand("transport", request)) {
       if (tap.filter && !tap.filter(request)) continue;
       let answer: Response | undefined | void;
       try {
@@ -387,7 +443,7 @@ export class Pipeline {
     challenge: AuthChallenge,
     response: Response,
   ): Promise<{ username: string; password: string } | null> {
-    for (const tap of this.#taps.authRequired) {
+    for (const tap of this.#expand("authRequired", request)) {
       if (tap.filter && !tap.filter(request)) continue;
       let answer;
       try {
@@ -430,14 +486,14 @@ export class Pipeline {
     headerKey: "requestHeaders" | "responseHeaders",
     response: Response | null,
   ): Outcome | Promise<Outcome> {
-    const taps = this.#taps[stage] as Tap<typeof stage>[];
-    if (taps.length === 0) return EMPTY;
+    if (this.#taps[stage].length === 0) return EMPTY;
+    const taps = this.#expand(stage, request);
     return this.#blockingTaps(stage, taps, request, headerKey, response);
   }
 
   async #blockingTaps(
     stage: "beforeRequest" | "beforeSendHeaders" | "headersReceived",
-    taps: Tap<typeof stage>[],
+    taps: readonly Tap<typeof stage>[],
     request: PipelineRequest,
     headerKey: "requestHeaders" | "responseHeaders",
     response: Response | null,
@@ -518,8 +574,7 @@ export class Pipeline {
     request: PipelineRequest,
     ...args: unknown[]
   ): void {
-    const taps = this.#taps[stage] as Tap<S>[];
-    for (const tap of taps) {
+    for (const tap of this.#expand(stage, request)) {
       if (tap.filter && !tap.filter(request)) continue;
       try {
         // deno-lint-ignore no-explicit-any
@@ -563,8 +618,11 @@ const EMPTY: Outcome = Object.freeze({
   ignored: [],
 });
 
-function blocked(by: string): NetError {
-  return new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${by}`);
+function blocked(by: string, reason?: string): NetError {
+  return new NetError(
+    "net::ERR_BLOCKED_BY_CLIENT",
+    `Blocked by ${by}${reason ? `: ${reason}` : ""}`,
+  );
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -77,6 +77,20 @@ export interface Tap<S extends Stage = Stage> {
   readonly rank: number;
   /** Optional filter. */
   readonly filter?: (request: PipelineRequest) => boolean;
+  /** For a group's place in the list: the group's taps that apply to the request. */
+  readonly members?: (request: PipelineRequest) => readonly Tap<S>[];
+}
+
+/**
+ * Many taps of one plugin and stage that are chosen together: the pipeline asks the group which
+ * of its taps apply to a request instead of calling a filter per tap (webRequest listeners with
+ * URL filters, by the thousand). Each tap keeps its own install order for conflicts.
+ */
+export interface TapGroup<S extends Stage = Stage> {
+  /** Makes a tap of the group (the next install order); `select` decides when it runs. */
+  add(fn: StageHandlers[S], label: string): Tap<S>;
+  /** Removes the group from the pipeline. */
+  remove(): void;
 }
 
 /** One thing a tap did to a request, for traces (`webRequest.explain`) and the net log. */

@@ -6,7 +6,8 @@
  */
 import { parseManifest } from "./manifest.ts";
 import type { Manifest, Stage } from "./manifest.ts";
-import type { StageHandlers, TapOptions } from "./pipeline_types.ts";
+import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
+import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
@@ -30,6 +31,15 @@ export interface PluginContext {
    * tap. Taps are removed at teardown.
    */
   tap<S extends Stage>(stage: S, fn: StageHandlers[S], options?: TapOptions): () => void;
+  /**
+   * Installs a group of taps of a stage listed in `hooks`: per request `select` says which of the
+   * group's taps run (instead of a filter per tap). Removed at teardown.
+   */
+  tapGroup<S extends Stage>(
+    stage: S,
+    select: (request: PipelineRequest) => readonly Tap<S>[],
+    options?: TapOptions,
+  ): TapGroup<S>;
   /** Adds session members; each must be listed in the manifest's `api`. */
   provide(members: Record<string, unknown>): void;
   /** Reports an error of this plugin (the session's `hook-error` event). */

@@ -7,7 +7,8 @@
 import { HookError } from "./errors.ts";
 import type { Stage } from "./manifest.ts";
 import { KERNEL_CAPABILITIES, type Plugin, type PluginContext, resolvePlugins } from "./plugin.ts";
-import type { StageHandlers, TapOptions } from "./pipeline_types.ts";
+import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
+import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
@@ -242,6 +243,20 @@ export class PluginHost {
         const untap = session.pipeline.tap(stage, fn, { ...options, plugin: plugin.name });
         running.cleanups.push(untap);
         return untap;
+      },
+      tapGroup<S extends Stage>(
+        stage: S,
+        select: (request: PipelineRequest) => readonly Tap<S>[],
+        options: TapOptions = {},
+      ): TapGroup<S> {
+        if (!plugin.manifest.hooks.includes(stage)) {
+          throw new TypeError(
+            `Plugin ${plugin.name} taps "${stage}", which its manifest does not list in hooks`,
+          );
+        }
+        const group = session.pipeline.tapGroup(stage, select, { ...options, plugin: plugin.name });
+        running.cleanups.push(group.remove);
+        return group;
       },
       provide(members: Record<string, unknown>) {
         for (const [member, value] of Object.entries(members)) {

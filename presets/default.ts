@@ -5,6 +5,8 @@
  * @module
  */
 import type { Plugin } from "../kernel/plugin.ts";
+import { webRequestPlugin } from "../plugins/web-request/mod.ts";
+import { cdpPlugin } from "../plugins/cdp/mod.ts";
 
 /**
  * The plugins of the default preset, in any order (their manifests' `requires` decide).
@@ -14,4 +16,4 @@ import type { Plugin } from "../kernel/plugin.ts";
  * defaultPlugins.map((p) => p.name);
  * ```
  */
-export const defaultPlugins: readonly Plugin[] = [];
+export const defaultPlugins: readonly Plugin[] = [webRequestPlugin, cdpPlugin];

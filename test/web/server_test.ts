@@ -253,6 +253,75 @@ describe("the control API", () => {
   });
 });
 
+describe("declarative rules", () => {
+  it("blocks a host by a rule added through the API: curl sees 403 naming the rule", async () => {
+    const rule = {
+      id: 41,
+      priority: 1,
+      action: { type: "block" },
+      condition: { urlFilter: "||localhost^", resourceTypes: ["other"] },
+    };
+    const added = await api("/rules", { method: "POST", body: JSON.stringify({ rules: [rule] }) });
+    assert.equal(added.status, 201);
+    const blocked = await curl([
+      "-s",
+      "-i",
+      "-x",
+      server.proxy,
+      `http://localhost:${origin.port}/hello`,
+    ]);
+    assert.match(blocked.stdout, /^HTTP\/1\.1 403/);
+    assert.match(blocked.stdout, /Blocked by .*rule 41 \(_dynamic\)/);
+    const tunnel = await curl([
+      "-s",
+      "-k",
+      "-i",
+      "-x",
+      server.proxy,
+      `https://localhost:${tlsPort}/`,
+    ]);
+    assert.match(tunnel.stdout, /403 Forbidden[\s\S]*x-websession-reason: .*rule 41/);
+    const allowed = await curl(["-s", "-x", server.proxy, `${origin.url}/hello`]);
+    assert.equal(allowed.stdout, "hello GET");
+    const malformed = await api("/rules", {
+      method: "POST",
+      body: JSON.stringify({ rules: [{ id: 42, action: { type: "explode" }, condition: {} }] }),
+    });
+    assert.equal(malformed.status, 400);
+    assert.match((await malformed.json()).error, /Rule with id 42: action.type/);
+    const listed = await (await api("/rules")).json();
+    assert.deepEqual(listed.dynamic.map((r: { id: number }) => r.id), [41]);
+    const removed = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
+    assert.equal(removed.status, 200);
+    const again = await curl(["-s", "-x", server.proxy, `http://localhost:${origin.port}/hello`]);
+    assert.equal(again.stdout, "hello GET");
+  });
+
+  it("loads --rules FILE at start and again when the file changes", async () => {
+    const file = `${home}/rules.json`;
+    const block = (id: number, path: string) => ({
+      id,
+      action: { type: "block" },
+      condition: { urlFilter: path, resourceTypes: ["other"] },
+    });
+    writeFileSync(file, JSON.stringify([block(1, "/hello")]));
+    const withRules = await startServerProcess(`${home}/rules-home`, ["--rules", file]);
+    try {
+      const first = await curl(["-s", "-i", "-x", withRules.proxy, `${origin.url}/hello`]);
+      assert.match(first.stdout, /^HTTP\/1\.1 403[\s\S]*rule 1 \(_session\)/);
+      writeFileSync(file, JSON.stringify([block(2, "/upload")]));
+      let unblocked = "";
+      for (let i = 0; i < 50 && unblocked !== "hello GET"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        unblocked = (await curl(["-s", "-x", withRules.proxy, `${origin.url}/hello`])).stdout;
+      }
+      assert.equal(unblocked, "hello GET");
+    } finally {
+      await withRules.stop();
+    }
+  });
+});
+
 describe("shutdown", () => {
   it("lets a request in flight finish on SIGTERM, then exits cleanly", async () => {
     const second = await startServerProcess(`${home}/second`);

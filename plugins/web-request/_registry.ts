@@ -1,0 +1,353 @@
+/**
+ * The listeners of one session's webRequest (both surfaces): each listener is a pipeline tap of
+ * its own, so the kernel's blocking-merge combines their answers and reports the losers. A
+ * request finds the listeners it concerns once per URL through a host index, and each tap's
+ * filter is then a set lookup.
+ *
+ * @module
+ */
+import type { PluginContext } from "../../kernel/plugin.ts";
+import type { Stage } from "../../kernel/manifest.ts";
+import type { NetError } from "../../kernel/errors.ts";
+import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
+import type { Tap, TapGroup } from "../../kernel/pipeline_types.ts";
+import {
+  chromeDetails,
+  electronDetails,
+  type EventName,
+  type StageInfo,
+  toHeaders,
+  withHiddenHeaders,
+} from "./_details.ts";
+import { type CompiledFilter, FilterIndex } from "./listener_filter.ts";
+import { Traces } from "./_trace.ts";
+
+/**
+ * The pipeline stage of each event.
+ *
+ * @example
+ * ```ts
+ * STAGE_OF.onCompleted; // "completed"
+ * ```
+ */
+export const STAGE_OF: Readonly<Record<EventName, Stage>> = {
+  onBeforeRequest: "beforeRequest",
+  onBeforeSendHeaders: "beforeSendHeaders",
+  onSendHeaders: "sendHeaders",
+  onHeadersReceived: "headersReceived",
+  onAuthRequired: "authRequired",
+  onBeforeRedirect: "beforeRedirect",
+  onResponseStarted: "responseStarted",
+  onCompleted: "completed",
+  onErrorOccurred: "errorOccurred",
+};
+
+/**
+ * Events whose listeners may change the request.
+ *
+ * @example
+ * ```ts
+ * BLOCKING_EVENTS.has("onCompleted"); // false
+ * ```
+ */
+export const BLOCKING_EVENTS: ReadonlySet<EventName> = new Set([
+  "onBeforeRequest",
+  "onBeforeSendHeaders",
+  "onHeadersReceived",
+  "onAuthRequired",
+]);
+
+/** One registered listener. */
+export interface Entry {
+  /** Unique in the session. */
+  readonly id: number;
+  /** The event. */
+  readonly event: EventName;
+  /** `electron` (callback answers) or `chrome` (returned BlockingResponse). */
+  readonly surface: "electron" | "chrome";
+  /** The caller (scope) that installed it. */
+  readonly scope: string;
+  /** The listener. */
+  readonly fn: (...args: never[]) => unknown;
+  /** Its filter. */
+  readonly filter: CompiledFilter;
+  /** Whether it may change the request (`blocking`/`asyncBlocking`, or Electron's blocking events). */
+  readonly blocking: boolean;
+  /** Chrome's extraInfoSpec. */
+  readonly extra: ReadonlySet<string>;
+  /** The tap's label, as traces and conflict reports name the listener. */
+  readonly label: string;
+  /** Its tap in the stage's group. */
+  tap: Tap | null;
+}
+
+/** What a new listener is. */
+export type EntrySpec = Omit<Entry, "id" | "label" | "tap">;
+
+const MATCHED = Symbol("web-request listeners");
+
+type Answer = Record<string, unknown> | undefined;
+
+/**
+ * The listeners of one session.
+ *
+ * @example
+ * ```ts
+ * // new ListenerRegistry(ctx, (request) => false)
+ * ```
+ */
+export class ListenerRegistry {
+  readonly #ctx: PluginContext;
+  readonly #skipBeforeRequest: (request: PipelineRequest) => boolean;
+  readonly #index = new FilterIndex<Entry>();
+  readonly #entries = new Set<Entry>();
+  #version = 0;
+  #nextId = 0;
+  /** How long a blocking listener may take before the request goes on without it (ms). */
+  timeout = 10_000;
+  /** What each listener asked, per request. */
+  readonly traces: Traces = new Traces();
+
+  /** Told when listeners come or go. */
+  onChange: () => void = () => {};
+
+  /** `skipBeforeRequest` says when declarative rules already blocked or redirected a hop. */
+  constructor(ctx: PluginContext, skipBeforeRequest: (request: PipelineRequest) => boolean) {
+    this.#ctx = ctx;
+    this.#skipBeforeRequest = skipBeforeRequest;
+  }
+
+  /** How many listeners there are. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Every listener, in install order. */
+  entries(): Entry[] {
+    return [...this.#entries];
+  }
+
+  /** Installs a listener as a tap of its stage; the most recent one wins conflicts. */
+  add(spec: EntrySpec): Entry {
+    const id = ++this.#nextId;
+    const entry: Entry = {
+      ...spec,
+      id,
+      label: `${spec.scope}.${spec.surface === "chrome" ? "events." : ""}${spec.event}#${id}`,
+      tap: null,
+    };
+    const stage = STAGE_OF[spec.event];
+    const group = this.#groupOf(stage);
+    entry.tap = group.group.add(this.#handler(entry) as never, entry.label);
+    group.count++;
+    this.#entries.add(entry);
+    this.#index.add(entry, entry.filter);
+    this.invalidate();
+    this.onChange();
+    return entry;
+  }
+
+  /** Removes a listener. */
+  remove(entry: Entry): void {
+    if (!this.#entries.delete(entry)) return;
+    const stage = STAGE_OF[entry.event];
+    const group = this.#groups.get(stage)!;
+    if (--group.count === 0) {
+      group.group.remove();
+      this.#groups.delete(stage);
+    }
+    this.#index.delete(entry);
+    this.invalidate();
+    this.onChange();
+  }
+
+  /** Forgets the cached listener matches (Chrome's handlerBehaviorChanged). */
+  invalidate(): void {
+    this.#version++;
+  }
+
+  /**
+   * One tap group per stage holds the listeners' taps: per request the pipeline asks it which
+   * listeners match (found once through the host index) instead of calling a filter per listener.
+   */
+  readonly #groups = new Map<Stage, { group: TapGroup; count: number }>();
+
+  #groupOf(stage: Stage): { group: TapGroup; count: number } {
+    let group = this.#groups.get(stage);
+    if (!group) {
+      group = {
+        group: this.#ctx.tapGroup(stage, (request) => this.#select(stage, request), {
+          label: "webRequest listeners",
+        }),
+        count: 0,
+      };
+      this.#groups.set(stage, group);
+    }
+    return group;
+  }
+
+  #select(stage: Stage, request: PipelineRequest): Tap[] {
+    if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return [];
+    const out: Tap[] = [];
+    for (const entry of this.#matching(request)) {
+      if (entry.tap !== null && entry.tap.stage === stage) out.push(entry.tap);
+    }
+    if (out.length > 1) out.sort((a, b) => a.seq - b.seq);
+    return out;
+  }
+
+  #matching(request: PipelineRequest): Set<Entry> {
+    let cached = request.data.get(MATCHED) as
+      | { url: string; version: number; set: Set<Entry> }
+      | undefined;
+    if (!cached || cached.url !== request.url || cached.version !== this.#version) {
+      cached = {
+        url: request.url,
+        version: this.#version,
+        set: this.#index.matching(request.url, request.resourceType),
+      };
+      request.data.set(MATCHED, cached);
+    }
+    return cached.set;
+  }
+
+  #details(entry: Entry, request: PipelineRequest, info: StageInfo): Record<string, unknown> {
+    const now = this.#ctx.session.now();
+    return entry.surface === "electron"
+      ? electronDetails(entry.event, request, info, now)
+      : chromeDetails(entry.event, request, info, entry.extra, now);
+  }
+
+  #handler(entry: Entry): (request: PipelineRequest, ...args: unknown[]) => unknown {
+    const info = (args: unknown[]): StageInfo => {
+      switch (entry.event) {
+        case "onHeadersReceived":
+        case "onResponseStarted":
+        case "onCompleted":
+          return { response: args[0] as Response };
+        case "onAuthRequired":
+          return { response: args[0] as Response, challenge: args[1] as AuthChallenge };
+        case "onBeforeRedirect":
+          return { response: args[0] as Response, redirectUrl: args[1] as string };
+        case "onErrorOccurred":
+          return { error: args[0] as NetError };
+        default:
+          return {};
+      }
+    };
+    if (!entry.blocking) {
+      // Observers: called, never waited for.
+      return (request, ...args) => {
+        const result = (entry.fn as (d: unknown) => unknown)(
+          this.#details(entry, request, info(args)),
+        );
+        if (result instanceof Promise) {
+          result.catch((error) => this.#ctx.report(error, STAGE_OF[entry.event]));
+        }
+        return undefined;
+      };
+    }
+    if (entry.surface === "electron" || entry.extra.has("asyncBlocking")) {
+      return (request, ...args) => {
+        const details = this.#details(entry, request, info(args));
+        return this.#awaitAnswer(entry, request, (resolve) => {
+          (entry.fn as (d: unknown, cb: (a?: unknown) => void) => void)(details, resolve);
+        });
+      };
+    }
+    return (request, ...args) => {
+      const result = (entry.fn as (d: unknown) => unknown)(
+        this.#details(entry, request, info(args)),
+      );
+      if (result instanceof Promise) {
+        return this.#awaitAnswer(entry, request, (resolve, reject) => result.then(resolve, reject));
+      }
+      return this.#convert(entry, request, result);
+    };
+  }
+
+  /** Waits for a listener's answer, cut off after the timeout or when the request is aborted. */
+  #awaitAnswer(
+    entry: Entry,
+    request: PipelineRequest,
+    start: (resolve: (answer?: unknown) => void, reject: (error: unknown) => void) => void,
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        request.signal.removeEventListener("abort", onAbort);
+        fn();
+      };
+      const onAbort = () => finish(() => resolve(undefined));
+      const timer = setTimeout(() => {
+        finish(() => {
+          const stage = STAGE_OF[entry.event];
+          const message = `Listener ${entry.label} did not answer within ${this.timeout} ms`;
+          this.traces.add(request.id, {
+            stage,
+            by: entry.label,
+            plugin: this.#ctx.manifest.name,
+            applied: false,
+            error: message,
+          });
+          this.#ctx.report(new Error(message), stage);
+          resolve(undefined);
+        });
+      }, this.timeout);
+      request.signal.addEventListener("abort", onAbort);
+      try {
+        start(
+          (answer) =>
+            finish(() => {
+              try {
+                resolve(this.#convert(entry, request, answer));
+              } catch (error) {
+                reject(error);
+              }
+            }),
+          (error) => finish(() => reject(error)),
+        );
+      } catch (error) {
+        finish(() => reject(error));
+      }
+    });
+  }
+
+  /** Turns a listener's answer into what the pipeline merges. */
+  #convert(entry: Entry, request: PipelineRequest, raw: unknown): Answer | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    if (typeof raw !== "object") {
+      throw new TypeError(`${entry.label} answered ${typeof raw}; expected an object`);
+    }
+    const a = raw as Record<string, unknown>;
+    if (entry.event === "onAuthRequired") {
+      if (a.cancel === true) return { cancel: true };
+      const c = a.authCredentials as { username?: unknown; password?: unknown } | undefined;
+      if (c && typeof c.username === "string" && typeof c.password === "string") {
+        return { username: c.username, password: c.password };
+      }
+      return undefined;
+    }
+    const out: Record<string, unknown> = {};
+    if (a.cancel === true) out.cancel = true;
+    const redirect = entry.surface === "electron" ? a.redirectURL : a.redirectUrl;
+    if (
+      typeof redirect === "string" &&
+      (entry.event === "onBeforeRequest" ||
+        (entry.event === "onHeadersReceived" && entry.surface === "chrome"))
+    ) out.redirectUrl = redirect;
+    if (entry.event === "onBeforeSendHeaders" && a.requestHeaders != null) {
+      const answer = toHeaders(a.requestHeaders, `${entry.label}: requestHeaders`);
+      out.requestHeaders = entry.extra.has("extraHeaders")
+        ? answer
+        : withHiddenHeaders(answer, request.headers);
+    }
+    if (entry.event === "onHeadersReceived" && a.responseHeaders != null) {
+      out.responseHeaders = toHeaders(a.responseHeaders, `${entry.label}: responseHeaders`);
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+}

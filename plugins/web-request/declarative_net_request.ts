@@ -1,0 +1,240 @@
+/**
+ * `ses.declarativeNetRequest`: Chrome's declarative rules for a session. Session rules live in
+ * memory; dynamic rules are kept in the partition's store (on disk for persistent partitions).
+ * The rules act in pre-ordered taps, before any imperative listener: a block or redirect decided
+ * here skips the `onBeforeRequest` listeners of that hop.
+ *
+ * @module
+ */
+import type { PluginContext } from "../../kernel/plugin.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import type { StoreValue } from "../../kernel/store.ts";
+import {
+  applyHeaderChanges,
+  DnrEngine,
+  type DnrOutcome,
+  headerChanges,
+  MAX_NUMBER_OF_DYNAMIC_RULES,
+  MAX_NUMBER_OF_REGEX_RULES,
+  MAX_NUMBER_OF_SESSION_RULES,
+} from "./dnr_engine.ts";
+import { RULESETS } from "./dnr_rule.ts";
+import type {
+  GetRulesFilter,
+  MatchedRule,
+  Rule,
+  TestMatchOutcomeResult,
+  TestMatchRequestDetails,
+  UpdateRuleOptions,
+} from "./dnr_types.ts";
+import type { Traces } from "./_trace.ts";
+
+const OUTCOME = Symbol("declarativeNetRequest outcome");
+const STORE_KEY = "dynamicRules";
+const SESSION = 0;
+const DYNAMIC = 1;
+
+interface HopOutcome {
+  url: string;
+  outcome: DnrOutcome;
+}
+
+/**
+ * Chrome's `declarativeNetRequest` for one session.
+ *
+ * @example
+ * ```ts
+ * // await ses.declarativeNetRequest.updateSessionRules({
+ * //   addRules: [{ id: 1, condition: { urlFilter: "||ads.example^" }, action: { type: "block" } }],
+ * // });
+ * ```
+ */
+export class DeclarativeNetRequest {
+  /** Chrome's limit on session rules. */
+  readonly MAX_NUMBER_OF_SESSION_RULES: number = MAX_NUMBER_OF_SESSION_RULES;
+  /** Chrome's limit on dynamic rules. */
+  readonly MAX_NUMBER_OF_DYNAMIC_RULES: number = MAX_NUMBER_OF_DYNAMIC_RULES;
+  /** Chrome's limit on regex rules per ruleset. */
+  readonly MAX_NUMBER_OF_REGEX_RULES: number = MAX_NUMBER_OF_REGEX_RULES;
+  readonly #engine = new DnrEngine();
+  readonly #ctx: PluginContext;
+  readonly #traces: Traces;
+  #writes: Promise<void> = Promise.resolve();
+
+  #untaps: Array<() => void> = [];
+  readonly #onChange: () => void;
+
+  /** Made by the web-request plugin; `onChange` is told when the rule count changes. */
+  constructor(ctx: PluginContext, traces: Traces, onChange: () => void = () => {}) {
+    this.#ctx = ctx;
+    this.#traces = traces;
+    this.#onChange = onChange;
+  }
+
+  /**
+   * Whether the rules block or redirect the request's current hop (decided once per hop and
+   * kept, so that it does not matter whether this or the rules' tap asks first).
+   */
+  actsOn(request: PipelineRequest): boolean {
+    if (this.#engine.size === 0) return false;
+    const kind = this.#outcome(request).kind;
+    return kind === "block" || kind === "redirect";
+  }
+
+  /** How many rules (session and dynamic) there are. */
+  get size(): number {
+    return this.#engine.size;
+  }
+
+  /** The taps exist only while there are rules: a session without rules pays nothing. */
+  #sync(): void {
+    if (this.#engine.size > 0 && this.#untaps.length === 0) this.#tap();
+    else if (this.#engine.size === 0 && this.#untaps.length > 0) {
+      for (const untap of this.#untaps.splice(0)) untap();
+    }
+    this.#onChange();
+  }
+
+  /** Loads the dynamic rules kept in the store and installs the taps. */
+  async start(): Promise<void> {
+    const saved = await this.#ctx.store.get(STORE_KEY);
+    if (Array.isArray(saved) && saved.length > 0) {
+      try {
+        this.#engine.update(DYNAMIC, { addRules: saved as unknown as Rule[] });
+      } catch (error) {
+        this.#ctx.report(error, "load dynamic rules");
+      }
+    }
+    this.#sync();
+  }
+
+  /** Removes then adds session rules, atomically. */
+  updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
+    try {
+      this.#engine.update(SESSION, options);
+      this.#sync();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Removes then adds dynamic rules, atomically, and keeps them in the partition's store. */
+  updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
+    const write = this.#writes.then(async () => {
+      const before = this.#engine.frozen(DYNAMIC);
+      this.#engine.update(DYNAMIC, options);
+      try {
+        await this.#ctx.store.set(STORE_KEY, this.#engine.frozen(DYNAMIC) as unknown as StoreValue);
+      } catch (error) {
+        this.#engine.restore(DYNAMIC, before);
+        throw error;
+      } finally {
+        this.#sync();
+      }
+    });
+    this.#writes = write.catch(() => {});
+    return write;
+  }
+
+  /** The session rules (optionally only some ids). */
+  getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    return Promise.resolve(this.#engine.get(SESSION, filter));
+  }
+
+  /** The dynamic rules (optionally only some ids). */
+  async getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    await this.#writes;
+    return this.#engine.get(DYNAMIC, filter);
+  }
+
+  /** The rules that would apply to a request, in the order they would. */
+  testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
+    try {
+      return Promise.resolve(this.#engine.testMatchOutcome(request));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #outcome(request: PipelineRequest): DnrOutcome {
+    let hop = request.data.get(OUTCOME) as HopOutcome | undefined;
+    if (!hop || hop.url !== request.url) {
+      const o = request.options;
+      hop = {
+        url: request.url,
+        outcome: this.#engine.outcome({
+          url: request.url,
+          type: request.resourceType,
+          method: request.method,
+          initiator: request.initiator,
+          tabId: typeof o.tabId === "number" ? o.tabId : -1,
+          frameUrls: Array.isArray(o.frameUrls) ? o.frameUrls as string[] : undefined,
+        }),
+      };
+      request.data.set(OUTCOME, hop);
+    }
+    return hop.outcome;
+  }
+
+  /** Rules behind the answers of the taps, until the pipeline reports the decision. */
+  readonly #pending = new Map<string, MatchedRule[]>();
+
+  #remember(request: PipelineRequest, stage: string, rules: MatchedRule[]): void {
+    if (this.#pending.size > 1000) this.#pending.clear();
+    this.#pending.set(`${request.id}/${stage}`, rules);
+  }
+
+  /** The rules behind the declarative tap's answer at a stage (once). */
+  takeRules(requestId: number, stage: string): MatchedRule[] | undefined {
+    const key = `${requestId}/${stage}`;
+    const rules = this.#pending.get(key);
+    this.#pending.delete(key);
+    return rules;
+  }
+
+  #tap(): void {
+    const options = { order: "pre" as const, label: "declarativeNetRequest" };
+    this.#untaps.push(this.#ctx.tap("beforeRequest", (request) => {
+      const o = this.#outcome(request);
+      if (!o.rule) return;
+      const rules = [{ ruleId: o.rule.id, rulesetId: RULESETS[o.rule.ruleset] }];
+      if (o.kind === "allow") {
+        // Nothing for the pipeline to merge; the trace still says which rule allowed it.
+        this.#traces.add(request.id, {
+          stage: "beforeRequest",
+          by: "declarativeNetRequest",
+          plugin: this.#ctx.manifest.name,
+          asked: { allow: true },
+          applied: true,
+          rules,
+        });
+        return;
+      }
+      this.#remember(request, "beforeRequest", rules);
+      return o.kind === "block"
+        ? { cancel: true, reason: `rule ${o.rule.id} (${RULESETS[o.rule.ruleset]})` }
+        : { redirectUrl: o.redirectUrl };
+    }, options));
+    for (const stage of ["beforeSendHeaders", "headersReceived"] as const) {
+      const which = stage === "beforeSendHeaders" ? "requestHeaders" : "responseHeaders";
+      this.#untaps.push(this.#ctx.tap(stage, (request: PipelineRequest, response?: Response) => {
+        const o = this.#outcome(request);
+        if (o.modify.length === 0) return;
+        const { applied } = headerChanges(o.modify, which);
+        if (applied.length === 0) return;
+        const headers = new Headers(response ? response.headers : request.headers);
+        applyHeaderChanges(headers, applied, response !== undefined);
+        const seen = new Set<string>();
+        const rules: MatchedRule[] = [];
+        for (const c of applied) {
+          const key = `${c.rulesetId}/${c.ruleId}`;
+          if (!seen.has(key)) rules.push({ ruleId: c.ruleId, rulesetId: c.rulesetId });
+          seen.add(key);
+        }
+        this.#remember(request, stage, rules);
+        return { [which]: headers };
+      }, options));
+    }
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * The declarative rules engine of one session: the session and dynamic rulesets, their atomic
+ * updates, and the outcome of a request (block, allow, redirect, header changes) in Chrome's
+ * order.
+ *
+ * @module
+ */
+import { redirectTarget } from "./_redirect.ts";
+import { type CompiledRule, compileRule, RULESETS } from "./dnr_rule.ts";
+import {
+  type DnrRequest,
+  findMatches,
+  type MatchContext,
+  matchContext,
+  precedes,
+} from "./dnr_matcher.ts";
+import type {
+  GetRulesFilter,
+  MatchedRule,
+  ModifyHeaderInfo,
+  Rule,
+  TestMatchOutcomeResult,
+  UpdateRuleOptions,
+} from "./dnr_types.ts";
+import { RuleIndex } from "./rule_index.ts";
+
+/**
+ * Chrome's limits.
+ *
+ * @example
+ * ```ts
+ * MAX_NUMBER_OF_SESSION_RULES; // 5000
+ * ```
+ */
+export const MAX_NUMBER_OF_SESSION_RULES = 5000;
+/**
+ * Chrome's limit on dynamic rules.
+ *
+ * @example
+ * ```ts
+ * MAX_NUMBER_OF_DYNAMIC_RULES; // 30000
+ * ```
+ */
+export const MAX_NUMBER_OF_DYNAMIC_RULES = 30000;
+/**
+ * Chrome's limit on regex rules (session and dynamic each).
+ *
+ * @example
+ * ```ts
+ * MAX_NUMBER_OF_REGEX_RULES; // 1000
+ * ```
+ */
+export const MAX_NUMBER_OF_REGEX_RULES = 1000;
+
+/** One header change that will be applied, with the rule it comes from. */
+export interface HeaderChange extends ModifyHeaderInfo {
+  /** The rule's id. */
+  ruleId: number;
+  /** `_session` or `_dynamic`. */
+  rulesetId: string;
+}
+
+/** What the rules decide for a request. */
+export interface DnrOutcome {
+  /** `block`, `redirect` (incl. upgradeScheme), `allow`, or `none`. */
+  kind: "none" | "allow" | "block" | "redirect";
+  /** The rule behind `kind` (null for `none`). */
+  rule: CompiledRule | null;
+  /** The redirect target for `redirect`. */
+  redirectUrl?: string;
+  /** The modifyHeaders rules that apply, in order (empty when blocked or redirected). */
+  modify: CompiledRule[];
+}
+
+const LIMITS = [MAX_NUMBER_OF_SESSION_RULES, MAX_NUMBER_OF_DYNAMIC_RULES];
+
+/**
+ * Declarative rules of one session.
+ *
+ * @example
+ * ```ts
+ * const engine = new DnrEngine();
+ * engine.update(0, { addRules: [{ id: 1, condition: { urlFilter: "||ads.example^" },
+ *   action: { type: "block" } }] });
+ * engine.outcome({ url: "https://ads.example/x.js", type: "script" }).kind; // "block"
+ * ```
+ */
+export class DnrEngine {
+  readonly #rules: Map<number, CompiledRule>[] = [new Map(), new Map()];
+  readonly #indexes: RuleIndex[] = [new RuleIndex([]), new RuleIndex([])];
+
+  /**
+   * Applies removals then additions to ruleset 0 (session) or 1 (dynamic), atomically: on any
+   * error nothing changes.
+   *
+   * @example
+   * ```ts
+   * new DnrEngine().update(1, { removeRuleIds: [1] });
+   * ```
+   */
+  update(ruleset: number, options: UpdateRuleOptions): void {
+    const before = this.#rules[ruleset];
+    const next = new Map(before);
+    const removed: CompiledRule[] = [];
+    for (const id of options.removeRuleIds ?? []) {
+      const old = next.get(id);
+      if (old && next.delete(id)) removed.push(old);
+    }
+    const adding = options.addRules ?? [];
+    if (!Array.isArray(adding)) throw new TypeError("addRules: Must be an array");
+    const added: CompiledRule[] = [];
+    for (const input of adding) {
+      const rule = compileRule(input, ruleset);
+      if (next.has(rule.id)) {
+        throw new TypeError(`Rule with id ${rule.id}: id: Does not have a unique id`);
+      }
+      next.set(rule.id, rule);
+      added.push(rule);
+    }
+    if (next.size > LIMITS[ruleset]) {
+      throw new TypeError(`${RULESETS[ruleset]}: More than ${LIMITS[ruleset]} rules`);
+    }
+    let regexCount = 0;
+    for (const r of next.values()) if (r.regex) regexCount++;
+    if (regexCount > MAX_NUMBER_OF_REGEX_RULES) {
+      throw new TypeError(
+        `${RULESETS[ruleset]}: More than ${MAX_NUMBER_OF_REGEX_RULES} regex rules`,
+      );
+    }
+    this.#rules[ruleset] = next;
+    // Small changes go into the index; large ones rebuild it (the best token choice).
+    if (added.length + removed.length > before.size / 2) {
+      this.#indexes[ruleset] = new RuleIndex(next.values());
+    } else {
+      this.#indexes[ruleset].remove(removed);
+      this.#indexes[ruleset].add(added);
+    }
+  }
+
+  /** The ruleset's rules as stored (frozen, not copied), for saving and rolling back. */
+  frozen(ruleset: number): readonly Rule[] {
+    return [...this.#rules[ruleset].values()].map((r) => r.rule);
+  }
+
+  /** Puts back a ruleset's rules as `frozen()` returned them (after a failed save). */
+  restore(ruleset: number, rules: readonly Rule[]): void {
+    this.#rules[ruleset] = new Map();
+    this.update(ruleset, { addRules: rules as Rule[] });
+  }
+
+  /**
+   * The rules of a ruleset, optionally only some ids, in id order.
+   *
+   * @example
+   * ```ts
+   * new DnrEngine().get(0); // []
+   * ```
+   */
+  get(ruleset: number, filter: GetRulesFilter = {}): Rule[] {
+    const wanted = filter.ruleIds ? new Set(filter.ruleIds) : null;
+    return [...this.#rules[ruleset].values()]
+      .filter((r) => wanted === null || wanted.has(r.id))
+      .sort((a, b) => a.id - b.id)
+      .map((r) => structuredClone(r.rule));
+  }
+
+  /** How many rules both rulesets hold. */
+  get size(): number {
+    return this.#rules[0].size + this.#rules[1].size;
+  }
+
+  /**
+   * What the rules decide for a request.
+   *
+   * @example
+   * ```ts
+   * new DnrEngine().outcome({ url: "https://a.example/", type: "image" }).kind; // "none"
+   * ```
+   */
+  outcome(request: DnrRequest): DnrOutcome {
+    if (this.size === 0) return { kind: "none", rule: null, modify: [] };
+    const ctx = matchContext(request);
+    const upgradeable = ctx.lower.startsWith("http:") || ctx.lower.startsWith("ws:");
+    const found = findMatches(this.#indexes, ctx, upgradeable);
+    let best = found.best;
+    const frame = this.#frameAllow(request);
+    if (frame && (best === null || precedes(frame, best))) best = frame;
+    return this.#decide(best, found.modify, ctx);
+  }
+
+  /** The best allowAllRequests rule matching one of the request's ancestor documents. */
+  #frameAllow(request: DnrRequest): CompiledRule | null {
+    let best: CompiledRule | null = null;
+    const frames = request.frameUrls ?? [];
+    frames.forEach((url, i) => {
+      const ctx: MatchContext = matchContext({
+        url,
+        type: i === 0 ? "main_frame" : "sub_frame",
+        initiator: i === 0 ? null : new URL(frames[i - 1]).origin,
+        tabId: request.tabId,
+      });
+      const m = findMatches(this.#indexes, ctx, false, 4).best;
+      if (m && (best === null || precedes(m, best))) best = m;
+    });
+    return best;
+  }
+
+  #decide(best: CompiledRule | null, modify: CompiledRule[], ctx: MatchContext): DnrOutcome {
+    if (best === null) return { kind: "none", rule: null, modify };
+    const type = best.rule.action.type;
+    if (type === "allow" || type === "allowAllRequests") {
+      // modifyHeaders rules at or below the allow rule's priority are ignored.
+      return {
+        kind: "allow",
+        rule: best,
+        modify: modify.filter((r) => r.priority > best.priority),
+      };
+    }
+    if (type === "block") return { kind: "block", rule: best, modify: [] };
+    const target = redirectTarget(best, ctx.url);
+    if (target === null) return { kind: "none", rule: null, modify };
+    return { kind: "redirect", rule: best, redirectUrl: target, modify: [] };
+  }
+
+  /**
+   * The rules that would apply to a request, like Chrome's `testMatchOutcome`.
+   *
+   * @example
+   * ```ts
+   * new DnrEngine().testMatchOutcome({ url: "https://a.example/", type: "image" });
+   * // { matchedRules: [] }
+   * ```
+   */
+  testMatchOutcome(request: DnrRequest): TestMatchOutcomeResult {
+    const parsed = URL.parse(request.url);
+    if (!parsed) throw new TypeError(`Invalid URL: ${request.url}`);
+    const o = this.outcome({ ...request, url: parsed.href });
+    const out: MatchedRule[] = [];
+    if (o.rule) out.push(matched(o.rule));
+    for (const r of o.modify) out.push(matched(r));
+    return { matchedRules: out };
+  }
+}
+
+function matched(rule: CompiledRule): MatchedRule {
+  return { ruleId: rule.id, rulesetId: RULESETS[rule.ruleset] };
+}
+
+/**
+ * The header changes that apply, per Chrome's rules across modifyHeaders rules: after an
+ * append only appends; after a set only appends; after a remove nothing.
+ *
+ * @example
+ * ```ts
+ * headerChanges([], "requestHeaders"); // []
+ * ```
+ */
+export function headerChanges(
+  rules: readonly CompiledRule[],
+  which: "requestHeaders" | "responseHeaders",
+): { applied: HeaderChange[]; ignored: HeaderChange[] } {
+  const state = new Map<string, string>();
+  const applied: HeaderChange[] = [];
+  const ignored: HeaderChange[] = [];
+  for (const rule of rules) {
+    for (const info of rule.rule.action[which] ?? []) {
+      const change = { ...info, ruleId: rule.id, rulesetId: RULESETS[rule.ruleset] };
+      const name = info.header.toLowerCase();
+      const before = state.get(name);
+      if (before === undefined || (before !== "remove" && info.operation === "append")) {
+        applied.push(change);
+        if (before === undefined) state.set(name, info.operation);
+      } else ignored.push(change);
+    }
+  }
+  return { applied, ignored };
+}
+
+/**
+ * Applies header changes to a Headers object (request Cookie values are joined with `; `).
+ *
+ * @example
+ * ```ts
+ * const h = new Headers();
+ * applyHeaderChanges(h, [{ header: "x-a", operation: "set", value: "1", ruleId: 1,
+ *   rulesetId: "_session" }], false);
+ * ```
+ */
+export function applyHeaderChanges(
+  headers: Headers,
+  changes: readonly HeaderChange[],
+  response: boolean,
+): void {
+  for (const c of changes) {
+    if (c.operation === "remove") headers.delete(c.header);
+    else if (c.operation === "set") headers.set(c.header, c.value ?? "");
+    else if (!response && c.header.toLowerCase() === "cookie" && headers.has("cookie")) {
+      headers.set("cookie", `${headers.get("cookie")}; ${c.value}`);
+    } else headers.append(c.header, c.value ?? "");
+  }
+}

@@ -1,0 +1,406 @@
+/**
+ * Validation and compilation of one declarative rule: the shape (valibot, unknown keys
+ * rejected) and Chrome's semantic checks, each failure a TypeError naming the rule's id and the
+ * field at fault.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import {
+  REQUEST_METHODS,
+  RESOURCE_TYPES,
+  type ResourceType,
+  type Rule,
+  type RuleActionType,
+} from "./dnr_types.ts";
+import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
+import { compileRegexFilter, requiredLiterals } from "./_regex_filter.ts";
+
+const int = v.pipe(v.number(), v.integer());
+const strings = v.array(v.string());
+const header = v.strictObject({
+  header: v.string(),
+  operation: v.picklist(["append", "set", "remove"]),
+  value: v.optional(v.string()),
+});
+const queryTransform = v.strictObject({
+  removeParams: v.optional(strings),
+  addOrReplaceParams: v.optional(v.array(v.strictObject({
+    key: v.string(),
+    value: v.string(),
+    replaceOnly: v.optional(v.boolean()),
+  }))),
+});
+const transform = v.strictObject({
+  scheme: v.optional(v.string()),
+  host: v.optional(v.string()),
+  port: v.optional(v.string()),
+  path: v.optional(v.string()),
+  query: v.optional(v.string()),
+  queryTransform: v.optional(queryTransform),
+  fragment: v.optional(v.string()),
+  username: v.optional(v.string()),
+  password: v.optional(v.string()),
+});
+const types = v.array(v.picklist(RESOURCE_TYPES as ResourceType[]));
+const methods = v.array(v.picklist([...REQUEST_METHODS]));
+
+const RuleSchema = v.strictObject({
+  id: int,
+  priority: v.optional(int),
+  condition: v.strictObject({
+    urlFilter: v.optional(v.string()),
+    regexFilter: v.optional(v.string()),
+    isUrlFilterCaseSensitive: v.optional(v.boolean()),
+    requestDomains: v.optional(strings),
+    excludedRequestDomains: v.optional(strings),
+    initiatorDomains: v.optional(strings),
+    excludedInitiatorDomains: v.optional(strings),
+    resourceTypes: v.optional(types),
+    excludedResourceTypes: v.optional(types),
+    requestMethods: v.optional(methods),
+    excludedRequestMethods: v.optional(methods),
+    domainType: v.optional(v.picklist(["firstParty", "thirdParty"])),
+    tabIds: v.optional(v.array(int)),
+    excludedTabIds: v.optional(v.array(int)),
+  }),
+  action: v.strictObject({
+    type: v.picklist([
+      "block",
+      "redirect",
+      "allow",
+      "upgradeScheme",
+      "modifyHeaders",
+      "allowAllRequests",
+    ]),
+    redirect: v.optional(v.strictObject({
+      url: v.optional(v.string()),
+      transform: v.optional(transform),
+      regexSubstitution: v.optional(v.string()),
+      extensionPath: v.optional(v.string()),
+    })),
+    requestHeaders: v.optional(v.array(header)),
+    responseHeaders: v.optional(v.array(header)),
+  }),
+});
+
+/**
+ * Action ranks for ordering at equal priority: allow > allowAllRequests > block > ...
+ *
+ * @example
+ * ```ts
+ * ACTION_RANK.allow > ACTION_RANK.block; // true
+ * ```
+ */
+export const ACTION_RANK: Readonly<Record<RuleActionType, number>> = {
+  allow: 5,
+  allowAllRequests: 4,
+  block: 3,
+  upgradeScheme: 2,
+  redirect: 1,
+  modifyHeaders: 0,
+};
+
+/**
+ * Ruleset names in precedence order (session rules win ties over dynamic ones).
+ *
+ * @example
+ * ```ts
+ * RULESETS[0]; // "_session"
+ * ```
+ */
+export const RULESETS: readonly string[] = ["_session", "_dynamic"];
+
+/**
+ * Bit of each resource type in {@linkcode CompiledRule.types}.
+ *
+ * @example
+ * ```ts
+ * TYPE_BIT.main_frame; // 1
+ * ```
+ */
+export const TYPE_BIT: Readonly<Record<string, number>> = Object.fromEntries(
+  RESOURCE_TYPES.map((t, i) => [t, 1 << i]),
+);
+/**
+ * Bit of each method in {@linkcode CompiledRule.methods}.
+ *
+ * @example
+ * ```ts
+ * METHOD_BIT.connect; // 1
+ * ```
+ */
+export const METHOD_BIT: Readonly<Record<string, number>> = Object.fromEntries(
+  REQUEST_METHODS.map((m, i) => [m, 1 << i]),
+);
+const ALL_TYPES = (1 << RESOURCE_TYPES.length) - 1;
+const ALL_METHODS = (1 << REQUEST_METHODS.length) - 1;
+
+/** Request headers Chrome lets a rule `append` to. */
+const APPENDABLE = new Set([
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "access-control-request-headers",
+  "cache-control",
+  "connection",
+  "content-language",
+  "cookie",
+  "forwarded",
+  "if-match",
+  "if-none-match",
+  "keep-alive",
+  "range",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+  "via",
+  "want-digest",
+  "x-forwarded-for",
+]);
+
+/** A validated rule, ready to match. */
+export interface CompiledRule {
+  /** The rule as given (validated, deep-frozen copy). */
+  readonly rule: Rule;
+  /** The rule's id. */
+  readonly id: number;
+  /** Its priority (default 1). */
+  readonly priority: number;
+  /** {@linkcode ACTION_RANK} of its action. */
+  readonly rank: number;
+  /** Index into {@linkcode RULESETS}. */
+  readonly ruleset: number;
+  /** The parsed `urlFilter`, if any. */
+  readonly filter: UrlFilter | null;
+  /** The compiled `regexFilter`, if any. */
+  readonly regex: RegExp | null;
+  /** Literals every URL the regex matches contains (lower case unless case sensitive). */
+  readonly regexLiterals: readonly string[];
+  /** Resource types it applies to, as bits. */
+  readonly types: number;
+  /** Methods it applies to, as bits. */
+  readonly methods: number;
+  /** `requestDomains`, lower case. */
+  readonly requestDomains: readonly string[] | null;
+  /** `excludedRequestDomains`, lower case. */
+  readonly excludedRequestDomains: readonly string[] | null;
+  /** `initiatorDomains`, lower case. */
+  readonly initiatorDomains: readonly string[] | null;
+  /** `excludedInitiatorDomains`, lower case. */
+  readonly excludedInitiatorDomains: readonly string[] | null;
+  /** `domainType`. */
+  readonly domainType: "firstParty" | "thirdParty" | null;
+  /** `tabIds`. */
+  readonly tabIds: ReadonlySet<number> | null;
+  /** `excludedTabIds`. */
+  readonly excludedTabIds: ReadonlySet<number> | null;
+  /** Scratch: the last match pass that looked at this rule (for de-duplication). */
+  stamp: number;
+}
+
+function fail(id: unknown, field: string, message: string): never {
+  const who = typeof id === "number" ? `Rule with id ${id}` : "Rule without a valid id";
+  throw new TypeError(`${who}: ${field}: ${message}`);
+}
+
+function typeBits(list: readonly string[] | undefined, bits: Record<string, number>): number {
+  let n = 0;
+  for (const t of list ?? []) n |= bits[t];
+  return n;
+}
+
+function domains(id: number, field: string, list: string[] | undefined): string[] | null {
+  if (list === undefined) return null;
+  if (list.length === 0) fail(id, field, "Must not be empty");
+  return list.map((d, i) => {
+    // deno-lint-ignore no-control-regex
+    if (d === "" || /[^\x00-\x7f]/.test(d)) {
+      fail(id, `${field}[${i}]`, "Must be a non-empty ASCII (punycode) domain");
+    }
+    return d.toLowerCase();
+  });
+}
+
+function checkHeaders(id: number, field: string, list: Rule["action"]["requestHeaders"]): void {
+  if (list === undefined) return;
+  if (list.length === 0) fail(id, field, "Must not be empty");
+  list.forEach((h, i) => {
+    const at = `${field}[${i}]`;
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.header)) fail(id, `${at}.header`, "Invalid name");
+    if (h.operation === "remove" && h.value !== undefined) {
+      fail(id, `${at}.value`, "Must not be given for remove");
+    }
+    if (h.operation !== "remove" && h.value === undefined) {
+      fail(id, `${at}.value`, `Required for ${h.operation}`);
+    }
+    if (
+      field === "action.requestHeaders" && h.operation === "append" &&
+      !APPENDABLE.has(h.header.toLowerCase())
+    ) fail(id, `${at}.header`, `Append is not allowed for ${h.header}`);
+  });
+}
+
+function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
+  const r = rule.action.redirect;
+  if (!r) fail(id, "action.redirect", "Required for a redirect rule");
+  if ("extensionPath" in r) fail(id, "action.redirect.extensionPath", "Not supported here");
+  const given = (["url", "transform", "regexSubstitution"] as const).filter((k) =>
+    r[k] !== undefined
+  );
+  if (given.length !== 1) {
+    fail(id, "action.redirect", "Needs exactly one of url, transform, regexSubstitution");
+  }
+  if (r.url !== undefined && !URL.canParse(r.url)) fail(id, "action.redirect.url", "Invalid URL");
+  if (r.regexSubstitution !== undefined && !hasRegex) {
+    fail(id, "action.redirect.regexSubstitution", "Needs a regexFilter");
+  }
+  const t = r.transform;
+  if (!t) return;
+  const at = "action.redirect.transform";
+  if (t.scheme !== undefined && !["http", "https", "ftp", "chrome-extension"].includes(t.scheme)) {
+    fail(id, `${at}.scheme`, "Must be http, https, ftp or chrome-extension");
+  }
+  if (t.port !== undefined && t.port !== "" && !(/^\d+$/.test(t.port) && +t.port < 65536)) {
+    fail(id, `${at}.port`, "Must be empty or a port number");
+  }
+  if (t.query !== undefined && t.query !== "" && !t.query.startsWith("?")) {
+    fail(id, `${at}.query`, "Must be empty or start with ?");
+  }
+  if (t.fragment !== undefined && t.fragment !== "" && !t.fragment.startsWith("#")) {
+    fail(id, `${at}.fragment`, "Must be empty or start with #");
+  }
+  if (t.query !== undefined && t.queryTransform !== undefined) {
+    fail(id, `${at}.queryTransform`, "Cannot be combined with query");
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Validates a rule and compiles it for matching; throws a TypeError naming the rule's id and
+ * the field at fault.
+ *
+ * @example
+ * ```ts
+ * const r = compileRule({ id: 1, condition: { urlFilter: "||ads.example^" },
+ *   action: { type: "block" } }, 0);
+ * r.rank; // 3
+ * ```
+ */
+export function compileRule(input: unknown, ruleset: number): CompiledRule {
+  const parsed = v.safeParse(RuleSchema, input);
+  const id = (input as { id?: unknown } | null)?.id;
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    fail(id, v.getDotPath(issue) ?? "rule", issue.message);
+  }
+  // valibot's output is a fresh copy: later changes to the input do not reach the rule.
+  const rule = parsed.output as Rule;
+  const c = rule.condition;
+  const a = rule.action;
+  if (rule.id < 1) fail(id, "id", "Must be at least 1");
+  if (rule.priority !== undefined && rule.priority < 1) fail(id, "priority", "Must be at least 1");
+  if (c.urlFilter !== undefined && c.regexFilter !== undefined) {
+    fail(id, "condition.regexFilter", "Cannot be combined with urlFilter");
+  }
+  const cs = c.isUrlFilterCaseSensitive === true;
+  let filter: UrlFilter | null = null;
+  if (c.urlFilter !== undefined) {
+    try {
+      filter = parseUrlFilter(c.urlFilter, cs);
+    } catch (e) {
+      fail(rule.id, "condition.urlFilter", (e as Error).message);
+    }
+  }
+  let regex: RegExp | null = null;
+  if (c.regexFilter !== undefined) {
+    try {
+      regex = compileRegexFilter(c.regexFilter, cs);
+    } catch (e) {
+      fail(rule.id, "condition.regexFilter", (e as Error).message);
+    }
+  }
+  for (const [field, list] of Object.entries(c)) {
+    if (Array.isArray(list) && list.length === 0) {
+      fail(rule.id, `condition.${field}`, "Must not be empty");
+    }
+  }
+  const overlap = <T>(a1: T[] | undefined, a2: T[] | undefined) =>
+    (a1 ?? []).find((x) => (a2 ?? []).includes(x));
+  const typeClash = overlap(c.resourceTypes, c.excludedResourceTypes);
+  if (typeClash) fail(rule.id, "condition.excludedResourceTypes", `Also included: ${typeClash}`);
+  const methodClash = overlap(c.requestMethods, c.excludedRequestMethods);
+  if (methodClash) {
+    fail(rule.id, "condition.excludedRequestMethods", `Also included: ${methodClash}`);
+  }
+  if (
+    a.type === "allowAllRequests" &&
+    (!c.resourceTypes || c.resourceTypes.some((t) => t !== "main_frame" && t !== "sub_frame"))
+  ) {
+    fail(rule.id, "condition.resourceTypes", "allowAllRequests needs only main_frame/sub_frame");
+  }
+  if (ruleset !== 0 && (c.tabIds || c.excludedTabIds)) {
+    fail(
+      rule.id,
+      c.tabIds ? "condition.tabIds" : "condition.excludedTabIds",
+      "Only for session rules",
+    );
+  }
+  if (a.type === "redirect") checkRedirect(rule.id, rule, regex !== null);
+  if (a.type === "modifyHeaders") {
+    if (!a.requestHeaders && !a.responseHeaders) {
+      fail(
+        rule.id,
+        "action.requestHeaders",
+        "A modifyHeaders rule needs request or response headers",
+      );
+    }
+    checkHeaders(rule.id, "action.requestHeaders", a.requestHeaders);
+    checkHeaders(rule.id, "action.responseHeaders", a.responseHeaders);
+  }
+  let types = c.resourceTypes
+    ? typeBits(c.resourceTypes, TYPE_BIT)
+    : ALL_TYPES & ~TYPE_BIT.main_frame;
+  if (c.excludedResourceTypes) {
+    types = (c.resourceTypes ? types : ALL_TYPES) & ~typeBits(c.excludedResourceTypes, TYPE_BIT);
+  }
+  const methods = (c.requestMethods ? typeBits(c.requestMethods, METHOD_BIT) : ALL_METHODS) &
+    ~typeBits(c.excludedRequestMethods, METHOD_BIT);
+  return {
+    rule: deepFreeze(rule),
+    id: rule.id,
+    priority: rule.priority ?? 1,
+    rank: ACTION_RANK[a.type],
+    ruleset,
+    filter,
+    regex,
+    regexLiterals: c.regexFilter === undefined ? [] : requiredLiterals(c.regexFilter, cs),
+    types,
+    methods,
+    requestDomains: domains(rule.id, "condition.requestDomains", c.requestDomains),
+    excludedRequestDomains: domains(
+      rule.id,
+      "condition.excludedRequestDomains",
+      c.excludedRequestDomains,
+    ),
+    initiatorDomains: domains(rule.id, "condition.initiatorDomains", c.initiatorDomains),
+    excludedInitiatorDomains: domains(
+      rule.id,
+      "condition.excludedInitiatorDomains",
+      c.excludedInitiatorDomains,
+    ),
+    domainType: c.domainType ?? null,
+    tabIds: c.tabIds ? new Set(c.tabIds) : null,
+    excludedTabIds: c.excludedTabIds ? new Set(c.excludedTabIds) : null,
+    stamp: 0,
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The types of Chrome's `declarativeNetRequest` rule format, as websession accepts it.
+ *
+ * @module
+ */
+
+/** A resource type as `declarativeNetRequest` names it. */
+export type ResourceType =
+  | "main_frame"
+  | "sub_frame"
+  | "stylesheet"
+  | "script"
+  | "image"
+  | "font"
+  | "object"
+  | "xmlhttprequest"
+  | "ping"
+  | "csp_report"
+  | "media"
+  | "websocket"
+  | "webtransport"
+  | "webbundle"
+  | "other";
+
+/**
+ * Every resource type, in Chrome's order.
+ *
+ * @example
+ * ```ts
+ * RESOURCE_TYPES.includes("script"); // true
+ * ```
+ */
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  "main_frame",
+  "sub_frame",
+  "stylesheet",
+  "script",
+  "image",
+  "font",
+  "object",
+  "xmlhttprequest",
+  "ping",
+  "csp_report",
+  "media",
+  "websocket",
+  "webtransport",
+  "webbundle",
+  "other",
+];
+
+/** A request method, lower case. */
+export type RequestMethod =
+  | "connect"
+  | "delete"
+  | "get"
+  | "head"
+  | "options"
+  | "patch"
+  | "post"
+  | "put"
+  | "other";
+
+/**
+ * Every request method a condition may name.
+ *
+ * @example
+ * ```ts
+ * REQUEST_METHODS.includes("post"); // true
+ * ```
+ */
+export const REQUEST_METHODS: readonly RequestMethod[] = [
+  "connect",
+  "delete",
+  "get",
+  "head",
+  "options",
+  "patch",
+  "post",
+  "put",
+  "other",
+];
+
+/** What a rule does. */
+export type RuleActionType =
+  | "block"
+  | "redirect"
+  | "allow"
+  | "upgradeScheme"
+  | "modifyHeaders"
+  | "allowAllRequests";
+
+/** One header change of a `modifyHeaders` rule. */
+export interface ModifyHeaderInfo {
+  /** Header name. */
+  header: string;
+  /** `set` replaces, `append` adds a value, `remove` deletes every value. */
+  operation: "append" | "set" | "remove";
+  /** The value (required for set and append, forbidden for remove). */
+  value?: string;
+}
+
+/** A query parameter to add or replace. */
+export interface QueryKeyValue {
+  /** Parameter name. */
+  key: string;
+  /** Parameter value. */
+  value: string;
+  /** Only replace an existing parameter; never add. */
+  replaceOnly?: boolean;
+}
+
+/** Changes to the query of a redirected URL. */
+export interface QueryTransform {
+  /** Parameter names to remove. */
+  removeParams?: string[];
+  /** Parameters to add or replace. */
+  addOrReplaceParams?: QueryKeyValue[];
+}
+
+/** Changes applied to the request URL to build the redirect URL. */
+export interface URLTransform {
+  /** New scheme: http, https, ftp or chrome-extension. */
+  scheme?: string;
+  /** New host. */
+  host?: string;
+  /** New port; `""` clears it. */
+  port?: string;
+  /** New path; `""` clears it. */
+  path?: string;
+  /** New query, `""` or starting with `?`. */
+  query?: string;
+  /** Query parameter changes (not with `query`). */
+  queryTransform?: QueryTransform;
+  /** New fragment, `""` or starting with `#`. */
+  fragment?: string;
+  /** New user name. */
+  username?: string;
+  /** New password. */
+  password?: string;
+}
+
+/** Where a `redirect` rule sends the request. `extensionPath` is not supported. */
+export interface Redirect {
+  /** A full URL. */
+  url?: string;
+  /** A transform of the request URL. */
+  transform?: URLTransform;
+  /** A substitution for the `regexFilter` match, `\0`..`\9` referring to groups. */
+  regexSubstitution?: string;
+}
+
+/** What a rule does when it matches. */
+export interface RuleAction {
+  /** The action. */
+  type: RuleActionType;
+  /** For `redirect`. */
+  redirect?: Redirect;
+  /** For `modifyHeaders`: request header changes. */
+  requestHeaders?: ModifyHeaderInfo[];
+  /** For `modifyHeaders`: response header changes. */
+  responseHeaders?: ModifyHeaderInfo[];
+}
+
+/** When a rule matches. */
+export interface RuleCondition {
+  /** Chrome's URL filter syntax: `||`, `|`, `^`, `*`. */
+  urlFilter?: string;
+  /** A regular expression matched against the URL (RE2 subset). */
+  regexFilter?: string;
+  /** Whether `urlFilter`/`regexFilter` are case sensitive (default false). */
+  isUrlFilterCaseSensitive?: boolean;
+  /** Only requests to these domains (and their subdomains). */
+  requestDomains?: string[];
+  /** Never requests to these domains. */
+  excludedRequestDomains?: string[];
+  /** Only requests started from these domains. */
+  initiatorDomains?: string[];
+  /** Never requests started from these domains. */
+  excludedInitiatorDomains?: string[];
+  /** Only these resource types (default: all but main_frame). */
+  resourceTypes?: ResourceType[];
+  /** Never these resource types. */
+  excludedResourceTypes?: ResourceType[];
+  /** Only these methods. */
+  requestMethods?: RequestMethod[];
+  /** Never these methods. */
+  excludedRequestMethods?: RequestMethod[];
+  /** First-party (same site as the initiator) or third-party requests only. */
+  domainType?: "firstParty" | "thirdParty";
+  /** Only requests from these tabs (session rules only). */
+  tabIds?: number[];
+  /** Never requests from these tabs (session rules only). */
+  excludedTabIds?: number[];
+}
+
+/** One declarative rule. */
+export interface Rule {
+  /** Unique within its ruleset, at least 1. */
+  id: number;
+  /** At least 1; default 1. */
+  priority?: number;
+  /** When it matches. */
+  condition: RuleCondition;
+  /** What it does. */
+  action: RuleAction;
+}
+
+/** Rules to remove, then rules to add, in one atomic update. */
+export interface UpdateRuleOptions {
+  /** Ids to remove (unknown ids are ignored). */
+  removeRuleIds?: number[];
+  /** Rules to add. */
+  addRules?: Rule[];
+}
+
+/** Which rules `getSessionRules`/`getDynamicRules` return. */
+export interface GetRulesFilter {
+  /** Only these ids. */
+  ruleIds?: number[];
+}
+
+/** A request as `testMatchOutcome` takes it. */
+export interface TestMatchRequestDetails {
+  /** The request URL. */
+  url: string;
+  /** Its resource type. */
+  type: ResourceType;
+  /** Its method (default `get`). */
+  method?: string;
+  /** The initiator's origin, if any. */
+  initiator?: string;
+  /** The tab it belongs to (default -1). */
+  tabId?: number;
+}
+
+/** A rule that matched, by id and ruleset (`_session` or `_dynamic`). */
+export interface MatchedRule {
+  /** The rule's id. */
+  ruleId: number;
+  /** `_session` or `_dynamic`. */
+  rulesetId: string;
+}
+
+/** What `testMatchOutcome` returns. */
+export interface TestMatchOutcomeResult {
+  /** The rules that would apply, in the order they would. */
+  matchedRules: MatchedRule[];
+}

@@ -1,0 +1,380 @@
+/**
+ * `ses.webRequest`: Electron's surface (`onBeforeRequest([filter,] listener)`, one listener per
+ * event and caller) and Chrome's (`events.onBeforeRequest.addListener(cb, filter, extraInfoSpec)`,
+ * any number), both on the session's pipeline, plus what neither has: `onActionIgnored` for the
+ * actions that lost a conflict and `explain(requestId)`.
+ *
+ * @module
+ */
+import type { EventName } from "./_details.ts";
+import { BLOCKING_EVENTS, type Entry, type ListenerRegistry } from "./_registry.ts";
+import type { Explanation } from "./_trace.ts";
+import { chromeFilter, electronFilter } from "./listener_filter.ts";
+
+/** Electron's filter: URL patterns, patterns to leave out, Electron resource types. */
+export interface WebRequestFilter {
+  /** Match patterns; empty or missing: every URL. */
+  urls?: string[];
+  /** Match patterns of URLs to leave out. */
+  excludeUrls?: string[];
+  /** Electron's resource types (`mainFrame`, `xhr`, ...). */
+  types?: string[];
+}
+
+/** Chrome's filter: URL patterns and Chrome resource types. */
+export interface RequestFilter {
+  /** Match patterns (required, as in Chrome). */
+  urls: string[];
+  /** Chrome's resource types (`main_frame`, `xmlhttprequest`, ...). */
+  types?: string[];
+  /** Accepted for compatibility; websession has no tabs. */
+  tabId?: number;
+  /** Accepted for compatibility; websession has no windows. */
+  windowId?: number;
+}
+
+/** An action that lost a conflict (a redirect or header change), as `onActionIgnored` reports. */
+export interface IgnoredActionDetails {
+  /** The request. */
+  requestId: number;
+  /** The stage. */
+  stage: string;
+  /** The plugin whose tap asked. */
+  plugin: string;
+  /** The listener (tap label) whose action was ignored. */
+  label: string;
+  /** `redirect`, `requestHeaders` or `responseHeaders`. */
+  action: string;
+  /** Who won, when someone did. */
+  winner: string | null;
+}
+
+/** A listener of either surface (details, and for Electron's blocking events a callback). */
+// deno-lint-ignore no-explicit-any
+export type Listener = (...args: any[]) => unknown;
+
+const EXTRA_INFO: Record<EventName, readonly string[]> = {
+  onBeforeRequest: ["blocking", "requestBody", "extraHeaders"],
+  onBeforeSendHeaders: ["blocking", "requestHeaders", "extraHeaders"],
+  onSendHeaders: ["requestHeaders", "extraHeaders"],
+  onHeadersReceived: ["blocking", "responseHeaders", "extraHeaders"],
+  onAuthRequired: ["blocking", "asyncBlocking", "responseHeaders", "extraHeaders"],
+  onBeforeRedirect: ["responseHeaders", "extraHeaders"],
+  onResponseStarted: ["responseHeaders", "extraHeaders"],
+  onCompleted: ["responseHeaders", "extraHeaders"],
+  onErrorOccurred: ["extraHeaders"],
+};
+
+/**
+ * One Chrome-style event: any number of listeners, each with a filter and `extraInfoSpec`.
+ *
+ * @example
+ * ```ts
+ * // ses.webRequest.events.onBeforeRequest.addListener(
+ * //   (details) => ({ cancel: details.url.includes("ads") }),
+ * //   { urls: ["<all_urls>"] },
+ * //   ["blocking"],
+ * // );
+ * ```
+ */
+export class WebRequestEvent {
+  readonly #registry: ListenerRegistry;
+  readonly #event: EventName;
+  readonly #scope: string;
+
+  /** Made by `ses.webRequest`. */
+  constructor(registry: ListenerRegistry, event: EventName, scope: string) {
+    this.#registry = registry;
+    this.#event = event;
+    this.#scope = scope;
+  }
+
+  /** Adds a listener; `'blocking'` in `extraInfoSpec` lets it answer (or return a Promise). */
+  addListener(callback: Listener, filter: RequestFilter, extraInfoSpec: string[] = []): void {
+    if (typeof callback !== "function") throw new TypeError("The listener must be a function");
+    if (!Array.isArray(extraInfoSpec)) throw new TypeError("extraInfoSpec must be an array");
+    for (const spec of extraInfoSpec) {
+      if (!EXTRA_INFO[this.#event].includes(spec)) {
+        throw new TypeError(`${this.#event} does not take "${spec}" in extraInfoSpec`);
+      }
+    }
+    const extra = new Set(extraInfoSpec);
+    this.#registry.add({
+      event: this.#event,
+      surface: "chrome",
+      scope: this.#scope,
+      fn: callback,
+      filter: chromeFilter(filter),
+      blocking: BLOCKING_EVENTS.has(this.#event) &&
+        (extra.has("blocking") || extra.has("asyncBlocking")),
+      extra,
+    });
+  }
+
+  /** Removes every registration of the listener. */
+  removeListener(callback: Listener): void {
+    for (const entry of this.#mine()) if (entry.fn === callback) this.#registry.remove(entry);
+  }
+
+  /** Whether the listener is registered. */
+  hasListener(callback: Listener): boolean {
+    return this.#mine().some((entry) => entry.fn === callback);
+  }
+
+  /** Whether any listener is registered. */
+  hasListeners(): boolean {
+    return this.#mine().length > 0;
+  }
+
+  #mine(): Entry[] {
+    return this.#registry.entries().filter((e) =>
+      e.event === this.#event && e.surface === "chrome" && e.scope === this.#scope
+    );
+  }
+}
+
+/**
+ * The action-ignored listeners of a session, shared by every scope.
+ *
+ * @example
+ * ```ts
+ * const ignored = new IgnoredActions();
+ * ignored.add((details) => console.log(details.label, "lost to", details.winner));
+ * ```
+ */
+export class IgnoredActions {
+  readonly #listeners = new Set<(details: IgnoredActionDetails) => void>();
+
+  /** Adds a listener. */
+  add(fn: (details: IgnoredActionDetails) => void): void {
+    this.#listeners.add(fn);
+  }
+
+  /** Removes a listener. */
+  delete(fn: (details: IgnoredActionDetails) => void): void {
+    this.#listeners.delete(fn);
+  }
+
+  /** Whether a listener is registered. */
+  has(fn: (details: IgnoredActionDetails) => void): boolean {
+    return this.#listeners.has(fn);
+  }
+
+  /** Calls every listener; returns the errors they threw. */
+  emit(details: IgnoredActionDetails): unknown[] {
+    const errors: unknown[] = [];
+    for (const fn of this.#listeners) {
+      try {
+        fn(details);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return errors;
+  }
+}
+
+/** Chrome's events of `ses.webRequest.events`. */
+export interface WebRequestEvents {
+  /** Before a request is sent: may cancel or redirect. */
+  readonly onBeforeRequest: WebRequestEvent;
+  /** Before the headers are sent: may cancel or change them. */
+  readonly onBeforeSendHeaders: WebRequestEvent;
+  /** The headers are about to be sent. */
+  readonly onSendHeaders: WebRequestEvent;
+  /** The response headers arrived: may cancel, redirect or change them. */
+  readonly onHeadersReceived: WebRequestEvent;
+  /** A 401/407 challenge: may answer with credentials. */
+  readonly onAuthRequired: WebRequestEvent;
+  /** A redirect is about to be followed. */
+  readonly onBeforeRedirect: WebRequestEvent;
+  /** The first byte of the body arrived. */
+  readonly onResponseStarted: WebRequestEvent;
+  /** The request completed. */
+  readonly onCompleted: WebRequestEvent;
+  /** The request failed. */
+  readonly onErrorOccurred: WebRequestEvent;
+  /** An action lost a conflict (websession's addition). */
+  readonly onActionIgnored: {
+    addListener(fn: (details: IgnoredActionDetails) => void): void;
+    removeListener(fn: (details: IgnoredActionDetails) => void): void;
+    hasListener(fn: (details: IgnoredActionDetails) => void): boolean;
+  };
+  /** Chrome's cache flush after listeners change behaviour; resolves at once here. */
+  handlerBehaviorChanged(): Promise<void>;
+}
+
+const EVENTS: readonly EventName[] = [
+  "onBeforeRequest",
+  "onBeforeSendHeaders",
+  "onSendHeaders",
+  "onHeadersReceived",
+  "onAuthRequired",
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+  "onErrorOccurred",
+];
+
+/** Electron's `onX([filter,] listener)`; `null` as the listener removes the caller's one. */
+export type ElectronMethod = (
+  filterOrListener?: WebRequestFilter | Listener | null,
+  listener?: Listener | null,
+) => void;
+
+/**
+ * `ses.webRequest`. Electron's methods keep one listener per event for each caller (scope);
+ * `scope(name)` gives another caller its own slots, so listeners of different plugins coexist.
+ *
+ * @example
+ * ```ts
+ * // ses.webRequest.onBeforeSendHeaders({ urls: ["https://*.example.com/*"] }, (details, callback) => {
+ * //   details.requestHeaders["x-hello"] = "1";
+ * //   callback({ requestHeaders: details.requestHeaders });
+ * // });
+ * ```
+ */
+export class WebRequest {
+  readonly #registry: ListenerRegistry;
+  readonly #ignored: IgnoredActions;
+  readonly #scope: string;
+  readonly #views: Map<string, WebRequest>;
+  readonly #slots = new Map<string, Entry>();
+  #ignoredSlot: ((details: IgnoredActionDetails) => void) | null = null;
+  /** Chrome's surface. */
+  readonly events: WebRequestEvents;
+  /** Electron's `onBeforeRequest([filter,] listener)`: `callback({ cancel, redirectURL })`. */
+  readonly onBeforeRequest: ElectronMethod;
+  /** Electron's `onBeforeSendHeaders`: `callback({ cancel, requestHeaders })`. */
+  readonly onBeforeSendHeaders: ElectronMethod;
+  /** Electron's `onSendHeaders` (observe). */
+  readonly onSendHeaders: ElectronMethod;
+  /** Electron's `onHeadersReceived`: `callback({ cancel, responseHeaders })`. */
+  readonly onHeadersReceived: ElectronMethod;
+  /** Electron's `onResponseStarted` (observe). */
+  readonly onResponseStarted: ElectronMethod;
+  /** Electron's `onBeforeRedirect` (observe). */
+  readonly onBeforeRedirect: ElectronMethod;
+  /** Electron's `onCompleted` (observe). */
+  readonly onCompleted: ElectronMethod;
+  /** Electron's `onErrorOccurred` (observe). */
+  readonly onErrorOccurred: ElectronMethod;
+
+  /** Made by the web-request plugin; use `ses.webRequest` and `ses.webRequest.scope(name)`. */
+  constructor(
+    registry: ListenerRegistry,
+    ignored: IgnoredActions,
+    scope = "app",
+    views: Map<string, WebRequest> = new Map(),
+  ) {
+    this.#registry = registry;
+    this.#ignored = ignored;
+    this.#scope = scope;
+    this.#views = views;
+    if (!views.has(scope)) views.set(scope, this);
+    const method = (event: EventName): ElectronMethod => (a, b) => this.#electron(event, a, b);
+    this.onBeforeRequest = method("onBeforeRequest");
+    this.onBeforeSendHeaders = method("onBeforeSendHeaders");
+    this.onSendHeaders = method("onSendHeaders");
+    this.onHeadersReceived = method("onHeadersReceived");
+    this.onResponseStarted = method("onResponseStarted");
+    this.onBeforeRedirect = method("onBeforeRedirect");
+    this.onCompleted = method("onCompleted");
+    this.onErrorOccurred = method("onErrorOccurred");
+    const events: Record<string, unknown> = {};
+    for (const e of EVENTS) events[e] = new WebRequestEvent(registry, e, scope);
+    events.onActionIgnored = {
+      addListener: (fn: (d: IgnoredActionDetails) => void) => ignored.add(fn),
+      removeListener: (fn: (d: IgnoredActionDetails) => void) => ignored.delete(fn),
+      hasListener: (fn: (d: IgnoredActionDetails) => void) => ignored.has(fn),
+    };
+    events.handlerBehaviorChanged = () => {
+      registry.invalidate();
+      return Promise.resolve();
+    };
+    this.events = events as unknown as WebRequestEvents;
+  }
+
+  #electron(event: EventName, a: unknown, b: unknown): void {
+    const [filter, listener] =
+      b === undefined && (typeof a === "function" || a === null || a === undefined)
+        ? [undefined, a]
+        : [a, b];
+    if (listener !== null && listener !== undefined && typeof listener !== "function") {
+      throw new TypeError(`${event}: the listener must be a function or null`);
+    }
+    const compiled = listener ? electronFilter(filter) : null;
+    const previous = this.#slots.get(event);
+    if (previous) {
+      this.#registry.remove(previous);
+      this.#slots.delete(event);
+    }
+    if (!listener || !compiled) return;
+    const entry = this.#registry.add({
+      event,
+      surface: "electron",
+      scope: this.#scope,
+      fn: listener as Listener,
+      filter: compiled,
+      blocking: BLOCKING_EVENTS.has(event),
+      extra: new Set(),
+    });
+    this.#slots.set(event, entry);
+  }
+
+  /**
+   * Another caller's view with its own Electron slots (listeners of different callers coexist);
+   * the same name gives the same view.
+   *
+   * @example
+   * ```ts
+   * // const mine = ses.webRequest.scope("my-plugin");
+   * // mine.onBeforeRequest((details, callback) => callback({}));
+   * ```
+   */
+  scope(name: string): WebRequest {
+    if (typeof name !== "string" || name === "") throw new TypeError("scope() needs a name");
+    let view = this.#views.get(name);
+    if (!view) {
+      view = new WebRequest(this.#registry, this.#ignored, name, this.#views);
+      this.#views.set(name, view);
+    }
+    return view;
+  }
+
+  /**
+   * Sets the listener told about each action that lost a conflict (null removes it); one per
+   * caller, as Electron's methods.
+   */
+  onActionIgnored(listener: ((details: IgnoredActionDetails) => void) | null): void {
+    if (listener !== null && typeof listener !== "function") {
+      throw new TypeError("onActionIgnored: the listener must be a function or null");
+    }
+    if (this.#ignoredSlot) this.#ignored.delete(this.#ignoredSlot);
+    this.#ignoredSlot = listener;
+    if (listener) this.#ignored.add(listener);
+  }
+
+  /**
+   * What each listener and declarative rule asked for a request, and what was applied (for the
+   * session's most recent 1,000 requests).
+   */
+  explain(requestId: number | string): Explanation {
+    const id = Number(requestId);
+    if (!Number.isInteger(id)) throw new TypeError(`explain: invalid request id "${requestId}"`);
+    return this.#registry.traces.get(id);
+  }
+
+  /** Sets how long a blocking listener may take (ms, default 10,000) before it is cut off. */
+  setListenerTimeout(ms: number): void {
+    if (typeof ms !== "number" || !(ms > 0) || !Number.isFinite(ms)) {
+      throw new TypeError("setListenerTimeout: ms must be a positive number");
+    }
+    this.#registry.timeout = ms;
+  }
+
+  /** The listener timeout in ms. */
+  getListenerTimeout(): number {
+    return this.#registry.timeout;
+  }
+}

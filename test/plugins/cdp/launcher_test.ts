@@ -1,0 +1,68 @@
+import "../../../plugins/cdp/session_types.ts";
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import process from "node:process";
+import { session } from "../../../mod.ts";
+import { cdp, cdpPlugin } from "../../../plugins/cdp/mod.ts";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("cdp.launch and cdp.connect", () => {
+  it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
+    const browser = await cdp.launch();
+    try {
+      assert.match(browser.wsEndpoint!, /^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
+      assert.ok(existsSync(browser.userDataDir));
+      const second = await cdp.connect(browser.wsEndpoint!);
+      const [a, b] = await Promise.all([
+        browser.connection.send("Browser.getVersion"),
+        second.send("Browser.getVersion"),
+      ]);
+      assert.equal(a.product, b.product);
+      second.close();
+      assert.match(await second.closed, /closed/i);
+    } finally {
+      await browser.close();
+    }
+    await browser.exited;
+    assert.equal(existsSync(browser.userDataDir), false);
+    assert.equal(browser.connection.isClosed, true);
+  });
+
+  it("says how to install Chromium when none is found", async () => {
+    const saved = process.env.CHROME_PATH;
+    process.env.CHROME_PATH = "/nonexistent/chromium";
+    try {
+      await assert.rejects(cdp.launch(), /No Chromium found: install one/);
+    } finally {
+      if (saved === undefined) delete process.env.CHROME_PATH;
+      else process.env.CHROME_PATH = saved;
+    }
+    await assert.rejects(cdp.launch({ executablePath: "/nonexistent/chrome" }), /did not start/);
+    await assert.rejects(
+      cdp.launch({ executablePath: "/nonexistent/chrome", pipe: true }),
+      /did not start/,
+    );
+  });
+
+  it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
+    const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
+    await ses.ready;
+    const browser = await ses.cdp.launch({ pipe: true });
+    assert.equal(browser.wsEndpoint, null);
+    const { product } = await browser.connection.send("Browser.getVersion");
+    assert.match(product, /Chrome/);
+    await ses.close();
+    await browser.exited;
+    assert.equal(alive(browser.pid), false);
+    assert.equal(existsSync(browser.userDataDir), false);
+  });
+});
