@@ -53,6 +53,21 @@ export interface CookiesSession extends Session {
   readonly cookies: Cookies;
 }
 
+/**
+ * `ses.cookies` with its type, for code that does not import `./session_types.ts`. Throws the
+ * kernel's error naming the plugin when the session was built without it.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("cookies-of", { plugins: [cookiesPlugin] });
+ * await cookiesOf(ses).set({ url: "https://example.org/", name: "a", value: "1" });
+ * ```
+ */
+export function cookiesOf(ses: Session): Cookies {
+  return (ses as CookiesSession).cookies;
+}
+
 /** Options of {@linkcode createCookiesPlugin}. */
 export interface CookiesPluginOptions {
   /**

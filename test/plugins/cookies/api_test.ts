@@ -2,7 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import type { Session } from "../../../mod.ts";
-import { type Cookie, cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import { type Cookie, Cookies, cookiesOf, cookiesPlugin } from "../../../plugins/cookies/mod.ts";
 import type {} from "../../../plugins/cookies/session_types.ts";
 
 let n = 0;
@@ -332,8 +332,10 @@ describe("ses.clearStorageData", () => {
 });
 
 describe("a session without the cookies plugin", () => {
-  it("answers ses.cookies with an error naming the plugin", () => {
+  it("answers ses.cookies (and cookiesOf) with an error naming the plugin", () => {
     const ses = session.fromPartition("cookies-api-none", { plugins: [] });
     assert.throws(() => ses.cookies, /cookies/);
+    assert.throws(() => cookiesOf(ses), /cookies/);
+    assert.ok(cookiesOf(fresh()) instanceof Cookies);
   });
 });
