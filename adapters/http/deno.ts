@@ -4,7 +4,17 @@
  * @module
  */
 import { createFetchTransport } from "./fetch.ts";
+import { withHostResolverRules } from "./host_rules.ts";
 import type { HttpTransport, ProxyServer } from "../../kernel/transport.ts";
+
+/** Options of the Deno and Bun transports. */
+export interface RuntimeTransportOptions {
+  /**
+   * Chromium-style host resolver rules, e.g. `MAP home.example.org 127.0.0.1`: mapped hosts are
+   * reached at the mapped address, keeping their URL and `Host` header (see `host_rules.ts`).
+   */
+  hostResolverRules?: string;
+}
 
 // deno-lint-ignore no-explicit-any
 type DenoNs = any;
@@ -16,9 +26,10 @@ type DenoNs = any;
  * ```ts
  * const transport = createDenoTransport();
  * transport.name; // "deno"
+ * const mapped = createDenoTransport({ hostResolverRules: "MAP home.example.org 127.0.0.1" });
  * ```
  */
-export function createDenoTransport(): HttpTransport {
+export function createDenoTransport(options: RuntimeTransportOptions = {}): HttpTransport {
   const deno = (globalThis as { Deno?: DenoNs }).Deno;
   const clients = new Map<string, { close(): void }>();
   const caIds = new WeakMap<readonly string[], number>();
@@ -49,7 +60,7 @@ export function createDenoTransport(): HttpTransport {
     }
     return client;
   };
-  return createFetchTransport({
+  const transport = createFetchTransport({
     name: "deno",
     extraInit: (_request, options) =>
       options.proxy || options.caCerts?.length
@@ -60,6 +71,9 @@ export function createDenoTransport(): HttpTransport {
       clients.clear();
     },
   });
+  return options.hostResolverRules
+    ? withHostResolverRules(transport, options.hostResolverRules)
+    : transport;
 }
 
 function proxyKey(proxy: ProxyServer): string {
