@@ -8,6 +8,7 @@ import type { Plugin } from "../kernel/plugin.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cdpPlugin } from "../plugins/cdp/mod.ts";
 import { proxyPlugin } from "../plugins/proxy/mod.ts";
+import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 
 /**
  * The plugins of the default preset, in any order (their manifests' `requires` decide).
@@ -17,4 +18,9 @@ import { proxyPlugin } from "../plugins/proxy/mod.ts";
  * defaultPlugins.map((p) => p.name);
  * ```
  */
-export const defaultPlugins: readonly Plugin[] = [webRequestPlugin, cdpPlugin, proxyPlugin];
+export const defaultPlugins: readonly Plugin[] = [
+  webRequestPlugin,
+  cdpPlugin,
+  proxyPlugin,
+  cookiesPlugin,
+];
