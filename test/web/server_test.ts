@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
-import { serve, type TestServer } from "../_serve.ts";
+import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
 
 const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
@@ -18,6 +18,12 @@ before(async () => {
   origin = await serve(async (request) => {
     const url = new URL(request.url);
     if (url.pathname === "/hello") return new Response(`hello ${request.method}`);
+    if (url.pathname === "/login") {
+      return new Response("logged in", {
+        headers: { "set-cookie": "sid=kept-across-restarts; Max-Age=3600; Path=/" },
+      });
+    }
+    if (url.pathname === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
     if (url.pathname === "/upload") {
       const bytes = new Uint8Array(await request.arrayBuffer());
       let sum = 0;
@@ -318,6 +324,122 @@ describe("declarative rules", () => {
       assert.equal(unblocked, "hello GET");
     } finally {
       await withRules.stop();
+    }
+  });
+});
+
+describe("cookies", () => {
+  it("stores cookies from proxied responses, sends them, and keeps them across a restart", async () => {
+    const cookieHome = `${home}/cookie-home`;
+    const first = await startServerProcess(cookieHome);
+    try {
+      assert.equal(
+        (await curl(["-s", "-x", first.proxy, `${origin.url}/login`])).stdout,
+        "logged in",
+      );
+      assert.equal(
+        (await curl(["-s", "-x", first.proxy, `${origin.url}/whoami`])).stdout,
+        "sid=kept-across-restarts",
+      );
+    } finally {
+      await first.stop();
+    }
+    const second = await startServerProcess(cookieHome);
+    try {
+      assert.equal(
+        (await curl(["-s", "-x", second.proxy, `${origin.url}/whoami`])).stdout,
+        "sid=kept-across-restarts",
+      );
+      const listed = await (await fetch(`${second.proxy}/api/cookies?url=${origin.url}/`, {
+        headers: { authorization: `Bearer ${second.token}` },
+      })).json();
+      assert.deepEqual(listed.map((c: { name: string }) => c.name), ["sid"]);
+      const exported = await (await fetch(`${second.proxy}/api/cookies/export`, {
+        headers: { authorization: `Bearer ${second.token}` },
+      })).json();
+      assert.equal(exported.cookies[0].value, "kept-across-restarts");
+      const removed = await fetch(`${second.proxy}/api/cookies`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${second.token}` },
+        body: JSON.stringify({ url: `${origin.url}/`, name: "sid" }),
+      });
+      assert.equal(removed.status, 200);
+      assert.equal(
+        (await curl(["-s", "-x", second.proxy, `${origin.url}/whoami`])).stdout,
+        "nobody",
+      );
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("sets and imports cookies through the API, refusing bad ones with 400", async () => {
+    const set = await api("/cookies", {
+      method: "POST",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "api", value: "1" }),
+    });
+    assert.equal(set.status, 201);
+    assert.equal((await curl(["-s", "-x", server.proxy, `${origin.url}/whoami`])).stdout, "api=1");
+    const refused = await api("/cookies", {
+      method: "POST",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "__Host-x", value: "1", path: "/a" }),
+    });
+    assert.equal(refused.status, 400);
+    const bad = await api("/cookies", { method: "POST", body: JSON.stringify({ url: 5 }) });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).field, "url");
+    const imported = await api("/cookies/import", {
+      method: "POST",
+      body: JSON.stringify({
+        state: {
+          cookies: [{
+            name: "imp",
+            value: "2",
+            domain: "127.0.0.1",
+            path: "/",
+            expires: Math.floor(Date.now() / 1000) + 600,
+            httpOnly: false,
+            secure: false,
+            sameSite: "Lax",
+          }],
+        },
+      }),
+    });
+    assert.equal(imported.status, 200);
+    assert.match((await curl(["-s", "-x", server.proxy, `${origin.url}/whoami`])).stdout, /imp=2/);
+  });
+});
+
+describe("upstream proxy", () => {
+  it("sets the session's proxy through the API and honours it for proxied requests", async () => {
+    const proxyHome = `${home}/proxy-home`;
+    const own = await startServerProcess(proxyHome);
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${own.proxy}/api${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${own.token}` },
+      });
+    try {
+      const dead = `127.0.0.1:${await closedPortNumber()}`;
+      const applied = await call("/proxy", {
+        method: "PUT",
+        body: JSON.stringify({ proxyRules: `http=${dead}`, proxyBypassRules: "<-loopback>" }),
+      });
+      assert.equal(applied.status, 200);
+      const resolved = await (await call(`/proxy/resolve?url=${origin.url}/hello`)).json();
+      assert.equal(resolved.proxy, `PROXY ${dead}`);
+      const failed = await curl(["-s", "-i", "-x", own.proxy, `${origin.url}/hello`]);
+      assert.match(failed.stdout, /^HTTP\/1\.1 502[\s\S]*net::ERR_PROXY_CONNECTION_FAILED/);
+      const bad = await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "warp" }) });
+      assert.equal(bad.status, 400);
+      assert.equal((await bad.json()).field, "mode");
+      await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "direct" }) });
+      assert.equal(
+        (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
+        "hello GET",
+      );
+    } finally {
+      await own.stop();
     }
   });
 });
