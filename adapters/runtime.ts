@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createDenoTransport } from "./http/deno.ts";
+import { createDenoTransport, type RuntimeTransportOptions } from "./http/deno.ts";
 import { createBunTransport } from "./http/bun.ts";
 import { createFetchTransport } from "./http/fetch.ts";
 import type { HttpTransport } from "../kernel/transport.ts";
@@ -32,10 +32,14 @@ export function detectRuntime(): RuntimeName {
  * @example
  * ```ts
  * transportFor("browser").name; // "browser"
+ * transportFor("deno", { hostResolverRules: "MAP home.example.org 127.0.0.1" });
  * ```
  */
-export function transportFor(runtime: RuntimeName): HttpTransport {
-  if (runtime === "deno") return createDenoTransport();
-  if (runtime === "bun") return createBunTransport();
+export function transportFor(
+  runtime: RuntimeName,
+  options: RuntimeTransportOptions = {},
+): HttpTransport {
+  if (runtime === "deno") return createDenoTransport(options);
+  if (runtime === "bun") return createBunTransport(options);
   return createFetchTransport({ name: "browser", redirect: "follow" });
 }

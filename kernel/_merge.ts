@@ -35,6 +35,8 @@ export interface IgnoredAction {
 export interface MergedOutcome {
   /** Some tap cancelled (and who). */
   cancel: string | null;
+  /** The reason the cancelling tap gave, if any. */
+  cancelReason?: string;
   /** The redirect to follow, if any. */
   redirectUrl: string | null;
   /** The merged headers (request or response), or null when unchanged. */
@@ -45,6 +47,7 @@ export interface MergedOutcome {
 
 interface Blocking {
   cancel?: boolean;
+  reason?: string;
   redirectUrl?: string;
   requestHeaders?: HeadersInit;
   responseHeaders?: HeadersInit;
@@ -75,6 +78,7 @@ export function mergeBlocking(
   for (const answer of newestFirst) {
     if (answer.result.cancel === true && outcome.cancel === null) {
       outcome.cancel = who(answer);
+      if (typeof answer.result.reason === "string") outcome.cancelReason = answer.result.reason;
     }
   }
   let redirectWinner: TapAnswer<Blocking> | null = null;

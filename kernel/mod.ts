@@ -44,3 +44,5 @@ export * from "./port_stream.ts";
 export * from "./isolation.ts";
 export * from "./plugin_signature.ts";
 export * from "./plugin_loader.ts";
+export type { CdpTransport } from "./cdp/transport.ts";
+export { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp/cdp_error.ts";

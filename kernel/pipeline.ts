@@ -282,7 +282,7 @@ export class Pipeline {
     try {
       const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
       const outcome = pending instanceof Promise ? await pending : pending;
-      if (outcome.cancel) throw blocked(outcome.cancel);
+      if (outcome.cancel) throw blocked(outcome.cancel, outcome.cancelReason);
     } catch (error) {
       const netError = toNetError(error, request.signal);
       end(netError);
@@ -321,7 +321,7 @@ export class Pipeline {
       if (!skipBeforeRequest) {
         const pending = this.#blocking("beforeRequest", request, "requestHeaders", null);
         const outcome = pending instanceof Promise ? await pending : pending;
-        if (outcome.cancel) throw blocked(outcome.cancel);
+        if (outcome.cancel) throw blocked(outcome.cancel, outcome.cancelReason);
         if (outcome.redirectUrl) {
           const stopped = this.#internalRedirect(request, outcome.redirectUrl, input);
           if (stopped) return stopped;
@@ -331,7 +331,7 @@ export class Pipeline {
       skipBeforeRequest = false;
       const sending = this.#blocking("beforeSendHeaders", request, "requestHeaders", null);
       const sendOutcome = sending instanceof Promise ? await sending : sending;
-      if (sendOutcome.cancel) throw blocked(sendOutcome.cancel);
+      if (sendOutcome.cancel) throw blocked(sendOutcome.cancel, sendOutcome.cancelReason);
       if (sendOutcome.headers) request.headers = sendOutcome.headers;
       this.#observe("sendHeaders", request);
       throwIfAborted(request.signal);
@@ -349,7 +349,7 @@ export class Pipeline {
       const received = receiving instanceof Promise ? await receiving : receiving;
       if (received.cancel) {
         response.body?.cancel().catch(() => {});
-        throw blocked(received.cancel);
+        throw blocked(received.cancel, received.cancelReason);
       }
       if (received.redirectUrl) {
         response.body?.cancel().catch(() => {});
@@ -653,8 +653,11 @@ const EMPTY: Outcome = Object.freeze({
   ignored: [],
 });
 
-function blocked(by: string): NetError {
-  return new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${by}`);
+function blocked(by: string, reason?: string): NetError {
+  return new NetError(
+    "net::ERR_BLOCKED_BY_CLIENT",
+    `Blocked by ${by}${reason ? `: ${reason}` : ""}`,
+  );
 }
 
 function throwIfAborted(signal: AbortSignal): void {

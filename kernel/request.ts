@@ -86,6 +86,8 @@ export interface PipelineRequest {
 
 /** What a `beforeRequest` tap may answer. */
 export interface BeforeRequestResult {
+  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */
+  reason?: string;
   /** Cancels the request with `net::ERR_BLOCKED_BY_CLIENT`. */
   cancel?: boolean;
   /** Redirects the request before it is sent. */
@@ -94,6 +96,8 @@ export interface BeforeRequestResult {
 
 /** What a `beforeSendHeaders` tap may answer. */
 export interface BeforeSendHeadersResult {
+  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */
+  reason?: string;
   /** Cancels the request. */
   cancel?: boolean;
   /** The complete set of headers to send instead. */
@@ -102,6 +106,8 @@ export interface BeforeSendHeadersResult {
 
 /** What a `headersReceived` tap may answer. */
 export interface HeadersReceivedResult {
+  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */
+  reason?: string;
   /** Cancels the request. */
   cancel?: boolean;
   /** Redirects the request to another URL. */

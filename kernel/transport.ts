@@ -24,6 +24,8 @@ export interface ProxyServer {
 export interface TransportOptions {
   /** Send through this proxy instead of directly. */
   proxy?: ProxyServer | null;
+  /** Extra CA certificates (PEM) to trust for this send: an https proxy's and the target's. */
+  caCerts?: readonly string[];
 }
 
 /**

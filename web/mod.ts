@@ -19,6 +19,8 @@ import { defaultPlugins } from "../presets/default.ts";
 import { browserIsolation } from "../adapters/isolation/browser.ts";
 
 export * from "../kernel/mod.ts";
+export { cdp, CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
+export { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 
 const browserPlugins = defaultPlugins.filter((p) => p.manifest.runtimes.includes("browser"));
 

@@ -6,6 +6,8 @@
  */
 import { NetError } from "../../kernel/errors.ts";
 import { createFetchTransport } from "./fetch.ts";
+import { withHostResolverRules } from "./host_rules.ts";
+import type { RuntimeTransportOptions } from "./deno.ts";
 import type { HttpTransport } from "../../kernel/transport.ts";
 
 /**
@@ -15,14 +17,16 @@ import type { HttpTransport } from "../../kernel/transport.ts";
  * ```ts
  * const transport = createBunTransport();
  * transport.name; // "bun"
+ * const mapped = createBunTransport({ hostResolverRules: "MAP home.example.org 127.0.0.1" });
  * ```
  */
-export function createBunTransport(): HttpTransport {
-  return createFetchTransport({
+export function createBunTransport(options: RuntimeTransportOptions = {}): HttpTransport {
+  const transport = createFetchTransport({
     name: "bun",
     extraInit: (_request, options) => {
       const proxy = options.proxy;
-      if (!proxy) return {};
+      const tls = options.caCerts?.length ? { tls: { ca: [...options.caCerts] } } : {};
+      if (!proxy) return tls;
       if (proxy.scheme !== "http" && proxy.scheme !== "https") {
         throw new NetError(
           "net::ERR_NOT_IMPLEMENTED",
@@ -33,7 +37,10 @@ export function createBunTransport(): HttpTransport {
       const auth = proxy.username !== undefined
         ? `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? "")}@`
         : "";
-      return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true };
+      return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true, ...tls };
     },
   });
+  return options.hostResolverRules
+    ? withHostResolverRules(transport, options.hostResolverRules)
+    : transport;
 }

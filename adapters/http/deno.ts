@@ -4,7 +4,17 @@
  * @module
  */
 import { createFetchTransport } from "./fetch.ts";
+import { withHostResolverRules } from "./host_rules.ts";
 import type { HttpTransport, ProxyServer } from "../../kernel/transport.ts";
+
+/** Options of the Deno and Bun transports. */
+export interface RuntimeTransportOptions {
+  /**
+   * Chromium-style host resolver rules, e.g. `MAP home.example.org 127.0.0.1`: mapped hosts are
+   * reached at the mapped address, keeping their URL and `Host` header (see `host_rules.ts`).
+   */
+  hostResolverRules?: string;
+}
 
 // deno-lint-ignore no-explicit-any
 type DenoNs = any;
@@ -16,34 +26,54 @@ type DenoNs = any;
  * ```ts
  * const transport = createDenoTransport();
  * transport.name; // "deno"
+ * const mapped = createDenoTransport({ hostResolverRules: "MAP home.example.org 127.0.0.1" });
  * ```
  */
-export function createDenoTransport(): HttpTransport {
+export function createDenoTransport(options: RuntimeTransportOptions = {}): HttpTransport {
   const deno = (globalThis as { Deno?: DenoNs }).Deno;
   const clients = new Map<string, { close(): void }>();
-  const clientFor = (proxy: ProxyServer) => {
-    const key = proxyKey(proxy);
+  const caIds = new WeakMap<readonly string[], number>();
+  let nextCaId = 0;
+  const clientFor = (proxy: ProxyServer | null | undefined, caCerts?: readonly string[]) => {
+    let caId = "";
+    if (caCerts?.length) {
+      let id = caIds.get(caCerts);
+      if (id === undefined) caIds.set(caCerts, id = nextCaId++);
+      caId = `#${id}`;
+    }
+    const key = `${proxy ? proxyKey(proxy) : "direct"}${caId}`;
     let client = clients.get(key);
     if (!client) {
-      const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
-      const scheme = proxy.scheme === "socks5" ? "socks5h" : proxy.scheme;
-      const url = `${scheme}://${host}:${proxy.port}`;
-      const basicAuth = proxy.username !== undefined
-        ? { username: proxy.username, password: proxy.password ?? "" }
-        : undefined;
-      client = deno.createHttpClient({ proxy: { url, basicAuth } });
+      const options: Record<string, unknown> = {};
+      if (proxy) {
+        const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
+        const scheme = proxy.scheme === "socks5" ? "socks5h" : proxy.scheme;
+        const url = `${scheme}://${host}:${proxy.port}`;
+        const basicAuth = proxy.username !== undefined
+          ? { username: proxy.username, password: proxy.password ?? "" }
+          : undefined;
+        options.proxy = { url, basicAuth };
+      }
+      if (caCerts?.length) options.caCerts = [...caCerts];
+      client = deno.createHttpClient(options);
       clients.set(key, client!);
     }
     return client;
   };
-  return createFetchTransport({
+  const transport = createFetchTransport({
     name: "deno",
-    extraInit: (_request, options) => (options.proxy ? { client: clientFor(options.proxy) } : {}),
+    extraInit: (_request, options) =>
+      options.proxy || options.caCerts?.length
+        ? { client: clientFor(options.proxy, options.caCerts) }
+        : {},
     closeAllConnections: () => {
       for (const client of clients.values()) client.close();
       clients.clear();
     },
   });
+  return options.hostResolverRules
+    ? withHostResolverRules(transport, options.hostResolverRules)
+    : transport;
 }
 
 function proxyKey(proxy: ProxyServer): string {

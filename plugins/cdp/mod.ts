@@ -72,13 +72,6 @@ export interface CdpApi {
  */
 export const cdp: CdpApi = { launch, connect };
 
-declare module "../../kernel/session.ts" {
-  interface Session {
-    /** Chrome DevTools Protocol: launch or connect (added by the cdp plugin). */
-    readonly cdp: CdpApi;
-  }
-}
-
 /**
  * The session plugin: `ses.cdp.launch()` and `ses.cdp.connect()`; what they open closes with the
  * session.

@@ -212,7 +212,9 @@ export class DeclarativeNetRequest {
         return;
       }
       this.#remember(request, "beforeRequest", rules);
-      return o.kind === "block" ? { cancel: true } : { redirectUrl: o.redirectUrl };
+      return o.kind === "block"
+        ? { cancel: true, reason: `rule ${o.rule.id} (${RULESETS[o.rule.ruleset]})` }
+        : { redirectUrl: o.redirectUrl };
     }, options));
     for (const stage of ["beforeSendHeaders", "headersReceived"] as const) {
       const which = stage === "beforeSendHeaders" ? "requestHeaders" : "responseHeaders";

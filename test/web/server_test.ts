@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
-import { serve, type TestServer } from "../_serve.ts";
+import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
 
 const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
@@ -18,6 +18,12 @@ before(async () => {
   origin = await serve(async (request) => {
     const url = new URL(request.url);
     if (url.pathname === "/hello") return new Response(`hello ${request.method}`);
+    if (url.pathname === "/login") {
+      return new Response("logged in", {
+        headers: { "set-cookie": "sid=kept-across-restarts; Max-Age=3600; Path=/" },
+      });
+    }
+    if (url.pathname === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
     if (url.pathname === "/upload") {
       const bytes = new Uint8Array(await request.arrayBuffer());
       let sum = 0;
@@ -250,6 +256,191 @@ describe("the control API", () => {
 
   it("answers an unknown route with 404", async () => {
     assert.equal((await api("/nothing-here")).status, 404);
+  });
+});
+
+describe("declarative rules", () => {
+  it("blocks a host by a rule added through the API: curl sees 403 naming the rule", async () => {
+    const rule = {
+      id: 41,
+      priority: 1,
+      action: { type: "block" },
+      condition: { urlFilter: "||localhost^", resourceTypes: ["other"] },
+    };
+    const added = await api("/rules", { method: "POST", body: JSON.stringify({ rules: [rule] }) });
+    assert.equal(added.status, 201);
+    const blocked = await curl([
+      "-s",
+      "-i",
+      "-x",
+      server.proxy,
+      `http://localhost:${origin.port}/hello`,
+    ]);
+    assert.match(blocked.stdout, /^HTTP\/1\.1 403/);
+    assert.match(blocked.stdout, /Blocked by .*rule 41 \(_dynamic\)/);
+    const tunnel = await curl([
+      "-s",
+      "-k",
+      "-i",
+      "-x",
+      server.proxy,
+      `https://localhost:${tlsPort}/`,
+    ]);
+    assert.match(tunnel.stdout, /403 Forbidden[\s\S]*x-websession-reason: .*rule 41/);
+    const allowed = await curl(["-s", "-x", server.proxy, `${origin.url}/hello`]);
+    assert.equal(allowed.stdout, "hello GET");
+    const malformed = await api("/rules", {
+      method: "POST",
+      body: JSON.stringify({ rules: [{ id: 42, action: { type: "explode" }, condition: {} }] }),
+    });
+    assert.equal(malformed.status, 400);
+    assert.match((await malformed.json()).error, /Rule with id 42: action.type/);
+    const listed = await (await api("/rules")).json();
+    assert.deepEqual(listed.dynamic.map((r: { id: number }) => r.id), [41]);
+    const removed = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
+    assert.equal(removed.status, 200);
+    const again = await curl(["-s", "-x", server.proxy, `http://localhost:${origin.port}/hello`]);
+    assert.equal(again.stdout, "hello GET");
+  });
+
+  it("loads --rules FILE at start and again when the file changes", async () => {
+    const file = `${home}/rules.json`;
+    const block = (id: number, path: string) => ({
+      id,
+      action: { type: "block" },
+      condition: { urlFilter: path, resourceTypes: ["other"] },
+    });
+    writeFileSync(file, JSON.stringify([block(1, "/hello")]));
+    const withRules = await startServerProcess(`${home}/rules-home`, ["--rules", file]);
+    try {
+      const first = await curl(["-s", "-i", "-x", withRules.proxy, `${origin.url}/hello`]);
+      assert.match(first.stdout, /^HTTP\/1\.1 403[\s\S]*rule 1 \(_session\)/);
+      writeFileSync(file, JSON.stringify([block(2, "/upload")]));
+      let unblocked = "";
+      for (let i = 0; i < 50 && unblocked !== "hello GET"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        unblocked = (await curl(["-s", "-x", withRules.proxy, `${origin.url}/hello`])).stdout;
+      }
+      assert.equal(unblocked, "hello GET");
+    } finally {
+      await withRules.stop();
+    }
+  });
+});
+
+describe("cookies", () => {
+  it("stores cookies from proxied responses, sends them, and keeps them across a restart", async () => {
+    const cookieHome = `${home}/cookie-home`;
+    const first = await startServerProcess(cookieHome);
+    try {
+      assert.equal(
+        (await curl(["-s", "-x", first.proxy, `${origin.url}/login`])).stdout,
+        "logged in",
+      );
+      assert.equal(
+        (await curl(["-s", "-x", first.proxy, `${origin.url}/whoami`])).stdout,
+        "sid=kept-across-restarts",
+      );
+    } finally {
+      await first.stop();
+    }
+    const second = await startServerProcess(cookieHome);
+    try {
+      assert.equal(
+        (await curl(["-s", "-x", second.proxy, `${origin.url}/whoami`])).stdout,
+        "sid=kept-across-restarts",
+      );
+      const listed = await (await fetch(`${second.proxy}/api/cookies?url=${origin.url}/`, {
+        headers: { authorization: `Bearer ${second.token}` },
+      })).json();
+      assert.deepEqual(listed.map((c: { name: string }) => c.name), ["sid"]);
+      const exported = await (await fetch(`${second.proxy}/api/cookies/export`, {
+        headers: { authorization: `Bearer ${second.token}` },
+      })).json();
+      assert.equal(exported.cookies[0].value, "kept-across-restarts");
+      const removed = await fetch(`${second.proxy}/api/cookies`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${second.token}` },
+        body: JSON.stringify({ url: `${origin.url}/`, name: "sid" }),
+      });
+      assert.equal(removed.status, 200);
+      assert.equal(
+        (await curl(["-s", "-x", second.proxy, `${origin.url}/whoami`])).stdout,
+        "nobody",
+      );
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("sets and imports cookies through the API, refusing bad ones with 400", async () => {
+    const set = await api("/cookies", {
+      method: "POST",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "api", value: "1" }),
+    });
+    assert.equal(set.status, 201);
+    assert.equal((await curl(["-s", "-x", server.proxy, `${origin.url}/whoami`])).stdout, "api=1");
+    const refused = await api("/cookies", {
+      method: "POST",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "__Host-x", value: "1", path: "/a" }),
+    });
+    assert.equal(refused.status, 400);
+    const bad = await api("/cookies", { method: "POST", body: JSON.stringify({ url: 5 }) });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).field, "url");
+    const imported = await api("/cookies/import", {
+      method: "POST",
+      body: JSON.stringify({
+        state: {
+          cookies: [{
+            name: "imp",
+            value: "2",
+            domain: "127.0.0.1",
+            path: "/",
+            expires: Math.floor(Date.now() / 1000) + 600,
+            httpOnly: false,
+            secure: false,
+            sameSite: "Lax",
+          }],
+        },
+      }),
+    });
+    assert.equal(imported.status, 200);
+    assert.match((await curl(["-s", "-x", server.proxy, `${origin.url}/whoami`])).stdout, /imp=2/);
+  });
+});
+
+describe("upstream proxy", () => {
+  it("sets the session's proxy through the API and honours it for proxied requests", async () => {
+    const proxyHome = `${home}/proxy-home`;
+    const own = await startServerProcess(proxyHome);
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${own.proxy}/api${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${own.token}` },
+      });
+    try {
+      const dead = `127.0.0.1:${await closedPortNumber()}`;
+      const applied = await call("/proxy", {
+        method: "PUT",
+        body: JSON.stringify({ proxyRules: `http=${dead}`, proxyBypassRules: "<-loopback>" }),
+      });
+      assert.equal(applied.status, 200);
+      const resolved = await (await call(`/proxy/resolve?url=${origin.url}/hello`)).json();
+      assert.equal(resolved.proxy, `PROXY ${dead}`);
+      const failed = await curl(["-s", "-i", "-x", own.proxy, `${origin.url}/hello`]);
+      assert.match(failed.stdout, /^HTTP\/1\.1 502[\s\S]*net::ERR_PROXY_CONNECTION_FAILED/);
+      const bad = await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "warp" }) });
+      assert.equal(bad.status, 400);
+      assert.equal((await bad.json()).field, "mode");
+      await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "direct" }) });
+      assert.equal(
+        (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
+        "hello GET",
+      );
+    } finally {
+      await own.stop();
+    }
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
-import { bodyOf, headersOf, sendWebResponse } from "./node_bridge.ts";
+import { bodyOf, headerSafe, headersOf, sendWebResponse } from "./node_bridge.ts";
 
 /**
  * Proxies one absolute-form request through `session`.
@@ -51,6 +51,7 @@ export async function forward(
     res.writeHead(blocked ? 403 : 502, {
       "content-type": "text/plain; charset=utf-8",
       "x-websession-error": netError?.code ?? "net::ERR_FAILED",
+      "x-websession-reason": headerSafe(text),
     });
     res.end(`websession: ${text}\n`);
     return;

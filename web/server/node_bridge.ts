@@ -151,3 +151,15 @@ export async function sendWebResponse(
     res.destroy();
   }
 }
+
+/**
+ * Text made fit for a header value: printable ASCII, at most 300 characters.
+ *
+ * @example
+ * ```ts
+ * headerSafe("a\nb"); // "a b"
+ * ```
+ */
+export function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, " ").slice(0, 300);
+}

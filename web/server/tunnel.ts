@@ -9,6 +9,7 @@ import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
 import type { EventStream } from "./event_stream.ts";
+import { headerSafe } from "./node_bridge.ts";
 
 /** Counters of tunnels. */
 export interface TunnelStats {
@@ -62,9 +63,9 @@ export async function tunnel(
     const code = isNetError(error) ? (error as NetError).code : "net::ERR_FAILED";
     const text = `websession: ${(error as Error).message}\n`;
     client.end(
-      `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-websession-error: ${code}\r\ncontent-length: ${
-        new TextEncoder().encode(text).length
-      }\r\n\r\n${text}`,
+      `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-websession-error: ${code}\r\nx-websession-reason: ${
+        headerSafe((error as Error).message)
+      }\r\ncontent-length: ${new TextEncoder().encode(text).length}\r\n\r\n${text}`,
     );
     return;
   }

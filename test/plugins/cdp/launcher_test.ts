@@ -1,3 +1,4 @@
+import "../../../plugins/cdp/session_types.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";

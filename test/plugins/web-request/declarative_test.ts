@@ -74,7 +74,7 @@ describe("declarativeNetRequest in a session", () => {
     assert.deepEqual(names(seen), ["onErrorOccurred"]);
     const step = ses.webRequest.explain(id).steps.find((s) => s.by === "declarativeNetRequest");
     assert.deepEqual(step?.rules, [{ ruleId: 7, rulesetId: "_session" }]);
-    assert.deepEqual(step?.asked, { cancel: true });
+    assert.deepEqual(step?.asked, { cancel: true, reason: "rule 7 (_session)" });
     assert.equal(step?.applied, true);
   });
 

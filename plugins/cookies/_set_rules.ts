@@ -1,0 +1,75 @@
+/**
+ * Rules a cookie must pass to be stored, apart from the jar's state: the Domain attribute against
+ * the request's host and the public suffix list, and the `__Secure-`/`__Host-` prefixes.
+ *
+ * @module
+ */
+import { canonicalHost, domainMatch, effectiveDomain, isIpAddress } from "./domain_match.ts";
+import type { ParsedSetCookie } from "./parse_set_cookie.ts";
+
+/**
+ * The cookie's domain and host-only flag for a Domain attribute (or its absence) set from
+ * `host`, whose registrable domain is `urlDomain` (`""` when it has none); a string says why
+ * the attribute is refused.
+ *
+ * @example
+ * ```ts
+ * resolveDomain("example.org", "www.example.org", "example.org"); // { domain: "example.org", hostOnly: false }
+ * resolveDomain("org", "www.example.org", "example.org"); // "Domain attribute org is a public suffix"
+ * ```
+ */
+export function resolveDomain(
+  attribute: string | undefined,
+  host: string,
+  urlDomain: string,
+): { domain: string; hostOnly: boolean } | string {
+  if (attribute === undefined) return { domain: host, hostOnly: true };
+  // A dot-suffix of the (canonical) host is canonical already; anything else is checked.
+  const d = domainMatch(host, attribute) ? attribute : canonicalHost(attribute);
+  if (d === null) return `Domain attribute ${attribute} is not a valid host`;
+  if (urlDomain === "") {
+    // IP addresses, localhost and public suffixes: only their own host, as a host cookie
+    if (d !== host) return `Domain attribute ${d} is not allowed for host ${host}`;
+    return { domain: host, hostOnly: true };
+  }
+  if (d !== host && d !== urlDomain) {
+    const dDomain = effectiveDomain(d);
+    if (dDomain !== urlDomain) {
+      return dDomain === "" && !isIpAddress(d)
+        ? `Domain attribute ${d} is a public suffix`
+        : `Domain attribute ${d} does not match host ${host}`;
+    }
+    if (!domainMatch(host, d)) return `Domain attribute ${d} does not match host ${host}`;
+  }
+  return { domain: d, hostOnly: false };
+}
+
+/**
+ * Why the cookie breaks a name prefix rule (RFC 6265bis §4.1.3, case-insensitive as Chromium
+ * checks them), or null.
+ *
+ * @example
+ * ```ts
+ * import { parseSetCookie } from "./parse_set_cookie.ts";
+ * checkPrefixes(parseSetCookie("__Host-a=1; Secure")!); // "__Host- cookie without Path=/"
+ * ```
+ */
+export function checkPrefixes(p: ParsedSetCookie): string | null {
+  const name = p.name;
+  if (name.length === 0) {
+    const v = p.value.slice(0, 9).toLowerCase();
+    if (v.startsWith("__secure-") || v.startsWith("__host-")) {
+      return "Nameless cookie whose value starts with a cookie prefix";
+    }
+    return null;
+  }
+  if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return null;
+  const lower = name.slice(0, 9).toLowerCase();
+  if (lower.startsWith("__secure-") && !p.secure) return "__Secure- cookie without Secure";
+  if (lower.startsWith("__host-")) {
+    if (!p.secure) return "__Host- cookie without Secure";
+    if (p.domain !== undefined) return "__Host- cookie with a Domain attribute";
+    if (p.path !== "/") return "__Host- cookie without Path=/";
+  }
+  return null;
+}

@@ -1,0 +1,312 @@
+/**
+ * `ses.cookies`: Electron's `Cookies` API (`get`, `set`, `remove`, `flushStore`, the `changed`
+ * event) over a session's jar, plus `export()`/`import()` in Playwright's `storageState` shape.
+ *
+ * @module
+ */
+import { Emitter } from "../../kernel/events.ts";
+import type { Cookie, CookieRecord, ElectronSameSite } from "./cookie.ts";
+import { fromElectronSameSite } from "./cookie.ts";
+import { isCookieableScheme, parseCookieUrl } from "./cookie_url.ts";
+import type { CookieUrl } from "./cookie_url.ts";
+import type { ChangeCause, CookieJar } from "./jar.ts";
+import {
+  MAX_ATTRIBUTE_VALUE_BYTES,
+  MAX_NAME_VALUE_BYTES,
+  type ParsedSetCookie,
+  utf8Length,
+} from "./parse_set_cookie.ts";
+import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
+
+/** Electron's `cookies.get()` filter. */
+export interface CookiesGetFilter {
+  /** Cookies a request to this URL would carry (all URLs when absent). */
+  url?: string;
+  /** Only cookies with this name. */
+  name?: string;
+  /** Cookies whose domain is this one or a subdomain of it. */
+  domain?: string;
+  /** Only cookies with this path. */
+  path?: string;
+  /** Only Secure (true) or non-Secure (false) cookies. */
+  secure?: boolean;
+  /** Only session (true) or persistent (false) cookies. */
+  session?: boolean;
+  /** Only HttpOnly (true) or non-HttpOnly (false) cookies. */
+  httpOnly?: boolean;
+}
+
+/** Electron's `cookies.set()` details. */
+export interface CookiesSetDetails {
+  /** The URL the cookie is set for (required). */
+  url: string;
+  /** Name (default empty). */
+  name?: string;
+  /** Value (default empty). */
+  value?: string;
+  /** Domain: makes a domain cookie (it must match the URL's host). */
+  domain?: string;
+  /** Path (default: the URL's default path). */
+  path?: string;
+  /** Secure (default false). */
+  secure?: boolean;
+  /** HttpOnly (default false). */
+  httpOnly?: boolean;
+  /** Expiry in seconds since the epoch; a session cookie when absent. */
+  expirationDate?: number;
+  /** SameSite (default `lax`). */
+  sameSite?: ElectronSameSite;
+}
+
+/** Options of `cookies.export()`. */
+export interface CookiesExportOptions {
+  /** Include session cookies (default false, as a restart would drop them). */
+  includeSessionCookies?: boolean;
+}
+
+/** Persistence the API needs: a flush. */
+export interface CookieFlusher {
+  /** Resolves once every change so far is durable. */
+  flush(): Promise<void>;
+}
+
+const SAME_SITES = ["unspecified", "no_restriction", "lax", "strict"];
+// deno-lint-ignore no-control-regex
+const CTL_OR_SEMI = /[\x00-\x1f\x7f;]/;
+
+function checkUrl(where: string, url: unknown): CookieUrl {
+  if (typeof url !== "string") throw new TypeError(`${where}: url must be a string`);
+  let u: CookieUrl;
+  try {
+    u = parseCookieUrl(url);
+  } catch {
+    throw new TypeError(`${where}: invalid URL ${url}`);
+  }
+  if (!isCookieableScheme(u.scheme)) {
+    throw new TypeError(`${where}: the ${u.scheme} scheme cannot have cookies (${url})`);
+  }
+  return u;
+}
+
+function optional(where: string, value: unknown, type: string, name: string): void {
+  if (value !== undefined && typeof value !== type) {
+    throw new TypeError(`${where}: ${name} must be a ${type}`);
+  }
+}
+
+function matchesDomain(filter: string, domain: string): boolean {
+  const f = filter.startsWith(".") ? filter.slice(1).toLowerCase() : filter.toLowerCase();
+  return domain === f ||
+    (domain.endsWith(f) && domain.charCodeAt(domain.length - f.length - 1) === 0x2e);
+}
+
+/**
+ * A session's cookies, as Electron's `session.cookies`. Emits `changed` with
+ * `(event, cookie, cause, removed)`.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * import { cookiesPlugin, type CookiesSession } from "./mod.ts";
+ * const ses = session.fromPartition("cookies-example", { plugins: [cookiesPlugin] }) as CookiesSession;
+ * await ses.cookies.set({ url: "https://example.org", name: "a", value: "1" });
+ * (await ses.cookies.get({ name: "a" }))[0].value; // "1"
+ * ```
+ */
+export class Cookies extends Emitter {
+  #jar: CookieJar;
+  #flusher: CookieFlusher | null;
+
+  /** Made by the cookies plugin for one session. */
+  constructor(jar: CookieJar, flusher: CookieFlusher | null) {
+    super();
+    this.#jar = jar;
+    this.#flusher = flusher;
+    jar.onChange((cookie, cause, removed) => this.#changed(cookie, cause, removed));
+  }
+
+  /** The jar behind this API (for plugins and tests). */
+  get jar(): CookieJar {
+    return this.#jar;
+  }
+
+  #changed(cookie: CookieRecord, cause: ChangeCause, removed: boolean): void {
+    if (this.listenerCount("changed") === 0) return;
+    this.emit("changed", cookie.toJSON(), cause, removed);
+  }
+
+  /** The cookies matching `filter` (Electron's `cookies.get`). */
+  get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
+    try {
+      if (filter === null || typeof filter !== "object") {
+        throw new TypeError("cookies.get: filter must be an object");
+      }
+      optional("cookies.get", filter.name, "string", "name");
+      optional("cookies.get", filter.domain, "string", "domain");
+      optional("cookies.get", filter.path, "string", "path");
+      optional("cookies.get", filter.secure, "boolean", "secure");
+      optional("cookies.get", filter.session, "boolean", "session");
+      optional("cookies.get", filter.httpOnly, "boolean", "httpOnly");
+      const records = filter.url !== undefined
+        ? this.#jar.cookiesFor(checkUrl("cookies.get", filter.url), undefined, {
+          updateAccessTime: false,
+          allPartitions: true,
+        })
+        : this.#jar.all();
+      const out: Cookie[] = [];
+      for (const c of records) {
+        if (filter.name !== undefined && c.name !== filter.name) continue;
+        if (filter.domain !== undefined && !matchesDomain(filter.domain, c.domain)) continue;
+        if (filter.path !== undefined && c.path !== filter.path) continue;
+        if (filter.secure !== undefined && c.secure !== filter.secure) continue;
+        if (filter.session !== undefined && c.persistent === filter.session) continue;
+        if (filter.httpOnly !== undefined && c.httpOnly !== filter.httpOnly) continue;
+        out.push(c.toJSON());
+      }
+      return Promise.resolve(out);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Sets a cookie (Electron's `cookies.set`). Rejects with a TypeError that names the rule when
+   * the cookie is refused.
+   */
+  set(details: CookiesSetDetails): Promise<void> {
+    try {
+      if (details === null || typeof details !== "object") {
+        throw new TypeError("cookies.set: details must be an object");
+      }
+      const u = checkUrl("cookies.set", details.url);
+      for (const key of ["name", "value", "domain", "path"] as const) {
+        optional("cookies.set", details[key], "string", key);
+      }
+      optional("cookies.set", details.secure, "boolean", "secure");
+      optional("cookies.set", details.httpOnly, "boolean", "httpOnly");
+      const name = details.name ?? "";
+      const value = details.value ?? "";
+      if (name === "" && value === "") {
+        throw new TypeError("cookies.set: a cookie needs a name or a value");
+      }
+      if (CTL_OR_SEMI.test(name) || name.includes("=") || name.trim() !== name) {
+        throw new TypeError(
+          "cookies.set: name must not contain control characters, ';', '=' or outer spaces",
+        );
+      }
+      if (CTL_OR_SEMI.test(value) || value.trim() !== value) {
+        throw new TypeError(
+          "cookies.set: value must not contain control characters, ';' or outer spaces",
+        );
+      }
+      if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
+        throw new TypeError("cookies.set: name and value are longer than 4096 bytes");
+      }
+      const sameSite = details.sameSite ?? "lax";
+      if (!SAME_SITES.includes(sameSite)) {
+        throw new TypeError(
+          `cookies.set: sameSite must be unspecified, no_restriction, lax or strict, got ${
+            String(sameSite)
+          }`,
+        );
+      }
+      let expires: number | undefined;
+      if (details.expirationDate !== undefined) {
+        if (
+          typeof details.expirationDate !== "number" || !Number.isFinite(details.expirationDate)
+        ) {
+          throw new TypeError(
+            "cookies.set: expirationDate must be a finite number of seconds since the epoch",
+          );
+        }
+        expires = details.expirationDate * 1000;
+      }
+      let domain: string | undefined;
+      if (details.domain !== undefined && details.domain !== "") {
+        if (
+          utf8Length(details.domain) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.domain)
+        ) {
+          throw new TypeError(`cookies.set: invalid domain ${details.domain.slice(0, 100)}`);
+        }
+        domain = (details.domain.startsWith(".") ? details.domain.slice(1) : details.domain)
+          .toLowerCase();
+      }
+      let path: string | undefined;
+      if (details.path !== undefined && details.path !== "") {
+        if (!details.path.startsWith("/")) {
+          throw new TypeError(`cookies.set: path must start with / (got ${details.path})`);
+        }
+        if (
+          utf8Length(details.path) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.path)
+        ) {
+          throw new TypeError("cookies.set: path is too long or has control characters or ';'");
+        }
+        path = details.path;
+      }
+      const parsed: ParsedSetCookie = {
+        name,
+        value,
+        expires,
+        maxAge: undefined,
+        domain,
+        path,
+        secure: details.secure === true,
+        httpOnly: details.httpOnly === true,
+        sameSite: fromElectronSameSite(sameSite),
+        priority: "medium",
+        partitioned: false,
+      };
+      const result = this.#jar.store(parsed, u, undefined, true);
+      if (result.rejected) {
+        throw new TypeError(`cookies.set: cookie refused: ${result.rejected}`);
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Removes the cookies named `name` that match `url` (Electron's `cookies.remove`). */
+  remove(url: string, name: string): Promise<void> {
+    try {
+      const u = checkUrl("cookies.remove", url);
+      if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
+      this.#jar.remove(u, name);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Writes every pending change to the partition's store (a no-op in memory). */
+  async flushStore(): Promise<void> {
+    await this.#flusher?.flush();
+  }
+
+  /** The cookies in Playwright's `storageState` shape. */
+  export(options: CookiesExportOptions = {}): Promise<StorageState> {
+    const cookies = this.#jar.all()
+      .filter((c) => options.includeSessionCookies || c.persistent)
+      .map(toPlaywrightCookie);
+    return Promise.resolve({ cookies, origins: [] });
+  }
+
+  /**
+   * Adds the cookies of a Playwright `storageState` (session cookies included), replacing
+   * cookies with the same name, domain and path. Rejects with a TypeError naming the first bad
+   * cookie; nothing is imported then.
+   */
+  import(state: Pick<StorageState, "cookies">): Promise<void> {
+    try {
+      if (state === null || typeof state !== "object" || !Array.isArray(state.cookies)) {
+        throw new TypeError("cookies.import: state must be an object with a cookies array");
+      }
+      const now = Date.now();
+      const records = state.cookies.map((c, i) => fromPlaywrightCookie(c, i, now));
+      for (const record of records) if (record !== null) this.#jar.restore(record);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The cookies plugin: every session gets an RFC 6265bis jar (as Chromium applies it) that the
+ * request pipeline uses — `beforeSendHeaders` adds the `Cookie` header, `headersReceived` stores
+ * `Set-Cookie` — and Electron's `Cookies` API on `ses.cookies`. Persistent partitions keep their
+ * cookies in the partition's store, written in batches.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * import { cookiesPlugin, type CookiesSession } from "./mod.ts";
+ * const ses = session.fromPartition("cookies-doc", { plugins: [cookiesPlugin] }) as CookiesSession;
+ * await ses.cookies.set({ url: "https://example.org/", name: "sid", value: "1" });
+ * const [cookie] = await ses.cookies.get({ url: "https://example.org/" });
+ * cookie.value; // "1"
+ * ```
+ *
+ * @module
+ */
+import manifest from "./manifest.json" with { type: "json" };
+import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import type { Session } from "../../kernel/session.ts";
+import { Cookies } from "./api.ts";
+import { CookieJar } from "./jar.ts";
+import { CookiePersistence } from "./persistence.ts";
+import { siteOf } from "./same_site.ts";
+import { type CookieUrl, parseCookieUrl } from "./cookie_url.ts";
+import type { CookieAccess } from "./same_site.ts";
+import { fromByteString, toByteString } from "./serialize.ts";
+
+export { Cookies } from "./api.ts";
+export type { CookiesExportOptions, CookiesGetFilter, CookiesSetDetails } from "./api.ts";
+export type { Cookie, ElectronSameSite } from "./cookie.ts";
+export { CookieRecord } from "./cookie.ts";
+export { CookieJar } from "./jar.ts";
+export type { ChangeCause, ChangeListener, CookieJarOptions, StoreResult } from "./jar.ts";
+export type { CookieAccess } from "./same_site.ts";
+export type { CookieUrl } from "./cookie_url.ts";
+export type { ParsedSetCookie, PriorityValue, SameSiteValue } from "./parse_set_cookie.ts";
+export type { CookieFlusher } from "./api.ts";
+
+export type { PlaywrightCookie, StorageState } from "./playwright_state.ts";
+export { parseSetCookie } from "./parse_set_cookie.ts";
+export { parseCookieDate } from "./cookie_date.ts";
+
+/**
+ * A session with the cookies plugin. Import `./session_types.ts` (for its types) to have
+ * `ses.cookies` type-check on every `Session` through declaration merging; JSR refuses module
+ * augmentation in published modules, so it is not part of this module.
+ */
+export interface CookiesSession extends Session {
+  /** The session's cookies. */
+  readonly cookies: Cookies;
+}
+
+/**
+ * `ses.cookies` with its type, for code that does not import `./session_types.ts`. Throws the
+ * kernel's error naming the plugin when the session was built without it.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("cookies-of", { plugins: [cookiesPlugin] });
+ * await cookiesOf(ses).set({ url: "https://example.org/", name: "a", value: "1" });
+ * ```
+ */
+export function cookiesOf(ses: Session): Cookies {
+  return (ses as CookiesSession).cookies;
+}
+
+/** Options of {@linkcode createCookiesPlugin}. */
+export interface CookiesPluginOptions {
+  /**
+   * Restore session cookies of persistent partitions after a restart (default false: they are
+   * dropped at start, as Chromium does).
+   */
+  restoreSessionCookies?: boolean;
+  /** How long cookie changes wait to be written together, in ms (default 20). */
+  batchDelay?: number;
+}
+
+const CALLER_COOKIE = Symbol("cookies: the caller's own Cookie header");
+
+/** Whether a request takes part in cookies (`credentials: "omit"` and `useSessionCookies: false` opt out). */
+function usesCookies(request: PipelineRequest): boolean {
+  const o = request.options;
+  return o.useSessionCookies !== false && o.credentials !== "omit";
+}
+
+function accessOf(request: PipelineRequest): CookieAccess {
+  return {
+    initiator: request.initiator,
+    topLevelNavigation: request.resourceType === "main_frame",
+    method: request.method,
+    partitionKey: request.topLevelSite ? siteOf(request.topLevelSite) : null,
+  };
+}
+
+const HOP = Symbol("cookies: the current hop's URL parts and access");
+interface Hop {
+  url: string;
+  method: string;
+  parts: CookieUrl;
+  access: CookieAccess;
+}
+
+/** The URL parts and access of the request's current hop, read once per hop. */
+function hopOf(request: PipelineRequest): Hop {
+  let hop = request.data.get(HOP) as Hop | undefined;
+  if (hop === undefined || hop.url !== request.url || hop.method !== request.method) {
+    hop = {
+      url: request.url,
+      method: request.method,
+      parts: parseCookieUrl(request.url),
+      access: accessOf(request),
+    };
+    request.data.set(HOP, hop);
+  }
+  return hop;
+}
+
+/**
+ * Makes the cookies plugin with options.
+ *
+ * @example
+ * ```ts
+ * const plugin = createCookiesPlugin({ restoreSessionCookies: true });
+ * plugin.name; // "cookies"
+ * ```
+ */
+export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin {
+  return definePlugin({
+    manifest,
+    async setup(ctx) {
+      const jar = new CookieJar();
+      let persistence: CookiePersistence | null = null;
+      if (ctx.session.isPersistent()) {
+        persistence = new CookiePersistence(jar, ctx.store, {
+          restoreSessionCookies: options.restoreSessionCookies,
+          batchDelay: options.batchDelay,
+          onError: (error) => ctx.report(error, "store"),
+        });
+        await persistence.load();
+        ctx.onFlush(() => persistence!.flush());
+        ctx.onTeardown(() => persistence!.close());
+      }
+      const cookies = new Cookies(jar, persistence);
+      // ses.clearStorageData(): every cookie goes (with `changed` events), and the deletions
+      // reach the store before the kernel empties it.
+      ctx.onClearStorage(async () => {
+        jar.clear();
+        await persistence?.flush();
+      });
+
+      // The Cookie header is written into the request's headers in place, before any other tap
+      // of the stage runs (order "pre"): like Chromium's network stack, which adds it before
+      // webRequest's onBeforeSendHeaders listeners see the headers. A Cookie header the caller
+      // set stays first; the jar's cookies follow, recomputed on every hop.
+      ctx.tap("beforeSendHeaders", (request) => {
+        if (!usesCookies(request)) return;
+        const data = request.data;
+        let own = data.get(CALLER_COOKIE) as string | null | undefined;
+        if (own === undefined) {
+          own = request.headers.get("cookie");
+          data.set(CALLER_COOKIE, own);
+        }
+        const hop = hopOf(request);
+        const line = jar.cookieHeader(hop.parts, hop.access);
+        const value = line === ""
+          ? own
+          : own
+          ? `${own}; ${toByteString(line)}`
+          : toByteString(line);
+        if (value === null) {
+          if (request.headers.has("cookie")) request.headers.delete("cookie");
+        } else request.headers.set("cookie", value);
+      }, { order: "pre" });
+
+      ctx.tap("headersReceived", (request, response) => {
+        if (!usesCookies(request)) return;
+        const lines = response.headers.getSetCookie();
+        if (lines.length === 0) return;
+        const hop = hopOf(request);
+        for (const line of lines) jar.setCookie(fromByteString(line), hop.parts, hop.access);
+      }, { order: "post" });
+
+      ctx.provide({ cookies });
+    },
+  });
+}
+
+/**
+ * The cookies plugin with its defaults (session cookies are not restored after a restart).
+ *
+ * @example
+ * ```ts
+ * cookiesPlugin.manifest.provides; // ["cookies"]
+ * ```
+ */
+export const cookiesPlugin: Plugin = createCookiesPlugin();

@@ -1,0 +1,140 @@
+/**
+ * A jar's cookies in a partition's store: loaded at start, and every change written back in
+ * batches (one transaction per burst of changes, not one per cookie). `flush()` resolves once
+ * everything changed before it is durable.
+ *
+ * @module
+ */
+import type { CookieRecord } from "./cookie.ts";
+import { COOKIE_EPOCH_S } from "./cookie.ts";
+import type { CookieJar } from "./jar.ts";
+import { fromRow, isSessionRow, toRow } from "./serialize.ts";
+import type { Store, StoreOperation } from "../../kernel/store.ts";
+
+/** Options of {@linkcode CookiePersistence}. */
+export interface CookiePersistenceOptions {
+  /** Restore session cookies too (Chromium drops them at start unless asked). */
+  restoreSessionCookies?: boolean;
+  /** How long changes wait to be written together, in ms (default 20). */
+  batchDelay?: number;
+  /** Reports a failed write. */
+  onError?: (error: unknown) => void;
+}
+
+const PREFIX = "c/";
+
+/**
+ * Connects a jar to a store.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore } from "../../adapters/store/memory.ts";
+ * import { CookieJar } from "./jar.ts";
+ * const jar = new CookieJar();
+ * const persistence = new CookiePersistence(jar, new MemoryStore());
+ * await persistence.load();
+ * jar.setCookie("a=1; Max-Age=60", "https://example.org/");
+ * await persistence.flush();
+ * ```
+ */
+export class CookiePersistence {
+  #jar: CookieJar;
+  #store: Store;
+  #options: CookiePersistenceOptions;
+  #dirty = new Map<string, CookieRecord | null>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #writing: Promise<void> = Promise.resolve();
+  #unsubscribe: Array<() => void> = [];
+  #closed = false;
+
+  /** Starts listening to the jar's changes. */
+  constructor(jar: CookieJar, store: Store, options: CookiePersistenceOptions = {}) {
+    this.#jar = jar;
+    this.#store = store;
+    this.#options = options;
+    this.#unsubscribe.push(
+      jar.onChange((cookie, _cause, removed) => this.#mark(cookie, removed)),
+      jar.onTouch((cookie) => this.#mark(cookie, false)),
+    );
+  }
+
+  /** Loads the stored cookies into the jar (expired ones and, unless asked, session ones go). */
+  async load(): Promise<number> {
+    const rows = await this.#store.list(PREFIX);
+    const now = Math.floor(Date.now() / 1000) - COOKIE_EPOCH_S;
+    const keep: CookieRecord[] = [];
+    const drop: StoreOperation[] = [];
+    for (const [key, row] of rows) {
+      const record = fromRow(row);
+      if (
+        record === null || record.expires <= now ||
+        (isSessionRow(record) && !this.#options.restoreSessionCookies)
+      ) {
+        drop.push({ op: "delete", key: PREFIX + key });
+        continue;
+      }
+      keep.push(record);
+    }
+    keep.sort((a, b) => a.created - b.created || a.seq - b.seq);
+    for (const record of keep) this.#jar.restore(record, true);
+    // Restoring renumbers creation order; nothing needs writing for that.
+    this.#dirty.clear();
+    if (drop.length > 0) await this.#store.batch(drop);
+    return keep.length;
+  }
+
+  #mark(cookie: CookieRecord, removed: boolean): void {
+    if (this.#closed) return;
+    this.#dirty.set(cookie.key, removed ? null : cookie);
+    if (this.#timer === null) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#write();
+      }, this.#options.batchDelay ?? 20);
+      unref(this.#timer);
+    }
+  }
+
+  #write(): Promise<void> {
+    if (this.#dirty.size === 0) return this.#writing;
+    const operations: StoreOperation[] = [];
+    for (const [key, record] of this.#dirty) {
+      operations.push(
+        record === null
+          ? { op: "delete", key: PREFIX + key }
+          : { op: "set", key: PREFIX + key, value: toRow(record) },
+      );
+    }
+    this.#dirty.clear();
+    this.#writing = this.#writing.then(() => this.#store.batch(operations)).catch((error) => {
+      this.#options.onError?.(error);
+    });
+    return this.#writing;
+  }
+
+  /** Writes pending changes now and resolves when they are durable. */
+  async flush(): Promise<void> {
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    await this.#write();
+    await this.#store.flush();
+  }
+
+  /** Writes what is pending and stops listening. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    for (const u of this.#unsubscribe) u();
+  }
+}
+
+function unref(timer: unknown): void {
+  if (typeof timer === "object" && timer !== null && "unref" in timer) {
+    (timer as { unref(): void }).unref();
+    return;
+  }
+  const deno = (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno;
+  if (typeof timer === "number" && deno?.unrefTimer) deno.unrefTimer(timer);
+}

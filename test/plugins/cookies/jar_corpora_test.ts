@@ -1,0 +1,57 @@
+/**
+ * The conformance corpora against the jar alone (no HTTP), including the three cases that no
+ * HTTP response can carry (NUL, CR and LF inside a header value) and are skipped in
+ * test/conformance/ for that reason.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { CookieJar } from "../../../plugins/cookies/jar.ts";
+
+async function corpus<T>(name: string): Promise<T> {
+  const url = new URL(`../../../../shared/conformance/cookies/${name}`, import.meta.url);
+  return JSON.parse(await readFile(url, "utf8")) as T;
+}
+
+interface ParserCase {
+  test: string;
+  received: string[];
+  sent: Array<{ name: string; value: string }>;
+  "sent-to"?: string;
+}
+
+const parser = await corpus<ParserCase[]>("http-state-parser.json");
+const wpt = await corpus<
+  Array<
+    {
+      name: string;
+      kind: string;
+      expected?: string;
+      setUrl?: string;
+      readUrl?: string;
+      setCookieHeaders?: string[];
+    }
+  >
+>("wpt-cookies.json");
+
+describe("corpus cases no HTTP response can carry, against the jar", () => {
+  for (const name of ["DISABLED_CHROMIUM0022", "DISABLED_CHROMIUM0023"]) {
+    it(name, () => {
+      const c = parser.find((p) => p.test === name)!;
+      const jar = new CookieJar();
+      const setUrl = `http://home.example.org:8888/cookie-parser?${c.test}`;
+      for (const line of c.received) jar.setCookie(line, setUrl);
+      const expected = c.sent.map((p) => `${p.name}=${p.value}`).join("; ");
+      assert.equal(
+        jar.cookieHeader(`http://home.example.org:8888/cookie-parser-result?${c.test}`),
+        expected,
+      );
+    });
+  }
+  it("WPT: Set cookie but ignore value after LF", () => {
+    const c = wpt.find((w) => w.name === "Set cookie but ignore value after LF")!;
+    const jar = new CookieJar();
+    for (const line of c.setCookieHeaders!) jar.setCookie(line, c.setUrl!);
+    assert.equal(jar.cookieHeader(c.readUrl!), c.expected);
+  });
+});
