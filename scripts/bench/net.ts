@@ -7,7 +7,8 @@
  * @module
  */
 import process from "node:process";
-import { configure, net, session } from "../../mod.ts";
+import { configure, net, type Session, session } from "../../mod.ts";
+import { protocolPlugin } from "../../plugins/protocol/mod.ts";
 import { finish, percentile, report } from "./_report.ts";
 
 const IN_FLIGHT = 64;
@@ -35,27 +36,28 @@ const origin = `http://127.0.0.1:${Number(line.trim())}`;
 const url = `${origin}/`;
 
 const ses = session.fromPartition("bench-net");
+const bare = session.fromPartition("bench-net-bare", { plugins: [protocolPlugin] });
 await ses.ready;
+await bare.ready;
 
 async function rawFetch(): Promise<void> {
   const response = await fetch(url);
   await response.arrayBuffer();
 }
 
-async function sessionFetch(): Promise<void> {
-  const response = await ses.fetch(url);
+const sessionFetch = (target: Session) => async (): Promise<void> => {
+  const response = await target.fetch(url);
   await response.arrayBuffer();
-}
+};
 
-function clientRequest(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = net.request({ url, session: ses });
+const clientRequest = (target: Session) => (): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const request = net.request({ url, session: target });
     request.on("response", (response) => response.on("data", () => {}));
     request.on("error", reject);
     request.on("close", () => resolve());
     request.end();
   });
-}
 
 async function throughput(fn: () => Promise<void>, ms: number): Promise<number> {
   const end = performance.now() + ms;
@@ -72,14 +74,35 @@ async function throughput(fn: () => Promise<void>, ms: number): Promise<number> 
   return done / ((performance.now() - start) / 1000);
 }
 
-const modes = { raw: rawFetch, session: sessionFetch, request: clientRequest };
+// `ses` has the default preset (webRequest, cookies, proxy, cdp, protocol: what users get);
+// `bare` only the protocol plugin, to tell the kernel's and net's cost from the other plugins'.
+const modes = {
+  raw: rawFetch,
+  session: sessionFetch(ses),
+  request: clientRequest(ses),
+  bareSession: sessionFetch(bare),
+  bareRequest: clientRequest(bare),
+};
+type Measured = Exclude<keyof typeof modes, "raw">;
+const FIGURES: ReadonlyArray<[Measured, string]> = [
+  ["session", "ses.fetch (default preset)"],
+  ["request", "net.request (default preset)"],
+  ["bareSession", "ses.fetch (protocol plugin only)"],
+  ["bareRequest", "net.request (protocol plugin only)"],
+];
 type Mode = keyof typeof modes;
 for (const fn of Object.values(modes)) await throughput(fn, 300); // warm-up
 // Short rounds in rotating order. Each round measures every mode back to back, and the ratio is
 // the median of the rounds' own ratios: the machine is shared, and a burst of load elsewhere
 // then moves one round's figures together instead of favouring one mode.
-const samples: Record<Mode, number[]> = { raw: [], session: [], request: [] };
-const ratios: Record<"session" | "request", number[]> = { session: [], request: [] };
+const samples = Object.fromEntries(Object.keys(modes).map((m) => [m, []])) as unknown as Record<
+  Mode,
+  number[]
+>;
+const ratios = Object.fromEntries(FIGURES.map(([m]) => [m, []])) as unknown as Record<
+  Measured,
+  number[]
+>;
 const names = Object.keys(modes) as Mode[];
 for (let round = 0; round < ROUNDS; round++) {
   const got = {} as Record<Mode, number>;
@@ -88,12 +111,11 @@ for (let round = 0; round < ROUNDS; round++) {
     got[name] = await throughput(modes[name], ROUND_MS);
     samples[name].push(got[name]);
   }
-  ratios.session.push(got.session / got.raw);
-  ratios.request.push(got.request / got.raw);
+  for (const [name] of FIGURES) ratios[name].push(got[name] / got.raw);
 }
 const median = (values: number[]) => percentile(values, 50);
 const raw = { name: "raw fetch", value: median(samples.raw) };
-for (const [name, figure] of [["session", "ses.fetch"], ["request", "net.request"]] as const) {
+for (const [name, figure] of FIGURES) {
   const ratio = median(ratios[name]);
   report({
     bench: "net",
@@ -109,7 +131,10 @@ for (const [name, figure] of [["session", "ses.fetch"], ["request", "net.request
 
 // CPU time per request (all threads of this process, best of several rounds): steadier than
 // throughput on a shared machine, and it says where the time goes.
-const cpu: Record<Mode, number> = { raw: Infinity, session: Infinity, request: Infinity };
+const cpu = Object.fromEntries(Object.keys(modes).map((m) => [m, Infinity])) as Record<
+  Mode,
+  number
+>;
 for (let round = 0; round < CPU_ROUNDS; round++) {
   for (const name of names) {
     const start = process.cpuUsage();
@@ -122,7 +147,7 @@ for (let round = 0; round < CPU_ROUNDS; round++) {
     cpu[name] = Math.min(cpu[name], (used.user + used.system) / 1600);
   }
 }
-for (const [name, figure] of [["session", "ses.fetch"], ["request", "net.request"]] as const) {
+for (const [name, figure] of FIGURES) {
   report({
     bench: "net",
     figure: `${figure} CPU per request (best of ${CPU_ROUNDS} rounds, 16 in flight)`,
