@@ -39,13 +39,6 @@ export interface Protocol {
   isProtocolHandled(scheme: string): boolean;
 }
 
-declare module "../../kernel/session.ts" {
-  interface Session {
-    /** Protocol handlers of this session (the protocol plugin). */
-    readonly protocol: Protocol;
-  }
-}
-
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 
 function checkScheme(scheme: unknown, where: string): string {

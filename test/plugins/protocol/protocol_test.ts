@@ -1,3 +1,4 @@
+import "../../../plugins/protocol/session_types.ts";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
