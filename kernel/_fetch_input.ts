@@ -4,7 +4,7 @@
  * @module
  */
 import type { RedirectMode } from "./pipeline.ts";
-import { type RequestBody, RESOURCE_TYPES, type ResourceType } from "./request.ts";
+import { type RequestBody, RequestHeaders, RESOURCE_TYPES, type ResourceType } from "./request.ts";
 
 /** `RequestInit` plus the options websession understands. */
 export interface SessionFetchInit extends RequestInit {
@@ -53,10 +53,10 @@ const encoder = new TextEncoder();
  * prepared.method; // "POST"
  * ```
  */
-export async function prepareFetch(
+export function prepareFetch(
   input: string | URL | Request,
   init: SessionFetchInit = {},
-): Promise<PreparedFetch> {
+): PreparedFetch | Promise<PreparedFetch> {
   const request = input instanceof Request ? input : null;
   const rawUrl = request ? request.url : input instanceof URL ? input.href : input;
   if (typeof rawUrl !== "string") {
@@ -83,7 +83,7 @@ export async function prepareFetch(
   if (upper === "CONNECT" || upper === "TRACE" || upper === "TRACK") {
     throw new TypeError(`fetch: the method ${upper} is forbidden`);
   }
-  const headers = new Headers(init.headers ?? request?.headers);
+  const headers = new RequestHeaders(init.headers ?? request?.headers);
   const redirect = init.redirect ?? request?.redirect ?? "follow";
   if (redirect !== "follow" && redirect !== "error" && redirect !== "manual") {
     throw new TypeError(`fetch: redirect must be "follow", "error" or "manual", got "${redirect}"`);
@@ -92,28 +92,38 @@ export async function prepareFetch(
   if (!RESOURCE_TYPES.includes(resourceType)) {
     throw new TypeError(`fetch: unknown resourceType "${resourceType}"`);
   }
-  let body: RequestBody | null = null;
-  if (init.body !== undefined && init.body !== null) {
-    body = await encodeBody(init.body, headers);
-  } else if (request && request.body !== null && init.body === undefined) {
-    body = new Uint8Array(await request.arrayBuffer());
-  }
-  if (body !== null && (method === "GET" || method === "HEAD")) {
-    throw new TypeError(`fetch: a ${method} request cannot have a body`);
-  }
-  return {
+  const prepared: PreparedFetch = {
     url: url.href,
     method,
     headers,
-    body,
+    body: null,
     redirect,
     signal: init.signal ?? request?.signal ?? undefined,
     referrer: typeof init.referrer === "string" ? init.referrer : "",
     resourceType,
   };
+  // Most requests have no body or one encoded at once; only Blob, FormData and Request bodies
+  // need a promise, so the common path stays synchronous.
+  let body: RequestBody | null | Promise<RequestBody | null> = null;
+  if (init.body !== undefined && init.body !== null) {
+    body = encodeBody(init.body, headers);
+  } else if (request && request.body !== null && init.body === undefined) {
+    body = request.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  }
+  if (body !== null && (method === "GET" || method === "HEAD")) {
+    throw new TypeError(`fetch: a ${method} request cannot have a body`);
+  }
+  if (body instanceof Promise) {
+    return body.then((bytes) => {
+      prepared.body = bytes;
+      return prepared;
+    });
+  }
+  prepared.body = body;
+  return prepared;
 }
 
-async function encodeBody(body: BodyInit, headers: Headers): Promise<RequestBody> {
+function encodeBody(body: BodyInit, headers: Headers): RequestBody | Promise<RequestBody> {
   const type = (value: string) => {
     if (!headers.has("content-type")) headers.set("content-type", value);
   };
@@ -133,12 +143,12 @@ async function encodeBody(body: BodyInit, headers: Headers): Promise<RequestBody
   }
   if (body instanceof Blob) {
     if (body.type) type(body.type);
-    return new Uint8Array(await body.arrayBuffer());
+    return body.arrayBuffer().then((buffer) => new Uint8Array(buffer));
   }
   if (body instanceof FormData) {
     const encoded = new Response(body);
     type(encoded.headers.get("content-type")!);
-    return new Uint8Array(await encoded.arrayBuffer());
+    return encoded.arrayBuffer().then((buffer) => new Uint8Array(buffer));
   }
   throw new TypeError(`fetch: unsupported body type ${Object.prototype.toString.call(body)}`);
 }

@@ -21,7 +21,7 @@ import type { Decision, StageHandlers, Tap, TapGroup, TapOptions } from "./pipel
 import { type IgnoredAction, mergeBlocking, type TapAnswer } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
 import { authScheme, parseChallenge } from "./_auth.ts";
-import { deliverResponse, withUrl } from "./_response.ts";
+import { deliverResponse, markFetched, withUrl } from "./_response.ts";
 
 /** How a request follows redirects (as in fetch). */
 export type RedirectMode = "follow" | "error" | "manual";
@@ -239,26 +239,30 @@ export class Pipeline {
   async run(input: PipelineInput): Promise<Response> {
     const request = this.#createRequest(input);
     input.onStart?.(request);
+    let response: Response;
+    try {
+      response = await this.#walk(request, input);
+    } catch (error) {
+      const netError = toNetError(error, request.signal);
+      this.#ender(request, input)(netError, null);
+      throw netError;
+    }
+    this.#observe("responseStarted", request, response);
+    const watch = input.onEnd !== undefined || this.#taps.completed.length > 0 ||
+      this.#taps.errorOccurred.length > 0;
+    return deliverResponse(request, response, watch ? this.#ender(request, input) : null);
+  }
+
+  /** The function that ends a request once: `completed` or `errorOccurred`, then `onEnd`. */
+  #ender(request: PipelineRequest, input: PipelineInput) {
     let ended = false;
-    const end = (error: NetError | null, response: Response | null) => {
+    return (error: NetError | null, response: Response | null) => {
       if (ended) return;
       ended = true;
       if (error) this.#observe("errorOccurred", request, error);
       else this.#observe("completed", request, response!);
       input.onEnd?.(request, error);
     };
-    let response: Response;
-    try {
-      response = await this.#walk(request, input);
-    } catch (error) {
-      const netError = toNetError(error, request.signal);
-      end(netError, null);
-      throw netError;
-    }
-    this.#observe("responseStarted", request, response);
-    const watch = input.onEnd !== undefined || this.#taps.completed.length > 0 ||
-      this.#taps.errorOccurred.length > 0;
-    return deliverResponse(request, response, watch ? end : null);
   }
 
   /**
@@ -432,7 +436,7 @@ export class Pipeline {
       }
     }
     try {
-      return await this.#host.transport().fetch(request);
+      return markFetched(await this.#host.transport().fetch(request));
     } catch (error) {
       throw toNetError(error, request.signal);
     }

@@ -149,3 +149,43 @@ export interface AuthChallenge {
   /** Every parameter of the challenge, names in lower case. */
   params: Record<string, string>;
 }
+
+/**
+ * The Headers a request starts with. It remembers whether anything was ever put in it, so that a
+ * transport can leave an empty set out of fetch (converting even an empty Headers costs Deno's
+ * fetch a sorted copy per request).
+ *
+ * @example
+ * ```ts
+ * const headers = new RequestHeaders();
+ * headers.mayHaveEntries; // false
+ * headers.set("x-a", "1");
+ * headers.mayHaveEntries; // true
+ * ```
+ */
+export class RequestHeaders extends Headers {
+  #mayHaveEntries: boolean;
+
+  /** Like `new Headers(init)`. */
+  constructor(init?: HeadersInit) {
+    super(init);
+    this.#mayHaveEntries = init !== undefined;
+  }
+
+  /** False only while nothing was ever added. */
+  get mayHaveEntries(): boolean {
+    return this.#mayHaveEntries;
+  }
+
+  /** Like `Headers.set`. */
+  override set(name: string, value: string): void {
+    super.set(name, value);
+    this.#mayHaveEntries = true;
+  }
+
+  /** Like `Headers.append`. */
+  override append(name: string, value: string): void {
+    super.append(name, value);
+    this.#mayHaveEntries = true;
+  }
+}

@@ -8,7 +8,7 @@
  */
 import { Emitter } from "./events.ts";
 import { HookError, MissingPluginError } from "./errors.ts";
-import { Pipeline } from "./pipeline.ts";
+import { Pipeline, type PipelineInput } from "./pipeline.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Stage } from "./manifest.ts";
 import type { IgnoredAction } from "./_merge.ts";
@@ -150,15 +150,24 @@ export class Session extends Emitter {
    * Web fetch through the session's pipeline (cookies, webRequest, proxy, protocol handlers...).
    * Failures reject with a `NetError` whose `code` is Chromium's (`net::ERR_*`).
    */
-  async fetch(input: string | URL | Request, init?: SessionFetchInit): Promise<Response> {
-    if (!this.#isReady) await this.ready;
-    const prepared = await prepareFetch(input, init);
-    return this.pipeline.run({
-      ...prepared,
-      initiator: init?.initiator ?? null,
-      topLevelSite: init?.topLevelSite ?? null,
-      options: init ? optionsOf(init) : NO_OPTIONS,
-    });
+  fetch(input: string | URL | Request, init?: SessionFetchInit): Promise<Response> {
+    if (!this.#isReady) return this.ready.then(() => this.fetch(input, init));
+    let prepared;
+    try {
+      prepared = prepareFetch(input, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return prepared instanceof Promise
+      ? prepared.then((p) => this.#run(p, init))
+      : this.#run(prepared, init);
+  }
+
+  #run(prepared: PipelineInput, init: SessionFetchInit | undefined): Promise<Response> {
+    prepared.initiator = init?.initiator ?? null;
+    prepared.topLevelSite = init?.topLevelSite ?? null;
+    prepared.options = init ? optionsOf(init) : NO_OPTIONS;
+    return this.pipeline.run(prepared);
   }
 
   /** Writes everything the session's store holds to disk. */

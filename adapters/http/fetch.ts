@@ -6,7 +6,7 @@
  */
 import { NetError, toNetError } from "../../kernel/errors.ts";
 import { NEVER_ABORTED } from "../../kernel/pipeline.ts";
-import type { PipelineRequest } from "../../kernel/request.ts";
+import { type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 
 /** Options of {@link createFetchTransport}. */
@@ -50,12 +50,14 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
           `No handler for the scheme of ${request.url}`,
         );
       }
-      const init: Record<string, unknown> = {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        redirect,
-      };
+      // Only what differs from fetch's defaults: an empty Headers or a null body still costs
+      // Deno's fetch a conversion per request (a sorted copy of the headers: about 5% of a
+      // loopback request).
+      const init: Record<string, unknown> = { redirect };
+      if (request.method !== "GET") init.method = request.method;
+      if (request.body !== null) init.body = request.body;
+      const headers = request.headers;
+      if (!(headers instanceof RequestHeaders) || headers.mayHaveEntries) init.headers = headers;
       if (request.signal !== NEVER_ABORTED) init.signal = request.signal;
       if (request.body instanceof ReadableStream) init.duplex = "half";
       if (options.extraInit) Object.assign(init, options.extraInit(request, sendOptions));
