@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Entry, EventEmitter } from "./_emitter.ts";
+import { type ListenerEntry, NodeEmitter } from "./node_emitter.ts";
 import {
   CLOSE_MESSAGE,
   type CloseReason,
@@ -24,11 +24,6 @@ import {
 } from "./_port_protocol.ts";
 
 export type { CloseReason } from "./_port_protocol.ts";
-export {
-  type EmitterListener,
-  type Entry as EventListenerEntry,
-  EventEmitter,
-} from "./_emitter.ts";
 
 /**
  * The event given to `message` listeners.
@@ -133,7 +128,7 @@ function dataCloneError(message: string): DOMException {
  * port1.close();
  * ```
  */
-export class MessagePortMain extends EventEmitter {
+export class MessagePortMain extends NodeEmitter {
   /** Heartbeat interval in ms for started ports (0 disables the heartbeat). */
   static heartbeatInterval: number = 2000;
   /** A started port whose remote end answered once and then is silent this long is closed. */
@@ -150,7 +145,7 @@ export class MessagePortMain extends EventEmitter {
   #pendingGone: CloseReason | undefined;
   #onmessage: ((e: MessagePortMainEvent) => void) | null = null;
   #onclose: ((e: MessagePortMainCloseEvent) => void) | null = null;
-  #messageListeners: readonly Entry[] = [];
+  #messageListeners: readonly ListenerEntry[] = [];
   /** Internal: the port created together with this one, while both are local. */
   [partner]: WeakRef<MessagePortMain> | undefined;
 

@@ -33,6 +33,7 @@ export { ClientRequest, IncomingMessage, net, NodeEmitter } from "./net/mod.ts";
 export type {
   AuthInfo,
   ClientRequestOptions,
+  ListenerEntry,
   Net,
   NodeListener,
   UploadProgress,

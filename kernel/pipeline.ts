@@ -8,83 +8,17 @@
  * @module
  */
 import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
+import { blocked, throwIfAborted } from "./_request_errors.ts";
 import type { Stage } from "./manifest.ts";
-import type { HttpTransport } from "./transport.ts";
-import type {
-  AuthChallenge,
-  AuthCredentials,
-  PipelineRequest,
-  RequestBody,
-  ResourceType,
-} from "./request.ts";
+import type { AuthChallenge, AuthCredentials, PipelineRequest } from "./request.ts";
 import type { Decision, StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
-import { type IgnoredAction, mergeBlocking, type TapAnswer } from "./_merge.ts";
+import { mergeBlocking, type TapAnswer } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
 import { authScheme, parseChallenge } from "./_auth.ts";
 import { deliverResponse, markFetched, withUrl } from "./_response.ts";
 
-/** How a request follows redirects (as in fetch). */
-export type RedirectMode = "follow" | "error" | "manual";
-
-/** What starts a request in the pipeline. */
-export interface PipelineInput {
-  /** Absolute URL. */
-  url: string;
-  /** Method (upper case for the standard ones). */
-  method: string;
-  /** Headers to send. */
-  headers: Headers;
-  /** Body, or null. */
-  body: RequestBody | null;
-  /** `follow` (default), `error`, or `manual` (the redirect response is returned). */
-  redirect?: RedirectMode;
-  /** Aborts the request with `net::ERR_ABORTED`. */
-  signal?: AbortSignal;
-  /** Chrome's resource type (default `other`). */
-  resourceType?: ResourceType;
-  /** The initiating origin, or null. */
-  initiator?: string | null;
-  /** The top-level site for partitioned state, or null. */
-  topLevelSite?: string | null;
-  /** The referrer. */
-  referrer?: string;
-  /** Extra options visible to taps (`bypassCustomProtocolHandlers`, `useSessionCookies`, ...). */
-  options?: Record<string, unknown>;
-  /**
-   * In `manual` mode, asked before returning a redirect response: true follows it anyway
-   * (Electron's `followRedirect()`).
-   */
-  onRedirect?: (request: PipelineRequest, response: Response, url: string) => boolean;
-  /**
-   * Asked for credentials on a 401/407 challenge of a scheme websession supports, after the
-   * session's `authRequired` taps passed (Chrome asks extensions first, then the login prompt):
-   * credentials retry the request, null gives up (the 401/407 response is returned), undefined
-   * too. Electron's `login` event of `ClientRequest` is this callback.
-   */
-  onAuth?: (
-    request: PipelineRequest,
-    challenge: AuthChallenge,
-    response: Response,
-  ) => AuthCredentials | null | undefined | Promise<AuthCredentials | null | undefined>;
-  /** Told when the request ends (after `completed`/`errorOccurred` taps). */
-  onEnd?: (request: PipelineRequest, error: NetError | null) => void;
-  /** Called with the request object as soon as it exists (e.g. to learn its id). */
-  onStart?: (request: PipelineRequest) => void;
-}
-
-/** What the pipeline needs from its session. */
-export interface PipelineHost {
-  /** The next request id. */
-  nextId(): number;
-  /** The session's clock (ms since the epoch, never going back). */
-  now(): number;
-  /** The transport used when no `transport` tap answers. */
-  transport(): HttpTransport;
-  /** Reports a tap that threw. */
-  reportHookError(error: HookError, request: PipelineRequest | null): void;
-  /** Reports an action that lost a conflict. */
-  reportIgnored(request: PipelineRequest, stage: Stage, action: IgnoredAction): void;
-}
+import type { PipelineHost, PipelineInput } from "./pipeline_input.ts";
+export type { PipelineHost, PipelineInput, RedirectMode } from "./pipeline_input.ts";
 
 const RANK = { pre: 0, normal: 1, post: 2 } as const;
 
@@ -656,16 +590,3 @@ const EMPTY: Outcome = Object.freeze({
   headers: null,
   ignored: [],
 });
-
-function blocked(by: string, reason?: string): NetError {
-  return new NetError(
-    "net::ERR_BLOCKED_BY_CLIENT",
-    `Blocked by ${by}${reason ? `: ${reason}` : ""}`,
-  );
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    throw new NetError("net::ERR_ABORTED", "The request was aborted", { cause: signal.reason });
-  }
-}

@@ -4,49 +4,9 @@
  * @module
  */
 
-/** A resource type as `declarativeNetRequest` names it. */
-export type ResourceType =
-  | "main_frame"
-  | "sub_frame"
-  | "stylesheet"
-  | "script"
-  | "image"
-  | "font"
-  | "object"
-  | "xmlhttprequest"
-  | "ping"
-  | "csp_report"
-  | "media"
-  | "websocket"
-  | "webtransport"
-  | "webbundle"
-  | "other";
-
-/**
- * Every resource type, in Chrome's order.
- *
- * @example
- * ```ts
- * RESOURCE_TYPES.includes("script"); // true
- * ```
- */
-export const RESOURCE_TYPES: readonly ResourceType[] = [
-  "main_frame",
-  "sub_frame",
-  "stylesheet",
-  "script",
-  "image",
-  "font",
-  "object",
-  "xmlhttprequest",
-  "ping",
-  "csp_report",
-  "media",
-  "websocket",
-  "webtransport",
-  "webbundle",
-  "other",
-];
+// declarativeNetRequest names resource types as webRequest and the kernel's pipeline do.
+import type { ResourceType } from "../../kernel/request.ts";
+export { RESOURCE_TYPES, type ResourceType } from "../../kernel/request.ts";
 
 /** A request method, lower case. */
 export type RequestMethod =
