@@ -444,6 +444,78 @@ describe("upstream proxy", () => {
   });
 });
 
+describe("tokens and the net log", () => {
+  it("lets loopback proxy clients in, and others only with the token", async () => {
+    const { proxyClientAllowed } = await import("../../web/server/server.ts");
+    const { TokenKeys } = await import("../../web/server/token.ts");
+    const keys = new TokenKeys(`${home}/client-key.json`);
+    const token = await keys.issue(60);
+    assert.equal(await proxyClientAllowed("127.0.0.1", undefined, keys), true);
+    assert.equal(await proxyClientAllowed("::1", undefined, keys), true);
+    assert.equal(await proxyClientAllowed("::ffff:127.0.0.9", undefined, keys), true);
+    assert.equal(await proxyClientAllowed("192.0.2.7", undefined, keys), false);
+    assert.equal(await proxyClientAllowed("192.0.2.7", `Bearer ${token}`, keys), true);
+    assert.equal(
+      await proxyClientAllowed("192.0.2.7", `Basic ${btoa(`any:${token}`)}`, keys),
+      true,
+    );
+    assert.equal(await proxyClientAllowed("192.0.2.7", `Basic ${btoa("any:wrong")}`, keys), false);
+    assert.equal(await proxyClientAllowed("192.0.2.7", "Basic %%%", keys), false);
+    assert.equal(await proxyClientAllowed("fd00::1", "Bearer forged", keys), false);
+  });
+
+  it("rotates its key through the API: the new token works, the old one is refused", async () => {
+    const rotateHome = `${home}/rotate-home`;
+    const own = await startServerProcess(rotateHome);
+    try {
+      const rotated = await fetch(`${own.proxy}/api/token/rotate`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${own.token}` },
+        body: JSON.stringify({ ttl: 600 }),
+      });
+      assert.equal(rotated.status, 200);
+      const { token } = await rotated.json();
+      const withOld = await fetch(`${own.proxy}/api/partitions`, {
+        headers: { authorization: `Bearer ${own.token}` },
+      });
+      assert.equal(withOld.status, 401);
+      const withNew = await fetch(`${own.proxy}/api/partitions`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(withNew.status, 200);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it("records the pipeline's events with --net-log", async () => {
+    const file = `${home}/net-log.jsonl`;
+    const own = await startServerProcess(`${home}/netlog-home`, ["--net-log", file]);
+    try {
+      assert.equal(
+        (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
+        "hello GET",
+      );
+      await curl(["-s", "-x", own.proxy, "http://127.0.0.1:9/"]);
+    } finally {
+      await own.stop();
+    }
+    const events = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const hello = events.filter((e) => e.url === `${origin.url}/hello`).map((e) => e.type);
+    assert.deepEqual(hello, [
+      "request",
+      "beforeSendHeaders",
+      "sendHeaders",
+      "headersReceived",
+      "responseStarted",
+      "completed",
+    ]);
+    const failed = events.find((e) => e.type === "errorOccurred");
+    assert.match(failed.error, /^net::ERR_/);
+    assert.ok(events.every((e) => typeof e.time === "number" && typeof e.elapsed === "number"));
+  });
+});
+
 describe("shutdown", () => {
   it("lets a request in flight finish on SIGTERM, then exits cleanly", async () => {
     const second = await startServerProcess(`${home}/second`);

@@ -79,6 +79,9 @@ const schemas = {
     proxyBypassRules: v.optional(v.string()),
   }),
   resolveProxy: v.strictObject({ partition: Partition, url: Url }),
+  rotate: v.strictObject({
+    ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(315360000))),
+  }),
 };
 
 class NotAvailable extends Error {}
@@ -246,6 +249,12 @@ export function createApi(deps: ApiDeps): Hono {
   });
 
   app.get("/api/stats", (c) => c.json(deps.stats()));
+
+  app.post("/api/token/rotate", async (c) => {
+    const body = check(schemas.rotate, await json(c));
+    deps.keys.rotate();
+    return c.json({ token: await deps.keys.issue(body.ttl ?? 86400) });
+  });
 
   app.get("/api/events", (c) =>
     streamSSE(c, async (stream) => {

@@ -3,6 +3,7 @@
  *
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
+ *                 [--net-log net-log.jsonl]
  * ```
  *
  * @module
@@ -21,6 +22,8 @@ export interface CliOptions {
   rulesFile?: string;
   /** Token lifetime in seconds. */
   tokenTtl: number;
+  /** Net log file. */
+  netLog?: string;
 }
 
 /**
@@ -50,9 +53,10 @@ export function parseArgs(args: string[]): CliOptions {
     if (flag === "--port") options.port = number("--port", 0, 65535);
     else if (flag === "--host") options.host = value();
     else if (flag === "--rules") options.rulesFile = value();
+    else if (flag === "--net-log") options.netLog = value();
     else if (flag === "--token-ttl") options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
     else {throw new TypeError(
-        `Unknown option ${flag} (options: --port, --host, --rules, --token-ttl)`,
+        `Unknown option ${flag} (options: --port, --host, --rules, --token-ttl, --net-log)`,
       );}
   }
   return options;

@@ -15,6 +15,7 @@ import { watchRules } from "./rules_file.ts";
 import { TokenKeys } from "./token.ts";
 import { tunnel, type TunnelStats } from "./tunnel.ts";
 import { dashboard } from "./dashboard.ts";
+import { recordNetLog } from "./net_log.ts";
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -26,6 +27,8 @@ export interface ServerOptions {
   partition?: string;
   /** A declarative rules JSON file, re-read when it changes. */
   rulesFile?: string;
+  /** Record the pipeline's events to this file as JSON lines (Chrome's `--log-net-log`). */
+  netLog?: string;
   /** Lifetime of the printed token in seconds (default 86400; 0: no expiry). */
   tokenTtl?: number;
   /** How long shutdown waits for requests in flight, in ms (default 5000). */
@@ -49,6 +52,34 @@ export interface RunningServer {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Whether a proxy client may use the proxy: any loopback client; any other one only with the
+ * server's token as `Proxy-Authorization` (`Bearer <token>`, or Basic with the token as password).
+ *
+ * @example
+ * ```ts
+ * // await proxyClientAllowed("10.0.0.7", "Bearer " + token, keys); // true
+ * ```
+ */
+export async function proxyClientAllowed(
+  remoteAddress: string,
+  header: string | string[] | undefined,
+  keys: TokenKeys,
+): Promise<boolean> {
+  if (LOOPBACK.test(remoteAddress)) return true;
+  const [scheme = "", value = ""] = String(header ?? "").trim().split(/\s+/);
+  let presented = "";
+  if (scheme.toLowerCase() === "bearer") presented = value;
+  else if (scheme.toLowerCase() === "basic") {
+    try {
+      presented = atob(value).split(":").slice(1).join(":");
+    } catch {
+      return false;
+    }
+  }
+  return presented !== "" && await keys.verify(presented);
+}
 
 /**
  * Starts the server.
@@ -77,18 +108,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   const stopRules = options.rulesFile ? await watchRules(ses, options.rulesFile) : null;
+  const stopNetLog = options.netLog ? recordNetLog(events, options.netLog) : null;
 
-  const allowed = async (req: IncomingMessage): Promise<boolean> => {
-    if (LOOPBACK.test(req.socket.remoteAddress ?? "")) return true;
-    const header = String(req.headers["proxy-authorization"] ?? "");
-    const [scheme, value = ""] = header.split(" ");
-    let presented = "";
-    if (scheme?.toLowerCase() === "bearer") presented = value;
-    if (scheme?.toLowerCase() === "basic") {
-      presented = atob(value).split(":").slice(1).join(":");
-    }
-    return presented !== "" && await keys.verify(presented);
-  };
+  const allowed = (req: IncomingMessage): Promise<boolean> =>
+    proxyClientAllowed(req.socket.remoteAddress ?? "", req.headers["proxy-authorization"], keys);
 
   const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     inFlight++;
@@ -160,6 +183,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.closeIdleConnections?.();
         server.once("close", () => clearTimeout(deadline));
       });
+      stopNetLog?.();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
     })();

@@ -78,8 +78,6 @@ export async function tunnel(
     if (finished) return;
     finished = true;
     stats.active--;
-    stats.bytesUp += up;
-    stats.bytesDown += down;
     end(error ? (isNetError(error) ? error as NetError : null) : null);
     events.publish({
       type: "tunnel-closed",
@@ -98,15 +96,19 @@ export async function tunnel(
     events.publish({ type: "tunnel", id: `t${request.id}`, url, elapsed: 0 });
     if (head.length) {
       up += head.length;
+      stats.bytesUp += head.length;
       upstream.write(head);
     }
+    // Counted as they pass, so that the counters are right while the tunnel is open.
     client.on("data", (chunk: Uint8Array) => {
       up += chunk.length;
+      stats.bytesUp += chunk.length;
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on("drain", () => client.resume());
     upstream.on("data", (chunk: Uint8Array) => {
       down += chunk.length;
+      stats.bytesDown += chunk.length;
       if (!client.write(chunk)) upstream.pause();
     });
     client.on("drain", () => upstream.resume());
