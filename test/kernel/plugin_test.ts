@@ -147,7 +147,7 @@ describe("plugins in a session", () => {
 
   it("refuses a tap the manifest does not declare and a member it does not list", async () => {
     const errors: HookError[] = [];
-    const sneaky = plugin("sneaky", { hooks: [] }, function (this: unknown) {} as () => void);
+    const sneaky = plugin("sneaky", { hooks: [] });
     const tapper = definePlugin({
       manifest: { name: "tapper", version: "1.0.0" },
       setup(ctx) {
