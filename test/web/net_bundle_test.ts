@@ -1,16 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import process from "node:process";
-import { type Browser, chromium } from "playwright-core";
-import { buildBundle, bundlePath } from "../../scripts/bundle.ts";
-import { serve, type TestServer } from "../_serve.ts";
+import { type BundlePage, startBundlePage } from "./_bundle_page.ts";
 
-const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
-let server: TestServer;
-let browser: Browser;
-
-const page = `<!doctype html><meta charset="utf-8"><title>websession net</title>
+const html = `<!doctype html><meta charset="utf-8"><title>websession net</title>
 <script type="module">
   import { net, session } from "/websession.js";
   window.run = async () => {
@@ -48,48 +40,23 @@ const page = `<!doctype html><meta charset="utf-8"><title>websession net</title>
   };
 </script>`;
 
+let page: BundlePage;
+
 before(async () => {
-  await buildBundle();
-  const bundle = readFileSync(bundlePath);
-  server = await serve(async (request) => {
-    const { pathname } = new URL(request.url);
-    if (pathname === "/") return new Response(page, { headers: { "content-type": "text/html" } });
-    if (pathname === "/websession.js") {
-      return new Response(bundle, { headers: { "content-type": "text/javascript" } });
-    }
-    if (pathname === "/api/echo") {
-      return new Response(
-        `${request.method} ${await request.text()} ${request.headers.get("x-test")}`,
-      );
-    }
-    return new Response("not found", { status: 404 });
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  page = await startBundlePage(
+    html,
+    async (request) =>
+      new Response(`${request.method} ${await request.text()} ${request.headers.get("x-test")}`),
+  );
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await page?.close();
 });
 
 describe("net and protocol in the browser bundle", () => {
   it("net.request, protocol.handle and the bypass work in headless Chromium", async () => {
-    const tab = await browser.newPage();
-    await tab.goto(`${server.url}/`);
-    const result = await tab.evaluate(() =>
-      (window as unknown as { run(): Promise<unknown> }).run()
-    );
+    const result = await page.run();
     assert.deepEqual(result, {
       events: ["finish", "response:200", "end", "close"],
       chunks: [true],
@@ -97,6 +64,5 @@ describe("net and protocol in the browser bundle", () => {
       app: "app /index.html",
       handled: "handled",
     });
-    await tab.close();
   });
 });
