@@ -4,9 +4,9 @@
  * @module
  */
 import "../../../plugins/web-request/session_types.ts";
-import type { Session } from "../../../mod.ts";
+import { type Session, session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
-import type { WebRequest } from "../../../plugins/web-request/mod.ts";
+import { type WebRequest, webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 
 /** Starts the server the lifecycle tests talk to. */
 export function startServer(): Promise<TestServer> {
@@ -124,4 +124,33 @@ export function hookErrors(ses: Session): unknown[] {
   const errors: unknown[] = [];
   ses.on("hook-error", (_event, error) => void errors.push(error));
   return errors;
+}
+
+/**
+ * Sessions with the web-request plugin, each in a partition of its own, all closed by `closeAll`.
+ *
+ * @example
+ * ```ts
+ * const sessions = webRequestSessions("example");
+ * const ses = await sessions.fresh();
+ * await sessions.closeAll();
+ * ```
+ */
+export function webRequestSessions(prefix: string): {
+  fresh(): Promise<Session>;
+  closeAll(): Promise<void>;
+} {
+  let count = 0;
+  const open: Session[] = [];
+  return {
+    async fresh() {
+      const ses = session.fromPartition(`${prefix}-${++count}`, { plugins: [webRequestPlugin] });
+      await ses.ready;
+      open.push(ses);
+      return ses;
+    },
+    async closeAll() {
+      for (const ses of open.splice(0)) await session.closePartition(ses.partition);
+    },
+  };
 }

@@ -1,29 +1,20 @@
 import { after, before, describe, it } from "node:test";
 import "../../../plugins/web-request/session_types.ts";
 import assert from "node:assert/strict";
-import { NetError, type Session, session } from "../../../mod.ts";
-import { type IgnoredActionDetails, webRequestPlugin } from "../../../plugins/web-request/mod.ts";
+import { NetError, type Session } from "../../../mod.ts";
+import type { IgnoredActionDetails } from "../../../plugins/web-request/mod.ts";
 import type { TestServer } from "../../_serve.ts";
-import { startServer } from "./_helpers.ts";
+import { startServer, webRequestSessions } from "./_helpers.ts";
 
 let server: TestServer;
-let count = 0;
-const open: Session[] = [];
-
-async function fresh(): Promise<Session> {
-  const ses = session.fromPartition(`web-request-conflicts-${++count}`, {
-    plugins: [webRequestPlugin],
-  });
-  await ses.ready;
-  open.push(ses);
-  return ses;
-}
+const sessions = webRequestSessions("web-request-conflicts");
+const fresh = sessions.fresh;
 
 before(async () => {
   server = await startServer();
 });
 after(async () => {
-  for (const ses of open) await session.closePartition(ses.partition);
+  await sessions.closeAll();
   await server.close();
 });
 

@@ -1,29 +1,27 @@
 import { after, before, describe, it } from "node:test";
 import "../../../plugins/web-request/session_types.ts";
 import assert from "node:assert/strict";
-import { NetError, type Session, session } from "../../../mod.ts";
-import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
+import { NetError } from "../../../mod.ts";
 import { closedPort, type TestServer } from "../../_serve.ts";
-import { hookErrors, names, recordChrome, recordElectron, startServer, until } from "./_helpers.ts";
+import {
+  hookErrors,
+  names,
+  recordChrome,
+  recordElectron,
+  startServer,
+  until,
+  webRequestSessions,
+} from "./_helpers.ts";
 
 let server: TestServer;
-let count = 0;
-const open: Session[] = [];
-
-async function fresh(): Promise<Session> {
-  const ses = session.fromPartition(`web-request-lifecycle-${++count}`, {
-    plugins: [webRequestPlugin],
-  });
-  await ses.ready;
-  open.push(ses);
-  return ses;
-}
+const sessions = webRequestSessions("web-request-lifecycle");
+const fresh = sessions.fresh;
 
 before(async () => {
   server = await startServer();
 });
 after(async () => {
-  for (const ses of open) await session.closePartition(ses.partition);
+  await sessions.closeAll();
   await server.close();
 });
 
