@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type CdpEventListener, CdpEventListeners } from "./_event_listeners.ts";
 import type { Protocol } from "devtools-protocol";
 import type { CdpTransport } from "./transport.ts";
 import { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp_error.ts";
@@ -54,7 +55,8 @@ export class CdpConnection {
   #pending = new Map<number, Pending>();
   #sessions = new Map<string, CdpSession>();
   #detachedIds = new Set<string>();
-  #listeners = new Map<string, Set<(params: unknown, sessionId: string) => void>>();
+  #listeners = new CdpEventListeners();
+  #reportError = (error: unknown): void => this.#report(error);
   #observers = new Set<CdpObserver>();
   #attachListeners = new Set<
     (session: CdpSession, event: Protocol.Target.AttachedToTargetEvent) => void
@@ -176,13 +178,7 @@ export class CdpConnection {
     event: E,
     listener: CdpListener<E>,
   ): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, set = new Set());
-    const fn = listener as (params: unknown, sessionId: string) => void;
-    set.add(fn);
-    return () => {
-      set.delete(fn);
-    };
+    return this.#listeners.add(event, listener as CdpEventListener);
   }
 
   /**
@@ -335,19 +331,11 @@ export class CdpConnection {
 
   #deliver(method: string, params: unknown, session: CdpSession): void {
     this.#emit(method, params, session.id);
-    session._emit(method, params, (error) => this.#report(error));
+    session._emit(method, params, this.#reportError);
   }
 
   #emit(method: string, params: unknown, sessionId: string): void {
-    const set = this.#listeners.get(method);
-    if (!set) return;
-    for (const fn of set) {
-      try {
-        fn(params, sessionId);
-      } catch (error) {
-        this.#report(error);
-      }
-    }
+    this.#listeners.emit(method, params, sessionId, this.#reportError);
   }
 
   #attached(event: Protocol.Target.AttachedToTargetEvent, parentId: string): void {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type CdpEventListener, CdpEventListeners } from "./_event_listeners.ts";
 import type { Protocol } from "devtools-protocol";
 import type {
   CdpCommand,
@@ -50,7 +51,7 @@ export class CdpSession {
   readonly targetInfo: Protocol.Target.TargetInfo | null;
   #host: CdpSessionHost;
   #options: SendOptions;
-  #listeners = new Map<string, Set<(params: unknown, sessionId: string) => void>>();
+  #listeners = new CdpEventListeners();
   #detachListeners = new Set<(reason: string) => void>();
   #detachedReason: string | null = null;
   #held: Held[] | null = null;
@@ -137,13 +138,7 @@ export class CdpSession {
     event: E,
     listener: CdpListener<E>,
   ): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, set = new Set());
-    const fn = listener as (params: unknown, sessionId: string) => void;
-    set.add(fn);
-    return () => {
-      set.delete(fn);
-    };
+    return this.#listeners.add(event, listener as CdpEventListener);
   }
 
   /**
@@ -210,15 +205,7 @@ export class CdpSession {
 
   /** Calls the per-session listeners of one event. @internal */
   _emit(method: string, params: unknown, report: (error: unknown) => void): void {
-    const set = this.#listeners.get(method);
-    if (!set) return;
-    for (const fn of set) {
-      try {
-        fn(params, this.id);
-      } catch (error) {
-        report(error);
-      }
-    }
+    this.#listeners.emit(method, params, this.id, report);
   }
 
   /** Marks the session detached and tells its listeners. @internal */
