@@ -39,11 +39,11 @@ export type {
   UploadProgress,
   WriteCallback,
 } from "./net/mod.ts";
-export * from "./message_channel.ts";
-export * from "./worker_ports.ts";
-export * from "./port_stream.ts";
-export * from "./isolation.ts";
-export * from "./plugin_signature.ts";
-export * from "./plugin_loader.ts";
+export * from "./messaging/message_channel.ts";
+export * from "./messaging/worker_ports.ts";
+export * from "./messaging/port_stream.ts";
+export * from "./messaging/isolation.ts";
+export * from "./messaging/plugin_signature.ts";
+export * from "./messaging/plugin_loader.ts";
 export type { CdpTransport } from "./cdp/transport.ts";
 export { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp/cdp_error.ts";

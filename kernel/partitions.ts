@@ -11,8 +11,8 @@ import type { Plugin } from "./plugin.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
-import type { JWK } from "./plugin_signature.ts";
-import type { IsolationAdapter } from "./isolation.ts";
+import type { JWK } from "./messaging/plugin_signature.ts";
+import type { IsolationAdapter } from "./messaging/isolation.ts";
 
 /** What `configure()` sets. */
 export interface KernelConfig {

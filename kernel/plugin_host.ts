@@ -12,7 +12,7 @@ import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
-import type { LoadOptions } from "./plugin_loader.ts";
+import type { LoadOptions } from "./messaging/plugin_loader.ts";
 
 /** What the host needs from its session. */
 export interface PluginHostDeps {
@@ -135,7 +135,7 @@ export class PluginHost {
    * it. Options override the session's defaults.
    */
   async load(source: string | URL, options: LoadOptions = {}): Promise<PluginInfo> {
-    const { loadPlugin } = await import("./plugin_loader.ts");
+    const { loadPlugin } = await import("./messaging/plugin_loader.ts");
     const plugin = await loadPlugin(source, {
       runtime: this.#deps.runtime,
       ...this.#deps.loadDefaults,

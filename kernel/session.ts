@@ -18,7 +18,7 @@ import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
 import { onApiMember } from "./_api_registry.ts";
 import { PluginHost } from "./plugin_host.ts";
 import type { Plugin } from "./plugin.ts";
-import type { LoadOptions } from "./plugin_loader.ts";
+import type { LoadOptions } from "./messaging/plugin_loader.ts";
 
 /** How a session is made (by `session.fromPartition`). */
 export interface SessionInit {

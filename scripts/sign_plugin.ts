@@ -14,8 +14,8 @@
  */
 import { exportJWK, generateKeyPair } from "jose";
 import type { JWK } from "jose";
-import { SIGNATURE_FILE, signPlugin } from "../kernel/plugin_signature.ts";
-import { manifestUrlOf } from "../kernel/plugin_loader.ts";
+import { SIGNATURE_FILE, signPlugin } from "../kernel/messaging/plugin_signature.ts";
+import { manifestUrlOf } from "../kernel/messaging/plugin_loader.ts";
 
 const USAGE = `Usage:
   deno task sign-plugin --generate-key <key.jwk.json> [--alg EdDSA|ES256]

@@ -14,7 +14,7 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/messaging/isolation.ts";
 
 /** Deno's isolation adapter. */
 export const denoIsolation: IsolationAdapter = {

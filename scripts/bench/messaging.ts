@@ -11,7 +11,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { spawn } from "node:child_process";
 import { finish, percentile, report } from "./_report.ts";
-import { MessageChannelMain } from "../../kernel/message_channel.ts";
+import { MessageChannelMain } from "../../kernel/messaging/message_channel.ts";
 import { configure, detectRuntime, session } from "../../mod.ts";
 import { isolationFor } from "../../adapters/isolation/mod.ts";
 import { definePlugin } from "../../kernel/plugin.ts";

@@ -9,9 +9,9 @@ import {
   type MessagePortMain,
   type MessagePortMainCloseEvent,
   type MessagePortMainEvent,
-} from "../../kernel/message_channel.ts";
-import { postToWorker } from "../../kernel/worker_ports.ts";
-import { MessagePortMain as Port } from "../../kernel/message_channel.ts";
+} from "../../kernel/messaging/message_channel.ts";
+import { postToWorker } from "../../kernel/messaging/worker_ports.ts";
+import { MessagePortMain as Port } from "../../kernel/messaging/message_channel.ts";
 
 interface Case {
   path: string;

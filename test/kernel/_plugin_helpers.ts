@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 import type { JWK } from "jose";
-import { signPlugin } from "../../kernel/plugin_signature.ts";
+import { signPlugin } from "../../kernel/messaging/plugin_signature.ts";
 
 /** A server on 127.0.0.1 that answers with the request's headers and body length as JSON. */
 export interface EchoServer {

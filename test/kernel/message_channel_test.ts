@@ -5,8 +5,8 @@ import {
   MessagePortMain,
   type MessagePortMainCloseEvent,
   type MessagePortMainEvent,
-} from "../../kernel/message_channel.ts";
-import { postToWorker, watchWorker } from "../../kernel/worker_ports.ts";
+} from "../../kernel/messaging/message_channel.ts";
+import { postToWorker, watchWorker } from "../../kernel/messaging/worker_ports.ts";
 
 const fixture = new URL("./fixtures/port_worker.ts", import.meta.url);
 

@@ -8,7 +8,7 @@ import { configure, detectRuntime, session } from "../../mod.ts";
 import { isolationFor } from "../../adapters/isolation/mod.ts";
 import type { Session } from "../../kernel/session.ts";
 import type { HookError } from "../../kernel/errors.ts";
-import { PluginSignatureError } from "../../kernel/plugin_signature.ts";
+import { PluginSignatureError } from "../../kernel/messaging/plugin_signature.ts";
 import {
   type EchoServer,
   echoServer,

@@ -6,9 +6,9 @@
  * @module
  */
 import { MessagePortMain } from "./message_channel.ts";
-import "./plugin.ts"; // loaded here so that a plugin importing definePlugin finds it in the cache
+import "../plugin.ts"; // loaded here so that a plugin importing definePlugin finds it in the cache
 import { answerToWire, argsFromWire, errorToWire } from "./_hook_wire.ts";
-import type { Manifest } from "./manifest.ts";
+import type { Manifest } from "../manifest.ts";
 
 /** What the kernel sends first (with the port). */
 export interface WorkerInit {

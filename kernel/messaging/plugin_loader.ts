@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { parseManifest } from "./manifest.ts";
-import type { Manifest } from "./manifest.ts";
-import { definePlugin, type Plugin } from "./plugin.ts";
+import { parseManifest } from "../manifest.ts";
+import type { Manifest } from "../manifest.ts";
+import { definePlugin, type Plugin } from "../plugin.ts";
 import { type JWK, readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
 import type { IsolationAdapter, WorkerPermissions } from "./isolation.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";

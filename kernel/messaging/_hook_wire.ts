@@ -7,7 +7,7 @@
  */
 import type { MessagePortMain } from "./message_channel.ts";
 import { portFromStream, streamFromPort } from "./port_stream.ts";
-import type { PipelineRequest } from "./request.ts";
+import type { PipelineRequest } from "../request.ts";
 
 /** A request as it crosses. */
 export interface WireRequest {

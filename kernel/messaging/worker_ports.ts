@@ -18,7 +18,7 @@ const watched = new WeakMap<object, Set<MessagePortMain>>();
  *
  * @example
  * ```ts
- * const worker: WatchableWorker = new Worker(new URL("./w.ts", import.meta.url), { type: "module" });
+ * const worker: WatchableWorker = new Worker(new URL("../w.ts", import.meta.url), { type: "module" });
  * ```
  */
 export interface WatchableWorker {
@@ -37,7 +37,7 @@ export interface WatchableWorker {
  *
  * @example
  * ```ts
- * const worker = new Worker(new URL("./w.ts", import.meta.url), { type: "module" });
+ * const worker = new Worker(new URL("../w.ts", import.meta.url), { type: "module" });
  * const { port1, port2 } = new MessageChannelMain();
  * worker.postMessage(null, [port2.unwrap()]);
  * watchWorker(worker, port1);
@@ -65,7 +65,7 @@ export function watchWorker(worker: WatchableWorker, port: MessagePortMain): voi
  *
  * @example
  * ```ts
- * const worker = new Worker(new URL("./w.ts", import.meta.url), { type: "module" });
+ * const worker = new Worker(new URL("../w.ts", import.meta.url), { type: "module" });
  * const { port1, port2 } = new MessageChannelMain();
  * postToWorker(worker, { hello: 1 }, [port2]);
  * port1.on("message", (e) => console.log(e.data));

@@ -8,7 +8,7 @@
  */
 import { calculateJwkThumbprint, CompactSign, compactVerify, EmbeddedJWK, importJWK } from "jose";
 import type { JWK as JoseJwk } from "jose";
-import type { Manifest } from "./manifest.ts";
+import type { Manifest } from "../manifest.ts";
 
 /**
  * A JSON Web Key (the WebCrypto `JsonWebKey` dictionary).
@@ -87,7 +87,7 @@ export class PluginSignatureError extends Error {
  *
  * @example
  * ```ts
- * signedFiles({ entry: "./mod.ts", files: ["./lib.ts"] } as never); // ["./mod.ts", "./lib.ts"]
+ * signedFiles({ entry: "../mod.ts", files: ["../lib.ts"] } as never); // ["../mod.ts", "../lib.ts"]
  * ```
  */
 export function signedFiles(manifest: Pick<Manifest, "entry" | "files">): string[] {
@@ -170,7 +170,7 @@ export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<Plu
   const alg = privateJwk.kty === "OKP" ? "EdDSA" : privateJwk.kty === "EC" ? "ES256" : null;
   if (alg === null) throw new TypeError(`Unsupported key type "${privateJwk.kty}" (use OKP or EC)`);
   const raw = JSON.parse(new TextDecoder().decode(await readBytes(manifestUrl)));
-  const entry = typeof raw.entry === "string" ? raw.entry : "./mod.ts";
+  const entry = typeof raw.entry === "string" ? raw.entry : "../mod.ts";
   const list = Array.isArray(raw.files) ? raw.files : [];
   const sums = await digests(manifestUrl, { entry, files: list });
   const { d: _d, ...publicJwk } = privateJwk;
