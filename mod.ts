@@ -18,15 +18,17 @@
  * @module
  */
 import process from "node:process";
-import { configure } from "./kernel/partitions.ts";
+import { configure, session as kernelSession, type SessionModule } from "./kernel/partitions.ts";
+import type { Session } from "./kernel/session.ts";
+import { loadPlugin } from "./kernel/messaging/plugin_loader.ts";
 import { MemoryStore } from "./adapters/store/memory.ts";
 import { SqliteStore } from "./adapters/store/sqlite.ts";
 import { detectRuntime, transportFor } from "./adapters/runtime.ts";
-import { defaultPlugins } from "./presets/default.ts";
+import { type DefaultMembers, defaultPlugins } from "./presets/default.ts";
 import { isolationFor } from "./adapters/isolation/mod.ts";
 
 export * from "./kernel/mod.ts";
-export { defaultPlugins } from "./presets/default.ts";
+export { type DefaultMembers, defaultPlugins } from "./presets/default.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
 export { detectRuntime, type RuntimeName } from "./adapters/runtime.ts";
@@ -47,4 +49,45 @@ configure({
   transport: transportFor(runtime),
   plugins: defaultPlugins,
   isolation: isolationFor(runtime),
+  loader: loadPlugin,
 });
+
+/**
+ * A session of the default preset, with the members its plugins add.
+ *
+ * @example
+ * ```ts
+ * import { type DefaultSession, session } from "./mod.ts";
+ * const ses: DefaultSession = session.fromPartition("typed");
+ * await ses.cookies.get({});
+ * ```
+ */
+export type DefaultSession = Session & DefaultMembers;
+
+/**
+ * Electron's `session` module, typed with the default preset's members: `session.fromPartition`
+ * returns a session whose `cookies`, `webRequest`, `setProxy`, `protocol`, ... type-check and
+ * work at once, and `{ plugins: [...] }` adds the members of more plugins.
+ *
+ * @example
+ * ```ts
+ * import { session } from "./mod.ts";
+ * const ses = session.fromPartition("persist:example");
+ * ses.webRequest.onBeforeSendHeaders((details, callback) => callback?.({}));
+ * ```
+ */
+export const session: SessionModule<DefaultMembers> = kernelSession as SessionModule<
+  DefaultMembers
+>;
+
+/**
+ * `session.fromPartition`, typed with the default preset's members.
+ *
+ * @example
+ * ```ts
+ * import { fromPartition } from "./mod.ts";
+ * fromPartition("typed-too").protocol.isProtocolHandled("app"); // false
+ * ```
+ */
+export const fromPartition: SessionModule<DefaultMembers>["fromPartition"] =
+  kernelSession.fromPartition as SessionModule<DefaultMembers>["fromPartition"];

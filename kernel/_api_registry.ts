@@ -1,12 +1,11 @@
 /**
- * Which plugin adds which session member, so that a session built without that plugin answers
- * with an error naming it. `definePlugin` registers; the Session class installs the accessors.
+ * Which plugins add which session member, for the error a session built without them gives. Any
+ * number of plugins may add the same member (a replacement `cookies`); one session holds one.
  *
  * @module
  */
 
-const owners = new Map<string, string>();
-const listeners: Array<(member: string, plugin: string) => void> = [];
+const providers = new Map<string, string[]>();
 
 /**
  * Records that `plugin` adds `ses[member]`.
@@ -17,24 +16,31 @@ const listeners: Array<(member: string, plugin: string) => void> = [];
  * ```
  */
 export function registerApiMember(member: string, plugin: string): void {
-  const owner = owners.get(member);
-  if (owner !== undefined && owner !== plugin) {
-    throw new TypeError(`Plugins ${owner} and ${plugin} both add ses.${member}`);
-  }
-  if (owner === plugin) return;
-  owners.set(member, plugin);
-  for (const listener of listeners) listener(member, plugin);
+  const list = providers.get(member);
+  if (list === undefined) providers.set(member, [plugin]);
+  else if (!list.includes(plugin)) list.push(plugin);
 }
 
 /**
- * Calls `listener` for every member registered so far and every one registered later.
+ * The members some plugin adds, with the plugins adding each.
  *
  * @example
  * ```ts
- * onApiMember((member, plugin) => console.log(member, plugin));
+ * for (const [member, plugins] of knownApiMembers()) console.log(member, plugins);
  * ```
  */
-export function onApiMember(listener: (member: string, plugin: string) => void): void {
-  for (const [member, plugin] of owners) listener(member, plugin);
-  listeners.push(listener);
+export function knownApiMembers(): IterableIterator<[string, readonly string[]]> {
+  return providers.entries();
+}
+
+/**
+ * The plugins that add `member` (empty when none does).
+ *
+ * @example
+ * ```ts
+ * providersOf("cookies"); // ["cookies"] once the cookies plugin is defined
+ * ```
+ */
+export function providersOf(member: string): readonly string[] {
+  return providers.get(member) ?? [];
 }

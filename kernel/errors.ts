@@ -131,13 +131,21 @@ export class HookError extends Error {
  * ```
  */
 export class MissingPluginError extends Error {
-  /** The plugin that would provide the API. */
+  /** The plugin that would provide the API (the first, when several can). */
   readonly plugin: string;
 
-  /** Makes the error for member `member` of the session of `partition`. */
-  constructor(plugin: string, member: string, partition: string) {
+  /**
+   * Makes the error for member `member` of the session of `partition`; `plugins` are those that
+   * add it.
+   */
+  constructor(plugins: string | readonly string[], member: string, partition: string) {
+    const names = typeof plugins === "string" ? [plugins] : plugins;
+    const plugin = names[0] ?? "?";
+    const variable = `${plugin.replace(/-(.)/g, (_, c: string) => c.toUpperCase())}Plugin`;
     super(
-      `Session "${partition}" was built without the ${plugin} plugin, which provides ses.${member}`,
+      `Session "${partition}" was built without the ${
+        names.join(" or ")
+      } plugin, which provides ses.${member}: add it with session.fromPartition("${partition}", { plugins: [${variable}] }) or await ses.plugins.add(${variable})`,
     );
     this.name = "MissingPluginError";
     this.plugin = plugin;

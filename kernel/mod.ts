@@ -42,7 +42,7 @@ export type {
 export * from "./messaging/message_channel.ts";
 export * from "./messaging/worker_ports.ts";
 export * from "./messaging/port_stream.ts";
-export * from "./messaging/isolation.ts";
+export * from "./isolation.ts";
 export * from "./messaging/plugin_signature.ts";
 export * from "./messaging/plugin_loader.ts";
 export type { CdpTransport } from "./cdp/transport.ts";

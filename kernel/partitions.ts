@@ -6,20 +6,21 @@
  *
  * @module
  */
+import * as v from "valibot";
 import { Session } from "./session.ts";
-import type { Plugin } from "./plugin.ts";
+import type { AnyPlugin, MembersOf } from "./plugin.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
-import type { JWK } from "./messaging/plugin_signature.ts";
-import type { IsolationAdapter } from "./messaging/isolation.ts";
+import type { IsolationAdapter } from "./isolation.ts";
+import type { PluginLoader } from "./plugin_loading.ts";
 
 /** What `configure()` sets. */
 export interface KernelConfig {
   /** The storage root; each persistent partition gets a folder under it. */
   storagePath?: string;
   /** The plugins every new session is built with (the preset). */
-  plugins?: readonly Plugin[];
+  plugins?: readonly AnyPlugin[];
   /** Opens a partition's store. */
   store?: StoreFactory;
   /** The HTTP transport adapter. */
@@ -28,18 +29,79 @@ export interface KernelConfig {
   runtime?: string | null;
   /** Starts the Workers of isolated plugins (`adapters/isolation/`); null: none can load. */
   isolation?: IsolationAdapter | null;
+  /** Reads third-party plugins for `ses.plugins.load()`; null: loading is refused. */
+  loader?: PluginLoader | null;
 }
 
-/** Electron's options of `session.fromPartition`, plus the plugins to build it with. */
-export interface PartitionOptions {
+/**
+ * Electron's options of `session.fromPartition`, plus the plugins to build the session with:
+ * `plugins` are added to the preset (one with the name of a preset plugin replaces it), and
+ * `preset` replaces the preset (`false`: no preset, only `plugins`).
+ */
+export interface PartitionOptions<
+  P extends readonly AnyPlugin[] = readonly AnyPlugin[],
+  R extends readonly AnyPlugin[] | false | undefined = readonly AnyPlugin[] | false | undefined,
+> {
   /** Whether the HTTP cache is used (default true). */
   cache?: boolean;
-  /** Build this session with these plugins instead of the preset. */
-  plugins?: readonly Plugin[];
+  /** Plugins added to the preset; one named like a preset plugin replaces it. */
+  plugins?: P;
+  /** The preset instead of the configured one; `false` for none. */
+  preset?: R;
   /** Public JWKs whose plugin signatures `ses.plugins.load()` trusts. */
-  trustedKeys?: readonly JWK[];
+  trustedKeys?: readonly JsonWebKey[];
   /** Whether `ses.plugins.load()` refuses unsigned and untrusted plugins. */
   requireSignature?: boolean;
+}
+
+/**
+ * The type of the session `fromPartition` returns: the kernel's `Session` with the members of
+ * the preset `D` (or of the `preset` option `R`) and of the added plugins `P`.
+ *
+ * @example
+ * ```ts
+ * import type { Plugin } from "./plugin.ts";
+ * type Greeting = PartitionSession<{}, [Plugin<{ greet(): string }>], undefined>;
+ * ```
+ */
+// deno-lint-ignore ban-types
+export type PartitionSession<D extends object, P extends readonly AnyPlugin[], R> =
+  & Session
+  // deno-lint-ignore ban-types
+  & (R extends readonly AnyPlugin[] ? MembersOf<R> : R extends false ? {} : D)
+  & MembersOf<P>;
+
+const PluginSchema = v.custom<AnyPlugin>(
+  (p) => typeof p === "object" && p !== null && "manifest" in p && "setup" in p,
+  "must come from definePlugin()",
+);
+const PluginsSchema = v.array(PluginSchema, "must be an array of plugins");
+const ConfigSchema = v.strictObject({
+  storagePath: v.optional(v.pipe(v.string(), v.minLength(1, "must be a non-empty string"))),
+  plugins: v.optional(PluginsSchema),
+  store: v.optional(v.function("must be a function")),
+  transport: v.optional(v.looseObject({ fetch: v.function("must have a fetch method") })),
+  runtime: v.optional(v.nullable(v.string())),
+  isolation: v.optional(v.nullable(v.looseObject({}))),
+  loader: v.optional(v.nullable(v.function("must be a function"))),
+});
+const OptionsSchema = v.strictObject({
+  cache: v.optional(v.boolean("must be a boolean")),
+  plugins: v.optional(PluginsSchema),
+  preset: v.optional(v.union([v.literal(false), PluginsSchema], "must be false or an array of plugins")),
+  trustedKeys: v.optional(v.array(v.looseObject({}), "must be an array of JWKs")),
+  requireSignature: v.optional(v.boolean("must be a boolean")),
+});
+
+/** Checks `input` against `schema`; a TypeError naming `where`, the key and what is wrong. */
+function check(schema: v.GenericSchema, input: unknown, where: string): void {
+  const result = v.safeParse(schema, input);
+  if (result.success) return;
+  const issue = result.issues[0];
+  const key = issue.path?.map((p) => String(p.key)).join(".");
+  if (issue.type === "strict_object") throw new TypeError(`${where}: unknown option "${key}"`);
+  if (!key) throw new TypeError(`${where}: options must be an object`);
+  throw new TypeError(`${where}: ${key} ${issue.message}`);
 }
 
 const unconfiguredTransport: HttpTransport = {
@@ -63,6 +125,7 @@ const config: Required<KernelConfig> = {
   transport: unconfiguredTransport,
   runtime: null,
   isolation: null,
+  loader: null,
 };
 
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
@@ -77,25 +140,14 @@ const sessions = new Map<string, { session: Session; options: PartitionOptions }
  * ```
  */
 export function configure(options: KernelConfig): void {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError("configure() takes an options object");
-  }
-  for (const key of Object.keys(options)) {
-    if (!(key in config)) throw new TypeError(`configure(): unknown option "${key}"`);
-  }
+  check(ConfigSchema, options, "configure()");
   if (options.storagePath !== undefined) {
-    if (typeof options.storagePath !== "string" || options.storagePath === "") {
-      throw new TypeError("configure(): storagePath must be a non-empty string");
-    }
     const hasPersistent = [...sessions.values()].some(({ session }) => session.isPersistent());
     if (hasPersistent && options.storagePath !== config.storagePath) {
       throw new TypeError(
         "configure(): storagePath cannot change after a persistent session was created",
       );
     }
-  }
-  if (options.plugins !== undefined && !Array.isArray(options.plugins)) {
-    throw new TypeError("configure(): plugins must be an array of plugins");
   }
   Object.assign(
     config,
@@ -130,6 +182,7 @@ function folderOf(partition: string): string {
 function sameOptions(a: PartitionOptions, b: PartitionOptions): boolean {
   return (a.cache ?? true) === (b.cache ?? true) &&
     (b.plugins === undefined || a.plugins === b.plugins) &&
+    (b.preset === undefined || a.preset === b.preset) &&
     (b.trustedKeys === undefined || a.trustedKeys === b.trustedKeys) &&
     (b.requireSignature === undefined || a.requireSignature === b.requireSignature);
 }
@@ -144,7 +197,11 @@ function sameOptions(a: PartitionOptions, b: PartitionOptions): boolean {
  * a === fromPartition("persist:work"); // true
  * ```
  */
-export function fromPartition(partition: string, options?: PartitionOptions): Session {
+// deno-lint-ignore ban-types
+export function fromPartition<
+  const P extends readonly AnyPlugin[] = [],
+  const R extends readonly AnyPlugin[] | false | undefined = undefined,
+>(partition: string, options?: PartitionOptions<P, R>): PartitionSession<{}, P, R> {
   if (typeof partition !== "string") {
     throw new TypeError(
       `session.fromPartition: partition must be a string, got ${
@@ -152,23 +209,7 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
       }`,
     );
   }
-  if (options !== undefined && (options === null || typeof options !== "object")) {
-    throw new TypeError("session.fromPartition: options must be an object");
-  }
-  for (const key of Object.keys(options ?? {})) {
-    if (!["cache", "plugins", "trustedKeys", "requireSignature"].includes(key)) {
-      throw new TypeError(`session.fromPartition: unknown option "${key}"`);
-    }
-  }
-  if (options?.cache !== undefined && typeof options.cache !== "boolean") {
-    throw new TypeError("session.fromPartition: options.cache must be a boolean");
-  }
-  if (options?.trustedKeys !== undefined && !Array.isArray(options.trustedKeys)) {
-    throw new TypeError("session.fromPartition: options.trustedKeys must be an array of JWKs");
-  }
-  if (options?.requireSignature !== undefined && typeof options.requireSignature !== "boolean") {
-    throw new TypeError("session.fromPartition: options.requireSignature must be a boolean");
-  }
+  if (options !== undefined) check(OptionsSchema, options, "session.fromPartition");
   if (partition === "persist:") {
     throw new TypeError('session.fromPartition: "persist:" needs a name after the colon');
   }
@@ -179,7 +220,7 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
         `session.fromPartition: partition "${partition}" already exists; options can only be given when it is created`,
       );
     }
-    return existing.session;
+    return existing.session as PartitionSession<{}, P, R>;
   }
   const persistent = partition === "" || partition.startsWith("persist:");
   const session = new Session({
@@ -187,7 +228,7 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
     persistent,
     storagePath: persistent ? folderOf(partition) : null,
     cache: options?.cache ?? true,
-    plugins: options?.plugins ?? config.plugins,
+    plugins: pluginsOf(options),
     store: config.store,
     transport: config.transport,
     runtime: config.runtime,
@@ -196,9 +237,23 @@ export function fromPartition(partition: string, options?: PartitionOptions): Se
       requireSignature: options?.requireSignature,
       isolation: config.isolation ?? undefined,
     },
+    loader: config.loader,
   });
   sessions.set(partition, { session, options: { ...options } });
-  return session;
+  return session as PartitionSession<{}, P, R>;
+}
+
+/** The preset (or the `preset` option) with `plugins` added; a same-named plugin replaces. */
+function pluginsOf(options: PartitionOptions | undefined): readonly AnyPlugin[] {
+  const preset = options?.preset === undefined
+    ? config.plugins
+    : options.preset === false
+    ? []
+    : options.preset;
+  const added = options?.plugins ?? [];
+  if (added.length === 0) return preset;
+  const names = new Set(added.map((p) => p.name));
+  return [...preset.filter((p) => !names.has(p.name)), ...added];
 }
 
 /**
@@ -218,6 +273,30 @@ export async function closePartition(partition: string): Promise<void> {
 }
 
 /**
+ * The `session` module's shape, typed with the members of the preset `D`.
+ *
+ * @example
+ * ```ts
+ * // deno-lint-ignore ban-types
+ * const module: SessionModule<{}> = session;
+ * ```
+ */
+// deno-lint-ignore ban-types
+export interface SessionModule<D extends object = {}> {
+  /** Returns the session of a partition, creating it on first use (see {@link fromPartition}). */
+  fromPartition<
+    const P extends readonly AnyPlugin[] = [],
+    const R extends readonly AnyPlugin[] | false | undefined = undefined,
+  >(partition: string, options?: PartitionOptions<P, R>): PartitionSession<D, P, R>;
+  /** The default session (`""`, persistent). */
+  readonly defaultSession: Session & D;
+  /** Closes and forgets a partition's session. */
+  closePartition(partition: string): Promise<void>;
+  /** The partitions that have a session now. */
+  partitions(): string[];
+}
+
+/**
  * Electron's `session` module: `fromPartition`, `defaultSession`.
  *
  * @example
@@ -226,12 +305,8 @@ export async function closePartition(partition: string): Promise<void> {
  * ses.isPersistent(); // true
  * ```
  */
-export const session: {
-  fromPartition: typeof fromPartition;
-  readonly defaultSession: Session;
-  closePartition: typeof closePartition;
-  partitions(): string[];
-} = {
+// deno-lint-ignore ban-types
+export const session: SessionModule<{}> = {
   fromPartition,
   get defaultSession(): Session {
     return fromPartition("");

@@ -52,15 +52,57 @@ export interface PluginContext {
   onClearStorage(fn: () => void | Promise<void>): void;
 }
 
-/** A plugin: a validated manifest and its setup. */
-export interface Plugin {
+/**
+ * A plugin: a validated manifest and its setup. `M` types the session members it provides (what
+ * `session.fromPartition(p, { plugins: [it] })` and `ses.plugins.add(it)` add to the session's
+ * type); it exists only for the type checker.
+ */
+// deno-lint-ignore ban-types
+export interface Plugin<M extends object = {}> {
   /** The plugin's name (from its manifest). */
   readonly name: string;
   /** The validated manifest. */
   readonly manifest: Manifest;
   /** Sets the plugin up for one session. */
   setup(ctx: PluginContext): Teardown | Promise<Teardown>;
+  /** The members' types (never set at run time). */
+  readonly "~members"?: M;
 }
+
+/**
+ * Any plugin, whatever members it provides.
+ *
+ * @example
+ * ```ts
+ * const plugins: AnyPlugin[] = [];
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export type AnyPlugin = Plugin<any>;
+
+/**
+ * The session members a list of plugins provides, as one type.
+ *
+ * @example
+ * ```ts
+ * type Greeter = MembersOf<[Plugin<{ greet(): string }>]>; // { greet(): string }
+ * ```
+ */
+export type MembersOf<P extends readonly AnyPlugin[]> = UnionToIntersection<
+  // deno-lint-ignore ban-types
+  P[number] extends Plugin<infer M> ? (M extends object ? M : {}) : never
+>;
+
+/**
+ * `A | B` as `A & B` (for {@link MembersOf}).
+ *
+ * @example
+ * ```ts
+ * type Both = UnionToIntersection<{ a: 1 } | { b: 2 }>; // { a: 1 } & { b: 2 }
+ * ```
+ */
+export type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends
+  (i: infer I) => void ? I : never;
 
 /** What `definePlugin` takes. */
 export interface PluginDefinition {
@@ -72,7 +114,9 @@ export interface PluginDefinition {
 
 /**
  * Validates a plugin's manifest and returns the plugin. Unknown manifest keys, a bad name or
- * version throw a TypeError naming the plugin and the key.
+ * version throw a TypeError naming the plugin and the key. The type argument types the members
+ * the plugin provides, so that sessions built with it type-check them
+ * (`definePlugin<{ greet(): string }>(...)`).
  *
  * @example
  * ```ts
@@ -88,7 +132,8 @@ export interface PluginDefinition {
  * });
  * ```
  */
-export function definePlugin(definition: PluginDefinition): Plugin {
+// deno-lint-ignore ban-types
+export function definePlugin<M extends object = {}>(definition: PluginDefinition): Plugin<M> {
   if (definition === null || typeof definition !== "object") {
     throw new TypeError("definePlugin takes an object { manifest, setup }");
   }
@@ -115,10 +160,10 @@ export const KERNEL_CAPABILITIES: readonly string[] = ["store", "transport", "pi
  * ```
  */
 export function resolvePlugins(
-  plugins: readonly Plugin[],
+  plugins: readonly AnyPlugin[],
   base: readonly string[] = KERNEL_CAPABILITIES,
-): Plugin[] {
-  const byName = new Map<string, Plugin>();
+): AnyPlugin[] {
+  const byName = new Map<string, AnyPlugin>();
   for (const plugin of plugins) {
     if (!plugin || typeof plugin !== "object" || !plugin.manifest) {
       throw new TypeError("Every plugin must come from definePlugin()");
@@ -148,7 +193,7 @@ export function resolvePlugins(
     }
     deps.set(plugin.name, list);
   }
-  const order: Plugin[] = [];
+  const order: AnyPlugin[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string, path: string[]) => {
     if (state.get(name) === "done") return;

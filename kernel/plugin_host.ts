@@ -6,13 +6,19 @@
  */
 import { HookError } from "./errors.ts";
 import type { Stage } from "./manifest.ts";
-import { KERNEL_CAPABILITIES, type Plugin, type PluginContext, resolvePlugins } from "./plugin.ts";
+import {
+  type AnyPlugin,
+  KERNEL_CAPABILITIES,
+  type Plugin,
+  type PluginContext,
+  resolvePlugins,
+} from "./plugin.ts";
 import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
-import type { LoadOptions } from "./messaging/plugin_loader.ts";
+import type { LoadOptions, PluginLoader } from "./plugin_loading.ts";
 
 /** What the host needs from its session. */
 export interface PluginHostDeps {
@@ -22,12 +28,14 @@ export interface PluginHostDeps {
   store(prefix: string): Store;
   /** The transport. */
   transport(): HttpTransport;
-  /** Sets a session member. */
-  provide(member: string, value: unknown): void;
+  /** Sets a session member for a plugin (a TypeError when another plugin has it). */
+  provide(member: string, value: unknown, plugin: string): void;
   /** Removes a session member. */
   withdraw(member: string): void;
   /** Session-wide defaults of `load()` (trusted keys, signature policy, isolation). */
   loadDefaults?: LoadOptions;
+  /** Reads third-party plugins (`ses.plugins.load()`); null refuses loading. */
+  loader: PluginLoader | null;
 }
 
 /** A plugin as the session runs it. */
@@ -45,7 +53,7 @@ export interface PluginInfo {
 }
 
 interface Running {
-  plugin: Plugin;
+  plugin: AnyPlugin;
   active: boolean;
   cleanups: Array<() => void | Promise<void>>;
   flushers: Array<() => void | Promise<void>>;
@@ -75,9 +83,13 @@ export class PluginHost {
     this.#deps = deps;
   }
 
-  /** Sets up the session's initial plugins (in dependency order). */
-  async start(plugins: readonly Plugin[]): Promise<void> {
-    for (const plugin of resolvePlugins(plugins)) await this.#setup(plugin);
+  /**
+   * Sets up the session's initial plugins in dependency order. Every setup is called before this
+   * returns, so the members they provide synchronously exist at once; the promise settles when
+   * their asynchronous parts have run.
+   */
+  start(plugins: readonly AnyPlugin[]): Promise<void> {
+    return Promise.all(resolvePlugins(plugins).map((plugin) => this.#setup(plugin))).then(() => {});
   }
 
   /** The plugins of this session, in setup order. */
@@ -106,10 +118,10 @@ export class PluginHost {
   }
 
   /**
-   * Adds one plugin to the running session; throws a TypeError when its name is taken or what it
-   * requires is missing.
+   * Adds one plugin to the running session and resolves to the session, typed with the plugin's
+   * members; rejects with a TypeError when its name is taken or what it requires is missing.
    */
-  async add(plugin: Plugin): Promise<void> {
+  async add<M extends object>(plugin: Plugin<M>): Promise<Session & M> {
     if (this.#running.has(plugin.name)) {
       throw new TypeError(`Plugin ${plugin.name} is already loaded in this session`);
     }
@@ -119,6 +131,7 @@ export class PluginHost {
     if (!running.active) {
       throw new TypeError(`Plugin ${plugin.name} failed to set up (see the hook-error event)`);
     }
+    return this.#session as Session & M;
   }
 
   /** Tears one plugin down and removes it; throws a TypeError when it is not loaded. */
@@ -135,8 +148,13 @@ export class PluginHost {
    * it. Options override the session's defaults.
    */
   async load(source: string | URL, options: LoadOptions = {}): Promise<PluginInfo> {
-    const { loadPlugin } = await import("./messaging/plugin_loader.ts");
-    const plugin = await loadPlugin(source, {
+    const loader = this.#deps.loader;
+    if (loader === null) {
+      throw new TypeError(
+        "plugins.load: no plugin loader is configured; import websession's mod.ts (or web/mod.ts) or call configure({ loader })",
+      );
+    }
+    const plugin = await loader(source, {
       runtime: this.#deps.runtime,
       ...this.#deps.loadDefaults,
       ...options,
@@ -176,7 +194,7 @@ export class PluginHost {
     this.#running.clear();
   }
 
-  async #setup(plugin: Plugin): Promise<void> {
+  async #setup(plugin: AnyPlugin): Promise<void> {
     const { runtime } = this.#deps;
     if (runtime !== null && !plugin.manifest.runtimes.includes(runtime as "deno")) {
       throw new TypeError(
@@ -196,9 +214,11 @@ export class PluginHost {
     this.#running.set(plugin.name, running);
     const ctx = this.#context(running);
     try {
-      const teardown = await plugin.setup(ctx);
-      if (typeof teardown === "function") running.cleanups.unshift(teardown);
+      // Called synchronously: what the setup provides before its first await is there at once.
+      const pending = plugin.setup(ctx);
       running.active = true;
+      const teardown = await pending;
+      if (typeof teardown === "function") running.cleanups.unshift(teardown);
     } catch (error) {
       this.#session.reportError(new HookError(plugin.name, "setup", error));
       await this.#teardown(running);
@@ -265,7 +285,7 @@ export class PluginHost {
               `Plugin ${plugin.name} provides ses.${member}, which its manifest does not list in api`,
             );
           }
-          deps.provide(member, value);
+          deps.provide(member, value, plugin.name);
           running.members.push(member);
         }
       },

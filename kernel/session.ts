@@ -7,7 +7,7 @@
  * @module
  */
 import { Emitter } from "./events.ts";
-import { HookError, MissingPluginError } from "./errors.ts";
+import { HookError } from "./errors.ts";
 import { Pipeline, type PipelineInput } from "./pipeline.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Stage } from "./manifest.ts";
@@ -15,10 +15,10 @@ import type { IgnoredAction } from "./_merge.ts";
 import { namespacedStore, type Store, type StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
-import { onApiMember } from "./_api_registry.ts";
+import { SessionMembers } from "./_session_members.ts";
 import { PluginHost } from "./plugin_host.ts";
 import type { Plugin } from "./plugin.ts";
-import type { LoadOptions } from "./messaging/plugin_loader.ts";
+import type { LoadOptions, PluginLoader } from "./plugin_loading.ts";
 
 /** How a session is made (by `session.fromPartition`). */
 export interface SessionInit {
@@ -40,10 +40,9 @@ export interface SessionInit {
   runtime: string | null;
   /** Defaults of `ses.plugins.load()` (trusted keys, signature policy). */
   loadDefaults?: LoadOptions;
+  /** Reads third-party plugins for `ses.plugins.load()` (null: loading is refused). */
+  loader?: PluginLoader | null;
 }
-
-/** The values of plugin-added members, per session. */
-const apiValues = new WeakMap<object, Map<string, unknown>>();
 
 /**
  * A session: a partition's state and the pipeline of its requests.
@@ -66,7 +65,10 @@ export class Session extends Emitter {
   readonly pipeline: Pipeline;
   /** The plugins of this session. */
   readonly plugins: PluginHost;
-  /** Resolves when every plugin's setup has run. */
+  /**
+   * Resolves when the asynchronous part of every plugin's set-up (opening its store, loading its
+   * rules) has run. Optional: plugin members are usable at once, and requests wait for it.
+   */
   readonly ready: Promise<void>;
   #persistent: boolean;
   #storagePath: string | null;
@@ -81,8 +83,7 @@ export class Session extends Emitter {
   /** Use `session.fromPartition()`; this constructor is for the kernel. */
   constructor(init: SessionInit) {
     super((error, eventName) => this.#listenerFailed(error, eventName));
-    const api = new Map<string, unknown>();
-    apiValues.set(this, api);
+    const members = new SessionMembers(this, init.partition, KERNEL_MEMBERS);
     this.partition = init.partition;
     this.cache = init.cache;
     this.#persistent = init.persistent;
@@ -100,9 +101,10 @@ export class Session extends Emitter {
       runtime: init.runtime,
       store: (prefix) => namespacedStore(this.store, prefix),
       transport: () => this.#transport,
-      provide: (member, value) => api.set(member, value),
-      withdraw: (member) => api.delete(member),
+      provide: (member, value, plugin) => members.provide(member, value, plugin),
+      withdraw: (member) => members.withdraw(member),
       loadDefaults: init.loadDefaults,
+      loader: init.loader ?? null,
     });
     this.ready = this.plugins.start(init.plugins).then(() => {
       this.#isReady = true;
@@ -231,16 +233,8 @@ function optionsOf(init: SessionFetchInit): Record<string, unknown> {
   return out;
 }
 
-onApiMember((member, plugin) => {
-  if (member in Session.prototype) {
-    throw new TypeError(`Plugin ${plugin} cannot add ses.${member}: the kernel has it`);
-  }
-  Object.defineProperty(Session.prototype, member, {
-    configurable: true,
-    get(this: Session) {
-      const values = apiValues.get(this)!;
-      if (!values.has(member)) throw new MissingPluginError(plugin, member, this.partition);
-      return values.get(member);
-    },
-  });
-});
+const KERNEL_MEMBERS: ReadonlySet<string> = new Set(
+  ["partition", "cache", "pipeline", "plugins", "ready"]
+    .concat(Object.getOwnPropertyNames(Session.prototype))
+    .concat(Object.getOwnPropertyNames(Emitter.prototype)),
+);

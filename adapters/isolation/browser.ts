@@ -14,7 +14,7 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/messaging/isolation.ts";
+} from "../../kernel/isolation.ts";
 
 /** The browser's isolation adapter (network permissions not enforced). */
 export const browserIsolation: IsolationAdapter = {

@@ -14,7 +14,7 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/messaging/isolation.ts";
+} from "../../kernel/isolation.ts";
 
 /** Bun's isolation adapter (permissions not enforced). */
 export const bunIsolation: IsolationAdapter = {

@@ -14,7 +14,7 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/messaging/isolation.ts";
+} from "../../kernel/isolation.ts";
 
 /** Deno's isolation adapter. */
 export const denoIsolation: IsolationAdapter = {

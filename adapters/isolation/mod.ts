@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { IsolationAdapter } from "../../kernel/messaging/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/isolation.ts";
 import { denoIsolation } from "./deno.ts";
 import { bunIsolation } from "./bun.ts";
 import { browserIsolation } from "./browser.ts";

@@ -9,35 +9,12 @@
 import { parseManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
 import { definePlugin, type Plugin } from "../plugin.ts";
-import { type JWK, readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
-import type { IsolationAdapter, WorkerPermissions } from "./isolation.ts";
+import type { LoadOptions } from "../plugin_loading.ts";
+export type { LoadOptions } from "../plugin_loading.ts";
+import { readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
+import type { WorkerPermissions } from "../isolation.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";
 
-/**
- * Options of `ses.plugins.load()` (session-wide defaults come from `fromPartition`).
- *
- * @example
- * ```ts
- * const options: LoadOptions = { requireSignature: true, trustedKeys: [publicJwk], hookTimeout: 2000 };
- * await ses.plugins.load("./plugins/hello", options);
- * ```
- */
-export interface LoadOptions {
-  /** Public JWKs whose signatures are trusted. */
-  trustedKeys?: readonly JWK[];
-  /** Refuse unsigned plugins and plugins signed by keys not in `trustedKeys`. */
-  requireSignature?: boolean;
-  /** Load `"isolation": "worker"` plugins even where the runtime cannot enforce permissions. */
-  allowUnenforcedIsolation?: boolean;
-  /** How long an isolated plugin's hook may take before it is cut off (ms, default 5000). */
-  hookTimeout?: number;
-  /** The isolation adapter (default: the one given to `configure()`; `mod.ts` sets it). */
-  isolation?: IsolationAdapter;
-  /** The runtime, to check the manifest's `runtimes` (null: do not check). */
-  runtime?: string | null;
-  /** Where a relative path is resolved from (default: the working directory or page). */
-  base?: string | URL;
-}
 
 /**
  * The default hook timeout of isolated plugins, in ms.

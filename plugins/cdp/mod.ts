@@ -73,6 +73,21 @@ export interface CdpApi {
 export const cdp: CdpApi = { launch, connect };
 
 /**
+ * The session member the cdp plugin adds: a session built with it has `ses.cdp` in its type.
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../../mod.ts";
+ * const ses: CdpMembers = session.fromPartition("cdp-members");
+ * const browser = await ses.cdp.launch();
+ * ```
+ */
+export interface CdpMembers {
+  /** Launch and connect, closed with the session. */
+  readonly cdp: CdpApi;
+}
+
+/**
  * The session plugin: `ses.cdp.launch()` and `ses.cdp.connect()`; what they open closes with the
  * session.
  *
@@ -82,12 +97,11 @@ export const cdp: CdpApi = { launch, connect };
  * import { cdpPlugin } from "./mod.ts";
  *
  * const ses = session.fromPartition("devtools", { plugins: [cdpPlugin] });
- * await ses.ready;
  * const browser = await ses.cdp.launch();
  * await ses.close(); // closes the browser too
  * ```
  */
-export const cdpPlugin: Plugin = definePlugin({
+export const cdpPlugin: Plugin<CdpMembers> = definePlugin<CdpMembers>({
   manifest,
   setup(ctx) {
     const browsers = new Set<CdpBrowser>();

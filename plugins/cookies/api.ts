@@ -116,12 +116,19 @@ function matchesDomain(filter: string, domain: string): boolean {
 export class Cookies extends Emitter {
   #jar: CookieJar;
   #flusher: CookieFlusher | null;
+  #loading: Promise<void> | null;
 
-  /** Made by the cookies plugin for one session. */
-  constructor(jar: CookieJar, flusher: CookieFlusher | null) {
+  /**
+   * Made by the cookies plugin for one session; while `loading` (the partition's stored cookies)
+   * is pending, every method waits for it.
+   */
+  constructor(jar: CookieJar, flusher: CookieFlusher | null, loading: Promise<void> | null = null) {
     super();
     this.#jar = jar;
     this.#flusher = flusher;
+    this.#loading = loading?.then(() => {
+      this.#loading = null;
+    }) ?? null;
     jar.onChange((cookie, cause, removed) => this.#changed(cookie, cause, removed));
   }
 
@@ -137,6 +144,7 @@ export class Cookies extends Emitter {
 
   /** The cookies matching `filter` (Electron's `cookies.get`). */
   get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
+    if (this.#loading) return this.#loading.then(() => this.get(filter));
     try {
       if (filter === null || typeof filter !== "object") {
         throw new TypeError("cookies.get: filter must be an object");
@@ -174,6 +182,7 @@ export class Cookies extends Emitter {
    * the cookie is refused.
    */
   set(details: CookiesSetDetails): Promise<void> {
+    if (this.#loading) return this.#loading.then(() => this.set(details));
     try {
       if (details === null || typeof details !== "object") {
         throw new TypeError("cookies.set: details must be an object");
@@ -268,6 +277,7 @@ export class Cookies extends Emitter {
 
   /** Removes the cookies named `name` that match `url` (Electron's `cookies.remove`). */
   remove(url: string, name: string): Promise<void> {
+    if (this.#loading) return this.#loading.then(() => this.remove(url, name));
     try {
       const u = checkUrl("cookies.remove", url);
       if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
@@ -280,11 +290,13 @@ export class Cookies extends Emitter {
 
   /** Writes every pending change to the partition's store (a no-op in memory). */
   async flushStore(): Promise<void> {
+    await this.#loading;
     await this.#flusher?.flush();
   }
 
   /** The cookies in Playwright's `storageState` shape. */
   export(options: CookiesExportOptions = {}): Promise<StorageState> {
+    if (this.#loading) return this.#loading.then(() => this.export(options));
     const cookies = this.#jar.all()
       .filter((c) => options.includeSessionCookies || c.persistent)
       .map(toPlaywrightCookie);
@@ -297,6 +309,7 @@ export class Cookies extends Emitter {
    * cookie; nothing is imported then.
    */
   import(state: Pick<StorageState, "cookies">): Promise<void> {
+    if (this.#loading) return this.#loading.then(() => this.import(state));
     try {
       if (state === null || typeof state !== "object" || !Array.isArray(state.cookies)) {
         throw new TypeError("cookies.import: state must be an object with a cookies array");

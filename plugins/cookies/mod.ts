@@ -7,8 +7,8 @@
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * import { cookiesPlugin, type CookiesSession } from "./mod.ts";
- * const ses = session.fromPartition("cookies-doc", { plugins: [cookiesPlugin] }) as CookiesSession;
+ * import { cookiesPlugin } from "./mod.ts";
+ * const ses = session.fromPartition("cookies-doc", { preset: false, plugins: [cookiesPlugin] });
  * await ses.cookies.set({ url: "https://example.org/", name: "sid", value: "1" });
  * const [cookie] = await ses.cookies.get({ url: "https://example.org/" });
  * cookie.value; // "1"
@@ -19,7 +19,6 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import type { Session } from "../../kernel/session.ts";
 import { Cookies } from "./api.ts";
 import { CookieJar } from "./jar.ts";
 import { CookiePersistence } from "./persistence.ts";
@@ -44,28 +43,19 @@ export { parseSetCookie } from "./parse_set_cookie.ts";
 export { parseCookieDate } from "./cookie_date.ts";
 
 /**
- * A session with the cookies plugin. Import `./session_types.ts` (for its types) to have
- * `ses.cookies` type-check on every `Session` through declaration merging; JSR refuses module
- * augmentation in published modules, so it is not part of this module.
- */
-export interface CookiesSession extends Session {
-  /** The session's cookies. */
-  readonly cookies: Cookies;
-}
-
-/**
- * `ses.cookies` with its type, for code that does not import `./session_types.ts`. Throws the
- * kernel's error naming the plugin when the session was built without it.
+ * The session member the cookies plugin adds: a session built with it has `ses.cookies` in its
+ * type (`session.fromPartition(p, { plugins: [cookiesPlugin] })`, or the default preset).
  *
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * const ses = session.fromPartition("cookies-of", { plugins: [cookiesPlugin] });
- * await cookiesOf(ses).set({ url: "https://example.org/", name: "a", value: "1" });
+ * const ses: CookiesMembers = session.fromPartition("cookies-members");
+ * await ses.cookies.get({});
  * ```
  */
-export function cookiesOf(ses: Session): Cookies {
-  return (ses as CookiesSession).cookies;
+export interface CookiesMembers {
+  /** The session's cookies (Electron's `ses.cookies`). */
+  readonly cookies: Cookies;
 }
 
 /** Options of {@linkcode createCookiesPlugin}. */
@@ -128,23 +118,26 @@ function hopOf(request: PipelineRequest): Hop {
  * plugin.name; // "cookies"
  * ```
  */
-export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin {
-  return definePlugin({
+export function createCookiesPlugin(
+  options: CookiesPluginOptions = {},
+): Plugin<CookiesMembers> {
+  return definePlugin<CookiesMembers>({
     manifest,
-    async setup(ctx) {
+    setup(ctx) {
       const jar = new CookieJar();
       let persistence: CookiePersistence | null = null;
+      let loading: Promise<void> | null = null;
       if (ctx.session.isPersistent()) {
         persistence = new CookiePersistence(jar, ctx.store, {
           restoreSessionCookies: options.restoreSessionCookies,
           batchDelay: options.batchDelay,
           onError: (error) => ctx.report(error, "store"),
         });
-        await persistence.load();
+        loading = persistence.load().then(() => {});
         ctx.onFlush(() => persistence!.flush());
         ctx.onTeardown(() => persistence!.close());
       }
-      const cookies = new Cookies(jar, persistence);
+      const cookies = new Cookies(jar, persistence, loading);
       // ses.clearStorageData(): every cookie goes (with `changed` events), and the deletions
       // reach the store before the kernel empties it.
       ctx.onClearStorage(async () => {
@@ -185,6 +178,8 @@ export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin 
       }, { order: "post" });
 
       ctx.provide({ cookies });
+      // Requests wait for the stored cookies (the session's `ready`); the API waits by itself.
+      return loading ?? undefined;
     },
   });
 }
@@ -197,4 +192,4 @@ export function createCookiesPlugin(options: CookiesPluginOptions = {}): Plugin 
  * cookiesPlugin.manifest.provides; // ["cookies"]
  * ```
  */
-export const cookiesPlugin: Plugin = createCookiesPlugin();
+export const cookiesPlugin: Plugin<CookiesMembers> = createCookiesPlugin();

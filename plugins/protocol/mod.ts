@@ -11,7 +11,6 @@
  * ```ts
  * import { session } from "../../mod.ts";
  * const ses = session.fromPartition("protocol-example");
- * await ses.ready;
  * ses.protocol.handle("app", (request) => new Response(`you asked for ${new URL(request.url).pathname}`));
  * await (await ses.fetch("app://bundle/index.html")).text(); // "you asked for /index.html"
  * ses.protocol.handle("https", (request) =>
@@ -37,6 +36,22 @@ export interface Protocol {
   unhandle(scheme: string): void;
   /** Whether `scheme` has a handler. */
   isProtocolHandled(scheme: string): boolean;
+}
+
+/**
+ * The session member the protocol plugin adds: a session built with it has `ses.protocol` in its
+ * type.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses: ProtocolMembers = session.fromPartition("protocol-members");
+ * ses.protocol.isProtocolHandled("app"); // false
+ * ```
+ */
+export interface ProtocolMembers {
+  /** Electron's `ses.protocol`. */
+  readonly protocol: Protocol;
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
@@ -78,13 +93,12 @@ function toRequest(req: PipelineRequest): Request {
  *
  * @example
  * ```ts
- * import { session } from "../../kernel/mod.ts";
- * const ses = session.fromPartition("with-protocol", { plugins: [protocolPlugin] });
- * await ses.ready;
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("with-protocol", { preset: false, plugins: [protocolPlugin] });
  * ses.protocol.isProtocolHandled("app"); // false
  * ```
  */
-export const protocolPlugin: Plugin = definePlugin({
+export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMembers>({
   manifest,
   setup(ctx) {
     const handlers = new Map<string, ProtocolHandler>();

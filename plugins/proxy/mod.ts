@@ -25,7 +25,6 @@
 
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { Session } from "../../kernel/session.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter, type TunnelAdapters } from "./_router.ts";
@@ -52,8 +51,18 @@ export {
 } from "./proxy_server.ts";
 export { parsePacResult, proxyListToString } from "./proxy_list.ts";
 
-/** What the plugin adds to a session (Electron's names and signatures). */
-export interface ProxySessionApi {
+/**
+ * The session members the proxy plugin adds (Electron's names and signatures): a session built
+ * with it has them in its type.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses: ProxyMembers = session.fromPartition("proxy-members");
+ * await ses.setProxy({ mode: "direct" });
+ * ```
+ */
+export interface ProxyMembers {
   /** Applies Electron's proxy config; resolves when it is in force. */
   setProxy(config: ProxyConfig): Promise<void>;
   /** The proxies `url` would use, in Chromium's PAC form (`PROXY a:80;DIRECT`). */
@@ -64,39 +73,6 @@ export interface ProxySessionApi {
   closeAllConnections(): Promise<void>;
   /** Forgets the proxy credentials the session learned. */
   clearAuthCache(): Promise<void>;
-}
-
-/**
- * A session with the proxy plugin's members, for code that cannot use declaration merging
- * (JSR rejects module augmentation in published code; `./session_types.ts` has the merging
- * for code that can).
- *
- * @example
- * ```ts
- * import { session } from "../../mod.ts";
- * const ses = session.fromPartition("p", { plugins: [proxyPlugin] }) as ProxySession;
- * await ses.setProxy({ mode: "direct" });
- * ```
- */
-export type ProxySession = Session & ProxySessionApi;
-
-/**
- * The session's proxy members, typed (they exist at run time when the plugin is set up).
- *
- * @example
- * ```ts
- * // await proxyOf(ses).setProxy({ proxyRules: "socks5://127.0.0.1:1080" });
- * ```
- */
-export function proxyOf(ses: Session): ProxySessionApi {
-  const s = ses as unknown as ProxySessionApi;
-  return {
-    setProxy: (config) => s.setProxy(config),
-    resolveProxy: (url) => s.resolveProxy(url),
-    forceReloadProxyConfig: () => s.forceReloadProxyConfig(),
-    closeAllConnections: () => s.closeAllConnections(),
-    clearAuthCache: () => s.clearAuthCache(),
-  };
 }
 
 /** Options of {@link createProxyPlugin}. */
@@ -164,8 +140,8 @@ function loadAdapters(): Promise<TunnelAdapters> {
  * plugin.name; // "proxy"
  * ```
  */
-export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
-  return definePlugin({
+export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<ProxyMembers> {
+  return definePlugin<ProxyMembers>({
     manifest,
     setup(ctx) {
       const runtime = options.runtime ?? runtimeName();
@@ -279,4 +255,4 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
  * proxyPlugin.manifest.api.includes("setProxy"); // true
  * ```
  */
-export const proxyPlugin: Plugin = createProxyPlugin();
+export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();

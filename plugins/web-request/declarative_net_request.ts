@@ -60,6 +60,7 @@ export class DeclarativeNetRequest {
   readonly #ctx: PluginContext;
   readonly #traces: Traces;
   #writes: Promise<void> = Promise.resolve();
+  #started = false;
 
   #untaps: Array<() => void> = [];
   readonly #onChange: () => void;
@@ -95,21 +96,35 @@ export class DeclarativeNetRequest {
     this.#onChange();
   }
 
-  /** Loads the dynamic rules kept in the store and installs the taps. */
-  async start(): Promise<void> {
-    const saved = await this.#ctx.store.get(STORE_KEY);
-    if (Array.isArray(saved) && saved.length > 0) {
-      try {
-        this.#engine.update(DYNAMIC, { addRules: saved as unknown as Rule[] });
-      } catch (error) {
-        this.#ctx.report(error, "load dynamic rules");
+  /**
+   * Loads the dynamic rules kept in the store and installs the taps; the rules' methods wait for
+   * it.
+   */
+  start(): Promise<void> {
+    const started = this.#load();
+    this.#writes = started.catch(() => {});
+    return started;
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const saved = await this.#ctx.store.get(STORE_KEY);
+      if (Array.isArray(saved) && saved.length > 0) {
+        try {
+          this.#engine.update(DYNAMIC, { addRules: saved as unknown as Rule[] });
+        } catch (error) {
+          this.#ctx.report(error, "load dynamic rules");
+        }
       }
+    } finally {
+      this.#started = true;
+      this.#sync();
     }
-    this.#sync();
   }
 
   /** Removes then adds session rules, atomically. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
+    if (!this.#started) return this.#writes.then(() => this.updateSessionRules(options));
     try {
       this.#engine.update(SESSION, options);
       this.#sync();
@@ -139,6 +154,7 @@ export class DeclarativeNetRequest {
 
   /** The session rules (optionally only some ids). */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    if (!this.#started) return this.#writes.then(() => this.getSessionRules(filter));
     return Promise.resolve(this.#engine.get(SESSION, filter));
   }
 
@@ -150,6 +166,7 @@ export class DeclarativeNetRequest {
 
   /** The rules that would apply to a request, in the order they would. */
   testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
+    if (!this.#started) return this.#writes.then(() => this.testMatchOutcome(request));
     try {
       return Promise.resolve(this.#engine.testMatchOutcome(request));
     } catch (error) {

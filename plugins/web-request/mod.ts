@@ -9,14 +9,16 @@
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * import { declarativeNetRequestOf, webRequestOf, webRequestPlugin } from "./mod.ts";
+ * import { webRequestPlugin } from "./mod.ts";
  *
- * const ses = session.fromPartition("web-request-example", { plugins: [webRequestPlugin] });
- * await ses.ready;
- * await declarativeNetRequestOf(ses).updateSessionRules({
+ * const ses = session.fromPartition("web-request-example", {
+ *   preset: false,
+ *   plugins: [webRequestPlugin],
+ * });
+ * await ses.declarativeNetRequest.updateSessionRules({
  *   addRules: [{ id: 1, condition: { urlFilter: "||ads.example^" }, action: { type: "block" } }],
  * });
- * webRequestOf(ses).onBeforeSendHeaders((details, callback) => {
+ * ses.webRequest.onBeforeSendHeaders((details, callback) => {
  *   callback?.({ requestHeaders: { ...details.requestHeaders, "x-hello": "1" } });
  * });
  * ```
@@ -26,7 +28,6 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { IgnoredAction } from "../../kernel/_merge.ts";
-import type { Session } from "../../kernel/session.ts";
 import { ListenerRegistry } from "./_registry.ts";
 import { DeclarativeNetRequest } from "./declarative_net_request.ts";
 import { IgnoredActions, WebRequest } from "./web_request.ts";
@@ -47,29 +48,21 @@ export { MatchPattern } from "./match_pattern.ts";
 export type { MatchPatternError, UrlParts, ValidSchemes } from "./match_pattern.ts";
 
 /**
- * `ses.webRequest`, typed (the session member exists at run time; this saves the declaration
- * merging that JSR's slow-type check refuses, see `./session_types.ts`).
+ * The session members the web-request plugin adds (`ses.webRequest`,
+ * `ses.declarativeNetRequest`): a session built with it has them in its type.
  *
  * @example
  * ```ts
- * // webRequestOf(ses).onBeforeRequest((details, callback) => callback({}));
+ * import { session } from "../../mod.ts";
+ * const ses: WebRequestMembers = session.fromPartition("web-request-members");
+ * ses.webRequest.onBeforeRequest(null);
  * ```
  */
-export function webRequestOf(ses: Session): WebRequest {
-  return (ses as unknown as { webRequest: WebRequest }).webRequest;
-}
-
-/**
- * `ses.declarativeNetRequest`, typed.
- *
- * @example
- * ```ts
- * // await declarativeNetRequestOf(ses).getDynamicRules();
- * ```
- */
-export function declarativeNetRequestOf(ses: Session): DeclarativeNetRequest {
-  return (ses as unknown as { declarativeNetRequest: DeclarativeNetRequest })
-    .declarativeNetRequest;
+export interface WebRequestMembers {
+  /** Electron's `ses.webRequest` (with Chrome's `events` surface too). */
+  readonly webRequest: WebRequest;
+  /** Chrome's declarative rules for this session. */
+  readonly declarativeNetRequest: DeclarativeNetRequest;
 }
 
 /**
@@ -81,9 +74,9 @@ export function declarativeNetRequestOf(ses: Session): DeclarativeNetRequest {
  * webRequestPlugin.name; // "web-request"
  * ```
  */
-export const webRequestPlugin: Plugin = definePlugin({
+export const webRequestPlugin: Plugin<WebRequestMembers> = definePlugin<WebRequestMembers>({
   manifest,
-  async setup(ctx) {
+  setup(ctx) {
     const registry: ListenerRegistry = new ListenerRegistry(
       ctx,
       (request): boolean => dnr.actsOn(request),
@@ -119,7 +112,9 @@ export const webRequestPlugin: Plugin = definePlugin({
       traceWhileUsed,
     );
     registry.onChange = traceWhileUsed;
-    await dnr.start();
+    // The stored dynamic rules load in the background: the rules' methods wait for them, and
+    // requests wait for the session's `ready`.
+    const started = dnr.start();
     const onIgnored = (
       _event: unknown,
       details: IgnoredAction & { requestId: number; stage: string },
@@ -128,9 +123,9 @@ export const webRequestPlugin: Plugin = definePlugin({
     };
     ctx.session.on("action-ignored", onIgnored);
     ctx.provide({ webRequest: new WebRequest(registry, ignored), declarativeNetRequest: dnr });
-    return () => {
+    return started.then(() => () => {
       unsubscribe?.();
       ctx.session.off("action-ignored", onIgnored);
-    };
+    });
   },
 });

@@ -11,7 +11,6 @@ import makeFetchCookie from "fetch-cookie";
 import { CookieJar as ToughJar, MemoryCookieStore } from "tough-cookie";
 import { session } from "../../mod.ts";
 import { cookiesPlugin } from "../../plugins/cookies/mod.ts";
-import type {} from "../../plugins/cookies/session_types.ts";
 import type { Figure } from "./_report.ts";
 
 const CONCURRENCY = 8;
@@ -51,8 +50,11 @@ export async function requestPath(
   const origin = `http://127.0.0.1:${server.addr.port}`;
   const local = PATHS.map((p, i) => [`local${i}=value${i}; Path=${p}`, `${origin}${p}`] as const);
 
-  const ses = session.fromPartition("bench-cookies-request-path", { plugins: [cookiesPlugin] });
-  const bare = session.fromPartition("bench-cookies-no-plugins", { plugins: [] });
+  const ses = session.fromPartition("bench-cookies-request-path", {
+    preset: false,
+    plugins: [cookiesPlugin],
+  });
+  const bare = session.fromPartition("bench-cookies-no-plugins", { preset: false, plugins: [] });
   await bare.ready;
   await ses.ready;
   const tough = new ToughJar(new MemoryCookieStore());

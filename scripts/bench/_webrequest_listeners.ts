@@ -6,7 +6,6 @@
  * @module
  */
 import { configure, definePlugin, session } from "../../mod.ts";
-import "../../plugins/web-request/session_types.ts";
 import { percentile, report } from "./_report.ts";
 import { webRequestPlugin } from "../../plugins/web-request/mod.ts";
 
@@ -42,9 +41,11 @@ async function timeRequests(fetchOne: () => Promise<unknown>, n: number): Promis
 export async function listenerBench(bench: string): Promise<void> {
   configure({ storagePath: `${Deno.makeTempDirSync()}` });
   const bare = session.fromPartition("bench-listeners-bare", {
+    preset: false,
     plugins: [webRequestPlugin, answer],
   });
   const busy = session.fromPartition("bench-listeners-busy", {
+    preset: false,
     plugins: [webRequestPlugin, answer],
   });
   await Promise.all([bare.ready, busy.ready]);

@@ -15,7 +15,7 @@ const server = Deno.serve(
   () => new Response("hello from the benchmark server"),
 );
 const url = `http://127.0.0.1:${server.addr.port}/`;
-const ses = session.fromPartition("bench-fetch", { plugins: [] });
+const ses = session.fromPartition("bench-fetch", { preset: false, plugins: [] });
 await ses.ready;
 
 type Fetcher = (url: string) => Promise<Response>;

@@ -196,7 +196,7 @@ const answer = definePlugin({
 
 async function perRequest(isolation: "inline" | "worker", count: number): Promise<number[]> {
   const partition = `bench-messaging-${isolation}-${++round}`;
-  const ses = session.fromPartition(partition, { plugins: [answer] });
+  const ses = session.fromPartition(partition, { preset: false, plugins: [answer] });
   await ses.plugins.load(await copyPlugin(isolation), { allowUnenforcedIsolation: isBun });
   const times: number[] = [];
   for (let i = 0; i < count + 200; i++) {

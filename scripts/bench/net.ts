@@ -36,7 +36,7 @@ const origin = `http://127.0.0.1:${Number(line.trim())}`;
 const url = `${origin}/`;
 
 const ses = session.fromPartition("bench-net");
-const bare = session.fromPartition("bench-net-bare", { plugins: [protocolPlugin] });
+const bare = session.fromPartition("bench-net-bare", { preset: false, plugins: [protocolPlugin] });
 await ses.ready;
 await bare.ready;
 

@@ -17,7 +17,6 @@ import { QuickJS } from "quickjs-wasi";
 import { createPacResolver } from "pac-resolver";
 import { session } from "../../mod.ts";
 import { proxyPlugin } from "../../plugins/proxy/mod.ts";
-import type {} from "../../plugins/proxy/session_types.ts";
 import { PacResolver } from "../../plugins/proxy/pac_resolver.ts";
 import { staticHostResolver } from "../../plugins/proxy/host_resolver.ts";
 import { finish, report } from "./_report.ts";
@@ -38,7 +37,7 @@ const bypass = Array.from(
       ? `https://secure${i}.example.org:8443`
       : `host${i}.lan`,
 ).join(", ");
-const ses = session.fromPartition("bench-proxy", { plugins: [proxyPlugin] });
+const ses = session.fromPartition("bench-proxy", { preset: false, plugins: [proxyPlugin] });
 await ses.ready;
 await ses.setProxy({
   proxyRules: "http=proxy1.example:3128,proxy2.example:3128;https=proxy3.example:3128;" +

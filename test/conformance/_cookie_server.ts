@@ -11,7 +11,6 @@ import { configure, getConfig, session } from "../../mod.ts";
 import type { Session } from "../../mod.ts";
 import { detectRuntime, transportFor } from "../../adapters/runtime.ts";
 import { cookiesPlugin } from "../../plugins/cookies/mod.ts";
-import type {} from "../../plugins/cookies/session_types.ts";
 
 /** The corpora, read from `../shared/conformance/cookies/`. */
 export async function corpus<T>(name: string): Promise<T> {
@@ -79,6 +78,7 @@ export async function startCookieServer(hosts: string[]): Promise<CookieServer> 
     },
     session() {
       const ses = session.fromPartition(`cookies-conformance-${++partitions}`, {
+        preset: false,
         plugins: [cookiesPlugin],
       });
       open.push(ses);

@@ -68,7 +68,7 @@ describe("Emitter", () => {
   });
 
   it("reports a session listener's error as a hook-error event naming the event", () => {
-    const ses = session.fromPartition("events-report", { plugins: [] });
+    const ses = session.fromPartition("events-report", { preset: false, plugins: [] });
     const errors: Error[] = [];
     ses.on("hook-error", (_event, error) => errors.push(error as Error));
     ses.on("custom", () => {

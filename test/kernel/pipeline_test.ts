@@ -110,7 +110,10 @@ function recordingSession(): { ses: Session; seen: Seen[] } {
       }
     },
   });
-  return { ses: session.fromPartition(`pipeline-${++counter}`, { plugins: [recorder] }), seen };
+  return {
+    ses: session.fromPartition(`pipeline-${++counter}`, { preset: false, plugins: [recorder] }),
+    seen,
+  };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -158,7 +161,10 @@ describe("the request lifecycle", () => {
 
   for (const status of [301, 302, 303, 307, 308]) {
     it(`follows a ${status} the way fetch does (method and body)`, async () => {
-      const ses = session.fromPartition(`pipeline-status-${status}`, { plugins: [] });
+      const ses = session.fromPartition(`pipeline-status-${status}`, {
+        preset: false,
+        plugins: [],
+      });
       const response = await ses.fetch(`${server.url}/redirect/${status}/1`, {
         method: "POST",
         body: "payload",
@@ -171,7 +177,7 @@ describe("the request lifecycle", () => {
   }
 
   it("returns the redirect itself in manual mode and refuses it in error mode", async () => {
-    const ses = session.fromPartition("pipeline-modes", { plugins: [] });
+    const ses = session.fromPartition("pipeline-modes", { preset: false, plugins: [] });
     const manual = await ses.fetch(`${server.url}/redirect/302/1`, { redirect: "manual" });
     assert.equal(manual.status, 302);
     assert.equal(manual.headers.get("location"), "/echo");
@@ -250,7 +256,7 @@ describe("the request lifecycle", () => {
   });
 
   it("rejects unknown schemes with net::ERR_UNKNOWN_URL_SCHEME and bad URLs with a TypeError", async () => {
-    const ses = session.fromPartition("pipeline-schemes", { plugins: [] });
+    const ses = session.fromPartition("pipeline-schemes", { preset: false, plugins: [] });
     await assert.rejects(
       () => ses.fetch("gopher://example/"),
       (error: NetError) => error.code === "net::ERR_UNKNOWN_URL_SCHEME",
@@ -283,6 +289,7 @@ describe("how taps combine", () => {
 
   it("lets a cancel win and reports the actions it overrode", async () => {
     const ses = session.fromPartition("combine-cancel", {
+      preset: false,
       plugins: [
         tapper("canceller", "beforeRequest", { cancel: true }),
         tapper("redirector", "beforeRequest", { redirectUrl: `${server.url}/hello` }),
@@ -312,6 +319,7 @@ describe("how taps combine", () => {
         },
       });
     const ses = session.fromPartition("combine-redirect", {
+      preset: false,
       plugins: [
         redirector("older", `${server.url}/loop`),
         redirector("newer", `${server.url}/hello`),
@@ -328,6 +336,7 @@ describe("how taps combine", () => {
   it("merges header changes that do not conflict and ignores the older of two that do", async () => {
     const base = { "x-a": "1" };
     const ses = session.fromPartition("combine-headers", {
+      preset: false,
       plugins: [
         tapper("first", "beforeSendHeaders", { requestHeaders: { ...base, "x-one": "first" } }),
         tapper("second", "beforeSendHeaders", { requestHeaders: { ...base, "x-two": "second" } }),
@@ -349,6 +358,7 @@ describe("how taps combine", () => {
 
   it("changes response headers from headersReceived", async () => {
     const ses = session.fromPartition("combine-response", {
+      preset: false,
       plugins: [
         tapper("rewriter", "headersReceived", { responseHeaders: { "x-origin": "plugin" } }),
       ],
@@ -371,6 +381,7 @@ describe("how taps combine", () => {
         },
       });
     const ses = session.fromPartition("combine-transport", {
+      preset: false,
       plugins: [
         transport("normal-one", "normal", true),
         transport("pre-pass", "pre", false),
@@ -392,7 +403,7 @@ describe("how taps combine", () => {
         });
       },
     });
-    const ses = session.fromPartition("combine-broken", { plugins: [broken] });
+    const ses = session.fromPartition("combine-broken", { preset: false, plugins: [broken] });
     await assert.rejects(
       () => ses.fetch(`${server.url}/hello`),
       (error: NetError) =>
@@ -417,17 +428,18 @@ describe("how taps combine", () => {
         });
       },
     });
-    const ses = session.fromPartition("combine-auth", { plugins: [login] });
+    const ses = session.fromPartition("combine-auth", { preset: false, plugins: [login] });
     const response = await ses.fetch(`${server.url}/auth`);
     assert.equal(await response.text(), "welcome");
     assert.equal(ids.length, 2);
     assert.equal(ids[0], ids[1]);
-    const refuse = session.fromPartition("combine-auth-none", { plugins: [] });
+    const refuse = session.fromPartition("combine-auth-none", { preset: false, plugins: [] });
     assert.equal((await refuse.fetch(`${server.url}/auth`)).status, 401);
   });
 
   it("reports every decision to onDecision listeners", async () => {
     const ses = session.fromPartition("combine-decisions", {
+      preset: false,
       plugins: [tapper("decider", "beforeRequest", { cancel: false })],
     });
     const decisions: unknown[] = [];

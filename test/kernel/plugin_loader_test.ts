@@ -24,7 +24,11 @@ configure({ isolation: isolationFor(detectRuntime()) });
 let counter = 0;
 
 function newSession(options: Parameters<typeof session.fromPartition>[1] = {}): Session {
-  return session.fromPartition(`plugin-loader-${++counter}`, { plugins: [], ...options });
+  return session.fromPartition(`plugin-loader-${++counter}`, {
+    preset: false,
+    plugins: [],
+    ...options,
+  });
 }
 
 function hookErrors(ses: Session): HookError[] {

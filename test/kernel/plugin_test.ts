@@ -125,7 +125,7 @@ describe("plugins in a session", () => {
   it("adds the API and taps the pipeline", async () => {
     const server = await serve((request) => new Response(request.headers.get("x-greeting")));
     try {
-      const ses = session.fromPartition("plugin-greeter", { plugins: [greeter] });
+      const ses = session.fromPartition("plugin-greeter", { preset: false, plugins: [greeter] });
       await ses.ready;
       assert.equal(ses.greeter.greet("you"), "hello you");
       assert.deepEqual(ses.plugins.list().map((p) => [p.name, p.active]), [["greeter", true]]);
@@ -136,7 +136,7 @@ describe("plugins in a session", () => {
   });
 
   it("answers a member of a missing plugin with an error naming the plugin", () => {
-    const ses: Session = session.fromPartition("plugin-missing", { plugins: [] });
+    const ses: Session = session.fromPartition("plugin-missing", { preset: false, plugins: [] });
     assert.throws(
       () => ses.greeter,
       (error: Error) =>
@@ -160,7 +160,10 @@ describe("plugins in a session", () => {
         ctx.provide({ somethingElse: 1 });
       },
     });
-    const ses = session.fromPartition("plugin-undeclared", { plugins: [sneaky, tapper, provider] });
+    const ses = session.fromPartition("plugin-undeclared", {
+      preset: false,
+      plugins: [sneaky, tapper, provider],
+    });
     ses.on("hook-error", (_e, error) => errors.push(error as HookError));
     await ses.ready;
     assert.equal(errors.length, 2);
@@ -186,7 +189,7 @@ describe("plugins in a session", () => {
           });
         },
       });
-      const ses = session.fromPartition("plugin-faulty", { plugins: [faulty] });
+      const ses = session.fromPartition("plugin-faulty", { preset: false, plugins: [faulty] });
       const errors: HookError[] = [];
       ses.on("hook-error", (_e, error) => errors.push(error as HookError));
       assert.equal(await (await ses.fetch(server.url)).text(), "fine");
@@ -214,7 +217,7 @@ describe("plugins in a session", () => {
         };
       },
     });
-    const ses = session.fromPartition("plugin-remove", { plugins: [] });
+    const ses = session.fromPartition("plugin-remove", { preset: false, plugins: [] });
     await ses.plugins.add(temp);
     assert.equal((ses as unknown as { tempThing: number }).tempThing, 42);
     await assert.rejects(() => ses.plugins.add(temp), /already loaded/);
@@ -233,6 +236,7 @@ describe("plugins in a session", () => {
         },
       });
     const ses = session.fromPartition("plugin-store", {
+      preset: false,
       plugins: [writer("w-one"), writer("w-two")],
     });
     await ses.ready;

@@ -45,7 +45,10 @@ describe("tap groups", () => {
         );
       },
     });
-    const ses = session.fromPartition("tap-group-1", { plugins: [answer, grouped, plain] });
+    const ses = session.fromPartition("tap-group-1", {
+      preset: false,
+      plugins: [answer, grouped, plain],
+    });
     partitions.push("tap-group-1");
     await ses.ready;
     const ignored: Array<{ label: string; winner: string }> = [];
@@ -79,7 +82,7 @@ describe("tap groups", () => {
         ctx.tapGroup("completed", () => []);
       },
     });
-    const ses = session.fromPartition("tap-group-2", { plugins: [bad] });
+    const ses = session.fromPartition("tap-group-2", { preset: false, plugins: [bad] });
     await ses.ready;
     assert.match(String(error), /does not list in hooks/);
     assert.equal(ses.pipeline.tapCount("completed"), 1);

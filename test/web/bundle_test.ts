@@ -17,7 +17,7 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
         ctx.tap("completed", (req, res) => { window.completed = [req.id, res.status]; });
       },
     });
-    const ses = session.fromPartition("page", { plugins: [stamp] });
+    const ses = session.fromPartition("page", { preset: false, plugins: [stamp] });
     const response = await ses.fetch("/api/echo", { method: "POST", body: "hi" });
     const text = await response.text();
     let error = null;

@@ -3,7 +3,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { net } from "../../../mod.ts";
-import type {} from "../../../plugins/cookies/session_types.ts";
 import { freshSession, record, serve, testApp, type TestServer } from "./_server.ts";
 
 let server: TestServer;

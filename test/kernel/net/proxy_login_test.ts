@@ -4,7 +4,6 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type AuthInfo, net, session } from "../../../mod.ts";
 import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
-import type {} from "../../../plugins/proxy/session_types.ts";
 import {
   type Origin,
   type ProxyProcess,
@@ -26,6 +25,7 @@ after(async () => {
 
 async function proxied(name: string) {
   const ses = session.fromPartition(`net-proxy-${name}-${Math.random()}`, {
+    preset: false,
     plugins: [createProxyPlugin({ pacTimeout: 500 })],
   });
   await ses.ready;

@@ -1,4 +1,3 @@
-import "../../../plugins/cdp/session_types.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -54,7 +53,7 @@ describe("cdp.launch and cdp.connect", () => {
   });
 
   it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
-    const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
+    const ses = session.fromPartition("cdp-plugin-test", { preset: false, plugins: [cdpPlugin] });
     await ses.ready;
     const browser = await ses.cdp.launch({ pipe: true });
     assert.equal(browser.wsEndpoint, null);

@@ -9,11 +9,11 @@
 import process from "node:process";
 import { configure, session } from "../../../mod.ts";
 import { createCookiesPlugin } from "../../../plugins/cookies/mod.ts";
-import type {} from "../../../plugins/cookies/session_types.ts";
 
 const [mode, root, arg] = process.argv.slice(2);
 configure({ storagePath: root });
 const ses = session.fromPartition("persist:jar", {
+  preset: false,
   plugins: [createCookiesPlugin({ restoreSessionCookies: mode === "read" && arg === "restore" })],
 });
 await ses.ready;

@@ -3,12 +3,14 @@ import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import type { Session } from "../../../mod.ts";
 import { type Cookie, Cookies, cookiesOf, cookiesPlugin } from "../../../plugins/cookies/mod.ts";
-import type {} from "../../../plugins/cookies/session_types.ts";
 
 let n = 0;
 const open: Session[] = [];
 function fresh(): Session {
-  const ses = session.fromPartition(`cookies-api-${++n}`, { plugins: [cookiesPlugin] });
+  const ses = session.fromPartition(`cookies-api-${++n}`, {
+    preset: false,
+    plugins: [cookiesPlugin],
+  });
   open.push(ses);
   return ses;
 }
@@ -333,7 +335,7 @@ describe("ses.clearStorageData", () => {
 
 describe("a session without the cookies plugin", () => {
   it("answers ses.cookies (and cookiesOf) with an error naming the plugin", () => {
-    const ses = session.fromPartition("cookies-api-none", { plugins: [] });
+    const ses = session.fromPartition("cookies-api-none", { preset: false, plugins: [] });
     assert.throws(() => ses.cookies, /cookies/);
     assert.throws(() => cookiesOf(ses), /cookies/);
     assert.ok(cookiesOf(fresh()) instanceof Cookies);

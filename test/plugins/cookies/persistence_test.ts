@@ -12,7 +12,6 @@ import process from "node:process";
 import { configure, getConfig, session, SqliteStore } from "../../../mod.ts";
 import type { Store } from "../../../mod.ts";
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
-import type {} from "../../../plugins/cookies/session_types.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 
 const child = new URL("./_persist_child.ts", import.meta.url).pathname;
@@ -113,7 +112,10 @@ describe("batched writes", () => {
         };
       },
     });
-    const ses = session.fromPartition(`persist:burst-${Date.now()}`, { plugins: [cookiesPlugin] });
+    const ses = session.fromPartition(`persist:burst-${Date.now()}`, {
+      preset: false,
+      plugins: [cookiesPlugin],
+    });
     await ses.ready;
     const q = Array.from(
       { length: 50 },

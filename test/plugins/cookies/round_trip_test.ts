@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import type { Session, SessionFetchInit } from "../../../mod.ts";
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
-import type {} from "../../../plugins/cookies/session_types.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 
 let server: TestServer;
@@ -38,7 +37,10 @@ after(async () => {
 });
 
 function fresh(): Session {
-  const ses = session.fromPartition(`cookies-round-trip-${++n}`, { plugins: [cookiesPlugin] });
+  const ses = session.fromPartition(`cookies-round-trip-${++n}`, {
+    preset: false,
+    plugins: [cookiesPlugin],
+  });
   open.push(ses);
   return ses;
 }

@@ -1,4 +1,3 @@
-import "../../../plugins/protocol/session_types.ts";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
@@ -63,7 +62,10 @@ describe("protocol: handle, unhandle, isProtocolHandled", () => {
     const b = await ready("b");
     a.protocol.handle("app", () => new Response("a"));
     assert.equal(b.protocol.isProtocolHandled("app"), false);
-    const bare = session.fromPartition(`protocol-bare-${Math.random()}`, { plugins: [] });
+    const bare = session.fromPartition(`protocol-bare-${Math.random()}`, {
+      preset: false,
+      plugins: [],
+    });
     assert.throws(() => bare.protocol, MissingPluginError);
   });
 });

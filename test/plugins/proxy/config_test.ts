@@ -4,7 +4,6 @@ import { normalizeProxyConfig, systemProxySettings } from "../../../plugins/prox
 import { ProxyRetryList } from "../../../plugins/proxy/retry_list.ts";
 import { simpleUrlParts, urlParts } from "../../../plugins/proxy/url_parts.ts";
 import { ProxyService } from "../../../plugins/proxy/proxy_service.ts";
-import type {} from "../../../plugins/proxy/session_types.ts";
 import { ProxyBypassRules } from "../../../plugins/proxy/bypass_rules.ts";
 import { proxyListToString } from "../../../plugins/proxy/proxy_list.ts";
 
@@ -167,6 +166,7 @@ describe("browser bundle", () => {
     const { session } = await import("../../../mod.ts");
     const { createProxyPlugin } = await import("../../../plugins/proxy/mod.ts");
     const ses = session.fromPartition("proxy-browser-like", {
+      preset: false,
       plugins: [createProxyPlugin({ runtime: "browser" })],
     });
     await assert.rejects(
@@ -181,7 +181,9 @@ describe("proxyOf", () => {
   it("gives the typed members of a session", async () => {
     const { session } = await import("../../../mod.ts");
     const { createProxyPlugin, proxyOf } = await import("../../../plugins/proxy/mod.ts");
-    const proxy = proxyOf(session.fromPartition("proxy-of", { plugins: [createProxyPlugin()] }));
+    const proxy = proxyOf(
+      session.fromPartition("proxy-of", { preset: false, plugins: [createProxyPlugin()] }),
+    );
     await proxy.setProxy({ proxyRules: "socks=socks5://s:1080" });
     assert.equal(await proxy.resolveProxy("http://example.test/"), "SOCKS5 s:1080");
   });

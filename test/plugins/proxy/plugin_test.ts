@@ -5,8 +5,6 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type AuthChallenge, definePlugin, NetError, type Session, session } from "../../../mod.ts";
 import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
-import type {} from "../../../plugins/proxy/session_types.ts";
-import type {} from "../../../plugins/web-request/session_types.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import {
   freePort,
@@ -39,6 +37,7 @@ function makeSession(creds?: { username: string; password: string }) {
   });
   const errors: unknown[] = [];
   const ses: Session = session.fromPartition(`proxy-test-${++counter}`, {
+    preset: false,
     plugins: [createProxyPlugin({ caCerts: [makeCerts().ca], pacTimeout: 500 }), login],
   });
   ses.on("hook-error", (_e: unknown, error: unknown) => errors.push(error));
@@ -151,6 +150,7 @@ describe("proxy plugin: tinyproxy", () => {
 
   it("407 reaches webRequest.onAuthRequired with isProxy and the proxy as challenger", async () => {
     const ses = session.fromPartition(`proxy-test-${++counter}`, {
+      preset: false,
       plugins: [createProxyPlugin(), webRequestPlugin],
     });
     await ses.ready;
@@ -412,7 +412,10 @@ describe("proxy plugin: config", () => {
     const plugin = createProxyPlugin({
       env: { http_proxy: `http://127.0.0.1:${tiny.port}`, NO_PROXY: "internal.test" },
     });
-    const ses = session.fromPartition(`proxy-system-${++counter}`, { plugins: [plugin] });
+    const ses = session.fromPartition(`proxy-system-${++counter}`, {
+      preset: false,
+      plugins: [plugin],
+    });
     await ses.setProxy({ mode: "system" });
     assert.equal(await ses.resolveProxy("http://example.test/"), `PROXY 127.0.0.1:${tiny.port}`);
     assert.equal(await ses.resolveProxy("http://a.internal.test/"), "DIRECT");

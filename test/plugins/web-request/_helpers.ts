@@ -3,7 +3,6 @@
  *
  * @module
  */
-import "../../../plugins/web-request/session_types.ts";
 import { type Session, session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 import { type WebRequest, webRequestPlugin } from "../../../plugins/web-request/mod.ts";
@@ -144,7 +143,10 @@ export function webRequestSessions(prefix: string): {
   const open: Session[] = [];
   return {
     async fresh() {
-      const ses = session.fromPartition(`${prefix}-${++count}`, { plugins: [webRequestPlugin] });
+      const ses = session.fromPartition(`${prefix}-${++count}`, {
+        preset: false,
+        plugins: [webRequestPlugin],
+      });
       await ses.ready;
       open.push(ses);
       return ses;

@@ -1,5 +1,4 @@
 import { after, before, describe, it } from "node:test";
-import "../../../plugins/web-request/session_types.ts";
 import assert from "node:assert/strict";
 import { NetError, type Session } from "../../../mod.ts";
 import type { IgnoredActionDetails } from "../../../plugins/web-request/mod.ts";

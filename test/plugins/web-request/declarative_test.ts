@@ -1,5 +1,4 @@
 import { after, before, describe, it } from "node:test";
-import "../../../plugins/web-request/session_types.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +21,7 @@ try {
 }
 
 async function fresh(partition = `web-request-dnr-${++count}`): Promise<Session> {
-  const ses = session.fromPartition(partition, { plugins: [webRequestPlugin] });
+  const ses = session.fromPartition(partition, { preset: false, plugins: [webRequestPlugin] });
   await ses.ready;
   open.push(partition);
   return ses;

@@ -1,5 +1,4 @@
 import { after, before, describe, it } from "node:test";
-import "../../../plugins/web-request/session_types.ts";
 import assert from "node:assert/strict";
 import { NetError } from "../../../mod.ts";
 import { closedPort, type TestServer } from "../../_serve.ts";

@@ -48,7 +48,7 @@ export interface IsolatedWorker {
  *
  * @example
  * ```ts
- * import { denoIsolation } from "../../adapters/isolation/deno.ts";
+ * import { denoIsolation } from "../adapters/isolation/deno.ts";
  * const adapter: IsolationAdapter = denoIsolation;
  * ```
  */
