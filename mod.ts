@@ -89,5 +89,5 @@ export const session: SessionModule<DefaultMembers> = kernelSession as SessionMo
  * fromPartition("typed-too").protocol.isProtocolHandled("app"); // false
  * ```
  */
-export const fromPartition: SessionModule<DefaultMembers>["fromPartition"] =
-  kernelSession.fromPartition as SessionModule<DefaultMembers>["fromPartition"];
+export const fromPartition: SessionModule<DefaultMembers>["fromPartition"] = kernelSession
+  .fromPartition as SessionModule<DefaultMembers>["fromPartition"];

@@ -30,7 +30,9 @@ export class SessionMembers {
     this.#target = target;
     this.#partition = partition;
     this.#reserved = reserved;
-    for (const [member] of knownApiMembers()) this.#absent(member);
+    for (const [member] of knownApiMembers()) {
+      if (!reserved.has(member)) this.#absent(member);
+    }
   }
 
   /** Sets `ses[member]` for `plugin`; a TypeError when the kernel or another plugin has it. */

@@ -88,7 +88,9 @@ const ConfigSchema = v.strictObject({
 const OptionsSchema = v.strictObject({
   cache: v.optional(v.boolean("must be a boolean")),
   plugins: v.optional(PluginsSchema),
-  preset: v.optional(v.union([v.literal(false), PluginsSchema], "must be false or an array of plugins")),
+  preset: v.optional(
+    v.union([v.literal(false), PluginsSchema], "must be false or an array of plugins"),
+  ),
   trustedKeys: v.optional(v.array(v.looseObject({}), "must be an array of JWKs")),
   requireSignature: v.optional(v.boolean("must be a boolean")),
 });

@@ -220,6 +220,8 @@ export class PluginHost {
       const teardown = await pending;
       if (typeof teardown === "function") running.cleanups.unshift(teardown);
     } catch (error) {
+      // Reported after the caller of fromPartition() could listen for hook-error.
+      await null;
       this.#session.reportError(new HookError(plugin.name, "setup", error));
       await this.#teardown(running);
     }

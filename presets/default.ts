@@ -5,11 +5,11 @@
  * @module
  */
 import type { Plugin } from "../kernel/plugin.ts";
-import { protocolPlugin, type ProtocolMembers } from "../plugins/protocol/mod.ts";
+import { type ProtocolMembers, protocolPlugin } from "../plugins/protocol/mod.ts";
 import { type WebRequestMembers, webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { type CdpMembers, cdpPlugin } from "../plugins/cdp/mod.ts";
 import { type ProxyMembers, proxyPlugin } from "../plugins/proxy/mod.ts";
-import { cookiesPlugin, type CookiesMembers } from "../plugins/cookies/mod.ts";
+import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
 
 /**
  * The members a session of the default preset has: `ses.webRequest`,

@@ -15,7 +15,6 @@ import { readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
 import type { WorkerPermissions } from "../isolation.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";
 
-
 /**
  * The default hook timeout of isolated plugins, in ms.
  *

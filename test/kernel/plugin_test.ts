@@ -108,16 +108,44 @@ describe("resolvePlugins", () => {
     assert.throws(() => resolvePlugins([a, b]), /cycle: cycle-a -> cycle-b -> cycle-a/);
   });
 
-  it("refuses two plugins adding the same session member", () => {
-    plugin("member-one", { api: ["sharedMember"] });
-    assert.throws(
-      () => plugin("member-two", { api: ["sharedMember"] }),
-      /both add ses.sharedMember/,
-    );
+  it("lets two plugins add the same member to different sessions, not to one", async () => {
+    const provider = (name: string, value: number) =>
+      definePlugin<{ sharedMember: number }>({
+        manifest: { name, version: "1.0.0", api: ["sharedMember"] },
+        setup(ctx) {
+          ctx.provide({ sharedMember: value });
+        },
+      });
+    const one = provider("member-one", 1);
+    const two = provider("member-two", 2);
+    const a = session.fromPartition("member-a", { preset: false, plugins: [one] });
+    const b = session.fromPartition("member-b", { preset: false, plugins: [two] });
+    assert.equal(a.sharedMember, 1);
+    assert.equal(b.sharedMember, 2);
+    const both = session.fromPartition("member-both", { preset: false, plugins: [one, two] });
+    const errors: HookError[] = [];
+    both.on("hook-error", (_e, error) => errors.push(error as HookError));
+    await both.ready;
+    assert.equal(both.sharedMember, 1);
+    assert.match(errors[0].message, /both add ses.sharedMember/);
   });
 
-  it("refuses a member the kernel already has", () => {
-    assert.throws(() => plugin("fetch-thief", { api: ["fetch"] }), /the kernel has it/);
+  it("refuses a member the kernel already has", async () => {
+    const thief = plugin("fetch-thief", { api: ["fetch"] });
+    const ses = session.fromPartition("fetch-thief", { preset: false, plugins: [thief] });
+    const errors: HookError[] = [];
+    ses.on("hook-error", (_e, error) => errors.push(error as HookError));
+    await ses.ready;
+    assert.equal(errors.length, 0, "declaring is fine; providing is refused");
+    const second = definePlugin({
+      manifest: { name: "fetch-thief-2", version: "1.0.0", api: ["fetch"] },
+      setup(ctx) {
+        ctx.provide({ fetch: () => null });
+      },
+    });
+    await assert.rejects(ses.plugins.add(second), /failed to set up/);
+    assert.equal(typeof ses.fetch, "function");
+    assert.match(errors[0].message, /cannot add ses.fetch: the kernel has it/);
   });
 });
 

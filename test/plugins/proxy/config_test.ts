@@ -177,13 +177,14 @@ describe("browser bundle", () => {
   });
 });
 
-describe("proxyOf", () => {
-  it("gives the typed members of a session", async () => {
+describe("a session built with the proxy plugin", () => {
+  it("has its members, typed, at once", async () => {
     const { session } = await import("../../../mod.ts");
-    const { createProxyPlugin, proxyOf } = await import("../../../plugins/proxy/mod.ts");
-    const proxy = proxyOf(
-      session.fromPartition("proxy-of", { preset: false, plugins: [createProxyPlugin()] }),
-    );
+    const { createProxyPlugin } = await import("../../../plugins/proxy/mod.ts");
+    const proxy = session.fromPartition("proxy-of", {
+      preset: false,
+      plugins: [createProxyPlugin()],
+    });
     await proxy.setProxy({ proxyRules: "socks=socks5://s:1080" });
     assert.equal(await proxy.resolveProxy("http://example.test/"), "SOCKS5 s:1080");
   });
