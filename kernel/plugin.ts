@@ -88,21 +88,9 @@ export type AnyPlugin = Plugin<any>;
  * type Greeter = MembersOf<[Plugin<{ greet(): string }>]>; // { greet(): string }
  * ```
  */
-export type MembersOf<P extends readonly AnyPlugin[]> = UnionToIntersection<
-  // deno-lint-ignore ban-types
-  P[number] extends Plugin<infer M> ? (M extends object ? M : {}) : never
->;
-
-/**
- * `A | B` as `A & B` (for {@link MembersOf}).
- *
- * @example
- * ```ts
- * type Both = UnionToIntersection<{ a: 1 } | { b: 2 }>; // { a: 1 } & { b: 2 }
- * ```
- */
-export type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends
-  (i: infer I) => void ? I : never;
+export type MembersOf<P extends readonly AnyPlugin[]> = {
+  [K in keyof P]: P[K] extends Plugin<infer M> ? (members: M) => void : never;
+}[number] extends (members: infer I) => void ? I : never;
 
 /** What `definePlugin` takes. */
 export interface PluginDefinition {

@@ -8,6 +8,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import type { Session, SessionFetchInit } from "../../../mod.ts";
+import type { CookiesMembers } from "../../../plugins/cookies/mod.ts";
+
+type CookiesSession = Session & CookiesMembers;
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 
@@ -30,13 +33,13 @@ before(async () => {
   local = `http://localhost:${server.port}`;
 });
 let n = 0;
-const open: Session[] = [];
+const open: CookiesSession[] = [];
 after(async () => {
   for (const ses of open) await session.closePartition(ses.partition);
   await server.close();
 });
 
-function fresh(): Session {
+function fresh(): CookiesSession {
   const ses = session.fromPartition(`cookies-round-trip-${++n}`, {
     preset: false,
     plugins: [cookiesPlugin],
@@ -45,13 +48,13 @@ function fresh(): Session {
   return ses;
 }
 
-async function set(ses: Session, base: string, lines: string[], init?: SessionFetchInit) {
+async function set(ses: CookiesSession, base: string, lines: string[], init?: SessionFetchInit) {
   const q = lines.map((l) => `set=${encodeURIComponent(l)}`).join("&");
   const response = await ses.fetch(`${base}/set?${q}`, init);
   await response.text();
 }
 
-async function sent(ses: Session, url: string, init?: SessionFetchInit): Promise<string> {
+async function sent(ses: CookiesSession, url: string, init?: SessionFetchInit): Promise<string> {
   return await (await ses.fetch(url, init)).text();
 }
 

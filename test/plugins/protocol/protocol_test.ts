@@ -66,7 +66,7 @@ describe("protocol: handle, unhandle, isProtocolHandled", () => {
       preset: false,
       plugins: [],
     });
-    assert.throws(() => bare.protocol, MissingPluginError);
+    assert.throws(() => (bare as typeof a).protocol, MissingPluginError);
   });
 });
 

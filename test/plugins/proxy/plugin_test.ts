@@ -36,7 +36,7 @@ function makeSession(creds?: { username: string; password: string }) {
     },
   });
   const errors: unknown[] = [];
-  const ses: Session = session.fromPartition(`proxy-test-${++counter}`, {
+  const ses = session.fromPartition(`proxy-test-${++counter}`, {
     preset: false,
     plugins: [createProxyPlugin({ caCerts: [makeCerts().ca], pacTimeout: 500 }), login],
   });

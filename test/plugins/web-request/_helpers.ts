@@ -4,6 +4,10 @@
  * @module
  */
 import { type Session, session } from "../../../mod.ts";
+import type { WebRequestMembers } from "../../../plugins/web-request/mod.ts";
+
+/** A session built with the web-request plugin. */
+export type WebRequestSession = Session & WebRequestMembers;
 import { serve, type TestServer } from "../../_serve.ts";
 import { type WebRequest, webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 
@@ -136,7 +140,7 @@ export function hookErrors(ses: Session): unknown[] {
  * ```
  */
 export function webRequestSessions(prefix: string): {
-  fresh(): Promise<Session>;
+  fresh(): Promise<WebRequestSession>;
   closeAll(): Promise<void>;
 } {
   let count = 0;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { NetError, type Session } from "../../../mod.ts";
 import type { IgnoredActionDetails } from "../../../plugins/web-request/mod.ts";
 import type { TestServer } from "../../_serve.ts";
-import { startServer, webRequestSessions } from "./_helpers.ts";
+import { startServer, type WebRequestSession, webRequestSessions } from "./_helpers.ts";
 
 let server: TestServer;
 const sessions = webRequestSessions("web-request-conflicts");
@@ -26,7 +26,7 @@ const ORDERS = [
   ["C", "B", "A"],
 ];
 
-type Install = (ses: Session) => void;
+type Install = (ses: WebRequestSession) => void;
 
 describe("webRequest conflicts with three listeners, in every install order", () => {
   for (const order of ORDERS) {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { configure, NetError, type Session, session } from "../../../mod.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import type { TestServer } from "../../_serve.ts";
-import { names, recordElectron, startServer, until } from "./_helpers.ts";
+import { names, recordElectron, startServer, until, type WebRequestSession } from "./_helpers.ts";
 
 let server: TestServer;
 let count = 0;
@@ -20,7 +20,7 @@ try {
   root = null;
 }
 
-async function fresh(partition = `web-request-dnr-${++count}`): Promise<Session> {
+async function fresh(partition = `web-request-dnr-${++count}`): Promise<WebRequestSession> {
   const ses = session.fromPartition(partition, { preset: false, plugins: [webRequestPlugin] });
   await ses.ready;
   open.push(partition);
