@@ -7,10 +7,16 @@
 import { ensureInstalled, root } from "./_install.ts";
 
 await ensureInstalled();
+const config = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
+/** Every published entry point (deno.json's exports). */
+const entries: string[] = Object.values(config.exports as Record<string, string>);
 const steps: string[][] = [
   ["fmt", "--check"],
   ["lint"],
   ["check", "mod.ts", "web/mod.ts", "scripts/", "test/"],
+  // The JSDoc examples of every entry point, and the README's examples, type-check.
+  ["check", "--doc", ...entries],
+  ["check", "--doc-only", "README.md"],
   ["doc", "--lint", "mod.ts"],
   ["publish", "--dry-run", "--allow-dirty"],
 ];
