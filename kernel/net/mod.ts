@@ -7,13 +7,22 @@
  * @example
  * ```ts
  * import { net } from "./mod.ts";
- * const request = net.request({ url: "http://127.0.0.1:8000/", useSessionCookies: true });
- * request.on("login", (authInfo, callback) => callback("user", "secret"));
- * request.on("response", (response) => {
- *   response.on("data", (chunk) => console.log(chunk.length));
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+ *   new Response("hello"));
+ * const url = `http://127.0.0.1:${server.addr.port}/`;
+ * const request = net.request({ url, useSessionCookies: true });
+ * request.on("login", (_authInfo, callback) => callback("user", "secret"));
+ * const ended = new Promise<void>((resolve) => {
+ *   request.on("response", (response) => {
+ *     response.on("data", (chunk) => console.log(chunk.length)); // 5
+ *     response.on("end", () => resolve());
+ *   });
  * });
  * request.end();
- * const response = await net.fetch("http://127.0.0.1:8000/", { bypassCustomProtocolHandlers: true });
+ * await ended;
+ * const response = await net.fetch(url, { bypassCustomProtocolHandlers: true });
+ * await response.text(); // "hello"
+ * await server.shutdown();
  * ```
  *
  * @module
