@@ -1,17 +1,19 @@
 /**
- * `deno task check`: formatting, lint, types, doc lint and a publish dry run; stops at the first
- * step that fails.
+ * `deno task check`: formatting, lint, types, doc lint (every entry point of deno.json's
+ * `exports`) and a publish dry run; stops at the first step that fails.
  *
  * @module
  */
 import { ensureInstalled, root } from "./_install.ts";
 
 await ensureInstalled();
+const config = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
+const entryPoints = Object.values(config.exports as Record<string, string>);
 const steps: string[][] = [
   ["fmt", "--check"],
   ["lint"],
   ["check", "mod.ts", "web/mod.ts", "scripts/", "test/"],
-  ["doc", "--lint", "mod.ts"],
+  ["doc", "--lint", ...entryPoints],
   ["publish", "--dry-run", "--allow-dirty"],
 ];
 for (const args of steps) {
