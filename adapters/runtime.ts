@@ -41,5 +41,5 @@ export function transportFor(
 ): HttpTransport {
   if (runtime === "deno") return createDenoTransport(options);
   if (runtime === "bun") return createBunTransport(options);
-  return createFetchTransport({ name: "browser", redirect: "follow" });
+  return createFetchTransport({ name: "browser", redirect: "follow", credentials: "omit" });
 }

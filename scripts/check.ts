@@ -1,6 +1,6 @@
 /**
- * `deno task check`: formatting, lint, types, doc lint and a publish dry run; stops at the first
- * step that fails.
+ * `deno task check`: formatting, lint, types, doc lint (every entry point of deno.json's
+ * `exports`) and a publish dry run; stops at the first step that fails.
  *
  * @module
  */
@@ -17,7 +17,7 @@ const steps: string[][] = [
   // The JSDoc examples of every entry point, and the README's examples, type-check.
   ["check", "--doc", ...entries],
   ["check", "--doc-only", "README.md"],
-  ["doc", "--lint", "mod.ts"],
+  ["doc", "--lint", ...entries],
   ["publish", "--dry-run", "--allow-dirty"],
 ];
 for (const args of steps) {

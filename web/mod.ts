@@ -1,26 +1,89 @@
 /**
- * websession in a page: the kernel and every plugin that runs in a browser, with the page's
- * `fetch` as the transport. Persistent partitions are kept in memory here until an IndexedDB
- * store adapter exists.
+ * websession in a page or a service worker: the kernel and every plugin that runs in a browser,
+ * with the page's `fetch` as the transport; `session.fromPartition()` returns sessions typed with
+ * the plugins' members (`ses.webRequest`, `ses.cookies`, `ses.protocol`, ...), and the helpers a
+ * page needs (`MatchPattern`, `CookieJar`, ...) are exported. Persistent partitions are kept in
+ * memory here until an IndexedDB store adapter exists.
+ *
+ * Cookies: every partition keeps its own jar (`ses.cookies`), as on Deno and Bun, and the
+ * transport sends with `credentials: "omit"`, so the browser's own cookie store neither leaks into
+ * a partition's requests nor is written by them. What a browser does not allow is stated in
+ * {@linkcode pageCookies}.
  *
  * @example
  * ```ts
  * import { session } from "./mod.ts";
  * const ses = session.fromPartition("page");
  * const response = await ses.fetch("data:text/plain,hi");
+ * await ses.cookies.set({ url: "https://example.org/", name: "a", value: "1" });
  * ```
  *
  * @module
  */
-import { configure } from "../kernel/partitions.ts";
+import { configure, session as kernelSession, type SessionModule } from "../kernel/partitions.ts";
+import type { Session } from "../kernel/session.ts";
+import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { transportFor } from "../adapters/runtime.ts";
-import { defaultPlugins } from "../presets/default.ts";
+import { type DefaultMembers, defaultPlugins } from "../presets/default.ts";
 import { browserIsolation } from "../adapters/isolation/browser.ts";
 
 export * from "../kernel/mod.ts";
 export { cdp, CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
 export { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+export {
+  DeclarativeNetRequest,
+  MatchPattern,
+  WebRequest,
+  WebRequestEvent,
+  type WebRequestMembers,
+} from "../plugins/web-request/mod.ts";
+export type {
+  ElectronMethod,
+  Explanation,
+  IgnoredActionDetails,
+  Listener as WebRequestListener,
+  MatchPatternError,
+  RequestFilter,
+  TraceStep,
+  UrlParts,
+  ValidSchemes,
+  WebRequestEvents,
+  WebRequestFilter,
+} from "../plugins/web-request/mod.ts";
+export type * from "../plugins/web-request/dnr_types.ts";
+export {
+  CookieJar,
+  CookieRecord,
+  Cookies,
+  type CookiesMembers,
+  parseCookieDate,
+  parseSetCookie,
+} from "../plugins/cookies/mod.ts";
+export type {
+  ChangeCause,
+  ChangeListener,
+  Cookie,
+  CookieAccess,
+  CookieFlusher,
+  CookieJarOptions,
+  CookiesExportOptions,
+  CookiesGetFilter,
+  CookiesSetDetails,
+  CookieUrl,
+  ElectronSameSite,
+  ParsedSetCookie,
+  PlaywrightCookie,
+  PriorityValue,
+  SameSiteValue,
+  StorageState,
+  StoreResult,
+} from "../plugins/cookies/mod.ts";
+export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
+export type { CdpMembers } from "../plugins/cdp/mod.ts";
+export type { ProxyMembers } from "../plugins/proxy/mod.ts";
+export type { DefaultMembers } from "../presets/default.ts";
+export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
 const browserPlugins = defaultPlugins.filter((p) => p.manifest.runtimes.includes("browser"));
 
@@ -31,4 +94,30 @@ configure({
   transport: transportFor("browser"),
   plugins: browserPlugins,
   isolation: browserIsolation,
+  loader: loadPlugin,
 });
+
+/**
+ * A session of the page's preset, with the members its plugins add.
+ *
+ * @example
+ * ```ts
+ * import { type DefaultSession, session } from "./mod.ts";
+ * const ses: DefaultSession = session.fromPartition("typed-page");
+ * ```
+ */
+export type DefaultSession = Session & DefaultMembers;
+
+/**
+ * Electron's `session` module, typed with the preset's members (`ses.cookies`, `ses.webRequest`,
+ * `ses.declarativeNetRequest`, `ses.protocol`, `ses.setProxy`, `ses.cdp`).
+ *
+ * @example
+ * ```ts
+ * import { session } from "./mod.ts";
+ * session.fromPartition("page").protocol.isProtocolHandled("app"); // false
+ * ```
+ */
+export const session: SessionModule<DefaultMembers> = kernelSession as SessionModule<
+  DefaultMembers
+>;

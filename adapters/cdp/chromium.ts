@@ -12,6 +12,9 @@ import { delimiter, join } from "node:path";
 import process from "node:process";
 import { PipeTransport } from "./pipe.ts";
 
+export { PipeTransport } from "./pipe.ts";
+export type { CdpTransport } from "../../kernel/cdp/transport.ts";
+
 /**
  * The flags every launched Chromium gets (the profile, port or pipe, headless come on top).
  *

@@ -10,6 +10,8 @@ import type { Readable, Writable } from "node:stream";
 import type { ChildProcess } from "node:child_process";
 import type { CdpTransport } from "../../kernel/cdp/transport.ts";
 
+export type { CdpTransport } from "../../kernel/cdp/transport.ts";
+
 /**
  * A {@linkcode CdpTransport} over a pair of NUL-framed streams.
  *

@@ -6,6 +6,8 @@
  */
 import type { CdpTransport } from "../../kernel/cdp/transport.ts";
 
+export type { CdpTransport } from "../../kernel/cdp/transport.ts";
+
 /**
  * A {@linkcode CdpTransport} over an open Web `WebSocket`.
  *

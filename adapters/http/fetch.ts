@@ -20,6 +20,12 @@ export interface FetchTransportOptions {
    * (browsers return opaque redirects in manual mode, so the browser adapter follows).
    */
   redirect?: "manual" | "follow";
+  /**
+   * fetch's `credentials` for every send (default: fetch's own). The browser adapter sends with
+   * `omit`: a partition keeps its own jar, and the browser's cookie store must neither leak into
+   * its requests nor be written by them.
+   */
+  credentials?: RequestCredentials;
   /** Extra `RequestInit` fields for one send (e.g. a proxy client); may throw a NetError. */
   extraInit?: (request: PipelineRequest, options: TransportOptions) => Record<string, unknown>;
   /** Closes pooled connections. */
@@ -40,6 +46,7 @@ const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
 export function createFetchTransport(options: FetchTransportOptions = {}): HttpTransport {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const redirect = options.redirect ?? "manual";
+  const credentials = options.credentials;
   return {
     name: options.name ?? "fetch",
     async fetch(request: PipelineRequest, sendOptions: TransportOptions = {}): Promise<Response> {
@@ -54,6 +61,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
       // Deno's fetch a conversion per request (a sorted copy of the headers: about 5% of a
       // loopback request).
       const init: Record<string, unknown> = { redirect };
+      if (credentials !== undefined) init.credentials = credentials;
       if (request.method !== "GET") init.method = request.method;
       if (request.body !== null) init.body = request.body;
       const headers = request.headers;

@@ -20,6 +20,9 @@ import { NetError, toNetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 
+export type { HttpTransport, ProxyServer, TransportOptions } from "../../kernel/transport.ts";
+export type { PipelineRequest, RequestBody, ResourceType } from "../../kernel/request.ts";
+
 /** One parsed rule. */
 export interface HostRule {
   /** `map` or `exclude`. */

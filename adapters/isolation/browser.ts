@@ -16,6 +16,12 @@ import type {
   WorkerPermissions,
 } from "../../kernel/isolation.ts";
 
+export type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
+
 /** The browser's isolation adapter (network permissions not enforced). */
 export const browserIsolation: IsolationAdapter = {
   runtime: "browser",

@@ -16,6 +16,12 @@ import type {
   WorkerPermissions,
 } from "../../kernel/isolation.ts";
 
+export type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
+
 /** Bun's isolation adapter (permissions not enforced). */
 export const bunIsolation: IsolationAdapter = {
   runtime: "bun",

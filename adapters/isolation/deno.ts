@@ -16,6 +16,12 @@ import type {
   WorkerPermissions,
 } from "../../kernel/isolation.ts";
 
+export type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
+
 /** Deno's isolation adapter. */
 export const denoIsolation: IsolationAdapter = {
   runtime: "deno",

@@ -16,6 +16,12 @@ import { denoIsolation } from "./deno.ts";
 import { bunIsolation } from "./bun.ts";
 import { browserIsolation } from "./browser.ts";
 
+export type {
+  IsolatedWorker,
+  IsolationAdapter,
+  WorkerPermissions,
+} from "../../kernel/isolation.ts";
+
 export { browserIsolation, bunIsolation, denoIsolation };
 
 /**

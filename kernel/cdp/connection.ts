@@ -5,7 +5,7 @@
  * @module
  */
 import { type CdpEventListener, CdpEventListeners } from "./_event_listeners.ts";
-import type { Protocol } from "devtools-protocol";
+import type { CdpAttachedToTargetEvent } from "./types.ts";
 import type { CdpTransport } from "./transport.ts";
 import { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp_error.ts";
 import { CdpSession, type CdpSessionHost } from "./session.ts";
@@ -59,7 +59,7 @@ export class CdpConnection {
   #reportError = (error: unknown): void => this.#report(error);
   #observers = new Set<CdpObserver>();
   #attachListeners = new Set<
-    (session: CdpSession, event: Protocol.Target.AttachedToTargetEvent) => void
+    (session: CdpSession, event: CdpAttachedToTargetEvent) => void
   >();
   #detachListeners = new Set<(session: CdpSession, reason: string) => void>();
   #closeReason: string | null = null;
@@ -207,7 +207,7 @@ export class CdpConnection {
    * ```
    */
   onSessionAttached(
-    listener: (session: CdpSession, event: Protocol.Target.AttachedToTargetEvent) => void,
+    listener: (session: CdpSession, event: CdpAttachedToTargetEvent) => void,
   ): () => void {
     this.#attachListeners.add(listener);
     return () => {
@@ -338,7 +338,7 @@ export class CdpConnection {
     this.#listeners.emit(method, params, sessionId, this.#reportError);
   }
 
-  #attached(event: Protocol.Target.AttachedToTargetEvent, parentId: string): void {
+  #attached(event: CdpAttachedToTargetEvent, parentId: string): void {
     if (typeof event?.sessionId !== "string" || this.#sessions.has(event.sessionId)) return;
     const parent = (parentId === "" ? this.root : this.#sessions.get(parentId)) ?? this.root;
     const session = new CdpSession(this.#host, event.sessionId, parent, event.targetInfo);

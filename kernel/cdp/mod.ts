@@ -18,12 +18,17 @@ export { CdpConnection, type CdpConnectionOptions } from "./connection.ts";
 export { CdpSession, type CdpSessionHost } from "./session.ts";
 export { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp_error.ts";
 export type {
+  CdpAttachedToTargetEvent,
   CdpCommand,
+  CdpCommandMap,
   CdpEvent,
+  CdpEventMap,
   CdpEventParams,
   CdpListener,
   CdpObserver,
   CdpParams,
   CdpResult,
+  CdpTargetInfo,
+  CdpTargetInfoChangedEvent,
   SendOptions,
 } from "./types.ts";

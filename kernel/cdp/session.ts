@@ -5,7 +5,7 @@
  * @module
  */
 import { type CdpEventListener, CdpEventListeners } from "./_event_listeners.ts";
-import type { Protocol } from "devtools-protocol";
+import type { CdpTargetInfo } from "./types.ts";
 import type {
   CdpCommand,
   CdpEvent,
@@ -48,7 +48,7 @@ export class CdpSession {
   /** The sessions attached through this one. */
   readonly children: Set<CdpSession> = new Set();
   /** The target as announced at attach time (null for the root). */
-  readonly targetInfo: Protocol.Target.TargetInfo | null;
+  readonly targetInfo: CdpTargetInfo | null;
   #host: CdpSessionHost;
   #options: SendOptions;
   #listeners = new CdpEventListeners();
@@ -61,7 +61,7 @@ export class CdpSession {
     host: CdpSessionHost,
     id: string,
     parent: CdpSession | null,
-    targetInfo: Protocol.Target.TargetInfo | null,
+    targetInfo: CdpTargetInfo | null,
   ) {
     this.#host = host;
     this.#options = { sessionId: id };

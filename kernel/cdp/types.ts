@@ -4,19 +4,68 @@
  *
  * @module
  */
+import type { Protocol } from "devtools-protocol";
 import type { ProtocolMapping } from "devtools-protocol/types/protocol-mapping";
 
+/**
+ * Every CDP command name mapped to its `paramsType` and `returnType` (`ProtocolMapping.Commands`
+ * of the `devtools-protocol` package).
+ *
+ * @example
+ * ```ts
+ * type Evaluate = CdpCommandMap["Runtime.evaluate"]["returnType"];
+ * ```
+ */
+export type CdpCommandMap = ProtocolMapping.Commands;
+/**
+ * Every CDP event name mapped to its parameter tuple (`ProtocolMapping.Events` of the
+ * `devtools-protocol` package).
+ *
+ * @example
+ * ```ts
+ * type Console = CdpEventMap["Runtime.consoleAPICalled"];
+ * ```
+ */
+export type CdpEventMap = ProtocolMapping.Events;
+/**
+ * A target's description as CDP reports it (`Protocol.Target.TargetInfo`).
+ *
+ * @example
+ * ```ts
+ * const isPage = (info: CdpTargetInfo) => info.type === "page";
+ * ```
+ */
+export type CdpTargetInfo = Protocol.Target.TargetInfo;
+/**
+ * The parameters of `Target.attachedToTarget` (`Protocol.Target.AttachedToTargetEvent`).
+ *
+ * @example
+ * ```ts
+ * const sessionOf = (event: CdpAttachedToTargetEvent) => event.sessionId;
+ * ```
+ */
+export type CdpAttachedToTargetEvent = Protocol.Target.AttachedToTargetEvent;
+/**
+ * The parameters of `Target.targetInfoChanged` (`Protocol.Target.TargetInfoChangedEvent`).
+ *
+ * @example
+ * ```ts
+ * const urlOf = (event: CdpTargetInfoChangedEvent) => event.targetInfo.url;
+ * ```
+ */
+export type CdpTargetInfoChangedEvent = Protocol.Target.TargetInfoChangedEvent;
+
 /** Every CDP command name, e.g. `"Runtime.evaluate"`. */
-export type CdpCommand = keyof ProtocolMapping.Commands;
+export type CdpCommand = keyof CdpCommandMap;
 /** Every CDP event name, e.g. `"Runtime.consoleAPICalled"`. */
-export type CdpEvent = keyof ProtocolMapping.Events;
+export type CdpEvent = keyof CdpEventMap;
 /** The parameters of a command (`undefined` for commands without any). */
-export type CdpParams<M extends CdpCommand> = ProtocolMapping.Commands[M]["paramsType"][0];
+export type CdpParams<M extends CdpCommand> = CdpCommandMap[M]["paramsType"][0];
 /** The result of a command. */
-export type CdpResult<M extends CdpCommand> = ProtocolMapping.Commands[M]["returnType"];
+export type CdpResult<M extends CdpCommand> = CdpCommandMap[M]["returnType"];
 /** The parameters of an event (`unknown` for a name the protocol does not know). */
 export type CdpEventParams<E extends string> = E extends CdpEvent
-  ? ProtocolMapping.Events[E] extends [infer P] ? P : undefined
+  ? CdpEventMap[E] extends [infer P] ? P : undefined
   : unknown;
 
 /** Options of one command. */

@@ -32,6 +32,9 @@ import type { SessionFetchInit } from "../_fetch_input.ts";
 import { ClientRequest, type ClientRequestOptions } from "./client_request.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 
+// The kernel's types (Session, NetError, RedirectMode, ...) that this entry point's API refers to,
+// so that its documentation is complete on its own.
+export type * from "../mod.ts";
 export { ClientRequest } from "./client_request.ts";
 export type {
   AuthInfo,

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Protocol } from "devtools-protocol";
+import type { CdpAttachedToTargetEvent, CdpTargetInfo } from "../../kernel/cdp/types.ts";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { TargetNode, TargetTree } from "./target_tree.ts";
@@ -100,7 +101,7 @@ export class AutoAttach {
   }
 
   /** Whether a target is ignored by policy. */
-  ignores(info: Protocol.Target.TargetInfo): boolean {
+  ignores(info: CdpTargetInfo): boolean {
     return this.policyFor(info.type).ignore === true;
   }
 
@@ -159,7 +160,7 @@ export class AutoAttach {
     });
   }
 
-  #maybeAttachShared(info: Protocol.Target.TargetInfo): void {
+  #maybeAttachShared(info: CdpTargetInfo): void {
     if (this.#stopped || info.type !== "shared_worker" || this.ignores(info)) return;
     if (info.attached || this.#attaching.has(info.targetId)) return;
     if (this.#tree.byTargetId(info.targetId).length > 0) return;
@@ -171,7 +172,7 @@ export class AutoAttach {
       .finally(() => this.#attaching.delete(info.targetId));
   }
 
-  #attached(session: CdpSession, event: Protocol.Target.AttachedToTargetEvent): void {
+  #attached(session: CdpSession, event: CdpAttachedToTargetEvent): void {
     if (this.#stopped) return;
     const info = event.targetInfo;
     const policy = this.policyFor(info.type);

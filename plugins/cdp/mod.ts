@@ -33,8 +33,15 @@ import { type CdpBrowser, connect, launch, type LaunchOptions } from "./launcher
 import manifest from "./manifest.json" with { type: "json" };
 
 export { type CdpBrowser, connect, launch, type LaunchOptions } from "./launcher.ts";
-export { type NodeListener, type TargetNode, type TargetQuery, TargetTree } from "./target_tree.ts";
-export type { Plugin } from "../../kernel/plugin.ts";
+export {
+  type TargetNode,
+  type TargetNodeListener,
+  type TargetQuery,
+  TargetTree,
+} from "./target_tree.ts";
+// The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
+// so that its documentation is complete on its own.
+export type * from "../../kernel/mod.ts";
 export * from "../../kernel/cdp/mod.ts";
 export {
   type AttachHook,

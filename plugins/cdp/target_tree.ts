@@ -7,7 +7,11 @@
  *
  * @module
  */
-import type { Protocol } from "devtools-protocol";
+import type {
+  CdpAttachedToTargetEvent,
+  CdpTargetInfo,
+  CdpTargetInfoChangedEvent,
+} from "../../kernel/cdp/types.ts";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import { AutoAttach, type AutoAttachOptions } from "./auto_attach.ts";
@@ -23,7 +27,7 @@ export interface TargetNode {
   /** The sessions attached through this one. */
   readonly children: Set<string>;
   /** The latest TargetInfo (`targetInfoChanged` updates it; an iframe's URL arrives there). */
-  info: Protocol.Target.TargetInfo;
+  info: CdpTargetInfo;
   /** True once its attach hooks have settled and it runs. */
   ready: boolean;
 }
@@ -37,7 +41,7 @@ export interface TargetQuery {
 }
 
 /** A listener of {@linkcode TargetTree.on}. */
-export type NodeListener = (node: TargetNode) => void;
+export type TargetNodeListener = (node: TargetNode) => void;
 
 /**
  * The tree of attached targets.
@@ -59,10 +63,10 @@ export class TargetTree {
   /** The connection the tree follows. */
   readonly connection: CdpConnection;
   #nodes = new Map<string, TargetNode>();
-  #attached = new Set<NodeListener>();
-  #ready = new Set<NodeListener>();
-  #detached = new Set<NodeListener>();
-  #changed = new Set<NodeListener>();
+  #attached = new Set<TargetNodeListener>();
+  #ready = new Set<TargetNodeListener>();
+  #detached = new Set<TargetNodeListener>();
+  #changed = new Set<TargetNodeListener>();
   #offs: (() => void)[] = [];
   #auto: AutoAttach | null = null;
 
@@ -74,7 +78,7 @@ export class TargetTree {
       connection.onSessionDetached((session) => this.#remove(session.id)),
       connection.observe((method, params) => {
         if (method === "Target.targetInfoChanged") {
-          this.#update((params as Protocol.Target.TargetInfoChangedEvent).targetInfo);
+          this.#update((params as CdpTargetInfoChangedEvent).targetInfo);
         }
       }),
     );
@@ -200,7 +204,10 @@ export class TargetTree {
    * tree.on("ready", (node) => console.log("attached", node.info.type, node.info.url));
    * ```
    */
-  on(event: "attached" | "ready" | "detached" | "changed", listener: NodeListener): () => void {
+  on(
+    event: "attached" | "ready" | "detached" | "changed",
+    listener: TargetNodeListener,
+  ): () => void {
     const set = event === "attached"
       ? this.#attached
       : event === "ready"
@@ -290,7 +297,7 @@ export class TargetTree {
     });
   }
 
-  #add(session: CdpSession, event: Protocol.Target.AttachedToTargetEvent): void {
+  #add(session: CdpSession, event: CdpAttachedToTargetEvent): void {
     if (this.#auto?.ignores(event.targetInfo)) return;
     const parentSessionId = session.parent?.id ?? "";
     const node: TargetNode = {
@@ -315,7 +322,7 @@ export class TargetTree {
     this.#emit(this.#detached, node);
   }
 
-  #update(info: Protocol.Target.TargetInfo): void {
+  #update(info: CdpTargetInfo): void {
     for (const node of this.#nodes.values()) {
       if (node.targetId !== info.targetId) continue;
       node.info = info;
@@ -323,7 +330,7 @@ export class TargetTree {
     }
   }
 
-  #emit(set: Set<NodeListener>, node: TargetNode): void {
+  #emit(set: Set<TargetNodeListener>, node: TargetNode): void {
     for (const listener of set) {
       try {
         listener(node);

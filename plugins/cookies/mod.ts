@@ -27,6 +27,9 @@ import { type CookieUrl, parseCookieUrl } from "./cookie_url.ts";
 import type { CookieAccess } from "./same_site.ts";
 import { fromByteString, toByteString } from "./serialize.ts";
 
+// The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
+// so that its documentation is complete on its own.
+export type * from "../../kernel/mod.ts";
 export { Cookies } from "./api.ts";
 export type { CookiesExportOptions, CookiesGetFilter, CookiesSetDetails } from "./api.ts";
 export type { Cookie, ElectronSameSite } from "./cookie.ts";

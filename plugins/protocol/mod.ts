@@ -25,6 +25,10 @@ import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 
+// The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
+// so that its documentation is complete on its own.
+export type * from "../../kernel/mod.ts";
+
 /** A protocol handler: a request in, a response out. */
 export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
 

@@ -32,6 +32,10 @@ import { ListenerRegistry } from "./_registry.ts";
 import { DeclarativeNetRequest } from "./declarative_net_request.ts";
 import { IgnoredActions, WebRequest } from "./web_request.ts";
 
+// The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
+// so that its documentation is complete on its own.
+export type * from "../../kernel/mod.ts";
+export type { Listener as EmitterListener } from "../../kernel/events.ts";
 export { WebRequest, WebRequestEvent } from "./web_request.ts";
 export type {
   ElectronMethod,

@@ -21,8 +21,9 @@ export interface BundlePage {
 }
 
 /**
- * Builds the bundle, serves `html` at `/`, the bundle at `/websession.js` and `api` under
- * `/api/`, and launches headless Chromium.
+ * Builds the bundle, serves `html` at `/`, the bundle at `/websession.js`, `api` under `/api/`
+ * and each of `scripts` (path -> JavaScript source, e.g. a service worker) at its path, and
+ * launches headless Chromium.
  *
  * @example
  * ```ts
@@ -34,6 +35,7 @@ export interface BundlePage {
 export async function startBundlePage(
   html: string,
   api: (request: Request) => Response | Promise<Response>,
+  scripts: Record<string, string> = {},
 ): Promise<BundlePage> {
   await buildBundle();
   const bundle = readFileSync(bundlePath);
@@ -44,6 +46,9 @@ export async function startBundlePage(
       return new Response(bundle, { headers: { "content-type": "text/javascript" } });
     }
     if (pathname.startsWith("/api/")) return api(request);
+    if (Object.hasOwn(scripts, pathname)) {
+      return new Response(scripts[pathname], { headers: { "content-type": "text/javascript" } });
+    }
     return new Response("not found", { status: 404 });
   });
   const browser: Browser = await chromium.launch({
