@@ -24,7 +24,7 @@ const HEX4 = /[0-9a-fA-F]{4}/y;
  *
  * @example
  * ```ts
- * jsonErrorPlace('[\n  {"id": 1,}\n]'); // { line: 2, column: 13, problem: 'Unexpected "}"' }
+ * jsonErrorPlace('[\n  {"id": 1,}\n]'); // { line: 2, column: 12, problem: 'Unexpected "}"' }
  * jsonErrorPlace("[1, 2]"); // null
  * ```
  */
