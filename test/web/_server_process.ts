@@ -32,14 +32,7 @@ export async function startServerProcess(
   home: string,
   args: string[] = [],
 ): Promise<ServerProcess> {
-  const main = new URL("../../web/server/main.ts", import.meta.url).pathname;
-  const config = new URL("../../deno.json", import.meta.url).pathname;
-  const isBun = "Bun" in globalThis;
-  const runtimeArgs = isBun ? [main] : ["run", "-A", "--config", config, main];
-  const child = spawn(process.execPath, [...runtimeArgs, "--port", "0", ...args], {
-    env: { ...process.env, WEBSESSION_HOME: home },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnServer(home, ["--port", "0", ...args]);
   let text = "";
   const ready = new Promise<{ proxy: string; token: string }>((resolve, reject) => {
     const onData = (chunk: Uint8Array) => {
@@ -65,6 +58,47 @@ export async function startServerProcess(
         child.kill(signal);
       }),
   };
+}
+
+/**
+ * Runs `web/server/main.ts` with exactly `args` until it exits (for `--help` and start-up
+ * failures); resolves to its exit code and output. Fails after 20 s.
+ *
+ * @example
+ * ```ts
+ * // const { code, stdout } = await runServerToExit("/tmp/home", ["--help"]);
+ * ```
+ */
+export function runServerToExit(
+  home: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnServer(home, args);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (c: Uint8Array) => (stdout += new TextDecoder().decode(c)));
+  child.stderr!.on("data", (c: Uint8Array) => (stderr += new TextDecoder().decode(c)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`The server did not exit in 20 s:\n${stdout}${stderr}`));
+    }, 20_000);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function spawnServer(home: string, args: string[]): ChildProcess {
+  const main = new URL("../../web/server/main.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const isBun = "Bun" in globalThis;
+  const runtimeArgs = isBun ? [main] : ["run", "-A", "--config", config, main];
+  return spawn(process.execPath, [...runtimeArgs, ...args], {
+    env: { ...process.env, WEBSESSION_HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /**

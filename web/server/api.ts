@@ -1,7 +1,9 @@
 /**
  * The control API under `/api` (a hono app): partitions, cookies, declarative rules, proxy, and
  * the live event stream. Every route validates its input with valibot and answers 400 with the
- * failing field; every route needs a valid token (401 otherwise).
+ * failing field; every route needs a valid token (401 otherwise). The README's "Control API
+ * routes" lists every route with an example body and answer (test/web/server_readme_test.ts
+ * checks them against this file).
  *
  * @module
  */

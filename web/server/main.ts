@@ -1,16 +1,20 @@
 /**
  * `deno task start`: parses the command line and runs the session server until SIGINT/SIGTERM.
+ * `deno task start --help` prints the flags and their defaults.
  *
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
  *                 [--net-log net-log.jsonl]
  * ```
  *
+ * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
+ * in use, the host is not this machine's, the rules file is bad); 2 for a bad command line.
+ *
  * @module
  */
 import process from "node:process";
 import { getConfig } from "../../mod.ts";
-import { startServer } from "./server.ts";
+import { ListenError, RulesFileError, startServer } from "./server.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -24,7 +28,36 @@ export interface CliOptions {
   tokenTtl: number;
   /** Net log file. */
   netLog?: string;
+  /** `--help` or `-h` was given: print {@link usage} and exit. */
+  help?: boolean;
 }
+
+/**
+ * The `--help` text: every flag, its default and what it does.
+ *
+ * @example
+ * ```ts
+ * console.log(usage);
+ * ```
+ */
+export const usage: string =
+  `Usage: deno task start [options]      (on Bun: bun web/server/main.ts [options])
+
+Runs the websession session server: a forward proxy in front of a persistent session
+(persist:default, stored under $WEBSESSION_HOME or .websession/) and its control API under /api,
+both on one port.
+
+Options:
+  --port N          Port to listen on; 0 picks a free one (default: 8787)
+  --host ADDRESS    Address to bind; other than loopback prints a warning (default: 127.0.0.1)
+  --rules FILE      JSON array of declarative rules, loaded as session rules and again when the
+                    file changes (default: none)
+  --token-ttl SECS  Lifetime of the printed API token in seconds; 0: no expiry (default: 86400)
+  --net-log FILE    Append the pipeline's events to FILE as JSON lines (default: none)
+  -h, --help        Print this help and exit
+
+Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
+of this machine, bad rules file); 2 bad command line.`;
 
 /**
  * Parses the arguments; throws a TypeError naming a bad or unknown option.
@@ -32,10 +65,12 @@ export interface CliOptions {
  * @example
  * ```ts
  * parseArgs(["--port", "9000"]).port; // 9000
+ * parseArgs(["--help"]).help; // true
  * ```
  */
 export function parseArgs(args: string[]): CliOptions {
   const options: CliOptions = { port: 8787, host: "127.0.0.1", tokenTtl: 86400 };
+  if (args.some((arg) => arg === "--help" || arg === "-h")) return { ...options, help: true };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     const value = () => {
@@ -55,9 +90,7 @@ export function parseArgs(args: string[]): CliOptions {
     else if (flag === "--rules") options.rulesFile = value();
     else if (flag === "--net-log") options.netLog = value();
     else if (flag === "--token-ttl") options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
-    else {throw new TypeError(
-        `Unknown option ${flag} (options: --port, --host, --rules, --token-ttl, --net-log)`,
-      );}
+    else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
   }
   return options;
 }
@@ -70,12 +103,23 @@ if (import.meta.main) {
     console.error(`websession: ${(error as Error).message}`);
     process.exit(2);
   }
+  if (options.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    if (!(error instanceof ListenError || error instanceof RulesFileError)) throw error;
+    console.error(`websession: ${error.message}`);
+    process.exit(1);
+  }
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(options.host)) {
     console.warn(
       `websession: WARNING: listening on ${options.host}, reachable beyond this machine; proxy clients from other addresses must send the token as Proxy-Authorization`,
     );
   }
-  const server = await startServer(options);
   console.log(`websession session server
   proxy:   ${server.proxyUrl}   (curl -x ${server.proxyUrl} http://example.com/)
   api:     ${server.apiUrl}   (Authorization: Bearer <token>)

@@ -12,10 +12,14 @@ import { EventStream } from "./event_stream.ts";
 import { forward } from "./forward_proxy.ts";
 import { sendWebResponse, toWebRequest } from "./node_bridge.ts";
 import { watchRules } from "./rules_file.ts";
+import { listen } from "./listen.ts";
 import { TokenKeys } from "./token.ts";
 import { tunnel, type TunnelStats } from "./tunnel.ts";
 import { dashboard } from "./dashboard.ts";
 import { recordNetLog } from "./net_log.ts";
+
+export { RulesFileError } from "./rules_file.ts";
+export { ListenError } from "./listen.ts";
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -82,7 +86,9 @@ export async function proxyClientAllowed(
 }
 
 /**
- * Starts the server.
+ * Starts the server. Rejects with a {@link RulesFileError} when the rules file is bad and with a
+ * {@link ListenError} when the port cannot be bound (both with a one-line message), having closed
+ * what it opened.
  *
  * @example
  * ```ts
@@ -107,7 +113,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     events,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
-  const stopRules = options.rulesFile ? await watchRules(ses, options.rulesFile) : null;
+  let stopRules: (() => void) | null = null;
+  try {
+    if (options.rulesFile) stopRules = await watchRules(ses, options.rulesFile);
+  } catch (error) {
+    await session.closePartition(ses.partition);
+    throw error;
+  }
   const stopNetLog = options.netLog ? recordNetLog(events, options.netLog) : null;
 
   const allowed = (req: IncomingMessage): Promise<boolean> =>
@@ -162,10 +174,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await tunnel(ses, req, socket, head, tunnels, events);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8787, host, () => resolve());
-  });
+  try {
+    await listen(server, options.port ?? 8787, host);
+  } catch (error) {
+    stopRules?.();
+    stopNetLog?.();
+    await session.closePartition(ses.partition);
+    throw error;
+  }
   const address = server.address() as { port: number };
   const shown = host.includes(":") ? `[${host}]` : host;
   const proxyUrl = `http://${shown}:${address.port}`;
