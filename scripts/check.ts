@@ -10,7 +10,7 @@ await ensureInstalled();
 const steps: string[][] = [
   ["fmt", "--check"],
   ["lint"],
-  ["check", "mod.ts", "web/mod.ts", "scripts/", "test/"],
+  ["check", "mod.ts", "web/mod.ts", "scripts/", "test/", "conformance/"],
   ["doc", "--lint", "mod.ts"],
   ["publish", "--dry-run", "--allow-dirty"],
 ];

@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { CdpTransport } from "../kernel/cdp/transport.ts";
 import type { ChromiumProcess } from "../adapters/cdp/chromium.ts";
+import { requireCommand } from "./_system.ts";
 
 /** Starts Chromium and returns a transport to its browser endpoint. */
 export type MakeTransport = () => Promise<{ chromium: ChromiumProcess; transport: CdpTransport }>;
@@ -20,6 +21,7 @@ export function transportCase(name: string, make: MakeTransport): void {
     let id = 0;
 
     before(async () => {
+      requireCommand("chromium");
       ({ chromium, transport } = await make());
       transport.onmessage = (text) => {
         const message = JSON.parse(text);

@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { requireCommand } from "../_system.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -45,7 +46,7 @@ describe("MessagePortMain in Chromium", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+      executablePath: requireCommand("chromium"),
       args: [
         "--no-sandbox",
         "--disable-gpu",

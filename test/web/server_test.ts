@@ -6,6 +6,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import { tmpdir } from "node:os";
 import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
 import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
+import { requireCommand } from "../_system.ts";
 
 const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
@@ -59,7 +60,7 @@ before(async () => {
     }
     return new Response("not found", { status: 404 });
   });
-  execFileSync("openssl", [
+  execFileSync(requireCommand("openssl"), [
     "req",
     "-x509",
     "-newkey",

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import process from "node:process";
 import { session } from "../../../mod.ts";
 import { cdp, cdpPlugin } from "../../../plugins/cdp/mod.ts";
+import { requireCommand } from "../../_system.ts";
 
 function alive(pid: number): boolean {
   try {
@@ -17,6 +18,7 @@ function alive(pid: number): boolean {
 
 describe("cdp.launch and cdp.connect", () => {
   it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
+    requireCommand("chromium");
     const browser = await cdp.launch();
     try {
       assert.match(browser.wsEndpoint!, /^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
@@ -54,6 +56,7 @@ describe("cdp.launch and cdp.connect", () => {
   });
 
   it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
+    requireCommand("chromium");
     const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
     await ses.ready;
     const browser = await ses.cdp.launch({ pipe: true });

@@ -4,6 +4,7 @@ import { CDPClosedError } from "../../../kernel/cdp/mod.ts";
 import { type CdpBrowser, connect, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
+import { requireCommand } from "../../_system.ts";
 
 describe("TargetTree on real Chromium (pipe)", () => {
   let browser: CdpBrowser;
@@ -13,6 +14,7 @@ describe("TargetTree on real Chromium (pipe)", () => {
   const errors: unknown[] = [];
 
   before(async () => {
+    requireCommand("chromium");
     site = await startCdpSite();
     browser = await launch({ pipe: true, args: ["--remote-debugging-port=0"] });
     tree = await TargetTree.start(browser.connection, {

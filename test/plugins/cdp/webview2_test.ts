@@ -5,6 +5,7 @@ import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { WebView2Api } from "../../../plugins/cdp/webview2.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
+import { requireCommand } from "../../_system.ts";
 
 describe("WebView2Api on real Chromium (WebSocket)", () => {
   let browser: CdpBrowser;
@@ -14,6 +15,7 @@ describe("WebView2Api on real Chromium (WebSocket)", () => {
   let frameSessionId: string;
 
   before(async () => {
+    requireCommand("chromium");
     site = await startCdpSite();
     browser = await launch();
     tree = await TargetTree.start(browser.connection);
