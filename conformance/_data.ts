@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import process from "node:process";
 
 /** The repository root (the folder holding deno.json). */
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -10,6 +10,7 @@
  */
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import process from "node:process";
 
 /** A program the tests run, and the Debian package that provides it. */
 export interface SystemPackage {

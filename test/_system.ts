@@ -11,6 +11,7 @@ import {
   SYSTEM_USERS,
   userExists,
 } from "../scripts/_system_packages.ts";
+import process from "node:process";
 
 /**
  * Throws unless `command` (one of scripts/_system_packages.ts) can be run; returns its path (spawn

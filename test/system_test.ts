@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireCommand, requireUser } from "./_system.ts";
+import process from "node:process";
 
 const saved = { PATH: process.env.PATH, CHROME_PATH: process.env.CHROME_PATH };
 const dirs: string[] = [];

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { conformanceDir, conformancePath, missingConformance } from "../../conformance/_data.ts";
+import process from "node:process";
 
 const saved = process.env.WEBSESSION_CONFORMANCE;
 afterEach(() => {

@@ -5,7 +5,6 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import process from "node:process";
 import { type Browser, chromium } from "playwright-core";
 import { requireCommand } from "../_system.ts";
 import { buildBundle, bundlePath } from "../../scripts/bundle.ts";
