@@ -96,34 +96,41 @@ async function report(packages: SystemPackage[], users: SystemUser[], why: strin
   console.log(`Cannot install what the tests need (${why}); missing:`);
   for (const p of packages) {
     const what = `${p.command} (Debian package ${p.package})`;
-    const by = [...(needs.get(`requireCommand("${p.command}")`) ?? [])];
+    const by = [...(needs.get(p.command) ?? [])];
     if (p.alsoFor) by.push(p.alsoFor);
     console.log(`  ${what}, needed by ${by.join(", ")}`);
   }
   for (const u of users) {
-    const tests = needs.get(`requireUser("${u.name}")`) ?? [];
+    const tests = needs.get(u.name) ?? [];
     console.log(`  the system user ${u.name} (for ${u.purpose}), needed by ${tests.join(", ")}`);
   }
   console.log("Those tests fail with that message; the others run");
 }
 
 /**
- * Which test files need what: each `requireCommand("x")` or `requireUser("x")` call in a test
- * file, or in a helper (`_*.ts`) it imports, directly or through other helpers.
+ * Which test files need what, by command or user name: the names in each `needs(...)` call of a
+ * test file or of a helper (`_*.ts`) it imports, directly or through other helpers.
  */
 async function testsNeeding(): Promise<Map<string, string[]>> {
   const files = new Map<string, string>();
   for await (const path of walk(`${root}test`)) {
     files.set(path.slice(root.length), await Deno.readTextFile(path));
   }
-  const calls = (text: string) => text.match(/require(?:Command|User)\("[^"]+"\)/g) ?? [];
   const needs = new Map<string, Set<string>>();
-  for (const [path, text] of files) needs.set(path, new Set(calls(text)));
+  for (const [path, text] of files) {
+    const names = new Set<string>();
+    // Code only: the calls in comments (JSDoc examples) are not needs.
+    const code = text.split("\n").filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l)).join("\n");
+    for (const call of code.matchAll(/\bneeds\(([^)]*)\)/g)) {
+      for (const name of call[1].matchAll(/"([^"]+)"/g)) names.add(name[1]);
+    }
+    needs.set(path, names);
+  }
   // Helpers pass their needs on to their importers until nothing changes.
   for (let changed = true; changed;) {
     changed = false;
     for (const [path, text] of files) {
-      for (const m of text.matchAll(/from "(\.\.?\/[^"]*\/?_[a-z_]+\.ts)"/g)) {
+      for (const m of text.matchAll(/from "(\.\.?\/(?:[^"]*\/)?_[a-z_]+\.ts)"/g)) {
         const helper = new URL(m[1], `file:///${path}`).pathname.slice(1);
         const mine = needs.get(path)!;
         for (const need of needs.get(helper) ?? []) {

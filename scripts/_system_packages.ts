@@ -1,8 +1,8 @@
 /**
  * The Debian packages and the system user the tests need, in one table: `deno task test` installs
  * what is missing (scripts/_system_deps.ts), and the tests check for it before they spawn
- * anything (test/_system.ts). A test that needs one says so with `requireCommand("tinyproxy")`
- * or `requireUser("wsproxy")`, which is also how the installer finds which tests need what.
+ * anything (test/_system.ts). A test that needs one says so with `needs("tinyproxy", "wsproxy")`,
+ * which is also how the installer finds which tests need what.
  *
  * Only `node:` APIs here: Deno and Bun both import it.
  *

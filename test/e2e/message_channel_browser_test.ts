@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { requireCommand } from "../_system.ts";
+import { needs, requireCommand } from "../_system.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -23,6 +23,7 @@ async function bundle(entry: string): Promise<string> {
 }
 
 describe("MessagePortMain in Chromium", () => {
+  needs("chromium");
   let server: Server;
   let browser: Browser;
   let page: Page;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import process from "node:process";
 import { type CdpSite, startCdpSite } from "../_cdp_site.ts";
-import { requireCommand } from "../_system.ts";
+import { needs } from "../_system.ts";
 
 const script = new URL("../../scripts/cdp_console.ts", import.meta.url).pathname;
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
@@ -19,9 +19,9 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe("deno task cdp-console", () => {
+  needs("chromium");
   let site: CdpSite;
   before(async () => {
-    requireCommand("chromium");
     site = await startCdpSite();
   });
   after(async () => {

@@ -6,7 +6,7 @@ import * as esbuild from "esbuild";
 import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { until } from "../../_cdp_site.ts";
-import { requireCommand } from "../../_system.ts";
+import { needs } from "../../_system.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 
@@ -27,12 +27,12 @@ try {
 </script>`;
 
 describe("WebSocketTransport in a browser page (bundled with esbuild)", () => {
+  needs("chromium");
   let server: Server;
   let browser: CdpBrowser;
   let origin = "";
 
   before(async () => {
-    requireCommand("chromium");
     const { outputFiles } = await esbuild.build({
       stdin: {
         contents: `export { CdpConnection } from "./kernel/cdp/mod.ts";

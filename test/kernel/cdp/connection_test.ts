@@ -10,7 +10,7 @@ import {
 import { WebSocketTransport } from "../../../adapters/cdp/websocket.ts";
 import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
-import { requireCommand } from "../../_system.ts";
+import { needs } from "../../_system.ts";
 
 /** A real transport with a hook to inject raw text as if the browser had sent it. */
 class TappedTransport implements CdpTransport {
@@ -36,6 +36,7 @@ class TappedTransport implements CdpTransport {
 const NEVER = "new Promise(() => {})";
 
 describe("CdpConnection on real Chromium", () => {
+  needs("chromium");
   let browser: CdpBrowser;
   let site: CdpSite;
   let connection: CdpConnection;
@@ -43,7 +44,6 @@ describe("CdpConnection on real Chromium", () => {
   const errors: Error[] = [];
 
   before(async () => {
-    requireCommand("chromium");
     site = await startCdpSite();
     browser = await launch();
     tap = new TappedTransport(await WebSocketTransport.connect(browser.wsEndpoint!));

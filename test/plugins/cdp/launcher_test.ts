@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import process from "node:process";
 import { session } from "../../../mod.ts";
 import { cdp, cdpPlugin } from "../../../plugins/cdp/mod.ts";
-import { requireCommand } from "../../_system.ts";
+import { needs } from "../../_system.ts";
 
 function alive(pid: number): boolean {
   try {
@@ -17,28 +17,6 @@ function alive(pid: number): boolean {
 }
 
 describe("cdp.launch and cdp.connect", () => {
-  it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
-    requireCommand("chromium");
-    const browser = await cdp.launch();
-    try {
-      assert.match(browser.wsEndpoint!, /^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
-      assert.ok(existsSync(browser.userDataDir));
-      const second = await cdp.connect(browser.wsEndpoint!);
-      const [a, b] = await Promise.all([
-        browser.connection.send("Browser.getVersion"),
-        second.send("Browser.getVersion"),
-      ]);
-      assert.equal(a.product, b.product);
-      second.close();
-      assert.match(await second.closed, /closed/i);
-    } finally {
-      await browser.close();
-    }
-    await browser.exited;
-    assert.equal(existsSync(browser.userDataDir), false);
-    assert.equal(browser.connection.isClosed, true);
-  });
-
   it("says how to install Chromium when none is found", async () => {
     const saved = process.env.CHROME_PATH;
     process.env.CHROME_PATH = "/nonexistent/chromium";
@@ -55,17 +33,41 @@ describe("cdp.launch and cdp.connect", () => {
     );
   });
 
-  it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
-    requireCommand("chromium");
-    const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
-    await ses.ready;
-    const browser = await ses.cdp.launch({ pipe: true });
-    assert.equal(browser.wsEndpoint, null);
-    const { product } = await browser.connection.send("Browser.getVersion");
-    assert.match(product, /Chrome/);
-    await ses.close();
-    await browser.exited;
-    assert.equal(alive(browser.pid), false);
-    assert.equal(existsSync(browser.userDataDir), false);
+  describe("on Chromium", () => {
+    needs("chromium");
+
+    it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
+      const browser = await cdp.launch();
+      try {
+        assert.match(browser.wsEndpoint!, /^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
+        assert.ok(existsSync(browser.userDataDir));
+        const second = await cdp.connect(browser.wsEndpoint!);
+        const [a, b] = await Promise.all([
+          browser.connection.send("Browser.getVersion"),
+          second.send("Browser.getVersion"),
+        ]);
+        assert.equal(a.product, b.product);
+        second.close();
+        assert.match(await second.closed, /closed/i);
+      } finally {
+        await browser.close();
+      }
+      await browser.exited;
+      assert.equal(existsSync(browser.userDataDir), false);
+      assert.equal(browser.connection.isClosed, true);
+    });
+
+    it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
+      const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
+      await ses.ready;
+      const browser = await ses.cdp.launch({ pipe: true });
+      assert.equal(browser.wsEndpoint, null);
+      const { product } = await browser.connection.send("Browser.getVersion");
+      assert.match(product, /Chrome/);
+      await ses.close();
+      await browser.exited;
+      assert.equal(alive(browser.pid), false);
+      assert.equal(existsSync(browser.userDataDir), false);
+    });
   });
 });

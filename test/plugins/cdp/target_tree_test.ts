@@ -4,9 +4,10 @@ import { CDPClosedError } from "../../../kernel/cdp/mod.ts";
 import { type CdpBrowser, connect, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
-import { requireCommand } from "../../_system.ts";
+import { needs } from "../../_system.ts";
 
 describe("TargetTree on real Chromium (pipe)", () => {
+  needs("chromium");
   let browser: CdpBrowser;
   let site: CdpSite;
   let tree: TargetTree;
@@ -14,7 +15,6 @@ describe("TargetTree on real Chromium (pipe)", () => {
   const errors: unknown[] = [];
 
   before(async () => {
-    requireCommand("chromium");
     site = await startCdpSite();
     browser = await launch({ pipe: true, args: ["--remote-debugging-port=0"] });
     tree = await TargetTree.start(browser.connection, {

@@ -5,9 +5,10 @@ import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { WebView2Api } from "../../../plugins/cdp/webview2.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
-import { requireCommand } from "../../_system.ts";
+import { needs } from "../../_system.ts";
 
 describe("WebView2Api on real Chromium (WebSocket)", () => {
+  needs("chromium");
   let browser: CdpBrowser;
   let site: CdpSite;
   let tree: TargetTree;
@@ -15,7 +16,6 @@ describe("WebView2Api on real Chromium (WebSocket)", () => {
   let frameSessionId: string;
 
   before(async () => {
-    requireCommand("chromium");
     site = await startCdpSite();
     browser = await launch();
     tree = await TargetTree.start(browser.connection);
