@@ -32,42 +32,42 @@ describe("cdp.launch and cdp.connect", () => {
       /did not start/,
     );
   });
+});
 
-  describe("on Chromium", () => {
-    needs("chromium");
+describe("cdp.launch and cdp.connect on Chromium", () => {
+  needs("chromium");
 
-    it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
-      const browser = await cdp.launch();
-      try {
-        assert.match(browser.wsEndpoint!, /^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
-        assert.ok(existsSync(browser.userDataDir));
-        const second = await cdp.connect(browser.wsEndpoint!);
-        const [a, b] = await Promise.all([
-          browser.connection.send("Browser.getVersion"),
-          second.send("Browser.getVersion"),
-        ]);
-        assert.equal(a.product, b.product);
-        second.close();
-        assert.match(await second.closed, /closed/i);
-      } finally {
-        await browser.close();
-      }
-      await browser.exited;
-      assert.equal(existsSync(browser.userDataDir), false);
-      assert.equal(browser.connection.isClosed, true);
-    });
+  it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
+    const browser = await cdp.launch();
+    try {
+      assert.match(browser.wsEndpoint!, /^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
+      assert.ok(existsSync(browser.userDataDir));
+      const second = await cdp.connect(browser.wsEndpoint!);
+      const [a, b] = await Promise.all([
+        browser.connection.send("Browser.getVersion"),
+        second.send("Browser.getVersion"),
+      ]);
+      assert.equal(a.product, b.product);
+      second.close();
+      assert.match(await second.closed, /closed/i);
+    } finally {
+      await browser.close();
+    }
+    await browser.exited;
+    assert.equal(existsSync(browser.userDataDir), false);
+    assert.equal(browser.connection.isClosed, true);
+  });
 
-    it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
-      const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
-      await ses.ready;
-      const browser = await ses.cdp.launch({ pipe: true });
-      assert.equal(browser.wsEndpoint, null);
-      const { product } = await browser.connection.send("Browser.getVersion");
-      assert.match(product, /Chrome/);
-      await ses.close();
-      await browser.exited;
-      assert.equal(alive(browser.pid), false);
-      assert.equal(existsSync(browser.userDataDir), false);
-    });
+  it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {
+    const ses = session.fromPartition("cdp-plugin-test", { plugins: [cdpPlugin] });
+    await ses.ready;
+    const browser = await ses.cdp.launch({ pipe: true });
+    assert.equal(browser.wsEndpoint, null);
+    const { product } = await browser.connection.send("Browser.getVersion");
+    assert.match(product, /Chrome/);
+    await ses.close();
+    await browser.exited;
+    assert.equal(alive(browser.pid), false);
+    assert.equal(existsSync(browser.userDataDir), false);
   });
 });
