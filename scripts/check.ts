@@ -13,7 +13,7 @@ const entries: string[] = Object.values(config.exports as Record<string, string>
 const steps: string[][] = [
   ["fmt", "--check"],
   ["lint"],
-  ["check", "mod.ts", "web/mod.ts", "scripts/", "test/"],
+  ["check", "mod.ts", "web/mod.ts", "scripts/", "test/", "conformance/"],
   // The JSDoc examples of every entry point, and the README's examples, type-check.
   ["check", "--doc", ...entries],
   ["check", "--doc-only", "README.md"],

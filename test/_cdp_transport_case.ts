@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { CdpTransport } from "../kernel/cdp/transport.ts";
 import type { ChromiumProcess } from "../adapters/cdp/chromium.ts";
+import { needs } from "./_system.ts";
 
 /** Starts Chromium and returns a transport to its browser endpoint. */
 export type MakeTransport = () => Promise<{ chromium: ChromiumProcess; transport: CdpTransport }>;
@@ -14,6 +15,7 @@ export type MakeTransport = () => Promise<{ chromium: ChromiumProcess; transport
 /** Runs the contract suite for one adapter. */
 export function transportCase(name: string, make: MakeTransport): void {
   describe(`CdpTransport contract: ${name}`, () => {
+    needs("chromium");
     let chromium: ChromiumProcess;
     let transport: CdpTransport;
     const waiting = new Map<number, (reply: Record<string, unknown>) => void>();

@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { needs, requireCommand } from "../_system.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -22,6 +23,7 @@ async function bundle(entry: string): Promise<string> {
 }
 
 describe("MessagePortMain in Chromium", () => {
+  needs("chromium");
   let server: Server;
   let browser: Browser;
   let page: Page;
@@ -45,7 +47,7 @@ describe("MessagePortMain in Chromium", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+      executablePath: requireCommand("chromium"),
       args: [
         "--no-sandbox",
         "--disable-gpu",

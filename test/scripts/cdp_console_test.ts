@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import process from "node:process";
 import { type CdpSite, startCdpSite } from "../_cdp_site.ts";
+import { needs } from "../_system.ts";
 
 const script = new URL("../../scripts/cdp_console.ts", import.meta.url).pathname;
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
@@ -18,6 +19,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe("deno task cdp-console", () => {
+  needs("chromium");
   let site: CdpSite;
   before(async () => {
     site = await startCdpSite();

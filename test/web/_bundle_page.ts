@@ -5,8 +5,8 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import process from "node:process";
 import { type Browser, chromium } from "playwright-core";
+import { requireCommand } from "../_system.ts";
 import { buildBundle, bundlePath } from "../../scripts/bundle.ts";
 import { serve, type TestServer } from "../_serve.ts";
 
@@ -52,7 +52,7 @@ export async function startBundlePage(
     return new Response("not found", { status: 404 });
   });
   const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
+    executablePath: requireCommand("chromium"),
     args: [
       "--no-sandbox",
       "--disable-gpu",

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { requireCommand } from "../_system.ts";
 
 /** A server started for a test. */
 export interface ServerProcess {
@@ -113,7 +114,7 @@ export function curl(
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn("curl", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(requireCommand("curl"), args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Uint8Array) => (stdout += new TextDecoder().decode(c)));

@@ -1,6 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type BundlePage, startBundlePage } from "./_bundle_page.ts";
+import { needs } from "../_system.ts";
+
+needs("chromium");
 
 const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</title>
 <script type="module">

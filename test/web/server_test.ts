@@ -6,6 +6,9 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import { tmpdir } from "node:os";
 import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
 import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
+import { needs, requireCommand } from "../_system.ts";
+
+needs("openssl");
 
 const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
@@ -59,7 +62,7 @@ before(async () => {
     }
     return new Response("not found", { status: 404 });
   });
-  execFileSync("openssl", [
+  execFileSync(requireCommand("openssl"), [
     "req",
     "-x509",
     "-newkey",
@@ -97,6 +100,7 @@ const api = (path: string, init: RequestInit = {}, token = server.token) =>
   });
 
 describe("the session server as a proxy", () => {
+  needs("curl");
   it("proxies plain HTTP for curl, with request bodies", async () => {
     const get = await curl(["-s", "-x", server.proxy, `${origin.url}/hello`]);
     assert.equal(get.stdout, "hello GET");
@@ -260,6 +264,7 @@ describe("the control API", () => {
 });
 
 describe("declarative rules", () => {
+  needs("curl");
   it("blocks a host by a rule added through the API: curl sees 403 naming the rule", async () => {
     const rule = {
       id: 41,
@@ -329,6 +334,7 @@ describe("declarative rules", () => {
 });
 
 describe("cookies", () => {
+  needs("curl");
   it("stores cookies from proxied responses, sends them, and keeps them across a restart", async () => {
     const cookieHome = `${home}/cookie-home`;
     const first = await startServerProcess(cookieHome);
@@ -411,6 +417,7 @@ describe("cookies", () => {
 });
 
 describe("upstream proxy", () => {
+  needs("curl");
   it("sets the session's proxy through the API and honours it for proxied requests", async () => {
     const proxyHome = `${home}/proxy-home`;
     const own = await startServerProcess(proxyHome);
@@ -445,6 +452,7 @@ describe("upstream proxy", () => {
 });
 
 describe("tokens and the net log", () => {
+  needs("curl");
   it("lets loopback proxy clients in, and others only with the token", async () => {
     const { proxyClientAllowed } = await import("../../web/server/server.ts");
     const { TokenKeys } = await import("../../web/server/token.ts");
@@ -517,6 +525,7 @@ describe("tokens and the net log", () => {
 });
 
 describe("shutdown", () => {
+  needs("curl");
   it("lets a request in flight finish on SIGTERM, then exits cleanly", async () => {
     const second = await startServerProcess(`${home}/second`);
     const pending = curl(["-s", "-x", second.proxy, `${origin.url}/slow`]);

@@ -6,6 +6,7 @@ import * as esbuild from "esbuild";
 import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { until } from "../../_cdp_site.ts";
+import { needs } from "../../_system.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 
@@ -26,6 +27,7 @@ try {
 </script>`;
 
 describe("WebSocketTransport in a browser page (bundled with esbuild)", () => {
+  needs("chromium");
   let server: Server;
   let browser: CdpBrowser;
   let origin = "";

@@ -13,6 +13,7 @@ import {
   startDante,
   startOrigin,
 } from "../../plugins/proxy/_servers.ts";
+import { needs } from "../../_system.ts";
 
 async function logShows(proxy: ProxyProcess, port: number): Promise<void> {
   // Dante writes its log lines a moment after the session.
@@ -24,6 +25,7 @@ async function logShows(proxy: ProxyProcess, port: number): Promise<void> {
 }
 
 describe("SOCKS client against danted", () => {
+  needs("danted", "openssl", "wsproxy");
   let origin: Origin;
   let tlsOrigin: Origin;
   let dante: ProxyProcess;

@@ -10,6 +10,7 @@ import {
 import { WebSocketTransport } from "../../../adapters/cdp/websocket.ts";
 import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
+import { needs } from "../../_system.ts";
 
 /** A real transport with a hook to inject raw text as if the browser had sent it. */
 class TappedTransport implements CdpTransport {
@@ -35,6 +36,7 @@ class TappedTransport implements CdpTransport {
 const NEVER = "new Promise(() => {})";
 
 describe("CdpConnection on real Chromium", () => {
+  needs("chromium");
   let browser: CdpBrowser;
   let site: CdpSite;
   let connection: CdpConnection;

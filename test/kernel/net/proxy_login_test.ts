@@ -11,6 +11,9 @@ import {
   startTinyproxy,
 } from "../../plugins/proxy/_servers.ts";
 import { record } from "./_server.ts";
+import { needs } from "../../_system.ts";
+
+needs("tinyproxy");
 
 let origin: Origin;
 let proxy: ProxyProcess;

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import process from "node:process";
 import { session } from "../../../mod.ts";
 import { cdp, cdpPlugin } from "../../../plugins/cdp/mod.ts";
+import { needs } from "../../_system.ts";
 
 function alive(pid: number): boolean {
   try {
@@ -15,6 +16,26 @@ function alive(pid: number): boolean {
 }
 
 describe("cdp.launch and cdp.connect", () => {
+  it("says how to install Chromium when none is found", async () => {
+    const saved = process.env.CHROME_PATH;
+    process.env.CHROME_PATH = "/nonexistent/chromium";
+    try {
+      await assert.rejects(cdp.launch(), /No Chromium found: install one/);
+    } finally {
+      if (saved === undefined) delete process.env.CHROME_PATH;
+      else process.env.CHROME_PATH = saved;
+    }
+    await assert.rejects(cdp.launch({ executablePath: "/nonexistent/chrome" }), /did not start/);
+    await assert.rejects(
+      cdp.launch({ executablePath: "/nonexistent/chrome", pipe: true }),
+      /did not start/,
+    );
+  });
+});
+
+describe("cdp.launch and cdp.connect on Chromium", () => {
+  needs("chromium");
+
   it("launches over a WebSocket, lets a second client connect, and cleans up on close", async () => {
     const browser = await cdp.launch();
     try {
@@ -34,22 +55,6 @@ describe("cdp.launch and cdp.connect", () => {
     await browser.exited;
     assert.equal(existsSync(browser.userDataDir), false);
     assert.equal(browser.connection.isClosed, true);
-  });
-
-  it("says how to install Chromium when none is found", async () => {
-    const saved = process.env.CHROME_PATH;
-    process.env.CHROME_PATH = "/nonexistent/chromium";
-    try {
-      await assert.rejects(cdp.launch(), /No Chromium found: install one/);
-    } finally {
-      if (saved === undefined) delete process.env.CHROME_PATH;
-      else process.env.CHROME_PATH = saved;
-    }
-    await assert.rejects(cdp.launch({ executablePath: "/nonexistent/chrome" }), /did not start/);
-    await assert.rejects(
-      cdp.launch({ executablePath: "/nonexistent/chrome", pipe: true }),
-      /did not start/,
-    );
   });
 
   it("as a session plugin: ses.cdp launches over a pipe and closes with the session", async () => {

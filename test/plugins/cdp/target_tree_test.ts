@@ -4,8 +4,10 @@ import { CDPClosedError } from "../../../kernel/cdp/mod.ts";
 import { type CdpBrowser, connect, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
+import { needs } from "../../_system.ts";
 
 describe("TargetTree on real Chromium (pipe)", () => {
+  needs("chromium");
   let browser: CdpBrowser;
   let site: CdpSite;
   let tree: TargetTree;

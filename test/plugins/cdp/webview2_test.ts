@@ -5,8 +5,10 @@ import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { WebView2Api } from "../../../plugins/cdp/webview2.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
+import { needs } from "../../_system.ts";
 
 describe("WebView2Api on real Chromium (WebSocket)", () => {
+  needs("chromium");
   let browser: CdpBrowser;
   let site: CdpSite;
   let tree: TargetTree;

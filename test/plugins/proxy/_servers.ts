@@ -6,6 +6,8 @@ import { connect, createServer, type Server } from "node:net";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
+import { requireCommand, requireUser } from "../../_system.ts";
+import { SYSTEM_USERS } from "../../../scripts/_system_packages.ts";
 
 // deno-lint-ignore no-explicit-any
 const g = globalThis as any;
@@ -52,8 +54,9 @@ export interface Certs {
 let certs: Certs | null = null;
 export function makeCerts(): Certs {
   if (certs) return certs;
+  const openssl = requireCommand("openssl");
   const dir = tempDir("certs");
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: "pipe" });
   run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key");
   run(
     "req",
@@ -222,23 +225,15 @@ async function stopChild(child: ChildProcess, dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The system user of danted's username method (`deno task test` creates it as root). */
 export const SOCKS_USER = "wsproxy";
-export const SOCKS_PASSWORD = "s3cret-Pass";
 
-/** Dante's username method checks the system's password database: make sure the user exists. */
-export function ensureSocksUser(): void {
-  try {
-    execFileSync("id", [SOCKS_USER], { stdio: "pipe" });
-    return;
-  } catch {
-    // Missing: create it (CI runs as root; `.ci/run` creates it too).
-  }
-  execFileSync("useradd", ["-M", "-r", "-s", "/usr/sbin/nologin", SOCKS_USER], { stdio: "pipe" });
-  execFileSync("chpasswd", [], { input: `${SOCKS_USER}:${SOCKS_PASSWORD}\n`, stdio: "pipe" });
-}
+/** Its password, from the table of what the tests need. */
+export const SOCKS_PASSWORD: string = SYSTEM_USERS.find((u) => u.name === SOCKS_USER)!.password;
 
 export async function startDante(auth = false): Promise<ProxyProcess> {
-  if (auth) ensureSocksUser();
+  const danted = requireCommand("danted");
+  if (auth) requireUser(SOCKS_USER);
   const dir = tempDir("danted");
   const port = await freePort();
   const logFile = join(dir, "danted.log");
@@ -261,7 +256,7 @@ socks pass {
 }
 `,
   );
-  const child = spawnDaemon("danted", ["-f", join(dir, "danted.conf"), "-N", "1"], dir);
+  const child = spawnDaemon(danted, ["-f", join(dir, "danted.conf"), "-N", "1"], dir);
   await waitForPort(port);
   return {
     port,
@@ -272,6 +267,7 @@ socks pass {
 }
 
 export async function startTinyproxy(basicAuth?: [string, string]): Promise<ProxyProcess> {
+  const tinyproxy = requireCommand("tinyproxy");
   const dir = tempDir("tinyproxy");
   const port = await freePort();
   const logFile = join(dir, "tinyproxy.log");
@@ -288,7 +284,7 @@ ${basicAuth ? `BasicAuth ${basicAuth[0]} ${basicAuth[1]}` : ""}
 DisableViaHeader No
 `,
   );
-  const child = spawnDaemon("tinyproxy", ["-d", "-c", join(dir, "tinyproxy.conf")], dir);
+  const child = spawnDaemon(tinyproxy, ["-d", "-c", join(dir, "tinyproxy.conf")], dir);
   await waitForPort(port);
   return {
     port,
@@ -299,6 +295,7 @@ DisableViaHeader No
 }
 
 export async function startSquid(): Promise<ProxyProcess> {
+  const squid = requireCommand("squid");
   const dir = tempDir("squid");
   const port = await freePort();
   const conf = join(dir, "squid.conf");
@@ -319,7 +316,7 @@ coredump_dir ${dir}
 shutdown_lifetime 0 seconds
 `,
   );
-  const child = spawnDaemon("squid", ["-N", "-f", conf], dir);
+  const child = spawnDaemon(squid, ["-N", "-f", conf], dir);
   await waitForPort(port, 20000);
   return {
     port,
@@ -334,12 +331,13 @@ shutdown_lifetime 0 seconds
 
 /** A TLS front (socat) for a plain proxy: an "HTTPS proxy" on 127.0.0.1 with the test CA's leaf. */
 export async function startTlsFront(target: number): Promise<ProxyProcess> {
+  const socat = requireCommand("socat");
   const c = makeCerts();
   const dir = tempDir("tls-front");
   writeFileSync(join(dir, "leaf.pem"), c.cert);
   writeFileSync(join(dir, "leaf.key"), c.key);
   const port = await freePort();
-  const child = spawnDaemon("socat", [
+  const child = spawnDaemon(socat, [
     `openssl-listen:${port},bind=127.0.0.1,reuseaddr,fork,cert=${join(dir, "leaf.pem")},` +
     `key=${join(dir, "leaf.key")},verify=0`,
     `tcp:127.0.0.1:${target}`,

@@ -20,6 +20,9 @@ import {
   startTinyproxy,
   startTlsFront,
 } from "./_servers.ts";
+import { needs } from "../../_system.ts";
+
+needs("openssl", "tinyproxy", "squid", "danted", "wsproxy");
 
 let counter = 0;
 
@@ -199,6 +202,7 @@ describe("proxy plugin: tinyproxy", () => {
 });
 
 describe("proxy plugin: HTTPS proxy (TLS to the proxy)", () => {
+  needs("socat");
   it("https://localhost:PORT in proxyRules: TLS to the proxy (socat in front of tinyproxy)", async () => {
     const front = await startTlsFront(tiny.port);
     try {

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type CookieServer, corpus, startCookieServer } from "./_cookie_server.ts";
-import { parseCookieDate } from "../../plugins/cookies/cookie_date.ts";
+import { parseCookieDate } from "../plugins/cookies/cookie_date.ts";
 
 interface ParserCase {
   test: string;
@@ -59,11 +59,11 @@ const SKIP: Record<string, string> = {
     "a bare CR inside a header value cannot be sent over HTTP/1.1 (parsers refuse the response)",
 };
 
-const cases = await corpus<ParserCase[]>("http-state-parser.json");
-const dates = await corpus<Array<{ test: string; expected: string | null }>>(
+const cases = corpus<ParserCase[]>("http-state-parser.json");
+const dates = corpus<Array<{ test: string; expected: string | null }>>(
   "http-state-dates.json",
 );
-const bsdDates = await corpus<Array<{ test: string; expected: string | null }>>(
+const bsdDates = corpus<Array<{ test: string; expected: string | null }>>(
   "http-state-dates-bsd.json",
 );
 

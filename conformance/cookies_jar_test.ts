@@ -1,17 +1,12 @@
 /**
  * The conformance corpora against the jar alone (no HTTP), including the three cases that no
  * HTTP response can carry (NUL, CR and LF inside a header value) and are skipped in
- * test/conformance/ for that reason.
+ * cookies_http_state_test.ts and cookies_wpt_test.ts for that reason.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { CookieJar } from "../../../plugins/cookies/jar.ts";
-
-async function corpus<T>(name: string): Promise<T> {
-  const url = new URL(`../../../../shared/conformance/cookies/${name}`, import.meta.url);
-  return JSON.parse(await readFile(url, "utf8")) as T;
-}
+import { CookieJar } from "../plugins/cookies/jar.ts";
+import { corpus } from "./_cookie_server.ts";
 
 interface ParserCase {
   test: string;
@@ -20,8 +15,8 @@ interface ParserCase {
   "sent-to"?: string;
 }
 
-const parser = await corpus<ParserCase[]>("http-state-parser.json");
-const wpt = await corpus<
+const parser = corpus<ParserCase[]>("http-state-parser.json");
+const wpt = corpus<
   Array<
     {
       name: string;

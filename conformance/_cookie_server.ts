@@ -6,17 +6,16 @@
  *
  * @module
  */
-import { serve } from "../_serve.ts";
-import { configure, getConfig, session } from "../../mod.ts";
-import type { Session } from "../../mod.ts";
-import { detectRuntime, transportFor } from "../../adapters/runtime.ts";
-import { cookiesPlugin } from "../../plugins/cookies/mod.ts";
+import { serve } from "../test/_serve.ts";
+import { conformanceJson } from "./_data.ts";
+import { configure, getConfig, session } from "../mod.ts";
+import type { Session } from "../mod.ts";
+import { detectRuntime, transportFor } from "../adapters/runtime.ts";
+import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 
-/** The corpora, read from `../shared/conformance/cookies/`. */
-export async function corpus<T>(name: string): Promise<T> {
-  const { readFile } = await import("node:fs/promises");
-  const url = new URL(`../../../shared/conformance/cookies/${name}`, import.meta.url);
-  return JSON.parse(await readFile(url, "utf8")) as T;
+/** A corpus of the conformance data's `cookies/` folder. */
+export function corpus<T>(name: string): T {
+  return conformanceJson<T>(`cookies/${name}`);
 }
 
 /** Text as the bytes of its UTF-8 encoding, one character per byte (what HTTP headers carry). */

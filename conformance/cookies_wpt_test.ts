@@ -29,7 +29,7 @@ const SKIP: Record<string, string> = {
     "an LF inside a header value cannot be sent over HTTP/1.1 (parsers refuse the response)",
 };
 
-const cases = await corpus<WptCase[]>("wpt-cookies.json");
+const cases = corpus<WptCase[]>("wpt-cookies.json");
 
 let server: CookieServer;
 before(async () => {

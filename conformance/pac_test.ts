@@ -1,23 +1,20 @@
 // PAC conformance: Chromium's proxy_resolver_v8 scripts and expectations
-// (../shared/conformance/pac/chromium) and pac-resolver's helper and script cases
-// (../shared/conformance/pac/pac-resolver), run in websession's QuickJS PAC sandbox.
+// (the conformance data's pac/chromium) and pac-resolver's helper and script cases
+// (pac/pac-resolver), run in websession's QuickJS PAC sandbox.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { PacLoadError, type PacScriptError } from "../../plugins/proxy/pac_sandbox.ts";
-import { PacResolver } from "../../plugins/proxy/pac_resolver.ts";
-import { type HostResolver, staticHostResolver } from "../../plugins/proxy/host_resolver.ts";
-import { proxyServerToUri } from "../../plugins/proxy/proxy_server.ts";
-import { nodeHostResolver } from "../../adapters/dns/node.ts";
+import { PacLoadError, type PacScriptError } from "../plugins/proxy/pac_sandbox.ts";
+import { PacResolver } from "../plugins/proxy/pac_resolver.ts";
+import { type HostResolver, staticHostResolver } from "../plugins/proxy/host_resolver.ts";
+import { proxyServerToUri } from "../plugins/proxy/proxy_server.ts";
+import { nodeHostResolver } from "../adapters/dns/node.ts";
+import { conformanceJson, conformanceText } from "./_data.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-const root = new URL("../../../shared/conformance/pac/", import.meta.url);
-const chromium: Any = JSON.parse(readFileSync(new URL("chromium/cases.json", root), "utf8"));
-const pacResolverCases: Any = JSON.parse(
-  readFileSync(new URL("pac-resolver/cases.json", root), "utf8"),
-);
-const script = (name: string) => readFileSync(new URL(`chromium/${name}`, root), "utf8");
+const chromium: Any = conformanceJson("pac/chromium/cases.json");
+const pacResolverCases: Any = conformanceJson("pac/pac-resolver/cases.json");
+const script = (name: string) => conformanceText(`pac/chromium/${name}`);
 
 /** Chromium's MockJSBindings: counts every binding call; answers from `mock`. */
 function mockBindings(mock: Any = {}, onDns?: () => void) {

@@ -1,23 +1,19 @@
 /**
- * Runs every case of ../shared/conformance/match-patterns/chromium-url-pattern.json against
+ * Runs every case of the conformance data's match-patterns/chromium-url-pattern.json against
  * plugins/web-request/match_pattern.ts.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import {
   MatchPattern,
   type MatchPatternError,
   VALID_SCHEMES,
   type ValidSchemes,
-} from "../../plugins/web-request/match_pattern.ts";
+} from "../plugins/web-request/match_pattern.ts";
+import { conformanceJson } from "./_data.ts";
 
-const file = fileURLToPath(
-  new URL("../../../shared/conformance/match-patterns/chromium-url-pattern.json", import.meta.url),
-);
 // deno-lint-ignore no-explicit-any
-const data: Record<string, any> = JSON.parse(readFileSync(file, "utf8"));
+const data: Record<string, any> = conformanceJson("match-patterns/chromium-url-pattern.json");
 
 const NAMED: Record<string, readonly string[]> = {
   SCHEME_HTTP: ["http"],

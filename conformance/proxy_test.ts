@@ -1,10 +1,9 @@
-// Chromium's proxy conformance cases (../shared/conformance/proxy/chromium-proxy.json): proxy
+// Chromium's proxy conformance cases (the conformance data's proxy/chromium-proxy.json): proxy
 // rules parsing and application, bypass rules, proxy URIs, PAC result strings, proxy lists.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { ProxyBypassRules } from "../../plugins/proxy/bypass_rules.ts";
-import { ProxyRules } from "../../plugins/proxy/proxy_rules.ts";
+import { ProxyBypassRules } from "../plugins/proxy/bypass_rules.ts";
+import { ProxyRules } from "../plugins/proxy/proxy_rules.ts";
 import {
   parsePacElement,
   parseProxyUri,
@@ -12,24 +11,20 @@ import {
   type ProxyChain,
   proxyServerToPac,
   proxyServerToUri,
-} from "../../plugins/proxy/proxy_server.ts";
+} from "../plugins/proxy/proxy_server.ts";
 import {
   deprioritizeBadProxies,
   parsePacResult,
   proxyListToString,
   type ProxyRetryInfo,
   removeProxiesWithoutScheme,
-} from "../../plugins/proxy/proxy_list.ts";
-import { proxyConfigToValue } from "../../plugins/proxy/proxy_config.ts";
+} from "../plugins/proxy/proxy_list.ts";
+import { proxyConfigToValue } from "../plugins/proxy/proxy_config.ts";
+import { conformanceJson } from "./_data.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
-const data: Any = JSON.parse(
-  readFileSync(
-    new URL("../../../shared/conformance/proxy/chromium-proxy.json", import.meta.url),
-    "utf8",
-  ),
-);
+const data: Any = conformanceJson("proxy/chromium-proxy.json");
 
 const listOrNull = (list: readonly ProxyChain[]) => list.length ? proxyListToString(list) : null;
 

@@ -1,17 +1,17 @@
-// The web-platform-tests webmessaging behaviours (../shared/conformance/messaging) that apply
+// The web-platform-tests webmessaging behaviours (the conformance data's messaging/) that apply
 // outside a window, run against MessageChannelMain/MessagePortMain. Every case in the file is
 // either run here or skipped by name with the reason beside it.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import {
   MessageChannelMain,
   type MessagePortMain,
   type MessagePortMainCloseEvent,
   type MessagePortMainEvent,
-} from "../../kernel/messaging/message_channel.ts";
-import { postToWorker } from "../../kernel/messaging/worker_ports.ts";
-import { MessagePortMain as Port } from "../../kernel/messaging/message_channel.ts";
+} from "../kernel/messaging/message_channel.ts";
+import { postToWorker } from "../kernel/messaging/worker_ports.ts";
+import { MessagePortMain as Port } from "../kernel/messaging/message_channel.ts";
+import { conformanceJson } from "./_data.ts";
 
 interface Case {
   path: string;
@@ -20,9 +20,7 @@ interface Case {
   checks: string;
 }
 
-const root = new URL("../../", import.meta.url);
-const data = new URL("../shared/conformance/messaging/wpt-webmessaging-behaviours.json", root);
-const cases: Case[] = JSON.parse(await readFile(data, "utf8"));
+const cases = conformanceJson<Case[]>("messaging/wpt-webmessaging-behaviours.json");
 const WAIT = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -191,7 +189,7 @@ const RUN: Record<string, () => Promise<void> | void> = {
         };
       };
     }).Deno;
-    const child = new URL("test/kernel/fixtures/gc_child.ts", root).pathname;
+    const child = new URL("../test/kernel/fixtures/gc_child.ts", import.meta.url).pathname;
     const out = await new deno.Command(deno.execPath(), {
       args: ["run", "--quiet", "--v8-flags=--expose-gc", child],
     }).output();
@@ -201,7 +199,7 @@ const RUN: Record<string, () => Promise<void> | void> = {
     const saved = [Port.heartbeatInterval, Port.heartbeatTimeout];
     Port.heartbeatInterval = 100;
     Port.heartbeatTimeout = 600;
-    const worker = new Worker(new URL("test/kernel/fixtures/port_worker.ts", root), {
+    const worker = new Worker(new URL("../test/kernel/fixtures/port_worker.ts", import.meta.url), {
       type: "module",
     });
     try {
