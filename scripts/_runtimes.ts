@@ -22,7 +22,8 @@ export interface Outcome {
 /**
  * Runs `paths` under the runtimes named by `WEBSESSION_TEST_RUNTIMES` (default `deno,bun`),
  * prints each runtime's counts and the `N passed, M failed` total, and returns the exit code the
- * task should end with (1 when anything failed).
+ * task should end with (1 when anything failed). With `docs`, Deno also runs the JSDoc examples of
+ * those modules as tests (`deno test --doc`), counted with the rest.
  *
  * @example
  * ```ts
@@ -32,12 +33,17 @@ export interface Outcome {
 export async function runBothRuntimes(
   paths: string[],
   env: Record<string, string> = {},
+  docs: string[] = [],
 ): Promise<number> {
   const only = Deno.env.get("WEBSESSION_TEST_RUNTIMES")?.split(",") ?? ["deno", "bun"];
   const outcomes: Outcome[] = [];
   if (only.includes("deno")) {
     const args = ["test", "-A", "--no-check", "--reporter=tap", ...paths];
     outcomes.push(await run("deno", Deno.execPath(), args, env));
+    if (docs.length > 0) {
+      const docArgs = ["test", "-A", "--doc", "--reporter=tap", ...docs];
+      outcomes.push(await run("deno doc examples", Deno.execPath(), docArgs, env));
+    }
   }
   if (only.includes("bun")) {
     const args = ["test", "--timeout", "120000", ...paths];
@@ -63,7 +69,7 @@ async function run(
     cwd: root,
     stdout: "piped",
     stderr: "piped",
-    env: { ...env, WEBSESSION_TEST_RUNTIME: runtime, NO_COLOR: "1" },
+    env: { ...env, WEBSESSION_TEST_RUNTIME: runtime.split(" ")[0], NO_COLOR: "1" },
   }).spawn();
   const [out, err, status] = await Promise.all([
     pump(child.stdout, Deno.stdout),
@@ -73,7 +79,7 @@ async function run(
   const text = out + err;
   let passed = 0;
   let failed = 0;
-  if (runtime === "deno") {
+  if (runtime.startsWith("deno")) {
     [passed, failed] = countTap(text);
   } else if (runtime === "bun") {
     passed = Number(/^\s*(\d+) pass$/m.exec(text)?.[1] ?? 0);
