@@ -24,7 +24,8 @@ import {
 } from "../plugins/cdp/mod.ts";
 import {
   createProxyPlugin as createPlainProxyPlugin,
-  type PacEngineFactory,
+  type PacEngine,
+  type PacEngineOptions,
   type ProxyMembers,
   type ProxyPluginOptions,
 } from "../plugins/proxy/mod.ts";
@@ -46,10 +47,13 @@ import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
  * pac.dispose();
  * ```
  */
-export const quickJsPacEngine: PacEngineFactory = async (script, options) => {
+export async function quickJsPacEngine(
+  script: string,
+  options: PacEngineOptions,
+): Promise<PacEngine> {
   const { PacResolver } = await import("../plugins/proxy/pac_resolver.ts");
   return await PacResolver.create(script, options);
-};
+}
 
 /**
  * Makes the proxy plugin with Deno's and Bun's adapters (tunnels over `node:net`, the system

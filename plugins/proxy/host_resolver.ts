@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
+import type { HostResolver } from "../../kernel/host_resolver.ts";
 
 export type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
 

@@ -33,7 +33,6 @@ import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
 import type { HostResolver } from "../../kernel/host_resolver.ts";
 import type { TunnelAdapter } from "../../kernel/tunnel.ts";
-import type { PacSandboxOptions } from "./pac_sandbox.ts";
 
 export type * from "../../kernel/mod.ts";
 export type { BypassRule } from "./bypass_rules.ts";
@@ -43,7 +42,13 @@ export type { UrlParts } from "./url_parts.ts";
 export type { IPAddress } from "./ip.ts";
 export type { ProxyConfig, ProxyMode } from "./proxy_config.ts";
 export type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
-export type { Tunnel, TunnelAdapter, TunnelRequest, TunnelResult } from "../../kernel/tunnel.ts";
+export type {
+  Tunnel,
+  TunnelAdapter,
+  TunnelFetchOptions,
+  TunnelRequest,
+  TunnelResult,
+} from "../../kernel/tunnel.ts";
 export type { PacDecision } from "./pac_resolver.ts";
 export type { PacEngine } from "./proxy_service.ts";
 export { staticHostResolver } from "./host_resolver.ts";
@@ -84,7 +89,14 @@ export interface ProxyMembers {
 }
 
 /** What a {@link PacEngineFactory} gets besides the script. */
-export type PacEngineOptions = Pick<PacSandboxOptions, "resolver" | "timeout" | "onError">;
+export interface PacEngineOptions {
+  /** Where the script's DNS questions go. */
+  resolver: HostResolver;
+  /** Time limit per call (and for loading the script), in ms (default 1000). */
+  timeout?: number;
+  /** Receives the script's errors (message and line, -1 when unknown). */
+  onError?: (error: { message: string; line: number }) => void;
+}
 
 /**
  * Loads a PAC script into a sandbox; rejects when the script cannot be used. On Deno and Bun it
