@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 import { PipeTransport } from "./pipe.ts";
-import type { BrowserProcess, BrowserStartOptions } from "../../kernel/cdp/browser_process.ts";
+import type { BrowserProcess, BrowserStartOptions } from "../../kernel/cdp/browser.ts";
 
 /**
  * The flags every launched Chromium gets (the profile, port or pipe, headless come on top).

@@ -1,17 +1,13 @@
 /**
  * `launch()` starts a local browser with a fresh profile and connects to it; `connect()` attaches
  * to a running browser's DevTools WebSocket. Both come from {@linkcode createCdpApi}, which takes
- * the adapters the entry chose (`kernel/cdp/browser_process.ts`): on Deno and Bun the Chromium
+ * the adapters the entry chose (`kernel/cdp/browser.ts`): on Deno and Bun the Chromium
  * launcher and the WebSocket transport, in a page the WebSocket transport only.
  *
  * @module
  */
 import { CdpConnection, type CdpConnectionOptions } from "../../kernel/cdp/connection.ts";
-import type {
-  BrowserStartOptions,
-  ConnectCdp,
-  StartBrowser,
-} from "../../kernel/cdp/browser_process.ts";
+import type { BrowserStartOptions, ConnectCdp, StartBrowser } from "../../kernel/cdp/browser.ts";
 
 /** The adapters launching and connecting use. */
 export interface CdpAdapters {
