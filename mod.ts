@@ -17,15 +17,10 @@
  *
  * @module
  */
-import process from "node:process";
-import { configure, session as kernelSession, type SessionModule } from "./kernel/partitions.ts";
+import "./entries/runtime_setup.ts";
+import { session as kernelSession, type SessionModule } from "./kernel/partitions.ts";
 import type { Session } from "./kernel/session.ts";
-import { loadPlugin } from "./kernel/messaging/plugin_loader.ts";
-import { MemoryStore } from "./adapters/store/memory.ts";
-import { SqliteStore } from "./adapters/store/sqlite.ts";
-import { detectRuntime, transportFor } from "./adapters/runtime.ts";
-import { type DefaultMembers, defaultPlugins } from "./presets/default.ts";
-import { isolationFor } from "./adapters/isolation/mod.ts";
+import type { DefaultMembers } from "./presets/default.ts";
 
 export * from "./kernel/mod.ts";
 export { type DefaultMembers, defaultPlugins } from "./presets/default.ts";
@@ -38,19 +33,6 @@ export {
   denoIsolation,
   isolationFor,
 } from "./adapters/isolation/mod.ts";
-
-const runtime = detectRuntime();
-const home = process.env.WEBSESSION_HOME;
-configure({
-  runtime,
-  storagePath: home && home.length > 0 ? home : `${process.cwd()}/.websession`,
-  store: ({ storagePath }) =>
-    storagePath === null ? new MemoryStore() : new SqliteStore(`${storagePath}/websession.db`),
-  transport: transportFor(runtime),
-  plugins: defaultPlugins,
-  isolation: isolationFor(runtime),
-  loader: loadPlugin,
-});
 
 /**
  * A session of the default preset, with the members its plugins add.

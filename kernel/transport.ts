@@ -29,8 +29,10 @@ export interface TransportOptions {
 }
 
 /**
- * Sends one hop of a request and resolves to the response as received (redirects are not
- * followed: the pipeline does that). Failures reject with a `NetError` carrying Chromium's code.
+ * Sends one hop of a request and resolves to the response as received. Transports that can hand
+ * redirects back (Deno, Bun) do not follow them, so the pipeline runs each hop; the browser's
+ * follows them itself (a page's fetch returns opaque redirects in manual mode), so there the
+ * pipeline sees the final hop only. Failures reject with a `NetError` carrying Chromium's code.
  */
 export interface HttpTransport {
   /** The adapter's name, e.g. `deno`. */

@@ -1,15 +1,123 @@
 /**
- * The default preset: the plugins every session gets when websession is imported from `mod.ts`
- * (Deno and Bun), and the session members they add.
+ * The default preset of Deno and Bun: the plugins every session gets when websession is imported
+ * from `mod.ts` (or any subpath entry), with the adapters of these runtimes handed to the plugins
+ * that need them. Plugins import no adapter; this module (like `web/mod.ts` for the browser)
+ * chooses them:
+ *
+ * - proxy: SOCKS and `CONNECT` tunnels over `node:net` (`adapters/socks/tunnel.ts`), the system
+ *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
+ *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
+ * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
+ *   WebSocket transport (`adapters/cdp/websocket.ts`).
  *
  * @module
  */
 import type { Plugin } from "../kernel/plugin.ts";
 import { type ProtocolMembers, protocolPlugin } from "../plugins/protocol/mod.ts";
 import { type WebRequestMembers, webRequestPlugin } from "../plugins/web-request/mod.ts";
-import { type CdpMembers, cdpPlugin } from "../plugins/cdp/mod.ts";
-import { type ProxyMembers, proxyPlugin } from "../plugins/proxy/mod.ts";
+import {
+  type CdpAdapters,
+  type CdpApi,
+  type CdpMembers,
+  createCdpApi,
+  createCdpPlugin,
+} from "../plugins/cdp/mod.ts";
+import {
+  createProxyPlugin as createPlainProxyPlugin,
+  type PacEngine,
+  type PacEngineOptions,
+  type ProxyMembers,
+  type ProxyPluginOptions,
+} from "../plugins/proxy/mod.ts";
 import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
+import { nodeTunnels } from "../adapters/socks/tunnel.ts";
+import { nodeHostResolver } from "../adapters/dns/node.ts";
+import { startChromium } from "../adapters/cdp/chromium.ts";
+import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+
+/**
+ * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
+ *
+ * @example
+ * ```ts
+ * const pac = await quickJsPacEngine('function FindProxyForURL(u, h) { return "DIRECT"; }', {
+ *   resolver: { resolve: () => [], localAddresses: () => [] },
+ * });
+ * (await pac.resolve("http://example.com/")).result; // "DIRECT"
+ * pac.dispose();
+ * ```
+ */
+export async function quickJsPacEngine(
+  script: string,
+  options: PacEngineOptions,
+): Promise<PacEngine> {
+  const { PacResolver } = await import("../plugins/proxy/pac_resolver.ts");
+  return await PacResolver.create(script, options);
+}
+
+/**
+ * Makes the proxy plugin with Deno's and Bun's adapters (tunnels over `node:net`, the system
+ * resolver, the QuickJS PAC engine); the adapters given in `options` replace them.
+ *
+ * @example
+ * ```ts
+ * const plugin = createProxyPlugin({ pacTimeout: 500 });
+ * plugin.name; // "proxy"
+ * ```
+ */
+export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<ProxyMembers> {
+  return createPlainProxyPlugin({
+    ...options,
+    tunnels: options.tunnels ?? nodeTunnels,
+    pac: options.pac ?? quickJsPacEngine,
+    resolver: options.resolver ?? nodeHostResolver(),
+  });
+}
+
+/**
+ * The proxy plugin of the default preset (Deno's and Bun's adapters, 1 s PAC time limit).
+ *
+ * @example
+ * ```ts
+ * proxyPlugin.manifest.api.includes("setProxy"); // true
+ * ```
+ */
+export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();
+
+/**
+ * The CDP adapters of Deno and Bun: the Chromium launcher and the WebSocket transport.
+ *
+ * @example
+ * ```ts ignore
+ * const browser = await cdpAdapters.start!({ pipe: true });
+ * await browser.dispose();
+ * ```
+ */
+export const cdpAdapters: CdpAdapters = {
+  start: startChromium,
+  connect: (url, options) => WebSocketTransport.connect(url, options),
+};
+
+/**
+ * Launch and connect, as plain functions, with Deno's and Bun's adapters.
+ *
+ * @example
+ * ```ts ignore
+ * const browser = await cdp.launch({ pipe: true });
+ * await browser.close();
+ * ```
+ */
+export const cdp: CdpApi = createCdpApi(cdpAdapters);
+
+/**
+ * The cdp plugin of the default preset: `ses.cdp.launch()` and `ses.cdp.connect()`.
+ *
+ * @example
+ * ```ts
+ * cdpPlugin.manifest.api.includes("cdp"); // true
+ * ```
+ */
+export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
 /**
  * The members a session of the default preset has: `ses.webRequest`,

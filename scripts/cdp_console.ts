@@ -9,7 +9,7 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import type { Protocol } from "devtools-protocol";
-import { cdp, TargetTree } from "../plugins/cdp/mod.ts";
+import { cdp, TargetTree } from "../entries/cdp.ts";
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),

@@ -10,6 +10,10 @@
  * a partition's requests nor is written by them. What a browser does not allow is stated in
  * {@linkcode pageCookies}.
  *
+ * This entry builds the browser's preset: the proxy plugin gets no tunnel adapter and no PAC
+ * engine (`setProxy` rejects: a page's fetch cannot be routed), and the cdp plugin only the
+ * WebSocket transport (`cdp.connect`; `cdp.launch` rejects).
+ *
  * @example
  * ```ts
  * import { session } from "./mod.ts";
@@ -21,15 +25,27 @@
  * @module
  */
 import { configure, session as kernelSession, type SessionModule } from "../kernel/partitions.ts";
+import type { AnyPlugin } from "../kernel/plugin.ts";
 import type { Session } from "../kernel/session.ts";
 import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { transportFor } from "../adapters/runtime.ts";
-import { type DefaultMembers, defaultPlugins } from "../presets/default.ts";
+import type { DefaultMembers } from "../presets/default.ts";
 import { browserIsolation } from "../adapters/isolation/browser.ts";
+import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import { webRequestPlugin } from "../plugins/web-request/mod.ts";
+import { cookiesPlugin } from "../plugins/cookies/mod.ts";
+import { protocolPlugin } from "../plugins/protocol/mod.ts";
+import { createProxyPlugin } from "../plugins/proxy/mod.ts";
+import {
+  type CdpAdapters,
+  type CdpApi,
+  createCdpApi,
+  createCdpPlugin,
+} from "../plugins/cdp/mod.ts";
 
 export * from "../kernel/mod.ts";
-export { cdp, CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
+export { CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
 export { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 export {
   DeclarativeNetRequest,
@@ -85,7 +101,27 @@ export type { ProxyMembers } from "../plugins/proxy/mod.ts";
 export type { DefaultMembers } from "../presets/default.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
-const browserPlugins = defaultPlugins.filter((p) => p.manifest.runtimes.includes("browser"));
+const cdpAdapters: CdpAdapters = {
+  connect: (url, options) => WebSocketTransport.connect(url, options),
+};
+
+/**
+ * `cdp.connect(wsUrl)` from a page (`cdp.launch` rejects: a page cannot start a browser).
+ *
+ * @example
+ * ```ts ignore
+ * const connection = await cdp.connect("ws://127.0.0.1:9222/devtools/browser/ID");
+ * ```
+ */
+export const cdp: CdpApi = createCdpApi(cdpAdapters);
+
+const browserPlugins: readonly AnyPlugin[] = [
+  webRequestPlugin,
+  createCdpPlugin(cdpAdapters),
+  createProxyPlugin({ runtime: "browser" }),
+  cookiesPlugin,
+  protocolPlugin,
+];
 
 configure({
   runtime: "browser",

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 import { PipeTransport } from "./pipe.ts";
+import type { BrowserProcess, BrowserStartOptions } from "../../kernel/cdp/browser.ts";
 
 export { PipeTransport } from "./pipe.ts";
 export type { CdpTransport } from "../../kernel/cdp/transport.ts";
@@ -74,36 +75,15 @@ function executable(path: string): boolean {
   }
 }
 
-/** How to start Chromium. */
-export interface StartChromiumOptions {
-  /** The executable; found with {@linkcode findChromium} when absent. */
-  executablePath?: string;
-  /** Talk over `--remote-debugging-pipe` instead of a WebSocket (default false). */
-  pipe?: boolean;
-  /** Run headless (default true). */
-  headless?: boolean;
-  /** More flags. `--remote-debugging-port=0` with `pipe` gives both endpoints. */
-  args?: string[];
-  /** How long to wait for the DevTools endpoint, in milliseconds (default 30000). */
-  timeout?: number;
-}
+/** How to start Chromium (the kernel's {@linkcode BrowserStartOptions}). */
+export type StartChromiumOptions = BrowserStartOptions;
 
-/** A running Chromium. */
-export interface ChromiumProcess {
-  /** The process id. */
-  readonly pid: number;
-  /** The browser's DevTools WebSocket URL, when a debugging port was opened. */
-  readonly wsEndpoint: string | null;
+/** A running Chromium: the kernel's {@linkcode BrowserProcess} with its pipe transport. */
+export interface ChromiumProcess extends BrowserProcess {
   /** The pipe transport, when started with `pipe`. */
   readonly pipe: PipeTransport | null;
-  /** The temporary profile directory. */
-  readonly userDataDir: string;
-  /** Resolves with the exit code (or signal name) once the process has exited. */
-  readonly exited: Promise<number | string>;
   /** Sends a signal to the process (SIGKILL by default). */
   kill(signal?: NodeJS.Signals): void;
-  /** Kills the process if needed, waits for it to exit and removes the profile. */
-  dispose(): Promise<void>;
 }
 
 /**

@@ -14,6 +14,7 @@
  * @module
  */
 export type { CdpTransport } from "./transport.ts";
+export type { BrowserProcess, BrowserStartOptions, ConnectCdp, StartBrowser } from "./browser.ts";
 export { CdpConnection, type CdpConnectionOptions } from "./connection.ts";
 export { CdpSession, type CdpSessionHost } from "./session.ts";
 export { CDPClosedError, CDPError, type CdpErrorObject } from "./cdp_error.ts";

@@ -1,27 +1,27 @@
 /**
- * `launch()` starts a local Chromium with a fresh profile and connects to it; `connect()` attaches
- * to a running browser's DevTools WebSocket.
+ * `launch()` starts a local browser with a fresh profile and connects to it; `connect()` attaches
+ * to a running browser's DevTools WebSocket. Both come from {@linkcode createCdpApi}, which takes
+ * the adapters the entry chose (`kernel/cdp/browser.ts`): on Deno and Bun the Chromium
+ * launcher and the WebSocket transport, in a page the WebSocket transport only.
  *
  * @module
  */
 import { CdpConnection, type CdpConnectionOptions } from "../../kernel/cdp/connection.ts";
-import { WebSocketTransport } from "../../adapters/cdp/websocket.ts";
+import type { BrowserStartOptions, ConnectCdp, StartBrowser } from "../../kernel/cdp/browser.ts";
 
-type ChromiumModule = typeof import("../../adapters/cdp/chromium.ts");
-const CHROMIUM_MODULE: string = new URL("../../adapters/cdp/chromium.ts", import.meta.url).href;
+/** The adapters launching and connecting use. */
+export interface CdpAdapters {
+  /** Starts a local browser (none: `launch()` rejects, as in a page). */
+  start?: StartBrowser;
+  /** Opens a transport to a DevTools WebSocket. */
+  connect: ConnectCdp;
+}
 
-/** Options of {@linkcode launch}. */
-export interface LaunchOptions {
-  /** The Chromium executable; else `CHROME_PATH`, `/usr/bin/chromium`, `chromium-browser`... */
-  executablePath?: string;
-  /** Use `--remote-debugging-pipe` instead of a WebSocket (default false). */
-  pipe?: boolean;
-  /** Headless (default true). */
-  headless?: boolean;
-  /** Extra Chromium flags. */
-  args?: string[];
-  /** Milliseconds to wait for Chromium's DevTools endpoint (default 30000). */
-  timeout?: number;
+/**
+ * Options of `launch()`: the executable (else `CHROME_PATH`, `/usr/bin/chromium`,
+ * `chromium-browser`...), pipe or WebSocket, headless, extra flags, a start timeout.
+ */
+export interface LaunchOptions extends BrowserStartOptions {
   /** Options of the connection (default call timeout, error reporter). */
   connection?: CdpConnectionOptions;
 }
@@ -44,29 +44,52 @@ export interface CdpBrowser {
   close(): Promise<void>;
 }
 
+/** Launching and connecting. */
+export interface CdpApi {
+  /** Starts a local browser and connects to it. */
+  launch(options?: LaunchOptions): Promise<CdpBrowser>;
+  /** Connects to a running browser's DevTools WebSocket. */
+  connect(
+    wsUrl: string,
+    options?: CdpConnectionOptions & { signal?: AbortSignal },
+  ): Promise<CdpConnection>;
+}
+
 /**
- * Starts Chromium (fresh profile, headless, the flags of ENVIRONMENT.md) and connects over a
- * WebSocket or a pipe. Rejects with an error that says how to install Chromium when none is found.
+ * `launch` and `connect` over the given adapters. `launch` starts the browser (fresh profile,
+ * headless, the flags of ENVIRONMENT.md) and connects over a WebSocket or a pipe; without a
+ * `start` adapter it rejects and says to use `connect`.
  *
  * @example
  * ```ts ignore
- * import { launch } from "./launcher.ts";
+ * import { createCdpApi } from "./launcher.ts";
+ * import { startChromium } from "../../adapters/cdp/chromium.ts";
+ * import { WebSocketTransport } from "../../adapters/cdp/websocket.ts";
  *
- * const browser = await launch({ pipe: true });
+ * const cdp = createCdpApi({ start: startChromium, connect: WebSocketTransport.connect });
+ * const browser = await cdp.launch({ pipe: true });
  * console.log((await browser.connection.send("Browser.getVersion")).product);
  * await browser.close();
  * ```
  */
-export async function launch(options: LaunchOptions = {}): Promise<CdpBrowser> {
-  if (!("process" in globalThis) && !("Deno" in globalThis)) {
+export function createCdpApi(adapters: CdpAdapters): CdpApi {
+  return {
+    launch: (options) => launch(adapters, options),
+    connect: async (wsUrl, options = {}) => {
+      const transport = await adapters.connect(wsUrl, { signal: options.signal });
+      return new CdpConnection(transport, options);
+    },
+  };
+}
+
+async function launch(adapters: CdpAdapters, options: LaunchOptions = {}): Promise<CdpBrowser> {
+  if (adapters.start === undefined) {
     throw new TypeError("cdp.launch needs Deno or Bun; in a browser use cdp.connect(wsUrl)");
   }
-  // Loaded lazily and out of bundlers' sight: it needs node:child_process.
-  const { startChromium } = await import(CHROMIUM_MODULE) as ChromiumModule;
-  const chromium = await startChromium(options);
+  const chromium = await adapters.start(options);
   let connection: CdpConnection;
   try {
-    const transport = chromium.pipe ?? await WebSocketTransport.connect(chromium.wsEndpoint!);
+    const transport = chromium.pipe ?? await adapters.connect(chromium.wsEndpoint!, {});
     connection = new CdpConnection(transport, options.connection);
     // Over a pipe nothing has proven yet that the browser runs: ask it something.
     if (chromium.pipe) {
@@ -98,22 +121,4 @@ export async function launch(options: LaunchOptions = {}): Promise<CdpBrowser> {
         await chromium.dispose();
       })(),
   };
-}
-
-/**
- * Connects to a running browser's DevTools WebSocket (`ws://.../devtools/browser/...`).
- *
- * @example
- * ```ts ignore
- * import { connect } from "./launcher.ts";
- *
- * const connection = await connect("ws://127.0.0.1:9222/devtools/browser/ID");
- * ```
- */
-export async function connect(
-  wsUrl: string,
-  options: CdpConnectionOptions & { signal?: AbortSignal } = {},
-): Promise<CdpConnection> {
-  const transport = await WebSocketTransport.connect(wsUrl, { signal: options.signal });
-  return new CdpConnection(transport, options);
 }

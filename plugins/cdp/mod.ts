@@ -7,12 +7,15 @@
  *   shared and service workers) without losing an event, and keeps sessionId -> TargetInfo current.
  * - {@linkcode WebView2Api} is WebView2's `CallDevToolsProtocolMethodForSession` API on one page.
  *
- * As a session plugin ({@linkcode cdpPlugin}) it adds `ses.cdp`, whose launched browsers and
- * connections close with the session.
+ * As a session plugin ({@linkcode createCdpPlugin}) it adds `ses.cdp`, whose launched browsers
+ * and connections close with the session. The plugin imports no adapter: {@linkcode createCdpApi}
+ * and {@linkcode createCdpPlugin} take the browser launcher and the DevTools transport from the
+ * entry. On Deno and Bun the `./cdp` entry (`entries/cdp.ts`) exports `cdp` and `cdpPlugin` with
+ * the Chromium launcher and the WebSocket/pipe transports; the browser bundle's `cdp` connects only.
  *
  * @example
  * ```ts ignore
- * import { cdp, TargetTree } from "./mod.ts";
+ * import { cdp, TargetTree } from "../../entries/cdp.ts";
  *
  * const browser = await cdp.launch({ pipe: true });
  * const tree = await TargetTree.start(browser.connection, {
@@ -28,11 +31,17 @@
  * @module
  */
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { CdpConnection, CdpConnectionOptions } from "../../kernel/cdp/connection.ts";
-import { type CdpBrowser, connect, launch, type LaunchOptions } from "./launcher.ts";
+import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import { type CdpAdapters, type CdpApi, type CdpBrowser, createCdpApi } from "./launcher.ts";
 import manifest from "./manifest.json" with { type: "json" };
 
-export { type CdpBrowser, connect, launch, type LaunchOptions } from "./launcher.ts";
+export {
+  type CdpAdapters,
+  type CdpApi,
+  type CdpBrowser,
+  createCdpApi,
+  type LaunchOptions,
+} from "./launcher.ts";
 export {
   type TargetNode,
   type TargetNodeListener,
@@ -56,29 +65,6 @@ export {
   WebView2Api,
 } from "./webview2.ts";
 
-/** Launching and connecting. */
-export interface CdpApi {
-  /** Starts a local Chromium and connects to it. */
-  launch(options?: LaunchOptions): Promise<CdpBrowser>;
-  /** Connects to a running browser's DevTools WebSocket. */
-  connect(
-    wsUrl: string,
-    options?: CdpConnectionOptions & { signal?: AbortSignal },
-  ): Promise<CdpConnection>;
-}
-
-/**
- * Launch and connect, as plain functions.
- *
- * @example
- * ```ts ignore
- * import { cdp } from "./mod.ts";
- * const browser = await cdp.launch();
- * await browser.close();
- * ```
- */
-export const cdp: CdpApi = { launch, connect };
-
 /**
  * The session member the cdp plugin adds: a session built with it has `ses.cdp` in its type.
  *
@@ -95,44 +81,48 @@ export interface CdpMembers {
 }
 
 /**
- * The session plugin: `ses.cdp.launch()` and `ses.cdp.connect()`; what they open closes with the
- * session.
+ * Makes the session plugin over the given adapters: `ses.cdp.launch()` and `ses.cdp.connect()`;
+ * what they open closes with the session.
  *
  * @example
  * ```ts ignore
  * import { session } from "../../mod.ts";
- * import { cdpPlugin } from "./mod.ts";
+ * import { createCdpPlugin } from "./mod.ts";
+ * import { startChromium } from "../../adapters/cdp/chromium.ts";
+ * import { WebSocketTransport } from "../../adapters/cdp/websocket.ts";
  *
- * const ses = session.fromPartition("devtools", { plugins: [cdpPlugin] });
+ * const plugin = createCdpPlugin({ start: startChromium, connect: WebSocketTransport.connect });
+ * const ses = session.fromPartition("devtools", { plugins: [plugin] });
  * const browser = await ses.cdp.launch();
  * await ses.close(); // closes the browser too
  * ```
  */
-export const cdpPlugin: Plugin<CdpMembers> = definePlugin<CdpMembers>({
-  manifest,
-  setup(ctx) {
-    const browsers = new Set<CdpBrowser>();
-    const connections = new Set<CdpConnection>();
-    const api: CdpApi = {
-      async launch(options) {
-        const browser = await launch(options);
-        browsers.add(browser);
-        browser.exited.then(() => browsers.delete(browser));
-        return browser;
-      },
-      async connect(wsUrl, options) {
-        const connection = await connect(wsUrl, options);
-        connections.add(connection);
-        connection.closed.then(() => connections.delete(connection));
-        return connection;
-      },
-    };
-    ctx.provide({ cdp: api });
-    return async () => {
-      for (const connection of connections) connection.close();
-      await Promise.all([...browsers].map((browser) => browser.close()));
-    };
-  },
-});
-
-export default cdpPlugin;
+export function createCdpPlugin(adapters: CdpAdapters): Plugin<CdpMembers> {
+  const { launch, connect } = createCdpApi(adapters);
+  return definePlugin<CdpMembers>({
+    manifest,
+    setup(ctx) {
+      const browsers = new Set<CdpBrowser>();
+      const connections = new Set<CdpConnection>();
+      const api: CdpApi = {
+        async launch(options) {
+          const browser = await launch(options);
+          browsers.add(browser);
+          browser.exited.then(() => browsers.delete(browser));
+          return browser;
+        },
+        async connect(wsUrl, options) {
+          const connection = await connect(wsUrl, options);
+          connections.add(connection);
+          connection.closed.then(() => connections.delete(connection));
+          return connection;
+        },
+      };
+      ctx.provide({ cdp: api });
+      return async () => {
+        for (const connection of connections) connection.close();
+        await Promise.all([...browsers].map((browser) => browser.close()));
+      };
+    },
+  });
+}

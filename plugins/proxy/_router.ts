@@ -1,7 +1,8 @@
 /**
  * Sends one hop through the proxy chains a URL was given, in order: HTTP(S) proxies through the
  * session's transport (`Deno.createHttpClient` / Bun's `proxy`), https:// behind an HTTP proxy
- * through websession's CONNECT tunnel, SOCKS through websession's SOCKS client. A proxy that
+ * through a CONNECT tunnel and SOCKS through a SOCKS connection, both from the tunnel adapter the
+ * entry handed to the plugin (`kernel/tunnel.ts`). A proxy that
  * cannot be reached is marked bad and the next chain is tried; when all fail the hop fails with
  * `net::ERR_PROXY_CONNECTION_FAILED`. A 407 (or a SOCKS5 proxy asking for a password) comes back
  * as a 407 response, so the pipeline's `authRequired` stage (and `login`) can answer it;
@@ -13,20 +14,9 @@
 import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
+import type { Tunnel, TunnelAdapter } from "../../kernel/tunnel.ts";
 import type { ProxyRetryList } from "./retry_list.ts";
 import { type ProxyChain, type ProxyEndpoint, proxyServerToUri } from "./proxy_server.ts";
-import type { fetchOverSocket, socksFetch } from "../../adapters/socks/http.ts";
-import type { httpConnect } from "../../adapters/socks/http_connect.ts";
-
-/** The runtime-specific pieces, loaded only on Deno and Bun. */
-export interface TunnelAdapters {
-  /** HTTP over a SOCKS proxy. */
-  socksFetch: typeof socksFetch;
-  /** HTTP over an open socket. */
-  fetchOverSocket: typeof fetchOverSocket;
-  /** A CONNECT tunnel. */
-  httpConnect: typeof httpConnect;
-}
 
 /** Proxy credentials. */
 export interface Credentials {
@@ -58,8 +48,8 @@ const PROXY_FAILURES = new Set<NetErrorCode>([
 export interface RouterOptions {
   /** The session's transport. */
   transport: () => HttpTransport;
-  /** Loads the tunnel adapters (dynamic import on Deno/Bun). */
-  adapters: () => Promise<TunnelAdapters>;
+  /** Opens CONNECT and SOCKS tunnels; null where there is none (a page). */
+  tunnels: TunnelAdapter | null;
   /** Bad proxies. */
   retry: ProxyRetryList;
   /** Extra CA certificates for https:// targets behind tunnels. */
@@ -128,7 +118,7 @@ export class ProxyRouter {
   #options: RouterOptions;
   /** Credentials per proxy URI (`host:port`, `socks5://host:port`). */
   readonly auth: Map<string, Credentials> = new Map();
-  #sockets = new Set<{ destroy(): void }>();
+  #tunnels = new Set<Tunnel>();
 
   /** Makes a router. */
   constructor(options: RouterOptions) {
@@ -137,14 +127,25 @@ export class ProxyRouter {
 
   /** Closes every tunnel (requests in flight through them fail). */
   closeTunnels(): void {
-    for (const s of this.#sockets) s.destroy();
-    this.#sockets.clear();
+    for (const t of this.#tunnels) t.close();
+    this.#tunnels.clear();
   }
 
-  #track<T extends { destroy(): void; once(e: string, f: () => void): unknown }>(s: T): T {
-    this.#sockets.add(s);
-    s.once("close", () => this.#sockets.delete(s));
-    return s;
+  #track(tunnel: Tunnel): Tunnel {
+    this.#tunnels.add(tunnel);
+    tunnel.closed.then(() => this.#tunnels.delete(tunnel));
+    return tunnel;
+  }
+
+  #tunnelAdapter(server: ProxyEndpoint): TunnelAdapter {
+    const tunnels = this.#options.tunnels;
+    if (tunnels === null) {
+      throw new NetError(
+        "net::ERR_NOT_IMPLEMENTED",
+        `No tunnel adapter to reach ${proxyServerToUri(server)}`,
+      );
+    }
+    return tunnels;
   }
 
   /** Sends `request` through the first chain of `list` that works. */
@@ -214,15 +215,25 @@ export class ProxyRouter {
     const creds = this.auth.get(key);
     const https = request.url.startsWith("https:");
     if (server.scheme === "socks4" || server.scheme === "socks5") {
-      const { socksFetch } = await this.#options.adapters();
+      const tunnels = this.#tunnelAdapter(server);
+      const u = new URL(request.url);
+      const target = {
+        host: u.hostname.replace(/^\[|\]$/g, ""),
+        port: u.port ? Number(u.port) : https ? 443 : 80,
+      };
       try {
-        return await socksFetch(toRequest(request), {
+        const opened = await tunnels.open({
           proxy: {
-            version: server.scheme === "socks4" ? 4 : 5,
+            scheme: server.scheme,
             host: server.host,
             port: server.port,
             ...(server.scheme === "socks5" && creds ? creds : {}),
           },
+          ...target,
+          signal: request.signal,
+        });
+        if ("response" in opened) return opened.response;
+        return await opened.tunnel.fetch(toRequest(request), {
           caCerts: this.#options.caCerts,
           signal: request.signal,
         });
@@ -239,11 +250,10 @@ export class ProxyRouter {
       }
     }
     if (server.scheme === "http" && https) {
-      const { httpConnect, fetchOverSocket } = await this.#options.adapters();
+      const tunnels = this.#tunnelAdapter(server);
       const u = new URL(request.url);
-      const result = await httpConnect({
-        proxyHost: server.host,
-        proxyPort: server.port,
+      const result = await tunnels.open({
+        proxy: { scheme: "http", host: server.host, port: server.port },
         host: u.hostname.replace(/^\[|\]$/g, ""),
         port: u.port ? Number(u.port) : 443,
         headers: creds ? { "proxy-authorization": basic(creds) } : undefined,
@@ -260,8 +270,7 @@ export class ProxyRouter {
           `Proxy ${key} refused the tunnel to ${u.host} (${result.response.status})`,
         );
       }
-      this.#track(result.socket);
-      return await fetchOverSocket(result.socket, toRequest(request), {
+      return await this.#track(result.tunnel).fetch(toRequest(request), {
         caCerts: this.#options.caCerts,
         signal: request.signal,
       });

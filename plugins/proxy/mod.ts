@@ -9,12 +9,15 @@
  * - failover (a failed proxy is bad for 5 minutes), 407s through the `authRequired` stage,
  *   SOCKS4/4a/5 with username/password.
  *
- * The browser bundle cannot route through proxies: there `setProxy` rejects.
+ * The plugin imports no adapter: {@link createProxyPlugin} takes the tunnel adapter (SOCKS and
+ * `CONNECT`), the host resolver and the PAC engine from the entry. On Deno and Bun the `./proxy`
+ * entry (`entries/proxy.ts`) exports `proxyPlugin` and a `createProxyPlugin` with them filled in;
+ * the browser bundle hands in none, and there `setProxy` rejects.
  *
  * @example
  * ```ts
  * import { session } from "../../mod.ts";
- * import { proxyPlugin } from "./mod.ts";
+ * import { proxyPlugin } from "../../entries/proxy.ts";
  * const ses = session.fromPartition("proxied", { plugins: [proxyPlugin] });
  * await ses.setProxy({ proxyRules: "http=127.0.0.1:3128;https=127.0.0.1:3128" });
  * await ses.resolveProxy("http://example.com/"); // "PROXY 127.0.0.1:3128"
@@ -27,8 +30,9 @@ import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
-import { PROXY_USED, ProxyRouter, type TunnelAdapters } from "./_router.ts";
-import type { HostResolver } from "./host_resolver.ts";
+import { PROXY_USED, ProxyRouter } from "./_router.ts";
+import type { HostResolver } from "../../kernel/host_resolver.ts";
+import type { TunnelAdapter } from "../../kernel/tunnel.ts";
 
 export type * from "../../kernel/mod.ts";
 export type { BypassRule } from "./bypass_rules.ts";
@@ -37,7 +41,16 @@ export type { ProxyParseOptions, ProxyScheme } from "./proxy_server.ts";
 export type { UrlParts } from "./url_parts.ts";
 export type { IPAddress } from "./ip.ts";
 export type { ProxyConfig, ProxyMode } from "./proxy_config.ts";
-export type { AddressFamily, HostResolver } from "./host_resolver.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
+export type {
+  Tunnel,
+  TunnelAdapter,
+  TunnelFetchOptions,
+  TunnelRequest,
+  TunnelResult,
+} from "../../kernel/tunnel.ts";
+export type { PacDecision } from "./pac_resolver.ts";
+export type { PacEngine } from "./proxy_service.ts";
 export { staticHostResolver } from "./host_resolver.ts";
 export { ProxyBypassRules } from "./bypass_rules.ts";
 export { ProxyRules, type ProxyRulesParseOptions } from "./proxy_rules.ts";
@@ -75,9 +88,34 @@ export interface ProxyMembers {
   clearAuthCache(): Promise<void>;
 }
 
-/** Options of {@link createProxyPlugin}. */
+/** What a {@link PacEngineFactory} gets besides the script. */
+export interface PacEngineOptions {
+  /** Where the script's DNS questions go. */
+  resolver: HostResolver;
+  /** Time limit per call (and for loading the script), in ms (default 1000). */
+  timeout?: number;
+  /** Receives the script's errors (message and line, -1 when unknown). */
+  onError?: (error: { message: string; line: number }) => void;
+}
+
+/**
+ * Loads a PAC script into a sandbox; rejects when the script cannot be used. On Deno and Bun it
+ * is `PacResolver.create` (`pac_resolver.ts`, QuickJS), which the entry hands in.
+ *
+ * @example
+ * ```ts
+ * const none: PacEngineFactory = () => Promise.reject(new Error("No PAC here"));
+ * ```
+ */
+export type PacEngineFactory = (script: string, options: PacEngineOptions) => Promise<PacEngine>;
+
+/** Options of {@link createProxyPlugin}: the adapters the entry chooses, and settings. */
 export interface ProxyPluginOptions {
-  /** Where PAC scripts' DNS questions go (default: the system resolver via `node:dns`). */
+  /** Opens SOCKS connections and `CONNECT` tunnels (none: such proxies fail). */
+  tunnels?: TunnelAdapter;
+  /** Runs PAC scripts (none: a PAC config is reported and requests go DIRECT). */
+  pac?: PacEngineFactory;
+  /** Where PAC scripts' DNS questions go (none: no name resolves, no local address). */
   resolver?: HostResolver;
   /** Time limit of one PAC call in ms (default 1000). */
   pacTimeout?: number;
@@ -88,6 +126,9 @@ export interface ProxyPluginOptions {
   /** The runtime (detected by default); in `browser` setProxy rejects. */
   runtime?: "deno" | "bun" | "browser";
 }
+
+/** The resolver of a plugin made without one: no name resolves, no local address. */
+const noResolver: HostResolver = { resolve: () => [], localAddresses: () => [] };
 
 /** Request option that sends a request DIRECT (the PAC script's own fetch). */
 const DIRECT_OPTION = "websessionProxyDirect";
@@ -109,30 +150,10 @@ function processEnv(): Record<string, string | undefined> {
   }
 }
 
-// Runtime pieces (node:net, node:dns, QuickJS) load on first use, from URLs the browser bundler
-// does not follow.
-const here = (path: string) => new URL(path, import.meta.url).href;
-let adapters: Promise<TunnelAdapters> | null = null;
-function loadAdapters(): Promise<TunnelAdapters> {
-  adapters ??= (async () => {
-    const http: typeof import("../../adapters/socks/http.ts") = await import(
-      here("../../adapters/socks/http.ts")
-    );
-    const connect: typeof import("../../adapters/socks/http_connect.ts") = await import(
-      here("../../adapters/socks/http_connect.ts")
-    );
-    return {
-      socksFetch: http.socksFetch,
-      fetchOverSocket: http.fetchOverSocket,
-      httpConnect: connect.httpConnect,
-    };
-  })();
-  return adapters;
-}
-
 /**
- * Makes the proxy plugin with options (a DNS resolver for PAC, a PAC time limit, CA
- * certificates, an environment for `system`).
+ * Makes the proxy plugin from the adapters the entry chooses (tunnels, PAC engine, DNS resolver)
+ * and settings (a PAC time limit, CA certificates, an environment for `system`). Without
+ * adapters it decides routes (`resolveProxy`) and sends through HTTP(S) proxies only.
  *
  * @example
  * ```ts
@@ -160,29 +181,19 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
           return await response.text();
         },
         async loadPac(script: string): Promise<PacEngine> {
-          const { PacResolver }: typeof import("./pac_resolver.ts") = await import(
-            here("./pac_resolver.ts")
-          );
-          let resolver = options.resolver;
-          if (!resolver) {
-            const dns: typeof import("../../adapters/dns/node.ts") = await import(
-              here("../../adapters/dns/node.ts")
-            );
-            resolver = dns.nodeHostResolver();
-          }
-          const pac = await PacResolver.create(script, {
-            resolver,
+          if (!options.pac) throw new Error("No PAC engine: PAC scripts cannot run here");
+          return await options.pac(script, {
+            resolver: options.resolver ?? noResolver,
             timeout: options.pacTimeout,
             onError: (e) =>
               ctx.report(new Error(`PAC script: ${e.message} (line ${e.line})`), "pac"),
           });
-          return { resolve: (url) => pac.resolve(url), dispose: () => pac.dispose() };
         },
         report: (message) => ctx.report(new Error(message), "pac"),
       });
       const router = new ProxyRouter({
         transport: () => ctx.transport,
-        adapters: loadAdapters,
+        tunnels: options.tunnels ?? null,
         retry: service.retry,
         caCerts: options.caCerts,
       });
@@ -246,13 +257,3 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
     },
   });
 }
-
-/**
- * The proxy plugin with default options (system DNS for PAC, 1 s PAC time limit).
- *
- * @example
- * ```ts
- * proxyPlugin.manifest.api.includes("setProxy"); // true
- * ```
- */
-export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();

@@ -16,7 +16,7 @@
 import { QuickJS } from "quickjs-wasi";
 import { createPacResolver } from "pac-resolver";
 import { session } from "../../mod.ts";
-import { proxyPlugin } from "../../plugins/proxy/mod.ts";
+import { proxyPlugin } from "../../entries/proxy.ts";
 import { PacResolver } from "../../plugins/proxy/pac_resolver.ts";
 import { staticHostResolver } from "../../plugins/proxy/host_resolver.ts";
 import { finish, report } from "./_report.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as esbuild from "esbuild";
-import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
+import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { until } from "../../_cdp_site.ts";
 import { needs } from "../../_system.ts";

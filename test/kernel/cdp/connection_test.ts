@@ -8,7 +8,7 @@ import {
   type CdpTransport,
 } from "../../../kernel/cdp/mod.ts";
 import { WebSocketTransport } from "../../../adapters/cdp/websocket.ts";
-import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
+import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
 import { needs } from "../../_system.ts";
 

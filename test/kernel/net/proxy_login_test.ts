@@ -3,7 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type AuthInfo, net, session } from "../../../mod.ts";
-import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
+import { createProxyPlugin } from "../../../entries/proxy.ts";
 import {
   type Origin,
   type ProxyProcess,

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import process from "node:process";
 import { session } from "../../../mod.ts";
-import { cdp, cdpPlugin } from "../../../plugins/cdp/mod.ts";
+import { cdp, cdpPlugin } from "../../../entries/cdp.ts";
 import { needs } from "../../_system.ts";
 
 function alive(pid: number): boolean {

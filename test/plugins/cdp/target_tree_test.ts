@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CDPClosedError } from "../../../kernel/cdp/mod.ts";
-import { type CdpBrowser, connect, launch } from "../../../plugins/cdp/launcher.ts";
+import { type CdpBrowser, connect, launch } from "../../../entries/cdp.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";
 import { needs } from "../../_system.ts";

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CDPError } from "../../../kernel/cdp/mod.ts";
-import { type CdpBrowser, launch } from "../../../plugins/cdp/launcher.ts";
+import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
 import { TargetTree } from "../../../plugins/cdp/target_tree.ts";
 import { WebView2Api } from "../../../plugins/cdp/webview2.ts";
 import { type CdpSite, startCdpSite, until } from "../../_cdp_site.ts";

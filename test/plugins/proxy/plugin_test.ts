@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type AuthChallenge, definePlugin, NetError, type Session, session } from "../../../mod.ts";
-import { createProxyPlugin } from "../../../plugins/proxy/mod.ts";
+import { createProxyPlugin } from "../../../entries/proxy.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import {
   freePort,

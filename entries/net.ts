@@ -1,0 +1,16 @@
+/**
+ * The `./net` subpath for Deno and Bun: Electron's `net` module (`kernel/net/mod.ts`), with the kernel configured for the runtime
+ * (`runtime_setup.ts`), so that importing it alone gives a working default session.
+ *
+ * @example
+ * ```ts
+ * import { net } from "./net.ts";
+ * const response = await net.fetch("data:text/plain,hi");
+ * await response.text(); // "hi"
+ * ```
+ *
+ * @module
+ */
+import "./runtime_setup.ts";
+
+export * from "../kernel/net/mod.ts";

@@ -1,0 +1,38 @@
+/**
+ * Configures the kernel for Deno or Bun, once, when imported: persistent partitions keep their
+ * data in SQLite under the storage root (`WEBSESSION_HOME`, or `.websession/` in the working
+ * directory), requests go out through the runtime's transport, isolated plugins start through the
+ * runtime's Workers, and every session gets the default preset (`presets/default.ts`). `mod.ts`
+ * and every subpath entry (`./net`, `./cookies`, `./proxy`, ...) import it, so importing any
+ * public entry point gives a working default.
+ *
+ * @example
+ * ```ts
+ * import "./runtime_setup.ts";
+ * import { session } from "../kernel/partitions.ts";
+ * const response = await session.defaultSession.fetch("data:text/plain,hi");
+ * ```
+ *
+ * @module
+ */
+import process from "node:process";
+import { configure } from "../kernel/partitions.ts";
+import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
+import { MemoryStore } from "../adapters/store/memory.ts";
+import { SqliteStore } from "../adapters/store/sqlite.ts";
+import { detectRuntime, transportFor } from "../adapters/runtime.ts";
+import { isolationFor } from "../adapters/isolation/mod.ts";
+import { defaultPlugins } from "../presets/default.ts";
+
+const runtime = detectRuntime();
+const home = process.env.WEBSESSION_HOME;
+configure({
+  runtime,
+  storagePath: home && home.length > 0 ? home : `${process.cwd()}/.websession`,
+  store: ({ storagePath }) =>
+    storagePath === null ? new MemoryStore() : new SqliteStore(`${storagePath}/websession.db`),
+  transport: transportFor(runtime),
+  plugins: defaultPlugins,
+  isolation: isolationFor(runtime),
+  loader: loadPlugin,
+});

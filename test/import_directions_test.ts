@@ -1,0 +1,102 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** Every .ts file under `dir`, recursively. */
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...tsFiles(path));
+    else if (entry.name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+/** The module specifiers `source` imports (static, type-only, `import()`), null when computed. */
+function importsOf(
+  path: string,
+  source: string,
+): Array<{ specifier: string | null; line: number }> {
+  const file = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, true);
+  const found: Array<{ specifier: string | null; line: number }> = [];
+  const add = (node: ts.Node, arg: ts.Node | undefined) => {
+    const line = file.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+    const literal = arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg));
+    found.push({ specifier: literal ? (arg as ts.StringLiteral).text : null, line });
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+      if (node.moduleSpecifier) add(node, node.moduleSpecifier);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      add(node, node.arguments[0]);
+    } else if (ts.isImportTypeNode(node)) {
+      const argument = node.argument;
+      add(node, ts.isLiteralTypeNode(argument) ? argument.literal : undefined);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/** What is wrong with the imports of the file at `path` (relative to the repository root). */
+function violations(path: string, source: string): string[] {
+  const area = path.split("/")[0];
+  const forbidden = area === "plugins" ? "adapters" : area === "adapters" ? "plugins" : null;
+  const problems: string[] = [];
+  for (const { specifier, line } of importsOf(path, source)) {
+    if (specifier === null) {
+      problems.push(`${path}:${line} imports a computed specifier`);
+      continue;
+    }
+    if (!specifier.startsWith(".")) continue;
+    const target = relative(root, resolve(root, dirname(path), specifier));
+    if (forbidden !== null && target.split("/")[0] === forbidden) {
+      problems.push(`${path}:${line} (${area}) imports ${target}`);
+    }
+  }
+  return problems;
+}
+
+describe("import directions", () => {
+  it("no plugin imports an adapter, no adapter imports a plugin, no import is computed", () => {
+    const files = [...tsFiles(join(root, "plugins")), ...tsFiles(join(root, "adapters"))];
+    assert.ok(files.length > 50, `only ${files.length} files found`);
+    const problems = files.flatMap((file) =>
+      violations(relative(root, file), readFileSync(file, "utf8"))
+    );
+    assert.deepEqual(problems, []);
+  });
+
+  it("the check finds each kind of violation, and ignores comments", () => {
+    assert.deepEqual(
+      violations(
+        "plugins/x/mod.ts",
+        [
+          'import { a } from "../../adapters/socks/http.ts";',
+          'export type { B } from "../../adapters/dns/node.ts";',
+          'type C = typeof import("../../adapters/cdp/chromium.ts");',
+          "const d = await import(new URL('./d.ts', import.meta.url).href);",
+          '/** import { e } from "../../adapters/store/memory.ts"; */',
+          'import { f } from "../../kernel/tunnel.ts";',
+          'const g = await import("./g.ts");',
+        ].join("\n"),
+      ),
+      [
+        "plugins/x/mod.ts:1 (plugins) imports adapters/socks/http.ts",
+        "plugins/x/mod.ts:2 (plugins) imports adapters/dns/node.ts",
+        "plugins/x/mod.ts:3 (plugins) imports adapters/cdp/chromium.ts",
+        "plugins/x/mod.ts:4 imports a computed specifier",
+      ],
+    );
+    assert.deepEqual(
+      violations("adapters/dns/node.ts", 'import type { H } from "../../plugins/proxy/ip.ts";'),
+      ["adapters/dns/node.ts:1 (adapters) imports plugins/proxy/ip.ts"],
+    );
+  });
+});
