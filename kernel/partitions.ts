@@ -8,7 +8,7 @@
  */
 import * as v from "valibot";
 import { Session } from "./session.ts";
-import type { AnyPlugin, MembersOf } from "./plugin.ts";
+import type { AnyPlugin, MembersOf, NoMembers } from "./plugin.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
@@ -61,14 +61,12 @@ export interface PartitionOptions<
  * @example
  * ```ts
  * import type { Plugin } from "./plugin.ts";
- * type Greeting = PartitionSession<{}, [Plugin<{ greet(): string }>], undefined>;
+ * type Greeting = PartitionSession<NoMembers, [Plugin<{ greet(): string }>], undefined>;
  * ```
  */
-// deno-lint-ignore ban-types
 export type PartitionSession<D extends object, P extends readonly AnyPlugin[], R> =
   & Session
-  // deno-lint-ignore ban-types
-  & (R extends readonly AnyPlugin[] ? MembersOf<R> : R extends false ? {} : D)
+  & (R extends readonly AnyPlugin[] ? MembersOf<R> : R extends false ? NoMembers : D)
   & MembersOf<P>;
 
 const PluginSchema = v.custom<AnyPlugin>(
@@ -199,11 +197,10 @@ function sameOptions(a: PartitionOptions, b: PartitionOptions): boolean {
  * a === fromPartition("persist:work"); // true
  * ```
  */
-// deno-lint-ignore ban-types
 export function fromPartition<
   const P extends readonly AnyPlugin[] = [],
   const R extends readonly AnyPlugin[] | false | undefined = undefined,
->(partition: string, options?: PartitionOptions<P, R>): PartitionSession<{}, P, R> {
+>(partition: string, options?: PartitionOptions<P, R>): PartitionSession<NoMembers, P, R> {
   if (typeof partition !== "string") {
     throw new TypeError(
       `session.fromPartition: partition must be a string, got ${
@@ -222,7 +219,7 @@ export function fromPartition<
         `session.fromPartition: partition "${partition}" already exists; options can only be given when it is created`,
       );
     }
-    return existing.session as PartitionSession<{}, P, R>;
+    return existing.session as PartitionSession<NoMembers, P, R>;
   }
   const persistent = partition === "" || partition.startsWith("persist:");
   const session = new Session({
@@ -242,7 +239,7 @@ export function fromPartition<
     loader: config.loader,
   });
   sessions.set(partition, { session, options: { ...options } });
-  return session as PartitionSession<{}, P, R>;
+  return session as PartitionSession<NoMembers, P, R>;
 }
 
 /** The preset (or the `preset` option) with `plugins` added; a same-named plugin replaces. */
@@ -279,12 +276,10 @@ export async function closePartition(partition: string): Promise<void> {
  *
  * @example
  * ```ts
- * // deno-lint-ignore ban-types
- * const module: SessionModule<{}> = session;
+ * * const module: SessionModule<NoMembers> = session;
  * ```
  */
-// deno-lint-ignore ban-types
-export interface SessionModule<D extends object = {}> {
+export interface SessionModule<D extends object = NoMembers> {
   /** Returns the session of a partition, creating it on first use (see {@link fromPartition}). */
   fromPartition<
     const P extends readonly AnyPlugin[] = [],
@@ -307,8 +302,7 @@ export interface SessionModule<D extends object = {}> {
  * ses.isPersistent(); // true
  * ```
  */
-// deno-lint-ignore ban-types
-export const session: SessionModule<{}> = {
+export const session: SessionModule<NoMembers> = {
   fromPartition,
   get defaultSession(): Session {
     return fromPartition("");

@@ -53,12 +53,21 @@ export interface PluginContext {
 }
 
 /**
+ * The members of a plugin that adds none (an empty object type).
+ *
+ * @example
+ * ```ts
+ * const none: NoMembers = {};
+ * ```
+ */
+export type NoMembers = Record<never, never>;
+
+/**
  * A plugin: a validated manifest and its setup. `M` types the session members it provides (what
  * `session.fromPartition(p, { plugins: [it] })` and `ses.plugins.add(it)` add to the session's
  * type); it exists only for the type checker.
  */
-// deno-lint-ignore ban-types
-export interface Plugin<M extends object = {}> {
+export interface Plugin<M extends object = NoMembers> {
   /** The plugin's name (from its manifest). */
   readonly name: string;
   /** The validated manifest. */
@@ -120,8 +129,9 @@ export interface PluginDefinition {
  * });
  * ```
  */
-// deno-lint-ignore ban-types
-export function definePlugin<M extends object = {}>(definition: PluginDefinition): Plugin<M> {
+export function definePlugin<M extends object = NoMembers>(
+  definition: PluginDefinition,
+): Plugin<M> {
   if (definition === null || typeof definition !== "object") {
     throw new TypeError("definePlugin takes an object { manifest, setup }");
   }

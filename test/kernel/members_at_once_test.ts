@@ -5,7 +5,7 @@ import {
   configure,
   definePlugin,
   MissingPluginError,
-  NetError,
+  type NetError,
   type Session,
   session,
 } from "../../mod.ts";

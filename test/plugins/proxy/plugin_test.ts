@@ -3,7 +3,7 @@
 // prove the traffic went through it.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type AuthChallenge, definePlugin, NetError, type Session, session } from "../../../mod.ts";
+import { type AuthChallenge, definePlugin, NetError, session } from "../../../mod.ts";
 import { createProxyPlugin } from "../../../entries/proxy.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import {

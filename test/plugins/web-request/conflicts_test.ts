@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { NetError, type Session } from "../../../mod.ts";
+import { NetError } from "../../../mod.ts";
 import type { IgnoredActionDetails } from "../../../plugins/web-request/mod.ts";
 import type { TestServer } from "../../_serve.ts";
 import { startServer, type WebRequestSession, webRequestSessions } from "./_helpers.ts";

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { configure, NetError, type Session, session } from "../../../mod.ts";
+import { configure, NetError, session } from "../../../mod.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import type { TestServer } from "../../_serve.ts";
 import { names, recordElectron, startServer, until, type WebRequestSession } from "./_helpers.ts";
