@@ -20,6 +20,7 @@ export * from "./plugin.ts";
 export * from "./plugin_host.ts";
 export * from "./pipeline.ts";
 export * from "./pipeline_types.ts";
+export * from "./stages.ts";
 export * from "./request.ts";
 export * from "./session.ts";
 export * from "./partitions.ts";
