@@ -193,7 +193,7 @@ async function authenticate(
 ): Promise<boolean> {
   if (attempts >= MAX_AUTH_ATTEMPTS) return false;
   if (run.taps.tapCount("authRequired") === 0 && !onAuth) return false;
-  const challenge = parseChallenge(response, request.url);
+  const challenge = parseChallenge(response, request.urlParts);
   if (!challenge) return false;
   const scheme = authScheme(challenge.scheme);
   if (!scheme) return false;

@@ -8,7 +8,7 @@
  * @module
  */
 import { type NetError, toNetError } from "./errors.ts";
-import type { PipelineRequest } from "./request.ts";
+import { HopRequest, type PipelineRequest } from "./request.ts";
 import type { Decision } from "./pipeline_types.ts";
 import { deliverResponse, withUrl } from "./_response.ts";
 import { TapRegistry } from "./taps.ts";
@@ -19,11 +19,7 @@ import { passed, walk } from "./_walk.ts";
 import type { PipelineHost, PipelineInput } from "./pipeline_input.ts";
 export type { PipelineHost, PipelineInput, RedirectMode } from "./pipeline_input.ts";
 
-/**
- * The signal of requests that were given none: it never aborts. Transports skip it, since a
- * signal costs fetch a listener per request.
- */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+export { NEVER_ABORTED } from "./request.ts";
 
 /**
  * The pipeline of one session.
@@ -116,22 +112,6 @@ export class Pipeline extends TapRegistry {
   }
 
   #createRequest(input: PipelineInput): PipelineRequest {
-    return {
-      id: this.#host.nextId(),
-      url: input.url,
-      method: input.method,
-      headers: input.headers,
-      body: input.body,
-      resourceType: input.resourceType ?? "other",
-      initiator: input.initiator ?? null,
-      topLevelSite: input.topLevelSite ?? null,
-      referrer: input.referrer ?? "",
-      timestamp: this.#host.now(),
-      redirectCount: 0,
-      urlList: [],
-      signal: input.signal ?? NEVER_ABORTED,
-      options: input.options ?? {},
-      data: new Map(),
-    };
+    return new HopRequest(this.#host.nextId(), this.#host.now(), input);
   }
 }

@@ -240,12 +240,12 @@ export class ProxyRouter {
     }
     if (server.scheme === "http" && https) {
       const { httpConnect, fetchOverSocket } = await this.#options.adapters();
-      const u = new URL(request.url);
+      const { host, port } = request.urlParts;
       const result = await httpConnect({
         proxyHost: server.host,
         proxyPort: server.port,
-        host: u.hostname.replace(/^\[|\]$/g, ""),
-        port: u.port ? Number(u.port) : 443,
+        host: host.replace(/^\[|\]$/g, ""),
+        port,
         headers: creds ? { "proxy-authorization": basic(creds) } : undefined,
         signal: request.signal,
       });
@@ -257,7 +257,9 @@ export class ProxyRouter {
         await result.response.body?.cancel();
         throw new NetError(
           "net::ERR_TUNNEL_CONNECTION_FAILED",
-          `Proxy ${key} refused the tunnel to ${u.host} (${result.response.status})`,
+          `Proxy ${key} refused the tunnel to ${
+            port === 443 ? host : `${host}:${port}`
+          } (${result.response.status})`,
         );
       }
       this.#track(result.socket);
