@@ -6,6 +6,7 @@
  * @module
  */
 import type { AuthChallenge, PipelineRequest } from "./request.ts";
+import type { UrlParts } from "./url_parts.ts";
 
 /** Makes the `Authorization` value for a challenge of one scheme. */
 export type AuthScheme = (
@@ -49,10 +50,10 @@ export function authScheme(name: string): AuthScheme | undefined {
  * @example
  * ```ts
  * const res = new Response(null, { status: 401, headers: { "www-authenticate": 'Basic realm="x"' } });
- * parseChallenge(res, "http://a.test/")?.realm; // "x"
+ * parseChallenge(res, { scheme: "http", host: "a.test", port: 80, path: "/", query: "" })?.realm; // "x"
  * ```
  */
-export function parseChallenge(response: Response, url: string): AuthChallenge | null {
+export function parseChallenge(response: Response, url: UrlParts): AuthChallenge | null {
   const isProxy = response.status === 407;
   const header = response.headers.get(isProxy ? "proxy-authenticate" : "www-authenticate");
   if (!header) return null;
@@ -62,13 +63,11 @@ export function parseChallenge(response: Response, url: string): AuthChallenge |
   const supported = challenges.filter((c) => schemes.has(c.scheme));
   const best =
     (supported.length ? supported : challenges).sort((a, b) => rank(b.scheme) - rank(a.scheme))[0];
-  const target = new URL(url);
-  const port = target.port ? Number(target.port) : target.protocol === "https:" ? 443 : 80;
   return {
     isProxy,
     scheme: best.scheme,
-    host: target.hostname,
-    port,
+    host: url.host,
+    port: url.port,
     realm: best.params.realm ?? "",
     params: best.params,
   };

@@ -5,23 +5,10 @@
  * @module
  */
 import * as v from "valibot";
+import { type Stage, STAGES } from "./stages.ts";
 
-/** The pipeline stages a plugin can tap, in lifecycle order. */
-export const STAGES = [
-  "beforeRequest",
-  "beforeSendHeaders",
-  "sendHeaders",
-  "transport",
-  "headersReceived",
-  "authRequired",
-  "beforeRedirect",
-  "responseStarted",
-  "completed",
-  "errorOccurred",
-] as const;
-
-/** A pipeline stage name. */
-export type Stage = typeof STAGES[number];
+// Files that still take `Stage` from here; its home is stages.ts.
+export type { Stage } from "./stages.ts";
 
 /** The runtimes a plugin may run on. */
 export type Runtime = "deno" | "bun" | "browser";

@@ -20,6 +20,8 @@ export * from "./plugin.ts";
 export * from "./plugin_host.ts";
 export * from "./pipeline.ts";
 export * from "./pipeline_types.ts";
+export * from "./stages.ts";
+export * from "./url_parts.ts";
 export * from "./request.ts";
 export * from "./session.ts";
 export * from "./partitions.ts";

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { PipelineInput } from "./pipeline_input.ts";
+import { parseUrl, type UrlParts } from "./url_parts.ts";
 
 /** Chrome's webRequest resource types. */
 export type ResourceType =
@@ -56,6 +58,11 @@ export interface PipelineRequest {
   readonly id: number;
   /** The URL of the current hop. */
   url: string;
+  /**
+   * The current hop's URL parsed (scheme, host, port, path, query): parsed the first time it is
+   * read, once per hop. Throws a TypeError when `url` is not a valid URL.
+   */
+  readonly urlParts: UrlParts;
   /** The method of the current hop. */
   method: string;
   /** The headers the current hop sends. */
@@ -82,6 +89,82 @@ export interface PipelineRequest {
   readonly options: Readonly<Record<string, unknown>>;
   /** Scratch space for plugins, kept for the whole request; key it by a symbol of your own. */
   readonly data: Map<unknown, unknown>;
+}
+
+/**
+ * The signal of requests that were given none: it never aborts. Transports skip it, since a
+ * signal costs fetch a listener per request.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/**
+ * The pipeline's request object: `urlParts` follows `url`.
+ *
+ * @example
+ * ```ts
+ * const request = new HopRequest(1, 0, {
+ *   url: "https://example.com/a?b",
+ *   method: "GET",
+ *   headers: new Headers(),
+ *   body: null,
+ * });
+ * request.urlParts.path; // "/a"
+ * request.url = "http://example.com:8080/";
+ * request.urlParts.port; // 8080
+ * ```
+ */
+export class HopRequest implements PipelineRequest {
+  readonly id: number;
+  method: string;
+  headers: Headers;
+  body: RequestBody | null;
+  readonly resourceType: ResourceType;
+  readonly initiator: string | null;
+  readonly topLevelSite: string | null;
+  referrer: string;
+  readonly timestamp: number;
+  redirectCount = 0;
+  readonly urlList: string[] = [];
+  readonly signal: AbortSignal;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly data: Map<unknown, unknown> = new Map();
+  #url: string;
+  #parts: UrlParts | null = null;
+
+  /** A request for `input`, with its id and start time. */
+  constructor(id: number, timestamp: number, input: PipelineInput) {
+    this.id = id;
+    this.#url = input.url;
+    this.method = input.method;
+    this.headers = input.headers;
+    this.body = input.body;
+    this.resourceType = input.resourceType ?? "other";
+    this.initiator = input.initiator ?? null;
+    this.topLevelSite = input.topLevelSite ?? null;
+    this.referrer = input.referrer ?? "";
+    this.timestamp = timestamp;
+    this.signal = input.signal ?? NEVER_ABORTED;
+    this.options = input.options ?? {};
+  }
+
+  /** The URL of the current hop. */
+  get url(): string {
+    return this.#url;
+  }
+
+  set url(url: string) {
+    this.#url = url;
+    this.#parts = null;
+  }
+
+  /** The current hop's URL parsed, once per hop. */
+  get urlParts(): UrlParts {
+    if (this.#parts === null) {
+      this.#parts = parseUrl(this.#url);
+      if (this.#parts === null) throw new TypeError(`Invalid URL "${this.#url.slice(0, 200)}"`);
+    }
+    return this.#parts;
+  }
 }
 
 /** What a `beforeRequest` tap may answer. */

@@ -7,7 +7,7 @@
  */
 import type { MessagePortMain } from "./message_channel.ts";
 import { portFromStream, streamFromPort } from "./port_stream.ts";
-import type { PipelineRequest } from "../request.ts";
+import { HopRequest, type PipelineRequest } from "../request.ts";
 
 /** A request as it crosses. */
 export interface WireRequest {
@@ -120,15 +120,17 @@ export function requestFromWire(
   ports: readonly MessagePortMain[],
 ): PipelineRequest {
   const body = wire.body === "port" ? streamFromPort(ports[0]) : wire.body;
-  return {
+  const request = new HopRequest(wire.id, wire.timestamp, {
     ...wire,
     resourceType: wire.resourceType as PipelineRequest["resourceType"],
     headers: headersFromWire(wire.headers),
     body,
     options: wire.options ?? {},
     signal: sharedSignal ??= new AbortController().signal,
-    data: new Map(),
-  };
+  });
+  request.redirectCount = wire.redirectCount;
+  request.urlList.push(...wire.urlList);
+  return request;
 }
 
 /** Turns a response into its wire form (no body: taps see headers only). */

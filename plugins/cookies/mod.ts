@@ -23,7 +23,7 @@ import { Cookies } from "./api.ts";
 import { CookieJar } from "./jar.ts";
 import { CookiePersistence } from "./persistence.ts";
 import { siteOf } from "./same_site.ts";
-import { type CookieUrl, parseCookieUrl } from "./cookie_url.ts";
+import { type CookieUrl, cookieUrl } from "./cookie_url.ts";
 import type { CookieAccess } from "./same_site.ts";
 import { fromByteString, toByteString } from "./serialize.ts";
 
@@ -104,7 +104,7 @@ function hopOf(request: PipelineRequest): Hop {
     hop = {
       url: request.url,
       method: request.method,
-      parts: parseCookieUrl(request.url),
+      parts: cookieUrl(request.urlParts),
       access: accessOf(request),
     };
     request.data.set(HOP, hop);

@@ -67,10 +67,6 @@ function checkScheme(scheme: unknown, where: string): string {
   return scheme.toLowerCase();
 }
 
-function schemeOf(url: string): string {
-  return url.slice(0, url.indexOf(":")).toLowerCase();
-}
-
 function toRequest(req: PipelineRequest): Request {
   const init: RequestInit & { duplex?: "half" } = {
     method: req.method,
@@ -107,27 +103,28 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
   setup(ctx) {
     const handlers = new Map<string, ProtocolHandler>();
     ctx.tap("transport", async (req) => {
-      const handler = handlers.get(schemeOf(req.url));
+      const scheme = req.urlParts.scheme;
+      const handler = handlers.get(scheme);
       if (!handler) return undefined;
       let response: unknown;
       try {
         response = await handler(toRequest(req));
       } catch (error) {
         if (req.signal.aborted) throw error;
-        throw new NetError("net::ERR_FAILED", `The ${schemeOf(req.url)}: handler threw`, {
+        throw new NetError("net::ERR_FAILED", `The ${scheme}: handler threw`, {
           cause: error,
         });
       }
       if (!(response instanceof Response)) {
         throw new NetError(
           "net::ERR_FAILED",
-          `The ${schemeOf(req.url)}: handler returned something that is not a Response`,
+          `The ${scheme}: handler returned something that is not a Response`,
         );
       }
       if (response.type === "error") {
         throw new NetError(
           "net::ERR_FAILED",
-          `The ${schemeOf(req.url)}: handler answered an error`,
+          `The ${scheme}: handler answered an error`,
         );
       }
       return response;
@@ -135,7 +132,7 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       order: "pre",
       filter: (req) =>
         handlers.size > 0 && req.options.bypassCustomProtocolHandlers !== true &&
-        handlers.has(schemeOf(req.url)),
+        handlers.has(req.urlParts.scheme),
     });
     const protocol: Protocol = {
       handle(scheme, handler) {

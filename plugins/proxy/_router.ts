@@ -216,11 +216,8 @@ export class ProxyRouter {
     const https = request.url.startsWith("https:");
     if (server.scheme === "socks4" || server.scheme === "socks5") {
       const tunnels = this.#tunnelAdapter(server);
-      const u = new URL(request.url);
-      const target = {
-        host: u.hostname.replace(/^\[|\]$/g, ""),
-        port: u.port ? Number(u.port) : https ? 443 : 80,
-      };
+      const { host, port } = request.urlParts;
+      const target = { host: host.replace(/^\[|\]$/g, ""), port };
       try {
         const opened = await tunnels.open({
           proxy: {
@@ -251,11 +248,11 @@ export class ProxyRouter {
     }
     if (server.scheme === "http" && https) {
       const tunnels = this.#tunnelAdapter(server);
-      const u = new URL(request.url);
+      const { host, port } = request.urlParts;
       const result = await tunnels.open({
         proxy: { scheme: "http", host: server.host, port: server.port },
-        host: u.hostname.replace(/^\[|\]$/g, ""),
-        port: u.port ? Number(u.port) : 443,
+        host: host.replace(/^\[|\]$/g, ""),
+        port,
         headers: creds ? { "proxy-authorization": basic(creds) } : undefined,
         signal: request.signal,
       });
@@ -267,7 +264,9 @@ export class ProxyRouter {
         await result.response.body?.cancel();
         throw new NetError(
           "net::ERR_TUNNEL_CONNECTION_FAILED",
-          `Proxy ${key} refused the tunnel to ${u.host} (${result.response.status})`,
+          `Proxy ${key} refused the tunnel to ${
+            port === 443 ? host : `${host}:${port}`
+          } (${result.response.status})`,
         );
       }
       return await this.#track(result.tunnel).fetch(toRequest(request), {

@@ -16,7 +16,7 @@ import {
   parseCIDR,
   parseIP,
 } from "./ip.ts";
-import { type UrlParts, urlParts } from "./url_parts.ts";
+import { type ProxyTarget, proxyTarget, type UrlParts } from "./url_parts.ts";
 
 const INCLUDE = 1;
 const EXCLUDE = 2;
@@ -27,7 +27,7 @@ export interface BypassRule {
   /** The rule in Chromium's canonical spelling, e.g. `*.google.com:80`. */
   toString(): string;
   /** 1 include, 2 exclude, 0 no match. */
-  evaluate(url: UrlParts): number;
+  evaluate(url: ProxyTarget): number;
 }
 
 function globToMatcher(pattern: string): (host: string) => boolean {
@@ -61,11 +61,11 @@ class HostRule implements BypassRule {
     return this.#pattern;
   }
   /** Whether scheme and port allow the URL (the host is checked elsewhere). */
-  admits(url: UrlParts): boolean {
+  admits(url: ProxyTarget): boolean {
     return (this.#port === -1 || url.port === this.#port) &&
       (this.#scheme === "" || url.scheme === this.#scheme);
   }
-  evaluate(url: UrlParts): number {
+  evaluate(url: ProxyTarget): number {
     if (this.#port !== -1 && url.port !== this.#port) return NO_MATCH;
     if (this.#scheme !== "" && url.scheme !== this.#scheme) return NO_MATCH;
     return this.#match(url.host) ? INCLUDE : NO_MATCH;
@@ -85,7 +85,7 @@ class CidrRule implements BypassRule {
     this.#raw = raw;
     this.#block = block;
   }
-  evaluate(url: UrlParts): number {
+  evaluate(url: ProxyTarget): number {
     if (this.#scheme !== "" && url.scheme !== this.#scheme) return NO_MATCH;
     return url.ip && ipInBlock(url.ip, this.#block) ? INCLUDE : NO_MATCH;
   }
@@ -125,10 +125,10 @@ function isLoopbackOrLinkLocal(ip: IPAddress): boolean {
  *
  * @example
  * ```ts
- * matchesImplicitRules(urlParts("http://foo.localhost")!); // true
+ * matchesImplicitRules(proxyTarget("http://foo.localhost")!); // true
  * ```
  */
-export function matchesImplicitRules(url: UrlParts): boolean {
+export function matchesImplicitRules(url: ProxyTarget): boolean {
   if (url.ip) return isLoopbackOrLinkLocal(url.ip);
   const h = url.host.endsWith(".") ? url.host.slice(0, -1) : url.host;
   return h === "localhost" || h.endsWith(".localhost");
@@ -232,7 +232,7 @@ class RuleSegment {
     else this.rest.push(rule);
   }
 
-  matches(url: UrlParts): boolean {
+  matches(url: ProxyTarget): boolean {
     const host = url.host;
     if (url.ip !== null) {
       for (let i = 0; i < this.ip.length; i++) {
@@ -340,7 +340,7 @@ export class ProxyBypassRules {
    * ```
    */
   matches(url: string | URL | UrlParts, reverse = false): boolean {
-    const parts = typeof url === "string" || url instanceof URL ? urlParts(url) : url;
+    const parts = proxyTarget(url);
     if (!parts) return false;
     const compiled = this.#compiled ?? this.#compile();
     for (const part of compiled) {

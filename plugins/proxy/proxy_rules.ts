@@ -14,7 +14,7 @@ import {
   type ProxyParseOptions,
   type ProxyScheme,
 } from "./proxy_server.ts";
-import { type UrlParts, urlParts } from "./url_parts.ts";
+import { proxyTarget, type UrlParts } from "./url_parts.ts";
 
 // Shared (and frozen) so that callers can cache per list.
 const DIRECT_ONLY: ProxyChain[] = Object.freeze([DIRECT]) as unknown as ProxyChain[];
@@ -177,7 +177,7 @@ export class ProxyRules {
    */
   apply(url: string | URL | UrlParts): ProxyRulesResult {
     if (this.type === "EMPTY") return { list: DIRECT_ONLY, didBypassProxy: false };
-    const parts = typeof url === "string" || url instanceof URL ? urlParts(url) : url;
+    const parts = proxyTarget(url);
     if (!parts) return { list: DIRECT_ONLY, didBypassProxy: false };
     if (this.bypassRules.matches(parts, this.reverseBypass)) {
       return { list: DIRECT_ONLY, didBypassProxy: true };

@@ -20,7 +20,7 @@ import { proxyListToString } from "./proxy_list.ts";
 import { DIRECT, type ProxyChain } from "./proxy_server.ts";
 import { ProxyRetryList } from "./retry_list.ts";
 import type { PacDecision } from "./pac_resolver.ts";
-import { simpleUrlParts, urlParts } from "./url_parts.ts";
+import { proxyTarget, type UrlParts } from "./url_parts.ts";
 
 /** A loaded PAC script as the service uses it. */
 export interface PacEngine {
@@ -148,13 +148,17 @@ export class ProxyService {
 
   /**
    * The proxy chains to try for `url`, in order, bad ones moved last. Throws a TypeError for an
-   * invalid URL (`validURL` skips that check for URLs the pipeline already parsed).
+   * invalid URL. A pipeline request passes itself as `hop`: its `urlParts` are read only when the
+   * URL must be parsed, and then parsed once for every plugin.
    */
-  listFor(url: string, validURL = false): ProxyChain[] | Promise<ProxyChain[]> {
-    if (this.#pac) return this.#listFromPac(url);
+  listFor(
+    url: string,
+    hop?: { readonly urlParts: UrlParts },
+  ): ProxyChain[] | Promise<ProxyChain[]> {
+    if (this.#pac) return this.#listFromPac(url, hop);
     const mode = this.#config.mode;
     if (mode !== "fixed_servers" && mode !== "system") {
-      if (!validURL && !urlParts(url)) throw new TypeError(`Invalid URL "${url}"`);
+      if (!hop && !proxyTarget(url)) throw new TypeError(`Invalid URL "${url}"`);
       return DIRECT_LIST;
     }
     // Fixed rules look at scheme, host and port only, so the decision is cached by the URL's
@@ -170,7 +174,7 @@ export class ProxyService {
     if (entry !== undefined && entry.key.length === end && url.startsWith(entry.key)) {
       list = entry.list;
     } else {
-      const parts = simpleUrlParts(url) ?? urlParts(url);
+      const parts = proxyTarget(hop?.urlParts ?? url);
       if (!parts) throw new TypeError(`Invalid URL "${url}"`);
       list = this.#rules.apply(parts).list;
       this.#slots[slot] = { key: url.slice(0, end), list };
@@ -178,8 +182,8 @@ export class ProxyService {
     return this.retry.size ? this.retry.reorder(list) : list;
   }
 
-  async #listFromPac(url: string): Promise<ProxyChain[]> {
-    const parts = urlParts(url);
+  async #listFromPac(url: string, hop?: { readonly urlParts: UrlParts }): Promise<ProxyChain[]> {
+    const parts = proxyTarget(hop?.urlParts ?? url);
     if (!parts) throw new TypeError(`Invalid URL "${url}"`);
     // Chromium (since M71) never asks a PAC script about localhost, loopback or link-local
     // hosts, and nothing turns that off in PAC mode.

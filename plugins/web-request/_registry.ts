@@ -204,7 +204,7 @@ export class ListenerRegistry {
       cached = {
         url: request.url,
         version: this.#version,
-        set: this.#index.matching(request.url, request.resourceType),
+        set: this.#index.matching(request.url, request.resourceType, request.urlParts),
       };
       request.data.set(MATCHED, cached);
     }

@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { parseUrl, type UrlParts } from "../../kernel/url_parts.ts";
 
 /** The parts of a URL a match pattern looks at. */
-export interface UrlParts {
+export interface PatternUrl {
   /** Lower-case scheme without the colon, e.g. `https`. */
   scheme: string;
   /** Canonical host (IPv6 in brackets); `""` when the URL has none. */
@@ -108,7 +109,7 @@ export function isIpHost(host: string): boolean {
   return host.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function fromUrl(url: URL, scheme: string): Omit<UrlParts, "path"> & { pathname: string } {
+function fromUrl(url: URL, scheme: string): Omit<PatternUrl, "path"> & { pathname: string } {
   const host = url.hostname;
   return {
     scheme,
@@ -140,7 +141,7 @@ function parseOne(input: string): { url: URL; scheme: string } | null {
 }
 
 /** Chromium accepts a space in a host (kept as %20) where WHATWG refuses the URL. */
-function withSpaceInHost(input: string): UrlParts | null {
+function withSpaceInHost(input: string): PatternUrl | null {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(.*)$/s.exec(input);
   if (!m || !m[2].includes(" ")) return null;
   const scheme = m[1].toLowerCase();
@@ -170,7 +171,7 @@ function withSpaceInHost(input: string): UrlParts | null {
  * urlParts("https://example.com/a?b")?.path; // "/a?b"
  * ```
  */
-export function urlParts(input: string | URL): UrlParts | null {
+export function urlParts(input: string | URL): PatternUrl | null {
   const text = typeof input === "string" ? input : input.href;
   if (text.startsWith("filesystem:")) return filesystemParts(text.slice(11));
   const parsed = parseOne(text);
@@ -186,7 +187,7 @@ export function urlParts(input: string | URL): UrlParts | null {
   };
 }
 
-function filesystemParts(inner: string): UrlParts | null {
+function filesystemParts(inner: string): PatternUrl | null {
   const parsed = parseOne(inner);
   if (!parsed || parsed.scheme === "filesystem") return null;
   const p = fromUrl(parsed.url, parsed.scheme);
@@ -204,43 +205,31 @@ function filesystemParts(inner: string): UrlParts | null {
 }
 
 /**
- * {@linkcode urlParts} for a canonical URL (as `URL.href` writes it, which is what the pipeline
- * keeps): http(s) and ws(s) URLs are split by hand, without parsing them again.
+ * {@linkcode urlParts} for a URL the kernel parsed already (a request's `urlParts`, parsed once per
+ * hop): http(s) and ws(s) URLs take the kernel's parts, others are parsed the Chromium way.
  *
  * @example
  * ```ts
  * hrefParts("https://a.example:8443/p?q#f")?.port; // "8443"
  * ```
  */
-export function hrefParts(href: string): UrlParts | null {
-  const colon = href.indexOf(":");
-  const scheme = href.slice(0, colon);
+export function hrefParts(
+  href: string,
+  parts: UrlParts | null = parseUrl(href),
+): PatternUrl | null {
+  const scheme = parts?.scheme;
   if (
-    DEFAULT_PORTS[scheme] === undefined || scheme === "ftp" ||
-    href.charCodeAt(colon + 1) !== 47 || href.charCodeAt(colon + 2) !== 47
-  ) return urlParts(href);
-  let start = colon + 3;
-  let end = start;
-  for (; end < href.length; end++) {
-    const c = href.charCodeAt(end);
-    if (c === 47 || c === 63 || c === 35) break; // / ? #
-    if (c === 64) start = end + 1; // userinfo@
+    parts === null ||
+    (scheme !== "https" && scheme !== "http" && scheme !== "wss" && scheme !== "ws")
+  ) {
+    return urlParts(href);
   }
-  let host = href.slice(start, end);
-  let port = DEFAULT_PORTS[scheme];
-  const close = host.lastIndexOf("]");
-  const portAt = host.lastIndexOf(":");
-  if (portAt > close) {
-    port = host.slice(portAt + 1);
-    host = host.slice(0, portAt);
-  }
-  const hash = href.indexOf("#", end);
-  const rest = hash < 0 ? href.slice(end) : href.slice(end, hash);
+  const { host, port, path, query } = parts;
   return {
     scheme,
     host,
-    port,
-    path: rest.charCodeAt(0) === 47 ? rest : `/${rest}`,
+    port: String(port),
+    path: query === "" ? path : path + query,
     hasPath: true,
     isIp: isIpHost(host),
   };

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { MatchPattern, type UrlParts } from "./match_pattern.ts";
+import { MatchPattern, type PatternUrl } from "./match_pattern.ts";
 import { hrefParts } from "./_url_parts.ts";
+import type { UrlParts } from "../../kernel/url_parts.ts";
 import { FROM_ELECTRON_TYPE } from "./_details.ts";
 import { RESOURCE_TYPES } from "./dnr_types.ts";
 
@@ -46,7 +47,7 @@ export function compilePatterns(list: unknown, field = "urls"): MatchPattern[] {
  * filterAccepts(f, urlParts("https://a.test/")!, "image"); // true
  * ```
  */
-export function filterAccepts(f: CompiledFilter, parts: UrlParts, type: string): boolean {
+export function filterAccepts(f: CompiledFilter, parts: PatternUrl, type: string): boolean {
   if (f.types !== null && !f.types.has(type)) return false;
   if (f.urls.length > 0 && !f.urls.some((p) => p.matches(parts))) return false;
   return !f.excludeUrls.some((p) => p.matches(parts));
@@ -115,18 +116,18 @@ export class FilterIndex<T> {
   }
 
   /**
-   * The entries whose filter accepts the URL (canonical, as `URL.href` writes it) and resource
-   * type.
+   * The entries whose filter accepts the URL and resource type; `parsed` is the kernel's parse of
+   * the URL when there is one (a request's `urlParts`).
    *
    * @example
    * ```ts
    * new FilterIndex<number>().matching("https://a.test/", "image").size; // 0
    * ```
    */
-  matching(url: string, type: string): Set<T> {
+  matching(url: string, type: string, parsed?: UrlParts): Set<T> {
     const out = new Set<T>();
     if (this.#filters.size === 0) return out;
-    const parts = hrefParts(url);
+    const parts = hrefParts(url, parsed);
     if (parts === null) return out;
     const check = (entry: T) => {
       if (!out.has(entry) && filterAccepts(this.#filters.get(entry)!, parts, type)) out.add(entry);

@@ -10,7 +10,7 @@ import {
   canonicalizeHost,
   isIpHost,
   isStandardScheme,
-  type UrlParts,
+  type PatternUrl,
   urlParts,
 } from "./_url_parts.ts";
 import {
@@ -25,7 +25,7 @@ import {
 
 export type { MatchPatternError, ValidSchemes } from "./_match_pattern_parse.ts";
 
-export { type UrlParts, urlParts } from "./_url_parts.ts";
+export { type PatternUrl, urlParts } from "./_url_parts.ts";
 
 /**
  * The schemes `<all_urls>` stands for by default, in Chromium's order.
@@ -135,7 +135,7 @@ export class MatchPattern {
    * new MatchPattern("http://127.0.0.1/*").matches("http://127.0.0.1"); // true
    * ```
    */
-  matches(url: string | URL | UrlParts): boolean {
+  matches(url: string | URL | PatternUrl): boolean {
     const u = typeof url === "string" || url instanceof URL ? urlParts(url) : url;
     if (u === null || !this.matchesScheme(u.scheme)) return false;
     if (this.matchAllUrls) return true;

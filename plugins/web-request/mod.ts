@@ -49,7 +49,7 @@ export { DeclarativeNetRequest } from "./declarative_net_request.ts";
 export type * from "./dnr_types.ts";
 export type { Explanation, TraceStep } from "./_trace.ts";
 export { MatchPattern } from "./match_pattern.ts";
-export type { MatchPatternError, UrlParts, ValidSchemes } from "./match_pattern.ts";
+export type { MatchPatternError, PatternUrl, ValidSchemes } from "./match_pattern.ts";
 
 /**
  * The session members the web-request plugin adds (`ses.webRequest`,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PipelineRequest, Session, Stage } from "../../mod.ts";
+import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../mod.ts";
 
 /** One event of the live view. */
 export interface LiveEvent {
@@ -28,16 +28,9 @@ export interface LiveEvent {
 
 type Subscriber = (event: LiveEvent) => void;
 
-const STAGES: Stage[] = [
-  "beforeRequest",
-  "beforeSendHeaders",
-  "sendHeaders",
-  "headersReceived",
-  "beforeRedirect",
-  "responseStarted",
-  "completed",
-  "errorOccurred",
-];
+// Every stage but the ones whose first answer wins (transport, authRequired): tapping those would
+// take a place in their order.
+const WATCHED = STAGES.filter((stage) => STAGE_KINDS[stage] !== "first");
 
 /**
  * Fans the pipeline's events out to subscribers; taps the pipeline only while someone listens.
@@ -75,7 +68,7 @@ export class EventStream {
 
   #tapAll(): void {
     const pipeline = this.#session.pipeline;
-    for (const stage of STAGES) {
+    for (const stage of WATCHED) {
       const tap = (request: PipelineRequest, arg?: unknown) => {
         const event: LiveEvent = {
           type: stage === "beforeRequest" && request.redirectCount === 0 ? "request" : stage,

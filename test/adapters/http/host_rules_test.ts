@@ -7,27 +7,18 @@ import {
   withHostResolverRules,
 } from "../../../adapters/http/host_rules.ts";
 import { detectRuntime, transportFor } from "../../../adapters/runtime.ts";
-import type { PipelineRequest } from "../../../kernel/request.ts";
+import { HopRequest } from "../../../kernel/request.ts";
+import type { PipelineInput } from "../../../kernel/pipeline_input.ts";
 
-function request(url: string, init: Partial<PipelineRequest> = {}): PipelineRequest {
-  return {
-    id: 1,
+function request(url: string, init: Partial<PipelineInput> = {}): HopRequest {
+  return new HopRequest(1, Date.now(), {
     url,
     method: "GET",
     headers: new Headers(),
     body: null,
-    resourceType: "other",
-    initiator: null,
-    topLevelSite: null,
-    referrer: "",
-    timestamp: Date.now(),
-    redirectCount: 0,
-    urlList: [],
     signal: new AbortController().signal,
-    options: {},
-    data: new Map(),
     ...init,
-  };
+  });
 }
 
 let server: Server;

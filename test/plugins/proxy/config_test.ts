@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { normalizeProxyConfig, systemProxySettings } from "../../../plugins/proxy/proxy_config.ts";
 import { ProxyRetryList } from "../../../plugins/proxy/retry_list.ts";
-import { simpleUrlParts, urlParts } from "../../../plugins/proxy/url_parts.ts";
+import { proxyTarget } from "../../../plugins/proxy/url_parts.ts";
 import { ProxyService } from "../../../plugins/proxy/proxy_service.ts";
 import { ProxyBypassRules } from "../../../plugins/proxy/bypass_rules.ts";
 import { proxyListToString } from "../../../plugins/proxy/proxy_list.ts";
@@ -74,8 +74,8 @@ describe("bad-proxy list", () => {
   });
 });
 
-describe("URL fast path", () => {
-  it("agrees with the URL parser wherever it answers", () => {
+describe("proxy targets", () => {
+  it("agree with the URL parser, fast path or not", () => {
     const urls = [
       "http://example.com/",
       "https://a.b.example.com:8443/x?y#z",
@@ -97,13 +97,23 @@ describe("URL fast path", () => {
       "http://example.com:99999/",
       "http://-a-.example/",
     ];
+    const ports: Record<string, number> = { http: 80, ws: 80, https: 443, wss: 443, ftp: 21 };
     for (const url of urls) {
-      const fast = simpleUrlParts(url);
-      if (fast) assert.deepEqual(fast, urlParts(url), url);
+      const u = URL.parse(url);
+      if (u === null) {
+        assert.equal(proxyTarget(url), null, url);
+        continue;
+      }
+      const scheme = u.protocol.slice(0, -1);
+      const port = u.port ? Number(u.port) : ports[scheme];
+      const target = proxyTarget(url)!;
+      assert.deepEqual([target.scheme, target.host, target.port], [scheme, u.hostname, port], url);
     }
-    assert.ok(simpleUrlParts("http://example.com/"));
-    assert.equal(simpleUrlParts("http://EXAMPLE.com/"), undefined);
-    assert.equal(simpleUrlParts("http://1.2.3.4/"), undefined);
+    assert.equal(proxyTarget("http://example.com/")?.ip, null);
+    assert.equal(proxyTarget("http://EXAMPLE.com/")?.host, "example.com");
+    assert.deepEqual(proxyTarget("http://1.2.3.4/")?.ip, new Uint8Array([1, 2, 3, 4]));
+    assert.deepEqual(proxyTarget("http://[::1]/")?.ip?.[15], 1);
+    assert.equal(proxyTarget("not a url"), null);
   });
 });
 
