@@ -218,9 +218,14 @@ function bodyStream(
  * @example
  * ```ts
  * import { connect } from "node:net";
- * const socket = connect({ host: "127.0.0.1", port: 8080 });
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+ *   new Response("over the socket"));
+ * const socket = connect({ host: "127.0.0.1", port: server.addr.port });
  * await new Promise((r) => socket.once("connect", r));
- * const response = await fetchOverSocket(socket, new Request("http://127.0.0.1:8080/"));
+ * const url = `http://127.0.0.1:${server.addr.port}/`;
+ * const response = await fetchOverSocket(socket, new Request(url));
+ * await response.text(); // "over the socket"
+ * await server.shutdown();
  * ```
  */
 export async function fetchOverSocket(
@@ -306,9 +311,17 @@ export async function fetchOverSocket(
  *
  * @example
  * ```ts
- * const response = await socksFetch(new Request("http://example.com/"), {
- *   proxy: { version: 5, host: "127.0.0.1", port: 1080 },
- * });
+ * import { createServer } from "node:net";
+ * // With a SOCKS5 proxy listening, this fetches example.com through it; a proxy that is not
+ * // there fails with Chromium's code. A port nothing listens on:
+ * const probe = createServer().listen(0, "127.0.0.1");
+ * await new Promise((resolve) => probe.once("listening", resolve));
+ * const { port } = probe.address() as { port: number };
+ * await new Promise((resolve) => probe.close(resolve));
+ * const failed = await socksFetch(new Request("http://example.com/"), {
+ *   proxy: { version: 5, host: "127.0.0.1", port },
+ * }).catch((error) => error);
+ * failed.code; // "net::ERR_PROXY_CONNECTION_FAILED"
  * ```
  */
 export async function socksFetch(request: Request, options: SocksFetchOptions): Promise<Response> {
