@@ -9,7 +9,7 @@
 
 import { connect, isIPv4, isIPv6, type Socket } from "node:net";
 import { lookup } from "node:dns/promises";
-import { parseIPv6 } from "../../plugins/proxy/ip.ts";
+import ipaddr from "ipaddr.js";
 
 /** A SOCKS proxy. */
 export interface SocksProxy {
@@ -229,7 +229,7 @@ async function socks5(
   }
   let address: number[];
   if (isIPv4(target.host)) address = [1, ...target.host.split(".").map(Number)];
-  else if (isIPv6(target.host)) address = [4, ...parseIPv6(target.host)!];
+  else if (isIPv6(target.host)) address = [4, ...ipaddr.IPv6.parse(target.host).toByteArray()];
   else if (proxy.remoteDns === false) {
     let resolved: string;
     try {

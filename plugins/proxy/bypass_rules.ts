@@ -104,19 +104,9 @@ const SUBTRACT_IMPLICIT: BypassRule = {
   toString: () => "<-loopback>",
 };
 
-const LOOPBACK_V4: IPBlock = { address: new Uint8Array([127, 0, 0, 0]), prefixLength: 8 };
-const LINK_LOCAL_V4: IPBlock = { address: new Uint8Array([169, 254, 0, 0]), prefixLength: 16 };
-const LINK_LOCAL_V6: IPBlock = {
-  address: new Uint8Array([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-  prefixLength: 10,
-};
-
 function isLoopbackOrLinkLocal(ip: IPAddress): boolean {
-  let v4: IPAddress | null = ip.length === 4 ? ip : null;
-  if (!v4 && isIPv4Mapped(ip)) v4 = ip.subarray(12);
-  if (v4) return ipInBlock(v4, LOOPBACK_V4) || ipInBlock(v4, LINK_LOCAL_V4);
-  for (let i = 0; i < 15; i++) if (ip[i] !== 0) return ipInBlock(ip, LINK_LOCAL_V6);
-  return ip[15] === 1;
+  const range = (isIPv4Mapped(ip) ? ip.toIPv4Address() : ip).range();
+  return range === "loopback" || range === "linkLocal";
 }
 
 /**
@@ -187,7 +177,7 @@ export function parseBypassRule(text: string): BypassRule | null {
   if (hostPart === "") return null;
   const ip = parseIP(hostPart, true);
   if (ip) {
-    const host = ip.length === 16 ? `[${formatIP(ip)}]` : formatIP(ip);
+    const host = ip.kind() === "ipv6" ? `[${formatIP(ip)}]` : formatIP(ip);
     return new HostRule(scheme, host, port);
   }
   if (hostPart.startsWith("[")) return null;
