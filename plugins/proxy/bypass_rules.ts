@@ -17,6 +17,7 @@ import {
   parseIP,
 } from "./ip.ts";
 import { type UrlParts, urlParts } from "./url_parts.ts";
+import { splitHostPort } from "../../kernel/host_port.ts";
 
 const INCLUDE = 1;
 const EXCLUDE = 2;
@@ -150,31 +151,10 @@ export function parseBypassRule(text: string): BypassRule | null {
     const block = parseCIDR(raw);
     return block ? new CidrRule(scheme, raw, block) : null;
   }
-  // An IP literal, maybe with a port.
-  let hostPart = raw;
-  let portText: string | null = null;
-  if (raw.startsWith("[")) {
-    const end = raw.indexOf("]");
-    if (end < 0) return null;
-    hostPart = raw.slice(0, end + 1);
-    const rest = raw.slice(end + 1);
-    if (rest !== "") {
-      if (!rest.startsWith(":")) return null;
-      portText = rest.slice(1);
-    }
-  } else {
-    const colon = raw.lastIndexOf(":");
-    if (colon >= 0) {
-      hostPart = raw.slice(0, colon);
-      portText = raw.slice(colon + 1);
-    }
-  }
-  let port = -1;
-  if (portText !== null) {
-    if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) return null;
-    port = Number(portText);
-  }
-  if (hostPart === "") return null;
+  // An IP literal or a host pattern, maybe with a port.
+  const split = splitHostPort(raw);
+  if (!split || split.host === "") return null;
+  const { host: hostPart, port } = split;
   const ip = parseIP(hostPart, true);
   if (ip) {
     const host = ip.kind() === "ipv6" ? `[${formatIP(ip)}]` : formatIP(ip);

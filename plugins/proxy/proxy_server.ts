@@ -5,6 +5,7 @@
  * @module
  */
 
+import { splitHostPort } from "../../kernel/host_port.ts";
 import { formatIP, parseIPv6 } from "./ip.ts";
 
 /** The proxy schemes Chromium knows. `quic` parses only when allowed. */
@@ -104,35 +105,6 @@ export function canonicalHost(host: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Splits `host[:port]` (IPv6 in brackets); null when malformed. Port -1 when absent. */
-export function splitHostPort(text: string): { host: string; port: number } | null {
-  let host = text;
-  let portText: string | null = null;
-  if (text.startsWith("[")) {
-    const end = text.indexOf("]");
-    if (end < 0) return null;
-    host = text.slice(0, end + 1);
-    const rest = text.slice(end + 1);
-    if (rest !== "") {
-      if (!rest.startsWith(":")) return null;
-      portText = rest.slice(1);
-    }
-  } else {
-    const colon = text.lastIndexOf(":");
-    if (colon >= 0) {
-      host = text.slice(0, colon);
-      portText = text.slice(colon + 1);
-    }
-  }
-  let port = -1;
-  if (portText !== null) {
-    if (!/^[0-9]{1,5}$/.test(portText)) return null;
-    port = Number(portText);
-    if (port > 65535) return null;
-  }
-  return { host, port };
 }
 
 function makeServer(scheme: ProxyScheme, hostPort: string): ProxyEndpoint | null {
