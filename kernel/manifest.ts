@@ -5,6 +5,7 @@
  * @module
  */
 import * as v from "valibot";
+import { type RuntimeName, RUNTIMES } from "./runtime.ts";
 
 /** The pipeline stages a plugin can tap, in lifecycle order. */
 export const STAGES = [
@@ -22,9 +23,6 @@ export const STAGES = [
 
 /** A pipeline stage name. */
 export type Stage = typeof STAGES[number];
-
-/** The runtimes a plugin may run on. */
-export type Runtime = "deno" | "bun" | "browser";
 
 /** A plugin's manifest (`manifest.json`). */
 export interface Manifest {
@@ -47,7 +45,7 @@ export interface Manifest {
   /** What an isolated copy may touch. */
   permissions: { net: string[]; read: string[]; write: string[]; env: string[] };
   /** Runtimes it supports. */
-  runtimes: Runtime[];
+  runtimes: RuntimeName[];
   /** `inline` (same thread) or `worker` (isolated with its permissions). */
   isolation: "inline" | "worker";
   /** Other files the plugin consists of (signed along with the entry). */
@@ -79,11 +77,7 @@ const ManifestSchema = v.strictObject({
     }),
     { net: [], read: [], write: [], env: [] },
   ),
-  runtimes: v.optional(v.array(v.picklist(["deno", "bun", "browser"])), [
-    "deno",
-    "bun",
-    "browser",
-  ]),
+  runtimes: v.optional(v.array(v.picklist(RUNTIMES)), [...RUNTIMES]),
   isolation: v.optional(v.picklist(["inline", "worker"]), "inline"),
   files: names,
 });

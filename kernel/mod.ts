@@ -21,6 +21,7 @@ export * from "./plugin_host.ts";
 export * from "./pipeline.ts";
 export * from "./pipeline_types.ts";
 export * from "./request.ts";
+export * from "./runtime.ts";
 export * from "./session.ts";
 export * from "./partitions.ts";
 export * from "./store.ts";

@@ -10,19 +10,10 @@
  *
  * @module
  */
-import type {
-  IsolatedWorker,
-  IsolationAdapter,
-  WorkerPermissions,
-} from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import { plainWorkerIsolation } from "./plain_worker.ts";
 
 /** The browser's isolation adapter (network permissions not enforced). */
-export const browserIsolation: IsolationAdapter = {
-  runtime: "browser",
-  enforcesPermissions: false,
-  spawn(module: URL, _permissions: WorkerPermissions): IsolatedWorker {
-    return new Worker(module, { type: "module" });
-  },
-};
+export const browserIsolation: IsolationAdapter = plainWorkerIsolation("browser");
 
 export default browserIsolation;

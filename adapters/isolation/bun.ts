@@ -10,19 +10,10 @@
  *
  * @module
  */
-import type {
-  IsolatedWorker,
-  IsolationAdapter,
-  WorkerPermissions,
-} from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import { plainWorkerIsolation } from "./plain_worker.ts";
 
 /** Bun's isolation adapter (permissions not enforced). */
-export const bunIsolation: IsolationAdapter = {
-  runtime: "bun",
-  enforcesPermissions: false,
-  spawn(module: URL, _permissions: WorkerPermissions): IsolatedWorker {
-    return new Worker(module, { type: "module" });
-  },
-};
+export const bunIsolation: IsolationAdapter = plainWorkerIsolation("bun");
 
 export default bunIsolation;

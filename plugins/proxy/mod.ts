@@ -26,6 +26,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { Session } from "../../kernel/session.ts";
+import { detectRuntime, type RuntimeName } from "../../kernel/runtime.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter, type TunnelAdapters } from "./_router.ts";
@@ -110,16 +111,11 @@ export interface ProxyPluginOptions {
   /** The environment `system` mode reads (default: the process environment). */
   env?: Record<string, string | undefined>;
   /** The runtime (detected by default); in `browser` setProxy rejects. */
-  runtime?: "deno" | "bun" | "browser";
+  runtime?: RuntimeName;
 }
 
 /** Request option that sends a request DIRECT (the PAC script's own fetch). */
 const DIRECT_OPTION = "websessionProxyDirect";
-
-function runtimeName(): string {
-  const g = globalThis as { Bun?: unknown; Deno?: unknown };
-  return g.Bun !== undefined ? "bun" : g.Deno !== undefined ? "deno" : "browser";
-}
 
 function processEnv(): Record<string, string | undefined> {
   const g = globalThis as {
@@ -168,7 +164,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin {
   return definePlugin({
     manifest,
     setup(ctx) {
-      const runtime = options.runtime ?? runtimeName();
+      const runtime = options.runtime ?? detectRuntime();
       const ses = ctx.session;
       const service = new ProxyService({
         env: () => options.env ?? processEnv(),
