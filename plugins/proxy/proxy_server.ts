@@ -45,40 +45,31 @@ export interface ProxyParseOptions {
 
 const WS = /^[ \t]+|[ \t]+$/g;
 
-function uriScheme(text: string, options: ProxyParseOptions): ProxyScheme | null {
-  switch (text.toLowerCase()) {
-    case "http":
-      return "http";
-    case "https":
-      return "https";
-    case "socks4":
-      return "socks4";
-    case "socks":
-    case "socks5":
-      return "socks5";
-    case "quic":
-      return options.allowQuic ? "quic" : null;
-    default:
-      return null;
-  }
-}
+/** Schemes of proxy URIs (`socks5://`) and of PAC elements (`SOCKS5`), lower case. */
+const URI_SCHEMES: Record<string, ProxyScheme> = {
+  http: "http",
+  https: "https",
+  socks4: "socks4",
+  socks: "socks5",
+  socks5: "socks5",
+  quic: "quic",
+};
+const PAC_SCHEMES: Record<string, ProxyScheme> = {
+  proxy: "http",
+  https: "https",
+  socks: "socks4",
+  socks4: "socks4",
+  socks5: "socks5",
+  quic: "quic",
+};
 
-function pacScheme(text: string, options: ProxyParseOptions): ProxyScheme | null {
-  switch (text.toLowerCase()) {
-    case "proxy":
-      return "http";
-    case "https":
-      return "https";
-    case "socks":
-    case "socks4":
-      return "socks4";
-    case "socks5":
-      return "socks5";
-    case "quic":
-      return options.allowQuic ? "quic" : null;
-    default:
-      return null;
-  }
+function schemeIn(
+  table: Record<string, ProxyScheme>,
+  text: string,
+  options: ProxyParseOptions,
+): ProxyScheme | null {
+  const scheme = Object.hasOwn(table, text.toLowerCase()) ? table[text.toLowerCase()] : null;
+  return scheme === "quic" && !options.allowQuic ? null : scheme;
 }
 
 /**
@@ -135,7 +126,7 @@ export function parseProxyUri(
   let rest = text;
   const sep = text.indexOf("://");
   if (sep >= 0) {
-    const s = uriScheme(text.slice(0, sep), options);
+    const s = schemeIn(URI_SCHEMES, text.slice(0, sep), options);
     if (!s) return null;
     scheme = s;
     rest = text.slice(sep + 3);
@@ -180,7 +171,7 @@ export function parsePacElement(
   if (!m) return null;
   const [, word, hostPort] = m;
   if (word.toLowerCase() === "direct") return hostPort === undefined ? DIRECT : null;
-  const scheme = pacScheme(word, options);
+  const scheme = schemeIn(PAC_SCHEMES, word, options);
   if (!scheme || hostPort === undefined) return null;
   const server = makeServer(scheme, hostPort.replace(WS, ""));
   return server ? [server] : null;
