@@ -26,7 +26,6 @@ export * from "./kernel/mod.ts";
 export { type DefaultMembers, defaultPlugins } from "./presets/default.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
-export { detectRuntime, type RuntimeName } from "./adapters/runtime.ts";
 export {
   browserIsolation,
   bunIsolation,

@@ -1,5 +1,6 @@
 /**
- * Which runtime websession runs on, and the adapters that fit it.
+ * The adapters that fit a runtime (the runtime's name and its detection are the kernel's, in
+ * `kernel/runtime.ts`, re-exported here for the entry points).
  *
  * @module
  */
@@ -7,24 +8,9 @@ import { createDenoTransport, type RuntimeTransportOptions } from "./http/deno.t
 import { createBunTransport } from "./http/bun.ts";
 import { createFetchTransport } from "./http/fetch.ts";
 import type { HttpTransport } from "../kernel/transport.ts";
+import type { RuntimeName } from "../kernel/runtime.ts";
 
-/** The runtimes websession knows. */
-export type RuntimeName = "deno" | "bun" | "browser";
-
-/**
- * The runtime this code runs on.
- *
- * @example
- * ```ts
- * detectRuntime(); // "deno" under Deno
- * ```
- */
-export function detectRuntime(): RuntimeName {
-  const g = globalThis as { Bun?: unknown; Deno?: unknown };
-  if (g.Bun !== undefined) return "bun";
-  if (g.Deno !== undefined) return "deno";
-  return "browser";
-}
+export { detectRuntime, type RuntimeName } from "../kernel/runtime.ts";
 
 /**
  * The HTTP transport for a runtime.

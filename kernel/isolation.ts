@@ -57,6 +57,11 @@ export interface IsolationAdapter {
   readonly runtime: string;
   /** Whether the runtime enforces {@linkcode WorkerPermissions} inside the Worker. */
   readonly enforcesPermissions: boolean;
+  /**
+   * Throws a TypeError naming what is missing when this process cannot start such Workers (Deno
+   * without `--unstable-worker-options`); `plugins.load` calls it before adding the plugin.
+   */
+  check?(): void;
   /** Starts `module` (a module URL) in a new Worker limited to `permissions`. */
   spawn(module: URL, permissions: WorkerPermissions): IsolatedWorker;
 }

@@ -6,12 +6,10 @@
  */
 import * as v from "valibot";
 import { type Stage, STAGES } from "./stages.ts";
+import { type RuntimeName, RUNTIMES } from "./runtime.ts";
 
 // Files that still take `Stage` from here; its home is stages.ts.
 export type { Stage } from "./stages.ts";
-
-/** The runtimes a plugin may run on. */
-export type Runtime = "deno" | "bun" | "browser";
 
 /** A plugin's manifest (`manifest.json`). */
 export interface Manifest {
@@ -34,7 +32,7 @@ export interface Manifest {
   /** What an isolated copy may touch. */
   permissions: { net: string[]; read: string[]; write: string[]; env: string[] };
   /** Runtimes it supports. */
-  runtimes: Runtime[];
+  runtimes: RuntimeName[];
   /** `inline` (same thread) or `worker` (isolated with its permissions). */
   isolation: "inline" | "worker";
   /** Other files the plugin consists of (signed along with the entry). */
@@ -66,11 +64,7 @@ const ManifestSchema = v.strictObject({
     }),
     { net: [], read: [], write: [], env: [] },
   ),
-  runtimes: v.optional(v.array(v.picklist(["deno", "bun", "browser"])), [
-    "deno",
-    "bun",
-    "browser",
-  ]),
+  runtimes: v.optional(v.array(v.picklist(RUNTIMES)), [...RUNTIMES]),
   isolation: v.optional(v.picklist(["inline", "worker"]), "inline"),
   files: names,
 });

@@ -23,6 +23,7 @@ export * from "./pipeline_types.ts";
 export * from "./stages.ts";
 export * from "./url_parts.ts";
 export * from "./request.ts";
+export * from "./runtime.ts";
 export * from "./session.ts";
 export * from "./partitions.ts";
 export * from "./store.ts";

@@ -17,6 +17,7 @@ import type * as Http from "node:http";
 import type * as Https from "node:https";
 import type * as Dns from "node:dns";
 import { NetError, toNetError } from "../../kernel/errors.ts";
+import { splitHostPort } from "../../kernel/host_port.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 
@@ -67,16 +68,19 @@ export function parseHostResolverRules(rules: string): HostRule[] {
       );
     }
     const target = parts[2];
-    const m = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(target);
-    if (!m || (m[2] !== undefined && Number(m[2]) > 65535)) {
+    const split = splitHostPort(target);
+    const bracketed = split?.host.startsWith("[");
+    if (
+      !split || split.host === "" ||
+      (bracketed ? !/^\[[0-9a-fA-F:.]+\]$/.test(split.host) : split.host.includes(":"))
+    ) {
       throw new TypeError(`Invalid target "${target}" in host resolver rule "${raw.trim()}"`);
     }
-    const host = m[1].startsWith("[") ? m[1].slice(1, -1) : m[1];
     out.push({
       kind: "map",
       pattern: parts[1].toLowerCase(),
-      host,
-      port: m[2] === undefined ? undefined : Number(m[2]),
+      host: bracketed ? split.host.slice(1, -1) : split.host,
+      port: split.port === -1 ? undefined : split.port,
     });
   }
   return out;

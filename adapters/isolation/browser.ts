@@ -10,11 +10,8 @@
  *
  * @module
  */
-import type {
-  IsolatedWorker,
-  IsolationAdapter,
-  WorkerPermissions,
-} from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import { plainWorkerIsolation } from "./plain_worker.ts";
 
 export type {
   IsolatedWorker,
@@ -23,12 +20,6 @@ export type {
 } from "../../kernel/isolation.ts";
 
 /** The browser's isolation adapter (network permissions not enforced). */
-export const browserIsolation: IsolationAdapter = {
-  runtime: "browser",
-  enforcesPermissions: false,
-  spawn(module: URL, _permissions: WorkerPermissions): IsolatedWorker {
-    return new Worker(module, { type: "module" });
-  },
-};
+export const browserIsolation: IsolationAdapter = plainWorkerIsolation("browser");
 
 export default browserIsolation;

@@ -10,11 +10,8 @@
  *
  * @module
  */
-import type {
-  IsolatedWorker,
-  IsolationAdapter,
-  WorkerPermissions,
-} from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import { plainWorkerIsolation } from "./plain_worker.ts";
 
 export type {
   IsolatedWorker,
@@ -23,12 +20,6 @@ export type {
 } from "../../kernel/isolation.ts";
 
 /** Bun's isolation adapter (permissions not enforced). */
-export const bunIsolation: IsolationAdapter = {
-  runtime: "bun",
-  enforcesPermissions: false,
-  spawn(module: URL, _permissions: WorkerPermissions): IsolatedWorker {
-    return new Worker(module, { type: "module" });
-  },
-};
+export const bunIsolation: IsolationAdapter = plainWorkerIsolation("bun");
 
 export default bunIsolation;

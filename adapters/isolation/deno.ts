@@ -1,6 +1,7 @@
 /**
  * Isolation for Deno: a Worker whose `deno.permissions` are exactly the plugin's (Deno enforces
  * them; needs `"unstable": ["worker-options"]` in deno.json or `--unstable-worker-options`).
+ * Without either, `spawn` throws a TypeError naming them instead of letting Deno end the process.
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@ import type {
   IsolationAdapter,
   WorkerPermissions,
 } from "../../kernel/isolation.ts";
+import { WORKER_OPTIONS_FLAG, workerOptionsEnabled } from "./_deno_worker_options.ts";
 
 export type {
   IsolatedWorker,
@@ -26,7 +28,15 @@ export type {
 export const denoIsolation: IsolationAdapter = {
   runtime: "deno",
   enforcesPermissions: true,
+  check(): void {
+    if (workerOptionsEnabled() === false) {
+      throw new TypeError(
+        `Isolated plugins run in Workers with their own permissions, which Deno allows only with ${WORKER_OPTIONS_FLAG} (or "unstable": ["worker-options"] in deno.json)`,
+      );
+    }
+  },
   spawn(module: URL, permissions: WorkerPermissions): IsolatedWorker {
+    denoIsolation.check!();
     const options = {
       type: "module" as const,
       name: module.searchParams.get("plugin") ?? undefined,

@@ -12,6 +12,7 @@
  * @module
  */
 import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import type { RuntimeName } from "../../kernel/runtime.ts";
 import { denoIsolation } from "./deno.ts";
 import { bunIsolation } from "./bun.ts";
 import { browserIsolation } from "./browser.ts";
@@ -32,7 +33,7 @@ export { browserIsolation, bunIsolation, denoIsolation };
  * isolationFor("bun").enforcesPermissions; // false
  * ```
  */
-export function isolationFor(runtime: "deno" | "bun" | "browser"): IsolationAdapter {
+export function isolationFor(runtime: RuntimeName): IsolationAdapter {
   if (runtime === "deno") return denoIsolation;
   if (runtime === "bun") return bunIsolation;
   return browserIsolation;

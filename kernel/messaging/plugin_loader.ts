@@ -138,6 +138,7 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
         })`,
       );
     }
+    adapter.check?.();
     return isolatedPlugin(manifest, entry, {
       adapter,
       permissions: permissionsOf(manifest, manifestUrl),

@@ -1,31 +1,30 @@
 /**
- * HTTP Digest authentication (RFC 7616) as an auth scheme of the pipeline: MD5, MD5-sess,
- * SHA-256 and SHA-256-sess, `qop=auth` (or the RFC 2069 form when the server offers no qop),
- * `userhash`, and a nonce count kept per nonce. Importing this module registers the scheme.
+ * HTTP Digest authentication (RFC 7616) as an auth scheme of the pipeline: MD5, SHA-256 and
+ * SHA-512-256 (each also `-sess`), `qop=auth` (or the RFC 2069 form when the server offers no
+ * qop), `userhash`, and a nonce count kept per nonce. Importing this module registers the scheme.
+ * The hashes are @noble/hashes' (audited; `crypto.subtle` has no MD5).
  *
  * @module
  */
 import { registerAuthScheme } from "../_auth.ts";
 import { NetError } from "../errors.ts";
 import type { AuthChallenge, AuthCredentials } from "../request.ts";
-import { md5Hex } from "./_md5.ts";
+import { md5 } from "@noble/hashes/legacy.js";
+import { sha256, sha512_256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 
-const encoder = new TextEncoder();
 const MAX_NONCES = 256;
 const nonceCounts = new Map<string, number>();
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-  let hex = "";
-  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
-  return hex;
-}
+const HASHES: Record<string, (data: Uint8Array) => Uint8Array> = {
+  "MD5": md5,
+  "SHA-256": sha256,
+  "SHA-512-256": sha512_256,
+};
 
-function hashFor(algorithm: string): ((text: string) => string | Promise<string>) | null {
-  const base = algorithm.toUpperCase().replace(/-SESS$/, "");
-  if (base === "MD5") return md5Hex;
-  if (base === "SHA-256") return sha256Hex;
-  return null;
+function hashFor(algorithm: string): ((text: string) => string) | null {
+  const fn = HASHES[algorithm.toUpperCase().replace(/-SESS$/, "")];
+  return fn ? (text) => bytesToHex(fn(utf8ToBytes(text))) : null;
 }
 
 function quote(value: string): string {
@@ -87,16 +86,16 @@ export async function digestAuthorization(input: DigestInput): Promise<string> {
   const cnonce = input.cnonce ?? crypto.randomUUID().replaceAll("-", "");
   const offered = (params.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
   const qop = offered.includes("auth") ? "auth" : null;
-  let ha1 = await hash(`${username}:${realm}:${password}`);
-  if (/-sess$/i.test(algorithm)) ha1 = await hash(`${ha1}:${nonce}:${cnonce}`);
-  const ha2 = await hash(`${input.method}:${uri}`);
+  let ha1 = hash(`${username}:${realm}:${password}`);
+  if (/-sess$/i.test(algorithm)) ha1 = hash(`${ha1}:${nonce}:${cnonce}`);
+  const ha2 = hash(`${input.method}:${uri}`);
   const nc = qop ? nextCount(nonce).toString(16).padStart(8, "0") : "";
   const response = qop
-    ? await hash(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
-    : await hash(`${ha1}:${nonce}:${ha2}`);
+    ? hash(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
+    : hash(`${ha1}:${nonce}:${ha2}`);
   const userhash = params.userhash?.toLowerCase() === "true";
   const parts = [
-    `username=${quote(userhash ? await hash(`${username}:${realm}`) : username)}`,
+    `username=${quote(userhash ? hash(`${username}:${realm}`) : username)}`,
     `realm=${quote(realm)}`,
     `nonce=${quote(nonce)}`,
     `uri=${quote(uri)}`,

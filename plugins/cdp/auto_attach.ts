@@ -172,33 +172,31 @@ export class AutoAttach {
       .finally(() => this.#attaching.delete(info.targetId));
   }
 
+  /** Resumes a session we do not follow (when it waits for the debugger) and detaches it. */
+  #letGo(session: CdpSession, waitingForDebugger: boolean): void {
+    const resume = waitingForDebugger
+      ? session.send("Runtime.runIfWaitingForDebugger")
+      : Promise.resolve();
+    resume.catch(() => {}).finally(() =>
+      this.#connection.send("Target.detachFromTarget", { sessionId: session.id }, {
+        sessionId: session.parent?.id ?? "",
+      }).catch(() => {})
+    );
+  }
+
   #attached(session: CdpSession, event: CdpAttachedToTargetEvent): void {
     if (this.#stopped) return;
     const info = event.targetInfo;
     const policy = this.policyFor(info.type);
     if (policy.ignore) {
-      const resume = event.waitingForDebugger
-        ? session.send("Runtime.runIfWaitingForDebugger")
-        : Promise.resolve();
-      resume.catch(() => {}).finally(() =>
-        this.#connection.send("Target.detachFromTarget", { sessionId: session.id }, {
-          sessionId: session.parent?.id ?? "",
-        }).catch(() => {})
-      );
+      this.#letGo(session, event.waitingForDebugger);
       return;
     }
     // A second session to a worker we already follow (a shared worker both discovered and
     // auto-attached, a service worker attached from the browser and from a page): keep the first.
     const twins = this.#tree.byTargetId(info.targetId).filter((n) => n.sessionId !== session.id);
     if (twins.length > 0 && (info.type === "shared_worker" || info.type === "service_worker")) {
-      const resume = event.waitingForDebugger
-        ? session.send("Runtime.runIfWaitingForDebugger")
-        : Promise.resolve();
-      resume.catch(() => {}).finally(() =>
-        this.#connection.send("Target.detachFromTarget", { sessionId: session.id }, {
-          sessionId: session.parent?.id ?? "",
-        }).catch(() => {})
-      );
+      this.#letGo(session, event.waitingForDebugger);
       return;
     }
     const node = this.#tree.get(session.id);

@@ -50,7 +50,7 @@ export function sortIpAddressList(list: string): string | false {
   }
   if (items.length === 0) return false;
   items.sort((a, b) =>
-    a.ip.length !== b.ip.length ? b.ip.length - a.ip.length : compareIP(a.ip, b.ip)
+    a.ip.kind() === b.ip.kind() ? compareIP(a.ip, b.ip) : a.ip.kind() === "ipv6" ? -1 : 1
   );
   return items.map((i) => i.text).join(";");
 }

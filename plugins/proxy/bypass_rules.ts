@@ -17,6 +17,7 @@ import {
   parseIP,
 } from "./ip.ts";
 import { type ProxyTarget, proxyTarget, type UrlParts } from "./url_parts.ts";
+import { splitHostPort } from "../../kernel/host_port.ts";
 
 const INCLUDE = 1;
 const EXCLUDE = 2;
@@ -104,19 +105,9 @@ const SUBTRACT_IMPLICIT: BypassRule = {
   toString: () => "<-loopback>",
 };
 
-const LOOPBACK_V4: IPBlock = { address: new Uint8Array([127, 0, 0, 0]), prefixLength: 8 };
-const LINK_LOCAL_V4: IPBlock = { address: new Uint8Array([169, 254, 0, 0]), prefixLength: 16 };
-const LINK_LOCAL_V6: IPBlock = {
-  address: new Uint8Array([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-  prefixLength: 10,
-};
-
 function isLoopbackOrLinkLocal(ip: IPAddress): boolean {
-  let v4: IPAddress | null = ip.length === 4 ? ip : null;
-  if (!v4 && isIPv4Mapped(ip)) v4 = ip.subarray(12);
-  if (v4) return ipInBlock(v4, LOOPBACK_V4) || ipInBlock(v4, LINK_LOCAL_V4);
-  for (let i = 0; i < 15; i++) if (ip[i] !== 0) return ipInBlock(ip, LINK_LOCAL_V6);
-  return ip[15] === 1;
+  const range = (isIPv4Mapped(ip) ? ip.toIPv4Address() : ip).range();
+  return range === "loopback" || range === "linkLocal";
 }
 
 /**
@@ -160,34 +151,13 @@ export function parseBypassRule(text: string): BypassRule | null {
     const block = parseCIDR(raw);
     return block ? new CidrRule(scheme, raw, block) : null;
   }
-  // An IP literal, maybe with a port.
-  let hostPart = raw;
-  let portText: string | null = null;
-  if (raw.startsWith("[")) {
-    const end = raw.indexOf("]");
-    if (end < 0) return null;
-    hostPart = raw.slice(0, end + 1);
-    const rest = raw.slice(end + 1);
-    if (rest !== "") {
-      if (!rest.startsWith(":")) return null;
-      portText = rest.slice(1);
-    }
-  } else {
-    const colon = raw.lastIndexOf(":");
-    if (colon >= 0) {
-      hostPart = raw.slice(0, colon);
-      portText = raw.slice(colon + 1);
-    }
-  }
-  let port = -1;
-  if (portText !== null) {
-    if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) return null;
-    port = Number(portText);
-  }
-  if (hostPart === "") return null;
+  // An IP literal or a host pattern, maybe with a port.
+  const split = splitHostPort(raw);
+  if (!split || split.host === "") return null;
+  const { host: hostPart, port } = split;
   const ip = parseIP(hostPart, true);
   if (ip) {
-    const host = ip.length === 16 ? `[${formatIP(ip)}]` : formatIP(ip);
+    const host = ip.kind() === "ipv6" ? `[${formatIP(ip)}]` : formatIP(ip);
     return new HostRule(scheme, host, port);
   }
   if (hostPart.startsWith("[")) return null;

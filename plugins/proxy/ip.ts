@@ -1,39 +1,35 @@
 /**
- * IP address parsing, formatting and prefix matching as Chromium's proxy code needs it: strict
- * dotted-quad IPv4, RFC 4291 IPv6 (with an embedded IPv4 tail), CIDR blocks, IPv4-mapped IPv6.
+ * IP addresses as Chromium's proxy code reads them, on ipaddr.js: strict dotted-quad IPv4, RFC
+ * 4291 IPv6 (an embedded IPv4 tail allowed, a zone not), CIDR blocks, and IPv4-mapped IPv6 that
+ * compares as IPv4.
  *
  * @module
  */
 
-/** An IP address as bytes: 4 for IPv4, 16 for IPv6. */
-export type IPAddress = Uint8Array;
+import ipaddr from "ipaddr.js";
+
+const FOUR_PART = /^(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){3}$/;
+
+/** An IP address (ipaddr.js's `IPv4` or `IPv6`). */
+export type IPAddress = ipaddr.IPv4 | ipaddr.IPv6;
 
 /**
- * Parses a strict dotted-quad IPv4 literal (`192.168.0.1`), or returns null.
+ * Parses a strict dotted-quad IPv4 literal (`192.168.0.1`, no leading zeros), or returns null.
  *
  * @example
  * ```ts
- * parseIPv4("10.0.0.1"); // Uint8Array [10, 0, 0, 1]
+ * parseIPv4("10.0.0.1")?.toString(); // "10.0.0.1"
  * parseIPv4("256.0.0.1"); // null
  * ```
  */
-export function parseIPv4(text: string): IPAddress | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (p.length === 0 || p.length > 3) return null;
-    let n = 0;
-    for (let j = 0; j < p.length; j++) {
-      const c = p.charCodeAt(j);
-      if (c < 48 || c > 57) return null;
-      n = n * 10 + (c - 48);
-    }
-    if (n > 255) return null;
-    out[i] = n;
+export function parseIPv4(text: string): ipaddr.IPv4 | null {
+  // The shape first: ipaddr.js alone also reads `0x1`, `010` and `1.2` as IPv4.
+  if (!FOUR_PART.test(text)) return null;
+  try {
+    return ipaddr.IPv4.parse(text);
+  } catch {
+    return null; // an octet over 255
   }
-  return out;
 }
 
 /**
@@ -41,65 +37,20 @@ export function parseIPv4(text: string): IPAddress | null {
  *
  * @example
  * ```ts
- * parseIPv6("::1")?.[15]; // 1
+ * parseIPv6("::1")?.toRFC5952String(); // "::1"
  * parseIPv6("0:0:0:1"); // null
  * ```
  */
-export function parseIPv6(text: string): IPAddress | null {
-  if (text.length < 2 || text.length > 45) return null;
-  let head = text;
-  let v4: IPAddress | null = null;
-  const lastColon = text.lastIndexOf(":");
-  if (lastColon >= 0 && text.indexOf(".", lastColon) > lastColon) {
-    v4 = parseIPv4(text.slice(lastColon + 1));
-    if (!v4) return null;
-    head = text.slice(0, lastColon + 1);
-    // Drop the colon before the IPv4 part unless it belongs to a `::` (as in `::1.2.3.4`).
-    if (!head.endsWith("::")) head = head.slice(0, -1);
+export function parseIPv6(text: string): ipaddr.IPv6 | null {
+  if (text.includes("%")) return null;
+  const tail = text.slice(text.lastIndexOf(":") + 1);
+  if (tail.includes(".")) {
+    // ipaddr.js reads the IPv4 tail loosely (`0x1`, `01`) and makes the deprecated IPv4-compatible
+    // `::a.b.c.d` IPv4-mapped; RFC 4291 and Chromium keep it `::a.b.c.d` (`0::` parses so).
+    if (!parseIPv4(tail)) return null;
+    if (text.startsWith("::") && text.indexOf(":", 2) < 0) text = `0${text}`;
   }
-  const groupsWanted = v4 ? 6 : 8;
-  const dbl = head.indexOf("::");
-  if (dbl !== head.lastIndexOf("::")) return null;
-  const parseGroups = (s: string): number[] | null => {
-    if (s === "") return [];
-    const out: number[] = [];
-    for (const g of s.split(":")) {
-      if (g.length === 0 || g.length > 4) return null;
-      let n = 0;
-      for (let j = 0; j < g.length; j++) {
-        const c = g.charCodeAt(j);
-        const d = c >= 48 && c <= 57
-          ? c - 48
-          : c >= 97 && c <= 102
-          ? c - 87
-          : c >= 65 && c <= 70
-          ? c - 55
-          : -1;
-        if (d < 0) return null;
-        n = n * 16 + d;
-      }
-      out.push(n);
-    }
-    return out;
-  };
-  let groups: number[];
-  if (dbl >= 0) {
-    const left = parseGroups(head.slice(0, dbl));
-    const right = parseGroups(head.slice(dbl + 2));
-    if (!left || !right || left.length + right.length >= groupsWanted) return null;
-    groups = [...left, ...new Array(groupsWanted - left.length - right.length).fill(0), ...right];
-  } else {
-    const all = parseGroups(head);
-    if (!all || all.length !== groupsWanted) return null;
-    groups = all;
-  }
-  const out = new Uint8Array(16);
-  for (let i = 0; i < groups.length; i++) {
-    out[i * 2] = groups[i] >> 8;
-    out[i * 2 + 1] = groups[i] & 0xff;
-  }
-  if (v4) out.set(v4, 12);
-  return out;
+  return ipaddr.IPv6.isValid(text) ? ipaddr.IPv6.parse(text) : null;
 }
 
 /**
@@ -107,7 +58,7 @@ export function parseIPv6(text: string): IPAddress | null {
  *
  * @example
  * ```ts
- * parseIP("[::1]", true)?.length; // 16
+ * parseIP("[::1]", true)?.kind(); // "ipv6"
  * ```
  */
 export function parseIP(text: string, brackets = false): IPAddress | null {
@@ -126,26 +77,7 @@ export function parseIP(text: string, brackets = false): IPAddress | null {
  * ```
  */
 export function formatIP(ip: IPAddress): string {
-  if (ip.length === 4) return ip.join(".");
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((ip[i] << 8) | ip[i + 1]);
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]) => a.map((n) => n.toString(16)).join(":");
-  if (bestStart < 0) return hex(g);
-  return hex(g.slice(0, bestStart)) + "::" + hex(g.slice(bestStart + bestLen));
+  return ip.kind() === "ipv4" ? ip.toString() : (ip as ipaddr.IPv6).toRFC5952String();
 }
 
 /**
@@ -156,27 +88,8 @@ export function formatIP(ip: IPAddress): string {
  * isIPv4Mapped(parseIPv6("::ffff:1.2.3.4")!); // true
  * ```
  */
-export function isIPv4Mapped(ip: IPAddress): boolean {
-  if (ip.length !== 16) return false;
-  for (let i = 0; i < 10; i++) if (ip[i] !== 0) return false;
-  return ip[10] === 0xff && ip[11] === 0xff;
-}
-
-/**
- * Converts IPv4 to its IPv4-mapped IPv6 form; IPv6 is returned as is.
- *
- * @example
- * ```ts
- * toIPv6(parseIPv4("1.2.3.4")!).length; // 16
- * ```
- */
-export function toIPv6(ip: IPAddress): IPAddress {
-  if (ip.length === 16) return ip;
-  const out = new Uint8Array(16);
-  out[10] = 0xff;
-  out[11] = 0xff;
-  out.set(ip, 12);
-  return out;
+export function isIPv4Mapped(ip: IPAddress): ip is ipaddr.IPv6 {
+  return ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress();
 }
 
 /** A CIDR block: a prefix address and how many leading bits must match. */
@@ -188,7 +101,7 @@ export interface IPBlock {
 }
 
 /**
- * Parses `address/bits` (no brackets), or returns null.
+ * Parses `address/bits` (no brackets, the address as strict as {@link parseIP}), or returns null.
  *
  * @example
  * ```ts
@@ -202,7 +115,7 @@ export function parseCIDR(text: string): IPBlock | null {
   const bits = text.slice(slash + 1);
   if (!address || !/^[0-9]{1,3}$/.test(bits)) return null;
   const prefixLength = Number(bits);
-  if (prefixLength > address.length * 8) return null;
+  if (prefixLength > (address.kind() === "ipv4" ? 32 : 128)) return null;
   return { address, prefixLength };
 }
 
@@ -213,26 +126,20 @@ export function parseCIDR(text: string): IPBlock | null {
  * @example
  * ```ts
  * ipInBlock(parseIP("10.1.2.3")!, parseCIDR("10.0.0.0/8")!); // true
+ * ipInBlock(parseIP("::ffff:10.1.2.3")!, parseCIDR("10.0.0.0/8")!); // true
  * ```
  */
 export function ipInBlock(ip: IPAddress, block: IPBlock): boolean {
-  let a = ip;
-  let p = block.address;
-  let bits = block.prefixLength;
-  if (a.length !== p.length) {
-    a = toIPv6(a);
-    if (p.length === 4) bits += 96;
-    p = toIPv6(p);
+  const { address, prefixLength } = block;
+  if (ip.kind() === address.kind()) return ip.match(address, prefixLength);
+  if (ip.kind() === "ipv4") {
+    return (ip as ipaddr.IPv4).toIPv4MappedAddress().match(address, prefixLength);
   }
-  let i = 0;
-  for (; bits >= 8; bits -= 8, i++) if (a[i] !== p[i]) return false;
-  if (bits === 0) return true;
-  const mask = (0xff << (8 - bits)) & 0xff;
-  return (a[i] & mask) === (p[i] & mask);
+  return ip.match((address as ipaddr.IPv4).toIPv4MappedAddress(), prefixLength + 96);
 }
 
 /**
- * Compares two addresses byte-wise (IPv4 before IPv6 when lengths differ).
+ * Compares two addresses (IPv4 before IPv6, each in address order).
  *
  * @example
  * ```ts
@@ -240,7 +147,9 @@ export function ipInBlock(ip: IPAddress, block: IPBlock): boolean {
  * ```
  */
 export function compareIP(a: IPAddress, b: IPAddress): number {
-  if (a.length !== b.length) return a.length - b.length;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  const x = a.kind() === "ipv4" ? (a as ipaddr.IPv4).octets : (a as ipaddr.IPv6).parts;
+  const y = b.kind() === "ipv4" ? (b as ipaddr.IPv4).octets : (b as ipaddr.IPv6).parts;
+  if (x.length !== y.length) return x.length - y.length;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
   return 0;
 }

@@ -28,6 +28,7 @@
 
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import { detectRuntime, type RuntimeName } from "../../kernel/runtime.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
@@ -124,7 +125,7 @@ export interface ProxyPluginOptions {
   /** The environment `system` mode reads (default: the process environment). */
   env?: Record<string, string | undefined>;
   /** The runtime (detected by default); in `browser` setProxy rejects. */
-  runtime?: "deno" | "bun" | "browser";
+  runtime?: RuntimeName;
 }
 
 /** The resolver of a plugin made without one: no name resolves, no local address. */
@@ -132,11 +133,6 @@ const noResolver: HostResolver = { resolve: () => [], localAddresses: () => [] }
 
 /** Request option that sends a request DIRECT (the PAC script's own fetch). */
 const DIRECT_OPTION = "websessionProxyDirect";
-
-function runtimeName(): string {
-  const g = globalThis as { Bun?: unknown; Deno?: unknown };
-  return g.Bun !== undefined ? "bun" : g.Deno !== undefined ? "deno" : "browser";
-}
 
 function processEnv(): Record<string, string | undefined> {
   const g = globalThis as {
@@ -165,7 +161,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
   return definePlugin<ProxyMembers>({
     manifest,
     setup(ctx) {
-      const runtime = options.runtime ?? runtimeName();
+      const runtime = options.runtime ?? detectRuntime();
       const ses = ctx.session;
       const service = new ProxyService({
         env: () => options.env ?? processEnv(),

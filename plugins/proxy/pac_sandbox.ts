@@ -73,6 +73,24 @@ interface RunState {
   signal: AbortSignal | undefined;
 }
 
+/** A fresh run's state; `cache` (DNS answers) carries over between the runs of one call. */
+function runState(
+  cache: Map<string, string>,
+  allowAsync: boolean,
+  signal: AbortSignal | undefined,
+): RunState {
+  return {
+    cache,
+    asked: new Set(),
+    pending: [],
+    abandoned: false,
+    allowAsync,
+    alerts: [],
+    errors: [],
+    signal,
+  };
+}
+
 let modulePromise: Promise<WebAssembly.Module> | null = null;
 function quickjsModule(): Promise<WebAssembly.Module> {
   modulePromise ??= (QuickJS as unknown as {
@@ -153,16 +171,7 @@ export class PacSandbox {
       );
       sandbox = new PacSandbox(vm, options);
       holder.s = sandbox;
-      const state: RunState = {
-        cache,
-        asked: new Set(),
-        pending: [],
-        abandoned: false,
-        allowAsync: attempt < maxRestarts,
-        alerts: [],
-        errors: [],
-        signal: undefined,
-      };
+      const state = runState(cache, attempt < maxRestarts, undefined);
       const ok = sandbox.#load(script, state);
       if (state.abandoned) {
         sandbox.dispose();
@@ -404,16 +413,7 @@ export class PacSandbox {
     const cache = new Map<string, string>();
     const maxRestarts = this.#options.maxRestarts ?? 32;
     for (let attempt = 0;; attempt++) {
-      const state: RunState = {
-        cache,
-        asked: new Set(),
-        pending: [],
-        abandoned: false,
-        allowAsync: attempt < maxRestarts,
-        alerts: [],
-        errors: [],
-        signal,
-      };
+      const state = runState(cache, attempt < maxRestarts, signal);
       const outcome = this.#runOnce(url, host, state);
       if (state.abandoned && !signal?.aborted) {
         await Promise.all(state.pending);

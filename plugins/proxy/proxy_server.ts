@@ -5,6 +5,7 @@
  * @module
  */
 
+import { splitHostPort } from "../../kernel/host_port.ts";
 import { formatIP, parseIPv6 } from "./ip.ts";
 
 /** The proxy schemes Chromium knows. `quic` parses only when allowed. */
@@ -44,40 +45,31 @@ export interface ProxyParseOptions {
 
 const WS = /^[ \t]+|[ \t]+$/g;
 
-function uriScheme(text: string, options: ProxyParseOptions): ProxyScheme | null {
-  switch (text.toLowerCase()) {
-    case "http":
-      return "http";
-    case "https":
-      return "https";
-    case "socks4":
-      return "socks4";
-    case "socks":
-    case "socks5":
-      return "socks5";
-    case "quic":
-      return options.allowQuic ? "quic" : null;
-    default:
-      return null;
-  }
-}
+/** Schemes of proxy URIs (`socks5://`) and of PAC elements (`SOCKS5`), lower case. */
+const URI_SCHEMES: Record<string, ProxyScheme> = {
+  http: "http",
+  https: "https",
+  socks4: "socks4",
+  socks: "socks5",
+  socks5: "socks5",
+  quic: "quic",
+};
+const PAC_SCHEMES: Record<string, ProxyScheme> = {
+  proxy: "http",
+  https: "https",
+  socks: "socks4",
+  socks4: "socks4",
+  socks5: "socks5",
+  quic: "quic",
+};
 
-function pacScheme(text: string, options: ProxyParseOptions): ProxyScheme | null {
-  switch (text.toLowerCase()) {
-    case "proxy":
-      return "http";
-    case "https":
-      return "https";
-    case "socks":
-    case "socks4":
-      return "socks4";
-    case "socks5":
-      return "socks5";
-    case "quic":
-      return options.allowQuic ? "quic" : null;
-    default:
-      return null;
-  }
+function schemeIn(
+  table: Record<string, ProxyScheme>,
+  text: string,
+  options: ProxyParseOptions,
+): ProxyScheme | null {
+  const scheme = Object.hasOwn(table, text.toLowerCase()) ? table[text.toLowerCase()] : null;
+  return scheme === "quic" && !options.allowQuic ? null : scheme;
 }
 
 /**
@@ -104,35 +96,6 @@ export function canonicalHost(host: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Splits `host[:port]` (IPv6 in brackets); null when malformed. Port -1 when absent. */
-export function splitHostPort(text: string): { host: string; port: number } | null {
-  let host = text;
-  let portText: string | null = null;
-  if (text.startsWith("[")) {
-    const end = text.indexOf("]");
-    if (end < 0) return null;
-    host = text.slice(0, end + 1);
-    const rest = text.slice(end + 1);
-    if (rest !== "") {
-      if (!rest.startsWith(":")) return null;
-      portText = rest.slice(1);
-    }
-  } else {
-    const colon = text.lastIndexOf(":");
-    if (colon >= 0) {
-      host = text.slice(0, colon);
-      portText = text.slice(colon + 1);
-    }
-  }
-  let port = -1;
-  if (portText !== null) {
-    if (!/^[0-9]{1,5}$/.test(portText)) return null;
-    port = Number(portText);
-    if (port > 65535) return null;
-  }
-  return { host, port };
 }
 
 function makeServer(scheme: ProxyScheme, hostPort: string): ProxyEndpoint | null {
@@ -163,7 +126,7 @@ export function parseProxyUri(
   let rest = text;
   const sep = text.indexOf("://");
   if (sep >= 0) {
-    const s = uriScheme(text.slice(0, sep), options);
+    const s = schemeIn(URI_SCHEMES, text.slice(0, sep), options);
     if (!s) return null;
     scheme = s;
     rest = text.slice(sep + 3);
@@ -208,7 +171,7 @@ export function parsePacElement(
   if (!m) return null;
   const [, word, hostPort] = m;
   if (word.toLowerCase() === "direct") return hostPort === undefined ? DIRECT : null;
-  const scheme = pacScheme(word, options);
+  const scheme = schemeIn(PAC_SCHEMES, word, options);
   if (!scheme || hostPort === undefined) return null;
   const server = makeServer(scheme, hostPort.replace(WS, ""));
   return server ? [server] : null;

@@ -65,6 +65,7 @@ export const refusedPort: () => Promise<number> = closedPort;
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const sha512_256 = (text: string) => createHash("sha512-256").update(text).digest("hex");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function digestParams(header: string): Record<string, string> {
@@ -82,11 +83,11 @@ export function checkDigest(
   user: string,
   password: string,
   realm: string,
-  algorithm: "MD5" | "SHA-256",
+  algorithm: "MD5" | "SHA-256" | "SHA-512-256",
 ): boolean {
   if (!header?.startsWith("Digest ")) return false;
   const p = digestParams(header);
-  const h = algorithm === "MD5" ? md5 : sha256;
+  const h = algorithm === "MD5" ? md5 : algorithm === "SHA-256" ? sha256 : sha512_256;
   if (p.username !== user || p.realm !== realm || p.algorithm !== algorithm) return false;
   if (p.opaque !== "opaque-value") return false;
   const ha1 = h(`${user}:${realm}:${password}`);
@@ -133,7 +134,12 @@ export function testApp(): Hono {
     return c.text("proxy auth", 407, { "proxy-authenticate": 'Basic realm="proxy realm"' });
   });
   app.all("/digest/:algorithm", (c) => {
-    const algorithm = c.req.param("algorithm") === "sha-256" ? "SHA-256" : "MD5";
+    const name = c.req.param("algorithm");
+    const algorithm = name === "sha-256"
+      ? "SHA-256"
+      : name === "sha-512-256"
+      ? "SHA-512-256"
+      : "MD5";
     const realm = "digest realm";
     const ok = checkDigest(
       c.req.header("authorization") ?? null,

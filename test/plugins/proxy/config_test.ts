@@ -111,8 +111,8 @@ describe("proxy targets", () => {
     }
     assert.equal(proxyTarget("http://example.com/")?.ip, null);
     assert.equal(proxyTarget("http://EXAMPLE.com/")?.host, "example.com");
-    assert.deepEqual(proxyTarget("http://1.2.3.4/")?.ip, new Uint8Array([1, 2, 3, 4]));
-    assert.deepEqual(proxyTarget("http://[::1]/")?.ip?.[15], 1);
+    assert.deepEqual(proxyTarget("http://1.2.3.4/")?.ip?.toByteArray(), [1, 2, 3, 4]);
+    assert.equal(proxyTarget("http://[::1]/")?.ip?.toByteArray()[15], 1);
     assert.equal(proxyTarget("not a url"), null);
   });
 });
