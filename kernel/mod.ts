@@ -46,6 +46,7 @@ export * from "./messaging/message_channel.ts";
 export * from "./messaging/worker_ports.ts";
 export * from "./messaging/port_stream.ts";
 export * from "./isolation.ts";
+export type { PluginLoader } from "./plugin_loading.ts";
 export * from "./messaging/plugin_signature.ts";
 export * from "./messaging/plugin_loader.ts";
 export type { CdpTransport } from "./cdp/transport.ts";
