@@ -63,7 +63,46 @@ function violations(path: string, source: string): string[] {
   return problems;
 }
 
+/** Where a kernel file may not import from: the core none of its sub-folders, a sub-folder none of its siblings, and no kernel file a plugin, an adapter or an entry. */
+function kernelViolations(path: string, source: string): string[] {
+  const parts = path.split("/");
+  const folder = parts.length > 2 ? parts[1] : null; // kernel/<folder>/file.ts
+  const problems: string[] = [];
+  for (const { specifier, line } of importsOf(path, source)) {
+    if (specifier === null || !specifier.startsWith(".")) continue;
+    const target = relative(root, resolve(root, dirname(path), specifier)).split("/");
+    if (target[0] !== "kernel") {
+      problems.push(`${path}:${line} imports ${target.join("/")} from outside the kernel`);
+    } else if (target.length > 2 && target[1] !== folder && path !== "kernel/mod.ts") {
+      problems.push(`${path}:${line} imports ${target.join("/")}`);
+    }
+  }
+  return problems;
+}
+
 describe("import directions", () => {
+  it("the kernel's core imports none of its sub-folders, and they import no sibling", () => {
+    const files = tsFiles(join(root, "kernel")).map((file) => relative(root, file));
+    assert.ok(files.length > 40, `only ${files.length} files found`);
+    const problems = files.flatMap((file) =>
+      kernelViolations(file, readFileSync(join(root, file), "utf8"))
+    );
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      kernelViolations("kernel/session.ts", 'import { a } from "./messaging/plugin_loader.ts";'),
+      ["kernel/session.ts:1 imports kernel/messaging/plugin_loader.ts"],
+    );
+    assert.deepEqual(
+      kernelViolations("kernel/net/x.ts", 'import { b } from "../cdp/session.ts";'),
+      ["kernel/net/x.ts:1 imports kernel/cdp/session.ts"],
+    );
+    assert.deepEqual(
+      kernelViolations("kernel/net/x.ts", 'import { c } from "../../plugins/proxy/ip.ts";'),
+      ["kernel/net/x.ts:1 imports plugins/proxy/ip.ts from outside the kernel"],
+    );
+    assert.deepEqual(kernelViolations("kernel/net/x.ts", 'import { d } from "../session.ts";'), []);
+  });
+
   it("no plugin imports an adapter, no adapter imports a plugin, no import is computed", () => {
     const files = [...tsFiles(join(root, "plugins")), ...tsFiles(join(root, "adapters"))];
     assert.ok(files.length > 50, `only ${files.length} files found`);
