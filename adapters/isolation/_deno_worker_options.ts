@@ -11,7 +11,16 @@
 /** The flag, as an error message names it. */
 export const WORKER_OPTIONS_FLAG = "--unstable-worker-options";
 
-type DenoApi = typeof Deno;
+/** The few members of Deno's API this reads (typed here so Bun's and tsc's checks need no Deno types). */
+interface DenoApi {
+  execPath(): string;
+  args: string[];
+  mainModule: string;
+  cwd(): string;
+  readTextFileSync(path: string): string;
+  permissions: { querySync(descriptor: { name: "read"; path: string }): { state: string } };
+  errors: { NotFound: new (...args: never[]) => Error };
+}
 
 let cached: boolean | null | undefined;
 
