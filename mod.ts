@@ -18,12 +18,12 @@
  * @module
  */
 import "./entries/runtime_setup.ts";
-import { session as kernelSession, type SessionModule } from "./kernel/partitions.ts";
-import type { Session } from "./kernel/session.ts";
-import type { DefaultMembers } from "./presets/default.ts";
+import type { SessionModule } from "./kernel/partitions.ts";
+import { type DefaultMembers, session } from "./presets/typed_session.ts";
 
 export * from "./kernel/mod.ts";
-export { type DefaultMembers, defaultPlugins } from "./presets/default.ts";
+export { defaultPlugins } from "./presets/default.ts";
+export { type DefaultMembers, type DefaultSession, session } from "./presets/typed_session.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
 export {
@@ -34,34 +34,6 @@ export {
 } from "./adapters/isolation/mod.ts";
 
 /**
- * A session of the default preset, with the members its plugins add.
- *
- * @example
- * ```ts
- * import { type DefaultSession, session } from "./mod.ts";
- * const ses: DefaultSession = session.fromPartition("typed");
- * await ses.cookies.get({});
- * ```
- */
-export type DefaultSession = Session & DefaultMembers;
-
-/**
- * Electron's `session` module, typed with the default preset's members: `session.fromPartition`
- * returns a session whose `cookies`, `webRequest`, `setProxy`, `protocol`, ... type-check and
- * work at once, and `{ plugins: [...] }` adds the members of more plugins.
- *
- * @example
- * ```ts
- * import { session } from "./mod.ts";
- * const ses = session.fromPartition("persist:example");
- * ses.webRequest.onBeforeSendHeaders((details, callback) => callback?.({}));
- * ```
- */
-export const session: SessionModule<DefaultMembers> = kernelSession as SessionModule<
-  DefaultMembers
->;
-
-/**
  * `session.fromPartition`, typed with the default preset's members.
  *
  * @example
@@ -70,5 +42,4 @@ export const session: SessionModule<DefaultMembers> = kernelSession as SessionMo
  * fromPartition("typed-too").protocol.isProtocolHandled("app"); // false
  * ```
  */
-export const fromPartition: SessionModule<DefaultMembers>["fromPartition"] = kernelSession
-  .fromPartition as SessionModule<DefaultMembers>["fromPartition"];
+export const fromPartition: SessionModule<DefaultMembers>["fromPartition"] = session.fromPartition;

@@ -119,19 +119,7 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
  */
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
-/**
- * The members a session of the default preset has: `ses.webRequest`,
- * `ses.declarativeNetRequest`, `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`.
- *
- * @example
- * ```ts
- * import { session } from "../mod.ts";
- * const ses: DefaultMembers = session.fromPartition("preset-members");
- * ses.protocol.isProtocolHandled("app"); // false
- * ```
- */
-export interface DefaultMembers
-  extends WebRequestMembers, CdpMembers, ProxyMembers, CookiesMembers, ProtocolMembers {}
+export type { DefaultMembers } from "./typed_session.ts";
 
 /**
  * The plugins of the default preset, in any order (their manifests' `requires` decide).

@@ -24,13 +24,11 @@
  *
  * @module
  */
-import { configure, session as kernelSession, type SessionModule } from "../kernel/partitions.ts";
+import { configure } from "../kernel/partitions.ts";
 import type { AnyPlugin } from "../kernel/plugin.ts";
-import type { Session } from "../kernel/session.ts";
 import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { transportFor } from "../adapters/runtime.ts";
-import type { DefaultMembers } from "../presets/default.ts";
 import { browserIsolation } from "../adapters/isolation/browser.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
@@ -98,7 +96,7 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
-export type { DefaultMembers } from "../presets/default.ts";
+export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
 const cdpAdapters: CdpAdapters = {
@@ -132,28 +130,3 @@ configure({
   isolation: browserIsolation,
   loader: loadPlugin,
 });
-
-/**
- * A session of the page's preset, with the members its plugins add.
- *
- * @example
- * ```ts
- * import { type DefaultSession, session } from "./mod.ts";
- * const ses: DefaultSession = session.fromPartition("typed-page");
- * ```
- */
-export type DefaultSession = Session & DefaultMembers;
-
-/**
- * Electron's `session` module, typed with the preset's members (`ses.cookies`, `ses.webRequest`,
- * `ses.declarativeNetRequest`, `ses.protocol`, `ses.setProxy`, `ses.cdp`).
- *
- * @example
- * ```ts
- * import { session } from "./mod.ts";
- * session.fromPartition("page").protocol.isProtocolHandled("app"); // false
- * ```
- */
-export const session: SessionModule<DefaultMembers> = kernelSession as SessionModule<
-  DefaultMembers
->;

@@ -1,0 +1,56 @@
+/**
+ * The `session` module typed with the members of the preset's plugins, one place for both entries
+ * (`mod.ts` for Deno and Bun, `web/mod.ts` for pages): the plugins are the same, only the adapters
+ * handed to them differ.
+ *
+ * @module
+ */
+import { session as kernelSession, type SessionModule } from "../kernel/partitions.ts";
+import type { Session } from "../kernel/session.ts";
+import type { ProtocolMembers } from "../plugins/protocol/mod.ts";
+import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
+import type { CdpMembers } from "../plugins/cdp/mod.ts";
+import type { ProxyMembers } from "../plugins/proxy/mod.ts";
+import type { CookiesMembers } from "../plugins/cookies/mod.ts";
+
+/**
+ * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses: DefaultMembers = session.fromPartition("preset-members");
+ * ses.protocol.isProtocolHandled("app"); // false
+ * ```
+ */
+export interface DefaultMembers
+  extends WebRequestMembers, CdpMembers, ProxyMembers, CookiesMembers, ProtocolMembers {}
+
+/**
+ * A session of the preset, with the members its plugins add.
+ *
+ * @example
+ * ```ts
+ * import { type DefaultSession, session } from "../mod.ts";
+ * const ses: DefaultSession = session.fromPartition("typed");
+ * await ses.cookies.get({});
+ * ```
+ */
+export type DefaultSession = Session & DefaultMembers;
+
+/**
+ * Electron's `session` module, typed with the preset's members: `session.fromPartition` returns a
+ * session whose `cookies`, `webRequest`, `setProxy`, `protocol`, ... type-check and work at once,
+ * and `{ plugins: [...] }` adds the members of more plugins.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses = session.fromPartition("persist:example");
+ * ses.webRequest.onBeforeSendHeaders((_details, callback) => callback?.({}));
+ * ```
+ */
+export const session: SessionModule<DefaultMembers> = kernelSession as SessionModule<
+  DefaultMembers
+>;
