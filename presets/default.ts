@@ -13,6 +13,7 @@
  * @module
  */
 import type { Plugin } from "../kernel/plugin.ts";
+import { detectRuntime } from "../kernel/runtime.ts";
 import { type ProtocolMembers, protocolPlugin } from "../plugins/protocol/mod.ts";
 import { type WebRequestMembers, webRequestPlugin } from "../plugins/web-request/mod.ts";
 import {
@@ -34,6 +35,10 @@ import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
+import { openTextFile } from "../adapters/file/text_file.ts";
+import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
+import process from "node:process";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
@@ -119,6 +124,25 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
  */
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
+/**
+ * The net-log plugin of Deno and Bun: files through `node:fs`, the process's command line in
+ * `clientInfo`.
+ *
+ * @example
+ * ```ts
+ * netLogPlugin.manifest.api.includes("netLog"); // true
+ * ```
+ */
+export const netLogPlugin: Plugin<NetLogMembers> = createNetLogPlugin({
+  openFile: openTextFile,
+  clientInfo: () => ({
+    name: "websession",
+    version: "0.1.0",
+    os_type: `${detectRuntime()} (${process.platform} ${process.arch})`,
+    command_line: process.argv.join(" "),
+  }),
+});
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -135,10 +159,14 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
+  Plugin<NetLogMembers>,
+  Plugin<EmulationMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
+  netLogPlugin,
+  emulationPlugin,
 ];

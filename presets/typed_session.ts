@@ -12,6 +12,8 @@ import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
 import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
+import type { NetLogMembers } from "../plugins/net-log/mod.ts";
+import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
@@ -25,7 +27,14 @@ import type { CookiesMembers } from "../plugins/cookies/mod.ts";
  * ```
  */
 export interface DefaultMembers
-  extends WebRequestMembers, CdpMembers, ProxyMembers, CookiesMembers, ProtocolMembers {}
+  extends
+    WebRequestMembers,
+    CdpMembers,
+    ProxyMembers,
+    CookiesMembers,
+    ProtocolMembers,
+    NetLogMembers,
+    EmulationMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

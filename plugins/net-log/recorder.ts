@@ -1,0 +1,346 @@
+/**
+ * What a session does, as NetLog events: the recorder taps the pipeline's stages while logging
+ * and turns each request into a `URL_REQUEST` source whose events follow Chromium's order
+ * (`REQUEST_ALIVE`, `NETWORK_DELEGATE_BEFORE_URL_REQUEST`, `URL_REQUEST_START_JOB`,
+ * `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`, `HTTP_TRANSACTION_READ_RESPONSE_HEADERS`,
+ * `URL_REQUEST_REDIRECTED`, ...). Taps' decisions (webRequest listeners, declarative rules, any
+ * plugin that cancels, redirects or changes headers) become `DELEGATE_INFO` events, and the
+ * cookie store's changes `COOKIE_STORE_*` events.
+ *
+ * @module
+ */
+import type { PluginContext } from "../../kernel/plugin.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import type { NetError } from "../../kernel/errors.ts";
+import type { Decision } from "../../kernel/pipeline_types.ts";
+import {
+  EVENT_TYPE_IDS,
+  NET_LOG_PHASES,
+  type NetLogCaptureMode,
+  type NetLogEventType,
+  type NetLogSourceType,
+  SOURCE_TYPE_IDS,
+} from "./constants.ts";
+import { headerLines } from "./sensitive_headers.ts";
+
+/** One event as written to the file. */
+export interface NetLogEvent {
+  /** Parameters, when the event has any. */
+  params?: Record<string, unknown>;
+  /** 0 none, 1 begin, 2 end. */
+  phase: number;
+  /** What the event belongs to. */
+  source: { id: number; start_time: string; type: number };
+  /** Milliseconds on the log's clock, as a string (Chromium's TimeTicks). */
+  time: string;
+  /** The event type's number (see the file's `constants.logEventTypes`). */
+  type: number;
+}
+
+interface Source {
+  id: number;
+  start_time: string;
+  type: number;
+  open: Set<NetLogEventType>;
+}
+
+type Phase = keyof typeof NET_LOG_PHASES;
+
+const SOURCE = Symbol("net-log: the request's source");
+
+/** A clock in whole milliseconds and the epoch time of its zero (`timeTickOffset`). */
+export interface NetLogClock {
+  /** Now, on the log's clock. */
+  now(): number;
+  /** Epoch milliseconds at tick 0. */
+  readonly offset: number;
+}
+
+/**
+ * The monotonic clock of `performance.now()`.
+ *
+ * @example
+ * ```ts
+ * const clock = performanceClock();
+ * clock.now() >= 0; // true
+ * ```
+ */
+export function performanceClock(): NetLogClock {
+  return {
+    now: () => Math.floor(performance.now()),
+    offset: Math.round(Date.now() - performance.now()),
+  };
+}
+
+/** Records a session's pipeline as NetLog events until `stop()`. */
+export class NetLogRecorder {
+  #emit: (event: NetLogEvent) => void;
+  #mode: NetLogCaptureMode;
+  #clock: NetLogClock;
+  #nextId = 1;
+  #stops: (() => void)[] = [];
+  #bySourceRequest = new Map<number, Source>();
+  #cookieStore: Source | null = null;
+
+  /** Starts recording `ctx`'s session. */
+  constructor(
+    ctx: PluginContext,
+    mode: NetLogCaptureMode,
+    clock: NetLogClock,
+    emit: (event: NetLogEvent) => void,
+  ) {
+    this.#emit = emit;
+    this.#mode = mode;
+    this.#clock = clock;
+    this.#install(ctx);
+  }
+
+  /** Removes the taps and listeners; requests in flight are ended as `CANCELLED`. */
+  stop(): void {
+    for (const stop of this.#stops) stop();
+    this.#stops = [];
+    for (const source of this.#bySourceRequest.values()) {
+      this.#event(source, "CANCELLED", "PHASE_NONE");
+      this.#closeAll(source, null);
+    }
+    this.#bySourceRequest.clear();
+    if (this.#cookieStore) this.#end(this.#cookieStore, "COOKIE_STORE_ALIVE");
+  }
+
+  #install(ctx: PluginContext): void {
+    const tap = ctx.tap.bind(ctx);
+    const pre = { order: "pre" as const, label: "net log" };
+    this.#stops.push(
+      tap("beforeRequest", (request) => {
+        const source = this.#sourceOf(request);
+        this.#begin(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
+      }, pre),
+      tap("beforeSendHeaders", (request) => {
+        const source = this.#sourceOf(request);
+        this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
+        if (!source.open.has("URL_REQUEST_START_JOB")) {
+          this.#begin(source, "URL_REQUEST_START_JOB", {
+            initiator: request.initiator ?? "not an origin",
+            load_flags: 0,
+            method: request.method,
+            request_type: request.resourceType,
+            url: request.url,
+          });
+        }
+        this.#begin(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
+      }, pre),
+      tap("sendHeaders", (request) => this.#sent(request)),
+      tap("headersReceived", (request, response) => {
+        const source = this.#sourceOf(request);
+        const status = `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
+        this.#event(source, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", {
+          headers: [status, ...headerLines(response.headers, this.#mode)],
+        });
+        this.#end(source, "HTTP_TRANSACTION_READ_HEADERS");
+        this.#begin(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
+      }, pre),
+      tap("authRequired", (request, _response, challenge) => {
+        const source = this.#sourceOf(request);
+        this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
+        this.#event(source, "AUTH_HANDLE_CHALLENGE", "PHASE_NONE", {
+          header: `${challenge.scheme} realm="${challenge.realm}"`,
+          is_proxy: challenge.isProxy,
+          host: `${challenge.host}:${challenge.port}`,
+        });
+        return undefined;
+      }, pre),
+      tap("beforeRedirect", (request, _response, location) => {
+        const source = this.#sourceOf(request);
+        this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
+        this.#end(source, "URL_REQUEST_START_JOB");
+        this.#begin(source, "URL_REQUEST_DELEGATE_RECEIVED_REDIRECT");
+        this.#end(source, "URL_REQUEST_DELEGATE_RECEIVED_REDIRECT");
+        this.#event(source, "URL_REQUEST_REDIRECTED", "PHASE_NONE", { location });
+      }),
+      tap("responseStarted", (request) => {
+        const source = this.#sourceOf(request);
+        this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
+        this.#end(source, "URL_REQUEST_START_JOB");
+        this.#begin(source, "URL_REQUEST_DELEGATE_RESPONSE_STARTED");
+        this.#end(source, "URL_REQUEST_DELEGATE_RESPONSE_STARTED");
+      }),
+      tap("completed", (request) => this.#finished(request, null)),
+      tap("errorOccurred", (request, error) => this.#finished(request, error)),
+      ctx.session.pipeline.onDecision((decision) => this.#decision(decision)),
+    );
+    this.#watchCookies(ctx);
+  }
+
+  #sent(request: PipelineRequest): void {
+    const source = this.#sourceOf(request);
+    this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
+    this.#end(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
+    this.#begin(source, "HTTP_TRANSACTION_SEND_REQUEST");
+    const parts = request.urlParts;
+    const target = `${parts.path}${parts.query}`;
+    const lines = headerLines(request.headers, this.#mode);
+    if (!request.headers.has("host")) lines.unshift(`Host: ${new URL(request.url).host}`);
+    this.#event(source, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
+      headers: lines,
+      line: `${request.method} ${target || "/"} HTTP/1.1\r\n`,
+    });
+    const body = request.body;
+    if (body !== null) {
+      const params: Record<string, unknown> = {
+        did_merge: false,
+        is_chunked: body instanceof ReadableStream,
+        length: body instanceof Uint8Array ? body.byteLength : 0,
+      };
+      if (this.#mode === "everything" && body instanceof Uint8Array) {
+        params.bytes = base64(body);
+      }
+      this.#event(source, "HTTP_TRANSACTION_SEND_REQUEST_BODY", "PHASE_NONE", params);
+    }
+    this.#end(source, "HTTP_TRANSACTION_SEND_REQUEST");
+    this.#begin(source, "HTTP_TRANSACTION_READ_HEADERS");
+  }
+
+  #finished(request: PipelineRequest, error: NetError | null): void {
+    const source = this.#sourceOf(request);
+    this.#closeAll(source, error);
+    this.#bySourceRequest.delete(request.id);
+  }
+
+  /** Ends every open event, innermost first; the request's end carries the error. */
+  #closeAll(source: Source, error: NetError | null): void {
+    const params = error ? { net_error: error.errno } : undefined;
+    for (const name of [...source.open].reverse()) {
+      if (name !== "REQUEST_ALIVE") this.#end(source, name, params);
+    }
+    this.#end(source, "REQUEST_ALIVE", params);
+  }
+
+  #decision(decision: Decision): void {
+    if (decision.result === undefined && decision.error === undefined) return;
+    const source = this.#bySourceRequest.get(decision.requestId);
+    if (!source) return;
+    const params: Record<string, unknown> = {
+      delegate_blocked_by: `${decision.plugin}: ${decision.label}`,
+      stage: decision.stage,
+      applied: decision.applied,
+    };
+    if (decision.result !== undefined) params.result = summarise(decision.result, this.#mode);
+    if (decision.winner) params.winner = decision.winner;
+    if (decision.error !== undefined) params.error = String(decision.error);
+    this.#event(source, "DELEGATE_INFO", "PHASE_NONE", params);
+  }
+
+  #watchCookies(ctx: PluginContext): void {
+    const cookies = (ctx.session as unknown as { cookies?: CookieEvents }).cookies;
+    if (!cookies || typeof cookies.on !== "function") return;
+    const listener = (_event: unknown, cookie: CookieLike, cause: string, removed: boolean) => {
+      if (this.#cookieStore === null) {
+        this.#cookieStore = this.#newSource("COOKIE_STORE");
+        this.#begin(this.#cookieStore, "COOKIE_STORE_ALIVE");
+      }
+      const params: Record<string, unknown> = {
+        name: cookie.name,
+        domain: cookie.domain,
+        path: cookie.path,
+        is_persistent: !cookie.session,
+        cause,
+      };
+      if (this.#mode !== "default") params.value = cookie.value;
+      this.#event(
+        this.#cookieStore,
+        removed ? "COOKIE_STORE_COOKIE_DELETED" : "COOKIE_STORE_COOKIE_ADDED",
+        "PHASE_NONE",
+        params,
+      );
+    };
+    cookies.on("changed", listener);
+    this.#stops.push(() => cookies.off("changed", listener));
+  }
+
+  #sourceOf(request: PipelineRequest): Source {
+    let source = request.data.get(SOURCE) as Source | undefined;
+    if (source === undefined || !this.#bySourceRequest.has(request.id)) {
+      source = this.#newSource("URL_REQUEST");
+      request.data.set(SOURCE, source);
+      this.#bySourceRequest.set(request.id, source);
+      this.#begin(source, "REQUEST_ALIVE", {
+        priority: "MEDIUM",
+        traffic_annotation: 0,
+        url: request.url,
+      });
+    }
+    return source;
+  }
+
+  #newSource(type: NetLogSourceType): Source {
+    return {
+      id: this.#nextId++,
+      start_time: String(this.#clock.now()),
+      type: SOURCE_TYPE_IDS[type],
+      open: new Set(),
+    };
+  }
+
+  #begin(source: Source, type: NetLogEventType, params?: Record<string, unknown>): void {
+    source.open.add(type);
+    this.#event(source, type, "PHASE_BEGIN", params);
+  }
+
+  #end(source: Source, type: NetLogEventType, params?: Record<string, unknown>): void {
+    if (!source.open.delete(type)) return;
+    this.#event(source, type, "PHASE_END", params);
+  }
+
+  #event(
+    source: Source,
+    type: NetLogEventType,
+    phase: Phase,
+    params?: Record<string, unknown>,
+  ): void {
+    const event: NetLogEvent = {
+      phase: NET_LOG_PHASES[phase],
+      source: { id: source.id, start_time: source.start_time, type: source.type },
+      time: String(this.#clock.now()),
+      type: EVENT_TYPE_IDS[type],
+    };
+    if (params !== undefined) event.params = params;
+    this.#emit(event);
+  }
+}
+
+interface CookieLike {
+  name: string;
+  value: string;
+  domain?: string;
+  path?: string;
+  session?: boolean;
+}
+
+type CookieListener = (e: unknown, c: CookieLike, cause: string, removed: boolean) => void;
+
+interface CookieEvents {
+  on(event: "changed", listener: CookieListener): void;
+  off(event: "changed", listener: CookieListener): void;
+}
+
+/** A tap's answer for the log: headers as lines (sensitive ones elided below includeSensitive). */
+function summarise(result: unknown, mode: NetLogCaptureMode): unknown {
+  if (result === null || typeof result !== "object") return result;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if ((key === "requestHeaders" || key === "responseHeaders") && value) {
+      out[key] = headerLines(new Headers(value as HeadersInit), mode);
+    } else if (key === "username" || key === "password") {
+      out[key] = mode === "default" ? "[stripped]" : value;
+    } else out[key] = value;
+  }
+  return out;
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
