@@ -42,6 +42,7 @@ interface Source {
   start_time: string;
   type: number;
   open: Set<NetLogEventType>;
+  afterHeaders: Record<string, unknown>[];
 }
 
 type Phase = keyof typeof NET_LOG_PHASES;
@@ -81,6 +82,7 @@ export class NetLogRecorder {
   #stops: (() => void)[] = [];
   #bySourceRequest = new Map<number, Source>();
   #cookieStore: Source | null = null;
+  #storing: Source | null = null;
 
   /** Starts recording `ctx`'s session. */
   constructor(
@@ -138,7 +140,12 @@ export class NetLogRecorder {
         });
         this.#end(source, "HTTP_TRANSACTION_READ_HEADERS");
         this.#begin(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
+        // The cookie store's changes until this stage's last tap belong to this request.
+        this.#storing = source;
       }, pre),
+      tap("headersReceived", () => {
+        this.#storing = null;
+      }, { order: "post", label: "net log" }),
       tap("authRequired", (request, _response, challenge) => {
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
@@ -152,10 +159,10 @@ export class NetLogRecorder {
       tap("beforeRedirect", (request, _response, location) => {
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
-        this.#end(source, "URL_REQUEST_START_JOB");
         this.#begin(source, "URL_REQUEST_DELEGATE_RECEIVED_REDIRECT");
         this.#end(source, "URL_REQUEST_DELEGATE_RECEIVED_REDIRECT");
         this.#event(source, "URL_REQUEST_REDIRECTED", "PHASE_NONE", { location });
+        this.#end(source, "URL_REQUEST_START_JOB");
       }),
       tap("responseStarted", (request) => {
         const source = this.#sourceOf(request);
@@ -180,6 +187,17 @@ export class NetLogRecorder {
     const target = `${parts.path}${parts.query}`;
     const lines = headerLines(request.headers, this.#mode);
     if (!request.headers.has("host")) lines.unshift(`Host: ${new URL(request.url).host}`);
+    const cookie = request.headers.get("cookie");
+    if (cookie !== null) {
+      for (const pair of cookie.split(";")) {
+        const name = pair.slice(0, pair.includes("=") ? pair.indexOf("=") : 0).trim();
+        this.#event(source, "COOKIE_INCLUSION_STATUS", "PHASE_NONE", {
+          name,
+          operation: "send",
+          status: "INCLUDE",
+        });
+      }
+    }
     this.#event(source, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
       headers: lines,
       line: `${request.method} ${target || "/"} HTTP/1.1\r\n`,
@@ -245,6 +263,16 @@ export class NetLogRecorder {
         is_persistent: !cookie.session,
         cause,
       };
+      if (this.#storing !== null && !removed) {
+        // Chromium stores a response's cookies once the headers-received delegate is done.
+        this.#storing.afterHeaders.push({
+          domain: cookie.domain,
+          name: cookie.name,
+          operation: "store",
+          path: cookie.path,
+          status: "INCLUDE",
+        });
+      }
       if (this.#mode !== "default") params.value = cookie.value;
       this.#event(
         this.#cookieStore,
@@ -278,6 +306,7 @@ export class NetLogRecorder {
       start_time: String(this.#clock.now()),
       type: SOURCE_TYPE_IDS[type],
       open: new Set(),
+      afterHeaders: [],
     };
   }
 
@@ -289,6 +318,11 @@ export class NetLogRecorder {
   #end(source: Source, type: NetLogEventType, params?: Record<string, unknown>): void {
     if (!source.open.delete(type)) return;
     this.#event(source, type, "PHASE_END", params);
+    if (type === "NETWORK_DELEGATE_HEADERS_RECEIVED") {
+      for (const cookie of source.afterHeaders.splice(0)) {
+        this.#event(source, "COOKIE_INCLUSION_STATUS", "PHASE_NONE", cookie);
+      }
+    }
   }
 
   #event(

@@ -1,0 +1,169 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { session } from "../../../mod.ts";
+import { createNetLogPlugin } from "../../../plugins/net-log/mod.ts";
+import { serve, type TestServer } from "../../_serve.ts";
+
+// deno-lint-ignore no-explicit-any
+type Log = { constants: any; events: any[] };
+
+let server: TestServer;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(`${tmpdir()}/websession-netlog-api-`);
+  server = await serve(async (request) => {
+    const url = new URL(request.url);
+    if (url.pathname === "/login") {
+      return new Response("ok", { headers: { "set-cookie": "sid=secret-value; Path=/" } });
+    }
+    if (url.pathname === "/echo") return new Response(await request.text());
+    return new Response("hello");
+  });
+});
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function read(path: string): Log {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+function eventsOf(log: Log, type: string) {
+  return log.events.filter((e) => e.type === log.constants.logEventTypes[type]);
+}
+
+describe("ses.netLog", () => {
+  it("records while currentlyLogging and writes a complete file on stopLogging", async () => {
+    const ses = session.fromPartition("netlog-basic");
+    assert.equal(ses.netLog.currentlyLogging, false);
+    const path = `${dir}/nested/basic.json`;
+    await ses.netLog.startLogging(path);
+    assert.equal(ses.netLog.currentlyLogging, true);
+    assert.equal(await (await ses.fetch(`${server.url}/`)).text(), "hello");
+    await ses.netLog.stopLogging();
+    assert.equal(ses.netLog.currentlyLogging, false);
+    const log = read(path);
+    const alive = eventsOf(log, "REQUEST_ALIVE");
+    assert.deepEqual(alive.map((e) => e.phase), [1, 2]);
+    assert.equal(alive[0].params.url, `${server.url}/`);
+    // Nothing is recorded after stopLogging.
+    await (await ses.fetch(`${server.url}/`)).text();
+    assert.equal(read(path).events.length, log.events.length);
+  });
+
+  it("elides cookies and credentials by default and keeps them with includeSensitive", async () => {
+    const run = async (captureMode: "default" | "includeSensitive", partition: string) => {
+      const ses = session.fromPartition(partition);
+      const path = `${dir}/${captureMode}.json`;
+      await ses.netLog.startLogging(path, { captureMode });
+      await (await ses.fetch(`${server.url}/login`)).text();
+      await (await ses.fetch(`${server.url}/`, { headers: { authorization: "Basic dTpw" } }))
+        .text();
+      await ses.netLog.stopLogging();
+      return { text: readFileSync(path, "utf8"), log: read(path) };
+    };
+    const plain = await run("default", "netlog-default");
+    assert.equal(plain.log.constants.logCaptureMode, "Default");
+    assert.ok(!plain.text.includes("secret-value"));
+    assert.ok(!plain.text.includes("dTpw"));
+    assert.match(plain.text, /set-cookie: \[24 bytes were stripped\]/);
+    assert.match(plain.text, /authorization: \[10 bytes were stripped\]/);
+    const stored = eventsOf(plain.log, "COOKIE_INCLUSION_STATUS").map((e) => e.params);
+    assert.ok(stored.some((p) => p.operation === "store" && p.name === "sid"));
+    assert.ok(stored.some((p) => p.operation === "send" && p.name === "sid"));
+
+    const sensitive = await run("includeSensitive", "netlog-sensitive");
+    assert.equal(sensitive.log.constants.logCaptureMode, "IncludeSensitive");
+    assert.ok(sensitive.text.includes("sid=secret-value"));
+    assert.ok(sensitive.text.includes("Basic dTpw"));
+  });
+
+  it("includes request bodies only with everything", async () => {
+    const body = "the-request-body";
+    const run = async (captureMode: "default" | "everything") => {
+      const ses = session.fromPartition(`netlog-body-${captureMode}`);
+      const path = `${dir}/body-${captureMode}.json`;
+      await ses.netLog.startLogging(path, { captureMode });
+      await (await ses.fetch(`${server.url}/echo`, { method: "POST", body })).text();
+      await ses.netLog.stopLogging();
+      return eventsOf(read(path), "HTTP_TRANSACTION_SEND_REQUEST_BODY")[0].params;
+    };
+    const plain = await run("default");
+    assert.equal(plain.length, body.length);
+    assert.equal(plain.bytes, undefined);
+    const everything = await run("everything");
+    assert.equal(atob(everything.bytes), body);
+  });
+
+  it("logs taps' decisions and the error that ends a cancelled request", async () => {
+    const ses = session.fromPartition("netlog-decisions");
+    ses.webRequest.onBeforeRequest({ urls: ["*://*/blocked*"] }, (_details, callback) => {
+      callback({ cancel: true });
+    });
+    const path = `${dir}/decisions.json`;
+    await ses.netLog.startLogging(path);
+    await assert.rejects(ses.fetch(`${server.url}/blocked`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+    await ses.netLog.stopLogging();
+    const log = read(path);
+    const info = eventsOf(log, "DELEGATE_INFO").map((e) => e.params);
+    assert.ok(
+      info.some((p) => p.stage === "beforeRequest" && p.applied && p.result.cancel === true),
+      JSON.stringify(info),
+    );
+    const end = eventsOf(log, "REQUEST_ALIVE").find((e) => e.phase === 2);
+    assert.equal(end.params.net_error, -20);
+    assert.equal(log.constants.netError.ERR_BLOCKED_BY_CLIENT, -20);
+  });
+
+  it("stops by itself at maxFileSize, leaving a valid file", async () => {
+    const ses = session.fromPartition("netlog-max");
+    const path = `${dir}/max.json`;
+    await ses.netLog.startLogging(path, { maxFileSize: 4000 });
+    for (let i = 0; i < 20 && ses.netLog.currentlyLogging; i++) {
+      await (await ses.fetch(`${server.url}/?${i}`)).text();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    assert.equal(ses.netLog.currentlyLogging, false);
+    await ses.netLog.stopLogging();
+    const log = read(path);
+    assert.ok(log.events.length > 0);
+    const constantsSize = JSON.stringify(log.constants).length;
+    assert.ok(statSync(path).size < constantsSize + 4000 + 100);
+  });
+
+  it("rejects bad arguments and a second start with clear errors", async () => {
+    const ses = session.fromPartition("netlog-bad");
+    // @ts-expect-error: wrong type on purpose
+    await assert.rejects(ses.netLog.startLogging(42), {
+      name: "TypeError",
+      message: /path must be a non-empty string/,
+    });
+    await assert.rejects(
+      // @ts-expect-error: wrong value on purpose
+      ses.netLog.startLogging(`${dir}/x.json`, { captureMode: "all" }),
+      { name: "TypeError", message: /captureMode must be "default", "includeSensitive"/ },
+    );
+    await assert.rejects(ses.netLog.startLogging(`${dir}/x.json`, { maxFileSize: -1 }), {
+      name: "TypeError",
+      message: /maxFileSize/,
+    });
+    await ses.netLog.startLogging(`${dir}/x.json`);
+    await assert.rejects(ses.netLog.startLogging(`${dir}/y.json`), /already logging/);
+    await ses.netLog.stopLogging();
+    await ses.netLog.stopLogging(); // a second stop is a no-op
+  });
+
+  it("names the missing file system where there is none", async () => {
+    const ses = session.fromPartition("netlog-no-fs", {
+      preset: false,
+      plugins: [createNetLogPlugin()],
+    });
+    await assert.rejects(ses.netLog.startLogging(`${dir}/z.json`), /no file system/);
+  });
+});
