@@ -496,9 +496,15 @@ describe("tokens and the net log", () => {
     }
   });
 
-  it("records the pipeline's events with --net-log", async () => {
-    const file = `${home}/net-log.jsonl`;
-    const own = await startServerProcess(`${home}/netlog-home`, ["--net-log", file]);
+  it("writes Chromium's NetLog JSON with --net-log and JSON lines with --event-log", async () => {
+    const file = `${home}/net-log.json`;
+    const lines = `${home}/events.jsonl`;
+    const own = await startServerProcess(`${home}/netlog-home`, [
+      "--net-log",
+      file,
+      "--event-log",
+      lines,
+    ]);
     try {
       assert.equal(
         (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
@@ -508,9 +514,20 @@ describe("tokens and the net log", () => {
     } finally {
       await own.stop();
     }
-    const events = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line));
-    const hello = events.filter((e) => e.url === `${origin.url}/hello`).map((e) => e.type);
-    assert.deepEqual(hello, [
+    const log = JSON.parse(readFileSync(file, "utf8"));
+    assert.equal(log.constants.logFormatVersion, 1);
+    const types = log.constants.logEventTypes;
+    const alive = log.events.filter((e: { type: number }) => e.type === types.REQUEST_ALIVE);
+    const hello = alive.find((e: { params?: { url: string } }) =>
+      e.params?.url === `${origin.url}/hello`
+    );
+    assert.ok(hello, "the proxied request is in the net log");
+    const ends = alive.filter((e: { phase: number }) => e.phase === 2);
+    assert.ok(ends.some((e: { params?: { net_error: number } }) => e.params?.net_error! < 0));
+
+    const events = readFileSync(lines, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const helloEvents = events.filter((e) => e.url === `${origin.url}/hello`).map((e) => e.type);
+    assert.deepEqual(helloEvents, [
       "request",
       "beforeSendHeaders",
       "sendHeaders",

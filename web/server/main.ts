@@ -4,7 +4,7 @@
  *
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
- *                 [--net-log net-log.jsonl]
+ *                 [--net-log net-log.json] [--event-log events.jsonl]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
@@ -26,8 +26,10 @@ export interface CliOptions {
   rulesFile?: string;
   /** Token lifetime in seconds. */
   tokenTtl: number;
-  /** Net log file. */
+  /** Net log file (Chromium's NetLog JSON). */
   netLog?: string;
+  /** Event log file (JSON lines). */
+  eventLog?: string;
   /** `--help` or `-h` was given: print {@link usage} and exit. */
   help?: boolean;
 }
@@ -53,7 +55,8 @@ Options:
   --rules FILE      JSON array of declarative rules, loaded as session rules and again when the
                     file changes (default: none)
   --token-ttl SECS  Lifetime of the printed API token in seconds; 0: no expiry (default: 86400)
-  --net-log FILE    Append the pipeline's events to FILE as JSON lines (default: none)
+  --net-log FILE    Write the net log to FILE as Chromium's --log-net-log JSON (default: none)
+  --event-log FILE  Append the pipeline's events to FILE as JSON lines (default: none)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
@@ -89,6 +92,7 @@ export function parseArgs(args: string[]): CliOptions {
     else if (flag === "--host") options.host = value();
     else if (flag === "--rules") options.rulesFile = value();
     else if (flag === "--net-log") options.netLog = value();
+    else if (flag === "--event-log") options.eventLog = value();
     else if (flag === "--token-ttl") options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
     else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
   }

@@ -16,7 +16,7 @@ import { listen } from "./listen.ts";
 import { TokenKeys } from "./token.ts";
 import { tunnel, type TunnelStats } from "./tunnel.ts";
 import { dashboard } from "./dashboard.ts";
-import { recordNetLog } from "./net_log.ts";
+import { recordEventLog } from "./event_log.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -31,8 +31,10 @@ export interface ServerOptions {
   partition?: string;
   /** A declarative rules JSON file, re-read when it changes. */
   rulesFile?: string;
-  /** Record the pipeline's events to this file as JSON lines (Chrome's `--log-net-log`). */
+  /** Record the session's net log to this file in Chromium's NetLog JSON (`--log-net-log`). */
   netLog?: string;
+  /** Append the pipeline's events (the API's event stream) to this file as JSON lines. */
+  eventLog?: string;
   /** Lifetime of the printed token in seconds (default 86400; 0: no expiry). */
   tokenTtl?: number;
   /** How long shutdown waits for requests in flight, in ms (default 5000). */
@@ -120,7 +122,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await session.closePartition(ses.partition);
     throw error;
   }
-  const stopNetLog = options.netLog ? recordNetLog(events, options.netLog) : null;
+  const stopEventLog = options.eventLog ? recordEventLog(events, options.eventLog) : null;
+  if (options.netLog) await ses.netLog.startLogging(options.netLog);
+  const stopNetLog = () => {
+    stopEventLog?.();
+    return ses.netLog.stopLogging();
+  };
 
   const allowed = (req: IncomingMessage): Promise<boolean> =>
     proxyClientAllowed(req.socket.remoteAddress ?? "", req.headers["proxy-authorization"], keys);
@@ -178,7 +185,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await listen(server, options.port ?? 8787, host);
   } catch (error) {
     stopRules?.();
-    stopNetLog?.();
+    await stopNetLog();
     await session.closePartition(ses.partition);
     throw error;
   }
@@ -199,7 +206,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.closeIdleConnections?.();
         server.once("close", () => clearTimeout(deadline));
       });
-      stopNetLog?.();
+      await stopNetLog();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
     })();

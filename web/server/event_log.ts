@@ -1,7 +1,7 @@
 /**
- * `--net-log FILE`: the pipeline's events (request start, each stage, completion or error, with
- * timings, and tunnels) appended to a file as JSON lines, as Chrome's `--log-net-log=FILE` records
- * a session's network events. Writes are batched; the file is flushed when the server stops.
+ * `--event-log FILE`: the pipeline's events (request start, each stage, completion or error, with
+ * timings, and tunnels) appended to a file as JSON lines, the API's event stream on disk
+ * (`--net-log` writes Chromium's NetLog format instead, through `ses.netLog`). Writes are batched; the file is flushed when the server stops.
  *
  * @module
  */
@@ -14,11 +14,11 @@ import type { EventStream, LiveEvent } from "./event_stream.ts";
  *
  * @example
  * ```ts
- * // const stop = recordNetLog(events, ".websession/net-log.jsonl");
+ * // const stop = recordEventLog(events, ".websession/events.jsonl");
  * // stop();
  * ```
  */
-export function recordNetLog(events: EventStream, path: string): () => void {
+export function recordEventLog(events: EventStream, path: string): () => void {
   const dir = path.replace(/[\\/][^\\/]*$/, "");
   if (dir && dir !== path) mkdirSync(dir, { recursive: true });
   let pending: string[] = [];
