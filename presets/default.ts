@@ -37,6 +37,7 @@ import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { openTextFile } from "../adapters/file/text_file.ts";
+import { userAgentPlugin, type UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
 import process from "node:process";
 
@@ -160,6 +161,7 @@ export const defaultPlugins: readonly [
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
   Plugin<NetLogMembers>,
+  Plugin<UserAgentMembers>,
   Plugin<EmulationMembers>,
 ] = [
   webRequestPlugin,
@@ -168,5 +170,6 @@ export const defaultPlugins: readonly [
   cookiesPlugin,
   protocolPlugin,
   netLogPlugin,
+  userAgentPlugin,
   emulationPlugin,
 ];

@@ -13,6 +13,7 @@ import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
 import type { NetLogMembers } from "../plugins/net-log/mod.ts";
+import type { UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 
 /**
@@ -34,6 +35,7 @@ export interface DefaultMembers
     CookiesMembers,
     ProtocolMembers,
     NetLogMembers,
+    UserAgentMembers,
     EmulationMembers {}
 
 /**
