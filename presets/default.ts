@@ -37,7 +37,8 @@ import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { openTextFile } from "../adapters/file/text_file.ts";
-import { userAgentPlugin, type UserAgentMembers } from "../plugins/user-agent/mod.ts";
+import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts";
+import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
 import process from "node:process";
 
@@ -163,6 +164,7 @@ export const defaultPlugins: readonly [
   Plugin<NetLogMembers>,
   Plugin<UserAgentMembers>,
   Plugin<EmulationMembers>,
+  Plugin<RendererMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -172,4 +174,5 @@ export const defaultPlugins: readonly [
   netLogPlugin,
   userAgentPlugin,
   emulationPlugin,
+  rendererPlugin,
 ];

@@ -15,6 +15,7 @@ import type { CookiesMembers } from "../plugins/cookies/mod.ts";
 import type { NetLogMembers } from "../plugins/net-log/mod.ts";
 import type { UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import type { EmulationMembers } from "../plugins/emulation/mod.ts";
+import type { RendererMembers } from "../plugins/renderer/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
@@ -36,7 +37,8 @@ export interface DefaultMembers
     ProtocolMembers,
     NetLogMembers,
     UserAgentMembers,
-    EmulationMembers {}
+    EmulationMembers,
+    RendererMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

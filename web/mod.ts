@@ -35,6 +35,7 @@ import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { netLogPlugin } from "../plugins/net-log/mod.ts";
+import { rendererPlugin } from "../plugins/renderer/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
@@ -125,6 +126,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   netLogPlugin,
   userAgentPlugin,
   emulationPlugin,
+  rendererPlugin,
 ];
 
 configure({
