@@ -37,6 +37,10 @@ import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { openTextFile } from "../adapters/file/text_file.ts";
+import {
+  createHostResolverPlugin,
+  type HostResolverMembers,
+} from "../plugins/host-resolver/mod.ts";
 import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts";
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
@@ -145,6 +149,18 @@ export const netLogPlugin: Plugin<NetLogMembers> = createNetLogPlugin({
   }),
 });
 
+/**
+ * The host-resolver plugin of Deno and Bun: the system resolver (`node:dns`).
+ *
+ * @example
+ * ```ts
+ * hostResolverPlugin.manifest.api.includes("resolveHost"); // true
+ * ```
+ */
+export const hostResolverPlugin: Plugin<HostResolverMembers> = createHostResolverPlugin({
+  resolver: nodeHostResolver(),
+});
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -165,6 +181,7 @@ export const defaultPlugins: readonly [
   Plugin<UserAgentMembers>,
   Plugin<EmulationMembers>,
   Plugin<RendererMembers>,
+  Plugin<HostResolverMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -175,4 +192,5 @@ export const defaultPlugins: readonly [
   userAgentPlugin,
   emulationPlugin,
   rendererPlugin,
+  hostResolverPlugin,
 ];

@@ -16,6 +16,7 @@ import type { NetLogMembers } from "../plugins/net-log/mod.ts";
 import type { UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 import type { RendererMembers } from "../plugins/renderer/mod.ts";
+import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
@@ -38,7 +39,8 @@ export interface DefaultMembers
     NetLogMembers,
     UserAgentMembers,
     EmulationMembers,
-    RendererMembers {}
+    RendererMembers,
+    HostResolverMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -36,6 +36,7 @@ import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { netLogPlugin } from "../plugins/net-log/mod.ts";
 import { rendererPlugin } from "../plugins/renderer/mod.ts";
+import { hostResolverPlugin } from "../plugins/host-resolver/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
@@ -127,6 +128,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   userAgentPlugin,
   emulationPlugin,
   rendererPlugin,
+  hostResolverPlugin,
 ];
 
 configure({

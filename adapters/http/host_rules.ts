@@ -157,6 +157,15 @@ function lookupFor(target: string, dnsLookup: typeof Dns.lookup) {
 }
 
 /**
+ * What a transport with host resolver rules also tells: where the rules send a host (null when
+ * no rule maps it). `ses.resolveHost` reads it, so that it answers as the transport connects.
+ */
+export interface MappingTransport {
+  /** The mapped host and port of `host`, or null. */
+  mapHost(host: string): { host: string; port?: number } | null;
+}
+
+/**
  * Wraps a transport so that hosts the rules map are reached at the mapped address.
  *
  * @example
@@ -166,11 +175,15 @@ function lookupFor(target: string, dnsLookup: typeof Dns.lookup) {
  * transport.name; // "fetch+host-rules"
  * ```
  */
-export function withHostResolverRules(inner: HttpTransport, rules: string): HttpTransport {
+export function withHostResolverRules(
+  inner: HttpTransport,
+  rules: string,
+): HttpTransport & MappingTransport {
   const compiled = new HostResolverRules(rules);
   let agents: { http: Http.Agent; https: Https.Agent } | null = null;
   return {
     name: `${inner.name}+host-rules`,
+    mapHost: (host: string) => compiled.resolve(host),
     fetch(request: PipelineRequest, options: TransportOptions = {}): Promise<Response> {
       let url: URL;
       try {

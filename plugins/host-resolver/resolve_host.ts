@@ -1,0 +1,153 @@
+/**
+ * `ses.resolveHost(host, options)`: Electron's host resolution through the session's resolver.
+ * IP literals and `localhost` answer at once, as in Chromium; the session transport's host
+ * resolver rules apply (a `MAP` rule's target is resolved instead, `~NOTFOUND` fails); the rest
+ * goes to the system resolver handed to the plugin, through the session's cache.
+ *
+ * @module
+ */
+import { NetError } from "../../kernel/errors.ts";
+import type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
+import type { HostCache } from "./host_cache.ts";
+
+/** Electron's `ResolveHostOptions`. */
+export interface ResolveHostOptions {
+  /** `A` (IPv4) or `AAAA` (IPv6); default: both. */
+  queryType?: "A" | "AAAA";
+  /** Where answers may come from (websession has the system resolver only). */
+  source?: "any" | "system" | "dns" | "mdns" | "localOnly";
+  /** Whether cached answers may be used. */
+  cacheUsage?: "allowed" | "staleAllowed" | "disallowed";
+  /** Secure DNS for this lookup (websession has no secure DNS; both are accepted). */
+  secureDnsPolicy?: "allow" | "disable";
+}
+
+/** Electron's `ResolvedEndpoint`. */
+export interface ResolvedEndpoint {
+  /** The address. */
+  address: string;
+  /** `ipv4`, `ipv6` or `unspec`. */
+  family: "ipv4" | "ipv6" | "unspec";
+}
+
+/** Electron's `ResolvedHost`. */
+export interface ResolvedHost {
+  /** The addresses found. */
+  endpoints: ResolvedEndpoint[];
+}
+
+const CHOICES: Record<string, readonly string[]> = {
+  queryType: ["A", "AAAA"],
+  source: ["any", "system", "dns", "mdns", "localOnly"],
+  cacheUsage: ["allowed", "staleAllowed", "disallowed"],
+  secureDnsPolicy: ["allow", "disable"],
+};
+
+/**
+ * Checks `resolveHost`'s arguments; throws a TypeError naming the bad one.
+ *
+ * @example
+ * ```ts
+ * checkResolveHostArgs("example.com", { queryType: "A" });
+ * ```
+ */
+export function checkResolveHostArgs(host: unknown, options: unknown): ResolveHostOptions {
+  if (typeof host !== "string" || host === "") {
+    throw new TypeError("resolveHost: host must be a non-empty string");
+  }
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("resolveHost: options must be an object");
+  }
+  for (const [key, value] of Object.entries(options)) {
+    const allowed = CHOICES[key];
+    if (!allowed) throw new TypeError(`resolveHost: unknown option "${key}"`);
+    if (value !== undefined && !allowed.includes(value as string)) {
+      throw new TypeError(
+        `resolveHost: ${key} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`,
+      );
+    }
+  }
+  return options as ResolveHostOptions;
+}
+
+function familyOf(address: string): "ipv4" | "ipv6" | "unspec" {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return "ipv4";
+  if (address.includes(":")) return "ipv6";
+  return "unspec";
+}
+
+function isIpLiteral(host: string): boolean {
+  return familyOf(host) !== "unspec";
+}
+
+/** What resolving needs: the system resolver, the cache, the transport's rules. */
+export interface ResolveContext {
+  /** The system resolver (null: only literals, localhost and rules answer). */
+  resolver: HostResolver | null;
+  /** The session's cache. */
+  cache: HostCache;
+  /** Where the transport's host resolver rules send a host. */
+  mapHost: ((host: string) => { host: string; port?: number } | null) | null;
+}
+
+/**
+ * Resolves `host` as the session connects to it. Rejects with `net::ERR_NAME_NOT_RESOLVED` when
+ * nothing is found.
+ *
+ * @example
+ * ```ts
+ * import { HostCache } from "./host_cache.ts";
+ * const found = await resolveHost("127.0.0.1", {}, {
+ *   resolver: null, cache: new HostCache(60_000), mapHost: null,
+ * });
+ * found.endpoints; // [{ address: "127.0.0.1", family: "ipv4" }]
+ * ```
+ */
+export async function resolveHost(
+  host: string,
+  options: ResolveHostOptions,
+  context: ResolveContext,
+): Promise<ResolvedHost> {
+  let name = host.toLowerCase();
+  if (name.startsWith("[") && name.endsWith("]")) name = name.slice(1, -1);
+  const mapped = context.mapHost?.(name) ?? null;
+  if (mapped !== null) {
+    if (mapped.host === "~NOTFOUND") {
+      throw new NetError("net::ERR_NAME_NOT_RESOLVED", `${host} is mapped to ~NOTFOUND`);
+    }
+    name = mapped.host;
+  }
+  const wanted = options.queryType === "A" ? "ipv4" : options.queryType === "AAAA" ? "ipv6" : null;
+  let addresses: readonly string[];
+  if (isIpLiteral(name)) addresses = [name];
+  else if (name === "localhost" || name.endsWith(".localhost")) addresses = ["127.0.0.1", "::1"];
+  else addresses = await lookup(name, options, context);
+  const endpoints = addresses
+    .map((address) => ({ address, family: familyOf(address) }))
+    .filter((endpoint) => wanted === null || endpoint.family === wanted);
+  if (endpoints.length === 0) {
+    throw new NetError("net::ERR_NAME_NOT_RESOLVED", `${host} could not be resolved`);
+  }
+  return { endpoints };
+}
+
+async function lookup(
+  name: string,
+  options: ResolveHostOptions,
+  context: ResolveContext,
+): Promise<readonly string[]> {
+  if (options.source === "localOnly" || context.resolver === null) {
+    return context.cache.get(`${name}|`, options.cacheUsage === "staleAllowed") ?? [];
+  }
+  const key = `${name}|`;
+  const usage = options.cacheUsage ?? "allowed";
+  if (usage !== "disallowed") {
+    const cached = context.cache.get(key, usage === "staleAllowed");
+    if (cached !== null) return cached;
+  }
+  const family: AddressFamily = 0;
+  const addresses = await context.resolver.resolve(name, family);
+  if (addresses.length > 0) context.cache.set(key, addresses);
+  return addresses;
+}

@@ -1,0 +1,133 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { configure, getConfig, type HttpTransport, session } from "../../../mod.ts";
+import { createHostResolverPlugin } from "../../../plugins/host-resolver/mod.ts";
+import { withHostResolverRules } from "../../../adapters/http/host_rules.ts";
+import { nodeHostResolver } from "../../../adapters/dns/node.ts";
+import { hostname } from "node:os";
+
+describe("ses.resolveHost", () => {
+  it("answers IP literals and localhost, filtered by queryType", async () => {
+    const ses = session.fromPartition("resolve-literals");
+    assert.deepEqual(await ses.resolveHost("10.1.2.3"), {
+      endpoints: [{ address: "10.1.2.3", family: "ipv4" }],
+    });
+    assert.deepEqual(await ses.resolveHost("[::1]"), {
+      endpoints: [{ address: "::1", family: "ipv6" }],
+    });
+    assert.deepEqual((await ses.resolveHost("localhost", { queryType: "A" })).endpoints, [
+      { address: "127.0.0.1", family: "ipv4" },
+    ]);
+    assert.deepEqual((await ses.resolveHost("localhost", { queryType: "AAAA" })).endpoints, [
+      { address: "::1", family: "ipv6" },
+    ]);
+    await assert.rejects(ses.resolveHost("10.1.2.3", { queryType: "AAAA" }), {
+      code: "net::ERR_NAME_NOT_RESOLVED",
+    });
+  });
+
+  it("rejects bad arguments with a TypeError naming them", async () => {
+    const ses = session.fromPartition("resolve-bad");
+    // @ts-expect-error: wrong type on purpose
+    await assert.rejects(ses.resolveHost(7), { name: "TypeError", message: /host must be/ });
+    await assert.rejects(
+      // @ts-expect-error: wrong value on purpose
+      ses.resolveHost("a.test", { queryType: "MX" }),
+      { name: "TypeError", message: /queryType must be one of "A", "AAAA"/ },
+    );
+    await assert.rejects(
+      // @ts-expect-error: unknown option on purpose
+      ses.resolveHost("a.test", { ttl: 5 }),
+      { name: "TypeError", message: /unknown option "ttl"/ },
+    );
+  });
+
+  it("asks the system resolver through the session's cache, which clearHostResolverCache empties", async () => {
+    const asked: string[] = [];
+    const system = nodeHostResolver();
+    const ses = session.fromPartition("resolve-cache", {
+      preset: false,
+      plugins: [
+        createHostResolverPlugin({
+          resolver: {
+            resolve: (host, family) => {
+              asked.push(host);
+              return system.resolve(host, family);
+            },
+            localAddresses: (family) => system.localAddresses(family),
+          },
+        }),
+      ],
+    });
+    // The machine's own name: the system resolver answers it (/etc/hosts) without the network.
+    const name = hostname().toLowerCase();
+    const first = await ses.resolveHost(name);
+    assert.ok(first.endpoints.length > 0);
+    await ses.resolveHost(name);
+    assert.deepEqual(asked, [name]);
+    await ses.resolveHost(name, { cacheUsage: "disallowed" });
+    assert.equal(asked.length, 2);
+    await ses.clearHostResolverCache();
+    await ses.resolveHost(name);
+    assert.equal(asked.length, 3);
+    // localOnly never asks the system.
+    await ses.clearHostResolverCache();
+    await assert.rejects(ses.resolveHost(name, { source: "localOnly" }), {
+      code: "net::ERR_NAME_NOT_RESOLVED",
+    });
+    assert.equal(asked.length, 3);
+  });
+});
+
+describe("ses.resolveHost with host resolver rules", () => {
+  let saved: HttpTransport;
+  before(() => {
+    saved = getConfig().transport;
+    configure({
+      transport: withHostResolverRules(saved, "MAP app.test 127.0.0.5, MAP gone.test ~NOTFOUND"),
+    });
+  });
+  after(() => {
+    configure({ transport: saved });
+  });
+
+  it("answers as the transport connects: MAP targets, ~NOTFOUND fails", async () => {
+    const ses = session.fromPartition("resolve-rules");
+    assert.deepEqual((await ses.resolveHost("app.test")).endpoints, [
+      { address: "127.0.0.5", family: "ipv4" },
+    ]);
+    await assert.rejects(ses.resolveHost("gone.test"), { code: "net::ERR_NAME_NOT_RESOLVED" });
+  });
+});
+
+describe("ses.preconnect", () => {
+  it("emits preconnect with the origin and checks its options", () => {
+    const ses = session.fromPartition("preconnect");
+    const seen: unknown[][] = [];
+    ses.on("preconnect", (_event, url, allowCredentials) => seen.push([url, allowCredentials]));
+    ses.preconnect({ url: "http://localhost:1234/some/path", numSockets: 2 });
+    assert.deepEqual(seen, [["http://localhost:1234", true]]);
+    assert.throws(() => ses.preconnect({ url: "http://a.test/", numSockets: 7 }), {
+      name: "TypeError",
+      message: /numSockets must be an integer from 1 to 6/,
+    });
+    assert.throws(() => ses.preconnect({ url: "ftp://a.test/" }), {
+      name: "TypeError",
+      message: /http or https/,
+    });
+  });
+});
+
+describe("ses.allowNTLMCredentialsForDomains", () => {
+  it("throws a NotSupportedError saying why", () => {
+    const ses = session.fromPartition("ntlm");
+    assert.throws(() => ses.allowNTLMCredentialsForDomains("*.example.com"), (error: unknown) => {
+      assert.ok(error instanceof DOMException);
+      assert.equal(error.name, "NotSupportedError");
+      assert.match(error.message, /allowNTLMCredentialsForDomains is not supported on (deno|bun)/);
+      return true;
+    });
+    // @ts-expect-error: wrong type on purpose
+    assert.throws(() => ses.allowNTLMCredentialsForDomains(1), { name: "TypeError" });
+  });
+});
