@@ -69,8 +69,7 @@ export class Pipeline extends TapRegistry {
       throw netError;
     }
     this.#run.observe("responseStarted", request, response);
-    const watch = input.onEnd !== undefined || this.tapCount("completed") > 0 ||
-      this.tapCount("errorOccurred") > 0;
+    const watch = input.onEnd !== undefined || this.watchesBodies;
     return deliverResponse(request, response, watch ? this.#ender(request, input.onEnd) : null);
   }
 

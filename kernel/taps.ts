@@ -25,6 +25,7 @@ export class TapRegistry {
   #taps = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as { [S in Stage]: Tap<S>[] };
   #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   #seq = 0;
+  #bodyWatchers = 0;
 
   /** Installs a tap; returns the function that removes it. */
   tap<S extends Stage>(
@@ -53,12 +54,16 @@ export class TapRegistry {
     const taps = this.#taps as Record<Stage, Tap<S>[]>;
     taps[stage] = [...taps[stage], tap].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
     if (members) this.#grouped[stage]++;
+    const watches = (stage === "completed" || stage === "errorOccurred") &&
+      options.watchBody !== false;
+    if (watches) this.#bodyWatchers++;
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
       taps[stage] = taps[stage].filter((t) => t !== tap);
       if (members) this.#grouped[stage]--;
+      if (watches) this.#bodyWatchers--;
     };
   }
 
@@ -101,6 +106,11 @@ export class TapRegistry {
       else out.push(tap);
     }
     return out;
+  }
+
+  /** Whether some `completed`/`errorOccurred` tap wants to hear of each response body's end. */
+  get watchesBodies(): boolean {
+    return this.#bodyWatchers > 0;
   }
 
   /** How many taps (a group counting one) a stage has. */

@@ -21,8 +21,7 @@ export type OpenTextFile = (path: string) => Promise<TextFile>;
 const encoder = new TextEncoder();
 
 /**
- * Streams one NetLog into a file: events are batched (one write per 64 KiB or per turn of the
- * timer) and the file is valid JSON once {@linkcode NetLogFileWriter.finish} resolves.
+ * Streams one NetLog into a file: events are batched (one write per 256 KiB or per 200 ms) and the file is valid JSON once {@linkcode NetLogFileWriter.finish} resolves.
  *
  * @example
  * ```ts ignore
@@ -60,11 +59,13 @@ export class NetLogFileWriter {
     this.#enqueue(`{"constants":${JSON.stringify(constants)},\n"events": [\n`);
   }
 
-  /** Adds one event. */
-  add(event: object): void {
+  /** Adds one event (an object, or its JSON). */
+  add(event: object | string): void {
     if (this.#full) return;
-    const text = (this.#first ? "" : ",\n") + JSON.stringify(event);
-    const size = encoder.encode(text).length;
+    const json = typeof event === "string" ? event : JSON.stringify(event);
+    const text = this.#first ? json : `,\n${json}`;
+    // Bytes are counted exactly only when a limit needs them (events are mostly ASCII).
+    const size = this.#maxFileSize === null ? text.length : encoder.encode(text).length;
     if (
       this.#maxFileSize !== null && this.#written + this.#pendingBytes + size > this.#maxFileSize
     ) {
@@ -75,8 +76,8 @@ export class NetLogFileWriter {
     this.#first = false;
     this.#pending.push(text);
     this.#pendingBytes += size;
-    if (this.#pendingBytes >= 65536) this.#flush();
-    else this.#timer ??= setTimeout(() => this.#flush(), 50);
+    if (this.#pendingBytes >= 262144) this.#flush();
+    else this.#timer ??= setTimeout(() => this.#flush(), 200);
   }
 
   /** Writes what is pending and the end of the file, then closes it. */

@@ -99,26 +99,32 @@ describe("ses.netLog", () => {
     assert.equal(atob(everything.bytes), body);
   });
 
-  it("logs taps' decisions and the error that ends a cancelled request", async () => {
-    const ses = session.fromPartition("netlog-decisions");
-    ses.webRequest.onBeforeRequest({ urls: ["*://*/blocked*"] }, (_details, callback) => {
-      callback({ cancel: true });
-    });
-    const path = `${dir}/decisions.json`;
-    await ses.netLog.startLogging(path);
-    await assert.rejects(ses.fetch(`${server.url}/blocked`), {
-      code: "net::ERR_BLOCKED_BY_CLIENT",
-    });
-    await ses.netLog.stopLogging();
-    const log = read(path);
-    const info = eventsOf(log, "DELEGATE_INFO").map((e) => e.params);
+  it("logs who cancelled a request, and every tap's decision with everything", async () => {
+    const run = async (captureMode: "default" | "everything") => {
+      const ses = session.fromPartition(`netlog-decisions-${captureMode}`);
+      ses.webRequest.onBeforeRequest({ urls: ["*://*/blocked*"] }, (_details, callback) => {
+        callback({ cancel: true });
+      });
+      const path = `${dir}/decisions-${captureMode}.json`;
+      await ses.netLog.startLogging(path, { captureMode });
+      await assert.rejects(ses.fetch(`${server.url}/blocked`), {
+        code: "net::ERR_BLOCKED_BY_CLIENT",
+      });
+      await ses.netLog.stopLogging();
+      const log = read(path);
+      const end = eventsOf(log, "REQUEST_ALIVE").find((e) => e.phase === 2);
+      assert.equal(end.params.net_error, -20);
+      assert.equal(log.constants.netError.ERR_BLOCKED_BY_CLIENT, -20);
+      return eventsOf(log, "DELEGATE_INFO").map((e) => e.params);
+    };
+    const plain = await run("default");
+    assert.equal(plain.length, 1);
+    assert.match(plain[0].delegate_blocked_by, /web-request/);
+    const everything = await run("everything");
     assert.ok(
-      info.some((p) => p.stage === "beforeRequest" && p.applied && p.result.cancel === true),
-      JSON.stringify(info),
+      everything.some((p) => p.stage === "beforeRequest" && p.applied && p.result.cancel === true),
+      JSON.stringify(everything),
     );
-    const end = eventsOf(log, "REQUEST_ALIVE").find((e) => e.phase === 2);
-    assert.equal(end.params.net_error, -20);
-    assert.equal(log.constants.netError.ERR_BLOCKED_BY_CLIENT, -20);
   });
 
   it("stops by itself at maxFileSize, leaving a valid file", async () => {
