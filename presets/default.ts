@@ -36,7 +36,8 @@ import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
-import { openTextFile } from "../adapters/file/text_file.ts";
+import { nodeFiles, openTextFile } from "../adapters/file/text_file.ts";
+import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
 import {
   createHostResolverPlugin,
   type HostResolverMembers,
@@ -161,6 +162,16 @@ export const hostResolverPlugin: Plugin<HostResolverMembers> = createHostResolve
   resolver: nodeHostResolver(),
 });
 
+/**
+ * The har plugin of Deno and Bun: HAR files and attached bodies through `node:fs`.
+ *
+ * @example
+ * ```ts
+ * harPlugin.manifest.api; // ["har"]
+ * ```
+ */
+export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: nodeFiles });
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -182,6 +193,7 @@ export const defaultPlugins: readonly [
   Plugin<EmulationMembers>,
   Plugin<RendererMembers>,
   Plugin<HostResolverMembers>,
+  Plugin<HarMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -193,4 +205,5 @@ export const defaultPlugins: readonly [
   emulationPlugin,
   rendererPlugin,
   hostResolverPlugin,
+  harPlugin,
 ];

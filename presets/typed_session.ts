@@ -17,6 +17,7 @@ import type { UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 import type { RendererMembers } from "../plugins/renderer/mod.ts";
 import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
+import type { HarMembers } from "../plugins/har/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
@@ -40,7 +41,8 @@ export interface DefaultMembers
     UserAgentMembers,
     EmulationMembers,
     RendererMembers,
-    HostResolverMembers {}
+    HostResolverMembers,
+    HarMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

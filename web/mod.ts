@@ -37,6 +37,7 @@ import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { netLogPlugin } from "../plugins/net-log/mod.ts";
 import { rendererPlugin } from "../plugins/renderer/mod.ts";
 import { hostResolverPlugin } from "../plugins/host-resolver/mod.ts";
+import { harPlugin } from "../plugins/har/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
@@ -129,6 +130,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   emulationPlugin,
   rendererPlugin,
   hostResolverPlugin,
+  harPlugin,
 ];
 
 configure({

@@ -1,10 +1,10 @@
 /**
- * A text file written through `node:fs/promises` (Deno and Bun): what the net-log plugin writes
+ * Files through `node:fs/promises` (Deno and Bun): the text file the net-log plugin writes
  * its files with. Missing parent folders are created.
  *
  * @module
  */
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 /** A text file open for writing (the net-log plugin's `TextFile`). */
@@ -35,3 +35,37 @@ export async function openTextFile(path: string): Promise<NodeTextFile> {
     close: () => handle.close(),
   };
 }
+
+/** Whole-file access for HAR files and their attached bodies (the har plugin's `HarFiles`). */
+export interface NodeFiles {
+  /** Reads a text file. */
+  readText(path: string): Promise<string>;
+  /** Reads a binary file. */
+  readBytes(path: string): Promise<Uint8Array>;
+  /** Writes a text file, making its folder. */
+  writeText(path: string, text: string): Promise<void>;
+  /** Writes a binary file, making its folder. */
+  writeBytes(path: string, bytes: Uint8Array): Promise<void>;
+}
+
+/**
+ * Whole-file access through `node:fs/promises`.
+ *
+ * @example
+ * ```ts ignore
+ * await nodeFiles.writeText("/tmp/a.har", "{}");
+ * await nodeFiles.readText("/tmp/a.har"); // "{}"
+ * ```
+ */
+export const nodeFiles: NodeFiles = {
+  readText: (path) => readFile(path, "utf8"),
+  readBytes: async (path) => new Uint8Array(await readFile(path)),
+  writeText: async (path, text) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  },
+  writeBytes: async (path, bytes) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+  },
+};

@@ -116,6 +116,7 @@ describe("plugins given to fromPartition", () => {
         "cdp",
         "cookies",
         "emulation",
+        "har",
         "host-resolver",
         "net-log",
         "protocol",
