@@ -105,6 +105,7 @@ export class HarRecorder {
   #files: HarFiles | null;
   #stopped: Promise<Har> | null = null;
   #attachments = new Map<HarEntry, Uint8Array>();
+  #complete = new Map<HarEntry, () => void>();
 
   /** Starts recording `ctx`'s session. Throws a TypeError for bad options. */
   constructor(ctx: PluginContext, options: HarRecordOptions, files: HarFiles | null) {
@@ -159,6 +160,7 @@ export class HarRecorder {
         this.#entries.push(entry);
         if (content !== "omit" && response.body !== null) {
           const copy = response.clone();
+          const mimeType = response.headers.get("content-type") ?? "x-unknown";
           const reading = copy.arrayBuffer().then((buffer) => {
             const bytes = new Uint8Array(buffer);
             entry.response.content.size = bytes.byteLength;
@@ -166,7 +168,7 @@ export class HarRecorder {
             if (content === "embed") {
               Object.assign(
                 entry.response.content,
-                encodeBody(bytes, entry.response.content.mimeType),
+                encodeBody(bytes, mimeType),
               );
             } else this.#attachments.set(entry, bytes);
             const received = performance.now() - now;
@@ -181,22 +183,26 @@ export class HarRecorder {
     );
   }
 
+  /**
+   * The entry of a hop. Only the request's headers are read now (the pipeline changes them in
+   * place on the next hop); the rest is filled in by `complete()` when the recording stops, so
+   * that recording costs little per request.
+   */
   #entry(request: PipelineRequest, response: Response, hop: Hop, now: number): HarEntry {
     const sent = hop.sent || now;
     const headers = pairs(request.headers);
     const body = request.body instanceof Uint8Array ? request.body : null;
-    const mimeType = response.headers.get("content-type") ?? "x-unknown";
-    const length = response.headers.get("content-length");
-    const entry: HarEntry = {
-      startedDateTime: new Date(hop.startedAt).toISOString(),
+    const url = request.url;
+    const entry = {
+      startedDateTime: "",
       time: round(now - hop.started),
       request: {
         method: request.method,
-        url: request.url,
+        url,
         httpVersion: "HTTP/1.1",
-        cookies: requestCookies(request.headers.get("cookie")),
+        cookies: [],
         headers,
-        queryString: queryString(request.url),
+        queryString: [],
         headersSize: -1,
         bodySize: body ? body.byteLength : request.body === null ? 0 : -1,
       },
@@ -204,12 +210,12 @@ export class HarRecorder {
         status: response.status,
         statusText: response.statusText,
         httpVersion: "HTTP/1.1",
-        cookies: response.headers.getSetCookie().map(responseCookie),
-        headers: pairs(response.headers),
-        content: { size: length === null ? -1 : Number(length), mimeType },
-        redirectURL: response.headers.get("location") ?? "",
+        cookies: [],
+        headers: [],
+        content: { size: -1, mimeType: "" },
+        redirectURL: "",
         headersSize: -1,
-        bodySize: length === null ? -1 : Number(length),
+        bodySize: -1,
       },
       cache: {},
       timings: {
@@ -222,13 +228,31 @@ export class HarRecorder {
         ssl: -1,
       },
       _resourceType: request.resourceType,
-    };
-    if (body) {
-      entry.request.postData = {
-        mimeType: request.headers.get("content-type") ?? "application/octet-stream",
-        text: new TextDecoder().decode(body),
-      };
-    }
+    } as HarEntry;
+    const responseHeaders = response.headers;
+    const startedAt = hop.startedAt;
+    this.#complete.set(entry, () => {
+      entry.startedDateTime = new Date(startedAt).toISOString();
+      entry.request.cookies = requestCookies(
+        headers.find((h) => h.name === "cookie")?.value ?? null,
+      );
+      entry.request.queryString = queryString(url);
+      if (body) {
+        entry.request.postData = {
+          mimeType: headers.find((h) => h.name === "content-type")?.value ??
+            "application/octet-stream",
+          text: new TextDecoder().decode(body),
+        };
+      }
+      const length = responseHeaders.get("content-length");
+      const r = entry.response;
+      r.cookies = responseHeaders.getSetCookie().map(responseCookie);
+      r.headers = pairs(responseHeaders);
+      r.redirectURL = responseHeaders.get("location") ?? "";
+      r.content.mimeType = responseHeaders.get("content-type") ?? "x-unknown";
+      if (r.content.size === -1 && length !== null) r.content.size = Number(length);
+      if (r.bodySize === -1 && length !== null) r.bodySize = Number(length);
+    });
     return entry;
   }
 
@@ -240,6 +264,8 @@ export class HarRecorder {
   async #finish(): Promise<Har> {
     for (const untap of this.#untap.splice(0)) untap();
     await Promise.all([...this.#pending]);
+    for (const complete of this.#complete.values()) complete();
+    this.#complete.clear();
     const har: Har = {
       log: {
         version: "1.2",
