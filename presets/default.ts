@@ -38,6 +38,8 @@ import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { nodeFiles, openTextFile } from "../adapters/file/text_file.ts";
 import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
+import { createTlsPlugin, type TlsMembers } from "../plugins/tls/mod.ts";
+import { nodeTlsFetch } from "../adapters/http/node_tls.ts";
 import {
   createHostResolverPlugin,
   type HostResolverMembers,
@@ -172,6 +174,20 @@ export const hostResolverPlugin: Plugin<HostResolverMembers> = createHostResolve
  */
 export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: nodeFiles });
 
+/**
+ * The tls plugin of Deno and Bun: HTTPS over `node:tls` once a verify proc or an SSL config is
+ * set (cipher suites can be left out on Bun only).
+ *
+ * @example
+ * ```ts
+ * tlsPlugin.manifest.api.includes("setSSLConfig"); // true
+ * ```
+ */
+export const tlsPlugin: Plugin<TlsMembers> = createTlsPlugin({
+  send: nodeTlsFetch,
+  cipherSuites: detectRuntime() === "bun",
+});
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -194,6 +210,7 @@ export const defaultPlugins: readonly [
   Plugin<RendererMembers>,
   Plugin<HostResolverMembers>,
   Plugin<HarMembers>,
+  Plugin<TlsMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -206,4 +223,5 @@ export const defaultPlugins: readonly [
   rendererPlugin,
   hostResolverPlugin,
   harPlugin,
+  tlsPlugin,
 ];

@@ -18,6 +18,7 @@ import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 import type { RendererMembers } from "../plugins/renderer/mod.ts";
 import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
 import type { HarMembers } from "../plugins/har/mod.ts";
+import type { TlsMembers } from "../plugins/tls/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
@@ -42,7 +43,8 @@ export interface DefaultMembers
     EmulationMembers,
     RendererMembers,
     HostResolverMembers,
-    HarMembers {}
+    HarMembers,
+    TlsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -38,6 +38,7 @@ import { netLogPlugin } from "../plugins/net-log/mod.ts";
 import { rendererPlugin } from "../plugins/renderer/mod.ts";
 import { hostResolverPlugin } from "../plugins/host-resolver/mod.ts";
 import { harPlugin } from "../plugins/har/mod.ts";
+import { tlsPlugin } from "../plugins/tls/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
@@ -131,6 +132,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   rendererPlugin,
   hostResolverPlugin,
   harPlugin,
+  tlsPlugin,
 ];
 
 configure({

@@ -123,6 +123,7 @@ describe("plugins given to fromPartition", () => {
         "proxy",
         "renderer",
         "stamp",
+        "tls",
         "user-agent",
         "web-request",
       ],

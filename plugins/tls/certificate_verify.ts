@@ -1,0 +1,125 @@
+/**
+ * `ses.setCertificateVerifyProc(proc)`: the `request` Electron gives the proc, and what its answer
+ * means (0: accept, -2: fail, -3: keep the verification's own result).
+ *
+ * @module
+ */
+import { NET_ERROR_CODES, NetError, type NetErrorCode } from "../../kernel/errors.ts";
+
+/** Electron's `CertificatePrincipal`. */
+export interface CertificatePrincipal {
+  /** Common name. */
+  commonName: string;
+  /** Organizations. */
+  organizations: string[];
+  /** Organization units. */
+  organizationUnits: string[];
+  /** Locality. */
+  locality: string;
+  /** State or province. */
+  state: string;
+  /** Country. */
+  country: string;
+}
+
+/** Electron's `Certificate`. */
+export interface Certificate {
+  /** PEM encoded data. */
+  data: string;
+  /** The issuer. */
+  issuer: CertificatePrincipal;
+  /** The issuer's common name. */
+  issuerName: string;
+  /** The issuer's certificate, when the chain has it. */
+  issuerCert?: Certificate;
+  /** The subject. */
+  subject: CertificatePrincipal;
+  /** The subject's common name. */
+  subjectName: string;
+  /** Hex serial number. */
+  serialNumber: string;
+  /** Start date in seconds since the epoch. */
+  validStart: number;
+  /** End date in seconds since the epoch. */
+  validExpiry: number;
+  /** `sha256/` and the base64 SHA-256 of the DER. */
+  fingerprint: string;
+}
+
+/** What the proc receives. */
+export interface CertificateVerifyRequest {
+  /** The host name connected to. */
+  hostname: string;
+  /** The server's certificate. */
+  certificate: Certificate;
+  /** The certificate as verified (the same chain here). */
+  validatedCertificate: Certificate;
+  /** Whether the chain ends at a root the system trusts. */
+  isIssuedByKnownRoot: boolean;
+  /** `net::OK`, or the verification's error code, e.g. `net::ERR_CERT_AUTHORITY_INVALID`. */
+  verificationResult: string;
+  /** 0, or the error's number. */
+  errorCode: number;
+}
+
+/** Electron's proc: call `callback` with 0, -2 or -3. */
+export type CertificateVerifyProc = (
+  request: CertificateVerifyRequest,
+  callback: (verificationResult: number) => void,
+) => void;
+
+/**
+ * Asks the proc; resolves to the error that fails the connection, or null to go on.
+ *
+ * @example
+ * ```ts ignore
+ * const error = await askProc(proc, request);
+ * ```
+ */
+export function askProc(
+  proc: CertificateVerifyProc,
+  request: CertificateVerifyRequest,
+): Promise<NetError | null> {
+  return new Promise((resolve) => {
+    let answered = false;
+    const callback = (result: number) => {
+      if (answered) return;
+      answered = true;
+      if (result === 0) resolve(null);
+      else if (result === -3) resolve(ownResult(request));
+      else {
+        resolve(
+          new NetError(
+            "net::ERR_FAILED",
+            `The certificate verify proc refused ${request.hostname} (${result})`,
+          ),
+        );
+      }
+    };
+    try {
+      proc(request, callback);
+    } catch (error) {
+      answered = true;
+      resolve(
+        new NetError("net::ERR_FAILED", "The certificate verify proc threw", { cause: error }),
+      );
+    }
+  });
+}
+
+/**
+ * The verification's own outcome as an error (null for `net::OK`).
+ *
+ * @example
+ * ```ts
+ * ownResult({ verificationResult: "net::OK" } as CertificateVerifyRequest); // null
+ * ```
+ */
+export function ownResult(request: CertificateVerifyRequest): NetError | null {
+  if (request.verificationResult === "net::OK") return null;
+  const code = request.verificationResult as NetErrorCode;
+  return new NetError(
+    code in NET_ERROR_CODES ? code : "net::ERR_CERT_INVALID",
+    `The certificate of ${request.hostname} did not verify`,
+  );
+}
