@@ -257,8 +257,8 @@ describe("setSSLConfig", () => {
     // @ts-expect-error: wrong value on purpose
     assert.throws(() => ses.setSSLConfig({ minVersion: "ssl3" }), /minVersion must be/);
     assert.throws(() => ses.setSSLConfig({ minVersion: "tls1.3", maxVersion: "tls1.2" }), /above/);
-    // @ts-expect-error: wrong type on purpose
     assert.throws(
+      // @ts-expect-error: wrong type on purpose
       () => ses.setSSLConfig({ disabledCipherSuites: ["RC4"] }),
       /cipher suite numbers/,
     );
