@@ -261,6 +261,19 @@ export class HarRecorder {
     return this.#stopped ??= this.#finish();
   }
 
+  /** The HAR of what was recorded so far; recording goes on (bodies still being read are left out). */
+  snapshot(): Har {
+    for (const complete of this.#complete.values()) complete();
+    return {
+      log: {
+        version: "1.2",
+        creator: { name: "websession", version: "0.1.0" },
+        pages: [],
+        entries: [...this.#entries],
+      },
+    };
+  }
+
   async #finish(): Promise<Har> {
     for (const untap of this.#untap.splice(0)) untap();
     await Promise.all([...this.#pending]);

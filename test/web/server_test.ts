@@ -511,6 +511,15 @@ describe("tokens and the net log", () => {
         "hello GET",
       );
       await curl(["-s", "-x", own.proxy, "http://127.0.0.1:9/"]);
+      // The same requests as HAR, for the dashboard's export.
+      const har = await (await fetch(`${own.proxy}/api/har`, {
+        headers: { authorization: `Bearer ${own.token}` },
+      })).json();
+      assert.equal(har.log.version, "1.2");
+      const entry = har.log.entries.find((e: { request: { url: string } }) =>
+        e.request.url === `${origin.url}/hello`
+      );
+      assert.equal(entry?.response.status, 200);
     } finally {
       await own.stop();
     }

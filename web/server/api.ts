@@ -25,6 +25,8 @@ export interface ApiDeps {
   events: EventStream;
   /** Counters the server keeps (tunnels, proxied requests). */
   stats: () => Record<string, number>;
+  /** The HAR of the server session's requests so far (bodies omitted). */
+  har?: () => unknown;
 }
 
 const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -251,6 +253,15 @@ export function createApi(deps: ApiDeps): Hono {
   });
 
   app.get("/api/stats", (c) => c.json(deps.stats()));
+
+  app.get("/api/har", (c) => {
+    const partition = c.req.query("partition");
+    if (!deps.har || (partition !== undefined && partition !== deps.session.partition)) {
+      return c.json({ error: "partition: HAR is recorded for the server's own session only" }, 400);
+    }
+    c.header("content-disposition", 'attachment; filename="websession.har"');
+    return c.json(deps.har());
+  });
 
   app.post("/api/token/rotate", async (c) => {
     const body = check(schemas.rotate, await json(c));

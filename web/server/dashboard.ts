@@ -1,5 +1,6 @@
 /**
- * The dashboard at `/`: a live view of the pipeline's events from `GET /api/events`.
+ * The dashboard at `/`: a live view of the pipeline's events from `GET /api/events`, and a link
+ * that exports the session's requests as HAR (`GET /api/har`).
  *
  * @module
  */
@@ -18,10 +19,15 @@ export const dashboard: string = `<!doctype html>
 td,th{padding:.2em .5em;border-bottom:1px solid #ddd;text-align:left;font-family:monospace}
 .errorOccurred{color:#b00}</style>
 <h1>websession</h1>
-<form id="f">Token <input id="t" size="60"> <button>Watch</button></form>
+<form id="f">Token <input id="t" size="60"> <button>Watch</button>
+<a id="har" href="#">Export HAR</a></form>
 <table><thead><tr><th>id</th><th>event</th><th>method</th><th>url</th><th>status</th><th>ms</th></tr></thead>
 <tbody id="rows"></tbody></table>
 <script>
+document.getElementById("har").onclick = (e) => {
+  e.preventDefault();
+  location.href = "/api/har?token=" + encodeURIComponent(document.getElementById("t").value);
+};
 document.getElementById("f").onsubmit = (e) => {
   e.preventDefault();
   const source = new EventSource("/api/events?token=" + encodeURIComponent(document.getElementById("t").value));

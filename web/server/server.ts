@@ -106,6 +106,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const keys = new TokenKeys(`${getConfig().storagePath}/server-key.json`);
   const token = await keys.issue(options.tokenTtl ?? 86400);
   const events = new EventStream(ses);
+  // Every request of the server's session, for GET /api/har (bodies omitted: cheap to keep on).
+  const harRecorder = ses.har.record({ content: "omit" });
   const tunnels: TunnelStats = { opened: 0, refused: 0, active: 0, bytesUp: 0, bytesDown: 0 };
   let proxied = 0;
   let inFlight = 0;
@@ -114,6 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keys,
     events,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
+    har: () => harRecorder.snapshot(),
   });
   let stopRules: (() => void) | null = null;
   try {
@@ -126,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.netLog) await ses.netLog.startLogging(options.netLog);
   const stopNetLog = () => {
     stopEventLog?.();
+    void harRecorder.stop();
     return ses.netLog.stopLogging();
   };
 
