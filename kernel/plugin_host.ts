@@ -14,11 +14,9 @@ import {
   type PluginContext,
   resolvePlugins,
 } from "./plugin.ts";
-import type { Tap, TapOptions } from "./pipeline_types.ts";
-import type { PipelineRequest } from "./request.ts";
 import { namespacedStore, type Store } from "./store.ts";
-import type { Session } from "./session.ts";
-import type { LoadOptions, PluginLoader } from "./contracts.ts";
+import type { Session, SessionInit } from "./session.ts";
+import type { LoadOptions } from "./contracts.ts";
 
 // Which plugins add which session member, over every plugin defined in this process.
 const apiProviders = new Map<string, string[]>();
@@ -58,28 +56,17 @@ interface Running {
  */
 export class PluginHost {
   #session: Session;
-  #runtime: string | null;
-  #loader: PluginLoader | null;
-  #loadDefaults: LoadOptions;
+  #init: SessionInit;
+  #reserved: ReadonlySet<string>;
   #running = new Map<string, Running>();
   #owners = new Map<string, string>(); // member -> plugin
-  #reserved: ReadonlySet<string>;
 
   /** Made by the session; `reserved` are the session's own members. */
-  constructor(session: Session, options: {
-    runtime: string | null;
-    loader: PluginLoader | null;
-    loadDefaults: LoadOptions;
-    reserved: ReadonlySet<string>;
-  }) {
+  constructor(session: Session, init: SessionInit, reserved: ReadonlySet<string>) {
     this.#session = session;
-    this.#runtime = options.runtime;
-    this.#loader = options.loader;
-    this.#loadDefaults = options.loadDefaults;
-    this.#reserved = options.reserved;
-    for (const member of apiProviders.keys()) {
-      if (!this.#reserved.has(member)) this.#absent(member);
-    }
+    this.#init = init;
+    this.#reserved = reserved;
+    for (const member of apiProviders.keys()) if (!reserved.has(member)) this.#absent(member);
   }
 
   /**
@@ -143,13 +130,13 @@ export class PluginHost {
    * and signature checked, isolated when it asks) and adds it; `options` override the session's.
    */
   async load(source: string | URL, options: LoadOptions = {}): Promise<PluginInfo> {
-    if (this.#loader === null) {
+    const { loader, runtime, loadDefaults } = this.#init;
+    if (!loader) {
       throw new TypeError(
         "plugins.load: no plugin loader is configured; import websession's mod.ts (or web/mod.ts) or call configure({ loader })",
       );
     }
-    const defaults = { runtime: this.#runtime, ...this.#loadDefaults };
-    const plugin = await this.#loader(source, { ...defaults, ...options });
+    const plugin = await loader(source, { runtime, ...loadDefaults, ...options });
     try {
       await this.add(plugin);
     } catch (error) {
@@ -182,9 +169,10 @@ export class PluginHost {
 
   async #setup(plugin: AnyPlugin): Promise<void> {
     const runtimes: readonly string[] = plugin.manifest.runtimes;
-    if (this.#runtime !== null && !runtimes.includes(this.#runtime)) {
+    const { runtime } = this.#init;
+    if (runtime !== null && !runtimes.includes(runtime)) {
       throw new TypeError(
-        `Plugin ${plugin.name} does not run on ${this.#runtime} (its manifest lists ${
+        `Plugin ${plugin.name} does not run on ${runtime} (its manifest lists ${
           runtimes.join(", ")
         })`,
       );
@@ -242,16 +230,12 @@ export class PluginHost {
       get transport() {
         return session.transport;
       },
-      tap(stage, fn, options?: TapOptions) {
+      tap(stage, fn, options) {
         const untap = session.pipeline.tap(stage, fn, { ...options, ...checkHook(stage) });
         hooks.teardown.push(untap);
         return untap;
       },
-      tapGroup<S extends Stage>(
-        stage: S,
-        select: (request: PipelineRequest) => readonly Tap<S>[],
-        options?: TapOptions,
-      ) {
+      tapGroup(stage, select, options) {
         const group = session.pipeline.tapGroup(stage, select, { ...options, ...checkHook(stage) });
         hooks.teardown.push(group.remove);
         return group;

@@ -69,12 +69,7 @@ export class Session extends Emitter {
       reportIgnored: (request, stage, action) =>
         this.emit("action-ignored", { requestId: request.id, stage, ...action }),
     });
-    this.plugins = new PluginHost(this, {
-      runtime: init.runtime,
-      loader: init.loader ?? null,
-      loadDefaults: init.loadDefaults ?? {},
-      reserved: KERNEL_MEMBERS,
-    });
+    this.plugins = new PluginHost(this, init, KERNEL_MEMBERS);
     this.ready = this.plugins.start(init.plugins).then(() => {
       this.#isReady = true;
     });
