@@ -105,13 +105,12 @@ const config: Required<KernelConfig> = {
   },
   transport: {
     name: "none",
-    fetch: () =>
-      Promise.reject(
-        new NetError(
-          "net::ERR_NOT_IMPLEMENTED",
-          "No HTTP transport is configured; import websession's mod.ts or call configure({ transport })",
-        ),
-      ),
+    fetch: async () => {
+      throw new NetError(
+        "net::ERR_NOT_IMPLEMENTED",
+        "No HTTP transport is configured; import websession's mod.ts or call configure({ transport })",
+      );
+    },
   },
   runtime: null,
   isolation: null,

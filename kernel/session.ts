@@ -177,13 +177,8 @@ function optionsOf(init: SessionFetchInit): Record<string, unknown> {
   return Object.fromEntries(Object.entries(init).filter(([key]) => !FETCH_ONLY.has(key)));
 }
 
-const KERNEL_MEMBERS: ReadonlySet<string> = new Set([
-  "partition",
-  "cache",
-  "pipeline",
-  "plugins",
-  "ready",
-  ...Object.getOwnPropertyNames(Session.prototype),
-  ...Object.getOwnPropertyNames(Emitter.prototype),
-  ...Object.getOwnPropertyNames(Listeners.prototype),
-]);
+// The session's own members, which no plugin may add.
+const KERNEL_MEMBERS: ReadonlySet<string> = new Set(
+  [Session, Emitter, Listeners].flatMap((c) => Object.getOwnPropertyNames(c.prototype))
+    .concat("partition", "cache", "pipeline", "plugins", "ready"),
+);
