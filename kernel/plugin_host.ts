@@ -59,7 +59,6 @@ export class PluginHost {
   #init: SessionInit;
   #reserved: ReadonlySet<string>;
   #running = new Map<string, Running>();
-  #owners = new Map<string, string>(); // member -> plugin
 
   /** Made by the session; `reserved` are the session's own members. */
   constructor(session: Session, init: SessionInit, reserved: ReadonlySet<string>) {
@@ -199,10 +198,7 @@ export class PluginHost {
 
   async #teardown(running: Running): Promise<void> {
     running.active = false;
-    for (const member of running.members.splice(0)) {
-      this.#owners.delete(member);
-      this.#absent(member);
-    }
+    for (const member of running.members.splice(0)) this.#absent(member);
     for (const cleanup of running.hooks.teardown.splice(0)) {
       try {
         await cleanup();
@@ -242,8 +238,8 @@ export class PluginHost {
       },
       provide: (added) => {
         for (const [member, value] of Object.entries(added)) {
-          this.#provide(plugin.name, member, value, plugin.manifest.api.includes(member));
-          members.push(member);
+          this.#provide(plugin, member, value);
+          if (!members.includes(member)) members.push(member);
         }
       },
       report: (error, hook = "plugin") =>
@@ -254,20 +250,19 @@ export class PluginHost {
     };
   }
 
-  #provide(plugin: string, member: string, value: unknown, listed: boolean): void {
-    const owner = this.#owners.get(member);
-    if (!listed) {
+  #provide({ name: plugin, manifest }: AnyPlugin, member: string, value: unknown): void {
+    const owner = [...this.#running.values()].find((r) => r.members.includes(member));
+    if (!manifest.api.includes(member)) {
       throw new TypeError(
         `Plugin ${plugin} provides ses.${member}, which its manifest does not list in api`,
       );
     } else if (this.#reserved.has(member)) {
       throw new TypeError(`Plugin ${plugin} cannot add ses.${member}: the kernel has it`);
-    } else if (owner !== undefined && owner !== plugin) {
+    } else if (owner && owner.plugin.name !== plugin) {
       throw new TypeError(
-        `Plugins ${owner} and ${plugin} both add ses.${member} to session "${this.#session.partition}"`,
+        `Plugins ${owner.plugin.name} and ${plugin} both add ses.${member} to session "${this.#session.partition}"`,
       );
     }
-    this.#owners.set(member, plugin);
     Object.defineProperty(this.#session, member, { value, configurable: true, enumerable: true });
   }
 
