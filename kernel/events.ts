@@ -65,6 +65,7 @@ export class Listeners<L extends NodeListener> {
     const rest = list.toSpliced(i, 1);
     if (rest.length) this.#events.set(eventName, rest);
     else this.#events.delete(eventName);
+    this.listenersChanged(eventName);
     return this;
   }
 
@@ -77,6 +78,7 @@ export class Listeners<L extends NodeListener> {
   removeAllListeners(eventName?: string | symbol): this {
     if (eventName === undefined) this.#events.clear();
     else this.#events.delete(eventName);
+    this.listenersChanged(eventName);
     return this;
   }
 
@@ -107,6 +109,9 @@ export class Listeners<L extends NodeListener> {
     return this.#events.get(eventName) ?? [];
   }
 
+  /** Told after listeners were added or removed (undefined: of all events). */
+  protected listenersChanged(_eventName: string | symbol | undefined): void {}
+
   /** Told when a listener is added (streams start flowing on `data`). */
   protected listenerAdded(_eventName: string | symbol): void {}
 
@@ -120,6 +125,7 @@ export class Listeners<L extends NodeListener> {
       throw new TypeError(`The listener for "${String(eventName)}" must be a function`);
     }
     this.#events.set(eventName, [...this.listenersFor(eventName), { fn, once }]);
+    this.listenersChanged(eventName);
     this.listenerAdded(eventName);
     return this;
   }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { NodeEmitter } from "../events.ts";
+import { type ListenerEntry, NodeEmitter } from "../events.ts";
 import {
   CLOSE_MESSAGE,
   type CloseReason,
@@ -145,6 +145,7 @@ export class MessagePortMain extends NodeEmitter {
   #pendingGone: CloseReason | undefined;
   #onmessage: ((e: MessagePortMainEvent) => void) | null = null;
   #onclose: ((e: MessagePortMainCloseEvent) => void) | null = null;
+  #messageListeners: readonly ListenerEntry[] = [];
   /** Internal: the port created together with this one, while both are local. */
   [partner]: WeakRef<MessagePortMain> | undefined;
 
@@ -319,10 +320,17 @@ export class MessagePortMain extends NodeEmitter {
       ? NO_PORTS
       : Object.freeze(native.map((p) => new MessagePortMain(p)));
     const event: MessagePortMainEvent = new PortMessageEvent(data, ports, this);
-    const listeners = this.listenersFor("message");
+    const listeners = this.#messageListeners;
     if (listeners.length === 1 && !listeners[0].once) listeners[0].fn.call(this, event);
     else if (listeners.length > 0) this.emit("message", event);
   };
+
+  /** Keeps the `message` listeners at hand for the hot path. */
+  protected override listenersChanged(name: string | symbol | undefined): void {
+    if (name === "message" || name === undefined) {
+      this.#messageListeners = this.listenersFor("message");
+    }
+  }
 
   // no clock per message: the beat notes when the count of received messages last changed
   #beat = (): void => {
