@@ -144,13 +144,13 @@ export function resolvePlugins(
   plugins: readonly AnyPlugin[],
   base: readonly string[] = KERNEL_CAPABILITIES,
 ): AnyPlugin[] {
-  const byName = new Map<string, AnyPlugin>();
+  const names = new Set<string>();
   for (const plugin of plugins) {
     if (!plugin || typeof plugin !== "object" || !plugin.manifest) {
       throw new TypeError("Every plugin must come from definePlugin()");
     }
-    if (byName.has(plugin.name)) throw new TypeError(`Plugin ${plugin.name} is listed twice`);
-    byName.set(plugin.name, plugin);
+    if (names.has(plugin.name)) throw new TypeError(`Plugin ${plugin.name} is listed twice`);
+    names.add(plugin.name);
   }
   const order: AnyPlugin[] = [];
   const state = new Map<string, "visiting" | "done">();
