@@ -9,10 +9,10 @@
 import { parseManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
 import { definePlugin, type Plugin } from "../plugin.ts";
-import type { LoadOptions } from "../plugin_loading.ts";
-export type { LoadOptions } from "../plugin_loading.ts";
+import type { LoadOptions } from "../contracts.ts";
+export type { LoadOptions } from "../contracts.ts";
 import { readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
-import type { WorkerPermissions } from "../isolation.ts";
+import type { WorkerPermissions } from "../contracts.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";
 import { importAtRunTime } from "./_run_time_import.ts";
 
