@@ -5,8 +5,9 @@
  * @module
  */
 
+/** A listener of any arguments. */
 // deno-lint-ignore no-explicit-any
-type AnyListener = (...args: any[]) => void;
+export type AnyListener = (...args: any[]) => void;
 
 /** Anything with Node/Electron-style `on`/`off` (a Session, `ses.cookies`, a ClientRequest). */
 export interface EventSource {

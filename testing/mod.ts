@@ -6,7 +6,6 @@
  *
  * @example
  * ```ts
- * import { describe, it } from "node:test";
  * import assert from "node:assert/strict";
  * import { definePlugin } from "../mod.ts";
  * import { originServer, testSession } from "./mod.ts";
@@ -20,18 +19,15 @@
  *   },
  * });
  *
- * describe("blocker", () => {
- *   it("cancels /ads and lets the rest through", async () => {
- *     const origin = await originServer();
- *     const { ses, log, close } = testSession([blocker]);
- *     await assert.rejects(ses.fetch(`${origin.url}/ads/1`), /ERR_BLOCKED_BY_CLIENT/);
- *     assert.equal((await ses.fetch(`${origin.url}/page`)).status, 200);
- *     assert.deepEqual(origin.requests.map((r) => r.path), ["/page"]);
- *     assert.equal(log.to(`${origin.url}/ads`)[0].error, "net::ERR_BLOCKED_BY_CLIENT");
- *     await close();
- *     await origin.close();
- *   });
- * });
+ * // In a node:test `it(...)`, on Deno or Bun:
+ * const origin = await originServer();
+ * const { ses, log, close } = testSession([blocker]);
+ * await assert.rejects(ses.fetch(`${origin.url}/ads/1`), /ERR_BLOCKED_BY_CLIENT/);
+ * assert.equal((await ses.fetch(`${origin.url}/page`)).status, 200);
+ * assert.deepEqual(origin.requests.map((r) => r.path), ["/page"]);
+ * assert.equal(log.to(`${origin.url}/ads`)[0].error, "net::ERR_BLOCKED_BY_CLIENT");
+ * await close();
+ * await origin.close();
  * ```
  *
  * @module
@@ -39,3 +35,5 @@
 export * from "./test_session.ts";
 export * from "./origin_server.ts";
 export * from "./events.ts";
+// The websession types this kit's API refers to.
+export type * from "../kernel/mod.ts";
