@@ -5,11 +5,11 @@
  * @module
  */
 import * as v from "valibot";
-import { type Stage, STAGES } from "./stages.ts";
+import { type Stage, STAGES } from "./pipeline.ts";
 import { type RuntimeName, RUNTIMES } from "./runtime.ts";
 
-// Files that still take `Stage` from here; its home is stages.ts.
-export type { Stage } from "./stages.ts";
+// Files that still take `Stage` from here; its home is pipeline.ts.
+export type { Stage } from "./pipeline.ts";
 
 /** A plugin's manifest (`manifest.json`). */
 export interface Manifest {

@@ -6,7 +6,7 @@
  */
 import { parseManifest } from "./manifest.ts";
 import type { Manifest, Stage } from "./manifest.ts";
-import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
+import type { StageHandlers, Tap, TapGroup, TapOptions } from "./request.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";

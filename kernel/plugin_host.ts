@@ -13,7 +13,7 @@ import {
   type PluginContext,
   resolvePlugins,
 } from "./plugin.ts";
-import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
+import type { StageHandlers, Tap, TapGroup, TapOptions } from "./request.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";

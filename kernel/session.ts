@@ -8,10 +8,9 @@
  */
 import { Emitter } from "./events.ts";
 import { HookError } from "./errors.ts";
-import { Pipeline, type PipelineInput } from "./pipeline.ts";
-import type { PipelineRequest } from "./request.ts";
+import { Pipeline } from "./pipeline.ts";
+import type { IgnoredAction, PipelineInput, PipelineRequest } from "./request.ts";
 import type { Stage } from "./manifest.ts";
-import type { IgnoredAction } from "./_merge.ts";
 import { namespacedStore, type Store, type StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
