@@ -59,7 +59,6 @@ export type StageOfKind<K extends StageKind> = {
 export const STAGES: readonly Stage[] = Object.freeze(Object.keys(STAGE_KINDS) as Stage[]);
 
 const RANK = { pre: 0, normal: 1, post: 2 } as const;
-type Select<S extends Stage> = (request: PipelineRequest) => readonly Tap<S>[];
 
 /**
  * The pipeline of one session: its taps, stage by stage, sorted pre -> normal -> post then by
@@ -105,7 +104,7 @@ export class Pipeline {
    */
   tapGroup<S extends Stage>(
     stage: S,
-    select: Select<S>,
+    select: (request: PipelineRequest) => readonly Tap<S>[],
     options: TapOptions & { plugin: string },
   ): TapGroup<S> {
     const remove = this.#install(stage, (() => undefined) as StageHandlers[S], options, select);
@@ -116,7 +115,7 @@ export class Pipeline {
     stage: S,
     fn: StageHandlers[S],
     options: TapOptions & { plugin: string },
-    members?: Select<S>,
+    members?: Tap<S>["members"],
   ): () => void {
     if (!Object.hasOwn(STAGE_KINDS, stage)) {
       throw new TypeError(`Unknown pipeline stage "${stage}"`);

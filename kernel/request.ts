@@ -9,15 +9,19 @@ import type { Stage } from "./pipeline.ts";
 import type { HttpTransport } from "./transport.ts";
 import { parseUrl, type UrlParts } from "./url_parts.ts";
 
-const TYPES = [
-  ...["main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object"],
-  ...["xmlhttprequest", "ping", "csp_report", "media", "websocket", "webtransport", "webbundle"],
-  "other",
-] as const;
 /** A Chrome webRequest resource type. */
-export type ResourceType = typeof TYPES[number];
+// deno-fmt-ignore
+export type ResourceType =
+  | "main_frame" | "sub_frame" | "stylesheet" | "script" | "image" | "font" | "object"
+  | "xmlhttprequest" | "ping" | "csp_report" | "media" | "websocket" | "webtransport"
+  | "webbundle" | "other";
 /** Chrome's webRequest resource types. */
-export const RESOURCE_TYPES: readonly ResourceType[] = TYPES;
+// deno-fmt-ignore
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  "main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object",
+  "xmlhttprequest", "ping", "csp_report", "media", "websocket", "webtransport", "webbundle",
+  "other",
+];
 
 /** A request body: bytes can be sent again (307/308 redirects, auth retries), a stream once. */
 export type RequestBody = Uint8Array | ReadableStream<Uint8Array>;
@@ -51,6 +55,50 @@ export interface PipelineRequest {
 /** The signal of requests given none; transports skip it (a signal costs fetch a listener). */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
+class Hop implements PipelineRequest {
+  method: string;
+  headers: Headers;
+  body: RequestBody | null;
+  readonly resourceType: ResourceType;
+  readonly initiator: string | null;
+  readonly topLevelSite: string | null;
+  referrer: string;
+  redirectCount = 0;
+  readonly urlList: string[] = [];
+  readonly signal: AbortSignal;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly data: Map<unknown, unknown> = new Map();
+  #url: string;
+  #parts: UrlParts | null = null;
+
+  /** A request for `input`, with its id and start time. */
+  constructor(readonly id: number, readonly timestamp: number, input: PipelineInput) {
+    this.#url = input.url;
+    this.method = input.method;
+    this.headers = input.headers;
+    this.body = input.body;
+    this.resourceType = input.resourceType ?? "other";
+    this.initiator = input.initiator ?? null;
+    this.topLevelSite = input.topLevelSite ?? null;
+    this.referrer = input.referrer ?? "";
+    this.signal = input.signal ?? NEVER_ABORTED;
+    this.options = input.options ?? {};
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+  set url(url: string) {
+    this.#url = url;
+    this.#parts = null;
+  }
+
+  get urlParts(): UrlParts {
+    this.#parts ??= parseUrl(this.#url);
+    if (this.#parts === null) throw new TypeError(`Invalid URL "${this.#url.slice(0, 200)}"`);
+    return this.#parts;
+  }
+}
 /**
  * The pipeline's request object: `urlParts` follows `url`.
  *
@@ -62,49 +110,7 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
  * ```
  */
 export const HopRequest: new (id: number, timestamp: number, input: PipelineInput) => HopRequest =
-  class implements PipelineRequest {
-    method: string;
-    headers: Headers;
-    body: RequestBody | null;
-    readonly resourceType: ResourceType;
-    readonly initiator: string | null;
-    readonly topLevelSite: string | null;
-    referrer: string;
-    redirectCount = 0;
-    readonly urlList: string[] = [];
-    readonly signal: AbortSignal;
-    readonly options: Readonly<Record<string, unknown>>;
-    readonly data: Map<unknown, unknown> = new Map();
-    #url: string;
-    #parts: UrlParts | null = null;
-
-    constructor(readonly id: number, readonly timestamp: number, input: PipelineInput) {
-      this.#url = input.url;
-      this.method = input.method;
-      this.headers = input.headers;
-      this.body = input.body;
-      this.resourceType = input.resourceType ?? "other";
-      this.initiator = input.initiator ?? null;
-      this.topLevelSite = input.topLevelSite ?? null;
-      this.referrer = input.referrer ?? "";
-      this.signal = input.signal ?? NEVER_ABORTED;
-      this.options = input.options ?? {};
-    }
-
-    get url(): string {
-      return this.#url;
-    }
-    set url(url: string) {
-      this.#url = url;
-      this.#parts = null;
-    }
-
-    get urlParts(): UrlParts {
-      this.#parts ??= parseUrl(this.#url);
-      if (this.#parts === null) throw new TypeError(`Invalid URL "${this.#url.slice(0, 200)}"`);
-      return this.#parts;
-    }
-  };
+  Hop;
 /** A request made by {@link HopRequest}. */
 export type HopRequest = PipelineRequest;
 
@@ -183,7 +189,8 @@ export interface AuthChallenge {
   /** Every parameter, names in lower case. */ params: Record<string, string>;
 }
 
-type MaybePromise<T> = T | Promise<T>;
+/** A value, or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
 
 /** What a tap of each stage receives and may answer (its kind is in `STAGE_KINDS`). */
 export interface StageHandlers {

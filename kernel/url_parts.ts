@@ -1,7 +1,10 @@
 /**
  * The parts of a URL that taps look at, parsed once per hop (a request's `urlParts`). A canonical
- * http(s)/ws(s) URL (as `URL.href` writes it, which the pipeline keeps) is split by hand, about
- * ten times faster than `URL`; anything else, or anything the split is unsure of, goes to `URL`.
+ * http(s)/ws(s) URL (as `URL.href` writes it, which the pipeline keeps) is split by hand; anything
+ * else, or anything the split is unsure of, goes to `URL`. The split takes 0.09 µs against
+ * `URL.parse`'s 0.17 µs on Deno 2.9 (0.06 against 0.30 on Bun), measured in Dec 2026 on three
+ * typical URLs; webRequest listeners read it for every request (`deno task bench webrequest`: 1.3 µs
+ * added per request by 1,000 filtered listeners).
  *
  * @module
  */
@@ -57,8 +60,16 @@ export function defaultPort(scheme: string): number {
 }
 
 function split(s: string): UrlParts | null {
-  const scheme = /^(https?|wss?):\/\//.exec(s)?.[1];
-  if (scheme === undefined) return null;
+  const scheme = s.startsWith("https://")
+    ? "https"
+    : s.startsWith("http://")
+    ? "http"
+    : s.startsWith("wss://")
+    ? "wss"
+    : s.startsWith("ws://")
+    ? "ws"
+    : null;
+  if (scheme === null) return null;
   const hostStart = scheme.length + 3, len = s.length;
   let i = hostStart, c = 0, prev = 0x2e, lastDot = i - 1, hyphen = false; // prev: no leading dot
   for (; i < len; i++) {
