@@ -191,8 +191,10 @@ function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
   for (const a of newestFirst) {
     const url = a.result.redirectUrl;
     if (typeof url !== "string" || url === "") continue;
-    if (redirector === null) [redirector, outcome.redirectUrl] = [a, url];
-    else if (url !== outcome.redirectUrl) lost(a, "redirect", who(redirector.tap));
+    if (redirector === null) {
+      redirector = a;
+      outcome.redirectUrl = url;
+    } else if (url !== outcome.redirectUrl) lost(a, "redirect", who(redirector.tap));
   }
   const claimed = new Map<string, { value: string | null; by: string }>();
   for (const a of newestFirst) {
@@ -202,10 +204,13 @@ function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
     const clash = [...delta].find(([name, v]) =>
       claimed.has(name) && claimed.get(name)!.value !== v
     );
-    if (clash) lost(a, key, claimed.get(clash[0])!.by);
-    else {for (const [name, value] of delta) {
-        if (!claimed.has(name)) claimed.set(name, { value, by: who(a.tap) });
-      }}
+    if (clash) {
+      lost(a, key, claimed.get(clash[0])!.by);
+      continue;
+    }
+    for (const [name, value] of delta) {
+      if (!claimed.has(name)) claimed.set(name, { value, by: who(a.tap) });
+    }
   }
   if (claimed.size > 0) {
     outcome.headers = new Headers(original);
