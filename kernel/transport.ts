@@ -37,15 +37,10 @@ export interface HttpTransport {
   closeAllConnections?(): void | Promise<void>;
 }
 
-/** A host (IPv6 keeps its brackets) and its port (-1 when none is written). */
-export interface HostPort {
-  /** The host as written. */ host: string;
-  /** The port (0..65535), or -1. */ port: number;
-}
-
 /**
- * Splits `host[:port]` (IPv6 in brackets); null for an unclosed bracket, text after `]` that is
- * not `:port`, or a port that is not 1 to 5 digits up to 65535. The host is not checked.
+ * Splits `host[:port]`: the host as written (IPv6 keeps its brackets) and the port, -1 when none
+ * is written. Null for an unclosed bracket, text after `]` that is not `:port`, or a port that is
+ * not 1 to 5 digits up to 65535. The host is not checked.
  *
  * @example
  * ```ts
@@ -53,7 +48,9 @@ export interface HostPort {
  * splitHostPort("example.com:65536"); // null
  * ```
  */
-export function splitHostPort(text: string): HostPort | null {
+export function splitHostPort(text: string): { host: string; port: number } | null {
+  // A bracketed IPv6 literal or the shortest text before an optional `:port`; a colon left in an
+  // unbracketed host means the port was malformed.
   const match = /^(\[[^\]]*\]|(?!\[)[^]*?)(?::([0-9]{1,5}))?$/.exec(text);
   if (!match || (match[2] === undefined && text[0] !== "[" && text.includes(":"))) return null;
   const port = match[2] === undefined ? -1 : Number(match[2]);
