@@ -67,11 +67,17 @@ export function prepareFetch(
   if (!RESOURCE_TYPES.includes(resourceType)) {
     throw new TypeError(`fetch: unknown resourceType "${resourceType}"`);
   }
-  const signal = init.signal ?? request?.signal ?? undefined;
-  const referrer = typeof init.referrer === "string" ? init.referrer : "";
-  const out: PipelineInput = { url: url.href, method, headers, body: null, redirect, signal };
-  out.referrer = referrer;
-  out.resourceType = resourceType;
+  // One literal with every field, so that each prepared request has the same shape.
+  const out: PipelineInput = {
+    url: url.href,
+    method,
+    headers,
+    body: null,
+    redirect,
+    signal: init.signal ?? request?.signal ?? undefined,
+    referrer: typeof init.referrer === "string" ? init.referrer : "",
+    resourceType,
+  };
   let body: RequestBody | null | Promise<RequestBody> = null;
   if (init.body !== undefined && init.body !== null) body = encodeBody(init.body, headers);
   else if (request && request.body !== null && init.body === undefined) body = bytesOf(request);
