@@ -5,8 +5,7 @@
  * @module
  */
 import { NetError, toNetError } from "../../kernel/errors.ts";
-import { NEVER_ABORTED } from "../../kernel/pipeline.ts";
-import { type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
+import { NEVER_ABORTED, type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 
 /** Options of {@link createFetchTransport}. */

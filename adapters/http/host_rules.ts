@@ -17,7 +17,7 @@ import type * as Http from "node:http";
 import type * as Https from "node:https";
 import type * as Dns from "node:dns";
 import { NetError, toNetError } from "../../kernel/errors.ts";
-import { splitHostPort } from "../../kernel/host_port.ts";
+import { splitHostPort } from "../../kernel/transport.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 

@@ -8,8 +8,13 @@
 import { type NetError, toNetError } from "../errors.ts";
 import { NetError as NetErrorClass } from "../errors.ts";
 import { fromPartition } from "../partitions.ts";
-import type { RedirectMode } from "../pipeline.ts";
-import type { AuthChallenge, AuthCredentials, PipelineRequest, RequestBody } from "../request.ts";
+import type {
+  AuthChallenge,
+  AuthCredentials,
+  PipelineRequest,
+  RedirectMode,
+  RequestBody,
+} from "../request.ts";
 import { Session } from "../session.ts";
 import { BodyQueue } from "./_body_queue.ts";
 import {

@@ -10,7 +10,7 @@ import type { PluginContext } from "../../kernel/plugin.ts";
 import type { Stage } from "../../kernel/manifest.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
-import type { Tap, TapGroup } from "../../kernel/pipeline_types.ts";
+import type { Tap, TapGroup } from "../../kernel/request.ts";
 import {
   chromeDetails,
   electronDetails,

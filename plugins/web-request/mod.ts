@@ -27,7 +27,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { IgnoredAction } from "../../kernel/_merge.ts";
+import type { IgnoredAction } from "../../kernel/request.ts";
 import { ListenerRegistry } from "./_registry.ts";
 import { DeclarativeNetRequest } from "./declarative_net_request.ts";
 import { IgnoredActions, WebRequest } from "./web_request.ts";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { splitHostPort } from "../../kernel/host_port.ts";
+import { splitHostPort } from "../../kernel/transport.ts";
 import { parseProxyUri } from "../../plugins/proxy/proxy_server.ts";
 import { parseBypassRule } from "../../plugins/proxy/bypass_rules.ts";
 import { parseHostResolverRules } from "../../adapters/http/host_rules.ts";
