@@ -8,6 +8,7 @@
  */
 import nspell from "nspell";
 import type { HunspellText } from "./hunspell_files.ts";
+import { repairHomonyms } from "./_homonyms.ts";
 
 /** How many verdicts a checker keeps before it starts over. */
 const CACHE_LIMIT = 200_000;
@@ -30,7 +31,10 @@ export class LanguageChecker {
   /** Builds the checker from a decoded dictionary. */
   constructor(language: string, dictionary: HunspellText) {
     this.language = language;
-    this.#spell = nspell({ aff: dictionary.aff, dic: dictionary.dic });
+    this.#spell = nspell({
+      aff: dictionary.aff,
+      dic: repairHomonyms(dictionary.aff, dictionary.dic),
+    });
   }
 
   /** Whether the dictionary accepts `word`. */

@@ -133,5 +133,10 @@ export class SpellChecker {
 
 function acceptedByAny(checkers: readonly LanguageChecker[], word: string): boolean {
   for (const checker of checkers) if (checker.correct(word)) return true;
+  // Chromium's contraction rule: a word with apostrophes that its dictionary refuses is still
+  // right when each of its parts is ("gibt's": "gibt" and "s").
+  if (!word.includes("'")) return false;
+  const parts = word.split("'");
+  for (const checker of checkers) if (parts.every((p) => checker.correct(p))) return true;
   return false;
 }
