@@ -41,6 +41,30 @@ export interface DictionariesHost {
 const CACHE_PREFIX = "dictionary/";
 
 /**
+ * Checkers built from bundled dictionaries, shared by every session of the process that has the
+ * same bundled source (a checker is never changed after it is built: custom words are kept apart),
+ * so that a dictionary is parsed and held in memory once.
+ */
+const sharedBundled = new WeakMap<BundledDictionaries, Map<string, Promise<LanguageChecker>>>();
+
+function bundledChecker(
+  source: BundledDictionaries,
+  region: string,
+  language: string,
+): Promise<LanguageChecker> | null {
+  let byRegion = sharedBundled.get(source);
+  if (byRegion === undefined) sharedBundled.set(source, byRegion = new Map());
+  const known = byRegion.get(region);
+  if (known !== undefined) return known;
+  const files = source(region);
+  if (files === null) return null;
+  const checker = files.then((f) => new LanguageChecker(language, decodeHunspell(f, language)));
+  byRegion.set(region, checker);
+  checker.catch(() => byRegion.delete(region));
+  return checker;
+}
+
+/**
  * A session's loaded, loading and failed dictionaries.
  *
  * @example
@@ -129,14 +153,15 @@ export class Dictionaries {
   async #open(language: string): Promise<LanguageChecker> {
     const region = dictionaryRegionOf(language);
     const host = this.#host;
-    const bundled = host.bundled?.(region) ?? null;
-    let text: HunspellText;
+    const bundled = host.bundled ? bundledChecker(host.bundled, region, language) : null;
+    let checker: LanguageChecker;
     if (bundled !== null) {
-      text = decodeHunspell(await bundled, language);
+      checker = await bundled;
     } else {
-      text = (await this.#cached(region, language)) ?? (await this.#download(language, region));
+      const text = (await this.#cached(region, language)) ??
+        (await this.#download(language, region));
+      checker = new LanguageChecker(language, text);
     }
-    const checker = new LanguageChecker(language, text);
     host.emit("spellcheck-dictionary-initialized", language);
     return checker;
   }

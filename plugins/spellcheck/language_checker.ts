@@ -23,7 +23,7 @@ const CACHE_LIMIT = 200_000;
  * ```
  */
 export class LanguageChecker {
-  /** The language code it was loaded for. */
+  /** The language code it was (first) loaded for. */
   readonly language: string;
   readonly #spell: nspell;
   #verdicts = new Map<string, boolean>();

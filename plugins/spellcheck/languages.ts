@@ -2,7 +2,7 @@
  * Chromium's table of spellchecker languages: the codes `setSpellCheckerLanguages` accepts (what
  * `ses.availableSpellCheckerLanguages` lists), the dictionary (language and region) each one uses,
  * and the mapping of a code to its accepted form, as Chromium's `GetCorrespondingSpellCheckLanguage`
- * does it (exact, case-sensitive; a dictionary's language-region such as `it-IT` maps to `it`).
+ * does it (exact, case-sensitive; a dictionary's language-region such as `sv-SE` maps to `sv`).
  *
  * @module
  */
@@ -83,7 +83,7 @@ export const AVAILABLE_LANGUAGES: readonly string[] = Object.freeze(
 
 /**
  * The accepted code for `language`: itself when it is in the table, else the first code whose
- * dictionary is `language` (`"it-IT"` → `"it"`), else null. Case-sensitive, as in Chromium.
+ * dictionary is `language` (`"sv-SE"` → `"sv"`), else null. Case-sensitive, as in Chromium.
  *
  * @example
  * ```ts
@@ -118,7 +118,7 @@ export function dictionaryRegionOf(language: string): string {
  *
  * @example
  * ```ts
- * normalizeLanguages(["en-US", "it-IT"]); // ["en-US", "it"]
+ * normalizeLanguages(["en-US", "sv-SE"]); // ["en-US", "sv"]
  * ```
  */
 export function normalizeLanguages(languages: unknown, where = "languages"): string[] {

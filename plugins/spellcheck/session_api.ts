@@ -31,7 +31,7 @@ export interface SpellcheckMembers {
   spellCheckerEnabled: boolean;
   /**
    * Sets the languages to check with; each must be one of `availableSpellCheckerLanguages` (or
-   * the language-region of one, e.g. `it-IT` for `it`), else it throws Electron's Error. An empty
+   * the language-region of one, e.g. `sv-SE` for `sv`), else it throws Electron's Error. An empty
    * list turns the spellchecker off, a non-empty one on, as in Electron. Starts loading the
    * languages' dictionaries (downloading those not bundled).
    */
