@@ -190,8 +190,8 @@ export class Dictionaries {
     }
     host.emit("spellcheck-dictionary-download-begin", language);
     let text: HunspellText;
+    const signal = AbortSignal.timeout(host.downloadTimeout);
     try {
-      const signal = AbortSignal.timeout(host.downloadTimeout);
       const name = region.toLowerCase();
       const [aff, dic] = await Promise.all([
         this.#fetchFile(`${base}${name}.aff`, signal),
@@ -199,7 +199,7 @@ export class Dictionaries {
       ]);
       text = decodeHunspell({ aff, dic } satisfies HunspellFiles, language);
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError"
+      const reason = signal.aborted
         ? new Error(
           `The ${language} dictionary did not download within ${host.downloadTimeout} ms`,
           { cause: error },
