@@ -22,4 +22,5 @@ export { createSpellcheckPlugin, spellcheckPlugin } from "../presets/default.ts"
 export {
   NPM_DICTIONARY_REGIONS,
   npmDictionaries,
+  type NpmDictionaryFiles,
 } from "../adapters/spellcheck/npm_dictionaries.ts";

@@ -26,6 +26,12 @@ const VOCABULARY = 8_000;
 const MISSPELLED_SHARE = 0.02;
 const SUGGESTED = 300;
 
+/** The en-US dictionary's files as text (what nspell reads). */
+const EN = {
+  aff: new TextDecoder().decode(dictionaryEn.aff),
+  dic: new TextDecoder().decode(dictionaryEn.dic),
+};
+
 /** A small seeded generator, so that every run checks the same text. */
 function random(seed: number): () => number {
   return () => {
@@ -36,8 +42,8 @@ function random(seed: number): () => number {
 
 function generateText(): { text: string; misspelled: string[] } {
   const next = random(42);
-  const spell = nspell(dictionaryEn);
-  const dic = new TextDecoder().decode(dictionaryEn.dic).split("\n").slice(1);
+  const spell = nspell(EN);
+  const dic = EN.dic.split("\n").slice(1);
   const candidates = dic.map((line) => line.split("/")[0])
     .filter((w) => /^[a-z]{3,10}$/.test(w) && spell.correct(w));
   const vocabulary: string[] = [];
@@ -102,7 +108,7 @@ async function loadMeasure(kind: string): Promise<void> {
     await ses.spellChecker.check("warm", { languages: ["en-US"] });
     keep = ses;
   } else {
-    const spell = nspell(dictionaryEn);
+    const spell = nspell(EN);
     spell.correct("warm");
     keep = spell;
   }
@@ -170,7 +176,7 @@ const tokens = [...words(text)].map((w) => w.word);
 console.log(`text: ${tokens.length} words, ${misspelled.length} misspelled`);
 
 // nspell used directly: the same words, one correct() each.
-const spell = nspell(dictionaryEn);
+const spell = nspell(EN);
 let nspellSeconds = Infinity;
 let nspellWrong = 0;
 for (let round = 0; round < 3; round++) {
