@@ -14,6 +14,7 @@ export const MAX_CUSTOM_WORD_BYTES = 99;
 
 const PREFIX = "word/";
 const ASCII_SPACE = /^[\t\n\v\f\r ]|[\t\n\v\f\r ]$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const encoder = new TextEncoder();
 
 /**
@@ -27,7 +28,7 @@ const encoder = new TextEncoder();
  */
 export function isValidCustomWord(word: unknown): word is string {
   return typeof word === "string" && word.length > 0 && !ASCII_SPACE.test(word) &&
-    encoder.encode(word).length <= MAX_CUSTOM_WORD_BYTES && word.isWellFormed();
+    encoder.encode(word).length <= MAX_CUSTOM_WORD_BYTES && !LONE_SURROGATE.test(word);
 }
 
 /**

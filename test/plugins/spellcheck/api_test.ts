@@ -181,6 +181,8 @@ describe("the custom dictionary", () => {
     assert.equal(ses.addWordToSpellCheckerDictionary("a".repeat(99)), true);
     // 50 two-byte letters are 100 bytes of UTF-8.
     assert.equal(ses.addWordToSpellCheckerDictionary("é".repeat(50)), false);
+    // Not UTF-8 (a lone surrogate).
+    assert.equal(ses.addWordToSpellCheckerDictionary("broken\uD800"), false);
     assert.throws(
       () => ses.addWordToSpellCheckerDictionary(7 as unknown as string),
       { name: "TypeError", message: /word must be a string, not number/ },
