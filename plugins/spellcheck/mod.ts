@@ -145,6 +145,9 @@ export function createSpellcheckPlugin(
           enumerable: true,
         });
       }
+      // ses.clearStorageData() empties the partition's store, where the custom words live: the
+      // words in memory go with them, so that what the session answers is what a restart finds.
+      ctx.onClearStorage(() => custom.clear());
       ctx.onFlush(async () => {
         await Promise.all([settings.flush(), custom.flush()]);
       });

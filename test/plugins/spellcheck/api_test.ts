@@ -198,6 +198,16 @@ describe("the custom dictionary", () => {
     assert.deepEqual(await ses.listWordsInSpellCheckerDictionary(), []);
   });
 
+  it("ses.clearStorageData() empties it, in memory and in the store", async () => {
+    const ses = fresh("persist");
+    await ses.ready;
+    ses.addWordToSpellCheckerDictionary("zorblax");
+    await ses.flushStorageData();
+    await ses.clearStorageData();
+    assert.deepEqual(await ses.listWordsInSpellCheckerDictionary(), []);
+    assert.equal(ses.addWordToSpellCheckerDictionary("zorblax"), true);
+  });
+
   it("applies to check and suggest in every language, ignoring case", async () => {
     const ses = fresh("persist");
     await ses.ready;
