@@ -8,7 +8,9 @@
  *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
  *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
- *   WebSocket transport (`adapters/cdp/websocket.ts`).
+ *   WebSocket transport (`adapters/cdp/websocket.ts`);
+ * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
+ *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use).
  *
  * @module
  */
@@ -34,6 +36,12 @@ import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import {
+  createSpellcheckPlugin as createPlainSpellcheckPlugin,
+  type SpellcheckMembers,
+  type SpellcheckPluginOptions,
+} from "../plugins/spellcheck/mod.ts";
+import { npmDictionaries } from "../adapters/spellcheck/npm_dictionaries.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
@@ -119,6 +127,35 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
  */
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
+/**
+ * Makes the spellcheck plugin with the bundled dictionaries of Deno and Bun (the `dictionary-*` npm
+ * packages: en-US, en-GB, de-DE, fr-FR, es-ES); `options.dictionaries` replaces them.
+ *
+ * @example
+ * ```ts
+ * const plugin = createSpellcheckPlugin({ downloadTimeout: 10_000 });
+ * plugin.name; // "spellcheck"
+ * ```
+ */
+export function createSpellcheckPlugin(
+  options: SpellcheckPluginOptions = {},
+): Plugin<SpellcheckMembers> {
+  return createPlainSpellcheckPlugin({
+    ...options,
+    dictionaries: options.dictionaries === undefined ? npmDictionaries : options.dictionaries,
+  });
+}
+
+/**
+ * The spellcheck plugin of the default preset (bundled npm dictionaries, downloads for the rest).
+ *
+ * @example
+ * ```ts
+ * spellcheckPlugin.manifest.api.includes("setSpellCheckerLanguages"); // true
+ * ```
+ */
+export const spellcheckPlugin: Plugin<SpellcheckMembers> = createSpellcheckPlugin();
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -135,10 +172,12 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
+  Plugin<SpellcheckMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
+  spellcheckPlugin,
 ];
