@@ -89,6 +89,31 @@ function toRequest(req: PipelineRequest): Request {
 }
 
 /**
+ * A handler's answer as a Response, checked as Electron's `protocol.handle` does: a Response, or
+ * an object shaped like one (`status` a number, `statusText` a string, `headers` an object, `body`
+ * null or a ReadableStream, each optional); null for anything else.
+ */
+function toResponse(answer: unknown): Response | null {
+  if (answer instanceof Response) return answer;
+  if (answer === null || typeof answer !== "object") return null;
+  const a = answer as Record<string, unknown>;
+  const has = (key: string) => Object.hasOwn(a, key);
+  if (has("status") && typeof a.status !== "number") return null;
+  if (has("statusText") && typeof a.statusText !== "string") return null;
+  if (has("headers") && (a.headers === null || typeof a.headers !== "object")) return null;
+  if (has("body") && a.body !== null && !(a.body instanceof ReadableStream)) return null;
+  try {
+    return new Response((a.body ?? null) as ReadableStream | null, {
+      status: (a.status as number | undefined) ?? 200,
+      statusText: a.statusText as string | undefined,
+      headers: a.headers as HeadersInit | undefined,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The protocol plugin.
  *
  * @example
@@ -106,26 +131,24 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       const scheme = req.urlParts.scheme;
       const handler = handlers.get(scheme);
       if (!handler) return undefined;
-      let response: unknown;
+      let answer: unknown;
       try {
-        response = await handler(toRequest(req));
+        answer = await handler(toRequest(req));
       } catch (error) {
         if (req.signal.aborted) throw error;
-        throw new NetError("net::ERR_FAILED", `The ${scheme}: handler threw`, {
+        throw new NetError("net::ERR_UNEXPECTED", `The ${scheme}: handler threw`, {
           cause: error,
         });
       }
-      if (!(response instanceof Response)) {
+      const response = toResponse(answer);
+      if (response === null) {
         throw new NetError(
-          "net::ERR_FAILED",
+          "net::ERR_UNEXPECTED",
           `The ${scheme}: handler returned something that is not a Response`,
         );
       }
       if (response.type === "error") {
-        throw new NetError(
-          "net::ERR_FAILED",
-          `The ${scheme}: handler answered an error`,
-        );
+        throw new NetError("net::ERR_FAILED", `The ${scheme}: handler answered Response.error()`);
       }
       return response;
     }, {
