@@ -256,30 +256,55 @@ export function withHiddenHeaders(answer: Headers, original: Headers): Headers {
 
 /**
  * Headers from Electron's record shape (`{ name: value | value[] }`) or Chrome's list shape
- * (`[{ name, value }]`).
+ * (`[{ name, value }]`). A name that differs only in case from an earlier one replaces it, as
+ * Chromium's `SetHeader` does (in Chrome's list, repeated response headers such as `set-cookie`
+ * add up instead). An entry with an invalid name or value is dropped, alone, and passed to
+ * `onInvalid`; the rest of the answer stands.
  *
  * @example
  * ```ts
- * toHeaders({ "x-a": ["1", "2"] }).get("x-a"); // "1, 2"
+ * toHeaders({ "x-a": ["1", "2"] }, "answer", "request").get("x-a"); // "1, 2"
+ * toHeaders({ "user-agent": "a", "User-Agent": "b" }, "answer", "request").get("user-agent"); // "b"
+ * toHeaders({ "bad name": "1", ok: "2" }, "answer", "request", console.warn).get("ok"); // "2"
  * ```
  */
-export function toHeaders(input: unknown, field: string): Headers {
+export function toHeaders(
+  input: unknown,
+  field: string,
+  kind: "request" | "response",
+  onInvalid: (message: string) => void = () => {},
+): Headers {
   const headers = new Headers();
+  const seen = new Map<string, string>(); // lower-case name -> the spelling that set it
+  const put = (name: string, values: unknown[], replace: boolean): void => {
+    const probe = new Headers();
+    try {
+      for (const v of values) probe.append(name, String(v));
+    } catch {
+      onInvalid(`${field}: invalid header ${JSON.stringify(name)} dropped`);
+      return;
+    }
+    const lower = name.toLowerCase();
+    if (replace && seen.has(lower)) headers.delete(name);
+    seen.set(lower, name);
+    for (const v of values) headers.append(name, String(v));
+  };
   if (Array.isArray(input)) {
     for (const h of input) {
       if (!h || typeof h.name !== "string") {
-        throw new TypeError(`${field}: each header needs a name`);
+        onInvalid(`${field}: a header without a name dropped`);
+        continue;
       }
       const value = typeof h.value === "string"
         ? h.value
         : h.binaryValue
         ? new TextDecoder().decode(new Uint8Array(h.binaryValue))
         : "";
-      headers.append(h.name, value);
+      put(h.name, [value], kind === "request");
     }
   } else if (input && typeof input === "object") {
     for (const [name, value] of Object.entries(input)) {
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, String(v));
+      put(name, Array.isArray(value) ? value : [value], true);
     }
   } else throw new TypeError(`${field} must be an object or an array of headers`);
   return headers;
