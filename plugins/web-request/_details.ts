@@ -6,6 +6,7 @@
  */
 import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
+import { fromByteString, toByteString } from "./_header_text.ts";
 
 /** The webRequest events. */
 export type EventName =
@@ -102,7 +103,11 @@ function statusLine(response: Response): string {
 }
 
 function visibleRequestHeaders(headers: Headers, hide: boolean): Array<[string, string]> {
-  return [...headers].filter(([name]) => !hide || !HIDDEN_REQUEST_HEADERS.has(name));
+  const out: Array<[string, string]> = [];
+  for (const [name, value] of headers) {
+    if (!hide || !HIDDEN_REQUEST_HEADERS.has(name)) out.push([name, fromByteString(value)]);
+  }
+  return out;
 }
 
 function bodyBytes(request: PipelineRequest): Uint8Array | null {
@@ -146,10 +151,10 @@ export function electronDetails(
     const headers: Record<string, string[]> = {};
     for (const [name, value] of r.headers) {
       if (name === "set-cookie") continue;
-      (headers[name] ??= []).push(value);
+      (headers[name] ??= []).push(fromByteString(value));
     }
     const cookies = r.headers.getSetCookie();
-    if (cookies.length) headers["set-cookie"] = cookies;
+    if (cookies.length) headers["set-cookie"] = cookies.map(fromByteString);
     d.responseHeaders = headers;
     if (event !== "onHeadersReceived") d.fromCache = false;
   }
@@ -217,8 +222,9 @@ export function chromeDetails(
     d.statusCode = r.status;
     d.statusLine = statusLine(r);
     if (extra.has("responseHeaders")) {
-      const list = [...r.headers].filter(([n]) => n !== "set-cookie");
-      for (const c of r.headers.getSetCookie()) list.push(["set-cookie", c]);
+      const list: Array<[string, string]> = [];
+      for (const [n, v] of r.headers) if (n !== "set-cookie") list.push([n, fromByteString(v)]);
+      for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
       d.responseHeaders = httpHeaders(list);
     }
     if (event !== "onHeadersReceived" && event !== "onAuthRequired") d.fromCache = false;
@@ -278,8 +284,9 @@ export function toHeaders(
   const seen = new Map<string, string>(); // lower-case name -> the spelling that set it
   const put = (name: string, values: unknown[], replace: boolean): void => {
     const probe = new Headers();
+    const texts = values.map((v) => toByteString(String(v)));
     try {
-      for (const v of values) probe.append(name, String(v));
+      for (const v of texts) probe.append(name, v);
     } catch {
       onInvalid(`${field}: invalid header ${JSON.stringify(name)} dropped`);
       return;
@@ -287,7 +294,7 @@ export function toHeaders(
     const lower = name.toLowerCase();
     if (replace && seen.has(lower)) headers.delete(name);
     seen.set(lower, name);
-    for (const v of values) headers.append(name, String(v));
+    for (const v of texts) headers.append(name, v);
   };
   if (Array.isArray(input)) {
     for (const h of input) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { session } from "../../../mod.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import { protocolPlugin } from "../../../plugins/protocol/mod.ts";
-import type { TestServer } from "../../_serve.ts";
+import { serve, type TestServer } from "../../_serve.ts";
 import {
   hookErrors,
   names,
@@ -118,6 +118,43 @@ describe("webRequest answers", () => {
       assert.deepEqual(seenByHandler, ["for /old", "for /new"]);
     } finally {
       await session.closePartition(ses.partition);
+    }
+  });
+});
+
+describe("webRequest header text", () => {
+  it("details show the UTF-8 the server sent; answers go back as UTF-8", async () => {
+    const utf8 = (text: string) => String.fromCharCode(...new TextEncoder().encode(text));
+    const sent = `attachment; filename="${utf8("café ☃.txt")}"`;
+    const origin = await serve(() =>
+      new Response("file", { headers: { "content-disposition": sent } })
+    );
+    try {
+      const ses = await fresh();
+      let shown = "";
+      let shownChrome = "";
+      ses.webRequest.onHeadersReceived((details, cb) => {
+        const headers = details.responseHeaders as Record<string, string[]>;
+        shown = headers["content-disposition"][0];
+        cb!({ responseHeaders: { ...headers, "x-name": ["naïve ☃"] } });
+      });
+      ses.webRequest.events.onCompleted.addListener(
+        (details: Record<string, unknown>) => {
+          const list = details.responseHeaders as Array<{ name: string; value: string }>;
+          shownChrome = list.find((h) => h.name === "content-disposition")!.value;
+        },
+        { urls: ["<all_urls>"] },
+        ["responseHeaders"],
+      );
+      const response = await ses.fetch(`${origin.url}/f`);
+      assert.equal(await response.text(), "file");
+      assert.equal(shown, 'attachment; filename="café ☃.txt"');
+      await until(() => shownChrome !== "");
+      assert.equal(shownChrome, 'attachment; filename="café ☃.txt"');
+      assert.equal(response.headers.get("content-disposition"), sent);
+      assert.equal(response.headers.get("x-name"), utf8("naïve ☃"));
+    } finally {
+      await origin.close();
     }
   });
 });
