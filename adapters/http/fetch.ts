@@ -8,6 +8,7 @@ import { NetError, toNetError } from "../../kernel/errors.ts";
 import { NEVER_ABORTED } from "../../kernel/pipeline.ts";
 import { type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
+import { sendError, withBodyErrors } from "./_broken_body.ts";
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
@@ -75,11 +76,17 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
           `The ${options.name ?? "fetch"} transport cannot send through a proxy`,
         );
       }
+      let response: Response;
       try {
-        return await doFetch(request.url, init as RequestInit);
+        response = await doFetch(request.url, init as RequestInit);
       } catch (error) {
-        throw toNetError(error, request.signal);
+        throw scheme === "data:" || scheme === "blob:"
+          ? toNetError(error, request.signal)
+          : sendError(error, request.signal);
       }
+      return scheme === "data:" || scheme === "blob:"
+        ? response
+        : withBodyErrors(response, request.signal);
     },
     closeAllConnections: options.closeAllConnections,
   };
