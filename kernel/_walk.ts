@@ -8,6 +8,7 @@
 import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
 import type { MergedOutcome } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
+import { checkRedirectTarget } from "./_unsafe_redirect.ts";
 import { authScheme, parseChallenge } from "./_auth.ts";
 import { markFetched, withUrl } from "./_response.ts";
 import type { PipelineInput } from "./pipeline_input.ts";
@@ -127,6 +128,7 @@ function follow(
   internal: boolean,
 ): boolean {
   const mode = input.redirect ?? "follow";
+  if (!internal) checkRedirectTarget(target, () => discard(response));
   if (mode === "error" && !internal) {
     discard(response);
     throw new NetError("net::ERR_FAILED", `Redirect to ${target} refused (redirect: "error")`);

@@ -23,6 +23,7 @@ import type { HttpTransport } from "../../kernel/transport.ts";
 export function createBunTransport(options: RuntimeTransportOptions = {}): HttpTransport {
   const transport = createFetchTransport({
     name: "bun",
+    fileUrls: true,
     extraInit: (_request, options) => {
       const proxy = options.proxy;
       const tls = options.caCerts?.length ? { tls: { ca: [...options.caCerts] } } : {};

@@ -62,6 +62,7 @@ export function createDenoTransport(options: RuntimeTransportOptions = {}): Http
   };
   const transport = createFetchTransport({
     name: "deno",
+    fileUrls: true,
     extraInit: (_request, options) =>
       options.proxy || options.caCerts?.length
         ? { client: clientFor(options.proxy, options.caCerts) }
