@@ -23,7 +23,7 @@ import {
   type UploadProgress,
 } from "./_request_parts.ts";
 import { NodeEmitter } from "../events.ts";
-import { abortMessage, headersRecord, IncomingMessage } from "./incoming_message.ts";
+import { abortMessage, bufferUnread, headersRecord, IncomingMessage } from "./incoming_message.ts";
 import "./digest.ts";
 
 export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./_request_parts.ts";
@@ -391,6 +391,7 @@ export class ClientRequest extends NodeEmitter {
       });
       this.#response = message;
       this.emit("response", message);
+      bufferUnread(message);
     } catch (error) {
       if (this.#aborted) return;
       this.#die(toNetError(error, this.#controller.signal));
