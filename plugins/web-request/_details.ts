@@ -102,11 +102,29 @@ function statusLine(response: Response): string {
   return `HTTP/1.1 ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
 }
 
-function visibleRequestHeaders(headers: Headers, hide: boolean): Array<[string, string]> {
+/**
+ * The request headers a listener sees: values as UTF-8 text, and, for `net.request`, the names as
+ * the caller spelled them and in the order they were set (`options.headerNames`), then the rest.
+ */
+function visibleRequestHeaders(request: PipelineRequest, hide: boolean): Array<[string, string]> {
+  const headers = request.headers;
   const out: Array<[string, string]> = [];
-  for (const [name, value] of headers) {
-    if (!hide || !HIDDEN_REQUEST_HEADERS.has(name)) out.push([name, fromByteString(value)]);
+  const shown = new Set<string>();
+  const add = (spelled: string, lower: string, value: string) => {
+    if (hide && HIDDEN_REQUEST_HEADERS.has(lower)) return;
+    out.push([spelled, fromByteString(value)]);
+  };
+  const names = request.options.headerNames;
+  if (Array.isArray(names)) {
+    for (const name of names as string[]) {
+      const lower = name.toLowerCase();
+      const value = headers.get(lower);
+      if (value === null || shown.has(lower)) continue;
+      shown.add(lower);
+      add(name, lower, value);
+    }
   }
+  for (const [name, value] of headers) if (!shown.has(name)) add(name, name, value);
   return out;
 }
 
@@ -142,7 +160,7 @@ export function electronDetails(
   }
   if (event === "onBeforeSendHeaders" || event === "onSendHeaders") {
     const hide = event === "onBeforeSendHeaders";
-    d.requestHeaders = Object.fromEntries(visibleRequestHeaders(request.headers, hide));
+    d.requestHeaders = Object.fromEntries(visibleRequestHeaders(request, hide));
   }
   const r = info.response;
   if (r) {
@@ -215,7 +233,7 @@ export function chromeDetails(
     (event === "onBeforeSendHeaders" || event === "onSendHeaders") && extra.has("requestHeaders")
   ) {
     const hide = event === "onBeforeSendHeaders" && !extra.has("extraHeaders");
-    d.requestHeaders = httpHeaders(visibleRequestHeaders(request.headers, hide));
+    d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide));
   }
   const r = info.response;
   if (r) {

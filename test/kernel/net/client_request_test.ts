@@ -168,7 +168,7 @@ describe("ClientRequest: headers", () => {
     request.setHeader("X-Gone", "bye");
     request.removeHeader("x-gone");
     assert.equal(request.getHeader("x-custom-name"), "value");
-    assert.equal(request.getHeader("X-NUMBER"), "42");
+    assert.equal(request.getHeader("X-NUMBER"), 42);
     assert.equal(request.getHeader("x-gone"), undefined);
     const seen = record(request);
     request.end();
