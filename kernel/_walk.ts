@@ -9,10 +9,11 @@ import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
 import type { MergedOutcome } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
 import { checkRedirectTarget } from "./_unsafe_redirect.ts";
-import { authScheme, parseChallenge } from "./_auth.ts";
+import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
+import { type AuthScheme, authScheme, parseChallenge } from "./_auth.ts";
 import { markFetched, withUrl } from "./_response.ts";
 import type { PipelineInput } from "./pipeline_input.ts";
-import type { PipelineRequest } from "./request.ts";
+import type { AuthChallenge, AuthCredentials, PipelineRequest } from "./request.ts";
 import type { StageRunner } from "./runners.ts";
 
 const MAX_AUTH_ATTEMPTS = 8;
@@ -194,12 +195,17 @@ async function authenticate(
   onAuth: PipelineInput["onAuth"],
 ): Promise<boolean> {
   if (attempts >= MAX_AUTH_ATTEMPTS) return false;
-  if (run.taps.tapCount("authRequired") === 0 && !onAuth) return false;
+  const askable = run.taps.tapCount("authRequired") > 0 || onAuth !== undefined;
+  if (!askable && !mayHaveCredentials(run.taps, request)) return false;
   const challenge = parseChallenge(response, request.urlParts);
   if (!challenge) return false;
   const scheme = authScheme(challenge.scheme);
   if (!scheme) return false;
-  // A tap answers with credentials, or null for a cancel; undefined when every tap passed.
+  // The session's auth cache first; then a tap answers with credentials, or null for a cancel
+  // (undefined when every tap passed); then the caller.
+  const cached = cachedCredentials(run.taps, request, challenge);
+  if (cached) return await sendCredentials(request, challenge, cached, scheme);
+  if (!askable) return false;
   let credentials = await run.first("authRequired", request, [response, challenge], (a) => {
     if (!a) return undefined;
     if ("cancel" in a && a.cancel) return null;
@@ -209,6 +215,16 @@ async function authenticate(
     credentials = (await onAuth(request, challenge, response)) ?? null;
   }
   if (!credentials) return false;
+  rememberCredentials(run.taps, challenge, credentials);
+  return await sendCredentials(request, challenge, credentials, scheme);
+}
+
+async function sendCredentials(
+  request: PipelineRequest,
+  challenge: AuthChallenge,
+  credentials: AuthCredentials,
+  scheme: AuthScheme,
+): Promise<true> {
   const value = await scheme(challenge, credentials, request);
   const headers = new Headers(request.headers);
   headers.set(challenge.isProxy ? "proxy-authorization" : "authorization", value);

@@ -89,7 +89,15 @@ export class ClientRequest extends NodeEmitter {
     if (opts === null || typeof opts !== "object") {
       throw new TypeError("ClientRequest: options must be a URL string or an object");
     }
-    this.#url = buildUrl(opts);
+    const url = new URL(buildUrl(opts));
+    // `user:pass@` is not sent: as in Chromium, it answers the server's first challenge and
+    // joins the session's auth cache.
+    const urlCredentials = url.username || url.password
+      ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      : undefined;
+    url.username = "";
+    url.password = "";
+    this.#url = url.href;
     const method = opts.method ?? "GET";
     if (typeof method !== "string" || !TOKEN.test(method)) {
       throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);
@@ -133,6 +141,7 @@ export class ClientRequest extends NodeEmitter {
       bypassCustomProtocolHandlers: opts.bypassCustomProtocolHandlers === true,
       clientRequest: true,
     };
+    if (urlCredentials) this.#options.urlCredentials = urlCredentials;
     if (opts.headers !== undefined) {
       if (opts.headers === null || typeof opts.headers !== "object") {
         throw new TypeError("ClientRequest: headers must be an object");
