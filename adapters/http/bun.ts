@@ -7,6 +7,7 @@
 import { NetError } from "../../kernel/errors.ts";
 import { createFetchTransport } from "./fetch.ts";
 import { withHostResolverRules } from "./host_rules.ts";
+import { withBodiedGet } from "./bodied_get.ts";
 import type { RuntimeTransportOptions } from "./deno.ts";
 import type { HttpTransport } from "../../kernel/transport.ts";
 
@@ -41,7 +42,8 @@ export function createBunTransport(options: RuntimeTransportOptions = {}): HttpT
       return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true, ...tls };
     },
   });
+  const sending = withBodiedGet(transport);
   return options.hostResolverRules
-    ? withHostResolverRules(transport, options.hostResolverRules)
-    : transport;
+    ? withHostResolverRules(sending, options.hostResolverRules)
+    : sending;
 }

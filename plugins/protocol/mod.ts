@@ -23,7 +23,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { NetError } from "../../kernel/errors.ts";
-import type { PipelineRequest } from "../../kernel/request.ts";
+import { NEVER_ABORTED, type PipelineRequest } from "../../kernel/request.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -114,6 +114,60 @@ function toResponse(answer: unknown): Response | null {
 }
 
 /**
+ * The response with its body tied to the request's signal: aborting the request cancels the
+ * handler's stream (and errors the body with an AbortError), as a network body stops when its
+ * request is aborted.
+ */
+function abortable(response: Response, signal: AbortSignal): Response {
+  if (signal.aborted) {
+    response.body!.cancel(signal.reason).catch(() => {});
+    throw new NetError("net::ERR_ABORTED", "The request was aborted");
+  }
+  const reader = response.body!.getReader();
+  let finished = false;
+  let fail: (reason: unknown) => void = () => {};
+  const onAbort = () => {
+    if (finished) return;
+    finished = true;
+    const reason = new DOMException("The request was aborted", "AbortError");
+    reader.cancel(signal.reason ?? reason).catch(() => {});
+    fail(reason);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      fail = (reason) => controller.error(reason);
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (finished) return;
+        if (done) {
+          finished = true;
+          signal.removeEventListener("abort", onAbort);
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        if (finished) return;
+        finished = true;
+        signal.removeEventListener("abort", onAbort);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      finished = true;
+      signal.removeEventListener("abort", onAbort);
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  signal.addEventListener("abort", onAbort, { once: true });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
  * The protocol plugin.
  *
  * @example
@@ -150,7 +204,9 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       if (response.type === "error") {
         throw new NetError("net::ERR_FAILED", `The ${scheme}: handler answered Response.error()`);
       }
-      return response;
+      return response.body === null || req.signal === NEVER_ABORTED
+        ? response
+        : abortable(response, req.signal);
     }, {
       order: "pre",
       filter: (req) =>

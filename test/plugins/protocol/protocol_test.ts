@@ -234,6 +234,34 @@ describe("protocol: bodies, ranges, failures", () => {
     assert.equal(await like.text(), "shaped");
   });
 
+  it("aborting a request whose handler body still streams cancels that body", async () => {
+    const ses = await ready("abort-stream");
+    let cancelled: unknown = null;
+    let pulls = 0;
+    ses.protocol.handle("app", () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulls++;
+            controller.enqueue(new Uint8Array(1024));
+          },
+          cancel(reason) {
+            cancelled = reason ?? "cancelled";
+          },
+        }),
+      ));
+    const controller = new AbortController();
+    const response = await ses.fetch("app://endless/", { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await assert.rejects(reader.read(), (e: Error) => e.name === "AbortError");
+    assert.notEqual(cancelled, null);
+    const before = pulls;
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(pulls, before, "the handler's stream is no longer pulled");
+  });
+
   it("runs after beforeSendHeaders taps, and its redirects are followed", async () => {
     const ses = await ready("taps");
     ses.pipeline.tap("beforeSendHeaders", (req) => {
