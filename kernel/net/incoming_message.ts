@@ -8,6 +8,7 @@
 import { type NetError, toNetError } from "../errors.ts";
 import { NodeEmitter } from "../events.ts";
 import { BufferedBody } from "./_buffered_body.ts";
+import { electronHeaders } from "./_response_headers.ts";
 
 /** Bodies up to this size with a Content-Length are read at once. */
 const SMALL_BODY = 64 * 1024;
@@ -75,7 +76,7 @@ export class IncomingMessage extends NodeEmitter {
   #held: Uint8Array | null = null;
   #pumping = false;
   #drained = false;
-  #headers: Record<string, string[]> | null = null;
+  #headers: Record<string, string | string[]> | null = null;
   #decoder: TextDecoder | null = null;
   #init: IncomingMessageInit;
 
@@ -114,9 +115,13 @@ export class IncomingMessage extends NodeEmitter {
     return super.once(event, listener);
   }
 
-  /** The headers: lower-case names, each with its values (`set-cookie` one per cookie). */
-  get headers(): Record<string, string[]> {
-    this.#headers ??= headersRecord(this.#response.headers);
+  /**
+   * The headers as Electron shapes them: lower-case names; a repeated discardable header
+   * (`content-type`, `content-length`, `location`, ...) keeps its first value; `set-cookie` is an
+   * array; other repeated headers are joined with `, `.
+   */
+  get headers(): Record<string, string | string[]> {
+    this.#headers ??= electronHeaders(this.#response.headers);
     return this.#headers;
   }
 

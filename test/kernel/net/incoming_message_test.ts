@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { PassThrough, Writable } from "node:stream";
 import { net } from "../../../mod.ts";
 import type { IncomingMessage } from "../../../mod.ts";
-import { freshSession, record, serve, testApp, type TestServer } from "./_server.ts";
+import { freshSession, record, serve, serveRaw, testApp, type TestServer } from "./_server.ts";
 
 let server: TestServer;
 let dir = "";
@@ -94,5 +94,30 @@ describe("IncomingMessage as a Node Readable", () => {
     message.resume();
     await seen.closed;
     assert.equal(message.readable, false);
+  });
+
+  it("headers: discardable duplicates keep the first, set-cookie is a list, others are joined", async () => {
+    const raw = await serveRaw((socket) =>
+      socket.once("data", () =>
+        socket.end(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Type: text/html\r\n" +
+            "Expires: Wed, 21 Oct 2026 07:28:00 GMT\r\nExpires: Thu, 22 Oct 2026 07:28:00 GMT\r\n" +
+            "X-Multi: one\r\nX-Multi: two\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n" +
+            "Content-Length: 2\r\nConnection: close\r\n\r\nok",
+        ))
+    );
+    try {
+      const request = net.request({ url: `${raw.origin}/`, session: freshSession("dups") });
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+      const headers = seen.response()!.headers;
+      assert.equal(headers["content-type"], "text/plain");
+      assert.equal(headers["expires"], "Wed, 21 Oct 2026 07:28:00 GMT");
+      assert.equal(headers["x-multi"], "one, two");
+      assert.deepEqual(headers["set-cookie"], ["a=1", "b=2"]);
+    } finally {
+      await raw.close();
+    }
   });
 });
