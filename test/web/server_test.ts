@@ -149,19 +149,24 @@ describe("the session server as a proxy", () => {
   });
 
   it("refuses to forward a file: URL (a proxy client may not read the server's files)", async () => {
+    const secret = `secret-${Math.random()}`;
+    writeFileSync(`${home}/secret.txt`, secret);
     const proxy = new URL(server.proxy);
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(proxy.port), proxy.hostname, () => {
-        socket.write("GET file:///etc/hostname HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        socket.write(
+          `GET file://${home}/secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+        );
       });
       let text = "";
       socket.on("data", (chunk) => (text += chunk));
       socket.on("end", () => resolve(text));
       socket.on("error", reject);
     });
+    // Deno's node:http hands the request to the proxy, which answers with the code; Bun's HTTP
+    // parser refuses the request line itself. Either way: a 400, and not the file.
     assert.match(reply, /^HTTP\/1\.1 400/);
-    assert.match(reply, /x-websession-error: net::ERR_DISALLOWED_URL_SCHEME/);
-    assert.match(reply, /forwards http: and https: URLs only\n/);
+    assert.equal(reply.includes(secret), false);
   });
 
   it("answers an unreachable origin with 502 and Chromium's code", async () => {
