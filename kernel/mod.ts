@@ -36,6 +36,7 @@ export type {
   AuthInfo,
   ClientRequestOptions,
   Net,
+  PipeDestination,
   UploadProgress,
   WriteCallback,
 } from "./net/mod.ts";
