@@ -134,9 +134,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
           ? toNetError(error, request.signal)
           : sendError(error, request.signal);
       }
-      return scheme === "data:" || scheme === "blob:"
-        ? response
-        : withBodyErrors(response, request.signal);
+      return scheme === "data:" || scheme === "blob:" ? response : withBodyErrors(response);
     },
     closeAllConnections: options.closeAllConnections,
   };
