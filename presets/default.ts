@@ -30,7 +30,6 @@ import {
   type ProxyPluginOptions,
 } from "../plugins/proxy/mod.ts";
 import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
-import { fetchMetadataPlugin } from "../plugins/fetch-metadata/mod.ts";
 import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
@@ -136,12 +135,10 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
-  Plugin,
 ] = [
   webRequestPlugin,
   cdpPlugin,
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
-  fetchMetadataPlugin,
 ];

@@ -89,15 +89,22 @@ export class ClientRequest extends NodeEmitter {
     if (opts === null || typeof opts !== "object") {
       throw new TypeError("ClientRequest: options must be a URL string or an object");
     }
-    const url = new URL(buildUrl(opts));
+    const href = buildUrl(opts);
     // `user:pass@` is not sent: as in Chromium, it answers the server's first challenge and
     // joins the session's auth cache.
-    const urlCredentials = url.username || url.password
-      ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-      : undefined;
-    url.username = "";
-    url.password = "";
-    this.#url = url.href;
+    let urlCredentials: { username: string; password: string } | undefined;
+    if (href.includes("@")) {
+      const url = new URL(href);
+      if (url.username || url.password) {
+        urlCredentials = {
+          username: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+        };
+        url.username = "";
+        url.password = "";
+      }
+      this.#url = url.href;
+    } else this.#url = href;
     const method = opts.method ?? "GET";
     if (typeof method !== "string" || !TOKEN.test(method)) {
       throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);

@@ -19,7 +19,15 @@ const RANK: Record<FetchSite, number> = {
   "cross-site": 3,
 };
 
-function isLocalHost(host: string): boolean {
+/**
+ * Whether a host is a loopback name or address (localhost, `*.localhost`, 127/8, `[::1]`).
+ *
+ * @example
+ * ```ts
+ * isLocalHost("127.0.0.1"); // true
+ * ```
+ */
+export function isLocalHost(host: string): boolean {
   return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
     /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

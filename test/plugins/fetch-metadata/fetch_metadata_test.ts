@@ -4,7 +4,11 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { net, session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
-import { fetchSite, isPotentiallyTrustworthy } from "../../../plugins/fetch-metadata/mod.ts";
+import {
+  fetchMetadataPlugin,
+  fetchSite,
+  isPotentiallyTrustworthy,
+} from "../../../plugins/fetch-metadata/mod.ts";
 
 let server: TestServer;
 let ip = "";
@@ -30,7 +34,9 @@ after(async () => {
 });
 
 function fresh() {
-  const ses = session.fromPartition(`fetch-metadata-${Math.random()}`);
+  const ses = session.fromPartition(`fetch-metadata-${Math.random()}`, {
+    plugins: [fetchMetadataPlugin],
+  });
   opened.push(ses.partition);
   return ses;
 }
@@ -78,6 +84,13 @@ describe("Sec-Fetch-* headers", () => {
     assert.equal(isPotentiallyTrustworthy(new URL("https://example.com/")), true);
     assert.equal(fetchSite("https://a.example.com", ["https://b.example.com/"]), "same-site");
     assert.equal(fetchSite("https://example.com", ["http://example.com/"]), "cross-site");
+  });
+
+  it("sessions without the plugin send none", async () => {
+    const ses = session.fromPartition(`fetch-metadata-off-${Math.random()}`);
+    opened.push(ses.partition);
+    const headers = await (await ses.fetch(`${ip}/`)).json();
+    assert.equal(headers["sec-fetch-site"], null);
   });
 
   it("a caller's Sec-Fetch-Site is replaced", async () => {
