@@ -9,6 +9,7 @@
 import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
 import {
   applyRedirect,
+  type AuthScheme,
   authScheme,
   markFetched,
   MAX_REDIRECTS,
@@ -16,8 +17,12 @@ import {
   redirectTarget,
   withUrl,
 } from "./_http.ts";
+import { checkRedirectTarget } from "./_unsafe_redirect.ts";
+import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import type { Pipeline, Stage, StageOfKind } from "./pipeline.ts";
 import type {
+  AuthChallenge,
+  AuthCredentials,
   Decision,
   IgnoredAction,
   PipelineHost,
@@ -328,6 +333,7 @@ function follow(
   internal: boolean,
 ): boolean {
   const mode = input.redirect ?? "follow";
+  if (!internal) checkRedirectTarget(target, () => discard(response));
   if (mode === "error" && !internal) {
     discard(response);
     throw new NetError("net::ERR_FAILED", `Redirect to ${target} refused (redirect: "error")`);
@@ -384,11 +390,17 @@ async function authenticate(
   { onAuth }: PipelineInput,
 ): Promise<boolean> {
   if (attempts >= MAX_AUTH_ATTEMPTS) return false;
-  if (run.taps.tapCount("authRequired") === 0 && !onAuth) return false;
+  const askable = run.taps.tapCount("authRequired") > 0 || onAuth !== undefined;
+  if (!askable && !mayHaveCredentials(run.taps, request)) return false;
   const challenge = parseChallenge(response, request.urlParts);
-  const scheme = challenge && authScheme(challenge.scheme);
-  if (!challenge || !scheme) return false;
-  // A tap answers with credentials, or null for a cancel; undefined when every tap passed.
+  if (!challenge) return false;
+  const scheme = authScheme(challenge.scheme);
+  if (!scheme) return false;
+  // The session's auth cache first; then a tap answers with credentials, or null for a cancel
+  // (undefined when every tap passed); then the caller.
+  const cached = cachedCredentials(run.taps, request, challenge);
+  if (cached) return await sendCredentials(request, challenge, cached, scheme);
+  if (!askable) return false;
   let credentials = await run.first("authRequired", request, [response, challenge], (a) => {
     if (!a) return undefined;
     if ("cancel" in a && a.cancel) return null;
@@ -398,6 +410,16 @@ async function authenticate(
     credentials = (await onAuth(request, challenge, response)) ?? null;
   }
   if (!credentials) return false;
+  rememberCredentials(run.taps, challenge, credentials);
+  return await sendCredentials(request, challenge, credentials, scheme);
+}
+
+async function sendCredentials(
+  request: PipelineRequest,
+  challenge: AuthChallenge,
+  credentials: AuthCredentials,
+  scheme: AuthScheme,
+): Promise<true> {
   const value = await scheme(challenge, credentials, request);
   const headers = new Headers(request.headers);
   headers.set(challenge.isProxy ? "proxy-authorization" : "authorization", value);

@@ -33,6 +33,7 @@ export type {
   AuthInfo,
   ClientRequestOptions,
   Net,
+  PipeDestination,
   UploadProgress,
   WriteCallback,
 } from "./net/mod.ts";

@@ -27,9 +27,9 @@ export interface RequestFilter {
   urls: string[];
   /** Chrome's resource types (`main_frame`, `xmlhttprequest`, ...). */
   types?: string[];
-  /** Accepted for compatibility; websession has no tabs. */
+  /** Only requests of this tab; websession's requests have no tab (-1), so only -1 matches. */
   tabId?: number;
-  /** Accepted for compatibility; websession has no windows. */
+  /** Only requests of this window; websession's requests have no window (-1), so only -1 matches. */
   windowId?: number;
 }
 
@@ -200,7 +200,11 @@ export interface WebRequestEvents {
     removeListener(fn: (details: IgnoredActionDetails) => void): void;
     hasListener(fn: (details: IgnoredActionDetails) => void): boolean;
   };
-  /** Chrome's cache flush after listeners change behaviour; resolves at once here. */
+  /**
+   * Chrome's flush of cached responses after listeners change behaviour. websession keeps no HTTP
+   * cache, and the listeners a request matched are recomputed whenever listeners change, so
+   * there is nothing a change could hide behind: it drops that match cache and resolves at once.
+   */
   handlerBehaviorChanged(): Promise<void>;
 }
 

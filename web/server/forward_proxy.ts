@@ -23,6 +23,16 @@ export async function forward(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  // Only the web's schemes: a client of the proxy port may not read the server's files (file:)
+  // or anything else a session could fetch locally.
+  if (!/^https?:\/\//i.test(req.url ?? "")) {
+    res.writeHead(400, {
+      "content-type": "text/plain; charset=utf-8",
+      "x-websession-error": "net::ERR_DISALLOWED_URL_SCHEME",
+    });
+    res.end("websession: the proxy forwards http: and https: URLs only\n");
+    return;
+  }
   const controller = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) controller.abort(new DOMException("Client went away", "AbortError"));
