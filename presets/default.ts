@@ -7,6 +7,7 @@
  * - proxy: SOCKS and `CONNECT` tunnels over `node:net` (`adapters/socks/tunnel.ts`), the system
  *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
  *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
+ * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
  *   WebSocket transport (`adapters/cdp/websocket.ts`).
  *
@@ -34,6 +35,10 @@ import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/mod.ts";
+import { nodeExtensionFiles } from "../adapters/fs/node.ts";
+import { isolationFor } from "../adapters/isolation/mod.ts";
+import { detectRuntime } from "../adapters/runtime.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
@@ -119,6 +124,20 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
  */
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
+/**
+ * The extensions plugin of the default preset: backgrounds in the runtime's Workers (on Deno with
+ * the permissions each manifest implies), extension folders read through `node:fs`.
+ *
+ * @example
+ * ```ts
+ * extensionsPlugin.manifest.api.includes("loadExtension"); // true
+ * ```
+ */
+export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugin({
+  isolation: isolationFor(detectRuntime()),
+  files: nodeExtensionFiles,
+});
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -135,10 +154,12 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
+  Plugin<ExtensionsMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
+  extensionsPlugin,
 ];

@@ -1,0 +1,536 @@
+/**
+ * One loaded extension: its manifest, id and host access, its declarative rules, its storage, its
+ * background Worker, and the `chrome.*` calls that Worker makes, answered with the session's
+ * plugins (webRequest listeners through `ses.webRequest`, cookies through `ses.cookies`, the proxy
+ * through `ses.setProxy`).
+ *
+ * @module
+ */
+import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import type { PluginContext } from "../../kernel/plugin.ts";
+import { namespacedStore } from "../../kernel/store.ts";
+import type { Listener, WebRequest } from "../web-request/web_request.ts";
+import { BackgroundHost } from "./background_host.ts";
+import { type ChromeProxyConfig, toElectronProxy } from "./chrome_proxy.ts";
+import { extensionId } from "./extension_id.ts";
+import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
+import { persistentArea, type StorageArea, storageArea, type StorageChanges } from "./extension_storage.ts";
+import { ExtensionRules } from "./extension_rules.ts";
+import { HostAccess, isHostPattern } from "./host_access.ts";
+
+/** How the plugin reads an unpacked extension's folder (`adapters/fs/node.ts` on Deno and Bun). */
+export interface ExtensionFiles {
+  /** The absolute path with links resolved (a TypeError naming it when it does not exist). */
+  realPath(path: string): Promise<string>;
+  /** A file's text. */
+  readText(path: string): Promise<string>;
+  /** Whether paths are Windows paths. */
+  readonly windows?: boolean;
+}
+
+/**
+ * Electron's `Extension`.
+ *
+ * @example
+ * ```ts ignore
+ * const extension: Extension = await ses.loadExtension("/path/to/extension");
+ * extension.url; // "chrome-extension://<id>/"
+ * ```
+ */
+export interface Extension {
+  /** The id, derived as Chromium does (from `key`, else from the path). */
+  id: string;
+  /** The manifest as written (checked). */
+  manifest: ExtensionManifest;
+  /** `manifest.name`. */
+  name: string;
+  /** The extension's folder (absolute). */
+  path: string;
+  /** `manifest.version`. */
+  version: string;
+  /** `chrome-extension://<id>/`. */
+  url: string;
+}
+
+/** Electron's `loadExtension` options. */
+export interface LoadExtensionOptions {
+  /** Whether host permissions may cover `file://` URLs (Chrome's "Allow access to file URLs"). */
+  allowFileAccess?: boolean;
+}
+
+/** What the plugin hands every loaded extension. */
+export interface ExtensionDeps {
+  ctx: PluginContext;
+  files: ExtensionFiles;
+  isolation: IsolationAdapter | null;
+  /** Background messages to the session (`runtime.sendMessage`). */
+  onMessage(extension: Extension, message: unknown): Promise<unknown>;
+  /** Called when the background crashed and the extension must be unloaded. */
+  onCrash(extension: Extension, error: Error): void;
+  /** Reloads the extension (`runtime.reload`). */
+  reload(extension: Extension): void;
+}
+
+const WEB_REQUEST_EVENTS = new Set([
+  "onBeforeRequest",
+  "onBeforeSendHeaders",
+  "onSendHeaders",
+  "onHeadersReceived",
+  "onAuthRequired",
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+  "onErrorOccurred",
+]);
+
+type Members = {
+  webRequest?: WebRequest;
+  cookies?: {
+    get(filter: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
+    set(details: Record<string, unknown>): Promise<void>;
+    remove(url: string, name: string): Promise<void>;
+    on(event: string, fn: (...args: unknown[]) => void): void;
+    off(event: string, fn: (...args: unknown[]) => void): void;
+  };
+  setProxy?(config: Record<string, unknown>): Promise<void>;
+};
+
+/**
+ * An extension while it is loaded.
+ *
+ * @example
+ * ```ts ignore
+ * const loaded = await LoadedExtension.load(deps, "/path/to/extension", {});
+ * await loaded.start();
+ * ```
+ */
+export class LoadedExtension {
+  /** Electron's view. */
+  readonly extension: Extension;
+  /** API permissions. */
+  readonly permissions: string[];
+  /** Host permissions. */
+  readonly access: HostAccess;
+  readonly #deps: ExtensionDeps;
+  readonly #rules: ExtensionRules | null;
+  readonly #local: StorageArea;
+  readonly #session: StorageArea;
+  #background: BackgroundHost | null = null;
+  readonly #listeners = new Map<number, { event: string; fn: Listener }>();
+  readonly #untaps: Array<() => void> = [];
+  #proxySet: ChromeProxyConfig | null = null;
+
+  private constructor(
+    deps: ExtensionDeps,
+    extension: Extension,
+    access: HostAccess,
+    rules: ExtensionRules | null,
+    local: StorageArea,
+  ) {
+    this.#deps = deps;
+    this.extension = extension;
+    this.access = access;
+    this.permissions = (extension.manifest.permissions ?? []).filter((p) => !isHostPattern(p));
+    this.#rules = rules;
+    this.#local = local;
+    this.#session = storageArea(new Map(), async () => {});
+  }
+
+  /** Reads and checks the folder's manifest (and static rulesets); does not start anything. */
+  static async load(
+    deps: ExtensionDeps,
+    path: string,
+    options: LoadExtensionOptions,
+  ): Promise<LoadedExtension> {
+    if (typeof path !== "string" || path === "") {
+      throw new TypeError("loadExtension: path must be a non-empty string");
+    }
+    const dir = await deps.files.realPath(path);
+    const file = `${dir}/manifest.json`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await deps.files.readText(file));
+    } catch (error) {
+      throw new TypeError(`${file}: ${(error as Error).message}`);
+    }
+    const manifest = parseExtensionManifest(raw, file);
+    const id = extensionId({ key: manifest.key, path: dir, windows: deps.files.windows });
+    const access = HostAccess.of(manifest, file, options.allowFileAccess === true);
+    const extension: Extension = {
+      id,
+      manifest,
+      name: manifest.name,
+      path: dir,
+      version: manifest.version,
+      url: `chrome-extension://${id}/`,
+    };
+    const store = namespacedStore(deps.ctx.store, `${id}/`);
+    const resources = manifest.declarative_net_request?.rule_resources ?? [];
+    const permissions = manifest.permissions ?? [];
+    const dnr = permissions.includes("declarativeNetRequest") ||
+      permissions.includes("declarativeNetRequestWithHostAccess");
+    const rules = dnr
+      ? new ExtensionRules(deps.ctx, id, access, resources, async (p) => {
+        const path = `${dir}/${p.replace(/^\/+/, "")}`;
+        try {
+          return JSON.parse(await deps.files.readText(path));
+        } catch (error) {
+          throw new TypeError(`${path}: ${(error as Error).message}`);
+        }
+      }, namespacedStore(store, "dnr/"))
+      : null;
+    const local = await persistentArea(namespacedStore(store, "local/"));
+    const loaded = new LoadedExtension(deps, extension, access, rules, local);
+    await rules?.start();
+    return loaded;
+  }
+
+  /** Whether the extension holds an API permission. */
+  has(permission: string): boolean {
+    return this.permissions.includes(permission);
+  }
+
+  /** Starts the background (if the manifest has one) and fires `onInstalled`/`onStartup`. */
+  async start(): Promise<void> {
+    const { ctx, isolation, files } = this.#deps;
+    const manifest = this.extension.manifest;
+    const bg = manifest.background as
+      | { service_worker?: string; type?: string; scripts?: string[]; page?: string }
+      | undefined;
+    if (this.#rules && this.has("declarativeNetRequestFeedback")) {
+      this.#rules.onMatch = (info) =>
+        this.#background?.notify("declarativeNetRequest.onRuleMatchedDebug", [info]);
+    }
+    if (!bg || bg.page !== undefined) return; // a background page needs a DOM, which websession has not
+    if (!isolation) {
+      throw new Error(
+        "Extensions need an isolation adapter to run their background (createExtensionsPlugin({ isolation }))",
+      );
+    }
+    const dir = this.extension.path;
+    const worker = bg.service_worker;
+    const classicFiles: string[] = bg.scripts ?? (bg.type === "module" ? [] : [worker!]);
+    const classic = [];
+    for (const f of classicFiles) {
+      const path = `${dir}/${f.replace(/^\/+/, "")}`;
+      try {
+        classic.push({ file: path, source: await files.readText(path) });
+      } catch (error) {
+        throw new TypeError(`${path}: ${(error as Error).message}`);
+      }
+    }
+    const background = new BackgroundHost({
+      dir,
+      module: worker !== undefined && bg.type === "module"
+        ? `${dir}/${worker.replace(/^\/+/, "")}`
+        : null,
+      init: {
+        id: this.extension.id,
+        manifest,
+        permissions: this.permissions,
+        origins: [...this.access.origins],
+        classic,
+      },
+      net: this.access.coversEveryHost ? "all" : this.access.netHosts(),
+      isolation,
+      call: (method, args) => this.#call(method, args),
+      listen: (lid, event, filter, spec) => this.#listen(lid, event, filter, spec),
+      unlisten: (lid) => this.#unlisten(lid),
+      report: (error, where) => ctx.report(this.#named(error), `extension ${where}`),
+    });
+    background.onCrash = (error) => this.#deps.onCrash(this.extension, this.#named(error));
+    this.#background = background;
+    try {
+      await background.start();
+    } catch (error) {
+      throw this.#named(error as Error);
+    }
+    if (this.has("cookies")) this.#watchCookies();
+    // onInstalled the first time (or after a version change), onStartup afterwards
+    const store = namespacedStore(ctx.store, `${this.extension.id}/`);
+    const previous = await store.get("installedVersion");
+    if (previous === undefined) {
+      background.notify("runtime.onInstalled", [{ reason: "install" }]);
+    } else if (previous !== this.extension.version) {
+      background.notify("runtime.onInstalled", [{ reason: "update", previousVersion: previous }]);
+    } else background.notify("runtime.onStartup", []);
+    await store.set("installedVersion", this.extension.version);
+  }
+
+  #named(error: Error): Error {
+    if (!error.message.includes(this.extension.id)) {
+      error.message = `Extension ${this.extension.id} (${this.extension.name}): ${error.message}`;
+    }
+    return error;
+  }
+
+  /** Stops the background and removes its listeners and rules. */
+  stop(): void {
+    this.#background?.stop();
+    this.#rules?.stop();
+    for (const lid of [...this.#listeners.keys()]) this.#unlisten(lid);
+    for (const untap of this.#untaps.splice(0)) untap();
+  }
+
+  /** Sends a message to the background (`runtime.onMessage`); resolves with its response. */
+  sendMessage(message: unknown): Promise<unknown> {
+    if (!this.#background?.alive) {
+      return Promise.reject(
+        new Error("Could not establish connection. Receiving end does not exist."),
+      );
+    }
+    return this.#background.dispatch("runtime.onMessage", [
+      message,
+      { origin: "websession" },
+    ]);
+  }
+
+  #members(): Members {
+    return this.#deps.ctx.session as unknown as Members;
+  }
+
+  #webRequest(): WebRequest {
+    return this.#members().webRequest!.scope(`extension:${this.extension.id}`);
+  }
+
+  #listen(lid: number, event: string, filter: unknown, spec: string[]): void {
+    if (!WEB_REQUEST_EVENTS.has(event)) throw new TypeError(`Unknown webRequest event ${event}`);
+    const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
+    const access = this.access;
+    const background = this.#background!;
+    // The extension hears only requests its host permissions cover (URL and initiator).
+    const visible = (details: { url: string; initiator?: string }) =>
+      access.covers(details.url) &&
+      (details.initiator === undefined || details.initiator === "null" ||
+        access.covers(details.initiator + "/"));
+    const fn: Listener = spec.includes("asyncBlocking")
+      ? (details, callback: (answer?: unknown) => void) => {
+        if (!visible(details)) return callback();
+        background.webRequest(lid, details, true)!.then(callback, (error) => {
+          this.#deps.ctx.report(this.#named(error), `webRequest.${event}`);
+          callback();
+        });
+      }
+      : (details) => {
+        if (!visible(details)) return undefined;
+        const answer = background.webRequest(lid, details, blocking);
+        return answer?.catch((error) => {
+          this.#deps.ctx.report(this.#named(error), `webRequest.${event}`);
+          return undefined;
+        });
+      };
+    const events = this.#webRequest().events as unknown as Record<
+      string,
+      { addListener(fn: Listener, filter: unknown, spec: string[]): void }
+    >;
+    events[event].addListener(fn, filter, spec);
+    this.#listeners.set(lid, { event, fn });
+  }
+
+  #unlisten(lid: number): void {
+    const entry = this.#listeners.get(lid);
+    if (!entry) return;
+    this.#listeners.delete(lid);
+    const events = this.#webRequest().events as unknown as Record<
+      string,
+      { removeListener(fn: Listener): void }
+    >;
+    events[entry.event].removeListener(entry.fn);
+  }
+
+  #watchCookies(): void {
+    const cookies = this.#members().cookies;
+    if (!cookies) return;
+    const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
+      const c = cookie as { domain: string; secure: boolean };
+      if (!this.#coversCookie(c)) return;
+      this.#background?.notify("cookies.onChanged", [{
+        cookie: { ...c, storeId: "0" },
+        cause: String(cause).replace("-", "_"),
+        removed,
+      }]);
+    };
+    cookies.on("changed", onChanged);
+    this.#untaps.push(() => cookies.off("changed", onChanged));
+  }
+
+  #coversCookie(c: { domain: string; secure?: boolean }): boolean {
+    const host = c.domain.replace(/^\./, "");
+    return this.access.covers(`https://${host}/`) || this.access.covers(`http://${host}/`);
+  }
+
+  #storageChanged(area: "local" | "session", changes: StorageChanges): void {
+    if (Object.keys(changes).length === 0) return;
+    this.#background?.notify("storage.onChanged", [changes, area]);
+    this.#background?.notify(`storage.${area}.onChanged`, [changes]);
+  }
+
+  /** Answers one `chrome.*` call of the background. */
+  async #call(method: string, args: unknown[]): Promise<unknown> {
+    const [namespace] = method.split(".");
+    const needs: Record<string, string[]> = {
+      storage: ["storage"],
+      cookies: ["cookies"],
+      proxy: ["proxy"],
+      webRequest: ["webRequest"],
+      declarativeNetRequest: ["declarativeNetRequest", "declarativeNetRequestWithHostAccess"],
+    };
+    if (needs[namespace] && !needs[namespace].some((p) => this.has(p))) {
+      throw new Error(`'${namespace}' requires a permission the extension does not have`);
+    }
+    if (method.startsWith("storage.")) {
+      const [, area, op] = method.split(".");
+      const target = area === "local" ? this.#local : this.#session;
+      const fn = (target as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[op];
+      const result = await fn(...args);
+      if (op === "set" || op === "remove" || op === "clear") {
+        this.#storageChanged(area as "local", result as StorageChanges);
+        return undefined;
+      }
+      return result;
+    }
+    if (method.startsWith("declarativeNetRequest.")) return this.#dnr(method.slice(22), args);
+    if (method.startsWith("cookies.")) return this.#cookies(method.slice(8), args);
+    if (method.startsWith("proxy.settings.")) return this.#proxy(method.slice(15), args);
+    switch (method) {
+      case "runtime.sendMessage":
+        return this.#deps.onMessage(this.extension, args.length > 1 ? args[1] : args[0]);
+      case "runtime.reload":
+        this.#deps.reload(this.extension);
+        return undefined;
+      case "webRequest.handlerBehaviorChanged":
+        return this.#members().webRequest!.events.handlerBehaviorChanged();
+      case "permissions.getAll":
+        return { permissions: [...this.permissions], origins: [...this.access.origins] };
+      case "permissions.contains": {
+        const p = (args[0] ?? {}) as { permissions?: string[]; origins?: string[] };
+        return (p.permissions ?? []).every((x) => this.has(x)) &&
+          (p.origins ?? []).every((o) =>
+            this.access.origins.includes(o) || this.access.covers(o.replace(/\*\.?/g, ""))
+          );
+      }
+      case "permissions.request":
+      case "permissions.remove":
+        // there is no user to ask: nothing is granted or withdrawn at run time
+        return false;
+    }
+    throw new Error(`${method} is not supported by websession`);
+  }
+
+  async #dnr(op: string, args: unknown[]): Promise<unknown> {
+    const rules = this.#rules!;
+    const a = args[0] as never;
+    switch (op) {
+      case "updateDynamicRules":
+        return rules.updateDynamicRules(a);
+      case "updateSessionRules":
+        return rules.updateSessionRules(a);
+      case "getDynamicRules":
+        return rules.getDynamicRules(a);
+      case "getSessionRules":
+        return rules.getSessionRules(a);
+      case "updateEnabledRulesets":
+        return rules.updateEnabledRulesets(a);
+      case "getEnabledRulesets":
+        return rules.getEnabledRulesets();
+      case "getMatchedRules":
+        if (!this.has("declarativeNetRequestFeedback")) {
+          throw new Error(
+            "The extension must have the declarativeNetRequestFeedback permission to call getMatchedRules.",
+          );
+        }
+        return rules.getMatchedRules(a);
+      case "testMatchOutcome":
+        return rules.testMatchOutcome(a);
+      case "getAvailableStaticRuleCount":
+        return Math.max(0, 330_000 - rules.staticRuleCount);
+      case "isRegexSupported": {
+        const o = (args[0] ?? {}) as { regex?: string; isCaseSensitive?: boolean };
+        try {
+          new RegExp(String(o.regex), o.isCaseSensitive === false ? "i" : "");
+          return { isSupported: true };
+        } catch {
+          return { isSupported: false, reason: "syntaxError" };
+        }
+      }
+    }
+    throw new Error(`declarativeNetRequest.${op} is not supported by websession`);
+  }
+
+  async #cookies(op: string, args: unknown[]): Promise<unknown> {
+    const cookies = this.#members().cookies;
+    if (!cookies) throw new Error("This session has no cookies plugin");
+    const d = (args[0] ?? {}) as Record<string, unknown>;
+    const withStore = (c: Record<string, unknown>) => ({ ...c, storeId: "0" });
+    const needUrl = () => {
+      if (typeof d.url !== "string") throw new TypeError(`cookies.${op}: details.url is required`);
+      if (!this.access.covers(d.url)) {
+        throw new Error(`No host permissions for cookies at url: "${d.url}".`);
+      }
+      return d.url;
+    };
+    switch (op) {
+      case "get": {
+        const url = needUrl();
+        const found = await cookies.get({ url, name: d.name });
+        return found.length ? withStore(found[0]) : null;
+      }
+      case "getAll": {
+        if (d.url !== undefined) needUrl();
+        const { storeId: _s, ...filter } = d;
+        const found = await cookies.get(filter);
+        return found.filter((c) => this.#coversCookie(c as { domain: string })).map(withStore);
+      }
+      case "set": {
+        const url = needUrl();
+        const { storeId: _s, ...details } = d;
+        await cookies.set(details);
+        const found = await cookies.get({ url, name: d.name ?? "" });
+        return found.length ? withStore(found[0]) : null;
+      }
+      case "remove": {
+        const url = needUrl();
+        await cookies.remove(url, String(d.name ?? ""));
+        return { url, name: d.name, storeId: "0" };
+      }
+      case "getAllCookieStores":
+        return [{ id: "0", tabIds: [] }];
+    }
+    throw new Error(`cookies.${op} is not supported by websession`);
+  }
+
+  async #proxy(op: string, args: unknown[]): Promise<unknown> {
+    const setProxy = this.#members().setProxy;
+    if (!setProxy) throw new Error("This session has no proxy plugin");
+    const d = (args[0] ?? {}) as { value?: ChromeProxyConfig; scope?: string };
+    if (d.scope !== undefined && d.scope !== "regular") {
+      throw new Error(`proxy.settings.${op}: scope "${d.scope}" is not supported (only "regular")`);
+    }
+    switch (op) {
+      case "set": {
+        const config = toElectronProxy(d.value as ChromeProxyConfig);
+        await setProxy.call(this.#deps.ctx.session, config);
+        this.#proxySet = structuredClone(d.value!);
+        return undefined;
+      }
+      case "clear":
+        if (this.#proxySet) {
+          this.#proxySet = null;
+          await setProxy.call(this.#deps.ctx.session, { mode: "direct" });
+        }
+        return undefined;
+      case "get":
+        return this.#proxySet
+          ? { value: structuredClone(this.#proxySet), levelOfControl: "controlled_by_this_extension" }
+          : { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" };
+    }
+    throw new Error(`proxy.settings.${op} is not supported by websession`);
+  }
+
+  /** Undoes the extension's proxy setting (when it is unloaded), as Chrome does. */
+  async releaseProxy(): Promise<void> {
+    if (!this.#proxySet) return;
+    this.#proxySet = null;
+    await this.#members().setProxy?.call(this.#deps.ctx.session, { mode: "direct" });
+  }
+}
