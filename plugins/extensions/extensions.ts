@@ -87,6 +87,11 @@ export class Extensions extends Emitter {
     const loaded = this.#loaded.get(id);
     if (!loaded) return;
     this.#loaded.delete(id);
+    await this.#release(loaded);
+  }
+
+  /** Stops an extension taken out of the map; `extension-unloaded` once its proxy is undone. */
+  async #release(loaded: LoadedExtension): Promise<void> {
     loaded.stop();
     try {
       await loaded.releaseProxy();
@@ -96,15 +101,20 @@ export class Extensions extends Emitter {
     this.#emit("extension-unloaded", loaded.extension);
   }
 
-  /** Unloads an extension (an unknown id is ignored, as in Electron). */
+  /**
+   * Unloads an extension (an unknown id is ignored, as in Electron): it is gone from `get*` and
+   * its listeners and rules stop at once; `extension-unloaded` follows.
+   */
   removeExtension(extensionId: string): void {
     if (typeof extensionId !== "string") {
       throw new TypeError("removeExtension: extensionId must be a string");
     }
-    const next = this.#queue.then(() => this.#unload(extensionId));
+    const loaded = this.#loaded.get(extensionId);
+    if (!loaded) return;
+    this.#loaded.delete(extensionId);
+    loaded.stop();
+    const next = this.#queue.then(() => this.#release(loaded));
     this.#queue = next.catch(() => {});
-    // Electron's removeExtension returns at once; the extension is gone from get* right away.
-    if (this.#loaded.has(extensionId)) this.#loaded.get(extensionId)!.stop();
   }
 
   /** The loaded extension with this id, or null. */
