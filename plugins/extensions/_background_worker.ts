@@ -366,7 +366,11 @@ function alarms(
   return {
     create: api("alarms.create", (a: unknown, b?: unknown) => {
       const [name, info] = typeof a === "string" ? [a, b] : ["", a];
-      const i = (info ?? {}) as { when?: number; delayInMinutes?: number; periodInMinutes?: number };
+      const i = (info ?? {}) as {
+        when?: number;
+        delayInMinutes?: number;
+        periodInMinutes?: number;
+      };
       const when = i.when ?? Date.now() + (i.delayInMinutes ?? i.periodInMinutes ?? 0) * 60_000;
       clear(name);
       schedule({ name, scheduledTime: when, periodInMinutes: i.periodInMinutes });

@@ -45,7 +45,9 @@ export type ToBackground =
 
 /** An error in wire form. */
 export function errorToWire(error: unknown): WireError {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
   return { name: "Error", message: String(error) };
 }
 

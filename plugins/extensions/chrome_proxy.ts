@@ -75,7 +75,14 @@ export function toElectronProxy(value: ChromeProxyConfig): {
           r.proxyForFtp,
         ], ["socks", r.fallbackProxy]] as const
       ) {
-        const text = server(s, `rules.${scheme === "socks" ? "fallbackProxy" : `proxyFor${scheme[0].toUpperCase()}${scheme.slice(1)}`}`);
+        const text = server(
+          s,
+          `rules.${
+            scheme === "socks"
+              ? "fallbackProxy"
+              : `proxyFor${scheme[0].toUpperCase()}${scheme.slice(1)}`
+          }`,
+        );
         if (text) parts.push(`${scheme}=${text}`);
       }
     }

@@ -9,8 +9,12 @@ import * as v from "valibot";
 
 const VERSION = /^(0|[1-9]\d{0,4})(\.(0|[1-9]\d{0,4})){0,3}$/;
 
-const RuleResource = v.looseObject({
-  id: v.pipe(v.string(), v.nonEmpty(), v.check((id) => !id.startsWith("_"), "must not start with _")),
+const RuleResourceSchema = v.looseObject({
+  id: v.pipe(
+    v.string(),
+    v.nonEmpty(),
+    v.check((id) => !id.startsWith("_"), "must not start with _"),
+  ),
   enabled: v.boolean(),
   path: v.pipe(v.string(), v.nonEmpty()),
 });
@@ -42,15 +46,48 @@ const Schema = v.looseObject({
   host_permissions: v.optional(v.array(v.string())),
   background: v.optional(Background),
   declarative_net_request: v.optional(v.looseObject({
-    rule_resources: v.optional(v.array(RuleResource)),
+    rule_resources: v.optional(v.array(RuleResourceSchema)),
   })),
 });
 
-/** A manifest websession has checked (its other keys are kept as they are). */
-export type ExtensionManifest = v.InferOutput<typeof Schema> & Record<string, unknown>;
-
 /** One static ruleset of `declarative_net_request.rule_resources`. */
-export type RuleResource = v.InferOutput<typeof RuleResource>;
+export interface RuleResource {
+  /** The ruleset's id (not starting with `_`). */
+  id: string;
+  /** Whether it is enabled when the extension is loaded. */
+  enabled: boolean;
+  /** The JSON file of its rules, relative to the extension's folder. */
+  path: string;
+}
+
+/** A manifest websession has checked (its other keys are kept as they are). */
+export interface ExtensionManifest {
+  /** 2 or 3. */
+  manifest_version: 2 | 3;
+  /** The name. */
+  name: string;
+  /** 1 to 4 dot-separated integers. */
+  version: string;
+  /** The description. */
+  description?: string;
+  /** The base64 public key the id is derived from. */
+  key?: string;
+  /** API permissions (and in MV2 host patterns). */
+  permissions?: string[];
+  /** Permissions it may ask for later (never granted here: there is no user to ask). */
+  optional_permissions?: string[];
+  /** MV3 host permissions. */
+  host_permissions?: string[];
+  /** The background: `service_worker` (MV3), `scripts` or `page` (MV2). */
+  background?:
+    | { service_worker: string; type?: "module" | "classic" }
+    | { scripts: string[]; persistent?: boolean }
+    | { page: string };
+  /** Static rulesets. */
+  declarative_net_request?: { rule_resources?: RuleResource[] };
+  /** Any other key, kept as written. */
+  [key: string]: unknown;
+}
 
 /**
  * Checks a parsed `manifest.json`; a TypeError names `file` and the field.

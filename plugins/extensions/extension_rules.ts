@@ -10,7 +10,7 @@
  */
 import { DnrEngine, type DnrOutcome, headerChanges } from "../web-request/dnr_engine.ts";
 import { applyHeaderChanges } from "../web-request/dnr_engine.ts";
-import { compileRule, type CompiledRule } from "../web-request/dnr_rule.ts";
+import { type CompiledRule, compileRule } from "../web-request/dnr_rule.ts";
 import type { DnrRequest } from "../web-request/dnr_matcher.ts";
 import type { GetRulesFilter, Rule, UpdateRuleOptions } from "../web-request/dnr_types.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
@@ -68,8 +68,9 @@ export class ExtensionRules {
   #untaps: Array<() => void> = [];
   #queue: Promise<unknown> = Promise.resolve();
   /** Told about each matched rule (onRuleMatchedDebug). */
-  onMatch: ((info: { request: Record<string, unknown>; rule: MatchedRuleInfo["rule"] }) => void) | null =
-    null;
+  onMatch:
+    | ((info: { request: Record<string, unknown>; rule: MatchedRuleInfo["rule"] }) => void)
+    | null = null;
 
   /** Rules of extension `id` with host access `access`; `store` is the extension's own store. */
   constructor(
@@ -123,7 +124,9 @@ export class ExtensionRules {
     for (const rule of json) {
       try {
         const compiled = compileRule(rule, DYNAMIC);
-        if (ids.has(compiled.id)) throw new TypeError(`Rule with id ${compiled.id}: id is not unique`);
+        if (ids.has(compiled.id)) {
+          throw new TypeError(`Rule with id ${compiled.id}: id is not unique`);
+        }
         ids.add(compiled.id);
         valid.push(rule as Rule);
       } catch (error) {
@@ -225,7 +228,9 @@ export class ExtensionRules {
   }
 
   /** Chrome's `testMatchOutcome`. */
-  testMatchOutcome(request: DnrRequest): { matchedRules: Array<{ ruleId: number; rulesetId: string }> } {
+  testMatchOutcome(
+    request: DnrRequest,
+  ): { matchedRules: Array<{ ruleId: number; rulesetId: string }> } {
     const d = this.#decide({ ...request, url: new URL(request.url).href });
     const out = d.rule ? [{ ruleId: d.rule.id, rulesetId: d.rule.rulesetId }] : [];
     for (const m of d.modify) out.push({ ruleId: m.rule.id, rulesetId: m.rulesetId });
@@ -303,7 +308,11 @@ export class ExtensionRules {
   readonly #key = Symbol("extension rules");
 
   #matched(request: PipelineRequest, rule: { id: number; rulesetId: string }): void {
-    const info = { rule: { ruleId: rule.id, rulesetId: rule.rulesetId }, tabId: -1, timeStamp: Date.now() };
+    const info = {
+      rule: { ruleId: rule.id, rulesetId: rule.rulesetId },
+      tabId: -1,
+      timeStamp: Date.now(),
+    };
     this.#forgetOld();
     this.#matches.push(info);
     this.onMatch?.({
@@ -327,7 +336,9 @@ export class ExtensionRules {
       const d = this.#decision(request);
       if (!d.rule) return;
       this.#matched(request, d.rule);
-      if (d.kind === "block") return { cancel: true, reason: `extension ${this.#id} rule ${d.rule.id}` };
+      if (d.kind === "block") {
+        return { cancel: true, reason: `extension ${this.#id} rule ${d.rule.id}` };
+      }
       if (d.kind === "redirect" && d.redirectUrl) return { redirectUrl: d.redirectUrl };
     }, options));
     for (const stage of ["beforeSendHeaders", "headersReceived"] as const) {

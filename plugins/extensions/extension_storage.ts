@@ -31,7 +31,9 @@ function keyList(keys: unknown, method: string): string[] | null {
   if (typeof keys === "string") return [keys];
   if (Array.isArray(keys) && keys.every((k) => typeof k === "string")) return keys;
   if (method === "get" && typeof keys === "object") return Object.keys(keys as object);
-  throw new TypeError(`Error in invocation of storage.${method}: keys must be a string or an array of strings`);
+  throw new TypeError(
+    `Error in invocation of storage.${method}: keys must be a string or an array of strings`,
+  );
 }
 
 /**

@@ -56,19 +56,23 @@ export class Extensions extends Emitter {
   }
 
   async #load(path: string, options: LoadExtensionOptions): Promise<Extension> {
-    const loaded = await LoadedExtension.load({
-      ...this.#deps,
-      onMessage: (extension, message) => this.#fromBackground(extension, message),
-      onCrash: (extension, error) => {
-        this.#deps.ctx.report(error, "extension background");
-        if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
+    const loaded = await LoadedExtension.load(
+      {
+        ...this.#deps,
+        onMessage: (extension, message) => this.#fromBackground(extension, message),
+        onCrash: (extension, error) => {
+          this.#deps.ctx.report(error, "extension background");
+          if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
+        },
+        reload: (extension) => {
+          this.loadExtension(extension.path).catch((error) =>
+            this.#deps.ctx.report(error, "runtime.reload")
+          );
+        },
       },
-      reload: (extension) => {
-        this.loadExtension(extension.path).catch((error) =>
-          this.#deps.ctx.report(error, "runtime.reload")
-        );
-      },
-    }, path, options);
+      path,
+      options,
+    );
     const id = loaded.extension.id;
     if (this.#loaded.has(id)) await this.#unload(id);
     this.#loaded.set(id, loaded);
@@ -156,7 +160,12 @@ export class Extensions extends Emitter {
         resolve(value);
       };
       try {
-        this.emit("runtime-message", message, { id: extension.id, url: extension.url }, sendResponse);
+        this.emit(
+          "runtime-message",
+          message,
+          { id: extension.id, url: extension.url },
+          sendResponse,
+        );
       } catch (error) {
         reject(error);
       }

@@ -14,7 +14,12 @@ import { BackgroundHost } from "./background_host.ts";
 import { type ChromeProxyConfig, toElectronProxy } from "./chrome_proxy.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
-import { persistentArea, type StorageArea, storageArea, type StorageChanges } from "./extension_storage.ts";
+import {
+  persistentArea,
+  type StorageArea,
+  storageArea,
+  type StorageChanges,
+} from "./extension_storage.ts";
 import { ExtensionRules } from "./extension_rules.ts";
 import { HostAccess, isHostPattern } from "./host_access.ts";
 
@@ -521,7 +526,10 @@ export class LoadedExtension {
         return undefined;
       case "get":
         return this.#proxySet
-          ? { value: structuredClone(this.#proxySet), levelOfControl: "controlled_by_this_extension" }
+          ? {
+            value: structuredClone(this.#proxySet),
+            levelOfControl: "controlled_by_this_extension",
+          }
           : { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" };
     }
     throw new Error(`proxy.settings.${op} is not supported by websession`);

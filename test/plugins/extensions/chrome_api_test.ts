@@ -5,7 +5,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { configure, session } from "../../../mod.ts";
 import type { TestServer } from "../../_serve.ts";
-import { callChrome, closeSessions, echoed, echoServer, fixture, freshSession, until } from "./_helpers.ts";
+import {
+  callChrome,
+  closeSessions,
+  echoed,
+  echoServer,
+  fixture,
+  freshSession,
+  until,
+} from "./_helpers.ts";
 
 let server: TestServer;
 let proxy: Server;
@@ -109,7 +117,10 @@ describe("chrome.cookies, chrome.proxy and the rest", () => {
       { message: 'No host permissions for cookies at url: "http://elsewhere.test/".' },
     );
     await callChrome(ses, ext.id, "cookies.remove", { url: server.url, name: "from-extension" });
-    assert.equal(await callChrome(ses, ext.id, "cookies.get", { url: server.url, name: "from-extension" }), null);
+    assert.equal(
+      await callChrome(ses, ext.id, "cookies.get", { url: server.url, name: "from-extension" }),
+      null,
+    );
     const events = await until(async () => {
       const e = await ses.extensions.sendMessage(ext.id, "cookieEvents") as unknown[];
       return e.length >= 2 ? e : null;
@@ -126,15 +137,23 @@ describe("chrome.cookies, chrome.proxy and the rest", () => {
     await callChrome(ses, ext.id, "proxy.settings.set", {
       value: {
         mode: "fixed_servers",
-        rules: { singleProxy: { scheme: "http", host: "127.0.0.1", port: proxyPort }, bypassList: ["skip.test"] },
+        rules: {
+          singleProxy: { scheme: "http", host: "127.0.0.1", port: proxyPort },
+          bypassList: ["skip.test"],
+        },
       },
       scope: "regular",
     });
     assert.equal(await ses.resolveProxy("http://example.test/"), `PROXY 127.0.0.1:${proxyPort}`);
     assert.equal(await ses.resolveProxy("http://skip.test/"), "DIRECT");
     const response = await ses.fetch("http://example.test/through");
-    assert.deepEqual(await response.json(), { via: "proxy", target: "http://example.test/through" });
-    const got = await callChrome(ses, ext.id, "proxy.settings.get", {}) as { levelOfControl: string };
+    assert.deepEqual(await response.json(), {
+      via: "proxy",
+      target: "http://example.test/through",
+    });
+    const got = await callChrome(ses, ext.id, "proxy.settings.get", {}) as {
+      levelOfControl: string;
+    };
     assert.equal(got.levelOfControl, "controlled_by_this_extension");
     await assert.rejects(
       callChrome(ses, ext.id, "proxy.settings.set", { value: { mode: "warp" } }),
@@ -174,7 +193,10 @@ describe("chrome.cookies, chrome.proxy and the rest", () => {
       await callChrome(ses, ext.id, "permissions.contains", { permissions: ["cookies"] }),
       false,
     );
-    assert.equal(await callChrome(ses, ext.id, "permissions.request", { permissions: ["cookies"] }), false);
+    assert.equal(
+      await callChrome(ses, ext.id, "permissions.request", { permissions: ["cookies"] }),
+      false,
+    );
     assert.deepEqual(await callChrome(ses, ext.id, "tabs.query", {}), []);
     await assert.rejects(callChrome(ses, ext.id, "tabs.get", 3), { message: "No tab with id: 3." });
   });

@@ -4,7 +4,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { configure, session } from "../../../mod.ts";
 import type { TestServer } from "../../_serve.ts";
-import { callChrome, closeSessions, echoed, echoServer, fixture, freshSession, until } from "./_helpers.ts";
+import {
+  callChrome,
+  closeSessions,
+  echoed,
+  echoServer,
+  fixture,
+  freshSession,
+  until,
+} from "./_helpers.ts";
 
 let server: TestServer;
 // Bun runs every test file in one process: when another file already made a persistent session,
@@ -77,7 +85,10 @@ describe("an extension's declarativeNetRequest", () => {
       const d = await ses.extensions.sendMessage(ext.id, "debugMatches") as unknown[];
       return d.length > 0 ? d : null;
     });
-    assert.deepEqual(debug, [{ url: `${server.url}/echo`, rule: { ruleId: 1, rulesetId: "headers" } }]);
+    assert.deepEqual(debug, [{
+      url: `${server.url}/echo`,
+      rule: { ruleId: 1, rulesetId: "headers" },
+    }]);
   });
 
   it("keeps dynamic rules and enabled rulesets in the partition's store; session rules do not last", async () => {
@@ -93,8 +104,12 @@ describe("an extension's declarativeNetRequest", () => {
     await callChrome(ses, ext.id, "declarativeNetRequest.updateEnabledRulesets", {
       disableRulesetIds: ["ads"],
     });
-    await assert.rejects(ses.fetch(`${server.url}/dynamic-block`), { code: "net::ERR_BLOCKED_BY_CLIENT" });
-    await assert.rejects(ses.fetch(`${server.url}/session-block`), { code: "net::ERR_BLOCKED_BY_CLIENT" });
+    await assert.rejects(ses.fetch(`${server.url}/dynamic-block`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+    await assert.rejects(ses.fetch(`${server.url}/session-block`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
     // a bad rule is rejected with its id and field; nothing changes
     await assert.rejects(
       callChrome(ses, ext.id, "declarativeNetRequest.updateDynamicRules", {
@@ -103,20 +118,25 @@ describe("an extension's declarativeNetRequest", () => {
       /Rule with id 11/,
     );
     assert.equal(
-      ((await callChrome(ses, ext.id, "declarativeNetRequest.getDynamicRules")) as unknown[]).length,
+      ((await callChrome(ses, ext.id, "declarativeNetRequest.getDynamicRules")) as unknown[])
+        .length,
       1,
     );
     await session.closePartition(partition);
     ({ ses } = await freshSession(partition));
     ext = await ses.loadExtension(fixture("mv3_rules"));
     assert.deepEqual(
-      ((await callChrome(ses, ext.id, "declarativeNetRequest.getDynamicRules")) as Array<{ id: number }>)
+      ((await callChrome(ses, ext.id, "declarativeNetRequest.getDynamicRules")) as Array<
+        { id: number }
+      >)
         .map((r) => r.id),
       [10],
     );
     assert.deepEqual(await callChrome(ses, ext.id, "declarativeNetRequest.getSessionRules"), []);
     assert.deepEqual(await callChrome(ses, ext.id, "declarativeNetRequest.getEnabledRulesets"), []);
-    await assert.rejects(ses.fetch(`${server.url}/dynamic-block`), { code: "net::ERR_BLOCKED_BY_CLIENT" });
+    await assert.rejects(ses.fetch(`${server.url}/dynamic-block`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
     assert.equal((await echoed(ses, `${server.url}/ads/x`)).path, "/ads/x");
     assert.equal((await echoed(ses, `${server.url}/session-block`)).path, "/session-block");
   });
@@ -127,7 +147,9 @@ describe("an extension's declarativeNetRequest", () => {
     // localhost is another host than 127.0.0.1, which is all the extension may touch
     const other = server.url.replace("127.0.0.1", "localhost");
     assert.equal((await echoed(ses, `${other}/moved`)).path, "/moved");
-    await assert.rejects(ses.fetch(`${other}/ads/banner.js`), { code: "net::ERR_BLOCKED_BY_CLIENT" });
+    await assert.rejects(ses.fetch(`${other}/ads/banner.js`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
     const outcome = await callChrome(ses, ext.id, "declarativeNetRequest.testMatchOutcome", {
       url: `${server.url}/ads/banner.js`,
       type: "xmlhttprequest",
@@ -142,8 +164,15 @@ describe("an extension's declarativeNetRequest", () => {
     assert.deepEqual(await ses.declarativeNetRequest.getDynamicRules(), []);
     // a session allow rule does not lift the extension's block: each extension decides for itself
     await ses.declarativeNetRequest.updateSessionRules({
-      addRules: [{ id: 1, priority: 9, condition: { urlFilter: "/ads/" }, action: { type: "allow" } }],
+      addRules: [{
+        id: 1,
+        priority: 9,
+        condition: { urlFilter: "/ads/" },
+        action: { type: "allow" },
+      }],
     });
-    await assert.rejects(ses.fetch(`${server.url}/ads/banner.js`), { code: "net::ERR_BLOCKED_BY_CLIENT" });
+    await assert.rejects(ses.fetch(`${server.url}/ads/banner.js`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
   });
 });

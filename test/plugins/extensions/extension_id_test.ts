@@ -1,14 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, realpathSync } from "node:fs";
-import {
-  extensionId,
-  parseExtensionManifest,
-} from "../../../plugins/extensions/mod.ts";
+import { extensionId, parseExtensionManifest } from "../../../plugins/extensions/mod.ts";
 import { fixture } from "./_helpers.ts";
 
 /** Chromium's algorithm written out with Web Crypto: SHA-256, first 16 bytes, hex digits as a-p. */
-async function chromiumId(bytes: Uint8Array): Promise<string> {
+async function chromiumId(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest.slice(0, 16)]
     .map((b) => b.toString(16).padStart(2, "0"))
@@ -63,7 +60,10 @@ describe("extension manifests", () => {
 
   it("rejects a bad manifest with the file and the field", () => {
     const cases: Array<[unknown, RegExp]> = [
-      [{ manifest_version: 4, name: "a", version: "1" }, /^\/ext\/manifest.json: manifest_version: /],
+      [
+        { manifest_version: 4, name: "a", version: "1" },
+        /^\/ext\/manifest.json: manifest_version: /,
+      ],
       [{ manifest_version: 3, version: "1" }, /: name: /],
       [{ manifest_version: 3, name: "a", version: "1.x" }, /: version: must be 1 to 4/],
       [{ manifest_version: 3, name: "a", version: "1.2.3.4.5" }, /: version: /],
@@ -82,7 +82,9 @@ describe("extension manifests", () => {
           manifest_version: 3,
           name: "a",
           version: "1",
-          declarative_net_request: { rule_resources: [{ id: "_x", enabled: true, path: "r.json" }] },
+          declarative_net_request: {
+            rule_resources: [{ id: "_x", enabled: true, path: "r.json" }],
+          },
         },
         /: declarative_net_request.rule_resources.0.id: must not start with _/,
       ],

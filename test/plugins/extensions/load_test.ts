@@ -3,7 +3,15 @@ import assert from "node:assert/strict";
 import { realpathSync } from "node:fs";
 import { NetError } from "../../../mod.ts";
 import type { TestServer } from "../../_serve.ts";
-import { callChrome, closeSessions, echoed, echoServer, fixture, freshSession, until } from "./_helpers.ts";
+import {
+  callChrome,
+  closeSessions,
+  echoed,
+  echoServer,
+  fixture,
+  freshSession,
+  until,
+} from "./_helpers.ts";
 
 let server: TestServer;
 before(async () => {
@@ -20,7 +28,10 @@ describe("loading extensions", () => {
     const events: string[] = [];
     for (const name of ["extension-loaded", "extension-ready", "extension-unloaded"]) {
       ses.on(name, (_e, ext) => events.push(`ses ${name} ${(ext as { name: string }).name}`));
-      ses.extensions.on(name, (_e, ext) => events.push(`ext ${name} ${(ext as { name: string }).name}`));
+      ses.extensions.on(
+        name,
+        (_e, ext) => events.push(`ext ${name} ${(ext as { name: string }).name}`),
+      );
     }
     const ext = await ses.loadExtension(fixture("mv3_listener"), { allowFileAccess: false });
     const path = realpathSync(fixture("mv3_listener"));
@@ -86,7 +97,9 @@ describe("loading extensions", () => {
     const { ses } = await freshSession();
     await assert.rejects(ses.loadExtension(fixture("bad_manifest")), {
       name: "TypeError",
-      message: `${realpathSync(fixture("bad_manifest"))}/manifest.json: version: must be 1 to 4 dot-separated integers between 0 and 65535`,
+      message: `${
+        realpathSync(fixture("bad_manifest"))
+      }/manifest.json: version: must be 1 to 4 dot-separated integers between 0 and 65535`,
     });
     await assert.rejects(ses.loadExtension(fixture("does_not_exist")), {
       name: "TypeError",
@@ -116,7 +129,10 @@ describe("loading extensions", () => {
     ses.webRequest.setListenerTimeout(300);
     assert.equal((await echoed(ses, `${server.url}/hang`)).path, "/hang");
     assert.equal(errors.length, 1);
-    assert.match(errors[0].message, new RegExp(`extension:${ext.id}.*did not answer within 300 ms`));
+    assert.match(
+      errors[0].message,
+      new RegExp(`extension:${ext.id}.*did not answer within 300 ms`),
+    );
     assert.ok(ses.getExtension(ext.id));
   });
 
@@ -139,7 +155,9 @@ describe("the background's Worker", () => {
   it("on Deno may reach only the hosts its host permissions name; Bun does not enforce it", async () => {
     const { ses } = await freshSession();
     const ext = await ses.loadExtension(fixture("no_hosts"));
-    const answer = await ses.extensions.sendMessage(ext.id, { fetch: `${server.url}/from-worker` }) as {
+    const answer = await ses.extensions.sendMessage(ext.id, {
+      fetch: `${server.url}/from-worker`,
+    }) as {
       status?: number;
       error?: string;
     };

@@ -16,7 +16,9 @@ describe("chrome.webRequest in an extension's background", () => {
   it("cancels, redirects and changes request headers through real requests", async () => {
     const { ses } = await freshSession();
     const ext = await ses.loadExtension(fixture("mv3_listener"));
-    await assert.rejects(ses.fetch(`${server.url}/blocked`), { code: "net::ERR_BLOCKED_BY_CLIENT" });
+    await assert.rejects(ses.fetch(`${server.url}/blocked`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
     const moved = await echoed(ses, `${server.url}/old`);
     assert.equal(moved.path, "/new");
     assert.equal(moved.headers["x-extension"], ext.id);
@@ -40,7 +42,13 @@ describe("chrome.webRequest in an extension's background", () => {
     const report = await until(async () => {
       const r = await ses.extensions.sendMessage(ext.id, "report") as { events: string[] };
       return r.events.length >= 4 ? r : null;
-    }) as { events: string[]; blockingError: string; hasStorage: string; hasCookies: string; tabs: string };
+    }) as {
+      events: string[];
+      blockingError: string;
+      hasStorage: string;
+      hasCookies: string;
+      tabs: string;
+    };
     assert.deepEqual(report.events, [
       "before /seen",
       "completed /seen 200",
