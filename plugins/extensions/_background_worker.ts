@@ -22,9 +22,12 @@ const scope = globalThis as unknown as {
 /** A Chrome event: listeners added and removed, called by name when the session says so. */
 class ChromeEvent {
   readonly listeners: Fn[] = [];
+  /** Told when the event gets its first listener (so the session knows to wake the Worker). */
+  onFirstListener: (() => void) | null = null;
   addListener(fn: Fn): void {
     if (typeof fn !== "function") throw new TypeError("Listener must be a function");
     if (!this.listeners.includes(fn)) this.listeners.push(fn);
+    if (this.listeners.length === 1) this.onFirstListener?.();
   }
   removeListener(fn: Fn): void {
     const i = this.listeners.indexOf(fn);
@@ -95,6 +98,7 @@ export function install(init: BackgroundInit): void {
   };
   const event = (name: string) => {
     const e = new ChromeEvent();
+    e.onFirstListener = () => send({ t: "on", name });
     events.set(name, e);
     return e;
   };
@@ -244,7 +248,17 @@ export function install(init: BackgroundInit): void {
       onProxyError: event("proxy.onProxyError"),
     };
   }
-  if (has("alarms")) chrome.alarms = alarms(api, event);
+  if (has("alarms")) {
+    // kept by the session, so that they outlive the Worker's idle termination
+    chrome.alarms = {
+      create: api("alarms.create"),
+      get: api("alarms.get"),
+      getAll: api("alarms.getAll"),
+      clear: api("alarms.clear"),
+      clearAll: api("alarms.clearAll"),
+      onAlarm: event("alarms.onAlarm"),
+    };
+  }
 
   scope.chrome = chrome;
   scope.browser = chrome;
@@ -331,60 +345,4 @@ function dispatchMessage(
     }
   }
   if (!waiting) respond(undefined);
-}
-
-/** `chrome.alarms`, kept in the Worker (one timer per alarm). */
-function alarms(
-  api: (method: string, local?: (...args: unknown[]) => unknown) => Fn,
-  event: (name: string) => ChromeEvent,
-): Record<string, unknown> {
-  interface Alarm {
-    name: string;
-    scheduledTime: number;
-    periodInMinutes?: number;
-  }
-  const all = new Map<string, { alarm: Alarm; timer: ReturnType<typeof setTimeout> }>();
-  const onAlarm = event("alarms.onAlarm");
-  const schedule = (alarm: Alarm) => {
-    const timer = setTimeout(() => {
-      const copy = { ...alarm };
-      if (alarm.periodInMinutes) {
-        alarm.scheduledTime = Date.now() + alarm.periodInMinutes * 60_000;
-        schedule(alarm);
-      } else all.delete(alarm.name);
-      for (const fn of onAlarm.listeners) fn(copy);
-    }, Math.max(0, alarm.scheduledTime - Date.now()));
-    all.set(alarm.name, { alarm, timer });
-  };
-  const clear = (name = "") => {
-    const entry = all.get(name);
-    if (!entry) return false;
-    clearTimeout(entry.timer);
-    all.delete(name);
-    return true;
-  };
-  return {
-    create: api("alarms.create", (a: unknown, b?: unknown) => {
-      const [name, info] = typeof a === "string" ? [a, b] : ["", a];
-      const i = (info ?? {}) as {
-        when?: number;
-        delayInMinutes?: number;
-        periodInMinutes?: number;
-      };
-      const when = i.when ?? Date.now() + (i.delayInMinutes ?? i.periodInMinutes ?? 0) * 60_000;
-      clear(name);
-      schedule({ name, scheduledTime: when, periodInMinutes: i.periodInMinutes });
-    }),
-    get: api("alarms.get", (name = "") => {
-      const entry = all.get(name as string);
-      return entry ? { ...entry.alarm } : undefined;
-    }),
-    getAll: api("alarms.getAll", () => [...all.values()].map((e) => ({ ...e.alarm }))),
-    clear: api("alarms.clear", (name) => clear(name as string | undefined)),
-    clearAll: api("alarms.clearAll", () => {
-      for (const name of [...all.keys()]) clear(name);
-      return true;
-    }),
-    onAlarm,
-  };
 }

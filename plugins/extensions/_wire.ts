@@ -35,6 +35,7 @@ export type FromBackground =
   | { t: "call"; id: number; method: string; args: unknown[] }
   | { t: "listen"; lid: number; event: string; filter: unknown; spec: string[] }
   | { t: "unlisten"; lid: number }
+  | { t: "on"; name: string }
   | { t: "answer"; reply: number; value?: unknown; error?: WireError };
 
 /** Messages the session sends. */

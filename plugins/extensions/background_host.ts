@@ -38,6 +38,10 @@ export interface BackgroundOptions {
   listen(lid: number, event: string, filter: unknown, spec: string[]): void;
   /** A webRequest listener was removed in the Worker. */
   unlisten(lid: number): void;
+  /** A `chrome.*` event got its first listener in the Worker. */
+  on(name: string): void;
+  /** Something went to or came from the Worker (for idle termination). */
+  activity(): void;
   /** Reports an error of the extension. */
   report(error: Error, where: string): void;
 }
@@ -141,7 +145,11 @@ export class BackgroundHost {
 
   #onMessage(message: FromBackground): void {
     const o = this.#options;
+    o.activity();
     switch (message.t) {
+      case "on":
+        o.on(message.name);
+        return;
       case "call": {
         let result: Promise<unknown>;
         try {
@@ -181,7 +189,14 @@ export class BackgroundHost {
   }
 
   #post(message: ToBackground): void {
-    if (this.#alive) this.#worker?.postMessage(message, []);
+    if (!this.#alive) return;
+    this.#options.activity();
+    this.#worker?.postMessage(message, []);
+  }
+
+  /** Whether the Worker owes answers (events in flight keep it alive, as in Chrome). */
+  get busy(): boolean {
+    return this.#replies.size > 0;
   }
 
   #ask(make: (reply: number) => ToBackground): Promise<unknown> {

@@ -22,17 +22,23 @@ import { LoadedExtension } from "./loaded_extension.ts";
  */
 export class Extensions extends Emitter {
   readonly #loaded = new Map<string, LoadedExtension>();
-  readonly #deps: Omit<ExtensionDeps, "onMessage" | "onCrash" | "reload">;
+  readonly #deps: Omit<
+    ExtensionDeps,
+    "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground"
+  >;
   readonly #emitSession: (name: string, ...args: unknown[]) => void;
   #queue: Promise<unknown> = Promise.resolve();
+  #idleTimeout: number;
 
   /** Made by the extensions plugin. */
   constructor(
-    deps: Omit<ExtensionDeps, "onMessage" | "onCrash" | "reload">,
+    deps: Omit<ExtensionDeps, "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground">,
     emitSession: (name: string, ...args: unknown[]) => void,
+    idleTimeout = 30_000,
   ) {
     super((error) => deps.ctx.report(error, "extensions"));
     this.#deps = deps;
+    this.#idleTimeout = idleTimeout;
     this.#emitSession = emitSession;
   }
 
@@ -63,6 +69,11 @@ export class Extensions extends Emitter {
         onCrash: (extension, error) => {
           this.#deps.ctx.report(error, "extension background");
           if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
+        },
+        idleTimeout: () => this.#idleTimeout,
+        onBackground: (extension, running) => {
+          if (this.#loaded.get(extension.id)?.extension !== extension) return;
+          this.emit(running ? "background-started" : "background-stopped", extension);
         },
         reload: (extension) => {
           this.loadExtension(extension.path).catch((error) =>
@@ -124,6 +135,28 @@ export class Extensions extends Emitter {
   /** The loaded extension with this id, or null. */
   getExtension(extensionId: string): Extension | null {
     return this.#loaded.get(extensionId)?.extension ?? null;
+  }
+
+  /**
+   * How long an MV3 service worker may go without events before it is stopped (ms; Chrome's 30 s
+   * by default; 0 or Infinity: never). The next event starts it again, and events that arrive
+   * meanwhile wait for it. MV2 background scripts are persistent and never stopped.
+   */
+  setServiceWorkerIdleTimeout(ms: number): void {
+    if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
+      throw new TypeError("setServiceWorkerIdleTimeout: ms must be a number >= 0");
+    }
+    this.#idleTimeout = ms;
+  }
+
+  /** The idle timeout of MV3 service workers in ms. */
+  getServiceWorkerIdleTimeout(): number {
+    return this.#idleTimeout;
+  }
+
+  /** Whether an extension's background Worker is running now. */
+  isBackgroundRunning(extensionId: string): boolean {
+    return this.#loaded.get(extensionId)?.running ?? false;
   }
 
   /** Every loaded extension. */

@@ -10,7 +10,8 @@ import type { IsolationAdapter } from "../../kernel/isolation.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
 import { namespacedStore } from "../../kernel/store.ts";
 import type { Listener, WebRequest } from "../web-request/web_request.ts";
-import { BackgroundHost } from "./background_host.ts";
+import { Alarms } from "./alarms.ts";
+import { BackgroundHost, type BackgroundOptions } from "./background_host.ts";
 import { type ChromeProxyConfig, toElectronProxy } from "./chrome_proxy.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
@@ -74,6 +75,10 @@ export interface ExtensionDeps {
   onCrash(extension: Extension, error: Error): void;
   /** Reloads the extension (`runtime.reload`). */
   reload(extension: Extension): void;
+  /** How long an MV3 service worker may idle before it is stopped (ms; 0 or Infinity: never). */
+  idleTimeout(): number;
+  /** The background started (again) or stopped. */
+  onBackground(extension: Extension, running: boolean): void;
 }
 
 const WEB_REQUEST_EVENTS = new Set([
@@ -121,7 +126,8 @@ export class LoadedExtension {
   readonly #local: StorageArea;
   readonly #session: StorageArea;
   #background: BackgroundHost | null = null;
-  readonly #listeners = new Map<number, { event: string; fn: Listener }>();
+  readonly #listeners = new Map<number, { event: string; fn: Listener; key: string }>();
+  readonly #alarms = new Alarms((alarm) => this.#notify("alarms.onAlarm", [alarm]));
   readonly #untaps: Array<() => void> = [];
   #proxySet: ChromeProxyConfig | null = null;
 
@@ -204,7 +210,7 @@ export class LoadedExtension {
       | undefined;
     if (this.#rules && this.has("declarativeNetRequestFeedback")) {
       this.#rules.onMatch = (info) =>
-        this.#background?.notify("declarativeNetRequest.onRuleMatchedDebug", [info]);
+        this.#notify("declarativeNetRequest.onRuleMatchedDebug", [info]);
     }
     if (!bg || bg.page !== undefined) return; // a background page needs a DOM, which websession has not
     if (!isolation) {
@@ -214,6 +220,7 @@ export class LoadedExtension {
     }
     const dir = this.extension.path;
     const worker = bg.service_worker;
+    this.#serviceWorker = worker !== undefined;
     const classicFiles: string[] = bg.scripts ?? (bg.type === "module" ? [] : [worker!]);
     const classic = [];
     for (const f of classicFiles) {
@@ -224,7 +231,7 @@ export class LoadedExtension {
         throw new TypeError(`${path}: ${(error as Error).message}`);
       }
     }
-    const background = new BackgroundHost({
+    this.#options = {
       dir,
       module: worker !== undefined && bg.type === "module"
         ? `${dir}/${worker.replace(/^\/+/, "")}`
@@ -241,15 +248,11 @@ export class LoadedExtension {
       call: (method, args) => this.#call(method, args),
       listen: (lid, event, filter, spec) => this.#listen(lid, event, filter, spec),
       unlisten: (lid) => this.#unlisten(lid),
+      on: (name) => this.#eventNames.add(name),
+      activity: () => this.#lastActivity = performance.now(),
       report: (error, where) => ctx.report(this.#named(error), `extension ${where}`),
-    });
-    background.onCrash = (error) => this.#deps.onCrash(this.extension, this.#named(error));
-    this.#background = background;
-    try {
-      await background.start();
-    } catch (error) {
-      throw this.#named(error as Error);
-    }
+    };
+    const background = await this.#wake();
     if (this.has("cookies")) this.#watchCookies();
     // onInstalled the first time (or after a version change), onStartup afterwards
     const store = namespacedStore(ctx.store, `${this.extension.id}/`);
@@ -262,6 +265,90 @@ export class LoadedExtension {
     await store.set("installedVersion", this.extension.version);
   }
 
+  #options: BackgroundOptions | null = null;
+  #serviceWorker = false;
+  #starting: Promise<BackgroundHost> | null = null;
+  #stopped = false;
+  #lastActivity = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The `chrome.*` events the background listens to (they wake a stopped service worker). */
+  readonly #eventNames = new Set<string>();
+  /** webRequest listeners the running Worker registered (the others are from an older run). */
+  #confirmed = new Set<number>();
+
+  /** Whether the background's Worker is running. */
+  get running(): boolean {
+    return this.#background?.alive === true;
+  }
+
+  /** The running background, started (again) if it is not: events that wake it are not lost. */
+  #wake(): Promise<BackgroundHost> {
+    if (this.#background?.alive) return Promise.resolve(this.#background);
+    if (this.#starting) return this.#starting;
+    if (this.#stopped || !this.#options) {
+      return Promise.reject(new Error("The extension's background is not running"));
+    }
+    const background = new BackgroundHost(this.#options);
+    background.onCrash = (error) => {
+      if (this.#background === background) this.#deps.onCrash(this.extension, this.#named(error));
+    };
+    this.#confirmed = new Set();
+    const first = this.#background === null;
+    this.#background = background;
+    this.#starting = background.start().then(
+      () => {
+        this.#starting = null;
+        if (this.#stopped) {
+          background.stop();
+          throw new Error("The extension was unloaded");
+        }
+        // listeners the earlier run had and this one did not register again are gone
+        for (const lid of [...this.#listeners.keys()]) {
+          if (!this.#confirmed.has(lid)) this.#unlisten(lid);
+        }
+        this.#lastActivity = performance.now();
+        this.#armIdle();
+        this.#deps.onBackground(this.extension, true);
+        return background;
+      },
+      (error) => {
+        this.#starting = null;
+        const named = this.#named(error as Error);
+        if (!first) this.#deps.onCrash(this.extension, named);
+        throw named;
+      },
+    );
+    return this.#starting;
+  }
+
+  /** MV3 service workers stop after `idleTimeout()` ms without events, as Chrome's do. */
+  #armIdle(): void {
+    const timeout = this.#deps.idleTimeout();
+    if (!this.#serviceWorker || !(timeout > 0) || !Number.isFinite(timeout)) return;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    const wait = Math.max(1, this.#lastActivity + timeout - performance.now());
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      const background = this.#background;
+      if (!background?.alive || this.#stopped) return;
+      const idle = performance.now() - this.#lastActivity >= this.#deps.idleTimeout();
+      if (!idle || background.busy) return this.#armIdle();
+      background.stop();
+      this.#deps.onBackground(this.extension, false);
+    }, wait);
+  }
+
+  /** Sends an event to the background, waking it when it listens to that event. */
+  #notify(name: string, args: unknown[]): void {
+    const background = this.#background;
+    if (background?.alive) return background.notify(name, args);
+    if (!this.#eventNames.has(name) || this.#stopped) return;
+    this.#wake().then(
+      (b) => b.notify(name, args),
+      (error) => this.#deps.ctx.report(error, name),
+    );
+  }
+
   #named(error: Error): Error {
     if (!error.message.includes(this.extension.id)) {
       error.message = `Extension ${this.extension.id} (${this.extension.name}): ${error.message}`;
@@ -271,6 +358,9 @@ export class LoadedExtension {
 
   /** Stops the background and removes its listeners and rules. */
   stop(): void {
+    this.#stopped = true;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#alarms.clearAll();
     this.#background?.stop();
     this.#rules?.stop();
     for (const lid of [...this.#listeners.keys()]) this.#unlisten(lid);
@@ -278,16 +368,12 @@ export class LoadedExtension {
   }
 
   /** Sends a message to the background (`runtime.onMessage`); resolves with its response. */
-  sendMessage(message: unknown): Promise<unknown> {
-    if (!this.#background?.alive) {
-      return Promise.reject(
-        new Error("Could not establish connection. Receiving end does not exist."),
-      );
+  async sendMessage(message: unknown): Promise<unknown> {
+    if (!this.#options || this.#stopped) {
+      throw new Error("Could not establish connection. Receiving end does not exist.");
     }
-    return this.#background.dispatch("runtime.onMessage", [
-      message,
-      { origin: "websession" },
-    ]);
+    const background = await this.#wake();
+    return await background.dispatch("runtime.onMessage", [message, { origin: "websession" }]);
   }
 
   #members(): Members {
@@ -300,9 +386,21 @@ export class LoadedExtension {
 
   #listen(lid: number, event: string, filter: unknown, spec: string[]): void {
     if (!WEB_REQUEST_EVENTS.has(event)) throw new TypeError(`Unknown webRequest event ${event}`);
+    this.#confirmed.add(lid);
+    const known = this.#listeners.get(lid);
+    // a restarted service worker registers its listeners again, in the same order
+    if (known && known.event === event && known.key === JSON.stringify([filter, spec])) return;
+    if (known) this.#unlisten(lid);
     const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
     const access = this.access;
-    const background = this.#background!;
+    const send = (details: unknown, wait: boolean): Promise<unknown> | undefined => {
+      const background = this.#background;
+      if (background?.alive) return background.webRequest(lid, details, wait);
+      const woken = this.#wake().then((b) => b.webRequest(lid, details, wait));
+      if (wait) return woken;
+      woken.catch((error) => this.#deps.ctx.report(error, `webRequest.${event}`));
+      return undefined;
+    };
     // The extension hears only requests its host permissions cover (URL and initiator).
     const visible = (details: { url: string; initiator?: string }) =>
       access.covers(details.url) &&
@@ -311,14 +409,14 @@ export class LoadedExtension {
     const fn: Listener = spec.includes("asyncBlocking")
       ? (details, callback: (answer?: unknown) => void) => {
         if (!visible(details)) return callback();
-        background.webRequest(lid, details, true)!.then(callback, (error) => {
+        send(details, true)!.then(callback, (error) => {
           this.#deps.ctx.report(this.#named(error), `webRequest.${event}`);
           callback();
         });
       }
       : (details) => {
         if (!visible(details)) return undefined;
-        const answer = background.webRequest(lid, details, blocking);
+        const answer = send(details, blocking);
         return answer?.catch((error) => {
           this.#deps.ctx.report(this.#named(error), `webRequest.${event}`);
           return undefined;
@@ -329,7 +427,7 @@ export class LoadedExtension {
       { addListener(fn: Listener, filter: unknown, spec: string[]): void }
     >;
     events[event].addListener(fn, filter, spec);
-    this.#listeners.set(lid, { event, fn });
+    this.#listeners.set(lid, { event, fn, key: JSON.stringify([filter, spec]) });
   }
 
   #unlisten(lid: number): void {
@@ -349,7 +447,7 @@ export class LoadedExtension {
     const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
       const c = cookie as { domain: string; secure: boolean };
       if (!this.#coversCookie(c)) return;
-      this.#background?.notify("cookies.onChanged", [{
+      this.#notify("cookies.onChanged", [{
         cookie: { ...c, storeId: "0" },
         cause: String(cause).replace("-", "_"),
         removed,
@@ -366,8 +464,8 @@ export class LoadedExtension {
 
   #storageChanged(area: "local" | "session", changes: StorageChanges): void {
     if (Object.keys(changes).length === 0) return;
-    this.#background?.notify("storage.onChanged", [changes, area]);
-    this.#background?.notify(`storage.${area}.onChanged`, [changes]);
+    this.#notify("storage.onChanged", [changes, area]);
+    this.#notify(`storage.${area}.onChanged`, [changes]);
   }
 
   /** Answers one `chrome.*` call of the background. */
@@ -379,6 +477,7 @@ export class LoadedExtension {
       proxy: ["proxy"],
       webRequest: ["webRequest"],
       declarativeNetRequest: ["declarativeNetRequest", "declarativeNetRequestWithHostAccess"],
+      alarms: ["alarms"],
     };
     if (needs[namespace] && !needs[namespace].some((p) => this.has(p))) {
       throw new Error(`'${namespace}' requires a permission the extension does not have`);
@@ -393,6 +492,10 @@ export class LoadedExtension {
         return undefined;
       }
       return result;
+    }
+    if (method.startsWith("alarms.")) {
+      const op = method.slice(7) as "create" | "get" | "getAll" | "clear" | "clearAll";
+      return (this.#alarms[op] as (...a: unknown[]) => unknown).apply(this.#alarms, args);
     }
     if (method.startsWith("declarativeNetRequest.")) return this.#dnr(method.slice(22), args);
     if (method.startsWith("cookies.")) return this.#cookies(method.slice(8), args);

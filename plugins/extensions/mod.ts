@@ -66,6 +66,8 @@ export interface ExtensionsPluginOptions {
   isolation?: IsolationAdapter | null;
   /** Reads extension folders. */
   files: ExtensionFiles;
+  /** How long an MV3 service worker may idle before it is stopped, in ms (default 30,000). */
+  serviceWorkerIdleTimeout?: number;
 }
 
 /**
@@ -90,6 +92,7 @@ export function createExtensionsPlugin(
       const extensions = new Extensions(
         { ctx, files: options.files, isolation: options.isolation ?? null },
         (name, ...args) => ctx.session.emit(name, ...args),
+        options.serviceWorkerIdleTimeout,
       );
       ctx.provide({
         extensions,
