@@ -281,7 +281,9 @@ export function install(init: BackgroundInit): void {
 
   scope.addEventListener("message", (e: MessageEvent) => {
     const message = e.data as ToBackground;
-    if (message.t === "result") {
+    if (message.t === "ping") {
+      send({ t: "pong" });
+    } else if (message.t === "result") {
       const waiting = pending.get(message.id);
       if (!waiting) return;
       pending.delete(message.id);

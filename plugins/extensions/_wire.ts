@@ -36,10 +36,12 @@ export type FromBackground =
   | { t: "listen"; lid: number; event: string; filter: unknown; spec: string[] }
   | { t: "unlisten"; lid: number }
   | { t: "on"; name: string }
+  | { t: "pong" }
   | { t: "answer"; reply: number; value?: unknown; error?: WireError };
 
 /** Messages the session sends. */
 export type ToBackground =
+  | { t: "ping" }
   | { t: "result"; id: number; value?: unknown; error?: WireError }
   | { t: "event"; name: string; args: unknown[]; reply?: number }
   | { t: "webRequest"; lid: number; details: unknown; reply?: number };

@@ -19,6 +19,10 @@ import {
 const WORKER_MODULE = new URL("./_background_worker.ts", import.meta.url);
 /** Starting a Worker and compiling TypeScript can take seconds on a busy machine. */
 const START_TIMEOUT = 20_000;
+/** A running Worker is asked every PING_MS whether it still answers (Deno reports no exit). */
+const PING_MS = 2_000;
+/** Pings it may leave unanswered before it counts as gone (crashed, exited or hung). */
+const MISSED_PINGS = 3;
 
 /** What the background host needs from the extension and the session. */
 export interface BackgroundOptions {
@@ -126,16 +130,35 @@ export class BackgroundHost {
       });
       worker.addEventListener("message", (event: Event) => {
         const message = (event as MessageEvent).data as FromBackground;
+        if (message.t === "pong") {
+          this.#missed = 0;
+          return;
+        }
         if (message.t === "ready") {
           if (started) return;
           started = true;
           clearTimeout(timer);
+          this.#watch();
           resolve();
           return;
         }
         this.#onMessage(message);
       });
     });
+  }
+
+  #missed = 0;
+  #pinger: ReturnType<typeof setInterval> | null = null;
+
+  /** Pings the Worker; one that stops answering is gone (and the extension unloaded). */
+  #watch(): void {
+    this.#pinger = setInterval(() => {
+      if (++this.#missed > MISSED_PINGS) {
+        this.#gone(new Error(`The background's Worker stopped answering (${MISSED_PINGS} pings)`));
+        return;
+      }
+      this.#worker?.postMessage({ t: "ping" } satisfies ToBackground, []);
+    }, PING_MS);
   }
 
   #gone(error: Error): void {
@@ -231,6 +254,7 @@ export class BackgroundHost {
   stop(): void {
     if (!this.#alive) return;
     this.#alive = false;
+    if (this.#pinger) clearInterval(this.#pinger);
     this.#worker?.terminate();
     const gone = new Error("The extension's background stopped");
     for (const waiting of this.#replies.values()) waiting.reject(gone);

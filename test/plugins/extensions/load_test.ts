@@ -152,6 +152,24 @@ describe("loading extensions", () => {
 });
 
 describe("the background's Worker", () => {
+  it("reports a Worker that exits, unloads the extension, and keeps serving", async () => {
+    const { ses, errors } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_listener"));
+    const unloaded = new Promise((r) => ses.once("extension-unloaded", (_e, x) => r(x)));
+    ses.extensions.sendMessage(ext.id, "exit").catch(() => {});
+    assert.deepEqual(await unloaded, ext);
+    assert.equal(ses.getExtension(ext.id), null);
+    assert.ok(
+      errors.some((e) =>
+        e.message.includes(ext.id) && /Worker (exited|stopped answering)/.test(e.message)
+      ),
+      errors.map((e) => e.message).join("\n"),
+    );
+    const seen = await echoed(ses, `${server.url}/after-crash`);
+    assert.equal(seen.path, "/after-crash");
+    assert.equal(seen.headers["x-extension"], undefined);
+  });
+
   it("on Deno may reach only the hosts its host permissions name; Bun does not enforce it", async () => {
     const { ses } = await freshSession();
     const ext = await ses.loadExtension(fixture("no_hosts"));
