@@ -22,6 +22,8 @@ import type { HostAccess } from "./host_access.ts";
 const SESSION = 0;
 const DYNAMIC = 1;
 const MATCH_MEMORY_MS = 5 * 60_000;
+/** Rules per engine of a static ruleset (Chrome allows far more per ruleset: 330,000 in all). */
+const CHUNK = 30_000;
 /** Chrome's limits on static rulesets. */
 export const MAX_NUMBER_OF_ENABLED_STATIC_RULESETS = 50;
 
@@ -62,7 +64,9 @@ export class ExtensionRules {
   readonly #read: ReadRuleset;
   readonly #store: Store;
   readonly #own = new DnrEngine();
-  readonly #static = new Map<string, DnrEngine>();
+  /** Each static ruleset in engines of at most {@linkcode CHUNK} rules (an engine's own limit). */
+  readonly #static = new Map<string, DnrEngine[]>();
+  #engines: Array<{ engine: DnrEngine; order: number; ids: string[] }> = [];
   #enabled: string[] = [];
   #matches: MatchedRuleInfo[] = [];
   #untaps: Array<() => void> = [];
@@ -87,6 +91,7 @@ export class ExtensionRules {
     this.#resources = resources;
     this.#read = read;
     this.#store = store;
+    this.#setEnabled([]);
   }
 
   /** Loads the enabled static rulesets and the stored dynamic rules, then taps the pipeline. */
@@ -96,7 +101,7 @@ export class ExtensionRules {
       ? (saved as string[]).filter((id) => this.#resources.some((r) => r.id === id))
       : this.#resources.filter((r) => r.enabled).map((r) => r.id);
     for (const id of enabled) await this.#loadStatic(id);
-    this.#enabled = enabled;
+    this.#setEnabled(enabled);
     const dynamic = await this.#store.get("dynamicRules");
     if (Array.isArray(dynamic) && dynamic.length > 0) {
       this.#own.update(DYNAMIC, { addRules: dynamic as unknown as Rule[] });
@@ -142,9 +147,13 @@ export class ExtensionRules {
         "declarativeNetRequest",
       );
     }
-    const engine = new DnrEngine();
-    engine.update(DYNAMIC, { addRules: valid });
-    this.#static.set(id, engine);
+    const engines: DnrEngine[] = [];
+    for (let i = 0; i < valid.length || i === 0; i += CHUNK) {
+      const engine = new DnrEngine();
+      engine.update(DYNAMIC, { addRules: valid.slice(i, i + CHUNK) });
+      engines.push(engine);
+    }
+    this.#static.set(id, engines);
   }
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -169,7 +178,7 @@ export class ExtensionRules {
       }
       for (const id of next) await this.#loadStatic(id);
       await this.#store.set("enabledRulesets", next);
-      this.#enabled = this.#resources.map((r) => r.id).filter((id) => next.includes(id));
+      this.#setEnabled(this.#resources.map((r) => r.id).filter((id) => next.includes(id)));
     });
   }
 
@@ -223,7 +232,9 @@ export class ExtensionRules {
   /** How many rules the enabled static rulesets hold. */
   get staticRuleCount(): number {
     let n = 0;
-    for (const id of this.#enabled) n += this.#static.get(id)?.size ?? 0;
+    for (const id of this.#enabled) {
+      for (const engine of this.#static.get(id) ?? []) n += engine.size;
+    }
     return n;
   }
 
@@ -237,6 +248,16 @@ export class ExtensionRules {
     return { matchedRules: out };
   }
 
+  #setEnabled(ids: string[]): void {
+    this.#enabled = ids;
+    this.#engines = [
+      { engine: this.#own, order: 0, ids: ["_session", "_dynamic"] },
+      ...ids.flatMap((id, i) =>
+        this.#static.get(id)!.map((engine) => ({ engine, order: i + 2, ids: [id] }))
+      ),
+    ];
+  }
+
   #forgetOld(): void {
     const cutoff = Date.now() - MATCH_MEMORY_MS;
     if (this.#matches.length > 0 && this.#matches[0].timeStamp < cutoff) {
@@ -246,19 +267,22 @@ export class ExtensionRules {
 
   /** The outcome over every ruleset: priority, then action, then ruleset order, then id. */
   #decide(request: DnrRequest): Decision {
-    let best: { rule: CompiledRule; order: number; rulesetId: string } | null = null;
+    let best:
+      | { rule: CompiledRule; order: number; rulesetId: string; redirectUrl?: string }
+      | null = null;
     const modify: Array<{ rule: CompiledRule; order: number; rulesetId: string }> = [];
-    const engines: Array<{ engine: DnrEngine; order: number; ids: string[] }> = [
-      { engine: this.#own, order: 0, ids: ["_session", "_dynamic"] },
-      ...this.#enabled.map((id, i) => ({ engine: this.#static.get(id)!, order: i + 2, ids: [id] })),
-    ];
-    for (const { engine, order, ids } of engines) {
+    for (const { engine, order, ids } of this.#engines) {
       if (engine.size === 0) continue;
       const o = engine.outcome(request);
       const rulesetOf = (r: CompiledRule) => ids.length === 1 ? ids[0] : ids[r.ruleset];
       const orderOf = (r: CompiledRule) => order + (ids.length === 1 ? 0 : r.ruleset);
       if (o.rule && (o.kind !== "redirect" || this.#mayChange(o.rule, request.url))) {
-        const candidate = { rule: o.rule, order: orderOf(o.rule), rulesetId: rulesetOf(o.rule) };
+        const candidate = {
+          rule: o.rule,
+          order: orderOf(o.rule),
+          rulesetId: rulesetOf(o.rule),
+          redirectUrl: o.redirectUrl,
+        };
         if (best === null || wins(candidate, best)) best = candidate;
       }
       for (const r of o.modify) {
@@ -276,9 +300,7 @@ export class ExtensionRules {
       return { kind: "allow", rule, modify: modify.filter((m) => m.rule.priority > floor) };
     }
     if (type === "block") return { kind: "block", rule, modify: [] };
-    const engine = best.order < 2 ? this.#own : this.#static.get(best.rulesetId)!;
-    const redirectUrl = engine.outcome(request).redirectUrl;
-    return { kind: "redirect", rule, redirectUrl, modify: [] };
+    return { kind: "redirect", rule, redirectUrl: best.redirectUrl, modify: [] };
   }
 
   /** upgradeScheme needs no host access; redirect does. */

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { configure, session } from "../../../mod.ts";
 import type { TestServer } from "../../_serve.ts";
@@ -155,6 +155,42 @@ describe("an extension's declarativeNetRequest", () => {
       type: "xmlhttprequest",
     });
     assert.deepEqual(outcome, { matchedRules: [{ ruleId: 1, rulesetId: "ads" }] });
+  });
+
+  it("loads a static ruleset larger than one engine's 30,000 rules", async () => {
+    const dir = mkdtempSync(`${tmpdir()}/websession-big-ruleset-`);
+    try {
+      const rules = Array.from({ length: 45_000 }, (_, i) => ({
+        id: i + 1,
+        condition: { urlFilter: `||blocked-${i + 1}.test^` },
+        action: { type: "block" },
+      }));
+      mkdirSync(`${dir}/rules`);
+      writeFileSync(`${dir}/rules/big.json`, JSON.stringify(rules));
+      writeFileSync(
+        `${dir}/manifest.json`,
+        JSON.stringify({
+          manifest_version: 3,
+          name: "Big ruleset",
+          version: "1",
+          permissions: ["declarativeNetRequest"],
+          declarative_net_request: {
+            rule_resources: [{ id: "big", enabled: true, path: "rules/big.json" }],
+          },
+        }),
+      );
+      const { ses, errors } = await freshSession();
+      await ses.loadExtension(dir);
+      for (const n of [1, 30_000, 30_001, 45_000]) {
+        await assert.rejects(ses.fetch(`http://blocked-${n}.test/`), {
+          code: "net::ERR_BLOCKED_BY_CLIENT",
+        });
+      }
+      assert.equal((await echoed(ses, `${server.url}/not-listed`)).path, "/not-listed");
+      assert.deepEqual(errors, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps each extension's rules apart from the session's own", async () => {
