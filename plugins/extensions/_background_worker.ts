@@ -273,7 +273,12 @@ export function install(init: BackgroundInit): void {
       return;
     }
     if (reply === undefined) return;
-    Promise.resolve(value).then(
+    if (!(value instanceof Promise)) {
+      // answered at once: no extra turn of the event loop
+      send({ t: "answer", reply, value });
+      return;
+    }
+    value.then(
       (v) => send({ t: "answer", reply, value: v }),
       (error) => send({ t: "answer", reply, error: errorToWire(error) }),
     );

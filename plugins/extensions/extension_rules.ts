@@ -121,37 +121,36 @@ export class ExtensionRules {
     if (!Array.isArray(json)) {
       throw new TypeError(`${resource.path}: a ruleset must be a JSON array of rules`);
     }
-    // Chrome skips the rules it cannot use and warns; websession reports them.
-    const valid: Rule[] = [];
-    const ids = new Set<number>();
-    let skipped = 0;
-    let first = "";
-    for (const rule of json) {
-      try {
-        const compiled = compileRule(rule, DYNAMIC);
-        if (ids.has(compiled.id)) {
-          throw new TypeError(`Rule with id ${compiled.id}: id is not unique`);
+    let engines: DnrEngine[];
+    try {
+      // the common case, every rule valid: compiled once
+      engines = buildEngines(json as Rule[]);
+    } catch {
+      // Chrome skips the rules it cannot use and warns; websession reports them.
+      const valid: Rule[] = [];
+      const ids = new Set<number>();
+      let skipped = 0;
+      let first = "";
+      for (const rule of json) {
+        try {
+          const compiled = compileRule(rule, DYNAMIC);
+          if (ids.has(compiled.id)) {
+            throw new TypeError(`Rule with id ${compiled.id}: id is not unique`);
+          }
+          ids.add(compiled.id);
+          valid.push(rule as Rule);
+        } catch (error) {
+          skipped++;
+          first ||= (error as Error).message;
         }
-        ids.add(compiled.id);
-        valid.push(rule as Rule);
-      } catch (error) {
-        skipped++;
-        first ||= (error as Error).message;
       }
-    }
-    if (skipped > 0) {
       this.#ctx.report(
         new TypeError(
           `Extension ${this.#id}: ${resource.path}: ${skipped} rule(s) ignored (first: ${first})`,
         ),
         "declarativeNetRequest",
       );
-    }
-    const engines: DnrEngine[] = [];
-    for (let i = 0; i < valid.length || i === 0; i += CHUNK) {
-      const engine = new DnrEngine();
-      engine.update(DYNAMIC, { addRules: valid.slice(i, i + CHUNK) });
-      engines.push(engine);
+      engines = buildEngines(valid);
     }
     this.#static.set(id, engines);
   }
@@ -383,6 +382,23 @@ export class ExtensionRules {
       }, options));
     }
   }
+}
+
+/** Engines of at most {@linkcode CHUNK} rules each; throws on an invalid rule or a repeated id. */
+function buildEngines(rules: readonly Rule[]): DnrEngine[] {
+  const ids = new Set<unknown>();
+  for (const rule of rules) {
+    const id = (rule as { id?: unknown })?.id;
+    if (ids.has(id)) throw new TypeError(`Rule with id ${id}: id is not unique`);
+    ids.add(id);
+  }
+  const engines: DnrEngine[] = [];
+  for (let i = 0; i < rules.length || i === 0; i += CHUNK) {
+    const engine = new DnrEngine();
+    engine.update(DYNAMIC, { addRules: rules.slice(i, i + CHUNK) });
+    engines.push(engine);
+  }
+  return engines;
 }
 
 function wins(

@@ -416,11 +416,8 @@ export class LoadedExtension {
       }
       : (details) => {
         if (!visible(details)) return undefined;
-        const answer = send(details, blocking);
-        return answer?.catch((error) => {
-          this.#deps.ctx.report(this.#named(error), `webRequest.${event}`);
-          return undefined;
-        });
+        // a rejection (the Worker gone) is reported by web-request and the request goes on
+        return send(details, blocking);
       };
     const events = this.#webRequest().events as unknown as Record<
       string,
