@@ -94,8 +94,8 @@ export class BackgroundHost {
     );
     const pluginDir = decodeURIComponent(new URL(".", WORKER_MODULE).pathname);
     const worker = o.isolation.spawn(new URL(main), {
-      // "all" cannot be said in the contract's list; Deno then gets the hosts it names (none)
-      net: o.net === "all" ? [] : o.net,
+      // "*": every host (the Deno adapter grants the whole network for it)
+      net: o.net === "all" ? ["*"] : o.net,
       read: [o.dir, pluginDir],
       write: [],
       env: [],

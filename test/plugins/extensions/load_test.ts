@@ -184,6 +184,16 @@ describe("the background's Worker", () => {
     else assert.equal(answer.status, 200);
   });
 
+  it("may reach every host with <all_urls>", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("all_urls"));
+    for (const url of [server.url, server.url.replace("127.0.0.1", "localhost")]) {
+      assert.deepEqual(await ses.extensions.sendMessage(ext.id, { fetch: `${url}/x` }), {
+        status: 200,
+      });
+    }
+  });
+
   it("answers session messages and messages the session (runtime.sendMessage)", async () => {
     const { ses } = await freshSession();
     const ext = await ses.loadExtension(fixture("mv3_listener"));
