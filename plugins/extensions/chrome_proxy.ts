@@ -109,3 +109,61 @@ export function toElectronProxy(value: ChromeProxyConfig): {
   }
   return { mode };
 }
+
+/**
+ * One extension's `chrome.proxy.settings` over the session's `setProxy`.
+ *
+ * @example
+ * ```ts ignore
+ * const settings = new ProxySettings((config) => ses.setProxy(config));
+ * await settings.call("get", [{}]);
+ * ```
+ */
+export class ProxySettings {
+  readonly #setProxy: ((config: Record<string, unknown>) => Promise<void>) | null;
+  #set: ChromeProxyConfig | null = null;
+
+  /** `setProxy` is the session's (null when it has no proxy plugin). */
+  constructor(setProxy: ((config: Record<string, unknown>) => Promise<void>) | null) {
+    this.#setProxy = setProxy;
+  }
+
+  /** Answers one `proxy.settings` call (`op` is the method's name). */
+  async call(op: string, args: unknown[]): Promise<unknown> {
+    const setProxy = this.#setProxy;
+    if (!setProxy) throw new Error("This session has no proxy plugin");
+    const d = (args[0] ?? {}) as { value?: ChromeProxyConfig; scope?: string };
+    if (d.scope !== undefined && d.scope !== "regular") {
+      throw new Error(`proxy.settings.${op}: scope "${d.scope}" is not supported (only "regular")`);
+    }
+    switch (op) {
+      case "set": {
+        const config = toElectronProxy(d.value as ChromeProxyConfig);
+        await setProxy(config);
+        this.#set = structuredClone(d.value!);
+        return undefined;
+      }
+      case "clear":
+        if (this.#set) {
+          this.#set = null;
+          await setProxy({ mode: "direct" });
+        }
+        return undefined;
+      case "get":
+        return this.#set
+          ? {
+            value: structuredClone(this.#set),
+            levelOfControl: "controlled_by_this_extension",
+          }
+          : { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" };
+    }
+    throw new Error(`proxy.settings.${op} is not supported by websession`);
+  }
+
+  /** Undoes the extension's proxy setting (when it is unloaded), as Chrome does. */
+  async release(): Promise<void> {
+    if (!this.#set) return;
+    this.#set = null;
+    await this.#setProxy?.({ mode: "direct" });
+  }
+}

@@ -12,7 +12,9 @@ import { namespacedStore } from "../../kernel/store.ts";
 import type { Listener, WebRequest } from "../web-request/web_request.ts";
 import { Alarms } from "./alarms.ts";
 import { BackgroundHost, type BackgroundOptions } from "./background_host.ts";
-import { type ChromeProxyConfig, toElectronProxy } from "./chrome_proxy.ts";
+import { ProxySettings } from "./chrome_proxy.ts";
+import { cookiesCall, coversCookie, type SessionCookies } from "./cookie_calls.ts";
+import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
 import {
@@ -95,13 +97,7 @@ const WEB_REQUEST_EVENTS = new Set([
 
 type Members = {
   webRequest?: WebRequest;
-  cookies?: {
-    get(filter: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
-    set(details: Record<string, unknown>): Promise<void>;
-    remove(url: string, name: string): Promise<void>;
-    on(event: string, fn: (...args: unknown[]) => void): void;
-    off(event: string, fn: (...args: unknown[]) => void): void;
-  };
+  cookies?: SessionCookies;
   setProxy?(config: Record<string, unknown>): Promise<void>;
 };
 
@@ -129,7 +125,11 @@ export class LoadedExtension {
   readonly #listeners = new Map<number, { event: string; fn: Listener; key: string }>();
   readonly #alarms = new Alarms((alarm) => this.#notify("alarms.onAlarm", [alarm]));
   readonly #untaps: Array<() => void> = [];
-  #proxySet: ChromeProxyConfig | null = null;
+  readonly #proxy = new ProxySettings((config) => {
+    const setProxy = this.#members().setProxy;
+    if (!setProxy) throw new Error("This session has no proxy plugin");
+    return setProxy.call(this.#deps.ctx.session, config);
+  });
 
   private constructor(
     deps: ExtensionDeps,
@@ -376,8 +376,21 @@ export class LoadedExtension {
     return await background.dispatch("runtime.onMessage", [message, { origin: "websession" }]);
   }
 
+  /** The session's members; one whose plugin the session lacks reads as undefined. */
   #members(): Members {
-    return this.#deps.ctx.session as unknown as Members;
+    const session = this.#deps.ctx.session as unknown as Record<string, unknown>;
+    const read = (name: string) => {
+      try {
+        return session[name];
+      } catch {
+        return undefined; // MissingPluginError: the session was built without that plugin
+      }
+    };
+    return {
+      webRequest: read("webRequest") as WebRequest | undefined,
+      cookies: read("cookies") as SessionCookies | undefined,
+      setProxy: read("setProxy") as Members["setProxy"],
+    };
   }
 
   #webRequest(): WebRequest {
@@ -443,7 +456,7 @@ export class LoadedExtension {
     if (!cookies) return;
     const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
       const c = cookie as { domain: string; secure: boolean };
-      if (!this.#coversCookie(c)) return;
+      if (!coversCookie(this.access, c)) return;
       this.#notify("cookies.onChanged", [{
         cookie: { ...c, storeId: "0" },
         cause: String(cause).replace("-", "_"),
@@ -452,11 +465,6 @@ export class LoadedExtension {
     };
     cookies.on("changed", onChanged);
     this.#untaps.push(() => cookies.off("changed", onChanged));
-  }
-
-  #coversCookie(c: { domain: string; secure?: boolean }): boolean {
-    const host = c.domain.replace(/^\./, "");
-    return this.access.covers(`https://${host}/`) || this.access.covers(`http://${host}/`);
   }
 
   #storageChanged(area: "local" | "session", changes: StorageChanges): void {
@@ -494,9 +502,18 @@ export class LoadedExtension {
       const op = method.slice(7) as "create" | "get" | "getAll" | "clear" | "clearAll";
       return (this.#alarms[op] as (...a: unknown[]) => unknown).apply(this.#alarms, args);
     }
-    if (method.startsWith("declarativeNetRequest.")) return this.#dnr(method.slice(22), args);
-    if (method.startsWith("cookies.")) return this.#cookies(method.slice(8), args);
-    if (method.startsWith("proxy.settings.")) return this.#proxy(method.slice(15), args);
+    if (method.startsWith("declarativeNetRequest.")) {
+      return declarativeNetRequestCall(
+        this.#rules!,
+        (p) => this.has(p),
+        method.slice(22),
+        args,
+      );
+    }
+    if (method.startsWith("cookies.")) {
+      return cookiesCall(this.#members().cookies, this.access, method.slice(8), args);
+    }
+    if (method.startsWith("proxy.settings.")) return this.#proxy.call(method.slice(15), args);
     switch (method) {
       case "runtime.sendMessage":
         return this.#deps.onMessage(this.extension, args.length > 1 ? args[1] : args[0]);
@@ -522,123 +539,8 @@ export class LoadedExtension {
     throw new Error(`${method} is not supported by websession`);
   }
 
-  async #dnr(op: string, args: unknown[]): Promise<unknown> {
-    const rules = this.#rules!;
-    const a = args[0] as never;
-    switch (op) {
-      case "updateDynamicRules":
-        return rules.updateDynamicRules(a);
-      case "updateSessionRules":
-        return rules.updateSessionRules(a);
-      case "getDynamicRules":
-        return rules.getDynamicRules(a);
-      case "getSessionRules":
-        return rules.getSessionRules(a);
-      case "updateEnabledRulesets":
-        return rules.updateEnabledRulesets(a);
-      case "getEnabledRulesets":
-        return rules.getEnabledRulesets();
-      case "getMatchedRules":
-        if (!this.has("declarativeNetRequestFeedback")) {
-          throw new Error(
-            "The extension must have the declarativeNetRequestFeedback permission to call getMatchedRules.",
-          );
-        }
-        return rules.getMatchedRules(a);
-      case "testMatchOutcome":
-        return rules.testMatchOutcome(a);
-      case "getAvailableStaticRuleCount":
-        return Math.max(0, 330_000 - rules.staticRuleCount);
-      case "isRegexSupported": {
-        const o = (args[0] ?? {}) as { regex?: string; isCaseSensitive?: boolean };
-        try {
-          new RegExp(String(o.regex), o.isCaseSensitive === false ? "i" : "");
-          return { isSupported: true };
-        } catch {
-          return { isSupported: false, reason: "syntaxError" };
-        }
-      }
-    }
-    throw new Error(`declarativeNetRequest.${op} is not supported by websession`);
-  }
-
-  async #cookies(op: string, args: unknown[]): Promise<unknown> {
-    const cookies = this.#members().cookies;
-    if (!cookies) throw new Error("This session has no cookies plugin");
-    const d = (args[0] ?? {}) as Record<string, unknown>;
-    const withStore = (c: Record<string, unknown>) => ({ ...c, storeId: "0" });
-    const needUrl = () => {
-      if (typeof d.url !== "string") throw new TypeError(`cookies.${op}: details.url is required`);
-      if (!this.access.covers(d.url)) {
-        throw new Error(`No host permissions for cookies at url: "${d.url}".`);
-      }
-      return d.url;
-    };
-    switch (op) {
-      case "get": {
-        const url = needUrl();
-        const found = await cookies.get({ url, name: d.name });
-        return found.length ? withStore(found[0]) : null;
-      }
-      case "getAll": {
-        if (d.url !== undefined) needUrl();
-        const { storeId: _s, ...filter } = d;
-        const found = await cookies.get(filter);
-        return found.filter((c) => this.#coversCookie(c as { domain: string })).map(withStore);
-      }
-      case "set": {
-        const url = needUrl();
-        const { storeId: _s, ...details } = d;
-        await cookies.set(details);
-        const found = await cookies.get({ url, name: d.name ?? "" });
-        return found.length ? withStore(found[0]) : null;
-      }
-      case "remove": {
-        const url = needUrl();
-        await cookies.remove(url, String(d.name ?? ""));
-        return { url, name: d.name, storeId: "0" };
-      }
-      case "getAllCookieStores":
-        return [{ id: "0", tabIds: [] }];
-    }
-    throw new Error(`cookies.${op} is not supported by websession`);
-  }
-
-  async #proxy(op: string, args: unknown[]): Promise<unknown> {
-    const setProxy = this.#members().setProxy;
-    if (!setProxy) throw new Error("This session has no proxy plugin");
-    const d = (args[0] ?? {}) as { value?: ChromeProxyConfig; scope?: string };
-    if (d.scope !== undefined && d.scope !== "regular") {
-      throw new Error(`proxy.settings.${op}: scope "${d.scope}" is not supported (only "regular")`);
-    }
-    switch (op) {
-      case "set": {
-        const config = toElectronProxy(d.value as ChromeProxyConfig);
-        await setProxy.call(this.#deps.ctx.session, config);
-        this.#proxySet = structuredClone(d.value!);
-        return undefined;
-      }
-      case "clear":
-        if (this.#proxySet) {
-          this.#proxySet = null;
-          await setProxy.call(this.#deps.ctx.session, { mode: "direct" });
-        }
-        return undefined;
-      case "get":
-        return this.#proxySet
-          ? {
-            value: structuredClone(this.#proxySet),
-            levelOfControl: "controlled_by_this_extension",
-          }
-          : { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" };
-    }
-    throw new Error(`proxy.settings.${op} is not supported by websession`);
-  }
-
   /** Undoes the extension's proxy setting (when it is unloaded), as Chrome does. */
-  async releaseProxy(): Promise<void> {
-    if (!this.#proxySet) return;
-    this.#proxySet = null;
-    await this.#members().setProxy?.call(this.#deps.ctx.session, { mode: "direct" });
+  releaseProxy(): Promise<void> {
+    return this.#proxy.release();
   }
 }

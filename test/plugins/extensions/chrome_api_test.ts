@@ -4,6 +4,8 @@ import { createServer, type Server } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { configure, session } from "../../../mod.ts";
+import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
+import { extensionsPlugin } from "../../../presets/default.ts";
 import type { TestServer } from "../../_serve.ts";
 import {
   callChrome,
@@ -163,6 +165,31 @@ describe("chrome.cookies, chrome.proxy and the rest", () => {
     ses.removeExtension(ext.id);
     await unloaded;
     assert.equal(await ses.resolveProxy("http://example.test/"), "DIRECT");
+  });
+
+  it("answers with a clear error where the session lacks the plugin behind a namespace", async () => {
+    const partition = `extensions-without-cookies-${Date.now()}`;
+    const ses = session.fromPartition(partition, {
+      preset: false,
+      plugins: [webRequestPlugin, extensionsPlugin],
+    });
+    try {
+      const ext = await ses.loadExtension(fixture("mv2_scripts"));
+      await assert.rejects(
+        ses.extensions.sendMessage(ext.id, { call: "cookies.getAll", args: [{}] }).then((a) => {
+          const answer = a as { error?: string };
+          if (answer.error) throw new Error(answer.error);
+        }),
+        { message: "This session has no cookies plugin" },
+      );
+      const proxy = await ses.extensions.sendMessage(ext.id, {
+        call: "proxy.settings.set",
+        args: [{ value: { mode: "direct" } }],
+      });
+      assert.deepEqual(proxy, { error: "This session has no proxy plugin" });
+    } finally {
+      await session.closePartition(partition);
+    }
   });
 
   it("runs alarms, answers permissions, and has no tabs", async () => {
