@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { configure, session } from "../../../mod.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
@@ -73,7 +73,12 @@ describe("chrome.storage", () => {
     ({ ses } = await freshSession(partition));
     ext = await ses.loadExtension(fixture("mv3_listener"));
     const local = await callChrome(ses, ext.id, "storage.local.get", null);
-    assert.deepEqual(local, { a: 1, b: { deep: [1, 2] }, installReason: "install" });
+    assert.deepEqual(local, {
+      a: 1,
+      b: { deep: [1, 2] },
+      installReason: "install",
+      previousVersion: null,
+    });
     // the second start of the same version fires onStartup, not onInstalled
     await until(async () =>
       ((await callChrome(ses, ext.id, "storage.session.get", "startedUp")) as {
@@ -96,6 +101,34 @@ describe("chrome.storage", () => {
     await callChrome(ses, ext.id, "storage.local.set", { ping: 2 });
     await until(() => messages.length >= 2);
     assert.deepEqual(messages, [{ pong: 1 }, { pong: 2 }]);
+  });
+});
+
+describe("runtime.onInstalled", () => {
+  it("says update, with the previous version, when a new version is loaded", async () => {
+    const dir = mkdtempSync(`${tmpdir()}/websession-update-`);
+    cpSync(fixture("mv3_listener"), dir, { recursive: true });
+    const partition = `persist:extensions-update-${Date.now()}`;
+    try {
+      let { ses } = await freshSession(partition);
+      let ext = await ses.loadExtension(dir);
+      const reason = async () =>
+        await callChrome(ses, ext.id, "storage.local.get", ["installReason", "previousVersion"]);
+      await until(async () => ((await reason()) as { installReason?: string }).installReason);
+      assert.deepEqual(await reason(), { installReason: "install", previousVersion: null });
+      await session.closePartition(partition);
+      const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, "utf8"));
+      writeFileSync(`${dir}/manifest.json`, JSON.stringify({ ...manifest, version: "2.0" }));
+      ({ ses } = await freshSession(partition));
+      ext = await ses.loadExtension(dir);
+      assert.equal(ext.version, "2.0");
+      await until(async () =>
+        ((await reason()) as { installReason?: string }).installReason === "update"
+      );
+      assert.deepEqual(await reason(), { installReason: "update", previousVersion: "1.2.3" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
