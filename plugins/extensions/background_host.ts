@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { IsolatedWorker, IsolationAdapter } from "../../kernel/isolation.ts";
+import type { IsolatedWorker, IsolationAdapter } from "../../kernel/contracts.ts";
 import {
   type BackgroundInit,
   errorFromWire,

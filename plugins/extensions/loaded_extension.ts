@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/contracts.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
 import { namespacedStore } from "../../kernel/store.ts";
 import type { Listener, WebRequest } from "../web-request/web_request.ts";

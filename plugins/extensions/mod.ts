@@ -25,7 +25,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/contracts.ts";
 import { Extensions } from "./extensions.ts";
 import type { Extension, ExtensionFiles, LoadExtensionOptions } from "./loaded_extension.ts";
 
@@ -36,7 +36,7 @@ export { parseExtensionManifest } from "./extension_manifest.ts";
 export { extensionId, idFromBytes } from "./extension_id.ts";
 export { HostAccess } from "./host_access.ts";
 export type { MatchedRuleInfo } from "./extension_rules.ts";
-export type { IsolationAdapter } from "../../kernel/isolation.ts";
+export type { IsolationAdapter } from "../../kernel/contracts.ts";
 
 /**
  * The session members the extensions plugin adds.
