@@ -7,6 +7,7 @@
  * - proxy: SOCKS and `CONNECT` tunnels over `node:net` (`adapters/socks/tunnel.ts`), the system
  *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
  *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
+ * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
  *   WebSocket transport (`adapters/cdp/websocket.ts`);
  * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
@@ -42,6 +43,10 @@ import {
   type SpellcheckPluginOptions,
 } from "../plugins/spellcheck/mod.ts";
 import { npmDictionaries } from "../adapters/spellcheck/npm_dictionaries.ts";
+import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/mod.ts";
+import { nodeExtensionFiles } from "../adapters/fs/node.ts";
+import { isolationFor } from "../adapters/isolation/mod.ts";
+import { detectRuntime } from "../adapters/runtime.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
@@ -156,6 +161,20 @@ export function createSpellcheckPlugin(
  */
 export const spellcheckPlugin: Plugin<SpellcheckMembers> = createSpellcheckPlugin();
 
+/**
+ * The extensions plugin of the default preset: backgrounds in the runtime's Workers (on Deno with
+ * the permissions each manifest implies), extension folders read through `node:fs`.
+ *
+ * @example
+ * ```ts
+ * extensionsPlugin.manifest.api.includes("loadExtension"); // true
+ * ```
+ */
+export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugin({
+  isolation: isolationFor(detectRuntime()),
+  files: nodeExtensionFiles,
+});
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -173,6 +192,7 @@ export const defaultPlugins: readonly [
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
   Plugin<SpellcheckMembers>,
+  Plugin<ExtensionsMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -180,4 +200,5 @@ export const defaultPlugins: readonly [
   cookiesPlugin,
   protocolPlugin,
   spellcheckPlugin,
+  extensionsPlugin,
 ];

@@ -13,11 +13,13 @@ import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
  * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
- * co and `ses.spellChecker`.
+ * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
+ * extensions plugin, so there they throw `MissingPluginError`).
  *
  * @example
  * ```ts
@@ -33,7 +35,8 @@ export interface DefaultMembers
     ProxyMembers,
     CookiesMembers,
     ProtocolMembers,
-    SpellcheckMembers {}
+    SpellcheckMembers,
+    ExtensionsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -250,6 +250,11 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json({ url, proxy: await plugin(sessionOf(partition), "resolveProxy")(url) });
   });
 
+  app.get("/api/extensions", (c) => {
+    const ses = sessionOf(c.req.query("partition"));
+    return c.json(plugin(ses, "extensions").getAllExtensions());
+  });
+
   app.get("/api/stats", (c) => c.json(deps.stats()));
 
   app.post("/api/token/rotate", async (c) => {

@@ -4,7 +4,7 @@
  *
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
- *                 [--net-log net-log.jsonl]
+ *                 [--net-log net-log.jsonl] [--extension DIR ...]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
@@ -14,7 +14,7 @@
  */
 import process from "node:process";
 import { getConfig } from "../../mod.ts";
-import { ListenError, RulesFileError, startServer } from "./server.ts";
+import { ExtensionLoadError, ListenError, RulesFileError, startServer } from "./server.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -28,6 +28,8 @@ export interface CliOptions {
   tokenTtl: number;
   /** Net log file. */
   netLog?: string;
+  /** `--extension DIR`, in the order given. */
+  extensions?: string[];
   /** `--help` or `-h` was given: print {@link usage} and exit. */
   help?: boolean;
 }
@@ -54,10 +56,11 @@ Options:
                     file changes (default: none)
   --token-ttl SECS  Lifetime of the printed API token in seconds; 0: no expiry (default: 86400)
   --net-log FILE    Append the pipeline's events to FILE as JSON lines (default: none)
+  --extension DIR   Load the unpacked Chrome extension in DIR; repeatable (default: none)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
-of this machine, bad rules file); 2 bad command line.`;
+of this machine, bad rules file, an extension that does not load); 2 bad command line.`;
 
 /**
  * Parses the arguments; throws a TypeError naming a bad or unknown option.
@@ -89,6 +92,7 @@ export function parseArgs(args: string[]): CliOptions {
     else if (flag === "--host") options.host = value();
     else if (flag === "--rules") options.rulesFile = value();
     else if (flag === "--net-log") options.netLog = value();
+    else if (flag === "--extension") (options.extensions ??= []).push(value());
     else if (flag === "--token-ttl") options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
     else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
   }
@@ -111,7 +115,10 @@ if (import.meta.main) {
   try {
     server = await startServer(options);
   } catch (error) {
-    if (!(error instanceof ListenError || error instanceof RulesFileError)) throw error;
+    if (
+      !(error instanceof ListenError || error instanceof RulesFileError ||
+        error instanceof ExtensionLoadError)
+    ) throw error;
     console.error(`websession: ${error.message}`);
     process.exit(1);
   }

@@ -37,6 +37,13 @@ export interface ServerOptions {
   tokenTtl?: number;
   /** How long shutdown waits for requests in flight, in ms (default 5000). */
   drainMs?: number;
+  /** Unpacked extensions to load into the session (`--extension DIR`, repeatable). */
+  extensions?: string[];
+}
+
+/** An extension given to the server could not be loaded (the message names it and why). */
+export class ExtensionLoadError extends Error {
+  override name = "ExtensionLoadError";
 }
 
 /** A running server. */
@@ -116,6 +123,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let stopRules: (() => void) | null = null;
   try {
     if (options.rulesFile) stopRules = await watchRules(ses, options.rulesFile);
+    for (const dir of options.extensions ?? []) {
+      const load = (ses as unknown as { loadExtension?(path: string): Promise<unknown> })
+        .loadExtension;
+      if (!load) throw new ExtensionLoadError("--extension: the session has no extensions plugin");
+      await load.call(ses, dir).catch((error: Error) => {
+        throw new ExtensionLoadError(`--extension ${dir}: ${error.message}`);
+      });
+    }
   } catch (error) {
     await session.closePartition(ses.partition);
     throw error;
