@@ -459,7 +459,7 @@ export class LoadedExtension {
       if (!coversCookie(this.access, c)) return;
       this.#notify("cookies.onChanged", [{
         cookie: { ...c, storeId: "0" },
-        cause: String(cause).replace("-", "_"),
+        cause: chromeCookieCause(String(cause)),
         removed,
       }]);
     };
@@ -543,4 +543,13 @@ export class LoadedExtension {
   releaseProxy(): Promise<void> {
     return this.#proxy.release();
   }
+}
+
+/**
+ * Chrome's `cookies.OnChangedCause` for the cause of a session's `changed` event: the insertions
+ * Electron 41 tells apart (`inserted`, `inserted-no-change-overwrite`, ...) are all `explicit` to an
+ * extension, as in Chromium's cookies API; `expired-overwrite` is `expired_overwrite`.
+ */
+function chromeCookieCause(cause: string): string {
+  return cause.startsWith("inserted") ? "explicit" : cause.replaceAll("-", "_");
 }
