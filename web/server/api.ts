@@ -14,6 +14,8 @@ import * as v from "valibot";
 import { MissingPluginError, type Session, session } from "../../mod.ts";
 import type { EventStream } from "./event_stream.ts";
 import type { TokenKeys } from "./token.ts";
+import type { CertificateAuthority } from "./ca.ts";
+import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
 
 /** What the API needs from the server. */
 export interface ApiDeps {
@@ -25,6 +27,10 @@ export interface ApiDeps {
   events: EventStream;
   /** Counters the server keeps (tunnels, proxied requests). */
   stats: () => Record<string, number>;
+  /** The local CA of HTTPS interception. */
+  ca: CertificateAuthority;
+  /** Which CONNECT hosts are decrypted. */
+  policy: InterceptPolicy;
 }
 
 const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -81,6 +87,9 @@ const schemas = {
     proxyBypassRules: v.optional(v.string()),
   }),
   resolveProxy: v.strictObject({ partition: Partition, url: Url }),
+  passThrough: v.strictObject({
+    hosts: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(300))), v.minLength(1)),
+  }),
   rotate: v.strictObject({
     ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(315360000))),
   }),
@@ -130,6 +139,13 @@ export function createApi(deps: ApiDeps): Hono {
   // deno-lint-ignore no-explicit-any
   const plugin = (ses: Session, member: string): any =>
     (ses as unknown as Record<string, unknown>)[member];
+
+  // The CA certificate is public (clients need it to trust the server), so it needs no token.
+  app.get("/api/ca.pem", (c) =>
+    c.body(deps.ca.certPem, 200, {
+      "content-type": "application/x-pem-file",
+      "content-disposition": 'attachment; filename="websession-ca.pem"',
+    }));
 
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -251,6 +267,32 @@ export function createApi(deps: ApiDeps): Hono {
   });
 
   app.get("/api/stats", (c) => c.json(deps.stats()));
+
+  app.get("/api/intercept", (c) => c.json(deps.policy.state()));
+
+  const hostsOf = async (c: Context) => {
+    const { hosts } = check(schemas.passThrough, await json(c));
+    hosts.forEach((host, i) => {
+      try {
+        if (parsePatternList(host, `hosts.${i}`).length !== 1) {
+          throw new TypeError(`hosts.${i}: one host pattern per entry`);
+        }
+      } catch (error) {
+        throw new BadRequest(`hosts.${i}`, (error as Error).message);
+      }
+    });
+    return hosts;
+  };
+
+  app.post(
+    "/api/intercept/pass-through",
+    async (c) => c.json({ added: deps.policy.addPassThrough(await hostsOf(c)) }),
+  );
+
+  app.delete(
+    "/api/intercept/pass-through",
+    async (c) => c.json({ removed: deps.policy.removePassThrough(await hostsOf(c)) }),
+  );
 
   app.post("/api/token/rotate", async (c) => {
     const body = check(schemas.rotate, await json(c));

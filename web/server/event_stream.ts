@@ -8,7 +8,7 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 
 /** One event of the live view. */
 export interface LiveEvent {
-  /** `request`, a stage name, `tunnel`, or `tunnel-closed`. */
+  /** `request`, a stage name, `tunnel`, `tunnel-closed`, or `tls-failed` (a client's handshake). */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
   id: number | string;
@@ -24,6 +24,12 @@ export interface LiveEvent {
   elapsed: number;
   /** Extra figures (bytes of a tunnel). */
   bytes?: { up: number; down: number };
+  /** A tunnel the server decrypts. */
+  intercepted?: boolean;
+  /** The host whose handshake failed, for `tls-failed`. */
+  host?: string;
+  /** How many handshakes with that host failed so far, for `tls-failed`. */
+  count?: number;
 }
 
 type Subscriber = (event: LiveEvent) => void;

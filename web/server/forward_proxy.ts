@@ -11,7 +11,8 @@ import { isNetError, type NetError, type Session } from "../../mod.ts";
 import { bodyOf, headerSafe, headersOf, sendWebResponse } from "./node_bridge.ts";
 
 /**
- * Proxies one absolute-form request through `session`.
+ * Proxies one absolute-form request through `session`; `url` is the request's own target unless
+ * given (a request inside an intercepted tunnel is origin-form: its URL is made from the tunnel).
  *
  * @example
  * ```ts
@@ -22,6 +23,7 @@ export async function forward(
   session: Session,
   req: IncomingMessage,
   res: ServerResponse,
+  url: string = req.url!,
 ): Promise<void> {
   const controller = new AbortController();
   const onClose = () => {
@@ -31,7 +33,7 @@ export async function forward(
   let response: Response;
   try {
     const body = bodyOf(req);
-    response = await session.fetch(req.url!, {
+    response = await session.fetch(url, {
       method: req.method,
       headers: headersOf(req, true),
       body,

@@ -4,7 +4,7 @@
  *
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
- *                 [--net-log net-log.jsonl]
+ *                 [--net-log net-log.jsonl] [--intercept LIST] [--no-intercept [LIST]]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
@@ -15,6 +15,7 @@
 import process from "node:process";
 import { getConfig } from "../../mod.ts";
 import { ListenError, RulesFileError, startServer } from "./server.ts";
+import { parsePatternList } from "./intercept_policy.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -28,6 +29,12 @@ export interface CliOptions {
   tokenTtl: number;
   /** Net log file. */
   netLog?: string;
+  /** `--no-intercept` without a list: decrypt nothing. */
+  interceptEnabled?: boolean;
+  /** `--intercept LIST`: decrypt only these hosts. */
+  intercept?: string[];
+  /** `--no-intercept LIST`: never decrypt these hosts. */
+  noIntercept?: string[];
   /** `--help` or `-h` was given: print {@link usage} and exit. */
   help?: boolean;
 }
@@ -54,6 +61,11 @@ Options:
                     file changes (default: none)
   --token-ttl SECS  Lifetime of the printed API token in seconds; 0: no expiry (default: 86400)
   --net-log FILE    Append the pipeline's events to FILE as JSON lines (default: none)
+  --intercept LIST  Decrypt only CONNECT tunnels to these hosts (default: every host, as mitmproxy)
+  --no-intercept [LIST]
+                    Never decrypt tunnels to these hosts; without LIST, decrypt none. LIST:
+                    host patterns separated by commas, * as a wildcard, optional :port
+                    ("*.bank.example,10.0.0.*,example.com:8443")
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
@@ -89,8 +101,18 @@ export function parseArgs(args: string[]): CliOptions {
     else if (flag === "--host") options.host = value();
     else if (flag === "--rules") options.rulesFile = value();
     else if (flag === "--net-log") options.netLog = value();
-    else if (flag === "--token-ttl") options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
-    else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
+    else if (flag === "--intercept") {
+      options.intercept = [...(options.intercept ?? []), ...parsePatternList(value(), flag)];
+    } else if (flag === "--no-intercept") {
+      const next = inline ?? (args[i + 1]?.startsWith("-") ? undefined : args[i + 1]);
+      if (next === undefined) options.interceptEnabled = false;
+      else {
+        if (inline === undefined) i++;
+        options.noIntercept = [...(options.noIntercept ?? []), ...parsePatternList(next, flag)];
+      }
+    } else if (flag === "--token-ttl") {
+      options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
+    } else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
   }
   return options;
 }
@@ -124,9 +146,26 @@ if (import.meta.main) {
   proxy:   ${server.proxyUrl}   (curl -x ${server.proxyUrl} http://example.com/)
   api:     ${server.apiUrl}   (Authorization: Bearer <token>)
   token:   ${server.token}
-  storage: ${getConfig().storagePath}`);
+  storage: ${getConfig().storagePath}
+  https:   ${
+    server.policy.state().enabled
+      ? "CONNECT tunnels are decrypted (--no-intercept to pass them through)"
+      : "CONNECT tunnels pass through (--no-intercept)"
+  }
+  CA:      ${server.ca.certPath}${server.ca.created ? "   (made now)" : ""}
+           trust it: curl --cacert ${server.ca.certPath} ...;  Chromium:
+           --ignore-certificate-errors-spki-list=${server.ca.spkiHash};  system-wide (Debian):
+           cp ${server.ca.certPath} /usr/local/share/ca-certificates/websession.crt && update-ca-certificates
+           or download it from ${server.proxyUrl}/api/ca.pem`);
   console.log(
-    `WEBSESSION_READY ${JSON.stringify({ proxy: server.proxyUrl, token: server.token })}`,
+    `WEBSESSION_READY ${
+      JSON.stringify({
+        proxy: server.proxyUrl,
+        token: server.token,
+        caCert: server.ca.certPath,
+        caSpki: server.ca.spkiHash,
+      })
+    }`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

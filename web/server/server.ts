@@ -17,6 +17,9 @@ import { TokenKeys } from "./token.ts";
 import { tunnel, type TunnelStats } from "./tunnel.ts";
 import { dashboard } from "./dashboard.ts";
 import { recordNetLog } from "./net_log.ts";
+import { CertificateAuthority } from "./ca.ts";
+import { InterceptPolicy } from "./intercept_policy.ts";
+import { Interceptor, type InterceptTarget } from "./mitm.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -37,6 +40,12 @@ export interface ServerOptions {
   tokenTtl?: number;
   /** How long shutdown waits for requests in flight, in ms (default 5000). */
   drainMs?: number;
+  /** Decrypt CONNECT tunnels at all (default true, as mitmproxy). */
+  interceptEnabled?: boolean;
+  /** Decrypt only tunnels to these host patterns (default: every host); see `intercept_policy.ts`. */
+  intercept?: string[] | null;
+  /** Never decrypt tunnels to these host patterns (pass them through). */
+  noIntercept?: string[];
 }
 
 /** A running server. */
@@ -51,6 +60,10 @@ export interface RunningServer {
   session: Session;
   /** The token keys (to issue or rotate). */
   keys: TokenKeys;
+  /** The local CA that signs the certificates of intercepted hosts. */
+  ca: CertificateAuthority;
+  /** Which CONNECT hosts are decrypted. */
+  policy: InterceptPolicy;
   /** Stops accepting, lets requests in flight finish (bounded), flushes the store. */
   close(): Promise<void>;
 }
@@ -104,19 +117,54 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const keys = new TokenKeys(`${getConfig().storagePath}/server-key.json`);
   const token = await keys.issue(options.tokenTtl ?? 86400);
   const events = new EventStream(ses);
-  const tunnels: TunnelStats = { opened: 0, refused: 0, active: 0, bytesUp: 0, bytesDown: 0 };
+  const tunnels: TunnelStats = {
+    opened: 0,
+    refused: 0,
+    active: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+    intercepted: 0,
+    handshakeFailures: 0,
+  };
+  let ca: CertificateAuthority;
+  try {
+    ca = await CertificateAuthority.open(getConfig().storagePath);
+  } catch (error) {
+    await session.closePartition(ses.partition);
+    throw error;
+  }
+  const policy = new InterceptPolicy({
+    enabled: options.interceptEnabled,
+    intercept: options.intercept,
+    noIntercept: options.noIntercept,
+  });
+  const interceptor = await Interceptor.start(
+    ca,
+    (req: IncomingMessage, res: ServerResponse, target: InterceptTarget) => {
+      inFlight++;
+      proxied++;
+      res.on("close", () => inFlight--);
+      const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+      const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
+      const path = req.url?.startsWith("/") ? req.url : `/${req.url ?? ""}`;
+      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`);
+    },
+  );
   let proxied = 0;
   let inFlight = 0;
   const api = createApi({
     session: ses,
     keys,
     events,
+    ca,
+    policy,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   let stopRules: (() => void) | null = null;
   try {
     if (options.rulesFile) stopRules = await watchRules(ses, options.rulesFile);
   } catch (error) {
+    await interceptor.close();
     await session.closePartition(ses.partition);
     throw error;
   }
@@ -171,7 +219,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       );
       return;
     }
-    await tunnel(ses, req, socket, head, tunnels, events);
+    await tunnel(ses, req, socket, head, tunnels, events, { policy, interceptor });
   });
 
   try {
@@ -179,6 +227,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     stopRules?.();
     stopNetLog?.();
+    await interceptor.close();
     await session.closePartition(ses.partition);
     throw error;
   }
@@ -200,11 +249,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.once("close", () => clearTimeout(deadline));
       });
       stopNetLog?.();
+      await interceptor.close();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
     })();
 
-  return { proxyUrl, apiUrl: `${proxyUrl}/api`, token, session: ses, keys, close };
+  return {
+    proxyUrl,
+    apiUrl: `${proxyUrl}/api`,
+    token,
+    session: ses,
+    keys,
+    ca,
+    policy,
+    close,
+  };
 }
 
 function prefix(name: string, values: object): Record<string, number> {
