@@ -10,6 +10,7 @@ import type { MergedOutcome } from "./_merge.ts";
 import { applyRedirect, MAX_REDIRECTS, redirectTarget } from "./_redirect.ts";
 import { authScheme, parseChallenge } from "./_auth.ts";
 import { markFetched, withUrl } from "./_response.ts";
+import { tapRequestBody } from "./_body_taps.ts";
 import type { PipelineInput } from "./pipeline_input.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { StageRunner } from "./runners.ts";
@@ -71,6 +72,9 @@ export async function walk(
     if (sending instanceof Promise) sending = await sending;
     if (passed(sending).headers) request.headers = sending.headers!;
     run.observe("sendHeaders", request);
+    if (request.body !== null && run.taps.tapCount("requestBody") > 0) {
+      await tapRequestBody(run, request);
+    }
     throwIfAborted(request.signal);
     if (request.body instanceof ReadableStream) {
       if (streamSent) {

@@ -16,6 +16,7 @@ export { TapRegistry } from "./taps.ts";
 import { Trace } from "./trace.ts";
 import { StageRunner } from "./runners.ts";
 import { passed, walk } from "./_walk.ts";
+import { tapResponseBody } from "./_body_taps.ts";
 import type { PipelineHost, PipelineInput } from "./pipeline_input.ts";
 export type { PipelineHost, PipelineInput, RedirectMode } from "./pipeline_input.ts";
 
@@ -63,6 +64,9 @@ export class Pipeline extends TapRegistry {
     let response: Response;
     try {
       response = await walk(this.#run, request, input);
+      if (this.tapCount("responseBody") > 0) {
+        response = await tapResponseBody(this.#run, request, response);
+      }
     } catch (error) {
       const netError = toNetError(error, request.signal);
       this.#ender(request, input.onEnd)(netError, null);

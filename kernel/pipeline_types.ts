@@ -25,6 +25,13 @@ export interface StageHandlers {
   beforeSendHeaders: (request: PipelineRequest) => MaybePromise<BeforeSendHeadersResult | void>;
   /** observe: the headers are final. */
   sendHeaders: (request: PipelineRequest) => void;
+  /**
+   * transform: a TransformStream the request body streams through, or null to leave it alone
+   * (called only for a request with a body).
+   */
+  requestBody: (
+    request: PipelineRequest,
+  ) => MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
   /** first: answer the request with a Response, or return undefined to pass. */
   transport: (request: PipelineRequest) => MaybePromise<Response | undefined | void>;
   /** blocking-merge: may cancel, redirect or change the response headers. */
@@ -40,6 +47,14 @@ export interface StageHandlers {
   ) => MaybePromise<AuthRequiredResult>;
   /** observe: a redirect is about to be followed. */
   beforeRedirect: (request: PipelineRequest, response: Response, redirectUrl: string) => void;
+  /**
+   * transform: a TransformStream the (decoded) response body streams through, or null to leave it
+   * alone (called for the final response only, when it has a body).
+   */
+  responseBody: (
+    request: PipelineRequest,
+    response: Response,
+  ) => MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
   /** observe: the first byte of the response body is available. */
   responseStarted: (request: PipelineRequest, response: Response) => void;
   /** observe: the response body was received completely. */

@@ -10,9 +10,10 @@ import type { StageHandlers } from "./pipeline_types.ts";
 /**
  * How the taps of a stage run. `observe`: each tap is called and nobody waits for it;
  * `blocking`: every tap is called, the request waits for all, their answers merge; `first`: the
- * taps are asked one after another until one answers.
+ * taps are asked one after another until one answers; `transform`: each tap may answer a
+ * `TransformStream` for the body, and the body streams through all of them (`_body_taps.ts`).
  */
-export type StageKind = "observe" | "blocking" | "first";
+export type StageKind = "observe" | "blocking" | "first" | "transform";
 
 /**
  * Every stage and its kind, in lifecycle order.
@@ -26,10 +27,12 @@ export const STAGE_KINDS = {
   beforeRequest: "blocking",
   beforeSendHeaders: "blocking",
   sendHeaders: "observe",
+  requestBody: "transform",
   transport: "first",
   headersReceived: "blocking",
   authRequired: "first",
   beforeRedirect: "observe",
+  responseBody: "transform",
   responseStarted: "observe",
   completed: "observe",
   errorOccurred: "observe",

@@ -35,8 +35,10 @@ export interface LiveEvent {
 type Subscriber = (event: LiveEvent) => void;
 
 // Every stage but the ones whose first answer wins (transport, authRequired): tapping those would
-// take a place in their order.
-const WATCHED = STAGES.filter((stage) => STAGE_KINDS[stage] !== "first");
+// take a place in their order; and but the body stages: tapping those would end their fast path.
+const WATCHED = STAGES.filter((stage) =>
+  STAGE_KINDS[stage] !== "first" && STAGE_KINDS[stage] !== "transform"
+);
 
 /**
  * Fans the pipeline's events out to subscribers; taps the pipeline only while someone listens.
