@@ -62,7 +62,8 @@ const home = mkdtempSync(`${tmpdir()}/websession-readme-`);
 let server: ServerProcess;
 
 before(async () => {
-  server = await startServerProcess(home);
+  // The documented add-on is the unsigned example fixture.
+  server = await startServerProcess(home, ["--allow-unsigned"]);
 });
 
 after(async () => {

@@ -15,6 +15,7 @@ import { MissingPluginError, type Session, session } from "../../mod.ts";
 import type { EventStream } from "./event_stream.ts";
 import type { TokenKeys } from "./token.ts";
 import type { CertificateAuthority } from "./ca.ts";
+import type { Addons } from "./addons.ts";
 import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
 
 /** What the API needs from the server. */
@@ -31,6 +32,8 @@ export interface ApiDeps {
   ca: CertificateAuthority;
   /** Which CONNECT hosts are decrypted. */
   policy: InterceptPolicy;
+  /** The session's add-ons. */
+  addons: Addons;
 }
 
 const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -90,6 +93,10 @@ const schemas = {
   passThrough: v.strictObject({
     hosts: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(300))), v.minLength(1)),
   }),
+  loadPlugin: v.strictObject({
+    source: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
+  }),
+  unloadPlugin: v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
   rotate: v.strictObject({
     ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(315360000))),
   }),
@@ -293,6 +300,28 @@ export function createApi(deps: ApiDeps): Hono {
     "/api/intercept/pass-through",
     async (c) => c.json({ removed: deps.policy.removePassThrough(await hostsOf(c)) }),
   );
+
+  app.get("/api/plugins", (c) => c.json(deps.addons.list()));
+
+  app.post("/api/plugins", async (c) => {
+    const { source } = check(schemas.loadPlugin, await json(c));
+    let info;
+    try {
+      info = await deps.addons.load(source);
+    } catch (error) {
+      throw new BadRequest("source", `source: ${(error as Error).message}`);
+    }
+    return c.json(info, 201);
+  });
+
+  app.delete("/api/plugins", async (c) => {
+    const { name } = check(schemas.unloadPlugin, await json(c));
+    if (!deps.addons.list().some((p) => p.name === name && p.addon)) {
+      return c.json({ error: `No add-on named ${name} is loaded`, field: "name" }, 404);
+    }
+    await deps.addons.unload(name);
+    return c.json({ unloaded: name });
+  });
 
   app.post("/api/token/rotate", async (c) => {
     const body = check(schemas.rotate, await json(c));

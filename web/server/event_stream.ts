@@ -8,7 +8,10 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 
 /** One event of the live view. */
 export interface LiveEvent {
-  /** `request`, a stage name, `tunnel`, `tunnel-closed`, or `tls-failed` (a client's handshake). */
+  /**
+   * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
+   * `plugin-error` (an add-on's hook threw, hung or crashed).
+   */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
   id: number | string;
@@ -30,6 +33,10 @@ export interface LiveEvent {
   host?: string;
   /** How many handshakes with that host failed so far, for `tls-failed`. */
   count?: number;
+  /** The add-on, for `plugin-error`. */
+  plugin?: string;
+  /** The stage or hook it failed in, for `plugin-error`. */
+  stage?: string;
 }
 
 type Subscriber = (event: LiveEvent) => void;

@@ -5,6 +5,8 @@
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
  *                 [--net-log net-log.jsonl] [--intercept LIST] [--no-intercept [LIST]]
+ *                 [--plugin PATH]... [--allow-unsigned] [--trusted-key FILE]...
+ *                 [--allow-unenforced-isolation]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
@@ -14,7 +16,8 @@
  */
 import process from "node:process";
 import { getConfig } from "../../mod.ts";
-import { ListenError, RulesFileError, startServer } from "./server.ts";
+import { readFileSync } from "node:fs";
+import { AddonError, ListenError, RulesFileError, startServer } from "./server.ts";
 import { parsePatternList } from "./intercept_policy.ts";
 
 /** The options the command line gives. */
@@ -35,6 +38,16 @@ export interface CliOptions {
   intercept?: string[];
   /** `--no-intercept LIST`: never decrypt these hosts. */
   noIntercept?: string[];
+  /** `--plugin PATH` (repeatable): add-ons to load. */
+  plugins?: string[];
+  /** `--allow-unsigned`: load add-ons without a trusted signature. */
+  allowUnsigned?: boolean;
+  /** `--trusted-key FILE` (repeatable): public JWK files whose signatures are trusted. */
+  trustedKeyFiles?: string[];
+  /** `--allow-unenforced-isolation`: load worker add-ons where permissions are not enforced. */
+  allowUnenforcedIsolation?: boolean;
+  /** `--hook-timeout MS`: how long an isolated add-on's hook may take. */
+  hookTimeout?: number;
   /** `--help` or `-h` was given: print {@link usage} and exit. */
   help?: boolean;
 }
@@ -66,10 +79,20 @@ Options:
                     Never decrypt tunnels to these hosts; without LIST, decrypt none. LIST:
                     host patterns separated by commas, * as a wildcard, optional :port
                     ("*.bank.example,10.0.0.*,example.com:8443")
+  --plugin PATH     Load a third-party plugin (add-on) into the session; repeatable. Signed ones
+                    only, unless --allow-unsigned (default: none)
+  --allow-unsigned  Load add-ons without a trusted signature (default: off)
+  --trusted-key FILE
+                    A public JWK (JSON) whose add-on signatures are trusted; repeatable
+  --allow-unenforced-isolation
+                    Load "isolation": "worker" add-ons where their permissions cannot be enforced
+                    (Bun) (default: off)
+  --hook-timeout MS How long an isolated add-on's hook may take before it is cut off
+                    (default: 5000)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
-of this machine, bad rules file); 2 bad command line.`;
+of this machine, bad rules file, an add-on or key that does not load); 2 bad command line.`;
 
 /**
  * Parses the arguments; throws a TypeError naming a bad or unknown option.
@@ -110,6 +133,12 @@ export function parseArgs(args: string[]): CliOptions {
         if (inline === undefined) i++;
         options.noIntercept = [...(options.noIntercept ?? []), ...parsePatternList(next, flag)];
       }
+    } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
+    else if (flag === "--allow-unsigned") options.allowUnsigned = true;
+    else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
+    else if (flag === "--hook-timeout") options.hookTimeout = number(flag, 1, 600_000);
+    else if (flag === "--trusted-key") {
+      options.trustedKeyFiles = [...(options.trustedKeyFiles ?? []), value()];
     } else if (flag === "--token-ttl") {
       options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
     } else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
@@ -131,9 +160,27 @@ if (import.meta.main) {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(options);
+    const trustedKeys = (options.trustedKeyFiles ?? []).map((file) => {
+      try {
+        return JSON.parse(readFileSync(file, "utf8")) as JsonWebKey;
+      } catch (error) {
+        throw new AddonError(`--trusted-key ${file}`, error);
+      }
+    });
+    server = await startServer({
+      ...options,
+      addonPolicy: {
+        allowUnsigned: options.allowUnsigned,
+        trustedKeys,
+        allowUnenforcedIsolation: options.allowUnenforcedIsolation,
+        hookTimeout: options.hookTimeout,
+      },
+    });
   } catch (error) {
-    if (!(error instanceof ListenError || error instanceof RulesFileError)) throw error;
+    if (
+      !(error instanceof ListenError || error instanceof RulesFileError ||
+        error instanceof AddonError)
+    ) throw error;
     console.error(`websession: ${error.message}`);
     process.exit(1);
   }

@@ -154,6 +154,8 @@ export class Interceptor {
     if (!this.#loopbackPort) {
       this.#bySocket.set(socket, target);
       this.#inner.emit("connection", socket);
+      // The first chunk was read (and the socket paused) to tell TLS from plain HTTP.
+      socket.resume();
       return;
     }
     const inner = connect(this.#loopbackPort, "127.0.0.1");

@@ -20,9 +20,19 @@ import { recordNetLog } from "./net_log.ts";
 import { CertificateAuthority } from "./ca.ts";
 import { InterceptPolicy } from "./intercept_policy.ts";
 import { Interceptor, type InterceptTarget } from "./mitm.ts";
+import { type AddonPolicy, Addons } from "./addons.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
+
+/** An add-on or trusted key given at start could not be loaded (the message names it and why). */
+export class AddonError extends Error {
+  /** Wraps the loader's error. */
+  constructor(what: string, cause: unknown) {
+    super(`${what}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "AddonError";
+  }
+}
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -46,6 +56,10 @@ export interface ServerOptions {
   intercept?: string[] | null;
   /** Never decrypt tunnels to these host patterns (pass them through). */
   noIntercept?: string[];
+  /** Third-party plugins to load into the session at start (paths or URLs). */
+  plugins?: string[];
+  /** How add-ons are loaded (signatures, trusted keys, isolation). */
+  addonPolicy?: AddonPolicy;
 }
 
 /** A running server. */
@@ -64,6 +78,8 @@ export interface RunningServer {
   ca: CertificateAuthority;
   /** Which CONNECT hosts are decrypted. */
   policy: InterceptPolicy;
+  /** The add-ons of the session. */
+  addons: Addons;
   /** Stops accepting, lets requests in flight finish (bounded), flushes the store. */
   close(): Promise<void>;
 }
@@ -152,18 +168,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   let proxied = 0;
   let inFlight = 0;
+  const addons = new Addons(ses, events, options.addonPolicy);
   const api = createApi({
     session: ses,
     keys,
     events,
     ca,
     policy,
+    addons,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   let stopRules: (() => void) | null = null;
   try {
     if (options.rulesFile) stopRules = await watchRules(ses, options.rulesFile);
+    for (const source of options.plugins ?? []) {
+      await addons.load(source).catch((error: unknown) => {
+        throw new AddonError(`--plugin ${source}`, error);
+      });
+    }
   } catch (error) {
+    stopRules?.();
+    addons.close();
     await interceptor.close();
     await session.closePartition(ses.partition);
     throw error;
@@ -227,6 +252,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     stopRules?.();
     stopNetLog?.();
+    addons.close();
     await interceptor.close();
     await session.closePartition(ses.partition);
     throw error;
@@ -249,6 +275,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.once("close", () => clearTimeout(deadline));
       });
       stopNetLog?.();
+      addons.close();
       await interceptor.close();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
@@ -262,6 +289,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keys,
     ca,
     policy,
+    addons,
     close,
   };
 }
