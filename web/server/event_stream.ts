@@ -33,6 +33,8 @@ export interface LiveEvent {
   host?: string;
   /** How many handshakes with that host failed so far, for `tls-failed`. */
   count?: number;
+  /** The request log's entry, for `entry` (a request of the dashboard started or changed). */
+  entry?: unknown;
   /** The add-on, for `plugin-error`. */
   plugin?: string;
   /** The stage or hook it failed in, for `plugin-error`. */

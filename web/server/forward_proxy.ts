@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
 import { bodyOf, headerSafe, headersOf, sendWebResponse } from "./node_bridge.ts";
+import type { RequestLog } from "./request_log.ts";
 
 /**
  * Proxies one absolute-form request through `session`; `url` is the request's own target unless
@@ -24,6 +25,7 @@ export async function forward(
   req: IncomingMessage,
   res: ServerResponse,
   url: string = req.url!,
+  log: RequestLog | null = null,
 ): Promise<void> {
   const controller = new AbortController();
   const onClose = () => {
@@ -58,5 +60,5 @@ export async function forward(
     res.end(`websession: ${text}\n`);
     return;
   }
-  await sendWebResponse(res, response, true);
+  await sendWebResponse(res, response, true, log?.bodyRecorder(controller.signal) ?? null);
 }

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { networkInterfaces } from "node:os";
 import { getConfig, type Session, session } from "../../mod.ts";
 import { createApi } from "./api.ts";
 import { EventStream } from "./event_stream.ts";
@@ -15,7 +16,9 @@ import { watchRules } from "./rules_file.ts";
 import { listen } from "./listen.ts";
 import { TokenKeys } from "./token.ts";
 import { tunnel, type TunnelStats } from "./tunnel.ts";
-import { dashboard } from "./dashboard.ts";
+import { dashboardHtml, dashboardScript } from "./dashboard.ts";
+import { RequestLog } from "./request_log.ts";
+import { sameServer } from "./origin_guard.ts";
 import { recordNetLog } from "./net_log.ts";
 import { CertificateAuthority } from "./ca.ts";
 import { InterceptPolicy } from "./intercept_policy.ts";
@@ -50,6 +53,8 @@ export interface ServerOptions {
   tokenTtl?: number;
   /** How long shutdown waits for requests in flight, in ms (default 5000). */
   drainMs?: number;
+  /** How many requests the dashboard's log keeps (default 500). */
+  keepRequests?: number;
   /** Decrypt CONNECT tunnels at all (default true, as mitmproxy). */
   interceptEnabled?: boolean;
   /** Decrypt only tunnels to these host patterns (default: every host); see `intercept_policy.ts`. */
@@ -163,12 +168,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const host = target.host.includes(":") ? `[${target.host}]` : target.host;
       const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
       const path = req.url?.startsWith("/") ? req.url : `/${req.url ?? ""}`;
-      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`);
+      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`, log);
     },
   );
   let proxied = 0;
   let inFlight = 0;
   const addons = new Addons(ses, events, options.addonPolicy);
+  const log = new RequestLog(ses, { keep: options.keepRequests });
+  log.subscribe((entry) =>
+    events.publish({
+      type: "entry",
+      id: entry.id,
+      url: entry.url,
+      method: entry.method,
+      status: entry.status ?? undefined,
+      error: entry.error ?? undefined,
+      elapsed: entry.timings.end ?? 0,
+      entry,
+    })
+  );
+  // The addresses the dashboard and API answer to (filled once the port is known).
+  const ownHosts = new Set<string>();
   const api = createApi({
     session: ses,
     keys,
@@ -176,6 +196,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ca,
     policy,
     addons,
+    log,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   let stopRules: (() => void) | null = null;
@@ -210,9 +231,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? "/";
     if (target.startsWith("/")) {
+      if (!sameServer(req.headers.host, req.headers.origin, ownHosts)) {
+        res.writeHead(403, { "content-type": "text/plain" });
+        res.end("websession: only the server's own origin may use the dashboard and the API\n");
+        return;
+      }
       if (target === "/" || target.startsWith("/?")) {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(dashboard);
+        res.writeHead(200, {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy":
+            "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+          "x-frame-options": "DENY",
+        });
+        res.end(dashboardHtml);
+        return;
+      }
+      if (target === "/dashboard.js") {
+        res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+        res.end(await dashboardScript());
         return;
       }
       const controller = new AbortController();
@@ -230,7 +266,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     proxied++;
-    await forward(ses, req, res);
+    await forward(ses, req, res, req.url, log);
   }
 
   // Small responses go out as several writes; without TCP_NODELAY each waits for a delayed ACK.
@@ -260,6 +296,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = server.address() as { port: number };
   const shown = host.includes(":") ? `[${host}]` : host;
   const proxyUrl = `http://${shown}:${address.port}`;
+  ownHosts.add(`${shown}:${address.port}`.toLowerCase());
+  if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
+    for (const name of ["localhost", "127.0.0.1", "[::1]"]) ownHosts.add(`${name}:${address.port}`);
+  } else if (host === "0.0.0.0" || host === "::") {
+    for (const nets of Object.values(networkInterfaces())) {
+      for (const net of nets ?? []) {
+        const name = net.family === "IPv6" ? `[${net.address}]` : net.address;
+        ownHosts.add(`${name}:${address.port}`.toLowerCase());
+      }
+    }
+  }
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -276,6 +323,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       stopNetLog?.();
       addons.close();
+      log.close();
       await interceptor.close();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
