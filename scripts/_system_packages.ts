@@ -53,6 +53,7 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "curl", package: "curl" },
   { command: "wrk", package: "wrk", alsoFor: "deno task bench" },
   { command: "openssl", package: "openssl" },
+  { command: "mitmdump", package: "mitmproxy", alsoFor: "deno task bench" },
 ];
 
 /**

@@ -46,10 +46,12 @@ export async function forward(
     });
   } catch (error) {
     if (res.headersSent || controller.signal.aborted) {
+      log?.failed(controller.signal, "net::ERR_ABORTED");
       res.destroy();
       return;
     }
     const netError = isNetError(error) ? error as NetError : null;
+    log?.failed(controller.signal, netError?.code ?? "net::ERR_FAILED");
     const blocked = netError?.code === "net::ERR_BLOCKED_BY_CLIENT";
     const text = netError ? netError.message : `net::ERR_FAILED: ${(error as Error).message}`;
     res.writeHead(blocked ? 403 : 502, {

@@ -89,7 +89,7 @@ Options:
   --allow-unenforced-isolation
                     Load "isolation": "worker" add-ons where their permissions cannot be enforced
                     (Bun) (default: off)
-  --keep-requests N How many requests the dashboard's log keeps (default: 500)
+  --keep-requests N How many requests the dashboard's log keeps; 0 turns it off (default: 500)
   --hook-timeout MS How long an isolated add-on's hook may take before it is cut off
                     (default: 5000)
   -h, --help        Print this help and exit
@@ -139,7 +139,7 @@ export function parseArgs(args: string[]): CliOptions {
     } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
     else if (flag === "--allow-unsigned") options.allowUnsigned = true;
     else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
-    else if (flag === "--keep-requests") options.keepRequests = number(flag, 1, 1_000_000);
+    else if (flag === "--keep-requests") options.keepRequests = number(flag, 0, 1_000_000);
     else if (flag === "--hook-timeout") options.hookTimeout = number(flag, 1, 600_000);
     else if (flag === "--trusted-key") {
       options.trustedKeyFiles = [...(options.trustedKeyFiles ?? []), value()];

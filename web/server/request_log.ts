@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { NetError, PipelineRequest, Session } from "../../mod.ts";
+import type { PipelineRequest, Session } from "../../mod.ts";
 
 /** Milliseconds since the request started at which each stage was reached. */
 export interface EntryTimings {
@@ -57,7 +57,7 @@ export interface LogEntry {
 
 /** Options of {@link RequestLog}. */
 export interface RequestLogOptions {
-  /** How many requests are kept (default 500). */
+  /** How many requests are kept (default 500; 0 turns the log and its taps off). */
   keep?: number;
   /** Body bytes kept per request (default 256 KiB). */
   bodyCap?: number;
@@ -104,8 +104,10 @@ export class RequestLog {
     this.#keep = options.keep ?? 500;
     this.#bodyCap = options.bodyCap ?? 256 * 1024;
     this.#bodyBudget = options.bodyBudget ?? 32 * 1024 * 1024;
+    // keep 0: no log at all, and no taps (the proxy's fast path).
+    if (this.#keep === 0) return;
     const pipeline = session.pipeline;
-    const tap = <S extends "beforeRequest" | "sendHeaders" | "responseStarted" | "completed">(
+    const tap = <S extends "beforeRequest" | "sendHeaders" | "responseStarted">(
       stage: S,
       fn: (request: PipelineRequest, response?: Response) => void,
     ) =>
@@ -143,14 +145,8 @@ export class RequestLog {
       entry.timings.responseStarted = this.#since(request);
       this.#changed(entry);
     });
-    tap("completed", (request) => this.#end(request, null));
-    this.#untaps.push(
-      pipeline.tap(
-        "errorOccurred",
-        (request: PipelineRequest, error: NetError) => this.#end(request, error),
-        { plugin: "session-server", order: "post" },
-      ),
-    );
+    // No `completed`/`errorOccurred` taps: those make the pipeline watch every body. The forward
+    // proxy says when a request ended (bodyRecorder's null) or failed (failed()).
   }
 
   /** Calls `listener` whenever an entry starts or changes; returns the function that stops it. */
@@ -206,6 +202,7 @@ export class RequestLog {
       const entry = this.#entries.get(id);
       if (!entry) return;
       if (chunk === null) {
+        entry.timings.end = this.#sinceStart(entry);
         this.#changed(entry);
         return;
       }
@@ -224,6 +221,19 @@ export class RequestLog {
       this.#bodyBytes += kept.length;
       this.#trimBodies(id);
     };
+  }
+
+  /** Records that the request started with `signal` failed with `code` (a net::ERR_* code). */
+  failed(signal: AbortSignal, code: string): void {
+    const entry = this.#entries.get(this.#bySignal.get(signal) ?? -1);
+    if (!entry) return;
+    entry.error = code;
+    entry.timings.end = this.#sinceStart(entry);
+    this.#changed(entry);
+  }
+
+  #sinceStart(entry: LogEntry): number {
+    return Math.round((Date.now() - entry.startedAt) * 1000) / 1000;
   }
 
   #start(request: PipelineRequest): void {
@@ -252,14 +262,6 @@ export class RequestLog {
       this.#entries.delete(oldest);
       this.#dropBody(oldest);
     }
-    this.#changed(entry);
-  }
-
-  #end(request: PipelineRequest, error: NetError | null): void {
-    const entry = this.#entries.get(request.id);
-    if (!entry) return;
-    entry.timings.end = this.#since(request);
-    if (error) entry.error = error.code ?? "net::ERR_FAILED";
     this.#changed(entry);
   }
 
