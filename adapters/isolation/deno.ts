@@ -15,14 +15,14 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/contracts.ts";
 import { WORKER_OPTIONS_FLAG, workerOptionsEnabled } from "./_deno_worker_options.ts";
 
 export type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/contracts.ts";
 
 /** Deno's isolation adapter. */
 export const denoIsolation: IsolationAdapter = {

@@ -22,7 +22,7 @@ import {
   TOKEN,
   type UploadProgress,
 } from "./_request_parts.ts";
-import { NodeEmitter } from "../node_emitter.ts";
+import { NodeEmitter } from "../events.ts";
 import { abortMessage, headersRecord, IncomingMessage } from "./incoming_message.ts";
 import "./digest.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { type NetError, toNetError } from "../errors.ts";
-import { NodeEmitter } from "../node_emitter.ts";
+import { NodeEmitter } from "../events.ts";
 
 /** Bodies up to this size with a Content-Length are read at once. */
 const SMALL_BODY = 64 * 1024;

@@ -42,8 +42,8 @@ export type {
   UploadProgress,
   WriteCallback,
 } from "./client_request.ts";
-export { NodeEmitter } from "../node_emitter.ts";
-export type { ListenerEntry, NodeListener } from "../node_emitter.ts";
+export { NodeEmitter } from "../events.ts";
+export type { ListenerEntry, NodeListener } from "../events.ts";
 export { IncomingMessage } from "./incoming_message.ts";
 export type { IncomingMessageInit } from "./incoming_message.ts";
 export { digestAuthorization } from "./digest.ts";

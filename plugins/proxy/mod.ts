@@ -28,12 +28,12 @@
 
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime, type RuntimeName } from "../../kernel/runtime.ts";
+import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
-import type { HostResolver } from "../../kernel/host_resolver.ts";
-import type { TunnelAdapter } from "../../kernel/tunnel.ts";
+import type { HostResolver } from "../../kernel/contracts.ts";
+import type { TunnelAdapter } from "../../kernel/contracts.ts";
 
 export type * from "../../kernel/mod.ts";
 export type { BypassRule } from "./bypass_rules.ts";
@@ -42,14 +42,14 @@ export type { ProxyParseOptions, ProxyScheme } from "./proxy_server.ts";
 export type { IPAddress } from "./ip.ts";
 export type { ProxyTarget } from "./url_parts.ts";
 export type { ProxyConfig, ProxyMode } from "./proxy_config.ts";
-export type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
 export type {
   Tunnel,
   TunnelAdapter,
   TunnelFetchOptions,
   TunnelRequest,
   TunnelResult,
-} from "../../kernel/tunnel.ts";
+} from "../../kernel/contracts.ts";
 export type { PacDecision } from "./pac_resolver.ts";
 export type { PacEngine } from "./proxy_service.ts";
 export { staticHostResolver } from "./host_resolver.ts";
