@@ -17,6 +17,7 @@ import {
   redirectTarget,
   withUrl,
 } from "./_http.ts";
+import { tapRequestBody } from "./_body_taps.ts";
 import { checkRedirectTarget } from "./_unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import type { Pipeline, Stage, StageOfKind } from "./pipeline.ts";
@@ -279,6 +280,9 @@ export async function walk(
     if (sending instanceof Promise) sending = await sending;
     if (passed(sending).headers) request.headers = sending.headers!;
     run.observe("sendHeaders", request);
+    if (request.body !== null && run.taps.tapCount("requestBody") > 0) {
+      await tapRequestBody(run, request);
+    }
     throwIfAborted(request.signal);
     if (request.body instanceof ReadableStream) {
       if (streamSent) {

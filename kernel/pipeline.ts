@@ -8,6 +8,7 @@
 import { type NetError, toNetError } from "./errors.ts";
 import { passed, Runner, walk } from "./_walk.ts";
 import { deliverResponse, withUrl } from "./_http.ts";
+import { tapResponseBody } from "./_body_taps.ts";
 import {
   type Decision,
   HopRequest,
@@ -22,9 +23,10 @@ import {
 
 /**
  * How the taps of a stage run: `observe` calls each and waits for none; `blocking` waits for all
- * and merges their answers; `first` asks one after another until one answers.
+ * and merges their answers; `first` asks one after another until one answers; `transform`: each
+ * may answer a `TransformStream` the body then streams through (`_body_taps.ts`).
  */
-export type StageKind = "observe" | "blocking" | "first";
+export type StageKind = "observe" | "blocking" | "first" | "transform";
 
 /**
  * Every stage and its kind, in lifecycle order.
@@ -38,10 +40,12 @@ export const STAGE_KINDS = {
   beforeRequest: "blocking",
   beforeSendHeaders: "blocking",
   sendHeaders: "observe",
+  requestBody: "transform",
   transport: "first",
   headersReceived: "blocking",
   authRequired: "first",
   beforeRedirect: "observe",
+  responseBody: "transform",
   responseStarted: "observe",
   completed: "observe",
   errorOccurred: "observe",
@@ -183,6 +187,9 @@ export class Pipeline {
     let response: Response;
     try {
       response = await walk(this.#run, request, input);
+      if (this.tapCount("responseBody") > 0) {
+        response = await tapResponseBody(this.#run, request, response);
+      }
     } catch (error) {
       const netError = toNetError(error, request.signal);
       this.#ender(request, input.onEnd)(netError, null);

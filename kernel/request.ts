@@ -200,6 +200,13 @@ export interface StageHandlers {
   beforeSendHeaders: (request: PipelineRequest) => MaybePromise<BeforeSendHeadersResult | void>;
   /** The headers are final. */
   sendHeaders: (request: PipelineRequest) => void;
+  /**
+   * A TransformStream the request body streams through, or null to leave it alone (called only
+   * for a request with a body).
+   */
+  requestBody: (
+    request: PipelineRequest,
+  ) => MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
   /** Answers the request with a Response, or passes with undefined. */
   transport: (request: PipelineRequest) => MaybePromise<Response | undefined | void>;
   /** May cancel, redirect or change the response headers. */
@@ -215,6 +222,14 @@ export interface StageHandlers {
   ) => MaybePromise<AuthRequiredResult>;
   /** A redirect is about to be followed. */
   beforeRedirect: (request: PipelineRequest, response: Response, redirectUrl: string) => void;
+  /**
+   * A TransformStream the (decoded) response body streams through, or null to leave it alone
+   * (called for the final response only, when it has a body).
+   */
+  responseBody: (
+    request: PipelineRequest,
+    response: Response,
+  ) => MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
   /** The response is about to be handed over. */
   responseStarted: (request: PipelineRequest, response: Response) => void;
   /** The response body was received completely. */

@@ -84,7 +84,8 @@ before(async () => {
   }, (_req, res) => res.end("secret over tls"));
   await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
   tlsPort = (tls.address() as { port: number }).port;
-  server = await startServerProcess(home);
+  // The TLS origin's tunnel stays undecrypted (server_intercept_test.ts covers decrypting).
+  server = await startServerProcess(home, ["--no-intercept", "localhost"]);
 });
 
 after(async () => {
@@ -139,7 +140,7 @@ describe("the session server as a proxy", () => {
     assert.equal(statSync(file).size, BIG);
   });
 
-  it("tunnels CONNECT to a local TLS server without decrypting, and counts it", async () => {
+  it("tunnels CONNECT to a --no-intercept host without decrypting, and counts it", async () => {
     const before = await (await api("/stats")).json();
     const result = await curl(["-s", "-k", "-x", server.proxy, `https://localhost:${tlsPort}/`]);
     assert.equal(result.stdout, "secret over tls");
