@@ -12,6 +12,7 @@ import type * as Https from "node:https";
 import { NetError, toNetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
+import { responseFromNode } from "./_node_response.ts";
 
 interface NodeHttp {
   http: typeof Http;
@@ -35,8 +36,6 @@ function loadNodeHttp(): NodeHttp {
   };
   return nodeHttp;
 }
-
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 function hasBody(request: PipelineRequest): boolean {
   const body = request.body;
@@ -115,29 +114,7 @@ function sendWithNode(
       headers,
       ca: secure && options.caCerts?.length ? [...options.caCerts] : undefined,
     }, (res) => {
-      const responseHeaders = new Headers();
-      const raw = res.rawHeaders;
-      for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i], raw[i + 1]);
-      const status = res.statusCode ?? 502;
-      const empty = NULL_BODY.has(status) || request.method === "HEAD";
-      const body = empty ? null : new ReadableStream<Uint8Array>({
-        start(controller) {
-          res.on("data", (chunk: Uint8Array) => controller.enqueue(new Uint8Array(chunk)));
-          res.on("end", () => controller.close());
-          res.on("error", (error) => controller.error(toNetError(error, signal)));
-        },
-        cancel() {
-          res.destroy();
-        },
-      });
-      if (empty) res.resume();
-      resolve(
-        new Response(body, {
-          status: status < 200 ? 200 : status,
-          statusText: res.statusMessage ?? "",
-          headers: responseHeaders,
-        }),
-      );
+      resolve(responseFromNode(res, request.method, signal));
     });
     req.on("error", (error) => reject(toNetError(error, signal)));
     const onAbort = () => req.destroy(new Error("The request was aborted"));
