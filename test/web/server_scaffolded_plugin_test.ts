@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { denoExecutable, root, run } from "../_process.ts";
+import { denoExecutable, runScript } from "../_process.ts";
 import { serve, type TestServer } from "../_serve.ts";
 import {
   curl,
@@ -25,11 +25,9 @@ let server: ServerProcess | undefined;
 
 /** Runs one of the repository's scripts with Deno in `cwd`, as `deno task` would. */
 async function script(name: string, args: string[], cwd: string) {
-  const result = await run(deno, ["run", "-A", join(root, "scripts", name), ...args], cwd, {
-    INIT_CWD: cwd,
-  });
+  const result = await runScript(deno, name, args, cwd);
   assert.equal(result.code, 0, result.output);
-  return result.output;
+  return result.stdout;
 }
 
 describe("a scaffolded plugin, signed and loaded into the session server", () => {

@@ -29,7 +29,7 @@ export async function forward(
 ): Promise<void> {
   // Only the web's schemes: a client of the proxy port may not read the server's files (file:)
   // or anything else a session could fetch locally.
-  if (!/^https?:\/\//i.test(url ?? "")) {
+  if (!/^https?:\/\//i.test(url)) {
     res.writeHead(400, {
       "content-type": "text/plain; charset=utf-8",
       "x-websession-error": "net::ERR_DISALLOWED_URL_SCHEME",
