@@ -3,18 +3,18 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { net, session } from "../../../mod.ts";
-import { serve, type TestServer } from "../../_serve.ts";
+import { type OriginServer, originServer, testSession } from "../../../testing/mod.ts";
 import {
   fetchMetadataPlugin,
   fetchSite,
   isPotentiallyTrustworthy,
 } from "../../../plugins/fetch-metadata/mod.ts";
 
-let server: TestServer;
+let server: OriginServer;
 let ip = "";
 let local = "";
 before(async () => {
-  server = await serve((request) => {
+  server = await originServer((request) => {
     const url = new URL(request.url);
     const to = url.searchParams.get("to");
     if (to) return new Response(null, { status: 302, headers: { location: to } });
@@ -27,17 +27,16 @@ before(async () => {
   ip = `http://127.0.0.1:${server.port}`;
   local = `http://localhost:${server.port}`;
 });
-const opened: string[] = [];
+const closers: Array<() => Promise<void>> = [];
 after(async () => {
-  for (const partition of opened) await session.closePartition(partition);
+  for (const close of closers) await close();
   await server.close();
 });
 
+/** A session with only the fetch-metadata plugin (websession/testing). */
 function fresh() {
-  const ses = session.fromPartition(`fetch-metadata-${Math.random()}`, {
-    plugins: [fetchMetadataPlugin],
-  });
-  opened.push(ses.partition);
+  const { ses, close } = testSession([fetchMetadataPlugin]);
+  closers.push(close);
   return ses;
 }
 
@@ -88,7 +87,7 @@ describe("Sec-Fetch-* headers", () => {
 
   it("sessions without the plugin send none", async () => {
     const ses = session.fromPartition(`fetch-metadata-off-${Math.random()}`);
-    opened.push(ses.partition);
+    closers.push(() => session.closePartition(ses.partition));
     const headers = await (await ses.fetch(`${ip}/`)).json();
     assert.equal(headers["sec-fetch-site"], null);
   });
