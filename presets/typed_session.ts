@@ -19,10 +19,14 @@ import type { RendererMembers } from "../plugins/renderer/mod.ts";
 import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
 import type { HarMembers } from "../plugins/har/mod.ts";
 import type { TlsMembers } from "../plugins/tls/mod.ts";
+import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
- * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`.
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
+ * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
+ * extensions plugin, so there they throw `MissingPluginError`).
  *
  * @example
  * ```ts
@@ -44,7 +48,9 @@ export interface DefaultMembers
     RendererMembers,
     HostResolverMembers,
     HarMembers,
-    TlsMembers {}
+    TlsMembers,
+    SpellcheckMembers,
+    ExtensionsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

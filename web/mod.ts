@@ -42,6 +42,7 @@ import { tlsPlugin } from "../plugins/tls/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
+import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
   type CdpAdapters,
   type CdpApi,
@@ -103,6 +104,8 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
+export { SpellChecker, type SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+export type { CheckOptions, MisspelledRange, SuggestOptions } from "../plugins/spellcheck/mod.ts";
 export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
@@ -133,6 +136,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   hostResolverPlugin,
   harPlugin,
   tlsPlugin,
+  downloadOnlySpellcheckPlugin,
 ];
 
 configure({

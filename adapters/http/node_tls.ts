@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { NetError, toNetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../runtime.ts";
 
 /** A certificate's subject or issuer, as Electron's `CertificatePrincipal`. */
 export interface Principal {

@@ -17,8 +17,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
-import type { HostResolver } from "../../kernel/host_resolver.ts";
+import { detectRuntime, type HostResolver } from "../../kernel/contracts.ts";
 import { HostCache } from "./host_cache.ts";
 import {
   checkResolveHostArgs,

@@ -17,7 +17,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 import { NetLog } from "./net_log.ts";
 import type { OpenTextFile } from "./file_sink.ts";
 import type { NetLogClientInfo } from "./constants.ts";

@@ -12,7 +12,7 @@
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { NetError } from "../../kernel/errors.ts";
-import type { Decision } from "../../kernel/pipeline_types.ts";
+import type { Decision } from "../../kernel/request.ts";
 import {
   EVENT_TYPE_IDS,
   NET_LOG_PHASES,

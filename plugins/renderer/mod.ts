@@ -22,7 +22,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 import { Preloads, type PreloadScript, type PreloadScriptRegistration } from "./preloads.ts";
 import { getBlobData } from "./blob_data.ts";
 import { notSupported } from "./not_supported.ts";

@@ -23,7 +23,7 @@ import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { NetError } from "../../kernel/errors.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 import { parseSslConfig, type SSLConfig, type TlsVersions } from "./ssl_config.ts";
 import {
   askProc,
