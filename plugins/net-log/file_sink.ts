@@ -19,9 +19,10 @@ export interface TextFile {
 export type OpenTextFile = (path: string) => Promise<TextFile>;
 
 const encoder = new TextEncoder();
+const FLUSH_BYTES = 32768;
 
 /**
- * Streams one NetLog into a file: events are batched (one write per 256 KiB or per 200 ms) and the file is valid JSON once {@linkcode NetLogFileWriter.finish} resolves.
+ * Streams one NetLog into a file: events are batched (one write per 16 KiB or per 200 ms) and the file is valid JSON once {@linkcode NetLogFileWriter.finish} resolves.
  *
  * @example
  * ```ts ignore
@@ -63,20 +64,22 @@ export class NetLogFileWriter {
   add(event: object | string): void {
     if (this.#full) return;
     const json = typeof event === "string" ? event : JSON.stringify(event);
-    const text = this.#first ? json : `,\n${json}`;
-    // Bytes are counted exactly only when a limit needs them (events are mostly ASCII).
-    const size = this.#maxFileSize === null ? text.length : encoder.encode(text).length;
-    if (
-      this.#maxFileSize !== null && this.#written + this.#pendingBytes + size > this.#maxFileSize
-    ) {
-      this.#full = true;
-      queueMicrotask(this.#onFull);
-      return;
+    // Bytes are counted exactly only when a limit needs them (events are mostly ASCII); each
+    // event but the first is preceded by ",\n".
+    if (this.#maxFileSize === null) this.#pendingBytes += json.length + 2;
+    else {
+      const size = encoder.encode(json).length + 2;
+      if (this.#written + this.#pendingBytes + size > this.#maxFileSize) {
+        this.#full = true;
+        queueMicrotask(this.#onFull);
+        return;
+      }
+      this.#pendingBytes += size;
     }
-    this.#first = false;
-    this.#pending.push(text);
-    this.#pendingBytes += size;
-    if (this.#pendingBytes >= 262144) this.#flush();
+    this.#pending.push(json);
+    // Small batches: the events' strings are still young when joined, which keeps the garbage
+    // collector's work down.
+    if (this.#pendingBytes >= FLUSH_BYTES) this.#flush();
     else this.#timer ??= setTimeout(() => this.#flush(), 200);
   }
 
@@ -93,7 +96,8 @@ export class NetLogFileWriter {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#pending.length === 0) return;
-    const text = this.#pending.join("");
+    const text = (this.#first ? "" : ",\n") + this.#pending.join(",\n");
+    this.#first = false;
     this.#written += this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
