@@ -111,7 +111,8 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
 export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();
 
 /**
- * The CDP adapters of Deno and Bun: the Chromium launcher and the WebSocket transport.
+ * The CDP adapters of Deno and Bun: the Chromium launcher, the WebSocket transport, and preload
+ * scripts read through `node:fs`.
  *
  * @example
  * ```ts ignore
@@ -122,6 +123,7 @@ export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();
 export const cdpAdapters: CdpAdapters = {
   start: startChromium,
   connect: (url, options) => WebSocketTransport.connect(url, options),
+  readFile: nodeFiles.readText,
 };
 
 /**

@@ -55,6 +55,27 @@ const DEFAULT_POLICY: Record<string, TargetPolicy> = {
   service_worker: { resume: "hooks-sent" },
 };
 
+const connectionHooks = new WeakMap<CdpConnection, Set<AttachHook>>();
+
+/**
+ * Adds an attach hook that every auto-attach on `connection` ({@linkcode TargetTree.start}) runs
+ * before its own hooks, on targets attached from now on; returns the function that removes it.
+ * The cdp plugin puts the session's preload scripts into pages this way.
+ *
+ * @example
+ * ```ts ignore
+ * const remove = addConnectionHook(browser.connection, (session) => session.send("Page.enable"));
+ * ```
+ */
+export function addConnectionHook(connection: CdpConnection, hook: AttachHook): () => void {
+  let hooks = connectionHooks.get(connection);
+  if (hooks === undefined) connectionHooks.set(connection, hooks = new Set());
+  hooks.add(hook);
+  return () => {
+    hooks.delete(hook);
+  };
+}
+
 /** Errors that only mean the target went away or lacks the domain. */
 function ignorable(error: unknown): boolean {
   const message = (error as Error)?.message ?? "";
@@ -226,9 +247,8 @@ export class AutoAttach {
       const attaching = this.#setAutoAttach(session).catch(report);
       if (!early) await attaching;
     }
-    const settled = Promise.allSettled(
-      [...this.#hooks].map(async (hook) => await hook(session, node)),
-    );
+    const hooks = [...connectionHooks.get(this.#connection) ?? [], ...this.#hooks];
+    const settled = Promise.allSettled(hooks.map(async (hook) => await hook(session, node)));
     // Every hook has now sent its first command; the target runs them before resuming.
     const resume = () =>
       waiting && !session.detached

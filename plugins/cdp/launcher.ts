@@ -15,6 +15,11 @@ export interface CdpAdapters {
   start?: StartBrowser;
   /** Opens a transport to a DevTools WebSocket. */
   connect: ConnectCdp;
+  /**
+   * Reads a preload script (UTF-8) for the session's pages (none: the session's preloads are not
+   * put into pages, as in a page of the browser bundle).
+   */
+  readFile?: (path: string) => Promise<string>;
 }
 
 /**

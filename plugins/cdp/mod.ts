@@ -8,7 +8,9 @@
  * - {@linkcode WebView2Api} is WebView2's `CallDevToolsProtocolMethodForSession` API on one page.
  *
  * As a session plugin ({@linkcode createCdpPlugin}) it adds `ses.cdp`, whose launched browsers
- * and connections close with the session. The plugin imports no adapter: {@linkcode createCdpApi}
+ * and connections close with the session, and whose pages run the session's preload scripts
+ * (`ses.setPreloads`, `ses.registerPreloadScript`) when auto-attach reaches them
+ * ({@linkcode TargetTree.start}; see `preloads.ts`). The plugin imports no adapter: {@linkcode createCdpApi}
  * and {@linkcode createCdpPlugin} take the browser launcher and the DevTools transport from the
  * entry. On Deno and Bun the `./cdp` entry (`entries/cdp.ts`) exports `cdp` and `cdpPlugin` with
  * the Chromium launcher and the WebSocket/pipe transports; the browser bundle's `cdp` connects only.
@@ -34,6 +36,8 @@ import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
 import { type CdpAdapters, type CdpApi, type CdpBrowser, createCdpApi } from "./launcher.ts";
 import manifest from "./manifest.json" with { type: "json" };
+import { addConnectionHook } from "./auto_attach.ts";
+import { framePreloads, preloadHook } from "./preloads.ts";
 
 export {
   type CdpAdapters,
@@ -53,11 +57,19 @@ export {
 export type * from "../../kernel/mod.ts";
 export * from "../../kernel/cdp/mod.ts";
 export {
+  addConnectionHook,
   type AttachHook,
   AutoAttach,
   type AutoAttachOptions,
   type TargetPolicy,
 } from "./auto_attach.ts";
+export {
+  framePreloads,
+  PRELOAD_WORLD,
+  preloadHook,
+  type ReadPreload,
+  wrapPreload,
+} from "./preloads.ts";
 export {
   type DevToolsProtocolEventHandler,
   type DevToolsProtocolEventReceivedEventArgs,
@@ -104,15 +116,23 @@ export function createCdpPlugin(adapters: CdpAdapters): Plugin<CdpMembers> {
     setup(ctx) {
       const browsers = new Set<CdpBrowser>();
       const connections = new Set<CdpConnection>();
+      // The session's frame preloads go into every page and iframe that auto-attach reaches.
+      const read = adapters.readFile;
+      const hook = read ? preloadHook(() => framePreloads(ctx.session), read) : null;
+      const withPreloads = (connection: CdpConnection) => {
+        if (hook) addConnectionHook(connection, hook);
+      };
       const api: CdpApi = {
         async launch(options) {
           const browser = await launch(options);
+          withPreloads(browser.connection);
           browsers.add(browser);
           browser.exited.then(() => browsers.delete(browser));
           return browser;
         },
         async connect(wsUrl, options) {
           const connection = await connect(wsUrl, options);
+          withPreloads(connection);
           connections.add(connection);
           connection.closed.then(() => connections.delete(connection));
           return connection;

@@ -254,7 +254,9 @@ export class TargetTree {
 
   /**
    * Opens a page at `url` and resolves with its node once its hooks have settled (so its first
-   * events are not lost).
+   * events are not lost). The page opens on `about:blank` and navigates once its hooks have
+   * settled, as Puppeteer and Playwright open pages, so that scripts a hook adds for new documents
+   * (`Page.addScriptToEvaluateOnNewDocument`, the session's preloads) run in the first one too.
    *
    * @example
    * ```ts ignore
@@ -262,8 +264,13 @@ export class TargetTree {
    * ```
    */
   async newPage(url: string, timeout = 10000): Promise<TargetNode> {
-    const { targetId } = await this.connection.send("Target.createTarget", { url });
-    return this.#waitTarget(targetId, timeout);
+    const { targetId } = await this.connection.send("Target.createTarget", { url: "about:blank" });
+    const node = await this.#waitTarget(targetId, timeout);
+    if (url !== "about:blank") {
+      // A failed navigation shows Chromium's error page, as a target created at the URL would.
+      await this.connection.send("Page.navigate", { url }, { sessionId: node.sessionId });
+    }
+    return node;
   }
 
   /** Stops following the connection (and auto-attaching). */
