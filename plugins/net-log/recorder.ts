@@ -289,24 +289,25 @@ export class NetLogRecorder {
 
   #watchCookies(ctx: PluginContext): void {
     const cookies = (ctx.session as unknown as { cookies?: CookieEvents }).cookies;
-    if (!cookies || typeof cookies.on !== "function") return;
-    const listener = (_event: unknown, cookie: CookieLike, cause: string, removed: boolean) => {
+    if (!cookies) return;
+    const listener = (cookie: CookieLike, cause: string, removed: boolean) => {
       this.#now = this.#clock.now();
       if (this.#cookieStore === null) {
         this.#cookieStore = this.#newSource("COOKIE_STORE");
         this.#begin(this.#cookieStore, "COOKIE_STORE_ALIVE");
       }
+      const domain = cookie.hostOnly === false ? `.${cookie.domain}` : cookie.domain;
       const params: Record<string, unknown> = {
         name: cookie.name,
-        domain: cookie.domain,
+        domain,
         path: cookie.path,
-        is_persistent: !cookie.session,
+        is_persistent: cookie.persistent ?? !cookie.session,
         cause,
       };
       if (this.#storing !== null && !removed) {
         // Chromium stores a response's cookies once the headers-received delegate is done.
         this.#storing.afterHeaders.push({
-          domain: cookie.domain,
+          domain,
           name: cookie.name,
           operation: "store",
           path: cookie.path,
@@ -321,8 +322,16 @@ export class NetLogRecorder {
         params,
       );
     };
-    cookies.on("changed", listener);
-    this.#stops.push(() => cookies.off("changed", listener));
+    // The jar's own change callback when there is one: the API's `changed` event would build an
+    // Electron cookie object and an event for each change first.
+    if (cookies.jar && typeof cookies.jar.onChange === "function") {
+      this.#stops.push(cookies.jar.onChange(listener));
+    } else if (typeof cookies.on === "function") {
+      const viaEvent = (_event: unknown, cookie: CookieLike, cause: string, removed: boolean) =>
+        listener(cookie, cause, removed);
+      cookies.on("changed", viaEvent);
+      this.#stops.push(() => cookies.off?.("changed", viaEvent));
+    }
   }
 
   #sourceOf(request: PipelineRequest): Source {
@@ -387,14 +396,21 @@ interface CookieLike {
   value: string;
   domain?: string;
   path?: string;
+  /** Electron's cookie objects. */
   session?: boolean;
+  /** The jar's records: `domain` is then without its leading dot. */
+  hostOnly?: boolean;
+  persistent?: boolean;
 }
 
 type CookieListener = (e: unknown, c: CookieLike, cause: string, removed: boolean) => void;
 
 interface CookieEvents {
-  on(event: "changed", listener: CookieListener): void;
-  off(event: "changed", listener: CookieListener): void;
+  jar?: {
+    onChange(listener: (c: CookieLike, cause: string, removed: boolean) => void): () => void;
+  };
+  on?(event: "changed", listener: CookieListener): void;
+  off?(event: "changed", listener: CookieListener): void;
 }
 
 /** A tap's answer for the log: headers as lines (sensitive ones elided below includeSensitive). */
