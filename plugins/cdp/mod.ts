@@ -59,6 +59,24 @@ export {
   type TargetPolicy,
 } from "./auto_attach.ts";
 export {
+  type BrowserPage,
+  type BrowserPages,
+  type BrowserSession,
+  type BrowserSessionDeps,
+  type BrowserSessionFactory,
+  type BrowserSessionMembers,
+  type BrowserSessionOptions,
+  createBrowserSession,
+} from "./browser_session.ts";
+export { BrowserCookies, electronCookie } from "./browser_cookies.ts";
+export {
+  BrowserMembers,
+  type BrowserMembersApi,
+  type BrowserNetworkEmulation,
+  type BrowserPreloadScript,
+} from "./browser_members.ts";
+export { FetchBridge, resourceTypeOf } from "./_fetch_bridge.ts";
+export {
   type DevToolsProtocolEventHandler,
   type DevToolsProtocolEventReceivedEventArgs,
   type DevToolsProtocolEventReceiver,

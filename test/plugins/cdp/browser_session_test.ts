@@ -1,0 +1,154 @@
+// A session backed by a real (headless, Debian) Chromium: page traffic walks the session's
+// webRequest listeners, cookies are Chromium's jar, partitions are isolated browser contexts,
+// preloads run before the page's scripts (main frame and an out-of-process iframe), network
+// emulation reaches the page.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { session } from "../../../mod.ts";
+import { needs } from "../../_system.ts";
+import { type BrowserSite, startBrowserSite } from "./_browser_site.ts";
+
+needs("chromium");
+
+let browser: CdpBrowser;
+let site: BrowserSite;
+let dir = "";
+let n = 0;
+const partitions: string[] = [];
+
+async function fresh() {
+  const partition = `chromium-session-${++n}-${Math.random().toString(36).slice(2)}`;
+  partitions.push(partition);
+  return await browserSession(browser, partition);
+}
+
+describe("browserSession over a Chromium browser context", () => {
+  before(async () => {
+    site = await startBrowserSite();
+    browser = await launch({ pipe: true });
+    dir = await mkdtemp(join(tmpdir(), "websession-browser-session-"));
+  });
+  after(async () => {
+    for (const partition of partitions) await session.closePartition(partition);
+    await browser?.close();
+    await site?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a webRequest listener blocks a subresource, rewrites a header and redirects another", async () => {
+    const ses = await fresh();
+    const completed: string[] = [];
+    ses.webRequest.onBeforeRequest({ urls: [`${site.url}/*`] }, (details, callback) => {
+      const path = new URL(details.url).pathname;
+      if (path === "/blocked.png") return callback({ cancel: true });
+      if (path === "/old.css") return callback({ redirectURL: `${site.url}/new.css` });
+      callback({});
+    });
+    ses.webRequest.onBeforeSendHeaders({ urls: [`${site.url}/echo`] }, (details, callback) => {
+      callback({ requestHeaders: { ...details.requestHeaders, "X-Added": "by-websession" } });
+    });
+    ses.webRequest.onCompleted({ urls: [`${site.url}/*`] }, (details) => {
+      completed.push(`${details.resourceType} ${new URL(details.url).pathname}`);
+    });
+    const page = await ses.pages.open(`${site.url}/`);
+    const echo = await page.evaluate<Record<string, string>>("window.echo");
+    assert.equal(echo["x-added"], "by-websession");
+    assert.equal(await page.evaluate("window.scriptRan"), true);
+    assert.equal(
+      await page.evaluate("getComputedStyle(document.body).color"),
+      "rgb(1, 2, 3)",
+      "the stylesheet came from the redirect target",
+    );
+    assert.equal(await page.evaluate("document.getElementById('blocked').naturalWidth"), 0);
+    assert.ok(!site.paths.includes("/blocked.png"), site.paths.join(" "));
+    assert.ok(!site.paths.includes("/old.css"), site.paths.join(" "));
+    assert.ok(site.paths.includes("/new.css"));
+    assert.ok(completed.includes("mainFrame /"), completed.join(", "));
+    assert.ok(completed.includes("script /script.js"), completed.join(", "));
+    await page.close();
+  });
+
+  it("cookies set by the page are read through ses.cookies, and the other way round", async () => {
+    const ses = await fresh();
+    const changes: string[] = [];
+    ses.cookies.on("changed", (_event, cookie, cause, removed) => {
+      changes.push(`${cookie.name} ${cause} ${removed}`);
+    });
+    const page = await ses.pages.open(`${site.url}/`);
+    await page.evaluate("document.cookie = 'page=2; path=/'");
+    const names = (await ses.cookies.get({ url: `${site.url}/` })).map((c) => c.name).sort();
+    assert.deepEqual(names, ["page", "server"]);
+    await ses.cookies.set({ url: `${site.url}/`, name: "api", value: "3" });
+    const sent = await page.evaluate<{ cookie: string }>(
+      "fetch('/cookies').then((r) => r.json())",
+    );
+    assert.match(sent.cookie, /api=3/);
+    assert.match(sent.cookie, /server=1/);
+    await ses.cookies.remove(`${site.url}/`, "api");
+    assert.deepEqual(await ses.cookies.get({ name: "api" }), []);
+    assert.ok(changes.includes("api explicit false"), changes.join(", "));
+    assert.ok(changes.includes("api explicit true"), changes.join(", "));
+  });
+
+  it("two partitions are two browser contexts: cookies do not cross", async () => {
+    const a = await fresh();
+    const b = await fresh();
+    await a.cookies.set({ url: `${site.url}/`, name: "only", value: "a" });
+    assert.equal((await a.cookies.get({ name: "only" })).length, 1);
+    assert.equal((await b.cookies.get({ name: "only" })).length, 0);
+    const page = await b.pages.open(`${site.url}/cookies`);
+    const seen = await page.evaluate<string>("document.body.innerText");
+    assert.doesNotMatch(seen, /only=a/);
+  });
+
+  it("a preload runs before the page's scripts, in the main frame and an out-of-process iframe", async () => {
+    const ses = await fresh();
+    const preload = join(dir, "preload.js");
+    await writeFile(preload, "window.preloaded = location.pathname;");
+    ses.setPreloads([preload]);
+    assert.deepEqual(ses.getPreloads(), [preload]);
+    const page = await ses.pages.open(`${site.url}/preload-order`);
+    assert.equal(await page.evaluate("window.order"), "/preload-order");
+    await page.goto(`${site.url}/framed`);
+    const fromFrame = await page.evaluate<string>(
+      "new Promise((resolve) => { const f = () => window.fromFrame ? resolve(window.fromFrame) : setTimeout(f, 20); f(); })",
+    );
+    assert.equal(fromFrame, "/frame");
+    // the iframe is another site: Chromium runs it out of process, as its own target
+    const { targetInfos } = await ses.browserContext.connection.send("Target.getTargets", {});
+    assert.ok(
+      targetInfos.some((t) => t.type === "iframe" && t.url === `${site.other}/frame`),
+      JSON.stringify(targetInfos.map((t) => [t.type, t.url])),
+    );
+  });
+
+  it("network emulation offline fails the page's requests; disabling it restores them", async () => {
+    const ses = await fresh();
+    const page = await ses.pages.open(`${site.url}/echo`);
+    ses.enableNetworkEmulation({ offline: true });
+    const offline = await page.evaluate<string>(
+      "fetch('/echo?offline').then(() => 'loaded', (e) => e.name)",
+    );
+    assert.equal(offline, "TypeError");
+    ses.disableNetworkEmulation();
+    const online = await page.evaluate<string>(
+      "fetch('/echo?online').then(() => 'loaded', (e) => e.name)",
+    );
+    assert.equal(online, "loaded");
+  });
+
+  it("setUserAgent reaches the page's requests and navigator.userAgent", async () => {
+    const ses = await fresh();
+    ses.setUserAgent("websession-test/1.0", "de-DE");
+    assert.equal(ses.getUserAgent(), "websession-test/1.0");
+    const page = await ses.pages.open(`${site.url}/echo`);
+    const headers = JSON.parse(await page.evaluate<string>("document.body.innerText"));
+    assert.equal(headers["user-agent"], "websession-test/1.0");
+    assert.match(headers["accept-language"], /^de-DE/);
+    assert.equal(await page.evaluate("navigator.userAgent"), "websession-test/1.0");
+  });
+});
