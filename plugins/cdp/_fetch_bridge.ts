@@ -143,12 +143,11 @@ export class FetchBridge {
     });
     cdp.on("Network.loadingFinished", (event) => this.#finished(event.requestId, null));
     cdp.on("Network.loadingFailed", (event) => {
-      // Chromium's own code when the kernel knows it, else net::ERR_FAILED naming it
-      const code = Object.hasOwn(NET_ERROR_CODES, event.errorText)
-        ? event.errorText as NetErrorCode
-        : "net::ERR_FAILED";
-      const why = event.blockedReason ? ` (${event.blockedReason})` : "";
-      this.#finished(event.requestId, new NetError(code, `${event.errorText}${why}`));
+      // Chromium's own code when the kernel knows it, else net::ERR_FAILED naming it; a request
+      // the bridge failed reads "net::ERR_BLOCKED_BY_CLIENT.Inspector": blocked by the session
+      const text = event.errorText.replace(/\.Inspector$/, "");
+      const code = Object.hasOwn(NET_ERROR_CODES, text) ? text as NetErrorCode : "net::ERR_FAILED";
+      this.#finished(event.requestId, new NetError(code, text));
     });
     await Promise.all([
       cdp.send("Network.enable", {}),

@@ -141,6 +141,29 @@ describe("browserSession over a Chromium browser context", () => {
     assert.equal(online, "loaded");
   });
 
+  it("a persist: partition runs its own Chromium on a profile under its storage path, kept across a restart", async () => {
+    const partition = `persist:chromium-session-${Math.random().toString(36).slice(2)}`;
+    const first = await browserSession(null, partition);
+    const profile = `${first.getStoragePath()}/Chromium`;
+    try {
+      const page = await first.pages.open(`${site.url}/echo`);
+      await page.evaluate(
+        "document.cookie = 'kept=1; max-age=3600; path=/'; localStorage.setItem('k', 'v')",
+      );
+      await session.closePartition(partition); // Browser.close: Chromium writes its profile
+      const again = await browserSession(null, partition);
+      partitions.push(partition);
+      assert.equal(again.getStoragePath(), first.getStoragePath());
+      assert.deepEqual((await again.cookies.get({ name: "kept" })).map((c) => c.value), ["1"]);
+      const reopened = await again.pages.open(`${site.url}/echo`);
+      assert.equal(await reopened.evaluate("localStorage.getItem('k')"), "v");
+    } finally {
+      await session.closePartition(partition);
+      await rm(first.getStoragePath()!, { recursive: true, force: true });
+    }
+    assert.ok(profile.endsWith("/Chromium"));
+  });
+
   it("setUserAgent reaches the page's requests and navigator.userAgent", async () => {
     const ses = await fresh();
     ses.setUserAgent("websession-test/1.0", "de-DE");
