@@ -28,6 +28,8 @@ export interface ExternalRequest {
   beforeSend(): Promise<ExternalDecision>;
   /** Runs `headersReceived`, then `responseStarted` unless it cancelled or redirected. */
   received(response: Response): Promise<ExternalDecision>;
+  /** The response started without asking the taps (nobody taps `headersReceived` for it). */
+  started(response: Response): void;
   /** The sender follows a redirect to `target`: `beforeRedirect`, then the next hop. */
   redirected(response: Response, target: string): void;
   /** Ends it once: `completed` (no error) or `errorOccurred`. */
@@ -78,6 +80,9 @@ export function externalRequest(
       } catch (error) {
         return cancelled(error, request);
       }
+    },
+    started(response) {
+      run.observe("responseStarted", request, withUrl(response, request.url));
     },
     redirected(response, target) {
       run.observe("beforeRedirect", request, withUrl(response, request.url), target);

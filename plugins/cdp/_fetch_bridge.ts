@@ -76,12 +76,15 @@ function headersOf(list: HeaderEntry[] | Record<string, string>): Headers {
 }
 
 /** A Response standing for the head Chromium received (status outside 200-599 mapped to 200). */
-function headOf(event: Paused): Response {
-  const status = event.responseStatusCode!;
+function headOf(
+  status: number,
+  statusText: string | undefined,
+  headers: HeaderEntry[] | Record<string, string>,
+): Response {
   return new Response(null, {
     status: status >= 200 && status <= 599 ? status : 200,
-    statusText: event.responseStatusText ?? "",
-    headers: headersOf(event.responseHeaders ?? []),
+    statusText: statusText ?? "",
+    headers: headersOf(headers),
   });
 }
 
@@ -102,6 +105,8 @@ interface Flight {
   head: Response | null;
   /** The bridge itself answered the last hop with a redirect (already told to the hop). */
   redirecting: boolean;
+  /** The current hop is paused at its response stage too (for headersReceived taps). */
+  pausedAtResponse: boolean;
 }
 
 /**
@@ -138,10 +143,29 @@ export class FetchBridge {
     cdp.on("Fetch.requestPaused", (event) => {
       this.#paused(cdp, node, event).catch((error) => {
         // the target went away (navigated, closed) while the request was paused: nothing to do
-        if (!gone(error)) this.#report(error);
+        if (gone(error)) return;
+        this.#report(error);
+        // never leave a request paused: it goes on as if the session had not been asked
+        cdp.send("Fetch.continueRequest", { requestId: event.requestId }).catch(() => {});
       });
     });
     cdp.on("Network.loadingFinished", (event) => this.#finished(event.requestId, null));
+    cdp.on("Network.responseReceived", (event) => {
+      const flight = this.#flights.get(event.requestId);
+      if (!flight || flight.pausedAtResponse) return;
+      flight.head = headOf(
+        event.response.status,
+        event.response.statusText,
+        event.response.headers,
+      );
+      flight.hop.started(flight.head);
+    });
+    cdp.on("Network.requestWillBeSent", (event) => {
+      const flight = this.#flights.get(event.requestId);
+      if (!flight || !event.redirectResponse || flight.redirecting) return;
+      const { status, statusText, headers } = event.redirectResponse;
+      flight.head = headOf(status, statusText, headers);
+    });
     cdp.on("Network.loadingFailed", (event) => {
       // Chromium's own code when the kernel knows it, else net::ERR_FAILED naming it; a request
       // the bridge failed reads "net::ERR_BLOCKED_BY_CLIENT.Inspector": blocked by the session
@@ -151,12 +175,9 @@ export class FetchBridge {
     });
     await Promise.all([
       cdp.send("Network.enable", {}),
-      cdp.send("Fetch.enable", {
-        patterns: [
-          { urlPattern: "*", requestStage: "Request" },
-          { urlPattern: "*", requestStage: "Response" },
-        ],
-      }),
+      // each request is paused at its response too only when a tap of headersReceived applies
+      // to it (continueRequest's interceptResponse): one pause per request otherwise
+      cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*", requestStage: "Request" }] }),
     ]);
   }
 
@@ -191,7 +212,7 @@ export class FetchBridge {
         resourceType,
         initiator: initiatorOf(headers, resourceType),
       });
-      flight = { hop, head: null, redirecting: false };
+      flight = { hop, head: null, redirecting: false, pausedAtResponse: false };
       this.#flights.set(networkId, flight);
     }
     flight.redirecting = false;
@@ -206,7 +227,11 @@ export class FetchBridge {
       await cdp.send("Fetch.continueRequest", { requestId: event.requestId }).catch(() => {});
       return;
     }
-    const head = headOf(event);
+    const head = headOf(
+      event.responseStatusCode!,
+      event.responseStatusText,
+      event.responseHeaders ?? [],
+    );
     flight.head = head;
     const decision = await flight.hop.received(head);
     await this.#apply(cdp, event, flight, decision, head);
@@ -253,14 +278,24 @@ export class FetchBridge {
       flight.head = new Response(null, { status: head.status, headers: decision.headers });
       await cdp.send("Fetch.continueResponse", {
         requestId,
+        responseCode: event.responseStatusCode!,
+        responsePhrase: event.responseStatusText || undefined,
         responseHeaders: entries(decision.headers),
       });
       return;
     }
-    if (decision.headers) {
-      await cdp.send("Fetch.continueRequest", { requestId, headers: entries(decision.headers) });
+    if (head) {
+      await cdp.send("Fetch.continueRequest", { requestId });
       return;
     }
-    await cdp.send("Fetch.continueRequest", { requestId });
+    const request = flight.hop.request;
+    const interceptResponse = this.#session.pipeline.tapsFor("headersReceived", request)
+      .some((tap) => !tap.filter || tap.filter(request));
+    flight.pausedAtResponse = interceptResponse;
+    await cdp.send("Fetch.continueRequest", {
+      requestId,
+      interceptResponse,
+      ...(decision.headers ? { headers: entries(decision.headers) } : {}),
+    });
   }
 }

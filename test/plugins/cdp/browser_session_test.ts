@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { browserSession, type CdpBrowser, connect, launch } from "../../../entries/cdp.ts";
 import { session } from "../../../mod.ts";
 import { needs } from "../../_system.ts";
 import { type BrowserSite, startBrowserSite } from "./_browser_site.ts";
@@ -29,7 +29,7 @@ async function fresh() {
 describe("browserSession over a Chromium browser context", () => {
   before(async () => {
     site = await startBrowserSite();
-    browser = await launch({ pipe: true });
+    browser = await launch({ pipe: true, args: ["--remote-debugging-port=0"] });
     dir = await mkdtemp(join(tmpdir(), "websession-browser-session-"));
   });
   after(async () => {
@@ -70,6 +70,37 @@ describe("browserSession over a Chromium browser context", () => {
     assert.ok(completed.includes("mainFrame /"), completed.join(", "));
     assert.ok(completed.includes("script /script.js"), completed.join(", "));
     await page.close();
+  });
+
+  it("over a WebSocket connection: a declarative rule blocks and onHeadersReceived rewrites a response", async () => {
+    const connection = await connect(browser.wsEndpoint!);
+    const partition = `chromium-session-ws-${Math.random().toString(36).slice(2)}`;
+    partitions.push(partition);
+    try {
+      const ses = await browserSession(connection, partition);
+      await ses.declarativeNetRequest.updateSessionRules({
+        addRules: [{
+          id: 7,
+          priority: 1,
+          action: { type: "block" },
+          condition: { urlFilter: "/script.js", resourceTypes: ["script"] },
+        }],
+      });
+      ses.webRequest.onHeadersReceived({ urls: [`${site.url}/echo`] }, (details, callback) => {
+        callback({
+          responseHeaders: { ...details.responseHeaders, "X-From-Session": ["yes"] },
+        });
+      });
+      const page = await ses.pages.open(`${site.url}/`);
+      assert.equal(await page.evaluate("window.scriptRan === true"), false);
+      const header = await page.evaluate<string>(
+        "fetch('/echo').then((r) => r.headers.get('x-from-session'))",
+      );
+      assert.equal(header, "yes");
+    } finally {
+      await session.closePartition(partition);
+      connection.close();
+    }
   });
 
   it("cookies set by the page are read through ses.cookies, and the other way round", async () => {
