@@ -17,7 +17,9 @@
  * @module
  */
 import "./runtime_setup.ts";
-import { readFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rename, unlink } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { cdp, cdpPlugin } from "../presets/default.ts";
 import type { CdpApi } from "../plugins/cdp/mod.ts";
 import { session } from "../kernel/partitions.ts";
@@ -55,9 +57,24 @@ export const connect: CdpApi["connect"] = cdp.connect;
 
 const makeBrowserSession = createBrowserSession({
   launch: cdp.launch,
-  fromPartition: (partition, plugins) => session.fromPartition(partition, { preset: false, plugins }),
+  fromPartition: (partition, plugins) =>
+    session.fromPartition(partition, { preset: false, plugins }),
   plugins: [webRequestPlugin],
   readText: (path) => readFile(path, "utf8"),
+  files: {
+    stagingDir: () => mkdtemp(join(tmpdir(), "websession-downloads-")),
+    async move(from, to) {
+      await mkdir(dirname(to), { recursive: true });
+      try {
+        await rename(from, to);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EXDEV") throw error;
+        await copyFile(from, to);
+        await unlink(from);
+      }
+    },
+  },
+  downloadsDir: `${homedir()}/Downloads`,
 });
 
 /**

@@ -111,6 +111,12 @@ export class BrowserMembers {
     this.#targets.set(node.sessionId, { cdp, node, scripts: new Map() });
   }
 
+  /** Whether `frameId` is the frame of one of the context's targets (a page or an iframe). */
+  hasFrame(frameId: string): boolean {
+    for (const { node } of this.#targets.values()) if (node.targetId === frameId) return true;
+    return false;
+  }
+
   /** Forgets a detached target. */
   detach(sessionId: string): void {
     this.#targets.delete(sessionId);

@@ -23,6 +23,7 @@ import { type TargetNode, TargetTree } from "./target_tree.ts";
 import { FetchBridge } from "./_fetch_bridge.ts";
 import { BrowserCookies } from "./browser_cookies.ts";
 import { BrowserMembers, type BrowserMembersApi } from "./browser_members.ts";
+import { type DownloadFiles, watchDownloads } from "./browser_downloads.ts";
 
 /** A page opened through a Chromium-backed session. */
 export interface BrowserPage {
@@ -52,6 +53,8 @@ export interface BrowserSessionMembers extends BrowserMembersApi {
   readonly cookies: BrowserCookies;
   /** The session's pages. */
   readonly pages: BrowserPages;
+  /** Where downloads go when their item has no save path. */
+  setDownloadPath(path: string): void;
   /** The browser context: its connection and id (undefined: the default context). */
   readonly browserContext: {
     readonly connection: CdpConnection;
@@ -82,6 +85,10 @@ export interface BrowserSessionDeps {
   plugins: readonly AnyPlugin[];
   /** Reads a preload script's file. */
   readText(path: string): Promise<string>;
+  /** Moves and makes files (downloads). */
+  files: DownloadFiles;
+  /** The default download folder (Electron's: the user's Downloads folder). */
+  downloadsDir: string;
 }
 
 /** `browserSession(browser, partition, options)`. */
@@ -161,6 +168,7 @@ function browserPlugin(
         "cookies",
         "pages",
         "browserContext",
+        "setDownloadPath",
         ...BrowserMembers.names,
       ],
     },
@@ -173,6 +181,7 @@ function browserPlugin(
       const bridge = new FetchBridge(ses, (error) => ctx.report(error, "browser"));
       const members = new BrowserMembers(deps.readText);
       const pages = new Map<string, BrowserPage>();
+      let downloadPath = deps.downloadsDir;
       const offs: Array<() => void> = [];
       const need = () => {
         if (!connection) throw new TypeError("The browser session is not started yet");
@@ -209,6 +218,16 @@ function browserPlugin(
         }));
         offs.push(tree.on("detached", (node) => members.detach(node.sessionId)));
         bridge.onEnd = () => void cookies.compare();
+        offs.push(
+          await watchDownloads(
+            connection,
+            contextId,
+            ses,
+            deps.files,
+            () => downloadPath,
+            (frameId) => contextId === undefined || members.hasFrame(frameId),
+          ),
+        );
         tree_ = tree;
       };
       let tree_: TargetTree | null = null;
@@ -230,6 +249,12 @@ function browserPlugin(
       ctx.provide({
         pages: { open, list: () => [...pages.values()] },
         cookies,
+        setDownloadPath: (path: string) => {
+          if (typeof path !== "string" || path === "") {
+            throw new TypeError("setDownloadPath: path must be a non-empty string");
+          }
+          downloadPath = path;
+        },
         browserContext: {
           get connection() {
             return need();

@@ -51,6 +51,15 @@ export async function startBrowserSite(): Promise<BrowserSite> {
         return html(`<script>window.parent.postMessage(String(window.preloaded), "*")</script>`);
       case "/preload-order":
         return html(`<script>window.order = String(window.preloaded)</script>`);
+      case "/download":
+        return html(`<a id="get" href="/file.bin" download="report.bin">get</a>`);
+      case "/file.bin":
+        return new Response(new Uint8Array(64 * 1024).fill(7), {
+          headers: {
+            "content-type": "application/octet-stream",
+            "content-disposition": 'attachment; filename="report.bin"',
+          },
+        });
       case "/echo":
         return Response.json(Object.fromEntries(request.headers));
       case "/cookies":

@@ -4,7 +4,7 @@
 // emulation reaches the page.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { browserSession, type CdpBrowser, connect, launch } from "../../../entries/cdp.ts";
@@ -193,6 +193,53 @@ describe("browserSession over a Chromium browser context", () => {
       await rm(first.getStoragePath()!, { recursive: true, force: true });
     }
     assert.ok(profile.endsWith("/Chromium"));
+  });
+
+  it("a download from a page: will-download with a DownloadItem, saved where setSavePath says", async () => {
+    const ses = await fresh();
+    ses.setDownloadPath(join(dir, "unused"));
+    const target = join(dir, "saved", "report.bin");
+    const done = new Promise<{ state: string; item: { getReceivedBytes(): number } }>(
+      (resolve) => {
+        ses.on("will-download", (_event, item) => {
+          assert.equal(item.getFilename(), "report.bin");
+          assert.equal(item.getURL(), `${site.url}/file.bin`);
+          item.setSavePath(target);
+          item.once("done", (_e: unknown, state: string) => resolve({ state, item }));
+        });
+      },
+    );
+    const page = await ses.pages.open(`${site.url}/download`);
+    await page.evaluate("document.getElementById('get').click()");
+    const { state, item } = await done;
+    assert.equal(state, "completed");
+    assert.equal(item.getReceivedBytes(), 64 * 1024);
+    const bytes = await readFile(target);
+    assert.equal(bytes.length, 64 * 1024);
+    assert.equal(bytes[100], 7);
+  });
+
+  it("will-download's preventDefault cancels the download", async () => {
+    const ses = await fresh();
+    const done = new Promise<string>((resolve) => {
+      ses.on("will-download", (event, item) => {
+        event.preventDefault();
+        item.once("done", (_e: unknown, state: string) => resolve(state));
+      });
+    });
+    const page = await ses.pages.open(`${site.url}/download`);
+    await page.evaluate("document.getElementById('get').click()");
+    assert.equal(await done, "cancelled");
+  });
+
+  it("clearStorageData removes the context's cookies and the page's storage", async () => {
+    const ses = await fresh();
+    const page = await ses.pages.open(`${site.url}/echo`);
+    await page.evaluate("document.cookie = 'x=1; path=/'; localStorage.setItem('k', 'v')");
+    assert.equal((await ses.cookies.get({})).length, 1);
+    await ses.clearStorageData();
+    assert.deepEqual(await ses.cookies.get({}), []);
+    assert.equal(await page.evaluate("localStorage.getItem('k')"), null);
   });
 
   it("setUserAgent reaches the page's requests and navigator.userAgent", async () => {
