@@ -24,6 +24,7 @@ import { FetchBridge } from "./_fetch_bridge.ts";
 import { BrowserCookies } from "./browser_cookies.ts";
 import { BrowserMembers, type BrowserMembersApi } from "./browser_members.ts";
 import { type DownloadFiles, watchDownloads } from "./browser_downloads.ts";
+import { BrowserServiceWorkers } from "./browser_service_workers.ts";
 
 /** A page opened through a Chromium-backed session. */
 export interface BrowserPage {
@@ -53,6 +54,8 @@ export interface BrowserSessionMembers extends BrowserMembersApi {
   readonly cookies: BrowserCookies;
   /** The session's pages. */
   readonly pages: BrowserPages;
+  /** Electron's ServiceWorkers over the context's pages. */
+  readonly serviceWorkers: BrowserServiceWorkers;
   /** Where downloads go when their item has no save path. */
   setDownloadPath(path: string): void;
   /** The browser context: its connection and id (undefined: the default context). */
@@ -169,6 +172,7 @@ function browserPlugin(
         "pages",
         "browserContext",
         "setDownloadPath",
+        "serviceWorkers",
         ...BrowserMembers.names,
       ],
     },
@@ -182,6 +186,7 @@ function browserPlugin(
       const members = new BrowserMembers(deps.readText);
       const pages = new Map<string, BrowserPage>();
       let downloadPath = deps.downloadsDir;
+      const serviceWorkers = new BrowserServiceWorkers();
       const offs: Array<() => void> = [];
       const need = () => {
         if (!connection) throw new TypeError("The browser session is not started yet");
@@ -213,8 +218,15 @@ function browserPlugin(
         offs.push(tree.addHook(async (cdp, node) => {
           if (!mine(node)) return;
           members.attach(cdp, node);
-          await bridge.attach(cdp, node);
-          await members.apply(cdp, node);
+          const setUp = bridge.attach(cdp, node).then(() => members.apply(cdp, node));
+          if (node.info.type.endsWith("worker")) {
+            // A worker answers only once its script runs, and its script request is paused by
+            // the interception being set up: do not hold its events for the answers.
+            setUp.catch((error) => ctx.report(error, "browser"));
+            return;
+          }
+          await setUp;
+          if (node.info.type === "page") await serviceWorkers.attach(cdp);
         }));
         offs.push(tree.on("detached", (node) => members.detach(node.sessionId)));
         bridge.onEnd = () => void cookies.compare();
@@ -249,6 +261,7 @@ function browserPlugin(
       ctx.provide({
         pages: { open, list: () => [...pages.values()] },
         cookies,
+        serviceWorkers,
         setDownloadPath: (path: string) => {
           if (typeof path !== "string" || path === "") {
             throw new TypeError("setDownloadPath: path must be a non-empty string");

@@ -60,6 +60,13 @@ export async function startBrowserSite(): Promise<BrowserSite> {
             "content-disposition": 'attachment; filename="report.bin"',
           },
         });
+      case "/sw-page":
+        return html(`<script>window.registered = navigator.serviceWorker.register("/sw.js")
+          .then(() => navigator.serviceWorker.ready).then((r) => r.scope)</script>`);
+      case "/sw.js":
+        return new Response("self.addEventListener('fetch', () => {});", {
+          headers: { "content-type": "text/javascript" },
+        });
       case "/echo":
         return Response.json(Object.fromEntries(request.headers));
       case "/cookies":

@@ -242,6 +242,29 @@ describe("browserSession over a Chromium browser context", () => {
     assert.equal(await page.evaluate("localStorage.getItem('k')"), null);
   });
 
+  it("serviceWorkers: a page's service worker is listed as running, with registration-completed", async () => {
+    const ses = await fresh();
+    const completed = new Promise<string>((resolve) => {
+      ses.serviceWorkers.on("registration-completed", (_event, details) => resolve(details.scope));
+    });
+    const page = await ses.pages.open(`${site.url}/sw-page`);
+    const scope = await page.evaluate<string>("window.registered");
+    assert.equal(scope, `${site.url}/`);
+    assert.equal(await completed, `${site.url}/`);
+    let running = Object.values(ses.serviceWorkers.getAllRunning());
+    for (let i = 0; i < 100 && running.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      running = Object.values(ses.serviceWorkers.getAllRunning());
+    }
+    assert.deepEqual(running.map((w) => [w.scriptUrl, w.scope]), [[
+      `${site.url}/sw.js`,
+      `${site.url}/`,
+    ]]);
+    const info = ses.serviceWorkers.getInfoFromVersionID(running[0].versionId);
+    assert.equal(info.scriptUrl, `${site.url}/sw.js`);
+    assert.throws(() => ses.serviceWorkers.getInfoFromVersionID(987654), /Could not find/);
+  });
+
   it("setUserAgent reaches the page's requests and navigator.userAgent", async () => {
     const ses = await fresh();
     ses.setUserAgent("websession-test/1.0", "de-DE");
