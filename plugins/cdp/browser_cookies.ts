@@ -31,7 +31,7 @@ const TO_CDP: Record<ElectronSameSite, Protocol.Network.CookieSameSite | undefin
 };
 
 /** Electron's shape of a CDP cookie. */
-export function electronCookie(c: CdpCookie): Cookie {
+function electronCookie(c: CdpCookie): Cookie {
   const cookie: Cookie = {
     name: c.name,
     value: c.value,

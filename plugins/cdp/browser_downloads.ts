@@ -20,7 +20,8 @@ export interface DownloadFiles {
   move(from: string, to: string): Promise<void>;
 }
 
-type State = "progressing" | "completed" | "cancelled" | "interrupted";
+/** A download's state, as Electron's `DownloadItem.getState()` names it. */
+export type BrowserDownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
 
 /**
  * Electron's DownloadItem for a download Chromium makes.
@@ -39,7 +40,7 @@ export class BrowserDownloadItem extends Emitter {
   readonly #cancel: () => Promise<void>;
   #savePath = "";
   #dialog: Record<string, unknown> = {};
-  #state: State = "progressing";
+  #state: BrowserDownloadState = "progressing";
   #total = 0;
   #received = 0;
   #start = Date.now() / 1000;
@@ -130,7 +131,7 @@ export class BrowserDownloadItem extends Emitter {
     return "";
   }
   /** `progressing`, `completed`, `cancelled` or `interrupted`. */
-  getState(): State {
+  getState(): BrowserDownloadState {
     return this.#state;
   }
   /** Unknown through CDP: "". */
@@ -163,7 +164,7 @@ export class BrowserDownloadItem extends Emitter {
   }
 
   /** The end. @internal */
-  _done(state: Exclude<State, "progressing">, savePath?: string): void {
+  _done(state: Exclude<BrowserDownloadState, "progressing">, savePath?: string): void {
     if (this.#state !== "progressing") return;
     if (savePath) this.#savePath = savePath;
     this.#state = state;

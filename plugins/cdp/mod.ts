@@ -68,14 +68,19 @@ export {
   type BrowserSessionOptions,
   createBrowserSession,
 } from "./browser_session.ts";
-export { BrowserCookies, electronCookie } from "./browser_cookies.ts";
+export { BrowserCookies } from "./browser_cookies.ts";
+export {
+  BrowserDownloadItem,
+  type BrowserDownloadState,
+  type DownloadFiles,
+} from "./browser_downloads.ts";
+export { type BrowserServiceWorkerInfo, BrowserServiceWorkers } from "./browser_service_workers.ts";
 export {
   BrowserMembers,
   type BrowserMembersApi,
   type BrowserNetworkEmulation,
   type BrowserPreloadScript,
 } from "./browser_members.ts";
-export { FetchBridge, resourceTypeOf } from "./_fetch_bridge.ts";
 export {
   type DevToolsProtocolEventHandler,
   type DevToolsProtocolEventReceivedEventArgs,

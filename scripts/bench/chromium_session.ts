@@ -88,7 +88,8 @@ if (seen < perLoad * LOADS || pSeen < perLoad * LOADS) {
 }
 report({
   bench: BENCH,
-  figure: `page loads (${SUBRESOURCES} subresources) through a Chromium-backed session with one observe-only webRequest listener`,
+  figure:
+    `page loads (${SUBRESOURCES} subresources) through a Chromium-backed session with one observe-only webRequest listener`,
   value: ours,
   unit: "loads/s",
   baseline: { name: "puppeteer-core with request interception", value: theirs },
