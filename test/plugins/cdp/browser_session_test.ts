@@ -20,6 +20,15 @@ let dir = "";
 let n = 0;
 const partitions: string[] = [];
 
+/** Waits until `check` answers true (document.cookie reaches Chromium's jar asynchronously). */
+async function eventually(check: () => Promise<boolean>, what: string) {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`${what} did not happen within 2 s`);
+}
+
 async function fresh() {
   const partition = `chromium-session-${++n}-${Math.random().toString(36).slice(2)}`;
   partitions.push(partition);
@@ -111,6 +120,10 @@ describe("browserSession over a Chromium browser context", () => {
     });
     const page = await ses.pages.open(`${site.url}/`);
     await page.evaluate("document.cookie = 'page=2; path=/'");
+    await eventually(
+      async () => (await ses.cookies.get({ name: "page" })).length === 1,
+      "the page's cookie in the jar",
+    );
     const names = (await ses.cookies.get({ url: `${site.url}/` })).map((c) => c.name).sort();
     assert.deepEqual(names, ["page", "server"]);
     await ses.cookies.set({ url: `${site.url}/`, name: "api", value: "3" });
@@ -181,6 +194,10 @@ describe("browserSession over a Chromium browser context", () => {
       await page.evaluate(
         "document.cookie = 'kept=1; max-age=3600; path=/'; localStorage.setItem('k', 'v')",
       );
+      await eventually(
+        async () => (await first.cookies.get({ name: "kept" })).length === 1,
+        "the page's cookie in the jar",
+      );
       await session.closePartition(partition); // Browser.close: Chromium writes its profile
       const again = await browserSession(null, partition);
       partitions.push(partition);
@@ -236,7 +253,7 @@ describe("browserSession over a Chromium browser context", () => {
     const ses = await fresh();
     const page = await ses.pages.open(`${site.url}/echo`);
     await page.evaluate("document.cookie = 'x=1; path=/'; localStorage.setItem('k', 'v')");
-    assert.equal((await ses.cookies.get({})).length, 1);
+    await eventually(async () => (await ses.cookies.get({})).length === 1, "the page's cookie");
     await ses.clearStorageData();
     assert.deepEqual(await ses.cookies.get({}), []);
     assert.equal(await page.evaluate("localStorage.getItem('k')"), null);
