@@ -130,6 +130,9 @@ export class FetchBridge {
     this.#report = report;
   }
 
+  /** Awaited before a document's request goes on (e.g. to set the permissions of its origin). */
+  beforeDocument: ((url: string, isMainFrame: boolean) => Promise<void> | void) | null = null;
+
   /** Told after each intercepted request ended (e.g. to compare the cookie jar). */
   onEnd: (() => void) | null = null;
 
@@ -216,6 +219,10 @@ export class FetchBridge {
       this.#flights.set(networkId, flight);
     }
     flight.redirecting = false;
+    const type = flight.hop.request.resourceType;
+    if (this.beforeDocument && (type === "main_frame" || type === "sub_frame")) {
+      await this.beforeDocument(event.request.url, type === "main_frame");
+    }
     const decision = await flight.hop.beforeSend();
     await this.#apply(cdp, event, flight, decision, null);
   }

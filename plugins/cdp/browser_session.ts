@@ -25,6 +25,11 @@ import { BrowserCookies } from "./browser_cookies.ts";
 import { BrowserMembers, type BrowserMembersApi } from "./browser_members.ts";
 import { type DownloadFiles, watchDownloads } from "./browser_downloads.ts";
 import { BrowserServiceWorkers } from "./browser_service_workers.ts";
+import {
+  type BrowserPermissionCheckHandler,
+  type BrowserPermissionRequestHandler,
+  BrowserPermissions,
+} from "./browser_permissions.ts";
 
 /** A page opened through a Chromium-backed session. */
 export interface BrowserPage {
@@ -56,6 +61,10 @@ export interface BrowserSessionMembers extends BrowserMembersApi {
   readonly pages: BrowserPages;
   /** Electron's ServiceWorkers over the context's pages. */
   readonly serviceWorkers: BrowserServiceWorkers;
+  /** Electron's permission request handler, asked before each document of the context loads. */
+  setPermissionRequestHandler(handler: BrowserPermissionRequestHandler | null): void;
+  /** Electron's permission check handler (used when no request handler is set). */
+  setPermissionCheckHandler(handler: BrowserPermissionCheckHandler | null): void;
   /** Where downloads go when their item has no save path. */
   setDownloadPath(path: string): void;
   /** The browser context: its connection and id (undefined: the default context). */
@@ -173,6 +182,8 @@ function browserPlugin(
         "browserContext",
         "setDownloadPath",
         "serviceWorkers",
+        "setPermissionRequestHandler",
+        "setPermissionCheckHandler",
         ...BrowserMembers.names,
       ],
     },
@@ -187,6 +198,9 @@ function browserPlugin(
       const pages = new Map<string, BrowserPage>();
       let downloadPath = deps.downloadsDir;
       const serviceWorkers = new BrowserServiceWorkers();
+      const permissions = new BrowserPermissions(() => ({ connection: need(), contextId }));
+      bridge.beforeDocument = (url, isMainFrame) =>
+        permissions.active ? permissions.prepare(url, isMainFrame) : undefined;
       const offs: Array<() => void> = [];
       const need = () => {
         if (!connection) throw new TypeError("The browser session is not started yet");
@@ -262,6 +276,10 @@ function browserPlugin(
         pages: { open, list: () => [...pages.values()] },
         cookies,
         serviceWorkers,
+        setPermissionRequestHandler: (handler: BrowserPermissionRequestHandler | null) =>
+          permissions.setRequestHandler(handler),
+        setPermissionCheckHandler: (handler: BrowserPermissionCheckHandler | null) =>
+          permissions.setCheckHandler(handler),
         setDownloadPath: (path: string) => {
           if (typeof path !== "string" || path === "") {
             throw new TypeError("setDownloadPath: path must be a non-empty string");

@@ -70,6 +70,12 @@ export {
 } from "./browser_session.ts";
 export { BrowserCookies } from "./browser_cookies.ts";
 export {
+  type BrowserPermissionCheckHandler,
+  type BrowserPermissionDetails,
+  type BrowserPermissionRequestHandler,
+  BrowserPermissions,
+} from "./browser_permissions.ts";
+export {
   BrowserDownloadItem,
   type BrowserDownloadState,
   type DownloadFiles,

@@ -282,6 +282,28 @@ describe("browserSession over a Chromium browser context", () => {
     assert.throws(() => ses.serviceWorkers.getInfoFromVersionID(987654), /Could not find/);
   });
 
+  it("permission handlers decide what the page's permission queries answer", async () => {
+    const ses = await fresh();
+    const asked: string[] = [];
+    ses.setPermissionRequestHandler((_webContents, permission, callback, details) => {
+      asked.push(`${permission} ${details.isMainFrame}`);
+      callback(permission === "geolocation");
+    });
+    const page = await ses.pages.open(`${site.url}/echo`);
+    const states = await page.evaluate<string[]>(
+      "Promise.all(['geolocation', 'notifications'].map((name) => navigator.permissions.query({ name }).then((s) => s.state)))",
+    );
+    assert.deepEqual(states, ["granted", "denied"]);
+    assert.ok(asked.includes("geolocation true"), asked.join(", "));
+    ses.setPermissionRequestHandler(null);
+    ses.setPermissionCheckHandler((_webContents, permission, origin) =>
+      permission === "notifications" && origin === site.url
+    );
+    await page.goto(`${site.url}/echo?again`);
+    assert.equal(await page.evaluate("Notification.permission"), "granted");
+    assert.throws(() => ses.setPermissionCheckHandler(42 as never), TypeError);
+  });
+
   it("setUserAgent reaches the page's requests and navigator.userAgent", async () => {
     const ses = await fresh();
     ses.setUserAgent("websession-test/1.0", "de-DE");
