@@ -176,6 +176,13 @@ export function fromPartition<
   if (partition === "persist:") {
     throw new TypeError('session.fromPartition: "persist:" needs a name after the colon');
   }
+  const problem = partitionNameProblem(partition);
+  if (problem) {
+    const shown = JSON.stringify(
+      partition.length > 40 ? `${partition.slice(0, 40)}...` : partition,
+    );
+    throw new TypeError(`session.fromPartition: partition ${shown} ${problem}`);
+  }
   const existing = sessions.get(partition);
   if (existing) {
     const was: PartitionOptions = existing.options;
@@ -218,6 +225,24 @@ export function fromPartition<
   });
   sessions.set(partition, { session, options: { ...options } });
   return session as PartitionSession<NoMembers, P, R>;
+}
+
+const MAX_PARTITION_LENGTH = 200;
+
+/** Why a partition string cannot name a partition (its folder), or null. */
+function partitionNameProblem(partition: string): string | null {
+  if (partition.length > MAX_PARTITION_LENGTH) {
+    return `is longer than ${MAX_PARTITION_LENGTH} characters`;
+  }
+  if (!partition.isWellFormed()) return "contains a lone surrogate (not valid Unicode)";
+  if (/[\u0000-\u001f\u007f]/.test(partition)) return "contains a control character";
+  if (!partition.startsWith("persist:")) return null;
+  const name = partition.slice("persist:".length);
+  if (name === "." || name === "..") return `cannot be "." or ".." (it names a folder)`;
+  if (encodeURIComponent(name).length > 255) {
+    return "is too long for a folder name (255 bytes once URL-encoded)";
+  }
+  return null;
 }
 
 /**
