@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { init, parse } from "es-module-lexer";
 import { PluginSignatureError, readBytes, signedFiles } from "./plugin_signature.ts";
 import type { Manifest } from "../manifest.ts";
 
@@ -40,6 +39,8 @@ function localTarget(specifier: string, from: URL): URL | null {
  * ```
  */
 export async function checkModuleGraph(manifestUrl: URL, manifest: Manifest): Promise<void> {
+  // loaded on first use: only loading a third-party plugin needs the lexer
+  const { init, parse } = await import("es-module-lexer");
   await init();
   const listed = new Set([
     manifestUrl.href,

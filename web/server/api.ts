@@ -68,15 +68,16 @@ export const API_BODY_LIMIT = 8 * 1024 * 1024;
  */
 export const EVENT_QUEUE_LIMIT = 1000;
 
-const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
+const PartitionName = v.pipe(v.string(), v.maxLength(200, "is longer than 200 characters"));
+const Partition = v.optional(PartitionName);
 const Url = v.pipe(v.string(), v.url("must be an absolute URL"));
 
 const schemas = {
   createPartition: v.strictObject({
-    partition: v.pipe(v.string(), v.maxLength(200)),
+    partition: PartitionName,
     cache: v.optional(v.boolean()),
   }),
-  clearPartition: v.strictObject({ partition: v.pipe(v.string(), v.maxLength(200)) }),
+  clearPartition: v.strictObject({ partition: PartitionName }),
   cookieFilter: v.strictObject({
     partition: Partition,
     url: v.optional(Url),
@@ -324,13 +325,18 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/cookies", async (c) => {
     const { partition, ...details } = check(schemas.setCookie, await json(c));
-    await plugin(sessionOf(partition), "cookies").set(details);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.set(details);
+    // acknowledged once committed: the pipeline's own cookie writes batch, the API's do not
+    await cookies.flushStore();
     return c.json({ set: true }, 201);
   });
 
   app.delete("/api/cookies", async (c) => {
     const { partition, url, name } = check(schemas.removeCookie, await json(c));
-    await plugin(sessionOf(partition), "cookies").remove(url, name);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.remove(url, name);
+    await cookies.flushStore();
     return c.json({ removed: true });
   });
 
@@ -346,7 +352,9 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/cookies/import", async (c) => {
     const { partition, state } = check(schemas.importCookies, await json(c));
-    await plugin(sessionOf(partition), "cookies").import(state);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.import(state);
+    await cookies.flushStore();
     return c.json({ imported: state.cookies.length });
   });
 

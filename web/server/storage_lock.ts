@@ -2,7 +2,7 @@
  * One session server per storage folder: a lock file (`server.lock`, the holder's pid) taken at
  * start and removed at close. A second server on the same folder stops with a {@link StorageLockError}
  * naming the folder and the holder's pid; a lock left by a process that no longer runs (killed
- * with SIGKILL) is taken over.
+ * with SIGKILL) is taken over. Servers of one process share its sessions, so they share the lock.
  *
  * @module
  */
@@ -52,6 +52,40 @@ function holder(file: string): number | null {
 export function lockStorage(folder: string): () => void {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const file = `${folder}/server.lock`;
+  const held = heldHere.get(file);
+  if (held) {
+    held.count++;
+    return once(() => {
+      if (--held.count === 0) {
+        heldHere.delete(file);
+        held.release();
+      }
+    });
+  }
+  const release = takeLock(folder, file);
+  heldHere.set(file, { count: 1, release });
+  return once(() => {
+    const entry = heldHere.get(file);
+    if (entry && --entry.count === 0) {
+      heldHere.delete(file);
+      entry.release();
+    }
+  });
+}
+
+/** The locks this process holds, by lock file, with how many servers use each. */
+const heldHere = new Map<string, { count: number; release: () => void }>();
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}
+
+function takeLock(folder: string, file: string): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
@@ -66,10 +100,7 @@ export function lockStorage(folder: string): () => void {
     }
     writeSync(fd, `${process.pid}\n`);
     closeSync(fd);
-    let released = false;
     return () => {
-      if (released) return;
-      released = true;
       if (holder(file) === process.pid) rmSync(file, { force: true });
     };
   }
