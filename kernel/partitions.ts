@@ -156,7 +156,9 @@ export function getConfig(): Readonly<Required<KernelConfig>> {
 /**
  * Returns the session of a partition, creating it on first use. `""` is the default session;
  * `persist:NAME` is persistent; any other string is an in-memory partition. Options can only be
- * given when the session is created.
+ * given when the session is created. A TypeError refuses a partition string over 200 characters,
+ * with a lone surrogate or a control character, `persist:.` / `persist:..`, or a name whose
+ * folder name (URL-encoded) would be over 255 bytes.
  *
  * @example
  * ```ts
