@@ -237,7 +237,10 @@ function partitionNameProblem(partition: string): string | null {
     return `is longer than ${MAX_PARTITION_LENGTH} characters`;
   }
   if (!partition.isWellFormed()) return "contains a lone surrogate (not valid Unicode)";
-  if (/[\u0000-\u001f\u007f]/.test(partition)) return "contains a control character";
+  for (let i = 0; i < partition.length; i++) {
+    const code = partition.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return "contains a control character";
+  }
   if (!partition.startsWith("persist:")) return null;
   const name = partition.slice("persist:".length);
   if (name === "." || name === "..") return `cannot be "." or ".." (it names a folder)`;
