@@ -230,13 +230,14 @@ export function fromPartition<
 }
 
 const MAX_PARTITION_LENGTH = 200;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why a partition string cannot name a partition (its folder), or null. */
 function partitionNameProblem(partition: string): string | null {
   if (partition.length > MAX_PARTITION_LENGTH) {
     return `is longer than ${MAX_PARTITION_LENGTH} characters`;
   }
-  if (!partition.isWellFormed()) return "contains a lone surrogate (not valid Unicode)";
+  if (LONE_SURROGATE.test(partition)) return "contains a lone surrogate (not valid Unicode)";
   for (let i = 0; i < partition.length; i++) {
     const code = partition.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return "contains a control character";
