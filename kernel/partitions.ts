@@ -156,7 +156,9 @@ export function getConfig(): Readonly<Required<KernelConfig>> {
 /**
  * Returns the session of a partition, creating it on first use. `""` is the default session;
  * `persist:NAME` is persistent; any other string is an in-memory partition. Options can only be
- * given when the session is created.
+ * given when the session is created. A TypeError refuses a partition string over 200 characters,
+ * with a lone surrogate or a control character, `persist:.` / `persist:..`, or a name whose
+ * folder name (URL-encoded) would be over 255 bytes.
  *
  * @example
  * ```ts
@@ -175,6 +177,13 @@ export function fromPartition<
   if (options !== undefined) check(OptionsSchema, options, "session.fromPartition");
   if (partition === "persist:") {
     throw new TypeError('session.fromPartition: "persist:" needs a name after the colon');
+  }
+  const problem = partitionNameProblem(partition);
+  if (problem) {
+    const shown = JSON.stringify(
+      partition.length > 40 ? `${partition.slice(0, 40)}...` : partition,
+    );
+    throw new TypeError(`session.fromPartition: partition ${shown} ${problem}`);
   }
   const existing = sessions.get(partition);
   if (existing) {
@@ -218,6 +227,28 @@ export function fromPartition<
   });
   sessions.set(partition, { session, options: { ...options } });
   return session as PartitionSession<NoMembers, P, R>;
+}
+
+const MAX_PARTITION_LENGTH = 200;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a partition string cannot name a partition (its folder), or null. */
+function partitionNameProblem(partition: string): string | null {
+  if (partition.length > MAX_PARTITION_LENGTH) {
+    return `is longer than ${MAX_PARTITION_LENGTH} characters`;
+  }
+  if (LONE_SURROGATE.test(partition)) return "contains a lone surrogate (not valid Unicode)";
+  for (let i = 0; i < partition.length; i++) {
+    const code = partition.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return "contains a control character";
+  }
+  if (!partition.startsWith("persist:")) return null;
+  const name = partition.slice("persist:".length);
+  if (name === "." || name === "..") return `cannot be "." or ".." (it names a folder)`;
+  if (encodeURIComponent(name).length > 255) {
+    return "is too long for a folder name (255 bytes once URL-encoded)";
+  }
+  return null;
 }
 
 /**

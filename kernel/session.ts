@@ -50,6 +50,7 @@ export class Session extends Emitter {
   readonly ready: Promise<void>;
   #init: SessionInit;
   #store: Store | null = null;
+  #storeError: unknown = null;
   #nextId = 0;
   #lastTime = 0;
   #isReady = false;
@@ -70,9 +71,13 @@ export class Session extends Emitter {
         this.emit("action-ignored", { requestId: request.id, stage, ...action }),
     });
     this.plugins = new PluginHost(this, init, KERNEL_MEMBERS);
+    // A persistent store that cannot be opened fails the session closed: `ready` and every
+    // request reject with the store's error instead of running without the plugins' data.
     this.ready = this.plugins.start(init.plugins).then(() => {
+      if (this.#storeError !== null) throw this.#storeError;
       this.#isReady = true;
     });
+    this.ready.catch(() => {});
   }
 
   /** Whether the session keeps its data on disk (`persist:` partitions and the default one). */
@@ -93,10 +98,16 @@ export class Session extends Emitter {
   /** The partition's store (opened on first use). */
   get store(): Store {
     if (this.#closed) throw new TypeError(`Session "${this.partition}" is closed`);
-    return this.#store ??= this.#init.store({
-      partition: this.partition,
-      storagePath: this.storagePath,
-    });
+    if (this.#storeError !== null) throw this.#storeError;
+    try {
+      return this.#store ??= this.#init.store({
+        partition: this.partition,
+        storagePath: this.storagePath,
+      });
+    } catch (error) {
+      if (this.isPersistent()) this.#storeError = error;
+      throw error;
+    }
   }
 
   /** The session's HTTP transport adapter. */
@@ -159,7 +170,12 @@ export class Session extends Emitter {
   /** Reports a plugin's or listener's error: the `hook-error` event, or the console without one. */
   reportError(error: unknown, request: PipelineRequest | null = null): void {
     if (this.listenerCount("hook-error") > 0) this.emit("hook-error", error, request?.id ?? null);
-    else console.error(error);
+    // a plugin failing on a store that cannot be opened: `ready` and every request say it once
+    else if (!this.#storeFailed(error)) console.error(error);
+  }
+
+  #storeFailed(error: unknown): boolean {
+    return this.#storeError !== null && (error as { cause?: unknown })?.cause === this.#storeError;
   }
 
   /** A listener's error becomes a `hook-error` event (the console's, if from `hook-error`). */

@@ -25,6 +25,11 @@ export interface Store {
   /** Applies all the operations, or none. */ batch(operations: StoreOperation[]): Promise<void>;
   /** Resolves when everything written so far is durable. */ flush(): Promise<void>;
   /** Releases the store; further calls reject. */ close(): Promise<void>;
+  /**
+   * True for a store that several processes use at once by design (a network store such as
+   * Redis): the session server then takes no lock on its storage folder.
+   */
+  readonly shared?: boolean;
 }
 
 /** What a store factory is told about the partition it opens a store for. */

@@ -5,9 +5,44 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { validate } from "./memory.ts";
 import type { Store, StoreOperation, StoreValue } from "../../kernel/store.ts";
+
+/**
+ * The database file exists but cannot be used (not a database, truncated, damaged): nothing is
+ * served from it and nothing is written to it. Move the file aside to start with an empty store
+ * (the session server's `--repair` does).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new SqliteStore("/tmp/damaged.db");
+ * } catch (error) {
+ *   if (error instanceof StoreOpenError) console.error(error.message, error.path);
+ * }
+ * ```
+ */
+export class StoreOpenError extends Error {
+  override name = "StoreOpenError";
+  /** The database file. */
+  readonly path: string;
+  /** Wraps why `path` cannot be opened. */
+  constructor(path: string, cause: unknown) {
+    super(
+      `The store ${path} cannot be opened (${
+        (cause as Error)?.message ?? String(cause)
+      }); move it aside to start with an empty store (the session server: --repair)`,
+      { cause },
+    );
+    this.path = path;
+  }
+}
+
+/** The files SQLite keeps for the database at `path` (the database, its WAL and shared memory). */
+export function storeFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`];
+}
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -35,17 +70,34 @@ export class SqliteStore implements Store {
   #list;
   #closed = false;
 
-  /** Opens (creating if needed) the database file at `path`. */
+  /**
+   * Opens (creating if needed) the database file at `path`, readable by its owner only (0600, its
+   * folder 0700). Throws a {@link StoreOpenError} when the file is not a sound database.
+   */
   constructor(path: string, options: SqliteStoreOptions = {}) {
     const dir = path.replace(/[\\/][^\\/]*$/, "");
-    if (dir && dir !== path) mkdirSync(dir, { recursive: true });
+    if (dir && dir !== path) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    }
+    // SQLite gives the WAL and shared-memory files the mode of the database file.
+    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+    for (const file of storeFiles(path)) if (existsSync(file)) chmodSync(file, 0o600);
     this.#db = new DatabaseSync(path);
-    this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, options.busyTimeout ?? 5000) | 0}`);
-    this.#db.exec("PRAGMA journal_mode = WAL");
-    this.#db.exec("PRAGMA synchronous = FULL");
-    this.#db.exec(
-      "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
-    );
+    try {
+      this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, options.busyTimeout ?? 5000) | 0}`);
+      this.#db.exec("PRAGMA journal_mode = WAL");
+      this.#db.exec("PRAGMA synchronous = FULL");
+      const check = this.#db.prepare("PRAGMA quick_check").all() as Array<Record<string, string>>;
+      const verdict = check.map((row) => Object.values(row)[0]).join("; ");
+      if (verdict !== "ok") throw new Error(verdict);
+      this.#db.exec(
+        "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+      );
+    } catch (error) {
+      this.#db.close();
+      throw new StoreOpenError(path, error);
+    }
     this.#get = this.#db.prepare("SELECT value FROM entries WHERE key = ?");
     this.#set = this.#db.prepare(
       "INSERT INTO entries (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -54,13 +54,16 @@ export function headersToWire(headers: Headers): string {
   return out;
 }
 
-/** The Headers of {@linkcode headersToWire}. */
+/** The Headers of {@linkcode headersToWire}; a TypeError for a block that is not its output. */
 export function headersFromWire(wire: string): Headers {
   const headers = new Headers();
   let start = 0;
   while (start < wire.length) {
     const end = wire.indexOf("\n", start);
     const split = wire.indexOf("\0", start);
+    if (end === -1 || split === -1 || split > end) {
+      throw new TypeError("A header block line lacks its \\0 or its \\n");
+    }
     headers.append(wire.slice(start, split), wire.slice(split + 1, end));
     start = end + 1;
   }

@@ -11,6 +11,7 @@ import { MessageChannelMain, type MessagePortMain } from "./message_channel.ts";
 import { postToWorker } from "./worker_ports.ts";
 import { answerFromWire, argsToWire, errorFromWire, type WireError } from "./_hook_wire.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
+import { FromWorkerSchema, malformed, WireAnswerSchema } from "./_worker_messages.ts";
 import type { IsolationAdapter, WorkerPermissions } from "../contracts.ts";
 import type { Manifest, Stage } from "../manifest.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
@@ -29,6 +30,8 @@ export interface IsolatedPluginOptions {
 const WORKER_MODULE = new URL("./_plugin_worker.ts", import.meta.url);
 const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
 const SETUP_TIMEOUT = 15_000;
+/** After this many malformed messages, the plugin is cut off and unloaded. */
+export const MAX_PROTOCOL_FAULTS = 3;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -109,17 +112,56 @@ async function setupIsolated(
     });
   };
 
-  port.on("message", (e: { data: FromWorker; ports: readonly MessagePortMain[] }) => {
-    const message = e.data;
+  // A malformed message is the plugin's error: reported, the call it answers goes on as if the
+  // plugin had not answered, and after MAX_PROTOCOL_FAULTS of them the plugin is unloaded.
+  let faults = 0;
+  const fault = (why: string, data: unknown) => {
+    if (!alive) return;
+    if (Array.isArray(data) && typeof data[1] === "number") {
+      const waiting = pending.get(data[1]);
+      pending.delete(data[1]);
+      waiting?.resolve(undefined);
+    }
+    const error = new TypeError(`The plugin's Worker sent a malformed message (${why})`);
+    if (++faults >= MAX_PROTOCOL_FAULTS) {
+      cutOff(
+        new TypeError(`${error.message}; ${faults} malformed messages: the plugin was cut off`),
+        "protocol",
+      );
+    } else ctx.report(error, "protocol");
+  };
+
+  port.on("message", (e: { data: unknown; ports: readonly MessagePortMain[] }) => {
+    try {
+      onMessage(e);
+    } catch (error) {
+      fault((error as Error)?.message ?? String(error), e.data);
+    }
+  });
+
+  const onMessage = (e: { data: unknown; ports: readonly MessagePortMain[] }) => {
+    const problem = malformed(FromWorkerSchema, e.data);
+    if (problem !== null) return fault(problem, e.data);
+    const message = e.data as FromWorker;
     if (Array.isArray(message)) {
       const [kind, id, payload] = message;
       const waiting = pending.get(id);
       if (!waiting) return;
-      pending.delete(id);
       if (kind === "r") {
-        waiting.resolve(answerFromWire(payload, e.ports));
+        const bad = malformed(WireAnswerSchema, payload);
+        if (bad !== null) return fault(`answer ${bad}`, message);
+        const response = (payload as { "\u0000response"?: { body: unknown } } | null)?.[
+          "\u0000response"
+        ];
+        if (response?.body === "port" && e.ports.length === 0) {
+          return fault("a body port is missing", message);
+        }
+        const answer = answerFromWire(payload, e.ports);
+        pending.delete(id);
+        waiting.resolve(answer);
         return;
       }
+      pending.delete(id);
       const error = errorFromWire(payload as WireError);
       if (isPermissionError(error)) {
         waiting.resolve(undefined);
@@ -159,7 +201,7 @@ async function setupIsolated(
         done?.();
         return;
     }
-  });
+  };
   port.on("close", () => cutOff(new Error("The plugin's Worker exited"), "worker"));
   worker.addEventListener("error", (event: Event) => {
     event.preventDefault();

@@ -15,6 +15,7 @@ import { readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
 import type { WorkerPermissions } from "../contracts.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";
 import { importAtRunTime } from "./_run_time_import.ts";
+import { checkModuleGraph } from "./_module_graph.ts";
 
 /**
  * The default hook timeout of isolated plugins, in ms.
@@ -118,6 +119,8 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
     );
   }
   await verifyPlugin(manifestUrl, manifest, options);
+  // the signature covers the listed files: nothing else of the plugin's may run
+  await checkModuleGraph(manifestUrl, manifest);
   const entry = new URL(manifest.entry, manifestUrl);
 
   if (manifest.isolation === "worker") {

@@ -10,6 +10,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { MissingPluginError, type Session, session } from "../../mod.ts";
 import type { EventStream } from "./event_stream.ts";
@@ -39,17 +40,44 @@ export interface ApiDeps {
   addons: Addons;
   /** The request log of the dashboard. */
   log: RequestLog;
+  /** The server's own `host:port` names: an upstream proxy may not be one of them (a loop). */
+  ownHosts?: ReadonlySet<string>;
+  /** How many events an `/api/events` subscriber may fall behind before it is dropped. */
+  eventQueueLimit?: number;
 }
 
-const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
+/**
+ * The largest request body the API reads (8 MiB); a longer one is refused with 413 before it is
+ * read, or as soon as a chunked one passes the limit.
+ *
+ * @example
+ * ```ts
+ * API_BODY_LIMIT; // 8388608
+ * ```
+ */
+export const API_BODY_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * How many events an `/api/events` subscriber may have waiting (default): one that falls further
+ * behind (it does not read) gets a last `dropped` event and is unsubscribed.
+ *
+ * @example
+ * ```ts
+ * EVENT_QUEUE_LIMIT; // 1000
+ * ```
+ */
+export const EVENT_QUEUE_LIMIT = 1000;
+
+const PartitionName = v.pipe(v.string(), v.maxLength(200, "is longer than 200 characters"));
+const Partition = v.optional(PartitionName);
 const Url = v.pipe(v.string(), v.url("must be an absolute URL"));
 
 const schemas = {
   createPartition: v.strictObject({
-    partition: v.pipe(v.string(), v.maxLength(200)),
+    partition: PartitionName,
     cache: v.optional(v.boolean()),
   }),
-  clearPartition: v.strictObject({ partition: v.pipe(v.string(), v.maxLength(200)) }),
+  clearPartition: v.strictObject({ partition: PartitionName }),
   cookieFilter: v.strictObject({
     partition: Partition,
     url: v.optional(Url),
@@ -138,11 +166,39 @@ function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOut
 async function json(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return {};
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new BadRequest("body", "body: not valid JSON");
   }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    const kind = Array.isArray(body) ? "an array" : body === null ? "null" : typeof body;
+    throw new BadRequest("body", `body: must be a JSON object, not ${kind}`);
+  }
+  return body;
+}
+
+/** The session of a partition named in a request; a bad name is a 400 on `partition`. */
+function partitionSession(partition: string): Session {
+  try {
+    return session.fromPartition(partition);
+  } catch (error) {
+    if (error instanceof TypeError) throw new BadRequest("partition", error.message);
+    throw error;
+  }
+}
+
+/** The `host:port` of each proxy in Chromium's proxy rules (`[scheme=]url;...`), lowercased. */
+function proxyHostsOf(rules: string): string[] {
+  return rules.split(/[;,\s]+/).filter(Boolean).map((rule) => {
+    const value = rule.includes("=") ? rule.slice(rule.indexOf("=") + 1) : rule;
+    const scheme = /^([a-z0-9]+):\/\//i.exec(value)?.[1]?.toLowerCase() ?? "http";
+    const authority = value.replace(/^[a-z0-9]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+    if (/:\d+$/.test(authority)) return authority;
+    const port = scheme === "https" ? 443 : scheme.startsWith("socks") ? 1080 : 80;
+    return `${authority}:${port}`;
+  });
 }
 
 /**
@@ -157,7 +213,7 @@ async function json(c: Context): Promise<unknown> {
 export function createApi(deps: ApiDeps): Hono {
   const app = new Hono();
   const sessionOf = (partition: string | undefined) =>
-    partition === undefined ? deps.session : session.fromPartition(partition);
+    partition === undefined ? deps.session : partitionSession(partition);
   // deno-lint-ignore no-explicit-any
   const plugin = (ses: Session, member: string): any =>
     (ses as unknown as Record<string, unknown>)[member];
@@ -185,14 +241,30 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
+    // ?token= only where a header cannot be sent: an EventSource on the event stream (a GET)
+    const queryToken = c.req.method === "GET" && c.req.path === "/api/events"
+      ? c.req.query("token")
+      : undefined;
     const token = header.startsWith("Bearer ")
       ? header.slice(7)
-      : c.req.query("token") ?? tokenFromCookie(c.req.header("cookie"));
+      : queryToken ?? tokenFromCookie(c.req.header("cookie"));
     if (!token || !(await deps.keys.verify(token))) {
       return c.json({ error: "A valid token is needed (Authorization: Bearer <token>)" }, 401);
     }
     await next();
   });
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: API_BODY_LIMIT,
+      onError: (c) =>
+        c.json({
+          error: `body: larger than the API's limit of ${API_BODY_LIMIT} bytes`,
+          field: "body",
+        }, 413),
+    }),
+  );
 
   app.onError((error, c) => {
     if (error instanceof BadRequest) {
@@ -217,10 +289,16 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/partitions", async (c) => {
     const body = check(schemas.createPartition, await json(c));
-    const ses = session.fromPartition(
-      body.partition,
-      body.cache === undefined ? undefined : { cache: body.cache },
-    );
+    let ses: Session;
+    try {
+      ses = session.fromPartition(
+        body.partition,
+        body.cache === undefined ? undefined : { cache: body.cache },
+      );
+    } catch (error) {
+      if (error instanceof TypeError) throw new BadRequest("partition", error.message);
+      throw error;
+    }
     await ses.ready;
     return c.json({
       partition: body.partition,
@@ -231,7 +309,7 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/partitions/clear", async (c) => {
     const body = check(schemas.clearPartition, await json(c));
-    await session.fromPartition(body.partition).clearStorageData();
+    await partitionSession(body.partition).clearStorageData();
     return c.json({ cleared: body.partition });
   });
 
@@ -247,13 +325,18 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/cookies", async (c) => {
     const { partition, ...details } = check(schemas.setCookie, await json(c));
-    await plugin(sessionOf(partition), "cookies").set(details);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.set(details);
+    // acknowledged once committed: the pipeline's own cookie writes batch, the API's do not
+    await cookies.flushStore();
     return c.json({ set: true }, 201);
   });
 
   app.delete("/api/cookies", async (c) => {
     const { partition, url, name } = check(schemas.removeCookie, await json(c));
-    await plugin(sessionOf(partition), "cookies").remove(url, name);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.remove(url, name);
+    await cookies.flushStore();
     return c.json({ removed: true });
   });
 
@@ -269,7 +352,9 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/cookies/import", async (c) => {
     const { partition, state } = check(schemas.importCookies, await json(c));
-    await plugin(sessionOf(partition), "cookies").import(state);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.import(state);
+    await cookies.flushStore();
     return c.json({ imported: state.cookies.length });
   });
 
@@ -295,6 +380,14 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.put("/api/proxy", async (c) => {
     const { partition, ...config } = check(schemas.setProxy, await json(c));
+    const own = deps.ownHosts ?? new Set<string>();
+    const loop = proxyHostsOf(config.proxyRules ?? "").find((host) => own.has(host));
+    if (loop) {
+      throw new BadRequest(
+        "proxyRules",
+        `proxyRules: ${loop} is this server's own address; proxying through it would loop`,
+      );
+    }
     await plugin(sessionOf(partition), "setProxy")(config);
     return c.json({ applied: config });
   });
@@ -405,12 +498,28 @@ export function createApi(deps: ApiDeps): Hono {
   app.get("/api/events", (c) =>
     streamSSE(c, async (stream) => {
       let open = true;
-      const queue: string[] = [];
+      const queue: Array<{ event: string; data: string }> = [];
+      const limit = deps.eventQueueLimit ?? EVENT_QUEUE_LIMIT;
       let wake: (() => void) | null = null;
+      let dropped = false;
       const stop = deps.events.subscribe((event) => {
-        queue.push(JSON.stringify(event));
+        if (dropped) return;
+        if (queue.length >= limit) {
+          // a subscriber this far behind is not reading: stop queueing for it, tell it why, end
+          dropped = true;
+          queue.length = 0;
+          queue.push({
+            event: "dropped",
+            data: JSON.stringify({
+              reason: `this subscriber fell ${limit} events behind (it does not read); reconnect`,
+            }),
+          });
+          deps.events.countDropped();
+          stopLater();
+        } else queue.push({ event: "pipeline", data: JSON.stringify(event) });
         wake?.();
       });
+      const stopLater = () => queueMicrotask(stop);
       stream.onAbort(() => {
         open = false;
         wake?.();
@@ -423,7 +532,8 @@ export function createApi(deps: ApiDeps): Hono {
             wake = null;
             continue;
           }
-          await stream.writeSSE({ event: "pipeline", data: queue.shift()! });
+          await stream.writeSSE(queue.shift()!);
+          if (dropped && queue.length === 0) break;
         }
       } finally {
         stop();

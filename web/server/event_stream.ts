@@ -62,6 +62,7 @@ export class EventStream {
   #session: Session;
   #subscribers = new Set<Subscriber>();
   #untaps: Array<() => void> = [];
+  #dropped = 0;
 
   /** Watches the pipeline of `session`. */
   constructor(session: Session) {
@@ -76,6 +77,21 @@ export class EventStream {
       this.#subscribers.delete(subscriber);
       if (this.#subscribers.size === 0) this.#untapAll();
     };
+  }
+
+  /** How many subscribers listen now. */
+  get subscribers(): number {
+    return this.#subscribers.size;
+  }
+
+  /** How many subscribers were dropped for falling behind. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Counts a subscriber dropped for falling behind (see `/api/events`). */
+  countDropped(): void {
+    this.#dropped++;
   }
 
   /** Sends an event that does not come from the pipeline (tunnels). */

@@ -14,6 +14,7 @@ import type { RequestLog } from "./request_log.ts";
 /**
  * Proxies one absolute-form request through `session`; `url` is the request's own target unless
  * given (a request inside an intercepted tunnel is origin-form: its URL is made from the tunnel).
+ * `via` (`1.1 name`) is appended to the request's `Via` header.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export async function forward(
   res: ServerResponse,
   url: string = req.url!,
   log: RequestLog | null = null,
+  via: string | null = null,
 ): Promise<void> {
   // Only the web's schemes: a client of the proxy port may not read the server's files (file:)
   // or anything else a session could fetch locally.
@@ -45,9 +47,12 @@ export async function forward(
   let response: Response;
   try {
     const body = bodyOf(req);
+    const headers = headersOf(req, true);
+    // RFC 9110 7.6.3: a proxy adds itself to Via, which is how a request that comes back is seen
+    if (via) headers.append("via", via);
     response = await session.fetch(url, {
       method: req.method,
-      headers: headersOf(req, true),
+      headers,
       body,
       redirect: "manual",
       signal: controller.signal,

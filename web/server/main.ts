@@ -7,11 +7,12 @@
  *                 [--net-log net-log.json] [--event-log events.jsonl] [--extension DIR ...]
  *                 [--intercept LIST] [--no-intercept [LIST]]
  *                 [--plugin PATH]... [--allow-unsigned] [--trusted-key FILE]...
- *                 [--allow-unenforced-isolation]
+ *                 [--allow-unenforced-isolation] [--connect-ports LIST] [--repair]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
- * in use, the host is not this machine's, the rules file is bad); 2 for a bad command line.
+ * in use, the host is not this machine's, the rules file is bad, the store cannot be opened,
+ * another server holds the storage folder); 2 for a bad command line.
  *
  * @module
  */
@@ -24,7 +25,9 @@ import {
   RulesFileError,
   startServer,
 } from "./server.ts";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import { storeFiles, StoreOpenError } from "../../adapters/store/sqlite.ts";
+import { StorageLockError } from "./storage_lock.ts";
 import { parsePatternList } from "./intercept_policy.ts";
 
 /** The options the command line gives. */
@@ -61,6 +64,10 @@ export interface CliOptions {
   hookTimeout?: number;
   /** `--keep-requests N`: how many requests the dashboard's log keeps. */
   keepRequests?: number;
+  /** `--connect-ports LIST`: ports non-loopback clients may CONNECT to, besides 443. */
+  connectPorts?: number[];
+  /** `--repair`: a store that cannot be opened is moved aside and an empty one started. */
+  repair?: boolean;
   /** `--help` or `-h` was given: print {@link usage} and exit. */
   help?: boolean;
 }
@@ -105,10 +112,20 @@ Options:
   --keep-requests N How many requests the dashboard's log keeps; 0 turns it off (default: 500)
   --hook-timeout MS How long an isolated add-on's hook may take before it is cut off
                     (default: 5000)
+  --connect-ports LIST
+                    Ports that clients other than this machine may CONNECT to, besides 443
+                    (comma-separated, e.g. 8443,563); loopback clients may use any port
+                    (default: 443 only)
+  --repair          If the store (websession.db) cannot be opened, move it aside
+                    (websession.db.broken-<time>) and start with an empty one (default: off:
+                    the server stops, naming the file)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
-of this machine, bad rules file, an extension, add-on or key that does not load); 2 bad command line.`;
+of this machine, bad rules file, an extension, add-on or key that does not load, a store that
+cannot be opened, a storage folder another server holds); 2 bad command line.
+
+The control API reads request bodies up to 8 MiB and answers 413 to longer ones.`;
 
 /**
  * Parses the arguments; throws a TypeError naming a bad or unknown option.
@@ -153,7 +170,14 @@ export function parseArgs(args: string[]): CliOptions {
       }
     } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
     else if (flag === "--allow-unsigned") options.allowUnsigned = true;
-    else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
+    else if (flag === "--repair") options.repair = true;
+    else if (flag === "--connect-ports") {
+      const ports = value().split(",").map((p) => p.trim()).filter(Boolean).map(Number);
+      if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+        throw new TypeError("--connect-ports must list ports from 1 to 65535, separated by commas");
+      }
+      options.connectPorts = [...new Set([443, ...(options.connectPorts ?? []), ...ports])];
+    } else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
     else if (flag === "--keep-requests") options.keepRequests = number(flag, 0, 1_000_000);
     else if (flag === "--hook-timeout") options.hookTimeout = number(flag, 1, 600_000);
     else if (flag === "--trusted-key") {
@@ -186,19 +210,32 @@ if (import.meta.main) {
         throw new AddonError(`--trusted-key ${file}`, error);
       }
     });
-    server = await startServer({
-      ...options,
-      addonPolicy: {
-        allowUnsigned: options.allowUnsigned,
-        trustedKeys,
-        allowUnenforcedIsolation: options.allowUnenforcedIsolation,
-        hookTimeout: options.hookTimeout,
-      },
-    });
+    const start = () =>
+      startServer({
+        ...options,
+        addonPolicy: {
+          allowUnsigned: options.allowUnsigned,
+          trustedKeys,
+          allowUnenforcedIsolation: options.allowUnenforcedIsolation,
+          hookTimeout: options.hookTimeout,
+        },
+      });
+    try {
+      server = await start();
+    } catch (error) {
+      if (!(error instanceof StoreOpenError && options.repair)) throw error;
+      const aside = `${error.path}.broken-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      for (const file of storeFiles(error.path)) {
+        if (existsSync(file)) renameSync(file, file.replace(error.path, aside));
+      }
+      console.error(`websession: --repair: moved the damaged store ${error.path} to ${aside}`);
+      server = await start();
+    }
   } catch (error) {
     if (
       !(error instanceof ListenError || error instanceof RulesFileError ||
-        error instanceof ExtensionLoadError || error instanceof AddonError)
+        error instanceof ExtensionLoadError || error instanceof AddonError ||
+        error instanceof StoreOpenError || error instanceof StorageLockError)
     ) throw error;
     console.error(`websession: ${error.message}`);
     process.exit(1);

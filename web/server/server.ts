@@ -24,9 +24,11 @@ import { CertificateAuthority } from "./ca.ts";
 import { InterceptPolicy } from "./intercept_policy.ts";
 import { Interceptor, type InterceptTarget } from "./mitm.ts";
 import { type AddonPolicy, Addons } from "./addons.ts";
+import { lockStorage } from "./storage_lock.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
+export { StorageLockError } from "./storage_lock.ts";
 
 /** An add-on or trusted key given at start could not be loaded (the message names it and why). */
 export class AddonError extends Error {
@@ -69,6 +71,13 @@ export interface ServerOptions {
   addonPolicy?: AddonPolicy;
   /** Unpacked extensions to load into the session (`--extension DIR`, repeatable). */
   extensions?: string[];
+  /**
+   * Ports non-loopback clients may CONNECT to (`--connect-ports`; default `[443]`, as squid's
+   * SSL_ports). Loopback clients may CONNECT to any port.
+   */
+  connectPorts?: number[];
+  /** How many events an `/api/events` subscriber may fall behind before it is dropped. */
+  eventQueueLimit?: number;
 }
 
 /** An extension given to the server could not be loaded (the message names it and why). */
@@ -143,7 +152,16 @@ export async function proxyClientAllowed(
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const ses = session.fromPartition(options.partition ?? "persist:default");
-  await ses.ready;
+  let releaseLock = () => {};
+  try {
+    // a store that cannot be opened rejects here: the server never serves without its rules
+    await ses.ready;
+    // one server per storage folder, unless the store is shared by design (a network store)
+    if (!ses.store.shared) releaseLock = lockStorage(getConfig().storagePath);
+  } catch (error) {
+    await session.closePartition(ses.partition);
+    throw error;
+  }
   const keys = new TokenKeys(`${getConfig().storagePath}/server-key.json`);
   const token = await keys.issue(options.tokenTtl ?? 86400);
   const events = new EventStream(ses);
@@ -161,6 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ca = await CertificateAuthority.open(getConfig().storagePath);
   } catch (error) {
     await session.closePartition(ses.partition);
+    releaseLock();
     throw error;
   }
   const policy = new InterceptPolicy({
@@ -177,7 +196,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const host = target.host.includes(":") ? `[${target.host}]` : target.host;
       const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
       const path = req.url?.startsWith("/") ? req.url : `/${req.url ?? ""}`;
-      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`, log);
+      if (looped(req, res)) return Promise.resolve();
+      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`, log, via);
     },
   );
   let proxied = 0;
@@ -206,7 +226,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     policy,
     addons,
     log,
-    stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
+    ownHosts,
+    eventQueueLimit: options.eventQueueLimit,
+    stats: () => ({
+      proxied,
+      inFlight,
+      ...prefix("tunnels", tunnels),
+      "events.subscribers": events.subscribers,
+      "events.dropped": events.dropped,
+    }),
   });
   let stopRules: (() => void) | null = null;
   try {
@@ -229,6 +257,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     addons.close();
     await interceptor.close();
     await session.closePartition(ses.partition);
+    releaseLock();
     throw error;
   }
   const stopEventLog = options.eventLog ? recordEventLog(events, options.eventLog) : null;
@@ -287,9 +316,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       res.end("websession: Proxy-Authorization with the server's token is needed\n");
       return;
     }
+    if (looped(req, res)) return;
     proxied++;
-    await forward(ses, req, res, req.url, log);
+    await forward(ses, req, res, req.url, log, via);
   }
+
+  // RFC 9110 7.6.3: this server's name in Via; a request that already carries it came back
+  const viaName = `websession-${crypto.randomUUID().slice(0, 8)}`;
+  const via = `1.1 ${viaName}`;
+  function looped(req: IncomingMessage, res: ServerResponse): boolean {
+    const received = String(req.headers.via ?? "").split(",").map((hop) => hop.trim());
+    if (!received.some((hop) => hop.split(/\s+/)[1] === viaName)) return false;
+    loopRefusal(res, `${req.url} came back to this server (its Via names ${viaName})`);
+    return true;
+  }
+  const connectPorts = new Set(options.connectPorts ?? [443]);
 
   // Small responses go out as several writes; without TCP_NODELAY each waits for a delayed ACK.
   server.on("connection", (socket) => socket.setNoDelay(true));
@@ -299,6 +340,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (!(await allowed(req))) {
       socket.end(
         'HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm="websession"\r\n\r\n',
+      );
+      return;
+    }
+    const target = /^(.*):(\d+)$/.exec(req.url ?? "");
+    if (target && ownHosts.has(req.url!.toLowerCase())) {
+      socket.end(
+        `HTTP/1.1 508 Loop Detected\r\ncontent-type: text/plain\r\n\r\nwebsession: CONNECT ${req.url} is this server itself; the tunnel would loop\n`,
+      );
+      return;
+    }
+    const remote = req.socket.remoteAddress ?? "";
+    if (target && !LOOPBACK.test(remote) && !connectPorts.has(Number(target[2]))) {
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nwebsession: CONNECT to port ${
+          target[2]
+        } is not allowed for clients other than this machine (--connect-ports lists the allowed ports: ${
+          [...connectPorts].join(",")
+        })\n`,
       );
       return;
     }
@@ -313,6 +372,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     addons.close();
     await interceptor.close();
     await session.closePartition(ses.partition);
+    releaseLock();
     throw error;
   }
   const address = server.address() as { port: number };
@@ -349,6 +409,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await interceptor.close();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
+      releaseLock();
     })();
 
   return {
@@ -362,6 +423,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     addons,
     close,
   };
+}
+
+function loopRefusal(res: ServerResponse, why: string): void {
+  res.writeHead(508, {
+    "content-type": "text/plain; charset=utf-8",
+    "x-websession-reason": "proxy loop",
+  });
+  res.end(`websession: proxy loop: ${why}\n`);
 }
 
 function prefix(name: string, values: object): Record<string, number> {
