@@ -238,7 +238,6 @@ function checkHeaders(id: number, field: string, list: Rule["action"]["requestHe
     }
     // A header value may not hold CR, LF or NUL (Fetch's header value): applying one would throw
     // and drop every other header change of the request.
-    // deno-lint-ignore no-control-regex
     if (h.value !== undefined && /[\r\n\0]/.test(h.value)) {
       fail(id, `${at}.value`, "Must not contain CR, LF or NUL");
     }
