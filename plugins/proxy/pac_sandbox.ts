@@ -119,10 +119,14 @@ export function prepareQuickJs(memoryLimit: number): Promise<WebAssembly.Module>
   let module = modules.get(memoryLimit);
   if (module === undefined) {
     module = (async () => {
-      const url = new URL("../quickjs.wasm", import.meta.resolve("quickjs-wasi"));
-      if (url.protocol === "file:") {
-        const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-        return await WebAssembly.compile(withMemoryMaximum(bytes, memoryLimit));
+      try {
+        const url = new URL("../quickjs.wasm", import.meta.resolve("quickjs-wasi"));
+        if (url.protocol === "file:") {
+          const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+          return await WebAssembly.compile(withMemoryMaximum(bytes, memoryLimit));
+        }
+      } catch {
+        // the package's own loader below
       }
       return await (QuickJS as unknown as {
         resolveModule(input: undefined): Promise<WebAssembly.Module>;
