@@ -124,8 +124,8 @@ export interface ProxyPluginOptions {
   /** Time limit of one PAC call in ms (default 1000). */
   pacTimeout?: number;
   /**
-   * The largest PAC script read, in bytes (default 1 MiB, as Chromium); a larger one is refused
-   * with `net::ERR_FILE_TOO_BIG` and requests go DIRECT.
+   * The largest PAC script read from http(s) or file URLs, in bytes (default 1 MiB, as Chromium);
+   * a larger one is refused with `net::ERR_FILE_TOO_BIG` and requests go DIRECT.
    */
   pacMaxBytes?: number;
   /** Extra CA certificates (PEM) for https:// targets reached through tunnels. */
@@ -184,6 +184,8 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
               await response.body?.cancel();
               throw new Error(`Fetching the PAC script failed with status ${response.status}`);
             }
+            // A data: URL is already in memory, and Chromium reads it without a limit.
+            if (scheme === "data:") return await response.text();
             return await readPacScript(response, options.pacMaxBytes ?? PAC_MAX_BYTES);
           };
           try {

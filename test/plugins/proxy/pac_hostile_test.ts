@@ -249,6 +249,18 @@ describe("PAC script size", () => {
     }
   });
 
+  it("takes a data: script over the limit, as Chromium (it is in memory already)", async () => {
+    const { ses } = makeSession();
+    try {
+      const body = 'function FindProxyForURL(u, h) { return "PROXY data.test:1"; }\n// ';
+      const script = body + "a".repeat(PAC_MAX_BYTES + 10);
+      await ses.setProxy({ pacScript: `data:text/plain,${encodeURIComponent(script)}` });
+      assert.equal(await ses.resolveProxy("http://a.test/"), "PROXY data.test:1");
+    } finally {
+      await session.closePartition(ses.partition);
+    }
+  });
+
   it("the limit can be raised per plugin (pacMaxBytes)", async () => {
     const ses = session.fromPartition(`pac-hostile-${++count}`, {
       preset: false,
