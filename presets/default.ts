@@ -5,8 +5,8 @@
  * chooses them:
  *
  * - proxy: SOCKS and `CONNECT` tunnels over `node:net` (`adapters/socks/tunnel.ts`), the system
- *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
- *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
+ *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine in a
+ *   Worker (`plugins/proxy/pac_thread.ts`, loaded on the first PAC script);
  * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
  *   WebSocket transport (`adapters/cdp/websocket.ts`);
@@ -62,7 +62,10 @@ import { isolationFor } from "../adapters/isolation/mod.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
 
 /**
- * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
+ * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox in a Worker
+ * (`plugins/proxy/pac_thread.ts`, loaded on first use), so a slow or hostile script never blocks
+ * the thread that serves requests; its memory is bounded to 32 MiB, and a Worker stuck past the
+ * time limit is terminated.
  *
  * @example
  * ```ts
@@ -77,8 +80,8 @@ export async function quickJsPacEngine(
   script: string,
   options: PacEngineOptions,
 ): Promise<PacEngine> {
-  const { PacResolver } = await import("../plugins/proxy/pac_resolver.ts");
-  return await PacResolver.create(script, options);
+  const { PacThread } = await import("../plugins/proxy/pac_thread.ts");
+  return await PacThread.create(script, options);
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ExtensionRules } from "./extension_rules.ts";
+import { compileRegexFilter, type RegexFilterError } from "../web-request/_regex_filter.ts";
 
 /**
  * Answers one `declarativeNetRequest` call (`op` is the method's name).
@@ -47,10 +48,10 @@ export function declarativeNetRequestCall(
     case "isRegexSupported": {
       const o = (args[0] ?? {}) as { regex?: string; isCaseSensitive?: boolean };
       try {
-        new RegExp(String(o.regex), o.isCaseSensitive === false ? "i" : "");
+        compileRegexFilter(String(o.regex), o.isCaseSensitive !== false);
         return { isSupported: true };
-      } catch {
-        return { isSupported: false, reason: "syntaxError" };
+      } catch (e) {
+        return { isSupported: false, reason: (e as RegexFilterError).reason ?? "syntaxError" };
       }
     }
   }

@@ -38,12 +38,35 @@ function globToMatcher(pattern: string): (host: string) => boolean {
     const suffix = pattern.slice(1);
     return (host) => host.endsWith(suffix);
   }
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(
-    /\?/g,
-    ".",
-  );
-  const re = new RegExp(`^${source}$`);
-  return (host) => re.test(host);
+  const glob = pattern.replace(/\*+/g, "*");
+  return (host) => globMatches(glob, host);
+}
+
+/**
+ * `*` (any run) and `?` (any one character) matching in O(pattern × text) steps at worst, as
+ * Chromium's `MatchPattern`: a backtracking regex (`.*.*.*…`) takes exponential time on a
+ * pattern of many stars that does not match.
+ */
+function globMatches(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const c = pattern[p];
+    if (c === "*") {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.length && (c === "?" || c === text[t])) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else return false;
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 
 class HostRule implements BypassRule {

@@ -32,6 +32,7 @@ import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
 import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
+import { PAC_FETCH_TIMEOUT, PAC_MAX_BYTES, readPacScript } from "./pac_fetch.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
 import type { HostResolver } from "../../kernel/contracts.ts";
 import type { TunnelAdapter } from "../../kernel/contracts.ts";
@@ -54,6 +55,7 @@ export type {
 export type { PacDecision } from "./pac_resolver.ts";
 export type { PacEngine } from "./proxy_service.ts";
 export { staticHostResolver } from "./host_resolver.ts";
+export { PAC_FETCH_TIMEOUT, PAC_MAX_BYTES } from "./pac_fetch.ts";
 export { ProxyBypassRules } from "./bypass_rules.ts";
 export { ProxyRules, type ProxyRulesParseOptions } from "./proxy_rules.ts";
 export {
@@ -121,6 +123,11 @@ export interface ProxyPluginOptions {
   resolver?: HostResolver;
   /** Time limit of one PAC call in ms (default 1000). */
   pacTimeout?: number;
+  /**
+   * The largest PAC script read from http(s) or file URLs, in bytes (default 1 MiB, as Chromium);
+   * a larger one is refused with `net::ERR_FILE_TOO_BIG` and requests go DIRECT.
+   */
+  pacMaxBytes?: number;
   /** Extra CA certificates (PEM) for https:// targets reached through tunnels. */
   caCerts?: string[];
   /** The environment `system` mode reads (default: the process environment). */
@@ -168,14 +175,25 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         env: () => options.env ?? processEnv(),
         async fetchPac(url: string): Promise<string> {
           const scheme = new URL(url).protocol;
-          const response = scheme === "http:" || scheme === "https:"
-            ? await ses.fetch(url, { [DIRECT_OPTION]: true } as RequestInit)
-            : await fetch(url);
-          if (!response.ok) {
-            await response.body?.cancel();
-            throw new Error(`Fetching the PAC script failed with status ${response.status}`);
+          const signal = AbortSignal.timeout(PAC_FETCH_TIMEOUT);
+          const read = async () => {
+            const response = scheme === "http:" || scheme === "https:"
+              ? await ses.fetch(url, { [DIRECT_OPTION]: true, signal } as RequestInit)
+              : await fetch(url, { signal });
+            if (!response.ok) {
+              await response.body?.cancel();
+              throw new Error(`Fetching the PAC script failed with status ${response.status}`);
+            }
+            // A data: URL is already in memory, and Chromium reads it without a limit.
+            if (scheme === "data:") return await response.text();
+            return await readPacScript(response, options.pacMaxBytes ?? PAC_MAX_BYTES);
+          };
+          try {
+            return await read();
+          } catch (error) {
+            if (!signal.aborted) throw error;
+            throw new Error(`net::ERR_TIMED_OUT: fetching the PAC script took over 30 s`);
           }
-          return await response.text();
         },
         async loadPac(script: string): Promise<PacEngine> {
           if (!options.pac) throw new Error("No PAC engine: PAC scripts cannot run here");

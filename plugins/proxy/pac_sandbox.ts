@@ -12,6 +12,7 @@ import { PAC_LIBRARY_SOURCE } from "./_pac_library.ts";
 import type { HostResolver } from "./host_resolver.ts";
 import { parseIPv6 } from "./ip.ts";
 import { isInNetEx, sortIpAddressList, toAsciiHost } from "./_pac_helpers.ts";
+import { withMemoryMaximum } from "./_bounded_wasm.ts";
 
 export { isInNetEx, sortIpAddressList } from "./_pac_helpers.ts";
 
@@ -91,12 +92,50 @@ function runState(
   };
 }
 
-let modulePromise: Promise<WebAssembly.Module> | null = null;
-function quickjsModule(): Promise<WebAssembly.Module> {
-  modulePromise ??= (QuickJS as unknown as {
-    resolveModule(input: undefined): Promise<WebAssembly.Module>;
-  }).resolveModule(undefined);
-  return modulePromise;
+/** The default memory limit of a sandbox: 32 MiB. */
+export const PAC_MEMORY_LIMIT = 32 * 1024 * 1024;
+
+const modules = new Map<number, Promise<WebAssembly.Module>>();
+
+/**
+ * QuickJS compiled with its linear memory bounded to `memoryLimit`: QuickJS's own limit counts
+ * allocations, not bytes, on WASI, so the bound is the memory itself. When the module's file
+ * cannot be read (a package served from a non-file URL), the package's own module is used.
+ */
+function quickjsModule(memoryLimit: number): Promise<WebAssembly.Module> {
+  return prepareQuickJs(memoryLimit);
+}
+
+/**
+ * Compiles QuickJS with its memory bounded to `memoryLimit` bytes (once per limit), so that the
+ * first {@link PacSandbox.create} with that limit spends its time on the script only.
+ *
+ * @example
+ * ```ts
+ * await prepareQuickJs(PAC_MEMORY_LIMIT);
+ * ```
+ */
+export function prepareQuickJs(memoryLimit: number): Promise<WebAssembly.Module> {
+  let module = modules.get(memoryLimit);
+  if (module === undefined) {
+    module = (async () => {
+      try {
+        const url = new URL("../quickjs.wasm", import.meta.resolve("quickjs-wasi"));
+        if (url.protocol === "file:") {
+          const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+          return await WebAssembly.compile(withMemoryMaximum(bytes, memoryLimit));
+        }
+      } catch {
+        // the package's own loader below
+      }
+      return await (QuickJS as unknown as {
+        resolveModule(input: undefined): Promise<WebAssembly.Module>;
+      }).resolveModule(undefined);
+    })();
+    module.catch(() => modules.delete(memoryLimit));
+    modules.set(memoryLimit, module);
+  }
+  return module;
 }
 
 const NOT_A_STRING = "FindProxyForURL() did not return a string.";
@@ -128,6 +167,7 @@ export class PacSandbox {
   #garbage: JSValueHandle[] = [];
   #entry: JSValueHandle | null = null;
   #timedOut = false;
+  #broken = false;
   #disposed = false;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -142,7 +182,8 @@ export class PacSandbox {
    * loading, or defines no `FindProxyForURL`/`FindProxyForURLEx` function.
    */
   static async create(script: string, options: PacSandboxOptions): Promise<PacSandbox> {
-    const module = await quickjsModule();
+    const memoryLimit = options.memoryLimit ?? PAC_MEMORY_LIMIT;
+    const module = await quickjsModule(memoryLimit);
     const cache = new Map<string, string>();
     const maxRestarts = options.maxRestarts ?? 32;
     for (let attempt = 0;; attempt++) {
@@ -152,7 +193,7 @@ export class PacSandbox {
       const vm = await QuickJS.create(
         {
           wasm: module,
-          memoryLimit: options.memoryLimit ?? 32 * 1024 * 1024,
+          memoryLimit,
           interruptHandler: () => holder.s !== null && holder.s.#shouldInterrupt(),
           timezoneOffset: options.timezoneOffset ?? "host",
           wasi: now
@@ -280,6 +321,12 @@ export class PacSandbox {
   }
 
   #describe(error: unknown): PacScriptError {
+    // Out of memory, or a trap (the VM's own stack overflowed): the VM is full or in an unknown
+    // state, and is best replaced.
+    if (
+      error instanceof WebAssembly.RuntimeError ||
+      /out of memory/.test((error as { message?: string })?.message ?? "") || this.#nearlyFull()
+    ) this.#broken = true;
     if (this.#timedOut) {
       return { message: `PAC script timed out after ${this.#timeout} ms`, line: -1 };
     }
@@ -294,6 +341,14 @@ export class PacSandbox {
     const file = (this.#options.filename ?? "proxy.pac").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const m = new RegExp(`${file}:(\\d+)`).exec(e.stack ?? "");
     return { message: `Uncaught ${text}`, line: m ? Number(m[1]) : -1 };
+  }
+
+  /** Whether the VM's memory has grown to within 1 MiB of its limit. */
+  #nearlyFull(): boolean {
+    const memory = (this.#vm as unknown as { exports?: { memory?: WebAssembly.Memory } }).exports
+      ?.memory;
+    const limit = this.#options.memoryLimit ?? PAC_MEMORY_LIMIT;
+    return memory !== undefined && memory.buffer.byteLength > limit - 1024 * 1024;
   }
 
   #dispose(e: unknown): void {
@@ -423,6 +478,14 @@ export class PacSandbox {
       for (const e of state.errors) this.#options.onError?.(e);
       return outcome;
     }
+  }
+
+  /**
+   * True once a call ran out of memory or trapped: the VM should be replaced by a new sandbox
+   * (that frees its memory), as Chromium restarts its proxy resolver.
+   */
+  get broken(): boolean {
+    return this.#broken;
   }
 
   /** Frees the VM. */

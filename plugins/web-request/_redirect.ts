@@ -4,10 +4,11 @@
  * @module
  */
 import type { CompiledRule } from "./dnr_rule.ts";
+import type { RegexFilter } from "./_regex_filter.ts";
 import type { QueryTransform, URLTransform } from "./dnr_types.ts";
 
 /** Replaces the first regex match in `url` with `substitution` (`\0`..`\9`, `\\`). */
-function substitute(url: string, regex: RegExp, substitution: string): string | null {
+function substitute(url: string, regex: RegexFilter, substitution: string): string | null {
   const m = regex.exec(url);
   if (!m) return null;
   let out = "";

@@ -14,7 +14,7 @@ import {
   type RuleActionType,
 } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
-import { compileRegexFilter, requiredLiterals } from "./_regex_filter.ts";
+import { compileRegexFilter, type RegexFilter, requiredLiterals } from "./_regex_filter.ts";
 
 const int = v.pipe(v.number(), v.integer());
 const strings = v.array(v.string());
@@ -176,7 +176,7 @@ export interface CompiledRule {
   /** The parsed `urlFilter`, if any. */
   readonly filter: UrlFilter | null;
   /** The compiled `regexFilter`, if any. */
-  readonly regex: RegExp | null;
+  readonly regex: RegexFilter | null;
   /** Literals every URL the regex matches contains (lower case unless case sensitive). */
   readonly regexLiterals: readonly string[];
   /** Resource types it applies to, as bits. */
@@ -235,6 +235,11 @@ function checkHeaders(id: number, field: string, list: Rule["action"]["requestHe
     }
     if (h.operation !== "remove" && h.value === undefined) {
       fail(id, `${at}.value`, `Required for ${h.operation}`);
+    }
+    // A header value may not hold CR, LF or NUL (Fetch's header value): applying one would throw
+    // and drop every other header change of the request.
+    if (h.value !== undefined && /[\r\n\0]/.test(h.value)) {
+      fail(id, `${at}.value`, "Must not contain CR, LF or NUL");
     }
     if (
       field === "action.requestHeaders" && h.operation === "append" &&
@@ -321,7 +326,7 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
       fail(rule.id, "condition.urlFilter", (e as Error).message);
     }
   }
-  let regex: RegExp | null = null;
+  let regex: RegexFilter | null = null;
   if (c.regexFilter !== undefined) {
     try {
       regex = compileRegexFilter(c.regexFilter, cs);

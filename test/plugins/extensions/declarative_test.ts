@@ -212,3 +212,25 @@ describe("an extension's declarativeNetRequest", () => {
     });
   });
 });
+
+describe("an extension's declarativeNetRequest.isRegexSupported", () => {
+  it("answers as RE2 does: RE2's syntax passes, lookaround and huge programs do not", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_rules"));
+    const ask = (regex: string, isCaseSensitive?: boolean) =>
+      callChrome(ses, ext.id, "declarativeNetRequest.isRegexSupported", {
+        regex,
+        isCaseSensitive,
+      });
+    assert.deepEqual(await ask("^https?://[[:alpha:]]+\\.test/\\Q?\\E(?P<id>\\d+)$"), {
+      isSupported: true,
+    });
+    assert.deepEqual(await ask("(?i)ads", false), { isSupported: true });
+    assert.deepEqual(await ask("(?<=a)b"), { isSupported: false, reason: "syntaxError" });
+    assert.deepEqual(await ask("(a)\\1"), { isSupported: false, reason: "syntaxError" });
+    assert.deepEqual(await ask("[a-z]{1000}[0-9]{1000}"), {
+      isSupported: false,
+      reason: "memoryLimitExceeded",
+    });
+  });
+});
