@@ -28,6 +28,8 @@ export * from "./session.ts";
 export * from "./partitions.ts";
 export * from "./store.ts";
 export * from "./transport.ts";
+export * from "./storage_clearing.ts";
+export * from "./files.ts";
 export type { SessionFetchInit } from "./_fetch_input.ts";
 export type { IgnoredAction } from "./_merge.ts";
 export { registerAuthScheme } from "./_auth.ts";

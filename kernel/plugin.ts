@@ -11,6 +11,7 @@ import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
+import type { StorageClearing } from "./storage_clearing.ts";
 import { registerApiMember } from "./_api_registry.ts";
 
 /** What a plugin's setup may return: nothing, or a teardown function. */
@@ -48,8 +49,12 @@ export interface PluginContext {
   onTeardown(fn: () => void | Promise<void>): void;
   /** Runs `fn` when the session's data is flushed (`ses.flushStorageData()`). */
   onFlush(fn: () => void | Promise<void>): void;
-  /** Runs `fn` when the session's data is cleared (`ses.clearStorageData()`). */
-  onClearStorage(fn: () => void | Promise<void>): void;
+  /**
+   * Runs `fn` when the session's data is cleared (`ses.clearStorageData()`, `ses.clearData()`),
+   * with what is asked (`clearing.includes(name)`, `clearing.matchesOrigin(origin)`). `storage`
+   * registers a storage name that `clearStorageData({ storages })` then accepts.
+   */
+  onClearStorage(fn: (clearing: StorageClearing) => void | Promise<void>, storage?: string): void;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
 import type { LoadOptions, PluginLoader } from "./plugin_loading.ts";
+import type { StorageClearing } from "./storage_clearing.ts";
 
 /** What the host needs from its session. */
 export interface PluginHostDeps {
@@ -57,7 +58,8 @@ interface Running {
   active: boolean;
   cleanups: Array<() => void | Promise<void>>;
   flushers: Array<() => void | Promise<void>>;
-  clearers: Array<() => void | Promise<void>>;
+  clearers: Array<(clearing: StorageClearing) => void | Promise<void>>;
+  storages: string[];
   members: string[];
 }
 
@@ -182,10 +184,15 @@ export class PluginHost {
   }
 
   /** Runs every plugin's clear-storage hooks (for `ses.clearStorageData()`). */
-  async clear(): Promise<void> {
+  async clear(clearing: StorageClearing): Promise<void> {
     for (const running of this.#running.values()) {
-      for (const clear of running.clearers) await clear();
+      for (const clear of running.clearers) await clear(clearing);
     }
+  }
+
+  /** The storage names the plugins registered (`ctx.onClearStorage(fn, name)`). */
+  storageNames(): string[] {
+    return [...this.#running.values()].flatMap((running) => running.storages);
   }
 
   /** Tears every plugin down, in reverse setup order. */
@@ -209,6 +216,7 @@ export class PluginHost {
       cleanups: [],
       flushers: [],
       clearers: [],
+      storages: [],
       members: [],
     };
     this.#running.set(plugin.name, running);
@@ -300,8 +308,9 @@ export class PluginHost {
       onFlush(fn: () => void | Promise<void>) {
         running.flushers.push(fn);
       },
-      onClearStorage(fn: () => void | Promise<void>) {
+      onClearStorage(fn: (clearing: StorageClearing) => void | Promise<void>, storage?: string) {
         running.clearers.push(fn);
+        if (typeof storage === "string") running.storages.push(storage.toLowerCase());
       },
     };
   }

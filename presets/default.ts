@@ -8,7 +8,8 @@
  *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
  *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
- *   WebSocket transport (`adapters/cdp/websocket.ts`).
+ *   WebSocket transport (`adapters/cdp/websocket.ts`);
+ * - cache and downloads: files through `node:fs` (`adapters/fs/node.ts`).
  *
  * @module
  */
@@ -34,6 +35,9 @@ import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import { type CacheMembers, createCachePlugin } from "../plugins/cache/mod.ts";
+import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/mod.ts";
+import { nodeFiles } from "../adapters/fs/node.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
@@ -119,6 +123,28 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
  */
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
+/**
+ * The cache plugin of the default preset: large bodies of persistent partitions in files.
+ *
+ * @example
+ * ```ts
+ * cachePlugin.manifest.api.includes("getCacheSize"); // true
+ * ```
+ */
+export const cachePlugin: Plugin<CacheMembers> = createCachePlugin({ files: nodeFiles });
+
+/**
+ * The downloads plugin of the default preset, writing through `node:fs`.
+ *
+ * @example
+ * ```ts
+ * downloadsPlugin.manifest.api.includes("downloadURL"); // true
+ * ```
+ */
+export const downloadsPlugin: Plugin<DownloadsMembers> = createDownloadsPlugin({
+  files: nodeFiles,
+});
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -135,10 +161,14 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
+  Plugin<CacheMembers>,
+  Plugin<DownloadsMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
+  cachePlugin,
+  downloadsPlugin,
 ];

@@ -12,10 +12,13 @@ import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
 import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
+import type { CacheMembers } from "../plugins/cache/mod.ts";
+import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
- * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`.
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.getCacheSize`/`clearCache`,
+ * `ses.downloadURL` & co.
  *
  * @example
  * ```ts
@@ -25,7 +28,14 @@ import type { CookiesMembers } from "../plugins/cookies/mod.ts";
  * ```
  */
 export interface DefaultMembers
-  extends WebRequestMembers, CdpMembers, ProxyMembers, CookiesMembers, ProtocolMembers {}
+  extends
+    WebRequestMembers,
+    CdpMembers,
+    ProxyMembers,
+    CookiesMembers,
+    ProtocolMembers,
+    CacheMembers,
+    DownloadsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -34,6 +34,8 @@ import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
+import { cachePlugin } from "../plugins/cache/mod.ts";
+import { downloadsPlugin } from "../plugins/downloads/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
 import {
   type CdpAdapters,
@@ -119,6 +121,8 @@ const browserPlugins: readonly AnyPlugin[] = [
   createProxyPlugin({ runtime: "browser" }),
   cookiesPlugin,
   protocolPlugin,
+  cachePlugin,
+  downloadsPlugin,
 ];
 
 configure({

@@ -1,0 +1,126 @@
+/**
+ * The freshness and validation decisions, made by http-cache-semantics (RFC 9111, private cache),
+ * with the request's and response's shapes it expects.
+ *
+ * @module
+ */
+import CachePolicy from "http-cache-semantics";
+import type { PipelineRequest } from "../../kernel/request.ts";
+
+/** The options of every policy: a private (browser) cache, Chromium's 10% heuristic. */
+const POLICY_OPTIONS: CachePolicy.Options = { shared: false, cacheHeuristic: 0.1 };
+
+/** Headers as the library reads them, plus `host` (it compares it). */
+export function plainHeaders(headers: Headers, url: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
+  if (out.host === undefined) out.host = new URL(url).host;
+  return out;
+}
+
+/** The library's view of a request (HEAD is asked as GET: it reuses the GET's entry). */
+export function policyRequest(request: PipelineRequest): CachePolicy.HttpRequest {
+  return {
+    url: request.url,
+    method: request.method === "HEAD" ? "GET" : request.method,
+    headers: plainHeaders(request.headers, request.url),
+  };
+}
+
+/** The library's view of a response. */
+export function policyResponse(response: Response, url: string): CachePolicy.HttpResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) if (name !== "set-cookie") headers[name] = value;
+  void url;
+  return { status: response.status, headers };
+}
+
+/**
+ * A new policy for a response to `request`.
+ *
+ * @example
+ * ```ts
+ * // const policy = newPolicy(request, response); policy.storable();
+ * ```
+ */
+export function newPolicy(request: PipelineRequest, response: Response): CachePolicy {
+  return new CachePolicy(
+    policyRequest(request),
+    policyResponse(response, request.url),
+    POLICY_OPTIONS,
+  );
+}
+
+/**
+ * What to do with a stored response for a request: serve it (`serve`, with the headers to use),
+ * serve it and revalidate in the background (`serve` and `revalidate`), or revalidate first
+ * (`revalidate` only, with the conditional headers).
+ */
+export interface Evaluation {
+  /** The headers to answer with when the stored response may be used now. */
+  serve: Record<string, string> | null;
+  /** The headers of the conditional request to send (now, or in the background when serving). */
+  revalidate: Record<string, string> | null;
+}
+
+function headerRecord(headers: CachePolicy.Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+/**
+ * Evaluates a stored policy for a request. http-cache-semantics treats `must-revalidate` as "always
+ * revalidate", where RFC 9111 (5.2.2.2) only forbids serving the response once it is stale: a
+ * fresh response is evaluated without the directive, a stale one with it.
+ *
+ * @example
+ * ```ts
+ * // const { serve, revalidate } = evaluate(policyObject, request);
+ * ```
+ */
+export function evaluate(
+  stored: CachePolicy.CachePolicyObject,
+  request: PipelineRequest,
+): Evaluation {
+  let policy = CachePolicy.fromObject(stored);
+  if (stored.rescc["must-revalidate"] !== undefined && !policy.stale()) {
+    const rescc = { ...stored.rescc };
+    delete rescc["must-revalidate"];
+    policy = CachePolicy.fromObject({ ...stored, rescc });
+  }
+  const result = policy.evaluateRequest(policyRequest(request));
+  return {
+    serve: result.response ? headerRecord(result.response.headers) : null,
+    revalidate: result.revalidation ? headerRecord(result.revalidation.headers) : null,
+  };
+}
+
+/**
+ * The policy after a revalidation's answer: whether the stored body may be used (`modified`
+ * false, a 304) and the updated policy.
+ *
+ * @example
+ * ```ts
+ * // const { policy, modified } = revalidated(stored, conditionalRequest, response);
+ * ```
+ */
+export function revalidated(
+  stored: CachePolicy.CachePolicyObject,
+  request: PipelineRequest,
+  response: Response,
+): { policy: CachePolicy; modified: boolean } {
+  const policy = CachePolicy.fromObject(stored);
+  const result = policy.revalidatedPolicy(
+    policyRequest(request),
+    policyResponse(response, request.url),
+  );
+  return { policy: result.policy, modified: result.modified };
+}
+
+/** The response headers of a policy (hop-by-hop removed, `Age` updated). */
+export function policyHeaders(policy: CachePolicy): Record<string, string> {
+  return headerRecord(policy.responseHeaders());
+}
