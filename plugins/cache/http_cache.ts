@@ -11,13 +11,7 @@
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { capture } from "./_capture.ts";
-import {
-  evaluate,
-  newPolicy,
-  plainHeaders,
-  policyHeaders,
-  revalidated,
-} from "./_policy.ts";
+import { evaluate, newPolicy, plainHeaders, policyHeaders, revalidated } from "./_policy.ts";
 import type { CachedEntry, CachedMeta, CacheStorage } from "./cache_storage.ts";
 
 /**
@@ -54,7 +48,9 @@ export function cacheModeOf(request: PipelineRequest): CacheMode {
   const mode = request.options.cache;
   if (mode === undefined || mode === null) return "default";
   if (typeof mode !== "string" || !MODES.has(mode)) {
-    throw new TypeError(
+    // A NetError, so that the pipeline hands it to the caller as is.
+    throw new NetError(
+      "net::ERR_INVALID_ARGUMENT",
       `The cache option must be one of ${[...MODES].join(", ")} (got ${String(mode)})`,
     );
   }
@@ -123,6 +119,7 @@ export class HttpCache {
   #maxEntrySize: number;
   #report: (error: unknown) => void;
   #pending = new Set<Promise<unknown>>();
+  #writing = new Map<string, Promise<unknown>>();
 
   /** A cache over `storage`; `onward` sends what it cannot answer. */
   constructor(
@@ -141,11 +138,13 @@ export class HttpCache {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  #track(promise: Promise<unknown>): void {
-    const tracked = promise.catch((error) => this.#report(error)).finally(() => {
+  #track(promise: Promise<unknown>, key?: string): void {
+    const tracked: Promise<unknown> = promise.catch((error) => this.#report(error)).finally(() => {
       this.#pending.delete(tracked);
+      if (key !== undefined && this.#writing.get(key) === tracked) this.#writing.delete(key);
     });
     this.#pending.add(tracked);
+    if (key !== undefined) this.#writing.set(key, tracked);
   }
 
   /** Answers one hop (always: from the cache or from the network). */
@@ -161,6 +160,9 @@ export class HttpCache {
       return this.#onward(request);
     }
     const key = request.url;
+    // A response to the same URL still being written is waited for, as Chromium's cache does.
+    const writing = this.#writing.get(key);
+    if (writing) await writing;
     const range = request.headers.get("range");
     const ownConditional = CONDITIONAL.some((name) => request.headers.has(name));
     const meta = mode === "reload" ? null : this.#storage.peek(key);
@@ -189,7 +191,12 @@ export class HttpCache {
     if (mode === "force-cache" || onlyIfCached) {
       serve ??= Object.fromEntries(meta.headers);
       revalidate = null;
-    } else if (mode === "no-cache" && serve) {
+    } else if (
+      (mode === "no-cache" || /(^|,)\s*max-age\s*=\s*0\s*(,|$)/.test(
+        requestDirectives(request),
+      )) && serve
+    ) {
+      // The request's max-age=0 asks for a validation, as browsers read it.
       revalidate ??= conditionalHeaders(meta);
       serve = null;
     }
@@ -282,11 +289,11 @@ export class HttpCache {
       bodySize: 0,
     };
     if (response.body === null) {
-      this.#track(this.#storage.put(key, meta, new Uint8Array(0)));
+      this.#track(this.#storage.put(key, meta, new Uint8Array(0)), key);
       return response;
     }
     const body = capture(response.body, this.#maxEntrySize, (bytes) => {
-      this.#track(this.#storage.put(key, { ...meta, bodySize: bytes.byteLength }, bytes));
+      this.#track(this.#storage.put(key, { ...meta, bodySize: bytes.byteLength }, bytes), key);
     });
     const out = new Response(body, {
       status: response.status,

@@ -116,15 +116,17 @@ export function createCachePlugin(options: CachePluginOptions = {}): Plugin<Cach
           },
         });
       }
-      ctx.onClearStorage(async (clearing?: StorageClearing) => {
-        if (clearing && !clearing.includes("cache")) return;
+      ctx.onClearStorage(async (clearing: StorageClearing) => {
+        if (!clearing.includes("cache")) return;
         await cache.settled();
-        if (!clearing?.origins) return await storage.clear();
+        if (clearing.origins === null && clearing.excludeOrigins === null) {
+          return await storage.clear();
+        }
         await storage.load();
         for (const url of storage.urls()) {
           if (clearing.matchesOrigin(new URL(url).origin)) await storage.delete(url);
         }
-      });
+      }, "cache");
       ctx.provide({
         async getCacheSize() {
           await storage.load();

@@ -320,9 +320,7 @@ export class DownloadItem extends Emitter {
     } else {
       this.#finish("interrupted");
       if (this.#savePath) {
-        this.#host.files.remove(this.#savePath + PARTIAL_SUFFIX).catch((e) =>
-          this.#host.report(e)
-        );
+        this.#host.files.remove(this.#savePath + PARTIAL_SUFFIX).catch((e) => this.#host.report(e));
       }
     }
   }

@@ -137,9 +137,7 @@ function checkInterrupted(options: unknown): CreateInterruptedDownloadOptions {
 /** `name (1).ext` for `name.ext`. */
 function numbered(filename: string, n: number): string {
   const dot = filename.lastIndexOf(".");
-  return dot > 0
-    ? `${filename.slice(0, dot)} (${n})${filename.slice(dot)}`
-    : `${filename} (${n})`;
+  return dot > 0 ? `${filename.slice(0, dot)} (${n})${filename.slice(dot)}` : `${filename} (${n})`;
 }
 
 /**
