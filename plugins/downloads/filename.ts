@@ -62,6 +62,8 @@ function lastSegment(url: string): string | null {
   } catch {
     return null;
   }
+  // Only hierarchical URLs have a file name in their path (a data: URL's "path" is its data).
+  if (!/^(https?|ftp|file):$/.test(parsed.protocol)) return null;
   const segment = parsed.pathname.split("/").filter((s) => s !== "").pop();
   if (segment) {
     try {
