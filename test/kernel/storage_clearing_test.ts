@@ -34,7 +34,12 @@ async function withCookies() {
   await set("https://sub.a.example.com", "sub");
   await set("https://b.example.com", "b");
   await set("https://other.test", "other");
-  await ses.cookies.set({ url: "https://x.example.com", name: "site", value: "1", domain: "example.com" });
+  await ses.cookies.set({
+    url: "https://x.example.com",
+    name: "site",
+    value: "1",
+    domain: "example.com",
+  });
   const names = async () => (await ses.cookies.get({})).map((c) => c.name).sort();
   return { ses, names };
 }
@@ -77,7 +82,10 @@ describe("clearStorageData", () => {
     await assert.rejects(ses.clearStorageData({ storages: ["nope"] }), /unknown storage "nope"/);
     await assert.rejects(ses.clearStorageData({ origin: "not a url" }), /origin "not a url"/);
     await assert.rejects(ses.clearStorageData({ quotas: ["big"] }), /unknown quota "big"/);
-    await assert.rejects(ses.clearStorageData({ storages: "cookies" as never }), /array of strings/);
+    await assert.rejects(
+      ses.clearStorageData({ storages: "cookies" as never }),
+      /array of strings/,
+    );
   });
 });
 

@@ -13,7 +13,10 @@ describe("download file names", () => {
       "été.txt",
     );
     assert.equal(dispositionFilename(`attachment; filename*=ISO-8859-1''caf%E9.txt`), "café.txt");
-    assert.equal(dispositionFilename(`inline; filename="quoted \\"name\\".txt"`), 'quoted "name".txt');
+    assert.equal(
+      dispositionFilename(`inline; filename="quoted \\"name\\".txt"`),
+      'quoted "name".txt',
+    );
     assert.equal(dispositionFilename(`attachment; filename=bare.bin`), "bare.bin");
   });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import { session } from "../../../mod.ts";
 import type { DownloadItem } from "../../../plugins/downloads/mod.ts";
-import { fileServer, type FileServer, sha256Of } from "./_file_server.ts";
+import { type FileServer, fileServer, sha256Of } from "./_file_server.ts";
 
 let server: FileServer;
 let dir: string;

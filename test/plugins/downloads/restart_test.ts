@@ -9,8 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import { session } from "../../../mod.ts";
-import type { CreateInterruptedDownloadOptions, DownloadItem } from "../../../plugins/downloads/mod.ts";
-import { bytesOf, fileServer, type FileServer } from "./_file_server.ts";
+import type {
+  CreateInterruptedDownloadOptions,
+  DownloadItem,
+} from "../../../plugins/downloads/mod.ts";
+import { bytesOf, type FileServer, fileServer } from "./_file_server.ts";
 
 const child = new URL("./_child.ts", import.meta.url).pathname;
 const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
