@@ -66,7 +66,8 @@ export interface Evaluation {
 function headerRecord(headers: CachePolicy.Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+    if (value === undefined || value === null) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : String(value);
   }
   return out;
 }

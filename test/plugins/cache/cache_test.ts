@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { NetError, session } from "../../../mod.ts";
+import { type NetError, session } from "../../../mod.ts";
 import { type CountingServer, countingServer } from "./_counting_server.ts";
 
 let server: CountingServer;
