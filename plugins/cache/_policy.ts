@@ -10,11 +10,25 @@ import type { PipelineRequest } from "../../kernel/request.ts";
 /** The options of every policy: a private (browser) cache, Chromium's 10% heuristic. */
 const POLICY_OPTIONS: CachePolicy.Options = { shared: false, cacheHeuristic: 0.1 };
 
+/** The authority of an absolute URL (`host[:port]`), without parsing the whole URL. */
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break; // / ? #
+    end++;
+  }
+  const authority = url.slice(start, end);
+  const at = authority.lastIndexOf("@");
+  return (at >= 0 ? authority.slice(at + 1) : authority).toLowerCase();
+}
+
 /** Headers as the library reads them, plus `host` (it compares it). */
 export function plainHeaders(headers: Headers, url: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
-  if (out.host === undefined) out.host = new URL(url).host;
+  if (out.host === undefined) out.host = hostOf(url);
   return out;
 }
 
@@ -85,8 +99,9 @@ function headerRecord(headers: CachePolicy.Headers): Record<string, string> {
 export function evaluate(
   stored: CachePolicy.CachePolicyObject,
   request: PipelineRequest,
+  live?: CachePolicy,
 ): Evaluation {
-  let policy = CachePolicy.fromObject(stored);
+  let policy = live ?? CachePolicy.fromObject(stored);
   if (stored.rescc["must-revalidate"] !== undefined && !policy.stale()) {
     const rescc = { ...stored.rescc };
     delete rescc["must-revalidate"];

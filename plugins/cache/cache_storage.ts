@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type CachePolicy from "http-cache-semantics";
+import CachePolicy from "http-cache-semantics";
 import type { Store, StoreValue } from "../../kernel/store.ts";
 import type { FileSystem } from "../../kernel/files.ts";
 
@@ -38,6 +38,37 @@ interface Slot {
   file: string | null;
   /** What the entry counts against the limit. */
   size: number;
+  /** The policy as an object of the library, made on first use. */
+  live: CachePolicy | null;
+  /** For the fast path: fresh until this time (ms), with these headers (no `Age`). */
+  fast: FastAnswer | null;
+}
+
+/**
+ * What a hit without Vary needs, computed once per stored response: the time it stays fresh and
+ * the headers to answer with (the library's `responseHeaders()` less `Age`).
+ */
+export interface FastAnswer {
+  /** Fresh until (ms since the epoch); 0 when the fast path does not apply (Vary). */
+  freshUntil: number;
+  /** The headers. */
+  headers: Array<[string, string]>;
+  /** The stored `Age` value and the response time (ms), to compute `Age`. */
+  ageValue: number;
+  /** When the response was received (ms since the epoch). */
+  responseTime: number;
+}
+
+/** A stored response whose body is in memory, with its live policy. */
+export interface HotEntry {
+  /** The metadata. */
+  meta: CachedMeta;
+  /** The body. */
+  body: Uint8Array;
+  /** The policy. */
+  policy: CachePolicy;
+  /** The fast path's answer. */
+  fast: FastAnswer;
 }
 
 /** Bodies up to this size stay inside the store's row (base64) rather than in a file. */
@@ -68,6 +99,22 @@ function fromBase64(text: string): Uint8Array {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
+}
+
+function fastAnswer(meta: CachedMeta, policy: CachePolicy): FastAnswer {
+  const stored = meta.policy;
+  const vary = meta.headers.some(([name]) => name === "vary");
+  const headers: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(policy.responseHeaders())) {
+    if (name === "age" || value === undefined || value === null) continue;
+    headers.push([name, Array.isArray(value) ? value.join(", ") : String(value)]);
+  }
+  return {
+    freshUntil: vary ? 0 : Date.now() + policy.timeToLive(),
+    headers,
+    ageValue: Number(stored.resh.age) || 0,
+    responseTime: stored.t,
+  };
 }
 
 function sizeOf(meta: CachedMeta, key: string): number {
@@ -111,7 +158,11 @@ export class CacheStorage {
       const row = value as unknown as { meta: CachedMeta; file: string | null; used: number };
       if (!row || typeof row !== "object" || !row.meta) continue;
       const url = key.slice(2);
-      slots.push([url, { meta: row.meta, body: null, file: row.file, size: 0 }, row.used ?? 0]);
+      slots.push([
+        url,
+        { meta: row.meta, body: null, file: row.file, size: 0, live: null, fast: null },
+        row.used ?? 0,
+      ]);
     }
     slots.sort((a, b) => a[2] - b[2]);
     for (const [url, slot] of slots) {
@@ -129,6 +180,20 @@ export class CacheStorage {
   /** The metadata of an entry, or null (does not count as a use). */
   peek(url: string): CachedMeta | null {
     return this.#slots.get(url)?.meta ?? null;
+  }
+
+  /**
+   * The stored response of `url` when its body is in memory (in-memory partitions, small bodies),
+   * synchronously; marks it as recently used. Null otherwise.
+   */
+  hot(url: string): HotEntry | null {
+    const slot = this.#slots.get(url);
+    if (!slot || slot.body === null) return null;
+    this.#slots.delete(url);
+    this.#slots.set(url, slot);
+    slot.live ??= CachePolicy.fromObject(slot.meta.policy);
+    slot.fast ??= fastAnswer(slot.meta, slot.live);
+    return { meta: slot.meta, body: slot.body, policy: slot.live, fast: slot.fast };
   }
 
   /** The stored response of `url` (its body read), or null; marks it as recently used. */
@@ -149,6 +214,7 @@ export class CacheStorage {
         await this.delete(url);
         return null;
       }
+      if (body.byteLength <= INLINE_LIMIT) slot.body = body;
     }
     return { ...slot.meta, body };
   }
@@ -159,7 +225,16 @@ export class CacheStorage {
     const size = sizeOf(meta, url);
     if (size > this.#options.maxSize) return;
     const { store, files, directory } = this.#options;
-    const slot: Slot = { meta, body: store ? null : body, file: null, size };
+    // Bodies small enough for the store's row are also kept in memory, for synchronous hits.
+    const keep = !store || body.byteLength <= INLINE_LIMIT;
+    const slot: Slot = {
+      meta,
+      body: keep ? body : null,
+      file: null,
+      size,
+      live: null,
+      fast: null,
+    };
     if (store) {
       let inline: string | null = null;
       if (body.byteLength > INLINE_LIMIT && files && directory) {
@@ -186,6 +261,8 @@ export class CacheStorage {
     if (!slot) return;
     this.#total -= slot.size;
     slot.meta = meta;
+    slot.live = null;
+    slot.fast = null;
     slot.size = sizeOf(meta, url);
     this.#total += slot.size;
     const store = this.#options.store;
