@@ -110,7 +110,8 @@ function fastAnswer(meta: CachedMeta, policy: CachePolicy): FastAnswer {
     headers.push([name, Array.isArray(value) ? value.join(", ") : String(value)]);
   }
   return {
-    freshUntil: vary ? 0 : Date.now() + policy.timeToLive(),
+    // maxAge() - age(), not timeToLive(), which adds the stale-while-revalidate window.
+    freshUntil: vary ? 0 : Date.now() + (policy.maxAge() - policy.age()) * 1000,
     headers,
     ageValue: Number(stored.resh.age) || 0,
     responseTime: stored.t,
