@@ -10,7 +10,7 @@
  * @module
  */
 import { Emitter } from "../../kernel/events.ts";
-import type { FileSystem, FileWriter } from "../../kernel/files.ts";
+import type { FileSystem } from "../../kernel/files.ts";
 import { suggestedFilename } from "./filename.ts";
 
 /** `DownloadItem.getState()`. */
@@ -434,11 +434,26 @@ export class DownloadItem extends Emitter {
 
   async #write(response: Response, append: boolean): Promise<void> {
     const temp = this.#savePath + PARTIAL_SUFFIX;
-    let writer: FileWriter | null = await this.#host.files.openWrite(temp, append);
-    const closeWriter = async () => {
-      const w = writer;
-      writer = null;
-      await w?.close();
+    const writer = await this.#host.files.openWrite(temp, append);
+    // Chunks are written in batches of about 1 MiB, one write in flight while the next batch is
+    // read: a write per network chunk made downloads 0.32x of raw fetch piped to a file
+    // (scripts/bench/downloads.ts).
+    let batch: Uint8Array[] = [];
+    let batchSize = 0;
+    let inFlight: Promise<void> | null = null;
+    const flush = async () => {
+      if (inFlight) await inFlight;
+      inFlight = null;
+      if (batchSize === 0) return;
+      const data = batch.length === 1 ? batch[0] : concat(batch, batchSize);
+      batch = [];
+      batchSize = 0;
+      inFlight = writer.write(data);
+    };
+    const drain = async () => {
+      await flush();
+      if (inFlight) await inFlight;
+      inFlight = null;
     };
     this.#samples = [[performance.now(), this.#received]];
     this.#update(true);
@@ -446,6 +461,8 @@ export class DownloadItem extends Emitter {
     try {
       while (reader) {
         if (this.#paused) {
+          // What was received is on disk before the download waits (and may be killed).
+          await drain();
           await new Promise<void>((resolve) => this.#wake = resolve);
         }
         if (this.#state !== "progressing") {
@@ -454,20 +471,27 @@ export class DownloadItem extends Emitter {
         }
         const chunk = await reader.read();
         if (chunk.done) break;
-        await writer.write(chunk.value);
+        batch.push(chunk.value);
+        batchSize += chunk.value.byteLength;
+        if (batchSize >= BATCH_SIZE) await flush();
         this.#received += chunk.value.byteLength;
         const now = performance.now();
-        this.#samples.push([now, this.#received]);
-        if (this.#samples.length > 64) {
-          this.#samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
+        if (now - this.#samples[this.#samples.length - 1][0] >= 50) {
+          this.#samples.push([now, this.#received]);
+          if (this.#samples.length > 64) {
+            this.#samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
+          }
         }
         this.#update(false);
       }
+      await drain();
     } catch (error) {
-      await closeWriter();
+      // Keep what was received: a resume continues from it.
+      await drain().catch(() => {});
+      await writer.close();
       throw error;
     }
-    await closeWriter();
+    await writer.close();
     if (this.#state !== "progressing") return;
     if (this.#total > 0 && this.#received !== this.#total) {
       throw new Error(`Received ${this.#received} of ${this.#total} bytes`);
@@ -476,6 +500,18 @@ export class DownloadItem extends Emitter {
     await this.#host.files.rename(temp, this.#savePath);
     this.#finish("completed");
   }
+}
+
+const BATCH_SIZE = 1024 * 1024;
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 function rangeStart(contentRange: string | null): number | null {
