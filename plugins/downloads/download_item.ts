@@ -12,6 +12,7 @@
 import { Emitter } from "../../kernel/events.ts";
 import type { FileSystem } from "../../kernel/files.ts";
 import { suggestedFilename } from "./filename.ts";
+import { BatchWriter } from "./_batch_writer.ts";
 
 /** `DownloadItem.getState()`. */
 export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
@@ -99,6 +100,7 @@ export class DownloadItem extends Emitter {
   #controller: AbortController | null = null;
   #samples: Array<[number, number]> = [];
   #fromPath = false;
+  #flush: (() => void) | null = null;
   #lastUpdate = 0;
 
   /** Made by the downloads plugin. */
@@ -163,6 +165,7 @@ export class DownloadItem extends Emitter {
   pause(): void {
     if (this.#state !== "progressing" || this.#paused) return;
     this.#paused = true;
+    this.#flush?.(); // what was received goes to disk now, not when the next chunk arrives
     this.#update(true);
   }
 
@@ -434,27 +437,9 @@ export class DownloadItem extends Emitter {
 
   async #write(response: Response, append: boolean): Promise<void> {
     const temp = this.#savePath + PARTIAL_SUFFIX;
-    const writer = await this.#host.files.openWrite(temp, append);
-    // Chunks are written in batches of about 1 MiB, one write in flight while the next batch is
-    // read: a write per network chunk made downloads 0.32x of raw fetch piped to a file
-    // (scripts/bench/downloads.ts).
-    let batch: Uint8Array[] = [];
-    let batchSize = 0;
-    let inFlight: Promise<void> | null = null;
-    const flush = async () => {
-      if (inFlight) await inFlight;
-      inFlight = null;
-      if (batchSize === 0) return;
-      const data = batch.length === 1 ? batch[0] : concat(batch, batchSize);
-      batch = [];
-      batchSize = 0;
-      inFlight = writer.write(data);
-    };
-    const drain = async () => {
-      await flush();
-      if (inFlight) await inFlight;
-      inFlight = null;
-    };
+    const batches = new BatchWriter(await this.#host.files.openWrite(temp, append));
+    const flush = () => batches.flush();
+    this.#flush = () => void flush().catch(() => {});
     this.#samples = [[performance.now(), this.#received]];
     this.#update(true);
     const reader = response.body?.getReader();
@@ -462,7 +447,7 @@ export class DownloadItem extends Emitter {
       while (reader) {
         if (this.#paused) {
           // What was received is on disk before the download waits (and may be killed).
-          await drain();
+          await flush();
           await new Promise<void>((resolve) => this.#wake = resolve);
         }
         if (this.#state !== "progressing") {
@@ -471,9 +456,7 @@ export class DownloadItem extends Emitter {
         }
         const chunk = await reader.read();
         if (chunk.done) break;
-        batch.push(chunk.value);
-        batchSize += chunk.value.byteLength;
-        if (batchSize >= BATCH_SIZE) await flush();
+        await batches.add(chunk.value);
         this.#received += chunk.value.byteLength;
         const now = performance.now();
         if (now - this.#samples[this.#samples.length - 1][0] >= 50) {
@@ -484,14 +467,15 @@ export class DownloadItem extends Emitter {
         }
         this.#update(false);
       }
-      await drain();
+      await flush();
     } catch (error) {
       // Keep what was received: a resume continues from it.
-      await drain().catch(() => {});
-      await writer.close();
+      this.#flush = null;
+      await batches.close().catch(() => {});
       throw error;
     }
-    await writer.close();
+    this.#flush = null;
+    await batches.close();
     if (this.#state !== "progressing") return;
     if (this.#total > 0 && this.#received !== this.#total) {
       throw new Error(`Received ${this.#received} of ${this.#total} bytes`);
@@ -500,18 +484,6 @@ export class DownloadItem extends Emitter {
     await this.#host.files.rename(temp, this.#savePath);
     this.#finish("completed");
   }
-}
-
-const BATCH_SIZE = 1024 * 1024;
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 function rangeStart(contentRange: string | null): number | null {

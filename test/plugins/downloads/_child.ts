@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { statSync } from "node:fs";
 import process from "node:process";
 import { session } from "../../../mod.ts";
 
@@ -17,7 +18,14 @@ ses.on("will-download", (_event, item) => {
     if (item.getReceivedBytes() < 64 * 1024) return;
     clearInterval(timer);
     item.pause();
-    console.log(JSON.stringify({
+    // Printed once what was received is on disk (the process is killed right after).
+    const received = item.getReceivedBytes();
+    const partial = `${item.getSavePath()}.crdownload`;
+    const printWhenWritten = () => {
+      if (statSync(partial).size < received) return setTimeout(printWhenWritten, 5);
+      console.log(JSON.stringify(info));
+    };
+    const info = {
       path: item.getSavePath(),
       urlChain: item.getURLChain(),
       mimeType: item.getMimeType(),
@@ -26,7 +34,8 @@ ses.on("will-download", (_event, item) => {
       lastModified: item.getLastModifiedTime(),
       eTag: item.getETag(),
       startTime: item.getStartTime(),
-    }));
+    };
+    printWhenWritten();
   }, 5);
 });
 ses.downloadURL(url);
