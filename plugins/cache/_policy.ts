@@ -41,11 +41,39 @@ export function policyRequest(request: PipelineRequest): CachePolicy.HttpRequest
   };
 }
 
-/** The library's view of a response. */
+/** HTTP-date's three forms (RFC 9110 5.6.7): IMF-fixdate, RFC 850, asctime. */
+const HTTP_DATE = new RegExp(
+  "^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT" +
+    "|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-[A-Z][a-z]{2}-\\d{2} " +
+    "\\d{2}:\\d{2}:\\d{2} GMT" +
+    "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4})$",
+);
+
+/**
+ * The library's view of a response, with what RFC 9111 says about malformed fields applied first
+ * (the library reads them leniently): an `Expires` that is not an HTTP-date means "already
+ * expired" (5.3), an `Age` that is not a whole number is ignored (5.1), and `Cache-Control`
+ * directive names are case-insensitive (5.2).
+ */
 export function policyResponse(response: Response, url: string): CachePolicy.HttpResponse {
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) if (name !== "set-cookie") headers[name] = value;
   void url;
+  if (headers.expires !== undefined && !HTTP_DATE.test(headers.expires.trim())) {
+    headers.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
+  }
+  if (headers.age !== undefined) {
+    // A list (two Age lines) counts by its first member.
+    const first = headers.age.split(",")[0].trim();
+    if (/^\d+$/.test(first)) headers.age = first;
+    else delete headers.age;
+  }
+  if (headers["cache-control"] !== undefined) {
+    headers["cache-control"] = headers["cache-control"].replace(
+      /(^|,)(\s*)([^=,]+)/g,
+      (_m, sep: string, space: string, name: string) => `${sep}${space}${name.toLowerCase()}`,
+    );
+  }
   return { status: response.status, headers };
 }
 
@@ -109,7 +137,7 @@ export function evaluate(
   }
   const result = policy.evaluateRequest(policyRequest(request));
   return {
-    serve: result.response ? headerRecord(result.response.headers) : null,
+    serve: result.response ? withStoredDate(headerRecord(result.response.headers), stored) : null,
     revalidate: result.revalidation ? headerRecord(result.revalidation.headers) : null,
   };
 }
@@ -138,5 +166,19 @@ export function revalidated(
 
 /** The response headers of a policy (hop-by-hop removed, `Age` updated). */
 export function policyHeaders(policy: CachePolicy): Record<string, string> {
-  return headerRecord(policy.responseHeaders());
+  return withStoredDate(headerRecord(policy.responseHeaders()), policy.toObject());
+}
+
+/**
+ * The stored `Date` put back: the library's `responseHeaders()` sets it to now (a proxy's view),
+ * where a cache must not change it (RFC 9110 6.6.1; cache-tests `other-date-update`).
+ */
+export function withStoredDate(
+  headers: Record<string, string>,
+  stored: CachePolicy.CachePolicyObject,
+): Record<string, string> {
+  const date = stored.resh.date;
+  if (typeof date === "string") headers.date = date;
+  else delete headers.date;
+  return headers;
 }

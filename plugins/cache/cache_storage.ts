@@ -106,9 +106,11 @@ function fastAnswer(meta: CachedMeta, policy: CachePolicy): FastAnswer {
   const vary = meta.headers.some(([name]) => name === "vary");
   const headers: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(policy.responseHeaders())) {
-    if (name === "age" || value === undefined || value === null) continue;
+    if (name === "age" || name === "date" || value === undefined || value === null) continue;
     headers.push([name, Array.isArray(value) ? value.join(", ") : String(value)]);
   }
+  // The stored Date, not the library's "now" (a cache must not change it).
+  if (typeof stored.resh.date === "string") headers.push(["date", stored.resh.date]);
   return {
     // maxAge() - age(), not timeToLive(), which adds the stale-while-revalidate window.
     freshUntil: vary ? 0 : Date.now() + (policy.maxAge() - policy.age()) * 1000,

@@ -71,13 +71,33 @@ function hasOwnDirectives(headers: Headers): boolean {
   return false;
 }
 
+/**
+ * The headers fetch's cache modes add to what goes to the network, as browsers send them:
+ * `no-store` and `reload` ask for a fresh answer (`Cache-Control: no-cache`, `Pragma: no-cache`),
+ * `no-cache` for a validated one (`Cache-Control: max-age=0`). Undefined when nothing is added.
+ */
+function modeHeaders(request: PipelineRequest, mode: CacheMode): Headers | undefined {
+  if (mode !== "no-store" && mode !== "reload" && mode !== "no-cache") return undefined;
+  if (request.headers.has("cache-control")) return undefined;
+  const headers = new Headers(request.headers);
+  if (mode === "no-cache") headers.set("cache-control", "max-age=0");
+  else {
+    headers.set("cache-control", "no-cache");
+    if (!headers.has("pragma")) headers.set("pragma", "no-cache");
+  }
+  return headers;
+}
+
+/** Statuses whose responses have no body (Response refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
 function responseOf(
   entry: CachedEntry,
   headers: Record<string, string>,
   method: string,
 ): Response {
   // A copy: whoever reads the response must not be able to change what is stored.
-  const body = method === "HEAD" ? null : entry.body.slice();
+  const body = method === "HEAD" || NULL_BODY.has(entry.status) ? null : entry.body.slice();
   return new Response(body as BodyInit | null, {
     status: entry.status,
     statusText: entry.statusText,
@@ -187,7 +207,9 @@ export class HttpCache {
           request.data.set(FROM_CACHE, true);
           const age = fast.ageValue + (now - fast.responseTime) / 1000;
           const headers = new Headers([...fast.headers, ["age", String(Math.round(age))]]);
-          const body = method === "HEAD" ? null : hot.body.slice();
+          const body = method === "HEAD" || NULL_BODY.has(hot.meta.status)
+            ? null
+            : hot.body.slice();
           return new Response(body, {
             status: hot.meta.status,
             statusText: hot.meta.statusText,
@@ -207,7 +229,7 @@ export class HttpCache {
     const onlyIfCached = mode === "only-if-cached" || directives.includes("only-if-cached");
     if ((method !== "GET" && method !== "HEAD") || mode === "no-store") {
       if (onlyIfCached) throw this.#miss(request);
-      return this.#onward(request);
+      return this.#onward(request, modeHeaders(request, mode));
     }
     const key = request.url;
     // A response to the same URL still being written is waited for, as Chromium's cache does.
@@ -220,7 +242,7 @@ export class HttpCache {
       const answer = await this.#fromStored(request, key, meta, mode, onlyIfCached, range);
       if (answer) return answer;
     } else if (onlyIfCached) throw this.#miss(request);
-    const response = await this.#onward(request);
+    const response = await this.#onward(request, modeHeaders(request, mode));
     if (range !== null || ownConditional || method === "HEAD") return response;
     return this.#maybeStore(request, key, response);
   }
@@ -266,7 +288,7 @@ export class HttpCache {
     }
     if (onlyIfCached) throw this.#miss(request);
     if (!revalidate || range !== null) return null;
-    const headers = new Headers(request.headers);
+    const headers = modeHeaders(request, mode) ?? new Headers(request.headers);
     for (const [name, value] of Object.entries(revalidate)) {
       if (name !== "host") headers.set(name, value);
     }
