@@ -373,6 +373,8 @@ export class DownloadItem extends Emitter {
     if (!response.ok || (response.status === 206 && !partial)) {
       await response.body?.cancel().catch(() => {});
       if (!this.#started) this.#started = !this.#announce(response, urlChain);
+      // A turn of the event loop, so that code awaiting will-download can still listen to done.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       return this.#interrupt(false);
     }
     if (!resuming) {
