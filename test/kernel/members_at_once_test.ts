@@ -112,7 +112,7 @@ describe("plugins given to fromPartition", () => {
     assert.ok(ses.cookies, "the preset's members are still there");
     assert.deepEqual(
       ses.plugins.list().map((p) => p.name).sort(),
-      ["cdp", "cookies", "protocol", "proxy", "stamp", "web-request"],
+      ["cache", "cdp", "cookies", "downloads", "protocol", "proxy", "stamp", "web-request"],
     );
   });
 
