@@ -14,10 +14,14 @@ import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
 import type { CacheMembers } from "../plugins/cache/mod.ts";
 import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
+import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
- * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.getCacheSize`/`clearCache`,
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
+ * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
+ * extensions plugin, so there they throw `MissingPluginError`), `ses.getCacheSize`/`clearCache`,
  * `ses.downloadURL` & co.
  *
  * @example
@@ -35,7 +39,9 @@ export interface DefaultMembers
     CookiesMembers,
     ProtocolMembers,
     CacheMembers,
-    DownloadsMembers {}
+    DownloadsMembers,
+    SpellcheckMembers,
+    ExtensionsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

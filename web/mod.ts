@@ -37,6 +37,7 @@ import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { cachePlugin } from "../plugins/cache/mod.ts";
 import { downloadsPlugin } from "../plugins/downloads/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
+import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
   type CdpAdapters,
   type CdpApi,
@@ -98,6 +99,8 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
+export { SpellChecker, type SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+export type { CheckOptions, MisspelledRange, SuggestOptions } from "../plugins/spellcheck/mod.ts";
 export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
@@ -123,6 +126,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   protocolPlugin,
   cachePlugin,
   downloadsPlugin,
+  downloadOnlySpellcheckPlugin,
 ];
 
 configure({

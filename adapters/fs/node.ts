@@ -1,5 +1,7 @@
 /**
- * The file contract (`kernel/files.ts`) on `node:fs`, for Deno and Bun.
+ * `node:fs` for Deno and Bun: the file contract (`kernel/contracts.ts`) of the cache and downloads
+ * plugins, and reading an unpacked extension's folder for the extensions plugin
+ * (`presets/default.ts` hands them in; plugins import no adapter).
  *
  * @example
  * ```ts
@@ -8,10 +10,20 @@
  *
  * @module
  */
-import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  open,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from "node:fs/promises";
 import { homedir } from "node:os";
 import process from "node:process";
-import type { FileSystem, FileWriter } from "../../kernel/files.ts";
+import type { FileSystem, FileWriter } from "../../kernel/contracts.ts";
 
 function missing(error: unknown): boolean {
   return (error as { code?: string })?.code === "ENOENT";
@@ -78,4 +90,31 @@ export const nodeFiles: FileSystem = {
     const xdg = process.env.XDG_DOWNLOAD_DIR;
     return xdg && xdg.length > 0 ? xdg : `${homedir()}/Downloads`;
   },
+};
+
+/**
+ * Files of unpacked extensions through `node:fs`.
+ *
+ * @example
+ * ```ts
+ * const dir = await nodeExtensionFiles.realPath(".");
+ * ```
+ */
+export const nodeExtensionFiles: {
+  /** The absolute path with links resolved (a TypeError naming it when it does not exist). */
+  realPath(path: string): Promise<string>;
+  /** A file's text. */
+  readText(path: string): Promise<string>;
+  /** Whether paths are Windows paths (ids are derived from the lower-cased path there). */
+  readonly windows: boolean;
+} = {
+  async realPath(path: string): Promise<string> {
+    try {
+      return await realpath(path);
+    } catch (error) {
+      throw new TypeError(`Loading extension at ${path} failed: ${(error as Error).message}`);
+    }
+  },
+  readText: (path: string) => readFile(path, "utf8"),
+  windows: process.platform === "win32",
 };

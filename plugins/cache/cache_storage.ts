@@ -8,7 +8,7 @@
  */
 import CachePolicy from "http-cache-semantics";
 import type { Store, StoreValue } from "../../kernel/store.ts";
-import type { FileSystem } from "../../kernel/files.ts";
+import type { FileSystem } from "../../kernel/contracts.ts";
 
 /** What the cache knows of a stored response besides its body. */
 export interface CachedMeta {

@@ -10,7 +10,7 @@
  * @module
  */
 import { Emitter } from "../../kernel/events.ts";
-import type { FileSystem } from "../../kernel/files.ts";
+import type { FileSystem } from "../../kernel/contracts.ts";
 import { suggestedFilename } from "./filename.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 

@@ -112,7 +112,18 @@ describe("plugins given to fromPartition", () => {
     assert.ok(ses.cookies, "the preset's members are still there");
     assert.deepEqual(
       ses.plugins.list().map((p) => p.name).sort(),
-      ["cache", "cdp", "cookies", "downloads", "protocol", "proxy", "stamp", "web-request"],
+      [
+        "cache",
+        "cdp",
+        "cookies",
+        "downloads",
+        "extensions",
+        "protocol",
+        "proxy",
+        "spellcheck",
+        "stamp",
+        "web-request",
+      ],
     );
   });
 
