@@ -24,6 +24,7 @@ import { CertificateAuthority } from "./ca.ts";
 import { InterceptPolicy } from "./intercept_policy.ts";
 import { Interceptor, type InterceptTarget } from "./mitm.ts";
 import { type AddonPolicy, Addons } from "./addons.ts";
+import { DownloadList } from "./downloads.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -181,6 +182,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let proxied = 0;
   let inFlight = 0;
   const addons = new Addons(ses, events, options.addonPolicy);
+  const downloads = new DownloadList(events);
+  downloads.watch(ses);
   const log = new RequestLog(ses, { keep: options.keepRequests });
   log.subscribe((entry) =>
     events.publish({
@@ -204,6 +207,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     policy,
     addons,
     log,
+    downloads,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   let stopRules: (() => void) | null = null;
@@ -338,6 +342,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       stopNetLog?.();
       addons.close();
+      downloads.close();
       log.close();
       await interceptor.close();
       await ses.flushStorageData();
