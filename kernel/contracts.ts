@@ -209,6 +209,11 @@ export interface FileWriter {
 export interface FileSystem {
   /** Opens for writing: truncated, or appended to (created if missing). */
   openWrite(path: string, append: boolean): Promise<FileWriter>;
+  /**
+   * The same as a stream the runtime copies a response body into without JavaScript per chunk
+   * (Deno's `FsFile.writable`); optional.
+   */
+  openWritable?(path: string, append: boolean): Promise<WritableStream<Uint8Array>>;
   /** A whole file, or null when missing. */ readFile(path: string): Promise<Uint8Array | null>;
   /** Writes a whole file (replacing it). */ writeFile(
     path: string,

@@ -10,7 +10,8 @@
  * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
  *   WebSocket transport (`adapters/cdp/websocket.ts`);
- * - cache and downloads: files through `node:fs` (`adapters/fs/node.ts`);
+ * - cache and downloads: files through `node:fs` (`adapters/fs/node.ts`), and on Deno its file
+ *   streams for downloads (`adapters/fs/deno_writable.ts`);
  * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
  *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use).
  *
@@ -49,6 +50,7 @@ import { npmDictionaries } from "../adapters/spellcheck/npm_dictionaries.ts";
 import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/mod.ts";
 import { nodeExtensionFiles, nodeFiles } from "../adapters/fs/node.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
+import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
 
 /**
@@ -146,7 +148,8 @@ export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 export const cachePlugin: Plugin<CacheMembers> = createCachePlugin({ files: nodeFiles });
 
 /**
- * The downloads plugin of the default preset, writing through `node:fs`.
+ * The downloads plugin of the default preset, writing through `node:fs` (on Deno, piping bodies
+ * into Deno's file streams).
  *
  * @example
  * ```ts
@@ -154,7 +157,8 @@ export const cachePlugin: Plugin<CacheMembers> = createCachePlugin({ files: node
  * ```
  */
 export const downloadsPlugin: Plugin<DownloadsMembers> = createDownloadsPlugin({
-  files: nodeFiles,
+  // On Deno a body is piped into the file natively (adapters/fs/deno_writable.ts).
+  files: detectRuntime() === "deno" ? { ...nodeFiles, openWritable: denoWritable } : nodeFiles,
 });
 
 /**
