@@ -51,8 +51,9 @@ interface Slot {
 export interface FastAnswer {
   /** Fresh until (ms since the epoch); 0 when the fast path does not apply (Vary). */
   freshUntil: number;
-  /** The headers. */
-  headers: Array<[string, string]>;
+  /** The headers (lower-case names, each once), as a record: Deno's Response constructor does more
+   * work for a Headers object (it prepares native headers for serving). */
+  headers: Record<string, string>;
   /** The stored `Age` value and the response time (ms), to compute `Age`. */
   ageValue: number;
   /** When the response was received (ms since the epoch). */
@@ -104,13 +105,13 @@ function fromBase64(text: string): Uint8Array {
 function fastAnswer(meta: CachedMeta, policy: CachePolicy): FastAnswer {
   const stored = meta.policy;
   const vary = meta.headers.some(([name]) => name === "vary");
-  const headers: Array<[string, string]> = [];
+  const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(policy.responseHeaders())) {
     if (name === "age" || name === "date" || value === undefined || value === null) continue;
-    headers.push([name, Array.isArray(value) ? value.join(", ") : String(value)]);
+    headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
   }
   // The stored Date, not the library's "now" (a cache must not change it).
-  if (typeof stored.resh.date === "string") headers.push(["date", stored.resh.date]);
+  if (typeof stored.resh.date === "string") headers.date = stored.resh.date;
   return {
     // maxAge() - age(), not timeToLive(), which adds the stale-while-revalidate window.
     freshUntil: vary ? 0 : Date.now() + (policy.maxAge() - policy.age()) * 1000,

@@ -206,10 +206,11 @@ export class HttpCache {
         if (now < fast.freshUntil) {
           request.data.set(FROM_CACHE, true);
           const age = fast.ageValue + (now - fast.responseTime) / 1000;
-          const headers = new Headers([...fast.headers, ["age", String(Math.round(age))]]);
+          const headers = { ...fast.headers, age: String(Math.round(age)) };
+          // Response copies a byte array it is given (Deno and Bun, as fetch says).
           const body = method === "HEAD" || NULL_BODY.has(hot.meta.status)
             ? null
-            : hot.body.slice();
+            : hot.body as Uint8Array<ArrayBuffer>;
           return new Response(body, {
             status: hot.meta.status,
             statusText: hot.meta.statusText,
