@@ -138,6 +138,8 @@ function sizeOf(meta: CachedMeta, key: string): number {
  */
 export class CacheStorage {
   #slots = new Map<string, Slot>();
+  /** The slot last in the LRU order when `hot()` put it there (null after any other change). */
+  #newest: Slot | null = null;
   #total = 0;
   #options: CacheStorageOptions;
   #loading: Promise<void> | null = null;
@@ -172,6 +174,7 @@ export class CacheStorage {
     for (const [url, slot] of slots) {
       slot.size = sizeOf(slot.meta, url);
       this.#slots.set(url, slot);
+      this.#newest = null;
       this.#total += slot.size;
     }
   }
@@ -193,8 +196,12 @@ export class CacheStorage {
   hot(url: string): HotEntry | null {
     const slot = this.#slots.get(url);
     if (!slot || slot.body === null) return null;
-    this.#slots.delete(url);
-    this.#slots.set(url, slot);
+    if (this.#newest !== slot) {
+      // Map order is the LRU order: the entry goes last (not again when it is last already).
+      this.#slots.delete(url);
+      this.#slots.set(url, slot);
+      this.#newest = slot;
+    }
     slot.live ??= CachePolicy.fromObject(slot.meta.policy);
     slot.fast ??= fastAnswer(slot.meta, slot.live);
     return { meta: slot.meta, body: slot.body, policy: slot.live, fast: slot.fast };
@@ -206,6 +213,7 @@ export class CacheStorage {
     if (!slot) return null;
     this.#slots.delete(url);
     this.#slots.set(url, slot);
+    this.#newest = null;
     let body = slot.body;
     if (body === null) {
       const { store, files } = this.#options;
@@ -255,6 +263,7 @@ export class CacheStorage {
       await store.set(`e/${url}`, row);
     }
     this.#slots.set(url, slot);
+    this.#newest = null;
     this.#total += size;
     await this.#evict();
   }
@@ -285,6 +294,7 @@ export class CacheStorage {
     const slot = this.#slots.get(url);
     if (!slot) return;
     this.#slots.delete(url);
+    this.#newest = null;
     this.#total -= slot.size;
     const { store, files } = this.#options;
     if (store) await store.delete(`e/${url}`);
@@ -301,6 +311,7 @@ export class CacheStorage {
     const { store, files } = this.#options;
     const slots = [...this.#slots.values()];
     this.#slots.clear();
+    this.#newest = null;
     this.#total = 0;
     if (store) {
       const rows = await store.list("e/");
