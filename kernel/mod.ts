@@ -25,6 +25,7 @@ export * from "./session.ts";
 export * from "./partitions.ts";
 export * from "./store.ts";
 export * from "./transport.ts";
+export * from "./storage_clearing.ts";
 export * from "./contracts.ts";
 export type { SessionFetchInit } from "./_fetch_input.ts";
 export { type AuthScheme, registerAuthScheme } from "./_http.ts";

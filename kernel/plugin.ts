@@ -10,6 +10,7 @@ import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
+import type { StorageClearing } from "./storage_clearing.ts";
 import { registerApiMember } from "./plugin_host.ts";
 
 /** What a plugin's setup may return: nothing, or a teardown function. */
@@ -37,8 +38,11 @@ export interface PluginContext {
   /** Runs `fn` at teardown (after the returned teardown function). */
   onTeardown(fn: () => void | Promise<void>): void;
   /** Runs `fn` on `ses.flushStorageData()`. */ onFlush(fn: () => void | Promise<void>): void;
-  /** Runs `fn` on `ses.clearStorageData()`. */
-  onClearStorage(fn: () => void | Promise<void>): void;
+  /**
+   * Runs `fn` on `ses.clearStorageData()`/`clearData()` with what is asked (`clearing.includes(name)`,
+   * `clearing.matchesOrigin(origin)`); `storage` names a storage that `storages` then accepts.
+   */
+  onClearStorage(fn: (clearing: StorageClearing) => void | Promise<void>, storage?: string): void;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 import { namespacedStore, type Store } from "./store.ts";
 import type { Session, SessionInit } from "./session.ts";
 import type { LoadOptions } from "./contracts.ts";
+import type { StorageClearing } from "./storage_clearing.ts";
 
 // Which plugins add which session member, over every plugin defined in this process.
 const apiProviders = new Map<string, string[]>();
@@ -40,8 +41,9 @@ type Hook = () => void | Promise<void>;
 interface Running {
   plugin: AnyPlugin;
   active: boolean;
-  hooks: { teardown: Hook[]; flush: Hook[]; clear: Hook[] };
+  hooks: { teardown: Hook[]; flush: Hook[]; clear: Array<(c: StorageClearing) => unknown> };
   members: string[];
+  storages: string[];
 }
 
 /**
@@ -156,8 +158,15 @@ export class PluginHost {
   }
 
   /** Runs every plugin's clear-storage hooks (for `ses.clearStorageData()`). */
-  async clear(): Promise<void> {
-    for (const { hooks } of this.#running.values()) for (const fn of hooks.clear) await fn();
+  async clear(clearing: StorageClearing): Promise<void> {
+    for (const { hooks } of this.#running.values()) {
+      for (const fn of hooks.clear) await fn(clearing);
+    }
+  }
+
+  /** The storage names the plugins registered (`ctx.onClearStorage(fn, name)`). */
+  storageNames(): string[] {
+    return [...this.#running.values()].flatMap((running) => running.storages);
   }
 
   /** Tears every plugin down, in reverse setup order. */
@@ -181,6 +190,7 @@ export class PluginHost {
       active: false,
       hooks: { teardown: [], flush: [], clear: [] },
       members: [],
+      storages: [],
     };
     this.#running.set(plugin.name, running);
     try {
@@ -208,7 +218,7 @@ export class PluginHost {
     }
   }
 
-  #context({ plugin, hooks, members }: Running): PluginContext {
+  #context({ plugin, hooks, members, storages }: Running): PluginContext {
     const session = this.#session;
     const checkHook = (stage: Stage) => {
       if (plugin.manifest.hooks.includes(stage)) return { plugin: plugin.name };
@@ -246,7 +256,10 @@ export class PluginHost {
         session.reportError(new HookError(plugin.name, hook, error)),
       onTeardown: (fn) => hooks.teardown.push(fn),
       onFlush: (fn) => hooks.flush.push(fn),
-      onClearStorage: (fn) => hooks.clear.push(fn),
+      onClearStorage: (fn, storage) => {
+        hooks.clear.push(fn);
+        if (typeof storage === "string") storages.push(storage.toLowerCase());
+      },
     };
   }
 

@@ -14,6 +14,11 @@ import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
 import { PluginHost } from "./plugin_host.ts";
 import type { AnyPlugin } from "./plugin.ts";
 import type { LoadOptions, PluginLoader } from "./contracts.ts";
+import {
+  type ClearDataOptions,
+  type ClearStorageDataOptions,
+  StorageClearing,
+} from "./storage_clearing.ts";
 
 /** How `session.fromPartition` makes a session. */
 export interface SessionInit {
@@ -147,11 +152,25 @@ export class Session extends Emitter {
     await this.#store?.flush();
   }
 
-  /** Clears the session's data: every plugin's state (cookies, rules, caches...) and its store. */
-  async clearStorageData(): Promise<void> {
+  /**
+   * Electron's `ses.clearStorageData([options])`: only the named `storages` (all when left out;
+   * `cookies`, `cache` and the names plugins register), of one `origin` when given; `quotas` are
+   * checked (websession has no quota-managed storage). No options: every plugin's state and the store.
+   */
+  async clearStorageData(options?: ClearStorageDataOptions): Promise<void> {
     await this.ready;
-    await this.plugins.clear();
-    if (this.#store || this.isPersistent()) {
+    await this.#clear(StorageClearing.fromStorageOptions(options, this.plugins.storageNames()));
+  }
+
+  /** Electron's `ses.clearData([options])`: `dataTypes`, `origins` or `excludeOrigins`. */
+  async clearData(options?: ClearDataOptions): Promise<void> {
+    await this.ready;
+    await this.#clear(StorageClearing.fromDataOptions(options));
+  }
+
+  async #clear(clearing: StorageClearing): Promise<void> {
+    await this.plugins.clear(clearing);
+    if (clearing.everything && (this.#store || this.isPersistent())) {
       const entries = await this.store.list("");
       await this.store.batch(entries.map(([key]) => ({ op: "delete" as const, key })));
     }

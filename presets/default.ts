@@ -10,6 +10,8 @@
  * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
  *   WebSocket transport (`adapters/cdp/websocket.ts`);
+ * - cache and downloads: files through `node:fs` (`adapters/fs/node.ts`), and on Deno its file
+ *   streams for downloads (`adapters/fs/deno_writable.ts`);
  * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
  *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use).
  *
@@ -50,6 +52,8 @@ import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
 import process from "node:process";
+import { type CacheMembers, createCachePlugin } from "../plugins/cache/mod.ts";
+import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/mod.ts";
 import {
   createSpellcheckPlugin as createPlainSpellcheckPlugin,
   type SpellcheckMembers,
@@ -57,8 +61,9 @@ import {
 } from "../plugins/spellcheck/mod.ts";
 import { npmDictionaries } from "../adapters/spellcheck/npm_dictionaries.ts";
 import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/mod.ts";
-import { nodeExtensionFiles } from "../adapters/fs/node.ts";
+import { nodeExtensionFiles, nodeFiles } from "../adapters/fs/node.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
+import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
 
 /**
@@ -203,6 +208,27 @@ export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: nodeFiles 
 export const tlsPlugin: Plugin<TlsMembers> = createTlsPlugin({
   send: nodeTlsFetch,
   cipherSuites: detectRuntime() === "bun",
+ * The cache plugin of the default preset: large bodies of persistent partitions in files.
+ *
+ * @example
+ * ```ts
+ * cachePlugin.manifest.api.includes("getCacheSize"); // true
+ * ```
+ */
+export const cachePlugin: Plugin<CacheMembers> = createCachePlugin({ files: nodeFiles });
+
+/**
+ * The downloads plugin of the default preset, writing through `node:fs` (on Deno, piping bodies
+ * into Deno's file streams).
+ *
+ * @example
+ * ```ts
+ * downloadsPlugin.manifest.api.includes("downloadURL"); // true
+ * ```
+ */
+export const downloadsPlugin: Plugin<DownloadsMembers> = createDownloadsPlugin({
+  // On Deno a body is piped into the file natively (adapters/fs/deno_writable.ts).
+  files: detectRuntime() === "deno" ? { ...nodeFiles, openWritable: denoWritable } : nodeFiles,
 });
 
 /**
@@ -271,6 +297,8 @@ export const defaultPlugins: readonly [
   Plugin<HostResolverMembers>,
   Plugin<HarMembers>,
   Plugin<TlsMembers>,
+  Plugin<CacheMembers>,
+  Plugin<DownloadsMembers>,
   Plugin<SpellcheckMembers>,
   Plugin<ExtensionsMembers>,
 ] = [
@@ -286,6 +314,8 @@ export const defaultPlugins: readonly [
   hostResolverPlugin,
   harPlugin,
   tlsPlugin,
+  cachePlugin,
+  downloadsPlugin,
   spellcheckPlugin,
   extensionsPlugin,
 ];

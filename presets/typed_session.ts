@@ -19,6 +19,8 @@ import type { RendererMembers } from "../plugins/renderer/mod.ts";
 import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
 import type { HarMembers } from "../plugins/har/mod.ts";
 import type { TlsMembers } from "../plugins/tls/mod.ts";
+import type { CacheMembers } from "../plugins/cache/mod.ts";
+import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
 import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
@@ -26,7 +28,8 @@ import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
  * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
  * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
- * extensions plugin, so there they throw `MissingPluginError`).
+ * extensions plugin, so there they throw `MissingPluginError`), `ses.getCacheSize`/`clearCache`,
+ * `ses.downloadURL` & co.
  *
  * @example
  * ```ts
@@ -49,6 +52,8 @@ export interface DefaultMembers
     HostResolverMembers,
     HarMembers,
     TlsMembers,
+    CacheMembers,
+    DownloadsMembers,
     SpellcheckMembers,
     ExtensionsMembers {}
 

@@ -41,6 +41,8 @@ import { harPlugin } from "../plugins/har/mod.ts";
 import { tlsPlugin } from "../plugins/tls/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
+import { cachePlugin } from "../plugins/cache/mod.ts";
+import { downloadsPlugin } from "../plugins/downloads/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
 import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
@@ -136,6 +138,8 @@ const browserPlugins: readonly AnyPlugin[] = [
   hostResolverPlugin,
   harPlugin,
   tlsPlugin,
+  cachePlugin,
+  downloadsPlugin,
   downloadOnlySpellcheckPlugin,
 ];
 

@@ -1,11 +1,96 @@
 /**
- * Reading an unpacked extension's folder on Deno and Bun (`node:fs`): what the extensions plugin
- * needs to load one (`presets/default.ts` hands it in; the plugin imports no adapter).
+ * `node:fs` for Deno and Bun: the file contract (`kernel/contracts.ts`) of the cache and downloads
+ * plugins, and reading an unpacked extension's folder for the extensions plugin
+ * (`presets/default.ts` hands them in; plugins import no adapter).
+ *
+ * @example
+ * ```ts
+ * const dir = nodeFiles.downloadsDirectory(); // e.g. /home/me/Downloads
+ * ```
  *
  * @module
  */
-import { readFile, realpath } from "node:fs/promises";
+import {
+  mkdir,
+  open,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from "node:fs/promises";
+import { homedir } from "node:os";
 import process from "node:process";
+import type { FileSystem, FileWriter } from "../../kernel/contracts.ts";
+
+function missing(error: unknown): boolean {
+  return (error as { code?: string })?.code === "ENOENT";
+}
+
+/**
+ * Files through `node:fs/promises`. The downloads folder is `$XDG_DOWNLOAD_DIR` when set, else
+ * `~/Downloads`.
+ *
+ * @example
+ * ```ts
+ * const writer = await nodeFiles.openWrite("/tmp/websession-example.txt", false);
+ * await writer.write(new TextEncoder().encode("hello"));
+ * await writer.close();
+ * ```
+ */
+export const nodeFiles: FileSystem = {
+  async openWrite(path: string, append: boolean): Promise<FileWriter> {
+    const handle = await open(path, append ? "a" : "w");
+    return {
+      async write(chunk) {
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+          offset += bytesWritten;
+        }
+      },
+      sync: () => handle.sync(),
+      close: () => handle.close(),
+    };
+  },
+  async readFile(path) {
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      if (missing(error)) return null;
+      throw error;
+    }
+  },
+  async writeFile(path, bytes) {
+    await writeFile(path, bytes);
+  },
+  async rename(from, to) {
+    await rename(from, to);
+  },
+  async remove(path) {
+    await rm(path, { force: true });
+  },
+  async size(path) {
+    try {
+      return (await stat(path)).size;
+    } catch (error) {
+      if (missing(error)) return null;
+      throw error;
+    }
+  },
+  async truncate(path, size) {
+    await truncate(path, size);
+  },
+  async makeDirectory(path) {
+    await mkdir(path, { recursive: true });
+  },
+  downloadsDirectory() {
+    const xdg = process.env.XDG_DOWNLOAD_DIR;
+    return xdg && xdg.length > 0 ? xdg : `${homedir()}/Downloads`;
+  },
+};
 
 /**
  * Files of unpacked extensions through `node:fs`.

@@ -26,6 +26,8 @@ import { siteOf } from "./same_site.ts";
 import { type CookieUrl, cookieUrl } from "./cookie_url.ts";
 import type { CookieAccess } from "./same_site.ts";
 import { fromByteString, toByteString } from "./serialize.ts";
+import { domainMatch, registrableDomain } from "./domain_match.ts";
+import type { StorageClearing } from "../../kernel/storage_clearing.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -141,12 +143,18 @@ export function createCookiesPlugin(
         ctx.onTeardown(() => persistence!.close());
       }
       const cookies = new Cookies(jar, persistence, loading);
-      // ses.clearStorageData(): every cookie goes (with `changed` events), and the deletions
-      // reach the store before the kernel empties it.
-      ctx.onClearStorage(async () => {
-        jar.clear();
+      // ses.clearStorageData() / clearData(): the cookies asked for go (with `changed` events),
+      // and the deletions reach the store before the kernel empties it.
+      ctx.onClearStorage(async (clearing) => {
+        if (!clearing.includes("cookies")) return;
+        if (clearing.origins === null && clearing.excludeOrigins === null) jar.clear();
+        else {
+          for (const cookie of jar.all({ includeExpired: true })) {
+            if (clearsCookie(clearing, cookie.domain)) jar.delete(cookie, "explicit");
+          }
+        }
         await persistence?.flush();
-      });
+      }, "cookies");
 
       // The Cookie header is written into the request's headers in place, before any other tap
       // of the stage runs (order "pre"): like Chromium's network stack, which adds it before
@@ -185,6 +193,24 @@ export function createCookiesPlugin(
       return loading ?? undefined;
     },
   });
+}
+
+/**
+ * Whether a clearing reaches a cookie of `domain`: `clearStorageData({ origin })` takes the
+ * cookies the origin's host would be sent (domain-match), `clearData({ origins })` those of the
+ * origins' registrable domains (Electron's note), `excludeOrigins` keeps them.
+ */
+function clearsCookie(clearing: StorageClearing, domain: string): boolean {
+  const hostOf = (origin: string) => new URL(origin).hostname.replace(/^\[|\]$/g, "");
+  const reaches = (origin: string) => {
+    const host = hostOf(origin);
+    if (!clearing.siteLevel) return domainMatch(host, domain);
+    const site = registrableDomain(host);
+    return registrableDomain(domain) === site;
+  };
+  if (clearing.origins !== null) return clearing.origins.some(reaches);
+  if (clearing.excludeOrigins !== null) return !clearing.excludeOrigins.some(reaches);
+  return true;
 }
 
 /**

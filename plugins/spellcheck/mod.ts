@@ -147,7 +147,8 @@ export function createSpellcheckPlugin(
       }
       // ses.clearStorageData() empties the partition's store, where the custom words live: the
       // words in memory go with them, so that what the session answers is what a restart finds.
-      ctx.onClearStorage(() => custom.clear());
+      // A clearing narrowed to storages or origins keeps the store, and the words.
+      ctx.onClearStorage((clearing) => clearing.everything ? custom.clear() : undefined);
       ctx.onFlush(async () => {
         await Promise.all([settings.flush(), custom.flush()]);
       });

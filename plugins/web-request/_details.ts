@@ -56,6 +56,13 @@ export const HIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   "transfer-encoding",
 ]);
 
+/** Set by the cache plugin in `request.data` when the cache answered (`details.fromCache`). */
+const FROM_CACHE = Symbol.for("websession.fromCache");
+
+function fromCache(request: PipelineRequest): boolean {
+  return request.data.get(FROM_CACHE) === true;
+}
+
 const ELECTRON_TYPES: Record<string, string> = {
   main_frame: "mainFrame",
   sub_frame: "subFrame",
@@ -174,7 +181,7 @@ export function electronDetails(
     const cookies = r.headers.getSetCookie();
     if (cookies.length) headers["set-cookie"] = cookies.map(fromByteString);
     d.responseHeaders = headers;
-    if (event !== "onHeadersReceived") d.fromCache = false;
+    if (event !== "onHeadersReceived") d.fromCache = fromCache(request);
   }
   if (info.redirectUrl !== undefined) d.redirectURL = info.redirectUrl;
   if (info.error) {
@@ -245,7 +252,9 @@ export function chromeDetails(
       for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
       d.responseHeaders = httpHeaders(list);
     }
-    if (event !== "onHeadersReceived" && event !== "onAuthRequired") d.fromCache = false;
+    if (event !== "onHeadersReceived" && event !== "onAuthRequired") {
+      d.fromCache = fromCache(request);
+    }
   }
   if (info.redirectUrl !== undefined) d.redirectUrl = info.redirectUrl;
   if (info.error) {

@@ -113,8 +113,10 @@ describe("plugins given to fromPartition", () => {
     assert.deepEqual(
       ses.plugins.list().map((p) => p.name).sort(),
       [
+        "cache",
         "cdp",
         "cookies",
+        "downloads",
         "emulation",
         "extensions",
         "har",

@@ -31,9 +31,23 @@ before(async () => {
       return new Response("set", { headers: { "set-cookie": "flavour=plain; Path=/" } });
     }
     if (path === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
+    if (path === "/slow.bin") {
+      // 1 MiB in 16 KiB pieces, one every 20 ms: a download the view can watch progress.
+      let sent = 0;
+      return new Response(
+        new ReadableStream({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            if (sent === 64) return controller.close();
+            controller.enqueue(new Uint8Array(16 * 1024).fill(sent++));
+          },
+        }, { highWaterMark: 0 }),
+        { headers: { "content-length": String(1024 * 1024) } },
+      );
+    }
     return new Response(`<p>page ${path}</p>`, { headers: { "content-type": "text/html" } });
   });
-  server = await startServerProcess(home);
+  server = await startServerProcess(home, [], { XDG_DOWNLOAD_DIR: `${home}/Downloads` });
   browser = await chromium.launch({
     executablePath: requireCommand("chromium"),
     args: ["--no-sandbox"],
@@ -140,6 +154,32 @@ describe("the dashboard", () => {
     assert.match(blocked.stdout, /^HTTP\/1\.1 403/);
     assert.match(blocked.stdout, /rule 77/);
     await page.screenshot({ path: `${output}/rules.png` });
+  });
+
+  it("starts a download, shows its progress live, pauses, resumes and ends completed", async () => {
+    await page.click('nav button[data-view="downloads"]');
+    await page.fill("#download-url", "not a url");
+    await page.click("#download-form button");
+    await page.locator("#download-error", { hasText: "url" }).waitFor();
+    await page.fill("#download-url", `${origin.url}/slow.bin`);
+    await page.click("#download-form button");
+    const row = page.locator("#downloads tbody tr", { hasText: "slow.bin" });
+    await row.waitFor();
+    await page.waitForFunction(() => {
+      const tr = document.querySelector<HTMLElement>("#downloads tbody tr");
+      return tr?.dataset.state === "progressing" && Number(tr.dataset.received) > 0;
+    });
+    await row.locator("button.pause").click();
+    await page.locator("#downloads tbody tr[data-state='paused']").waitFor();
+    await page.screenshot({ path: `${output}/downloads.png` });
+    await row.locator("button.resume").click();
+    await page.locator("#downloads tbody tr[data-state='completed']").waitFor({ timeout: 20_000 });
+    assert.match(
+      await row.locator(".progress-text").textContent() ?? "",
+      /1\.0 MB of 1\.0 MB \(100%\)/,
+    );
+    const { statSync } = await import("node:fs");
+    assert.equal(statSync(`${home}/Downloads/slow.bin`).size, 1024 * 1024);
   });
 
   it("exports the shown requests as HAR 1.2", async () => {

@@ -63,7 +63,10 @@ let server: ServerProcess;
 
 before(async () => {
   // The documented add-on is the unsigned example fixture.
-  server = await startServerProcess(home, ["--allow-unsigned"]);
+  // The documented download goes to a folder of the test's own.
+  server = await startServerProcess(home, ["--allow-unsigned"], {
+    XDG_DOWNLOAD_DIR: `${home}/Downloads`,
+  });
 });
 
 after(async () => {

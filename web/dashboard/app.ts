@@ -1,8 +1,9 @@
 /**
  * The session server's dashboard (served at `/`, bundled by esbuild on the server's first request
  * for it): requests live, one row each, with filters, a detail pane, HAR export; and views of the
- * partition's cookies, declarative rules and add-ons. Plain DOM, no framework. It talks to the
- * control API with the sign-in cookie (`POST /api/signin` once), never a token in a URL.
+ * partition's cookies, declarative rules, add-ons and downloads (live progress, pause, resume,
+ * cancel). Plain DOM, no framework. It talks to the control API with the sign-in cookie
+ * (`POST /api/signin` once), never a token in a URL.
  *
  * @module
  */
@@ -430,6 +431,107 @@ async function showAddons(): Promise<void> {
   ));
 }
 
+// ---- downloads -------------------------------------------------------------------------------
+
+interface Download {
+  id: number;
+  url: string;
+  filename: string;
+  savePath: string;
+  state: string;
+  paused: boolean;
+  canResume: boolean;
+  receivedBytes: number;
+  totalBytes: number;
+  percentComplete: number;
+  bytesPerSecond: number;
+}
+
+const downloads = new Map<number, Download>();
+
+function downloadState(d: Download): string {
+  if (d.state === "progressing") return d.paused ? "paused" : "progressing";
+  return d.state;
+}
+
+function downloadRow(d: Download): HTMLTableRowElement {
+  const act = (action: string) =>
+    el("button", {
+      className: action,
+      onclick: async () => {
+        const answer = await api(`/downloads/${action}`, {
+          method: "POST",
+          body: JSON.stringify({ id: d.id }),
+        });
+        if (answer.ok) upsertDownload(await answer.json() as Download);
+      },
+    }, action[0].toUpperCase() + action.slice(1));
+  const state = downloadState(d);
+  const total = d.totalBytes > 0 ? ` of ${sizeText(d.totalBytes)}` : "";
+  return el(
+    "tr",
+    {
+      dataset: { id: String(d.id), state, received: String(d.receivedBytes) },
+      className: `download ${state}`,
+    },
+    el("td", { title: d.savePath }, d.filename || "…"),
+    el("td", { className: "url", title: d.url }, d.url),
+    el(
+      "td",
+      {},
+      // Without a value the bar is indeterminate: the size is not known yet.
+      el("progress", d.percentComplete >= 0 ? { max: 100, value: d.percentComplete } : {}),
+      " ",
+      el(
+        "span",
+        { className: "progress-text" },
+        `${sizeText(d.receivedBytes)}${total}${
+          d.percentComplete >= 0 ? ` (${d.percentComplete}%)` : ""
+        }`,
+      ),
+    ),
+    el("td", {}, state === "progressing" ? `${sizeText(d.bytesPerSecond)}/s` : ""),
+    el("td", { className: "state" }, state),
+    el(
+      "td",
+      {},
+      state === "progressing" ? act("pause") : null,
+      state === "paused" || (d.state === "interrupted" && d.canResume) ? act("resume") : null,
+      d.state === "progressing" || (d.state === "interrupted" && d.canResume)
+        ? act("cancel")
+        : null,
+    ),
+  );
+}
+
+function upsertDownload(d: Download): void {
+  downloads.set(d.id, d);
+  const body = $("#downloads tbody");
+  const old = body.querySelector(`tr[data-id="${d.id}"]`);
+  const fresh = downloadRow(d);
+  if (old) old.replaceWith(fresh);
+  else body.append(fresh);
+}
+
+async function showDownloads(): Promise<void> {
+  const list = await (await api("/downloads")).json() as Download[];
+  $("#downloads tbody").replaceChildren();
+  for (const d of list) upsertDownload(d);
+}
+
+async function startDownload(event: Event): Promise<void> {
+  event.preventDefault();
+  const error = $("#download-error");
+  error.textContent = "";
+  const url = ($("#download-url") as HTMLInputElement).value.trim();
+  const answer = await api("/downloads", { method: "POST", body: JSON.stringify({ url }) });
+  if (!answer.ok) {
+    error.textContent = (await answer.json()).error;
+    return;
+  }
+  upsertDownload(await answer.json() as Download);
+}
+
 // ---- start -----------------------------------------------------------------------------------
 
 function showView(name: string): void {
@@ -442,6 +544,7 @@ function showView(name: string): void {
   if (name === "cookies") showCookies();
   if (name === "rules") showRules();
   if (name === "addons") showAddons();
+  if (name === "downloads") showDownloads();
 }
 
 async function start(): Promise<void> {
@@ -453,6 +556,7 @@ async function start(): Promise<void> {
   stream.addEventListener("pipeline", (event) => {
     const data = JSON.parse((event as MessageEvent).data);
     if (data.type === "entry" && data.entry) upsert(data.entry as Entry);
+    if (data.type === "download" && data.download) upsertDownload(data.download as Download);
   });
 }
 
@@ -471,6 +575,7 @@ $("#clear").addEventListener("click", async () => {
 $("#export").addEventListener("click", exportHar);
 $("#signin-form").addEventListener("submit", signIn);
 $("#rule-form").addEventListener("submit", addRule);
+$("#download-form").addEventListener("submit", startDownload);
 $("#cookie-filter").addEventListener("input", () => showCookies());
 for (const tab of document.querySelectorAll<HTMLElement>("nav button")) {
   tab.addEventListener("click", () => showView(tab.dataset.view!));

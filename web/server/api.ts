@@ -18,6 +18,7 @@ import type { TokenKeys } from "./token.ts";
 import type { CertificateAuthority } from "./ca.ts";
 import type { Addons } from "./addons.ts";
 import type { RequestLog } from "./request_log.ts";
+import type { DownloadList } from "./downloads.ts";
 import { toHar } from "./har.ts";
 import { SIGNIN_COOKIE, tokenFromCookie } from "./origin_guard.ts";
 import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
@@ -44,6 +45,8 @@ export interface ApiDeps {
   ownHosts?: ReadonlySet<string>;
   /** How many events an `/api/events` subscriber may fall behind before it is dropped. */
   eventQueueLimit?: number;
+  /** The downloads of the server's sessions. */
+  downloads: DownloadList;
 }
 
 /**
@@ -131,6 +134,8 @@ const schemas = {
   }),
   signIn: v.strictObject({ token: v.pipe(v.string(), v.minLength(1)) }),
   unloadPlugin: v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
+  startDownload: v.strictObject({ partition: Partition, url: Url }),
+  downloadAction: v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
   rotate: v.strictObject({
     ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(315360000))),
   }),
@@ -488,6 +493,31 @@ export function createApi(deps: ApiDeps): Hono {
       "content-disposition": 'attachment; filename="websession.har"',
     });
   });
+
+  app.get("/api/downloads", (c) => {
+    const ses = sessionOf(check(Partition, c.req.query("partition")));
+    deps.downloads.watch(ses);
+    return c.json(deps.downloads.list(ses.partition));
+  });
+
+  app.post("/api/downloads", async (c) => {
+    const { partition, url } = check(schemas.startDownload, await json(c));
+    const id = await deps.downloads.start(sessionOf(partition), url);
+    return c.json(deps.downloads.get(id), 201);
+  });
+
+  for (const action of ["pause", "resume", "cancel"] as const) {
+    app.post(`/api/downloads/${action}`, async (c) => {
+      const { id } = check(schemas.downloadAction, await json(c));
+      if (!deps.downloads.act(id, action)) {
+        return c.json(
+          { error: `No download ${id} (GET /api/downloads lists them)`, field: "id" },
+          404,
+        );
+      }
+      return c.json(deps.downloads.get(id));
+    });
+  }
 
   app.post("/api/token/rotate", async (c) => {
     const body = check(schemas.rotate, await json(c));

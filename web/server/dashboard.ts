@@ -52,6 +52,7 @@ nav button.current{color:#fff;border-bottom:2px solid #4fc3f7}
 .toolbar{display:flex;gap:.5em;align-items:center;padding:.4em 1em;border-bottom:1px solid #ddd;flex-wrap:wrap}
 main{display:flex;height:calc(100vh - 80px)}#list{flex:1;overflow:auto}
 table{border-collapse:collapse;width:100%}td,th{padding:.2em .5em;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}
+#downloads td.url{max-width:30vw;overflow:hidden;text-overflow:ellipsis}#downloads progress{width:120px}
 #requests td.url{max-width:40vw;overflow:hidden;text-overflow:ellipsis}#requests tr{cursor:pointer}
 #requests tr:hover{background:#f5f5f5}#requests tr.selected{background:#e1f5fe}
 tr.error td,tr.\\34xx td,tr.\\35xx td{color:#c62828}
@@ -74,7 +75,8 @@ cookie this page cannot read; it never goes into a URL.</p>
 <div id="app" hidden>
 <header><h1>websession</h1><nav>
 <button data-view="requests" class="current">Requests</button><button data-view="cookies">Cookies</button>
-<button data-view="rules">Rules</button><button data-view="addons">Add-ons</button></nav></header>
+<button data-view="rules">Rules</button><button data-view="addons">Add-ons</button>
+<button data-view="downloads">Downloads</button></nav></header>
 <div id="view-requests" class="view" style="padding:0">
 <div class="toolbar">
 <input id="filter-text" placeholder="Filter URLs" aria-label="filter">
@@ -110,6 +112,11 @@ cookie this page cannot read; it never goes into a URL.</p>
 </div>
 <div id="view-addons" class="view" hidden>
 <table id="addons"><thead><tr><th>Name</th><th>Version</th><th>Isolation</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
+</div>
+<div id="view-downloads" class="view" hidden>
+<form id="download-form"><p><input id="download-url" size="60" placeholder="URL to download" aria-label="download URL">
+<button>Download</button> <span id="download-error" class="error-text"></span></p></form>
+<table id="downloads"><thead><tr><th>File</th><th>URL</th><th>Progress</th><th>Speed</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
 </div>
 </div>
 <script type="module" src="/dashboard.js"></script>

@@ -10,7 +10,7 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 export interface LiveEvent {
   /**
    * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
-   * `plugin-error` (an add-on's hook threw, hung or crashed).
+   * `plugin-error` (an add-on's hook threw, hung or crashed), `download` (a download's progress).
    */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
@@ -39,6 +39,8 @@ export interface LiveEvent {
   plugin?: string;
   /** The stage or hook it failed in, for `plugin-error`. */
   stage?: string;
+  /** The download's snapshot, for `download` (`web/server/downloads.ts`). */
+  download?: unknown;
 }
 
 type Subscriber = (event: LiveEvent) => void;

@@ -25,6 +25,7 @@ import { InterceptPolicy } from "./intercept_policy.ts";
 import { Interceptor, type InterceptTarget } from "./mitm.ts";
 import { type AddonPolicy, Addons } from "./addons.ts";
 import { lockStorage } from "./storage_lock.ts";
+import { DownloadList } from "./downloads.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -203,6 +204,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let proxied = 0;
   let inFlight = 0;
   const addons = new Addons(ses, events, options.addonPolicy);
+  const downloads = new DownloadList(events);
+  downloads.watch(ses);
   const log = new RequestLog(ses, { keep: options.keepRequests });
   log.subscribe((entry) =>
     events.publish({
@@ -228,6 +231,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log,
     ownHosts,
     eventQueueLimit: options.eventQueueLimit,
+    downloads,
     stats: () => ({
       proxied,
       inFlight,
@@ -405,6 +409,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       await stopNetLog();
       addons.close();
+      downloads.close();
       log.close();
       await interceptor.close();
       await ses.flushStorageData();

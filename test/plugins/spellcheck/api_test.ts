@@ -203,6 +203,8 @@ describe("the custom dictionary", () => {
     await ses.ready;
     ses.addWordToSpellCheckerDictionary("zorblax");
     await ses.flushStorageData();
+    await ses.clearStorageData({ storages: ["cookies"] });
+    assert.deepEqual(await ses.listWordsInSpellCheckerDictionary(), ["zorblax"], "not cookies");
     await ses.clearStorageData();
     assert.deepEqual(await ses.listWordsInSpellCheckerDictionary(), []);
     assert.equal(ses.addWordToSpellCheckerDictionary("zorblax"), true);

@@ -1,0 +1,184 @@
+/**
+ * The freshness and validation decisions, made by http-cache-semantics (RFC 9111, private cache),
+ * with the request's and response's shapes it expects.
+ *
+ * @module
+ */
+import CachePolicy from "http-cache-semantics";
+import type { PipelineRequest } from "../../kernel/request.ts";
+
+/** The options of every policy: a private (browser) cache, Chromium's 10% heuristic. */
+const POLICY_OPTIONS: CachePolicy.Options = { shared: false, cacheHeuristic: 0.1 };
+
+/** The authority of an absolute URL (`host[:port]`), without parsing the whole URL. */
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break; // / ? #
+    end++;
+  }
+  const authority = url.slice(start, end);
+  const at = authority.lastIndexOf("@");
+  return (at >= 0 ? authority.slice(at + 1) : authority).toLowerCase();
+}
+
+/** Headers as the library reads them, plus `host` (it compares it). */
+export function plainHeaders(headers: Headers, url: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
+  if (out.host === undefined) out.host = hostOf(url);
+  return out;
+}
+
+/** The library's view of a request (HEAD is asked as GET: it reuses the GET's entry). */
+export function policyRequest(request: PipelineRequest): CachePolicy.HttpRequest {
+  return {
+    url: request.url,
+    method: request.method === "HEAD" ? "GET" : request.method,
+    headers: plainHeaders(request.headers, request.url),
+  };
+}
+
+/** HTTP-date's three forms (RFC 9110 5.6.7): IMF-fixdate, RFC 850, asctime. */
+const HTTP_DATE = new RegExp(
+  "^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT" +
+    "|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-[A-Z][a-z]{2}-\\d{2} " +
+    "\\d{2}:\\d{2}:\\d{2} GMT" +
+    "|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4})$",
+);
+
+/**
+ * The library's view of a response, with what RFC 9111 says about malformed fields applied first
+ * (the library reads them leniently): an `Expires` that is not an HTTP-date means "already
+ * expired" (5.3), an `Age` that is not a whole number is ignored (5.1), and `Cache-Control`
+ * directive names are case-insensitive (5.2).
+ */
+export function policyResponse(response: Response, url: string): CachePolicy.HttpResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) if (name !== "set-cookie") headers[name] = value;
+  void url;
+  if (headers.expires !== undefined && !HTTP_DATE.test(headers.expires.trim())) {
+    headers.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
+  }
+  if (headers.age !== undefined) {
+    // A list (two Age lines) counts by its first member.
+    const first = headers.age.split(",")[0].trim();
+    if (/^\d+$/.test(first)) headers.age = first;
+    else delete headers.age;
+  }
+  if (headers["cache-control"] !== undefined) {
+    headers["cache-control"] = headers["cache-control"].replace(
+      /(^|,)(\s*)([^=,]+)/g,
+      (_m, sep: string, space: string, name: string) => `${sep}${space}${name.toLowerCase()}`,
+    );
+  }
+  return { status: response.status, headers };
+}
+
+/**
+ * A new policy for a response to `request`.
+ *
+ * @example
+ * ```ts
+ * // const policy = newPolicy(request, response); policy.storable();
+ * ```
+ */
+export function newPolicy(request: PipelineRequest, response: Response): CachePolicy {
+  return new CachePolicy(
+    policyRequest(request),
+    policyResponse(response, request.url),
+    POLICY_OPTIONS,
+  );
+}
+
+/**
+ * What to do with a stored response for a request: serve it (`serve`, with the headers to use),
+ * serve it and revalidate in the background (`serve` and `revalidate`), or revalidate first
+ * (`revalidate` only, with the conditional headers).
+ */
+export interface Evaluation {
+  /** The headers to answer with when the stored response may be used now. */
+  serve: Record<string, string> | null;
+  /** The headers of the conditional request to send (now, or in the background when serving). */
+  revalidate: Record<string, string> | null;
+}
+
+function headerRecord(headers: CachePolicy.Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === null) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return out;
+}
+
+/**
+ * Evaluates a stored policy for a request. http-cache-semantics treats `must-revalidate` as "always
+ * revalidate", where RFC 9111 (5.2.2.2) only forbids serving the response once it is stale: a
+ * fresh response is evaluated without the directive, a stale one with it.
+ *
+ * @example
+ * ```ts
+ * // const { serve, revalidate } = evaluate(policyObject, request);
+ * ```
+ */
+export function evaluate(
+  stored: CachePolicy.CachePolicyObject,
+  request: PipelineRequest,
+  live?: CachePolicy,
+): Evaluation {
+  let policy = live ?? CachePolicy.fromObject(stored);
+  if (stored.rescc["must-revalidate"] !== undefined && !policy.stale()) {
+    const rescc = { ...stored.rescc };
+    delete rescc["must-revalidate"];
+    policy = CachePolicy.fromObject({ ...stored, rescc });
+  }
+  const result = policy.evaluateRequest(policyRequest(request));
+  return {
+    serve: result.response ? withStoredDate(headerRecord(result.response.headers), stored) : null,
+    revalidate: result.revalidation ? headerRecord(result.revalidation.headers) : null,
+  };
+}
+
+/**
+ * The policy after a revalidation's answer: whether the stored body may be used (`modified`
+ * false, a 304) and the updated policy.
+ *
+ * @example
+ * ```ts
+ * // const { policy, modified } = revalidated(stored, conditionalRequest, response);
+ * ```
+ */
+export function revalidated(
+  stored: CachePolicy.CachePolicyObject,
+  request: PipelineRequest,
+  response: Response,
+): { policy: CachePolicy; modified: boolean } {
+  const policy = CachePolicy.fromObject(stored);
+  const result = policy.revalidatedPolicy(
+    policyRequest(request),
+    policyResponse(response, request.url),
+  );
+  return { policy: result.policy, modified: result.modified };
+}
+
+/** The response headers of a policy (hop-by-hop removed, `Age` updated). */
+export function policyHeaders(policy: CachePolicy): Record<string, string> {
+  return withStoredDate(headerRecord(policy.responseHeaders()), policy.toObject());
+}
+
+/**
+ * The stored `Date` put back: the library's `responseHeaders()` sets it to now (a proxy's view),
+ * where a cache must not change it (RFC 9110 6.6.1; cache-tests `other-date-update`).
+ */
+export function withStoredDate(
+  headers: Record<string, string>,
+  stored: CachePolicy.CachePolicyObject,
+): Record<string, string> {
+  const date = stored.resh.date;
+  if (typeof date === "string") headers.date = date;
+  else delete headers.date;
+  return headers;
+}

@@ -1,0 +1,564 @@
+/**
+ * Electron's `DownloadItem`: one download, its state (`progressing`, `completed`, `cancelled`,
+ * `interrupted`), its events (`updated` with `progressing`/`interrupted`, `done` with
+ * `completed`/`cancelled`/`interrupted`) and its methods. The body streams into
+ * `<save path>.crdownload` and is renamed to the save path once complete, so a half-written file
+ * never carries the final name. `resume()` after an interruption asks for the rest with `Range`
+ * and `If-Range` (the ETag, else Last-Modified) and starts over when the server answers the whole
+ * file.
+ *
+ * @module
+ */
+import { Emitter } from "../../kernel/events.ts";
+import type { FileSystem } from "../../kernel/contracts.ts";
+import { suggestedFilename } from "./filename.ts";
+import { BatchWriter } from "./_batch_writer.ts";
+import { nativeBody } from "./_native_body.ts";
+
+/** `DownloadItem.getState()`. */
+export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
+
+/** What a download needs from its session. */
+export interface DownloadHost {
+  /** The files the download is written to. */
+  readonly files: FileSystem;
+  /** Sends a GET through the session's pipeline; resolves to the response and the URL chain. */
+  send(
+    url: string,
+    headers: Headers,
+    signal: AbortSignal,
+  ): Promise<{ response: Response; urlChain: string[] }>;
+  /** The path for a file name in the session's download folder (not taken yet). */
+  pathFor(filename: string): Promise<string>;
+  /** Emits `will-download`; true when a listener called `preventDefault()`. */
+  willDownload(item: DownloadItem): boolean;
+  /** Reports an error nobody else hears of. */
+  report(error: unknown): void;
+}
+
+/** What an item starts from: a URL to fetch, or an interrupted download to resume. */
+export interface DownloadInit {
+  /** The URL chain (the last is the URL the file comes from). */
+  urlChain: string[];
+  /** Extra request headers (`downloadURL`'s `headers`). */
+  headers?: Record<string, string>;
+  /** For an interrupted download: its save path. */
+  path?: string;
+  /** For an interrupted download: the MIME type. */
+  mimeType?: string;
+  /** For an interrupted download: the bytes already received. */
+  offset?: number;
+  /** For an interrupted download: the total size (0 unknown). */
+  length?: number;
+  /** For an interrupted download: the Last-Modified header. */
+  lastModified?: string;
+  /** For an interrupted download: the ETag header. */
+  eTag?: string;
+  /** For an interrupted download: when it started (seconds since the epoch). */
+  startTime?: number;
+}
+
+const UPDATE_INTERVAL_MS = 100;
+// How often a piped download reads its file's size: Chromium's download file reports progress
+// every 500 ms, and each wake-up slows the runtime's pipe (scripts/bench/downloads.ts).
+const PIPE_POLL_MS = 500;
+const SPEED_WINDOW_MS = 2000;
+
+/** The suffix of a download's file while it is being written (Chromium's). */
+export const PARTIAL_SUFFIX = ".crdownload";
+
+/**
+ * A download. Made by `ses.downloadURL()` and `ses.createInterruptedDownload()`; handed to
+ * `will-download` listeners.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("download-item-example");
+ * ses.on("will-download", (_event, item) => {
+ *   item.setSavePath("/tmp/example.bin");
+ *   item.once("done", (_e, state) => console.log(state, item.getReceivedBytes()));
+ * });
+ * ```
+ */
+export class DownloadItem extends Emitter {
+  #host: DownloadHost;
+  #state: DownloadState = "progressing";
+  #paused = false;
+  #wake: (() => void) | null = null;
+  #savePath = "";
+  #dialogOptions: Record<string, unknown> = {};
+  #urlChain: string[];
+  #headers: Record<string, string>;
+  #mimeType = "";
+  #disposition = "";
+  #etag = "";
+  #lastModified = "";
+  #total = 0;
+  #received = 0;
+  #startTime: number;
+  #endTime = 0;
+  #filename = "";
+  #resumable = false;
+  #started = false;
+  #controller: AbortController | null = null;
+  #samples: Array<[number, number]> = [];
+  #fromPath = false;
+  #flush: (() => void) | null = null;
+  #lastUpdate = 0;
+
+  /** Made by the downloads plugin. */
+  constructor(host: DownloadHost, init: DownloadInit) {
+    super((error) => host.report(error));
+    this.#host = host;
+    this.#urlChain = [...init.urlChain];
+    this.#headers = { ...(init.headers ?? {}) };
+    this.#startTime = init.startTime ?? Date.now() / 1000;
+    if (init.path !== undefined) {
+      this.#state = "interrupted";
+      this.#resumable = true;
+      this.#savePath = init.path;
+      this.#started = true;
+      this.#mimeType = init.mimeType ?? "";
+      this.#received = init.offset ?? 0;
+      this.#total = init.length ?? 0;
+      this.#lastModified = init.lastModified ?? "";
+      this.#etag = init.eTag ?? "";
+      this.#filename = init.path.slice(init.path.lastIndexOf("/") + 1);
+      this.#fromPath = true;
+    }
+  }
+
+  /** Sets where the file is saved (during `will-download`; a missing folder is created). */
+  setSavePath(path: string): void {
+    if (typeof path !== "string") throw new TypeError("setSavePath: path must be a string");
+    if (!this.#started) this.#savePath = path;
+  }
+
+  /** The save path ("" until it is known). */
+  getSavePath(): string {
+    return this.#savePath;
+  }
+
+  /** Same as {@link DownloadItem.getSavePath} / {@link DownloadItem.setSavePath}. */
+  get savePath(): string {
+    return this.#savePath;
+  }
+
+  set savePath(path: string) {
+    this.setSavePath(path);
+  }
+
+  /**
+   * Stores the save dialog's options. There is no dialog: without a save path the file goes to
+   * the session's download folder (`setDownloadPath`), else the user's Downloads folder.
+   */
+  setSaveDialogOptions(options: Record<string, unknown>): void {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("setSaveDialogOptions: options must be an object");
+    }
+    this.#dialogOptions = { ...options };
+  }
+
+  /** The options given to {@link DownloadItem.setSaveDialogOptions} (`{}` by default). */
+  getSaveDialogOptions(): Record<string, unknown> {
+    return { ...this.#dialogOptions };
+  }
+
+  /**
+   * Pauses the download: reading stops (what was received is written first). A download the
+   * runtime pipes into its file closes its connection, and `resume()` asks for the rest with
+   * `Range`.
+   */
+  pause(): void {
+    if (this.#state !== "progressing" || this.#paused) return;
+    this.#paused = true;
+    this.#flush?.(); // what was received goes to disk now, not when the next chunk arrives
+    this.#update(true);
+  }
+
+  /** Whether the download is paused. */
+  isPaused(): boolean {
+    return this.#paused;
+  }
+
+  /** Resumes a paused download, or an interrupted one with a `Range` request. */
+  resume(): void {
+    if (this.#state === "progressing" && this.#paused) {
+      this.#paused = false;
+      const wake = this.#wake;
+      this.#wake = null;
+      wake?.();
+      this.#update(true);
+      return;
+    }
+    if (this.#state === "interrupted" && this.#resumable) {
+      this.#state = "progressing";
+      this.#paused = false;
+      this.#update(true);
+      this.#run(true);
+    }
+  }
+
+  /** Whether {@link DownloadItem.resume} can continue the download. */
+  canResume(): boolean {
+    return (this.#state === "progressing" && this.#paused) ||
+      (this.#state === "interrupted" && this.#resumable);
+  }
+
+  /** Cancels the download and removes its partial file. */
+  cancel(): void {
+    if (this.#state !== "progressing" && this.#state !== "interrupted") return;
+    this.#finish("cancelled");
+    this.#controller?.abort(new DOMException("Download cancelled", "AbortError"));
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+    if (this.#savePath) {
+      this.#host.files.remove(this.#savePath + PARTIAL_SUFFIX).catch((e) => this.#host.report(e));
+    }
+  }
+
+  /** The URL the download comes from (the last of the chain). */
+  getURL(): string {
+    return this.#urlChain[this.#urlChain.length - 1] ?? "";
+  }
+
+  /** The URLs of the download, redirects included. */
+  getURLChain(): string[] {
+    return [...this.#urlChain];
+  }
+
+  /** The MIME type ("" until known). */
+  getMimeType(): string {
+    return this.#mimeType;
+  }
+
+  /** Whether a user gesture started it (never, for downloads started by the API). */
+  hasUserGesture(): boolean {
+    return false;
+  }
+
+  /** The file name: the save path's, else the one suggested by the response. */
+  getFilename(): string {
+    return this.#filename;
+  }
+
+  /** Bytes per second over the last two seconds. */
+  getCurrentBytesPerSecond(): number {
+    if (this.#state !== "progressing" || this.#paused) return 0;
+    const now = performance.now();
+    const samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
+    if (samples.length < 2) return 0;
+    const [t0, b0] = samples[0];
+    const [t1, b1] = samples[samples.length - 1];
+    return t1 > t0 ? Math.round(((b1 - b0) * 1000) / (t1 - t0)) : 0;
+  }
+
+  /** The size in bytes, 0 when unknown. */
+  getTotalBytes(): number {
+    return this.#total;
+  }
+
+  /** The bytes received so far. */
+  getReceivedBytes(): number {
+    return this.#received;
+  }
+
+  /** How complete the download is, in percent (-1 while the size is unknown, as Chromium). */
+  getPercentComplete(): number {
+    if (this.#state === "completed") return 100;
+    if (this.#total <= 0) return -1;
+    return Math.floor((this.#received * 100) / this.#total);
+  }
+
+  /** The response's `Content-Disposition` ("" when it had none). */
+  getContentDisposition(): string {
+    return this.#disposition;
+  }
+
+  /** `progressing`, `completed`, `cancelled` or `interrupted`. */
+  getState(): DownloadState {
+    return this.#state;
+  }
+
+  /** The response's `Last-Modified` (""). */
+  getLastModifiedTime(): string {
+    return this.#lastModified;
+  }
+
+  /** The response's `ETag` (""). */
+  getETag(): string {
+    return this.#etag;
+  }
+
+  /** When the download started, in seconds since the epoch. */
+  getStartTime(): number {
+    return this.#startTime;
+  }
+
+  /** When the download ended, in seconds since the epoch (0 while it has not). */
+  getEndTime(): number {
+    return this.#endTime;
+  }
+
+  /** Starts the transfer (the plugin calls it once). */
+  start(): void {
+    this.#run(false);
+  }
+
+  #update(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.#lastUpdate < UPDATE_INTERVAL_MS) return;
+    this.#lastUpdate = now;
+    this.emit("updated", this.#state === "interrupted" ? "interrupted" : "progressing");
+  }
+
+  #finish(state: "completed" | "cancelled" | "interrupted"): void {
+    this.#state = state;
+    this.#paused = false;
+    this.#endTime = Date.now() / 1000;
+    this.emit("done", state);
+  }
+
+  #interrupt(resumable: boolean): void {
+    if (this.#state !== "progressing") return;
+    this.#resumable = resumable;
+    if (resumable) {
+      this.#state = "interrupted";
+      this.#paused = false;
+      this.#update(true);
+    } else {
+      this.#finish("interrupted");
+      if (this.#savePath) {
+        this.#host.files.remove(this.#savePath + PARTIAL_SUFFIX).catch((e) => this.#host.report(e));
+      }
+    }
+  }
+
+  #run(resuming: boolean): void {
+    this.#transfer(resuming).catch((error) => {
+      if (this.#state !== "progressing") return;
+      this.#host.report(error);
+      // A network failure once the file was started can be resumed (Chromium's NETWORK_FAILED).
+      this.#interrupt(this.#started);
+    });
+  }
+
+  async #transfer(resuming: boolean): Promise<void> {
+    const controller = new AbortController();
+    this.#controller = controller;
+    const headers = new Headers(this.#headers);
+    let offset = 0;
+    if (resuming) offset = await this.#partialSize();
+    if (offset > 0) {
+      headers.set("range", `bytes=${offset}-`);
+      const validator = this.#etag || this.#lastModified;
+      if (validator) headers.set("if-range", validator);
+    }
+    let sent;
+    try {
+      sent = await this.#host.send(this.getURL(), headers, controller.signal);
+    } catch (error) {
+      if (this.#state !== "progressing") return;
+      this.#host.report(error);
+      if (!this.#started) {
+        // The item exists for listeners even when the request failed before any answer.
+        this.#filename = suggestedFilename("", this.getURL());
+        this.#started = true;
+        if (this.#host.willDownload(this)) return this.cancel();
+        return this.#interrupt(false);
+      }
+      return this.#interrupt(true);
+    }
+    if (this.#state !== "progressing") {
+      await sent.response.body?.cancel().catch(() => {});
+      return;
+    }
+    const { response, urlChain } = sent;
+    const partial = offset > 0 && response.status === 206 &&
+      rangeStart(response.headers.get("content-range")) === offset;
+    if (!response.ok || (response.status === 206 && !partial)) {
+      await response.body?.cancel().catch(() => {});
+      if (!this.#started) this.#started = !this.#announce(response, urlChain);
+      // A turn of the event loop, so that code awaiting will-download can still listen to done.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return this.#interrupt(false);
+    }
+    if (!resuming) {
+      if (this.#announce(response, urlChain)) return;
+      this.#started = true;
+      if (this.#savePath === "") this.#savePath = await this.#host.pathFor(this.#filename);
+      this.#filename = this.#savePath.slice(this.#savePath.lastIndexOf("/") + 1);
+      const dir = this.#savePath.slice(0, this.#savePath.lastIndexOf("/"));
+      if (dir) await this.#host.files.makeDirectory(dir);
+    } else {
+      this.#etag = response.headers.get("etag") ?? this.#etag;
+      this.#lastModified = response.headers.get("last-modified") ?? this.#lastModified;
+      if (!this.#mimeType) this.#mimeType = response.headers.get("content-type") ?? "";
+    }
+    const length = Number(response.headers.get("content-length") ?? NaN);
+    if (partial) {
+      this.#received = offset;
+      const total = totalOf(response.headers.get("content-range"));
+      if (total !== null) this.#total = total;
+      else if (Number.isFinite(length)) this.#total = offset + length;
+    } else {
+      this.#received = 0;
+      this.#total = Number.isFinite(length) ? length : 0;
+    }
+    await this.#write(response, partial);
+  }
+
+  /** Fills the item from the response and emits `will-download`; true when it was prevented. */
+  #announce(response: Response, urlChain: string[]): boolean {
+    this.#urlChain = urlChain;
+    this.#mimeType = response.headers.get("content-type") ?? "";
+    this.#disposition = response.headers.get("content-disposition") ?? "";
+    this.#etag = response.headers.get("etag") ?? "";
+    this.#lastModified = response.headers.get("last-modified") ?? "";
+    const length = Number(response.headers.get("content-length") ?? NaN);
+    this.#total = response.ok && Number.isFinite(length) ? length : 0;
+    this.#filename = suggestedFilename(this.#disposition, this.getURL());
+    if (this.#host.willDownload(this)) {
+      response.body?.cancel().catch(() => {});
+      this.cancel();
+      return true;
+    }
+    return false;
+  }
+
+  async #partialSize(): Promise<number> {
+    const files = this.#host.files;
+    let size = await files.size(this.#savePath + PARTIAL_SUFFIX);
+    if (size === null && this.#fromPath) {
+      // Electron's createInterruptedDownload names the file that holds the partial data.
+      size = await files.size(this.#savePath);
+      if (size !== null) await files.rename(this.#savePath, this.#savePath + PARTIAL_SUFFIX);
+    }
+    this.#fromPath = false;
+    if (size === null) return 0;
+    if (size > this.#received) {
+      await this.#host.files.truncate(this.#savePath + PARTIAL_SUFFIX, this.#received);
+      return this.#received;
+    }
+    return size;
+  }
+
+  async #write(response: Response, append: boolean): Promise<void> {
+    const temp = this.#savePath + PARTIAL_SUFFIX;
+    this.#samples = [[performance.now(), this.#received]];
+    this.#update(true);
+    const body = nativeBody(response);
+    const openWritable = this.#host.files.openWritable;
+    // Piping needs a response that a Range request can continue: a pause ends the pipe, and the
+    // runtime may drop a chunk it had read (Deno), so resume asks for the rest of the file.
+    const rangeable = /bytes/i.test(response.headers.get("accept-ranges") ?? "") &&
+      (this.#etag !== "" || this.#lastModified !== "");
+    if (body && openWritable && rangeable) {
+      if (await this.#pipe(body, temp, append, openWritable) === "paused") {
+        if (this.#state === "progressing") await this.#transfer(true);
+        return;
+      }
+    } else await this.#copy(body, temp, append);
+    if (this.#state !== "progressing") return;
+    if (this.#total > 0 && this.#received !== this.#total) {
+      throw new Error(`Received ${this.#received} of ${this.#total} bytes`);
+    }
+    if (this.#total === 0) this.#total = this.#received;
+    await this.#host.files.rename(temp, this.#savePath);
+    this.#finish("completed");
+  }
+
+  #sample(): void {
+    const now = performance.now();
+    if (now - this.#samples[this.#samples.length - 1][0] >= 50) {
+      this.#samples.push([now, this.#received]);
+      if (this.#samples.length > 64) {
+        this.#samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
+      }
+    }
+    this.#update(false);
+  }
+
+  /** Reads the body chunk by chunk into two 1 MiB buffers written in turn. */
+  async #copy(body: ReadableStream<Uint8Array> | null, temp: string, append: boolean) {
+    const batches = new BatchWriter(await this.#host.files.openWrite(temp, append));
+    const flush = () => batches.flush();
+    this.#flush = () => void flush().catch(() => {});
+    const reader = body?.getReader();
+    try {
+      while (reader) {
+        if (this.#paused) {
+          // What was received is on disk before the download waits (and may be killed).
+          await flush();
+          await new Promise<void>((resolve) => this.#wake = resolve);
+        }
+        if (this.#state !== "progressing") {
+          await reader.cancel().catch(() => {});
+          break;
+        }
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        await batches.add(chunk.value);
+        this.#received += chunk.value.byteLength;
+        this.#sample();
+      }
+      await flush();
+    } catch (error) {
+      // Keep what was received: a resume continues from it.
+      this.#flush = null;
+      await batches.close().catch(() => {});
+      throw error;
+    }
+    this.#flush = null;
+    await batches.close();
+  }
+
+  /**
+   * Pipes the body into the file with the runtime's own copying (no JavaScript per chunk);
+   * progress is the file's size, read every 500 ms. A pause stops the pipe and closes the
+   * connection; resolves to "paused" once the download is resumed (the caller then asks for the
+   * rest with Range).
+   */
+  async #pipe(
+    body: ReadableStream<Uint8Array>,
+    temp: string,
+    append: boolean,
+    openWritable: (path: string, append: boolean) => Promise<WritableStream<Uint8Array>>,
+  ): Promise<"done" | "paused"> {
+    const files = this.#host.files;
+    const measure = async () => {
+      const size = await files.size(temp);
+      if (size !== null && this.#state === "progressing") this.#received = size;
+    };
+    const poll = setInterval(() => {
+      measure().then(() => this.#sample(), () => {});
+    }, PIPE_POLL_MS);
+    const stop = new AbortController();
+    this.#flush = () => stop.abort();
+    try {
+      await body.pipeTo(await openWritable(temp, append), { signal: stop.signal });
+      return "done";
+    } catch (error) {
+      if (!stop.signal.aborted || this.#state !== "progressing") throw error;
+    } finally {
+      clearInterval(poll);
+      this.#flush = null;
+      await measure();
+    }
+    this.#update(true);
+    if (this.#paused) await new Promise<void>((resolve) => this.#wake = resolve);
+    return "paused";
+  }
+}
+
+function rangeStart(contentRange: string | null): number | null {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+function totalOf(contentRange: string | null): number | null {
+  const match = /^bytes \d+-\d+\/(\d+)$/.exec(contentRange?.trim() ?? "");
+  return match ? Number(match[1]) : null;
+}

@@ -1,0 +1,264 @@
+/**
+ * The downloads plugin: Electron's `ses.downloadURL(url[, options])`,
+ * `ses.createInterruptedDownload(options)`, `ses.setDownloadPath(path)`, the session's
+ * `will-download` event `(event, item, webContents)` (`webContents` is null: websession has no
+ * pages; `event.preventDefault()` cancels) and `DownloadItem`. Every download walks the session's
+ * pipeline (cookies, webRequest, proxy, authentication, cache), streams into
+ * `<file>.crdownload` and is renamed once complete. Without a save path set in `will-download`,
+ * the file goes to the folder of `setDownloadPath`, else the user's Downloads folder (there is no
+ * save dialog), under the name Chromium would pick, made unique with ` (1)`, ` (2)`, ...
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("downloads-example");
+ * ses.setDownloadPath("/tmp/downloads");
+ * ses.on("will-download", (_event, item) => {
+ *   item.once("done", (_e, state) => console.log(state, item.getSavePath()));
+ * });
+ * ses.downloadURL("https://example.com/file.zip");
+ * ```
+ *
+ * @module
+ */
+import manifest from "./manifest.json" with { type: "json" };
+import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import type { FileSystem } from "../../kernel/contracts.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import { RequestHeaders } from "../../kernel/request.ts";
+import { DownloadItem, type DownloadState, PARTIAL_SUFFIX } from "./download_item.ts";
+
+export type * from "../../kernel/mod.ts";
+export { DownloadItem, type DownloadState, PARTIAL_SUFFIX };
+export { sanitizeFilename, suggestedFilename } from "./filename.ts";
+
+/** `ses.downloadURL`'s options. */
+export interface DownloadURLOptions {
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** `ses.createInterruptedDownload`'s options (Electron's). */
+export interface CreateInterruptedDownloadOptions {
+  /** Absolute path of the download. */
+  path: string;
+  /** The download's URL chain. */
+  urlChain: string[];
+  /** The MIME type. */
+  mimeType?: string;
+  /** Where the download resumes (bytes already received). */
+  offset: number;
+  /** The download's total size. */
+  length: number;
+  /** The Last-Modified header value. */
+  lastModified?: string;
+  /** The ETag header value. */
+  eTag?: string;
+  /** When the download started, in seconds since the epoch. */
+  startTime?: number;
+}
+
+/**
+ * The session members the downloads plugin adds.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses: DownloadsMembers = session.fromPartition("downloads-members");
+ * ses.setDownloadPath("/tmp");
+ * ```
+ */
+export interface DownloadsMembers {
+  /** Starts downloading `url`; the item arrives in `will-download`. */
+  downloadURL(url: string, options?: DownloadURLOptions): void;
+  /** Makes an interrupted item (from an earlier session) that `resume()` continues. */
+  createInterruptedDownload(options: CreateInterruptedDownloadOptions): void;
+  /** Sets the folder downloads go to when `will-download` sets no save path. */
+  setDownloadPath(path: string): void;
+}
+
+/** Options of {@link createDownloadsPlugin}. */
+export interface DownloadsPluginOptions {
+  /** The file system downloads are written to (without: `downloadURL` throws). */
+  files?: FileSystem;
+}
+
+function checkUrl(url: unknown, where: string): string {
+  if (typeof url !== "string") throw new TypeError(`${where}: url must be a string`);
+  try {
+    return new URL(url).href;
+  } catch {
+    throw new TypeError(`${where}: invalid URL "${url}"`);
+  }
+}
+
+function checkHeaders(headers: unknown): Record<string, string> {
+  if (headers === undefined) return {};
+  if (headers === null || typeof headers !== "object" || Array.isArray(headers)) {
+    throw new TypeError("downloadURL: options.headers must be an object of strings");
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== "string") {
+      throw new TypeError(`downloadURL: options.headers["${name}"] must be a string`);
+    }
+  }
+  return { ...(headers as Record<string, string>) };
+}
+
+function checkInterrupted(options: unknown): CreateInterruptedDownloadOptions {
+  const where = "createInterruptedDownload";
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${where}: options must be an object`);
+  }
+  const o = options as CreateInterruptedDownloadOptions;
+  if (typeof o.path !== "string" || !o.path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(o.path)) {
+    throw new TypeError(`${where}: path must be an absolute path`);
+  }
+  if (!Array.isArray(o.urlChain) || o.urlChain.length === 0) {
+    throw new TypeError(`${where}: urlChain must be a non-empty array of URLs`);
+  }
+  o.urlChain.forEach((url) => checkUrl(url, `${where}: urlChain`));
+  for (const key of ["offset", "length"] as const) {
+    if (!Number.isSafeInteger(o[key]) || o[key] < 0) {
+      throw new TypeError(`${where}: ${key} must be a non-negative integer`);
+    }
+  }
+  for (const key of ["mimeType", "lastModified", "eTag"] as const) {
+    if (o[key] !== undefined && typeof o[key] !== "string") {
+      throw new TypeError(`${where}: ${key} must be a string`);
+    }
+  }
+  if (o.startTime !== undefined && (typeof o.startTime !== "number" || !(o.startTime >= 0))) {
+    throw new TypeError(`${where}: startTime must be a number of seconds`);
+  }
+  return o;
+}
+
+/** `name (1).ext` for `name.ext`. */
+function numbered(filename: string, n: number): string {
+  const dot = filename.lastIndexOf(".");
+  return dot > 0 ? `${filename.slice(0, dot)} (${n})${filename.slice(dot)}` : `${filename} (${n})`;
+}
+
+/**
+ * Makes the downloads plugin with the file system downloads are written to.
+ *
+ * @example
+ * ```ts
+ * const plugin = createDownloadsPlugin();
+ * plugin.name; // "downloads"
+ * ```
+ */
+export function createDownloadsPlugin(
+  options: DownloadsPluginOptions = {},
+): Plugin<DownloadsMembers> {
+  return definePlugin<DownloadsMembers>({
+    manifest,
+    setup(ctx) {
+      const ses = ctx.session;
+      const files = options.files ?? null;
+      let downloadPath: string | null = null;
+      const reserved = new Set<string>();
+      const items = new Set<DownloadItem>();
+      const needFiles = (where: string): FileSystem => {
+        if (!files) {
+          throw new TypeError(`${where}: downloads need a file system, which this runtime lacks`);
+        }
+        return files;
+      };
+      const host = (fs: FileSystem) => ({
+        files: fs,
+        async send(url: string, headers: Headers, signal: AbortSignal) {
+          await ses.ready;
+          let request: PipelineRequest | null = null;
+          const response = await ses.pipeline.run({
+            url,
+            method: "GET",
+            headers: new RequestHeaders(headers),
+            body: null,
+            signal,
+            redirect: "follow",
+            options: {},
+            onStart: (r) => request = r,
+          });
+          const urlChain = request ? [...(request as PipelineRequest).urlList, response.url] : [];
+          return { response, urlChain: urlChain.length > 0 ? urlChain : [url] };
+        },
+        async pathFor(filename: string) {
+          const dir = (downloadPath ?? fs.downloadsDirectory()).replace(/\/+$/, "");
+          for (let n = 0;; n++) {
+            const path = `${dir}/${n === 0 ? filename : numbered(filename, n)}`;
+            if (reserved.has(path)) continue;
+            if (await fs.size(path) !== null || await fs.size(path + PARTIAL_SUFFIX) !== null) {
+              continue;
+            }
+            reserved.add(path);
+            return path;
+          }
+        },
+        willDownload: (item: DownloadItem) =>
+          ses.emit("will-download", item, null).defaultPrevented,
+        report: (error: unknown) => ctx.report(error, "download"),
+      });
+      const track = (item: DownloadItem) => {
+        items.add(item);
+        item.on("done", () => {
+          items.delete(item);
+          reserved.delete(item.getSavePath());
+        });
+      };
+      ctx.onTeardown(() => {
+        for (const item of items) item.cancel();
+      });
+      ctx.provide({
+        downloadURL(url: string, opts?: DownloadURLOptions) {
+          const href = checkUrl(url, "downloadURL");
+          if (opts !== undefined && (opts === null || typeof opts !== "object")) {
+            throw new TypeError("downloadURL: options must be an object");
+          }
+          const headers = checkHeaders(opts?.headers);
+          const item = new DownloadItem(host(needFiles("downloadURL")), {
+            urlChain: [href],
+            headers,
+          });
+          track(item);
+          item.start();
+        },
+        createInterruptedDownload(opts: CreateInterruptedDownloadOptions) {
+          const o = checkInterrupted(opts);
+          const item = new DownloadItem(host(needFiles("createInterruptedDownload")), {
+            urlChain: o.urlChain.map((u) => new URL(u).href),
+            path: o.path,
+            mimeType: o.mimeType,
+            offset: o.offset,
+            length: o.length,
+            lastModified: o.lastModified,
+            eTag: o.eTag,
+            startTime: o.startTime,
+          });
+          track(item);
+          queueMicrotask(() => {
+            if (ses.emit("will-download", item, null).defaultPrevented) item.cancel();
+          });
+        },
+        setDownloadPath(path: string) {
+          if (typeof path !== "string" || path === "") {
+            throw new TypeError("setDownloadPath: path must be a non-empty string");
+          }
+          downloadPath = path;
+        },
+      });
+    },
+  });
+}
+
+/**
+ * The downloads plugin without a file system (`downloadURL` throws); the default preset of Deno
+ * and Bun uses `createDownloadsPlugin({ files: nodeFiles })`.
+ *
+ * @example
+ * ```ts
+ * downloadsPlugin.manifest.api.includes("downloadURL"); // true
+ * ```
+ */
+export const downloadsPlugin: Plugin<DownloadsMembers> = createDownloadsPlugin();

@@ -1,0 +1,70 @@
+/**
+ * The cache of a persist: partition survives its process, even one killed with SIGKILL right
+ * after `flushStorageData()`: small bodies in the store's rows, large ones in files of the
+ * partition's `Cache` folder.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import process from "node:process";
+import { type CountingServer, countingServer } from "./_counting_server.ts";
+
+const child = new URL("./_child.ts", import.meta.url).pathname;
+const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
+
+function run(args: string[], until?: string): Promise<{ out: string; signal: string | null }> {
+  const cmd = isBun ? process.execPath : (globalThis as unknown as {
+    Deno: { execPath(): string };
+  }).Deno.execPath();
+  const full = isBun ? [child, ...args] : ["run", "-A", "--no-check", child, ...args];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (until && out.includes(until)) proc.kill("SIGKILL");
+    });
+    proc.on("error", reject);
+    proc.on("close", (_code, signal) => {
+      clearTimeout(timer);
+      resolve({ out, signal });
+    });
+  });
+}
+
+let server: CountingServer;
+let root: string;
+before(async () => {
+  server = await countingServer();
+  root = mkdtempSync(`${tmpdir()}/websession-cache-`);
+});
+after(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("the cache of a persist: partition", () => {
+  it("survives a SIGKILL after flushStorageData, large bodies in files", async () => {
+    const filled = await run(["fill", root, server.url], "flushed");
+    assert.equal(filled.signal, "SIGKILL");
+    assert.equal(server.hits("/max-age"), 1);
+    assert.equal(server.hits("/big"), 1);
+    const files = readdirSync(`${root}/Partitions/cache/Cache`);
+    assert.equal(files.length, 1, "the 64 KiB body is a file");
+    assert.equal(statSync(`${root}/Partitions/cache/Cache/${files[0]}`).size, 64 * 1024);
+    const db = `${root}/Partitions/cache/websession.db`;
+    const rows = statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0);
+    assert.ok(rows < 80 * 1024, `the store holds ${rows} bytes: not the body (87 KiB in base64)`);
+
+    const read = await run(["read", root, server.url]);
+    const found = JSON.parse(read.out);
+    assert.equal(found.small, "max-age 1");
+    assert.equal(found.big, 64 * 1024);
+    assert.ok(found.size > 64 * 1024);
+    assert.equal(server.hits("/max-age"), 1, "answered from the stored cache");
+    assert.equal(server.hits("/big"), 1);
+  });
+});
