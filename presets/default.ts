@@ -40,7 +40,7 @@ import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
-import { nodeFiles, openTextFile } from "../adapters/file/text_file.ts";
+import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
 import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
 import { createTlsPlugin, type TlsMembers } from "../plugins/tls/mod.ts";
 import { nodeTlsFetch } from "../adapters/http/node_tls.ts";
@@ -131,7 +131,7 @@ export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();
 export const cdpAdapters: CdpAdapters = {
   start: startChromium,
   connect: (url, options) => WebSocketTransport.connect(url, options),
-  readFile: nodeFiles.readText,
+  readFile: textFiles.readText,
 };
 
 /**
@@ -194,7 +194,7 @@ export const hostResolverPlugin: Plugin<HostResolverMembers> = createHostResolve
  * harPlugin.manifest.api; // ["har"]
  * ```
  */
-export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: nodeFiles });
+export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: textFiles });
 
 /**
  * The tls plugin of Deno and Bun: HTTPS over `node:tls` once a verify proc or an SSL config is
@@ -208,6 +208,9 @@ export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: nodeFiles 
 export const tlsPlugin: Plugin<TlsMembers> = createTlsPlugin({
   send: nodeTlsFetch,
   cipherSuites: detectRuntime() === "bun",
+});
+
+/**
  * The cache plugin of the default preset: large bodies of persistent partitions in files.
  *
  * @example
