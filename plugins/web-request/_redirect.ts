@@ -72,7 +72,8 @@ export function redirectTarget(rule: CompiledRule, url: string): string | null {
   let target: string | null = null;
   const action = rule.rule.action;
   if (action.type === "upgradeScheme") {
-    target = url.replace(/^http:/, "https:").replace(/^ws:/, "wss:");
+    // Chrome upgrades http and ftp to https; ws is left alone (the rule then does nothing).
+    target = url.replace(/^(?:http|ftp):/, "https:");
   } else if (action.type === "redirect" && action.redirect) {
     const r = action.redirect;
     if (r.url !== undefined) target = r.url;

@@ -1,0 +1,62 @@
+/**
+ * Records Chromium's answers to the declarativeNetRequest cases (`deno task conformance
+ * --record-parity`, or `deno run -A conformance/parity/record_dnr.ts`): Debian's Chromium, headless,
+ * driven by puppeteer-core, loads the unpacked extension in `_dnr_extension/` and, for each case,
+ * replaces its session rules and asks `chrome.declarativeNetRequest.testMatchOutcome` about each
+ * request; the answers go to `dnr.json` beside this file.
+ *
+ * @module
+ */
+import puppeteer from "puppeteer-core";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { locateCommand } from "../../scripts/_system_packages.ts";
+import { type DnrCase, dnrCases } from "./_dnr_cases.ts";
+
+/** What Chromium answered for a case: the rules refused (with its message), or the rule ids per request. */
+export type DnrAnswer = { error: string } | { outcomes: Array<number[] | { error: string }> };
+
+/** The recorded file: the browser, and each case with Chromium's answer. */
+export interface DnrRecording {
+  chromium: string;
+  cases: Array<DnrCase & { chromium: DnrAnswer }>;
+}
+
+/** Records every case; returns the file written. */
+export async function recordDnr(): Promise<string> {
+  const executablePath = locateCommand("chromium");
+  if (!executablePath) throw new Error("Recording needs Chromium (apt-get install -y chromium)");
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: true,
+    pipe: true,
+    enableExtensions: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  try {
+    const id = await browser.installExtension(
+      fileURLToPath(new URL("./_dnr_extension", import.meta.url)),
+    );
+    const target = await browser.waitForTarget((t) =>
+      t.type() === "service_worker" && t.url().includes(id)
+    );
+    const worker = await target.worker();
+    if (!worker) throw new Error("The oracle extension's service worker did not start");
+    const cases: DnrRecording["cases"] = [];
+    for (const c of dnrCases()) {
+      const answer = await worker.evaluate(
+        (x) => (globalThis as unknown as { run(c: unknown): Promise<DnrAnswer> }).run(x),
+        c,
+      );
+      cases.push({ ...c, chromium: answer });
+    }
+    const file = fileURLToPath(new URL("./dnr.json", import.meta.url));
+    const recording: DnrRecording = { chromium: await browser.version(), cases };
+    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
+    return file;
+  } finally {
+    await browser.close();
+  }
+}
+
+if (import.meta.main) console.log(`Recorded ${await recordDnr()}`);
