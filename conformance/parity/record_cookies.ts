@@ -85,7 +85,7 @@ export async function recordCookies(): Promise<string> {
     }
     const file = fileURLToPath(new URL("./cookies.json", import.meta.url));
     const recording: CookieRecording = { chromium: await browser.version(), cases };
-    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
+    writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
     return file;
   } finally {
     await browser.close();

@@ -37,22 +37,35 @@ export async function recordDnr(): Promise<string> {
     const id = await browser.installExtension(
       fileURLToPath(new URL("./_dnr_extension", import.meta.url)),
     );
-    const target = await browser.waitForTarget((t) =>
-      t.type() === "service_worker" && t.url().includes(id)
-    );
-    const worker = await target.worker();
-    if (!worker) throw new Error("The oracle extension's service worker did not start");
-    const cases: DnrRecording["cases"] = [];
-    for (const c of dnrCases()) {
-      const answer = await worker.evaluate(
+    // The extension's service worker, found again when Chromium has restarted it.
+    const workerOf = async () => {
+      const target = await browser.waitForTarget((t) =>
+        t.type() === "service_worker" && t.url().includes(id)
+      );
+      const worker = await target.worker();
+      if (!worker) throw new Error("The oracle extension's service worker did not start");
+      return worker;
+    };
+    let worker = await workerOf();
+    const ask = (c: DnrCase) =>
+      worker.evaluate(
         (x) => (globalThis as unknown as { run(c: unknown): Promise<DnrAnswer> }).run(x),
         c,
       );
+    const cases: DnrRecording["cases"] = [];
+    for (const c of dnrCases()) {
+      let answer: DnrAnswer;
+      try {
+        answer = await ask(c);
+      } catch {
+        worker = await workerOf();
+        answer = await ask(c);
+      }
       cases.push({ ...c, chromium: answer });
     }
     const file = fileURLToPath(new URL("./dnr.json", import.meta.url));
     const recording: DnrRecording = { chromium: await browser.version(), cases };
-    writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
+    writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
     return file;
   } finally {
     await browser.close();

@@ -165,6 +165,24 @@ export class DnrEngine {
       .map((r) => structuredClone(r.rule));
   }
 
+  /**
+   * Whether a rule has a `responseHeaders`/`excludedResponseHeaders` condition (those are
+   * decided again when the response headers arrive).
+   *
+   * @example
+   * ```ts
+   * new DnrEngine().hasResponseHeaderRules; // false
+   * ```
+   */
+  get hasResponseHeaderRules(): boolean {
+    for (const rules of this.#rules) {
+      for (const r of rules.values()) {
+        if (r.responseHeaders || r.excludedResponseHeaders) return true;
+      }
+    }
+    return false;
+  }
+
   /** How many rules both rulesets hold. */
   get size(): number {
     return this.#rules[0].size + this.#rules[1].size;
