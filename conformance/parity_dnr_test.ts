@@ -6,14 +6,21 @@
  * ids. A case websession answers differently on purpose is listed in
  * {@linkcode DNR_DIFFERENCES} (and in the README) and must still differ.
  */
-import { after, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { session } from "../mod.ts";
+import { configure, getConfig, session } from "../mod.ts";
+import { detectRuntime, transportFor } from "../adapters/runtime.ts";
+import { parityCerts } from "./parity/_certs.ts";
+import { type ParityServer, type SeenRequest, startParityServer } from "./parity/_server.ts";
+import { loadRules, loadUrl, portsBack } from "./parity/record_dnr.ts";
+import { needs } from "../test/_system.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import type { DnrAnswer, DnrRecording } from "./parity/record_dnr.ts";
-import type { DnrCase } from "./parity/_dnr_cases.ts";
+import type { DnrCase, DnrLoadCase, DnrLoadOutcome } from "./parity/_dnr_cases.ts";
+
+needs("openssl");
 
 /** Cases where websession differs from Chromium on purpose, with the reason (see the README). */
 export const DNR_DIFFERENCES: Record<string, string> = {
@@ -38,8 +45,31 @@ const recording = JSON.parse(
   readFileSync(new URL("./parity/dnr.json", import.meta.url), "utf8"),
 ) as DnrRecording;
 
-const ses = session.fromPartition("parity-dnr", { preset: false, plugins: [webRequestPlugin] });
-after(() => session.closePartition("parity-dnr"));
+const open = () =>
+  session.fromPartition("parity-dnr", { preset: false, plugins: [webRequestPlugin] });
+// made once the transport reaching the parity origin is configured (a session keeps its transport)
+let ses: ReturnType<typeof open>;
+let server: ParityServer;
+let ports = { http: 0, https: 0 };
+const original = getConfig().transport;
+before(async () => {
+  const certs = parityCerts();
+  server = await startParityServer(certs);
+  ports = { http: server.httpPort, https: server.httpsPort };
+  configure({
+    transport: transportFor(detectRuntime(), {
+      hostResolverRules: "MAP * 127.0.0.1",
+      caCerts: [certs.ca],
+    }),
+  });
+  ses = open();
+});
+after(async () => {
+  await session.closePartition("parity-dnr");
+  await getConfig().transport?.closeAllConnections?.();
+  configure({ transport: original });
+  await server.close();
+});
 
 /** What websession answers, in the recording's shape (error messages are not compared). */
 async function websession(c: DnrCase): Promise<DnrAnswer> {
@@ -108,6 +138,69 @@ describe(`declarativeNetRequest against ${recording.chromium} (${recording.cases
           `listed (${why}) but agrees now`,
         );
       }
+    });
+  }
+});
+
+/** Chromium sends this Accept-Language of its own; websession sends none. */
+const CHROMIUM_ACCEPT_LANGUAGE = "en-US,en;q=0.9";
+
+async function websessionLoad(load: DnrLoadCase): Promise<DnrLoadOutcome> {
+  const dnr = ses.declarativeNetRequest;
+  const old = await dnr.getSessionRules();
+  await dnr.updateSessionRules({
+    removeRuleIds: old.map((r) => r.id),
+    addRules: loadRules(load, ports) as never,
+  });
+  try {
+    const response = await ses.fetch(loadUrl(load.url, ports), { resourceType: "main_frame" });
+    const seen = await response.json() as SeenRequest;
+    // The final URL as the origin saw it (scheme, Host, target), and the fragment a browser keeps
+    // (the request's, unless a redirect rule set another): no fragment crosses HTTP.
+    const start = new URL(loadUrl(load.url, ports));
+    const final = `${start.protocol}//${seen.host}${seen.url}${redirectedHash(load, start.hash)}`;
+    return { url: portsBack(final, ports), headers: seen.headers };
+  } catch (error) {
+    if (process.env.PARITY_SHOW) console.log(`${load.id}: ${error}`);
+    return { url: "failed", headers: {} };
+  }
+}
+
+/** The fragment the final URL has: the request's, unless a redirect rule set another. */
+function redirectedHash(load: DnrLoadCase, hash: string): string {
+  for (const rule of load.rules) {
+    const redirect =
+      (rule.action as { redirect?: { url?: string; transform?: { fragment?: string } } })
+        .redirect;
+    if (redirect?.url !== undefined) return new URL(redirect.url.replace(/@HTTPS?@/, "1")).hash;
+    if (redirect?.transform?.fragment !== undefined) return redirect.transform.fragment;
+  }
+  return hash;
+}
+
+function comparableLoad(o: DnrLoadOutcome): DnrLoadOutcome {
+  const headers = { ...o.headers };
+  if (headers["accept-language"] === CHROMIUM_ACCEPT_LANGUAGE) delete headers["accept-language"];
+  return { url: o.url, headers };
+}
+
+describe(`declarativeNetRequest page loads against ${recording.chromium}`, () => {
+  for (const load of recording.loads) {
+    it(load.id, async () => {
+      const ours = await websessionLoad(load);
+      if (
+        process.env.PARITY_SHOW &&
+        JSON.stringify(comparableLoad(ours)) !== JSON.stringify(comparableLoad(load.chromium))
+      ) {
+        console.log(JSON.stringify({ id: load.id, ours, chromium: load.chromium }));
+      }
+      const why = DNR_DIFFERENCES[load.id];
+      if (why === undefined) assert.deepEqual(comparableLoad(ours), comparableLoad(load.chromium));
+      else {assert.notDeepEqual(
+          comparableLoad(ours),
+          comparableLoad(load.chromium),
+          `listed (${why}) but agrees now`,
+        );}
     });
   }
 });

@@ -29,6 +29,10 @@ export interface SeenRequest {
   method: string;
   /** The request target. */
   url: string;
+  /** The Host header. */
+  host: string;
+  /** The request's `x-*` and `accept-language` headers (names in lower case). */
+  headers: Record<string, string>;
 }
 
 /** The query value carrying Set-Cookie lines. */
@@ -55,8 +59,15 @@ function answer(head: string): Uint8Array {
   const [requestLine, ...headerLines] = head.split("\r\n");
   const [method = "GET", target = "/"] = requestLine.split(" ");
   let cookie: string | null = null;
+  const seenHeaders: Record<string, string> = {};
+  let host = "";
   for (const line of headerLines) {
     const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon).trim().toLowerCase() : "";
+    if (name === "host") host = line.slice(colon + 1).trim();
+    if (name.startsWith("x-") || name === "accept-language") {
+      seenHeaders[name] = line.slice(colon + 1).trim();
+    }
     if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === "cookie") {
       const value = line.slice(colon + 1).trim();
       cookie = cookie === null ? value : `${cookie}; ${value}`;
@@ -71,6 +82,8 @@ function answer(head: string): Uint8Array {
       : new TextDecoder().decode(Uint8Array.from(cookie, (c) => c.charCodeAt(0))),
     method,
     url: target,
+    host,
+    headers: seenHeaders,
   };
   const body = utf8(JSON.stringify(seen));
   const parts = [

@@ -11,7 +11,16 @@ import puppeteer from "puppeteer-core";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { locateCommand } from "../../scripts/_system_packages.ts";
-import { type DnrCase, dnrCases } from "./_dnr_cases.ts";
+import {
+  type DnrCase,
+  dnrCases,
+  type DnrLoadCase,
+  type DnrLoadOutcome,
+  dnrLoads,
+} from "./_dnr_cases.ts";
+import { ORACLE_FLAGS } from "./record_cookies.ts";
+import { parityCerts } from "./_certs.ts";
+import { type SeenRequest, startParityServer } from "./_server.ts";
 
 /** What Chromium answered for a case: the rules refused (with its message), or the rule ids per request. */
 export type DnrAnswer = { error: string } | { outcomes: Array<number[] | { error: string }> };
@@ -20,18 +29,42 @@ export type DnrAnswer = { error: string } | { outcomes: Array<number[] | { error
 export interface DnrRecording {
   chromium: string;
   cases: Array<DnrCase & { chromium: DnrAnswer }>;
+  /** The page loads, with where Chromium ended up and what the origin saw. */
+  loads: Array<DnrLoadCase & { chromium: DnrLoadOutcome }>;
+}
+
+/** A load's URL with the origin's ports filled in. */
+export function loadUrl(url: string, ports: { http: number; https: number }): string {
+  return url.replace("@HTTP@", String(ports.http)).replace("@HTTPS@", String(ports.https));
+}
+
+/** A load's rules with the origin's ports filled in. */
+export function loadRules(
+  load: DnrLoadCase,
+  ports: { http: number; https: number },
+): Record<string, unknown>[] {
+  return JSON.parse(
+    loadUrl(JSON.stringify(load.rules), ports).replaceAll("@HTTP@", String(ports.http)),
+  );
+}
+
+/** A final URL with the origin's ports written back as `@HTTP@`/`@HTTPS@`. */
+export function portsBack(url: string, ports: { http: number; https: number }): string {
+  return url.replace(`:${ports.http}`, ":@HTTP@").replace(`:${ports.https}`, ":@HTTPS@");
 }
 
 /** Records every case; returns the file written. */
 export async function recordDnr(): Promise<string> {
   const executablePath = locateCommand("chromium");
   if (!executablePath) throw new Error("Recording needs Chromium (apt-get install -y chromium)");
+  const server = await startParityServer(parityCerts());
+  const ports = { http: server.httpPort, https: server.httpsPort };
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,
     pipe: true,
     enableExtensions: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    args: [...ORACLE_FLAGS],
   });
   try {
     const id = await browser.installExtension(
@@ -63,12 +96,28 @@ export async function recordDnr(): Promise<string> {
       }
       cases.push({ ...c, chromium: answer });
     }
+    const loads: DnrRecording["loads"] = [];
+    const page = await browser.newPage();
+    for (const load of dnrLoads()) {
+      await ask({ id: load.id, rules: loadRules(load, ports), requests: [] });
+      await page.goto("about:blank");
+      let outcome: DnrLoadOutcome;
+      try {
+        const response = await page.goto(loadUrl(load.url, ports));
+        const seen = JSON.parse(await response!.text()) as SeenRequest;
+        outcome = { url: portsBack(page.url(), ports), headers: seen.headers };
+      } catch {
+        outcome = { url: "failed", headers: {} };
+      }
+      loads.push({ ...load, chromium: outcome });
+    }
     const file = fileURLToPath(new URL("./dnr.json", import.meta.url));
-    const recording: DnrRecording = { chromium: await browser.version(), cases };
+    const recording: DnrRecording = { chromium: await browser.version(), cases, loads };
     writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
     return file;
   } finally {
     await browser.close();
+    await server.close();
   }
 }
 

@@ -24,6 +24,10 @@ function substitute(url: string, regex: RegExp, substitution: string): string | 
   return url.slice(0, m.index) + out + url.slice(m.index + m[0].length);
 }
 
+function formEscape(text: string): string {
+  return encodeURIComponent(text).replaceAll("%20", "+");
+}
+
 function transformQuery(search: string, t: QueryTransform): string {
   let params = search.startsWith("?") ? search.slice(1).split("&").filter((p) => p !== "") : [];
   const key = (p: string) => decodeURIComponent(p.split("=")[0].replaceAll("+", " "));
@@ -32,7 +36,8 @@ function transformQuery(search: string, t: QueryTransform): string {
     params = params.filter((p) => !drop.has(key(p)));
   }
   for (const { key: k, value, replaceOnly } of t.addOrReplaceParams ?? []) {
-    const pair = `${encodeURIComponent(k)}=${encodeURIComponent(value)}`;
+    // escaped as Chrome writes them: a space as '+'
+    const pair = `${formEscape(k)}=${formEscape(value)}`;
     const at = params.findIndex((p) => key(p) === k);
     if (at >= 0) params[at] = pair;
     else if (!replaceOnly) params.push(pair);
