@@ -14,11 +14,17 @@ import { configure, getConfig, session } from "../mod.ts";
 import { detectRuntime, transportFor } from "../adapters/runtime.ts";
 import { parityCerts } from "./parity/_certs.ts";
 import { type ParityServer, type SeenRequest, startParityServer } from "./parity/_server.ts";
-import { loadRules, loadUrl, portsBack } from "./parity/record_dnr.ts";
 import { needs } from "../test/_system.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import type { DnrAnswer, DnrRecording } from "./parity/record_dnr.ts";
-import type { DnrCase, DnrLoadCase, DnrLoadOutcome } from "./parity/_dnr_cases.ts";
+import {
+  type DnrCase,
+  type DnrLoadCase,
+  type DnrLoadOutcome,
+  loadRules,
+  loadUrl,
+  portsBack,
+} from "./parity/_dnr_cases.ts";
 
 needs("openssl");
 

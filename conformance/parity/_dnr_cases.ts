@@ -615,3 +615,23 @@ export function dnrLoads(): DnrLoadCase[] {
 export function dnrCases(): DnrCase[] {
   return [...picked(), ...generated(300)];
 }
+
+/** A load's URL with the origin's ports filled in. */
+export function loadUrl(url: string, ports: { http: number; https: number }): string {
+  return url.replace("@HTTP@", String(ports.http)).replace("@HTTPS@", String(ports.https));
+}
+
+/** A load's rules with the origin's ports filled in. */
+export function loadRules(
+  load: DnrLoadCase,
+  ports: { http: number; https: number },
+): Record<string, unknown>[] {
+  return JSON.parse(
+    loadUrl(JSON.stringify(load.rules), ports).replaceAll("@HTTP@", String(ports.http)),
+  );
+}
+
+/** A final URL with the origin's ports written back as `@HTTP@`/`@HTTPS@`. */
+export function portsBack(url: string, ports: { http: number; https: number }): string {
+  return url.replace(`:${ports.http}`, ":@HTTP@").replace(`:${ports.https}`, ":@HTTPS@");
+}

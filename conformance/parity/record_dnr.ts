@@ -17,6 +17,9 @@ import {
   type DnrLoadCase,
   type DnrLoadOutcome,
   dnrLoads,
+  loadRules,
+  loadUrl,
+  portsBack,
 } from "./_dnr_cases.ts";
 import { ORACLE_FLAGS } from "./record_cookies.ts";
 import { parityCerts } from "./_certs.ts";
@@ -31,26 +34,6 @@ export interface DnrRecording {
   cases: Array<DnrCase & { chromium: DnrAnswer }>;
   /** The page loads, with where Chromium ended up and what the origin saw. */
   loads: Array<DnrLoadCase & { chromium: DnrLoadOutcome }>;
-}
-
-/** A load's URL with the origin's ports filled in. */
-export function loadUrl(url: string, ports: { http: number; https: number }): string {
-  return url.replace("@HTTP@", String(ports.http)).replace("@HTTPS@", String(ports.https));
-}
-
-/** A load's rules with the origin's ports filled in. */
-export function loadRules(
-  load: DnrLoadCase,
-  ports: { http: number; https: number },
-): Record<string, unknown>[] {
-  return JSON.parse(
-    loadUrl(JSON.stringify(load.rules), ports).replaceAll("@HTTP@", String(ports.http)),
-  );
-}
-
-/** A final URL with the origin's ports written back as `@HTTP@`/`@HTTPS@`. */
-export function portsBack(url: string, ports: { http: number; https: number }): string {
-  return url.replace(`:${ports.http}`, ":@HTTP@").replace(`:${ports.https}`, ":@HTTPS@");
 }
 
 /** Records every case; returns the file written. */
