@@ -129,6 +129,7 @@ export class DnrEngine {
       );
     }
     this.#rules[ruleset] = next;
+    this.#responseRules = null;
     // Small changes go into the index; large ones rebuild it (the best token choice).
     if (added.length + removed.length > before.size / 2) {
       this.#indexes[ruleset] = new RuleIndex(next.values());
@@ -175,13 +176,16 @@ export class DnrEngine {
    * ```
    */
   get hasResponseHeaderRules(): boolean {
-    for (const rules of this.#rules) {
-      for (const r of rules.values()) {
-        if (r.responseHeaders || r.excludedResponseHeaders) return true;
-      }
+    if (this.#responseRules === null) {
+      this.#responseRules = this.#rules.some((rules) =>
+        [...rules.values()].some((r) => r.responseHeaders || r.excludedResponseHeaders)
+      );
     }
-    return false;
+    return this.#responseRules;
   }
+
+  /** Whether a rule has response header conditions (null: to be found again after an update). */
+  #responseRules: boolean | null = null;
 
   /** How many rules both rulesets hold. */
   get size(): number {
