@@ -15,6 +15,7 @@
  */
 import { ensureInstalled } from "./_install.ts";
 import { runBothRuntimes } from "./_runtimes.ts";
+import { ensureSystemDeps } from "./_system_deps.ts";
 import { conformanceDir, missingConformance } from "../conformance/_data.ts";
 
 const args = Deno.args.filter((a) => a !== "--record-parity");
@@ -29,6 +30,8 @@ if (problem && !parityOnly) {
 }
 if (!problem) console.log(`Conformance data: ${dir}`);
 await ensureInstalled();
+// openssl for the parity origin's certificates; Chromium to record its answers
+await ensureSystemDeps();
 if (record) {
   const { recordCookies } = await import("../conformance/parity/record_cookies.ts");
   const { recordDnr } = await import("../conformance/parity/record_dnr.ts");
