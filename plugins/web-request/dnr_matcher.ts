@@ -152,8 +152,21 @@ export function matchContext(r: DnrRequest): MatchContext {
     initiator: r.initiator ?? null,
     tabId: r.tabId ?? -1,
     topUrl: frames && frames.length > 0 ? frames[0] : r.type === "main_frame" ? url : null,
-    responseHeaders: r.responseHeaders ?? null,
+    responseHeaders: toHeaders(r.responseHeaders),
   };
+}
+
+/** Response headers as Headers: `testMatchOutcome`'s shape is `{ name: [values] }`. */
+function toHeaders(given: unknown): Headers | null {
+  if (given === undefined || given === null) return null;
+  if (given instanceof Headers) return given;
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(given as Record<string, unknown>)) {
+    for (const value of Array.isArray(values) ? values : [values]) {
+      headers.append(name, String(value));
+    }
+  }
+  return headers;
 }
 
 function spanOf(ctx: MatchContext): HostSpan {

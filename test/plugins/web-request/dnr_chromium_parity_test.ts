@@ -192,6 +192,15 @@ describe("topDomains and responseHeaders conditions", () => {
     assert.equal(frames("https://www.a.test/"), 1);
     assert.equal(frames("https://b.test/"), 2);
   });
+  it("responseHeaders are also read in testMatchOutcome's { name: [values] } shape", () => {
+    const e = engineWith(
+      block(1, { responseHeaders: [{ header: "content-type", values: ["text/*"] }] }),
+    );
+    const request = { url: "https://a.test/", type: "script" as const };
+    const shape = { "content-type": ["text/html"] } as unknown as Headers;
+    assert.equal(e.outcome({ ...request, responseHeaders: shape }).rule?.id, 1);
+  });
+
   it("responseHeaders match the response's headers, with * and ? patterns", () => {
     const e = engineWith(
       block(1, { responseHeaders: [{ header: "Content-Type", values: ["text/*"] }] }),
