@@ -26,6 +26,8 @@ export { defaultPlugins } from "./presets/default.ts";
 export { type DefaultMembers, type DefaultSession, session } from "./presets/typed_session.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
+export { transportFor } from "./adapters/runtime.ts";
+export type { RuntimeTransportOptions } from "./adapters/http/deno.ts";
 export {
   browserIsolation,
   bunIsolation,

@@ -39,13 +39,22 @@ const CHROMIUM_EXPECTS: Record<string, string> = {
   MOZILLA0015: "seven",
   MOZILLA0016: "eight",
   MOZILLA0017: "eight; test=six",
-  NAME0017: "a=bar",
   NAME0023: "foo",
-  NAME0025: "==a=bar",
   NAME0028: "a",
   NAME0031: '"foo',
   NAME0032: '"foo\\"bar',
   NAME0033: "aaa",
+};
+
+// Cases where Chromium 156, recorded by the differential test (conformance/parity_cookies_test.ts),
+// differs from the corpus; websession follows Chromium (issue #26). NAME0017 and NAME0025 ("=a=bar")
+// agree with the corpus again: Chromium refuses a nameless cookie whose value holds '='.
+const CHROMIUM_156: Record<string, [string, string]> = {
+  OPTIONAL_DOMAIN0042: ["foo=bar", "an empty last Domain makes the cookie host-only again"],
+  DISABLED_PATH0029: ["", "percent-escapes in the request path are no longer decoded"],
+};
+const CHROMIUM_156_DATES: Record<string, [string, string]> = {
+  "Thu, 12-Aug-31841 20:49:07 GMT": ["Thu, 12 Aug 31841 20:49:07 GMT", "5-digit years are read"],
 };
 
 // Cases that cannot cross HTTP at all (not registered as tests here): a header value holding NUL or CR is refused by the Fetch
@@ -95,10 +104,12 @@ describe("http-state parser corpus through ses.fetch", () => {
         c["sent-to"] ?? `http://home.example.org:8888/cookie-parser-result?${c.test}`,
         setUrl,
       ).href;
-      const expected = CHROMIUM_EXPECTS[c.test] ??
+      const expected = CHROMIUM_156[c.test]?.[0] ?? CHROMIUM_EXPECTS[c.test] ??
         c.sent.map((p) => (p.name === "" ? p.value : `${p.name}=${p.value}`)).join("; ");
       const seen = await server.cookieSeen(ses, readUrl);
-      assert.equal(seen, expected, CHROMIUM_EXPECTS[c.test] ? NAMELESS_6265BIS : c.test);
+      const why = CHROMIUM_156[c.test]?.[1] ??
+        (CHROMIUM_EXPECTS[c.test] ? NAMELESS_6265BIS : c.test);
+      assert.equal(seen, expected, why);
     });
   }
 });
@@ -108,7 +119,8 @@ describe("http-state cookie dates", () => {
     for (const d of list) {
       it(`${name}: ${JSON.stringify(d.test)}`, () => {
         const t = parseCookieDate(d.test);
-        assert.equal(t === null ? null : new Date(t).toUTCString(), d.expected);
+        const [expected, why] = CHROMIUM_156_DATES[d.test] ?? [d.expected, d.test];
+        assert.equal(t === null ? null : new Date(t).toUTCString(), expected, why);
       });
     }
   }

@@ -29,6 +29,13 @@ const SKIP: Record<string, string> = {
     "an LF inside a header value cannot be sent over HTTP/1.1 (parsers refuse the response)",
 };
 
+// Where Chromium 156, recorded by the differential test (conformance/parity_cookies_test.ts),
+// differs from the table; websession follows Chromium (issue #26).
+const CHROMIUM_156: Record<string, [string, string]> = {
+  "No cookie returned for domain mismatch (with domain mismatch as first domain attribute and second a bare attribute)":
+    ["test=42", "an empty last Domain makes the cookie host-only again"],
+};
+
 const cases = corpus<WptCase[]>("wpt-cookies.json");
 
 let server: CookieServer;
@@ -65,7 +72,8 @@ describe("WPT cookie tables through ses.fetch", () => {
       }
       if (c.kind === "http-redirect") {
         server.queue(c.setUrl!, c.setCookieHeaders!, c.readUrl!);
-        assert.equal(await server.cookieSeen(ses, c.setUrl!), c.expected);
+        const [expected, why] = CHROMIUM_156[c.name] ?? [c.expected, c.name];
+        assert.equal(await server.cookieSeen(ses, c.setUrl!), expected, why);
         return;
       }
       server.queue(c.setUrl!, c.setCookieHeaders!);

@@ -50,7 +50,12 @@ export interface SystemUser {
  * ```
  */
 export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
-  { command: "chromium", package: "chromium", alsoFor: "deno task bench", env: "CHROME_PATH" },
+  {
+    command: "chromium",
+    package: "chromium",
+    alsoFor: "deno task bench, deno task conformance --record-parity",
+    env: "CHROME_PATH",
+  },
   { command: "tinyproxy", package: "tinyproxy", service: "tinyproxy", alsoFor: "deno task bench" },
   { command: "squid", package: "squid", service: "squid", alsoFor: "deno task bench" },
   { command: "danted", package: "dante-server", service: "danted" },

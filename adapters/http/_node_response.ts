@@ -25,7 +25,13 @@ export function responseFromNode(
 ): Response {
   const headers = new Headers();
   const raw = res.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i], raw[i + 1]);
+    } catch {
+      // a line Headers cannot hold (a NUL in the value, read by the lenient parser) is dropped
+    }
+  }
   const status = res.statusCode ?? 502;
   const empty = NULL_BODY.has(status) || method === "HEAD";
   const body = empty ? null : new ReadableStream<Uint8Array>({

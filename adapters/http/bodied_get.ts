@@ -13,15 +13,25 @@ import { NetError, toNetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { responseFromNode } from "./_node_response.ts";
+import { withDefaultRoots } from "./ca_certs.ts";
 
-interface NodeHttp {
+/** The node modules a send through node:http needs. */
+export interface NodeHttp {
   http: typeof Http;
   https: typeof Https;
 }
 
 let nodeHttp: NodeHttp | null = null;
 
-function loadNodeHttp(): NodeHttp {
+/**
+ * node:http and node:https from `process.getBuiltinModule`; a NetError where the runtime has none.
+ *
+ * @example
+ * ```ts ignore
+ * const { http } = loadNodeHttp();
+ * ```
+ */
+export function loadNodeHttp(): NodeHttp {
   if (nodeHttp) return nodeHttp;
   const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
   if (typeof proc?.getBuiltinModule !== "function") {
@@ -77,11 +87,21 @@ export function withBodiedGet(inner: HttpTransport): HttpTransport {
   };
 }
 
-function sendWithNode(
+/**
+ * Sends one hop through node:http/node:https (the modules of {@linkcode loadNodeHttp}); with
+ * `lenient`, llhttp's lenient parser reads header values holding control bytes, as Chromium's does.
+ *
+ * @example
+ * ```ts ignore
+ * const response = await sendWithNode(loadNodeHttp(), request, new URL(request.url), {}, true);
+ * ```
+ */
+export function sendWithNode(
   node: NodeHttp,
   request: PipelineRequest,
   url: URL,
   options: TransportOptions,
+  lenient = false,
 ): Promise<Response> {
   const secure = url.protocol === "https:";
   // The names as the caller spelled them and in the order set (net.request's setHeader), then
@@ -102,7 +122,7 @@ function sendWithNode(
   });
   const body = request.body;
   if (body instanceof Uint8Array) headers["Content-Length"] = String(body.byteLength);
-  else headers["Transfer-Encoding"] = "chunked";
+  else if (body !== null) headers["Transfer-Encoding"] = "chunked";
   const signal = request.signal;
   return new Promise<Response>((resolve, reject) => {
     const req = (secure ? node.https : node.http).request({
@@ -112,7 +132,8 @@ function sendWithNode(
       path: `${url.pathname}${url.search}`,
       method: request.method,
       headers,
-      ca: secure && options.caCerts?.length ? [...options.caCerts] : undefined,
+      ca: secure && options.caCerts?.length ? withDefaultRoots(options.caCerts) : undefined,
+      insecureHTTPParser: lenient,
     }, (res) => {
       resolve(responseFromNode(res, request.method, signal));
     });
@@ -120,7 +141,8 @@ function sendWithNode(
     const onAbort = () => req.destroy(new Error("The request was aborted"));
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    if (body instanceof Uint8Array) req.end(body);
+    if (body === null) req.end();
+    else if (body instanceof Uint8Array) req.end(body);
     else {
       (async () => {
         for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) req.write(chunk);

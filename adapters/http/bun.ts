@@ -8,6 +8,8 @@ import { NetError } from "../../kernel/errors.ts";
 import { createFetchTransport } from "./fetch.ts";
 import { withHostResolverRules } from "./host_rules.ts";
 import { withBodiedGet } from "./bodied_get.ts";
+import { withLenientHeaders } from "./lenient_headers.ts";
+import { withCaCerts, withDefaultRoots } from "./ca_certs.ts";
 import type { RuntimeTransportOptions } from "./deno.ts";
 import type { HttpTransport } from "../../kernel/transport.ts";
 
@@ -19,6 +21,7 @@ import type { HttpTransport } from "../../kernel/transport.ts";
  * const transport = createBunTransport();
  * transport.name; // "bun"
  * const mapped = createBunTransport({ hostResolverRules: "MAP home.example.org 127.0.0.1" });
+ * const privateCa = createBunTransport({ caCerts: ["-----BEGIN CERTIFICATE-----\n..."] });
  * ```
  */
 export function createBunTransport(options: RuntimeTransportOptions = {}): HttpTransport {
@@ -27,7 +30,7 @@ export function createBunTransport(options: RuntimeTransportOptions = {}): HttpT
     fileUrls: true,
     extraInit: (_request, options) => {
       const proxy = options.proxy;
-      const tls = options.caCerts?.length ? { tls: { ca: [...options.caCerts] } } : {};
+      const tls = options.caCerts?.length ? { tls: { ca: withDefaultRoots(options.caCerts) } } : {};
       if (!proxy) return tls;
       if (proxy.scheme !== "http" && proxy.scheme !== "https") {
         throw new NetError(
@@ -42,8 +45,9 @@ export function createBunTransport(options: RuntimeTransportOptions = {}): HttpT
       return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true, ...tls };
     },
   });
-  const sending = withBodiedGet(transport);
-  return options.hostResolverRules
+  const sending = withLenientHeaders(withBodiedGet(transport));
+  const mapped = options.hostResolverRules
     ? withHostResolverRules(sending, options.hostResolverRules)
     : sending;
+  return withCaCerts(mapped, options.caCerts);
 }

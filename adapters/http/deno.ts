@@ -6,6 +6,8 @@
 import { createFetchTransport } from "./fetch.ts";
 import { withHostResolverRules } from "./host_rules.ts";
 import { withBodiedGet } from "./bodied_get.ts";
+import { withLenientHeaders } from "./lenient_headers.ts";
+import { withCaCerts } from "./ca_certs.ts";
 import type { HttpTransport, ProxyServer } from "../../kernel/transport.ts";
 
 /** Options of the Deno and Bun transports. */
@@ -15,6 +17,11 @@ export interface RuntimeTransportOptions {
    * reached at the mapped address, keeping their URL and `Host` header (see `host_rules.ts`).
    */
   hostResolverRules?: string;
+  /**
+   * CA certificates (PEM) trusted for every https:// origin besides the system's, e.g. a test or
+   * company CA: the documented way to reach HTTPS origins whose certificate a private CA signed.
+   */
+  caCerts?: readonly string[];
 }
 
 // deno-lint-ignore no-explicit-any
@@ -73,10 +80,11 @@ export function createDenoTransport(options: RuntimeTransportOptions = {}): Http
       clients.clear();
     },
   });
-  const sending = withBodiedGet(transport);
-  return options.hostResolverRules
+  const sending = withLenientHeaders(withBodiedGet(transport));
+  const mapped = options.hostResolverRules
     ? withHostResolverRules(sending, options.hostResolverRules)
     : sending;
+  return withCaCerts(mapped, options.caCerts);
 }
 
 function proxyKey(proxy: ProxyServer): string {

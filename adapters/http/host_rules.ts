@@ -21,6 +21,7 @@ import { splitHostPort } from "../../kernel/transport.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { responseFromNode } from "./_node_response.ts";
+import { withDefaultRoots } from "./ca_certs.ts";
 
 export type { HttpTransport, ProxyServer, TransportOptions } from "../../kernel/transport.ts";
 export type { PipelineRequest, RequestBody, ResourceType } from "../../kernel/request.ts";
@@ -212,7 +213,7 @@ export function withHostResolverRules(
         http: new node.http.Agent({ keepAlive: true }),
         https: new node.https.Agent({ keepAlive: true }),
       };
-      return send(node, request, url, mapped, agents);
+      return send(node, request, url, mapped, agents, options.caCerts);
     },
     closeAllConnections: async () => {
       agents?.http.destroy();
@@ -223,12 +224,17 @@ export function withHostResolverRules(
   };
 }
 
+function isIpLiteral(hostname: string): boolean {
+  return hostname.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
 function send(
   node: NodeModules,
   request: PipelineRequest,
   url: URL,
   mapped: { host: string; port?: number },
   agents: { http: Http.Agent; https: Https.Agent },
+  caCerts: readonly string[] | undefined,
 ): Promise<Response> {
   const secure = url.protocol === "https:";
   const port = mapped.port ?? (url.port ? Number(url.port) : secure ? 443 : 80);
@@ -248,7 +254,10 @@ function send(
       headers,
       agent: secure ? agents.https : agents.http,
       lookup: lookupFor(mapped.host, node.dns.lookup) as never,
-      servername: secure ? url.hostname : undefined,
+      // TLS's server name is never an IP literal (RFC 6066 §3); node refuses one
+      servername: secure && !isIpLiteral(url.hostname) ? url.hostname : undefined,
+      ca: secure && caCerts?.length ? withDefaultRoots(caCerts) : undefined,
+      insecureHTTPParser: true,
     };
     const req = (secure ? node.https : node.http).request(options, (res) => {
       resolve(responseFromNode(res, request.method, signal));

@@ -35,8 +35,9 @@ function parseTime(token: string): [number, number, number] | null {
   if (h < 0 || token.charCodeAt(i1) !== 0x3a) return null;
   const [m, i2] = leadingNumber(token, i1 + 1, 1, 2);
   if (m < 0 || token.charCodeAt(i2) !== 0x3a) return null;
-  const [s] = leadingNumber(token, i2 + 1, 1, 2);
-  if (s < 0) return null;
+  const [s, i3] = leadingNumber(token, i2 + 1, 1, 2);
+  // Chromium reads the time token whole (`00:00:00zz` is no time)
+  if (s < 0 || i3 !== token.length) return null;
   return [h, m, s];
 }
 
@@ -85,7 +86,7 @@ export function parseCookieDate(input: string): number | null {
       }
     }
     if (year < 0) {
-      const [y] = leadingNumber(token, 0, 2, 4);
+      const [y] = leadingNumber(token, 0, 2, 5); // Chromium takes 5-digit years
       if (y >= 0) {
         year = y;
         continue;
@@ -95,9 +96,9 @@ export function parseCookieDate(input: string): number | null {
   if (time === null || day < 0 || month < 0 || year < 0) return null;
   if (year >= 70 && year <= 99) year += 1900;
   else if (year >= 0 && year <= 69) year += 2000;
-  if (day < 1 || day > 31 || year < 1601 || time[0] > 23 || time[1] > 59 || time[2] > 59) {
-    return null;
-  }
+  if (day < 1 || day > 31 || time[0] > 23 || time[1] > 59 || time[2] > 59) return null;
+  // Chromium clamps a year before 1601 to 1601 (a date in the past, so the cookie expires).
+  if (year < 1601) year = 1601;
   const ms = Date.UTC(year, month, day, time[0], time[1], time[2]);
   // A day past the end of its month (30 February) is not a date.
   if (new Date(ms).getUTCDate() !== day) return null;

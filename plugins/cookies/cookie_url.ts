@@ -53,32 +53,16 @@ export function parseCookieUrl(input: string | URL): CookieUrl {
  * @example
  * ```ts
  * import { parseUrl } from "../../kernel/url_parts.ts";
- * cookieUrl(parseUrl("http://localhost:8080/f%6Fo")!); // { scheme: "http", host: "localhost", path: "/foo", secure: true }
+ * cookieUrl(parseUrl("http://localhost:8080/f%6Fo")!); // { scheme: "http", host: "localhost", path: "/f%6Fo", secure: true }
  * ```
  */
 export function cookieUrl(parts: UrlParts): CookieUrl {
   const { scheme, host } = parts;
   const path = parts.path || "/";
   const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host);
-  return { scheme, host, path: path.includes("%") ? unescapeUnreserved(path) : path, secure };
-}
-
-/**
- * Decodes percent-escapes of unreserved characters (`A-Z a-z 0-9 - . _ ~`) in a path, as
- * Chromium's URL canonicaliser does (`/f%6Fo` is `/foo`); other escapes stay.
- *
- * @example
- * ```ts
- * unescapeUnreserved("/f%6Fo%2F"); // "/foo%2F"
- * ```
- */
-export function unescapeUnreserved(path: string): string {
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (all, hex: string) => {
-    const c = parseInt(hex, 16);
-    const unreserved = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
-    return unreserved ? String.fromCharCode(c) : all;
-  });
+  // The path as the URL spells it: Chromium 156 no longer decodes percent-escapes of unreserved
+  // characters (`/f%6Fo` stays), so default paths and path matching see the escapes.
+  return { scheme, host, path, secure };
 }
 
 /**

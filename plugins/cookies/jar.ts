@@ -301,14 +301,19 @@ export class CookieJar {
       return { expired: true };
     }
     if (existing !== undefined) {
-      // Same name, domain and path: the new cookie keeps the old one's creation time, hence its
-      // place in the group. The record is updated in place (listeners see the old state first).
+      // Same name, domain and path: the record is updated in place (listeners see the old state
+      // first). As in Chromium, it keeps the old creation time, hence its place in the Cookie
+      // header, only when the value is unchanged; a new value is a new cookie, placed last.
       const cause = overwriteCause(existing, p.value, expires, flags);
       this.#emit(existing, "overwrite", true);
-      if (existing.value !== p.value) existing.value = detach(p.value);
       existing.expires = expires;
       existing.flags = flags;
       existing.lastAccess = now;
+      if (existing.value !== p.value) {
+        existing.value = detach(p.value);
+        existing.created = now;
+        this.#renumber(existing, bucketKey);
+      }
       this.#emit(existing, cause, false);
       return { cookie: existing };
     }
@@ -347,6 +352,19 @@ export class CookieJar {
 
   #nowSeconds(): number {
     return Math.floor(this.#now() / 1000) - COOKIE_EPOCH_S;
+  }
+
+  /** Gives a record a new creation order and moves it to its new place in its group. */
+  #renumber(record: CookieRecord, bucketKey: string): void {
+    const bucket = this.#buckets.get(bucketKey);
+    record.seq = ++this.#seq;
+    if (bucket === undefined) return;
+    const at = bucket.indexOf(record);
+    if (at < 0) return;
+    bucket.splice(at, 1);
+    let i = bucket.length;
+    while (i > 0 && compareForHeader(bucket[i - 1], record) > 0) i--;
+    bucket.splice(i, 0, record);
   }
 
   #insert(record: CookieRecord, bucketKey: string): void {

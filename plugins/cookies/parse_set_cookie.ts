@@ -1,7 +1,8 @@
 /**
  * The `Set-Cookie` parser of RFC 6265bis §5.6 as Chromium applies it: nameless cookies, a line cut
  * at NUL/CR/LF, other control characters refused, name plus value at most 4096 bytes, attribute
- * values over 1024 bytes ignored, the last valid occurrence of an attribute wins.
+ * values over 1024 bytes ignored, the last occurrence of an attribute wins (an invalid last
+ * `Expires` or `Max-Age`, or an empty last `Domain`, cancels the earlier ones).
  *
  * @module
  */
@@ -149,6 +150,10 @@ export function parseSetCookie(line: string): ParsedSetCookie | null {
     value = trimWsp(line, eq + 1, semi);
   }
   if (name.length === 0 && value.length === 0) return null;
+  // Chromium refuses a horizontal tab inside a name or value (only the trimmed ends may have
+  // one), and a nameless cookie whose value holds '=' (it would read back as another name).
+  if (name.includes("\t") || value.includes("\t")) return null;
+  if (name.length === 0 && value.includes("=")) return null;
   if (
     name.length + value.length > MAX_NAME_VALUE_BYTES / 4 &&
     utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES
@@ -194,9 +199,10 @@ export function parseSetCookie(line: string): ParsedSetCookie | null {
     const attribute = attributeAt(line, ks, ke);
     if (attribute === null) continue;
     if (attribute === "max-age") {
-      // Read the number in place: no substring for the most common valued attribute.
+      // Read the number in place: no substring for the most common valued attribute. The last
+      // Max-Age counts, as in Chromium: an invalid one cancels an earlier valid one.
       const n = avEq < 0 ? null : maxAgeAt(line, avEq + 1, next);
-      if (n !== null) out.maxAge = n;
+      out.maxAge = n ?? undefined;
       continue;
     }
     const val = avEq < 0 ? "" : trimWsp(line, avEq + 1, next);
@@ -265,7 +271,7 @@ function maxAgeAt(line: string, start: number, end: number): number | null {
   if (end - start > MAX_ATTRIBUTE_VALUE_BYTES) return null;
   let i = start;
   const negative = line.charCodeAt(i) === 0x2d;
-  if (negative) i++;
+  if (negative || line.charCodeAt(i) === 0x2b) i++; // Chromium reads `+10` as 10
   if (i === end) return null;
   let n = 0;
   for (; i < end; i++) {
@@ -279,13 +285,15 @@ function maxAgeAt(line: string, start: number, end: number): number | null {
 function applyAttribute(out: ParsedSetCookie, key: string, val: string): void {
   switch (key) {
     case "expires": {
-      const t = parseCookieDate(val);
-      if (t !== null) out.expires = t;
+      // The last Expires counts, as in Chromium: an invalid one cancels an earlier valid one.
+      out.expires = parseCookieDate(val) ?? undefined;
       break;
     }
     case "domain": {
-      if (val.length === 0) break; // an empty Domain is ignored entirely
-      out.domain = lowerAscii(val.charCodeAt(0) === 0x2e ? val.slice(1) : val);
+      // The last Domain counts; an empty one makes the cookie host-only again (Chromium).
+      out.domain = val.length === 0
+        ? undefined
+        : lowerAscii(val.charCodeAt(0) === 0x2e ? val.slice(1) : val);
       break;
     }
     case "path":

@@ -242,7 +242,9 @@ export class ExtensionRules {
     request: DnrRequest,
   ): { matchedRules: Array<{ ruleId: number; rulesetId: string }> } {
     const d = this.#decide({ ...request, url: new URL(request.url).href });
-    const out = d.rule ? [{ ruleId: d.rule.id, rulesetId: d.rule.rulesetId }] : [];
+    // as Chrome lists them: an allow rule only when no modifyHeaders rule outranks it
+    const listed = d.rule !== null && !(d.kind === "allow" && d.modify.length > 0);
+    const out = listed ? [{ ruleId: d.rule!.id, rulesetId: d.rule!.rulesetId }] : [];
     for (const m of d.modify) out.push({ ruleId: m.rule.id, rulesetId: m.rulesetId });
     return { matchedRules: out };
   }
@@ -264,7 +266,7 @@ export class ExtensionRules {
     }
   }
 
-  /** The outcome over every ruleset: priority, then action, then ruleset order, then id. */
+  /** The outcome over every ruleset: priority, then action, then ruleset order, then Chrome's tie order. */
   #decide(request: DnrRequest): Decision {
     let best:
       | { rule: CompiledRule; order: number; rulesetId: string; redirectUrl?: string }
@@ -408,5 +410,8 @@ function wins(
   if (a.rule.priority !== b.rule.priority) return a.rule.priority > b.rule.priority;
   if (a.rule.rank !== b.rule.rank) return a.rule.rank > b.rule.rank;
   if (a.order !== b.order) return a.order < b.order;
-  return a.rule.id < b.rule.id;
+  // within one ruleset, Chromium 156's tie order (web-request's precedes): regex rules, then
+  // short urlFilters, then the rule added first
+  if (a.rule.tieClass !== b.rule.tieClass) return a.rule.tieClass > b.rule.tieClass;
+  return a.rule.seq < b.rule.seq;
 }

@@ -25,6 +25,10 @@ function substitute(url: string, regex: RegexFilter, substitution: string): stri
   return url.slice(0, m.index) + out + url.slice(m.index + m[0].length);
 }
 
+function formEscape(text: string): string {
+  return encodeURIComponent(text).replaceAll("%20", "+");
+}
+
 function transformQuery(search: string, t: QueryTransform): string {
   let params = search.startsWith("?") ? search.slice(1).split("&").filter((p) => p !== "") : [];
   const key = (p: string) => decodeURIComponent(p.split("=")[0].replaceAll("+", " "));
@@ -33,7 +37,8 @@ function transformQuery(search: string, t: QueryTransform): string {
     params = params.filter((p) => !drop.has(key(p)));
   }
   for (const { key: k, value, replaceOnly } of t.addOrReplaceParams ?? []) {
-    const pair = `${encodeURIComponent(k)}=${encodeURIComponent(value)}`;
+    // escaped as Chrome writes them: a space as '+'
+    const pair = `${formEscape(k)}=${formEscape(value)}`;
     const at = params.findIndex((p) => key(p) === k);
     if (at >= 0) params[at] = pair;
     else if (!replaceOnly) params.push(pair);
@@ -73,7 +78,8 @@ export function redirectTarget(rule: CompiledRule, url: string): string | null {
   let target: string | null = null;
   const action = rule.rule.action;
   if (action.type === "upgradeScheme") {
-    target = url.replace(/^http:/, "https:").replace(/^ws:/, "wss:");
+    // Chrome upgrades http and ftp to https; ws is left alone (the rule then does nothing).
+    target = url.replace(/^(?:http|ftp):/, "https:");
   } else if (action.type === "redirect" && action.redirect) {
     const r = action.redirect;
     if (r.url !== undefined) target = r.url;

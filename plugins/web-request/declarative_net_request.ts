@@ -174,7 +174,19 @@ export class DeclarativeNetRequest {
     }
   }
 
-  #outcome(request: PipelineRequest): DnrOutcome {
+  #outcome(request: PipelineRequest, responseHeaders?: Headers): DnrOutcome {
+    if (responseHeaders) {
+      const o = request.options;
+      return this.#engine.outcome({
+        url: request.url,
+        type: request.resourceType,
+        method: request.method,
+        initiator: request.initiator,
+        tabId: typeof o.tabId === "number" ? o.tabId : -1,
+        frameUrls: Array.isArray(o.frameUrls) ? o.frameUrls as string[] : undefined,
+        responseHeaders,
+      });
+    }
     let hop = request.data.get(OUTCOME) as HopOutcome | undefined;
     if (!hop || hop.url !== request.url) {
       const o = request.options;
@@ -236,7 +248,23 @@ export class DeclarativeNetRequest {
     for (const stage of ["beforeSendHeaders", "headersReceived"] as const) {
       const which = stage === "beforeSendHeaders" ? "requestHeaders" : "responseHeaders";
       this.#untaps.push(this.#ctx.tap(stage, (request: PipelineRequest, response?: Response) => {
-        const o = this.#outcome(request);
+        let o = this.#outcome(request);
+        if (response && this.#engine.hasResponseHeaderRules) {
+          // Rules with response header conditions are decided now, with the headers (Chrome).
+          o = this.#outcome(request, response.headers);
+          const rule = o.rule;
+          if (rule && (rule.responseHeaders || rule.excludedResponseHeaders)) {
+            const rules = [{ ruleId: rule.id, rulesetId: RULESETS[rule.ruleset] }];
+            if (o.kind === "block") {
+              this.#remember(request, stage, rules);
+              return { cancel: true, reason: `rule ${rule.id} (${RULESETS[rule.ruleset]})` };
+            }
+            if (o.kind === "redirect") {
+              this.#remember(request, stage, rules);
+              return { redirectUrl: o.redirectUrl };
+            }
+          }
+        }
         if (o.modify.length === 0) return;
         const { applied } = headerChanges(o.modify, which);
         if (applied.length === 0) return;

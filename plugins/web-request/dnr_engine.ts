@@ -6,7 +6,7 @@
  * @module
  */
 import { redirectTarget } from "./_redirect.ts";
-import { type CompiledRule, compileRule, RULESETS } from "./dnr_rule.ts";
+import { type CompiledRule, compileRule, RULESETS, TYPE_BIT } from "./dnr_rule.ts";
 import {
   type DnrRequest,
   findMatches,
@@ -20,6 +20,7 @@ import type {
   ModifyHeaderInfo,
   Rule,
   TestMatchOutcomeResult,
+  TestMatchRequestDetails,
   UpdateRuleOptions,
 } from "./dnr_types.ts";
 import { RuleIndex } from "./rule_index.ts";
@@ -128,6 +129,7 @@ export class DnrEngine {
       );
     }
     this.#rules[ruleset] = next;
+    this.#responseRules = null;
     // Small changes go into the index; large ones rebuild it (the best token choice).
     if (added.length + removed.length > before.size / 2) {
       this.#indexes[ruleset] = new RuleIndex(next.values());
@@ -164,6 +166,27 @@ export class DnrEngine {
       .map((r) => structuredClone(r.rule));
   }
 
+  /**
+   * Whether a rule has a `responseHeaders`/`excludedResponseHeaders` condition (those are
+   * decided again when the response headers arrive).
+   *
+   * @example
+   * ```ts
+   * new DnrEngine().hasResponseHeaderRules; // false
+   * ```
+   */
+  get hasResponseHeaderRules(): boolean {
+    if (this.#responseRules === null) {
+      this.#responseRules = this.#rules.some((rules) =>
+        [...rules.values()].some((r) => r.responseHeaders || r.excludedResponseHeaders)
+      );
+    }
+    return this.#responseRules;
+  }
+
+  /** Whether a rule has response header conditions (null: to be found again after an update). */
+  #responseRules: boolean | null = null;
+
   /** How many rules both rulesets hold. */
   get size(): number {
     return this.#rules[0].size + this.#rules[1].size;
@@ -180,7 +203,7 @@ export class DnrEngine {
   outcome(request: DnrRequest): DnrOutcome {
     if (this.size === 0) return { kind: "none", rule: null, modify: [] };
     const ctx = matchContext(request);
-    const upgradeable = ctx.lower.startsWith("http:") || ctx.lower.startsWith("ws:");
+    const upgradeable = ctx.lower.startsWith("http:") || ctx.lower.startsWith("ftp:");
     const found = findMatches(this.#indexes, ctx, upgradeable);
     let best = found.best;
     const frame = this.#frameAllow(request);
@@ -217,6 +240,10 @@ export class DnrEngine {
       };
     }
     if (type === "block") return { kind: "block", rule: best, modify: [] };
+    // A WebSocket request is never redirected (Chrome), and a winning rule that yields no new
+    // URL (an upgrade of an https URL, a redirect to the same URL) takes no action: the rules
+    // below it do not get their turn.
+    if (ctx.typeBit === TYPE_BIT.websocket) return { kind: "none", rule: null, modify };
     const target = redirectTarget(best, ctx.url);
     if (target === null) return { kind: "none", rule: null, modify };
     return { kind: "redirect", rule: best, redirectUrl: target, modify: [] };
@@ -231,12 +258,24 @@ export class DnrEngine {
    * // { matchedRules: [] }
    * ```
    */
-  testMatchOutcome(request: DnrRequest): TestMatchOutcomeResult {
+  testMatchOutcome(
+    request: DnrRequest | TestMatchRequestDetails,
+  ): TestMatchOutcomeResult {
     const parsed = URL.parse(request.url);
     if (!parsed) throw new TypeError(`Invalid URL: ${request.url}`);
-    const o = this.outcome({ ...request, url: parsed.href });
+    const given = request.responseHeaders;
+    let responseHeaders: Headers | null = null;
+    if (given instanceof Headers) responseHeaders = given;
+    else if (given && typeof given === "object") {
+      responseHeaders = new Headers();
+      for (const [name, values] of Object.entries(given)) {
+        for (const value of values ?? []) responseHeaders.append(name, value);
+      }
+    }
+    const o = this.outcome({ ...request, url: parsed.href, responseHeaders } as DnrRequest);
     const out: MatchedRule[] = [];
-    if (o.rule) out.push(matched(o.rule));
+    // As Chrome lists them: an allow rule only when no modifyHeaders rule outranks it.
+    if (o.rule && !(o.kind === "allow" && o.modify.length > 0)) out.push(matched(o.rule));
     for (const r of o.modify) out.push(matched(r));
     return { matchedRules: out };
   }

@@ -1,12 +1,15 @@
 /**
  * Matching a request against declarative rulesets with Chrome's ordering: priority, then action
  * (allow > allowAllRequests > block > upgradeScheme > redirect > modifyHeaders), then ruleset
- * (session before dynamic), then the lowest id.
+ * (session before dynamic), then the order rules were added in (Chromium 156 keeps the first
+ * added of equal rules, whatever their ids). The URL is matched with its fragment; domain lists
+ * are decided by their longest matching entry; hosts are compared without a trailing dot.
  *
  * @module
  */
 import { getDomain } from "tldts";
-import { type CompiledRule, METHOD_BIT, TYPE_BIT } from "./dnr_rule.ts";
+import { type CompiledRule, METHOD_BIT, NO_METHOD_BIT, TYPE_BIT } from "./dnr_rule.ts";
+import { responseHeadersMatch } from "./_response_headers.ts";
 import type { ResourceType } from "./dnr_types.ts";
 import type { RuleIndex } from "./rule_index.ts";
 import { type HostSpan, matchesUrlFilter } from "./url_filter.ts";
@@ -25,11 +28,13 @@ export interface DnrRequest {
   tabId?: number;
   /** URLs of the documents the request comes from, top frame first (for allowAllRequests). */
   frameUrls?: readonly string[];
+  /** The response headers, once received (for responseHeaders conditions). */
+  responseHeaders?: Headers | null;
 }
 
 /** A request prepared once for matching against many rules. */
 export interface MatchContext {
-  /** URL without its fragment. */
+  /** The URL, fragment included (Chrome matches it too). */
   url: string;
   /** The same, lower case. */
   lower: string;
@@ -41,8 +46,18 @@ export interface MatchContext {
   typeBit: number;
   /** Method bit. */
   methodBit: number;
-  /** The initiator's host, or null (computed on first use). */
+  /** The initiator's canonical host (IDN as punycode), or null (computed on first use). */
   initiatorHost?: string | null;
+  /** The request's host without a trailing dot, for domain lists (computed on first use). */
+  listHost?: string;
+  /** The initiator's host without a trailing dot, for domain lists (computed on first use). */
+  listInitiator?: string | null;
+  /** The top-level document's host without a trailing dot, or null (computed on first use). */
+  topHost?: string | null;
+  /** The top-level document's URL, when known. */
+  topUrl: string | null;
+  /** The response headers (lower-case names), for responseHeaders conditions; null before. */
+  responseHeaders: Headers | null;
   /** The initiator as given. */
   initiator: string | null;
   /** The tab id. */
@@ -72,7 +87,46 @@ function hostSpan(url: string): HostSpan {
 function hostOf(origin: string | null | undefined): string | null {
   if (!origin || origin === "null") return null;
   const span = hostSpan(origin);
-  return span.end > span.start ? origin.slice(span.start, span.end).toLowerCase() : null;
+  if (span.end <= span.start) return null;
+  const host = origin.slice(span.start, span.end).toLowerCase();
+  // deno-lint-ignore no-control-regex
+  if (!/[^\x00-\x7f]/.test(host)) return host;
+  // An IDN initiator is compared in its canonical (punycode) form, as Chrome's origins are.
+  return URL.parse(origin)?.hostname ?? host;
+}
+
+function withoutDot(host: string): string {
+  return host.endsWith(".") ? host.slice(0, -1) : host;
+}
+
+/**
+ * The URL as Chromium's canonicaliser writes it, where it differs from the WHATWG parser's: `^`
+ * and `|` in the path are percent-escaped (not in the query or fragment).
+ */
+function chromiumPath(url: string): string {
+  const sep = url.indexOf("://");
+  if (sep < 0) return url;
+  const slash = url.indexOf("/", sep + 3);
+  if (slash < 0) return url;
+  let end = url.length;
+  for (let i = slash; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 63 || c === 35) {
+      end = i;
+      break;
+    }
+  }
+  const path = url.slice(slash, end);
+  if (!path.includes("^") && !path.includes("|")) return url;
+  return url.slice(0, slash) + path.replaceAll("^", "%5E").replaceAll("|", "%7C") + url.slice(end);
+}
+
+/** The site (registrable domain, private suffixes such as github.io counted) of a host. */
+function siteOf(host: string): string {
+  const bare = withoutDot(host);
+  const site = getDomain(bare, { allowPrivateDomains: true }) ?? bare;
+  // a trailing-dot host is another site than the same name without it
+  return bare === host ? site : `${site}.`;
 }
 
 /**
@@ -84,18 +138,35 @@ function hostOf(origin: string | null | undefined): string | null {
  * ```
  */
 export function matchContext(r: DnrRequest): MatchContext {
-  const hash = r.url.indexOf("#");
-  const url = hash < 0 ? r.url : r.url.slice(0, hash);
+  const url = chromiumPath(r.url);
   const lower = url.toLowerCase();
   const method = r.method === undefined ? "get" : r.method.toLowerCase();
+  // A WebSocket request has no method for requestMethods (Chrome).
+  const socket = r.type === "websocket" || lower.startsWith("ws:") || lower.startsWith("wss:");
+  const frames = r.frameUrls;
   return {
     url,
     lower,
     typeBit: TYPE_BIT[r.type] ?? TYPE_BIT.other,
-    methodBit: METHOD_BIT[method] ?? METHOD_BIT.other,
+    methodBit: socket ? NO_METHOD_BIT : METHOD_BIT[method] ?? METHOD_BIT.other,
     initiator: r.initiator ?? null,
     tabId: r.tabId ?? -1,
+    topUrl: frames && frames.length > 0 ? frames[0] : r.type === "main_frame" ? url : null,
+    responseHeaders: toHeaders(r.responseHeaders),
   };
+}
+
+/** Response headers as Headers: `testMatchOutcome`'s shape is `{ name: [values] }`. */
+function toHeaders(given: unknown): Headers | null {
+  if (given === undefined || given === null) return null;
+  if (given instanceof Headers) return given;
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(given as Record<string, unknown>)) {
+    for (const value of Array.isArray(values) ? values : [values]) {
+      headers.append(name, String(value));
+    }
+  }
+  return headers;
 }
 
 function spanOf(ctx: MatchContext): HostSpan {
@@ -112,13 +183,32 @@ function hostOfCtx(ctx: MatchContext): string {
 
 const NO_SPAN: HostSpan = { start: 0, end: 0 };
 
-function inDomains(host: string, list: readonly string[]): boolean {
+/** The length of the longest entry of `list` that `host` is or is a subdomain of; -1 for none. */
+function longestMatch(host: string, list: readonly string[]): number {
+  let best = -1;
   for (const d of list) {
-    if (host === d || (host.endsWith(d) && host.charCodeAt(host.length - d.length - 1) === 46)) {
-      return true;
-    }
+    if (
+      d.length > best &&
+      (host === d || (host.endsWith(d) && host.charCodeAt(host.length - d.length - 1) === 46))
+    ) best = d.length;
   }
-  return false;
+  return best;
+}
+
+/**
+ * Whether a host passes an include list and an exclude list (either may be absent): as in Chrome,
+ * the longest matching entry decides, and an exclusion wins a tie.
+ */
+function passesDomains(
+  host: string,
+  include: readonly string[] | null,
+  exclude: readonly string[] | null,
+): boolean {
+  const included = include === null ? 0 : longestMatch(host, include);
+  if (included < 0) return false;
+  if (exclude === null) return true;
+  const excluded = longestMatch(host, exclude);
+  return excluded < 0 || (include !== null && excluded < included);
 }
 
 function initiatorHost(ctx: MatchContext): string | null {
@@ -126,16 +216,31 @@ function initiatorHost(ctx: MatchContext): string | null {
   return ctx.initiatorHost;
 }
 
+function listHost(ctx: MatchContext): string {
+  return ctx.listHost ??= withoutDot(hostOfCtx(ctx));
+}
+
+function listInitiator(ctx: MatchContext): string | null {
+  if (ctx.listInitiator === undefined) {
+    const host = initiatorHost(ctx);
+    ctx.listInitiator = host === null ? null : withoutDot(host);
+  }
+  return ctx.listInitiator;
+}
+
+function topHost(ctx: MatchContext): string | null {
+  if (ctx.topHost === undefined) {
+    const host = ctx.topUrl === null ? null : hostOf(ctx.topUrl);
+    ctx.topHost = host === null ? null : withoutDot(host);
+  }
+  return ctx.topHost;
+}
+
+/** A request without an initiator is third party (Chrome); sites count private suffixes. */
 function isThirdParty(ctx: MatchContext): boolean {
   if (ctx.thirdParty === undefined) {
     const initiator = initiatorHost(ctx);
-    if (initiator === null) ctx.thirdParty = false;
-    else {
-      const host = hostOfCtx(ctx);
-      const a = getDomain(host) ?? host;
-      const b = getDomain(initiator) ?? initiator;
-      ctx.thirdParty = a !== b;
-    }
+    ctx.thirdParty = initiator === null || siteOf(hostOfCtx(ctx)) !== siteOf(initiator);
   }
   return ctx.thirdParty;
 }
@@ -163,17 +268,26 @@ export function ruleMatches(rule: CompiledRule, ctx: MatchContext): boolean {
     for (const literal of rule.regexLiterals) if (!text.includes(literal)) return false;
     if (!rule.regex.test(ctx.url)) return false;
   }
-  if (rule.requestDomains && !inDomains(hostOfCtx(ctx), rule.requestDomains)) return false;
-  if (rule.excludedRequestDomains && inDomains(hostOfCtx(ctx), rule.excludedRequestDomains)) {
-    return false;
+  if (
+    (rule.requestDomains || rule.excludedRequestDomains) &&
+    !passesDomains(listHost(ctx), rule.requestDomains, rule.excludedRequestDomains)
+  ) return false;
+  if (rule.initiatorDomains || rule.excludedInitiatorDomains) {
+    const host = listInitiator(ctx);
+    if (host === null) {
+      if (rule.initiatorDomains) return false;
+    } else if (!passesDomains(host, rule.initiatorDomains, rule.excludedInitiatorDomains)) {
+      return false;
+    }
   }
-  if (rule.initiatorDomains) {
-    const host = initiatorHost(ctx);
-    if (host === null || !inDomains(host, rule.initiatorDomains)) return false;
+  if (rule.topDomains || rule.excludedTopDomains) {
+    const host = topHost(ctx);
+    if (host === null) {
+      if (rule.topDomains) return false;
+    } else if (!passesDomains(host, rule.topDomains, rule.excludedTopDomains)) return false;
   }
-  if (rule.excludedInitiatorDomains) {
-    const host = initiatorHost(ctx);
-    if (host !== null && inDomains(host, rule.excludedInitiatorDomains)) return false;
+  if (rule.responseHeaders || rule.excludedResponseHeaders) {
+    if (!responseHeadersMatch(rule, ctx.responseHeaders)) return false;
   }
   if (rule.tabIds && !rule.tabIds.has(ctx.tabId)) return false;
   if (rule.excludedTabIds && rule.excludedTabIds.has(ctx.tabId)) return false;
@@ -193,7 +307,11 @@ export function precedes(a: CompiledRule, b: CompiledRule): boolean {
   if (a.priority !== b.priority) return a.priority > b.priority;
   if (a.rank !== b.rank) return a.rank > b.rank;
   if (a.ruleset !== b.ruleset) return a.ruleset < b.ruleset;
-  return a.id < b.id;
+  // Chromium 156 at a full tie: a regexFilter rule wins over a urlFilter rule, and a urlFilter
+  // without five literal characters in a row (outside its N-gram index) over one with; then the
+  // rule added first.
+  if (a.tieClass !== b.tieClass) return a.tieClass > b.tieClass;
+  return a.seq < b.seq;
 }
 
 /** The matching rules of one lookup: the winning action rule and every modifyHeaders rule. */
@@ -223,9 +341,12 @@ export function findMatches(
 ): RuleMatches {
   let best: CompiledRule | null = null;
   const modify: CompiledRule[] = [];
+  // A urlFilter upgradeScheme rule competes even where it cannot act (an https URL): Chrome then
+  // takes no action at all for the request, rather than the next rule's.
+  // Only regexFilter upgrade rules are left out where they cannot act (what Chromium 156 does).
   const visit = (rule: CompiledRule) => {
     if (onlyRank >= 0 && rule.rank !== onlyRank) return;
-    if (rule.rank === 2 && !upgradeable) return;
+    if (rule.rank === 2 && !upgradeable && rule.regex !== null) return;
     if (best !== null && rule.rank !== 0 && !precedes(rule, best)) return;
     if (!ruleMatches(rule, ctx)) return;
     if (rule.rank === 0) modify.push(rule);

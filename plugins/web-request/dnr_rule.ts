@@ -15,6 +15,7 @@ import {
 } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
 import { compileRegexFilter, type RegexFilter, requiredLiterals } from "./_regex_filter.ts";
+import type { HeaderCondition } from "./_response_headers.ts";
 
 const int = v.pipe(v.number(), v.integer());
 const strings = v.array(v.string());
@@ -43,6 +44,11 @@ const transform = v.strictObject({
   password: v.optional(v.string()),
 });
 const types = v.array(v.picklist(RESOURCE_TYPES as ResourceType[]));
+const headerCondition = v.strictObject({
+  header: v.string(),
+  values: v.optional(strings),
+  excludedValues: v.optional(strings),
+});
 const methods = v.array(v.picklist([...REQUEST_METHODS]));
 
 const RuleSchema = v.strictObject({
@@ -63,6 +69,10 @@ const RuleSchema = v.strictObject({
     domainType: v.optional(v.picklist(["firstParty", "thirdParty"])),
     tabIds: v.optional(v.array(int)),
     excludedTabIds: v.optional(v.array(int)),
+    topDomains: v.optional(strings),
+    excludedTopDomains: v.optional(strings),
+    responseHeaders: v.optional(v.array(headerCondition)),
+    excludedResponseHeaders: v.optional(v.array(headerCondition)),
   }),
   action: v.strictObject({
     type: v.picklist([
@@ -134,7 +144,18 @@ export const METHOD_BIT: Readonly<Record<string, number>> = Object.fromEntries(
   REQUEST_METHODS.map((m, i) => [m, 1 << i]),
 );
 const ALL_TYPES = (1 << RESOURCE_TYPES.length) - 1;
+/**
+ * The method bit of a WebSocket request, which has no method for `requestMethods`: only rules
+ * without that list match it.
+ *
+ * @example
+ * ```ts
+ * NO_METHOD_BIT > METHOD_BIT.get; // true
+ * ```
+ */
+export const NO_METHOD_BIT: number = 1 << REQUEST_METHODS.length;
 const ALL_METHODS = (1 << REQUEST_METHODS.length) - 1;
+let sequence = 0;
 
 /** Request headers Chrome lets a rule `append` to. */
 const APPENDABLE = new Set([
@@ -197,6 +218,21 @@ export interface CompiledRule {
   readonly tabIds: ReadonlySet<number> | null;
   /** `excludedTabIds`. */
   readonly excludedTabIds: ReadonlySet<number> | null;
+  /** `topDomains`, lower case. */
+  readonly topDomains: readonly string[] | null;
+  /** `excludedTopDomains`, lower case. */
+  readonly excludedTopDomains: readonly string[] | null;
+  /** `responseHeaders` conditions. */
+  readonly responseHeaders: readonly HeaderCondition[] | null;
+  /** `excludedResponseHeaders` conditions. */
+  readonly excludedResponseHeaders: readonly HeaderCondition[] | null;
+  /** The order rules were compiled in: of two equal rules Chrome keeps the one added first. */
+  readonly seq: number;
+  /**
+   * How Chromium 156 breaks a full tie before insertion order: 2 for a regexFilter rule, 1 for a
+   * urlFilter without five literal characters in a row (or no URL condition), 0 otherwise.
+   */
+  readonly tieClass: number;
   /** Scratch: the last match pass that looked at this rule (for de-duplication). */
   stamp: number;
 }
@@ -214,7 +250,11 @@ function typeBits(list: readonly string[] | undefined, bits: Record<string, numb
 
 function domains(id: number, field: string, list: string[] | undefined): string[] | null {
   if (list === undefined) return null;
-  if (list.length === 0) fail(id, field, "Must not be empty");
+  // Chrome takes an empty excluded list (it excludes nothing) and refuses an empty included one.
+  if (list.length === 0) {
+    if (field.startsWith("condition.excluded")) return null;
+    fail(id, field, "Must not be empty");
+  }
   return list.map((d, i) => {
     // deno-lint-ignore no-control-regex
     if (d === "" || /[^\x00-\x7f]/.test(d)) {
@@ -252,15 +292,32 @@ function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
   const r = rule.action.redirect;
   if (!r) fail(id, "action.redirect", "Required for a redirect rule");
   if ("extensionPath" in r) fail(id, "action.redirect.extensionPath", "Not supported here");
+  // As Chrome: at least one of them; when several are given, url is used first (then
+  // regexSubstitution, then transform), the others are ignored.
   const given = (["url", "transform", "regexSubstitution"] as const).filter((k) =>
     r[k] !== undefined
   );
-  if (given.length !== 1) {
-    fail(id, "action.redirect", "Needs exactly one of url, transform, regexSubstitution");
+  if (given.length === 0) {
+    fail(id, "action.redirect", "Needs one of url, transform, regexSubstitution");
   }
   if (r.url !== undefined && !URL.canParse(r.url)) fail(id, "action.redirect.url", "Invalid URL");
+  if (r.url !== undefined && /^\s*javascript:/i.test(r.url)) {
+    fail(id, "action.redirect.url", "Redirects to javascript: URLs are not supported");
+  }
   if (r.regexSubstitution !== undefined && !hasRegex) {
     fail(id, "action.redirect.regexSubstitution", "Needs a regexFilter");
+  }
+  if (r.regexSubstitution !== undefined && rule.condition.regexFilter !== undefined) {
+    const groups = captureGroups(rule.condition.regexFilter);
+    for (const m of r.regexSubstitution.matchAll(/\\(\\|[0-9])/g)) {
+      if (m[1] !== "\\" && Number(m[1]) > groups) {
+        fail(
+          id,
+          "action.redirect.regexSubstitution",
+          `\\${m[1]} refers to a group the regexFilter does not have (${groups})`,
+        );
+      }
+    }
   }
   const t = r.transform;
   if (!t) return;
@@ -280,6 +337,29 @@ function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
   if (t.query !== undefined && t.queryTransform !== undefined) {
     fail(id, `${at}.queryTransform`, "Cannot be combined with query");
   }
+}
+
+/** How many capturing groups a regexFilter has (plain and named; not `(?:`, `(?i)`...). */
+function captureGroups(source: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") {
+      if (source[i + 1] !== "?") n++;
+      else if (source.startsWith("?P<", i + 1) || /^\?<[A-Za-z_]/.test(source.slice(i + 1))) n++;
+    }
+  }
+  return n;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -335,9 +415,25 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
     }
   }
   for (const [field, list] of Object.entries(c)) {
-    if (Array.isArray(list) && list.length === 0) {
+    if (Array.isArray(list) && list.length === 0 && !field.startsWith("excluded")) {
       fail(rule.id, `condition.${field}`, "Must not be empty");
     }
+  }
+  if (c.regexFilter === "") fail(rule.id, "condition.regexFilter", "Must not be empty");
+  for (
+    const [field, list] of [
+      ["condition.responseHeaders", c.responseHeaders],
+      ["condition.excludedResponseHeaders", c.excludedResponseHeaders],
+    ] as const
+  ) {
+    list?.forEach((h, i) => {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.header)) {
+        fail(rule.id, `${field}[${i}].header`, "Invalid name");
+      }
+      if (h.values !== undefined && h.excludedValues !== undefined) {
+        fail(rule.id, `${field}[${i}]`, "Cannot have both values and excludedValues");
+      }
+    });
   }
   const overlap = <T>(a1: T[] | undefined, a2: T[] | undefined) =>
     (a1 ?? []).find((x) => (a2 ?? []).includes(x));
@@ -378,7 +474,8 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
   if (c.excludedResourceTypes) {
     types = (c.resourceTypes ? types : ALL_TYPES) & ~typeBits(c.excludedResourceTypes, TYPE_BIT);
   }
-  const methods = (c.requestMethods ? typeBits(c.requestMethods, METHOD_BIT) : ALL_METHODS) &
+  const methods =
+    (c.requestMethods ? typeBits(c.requestMethods, METHOD_BIT) : ALL_METHODS | NO_METHOD_BIT) &
     ~typeBits(c.excludedRequestMethods, METHOD_BIT);
   return {
     rule: deepFreeze(rule),
@@ -406,6 +503,16 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
     domainType: c.domainType ?? null,
     tabIds: c.tabIds ? new Set(c.tabIds) : null,
     excludedTabIds: c.excludedTabIds ? new Set(c.excludedTabIds) : null,
+    topDomains: domains(rule.id, "condition.topDomains", c.topDomains),
+    excludedTopDomains: domains(rule.id, "condition.excludedTopDomains", c.excludedTopDomains),
+    responseHeaders: c.responseHeaders ?? null,
+    excludedResponseHeaders: c.excludedResponseHeaders?.length ? c.excludedResponseHeaders : null,
+    seq: ++sequence,
+    tieClass: regex !== null
+      ? 2
+      : filter === null || !/[^*^|]{5}/.test(filter.parts.join("*"))
+      ? 1
+      : 0,
     stamp: 0,
   };
 }

@@ -151,6 +151,24 @@ export interface RuleCondition {
   tabIds?: number[];
   /** Never requests from these tabs (session rules only). */
   excludedTabIds?: number[];
+  /** Only requests whose top-level document is on these domains (and their subdomains). */
+  topDomains?: string[];
+  /** Never requests whose top-level document is on these domains. */
+  excludedTopDomains?: string[];
+  /** Only responses with one of these headers (matched when the response headers arrive). */
+  responseHeaders?: HeaderInfo[];
+  /** Never responses with one of these headers. */
+  excludedResponseHeaders?: HeaderInfo[];
+}
+
+/** A response header condition: the header, and optionally value patterns (`*`, `?`). */
+export interface HeaderInfo {
+  /** The header name (any case). */
+  header: string;
+  /** Patterns one of which the value must match (case-insensitive; `*` any, `?` zero or one). */
+  values?: string[];
+  /** Patterns none of which the value may match. */
+  excludedValues?: string[];
 }
 
 /** One declarative rule. */
@@ -191,6 +209,8 @@ export interface TestMatchRequestDetails {
   initiator?: string;
   /** The tab it belongs to (default -1). */
   tabId?: number;
+  /** The response headers, for rules with response header conditions (Chrome 128+). */
+  responseHeaders?: Record<string, string[]>;
 }
 
 /** A rule that matched, by id and ruleset (`_session` or `_dynamic`). */

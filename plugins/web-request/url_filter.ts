@@ -1,6 +1,6 @@
 /**
  * Chrome's `urlFilter` syntax for declarative rules: `*` any characters, `|` anchors at the start
- * or end of the URL, `||` anchors at the start of the host or of one of its labels, `^` a
+ * or end of the URL (elsewhere it is a literal `|`), `||` anchors at the start of the host or of one of its labels, `^` a
  * separator (anything but a letter, a digit or `_-.%`, or the end of the URL).
  *
  * @module
@@ -58,7 +58,7 @@ export function parseUrlFilter(source: string, caseSensitive = false): UrlFilter
     right = true;
     body = body.slice(0, -1);
   }
-  if (body.includes("|")) throw new TypeError("A | may only anchor the start or the end");
+  // A `|` anywhere else is a literal character, as Chrome reads it.
   const text = caseSensitive ? body : body.toLowerCase();
   // Collapse runs of `*`: they mean the same as one.
   const parts = text.split(/\*+/);

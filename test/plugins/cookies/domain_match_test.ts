@@ -66,7 +66,8 @@ describe("URLs and paths", () => {
     assert.equal(parseCookieUrl("http://a.test").path, "/");
     assert.equal(parseCookieUrl("http://1.2.3/").host, "1.2.0.3");
     assert.equal(parseCookieUrl("http://localhost:1/").secure, true);
-    assert.equal(parseCookieUrl("http://a.test/f%6Fo/%41%2F").path, "/foo/A%2F");
+    // Chromium 156 keeps percent-escapes as the URL spells them (issue #26)
+    assert.equal(parseCookieUrl("http://a.test/f%6Fo/%41%2F").path, "/f%6Fo/%41%2F");
     assert.throws(() => parseCookieUrl("no url"), TypeError);
   });
 

@@ -20,13 +20,16 @@ describe("CookieJar ordering and identity", () => {
     assert.equal(jar.cookieHeader(url), "long=2; mid=3; short=1; short2=4");
   });
 
-  it("keeps the creation time of a cookie it overwrites (its place in the header)", () => {
+  it("keeps the creation time (its place in the header) of a cookie overwritten with its value", () => {
     const jar = new CookieJar();
     const url = "https://example.org/";
     jar.setCookie("a=1", url);
     jar.setCookie("b=2", url);
+    jar.setCookie("a=1; HttpOnly", url);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2");
+    // a new value is a new creation time, as in Chromium 156: the cookie moves last
     jar.setCookie("a=3", url);
-    assert.equal(jar.cookieHeader(url), "a=3; b=2");
+    assert.equal(jar.cookieHeader(url), "b=2; a=3");
     assert.equal(jar.size, 2);
   });
 
@@ -117,7 +120,55 @@ describe("CookieJar rules", () => {
       jar.setCookie("__Host-e=1; Secure; Path=/; Domain=example.org", url).rejected!,
       /Domain/,
     );
-    assert.match(jar.setCookie("=__Host-f=1", url).rejected!, /Nameless/);
+    assert.match(jar.setCookie("__Host-f", url).rejected!, /Nameless/);
+    assert.match(jar.setCookie("__Http-g", url).rejected!, /Nameless/);
+  });
+
+  it("checks the __Http- and __Host-Http- prefixes (Secure and HttpOnly; __Host- rules)", () => {
+    const jar = new CookieJar();
+    const url = "https://www.example.org/a/";
+    assert.ok(jar.setCookie("__Http-a=1; Secure; HttpOnly; Domain=example.org", url).cookie);
+    assert.match(
+      jar.setCookie("__Http-b=1; Secure", url).rejected!,
+      /__Http- cookie without HttpOnly/,
+    );
+    assert.match(
+      jar.setCookie("__http-c=1; HttpOnly", url).rejected!,
+      /__Http- cookie without Secure/,
+    );
+    assert.ok(jar.setCookie("__Host-Http-d=1; Secure; HttpOnly; Path=/", url).cookie);
+    assert.match(
+      jar.setCookie("__Host-Http-e=1; Secure; Path=/", url).rejected!,
+      /__Host-Http- cookie without HttpOnly/,
+    );
+    assert.match(
+      jar.setCookie("__host-http-f=1; Secure; HttpOnly; Path=/; Domain=example.org", url).rejected!,
+      /__Host-Http- cookie with a Domain attribute/,
+    );
+    assert.match(
+      jar.setCookie("__Http-g=1; Secure; HttpOnly", url, { httpOnly: false }).rejected!,
+      /HttpOnly cookie set from a non-HTTP API/,
+    );
+  });
+
+  it("refuses a Domain attribute ending in a dot, also on an IP address", () => {
+    const jar = new CookieJar();
+    assert.match(
+      jar.setCookie("a=1; Domain=127.0.0.1.", "http://127.0.0.1/").rejected!,
+      /ends with a dot/,
+    );
+    assert.match(
+      jar.setCookie("a=1; Domain=example.org.", "http://www.example.org/").rejected!,
+      /ends with a dot/,
+    );
+    assert.ok(jar.setCookie("a=1; Domain=.127.0.0.1", "http://127.0.0.1/").cookie?.hostOnly);
+  });
+
+  it("keeps percent-escapes of the request path in the default path", () => {
+    const jar = new CookieJar();
+    jar.setCookie("a=1", "http://example.org/%61b/c");
+    assert.equal(jar.cookieHeader("http://example.org/%61b/x"), "a=1");
+    assert.equal(jar.cookieHeader("http://example.org/ab/x"), "");
   });
 
   it("needs Secure for SameSite=None and for Partitioned", () => {

@@ -1,3 +1,4 @@
+import { parseCookieDate } from "../../../plugins/cookies/cookie_date.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { detach, parseSetCookie, utf8Length } from "../../../plugins/cookies/parse_set_cookie.ts";
@@ -54,23 +55,57 @@ describe("parseSetCookie", () => {
     assert.equal(parseSetCookie(`a=1; Domain=${"d".repeat(1025)}`)?.domain, undefined);
   });
 
-  it("lets the last valid attribute win and ignores invalid ones", () => {
+  it("lets the last attribute win, an invalid or empty last one cancelling (Chromium)", () => {
     const c = parseSetCookie(
       "a=1; Max-Age=10; Max-Age=5,0; Path=/x; Path=; SameSite=Bogus; Domain=",
     );
-    assert.equal(c?.maxAge, 10);
+    assert.equal(c?.maxAge, undefined);
+    assert.equal(parseSetCookie("a=1; Max-Age=5,0; Max-Age=10")?.maxAge, 10);
+    assert.equal(parseSetCookie("a=1; Domain=example.org; Domain=")?.domain, undefined);
+    assert.equal(parseSetCookie("a=1; Domain=x.org; Domain=example.org")?.domain, "example.org");
+    assert.equal(
+      parseSetCookie("a=1; Expires=Thu, 01 Jan 2099 00:00:00 GMT; Expires=nope")?.expires,
+      undefined,
+    );
     assert.equal(c?.path, ""); // empty: use the default path
     assert.equal(c?.sameSite, "unspecified");
     assert.equal(c?.domain, undefined);
     assert.equal(parseSetCookie("a=1; Expires=garbage")?.expires, undefined);
     assert.equal(parseSetCookie("a=1; Max-Age=-5")?.maxAge, -5);
+    assert.equal(parseSetCookie("a=1; Max-Age=+10")?.maxAge, 10);
+    assert.equal(parseSetCookie("a=1; Max-Age=1e3")?.maxAge, undefined);
     assert.equal(parseSetCookie("a=1; Secure qux")?.secure, false);
     assert.equal(parseSetCookie("a=1; secure=yes")?.secure, true);
+  });
+
+  it("refuses a tab inside a name or value, and a nameless cookie whose value holds '='", () => {
+    assert.equal(parseSetCookie("a=x\ty"), null);
+    assert.equal(parseSetCookie("a\tb=1"), null);
+    assert.deepEqual(
+      [parseSetCookie("\tc=\tz\t")?.name, parseSetCookie("\tc=\tz\t")?.value],
+      ["c", "z"],
+    );
+    assert.equal(parseSetCookie("=a=b"), null);
+    assert.equal(parseSetCookie(" =x=y"), null);
+    assert.equal(parseSetCookie("=c")?.value, "c");
   });
 
   it("counts UTF-8 bytes and detaches long substrings", () => {
     assert.equal(utf8Length("aé春😀"), 1 + 2 + 3 + 4);
     const line = "sid=0123456789abcdef; Path=/";
     assert.equal(detach(line.slice(4, 20)), "0123456789abcdef");
+  });
+});
+
+describe("parseCookieDate as Chromium 156 reads Expires", () => {
+  it("takes 5-digit years, clamps years before 1601, and refuses a time token with a tail", () => {
+    assert.equal(
+      parseCookieDate("Wed, 01 Jan 10000 00:00:00 GMT"),
+      Date.UTC(10000, 0, 1),
+    );
+    assert.equal(parseCookieDate("Mon, 01 Jan 1600 00:00:00 GMT"), Date.UTC(1601, 0, 1));
+    assert.equal(parseCookieDate("Thu, 01 Jan 2099 00:00:00zz"), null);
+    assert.equal(parseCookieDate("Thu, 01 Jan 2099 00:00:00 GMTx"), Date.UTC(2099, 0, 1));
+    assert.equal(parseCookieDate("Thu, 01 Jan 2099 24:00:00 GMT"), null);
   });
 });

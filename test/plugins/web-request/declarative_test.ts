@@ -77,6 +77,37 @@ describe("declarativeNetRequest in a session", () => {
     assert.equal(step?.applied, true);
   });
 
+  it("a rule with a responseHeaders condition acts when the response headers arrive", async () => {
+    const ses = await fresh();
+    await ses.declarativeNetRequest.updateSessionRules({
+      addRules: [
+        {
+          id: 3,
+          condition: {
+            urlFilter: "/ok^",
+            responseHeaders: [{ header: "X-Server", values: ["1"] }],
+          },
+          action: { type: "block" },
+        },
+        {
+          id: 4,
+          condition: { urlFilter: "/echo", excludedResponseHeaders: [{ header: "x-server" }] },
+          action: {
+            type: "modifyHeaders",
+            responseHeaders: [{ header: "x-marked", operation: "set", value: "yes" }],
+          },
+        },
+      ],
+    });
+    await assert.rejects(
+      ses.fetch(`${server.url}/ok`),
+      (e: unknown) => e instanceof NetError && e.code === "net::ERR_BLOCKED_BY_CLIENT",
+    );
+    const echo = await ses.fetch(`${server.url}/echo`);
+    await echo.arrayBuffer();
+    assert.equal(echo.headers.get("x-marked"), "yes");
+  });
+
   it("a redirect rule skips that hop's onBeforeRequest listeners; the next hop sees them", async () => {
     const ses = await fresh();
     await ses.declarativeNetRequest.updateSessionRules({

@@ -75,7 +75,13 @@ describe("urlFilter", () => {
     assert.throws(() => parseUrlFilter(""), /empty/);
     assert.throws(() => parseUrlFilter("||*.ads"), /\|\|\*/);
     assert.throws(() => parseUrlFilter("ünï"), /ASCII/);
-    assert.throws(() => parseUrlFilter("a|b"), /anchor/);
+  });
+
+  it("reads a | that anchors nothing as a literal character (Chrome)", () => {
+    const f = parseUrlFilter("a|b");
+    assert.equal(f.left, "none");
+    assert.equal(f.right, false);
+    assert.deepEqual(f.parts, ["a|b"]);
   });
 
   it("indexes only whole tokens", () => {
