@@ -10,7 +10,8 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 export interface LiveEvent {
   /**
    * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
-   * `plugin-error` (an add-on's hook threw, hung or crashed).
+   * `plugin-error` (an add-on's hook threw, hung or crashed), `plugin-cut-off` (an add-on unloaded
+   * after repeated faults).
    */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
