@@ -25,6 +25,7 @@ interface Entry {
   error: string | null;
   redirects: number;
   body: { kept: number; truncated: boolean };
+  requestBody?: { size: number; kept: number; truncated: boolean };
   explain?: { steps: Array<Record<string, unknown>> } | null;
 }
 
@@ -209,6 +210,13 @@ async function openDetail(id: number): Promise<void> {
       ),
     );
   const body = el("section", { className: "body" }, el("h3", {}, "Response body"));
+  const sent = entry.requestBody && entry.requestBody.size > 0
+    ? el(
+      "section",
+      { className: "request-body" },
+      el("h3", {}, `Request body (${sizeText(entry.requestBody.size)})`),
+    )
+    : null;
   pane.replaceChildren(
     el("button", { className: "close", onclick: () => (pane.hidden = true) }, "×"),
     el("h2", {}, `${entry.method} ${entry.url}`),
@@ -229,28 +237,37 @@ async function openDetail(id: number): Promise<void> {
       el("h3", {}, "webRequest and declarative decisions"),
       el("pre", {}, JSON.stringify(entry.explain?.steps ?? [], null, 2)),
     ),
+    ...(sent ? [sent] : []),
     body,
   );
-  const response = await api(`/requests/${id}/body`);
+  if (sent) {
+    const type = entry.requestHeaders.find(([name]) => name === "content-type")?.[1] ?? "";
+    await showBody(sent, `/requests/${id}/request-body`, type.split(";")[0].trim().toLowerCase());
+  }
+  await showBody(body, `/requests/${id}/body`, entry.mimeType);
+}
+
+/** Fetches a kept body and shows it in `section`: images, JSON pretty, text, or hex. */
+async function showBody(section: HTMLElement, path: string, mime: string): Promise<void> {
+  const response = await api(path);
   if (!response.ok) {
-    body.append(el("p", {}, "No body kept."));
+    section.append(el("p", {}, "No body kept."));
     return;
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (response.headers.get("x-websession-truncated") === "true") {
-    body.append(el("p", { className: "note" }, "Cut at the server's size cap."));
+    section.append(el("p", { className: "note" }, "Cut at the server's size cap."));
   }
-  const mime = entry.mimeType;
   if (mime.startsWith("image/")) {
-    body.append(el("img", { src: URL.createObjectURL(new Blob([bytes], { type: mime })) }));
+    section.append(el("img", { src: URL.createObjectURL(new Blob([bytes], { type: mime })) }));
   } else if (/json/.test(mime)) {
     let text = new TextDecoder().decode(bytes);
     try {
       text = JSON.stringify(JSON.parse(text), null, 2);
     } catch { /* shown as it is */ }
-    body.append(el("pre", { className: "body-text" }, text));
-  } else if (/^text\/|javascript|xml|svg/.test(mime)) {
-    body.append(el("pre", { className: "body-text" }, new TextDecoder().decode(bytes)));
+    section.append(el("pre", { className: "body-text" }, text));
+  } else if (/^text\/|javascript|xml|svg|x-www-form-urlencoded/.test(mime)) {
+    section.append(el("pre", { className: "body-text" }, new TextDecoder().decode(bytes)));
   } else {
     const lines: string[] = [];
     for (let i = 0; i < Math.min(bytes.length, 4096); i += 16) {
@@ -261,7 +278,7 @@ async function openDetail(id: number): Promise<void> {
         }  ${slice.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("")}`,
       );
     }
-    body.append(el("pre", { className: "body-hex" }, lines.join("\n")));
+    section.append(el("pre", { className: "body-hex" }, lines.join("\n")));
   }
 }
 

@@ -387,11 +387,24 @@ export function createApi(deps: ApiDeps): Hono {
     });
   });
 
+  app.get("/api/requests/:id/request-body", (c) => {
+    const id = Number(c.req.param("id"));
+    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
+    const body = entry ? deps.log.body(id, "request") : null;
+    if (!entry || !body) return c.json({ error: `No request body kept for request ${id}` }, 404);
+    const type = entry.requestHeaders.find(([name]) => name === "content-type")?.[1];
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": type || "application/octet-stream",
+      "x-websession-truncated": String(entry.requestBody.truncated),
+      "content-security-policy": "sandbox",
+    });
+  });
+
   app.get("/api/har", (c) => {
     const ids = c.req.query("ids");
     const wanted = ids ? new Set(ids.split(",").map(Number)) : null;
     const entries = deps.log.list().filter((e) => !wanted || wanted.has(e.id));
-    return c.json(toHar(entries, (id) => deps.log.body(id)), 200, {
+    return c.json(toHar(entries, (id, kind) => deps.log.body(id, kind)), 200, {
       "content-disposition": 'attachment; filename="websession.har"',
     });
   });

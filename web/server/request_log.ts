@@ -1,9 +1,9 @@
 /**
  * The server's request log for the dashboard: one entry per request (not per event) with its
  * headers, cookies, status, size, stage timings and, for proxied requests, the first bytes of the
- * response body; the last `keep` requests, kept by the server so a page reload loses nothing.
- * Bodies are capped per entry (`bodyCap`) and in total (`bodyBudget`): the oldest bodies are
- * dropped first.
+ * request and response bodies; the last `keep` requests, kept by the server so a page reload loses
+ * nothing. Bodies are capped per body (`bodyCap`) and in total (`bodyBudget`, request and response
+ * bodies together): the oldest bodies are dropped first.
  *
  * @module
  */
@@ -51,15 +51,20 @@ export interface LogEntry {
   error: string | null;
   /** Redirects followed. */
   redirects: number;
-  /** Whether body bytes were kept, and whether they were cut at the cap. */
+  /** Whether response body bytes were kept, and whether they were cut at the cap. */
   body: { kept: number; truncated: boolean };
+  /** The request body: bytes sent, bytes kept, whether they were cut (proxied requests). */
+  requestBody: { size: number; kept: number; truncated: boolean };
 }
+
+type BodyKind = "request" | "response";
+const keyOf = (kind: BodyKind, id: number) => `${kind === "request" ? "q" : "s"}${id}`;
 
 /** Options of {@link RequestLog}. */
 export interface RequestLogOptions {
   /** How many requests are kept (default 500; 0 turns the log and its taps off). */
   keep?: number;
-  /** Body bytes kept per request (default 256 KiB). */
+  /** Body bytes kept per body (default 256 KiB). */
   bodyCap?: number;
   /** Body bytes kept in all (default 32 MiB). */
   bodyBudget?: number;
@@ -88,7 +93,7 @@ function typeOf(mime: string): string {
  */
 export class RequestLog {
   #entries = new Map<number, LogEntry>();
-  #bodies = new Map<number, Uint8Array[]>();
+  #bodies = new Map<string, Uint8Array[]>();
   #bodyBytes = 0;
   #bySignal = new WeakMap<AbortSignal, number>();
   #keep: number;
@@ -165,9 +170,9 @@ export class RequestLog {
     return this.#entries.get(id);
   }
 
-  /** The body bytes kept for an entry, or null. */
-  body(id: number): Uint8Array | null {
-    const chunks = this.#bodies.get(id);
+  /** The response (or request) body bytes kept for an entry, or null. */
+  body(id: number, kind: BodyKind = "response"): Uint8Array | null {
+    const chunks = this.#bodies.get(keyOf(kind, id));
     if (!chunks) return null;
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
@@ -207,20 +212,38 @@ export class RequestLog {
         return;
       }
       entry.size += chunk.length;
-      const room = Math.min(this.#bodyCap - entry.body.kept, this.#bodyBudget);
-      if (room <= 0) {
-        entry.body.truncated = true;
-        return;
-      }
-      const kept = chunk.length > room ? chunk.slice(0, room) : chunk.slice();
-      if (kept.length < chunk.length) entry.body.truncated = true;
-      let chunks = this.#bodies.get(id);
-      if (!chunks) this.#bodies.set(id, chunks = []);
-      chunks.push(kept);
-      entry.body.kept += kept.length;
-      this.#bodyBytes += kept.length;
-      this.#trimBodies(id);
+      this.#keepBody(entry.body, keyOf("response", id), chunk);
     };
+  }
+
+  /**
+   * Records request body bytes of the request started with `signal` (the forward proxy calls it
+   * with each chunk as the session reads the body). Chunks of a request the log does not know are
+   * ignored.
+   */
+  recordRequestBody(signal: AbortSignal, chunk: Uint8Array): void {
+    const id = this.#bySignal.get(signal);
+    const entry = id === undefined ? undefined : this.#entries.get(id);
+    if (!entry) return;
+    entry.requestBody.size += chunk.length;
+    this.#keepBody(entry.requestBody, keyOf("request", entry.id), chunk);
+  }
+
+  /** Keeps what fits of `chunk` under the cap of one body and the budget of all. */
+  #keepBody(state: { kept: number; truncated: boolean }, key: string, chunk: Uint8Array): void {
+    const room = Math.min(this.#bodyCap - state.kept, this.#bodyBudget);
+    if (room <= 0) {
+      state.truncated = true;
+      return;
+    }
+    const kept = chunk.length > room ? chunk.slice(0, room) : chunk.slice();
+    if (kept.length < chunk.length) state.truncated = true;
+    let chunks = this.#bodies.get(key);
+    if (!chunks) this.#bodies.set(key, chunks = []);
+    chunks.push(kept);
+    state.kept += kept.length;
+    this.#bodyBytes += kept.length;
+    this.#trimBodies(key);
   }
 
   /** Records that the request started with `signal` failed with `code` (a net::ERR_* code). */
@@ -254,13 +277,15 @@ export class RequestLog {
       error: null,
       redirects: 0,
       body: { kept: 0, truncated: false },
+      requestBody: { size: 0, kept: 0, truncated: false },
     };
     this.#entries.set(request.id, entry);
     this.#bySignal.set(request.signal, request.id);
     while (this.#entries.size > this.#keep) {
       const oldest = this.#entries.keys().next().value!;
       this.#entries.delete(oldest);
-      this.#dropBody(oldest);
+      this.#dropBody(keyOf("response", oldest));
+      this.#dropBody(keyOf("request", oldest));
     }
     this.#changed(entry);
   }
@@ -269,21 +294,24 @@ export class RequestLog {
     return Math.round((this.#session.now() - request.timestamp) * 1000) / 1000;
   }
 
-  #trimBodies(keep: number): void {
-    for (const id of this.#bodies.keys()) {
+  #trimBodies(keep: string): void {
+    for (const key of this.#bodies.keys()) {
       if (this.#bodyBytes <= this.#bodyBudget) return;
-      if (id === keep) continue;
-      this.#dropBody(id);
+      if (key === keep) continue;
+      this.#dropBody(key);
     }
   }
 
-  #dropBody(id: number): void {
-    const chunks = this.#bodies.get(id);
+  #dropBody(key: string): void {
+    const chunks = this.#bodies.get(key);
     if (!chunks) return;
     for (const chunk of chunks) this.#bodyBytes -= chunk.length;
-    this.#bodies.delete(id);
-    const entry = this.#entries.get(id);
-    if (entry) entry.body = { kept: 0, truncated: true };
+    this.#bodies.delete(key);
+    const entry = this.#entries.get(Number(key.slice(1)));
+    if (!entry) return;
+    const state = key[0] === "q" ? entry.requestBody : entry.body;
+    state.kept = 0;
+    state.truncated = true;
   }
 
   #changed(entry: LogEntry): void {
