@@ -140,7 +140,7 @@ describe("the dashboard", () => {
     await bigRow.click();
     const hex = detail.locator(".request-body .body-hex");
     await hex.waitFor();
-    assert.match(await hex.textContent() ?? "", /^00000000  00 01 02 03 04 05/);
+    assert.match(await hex.textContent() ?? "", /^00000000 {2}00 01 02 03 04 05/);
     await detail.locator(".request-body .note", { hasText: "size cap" }).waitFor();
     const entries = await page.evaluate(async () => (await fetch("/api/requests")).json());
     const entry = entries.find((e: { url: string }) => e.url.endsWith("/submit?big"));
@@ -206,6 +206,37 @@ describe("the dashboard", () => {
     );
     assert.equal(entry.response.status, 200);
     assert.equal(entry.response.content.text, JSON.stringify({ fruit: "apple", count: 3 }));
+    const posted = har.log.entries.find((e: { request: { method: string } }) =>
+      e.request.method === "POST"
+    );
+    assert.deepEqual(posted.request.postData, {
+      mimeType: "application/json",
+      text: JSON.stringify({ order: { item: "pear", quantity: 2 } }),
+    });
+  });
+
+  it("lists the DevTools targets of a browser the session drives, whose traffic it proxies", async () => {
+    await page.click('nav button[data-view="targets"]');
+    await page.locator("#targets-empty").waitFor({ state: "visible" });
+    await page.fill("#browser-url", `${origin.url}/driven-page.html`);
+    await page.click("#browser-form button[type=submit], #browser-form button:not([type])");
+    await page.locator("#browser-status", { hasText: "started" }).waitFor({ timeout: 60_000 });
+    const target = page.locator("#targets tbody tr", { hasText: `${origin.url}/driven-page.html` });
+    await target.waitFor();
+    assert.equal(await target.locator(".target-type").textContent(), "page");
+    assert.equal(await page.locator("#targets-empty").isHidden(), true);
+    await page.screenshot({ path: `${output}/targets.png` });
+    // The page came through the server: the session logged it.
+    const log = await page.evaluate(async () => (await fetch("/api/requests")).json());
+    assert.ok(
+      log.some((e: { url: string; status: number }) =>
+        e.url === `${origin.url}/driven-page.html` && e.status === 200
+      ),
+      JSON.stringify(log.map((e: { url: string }) => e.url)),
+    );
+    await page.click("#browsers-close");
+    await page.locator("#targets-empty").waitFor({ state: "visible" });
+    assert.equal(await page.locator("#targets tbody tr").count(), 0);
   });
 
   it("refuses another Host (DNS rebinding) and another site's Origin", async () => {

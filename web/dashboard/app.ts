@@ -1,7 +1,8 @@
 /**
  * The session server's dashboard (served at `/`, bundled by esbuild on the server's first request
  * for it): requests live, one row each, with filters, a detail pane, HAR export; and views of the
- * partition's cookies, declarative rules and add-ons. Plain DOM, no framework. It talks to the
+ * partition's cookies, declarative rules, add-ons and the DevTools targets of the browsers the
+ * session drives. Plain DOM, no framework. It talks to the
  * control API with the sign-in cookie (`POST /api/signin` once), never a token in a URL.
  *
  * @module
@@ -447,6 +448,50 @@ async function showAddons(): Promise<void> {
   ));
 }
 
+interface Target {
+  browser: number;
+  targetId: string;
+  type: string;
+  title: string;
+  url: string;
+  attached: boolean;
+}
+
+let targetsTimer: ReturnType<typeof setInterval> | null = null;
+
+async function showTargets(): Promise<void> {
+  const list = await (await api("/targets")).json() as Target[];
+  $("#targets-empty").hidden = list.length > 0;
+  $("#targets tbody").replaceChildren(...list.map((t) =>
+    el(
+      "tr",
+      { dataset: { id: t.targetId } },
+      el("td", {}, String(t.browser)),
+      el("td", { className: "target-type" }, t.type),
+      el("td", {}, t.title),
+      el("td", { className: "target-url" }, t.url),
+      el("td", {}, t.attached ? "yes" : "no"),
+      el("td", {}, t.targetId),
+    )
+  ));
+}
+
+async function startBrowser(event: Event): Promise<void> {
+  event.preventDefault();
+  const url = ($("#browser-url") as HTMLInputElement).value.trim();
+  const headless = ($("#browser-headless") as HTMLInputElement).checked;
+  const status = $("#browser-status");
+  status.textContent = "starting…";
+  const answer = await api("/browsers", {
+    method: "POST",
+    body: JSON.stringify(url ? { url, headless } : { headless }),
+  });
+  const result = await answer.json();
+  status.textContent = answer.ok ? `started (pid ${result.pid})` : result.error;
+  status.className = answer.ok ? "" : "error-text";
+  showTargets();
+}
+
 // ---- start -----------------------------------------------------------------------------------
 
 function showView(name: string): void {
@@ -459,6 +504,12 @@ function showView(name: string): void {
   if (name === "cookies") showCookies();
   if (name === "rules") showRules();
   if (name === "addons") showAddons();
+  if (targetsTimer !== null) clearInterval(targetsTimer);
+  targetsTimer = null;
+  if (name === "targets") {
+    showTargets();
+    targetsTimer = setInterval(() => showTargets().catch(() => {}), 2000);
+  }
 }
 
 async function start(): Promise<void> {
@@ -488,6 +539,12 @@ $("#clear").addEventListener("click", async () => {
 $("#export").addEventListener("click", exportHar);
 $("#signin-form").addEventListener("submit", signIn);
 $("#rule-form").addEventListener("submit", addRule);
+$("#browser-form").addEventListener("submit", (event) => void startBrowser(event));
+$("#browsers-close").addEventListener("click", async () => {
+  await api("/browsers", { method: "DELETE" });
+  $("#browser-status").textContent = "closed";
+  showTargets();
+});
 $("#cookie-filter").addEventListener("input", () => showCookies());
 for (const tab of document.querySelectorAll<HTMLElement>("nav button")) {
   tab.addEventListener("click", () => showView(tab.dataset.view!));

@@ -18,6 +18,7 @@ import type { CertificateAuthority } from "./ca.ts";
 import type { Addons } from "./addons.ts";
 import type { RequestLog } from "./request_log.ts";
 import { toHar } from "./har.ts";
+import type { SessionBrowsers } from "./browsers.ts";
 import { SIGNIN_COOKIE, tokenFromCookie } from "./origin_guard.ts";
 import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
 
@@ -39,12 +40,18 @@ export interface ApiDeps {
   addons: Addons;
   /** The request log of the dashboard. */
   log: RequestLog;
+  /** The browsers the session drives (the targets view). */
+  browsers: SessionBrowsers;
 }
 
 const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
 const Url = v.pipe(v.string(), v.url("must be an absolute URL"));
 
 const schemas = {
+  startBrowser: v.strictObject({
+    url: v.optional(Url),
+    headless: v.optional(v.boolean()),
+  }),
   createPartition: v.strictObject({
     partition: v.pipe(v.string(), v.maxLength(200)),
     cache: v.optional(v.boolean()),
@@ -357,6 +364,23 @@ export function createApi(deps: ApiDeps): Hono {
     }
     await deps.addons.unload(name);
     return c.json({ unloaded: name });
+  });
+
+  app.get("/api/targets", async (c) => c.json(await deps.browsers.targets()));
+
+  app.post("/api/browsers", async (c) => {
+    const options = check(schemas.startBrowser, await json(c));
+    try {
+      return c.json(await deps.browsers.start(options), 201);
+    } catch (error) {
+      return c.json({ error: `Could not start a browser: ${(error as Error).message}` }, 503);
+    }
+  });
+
+  app.delete("/api/browsers", async (c) => {
+    const pids = deps.browsers.started();
+    await Promise.all(pids.map((pid) => deps.browsers.stop(pid)));
+    return c.json({ closed: pids });
   });
 
   app.get("/api/requests", (c) => c.json(deps.log.list()));

@@ -24,6 +24,7 @@ import { CertificateAuthority } from "./ca.ts";
 import { InterceptPolicy } from "./intercept_policy.ts";
 import { Interceptor, type InterceptTarget } from "./mitm.ts";
 import { type AddonPolicy, Addons } from "./addons.ts";
+import { SessionBrowsers } from "./browsers.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -196,6 +197,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   // The addresses the dashboard and API answer to (filled once the port is known).
   const ownHosts = new Set<string>();
+  let proxyUrl = "";
+  const browsers = new SessionBrowsers(ses, () => ({ proxyUrl, caSpki: ca.spkiHash }));
   const api = createApi({
     session: ses,
     keys,
@@ -204,6 +207,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     policy,
     addons,
     log,
+    browsers,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   let stopRules: (() => void) | null = null;
@@ -310,7 +314,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const address = server.address() as { port: number };
   const shown = host.includes(":") ? `[${host}]` : host;
-  const proxyUrl = `http://${shown}:${address.port}`;
+  proxyUrl = `http://${shown}:${address.port}`;
   ownHosts.add(`${shown}:${address.port}`.toLowerCase());
   if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
     for (const name of ["localhost", "127.0.0.1", "[::1]"]) ownHosts.add(`${name}:${address.port}`);
