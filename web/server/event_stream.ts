@@ -79,6 +79,11 @@ export class EventStream {
     };
   }
 
+  /** Whether anyone listens (so that callers can skip building an event nobody reads). */
+  get listening(): boolean {
+    return this.#subscribers.size > 0;
+  }
+
   /** Sends an event that does not come from the pipeline (tunnels). */
   publish(event: LiveEvent): void {
     for (const subscriber of this.#subscribers) subscriber(event);

@@ -236,7 +236,13 @@ export class RequestLog {
       state.truncated = true;
       return;
     }
-    const kept = chunk.length > room ? chunk.slice(0, room) : chunk.slice();
+    // A chunk that is all of its buffer is nobody else's (a body read whole, fetch's chunks): kept
+    // as it is; a view into a larger (pooled) buffer is copied, so the budget counts what is held.
+    const kept = chunk.length > room
+      ? chunk.slice(0, room)
+      : chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength
+      ? chunk
+      : chunk.slice();
     if (kept.length < chunk.length) state.truncated = true;
     let chunks = this.#bodies.get(key);
     if (!chunks) this.#bodies.set(key, chunks = []);

@@ -184,7 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const addons = new Addons(ses, events, options.addonPolicy);
   const log = new RequestLog(ses, { keep: options.keepRequests });
   log.subscribe((entry) =>
-    events.publish({
+    events.listening && events.publish({
       type: "entry",
       id: entry.id,
       url: entry.url,
