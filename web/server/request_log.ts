@@ -58,6 +58,10 @@ export interface LogEntry {
 }
 
 type BodyKind = "request" | "response";
+interface RawHeaders {
+  request: Headers | null;
+  response: Headers | null;
+}
 const keyOf = (kind: BodyKind, id: number) => `${kind === "request" ? "q" : "s"}${id}`;
 
 /** Options of {@link RequestLog}. */
@@ -99,7 +103,8 @@ export class RequestLog {
   #keep: number;
   #bodyCap: number;
   #bodyBudget: number;
-  #listeners = new Set<(entry: LogEntry) => void>();
+  #listeners = new Set<{ listener: (entry: LogEntry) => void; when: () => boolean }>();
+  #raw = new WeakMap<LogEntry, RawHeaders>();
   #untaps: Array<() => void> = [];
   #session: Session;
 
@@ -128,22 +133,14 @@ export class RequestLog {
       if (!entry) return;
       entry.url = request.url;
       entry.redirects = request.redirectCount;
-      entry.requestHeaders = [...request.headers];
-      entry.cookiesSent = (request.headers.get("cookie") ?? "").split(/;\s*/).filter(Boolean)
-        .map((pair) => {
-          const at = pair.indexOf("=");
-          return at < 0
-            ? { name: "", value: pair }
-            : { name: pair.slice(0, at), value: pair.slice(at + 1) };
-        });
+      this.#rawOf(entry).request = request.headers;
       entry.timings.sendHeaders = this.#since(request);
     });
     tap("responseStarted", (request, response) => {
       const entry = this.#entries.get(request.id);
       if (!entry || !response) return;
       entry.status = response.status;
-      entry.responseHeaders = [...response.headers].filter(([name]) => name !== "set-cookie");
-      entry.cookiesSet = response.headers.getSetCookie();
+      this.#rawOf(entry).response = response.headers;
       entry.mimeType = (response.headers.get("content-type") ?? "").split(";")[0].trim()
         .toLowerCase();
       entry.type = typeOf(entry.mimeType);
@@ -154,20 +151,54 @@ export class RequestLog {
     // proxy says when a request ended (bodyRecorder's null) or failed (failed()).
   }
 
-  /** Calls `listener` whenever an entry starts or changes; returns the function that stops it. */
-  subscribe(listener: (entry: LogEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Calls `listener` whenever an entry starts or changes, while `when` (default: always) says so;
+   * returns the function that stops it.
+   */
+  subscribe(listener: (entry: LogEntry) => void, when: () => boolean = () => true): () => void {
+    const subscriber = { listener, when };
+    this.#listeners.add(subscriber);
+    return () => this.#listeners.delete(subscriber);
   }
 
   /** The entries, oldest first. */
   list(): LogEntry[] {
-    return [...this.#entries.values()];
+    return [...this.#entries.values()].map((entry) => this.#filled(entry));
   }
 
   /** One entry, or undefined. */
   get(id: number): LogEntry | undefined {
-    return this.#entries.get(id);
+    const entry = this.#entries.get(id);
+    return entry && this.#filled(entry);
+  }
+
+  // The headers of an entry are kept as the pipeline's Headers objects and turned into the
+  // entry's lists only when someone reads the entry: most entries are never read.
+  #rawOf(entry: LogEntry): RawHeaders {
+    let raw = this.#raw.get(entry);
+    if (!raw) this.#raw.set(entry, raw = { request: null, response: null });
+    return raw;
+  }
+
+  #filled(entry: LogEntry): LogEntry {
+    const raw = this.#raw.get(entry);
+    if (!raw) return entry;
+    this.#raw.delete(entry);
+    if (raw.request) {
+      entry.requestHeaders = [...raw.request];
+      entry.cookiesSent = (raw.request.get("cookie") ?? "").split(/;\s*/).filter(Boolean)
+        .map((pair) => {
+          const at = pair.indexOf("=");
+          return at < 0
+            ? { name: "", value: pair }
+            : { name: pair.slice(0, at), value: pair.slice(at + 1) };
+        });
+    }
+    if (raw.response) {
+      entry.responseHeaders = [...raw.response].filter(([name]) => name !== "set-cookie");
+      entry.cookiesSet = raw.response.getSetCookie();
+    }
+    return entry;
   }
 
   /** The response (or request) body bytes kept for an entry, or null. */
@@ -276,7 +307,7 @@ export class RequestLog {
       size: 0,
       startedAt: Date.now(),
       timings: {},
-      requestHeaders: [...request.headers],
+      requestHeaders: [],
       responseHeaders: [],
       cookiesSent: [],
       cookiesSet: [],
@@ -286,6 +317,7 @@ export class RequestLog {
       requestBody: { size: 0, kept: 0, truncated: false },
     };
     this.#entries.set(request.id, entry);
+    this.#rawOf(entry).request = request.headers;
     this.#bySignal.set(request.signal, request.id);
     while (this.#entries.size > this.#keep) {
       const oldest = this.#entries.keys().next().value!;
@@ -321,6 +353,6 @@ export class RequestLog {
   }
 
   #changed(entry: LogEntry): void {
-    for (const listener of this.#listeners) listener(entry);
+    for (const { listener, when } of this.#listeners) if (when()) listener(this.#filled(entry));
   }
 }

@@ -184,7 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const addons = new Addons(ses, events, options.addonPolicy);
   const log = new RequestLog(ses, { keep: options.keepRequests });
   log.subscribe((entry) =>
-    events.listening && events.publish({
+    events.publish({
       type: "entry",
       id: entry.id,
       url: entry.url,
@@ -193,8 +193,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       error: entry.error ?? undefined,
       elapsed: entry.timings.end ?? 0,
       entry,
-    })
-  );
+    }), () => events.listening);
   // The addresses the dashboard and API answer to (filled once the port is known).
   const ownHosts = new Set<string>();
   let proxyUrl = "";
