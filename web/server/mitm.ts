@@ -6,12 +6,10 @@
  * `https://host/...`. A tunnel whose first byte is not a TLS handshake carries plain HTTP and is
  * dispatched as `http://host:port/...`.
  *
- * On Bun the requests are parsed by a `node:http` server that listens nowhere: the decrypted
- * socket is handed to it (`emit("connection")`). Deno's `node:http` cannot take a socket that way;
- * there, given a `webDispatch`, the requests are read off the decrypted socket in this thread
- * (`tunnel_http.ts`) and answered with Web `Response`s. Without one, Deno's server listens on a
- * loopback port and each decrypted socket is piped to a connection to it, known by its local port
- * (a round of the event loop more each way per request).
+ * The requests are parsed by a `node:http` server that listens nowhere: on Bun the decrypted socket
+ * is handed to it (`emit("connection")`); Deno's `node:http` cannot take a socket that way, so there
+ * the server listens on a loopback port and each decrypted socket is piped to a connection to it,
+ * known by its local port.
  *
  * @module
  */
@@ -21,7 +19,6 @@ import { createSecureContext, type SecureContext, TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import { detectRuntime } from "../../mod.ts";
 import type { CertificateAuthority } from "./ca.ts";
-import { serveHttp1, type TunnelRequest } from "./tunnel_http.ts";
 
 /** Where an intercepted tunnel goes. */
 export interface InterceptTarget {
@@ -39,9 +36,6 @@ export type Dispatch = (
   res: ServerResponse,
   target: InterceptTarget,
 ) => Promise<void>;
-
-/** Answers one request of an intercepted tunnel read by `tunnel_http.ts` (Deno). */
-export type WebDispatch = (request: TunnelRequest, target: InterceptTarget) => Promise<Response>;
 
 /** How {@link Interceptor.serve} ended. */
 export type InterceptOutcome =
@@ -64,7 +58,6 @@ const CONTEXT_CACHE = 1000;
 export class Interceptor {
   #ca: CertificateAuthority;
   #inner: Server;
-  #web: WebDispatch | null = null;
   #loopbackPort = 0;
   #byLocalPort = new Map<number, InterceptTarget>();
   #bySocket = new WeakMap<object, InterceptTarget>();
@@ -87,18 +80,10 @@ export class Interceptor {
     this.#inner.on("connection", (socket: Socket) => socket.setNoDelay?.(true));
   }
 
-  /**
-   * Makes an interceptor signing with `ca`; `dispatch` sends each request on, or on Deno
-   * `webDispatch` when given.
-   */
-  static async start(
-    ca: CertificateAuthority,
-    dispatch: Dispatch,
-    webDispatch?: WebDispatch,
-  ): Promise<Interceptor> {
+  /** Makes an interceptor signing with `ca`; `dispatch` sends each request on. */
+  static async start(ca: CertificateAuthority, dispatch: Dispatch): Promise<Interceptor> {
     const interceptor = new Interceptor(ca, dispatch);
-    if (!handsSocketsOver() && webDispatch) interceptor.#web = webDispatch;
-    else if (!handsSocketsOver()) {
+    if (!handsSocketsOver()) {
       await new Promise<void>((resolve, reject) => {
         interceptor.#inner.once("error", reject);
         interceptor.#inner.listen(0, "127.0.0.1", () => resolve());
@@ -166,11 +151,6 @@ export class Interceptor {
   }
 
   #handOver(socket: Duplex, target: InterceptTarget): void {
-    const web = this.#web;
-    if (web) {
-      serveHttp1(socket, (request) => web(request, target));
-      return;
-    }
     if (!this.#loopbackPort) {
       this.#bySocket.set(socket, target);
       this.#inner.emit("connection", socket);

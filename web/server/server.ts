@@ -11,8 +11,6 @@ import { getConfig, type Session, session } from "../../mod.ts";
 import { createApi } from "./api.ts";
 import { EventStream } from "./event_stream.ts";
 import { forward } from "./forward_proxy.ts";
-import { forwardWeb } from "./forward_web.ts";
-import type { TunnelRequest } from "./tunnel_http.ts";
 import { sendWebResponse, toWebRequest } from "./node_bridge.ts";
 import { watchRules } from "./rules_file.ts";
 import { listen } from "./listen.ts";
@@ -179,15 +177,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
       const path = req.url?.startsWith("/") ? req.url : `/${req.url ?? ""}`;
       return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`, log);
-    },
-    (request: TunnelRequest, target: InterceptTarget) => {
-      inFlight++;
-      proxied++;
-      const host = target.host.includes(":") ? `[${target.host}]` : target.host;
-      const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
-      const path = request.path.startsWith("/") ? request.path : `/${request.path}`;
-      return forwardWeb(ses, request, `${target.scheme}://${host}${port}${path}`, log)
-        .finally(() => inFlight--);
     },
   );
   let proxied = 0;
