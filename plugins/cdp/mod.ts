@@ -118,7 +118,23 @@ export {
  */
 export interface CdpMembers {
   /** Launch and connect, closed with the session. */
-  readonly cdp: CdpApi;
+  readonly cdp: SessionCdpApi;
+}
+
+/**
+ * `ses.cdp`: launch and connect, and what the session drives now.
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../../mod.ts";
+ * const ses: CdpMembers = session.fromPartition("cdp-connections");
+ * await ses.cdp.launch();
+ * ses.cdp.connections().length; // 1
+ * ```
+ */
+export interface SessionCdpApi extends CdpApi {
+  /** The open connections of the session: its launched browsers', then those of `connect()`. */
+  connections(): CdpConnection[];
 }
 
 /**
@@ -151,7 +167,11 @@ export function createCdpPlugin(adapters: CdpAdapters): Plugin<CdpMembers> {
       const withPreloads = (connection: CdpConnection) => {
         if (hook) addConnectionHook(connection, hook);
       };
-      const api: CdpApi = {
+      const api: SessionCdpApi = {
+        connections: () => [
+          ...[...browsers].map((browser) => browser.connection),
+          ...connections,
+        ],
         async launch(options) {
           const browser = await launch(options);
           withPreloads(browser.connection);

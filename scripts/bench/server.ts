@@ -11,6 +11,9 @@
  * server with an add-on whose response-body tap changes one byte per chunk, against the same
  * without it. Goal: at most 20% slower.
  *
+ * With the rates, the CPU each proxy process spent per request in the same runs (from /proc):
+ * on a loaded machine the rates swing with what else runs, the work per request does not.
+ *
  * @module
  */
 import { finish, report } from "./_report.ts";
@@ -63,6 +66,33 @@ async function wrk(target: string, viaProxy: number | null): Promise<number> {
   if (!rate) throw new Error(`wrk failed: ${text}${new TextDecoder().decode(out.stderr)}`);
   if (errors) console.log(`  (${target} via ${viaProxy ?? "direct"}: ${errors[0]})`);
   return Number(rate[1]);
+}
+
+/**
+ * CPU seconds (user + system, every thread) a process has used so far, from `/proc` (Linux; the
+ * kernel's clock tick is 100 Hz there). Under a loaded machine the requests per second of every
+ * proxy swing with what else runs; the CPU each proxy spends per request, measured around the same
+ * runs, says how much work it does for one, whatever the load.
+ */
+function cpuSeconds(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Runs `measure` (which resolves to requests per second over `seconds`, and may call `mark` once
+ * its warm-up is over) and returns the rate and the CPU `pid` spent per request, in µs.
+ */
+async function withCpu(
+  pid: number,
+  seconds: number,
+  measure: (mark: () => void) => Promise<number>,
+): Promise<{ rate: number; cpuPerRequest: number }> {
+  let before = cpuSeconds(pid);
+  const rate = await measure(() => (before = cpuSeconds(pid)));
+  const used = cpuSeconds(pid) - before;
+  return { rate, cpuPerRequest: (used / (rate * seconds)) * 1e6 };
 }
 
 // The origin, in its own process so that it does not share a thread with anything measured.
@@ -190,7 +220,11 @@ proxies.push({
 });
 
 /** Requests per second over HTTPS through a proxy, from 64 concurrent keep-alive clients. */
-async function httpsRate(proxyPort: number, caFile: string): Promise<number> {
+async function httpsRate(
+  proxyPort: number,
+  caFile: string,
+  warmedUp: () => void = () => {},
+): Promise<number> {
   const client = Deno.createHttpClient({
     proxy: { url: `http://127.0.0.1:${proxyPort}` },
     caCerts: [await Deno.readTextFile(caFile)],
@@ -213,6 +247,7 @@ async function httpsRate(proxyPort: number, caFile: string): Promise<number> {
   await Promise.all(
     Array.from({ length: CONNECTIONS }, () => run(performance.now() + 1000, false)),
   );
+  warmedUp();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, () => run(start + seconds * 1000, true)),
@@ -240,7 +275,17 @@ try {
   await wrk(target, wsPort); // warm-up
   const direct = await wrk(target, null);
   const rates: Record<string, number> = {};
-  for (const proxy of proxies) rates[proxy.name] = await wrk(target, proxy.port);
+  const cpu: Record<string, number> = {};
+  const wrkSeconds = Number.parseFloat(DURATION);
+  for (const proxy of proxies) {
+    const measured = await withCpu(
+      proxy.child.pid,
+      wrkSeconds,
+      () => wrk(target, proxy.port),
+    );
+    rates[proxy.name] = measured.rate;
+    cpu[proxy.name] = measured.cpuPerRequest;
+  }
   report({
     bench: "server",
     figure: "origin, straight (wrk, 64 connections)",
@@ -266,6 +311,14 @@ try {
     met: rates.websession / rates.squid >= 0.8,
   });
 
+  report({
+    bench: "server",
+    figure: "CPU per plain HTTP request, session server vs squid (lower is better)",
+    value: cpu.websession,
+    unit: "µs",
+    baseline: { name: "squid (cache off)", value: cpu.squid },
+  });
+
   const big = `http://127.0.0.1:${originPort}/big`;
   const plainBig = await wrk(big, wsPort);
   const flippedBig = await wrk(big, flipPort);
@@ -281,11 +334,18 @@ try {
 
   await waitForPort(tlsPort);
   await waitForFile(`${tmp}/mitmproxy/mitmproxy-ca-cert.pem`);
-  const intercepted = await httpsRate(
-    interceptPort,
-    `${tmp}/home-websession-intercept/ca-cert.pem`,
+  const pidOf = (port: number) => proxies.find((p) => p.port === port)!.child.pid;
+  const httpsSeconds = Number.parseFloat(DURATION);
+  const { rate: intercepted, cpuPerRequest: interceptedCpu } = await withCpu(
+    pidOf(interceptPort),
+    httpsSeconds,
+    (mark) => httpsRate(interceptPort, `${tmp}/home-websession-intercept/ca-cert.pem`, mark),
   );
-  const mitm = await httpsRate(mitmPort, `${tmp}/mitmproxy/mitmproxy-ca-cert.pem`);
+  const { rate: mitm, cpuPerRequest: mitmCpu } = await withCpu(
+    pidOf(mitmPort),
+    httpsSeconds,
+    (mark) => httpsRate(mitmPort, `${tmp}/mitmproxy/mitmproxy-ca-cert.pem`, mark),
+  );
   const passed = await httpsRate(passPort, originCa.certPath);
   report({
     bench: "server",
@@ -295,6 +355,13 @@ try {
     baseline: { name: "mitmdump (regular mode)", value: mitm },
     goal: "ratio >= 3",
     met: intercepted / mitm >= 3,
+  });
+  report({
+    bench: "server",
+    figure: "CPU per intercepted HTTPS request, session server vs mitmdump (lower is better)",
+    value: interceptedCpu,
+    unit: "µs",
+    baseline: { name: "mitmdump (regular mode)", value: mitmCpu },
   });
   report({
     bench: "server",

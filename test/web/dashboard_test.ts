@@ -4,7 +4,7 @@
 // moves it).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -29,6 +29,9 @@ before(async () => {
     if (path === "/data.json") return Response.json({ fruit: "apple", count: 3 });
     if (path === "/set") {
       return new Response("set", { headers: { "set-cookie": "flavour=plain; Path=/" } });
+    }
+    if (path === "/submit") {
+      return request.arrayBuffer().then((bytes) => new Response(`got ${bytes.byteLength} bytes`));
     }
     if (path === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
     if (path === "/slow.bin") {
@@ -110,6 +113,52 @@ describe("the dashboard", () => {
     );
     assert.match(await detail.locator(".response-headers").textContent() ?? "", /content-type/);
     await page.screenshot({ path: `${output}/requests.png` });
+  });
+
+  it("shows a request's body in its detail: JSON pretty, binary as hex, big ones cut at the cap", async () => {
+    const order = { order: { item: "pear", quantity: 2 } };
+    const sent = await viaProxy(
+      "/submit",
+      "-X",
+      "POST",
+      "-H",
+      "content-type: application/json",
+      "--data-binary",
+      JSON.stringify(order),
+    );
+    assert.equal(sent.stdout, `got ${JSON.stringify(order).length} bytes`);
+    const row = page.locator("#requests tbody tr", { hasText: "POST" });
+    await row.waitFor();
+    await row.click();
+    const detail = page.locator("#detail");
+    const requestBody = detail.locator(".request-body .body-text");
+    await requestBody.waitFor();
+    assert.equal(await requestBody.textContent(), JSON.stringify(order, null, 2));
+    assert.equal(await detail.locator(".body .body-text").textContent(), "got 38 bytes");
+    await page.screenshot({ path: `${output}/request-body.png` });
+
+    // 300 KiB of binary: kept up to the 256 KiB cap, shown as hex.
+    const big = `${home}/upload.bin`;
+    writeFileSync(big, new Uint8Array(300 * 1024).map((_, i) => i % 251));
+    await viaProxy(
+      "/submit?big",
+      "-X",
+      "PUT",
+      "-H",
+      "content-type: application/octet-stream",
+      "--data-binary",
+      `@${big}`,
+    );
+    const bigRow = rowOf("/submit?big");
+    await bigRow.waitFor();
+    await bigRow.click();
+    const hex = detail.locator(".request-body .body-hex");
+    await hex.waitFor();
+    assert.match(await hex.textContent() ?? "", /^00000000 {2}00 01 02 03 04 05/);
+    await detail.locator(".request-body .note", { hasText: "size cap" }).waitFor();
+    const entries = await page.evaluate(async () => (await fetch("/api/requests")).json());
+    const entry = entries.find((e: { url: string }) => e.url.endsWith("/submit?big"));
+    assert.deepEqual(entry.requestBody, { size: 300 * 1024, kept: 256 * 1024, truncated: true });
   });
 
   it("hides the rows a filter leaves out, and keeps the log across a reload", async () => {
@@ -197,6 +246,34 @@ describe("the dashboard", () => {
     );
     assert.equal(entry.response.status, 200);
     assert.equal(entry.response.content.text, JSON.stringify({ fruit: "apple", count: 3 }));
+    const posted = har.log.entries.find((e: { request: { method: string } }) =>
+      e.request.method === "POST"
+    );
+    assert.deepEqual(posted.request.postData, {
+      mimeType: "application/json",
+      text: JSON.stringify({ order: { item: "pear", quantity: 2 } }),
+    });
+  });
+
+  it("lists the DevTools targets of a browser the session drives, whose traffic it proxies", async () => {
+    await page.click('nav button[data-view="targets"]');
+    await page.locator("#targets-empty").waitFor({ state: "visible" });
+    await page.fill("#browser-url", `${origin.url}/driven-page.html`);
+    await page.click("#browser-form button[type=submit], #browser-form button:not([type])");
+    await page.locator("#browser-status", { hasText: "started" }).waitFor({ timeout: 60_000 });
+    const target = page.locator("#targets tbody tr", { hasText: `${origin.url}/driven-page.html` });
+    await target.waitFor();
+    assert.equal(await target.locator(".target-type").textContent(), "page");
+    assert.equal(await page.locator("#targets-empty").isHidden(), true);
+    await page.screenshot({ path: `${output}/targets.png` });
+    // The page came through the server: the session logs it (once the browser asked for it).
+    await page.click('nav button[data-view="requests"]');
+    await page.locator("#requests tbody tr", { hasText: `${origin.url}/driven-page.html` })
+      .filter({ hasText: "200" }).waitFor();
+    await page.click('nav button[data-view="targets"]');
+    await page.click("#browsers-close");
+    await page.locator("#targets-empty").waitFor({ state: "visible" });
+    assert.equal(await page.locator("#targets tbody tr").count(), 0);
   });
 
   it("refuses another Host (DNS rebinding) and another site's Origin", async () => {

@@ -151,6 +151,69 @@ describe("add-ons in the running server", () => {
   });
 });
 
+/** Reads the event stream until an event of `type` for `plugin` comes; returns it. */
+async function eventOf(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  seen: { text: string },
+  type: string,
+  plugin: string,
+): Promise<Record<string, unknown>> {
+  for (;;) {
+    for (const [, data] of seen.text.matchAll(/data: (\{[^\n]*\})\n/g)) {
+      const event = JSON.parse(data);
+      if (event.type === type && event.plugin === plugin) return event;
+    }
+    const { value, done } = await reader.read();
+    assert.ok(!done, `the event stream ended before a ${type} event of ${plugin}`);
+    seen.text += new TextDecoder().decode(value);
+  }
+}
+
+describe("an inline add-on that hangs", () => {
+  it("is held to the hook time budget: reported, the request goes on without it, and repeated faults unload it", async () => {
+    const events = await api("/events");
+    const reader = events.body!.getReader();
+    const seen = { text: "" };
+    const loaded = await api("/plugins", {
+      method: "POST",
+      body: JSON.stringify({ source: fixture("failing_addons/hangs_inline") }),
+    });
+    assert.equal(loaded.status, 201, await loaded.clone().text());
+    assert.equal((await loaded.json()).isolation, "inline");
+    const first = await curl(["-s", "-x", server.proxy, `${origin.url}/inline-hang`]);
+    assert.equal(first.stdout, "HELLO FROM /INLINE-HANG");
+    const fault = await eventOf(reader, seen, "plugin-error", "hangs-inline");
+    assert.equal(fault.stage, "beforeSendHeaders");
+    assert.match(String(fault.error), /did not answer within 300 ms/i);
+    assert.equal(typeof fault.id, "number");
+    const log = await (await api("/requests")).json() as Array<{ id: number; url: string }>;
+    assert.equal(log.find((e) => e.id === fault.id)?.url, `${origin.url}/inline-hang`);
+
+    const second = await curl(["-s", "-x", server.proxy, `${origin.url}/inline-hang-2`]);
+    assert.equal(second.stdout, "HELLO FROM /INLINE-HANG-2");
+    const cutOff = await eventOf(reader, seen, "plugin-cut-off", "hangs-inline");
+    assert.match(String(cutOff.error), /after 3 faults/);
+    await reader.cancel();
+    const list = await (await api("/plugins")).json() as Array<{ name: string }>;
+    assert.equal(list.some((p) => p.name === "hangs-inline"), false);
+    const third = await curl(["-s", "-x", server.proxy, `${origin.url}/after-cut-off`]);
+    assert.equal(third.stdout, "HELLO FROM /AFTER-CUT-OFF");
+  });
+
+  it("refuses an add-on whose setup does not finish within the budget, and keeps serving", async () => {
+    const loaded = await api("/plugins", {
+      method: "POST",
+      body: JSON.stringify({ source: fixture("failing_addons/setup_hangs") }),
+    });
+    assert.equal(loaded.status, 400);
+    assert.match((await loaded.json()).error, /setup-hangs/);
+    const list = await (await api("/plugins")).json() as Array<{ name: string }>;
+    assert.equal(list.some((p) => p.name === "setup-hangs"), false);
+    const answer = await curl(["-s", "-x", server.proxy, `${origin.url}/after-setup-hang`]);
+    assert.equal(answer.stdout, "HELLO FROM /AFTER-SETUP-HANG");
+  });
+});
+
 describe("add-on signatures", () => {
   it("refuses an unsigned add-on at start without --allow-unsigned: one line, exit code 1", async () => {
     const { code, stderr } = await runServerToExit(`${home}/unsigned`, [

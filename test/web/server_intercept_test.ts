@@ -3,7 +3,7 @@
 // from one it does not.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
@@ -40,7 +40,18 @@ before(async () => {
       res.setHeader("set-cookie", "sid=over-tls; Secure; HttpOnly; Path=/; Max-Age=3600");
       res.end("logged in");
     } else if (path === "/whoami") res.end(String(req.headers.cookie ?? "nobody"));
-    else if (path === "/echo-header") res.end(String(req.headers["x-rewritten"] ?? "absent"));
+    else if (path === "/echo-body") {
+      let bytes = 0;
+      req.on("data", (chunk: Uint8Array) => (bytes += chunk.length));
+      req.on("end", () => res.end(`${req.method} got ${bytes} bytes`));
+      return;
+    } else if (path === "/big") {
+      // 3 MiB, streamed in 64 KiB writes with no content-length (chunked to the proxy)
+      const chunk = new Uint8Array(64 * 1024).fill(120);
+      for (let i = 0; i < 48; i++) res.write(chunk);
+      res.end();
+      return;
+    } else if (path === "/echo-header") res.end(String(req.headers["x-rewritten"] ?? "absent"));
     else if (path === "/page") {
       res.setHeader("content-type", "text/html");
       res.end("<title>intercepted</title><p id=p>page over tls</p>");
@@ -114,6 +125,33 @@ describe("an intercepted CONNECT", () => {
     assert.deepEqual(cookies.map((c: { name: string; secure: boolean }) => [c.name, c.secure]), [
       ["sid", true],
     ]);
+  });
+
+  it("carries request bodies and big streamed responses through the tunnel, and logs the body", async () => {
+    const upload = `${home}/upload.bin`;
+    writeFileSync(upload, new Uint8Array(200 * 1024).fill(7));
+    const answer = await viaProxy(
+      `${originUrl}/echo-body`,
+      "-X",
+      "POST",
+      "--data-binary",
+      `@${upload}`,
+      "-H",
+      "content-type: application/octet-stream",
+    );
+    assert.equal(answer.code, 0, answer.stderr);
+    assert.equal(answer.stdout, `POST got ${200 * 1024} bytes`);
+    const big = await viaProxy(`${originUrl}/big`, "-o", `${home}/big.out`);
+    assert.equal(big.code, 0, big.stderr);
+    assert.equal(statSync(`${home}/big.out`).size, 3 * 1024 * 1024);
+    const log = await (await api("/requests")).json() as Array<
+      { id: number; url: string; requestBody: { size: number } }
+    >;
+    const posted = log.find((e) => e.url === `${originUrl}/echo-body`)!;
+    assert.equal(posted.requestBody.size, 200 * 1024);
+    const kept = await api(`/requests/${posted.id}/request-body`);
+    assert.equal(kept.status, 200);
+    assert.equal((await kept.arrayBuffer()).byteLength, 200 * 1024);
   });
 
   it("is the server's leaf for the host, with the host in its SAN", async () => {

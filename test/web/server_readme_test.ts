@@ -7,6 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
 import { type ApiDeps, createApi } from "../../web/server/api.ts";
+import { needs } from "../_system.ts";
+
+// POST /api/browsers starts a real Chromium.
+needs("curl", "chromium");
 
 interface DocumentedRoute {
   method: string;

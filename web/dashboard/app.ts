@@ -4,6 +4,9 @@
  * partition's cookies, declarative rules, add-ons and downloads (live progress, pause, resume,
  * cancel). Plain DOM, no framework. It talks to the control API with the sign-in cookie
  * (`POST /api/signin` once), never a token in a URL.
+ * partition's cookies, declarative rules, add-ons and the DevTools targets of the browsers the
+ * session drives. Plain DOM, no framework. It talks to the
+ * control API with the sign-in cookie (`POST /api/signin` once), never a token in a URL.
  *
  * @module
  */
@@ -26,6 +29,7 @@ interface Entry {
   error: string | null;
   redirects: number;
   body: { kept: number; truncated: boolean };
+  requestBody?: { size: number; kept: number; truncated: boolean };
   explain?: { steps: Array<Record<string, unknown>> } | null;
 }
 
@@ -210,6 +214,13 @@ async function openDetail(id: number): Promise<void> {
       ),
     );
   const body = el("section", { className: "body" }, el("h3", {}, "Response body"));
+  const sent = entry.requestBody && entry.requestBody.size > 0
+    ? el(
+      "section",
+      { className: "request-body" },
+      el("h3", {}, `Request body (${sizeText(entry.requestBody.size)})`),
+    )
+    : null;
   pane.replaceChildren(
     el("button", { className: "close", onclick: () => (pane.hidden = true) }, "×"),
     el("h2", {}, `${entry.method} ${entry.url}`),
@@ -230,28 +241,37 @@ async function openDetail(id: number): Promise<void> {
       el("h3", {}, "webRequest and declarative decisions"),
       el("pre", {}, JSON.stringify(entry.explain?.steps ?? [], null, 2)),
     ),
+    ...(sent ? [sent] : []),
     body,
   );
-  const response = await api(`/requests/${id}/body`);
+  if (sent) {
+    const type = entry.requestHeaders.find(([name]) => name === "content-type")?.[1] ?? "";
+    await showBody(sent, `/requests/${id}/request-body`, type.split(";")[0].trim().toLowerCase());
+  }
+  await showBody(body, `/requests/${id}/body`, entry.mimeType);
+}
+
+/** Fetches a kept body and shows it in `section`: images, JSON pretty, text, or hex. */
+async function showBody(section: HTMLElement, path: string, mime: string): Promise<void> {
+  const response = await api(path);
   if (!response.ok) {
-    body.append(el("p", {}, "No body kept."));
+    section.append(el("p", {}, "No body kept."));
     return;
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (response.headers.get("x-websession-truncated") === "true") {
-    body.append(el("p", { className: "note" }, "Cut at the server's size cap."));
+    section.append(el("p", { className: "note" }, "Cut at the server's size cap."));
   }
-  const mime = entry.mimeType;
   if (mime.startsWith("image/")) {
-    body.append(el("img", { src: URL.createObjectURL(new Blob([bytes], { type: mime })) }));
+    section.append(el("img", { src: URL.createObjectURL(new Blob([bytes], { type: mime })) }));
   } else if (/json/.test(mime)) {
     let text = new TextDecoder().decode(bytes);
     try {
       text = JSON.stringify(JSON.parse(text), null, 2);
     } catch { /* shown as it is */ }
-    body.append(el("pre", { className: "body-text" }, text));
-  } else if (/^text\/|javascript|xml|svg/.test(mime)) {
-    body.append(el("pre", { className: "body-text" }, new TextDecoder().decode(bytes)));
+    section.append(el("pre", { className: "body-text" }, text));
+  } else if (/^text\/|javascript|xml|svg|x-www-form-urlencoded/.test(mime)) {
+    section.append(el("pre", { className: "body-text" }, new TextDecoder().decode(bytes)));
   } else {
     const lines: string[] = [];
     for (let i = 0; i < Math.min(bytes.length, 4096); i += 16) {
@@ -262,7 +282,7 @@ async function openDetail(id: number): Promise<void> {
         }  ${slice.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("")}`,
       );
     }
-    body.append(el("pre", { className: "body-hex" }, lines.join("\n")));
+    section.append(el("pre", { className: "body-hex" }, lines.join("\n")));
   }
 }
 
@@ -532,6 +552,50 @@ async function startDownload(event: Event): Promise<void> {
   upsertDownload(await answer.json() as Download);
 }
 
+interface Target {
+  browser: number;
+  targetId: string;
+  type: string;
+  title: string;
+  url: string;
+  attached: boolean;
+}
+
+let targetsTimer: ReturnType<typeof setInterval> | null = null;
+
+async function showTargets(): Promise<void> {
+  const list = await (await api("/targets")).json() as Target[];
+  $("#targets-empty").hidden = list.length > 0;
+  $("#targets tbody").replaceChildren(...list.map((t) =>
+    el(
+      "tr",
+      { dataset: { id: t.targetId } },
+      el("td", {}, String(t.browser)),
+      el("td", { className: "target-type" }, t.type),
+      el("td", {}, t.title),
+      el("td", { className: "target-url" }, t.url),
+      el("td", {}, t.attached ? "yes" : "no"),
+      el("td", {}, t.targetId),
+    )
+  ));
+}
+
+async function startBrowser(event: Event): Promise<void> {
+  event.preventDefault();
+  const url = ($("#browser-url") as HTMLInputElement).value.trim();
+  const headless = ($("#browser-headless") as HTMLInputElement).checked;
+  const status = $("#browser-status");
+  status.textContent = "starting…";
+  const answer = await api("/browsers", {
+    method: "POST",
+    body: JSON.stringify(url ? { url, headless } : { headless }),
+  });
+  const result = await answer.json();
+  status.textContent = answer.ok ? `started (pid ${result.pid})` : result.error;
+  status.className = answer.ok ? "" : "error-text";
+  showTargets();
+}
+
 // ---- start -----------------------------------------------------------------------------------
 
 function showView(name: string): void {
@@ -545,6 +609,12 @@ function showView(name: string): void {
   if (name === "rules") showRules();
   if (name === "addons") showAddons();
   if (name === "downloads") showDownloads();
+  if (targetsTimer !== null) clearInterval(targetsTimer);
+  targetsTimer = null;
+  if (name === "targets") {
+    showTargets();
+    targetsTimer = setInterval(() => showTargets().catch(() => {}), 2000);
+  }
 }
 
 async function start(): Promise<void> {
@@ -576,6 +646,12 @@ $("#export").addEventListener("click", exportHar);
 $("#signin-form").addEventListener("submit", signIn);
 $("#rule-form").addEventListener("submit", addRule);
 $("#download-form").addEventListener("submit", startDownload);
+$("#browser-form").addEventListener("submit", (event) => void startBrowser(event));
+$("#browsers-close").addEventListener("click", async () => {
+  await api("/browsers", { method: "DELETE" });
+  $("#browser-status").textContent = "closed";
+  showTargets();
+});
 $("#cookie-filter").addEventListener("input", () => showCookies());
 for (const tab of document.querySelectorAll<HTMLElement>("nav button")) {
   tab.addEventListener("click", () => showView(tab.dataset.view!));

@@ -20,6 +20,7 @@ import type { Addons } from "./addons.ts";
 import type { RequestLog } from "./request_log.ts";
 import type { DownloadList } from "./downloads.ts";
 import { toHar } from "./har.ts";
+import type { SessionBrowsers } from "./browsers.ts";
 import { SIGNIN_COOKIE, tokenFromCookie } from "./origin_guard.ts";
 import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
 
@@ -47,6 +48,8 @@ export interface ApiDeps {
   eventQueueLimit?: number;
   /** The downloads of the server's sessions. */
   downloads: DownloadList;
+  /** The browsers the session drives (the targets view). */
+  browsers: SessionBrowsers;
 }
 
 /**
@@ -76,6 +79,10 @@ const Partition = v.optional(PartitionName);
 const Url = v.pipe(v.string(), v.url("must be an absolute URL"));
 
 const schemas = {
+  startBrowser: v.strictObject({
+    url: v.optional(Url),
+    headless: v.optional(v.boolean()),
+  }),
   createPartition: v.strictObject({
     partition: PartitionName,
     cache: v.optional(v.boolean()),
@@ -457,6 +464,23 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json({ unloaded: name });
   });
 
+  app.get("/api/targets", async (c) => c.json(await deps.browsers.targets()));
+
+  app.post("/api/browsers", async (c) => {
+    const options = check(schemas.startBrowser, await json(c));
+    try {
+      return c.json(await deps.browsers.start(options), 201);
+    } catch (error) {
+      return c.json({ error: `Could not start a browser: ${(error as Error).message}` }, 503);
+    }
+  });
+
+  app.delete("/api/browsers", async (c) => {
+    const pids = deps.browsers.started();
+    await Promise.all(pids.map((pid) => deps.browsers.stop(pid)));
+    return c.json({ closed: pids });
+  });
+
   app.get("/api/requests", (c) => c.json(deps.log.list()));
 
   app.delete("/api/requests", (c) => {
@@ -485,11 +509,24 @@ export function createApi(deps: ApiDeps): Hono {
     });
   });
 
+  app.get("/api/requests/:id/request-body", (c) => {
+    const id = Number(c.req.param("id"));
+    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
+    const body = entry ? deps.log.body(id, "request") : null;
+    if (!entry || !body) return c.json({ error: `No request body kept for request ${id}` }, 404);
+    const type = entry.requestHeaders.find(([name]) => name === "content-type")?.[1];
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": type || "application/octet-stream",
+      "x-websession-truncated": String(entry.requestBody.truncated),
+      "content-security-policy": "sandbox",
+    });
+  });
+
   app.get("/api/har", (c) => {
     const ids = c.req.query("ids");
     const wanted = ids ? new Set(ids.split(",").map(Number)) : null;
     const entries = deps.log.list().filter((e) => !wanted || wanted.has(e.id));
-    return c.json(toHar(entries, (id) => deps.log.body(id)), 200, {
+    return c.json(toHar(entries, (id, kind) => deps.log.body(id, kind)), 200, {
       "content-disposition": 'attachment; filename="websession.har"',
     });
   });

@@ -76,7 +76,8 @@ cookie this page cannot read; it never goes into a URL.</p>
 <header><h1>websession</h1><nav>
 <button data-view="requests" class="current">Requests</button><button data-view="cookies">Cookies</button>
 <button data-view="rules">Rules</button><button data-view="addons">Add-ons</button>
-<button data-view="downloads">Downloads</button></nav></header>
+<button data-view="downloads">Downloads</button>
+<button data-view="targets">Targets</button></nav></header>
 <div id="view-requests" class="view" style="padding:0">
 <div class="toolbar">
 <input id="filter-text" placeholder="Filter URLs" aria-label="filter">
@@ -117,6 +118,16 @@ cookie this page cannot read; it never goes into a URL.</p>
 <form id="download-form"><p><input id="download-url" size="60" placeholder="URL to download" aria-label="download URL">
 <button>Download</button> <span id="download-error" class="error-text"></span></p></form>
 <table id="downloads"><thead><tr><th>File</th><th>URL</th><th>Progress</th><th>Speed</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
+</div>
+<div id="view-targets" class="view" hidden>
+<form id="browser-form" class="toolbar"><input id="browser-url" type="url" size="50"
+placeholder="https://example.com/ (optional)" aria-label="browser URL">
+<label><input id="browser-headless" type="checkbox" checked> Headless</label>
+<button>Start a browser through this server</button><button type="button" id="browsers-close">Close the started browsers</button>
+<span id="browser-status"></span></form>
+<p id="targets-empty">The session drives no browser. Start one above, or let an add-on call
+<code>ses.cdp.launch()</code> or <code>ses.cdp.connect()</code>.</p>
+<table id="targets"><thead><tr><th>Browser</th><th>Type</th><th>Title</th><th>URL</th><th>Attached</th><th>Id</th></tr></thead><tbody></tbody></table>
 </div>
 </div>
 <script type="module" src="/dashboard.js"></script>

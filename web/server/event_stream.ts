@@ -10,7 +10,8 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 export interface LiveEvent {
   /**
    * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
-   * `plugin-error` (an add-on's hook threw, hung or crashed), `download` (a download's progress).
+   * `plugin-error` (an add-on's hook threw, hung or crashed), `plugin-cut-off` (an add-on unloaded
+   * after repeated faults), `download` (a download's progress).
    */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
@@ -94,6 +95,11 @@ export class EventStream {
   /** Counts a subscriber dropped for falling behind (see `/api/events`). */
   countDropped(): void {
     this.#dropped++;
+  }
+
+  /** Whether anyone listens (so that callers can skip building an event nobody reads). */
+  get listening(): boolean {
+    return this.#subscribers.size > 0;
   }
 
   /** Sends an event that does not come from the pipeline (tunnels). */

@@ -46,7 +46,7 @@ export async function forward(
   res.on("close", onClose);
   let response: Response;
   try {
-    const body = bodyOf(req);
+    const body = log ? recorded(bodyOf(req), log, controller.signal) : bodyOf(req);
     const headers = headersOf(req, true);
     // RFC 9110 7.6.3: a proxy adds itself to Via, which is how a request that comes back is seen
     if (via) headers.append("via", via);
@@ -78,4 +78,21 @@ export async function forward(
     return;
   }
   await sendWebResponse(res, response, true, log?.bodyRecorder(controller.signal) ?? null);
+}
+
+/** `body` with each chunk recorded in the log as the session reads it (null stays null). */
+function recorded(
+  body: ReadableStream<Uint8Array> | null,
+  log: RequestLog,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> | null {
+  if (body === null) return null;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        log.recordRequestBody(signal, chunk);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
 }

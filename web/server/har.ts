@@ -8,8 +8,8 @@ import type { LogEntry } from "./request_log.ts";
 const header = ([name, value]: [string, string]) => ({ name, value });
 
 /**
- * A HAR log of `entries`; `bodyOf` gives the bytes kept for an entry (text bodies are included as
- * text, others in base64).
+ * A HAR log of `entries`; `bodyOf` gives the bytes kept for an entry's response (or request) body
+ * (text response bodies are included as text, others in base64; a request body is `postData`).
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@ const header = ([name, value]: [string, string]) => ({ name, value });
  */
 export function toHar(
   entries: LogEntry[],
-  bodyOf: (id: number) => Uint8Array | null,
+  bodyOf: (id: number, kind?: "request" | "response") => Uint8Array | null,
 ): { log: Record<string, unknown> } {
   return {
     log: {
@@ -37,6 +37,8 @@ export function toHar(
             content.encoding = "base64";
           }
         }
+        const sent = bodyOf(entry.id, "request");
+        const sentType = entry.requestHeaders.find(([n]) => n === "content-type")?.[1] ?? "";
         const t = entry.timings;
         const blocked = t.sendHeaders ?? 0;
         const wait = t.responseStarted !== undefined ? t.responseStarted - blocked : -1;
@@ -54,7 +56,10 @@ export function toHar(
             headers: entry.requestHeaders.map(header),
             queryString: [...url.searchParams].map(header),
             headersSize: -1,
-            bodySize: -1,
+            bodySize: entry.requestBody?.size ?? -1,
+            ...(sent
+              ? { postData: { mimeType: sentType, text: new TextDecoder().decode(sent) } }
+              : {}),
           },
           response: {
             status: entry.status ?? 0,

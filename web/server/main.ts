@@ -7,7 +7,8 @@
  *                 [--net-log net-log.json] [--event-log events.jsonl] [--extension DIR ...]
  *                 [--intercept LIST] [--no-intercept [LIST]]
  *                 [--plugin PATH]... [--allow-unsigned] [--trusted-key FILE]...
- *                 [--allow-unenforced-isolation] [--connect-ports LIST] [--repair]
+ *                 [--allow-unenforced-isolation] [--hook-timeout MS] [--max-addon-faults N]
+ *                 [--connect-ports LIST] [--repair]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
@@ -60,8 +61,10 @@ export interface CliOptions {
   trustedKeyFiles?: string[];
   /** `--allow-unenforced-isolation`: load worker add-ons where permissions are not enforced. */
   allowUnenforcedIsolation?: boolean;
-  /** `--hook-timeout MS`: how long an isolated add-on's hook may take. */
+  /** `--hook-timeout MS`: how long an add-on's hook may take. */
   hookTimeout?: number;
+  /** `--max-addon-faults N`: after how many faults an add-on is unloaded. */
+  maxAddonFaults?: number;
   /** `--keep-requests N`: how many requests the dashboard's log keeps. */
   keepRequests?: number;
   /** `--connect-ports LIST`: ports non-loopback clients may CONNECT to, besides 443. */
@@ -110,8 +113,10 @@ Options:
                     Load "isolation": "worker" add-ons where their permissions cannot be enforced
                     (Bun) (default: off)
   --keep-requests N How many requests the dashboard's log keeps; 0 turns it off (default: 500)
-  --hook-timeout MS How long an isolated add-on's hook may take before it is cut off
-                    (default: 5000)
+  --hook-timeout MS How long an add-on's hook may take; past it the request goes on as if the
+                    add-on had not answered, and the event stream reports it (default: 5000)
+  --max-addon-faults N
+                    Unload an add-on after N faults (throws, hooks over time) (default: 3)
   --connect-ports LIST
                     Ports that clients other than this machine may CONNECT to, besides 443
                     (comma-separated, e.g. 8443,563); loopback clients may use any port
@@ -180,6 +185,7 @@ export function parseArgs(args: string[]): CliOptions {
     } else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
     else if (flag === "--keep-requests") options.keepRequests = number(flag, 0, 1_000_000);
     else if (flag === "--hook-timeout") options.hookTimeout = number(flag, 1, 600_000);
+    else if (flag === "--max-addon-faults") options.maxAddonFaults = number(flag, 1, 1_000_000);
     else if (flag === "--trusted-key") {
       options.trustedKeyFiles = [...(options.trustedKeyFiles ?? []), value()];
     } else if (flag === "--token-ttl") {
@@ -218,6 +224,7 @@ if (import.meta.main) {
           trustedKeys,
           allowUnenforcedIsolation: options.allowUnenforcedIsolation,
           hookTimeout: options.hookTimeout,
+          maxFaults: options.maxAddonFaults,
         },
       });
     try {

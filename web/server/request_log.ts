@@ -1,9 +1,9 @@
 /**
  * The server's request log for the dashboard: one entry per request (not per event) with its
  * headers, cookies, status, size, stage timings and, for proxied requests, the first bytes of the
- * response body; the last `keep` requests, kept by the server so a page reload loses nothing.
- * Bodies are capped per entry (`bodyCap`) and in total (`bodyBudget`): the oldest bodies are
- * dropped first.
+ * request and response bodies; the last `keep` requests, kept by the server so a page reload loses
+ * nothing. Bodies are capped per body (`bodyCap`) and in total (`bodyBudget`, request and response
+ * bodies together): the oldest bodies are dropped first.
  *
  * @module
  */
@@ -51,15 +51,24 @@ export interface LogEntry {
   error: string | null;
   /** Redirects followed. */
   redirects: number;
-  /** Whether body bytes were kept, and whether they were cut at the cap. */
+  /** Whether response body bytes were kept, and whether they were cut at the cap. */
   body: { kept: number; truncated: boolean };
+  /** The request body: bytes sent, bytes kept, whether they were cut (proxied requests). */
+  requestBody: { size: number; kept: number; truncated: boolean };
 }
+
+type BodyKind = "request" | "response";
+interface RawHeaders {
+  request: Headers | null;
+  response: Headers | null;
+}
+const keyOf = (kind: BodyKind, id: number) => `${kind === "request" ? "q" : "s"}${id}`;
 
 /** Options of {@link RequestLog}. */
 export interface RequestLogOptions {
   /** How many requests are kept (default 500; 0 turns the log and its taps off). */
   keep?: number;
-  /** Body bytes kept per request (default 256 KiB). */
+  /** Body bytes kept per body (default 256 KiB). */
   bodyCap?: number;
   /** Body bytes kept in all (default 32 MiB). */
   bodyBudget?: number;
@@ -88,13 +97,14 @@ function typeOf(mime: string): string {
  */
 export class RequestLog {
   #entries = new Map<number, LogEntry>();
-  #bodies = new Map<number, Uint8Array[]>();
+  #bodies = new Map<string, Uint8Array[]>();
   #bodyBytes = 0;
   #bySignal = new WeakMap<AbortSignal, number>();
   #keep: number;
   #bodyCap: number;
   #bodyBudget: number;
-  #listeners = new Set<(entry: LogEntry) => void>();
+  #listeners = new Set<{ listener: (entry: LogEntry) => void; when: () => boolean }>();
+  #raw = new WeakMap<LogEntry, RawHeaders>();
   #untaps: Array<() => void> = [];
   #session: Session;
 
@@ -123,22 +133,14 @@ export class RequestLog {
       if (!entry) return;
       entry.url = request.url;
       entry.redirects = request.redirectCount;
-      entry.requestHeaders = [...request.headers];
-      entry.cookiesSent = (request.headers.get("cookie") ?? "").split(/;\s*/).filter(Boolean)
-        .map((pair) => {
-          const at = pair.indexOf("=");
-          return at < 0
-            ? { name: "", value: pair }
-            : { name: pair.slice(0, at), value: pair.slice(at + 1) };
-        });
+      this.#rawOf(entry).request = request.headers;
       entry.timings.sendHeaders = this.#since(request);
     });
     tap("responseStarted", (request, response) => {
       const entry = this.#entries.get(request.id);
       if (!entry || !response) return;
       entry.status = response.status;
-      entry.responseHeaders = [...response.headers].filter(([name]) => name !== "set-cookie");
-      entry.cookiesSet = response.headers.getSetCookie();
+      this.#rawOf(entry).response = response.headers;
       entry.mimeType = (response.headers.get("content-type") ?? "").split(";")[0].trim()
         .toLowerCase();
       entry.type = typeOf(entry.mimeType);
@@ -149,25 +151,59 @@ export class RequestLog {
     // proxy says when a request ended (bodyRecorder's null) or failed (failed()).
   }
 
-  /** Calls `listener` whenever an entry starts or changes; returns the function that stops it. */
-  subscribe(listener: (entry: LogEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Calls `listener` whenever an entry starts or changes, while `when` (default: always) says so;
+   * returns the function that stops it.
+   */
+  subscribe(listener: (entry: LogEntry) => void, when: () => boolean = () => true): () => void {
+    const subscriber = { listener, when };
+    this.#listeners.add(subscriber);
+    return () => this.#listeners.delete(subscriber);
   }
 
   /** The entries, oldest first. */
   list(): LogEntry[] {
-    return [...this.#entries.values()];
+    return [...this.#entries.values()].map((entry) => this.#filled(entry));
   }
 
   /** One entry, or undefined. */
   get(id: number): LogEntry | undefined {
-    return this.#entries.get(id);
+    const entry = this.#entries.get(id);
+    return entry && this.#filled(entry);
   }
 
-  /** The body bytes kept for an entry, or null. */
-  body(id: number): Uint8Array | null {
-    const chunks = this.#bodies.get(id);
+  // The headers of an entry are kept as the pipeline's Headers objects and turned into the
+  // entry's lists only when someone reads the entry: most entries are never read.
+  #rawOf(entry: LogEntry): RawHeaders {
+    let raw = this.#raw.get(entry);
+    if (!raw) this.#raw.set(entry, raw = { request: null, response: null });
+    return raw;
+  }
+
+  #filled(entry: LogEntry): LogEntry {
+    const raw = this.#raw.get(entry);
+    if (!raw) return entry;
+    this.#raw.delete(entry);
+    if (raw.request) {
+      entry.requestHeaders = [...raw.request];
+      entry.cookiesSent = (raw.request.get("cookie") ?? "").split(/;\s*/).filter(Boolean)
+        .map((pair) => {
+          const at = pair.indexOf("=");
+          return at < 0
+            ? { name: "", value: pair }
+            : { name: pair.slice(0, at), value: pair.slice(at + 1) };
+        });
+    }
+    if (raw.response) {
+      entry.responseHeaders = [...raw.response].filter(([name]) => name !== "set-cookie");
+      entry.cookiesSet = raw.response.getSetCookie();
+    }
+    return entry;
+  }
+
+  /** The response (or request) body bytes kept for an entry, or null. */
+  body(id: number, kind: BodyKind = "response"): Uint8Array | null {
+    const chunks = this.#bodies.get(keyOf(kind, id));
     if (!chunks) return null;
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
@@ -207,20 +243,44 @@ export class RequestLog {
         return;
       }
       entry.size += chunk.length;
-      const room = Math.min(this.#bodyCap - entry.body.kept, this.#bodyBudget);
-      if (room <= 0) {
-        entry.body.truncated = true;
-        return;
-      }
-      const kept = chunk.length > room ? chunk.slice(0, room) : chunk.slice();
-      if (kept.length < chunk.length) entry.body.truncated = true;
-      let chunks = this.#bodies.get(id);
-      if (!chunks) this.#bodies.set(id, chunks = []);
-      chunks.push(kept);
-      entry.body.kept += kept.length;
-      this.#bodyBytes += kept.length;
-      this.#trimBodies(id);
+      this.#keepBody(entry.body, keyOf("response", id), chunk);
     };
+  }
+
+  /**
+   * Records request body bytes of the request started with `signal` (the forward proxy calls it
+   * with each chunk as the session reads the body). Chunks of a request the log does not know are
+   * ignored.
+   */
+  recordRequestBody(signal: AbortSignal, chunk: Uint8Array): void {
+    const id = this.#bySignal.get(signal);
+    const entry = id === undefined ? undefined : this.#entries.get(id);
+    if (!entry) return;
+    entry.requestBody.size += chunk.length;
+    this.#keepBody(entry.requestBody, keyOf("request", entry.id), chunk);
+  }
+
+  /** Keeps what fits of `chunk` under the cap of one body and the budget of all. */
+  #keepBody(state: { kept: number; truncated: boolean }, key: string, chunk: Uint8Array): void {
+    const room = Math.min(this.#bodyCap - state.kept, this.#bodyBudget);
+    if (room <= 0) {
+      state.truncated = true;
+      return;
+    }
+    // A chunk that is all of its buffer is nobody else's (a body read whole, fetch's chunks): kept
+    // as it is; a view into a larger (pooled) buffer is copied, so the budget counts what is held.
+    const kept = chunk.length > room
+      ? chunk.slice(0, room)
+      : chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength
+      ? chunk
+      : chunk.slice();
+    if (kept.length < chunk.length) state.truncated = true;
+    let chunks = this.#bodies.get(key);
+    if (!chunks) this.#bodies.set(key, chunks = []);
+    chunks.push(kept);
+    state.kept += kept.length;
+    this.#bodyBytes += kept.length;
+    this.#trimBodies(key);
   }
 
   /** Records that the request started with `signal` failed with `code` (a net::ERR_* code). */
@@ -247,20 +307,23 @@ export class RequestLog {
       size: 0,
       startedAt: Date.now(),
       timings: {},
-      requestHeaders: [...request.headers],
+      requestHeaders: [],
       responseHeaders: [],
       cookiesSent: [],
       cookiesSet: [],
       error: null,
       redirects: 0,
       body: { kept: 0, truncated: false },
+      requestBody: { size: 0, kept: 0, truncated: false },
     };
     this.#entries.set(request.id, entry);
+    this.#rawOf(entry).request = request.headers;
     this.#bySignal.set(request.signal, request.id);
     while (this.#entries.size > this.#keep) {
       const oldest = this.#entries.keys().next().value!;
       this.#entries.delete(oldest);
-      this.#dropBody(oldest);
+      this.#dropBody(keyOf("response", oldest));
+      this.#dropBody(keyOf("request", oldest));
     }
     this.#changed(entry);
   }
@@ -269,24 +332,27 @@ export class RequestLog {
     return Math.round((this.#session.now() - request.timestamp) * 1000) / 1000;
   }
 
-  #trimBodies(keep: number): void {
-    for (const id of this.#bodies.keys()) {
+  #trimBodies(keep: string): void {
+    for (const key of this.#bodies.keys()) {
       if (this.#bodyBytes <= this.#bodyBudget) return;
-      if (id === keep) continue;
-      this.#dropBody(id);
+      if (key === keep) continue;
+      this.#dropBody(key);
     }
   }
 
-  #dropBody(id: number): void {
-    const chunks = this.#bodies.get(id);
+  #dropBody(key: string): void {
+    const chunks = this.#bodies.get(key);
     if (!chunks) return;
     for (const chunk of chunks) this.#bodyBytes -= chunk.length;
-    this.#bodies.delete(id);
-    const entry = this.#entries.get(id);
-    if (entry) entry.body = { kept: 0, truncated: true };
+    this.#bodies.delete(key);
+    const entry = this.#entries.get(Number(key.slice(1)));
+    if (!entry) return;
+    const state = key[0] === "q" ? entry.requestBody : entry.body;
+    state.kept = 0;
+    state.truncated = true;
   }
 
   #changed(entry: LogEntry): void {
-    for (const listener of this.#listeners) listener(entry);
+    for (const { listener, when } of this.#listeners) if (when()) listener(this.#filled(entry));
   }
 }

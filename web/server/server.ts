@@ -26,6 +26,7 @@ import { Interceptor, type InterceptTarget } from "./mitm.ts";
 import { type AddonPolicy, Addons } from "./addons.ts";
 import { lockStorage } from "./storage_lock.ts";
 import { DownloadList } from "./downloads.ts";
+import { SessionBrowsers } from "./browsers.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -217,10 +218,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       error: entry.error ?? undefined,
       elapsed: entry.timings.end ?? 0,
       entry,
-    })
-  );
+    }), () => events.listening);
   // The addresses the dashboard and API answer to (filled once the port is known).
   const ownHosts = new Set<string>();
+  let proxyUrl = "";
+  const browsers = new SessionBrowsers(ses, () => ({ proxyUrl, caSpki: ca.spkiHash }));
   const api = createApi({
     session: ses,
     keys,
@@ -232,6 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ownHosts,
     eventQueueLimit: options.eventQueueLimit,
     downloads,
+    browsers,
     stats: () => ({
       proxied,
       inFlight,
@@ -381,7 +384,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const address = server.address() as { port: number };
   const shown = host.includes(":") ? `[${host}]` : host;
-  const proxyUrl = `http://${shown}:${address.port}`;
+  proxyUrl = `http://${shown}:${address.port}`;
   ownHosts.add(`${shown}:${address.port}`.toLowerCase());
   if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
     for (const name of ["localhost", "127.0.0.1", "[::1]"]) ownHosts.add(`${name}:${address.port}`);

@@ -64,9 +64,24 @@ describe("cdp.launch and cdp.connect on Chromium", () => {
     assert.equal(browser.wsEndpoint, null);
     const { product } = await browser.connection.send("Browser.getVersion");
     assert.match(product, /Chrome/);
+    assert.deepEqual(ses.cdp.connections(), [browser.connection]);
     await ses.close();
     await browser.exited;
     assert.equal(alive(browser.pid), false);
     assert.equal(existsSync(browser.userDataDir), false);
+  });
+
+  it("ses.cdp.connections() lists a launched browser until it exits", async () => {
+    const ses = session.fromPartition("cdp-connections-test", {
+      preset: false,
+      plugins: [cdpPlugin],
+    });
+    await ses.ready;
+    assert.deepEqual(ses.cdp.connections(), []);
+    const browser = await ses.cdp.launch({ pipe: true });
+    assert.deepEqual(ses.cdp.connections(), [browser.connection]);
+    await browser.close();
+    assert.deepEqual(ses.cdp.connections(), []);
+    await ses.close();
   });
 });
