@@ -25,6 +25,18 @@ export interface Store {
   /** Applies all the operations, or none. */ batch(operations: StoreOperation[]): Promise<void>;
   /** Resolves when everything written so far is durable. */ flush(): Promise<void>;
   /** Releases the store; further calls reject. */ close(): Promise<void>;
+  /**
+   * Only stores shared between processes (Redis): tells `listener` of the changes other processes
+   * made, after the store has applied them; returns the function that stops telling.
+   */
+  watch?(listener: (changes: StoreChange[]) => void): () => void;
+}
+
+/** A change another process made to a shared store (`value` undefined: deleted). */
+export interface StoreChange {
+  /** The key. */ key: string;
+  /** The new value, or `undefined` when the key was deleted. */ value: StoreValue | undefined;
+  /** The value before, as this process knew it. */ previous: StoreValue | undefined;
 }
 
 /** What a store factory is told about the partition it opens a store for. */
@@ -56,5 +68,15 @@ export function namespacedStore(store: Store, prefix: string): Store {
     batch: (operations) => store.batch(operations.map((o) => ({ ...o, key: prefix + o.key }))),
     flush: () => store.flush(),
     close: () => Promise.resolve(),
+    ...(store.watch
+      ? {
+        watch: (listener: (changes: StoreChange[]) => void) =>
+          store.watch!((changes) => {
+            const mine = changes.filter((c) => c.key.startsWith(prefix))
+              .map((c) => ({ ...c, key: c.key.slice(prefix.length) }));
+            if (mine.length > 0) listener(mine);
+          }),
+      }
+      : {}),
   };
 }

@@ -53,6 +53,7 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "curl", package: "curl" },
   { command: "wrk", package: "wrk", alsoFor: "deno task bench" },
   { command: "openssl", package: "openssl" },
+  { command: "redis-server", package: "redis-server", service: "redis-server" },
 ];
 
 /**

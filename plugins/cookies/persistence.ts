@@ -9,7 +9,7 @@ import type { CookieRecord } from "./cookie.ts";
 import { COOKIE_EPOCH_S } from "./cookie.ts";
 import type { CookieJar } from "./jar.ts";
 import { fromRow, isSessionRow, toRow } from "./serialize.ts";
-import type { Store, StoreOperation } from "../../kernel/store.ts";
+import type { Store, StoreChange, StoreOperation } from "../../kernel/store.ts";
 
 /** Options of {@linkcode CookiePersistence}. */
 export interface CookiePersistenceOptions {
@@ -46,8 +46,10 @@ export class CookiePersistence {
   #writing: Promise<void> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
   #closed = false;
+  /** True while another process's change is being applied (not written back). */
+  #applying = false;
 
-  /** Starts listening to the jar's changes. */
+  /** Starts listening to the jar's changes (and, on a shared store, to other processes'). */
   constructor(jar: CookieJar, store: Store, options: CookiePersistenceOptions = {}) {
     this.#jar = jar;
     this.#store = store;
@@ -56,6 +58,28 @@ export class CookiePersistence {
       jar.onChange((cookie, _cause, removed) => this.#mark(cookie, removed)),
       jar.onTouch((cookie) => this.#mark(cookie, false)),
     );
+    const unwatch = store.watch?.((changes) => this.#applyShared(changes));
+    if (unwatch) this.#unsubscribe.push(unwatch);
+  }
+
+  /** Another process changed cookies in a shared store: the jar follows (with `changed` events). */
+  #applyShared(changes: StoreChange[]): void {
+    this.#applying = true;
+    try {
+      for (const { key, value } of changes) {
+        if (!key.startsWith(PREFIX)) continue;
+        const cookieKey = key.slice(PREFIX.length);
+        if (value === undefined) {
+          const current = this.#jar.all({ includeExpired: true }).find((c) => c.key === cookieKey);
+          if (current) this.#jar.delete(current, "explicit");
+        } else {
+          const record = fromRow(value);
+          if (record !== null) this.#jar.restore(record);
+        }
+      }
+    } finally {
+      this.#applying = false;
+    }
   }
 
   /** Loads the stored cookies into the jar (expired ones and, unless asked, session ones go). */
@@ -84,7 +108,7 @@ export class CookiePersistence {
   }
 
   #mark(cookie: CookieRecord, removed: boolean): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#applying) return;
     this.#dirty.set(cookie.key, removed ? null : cookie);
     if (this.#timer === null) {
       this.#timer = setTimeout(() => {

@@ -1,0 +1,327 @@
+/**
+ * A store on Redis (or Valkey), shared by every process that opens the same partition on the same
+ * server: one hash per partition (`websession:<partition>`), written with `MULTI`/`EXEC` so a batch
+ * applies whole, and a pub/sub channel (`websession:<partition>:changes`) on which each batch is
+ * announced inside the same transaction, so the other processes see it in order.
+ *
+ * Each process keeps the partition in memory (loaded at open, kept current from the channel and
+ * reloaded after a reconnection), so reads are local and keep working while Redis restarts.
+ * Writes are acknowledged once Redis has applied them; while Redis is unreachable they wait in the
+ * client's queue (durability across a Redis restart is Redis's own: use AOF with
+ * `appendfsync always` to lose nothing acknowledged).
+ *
+ * The client is `redis` (node-redis, the Redis project's client): it runs unchanged on Deno and
+ * Bun, and its RESP3/pub-sub/transaction support is what this adapter needs. `ioredis` works on
+ * both too, but is in maintenance mode.
+ *
+ * @example
+ * ```ts ignore
+ * import { configure } from "../../mod.ts";
+ * configure({ store: redisStoreFactory("redis://127.0.0.1:6379/0") });
+ * ```
+ *
+ * @module
+ */
+import { createClient } from "redis";
+import { MemoryStore, validate } from "./memory.ts";
+import type {
+  Store,
+  StoreChange,
+  StoreFactory,
+  StoreOperation,
+  StoreValue,
+} from "../../kernel/store.ts";
+
+/** Options of {@linkcode RedisStore}. */
+export interface RedisStoreOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://`). */
+  url: string;
+  /** The partition whose data this store holds. */
+  partition: string;
+  /** The prefix of the Redis keys (default `websession:`). */
+  keyPrefix?: string;
+}
+
+type Client = ReturnType<typeof createClient>;
+
+interface Announcement {
+  from: string;
+  changes: Array<{ key: string; value: string | null }>;
+}
+
+/** The one-line reason a Redis URL cannot be used (bad syntax, refused, auth). */
+export class RedisStoreError extends Error {
+  /** The URL with its password hidden. */
+  readonly url: string;
+  constructor(url: string, message: string, options?: ErrorOptions) {
+    super(`Redis store ${url}: ${message}`, options);
+    this.name = "RedisStoreError";
+    this.url = url;
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RedisStoreError(url, "not a URL (redis://host:port/db)");
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new RedisStoreError(
+      redact(url),
+      `the scheme must be redis: or rediss:, not ${parsed.protocol}`,
+    );
+  }
+  const db = parsed.pathname.replace(/^\//, "");
+  if (db !== "" && !/^\d+$/.test(db)) {
+    throw new RedisStoreError(redact(url), `the database "${db}" is not a number`);
+  }
+}
+
+/**
+ * A partition's store on Redis, shared across processes. Usable at once: every call waits for the
+ * first load; {@linkcode RedisStore.ready} rejects with a {@linkcode RedisStoreError} when the
+ * server cannot be reached or refuses the credentials.
+ *
+ * @example
+ * ```ts ignore
+ * const store = new RedisStore({ url: "redis://127.0.0.1:6379", partition: "persist:work" });
+ * await store.ready;
+ * await store.set("a", 1);
+ * store.watch((changes) => console.log(changes)); // what other processes change
+ * ```
+ */
+export class RedisStore implements Store {
+  /** Resolves once connected and loaded. */
+  readonly ready: Promise<void>;
+  readonly #id = crypto.randomUUID();
+  readonly #hash: string;
+  readonly #channel: string;
+  readonly #url: string;
+  #client: Client;
+  #subscriber: Client;
+  #cache = new Map<string, string>();
+  #watchers = new Set<(changes: StoreChange[]) => void>();
+  #inFlight = new Set<Promise<unknown>>();
+  #loaded = false;
+  #buffered: Announcement[] = [];
+  #closed = false;
+
+  /** Connects to `options.url` and loads `options.partition`. */
+  constructor(options: RedisStoreOptions) {
+    checkUrl(options.url);
+    this.#url = redact(options.url);
+    const prefix = options.keyPrefix ?? "websession:";
+    this.#hash = `${prefix}${options.partition}`;
+    this.#channel = `${this.#hash}:changes`;
+    let connected = false;
+    const reconnectStrategy = (retries: number, cause: Error) =>
+      connected ? Math.min(50 * 2 ** retries, 2000) : cause;
+    this.#client = createClient({ url: options.url, socket: { reconnectStrategy } });
+    this.#subscriber = this.#client.duplicate();
+    // Errors while reconnecting are retried; the store answers from its copy meanwhile.
+    this.#client.on("error", () => {});
+    this.#subscriber.on("error", () => {});
+    this.ready = (async () => {
+      try {
+        await this.#client.connect();
+        await this.#subscriber.connect();
+      } catch (error) {
+        await this.#quit();
+        throw new RedisStoreError(this.#url, (error as Error).message || "cannot connect", {
+          cause: error,
+        });
+      }
+      connected = true;
+      await this.#subscriber.subscribe(this.#channel, (message) => this.#announced(message));
+      await this.#reload();
+      this.#loaded = true;
+      for (const announcement of this.#buffered.splice(0)) this.#apply(announcement);
+      // After a reconnection the copy may have missed announcements: reload and tell watchers.
+      this.#client.on("ready", () => {
+        if (!this.#closed) this.#reload().catch(() => {});
+      });
+    })();
+    this.ready.catch(() => {});
+  }
+
+  async get(key: string): Promise<StoreValue | undefined> {
+    await this.#open();
+    const text = this.#cache.get(key);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  set(key: string, value: StoreValue): Promise<void> {
+    return this.batch([{ op: "set", key, value }]);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.batch([{ op: "delete", key }]);
+  }
+
+  async list(prefix: string): Promise<Array<[string, StoreValue]>> {
+    await this.#open();
+    const out: Array<[string, StoreValue]> = [];
+    for (const [key, text] of this.#cache) {
+      if (key.startsWith(prefix)) out.push([key, JSON.parse(text)]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  async batch(operations: StoreOperation[]): Promise<void> {
+    if (this.#closed) throw new TypeError("The store is closed");
+    const encoded = operations.map((o) => validate(o));
+    await this.#open();
+    if (encoded.length === 0) return;
+    const announcement: Announcement = {
+      from: this.#id,
+      changes: encoded.map(([key, value]) => ({ key, value })),
+    };
+    const multi = this.#client.multi();
+    const sets = encoded.filter(([, v]) => v !== null).flatMap(([k, v]) => [k, v as string]);
+    const deletes = encoded.filter(([, v]) => v === null).map(([k]) => k);
+    if (sets.length > 0) multi.hSet(this.#hash, sets);
+    if (deletes.length > 0) multi.hDel(this.#hash, deletes);
+    multi.publish(this.#channel, JSON.stringify(announcement));
+    const write = multi.exec();
+    this.#inFlight.add(write);
+    try {
+      await write;
+    } finally {
+      this.#inFlight.delete(write);
+    }
+    for (const [key, value] of encoded) {
+      if (value === null) this.#cache.delete(key);
+      else this.#cache.set(key, value);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.#open();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush().catch(() => {});
+    this.#closed = true;
+    this.#watchers.clear();
+    await this.#quit();
+  }
+
+  /** Tells `listener` of the changes other processes made; returns the unsubscribe function. */
+  watch(listener: (changes: StoreChange[]) => void): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+
+  async #open(): Promise<void> {
+    if (this.#closed) throw new TypeError("The store is closed");
+    await this.ready;
+  }
+
+  async #quit(): Promise<void> {
+    for (const client of [this.#subscriber, this.#client]) {
+      try {
+        if (client.isOpen) await client.quit();
+      } catch {
+        client.destroy?.();
+      }
+    }
+  }
+
+  /** Reads the whole hash and tells watchers what differs from the copy. */
+  async #reload(): Promise<void> {
+    const fresh = new Map(Object.entries(await this.#client.hGetAll(this.#hash)));
+    const changes: StoreChange[] = [];
+    if (this.#loaded) {
+      for (const [key, text] of this.#cache) {
+        if (!fresh.has(key)) changes.push({ key, value: undefined, previous: JSON.parse(text) });
+      }
+      for (const [key, text] of fresh) {
+        const before = this.#cache.get(key);
+        if (before !== text) {
+          changes.push({
+            key,
+            value: JSON.parse(text),
+            previous: before === undefined ? undefined : JSON.parse(before),
+          });
+        }
+      }
+    }
+    this.#cache = fresh;
+    this.#tell(changes);
+  }
+
+  #announced(message: string): void {
+    let announcement: Announcement;
+    try {
+      announcement = JSON.parse(message);
+    } catch {
+      return;
+    }
+    if (announcement.from === this.#id || !Array.isArray(announcement.changes)) return;
+    if (!this.#loaded) this.#buffered.push(announcement);
+    else this.#apply(announcement);
+  }
+
+  #apply(announcement: Announcement): void {
+    const changes: StoreChange[] = [];
+    for (const { key, value } of announcement.changes) {
+      const before = this.#cache.get(key);
+      if (before === (value ?? undefined)) continue;
+      if (value === null) this.#cache.delete(key);
+      else this.#cache.set(key, value);
+      changes.push({
+        key,
+        value: value === null ? undefined : JSON.parse(value),
+        previous: before === undefined ? undefined : JSON.parse(before),
+      });
+    }
+    this.#tell(changes);
+  }
+
+  #tell(changes: StoreChange[]): void {
+    if (changes.length === 0) return;
+    for (const watcher of this.#watchers) {
+      try {
+        watcher(changes);
+      } catch {
+        // A watcher's failure is its own; the others still hear.
+      }
+    }
+  }
+}
+
+/**
+ * A store factory for `configure({ store })`: persistent partitions on the Redis at `url`,
+ * in-memory ones in memory.
+ *
+ * @example
+ * ```ts ignore
+ * import { configure } from "../../mod.ts";
+ * configure({ store: redisStoreFactory("redis://127.0.0.1:6379/0") });
+ * ```
+ */
+export function redisStoreFactory(
+  url: string,
+  options: { keyPrefix?: string; memory?: StoreFactory } = {},
+): StoreFactory {
+  const memory = options.memory ?? (() => new MemoryStore());
+  checkUrl(url);
+  return (target) =>
+    target.storagePath === null
+      ? memory(target)
+      : new RedisStore({ url, partition: target.partition, keyPrefix: options.keyPrefix });
+}
