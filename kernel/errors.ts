@@ -8,7 +8,8 @@
 // deno-fmt-ignore
 export const NET_ERROR_CODES = {
   "net::ERR_FAILED": -2, "net::ERR_ABORTED": -3, "net::ERR_INVALID_ARGUMENT": -4,
-  "net::ERR_FILE_NOT_FOUND": -6, "net::ERR_TIMED_OUT": -7, "net::ERR_ACCESS_DENIED": -10,
+  "net::ERR_FILE_NOT_FOUND": -6, "net::ERR_TIMED_OUT": -7, "net::ERR_UNEXPECTED": -9,
+  "net::ERR_ACCESS_DENIED": -10,
   "net::ERR_NOT_IMPLEMENTED": -11, "net::ERR_INSUFFICIENT_RESOURCES": -12,
   "net::ERR_BLOCKED_BY_CLIENT": -20, "net::ERR_CONNECTION_CLOSED": -100,
   "net::ERR_CONNECTION_RESET": -101, "net::ERR_CONNECTION_REFUSED": -102,

@@ -4,10 +4,10 @@
  * @module
  */
 import * as v from "valibot";
-import { type Stage, STAGES } from "./stages.ts";
+import { type Stage, STAGES } from "./pipeline.ts";
 import { type RuntimeName, RUNTIMES } from "./contracts.ts";
 
-export type { Stage } from "./stages.ts";
+export type { Stage } from "./pipeline.ts";
 
 /** A plugin's validated manifest; what `parseManifest` fills in is noted as the default. */
 export interface Manifest {

@@ -19,8 +19,6 @@ export * from "./manifest.ts";
 export * from "./plugin.ts";
 export { PluginHost, type PluginInfo } from "./plugin_host.ts";
 export * from "./pipeline.ts";
-export * from "./pipeline_types.ts";
-export * from "./stages.ts";
 export * from "./url_parts.ts";
 export * from "./request.ts";
 export * from "./session.ts";
@@ -29,13 +27,13 @@ export * from "./store.ts";
 export * from "./transport.ts";
 export * from "./contracts.ts";
 export type { SessionFetchInit } from "./_fetch_input.ts";
-export type { IgnoredAction } from "./_merge.ts";
-export { type AuthScheme, registerAuthScheme } from "./_auth.ts";
+export { type AuthScheme, registerAuthScheme } from "./_http.ts";
 export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
 export type {
   AuthInfo,
   ClientRequestOptions,
   Net,
+  PipeDestination,
   UploadProgress,
   WriteCallback,
 } from "./net/mod.ts";

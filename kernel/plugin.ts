@@ -5,7 +5,7 @@
  * @module
  */
 import { type Manifest, parseManifest, type Stage } from "./manifest.ts";
-import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
+import type { StageHandlers, Tap, TapGroup, TapOptions } from "./request.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";

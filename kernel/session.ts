@@ -6,8 +6,8 @@
  */
 import { Emitter, Listeners } from "./events.ts";
 import { HookError } from "./errors.ts";
-import { Pipeline, type PipelineInput } from "./pipeline.ts";
-import type { PipelineRequest } from "./request.ts";
+import { Pipeline } from "./pipeline.ts";
+import type { PipelineInput, PipelineRequest } from "./request.ts";
 import type { Store, StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";

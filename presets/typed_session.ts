@@ -12,10 +12,14 @@ import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
 import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
+import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
- * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`.
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
+ * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
+ * extensions plugin, so there they throw `MissingPluginError`).
  *
  * @example
  * ```ts
@@ -25,7 +29,14 @@ import type { CookiesMembers } from "../plugins/cookies/mod.ts";
  * ```
  */
 export interface DefaultMembers
-  extends WebRequestMembers, CdpMembers, ProxyMembers, CookiesMembers, ProtocolMembers {}
+  extends
+    WebRequestMembers,
+    CdpMembers,
+    ProxyMembers,
+    CookiesMembers,
+    ProtocolMembers,
+    SpellcheckMembers,
+    ExtensionsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

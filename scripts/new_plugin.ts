@@ -1,3 +1,4 @@
+#!/usr/bin/env -S bun
 /**
  * `deno task new-plugin NAME [--dir DIR] [--isolated] [--registry]`: writes a plugin folder
  * `DIR/NAME` (default: `./NAME` where the task was started) that builds and tests on its own, on
@@ -8,6 +9,10 @@
  *
  * @module
  */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { checkPluginName, scaffoldPlugin } from "./_plugin_scaffold.ts";
 
 const USAGE = `Usage: deno task new-plugin NAME [--dir DIR] [--isolated] [--registry]
@@ -19,13 +24,13 @@ const USAGE = `Usage: deno task new-plugin NAME [--dir DIR] [--isolated] [--regi
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
-  Deno.exit(2);
+  process.exit(2);
 }
 
-const args = [...Deno.args];
+const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
   console.log(USAGE);
-  Deno.exit(0);
+  process.exit(0);
 }
 const flag = (name: string) => {
   const i = args.indexOf(name);
@@ -33,7 +38,9 @@ const flag = (name: string) => {
   return i >= 0;
 };
 const isolated = flag("--isolated");
-const registry = flag("--registry");
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// From an installed package there is no checkout to link to.
+const registry = flag("--registry") || root.split(/[\\/]/).includes("node_modules");
 let dir: string | undefined;
 const d = args.indexOf("--dir");
 if (d >= 0) {
@@ -52,33 +59,30 @@ try {
 }
 
 // `deno task` runs in the project folder; INIT_CWD is where it was started.
-const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
-const base = dir ? (dir.startsWith("/") ? dir : `${cwd}/${dir}`) : cwd;
-const target = `${base.replace(/\/$/, "")}/${name}`;
+const cwd = process.env.INIT_CWD ?? process.cwd();
+const target = join(dir ? (isAbsolute(dir) ? dir : join(cwd, dir)) : cwd, name);
+let existing: string[] = [];
 try {
-  const entries = [...Deno.readDirSync(target)];
-  if (entries.length > 0) {
-    console.error(`new-plugin: ${target} exists and is not empty; nothing was written`);
-    Deno.exit(1);
-  }
+  existing = readdirSync(target);
 } catch (error) {
-  if (!(error instanceof Deno.errors.NotFound)) throw error;
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+}
+if (existing.length > 0) {
+  console.error(`new-plugin: ${target} exists and is not empty; nothing was written`);
+  process.exit(1);
 }
 
-const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const denoConfig = JSON.parse(await Deno.readTextFile(`${root}/deno.json`));
-const packageConfig = JSON.parse(await Deno.readTextFile(`${root}/package.json`));
+const denoConfig = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const packageConfig = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const files = scaffoldPlugin({
   name,
   isolated,
   link: registry ? null : root,
   version: denoConfig.version,
-  typesNode: packageConfig.devDependencies["@types/node"],
+  typesNode: packageConfig.devDependencies?.["@types/node"] ?? "*",
 });
-await Deno.mkdir(target, { recursive: true });
-for (const [path, text] of Object.entries(files)) {
-  await Deno.writeTextFile(`${target}/${path}`, text);
-}
+mkdirSync(target, { recursive: true });
+for (const [path, text] of Object.entries(files)) writeFileSync(join(target, path), text);
 console.log(`Wrote ${target}:`);
 for (const path of Object.keys(files)) console.log(`  ${path}`);
 console.log(

@@ -68,3 +68,11 @@ export async function denoExecutable(): Promise<string> {
   if (deno) return deno.execPath();
   return (await ok("npx", ["-y", "deno", "eval", "console.log(Deno.execPath())"], root)).trim();
 }
+
+/**
+ * `deno task` for one of the repository's scripts as a user starts it in `cwd`: `scripts/<name>`
+ * run by `deno` with `INIT_CWD` set to `cwd` (where the scripts resolve relative paths).
+ */
+export function runScript(deno: string, name: string, args: string[], cwd: string): Promise<Run> {
+  return run(deno, ["run", "-A", `${root}/scripts/${name}`, ...args], cwd, { INIT_CWD: cwd });
+}

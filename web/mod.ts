@@ -35,6 +35,7 @@ import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
+import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
   type CdpAdapters,
   type CdpApi,
@@ -96,6 +97,8 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
+export { SpellChecker, type SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+export type { CheckOptions, MisspelledRange, SuggestOptions } from "../plugins/spellcheck/mod.ts";
 export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
@@ -119,6 +122,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   createProxyPlugin({ runtime: "browser" }),
   cookiesPlugin,
   protocolPlugin,
+  downloadOnlySpellcheckPlugin,
 ];
 
 configure({

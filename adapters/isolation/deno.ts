@@ -42,7 +42,12 @@ export const denoIsolation: IsolationAdapter = {
       name: module.searchParams.get("plugin") ?? undefined,
       deno: {
         permissions: {
-          net: permissions.net.length ? permissions.net : false,
+          // "*" stands for every host (an extension's <all_urls>), which Deno writes as true
+          net: permissions.net.includes("*")
+            ? true
+            : permissions.net.length
+            ? permissions.net
+            : false,
           read: permissions.read.length ? permissions.read : false,
           write: permissions.write.length ? permissions.write : false,
           env: permissions.env.length ? permissions.env : false,

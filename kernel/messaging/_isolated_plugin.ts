@@ -14,7 +14,7 @@ import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
 import type { IsolationAdapter, WorkerPermissions } from "../contracts.ts";
 import type { Manifest, Stage } from "../manifest.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import type { StageHandlers, TapOrder } from "../pipeline_types.ts";
+import type { StageHandlers, TapOrder } from "../request.ts";
 
 /** How an isolated plugin is run. */
 export interface IsolatedPluginOptions {

@@ -45,7 +45,7 @@ export type {
 export { NodeEmitter } from "../events.ts";
 export type { ListenerEntry, NodeListener } from "../events.ts";
 export { IncomingMessage } from "./incoming_message.ts";
-export type { IncomingMessageInit } from "./incoming_message.ts";
+export type { IncomingMessageInit, PipeDestination } from "./incoming_message.ts";
 export { digestAuthorization } from "./digest.ts";
 export type { DigestInput } from "./digest.ts";
 

@@ -29,6 +29,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
+import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
@@ -85,7 +86,7 @@ export interface ProxyMembers {
   forceReloadProxyConfig(): Promise<void>;
   /** Closes pooled connections and tunnels so that a new config applies. */
   closeAllConnections(): Promise<void>;
-  /** Forgets the proxy credentials the session learned. */
+  /** Forgets the credentials the session learned: for proxies, and for servers (its auth cache). */
   clearAuthCache(): Promise<void>;
 }
 
@@ -265,6 +266,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         },
         clearAuthCache: (): Promise<void> => {
           router.auth.clear();
+          clearServerAuthCache(ctx.session.pipeline);
           return Promise.resolve();
         },
       });

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseManifest } from "../../mod.ts";
-import { denoExecutable, root, run } from "../_process.ts";
+import { denoExecutable, runScript } from "../_process.ts";
 import { assertPassed, runOwnTests } from "../_plugin_project.ts";
 
 let dir = "";
@@ -12,9 +12,7 @@ let deno = "";
 
 /** `deno task new-plugin ARGS` started in `cwd`. */
 function newPlugin(args: string[], cwd: string) {
-  return run(deno, ["run", "-A", join(root, "scripts/new_plugin.ts"), ...args], cwd, {
-    INIT_CWD: cwd,
-  });
+  return runScript(deno, "new_plugin.ts", args, cwd);
 }
 
 describe("deno task new-plugin", () => {

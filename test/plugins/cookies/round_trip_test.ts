@@ -6,19 +6,15 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { session } from "../../../mod.ts";
-import type { Session, SessionFetchInit } from "../../../mod.ts";
-import type { CookiesMembers } from "../../../plugins/cookies/mod.ts";
-
-type CookiesSession = Session & CookiesMembers;
+import type { SessionFetchInit } from "../../../mod.ts";
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
-import { serve, type TestServer } from "../../_serve.ts";
+import { type OriginServer, originServer, testSession } from "../../../testing/mod.ts";
 
-let server: TestServer;
+let server: OriginServer;
 let ip = "";
 let local = "";
 before(async () => {
-  server = await serve((request) => {
+  server = await originServer((request) => {
     const url = new URL(request.url);
     const headers = new Headers({ "content-type": "text/plain" });
     for (const line of url.searchParams.getAll("set")) headers.append("set-cookie", line);
@@ -32,19 +28,18 @@ before(async () => {
   ip = `http://127.0.0.1:${server.port}`;
   local = `http://localhost:${server.port}`;
 });
-let n = 0;
-const open: CookiesSession[] = [];
+const closers: Array<() => Promise<void>> = [];
 after(async () => {
-  for (const ses of open) await session.closePartition(ses.partition);
+  for (const close of closers) await close();
   await server.close();
 });
 
-function fresh(): CookiesSession {
-  const ses = session.fromPartition(`cookies-round-trip-${++n}`, {
-    preset: false,
-    plugins: [cookiesPlugin],
-  });
-  open.push(ses);
+type CookiesSession = ReturnType<typeof fresh>;
+
+/** A session with only the cookies plugin (websession/testing). */
+function fresh() {
+  const { ses, close } = testSession([cookiesPlugin]);
+  closers.push(close);
   return ses;
 }
 
@@ -65,6 +60,26 @@ describe("round trips on 127.0.0.1 and localhost", () => {
     await set(ses, local, ["a=local"]);
     assert.equal(await sent(ses, `${ip}/`), "a=ip");
     assert.equal(await sent(ses, `${local}/`), "a=local");
+  });
+
+  it("takes sameSite no_restriction on http://127.0.0.1 from the API (Secure by default) and from a header with Secure", async () => {
+    const ses = fresh();
+    await ses.cookies.set({ url: `${ip}/`, name: "api", value: "1", sameSite: "no_restriction" });
+    const [cookie] = await ses.cookies.get({ name: "api" });
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.sameSite, "no_restriction");
+    await assert.rejects(
+      ses.cookies.set({
+        url: `${ip}/`,
+        name: "bad",
+        value: "1",
+        sameSite: "no_restriction",
+        secure: false,
+      }),
+      /SameSite=None cookie without Secure/,
+    );
+    await set(ses, ip, ["hdr=2; SameSite=None; Secure", "insecure=3; SameSite=None"]);
+    assert.equal(await sent(ses, `${ip}/`), "api=1; hdr=2");
   });
 
   it("refuses a Domain attribute on an IP address but takes one equal to the host", async () => {
