@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { createClient } from "redis";
+import { createClient, ErrorReply } from "redis";
 import { MemoryStore, validate } from "./memory.ts";
 import type {
   Store,
@@ -40,6 +40,11 @@ export interface RedisStoreOptions {
   partition: string;
   /** The prefix of the Redis keys (default `websession:`). */
   keyPrefix?: string;
+  /**
+   * How long a write waits for Redis to come back when it is unreachable, in ms (default 10000);
+   * after that the write rejects with a {@linkcode RedisStoreError} and nothing of it is applied.
+   */
+  writeTimeout?: number;
 }
 
 type Client = ReturnType<typeof createClient>;
@@ -109,6 +114,7 @@ export class RedisStore implements Store {
   readonly #hash: string;
   readonly #channel: string;
   readonly #url: string;
+  readonly #writeTimeout: number;
   #client: Client;
   #subscriber: Client;
   #cache = new Map<string, string>();
@@ -125,10 +131,20 @@ export class RedisStore implements Store {
     const prefix = options.keyPrefix ?? "websession:";
     this.#hash = `${prefix}${options.partition}`;
     this.#channel = `${this.#hash}:changes`;
+    this.#writeTimeout = options.writeTimeout ?? 10_000;
+    if (!(this.#writeTimeout >= 0)) {
+      throw new TypeError(`RedisStore: writeTimeout must be a number of ms >= 0`);
+    }
     let connected = false;
     const reconnectStrategy = (retries: number, cause: Error) =>
       connected ? Math.min(50 * 2 ** retries, 2000) : cause;
-    this.#client = createClient({ url: options.url, socket: { reconnectStrategy } });
+    // No offline queue: a write made while the socket is down waits in batch() for the reconnection
+    // (bounded by writeTimeout) rather than in the client, so one that times out is never sent.
+    this.#client = createClient({
+      url: options.url,
+      socket: { reconnectStrategy },
+      disableOfflineQueue: true,
+    });
     this.#subscriber = this.#client.duplicate();
     // Errors while reconnecting are retried; the store answers from its copy meanwhile.
     this.#client.on("error", () => {});
@@ -188,13 +204,7 @@ export class RedisStore implements Store {
       from: this.#id,
       changes: encoded.map(([key, value]) => ({ key, value })),
     };
-    const multi = this.#client.multi();
-    const sets = encoded.filter(([, v]) => v !== null).flatMap(([k, v]) => [k, v as string]);
-    const deletes = encoded.filter(([, v]) => v === null).map(([k]) => k);
-    if (sets.length > 0) multi.hSet(this.#hash, sets);
-    if (deletes.length > 0) multi.hDel(this.#hash, deletes);
-    multi.publish(this.#channel, JSON.stringify(announcement));
-    const write = multi.exec();
+    const write = this.#write(encoded, JSON.stringify(announcement));
     this.#inFlight.add(write);
     try {
       await write;
@@ -205,6 +215,57 @@ export class RedisStore implements Store {
       if (value === null) this.#cache.delete(key);
       else this.#cache.set(key, value);
     }
+  }
+
+  /**
+   * Sends one batch as a transaction. While Redis is unreachable it waits for the reconnection, and
+   * a transaction cut off by a dropped connection is sent again (setting and deleting fields is
+   * idempotent); after `writeTimeout` ms without an answer it gives up with one clear line.
+   */
+  async #write(encoded: Array<[string, string | null]>, announcement: string): Promise<void> {
+    const deadline = Date.now() + this.#writeTimeout;
+    const sets = encoded.filter(([, v]) => v !== null).flatMap(([k, v]) => [k, v as string]);
+    const deletes = encoded.filter(([, v]) => v === null).map(([k]) => k);
+    let lastError: unknown = null;
+    while (!this.#closed) {
+      if (this.#client.isReady) {
+        const multi = this.#client.multi();
+        if (sets.length > 0) multi.hSet(this.#hash, sets);
+        if (deletes.length > 0) multi.hDel(this.#hash, deletes);
+        multi.publish(this.#channel, announcement);
+        try {
+          await multi.exec();
+          return;
+        } catch (error) {
+          if (error instanceof ErrorReply) {
+            throw new RedisStoreError(this.#url, error.message, { cause: error });
+          }
+          lastError = error;
+        }
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await this.#readyOrTimeout(Math.min(left, 250));
+    }
+    if (this.#closed) throw new TypeError("The store is closed");
+    const why = (lastError as Error | null)?.message ?? "the connection is down";
+    throw new RedisStoreError(
+      this.#url,
+      `the write was not acknowledged within ${this.#writeTimeout} ms (${why})`,
+      { cause: lastError },
+    );
+  }
+
+  #readyOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#client.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#client.on("ready", done);
+    });
   }
 
   async flush(): Promise<void> {

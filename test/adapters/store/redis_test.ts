@@ -13,8 +13,8 @@ import { freePort } from "../../plugins/proxy/_servers.ts";
 let redis: RedisServer;
 let n = 0;
 const opened: RedisStore[] = [];
-const open = async (partition = `persist:contract-${++n}`) => {
-  const store = new RedisStore({ url: redis.url, partition });
+const open = async (partition = `persist:contract-${++n}`, writeTimeout?: number) => {
+  const store = new RedisStore({ url: redis.url, partition, writeTimeout });
   opened.push(store);
   await store.ready;
   return store;
@@ -80,6 +80,30 @@ describe("RedisStore", () => {
     await write;
     const fresh = await open("persist:restart");
     assert.deepEqual(await fresh.list(""), [["during", "queued"], ["kept", "before"]]);
+  });
+
+  it("rejects a write with one clear line when Redis stays away longer than writeTimeout, and applies none of it", async () => {
+    const store = await open("persist:away", 300);
+    await store.set("kept", 1);
+    await redis.stop();
+    try {
+      await assert.rejects(store.set("lost", 2), (error: Error) => {
+        assert.ok(error instanceof RedisStoreError);
+        assert.match(
+          error.message,
+          /^Redis store redis:\/\/127\.0\.0\.1:\d+\/?: the write was not acknowledged within 300 ms/,
+        );
+        assert.ok(!error.message.includes("\n"));
+        return true;
+      });
+      assert.equal(await store.get("lost"), undefined);
+      assert.equal(await store.get("kept"), 1);
+    } finally {
+      await redis.start();
+    }
+    await store.set("after", 3);
+    const fresh = await open("persist:away");
+    assert.deepEqual(await fresh.list(""), [["after", 3], ["kept", 1]]);
   });
 
   it("loses nothing it acknowledged when its process is killed with SIGKILL", async () => {
