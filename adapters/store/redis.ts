@@ -149,27 +149,30 @@ export class RedisStore implements Store {
     // Errors while reconnecting are retried; the store answers from its copy meanwhile.
     this.#client.on("error", () => {});
     this.#subscriber.on("error", () => {});
-    this.ready = (async () => {
-      try {
-        await this.#client.connect();
-        await this.#subscriber.connect();
-      } catch (error) {
-        await this.#quit();
-        throw new RedisStoreError(this.#url, (error as Error).message || "cannot connect", {
-          cause: error,
-        });
-      }
-      connected = true;
-      await this.#subscriber.subscribe(this.#channel, (message) => this.#announced(message));
-      await this.#reload();
-      this.#loaded = true;
-      for (const announcement of this.#buffered.splice(0)) this.#apply(announcement);
-      // After a reconnection the copy may have missed announcements: reload and tell watchers.
-      this.#client.on("ready", () => {
-        if (!this.#closed) this.#reload().catch(() => {});
-      });
-    })();
+    this.ready = this.#start(() => (connected = true));
     this.ready.catch(() => {});
+  }
+
+  /** Connects both clients, subscribes, loads the partition. */
+  async #start(onConnected: () => void): Promise<void> {
+    try {
+      await this.#client.connect();
+      await this.#subscriber.connect();
+    } catch (error) {
+      await this.#quit();
+      throw new RedisStoreError(this.#url, (error as Error).message || "cannot connect", {
+        cause: error,
+      });
+    }
+    onConnected();
+    await this.#subscriber.subscribe(this.#channel, (message) => this.#announced(message));
+    await this.#reload();
+    this.#loaded = true;
+    for (const announcement of this.#buffered.splice(0)) this.#apply(announcement);
+    // After a reconnection the copy may have missed announcements: reload and tell watchers.
+    this.#client.on("ready", () => {
+      if (!this.#closed) this.#reload().catch(() => {});
+    });
   }
 
   async get(key: string): Promise<StoreValue | undefined> {
@@ -362,6 +365,25 @@ export class RedisStore implements Store {
         // A watcher's failure is its own; the others still hear.
       }
     }
+  }
+}
+
+/**
+ * Connects to `url` once and lets go: resolves when the server answers and accepts the
+ * credentials, rejects with a one-line {@linkcode RedisStoreError} otherwise (for a program to
+ * fail at start rather than at its first write).
+ *
+ * @example
+ * ```ts ignore
+ * await checkRedisStore("redis://127.0.0.1:6379/0");
+ * ```
+ */
+export async function checkRedisStore(url: string): Promise<void> {
+  const probe = new RedisStore({ url, partition: "\u0000probe" });
+  try {
+    await probe.ready;
+  } finally {
+    await probe.close().catch(() => {});
   }
 }
 

@@ -74,7 +74,14 @@ export class CookiePersistence {
           if (current) this.#jar.delete(current, "explicit");
         } else {
           const record = fromRow(value);
-          if (record !== null) this.#jar.restore(record);
+          if (record === null) continue;
+          const current = this.#jar.all({ includeExpired: true }).find((c) => c.key === cookieKey);
+          // Only the access time moved (the other process sent it): no `changed`, as Chromium
+          // fires none for an access.
+          const touched = current !== undefined && current.value === record.value &&
+            current.expires === record.expires && current.flags === record.flags &&
+            current.created === record.created;
+          this.#jar.restore(record, touched);
         }
       }
     } finally {

@@ -9,8 +9,9 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 /** One event of the live view. */
 export interface LiveEvent {
   /**
-   * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
-   * `plugin-error` (an add-on's hook threw, hung or crashed).
+   * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake),
+   * `plugin-error` (an add-on's hook threw, hung or crashed), or `cookie` (the session's cookies
+   * emitted `changed`: here, or in another server sharing its `--store`).
    */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
@@ -39,6 +40,12 @@ export interface LiveEvent {
   plugin?: string;
   /** The stage or hook it failed in, for `plugin-error`. */
   stage?: string;
+  /** For `cookie`: the cookie, as `cookies.get` gives it. */
+  cookie?: unknown;
+  /** For `cookie`: Electron's `changed` cause (`explicit`, `overwrite`, `expired`, ...). */
+  cause?: string;
+  /** For `cookie`: whether the cookie was removed. */
+  removed?: boolean;
 }
 
 type Subscriber = (event: LiveEvent) => void;

@@ -6,11 +6,12 @@
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
  *                 [--net-log net-log.jsonl] [--extension DIR ...] [--intercept LIST] [--no-intercept [LIST]]
  *                 [--plugin PATH]... [--allow-unsigned] [--trusted-key FILE]...
- *                 [--allow-unenforced-isolation]
+ *                 [--allow-unenforced-isolation] [--store redis://host:port/db]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
- * in use, the host is not this machine's, the rules file is bad); 2 for a bad command line.
+ * in use, the host is not this machine's, the rules file is bad, the `--store` is unreachable or
+ * refuses the credentials); 2 for a bad command line.
  *
  * @module
  */
@@ -25,6 +26,8 @@ import {
 } from "./server.ts";
 import { readFileSync } from "node:fs";
 import { parsePatternList } from "./intercept_policy.ts";
+import { redactedStore, useStore } from "./store_option.ts";
+import { RedisStoreError } from "../../adapters/store/redis.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -56,6 +59,8 @@ export interface CliOptions {
   allowUnenforcedIsolation?: boolean;
   /** `--hook-timeout MS`: how long an isolated add-on's hook may take. */
   hookTimeout?: number;
+  /** `--store URL` (or `WEBSESSION_STORE`): keep persistent partitions on this Redis. */
+  store?: string;
   /** `--keep-requests N`: how many requests the dashboard's log keeps. */
   keepRequests?: number;
   /** `--help` or `-h` was given: print {@link usage} and exit. */
@@ -101,10 +106,14 @@ Options:
   --keep-requests N How many requests the dashboard's log keeps; 0 turns it off (default: 500)
   --hook-timeout MS How long an isolated add-on's hook may take before it is cut off
                     (default: 5000)
+  --store URL       Keep persistent partitions on the Redis (or Valkey) at URL,
+                    redis://[user:password@]host:port[/db], shared with every server given the
+                    same URL (default: $WEBSESSION_STORE, else SQLite under the storage root)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
-of this machine, bad rules file, an extension, add-on or key that does not load); 2 bad command line.`;
+of this machine, bad rules file, an extension, add-on or key that does not load, a --store that
+cannot be reached or refuses the credentials); 2 bad command line.`;
 
 /**
  * Parses the arguments; throws a TypeError naming a bad or unknown option.
@@ -147,6 +156,7 @@ export function parseArgs(args: string[]): CliOptions {
         options.noIntercept = [...(options.noIntercept ?? []), ...parsePatternList(next, flag)];
       }
     } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
+    else if (flag === "--store") options.store = value();
     else if (flag === "--allow-unsigned") options.allowUnsigned = true;
     else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
     else if (flag === "--keep-requests") options.keepRequests = number(flag, 0, 1_000_000);
@@ -172,8 +182,10 @@ if (import.meta.main) {
     console.log(usage);
     process.exit(0);
   }
+  options.store ??= process.env.WEBSESSION_STORE || undefined;
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
+    if (options.store) await useStore(options.store);
     const trustedKeys = (options.trustedKeyFiles ?? []).map((file) => {
       try {
         return JSON.parse(readFileSync(file, "utf8")) as JsonWebKey;
@@ -193,7 +205,8 @@ if (import.meta.main) {
   } catch (error) {
     if (
       !(error instanceof ListenError || error instanceof RulesFileError ||
-        error instanceof ExtensionLoadError || error instanceof AddonError)
+        error instanceof ExtensionLoadError || error instanceof AddonError ||
+        error instanceof RedisStoreError)
     ) throw error;
     console.error(`websession: ${error.message}`);
     process.exit(1);
@@ -207,7 +220,11 @@ if (import.meta.main) {
   proxy:   ${server.proxyUrl}   (curl -x ${server.proxyUrl} http://example.com/)
   api:     ${server.apiUrl}   (Authorization: Bearer <token>)
   token:   ${server.token}
-  storage: ${getConfig().storagePath}
+  storage: ${getConfig().storagePath}${
+    options.store
+      ? `\n  store:   ${redactedStore(options.store)}   (shared by every server on it)`
+      : ""
+  }
   https:   ${
     server.policy.state().enabled
       ? "CONNECT tunnels are decrypted (--no-intercept to pass them through)"
