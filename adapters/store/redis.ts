@@ -1,18 +1,22 @@
 /**
  * A store on Redis (or Valkey), shared by every process that opens the same partition on the same
- * server: one hash per partition (`websession:<partition>`), written with `MULTI`/`EXEC` so a batch
- * applies whole, and a pub/sub channel (`websession:<partition>:changes`) on which each batch is
- * announced inside the same transaction, so the other processes see it in order.
+ * server. A partition is one hash (`websession:<partition>`), a version counter
+ * (`websession:version:<partition>`) and a pub/sub channel (`websession:changes:<partition>`).
+ * Every batch is one Lua script, atomic in Redis: it bumps the version, sets and deletes the
+ * fields, and publishes the batch with its version, so every process sees every write in Redis's
+ * order and two processes writing at once lose nothing.
  *
  * Each process keeps the partition in memory (loaded at open, kept current from the channel and
- * reloaded after a reconnection), so reads are local and keep working while Redis restarts.
- * Writes are acknowledged once Redis has applied them; while Redis is unreachable they wait in the
- * client's queue (durability across a Redis restart is Redis's own: use AOF with
- * `appendfsync always` to lose nothing acknowledged).
+ * reloaded after a reconnection; a per-key version decides between an acknowledgement and an
+ * announcement arriving in either order), so reads are local and keep working while Redis
+ * restarts. A write is acknowledged once Redis has applied it; while Redis is unreachable it waits
+ * for the reconnection up to `writeTimeout`, then rejects with one clear line and is not applied.
+ * What Redis acknowledged survives Redis's own restart when it runs with AOF and
+ * `appendfsync always`.
  *
- * The client is `redis` (node-redis, the Redis project's client): it runs unchanged on Deno and
- * Bun, and its RESP3/pub-sub/transaction support is what this adapter needs. `ioredis` works on
- * both too, but is in maintenance mode.
+ * The client is `redis` (node-redis, the Redis project's own client, v5): it runs unchanged on
+ * Deno and Bun through their `node:net`, and has the pub/sub, scripting and reconnection this
+ * adapter needs. `ioredis` also runs on both, but its maintainers point new projects to node-redis.
  *
  * @example
  * ```ts ignore
@@ -53,6 +57,24 @@ interface Announcement {
   from: string;
   changes: Array<{ key: string; value: string | null }>;
 }
+
+/**
+ * One write, atomically: bumps the partition's version, sets and deletes the fields, and announces
+ * `<version> <announcement>` on the channel. ARGV: channel, announcement, then triples of
+ * `s`/`d`, field, value.
+ */
+const WRITE_SCRIPT = `local version = redis.call('INCR', KEYS[2])
+for i = 3, #ARGV, 3 do
+  if ARGV[i] == 's' then redis.call('HSET', KEYS[1], ARGV[i + 1], ARGV[i + 2])
+  else redis.call('HDEL', KEYS[1], ARGV[i + 1]) end
+end
+redis.call('PUBLISH', ARGV[1], version .. ' ' .. ARGV[2])
+return version`;
+
+const WRITE_DIGEST: Promise<string> = crypto.subtle.digest(
+  "SHA-1",
+  new TextEncoder().encode(WRITE_SCRIPT),
+).then((hash) => [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join(""));
 
 /** The one-line reason a Redis URL cannot be used (bad syntax, refused, auth). */
 export class RedisStoreError extends Error {
@@ -117,11 +139,16 @@ export class RedisStore implements Store {
   readonly #writeTimeout: number;
   #client: Client;
   #subscriber: Client;
+  readonly #versionKey: string;
   #cache = new Map<string, string>();
+  /** The version of the last write taken into the copy, per key (deletions included). */
+  #versions = new Map<string, number>();
+  /** The version of the partition the copy was last loaded at. */
+  #snapshot = 0;
   #watchers = new Set<(changes: StoreChange[]) => void>();
   #inFlight = new Set<Promise<unknown>>();
   #loaded = false;
-  #buffered: Announcement[] = [];
+  #buffered: Array<[number, Announcement]> = [];
   #closed = false;
 
   /** Connects to `options.url` and loads `options.partition`. */
@@ -130,7 +157,9 @@ export class RedisStore implements Store {
     this.#url = redact(options.url);
     const prefix = options.keyPrefix ?? "websession:";
     this.#hash = `${prefix}${options.partition}`;
-    this.#channel = `${this.#hash}:changes`;
+    // Persistent partitions are "" or "persist:...", so these never name another's hash.
+    this.#channel = `${prefix}changes:${options.partition}`;
+    this.#versionKey = `${prefix}version:${options.partition}`;
     this.#writeTimeout = options.writeTimeout ?? 10_000;
     if (!(this.#writeTimeout >= 0)) {
       throw new TypeError(`RedisStore: writeTimeout must be a number of ms >= 0`);
@@ -168,7 +197,9 @@ export class RedisStore implements Store {
     await this.#subscriber.subscribe(this.#channel, (message) => this.#announced(message));
     await this.#reload();
     this.#loaded = true;
-    for (const announcement of this.#buffered.splice(0)) this.#apply(announcement);
+    for (const [version, announcement] of this.#buffered.splice(0)) {
+      this.#apply(version, announcement);
+    }
     // After a reconnection the copy may have missed announcements: reload and tell watchers.
     this.#client.on("ready", () => {
       if (!this.#closed) this.#reload().catch(() => {});
@@ -209,15 +240,39 @@ export class RedisStore implements Store {
     };
     const write = this.#write(encoded, JSON.stringify(announcement));
     this.#inFlight.add(write);
+    let version: number;
     try {
-      await write;
+      version = await write;
     } finally {
       this.#inFlight.delete(write);
     }
-    for (const [key, value] of encoded) {
-      if (value === null) this.#cache.delete(key);
-      else this.#cache.set(key, value);
+    for (const [key, value] of encoded) this.#take(key, value, version);
+  }
+
+  /** Runs the write script (by its digest; sent whole when Redis does not know it yet). */
+  async #script(args: string[]): Promise<number> {
+    const keys = [this.#hash, this.#versionKey];
+    try {
+      return Number(
+        await this.#client.sendCommand(["EVALSHA", await WRITE_DIGEST, "2", ...keys, ...args]),
+      );
+    } catch (error) {
+      if (!(error instanceof ErrorReply && error.message.startsWith("NOSCRIPT"))) throw error;
+      return Number(await this.#client.sendCommand(["EVAL", WRITE_SCRIPT, "2", ...keys, ...args]));
     }
+  }
+
+  /**
+   * Takes a value into the copy unless a later write (by Redis's order) is there already; returns
+   * whether it did. Every write of the partition has a version, in the order Redis applied them,
+   * so announcements and acknowledgements arriving in any order end in Redis's state.
+   */
+  #take(key: string, value: string | null, version: number): boolean {
+    if (version <= (this.#versions.get(key) ?? this.#snapshot)) return false;
+    this.#versions.set(key, version);
+    if (value === null) this.#cache.delete(key);
+    else this.#cache.set(key, value);
+    return true;
   }
 
   /**
@@ -225,20 +280,15 @@ export class RedisStore implements Store {
    * a transaction cut off by a dropped connection is sent again (setting and deleting fields is
    * idempotent); after `writeTimeout` ms without an answer it gives up with one clear line.
    */
-  async #write(encoded: Array<[string, string | null]>, announcement: string): Promise<void> {
+  async #write(encoded: Array<[string, string | null]>, announcement: string): Promise<number> {
     const deadline = Date.now() + this.#writeTimeout;
-    const sets = encoded.filter(([, v]) => v !== null).flatMap(([k, v]) => [k, v as string]);
-    const deletes = encoded.filter(([, v]) => v === null).map(([k]) => k);
+    const args = [this.#channel, announcement];
+    for (const [key, value] of encoded) args.push(value === null ? "d" : "s", key, value ?? "");
     let lastError: unknown = null;
     while (!this.#closed) {
       if (this.#client.isReady) {
-        const multi = this.#client.multi();
-        if (sets.length > 0) multi.hSet(this.#hash, sets);
-        if (deletes.length > 0) multi.hDel(this.#hash, deletes);
-        multi.publish(this.#channel, announcement);
         try {
-          await multi.exec();
-          return;
+          return await this.#script(args);
         } catch (error) {
           if (error instanceof ErrorReply) {
             throw new RedisStoreError(this.#url, error.message, { cause: error });
@@ -250,9 +300,12 @@ export class RedisStore implements Store {
       if (left <= 0) break;
       await this.#readyOrTimeout(Math.min(left, 250));
     }
-    if (this.#closed) throw new TypeError("The store is closed");
+    throw this.#closed ? new TypeError("The store is closed") : this.#gaveUp(lastError);
+  }
+
+  #gaveUp(lastError: unknown): RedisStoreError {
     const why = (lastError as Error | null)?.message ?? "the connection is down";
-    throw new RedisStoreError(
+    return new RedisStoreError(
       this.#url,
       `the write was not acknowledged within ${this.#writeTimeout} ms (${why})`,
       { cause: lastError },
@@ -305,9 +358,21 @@ export class RedisStore implements Store {
     }
   }
 
-  /** Reads the whole hash and tells watchers what differs from the copy. */
+  /**
+   * Reads the whole hash with its version and tells watchers what differs from the copy; writes
+   * taken meanwhile with a later version stay.
+   */
   async #reload(): Promise<void> {
-    const fresh = new Map(Object.entries(await this.#client.hGetAll(this.#hash)));
+    const [version, hash] = await this.#client.multi().get(this.#versionKey).hGetAll(this.#hash)
+      .exec() as unknown as [string | null, Record<string, string>];
+    const snapshot = Number(version ?? 0);
+    const fresh = new Map(Object.entries(hash));
+    for (const [key, taken] of this.#versions) {
+      if (taken <= snapshot) continue;
+      const text = this.#cache.get(key);
+      if (text === undefined) fresh.delete(key);
+      else fresh.set(key, text);
+    }
     const changes: StoreChange[] = [];
     if (this.#loaded) {
       for (const [key, text] of this.#cache) {
@@ -325,28 +390,34 @@ export class RedisStore implements Store {
       }
     }
     this.#cache = fresh;
+    this.#snapshot = Math.max(this.#snapshot, snapshot);
+    for (const [key, taken] of this.#versions) {
+      if (taken <= this.#snapshot) this.#versions.delete(key);
+    }
     this.#tell(changes);
   }
 
   #announced(message: string): void {
+    const space = message.indexOf(" ");
+    const version = Number(message.slice(0, space));
     let announcement: Announcement;
     try {
-      announcement = JSON.parse(message);
+      announcement = JSON.parse(message.slice(space + 1));
     } catch {
       return;
     }
-    if (announcement.from === this.#id || !Array.isArray(announcement.changes)) return;
-    if (!this.#loaded) this.#buffered.push(announcement);
-    else this.#apply(announcement);
+    if (!Number.isSafeInteger(version) || !Array.isArray(announcement.changes)) return;
+    if (!this.#loaded) this.#buffered.push([version, announcement]);
+    else this.#apply(version, announcement);
   }
 
-  #apply(announcement: Announcement): void {
+  #apply(version: number, announcement: Announcement): void {
     const changes: StoreChange[] = [];
     for (const { key, value } of announcement.changes) {
       const before = this.#cache.get(key);
-      if (before === (value ?? undefined)) continue;
-      if (value === null) this.#cache.delete(key);
-      else this.#cache.set(key, value);
+      if (!this.#take(key, value, version)) continue;
+      // Its own writes were told to no watcher: they are this process's changes.
+      if (announcement.from === this.#id || before === (value ?? undefined)) continue;
       changes.push({
         key,
         value: value === null ? undefined : JSON.parse(value),

@@ -69,6 +69,28 @@ describe("RedisStore", () => {
     assert.equal((await fresh.list("")).length, 200);
   });
 
+  it("two writers racing on the same keys end with Redis's order in both copies", async () => {
+    const a = await open("persist:same-keys");
+    const b = await open("persist:same-keys");
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 ? a : b).batch([
+          { op: "set", key: `host/${i % 4}`, value: `${i % 2 ? "a" : "b"}${i}` },
+          ...(i % 7 === 0 ? [{ op: "delete" as const, key: `host/${(i + 1) % 4}` }] : []),
+        ])),
+    );
+    const reader = await open("persist:same-keys");
+    const truth = await reader.list("");
+    let copies: unknown[] = [];
+    for (let i = 0; i < 100; i++) {
+      copies = [await a.list(""), await b.list("")];
+      if (copies.every((copy) => JSON.stringify(copy) === JSON.stringify(truth))) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.deepEqual(copies, [truth, truth]);
+    assert.ok(truth.length > 0);
+  });
+
   it("answers reads from its copy while Redis restarts; a write waits and lands", async () => {
     const store = await open("persist:restart");
     await store.set("kept", "before");
