@@ -75,9 +75,13 @@ export class Session extends Emitter {
     });
   }
 
-  /** Whether the session keeps its data on disk (`persist:` partitions and the default one). */
+  /**
+   * Whether the session keeps its data on disk (`persist:` partitions and the default one), and
+   * its store can (false when it fell back to memory, e.g. a browser refusing IndexedDB).
+   */
   isPersistent(): boolean {
-    return this.#init.persistent;
+    if (!this.#init.persistent) return false;
+    return this.#closed ? this.#store?.persistent !== false : this.store.persistent !== false;
   }
 
   /** The folder of the session's data, or null for an in-memory session. */

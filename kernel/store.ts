@@ -30,6 +30,11 @@ export interface Store {
    * made, after the store has applied them; returns the function that stops telling.
    */
   watch?(listener: (changes: StoreChange[]) => void): () => void;
+  /**
+   * False when the store keeps nothing past the process or page (a persistent partition's store
+   * that fell back to memory); absent or true: it keeps what it is given.
+   */
+  readonly persistent?: boolean;
 }
 
 /** A change another process made to a shared store (`value` undefined: deleted). */
