@@ -61,9 +61,14 @@ interface Announcement {
 /**
  * One write, atomically: bumps the partition's version, sets and deletes the fields, and announces
  * `<version> <announcement>` on the channel. ARGV: channel, announcement, then triples of
- * `s`/`d`, field, value.
+ * `s`/`d`, field, value. Exported for the benchmark's raw-client baseline.
+ *
+ * @example
+ * ```ts ignore
+ * await client.sendCommand(["EVAL", WRITE_SCRIPT, "2", hash, versionKey, channel, "{}", "s", "k", "1"]);
+ * ```
  */
-const WRITE_SCRIPT = `local version = redis.call('INCR', KEYS[2])
+export const WRITE_SCRIPT = `local version = redis.call('INCR', KEYS[2])
 for i = 3, #ARGV, 3 do
   if ARGV[i] == 's' then redis.call('HSET', KEYS[1], ARGV[i + 1], ARGV[i + 2])
   else redis.call('HDEL', KEYS[1], ARGV[i + 1]) end

@@ -15,7 +15,7 @@ import type { Store, StoreChange, StoreOperation } from "../../kernel/store.ts";
 export interface CookiePersistenceOptions {
   /** Restore session cookies too (Chromium drops them at start unless asked). */
   restoreSessionCookies?: boolean;
-  /** How long changes wait to be written together, in ms (default 20). */
+  /** How long changes wait to be written together, in ms (default 20; 0 on a store shared between processes, so the others hear at once). */
   batchDelay?: number;
   /** Reports a failed write. */
   onError?: (error: unknown) => void;
@@ -121,7 +121,7 @@ export class CookiePersistence {
       this.#timer = setTimeout(() => {
         this.#timer = null;
         this.#write();
-      }, this.#options.batchDelay ?? 20);
+      }, this.#options.batchDelay ?? (this.#store.watch ? 0 : 20));
       unref(this.#timer);
     }
   }
