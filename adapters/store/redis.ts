@@ -54,32 +54,39 @@ export interface RedisStoreOptions {
 type Client = ReturnType<typeof createClient>;
 
 interface Announcement {
-  from: string;
   changes: Array<{ key: string; value: string | null }>;
 }
 
 /**
  * One write, atomically: bumps the partition's version, sets and deletes the fields, and announces
- * `<version> <announcement>` on the channel. ARGV: channel, announcement, then triples of
- * `s`/`d`, field, value. Exported for the benchmark's raw-client baseline.
+ * `<version> <process id> <JSON array of op, field, value triples>` on the channel (Redis encodes
+ * it, so the batch crosses the wire once). ARGV: channel, process id, then triples of `s`/`d`,
+ * field, value. Exported for the benchmark's raw-client baseline.
  *
  * @example
  * ```ts ignore
- * await client.sendCommand(["EVAL", WRITE_SCRIPT, "2", hash, versionKey, channel, "{}", "s", "k", "1"]);
+ * await client.sendCommand(["EVAL", WRITE_SCRIPT, "2", hash, versionKey, channel, id, "s", "k", "1"]);
  * ```
  */
 export const WRITE_SCRIPT = `local version = redis.call('INCR', KEYS[2])
+local triples = {}
 for i = 3, #ARGV, 3 do
   if ARGV[i] == 's' then redis.call('HSET', KEYS[1], ARGV[i + 1], ARGV[i + 2])
   else redis.call('HDEL', KEYS[1], ARGV[i + 1]) end
+  triples[#triples + 1] = ARGV[i]
+  triples[#triples + 1] = ARGV[i + 1]
+  triples[#triples + 1] = ARGV[i + 2]
 end
-redis.call('PUBLISH', ARGV[1], version .. ' ' .. ARGV[2])
+redis.call('PUBLISH', ARGV[1], version .. ' ' .. ARGV[2] .. ' ' .. cjson.encode(triples))
 return version`;
 
+let writeDigest: string | null = null;
 const WRITE_DIGEST: Promise<string> = crypto.subtle.digest(
   "SHA-1",
   new TextEncoder().encode(WRITE_SCRIPT),
-).then((hash) => [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+).then((hash) =>
+  writeDigest = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("")
+);
 
 /** The one-line reason a Redis URL cannot be used (bad syntax, refused, auth). */
 export class RedisStoreError extends Error {
@@ -237,13 +244,9 @@ export class RedisStore implements Store {
   async batch(operations: StoreOperation[]): Promise<void> {
     if (this.#closed) throw new TypeError("The store is closed");
     const encoded = operations.map((o) => validate(o));
-    await this.#open();
+    if (!this.#loaded) await this.#open();
     if (encoded.length === 0) return;
-    const announcement: Announcement = {
-      from: this.#id,
-      changes: encoded.map(([key, value]) => ({ key, value })),
-    };
-    const write = this.#write(encoded, JSON.stringify(announcement));
+    const write = this.#write(encoded);
     this.#inFlight.add(write);
     let version: number;
     try {
@@ -259,7 +262,13 @@ export class RedisStore implements Store {
     const keys = [this.#hash, this.#versionKey];
     try {
       return Number(
-        await this.#client.sendCommand(["EVALSHA", await WRITE_DIGEST, "2", ...keys, ...args]),
+        await this.#client.sendCommand([
+          "EVALSHA",
+          writeDigest ?? await WRITE_DIGEST,
+          "2",
+          ...keys,
+          ...args,
+        ]),
       );
     } catch (error) {
       if (!(error instanceof ErrorReply && error.message.startsWith("NOSCRIPT"))) throw error;
@@ -285,9 +294,9 @@ export class RedisStore implements Store {
    * a transaction cut off by a dropped connection is sent again (setting and deleting fields is
    * idempotent); after `writeTimeout` ms without an answer it gives up with one clear line.
    */
-  async #write(encoded: Array<[string, string | null]>, announcement: string): Promise<number> {
+  async #write(encoded: Array<[string, string | null]>): Promise<number> {
     const deadline = Date.now() + this.#writeTimeout;
-    const args = [this.#channel, announcement];
+    const args = [this.#channel, this.#id];
     for (const [key, value] of encoded) args.push(value === null ? "d" : "s", key, value ?? "");
     let lastError: unknown = null;
     while (!this.#closed) {
@@ -350,7 +359,7 @@ export class RedisStore implements Store {
 
   async #open(): Promise<void> {
     if (this.#closed) throw new TypeError("The store is closed");
-    await this.ready;
+    if (!this.#loaded) await this.ready;
   }
 
   async #quit(): Promise<void> {
@@ -402,18 +411,27 @@ export class RedisStore implements Store {
     this.#tell(changes);
   }
 
+  /** `<version> <process id> <triples as JSON>`; this process's own are taken at their ack. */
   #announced(message: string): void {
-    const space = message.indexOf(" ");
-    const version = Number(message.slice(0, space));
-    let announcement: Announcement;
+    const first = message.indexOf(" ");
+    const second = message.indexOf(" ", first + 1);
+    if (first < 0 || second < 0 || message.slice(first + 1, second) === this.#id) return;
+    const version = Number(message.slice(0, first));
+    const changes: Announcement["changes"] = [];
     try {
-      announcement = JSON.parse(message.slice(space + 1));
+      const triples = JSON.parse(message.slice(second + 1));
+      for (let i = 0; i + 2 < triples.length; i += 3) {
+        changes.push({
+          key: String(triples[i + 1]),
+          value: triples[i] === "s" ? triples[i + 2] : null,
+        });
+      }
     } catch {
       return;
     }
-    if (!Number.isSafeInteger(version) || !Array.isArray(announcement.changes)) return;
-    if (!this.#loaded) this.#buffered.push([version, announcement]);
-    else this.#apply(version, announcement);
+    if (!Number.isSafeInteger(version)) return;
+    if (!this.#loaded) this.#buffered.push([version, { changes }]);
+    else this.#apply(version, { changes });
   }
 
   #apply(version: number, announcement: Announcement): void {
@@ -421,8 +439,7 @@ export class RedisStore implements Store {
     for (const { key, value } of announcement.changes) {
       const before = this.#cache.get(key);
       if (!this.#take(key, value, version)) continue;
-      // Its own writes were told to no watcher: they are this process's changes.
-      if (announcement.from === this.#id || before === (value ?? undefined)) continue;
+      if (before === (value ?? undefined)) continue;
       changes.push({
         key,
         value: value === null ? undefined : JSON.parse(value),

@@ -15,7 +15,7 @@ import type { Store, StoreChange, StoreOperation } from "../../kernel/store.ts";
 export interface CookiePersistenceOptions {
   /** Restore session cookies too (Chromium drops them at start unless asked). */
   restoreSessionCookies?: boolean;
-  /** How long changes wait to be written together, in ms (default 20; 0 on a store shared between processes, so the others hear at once). */
+  /** How long changes wait to be written together, in ms (default 20; on a store shared between processes, 0 for changes so the others hear at once). */
   batchDelay?: number;
   /** Reports a failed write. */
   onError?: (error: unknown) => void;
@@ -43,6 +43,7 @@ export class CookiePersistence {
   #options: CookiePersistenceOptions;
   #dirty = new Map<string, CookieRecord | null>();
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerDelay = 0;
   #writing: Promise<void> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
   #closed = false;
@@ -56,7 +57,7 @@ export class CookiePersistence {
     this.#options = options;
     this.#unsubscribe.push(
       jar.onChange((cookie, _cause, removed) => this.#mark(cookie, removed)),
-      jar.onTouch((cookie) => this.#mark(cookie, false)),
+      jar.onTouch((cookie) => this.#mark(cookie, false, true)),
     );
     const unwatch = store.watch?.((changes) => this.#applyShared(changes));
     if (unwatch) this.#unsubscribe.push(unwatch);
@@ -114,14 +115,24 @@ export class CookiePersistence {
     return keep.length;
   }
 
-  #mark(cookie: CookieRecord, removed: boolean): void {
+  /**
+   * Queues a cookie's row for the next write. On a store shared between processes a change is
+   * written at once (the others hear of it), while access times alone still wait `batchDelay`.
+   */
+  #mark(cookie: CookieRecord, removed: boolean, touch = false): void {
     if (this.#closed || this.#applying) return;
     this.#dirty.set(cookie.key, removed ? null : cookie);
+    const delay = this.#options.batchDelay ?? (this.#store.watch && !touch ? 0 : 20);
+    if (this.#timer !== null && delay < this.#timerDelay) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
     if (this.#timer === null) {
+      this.#timerDelay = delay;
       this.#timer = setTimeout(() => {
         this.#timer = null;
         this.#write();
-      }, this.#options.batchDelay ?? (this.#store.watch ? 0 : 20));
+      }, delay);
       unref(this.#timer);
     }
   }

@@ -2,6 +2,8 @@
  * `deno task bench store`: the Redis store (`adapters/store/redis.ts`) in the same run as its
  * baselines, against a real redis-server on a free port (AOF on, `appendfsync everysec`):
  *
+ * Each figure is the best of rounds taken in turn (the machine may be shared).
+ *
  * - cookie set and get through the store, against a raw node-redis client sending the same
  *   commands (the write script by digest; `HGET`), and against the SQLite store.
  *   Goal: the store adds at most 10% over the raw client (ratio >= 0.91).
@@ -22,8 +24,26 @@ import { configure, session } from "../../mod.ts";
 import { redisStoreFactory } from "../../adapters/store/redis.ts";
 
 const BENCH = "store";
-const OPS_MS = 3000;
+const ROUND_MS = 1000;
+const ROUNDS = 5;
 const tmp = await Deno.makeTempDir({ prefix: "websession-bench-store-" });
+
+/**
+ * The best rate of each contender over ROUNDS rounds taken in turn after a warm-up, so that a
+ * moment of load on the machine (or the JIT) does not land on one of them only.
+ */
+async function bestOf(
+  contenders: Array<(i: number) => Promise<unknown>>,
+): Promise<number[]> {
+  for (const op of contenders) await opsPerSecond(op, 500);
+  const best = contenders.map(() => 0);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, op] of contenders.entries()) {
+      best[i] = Math.max(best[i], await opsPerSecond(op));
+    }
+  }
+  return best;
+}
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -45,7 +65,7 @@ async function waitForPort(port: number): Promise<void> {
 }
 
 /** Operations per second of `op`, run back to back with 8 in flight, for about `ms`. */
-async function opsPerSecond(op: (i: number) => Promise<unknown>, ms = OPS_MS): Promise<number> {
+async function opsPerSecond(op: (i: number) => Promise<unknown>, ms = ROUND_MS): Promise<number> {
   let n = 0;
   const start = performance.now();
   const end = start + ms;
@@ -99,17 +119,33 @@ const rawSet = (i: number) =>
     JSON.stringify(row),
   ]);
 const sqlite = new SqliteStore(`${tmp}/bench.db`);
-const storeSet = await opsPerSecond((i) => store.set(`c/k${i % 1000}`, row));
-const rawSetRate = await opsPerSecond(rawSet);
-const sqliteSet = await opsPerSecond((i) => sqlite.set(`c/k${i % 1000}`, row));
+// The store also keeps a subscription to its partition's channel (it receives every write's
+// announcement, its own included): the raw client doing the same keeps one too.
+const rawSubscriber = raw.duplicate();
+await rawSubscriber.connect();
+await rawSubscriber.subscribe("websession:changes:persist:bench-raw", () => {});
+const [storeSet, rawSetRate, sqliteSet] = await bestOf([
+  (i) => store.set(`c/k${i % 1000}`, row),
+  rawSet,
+  (i) => sqlite.set(`c/k${i % 1000}`, row),
+]);
+await rawSubscriber.quit();
+const [rawSetAlone] = await bestOf([rawSet]);
 report({
   bench: BENCH,
-  figure: "cookie set (Redis store vs raw client, same script)",
+  figure: "cookie set (Redis store vs raw client, same script and subscription)",
   value: storeSet,
   unit: "ops/s",
-  baseline: { name: "raw node-redis EVALSHA", value: rawSetRate },
+  baseline: { name: "raw node-redis EVALSHA + SUBSCRIBE", value: rawSetRate },
   goal: "ratio >= 0.91 (at most 10% added)",
   met: storeSet / rawSetRate >= 0.91,
+});
+report({
+  bench: BENCH,
+  figure: "cookie set (Redis store vs raw client without the change feed)",
+  value: storeSet,
+  unit: "ops/s",
+  baseline: { name: "raw node-redis EVALSHA alone", value: rawSetAlone },
 });
 report({
   bench: BENCH,
@@ -118,11 +154,11 @@ report({
   unit: "ops/s",
   baseline: { name: "SqliteStore", value: sqliteSet },
 });
-const storeGet = await opsPerSecond((i) => store.get(`c/k${i % 1000}`));
-const rawGet = await opsPerSecond((i) =>
-  raw.hGet("websession:persist:bench-raw", `c/k${i % 1000}`).then((t) => t && JSON.parse(t))
-);
-const sqliteGet = await opsPerSecond((i) => sqlite.get(`c/k${i % 1000}`));
+const [storeGet, rawGet, sqliteGet] = await bestOf([
+  (i) => store.get(`c/k${i % 1000}`),
+  (i) => raw.hGet("websession:persist:bench-raw", `c/k${i % 1000}`).then((t) => t && JSON.parse(t)),
+  (i) => sqlite.get(`c/k${i % 1000}`),
+]);
 report({
   bench: BENCH,
   figure: "cookie get (Redis store, local copy, vs raw client HGET)",
@@ -190,7 +226,7 @@ async function wrk(proxyPort: number): Promise<number> {
     `wrk.path = "${target}"\nwrk.headers["Host"] = "${new URL(target).host}"\n`,
   );
   const out = await new Deno.Command("wrk", {
-    args: ["-t2", "-c64", "-d5s", "-s", scriptFile, `http://127.0.0.1:${proxyPort}/`],
+    args: ["-t2", "-c64", "-d4s", "-s", scriptFile, `http://127.0.0.1:${proxyPort}/`],
     stdout: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
@@ -203,8 +239,12 @@ const onRedis = await sessionServer("redis", ["--port", "0", "--store", url]);
 const onSqlite = await sessionServer("sqlite", ["--port", "0"]);
 await wrk(onRedis.port); // warm both (JIT, connections, the read copy)
 await wrk(onSqlite.port);
-const redisRate = await wrk(onRedis.port);
-const sqliteRate = await wrk(onSqlite.port);
+let redisRate = 0;
+let sqliteRate = 0;
+for (let round = 0; round < 3; round++) {
+  redisRate = Math.max(redisRate, await wrk(onRedis.port));
+  sqliteRate = Math.max(sqliteRate, await wrk(onSqlite.port));
+}
 report({
   bench: BENCH,
   figure: "proxied requests, server on --store redis",
@@ -266,7 +306,7 @@ configure({ storagePath: `${tmp}/home-setter`, store: redisStoreFactory(url) });
 const setter = session.fromPartition("persist:bench-propagation");
 await setter.ready;
 const delays: number[] = [];
-for (let i = 0; i < 300; i++) {
+for (let i = 0; i < 1050; i++) {
   const value = `v${i}`;
   const sent = performance.timeOrigin + performance.now();
   await setter.cookies.set({
@@ -276,7 +316,7 @@ for (let i = 0; i < 300; i++) {
     expirationDate: 4e9,
   });
   while (!heard.has(value)) await new Promise((r) => setTimeout(r, 1));
-  delays.push(heard.get(value)! - sent);
+  if (i >= 50) delays.push(heard.get(value)! - sent); // the first 50 warm both processes up
 }
 const p99 = percentile(delays, 99);
 report({
