@@ -15,7 +15,10 @@ import type { Store, StoreChange, StoreOperation } from "../../kernel/store.ts";
 export interface CookiePersistenceOptions {
   /** Restore session cookies too (Chromium drops them at start unless asked). */
   restoreSessionCookies?: boolean;
-  /** How long changes wait to be written together, in ms (default 20; on a store shared between processes, 0 for changes so the others hear at once). */
+  /**
+   * How long changes wait to be written together, in ms (default 20; on a store shared between
+   * processes, 0 for changes, which the other processes then hear at once).
+   */
   batchDelay?: number;
   /** Reports a failed write. */
   onError?: (error: unknown) => void;
