@@ -36,7 +36,14 @@ import type {
   StoreValue,
 } from "../../kernel/store.ts";
 
-/** Options of {@linkcode RedisStore}. */
+/**
+ * Options of {@linkcode RedisStore}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisStoreOptions = { url: "redis://127.0.0.1:6379/0", partition: "persist:a" };
+ * ```
+ */
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`). */
   url: string;
@@ -88,10 +95,23 @@ const WRITE_DIGEST: Promise<string> = crypto.subtle.digest(
   writeDigest = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("")
 );
 
-/** The one-line reason a Redis URL cannot be used (bad syntax, refused, auth). */
+/**
+ * The one-line reason a Redis URL cannot be used (bad syntax, refused, auth), or a write Redis did
+ * not acknowledge in time; the URL in the message has its password hidden.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new RedisStore({ url: "http://127.0.0.1:6379", partition: "persist:a" });
+ * } catch (error) {
+ *   (error as RedisStoreError).message; // "Redis store http://127.0.0.1:6379/: the scheme must be ..."
+ * }
+ * ```
+ */
 export class RedisStoreError extends Error {
   /** The URL with its password hidden. */
   readonly url: string;
+  /** `Redis store <url>: <message>`; `url` must already have its password hidden. */
   constructor(url: string, message: string, options?: ErrorOptions) {
     super(`Redis store ${url}: ${message}`, options);
     this.name = "RedisStoreError";
