@@ -239,6 +239,67 @@ describe("three session servers sharing one partition through --store redis://",
   });
 });
 
+describe("a server on --store killed with SIGKILL", () => {
+  needs("redis-server");
+  it("loses no cookie, rule or proxy setting its API acknowledged", async () => {
+    const own = await startRedis();
+    const server = await startServerProcess(`${home}/killed`, ["--store", own.url]);
+    try {
+      const post = (path: string, method: string, body: unknown) =>
+        api(server, path, { method, body: JSON.stringify(body) }).then((r) => r.status);
+      const acknowledged: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        assert.equal(
+          await post("/cookies", "POST", {
+            url: "http://example.org/",
+            name: `k${i}`,
+            value: String(i),
+            expirationDate: 4e9,
+          }),
+          201,
+        );
+        acknowledged.push(`k${i}`);
+      }
+      assert.equal(
+        await post("/rules", "POST", {
+          rules: [{ id: 9, action: { type: "block" }, condition: { urlFilter: "/x" } }],
+        }),
+        201,
+      );
+      assert.equal(
+        await post("/proxy", "PUT", { mode: "fixed_servers", proxyRules: "127.0.0.1:3128" }),
+        200,
+      );
+      await server.stop("SIGKILL");
+      await own.stop();
+      await own.start(); // what Redis's AOF kept
+      const fresh = new RedisStore({ url: own.url, partition: "persist:default" });
+      try {
+        const rows = await fresh.list("");
+        const names = rows.filter(([key]) => key.startsWith("cookies/"))
+          .map(([, row]) => (row as string[])[0]);
+        assert.deepEqual(names.sort(), acknowledged.sort());
+        assert.ok(
+          rows.some(([key, value]) =>
+            key.endsWith("dynamicRules") && JSON.stringify(value).includes('"id":9')
+          ),
+          JSON.stringify(rows.map(([key]) => key)),
+        );
+        assert.ok(
+          rows.some(([key, value]) =>
+            key.endsWith("config") && JSON.stringify(value).includes("127.0.0.1:3128")
+          ),
+        );
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await server.stop("SIGKILL");
+      await own.close();
+    }
+  });
+});
+
 describe("--store at start", () => {
   needs("redis-server");
   it("fails with one line and exit code 1 for a wrong URL, a refused port and a wrong password", async () => {

@@ -247,13 +247,18 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.post("/api/cookies", async (c) => {
     const { partition, ...details } = check(schemas.setCookie, await json(c));
-    await plugin(sessionOf(partition), "cookies").set(details);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.set(details);
+    // Answered once stored: a server killed right after loses nothing it acknowledged.
+    await cookies.flushStore();
     return c.json({ set: true }, 201);
   });
 
   app.delete("/api/cookies", async (c) => {
     const { partition, url, name } = check(schemas.removeCookie, await json(c));
-    await plugin(sessionOf(partition), "cookies").remove(url, name);
+    const cookies = plugin(sessionOf(partition), "cookies");
+    await cookies.remove(url, name);
+    await cookies.flushStore();
     return c.json({ removed: true });
   });
 
