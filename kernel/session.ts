@@ -81,7 +81,13 @@ export class Session extends Emitter {
    */
   isPersistent(): boolean {
     if (!this.#init.persistent) return false;
-    return this.#closed ? this.#store?.persistent !== false : this.store.persistent !== false;
+    let store = this.#store;
+    try {
+      store ??= this.#closed ? null : this.store;
+    } catch {
+      // No store can be opened here (an isolated plugin's Worker): the partition's kind decides.
+    }
+    return store?.persistent !== false;
   }
 
   /** The folder of the session's data, or null for an in-memory session. */
