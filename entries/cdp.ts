@@ -17,8 +17,19 @@
  * @module
  */
 import "./runtime_setup.ts";
+import { copyFile, mkdir, mkdtemp, readFile, rename, unlink } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { cdp, cdpPlugin } from "../presets/default.ts";
 import type { CdpApi } from "../plugins/cdp/mod.ts";
+import { session } from "../kernel/partitions.ts";
+import { webRequestPlugin } from "../plugins/web-request/mod.ts";
+import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
+import {
+  type BrowserSession,
+  type BrowserSessionFactory,
+  createBrowserSession,
+} from "../plugins/cdp/browser_session.ts";
 
 export * from "../plugins/cdp/mod.ts";
 export { cdp, cdpAdapters, cdpPlugin } from "../presets/default.ts";
@@ -43,5 +54,47 @@ export const launch: CdpApi["launch"] = cdp.launch;
  * ```
  */
 export const connect: CdpApi["connect"] = cdp.connect;
+
+const makeBrowserSession = createBrowserSession({
+  launch: cdp.launch,
+  fromPartition: (partition, plugins) =>
+    session.fromPartition(partition, { preset: false, plugins }),
+  plugins: [webRequestPlugin],
+  readText: (path) => readFile(path, "utf8"),
+  files: {
+    stagingDir: () => mkdtemp(join(tmpdir(), "websession-downloads-")),
+    async move(from, to) {
+      await mkdir(dirname(to), { recursive: true });
+      try {
+        await rename(from, to);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EXDEV") throw error;
+        await copyFile(from, to);
+        await unlink(from);
+      }
+    },
+  },
+  downloadsDir: `${homedir()}/Downloads`,
+});
+
+/**
+ * A session backed by a real Chromium: `browserSession(browser, partition)` gives Electron's
+ * Session API over a new browser context of `browser` (or, with `null` and for `persist:`
+ * partitions, over a Chromium the session starts on its own profile folder). Its pages' requests
+ * walk the session's webRequest listeners and declarative rules; `ses.cookies` is Chromium's jar.
+ *
+ * @example
+ * ```ts ignore
+ * const browser = await launch();
+ * const ses = await browserSession(browser, "shop");
+ * ses.webRequest.onBeforeRequest({ urls: ["*://*\/ads/*"] }, (_d, callback) => callback({ cancel: true }));
+ * const page = await ses.pages.open("http://127.0.0.1:8000/");
+ * await page.evaluate("document.title");
+ * await ses.close();
+ * ```
+ */
+export const browserSession: (
+  ...args: Parameters<BrowserSessionFactory>
+) => Promise<BrowserSession & WebRequestMembers> = makeBrowserSession as never;
 
 export default cdpPlugin;

@@ -28,6 +28,7 @@ export * from "./transport.ts";
 export * from "./contracts.ts";
 export type { SessionFetchInit } from "./_fetch_input.ts";
 export { type AuthScheme, registerAuthScheme } from "./_http.ts";
+export type { ExternalDecision, ExternalRequest } from "./_external.ts";
 export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
 export type {
   AuthInfo,

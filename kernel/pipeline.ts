@@ -9,6 +9,7 @@ import { type NetError, toNetError } from "./errors.ts";
 import { passed, Runner, walk } from "./_walk.ts";
 import { deliverResponse, withUrl } from "./_http.ts";
 import { tapResponseBody } from "./_body_taps.ts";
+import { type ExternalRequest, externalRequest } from "./_external.ts";
 import {
   type Decision,
   HopRequest,
@@ -211,6 +212,27 @@ export class Pipeline {
       else this.#run.observe("completed", request, response!);
       onEnd?.(request, error);
     };
+  }
+
+  /**
+   * A request that another sender sends (a browser whose traffic the session intercepts): the
+   * session's taps decide stage by stage as for its own requests; the sender applies the outcome.
+   *
+   * @example
+   * ```ts
+   * import { session } from "../mod.ts";
+   * const ses = session.fromPartition("external-example", { plugins: [] });
+   * const hop = ses.pipeline.external({
+   *   url: "https://a.test/", method: "GET", headers: new Headers(), body: null,
+   * });
+   * const decision = await hop.beforeSend(); // { cancel: null, redirectUrl: null, headers: null }
+   * hop.end(null, new Response("ok"));
+   * ```
+   */
+  external(input: PipelineInput): ExternalRequest {
+    const request = new HopRequest(this.#host.nextId(), this.#host.now(), input);
+    input.onStart?.(request);
+    return externalRequest(this.#run, request, this.#ender(request, input.onEnd));
   }
 
   /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
@@ -106,7 +106,12 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
   if (!executable(executablePath)) {
     throw new Error(`Chromium did not start: ${executablePath} is not an executable file`);
   }
-  const userDataDir = mkdtempSync(join(tmpdir(), "websession-chromium-"));
+  const kept = options.userDataDir;
+  if (kept) mkdirSync(kept, { recursive: true, mode: 0o700 });
+  const userDataDir = kept ?? mkdtempSync(join(tmpdir(), "websession-chromium-"));
+  const removeProfile = () => {
+    if (!kept) rmSync(userDataDir, { recursive: true, force: true });
+  };
   const pipe = options.pipe ?? false;
   const extra = options.args ?? [];
   const wantsPort = !pipe || extra.some((a) => a.startsWith("--remote-debugging-port"));
@@ -127,7 +132,7 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
       stdio: pipe ? ["ignore", "ignore", "pipe", "pipe", "pipe"] : ["ignore", "ignore", "pipe"],
     });
   } catch (error) {
-    rmSync(userDataDir, { recursive: true, force: true });
+    removeProfile();
     throw error;
   }
   const exited = new Promise<number | string>((resolve) => {
@@ -151,7 +156,7 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
     transport?.close();
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        rmSync(userDataDir, { recursive: true, force: true });
+        removeProfile();
         return;
       } catch {
         await new Promise((r) => setTimeout(r, 100));

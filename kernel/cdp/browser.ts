@@ -20,6 +20,11 @@ export interface BrowserStartOptions {
   args?: string[];
   /** How long to wait for the DevTools endpoint, in milliseconds (default 30000). */
   timeout?: number;
+  /**
+   * A profile folder to use and keep (created when missing). Default: a fresh temporary profile,
+   * removed when the browser is closed.
+   */
+  userDataDir?: string;
 }
 
 /** A running browser started for DevTools, with a fresh profile. */

@@ -59,6 +59,35 @@ export {
   type TargetPolicy,
 } from "./auto_attach.ts";
 export {
+  type BrowserPage,
+  type BrowserPages,
+  type BrowserSession,
+  type BrowserSessionDeps,
+  type BrowserSessionFactory,
+  type BrowserSessionMembers,
+  type BrowserSessionOptions,
+  createBrowserSession,
+} from "./browser_session.ts";
+export { BrowserCookies } from "./browser_cookies.ts";
+export {
+  type BrowserPermissionCheckHandler,
+  type BrowserPermissionDetails,
+  type BrowserPermissionRequestHandler,
+  BrowserPermissions,
+} from "./browser_permissions.ts";
+export {
+  BrowserDownloadItem,
+  type BrowserDownloadState,
+  type DownloadFiles,
+} from "./browser_downloads.ts";
+export { type BrowserServiceWorkerInfo, BrowserServiceWorkers } from "./browser_service_workers.ts";
+export {
+  BrowserMembers,
+  type BrowserMembersApi,
+  type BrowserNetworkEmulation,
+  type BrowserPreloadScript,
+} from "./browser_members.ts";
+export {
   type DevToolsProtocolEventHandler,
   type DevToolsProtocolEventReceivedEventArgs,
   type DevToolsProtocolEventReceiver,

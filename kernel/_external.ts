@@ -1,0 +1,95 @@
+/**
+ * A request that someone else sends (a Chromium page whose traffic is intercepted over the
+ * DevTools Protocol): the session's taps decide at each stage as for its own requests, with the
+ * same merge and conflict rules, and the sender applies the outcome and sends.
+ *
+ * @module
+ */
+import { isNetError, type NetError, toNetError } from "./errors.ts";
+import { applyRedirect, withUrl } from "./_http.ts";
+import { passed, type Runner } from "./_walk.ts";
+import type { PipelineRequest } from "./request.ts";
+
+/** What the taps of a stage decided for a request another sender sends. */
+export interface ExternalDecision {
+  /** The `net::ERR_BLOCKED_BY_CLIENT` error when a tap cancelled, else null. */
+  cancel: NetError | null;
+  /** The URL a tap redirected to, else null. */
+  redirectUrl: string | null;
+  /** The headers to send (request stages) or to hand on (response stage), when a tap changed them. */
+  headers: Headers | null;
+}
+
+/** One request another sender sends, walked through the session's stages as it goes. */
+export interface ExternalRequest {
+  /** The pipeline's request (its id, URL, headers, resource type...). */
+  readonly request: PipelineRequest;
+  /** Runs `beforeRequest`, then `beforeSendHeaders` and `sendHeaders` unless the first decided. */
+  beforeSend(): Promise<ExternalDecision>;
+  /** Runs `headersReceived`, then `responseStarted` unless it cancelled or redirected. */
+  received(response: Response): Promise<ExternalDecision>;
+  /** The response started without asking the taps (nobody taps `headersReceived` for it). */
+  started(response: Response): void;
+  /** The sender follows a redirect to `target`: `beforeRedirect`, then the next hop. */
+  redirected(response: Response, target: string): void;
+  /** Ends it once: `completed` (no error) or `errorOccurred`. */
+  end(error: NetError | null, response?: Response): void;
+}
+
+const NONE: ExternalDecision = Object.freeze({ cancel: null, redirectUrl: null, headers: null });
+
+function decided(outcome: { redirectUrl: string | null; headers: Headers | null }) {
+  return { cancel: null, redirectUrl: outcome.redirectUrl, headers: outcome.headers };
+}
+
+function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
+  if (!isNetError(error)) throw error;
+  return { cancel: toNetError(error, request.signal), redirectUrl: null, headers: null };
+}
+
+/** Made by `Pipeline.external`. */
+export function externalRequest(
+  run: Runner,
+  request: PipelineRequest,
+  end: (error: NetError | null, response: Response | null) => void,
+): ExternalRequest {
+  return {
+    request,
+    async beforeSend() {
+      try {
+        const before = passed(await run.blocking("beforeRequest", request, null));
+        if (before.redirectUrl) return decided(before);
+        const sending = passed(await run.blocking("beforeSendHeaders", request, null));
+        if (sending.headers) request.headers = sending.headers;
+        run.observe("sendHeaders", request);
+        return sending.headers ? decided(sending) : NONE;
+      } catch (error) {
+        return cancelled(error, request);
+      }
+    },
+    async received(response) {
+      try {
+        const outcome = passed(await run.blocking("headersReceived", request, response));
+        if (!outcome.redirectUrl) {
+          const seen = outcome.headers
+            ? new Response(null, { status: response.status, headers: outcome.headers })
+            : response;
+          run.observe("responseStarted", request, withUrl(seen, request.url));
+        }
+        return decided(outcome);
+      } catch (error) {
+        return cancelled(error, request);
+      }
+    },
+    started(response) {
+      run.observe("responseStarted", request, withUrl(response, request.url));
+    },
+    redirected(response, target) {
+      run.observe("beforeRedirect", request, withUrl(response, request.url), target);
+      applyRedirect(request, response.status, target);
+    },
+    end(error, response) {
+      end(error, error ? null : withUrl(response ?? new Response(null), request.url));
+    },
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * `ses.cookies` of a Chromium-backed session: Electron's Cookies API over Chromium's own cookie
+ * jar for one browser context (`Storage.getCookies`/`setCookies`/`clearCookies`). CDP has no
+ * cookie-change event, so `changed` comes from comparing the jar after each response the bridge
+ * saw end and after each call of this API (causes `explicit`, `overwrite` and `expired`).
+ *
+ * @module
+ */
+import type { Protocol } from "devtools-protocol";
+import { Emitter } from "../../kernel/events.ts";
+import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import type {
+  Cookie,
+  CookiesGetFilter,
+  CookiesSetDetails,
+  ElectronSameSite,
+} from "../cookies/mod.ts";
+
+type CdpCookie = Protocol.Network.Cookie;
+
+const TO_ELECTRON: Record<string, ElectronSameSite> = {
+  Strict: "strict",
+  Lax: "lax",
+  None: "no_restriction",
+};
+const TO_CDP: Record<ElectronSameSite, Protocol.Network.CookieSameSite | undefined> = {
+  strict: "Strict",
+  lax: "Lax",
+  no_restriction: "None",
+  unspecified: undefined,
+};
+
+/** Electron's shape of a CDP cookie. */
+function electronCookie(c: CdpCookie): Cookie {
+  const cookie: Cookie = {
+    name: c.name,
+    value: c.value,
+    domain: c.domain,
+    hostOnly: !c.domain.startsWith("."),
+    path: c.path,
+    secure: c.secure,
+    httpOnly: c.httpOnly,
+    session: c.session,
+    sameSite: c.sameSite ? TO_ELECTRON[c.sameSite] : "unspecified",
+  };
+  if (!c.session) cookie.expirationDate = c.expires;
+  return cookie;
+}
+
+function domainMatches(host: string, domain: string): boolean {
+  const bare = domain.replace(/^\./, "");
+  return host === bare || (domain.startsWith(".") && host.endsWith(`.${bare}`));
+}
+
+function pathMatches(path: string, cookiePath: string): boolean {
+  return path === cookiePath ||
+    (path.startsWith(cookiePath) && (cookiePath.endsWith("/") || path[cookiePath.length] === "/"));
+}
+
+/** Whether `c` passes Electron's `get()` filter. */
+function passes(c: Cookie, filter: CookiesGetFilter): boolean {
+  if (filter.url !== undefined) {
+    const url = URL.parse(filter.url);
+    if (!url) throw new TypeError(`cookies.get: filter.url "${filter.url}" is not a valid URL`);
+    if (!domainMatches(url.hostname, c.domain) || !pathMatches(url.pathname, c.path)) return false;
+    if (
+      c.secure && url.protocol !== "https:" && url.hostname !== "localhost" &&
+      url.hostname !== "127.0.0.1"
+    ) {
+      return false;
+    }
+  }
+  if (filter.name !== undefined && c.name !== filter.name) return false;
+  if (
+    filter.domain !== undefined &&
+    !domainMatches(c.domain.replace(/^\./, ""), `.${filter.domain.replace(/^\./, "")}`)
+  ) {
+    return false;
+  }
+  if (filter.path !== undefined && c.path !== filter.path) return false;
+  for (const key of ["secure", "session", "httpOnly"] as const) {
+    if (filter[key] !== undefined && c[key] !== filter[key]) return false;
+  }
+  return true;
+}
+
+const keyOf = (c: Cookie) => `${c.domain}\t${c.path}\t${c.name}`;
+
+/**
+ * Electron's Cookies over one Chromium browser context's jar.
+ *
+ * @example
+ * ```ts ignore
+ * const cookies = new BrowserCookies(() => ({ connection: browser.connection, contextId }));
+ * await cookies.set({ url: "http://127.0.0.1:8000/", name: "a", value: "1" });
+ * (await cookies.get({ name: "a" }))[0].value; // "1"
+ * ```
+ */
+export class BrowserCookies extends Emitter {
+  readonly #target: () => { connection: CdpConnection; contextId: string | undefined };
+  #known = new Map<string, Cookie>();
+  #comparing: Promise<void> = Promise.resolve();
+
+  /**
+   * The jar of the browser context `target()` names (`contextId` undefined: the browser's default
+   * context); asked at each call, so the session can make the context after the member exists.
+   */
+  constructor(target: () => { connection: CdpConnection; contextId: string | undefined }) {
+    super();
+    this.#target = target;
+  }
+
+  get #connection(): CdpConnection {
+    return this.#target().connection;
+  }
+
+  get #context(): string | undefined {
+    return this.#target().contextId;
+  }
+
+  async #all(): Promise<Cookie[]> {
+    const { cookies } = await this.#connection.send("Storage.getCookies", {
+      browserContextId: this.#context,
+    });
+    return cookies.map(electronCookie);
+  }
+
+  /** Electron's `cookies.get(filter)`. */
+  async get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
+    if (filter === null || typeof filter !== "object") {
+      throw new TypeError("cookies.get: filter must be an object");
+    }
+    return (await this.#all()).filter((c) => passes(c, filter));
+  }
+
+  /** Electron's `cookies.set(details)`. */
+  async set(details: CookiesSetDetails): Promise<void> {
+    const url = typeof details?.url === "string" ? URL.parse(details.url) : null;
+    if (!url) throw new TypeError("cookies.set: details.url must be a valid URL");
+    const sameSite = TO_CDP[details.sameSite ?? "lax"];
+    const param: Protocol.Network.CookieParam = {
+      name: details.name ?? "",
+      value: details.value ?? "",
+      url: url.href,
+      path: details.path,
+      secure: details.secure ?? details.sameSite === "no_restriction",
+      httpOnly: details.httpOnly ?? false,
+      sameSite,
+    };
+    if (details.domain !== undefined) param.domain = details.domain;
+    if (details.expirationDate !== undefined) param.expires = details.expirationDate;
+    try {
+      await this.#connection.send("Storage.setCookies", {
+        cookies: [param],
+        browserContextId: this.#context,
+      });
+    } catch (error) {
+      throw new Error(`Failed to set cookie: ${(error as Error).message}`);
+    }
+    await this.compare("explicit");
+  }
+
+  /** Electron's `cookies.remove(url, name)`. */
+  async remove(url: string, name: string): Promise<void> {
+    const parsed = URL.parse(url);
+    if (!parsed) throw new TypeError(`cookies.remove: "${url}" is not a valid URL`);
+    const doomed = await this.get({ url: parsed.href, name });
+    if (doomed.length === 0) return;
+    await this.#connection.send("Storage.setCookies", {
+      cookies: doomed.map((c) => ({
+        name: c.name,
+        value: "",
+        domain: c.domain,
+        path: c.path,
+        secure: c.secure,
+        expires: 1,
+      })),
+      browserContextId: this.#context,
+    });
+    await this.compare("explicit");
+  }
+
+  /** Removes every cookie of the context. */
+  async clear(): Promise<void> {
+    await this.#connection.send("Storage.clearCookies", { browserContextId: this.#context });
+    await this.compare("explicit");
+  }
+
+  /** Chromium writes its jar on its own schedule and at `Browser.close`; resolves at once. */
+  flushStore(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Compares the jar with what it held last time and emits `changed` for each difference
+   * (`cause` for added and removed cookies, `overwrite` for the old value of a changed one).
+   */
+  compare(cause: "explicit" | "expired" = "explicit"): Promise<void> {
+    this.#comparing = this.#comparing.then(async () => {
+      let now: Cookie[];
+      try {
+        now = await this.#all();
+      } catch {
+        return; // the browser is gone
+      }
+      const next = new Map(now.map((c) => [keyOf(c), c]));
+      for (const [key, old] of this.#known) {
+        const current = next.get(key);
+        if (!current) this.emit("changed", old, cause, true);
+        else if (current.value !== old.value) this.emit("changed", old, "overwrite", true);
+      }
+      for (const [key, cookie] of next) {
+        const old = this.#known.get(key);
+        if (!old || old.value !== cookie.value) this.emit("changed", cookie, "explicit", false);
+      }
+      this.#known = next;
+    });
+    return this.#comparing;
+  }
+}

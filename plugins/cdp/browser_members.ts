@@ -1,0 +1,286 @@
+/**
+ * The members of a Chromium-backed session that are settings of its targets: the user agent
+ * (`Network.setUserAgentOverride`), network emulation (`Network.emulateNetworkConditions`) and
+ * preload scripts (`Page.addScriptToEvaluateOnNewDocument` on every page and frame target, so an
+ * out-of-process iframe runs them too). Each applies to the targets attached now and to every
+ * target that attaches later, before it runs.
+ *
+ * @module
+ */
+import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import type { CdpSession } from "../../kernel/cdp/session.ts";
+import type { TargetNode } from "./target_tree.ts";
+
+/** Electron's `enableNetworkEmulation` options. */
+export interface BrowserNetworkEmulation {
+  /** Emulate a network outage (default false). */
+  offline?: boolean;
+  /** Round-trip time in ms (default 0). */
+  latency?: number;
+  /** Download rate in bytes per second (default: no limit). */
+  downloadThroughput?: number;
+  /** Upload rate in bytes per second (default: no limit). */
+  uploadThroughput?: number;
+}
+
+/** Electron's registered preload script. */
+export interface BrowserPreloadScript {
+  /** `frame` (every frame of every page); `service-worker` is not supported by CDP injection. */
+  type: "frame" | "service-worker";
+  /** Its id (made when not given). */
+  id: string;
+  /** The absolute path of the script. */
+  filePath: string;
+}
+
+/** The members themselves. */
+export interface BrowserMembersApi {
+  /** Overrides the user agent (and `Accept-Language`) of every target of the context. */
+  setUserAgent(userAgent: string, acceptLanguages?: string): void;
+  /** The user agent: the override, else the browser's own. */
+  getUserAgent(): string;
+  /** Emulates network conditions on every target of the context. */
+  enableNetworkEmulation(options: BrowserNetworkEmulation): void;
+  /** Stops emulating network conditions. */
+  disableNetworkEmulation(): void;
+  /** Electron's legacy preloads: these files run in every frame before its own scripts. */
+  setPreloads(preloads: string[]): void;
+  /** The paths given to `setPreloads`. */
+  getPreloads(): string[];
+  /** Registers a preload script; returns its id. */
+  registerPreloadScript(
+    script: { type: "frame" | "service-worker"; id?: string; filePath: string },
+  ): string;
+  /** Unregisters a preload script by id. */
+  unregisterPreloadScript(id: string): void;
+  /** The registered preload scripts (those of `setPreloads` included). */
+  getPreloadScripts(): BrowserPreloadScript[];
+  /** Clears Chromium's HTTP cache. */
+  clearCache(): Promise<void>;
+}
+
+interface Attached {
+  cdp: CdpSession;
+  node: TargetNode;
+  /** Preload id -> the target's script identifier. */
+  scripts: Map<string, string>;
+}
+
+const FRAMES = new Set(["page", "iframe"]);
+let preloadSeq = 0;
+
+/**
+ * Keeps the context's target settings and applies them to each target.
+ *
+ * @example
+ * ```ts ignore
+ * const members = new BrowserMembers(readText);
+ * tree.addHook(async (cdp, node) => { members.attach(cdp, node); await members.apply(cdp, node); });
+ * ```
+ */
+export class BrowserMembers {
+  /** The member names this class provides. */
+  static readonly names: readonly string[] = [
+    "setUserAgent",
+    "getUserAgent",
+    "enableNetworkEmulation",
+    "disableNetworkEmulation",
+    "setPreloads",
+    "getPreloads",
+    "registerPreloadScript",
+    "unregisterPreloadScript",
+    "getPreloadScripts",
+    "clearCache",
+  ];
+
+  readonly #readText: (path: string) => Promise<string>;
+  readonly #targets = new Map<string, Attached>();
+  #userAgent: { userAgent: string; acceptLanguage?: string } | null = null;
+  #browserAgent = "";
+  #emulation: BrowserNetworkEmulation | null = null;
+  #legacy: string[] = [];
+  #scripts: BrowserPreloadScript[] = [];
+
+  /** `readText` reads preload files. */
+  constructor(readText: (path: string) => Promise<string>) {
+    this.#readText = readText;
+  }
+
+  /** Records an attached target of the context. */
+  attach(cdp: CdpSession, node: TargetNode): void {
+    this.#targets.set(node.sessionId, { cdp, node, scripts: new Map() });
+  }
+
+  /** Whether `frameId` is the frame of one of the context's targets (a page or an iframe). */
+  hasFrame(frameId: string): boolean {
+    for (const { node } of this.#targets.values()) if (node.targetId === frameId) return true;
+    return false;
+  }
+
+  /** Forgets a detached target. */
+  detach(sessionId: string): void {
+    this.#targets.delete(sessionId);
+  }
+
+  /** Applies every setting to a target (an attach hook: it waits). */
+  async apply(cdp: CdpSession, node: TargetNode): Promise<void> {
+    const target = this.#targets.get(node.sessionId);
+    if (!target) return;
+    await Promise.all([
+      this.#userAgent && cdp.send("Network.setUserAgentOverride", this.#userAgent),
+      this.#emulation && cdp.send("Network.emulateNetworkConditions", conditions(this.#emulation)),
+      ...this.#all().map((script) => this.#inject(target, script)),
+    ]);
+  }
+
+  async #inject(target: Attached, script: BrowserPreloadScript): Promise<void> {
+    if (script.type !== "frame" || !FRAMES.has(target.node.info.type)) return;
+    const source = await this.#readText(script.filePath);
+    // the page agent runs scripts on new documents only while it is enabled
+    await target.cdp.send("Page.enable");
+    const { identifier } = await target.cdp.send("Page.addScriptToEvaluateOnNewDocument", {
+      source: `${source}\n//# sourceURL=${encodeURI(`file://${script.filePath}`)}`,
+      // an out-of-process iframe attaches with its document already made (paused before its own
+      // scripts): run there at once too
+      runImmediately: true,
+    });
+    target.scripts.set(script.id, identifier);
+  }
+
+  async #remove(id: string): Promise<void> {
+    for (const target of this.#targets.values()) {
+      const identifier = target.scripts.get(id);
+      if (!identifier) continue;
+      target.scripts.delete(id);
+      await target.cdp.send("Page.removeScriptToEvaluateOnNewDocument", { identifier })
+        .catch(() => {});
+    }
+  }
+
+  #all(): BrowserPreloadScript[] {
+    const legacy = this.#legacy.map((filePath, i) => ({
+      type: "frame" as const,
+      id: `preload-${i}:${filePath}`,
+      filePath,
+    }));
+    return [...legacy, ...this.#scripts];
+  }
+
+  /** Sends `method` to every attached target, ignoring targets that lack the domain. */
+  #broadcast(method: string, params: unknown): void {
+    for (const { cdp } of this.#targets.values()) {
+      cdp.sendRaw(method, params).catch(() => {});
+    }
+  }
+
+  /** Clears Chromium's cache and the data of the origins the context's targets show. */
+  async clearData(connection: CdpConnection, _contextId: string | undefined): Promise<void> {
+    const origins = new Set<string>();
+    let page: CdpSession | null = null;
+    for (const { cdp, node } of this.#targets.values()) {
+      const origin = URL.parse(node.info.url)?.origin;
+      if (origin && origin !== "null") origins.add(origin);
+      if (node.info.type === "page") page ??= cdp;
+    }
+    if (!page) return;
+    await page.send("Network.clearBrowserCache").catch(() => {});
+    for (const origin of origins) {
+      await page.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" })
+        .catch(() => {});
+    }
+    void connection;
+  }
+
+  /** The members, bound to the session's connection. */
+  api(
+    connection: () => CdpConnection | null,
+    _contextId: () => string | undefined,
+  ): BrowserMembersApi {
+    const replaceAll = () => {
+      for (const target of this.#targets.values()) {
+        for (const id of [...target.scripts.keys()]) void this.#remove(id);
+        for (const script of this.#all()) void this.#inject(target, script).catch(() => {});
+      }
+    };
+    return {
+      setUserAgent: (userAgent, acceptLanguages) => {
+        if (typeof userAgent !== "string") {
+          throw new TypeError("setUserAgent: userAgent must be a string");
+        }
+        this.#userAgent = { userAgent, acceptLanguage: acceptLanguages };
+        this.#broadcast("Network.setUserAgentOverride", this.#userAgent);
+      },
+      getUserAgent: () => {
+        if (this.#userAgent) return this.#userAgent.userAgent;
+        const conn = connection();
+        if (!this.#browserAgent && conn) {
+          conn.send("Browser.getVersion").then((v) => this.#browserAgent = v.userAgent, () => {});
+        }
+        return this.#browserAgent;
+      },
+      enableNetworkEmulation: (options) => {
+        if (options === null || typeof options !== "object") {
+          throw new TypeError("enableNetworkEmulation: options must be an object");
+        }
+        this.#emulation = { ...options };
+        this.#broadcast("Network.emulateNetworkConditions", conditions(this.#emulation));
+      },
+      disableNetworkEmulation: () => {
+        this.#emulation = null;
+        this.#broadcast("Network.emulateNetworkConditions", conditions({}));
+      },
+      setPreloads: (preloads) => {
+        if (!Array.isArray(preloads) || preloads.some((p) => typeof p !== "string")) {
+          throw new TypeError("setPreloads: preloads must be an array of absolute paths");
+        }
+        this.#legacy = [...preloads];
+        replaceAll();
+      },
+      getPreloads: () => [...this.#legacy],
+      registerPreloadScript: (script) => {
+        if (!script || typeof script.filePath !== "string") {
+          throw new TypeError("registerPreloadScript: script.filePath must be a string");
+        }
+        if (script.type !== "frame" && script.type !== "service-worker") {
+          throw new TypeError(`registerPreloadScript: unknown type "${script.type}"`);
+        }
+        if (script.type === "service-worker") {
+          throw new TypeError(
+            "registerPreloadScript: service-worker preloads are not supported on a Chromium-backed session (CDP cannot run a script before a service worker's own)",
+          );
+        }
+        const id = script.id ?? `preload-script-${++preloadSeq}`;
+        if (this.#scripts.some((s) => s.id === id)) {
+          throw new TypeError(`registerPreloadScript: a preload script with id "${id}" exists`);
+        }
+        const entry: BrowserPreloadScript = { type: script.type, id, filePath: script.filePath };
+        this.#scripts.push(entry);
+        for (const target of this.#targets.values()) {
+          void this.#inject(target, entry).catch(() => {});
+        }
+        return id;
+      },
+      unregisterPreloadScript: (id) => {
+        this.#scripts = this.#scripts.filter((s) => s.id !== id);
+        void this.#remove(id);
+      },
+      getPreloadScripts: () => this.#all().map((s) => ({ ...s })),
+      clearCache: async () => {
+        for (const { cdp, node } of this.#targets.values()) {
+          if (node.info.type !== "page") continue;
+          await cdp.send("Network.clearBrowserCache");
+          return;
+        }
+      },
+    };
+  }
+}
+
+function conditions(options: BrowserNetworkEmulation) {
+  return {
+    offline: options.offline ?? false,
+    latency: options.latency ?? 0,
+    downloadThroughput: options.downloadThroughput ?? -1,
+    uploadThroughput: options.uploadThroughput ?? -1,
+  };
+}
