@@ -85,9 +85,19 @@ export class Session extends Emitter {
     this.ready.catch(() => {});
   }
 
-  /** Whether the session keeps its data on disk (`persist:` partitions and the default one). */
+  /**
+   * Whether the session keeps its data on disk (`persist:` partitions and the default one), and
+   * its store can (false when it fell back to memory, e.g. a browser refusing IndexedDB).
+   */
   isPersistent(): boolean {
-    return this.#init.persistent;
+    if (!this.#init.persistent) return false;
+    let store = this.#store;
+    try {
+      store ??= this.#closed ? null : this.store;
+    } catch {
+      // No store can be opened here (an isolated plugin's Worker): the partition's kind decides.
+    }
+    return store?.persistent !== false;
   }
 
   /** The folder of the session's data, or null for an in-memory session. */

@@ -30,6 +30,23 @@ export interface Store {
    * Redis): the session server then takes no lock on its storage folder.
    */
   readonly shared?: boolean;
+  /**
+   * Only stores shared between processes (Redis): tells `listener` of the changes other processes
+   * made, after the store has applied them; returns the function that stops telling.
+   */
+  watch?(listener: (changes: StoreChange[]) => void): () => void;
+  /**
+   * False when the store keeps nothing past the process or page (a persistent partition's store
+   * that fell back to memory); absent or true: it keeps what it is given.
+   */
+  readonly persistent?: boolean;
+}
+
+/** A change another process made to a shared store (`value` undefined: deleted). */
+export interface StoreChange {
+  /** The key. */ key: string;
+  /** The new value, or `undefined` when the key was deleted. */ value: StoreValue | undefined;
+  /** The value before, as this process knew it. */ previous: StoreValue | undefined;
 }
 
 /** What a store factory is told about the partition it opens a store for. */
@@ -61,5 +78,15 @@ export function namespacedStore(store: Store, prefix: string): Store {
     batch: (operations) => store.batch(operations.map((o) => ({ ...o, key: prefix + o.key }))),
     flush: () => store.flush(),
     close: () => Promise.resolve(),
+    ...(store.watch
+      ? {
+        watch: (listener: (changes: StoreChange[]) => void) =>
+          store.watch!((changes) => {
+            const mine = changes.filter((c) => c.key.startsWith(prefix))
+              .map((c) => ({ ...c, key: c.key.slice(prefix.length) }));
+            if (mine.length > 0) listener(mine);
+          }),
+      }
+      : {}),
   };
 }

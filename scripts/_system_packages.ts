@@ -73,6 +73,7 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "hunspell-de-de", package: "hunspell-de-de", file: "/usr/share/hunspell/de_DE.dic" },
   { command: "hunspell-fr", package: "hunspell-fr", file: "/usr/share/hunspell/fr_FR.dic" },
   { command: "mitmdump", package: "mitmproxy", alsoFor: "deno task bench" },
+  { command: "redis-server", package: "redis-server", service: "redis-server" },
 ];
 
 /**

@@ -2,8 +2,10 @@
  * websession in a page or a service worker: the kernel and every plugin that runs in a browser,
  * with the page's `fetch` as the transport; `session.fromPartition()` returns sessions typed with
  * the plugins' members (`ses.webRequest`, `ses.cookies`, `ses.protocol`, ...), and the helpers a
- * page needs (`MatchPattern`, `CookieJar`, ...) are exported. Persistent partitions are kept in
- * memory here until an IndexedDB store adapter exists.
+ * page needs (`MatchPattern`, `CookieJar`, ...) are exported. Persistent (`persist:`) partitions
+ * keep their data in IndexedDB ({@linkcode IndexedDbStore}), so they survive a reload and are
+ * shared by the origin's tabs; where IndexedDB is refused they are kept in memory and
+ * `isPersistent()` says false.
  *
  * Cookies: every partition keeps its own jar (`ses.cookies`), as on Deno and Bun, and the
  * transport sends with `credentials: "omit"`, so the browser's own cookie store neither leaks into
@@ -28,6 +30,7 @@ import { configure } from "../kernel/partitions.ts";
 import type { AnyPlugin } from "../kernel/plugin.ts";
 import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
+import { IndexedDbStore } from "../adapters/store/indexeddb.ts";
 import { transportFor } from "../adapters/runtime.ts";
 import { browserIsolation } from "../adapters/isolation/browser.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
@@ -53,6 +56,7 @@ import {
 } from "../plugins/cdp/mod.ts";
 
 export * from "../kernel/mod.ts";
+export { IndexedDbStore } from "../adapters/store/indexeddb.ts";
 export { CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
 export { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 export {
@@ -146,7 +150,8 @@ const browserPlugins: readonly AnyPlugin[] = [
 configure({
   runtime: "browser",
   storagePath: "websession",
-  store: () => new MemoryStore(),
+  store: ({ partition, storagePath }) =>
+    storagePath === null ? new MemoryStore() : new IndexedDbStore(partition),
   transport: transportFor("browser"),
   plugins: browserPlugins,
   isolation: browserIsolation,

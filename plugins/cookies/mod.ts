@@ -70,7 +70,10 @@ export interface CookiesPluginOptions {
    * dropped at start, as Chromium does).
    */
   restoreSessionCookies?: boolean;
-  /** How long cookie changes wait to be written together, in ms (default 20). */
+  /**
+   * How long cookie changes wait to be written together, in ms (default 20; on a store shared
+   * between processes, 0 for changes, which the other processes then hear at once).
+   */
   batchDelay?: number;
 }
 

@@ -9,13 +9,16 @@ import type { CookieRecord } from "./cookie.ts";
 import { COOKIE_EPOCH_S } from "./cookie.ts";
 import type { CookieJar } from "./jar.ts";
 import { fromRow, isSessionRow, toRow } from "./serialize.ts";
-import type { Store, StoreOperation } from "../../kernel/store.ts";
+import type { Store, StoreChange, StoreOperation } from "../../kernel/store.ts";
 
 /** Options of {@linkcode CookiePersistence}. */
 export interface CookiePersistenceOptions {
   /** Restore session cookies too (Chromium drops them at start unless asked). */
   restoreSessionCookies?: boolean;
-  /** How long changes wait to be written together, in ms (default 20). */
+  /**
+   * How long changes wait to be written together, in ms (default 20; on a store shared between
+   * processes, 0 for changes, which the other processes then hear at once).
+   */
   batchDelay?: number;
   /** Reports a failed write. */
   onError?: (error: unknown) => void;
@@ -43,19 +46,51 @@ export class CookiePersistence {
   #options: CookiePersistenceOptions;
   #dirty = new Map<string, CookieRecord | null>();
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerDelay = 0;
   #writing: Promise<void> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
   #closed = false;
+  /** True while another process's change is being applied (not written back). */
+  #applying = false;
 
-  /** Starts listening to the jar's changes. */
+  /** Starts listening to the jar's changes (and, on a shared store, to other processes'). */
   constructor(jar: CookieJar, store: Store, options: CookiePersistenceOptions = {}) {
     this.#jar = jar;
     this.#store = store;
     this.#options = options;
     this.#unsubscribe.push(
       jar.onChange((cookie, _cause, removed) => this.#mark(cookie, removed)),
-      jar.onTouch((cookie) => this.#mark(cookie, false)),
+      jar.onTouch((cookie) => this.#mark(cookie, false, true)),
     );
+    const unwatch = store.watch?.((changes) => this.#applyShared(changes));
+    if (unwatch) this.#unsubscribe.push(unwatch);
+  }
+
+  /** Another process changed cookies in a shared store: the jar follows (with `changed` events). */
+  #applyShared(changes: StoreChange[]): void {
+    this.#applying = true;
+    try {
+      for (const { key, value } of changes) {
+        if (!key.startsWith(PREFIX)) continue;
+        const cookieKey = key.slice(PREFIX.length);
+        if (value === undefined) {
+          const current = this.#jar.all({ includeExpired: true }).find((c) => c.key === cookieKey);
+          if (current) this.#jar.delete(current, "explicit");
+        } else {
+          const record = fromRow(value);
+          if (record === null) continue;
+          const current = this.#jar.all({ includeExpired: true }).find((c) => c.key === cookieKey);
+          // Only the access time moved (the other process sent it): no `changed`, as Chromium
+          // fires none for an access.
+          const touched = current !== undefined && current.value === record.value &&
+            current.expires === record.expires && current.flags === record.flags &&
+            current.created === record.created;
+          this.#jar.restore(record, touched);
+        }
+      }
+    } finally {
+      this.#applying = false;
+    }
   }
 
   /** Loads the stored cookies into the jar (expired ones and, unless asked, session ones go). */
@@ -83,14 +118,24 @@ export class CookiePersistence {
     return keep.length;
   }
 
-  #mark(cookie: CookieRecord, removed: boolean): void {
-    if (this.#closed) return;
+  /**
+   * Queues a cookie's row for the next write. On a store shared between processes a change is
+   * written at once (the others hear of it), while access times alone still wait `batchDelay`.
+   */
+  #mark(cookie: CookieRecord, removed: boolean, touch = false): void {
+    if (this.#closed || this.#applying) return;
     this.#dirty.set(cookie.key, removed ? null : cookie);
+    const delay = this.#options.batchDelay ?? (this.#store.watch && !touch ? 0 : 20);
+    if (this.#timer !== null && delay < this.#timerDelay) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
     if (this.#timer === null) {
+      this.#timerDelay = delay;
       this.#timer = setTimeout(() => {
         this.#timer = null;
         this.#write();
-      }, this.#options.batchDelay ?? 20);
+      }, delay);
       unref(this.#timer);
     }
   }

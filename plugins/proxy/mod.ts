@@ -236,6 +236,30 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         return undefined;
       }, { order: "pre", label: "proxy challenge" });
 
+      const applyConfig = async (config: ProxyConfig): Promise<void> => {
+        await service.apply(config);
+        for (const c of service.envCredentials) {
+          router.auth.set(c.proxy, { username: c.username, password: c.password });
+        }
+      };
+      // On a store shared between processes (Redis), one process's setProxy applies in all of
+      // them; a store that is not shared keeps no proxy setting, as Electron keeps none.
+      const shared = typeof ctx.store.watch === "function";
+      if (shared) {
+        const unwatch = ctx.store.watch!((changes) => {
+          const change = changes.find((c) => c.key === "config");
+          if (change?.value && typeof change.value === "object") {
+            applyConfig(change.value as ProxyConfig).catch((error) =>
+              ctx.report(error, "shared proxy config")
+            );
+          }
+        });
+        ctx.onTeardown(unwatch);
+        ctx.store.get("config").then((saved) => {
+          if (saved && typeof saved === "object") return applyConfig(saved as ProxyConfig);
+        }).catch((error) => ctx.report(error, "shared proxy config"));
+      }
+
       ctx.provide({
         setProxy: async (config: ProxyConfig): Promise<void> => {
           if (runtime === "browser") {
@@ -243,10 +267,8 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
               "setProxy is not available in the browser: a page's fetch cannot be routed through a proxy",
             );
           }
-          await service.apply(config);
-          for (const c of service.envCredentials) {
-            router.auth.set(c.proxy, { username: c.username, password: c.password });
-          }
+          await applyConfig(config);
+          if (shared) await ctx.store.set("config", JSON.parse(JSON.stringify(config)));
         },
         resolveProxy: (url: string): Promise<string> => {
           try {

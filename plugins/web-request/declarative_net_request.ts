@@ -107,6 +107,26 @@ export class DeclarativeNetRequest {
   }
 
   async #load(): Promise<void> {
+    // On a store shared between processes, dynamic rules another process changes apply here too.
+    const unwatch = this.#ctx.store.watch?.((changes) => {
+      const change = changes.find((c) => c.key === STORE_KEY);
+      if (!change) return;
+      this.#writes = this.#writes.then(() => {
+        const rules = Array.isArray(change.value) ? change.value as unknown as Rule[] : [];
+        const before = this.#engine.frozen(DYNAMIC);
+        try {
+          this.#engine.update(DYNAMIC, {
+            removeRuleIds: before.map((rule) => rule.id),
+            addRules: rules,
+          });
+        } catch (error) {
+          this.#engine.restore(DYNAMIC, before);
+          this.#ctx.report(error, "shared dynamic rules");
+        }
+        this.#sync();
+      });
+    });
+    if (unwatch) this.#ctx.onTeardown(unwatch);
     try {
       const saved = await this.#ctx.store.get(STORE_KEY);
       if (Array.isArray(saved) && saved.length > 0) {

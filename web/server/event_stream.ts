@@ -9,9 +9,10 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 /** One event of the live view. */
 export interface LiveEvent {
   /**
-   * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
+   * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake),
    * `plugin-error` (an add-on's hook threw, hung or crashed), `plugin-cut-off` (an add-on unloaded
-   * after repeated faults), `download` (a download's progress).
+   * after repeated faults), `download` (a download's progress), or `cookie` (the session's cookies
+   * emitted `changed`: here, or in another server sharing its `--store`).
    */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
@@ -42,6 +43,12 @@ export interface LiveEvent {
   stage?: string;
   /** The download's snapshot, for `download` (`web/server/downloads.ts`). */
   download?: unknown;
+  /** For `cookie`: the cookie, as `cookies.get` gives it. */
+  cookie?: unknown;
+  /** For `cookie`: Electron's `changed` cause (`explicit`, `overwrite`, `expired`, ...). */
+  cause?: string;
+  /** For `cookie`: whether the cookie was removed. */
+  removed?: boolean;
 }
 
 type Subscriber = (event: LiveEvent) => void;

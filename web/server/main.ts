@@ -8,12 +8,13 @@
  *                 [--intercept LIST] [--no-intercept [LIST]]
  *                 [--plugin PATH]... [--allow-unsigned] [--trusted-key FILE]...
  *                 [--allow-unenforced-isolation] [--hook-timeout MS] [--max-addon-faults N]
- *                 [--connect-ports LIST] [--repair]
+ *                 [--connect-ports LIST] [--repair] [--store redis://host:port/db]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
  * in use, the host is not this machine's, the rules file is bad, the store cannot be opened,
- * another server holds the storage folder); 2 for a bad command line.
+ * another server holds the storage folder, the `--store` is unreachable or refuses the
+ * credentials); 2 for a bad command line.
  *
  * @module
  */
@@ -30,6 +31,8 @@ import { existsSync, readFileSync, renameSync } from "node:fs";
 import { storeFiles, StoreOpenError } from "../../adapters/store/sqlite.ts";
 import { StorageLockError } from "./storage_lock.ts";
 import { parsePatternList } from "./intercept_policy.ts";
+import { redactedStore, useStore } from "./store_option.ts";
+import { RedisStoreError } from "../../adapters/store/redis.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -65,6 +68,8 @@ export interface CliOptions {
   hookTimeout?: number;
   /** `--max-addon-faults N`: after how many faults an add-on is unloaded. */
   maxAddonFaults?: number;
+  /** `--store URL` (or `WEBSESSION_STORE`): keep persistent partitions on this Redis. */
+  store?: string;
   /** `--keep-requests N`: how many requests the dashboard's log keeps. */
   keepRequests?: number;
   /** `--connect-ports LIST`: ports non-loopback clients may CONNECT to, besides 443. */
@@ -124,11 +129,15 @@ Options:
   --repair          If the store (websession.db) cannot be opened, move it aside
                     (websession.db.broken-<time>) and start with an empty one (default: off:
                     the server stops, naming the file)
+  --store URL       Keep persistent partitions on the Redis (or Valkey) at URL,
+                    redis://[user:password@]host:port[/db], shared with every server given the
+                    same URL (default: $WEBSESSION_STORE, else SQLite under the storage root)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
 of this machine, bad rules file, an extension, add-on or key that does not load, a store that
-cannot be opened, a storage folder another server holds); 2 bad command line.
+cannot be opened, a storage folder another server holds, a --store that cannot be reached or
+refuses the credentials); 2 bad command line.
 
 The control API reads request bodies up to 8 MiB and answers 413 to longer ones.`;
 
@@ -174,6 +183,7 @@ export function parseArgs(args: string[]): CliOptions {
         options.noIntercept = [...(options.noIntercept ?? []), ...parsePatternList(next, flag)];
       }
     } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
+    else if (flag === "--store") options.store = value();
     else if (flag === "--allow-unsigned") options.allowUnsigned = true;
     else if (flag === "--repair") options.repair = true;
     else if (flag === "--connect-ports") {
@@ -207,8 +217,10 @@ if (import.meta.main) {
     console.log(usage);
     process.exit(0);
   }
+  options.store ??= process.env.WEBSESSION_STORE || undefined;
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
+    if (options.store) await useStore(options.store);
     const trustedKeys = (options.trustedKeyFiles ?? []).map((file) => {
       try {
         return JSON.parse(readFileSync(file, "utf8")) as JsonWebKey;
@@ -242,7 +254,8 @@ if (import.meta.main) {
     if (
       !(error instanceof ListenError || error instanceof RulesFileError ||
         error instanceof ExtensionLoadError || error instanceof AddonError ||
-        error instanceof StoreOpenError || error instanceof StorageLockError)
+        error instanceof StoreOpenError || error instanceof StorageLockError ||
+        error instanceof RedisStoreError)
     ) throw error;
     console.error(`websession: ${error.message}`);
     process.exit(1);
@@ -256,7 +269,11 @@ if (import.meta.main) {
   proxy:   ${server.proxyUrl}   (curl -x ${server.proxyUrl} http://example.com/)
   api:     ${server.apiUrl}   (Authorization: Bearer <token>)
   token:   ${server.token}
-  storage: ${getConfig().storagePath}
+  storage: ${getConfig().storagePath}${
+    options.store
+      ? `\n  store:   ${redactedStore(options.store)}   (shared by every server on it)`
+      : ""
+  }
   https:   ${
     server.policy.state().enabled
       ? "CONNECT tunnels are decrypted (--no-intercept to pass them through)"

@@ -167,6 +167,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const keys = new TokenKeys(`${getConfig().storagePath}/server-key.json`);
   const token = await keys.issue(options.tokenTtl ?? 86400);
   const events = new EventStream(ses);
+  // Cookie changes go to the live events too: those made here and, on a shared `--store`, those
+  // another server made (its cookies emit `changed` here as well).
+  const onCookie = (_event: unknown, cookie: unknown, cause: string, removed: boolean) =>
+    events.publish({
+      type: "cookie",
+      id: "",
+      url: "",
+      elapsed: 0,
+      cookie,
+      cause,
+      removed,
+    });
+  ses.cookies.on("changed", onCookie);
   const tunnels: TunnelStats = {
     opened: 0,
     refused: 0,
