@@ -1,7 +1,7 @@
 /**
  * The serial adapter of Deno and Bun on Linux and other POSIX systems: ports are ttys
  * (`/dev/ttyS*`, `/dev/ttyUSB*`, `/dev/ttyACM*` by default, plus folders and paths you name),
- * opened non-blocking through `node:fs`, with line settings applied by `stty -F` (termios through
+ * read non-blocking through `node:fs` and written through a second, blocking descriptor, with line settings applied by `stty -F` (termios through
  * the system's own tool, which both runtimes can run) and modem lines through `ioctl`
  * (`modem_lines.ts`). USB ids come from sysfs when the tty is a USB device.
  *
@@ -114,6 +114,38 @@ async function usbInfo(name: string): Promise<Partial<SerialPortDescriptor>> {
   return info;
 }
 
+/** The write side of a tty: a second, blocking descriptor (writes wait for the device). */
+interface TtyWriter {
+  write(bytes: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface DenoFile {
+  write(bytes: Uint8Array): Promise<number>;
+  close(): void;
+}
+
+/**
+ * Opens the write side. A non-blocking descriptor cannot be written from Deno's `node:fs` (a
+ * partial write followed by EAGAIN throws without its count, so bytes would be sent twice), and a
+ * blocking one written through it blocks the event loop; Deno's own `Deno.open` file writes on a
+ * worker thread. Bun's `node:fs` writes a blocking descriptor off the event loop.
+ */
+async function openWriter(path: string): Promise<TtyWriter> {
+  const deno = (globalThis as {
+    Deno?: { open(path: string, options: { write: boolean }): Promise<DenoFile> };
+  }).Deno;
+  if (deno) {
+    const file = await deno.open(path, { write: true });
+    return { write: (bytes) => file.write(bytes), close: async () => file.close() };
+  }
+  const handle = await fs.open(path, constants.O_WRONLY | constants.O_NOCTTY);
+  return {
+    write: async (bytes) => (await handle.write(bytes, 0, bytes.byteLength, null)).bytesWritten,
+    close: () => handle.close(),
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function code(error: unknown): string | undefined {
@@ -122,13 +154,15 @@ function code(error: unknown): string | undefined {
 
 class TtyConnection implements SerialConnection {
   #file: fs.FileHandle;
+  #writer: TtyWriter;
   #path: string;
   #maxDelay: number;
   #closed = false;
   #lines: ModemLines | null = null;
 
-  constructor(file: fs.FileHandle, path: string, maxDelay: number) {
+  constructor(file: fs.FileHandle, writer: TtyWriter, path: string, maxDelay: number) {
     this.#file = file;
+    this.#writer = writer;
     this.#path = path;
     this.#maxDelay = maxDelay;
   }
@@ -152,25 +186,17 @@ class TtyConnection implements SerialConnection {
 
   async write(bytes: Uint8Array): Promise<void> {
     let offset = 0;
-    let delay = 0;
     while (offset < bytes.byteLength) {
       if (this.#closed) throw new Error(`${this.#path} is closed`);
       try {
-        const { bytesWritten } = await this.#file.write(
-          bytes,
-          offset,
-          bytes.byteLength - offset,
-          null,
-        );
-        offset += bytesWritten;
-        delay = 0;
-        if (bytesWritten > 0) continue;
+        offset += await this.#writer.write(bytes.subarray(offset));
       } catch (error) {
-        if (code(error) === "EIO") throw new Error(`${this.#path}: the device has been lost`);
-        if (code(error) !== "EAGAIN") throw error;
+        if (this.#closed) throw new Error(`${this.#path} is closed`);
+        if (code(error) === "EIO" || (error as Error)?.name === "Interrupted") {
+          throw new Error(`${this.#path}: the device has been lost`);
+        }
+        throw error;
       }
-      await sleep(delay);
-      delay = Math.min(this.#maxDelay, delay + 1);
     }
   }
 
@@ -186,7 +212,7 @@ class TtyConnection implements SerialConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#lines?.close();
-    await this.#file.close();
+    await Promise.allSettled([this.#file.close(), this.#writer.close()]);
   }
 }
 
@@ -248,7 +274,14 @@ export function posixSerialAdapter(options: PosixSerialOptions = {}): SerialAdap
           }`,
         );
       }
-      return new TtyConnection(file, path, maxDelay);
+      let writer: TtyWriter;
+      try {
+        writer = await openWriter(path);
+      } catch (error) {
+        await file.close();
+        throw error;
+      }
+      return new TtyConnection(file, writer, path, maxDelay);
     },
   };
 }

@@ -236,7 +236,13 @@ export class SerialPort extends EventTarget {
     const stream: WritableStream<Uint8Array> = new WritableStream<Uint8Array>(
       {
         write: async (chunk) => {
-          const bytes = bytesOf(chunk);
+          let bytes: Uint8Array;
+          try {
+            bytes = bytesOf(chunk);
+          } catch (error) {
+            if (this.#writable === stream) this.#writable = null; // an errored stream is replaced
+            throw error;
+          }
           try {
             await connection.write(bytes);
           } catch (error) {
@@ -251,9 +257,12 @@ export class SerialPort extends EventTarget {
           if (this.#writable === stream) this.#writable = null;
         },
       },
-      new ByteLengthQueuingStrategy({ highWaterMark: this.#bufferSize }) as QueuingStrategy<
-        Uint8Array
-      >,
+      {
+        highWaterMark: this.#bufferSize,
+        // Not ByteLengthQueuingStrategy: a chunk without byteLength must reach write() and its
+        // TypeError, not fail in the strategy.
+        size: (chunk) => typeof chunk?.byteLength === "number" ? chunk.byteLength : 1,
+      },
     );
     return this.#writable = stream;
   }
