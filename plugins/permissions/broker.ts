@@ -21,7 +21,7 @@ import {
   type PermissionRequestHandler,
   type RequestPermission,
 } from "./names.ts";
-import { type DeviceGrant, DeviceGrants } from "./device_grants.ts";
+import type { DeviceGrant, DeviceGrants } from "./device_grants.ts";
 
 /** What `ses.permissions.request()` takes besides the permission. */
 export interface PermissionRequestOptions extends Partial<PermissionRequestDetails> {
