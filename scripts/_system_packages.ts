@@ -53,6 +53,8 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "curl", package: "curl" },
   { command: "wrk", package: "wrk", alsoFor: "deno task bench" },
   { command: "openssl", package: "openssl" },
+  // node-hid and usb load libusb-1.0, which usbutils depends on (the library has no command).
+  { command: "lsusb", package: "usbutils" },
 ];
 
 /**

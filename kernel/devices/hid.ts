@@ -17,6 +17,10 @@ export interface HidDeviceDescriptor {
   productId: number;
   /** Serial number, when known. */
   serialNumber?: string;
+  /** The top-level collection's usage page, when known without the descriptor. */
+  usagePage?: number;
+  /** The top-level collection's usage, when known without the descriptor. */
+  usage?: number;
   /** The raw report descriptor, when the adapter can read it without opening the device. */
   reportDescriptor?: Uint8Array;
 }

@@ -43,6 +43,8 @@ export type {
   RevokeListener,
 } from "./broker.ts";
 export { DeviceGrants } from "./device_grants.ts";
+export { pick } from "./picker.ts";
+export type { DeviceRequestContext, PickerOptions } from "./picker.ts";
 export type { DeviceGrant } from "./device_grants.ts";
 export {
   APP_ORIGIN,

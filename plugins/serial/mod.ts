@@ -31,8 +31,8 @@ import { Serial } from "./serial.ts";
 export type * from "../../kernel/mod.ts";
 export type * from "../../kernel/devices/serial.ts";
 export { Serial } from "./serial.ts";
+export type { DeviceRequestContext } from "../permissions/picker.ts";
 export type {
-  DeviceRequestContext,
   ElectronSerialPort,
   SelectSerialPortCallback,
   SerialPortFilter,
@@ -40,8 +40,6 @@ export type {
 } from "./serial.ts";
 export { MAX_BUFFER_SIZE, parseSerialOptions, SerialPort } from "./serial_port.ts";
 export type { SerialOptions, SerialPortInfo } from "./serial_port.ts";
-export { pick } from "./picker.ts";
-export type { PickerOptions } from "./picker.ts";
 
 /**
  * The session member the serial plugin adds.

@@ -13,8 +13,8 @@
 import type { Session } from "../../kernel/session.ts";
 import type { SerialAdapter, SerialPortDescriptor } from "../../kernel/devices/serial.ts";
 import type { PermissionBroker } from "../permissions/broker.ts";
-import { APP_ORIGIN, type PermissionRequester } from "../permissions/names.ts";
-import { pick } from "./picker.ts";
+import { APP_ORIGIN } from "../permissions/names.ts";
+import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { SerialPort } from "./serial_port.ts";
 
 /** Web Serial's `SerialPortFilter`. */
@@ -31,14 +31,6 @@ export interface SerialPortFilter {
 export interface SerialPortRequestOptions {
   /** Ports matching any filter are listed (all ports without filters). */
   filters?: SerialPortFilter[];
-}
-
-/** Who asks: the origin the grant is for, and what the events pass as `webContents`. */
-export interface DeviceRequestContext {
-  /** The requesting origin (default `websession://app`). */
-  origin?: string;
-  /** Passed where Electron passes a `webContents` (default null). */
-  requester?: PermissionRequester | null;
 }
 
 /** Electron's `SerialPort` structure: a port as `select-serial-port` lists it. */

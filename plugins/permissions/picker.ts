@@ -5,6 +5,15 @@
  *
  * @module
  */
+import type { PermissionRequester } from "./names.ts";
+
+/** Who asks for a device: the origin the grant is for, and what events pass as `webContents`. */
+export interface DeviceRequestContext {
+  /** The requesting origin (default `websession://app`). */
+  origin?: string;
+  /** Passed where Electron passes a `webContents` (default null). */
+  requester?: PermissionRequester | null;
+}
 
 /** What a device plugin tells the picker. */
 export interface PickerOptions<D> {
