@@ -8,7 +8,10 @@
  *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
  *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
- *   WebSocket transport (`adapters/cdp/websocket.ts`).
+ *   WebSocket transport (`adapters/cdp/websocket.ts`);
+ * - serial, hid, usb: the POSIX tty adapter (`adapters/serial/posix.ts`), node-hid
+ *   (`adapters/hid/node_hid.ts`) and the `usb` package (`adapters/usb/node_usb.ts`), each loaded
+ *   on first use; they ask the permissions plugin (`plugins/permissions`).
  *
  * @module
  */
@@ -34,6 +37,13 @@ import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
+import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
+import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
+import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
+import { posixSerialAdapter } from "../adapters/serial/posix.ts";
+import { nodeHidAdapter } from "../adapters/hid/node_hid.ts";
+import { nodeUsbAdapter } from "../adapters/usb/node_usb.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox, loaded on first use.
@@ -119,6 +129,39 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
  */
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
+/**
+ * The serial plugin of the default preset: ports are the system's ttys (`/dev/ttyS*`,
+ * `/dev/ttyUSB*`, `/dev/ttyACM*`).
+ *
+ * @example
+ * ```ts
+ * serialPlugin.manifest.requires; // ["permissions"]
+ * ```
+ */
+export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({
+  adapter: posixSerialAdapter(),
+});
+
+/**
+ * The hid plugin of the default preset: devices come from node-hid.
+ *
+ * @example
+ * ```ts
+ * hidPlugin.manifest.api; // ["hid"]
+ * ```
+ */
+export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidAdapter() });
+
+/**
+ * The usb plugin of the default preset: devices come from the `usb` package.
+ *
+ * @example
+ * ```ts
+ * usbPlugin.manifest.api; // ["usb"]
+ * ```
+ */
+export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({ adapter: nodeUsbAdapter() });
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -135,10 +178,18 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
+  Plugin<PermissionsMembers>,
+  Plugin<SerialMembers>,
+  Plugin<HidMembers>,
+  Plugin<UsbMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
+  permissionsPlugin,
+  serialPlugin,
+  hidPlugin,
+  usbPlugin,
 ];

@@ -12,10 +12,13 @@ import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
 import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
+import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
- * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`.
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setPermissionRequestHandler` & co
+ * and `ses.permissions`. (Deno's and Bun's preset also has `ses.serial`, `ses.hid` and `ses.usb`;
+ * their types come with the plugins of the `./serial`, `./hid` and `./usb` entries.)
  *
  * @example
  * ```ts
@@ -25,7 +28,13 @@ import type { CookiesMembers } from "../plugins/cookies/mod.ts";
  * ```
  */
 export interface DefaultMembers
-  extends WebRequestMembers, CdpMembers, ProxyMembers, CookiesMembers, ProtocolMembers {}
+  extends
+    WebRequestMembers,
+    CdpMembers,
+    ProxyMembers,
+    CookiesMembers,
+    ProtocolMembers,
+    PermissionsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

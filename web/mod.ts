@@ -34,6 +34,7 @@ import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
+import { permissionsPlugin } from "../plugins/permissions/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
 import {
   type CdpAdapters,
@@ -119,6 +120,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   createProxyPlugin({ runtime: "browser" }),
   cookiesPlugin,
   protocolPlugin,
+  permissionsPlugin,
 ];
 
 configure({

@@ -30,33 +30,50 @@ interface NodeHidDevice {
   usage?: number;
 }
 
+/** An open node-hid device (the part this adapter uses). */
 interface NodeHidAsync {
+  /** Input reports. */
   on(event: "data", listener: (data: Uint8Array) => void): void;
+  /** Read errors (the device went away). */
   on(event: "error", listener: (error: Error) => void): void;
+  /** Removes a listener. */
   off(event: string, listener: (...args: never[]) => void): void;
+  /** Writes an output report (first byte: the report id). */
   write(values: number[]): Promise<number>;
+  /** Writes a feature report (first byte: the report id). */
   sendFeatureReport(data: number[]): Promise<number>;
+  /** Reads a feature report. */
   getFeatureReport(reportId: number, length: number): Promise<Uint8Array>;
+  /** Closes the device. */
   close(): Promise<void>;
 }
 
+/** The part of node-hid this adapter uses. */
 interface NodeHid {
+  /** Lists the devices. */
   devicesAsync(): Promise<NodeHidDevice[]>;
+  /** Opens a device by path. */
   HIDAsync: { open(path: string): Promise<NodeHidAsync> };
 }
 
 let loaded: NodeHid | Error | null = null;
 
 /**
- * node-hid, or the error that kept it from loading (the reason is kept: it does not change).
+ * Loads node-hid if it is not loaded yet; returns null when it is loaded, or the error that kept
+ * it from loading (kept: the reason does not change).
  *
  * @example
- * ```ts ignore
- * const hid = loadNodeHid();
- * if (hid instanceof Error) console.log(hid.message);
+ * ```ts
+ * const problem = loadNodeHid();
+ * if (problem) console.log(problem.message);
  * ```
  */
-export function loadNodeHid(): NodeHid | Error {
+export function loadNodeHid(): Error | null {
+  const hid = load();
+  return hid instanceof Error ? hid : null;
+}
+
+function load(): NodeHid | Error {
   if (loaded) return loaded;
   try {
     const require = createRequire(import.meta.url);
@@ -76,7 +93,7 @@ export function loadNodeHid(): NodeHid | Error {
 }
 
 function required(): NodeHid {
-  const hid = loadNodeHid();
+  const hid = load();
   if (hid instanceof Error) throw hid;
   return hid;
 }

@@ -18,52 +18,87 @@ export type HidUnitSystem =
 
 /** WebHID's `HIDReportItem`. */
 export interface HidReportItem {
+  /** Absolute (not relative) values. */
   isAbsolute: boolean;
+  /** An array (not a variable) item. */
   isArray: boolean;
+  /** Buffered bytes (not a bit field). */
   isBufferedBytes: boolean;
+  /** Constant (padding) data. */
   isConstant: boolean;
+  /** Linear values. */
   isLinear: boolean;
+  /** Usages given as a minimum and maximum. */
   isRange: boolean;
+  /** Volatile (output and feature items). */
   isVolatile: boolean;
+  /** Has a null state. */
   hasNull: boolean;
+  /** Has a preferred state. */
   hasPreferredState: boolean;
+  /** Values wrap around. */
   wrap: boolean;
   /** Full usages (page << 16 | id). */
   usages: number[];
+  /** The first usage of a range (page << 16 | id). */
   usageMinimum: number;
+  /** The last usage of a range (page << 16 | id). */
   usageMaximum: number;
+  /** Bits per field. */
   reportSize: number;
+  /** Number of fields. */
   reportCount: number;
+  /** The unit's base-10 exponent. */
   unitExponent: number;
+  /** The unit system. */
   unitSystem: HidUnitSystem;
+  /** Length exponent of the unit. */
   unitFactorLengthExponent: number;
+  /** Mass exponent of the unit. */
   unitFactorMassExponent: number;
+  /** Time exponent of the unit. */
   unitFactorTimeExponent: number;
+  /** Temperature exponent of the unit. */
   unitFactorTemperatureExponent: number;
+  /** Current exponent of the unit. */
   unitFactorCurrentExponent: number;
+  /** Luminous intensity exponent of the unit. */
   unitFactorLuminousIntensityExponent: number;
+  /** Smallest logical value. */
   logicalMinimum: number;
+  /** Largest logical value. */
   logicalMaximum: number;
+  /** Smallest physical value. */
   physicalMinimum: number;
+  /** Largest physical value. */
   physicalMaximum: number;
+  /** String descriptors (none are read). */
   strings: string[];
 }
 
 /** WebHID's `HIDReportInfo`. */
 export interface HidReportInfo {
+  /** The report id (0 when the device uses none). */
   reportId: number;
+  /** The report's items, in order. */
   items: HidReportItem[];
 }
 
 /** WebHID's `HIDCollectionInfo`. */
 export interface HidCollectionInfo {
+  /** The collection's usage page. */
   usagePage: number;
+  /** The collection's usage. */
   usage: number;
   /** The collection type (0 physical, 1 application, 2 logical, ...). */
   type: number;
+  /** Nested collections. */
   children: HidCollectionInfo[];
+  /** Input reports. */
   inputReports: HidReportInfo[];
+  /** Output reports. */
   outputReports: HidReportInfo[];
+  /** Feature reports. */
   featureReports: HidReportInfo[];
 }
 

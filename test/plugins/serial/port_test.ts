@@ -137,7 +137,8 @@ describe("serial: SerialPort on a socat pty", () => {
     await port.open({ baudRate: 115200 });
     const writer = port.writable!.getWriter();
     await writer.write(new TextEncoder().encode("hello, "));
-    await writer.write(new TextEncoder().encode("serial").buffer as ArrayBuffer);
+    // An ArrayBuffer is accepted too (Web Serial takes any BufferSource).
+    await writer.write(new TextEncoder().encode("serial").buffer as unknown as Uint8Array);
     writer.releaseLock();
     assert.equal(text(await readAtLeast(port, 13)), "hello, serial");
     await assert.rejects(port.writable!.getWriter().write("text" as never), {
