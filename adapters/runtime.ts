@@ -1,6 +1,6 @@
 /**
  * The adapters that fit a runtime (the runtime's name and its detection are the kernel's, in
- * `kernel/runtime.ts`, re-exported here for the entry points).
+ * `kernel/contracts.ts`, re-exported here for the entry points).
  *
  * @module
  */
@@ -8,9 +8,9 @@ import { createDenoTransport, type RuntimeTransportOptions } from "./http/deno.t
 import { createBunTransport } from "./http/bun.ts";
 import { createFetchTransport } from "./http/fetch.ts";
 import type { HttpTransport } from "../kernel/transport.ts";
-import type { RuntimeName } from "../kernel/runtime.ts";
+import type { RuntimeName } from "../kernel/contracts.ts";
 
-export { detectRuntime, type RuntimeName } from "../kernel/runtime.ts";
+export { detectRuntime, type RuntimeName } from "../kernel/contracts.ts";
 
 /**
  * The HTTP transport for a runtime.

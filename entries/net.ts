@@ -9,8 +9,13 @@
  * await response.text(); // "hi"
  * ```
  *
+ * `fetchMetadataPlugin` adds Chromium's `Sec-Fetch-*` headers to a session's requests (not in the
+ * default preset: see the README's differences from Electron).
+ *
  * @module
  */
 import "./runtime_setup.ts";
 
 export * from "../kernel/net/mod.ts";
+export { fetchMetadataPlugin } from "../plugins/fetch-metadata/mod.ts";
+export type { FetchSite } from "../plugins/fetch-metadata/mod.ts";

@@ -1,65 +1,42 @@
 /**
- * Errors with Chromium's network error codes, and the wrapper that names the plugin and hook an
- * error came from.
+ * Errors with Chromium's network error codes, and the wrappers naming the plugin an error came from.
  *
  * @module
  */
 
 /** Chromium's network error codes that websession reports, with their numbers. */
+// deno-fmt-ignore
 export const NET_ERROR_CODES = {
-  "net::ERR_FAILED": -2,
-  "net::ERR_ABORTED": -3,
-  "net::ERR_INVALID_ARGUMENT": -4,
-  "net::ERR_TIMED_OUT": -7,
-  "net::ERR_FILE_NOT_FOUND": -6,
+  "net::ERR_FAILED": -2, "net::ERR_ABORTED": -3, "net::ERR_INVALID_ARGUMENT": -4,
+  "net::ERR_FILE_NOT_FOUND": -6, "net::ERR_TIMED_OUT": -7, "net::ERR_UNEXPECTED": -9,
   "net::ERR_ACCESS_DENIED": -10,
-  "net::ERR_NOT_IMPLEMENTED": -11,
-  "net::ERR_BLOCKED_BY_CLIENT": -20,
-  "net::ERR_CONNECTION_CLOSED": -100,
-  "net::ERR_CONNECTION_RESET": -101,
-  "net::ERR_CONNECTION_REFUSED": -102,
-  "net::ERR_CONNECTION_ABORTED": -103,
-  "net::ERR_CONNECTION_FAILED": -104,
-  "net::ERR_NAME_NOT_RESOLVED": -105,
-  "net::ERR_INTERNET_DISCONNECTED": -106,
-  "net::ERR_SSL_PROTOCOL_ERROR": -107,
-  "net::ERR_ADDRESS_INVALID": -108,
-  "net::ERR_ADDRESS_UNREACHABLE": -109,
-  "net::ERR_TUNNEL_CONNECTION_FAILED": -111,
-  "net::ERR_CONNECTION_TIMED_OUT": -118,
-  "net::ERR_PROXY_CONNECTION_FAILED": -130,
-  "net::ERR_PROXY_AUTH_UNSUPPORTED": -115,
-  "net::ERR_SOCKS_CONNECTION_FAILED": -120,
-  "net::ERR_CERT_AUTHORITY_INVALID": -202,
-  "net::ERR_CERT_COMMON_NAME_INVALID": -200,
-  "net::ERR_INVALID_URL": -300,
-  "net::ERR_DISALLOWED_URL_SCHEME": -301,
-  "net::ERR_UNKNOWN_URL_SCHEME": -302,
-  "net::ERR_INVALID_REDIRECT": -303,
-  "net::ERR_TOO_MANY_REDIRECTS": -310,
-  "net::ERR_UNSAFE_REDIRECT": -311,
-  "net::ERR_UNSAFE_PORT": -312,
-  "net::ERR_INVALID_RESPONSE": -320,
-  "net::ERR_EMPTY_RESPONSE": -324,
-  "net::ERR_RESPONSE_HEADERS_TOO_BIG": -325,
-  "net::ERR_CONTENT_LENGTH_MISMATCH": -354,
-  "net::ERR_INCOMPLETE_CHUNKED_ENCODING": -355,
-  "net::ERR_INVALID_HTTP_RESPONSE": -370,
-  "net::ERR_METHOD_NOT_SUPPORTED": -322,
-  "net::ERR_UNEXPECTED_PROXY_AUTH": -323,
-  "net::ERR_INVALID_AUTH_CREDENTIALS": -338,
-  "net::ERR_UNSUPPORTED_AUTH_SCHEME": -339,
-  "net::ERR_MISSING_AUTH_CREDENTIALS": -341,
+  "net::ERR_NOT_IMPLEMENTED": -11, "net::ERR_INSUFFICIENT_RESOURCES": -12,
+  "net::ERR_BLOCKED_BY_CLIENT": -20, "net::ERR_CONNECTION_CLOSED": -100,
+  "net::ERR_CONNECTION_RESET": -101, "net::ERR_CONNECTION_REFUSED": -102,
+  "net::ERR_CONNECTION_ABORTED": -103, "net::ERR_CONNECTION_FAILED": -104,
+  "net::ERR_NAME_NOT_RESOLVED": -105, "net::ERR_INTERNET_DISCONNECTED": -106,
+  "net::ERR_SSL_PROTOCOL_ERROR": -107, "net::ERR_ADDRESS_INVALID": -108,
+  "net::ERR_ADDRESS_UNREACHABLE": -109, "net::ERR_TUNNEL_CONNECTION_FAILED": -111,
+  "net::ERR_PROXY_AUTH_UNSUPPORTED": -115, "net::ERR_CONNECTION_TIMED_OUT": -118,
+  "net::ERR_SOCKS_CONNECTION_FAILED": -120, "net::ERR_PROXY_CONNECTION_FAILED": -130,
+  "net::ERR_CERT_COMMON_NAME_INVALID": -200, "net::ERR_CERT_AUTHORITY_INVALID": -202,
+  "net::ERR_INVALID_URL": -300, "net::ERR_DISALLOWED_URL_SCHEME": -301,
+  "net::ERR_UNKNOWN_URL_SCHEME": -302, "net::ERR_INVALID_REDIRECT": -303,
+  "net::ERR_TOO_MANY_REDIRECTS": -310, "net::ERR_UNSAFE_REDIRECT": -311,
+  "net::ERR_UNSAFE_PORT": -312, "net::ERR_INVALID_RESPONSE": -320,
+  "net::ERR_METHOD_NOT_SUPPORTED": -322, "net::ERR_UNEXPECTED_PROXY_AUTH": -323,
+  "net::ERR_EMPTY_RESPONSE": -324, "net::ERR_RESPONSE_HEADERS_TOO_BIG": -325,
+  "net::ERR_INVALID_AUTH_CREDENTIALS": -338, "net::ERR_UNSUPPORTED_AUTH_SCHEME": -339,
+  "net::ERR_MISSING_AUTH_CREDENTIALS": -341, "net::ERR_CONTENT_LENGTH_MISMATCH": -354,
+  "net::ERR_INCOMPLETE_CHUNKED_ENCODING": -355, "net::ERR_INVALID_HTTP_RESPONSE": -370,
   "net::ERR_CACHE_MISS": -400,
-  "net::ERR_INSUFFICIENT_RESOURCES": -12,
 } as const;
 
 /** A Chromium network error code such as `net::ERR_CONNECTION_REFUSED`. */
 export type NetErrorCode = keyof typeof NET_ERROR_CODES;
 
 /**
- * A request failure with Chromium's error code on `code` (`net::ERR_*`) and its number on
- * `errno`.
+ * A request failure with Chromium's error code on `code` and its number on `errno`.
  *
  * @example
  * ```ts
@@ -92,13 +69,12 @@ export class NetError extends Error {
  * ```
  */
 export function isNetError(value: unknown): value is NetError {
-  if (value instanceof NetError) return true;
-  const code = value instanceof Error ? (value as unknown as { code?: unknown }).code : undefined;
-  return typeof code === "string" && code.startsWith("net::ERR_");
+  const code = value instanceof Error && (value as { code?: unknown }).code;
+  return value instanceof NetError || typeof code === "string" && code.startsWith("net::ERR_");
 }
 
 /**
- * An error thrown by a plugin's hook or setup, wrapped with the plugin's and hook's names.
+ * An error thrown by a plugin's hook or setup (or an event listener), wrapped with their names.
  *
  * @example
  * ```ts
@@ -123,21 +99,18 @@ export class HookError extends Error {
 }
 
 /**
- * The error a session raises when an API of a plugin it was built without is used.
+ * What a session member throws when the session lacks the plugin that adds it.
  *
  * @example
  * ```ts
- * throw new MissingPluginError("cookies", "cookies", "persist:a");
+ * new MissingPluginError("cookies", "cookies", "persist:a").plugin; // "cookies"
  * ```
  */
 export class MissingPluginError extends Error {
-  /** The plugin that would provide the API (the first, when several can). */
+  /** The plugin that would add the member (the first, when several can). */
   readonly plugin: string;
 
-  /**
-   * Makes the error for member `member` of the session of `partition`; `plugins` are those that
-   * add it.
-   */
+  /** The error for `ses[member]` of the session of `partition`; `plugins` are those adding it. */
   constructor(plugins: string | readonly string[], member: string, partition: string) {
     const names = typeof plugins === "string" ? [plugins] : plugins;
     const plugin = names[0] ?? "?";
@@ -152,6 +125,7 @@ export class MissingPluginError extends Error {
   }
 }
 
+// What the runtimes' errors say, and the code each means.
 const PATTERNS: Array<[RegExp, NetErrorCode]> = [
   [/ECONNREFUSED|connection refused|ConnectionRefused/i, "net::ERR_CONNECTION_REFUSED"],
   [
@@ -171,27 +145,10 @@ const PATTERNS: Array<[RegExp, NetErrorCode]> = [
   [/tls|ssl|handshake/i, "net::ERR_SSL_PROTOCOL_ERROR"],
 ];
 
-function describe(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (current instanceof Error) {
-      const code = (current as unknown as { code?: unknown }).code;
-      parts.push(`${typeof code === "string" ? code : ""} ${current.message}`);
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join(" | ");
-}
-
 /**
  * Turns anything thrown while sending or reading into a {@link NetError}: aborts become
- * `net::ERR_ABORTED`, the runtimes' connection errors their Chromium codes
- * (`net::ERR_CONNECTION_REFUSED`, `net::ERR_NAME_NOT_RESOLVED`, `net::ERR_CONNECTION_RESET`,
- * ...), anything else `net::ERR_FAILED`; the original is the `cause`.
+ * `net::ERR_ABORTED`, the runtimes' connection errors their Chromium codes, anything else
+ * `net::ERR_FAILED`; the original is the `cause`.
  *
  * @example
  * ```ts
@@ -200,13 +157,22 @@ function describe(error: unknown): string {
  * ```
  */
 export function toNetError(error: unknown, signal?: AbortSignal): NetError {
-  if (isNetError(error)) return error as NetError;
+  if (isNetError(error)) return error;
   if (signal?.aborted || (error instanceof Error && error.name === "AbortError")) {
     return new NetError("net::ERR_ABORTED", "The request was aborted", { cause: error });
   }
-  const text = describe(error);
-  for (const [pattern, code] of PATTERNS) {
-    if (pattern.test(text)) return new NetError(code, text.trim(), { cause: error });
+  // the messages and codes of the error and its causes, 5 deep
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    const code = (e as { code?: unknown }).code;
+    parts.push(`${typeof code === "string" ? code : ""} ${e.message}`);
+    e = e.cause;
   }
-  return new NetError("net::ERR_FAILED", text.trim(), { cause: error });
+  const text = parts.join(" | ").trim();
+  const code = PATTERNS.find(([pattern]) => pattern.test(text))?.[1] ?? "net::ERR_FAILED";
+  return new NetError(code, text, { cause: error });
 }

@@ -1,50 +1,36 @@
 /**
- * The plugin manifest schema (valibot): unknown keys are rejected with the plugin's name and the
- * key.
+ * The plugin manifest (`manifest.json`) and its schema (valibot, unknown keys rejected).
  *
  * @module
  */
 import * as v from "valibot";
-import { type Stage, STAGES } from "./stages.ts";
-import { type RuntimeName, RUNTIMES } from "./runtime.ts";
+import { type Stage, STAGES } from "./pipeline.ts";
+import { type RuntimeName, RUNTIMES } from "./contracts.ts";
 
-// Files that still take `Stage` from here; its home is stages.ts.
-export type { Stage } from "./stages.ts";
+export type { Stage } from "./pipeline.ts";
 
-/** A plugin's manifest (`manifest.json`). */
+/** A plugin's validated manifest; what `parseManifest` fills in is noted as the default. */
 export interface Manifest {
-  /** kebab-case, unique in a session. */
-  name: string;
-  /** Semantic version. */
-  version: string;
-  /** One line on what it does. */
-  description: string;
-  /** The module to load, relative to the manifest (e.g. `./mod.ts`). */
-  entry: string;
-  /** Capabilities it adds (others `require` them). */
-  provides: string[];
-  /** Capabilities it needs. */
-  requires: string[];
-  /** The pipeline stages it taps; tapping another one is refused. */
-  hooks: Stage[];
-  /** Session members it adds (`ses.cookies`, `ses.setProxy`); defaults to none. */
-  api: string[];
+  /** kebab-case, unique in a session. */ name: string;
+  /** Semantic version. */ version: string;
+  /** One line on what it does (default `""`). */ description: string;
+  /** The module to load, relative to the manifest (default `./mod.ts`). */ entry: string;
+  /** Capabilities it adds (others `require` them). */ provides: string[];
+  /** Capabilities it needs. */ requires: string[];
+  /** The pipeline stages it taps; tapping another one is refused. */ hooks: Stage[];
+  /** Session members it adds (`ses.cookies`, `ses.setProxy`). */ api: string[];
   /** What an isolated copy may touch. */
   permissions: { net: string[]; read: string[]; write: string[]; env: string[] };
-  /** Runtimes it supports. */
-  runtimes: RuntimeName[];
-  /** `inline` (same thread) or `worker` (isolated with its permissions). */
+  /** Runtimes it supports (default all). */ runtimes: RuntimeName[];
+  /** `inline` (default) or `worker` (isolated, held to its permissions). */
   isolation: "inline" | "worker";
-  /** Other files the plugin consists of (signed along with the entry). */
-  files: string[];
+  /** Other files of the plugin (signed along with the entry). */ files: string[];
 }
 
-const kebab = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be kebab-case"));
 const names = v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []);
-
 const ManifestSchema = v.strictObject({
   $schema: v.optional(v.string()),
-  name: kebab,
+  name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be kebab-case")),
   version: v.pipe(
     v.string(),
     v.regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, "must be a semantic version"),
@@ -56,12 +42,7 @@ const ManifestSchema = v.strictObject({
   hooks: v.optional(v.array(v.picklist(STAGES)), []),
   api: names,
   permissions: v.optional(
-    v.strictObject({
-      net: names,
-      read: names,
-      write: names,
-      env: names,
-    }),
+    v.strictObject({ net: names, read: names, write: names, env: names }),
     { net: [], read: [], write: [], env: [] },
   ),
   runtimes: v.optional(v.array(v.picklist(RUNTIMES)), [...RUNTIMES]),
@@ -84,14 +65,12 @@ export function parseManifest(raw: unknown, where = "manifest"): Manifest {
     const { $schema: _, ...manifest } = result.output;
     return manifest as Manifest;
   }
-  const name = typeof (raw as { name?: unknown })?.name === "string"
-    ? (raw as { name: string }).name
-    : "(unnamed)";
+  const name = (raw as { name?: unknown })?.name;
+  const plugin = `Plugin ${typeof name === "string" ? name : "(unnamed)"} (${where})`;
   const issue = result.issues[0];
   const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
   if (issue.type === "strict_object" || issue.kind === "schema" && /key/i.test(issue.message)) {
-    const key = path || String(issue.input);
-    throw new TypeError(`Plugin ${name} (${where}): unknown key "${key}"`);
+    throw new TypeError(`${plugin}: unknown key "${path || String(issue.input)}"`);
   }
-  throw new TypeError(`Plugin ${name} (${where}): "${path || "manifest"}" ${issue.message}`);
+  throw new TypeError(`${plugin}: "${path || "manifest"}" ${issue.message}`);
 }

@@ -1,8 +1,7 @@
 /**
  * Partitions: `session.fromPartition()` returns one Session per partition string, `""` being the
  * default session; `persist:NAME` partitions keep their data under the storage root, any other
- * name lives in memory. `configure()` sets the storage root, the plugins every session gets, and
- * the adapters (store, transport) for the runtime.
+ * lives in memory. `configure()` sets the storage root, the preset and the runtime's adapters.
  *
  * @module
  */
@@ -12,42 +11,33 @@ import type { AnyPlugin, MembersOf, NoMembers } from "./plugin.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
-import type { IsolationAdapter } from "./isolation.ts";
-import type { PluginLoader } from "./plugin_loading.ts";
+import type { IsolationAdapter, PluginLoader } from "./contracts.ts";
 
 /** What `configure()` sets. */
 export interface KernelConfig {
-  /** The storage root; each persistent partition gets a folder under it. */
-  storagePath?: string;
-  /** The plugins every new session is built with (the preset). */
-  plugins?: readonly AnyPlugin[];
-  /** Opens a partition's store. */
-  store?: StoreFactory;
-  /** The HTTP transport adapter. */
-  transport?: HttpTransport;
-  /** The runtime, to check plugin manifests (`deno`, `bun`, `browser`). */
-  runtime?: string | null;
-  /** Starts the Workers of isolated plugins (`adapters/isolation/`); null: none can load. */
-  isolation?: IsolationAdapter | null;
-  /** Reads third-party plugins for `ses.plugins.load()`; null: loading is refused. */
-  loader?: PluginLoader | null;
+  /** The storage root; each persistent partition gets a folder under it. */ storagePath?: string;
+  /** The plugins every new session is built with (the preset). */ plugins?: readonly AnyPlugin[];
+  /** Opens a partition's store. */ store?: StoreFactory;
+  /** The HTTP transport adapter. */ transport?: HttpTransport;
+  /** The runtime, to check plugin manifests (`deno`, `bun`, `browser`). */ runtime?: string | null;
+  /** Starts isolated plugins' Workers (null: none can load). */ isolation?:
+    | IsolationAdapter
+    | null;
+  /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
 }
 
 /**
- * Electron's options of `session.fromPartition`, plus the plugins to build the session with:
- * `plugins` are added to the preset (one with the name of a preset plugin replaces it), and
- * `preset` replaces the preset (`false`: no preset, only `plugins`).
+ * Electron's options of `session.fromPartition`, plus the plugins of the session: `plugins` are
+ * added to the preset (one named like a preset plugin replaces it); `preset` replaces the preset
+ * (`false`: none).
  */
 export interface PartitionOptions<
   P extends readonly AnyPlugin[] = readonly AnyPlugin[],
   R extends readonly AnyPlugin[] | false | undefined = readonly AnyPlugin[] | false | undefined,
 > {
-  /** Whether the HTTP cache is used (default true). */
-  cache?: boolean;
-  /** Plugins added to the preset; one named like a preset plugin replaces it. */
-  plugins?: P;
-  /** The preset instead of the configured one; `false` for none. */
-  preset?: R;
+  /** Whether the HTTP cache is used (default true). */ cache?: boolean;
+  /** Plugins added to the preset. */ plugins?: P;
+  /** The preset instead of the configured one; `false` for none. */ preset?: R;
   /** Public JWKs whose plugin signatures `ses.plugins.load()` trusts. */
   trustedKeys?: readonly JsonWebKey[];
   /** Whether `ses.plugins.load()` refuses unsigned and untrusted plugins. */
@@ -55,8 +45,8 @@ export interface PartitionOptions<
 }
 
 /**
- * The type of the session `fromPartition` returns: the kernel's `Session` with the members of
- * the preset `D` (or of the `preset` option `R`) and of the added plugins `P`.
+ * The session `fromPartition` returns: `Session` with the members of the preset `D` (or of the
+ * `preset` option `R`) and of the added plugins `P`.
  *
  * @example
  * ```ts
@@ -69,11 +59,13 @@ export type PartitionSession<D extends object, P extends readonly AnyPlugin[], R
   & (R extends readonly AnyPlugin[] ? MembersOf<R> : R extends false ? NoMembers : D)
   & MembersOf<P>;
 
-const PluginSchema = v.custom<AnyPlugin>(
-  (p) => typeof p === "object" && p !== null && "manifest" in p && "setup" in p,
-  "must come from definePlugin()",
+const PluginsSchema = v.array(
+  v.custom<AnyPlugin>(
+    (p) => typeof p === "object" && p !== null && "manifest" in p && "setup" in p,
+    "must come from definePlugin()",
+  ),
+  "must be an array of plugins",
 );
-const PluginsSchema = v.array(PluginSchema, "must be an array of plugins");
 const ConfigSchema = v.strictObject({
   storagePath: v.optional(v.pipe(v.string(), v.minLength(1, "must be a non-empty string"))),
   plugins: v.optional(PluginsSchema),
@@ -100,21 +92,10 @@ function check(schema: v.GenericSchema, input: unknown, where: string): void {
   const issue = result.issues[0];
   const key = issue.path?.map((p) => String(p.key)).join(".");
   if (issue.type === "strict_object") throw new TypeError(`${where}: unknown option "${key}"`);
-  if (!key) throw new TypeError(`${where}: options must be an object`);
-  throw new TypeError(`${where}: ${key} ${issue.message}`);
+  throw new TypeError(
+    key ? `${where}: ${key} ${issue.message}` : `${where}: options must be an object`,
+  );
 }
-
-const unconfiguredTransport: HttpTransport = {
-  name: "none",
-  fetch() {
-    return Promise.reject(
-      new NetError(
-        "net::ERR_NOT_IMPLEMENTED",
-        "No HTTP transport is configured; import websession's mod.ts or call configure({ transport })",
-      ),
-    );
-  },
-};
 
 const config: Required<KernelConfig> = {
   storagePath: ".websession",
@@ -122,7 +103,15 @@ const config: Required<KernelConfig> = {
   store: () => {
     throw new TypeError("No store is configured; call configure({ store })");
   },
-  transport: unconfiguredTransport,
+  transport: {
+    name: "none",
+    fetch: async () => {
+      throw new NetError(
+        "net::ERR_NOT_IMPLEMENTED",
+        "No HTTP transport is configured; import websession's mod.ts or call configure({ transport })",
+      );
+    },
+  },
   runtime: null,
   isolation: null,
   loader: null,
@@ -141,20 +130,15 @@ const sessions = new Map<string, { session: Session; options: PartitionOptions }
  */
 export function configure(options: KernelConfig): void {
   check(ConfigSchema, options, "configure()");
-  if (options.storagePath !== undefined) {
-    const hasPersistent = [...sessions.values()].some(({ session }) => session.isPersistent());
-    if (hasPersistent && options.storagePath !== config.storagePath) {
-      throw new TypeError(
-        "configure(): storagePath cannot change after a persistent session was created",
-      );
-    }
+  const persistent = [...sessions.values()].some(({ session }) => session.isPersistent());
+  if (persistent && (options.storagePath ?? config.storagePath) !== config.storagePath) {
+    throw new TypeError(
+      "configure(): storagePath cannot change after a persistent session was created",
+    );
   }
-  Object.assign(
-    config,
-    Object.fromEntries(
-      Object.entries(options).filter(([, value]) => value !== undefined),
-    ),
-  );
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(config, { [key]: value });
+  }
 }
 
 /**
@@ -169,27 +153,10 @@ export function getConfig(): Readonly<Required<KernelConfig>> {
   return { ...config };
 }
 
-function join(root: string, ...parts: string[]): string {
-  return [root.replace(/[\\/]+$/, ""), ...parts].join("/");
-}
-
-function folderOf(partition: string): string {
-  if (partition === "") return join(config.storagePath, "Default");
-  const name = partition.slice("persist:".length);
-  return join(config.storagePath, "Partitions", encodeURIComponent(name));
-}
-
-function sameOptions(a: PartitionOptions, b: PartitionOptions): boolean {
-  return (a.cache ?? true) === (b.cache ?? true) &&
-    (b.plugins === undefined || a.plugins === b.plugins) &&
-    (b.preset === undefined || a.preset === b.preset) &&
-    (b.trustedKeys === undefined || a.trustedKeys === b.trustedKeys) &&
-    (b.requireSignature === undefined || a.requireSignature === b.requireSignature);
-}
-
 /**
  * Returns the session of a partition, creating it on first use. `""` is the default session;
- * `persist:NAME` is persistent; any other string is an in-memory partition.
+ * `persist:NAME` is persistent; any other string is an in-memory partition. Options can only be
+ * given when the session is created.
  *
  * @example
  * ```ts
@@ -202,11 +169,8 @@ export function fromPartition<
   const R extends readonly AnyPlugin[] | false | undefined = undefined,
 >(partition: string, options?: PartitionOptions<P, R>): PartitionSession<NoMembers, P, R> {
   if (typeof partition !== "string") {
-    throw new TypeError(
-      `session.fromPartition: partition must be a string, got ${
-        partition === null ? "null" : typeof partition
-      }`,
-    );
+    const type = partition === null ? "null" : typeof partition;
+    throw new TypeError(`session.fromPartition: partition must be a string, got ${type}`);
   }
   if (options !== undefined) check(OptionsSchema, options, "session.fromPartition");
   if (partition === "persist:") {
@@ -214,7 +178,12 @@ export function fromPartition<
   }
   const existing = sessions.get(partition);
   if (existing) {
-    if (options !== undefined && !sameOptions(existing.options, options)) {
+    const was: PartitionOptions = existing.options;
+    const differs = options !== undefined && ((was.cache ?? true) !== (options.cache ?? true) ||
+      (["plugins", "preset", "trustedKeys", "requireSignature"] as const).some((key) =>
+        options[key] !== undefined && options[key] !== was[key]
+      ));
+    if (differs) {
       throw new TypeError(
         `session.fromPartition: partition "${partition}" already exists; options can only be given when it is created`,
       );
@@ -222,12 +191,21 @@ export function fromPartition<
     return existing.session as PartitionSession<NoMembers, P, R>;
   }
   const persistent = partition === "" || partition.startsWith("persist:");
+  const root = config.storagePath.replace(/[\\/]+$/, "");
+  const preset: readonly AnyPlugin[] | false = options?.preset ?? config.plugins;
+  const base = preset === false ? [] : preset;
+  const added = options?.plugins ?? [];
   const session = new Session({
     partition,
     persistent,
-    storagePath: persistent ? folderOf(partition) : null,
+    storagePath: !persistent
+      ? null
+      : partition === ""
+      ? `${root}/Default`
+      : `${root}/Partitions/${encodeURIComponent(partition.slice("persist:".length))}`,
     cache: options?.cache ?? true,
-    plugins: pluginsOf(options),
+    // a plugin added under the name of a preset plugin replaces it
+    plugins: [...base.filter((p) => !added.some((a) => a.name === p.name)), ...added],
     store: config.store,
     transport: config.transport,
     runtime: config.runtime,
@@ -242,19 +220,6 @@ export function fromPartition<
   return session as PartitionSession<NoMembers, P, R>;
 }
 
-/** The preset (or the `preset` option) with `plugins` added; a same-named plugin replaces. */
-function pluginsOf(options: PartitionOptions | undefined): readonly AnyPlugin[] {
-  const preset = options?.preset === undefined
-    ? config.plugins
-    : options.preset === false
-    ? []
-    : options.preset;
-  const added = options?.plugins ?? [];
-  if (added.length === 0) return preset;
-  const names = new Set(added.map((p) => p.name));
-  return [...preset.filter((p) => !names.has(p.name)), ...added];
-}
-
 /**
  * Forgets a partition's session after closing it, so that the next `fromPartition` makes a new
  * one (as a restart would).
@@ -266,9 +231,8 @@ function pluginsOf(options: PartitionOptions | undefined): readonly AnyPlugin[] 
  */
 export async function closePartition(partition: string): Promise<void> {
   const entry = sessions.get(partition);
-  if (!entry) return;
   sessions.delete(partition);
-  await entry.session.close();
+  await entry?.session.close();
 }
 
 /**
@@ -276,7 +240,7 @@ export async function closePartition(partition: string): Promise<void> {
  *
  * @example
  * ```ts
- * * const module: SessionModule<NoMembers> = session;
+ * const module: SessionModule<NoMembers> = session;
  * ```
  */
 export interface SessionModule<D extends object = NoMembers> {
@@ -285,12 +249,9 @@ export interface SessionModule<D extends object = NoMembers> {
     const P extends readonly AnyPlugin[] = [],
     const R extends readonly AnyPlugin[] | false | undefined = undefined,
   >(partition: string, options?: PartitionOptions<P, R>): PartitionSession<D, P, R>;
-  /** The default session (`""`, persistent). */
-  readonly defaultSession: Session & D;
-  /** Closes and forgets a partition's session. */
-  closePartition(partition: string): Promise<void>;
-  /** The partitions that have a session now. */
-  partitions(): string[];
+  /** The default session (`""`, persistent). */ readonly defaultSession: Session & D;
+  /** Closes and forgets a partition's session. */ closePartition(partition: string): Promise<void>;
+  /** The partitions that have a session now. */ partitions(): string[];
 }
 
 /**

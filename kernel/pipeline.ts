@@ -1,51 +1,171 @@
 /**
- * The request pipeline: every request walks Chrome's webRequest lifecycle, and plugins tap its
- * stages. `beforeRequest` -> `beforeSendHeaders` -> `sendHeaders` -> transport ->
- * `headersReceived` -> (`authRequired`) -> (`beforeRedirect`, back to the start) ->
- * `responseStarted` -> `completed` | `errorOccurred`; exactly one of the last two ends every
- * request.
+ * The request pipeline: every request walks Chrome's webRequest lifecycle (`STAGE_KINDS`, the one
+ * table of stages) and plugins tap its stages; exactly one of `completed` and `errorOccurred`
+ * ends every request. The walk and the runners are in `_walk.ts`.
  *
  * @module
  */
 import { type NetError, toNetError } from "./errors.ts";
-import { HopRequest, type PipelineRequest } from "./request.ts";
-import type { Decision } from "./pipeline_types.ts";
-import { deliverResponse, withUrl } from "./_response.ts";
-import { TapRegistry } from "./taps.ts";
-export { TapRegistry } from "./taps.ts";
-import { Trace } from "./trace.ts";
-import { StageRunner } from "./runners.ts";
-import { passed, walk } from "./_walk.ts";
-import type { PipelineHost, PipelineInput } from "./pipeline_input.ts";
-export type { PipelineHost, PipelineInput, RedirectMode } from "./pipeline_input.ts";
-
-export { NEVER_ABORTED } from "./request.ts";
+import { passed, Runner, walk } from "./_walk.ts";
+import { deliverResponse, withUrl } from "./_http.ts";
+import { tapResponseBody } from "./_body_taps.ts";
+import {
+  type Decision,
+  HopRequest,
+  type PipelineHost,
+  type PipelineInput,
+  type PipelineRequest,
+  type StageHandlers,
+  type Tap,
+  type TapGroup,
+  type TapOptions,
+} from "./request.ts";
 
 /**
- * The pipeline of one session.
+ * How the taps of a stage run: `observe` calls each and waits for none; `blocking` waits for all
+ * and merges their answers; `first` asks one after another until one answers; `transform`: each
+ * may answer a `TransformStream` the body then streams through (`_body_taps.ts`).
+ */
+export type StageKind = "observe" | "blocking" | "first" | "transform";
+
+/**
+ * Every stage and its kind, in lifecycle order.
+ *
+ * @example
+ * ```ts
+ * STAGE_KINDS.headersReceived; // "blocking"
+ * ```
+ */
+export const STAGE_KINDS = {
+  beforeRequest: "blocking",
+  beforeSendHeaders: "blocking",
+  sendHeaders: "observe",
+  requestBody: "transform",
+  transport: "first",
+  headersReceived: "blocking",
+  authRequired: "first",
+  beforeRedirect: "observe",
+  responseBody: "transform",
+  responseStarted: "observe",
+  completed: "observe",
+  errorOccurred: "observe",
+} as const satisfies { [S in keyof StageHandlers]: StageKind };
+
+/** A pipeline stage name. */
+export type Stage = keyof typeof STAGE_KINDS;
+
+/** The stages of one kind. */
+export type StageOfKind<K extends StageKind> = {
+  [S in Stage]: typeof STAGE_KINDS[S] extends K ? S : never;
+}[Stage];
+
+/** The stage names in lifecycle order. */
+export const STAGES: readonly Stage[] = Object.freeze(Object.keys(STAGE_KINDS) as Stage[]);
+
+const RANK = { pre: 0, normal: 1, post: 2 } as const;
+
+/**
+ * The pipeline of one session: its taps, stage by stage, sorted pre -> normal -> post then by
+ * install order, and tap groups (many taps of one plugin chosen per request in one call).
  *
  * @example
  * ```ts
  * import { session } from "../mod.ts";
  * const ses = session.fromPartition("example", { plugins: [] });
- * ses.pipeline.tap("beforeSendHeaders", (req) => {
+ * const remove = ses.pipeline.tap("beforeSendHeaders", (req) => {
  *   const headers = new Headers(req.headers);
  *   headers.set("x-hello", "1");
  *   return { requestHeaders: headers };
  * }, { plugin: "example" });
+ * remove();
  * ```
  */
-export class Pipeline extends TapRegistry {
+export class Pipeline {
+  #taps = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as { [S in Stage]: Tap<S>[] };
+  #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+  #seq = 0;
   #host: PipelineHost;
-  #trace: Trace;
-  #run: StageRunner;
+  #run: Runner;
 
   /** Made by the session. */
   constructor(host: PipelineHost) {
-    super();
     this.#host = host;
-    this.#trace = new Trace((error) => host.reportHookError(error, null));
-    this.#run = new StageRunner(this, this.#trace, host);
+    this.#run = new Runner(this, host);
+  }
+
+  /** Installs a tap; returns the function that removes it. */
+  tap<S extends Stage>(
+    stage: S,
+    fn: StageHandlers[S],
+    options: TapOptions & { plugin: string },
+  ): () => void {
+    return this.#install(stage, fn, options);
+  }
+
+  /**
+   * Installs a group of taps at one place of a stage: `select` returns, per request, the group's
+   * taps that apply (made with the group's `add`), which then run as if they were in the list.
+   */
+  tapGroup<S extends Stage>(
+    stage: S,
+    select: (request: PipelineRequest) => readonly Tap<S>[],
+    options: TapOptions & { plugin: string },
+  ): TapGroup<S> {
+    const remove = this.#install(stage, (() => undefined) as StageHandlers[S], options, select);
+    return { add: (fn, label) => this.#made(stage, fn, options.plugin, label, options), remove };
+  }
+
+  #install<S extends Stage>(
+    stage: S,
+    fn: StageHandlers[S],
+    options: TapOptions & { plugin: string },
+    members?: Tap<S>["members"],
+  ): () => void {
+    if (!Object.hasOwn(STAGE_KINDS, stage)) {
+      throw new TypeError(`Unknown pipeline stage "${stage}"`);
+    }
+    if (typeof fn !== "function") {
+      throw new TypeError(`The tap for "${stage}" of ${options.plugin} must be a function`);
+    }
+    const made = this.#made(stage, fn, options.plugin, options.label ?? options.plugin, options);
+    const tap: Tap<S> = { ...made, filter: options.filter, members };
+    const taps = this.#taps as Record<Stage, Tap<S>[]>;
+    taps[stage] = [...taps[stage], tap].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
+    if (members) this.#grouped[stage]++;
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      taps[stage] = taps[stage].filter((t) => t !== tap);
+      if (members) this.#grouped[stage]--;
+    };
+  }
+
+  #made<S extends Stage>(
+    stage: S,
+    fn: StageHandlers[S],
+    plugin: string,
+    label: string,
+    { order = "normal" }: TapOptions,
+  ): Tap<S> {
+    if (!Object.hasOwn(RANK, order)) {
+      throw new TypeError(`Unknown tap order "${order}" (use pre, normal or post)`);
+    }
+    return { stage, fn, plugin, label, seq: ++this.#seq, rank: RANK[order] };
+  }
+
+  /** The taps of a stage for a request: groups replaced by their applying taps. */
+  tapsFor<S extends Stage>(stage: S, request: PipelineRequest): readonly Tap<S>[] {
+    const taps = this.#taps[stage] as Tap<S>[];
+    if (this.#grouped[stage] === 0) return taps;
+    const out: Tap<S>[] = [];
+    for (const tap of taps) tap.members ? out.push(...tap.members(request)) : out.push(tap);
+    return out;
+  }
+
+  /** How many taps (a group counting one) a stage has. */
+  tapCount(stage: Stage): number {
+    return this.#taps[stage].length;
   }
 
   /**
@@ -53,16 +173,23 @@ export class Pipeline extends TapRegistry {
    * unsubscribe function. Costs nothing while nobody listens.
    */
   onDecision(listener: (decision: Decision) => void): () => void {
-    return this.#trace.subscribe(listener);
+    const run = this.#run;
+    run.listeners = [...run.listeners, listener];
+    return () => {
+      run.listeners = run.listeners.filter((l) => l !== listener);
+    };
   }
 
   /** Runs one request through the pipeline and resolves to its response. */
   async run(input: PipelineInput): Promise<Response> {
-    const request = this.#createRequest(input);
+    const request = new HopRequest(this.#host.nextId(), this.#host.now(), input);
     input.onStart?.(request);
     let response: Response;
     try {
       response = await walk(this.#run, request, input);
+      if (this.tapCount("responseBody") > 0) {
+        response = await tapResponseBody(this.#run, request, response);
+      }
     } catch (error) {
       const netError = toNetError(error, request.signal);
       this.#ender(request, input.onEnd)(netError, null);
@@ -87,31 +214,26 @@ export class Pipeline extends TapRegistry {
   }
 
   /**
-   * Runs only `beforeRequest` for something the session does not send itself (a CONNECT tunnel:
-   * `https://host:port/` passes the rules at host level). Rejects with
-   * `net::ERR_BLOCKED_BY_CLIENT` when a tap cancels; otherwise resolves to the request and the
-   * function that ends it (`completed` with a 200, or `errorOccurred`).
+   * Runs only `beforeRequest` for what the session does not send itself (a CONNECT tunnel to
+   * `https://host:port/`). Rejects with `net::ERR_BLOCKED_BY_CLIENT` when a tap cancels; else
+   * resolves to the request and the function that ends it (`completed` with a 200, or
+   * `errorOccurred`).
    */
   async admit(input: PipelineInput): Promise<{
     request: PipelineRequest;
     end(error: NetError | null): void;
   }> {
-    const request = this.#createRequest(input);
+    const request = new HopRequest(this.#host.nextId(), this.#host.now(), input);
     const ender = this.#ender(request, undefined);
     const end = (error: NetError | null) =>
       ender(error, error ? null : withUrl(new Response(null), request.url));
     try {
-      const outcome = this.#run.blocking("beforeRequest", request, null);
-      passed(outcome instanceof Promise ? await outcome : outcome);
+      passed(await this.#run.blocking("beforeRequest", request, null));
     } catch (error) {
       const netError = toNetError(error, request.signal);
       end(netError);
       throw netError;
     }
     return { request, end };
-  }
-
-  #createRequest(input: PipelineInput): PipelineRequest {
-    return new HopRequest(this.#host.nextId(), this.#host.now(), input);
   }
 }

@@ -1,40 +1,30 @@
 /**
- * Plugins: `definePlugin({ manifest, setup })`, the context a plugin's setup receives, and the
- * resolution of `requires`/`provides` into a setup order.
+ * Plugins: `definePlugin({ manifest, setup })`, the context its setup receives, and the order that
+ * `requires`/`provides` give a session's plugins.
  *
  * @module
  */
-import { parseManifest } from "./manifest.ts";
-import type { Manifest, Stage } from "./manifest.ts";
-import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
+import { type Manifest, parseManifest, type Stage } from "./manifest.ts";
+import type { StageHandlers, Tap, TapGroup, TapOptions } from "./request.ts";
 import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
-import { registerApiMember } from "./_api_registry.ts";
+import { registerApiMember } from "./plugin_host.ts";
 
 /** What a plugin's setup may return: nothing, or a teardown function. */
 export type Teardown = void | (() => void | Promise<void>);
 
-/** What `setup` receives. */
+/** What `setup` receives; what it installs is removed at teardown. */
 export interface PluginContext {
-  /** The session the plugin is set up for. */
-  readonly session: Session;
-  /** The plugin's validated manifest. */
-  readonly manifest: Manifest;
-  /** A store namespaced to this plugin in this partition (persistent for `persist:`). */
-  readonly store: Store;
-  /** The session's HTTP transport (to send a request without the pipeline's taps). */
+  /** The session the plugin is set up for. */ readonly session: Session;
+  /** The plugin's validated manifest. */ readonly manifest: Manifest;
+  /** A store namespaced to this plugin in this partition. */ readonly store: Store;
+  /** The session's HTTP transport (sends without the pipeline). */
   readonly transport: HttpTransport;
-  /**
-   * Taps a pipeline stage listed in the manifest's `hooks`; returns the function that removes the
-   * tap. Taps are removed at teardown.
-   */
+  /** Taps a stage listed in the manifest's `hooks`; returns the function that removes the tap. */
   tap<S extends Stage>(stage: S, fn: StageHandlers[S], options?: TapOptions): () => void;
-  /**
-   * Installs a group of taps of a stage listed in `hooks`: per request `select` says which of the
-   * group's taps run (instead of a filter per tap). Removed at teardown.
-   */
+  /** Taps a stage listed in `hooks` with a group: per request `select` says which taps run. */
   tapGroup<S extends Stage>(
     stage: S,
     select: (request: PipelineRequest) => readonly Tap<S>[],
@@ -46,14 +36,13 @@ export interface PluginContext {
   report(error: unknown, hook?: string): void;
   /** Runs `fn` at teardown (after the returned teardown function). */
   onTeardown(fn: () => void | Promise<void>): void;
-  /** Runs `fn` when the session's data is flushed (`ses.flushStorageData()`). */
-  onFlush(fn: () => void | Promise<void>): void;
-  /** Runs `fn` when the session's data is cleared (`ses.clearStorageData()`). */
+  /** Runs `fn` on `ses.flushStorageData()`. */ onFlush(fn: () => void | Promise<void>): void;
+  /** Runs `fn` on `ses.clearStorageData()`. */
   onClearStorage(fn: () => void | Promise<void>): void;
 }
 
 /**
- * The members of a plugin that adds none (an empty object type).
+ * The members of a plugin that adds none.
  *
  * @example
  * ```ts
@@ -63,23 +52,19 @@ export interface PluginContext {
 export type NoMembers = Record<never, never>;
 
 /**
- * A plugin: a validated manifest and its setup. `M` types the session members it provides (what
- * `session.fromPartition(p, { plugins: [it] })` and `ses.plugins.add(it)` add to the session's
- * type); it exists only for the type checker.
+ * A plugin: a validated manifest and its setup. `M` types the session members it adds, for the
+ * sessions built with it (`fromPartition(p, { plugins: [it] })`, `ses.plugins.add(it)`).
  */
 export interface Plugin<M extends object = NoMembers> {
-  /** The plugin's name (from its manifest). */
-  readonly name: string;
-  /** The validated manifest. */
-  readonly manifest: Manifest;
+  /** The plugin's name (from its manifest). */ readonly name: string;
+  /** The validated manifest. */ readonly manifest: Manifest;
   /** Sets the plugin up for one session. */
   setup(ctx: PluginContext): Teardown | Promise<Teardown>;
-  /** The members' types (never set at run time). */
-  readonly "~members"?: M;
+  /** The members' types (never set at run time). */ readonly "~members"?: M;
 }
 
 /**
- * Any plugin, whatever members it provides.
+ * Any plugin, whatever members it adds.
  *
  * @example
  * ```ts
@@ -90,7 +75,7 @@ export interface Plugin<M extends object = NoMembers> {
 export type AnyPlugin = Plugin<any>;
 
 /**
- * The session members a list of plugins provides, as one type.
+ * The session members a list of plugins adds, as one type.
  *
  * @example
  * ```ts
@@ -103,17 +88,15 @@ export type MembersOf<P extends readonly AnyPlugin[]> = {
 
 /** What `definePlugin` takes. */
 export interface PluginDefinition {
-  /** The manifest (usually `import manifest from "./manifest.json" with { type: "json" }`). */
+  /** The manifest (e.g. `import manifest from "./manifest.json" with { type: "json" }`). */
   manifest: unknown;
   /** Sets the plugin up for one session. */
   setup(ctx: PluginContext): Teardown | Promise<Teardown>;
 }
 
 /**
- * Validates a plugin's manifest and returns the plugin. Unknown manifest keys, a bad name or
- * version throw a TypeError naming the plugin and the key. The type argument types the members
- * the plugin provides, so that sessions built with it type-check them
- * (`definePlugin<{ greet(): string }>(...)`).
+ * Validates a plugin's manifest (a TypeError names the plugin and the key at fault) and returns
+ * the plugin; the type argument types the members it adds.
  *
  * @example
  * ```ts
@@ -147,8 +130,8 @@ export function definePlugin<M extends object = NoMembers>(
 export const KERNEL_CAPABILITIES: readonly string[] = ["store", "transport", "pipeline", "events"];
 
 /**
- * Orders plugins so that each comes after the plugins providing what it requires. Throws a
- * TypeError for a plugin listed twice, a requirement nothing provides, or a cycle.
+ * Orders plugins so that each comes after those providing what it requires. Throws a TypeError
+ * for a plugin listed twice, a requirement nothing provides, or a cycle.
  *
  * @example
  * ```ts
@@ -161,49 +144,43 @@ export function resolvePlugins(
   plugins: readonly AnyPlugin[],
   base: readonly string[] = KERNEL_CAPABILITIES,
 ): AnyPlugin[] {
-  const byName = new Map<string, AnyPlugin>();
+  const names = new Set<string>();
   for (const plugin of plugins) {
     if (!plugin || typeof plugin !== "object" || !plugin.manifest) {
       throw new TypeError("Every plugin must come from definePlugin()");
     }
-    if (byName.has(plugin.name)) {
-      throw new TypeError(`Plugin ${plugin.name} is listed twice`);
-    }
-    byName.set(plugin.name, plugin);
-  }
-  const providers = new Map<string, string[]>();
-  for (const plugin of plugins) {
-    for (const capability of plugin.manifest.provides) {
-      providers.set(capability, [...(providers.get(capability) ?? []), plugin.name]);
-    }
-  }
-  const deps = new Map<string, string[]>();
-  for (const plugin of plugins) {
-    const list: string[] = [];
-    for (const need of plugin.manifest.requires) {
-      const from = (providers.get(need) ?? []).filter((name) => name !== plugin.name);
-      if (from.length === 0 && !base.includes(need)) {
-        throw new TypeError(
-          `Plugin ${plugin.name} requires "${need}", which no plugin of this session provides`,
-        );
-      }
-      list.push(...from);
-    }
-    deps.set(plugin.name, list);
+    if (names.has(plugin.name)) throw new TypeError(`Plugin ${plugin.name} is listed twice`);
+    names.add(plugin.name);
   }
   const order: AnyPlugin[] = [];
   const state = new Map<string, "visiting" | "done">();
-  const visit = (name: string, path: string[]) => {
-    if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") {
-      const cycle = [...path.slice(path.indexOf(name)), name].join(" -> ");
+  const visit = (plugin: AnyPlugin, path: string[]) => {
+    if (state.get(plugin.name) === "done") return;
+    if (state.get(plugin.name) === "visiting") {
+      const cycle = [...path.slice(path.indexOf(plugin.name)), plugin.name].join(" -> ");
       throw new TypeError(`Plugins require each other in a cycle: ${cycle}`);
     }
-    state.set(name, "visiting");
-    for (const dep of deps.get(name) ?? []) visit(dep, [...path, name]);
-    state.set(name, "done");
-    order.push(byName.get(name)!);
+    state.set(plugin.name, "visiting");
+    for (const provider of providersOf(plugin, plugins, base)) {
+      visit(provider, [...path, plugin.name]);
+    }
+    state.set(plugin.name, "done");
+    order.push(plugin);
   };
-  for (const plugin of plugins) visit(plugin.name, []);
+  for (const plugin of plugins) providersOf(plugin, plugins, base); // missing ones throw first
+  for (const plugin of plugins) visit(plugin, []);
   return order;
+}
+
+/** The other plugins providing what `plugin` requires; a TypeError if `base` lacks one too. */
+function providersOf(plugin: AnyPlugin, plugins: readonly AnyPlugin[], base: readonly string[]) {
+  return plugin.manifest.requires.flatMap((need) => {
+    const from = plugins.filter((p) => p !== plugin && p.manifest.provides.includes(need));
+    if (from.length === 0 && !base.includes(need)) {
+      throw new TypeError(
+        `Plugin ${plugin.name} requires "${need}", which no plugin of this session provides`,
+      );
+    }
+    return from;
+  });
 }

@@ -1,10 +1,11 @@
 /**
- * The plugins of one session: setting them up in dependency order, tearing them down, and adding
- * or removing one later (third-party loading builds on `add` and `remove`).
+ * The plugins of one session (`ses.plugins`): set-up in dependency order, teardown, adding and
+ * removing one later, and the members they add, own properties of that session only. A member
+ * some plugin adds but the session lacks throws a `MissingPluginError` naming the plugin.
  *
  * @module
  */
-import { HookError } from "./errors.ts";
+import { HookError, MissingPluginError } from "./errors.ts";
 import type { Stage } from "./manifest.ts";
 import {
   type AnyPlugin,
@@ -13,51 +14,33 @@ import {
   type PluginContext,
   resolvePlugins,
 } from "./plugin.ts";
-import type { StageHandlers, Tap, TapGroup, TapOptions } from "./pipeline_types.ts";
-import type { PipelineRequest } from "./request.ts";
-import type { Store } from "./store.ts";
-import type { HttpTransport } from "./transport.ts";
-import type { Session } from "./session.ts";
-import type { LoadOptions, PluginLoader } from "./plugin_loading.ts";
+import { namespacedStore, type Store } from "./store.ts";
+import type { Session, SessionInit } from "./session.ts";
+import type { LoadOptions } from "./contracts.ts";
 
-/** What the host needs from its session. */
-export interface PluginHostDeps {
-  /** The runtime name, to check manifests (null: do not check). */
-  runtime: string | null;
-  /** A store view under a prefix. */
-  store(prefix: string): Store;
-  /** The transport. */
-  transport(): HttpTransport;
-  /** Sets a session member for a plugin (a TypeError when another plugin has it). */
-  provide(member: string, value: unknown, plugin: string): void;
-  /** Removes a session member. */
-  withdraw(member: string): void;
-  /** Session-wide defaults of `load()` (trusted keys, signature policy, isolation). */
-  loadDefaults?: LoadOptions;
-  /** Reads third-party plugins (`ses.plugins.load()`); null refuses loading. */
-  loader: PluginLoader | null;
+// Which plugins add which session member, over every plugin defined in this process.
+const apiProviders = new Map<string, string[]>();
+
+/** Records that `plugin` adds `ses[member]` (for the error of sessions built without it). */
+export function registerApiMember(member: string, plugin: string): void {
+  const list = apiProviders.get(member) ?? [];
+  if (!list.includes(plugin)) apiProviders.set(member, [...list, plugin]);
 }
 
 /** A plugin as the session runs it. */
 export interface PluginInfo {
-  /** Name. */
-  name: string;
-  /** Version. */
-  version: string;
-  /** `inline` or `worker`. */
-  isolation: "inline" | "worker";
-  /** What it provides. */
-  provides: string[];
-  /** Whether its setup succeeded. */
-  active: boolean;
+  /** Its name. */ name: string;
+  /** Its version. */ version: string;
+  /** `inline` or `worker`. */ isolation: "inline" | "worker";
+  /** What it provides. */ provides: string[];
+  /** Whether its setup succeeded. */ active: boolean;
 }
 
+type Hook = () => void | Promise<void>;
 interface Running {
   plugin: AnyPlugin;
   active: boolean;
-  cleanups: Array<() => void | Promise<void>>;
-  flushers: Array<() => void | Promise<void>>;
-  clearers: Array<() => void | Promise<void>>;
+  hooks: { teardown: Hook[]; flush: Hook[]; clear: Hook[] };
   members: string[];
 }
 
@@ -68,25 +51,26 @@ interface Running {
  * ```ts
  * import { session } from "../mod.ts";
  * const ses = session.fromPartition("plugins-example");
- * await ses.ready;
  * ses.plugins.list().map((p) => p.name);
  * ```
  */
 export class PluginHost {
   #session: Session;
-  #deps: PluginHostDeps;
+  #init: SessionInit;
+  #reserved: ReadonlySet<string>;
   #running = new Map<string, Running>();
 
-  /** Made by the session. */
-  constructor(session: Session, deps: PluginHostDeps) {
+  /** Made by the session; `reserved` are the session's own members. */
+  constructor(session: Session, init: SessionInit, reserved: ReadonlySet<string>) {
     this.#session = session;
-    this.#deps = deps;
+    this.#init = init;
+    this.#reserved = reserved;
+    for (const member of apiProviders.keys()) if (!reserved.has(member)) this.#absent(member);
   }
 
   /**
-   * Sets up the session's initial plugins in dependency order. Every setup is called before this
-   * returns, so the members they provide synchronously exist at once; the promise settles when
-   * their asynchronous parts have run.
+   * Sets up the session's first plugins. Every setup is called before this returns, so what they
+   * provide synchronously exists at once; the promise settles when their asynchronous parts ran.
    */
   start(plugins: readonly AnyPlugin[]): Promise<void> {
     return Promise.all(resolvePlugins(plugins).map((plugin) => this.#setup(plugin))).then(() => {});
@@ -94,11 +78,11 @@ export class PluginHost {
 
   /** The plugins of this session, in setup order. */
   list(): PluginInfo[] {
-    return [...this.#running.values()].map(({ plugin, active }) => ({
-      name: plugin.name,
-      version: plugin.manifest.version,
-      isolation: plugin.manifest.isolation,
-      provides: [...plugin.manifest.provides],
+    return [...this.#running.values()].map(({ plugin: { name, manifest }, active }) => ({
+      name,
+      version: manifest.version,
+      isolation: manifest.isolation,
+      provides: [...manifest.provides],
       active,
     }));
   }
@@ -108,18 +92,17 @@ export class PluginHost {
     return this.#running.get(name)?.active === true;
   }
 
-  /** The capabilities available now (kernel ones and those of active plugins). */
+  /** The capabilities available now (the kernel's and those of active plugins). */
   capabilities(): string[] {
-    const caps = new Set(KERNEL_CAPABILITIES);
-    for (const { plugin, active } of this.#running.values()) {
-      if (active) { for (const c of plugin.manifest.provides) caps.add(c); }
-    }
-    return [...caps];
+    const active = [...this.#running.values()].filter((r) => r.active);
+    return [
+      ...new Set([...KERNEL_CAPABILITIES, ...active.flatMap((r) => r.plugin.manifest.provides)]),
+    ];
   }
 
   /**
-   * Adds one plugin to the running session and resolves to the session, typed with the plugin's
-   * members; rejects with a TypeError when its name is taken or what it requires is missing.
+   * Adds a plugin and resolves to the session, typed with the plugin's members; rejects with a
+   * TypeError when its name is taken, what it requires is missing, or its setup fails.
    */
   async add<M extends object>(plugin: Plugin<M>): Promise<Session & M> {
     if (this.#running.has(plugin.name)) {
@@ -127,14 +110,13 @@ export class PluginHost {
     }
     resolvePlugins([plugin], this.capabilities());
     await this.#setup(plugin);
-    const running = this.#running.get(plugin.name)!;
-    if (!running.active) {
+    if (!this.has(plugin.name)) {
       throw new TypeError(`Plugin ${plugin.name} failed to set up (see the hook-error event)`);
     }
     return this.#session as Session & M;
   }
 
-  /** Tears one plugin down and removes it; throws a TypeError when it is not loaded. */
+  /** Tears one plugin down and removes it; a TypeError when it is not loaded. */
   async remove(name: string): Promise<void> {
     const running = this.#running.get(name);
     if (!running) throw new TypeError(`No plugin named ${name} is loaded in this session`);
@@ -144,48 +126,38 @@ export class PluginHost {
 
   /**
    * Loads a third-party plugin from a path or URL through its `manifest.json` (validated, runtime
-   * checked, signature checked against the session's trusted keys, isolated when it asks) and adds
-   * it. Options override the session's defaults.
+   * and signature checked, isolated when it asks) and adds it; `options` override the session's.
    */
   async load(source: string | URL, options: LoadOptions = {}): Promise<PluginInfo> {
-    const loader = this.#deps.loader;
-    if (loader === null) {
+    const { loader, runtime, loadDefaults } = this.#init;
+    if (!loader) {
       throw new TypeError(
         "plugins.load: no plugin loader is configured; import websession's mod.ts (or web/mod.ts) or call configure({ loader })",
       );
     }
-    const plugin = await loader(source, {
-      runtime: this.#deps.runtime,
-      ...this.#deps.loadDefaults,
-      ...options,
-    });
+    const plugin = await loader(source, { runtime, ...loadDefaults, ...options });
     try {
       await this.add(plugin);
     } catch (error) {
-      const running = this.#running.get(plugin.name);
-      if (running && running.plugin === plugin) this.#running.delete(plugin.name);
+      if (this.#running.get(plugin.name)?.plugin === plugin) this.#running.delete(plugin.name);
       throw error;
     }
     return this.list().find((p) => p.name === plugin.name)!;
   }
 
-  /** Tears a plugin down and removes it (same as {@link PluginHost.remove}). */
+  /** Same as {@link PluginHost.remove}. */
   unload(name: string): Promise<void> {
     return this.remove(name);
   }
 
   /** Runs every plugin's flush hooks (for `ses.flushStorageData()`). */
   async flush(): Promise<void> {
-    for (const running of this.#running.values()) {
-      for (const flush of running.flushers) await flush();
-    }
+    for (const { hooks } of this.#running.values()) for (const fn of hooks.flush) await fn();
   }
 
   /** Runs every plugin's clear-storage hooks (for `ses.clearStorageData()`). */
   async clear(): Promise<void> {
-    for (const running of this.#running.values()) {
-      for (const clear of running.clearers) await clear();
-    }
+    for (const { hooks } of this.#running.values()) for (const fn of hooks.clear) await fn();
   }
 
   /** Tears every plugin down, in reverse setup order. */
@@ -195,33 +167,30 @@ export class PluginHost {
   }
 
   async #setup(plugin: AnyPlugin): Promise<void> {
-    const { runtime } = this.#deps;
-    if (runtime !== null && !plugin.manifest.runtimes.includes(runtime as "deno")) {
+    const runtimes: readonly string[] = plugin.manifest.runtimes;
+    const { runtime } = this.#init;
+    if (runtime !== null && !runtimes.includes(runtime)) {
       throw new TypeError(
         `Plugin ${plugin.name} does not run on ${runtime} (its manifest lists ${
-          plugin.manifest.runtimes.join(", ")
+          runtimes.join(", ")
         })`,
       );
     }
     const running: Running = {
       plugin,
       active: false,
-      cleanups: [],
-      flushers: [],
-      clearers: [],
+      hooks: { teardown: [], flush: [], clear: [] },
       members: [],
     };
     this.#running.set(plugin.name, running);
-    const ctx = this.#context(running);
     try {
-      // Called synchronously: what the setup provides before its first await is there at once.
-      const pending = plugin.setup(ctx);
+      // called synchronously: what setup provides before its first await is there at once
+      const pending = plugin.setup(this.#context(running));
       running.active = true;
       const teardown = await pending;
-      if (typeof teardown === "function") running.cleanups.unshift(teardown);
+      if (typeof teardown === "function") running.hooks.teardown.unshift(teardown);
     } catch (error) {
-      // Reported after the caller of fromPartition() could listen for hook-error.
-      await null;
+      await null; // reported once the caller of fromPartition() could listen for hook-error
       this.#session.reportError(new HookError(plugin.name, "setup", error));
       await this.#teardown(running);
     }
@@ -229,10 +198,8 @@ export class PluginHost {
 
   async #teardown(running: Running): Promise<void> {
     running.active = false;
-    for (const member of running.members) this.#deps.withdraw(member);
-    running.members = [];
-    const cleanups = running.cleanups.splice(0);
-    for (const cleanup of cleanups) {
+    for (const member of running.members.splice(0)) this.#absent(member);
+    for (const cleanup of running.hooks.teardown.splice(0)) {
       try {
         await cleanup();
       } catch (error) {
@@ -241,68 +208,72 @@ export class PluginHost {
     }
   }
 
-  #context(running: Running): PluginContext {
-    const { plugin } = running;
-    const deps = this.#deps;
+  #context({ plugin, hooks, members }: Running): PluginContext {
     const session = this.#session;
-    let store: Store | null = null;
+    const checkHook = (stage: Stage) => {
+      if (plugin.manifest.hooks.includes(stage)) return { plugin: plugin.name };
+      throw new TypeError(
+        `Plugin ${plugin.name} taps "${stage}", which its manifest does not list in hooks`,
+      );
+    };
+    let store: Store | undefined;
     return {
       session,
       manifest: plugin.manifest,
       get store() {
-        store ??= deps.store(`${plugin.name}/`);
-        return store;
+        return store ??= namespacedStore(session.store, `${plugin.name}/`);
       },
       get transport() {
-        return deps.transport();
+        return session.transport;
       },
-      tap<S extends Stage>(stage: S, fn: StageHandlers[S], options: TapOptions = {}) {
-        if (!plugin.manifest.hooks.includes(stage)) {
-          throw new TypeError(
-            `Plugin ${plugin.name} taps "${stage}", which its manifest does not list in hooks`,
-          );
-        }
-        const untap = session.pipeline.tap(stage, fn, { ...options, plugin: plugin.name });
-        running.cleanups.push(untap);
+      tap(stage, fn, options) {
+        const untap = session.pipeline.tap(stage, fn, { ...options, ...checkHook(stage) });
+        hooks.teardown.push(untap);
         return untap;
       },
-      tapGroup<S extends Stage>(
-        stage: S,
-        select: (request: PipelineRequest) => readonly Tap<S>[],
-        options: TapOptions = {},
-      ): TapGroup<S> {
-        if (!plugin.manifest.hooks.includes(stage)) {
-          throw new TypeError(
-            `Plugin ${plugin.name} taps "${stage}", which its manifest does not list in hooks`,
-          );
-        }
-        const group = session.pipeline.tapGroup(stage, select, { ...options, plugin: plugin.name });
-        running.cleanups.push(group.remove);
+      tapGroup(stage, select, options) {
+        const group = session.pipeline.tapGroup(stage, select, { ...options, ...checkHook(stage) });
+        hooks.teardown.push(group.remove);
         return group;
       },
-      provide(members: Record<string, unknown>) {
-        for (const [member, value] of Object.entries(members)) {
-          if (!plugin.manifest.api.includes(member)) {
-            throw new TypeError(
-              `Plugin ${plugin.name} provides ses.${member}, which its manifest does not list in api`,
-            );
-          }
-          deps.provide(member, value, plugin.name);
-          running.members.push(member);
+      provide: (added) => {
+        for (const [member, value] of Object.entries(added)) {
+          this.#provide(plugin, member, value);
+          if (!members.includes(member)) members.push(member);
         }
       },
-      report(error: unknown, hook = "plugin") {
-        session.reportError(new HookError(plugin.name, hook, error));
-      },
-      onTeardown(fn: () => void | Promise<void>) {
-        running.cleanups.push(fn);
-      },
-      onFlush(fn: () => void | Promise<void>) {
-        running.flushers.push(fn);
-      },
-      onClearStorage(fn: () => void | Promise<void>) {
-        running.clearers.push(fn);
-      },
+      report: (error, hook = "plugin") =>
+        session.reportError(new HookError(plugin.name, hook, error)),
+      onTeardown: (fn) => hooks.teardown.push(fn),
+      onFlush: (fn) => hooks.flush.push(fn),
+      onClearStorage: (fn) => hooks.clear.push(fn),
     };
+  }
+
+  #provide({ name: plugin, manifest }: AnyPlugin, member: string, value: unknown): void {
+    const owner = [...this.#running.values()].find((r) => r.members.includes(member));
+    if (!manifest.api.includes(member)) {
+      throw new TypeError(
+        `Plugin ${plugin} provides ses.${member}, which its manifest does not list in api`,
+      );
+    } else if (this.#reserved.has(member)) {
+      throw new TypeError(`Plugin ${plugin} cannot add ses.${member}: the kernel has it`);
+    } else if (owner && owner.plugin.name !== plugin) {
+      throw new TypeError(
+        `Plugins ${owner.plugin.name} and ${plugin} both add ses.${member} to session "${this.#session.partition}"`,
+      );
+    }
+    Object.defineProperty(this.#session, member, { value, configurable: true, enumerable: true });
+  }
+
+  #absent(member: string): void {
+    const { partition } = this.#session;
+    Object.defineProperty(this.#session, member, {
+      configurable: true,
+      enumerable: false,
+      get: () => {
+        throw new MissingPluginError(apiProviders.get(member) ?? [], member, partition);
+      },
+    });
   }
 }

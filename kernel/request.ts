@@ -1,120 +1,61 @@
 /**
- * The request as the pipeline's taps see it, and the shapes of what taps may answer.
+ * The request as the pipeline's taps see it, what starts one, what taps receive and may answer
+ * stage by stage, and what the pipeline needs from its session.
  *
  * @module
  */
-import type { PipelineInput } from "./pipeline_input.ts";
+import type { HookError, NetError } from "./errors.ts";
+import type { Stage } from "./pipeline.ts";
+import type { HttpTransport } from "./transport.ts";
 import { parseUrl, type UrlParts } from "./url_parts.ts";
 
-/** Chrome's webRequest resource types. */
+/** A Chrome webRequest resource type. */
+// deno-fmt-ignore
 export type ResourceType =
-  | "main_frame"
-  | "sub_frame"
-  | "stylesheet"
-  | "script"
-  | "image"
-  | "font"
-  | "object"
-  | "xmlhttprequest"
-  | "ping"
-  | "csp_report"
-  | "media"
-  | "websocket"
-  | "webtransport"
-  | "webbundle"
-  | "other";
-
-/** The resource types, for validation. */
+  | "main_frame" | "sub_frame" | "stylesheet" | "script" | "image" | "font" | "object"
+  | "xmlhttprequest" | "ping" | "csp_report" | "media" | "websocket" | "webtransport"
+  | "webbundle" | "other";
+/** Chrome's webRequest resource types. */
+// deno-fmt-ignore
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  "main_frame",
-  "sub_frame",
-  "stylesheet",
-  "script",
-  "image",
-  "font",
-  "object",
-  "xmlhttprequest",
-  "ping",
-  "csp_report",
-  "media",
-  "websocket",
-  "webtransport",
-  "webbundle",
+  "main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object",
+  "xmlhttprequest", "ping", "csp_report", "media", "websocket", "webtransport", "webbundle",
   "other",
 ];
 
-/**
- * A request body as the pipeline keeps it: bytes can be sent again (redirects 307/308, auth),
- * a stream only once.
- */
+/** A request body: bytes can be sent again (307/308 redirects, auth retries), a stream once. */
 export type RequestBody = Uint8Array | ReadableStream<Uint8Array>;
 
-/**
- * One request walking the pipeline. The kernel changes `url`, `method`, `headers` and `body`
- * between hops (redirects, auth retries); the `id` stays.
- */
+/** One request walking the pipeline; `url`, `method`, `headers`, `body` change between hops. */
 export interface PipelineRequest {
-  /** Unique within the session, stable across redirects and auth retries. */
-  readonly id: number;
-  /** The URL of the current hop. */
-  url: string;
-  /**
-   * The current hop's URL parsed (scheme, host, port, path, query): parsed the first time it is
-   * read, once per hop. Throws a TypeError when `url` is not a valid URL.
-   */
+  /** Unique within the session, stable across redirects and auth retries. */ readonly id: number;
+  /** The URL of the current hop. */ url: string;
+  /** `url` parsed once per hop; throws a TypeError when `url` is invalid. */
   readonly urlParts: UrlParts;
-  /** The method of the current hop. */
-  method: string;
-  /** The headers the current hop sends. */
-  headers: Headers;
-  /** The body of the current hop, or null. */
-  body: RequestBody | null;
-  /** What kind of resource this is (default `other`). */
-  readonly resourceType: ResourceType;
-  /** The origin that started the request (used for SameSite), or null for none (browser-initiated). */
+  /** The method of the current hop. */ method: string;
+  /** The headers the current hop sends. */ headers: Headers;
+  /** The body of the current hop, or null. */ body: RequestBody | null;
+  /** What kind of resource this is (default `other`). */ readonly resourceType: ResourceType;
+  /** The origin that started the request (for SameSite), or null. */
   readonly initiator: string | null;
-  /** The top-level site's URL for partitioned state (CHIPS), or null. */
+  /** The top-level site for partitioned state (CHIPS), or null. */
   readonly topLevelSite: string | null;
-  /** The referrer, or "". */
-  referrer: string;
-  /** When the request started (ms since the epoch, monotonic within the session). */
+  /** The referrer, or "". */ referrer: string;
+  /** When it started (ms since the epoch, monotonic within the session). */
   readonly timestamp: number;
-  /** How many redirects were followed so far. */
-  redirectCount: number;
-  /** The URLs of the hops before this one. */
-  readonly urlList: string[];
-  /** Aborts the request. */
-  readonly signal: AbortSignal;
-  /** Extra options the caller passed (e.g. `bypassCustomProtocolHandlers`, `useSessionCookies`). */
+  /** How many redirects were followed so far. */ redirectCount: number;
+  /** The URLs of the hops before this one. */ readonly urlList: string[];
+  /** Aborts the request. */ readonly signal: AbortSignal;
+  /** Extra options of the caller (`bypassCustomProtocolHandlers`, `useSessionCookies`, ...). */
   readonly options: Readonly<Record<string, unknown>>;
-  /** Scratch space for plugins, kept for the whole request; key it by a symbol of your own. */
+  /** Scratch space for plugins for the whole request; key it by a symbol of your own. */
   readonly data: Map<unknown, unknown>;
 }
 
-/**
- * The signal of requests that were given none: it never aborts. Transports skip it, since a
- * signal costs fetch a listener per request.
- */
+/** The signal of requests given none; transports skip it (a signal costs fetch a listener). */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
-/**
- * The pipeline's request object: `urlParts` follows `url`.
- *
- * @example
- * ```ts
- * const request = new HopRequest(1, 0, {
- *   url: "https://example.com/a?b",
- *   method: "GET",
- *   headers: new Headers(),
- *   body: null,
- * });
- * request.urlParts.path; // "/a"
- * request.url = "http://example.com:8080/";
- * request.urlParts.port; // 8080
- * ```
- */
-export class HopRequest implements PipelineRequest {
-  readonly id: number;
+class Hop implements PipelineRequest {
   method: string;
   headers: Headers;
   body: RequestBody | null;
@@ -122,7 +63,6 @@ export class HopRequest implements PipelineRequest {
   readonly initiator: string | null;
   readonly topLevelSite: string | null;
   referrer: string;
-  readonly timestamp: number;
   redirectCount = 0;
   readonly urlList: string[] = [];
   readonly signal: AbortSignal;
@@ -132,8 +72,7 @@ export class HopRequest implements PipelineRequest {
   #parts: UrlParts | null = null;
 
   /** A request for `input`, with its id and start time. */
-  constructor(id: number, timestamp: number, input: PipelineInput) {
-    this.id = id;
+  constructor(readonly id: number, readonly timestamp: number, input: PipelineInput) {
     this.#url = input.url;
     this.method = input.method;
     this.headers = input.headers;
@@ -142,133 +81,260 @@ export class HopRequest implements PipelineRequest {
     this.initiator = input.initiator ?? null;
     this.topLevelSite = input.topLevelSite ?? null;
     this.referrer = input.referrer ?? "";
-    this.timestamp = timestamp;
     this.signal = input.signal ?? NEVER_ABORTED;
     this.options = input.options ?? {};
   }
 
-  /** The URL of the current hop. */
   get url(): string {
     return this.#url;
   }
-
   set url(url: string) {
     this.#url = url;
     this.#parts = null;
   }
 
-  /** The current hop's URL parsed, once per hop. */
   get urlParts(): UrlParts {
-    if (this.#parts === null) {
-      this.#parts = parseUrl(this.#url);
-      if (this.#parts === null) throw new TypeError(`Invalid URL "${this.#url.slice(0, 200)}"`);
-    }
+    this.#parts ??= parseUrl(this.#url);
+    if (this.#parts === null) throw new TypeError(`Invalid URL "${this.#url.slice(0, 200)}"`);
     return this.#parts;
   }
 }
-
-/** What a `beforeRequest` tap may answer. */
-export interface BeforeRequestResult {
-  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */
-  reason?: string;
-  /** Cancels the request with `net::ERR_BLOCKED_BY_CLIENT`. */
-  cancel?: boolean;
-  /** Redirects the request before it is sent. */
-  redirectUrl?: string;
-}
-
-/** What a `beforeSendHeaders` tap may answer. */
-export interface BeforeSendHeadersResult {
-  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */
-  reason?: string;
-  /** Cancels the request. */
-  cancel?: boolean;
-  /** The complete set of headers to send instead. */
-  requestHeaders?: HeadersInit;
-}
-
-/** What a `headersReceived` tap may answer. */
-export interface HeadersReceivedResult {
-  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */
-  reason?: string;
-  /** Cancels the request. */
-  cancel?: boolean;
-  /** Redirects the request to another URL. */
-  redirectUrl?: string;
-  /** The complete set of response headers to use instead. */
-  responseHeaders?: HeadersInit;
-  /** Replaces the status line's code (rarely needed). */
-  statusCode?: number;
-}
-
-/** A user name and password answering an authentication challenge. */
-export interface AuthCredentials {
-  /** The user name. */
-  username: string;
-  /** The password. */
-  password: string;
-}
-
-/** What an `authRequired` tap may answer: credentials, a cancel, or nothing (next tap). */
-export type AuthRequiredResult =
-  | { username: string; password: string }
-  | { cancel: true }
-  | undefined
-  | null
-  | void;
-
-/** A parsed `WWW-Authenticate` / `Proxy-Authenticate` challenge. */
-export interface AuthChallenge {
-  /** Whether the challenge came from a proxy (407). */
-  isProxy: boolean;
-  /** The scheme in lower case, e.g. `basic`, `digest`. */
-  scheme: string;
-  /** The host that asked. */
-  host: string;
-  /** Its port. */
-  port: number;
-  /** The realm, or "". */
-  realm: string;
-  /** Every parameter of the challenge, names in lower case. */
-  params: Record<string, string>;
-}
+/**
+ * The pipeline's request object: `urlParts` follows `url`.
+ *
+ * @example
+ * ```ts
+ * const request = new HopRequest(1, 0, { url: "https://a.test/a", method: "GET", headers: new Headers(), body: null });
+ * request.url = "http://a.test:8080/";
+ * request.urlParts.port; // 8080
+ * ```
+ */
+export const HopRequest: new (id: number, timestamp: number, input: PipelineInput) => HopRequest =
+  Hop;
+/** A request made by {@link HopRequest}. */
+export type HopRequest = PipelineRequest;
 
 /**
- * The Headers a request starts with. It remembers whether anything was ever put in it, so that a
- * transport can leave an empty set out of fetch (converting even an empty Headers costs Deno's
- * fetch a sorted copy per request).
+ * Headers that know whether anything was ever put in them, so that a transport can leave an
+ * empty set out of fetch (converting even an empty Headers costs Deno's fetch a sorted copy).
  *
  * @example
  * ```ts
  * const headers = new RequestHeaders();
  * headers.mayHaveEntries; // false
- * headers.set("x-a", "1");
- * headers.mayHaveEntries; // true
  * ```
  */
 export class RequestHeaders extends Headers {
-  #mayHaveEntries: boolean;
-
+  #used: boolean;
   /** Like `new Headers(init)`. */
   constructor(init?: HeadersInit) {
     super(init);
-    this.#mayHaveEntries = init !== undefined;
+    this.#used = init !== undefined;
   }
-
   /** False only while nothing was ever added. */
   get mayHaveEntries(): boolean {
-    return this.#mayHaveEntries;
+    return this.#used;
   }
-
   /** Like `Headers.set`. */
   override set(name: string, value: string): void {
     super.set(name, value);
-    this.#mayHaveEntries = true;
+    this.#used = true;
   }
-
   /** Like `Headers.append`. */
   override append(name: string, value: string): void {
     super.append(name, value);
-    this.#mayHaveEntries = true;
+    this.#used = true;
   }
+}
+
+/** What a `beforeRequest` tap may answer. */
+export interface BeforeRequestResult {
+  /** Cancels with `net::ERR_BLOCKED_BY_CLIENT`. */ cancel?: boolean;
+  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */ reason?: string;
+  /** Redirects the request before it is sent. */ redirectUrl?: string;
+}
+
+/** What a `beforeSendHeaders` tap may answer. */
+export interface BeforeSendHeadersResult {
+  /** Cancels the request. */ cancel?: boolean;
+  /** Why it cancelled, shown in the error. */ reason?: string;
+  /** The complete set of headers to send instead. */ requestHeaders?: HeadersInit;
+}
+
+/** What a `headersReceived` tap may answer. */
+export interface HeadersReceivedResult {
+  /** Cancels the request. */ cancel?: boolean;
+  /** Why it cancelled, shown in the error. */ reason?: string;
+  /** Redirects the request to another URL. */ redirectUrl?: string;
+  /** The complete set of response headers to use instead. */ responseHeaders?: HeadersInit;
+  /** Replaces the status line's code (rarely needed). */ statusCode?: number;
+}
+
+/** A user name and password answering an authentication challenge. */
+export interface AuthCredentials {
+  /** The user name. */ username: string;
+  /** The password. */ password: string;
+}
+
+/** What an `authRequired` tap may answer: credentials, a cancel, or nothing (next tap). */
+export type AuthRequiredResult = AuthCredentials | { cancel: true } | undefined | null | void;
+
+/** A parsed `WWW-Authenticate` / `Proxy-Authenticate` challenge. */
+export interface AuthChallenge {
+  /** Whether it came from a proxy (407). */ isProxy: boolean;
+  /** The scheme in lower case, e.g. `basic`, `digest`. */ scheme: string;
+  /** The host that asked. */ host: string;
+  /** Its port. */ port: number;
+  /** The realm, or "". */ realm: string;
+  /** Every parameter, names in lower case. */ params: Record<string, string>;
+}
+
+/** A value, or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What a tap of each stage receives and may answer (its kind is in `STAGE_KINDS`). */
+export interface StageHandlers {
+  /** May cancel or redirect before anything is sent. */
+  beforeRequest: (request: PipelineRequest) => MaybePromise<BeforeRequestResult | void>;
+  /** May cancel or change the headers. */
+  beforeSendHeaders: (request: PipelineRequest) => MaybePromise<BeforeSendHeadersResult | void>;
+  /** The headers are final. */
+  sendHeaders: (request: PipelineRequest) => void;
+  /**
+   * A TransformStream the request body streams through, or null to leave it alone (called only
+   * for a request with a body).
+   */
+  requestBody: (
+    request: PipelineRequest,
+  ) => MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
+  /** Answers the request with a Response, or passes with undefined. */
+  transport: (request: PipelineRequest) => MaybePromise<Response | undefined | void>;
+  /** May cancel, redirect or change the response headers. */
+  headersReceived: (
+    r: PipelineRequest,
+    res: Response,
+  ) => MaybePromise<HeadersReceivedResult | void>;
+  /** Answers a 401/407 challenge with credentials or a cancel. */
+  authRequired: (
+    request: PipelineRequest,
+    response: Response,
+    challenge: AuthChallenge,
+  ) => MaybePromise<AuthRequiredResult>;
+  /** A redirect is about to be followed. */
+  beforeRedirect: (request: PipelineRequest, response: Response, redirectUrl: string) => void;
+  /**
+   * A TransformStream the (decoded) response body streams through, or null to leave it alone
+   * (called for the final response only, when it has a body).
+   */
+  responseBody: (
+    request: PipelineRequest,
+    response: Response,
+  ) => MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
+  /** The response is about to be handed over. */
+  responseStarted: (request: PipelineRequest, response: Response) => void;
+  /** The response body was received completely. */
+  completed: (request: PipelineRequest, response: Response) => void;
+  /** The request failed. */
+  errorOccurred: (request: PipelineRequest, error: NetError) => void;
+}
+
+/** Where a tap runs among the taps of its stage. */
+export type TapOrder = "pre" | "normal" | "post";
+
+/** Options of a tap. */
+export interface TapOptions {
+  /** pre -> normal -> post, then install order (default `normal`). */ order?: TapOrder;
+  /** A cheap test: the tap is skipped for requests it returns false for. */
+  filter?: (request: PipelineRequest) => boolean;
+  /** A name for reports and traces (default: the plugin's name). */ label?: string;
+}
+
+/** A tap as the pipeline keeps it. */
+export interface Tap<S extends Stage = Stage> {
+  /** The stage. */ readonly stage: S;
+  /** The handler. */ readonly fn: StageHandlers[S];
+  /** The plugin that installed it. */ readonly plugin: string;
+  /** Its label. */ readonly label: string;
+  /** Install order (larger is more recent). */ readonly seq: number;
+  /** 0 pre, 1 normal, 2 post. */ readonly rank: number;
+  /** Optional filter. */ readonly filter?: (request: PipelineRequest) => boolean;
+  /** For a group's place in the list: the group's taps that apply to the request. */
+  readonly members?: (request: PipelineRequest) => readonly Tap<S>[];
+}
+
+/**
+ * Many taps of one plugin and stage chosen per request in one call instead of a filter per tap
+ * (webRequest listeners by the thousand); each keeps its own install order for conflicts.
+ */
+export interface TapGroup<S extends Stage = Stage> {
+  /** Makes a tap of the group (the next install order). */
+  add(fn: StageHandlers[S], label: string): Tap<S>;
+  /** Removes the group from the pipeline. */
+  remove(): void;
+}
+
+/** What a tap answered for a request, for traces (`webRequest.explain`) and the net log. */
+export interface Decision {
+  /** The request. */ requestId: number;
+  /** The stage. */ stage: Stage;
+  /** The tap's plugin. */ plugin: string;
+  /** The tap's label. */ label: string;
+  /** What it answered (undefined when it passed). */ result: unknown;
+  /** Whether its answer was applied. */ applied: boolean;
+  /** Who won when it was not applied. */ winner?: string | null;
+  /** The error it threw, if any. */ error?: unknown;
+}
+
+/** A blocking tap's action that lost a conflict to another tap's. */
+export interface IgnoredAction {
+  /** The plugin whose action was ignored. */ plugin: string;
+  /** The tap's label. */ label: string;
+  /** `redirect`, `requestHeaders` or `responseHeaders`. */ action: string;
+  /** The plugin (and label) whose action won, when one did. */ winner: string | null;
+}
+
+/** How a request follows redirects (as in fetch). */
+export type RedirectMode = "follow" | "error" | "manual";
+
+/** What starts a request in the pipeline. */
+export interface PipelineInput {
+  /** Absolute URL. */ url: string;
+  /** Method (upper case for the standard ones). */ method: string;
+  /** Headers to send. */ headers: Headers;
+  /** Body, or null. */ body: RequestBody | null;
+  /** `follow` (default), `error`, or `manual` (the redirect is returned). */
+  redirect?: RedirectMode;
+  /** Aborts the request with `net::ERR_ABORTED`. */ signal?: AbortSignal;
+  /** Chrome's resource type (default `other`). */ resourceType?: ResourceType;
+  /** The initiating origin, or null. */ initiator?: string | null;
+  /** The top-level site for partitioned state, or null. */ topLevelSite?: string | null;
+  /** The referrer. */ referrer?: string;
+  /** Extra options visible to taps. */ options?: Record<string, unknown>;
+  /** In `manual` mode, asked before returning a redirect: true follows it (`followRedirect()`). */
+  onRedirect?: (request: PipelineRequest, response: Response, url: string) => boolean;
+  /**
+   * Asked for credentials on a 401/407 challenge of a supported scheme after the `authRequired`
+   * taps passed (Chrome asks extensions, then the login prompt; ClientRequest's `login` event):
+   * credentials retry the request, null or undefined return the 401/407.
+   */
+  onAuth?: (
+    request: PipelineRequest,
+    challenge: AuthChallenge,
+    response: Response,
+  ) => MaybePromise<AuthCredentials | null | undefined>;
+  /** Told when the request ends (after `completed`/`errorOccurred` taps). */
+  onEnd?: (request: PipelineRequest, error: NetError | null) => void;
+  /** Called with the request as soon as it exists (e.g. to learn its id). */
+  onStart?: (request: PipelineRequest) => void;
+}
+
+/** What the pipeline needs from its session. */
+export interface PipelineHost {
+  /** The next request id. */ nextId(): number;
+  /** The session's clock (ms since the epoch, never going back). */ now(): number;
+  /** The transport used when no `transport` tap answers. */ transport(): HttpTransport;
+  /** Reports a tap that threw. */
+  reportHookError(error: HookError, request: PipelineRequest | null): void;
+  /** Reports an action that lost a conflict. */
+  reportIgnored(request: PipelineRequest, stage: Stage, action: IgnoredAction): void;
 }

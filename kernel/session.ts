@@ -1,47 +1,32 @@
 /**
- * `Session`: one per partition, with Electron's shape (events, storage path) and the request
- * pipeline that every request of the session walks. Plugins add the rest (`ses.cookies`,
- * `ses.setProxy`, ...): a member of a plugin the session was built without throws an error that
- * names the plugin.
+ * `Session`: one per partition, with Electron's shape (events, storage path) and the pipeline every
+ * request of the session walks. Its plugins add the rest (`ses.cookies`, `ses.setProxy`, ...).
  *
  * @module
  */
-import { Emitter } from "./events.ts";
+import { Emitter, Listeners } from "./events.ts";
 import { HookError } from "./errors.ts";
-import { Pipeline, type PipelineInput } from "./pipeline.ts";
-import type { PipelineRequest } from "./request.ts";
-import type { Stage } from "./manifest.ts";
-import type { IgnoredAction } from "./_merge.ts";
-import { namespacedStore, type Store, type StoreFactory } from "./store.ts";
+import { Pipeline } from "./pipeline.ts";
+import type { PipelineInput, PipelineRequest } from "./request.ts";
+import type { Store, StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
-import { SessionMembers } from "./_session_members.ts";
 import { PluginHost } from "./plugin_host.ts";
-import type { Plugin } from "./plugin.ts";
-import type { LoadOptions, PluginLoader } from "./plugin_loading.ts";
+import type { AnyPlugin } from "./plugin.ts";
+import type { LoadOptions, PluginLoader } from "./contracts.ts";
 
-/** How a session is made (by `session.fromPartition`). */
+/** How `session.fromPartition` makes a session. */
 export interface SessionInit {
-  /** The partition string. */
-  partition: string;
-  /** Whether it is persistent. */
-  persistent: boolean;
-  /** Its folder (null in memory). */
-  storagePath: string | null;
-  /** Electron's `cache` option. */
-  cache: boolean;
-  /** The plugins to set up, in any order (requires/provides decide). */
-  plugins: readonly Plugin[];
-  /** Opens the partition's store. */
-  store: StoreFactory;
-  /** The HTTP transport. */
-  transport: HttpTransport;
-  /** The runtime (`deno`, `bun`, `browser`), to check plugin manifests. */
-  runtime: string | null;
-  /** Defaults of `ses.plugins.load()` (trusted keys, signature policy). */
-  loadDefaults?: LoadOptions;
-  /** Reads third-party plugins for `ses.plugins.load()` (null: loading is refused). */
-  loader?: PluginLoader | null;
+  /** The partition string. */ partition: string;
+  /** Whether it is persistent. */ persistent: boolean;
+  /** Its folder (null in memory). */ storagePath: string | null;
+  /** Electron's `cache` option. */ cache: boolean;
+  /** The plugins to set up, in any order. */ plugins: readonly AnyPlugin[];
+  /** Opens the partition's store. */ store: StoreFactory;
+  /** The HTTP transport. */ transport: HttpTransport;
+  /** The runtime, to check plugin manifests (null: no check). */ runtime: string | null;
+  /** Defaults of `ses.plugins.load()`. */ loadDefaults?: LoadOptions;
+  /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
 }
 
 /**
@@ -57,24 +42,14 @@ export interface SessionInit {
  * ```
  */
 export class Session extends Emitter {
-  /** The partition string (`""` for the default session). */
-  readonly partition: string;
-  /** Electron's `cache` option. */
-  readonly cache: boolean;
-  /** The request pipeline. */
-  readonly pipeline: Pipeline;
-  /** The plugins of this session. */
-  readonly plugins: PluginHost;
-  /**
-   * Resolves when the asynchronous part of every plugin's set-up (opening its store, loading its
-   * rules) has run. Optional: plugin members are usable at once, and requests wait for it.
-   */
+  /** The partition string (`""` for the default session). */ readonly partition: string;
+  /** Electron's `cache` option. */ readonly cache: boolean;
+  /** The request pipeline. */ readonly pipeline: Pipeline;
+  /** The plugins of this session. */ readonly plugins: PluginHost;
+  /** Settles when every plugin's asynchronous set-up ran (requests wait for it; you need not). */
   readonly ready: Promise<void>;
-  #persistent: boolean;
-  #storagePath: string | null;
-  #storeFactory: StoreFactory;
+  #init: SessionInit;
   #store: Store | null = null;
-  #transport: HttpTransport;
   #nextId = 0;
   #lastTime = 0;
   #isReady = false;
@@ -82,30 +57,19 @@ export class Session extends Emitter {
 
   /** Use `session.fromPartition()`; this constructor is for the kernel. */
   constructor(init: SessionInit) {
-    super((error, eventName) => this.#listenerFailed(error, eventName));
-    const members = new SessionMembers(this, init.partition, KERNEL_MEMBERS);
+    super();
+    this.#init = init;
     this.partition = init.partition;
     this.cache = init.cache;
-    this.#persistent = init.persistent;
-    this.#storagePath = init.storagePath;
-    this.#storeFactory = init.store;
-    this.#transport = init.transport;
     this.pipeline = new Pipeline({
       nextId: () => ++this.#nextId,
       now: () => this.now(),
-      transport: () => this.#transport,
+      transport: () => init.transport,
       reportHookError: (error, request) => this.reportError(error, request),
-      reportIgnored: (request, stage, action) => this.#reportIgnored(request, stage, action),
+      reportIgnored: (request, stage, action) =>
+        this.emit("action-ignored", { requestId: request.id, stage, ...action }),
     });
-    this.plugins = new PluginHost(this, {
-      runtime: init.runtime,
-      store: (prefix) => namespacedStore(this.store, prefix),
-      transport: () => this.#transport,
-      provide: (member, value, plugin) => members.provide(member, value, plugin),
-      withdraw: (member) => members.withdraw(member),
-      loadDefaults: init.loadDefaults,
-      loader: init.loader ?? null,
-    });
+    this.plugins = new PluginHost(this, init, KERNEL_MEMBERS);
     this.ready = this.plugins.start(init.plugins).then(() => {
       this.#isReady = true;
     });
@@ -113,39 +77,36 @@ export class Session extends Emitter {
 
   /** Whether the session keeps its data on disk (`persist:` partitions and the default one). */
   isPersistent(): boolean {
-    return this.#persistent;
+    return this.#init.persistent;
   }
 
   /** The folder of the session's data, or null for an in-memory session. */
   getStoragePath(): string | null {
-    return this.#storagePath;
+    return this.#init.storagePath;
   }
 
   /** Same as {@link Session.getStoragePath}. */
   get storagePath(): string | null {
-    return this.#storagePath;
+    return this.#init.storagePath;
   }
 
   /** The partition's store (opened on first use). */
   get store(): Store {
     if (this.#closed) throw new TypeError(`Session "${this.partition}" is closed`);
-    this.#store ??= this.#storeFactory({
+    return this.#store ??= this.#init.store({
       partition: this.partition,
-      storagePath: this.#storagePath,
+      storagePath: this.storagePath,
     });
-    return this.#store;
   }
 
   /** The session's HTTP transport adapter. */
   get transport(): HttpTransport {
-    return this.#transport;
+    return this.#init.transport;
   }
 
   /** The session's clock: ms since the epoch, never going back within the session. */
   now(): number {
-    const t = performance.timeOrigin + performance.now();
-    this.#lastTime = t > this.#lastTime ? t : this.#lastTime;
-    return this.#lastTime;
+    return this.#lastTime = Math.max(this.#lastTime, performance.timeOrigin + performance.now());
   }
 
   /**
@@ -160,32 +121,26 @@ export class Session extends Emitter {
     } catch (error) {
       return Promise.reject(error);
     }
-    return prepared instanceof Promise
-      ? prepared.then((p) => this.#run(p, init))
-      : this.#run(prepared, init);
-  }
-
-  #run(prepared: PipelineInput, init: SessionFetchInit | undefined): Promise<Response> {
-    prepared.initiator = init?.initiator ?? null;
-    prepared.topLevelSite = init?.topLevelSite ?? null;
-    prepared.options = init ? optionsOf(init) : NO_OPTIONS;
-    return this.pipeline.run(prepared);
+    const run = (input: PipelineInput) => {
+      input.initiator = init?.initiator ?? null;
+      input.topLevelSite = init?.topLevelSite ?? null;
+      input.options = init ? optionsOf(init) : NO_OPTIONS;
+      return this.pipeline.run(input);
+    };
+    return prepared instanceof Promise ? prepared.then(run) : run(prepared);
   }
 
   /** Writes everything the session's store holds to disk. */
   async flushStorageData(): Promise<void> {
     await this.plugins.flush();
-    if (this.#store) await this.#store.flush();
+    await this.#store?.flush();
   }
 
-  /**
-   * Clears the session's data: every plugin's state (cookies, rules, caches...) and everything in
-   * its store.
-   */
+  /** Clears the session's data: every plugin's state (cookies, rules, caches...) and its store. */
   async clearStorageData(): Promise<void> {
     await this.ready;
     await this.plugins.clear();
-    if (this.#store || this.#persistent) {
+    if (this.#store || this.isPersistent()) {
       const entries = await this.store.list("");
       await this.store.batch(entries.map(([key]) => ({ op: "delete" as const, key })));
     }
@@ -197,44 +152,33 @@ export class Session extends Emitter {
     await this.ready.catch(() => {});
     await this.plugins.stopAll();
     this.#closed = true;
-    if (this.#store) {
-      await this.#store.flush().catch(() => {});
-      await this.#store.close();
-    }
+    await this.#store?.flush().catch(() => {});
+    await this.#store?.close();
   }
 
-  /**
-   * Reports an error a plugin or listener raised: the `hook-error` event, or the console when
-   * nobody listens.
-   */
+  /** Reports a plugin's or listener's error: the `hook-error` event, or the console without one. */
   reportError(error: unknown, request: PipelineRequest | null = null): void {
     if (this.listenerCount("hook-error") > 0) this.emit("hook-error", error, request?.id ?? null);
     else console.error(error);
   }
 
-  #listenerFailed(error: unknown, eventName: string): void {
+  /** A listener's error becomes a `hook-error` event (the console's, if from `hook-error`). */
+  protected override listenerFailed(error: unknown, eventName: string): void {
     if (eventName === "hook-error") console.error(error);
     else this.reportError(new HookError("listener", eventName, error));
-  }
-
-  #reportIgnored(request: PipelineRequest, stage: Stage, action: IgnoredAction): void {
-    this.emit("action-ignored", { requestId: request.id, stage, ...action });
   }
 }
 
 const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
 const FETCH_ONLY = new Set(["method", "headers", "body", "redirect", "signal", "referrer"]);
 
+/** The options of `init` that are not fetch's (for the pipeline's taps). */
 function optionsOf(init: SessionFetchInit): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key in init) {
-    if (!FETCH_ONLY.has(key)) out[key] = (init as Record<string, unknown>)[key];
-  }
-  return out;
+  return Object.fromEntries(Object.entries(init).filter(([key]) => !FETCH_ONLY.has(key)));
 }
 
+// The session's own members, which no plugin may add.
 const KERNEL_MEMBERS: ReadonlySet<string> = new Set(
-  ["partition", "cache", "pipeline", "plugins", "ready"]
-    .concat(Object.getOwnPropertyNames(Session.prototype))
-    .concat(Object.getOwnPropertyNames(Emitter.prototype)),
+  [Session, Emitter, Listeners].flatMap((c) => Object.getOwnPropertyNames(c.prototype))
+    .concat("partition", "cache", "pipeline", "plugins", "ready"),
 );

@@ -1,53 +1,36 @@
 /**
  * The store contract: a key-value store of JSON values for one partition, with prefix listing,
- * atomic batches and an explicit flush. Adapters: `adapters/store/memory.ts`,
- * `adapters/store/sqlite.ts`.
+ * atomic batches and an explicit flush (`adapters/store/memory.ts`, `adapters/store/sqlite.ts`).
  *
  * @module
  */
 
 /** A value a store keeps: anything `JSON.stringify` round-trips. */
-export type StoreValue =
-  | null
-  | boolean
-  | number
-  | string
-  | StoreValue[]
-  | { [key: string]: StoreValue };
+export type StoreValue = null | boolean | number | string | StoreValue[] | {
+  [key: string]: StoreValue;
+};
 
 /** One operation of an atomic batch. */
 export type StoreOperation =
   | { op: "set"; key: string; value: StoreValue }
   | { op: "delete"; key: string };
 
-/**
- * The contract every store adapter fulfils. All keys are strings; `list(prefix)` returns entries
- * in key order. `batch` applies all its operations or none. Once `flush()` resolves, everything
- * written before it survives a crash of the process.
- */
+/** What every store adapter does. Once `flush()` resolves, what was written survives a crash. */
 export interface Store {
-  /** The value of a key, or `undefined`. */
-  get(key: string): Promise<StoreValue | undefined>;
-  /** Sets a key. */
-  set(key: string, value: StoreValue): Promise<void>;
-  /** Deletes a key; deleting a missing key is not an error. */
-  delete(key: string): Promise<void>;
+  /** The value of a key, or `undefined`. */ get(key: string): Promise<StoreValue | undefined>;
+  /** Sets a key. */ set(key: string, value: StoreValue): Promise<void>;
+  /** Deletes a key (a missing key is no error). */ delete(key: string): Promise<void>;
   /** Every entry whose key starts with `prefix`, in key order. */
   list(prefix: string): Promise<Array<[string, StoreValue]>>;
-  /** Applies all the operations atomically. */
-  batch(operations: StoreOperation[]): Promise<void>;
-  /** Resolves when everything written so far is durable. */
-  flush(): Promise<void>;
-  /** Releases the store; further calls reject. */
-  close(): Promise<void>;
+  /** Applies all the operations, or none. */ batch(operations: StoreOperation[]): Promise<void>;
+  /** Resolves when everything written so far is durable. */ flush(): Promise<void>;
+  /** Releases the store; further calls reject. */ close(): Promise<void>;
 }
 
 /** What a store factory is told about the partition it opens a store for. */
 export interface StoreTarget {
-  /** The partition string, e.g. `persist:work` or `""`. */
-  partition: string;
-  /** The partition's folder, or null for an in-memory partition. */
-  storagePath: string | null;
+  /** The partition string, e.g. `persist:work` or `""`. */ partition: string;
+  /** The partition's folder, or null for an in-memory partition. */ storagePath: string | null;
 }
 
 /** Opens the store of a partition. */
@@ -64,15 +47,13 @@ export type StoreFactory = (target: StoreTarget) => Store;
  * ```
  */
 export function namespacedStore(store: Store, prefix: string): Store {
-  const strip = (entries: Array<[string, StoreValue]>): Array<[string, StoreValue]> =>
-    entries.map(([key, value]) => [key.slice(prefix.length), value]);
   return {
     get: (key) => store.get(prefix + key),
     set: (key, value) => store.set(prefix + key, value),
     delete: (key) => store.delete(prefix + key),
-    list: async (sub) => strip(await store.list(prefix + sub)),
-    batch: (operations) =>
-      store.batch(operations.map((o) => ({ ...o, key: prefix + o.key }) as StoreOperation)),
+    list: async (sub) =>
+      (await store.list(prefix + sub)).map(([key, value]) => [key.slice(prefix.length), value]),
+    batch: (operations) => store.batch(operations.map((o) => ({ ...o, key: prefix + o.key }))),
     flush: () => store.flush(),
     close: () => Promise.resolve(),
   };

@@ -7,8 +7,11 @@
  * - proxy: SOCKS and `CONNECT` tunnels over `node:net` (`adapters/socks/tunnel.ts`), the system
  *   resolver for PAC scripts (`adapters/dns/node.ts`), and the plugin's QuickJS PAC engine
  *   (`plugins/proxy/pac_resolver.ts`, loaded on the first PAC script);
+ * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
  *   WebSocket transport (`adapters/cdp/websocket.ts`);
+ * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
+ *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use);
  * - serial, hid, usb: the POSIX tty adapter (`adapters/serial/posix.ts`), node-hid
  *   (`adapters/hid/node_hid.ts`) and the `usb` package (`adapters/usb/node_usb.ts`), each loaded
  *   on first use; they ask the permissions plugin (`plugins/permissions`).
@@ -37,6 +40,16 @@ import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { startChromium } from "../adapters/cdp/chromium.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
+import {
+  createSpellcheckPlugin as createPlainSpellcheckPlugin,
+  type SpellcheckMembers,
+  type SpellcheckPluginOptions,
+} from "../plugins/spellcheck/mod.ts";
+import { npmDictionaries } from "../adapters/spellcheck/npm_dictionaries.ts";
+import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/mod.ts";
+import { nodeExtensionFiles } from "../adapters/fs/node.ts";
+import { isolationFor } from "../adapters/isolation/mod.ts";
+import { detectRuntime } from "../adapters/runtime.ts";
 import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
 import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
 import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
@@ -130,6 +143,49 @@ export const cdp: CdpApi = createCdpApi(cdpAdapters);
 export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
 
 /**
+ * Makes the spellcheck plugin with the bundled dictionaries of Deno and Bun (the `dictionary-*` npm
+ * packages: en-US, en-GB, de-DE, fr-FR, es-ES); `options.dictionaries` replaces them.
+ *
+ * @example
+ * ```ts
+ * const plugin = createSpellcheckPlugin({ downloadTimeout: 10_000 });
+ * plugin.name; // "spellcheck"
+ * ```
+ */
+export function createSpellcheckPlugin(
+  options: SpellcheckPluginOptions = {},
+): Plugin<SpellcheckMembers> {
+  return createPlainSpellcheckPlugin({
+    ...options,
+    dictionaries: options.dictionaries === undefined ? npmDictionaries : options.dictionaries,
+  });
+}
+
+/**
+ * The spellcheck plugin of the default preset (bundled npm dictionaries, downloads for the rest).
+ *
+ * @example
+ * ```ts
+ * spellcheckPlugin.manifest.api.includes("setSpellCheckerLanguages"); // true
+ * ```
+ */
+export const spellcheckPlugin: Plugin<SpellcheckMembers> = createSpellcheckPlugin();
+
+/**
+ * The extensions plugin of the default preset: backgrounds in the runtime's Workers (on Deno with
+ * the permissions each manifest implies), extension folders read through `node:fs`.
+ *
+ * @example
+ * ```ts
+ * extensionsPlugin.manifest.api.includes("loadExtension"); // true
+ * ```
+ */
+export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugin({
+  isolation: isolationFor(detectRuntime()),
+  files: nodeExtensionFiles,
+});
+
+/**
  * The serial plugin of the default preset: ports are the system's ttys (`/dev/ttyS*`,
  * `/dev/ttyUSB*`, `/dev/ttyACM*`).
  *
@@ -178,6 +234,8 @@ export const defaultPlugins: readonly [
   Plugin<ProxyMembers>,
   Plugin<CookiesMembers>,
   Plugin<ProtocolMembers>,
+  Plugin<SpellcheckMembers>,
+  Plugin<ExtensionsMembers>,
   Plugin<PermissionsMembers>,
   Plugin<SerialMembers>,
   Plugin<HidMembers>,
@@ -188,6 +246,8 @@ export const defaultPlugins: readonly [
   proxyPlugin,
   cookiesPlugin,
   protocolPlugin,
+  spellcheckPlugin,
+  extensionsPlugin,
   permissionsPlugin,
   serialPlugin,
   hidPlugin,

@@ -13,12 +13,16 @@ import type { CdpMembers } from "../plugins/cdp/mod.ts";
 import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import type { CookiesMembers } from "../plugins/cookies/mod.ts";
 import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
+import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
- * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setPermissionRequestHandler` & co
- * and `ses.permissions`. (Deno's and Bun's preset also has `ses.serial`, `ses.hid` and `ses.usb`;
- * their types come with the plugins of the `./serial`, `./hid` and `./usb` entries.)
+ * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
+ * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
+ * extensions plugin, so there they throw `MissingPluginError`), `ses.setPermissionRequestHandler`
+ * & co and `ses.permissions`. (Deno's and Bun's preset also has `ses.serial`, `ses.hid` and
+ * `ses.usb`; their types come with the plugins of the `./serial`, `./hid` and `./usb` entries.)
  *
  * @example
  * ```ts
@@ -34,6 +38,8 @@ export interface DefaultMembers
     ProxyMembers,
     CookiesMembers,
     ProtocolMembers,
+    SpellcheckMembers,
+    ExtensionsMembers,
     PermissionsMembers {}
 
 /**

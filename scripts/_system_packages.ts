@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 
@@ -24,6 +24,11 @@ export interface SystemPackage {
   alsoFor?: string;
   /** An environment variable that may name the executable instead, e.g. `CHROME_PATH`. */
   env?: string;
+  /**
+   * For a package without a program (a dictionary): the file it installs, looked for instead of
+   * `command`, which then only names the entry for `needs()`.
+   */
+  file?: string;
 }
 
 /** A system user the tests log in as. */
@@ -53,6 +58,16 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "curl", package: "curl" },
   { command: "wrk", package: "wrk", alsoFor: "deno task bench" },
   { command: "openssl", package: "openssl" },
+  { command: "hunspell", package: "hunspell", alsoFor: "deno task bench" },
+  {
+    command: "hunspell-en-us",
+    package: "hunspell-en-us",
+    file: "/usr/share/hunspell/en_US.dic",
+    alsoFor: "deno task bench",
+  },
+  { command: "hunspell-de-de", package: "hunspell-de-de", file: "/usr/share/hunspell/de_DE.dic" },
+  { command: "hunspell-fr", package: "hunspell-fr", file: "/usr/share/hunspell/fr_FR.dic" },
+  { command: "mitmdump", package: "mitmproxy", alsoFor: "deno task bench" },
   // node-hid and usb load libusb-1.0, which usbutils depends on (the library has no command).
   { command: "lsusb", package: "usbutils" },
 ];
@@ -84,6 +99,7 @@ export const SYSTEM_DIRS: readonly string[] = ["/usr/local/sbin", "/usr/sbin", "
  */
 export function locateCommand(command: string): string | null {
   const entry = SYSTEM_PACKAGES.find((p) => p.command === command);
+  if (entry?.file) return existsSync(entry.file) ? entry.file : null;
   const named = entry?.env ? process.env[entry.env] : undefined;
   if (named) return executable(named) ? named : null;
   const dirs = [...(process.env.PATH ?? "").split(delimiter).filter(Boolean), ...SYSTEM_DIRS];

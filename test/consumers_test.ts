@@ -9,14 +9,11 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
+import { bun, denoExecutable, ok, root, run } from "./_process.ts";
 
-const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const bun = join(root, "node_modules/.bin/bun");
 const denoJson = JSON.parse(await readFile(join(root, "deno.json"), "utf8")) as {
   name: string;
   version: string;
@@ -40,50 +37,10 @@ const EXPECTED = {
   cdp: "function",
 };
 
-interface Run {
-  code: number;
-  output: string;
-}
-
-/** Runs a command to its end; never rejects. */
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  return new Promise<Run & { stdout: string }>((resolve) => {
-    execFile(
-      cmd,
-      args,
-      {
-        cwd,
-        timeout: 60_000,
-        maxBuffer: 32 * 1024 * 1024,
-        env: { ...process.env, NO_COLOR: "1", ...env },
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, output: `${stdout}${stderr}` });
-      },
-    );
-  });
-}
-
-/** Runs a command that must succeed; answers its stdout. */
-async function ok(cmd: string, args: string[], cwd: string, env?: Record<string, string>) {
-  const result = await run(cmd, args, cwd, env);
-  assert.equal(result.code, 0, `${[cmd, ...args].join(" ")} failed in ${cwd}:\n${result.output}`);
-  return result.stdout;
-}
-
 /** The last line of a script's stdout, as JSON. */
 function lastLine(stdout: string): unknown {
   const lines = stdout.trim().split("\n");
   return JSON.parse(lines[lines.length - 1]);
-}
-
-/** The deno executable: this process under Deno, the npm package's otherwise. */
-async function denoExecutable(): Promise<string> {
-  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-  if (deno) return deno.execPath();
-  const stdout = await ok("npx", ["-y", "deno", "eval", "console.log(Deno.execPath())"], root);
-  return stdout.trim();
 }
 
 /** A script importing every entry point of `exports` under `name`, printing how many names each has. */
@@ -125,18 +82,13 @@ describe("websession used from another project", () => {
     assert.deepEqual(packageJson.exports, denoJson.exports);
   });
 
-  it("deno publish --dry-run succeeds with no warnings but the plugin loader's", async () => {
+  it("deno publish --dry-run succeeds with no warnings", async () => {
     const result = await run(deno, ["publish", "--dry-run", "--allow-dirty"], root);
     assert.equal(result.code, 0, result.output);
     const warnings = result.output.split("\n").filter((line) => /^warning/.test(line));
     const locations = result.output.split("\n").filter((line) => /^\s*--> /.test(line));
-    // Loading a third-party plugin imports a module named at run time: the one dynamic import
-    // that cannot be analysable (kernel/messaging/plugin_loader.ts and its Worker side).
-    const loader = /kernel\/messaging\/(plugin_loader|_plugin_worker)\.ts/;
     assert.deepEqual(
-      warnings
-        .map((w, i) => `${w} ${locations[i]?.trim() ?? ""}`)
-        .filter((w) => !(/unanalyzable-dynamic-import/.test(w) && loader.test(w))),
+      warnings.map((w, i) => `${w} ${locations[i]?.trim() ?? ""}`),
       [],
       "deno publish --dry-run warns",
     );

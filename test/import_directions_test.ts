@@ -122,7 +122,7 @@ describe("import directions", () => {
           'type C = typeof import("../../adapters/cdp/chromium.ts");',
           "const d = await import(new URL('./d.ts', import.meta.url).href);",
           '/** import { e } from "../../adapters/store/memory.ts"; */',
-          'import { f } from "../../kernel/tunnel.ts";',
+          'import { f } from "../../kernel/contracts.ts";',
           'const g = await import("./g.ts");',
         ].join("\n"),
       ),

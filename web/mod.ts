@@ -36,6 +36,7 @@ import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { permissionsPlugin } from "../plugins/permissions/mod.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
+import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
   type CdpAdapters,
   type CdpApi,
@@ -97,6 +98,8 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
+export { SpellChecker, type SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
+export type { CheckOptions, MisspelledRange, SuggestOptions } from "../plugins/spellcheck/mod.ts";
 export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
@@ -121,6 +124,7 @@ const browserPlugins: readonly AnyPlugin[] = [
   cookiesPlugin,
   protocolPlugin,
   permissionsPlugin,
+  downloadOnlySpellcheckPlugin,
 ];
 
 configure({

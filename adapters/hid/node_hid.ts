@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { HidAdapter, HidConnection, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 
 interface NodeHidDevice {
   vendorId: number;

@@ -7,6 +7,7 @@
 import { NetError } from "../../kernel/errors.ts";
 import { createFetchTransport } from "./fetch.ts";
 import { withHostResolverRules } from "./host_rules.ts";
+import { withBodiedGet } from "./bodied_get.ts";
 import type { RuntimeTransportOptions } from "./deno.ts";
 import type { HttpTransport } from "../../kernel/transport.ts";
 
@@ -23,6 +24,7 @@ import type { HttpTransport } from "../../kernel/transport.ts";
 export function createBunTransport(options: RuntimeTransportOptions = {}): HttpTransport {
   const transport = createFetchTransport({
     name: "bun",
+    fileUrls: true,
     extraInit: (_request, options) => {
       const proxy = options.proxy;
       const tls = options.caCerts?.length ? { tls: { ca: [...options.caCerts] } } : {};
@@ -40,7 +42,8 @@ export function createBunTransport(options: RuntimeTransportOptions = {}): HttpT
       return { proxy: `${proxy.scheme}://${auth}${host}:${proxy.port}`, keepalive: true, ...tls };
     },
   });
+  const sending = withBodiedGet(transport);
   return options.hostResolverRules
-    ? withHostResolverRules(transport, options.hostResolverRules)
-    : transport;
+    ? withHostResolverRules(sending, options.hostResolverRules)
+    : sending;
 }

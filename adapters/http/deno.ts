@@ -5,6 +5,7 @@
  */
 import { createFetchTransport } from "./fetch.ts";
 import { withHostResolverRules } from "./host_rules.ts";
+import { withBodiedGet } from "./bodied_get.ts";
 import type { HttpTransport, ProxyServer } from "../../kernel/transport.ts";
 
 /** Options of the Deno and Bun transports. */
@@ -62,6 +63,7 @@ export function createDenoTransport(options: RuntimeTransportOptions = {}): Http
   };
   const transport = createFetchTransport({
     name: "deno",
+    fileUrls: true,
     extraInit: (_request, options) =>
       options.proxy || options.caCerts?.length
         ? { client: clientFor(options.proxy, options.caCerts) }
@@ -71,9 +73,10 @@ export function createDenoTransport(options: RuntimeTransportOptions = {}): Http
       clients.clear();
     },
   });
+  const sending = withBodiedGet(transport);
   return options.hostResolverRules
-    ? withHostResolverRules(transport, options.hostResolverRules)
-    : transport;
+    ? withHostResolverRules(sending, options.hostResolverRules)
+    : sending;
 }
 
 function proxyKey(proxy: ProxyServer): string {

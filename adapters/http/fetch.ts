@@ -5,9 +5,9 @@
  * @module
  */
 import { NetError, toNetError } from "../../kernel/errors.ts";
-import { NEVER_ABORTED } from "../../kernel/pipeline.ts";
-import { type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
+import { NEVER_ABORTED, type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
+import { sendError, withBodyErrors } from "./_broken_body.ts";
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
@@ -30,9 +30,58 @@ export interface FetchTransportOptions {
   extraInit?: (request: PipelineRequest, options: TransportOptions) => Record<string, unknown>;
   /** Closes pooled connections. */
   closeAllConnections?: () => void | Promise<void>;
+  /**
+   * Serve `file:` URLs asked for directly (Deno's and Bun's fetch read files; a browser's cannot).
+   * A redirect never reaches them: the pipeline refuses redirects to local schemes.
+   */
+  fileUrls?: boolean;
 }
 
 const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
+
+/**
+ * A `file:` URL read with the runtime's fetch, its failures as Chromium's codes. The first chunk
+ * is read before answering: Bun's fetch resolves for a missing file and fails on the first read.
+ */
+async function fetchFile(doFetch: typeof fetch, request: PipelineRequest): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    throw new NetError("net::ERR_METHOD_NOT_SUPPORTED", `${request.method} on ${request.url}`);
+  }
+  try {
+    const response = await doFetch(request.url, { signal: request.signal });
+    const reader = response.body?.getReader();
+    const first = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (request.method === "HEAD") {
+      reader?.cancel().catch(() => {});
+      return new Response(null, response);
+    }
+    let pending: Uint8Array | undefined = first.value;
+    const body = reader === undefined ? null : new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pending !== undefined) {
+          controller.enqueue(pending);
+          pending = undefined;
+          if (first.done) controller.close();
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    if (first.done && body !== null && pending === undefined) pending = new Uint8Array(0);
+    return new Response(body, response);
+  } catch (error) {
+    const netError = toNetError(error, request.signal);
+    if (netError.code === "net::ERR_ABORTED") throw netError;
+    const text = netError.message;
+    const code = /EACCES|permission denied/i.test(text)
+      ? "net::ERR_ACCESS_DENIED"
+      : "net::ERR_FILE_NOT_FOUND";
+    throw new NetError(code, `${request.url}: ${text}`, { cause: error });
+  }
+}
 
 /**
  * Makes a transport that sends each hop with `fetch`.
@@ -51,6 +100,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
     name: options.name ?? "fetch",
     async fetch(request: PipelineRequest, sendOptions: TransportOptions = {}): Promise<Response> {
       const scheme = request.url.slice(0, request.url.indexOf(":") + 1).toLowerCase();
+      if (scheme === "file:" && options.fileUrls) return await fetchFile(doFetch, request);
       if (!SCHEMES.has(scheme)) {
         throw new NetError(
           "net::ERR_UNKNOWN_URL_SCHEME",
@@ -75,11 +125,15 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
           `The ${options.name ?? "fetch"} transport cannot send through a proxy`,
         );
       }
+      let response: Response;
       try {
-        return await doFetch(request.url, init as RequestInit);
+        response = await doFetch(request.url, init as RequestInit);
       } catch (error) {
-        throw toNetError(error, request.signal);
+        throw scheme === "data:" || scheme === "blob:"
+          ? toNetError(error, request.signal)
+          : sendError(error, request.signal);
       }
+      return scheme === "data:" || scheme === "blob:" ? response : withBodyErrors(response);
     },
     closeAllConnections: options.closeAllConnections,
   };

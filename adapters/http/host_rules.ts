@@ -17,9 +17,10 @@ import type * as Http from "node:http";
 import type * as Https from "node:https";
 import type * as Dns from "node:dns";
 import { NetError, toNetError } from "../../kernel/errors.ts";
-import { splitHostPort } from "../../kernel/host_port.ts";
+import { splitHostPort } from "../../kernel/transport.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
+import { responseFromNode } from "./_node_response.ts";
 
 export type { HttpTransport, ProxyServer, TransportOptions } from "../../kernel/transport.ts";
 export type { PipelineRequest, RequestBody, ResourceType } from "../../kernel/request.ts";
@@ -209,8 +210,6 @@ export function withHostResolverRules(inner: HttpTransport, rules: string): Http
   };
 }
 
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-
 function send(
   node: NodeModules,
   request: PipelineRequest,
@@ -239,29 +238,7 @@ function send(
       servername: secure ? url.hostname : undefined,
     };
     const req = (secure ? node.https : node.http).request(options, (res) => {
-      const responseHeaders = new Headers();
-      const raw = res.rawHeaders;
-      for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i], raw[i + 1]);
-      const status = res.statusCode ?? 502;
-      const empty = NULL_BODY.has(status) || request.method === "HEAD";
-      const body = empty ? null : new ReadableStream<Uint8Array>({
-        start(controller) {
-          res.on("data", (chunk: Uint8Array) => controller.enqueue(new Uint8Array(chunk)));
-          res.on("end", () => controller.close());
-          res.on("error", (error) => controller.error(toNetError(error, signal)));
-        },
-        cancel() {
-          res.destroy();
-        },
-      });
-      if (empty) res.resume();
-      resolve(
-        new Response(body, {
-          status: status < 200 ? 200 : status,
-          statusText: res.statusMessage ?? "",
-          headers: responseHeaders,
-        }),
-      );
+      resolve(responseFromNode(res, request.method, signal));
     });
     req.on("error", (error) => reject(toNetError(error, signal)));
     const onAbort = () => req.destroy(new Error("The request was aborted"));

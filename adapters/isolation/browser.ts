@@ -10,14 +10,14 @@
  *
  * @module
  */
-import type { IsolationAdapter } from "../../kernel/isolation.ts";
+import type { IsolationAdapter } from "../../kernel/contracts.ts";
 import { plainWorkerIsolation } from "./plain_worker.ts";
 
 export type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/contracts.ts";
 
 /** The browser's isolation adapter (network permissions not enforced). */
 export const browserIsolation: IsolationAdapter = plainWorkerIsolation("browser");

@@ -15,14 +15,14 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/contracts.ts";
 import { WORKER_OPTIONS_FLAG, workerOptionsEnabled } from "./_deno_worker_options.ts";
 
 export type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/contracts.ts";
 
 /** Deno's isolation adapter. */
 export const denoIsolation: IsolationAdapter = {
@@ -42,7 +42,12 @@ export const denoIsolation: IsolationAdapter = {
       name: module.searchParams.get("plugin") ?? undefined,
       deno: {
         permissions: {
-          net: permissions.net.length ? permissions.net : false,
+          // "*" stands for every host (an extension's <all_urls>), which Deno writes as true
+          net: permissions.net.includes("*")
+            ? true
+            : permissions.net.length
+            ? permissions.net
+            : false,
           read: permissions.read.length ? permissions.read : false,
           write: permissions.write.length ? permissions.write : false,
           env: permissions.env.length ? permissions.env : false,

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import type { IsolationAdapter } from "../../kernel/isolation.ts";
-import type { RuntimeName } from "../../kernel/runtime.ts";
+import type { IsolationAdapter } from "../../kernel/contracts.ts";
+import type { RuntimeName } from "../../kernel/contracts.ts";
 import { denoIsolation } from "./deno.ts";
 import { bunIsolation } from "./bun.ts";
 import { browserIsolation } from "./browser.ts";
@@ -21,7 +21,7 @@ export type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
+} from "../../kernel/contracts.ts";
 
 export { browserIsolation, bunIsolation, denoIsolation };
 

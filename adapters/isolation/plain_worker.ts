@@ -9,8 +9,8 @@ import type {
   IsolatedWorker,
   IsolationAdapter,
   WorkerPermissions,
-} from "../../kernel/isolation.ts";
-import type { RuntimeName } from "../../kernel/runtime.ts";
+} from "../../kernel/contracts.ts";
+import type { RuntimeName } from "../../kernel/contracts.ts";
 
 /**
  * The isolation adapter of a runtime whose Workers run with the whole process's rights.

@@ -7,7 +7,7 @@
  * @module
  */
 import type { SerialInputSignals, SerialOutputSignals } from "../../kernel/devices/serial.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 import { createRequire } from "node:module";
 
 /** The lines of one open tty. */

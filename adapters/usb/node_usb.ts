@@ -14,7 +14,7 @@
  */
 import { createRequire } from "node:module";
 import type { UsbAdapter, UsbDeviceLike } from "../../kernel/devices/usb.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 
 interface WebUsbLike {
   getDevices(): Promise<UsbDeviceLike[]>;

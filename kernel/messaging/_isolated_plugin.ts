@@ -11,10 +11,10 @@ import { MessageChannelMain, type MessagePortMain } from "./message_channel.ts";
 import { postToWorker } from "./worker_ports.ts";
 import { answerFromWire, argsToWire, errorFromWire, type WireError } from "./_hook_wire.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
-import type { IsolationAdapter, WorkerPermissions } from "../isolation.ts";
+import type { IsolationAdapter, WorkerPermissions } from "../contracts.ts";
 import type { Manifest, Stage } from "../manifest.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import type { StageHandlers, TapOrder } from "../pipeline_types.ts";
+import type { StageHandlers, TapOrder } from "../request.ts";
 
 /** How an isolated plugin is run. */
 export interface IsolatedPluginOptions {

@@ -8,6 +8,7 @@
 import { MessagePortMain } from "./message_channel.ts";
 import "../plugin.ts"; // loaded here so that a plugin importing definePlugin finds it in the cache
 import { answerToWire, argsFromWire, errorToWire } from "./_hook_wire.ts";
+import { importAtRunTime } from "./_run_time_import.ts";
 import type { Manifest } from "../manifest.ts";
 
 /** What the kernel sends first (with the port). */
@@ -121,15 +122,17 @@ function run(init: WorkerInit, port: MessagePortMain): void {
   };
 
   (async () => {
-    const module = await import(init.entry);
-    const plugin = module.default ?? module.plugin;
+    const module = await importAtRunTime(init.entry);
+    const plugin = (module.default ?? module.plugin) as
+      | { setup?: (context: unknown) => unknown }
+      | undefined;
     if (!plugin || typeof plugin.setup !== "function") {
       throw new TypeError(
         `Plugin ${init.manifest.name}: ${init.entry} must export default definePlugin({ ... })`,
       );
     }
     const teardown = await plugin.setup(ctx);
-    if (typeof teardown === "function") teardowns.unshift(teardown);
+    if (typeof teardown === "function") teardowns.unshift(teardown as () => unknown);
   })().then(
     () => send({ t: "ready" }),
     (error) => send({ t: "failed", error: errorToWire(error) }),

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ListenerEntry, NodeEmitter } from "../node_emitter.ts";
+import { type ListenerEntry, NodeEmitter } from "../events.ts";
 import {
   CLOSE_MESSAGE,
   type CloseReason,

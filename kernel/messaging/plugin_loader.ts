@@ -9,11 +9,12 @@
 import { parseManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
 import { definePlugin, type Plugin } from "../plugin.ts";
-import type { LoadOptions } from "../plugin_loading.ts";
-export type { LoadOptions } from "../plugin_loading.ts";
+import type { LoadOptions } from "../contracts.ts";
+export type { LoadOptions } from "../contracts.ts";
 import { readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
-import type { WorkerPermissions } from "../isolation.ts";
+import type { WorkerPermissions } from "../contracts.ts";
 import { isolatedPlugin } from "./_isolated_plugin.ts";
+import { importAtRunTime } from "./_run_time_import.ts";
 
 /**
  * The default hook timeout of isolated plugins, in ms.
@@ -146,8 +147,8 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
     });
   }
 
-  const module = await import(entry.href);
-  const exported = module.default ?? module.plugin;
+  const module = await importAtRunTime(entry.href);
+  const exported = (module.default ?? module.plugin) as Plugin | undefined;
   if (!exported || typeof exported.setup !== "function") {
     throw new TypeError(
       `Plugin ${manifest.name}: ${manifest.entry} must export default definePlugin({ ... })`,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RedirectMode } from "../pipeline.ts";
+import type { RedirectMode } from "../request.ts";
 import type { Session } from "../session.ts";
 
 /** Electron's `ClientRequestConstructorOptions`. */

@@ -8,8 +8,13 @@
 import { type NetError, toNetError } from "../errors.ts";
 import { NetError as NetErrorClass } from "../errors.ts";
 import { fromPartition } from "../partitions.ts";
-import type { RedirectMode } from "../pipeline.ts";
-import type { AuthChallenge, AuthCredentials, PipelineRequest, RequestBody } from "../request.ts";
+import type {
+  AuthChallenge,
+  AuthCredentials,
+  PipelineRequest,
+  RedirectMode,
+  RequestBody,
+} from "../request.ts";
 import { Session } from "../session.ts";
 import { BodyQueue } from "./_body_queue.ts";
 import {
@@ -22,8 +27,8 @@ import {
   TOKEN,
   type UploadProgress,
 } from "./_request_parts.ts";
-import { NodeEmitter } from "../node_emitter.ts";
-import { abortMessage, headersRecord, IncomingMessage } from "./incoming_message.ts";
+import { NodeEmitter } from "../events.ts";
+import { abortMessage, bufferUnread, headersRecord, IncomingMessage } from "./incoming_message.ts";
 import "./digest.ts";
 
 export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./_request_parts.ts";
@@ -53,7 +58,10 @@ export type WriteCallback = (error?: Error | null) => void;
 export class ClientRequest extends NodeEmitter {
   #url: string;
   #method: string;
-  #headers = new Map<string, { name: string; value: string }>();
+  #headers = new Map<
+    string,
+    { name: string; value: string; raw: string | number | readonly string[] }
+  >();
   #session: Session;
   #redirect: RedirectMode;
   #options: Record<string, unknown>;
@@ -86,7 +94,22 @@ export class ClientRequest extends NodeEmitter {
     if (opts === null || typeof opts !== "object") {
       throw new TypeError("ClientRequest: options must be a URL string or an object");
     }
-    this.#url = buildUrl(opts);
+    const href = buildUrl(opts);
+    // `user:pass@` is not sent: as in Chromium, it answers the server's first challenge and
+    // joins the session's auth cache.
+    let urlCredentials: { username: string; password: string } | undefined;
+    if (href.includes("@")) {
+      const url = new URL(href);
+      if (url.username || url.password) {
+        urlCredentials = {
+          username: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+        };
+        url.username = "";
+        url.password = "";
+      }
+      this.#url = url.href;
+    } else this.#url = href;
     const method = opts.method ?? "GET";
     if (typeof method !== "string" || !TOKEN.test(method)) {
       throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);
@@ -130,6 +153,7 @@ export class ClientRequest extends NodeEmitter {
       bypassCustomProtocolHandlers: opts.bypassCustomProtocolHandlers === true,
       clientRequest: true,
     };
+    if (urlCredentials) this.#options.urlCredentials = urlCredentials;
     if (opts.headers !== undefined) {
       if (opts.headers === null || typeof opts.headers !== "object") {
         throw new TypeError("ClientRequest: headers must be an object");
@@ -161,6 +185,11 @@ export class ClientRequest extends NodeEmitter {
   ): this;
   /** `error`: the request failed (a `NetError`); `close` follows. */
   override on(event: "error", listener: (error: NetError) => void): this;
+  /**
+   * `upload-progress`: `(current, total)` bytes of the body handed to the network, as Electron's
+   * URL loader reports them (for a buffered body once, when it was sent whole).
+   */
+  override on(event: "upload-progress", listener: (current: number, total: number) => void): this;
   /** `finish`, `abort`, `drain`, `close` (always last). */
   override on(event: "finish" | "abort" | "drain" | "close", listener: () => void): this;
   /** Any other event. */
@@ -208,13 +237,16 @@ export class ClientRequest extends NodeEmitter {
       throw new Error("Cannot set headers after they are sent");
     }
     const { key, text } = checkHeader(name, value);
-    this.#headers.set(key, { name, value: text });
+    this.#headers.set(key, { name, value: text, raw: value });
   }
 
-  /** The value of a header set on this request (case-insensitive), or undefined. */
-  getHeader(name: string): string | undefined {
+  /**
+   * The value of a header set on this request (case-insensitive) as it was set (a number stays a
+   * number), or undefined.
+   */
+  getHeader(name: string): string | number | readonly string[] | undefined {
     if (typeof name !== "string") throw new TypeError("getHeader(name): name must be a string");
-    return this.#headers.get(name.toLowerCase())?.value;
+    return this.#headers.get(name.toLowerCase())?.raw;
   }
 
   /** Removes a header; throws after the first write. */
@@ -328,6 +360,7 @@ export class ClientRequest extends NodeEmitter {
       pulled: (bytes) => {
         this.#progress.started = true;
         this.#progress.current += bytes;
+        this.emit("upload-progress", this.#progress.current, this.#progress.total);
       },
       drain: () => this.emit("drain"),
       finished: () => this.#finish(),
@@ -361,7 +394,12 @@ export class ClientRequest extends NodeEmitter {
       }
       if (this.#aborted || this.#closed) return;
       const headers = new Headers();
-      for (const { name, value } of this.#headers.values()) headers.set(name, value);
+      // The names as set, in the order set: fetch's Headers keep neither; webRequest shows these.
+      const headerNames: string[] = [];
+      for (const { name, value } of this.#headers.values()) {
+        headers.set(name, value);
+        headerNames.push(name);
+      }
       const response = await ses.pipeline.run({
         url: this.#url,
         method: this.#method,
@@ -370,8 +408,8 @@ export class ClientRequest extends NodeEmitter {
         redirect: this.#redirect === "error" ? "error" : "manual",
         signal: this.#controller.signal,
         initiator: this.#origin,
-        referrer: this.getHeader("referer") ?? "",
-        options: this.#options,
+        referrer: this.#headers.get("referer")?.value ?? "",
+        options: { ...this.#options, headerNames },
         onRedirect: (request, res, url) => this.#onRedirect(request, res, url),
         onAuth: this.#onAuth ? (_request, challenge) => this.#login(challenge) : undefined,
       });
@@ -383,7 +421,10 @@ export class ClientRequest extends NodeEmitter {
         response.body?.cancel().catch(() => {});
         return this.#die(new NetErrorClass("net::ERR_ABORTED", "Redirect was cancelled"));
       }
-      if (body instanceof Uint8Array) this.#progress.current = body.byteLength;
+      if (body instanceof Uint8Array) {
+        this.#progress.current = body.byteLength;
+        this.emit("upload-progress", body.byteLength, body.byteLength);
+      }
       const message = new IncomingMessage(response, {
         signal: this.#controller.signal,
         onDone: (error) => (error ? this.#die(error) : this.#close()),
@@ -391,6 +432,7 @@ export class ClientRequest extends NodeEmitter {
       });
       this.#response = message;
       this.emit("response", message);
+      bufferUnread(message);
     } catch (error) {
       if (this.#aborted) return;
       this.#die(toNetError(error, this.#controller.signal));

@@ -6,7 +6,9 @@
  * @module
  */
 import { type NetError, toNetError } from "../errors.ts";
-import { NodeEmitter } from "../node_emitter.ts";
+import { NodeEmitter } from "../events.ts";
+import { BufferedBody } from "./_buffered_body.ts";
+import { electronHeaders } from "./_response_headers.ts";
 
 /** Bodies up to this size with a Content-Length are read at once. */
 const SMALL_BODY = 64 * 1024;
@@ -14,6 +16,20 @@ const SMALL_BODY = 64 * 1024;
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 const kAbort: unique symbol = Symbol("IncomingMessage.abort");
+const kBuffer: unique symbol = Symbol("IncomingMessage.buffer");
+
+/** What the message reads its body from: the response's stream, or the read-ahead buffer. */
+type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">;
+
+/** A destination of `pipe()`: a Node writable stream, or anything with `write` and `end`. */
+export interface PipeDestination {
+  /** Takes a chunk; false asks the source to wait for `drain`. */
+  write(chunk: Uint8Array | string): boolean | void;
+  /** Ends the destination. */
+  end?(): unknown;
+  /** Node's `once` (for `drain`), when the destination has it. */
+  once?(event: string, listener: () => void): unknown;
+}
 
 type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
 const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
@@ -54,12 +70,13 @@ export class IncomingMessage extends NodeEmitter {
   /** The status text ("" over HTTP/2). */
   readonly statusMessage: string;
   #response: Response;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  #reader: BodyReader | null = null;
+  #pipes = new Map<PipeDestination, { data: (chunk: Uint8Array) => void; end: () => void }>();
   #state: "idle" | "flowing" | "paused" | "taken" | "ended" | "errored" | "aborted" = "idle";
   #held: Uint8Array | null = null;
   #pumping = false;
   #drained = false;
-  #headers: Record<string, string[]> | null = null;
+  #headers: Record<string, string | string[]> | null = null;
   #decoder: TextDecoder | null = null;
   #init: IncomingMessageInit;
 
@@ -98,9 +115,13 @@ export class IncomingMessage extends NodeEmitter {
     return super.once(event, listener);
   }
 
-  /** The headers: lower-case names, each with its values (`set-cookie` one per cookie). */
-  get headers(): Record<string, string[]> {
-    this.#headers ??= headersRecord(this.#response.headers);
+  /**
+   * The headers as Electron shapes them: lower-case names; a repeated discardable header
+   * (`content-type`, `content-length`, `location`, ...) keeps its first value; `set-cookie` is an
+   * array; other repeated headers are joined with `, `.
+   */
+  get headers(): Record<string, string | string[]> {
+    this.#headers ??= electronHeaders(this.#response.headers);
     return this.#headers;
   }
 
@@ -117,6 +138,84 @@ export class IncomingMessage extends NodeEmitter {
   /** For `ClientRequest` (through `abortMessage`): stops reading, returns what emits the events. */
   [kAbort](): (() => void) | null {
     return this.#abort();
+  }
+
+  /** For `ClientRequest` (through `bufferUnread`): reads the body ahead while nobody reads it. */
+  [kBuffer](): void {
+    if (this.#state !== "idle" || this.#reader !== null) return;
+    const stream = this.#response.body ?? new ReadableStream({ start: (c) => c.close() });
+    this.#reader = new BufferedBody(stream.getReader(), {
+      complete: () => {
+        if (this.#state === "idle") this.#init.onDone?.(null);
+      },
+      failed: (error) => {
+        if (this.#state === "idle") this.#fail(toNetError(error, this.#init.signal));
+      },
+    });
+  }
+
+  /** The HTTP version of the response, as Node and Electron report it (`1.1`). */
+  get httpVersion(): string {
+    return `${this.httpVersionMajor}.${this.httpVersionMinor}`;
+  }
+
+  /** The major HTTP version (1). */
+  get httpVersionMajor(): number {
+    return 1;
+  }
+
+  /** The minor HTTP version (1). */
+  get httpVersionMinor(): number {
+    return 1;
+  }
+
+  /** Whether the body can still be read (Node's `readable`). */
+  get readable(): boolean {
+    return this.#state === "idle" || this.#state === "flowing" || this.#state === "paused";
+  }
+
+  /**
+   * Sends the body to a Node writable stream (or anything with `write`/`end`), pausing while it
+   * asks to (`write()` returning false, until `drain`); ends it after the body unless
+   * `{ end: false }`. Returns the destination, as Node's `pipe`.
+   */
+  pipe<T extends PipeDestination>(destination: T, options: { end?: boolean } = {}): T {
+    const data = (chunk: Uint8Array) => {
+      if (destination.write(chunk) === false && typeof destination.once === "function") {
+        this.pause();
+        destination.once("drain", () => this.resume());
+      }
+    };
+    const end = () => {
+      this.unpipe(destination);
+      if (options.end !== false) destination.end?.();
+    };
+    this.#pipes.set(destination, { data, end });
+    this.on("end", end);
+    this.on("data", data);
+    return destination;
+  }
+
+  /** Stops sending the body to `destination` (to every destination when absent). */
+  unpipe(destination?: PipeDestination): this {
+    for (const [dest, { data, end }] of [...this.#pipes]) {
+      if (destination !== undefined && dest !== destination) continue;
+      this.off("data", data);
+      this.off("end", end);
+      this.#pipes.delete(dest);
+    }
+    return this;
+  }
+
+  /** Stops reading: `aborted` (when the body was not complete) then `close`. */
+  destroy(error?: Error): this {
+    const announce = this.#abort();
+    if (announce) {
+      if (error) this.emit("error", error);
+      announce();
+      this.#init.onDone?.(null);
+    }
+    return this;
   }
 
   /** Whether the whole body was received. */
@@ -210,7 +309,7 @@ export class IncomingMessage extends NodeEmitter {
     else super.listenerFailed(error, eventName);
   }
 
-  #readerOf(): ReadableStreamDefaultReader<Uint8Array> {
+  #readerOf(): BodyReader {
     this.#reader ??= (this.#response.body ?? new ReadableStream({ start: (c) => c.close() }))
       .getReader();
     return this.#reader;
@@ -311,6 +410,19 @@ export class IncomingMessage extends NodeEmitter {
  */
 export function abortMessage(message: IncomingMessage): (() => void) | null {
   return message[kAbort]();
+}
+
+/**
+ * Reads the body of a message ahead while nobody reads it, so that the transfer completes (Electron
+ * buffers an unread response). For `ClientRequest`, right after `response` is emitted.
+ *
+ * @example
+ * ```ts
+ * // request.emit("response", message); bufferUnread(message);
+ * ```
+ */
+export function bufferUnread(message: IncomingMessage): void {
+  message[kBuffer]();
 }
 
 /**

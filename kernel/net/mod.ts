@@ -42,10 +42,10 @@ export type {
   UploadProgress,
   WriteCallback,
 } from "./client_request.ts";
-export { NodeEmitter } from "../node_emitter.ts";
-export type { ListenerEntry, NodeListener } from "../node_emitter.ts";
+export { NodeEmitter } from "../events.ts";
+export type { ListenerEntry, NodeListener } from "../events.ts";
 export { IncomingMessage } from "./incoming_message.ts";
-export type { IncomingMessageInit } from "./incoming_message.ts";
+export type { IncomingMessageInit, PipeDestination } from "./incoming_message.ts";
 export { digestAuthorization } from "./digest.ts";
 export type { DigestInput } from "./digest.ts";
 

@@ -24,7 +24,10 @@ export interface CookiesGetFilter {
   url?: string;
   /** Only cookies with this name. */
   name?: string;
-  /** Cookies whose domain is this one or a subdomain of it. */
+  /**
+   * Cookies whose domain is this one or a subdomain of it (a leading dot is optional; compared
+   * label by label and case-sensitively, as Electron does).
+   */
   domain?: string;
   /** Only cookies with this path. */
   path?: string;
@@ -48,7 +51,7 @@ export interface CookiesSetDetails {
   domain?: string;
   /** Path (default: the URL's default path). */
   path?: string;
-  /** Secure (default false). */
+  /** Secure (default: true when `sameSite` is `no_restriction`, false otherwise, as in Electron). */
   secure?: boolean;
   /** HttpOnly (default false). */
   httpOnly?: boolean;
@@ -94,10 +97,21 @@ function optional(where: string, value: unknown, type: string, name: string): vo
   }
 }
 
+/**
+ * Electron's `cookies.get({ domain })` test (`MatchesDomain` in its cookies API): the filter,
+ * dotted, must be the cookie's domain or one of its parent domains, label by label. The filter is
+ * compared as given (cookie domains are stored lower-case).
+ */
 function matchesDomain(filter: string, domain: string): boolean {
-  const f = filter.startsWith(".") ? filter.slice(1).toLowerCase() : filter.toLowerCase();
-  return domain === f ||
-    (domain.endsWith(f) && domain.charCodeAt(domain.length - f.length - 1) === 0x2e);
+  const dotted = filter.startsWith(".") ? filter : `.${filter}`;
+  let sub = `.${domain}`;
+  while (sub.length >= dotted.length) {
+    if (sub === dotted) return true;
+    const next = sub.indexOf(".", 1);
+    if (next < 0) return false;
+    sub = sub.slice(next);
+  }
+  return false;
 }
 
 /**
@@ -259,7 +273,7 @@ export class Cookies extends Emitter {
         maxAge: undefined,
         domain,
         path,
-        secure: details.secure === true,
+        secure: details.secure ?? sameSite === "no_restriction",
         httpOnly: details.httpOnly === true,
         sameSite: fromElectronSameSite(sameSite),
         priority: "medium",

@@ -42,8 +42,23 @@ import {
   sameSiteContext,
 } from "./same_site.ts";
 
-/** Why a cookie changed (Electron's `changed` causes). */
-export type ChangeCause = "explicit" | "overwrite" | "expired" | "evicted" | "expired-overwrite";
+/**
+ * Why a cookie changed: Electron's `changed` causes (Electron 41+, Chromium's `CookieChangeCause`).
+ * Insertions are `inserted`, or, when they replace an equivalent cookie (same name, domain, path
+ * and partition), `inserted-no-change-overwrite` (nothing differs) or
+ * `inserted-no-value-change-overwrite` (only attributes differ); the replaced cookie is reported
+ * first as removed with `overwrite`, as Chromium's delete-then-insert does. Removals are
+ * `explicit` (`remove()`, clearing), `expired`, `evicted` or `expired-overwrite`.
+ */
+export type ChangeCause =
+  | "inserted"
+  | "inserted-no-change-overwrite"
+  | "inserted-no-value-change-overwrite"
+  | "explicit"
+  | "overwrite"
+  | "expired"
+  | "evicted"
+  | "expired-overwrite";
 /**
  * Called for every insertion (`removed` false) and removal (`removed` true). Records are live:
  * read what you need during the call (an overwrite updates the same record after its removal
@@ -288,12 +303,13 @@ export class CookieJar {
     if (existing !== undefined) {
       // Same name, domain and path: the new cookie keeps the old one's creation time, hence its
       // place in the group. The record is updated in place (listeners see the old state first).
+      const cause = overwriteCause(existing, p.value, expires, flags);
       this.#emit(existing, "overwrite", true);
       if (existing.value !== p.value) existing.value = detach(p.value);
       existing.expires = expires;
       existing.flags = flags;
       existing.lastAccess = now;
-      this.#emit(existing, "explicit", false);
+      this.#emit(existing, cause, false);
       return { cookie: existing };
     }
     // Share the domain and path strings of the group instead of keeping one copy per cookie.
@@ -324,7 +340,7 @@ export class CookieJar {
     );
     record.lastAccess = now;
     this.#insert(record, bucketKey);
-    this.#emit(record, "explicit", false);
+    this.#emit(record, "inserted", false);
     this.#collect(bucketKey, now);
     return { cookie: record };
   }
@@ -434,14 +450,30 @@ export class CookieJar {
     const bucket = this.#buckets.get(key);
     const k = record.key;
     const old = bucket?.find((c) => c.key === k);
+    const cause = old
+      ? overwriteCause(old, record.value, record.expires, record.flags)
+      : "inserted";
     if (old) this.#remove(old, "overwrite");
     record.seq = ++this.#seq;
     this.#insert(record, key);
     if (!silent) {
-      this.#emit(record, "explicit", false);
+      this.#emit(record, cause, false);
       this.#collect(key, this.#nowSeconds());
     }
   }
+}
+
+/** The insertion cause of a cookie replacing `old` (Chromium compares value, then every attribute). */
+function overwriteCause(
+  old: CookieRecord,
+  value: string,
+  expires: number,
+  flags: number,
+): ChangeCause {
+  if (old.value !== value) return "inserted";
+  return old.expires === expires && old.flags === flags
+    ? "inserted-no-change-overwrite"
+    : "inserted-no-value-change-overwrite";
 }
 
 function toCookieUrl(url: string | URL | CookieUrl): CookieUrl {

@@ -25,7 +25,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime } from "../../kernel/runtime.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
 import { PermissionBroker } from "./broker.ts";
 import { DeviceGrants } from "./device_grants.ts";
 import type {

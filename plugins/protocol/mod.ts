@@ -23,7 +23,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { NetError } from "../../kernel/errors.ts";
-import type { PipelineRequest } from "../../kernel/request.ts";
+import { NEVER_ABORTED, type PipelineRequest } from "../../kernel/request.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -89,6 +89,85 @@ function toRequest(req: PipelineRequest): Request {
 }
 
 /**
+ * A handler's answer as a Response, checked as Electron's `protocol.handle` does: a Response, or
+ * an object shaped like one (`status` a number, `statusText` a string, `headers` an object, `body`
+ * null or a ReadableStream, each optional); null for anything else.
+ */
+function toResponse(answer: unknown): Response | null {
+  if (answer instanceof Response) return answer;
+  if (answer === null || typeof answer !== "object") return null;
+  const a = answer as Record<string, unknown>;
+  const has = (key: string) => Object.hasOwn(a, key);
+  if (has("status") && typeof a.status !== "number") return null;
+  if (has("statusText") && typeof a.statusText !== "string") return null;
+  if (has("headers") && (a.headers === null || typeof a.headers !== "object")) return null;
+  if (has("body") && a.body !== null && !(a.body instanceof ReadableStream)) return null;
+  try {
+    return new Response((a.body ?? null) as ReadableStream | null, {
+      status: (a.status as number | undefined) ?? 200,
+      statusText: a.statusText as string | undefined,
+      headers: a.headers as HeadersInit | undefined,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The response with its body tied to the request's signal: aborting the request cancels the
+ * handler's stream (and errors the body with an AbortError), as a network body stops when its
+ * request is aborted.
+ */
+function abortable(response: Response, signal: AbortSignal): Response {
+  if (signal.aborted) {
+    response.body!.cancel(signal.reason).catch(() => {});
+    throw new NetError("net::ERR_ABORTED", "The request was aborted");
+  }
+  const reader = response.body!.getReader();
+  let finished = false;
+  let fail: (reason: unknown) => void = () => {};
+  const onAbort = () => {
+    if (finished) return;
+    finished = true;
+    const reason = new DOMException("The request was aborted", "AbortError");
+    reader.cancel(signal.reason ?? reason).catch(() => {});
+    fail(reason);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      fail = (reason) => controller.error(reason);
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (finished) return;
+        if (done) {
+          finished = true;
+          signal.removeEventListener("abort", onAbort);
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        if (finished) return;
+        finished = true;
+        signal.removeEventListener("abort", onAbort);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      finished = true;
+      signal.removeEventListener("abort", onAbort);
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  signal.addEventListener("abort", onAbort, { once: true });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
  * The protocol plugin.
  *
  * @example
@@ -106,28 +185,28 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       const scheme = req.urlParts.scheme;
       const handler = handlers.get(scheme);
       if (!handler) return undefined;
-      let response: unknown;
+      let answer: unknown;
       try {
-        response = await handler(toRequest(req));
+        answer = await handler(toRequest(req));
       } catch (error) {
         if (req.signal.aborted) throw error;
-        throw new NetError("net::ERR_FAILED", `The ${scheme}: handler threw`, {
+        throw new NetError("net::ERR_UNEXPECTED", `The ${scheme}: handler threw`, {
           cause: error,
         });
       }
-      if (!(response instanceof Response)) {
+      const response = toResponse(answer);
+      if (response === null) {
         throw new NetError(
-          "net::ERR_FAILED",
+          "net::ERR_UNEXPECTED",
           `The ${scheme}: handler returned something that is not a Response`,
         );
       }
       if (response.type === "error") {
-        throw new NetError(
-          "net::ERR_FAILED",
-          `The ${scheme}: handler answered an error`,
-        );
+        throw new NetError("net::ERR_FAILED", `The ${scheme}: handler answered Response.error()`);
       }
-      return response;
+      return response.body === null || req.signal === NEVER_ABORTED
+        ? response
+        : abortable(response, req.signal);
     }, {
       order: "pre",
       filter: (req) =>

@@ -1,13 +1,13 @@
 /**
  * A {@link HostResolver} that answers from a fixed table (tests, locked-down deployments). The
- * contract itself is the kernel's (`kernel/host_resolver.ts`); it is re-exported here for users of
+ * contract itself is the kernel's (`kernel/contracts.ts`); it is re-exported here for users of
  * the proxy plugin.
  *
  * @module
  */
-import type { HostResolver } from "../../kernel/host_resolver.ts";
+import type { HostResolver } from "../../kernel/contracts.ts";
 
-export type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
 
 /**
  * A resolver that answers from a fixed table and has no local addresses; names not in the table

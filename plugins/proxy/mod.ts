@@ -28,12 +28,13 @@
 
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime, type RuntimeName } from "../../kernel/runtime.ts";
+import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
+import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
-import type { HostResolver } from "../../kernel/host_resolver.ts";
-import type { TunnelAdapter } from "../../kernel/tunnel.ts";
+import type { HostResolver } from "../../kernel/contracts.ts";
+import type { TunnelAdapter } from "../../kernel/contracts.ts";
 
 export type * from "../../kernel/mod.ts";
 export type { BypassRule } from "./bypass_rules.ts";
@@ -42,14 +43,14 @@ export type { ProxyParseOptions, ProxyScheme } from "./proxy_server.ts";
 export type { IPAddress } from "./ip.ts";
 export type { ProxyTarget } from "./url_parts.ts";
 export type { ProxyConfig, ProxyMode } from "./proxy_config.ts";
-export type { AddressFamily, HostResolver } from "../../kernel/host_resolver.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
 export type {
   Tunnel,
   TunnelAdapter,
   TunnelFetchOptions,
   TunnelRequest,
   TunnelResult,
-} from "../../kernel/tunnel.ts";
+} from "../../kernel/contracts.ts";
 export type { PacDecision } from "./pac_resolver.ts";
 export type { PacEngine } from "./proxy_service.ts";
 export { staticHostResolver } from "./host_resolver.ts";
@@ -85,7 +86,7 @@ export interface ProxyMembers {
   forceReloadProxyConfig(): Promise<void>;
   /** Closes pooled connections and tunnels so that a new config applies. */
   closeAllConnections(): Promise<void>;
-  /** Forgets the proxy credentials the session learned. */
+  /** Forgets the credentials the session learned: for proxies, and for servers (its auth cache). */
   clearAuthCache(): Promise<void>;
 }
 
@@ -243,6 +244,7 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         },
         clearAuthCache: (): Promise<void> => {
           router.auth.clear();
+          clearServerAuthCache(ctx.session.pipeline);
           return Promise.resolve();
         },
       });

@@ -76,10 +76,9 @@ export function normalizeProxyConfig(config: ProxyConfig): NormalizedProxyConfig
   const proxyRules = config.proxyRules ?? "";
   const mode: ProxyMode = config.mode ??
     (pacScript ? "pac_script" : proxyRules ? "fixed_servers" : "direct");
-  if (mode === "pac_script" && pacScript === "") {
-    throw new TypeError("Proxy mode pac_script needs a pacScript URL");
-  }
-  if (mode === "pac_script") {
+  // pac_script without a script: Electron resolves and goes DIRECT (an empty PAC URL is no
+  // configuration for Chromium's proxy service), so the mode stays and the service routes DIRECT.
+  if (mode === "pac_script" && pacScript !== "") {
     let scheme = "";
     try {
       scheme = new URL(pacScript).protocol;

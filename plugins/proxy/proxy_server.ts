@@ -5,7 +5,7 @@
  * @module
  */
 
-import { splitHostPort } from "../../kernel/host_port.ts";
+import { splitHostPort } from "../../kernel/transport.ts";
 import { formatIP, parseIPv6 } from "./ip.ts";
 
 /** The proxy schemes Chromium knows. `quic` parses only when allowed. */

@@ -114,7 +114,10 @@ export class ProxyService {
       const settings = systemProxySettings(this.#host.env());
       rules = settings.rules;
       credentials = settings.credentials;
-    } else if (normalized.mode === "pac_script" || normalized.mode === "auto_detect") {
+    } else if (
+      (normalized.mode === "pac_script" && normalized.pacScript !== "") ||
+      normalized.mode === "auto_detect"
+    ) {
       const url = normalized.mode === "pac_script" ? normalized.pacScript : WPAD_URL;
       try {
         const script = await this.#host.fetchPac(url);

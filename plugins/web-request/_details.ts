@@ -6,6 +6,7 @@
  */
 import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
+import { fromByteString, toByteString } from "./_header_text.ts";
 
 /** The webRequest events. */
 export type EventName =
@@ -101,8 +102,30 @@ function statusLine(response: Response): string {
   return `HTTP/1.1 ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
 }
 
-function visibleRequestHeaders(headers: Headers, hide: boolean): Array<[string, string]> {
-  return [...headers].filter(([name]) => !hide || !HIDDEN_REQUEST_HEADERS.has(name));
+/**
+ * The request headers a listener sees: values as UTF-8 text, and, for `net.request`, the names as
+ * the caller spelled them and in the order they were set (`options.headerNames`), then the rest.
+ */
+function visibleRequestHeaders(request: PipelineRequest, hide: boolean): Array<[string, string]> {
+  const headers = request.headers;
+  const out: Array<[string, string]> = [];
+  const shown = new Set<string>();
+  const add = (spelled: string, lower: string, value: string) => {
+    if (hide && HIDDEN_REQUEST_HEADERS.has(lower)) return;
+    out.push([spelled, fromByteString(value)]);
+  };
+  const names = request.options.headerNames;
+  if (Array.isArray(names)) {
+    for (const name of names as string[]) {
+      const lower = name.toLowerCase();
+      const value = headers.get(lower);
+      if (value === null || shown.has(lower)) continue;
+      shown.add(lower);
+      add(name, lower, value);
+    }
+  }
+  for (const [name, value] of headers) if (!shown.has(name)) add(name, name, value);
+  return out;
 }
 
 function bodyBytes(request: PipelineRequest): Uint8Array | null {
@@ -137,7 +160,7 @@ export function electronDetails(
   }
   if (event === "onBeforeSendHeaders" || event === "onSendHeaders") {
     const hide = event === "onBeforeSendHeaders";
-    d.requestHeaders = Object.fromEntries(visibleRequestHeaders(request.headers, hide));
+    d.requestHeaders = Object.fromEntries(visibleRequestHeaders(request, hide));
   }
   const r = info.response;
   if (r) {
@@ -146,10 +169,10 @@ export function electronDetails(
     const headers: Record<string, string[]> = {};
     for (const [name, value] of r.headers) {
       if (name === "set-cookie") continue;
-      (headers[name] ??= []).push(value);
+      (headers[name] ??= []).push(fromByteString(value));
     }
     const cookies = r.headers.getSetCookie();
-    if (cookies.length) headers["set-cookie"] = cookies;
+    if (cookies.length) headers["set-cookie"] = cookies.map(fromByteString);
     d.responseHeaders = headers;
     if (event !== "onHeadersReceived") d.fromCache = false;
   }
@@ -210,15 +233,16 @@ export function chromeDetails(
     (event === "onBeforeSendHeaders" || event === "onSendHeaders") && extra.has("requestHeaders")
   ) {
     const hide = event === "onBeforeSendHeaders" && !extra.has("extraHeaders");
-    d.requestHeaders = httpHeaders(visibleRequestHeaders(request.headers, hide));
+    d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide));
   }
   const r = info.response;
   if (r) {
     d.statusCode = r.status;
     d.statusLine = statusLine(r);
     if (extra.has("responseHeaders")) {
-      const list = [...r.headers].filter(([n]) => n !== "set-cookie");
-      for (const c of r.headers.getSetCookie()) list.push(["set-cookie", c]);
+      const list: Array<[string, string]> = [];
+      for (const [n, v] of r.headers) if (n !== "set-cookie") list.push([n, fromByteString(v)]);
+      for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
       d.responseHeaders = httpHeaders(list);
     }
     if (event !== "onHeadersReceived" && event !== "onAuthRequired") d.fromCache = false;
@@ -256,30 +280,56 @@ export function withHiddenHeaders(answer: Headers, original: Headers): Headers {
 
 /**
  * Headers from Electron's record shape (`{ name: value | value[] }`) or Chrome's list shape
- * (`[{ name, value }]`).
+ * (`[{ name, value }]`). A name that differs only in case from an earlier one replaces it, as
+ * Chromium's `SetHeader` does (in Chrome's list, repeated response headers such as `set-cookie`
+ * add up instead). An entry with an invalid name or value is dropped, alone, and passed to
+ * `onInvalid`; the rest of the answer stands.
  *
  * @example
  * ```ts
- * toHeaders({ "x-a": ["1", "2"] }).get("x-a"); // "1, 2"
+ * toHeaders({ "x-a": ["1", "2"] }, "answer", "request").get("x-a"); // "1, 2"
+ * toHeaders({ "user-agent": "a", "User-Agent": "b" }, "answer", "request").get("user-agent"); // "b"
+ * toHeaders({ "bad name": "1", ok: "2" }, "answer", "request", console.warn).get("ok"); // "2"
  * ```
  */
-export function toHeaders(input: unknown, field: string): Headers {
+export function toHeaders(
+  input: unknown,
+  field: string,
+  kind: "request" | "response",
+  onInvalid: (message: string) => void = () => {},
+): Headers {
   const headers = new Headers();
+  const seen = new Map<string, string>(); // lower-case name -> the spelling that set it
+  const put = (name: string, values: unknown[], replace: boolean): void => {
+    const probe = new Headers();
+    const texts = values.map((v) => toByteString(String(v)));
+    try {
+      for (const v of texts) probe.append(name, v);
+    } catch {
+      onInvalid(`${field}: invalid header ${JSON.stringify(name)} dropped`);
+      return;
+    }
+    const lower = name.toLowerCase();
+    if (replace && seen.has(lower)) headers.delete(name);
+    seen.set(lower, name);
+    for (const v of texts) headers.append(name, v);
+  };
   if (Array.isArray(input)) {
     for (const h of input) {
       if (!h || typeof h.name !== "string") {
-        throw new TypeError(`${field}: each header needs a name`);
+        onInvalid(`${field}: a header without a name dropped`);
+        continue;
       }
       const value = typeof h.value === "string"
         ? h.value
         : h.binaryValue
         ? new TextDecoder().decode(new Uint8Array(h.binaryValue))
         : "";
-      headers.append(h.name, value);
+      put(h.name, [value], kind === "request");
     }
   } else if (input && typeof input === "object") {
     for (const [name, value] of Object.entries(input)) {
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, String(v));
+      put(name, Array.isArray(value) ? value : [value], true);
     }
   } else throw new TypeError(`${field} must be an object or an array of headers`);
   return headers;

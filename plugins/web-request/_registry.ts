@@ -10,7 +10,7 @@ import type { PluginContext } from "../../kernel/plugin.ts";
 import type { Stage } from "../../kernel/manifest.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
-import type { Tap, TapGroup } from "../../kernel/pipeline_types.ts";
+import type { Tap, TapGroup } from "../../kernel/request.ts";
 import {
   chromeDetails,
   electronDetails,
@@ -85,6 +85,15 @@ export interface Entry {
 export type EntrySpec = Omit<Entry, "id" | "label" | "tap">;
 
 const MATCHED = Symbol("web-request listeners");
+
+/** The stages a `data:` or `file:` request skips (no headers sent, no network response). */
+const SKIPPED_BY_LOCAL: ReadonlySet<Stage> = new Set<Stage>([
+  "beforeSendHeaders",
+  "sendHeaders",
+  "headersReceived",
+  "authRequired",
+  "beforeRedirect",
+]);
 
 type Answer = Record<string, unknown> | undefined;
 
@@ -188,6 +197,11 @@ export class ListenerRegistry {
 
   #select(stage: Stage, request: PipelineRequest): Tap[] {
     if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return [];
+    // Chrome: data: and file: requests go from onBeforeRequest straight to onResponseStarted.
+    if (SKIPPED_BY_LOCAL.has(stage)) {
+      const scheme = request.urlParts.scheme;
+      if (scheme === "data" || scheme === "file") return [];
+    }
     const out: Tap[] = [];
     for (const entry of this.#matching(request)) {
       if (entry.tap !== null && entry.tap.stage === stage) out.push(entry.tap);
@@ -339,14 +353,35 @@ export class ListenerRegistry {
       (entry.event === "onBeforeRequest" ||
         (entry.event === "onHeadersReceived" && entry.surface === "chrome"))
     ) out.redirectUrl = redirect;
+    const invalid = (message: string) => {
+      const stage = STAGE_OF[entry.event];
+      this.traces.add(request.id, {
+        stage,
+        by: entry.label,
+        plugin: this.#ctx.manifest.name,
+        applied: false,
+        error: message,
+      });
+      this.#ctx.report(new TypeError(message), stage);
+    };
     if (entry.event === "onBeforeSendHeaders" && a.requestHeaders != null) {
-      const answer = toHeaders(a.requestHeaders, `${entry.label}: requestHeaders`);
+      const answer = toHeaders(
+        a.requestHeaders,
+        `${entry.label}: requestHeaders`,
+        "request",
+        invalid,
+      );
       out.requestHeaders = entry.extra.has("extraHeaders")
         ? answer
         : withHiddenHeaders(answer, request.headers);
     }
     if (entry.event === "onHeadersReceived" && a.responseHeaders != null) {
-      out.responseHeaders = toHeaders(a.responseHeaders, `${entry.label}: responseHeaders`);
+      out.responseHeaders = toHeaders(
+        a.responseHeaders,
+        `${entry.label}: responseHeaders`,
+        "response",
+        invalid,
+      );
     }
     return Object.keys(out).length ? out : undefined;
   }

@@ -19,7 +19,22 @@ export interface CompiledFilter {
   readonly excludeUrls: readonly MatchPattern[];
   /** Resource types (Chrome's names), or null for all. */
   readonly types: ReadonlySet<string> | null;
+  /** Chrome's `tabId`: only requests of this tab (websession's requests have none: -1). */
+  readonly tabId?: number;
+  /** Chrome's `windowId`: only requests of this window (websession's requests have none: -1). */
+  readonly windowId?: number;
 }
+
+/**
+ * The tab and window id of every websession request: it has no tab, as Chrome's requests made
+ * outside tabs (service workers, extensions) report.
+ *
+ * @example
+ * ```ts
+ * NO_TAB; // -1
+ * ```
+ */
+export const NO_TAB = -1;
 
 /**
  * Compiles URL patterns; an invalid one throws a TypeError naming it.
@@ -49,6 +64,8 @@ export function compilePatterns(list: unknown, field = "urls"): MatchPattern[] {
  */
 export function filterAccepts(f: CompiledFilter, parts: PatternUrl, type: string): boolean {
   if (f.types !== null && !f.types.has(type)) return false;
+  if (f.tabId !== undefined && f.tabId !== NO_TAB) return false;
+  if (f.windowId !== undefined && f.windowId !== NO_TAB) return false;
   if (f.urls.length > 0 && !f.urls.some((p) => p.matches(parts))) return false;
   return !f.excludeUrls.some((p) => p.matches(parts));
 }
@@ -182,7 +199,8 @@ export function electronFilter(filter: unknown): CompiledFilter {
 }
 
 /**
- * Compiles Chrome's filter (`urls` required, Chrome's `types`; `tabId`/`windowId` accepted).
+ * Compiles Chrome's filter (`urls` required, Chrome's `types`, `tabId`, `windowId`). Requests have
+ * no tab nor window (-1), so a filter naming another tab or window matches none.
  *
  * @example
  * ```ts
@@ -195,7 +213,7 @@ export function chromeFilter(filter: unknown): CompiledFilter {
   ) {
     throw new TypeError("The filter must be an object with a urls array");
   }
-  const f = filter as { urls: unknown; types?: string[] };
+  const f = filter as { urls: unknown; types?: string[]; tabId?: unknown; windowId?: unknown };
   for (const key of Object.keys(f)) {
     if (!["urls", "types", "tabId", "windowId"].includes(key)) {
       throw new TypeError(`Unknown filter key "${key}"`);
@@ -210,5 +228,16 @@ export function chromeFilter(filter: unknown): CompiledFilter {
     }
     types = new Set(f.types);
   }
-  return { urls: compilePatterns(f.urls, "urls"), excludeUrls: [], types };
+  for (const key of ["tabId", "windowId"] as const) {
+    if (f[key] !== undefined && !Number.isInteger(f[key])) {
+      throw new TypeError(`filter.${key} must be an integer`);
+    }
+  }
+  return {
+    urls: compilePatterns(f.urls, "urls"),
+    excludeUrls: [],
+    types,
+    tabId: f.tabId as number | undefined,
+    windowId: f.windowId as number | undefined,
+  };
 }

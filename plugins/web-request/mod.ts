@@ -27,17 +27,20 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { IgnoredAction } from "../../kernel/_merge.ts";
+import type { IgnoredAction } from "../../kernel/request.ts";
 import { ListenerRegistry } from "./_registry.ts";
 import { DeclarativeNetRequest } from "./declarative_net_request.ts";
 import { IgnoredActions, WebRequest } from "./web_request.ts";
+import { BodyEvent } from "./body_events.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
 export type * from "../../kernel/mod.ts";
 export type { Listener as EmitterListener } from "../../kernel/events.ts";
 export { WebRequest, WebRequestEvent } from "./web_request.ts";
+export { type BodyDetails, BodyEvent, type BodyListener } from "./body_events.ts";
 export type {
+  BodyEvents,
   ElectronMethod,
   IgnoredActionDetails,
   Listener,
@@ -126,7 +129,14 @@ export const webRequestPlugin: Plugin<WebRequestMembers> = definePlugin<WebReque
       for (const error of ignored.emit(details)) ctx.report(error, "onActionIgnored");
     };
     ctx.session.on("action-ignored", onIgnored);
-    ctx.provide({ webRequest: new WebRequest(registry, ignored), declarativeNetRequest: dnr });
+    const body = {
+      onRequestBody: new BodyEvent(ctx, "requestBody"),
+      onResponseBody: new BodyEvent(ctx, "responseBody"),
+    };
+    ctx.provide({
+      webRequest: new WebRequest(registry, ignored, "app", new Map(), body),
+      declarativeNetRequest: dnr,
+    });
     return started.then(() => () => {
       unsubscribe?.();
       ctx.session.off("action-ignored", onIgnored);

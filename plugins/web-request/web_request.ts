@@ -10,6 +10,7 @@ import type { EventName } from "./_details.ts";
 import { BLOCKING_EVENTS, type Entry, type ListenerRegistry } from "./_registry.ts";
 import type { Explanation } from "./_trace.ts";
 import { chromeFilter, electronFilter } from "./listener_filter.ts";
+import type { BodyEvent } from "./body_events.ts";
 
 /** Electron's filter: URL patterns, patterns to leave out, Electron resource types. */
 export interface WebRequestFilter {
@@ -27,9 +28,9 @@ export interface RequestFilter {
   urls: string[];
   /** Chrome's resource types (`main_frame`, `xmlhttprequest`, ...). */
   types?: string[];
-  /** Accepted for compatibility; websession has no tabs. */
+  /** Only requests of this tab; websession's requests have no tab (-1), so only -1 matches. */
   tabId?: number;
-  /** Accepted for compatibility; websession has no windows. */
+  /** Only requests of this window; websession's requests have no window (-1), so only -1 matches. */
   windowId?: number;
 }
 
@@ -200,8 +201,24 @@ export interface WebRequestEvents {
     removeListener(fn: (details: IgnoredActionDetails) => void): void;
     hasListener(fn: (details: IgnoredActionDetails) => void): boolean;
   };
-  /** Chrome's cache flush after listeners change behaviour; resolves at once here. */
+  /**
+   * Chrome's flush of cached responses after listeners change behaviour. websession keeps no HTTP
+   * cache, and the listeners a request matched are recomputed whenever listeners change, so
+   * there is nothing a change could hide behind: it drops that match cache and resolves at once.
+   */
   handlerBehaviorChanged(): Promise<void>;
+  /** The request body streams through the listeners' TransformStreams (websession's addition). */
+  readonly onRequestBody: BodyEvent;
+  /** The response body streams through the listeners' TransformStreams (websession's addition). */
+  readonly onResponseBody: BodyEvent;
+}
+
+/** The body events of `ses.webRequest.events` (one pair per session, shared by its scopes). */
+export interface BodyEvents {
+  /** See {@link WebRequestEvents.onRequestBody}. */
+  onRequestBody: BodyEvent;
+  /** See {@link WebRequestEvents.onResponseBody}. */
+  onResponseBody: BodyEvent;
 }
 
 const EVENTS: readonly EventName[] = [
@@ -240,6 +257,7 @@ export class WebRequest {
   readonly #scope: string;
   readonly #views: Map<string, WebRequest>;
   readonly #slots = new Map<string, Entry>();
+  readonly #body: BodyEvents | undefined;
   #ignoredSlot: ((details: IgnoredActionDetails) => void) | null = null;
   /** Chrome's surface. */
   readonly events: WebRequestEvents;
@@ -266,7 +284,9 @@ export class WebRequest {
     ignored: IgnoredActions,
     scope = "app",
     views: Map<string, WebRequest> = new Map(),
+    body?: BodyEvents,
   ) {
+    this.#body = body;
     this.#registry = registry;
     this.#ignored = ignored;
     this.#scope = scope;
@@ -283,6 +303,7 @@ export class WebRequest {
     this.onErrorOccurred = method("onErrorOccurred");
     const events: Record<string, unknown> = {};
     for (const e of EVENTS) events[e] = new WebRequestEvent(registry, e, scope);
+    if (body) Object.assign(events, body);
     events.onActionIgnored = {
       addListener: (fn: (d: IgnoredActionDetails) => void) => ignored.add(fn),
       removeListener: (fn: (d: IgnoredActionDetails) => void) => ignored.delete(fn),
@@ -336,7 +357,7 @@ export class WebRequest {
     if (typeof name !== "string" || name === "") throw new TypeError("scope() needs a name");
     let view = this.#views.get(name);
     if (!view) {
-      view = new WebRequest(this.#registry, this.#ignored, name, this.#views);
+      view = new WebRequest(this.#registry, this.#ignored, name, this.#views, this.#body);
       this.#views.set(name, view);
     }
     return view;

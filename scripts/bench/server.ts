@@ -4,9 +4,17 @@
  * squid (cache off), with wrk and 64 keep-alive connections, all in the same run.
  * Goals: ahead of tinyproxy, and at least 0.8 of squid.
  *
+ * Then, same run: HTTPS through the server with interception against mitmdump (Debian's
+ * mitmproxy, regular proxy mode, its own CA trusted the same way) and against the server passing
+ * the tunnels through (`--no-intercept`), 64 keep-alive connections from a Deno load generator
+ * (wrk cannot CONNECT). Goal: intercepted HTTPS at least 3x mitmdump. And a 1 MiB body through the
+ * server with an add-on whose response-body tap changes one byte per chunk, against the same
+ * without it. Goal: at most 20% slower.
+ *
  * @module
  */
 import { finish, report } from "./_report.ts";
+import { CertificateAuthority } from "../../web/server/ca.ts";
 
 const DURATION = "6s";
 const CONNECTIONS = 64;
@@ -62,7 +70,7 @@ const originPort = freePort();
 const origin = new Deno.Command(Deno.execPath(), {
   args: [
     "eval",
-    `Deno.serve({ hostname: "127.0.0.1", port: ${originPort}, onListen() {} }, () => new Response("hello from the origin"));`,
+    `const big = new Uint8Array(1024 * 1024).fill(97); Deno.serve({ hostname: "127.0.0.1", port: ${originPort}, onListen() {} }, (r) => r.url.endsWith("/big") ? new Response(big) : new Response("hello from the origin"));`,
   ],
   stdout: "null",
   stderr: "inherit",
@@ -113,23 +121,119 @@ proxies.push({
   }).spawn(),
 });
 
-const wsPort = freePort();
+function sessionServer(name: string, args: string[], env: Record<string, string> = {}): number {
+  const port = freePort();
+  proxies.push({
+    name,
+    port,
+    child: new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../../web/server/main.ts", import.meta.url).pathname,
+        "--port",
+        String(port),
+        ...args,
+      ],
+      env: { WEBSESSION_HOME: `${tmp}/home-${name}`, ...env },
+      stdout: "null",
+      stderr: "inherit",
+    }).spawn(),
+  });
+  return port;
+}
+
+const wsPort = sessionServer("websession", []);
+const flipPort = sessionServer("websession-byte-flip", [
+  "--plugin",
+  new URL("./_byte_flip_addon", import.meta.url).pathname,
+  "--allow-unsigned",
+]);
+
+// HTTPS: an origin with a certificate of a CA of its own, which every proxy is told to trust.
+const originCa = await CertificateAuthority.open(`${tmp}/origin-ca`, "CN=bench origin CA");
+const originLeaf = await originCa.leafFor("127.0.0.1");
+await Deno.writeTextFile(`${tmp}/origin-cert.pem`, originLeaf.cert);
+await Deno.writeTextFile(`${tmp}/origin-key.pem`, originLeaf.key);
+const tlsPort = freePort();
+const tlsOrigin = new Deno.Command(Deno.execPath(), {
+  args: [
+    "eval",
+    `Deno.serve({ hostname: "127.0.0.1", port: ${tlsPort}, cert: Deno.readTextFileSync("${tmp}/origin-cert.pem"), key: Deno.readTextFileSync("${tmp}/origin-key.pem"), onListen() {} }, () => new Response("hello over tls"));`,
+  ],
+  stdout: "null",
+  stderr: "inherit",
+}).spawn();
+const tlsTarget = `https://127.0.0.1:${tlsPort}/hello`;
+const trustOrigin = { DENO_CERT: originCa.certPath };
+const interceptPort = sessionServer("websession-intercept", [], trustOrigin);
+const passPort = sessionServer("websession-pass-through", ["--no-intercept"], trustOrigin);
+const mitmPort = freePort();
 proxies.push({
-  name: "websession",
-  port: wsPort,
-  child: new Deno.Command(Deno.execPath(), {
+  name: "mitmdump",
+  port: mitmPort,
+  child: new Deno.Command("mitmdump", {
     args: [
-      "run",
-      "-A",
-      new URL("../../web/server/main.ts", import.meta.url).pathname,
-      "--port",
-      String(wsPort),
+      "-q",
+      "--listen-host",
+      "127.0.0.1",
+      "--listen-port",
+      String(mitmPort),
+      "--set",
+      `confdir=${tmp}/mitmproxy`,
+      "--set",
+      `ssl_verify_upstream_trusted_ca=${originCa.certPath}`,
     ],
-    env: { WEBSESSION_HOME: `${tmp}/home` },
     stdout: "null",
     stderr: "inherit",
   }).spawn(),
 });
+
+/** Requests per second over HTTPS through a proxy, from 64 concurrent keep-alive clients. */
+async function httpsRate(proxyPort: number, caFile: string): Promise<number> {
+  const client = Deno.createHttpClient({
+    proxy: { url: `http://127.0.0.1:${proxyPort}` },
+    caCerts: [await Deno.readTextFile(caFile)],
+  });
+  const seconds = Number.parseFloat(DURATION);
+  let done = 0;
+  let failed = 0;
+  const run = async (until: number, count: boolean) => {
+    while (performance.now() < until) {
+      const response = await fetch(tlsTarget, { client }).catch(() => null);
+      if (response?.ok) {
+        await response.arrayBuffer();
+        if (count) done++;
+      } else {
+        await response?.body?.cancel();
+        failed++;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, () => run(performance.now() + 1000, false)),
+  );
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, () => run(start + seconds * 1000, true)),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  client.close();
+  if (failed) console.log(`  (HTTPS via ${proxyPort}: ${failed} failed)`);
+  return done / elapsed;
+}
+
+async function waitForFile(path: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await Deno.stat(path);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${path} did not appear`);
+}
 
 try {
   for (const proxy of proxies) await waitForPort(proxy.port);
@@ -161,6 +265,44 @@ try {
     goal: "ratio >= 0.8",
     met: rates.websession / rates.squid >= 0.8,
   });
+
+  const big = `http://127.0.0.1:${originPort}/big`;
+  const plainBig = await wrk(big, wsPort);
+  const flippedBig = await wrk(big, flipPort);
+  report({
+    bench: "server",
+    figure: "1 MiB bodies with a response-body tap changing a byte per chunk",
+    value: flippedBig,
+    unit: "req/s",
+    baseline: { name: "the same without the tap", value: plainBig },
+    goal: "ratio >= 0.8",
+    met: flippedBig / plainBig >= 0.8,
+  });
+
+  await waitForPort(tlsPort);
+  await waitForFile(`${tmp}/mitmproxy/mitmproxy-ca-cert.pem`);
+  const intercepted = await httpsRate(
+    interceptPort,
+    `${tmp}/home-websession-intercept/ca-cert.pem`,
+  );
+  const mitm = await httpsRate(mitmPort, `${tmp}/mitmproxy/mitmproxy-ca-cert.pem`);
+  const passed = await httpsRate(passPort, originCa.certPath);
+  report({
+    bench: "server",
+    figure: "HTTPS intercepted by the session server vs mitmdump",
+    value: intercepted,
+    unit: "req/s",
+    baseline: { name: "mitmdump (regular mode)", value: mitm },
+    goal: "ratio >= 3",
+    met: intercepted / mitm >= 3,
+  });
+  report({
+    bench: "server",
+    figure: "HTTPS intercepted vs passed through (--no-intercept)",
+    value: intercepted,
+    unit: "req/s",
+    baseline: { name: "CONNECT pass-through", value: passed },
+  });
 } finally {
   for (const proxy of proxies) {
     try {
@@ -168,6 +310,7 @@ try {
     } catch { /* already gone */ }
   }
   origin.kill("SIGKILL");
+  tlsOrigin.kill("SIGKILL");
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 finish();

@@ -112,7 +112,20 @@ describe("plugins given to fromPartition", () => {
     assert.ok(ses.cookies, "the preset's members are still there");
     assert.deepEqual(
       ses.plugins.list().map((p) => p.name).sort(),
-      ["cdp", "cookies", "protocol", "proxy", "stamp", "web-request"],
+      [
+        "cdp",
+        "cookies",
+        "extensions",
+        "hid",
+        "permissions",
+        "protocol",
+        "proxy",
+        "serial",
+        "spellcheck",
+        "stamp",
+        "usb",
+        "web-request",
+      ],
     );
   });
 

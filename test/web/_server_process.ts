@@ -13,6 +13,10 @@ export interface ServerProcess {
   proxy: string;
   /** The API token. */
   token: string;
+  /** The path of the server's CA certificate. */
+  caCert: string;
+  /** base64 SHA-256 of the CA's SubjectPublicKeyInfo. */
+  caSpki: string;
   /** Everything the server printed so far. */
   output(): string;
   /** The child process. */
@@ -32,24 +36,29 @@ export interface ServerProcess {
 export async function startServerProcess(
   home: string,
   args: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const child = spawnServer(home, ["--port", "0", ...args]);
+  const child = spawnServer(home, ["--port", "0", ...args], env);
   let text = "";
-  const ready = new Promise<{ proxy: string; token: string }>((resolve, reject) => {
-    const onData = (chunk: Uint8Array) => {
-      text += new TextDecoder().decode(chunk);
-      const line = /WEBSESSION_READY (\{.*\})/.exec(text);
-      if (line) resolve(JSON.parse(line[1]));
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
-    child.once("exit", (code) => reject(new Error(`The server exited with ${code}:\n${text}`)));
-    setTimeout(() => reject(new Error(`The server did not start in 20 s:\n${text}`)), 20_000);
-  });
-  const { proxy, token } = await ready;
+  const ready = new Promise<{ proxy: string; token: string; caCert: string; caSpki: string }>(
+    (resolve, reject) => {
+      const onData = (chunk: Uint8Array) => {
+        text += new TextDecoder().decode(chunk);
+        const line = /WEBSESSION_READY (\{.*\})/.exec(text);
+        if (line) resolve(JSON.parse(line[1]));
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
+      child.once("exit", (code) => reject(new Error(`The server exited with ${code}:\n${text}`)));
+      setTimeout(() => reject(new Error(`The server did not start in 20 s:\n${text}`)), 20_000);
+    },
+  );
+  const { proxy, token, caCert, caSpki } = await ready;
   return {
     proxy,
     token,
+    caCert,
+    caSpki,
     child,
     output: () => text,
     stop: (signal = "SIGTERM") =>
@@ -91,13 +100,17 @@ export function runServerToExit(
   });
 }
 
-function spawnServer(home: string, args: string[]): ChildProcess {
+function spawnServer(
+  home: string,
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess {
   const main = new URL("../../web/server/main.ts", import.meta.url).pathname;
   const config = new URL("../../deno.json", import.meta.url).pathname;
   const isBun = "Bun" in globalThis;
   const runtimeArgs = isBun ? [main] : ["run", "-A", "--config", config, main];
   return spawn(process.execPath, [...runtimeArgs, ...args], {
-    env: { ...process.env, WEBSESSION_HOME: home },
+    env: { ...process.env, ...env, WEBSESSION_HOME: home },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { type ServerProcess, startServerProcess } from "./_server_process.ts";
+import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
 import { type ApiDeps, createApi } from "../../web/server/api.ts";
 
 interface DocumentedRoute {
@@ -62,7 +62,8 @@ const home = mkdtempSync(`${tmpdir()}/websession-readme-`);
 let server: ServerProcess;
 
 before(async () => {
-  server = await startServerProcess(home);
+  // The documented add-on is the unsigned example fixture.
+  server = await startServerProcess(home, ["--allow-unsigned"]);
 });
 
 after(async () => {
@@ -82,13 +83,22 @@ describe("the README's API routes", () => {
 
   it("shows bodies the running server accepts, and answers of the status and shape it gives", async () => {
     let token = server.token;
+    // One proxied request (the CA certificate, fetched through the proxy) for the request log's
+    // routes: `:id` stands for its id, `$TOKEN` for the token.
+    const proxied = await curl(["-s", "-x", server.proxy, `${server.proxy}/api/ca.pem`]);
+    assert.match(proxied.stdout, /^-----BEGIN CERTIFICATE-----/);
+    const logged = await (await fetch(`${server.proxy}/api/requests`, {
+      headers: { authorization: `Bearer ${token}` },
+    })).json();
+    const id = String(logged.at(-1).id);
     for (const route of documentedRoutes()) {
       const what = `${route.method} ${route.path}`;
       if (route.body) JSON.parse(route.body);
-      const response = await fetch(`${server.proxy}${route.path}`, {
+      const body = route.body?.replace("$TOKEN", token);
+      const response = await fetch(`${server.proxy}${route.path.replace(":id", id)}`, {
         method: route.method,
         headers: { authorization: `Bearer ${token}` },
-        body: route.body,
+        body,
       });
       if (route.answer === "text/event-stream") {
         assert.equal(response.status, route.status, what);
@@ -101,6 +111,10 @@ describe("the README's API routes", () => {
       }
       const text = await response.text();
       assert.equal(response.status, route.status, `${what}: ${text}`);
+      if (route.answer.startsWith("-----BEGIN ")) {
+        assert.ok(text.startsWith(route.answer.replace(/\.\.\.$/, "")), what);
+        continue;
+      }
       const answer = JSON.parse(text);
       sameShape(JSON.parse(route.answer.replace(/\.\.\."/g, '"')), answer, what);
       if (route.path === "/api/token/rotate") token = answer.token;

@@ -14,6 +14,12 @@ import * as v from "valibot";
 import { MissingPluginError, type Session, session } from "../../mod.ts";
 import type { EventStream } from "./event_stream.ts";
 import type { TokenKeys } from "./token.ts";
+import type { CertificateAuthority } from "./ca.ts";
+import type { Addons } from "./addons.ts";
+import type { RequestLog } from "./request_log.ts";
+import { toHar } from "./har.ts";
+import { SIGNIN_COOKIE, tokenFromCookie } from "./origin_guard.ts";
+import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
 
 /** What the API needs from the server. */
 export interface ApiDeps {
@@ -25,6 +31,14 @@ export interface ApiDeps {
   events: EventStream;
   /** Counters the server keeps (tunnels, proxied requests). */
   stats: () => Record<string, number>;
+  /** The local CA of HTTPS interception. */
+  ca: CertificateAuthority;
+  /** Which CONNECT hosts are decrypted. */
+  policy: InterceptPolicy;
+  /** The session's add-ons. */
+  addons: Addons;
+  /** The request log of the dashboard. */
+  log: RequestLog;
 }
 
 const Partition = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -81,12 +95,29 @@ const schemas = {
     proxyBypassRules: v.optional(v.string()),
   }),
   resolveProxy: v.strictObject({ partition: Partition, url: Url }),
+  passThrough: v.strictObject({
+    hosts: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(300))), v.minLength(1)),
+  }),
+  loadPlugin: v.strictObject({
+    source: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
+  }),
+  signIn: v.strictObject({ token: v.pipe(v.string(), v.minLength(1)) }),
+  unloadPlugin: v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
   rotate: v.strictObject({
     ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(315360000))),
   }),
 };
 
 class NotAvailable extends Error {}
+
+function decodeClaims(token: string): { exp?: number } | null {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(part + "=".repeat((4 - part.length % 4) % 4)));
+  } catch {
+    return null;
+  }
+}
 
 class BadRequest extends Error {
   constructor(readonly field: string, message: string) {
@@ -131,9 +162,32 @@ export function createApi(deps: ApiDeps): Hono {
   const plugin = (ses: Session, member: string): any =>
     (ses as unknown as Record<string, unknown>)[member];
 
+  // The CA certificate is public (clients need it to trust the server), so it needs no token.
+  app.get("/api/ca.pem", (c) =>
+    c.body(deps.ca.certPem, 200, {
+      "content-type": "application/x-pem-file",
+      "content-disposition": 'attachment; filename="websession-ca.pem"',
+    }));
+
+  // The dashboard's sign-in: the token is exchanged once for a cookie the page cannot read and
+  // other sites cannot send, so it never sits in a URL.
+  app.post("/api/signin", async (c) => {
+    const { token } = check(schemas.signIn, await json(c));
+    const claims = await deps.keys.verify(token) ? decodeClaims(token) : null;
+    if (!claims) return c.json({ error: "A valid token is needed" }, 401);
+    const maxAge = claims.exp ? `; Max-Age=${Math.max(0, claims.exp - Date.now() / 1000) | 0}` : "";
+    c.header(
+      "set-cookie",
+      `${SIGNIN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${maxAge}`,
+    );
+    return c.json({ signedIn: true });
+  });
+
   app.use("/api/*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7) : c.req.query("token") ?? "";
+    const token = header.startsWith("Bearer ")
+      ? header.slice(7)
+      : c.req.query("token") ?? tokenFromCookie(c.req.header("cookie"));
     if (!token || !(await deps.keys.verify(token))) {
       return c.json({ error: "A valid token is needed (Authorization: Bearer <token>)" }, 401);
     }
@@ -250,7 +304,97 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json({ url, proxy: await plugin(sessionOf(partition), "resolveProxy")(url) });
   });
 
+  app.get("/api/extensions", (c) => {
+    const ses = sessionOf(c.req.query("partition"));
+    return c.json(plugin(ses, "extensions").getAllExtensions());
+  });
+
   app.get("/api/stats", (c) => c.json(deps.stats()));
+
+  app.get("/api/intercept", (c) => c.json(deps.policy.state()));
+
+  const hostsOf = async (c: Context) => {
+    const { hosts } = check(schemas.passThrough, await json(c));
+    hosts.forEach((host, i) => {
+      try {
+        if (parsePatternList(host, `hosts.${i}`).length !== 1) {
+          throw new TypeError(`hosts.${i}: one host pattern per entry`);
+        }
+      } catch (error) {
+        throw new BadRequest(`hosts.${i}`, (error as Error).message);
+      }
+    });
+    return hosts;
+  };
+
+  app.post(
+    "/api/intercept/pass-through",
+    async (c) => c.json({ added: deps.policy.addPassThrough(await hostsOf(c)) }),
+  );
+
+  app.delete(
+    "/api/intercept/pass-through",
+    async (c) => c.json({ removed: deps.policy.removePassThrough(await hostsOf(c)) }),
+  );
+
+  app.get("/api/plugins", (c) => c.json(deps.addons.list()));
+
+  app.post("/api/plugins", async (c) => {
+    const { source } = check(schemas.loadPlugin, await json(c));
+    let info;
+    try {
+      info = await deps.addons.load(source);
+    } catch (error) {
+      throw new BadRequest("source", `source: ${(error as Error).message}`);
+    }
+    return c.json(info, 201);
+  });
+
+  app.delete("/api/plugins", async (c) => {
+    const { name } = check(schemas.unloadPlugin, await json(c));
+    if (!deps.addons.list().some((p) => p.name === name && p.addon)) {
+      return c.json({ error: `No add-on named ${name} is loaded`, field: "name" }, 404);
+    }
+    await deps.addons.unload(name);
+    return c.json({ unloaded: name });
+  });
+
+  app.get("/api/requests", (c) => c.json(deps.log.list()));
+
+  app.delete("/api/requests", (c) => {
+    deps.log.clear();
+    return c.json({ cleared: true });
+  });
+
+  app.get("/api/requests/:id", (c) => {
+    const id = Number(c.req.param("id"));
+    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
+    if (!entry) return c.json({ error: `No request ${c.req.param("id")} in the log` }, 404);
+    const webRequest = plugin(deps.session, "webRequest");
+    const explain = webRequest?.explain ? webRequest.explain(id) : null;
+    return c.json({ ...entry, explain });
+  });
+
+  app.get("/api/requests/:id/body", (c) => {
+    const id = Number(c.req.param("id"));
+    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
+    const body = entry ? deps.log.body(id) : null;
+    if (!entry || !body) return c.json({ error: `No body kept for request ${id}` }, 404);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": entry.mimeType || "application/octet-stream",
+      "x-websession-truncated": String(entry.body.truncated),
+      "content-security-policy": "sandbox",
+    });
+  });
+
+  app.get("/api/har", (c) => {
+    const ids = c.req.query("ids");
+    const wanted = ids ? new Set(ids.split(",").map(Number)) : null;
+    const entries = deps.log.list().filter((e) => !wanted || wanted.has(e.id));
+    return c.json(toHar(entries, (id) => deps.log.body(id)), 200, {
+      "content-disposition": 'attachment; filename="websession.har"',
+    });
+  });
 
   app.post("/api/token/rotate", async (c) => {
     const body = check(schemas.rotate, await json(c));

@@ -8,7 +8,10 @@ import { type PipelineRequest, type Session, STAGE_KINDS, STAGES } from "../../m
 
 /** One event of the live view. */
 export interface LiveEvent {
-  /** `request`, a stage name, `tunnel`, or `tunnel-closed`. */
+  /**
+   * `request`, a stage name, `tunnel`, `tunnel-closed`, `tls-failed` (a client's handshake), or
+   * `plugin-error` (an add-on's hook threw, hung or crashed).
+   */
   type: string;
   /** The request id (tunnels get ids of their own, prefixed `t`). */
   id: number | string;
@@ -24,13 +27,27 @@ export interface LiveEvent {
   elapsed: number;
   /** Extra figures (bytes of a tunnel). */
   bytes?: { up: number; down: number };
+  /** A tunnel the server decrypts. */
+  intercepted?: boolean;
+  /** The host whose handshake failed, for `tls-failed`. */
+  host?: string;
+  /** How many handshakes with that host failed so far, for `tls-failed`. */
+  count?: number;
+  /** The request log's entry, for `entry` (a request of the dashboard started or changed). */
+  entry?: unknown;
+  /** The add-on, for `plugin-error`. */
+  plugin?: string;
+  /** The stage or hook it failed in, for `plugin-error`. */
+  stage?: string;
 }
 
 type Subscriber = (event: LiveEvent) => void;
 
 // Every stage but the ones whose first answer wins (transport, authRequired): tapping those would
-// take a place in their order.
-const WATCHED = STAGES.filter((stage) => STAGE_KINDS[stage] !== "first");
+// take a place in their order; and but the body stages: tapping those would end their fast path.
+const WATCHED = STAGES.filter((stage) =>
+  STAGE_KINDS[stage] !== "first" && STAGE_KINDS[stage] !== "transform"
+);
 
 /**
  * Fans the pipeline's events out to subscribers; taps the pipeline only while someone listens.

@@ -9,9 +9,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
 import { bodyOf, headerSafe, headersOf, sendWebResponse } from "./node_bridge.ts";
+import type { RequestLog } from "./request_log.ts";
 
 /**
- * Proxies one absolute-form request through `session`.
+ * Proxies one absolute-form request through `session`; `url` is the request's own target unless
+ * given (a request inside an intercepted tunnel is origin-form: its URL is made from the tunnel).
  *
  * @example
  * ```ts
@@ -22,7 +24,19 @@ export async function forward(
   session: Session,
   req: IncomingMessage,
   res: ServerResponse,
+  url: string = req.url!,
+  log: RequestLog | null = null,
 ): Promise<void> {
+  // Only the web's schemes: a client of the proxy port may not read the server's files (file:)
+  // or anything else a session could fetch locally.
+  if (!/^https?:\/\//i.test(url)) {
+    res.writeHead(400, {
+      "content-type": "text/plain; charset=utf-8",
+      "x-websession-error": "net::ERR_DISALLOWED_URL_SCHEME",
+    });
+    res.end("websession: the proxy forwards http: and https: URLs only\n");
+    return;
+  }
   const controller = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) controller.abort(new DOMException("Client went away", "AbortError"));
@@ -31,7 +45,7 @@ export async function forward(
   let response: Response;
   try {
     const body = bodyOf(req);
-    response = await session.fetch(req.url!, {
+    response = await session.fetch(url, {
       method: req.method,
       headers: headersOf(req, true),
       body,
@@ -42,10 +56,12 @@ export async function forward(
     });
   } catch (error) {
     if (res.headersSent || controller.signal.aborted) {
+      log?.failed(controller.signal, "net::ERR_ABORTED");
       res.destroy();
       return;
     }
     const netError = isNetError(error) ? error as NetError : null;
+    log?.failed(controller.signal, netError?.code ?? "net::ERR_FAILED");
     const blocked = netError?.code === "net::ERR_BLOCKED_BY_CLIENT";
     const text = netError ? netError.message : `net::ERR_FAILED: ${(error as Error).message}`;
     res.writeHead(blocked ? 403 : 502, {
@@ -56,5 +72,5 @@ export async function forward(
     res.end(`websession: ${text}\n`);
     return;
   }
-  await sendWebResponse(res, response, true);
+  await sendWebResponse(res, response, true, log?.bodyRecorder(controller.signal) ?? null);
 }

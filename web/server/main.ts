@@ -4,7 +4,9 @@
  *
  * ```
  * deno task start [--port 8787] [--host 127.0.0.1] [--rules rules.json] [--token-ttl 86400]
- *                 [--net-log net-log.jsonl]
+ *                 [--net-log net-log.jsonl] [--extension DIR ...] [--intercept LIST] [--no-intercept [LIST]]
+ *                 [--plugin PATH]... [--allow-unsigned] [--trusted-key FILE]...
+ *                 [--allow-unenforced-isolation]
  * ```
  *
  * Exit codes: 0 after SIGINT/SIGTERM or `--help`; 1 when the server cannot start (the port is
@@ -14,7 +16,15 @@
  */
 import process from "node:process";
 import { getConfig } from "../../mod.ts";
-import { ListenError, RulesFileError, startServer } from "./server.ts";
+import {
+  AddonError,
+  ExtensionLoadError,
+  ListenError,
+  RulesFileError,
+  startServer,
+} from "./server.ts";
+import { readFileSync } from "node:fs";
+import { parsePatternList } from "./intercept_policy.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -28,6 +38,26 @@ export interface CliOptions {
   tokenTtl: number;
   /** Net log file. */
   netLog?: string;
+  /** `--extension DIR`, in the order given. */
+  extensions?: string[];
+  /** `--no-intercept` without a list: decrypt nothing. */
+  interceptEnabled?: boolean;
+  /** `--intercept LIST`: decrypt only these hosts. */
+  intercept?: string[];
+  /** `--no-intercept LIST`: never decrypt these hosts. */
+  noIntercept?: string[];
+  /** `--plugin PATH` (repeatable): add-ons to load. */
+  plugins?: string[];
+  /** `--allow-unsigned`: load add-ons without a trusted signature. */
+  allowUnsigned?: boolean;
+  /** `--trusted-key FILE` (repeatable): public JWK files whose signatures are trusted. */
+  trustedKeyFiles?: string[];
+  /** `--allow-unenforced-isolation`: load worker add-ons where permissions are not enforced. */
+  allowUnenforcedIsolation?: boolean;
+  /** `--hook-timeout MS`: how long an isolated add-on's hook may take. */
+  hookTimeout?: number;
+  /** `--keep-requests N`: how many requests the dashboard's log keeps. */
+  keepRequests?: number;
   /** `--help` or `-h` was given: print {@link usage} and exit. */
   help?: boolean;
 }
@@ -54,10 +84,27 @@ Options:
                     file changes (default: none)
   --token-ttl SECS  Lifetime of the printed API token in seconds; 0: no expiry (default: 86400)
   --net-log FILE    Append the pipeline's events to FILE as JSON lines (default: none)
+  --extension DIR   Load the unpacked Chrome extension in DIR; repeatable (default: none)
+  --intercept LIST  Decrypt only CONNECT tunnels to these hosts (default: every host, as mitmproxy)
+  --no-intercept [LIST]
+                    Never decrypt tunnels to these hosts; without LIST, decrypt none. LIST:
+                    host patterns separated by commas, * as a wildcard, optional :port
+                    ("*.bank.example,10.0.0.*,example.com:8443")
+  --plugin PATH     Load a third-party plugin (add-on) into the session; repeatable. Signed ones
+                    only, unless --allow-unsigned (default: none)
+  --allow-unsigned  Load add-ons without a trusted signature (default: off)
+  --trusted-key FILE
+                    A public JWK (JSON) whose add-on signatures are trusted; repeatable
+  --allow-unenforced-isolation
+                    Load "isolation": "worker" add-ons where their permissions cannot be enforced
+                    (Bun) (default: off)
+  --keep-requests N How many requests the dashboard's log keeps; 0 turns it off (default: 500)
+  --hook-timeout MS How long an isolated add-on's hook may take before it is cut off
+                    (default: 5000)
   -h, --help        Print this help and exit
 
 Exit codes: 0 stopped by SIGINT/SIGTERM, or --help; 1 could not start (port in use, address not
-of this machine, bad rules file); 2 bad command line.`;
+of this machine, bad rules file, an extension, add-on or key that does not load); 2 bad command line.`;
 
 /**
  * Parses the arguments; throws a TypeError naming a bad or unknown option.
@@ -89,8 +136,26 @@ export function parseArgs(args: string[]): CliOptions {
     else if (flag === "--host") options.host = value();
     else if (flag === "--rules") options.rulesFile = value();
     else if (flag === "--net-log") options.netLog = value();
-    else if (flag === "--token-ttl") options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
-    else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
+    else if (flag === "--extension") (options.extensions ??= []).push(value());
+    else if (flag === "--intercept") {
+      options.intercept = [...(options.intercept ?? []), ...parsePatternList(value(), flag)];
+    } else if (flag === "--no-intercept") {
+      const next = inline ?? (args[i + 1]?.startsWith("-") ? undefined : args[i + 1]);
+      if (next === undefined) options.interceptEnabled = false;
+      else {
+        if (inline === undefined) i++;
+        options.noIntercept = [...(options.noIntercept ?? []), ...parsePatternList(next, flag)];
+      }
+    } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
+    else if (flag === "--allow-unsigned") options.allowUnsigned = true;
+    else if (flag === "--allow-unenforced-isolation") options.allowUnenforcedIsolation = true;
+    else if (flag === "--keep-requests") options.keepRequests = number(flag, 0, 1_000_000);
+    else if (flag === "--hook-timeout") options.hookTimeout = number(flag, 1, 600_000);
+    else if (flag === "--trusted-key") {
+      options.trustedKeyFiles = [...(options.trustedKeyFiles ?? []), value()];
+    } else if (flag === "--token-ttl") {
+      options.tokenTtl = number("--token-ttl", 0, 10 * 365 * 86400);
+    } else throw new TypeError(`Unknown option ${flag} (--help lists the options)`);
   }
   return options;
 }
@@ -109,9 +174,27 @@ if (import.meta.main) {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(options);
+    const trustedKeys = (options.trustedKeyFiles ?? []).map((file) => {
+      try {
+        return JSON.parse(readFileSync(file, "utf8")) as JsonWebKey;
+      } catch (error) {
+        throw new AddonError(`--trusted-key ${file}`, error);
+      }
+    });
+    server = await startServer({
+      ...options,
+      addonPolicy: {
+        allowUnsigned: options.allowUnsigned,
+        trustedKeys,
+        allowUnenforcedIsolation: options.allowUnenforcedIsolation,
+        hookTimeout: options.hookTimeout,
+      },
+    });
   } catch (error) {
-    if (!(error instanceof ListenError || error instanceof RulesFileError)) throw error;
+    if (
+      !(error instanceof ListenError || error instanceof RulesFileError ||
+        error instanceof ExtensionLoadError || error instanceof AddonError)
+    ) throw error;
     console.error(`websession: ${error.message}`);
     process.exit(1);
   }
@@ -124,9 +207,26 @@ if (import.meta.main) {
   proxy:   ${server.proxyUrl}   (curl -x ${server.proxyUrl} http://example.com/)
   api:     ${server.apiUrl}   (Authorization: Bearer <token>)
   token:   ${server.token}
-  storage: ${getConfig().storagePath}`);
+  storage: ${getConfig().storagePath}
+  https:   ${
+    server.policy.state().enabled
+      ? "CONNECT tunnels are decrypted (--no-intercept to pass them through)"
+      : "CONNECT tunnels pass through (--no-intercept)"
+  }
+  CA:      ${server.ca.certPath}${server.ca.created ? "   (made now)" : ""}
+           trust it: curl --cacert ${server.ca.certPath} ...;  Chromium:
+           --ignore-certificate-errors-spki-list=${server.ca.spkiHash};  system-wide (Debian):
+           cp ${server.ca.certPath} /usr/local/share/ca-certificates/websession.crt && update-ca-certificates
+           or download it from ${server.proxyUrl}/api/ca.pem`);
   console.log(
-    `WEBSESSION_READY ${JSON.stringify({ proxy: server.proxyUrl, token: server.token })}`,
+    `WEBSESSION_READY ${
+      JSON.stringify({
+        proxy: server.proxyUrl,
+        token: server.token,
+        caCert: server.ca.certPath,
+        caSpki: server.ca.spkiHash,
+      })
+    }`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

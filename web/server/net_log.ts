@@ -30,6 +30,8 @@ export function recordNetLog(events: EventStream, path: string): () => void {
   };
   const timer = setInterval(write, 250);
   const unsubscribe = events.subscribe((event: LiveEvent) => {
+    // The dashboard's request-log entries repeat what the pipeline's events say.
+    if (event.type === "entry") return;
     pending.push(`${JSON.stringify({ time: Date.now(), ...event })}\n`);
     if (pending.length >= 1000) write();
   });

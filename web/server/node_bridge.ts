@@ -96,6 +96,7 @@ export async function sendWebResponse(
   res: ServerResponse,
   response: Response,
   forProxy: boolean,
+  record: ((chunk: Uint8Array | null) => void) | null = null,
 ): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   // fetch has already decoded a compressed body, so its encoding and length no longer apply.
@@ -119,6 +120,8 @@ export async function sendWebResponse(
     const body = new Uint8Array(await response.arrayBuffer());
     res.writeHead(response.status, response.statusText || undefined, headers);
     res.end(body);
+    record?.(body);
+    record?.(null);
     return;
   }
   res.writeHead(response.status, response.statusText || undefined, headers);
@@ -134,6 +137,7 @@ export async function sendWebResponse(
     for (;;) {
       const { done, value } = await reader.read();
       if (done || closed) break;
+      record?.(value);
       if (!res.write(value)) {
         await new Promise<void>((resolve) => {
           const go = () => {
@@ -147,6 +151,7 @@ export async function sendWebResponse(
       }
     }
     res.end();
+    record?.(null);
   } catch {
     res.destroy();
   }

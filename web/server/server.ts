@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { networkInterfaces } from "node:os";
 import { getConfig, type Session, session } from "../../mod.ts";
 import { createApi } from "./api.ts";
 import { EventStream } from "./event_stream.ts";
@@ -15,11 +16,26 @@ import { watchRules } from "./rules_file.ts";
 import { listen } from "./listen.ts";
 import { TokenKeys } from "./token.ts";
 import { tunnel, type TunnelStats } from "./tunnel.ts";
-import { dashboard } from "./dashboard.ts";
+import { dashboardHtml, dashboardScript } from "./dashboard.ts";
+import { RequestLog } from "./request_log.ts";
+import { sameServer } from "./origin_guard.ts";
 import { recordNetLog } from "./net_log.ts";
+import { CertificateAuthority } from "./ca.ts";
+import { InterceptPolicy } from "./intercept_policy.ts";
+import { Interceptor, type InterceptTarget } from "./mitm.ts";
+import { type AddonPolicy, Addons } from "./addons.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
+
+/** An add-on or trusted key given at start could not be loaded (the message names it and why). */
+export class AddonError extends Error {
+  /** Wraps the loader's error. */
+  constructor(what: string, cause: unknown) {
+    super(`${what}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "AddonError";
+  }
+}
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -37,6 +53,25 @@ export interface ServerOptions {
   tokenTtl?: number;
   /** How long shutdown waits for requests in flight, in ms (default 5000). */
   drainMs?: number;
+  /** How many requests the dashboard's log keeps (default 500). */
+  keepRequests?: number;
+  /** Decrypt CONNECT tunnels at all (default true, as mitmproxy). */
+  interceptEnabled?: boolean;
+  /** Decrypt only tunnels to these host patterns (default: every host); see `intercept_policy.ts`. */
+  intercept?: string[] | null;
+  /** Never decrypt tunnels to these host patterns (pass them through). */
+  noIntercept?: string[];
+  /** Third-party plugins to load into the session at start (paths or URLs). */
+  plugins?: string[];
+  /** How add-ons are loaded (signatures, trusted keys, isolation). */
+  addonPolicy?: AddonPolicy;
+  /** Unpacked extensions to load into the session (`--extension DIR`, repeatable). */
+  extensions?: string[];
+}
+
+/** An extension given to the server could not be loaded (the message names it and why). */
+export class ExtensionLoadError extends Error {
+  override name = "ExtensionLoadError";
 }
 
 /** A running server. */
@@ -51,6 +86,12 @@ export interface RunningServer {
   session: Session;
   /** The token keys (to issue or rotate). */
   keys: TokenKeys;
+  /** The local CA that signs the certificates of intercepted hosts. */
+  ca: CertificateAuthority;
+  /** Which CONNECT hosts are decrypted. */
+  policy: InterceptPolicy;
+  /** The add-ons of the session. */
+  addons: Addons;
   /** Stops accepting, lets requests in flight finish (bounded), flushes the store. */
   close(): Promise<void>;
 }
@@ -104,19 +145,87 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const keys = new TokenKeys(`${getConfig().storagePath}/server-key.json`);
   const token = await keys.issue(options.tokenTtl ?? 86400);
   const events = new EventStream(ses);
-  const tunnels: TunnelStats = { opened: 0, refused: 0, active: 0, bytesUp: 0, bytesDown: 0 };
+  const tunnels: TunnelStats = {
+    opened: 0,
+    refused: 0,
+    active: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+    intercepted: 0,
+    handshakeFailures: 0,
+  };
+  let ca: CertificateAuthority;
+  try {
+    ca = await CertificateAuthority.open(getConfig().storagePath);
+  } catch (error) {
+    await session.closePartition(ses.partition);
+    throw error;
+  }
+  const policy = new InterceptPolicy({
+    enabled: options.interceptEnabled,
+    intercept: options.intercept,
+    noIntercept: options.noIntercept,
+  });
+  const interceptor = await Interceptor.start(
+    ca,
+    (req: IncomingMessage, res: ServerResponse, target: InterceptTarget) => {
+      inFlight++;
+      proxied++;
+      res.on("close", () => inFlight--);
+      const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+      const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
+      const path = req.url?.startsWith("/") ? req.url : `/${req.url ?? ""}`;
+      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`, log);
+    },
+  );
   let proxied = 0;
   let inFlight = 0;
+  const addons = new Addons(ses, events, options.addonPolicy);
+  const log = new RequestLog(ses, { keep: options.keepRequests });
+  log.subscribe((entry) =>
+    events.publish({
+      type: "entry",
+      id: entry.id,
+      url: entry.url,
+      method: entry.method,
+      status: entry.status ?? undefined,
+      error: entry.error ?? undefined,
+      elapsed: entry.timings.end ?? 0,
+      entry,
+    })
+  );
+  // The addresses the dashboard and API answer to (filled once the port is known).
+  const ownHosts = new Set<string>();
   const api = createApi({
     session: ses,
     keys,
     events,
+    ca,
+    policy,
+    addons,
+    log,
     stats: () => ({ proxied, inFlight, ...prefix("tunnels", tunnels) }),
   });
   let stopRules: (() => void) | null = null;
   try {
     if (options.rulesFile) stopRules = await watchRules(ses, options.rulesFile);
+    for (const dir of options.extensions ?? []) {
+      const load = (ses as unknown as { loadExtension?(path: string): Promise<unknown> })
+        .loadExtension;
+      if (!load) throw new ExtensionLoadError("--extension: the session has no extensions plugin");
+      await load.call(ses, dir).catch((error: Error) => {
+        throw new ExtensionLoadError(`--extension ${dir}: ${error.message}`);
+      });
+    }
+    for (const source of options.plugins ?? []) {
+      await addons.load(source).catch((error: unknown) => {
+        throw new AddonError(`--plugin ${source}`, error);
+      });
+    }
   } catch (error) {
+    stopRules?.();
+    addons.close();
+    await interceptor.close();
     await session.closePartition(ses.partition);
     throw error;
   }
@@ -137,9 +246,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? "/";
     if (target.startsWith("/")) {
+      if (!sameServer(req.headers.host, req.headers.origin, ownHosts)) {
+        res.writeHead(403, { "content-type": "text/plain" });
+        res.end("websession: only the server's own origin may use the dashboard and the API\n");
+        return;
+      }
       if (target === "/" || target.startsWith("/?")) {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(dashboard);
+        res.writeHead(200, {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy":
+            "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+          "x-frame-options": "DENY",
+        });
+        res.end(dashboardHtml);
+        return;
+      }
+      if (target === "/dashboard.js") {
+        res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+        res.end(await dashboardScript());
         return;
       }
       const controller = new AbortController();
@@ -157,7 +281,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     proxied++;
-    await forward(ses, req, res);
+    await forward(ses, req, res, req.url, log);
   }
 
   // Small responses go out as several writes; without TCP_NODELAY each waits for a delayed ACK.
@@ -171,7 +295,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       );
       return;
     }
-    await tunnel(ses, req, socket, head, tunnels, events);
+    await tunnel(ses, req, socket, head, tunnels, events, { policy, interceptor });
   });
 
   try {
@@ -179,12 +303,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     stopRules?.();
     stopNetLog?.();
+    addons.close();
+    await interceptor.close();
     await session.closePartition(ses.partition);
     throw error;
   }
   const address = server.address() as { port: number };
   const shown = host.includes(":") ? `[${host}]` : host;
   const proxyUrl = `http://${shown}:${address.port}`;
+  ownHosts.add(`${shown}:${address.port}`.toLowerCase());
+  if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {
+    for (const name of ["localhost", "127.0.0.1", "[::1]"]) ownHosts.add(`${name}:${address.port}`);
+  } else if (host === "0.0.0.0" || host === "::") {
+    for (const nets of Object.values(networkInterfaces())) {
+      for (const net of nets ?? []) {
+        const name = net.family === "IPv6" ? `[${net.address}]` : net.address;
+        ownHosts.add(`${name}:${address.port}`.toLowerCase());
+      }
+    }
+  }
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -200,11 +337,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.once("close", () => clearTimeout(deadline));
       });
       stopNetLog?.();
+      addons.close();
+      log.close();
+      await interceptor.close();
       await ses.flushStorageData();
       await session.closePartition(ses.partition);
     })();
 
-  return { proxyUrl, apiUrl: `${proxyUrl}/api`, token, session: ses, keys, close };
+  return {
+    proxyUrl,
+    apiUrl: `${proxyUrl}/api`,
+    token,
+    session: ses,
+    keys,
+    ca,
+    policy,
+    addons,
+    close,
+  };
 }
 
 function prefix(name: string, values: object): Record<string, number> {

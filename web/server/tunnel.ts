@@ -1,6 +1,7 @@
 /**
  * CONNECT tunnels: allowed or refused by the session's rules at host level
- * (`https://host:port/` passes `beforeRequest`), counted, and piped without decrypting.
+ * (`https://host:port/` passes `beforeRequest`), counted, and then either decrypted (see
+ * `mitm.ts`, when the interception policy says so) or piped without decrypting.
  *
  * @module
  */
@@ -10,6 +11,8 @@ import type { Duplex } from "node:stream";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
 import type { EventStream } from "./event_stream.ts";
 import { headerSafe } from "./node_bridge.ts";
+import type { InterceptPolicy } from "./intercept_policy.ts";
+import type { Interceptor } from "./mitm.ts";
 
 /** Counters of tunnels. */
 export interface TunnelStats {
@@ -23,6 +26,18 @@ export interface TunnelStats {
   bytesUp: number;
   /** Bytes server -> client. */
   bytesDown: number;
+  /** Tunnels decrypted (their requests go through the pipeline one by one). */
+  intercepted: number;
+  /** Client handshakes of decrypted tunnels that failed (a client not trusting the CA, pinning). */
+  handshakeFailures: number;
+}
+
+/** What decrypting tunnels needs. */
+export interface TunnelInterception {
+  /** Which hosts. */
+  policy: InterceptPolicy;
+  /** The TLS side. */
+  interceptor: Interceptor;
 }
 
 /**
@@ -40,6 +55,7 @@ export async function tunnel(
   head: Uint8Array,
   stats: TunnelStats,
   events: EventStream,
+  interception?: TunnelInterception,
 ): Promise<void> {
   const target = parseAuthority(req.url ?? "");
   if (!target) {
@@ -70,6 +86,10 @@ export async function tunnel(
     return;
   }
   const { request, end } = admitted;
+  if (interception?.policy.shouldIntercept(target.host, target.port)) {
+    await intercept(session, client, head, target, url, admitted, stats, events, interception);
+    return;
+  }
   const upstream: Socket = connect(target.port, target.host);
   let up = 0;
   let down = 0;
@@ -124,6 +144,54 @@ export async function tunnel(
   client.on("end", () => upstream.end());
   upstream.on("close", () => finish(null));
   client.on("close", () => finish(null));
+}
+
+async function intercept(
+  session: Session,
+  client: Duplex,
+  head: Uint8Array,
+  target: { host: string; port: number },
+  url: string,
+  admitted: Awaited<ReturnType<Session["pipeline"]["admit"]>>,
+  stats: TunnelStats,
+  events: EventStream,
+  { policy, interceptor }: TunnelInterception,
+): Promise<void> {
+  const { request, end } = admitted;
+  const id = `t${request.id}`;
+  stats.opened++;
+  stats.active++;
+  stats.intercepted++;
+  let finished = false;
+  client.once("close", () => {
+    if (finished) return;
+    finished = true;
+    stats.active--;
+    end(null);
+    events.publish({
+      type: "tunnel-closed",
+      id,
+      url,
+      elapsed: session.now() - request.timestamp,
+      intercepted: true,
+    });
+  });
+  client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+  events.publish({ type: "tunnel", id, url, elapsed: 0, intercepted: true });
+  const outcome = await interceptor.serve(client, head, target);
+  if (outcome.kind === "handshake-failed") {
+    stats.handshakeFailures++;
+    const count = policy.recordFailure(target.host, outcome.error);
+    events.publish({
+      type: "tls-failed",
+      id,
+      url,
+      host: target.host,
+      error: outcome.error,
+      count,
+      elapsed: session.now() - request.timestamp,
+    });
+  }
 }
 
 function parseAuthority(value: string): { host: string; port: number } | null {

@@ -8,7 +8,7 @@ import {
 } from "../../../adapters/http/host_rules.ts";
 import { detectRuntime, transportFor } from "../../../adapters/runtime.ts";
 import { HopRequest } from "../../../kernel/request.ts";
-import type { PipelineInput } from "../../../kernel/pipeline_input.ts";
+import type { PipelineInput } from "../../../kernel/request.ts";
 
 function request(url: string, init: Partial<PipelineInput> = {}): HopRequest {
   return new HopRequest(1, Date.now(), {

@@ -36,7 +36,7 @@ describe("ClientRequest: a plain exchange", () => {
     const response = seen.response()!;
     assert.equal(response.statusCode, 200);
     assert.equal(response.statusMessage, "OK");
-    assert.match(response.headers["content-type"][0], /^text\/plain/);
+    assert.match(response.headers["content-type"] as string, /^text\/plain/);
     assert.equal(response.complete, true);
   });
 
@@ -50,7 +50,7 @@ describe("ClientRequest: a plain exchange", () => {
     await seen.closed;
     const response = seen.response()!;
     assert.deepEqual(response.headers["set-cookie"], ["a=1; Path=/", "b=2; Path=/"]);
-    assert.deepEqual(response.headers["x-multi"], ["one, two"]);
+    assert.equal(response.headers["x-multi"], "one, two");
     const raw = response.rawHeaders;
     assert.equal(raw.length % 2, 0);
     assert.deepEqual(raw.filter((_, i) => i % 2 === 0 && raw[i] === "set-cookie").length, 2);
@@ -168,7 +168,7 @@ describe("ClientRequest: headers", () => {
     request.setHeader("X-Gone", "bye");
     request.removeHeader("x-gone");
     assert.equal(request.getHeader("x-custom-name"), "value");
-    assert.equal(request.getHeader("X-NUMBER"), "42");
+    assert.equal(request.getHeader("X-NUMBER"), 42);
     assert.equal(request.getHeader("x-gone"), undefined);
     const seen = record(request);
     request.end();

@@ -100,6 +100,12 @@ describe("ses.cookies.set / get", () => {
     assert.deepEqual(await names({ url: "http://a.example.org/" }), []);
     assert.deepEqual(await names({ domain: "example.org" }), ["h", "p", "s"]);
     assert.deepEqual(await names({ domain: "b.example.org" }), ["h"]);
+    // Electron's MatchesDomain: a leading dot is optional, labels are whole, case as given
+    assert.deepEqual(await names({ domain: ".example.org" }), ["h", "p", "s"]);
+    assert.deepEqual(await names({ domain: "org" }), ["h", "p", "s"]);
+    assert.deepEqual(await names({ domain: "ample.org" }), []);
+    assert.deepEqual(await names({ domain: "x.b.example.org" }), []);
+    assert.deepEqual(await names({ domain: "Example.org" }), []);
     assert.deepEqual(await names({ path: "/x" }), ["p"]);
     assert.deepEqual(await names({ secure: true }), ["s"]);
     assert.deepEqual(await names({ session: false }), ["h"]);
@@ -139,7 +145,7 @@ describe("ses.cookies.set / get", () => {
       /does not match host/,
     );
     await refused(
-      { url: "https://example.org/", name: "a", sameSite: "no_restriction" },
+      { url: "https://example.org/", name: "a", sameSite: "no_restriction", secure: false },
       /SameSite=None cookie without Secure/,
     );
     await refused({
@@ -191,13 +197,37 @@ describe("ses.cookies changed events", () => {
     await ses.cookies.set({ url: "https://example.org/", name: "b", value: "1" });
     await ses.cookies.remove("https://example.org/", "b");
     assert.deepEqual(seen, [
-      ["a", "1", "explicit", false],
+      ["a", "1", "inserted", false],
       ["a", "1", "overwrite", true],
-      ["a", "2", "explicit", false],
+      ["a", "2", "inserted", false],
       ["a", "2", "expired-overwrite", true],
-      ["b", "1", "explicit", false],
+      ["b", "1", "inserted", false],
       ["b", "1", "explicit", true],
     ]);
+  });
+
+  it("tells an identical re-set and an attribute-only change from a value change (Electron 41)", async () => {
+    const ses = fresh();
+    await ses.ready;
+    const seen: string[] = [];
+    ses.cookies.on("changed", (_e, cookie: Cookie, cause: string, removed: boolean) => {
+      seen.push(`${cookie.value}:${cause}:${removed}`);
+    });
+    const url = "https://example.org/";
+    await ses.cookies.set({ url, name: "a", value: "1" });
+    await ses.cookies.set({ url, name: "a", value: "1" });
+    await ses.cookies.set({ url, name: "a", value: "1", httpOnly: true });
+    await ses.cookies.set({ url, name: "a", value: "2", httpOnly: true });
+    assert.deepEqual(seen, [
+      "1:inserted:false",
+      "1:overwrite:true",
+      "1:inserted-no-change-overwrite:false",
+      "1:overwrite:true",
+      "1:inserted-no-value-change-overwrite:false",
+      "1:overwrite:true",
+      "2:inserted:false",
+    ]);
+    assert.equal((await ses.cookies.get({ name: "a" }))[0].httpOnly, true);
   });
 
   it("reports expired cookies when they are noticed", async () => {

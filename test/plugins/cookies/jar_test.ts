@@ -60,7 +60,7 @@ describe("CookieJar expiry", () => {
     assert.equal(jar.cookieHeader("https://x.test/"), "a=1");
     advance(10_000);
     assert.equal(jar.cookieHeader("https://x.test/"), "");
-    assert.deepEqual(events, [["a", "explicit", false], ["a", "expired", true]]);
+    assert.deepEqual(events, [["a", "inserted", false], ["a", "expired", true]]);
   });
 
   it("deletes with Max-Age=0 or a past Expires (expired-overwrite)", () => {

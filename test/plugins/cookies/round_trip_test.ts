@@ -67,6 +67,26 @@ describe("round trips on 127.0.0.1 and localhost", () => {
     assert.equal(await sent(ses, `${local}/`), "a=local");
   });
 
+  it("takes sameSite no_restriction on http://127.0.0.1 from the API (Secure by default) and from a header with Secure", async () => {
+    const ses = fresh();
+    await ses.cookies.set({ url: `${ip}/`, name: "api", value: "1", sameSite: "no_restriction" });
+    const [cookie] = await ses.cookies.get({ name: "api" });
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.sameSite, "no_restriction");
+    await assert.rejects(
+      ses.cookies.set({
+        url: `${ip}/`,
+        name: "bad",
+        value: "1",
+        sameSite: "no_restriction",
+        secure: false,
+      }),
+      /SameSite=None cookie without Secure/,
+    );
+    await set(ses, ip, ["hdr=2; SameSite=None; Secure", "insecure=3; SameSite=None"]);
+    assert.equal(await sent(ses, `${ip}/`), "api=1; hdr=2");
+  });
+
   it("refuses a Domain attribute on an IP address but takes one equal to the host", async () => {
     const ses = fresh();
     await set(ses, ip, ["x=1; Domain=0.0.1", "y=2; Domain=127.0.0.1"]);

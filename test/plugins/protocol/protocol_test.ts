@@ -179,7 +179,7 @@ describe("protocol: bodies, ranges, failures", () => {
     assert.equal(await posted.text(), "websession:3000");
   });
 
-  it("a throwing handler fails the request with net::ERR_FAILED and the error as cause", async () => {
+  it("a throwing handler fails the request with net::ERR_UNEXPECTED (as Electron) and the error as cause", async () => {
     const ses = await ready("throw");
     const boom = new Error("boom");
     ses.protocol.handle("app", () => {
@@ -188,7 +188,8 @@ describe("protocol: bodies, ranges, failures", () => {
     ses.protocol.handle("http", () => Promise.reject(boom));
     await assert.rejects(ses.fetch("app://x/"), (error: unknown) => {
       assert.ok(error instanceof NetError);
-      assert.equal(error.code, "net::ERR_FAILED");
+      assert.equal(error.code, "net::ERR_UNEXPECTED");
+      assert.equal(error.errno, -9);
       assert.equal(error.cause, boom);
       return true;
     });
@@ -197,18 +198,68 @@ describe("protocol: bodies, ranges, failures", () => {
     request.end();
     await seen.closed;
     assert.deepEqual(seen.events, ["finish", "error", "close"]);
-    assert.equal((seen.errors[0] as NetError).code, "net::ERR_FAILED");
+    assert.equal((seen.errors[0] as NetError).code, "net::ERR_UNEXPECTED");
     assert.equal((seen.errors[0] as NetError).cause, boom);
   });
 
-  it("an answer that is not a Response, or Response.error(), is net::ERR_FAILED", async () => {
+  it("a non-Response answer is net::ERR_UNEXPECTED, Response.error() net::ERR_FAILED, a Response-like object is served", async () => {
     const ses = await ready("notresponse");
     // deno-lint-ignore no-explicit-any
     ses.protocol.handle("app", () => "text" as any);
+    // deno-lint-ignore no-explicit-any
+    ses.protocol.handle("num", () => ({ status: "200" }) as any);
     ses.protocol.handle("bad", () => Response.error());
-    for (const url of ["app://x/", "bad://x/"]) {
-      await assert.rejects(ses.fetch(url), (error: NetError) => error.code === "net::ERR_FAILED");
+    ses.protocol.handle("like", () =>
+      ({
+        status: 201,
+        statusText: "Made",
+        headers: { "x-like": "1" },
+        body: new Response("shaped").body,
+        // deno-lint-ignore no-explicit-any
+      }) as any);
+    for (const url of ["app://x/", "num://x/"]) {
+      await assert.rejects(
+        ses.fetch(url),
+        (error: NetError) => error.code === "net::ERR_UNEXPECTED",
+      );
     }
+    await assert.rejects(
+      ses.fetch("bad://x/"),
+      (error: NetError) => error.code === "net::ERR_FAILED",
+    );
+    const like = await ses.fetch("like://x/");
+    assert.equal(like.status, 201);
+    assert.equal(like.statusText, "Made");
+    assert.equal(like.headers.get("x-like"), "1");
+    assert.equal(await like.text(), "shaped");
+  });
+
+  it("aborting a request whose handler body still streams cancels that body", async () => {
+    const ses = await ready("abort-stream");
+    let cancelled: unknown = null;
+    let pulls = 0;
+    ses.protocol.handle("app", () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulls++;
+            controller.enqueue(new Uint8Array(1024));
+          },
+          cancel(reason) {
+            cancelled = reason ?? "cancelled";
+          },
+        }),
+      ));
+    const controller = new AbortController();
+    const response = await ses.fetch("app://endless/", { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await assert.rejects(reader.read(), (e: Error) => e.name === "AbortError");
+    assert.notEqual(cancelled, null);
+    const before = pulls;
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(pulls, before, "the handler's stream is no longer pulled");
   });
 
   it("runs after beforeSendHeaders taps, and its redirects are followed", async () => {

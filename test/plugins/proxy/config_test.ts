@@ -21,7 +21,7 @@ describe("setProxy config", () => {
     assert.throws(() => normalizeProxyConfig(null as never), /must be an object/);
     assert.throws(() => normalizeProxyConfig({ mode: "x" as never }), /Unknown proxy mode "x"/);
     assert.throws(() => normalizeProxyConfig({ proxyRule: "a" } as never), /key "proxyRule"/);
-    assert.throws(() => normalizeProxyConfig({ mode: "pac_script" }), /needs a pacScript/);
+    assert.equal(normalizeProxyConfig({ mode: "pac_script" }).pacScript, "");
     assert.throws(() => normalizeProxyConfig({ pacScript: "ftp://x/p.pac" }), /scheme "ftp:"/);
   });
 });

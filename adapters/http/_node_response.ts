@@ -1,0 +1,47 @@
+/**
+ * A node:http response as a fetch `Response`, shared by the transports that send through
+ * node:http (host rules, bodied GETs): raw headers kept in order, no body for 1xx/204/205/304 or a
+ * HEAD, the body streamed and cancellable, errors as `net::ERR_*`.
+ *
+ * @module
+ */
+import type * as Http from "node:http";
+import { toNetError } from "../../kernel/errors.ts";
+
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The fetch `Response` for a node:http response to a request of `method`.
+ *
+ * @example
+ * ```ts ignore
+ * node.http.request(options, (res) => resolve(responseFromNode(res, "GET", signal)));
+ * ```
+ */
+export function responseFromNode(
+  res: Http.IncomingMessage,
+  method: string,
+  signal: AbortSignal,
+): Response {
+  const headers = new Headers();
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  const status = res.statusCode ?? 502;
+  const empty = NULL_BODY.has(status) || method === "HEAD";
+  const body = empty ? null : new ReadableStream<Uint8Array>({
+    start(controller) {
+      res.on("data", (chunk: Uint8Array) => controller.enqueue(new Uint8Array(chunk)));
+      res.on("end", () => controller.close());
+      res.on("error", (error) => controller.error(toNetError(error, signal)));
+    },
+    cancel() {
+      res.destroy();
+    },
+  });
+  if (empty) res.resume();
+  return new Response(body, {
+    status: status < 200 ? 200 : status,
+    statusText: res.statusMessage ?? "",
+    headers,
+  });
+}

@@ -1,0 +1,355 @@
+/**
+ * The Worker side of an extension's background: installs `chrome.*` (each namespace only with the
+ * permission Chrome asks for), forwards calls and listener registrations to the session, and runs
+ * the listeners when the session reports events. Its bootstrap module (written by
+ * `background_host.ts`) calls {@linkcode install} and then imports the background's module, or
+ * runs its classic scripts in order.
+ *
+ * @module
+ */
+import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
+import type { ToBackground } from "./_wire.ts";
+
+type Fn = (...args: unknown[]) => unknown;
+
+const scope = globalThis as unknown as {
+  postMessage(message: unknown): void;
+  addEventListener(type: string, fn: (e: MessageEvent) => void): void;
+  chrome?: unknown;
+  browser?: unknown;
+};
+
+/** A Chrome event: listeners added and removed, called by name when the session says so. */
+class ChromeEvent {
+  readonly listeners: Fn[] = [];
+  /** Told when the event gets its first listener (so the session knows to wake the Worker). */
+  onFirstListener: (() => void) | null = null;
+  addListener(fn: Fn): void {
+    if (typeof fn !== "function") throw new TypeError("Listener must be a function");
+    if (!this.listeners.includes(fn)) this.listeners.push(fn);
+    if (this.listeners.length === 1) this.onFirstListener?.();
+  }
+  removeListener(fn: Fn): void {
+    const i = this.listeners.indexOf(fn);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+  hasListener(fn: Fn): boolean {
+    return this.listeners.includes(fn);
+  }
+  hasListeners(): boolean {
+    return this.listeners.length > 0;
+  }
+}
+
+const WEB_REQUEST_EVENTS = [
+  "onBeforeRequest",
+  "onBeforeSendHeaders",
+  "onSendHeaders",
+  "onHeadersReceived",
+  "onAuthRequired",
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+  "onErrorOccurred",
+];
+
+/**
+ * Installs `chrome` (and `browser`) on the Worker's global scope for the extension `init`
+ * describes, then runs its classic scripts if it has any.
+ *
+ * @example
+ * ```ts ignore
+ * install({ id, manifest, permissions: ["storage"], origins: [], classic: [] });
+ * ```
+ */
+export function install(init: BackgroundInit): void {
+  const send = (message: FromBackground) => scope.postMessage(message);
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const events = new Map<string, ChromeEvent>();
+  const webRequestListeners = new Map<number, Fn>();
+  let seq = 0;
+  let lastError: { message: string } | undefined;
+  const has = (permission: string) => init.permissions.includes(permission);
+
+  const call = (method: string, args: unknown[]): Promise<unknown> => {
+    const id = ++seq;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      send({ t: "call", id, method, args });
+    });
+  };
+  /** A function that returns a promise, or calls a trailing callback with `lastError` set. */
+  const api = (method: string, local?: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
+    const callback = typeof args.at(-1) === "function" ? args.pop() as Fn : null;
+    while (args.length > 0 && args.at(-1) === undefined) args.pop();
+    const result = local ? Promise.resolve().then(() => local(...args)) : call(method, args);
+    if (!callback) return result;
+    result.then(
+      (value) => callback(value),
+      (error: Error) => {
+        lastError = { message: error.message };
+        try {
+          callback();
+        } finally {
+          lastError = undefined;
+        }
+      },
+    );
+  };
+  const event = (name: string) => {
+    const e = new ChromeEvent();
+    e.onFirstListener = () => send({ t: "on", name });
+    events.set(name, e);
+    return e;
+  };
+
+  const storageArea = (area: string, extra: Record<string, unknown> = {}) => ({
+    get: api(`storage.${area}.get`),
+    set: api(`storage.${area}.set`),
+    remove: api(`storage.${area}.remove`),
+    clear: api(`storage.${area}.clear`),
+    getBytesInUse: api(`storage.${area}.getBytesInUse`),
+    getKeys: api(`storage.${area}.getKeys`),
+    onChanged: event(`storage.${area}.onChanged`),
+    ...extra,
+  });
+
+  const runtime = {
+    id: init.id,
+    getManifest: () => structuredClone(init.manifest),
+    getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
+    sendMessage: api("runtime.sendMessage"),
+    reload: () => void call("runtime.reload", []),
+    onMessage: event("runtime.onMessage"),
+    onInstalled: event("runtime.onInstalled"),
+    onStartup: event("runtime.onStartup"),
+    onSuspend: event("runtime.onSuspend"),
+    get lastError() {
+      return lastError;
+    },
+  };
+
+  const chrome: Record<string, unknown> = {
+    runtime,
+    permissions: {
+      getAll: api("permissions.getAll"),
+      contains: api("permissions.contains"),
+      request: api("permissions.request"),
+      remove: api("permissions.remove"),
+      onAdded: event("permissions.onAdded"),
+      onRemoved: event("permissions.onRemoved"),
+    },
+    tabs: {
+      TAB_ID_NONE: -1,
+      query: api("tabs.query", () => []),
+      get: api("tabs.get", (id) => {
+        throw new Error(`No tab with id: ${id}.`);
+      }),
+      onCreated: event("tabs.onCreated"),
+      onUpdated: event("tabs.onUpdated"),
+      onRemoved: event("tabs.onRemoved"),
+      onActivated: event("tabs.onActivated"),
+    },
+  };
+  if (has("storage")) {
+    chrome.storage = {
+      local: storageArea("local", { QUOTA_BYTES: 10485760 }),
+      session: storageArea("session", {
+        QUOTA_BYTES: 10485760,
+        setAccessLevel: api("storage.session.setAccessLevel", () => undefined),
+      }),
+      onChanged: event("storage.onChanged"),
+    };
+  }
+  if (has("webRequest")) {
+    const wr: Record<string, unknown> = {
+      MAX_HANDLER_BEHAVIOR_CHANGED_CALLS_PER_10_MINUTES: 20,
+      handlerBehaviorChanged: api("webRequest.handlerBehaviorChanged"),
+    };
+    let lid = 0;
+    for (const name of WEB_REQUEST_EVENTS) {
+      wr[name] = {
+        addListener(fn: Fn, filter: { urls?: unknown }, spec: string[] = []) {
+          if (typeof fn !== "function") throw new TypeError("Listener must be a function");
+          if (!filter || !Array.isArray(filter.urls)) {
+            throw new TypeError(
+              `Error in invocation of webRequest.${name}.addListener: filter.urls is required`,
+            );
+          }
+          const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
+          if (blocking && !has("webRequestBlocking")) {
+            throw new Error(
+              "You do not have permission to use blocking webRequest listeners. Be sure to declare the webRequestBlocking permission in your manifest.",
+            );
+          }
+          const id = ++lid;
+          webRequestListeners.set(id, fn);
+          send({ t: "listen", lid: id, event: name, filter: structuredClone(filter), spec });
+        },
+        removeListener(fn: Fn) {
+          for (const [id, f] of webRequestListeners) {
+            if (f !== fn) continue;
+            webRequestListeners.delete(id);
+            send({ t: "unlisten", lid: id });
+          }
+        },
+        hasListener: (fn: Fn) => [...webRequestListeners.values()].includes(fn),
+        hasListeners: () => webRequestListeners.size > 0,
+      };
+    }
+    chrome.webRequest = wr;
+  }
+  if (has("declarativeNetRequest") || has("declarativeNetRequestWithHostAccess")) {
+    const dnr: Record<string, unknown> = {
+      DYNAMIC_RULESET_ID: "_dynamic",
+      SESSION_RULESET_ID: "_session",
+      MAX_NUMBER_OF_DYNAMIC_RULES: 30000,
+      MAX_NUMBER_OF_SESSION_RULES: 5000,
+      MAX_NUMBER_OF_REGEX_RULES: 1000,
+      MAX_NUMBER_OF_STATIC_RULESETS: 100,
+      MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
+      GUARANTEED_MINIMUM_STATIC_RULES: 30000,
+    };
+    for (
+      const m of [
+        "updateDynamicRules",
+        "getDynamicRules",
+        "updateSessionRules",
+        "getSessionRules",
+        "updateEnabledRulesets",
+        "getEnabledRulesets",
+        "getMatchedRules",
+        "testMatchOutcome",
+        "getAvailableStaticRuleCount",
+        "isRegexSupported",
+      ]
+    ) dnr[m] = api(`declarativeNetRequest.${m}`);
+    dnr.onRuleMatchedDebug = event("declarativeNetRequest.onRuleMatchedDebug");
+    chrome.declarativeNetRequest = dnr;
+  }
+  if (has("cookies")) {
+    chrome.cookies = {
+      get: api("cookies.get"),
+      getAll: api("cookies.getAll"),
+      set: api("cookies.set"),
+      remove: api("cookies.remove"),
+      getAllCookieStores: api("cookies.getAllCookieStores"),
+      onChanged: event("cookies.onChanged"),
+    };
+  }
+  if (has("proxy")) {
+    chrome.proxy = {
+      settings: {
+        get: api("proxy.settings.get"),
+        set: api("proxy.settings.set"),
+        clear: api("proxy.settings.clear"),
+        onChange: event("proxy.settings.onChange"),
+      },
+      onProxyError: event("proxy.onProxyError"),
+    };
+  }
+  if (has("alarms")) {
+    // kept by the session, so that they outlive the Worker's idle termination
+    chrome.alarms = {
+      create: api("alarms.create"),
+      get: api("alarms.get"),
+      getAll: api("alarms.getAll"),
+      clear: api("alarms.clear"),
+      clearAll: api("alarms.clearAll"),
+      onAlarm: event("alarms.onAlarm"),
+    };
+  }
+
+  scope.chrome = chrome;
+  scope.browser = chrome;
+
+  const answer = (reply: number | undefined, run: () => unknown) => {
+    let value: unknown;
+    try {
+      value = run();
+    } catch (error) {
+      if (reply !== undefined) send({ t: "answer", reply, error: errorToWire(error) });
+      else send({ t: "error", error: errorToWire(error), where: "listener" });
+      return;
+    }
+    if (reply === undefined) return;
+    if (!(value instanceof Promise)) {
+      // answered at once: no extra turn of the event loop
+      send({ t: "answer", reply, value });
+      return;
+    }
+    value.then(
+      (v) => send({ t: "answer", reply, value: v }),
+      (error) => send({ t: "answer", reply, error: errorToWire(error) }),
+    );
+  };
+
+  scope.addEventListener("message", (e: MessageEvent) => {
+    const message = e.data as ToBackground;
+    if (message.t === "ping") {
+      send({ t: "pong" });
+    } else if (message.t === "result") {
+      const waiting = pending.get(message.id);
+      if (!waiting) return;
+      pending.delete(message.id);
+      if (message.error) waiting.reject(errorFromWire(message.error));
+      else waiting.resolve(message.value);
+    } else if (message.t === "webRequest") {
+      const fn = webRequestListeners.get(message.lid);
+      answer(message.reply, () => {
+        if (!fn) return undefined;
+        if (message.reply !== undefined && fn.length >= 2) {
+          // asyncBlocking: the listener answers through its callback
+          return new Promise((resolve) => fn(message.details, resolve));
+        }
+        return fn(message.details);
+      });
+    } else if (message.name === "runtime.onMessage") {
+      dispatchMessage(events.get(message.name)!, message.args, message.reply, send);
+    } else {
+      const e = events.get(message.name);
+      for (const fn of e?.listeners ?? []) answer(undefined, () => fn(...message.args));
+      if (message.reply !== undefined) send({ t: "answer", reply: message.reply });
+    }
+  });
+
+  for (const script of init.classic) {
+    // classic scripts share the global scope, as background pages and classic workers do
+    (0, eval)(`${script.source}\n//# sourceURL=${script.file}`);
+  }
+}
+
+/** `runtime.onMessage`: the first listener that responds (or returns true and responds later). */
+function dispatchMessage(
+  e: ChromeEvent,
+  args: unknown[],
+  reply: number | undefined,
+  send: (m: FromBackground) => void,
+): void {
+  let responded = false;
+  let waiting = false;
+  const respond = (value?: unknown) => {
+    if (responded || reply === undefined) return;
+    responded = true;
+    send({ t: "answer", reply, value });
+  };
+  for (const fn of e.listeners) {
+    let result: unknown;
+    try {
+      result = fn(args[0], args[1], respond);
+    } catch (error) {
+      send({ t: "error", error: errorToWire(error), where: "runtime.onMessage" });
+      continue;
+    }
+    if (result === true) waiting = true;
+    else if (result instanceof Promise) {
+      waiting = true;
+      result.then(respond, (error) => {
+        if (responded || reply === undefined) return;
+        responded = true;
+        send({ t: "answer", reply, error: errorToWire(error) });
+      });
+    }
+  }
+  if (!waiting) respond(undefined);
+}

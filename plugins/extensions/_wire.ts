@@ -1,0 +1,63 @@
+/**
+ * The messages between an extension's background Worker and the session (plain structured
+ * clones over the Worker's own channel).
+ *
+ * @module
+ */
+import type { ExtensionManifest } from "./extension_manifest.ts";
+
+/** What the Worker is started with (written into its bootstrap module). */
+export interface BackgroundInit {
+  /** The extension's id. */
+  id: string;
+  /** The checked manifest. */
+  manifest: ExtensionManifest;
+  /** The API permissions (not host patterns) it holds. */
+  permissions: string[];
+  /** The host permissions it holds. */
+  origins: string[];
+  /** MV2 scripts and classic MV3 service workers: their sources, run in order as scripts. */
+  classic: Array<{ file: string; source: string }>;
+}
+
+/** An error as it crosses the channel. */
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** Messages the Worker sends. */
+export type FromBackground =
+  | { t: "ready" }
+  | { t: "failed"; error: WireError }
+  | { t: "error"; error: WireError; where: string }
+  | { t: "call"; id: number; method: string; args: unknown[] }
+  | { t: "listen"; lid: number; event: string; filter: unknown; spec: string[] }
+  | { t: "unlisten"; lid: number }
+  | { t: "on"; name: string }
+  | { t: "pong" }
+  | { t: "answer"; reply: number; value?: unknown; error?: WireError };
+
+/** Messages the session sends. */
+export type ToBackground =
+  | { t: "ping" }
+  | { t: "result"; id: number; value?: unknown; error?: WireError }
+  | { t: "event"; name: string; args: unknown[]; reply?: number }
+  | { t: "webRequest"; lid: number; details: unknown; reply?: number };
+
+/** An error in wire form. */
+export function errorToWire(error: unknown): WireError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: "Error", message: String(error) };
+}
+
+/** An error back from wire form (same name and message). */
+export function errorFromWire(wire: WireError): Error {
+  const error = wire.name === "TypeError" ? new TypeError(wire.message) : new Error(wire.message);
+  if (wire.name !== "TypeError" && wire.name !== "Error") error.name = wire.name;
+  if (wire.stack) error.stack = wire.stack;
+  return error;
+}

@@ -1,0 +1,83 @@
+/**
+ * `chrome.cookies.*` calls of a background, answered with the session's cookies (`ses.cookies`)
+ * within the extension's host permissions, in Chrome's shapes (`storeId` "0").
+ *
+ * @module
+ */
+import type { HostAccess } from "./host_access.ts";
+
+/** The part of `ses.cookies` the extensions use. */
+export interface SessionCookies {
+  get(filter: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
+  set(details: Record<string, unknown>): Promise<void>;
+  remove(url: string, name: string): Promise<void>;
+  on(event: string, fn: (...args: unknown[]) => void): void;
+  off(event: string, fn: (...args: unknown[]) => void): void;
+}
+
+/**
+ * Whether the extension's host permissions cover a cookie's domain.
+ *
+ * @example
+ * ```ts ignore
+ * coversCookie(access, { domain: ".example.com" });
+ * ```
+ */
+export function coversCookie(access: HostAccess, c: { domain: string }): boolean {
+  const host = c.domain.replace(/^\./, "");
+  return access.covers(`https://${host}/`) || access.covers(`http://${host}/`);
+}
+
+/**
+ * Answers one `cookies` call (`op` is the method's name).
+ *
+ * @example
+ * ```ts ignore
+ * await cookiesCall(ses.cookies, access, "getAll", [{}]);
+ * ```
+ */
+export async function cookiesCall(
+  cookies: SessionCookies | undefined,
+  access: HostAccess,
+  op: string,
+  args: unknown[],
+): Promise<unknown> {
+  if (!cookies) throw new Error("This session has no cookies plugin");
+  const d = (args[0] ?? {}) as Record<string, unknown>;
+  const withStore = (c: Record<string, unknown>) => ({ ...c, storeId: "0" });
+  const needUrl = () => {
+    if (typeof d.url !== "string") throw new TypeError(`cookies.${op}: details.url is required`);
+    if (!access.covers(d.url)) {
+      throw new Error(`No host permissions for cookies at url: "${d.url}".`);
+    }
+    return d.url;
+  };
+  switch (op) {
+    case "get": {
+      const url = needUrl();
+      const found = await cookies.get({ url, name: d.name });
+      return found.length ? withStore(found[0]) : null;
+    }
+    case "getAll": {
+      if (d.url !== undefined) needUrl();
+      const { storeId: _s, ...filter } = d;
+      const found = await cookies.get(filter);
+      return found.filter((c) => coversCookie(access, c as { domain: string })).map(withStore);
+    }
+    case "set": {
+      const url = needUrl();
+      const { storeId: _s, ...details } = d;
+      await cookies.set(details);
+      const found = await cookies.get({ url, name: d.name ?? "" });
+      return found.length ? withStore(found[0]) : null;
+    }
+    case "remove": {
+      const url = needUrl();
+      await cookies.remove(url, String(d.name ?? ""));
+      return { url, name: d.name, storeId: "0" };
+    }
+    case "getAllCookieStores":
+      return [{ id: "0", tabIds: [] }];
+  }
+  throw new Error(`cookies.${op} is not supported by websession`);
+}

@@ -1,0 +1,58 @@
+/**
+ * `chrome.declarativeNetRequest.*` calls of a background, answered with the extension's rules.
+ *
+ * @module
+ */
+import type { ExtensionRules } from "./extension_rules.ts";
+
+/**
+ * Answers one `declarativeNetRequest` call (`op` is the method's name).
+ *
+ * @example
+ * ```ts ignore
+ * await declarativeNetRequestCall(rules, (p) => p === "declarativeNetRequest", "getDynamicRules", []);
+ * ```
+ */
+export function declarativeNetRequestCall(
+  rules: ExtensionRules,
+  has: (permission: string) => boolean,
+  op: string,
+  args: unknown[],
+): unknown {
+  const a = args[0] as never;
+  switch (op) {
+    case "updateDynamicRules":
+      return rules.updateDynamicRules(a);
+    case "updateSessionRules":
+      return rules.updateSessionRules(a);
+    case "getDynamicRules":
+      return rules.getDynamicRules(a);
+    case "getSessionRules":
+      return rules.getSessionRules(a);
+    case "updateEnabledRulesets":
+      return rules.updateEnabledRulesets(a);
+    case "getEnabledRulesets":
+      return rules.getEnabledRulesets();
+    case "getMatchedRules":
+      if (!has("declarativeNetRequestFeedback")) {
+        throw new Error(
+          "The extension must have the declarativeNetRequestFeedback permission to call getMatchedRules.",
+        );
+      }
+      return rules.getMatchedRules(a);
+    case "testMatchOutcome":
+      return rules.testMatchOutcome(a);
+    case "getAvailableStaticRuleCount":
+      return Math.max(0, 330_000 - rules.staticRuleCount);
+    case "isRegexSupported": {
+      const o = (args[0] ?? {}) as { regex?: string; isCaseSensitive?: boolean };
+      try {
+        new RegExp(String(o.regex), o.isCaseSensitive === false ? "i" : "");
+        return { isSupported: true };
+      } catch {
+        return { isSupported: false, reason: "syntaxError" };
+      }
+    }
+  }
+  throw new Error(`declarativeNetRequest.${op} is not supported by websession`);
+}

@@ -1,0 +1,213 @@
+/**
+ * Electron's `ses.extensions` (and the session's `loadExtension` & co): loads unpacked extensions
+ * into a session, keeps them by id, and emits `extension-loaded`, `extension-ready` and
+ * `extension-unloaded` on both `ses.extensions` and the session, as Electron does.
+ *
+ * @module
+ */
+import { Emitter } from "../../kernel/events.ts";
+import type { Extension, ExtensionDeps, LoadExtensionOptions } from "./loaded_extension.ts";
+import { LoadedExtension } from "./loaded_extension.ts";
+
+/**
+ * `ses.extensions`: Electron's `Extensions` class, plus `sendMessage` (the session messaging an
+ * extension's background) and the `runtime-message` event (the background messaging the session).
+ *
+ * @example
+ * ```ts ignore
+ * const extension = await ses.extensions.loadExtension("./my-extension");
+ * ses.extensions.getAllExtensions().length; // 1
+ * ses.extensions.removeExtension(extension.id);
+ * ```
+ */
+export class Extensions extends Emitter {
+  readonly #loaded = new Map<string, LoadedExtension>();
+  readonly #deps: Omit<
+    ExtensionDeps,
+    "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground"
+  >;
+  readonly #emitSession: (name: string, ...args: unknown[]) => void;
+  #queue: Promise<unknown> = Promise.resolve();
+  #idleTimeout: number;
+
+  /** Made by the extensions plugin. */
+  constructor(
+    deps: Omit<ExtensionDeps, "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground">,
+    emitSession: (name: string, ...args: unknown[]) => void,
+    idleTimeout = 30_000,
+  ) {
+    super((error) => deps.ctx.report(error, "extensions"));
+    this.#deps = deps;
+    this.#idleTimeout = idleTimeout;
+    this.#emitSession = emitSession;
+  }
+
+  #emit(name: string, ...args: unknown[]): void {
+    this.emit(name, ...args);
+    this.#emitSession(name, ...args);
+  }
+
+  /**
+   * Loads the unpacked extension in `path`: checks its manifest, loads its enabled static
+   * rulesets, starts its background and resolves once the background's top level has run. The
+   * same extension loaded again replaces the loaded one (as Chrome's reload).
+   */
+  loadExtension(path: string, options: LoadExtensionOptions = {}): Promise<Extension> {
+    if (options === null || typeof options !== "object") {
+      return Promise.reject(new TypeError("loadExtension: options must be an object"));
+    }
+    const next = this.#queue.then(() => this.#load(path, options));
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #load(path: string, options: LoadExtensionOptions): Promise<Extension> {
+    const loaded = await LoadedExtension.load(
+      {
+        ...this.#deps,
+        onMessage: (extension, message) => this.#fromBackground(extension, message),
+        onCrash: (extension, error) => {
+          this.#deps.ctx.report(error, "extension background");
+          if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
+        },
+        idleTimeout: () => this.#idleTimeout,
+        onBackground: (extension, running) => {
+          if (this.#loaded.get(extension.id)?.extension !== extension) return;
+          this.emit(running ? "background-started" : "background-stopped", extension);
+        },
+        reload: (extension) => {
+          this.loadExtension(extension.path).catch((error) =>
+            this.#deps.ctx.report(error, "runtime.reload")
+          );
+        },
+      },
+      path,
+      options,
+    );
+    const id = loaded.extension.id;
+    if (this.#loaded.has(id)) await this.#unload(id);
+    this.#loaded.set(id, loaded);
+    this.#emit("extension-loaded", loaded.extension);
+    this.#emit("extension-ready", loaded.extension);
+    try {
+      await loaded.start();
+    } catch (error) {
+      await this.#unload(id);
+      throw error;
+    }
+    return loaded.extension;
+  }
+
+  async #unload(id: string): Promise<void> {
+    const loaded = this.#loaded.get(id);
+    if (!loaded) return;
+    this.#loaded.delete(id);
+    await this.#release(loaded);
+  }
+
+  /** Stops an extension taken out of the map; `extension-unloaded` once its proxy is undone. */
+  async #release(loaded: LoadedExtension): Promise<void> {
+    loaded.stop();
+    try {
+      await loaded.releaseProxy();
+    } catch (error) {
+      this.#deps.ctx.report(error, "extension proxy");
+    }
+    this.#emit("extension-unloaded", loaded.extension);
+  }
+
+  /**
+   * Unloads an extension (an unknown id is ignored, as in Electron): it is gone from `get*` and
+   * its listeners and rules stop at once; `extension-unloaded` follows.
+   */
+  removeExtension(extensionId: string): void {
+    if (typeof extensionId !== "string") {
+      throw new TypeError("removeExtension: extensionId must be a string");
+    }
+    const loaded = this.#loaded.get(extensionId);
+    if (!loaded) return;
+    this.#loaded.delete(extensionId);
+    loaded.stop();
+    const next = this.#queue.then(() => this.#release(loaded));
+    this.#queue = next.catch(() => {});
+  }
+
+  /** The loaded extension with this id, or null. */
+  getExtension(extensionId: string): Extension | null {
+    return this.#loaded.get(extensionId)?.extension ?? null;
+  }
+
+  /**
+   * How long an MV3 service worker may go without events before it is stopped (ms; Chrome's 30 s
+   * by default; 0 or Infinity: never). The next event starts it again, and events that arrive
+   * meanwhile wait for it. MV2 background scripts are persistent and never stopped.
+   */
+  setServiceWorkerIdleTimeout(ms: number): void {
+    if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
+      throw new TypeError("setServiceWorkerIdleTimeout: ms must be a number >= 0");
+    }
+    this.#idleTimeout = ms;
+  }
+
+  /** The idle timeout of MV3 service workers in ms. */
+  getServiceWorkerIdleTimeout(): number {
+    return this.#idleTimeout;
+  }
+
+  /** Whether an extension's background Worker is running now. */
+  isBackgroundRunning(extensionId: string): boolean {
+    return this.#loaded.get(extensionId)?.running ?? false;
+  }
+
+  /** Every loaded extension. */
+  getAllExtensions(): Extension[] {
+    return [...this.#loaded.values()].map((l) => l.extension);
+  }
+
+  /**
+   * Sends `message` to an extension's background (`chrome.runtime.onMessage`, with the sender
+   * `{ origin: "websession" }`); resolves with its response.
+   */
+  sendMessage(extensionId: string, message: unknown): Promise<unknown> {
+    const loaded = this.#loaded.get(extensionId);
+    if (!loaded) return Promise.reject(new Error(`No extension with id ${extensionId}`));
+    return loaded.sendMessage(message);
+  }
+
+  /**
+   * `runtime.sendMessage` from a background: emitted as `runtime-message` with `(event, message,
+   * sender, sendResponse)`; the background's promise resolves with what `sendResponse` is given
+   * (now or later), and rejects as Chrome's does when nobody listens.
+   */
+  #fromBackground(extension: Extension, message: unknown): Promise<unknown> {
+    if (this.listenerCount("runtime-message") === 0) {
+      return Promise.reject(
+        new Error("Could not establish connection. Receiving end does not exist."),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const sendResponse = (value?: unknown) => {
+        if (answered) return;
+        answered = true;
+        resolve(value);
+      };
+      try {
+        this.emit(
+          "runtime-message",
+          message,
+          { id: extension.id, url: extension.url },
+          sendResponse,
+        );
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  /** Stops every background (the plugin's teardown). */
+  close(): void {
+    for (const loaded of this.#loaded.values()) loaded.stop();
+    this.#loaded.clear();
+  }
+}

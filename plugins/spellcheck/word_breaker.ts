@@ -1,0 +1,59 @@
+/**
+ * The word breaker of the spellchecker: finds the words of a text the way Chromium's spellchecker
+ * picks what to check. A word is a run of Unicode letters (with their combining marks) joined by
+ * inner apostrophes (`don't`, `rock'n'roll`, `l'ordinateur`); a hyphen separates words
+ * (`well-known` is `well` and `known`). URLs (`scheme://...`, `www.`...), e-mail addresses and any
+ * run containing a digit (`42`, `3rd`, `abc123`) are skipped. Typographic apostrophes (`’`) are
+ * read as `'` when the word is checked, as Chromium normalizes them.
+ *
+ * @module
+ */
+
+/** A word of a text: its UTF-16 offsets (`text.slice(start, end) === word`). */
+export interface WordRange {
+  /** Offset of the word's first code unit. */
+  start: number;
+  /** Offset after the word's last code unit. */
+  end: number;
+  /** The word as written in the text. */
+  word: string;
+}
+
+// One pass over the text: a URL, an e-mail address, or a run of letters, marks and digits with
+// inner apostrophes. URLs and e-mail addresses are matched first so that their parts are not words.
+const TOKEN =
+  /(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[^\s<>"'`]+|[\p{L}\p{M}\p{N}_.%+-]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu;
+const HAS_DIGIT = /\p{N}/u;
+const HAS_LETTER = /\p{L}/u;
+
+/**
+ * The words of `text` a spellchecker checks, in order.
+ *
+ * @example
+ * ```ts
+ * [...words("Mail me@example.org, it's well-known (42 times)")].map((w) => w.word);
+ * // ["Mail", "it's", "well", "known", "times"]
+ * ```
+ */
+export function* words(text: string): Generator<WordRange> {
+  const pattern = new RegExp(TOKEN);
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const token = m[0];
+    // A URL or an e-mail address (only those hold "@", ":" or "."): skipped whole.
+    if (token.includes("@") || token.includes(":") || token.includes(".")) continue;
+    if (HAS_DIGIT.test(token) || !HAS_LETTER.test(token)) continue;
+    yield { start: m.index, end: m.index + token.length, word: token };
+  }
+}
+
+/**
+ * The form of a word its dictionary is asked about: typographic apostrophes as `'`.
+ *
+ * @example
+ * ```ts
+ * normalizeWord("doesn’t"); // "doesn't"
+ * ```
+ */
+export function normalizeWord(word: string): string {
+  return word.includes("’") ? word.replaceAll("’", "'") : word;
+}

@@ -1,0 +1,85 @@
+/**
+ * Shared parts of the extensions tests: the fixture extensions (test/fixtures/extensions), a
+ * local server that echoes what it received, fresh sessions, and driving an extension's
+ * `chrome.*` from the session through its `runtime.onMessage` (the fixtures' rpc.js).
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { type DefaultSession, session } from "../../../mod.ts";
+import { serve, type TestServer } from "../../_serve.ts";
+
+/** The folder of a fixture extension. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`../../fixtures/extensions/${name}`, import.meta.url));
+}
+
+/** A server answering with the path and request headers it saw, as JSON. */
+export function echoServer(): Promise<TestServer> {
+  return serve((request) => {
+    const url = new URL(request.url);
+    const body = JSON.stringify({
+      path: url.pathname,
+      headers: Object.fromEntries(request.headers),
+    });
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    const cookie = url.searchParams.get("set-cookie");
+    if (cookie) headers["set-cookie"] = cookie;
+    return new Response(body, { headers });
+  });
+}
+
+let count = 0;
+const opened: string[] = [];
+
+/** A new in-memory session of the default preset, with its hook errors collected. */
+export async function freshSession(
+  name = `extensions-test-${++count}-${Date.now()}`,
+): Promise<{ ses: DefaultSession; errors: Error[] }> {
+  const ses = session.fromPartition(name);
+  const errors: Error[] = [];
+  ses.on("hook-error", (_event, error) => errors.push(error as Error));
+  await ses.ready;
+  opened.push(name);
+  return { ses, errors };
+}
+
+/** Closes every session {@linkcode freshSession} made. */
+export async function closeSessions(): Promise<void> {
+  for (const name of opened.splice(0)) await session.closePartition(name);
+}
+
+/** Calls `chrome.<call>(...args)` in the extension's background; rejects with its error. */
+export async function callChrome(
+  ses: DefaultSession,
+  id: string,
+  call: string,
+  ...args: unknown[]
+): Promise<unknown> {
+  const answer = await ses.extensions.sendMessage(id, { call, args }) as {
+    value?: unknown;
+    error?: string;
+  };
+  if (answer && typeof answer.error === "string") throw new Error(answer.error);
+  return answer?.value;
+}
+
+/** Waits until `check` returns something truthy (at most `ms`). */
+export async function until<T>(check: () => T | Promise<T>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The JSON the echo server answered. */
+export async function echoed(
+  ses: DefaultSession,
+  url: string,
+): Promise<{ path: string; headers: Record<string, string> }> {
+  const response = await ses.fetch(url);
+  return await response.json();
+}

@@ -1,0 +1,91 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { closedPort, type TestServer } from "../../_serve.ts";
+import { closeSessions, echoed, echoServer, fixture, freshSession, until } from "./_helpers.ts";
+
+let server: TestServer;
+before(async () => {
+  server = await echoServer();
+});
+after(async () => {
+  await closeSessions();
+  await server.close();
+});
+
+describe("chrome.webRequest in an extension's background", () => {
+  it("cancels, redirects and changes request headers through real requests", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_listener"));
+    await assert.rejects(ses.fetch(`${server.url}/blocked`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+    const moved = await echoed(ses, `${server.url}/old`);
+    assert.equal(moved.path, "/new");
+    assert.equal(moved.headers["x-extension"], ext.id);
+    const seen = await ses.extensions.sendMessage(ext.id, "seen") as string[];
+    assert.deepEqual(seen, [`${server.url}/blocked`, `${server.url}/old`, `${server.url}/new`]);
+  });
+
+  it("runs MV2 background scripts as classic scripts sharing one global scope", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv2_scripts"));
+    const response = await ses.fetch(`${server.url}/mv2`);
+    assert.equal(response.headers.get("x-mv2-background"), ext.id);
+    await response.body?.cancel();
+  });
+
+  it("observers see events but cannot block; blocking needs webRequestBlocking", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_observer"));
+    assert.equal((await echoed(ses, `${server.url}/seen`)).path, "/seen");
+    await assert.rejects(ses.fetch(`http://127.0.0.1:${await closedPort()}/refused`));
+    const report = await until(async () => {
+      const r = await ses.extensions.sendMessage(ext.id, "report") as { events: string[] };
+      return r.events.length >= 4 ? r : null;
+    }) as {
+      events: string[];
+      blockingError: string;
+      hasStorage: string;
+      hasCookies: string;
+      tabs: string;
+    };
+    assert.deepEqual(report.events, [
+      "before /seen",
+      "completed /seen 200",
+      "before /refused",
+      "error /refused net::ERR_CONNECTION_REFUSED",
+    ]);
+    assert.equal(
+      report.blockingError,
+      "You do not have permission to use blocking webRequest listeners. Be sure to declare the webRequestBlocking permission in your manifest.",
+    );
+    // namespaces exist only with their permission, as in Chrome; tabs always
+    assert.equal(report.hasStorage, "undefined");
+    assert.equal(report.hasCookies, "undefined");
+    assert.equal(report.tabs, "function");
+  });
+
+  it("takes part in the session's conflict rules: explain and onActionIgnored name the extension", async () => {
+    const { ses } = await freshSession();
+    // the app's listener first, then the extension's: the most recent redirect wins
+    ses.webRequest.onBeforeRequest({ urls: [`${server.url}/old`] }, (_details, callback) => {
+      callback?.({ redirectURL: `${server.url}/app` });
+    });
+    const ext = await ses.loadExtension(fixture("mv3_listener"));
+    const ignored: Array<{ label: string; winner: string | null }> = [];
+    ses.webRequest.onActionIgnored((details) => ignored.push(details));
+    const requestIds: number[] = [];
+    ses.webRequest.onCompleted((details) => requestIds.push(Number(details.id)));
+    assert.equal((await echoed(ses, `${server.url}/old`)).path, "/new");
+    const label = `extension:${ext.id}.events.onBeforeRequest#`;
+    assert.equal(ignored.length, 1);
+    assert.match(ignored[0].label, /^app\.onBeforeRequest#/);
+    assert.ok(ignored[0].winner?.includes(label), String(ignored[0].winner));
+    await until(() => requestIds.length > 0);
+    const explanation = ses.webRequest.explain(requestIds[0]);
+    assert.ok(
+      JSON.stringify(explanation).includes(label),
+      JSON.stringify(explanation).slice(0, 400),
+    );
+  });
+});

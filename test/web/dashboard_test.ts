@@ -1,0 +1,185 @@
+/// <reference lib="dom" />
+// The dashboard at `/`, driven with playwright-core in headless Chromium against a running server
+// and real traffic from curl. Screenshots go to test-output/dashboard/ (WEBSESSION_TEST_OUTPUT
+// moves it).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import process from "node:process";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
+import { serve, type TestServer } from "../_serve.ts";
+import { needs, requireCommand } from "../_system.ts";
+
+needs("curl", "chromium");
+
+const home = mkdtempSync(`${tmpdir()}/websession-dashboard-`);
+const output = process.env.WEBSESSION_TEST_OUTPUT ??
+  new URL("../../test-output/dashboard", import.meta.url).pathname;
+let origin: TestServer;
+let server: ServerProcess;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  mkdirSync(output, { recursive: true });
+  origin = await serve((request) => {
+    const path = new URL(request.url).pathname;
+    if (path === "/data.json") return Response.json({ fruit: "apple", count: 3 });
+    if (path === "/set") {
+      return new Response("set", { headers: { "set-cookie": "flavour=plain; Path=/" } });
+    }
+    if (path === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
+    return new Response(`<p>page ${path}</p>`, { headers: { "content-type": "text/html" } });
+  });
+  server = await startServerProcess(home);
+  browser = await chromium.launch({
+    executablePath: requireCommand("chromium"),
+    args: ["--no-sandbox"],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await origin?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const viaProxy = (path: string, ...extra: string[]) =>
+  curl(["-s", "-x", server.proxy, ...extra, `${origin.url}${path}`]);
+
+const rowOf = (path: string) =>
+  page.locator("#requests tbody tr", { hasText: `${origin.url}${path}` });
+
+describe("the dashboard", () => {
+  it("signs in by exchanging the token for an HttpOnly, SameSite=Strict cookie", async () => {
+    await page.goto(`${server.proxy}/`);
+    await page.locator("#signin").waitFor({ state: "visible" });
+    assert.doesNotMatch(page.url(), /token/);
+    await page.fill("#token", "not-a-token");
+    await page.click("#signin-form button");
+    await page.locator("#signin-error", { hasText: "not valid" }).waitFor();
+    await page.fill("#token", server.token);
+    await page.click("#signin-form button");
+    await page.locator("#app").waitFor({ state: "visible" });
+    const [cookie] = await page.context().cookies();
+    assert.equal(cookie.name, "websession_token");
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Strict");
+    assert.equal(await page.evaluate(() => document.cookie), "");
+  });
+
+  it("shows traffic live, one row per request, and a row's detail with headers and body", async () => {
+    await viaProxy("/page.html");
+    await viaProxy("/data.json", "-H", "x-from-test: yes");
+    await rowOf("/page.html").waitFor();
+    await rowOf("/data.json").waitFor();
+    assert.equal(await rowOf("/data.json").count(), 1);
+    await page.waitForFunction(
+      (url) =>
+        [...document.querySelectorAll("#requests tbody tr")].some((tr) =>
+          tr.textContent!.includes(url) && tr.textContent!.includes("json") &&
+          tr.textContent!.includes("200")
+        ),
+      `${origin.url}/data.json`,
+    );
+    await rowOf("/data.json").click();
+    const detail = page.locator("#detail");
+    await detail.locator(".request-headers th", { hasText: "x-from-test" }).waitFor();
+    await detail.locator(".body-text").waitFor();
+    assert.equal(
+      await detail.locator(".body-text").textContent(),
+      JSON.stringify({ fruit: "apple", count: 3 }, null, 2),
+    );
+    assert.match(await detail.locator(".response-headers").textContent() ?? "", /content-type/);
+    await page.screenshot({ path: `${output}/requests.png` });
+  });
+
+  it("hides the rows a filter leaves out, and keeps the log across a reload", async () => {
+    await page.fill("#filter-text", "data.json");
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>("#requests tbody tr")].filter((tr) => !tr.hidden)
+        .length === 1
+    );
+    assert.equal(await rowOf("/page.html").isHidden(), true);
+    assert.equal(await rowOf("/data.json").isVisible(), true);
+    await page.selectOption("#filter-type", "document");
+    assert.equal(await rowOf("/data.json").isHidden(), true);
+    await page.reload();
+    await page.locator("#app").waitFor({ state: "visible" });
+    await rowOf("/page.html").waitFor();
+    await rowOf("/data.json").waitFor();
+  });
+
+  it("edits a cookie that the next proxied request then sends", async () => {
+    await viaProxy("/set");
+    await page.click('nav button[data-view="cookies"]');
+    const row = page.locator("#cookies tbody tr", { hasText: "flavour" });
+    await row.waitFor();
+    await row.locator("input.cookie-value").fill("edited-in-ui");
+    await row.locator("button.save").click();
+    await row.locator(".status", { hasText: "saved" }).waitFor();
+    assert.equal((await viaProxy("/whoami")).stdout, "flavour=edited-in-ui");
+    await page.screenshot({ path: `${output}/cookies.png` });
+  });
+
+  it("adds a rule that blocks the next request, and shows a refused rule's field", async () => {
+    await page.click('nav button[data-view="rules"]');
+    await page.fill("#rule-id", "77");
+    await page.fill("#rule-action", '{"type":"explode"}');
+    await page.fill("#rule-condition", '{"urlFilter":"/blocked-by-ui"}');
+    await page.click("#rule-form button");
+    await page.locator("#rule-error", { hasText: "action" }).waitFor();
+    await page.fill("#rule-action", '{"type":"block"}');
+    await page.click("#rule-form button");
+    await page.locator("#rules tbody tr[data-id='77']").waitFor();
+    const blocked = await viaProxy("/blocked-by-ui", "-i");
+    assert.match(blocked.stdout, /^HTTP\/1\.1 403/);
+    assert.match(blocked.stdout, /rule 77/);
+    await page.screenshot({ path: `${output}/rules.png` });
+  });
+
+  it("exports the shown requests as HAR 1.2", async () => {
+    await page.click('nav button[data-view="requests"]');
+    await page.fill("#filter-text", "");
+    await page.selectOption("#filter-type", "");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+    const path = `${output}/export.har`;
+    await download.saveAs(path);
+    const { readFileSync } = await import("node:fs");
+    const har = JSON.parse(readFileSync(path, "utf8"));
+    assert.equal(har.log.version, "1.2");
+    const entry = har.log.entries.find((e: { request: { url: string } }) =>
+      e.request.url === `${origin.url}/data.json`
+    );
+    assert.equal(entry.response.status, 200);
+    assert.equal(entry.response.content.text, JSON.stringify({ fruit: "apple", count: 3 }));
+  });
+
+  it("refuses another Host (DNS rebinding) and another site's Origin", async () => {
+    const port = new URL(server.proxy).port;
+    const rebound = await curl([
+      "-s",
+      "-i",
+      "-H",
+      `Host: evil.example:${port}`,
+      `${server.proxy}/`,
+    ]);
+    assert.match(rebound.stdout, /^HTTP\/1\.1 403/);
+    const crossSite = await curl([
+      "-s",
+      "-i",
+      "-H",
+      "Origin: http://evil.example",
+      "-H",
+      `Authorization: Bearer ${server.token}`,
+      `${server.proxy}/api/requests`,
+    ]);
+    assert.match(crossSite.stdout, /^HTTP\/1\.1 403/);
+    const own = await curl(["-s", "-i", `${server.proxy}/`]);
+    assert.match(own.stdout, /^HTTP\/1\.1 200/);
+  });
+});
