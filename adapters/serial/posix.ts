@@ -20,6 +20,7 @@
 import { execFile } from "node:child_process";
 import { constants, promises as fs } from "node:fs";
 import { basename, join } from "node:path";
+import { setImmediate } from "node:timers";
 import type {
   SerialAdapter,
   SerialConnection,
@@ -147,6 +148,8 @@ async function openWriter(path: string): Promise<TtyWriter> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const IMMEDIATE_POLLS = 8;
 
 function code(error: unknown): string | undefined {
   return (error as { code?: string } | null)?.code;
@@ -169,6 +172,7 @@ class TtyConnection implements SerialConnection {
 
   async read(buffer: Uint8Array): Promise<number> {
     let delay = 0;
+    let idle = 0;
     while (true) {
       if (this.#closed) throw new Error(`${this.#path} is closed`);
       try {
@@ -179,8 +183,10 @@ class TtyConnection implements SerialConnection {
         if (code(error) === "EIO") return 0; // the device went away
         if (code(error) !== "EAGAIN") throw error;
       }
-      await sleep(delay);
-      delay = Math.min(this.#maxDelay, delay + 1);
+      // A few turns of the event loop first (a busy device refills within microseconds), then
+      // sleeps growing to maxPollDelay (an idle port costs next to nothing).
+      if (idle++ < IMMEDIATE_POLLS) await nextTurn();
+      else await sleep(delay = Math.min(this.#maxDelay, delay + 1));
     }
   }
 

@@ -193,9 +193,10 @@ export class SerialPort extends EventTarget {
     const connection = this.#connection;
     if (!connection || this.#lost) return null;
     const size = this.#bufferSize;
+    const scratch = new Uint8Array(size);
     const stream: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        const buffer = new Uint8Array(size);
+        const buffer = scratch;
         let count: number;
         try {
           count = await connection.read(buffer);
@@ -219,7 +220,7 @@ export class SerialPort extends EventTarget {
           this.dispatchEvent(new Event("disconnect"));
           return;
         }
-        controller.enqueue(buffer.subarray(0, count));
+        controller.enqueue(buffer.slice(0, count)); // a copy of what came: the scratch is reused
       },
       cancel: () => {
         if (this.#readable === stream) this.#readable = null;
