@@ -23,6 +23,11 @@ export interface HidDeviceDescriptor {
   usage?: number;
   /** The raw report descriptor, when the adapter can read it without opening the device. */
   reportDescriptor?: Uint8Array;
+  /**
+   * The top-level collections already parsed, in WebHID's `HIDCollectionInfo` shape, when the
+   * adapter has them instead of the raw descriptor (WebHID gives no descriptor).
+   */
+  collections?: readonly object[];
 }
 
 /** An open HID device. */

@@ -227,7 +227,11 @@ export class Hid {
   #collectionsOf(device: HidDeviceDescriptor): HidCollectionInfo[] {
     let collections = this.#collections.get(device.path);
     if (!collections) {
-      collections = device.reportDescriptor ? parseReportDescriptor(device.reportDescriptor) : [];
+      collections = device.collections
+        ? [...device.collections] as HidCollectionInfo[]
+        : device.reportDescriptor
+        ? parseReportDescriptor(device.reportDescriptor)
+        : [];
       this.#collections.set(device.path, collections);
     }
     return collections;

@@ -79,7 +79,9 @@ export class HIDDevice extends EventTarget {
     this.#descriptor = descriptor;
     this.#adapter = adapter;
     this.#forget = forget;
-    this.#collections = descriptor.reportDescriptor
+    this.#collections = descriptor.collections
+      ? [...descriptor.collections] as HidCollectionInfo[]
+      : descriptor.reportDescriptor
       ? parseReportDescriptor(descriptor.reportDescriptor)
       : [];
   }
