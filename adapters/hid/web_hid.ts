@@ -14,8 +14,16 @@
  */
 import type { HidAdapter, HidConnection, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
 
+/** Listening, as an `EventTarget` does. */
+export interface EventSourceLike {
+  /** Adds a listener. */
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  /** Removes a listener. */
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+}
+
 /** The part of a WebHID `HIDDevice` the adapter uses. */
-export interface WebHidDeviceLike extends EventTarget {
+export interface WebHidDeviceLike extends EventSourceLike {
   /** Whether it is open. */
   readonly opened: boolean;
   /** USB vendor id. */
@@ -39,7 +47,7 @@ export interface WebHidDeviceLike extends EventTarget {
 }
 
 /** The part of WebHID's `HID` (`navigator.hid`) the adapter uses. */
-export interface WebHidLike extends EventTarget {
+export interface WebHidLike extends EventSourceLike {
   /** The devices the page may use. */
   getDevices(): Promise<WebHidDeviceLike[]>;
 }

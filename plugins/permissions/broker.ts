@@ -22,6 +22,7 @@ import {
   type RequestPermission,
 } from "./names.ts";
 import type { DeviceGrant, DeviceGrants } from "./device_grants.ts";
+import { IsolatedDevices } from "./isolated_devices.ts";
 
 /** What `ses.permissions.request()` takes besides the permission. */
 export interface PermissionRequestOptions extends Partial<PermissionRequestDetails> {
@@ -74,18 +75,36 @@ export class PermissionBroker {
   #grants: DeviceGrants;
   #revokeListeners = new Map<DeviceType, Set<RevokeListener>>();
   #report: (error: unknown) => void;
+  #isolated: IsolatedDevices | null;
   /** Resolves when the stored device grants are loaded. */
   readonly ready: Promise<void>;
 
-  /** `grants` keeps the device grants; `report` receives what a handler threw. */
+  /**
+   * `grants` keeps the device grants; `report` receives what a handler threw; `session`, when
+   * given, is where isolated plugins' device calls go (its `serial`, `hid` and `usb` members).
+   */
   constructor(
     grants: DeviceGrants,
     report: (error: unknown) => void = () => {},
     ready: Promise<void> = Promise.resolve(),
+    session?: object,
   ) {
     this.#grants = grants;
     this.#report = report;
     this.ready = ready;
+    this.#isolated = session ? new IsolatedDevices(session, this) : null;
+  }
+
+  /**
+   * One device call of an isolated plugin (`ctx.devices.call(kind, method, ...args)` in its
+   * Worker; the kernel has already checked that its manifest lists `kind` in
+   * `permissions.devices`). The calls are listed in `isolated_devices.ts`.
+   */
+  serveIsolated(plugin: string, kind: string, method: string, args: unknown[]): Promise<unknown> {
+    if (!this.#isolated) {
+      return Promise.reject(new Error("This permission broker serves no session's devices"));
+    }
+    return this.#isolated.serve(plugin, kind, method, args);
   }
 
   /** Electron's `ses.setPermissionRequestHandler(handler | null)`. */

@@ -43,6 +43,7 @@ export type {
   RevokeListener,
 } from "./broker.ts";
 export { DeviceGrants } from "./device_grants.ts";
+export { IsolatedDevices } from "./isolated_devices.ts";
 export { pick } from "./picker.ts";
 export type { DeviceRequestContext, PickerOptions } from "./picker.ts";
 export type { DeviceGrant } from "./device_grants.ts";
@@ -113,7 +114,7 @@ export const permissionsPlugin: Plugin<PermissionsMembers> = definePlugin<Permis
     const report = (error: unknown) => ctx.report(error, "permissions");
     const grants = new DeviceGrants(ctx.session.isPersistent() ? ctx.store : null, report);
     const loading = grants.load().catch(report);
-    const broker = new PermissionBroker(grants, report, loading);
+    const broker = new PermissionBroker(grants, report, loading, ctx.session);
     ctx.onFlush(() => grants.flush());
     ctx.provide({
       setPermissionRequestHandler: (handler: PermissionRequestHandler | null) =>

@@ -148,7 +148,10 @@ async function openPort(path: string): Promise<SerialPort> {
   });
   ses.on("select-serial-port", (event, portList, _wc, callback) => {
     event.preventDefault();
-    callback(portList.find((p) => p.portName === path.split("/").pop())?.portId ?? "");
+    callback(
+      portList.find((p: { portName: string }) => p.portName === path.split("/").pop())?.portId ??
+        "",
+    );
   });
   const port = await ses.serial.requestPort();
   await port.open({ ...LINE, bufferSize: CHUNK });
