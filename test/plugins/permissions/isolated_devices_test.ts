@@ -64,7 +64,7 @@ async function setup(devices: string[]) {
     ],
   });
   const errors: HookError[] = [];
-  ses.on("hook-error", (error: HookError) => errors.push(error));
+  ses.on("hook-error", (_event, error) => errors.push(error as HookError));
   const pickedFor: Array<PermissionRequester | null> = [];
   ses.on("select-serial-port", (event, portList, webContents, callback) => {
     event.preventDefault();
