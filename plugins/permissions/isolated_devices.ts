@@ -111,16 +111,6 @@ export class IsolatedDevices {
     return await this.#usb(plugin, method, args, context);
   }
 
-  /** Forgets the handles of a plugin (when it is unloaded). */
-  release(plugin: string): void {
-    for (const [handle, entry] of this.#handles) {
-      if (entry.plugin !== plugin) continue;
-      this.#handles.delete(handle);
-      this.#readers.get(handle)?.releaseLock();
-      this.#readers.delete(handle);
-    }
-  }
-
   #handleOf(plugin: string, device: unknown): number {
     for (const [handle, entry] of this.#handles) {
       if (entry.plugin === plugin && entry.device === device) return handle;
