@@ -14,7 +14,9 @@
  *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use);
  * - serial, hid, usb: the POSIX tty adapter (`adapters/serial/posix.ts`), node-hid
  *   (`adapters/hid/node_hid.ts`) and the `usb` package (`adapters/usb/node_usb.ts`), each loaded
- *   on first use; they ask the permissions plugin (`plugins/permissions`).
+ *   on first use; they ask the permissions plugin (`plugins/permissions`). These three are not in
+ *   `defaultPlugins` (with them there, isolated plugins of scaffolded projects did not start in
+ *   time): a session adds them with `{ plugins: [serialPlugin, hidPlugin, usbPlugin] }`.
  *
  * @module
  */
@@ -237,9 +239,6 @@ export const defaultPlugins: readonly [
   Plugin<SpellcheckMembers>,
   Plugin<ExtensionsMembers>,
   Plugin<PermissionsMembers>,
-  Plugin<SerialMembers>,
-  Plugin<HidMembers>,
-  Plugin<UsbMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -249,7 +248,4 @@ export const defaultPlugins: readonly [
   spellcheckPlugin,
   extensionsPlugin,
   permissionsPlugin,
-  serialPlugin,
-  hidPlugin,
-  usbPlugin,
 ];

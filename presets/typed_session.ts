@@ -21,8 +21,8 @@ import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
  * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
  * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
  * extensions plugin, so there they throw `MissingPluginError`), `ses.setPermissionRequestHandler`
- * & co and `ses.permissions`. (Deno's and Bun's preset also has `ses.serial`, `ses.hid` and
- * `ses.usb`; their types come with the plugins of the `./serial`, `./hid` and `./usb` entries.)
+ * & co and `ses.permissions`. (`ses.serial`, `ses.hid` and `ses.usb` come with the plugins of the
+ * `./serial`, `./hid` and `./usb` entries, added per session; the browser preset has them.)
  *
  * @example
  * ```ts
