@@ -19,8 +19,11 @@ export interface Manifest {
   /** Capabilities it needs. */ requires: string[];
   /** The pipeline stages it taps; tapping another one is refused. */ hooks: Stage[];
   /** Session members it adds (`ses.cookies`, `ses.setProxy`). */ api: string[];
-  /** What an isolated copy may touch. */
-  permissions: { net: string[]; read: string[]; write: string[]; env: string[] };
+  /**
+   * What an isolated copy may touch; `devices` (default `[]`) names the device kinds (`serial`,
+   * `hid`, `usb`) it may ask the permission broker for (`ctx.devices`).
+   */
+  permissions: { net: string[]; read: string[]; write: string[]; env: string[]; devices: string[] };
   /** Runtimes it supports (default all). */ runtimes: RuntimeName[];
   /** `inline` (default) or `worker` (isolated, held to its permissions). */
   isolation: "inline" | "worker";
@@ -42,8 +45,8 @@ const ManifestSchema = v.strictObject({
   hooks: v.optional(v.array(v.picklist(STAGES)), []),
   api: names,
   permissions: v.optional(
-    v.strictObject({ net: names, read: names, write: names, env: names }),
-    { net: [], read: [], write: [], env: [] },
+    v.strictObject({ net: names, read: names, write: names, env: names, devices: names }),
+    { net: [], read: [], write: [], env: [], devices: [] },
   ),
   runtimes: v.optional(v.array(v.picklist(RUNTIMES)), [...RUNTIMES]),
   isolation: v.optional(v.picklist(["inline", "worker"]), "inline"),

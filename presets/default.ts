@@ -13,7 +13,12 @@
  * - cache and downloads: files through `node:fs` (`adapters/fs/node.ts`), and on Deno its file
  *   streams for downloads (`adapters/fs/deno_writable.ts`);
  * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
- *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use).
+ *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use);
+ * - serial, hid, usb: the POSIX tty adapter (`adapters/serial/posix.ts`), node-hid
+ *   (`adapters/hid/node_hid.ts`) and the `usb` package (`adapters/usb/node_usb.ts`), each loaded
+ *   on first use; they ask the permissions plugin (`plugins/permissions`). These three are not in
+ *   `defaultPlugins` (with them there, isolated plugins of scaffolded projects did not start in
+ *   time): a session adds them with `{ plugins: [serialPlugin, hidPlugin, usbPlugin] }`.
  *
  * @module
  */
@@ -65,6 +70,13 @@ import { nodeExtensionFiles, nodeFiles } from "../adapters/fs/node.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
 import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
+import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
+import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
+import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
+import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
+import { posixSerialAdapter } from "../adapters/serial/posix.ts";
+import { nodeHidAdapter } from "../adapters/hid/node_hid.ts";
+import { nodeUsbAdapter } from "../adapters/usb/node_usb.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox in a Worker
@@ -277,6 +289,39 @@ export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugi
   files: nodeExtensionFiles,
 });
 
+/**
+ * The serial plugin of the default preset: ports are the system's ttys (`/dev/ttyS*`,
+ * `/dev/ttyUSB*`, `/dev/ttyACM*`).
+ *
+ * @example
+ * ```ts
+ * serialPlugin.manifest.requires; // ["permissions"]
+ * ```
+ */
+export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({
+  adapter: posixSerialAdapter(),
+});
+
+/**
+ * The hid plugin of the default preset: devices come from node-hid.
+ *
+ * @example
+ * ```ts
+ * hidPlugin.manifest.api; // ["hid"]
+ * ```
+ */
+export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidAdapter() });
+
+/**
+ * The usb plugin of the default preset: devices come from the `usb` package.
+ *
+ * @example
+ * ```ts
+ * usbPlugin.manifest.api; // ["usb"]
+ * ```
+ */
+export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({ adapter: nodeUsbAdapter() });
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -304,6 +349,7 @@ export const defaultPlugins: readonly [
   Plugin<DownloadsMembers>,
   Plugin<SpellcheckMembers>,
   Plugin<ExtensionsMembers>,
+  Plugin<PermissionsMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -321,4 +367,5 @@ export const defaultPlugins: readonly [
   downloadsPlugin,
   spellcheckPlugin,
   extensionsPlugin,
+  permissionsPlugin,
 ];

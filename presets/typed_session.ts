@@ -21,6 +21,7 @@ import type { HarMembers } from "../plugins/har/mod.ts";
 import type { TlsMembers } from "../plugins/tls/mod.ts";
 import type { CacheMembers } from "../plugins/cache/mod.ts";
 import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
+import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
 import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 
@@ -29,7 +30,9 @@ import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
  * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
  * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
  * extensions plugin, so there they throw `MissingPluginError`), `ses.getCacheSize`/`clearCache`,
- * `ses.downloadURL` & co.
+ * `ses.downloadURL` & co, `ses.setPermissionRequestHandler` & co and `ses.permissions`.
+ * (`ses.serial`, `ses.hid` and `ses.usb` come with the plugins of the `./serial`, `./hid` and
+ * `./usb` entries, added per session; the browser preset has them.)
  *
  * @example
  * ```ts
@@ -55,7 +58,8 @@ export interface DefaultMembers
     CacheMembers,
     DownloadsMembers,
     SpellcheckMembers,
-    ExtensionsMembers {}
+    ExtensionsMembers,
+    PermissionsMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -74,6 +74,8 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "hunspell-fr", package: "hunspell-fr", file: "/usr/share/hunspell/fr_FR.dic" },
   { command: "mitmdump", package: "mitmproxy", alsoFor: "deno task bench" },
   { command: "redis-server", package: "redis-server", service: "redis-server" },
+  // node-hid and usb load libusb-1.0, which usbutils depends on (the library has no command).
+  { command: "lsusb", package: "usbutils" },
 ];
 
 /**

@@ -46,6 +46,14 @@ import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { cachePlugin } from "../plugins/cache/mod.ts";
 import { downloadsPlugin } from "../plugins/downloads/mod.ts";
+import { permissionsPlugin } from "../plugins/permissions/mod.ts";
+import { createSerialPlugin } from "../plugins/serial/mod.ts";
+import { createHidPlugin } from "../plugins/hid/mod.ts";
+import { createUsbPlugin } from "../plugins/usb/mod.ts";
+import { webSerialAdapter, type WebSerialLike } from "../adapters/serial/web_serial.ts";
+import { usbCdcAcmSerial, type WebUsbLike } from "../adapters/serial/usb_cdc_acm.ts";
+import { webHidAdapter, type WebHidLike } from "../adapters/hid/web_hid.ts";
+import { webUsbAdapter, type WebUsbApiLike } from "../adapters/usb/web_usb.ts";
 import { createProxyPlugin } from "../plugins/proxy/mod.ts";
 import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
@@ -129,6 +137,25 @@ const cdpAdapters: CdpAdapters = {
  */
 export const cdp: CdpApi = createCdpApi(cdpAdapters);
 
+interface PageNavigator {
+  serial?: WebSerialLike;
+  hid?: WebHidLike;
+  usb?: WebUsbApiLike & WebUsbLike;
+}
+const pageNavigator = () => (globalThis as { navigator?: PageNavigator }).navigator;
+let polyfillSerial: WebSerialLike | null = null;
+
+/**
+ * The page's Web Serial: `navigator.serial`, or web-serial-polyfill over `navigator.usb` (CDC-ACM
+ * devices) where the browser has no Web Serial; read on each use.
+ */
+function pageSerial(): WebSerialLike | undefined {
+  const nav = pageNavigator();
+  if (nav?.serial) return nav.serial;
+  if (!nav?.usb) return undefined;
+  return polyfillSerial ??= usbCdcAcmSerial(() => pageNavigator()?.usb);
+}
+
 const browserPlugins: readonly AnyPlugin[] = [
   webRequestPlugin,
   createCdpPlugin(cdpAdapters),
@@ -144,7 +171,11 @@ const browserPlugins: readonly AnyPlugin[] = [
   tlsPlugin,
   cachePlugin,
   downloadsPlugin,
+  permissionsPlugin,
   downloadOnlySpellcheckPlugin,
+  createSerialPlugin({ adapter: webSerialAdapter(pageSerial) }),
+  createHidPlugin({ adapter: webHidAdapter(() => pageNavigator()?.hid) }),
+  createUsbPlugin({ adapter: webUsbAdapter(() => pageNavigator()?.usb) }),
 ];
 
 configure({

@@ -9,7 +9,13 @@
  */
 import { MessageChannelMain, type MessagePortMain } from "./message_channel.ts";
 import { postToWorker } from "./worker_ports.ts";
-import { answerFromWire, argsToWire, errorFromWire, type WireError } from "./_hook_wire.ts";
+import {
+  answerFromWire,
+  argsToWire,
+  errorFromWire,
+  errorToWire,
+  type WireError,
+} from "./_hook_wire.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
 import { FromWorkerSchema, malformed, WireAnswerSchema } from "./_worker_messages.ts";
 import type { IsolationAdapter, WorkerPermissions } from "../contracts.ts";
@@ -43,6 +49,41 @@ interface Pending {
 /** Whether an error from inside the Worker is the runtime refusing a permission. */
 export function isPermissionError(error: { name?: string }): boolean {
   return PERMISSION_ERRORS.has(error.name ?? "");
+}
+
+/**
+ * What the session's permission broker offers isolated plugins (the permissions plugin's
+ * `ses.permissions.serveIsolated`): one call of a device plugin's API on behalf of `plugin`.
+ */
+interface IsolatedDeviceBroker {
+  serveIsolated(plugin: string, kind: string, method: string, args: unknown[]): Promise<unknown>;
+}
+
+/** A device call of an isolated plugin: only kinds its manifest lists, only through the broker. */
+function brokerDevice(
+  ctx: PluginContext,
+  manifest: Manifest,
+  kind: string,
+  method: string,
+  args: unknown[],
+): Promise<unknown> {
+  if (!manifest.permissions.devices.includes(kind)) {
+    return Promise.reject(
+      new TypeError(
+        `Plugin ${manifest.name} may not use ${kind} devices: its manifest does not list "${kind}" in permissions.devices`,
+      ),
+    );
+  }
+  const broker = (ctx.session as unknown as { permissions?: Partial<IsolatedDeviceBroker> })
+    .permissions;
+  if (typeof broker?.serveIsolated !== "function") {
+    return Promise.reject(
+      new Error(
+        `Plugin ${manifest.name} asked for ${kind} devices, but the session has no permission broker (the permissions plugin)`,
+      ),
+    );
+  }
+  return broker.serveIsolated(manifest.name, kind, method, args);
 }
 
 /** Makes the plugin that runs `entry` isolated. */
@@ -197,6 +238,15 @@ async function setupIsolated(
       case "report":
         ctx.report(errorFromWire(message.error), message.hook);
         return;
+      case "device": {
+        const { id, kind, method, args } = message;
+        brokerDevice(ctx, manifest, kind, method, args).then(
+          (value) => alive && port.postMessage(["d", id, value, null] satisfies ToWorker),
+          (error) =>
+            alive && port.postMessage(["d", id, null, errorToWire(error)] satisfies ToWorker),
+        );
+        return;
+      }
       case "done":
         done?.();
         return;

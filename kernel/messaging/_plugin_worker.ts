@@ -7,7 +7,7 @@
  */
 import { MessagePortMain } from "./message_channel.ts";
 import "../plugin.ts"; // loaded here so that a plugin importing definePlugin finds it in the cache
-import { answerToWire, argsFromWire, errorToWire } from "./_hook_wire.ts";
+import { answerToWire, argsFromWire, errorFromWire, errorToWire } from "./_hook_wire.ts";
 import { importAtRunTime } from "./_run_time_import.ts";
 import type { Manifest } from "../manifest.ts";
 
@@ -26,11 +26,13 @@ export type FromWorker =
   | ["r", number, unknown]
   | ["e", number, ReturnType<typeof errorToWire>]
   | { t: "report"; hook: string; error: ReturnType<typeof errorToWire> }
+  | { t: "device"; id: number; kind: string; method: string; args: unknown[] }
   | { t: "done" };
 
 /** Messages the kernel sends. */
 export type ToWorker =
   | ["c", number, number, unknown[]]
+  | ["d", number, unknown, ReturnType<typeof errorToWire> | null]
   | { t: "teardown" };
 
 type Fn = (...args: unknown[]) => unknown;
@@ -47,6 +49,8 @@ scope.onmessage = (e: MessageEvent) => {
 
 function run(init: WorkerInit, port: MessagePortMain): void {
   const taps = new Map<number, Fn>();
+  const deviceCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  let nextDeviceCall = 0;
   const teardowns: Array<() => unknown> = [];
   let next = 0;
   const send = (message: FromWorker, transfer: MessagePortMain[] = []) =>
@@ -63,6 +67,14 @@ function run(init: WorkerInit, port: MessagePortMain): void {
         }
       }
       send({ t: "done" });
+      return;
+    }
+    if (message[0] === "d") {
+      const [, id, value, error] = message;
+      const call = deviceCalls.get(id);
+      deviceCalls.delete(id);
+      if (error) call?.reject(errorFromWire(error));
+      else call?.resolve(value);
       return;
     }
     const [, id, tap, args] = message;
@@ -118,6 +130,17 @@ function run(init: WorkerInit, port: MessagePortMain): void {
     },
     onTeardown(fn: () => unknown) {
       teardowns.push(fn);
+    },
+    // Devices only through the session's permission broker, for the kinds the manifest lists in
+    // permissions.devices: `ctx.devices.call("serial", "requestPort", options)`.
+    devices: {
+      call(kind: string, method: string, ...args: unknown[]): Promise<unknown> {
+        const id = ++nextDeviceCall;
+        return new Promise((resolve, reject) => {
+          deviceCalls.set(id, { resolve, reject });
+          send({ t: "device", id, kind, method, args });
+        });
+      },
     },
   };
 

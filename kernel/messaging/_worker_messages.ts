@@ -42,6 +42,14 @@ export const FromWorkerSchema = v.union([
     hook: v.pipe(v.string(), v.maxLength(200)),
     error: WireErrorSchema,
   }),
+  // a device call on behalf of the plugin (its manifest's permissions.devices, checked after)
+  v.strictObject({
+    t: v.literal("device"),
+    id: Id,
+    kind: v.pipe(v.string(), v.maxLength(40)),
+    method: v.pipe(v.string(), v.maxLength(100)),
+    args: v.array(v.unknown()),
+  }),
   v.strictTuple([v.literal("r"), Id, v.unknown()]),
   v.strictTuple([v.literal("e"), Id, WireErrorSchema]),
 ]);

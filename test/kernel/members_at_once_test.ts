@@ -122,6 +122,7 @@ describe("plugins given to fromPartition", () => {
         "har",
         "host-resolver",
         "net-log",
+        "permissions",
         "protocol",
         "proxy",
         "renderer",

@@ -45,7 +45,7 @@ describe("manifest", () => {
     const manifest = parseManifest({ name: "tiny", version: "0.1.0" });
     assert.deepEqual(manifest.requires, []);
     assert.equal(manifest.isolation, "inline");
-    assert.deepEqual(manifest.permissions, { net: [], read: [], write: [], env: [] });
+    assert.deepEqual(manifest.permissions, { net: [], read: [], write: [], env: [], devices: [] });
   });
 
   it("rejects unknown keys naming the plugin and the key", () => {

@@ -1,0 +1,89 @@
+/**
+ * The hid plugin: `ses.hid.requestDevice({ filters })` and `ses.hid.getDevices()` (WebHID's
+ * names, on the session), with Electron's `select-hid-device`, `hid-device-added`,
+ * `hid-device-removed` and `hid-device-revoked` session events, and WebHID's `HIDDevice` with
+ * `collections` parsed from the report descriptor. It asks the permissions plugin: the `hid`
+ * check before a picker, the device permission handler or the remembered grants in
+ * `getDevices()`. Devices come from a HID adapter (`kernel/devices/hid.ts`): node-hid on Deno and
+ * Bun (`adapters/hid/node_hid.ts`), or a recorded device (`adapters/hid/recorded.ts`).
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("hid-doc");
+ * ses.on("select-hid-device", (event, details, callback) => {
+ *   event.preventDefault();
+ *   callback(details.deviceList[0]?.deviceId);
+ * });
+ * const [device] = await ses.hid.requestDevice({ filters: [{ usagePage: 0x01, usage: 0x06 }] });
+ * ```
+ *
+ * @module
+ */
+import manifest from "./manifest.json" with { type: "json" };
+import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import type { HidAdapter } from "../../kernel/devices/hid.ts";
+import type { PermissionsMembers } from "../permissions/mod.ts";
+import { Hid } from "./hid.ts";
+
+export type * from "../../kernel/mod.ts";
+export type * from "../../kernel/devices/hid.ts";
+export type { DeviceRequestContext } from "../permissions/picker.ts";
+export { Hid } from "./hid.ts";
+export type {
+  ElectronHidDevice,
+  HidDeviceFilter,
+  HidDeviceRequestOptions,
+  SelectHidDeviceDetails,
+} from "./hid.ts";
+export { HIDDevice, HIDInputReportEvent } from "./hid_device.ts";
+export { parseReportDescriptor, usesReportIds } from "./report_descriptor.ts";
+export type {
+  HidCollectionInfo,
+  HidReportInfo,
+  HidReportItem,
+  HidUnitSystem,
+} from "./report_descriptor.ts";
+
+/**
+ * The session member the hid plugin adds.
+ *
+ * @example
+ * ```ts ignore
+ * const ses: HidMembers = session.fromPartition("hid-members");
+ * await ses.hid.getDevices();
+ * ```
+ */
+export interface HidMembers {
+  /** WebHID's `requestDevice` and `getDevices`, with Electron's picker events. */
+  readonly hid: Hid;
+}
+
+/** Options of {@linkcode createHidPlugin}. */
+export interface HidPluginOptions {
+  /** Where devices come from. */
+  adapter: HidAdapter;
+  /** How often devices are listed while a selection is open, in ms (default 200). */
+  pollInterval?: number;
+}
+
+/**
+ * Makes the hid plugin over an adapter.
+ *
+ * @example
+ * ```ts
+ * const plugin = createHidPlugin({
+ *   adapter: { name: "none", list: async () => [], open: () => Promise.reject(new Error("none")) },
+ * });
+ * plugin.manifest.api; // ["hid"]
+ * ```
+ */
+export function createHidPlugin(options: HidPluginOptions): Plugin<HidMembers> {
+  return definePlugin<HidMembers>({
+    manifest,
+    setup(ctx) {
+      const broker = (ctx.session as unknown as PermissionsMembers).permissions;
+      ctx.provide({ hid: new Hid(ctx.session, broker, options.adapter, options.pollInterval) });
+    },
+  });
+}
