@@ -243,6 +243,8 @@ describe("proxy loops", () => {
       /origin \/after/,
     );
     assert.match(direct, /^HTTP\/1\.1 200 /);
+    // the response it forwarded names it in Via too (RFC 9110 7.6.3)
+    assert.match(direct, /\r\nvia: 1\.1 websession-[^\r]+\r\n/i);
   });
 
   it("PUT /api/proxy refuses the server's own address as upstream", async () => {

@@ -77,7 +77,7 @@ export async function forward(
     res.end(`websession: ${text}\n`);
     return;
   }
-  await sendWebResponse(res, response, true, log?.bodyRecorder(controller.signal) ?? null);
+  await sendWebResponse(res, response, true, log?.bodyRecorder(controller.signal) ?? null, via);
 }
 
 /** `body` with each chunk recorded in the log as the session reads it (null stays null). */

@@ -85,7 +85,8 @@ export function toWebRequest(req: IncomingMessage, origin: string, signal: Abort
 
 /**
  * Writes a Web Response to a node response, streaming the body; resolves when done (or when the
- * client went away, in which case the body is cancelled).
+ * client went away, in which case the body is cancelled). A proxy passes its `via` (`1.1 name`),
+ * appended to the response's `Via`.
  *
  * @example
  * ```ts
@@ -97,6 +98,7 @@ export async function sendWebResponse(
   response: Response,
   forProxy: boolean,
   record: ((chunk: Uint8Array | null) => void) | null = null,
+  via: string | null = null,
 ): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   // fetch has already decoded a compressed body, so its encoding and length no longer apply.
@@ -109,6 +111,8 @@ export async function sendWebResponse(
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
+  // RFC 9110 7.6.3: a proxy adds itself to the Via of the responses it forwards too
+  if (via) headers["via"] = headers["via"] ? `${headers["via"]}, ${via}` : via;
   if (!response.body) {
     res.writeHead(response.status, response.statusText || undefined, headers);
     res.end();
