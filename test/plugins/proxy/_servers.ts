@@ -1,12 +1,13 @@
 // Real servers for the proxy tests: an origin (http and https with a local CA), danted,
 // tinyproxy and squid on 127.0.0.1, each in its own temp dir with its own log. Everything
 // started here is stopped by pid.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { connect, createServer, type Server } from "node:net";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireCommand, requireUser } from "../../_system.ts";
+import { issueTestCerts, type TestCerts } from "../../_openssl_certs.ts";
 import { SYSTEM_USERS } from "../../../scripts/_system_packages.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -45,69 +46,12 @@ export async function waitForPort(port: number, ms = 10000): Promise<void> {
 }
 
 /** A TLS CA and a leaf for localhost/127.0.0.1 signed by it (openssl, in a temp dir). */
-export interface Certs {
-  ca: string;
-  cert: string;
-  key: string;
-}
+export type Certs = TestCerts;
 
 let certs: Certs | null = null;
+/** The CA and leaf of the proxy tests (made once per process). */
 export function makeCerts(): Certs {
-  if (certs) return certs;
-  const openssl = requireCommand("openssl");
-  const dir = tempDir("certs");
-  const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: "pipe" });
-  run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key");
-  run(
-    "req",
-    "-x509",
-    "-new",
-    "-key",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=websession test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  );
-  run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "leaf.key");
-  run("req", "-new", "-key", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost");
-  writeFileSync(
-    join(dir, "ext.cnf"),
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n" +
-      "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
-  );
-  run(
-    "x509",
-    "-req",
-    "-in",
-    "leaf.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "leaf.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "ext.cnf",
-  );
-  // PKCS#8 for runtimes that want it.
-  run("pkcs8", "-topk8", "-nocrypt", "-in", "leaf.key", "-out", "leaf8.key");
-  certs = {
-    ca: readFileSync(join(dir, "ca.pem"), "utf8"),
-    cert: readFileSync(join(dir, "leaf.pem"), "utf8"),
-    key: readFileSync(join(dir, "leaf8.key"), "utf8"),
-  };
-  rmSync(dir, { recursive: true, force: true });
-  return certs;
+  return certs ??= issueTestCerts("websession test CA", ["DNS:localhost", "IP:127.0.0.1"]);
 }
 
 /** An origin server answering `{method, path, headers, body}` as JSON. */
