@@ -18,7 +18,7 @@
  * @module
  */
 import type { Store, StoreChange, StoreOperation, StoreValue } from "../../kernel/store.ts";
-import { validate } from "./memory.ts";
+import { cachedList, cachedValue, validate } from "./memory.ts";
 
 const ENTRIES = "entries";
 const META = "meta";
@@ -152,8 +152,7 @@ export class IndexedDbStore implements Store {
 
   async get(key: string): Promise<StoreValue | undefined> {
     await this.#ready();
-    const text = this.#cache.get(key);
-    return text === undefined ? undefined : JSON.parse(text);
+    return cachedValue(this.#cache, key);
   }
 
   set(key: string, value: StoreValue): Promise<void> {
@@ -166,11 +165,7 @@ export class IndexedDbStore implements Store {
 
   async list(prefix: string): Promise<Array<[string, StoreValue]>> {
     await this.#ready();
-    const out: Array<[string, StoreValue]> = [];
-    for (const [key, text] of this.#cache) {
-      if (key.startsWith(prefix)) out.push([key, JSON.parse(text)]);
-    }
-    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return cachedList(this.#cache, prefix);
   }
 
   async batch(operations: StoreOperation[]): Promise<void> {

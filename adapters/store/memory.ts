@@ -90,3 +90,35 @@ export function validate(operation: StoreOperation): [string, string | null] {
   }
   return [operation.key, text];
 }
+
+/**
+ * The value of `key` in a local copy of JSON texts (a shared store's cache), or undefined.
+ *
+ * @example
+ * ```ts
+ * cachedValue(new Map([["a", "1"]]), "a"); // 1
+ * ```
+ */
+export function cachedValue(cache: Map<string, string>, key: string): StoreValue | undefined {
+  const text = cache.get(key);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/**
+ * The entries of a local copy of JSON texts whose keys start with `prefix`, sorted by key.
+ *
+ * @example
+ * ```ts
+ * cachedList(new Map([["b/1", "2"], ["a/1", "1"]]), "b/"); // [["b/1", 2]]
+ * ```
+ */
+export function cachedList(
+  cache: Map<string, string>,
+  prefix: string,
+): Array<[string, StoreValue]> {
+  const out: Array<[string, StoreValue]> = [];
+  for (const [key, text] of cache) {
+    if (key.startsWith(prefix)) out.push([key, JSON.parse(text)]);
+  }
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}

@@ -27,7 +27,7 @@
  * @module
  */
 import { createClient, ErrorReply } from "redis";
-import { MemoryStore, validate } from "./memory.ts";
+import { cachedList, cachedValue, MemoryStore, validate } from "./memory.ts";
 import type {
   Store,
   StoreChange,
@@ -242,8 +242,7 @@ export class RedisStore implements Store {
 
   async get(key: string): Promise<StoreValue | undefined> {
     await this.#open();
-    const text = this.#cache.get(key);
-    return text === undefined ? undefined : JSON.parse(text);
+    return cachedValue(this.#cache, key);
   }
 
   set(key: string, value: StoreValue): Promise<void> {
@@ -256,11 +255,7 @@ export class RedisStore implements Store {
 
   async list(prefix: string): Promise<Array<[string, StoreValue]>> {
     await this.#open();
-    const out: Array<[string, StoreValue]> = [];
-    for (const [key, text] of this.#cache) {
-      if (key.startsWith(prefix)) out.push([key, JSON.parse(text)]);
-    }
-    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return cachedList(this.#cache, prefix);
   }
 
   async batch(operations: StoreOperation[]): Promise<void> {
