@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { browserSession, type CdpBrowser, connect, launch } from "../../../entries/cdp.ts";
 import { session } from "../../../mod.ts";
 import { needs } from "../../_system.ts";
@@ -302,6 +304,34 @@ describe("browserSession over a Chromium browser context", () => {
     await page.goto(`${site.url}/echo?again`);
     assert.equal(await page.evaluate("Notification.permission"), "granted");
     assert.throws(() => ses.setPermissionCheckHandler(42 as never), TypeError);
+  });
+
+  it("options.proxy: the context's requests go through the given proxy (loopback too with <-loopback>)", async () => {
+    const seen: string[] = [];
+    const proxy: Server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end("<title>from the proxy</title>");
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const port = (proxy.address() as AddressInfo).port;
+    try {
+      const partition = `chromium-session-proxy-${Math.random().toString(36).slice(2)}`;
+      partitions.push(partition);
+      const ses = await browserSession(browser, partition, {
+        proxy: { proxyRules: `http://127.0.0.1:${port}`, proxyBypassRules: "<-loopback>" },
+      });
+      const page = await ses.pages.open("http://shop.example/item");
+      assert.equal(await page.evaluate("document.title"), "from the proxy");
+      assert.ok(seen.includes("GET http://shop.example/item"), seen.join(", "));
+      // another partition of the same browser is not proxied
+      const direct = await fresh();
+      const other = await direct.pages.open(`${site.url}/echo`);
+      assert.match(await other.evaluate<string>("document.body.innerText"), /user-agent/);
+      assert.equal(seen.filter((line) => line.includes("/echo")).length, 0);
+    } finally {
+      proxy.close();
+    }
   });
 
   it("setUserAgent reaches the page's requests and navigator.userAgent", async () => {
