@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import process from "node:process";
 
 /** The repository's root folder (no trailing slash). */
@@ -75,4 +75,49 @@ export async function denoExecutable(): Promise<string> {
  */
 export function runScript(deno: string, name: string, args: string[], cwd: string): Promise<Run> {
   return run(deno, ["run", "-A", `${root}/scripts/${name}`, ...args], cwd, { INIT_CWD: cwd });
+}
+
+/** How {@link runChild} ended. */
+export interface ChildRun {
+  /** Everything the child printed on stdout. */
+  out: string;
+  /** Its exit code (null when killed). */
+  code: number | null;
+  /** The signal that ended it (`SIGKILL` when `killWhen` fired or after 60 s), or null. */
+  signal: string | null;
+}
+
+/**
+ * Runs `script` with `args` on the runtime running the tests (Deno: `run -A --no-check`), stderr
+ * inherited. Once `killWhen(stdout so far)` answers true, the child is killed with SIGKILL after
+ * `killDelay` ms (a crash at a chosen moment); after 60 s it is killed anyway.
+ */
+export function runChild(
+  script: string,
+  args: string[],
+  killWhen: (out: string) => boolean = () => false,
+  killDelay = 0,
+): Promise<ChildRun> {
+  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+  const [cmd, full] = deno
+    ? [deno.execPath(), ["run", "-A", "--no-check", script, ...args]]
+    : [process.execPath, [script, ...args]];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    let killing = false;
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+    proc.stdout!.on("data", (chunk) => {
+      out += chunk;
+      if (killing || !killWhen(out)) return;
+      killing = true;
+      if (killDelay > 0) setTimeout(() => proc.kill("SIGKILL"), killDelay);
+      else proc.kill("SIGKILL");
+    });
+    proc.on("error", reject);
+    proc.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ out, code, signal });
+    });
+  });
 }

@@ -5,34 +5,16 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import process from "node:process";
+import { runChild } from "../../_process.ts";
 import { type CountingServer, countingServer } from "./_counting_server.ts";
 
 const child = new URL("./_child.ts", import.meta.url).pathname;
-const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
 
-function run(args: string[], until?: string): Promise<{ out: string; signal: string | null }> {
-  const cmd = isBun ? process.execPath : (globalThis as unknown as {
-    Deno: { execPath(): string };
-  }).Deno.execPath();
-  const full = isBun ? [child, ...args] : ["run", "-A", "--no-check", child, ...args];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (until && out.includes(until)) proc.kill("SIGKILL");
-    });
-    proc.on("error", reject);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(timer);
-      resolve({ out, signal });
-    });
-  });
+async function run(args: string[], until?: string) {
+  const ran = await runChild(child, args, (out) => until !== undefined && out.includes(until));
+  return { out: ran.out, signal: ran.signal };
 }
 
 let server: CountingServer;

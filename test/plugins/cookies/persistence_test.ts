@@ -5,40 +5,20 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import process from "node:process";
 import { configure, getConfig, session, SqliteStore } from "../../../mod.ts";
 import type { Store } from "../../../mod.ts";
 import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
+import { runChild } from "../../_process.ts";
 
 const child = new URL("./_persist_child.ts", import.meta.url).pathname;
-const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
 
-function run(args: string[], until?: string): Promise<{ out: string; code: number | null }> {
-  const cmd = isBun ? process.execPath : (globalThis as unknown as {
-    Deno: { execPath(): string };
-  }).Deno.execPath();
-  const full = isBun ? [child, ...args] : ["run", "-A", "--no-check", child, ...args];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (until && out.includes(until)) {
-        // Give the unflushed writes a moment to be under way, then crash the process.
-        setTimeout(() => proc.kill("SIGKILL"), 50);
-      }
-    });
-    proc.on("error", reject);
-    proc.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ out, code });
-    });
-  });
+/** Runs the child; once it prints `until`, its unflushed writes get 50 ms, then it is killed. */
+async function run(args: string[], until?: string) {
+  const ran = await runChild(child, args, (out) => until !== undefined && out.includes(until), 50);
+  return { out: ran.out, code: ran.code };
 }
 
 let server: TestServer;

@@ -4,40 +4,22 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import process from "node:process";
 import { session } from "../../../mod.ts";
 import type {
   CreateInterruptedDownloadOptions,
   DownloadItem,
 } from "../../../plugins/downloads/mod.ts";
+import { runChild } from "../../_process.ts";
 import { bytesOf, type FileServer, fileServer } from "./_file_server.ts";
 
 const child = new URL("./_child.ts", import.meta.url).pathname;
-const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
 
 /** Runs the child until it prints a line, then kills it with SIGKILL; resolves to the line. */
-function runUntilLine(args: string[]): Promise<{ line: string; signal: string | null }> {
-  const cmd = isBun ? process.execPath : (globalThis as unknown as {
-    Deno: { execPath(): string };
-  }).Deno.execPath();
-  const full = isBun ? [child, ...args] : ["run", "-A", "--no-check", child, ...args];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("\n")) proc.kill("SIGKILL");
-    });
-    proc.on("error", reject);
-    proc.on("close", (_code, signal) => {
-      clearTimeout(timer);
-      resolve({ line: out.split("\n")[0], signal });
-    });
-  });
+async function runUntilLine(args: string[]): Promise<{ line: string; signal: string | null }> {
+  const ran = await runChild(child, args, (out) => out.includes("\n"));
+  return { line: ran.out.split("\n")[0], signal: ran.signal };
 }
 
 let server: FileServer;
