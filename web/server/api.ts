@@ -19,7 +19,7 @@ import type { CertificateAuthority } from "./ca.ts";
 import type { Addons } from "./addons.ts";
 import type { RequestLog } from "./request_log.ts";
 import type { DownloadList } from "./downloads.ts";
-import { toHar } from "./har.ts";
+import { requestLogRoutes } from "./api_requests.ts";
 import type { SessionBrowsers } from "./browsers.ts";
 import { SIGNIN_COOKIE, tokenFromCookie } from "./origin_guard.ts";
 import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
@@ -481,54 +481,9 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json({ closed: pids });
   });
 
-  app.get("/api/requests", (c) => c.json(deps.log.list()));
-
-  app.delete("/api/requests", (c) => {
-    deps.log.clear();
-    return c.json({ cleared: true });
-  });
-
-  app.get("/api/requests/:id", (c) => {
-    const id = Number(c.req.param("id"));
-    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
-    if (!entry) return c.json({ error: `No request ${c.req.param("id")} in the log` }, 404);
+  requestLogRoutes(app, deps.log, (id) => {
     const webRequest = plugin(deps.session, "webRequest");
-    const explain = webRequest?.explain ? webRequest.explain(id) : null;
-    return c.json({ ...entry, explain });
-  });
-
-  app.get("/api/requests/:id/body", (c) => {
-    const id = Number(c.req.param("id"));
-    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
-    const body = entry ? deps.log.body(id) : null;
-    if (!entry || !body) return c.json({ error: `No body kept for request ${id}` }, 404);
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
-      "content-type": entry.mimeType || "application/octet-stream",
-      "x-websession-truncated": String(entry.body.truncated),
-      "content-security-policy": "sandbox",
-    });
-  });
-
-  app.get("/api/requests/:id/request-body", (c) => {
-    const id = Number(c.req.param("id"));
-    const entry = Number.isInteger(id) ? deps.log.get(id) : undefined;
-    const body = entry ? deps.log.body(id, "request") : null;
-    if (!entry || !body) return c.json({ error: `No request body kept for request ${id}` }, 404);
-    const type = entry.requestHeaders.find(([name]) => name === "content-type")?.[1];
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
-      "content-type": type || "application/octet-stream",
-      "x-websession-truncated": String(entry.requestBody.truncated),
-      "content-security-policy": "sandbox",
-    });
-  });
-
-  app.get("/api/har", (c) => {
-    const ids = c.req.query("ids");
-    const wanted = ids ? new Set(ids.split(",").map(Number)) : null;
-    const entries = deps.log.list().filter((e) => !wanted || wanted.has(e.id));
-    return c.json(toHar(entries, (id, kind) => deps.log.body(id, kind)), 200, {
-      "content-disposition": 'attachment; filename="websession.har"',
-    });
+    return webRequest?.explain ? webRequest.explain(id) : null;
   });
 
   app.get("/api/downloads", (c) => {
