@@ -1,16 +1,18 @@
 /**
  * The session server's dashboard (served at `/`, bundled by esbuild on the server's first request
  * for it): requests live, one row each, with filters, a detail pane, HAR export; and views of the
- * partition's cookies, declarative rules, add-ons and downloads (live progress, pause, resume,
- * cancel). Plain DOM, no framework. It talks to the control API with the sign-in cookie
- * (`POST /api/signin` once), never a token in a URL.
- * partition's cookies, declarative rules, add-ons and the DevTools targets of the browsers the
- * session drives. Plain DOM, no framework. It talks to the
- * control API with the sign-in cookie (`POST /api/signin` once), never a token in a URL.
+ * partition's cookies, declarative rules, add-ons, downloads (`downloads_view.ts`) and the DevTools
+ * targets of the browsers the session drives (`targets_view.ts`). Plain DOM, no framework. It
+ * talks to the control API with the sign-in cookie (`POST /api/signin` once), never a token in a
+ * URL (`_api.ts`).
  *
  * @module
  */
 /// <reference lib="dom" />
+import { $, el, sizeText } from "./_dom.ts";
+import { api } from "./_api.ts";
+import { type Download, showDownloads, startDownload, upsertDownload } from "./downloads_view.ts";
+import { pollTargets, showTargets, startBrowser } from "./targets_view.ts";
 
 interface Entry {
   id: number;
@@ -33,42 +35,7 @@ interface Entry {
   explain?: { steps: Array<Record<string, unknown>> } | null;
 }
 
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Record<string, unknown> = {},
-  ...children: Array<Node | string | null>
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value as EventListener);
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else (node as unknown as Record<string, unknown>)[key] = value;
-  }
-  for (const child of children) if (child !== null) node.append(child);
-  return node;
-}
-
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(`/api${path}`, {
-    ...init,
-    credentials: "same-origin",
-    headers: init.body ? { "content-type": "application/json" } : {},
-  });
-  if (response.status === 401) {
-    showSignIn();
-    throw new Error("Not signed in");
-  }
-  return response;
-}
-
 // ---- sign-in ---------------------------------------------------------------------------------
-
-function showSignIn(): void {
-  $("#signin").hidden = false;
-  $("#app").hidden = true;
-}
 
 async function signIn(event: Event): Promise<void> {
   event.preventDefault();
@@ -91,12 +58,6 @@ async function signIn(event: Event): Promise<void> {
 const entries = new Map<number, Entry>();
 let paused = false;
 let selected: number | null = null;
-
-function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 function statusClass(entry: Entry): string {
   if (entry.error) return "error";
@@ -451,151 +412,6 @@ async function showAddons(): Promise<void> {
   ));
 }
 
-// ---- downloads -------------------------------------------------------------------------------
-
-interface Download {
-  id: number;
-  url: string;
-  filename: string;
-  savePath: string;
-  state: string;
-  paused: boolean;
-  canResume: boolean;
-  receivedBytes: number;
-  totalBytes: number;
-  percentComplete: number;
-  bytesPerSecond: number;
-}
-
-const downloads = new Map<number, Download>();
-
-function downloadState(d: Download): string {
-  if (d.state === "progressing") return d.paused ? "paused" : "progressing";
-  return d.state;
-}
-
-function downloadRow(d: Download): HTMLTableRowElement {
-  const act = (action: string) =>
-    el("button", {
-      className: action,
-      onclick: async () => {
-        const answer = await api(`/downloads/${action}`, {
-          method: "POST",
-          body: JSON.stringify({ id: d.id }),
-        });
-        if (answer.ok) upsertDownload(await answer.json() as Download);
-      },
-    }, action[0].toUpperCase() + action.slice(1));
-  const state = downloadState(d);
-  const total = d.totalBytes > 0 ? ` of ${sizeText(d.totalBytes)}` : "";
-  return el(
-    "tr",
-    {
-      dataset: { id: String(d.id), state, received: String(d.receivedBytes) },
-      className: `download ${state}`,
-    },
-    el("td", { title: d.savePath }, d.filename || "…"),
-    el("td", { className: "url", title: d.url }, d.url),
-    el(
-      "td",
-      {},
-      // Without a value the bar is indeterminate: the size is not known yet.
-      el("progress", d.percentComplete >= 0 ? { max: 100, value: d.percentComplete } : {}),
-      " ",
-      el(
-        "span",
-        { className: "progress-text" },
-        `${sizeText(d.receivedBytes)}${total}${
-          d.percentComplete >= 0 ? ` (${d.percentComplete}%)` : ""
-        }`,
-      ),
-    ),
-    el("td", {}, state === "progressing" ? `${sizeText(d.bytesPerSecond)}/s` : ""),
-    el("td", { className: "state" }, state),
-    el(
-      "td",
-      {},
-      state === "progressing" ? act("pause") : null,
-      state === "paused" || (d.state === "interrupted" && d.canResume) ? act("resume") : null,
-      d.state === "progressing" || (d.state === "interrupted" && d.canResume)
-        ? act("cancel")
-        : null,
-    ),
-  );
-}
-
-function upsertDownload(d: Download): void {
-  downloads.set(d.id, d);
-  const body = $("#downloads tbody");
-  const old = body.querySelector(`tr[data-id="${d.id}"]`);
-  const fresh = downloadRow(d);
-  if (old) old.replaceWith(fresh);
-  else body.append(fresh);
-}
-
-async function showDownloads(): Promise<void> {
-  const list = await (await api("/downloads")).json() as Download[];
-  $("#downloads tbody").replaceChildren();
-  for (const d of list) upsertDownload(d);
-}
-
-async function startDownload(event: Event): Promise<void> {
-  event.preventDefault();
-  const error = $("#download-error");
-  error.textContent = "";
-  const url = ($("#download-url") as HTMLInputElement).value.trim();
-  const answer = await api("/downloads", { method: "POST", body: JSON.stringify({ url }) });
-  if (!answer.ok) {
-    error.textContent = (await answer.json()).error;
-    return;
-  }
-  upsertDownload(await answer.json() as Download);
-}
-
-interface Target {
-  browser: number;
-  targetId: string;
-  type: string;
-  title: string;
-  url: string;
-  attached: boolean;
-}
-
-let targetsTimer: ReturnType<typeof setInterval> | null = null;
-
-async function showTargets(): Promise<void> {
-  const list = await (await api("/targets")).json() as Target[];
-  $("#targets-empty").hidden = list.length > 0;
-  $("#targets tbody").replaceChildren(...list.map((t) =>
-    el(
-      "tr",
-      { dataset: { id: t.targetId } },
-      el("td", {}, String(t.browser)),
-      el("td", { className: "target-type" }, t.type),
-      el("td", {}, t.title),
-      el("td", { className: "target-url" }, t.url),
-      el("td", {}, t.attached ? "yes" : "no"),
-      el("td", {}, t.targetId),
-    )
-  ));
-}
-
-async function startBrowser(event: Event): Promise<void> {
-  event.preventDefault();
-  const url = ($("#browser-url") as HTMLInputElement).value.trim();
-  const headless = ($("#browser-headless") as HTMLInputElement).checked;
-  const status = $("#browser-status");
-  status.textContent = "starting…";
-  const answer = await api("/browsers", {
-    method: "POST",
-    body: JSON.stringify(url ? { url, headless } : { headless }),
-  });
-  const result = await answer.json();
-  status.textContent = answer.ok ? `started (pid ${result.pid})` : result.error;
-  status.className = answer.ok ? "" : "error-text";
-  showTargets();
-}
-
 // ---- start -----------------------------------------------------------------------------------
 
 function showView(name: string): void {
@@ -609,12 +425,7 @@ function showView(name: string): void {
   if (name === "rules") showRules();
   if (name === "addons") showAddons();
   if (name === "downloads") showDownloads();
-  if (targetsTimer !== null) clearInterval(targetsTimer);
-  targetsTimer = null;
-  if (name === "targets") {
-    showTargets();
-    targetsTimer = setInterval(() => showTargets().catch(() => {}), 2000);
-  }
+  pollTargets(name === "targets");
 }
 
 async function start(): Promise<void> {
