@@ -17,14 +17,14 @@ import { type ParityServer, type SeenRequest, startParityServer } from "./parity
 import { needs } from "../test/_system.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import type { DnrAnswer, DnrRecording } from "./parity/record_dnr.ts";
+import type { DnrCase } from "./parity/_dnr_cases.ts";
 import {
-  type DnrCase,
   type DnrLoadCase,
   type DnrLoadOutcome,
   loadRules,
   loadUrl,
   portsBack,
-} from "./parity/_dnr_cases.ts";
+} from "./parity/_dnr_load_cases.ts";
 
 needs("openssl");
 

@@ -15,20 +15,14 @@ import { matchContext, ruleMatches } from "../plugins/web-request/dnr_matcher.ts
 import { redirectTarget } from "../plugins/web-request/_redirect.ts";
 import { applyHeaderChanges, headerChanges } from "../plugins/web-request/dnr_engine.ts";
 import { parseManifest } from "../kernel/manifest.ts";
+import { prng } from "../scripts/_prng.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x15_f022);
 const BUDGET_MS = Number(process.env.FUZZ_MS ?? 400);
 
-/** mulberry32: a small seeded generator, the same sequence on every runtime. */
+/** A seeded generator (`prng`): the same sequence on every runtime. */
 function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)];
   const ODD = [

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { prng as random } from "../../scripts/_prng.ts";
 
 /** One navigation answered with `Set-Cookie` lines. */
 export interface CookieStep {
@@ -177,18 +178,6 @@ function picked(): CookieCase[] {
     read: H("example.com", "/a/b/c"),
   });
   return out;
-}
-
-/** mulberry32: a small seeded generator, so the generated cases never change. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HOSTS: Array<[string, boolean]> = [

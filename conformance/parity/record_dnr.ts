@@ -12,15 +12,14 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { locateCommand } from "../../scripts/_system_packages.ts";
 import {
-  type DnrCase,
-  dnrCases,
   type DnrLoadCase,
   type DnrLoadOutcome,
   dnrLoads,
   loadRules,
   loadUrl,
   portsBack,
-} from "./_dnr_cases.ts";
+} from "./_dnr_load_cases.ts";
+import { type DnrCase, dnrCases } from "./_dnr_cases.ts";
 import { ORACLE_FLAGS } from "./record_cookies.ts";
 import { parityCerts } from "./_certs.ts";
 import { type SeenRequest, startParityServer } from "./_server.ts";

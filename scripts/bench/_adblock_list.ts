@@ -6,26 +6,9 @@
  * @module
  */
 import type { ResourceType, Rule } from "../../plugins/web-request/dnr_types.ts";
+import { prng } from "../_prng.ts";
 
-/**
- * A seeded PRNG (mulberry32) returning floats in [0, 1).
- *
- * @example
- * ```ts
- * const random = prng(1);
- * random();
- * ```
- */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const SYLLABLES = [
   "ad",
