@@ -10,6 +10,7 @@
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { TargetNode } from "./target_tree.ts";
+import { wrapPreload } from "./preloads.ts";
 
 /** Electron's `enableNetworkEmulation` options. */
 export interface BrowserNetworkEmulation {
@@ -139,7 +140,7 @@ export class BrowserMembers {
     // the page agent runs scripts on new documents only while it is enabled
     await target.cdp.send("Page.enable");
     const { identifier } = await target.cdp.send("Page.addScriptToEvaluateOnNewDocument", {
-      source: `${source}\n//# sourceURL=${encodeURI(`file://${script.filePath}`)}`,
+      source: wrapPreload(script.filePath, source),
       // an out-of-process iframe attaches with its document already made (paused before its own
       // scripts): run there at once too
       runImmediately: true,
@@ -174,7 +175,7 @@ export class BrowserMembers {
   }
 
   /** Clears Chromium's cache and the data of the origins the context's targets show. */
-  async clearData(connection: CdpConnection, _contextId: string | undefined): Promise<void> {
+  async clearData(): Promise<void> {
     const origins = new Set<string>();
     let page: CdpSession | null = null;
     for (const { cdp, node } of this.#targets.values()) {
@@ -188,14 +189,10 @@ export class BrowserMembers {
       await page.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" })
         .catch(() => {});
     }
-    void connection;
   }
 
   /** The members, bound to the session's connection. */
-  api(
-    connection: () => CdpConnection | null,
-    _contextId: () => string | undefined,
-  ): BrowserMembersApi {
+  api(connection: () => CdpConnection | null): BrowserMembersApi {
     const replaceAll = () => {
       for (const target of this.#targets.values()) {
         for (const id of [...target.scripts.keys()]) void this.#remove(id);

@@ -212,11 +212,6 @@ function browserPlugin(
           owned = await deps.launch({ ...options.launch, userDataDir: dir });
           connection = owned.connection;
         } else {
-          if (persistent) {
-            throw new TypeError(
-              "browserSession: a persist: partition keeps its profile on disk; pass null to let the session start its own Chromium",
-            );
-          }
           connection = connectionOf(given);
           const made = await connection.send("Target.createBrowserContext", {
             disposeOnDetach: true,
@@ -294,13 +289,13 @@ function browserPlugin(
             return contextId;
           },
         },
-        ...members.api(() => connection, () => contextId),
+        ...members.api(() => connection),
       });
       holder.start = () => started ??= start();
       ctx.onClearStorage(async () => {
         if (!connection) return;
         await cookies.clear();
-        await members.clearData(need(), contextId);
+        await members.clearData();
       });
       return async () => {
         for (const off of offs) off();
