@@ -17,6 +17,8 @@ export interface Outcome {
   failed: number;
   /** The runtime's exit code. */
   code: number;
+  /** The names of the leaf tests that failed, as the runtime printed them. */
+  failures: string[];
 }
 
 /**
@@ -51,6 +53,9 @@ export async function runBothRuntimes(
   }
   console.log("");
   for (const o of outcomes) console.log(`${o.runtime}: ${o.passed} passed, ${o.failed} failed`);
+  for (const o of outcomes) {
+    for (const name of o.failures) console.log(`FAILED (${o.runtime}): ${name}`);
+  }
   const passed = outcomes.reduce((n, o) => n + o.passed, 0);
   const failed = outcomes.reduce((n, o) => n + o.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);
@@ -79,27 +84,35 @@ async function run(
   const text = out + err;
   let passed = 0;
   let failed = 0;
+  let failures: string[] = [];
   if (runtime.startsWith("deno")) {
-    [passed, failed] = countTap(text);
+    [passed, failed, failures] = countTap(text);
   } else if (runtime === "bun") {
     passed = Number(/^\s*(\d+) pass$/m.exec(text)?.[1] ?? 0);
     failed = Number(/^\s*(\d+) fail$/m.exec(text)?.[1] ?? 0);
+    failures = [...new Set(text.split("\n").filter((line) => line.startsWith("(fail) ")))]
+      .map((line) => line.slice("(fail) ".length).replace(/ \[[\d.]+m?s\]$/, ""));
   }
-  if (status.code !== 0 && failed === 0) failed = 1;
-  return { runtime, passed, failed, code: status.code };
+  if (status.code !== 0 && failed === 0) {
+    failed = 1;
+    failures.push(`${runtime} exited with code ${status.code}`);
+  }
+  return { runtime, passed, failed, code: status.code, failures };
 }
 
 /**
- * Counts the leaf tests of Deno's TAP output (a describe block is not a test).
+ * Counts the leaf tests of Deno's TAP output (a describe block is not a test) and names the
+ * failed ones, with the blocks they are in.
  *
  * @example
  * ```ts
- * countTap("ok 1 - a\nnot ok 2 - b\n"); // [1, 1]
+ * countTap("ok 1 - a\nnot ok 2 - b\n"); // [1, 1, ["b"]]
  * ```
  */
-export function countTap(text: string): [number, number] {
+export function countTap(text: string): [number, number, string[]] {
   let passed = 0;
   let failed = 0;
+  const failures: string[] = [];
   const open: Array<{ indent: number; name: string }> = [];
   for (const line of text.split("\n")) {
     const subtest = /^(\s*)# Subtest: (.*)$/.exec(line);
@@ -115,9 +128,12 @@ export function countTap(text: string): [number, number] {
       continue;
     }
     if (result[2] === "ok") passed++;
-    else failed++;
+    else {
+      failed++;
+      failures.push([...open.map((block) => block.name), result[3]].join(" > "));
+    }
   }
-  return [passed, failed];
+  return [passed, failed, failures];
 }
 
 async function pump(stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout): Promise<string> {
