@@ -17,7 +17,12 @@ import {
   type WireError,
 } from "./_hook_wire.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./_plugin_worker.ts";
-import { FromWorkerSchema, malformed, WireAnswerSchema } from "./_worker_messages.ts";
+import {
+  FromWorkerSchema,
+  isCommonAnswer,
+  malformed,
+  WireAnswerSchema,
+} from "./_worker_messages.ts";
 import type { IsolationAdapter, WorkerPermissions } from "../contracts.ts";
 import type { Manifest, Stage } from "../manifest.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
@@ -181,6 +186,14 @@ async function setupIsolated(
   });
 
   const onMessage = (e: { data: unknown; ports: readonly MessagePortMain[] }) => {
+    if (isCommonAnswer(e.data)) {
+      const [, id, payload] = e.data as [string, number, unknown];
+      const waiting = pending.get(id);
+      if (!waiting) return;
+      pending.delete(id);
+      waiting.resolve(answerFromWire(payload, e.ports));
+      return;
+    }
     const problem = malformed(FromWorkerSchema, e.data);
     if (problem !== null) return fault(problem, e.data);
     const message = e.data as FromWorker;

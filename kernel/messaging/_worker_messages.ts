@@ -19,9 +19,10 @@ const WireErrorSchema = v.object({
 });
 
 /** A header block: `name\0value\n` lines, each ending with its newline. */
+const HEADER_BLOCK = /^(?:[^\0\n]+\0[^\0\n]*\n)*$/;
 const HeaderBlock = v.pipe(
   v.string(),
-  v.regex(/^(?:[^\0\n]+\0[^\0\n]*\n)*$/, "must be name\\0value lines, each ending with \\n"),
+  v.regex(HEADER_BLOCK, "must be name\\0value lines, each ending with \\n"),
 );
 
 /** Every message a Worker may send. */
@@ -93,4 +94,48 @@ export function malformed(schema: v.GenericSchema, message: unknown): string | n
   const issue = result.issues[0];
   const path = issue.path?.map((p) => String(p.key)).join(".");
   return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+const STRING_FIELDS = new Set(["redirectUrl", "username", "password"]);
+const HEADER_FIELDS = new Set(["requestHeaders", "responseHeaders"]);
+
+function isHeaderBlock(value: unknown): boolean {
+  if (!value || typeof value !== "object") return false;
+  const keys = Object.keys(value);
+  const block = (value as Record<string, unknown>)["\u0000headers"];
+  return keys.length === 1 && typeof block === "string" && HEADER_BLOCK.test(block);
+}
+
+/**
+ * Whether `message` is a tap's answer (`["r", id, answer]`) of the common kinds (nothing, or a
+ * blocking answer) that {@linkcode FromWorkerSchema} and {@linkcode WireAnswerSchema} accept. It
+ * only says yes where both schemas would: anything else (responses, errors, control messages, bad
+ * input) goes through the schemas, which name the problem. Measured with 100,000 answers adding a
+ * header: the two schemas cost about 26 µs (Deno) and 18 µs (Bun) per answer on a loaded machine,
+ * more than an isolated hook's whole round trip (`deno task bench messaging`); this check costs
+ * 0.2 µs (Deno) and 0.6 µs (Bun).
+ *
+ * @example
+ * ```ts
+ * isCommonAnswer(["r", 1, { cancel: true }]); // true
+ * isCommonAnswer(["r", 0, null]); // false: the schemas say why
+ * ```
+ */
+export function isCommonAnswer(message: unknown): boolean {
+  if (!Array.isArray(message) || message.length !== 3 || message[0] !== "r") return false;
+  const id = message[1];
+  if (typeof id !== "number" || !Number.isInteger(id) || id < 1) return false;
+  const answer = message[2];
+  if (answer === undefined || answer === null) return true;
+  if (typeof answer !== "object" || Array.isArray(answer) || "\u0000response" in answer) {
+    return false;
+  }
+  for (const key in answer) {
+    const value = (answer as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (key === "cancel" && typeof value !== "boolean") return false;
+    if (STRING_FIELDS.has(key) && typeof value !== "string") return false;
+    if (HEADER_FIELDS.has(key) && !isHeaderBlock(value)) return false;
+  }
+  return true;
 }

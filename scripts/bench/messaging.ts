@@ -265,6 +265,18 @@ report({
   value: percentile(floor, 50),
   unit: "µs",
 });
+// #24's goal: isolation adds at most 1.3 times what a bare round trip to a Worker costs
+const floorMedian = percentile(floor, 50);
+report({
+  bench: BENCH,
+  figure: "added cost of isolation per request against the raw round trip, medians",
+  value: added,
+  unit: "µs",
+  baseline: { name: "raw round trip to a Worker", value: floorMedian },
+  ratio: added / floorMedian,
+  goal: "ratio <= 1.3",
+  met: added / floorMedian <= 1.3,
+});
 report({
   bench: BENCH,
   figure: "added cost of isolation per request, p90",
