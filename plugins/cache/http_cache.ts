@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type CachePolicy from "http-cache-semantics";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { capture } from "./_capture.ts";
@@ -361,12 +362,16 @@ export class HttpCache {
       headers,
       bodySize: 0,
     };
+    const volatile = isVolatile(policy, response.headers);
     if (response.body === null) {
-      this.#track(this.#storage.put(key, meta, new Uint8Array(0)), key);
+      this.#track(this.#storage.put(key, meta, new Uint8Array(0), volatile), key);
       return response;
     }
     const body = capture(response.body, this.#maxEntrySize, (bytes) => {
-      this.#track(this.#storage.put(key, { ...meta, bodySize: bytes.byteLength }, bytes), key);
+      this.#track(
+        this.#storage.put(key, { ...meta, bodySize: bytes.byteLength }, bytes, volatile),
+        key,
+      );
     });
     const out = new Response(body, {
       status: response.status,
@@ -395,6 +400,16 @@ export class HttpCache {
     }
     return response;
   }
+}
+
+/**
+ * Whether a response is stale on arrival (no freshness, no stale-while-revalidate or
+ * stale-if-error window) and has no validator: it can never be served fresh nor revalidated, only
+ * used by `force-cache` and `only-if-cached`. Such entries are not written to a persistent
+ * partition's store (cache_storage.ts).
+ */
+function isVolatile(policy: CachePolicy, headers: Headers): boolean {
+  return policy.timeToLive() === 0 && !headers.has("etag") && !headers.has("last-modified");
 }
 
 /** The conditional headers for a stored response (`cache: "no-cache"`). */
