@@ -12,7 +12,7 @@
  * @module
  */
 import CachePolicy from "http-cache-semantics";
-import type { Store, StoreValue } from "../../kernel/store.ts";
+import type { Store, StoreOperation, StoreValue } from "../../kernel/store.ts";
 import type { FileSystem } from "../../kernel/contracts.ts";
 
 /** What the cache knows of a stored response besides its body. */
@@ -77,6 +77,14 @@ export interface HotEntry {
   policy: CachePolicy;
   /** The fast path's answer. */
   fast: FastAnswer;
+}
+
+/** What the store and the files lose or gain in one change of the entries. */
+interface Changes {
+  /** The store's operations, applied as one batch. */
+  operations: StoreOperation[];
+  /** Files to remove once the batch is written. */
+  files: string[];
 }
 
 /** Bodies up to this size stay inside the store's row (base64) rather than in a file. */
@@ -255,52 +263,62 @@ export class CacheStorage {
   /**
    * Stores a response (replacing the URL's entry), then evicts the least recently used. A
    * `volatile` entry of a persistent partition is kept in memory only (see the module's comment).
+   * What changes in the store (the old row, the new one, the evicted ones) is one batch: one
+   * transaction per stored response rather than one per row.
    */
   async put(url: string, meta: CachedMeta, body: Uint8Array, volatile = false): Promise<void> {
-    await this.delete(url);
-    const size = sizeOf(meta, url);
-    if (size > this.#options.maxSize) return;
-    const { store, files, directory } = this.#options;
-    const inMemoryOnly = store !== null && volatile;
-    if (inMemoryOnly && size > VOLATILE_LIMIT) return;
-    // Bodies small enough for the store's row are also kept in memory, for synchronous hits.
-    const keep = !store || inMemoryOnly || body.byteLength <= INLINE_LIMIT;
-    const slot: Slot = {
-      meta,
-      body: keep ? body : null,
-      file: null,
-      size,
-      live: null,
-      fast: null,
-      volatile: inMemoryOnly,
-    };
-    if (store && !inMemoryOnly) {
-      let inline: string | null = null;
-      if (body.byteLength > INLINE_LIMIT && files && directory) {
-        slot.file = `${directory}/${crypto.randomUUID()}`;
-        await files.makeDirectory(directory);
-        await files.writeFile(slot.file, body);
-      } else inline = toBase64(body);
-      const row: Record<string, StoreValue> = {
-        meta: meta as unknown as StoreValue,
-        file: slot.file,
-        used: Date.now(),
+    const changes: Changes = { operations: [], files: [] };
+    this.#drop(url, changes);
+    try {
+      const size = sizeOf(meta, url);
+      if (size > this.#options.maxSize) return;
+      const { store, files, directory } = this.#options;
+      const inMemoryOnly = store !== null && volatile;
+      if (inMemoryOnly && size > VOLATILE_LIMIT) return;
+      // Bodies small enough for the store's row are also kept in memory, for synchronous hits.
+      const keep = !store || inMemoryOnly || body.byteLength <= INLINE_LIMIT;
+      const slot: Slot = {
+        meta,
+        body: keep ? body : null,
+        file: null,
+        size,
+        live: null,
+        fast: null,
+        volatile: inMemoryOnly,
       };
-      if (inline !== null) row.body = inline;
-      await store.set(`e/${url}`, row);
-    }
-    this.#slots.set(url, slot);
-    this.#newest = null;
-    this.#total += size;
-    if (inMemoryOnly) {
-      this.#volatile.set(url, slot);
-      this.#volatileSize += size;
-      for (const [old] of this.#volatile) {
-        if (this.#volatileSize <= VOLATILE_LIMIT) break;
-        await this.delete(old);
+      if (store && !inMemoryOnly) {
+        let inline: string | null = null;
+        if (body.byteLength > INLINE_LIMIT && files && directory) {
+          slot.file = `${directory}/${crypto.randomUUID()}`;
+          await files.makeDirectory(directory);
+          await files.writeFile(slot.file, body);
+        } else inline = toBase64(body);
+        const row: Record<string, StoreValue> = {
+          meta: meta as unknown as StoreValue,
+          file: slot.file,
+          used: Date.now(),
+        };
+        if (inline !== null) row.body = inline;
+        changes.operations.push({ op: "set", key: `e/${url}`, value: row });
       }
+      this.#slots.set(url, slot);
+      this.#newest = null;
+      this.#total += size;
+      if (inMemoryOnly) {
+        this.#volatile.set(url, slot);
+        this.#volatileSize += size;
+        for (const [old] of this.#volatile) {
+          if (this.#volatileSize <= VOLATILE_LIMIT) break;
+          this.#drop(old, changes);
+        }
+      }
+      for (const old of this.#slots.keys()) {
+        if (this.#total <= this.#options.maxSize) break;
+        this.#drop(old, changes);
+      }
+    } finally {
+      await this.#apply(changes);
     }
-    await this.#evict();
   }
 
   /** Replaces an entry's metadata (after a 304 revalidation), keeping its body. */
@@ -328,6 +346,13 @@ export class CacheStorage {
 
   /** Removes an entry. */
   async delete(url: string): Promise<void> {
+    const changes: Changes = { operations: [], files: [] };
+    this.#drop(url, changes);
+    await this.#apply(changes);
+  }
+
+  /** Takes an entry out of memory; what the store and the files must lose goes into `changes`. */
+  #drop(url: string, changes: Changes): void {
     const slot = this.#slots.get(url);
     if (!slot) return;
     this.#slots.delete(url);
@@ -338,9 +363,15 @@ export class CacheStorage {
       this.#volatileSize -= slot.size;
       return;
     }
+    if (this.#options.store) changes.operations.push({ op: "delete", key: `e/${url}` });
+    if (slot.file !== null) changes.files.push(slot.file);
+  }
+
+  /** Writes `changes`: the store's in one batch, then removes the files. */
+  async #apply(changes: Changes): Promise<void> {
     const { store, files } = this.#options;
-    if (store) await store.delete(`e/${url}`);
-    if (slot.file !== null && files) await files.remove(slot.file);
+    if (store && changes.operations.length > 0) await store.batch(changes.operations);
+    if (files) { for (const file of changes.files) await files.remove(file); }
   }
 
   /** The URLs stored, least recently used first. */
@@ -363,13 +394,6 @@ export class CacheStorage {
     }
     if (files) {
       for (const slot of slots) if (slot.file !== null) await files.remove(slot.file);
-    }
-  }
-
-  async #evict(): Promise<void> {
-    for (const url of this.#slots.keys()) {
-      if (this.#total <= this.#options.maxSize) return;
-      await this.delete(url);
     }
   }
 }

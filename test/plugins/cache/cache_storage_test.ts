@@ -54,6 +54,28 @@ describe("cache storage of a persistent partition", () => {
     assert.deepEqual((await cache.get("http://a.test/x"))?.body, new Uint8Array([2]));
   });
 
+  it("replacing an entry and evicting another is one batch of the store", async () => {
+    const store = new MemoryStore();
+    const batches: string[][] = [];
+    const batch = store.batch.bind(store);
+    store.batch = (operations) => {
+      batches.push(operations.map((o) => `${o.op} ${o.key.slice(2)}`));
+      return batch(operations);
+    };
+    const cache = new CacheStorage({ store, files: null, directory: null, maxSize: 200 });
+    await cache.put("http://a.test/1", meta(40, "max-age=60"), new Uint8Array(40));
+    await cache.put("http://a.test/2", meta(40, "max-age=60"), new Uint8Array(40));
+    batches.length = 0;
+    await cache.put("http://a.test/2", meta(90, "max-age=60"), new Uint8Array(90));
+    assert.deepEqual(batches, [[
+      "delete http://a.test/2",
+      "set http://a.test/2",
+      "delete http://a.test/1",
+    ]]);
+    assert.deepEqual(await rows(store), ["http://a.test/2"]);
+    assert.deepEqual(cache.urls(), ["http://a.test/2"]);
+  });
+
   it("keeps volatile entries within their bound, the oldest going first", async () => {
     const store = new MemoryStore();
     const cache = storage(store);
