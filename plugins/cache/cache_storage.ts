@@ -27,6 +27,8 @@ export interface CachedMeta {
   headers: Array<[string, string]>;
   /** The body's size in bytes. */
   bodySize: number;
+  /** Stale on arrival without a validator: only `force-cache` and `only-if-cached` use it. */
+  volatile?: boolean;
 }
 
 /** A stored response. */

@@ -270,8 +270,15 @@ export class HttpCache {
     onlyIfCached: boolean,
     range: string | null,
   ): Promise<Response | null> {
-    let { serve, revalidate } = evaluate(meta.policy, request);
-    if (mode === "force-cache" || onlyIfCached) {
+    const any = mode === "force-cache" || onlyIfCached;
+    // A volatile entry is never fresh and has no validator: unless the request's Cache-Control
+    // says otherwise (max-stale), the library would say "revalidate" with the request's own
+    // headers (nothing to add), so it is not asked (a proxied request to such a URL paid
+    // CachePolicy.fromObject() and evaluateRequest() for nothing).
+    let { serve, revalidate } = meta.volatile && !any && !request.headers.has("cache-control")
+      ? { serve: null, revalidate: {} }
+      : evaluate(meta.policy, request);
+    if (any) {
       serve ??= Object.fromEntries(meta.headers);
       revalidate = null;
     } else if (
@@ -316,6 +323,7 @@ export class HttpCache {
     const merged = policyHeaders(policy);
     await this.#storage.update(key, {
       ...meta,
+      volatile: false,
       policy: policy.toObject(),
       headers: Object.entries(merged),
     });
@@ -340,6 +348,7 @@ export class HttpCache {
       const { policy } = revalidated(meta.policy, request, response);
       await this.#storage.update(key, {
         ...meta,
+        volatile: false,
         policy: policy.toObject(),
         headers: Object.entries(policyHeaders(policy)),
       });
@@ -372,6 +381,7 @@ export class HttpCache {
       bodySize: 0,
     };
     const volatile = isVolatile(policy, response.headers);
+    if (volatile) meta.volatile = true;
     if (response.body === null) {
       this.#track(this.#storage.put(key, meta, new Uint8Array(0), volatile), key);
       return response;

@@ -177,6 +177,13 @@ describe("cache: requests", () => {
     await get(ses, "/expired");
     await get(ses, "/expired", { cache: "force-cache" });
     assert.equal(server.hits("/expired"), before + 1, "force-cache uses a stale entry");
+    const again = await get(ses, "/expired", { headers: { "x-probe": "1" } });
+    assert.equal(server.hits("/expired"), before + 2, "the default mode does not use it");
+    assert.equal(server.last("/expired")?.get("x-probe"), "1", "with the request's headers");
+    assert.equal(again.text, `expired ${server.hits("/expired")}`);
+    const forced = await get(ses, "/expired", { cache: "force-cache" });
+    assert.equal(forced.text, again.text, "force-cache gets the newest answer");
+    assert.equal(server.hits("/expired"), before + 2);
     await get(ses, "/max-age");
     const n = server.hits("/max-age");
     await get(ses, "/max-age", { cache: "no-store" });
