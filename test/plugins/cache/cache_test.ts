@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { type AddressInfo, createServer } from "node:net";
 import { type NetError, session } from "../../../mod.ts";
 import { type CountingServer, countingServer } from "./_counting_server.ts";
 
@@ -234,6 +235,33 @@ describe("cache: requests", () => {
     await second.text();
     const cookies = await ses.cookies.get({ name: "n" });
     assert.equal(cookies.length, 1);
+  });
+
+  it("a small body cut short fails when read, and is not stored", async () => {
+    // Content-Length 100, ten bytes, then the connection closes.
+    const origin = createServer((socket) => {
+      socket.on("data", () => {
+        socket.end(
+          "HTTP/1.1 200 OK\r\ncache-control: max-age=60\r\ncontent-length: 100\r\n\r\n0123456789",
+        );
+      });
+    });
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    const { port } = origin.address() as AddressInfo;
+    try {
+      const ses = fresh();
+      const url = `http://127.0.0.1:${port}/cut`;
+      const response = await ses.fetch(url);
+      assert.equal(response.status, 200);
+      await assert.rejects(response.arrayBuffer());
+      await ses.getCacheSize();
+      await assert.rejects(
+        ses.fetch(url, { cache: "only-if-cached", mode: "same-origin" }),
+        (error: NetError) => error.code === "net::ERR_CACHE_MISS",
+      );
+    } finally {
+      origin.close();
+    }
   });
 
   it("webRequest sees fromCache true for hits", async () => {
