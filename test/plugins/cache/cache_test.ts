@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { type AddressInfo, createServer } from "node:net";
 import { type NetError, session } from "../../../mod.ts";
 import { type CountingServer, countingServer } from "./_counting_server.ts";
 
@@ -177,6 +178,13 @@ describe("cache: requests", () => {
     await get(ses, "/expired");
     await get(ses, "/expired", { cache: "force-cache" });
     assert.equal(server.hits("/expired"), before + 1, "force-cache uses a stale entry");
+    const again = await get(ses, "/expired", { headers: { "x-probe": "1" } });
+    assert.equal(server.hits("/expired"), before + 2, "the default mode does not use it");
+    assert.equal(server.last("/expired")?.get("x-probe"), "1", "with the request's headers");
+    assert.equal(again.text, `expired ${server.hits("/expired")}`);
+    const forced = await get(ses, "/expired", { cache: "force-cache" });
+    assert.equal(forced.text, again.text, "force-cache gets the newest answer");
+    assert.equal(server.hits("/expired"), before + 2);
     await get(ses, "/max-age");
     const n = server.hits("/max-age");
     await get(ses, "/max-age", { cache: "no-store" });
@@ -227,6 +235,33 @@ describe("cache: requests", () => {
     await second.text();
     const cookies = await ses.cookies.get({ name: "n" });
     assert.equal(cookies.length, 1);
+  });
+
+  it("a small body cut short fails when read, and is not stored", async () => {
+    // Content-Length 100, ten bytes, then the connection closes.
+    const origin = createServer((socket) => {
+      socket.on("data", () => {
+        socket.end(
+          "HTTP/1.1 200 OK\r\ncache-control: max-age=60\r\ncontent-length: 100\r\n\r\n0123456789",
+        );
+      });
+    });
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    const { port } = origin.address() as AddressInfo;
+    try {
+      const ses = fresh();
+      const url = `http://127.0.0.1:${port}/cut`;
+      const response = await ses.fetch(url);
+      assert.equal(response.status, 200);
+      await assert.rejects(response.arrayBuffer());
+      await ses.getCacheSize();
+      await assert.rejects(
+        ses.fetch(url, { cache: "only-if-cached", mode: "same-origin" }),
+        (error: NetError) => error.code === "net::ERR_CACHE_MISS",
+      );
+    } finally {
+      origin.close();
+    }
   });
 
   it("webRequest sees fromCache true for hits", async () => {
