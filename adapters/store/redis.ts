@@ -18,10 +18,18 @@
  * Deno and Bun through their `node:net`, and has the pub/sub, scripting and reconnection this
  * adapter needs. `ioredis` also runs on both, but its maintainers point new projects to node-redis.
  *
- * @example
+ * Published as the `./store/redis` entry (`@websession/websession/store/redis` on Deno,
+ * `websession/store/redis` on Bun); the session server uses it for `--store redis://...`.
+ *
+ * @example Every process configured like this shares the persistent partitions
  * ```ts ignore
- * import { configure } from "../../mod.ts";
+ * import { configure, session } from "@websession/websession"; // Bun: "websession"
+ * import { redisStoreFactory } from "@websession/websession/store/redis"; // Bun: "websession/store/redis"
+ *
  * configure({ store: redisStoreFactory("redis://127.0.0.1:6379/0") });
+ * const ses = session.fromPartition("persist:shared");
+ * ses.cookies.on("changed", (_event, cookie) => console.log(cookie.name)); // others' changes too
+ * await ses.cookies.set({ url: "https://example.org/", name: "sid", value: "1" });
  * ```
  *
  * @module

@@ -41,6 +41,12 @@ export interface IsolatedPluginOptions {
 const WORKER_MODULE = new URL("./_plugin_worker.ts", import.meta.url);
 const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
 const SETUP_TIMEOUT = 15_000;
+/**
+ * How long the runtime may take to load the Worker and the plugin's modules, before the setup
+ * timeout starts: `deno test` type-checks a Worker's module graph when it starts, which takes
+ * seconds, and on a busy machine more than the setup timeout.
+ */
+const LOAD_TIMEOUT = 120_000;
 /** After this many malformed messages, the plugin is cut off and unloaded. */
 export const MAX_PROTOCOL_FAULTS = 3;
 
@@ -111,7 +117,7 @@ async function setupIsolated(
   options: IsolatedPluginOptions,
 ): Promise<() => Promise<void>> {
   const { hookTimeout } = options;
-  // starting a Worker and compiling the plugin can take seconds on a busy machine
+  // the setup timeout starts once the Worker has loaded the plugin's modules (see LOAD_TIMEOUT)
   const setupTimeout = Math.max(hookTimeout, SETUP_TIMEOUT);
   const worker = options.adapter.spawn(WORKER_MODULE, options.permissions);
   const { port1: port, port2 } = new MessageChannelMain();
@@ -120,6 +126,11 @@ async function setupIsolated(
   let alive = true;
   let seq = 0;
   let settle: { resolve(): void; reject(e: unknown): void } | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expireIn = (ms: number, what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => settle?.reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  };
   let done: (() => void) | null = null;
   // one watchdog per plugin instead of a timer per call (timers cost several µs in Deno)
   const watchdog = setInterval(() => {
@@ -224,6 +235,9 @@ async function setupIsolated(
       return;
     }
     switch (message.t) {
+      case "loaded":
+        if (settle) expireIn(setupTimeout, "Setup");
+        return;
       case "ready":
         settle?.resolve();
         return;
@@ -280,10 +294,7 @@ async function setupIsolated(
   });
   const init: WorkerInit = { entry: entry.href, manifest };
   postToWorker(worker, init, [port2]);
-  const timer = setTimeout(
-    () => settle?.reject(new Error(`Setup timed out after ${setupTimeout} ms`)),
-    setupTimeout,
-  );
+  expireIn(LOAD_TIMEOUT, "Loading the plugin's modules");
   try {
     await ready;
   } catch (error) {

@@ -19,6 +19,7 @@ export interface WorkerInit {
 
 /** Messages the Worker sends. */
 export type FromWorker =
+  | { t: "loaded" }
   | { t: "ready" }
   | { t: "failed"; error: ReturnType<typeof errorToWire> }
   | { t: "tap"; tap: number; stage: string; order?: string; label?: string }
@@ -146,6 +147,7 @@ function run(init: WorkerInit, port: MessagePortMain): void {
 
   (async () => {
     const module = await importAtRunTime(init.entry);
+    send({ t: "loaded" }); // the setup timeout starts now
     const plugin = (module.default ?? module.plugin) as
       | { setup?: (context: unknown) => unknown }
       | undefined;

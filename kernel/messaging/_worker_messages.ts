@@ -27,6 +27,7 @@ const HeaderBlock = v.pipe(
 
 /** Every message a Worker may send. */
 export const FromWorkerSchema = v.union([
+  v.strictObject({ t: v.literal("loaded") }),
   v.strictObject({ t: v.literal("ready") }),
   v.strictObject({ t: v.literal("done") }),
   v.strictObject({ t: v.literal("failed"), error: WireErrorSchema }),

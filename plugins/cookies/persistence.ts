@@ -48,6 +48,8 @@ export class CookiePersistence {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerDelay = 0;
   #writing: Promise<void> = Promise.resolve();
+  /** A write is queued that has not taken the dirty rows yet. */
+  #queued = false;
   #unsubscribe: Array<() => void> = [];
   #closed = false;
   /** True while another process's change is being applied (not written back). */
@@ -121,6 +123,8 @@ export class CookiePersistence {
   /**
    * Queues a cookie's row for the next write. On a store shared between processes a change is
    * written at once (the others hear of it), while access times alone still wait `batchDelay`.
+   * "At once" is not a timer: a timer of 0 ms still waits for the event loop's timer phase (about
+   * 2 ms on Deno when timers nest), which the other processes would see as propagation delay.
    */
   #mark(cookie: CookieRecord, removed: boolean, touch = false): void {
     if (this.#closed || this.#applying) return;
@@ -129,6 +133,10 @@ export class CookiePersistence {
     if (this.#timer !== null && delay < this.#timerDelay) {
       clearTimeout(this.#timer);
       this.#timer = null;
+    }
+    if (delay <= 0) {
+      this.#write();
+      return;
     }
     if (this.#timer === null) {
       this.#timerDelay = delay;
@@ -140,18 +148,27 @@ export class CookiePersistence {
     }
   }
 
+  /**
+   * Queues one write of what is dirty when it starts: after the write in flight, or in a microtask
+   * (so the changes of one synchronous step, such as an overwrite's removal and insertion, go in
+   * one batch). While a write is in flight the changes made meanwhile gather into the next one.
+   */
   #write(): Promise<void> {
-    if (this.#dirty.size === 0) return this.#writing;
-    const operations: StoreOperation[] = [];
-    for (const [key, record] of this.#dirty) {
-      operations.push(
-        record === null
-          ? { op: "delete", key: PREFIX + key }
-          : { op: "set", key: PREFIX + key, value: toRow(record) },
-      );
-    }
-    this.#dirty.clear();
-    this.#writing = this.#writing.then(() => this.#store.batch(operations)).catch((error) => {
+    if (this.#dirty.size === 0 || this.#queued) return this.#writing;
+    this.#queued = true;
+    this.#writing = this.#writing.then(() => {
+      this.#queued = false;
+      const operations: StoreOperation[] = [];
+      for (const [key, record] of this.#dirty) {
+        operations.push(
+          record === null
+            ? { op: "delete", key: PREFIX + key }
+            : { op: "set", key: PREFIX + key, value: toRow(record) },
+        );
+      }
+      this.#dirty.clear();
+      if (operations.length > 0) return this.#store.batch(operations);
+    }).catch((error) => {
       this.#options.onError?.(error);
     });
     return this.#writing;

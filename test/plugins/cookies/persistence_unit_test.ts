@@ -45,6 +45,73 @@ describe("CookiePersistence with a memory store", () => {
   });
 });
 
+describe("CookiePersistence with a store shared between processes", () => {
+  /** A memory store with `watch` (so shared) whose batches wait until `release` is called. */
+  function sharedStore() {
+    const store = new MemoryStore();
+    const batches: string[][] = [];
+    let release = () => {};
+    const shared = {
+      get: (key: string) => store.get(key),
+      list: (prefix: string) => store.list(prefix),
+      flush: () => store.flush(),
+      watch: () => () => {},
+      batch: async (ops: Parameters<MemoryStore["batch"]>[0]) => {
+        batches.push(ops.map((o) => `${o.op} ${o.key}`));
+        await new Promise<void>((resolve) => (release = resolve));
+        await store.batch(ops);
+      },
+    };
+    return { store, shared, batches, release: () => release() };
+  }
+
+  /** Lets queued microtasks run (no timer can fire meanwhile). */
+  async function microtasks() {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  }
+
+  it("writes a change in the same turn, with no timer, and an overwrite as one batch", async () => {
+    const { shared, batches, release } = sharedStore();
+    const jar = new CookieJar();
+    const persistence = new CookiePersistence(jar, shared as never);
+    await persistence.load();
+    jar.setCookie("a=1; Max-Age=600", "https://x.test/");
+    await microtasks();
+    assert.equal(batches.length, 1, "written before any timer could fire");
+    assert.equal(batches[0].length, 1);
+    assert.match(batches[0][0], /^set c\//);
+    release();
+    jar.setCookie("a=2; Max-Age=600", "https://x.test/"); // removes a=1, inserts a=2
+    await microtasks();
+    assert.equal(batches.length, 2);
+    assert.equal(batches[1].length, 1);
+    assert.match(batches[1][0], /^set c\//);
+    release();
+    await persistence.flush();
+  });
+
+  it("gathers the changes made while a write is in flight into the next batch", async () => {
+    const { store, shared, batches, release } = sharedStore();
+    const jar = new CookieJar();
+    const persistence = new CookiePersistence(jar, shared as never);
+    await persistence.load();
+    jar.setCookie("a=1; Max-Age=600", "https://x.test/");
+    await microtasks();
+    for (const name of ["b", "c", "d"]) {
+      jar.setCookie(`${name}=1; Max-Age=600`, "https://x.test/");
+      await microtasks();
+    }
+    assert.equal(batches.length, 1, "nothing else is sent while the first write is in flight");
+    release();
+    await microtasks();
+    assert.equal(batches.length, 2);
+    assert.equal(batches[1].length, 3);
+    release();
+    await persistence.flush();
+    assert.equal((await store.list("c/")).length, 4);
+  });
+});
+
 describe("serialize", () => {
   it("round-trips rows and UTF-8 header bytes", () => {
     const jar = new CookieJar();
