@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
-import { bodyOf, headerSafe, headersOf, sendWebResponse } from "./node_bridge.ts";
+import { bodyOf, headerPairsOf, headerSafe, sendWebResponse } from "./node_bridge.ts";
 import type { RequestLog } from "./request_log.ts";
 
 /**
@@ -47,9 +47,9 @@ export async function forward(
   let response: Response;
   try {
     const body = log ? recorded(bodyOf(req), log, controller.signal) : bodyOf(req);
-    const headers = headersOf(req, true);
+    const headers = headerPairsOf(req, true);
     // RFC 9110 7.6.3: a proxy adds itself to Via, which is how a request that comes back is seen
-    if (via) headers.append("via", via);
+    if (via) headers.push(["via", via]);
     response = await session.fetch(url, {
       method: req.method,
       headers,

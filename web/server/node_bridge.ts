@@ -9,6 +9,8 @@ import { Readable } from "node:stream";
 
 const SMALL_BODY = 64 * 1024;
 
+const nativeBody = Object.getOwnPropertyDescriptor(Response.prototype, "body")!.get!;
+
 const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
@@ -21,6 +23,11 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
+/** A header name fetch accepts (RFC 9110's token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What fetch refuses in a header value (after node's parser, which already refuses most). */
+const BAD_VALUE = /[\0\r\n]/;
+
 /**
  * The request's headers as Web Headers, without hop-by-hop ones when `forProxy` is set.
  *
@@ -30,20 +37,36 @@ const HOP_BY_HOP = new Set([
  * ```
  */
 export function headersOf(req: IncomingMessage, forProxy: boolean): Headers {
-  const headers = new Headers();
-  const connection = String(req.headers.connection ?? "").toLowerCase().split(/\s*,\s*/);
+  return new Headers(headerPairsOf(req, forProxy));
+}
+
+/**
+ * The request's headers as `[name, value]` pairs a `Headers` accepts as they are (names in lower
+ * case, in the order received), without hop-by-hop ones (nor `Host`) when `forProxy` is set. A
+ * header fetch would refuse is dropped, as a browser would. Pairs rather than a `Headers`: the
+ * session copies the headers it is given anyway, and a `Headers` costs a sorted copy to read.
+ *
+ * @example
+ * ```ts
+ * // const headers = headerPairsOf(req, true); // [["accept", "*\/*"], ...]
+ * ```
+ */
+export function headerPairsOf(req: IncomingMessage, forProxy: boolean): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  const listed = forProxy ? req.headers.connection : undefined;
+  const connection = listed === undefined ? null : String(listed).toLowerCase().split(/\s*,\s*/);
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (forProxy && (HOP_BY_HOP.has(name) || connection.includes(name))) continue;
-    if (name === "host" && forProxy) continue;
-    try {
-      headers.append(name, raw[i + 1]);
-    } catch {
-      // A header value fetch refuses is dropped, as a browser would.
+    if (forProxy) {
+      if (HOP_BY_HOP.has(name) || name === "host") continue;
+      if (connection !== null && connection.includes(name)) continue;
     }
+    const value = raw[i + 1];
+    if (!TOKEN.test(name) || BAD_VALUE.test(value)) continue;
+    pairs.push([name, value]);
   }
-  return headers;
+  return pairs;
 }
 
 /**
@@ -100,20 +123,30 @@ export async function sendWebResponse(
   record: ((chunk: Uint8Array | null) => void) | null = null,
   via: string | null = null,
 ): Promise<void> {
+  // One pass over the headers (each read of a Headers is a sorted copy): set-cookie lines come
+  // one by one from it, in both runtimes.
   const headers: Record<string, string | string[]> = {};
-  // fetch has already decoded a compressed body, so its encoding and length no longer apply.
-  const decoded = forProxy && response.headers.has("content-encoding");
+  let cookies: string[] | null = null;
+  let encoded = false;
   for (const [name, value] of response.headers) {
-    if (forProxy && HOP_BY_HOP.has(name)) continue;
-    if (name === "set-cookie") continue;
-    if (decoded && (name === "content-encoding" || name === "content-length")) continue;
-    headers[name] = value;
+    if (name === "set-cookie") (cookies ??= []).push(value);
+    else if (forProxy && HOP_BY_HOP.has(name)) continue;
+    else {
+      if (name === "content-encoding") encoded = true;
+      headers[name] = value;
+    }
   }
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers["set-cookie"] = cookies;
+  // fetch has already decoded a compressed body, so its encoding and length no longer apply.
+  if (forProxy && encoded) {
+    delete headers["content-encoding"];
+    delete headers["content-length"];
+  }
+  if (cookies !== null) headers["set-cookie"] = cookies;
   // RFC 9110 7.6.3: a proxy adds itself to the Via of the responses it forwards too
   if (via) headers["via"] = headers["via"] ? `${headers["via"]}, ${via}` : via;
-  if (!response.body) {
+  // The body as the runtime has it: a transport's own `body` getter may build a wrapper stream,
+  // which a small body read whole does not need.
+  if (nativeBody.call(response) === null) {
     res.writeHead(response.status, response.statusText || undefined, headers);
     res.end();
     return;
@@ -129,7 +162,7 @@ export async function sendWebResponse(
     return;
   }
   res.writeHead(response.status, response.statusText || undefined, headers);
-  const reader = response.body.getReader();
+  const reader = response.body!.getReader();
   let closed = false;
   res.on("close", () => {
     if (!res.writableFinished) {

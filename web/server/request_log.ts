@@ -62,7 +62,11 @@ interface RawHeaders {
   request: Headers | null;
   response: Headers | null;
 }
-const keyOf = (kind: BodyKind, id: number) => `${kind === "request" ? "q" : "s"}${id}`;
+// Bodies are keyed by number (no string made per request): even for a response, odd for a request.
+const keyOf = (kind: BodyKind, id: number) => kind === "request" ? id * 2 + 1 : id * 2;
+// What an entry lists before anyone reads it (`#filled` puts its own lists in): one shared,
+// frozen empty list rather than four new ones per request.
+const NONE = Object.freeze([]) as unknown as never[];
 
 /** Options of {@link RequestLog}. */
 export interface RequestLogOptions {
@@ -97,14 +101,16 @@ function typeOf(mime: string): string {
  */
 export class RequestLog {
   #entries = new Map<number, LogEntry>();
-  #bodies = new Map<string, Uint8Array[]>();
+  #bodies = new Map<number, Uint8Array[]>();
   #bodyBytes = 0;
-  #bySignal = new WeakMap<AbortSignal, number>();
+  // The id of the request each signal started, as a property of the signal under a key of this
+  // log's own (a WeakMap entry per request costs the garbage collector more).
+  #idKey = Symbol("request log id");
   #keep: number;
   #bodyCap: number;
   #bodyBudget: number;
   #listeners = new Set<{ listener: (entry: LogEntry) => void; when: () => boolean }>();
-  #raw = new WeakMap<LogEntry, RawHeaders>();
+  #raw = new Map<number, RawHeaders>();
   #untaps: Array<() => void> = [];
   #session: Session;
 
@@ -175,15 +181,15 @@ export class RequestLog {
   // The headers of an entry are kept as the pipeline's Headers objects and turned into the
   // entry's lists only when someone reads the entry: most entries are never read.
   #rawOf(entry: LogEntry): RawHeaders {
-    let raw = this.#raw.get(entry);
-    if (!raw) this.#raw.set(entry, raw = { request: null, response: null });
+    let raw = this.#raw.get(entry.id);
+    if (!raw) this.#raw.set(entry.id, raw = { request: null, response: null });
     return raw;
   }
 
   #filled(entry: LogEntry): LogEntry {
-    const raw = this.#raw.get(entry);
+    const raw = this.#raw.get(entry.id);
     if (!raw) return entry;
-    this.#raw.delete(entry);
+    this.#raw.delete(entry.id);
     if (raw.request) {
       entry.requestHeaders = [...raw.request];
       entry.cookiesSent = (raw.request.get("cookie") ?? "").split(/;\s*/).filter(Boolean)
@@ -217,6 +223,7 @@ export class RequestLog {
   /** Forgets every entry. */
   clear(): void {
     this.#entries.clear();
+    this.#raw.clear();
     this.#bodies.clear();
     this.#bodyBytes = 0;
   }
@@ -232,7 +239,7 @@ export class RequestLog {
    * forward proxy calls it with each chunk it sends, then with null), or null when none is known.
    */
   bodyRecorder(signal: AbortSignal): ((chunk: Uint8Array | null) => void) | null {
-    const id = this.#bySignal.get(signal);
+    const id = this.#idOf(signal);
     if (id === undefined) return null;
     return (chunk) => {
       const entry = this.#entries.get(id);
@@ -253,7 +260,7 @@ export class RequestLog {
    * ignored.
    */
   recordRequestBody(signal: AbortSignal, chunk: Uint8Array): void {
-    const id = this.#bySignal.get(signal);
+    const id = this.#idOf(signal);
     const entry = id === undefined ? undefined : this.#entries.get(id);
     if (!entry) return;
     entry.requestBody.size += chunk.length;
@@ -261,7 +268,7 @@ export class RequestLog {
   }
 
   /** Keeps what fits of `chunk` under the cap of one body and the budget of all. */
-  #keepBody(state: { kept: number; truncated: boolean }, key: string, chunk: Uint8Array): void {
+  #keepBody(state: { kept: number; truncated: boolean }, key: number, chunk: Uint8Array): void {
     const room = Math.min(this.#bodyCap - state.kept, this.#bodyBudget);
     if (room <= 0) {
       state.truncated = true;
@@ -285,11 +292,15 @@ export class RequestLog {
 
   /** Records that the request started with `signal` failed with `code` (a net::ERR_* code). */
   failed(signal: AbortSignal, code: string): void {
-    const entry = this.#entries.get(this.#bySignal.get(signal) ?? -1);
+    const entry = this.#entries.get(this.#idOf(signal) ?? -1);
     if (!entry) return;
     entry.error = code;
     entry.timings.end = this.#sinceStart(entry);
     this.#changed(entry);
+  }
+
+  #idOf(signal: AbortSignal): number | undefined {
+    return (signal as unknown as Record<symbol, number | undefined>)[this.#idKey];
   }
 
   #sinceStart(entry: LogEntry): number {
@@ -307,21 +318,22 @@ export class RequestLog {
       size: 0,
       startedAt: Date.now(),
       timings: {},
-      requestHeaders: [],
-      responseHeaders: [],
-      cookiesSent: [],
-      cookiesSet: [],
+      requestHeaders: NONE,
+      responseHeaders: NONE,
+      cookiesSent: NONE,
+      cookiesSet: NONE,
       error: null,
       redirects: 0,
       body: { kept: 0, truncated: false },
       requestBody: { size: 0, kept: 0, truncated: false },
     };
     this.#entries.set(request.id, entry);
-    this.#rawOf(entry).request = request.headers;
-    this.#bySignal.set(request.signal, request.id);
+    this.#raw.set(request.id, { request: request.headers, response: null });
+    (request.signal as unknown as Record<symbol, number>)[this.#idKey] = request.id;
     while (this.#entries.size > this.#keep) {
       const oldest = this.#entries.keys().next().value!;
       this.#entries.delete(oldest);
+      this.#raw.delete(oldest);
       this.#dropBody(keyOf("response", oldest));
       this.#dropBody(keyOf("request", oldest));
     }
@@ -332,7 +344,7 @@ export class RequestLog {
     return Math.round((this.#session.now() - request.timestamp) * 1000) / 1000;
   }
 
-  #trimBodies(keep: string): void {
+  #trimBodies(keep: number): void {
     for (const key of this.#bodies.keys()) {
       if (this.#bodyBytes <= this.#bodyBudget) return;
       if (key === keep) continue;
@@ -340,14 +352,14 @@ export class RequestLog {
     }
   }
 
-  #dropBody(key: string): void {
+  #dropBody(key: number): void {
     const chunks = this.#bodies.get(key);
     if (!chunks) return;
     for (const chunk of chunks) this.#bodyBytes -= chunk.length;
     this.#bodies.delete(key);
-    const entry = this.#entries.get(Number(key.slice(1)));
+    const entry = this.#entries.get(Math.floor(key / 2));
     if (!entry) return;
-    const state = key[0] === "q" ? entry.requestBody : entry.body;
+    const state = key % 2 === 1 ? entry.requestBody : entry.body;
     state.kept = 0;
     state.truncated = true;
   }

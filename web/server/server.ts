@@ -289,6 +289,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const allowed = (req: IncomingMessage): Promise<boolean> =>
     proxyClientAllowed(req.socket.remoteAddress ?? "", req.headers["proxy-authorization"], keys);
+  // A loopback client needs no token: said without a promise to wait for on every request.
+  const allowedNow = (req: IncomingMessage): boolean | Promise<boolean> =>
+    LOOPBACK.test(req.socket.remoteAddress ?? "") || allowed(req);
 
   const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     inFlight++;
@@ -328,7 +331,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await sendWebResponse(res, await api.fetch(request), false);
       return;
     }
-    if (!(await allowed(req))) {
+    let permitted = allowedNow(req);
+    if (permitted instanceof Promise) permitted = await permitted;
+    if (!permitted) {
       res.writeHead(407, {
         "proxy-authenticate": 'Basic realm="websession"',
         "content-type": "text/plain",
@@ -345,7 +350,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const viaName = `websession-${crypto.randomUUID().slice(0, 8)}`;
   const via = `1.1 ${viaName}`;
   function looped(req: IncomingMessage, res: ServerResponse): boolean {
-    const received = String(req.headers.via ?? "").split(",").map((hop) => hop.trim());
+    const header = req.headers.via;
+    if (header === undefined || !header.includes(viaName)) return false;
+    const received = header.split(",").map((hop) => hop.trim());
     if (!received.some((hop) => hop.split(/\s+/)[1] === viaName)) return false;
     loopRefusal(res, `${req.url} came back to this server (its Via names ${viaName})`);
     return true;
