@@ -16,9 +16,8 @@
  *   (`adapters/spellcheck/npm_dictionaries.ts`, each loaded on first use);
  * - serial, hid, usb: the POSIX tty adapter (`adapters/serial/posix.ts`), node-hid
  *   (`adapters/hid/node_hid.ts`) and the `usb` package (`adapters/usb/node_usb.ts`), each loaded
- *   on first use; they ask the permissions plugin (`plugins/permissions`). These three are not in
- *   `defaultPlugins` (with them there, isolated plugins of scaffolded projects did not start in
- *   time): a session adds them with `{ plugins: [serialPlugin, hidPlugin, usbPlugin] }`.
+ *   on first use; they ask the permissions plugin (`plugins/permissions`), looked up on first use, so
+ *   they set up even where the permissions plugin could not (a store that does not open).
  *
  * @module
  */
@@ -350,6 +349,9 @@ export const defaultPlugins: readonly [
   Plugin<SpellcheckMembers>,
   Plugin<ExtensionsMembers>,
   Plugin<PermissionsMembers>,
+  Plugin<SerialMembers>,
+  Plugin<HidMembers>,
+  Plugin<UsbMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -368,4 +370,7 @@ export const defaultPlugins: readonly [
   spellcheckPlugin,
   extensionsPlugin,
   permissionsPlugin,
+  serialPlugin,
+  hidPlugin,
+  usbPlugin,
 ];

@@ -24,15 +24,17 @@ import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
 import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
 import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
+import type { SerialMembers } from "../plugins/serial/mod.ts";
+import type { HidMembers } from "../plugins/hid/mod.ts";
+import type { UsbMembers } from "../plugins/usb/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
  * `ses.cookies`, `ses.setProxy` & co, `ses.protocol`, `ses.cdp`, `ses.setSpellCheckerLanguages` &
  * co and `ses.spellChecker`, `ses.loadExtension` & co (Deno and Bun; the browser preset has no
  * extensions plugin, so there they throw `MissingPluginError`), `ses.getCacheSize`/`clearCache`,
- * `ses.downloadURL` & co, `ses.setPermissionRequestHandler` & co and `ses.permissions`.
- * (`ses.serial`, `ses.hid` and `ses.usb` come with the plugins of the `./serial`, `./hid` and
- * `./usb` entries, added per session; the browser preset has them.)
+ * `ses.downloadURL` & co, `ses.setPermissionRequestHandler` & co and `ses.permissions`, and
+ * `ses.serial`, `ses.hid` and `ses.usb` (both presets, as Electron has them on every session).
  *
  * @example
  * ```ts
@@ -59,7 +61,10 @@ export interface DefaultMembers
     DownloadsMembers,
     SpellcheckMembers,
     ExtensionsMembers,
-    PermissionsMembers {}
+    PermissionsMembers,
+    SerialMembers,
+    HidMembers,
+    UsbMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -12,7 +12,7 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { HidAdapter, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
-import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
+import type { BrokerDevice, PermissionBroker, RevokeListener } from "../permissions/broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { HIDDevice } from "./hid_device.ts";
@@ -132,7 +132,9 @@ function matchesFilter(
  */
 export class Hid {
   #session: Session;
-  #broker: PermissionBroker;
+  #brokerOf: () => PermissionBroker;
+  #revokeListener: RevokeListener;
+  #resolvedBroker: PermissionBroker | null = null;
   #adapter: HidAdapter;
   #ids = new Map<string, string>();
   #devices = new Map<string, HIDDevice>();
@@ -140,18 +142,40 @@ export class Hid {
   #pollInterval: number;
 
   /** @internal Made by the hid plugin. */
-  constructor(session: Session, broker: PermissionBroker, adapter: HidAdapter, pollInterval = 200) {
+  constructor(
+    session: Session,
+    broker: () => PermissionBroker,
+    adapter: HidAdapter,
+    pollInterval = 200,
+  ) {
     this.#session = session;
-    this.#broker = broker;
+    this.#brokerOf = broker;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    broker.onDeviceRevoked("hid", (grant) => {
+    this.#revokeListener = (grant) => {
       session.emit("hid-device-revoked", {
         device: grant.device,
         origin: grant.origin,
         frame: null,
       });
-    });
+    };
+    try {
+      void this.#broker; // registers the revoke listener now when the permissions plugin is there
+    } catch { /* set up without it: requests say so */ }
+  }
+
+  /**
+   * The session's permission broker, looked up on first use rather than at setup, so that the
+   * plugin sets up even when the permissions plugin could not (a store that does not open):
+   * its requests then reject naming the missing plugin.
+   */
+  get #broker(): PermissionBroker {
+    if (this.#resolvedBroker === null) {
+      const broker = this.#brokerOf();
+      broker.onDeviceRevoked("hid", this.#revokeListener);
+      this.#resolvedBroker = broker;
+    }
+    return this.#resolvedBroker;
   }
 
   /**

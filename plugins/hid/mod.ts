@@ -82,7 +82,7 @@ export function createHidPlugin(options: HidPluginOptions): Plugin<HidMembers> {
   return definePlugin<HidMembers>({
     manifest,
     setup(ctx) {
-      const broker = (ctx.session as unknown as PermissionsMembers).permissions;
+      const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
       ctx.provide({ hid: new Hid(ctx.session, broker, options.adapter, options.pollInterval) });
     },
   });

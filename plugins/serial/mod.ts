@@ -78,7 +78,7 @@ export function createSerialPlugin(options: SerialPluginOptions): Plugin<SerialM
   return definePlugin<SerialMembers>({
     manifest,
     setup(ctx) {
-      const broker = (ctx.session as unknown as PermissionsMembers).permissions;
+      const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
       ctx.provide({
         serial: new Serial(ctx.session, broker, options.adapter, options.pollInterval),
       });

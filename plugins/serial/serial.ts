@@ -12,7 +12,7 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { SerialAdapter, SerialPortDescriptor } from "../../kernel/devices/serial.ts";
-import type { PermissionBroker } from "../permissions/broker.ts";
+import type { PermissionBroker, RevokeListener } from "../permissions/broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { SerialPort } from "./serial_port.ts";
@@ -110,7 +110,9 @@ function keyOf(port: SerialPortDescriptor): string {
  */
 export class Serial {
   #session: Session;
-  #broker: PermissionBroker;
+  #brokerOf: () => PermissionBroker;
+  #revokeListener: RevokeListener;
+  #resolvedBroker: PermissionBroker | null = null;
   #adapter: SerialAdapter;
   #ids = new Map<string, string>();
   #ports = new Map<string, SerialPort>();
@@ -119,21 +121,38 @@ export class Serial {
   /** @internal Made by the serial plugin. */
   constructor(
     session: Session,
-    broker: PermissionBroker,
+    broker: () => PermissionBroker,
     adapter: SerialAdapter,
     pollInterval = 200,
   ) {
     this.#session = session;
-    this.#broker = broker;
+    this.#brokerOf = broker;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    broker.onDeviceRevoked("serial", (grant) => {
+    this.#revokeListener = (grant) => {
       session.emit("serial-port-revoked", {
         port: grant.device,
         frame: null,
         origin: grant.origin,
       });
-    });
+    };
+    try {
+      void this.#broker; // registers the revoke listener now when the permissions plugin is there
+    } catch { /* set up without it: requests say so */ }
+  }
+
+  /**
+   * The session's permission broker, looked up on first use rather than at setup, so that the
+   * plugin sets up even when the permissions plugin could not (a store that does not open):
+   * its requests then reject naming the missing plugin.
+   */
+  get #broker(): PermissionBroker {
+    if (this.#resolvedBroker === null) {
+      const broker = this.#brokerOf();
+      broker.onDeviceRevoked("serial", this.#revokeListener);
+      this.#resolvedBroker = broker;
+    }
+    return this.#resolvedBroker;
   }
 
   /**

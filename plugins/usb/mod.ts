@@ -71,7 +71,7 @@ export function createUsbPlugin(options: UsbPluginOptions): Plugin<UsbMembers> {
   return definePlugin<UsbMembers>({
     manifest,
     setup(ctx) {
-      const broker = (ctx.session as unknown as PermissionsMembers).permissions;
+      const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
       ctx.provide({ usb: new Usb(ctx.session, broker, options.adapter, options.pollInterval) });
     },
   });

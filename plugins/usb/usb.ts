@@ -12,7 +12,7 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { UsbAdapter, UsbDeviceLike } from "../../kernel/devices/usb.ts";
-import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
+import type { BrokerDevice, PermissionBroker, RevokeListener } from "../permissions/broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 
@@ -111,20 +111,44 @@ function matches(d: UsbDeviceLike, f: UsbDeviceFilter): boolean {
  */
 export class Usb {
   #session: Session;
-  #broker: PermissionBroker;
+  #brokerOf: () => PermissionBroker;
+  #revokeListener: RevokeListener;
+  #resolvedBroker: PermissionBroker | null = null;
   #adapter: UsbAdapter;
   #ids = new WeakMap<UsbDeviceLike, string>();
   #pollInterval: number;
 
   /** @internal Made by the usb plugin. */
-  constructor(session: Session, broker: PermissionBroker, adapter: UsbAdapter, pollInterval = 200) {
+  constructor(
+    session: Session,
+    broker: () => PermissionBroker,
+    adapter: UsbAdapter,
+    pollInterval = 200,
+  ) {
     this.#session = session;
-    this.#broker = broker;
+    this.#brokerOf = broker;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    broker.onDeviceRevoked("usb", (grant) => {
+    this.#revokeListener = (grant) => {
       session.emit("usb-device-revoked", { device: grant.device, origin: grant.origin });
-    });
+    };
+    try {
+      void this.#broker; // registers the revoke listener now when the permissions plugin is there
+    } catch { /* set up without it: requests say so */ }
+  }
+
+  /**
+   * The session's permission broker, looked up on first use rather than at setup, so that the
+   * plugin sets up even when the permissions plugin could not (a store that does not open):
+   * its requests then reject naming the missing plugin.
+   */
+  get #broker(): PermissionBroker {
+    if (this.#resolvedBroker === null) {
+      const broker = this.#brokerOf();
+      broker.onDeviceRevoked("usb", this.#revokeListener);
+      this.#resolvedBroker = broker;
+    }
+    return this.#resolvedBroker;
   }
 
   /**

@@ -226,11 +226,13 @@ describe("serial: SerialPort on a socat pty", () => {
     const reader = port.readable!.getReader();
     const pending = reader.read();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await running.at(-1)!.stop();
-    await assert.rejects(pending, {
+    // listened to before the device goes: the read may fail while stop() is still waiting
+    const lost = assert.rejects(pending, {
       name: "NetworkError",
       message: "The device has been lost.",
     });
+    await running.at(-1)!.stop();
+    await lost;
     reader.releaseLock();
     assert.equal(port.readable, null);
     assert.equal(port.writable, null);
