@@ -144,9 +144,10 @@ export class NetLogRecorder {
     const tap: PluginContext["tap"] = (stage, fn, options) =>
       ctx.tap(
         stage,
-        ((...args: unknown[]) => {
+        // Fixed arity (no rest array per call): stages pass at most three arguments.
+        ((a: unknown, b: unknown, c: unknown) => {
           this.#now = this.#clock.now();
-          return (fn as (...a: unknown[]) => unknown)(...args);
+          return (fn as (a: unknown, b: unknown, c: unknown) => unknown)(a, b, c);
         }) as typeof fn,
         options,
       );
@@ -397,37 +398,35 @@ export class NetLogRecorder {
 
   /** The sink of a source: events of other parts, on the clock read at each call. */
   #sinkOf(source: Source): NetLogSink {
-    if (source.sink !== null) return source.sink;
-    const live = (type: string) => {
-      if (this.#stopped || !(type in EVENT_TYPE_IDS)) return false;
-      this.#now = this.#clock.now();
-      return true;
-    };
-    const sink: NetLogSink = {
-      ref: source.ref,
-      begin: (type, params) => {
-        if (live(type)) this.#begin(source, type as NetLogEventType, params);
-      },
-      end: (type, params) => {
-        if (live(type)) this.#end(source, type as NetLogEventType, params);
-      },
-      event: (type, params) => {
-        if (live(type)) this.#event(source, type as NetLogEventType, "PHASE_NONE", params);
-      },
-      source: (type) => {
-        this.#now = this.#clock.now();
-        const known = (type in SOURCE_TYPE_IDS ? type : "NONE") as NetLogSourceType;
-        return this.#sinkOf(this.#newSource(known));
-      },
-      headerLines: (headers) => headerLines(headers, this.#mode),
-      sending: () => {
-        if (this.#stopped || source.sending === null) return;
-        this.#now = this.#clock.now();
-        this.#sent(source, source.sending);
-      },
-    };
-    source.sink = sink;
-    return sink;
+    return source.sink ??= new SourceSink(source, this);
+  }
+
+  /** A sink's event (phase 0, 1 or 2), unless logging stopped or the type is not listed. */
+  sinkEvent(source: Source, type: string, phase: Phase, params?: Record<string, unknown>): void {
+    if (this.#stopped || !(type in EVENT_TYPE_IDS)) return;
+    this.#now = this.#clock.now();
+    if (phase === "PHASE_BEGIN") this.#begin(source, type as NetLogEventType, params);
+    else if (phase === "PHASE_END") this.#end(source, type as NetLogEventType, params);
+    else this.#event(source, type as NetLogEventType, phase, params);
+  }
+
+  /** A sink's new source. */
+  sinkSource(type: string): NetLogSink {
+    this.#now = this.#clock.now();
+    const known = (type in SOURCE_TYPE_IDS ? type : "NONE") as NetLogSourceType;
+    return this.#sinkOf(this.#newSource(known));
+  }
+
+  /** Header lines in the log's capture mode. */
+  sinkHeaderLines(headers: Headers): string[] {
+    return headerLines(headers, this.#mode);
+  }
+
+  /** A request's connection is there: its send events are written now. */
+  sinkSending(source: Source): void {
+    if (this.#stopped || source.sending === null) return;
+    this.#now = this.#clock.now();
+    this.#sent(source, source.sending);
   }
 
   #begin(source: Source, type: NetLogEventType, params?: Record<string, unknown>): void {
@@ -459,6 +458,36 @@ export class NetLogRecorder {
     }
     const tail = `${PHASE_TEXT[phase]}${source.json}${this.#timeText}${EVENT_TYPE_IDS[type]}}`;
     this.#emit(params === undefined ? `{${tail}` : `{"params":${JSON.stringify(params)},${tail}`);
+  }
+}
+
+/** The sink of one source (methods on the prototype: one object per source, no closures). */
+class SourceSink implements NetLogSink {
+  readonly ref: NetLogSourceRef;
+  #source: Source;
+  #recorder: NetLogRecorder;
+  constructor(source: Source, recorder: NetLogRecorder) {
+    this.ref = source.ref;
+    this.#source = source;
+    this.#recorder = recorder;
+  }
+  begin(type: string, params?: Record<string, unknown>): void {
+    this.#recorder.sinkEvent(this.#source, type, "PHASE_BEGIN", params);
+  }
+  end(type: string, params?: Record<string, unknown>): void {
+    this.#recorder.sinkEvent(this.#source, type, "PHASE_END", params);
+  }
+  event(type: string, params?: Record<string, unknown>): void {
+    this.#recorder.sinkEvent(this.#source, type, "PHASE_NONE", params);
+  }
+  source(type: string): NetLogSink {
+    return this.#recorder.sinkSource(type);
+  }
+  headerLines(headers: Headers): string[] {
+    return this.#recorder.sinkHeaderLines(headers);
+  }
+  sending(): void {
+    this.#recorder.sinkSending(this.#source);
   }
 }
 

@@ -38,7 +38,6 @@ import { PAC_FETCH_TIMEOUT, PAC_MAX_BYTES, readPacScript } from "./pac_fetch.ts"
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
 import type { HostResolver } from "../../kernel/contracts.ts";
 import type { TunnelAdapter } from "../../kernel/contracts.ts";
-import type { ProxyChain } from "./proxy_server.ts";
 
 export type * from "../../kernel/mod.ts";
 export type { BypassRule } from "./bypass_rules.ts";
