@@ -8,6 +8,7 @@
  */
 import type { ProxyServer } from "./transport.ts";
 import type { Plugin } from "./plugin.ts";
+import type { NetLogSink } from "./net_log_sink.ts";
 
 /** The runtimes websession knows, as plugin manifests list them. */
 export const RUNTIMES = ["deno", "bun", "browser"] as const;
@@ -37,6 +38,8 @@ export interface TunnelRequest {
   /** Extra headers of a `CONNECT` request (e.g. `Proxy-Authorization`). */ headers?: HeadersInit;
   /** Aborts opening. */ signal?: AbortSignal;
   /** Gives up opening after this many ms (default 30000). */ timeout?: number;
+  /** The `SOCKET` source of the net log while one records (TCP, tunnel and SOCKS events). */
+  netLog?: NetLogSink;
 }
 
 /** Options of {@link Tunnel.fetch}. */

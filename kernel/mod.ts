@@ -27,6 +27,7 @@ export * from "./store.ts";
 export * from "./transport.ts";
 export * from "./storage_clearing.ts";
 export * from "./contracts.ts";
+export * from "./net_log_sink.ts";
 export type { SessionFetchInit } from "./_fetch_input.ts";
 export { type AuthScheme, registerAuthScheme } from "./_http.ts";
 export type { ExternalDecision, ExternalRequest } from "./_external.ts";

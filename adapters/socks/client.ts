@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import { hostPort, logSocket, netErrorOf } from "./net_log_socket.ts";
 import { connect, isIPv4, isIPv6, type Socket } from "node:net";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
@@ -158,6 +160,7 @@ async function socks4(
   target: SocksTarget,
   socket: Socket,
   reader: HandshakeReader,
+  log?: NetLogSink,
 ): Promise<void> {
   let ip: number[];
   let hostTail: Uint8Array = new Uint8Array(0);
@@ -180,9 +183,11 @@ async function socks4(
   );
   const reply = await reader.read(8);
   if (reply[0] !== 0) {
+    log?.event("SOCKS_UNEXPECTED_VERSION", { version: reply[0] });
     throw new SocksError("net::ERR_SOCKS_CONNECTION_FAILED", "Not a SOCKS4 reply", true);
   }
   if (reply[1] !== 0x5a) {
+    log?.event("SOCKS_SERVER_ERROR", { error_code: reply[1] });
     throw new SocksError(
       "net::ERR_SOCKS_CONNECTION_FAILED",
       `SOCKS4 request rejected (code ${reply[1]})`,
@@ -196,11 +201,13 @@ async function socks5(
   target: SocksTarget,
   socket: Socket,
   reader: HandshakeReader,
+  log?: NetLogSink,
 ): Promise<void> {
   const withAuth = proxy.username !== undefined;
   socket.write(new Uint8Array(withAuth ? [5, 2, 0, 2] : [5, 1, 0]));
   const [version, method] = await reader.read(2);
   if (version !== 5) {
+    log?.event("SOCKS_UNEXPECTED_VERSION", { version });
     throw new SocksError("net::ERR_SOCKS_CONNECTION_FAILED", "Not a SOCKS5 reply", true);
   }
   if (method === 2 && withAuth) {
@@ -219,6 +226,7 @@ async function socks5(
       );
     }
   } else if (method !== 0) {
+    log?.event("SOCKS_UNEXPECTED_AUTH", { method });
     throw new SocksError(
       "net::ERR_PROXY_AUTH_UNSUPPORTED",
       method === 0xff
@@ -246,9 +254,11 @@ async function socks5(
   socket.write(new Uint8Array([5, 1, 0, ...address, ...portBytes(target.port)]));
   const head = await reader.read(4);
   if (head[0] !== 5) {
+    log?.event("SOCKS_UNEXPECTED_VERSION", { version: head[0] });
     throw new SocksError("net::ERR_SOCKS_CONNECTION_FAILED", "Not a SOCKS5 reply", true);
   }
   if (head[1] !== 0) {
+    log?.event("SOCKS_SERVER_ERROR", { error_code: head[1] });
     throw new SocksError(
       head[1] === 4 || head[1] === 3
         ? "net::ERR_SOCKS_CONNECTION_HOST_UNREACHABLE"
@@ -265,6 +275,7 @@ async function socks5(
     ? (await reader.read(1))[0]
     : -1;
   if (rest < 0) {
+    log?.event("SOCKS_UNKNOWN_ADDRESS_TYPE", { address_type: head[3] });
     throw new SocksError("net::ERR_SOCKS_CONNECTION_FAILED", "Bad SOCKS5 address type", true);
   }
   await reader.read(rest + 2);
@@ -276,6 +287,8 @@ export interface SocksConnectOptions {
   signal?: AbortSignal;
   /** Gives up after this many ms (default 30000). */
   timeout?: number;
+  /** The socket's source in the net log: TCP connect and the SOCKS handshake. */
+  netLog?: NetLogSink;
 }
 
 /**
@@ -303,12 +316,18 @@ export function socksConnect(
   return new Promise<Socket>((resolve, reject) => {
     const socket = connect({ host: p.host, port: p.port });
     socket.setNoDelay(true);
+    const log = options.netLog;
+    if (log) logSocket(log, socket, p.host, p.port);
+    const handshake = p.version === 4 ? "SOCKS_CONNECT" : "SOCKS5_CONNECT";
     const reader = new HandshakeReader(socket);
     let connected = false;
     let settled = false;
     const finish = (error: Error | null) => {
       if (settled) return;
       settled = true;
+      if (log && connected) {
+        log.end(handshake, error ? { net_error: netErrorOf(error) } : undefined);
+      }
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       if (error) {
@@ -348,7 +367,8 @@ export function socksConnect(
     });
     socket.once("connect", () => {
       connected = true;
-      (p.version === 4 ? socks4 : socks5)(p, target, socket, reader).then(
+      log?.begin(handshake, { host: hostPort(target.host, target.port) });
+      (p.version === 4 ? socks4 : socks5)(p, target, socket, reader, log).then(
         () => finish(null),
         (e) => finish(e),
       );

@@ -8,6 +8,8 @@
 
 import { connect, type Socket } from "node:net";
 import { SocksError } from "./client.ts";
+import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import { logSocket, netErrorOf } from "./net_log_socket.ts";
 
 /** Where the CONNECT goes and what it carries. */
 export interface HttpConnectOptions {
@@ -25,6 +27,8 @@ export interface HttpConnectOptions {
   signal?: AbortSignal;
   /** Gives up after this many ms (default 30000). */
   timeout?: number;
+  /** The socket's source in the net log: TCP connect and the tunnel's request and answer. */
+  netLog?: NetLogSink;
 }
 
 /** A tunnel, or the proxy's refusal as a response. */
@@ -50,12 +54,20 @@ export function httpConnect(options: HttpConnectOptions): Promise<HttpConnectRes
       : `${options.host}:${options.port}`;
     const socket = connect({ host: options.proxyHost, port: options.proxyPort });
     socket.setNoDelay(true);
+    const log = options.netLog;
+    if (log) logSocket(log, socket, options.proxyHost, options.proxyPort);
     let connected = false;
     let settled = false;
     let buffer = new Uint8Array(0);
     const done = (error: Error | null, result?: HttpConnectResult) => {
       if (settled) return;
       settled = true;
+      if (log && connected) {
+        log.end(
+          "HTTP_TRANSACTION_TUNNEL_READ_HEADERS",
+          error ? { net_error: netErrorOf(error) } : undefined,
+        );
+      }
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       socket.off("data", onData);
@@ -92,15 +104,23 @@ export function httpConnect(options: HttpConnectOptions): Promise<HttpConnectRes
       if (!m) return done(proxyFailure(`Bad proxy status line: ${lines[0].slice(0, 80)}`));
       const status = Number(m[1]);
       const rest = buffer.subarray(end + 4);
+      const headers = new Headers();
+      for (const line of lines.slice(1)) {
+        const colon = line.indexOf(":");
+        if (colon <= 0) continue;
+        try {
+          headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+        } catch {
+          // A header fetch's Headers refuses is left out.
+        }
+      }
+      log?.event("HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS", {
+        headers: [lines[0], ...log.headerLines(headers)],
+      });
       if (status >= 200 && status < 300) {
         socket.pause();
         if (rest.length) socket.unshift(rest);
         return done(null, { socket });
-      }
-      const headers = new Headers();
-      for (const line of lines.slice(1)) {
-        const colon = line.indexOf(":");
-        if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
       }
       // The refusal's body is informational: keep what already arrived, then hang up.
       headers.delete("content-length");
@@ -124,9 +144,21 @@ export function httpConnect(options: HttpConnectOptions): Promise<HttpConnectRes
       connected = true;
       const headers = new Headers(options.headers);
       headers.set("host", authority);
-      let head = `CONNECT ${authority} HTTP/1.1\r\n`;
+      const line = `CONNECT ${authority} HTTP/1.1\r\n`;
+      let head = line;
       headers.forEach((value, name) => (head += `${name}: ${value}\r\n`));
+      if (log) {
+        log.begin("HTTP_TRANSACTION_TUNNEL_SEND_REQUEST");
+        log.event("HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", {
+          headers: log.headerLines(headers),
+          line,
+        });
+      }
       socket.write(`${head}\r\n`);
+      if (log) {
+        log.end("HTTP_TRANSACTION_TUNNEL_SEND_REQUEST");
+        log.begin("HTTP_TRANSACTION_TUNNEL_READ_HEADERS");
+      }
     });
   });
 }

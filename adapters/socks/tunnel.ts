@@ -72,7 +72,7 @@ export const nodeTunnels: TunnelAdapter = {
           password: proxy.password,
         },
         { host, port },
-        { signal, timeout },
+        { signal, timeout, netLog: request.netLog },
       );
       return { tunnel: socketTunnel(socket) };
     }
@@ -85,6 +85,7 @@ export const nodeTunnels: TunnelAdapter = {
         headers: request.headers,
         signal,
         timeout,
+        netLog: request.netLog,
       });
       return "socket" in result ? { tunnel: socketTunnel(result.socket) } : result;
     }

@@ -15,6 +15,12 @@ import type { UrlParts } from "../../kernel/url_parts.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { Decision } from "../../kernel/request.ts";
 import {
+  NET_LOG_SINK,
+  type NetLogSink,
+  type NetLogSourceRef,
+  setSessionNetLog,
+} from "../../kernel/net_log_sink.ts";
+import {
   EVENT_TYPE_IDS,
   NET_LOG_PHASES,
   type NetLogCaptureMode,
@@ -41,8 +47,13 @@ export interface NetLogEvent {
 interface Source {
   /** `{"id":..,"start_time":"..","type":..}`, written once. */
   json: string;
-  open: Set<NetLogEventType>;
+  ref: NetLogSourceRef;
+  open: Set<string>;
   afterHeaders: Record<string, unknown>[];
+  /** Its sink for other parts of websession, made on first use. */
+  sink: NetLogSink | null;
+  /** A request whose send events wait for its connection. */
+  sending: PipelineRequest | null;
 }
 
 type Phase = keyof typeof NET_LOG_PHASES;
@@ -92,6 +103,8 @@ export class NetLogRecorder {
   #now = 0;
   #timeAt = -1;
   #timeText = "";
+  #stopped = false;
+  #session: object;
 
   /** Starts recording `ctx`'s session. */
   constructor(
@@ -104,15 +117,21 @@ export class NetLogRecorder {
     this.#mode = mode;
     this.#clock = clock;
     this.#traced = mode === "everything";
+    this.#session = ctx.session;
     this.#install(ctx);
+    this.#now = clock.now();
+    setSessionNetLog(this.#session, this.#sinkOf(this.#newSource("NONE")));
   }
 
   /** Removes the taps and listeners; requests in flight are ended as `CANCELLED`. */
   stop(): void {
+    this.#stopped = true;
+    setSessionNetLog(this.#session, null);
     this.#now = this.#clock.now();
     for (const stop of this.#stops) stop();
     this.#stops = [];
     for (const source of this.#bySourceRequest.values()) {
+      if (source.sending !== null) this.#sent(source, source.sending);
       this.#event(source, "CANCELLED", "PHASE_NONE");
       this.#closeAll(source, null);
     }
@@ -125,9 +144,10 @@ export class NetLogRecorder {
     const tap: PluginContext["tap"] = (stage, fn, options) =>
       ctx.tap(
         stage,
-        ((...args: unknown[]) => {
+        // Fixed arity (no rest array per call): stages pass at most three arguments.
+        ((a: unknown, b: unknown, c: unknown) => {
           this.#now = this.#clock.now();
-          return (fn as (...a: unknown[]) => unknown)(...args);
+          return (fn as (a: unknown, b: unknown, c: unknown) => unknown)(a, b, c);
         }) as typeof fn,
         options,
       );
@@ -151,7 +171,14 @@ export class NetLogRecorder {
         }
         this.#begin(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
       }, pre),
-      tap("sendHeaders", (request) => this.#sent(request)),
+      tap("sendHeaders", (request) => {
+        // Written once the connection is there (the proxy plugin says so through the sink's
+        // `sending()`, after proxy resolution and any tunnel), or at the request's next event.
+        const source = this.#sourceOf(request);
+        this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
+        this.#end(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
+        source.sending = request;
+      }),
       tap("headersReceived", (request, response) => {
         const source = this.#sourceOf(request);
         const status = `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
@@ -216,10 +243,8 @@ export class NetLogRecorder {
     this.#watchCookies(ctx);
   }
 
-  #sent(request: PipelineRequest): void {
-    const source = this.#sourceOf(request);
-    this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
-    this.#end(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
+  #sent(source: Source, request: PipelineRequest): void {
+    source.sending = null;
     this.#begin(source, "HTTP_TRANSACTION_SEND_REQUEST");
     const parts = request.urlParts;
     const target = `${parts.path}${parts.query}`;
@@ -260,13 +285,14 @@ export class NetLogRecorder {
     const source = this.#sourceOf(request);
     this.#closeAll(source, error);
     this.#bySourceRequest.delete(request.id);
+    request.data.delete(NET_LOG_SINK);
   }
 
   /** Ends every open event, innermost first; the request's end carries the error. */
   #closeAll(source: Source, error: NetError | null): void {
     const params = error ? { net_error: error.errno } : undefined;
     for (const name of [...source.open].reverse()) {
-      if (name !== "REQUEST_ALIVE") this.#end(source, name, params);
+      if (name !== "REQUEST_ALIVE") this.#end(source, name as NetLogEventType, params);
     }
     this.#end(source, "REQUEST_ALIVE", params);
   }
@@ -288,7 +314,12 @@ export class NetLogRecorder {
   }
 
   #watchCookies(ctx: PluginContext): void {
-    const cookies = (ctx.session as unknown as { cookies?: CookieEvents }).cookies;
+    let cookies: CookieEvents | undefined;
+    try {
+      cookies = (ctx.session as unknown as { cookies?: CookieEvents }).cookies;
+    } catch {
+      return; // a session built without the cookies plugin: its member throws
+    }
     if (!cookies) return;
     const listener = (cookie: CookieLike, cause: string, removed: boolean) => {
       this.#now = this.#clock.now();
@@ -336,9 +367,11 @@ export class NetLogRecorder {
 
   #sourceOf(request: PipelineRequest): Source {
     let source = request.data.get(SOURCE) as Source | undefined;
+    if (source !== undefined && source.sending !== null) this.#sent(source, source.sending);
     if (source === undefined || !this.#bySourceRequest.has(request.id)) {
       source = this.#newSource("URL_REQUEST");
       request.data.set(SOURCE, source);
+      request.data.set(NET_LOG_SINK, this.#sinkOf(source));
       this.#bySourceRequest.set(request.id, source);
       this.#begin(source, "REQUEST_ALIVE", {
         priority: "MEDIUM",
@@ -352,11 +385,48 @@ export class NetLogRecorder {
   #newSource(type: NetLogSourceType): Source {
     const id = this.#nextId++;
     const start = this.#now;
+    const typeId = SOURCE_TYPE_IDS[type];
     return {
-      json: `{"id":${id},"start_time":"${start}","type":${SOURCE_TYPE_IDS[type]}}`,
+      json: `{"id":${id},"start_time":"${start}","type":${typeId}}`,
+      ref: { id, type: typeId },
       open: new Set(),
       afterHeaders: [],
+      sink: null,
+      sending: null,
     };
+  }
+
+  /** The sink of a source: events of other parts, on the clock read at each call. */
+  #sinkOf(source: Source): NetLogSink {
+    return source.sink ??= new SourceSink(source, this);
+  }
+
+  /** A sink's event (phase 0, 1 or 2), unless logging stopped or the type is not listed. */
+  sinkEvent(source: Source, type: string, phase: Phase, params?: Record<string, unknown>): void {
+    if (this.#stopped || !(type in EVENT_TYPE_IDS)) return;
+    this.#now = this.#clock.now();
+    if (phase === "PHASE_BEGIN") this.#begin(source, type as NetLogEventType, params);
+    else if (phase === "PHASE_END") this.#end(source, type as NetLogEventType, params);
+    else this.#event(source, type as NetLogEventType, phase, params);
+  }
+
+  /** A sink's new source. */
+  sinkSource(type: string): NetLogSink {
+    this.#now = this.#clock.now();
+    const known = (type in SOURCE_TYPE_IDS ? type : "NONE") as NetLogSourceType;
+    return this.#sinkOf(this.#newSource(known));
+  }
+
+  /** Header lines in the log's capture mode. */
+  sinkHeaderLines(headers: Headers): string[] {
+    return headerLines(headers, this.#mode);
+  }
+
+  /** A request's connection is there: its send events are written now. */
+  sinkSending(source: Source): void {
+    if (this.#stopped || source.sending === null) return;
+    this.#now = this.#clock.now();
+    this.#sent(source, source.sending);
   }
 
   #begin(source: Source, type: NetLogEventType, params?: Record<string, unknown>): void {
@@ -388,6 +458,36 @@ export class NetLogRecorder {
     }
     const tail = `${PHASE_TEXT[phase]}${source.json}${this.#timeText}${EVENT_TYPE_IDS[type]}}`;
     this.#emit(params === undefined ? `{${tail}` : `{"params":${JSON.stringify(params)},${tail}`);
+  }
+}
+
+/** The sink of one source (methods on the prototype: one object per source, no closures). */
+class SourceSink implements NetLogSink {
+  readonly ref: NetLogSourceRef;
+  #source: Source;
+  #recorder: NetLogRecorder;
+  constructor(source: Source, recorder: NetLogRecorder) {
+    this.ref = source.ref;
+    this.#source = source;
+    this.#recorder = recorder;
+  }
+  begin(type: string, params?: Record<string, unknown>): void {
+    this.#recorder.sinkEvent(this.#source, type, "PHASE_BEGIN", params);
+  }
+  end(type: string, params?: Record<string, unknown>): void {
+    this.#recorder.sinkEvent(this.#source, type, "PHASE_END", params);
+  }
+  event(type: string, params?: Record<string, unknown>): void {
+    this.#recorder.sinkEvent(this.#source, type, "PHASE_NONE", params);
+  }
+  source(type: string): NetLogSink {
+    return this.#recorder.sinkSource(type);
+  }
+  headerLines(headers: Headers): string[] {
+    return this.#recorder.sinkHeaderLines(headers);
+  }
+  sending(): void {
+    this.#recorder.sinkSending(this.#source);
   }
 }
 

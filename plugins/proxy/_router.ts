@@ -14,7 +14,10 @@
 import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
-import type { Tunnel, TunnelAdapter } from "../../kernel/contracts.ts";
+import type { Tunnel, TunnelAdapter, TunnelRequest, TunnelResult } from "../../kernel/contracts.ts";
+import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import { connected, poolLog, requestLog } from "./net_log_route.ts";
+import { netErrorNumber } from "./proxy_service.ts";
 import type { ProxyRetryList } from "./retry_list.ts";
 import { type ProxyChain, type ProxyEndpoint, proxyServerToUri } from "./proxy_server.ts";
 
@@ -54,6 +57,8 @@ export interface RouterOptions {
   retry: ProxyRetryList;
   /** Extra CA certificates for https:// targets behind tunnels. */
   caCerts?: string[];
+  /** The session's net log while one records (BAD_PROXY_LIST_REPORTED). */
+  netLog?: () => NetLogSink | undefined;
 }
 
 function decodeBasic(value: string): Credentials | null {
@@ -165,7 +170,10 @@ export class ProxyRouter {
     }
     let lastError: unknown = null;
     for (const chain of list) {
-      if (chain.length === 0) return await this.#options.transport().fetch(request);
+      if (chain.length === 0) {
+        connected(request);
+        return await this.#options.transport().fetch(request);
+      }
       if (chain.length > 1) {
         lastError = new NetError(
           "net::ERR_NOT_IMPLEMENTED",
@@ -181,6 +189,12 @@ export class ProxyRouter {
         if (request.signal.aborted || !isProxyFailure(error, request.method)) throw error;
         if (request.body instanceof ReadableStream) throw error; // cannot be sent again
         this.#options.retry.markBad(chain);
+        const log = requestLog(request);
+        if (log) {
+          const bad = proxyServerToUri(server);
+          log.event("PROXY_LIST_FALLBACK", { bad_proxy: bad });
+          this.#options.netLog?.()?.event("BAD_PROXY_LIST_REPORTED", { bad_proxy_list: [bad] });
+        }
         lastError = error;
       }
     }
@@ -210,6 +224,47 @@ export class ProxyRouter {
     return options;
   }
 
+  /**
+   * Opens a tunnel; while the net log records, as Chromium logs a connect job: its
+   * `HTTP_PROXY_CONNECT_JOB` or `SOCKS_CONNECT_JOB` source, the `SOCKET` it sets (the adapter
+   * logs the TCP connect, the CONNECT exchange or the SOCKS handshake there), and the request
+   * bound to both.
+   */
+  async #open(
+    tunnels: TunnelAdapter,
+    request: PipelineRequest,
+    open: TunnelRequest,
+  ): Promise<TunnelResult> {
+    const log = poolLog(request);
+    if (log === undefined) return await tunnels.open(open);
+    const socks = open.proxy.scheme !== "http";
+    const job = log.source(socks ? "SOCKS_CONNECT_JOB" : "HTTP_PROXY_CONNECT_JOB");
+    const connect = socks ? "SOCKS_CONNECT_JOB_CONNECT" : "HTTP_PROXY_CONNECT_JOB_CONNECT";
+    job.begin("CONNECT_JOB");
+    job.begin(connect);
+    const socket = log.source("SOCKET");
+    socket.begin("SOCKET_ALIVE", { source_dependency: job.ref });
+    job.event("CONNECT_JOB_SET_SOCKET", { source_dependency: socket.ref });
+    let result: TunnelResult;
+    try {
+      result = await tunnels.open({ ...open, netLog: socket });
+    } catch (error) {
+      const failed = { net_error: netErrorNumber(error) };
+      job.end(connect, failed);
+      job.end("CONNECT_JOB", failed);
+      throw error;
+    }
+    job.end(connect);
+    job.end("CONNECT_JOB");
+    log.event("SOCKET_POOL_BOUND_TO_CONNECT_JOB", { source_dependency: job.ref });
+    if ("tunnel" in result) {
+      log.event("SOCKET_POOL_BOUND_TO_SOCKET", { source_dependency: socket.ref });
+      socket.begin("SOCKET_IN_USE", { source_dependency: requestLog(request)?.ref ?? log.ref });
+      connected(request);
+    }
+    return result;
+  }
+
   async #via(server: ProxyEndpoint, request: PipelineRequest): Promise<Response> {
     const key = uriOf(server);
     const creds = this.auth.get(key);
@@ -219,7 +274,7 @@ export class ProxyRouter {
       const { host, port } = request.urlParts;
       const target = { host: host.replace(/^\[|\]$/g, ""), port };
       try {
-        const opened = await tunnels.open({
+        const opened = await this.#open(tunnels, request, {
           proxy: {
             scheme: server.scheme,
             host: server.host,
@@ -249,7 +304,7 @@ export class ProxyRouter {
     if (server.scheme === "http" && https) {
       const tunnels = this.#tunnelAdapter(server);
       const { host, port } = request.urlParts;
-      const result = await tunnels.open({
+      const result = await this.#open(tunnels, request, {
         proxy: { scheme: "http", host: server.host, port: server.port },
         host: host.replace(/^\[|\]$/g, ""),
         port,
@@ -277,6 +332,7 @@ export class ProxyRouter {
     if (server.scheme === "quic") {
       throw new NetError("net::ERR_NOT_IMPLEMENTED", "QUIC proxies are not supported");
     }
+    connected(request);
     const response = await this.#options.transport().fetch(
       request,
       this.#transportOptions(server, creds),

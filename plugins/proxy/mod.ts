@@ -32,6 +32,8 @@ import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
 import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
+import { sessionNetLog } from "../../kernel/net_log_sink.ts";
+import { connected, failed, requestLog, resolveLogged } from "./net_log_route.ts";
 import { PAC_FETCH_TIMEOUT, PAC_MAX_BYTES, readPacScript } from "./pac_fetch.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
 import type { HostResolver } from "../../kernel/contracts.ts";
@@ -100,6 +102,8 @@ export interface PacEngineOptions {
   timeout?: number;
   /** Receives the script's errors (message and line, -1 when unknown). */
   onError?: (error: { message: string; line: number }) => void;
+  /** Receives the script's `alert()` messages. */
+  onAlert?: (message: string) => void;
 }
 
 /**
@@ -200,17 +204,25 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
           return await options.pac(script, {
             resolver: options.resolver ?? noResolver,
             timeout: options.pacTimeout,
-            onError: (e) =>
-              ctx.report(new Error(`PAC script: ${e.message} (line ${e.line})`), "pac"),
+            onError: (e) => {
+              sessionNetLog(ses)?.event("PAC_JAVASCRIPT_ERROR", {
+                line_number: e.line,
+                message: e.message,
+              });
+              ctx.report(new Error(`PAC script: ${e.message} (line ${e.line})`), "pac");
+            },
+            onAlert: (message) => sessionNetLog(ses)?.event("PAC_JAVASCRIPT_ALERT", { message }),
           });
         },
         report: (message) => ctx.report(new Error(message), "pac"),
+        netLog: () => sessionNetLog(ses),
       });
       const router = new ProxyRouter({
         transport: () => ctx.transport,
         tunnels: options.tunnels ?? null,
         retry: service.retry,
         caCerts: options.caCerts,
+        netLog: () => sessionNetLog(ses),
       });
 
       ctx.tap("transport", async (request) => {
@@ -218,12 +230,24 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         // The scheme by hand: on a cache hit, listFor needs no parse of the URL at all.
         const scheme = request.url.slice(0, request.url.indexOf(":"));
         if (scheme !== "http" && scheme !== "https") return undefined;
-        const pending = service.listFor(request.url, request);
-        const list = pending instanceof Promise ? await pending : pending;
+        const log = requestLog(request);
+        let list;
+        if (log) list = await resolveLogged(service, request, log);
+        else {
+          const pending = service.listFor(request.url, request);
+          list = pending instanceof Promise ? await pending : pending;
+        }
         if (list.length === 1 && list[0].length === 0 && !request.data.has(PROXY_USED)) {
+          if (log) connected(request);
           return undefined; // DIRECT: the session's transport sends it.
         }
-        return await router.send(request, list);
+        if (!log) return await router.send(request, list);
+        try {
+          return await router.send(request, list);
+        } catch (error) {
+          failed(request, error);
+          throw error;
+        }
       }, { order: "post", label: "proxy route" });
 
       // Electron reports a proxy's challenge with the proxy's host and port.

@@ -21,6 +21,8 @@ import { DIRECT, type ProxyChain } from "./proxy_server.ts";
 import { ProxyRetryList } from "./retry_list.ts";
 import type { PacDecision } from "./pac_resolver.ts";
 import { proxyTarget, type UrlParts } from "./url_parts.ts";
+import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import { NET_ERROR_CODES, type NetErrorCode } from "../../kernel/errors.ts";
 
 /** A loaded PAC script as the service uses it. */
 export interface PacEngine {
@@ -40,6 +42,8 @@ export interface ProxyServiceHost {
   loadPac(script: string): Promise<PacEngine>;
   /** Reports a PAC problem (fetch, load or run); the request goes DIRECT. */
   report(message: string): void;
+  /** The session's net log while one records (PAC_FILE_DECIDER, PROXY_CONFIG_CHANGED). */
+  netLog?(): NetLogSink | undefined;
 }
 
 const DIRECT_LIST: ProxyChain[] = [DIRECT];
@@ -72,6 +76,7 @@ export class ProxyService {
     proxyBypassRules: "",
   };
   #rules: ProxyRules = new ProxyRules();
+  #applied = false;
   #pac: PacEngine | null = null;
   #pacError: string | null = null;
   #generation = 0;
@@ -119,10 +124,20 @@ export class ProxyService {
       normalized.mode === "auto_detect"
     ) {
       const url = normalized.mode === "pac_script" ? normalized.pacScript : WPAD_URL;
+      const decider = this.#host.netLog?.()?.source("PAC_FILE_DECIDER");
+      decider?.begin("PAC_FILE_DECIDER");
+      decider?.begin("PAC_FILE_DECIDER_FETCH_PAC_SCRIPT", { source: url });
+      let fetched = false;
       try {
         const script = await this.#host.fetchPac(url);
+        fetched = true;
+        decider?.end("PAC_FILE_DECIDER_FETCH_PAC_SCRIPT");
         pac = await this.#host.loadPac(script);
+        decider?.end("PAC_FILE_DECIDER");
       } catch (error) {
+        const failed = { net_error: netErrorNumber(error) };
+        if (!fetched) decider?.end("PAC_FILE_DECIDER_FETCH_PAC_SCRIPT", failed);
+        decider?.end("PAC_FILE_DECIDER", failed);
         pacError = `PAC script ${url} is unusable, going DIRECT: ${
           error instanceof Error ? error.message : String(error)
         }`;
@@ -133,6 +148,13 @@ export class ProxyService {
       return;
     }
     this.#pac?.dispose();
+    const log = this.#host.netLog?.();
+    if (log) {
+      const change: Record<string, unknown> = { new_config: configDump(normalized, rules) };
+      if (this.#applied) change.old_config = configDump(this.#config, this.#rules);
+      log.event("PROXY_CONFIG_CHANGED", change);
+    }
+    this.#applied = true;
     this.#config = normalized;
     this.#rules = rules;
     this.#pac = pac;
@@ -219,7 +241,50 @@ export class ProxyService {
 }
 
 const texts = new WeakMap<readonly ProxyChain[], string>();
-function listText(list: readonly ProxyChain[]): string {
+
+/** A proxy configuration as Chromium's `ProxyConfig` dumps it in `PROXY_CONFIG_CHANGED`. */
+function configDump(config: NormalizedProxyConfig, rules: ProxyRules): Record<string, unknown> {
+  const dump: Record<string, unknown> = {};
+  if (config.mode === "auto_detect") dump.auto_detect = true;
+  if (config.mode === "pac_script") dump.pac_url = config.pacScript;
+  const chains = (list: readonly ProxyChain[]) => list.map((chain) => listText([chain]));
+  if (rules.type === "PROXY_LIST") dump.single_proxy = chains(rules.singleProxies);
+  if (rules.type === "PROXY_LIST_PER_SCHEME") {
+    const perScheme: Record<string, string[]> = {};
+    if (rules.proxiesForHttp.length) perScheme.http = chains(rules.proxiesForHttp);
+    if (rules.proxiesForHttps.length) perScheme.https = chains(rules.proxiesForHttps);
+    if (rules.proxiesForFtp.length) perScheme.ftp = chains(rules.proxiesForFtp);
+    if (rules.fallbackProxies.length) perScheme.fallback = chains(rules.fallbackProxies);
+    dump.proxy_per_scheme = perScheme;
+  }
+  if (rules.type !== "EMPTY") {
+    const bypass = rules.bypassRules.toString().split(";").filter((rule) => rule !== "");
+    if (bypass.length) dump.bypass_list = bypass;
+    if (rules.reverseBypass) dump.reverse_bypass = true;
+  }
+  return dump;
+}
+
+/** Chromium's error number for a failure (`net::ERR_FAILED` when it names none). */
+export function netErrorNumber(error: unknown): number {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && code in NET_ERROR_CODES) {
+    return NET_ERROR_CODES[code as NetErrorCode];
+  }
+  const named = /net::ERR_[A-Z0-9_]+/.exec(error instanceof Error ? error.message : "");
+  if (named && named[0] in NET_ERROR_CODES) return NET_ERROR_CODES[named[0] as NetErrorCode];
+  return NET_ERROR_CODES["net::ERR_FAILED"];
+}
+
+/**
+ * The list in Chromium's PAC form (`PROXY a:80;DIRECT`), made once per list.
+ *
+ * @example
+ * ```ts
+ * listText([[]]); // "DIRECT"
+ * ```
+ */
+export function listText(list: readonly ProxyChain[]): string {
   let text = texts.get(list);
   if (text === undefined) {
     text = proxyListToString(list);

@@ -527,12 +527,17 @@ describe("tokens and the net log", () => {
       file,
       "--event-log",
       lines,
+      "--no-intercept",
+      "localhost",
     ]);
     try {
       assert.equal(
         (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
         "hello GET",
       );
+      // A CONNECT tunnel: its upstream socket is a SOCKET source of the net log.
+      const tunnelled = await curl(["-s", "-k", "-x", own.proxy, `https://localhost:${tlsPort}/`]);
+      assert.equal(tunnelled.stdout, "secret over tls");
       await curl(["-s", "-x", own.proxy, "http://127.0.0.1:9/"]);
       // The same requests as HAR, for the dashboard's export.
       const har = await (await fetch(`${own.proxy}/api/har`, {
@@ -556,6 +561,25 @@ describe("tokens and the net log", () => {
     assert.ok(hello, "the proxied request is in the net log");
     const ends = alive.filter((e: { phase: number }) => e.phase === 2);
     assert.ok(ends.some((e: { params?: { net_error: number } }) => e.params?.net_error! < 0));
+    type Event = { type: number; phase: number; source: { id: number; type: number } };
+    const connects = log.events.filter((e: Event) => e.type === types.TCP_CONNECT);
+    const begun = connects.find((e: Event & { params?: { address_list?: string[] } }) =>
+      e.phase === 1 && e.params?.address_list?.[0] === `localhost:${tlsPort}`
+    );
+    assert.ok(begun, "the tunnel's upstream connect is in the net log");
+    assert.equal(begun.source.type, log.constants.logSourceType.SOCKET);
+    const socketTrail = log.events.filter((e: Event) => e.source.id === begun.source.id)
+      .map((e: Event) => `${e.type}:${e.phase}`);
+    // Begun before the connect; its end follows the socket's close, which may come after the log.
+    assert.equal(socketTrail[0], `${types.SOCKET_ALIVE}:1`);
+    assert.ok(socketTrail.includes(`${types.TCP_CONNECT}:2`));
+    const bound = log.events.find((
+      e: Event & { params?: { source_dependency?: { id: number } } },
+    ) =>
+      e.type === types.SOCKET_POOL_BOUND_TO_SOCKET &&
+      e.params?.source_dependency?.id === begun.source.id
+    );
+    assert.equal(bound?.source.type, log.constants.logSourceType.URL_REQUEST);
 
     const events = readFileSync(lines, "utf8").trim().split("\n").map((line) => JSON.parse(line));
     const helloEvents = events.filter((e) => e.url === `${origin.url}/hello`).map((e) => e.type);

@@ -8,7 +8,14 @@
 import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { isNetError, type NetError, type Session } from "../../mod.ts";
+import {
+  isNetError,
+  NET_LOG_SINK,
+  type NetError,
+  type NetLogSink,
+  type Session,
+} from "../../mod.ts";
+import { logSocket } from "../../adapters/socks/net_log_socket.ts";
 import type { EventStream } from "./event_stream.ts";
 import { headerSafe } from "./node_bridge.ts";
 import type { InterceptPolicy } from "./intercept_policy.ts";
@@ -91,6 +98,15 @@ export async function tunnel(
     return;
   }
   const upstream: Socket = connect(target.port, target.host);
+  // The net log, while one records: the upstream socket as a SOCKET source of the CONNECT.
+  const log = request.data.get(NET_LOG_SINK) as NetLogSink | undefined;
+  if (log) {
+    const socket = log.source("SOCKET");
+    socket.begin("SOCKET_ALIVE", { source_dependency: log.ref });
+    logSocket(socket, upstream, target.host, target.port);
+    log.event("SOCKET_POOL_BOUND_TO_SOCKET", { source_dependency: socket.ref });
+    socket.begin("SOCKET_IN_USE", { source_dependency: log.ref });
+  }
   let up = 0;
   let down = 0;
   let finished = false;
