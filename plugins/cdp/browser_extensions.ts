@@ -42,6 +42,7 @@ export interface BrowserLoadExtensionOptions {
 
 /** Where the extensions go. */
 export interface BrowserExtensionsTarget {
+  /** The connection to the session's Chromium. */
   connection: CdpConnection;
   /** Whether the session's context is an off-the-record context of a shared browser. */
   shared: boolean;

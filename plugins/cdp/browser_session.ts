@@ -4,7 +4,9 @@
  * listeners and declarative rules, with the same conflict rules, decide for page traffic as for
  * `ses.fetch`; `ses.cookies` is Chromium's own jar (`browser_cookies.ts`); the user agent,
  * network emulation and preload scripts are applied to every target of the context as it attaches
- * (`browser_members.ts`).
+ * (`browser_members.ts`). The context's proxy is a local relay that routes by the session's own
+ * proxy plugin, so `ses.setProxy` (PAC too) applies at any time (`browser_proxy.ts`);
+ * `loadExtension` goes through CDP's `Extensions` domain (`browser_extensions.ts`).
  *
  * An in-memory partition gets a new browser context (`Target.createBrowserContext`) of the
  * browser it is given; a `persist:` partition needs a profile that survives a restart, so it gets
