@@ -231,8 +231,9 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
       }
       const upstream = opened.socket;
       track(upstream);
-      upstream.once("close", () => client.destroy());
-      client.once("close", () => upstream.destroy());
+      // a side that closed after its end lets the other flush what it still holds
+      upstream.once("close", () => client.writableEnded || client.destroy());
+      client.once("close", () => upstream.writableEnded || upstream.destroy());
       if (tunnel) {
         client.write("HTTP/1.1 200 Connection established\r\n\r\n");
         if (head.rest.length) upstream.write(head.rest);

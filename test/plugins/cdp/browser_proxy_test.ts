@@ -97,9 +97,30 @@ describe("a Chromium-backed session's proxy", () => {
     assert.match((await visit(page, `${url}/b`)).via, /squid/);
     assert.doesNotMatch(tiny.log(), /\/b-fetch/);
 
+    // another partition of the same browser keeps its own config
+    const neighbour = await fresh();
+    const beside = await neighbour.pages.open();
+    assert.equal((await visit(beside, `${url}/neighbour`)).via, "");
+
     await ses.setProxy({ mode: "direct" });
     assert.equal(await ses.resolveProxy(`${url}/c`), "DIRECT");
     assert.equal((await visit(page, `${url}/c`)).via, "");
+  });
+
+  it("a session on its own Chromium (null as the browser) follows setProxy too", async () => {
+    const partition = `chromium-proxy-own-${Math.random().toString(36).slice(2)}`;
+    partitions.push(partition);
+    const ses = await browserSession(null, partition, {
+      proxy: { proxyRules: `http://127.0.0.1:${tiny.port}`, proxyBypassRules: "<-loopback>" },
+    });
+    const page = await ses.pages.open();
+    const url = `http://127.0.0.1:${origin.port}`;
+    assert.match((await visit(page, `${url}/own-a`)).via, /tinyproxy/);
+    await ses.setProxy({
+      proxyRules: `http://127.0.0.1:${squid.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    assert.match((await visit(page, `${url}/own-b`)).via, /squid/);
   });
 
   it("bypass rules send matching hosts DIRECT, as resolveProxy says", async () => {
