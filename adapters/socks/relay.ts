@@ -13,6 +13,7 @@
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
 import type { ProxyServer } from "../../kernel/transport.ts";
+import { toNetError } from "../../kernel/errors.ts";
 import { socksConnect } from "./client.ts";
 import { httpConnect } from "./http_connect.ts";
 
@@ -30,6 +31,14 @@ export interface ProxyRelay {
 }
 
 const HEAD_LIMIT = 64 * 1024;
+
+/**
+ * The header of the relay's own 502 that names Chromium's error code for the failure (e.g.
+ * `net::ERR_CONNECTION_REFUSED` for a DIRECT target, `net::ERR_PROXY_CONNECTION_FAILED` when no
+ * proxy of the list could be reached), for the Chromium-backed session to report it as the
+ * request's error.
+ */
+export const RELAY_ERROR_HEADER = "x-websession-net-error";
 const HOP_HEADERS = new Set([
   "connection",
   "keep-alive",
@@ -104,8 +113,14 @@ function headText(first: string, headers: [string, string][]): string {
   return [first, ...kept.map(([n, v]) => `${n}: ${v}`), "Connection: close", "", ""].join("\r\n");
 }
 
-function refuse(client: Socket, status: string): void {
-  client.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+function refuse(client: Socket, status: string, code?: string): void {
+  const error = code ? `${RELAY_ERROR_HEADER}: ${code}\r\n` : "";
+  client.end(`HTTP/1.1 ${status}\r\n${error}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("net::") ? code : toNetError(error).code;
 }
 
 function connectDirect(host: string, port: number): Promise<Socket> {
@@ -223,7 +238,7 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
         // a proxy that cannot be reached: the next route (Chromium's fallback); a target that
         // cannot be reached DIRECT: the request fails
         if (next !== null && (error as { proxyFailed?: boolean }).proxyFailed !== false) continue;
-        return refuse(client, "502 Bad Gateway");
+        return refuse(client, "502 Bad Gateway", codeOf(error));
       }
       if ("refused" in opened) {
         await opened.refused.body?.cancel();
@@ -251,7 +266,7 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
       client.resume();
       return;
     }
-    refuse(client, "502 Bad Gateway");
+    refuse(client, "502 Bad Gateway", "net::ERR_PROXY_CONNECTION_FAILED");
   };
   const server: Server = createServer((client) => {
     serve(client).catch(() => client.destroy());

@@ -93,14 +93,25 @@ describe("the local proxy relay", () => {
       return Promise.resolve([dead]);
     });
     try {
-      assert.equal(
-        split(await raw(relay.port, get(`${origin.url}/x`))).status,
-        "HTTP/1.1 502 Bad Gateway",
-      );
+      const failed = split(await raw(relay.port, get(`${origin.url}/x`)));
+      assert.equal(failed.status, "HTTP/1.1 502 Bad Gateway");
+      assert.match(failed.head, /\r\nx-websession-net-error: net::ERR_PROXY_CONNECTION_FAILED\r\n/);
       assert.equal(asked, 1);
       const originForm = "GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
       assert.equal(split(await raw(relay.port, originForm)).status, "HTTP/1.1 400 Bad Request");
       assert.equal(asked, 1);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("a DIRECT target that refuses: 502 naming net::ERR_CONNECTION_REFUSED", async () => {
+    const relay = await startProxyRelay(() => Promise.resolve([null]));
+    try {
+      const dead = await freePort();
+      const failed = split(await raw(relay.port, get(`http://127.0.0.1:${dead}/`)));
+      assert.equal(failed.status, "HTTP/1.1 502 Bad Gateway");
+      assert.match(failed.head, /\r\nx-websession-net-error: net::ERR_CONNECTION_REFUSED\r\n/);
     } finally {
       await relay.close();
     }

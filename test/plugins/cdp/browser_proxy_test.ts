@@ -187,6 +187,30 @@ describe("a Chromium-backed session's proxy", () => {
     assert.match(dante.log(), new RegExp(`127\\.0\\.0\\.1\\.${origin.port}`));
   });
 
+  it("an unreachable target reports Chromium's code to webRequest, and to the page when paused at its response", async () => {
+    const ses = await fresh();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) =>
+      errors.push(`${new URL(details.url).pathname} ${details.error}`)
+    );
+    const page = await ses.pages.open(`http://127.0.0.1:${origin.port}/start`);
+    const dead = await freePort();
+    const load = (path: string) =>
+      page.evaluate<string>(
+        `fetch("http://127.0.0.1:${dead}${path}", { mode: "no-cors" }).then(() => "loaded", (e) => e.name)`,
+      );
+    await load("/observed");
+    assert.deepEqual(errors, ["/observed net::ERR_CONNECTION_REFUSED"]);
+
+    ses.webRequest.onHeadersReceived((_details, callback) => callback({}));
+    assert.equal(await load("/paused"), "TypeError");
+    assert.deepEqual(errors.at(-1), "/paused net::ERR_CONNECTION_REFUSED");
+
+    await ses.setProxy({ proxyRules: `http://127.0.0.1:${dead}`, proxyBypassRules: "<-loopback>" });
+    assert.equal(await load("/no-proxy"), "TypeError");
+    assert.deepEqual(errors.at(-1), "/no-proxy net::ERR_PROXY_CONNECTION_FAILED");
+  });
+
   it("https goes through a CONNECT tunnel; closeAllConnections lets the next config take it", async () => {
     const ses = await fresh();
     const url = `https://127.0.0.1:${secure.port}`;
