@@ -217,13 +217,15 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
     const tunnel = head.method === "CONNECT";
     let url: URL | null;
     if (tunnel) {
-      url = URL.parse(`https://${head.target}/`);
+      // Chromium tunnels ws:// through an HTTP proxy too, to port 80: routed as http:// there
+      const https = URL.parse(`https://${head.target}/`);
+      url = https?.port === "80" ? URL.parse(`http://${https.hostname}/`) : https;
     } else {
       url = head.target.startsWith("http://") ? URL.parse(head.target) : null;
     }
     if (!url) return refuse(client, "400 Bad Request");
     const host = hostOf(url.hostname);
-    const port = Number(url.port || (tunnel ? 443 : 80));
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
     let routes: readonly (ProxyServer | null)[];
     try {
       routes = await route(url.href);

@@ -117,6 +117,22 @@ describe("the local proxy relay", () => {
     }
   });
 
+  it("a CONNECT to port 80 (Chromium's ws:// through a proxy) is routed as http://", async () => {
+    const asked: string[] = [];
+    const dead: ProxyServer = { scheme: "http", host: "127.0.0.1", port: await freePort() };
+    const relay = await startProxyRelay((url) => {
+      asked.push(url);
+      return Promise.resolve([dead]);
+    });
+    try {
+      const answer = await raw(relay.port, "CONNECT chat.example:80 HTTP/1.1\r\n\r\n");
+      assert.equal(split(answer).status, "HTTP/1.1 502 Bad Gateway");
+      assert.deepEqual(asked, ["http://chat.example/"]);
+    } finally {
+      await relay.close();
+    }
+  });
+
   it("CONNECT opens a tunnel routed as https://host:port/; closeConnections closes it", async () => {
     const asked: string[] = [];
     const relay = await startProxyRelay((url) => {
