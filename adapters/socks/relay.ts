@@ -31,6 +31,8 @@ export interface ProxyRelay {
 }
 
 const HEAD_LIMIT = 64 * 1024;
+/** How long a proxy that could not be reached is tried last (Chromium's 5 minutes). */
+const BAD_PROXY_MS = 5 * 60 * 1000;
 
 /**
  * The header of the relay's own 502 that names Chromium's error code for the failure (e.g.
@@ -204,6 +206,17 @@ function hostOf(hostname: string): string {
  */
 export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
   const sockets = new Set<Socket>();
+  // proxies that could not be reached lately: tried after the others, as Chromium does
+  const bad = new Map<string, number>();
+  const keyOf = (p: ProxyServer) => `${p.scheme}://${p.host}:${p.port}`;
+  const isBad = (p: ProxyServer | null) => {
+    if (p === null) return false;
+    const until = bad.get(keyOf(p));
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    bad.delete(keyOf(p));
+    return false;
+  };
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on("error", () => {});
@@ -232,14 +245,18 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
     } catch {
       routes = [null];
     }
-    for (const next of routes) {
+    const ordered = [...routes.filter((r) => !isBad(r)), ...routes.filter(isBad)];
+    for (const next of ordered) {
       let opened;
       try {
         opened = await open(next, host, port, tunnel);
       } catch (error) {
         // a proxy that cannot be reached: the next route (Chromium's fallback); a target that
         // cannot be reached DIRECT: the request fails
-        if (next !== null && (error as { proxyFailed?: boolean }).proxyFailed !== false) continue;
+        if (next !== null && (error as { proxyFailed?: boolean }).proxyFailed !== false) {
+          bad.set(keyOf(next), Date.now() + BAD_PROXY_MS);
+          continue;
+        }
         return refuse(client, "502 Bad Gateway", codeOf(error));
       }
       if ("refused" in opened) {

@@ -3,7 +3,7 @@
 // proxy, CONNECT tunnels, Connection: close both ways, and bad input.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { startProxyRelay } from "../../../adapters/socks/relay.ts";
 import type { ProxyServer } from "../../../kernel/transport.ts";
 import { needs } from "../../_system.ts";
@@ -82,6 +82,32 @@ describe("the local proxy relay", () => {
       assert.match(tiny.log(), new RegExp(`GET ${origin.url}/via`));
     } finally {
       await relay.close();
+    }
+  });
+
+  it("a proxy that failed is tried after the others for a while (Chromium's bad-proxy list)", async () => {
+    // a SOCKS5 "proxy" that hangs up at once: every handshake fails
+    let attempts = 0;
+    const refusing = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    const broken: ProxyServer = {
+      scheme: "socks5",
+      host: "127.0.0.1",
+      port: (refusing.address() as { port: number }).port,
+    };
+    const relay = await startProxyRelay(() => Promise.resolve([broken, null]));
+    try {
+      for (const path of ["/first", "/second", "/third"]) {
+        const { status } = split(await raw(relay.port, get(`${origin.url}${path}`)));
+        assert.equal(status, "HTTP/1.1 200 OK");
+      }
+      assert.equal(attempts, 1);
+    } finally {
+      await relay.close();
+      refusing.close();
     }
   });
 
