@@ -20,11 +20,13 @@ import "./runtime_setup.ts";
 import { copyFile, mkdir, mkdtemp, readFile, rename, unlink } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { cdp, cdpPlugin } from "../presets/default.ts";
+import { cdp, cdpPlugin, proxyPlugin } from "../presets/default.ts";
+import { startProxyRelay } from "../adapters/socks/relay.ts";
 import type { CdpApi } from "../plugins/cdp/mod.ts";
 import { session } from "../kernel/partitions.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import type { WebRequestMembers } from "../plugins/web-request/mod.ts";
+import type { ProxyMembers } from "../plugins/proxy/mod.ts";
 import {
   type BrowserSession,
   type BrowserSessionFactory,
@@ -59,7 +61,8 @@ const makeBrowserSession = createBrowserSession({
   launch: cdp.launch,
   fromPartition: (partition, plugins) =>
     session.fromPartition(partition, { preset: false, plugins }),
-  plugins: [webRequestPlugin],
+  plugins: [webRequestPlugin, proxyPlugin],
+  relay: startProxyRelay,
   readText: (path) => readFile(path, "utf8"),
   files: {
     stagingDir: () => mkdtemp(join(tmpdir(), "websession-downloads-")),
@@ -95,6 +98,6 @@ const makeBrowserSession = createBrowserSession({
  */
 export const browserSession: (
   ...args: Parameters<BrowserSessionFactory>
-) => Promise<BrowserSession & WebRequestMembers> = makeBrowserSession as never;
+) => Promise<BrowserSession & WebRequestMembers & ProxyMembers> = makeBrowserSession as never;
 
 export default cdpPlugin;

@@ -93,6 +93,33 @@ function errorReasonOf(error: NetError): Protocol.Network.ErrorReason {
   return error.code === "net::ERR_BLOCKED_BY_CLIENT" ? "BlockedByClient" : "Failed";
 }
 
+/** The header of the session's proxy relay's 502 that names the failure (`adapters/socks/relay.ts`). */
+const RELAY_ERROR_HEADER = "x-websession-net-error";
+
+/** The `net::ERR_*` code the session's proxy relay answered for, if it answered a failure. */
+function relayError(headers: HeaderEntry[] | Record<string, string> | undefined): NetError | null {
+  const pairs = Array.isArray(headers)
+    ? headers.map((h) => [h.name, h.value])
+    : Object.entries(headers ?? {});
+  const found = pairs.find(([name]) => name.toLowerCase() === RELAY_ERROR_HEADER);
+  if (!found) return null;
+  const code = Object.hasOwn(NET_ERROR_CODES, found[1])
+    ? found[1] as NetErrorCode
+    : "net::ERR_FAILED";
+  return new NetError(code, code);
+}
+
+const FAIL_REASONS: Partial<Record<NetErrorCode, Protocol.Network.ErrorReason>> = {
+  "net::ERR_CONNECTION_REFUSED": "ConnectionRefused",
+  "net::ERR_NAME_NOT_RESOLVED": "NameNotResolved",
+  "net::ERR_CONNECTION_TIMED_OUT": "TimedOut",
+  "net::ERR_TIMED_OUT": "TimedOut",
+  "net::ERR_ADDRESS_UNREACHABLE": "AddressUnreachable",
+  "net::ERR_CONNECTION_RESET": "ConnectionReset",
+  "net::ERR_CONNECTION_CLOSED": "ConnectionClosed",
+  "net::ERR_CONNECTION_FAILED": "ConnectionFailed",
+};
+
 function gone(error: unknown): boolean {
   const message = (error as Error)?.message ?? "";
   return (error as Error)?.name === "CDPClosedError" ||
@@ -156,6 +183,9 @@ export class FetchBridge {
     cdp.on("Network.responseReceived", (event) => {
       const flight = this.#flights.get(event.requestId);
       if (!flight || flight.pausedAtResponse) return;
+      // the session's proxy relay could not reach the target: the request's error is its code
+      const failed = relayError(event.response.headers);
+      if (failed) return this.#finished(event.requestId, failed);
       flight.head = headOf(
         event.response.status,
         event.response.statusText,
@@ -232,6 +262,16 @@ export class FetchBridge {
     if (!flight || event.responseErrorReason !== undefined) {
       // not ours, or a failure Network.loadingFailed reports with Chromium's code
       await cdp.send("Fetch.continueRequest", { requestId: event.requestId }).catch(() => {});
+      return;
+    }
+    const failed = relayError(event.responseHeaders);
+    if (failed) {
+      // the session's proxy relay could not reach the target: fail it with Chromium's reason
+      this.#finished(networkId, failed);
+      await cdp.send("Fetch.failRequest", {
+        requestId: event.requestId,
+        errorReason: FAIL_REASONS[failed.code] ?? "Failed",
+      });
       return;
     }
     const head = headOf(

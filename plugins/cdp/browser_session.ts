@@ -4,7 +4,9 @@
  * listeners and declarative rules, with the same conflict rules, decide for page traffic as for
  * `ses.fetch`; `ses.cookies` is Chromium's own jar (`browser_cookies.ts`); the user agent,
  * network emulation and preload scripts are applied to every target of the context as it attaches
- * (`browser_members.ts`).
+ * (`browser_members.ts`). The context's proxy is a local relay that routes by the session's own
+ * proxy plugin, so `ses.setProxy` (PAC too) applies at any time (`browser_proxy.ts`);
+ * `loadExtension` goes through CDP's `Extensions` domain (`browser_extensions.ts`).
  *
  * An in-memory partition gets a new browser context (`Target.createBrowserContext`) of the
  * browser it is given; a `persist:` partition needs a profile that survives a restart, so it gets
@@ -25,6 +27,14 @@ import { BrowserCookies } from "./browser_cookies.ts";
 import { BrowserMembers, type BrowserMembersApi } from "./browser_members.ts";
 import { type DownloadFiles, watchDownloads } from "./browser_downloads.ts";
 import { BrowserServiceWorkers } from "./browser_service_workers.ts";
+import { BrowserExtensions } from "./browser_extensions.ts";
+import {
+  type BrowserProxyRelay,
+  RELAY_BYPASS,
+  sessionRoute,
+  type StartProxyRelay,
+} from "./browser_proxy.ts";
+import type { ProxyConfig } from "../proxy/proxy_config.ts";
 import {
   type BrowserPermissionCheckHandler,
   type BrowserPermissionRequestHandler,
@@ -59,6 +69,16 @@ export interface BrowserSessionMembers extends BrowserMembersApi {
   readonly cookies: BrowserCookies;
   /** The session's pages. */
   readonly pages: BrowserPages;
+  /** Electron's `Extensions` over CDP's `Extensions` domain (`browser_extensions.ts`). */
+  readonly extensions: BrowserExtensions;
+  /** Loads an unpacked extension into the session's Chromium (`Extensions.loadUnpacked`). */
+  loadExtension: BrowserExtensions["loadExtension"];
+  /** Uninstalls an extension the session loaded. */
+  removeExtension: BrowserExtensions["removeExtension"];
+  /** The loaded extension with this id, or null. */
+  getExtension: BrowserExtensions["getExtension"];
+  /** The extensions the session loaded. */
+  getAllExtensions: BrowserExtensions["getAllExtensions"];
   /** Electron's ServiceWorkers over the context's pages. */
   readonly serviceWorkers: BrowserServiceWorkers;
   /** Electron's permission request handler, asked before each document of the context loads. */
@@ -83,8 +103,11 @@ export interface BrowserSessionOptions {
   plugins?: readonly AnyPlugin[];
   /** How to start Chromium when the session starts its own (`persist:` or no browser given). */
   launch?: LaunchOptions;
-  /** The context's proxy (Chromium takes it when the context is made): Electron's rules. */
-  proxy?: { proxyRules?: string; proxyBypassRules?: string };
+  /**
+   * The session's first proxy config (Electron's `setProxy` config), applied before the context
+   * is made; `ses.setProxy` changes it later.
+   */
+  proxy?: ProxyConfig;
 }
 
 /** What the entry hands in. */
@@ -101,6 +124,11 @@ export interface BrowserSessionDeps {
   files: DownloadFiles;
   /** The default download folder (Electron's: the user's Downloads folder). */
   downloadsDir: string;
+  /**
+   * Starts the local proxy relay the context points at (`browser_proxy.ts`). Without it the
+   * context's proxy is `options.proxy`'s fixed rules, set once, and `setProxy` does not reach it.
+   */
+  relay?: StartProxyRelay;
 }
 
 /** `browserSession(browser, partition, options)`. */
@@ -145,7 +173,7 @@ export function createBrowserSession(deps: BrowserSessionDeps): BrowserSessionFa
       throw new TypeError("browserSession: partition must be a string");
     }
     const persistent = partition.startsWith("persist:");
-    const holder: { start?: () => Promise<void> } = {};
+    const holder: Holder = {};
     const plugin = browserPlugin(deps, browser, persistent, options, holder);
     const ses = deps.fromPartition(partition, [
       ...deps.plugins,
@@ -154,7 +182,15 @@ export function createBrowserSession(deps: BrowserSessionDeps): BrowserSessionFa
     ]) as BrowserSession;
     await ses.ready;
     try {
+      if (options.proxy !== undefined) {
+        const setProxy = (ses as { setProxy?: (c: ProxyConfig) => Promise<void> }).setProxy;
+        if (typeof setProxy !== "function") {
+          throw new TypeError("browserSession: options.proxy needs the proxy plugin");
+        }
+        await setProxy.call(ses, options.proxy);
+      }
       await holder.start!();
+      closingRelayToo(ses, holder);
     } catch (error) {
       await ses.close().catch(() => {});
       throw error;
@@ -163,12 +199,34 @@ export function createBrowserSession(deps: BrowserSessionDeps): BrowserSessionFa
   };
 }
 
+interface Holder {
+  start?: () => Promise<void>;
+  relay?: () => BrowserProxyRelay | null;
+}
+
+/**
+ * `ses.closeAllConnections()` closes the relay's tunnels too: Chromium's pooled connections
+ * through them keep their route until closed, as Electron's `setProxy` documents.
+ */
+function closingRelayToo(ses: Session, holder: Holder): void {
+  const original = (ses as { closeAllConnections?: () => Promise<void> }).closeAllConnections;
+  if (typeof original !== "function") return;
+  Object.defineProperty(ses, "closeAllConnections", {
+    configurable: true,
+    enumerable: true,
+    value: async (): Promise<void> => {
+      holder.relay?.()?.closeConnections();
+      await original.call(ses);
+    },
+  });
+}
+
 function browserPlugin(
   deps: BrowserSessionDeps,
   given: CdpBrowser | CdpConnection | null,
   persistent: boolean,
   options: BrowserSessionOptions,
-  holder: { start?: () => Promise<void> },
+  holder: Holder,
 ): Plugin<BrowserSessionMembers> {
   return definePlugin<BrowserSessionMembers>({
     manifest: {
@@ -184,6 +242,11 @@ function browserPlugin(
         "serviceWorkers",
         "setPermissionRequestHandler",
         "setPermissionCheckHandler",
+        "extensions",
+        "loadExtension",
+        "removeExtension",
+        "getExtension",
+        "getAllExtensions",
         ...BrowserMembers.names,
       ],
     },
@@ -202,21 +265,38 @@ function browserPlugin(
       bridge.beforeDocument = (url, isMainFrame) =>
         permissions.active ? permissions.prepare(url, isMainFrame) : undefined;
       const offs: Array<() => void> = [];
+      let relay: BrowserProxyRelay | null = null;
+      const extensions = new BrowserExtensions(
+        () => ({ connection: need(), shared: contextId !== undefined }),
+        deps.readText,
+        (name, ...args) => ses.emit(name, ...args),
+      );
       const need = () => {
         if (!connection) throw new TypeError("The browser session is not started yet");
         return connection;
       };
       const start = async () => {
+        if (deps.relay) relay = await deps.relay(sessionRoute(ses));
+        const proxyServer = relay
+          ? `http://127.0.0.1:${relay.port}`
+          : options.proxy?.proxyRules || undefined;
+        const proxyBypassList = relay ? RELAY_BYPASS : options.proxy?.proxyBypassRules;
         if (persistent || given === null) {
           const dir = ses.storagePath ? `${ses.storagePath}/Chromium` : undefined;
-          owned = await deps.launch({ ...options.launch, userDataDir: dir });
+          const args = [
+            ...(options.launch?.args ?? []),
+            "--enable-unsafe-extension-debugging",
+            ...(proxyServer ? [`--proxy-server=${proxyServer}`] : []),
+            ...(proxyBypassList ? [`--proxy-bypass-list=${proxyBypassList}`] : []),
+          ];
+          owned = await deps.launch({ ...options.launch, args, userDataDir: dir });
           connection = owned.connection;
         } else {
           connection = connectionOf(given);
           const made = await connection.send("Target.createBrowserContext", {
             disposeOnDetach: true,
-            proxyServer: options.proxy?.proxyRules,
-            proxyBypassList: options.proxy?.proxyBypassRules,
+            proxyServer,
+            proxyBypassList,
           });
           contextId = made.browserContextId;
         }
@@ -275,6 +355,12 @@ function browserPlugin(
           permissions.setRequestHandler(handler),
         setPermissionCheckHandler: (handler: BrowserPermissionCheckHandler | null) =>
           permissions.setCheckHandler(handler),
+        extensions,
+        loadExtension: (path: string, o?: Parameters<BrowserExtensions["loadExtension"]>[1]) =>
+          extensions.loadExtension(path, o),
+        removeExtension: (id: string) => extensions.removeExtension(id),
+        getExtension: (id: string) => extensions.getExtension(id),
+        getAllExtensions: () => extensions.getAllExtensions(),
         setDownloadPath: (path: string) => {
           if (typeof path !== "string" || path === "") {
             throw new TypeError("setDownloadPath: path must be a non-empty string");
@@ -292,6 +378,7 @@ function browserPlugin(
         ...members.api(() => connection),
       });
       holder.start = () => started ??= start();
+      holder.relay = () => relay;
       ctx.onClearStorage(async () => {
         if (!connection) return;
         await cookies.clear();
@@ -299,11 +386,13 @@ function browserPlugin(
       });
       return async () => {
         for (const off of offs) off();
+        if (connection) await extensions.release().catch(() => {});
         if (owned) await owned.close();
         else if (connection && contextId && !connection.isClosed) {
           await connection.send("Target.disposeBrowserContext", { browserContextId: contextId })
             .catch(() => {});
         }
+        await relay?.close();
       };
     },
   });

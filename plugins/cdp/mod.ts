@@ -82,6 +82,19 @@ export {
 } from "./browser_session.ts";
 export { BrowserCookies } from "./browser_cookies.ts";
 export {
+  type BrowserExtension,
+  BrowserExtensions,
+  type BrowserExtensionsTarget,
+  type BrowserLoadExtensionOptions,
+} from "./browser_extensions.ts";
+export {
+  type BrowserProxyRelay,
+  type ProxyRelayRoute,
+  RELAY_BYPASS,
+  sessionRoute,
+  type StartProxyRelay,
+} from "./browser_proxy.ts";
+export {
   type BrowserPermissionCheckHandler,
   type BrowserPermissionDetails,
   type BrowserPermissionRequestHandler,
