@@ -47,6 +47,7 @@ export class BrowserDownloadItem extends Emitter {
   #end = 0;
   #rate: { at: number; bytes: number } = { at: performance.now(), bytes: 0 };
   #speed = 0;
+  #cancelled = false;
 
   /** Made by the session for each `Browser.downloadWillBegin`. */
   constructor(url: string, suggestedFilename: string, cancel: () => Promise<void>) {
@@ -88,6 +89,7 @@ export class BrowserDownloadItem extends Emitter {
   /** Cancels the download. */
   cancel(): void {
     if (this.#state !== "progressing") return;
+    this.#cancelled = true;
     void this.#cancel().catch(() => {});
   }
   /** The URL. */
@@ -163,6 +165,14 @@ export class BrowserDownloadItem extends Emitter {
     this.emit("updated", "progressing");
   }
 
+  /**
+   * Whether `cancel()` (or `preventDefault()` in `will-download`) was called: a download Chromium
+   * finished before its cancel arrived still ends `cancelled`, its file left unsaved. @internal
+   */
+  get _cancelRequested(): boolean {
+    return this.#cancelled;
+  }
+
   /** The end. @internal */
   _done(state: Exclude<BrowserDownloadState, "progressing">, savePath?: string): void {
     if (this.#state !== "progressing") return;
@@ -214,7 +224,8 @@ export async function watchDownloads(
         return item._progress(event.totalBytes, event.receivedBytes);
       }
       items.delete(event.guid);
-      if (event.state === "canceled") return item._done("cancelled");
+      // a small file can finish before Browser.cancelDownload reaches Chromium
+      if (event.state === "canceled" || item._cancelRequested) return item._done("cancelled");
       item._progress(event.totalBytes, event.receivedBytes);
       const target = item.getSavePath() || `${folder()}/${item.getFilename()}`;
       files.move(`${staging}/${event.guid}`, target).then(
