@@ -12,7 +12,8 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { HidAdapter, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
-import type { BrokerDevice, PermissionBroker, RevokeListener } from "../permissions/broker.ts";
+import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
+import { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { HIDDevice } from "./hid_device.ts";
@@ -132,9 +133,7 @@ function matchesFilter(
  */
 export class Hid {
   #session: Session;
-  #brokerOf: () => PermissionBroker;
-  #revokeListener: RevokeListener;
-  #resolvedBroker: PermissionBroker | null = null;
+  #lazyBroker: LazyBroker;
   #adapter: HidAdapter;
   #ids = new Map<string, string>();
   #devices = new Map<string, HIDDevice>();
@@ -149,33 +148,20 @@ export class Hid {
     pollInterval = 200,
   ) {
     this.#session = session;
-    this.#brokerOf = broker;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    this.#revokeListener = (grant) => {
+    this.#lazyBroker = new LazyBroker("hid", broker, (grant) => {
       session.emit("hid-device-revoked", {
         device: grant.device,
         origin: grant.origin,
         frame: null,
       });
-    };
-    try {
-      void this.#broker; // registers the revoke listener now when the permissions plugin is there
-    } catch { /* set up without it: requests say so */ }
+    });
   }
 
-  /**
-   * The session's permission broker, looked up on first use rather than at setup, so that the
-   * plugin sets up even when the permissions plugin could not (a store that does not open):
-   * its requests then reject naming the missing plugin.
-   */
+  /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */
   get #broker(): PermissionBroker {
-    if (this.#resolvedBroker === null) {
-      const broker = this.#brokerOf();
-      broker.onDeviceRevoked("hid", this.#revokeListener);
-      this.#resolvedBroker = broker;
-    }
-    return this.#resolvedBroker;
+    return this.#lazyBroker.get();
   }
 
   /**

@@ -12,7 +12,8 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { SerialAdapter, SerialPortDescriptor } from "../../kernel/devices/serial.ts";
-import type { PermissionBroker, RevokeListener } from "../permissions/broker.ts";
+import type { PermissionBroker } from "../permissions/broker.ts";
+import { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { SerialPort } from "./serial_port.ts";
@@ -110,9 +111,7 @@ function keyOf(port: SerialPortDescriptor): string {
  */
 export class Serial {
   #session: Session;
-  #brokerOf: () => PermissionBroker;
-  #revokeListener: RevokeListener;
-  #resolvedBroker: PermissionBroker | null = null;
+  #lazyBroker: LazyBroker;
   #adapter: SerialAdapter;
   #ids = new Map<string, string>();
   #ports = new Map<string, SerialPort>();
@@ -126,33 +125,20 @@ export class Serial {
     pollInterval = 200,
   ) {
     this.#session = session;
-    this.#brokerOf = broker;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    this.#revokeListener = (grant) => {
+    this.#lazyBroker = new LazyBroker("serial", broker, (grant) => {
       session.emit("serial-port-revoked", {
         port: grant.device,
         frame: null,
         origin: grant.origin,
       });
-    };
-    try {
-      void this.#broker; // registers the revoke listener now when the permissions plugin is there
-    } catch { /* set up without it: requests say so */ }
+    });
   }
 
-  /**
-   * The session's permission broker, looked up on first use rather than at setup, so that the
-   * plugin sets up even when the permissions plugin could not (a store that does not open):
-   * its requests then reject naming the missing plugin.
-   */
+  /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */
   get #broker(): PermissionBroker {
-    if (this.#resolvedBroker === null) {
-      const broker = this.#brokerOf();
-      broker.onDeviceRevoked("serial", this.#revokeListener);
-      this.#resolvedBroker = broker;
-    }
-    return this.#resolvedBroker;
+    return this.#lazyBroker.get();
   }
 
   /**

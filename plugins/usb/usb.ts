@@ -12,7 +12,8 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { UsbAdapter, UsbDeviceLike } from "../../kernel/devices/usb.ts";
-import type { BrokerDevice, PermissionBroker, RevokeListener } from "../permissions/broker.ts";
+import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
+import { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 
@@ -111,9 +112,7 @@ function matches(d: UsbDeviceLike, f: UsbDeviceFilter): boolean {
  */
 export class Usb {
   #session: Session;
-  #brokerOf: () => PermissionBroker;
-  #revokeListener: RevokeListener;
-  #resolvedBroker: PermissionBroker | null = null;
+  #lazyBroker: LazyBroker;
   #adapter: UsbAdapter;
   #ids = new WeakMap<UsbDeviceLike, string>();
   #pollInterval: number;
@@ -126,29 +125,16 @@ export class Usb {
     pollInterval = 200,
   ) {
     this.#session = session;
-    this.#brokerOf = broker;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    this.#revokeListener = (grant) => {
+    this.#lazyBroker = new LazyBroker("usb", broker, (grant) => {
       session.emit("usb-device-revoked", { device: grant.device, origin: grant.origin });
-    };
-    try {
-      void this.#broker; // registers the revoke listener now when the permissions plugin is there
-    } catch { /* set up without it: requests say so */ }
+    });
   }
 
-  /**
-   * The session's permission broker, looked up on first use rather than at setup, so that the
-   * plugin sets up even when the permissions plugin could not (a store that does not open):
-   * its requests then reject naming the missing plugin.
-   */
+  /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */
   get #broker(): PermissionBroker {
-    if (this.#resolvedBroker === null) {
-      const broker = this.#brokerOf();
-      broker.onDeviceRevoked("usb", this.#revokeListener);
-      this.#resolvedBroker = broker;
-    }
-    return this.#resolvedBroker;
+    return this.#lazyBroker.get();
   }
 
   /**
