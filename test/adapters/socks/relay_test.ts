@@ -1,6 +1,7 @@
 // The local proxy relay (what a Chromium-backed session's context points at), driven with raw
 // HTTP over node:net: absolute-form requests DIRECT and through tinyproxy, fallback past a dead
-// proxy, CONNECT tunnels, Connection: close both ways, and bad input.
+// proxy, CONNECT tunnels, a client's Connection: close, and bad input (keep-alive:
+// relay_keepalive_test.ts).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { connect, createServer } from "node:net";
@@ -38,8 +39,9 @@ function split(answer: string): { status: string; head: string; body: string } {
   return { status: head.split("\r\n")[0], head, body: answer.slice(end + 4) };
 }
 
+// the client asks to close, so each answer ends with the connection
 const get = (url: string) =>
-  `GET ${url} HTTP/1.1\r\nHost: ${new URL(url).host}\r\nProxy-Connection: keep-alive\r\n\r\n`;
+  `GET ${url} HTTP/1.1\r\nHost: ${new URL(url).host}\r\nProxy-Connection: close\r\n\r\n`;
 
 describe("the local proxy relay", () => {
   before(async () => {
@@ -50,7 +52,7 @@ describe("the local proxy relay", () => {
     await origin?.close();
   });
 
-  it("DIRECT: sends the request in origin form, Connection: close both ways, the whole body", async () => {
+  it("DIRECT: origin form, the client's close honoured, keep-alive upstream, the whole body", async () => {
     const asked: string[] = [];
     const relay = await startProxyRelay((url) => {
       asked.push(url);
@@ -65,7 +67,8 @@ describe("the local proxy relay", () => {
       assert.deepEqual(asked, [`${origin.url}/big?x=1`]);
       assert.equal(origin.hits.at(-1)?.path, "/big?x=1");
       assert.equal(origin.hits.at(-1)?.headers["proxy-connection"], undefined);
-      assert.equal(origin.hits.at(-1)?.headers.connection, "close");
+      // the upstream connection is kept for the next request (pooled by the relay)
+      assert.equal(origin.hits.at(-1)?.headers.connection, "keep-alive");
     } finally {
       await relay.close();
     }
