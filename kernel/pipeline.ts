@@ -86,6 +86,7 @@ export class Pipeline {
   #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   #seq = 0;
   #bodyWatchers = 0;
+  #tapAdded: readonly ((stage: Stage) => void)[] = [];
   #host: PipelineHost;
   #run: Runner;
 
@@ -134,6 +135,7 @@ export class Pipeline {
     const taps = this.#taps as Record<Stage, Tap<S>[]>;
     taps[stage] = [...taps[stage], tap].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
     if (members) this.#grouped[stage]++;
+    for (const listener of this.#tapAdded) listener(stage);
     const watches = (stage === "completed" || stage === "errorOccurred") &&
       options.watchBody !== false;
     if (watches) this.#bodyWatchers++;
@@ -172,6 +174,18 @@ export class Pipeline {
   /** How many taps (a group counting one) a stage has. */
   tapCount(stage: Stage): number {
     return this.#taps[stage].length;
+  }
+
+  /**
+   * Tells `listener` the stage of each tap (or tap group) installed from now on, e.g. for a
+   * sender that watches a request's later stages only while someone taps them; returns the
+   * unsubscribe function.
+   */
+  onTapAdded(listener: (stage: Stage) => void): () => void {
+    this.#tapAdded = [...this.#tapAdded, listener];
+    return () => {
+      this.#tapAdded = this.#tapAdded.filter((l) => l !== listener);
+    };
   }
 
   /**

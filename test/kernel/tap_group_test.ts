@@ -90,3 +90,22 @@ describe("tap groups", () => {
     assert.equal(ses.pipeline.tapCount("completed"), 0);
   });
 });
+
+describe("onTapAdded", () => {
+  it("tells the stage of each tap and tap group installed after it subscribed, until unsubscribed", async () => {
+    const partition = `tap-added-${Math.random().toString(36).slice(2)}`;
+    partitions.push(partition);
+    const ses = session.fromPartition(partition, { preset: false, plugins: [] });
+    await ses.ready;
+    const seen: string[] = [];
+    const off = ses.pipeline.onTapAdded((stage) => seen.push(stage));
+    const untap = ses.pipeline.tap("completed", () => {}, { plugin: "t" });
+    const group = ses.pipeline.tapGroup("errorOccurred", () => [], { plugin: "t" });
+    group.add(() => {}, "member"); // a member is not a tap of the list
+    off();
+    ses.pipeline.tap("responseStarted", () => {}, { plugin: "t" });
+    assert.deepEqual(seen, ["completed", "errorOccurred"]);
+    untap();
+    group.remove();
+  });
+});
