@@ -5,7 +5,11 @@
  * own requests) and the bridge applies the outcome with `continueRequest`, `failRequest`,
  * `fulfillRequest` (a tap's redirect, as Chrome's internal 307) or `continueResponse`. The
  * Network domain's `loadingFinished`/`loadingFailed` end each request with Chromium's own
- * `net::ERR_*` code.
+ * `net::ERR_*` code. The Network domain is enabled on a target only once something wants to
+ * learn what happens after a request is sent on (a tap of `responseStarted`, `beforeRedirect`,
+ * `completed` or `errorOccurred`, or {@linkcode FetchBridge.wantsEnds}): its events cost Chromium
+ * about a third of its own work per request, and until then a request is only paused at its
+ * request stage (and at its response stage for a `headersReceived` tap).
  *
  * @module
  */
@@ -13,6 +17,7 @@ import type { Protocol } from "devtools-protocol";
 import { NET_ERROR_CODES, NetError, type NetErrorCode } from "../../kernel/errors.ts";
 import type { ExternalDecision, ExternalRequest } from "../../kernel/_external.ts";
 import type { ResourceType } from "../../kernel/request.ts";
+import type { Stage } from "../../kernel/pipeline.ts";
 import type { Session } from "../../kernel/session.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { TargetNode } from "./target_tree.ts";
@@ -126,6 +131,19 @@ function gone(error: unknown): boolean {
     /Session detached|not found|No target|Invalid InterceptionId/i.test(message);
 }
 
+/** The stages whose taps learn of a request only through the Network domain's events. */
+const AFTER_SEND: readonly Stage[] = [
+  "responseStarted",
+  "beforeRedirect",
+  "completed",
+  "errorOccurred",
+];
+/**
+ * At most this many requests of targets without the Network domain are remembered (by their
+ * network id, to know a redirect's next hop as the same request); nothing ends them.
+ */
+const UNTRACKED_LIMIT = 1024;
+
 interface Flight {
   hop: ExternalRequest;
   /** The last response head seen (its 3xx is the redirect the next hop follows). */
@@ -149,19 +167,54 @@ interface Flight {
 export class FetchBridge {
   readonly #session: Session;
   readonly #flights = new Map<string, Flight>();
+  /**
+   * The flights whose target sends no Network events (no network id either), oldest first:
+   * each keyed by its first hop's interception id, with the interception ids of its hops.
+   */
+  readonly #untracked = new Map<string, string[]>();
+  /** The key of the untracked flight an interception id belongs to. */
+  readonly #hops = new Map<string, string>();
+  /** The targets whose Network domain is enabled (or being enabled). */
+  readonly #network = new WeakMap<CdpSession, Promise<void>>();
+  /** The targets attached (detached ones are dropped when next seen). */
+  readonly #targets = new Set<CdpSession>();
   readonly #report: (error: unknown) => void;
 
   /** Walks intercepted requests through `session`'s pipeline. */
   constructor(session: Session, report: (error: unknown) => void = (e) => session.reportError(e)) {
     this.#session = session;
     this.#report = report;
+    session.pipeline.onTapAdded((stage) => {
+      if (AFTER_SEND.includes(stage)) this.watchEnds();
+    });
+  }
+
+  /**
+   * Enables the Network domain of every target if anything now wants the ends of requests (a
+   * tap of a later stage, {@linkcode FetchBridge.wantsEnds}), before their next requests start.
+   */
+  watchEnds(): void {
+    if (!this.#needsNetwork()) return;
+    for (const cdp of this.#targets) {
+      if (cdp.detached) this.#targets.delete(cdp);
+      else if (!this.#network.has(cdp)) this.#enableNetwork(cdp).catch(() => {});
+    }
   }
 
   /** Awaited before a document's request goes on (e.g. to set the permissions of its origin). */
   beforeDocument: ((url: string, isMainFrame: boolean) => Promise<void> | void) | null = null;
 
-  /** Told after each intercepted request ended (e.g. to compare the cookie jar). */
+  /**
+   * Told after each intercepted request ended (e.g. to compare the cookie jar), on targets whose
+   * Network domain is enabled: see {@linkcode FetchBridge.wantsEnds}.
+   */
   onEnd: (() => void) | null = null;
+
+  /**
+   * Whether `onEnd` wants to be told now (e.g. a cookie `changed` listener exists): asked at each
+   * paused request, and when it says so the target's Network domain is enabled.
+   */
+  wantsEnds: (() => boolean) | null = null;
 
   /** How many requests are in flight. */
   get inFlight(): number {
@@ -170,6 +223,7 @@ export class FetchBridge {
 
   /** Enables interception on one target (an attach hook: the target waits for it). */
   async attach(cdp: CdpSession, node: TargetNode): Promise<void> {
+    this.#targets.add(cdp);
     cdp.on("Fetch.requestPaused", (event) => {
       this.#paused(cdp, node, event).catch((error) => {
         // the target went away (navigated, closed) while the request was paused: nothing to do
@@ -207,26 +261,75 @@ export class FetchBridge {
       this.#finished(event.requestId, new NetError(code, text));
     });
     await Promise.all([
-      cdp.send("Network.enable", {}),
+      this.#needsNetwork() ? this.#enableNetwork(cdp) : null,
       // each request is paused at its response too only when a tap of headersReceived applies
       // to it (continueRequest's interceptResponse): one pause per request otherwise
       cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*", requestStage: "Request" }] }),
     ]);
   }
 
+  /** Whether anything wants the Network domain's events (the ends of requests). */
+  #needsNetwork(): boolean {
+    const pipeline = this.#session.pipeline;
+    return AFTER_SEND.some((stage) => pipeline.tapCount(stage) > 0) ||
+      (this.wantsEnds?.() ?? false);
+  }
+
+  /** Enables the Network domain of `cdp` once (it stays enabled). */
+  #enableNetwork(cdp: CdpSession): Promise<void> {
+    let enabled = this.#network.get(cdp);
+    if (!enabled) {
+      enabled = cdp.send("Network.enable", {}).then(() => {});
+      this.#network.set(cdp, enabled);
+    }
+    return enabled;
+  }
+
+  /**
+   * The key of a paused request's flight: its network id, else (no Network domain) the key of
+   * the flight its interception id or the hop it was redirected from belongs to, else its own
+   * interception id.
+   */
+  #keyOf(event: Paused): string {
+    const redirectedFrom = event.redirectedRequestId;
+    return event.networkId ?? this.#hops.get(event.requestId) ??
+      (redirectedFrom === undefined ? undefined : this.#hops.get(redirectedFrom)) ??
+      event.requestId;
+  }
+
+  /** Remembers a flight that no Network event will end, forgetting the oldest past the limit. */
+  #untrack(key: string, requestId: string): void {
+    const hops = this.#untracked.get(key) ?? [];
+    this.#untracked.delete(key);
+    this.#untracked.set(key, hops);
+    if (!hops.includes(requestId)) hops.push(requestId);
+    this.#hops.set(requestId, key);
+    if (this.#untracked.size <= UNTRACKED_LIMIT) return;
+    const [oldest, ids] = this.#untracked.entries().next().value!;
+    this.#forget(oldest, ids);
+  }
+
+  #forget(key: string, hops = this.#untracked.get(key)): void {
+    this.#flights.delete(key);
+    this.#untracked.delete(key);
+    for (const id of hops ?? []) this.#hops.delete(id);
+  }
+
   #finished(networkId: string, error: NetError | null): void {
     const flight = this.#flights.get(networkId);
     if (!flight) return;
-    this.#flights.delete(networkId);
+    this.#forget(networkId);
     flight.hop.end(error, flight.head ?? undefined);
     this.onEnd?.();
   }
 
   async #paused(cdp: CdpSession, node: TargetNode, event: Paused): Promise<void> {
-    const networkId = event.networkId ?? event.requestId;
+    const networkId = this.#keyOf(event);
     const atResponse = event.responseStatusCode !== undefined ||
       event.responseErrorReason !== undefined;
     if (atResponse) return await this.#atResponse(cdp, event, networkId);
+    // a listener that wants the ends of requests came after the target attached
+    if (!this.#network.has(cdp) && this.#needsNetwork()) await this.#enableNetwork(cdp);
     let flight = this.#flights.get(networkId);
     if (flight && !flight.redirecting) {
       const head = flight.head ?? new Response(null, { status: 302 });
@@ -254,6 +357,7 @@ export class FetchBridge {
       await this.beforeDocument(event.request.url, type === "main_frame");
     }
     const decision = await flight.hop.beforeSend();
+    if (event.networkId === undefined) this.#untrack(networkId, event.requestId);
     await this.#apply(cdp, event, flight, decision, null);
   }
 

@@ -1,8 +1,10 @@
 /**
  * `ses.cookies` of a Chromium-backed session: Electron's Cookies API over Chromium's own cookie
  * jar for one browser context (`Storage.getCookies`/`setCookies`/`clearCookies`). CDP has no
- * cookie-change event, so `changed` comes from comparing the jar after each response the bridge
- * saw end and after each call of this API (causes `explicit`, `overwrite` and `expired`).
+ * cookie-change event, so `changed` comes from comparing the jar after each call of this API and,
+ * while `changed` has a listener, after each response the bridge saw end (causes `explicit`,
+ * `overwrite` and `expired`). Without a listener no response costs a `Storage.getCookies`; the
+ * first listener takes the jar as it is then as the state later changes are told against.
  *
  * @module
  */
@@ -100,6 +102,11 @@ export class BrowserCookies extends Emitter {
   readonly #target: () => { connection: CdpConnection; contextId: string | undefined };
   #known = new Map<string, Cookie>();
   #comparing: Promise<void> = Promise.resolve();
+  /** Whether `changed` had a listener at the last change of listeners. */
+  #watching = false;
+
+  /** Told when `changed` gets its first listener (the session then watches responses end). */
+  onWatch: (() => void) | null = null;
 
   /**
    * The jar of the browser context `target()` names (`contextId` undefined: the browser's default
@@ -189,6 +196,32 @@ export class BrowserCookies extends Emitter {
   /** Chromium writes its jar on its own schedule and at `Browser.close`; resolves at once. */
   flushStore(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /**
+   * Told when a response the bridge saw ended: compares the jar while `changed` has a listener
+   * (a cookie the response set, or one a script set before it).
+   */
+  responseEnded(): void {
+    if (this.listenerCount("changed") > 0) void this.compare();
+  }
+
+  /** The first listener of `changed` starts from the jar as it is (nothing is told for it). */
+  protected override listenersChanged(eventName: string | symbol | undefined): void {
+    if (eventName !== undefined && eventName !== "changed") return;
+    const watching = this.listenerCount("changed") > 0;
+    const started = watching && !this.#watching;
+    this.#watching = watching;
+    if (started) {
+      this.#comparing = this.#comparing.then(async () => {
+        try {
+          this.#known = new Map((await this.#all()).map((c) => [keyOf(c), c]));
+        } catch {
+          // no browser yet (the session's start compares) or no longer
+        }
+      });
+      this.onWatch?.();
+    }
   }
 
   /**

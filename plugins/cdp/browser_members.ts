@@ -129,7 +129,7 @@ export class BrowserMembers {
     if (!target) return;
     await Promise.all([
       this.#userAgent && cdp.send("Network.setUserAgentOverride", this.#userAgent),
-      this.#emulation && cdp.send("Network.emulateNetworkConditions", conditions(this.#emulation)),
+      this.#emulation && this.#emulate(cdp, conditions(this.#emulation)),
       ...this.#all().map((script) => this.#inject(target, script)),
     ]);
   }
@@ -165,6 +165,15 @@ export class BrowserMembers {
       filePath,
     }));
     return [...legacy, ...this.#scripts];
+  }
+
+  /**
+   * Network conditions apply only where the Network domain is enabled (the Fetch bridge enables
+   * it only for listeners that want the ends of requests), so emulating enables it first.
+   */
+  #emulate(cdp: CdpSession, params: unknown): Promise<unknown> {
+    return cdp.sendRaw("Network.enable", {})
+      .then(() => cdp.sendRaw("Network.emulateNetworkConditions", params));
   }
 
   /** Sends `method` to every attached target, ignoring targets that lack the domain. */
@@ -220,7 +229,8 @@ export class BrowserMembers {
           throw new TypeError("enableNetworkEmulation: options must be an object");
         }
         this.#emulation = { ...options };
-        this.#broadcast("Network.emulateNetworkConditions", conditions(this.#emulation));
+        const params = conditions(this.#emulation);
+        for (const { cdp } of this.#targets.values()) this.#emulate(cdp, params).catch(() => {});
       },
       disableNetworkEmulation: () => {
         this.#emulation = null;

@@ -318,7 +318,9 @@ function browserPlugin(
           if (node.info.type === "page") await serviceWorkers.attach(cdp);
         }));
         offs.push(tree.on("detached", (node) => members.detach(node.sessionId)));
-        bridge.onEnd = () => void cookies.compare();
+        bridge.onEnd = () => cookies.responseEnded();
+        bridge.wantsEnds = () => cookies.listenerCount("changed") > 0;
+        cookies.onWatch = () => bridge.watchEnds();
         offs.push(
           await watchDownloads(
             connection,

@@ -83,6 +83,30 @@ describe("browserSession over a Chromium browser context", () => {
     await page.close();
   });
 
+  it("with only a beforeRequest listener a redirect stays one request; a completed listener added later sees the next requests end", async () => {
+    const ses = await fresh();
+    const ids: Record<string, number> = {};
+    ses.webRequest.onBeforeRequest({ urls: [`${site.url}/*`] }, (details, callback) => {
+      const path = new URL(details.url).pathname;
+      ids[path] = details.id;
+      if (path === "/old.css") return callback({ redirectURL: `${site.url}/new.css` });
+      callback({});
+    });
+    const page = await ses.pages.open(`${site.url}/`);
+    assert.equal(await page.evaluate("getComputedStyle(document.body).color"), "rgb(1, 2, 3)");
+    assert.equal(typeof ids["/old.css"], "number");
+    assert.equal(ids["/new.css"], ids["/old.css"], "the redirect's next hop is the same request");
+    // the Network domain's events (the ends of requests) are enabled once someone listens
+    const completed: string[] = [];
+    ses.webRequest.onCompleted({ urls: [`${site.url}/*`] }, (details) => {
+      const url = new URL(details.url);
+      completed.push(`${url.pathname}${url.search} ${details.statusCode}`);
+    });
+    assert.equal(await page.evaluate("fetch('/echo?after').then((r) => r.status)"), 200);
+    await eventually(async () => completed.includes("/echo?after 200"), "the completed event");
+    await page.close();
+  });
+
   it("over a WebSocket connection: a declarative rule blocks and onHeadersReceived rewrites a response", async () => {
     const connection = await connect(browser.wsEndpoint!);
     const partition = `chromium-session-ws-${Math.random().toString(36).slice(2)}`;
@@ -138,6 +162,23 @@ describe("browserSession over a Chromium browser context", () => {
     assert.deepEqual(await ses.cookies.get({ name: "api" }), []);
     assert.ok(changes.includes("api explicit false"), changes.join(", "));
     assert.ok(changes.includes("api explicit true"), changes.join(", "));
+  });
+
+  it("a cookies changed listener added after the page opened hears of a cookie the page set, at the next response", async () => {
+    const ses = await fresh();
+    const page = await ses.pages.open(`${site.url}/`); // sets server=1 before anyone listens
+    await eventually(
+      async () => (await ses.cookies.get({ name: "server" })).length === 1,
+      "the server's cookie in the jar",
+    );
+    const changes: string[] = [];
+    ses.cookies.on("changed", (_event, cookie, cause, removed) => {
+      changes.push(`${cookie.name} ${cause} ${removed}`);
+    });
+    await page.evaluate("document.cookie = 'late=1; path=/'");
+    await page.evaluate("fetch('/echo?after-cookie').then((r) => r.text())");
+    await eventually(async () => changes.includes("late explicit false"), changes.join(", "));
+    assert.ok(!changes.some((c) => c.startsWith("server ")), "nothing told for the jar before");
   });
 
   it("two partitions are two browser contexts: cookies do not cross", async () => {
