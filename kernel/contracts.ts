@@ -8,7 +8,7 @@
  */
 import type { ProxyServer } from "./transport.ts";
 import type { Plugin } from "./plugin.ts";
-import type { NetLogSink } from "./net_log_sink.ts";
+import type { NetLogSink } from "./net_log/sink.ts";
 
 /** The runtimes websession knows, as plugin manifests list them. */
 export const RUNTIMES = ["deno", "bun", "browser"] as const;

@@ -6,10 +6,10 @@
  * @module
  */
 import { type NetError, toNetError } from "./errors.ts";
-import { passed, Runner, walk } from "./_walk.ts";
-import { deliverResponse, withUrl } from "./_http.ts";
-import { tapResponseBody } from "./_body_taps.ts";
-import { type ExternalRequest, externalRequest } from "./_external.ts";
+import { passed, Runner, walk } from "./http/walk.ts";
+import { deliverResponse, withUrl } from "./http/rules.ts";
+import { tapResponseBody } from "./http/body_taps.ts";
+import { type ExternalRequest, externalRequest } from "./http/external.ts";
 import {
   type Decision,
   HopRequest,

@@ -10,7 +10,7 @@ import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
-import type { StorageClearing } from "./storage_clearing.ts";
+import type { StorageClearing } from "./storage/clearing.ts";
 import { registerApiMember } from "./plugin_host.ts";
 
 /** What a plugin's setup may return: nothing, or a teardown function. */

@@ -7,7 +7,7 @@
 import type { HookError, NetError } from "./errors.ts";
 import type { Stage } from "./pipeline.ts";
 import type { HttpTransport } from "./transport.ts";
-import { parseUrl, type UrlParts } from "./url_parts.ts";
+import { parseUrl, type UrlParts } from "./http/url_parts.ts";
 
 /** A Chrome webRequest resource type. */
 // deno-fmt-ignore

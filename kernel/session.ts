@@ -10,7 +10,7 @@ import { Pipeline } from "./pipeline.ts";
 import type { PipelineInput, PipelineRequest } from "./request.ts";
 import type { Store, StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
-import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
+import { prepareFetch, type SessionFetchInit } from "./http/fetch_input.ts";
 import { PluginHost } from "./plugin_host.ts";
 import type { AnyPlugin } from "./plugin.ts";
 import type { LoadOptions, PluginLoader } from "./contracts.ts";
@@ -18,7 +18,7 @@ import {
   type ClearDataOptions,
   type ClearStorageDataOptions,
   StorageClearing,
-} from "./storage_clearing.ts";
+} from "./storage/clearing.ts";
 
 /** How `session.fromPartition` makes a session. */
 export interface SessionInit {

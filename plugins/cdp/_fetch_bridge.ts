@@ -11,7 +11,7 @@
  */
 import type { Protocol } from "devtools-protocol";
 import { NET_ERROR_CODES, NetError, type NetErrorCode } from "../../kernel/errors.ts";
-import type { ExternalDecision, ExternalRequest } from "../../kernel/_external.ts";
+import type { ExternalDecision, ExternalRequest } from "../../kernel/http/external.ts";
 import type { ResourceType } from "../../kernel/request.ts";
 import type { Session } from "../../kernel/session.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";

@@ -15,7 +15,7 @@ import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts"
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import type { Tunnel, TunnelAdapter, TunnelRequest, TunnelResult } from "../../kernel/contracts.ts";
-import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { connected, poolLog, requestLog } from "./net_log_route.ts";
 import { netErrorNumber } from "./proxy_service.ts";
 import type { ProxyRetryList } from "./retry_list.ts";

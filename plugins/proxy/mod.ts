@@ -29,10 +29,10 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
-import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
+import { clearAuthCache as clearServerAuthCache } from "../../kernel/http/auth_cache.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
-import { sessionNetLog } from "../../kernel/net_log_sink.ts";
+import { sessionNetLog } from "../../kernel/net_log/sink.ts";
 import { connected, failed, requestLog, resolveLogged } from "./net_log_route.ts";
 import { PAC_FETCH_TIMEOUT, PAC_MAX_BYTES, readPacScript } from "./pac_fetch.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";

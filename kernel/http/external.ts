@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { isNetError, type NetError, toNetError } from "./errors.ts";
-import { applyRedirect, withUrl } from "./_http.ts";
-import { passed, type Runner } from "./_walk.ts";
-import type { PipelineRequest } from "./request.ts";
+import { isNetError, type NetError, toNetError } from "../errors.ts";
+import { applyRedirect, withUrl } from "./rules.ts";
+import { passed, type Runner } from "./walk.ts";
+import type { PipelineRequest } from "../request.ts";
 
 /** What the taps of a stage decided for a request another sender sends. */
 export interface ExternalDecision {

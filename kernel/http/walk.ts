@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { HookError, isNetError, NetError, toNetError } from "./errors.ts";
+import { HookError, isNetError, NetError, toNetError } from "../errors.ts";
 import {
   applyRedirect,
   type AuthScheme,
@@ -16,11 +16,11 @@ import {
   parseChallenge,
   redirectTarget,
   withUrl,
-} from "./_http.ts";
-import { tapRequestBody } from "./_body_taps.ts";
-import { checkRedirectTarget } from "./_unsafe_redirect.ts";
+} from "./rules.ts";
+import { tapRequestBody } from "./body_taps.ts";
+import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
-import type { Pipeline, Stage, StageOfKind } from "./pipeline.ts";
+import type { Pipeline, Stage, StageOfKind } from "../pipeline.ts";
 import type {
   AuthChallenge,
   AuthCredentials,
@@ -31,7 +31,7 @@ import type {
   PipelineRequest,
   StageHandlers,
   Tap,
-} from "./request.ts";
+} from "../request.ts";
 
 type Args<S extends Stage> = StageHandlers[S] extends (r: PipelineRequest, ...a: infer A) => unknown
   ? A

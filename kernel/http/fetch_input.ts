@@ -10,7 +10,7 @@ import {
   RequestHeaders,
   RESOURCE_TYPES,
   type ResourceType,
-} from "./request.ts";
+} from "../request.ts";
 
 /** `RequestInit` plus the options websession understands. */
 export interface SessionFetchInit extends RequestInit {
