@@ -8,7 +8,6 @@
  */
 import type { ProxyServer } from "./transport.ts";
 import type { Plugin } from "./plugin.ts";
-import type { NetLogSink } from "./net_log/sink.ts";
 
 /** The runtimes websession knows, as plugin manifests list them. */
 export const RUNTIMES = ["deno", "bun", "browser"] as const;
@@ -228,4 +227,36 @@ export interface FileSystem {
   /** Cuts a file down to `size` bytes. */ truncate(path: string, size: number): Promise<void>;
   /** Creates a folder and its parents. */ makeDirectory(path: string): Promise<void>;
   /** The user's downloads folder (`app.getPath("downloads")`). */ downloadsDirectory(): string;
+}
+
+/** A source's reference in another event's parameters (Chromium's `source_dependency`). */
+export interface NetLogSourceRef {
+  /** The source's id in the log. */
+  id: number;
+  /** Its source type's number in the log's constants. */
+  type: number;
+}
+
+/**
+ * Writes events of one NetLog source (Chromium's event and source type names): while `ses.netLog`
+ * records, a request's sink is under `NET_LOG_SINK` of `kernel/net_log/sink.ts`.
+ */
+export interface NetLogSink {
+  /** This source, for `source_dependency` parameters. */
+  readonly ref: NetLogSourceRef;
+  /** Begins an event (phase 1). */
+  begin(type: string, params?: Record<string, unknown>): void;
+  /** Ends an event (phase 2); `params.net_error` on failure. */
+  end(type: string, params?: Record<string, unknown>): void;
+  /** An event without duration (phase 0). */
+  event(type: string, params?: Record<string, unknown>): void;
+  /** A new source of the same log (`SOCKET`, `HTTP_PROXY_CONNECT_JOB`, ...). */
+  source(type: string): NetLogSink;
+  /** Header lines as the capture mode shows them (credentials stripped below includeSensitive). */
+  headerLines(headers: Headers): string[];
+  /**
+   * A `URL_REQUEST`'s connection is ready (after proxy resolution and any tunnel): its
+   * `HTTP_TRANSACTION_SEND_REQUEST` events are written now rather than at its next event.
+   */
+  sending(): void;
 }

@@ -19,18 +19,28 @@ export * from "./manifest.ts";
 export * from "./plugin.ts";
 export { PluginHost, type PluginInfo } from "./plugin_host.ts";
 export * from "./pipeline.ts";
-export * from "./http/url_parts.ts";
 export * from "./request.ts";
 export * from "./session.ts";
 export * from "./partitions.ts";
 export * from "./store.ts";
 export * from "./transport.ts";
-export * from "./storage/clearing.ts";
 export * from "./contracts.ts";
-export * from "./net_log/sink.ts";
-export type { SessionFetchInit } from "./http/fetch_input.ts";
-export { type AuthScheme, registerAuthScheme } from "./http/rules.ts";
-export type { ExternalDecision, ExternalRequest } from "./http/external.ts";
+export { NET_LOG_SINK, sessionNetLog, setSessionNetLog } from "./net_log/sink.ts";
+export { ELECTRON_STORAGES, storageClearing } from "./storage/clearing.ts";
+export {
+  admitRequest,
+  type AuthScheme,
+  defaultPort,
+  type ExternalDecision,
+  type ExternalRequest,
+  externalRequest,
+  HopRequest,
+  httpLayer,
+  NEVER_ABORTED,
+  parseUrl,
+  registerAuthScheme,
+  RequestHeaders,
+} from "./http/mod.ts";
 export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
 export type {
   AuthInfo,

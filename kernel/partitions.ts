@@ -7,7 +7,8 @@
  */
 import * as v from "valibot";
 import { Session } from "./session.ts";
-import type { AnyPlugin, MembersOf, NoMembers } from "./plugin.ts";
+import type { AnyPlugin, MembersOf, NoMembers, StorageClearingParser } from "./plugin.ts";
+import type { HttpLayer } from "./request.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
@@ -24,6 +25,9 @@ export interface KernelConfig {
     | IsolationAdapter
     | null;
   /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
+  /** Walks requests through the stages: `httpLayer` of `kernel/http/mod.ts`. */ http?: HttpLayer;
+  /** Reads clearing options: `storageClearing` of `kernel/storage/clearing.ts`. */
+  clearing?: StorageClearingParser;
 }
 
 /**
@@ -74,6 +78,8 @@ const ConfigSchema = v.strictObject({
   runtime: v.optional(v.nullable(v.string())),
   isolation: v.optional(v.nullable(v.looseObject({}))),
   loader: v.optional(v.nullable(v.function("must be a function"))),
+  http: v.optional(v.looseObject({ run: v.function("must have a run method") })),
+  clearing: v.optional(v.looseObject({ fromDataOptions: v.function("must be a parser") })),
 });
 const OptionsSchema = v.strictObject({
   cache: v.optional(v.boolean("must be a boolean")),
@@ -115,7 +121,21 @@ const config: Required<KernelConfig> = {
   runtime: null,
   isolation: null,
   loader: null,
+  http: { prepare: unconfigured("http"), run: unconfigured("http") },
+  clearing: {
+    fromStorageOptions: unconfigured("clearing"),
+    fromDataOptions: unconfigured("clearing"),
+  },
 };
+
+/** What stands in for a part `configure()` was not given (the entries give every part). */
+function unconfigured(part: string): () => never {
+  return () => {
+    throw new TypeError(
+      `No ${part} layer is configured; import websession's mod.ts or call configure({ ${part} })`,
+    );
+  };
+}
 
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
 
@@ -217,6 +237,8 @@ export function fromPartition<
     plugins: [...base.filter((p) => !added.some((a) => a.name === p.name)), ...added],
     store: config.store,
     transport: config.transport,
+    http: config.http,
+    clearing: config.clearing,
     runtime: config.runtime,
     loadDefaults: {
       trustedKeys: options?.trustedKeys,

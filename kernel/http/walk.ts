@@ -1,255 +1,125 @@
 /**
  * One request's walk, hop after hop: `beforeRequest` -> `beforeSendHeaders` -> `sendHeaders` ->
  * transport -> `headersReceived` -> (`authRequired`: the same hop again) -> (`beforeRedirect`: the
- * next hop) -> the response. And the runner of each kind of stage: a tap that throws is reported,
- * never fatal, except a `transport` tap's, which fails the request.
+ * next hop) -> the response, whose end produces exactly one `completed` or `errorOccurred`. A
+ * `transport` tap that throws fails the request.
  *
  * @module
  */
-import { HookError, isNetError, NetError, toNetError } from "../errors.ts";
+import {
+  HookError,
+  isNetError,
+  NetError,
+  type NetError as NetErrorType,
+  toNetError,
+} from "../errors.ts";
 import {
   applyRedirect,
   type AuthScheme,
   authScheme,
+  deliverResponse,
   markFetched,
   MAX_REDIRECTS,
   parseChallenge,
   redirectTarget,
   withUrl,
 } from "./rules.ts";
-import { tapRequestBody } from "./body_taps.ts";
+import { tapRequestBody, tapResponseBody } from "./body_taps.ts";
 import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
-import type { Pipeline, Stage, StageOfKind } from "../pipeline.ts";
-import type {
-  AuthChallenge,
-  AuthCredentials,
-  Decision,
-  IgnoredAction,
-  PipelineHost,
-  PipelineInput,
-  PipelineRequest,
-  StageHandlers,
-  Tap,
-} from "../request.ts";
+import { HopRequest } from "./hop_request.ts";
+import type { Pipeline } from "../pipeline.ts";
+import { passed, type Runner, runnerOf } from "../_runner.ts";
+import type { AuthChallenge, AuthCredentials, PipelineInput, PipelineRequest } from "../request.ts";
 
-type Args<S extends Stage> = StageHandlers[S] extends (r: PipelineRequest, ...a: infer A) => unknown
-  ? A
-  : never;
-// deno-lint-ignore no-explicit-any
-type AnyTapFn = (request: PipelineRequest, ...args: any[]) => unknown;
-type HeaderKey = "requestHeaders" | "responseHeaders";
-type Answer = {
-  tap: Tap;
-  result: { cancel?: boolean; reason?: string; redirectUrl?: string } & Record<HeaderKey, unknown>;
-};
-interface Outcome {
-  cancel: string | null;
-  cancelReason?: string;
-  redirectUrl: string | null;
-  headers: Headers | null;
-  ignored: IgnoredAction[];
-}
-
-const EMPTY: Outcome = Object.freeze({
-  cancel: null,
-  redirectUrl: null,
-  headers: null,
-  ignored: [],
-});
 const MAX_AUTH_ATTEMPTS = 8;
 const discard = (response: Response) => response.body?.cancel().catch(() => {});
 
-/** Runs the taps of a pipeline's stages and tells the decision listeners what they answered. */
-export class Runner {
-  listeners: Array<(decision: Decision) => void> = [];
-  constructor(readonly taps: Pipeline, readonly host: PipelineHost) {}
-
-  /** Calls every tap that applies; a promise a tap returns is not waited for. */
-  observe<S extends StageOfKind<"observe">>(stage: S, request: PipelineRequest, ...args: Args<S>) {
-    for (const tap of this.taps.tapsFor(stage, request)) {
-      if (tap.filter && !tap.filter(request)) continue;
-      try {
-        const result = (tap.fn as AnyTapFn)(request, ...args);
-        if (result instanceof Promise) result.catch((error) => this.#failed(request, tap, error));
-      } catch (error) {
-        this.#failed(request, tap, error);
-      }
-    }
-  }
-
-  /** Waits for every tap that applies and merges the answers; synchronous when none is a promise. */
-  blocking(
-    stage: StageOfKind<"blocking">,
-    request: PipelineRequest,
-    response: Response | null,
-  ): Outcome | Promise<Outcome> {
-    if (this.taps.tapCount(stage) === 0) return EMPTY;
-    const answers: Answer[] = [];
-    let pending: Promise<void>[] | null = null;
-    for (const tap of this.taps.tapsFor(stage, request)) {
-      if (tap.filter && !tap.filter(request)) continue;
-      try {
-        const result = (tap.fn as AnyTapFn)(request, response);
-        if (!(result instanceof Promise)) collect(answers, tap, result);
-        else {
-          (pending ??= []).push(result.then(
-            (value) => collect(answers, tap, value),
-            (error) => this.#failed(request, tap, error),
-          ));
-        }
-      } catch (error) {
-        this.#failed(request, tap, error);
-      }
-    }
-    const done = () => {
-      if (answers.length === 0) return EMPTY;
-      const outcome = response
-        ? merge(answers, "responseHeaders", response.headers)
-        : merge(answers, "requestHeaders", request.headers);
-      for (const action of outcome.ignored) this.host.reportIgnored(request, stage, action);
-      if (this.listeners.length) {
-        for (const { tap, result } of answers) {
-          const lost = outcome.ignored.find((i) =>
-            i.plugin === tap.plugin && i.label === tap.label
-          );
-          this.#record(request, tap, result, { applied: !lost, winner: lost?.winner ?? null });
-        }
-      }
-      return outcome;
-    };
-    return pending ? Promise.all(pending).then(done) : done();
-  }
-
-  /** Asks the taps one after another until `pick` turns an answer into a result; `fail` decides
-   * what a throwing tap does (default: reported, next tap). */
-  async first<S extends StageOfKind<"first">, R>(
-    stage: S,
-    request: PipelineRequest,
-    args: Args<S>,
-    pick: (answer: Awaited<ReturnType<StageHandlers[S]>>, tap: Tap<S>) => R | undefined,
-    fail: (error: unknown, tap: Tap<S>) => void = (error, tap) => this.#failed(request, tap, error),
-  ): Promise<R | undefined> {
-    for (const tap of this.taps.tapsFor(stage, request)) {
-      if (tap.filter && !tap.filter(request)) continue;
-      let answer;
-      try {
-        answer = await (tap.fn as AnyTapFn)(request, ...args);
-      } catch (error) {
-        fail(error, tap);
-        continue;
-      }
-      if (this.listeners.length) {
-        this.#record(request, tap, answer instanceof Response ? { status: answer.status } : answer);
-      }
-      const picked = pick(answer as Awaited<ReturnType<StageHandlers[S]>>, tap);
-      if (picked !== undefined) return picked;
-    }
-    return undefined;
-  }
-
-  #failed(request: PipelineRequest, tap: Tap, error: unknown): void {
-    this.host.reportHookError(new HookError(tap.plugin, tap.stage, error), request);
-    if (this.listeners.length) this.#record(request, tap, undefined, { error });
-  }
-
-  #record(request: PipelineRequest, tap: Tap, result: unknown, extra?: Partial<Decision>): void {
-    const { stage, plugin, label } = tap;
-    const applied = result !== undefined && result !== null;
-    const decision: Decision = { requestId: request.id, stage, plugin, label, result, applied };
-    Object.assign(decision, extra);
-    for (const listener of this.listeners) {
-      try {
-        listener(decision);
-      } catch (error) {
-        this.host.reportHookError(new HookError(plugin, "decision", error), null);
-      }
-    }
-  }
+/** The function that ends a request once: `completed` or `errorOccurred`, then `onEnd`. */
+export function ender(
+  run: Runner,
+  request: PipelineRequest,
+  onEnd: PipelineInput["onEnd"],
+): (error: NetErrorType | null, response: Response | null) => void {
+  let ended = false;
+  return (error, response) => {
+    if (ended) return;
+    ended = true;
+    if (error) run.observe("errorOccurred", request, error);
+    else run.observe("completed", request, response!);
+    onEnd?.(request, error);
+  };
 }
 
-function collect(answers: Answer[], tap: Tap, result: unknown): void {
-  if (result !== null && typeof result === "object") answers.push({ tap, result } as Answer);
+/** A new request of `pipeline` for `input` (the session's next id and time). */
+export function startRequest(run: Runner, input: PipelineInput): PipelineRequest {
+  const request = new HopRequest(run.host.nextId(), run.host.now(), input);
+  input.onStart?.(request);
+  return request;
 }
 
 /**
- * Chromium's rules for a blocking stage's answers: a cancel wins and every other action is lost
- * to it; the newest tap's redirect wins; header changes merge unless two taps set one header
- * differently, then the older tap's whole change is lost. Every lost action is returned.
+ * Runs one request through the pipeline and resolves to its response (`pipeline.run`).
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("run-example", { plugins: [] });
+ * const input = { url: "data:,hi", method: "GET", headers: new Headers(), body: null };
+ * await (await runRequest(ses.pipeline, input)).text(); // "hi"
+ * ```
  */
-function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
-  const outcome: Outcome = { cancel: null, redirectUrl: null, headers: null, ignored: [] };
-  const newestFirst = answers.slice().sort((a, b) => b.tap.seq - a.tap.seq);
-  const lost = (a: Answer, action: string, winner: string | null) =>
-    outcome.ignored.push({ plugin: a.tap.plugin, label: a.tap.label, action, winner });
-  const canceller = newestFirst.find((a) => a.result.cancel === true);
-  if (canceller) {
-    outcome.cancel = who(canceller.tap);
-    if (typeof canceller.result.reason === "string") outcome.cancelReason = canceller.result.reason;
-    for (const a of newestFirst) {
-      if (who(a.tap) === outcome.cancel && a.result.cancel) continue;
-      if (a.result.redirectUrl) lost(a, "redirect", outcome.cancel);
-      if (a.result[key]) lost(a, key, outcome.cancel);
+export async function runRequest(pipeline: Pipeline, input: PipelineInput): Promise<Response> {
+  const run = runnerOf(pipeline);
+  const request = startRequest(run, input);
+  let response: Response;
+  try {
+    response = await walk(run, request, input);
+    if (pipeline.tapCount("responseBody") > 0) {
+      response = await tapResponseBody(run, request, response);
     }
-    return outcome;
+  } catch (error) {
+    const netError = toNetError(error, request.signal);
+    ender(run, request, input.onEnd)(netError, null);
+    throw netError;
   }
-  let redirector: Answer | null = null;
-  for (const a of newestFirst) {
-    const url = a.result.redirectUrl;
-    if (typeof url !== "string" || url === "") continue;
-    if (redirector === null) {
-      redirector = a;
-      outcome.redirectUrl = url;
-    } else if (url !== outcome.redirectUrl) lost(a, "redirect", who(redirector.tap));
-  }
-  const claimed = new Map<string, { value: string | null; by: string }>();
-  for (const a of newestFirst) {
-    const init = a.result[key];
-    if (init === undefined || init === null) continue;
-    const delta = diff(original, new Headers(init as HeadersInit));
-    const clash = [...delta].find(([name, v]) =>
-      claimed.has(name) && claimed.get(name)!.value !== v
-    );
-    if (clash) {
-      lost(a, key, claimed.get(clash[0])!.by);
-      continue;
-    }
-    for (const [name, value] of delta) {
-      if (!claimed.has(name)) claimed.set(name, { value, by: who(a.tap) });
-    }
-  }
-  if (claimed.size > 0) {
-    outcome.headers = new Headers(original);
-    for (const [name, { value }] of claimed) {
-      outcome.headers.delete(name);
-      const lines = value === null ? [] : name === "set-cookie" ? value.split("\n") : [value];
-      for (const line of lines) outcome.headers.append(name, line);
-    }
-  }
-  return outcome;
+  run.observe("responseStarted", request, response);
+  const watch = input.onEnd !== undefined || run.bodyWatchers > 0;
+  return deliverResponse(request, response, watch ? ender(run, request, input.onEnd) : null);
 }
 
-/** What `after` changes of `before`: new values, and null for removed headers. */
-function diff(before: Headers, after: Headers): Map<string, string | null> {
-  const get = (h: Headers, name: string) =>
-    name === "set-cookie" ? h.getSetCookie().join("\n") : h.get(name);
-  const delta = new Map<string, string | null>();
-  for (const name of new Set(after.keys())) {
-    if (get(after, name) !== get(before, name)) delta.set(name, get(after, name));
+/**
+ * Runs only `beforeRequest` for what the session does not send itself (a CONNECT tunnel to
+ * `https://host:port/`). Rejects with `net::ERR_BLOCKED_BY_CLIENT` when a tap cancels; else
+ * resolves to the request and the function that ends it (`completed` with a 200, or
+ * `errorOccurred`).
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("admit-example", { plugins: [] });
+ * const input = { url: "https://a.test/", method: "CONNECT", headers: new Headers(), body: null };
+ * const { end } = await admitRequest(ses.pipeline, input);
+ * end(null);
+ * ```
+ */
+export async function admitRequest(pipeline: Pipeline, input: PipelineInput): Promise<{
+  request: PipelineRequest;
+  end(error: NetErrorType | null): void;
+}> {
+  const run = runnerOf(pipeline);
+  const request = new HopRequest(run.host.nextId(), run.host.now(), input);
+  const done = ender(run, request, undefined);
+  const end = (error: NetErrorType | null) =>
+    done(error, error ? null : withUrl(new Response(null), request.url));
+  try {
+    passed(await run.blocking("beforeRequest", request, null));
+  } catch (error) {
+    const netError = toNetError(error, request.signal);
+    end(netError);
+    throw netError;
   }
-  for (const name of before.keys()) if (!after.has(name)) delta.set(name, null);
-  return delta;
-}
-
-function who(tap: Tap): string {
-  return tap.label === tap.plugin ? tap.plugin : `${tap.plugin}:${tap.label}`;
-}
-
-/** Throws `net::ERR_BLOCKED_BY_CLIENT` naming the tap and its reason when `outcome` cancels. */
-export function passed(outcome: Outcome): Outcome {
-  if (outcome.cancel === null) return outcome;
-  const reason = outcome.cancelReason ? `: ${outcome.cancelReason}` : "";
-  throw new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${outcome.cancel}${reason}`);
+  return { request, end };
 }
 
 function throwIfAborted(signal: AbortSignal): void {
@@ -258,7 +128,7 @@ function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** Walks `request` to its response (the last hop's, or the one that stopped a manual redirect). */
-export async function walk(
+async function walk(
   run: Runner,
   request: PipelineRequest,
   input: PipelineInput,

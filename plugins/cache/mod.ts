@@ -26,7 +26,7 @@ import type { FileSystem } from "../../kernel/contracts.ts";
 import { CacheStorage } from "./cache_storage.ts";
 import { HttpCache } from "./http_cache.ts";
 import { sendOnward, withHeaders } from "./_onward.ts";
-import type { StorageClearing } from "../../kernel/storage/clearing.ts";
+import type { StorageClearing } from "../../kernel/plugin.ts";
 
 export type * from "../../kernel/mod.ts";
 export { type CacheMode, FROM_CACHE } from "./http_cache.ts";
