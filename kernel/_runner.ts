@@ -23,13 +23,6 @@ export function runnerOf(pipeline: Pipeline): Runner {
   return runners.get(pipeline)!;
 }
 
-/** Made once per pipeline, by the pipeline. */
-export function newRunner(pipeline: Pipeline, host: PipelineHost): Runner {
-  const runner = new Runner(pipeline, host);
-  runners.set(pipeline, runner);
-  return runner;
-}
-
 type Args<S extends Stage> = StageHandlers[S] extends (r: PipelineRequest, ...a: infer A) => unknown
   ? A
   : never;
@@ -60,7 +53,10 @@ export class Runner {
   listeners: Array<(decision: Decision) => void> = [];
   /** How many `completed`/`errorOccurred` taps want word of a body's end. */
   bodyWatchers = 0;
-  constructor(readonly taps: Pipeline, readonly host: PipelineHost) {}
+  /** Made once per pipeline, by the pipeline. */
+  constructor(readonly taps: Pipeline, readonly host: PipelineHost) {
+    runners.set(taps, this);
+  }
 
   /** Calls every tap that applies; a promise a tap returns is not waited for. */
   observe<S extends StageOfKind<"observe">>(stage: S, request: PipelineRequest, ...args: Args<S>) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { newRunner, type Runner } from "./_runner.ts";
+import { Runner } from "./_runner.ts";
 import type {
   Decision,
   PipelineHost,
@@ -87,7 +87,7 @@ export class Pipeline {
   /** Made by the session. */
   constructor(host: PipelineHost) {
     this.#host = host;
-    this.#run = newRunner(this, host);
+    this.#run = new Runner(this, host);
   }
 
   /** Installs a tap; returns the function that removes it. */

@@ -169,7 +169,7 @@ async function intercept(
   head: Uint8Array,
   target: { host: string; port: number },
   url: string,
-  admitted: Awaited<ReturnType<Session["pipeline"]["admit"]>>,
+  admitted: Awaited<ReturnType<typeof admitRequest>>,
   stats: TunnelStats,
   events: EventStream,
   { policy, interceptor }: TunnelInterception,
