@@ -7,8 +7,7 @@
  * @module
  */
 import type { SerialInputSignals, SerialOutputSignals } from "../../kernel/devices/serial.ts";
-import { detectRuntime } from "../../kernel/contracts.ts";
-import { createRequire } from "node:module";
+import { libc } from "./libc.ts";
 
 /** The lines of one open tty. */
 export interface ModemLines {
@@ -25,14 +24,6 @@ const TIOCMGET = 0x5415, TIOCMBIS = 0x5416, TIOCMBIC = 0x5417;
 const TIOCSBRK = 0x5427, TIOCCBRK = 0x5428;
 const DTR = 0x002, RTS = 0x004, CTS = 0x020, CAR = 0x040, RNG = 0x080, DSR = 0x100;
 
-/** The libc calls, bound by one FFI or the other. */
-interface Libc {
-  open(path: Uint8Array, flags: number): number;
-  ioctl(fd: number, request: number, arg: Int32Array): number;
-  close(fd: number): number;
-  errno(): number;
-}
-
 const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",
   5: "EIO",
@@ -41,50 +32,6 @@ const ERRNO_NAMES: Record<number, string> = {
   22: "EINVAL",
   25: "ENOTTY (the tty has no modem lines)",
 };
-
-function denoLibc(): Libc {
-  // deno-lint-ignore no-explicit-any
-  const Deno = (globalThis as any).Deno;
-  const lib = Deno.dlopen("libc.so.6", {
-    open: { parameters: ["buffer", "i32"], result: "i32" },
-    ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
-    close: { parameters: ["i32"], result: "i32" },
-    __errno_location: { parameters: [], result: "pointer" },
-  });
-  return {
-    open: (path, flags) => lib.symbols.open(path, flags),
-    ioctl: (fd, request, arg) => lib.symbols.ioctl(fd, BigInt(request), arg),
-    close: (fd) => lib.symbols.close(fd),
-    errno: () => new Deno.UnsafePointerView(lib.symbols.__errno_location()).getInt32(),
-  };
-}
-
-function bunLibc(): Libc {
-  const ffi = createRequire(import.meta.url)("bun:ffi");
-  const { FFIType: T } = ffi;
-  const lib = ffi.dlopen("libc.so.6", {
-    open: { args: [T.ptr, T.i32], returns: T.i32 },
-    ioctl: { args: [T.i32, T.u64, T.ptr], returns: T.i32 },
-    close: { args: [T.i32], returns: T.i32 },
-    __errno_location: { args: [], returns: T.ptr },
-  });
-  return {
-    open: (path, flags) => lib.symbols.open(path, flags),
-    ioctl: (fd, request, arg) => lib.symbols.ioctl(fd, request, arg),
-    close: (fd) => lib.symbols.close(fd),
-    errno: () => ffi.read.i32(lib.symbols.__errno_location(), 0),
-  };
-}
-
-let libc: Libc | null = null;
-
-function bind(): Libc {
-  if (libc) return libc;
-  const runtime = detectRuntime();
-  if (runtime === "deno") return libc = denoLibc();
-  if (runtime === "bun") return libc = bunLibc();
-  throw new Error(`Modem lines need Deno's or Bun's FFI; this runtime is ${runtime}`);
-}
 
 /**
  * Opens the modem lines of the tty at `path`.
@@ -98,7 +45,7 @@ function bind(): Libc {
  * ```
  */
 export function openModemLines(path: string): Promise<ModemLines> {
-  const c = bind();
+  const c = libc();
   const fd = c.open(new TextEncoder().encode(`${path}\0`), O_RDWR | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     const errno = c.errno();

@@ -1,8 +1,9 @@
 /**
  * The serial adapter of Deno and Bun on Linux and other POSIX systems: ports are ttys
  * (`/dev/ttyS*`, `/dev/ttyUSB*`, `/dev/ttyACM*` by default, plus folders and paths you name),
- * read non-blocking through `node:fs` and written through a second, blocking descriptor, with line settings applied by `stty -F` (termios through
- * the system's own tool, which both runtimes can run) and modem lines through `ioctl`
+ * read non-blocking (`tty_reader.ts`: `read(2)` and `poll(2)` through the FFI) and written through
+ * a second, blocking descriptor, with line settings applied by `stty -F` (termios through the
+ * system's own tool, which both runtimes can run) and modem lines through `ioctl`
  * (`modem_lines.ts`). USB ids come from sysfs when the tty is a USB device.
  *
  * @example
@@ -18,9 +19,8 @@
  * @module
  */
 import { execFile } from "node:child_process";
-import { constants, promises as fs, readSync } from "node:fs";
+import { constants, promises as fs } from "node:fs";
 import { basename, join } from "node:path";
-import { setImmediate } from "node:timers";
 import type {
   SerialAdapter,
   SerialConnection,
@@ -30,6 +30,7 @@ import type {
   SerialPortDescriptor,
 } from "../../kernel/devices/serial.ts";
 import { type ModemLines, openModemLines } from "./modem_lines.ts";
+import { type TtyReader, ttyReader } from "./tty_reader.ts";
 
 /** A folder to look for ports in, and which names in it are ports. */
 export interface SerialFolder {
@@ -45,7 +46,10 @@ export interface PosixSerialOptions {
   folders?: SerialFolder[];
   /** Ports given by path (listed while they exist, e.g. links made by `socat`). */
   paths?: string[];
-  /** How long a read waits at most between polls of an idle port, in ms (default 4). */
+  /**
+   * How long a read waits at most between polls of an idle port, in ms (default 4), where it
+   * polls: on Bun, and on Deno without `--allow-ffi` (Deno with it waits in `poll(2)`).
+   */
   maxPollDelay?: number;
 }
 
@@ -147,71 +151,32 @@ async function openWriter(path: string): Promise<TtyWriter> {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const IMMEDIATE_POLLS = 8;
-/** What Linux's tty line discipline (n_tty) holds, and so the most one read returns. */
-const LINE_DISCIPLINE_BUFFER = 4096;
-
 function code(error: unknown): string | undefined {
   return (error as { code?: string } | null)?.code;
 }
 
 class TtyConnection implements SerialConnection {
   #file: fs.FileHandle;
+  #reader: TtyReader;
   #writer: TtyWriter;
   #path: string;
-  #maxDelay: number;
   #closed = false;
   #lines: ModemLines | null = null;
 
   constructor(file: fs.FileHandle, writer: TtyWriter, path: string, maxDelay: number) {
     this.#file = file;
+    this.#reader = ttyReader(file.fd, path, { maxPollDelay: maxDelay });
     this.#writer = writer;
     this.#path = path;
-    this.#maxDelay = maxDelay;
   }
 
   async read(buffer: Uint8Array): Promise<number> {
-    let delay = 0;
-    let idle = 0;
     while (true) {
       if (this.#closed) throw new Error(`${this.#path} is closed`);
-      try {
-        return this.#readReady(buffer); // 0: the other end hung up
-      } catch (error) {
-        if (code(error) === "EIO") return 0; // the device went away
-        if (code(error) !== "EAGAIN") throw error;
-      }
-      // A few turns of the event loop first (a busy device refills within microseconds), then
-      // sleeps growing to maxPollDelay (an idle port costs next to nothing).
-      if (idle++ < IMMEDIATE_POLLS) await nextTurn();
-      else await sleep(delay = Math.min(this.#maxDelay, delay + 1));
+      const count = this.#reader.read(buffer); // 0: hung up or gone
+      if (count >= 0) return count;
+      await this.#reader.wait();
     }
-  }
-
-  /**
-   * Reads what the tty holds now, without waiting: the descriptor is non-blocking, so a plain
-   * `read(2)` on this thread costs less than a trip to the runtime's I/O threads. A tty hands
-   * out at most its line discipline's buffer (4 KiB) per read; while reads come back that full,
-   * more is likely waiting, so they go on (up to the buffer's size) and the stream gets one
-   * larger chunk. Throws EAGAIN when nothing has arrived.
-   */
-  #readReady(buffer: Uint8Array): number {
-    const fd = this.#file.fd;
-    let count = readSync(fd, buffer, 0, buffer.byteLength, null);
-    let last = count;
-    while (last >= LINE_DISCIPLINE_BUFFER - 1 && count < buffer.byteLength) {
-      try {
-        last = readSync(fd, buffer, count, buffer.byteLength - count, null);
-      } catch (error) {
-        if (code(error) === "EAGAIN") break;
-        throw error;
-      }
-      if (last === 0) break;
-      count += last;
-    }
-    return count;
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -242,6 +207,7 @@ class TtyConnection implements SerialConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#lines?.close();
+    await this.#reader.close(); // a pending wait ends before its descriptor closes
     await Promise.allSettled([this.#file.close(), this.#writer.close()]);
   }
 }
