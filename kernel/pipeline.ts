@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Runner } from "./_runner.ts";
+import { Runner } from "./http/runner.ts";
 import type {
   Decision,
   PipelineHost,

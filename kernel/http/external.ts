@@ -7,7 +7,7 @@
  */
 import { isNetError, type NetError, toNetError } from "../errors.ts";
 import { applyRedirect, withUrl } from "./rules.ts";
-import { passed, runnerOf } from "../_runner.ts";
+import { passed, runnerOf } from "./runner.ts";
 import { ender, startRequest } from "./walk.ts";
 import type { Pipeline } from "../pipeline.ts";
 import type { PipelineInput, PipelineRequest } from "../request.ts";

@@ -29,7 +29,7 @@ import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import { HopRequest } from "./hop_request.ts";
 import type { Pipeline } from "../pipeline.ts";
-import { passed, type Runner, runnerOf } from "../_runner.ts";
+import { passed, type Runner, runnerOf } from "./runner.ts";
 import type { AuthChallenge, AuthCredentials, PipelineInput, PipelineRequest } from "../request.ts";
 
 const MAX_AUTH_ATTEMPTS = 8;

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { HookError, NetError } from "./errors.ts";
-import type { Pipeline, Stage, StageOfKind } from "./pipeline.ts";
+import { HookError, NetError } from "../errors.ts";
+import type { Pipeline, Stage, StageOfKind } from "../pipeline.ts";
 import type {
   Decision,
   IgnoredAction,
@@ -14,7 +14,7 @@ import type {
   PipelineRequest,
   StageHandlers,
   Tap,
-} from "./request.ts";
+} from "../request.ts";
 
 const runners = new WeakMap<Pipeline, Runner>();
 
