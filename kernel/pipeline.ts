@@ -1,12 +1,10 @@
 /**
  * The request pipeline: every request walks Chrome's webRequest lifecycle (`STAGE_KINDS`, the one
  * table of stages) and plugins tap its stages; exactly one of `completed` and `errorOccurred`
- * ends every request. The runners are in `_runner.ts`; the walk of a request is the HTTP layer's
- * (`kernel/http`).
+ * ends every request. Running the stages and walking a request are the HTTP layer's (`kernel/http`).
  *
  * @module
  */
-import { Runner } from "./http/runner.ts";
 import type {
   Decision,
   PipelineHost,
@@ -81,14 +79,11 @@ export class Pipeline {
   #taps = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as { [S in Stage]: Tap<S>[] };
   #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   #seq = 0;
-  #host: PipelineHost;
-  #run: Runner;
+  #listeners: Array<(decision: Decision) => void> = [];
+  #bodyWatchers = 0;
 
-  /** Made by the session. */
-  constructor(host: PipelineHost) {
-    this.#host = host;
-    this.#run = new Runner(this, host);
-  }
+  /** Made by the session; `host` is what the HTTP layer's walk needs from it. */
+  constructor(readonly host: PipelineHost) {}
 
   /** Installs a tap; returns the function that removes it. */
   tap<S extends Stage>(
@@ -131,14 +126,14 @@ export class Pipeline {
     if (members) this.#grouped[stage]++;
     const watches = (stage === "completed" || stage === "errorOccurred") &&
       options.watchBody !== false;
-    if (watches) this.#run.bodyWatchers++;
+    if (watches) this.#bodyWatchers++;
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
       taps[stage] = taps[stage].filter((t) => t !== tap);
       if (members) this.#grouped[stage]--;
-      if (watches) this.#run.bodyWatchers--;
+      if (watches) this.#bodyWatchers--;
     };
   }
 
@@ -174,15 +169,24 @@ export class Pipeline {
    * unsubscribe function. Costs nothing while nobody listens.
    */
   onDecision(listener: (decision: Decision) => void): () => void {
-    const run = this.#run;
-    run.listeners = [...run.listeners, listener];
+    this.#listeners = [...this.#listeners, listener];
     return () => {
-      run.listeners = run.listeners.filter((l) => l !== listener);
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
     };
+  }
+
+  /** The `onDecision` listeners (a list replaced, never changed), for the stage runners. */
+  get decisionListeners(): readonly ((decision: Decision) => void)[] {
+    return this.#listeners;
+  }
+
+  /** How many `completed`/`errorOccurred` taps want word of a body's end. */
+  get bodyWatchers(): number {
+    return this.#bodyWatchers;
   }
 
   /** Runs one request through the pipeline and resolves to its response (the HTTP layer's walk). */
   run(input: PipelineInput): Promise<Response> {
-    return this.#host.http.run(this, input);
+    return this.host.http.run(this, input);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The runner of each kind of stage (`STAGE_KINDS`): `observe` calls every tap, `blocking` merges
  * their answers by Chromium's rules, `first` asks one after another. A tap that throws is
- * reported, never fatal; the HTTP layer (`kernel/http`) decides what a `transport` tap's throw does.
+ * reported, never fatal; the walk (`walk.ts`) decides what a `transport` tap's throw does.
  *
  * @module
  */
@@ -18,9 +18,11 @@ import type {
 
 const runners = new WeakMap<Pipeline, Runner>();
 
-/** The runner of a pipeline's stages (for the HTTP layer and other senders). */
+/** The runner of a pipeline's stages (made on first use). */
 export function runnerOf(pipeline: Pipeline): Runner {
-  return runners.get(pipeline)!;
+  let runner = runners.get(pipeline);
+  if (runner === undefined) runners.set(pipeline, runner = new Runner(pipeline));
+  return runner;
 }
 
 type Args<S extends Stage> = StageHandlers[S] extends (r: PipelineRequest, ...a: infer A) => unknown
@@ -50,12 +52,10 @@ const EMPTY: Outcome = Object.freeze({
 
 /** Runs the taps of a pipeline's stages and tells the decision listeners what they answered. */
 export class Runner {
-  listeners: Array<(decision: Decision) => void> = [];
-  /** How many `completed`/`errorOccurred` taps want word of a body's end. */
-  bodyWatchers = 0;
-  /** Made once per pipeline, by the pipeline. */
-  constructor(readonly taps: Pipeline, readonly host: PipelineHost) {
-    runners.set(taps, this);
+  /** What the pipeline needs from its session. */ readonly host: PipelineHost;
+  /** Made once per pipeline, by {@link runnerOf}. */
+  constructor(readonly taps: Pipeline) {
+    this.host = taps.host;
   }
 
   /** Calls every tap that applies; a promise a tap returns is not waited for. */
@@ -101,7 +101,7 @@ export class Runner {
         ? merge(answers, "responseHeaders", response.headers)
         : merge(answers, "requestHeaders", request.headers);
       for (const action of outcome.ignored) this.host.reportIgnored(request, stage, action);
-      if (this.listeners.length) {
+      if (this.taps.decisionListeners.length) {
         for (const { tap, result } of answers) {
           const lost = outcome.ignored.find((i) =>
             i.plugin === tap.plugin && i.label === tap.label
@@ -132,7 +132,7 @@ export class Runner {
         fail(error, tap);
         continue;
       }
-      if (this.listeners.length) {
+      if (this.taps.decisionListeners.length) {
         this.#record(request, tap, answer instanceof Response ? { status: answer.status } : answer);
       }
       const picked = pick(answer as Awaited<ReturnType<StageHandlers[S]>>, tap);
@@ -143,7 +143,7 @@ export class Runner {
 
   #failed(request: PipelineRequest, tap: Tap, error: unknown): void {
     this.host.reportHookError(new HookError(tap.plugin, tap.stage, error), request);
-    if (this.listeners.length) this.#record(request, tap, undefined, { error });
+    if (this.taps.decisionListeners.length) this.#record(request, tap, undefined, { error });
   }
 
   #record(request: PipelineRequest, tap: Tap, result: unknown, extra?: Partial<Decision>): void {
@@ -151,7 +151,7 @@ export class Runner {
     const applied = result !== undefined && result !== null;
     const decision: Decision = { requestId: request.id, stage, plugin, label, result, applied };
     Object.assign(decision, extra);
-    for (const listener of this.listeners) {
+    for (const listener of this.taps.decisionListeners) {
       try {
         listener(decision);
       } catch (error) {

@@ -84,7 +84,7 @@ export async function runRequest(pipeline: Pipeline, input: PipelineInput): Prom
     throw netError;
   }
   run.observe("responseStarted", request, response);
-  const watch = input.onEnd !== undefined || run.bodyWatchers > 0;
+  const watch = input.onEnd !== undefined || run.taps.bodyWatchers > 0;
   return deliverResponse(request, response, watch ? ender(run, request, input.onEnd) : null);
 }
 
