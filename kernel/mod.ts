@@ -25,7 +25,10 @@ export * from "./partitions.ts";
 export * from "./store.ts";
 export * from "./transport.ts";
 export * from "./contracts.ts";
-export { NET_LOG_SINK, sessionNetLog, setSessionNetLog } from "./net_log/sink.ts";
+export * from "./net_log/sink.ts";
+export type * from "./network/tunnel.ts";
+export type * from "./network/host_resolver.ts";
+export type * from "./storage/files.ts";
 export { ELECTRON_STORAGES, storageClearing } from "./storage/clearing.ts";
 export {
   admitRequest,

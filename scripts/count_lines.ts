@@ -19,7 +19,9 @@ export function countLines(text: string): { total: number; code: number } {
   const lines = new Set<number>();
   const lineOf = (pos: number) => file.getLineAndCharacterOfPosition(pos).line;
   const visit = (node: ts.Node): void => {
-    if (node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode) return;
+    if (node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode) {
+      return;
+    }
     const children = node.getChildren(file);
     if (children.length > 0) return children.forEach(visit);
     if (node.kind === ts.SyntaxKind.EndOfFileToken || node.end === node.pos) return;

@@ -68,6 +68,7 @@ const KERNEL_LAYERS: Record<string, readonly string[]> = {
   http: [],
   storage: [],
   net_log: [],
+  network: ["net_log"],
   devices: [],
   cdp: [],
   net: ["http"],

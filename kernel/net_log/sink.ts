@@ -8,9 +8,34 @@
  * @module
  */
 
-import type { NetLogSink } from "../contracts.ts";
+/** A source's reference in another event's parameters (Chromium's `source_dependency`). */
+export interface NetLogSourceRef {
+  /** The source's id in the log. */
+  id: number;
+  /** Its source type's number in the log's constants. */
+  type: number;
+}
 
-export type { NetLogSink, NetLogSourceRef } from "../contracts.ts";
+/** Writes events of one NetLog source (Chromium's event and source type names). */
+export interface NetLogSink {
+  /** This source, for `source_dependency` parameters. */
+  readonly ref: NetLogSourceRef;
+  /** Begins an event (phase 1). */
+  begin(type: string, params?: Record<string, unknown>): void;
+  /** Ends an event (phase 2); `params.net_error` on failure. */
+  end(type: string, params?: Record<string, unknown>): void;
+  /** An event without duration (phase 0). */
+  event(type: string, params?: Record<string, unknown>): void;
+  /** A new source of the same log (`SOCKET`, `HTTP_PROXY_CONNECT_JOB`, ...). */
+  source(type: string): NetLogSink;
+  /** Header lines as the capture mode shows them (credentials stripped below includeSensitive). */
+  headerLines(headers: Headers): string[];
+  /**
+   * A `URL_REQUEST`'s connection is ready (after proxy resolution and any tunnel): its
+   * `HTTP_TRANSACTION_SEND_REQUEST` events are written now rather than at its next event.
+   */
+  sending(): void;
+}
 
 /**
  * The key of a request's sink in `request.data`.

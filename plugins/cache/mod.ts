@@ -22,7 +22,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { FileSystem } from "../../kernel/contracts.ts";
+import type { FileSystem } from "../../kernel/storage/files.ts";
 import { CacheStorage } from "./cache_storage.ts";
 import { HttpCache } from "./http_cache.ts";
 import { sendOnward, withHeaders } from "./_onward.ts";
