@@ -21,26 +21,21 @@ export interface KernelConfig {
   /** Opens a partition's store. */ store?: StoreFactory;
   /** The HTTP transport adapter. */ transport?: HttpTransport;
   /** The runtime, to check plugin manifests (`deno`, `bun`, `browser`). */ runtime?: string | null;
-  /** Starts isolated plugins' Workers (null: none can load). */ isolation?:
-    | IsolationAdapter
-    | null;
+  /** Starts isolated plugins' Workers (null: none can load). */
+  isolation?: IsolationAdapter | null;
   /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
   /** Walks requests through the stages: `httpLayer` of `kernel/http/mod.ts`. */ http?: HttpLayer;
   /** Reads clearing options: `storageClearing` of `kernel/storage/clearing.ts`. */
   clearing?: StorageClearingParser;
 }
 
-/**
- * Electron's options of `session.fromPartition`, plus the plugins of the session: `plugins` are
- * added to the preset (one named like a preset plugin replaces it); `preset` replaces the preset
- * (`false`: none).
- */
+/** Electron's options of `session.fromPartition`, plus the plugins of the session. */
 export interface PartitionOptions<
   P extends readonly AnyPlugin[] = readonly AnyPlugin[],
   R extends readonly AnyPlugin[] | false | undefined = readonly AnyPlugin[] | false | undefined,
 > {
   /** Whether the HTTP cache is used (default true). */ cache?: boolean;
-  /** Plugins added to the preset. */ plugins?: P;
+  /** Plugins added to the preset (one named like a preset plugin replaces it). */ plugins?: P;
   /** The preset instead of the configured one; `false` for none. */ preset?: R;
   /** Public JWKs whose plugin signatures `ses.plugins.load()` trusts. */
   trustedKeys?: readonly JsonWebKey[];

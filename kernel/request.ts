@@ -8,19 +8,15 @@ import type { HookError, NetError } from "./errors.ts";
 import type { Pipeline, Stage } from "./pipeline.ts";
 import type { HttpTransport } from "./transport.ts";
 
-/** A Chrome webRequest resource type. */
-// deno-fmt-ignore
-export type ResourceType =
-  | "main_frame" | "sub_frame" | "stylesheet" | "script" | "image" | "font" | "object"
-  | "xmlhttprequest" | "ping" | "csp_report" | "media" | "websocket" | "webtransport"
-  | "webbundle" | "other";
 /** Chrome's webRequest resource types. */
 // deno-fmt-ignore
-export const RESOURCE_TYPES: readonly ResourceType[] = [
+export const RESOURCE_TYPES = [
   "main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object",
   "xmlhttprequest", "ping", "csp_report", "media", "websocket", "webtransport", "webbundle",
   "other",
-];
+] as const;
+/** A Chrome webRequest resource type. */
+export type ResourceType = typeof RESOURCE_TYPES[number];
 
 /** The parts of a URL, canonical as `URL` makes them (`kernel/http/url_parts.ts` parses them). */
 export interface UrlParts {
@@ -62,25 +58,24 @@ export interface PipelineRequest {
   readonly data: Map<unknown, unknown>;
 }
 
-/** What a `beforeRequest` tap may answer. */
-export interface BeforeRequestResult {
-  /** Cancels with `net::ERR_BLOCKED_BY_CLIENT`. */ cancel?: boolean;
+/** What a blocking tap may answer to cancel the request (`net::ERR_BLOCKED_BY_CLIENT`). */
+export interface CancelResult {
+  /** Cancels the request. */ cancel?: boolean;
   /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */ reason?: string;
+}
+
+/** What a `beforeRequest` tap may answer. */
+export interface BeforeRequestResult extends CancelResult {
   /** Redirects the request before it is sent. */ redirectUrl?: string;
 }
 
 /** What a `beforeSendHeaders` tap may answer. */
-export interface BeforeSendHeadersResult {
-  /** Cancels the request. */ cancel?: boolean;
-  /** Why it cancelled, shown in the error. */ reason?: string;
+export interface BeforeSendHeadersResult extends CancelResult {
   /** The complete set of headers to send instead. */ requestHeaders?: HeadersInit;
 }
 
 /** What a `headersReceived` tap may answer. */
-export interface HeadersReceivedResult {
-  /** Cancels the request. */ cancel?: boolean;
-  /** Why it cancelled, shown in the error. */ reason?: string;
-  /** Redirects the request to another URL. */ redirectUrl?: string;
+export interface HeadersReceivedResult extends BeforeRequestResult {
   /** The complete set of response headers to use instead. */ responseHeaders?: HeadersInit;
   /** Replaces the status line's code (rarely needed). */ statusCode?: number;
 }

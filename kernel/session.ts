@@ -17,7 +17,7 @@ import type { LoadOptions, PluginLoader } from "./contracts.ts";
 /** Electron's `ses.clearStorageData` options. */
 export interface ClearStorageDataOptions {
   /** `scheme://host:port`: only this origin's data. */ origin?: string;
-  /** The storages to clear (all when left out): `cookies`, `cache`, `localstorage`, ... */
+  /** The storages to clear (all when left out): `cookies`, `cache`, those plugins add, ... */
   storages?: string[];
   /** Electron's quota types (`temporary`, `syncable`): websession has no quota-managed storage. */
   quotas?: string[];
@@ -180,11 +180,7 @@ export class Session extends Emitter {
     await this.#store?.flush();
   }
 
-  /**
-   * Electron's `ses.clearStorageData([options])`: only the named `storages` (all when left out;
-   * `cookies`, `cache` and the names plugins register), of one `origin` when given; `quotas` are
-   * checked (websession has no quota-managed storage). No options: every plugin's state and the store.
-   */
+  /** Electron's `ses.clearStorageData([options])`; no options: every plugin's state and the store. */
   async clearStorageData(options?: ClearStorageDataOptions): Promise<void> {
     await this.ready;
     const { clearing } = this.#init;
