@@ -104,30 +104,26 @@ const config: Required<KernelConfig> = {
   store: () => {
     throw new TypeError("No store is configured; call configure({ store })");
   },
-  transport: {
-    name: "none",
-    fetch: async () => {
-      throw new NetError(
-        "net::ERR_NOT_IMPLEMENTED",
-        "No HTTP transport is configured; import websession's mod.ts or call configure({ transport })",
-      );
-    },
-  },
+  transport: { name: "none", fetch: async () => missing("transport", "HTTP transport")() },
   runtime: null,
   isolation: null,
   loader: null,
-  http: { prepare: unconfigured("http"), run: unconfigured("http") },
+  http: {
+    prepare: missing("http", "HTTP layer"),
+    run: async () => missing("http", "HTTP layer")(),
+  },
   clearing: {
-    fromStorageOptions: unconfigured("clearing"),
-    fromDataOptions: unconfigured("clearing"),
+    fromStorageOptions: missing("clearing", "clearing layer"),
+    fromDataOptions: missing("clearing", "clearing layer"),
   },
 };
 
 /** What stands in for a part `configure()` was not given (the entries give every part). */
-function unconfigured(part: string): () => never {
+function missing(key: string, part: string): () => never {
   return () => {
-    throw new TypeError(
-      `No ${part} layer is configured; import websession's mod.ts or call configure({ ${part} })`,
+    throw new NetError(
+      "net::ERR_NOT_IMPLEMENTED",
+      `No ${part} is configured; import websession's mod.ts or call configure({ ${key} })`,
     );
   };
 }
