@@ -18,6 +18,8 @@
 import process from "node:process";
 import { configure } from "../kernel/partitions.ts";
 import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
+import { httpLayer } from "../kernel/http/mod.ts";
+import { storageClearing } from "../kernel/storage/clearing.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { SqliteStore } from "../adapters/store/sqlite.ts";
 import { detectRuntime, transportFor } from "../adapters/runtime.ts";
@@ -35,4 +37,6 @@ configure({
   plugins: defaultPlugins,
   isolation: isolationFor(runtime),
   loader: loadPlugin,
+  http: httpLayer,
+  clearing: storageClearing,
 });

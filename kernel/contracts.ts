@@ -1,14 +1,12 @@
 /**
- * The contracts the entries fill with adapters for their runtime (besides the store and the HTTP
- * transport): tunnels through proxies, the host resolver of PAC scripts, the Workers of isolated
- * plugins, the loader of third-party plugins and the files of downloads and the cache; and which
- * runtime this is.
+ * The core's other contracts (besides the store and the HTTP transport): which runtime this is,
+ * the Workers of isolated plugins and the loader of third-party plugins. The kernel's sub-folders
+ * hold the contracts the core does not use (`network/`: tunnels and the host resolver;
+ * `storage/files.ts`; `net_log/sink.ts`; `devices/`; `cdp/`).
  *
  * @module
  */
-import type { ProxyServer } from "./transport.ts";
 import type { Plugin } from "./plugin.ts";
-import type { NetLogSink } from "./net_log_sink.ts";
 
 /** The runtimes websession knows, as plugin manifests list them. */
 export const RUNTIMES = ["deno", "bun", "browser"] as const;
@@ -28,87 +26,6 @@ export type RuntimeName = typeof RUNTIMES[number];
 export function detectRuntime(): RuntimeName {
   const g = globalThis as { Bun?: unknown; Deno?: unknown };
   return g.Bun !== undefined ? "bun" : g.Deno !== undefined ? "deno" : "browser";
-}
-
-/** Where a tunnel goes and through which proxy. */
-export interface TunnelRequest {
-  /** `http` opens a `CONNECT` tunnel, `socks4`/`socks5` a SOCKS connection. */ proxy: ProxyServer;
-  /** The target's host (IPv6 without brackets). */ host: string;
-  /** The target's port. */ port: number;
-  /** Extra headers of a `CONNECT` request (e.g. `Proxy-Authorization`). */ headers?: HeadersInit;
-  /** Aborts opening. */ signal?: AbortSignal;
-  /** Gives up opening after this many ms (default 30000). */ timeout?: number;
-  /** The `SOCKET` source of the net log while one records (TCP, tunnel and SOCKS events). */
-  netLog?: NetLogSink;
-}
-
-/** Options of {@link Tunnel.fetch}. */
-export interface TunnelFetchOptions {
-  /** Extra CA certificates (PEM) to trust for an https:// target. */ caCerts?: readonly string[];
-  /** Aborts the request. */ signal?: AbortSignal;
-}
-
-/** An open connection to a target through a proxy. */
-export interface Tunnel {
-  /** Sends `request` as HTTP/1.1 (over TLS for https://); the tunnel closes after the response. */
-  fetch(request: Request, options?: TunnelFetchOptions): Promise<Response>;
-  /** Closes the tunnel (a request in flight fails). Idempotent. */
-  close(): void;
-  /** Resolves once the tunnel is closed, from either side; never rejects. */
-  readonly closed: Promise<void>;
-}
-
-/** A tunnel, or the proxy's refusal as a response (e.g. a 407 with its challenge). */
-export type TunnelResult = { tunnel: Tunnel } | { response: Response };
-
-/**
- * Opens connections through an HTTP (`CONNECT`) or SOCKS4/4a/5 proxy, for the proxy plugin
- * (`adapters/socks/tunnel.ts` on Deno and Bun; a page has none). Failures reject with an error
- * whose `code` is Chromium's `net::ERR_*` and whose `proxyFailed` says whether the proxy itself
- * failed (then the next proxy may be tried); a SOCKS5 proxy wanting a password rejects with
- * `net::ERR_PROXY_AUTH_REQUESTED`.
- *
- * @example
- * ```ts
- * async function get(tunnels: TunnelAdapter, url: string): Promise<Response> {
- *   const u = new URL(url);
- *   const result = await tunnels.open({
- *     proxy: { scheme: "socks5", host: "127.0.0.1", port: 1080 },
- *     host: u.hostname,
- *     port: Number(u.port || 80),
- *   });
- *   return "response" in result ? result.response : await result.tunnel.fetch(new Request(url));
- * }
- * ```
- */
-export interface TunnelAdapter {
-  /** The adapter's name, e.g. `node`. */ readonly name: string;
-  /** Opens a tunnel to `request.host:request.port` through `request.proxy`. */
-  open(request: TunnelRequest): Promise<TunnelResult>;
-}
-
-/** Which addresses to look up: IPv4 only (4) or every family (0). */
-export type AddressFamily = 0 | 4;
-
-/**
- * DNS answers and this machine's addresses, as PAC scripts ask for them (`dnsResolve`,
- * `myIpAddress`, ...); `adapters/dns/node.ts` on Deno and Bun. A failure is an empty list or a
- * throw. Synchronous answers reach every PAC call; a Promise abandons the call, which runs again
- * once the answer is known (Chromium's non-blocking mode), so a script never waits.
- *
- * @example
- * ```ts
- * const resolver: HostResolver = {
- *   resolve: (host) => (host === "intranet" ? ["10.0.0.1"] : []),
- *   localAddresses: () => ["192.168.1.7"],
- * };
- * ```
- */
-export interface HostResolver {
-  /** The addresses of `host` (ASCII, punycode for IDN), most preferred first. */
-  resolve(host: string, family: AddressFamily): readonly string[] | Promise<readonly string[]>;
-  /** This machine's own addresses (not loopback), most preferred first. */
-  localAddresses(family: AddressFamily): readonly string[] | Promise<readonly string[]>;
 }
 
 /**
@@ -194,38 +111,3 @@ export interface LoadOptions {
  * ```
  */
 export type PluginLoader = (source: string | URL, options: LoadOptions) => Promise<Plugin>;
-
-/** A file opened for writing (the file contract of the cache and downloads plugins). */
-export interface FileWriter {
-  /** Appends bytes at the end of what was written so far. */ write(
-    chunk: Uint8Array,
-  ): Promise<void>;
-  /** Makes what was written durable. */ sync(): Promise<void>;
-  /** Closes the file. */ close(): Promise<void>;
-}
-
-/**
- * The files of the downloads and cache plugins (absolute paths with `/` separators):
- * `adapters/fs/node.ts` on Deno and Bun; a page has none (downloads reject, the cache keeps its
- * bodies in memory).
- */
-export interface FileSystem {
-  /** Opens for writing: truncated, or appended to (created if missing). */
-  openWrite(path: string, append: boolean): Promise<FileWriter>;
-  /**
-   * The same as a stream the runtime copies a response body into without JavaScript per chunk
-   * (Deno's `FsFile.writable`); optional.
-   */
-  openWritable?(path: string, append: boolean): Promise<WritableStream<Uint8Array>>;
-  /** A whole file, or null when missing. */ readFile(path: string): Promise<Uint8Array | null>;
-  /** Writes a whole file (replacing it). */ writeFile(
-    path: string,
-    bytes: Uint8Array,
-  ): Promise<void>;
-  /** Renames (replacing the target). */ rename(from: string, to: string): Promise<void>;
-  /** Removes a file; a missing one is no error. */ remove(path: string): Promise<void>;
-  /** The size in bytes, or null when missing. */ size(path: string): Promise<number | null>;
-  /** Cuts a file down to `size` bytes. */ truncate(path: string, size: number): Promise<void>;
-  /** Creates a folder and its parents. */ makeDirectory(path: string): Promise<void>;
-  /** The user's downloads folder (`app.getPath("downloads")`). */ downloadsDirectory(): string;
-}

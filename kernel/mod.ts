@@ -19,18 +19,31 @@ export * from "./manifest.ts";
 export * from "./plugin.ts";
 export { PluginHost, type PluginInfo } from "./plugin_host.ts";
 export * from "./pipeline.ts";
-export * from "./url_parts.ts";
 export * from "./request.ts";
 export * from "./session.ts";
 export * from "./partitions.ts";
 export * from "./store.ts";
 export * from "./transport.ts";
-export * from "./storage_clearing.ts";
 export * from "./contracts.ts";
-export * from "./net_log_sink.ts";
-export type { SessionFetchInit } from "./_fetch_input.ts";
-export { type AuthScheme, registerAuthScheme } from "./_http.ts";
-export type { ExternalDecision, ExternalRequest } from "./_external.ts";
+export * from "./net_log/sink.ts";
+export type * from "./network/tunnel.ts";
+export type * from "./network/host_resolver.ts";
+export type * from "./storage/files.ts";
+export { ELECTRON_STORAGES, storageClearing } from "./storage/clearing.ts";
+export {
+  admitRequest,
+  type AuthScheme,
+  defaultPort,
+  type ExternalDecision,
+  type ExternalRequest,
+  externalRequest,
+  HopRequest,
+  httpLayer,
+  NEVER_ABORTED,
+  parseUrl,
+  registerAuthScheme,
+  RequestHeaders,
+} from "./http/mod.ts";
 export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
 export type {
   AuthInfo,

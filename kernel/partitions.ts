@@ -7,7 +7,8 @@
  */
 import * as v from "valibot";
 import { Session } from "./session.ts";
-import type { AnyPlugin, MembersOf, NoMembers } from "./plugin.ts";
+import type { AnyPlugin, MembersOf, NoMembers, StorageClearingParser } from "./plugin.ts";
+import type { HttpLayer } from "./request.ts";
 import type { StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import { NetError } from "./errors.ts";
@@ -20,23 +21,21 @@ export interface KernelConfig {
   /** Opens a partition's store. */ store?: StoreFactory;
   /** The HTTP transport adapter. */ transport?: HttpTransport;
   /** The runtime, to check plugin manifests (`deno`, `bun`, `browser`). */ runtime?: string | null;
-  /** Starts isolated plugins' Workers (null: none can load). */ isolation?:
-    | IsolationAdapter
-    | null;
+  /** Starts isolated plugins' Workers (null: none can load). */
+  isolation?: IsolationAdapter | null;
   /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
+  /** Walks requests through the stages: `httpLayer` of `kernel/http/mod.ts`. */ http?: HttpLayer;
+  /** Reads clearing options: `storageClearing` of `kernel/storage/clearing.ts`. */
+  clearing?: StorageClearingParser;
 }
 
-/**
- * Electron's options of `session.fromPartition`, plus the plugins of the session: `plugins` are
- * added to the preset (one named like a preset plugin replaces it); `preset` replaces the preset
- * (`false`: none).
- */
+/** Electron's options of `session.fromPartition`, plus the plugins of the session. */
 export interface PartitionOptions<
   P extends readonly AnyPlugin[] = readonly AnyPlugin[],
   R extends readonly AnyPlugin[] | false | undefined = readonly AnyPlugin[] | false | undefined,
 > {
   /** Whether the HTTP cache is used (default true). */ cache?: boolean;
-  /** Plugins added to the preset. */ plugins?: P;
+  /** Plugins added to the preset (one named like a preset plugin replaces it). */ plugins?: P;
   /** The preset instead of the configured one; `false` for none. */ preset?: R;
   /** Public JWKs whose plugin signatures `ses.plugins.load()` trusts. */
   trustedKeys?: readonly JsonWebKey[];
@@ -74,6 +73,8 @@ const ConfigSchema = v.strictObject({
   runtime: v.optional(v.nullable(v.string())),
   isolation: v.optional(v.nullable(v.looseObject({}))),
   loader: v.optional(v.nullable(v.function("must be a function"))),
+  http: v.optional(v.looseObject({ run: v.function("must have a run method") })),
+  clearing: v.optional(v.looseObject({ fromDataOptions: v.function("must be a parser") })),
 });
 const OptionsSchema = v.strictObject({
   cache: v.optional(v.boolean("must be a boolean")),
@@ -103,19 +104,29 @@ const config: Required<KernelConfig> = {
   store: () => {
     throw new TypeError("No store is configured; call configure({ store })");
   },
-  transport: {
-    name: "none",
-    fetch: async () => {
-      throw new NetError(
-        "net::ERR_NOT_IMPLEMENTED",
-        "No HTTP transport is configured; import websession's mod.ts or call configure({ transport })",
-      );
-    },
-  },
+  transport: { name: "none", fetch: async () => missing("transport", "HTTP transport")() },
   runtime: null,
   isolation: null,
   loader: null,
+  http: {
+    prepare: missing("http", "HTTP layer"),
+    run: async () => missing("http", "HTTP layer")(),
+  },
+  clearing: {
+    fromStorageOptions: missing("clearing", "clearing layer"),
+    fromDataOptions: missing("clearing", "clearing layer"),
+  },
 };
+
+/** What stands in for a part `configure()` was not given (the entries give every part). */
+function missing(key: string, part: string): () => never {
+  return () => {
+    throw new NetError(
+      "net::ERR_NOT_IMPLEMENTED",
+      `No ${part} is configured; import websession's mod.ts or call configure({ ${key} })`,
+    );
+  };
+}
 
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
 
@@ -217,6 +228,8 @@ export function fromPartition<
     plugins: [...base.filter((p) => !added.some((a) => a.name === p.name)), ...added],
     store: config.store,
     transport: config.transport,
+    http: config.http,
+    clearing: config.clearing,
     runtime: config.runtime,
     loadDefaults: {
       trustedKeys: options?.trustedKeys,

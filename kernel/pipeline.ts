@@ -1,31 +1,25 @@
 /**
  * The request pipeline: every request walks Chrome's webRequest lifecycle (`STAGE_KINDS`, the one
  * table of stages) and plugins tap its stages; exactly one of `completed` and `errorOccurred`
- * ends every request. The walk and the runners are in `_walk.ts`.
+ * ends every request. Running the stages and walking a request are the HTTP layer's (`kernel/http`).
  *
  * @module
  */
-import { type NetError, toNetError } from "./errors.ts";
-import { passed, Runner, walk } from "./_walk.ts";
-import { deliverResponse, withUrl } from "./_http.ts";
-import { tapResponseBody } from "./_body_taps.ts";
-import { type ExternalRequest, externalRequest } from "./_external.ts";
-import {
-  type Decision,
-  HopRequest,
-  type PipelineHost,
-  type PipelineInput,
-  type PipelineRequest,
-  type StageHandlers,
-  type Tap,
-  type TapGroup,
-  type TapOptions,
+import type {
+  Decision,
+  PipelineHost,
+  PipelineInput,
+  PipelineRequest,
+  StageHandlers,
+  Tap,
+  TapGroup,
+  TapOptions,
 } from "./request.ts";
 
 /**
  * How the taps of a stage run: `observe` calls each and waits for none; `blocking` waits for all
  * and merges their answers; `first` asks one after another until one answers; `transform`: each
- * may answer a `TransformStream` the body then streams through (`_body_taps.ts`).
+ * may answer a `TransformStream` the body then streams through (`kernel/http/body_taps.ts`).
  */
 export type StageKind = "observe" | "blocking" | "first" | "transform";
 
@@ -85,16 +79,12 @@ export class Pipeline {
   #taps = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as { [S in Stage]: Tap<S>[] };
   #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   #seq = 0;
+  #listeners: Array<(decision: Decision) => void> = [];
   #bodyWatchers = 0;
   #tapAdded: readonly ((stage: Stage) => void)[] = [];
-  #host: PipelineHost;
-  #run: Runner;
 
-  /** Made by the session. */
-  constructor(host: PipelineHost) {
-    this.#host = host;
-    this.#run = new Runner(this, host);
-  }
+  /** Made by the session; `host` is what the HTTP layer's walk needs from it. */
+  constructor(readonly host: PipelineHost) {}
 
   /** Installs a tap; returns the function that removes it. */
   tap<S extends Stage>(
@@ -193,87 +183,24 @@ export class Pipeline {
    * unsubscribe function. Costs nothing while nobody listens.
    */
   onDecision(listener: (decision: Decision) => void): () => void {
-    const run = this.#run;
-    run.listeners = [...run.listeners, listener];
+    this.#listeners = [...this.#listeners, listener];
     return () => {
-      run.listeners = run.listeners.filter((l) => l !== listener);
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
     };
   }
 
-  /** Runs one request through the pipeline and resolves to its response. */
-  async run(input: PipelineInput): Promise<Response> {
-    const request = new HopRequest(this.#host.nextId(), this.#host.now(), input);
-    input.onStart?.(request);
-    let response: Response;
-    try {
-      response = await walk(this.#run, request, input);
-      if (this.tapCount("responseBody") > 0) {
-        response = await tapResponseBody(this.#run, request, response);
-      }
-    } catch (error) {
-      const netError = toNetError(error, request.signal);
-      this.#ender(request, input.onEnd)(netError, null);
-      throw netError;
-    }
-    this.#run.observe("responseStarted", request, response);
-    const watch = input.onEnd !== undefined || this.#bodyWatchers > 0;
-    return deliverResponse(request, response, watch ? this.#ender(request, input.onEnd) : null);
+  /** The `onDecision` listeners (a list replaced, never changed), for the stage runners. */
+  get decisionListeners(): readonly ((decision: Decision) => void)[] {
+    return this.#listeners;
   }
 
-  /** The function that ends a request once: `completed` or `errorOccurred`, then `onEnd`. */
-  #ender(request: PipelineRequest, onEnd: PipelineInput["onEnd"]) {
-    let ended = false;
-    return (error: NetError | null, response: Response | null) => {
-      if (ended) return;
-      ended = true;
-      if (error) this.#run.observe("errorOccurred", request, error);
-      else this.#run.observe("completed", request, response!);
-      onEnd?.(request, error);
-    };
+  /** How many `completed`/`errorOccurred` taps want word of a body's end. */
+  get bodyWatchers(): number {
+    return this.#bodyWatchers;
   }
 
-  /**
-   * A request that another sender sends (a browser whose traffic the session intercepts): the
-   * session's taps decide stage by stage as for its own requests; the sender applies the outcome.
-   *
-   * @example
-   * ```ts
-   * import { session } from "../mod.ts";
-   * const ses = session.fromPartition("external-example", { plugins: [] });
-   * const hop = ses.pipeline.external({
-   *   url: "https://a.test/", method: "GET", headers: new Headers(), body: null,
-   * });
-   * const decision = await hop.beforeSend(); // { cancel: null, redirectUrl: null, headers: null }
-   * hop.end(null, new Response("ok"));
-   * ```
-   */
-  external(input: PipelineInput): ExternalRequest {
-    const request = new HopRequest(this.#host.nextId(), this.#host.now(), input);
-    input.onStart?.(request);
-    return externalRequest(this.#run, request, this.#ender(request, input.onEnd));
-  }
-
-  /**
-   * Runs only `beforeRequest` for what the session does not send itself (a CONNECT tunnel to
-   * `https://host:port/`). Rejects with `net::ERR_BLOCKED_BY_CLIENT` when a tap cancels; else
-   * resolves to the request and the function that ends it (`completed` with a 200, or
-   * `errorOccurred`).
-   */
-  async admit(input: PipelineInput): Promise<{
-    request: PipelineRequest;
-    end(error: NetError | null): void;
-  }> {
-    const request = new HopRequest(this.#host.nextId(), this.#host.now(), input);
-    const ender = this.#ender(request, undefined);
-    const end = (error: NetError | null) =>
-      ender(error, error ? null : withUrl(new Response(null), request.url));
-    try {
-      passed(await this.#run.blocking("beforeRequest", request, null));
-    } catch (error) {
-      const netError = toNetError(error, request.signal);
-      end(netError);
-      throw netError;
-    }
-    return { request, end };
+  /** Runs one request through the pipeline and resolves to its response (the HTTP layer's walk). */
+  run(input: PipelineInput): Promise<Response> {
+    return this.host.http.run(this, input);
   }
 }

@@ -10,8 +10,30 @@ import type { PipelineRequest } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
-import type { StorageClearing } from "./storage_clearing.ts";
 import { registerApiMember } from "./plugin_host.ts";
+
+/**
+ * What `ses.clearStorageData()`/`clearData()` ask to clear, as every plugin's clear hook sees it
+ * (`kernel/storage` reads the options into it).
+ */
+export interface StorageClearing {
+  /** The storage names to clear, or null for all. */ readonly storages: ReadonlySet<string> | null;
+  /** Only these origins, or null for all. */ readonly origins: readonly string[] | null;
+  /** Every origin but these, or null. */ readonly excludeOrigins: readonly string[] | null;
+  /** True for `clearData`: cookies are matched by registrable domain (Electron's note). */
+  readonly siteLevel: boolean;
+  /** Whether everything is cleared (no storage or origin filter). */ readonly everything: boolean;
+  /** Whether the storage `name` is to be cleared. */ includes(name: string): boolean;
+  /** Whether data of `origin` (`scheme://host:port`) is to be cleared. */
+  matchesOrigin(origin: string): boolean;
+}
+
+/** Reads Electron's clearing options (a TypeError names a bad one): `kernel/storage`'s. */
+export interface StorageClearingParser {
+  /** `clearStorageData`'s options; `known` are the storage names the session's plugins add. */
+  fromStorageOptions(options: unknown, known: readonly string[]): StorageClearing;
+  /** `clearData`'s options. */ fromDataOptions(options: unknown): StorageClearing;
+}
 
 /** What a plugin's setup may return: nothing, or a teardown function. */
 export type Teardown = void | (() => void | Promise<void>);

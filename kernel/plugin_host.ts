@@ -13,11 +13,11 @@ import {
   type Plugin,
   type PluginContext,
   resolvePlugins,
+  type StorageClearing,
 } from "./plugin.ts";
 import { namespacedStore, type Store } from "./store.ts";
 import type { Session, SessionInit } from "./session.ts";
 import type { LoadOptions } from "./contracts.ts";
-import type { StorageClearing } from "./storage_clearing.ts";
 
 // Which plugins add which session member, over every plugin defined in this process.
 const apiProviders = new Map<string, string[]>();

@@ -5,23 +5,29 @@
  * @module
  */
 import type { HookError, NetError } from "./errors.ts";
-import type { Stage } from "./pipeline.ts";
+import type { Pipeline, Stage } from "./pipeline.ts";
 import type { HttpTransport } from "./transport.ts";
-import { parseUrl, type UrlParts } from "./url_parts.ts";
 
-/** A Chrome webRequest resource type. */
-// deno-fmt-ignore
-export type ResourceType =
-  | "main_frame" | "sub_frame" | "stylesheet" | "script" | "image" | "font" | "object"
-  | "xmlhttprequest" | "ping" | "csp_report" | "media" | "websocket" | "webtransport"
-  | "webbundle" | "other";
 /** Chrome's webRequest resource types. */
 // deno-fmt-ignore
-export const RESOURCE_TYPES: readonly ResourceType[] = [
+export const RESOURCE_TYPES = [
   "main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object",
   "xmlhttprequest", "ping", "csp_report", "media", "websocket", "webtransport", "webbundle",
   "other",
-];
+] as const;
+/** A Chrome webRequest resource type. */
+export type ResourceType = typeof RESOURCE_TYPES[number];
+
+/** The parts of a URL, canonical as `URL` makes them (`kernel/http/url_parts.ts` parses them). */
+export interface UrlParts {
+  /** The scheme without `:`, lower case (`https`). */ readonly scheme: string;
+  /** The host, lower case, IPv6 in brackets; `""` when none. */ readonly host: string;
+  /** The explicit port, else the scheme's default (http/ws 80, https/wss 443, ftp 21), else -1. */
+  readonly port: number;
+  /** The path (`/` at least for http-like URLs; the opaque path of `data:`). */
+  readonly path: string;
+  /** The query with its `?`, or `""`. */ readonly query: string;
+}
 
 /** A request body: bytes can be sent again (307/308 redirects, auth retries), a stream once. */
 export type RequestBody = Uint8Array | ReadableStream<Uint8Array>;
@@ -52,120 +58,24 @@ export interface PipelineRequest {
   readonly data: Map<unknown, unknown>;
 }
 
-/** The signal of requests given none; transports skip it (a signal costs fetch a listener). */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
-
-class Hop implements PipelineRequest {
-  method: string;
-  headers: Headers;
-  body: RequestBody | null;
-  readonly resourceType: ResourceType;
-  readonly initiator: string | null;
-  readonly topLevelSite: string | null;
-  referrer: string;
-  redirectCount = 0;
-  readonly urlList: string[] = [];
-  readonly signal: AbortSignal;
-  readonly options: Readonly<Record<string, unknown>>;
-  readonly data: Map<unknown, unknown> = new Map();
-  #url: string;
-  #parts: UrlParts | null = null;
-
-  /** A request for `input`, with its id and start time. */
-  constructor(readonly id: number, readonly timestamp: number, input: PipelineInput) {
-    this.#url = input.url;
-    this.method = input.method;
-    this.headers = input.headers;
-    this.body = input.body;
-    this.resourceType = input.resourceType ?? "other";
-    this.initiator = input.initiator ?? null;
-    this.topLevelSite = input.topLevelSite ?? null;
-    this.referrer = input.referrer ?? "";
-    this.signal = input.signal ?? NEVER_ABORTED;
-    this.options = input.options ?? {};
-  }
-
-  get url(): string {
-    return this.#url;
-  }
-  set url(url: string) {
-    this.#url = url;
-    this.#parts = null;
-  }
-
-  get urlParts(): UrlParts {
-    this.#parts ??= parseUrl(this.#url);
-    if (this.#parts === null) throw new TypeError(`Invalid URL "${this.#url.slice(0, 200)}"`);
-    return this.#parts;
-  }
-}
-/**
- * The pipeline's request object: `urlParts` follows `url`.
- *
- * @example
- * ```ts
- * const request = new HopRequest(1, 0, { url: "https://a.test/a", method: "GET", headers: new Headers(), body: null });
- * request.url = "http://a.test:8080/";
- * request.urlParts.port; // 8080
- * ```
- */
-export const HopRequest: new (id: number, timestamp: number, input: PipelineInput) => HopRequest =
-  Hop;
-/** A request made by {@link HopRequest}. */
-export type HopRequest = PipelineRequest;
-
-/**
- * Headers that know whether anything was ever put in them, so that a transport can leave an
- * empty set out of fetch (converting even an empty Headers costs Deno's fetch a sorted copy).
- *
- * @example
- * ```ts
- * const headers = new RequestHeaders();
- * headers.mayHaveEntries; // false
- * ```
- */
-export class RequestHeaders extends Headers {
-  #used: boolean;
-  /** Like `new Headers(init)`. */
-  constructor(init?: HeadersInit) {
-    super(init);
-    this.#used = init !== undefined;
-  }
-  /** False only while nothing was ever added. */
-  get mayHaveEntries(): boolean {
-    return this.#used;
-  }
-  /** Like `Headers.set`. */
-  override set(name: string, value: string): void {
-    super.set(name, value);
-    this.#used = true;
-  }
-  /** Like `Headers.append`. */
-  override append(name: string, value: string): void {
-    super.append(name, value);
-    this.#used = true;
-  }
+/** What a blocking tap may answer to cancel the request (`net::ERR_BLOCKED_BY_CLIENT`). */
+export interface CancelResult {
+  /** Cancels the request. */ cancel?: boolean;
+  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */ reason?: string;
 }
 
 /** What a `beforeRequest` tap may answer. */
-export interface BeforeRequestResult {
-  /** Cancels with `net::ERR_BLOCKED_BY_CLIENT`. */ cancel?: boolean;
-  /** Why it cancelled, shown in the error (e.g. `rule 7 (dynamic)`). */ reason?: string;
+export interface BeforeRequestResult extends CancelResult {
   /** Redirects the request before it is sent. */ redirectUrl?: string;
 }
 
 /** What a `beforeSendHeaders` tap may answer. */
-export interface BeforeSendHeadersResult {
-  /** Cancels the request. */ cancel?: boolean;
-  /** Why it cancelled, shown in the error. */ reason?: string;
+export interface BeforeSendHeadersResult extends CancelResult {
   /** The complete set of headers to send instead. */ requestHeaders?: HeadersInit;
 }
 
 /** What a `headersReceived` tap may answer. */
-export interface HeadersReceivedResult {
-  /** Cancels the request. */ cancel?: boolean;
-  /** Why it cancelled, shown in the error. */ reason?: string;
-  /** Redirects the request to another URL. */ redirectUrl?: string;
+export interface HeadersReceivedResult extends BeforeRequestResult {
   /** The complete set of response headers to use instead. */ responseHeaders?: HeadersInit;
   /** Replaces the status line's code (rarely needed). */ statusCode?: number;
 }
@@ -338,8 +248,41 @@ export interface PipelineHost {
   /** The next request id. */ nextId(): number;
   /** The session's clock (ms since the epoch, never going back). */ now(): number;
   /** The transport used when no `transport` tap answers. */ transport(): HttpTransport;
+  /** Walks requests through the stages (`kernel/http`). */ readonly http: HttpLayer;
   /** Reports a tap that threw. */
   reportHookError(error: HookError, request: PipelineRequest | null): void;
   /** Reports an action that lost a conflict. */
   reportIgnored(request: PipelineRequest, stage: Stage, action: IgnoredAction): void;
+}
+
+/** `RequestInit` plus the options websession understands (`ses.fetch`, `net.fetch`). */
+export interface SessionFetchInit extends RequestInit {
+  /** Electron's option: skip `protocol.handle` handlers and go to the network. */
+  bypassCustomProtocolHandlers?: boolean;
+  /** Chrome's resource type for webRequest filters and rules (default `other`). */
+  resourceType?: ResourceType;
+  /** The initiating origin (for SameSite and initiator conditions). */ initiator?: string | null;
+  /** The top-level site (for partitioned cookies). */ topLevelSite?: string | null;
+  /** Whether the session's cookies are sent and stored (default true for `ses.fetch`). */
+  useSessionCookies?: boolean;
+}
+
+/**
+ * How a request walks the stages, from fetch's arguments to the response handed over: the
+ * contract of the kernel's HTTP layer (`httpLayer` of `kernel/http`), given by `configure({ http })`.
+ *
+ * @example
+ * ```ts
+ * import { httpLayer } from "./http/mod.ts";
+ * const layer: HttpLayer = httpLayer;
+ * ```
+ */
+export interface HttpLayer {
+  /** fetch's arguments as a pipeline input (a TypeError names a bad one). */
+  prepare(
+    input: string | URL | Request,
+    init?: SessionFetchInit,
+  ): PipelineInput | Promise<PipelineInput>;
+  /** Walks one request through `pipeline`'s stages to its response. */
+  run(pipeline: Pipeline, input: PipelineInput): Promise<Response>;
 }

@@ -7,18 +7,33 @@
 import { Emitter, Listeners } from "./events.ts";
 import { HookError } from "./errors.ts";
 import { Pipeline } from "./pipeline.ts";
-import type { PipelineInput, PipelineRequest } from "./request.ts";
+import type { HttpLayer, PipelineInput, PipelineRequest, SessionFetchInit } from "./request.ts";
 import type { Store, StoreFactory } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
-import { prepareFetch, type SessionFetchInit } from "./_fetch_input.ts";
 import { PluginHost } from "./plugin_host.ts";
-import type { AnyPlugin } from "./plugin.ts";
+import type { AnyPlugin, StorageClearing, StorageClearingParser } from "./plugin.ts";
 import type { LoadOptions, PluginLoader } from "./contracts.ts";
-import {
-  type ClearDataOptions,
-  type ClearStorageDataOptions,
-  StorageClearing,
-} from "./storage_clearing.ts";
+
+/** Electron's `ses.clearStorageData` options. */
+export interface ClearStorageDataOptions {
+  /** `scheme://host:port`: only this origin's data. */ origin?: string;
+  /** The storages to clear (all when left out): `cookies`, `cache`, those plugins add, ... */
+  storages?: string[];
+  /** Electron's quota types (`temporary`, `syncable`): websession has no quota-managed storage. */
+  quotas?: string[];
+}
+
+/** Electron's `ses.clearData` options. */
+export interface ClearDataOptions {
+  /** The data types (all when left out): `cookies`, `cache`, `downloads`, `localStorage`, ... */
+  dataTypes?: string[];
+  /** Only these origins (cannot be combined with `excludeOrigins`). */ origins?: string[];
+  /** Every origin but these. */ excludeOrigins?: string[];
+  /** Keep cookies that would close current connections (accepted; websession closes none). */
+  avoidClosingConnections?: boolean;
+  /** `third-parties-included` (default) or `origin-in-all-contexts`. */
+  originMatchingMode?: "third-parties-included" | "origin-in-all-contexts";
+}
 
 /** How `session.fromPartition` makes a session. */
 export interface SessionInit {
@@ -29,6 +44,8 @@ export interface SessionInit {
   /** The plugins to set up, in any order. */ plugins: readonly AnyPlugin[];
   /** Opens the partition's store. */ store: StoreFactory;
   /** The HTTP transport. */ transport: HttpTransport;
+  /** Walks requests through the stages (`kernel/http`). */ http: HttpLayer;
+  /** Reads clearing options (`kernel/storage`). */ clearing: StorageClearingParser;
   /** The runtime, to check plugin manifests (null: no check). */ runtime: string | null;
   /** Defaults of `ses.plugins.load()`. */ loadDefaults?: LoadOptions;
   /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
@@ -71,6 +88,7 @@ export class Session extends Emitter {
       nextId: () => ++this.#nextId,
       now: () => this.now(),
       transport: () => init.transport,
+      http: init.http,
       reportHookError: (error, request) => this.reportError(error, request),
       reportIgnored: (request, stage, action) =>
         this.emit("action-ignored", { requestId: request.id, stage, ...action }),
@@ -143,7 +161,7 @@ export class Session extends Emitter {
     if (!this.#isReady) return this.ready.then(() => this.fetch(input, init));
     let prepared;
     try {
-      prepared = prepareFetch(input, init);
+      prepared = this.#init.http.prepare(input, init);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -162,20 +180,17 @@ export class Session extends Emitter {
     await this.#store?.flush();
   }
 
-  /**
-   * Electron's `ses.clearStorageData([options])`: only the named `storages` (all when left out;
-   * `cookies`, `cache` and the names plugins register), of one `origin` when given; `quotas` are
-   * checked (websession has no quota-managed storage). No options: every plugin's state and the store.
-   */
+  /** Electron's `ses.clearStorageData([options])`; no options: every plugin's state and the store. */
   async clearStorageData(options?: ClearStorageDataOptions): Promise<void> {
     await this.ready;
-    await this.#clear(StorageClearing.fromStorageOptions(options, this.plugins.storageNames()));
+    const { clearing } = this.#init;
+    await this.#clear(clearing.fromStorageOptions(options, this.plugins.storageNames()));
   }
 
   /** Electron's `ses.clearData([options])`: `dataTypes`, `origins` or `excludeOrigins`. */
   async clearData(options?: ClearDataOptions): Promise<void> {
     await this.ready;
-    await this.#clear(StorageClearing.fromDataOptions(options));
+    await this.#clear(this.#init.clearing.fromDataOptions(options));
   }
 
   async #clear(clearing: StorageClearing): Promise<void> {

@@ -63,7 +63,19 @@ function violations(path: string, source: string): string[] {
   return problems;
 }
 
-/** Where a kernel file may not import from: the core none of its sub-folders, a sub-folder none of its siblings, and no kernel file a plugin, an adapter or an entry. */
+/** The kernel's layers above the core: a sub-folder may import the core and the folders listed for it, nothing else of the kernel. */
+const KERNEL_LAYERS: Record<string, readonly string[]> = {
+  http: [],
+  storage: [],
+  net_log: [],
+  network: ["net_log"],
+  devices: [],
+  cdp: [],
+  net: ["http"],
+  messaging: ["http"],
+};
+
+/** Where a kernel file may not import from: the core none of its sub-folders, a sub-folder none of its siblings but the layers below it (`KERNEL_LAYERS`), and no kernel file a plugin, an adapter or an entry. */
 function kernelViolations(path: string, source: string): string[] {
   const parts = path.split("/");
   const folder = parts.length > 2 ? parts[1] : null; // kernel/<folder>/file.ts
@@ -73,7 +85,10 @@ function kernelViolations(path: string, source: string): string[] {
     const target = relative(root, resolve(root, dirname(path), specifier)).split("/");
     if (target[0] !== "kernel") {
       problems.push(`${path}:${line} imports ${target.join("/")} from outside the kernel`);
-    } else if (target.length > 2 && target[1] !== folder && path !== "kernel/mod.ts") {
+    } else if (
+      target.length > 2 && target[1] !== folder && path !== "kernel/mod.ts" &&
+      !(folder !== null && KERNEL_LAYERS[folder]?.includes(target[1]))
+    ) {
       problems.push(`${path}:${line} imports ${target.join("/")}`);
     }
   }
@@ -101,6 +116,23 @@ describe("import directions", () => {
       ["kernel/net/x.ts:1 imports plugins/proxy/ip.ts from outside the kernel"],
     );
     assert.deepEqual(kernelViolations("kernel/net/x.ts", 'import { d } from "../session.ts";'), []);
+    assert.deepEqual(
+      kernelViolations("kernel/net/x.ts", 'import { e } from "../http/walk.ts";'),
+      [],
+    );
+    assert.deepEqual(
+      kernelViolations("kernel/http/x.ts", 'import { f } from "../net/mod.ts";'),
+      ["kernel/http/x.ts:1 imports kernel/net/mod.ts"],
+    );
+    assert.deepEqual(
+      kernelViolations("kernel/pipeline.ts", 'import { g } from "./http/walk.ts";'),
+      ["kernel/pipeline.ts:1 imports kernel/http/walk.ts"],
+    );
+    // every sub-folder has its place in the layers
+    const folders = new Set(
+      files.map((f) => f.split("/")).filter((p) => p.length > 2).map((p) => p[1]),
+    );
+    assert.deepEqual([...folders].filter((f) => !(f in KERNEL_LAYERS)), []);
   });
 
   it("no plugin imports an adapter, no adapter imports a plugin, no import is computed", () => {

@@ -29,6 +29,8 @@
 import { configure } from "../kernel/partitions.ts";
 import type { AnyPlugin } from "../kernel/plugin.ts";
 import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
+import { httpLayer } from "../kernel/http/mod.ts";
+import { storageClearing } from "../kernel/storage/clearing.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { IndexedDbStore } from "../adapters/store/indexeddb.ts";
 import { transportFor } from "../adapters/runtime.ts";
@@ -187,4 +189,6 @@ configure({
   plugins: browserPlugins,
   isolation: browserIsolation,
   loader: loadPlugin,
+  http: httpLayer,
+  clearing: storageClearing,
 });

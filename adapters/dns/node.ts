@@ -7,9 +7,9 @@
 
 import { lookup } from "node:dns/promises";
 import { networkInterfaces } from "node:os";
-import type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
+import type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 
-export type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 
 /** Options of {@link nodeHostResolver}. */
 export interface NodeHostResolverOptions {

@@ -1,5 +1,5 @@
 /**
- * Deno's file streams for the file contract (`FileSystem.openWritable` in `kernel/contracts.ts`):
+ * Deno's file streams for the file contract (`FileSystem.openWritable` in `kernel/storage/files.ts`):
  * `Deno.open(...).writable`, which `pipeTo` fills from a `fetch` body natively, at about four times
  * the throughput of a JavaScript loop of writes (`scripts/bench/downloads.ts`). The default preset
  * adds it to `nodeFiles` on Deno.

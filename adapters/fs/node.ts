@@ -1,5 +1,5 @@
 /**
- * `node:fs` for Deno and Bun: the file contract (`kernel/contracts.ts`) of the cache and downloads
+ * `node:fs` for Deno and Bun: the file contract (`kernel/storage/files.ts`) of the cache and downloads
  * plugins, and reading an unpacked extension's folder for the extensions plugin
  * (`presets/default.ts` hands them in; plugins import no adapter).
  *
@@ -23,7 +23,7 @@ import {
 } from "node:fs/promises";
 import { homedir } from "node:os";
 import process from "node:process";
-import type { FileSystem, FileWriter } from "../../kernel/contracts.ts";
+import type { FileSystem, FileWriter } from "../../kernel/storage/files.ts";
 
 function missing(error: unknown): boolean {
   return (error as { code?: string })?.code === "ENOENT";

@@ -5,7 +5,8 @@
  * @module
  */
 import { NetError, toNetError } from "../../kernel/errors.ts";
-import { NEVER_ABORTED, type PipelineRequest, RequestHeaders } from "../../kernel/request.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import { NEVER_ABORTED, RequestHeaders } from "../../kernel/http/hop_request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { hostPort, logSocket, netErrorOf } from "./net_log_socket.ts";
 import { connect, isIPv4, isIPv6, type Socket } from "node:net";
 import { lookup } from "node:dns/promises";

@@ -8,7 +8,7 @@
 
 import { connect, type Socket } from "node:net";
 import { SocksError } from "./client.ts";
-import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { logSocket, netErrorOf } from "./net_log_socket.ts";
 
 /** Where the CONNECT goes and what it carries. */

@@ -9,7 +9,7 @@
  */
 import type { Socket } from "node:net";
 import { NET_ERROR_CODES, type NetErrorCode } from "../../kernel/errors.ts";
-import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 
 const OS_ERRORS: Record<string, NetErrorCode> = {
   ECONNREFUSED: "net::ERR_CONNECTION_REFUSED",

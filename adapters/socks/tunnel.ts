@@ -7,7 +7,7 @@
  */
 import type { Socket } from "node:net";
 import { NetError } from "../../kernel/errors.ts";
-import type { Tunnel, TunnelAdapter, TunnelResult } from "../../kernel/contracts.ts";
+import type { Tunnel, TunnelAdapter, TunnelResult } from "../../kernel/network/tunnel.ts";
 import { socksConnect } from "./client.ts";
 import { httpConnect } from "./http_connect.ts";
 import { fetchOverSocket } from "./http.ts";

@@ -7,7 +7,8 @@
  */
 import type { MessagePortMain } from "./message_channel.ts";
 import { portFromStream, streamFromPort } from "./port_stream.ts";
-import { HopRequest, type PipelineRequest } from "../request.ts";
+import type { PipelineRequest } from "../request.ts";
+import { HopRequest } from "../http/hop_request.ts";
 
 /** A request as it crosses. */
 export interface WireRequest {

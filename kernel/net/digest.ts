@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { registerAuthScheme } from "../_http.ts";
+import { registerAuthScheme } from "../http/rules.ts";
 import { NetError } from "../errors.ts";
 import type { AuthChallenge, AuthCredentials } from "../request.ts";
 import { md5 } from "@noble/hashes/legacy.js";

@@ -28,7 +28,7 @@
  * @module
  */
 import { session } from "../partitions.ts";
-import type { SessionFetchInit } from "../_fetch_input.ts";
+import type { SessionFetchInit } from "../request.ts";
 import { ClientRequest, type ClientRequestOptions } from "./client_request.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 

@@ -13,7 +13,7 @@
  */
 import CachePolicy from "http-cache-semantics";
 import type { Store, StoreOperation, StoreValue } from "../../kernel/store.ts";
-import type { FileSystem } from "../../kernel/contracts.ts";
+import type { FileSystem } from "../../kernel/storage/files.ts";
 
 /** What the cache knows of a stored response besides its body. */
 export interface CachedMeta {

@@ -22,11 +22,11 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { FileSystem } from "../../kernel/contracts.ts";
+import type { FileSystem } from "../../kernel/storage/files.ts";
 import { CacheStorage } from "./cache_storage.ts";
 import { HttpCache } from "./http_cache.ts";
 import { sendOnward, withHeaders } from "./_onward.ts";
-import type { StorageClearing } from "../../kernel/storage_clearing.ts";
+import type { StorageClearing } from "../../kernel/plugin.ts";
 
 export type * from "../../kernel/mod.ts";
 export { type CacheMode, FROM_CACHE } from "./http_cache.ts";

@@ -1,7 +1,7 @@
 /**
  * Page traffic through the session's stages: on every target of a browser context, the Fetch
  * domain pauses each request at its request stage and at its response stage; the session's taps
- * decide there (`ses.pipeline.external`, the same merge and conflict rules as for the session's
+ * decide there (`externalRequest` of `kernel/http`, the same merge and conflict rules as for the session's
  * own requests) and the bridge applies the outcome with `continueRequest`, `failRequest`,
  * `fulfillRequest` (a tap's redirect, as Chrome's internal 307) or `continueResponse`. The
  * Network domain's `loadingFinished`/`loadingFailed` end each request with Chromium's own
@@ -15,7 +15,11 @@
  */
 import type { Protocol } from "devtools-protocol";
 import { NET_ERROR_CODES, NetError, type NetErrorCode } from "../../kernel/errors.ts";
-import type { ExternalDecision, ExternalRequest } from "../../kernel/_external.ts";
+import {
+  type ExternalDecision,
+  type ExternalRequest,
+  externalRequest,
+} from "../../kernel/http/external.ts";
 import type { ResourceType } from "../../kernel/request.ts";
 import type { Stage } from "../../kernel/pipeline.ts";
 import type { Session } from "../../kernel/session.ts";
@@ -338,7 +342,7 @@ export class FetchBridge {
     if (!flight) {
       const headers = headersOf(event.request.headers);
       const resourceType = resourceTypeOf(event, node);
-      const hop = this.#session.pipeline.external({
+      const hop = externalRequest(this.#session.pipeline, {
         url: event.request.url + (event.request.urlFragment ?? ""),
         method: event.request.method,
         headers,

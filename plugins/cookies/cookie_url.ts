@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseUrl, type UrlParts } from "../../kernel/url_parts.ts";
+import { parseUrl, type UrlParts } from "../../kernel/http/url_parts.ts";
 import { isTrustworthyHost } from "./domain_match.ts";
 
 /** What cookie matching needs from a URL. */
@@ -52,7 +52,7 @@ export function parseCookieUrl(input: string | URL): CookieUrl {
  *
  * @example
  * ```ts
- * import { parseUrl } from "../../kernel/url_parts.ts";
+ * import { parseUrl } from "../../kernel/http/url_parts.ts";
  * cookieUrl(parseUrl("http://localhost:8080/f%6Fo")!); // { scheme: "http", host: "localhost", path: "/f%6Fo", secure: true }
  * ```
  */

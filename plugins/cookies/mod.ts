@@ -27,7 +27,7 @@ import { type CookieUrl, cookieUrl } from "./cookie_url.ts";
 import type { CookieAccess } from "./same_site.ts";
 import { fromByteString, toByteString } from "./serialize.ts";
 import { domainMatch, registrableDomain } from "./domain_match.ts";
-import type { StorageClearing } from "../../kernel/storage_clearing.ts";
+import type { StorageClearing } from "../../kernel/plugin.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.

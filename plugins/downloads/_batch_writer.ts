@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { FileWriter } from "../../kernel/contracts.ts";
+import type { FileWriter } from "../../kernel/storage/files.ts";
 
 const BATCH_SIZE = 1024 * 1024;
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { Emitter } from "../../kernel/events.ts";
-import type { FileSystem } from "../../kernel/contracts.ts";
+import type { FileSystem } from "../../kernel/storage/files.ts";
 import { suggestedFilename } from "./filename.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";

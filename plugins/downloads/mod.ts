@@ -23,9 +23,9 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { FileSystem } from "../../kernel/contracts.ts";
+import type { FileSystem } from "../../kernel/storage/files.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import { RequestHeaders } from "../../kernel/request.ts";
+import { RequestHeaders } from "../../kernel/http/hop_request.ts";
 import { DownloadItem, type DownloadState, PARTIAL_SUFFIX } from "./download_item.ts";
 
 export type * from "../../kernel/mod.ts";

@@ -17,7 +17,8 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { detectRuntime, type HostResolver } from "../../kernel/contracts.ts";
+import { detectRuntime } from "../../kernel/contracts.ts";
+import type { HostResolver } from "../../kernel/network/host_resolver.ts";
 import { HostCache } from "./host_cache.ts";
 import {
   checkResolveHostArgs,

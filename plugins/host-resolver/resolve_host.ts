@@ -7,7 +7,7 @@
  * @module
  */
 import { NetError } from "../../kernel/errors.ts";
-import type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
+import type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 import type { HostCache } from "./host_cache.ts";
 
 /** Electron's `ResolveHostOptions`. */

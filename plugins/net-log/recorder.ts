@@ -11,7 +11,7 @@
  */
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import type { UrlParts } from "../../kernel/url_parts.ts";
+import type { UrlParts } from "../../kernel/http/url_parts.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { Decision } from "../../kernel/request.ts";
 import {
@@ -19,7 +19,7 @@ import {
   type NetLogSink,
   type NetLogSourceRef,
   setSessionNetLog,
-} from "../../kernel/net_log_sink.ts";
+} from "../../kernel/net_log/sink.ts";
 import {
   EVENT_TYPE_IDS,
   NET_LOG_PHASES,

@@ -23,7 +23,8 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { NetError } from "../../kernel/errors.ts";
-import { NEVER_ABORTED, type PipelineRequest } from "../../kernel/request.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
+import { NEVER_ABORTED } from "../../kernel/http/hop_request.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.

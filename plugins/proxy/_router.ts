@@ -2,7 +2,7 @@
  * Sends one hop through the proxy chains a URL was given, in order: HTTP(S) proxies through the
  * session's transport (`Deno.createHttpClient` / Bun's `proxy`), https:// behind an HTTP proxy
  * through a CONNECT tunnel and SOCKS through a SOCKS connection, both from the tunnel adapter the
- * entry handed to the plugin (`kernel/contracts.ts`). A proxy that
+ * entry handed to the plugin (`kernel/network/tunnel.ts`). A proxy that
  * cannot be reached is marked bad and the next chain is tried; when all fail the hop fails with
  * `net::ERR_PROXY_CONNECTION_FAILED`. A 407 (or a SOCKS5 proxy asking for a password) comes back
  * as a 407 response, so the pipeline's `authRequired` stage (and `login`) can answer it;
@@ -14,8 +14,13 @@
 import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
-import type { Tunnel, TunnelAdapter, TunnelRequest, TunnelResult } from "../../kernel/contracts.ts";
-import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import type {
+  Tunnel,
+  TunnelAdapter,
+  TunnelRequest,
+  TunnelResult,
+} from "../../kernel/network/tunnel.ts";
+import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { connected, poolLog, requestLog } from "./net_log_route.ts";
 import { netErrorNumber } from "./proxy_service.ts";
 import type { ProxyRetryList } from "./retry_list.ts";

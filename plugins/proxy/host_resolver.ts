@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { HostResolver } from "../../kernel/contracts.ts";
+import type { HostResolver } from "../../kernel/network/host_resolver.ts";
 
-export type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 
 /**
  * A resolver that answers from a fixed table and has no local addresses; names not in the table

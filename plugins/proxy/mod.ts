@@ -29,15 +29,15 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { detectRuntime, type RuntimeName } from "../../kernel/contracts.ts";
-import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
+import { clearAuthCache as clearServerAuthCache } from "../../kernel/http/auth_cache.ts";
 import type { ProxyConfig } from "./proxy_config.ts";
 import { type PacEngine, ProxyService } from "./proxy_service.ts";
-import { sessionNetLog } from "../../kernel/net_log_sink.ts";
+import { sessionNetLog } from "../../kernel/net_log/sink.ts";
 import { connected, failed, requestLog, resolveLogged } from "./net_log_route.ts";
 import { PAC_FETCH_TIMEOUT, PAC_MAX_BYTES, readPacScript } from "./pac_fetch.ts";
 import { PROXY_USED, ProxyRouter } from "./_router.ts";
-import type { HostResolver } from "../../kernel/contracts.ts";
-import type { TunnelAdapter } from "../../kernel/contracts.ts";
+import type { HostResolver } from "../../kernel/network/host_resolver.ts";
+import type { TunnelAdapter } from "../../kernel/network/tunnel.ts";
 
 export type * from "../../kernel/mod.ts";
 export type { BypassRule } from "./bypass_rules.ts";
@@ -46,14 +46,14 @@ export type { ProxyParseOptions, ProxyScheme } from "./proxy_server.ts";
 export type { IPAddress } from "./ip.ts";
 export type { ProxyTarget } from "./url_parts.ts";
 export type { ProxyConfig, ProxyMode } from "./proxy_config.ts";
-export type { AddressFamily, HostResolver } from "../../kernel/contracts.ts";
+export type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 export type {
   Tunnel,
   TunnelAdapter,
   TunnelFetchOptions,
   TunnelRequest,
   TunnelResult,
-} from "../../kernel/contracts.ts";
+} from "../../kernel/network/tunnel.ts";
 export type { PacDecision } from "./pac_resolver.ts";
 export type { PacEngine } from "./proxy_service.ts";
 export { staticHostResolver } from "./host_resolver.ts";

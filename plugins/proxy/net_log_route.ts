@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { NET_LOG_SINK, type NetLogSink } from "../../kernel/net_log_sink.ts";
+import { NET_LOG_SINK, type NetLogSink } from "../../kernel/net_log/sink.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { listText, netErrorNumber, type ProxyService } from "./proxy_service.ts";
 import type { ProxyChain } from "./proxy_server.ts";

@@ -21,7 +21,7 @@ import { DIRECT, type ProxyChain } from "./proxy_server.ts";
 import { ProxyRetryList } from "./retry_list.ts";
 import type { PacDecision } from "./pac_resolver.ts";
 import { proxyTarget, type UrlParts } from "./url_parts.ts";
-import type { NetLogSink } from "../../kernel/net_log_sink.ts";
+import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { NET_ERROR_CODES, type NetErrorCode } from "../../kernel/errors.ts";
 
 /** A loaded PAC script as the service uses it. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseUrl, type UrlParts } from "../../kernel/url_parts.ts";
+import { parseUrl, type UrlParts } from "../../kernel/http/url_parts.ts";
 import { type IPAddress, parseIPv4, parseIPv6 } from "./ip.ts";
 
 export type { UrlParts };

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseUrl, type UrlParts } from "../../kernel/url_parts.ts";
+import { parseUrl, type UrlParts } from "../../kernel/http/url_parts.ts";
 
 /** The parts of a URL a match pattern looks at. */
 export interface PatternUrl {

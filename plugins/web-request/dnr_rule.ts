@@ -6,13 +6,7 @@
  * @module
  */
 import * as v from "valibot";
-import {
-  REQUEST_METHODS,
-  RESOURCE_TYPES,
-  type ResourceType,
-  type Rule,
-  type RuleActionType,
-} from "./dnr_types.ts";
+import { REQUEST_METHODS, RESOURCE_TYPES, type Rule, type RuleActionType } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
 import { compileRegexFilter, type RegexFilter, requiredLiterals } from "./_regex_filter.ts";
 import type { HeaderCondition } from "./_response_headers.ts";
@@ -43,7 +37,7 @@ const transform = v.strictObject({
   username: v.optional(v.string()),
   password: v.optional(v.string()),
 });
-const types = v.array(v.picklist(RESOURCE_TYPES as ResourceType[]));
+const types = v.array(v.picklist(RESOURCE_TYPES));
 const headerCondition = v.strictObject({
   header: v.string(),
   values: v.optional(strings),

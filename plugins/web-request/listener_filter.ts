@@ -7,7 +7,7 @@
  */
 import { MatchPattern, type PatternUrl } from "./match_pattern.ts";
 import { hrefParts } from "./_url_parts.ts";
-import type { UrlParts } from "../../kernel/url_parts.ts";
+import type { UrlParts } from "../../kernel/http/url_parts.ts";
 import { FROM_ELECTRON_TYPE } from "./_details.ts";
 import { RESOURCE_TYPES } from "./dnr_types.ts";
 

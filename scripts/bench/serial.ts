@@ -69,8 +69,9 @@ const source = (bytes: number) => `SYSTEM:head -c ${bytes} /dev/zero; sleep 5`;
 const pacedSource = () =>
   `SYSTEM:for i in $(seq ${PACED_BURSTS}); do head -c 1152 /dev/zero; sleep 0.1; done; sleep 5`;
 const sink = () => `SYSTEM:cat > /dev/null`;
+// dd succeeds on end of input too, so the loop ends on a short read (socat gone), not on dd's status
 const pacedSink = () =>
-  "SYSTEM:while dd bs=1152 count=1 iflag=fullblock status=none of=/dev/null; do sleep 0.1; done,pipes";
+  "SYSTEM:while [ $(dd bs=1152 count=1 iflag=fullblock status=none | wc -c) -eq 1152 ]; do sleep 0.1; done,pipes";
 /** Paced writes are timed once this much is written: the pty, socat and the pipe hold ~80 KiB. */
 const PACED_FILL = 128 * 1024;
 const PACED_TIMED = 32 * 1024;

@@ -66,8 +66,8 @@ describe("public entry points imported alone", () => {
     }
   });
 
-  it("the kernel's net module without an entry has no transport", async () => {
+  it("the kernel's net module without an entry has no HTTP layer (nor transport)", async () => {
     const output = await importAlone(new URL("kernel/net/mod.ts", root).href, server.url, home);
-    assert.match(output, /^net::ERR_NOT_IMPLEMENTED .*No HTTP transport is configured/);
+    assert.match(output, /^net::ERR_NOT_IMPLEMENTED .*No HTTP layer is configured/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { definePlugin, session, StorageClearing } from "../../mod.ts";
+import { definePlugin, session, storageClearing } from "../../mod.ts";
 import { serve, type TestServer } from "../_serve.ts";
 
 let server: TestServer;
@@ -125,7 +125,7 @@ describe("clearData", () => {
   });
 
   it("StorageClearing reads the options once for every plugin", () => {
-    const clearing = StorageClearing.fromDataOptions({ excludeOrigins: ["https://a.test:8443"] });
+    const clearing = storageClearing.fromDataOptions({ excludeOrigins: ["https://a.test:8443"] });
     assert.equal(clearing.includes("cookies"), true);
     assert.equal(clearing.matchesOrigin("https://a.test:8443"), false);
     assert.equal(clearing.matchesOrigin("https://b.test"), true);

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { HopRequest } from "../../kernel/request.ts";
-import { parseUrl, type UrlParts } from "../../kernel/url_parts.ts";
+import { HopRequest } from "../../kernel/http/hop_request.ts";
+import { parseUrl, type UrlParts } from "../../kernel/http/url_parts.ts";
 
 const PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
 

@@ -9,6 +9,7 @@ import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
+  admitRequest,
   isNetError,
   NET_LOG_SINK,
   type NetError,
@@ -74,7 +75,7 @@ export async function tunnel(
   }:${target.port}/`;
   let admitted;
   try {
-    admitted = await session.pipeline.admit({
+    admitted = await admitRequest(session.pipeline, {
       url,
       method: "CONNECT",
       headers: new Headers(),
@@ -168,7 +169,7 @@ async function intercept(
   head: Uint8Array,
   target: { host: string; port: number },
   url: string,
-  admitted: Awaited<ReturnType<Session["pipeline"]["admit"]>>,
+  admitted: Awaited<ReturnType<typeof admitRequest>>,
   stats: TunnelStats,
   events: EventStream,
   { policy, interceptor }: TunnelInterception,

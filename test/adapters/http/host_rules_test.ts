@@ -7,7 +7,7 @@ import {
   withHostResolverRules,
 } from "../../../adapters/http/host_rules.ts";
 import { detectRuntime, transportFor } from "../../../adapters/runtime.ts";
-import { HopRequest } from "../../../kernel/request.ts";
+import { HopRequest } from "../../../kernel/http/hop_request.ts";
 import type { PipelineInput } from "../../../kernel/request.ts";
 
 function request(url: string, init: Partial<PipelineInput> = {}): HopRequest {

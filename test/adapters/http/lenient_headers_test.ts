@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:net";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { session } from "../../../mod.ts";
 import { detectRuntime, transportFor } from "../../../adapters/runtime.ts";
-import { HopRequest } from "../../../kernel/request.ts";
+import { HopRequest } from "../../../kernel/http/hop_request.ts";
 import { needs } from "../../_system.ts";
 import { makeCerts } from "../../plugins/proxy/_servers.ts";
 

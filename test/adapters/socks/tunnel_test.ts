@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { nodeTunnels } from "../../../adapters/socks/tunnel.ts";
-import type { Tunnel, TunnelResult } from "../../../kernel/contracts.ts";
+import type { Tunnel, TunnelResult } from "../../../kernel/network/tunnel.ts";
 import {
   makeCerts,
   type Origin,

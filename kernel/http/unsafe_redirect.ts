@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NetError } from "./errors.ts";
+import { NetError } from "../errors.ts";
 
 const UNSAFE = new Set(["file:", "about:", "blob:", "data:", "filesystem:", "javascript:"]);
 

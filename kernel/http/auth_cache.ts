@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { AuthChallenge, AuthCredentials, PipelineRequest } from "./request.ts";
+import type { AuthChallenge, AuthCredentials, PipelineRequest } from "../request.ts";
 
 const caches = new WeakMap<object, Map<string, AuthCredentials>>();
 const LAST_SPACE = Symbol("auth-cache.last");
@@ -89,7 +89,7 @@ export function rememberCredentials(
  *
  * @example
  * ```ts
- * import { session } from "../mod.ts";
+ * import { session } from "../../mod.ts";
  * clearAuthCache(session.fromPartition("auth-cache-example").pipeline);
  * ```
  */

@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { HookError } from "./errors.ts";
-import type { PipelineRequest, StageHandlers } from "./request.ts";
-import type { Runner as StageRunner } from "./_walk.ts";
-import { withUrl } from "./_http.ts";
+import { HookError } from "../errors.ts";
+import type { PipelineRequest, StageHandlers } from "../request.ts";
+import type { Runner as StageRunner } from "./runner.ts";
+import { withUrl } from "./rules.ts";
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 

@@ -6,29 +6,8 @@
  * @module
  */
 
-/** Electron's `ses.clearStorageData` options. */
-export interface ClearStorageDataOptions {
-  /** `scheme://host:port`: only this origin's data. */
-  origin?: string;
-  /** The storages to clear (all when left out): `cookies`, `cache`, `localstorage`, ... */
-  storages?: string[];
-  /** Electron's quota types (`temporary`, `syncable`): websession has no quota-managed storage. */
-  quotas?: string[];
-}
-
-/** Electron's `ses.clearData` options. */
-export interface ClearDataOptions {
-  /** The data types (all when left out): `cookies`, `cache`, `downloads`, `localStorage`, ... */
-  dataTypes?: string[];
-  /** Only these origins (cannot be combined with `excludeOrigins`). */
-  origins?: string[];
-  /** Every origin but these. */
-  excludeOrigins?: string[];
-  /** Keep cookies that would close current connections (accepted; websession closes none). */
-  avoidClosingConnections?: boolean;
-  /** `third-parties-included` (default) or `origin-in-all-contexts`. */
-  originMatchingMode?: "third-parties-included" | "origin-in-all-contexts";
-}
+import type { ClearDataOptions, ClearStorageDataOptions } from "../session.ts";
+import type { StorageClearing, StorageClearingParser } from "../plugin.ts";
 
 /** The storage names of Electron's `clearStorageData`, which every session accepts. */
 export const ELECTRON_STORAGES: readonly string[] = [
@@ -77,20 +56,8 @@ function stringList(value: unknown, where: string): string[] {
   return value;
 }
 
-/**
- * One clearing request, as plugins see it.
- *
- * @example
- * ```ts
- * const clearing = StorageClearing.fromStorageOptions(
- *   { origin: "https://a.example", storages: ["cookies"] },
- *   ["cookies", "cache"],
- * );
- * clearing.includes("cache"); // false
- * clearing.matchesOrigin("https://a.example"); // true
- * ```
- */
-export class StorageClearing {
+/** One clearing request, as plugins see it. */
+class Clearing implements StorageClearing {
   /** The storage names to clear, or null for all. */
   readonly storages: ReadonlySet<string> | null;
   /** Only these origins, or null for all. */
@@ -134,9 +101,9 @@ export class StorageClearing {
   }
 
   /** Checks `clearStorageData`'s options; `known` are the storage names the session has. */
-  static fromStorageOptions(options: unknown, known: readonly string[]): StorageClearing {
+  static fromStorageOptions(options: unknown, known: readonly string[]): Clearing {
     if (options === undefined) {
-      return new StorageClearing({
+      return new Clearing({
         storages: null,
         origins: null,
         excludeOrigins: null,
@@ -170,11 +137,11 @@ export class StorageClearing {
       }
     }
     const origins = o.origin === undefined ? null : [origin(o.origin, "clearStorageData: origin")];
-    return new StorageClearing({ storages, origins, excludeOrigins: null, siteLevel: false });
+    return new Clearing({ storages, origins, excludeOrigins: null, siteLevel: false });
   }
 
   /** Checks `clearData`'s options. */
-  static fromDataOptions(options: unknown): StorageClearing {
+  static fromDataOptions(options: unknown): Clearing {
     const o = (options ?? {}) as ClearDataOptions;
     if (typeof o !== "object") throw new TypeError("clearData: options must be an object");
     let storages: Set<string> | null = null;
@@ -210,6 +177,26 @@ export class StorageClearing {
         `clearData: originMatchingMode must be third-parties-included or origin-in-all-contexts`,
       );
     }
-    return new StorageClearing({ storages, origins, excludeOrigins, siteLevel: true });
+    return new Clearing({ storages, origins, excludeOrigins, siteLevel: true });
   }
 }
+
+/**
+ * Reads `clearStorageData`'s and `clearData`'s options into what every plugin's clear hook gets
+ * (`configure({ clearing: storageClearing })`; the entries do it).
+ *
+ * @example
+ * ```ts
+ * const clearing = storageClearing.fromStorageOptions(
+ *   { origin: "https://a.example", storages: ["cookies"] },
+ *   ["cookies", "cache"],
+ * );
+ * clearing.includes("cache"); // false
+ * clearing.matchesOrigin("https://a.example"); // true
+ * ```
+ */
+export const storageClearing: StorageClearingParser = Object.freeze({
+  fromStorageOptions: (options: unknown, known: readonly string[]) =>
+    Clearing.fromStorageOptions(options, known),
+  fromDataOptions: (options: unknown) => Clearing.fromDataOptions(options),
+});

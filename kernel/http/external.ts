@@ -5,10 +5,12 @@
  *
  * @module
  */
-import { isNetError, type NetError, toNetError } from "./errors.ts";
-import { applyRedirect, withUrl } from "./_http.ts";
-import { passed, type Runner } from "./_walk.ts";
-import type { PipelineRequest } from "./request.ts";
+import { isNetError, type NetError, toNetError } from "../errors.ts";
+import { applyRedirect, withUrl } from "./rules.ts";
+import { passed, runnerOf } from "./runner.ts";
+import { ender, startRequest } from "./walk.ts";
+import type { Pipeline } from "../pipeline.ts";
+import type { PipelineInput, PipelineRequest } from "../request.ts";
 
 /** What the taps of a stage decided for a request another sender sends. */
 export interface ExternalDecision {
@@ -47,12 +49,25 @@ function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
   return { cancel: toNetError(error, request.signal), redirectUrl: null, headers: null };
 }
 
-/** Made by `Pipeline.external`. */
-export function externalRequest(
-  run: Runner,
-  request: PipelineRequest,
-  end: (error: NetError | null, response: Response | null) => void,
-): ExternalRequest {
+/**
+ * A request that another sender sends (a browser whose traffic the session intercepts): the
+ * session's taps decide stage by stage as for its own requests; the sender applies the outcome.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("external-example", { plugins: [] });
+ * const hop = externalRequest(ses.pipeline, {
+ *   url: "https://a.test/", method: "GET", headers: new Headers(), body: null,
+ * });
+ * const decision = await hop.beforeSend(); // { cancel: null, redirectUrl: null, headers: null }
+ * hop.end(null, new Response("ok"));
+ * ```
+ */
+export function externalRequest(pipeline: Pipeline, input: PipelineInput): ExternalRequest {
+  const run = runnerOf(pipeline);
+  const request = startRequest(run, input);
+  const end = ender(run, request, input.onEnd);
   return {
     request,
     async beforeSend() {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { type NetError, toNetError } from "./errors.ts";
-import type { AuthChallenge, AuthCredentials, PipelineRequest } from "./request.ts";
+import { type NetError, toNetError } from "../errors.ts";
+import type { AuthChallenge, AuthCredentials, PipelineRequest } from "../request.ts";
 import type { UrlParts } from "./url_parts.ts";
 
 /** The most redirects a request follows, as in Chromium. */

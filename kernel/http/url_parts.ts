@@ -8,17 +8,9 @@
  *
  * @module
  */
+import type { UrlParts } from "../request.ts";
 
-/** The parts of a URL, canonical as `URL` makes them. */
-export interface UrlParts {
-  /** The scheme without `:`, lower case (`https`). */ readonly scheme: string;
-  /** The host, lower case, IPv6 in brackets; `""` when none. */ readonly host: string;
-  /** The explicit port, else the scheme's default (http/ws 80, https/wss 443, ftp 21), else -1. */
-  readonly port: number;
-  /** The path (`/` at least for http-like URLs; the opaque path of `data:`). */
-  readonly path: string;
-  /** The query with its `?`, or `""`. */ readonly query: string;
-}
+export type { UrlParts } from "../request.ts";
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
 const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

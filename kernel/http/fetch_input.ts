@@ -7,22 +7,12 @@
 import {
   type PipelineInput,
   type RequestBody,
-  RequestHeaders,
   RESOURCE_TYPES,
-  type ResourceType,
-} from "./request.ts";
+  type SessionFetchInit,
+} from "../request.ts";
+import { RequestHeaders } from "./hop_request.ts";
 
-/** `RequestInit` plus the options websession understands. */
-export interface SessionFetchInit extends RequestInit {
-  /** Electron's option: skip `protocol.handle` handlers and go to the network. */
-  bypassCustomProtocolHandlers?: boolean;
-  /** Chrome's resource type for webRequest filters and rules (default `other`). */
-  resourceType?: ResourceType;
-  /** The initiating origin (for SameSite and initiator conditions). */ initiator?: string | null;
-  /** The top-level site (for partitioned cookies). */ topLevelSite?: string | null;
-  /** Whether the session's cookies are sent and stored (default true for `ses.fetch`). */
-  useSessionCookies?: boolean;
-}
+export type { SessionFetchInit } from "../request.ts";
 
 const STANDARD_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

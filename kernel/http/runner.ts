@@ -1,0 +1,246 @@
+/**
+ * The runner of each kind of stage (`STAGE_KINDS`): `observe` calls every tap, `blocking` merges
+ * their answers by Chromium's rules, `first` asks one after another. A tap that throws is
+ * reported, never fatal; the walk (`walk.ts`) decides what a `transport` tap's throw does.
+ *
+ * @module
+ */
+import { HookError, NetError } from "../errors.ts";
+import type { Pipeline, Stage, StageOfKind } from "../pipeline.ts";
+import type {
+  Decision,
+  IgnoredAction,
+  PipelineHost,
+  PipelineRequest,
+  StageHandlers,
+  Tap,
+} from "../request.ts";
+
+const runners = new WeakMap<Pipeline, Runner>();
+
+/** The runner of a pipeline's stages (made on first use). */
+export function runnerOf(pipeline: Pipeline): Runner {
+  let runner = runners.get(pipeline);
+  if (runner === undefined) runners.set(pipeline, runner = new Runner(pipeline));
+  return runner;
+}
+
+type Args<S extends Stage> = StageHandlers[S] extends (r: PipelineRequest, ...a: infer A) => unknown
+  ? A
+  : never;
+// deno-lint-ignore no-explicit-any
+type AnyTapFn = (request: PipelineRequest, ...args: any[]) => unknown;
+export type HeaderKey = "requestHeaders" | "responseHeaders";
+type Answer = {
+  tap: Tap;
+  result: { cancel?: boolean; reason?: string; redirectUrl?: string } & Record<HeaderKey, unknown>;
+};
+export interface Outcome {
+  cancel: string | null;
+  cancelReason?: string;
+  redirectUrl: string | null;
+  headers: Headers | null;
+  ignored: IgnoredAction[];
+}
+
+const EMPTY: Outcome = Object.freeze({
+  cancel: null,
+  redirectUrl: null,
+  headers: null,
+  ignored: [],
+});
+
+/** Runs the taps of a pipeline's stages and tells the decision listeners what they answered. */
+export class Runner {
+  /** What the pipeline needs from its session. */ readonly host: PipelineHost;
+  /** Made once per pipeline, by {@link runnerOf}. */
+  constructor(readonly taps: Pipeline) {
+    this.host = taps.host;
+  }
+
+  /** Calls every tap that applies; a promise a tap returns is not waited for. */
+  observe<S extends StageOfKind<"observe">>(stage: S, request: PipelineRequest, ...args: Args<S>) {
+    for (const tap of this.taps.tapsFor(stage, request)) {
+      if (tap.filter && !tap.filter(request)) continue;
+      try {
+        const result = (tap.fn as AnyTapFn)(request, ...args);
+        if (result instanceof Promise) result.catch((error) => this.#failed(request, tap, error));
+      } catch (error) {
+        this.#failed(request, tap, error);
+      }
+    }
+  }
+
+  /** Waits for every tap that applies and merges the answers; synchronous when none is a promise. */
+  blocking(
+    stage: StageOfKind<"blocking">,
+    request: PipelineRequest,
+    response: Response | null,
+  ): Outcome | Promise<Outcome> {
+    if (this.taps.tapCount(stage) === 0) return EMPTY;
+    const answers: Answer[] = [];
+    let pending: Promise<void>[] | null = null;
+    for (const tap of this.taps.tapsFor(stage, request)) {
+      if (tap.filter && !tap.filter(request)) continue;
+      try {
+        const result = (tap.fn as AnyTapFn)(request, response);
+        if (!(result instanceof Promise)) collect(answers, tap, result);
+        else {
+          (pending ??= []).push(result.then(
+            (value) => collect(answers, tap, value),
+            (error) => this.#failed(request, tap, error),
+          ));
+        }
+      } catch (error) {
+        this.#failed(request, tap, error);
+      }
+    }
+    const done = () => {
+      if (answers.length === 0) return EMPTY;
+      const outcome = response
+        ? merge(answers, "responseHeaders", response.headers)
+        : merge(answers, "requestHeaders", request.headers);
+      for (const action of outcome.ignored) this.host.reportIgnored(request, stage, action);
+      if (this.taps.decisionListeners.length) {
+        for (const { tap, result } of answers) {
+          const lost = outcome.ignored.find((i) =>
+            i.plugin === tap.plugin && i.label === tap.label
+          );
+          this.#record(request, tap, result, { applied: !lost, winner: lost?.winner ?? null });
+        }
+      }
+      return outcome;
+    };
+    return pending ? Promise.all(pending).then(done) : done();
+  }
+
+  /** Asks the taps one after another until `pick` turns an answer into a result; `fail` decides
+   * what a throwing tap does (default: reported, next tap). */
+  async first<S extends StageOfKind<"first">, R>(
+    stage: S,
+    request: PipelineRequest,
+    args: Args<S>,
+    pick: (answer: Awaited<ReturnType<StageHandlers[S]>>, tap: Tap<S>) => R | undefined,
+    fail: (error: unknown, tap: Tap<S>) => void = (error, tap) => this.#failed(request, tap, error),
+  ): Promise<R | undefined> {
+    for (const tap of this.taps.tapsFor(stage, request)) {
+      if (tap.filter && !tap.filter(request)) continue;
+      let answer;
+      try {
+        answer = await (tap.fn as AnyTapFn)(request, ...args);
+      } catch (error) {
+        fail(error, tap);
+        continue;
+      }
+      if (this.taps.decisionListeners.length) {
+        this.#record(request, tap, answer instanceof Response ? { status: answer.status } : answer);
+      }
+      const picked = pick(answer as Awaited<ReturnType<StageHandlers[S]>>, tap);
+      if (picked !== undefined) return picked;
+    }
+    return undefined;
+  }
+
+  #failed(request: PipelineRequest, tap: Tap, error: unknown): void {
+    this.host.reportHookError(new HookError(tap.plugin, tap.stage, error), request);
+    if (this.taps.decisionListeners.length) this.#record(request, tap, undefined, { error });
+  }
+
+  #record(request: PipelineRequest, tap: Tap, result: unknown, extra?: Partial<Decision>): void {
+    const { stage, plugin, label } = tap;
+    const applied = result !== undefined && result !== null;
+    const decision: Decision = { requestId: request.id, stage, plugin, label, result, applied };
+    Object.assign(decision, extra);
+    for (const listener of this.taps.decisionListeners) {
+      try {
+        listener(decision);
+      } catch (error) {
+        this.host.reportHookError(new HookError(plugin, "decision", error), null);
+      }
+    }
+  }
+}
+
+function collect(answers: Answer[], tap: Tap, result: unknown): void {
+  if (result !== null && typeof result === "object") answers.push({ tap, result } as Answer);
+}
+
+/**
+ * Chromium's rules for a blocking stage's answers: a cancel wins and every other action is lost
+ * to it; the newest tap's redirect wins; header changes merge unless two taps set one header
+ * differently, then the older tap's whole change is lost. Every lost action is returned.
+ */
+function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
+  const outcome: Outcome = { cancel: null, redirectUrl: null, headers: null, ignored: [] };
+  const newestFirst = answers.slice().sort((a, b) => b.tap.seq - a.tap.seq);
+  const lost = (a: Answer, action: string, winner: string | null) =>
+    outcome.ignored.push({ plugin: a.tap.plugin, label: a.tap.label, action, winner });
+  const canceller = newestFirst.find((a) => a.result.cancel === true);
+  if (canceller) {
+    outcome.cancel = who(canceller.tap);
+    if (typeof canceller.result.reason === "string") outcome.cancelReason = canceller.result.reason;
+    for (const a of newestFirst) {
+      if (who(a.tap) === outcome.cancel && a.result.cancel) continue;
+      if (a.result.redirectUrl) lost(a, "redirect", outcome.cancel);
+      if (a.result[key]) lost(a, key, outcome.cancel);
+    }
+    return outcome;
+  }
+  let redirector: Answer | null = null;
+  for (const a of newestFirst) {
+    const url = a.result.redirectUrl;
+    if (typeof url !== "string" || url === "") continue;
+    if (redirector === null) {
+      redirector = a;
+      outcome.redirectUrl = url;
+    } else if (url !== outcome.redirectUrl) lost(a, "redirect", who(redirector.tap));
+  }
+  const claimed = new Map<string, { value: string | null; by: string }>();
+  for (const a of newestFirst) {
+    const init = a.result[key];
+    if (init === undefined || init === null) continue;
+    const delta = diff(original, new Headers(init as HeadersInit));
+    const clash = [...delta].find(([name, v]) =>
+      claimed.has(name) && claimed.get(name)!.value !== v
+    );
+    if (clash) {
+      lost(a, key, claimed.get(clash[0])!.by);
+      continue;
+    }
+    for (const [name, value] of delta) {
+      if (!claimed.has(name)) claimed.set(name, { value, by: who(a.tap) });
+    }
+  }
+  if (claimed.size > 0) {
+    outcome.headers = new Headers(original);
+    for (const [name, { value }] of claimed) {
+      outcome.headers.delete(name);
+      const lines = value === null ? [] : name === "set-cookie" ? value.split("\n") : [value];
+      for (const line of lines) outcome.headers.append(name, line);
+    }
+  }
+  return outcome;
+}
+
+/** What `after` changes of `before`: new values, and null for removed headers. */
+function diff(before: Headers, after: Headers): Map<string, string | null> {
+  const get = (h: Headers, name: string) =>
+    name === "set-cookie" ? h.getSetCookie().join("\n") : h.get(name);
+  const delta = new Map<string, string | null>();
+  for (const name of new Set(after.keys())) {
+    if (get(after, name) !== get(before, name)) delta.set(name, get(after, name));
+  }
+  for (const name of before.keys()) if (!after.has(name)) delta.set(name, null);
+  return delta;
+}
+
+function who(tap: Tap): string {
+  return tap.label === tap.plugin ? tap.plugin : `${tap.plugin}:${tap.label}`;
+}
+
+/** Throws `net::ERR_BLOCKED_BY_CLIENT` naming the tap and its reason when `outcome` cancels. */
+export function passed(outcome: Outcome): Outcome {
+  if (outcome.cancel === null) return outcome;
+  const reason = outcome.cancelReason ? `: ${outcome.cancelReason}` : "";
+  throw new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${outcome.cancel}${reason}`);
+}
