@@ -1,27 +1,21 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ttyReader } from "../../../adapters/serial/tty_reader.ts";
 import { needs } from "../../_system.ts";
-import { type FakeDevice, portFolder, startDevice } from "../../plugins/serial/_pty.ts";
+import { deviceRig, type FakeDevice } from "../../plugins/serial/_pty.ts";
 
 needs("socat");
 
-const folder = portFolder();
-const running: FakeDevice[] = [];
-after(async () => {
-  await Promise.all(running.map((d) => d.stop()));
-  folder.remove();
-});
+const rig = deviceRig();
 
 let counter = 0;
 /** A pty pair: `port` opened non-blocking as the adapter opens it, `device` the other end. */
 async function pair(): Promise<{ port: number; device: number; path: string; pty: FakeDevice }> {
-  const path = join(folder.dir, `port-${counter}`);
-  const other = join(folder.dir, `device-${counter++}`);
-  const pty = await startDevice(path, `pty,raw,echo=0,link=${other}`);
-  running.push(pty);
+  const path = join(rig.dir, `port-${counter}`);
+  const other = join(rig.dir, `device-${counter}`);
+  const pty = await rig.start(`port-${counter++}`, `pty,raw,echo=0,link=${other}`);
   const flags = constants.O_RDWR | constants.O_NOCTTY;
   const port = openSync(path, flags | constants.O_NONBLOCK);
   const device = openSync(other, flags);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { after } from "node:test";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +47,32 @@ export async function startDevice(path: string, device: string): Promise<FakeDev
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
+    },
+  };
+}
+
+/**
+ * The ports of one test file: a folder, and the devices started in it, all stopped and the folder
+ * removed after the file's tests.
+ */
+export function deviceRig(): {
+  dir: string;
+  running: FakeDevice[];
+  start(name: string, device: string): Promise<FakeDevice>;
+} {
+  const folder = portFolder();
+  const running: FakeDevice[] = [];
+  after(async () => {
+    await Promise.all(running.map((d) => d.stop()));
+    folder.remove();
+  });
+  return {
+    dir: folder.dir,
+    running,
+    async start(name, device) {
+      const started = await startDevice(join(folder.dir, name), device);
+      running.push(started);
+      return started;
     },
   };
 }

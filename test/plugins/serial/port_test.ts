@@ -1,4 +1,4 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
@@ -9,28 +9,23 @@ import { createSerialPlugin, type SerialPort } from "../../../plugins/serial/mod
 import { posixSerialAdapter } from "../../../adapters/serial/posix.ts";
 import type { SerialAdapter, SerialConnection } from "../../../kernel/devices/serial.ts";
 import { needs } from "../../_system.ts";
-import { type FakeDevice, portFolder, startDevice } from "./_pty.ts";
+import { deviceRig } from "./_pty.ts";
 
 needs("socat");
 
-const folder = portFolder();
-const running: FakeDevice[] = [];
-after(async () => {
-  await Promise.all(running.map((d) => d.stop()));
-  folder.remove();
-});
+const rig = deviceRig();
 
 let counter = 0;
 /** A port joined to `device` (a socat address), chosen through the picker. */
 async function portWith(device: string, adapter?: SerialAdapter): Promise<SerialPort> {
   const name = `port-${counter++}`;
-  running.push(await startDevice(join(folder.dir, name), device));
+  await rig.start(name, device);
   const ses = session.fromPartition(`serial-io-${Math.random().toString(36).slice(2)}`, {
     plugins: [
       permissionsPlugin,
       createSerialPlugin({
         adapter: adapter ??
-          posixSerialAdapter({ folders: [{ dir: folder.dir, match: new RegExp(`^${name}$`) }] }),
+          posixSerialAdapter({ folders: [{ dir: rig.dir, match: new RegExp(`^${name}$`) }] }),
       }),
     ],
   });
@@ -149,7 +144,7 @@ describe("serial: SerialPort on a socat pty", () => {
   });
 
   it("writes wait while the device does not read (backpressure), then all bytes arrive", async () => {
-    const sink = join(folder.dir, "received.bin");
+    const sink = join(rig.dir, "received.bin");
     const port = await portWith(`SYSTEM:sleep 1.5; cat > ${sink}`);
     await port.open({ baudRate: 115200, bufferSize: 4096 });
     const writer = port.writable!.getWriter();
@@ -179,7 +174,7 @@ describe("serial: SerialPort on a socat pty", () => {
 
   it("reads only while the stream has room: an unread stream holds about bufferSize", async () => {
     let readByAdapter = 0;
-    const base = posixSerialAdapter({ folders: [{ dir: folder.dir, match: /^flood$/ }] });
+    const base = posixSerialAdapter({ folders: [{ dir: rig.dir, match: /^flood$/ }] });
     const counting: SerialAdapter = {
       name: "counting",
       list: base.list,
@@ -199,9 +194,7 @@ describe("serial: SerialPort on a socat pty", () => {
         };
       },
     };
-    running.push(
-      await startDevice(join(folder.dir, "flood"), "SYSTEM:head -c 2000000 /dev/zero; sleep 30"),
-    );
+    await rig.start("flood", "SYSTEM:head -c 2000000 /dev/zero; sleep 30");
     const ses = session.fromPartition(`serial-flood-${counter++}`, {
       plugins: [permissionsPlugin, createSerialPlugin({ adapter: counting })],
     });
@@ -231,7 +224,7 @@ describe("serial: SerialPort on a socat pty", () => {
       name: "NetworkError",
       message: "The device has been lost.",
     });
-    await running.at(-1)!.stop();
+    await rig.running.at(-1)!.stop();
     await lost;
     reader.releaseLock();
     assert.equal(port.readable, null);
