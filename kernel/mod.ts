@@ -27,6 +27,7 @@ export * from "./transport.ts";
 export * from "./contracts.ts";
 export * from "./net_log/sink.ts";
 export type * from "./network/tunnel.ts";
+export { splitHostPort } from "./network/host_port.ts";
 export type * from "./network/host_resolver.ts";
 export type * from "./storage/files.ts";
 export { ELECTRON_STORAGES, storageClearing } from "./storage/clearing.ts";
@@ -43,6 +44,7 @@ export {
   parseUrl,
   registerAuthScheme,
   RequestHeaders,
+  toNetError,
 } from "./http/mod.ts";
 export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
 export type {
