@@ -1,6 +1,5 @@
 /**
  * Errors with Chromium's network error codes, and the wrappers naming the plugin an error came from.
- *
  * @module
  */
 
@@ -39,7 +38,6 @@ export type NetErrorCode = keyof typeof NET_ERROR_CODES;
 
 /**
  * A request failure with Chromium's error code on `code` and its number on `errno`.
- *
  * @example
  * ```ts
  * const error = new NetError("net::ERR_ABORTED", "The request was aborted");
@@ -64,7 +62,6 @@ export class NetError extends Error {
 
 /**
  * Whether a value is a {@link NetError} (also one from another copy of the library).
- *
  * @example
  * ```ts
  * isNetError(new NetError("net::ERR_FAILED")); // true
@@ -77,7 +74,6 @@ export function isNetError(value: unknown): value is NetError {
 
 /**
  * An error thrown by a plugin's hook or setup (or an event listener), wrapped with their names.
- *
  * @example
  * ```ts
  * const error = new HookError("cookies", "beforeSendHeaders", new Error("boom"));
@@ -102,7 +98,6 @@ export class HookError extends Error {
 
 /**
  * What a session member throws when the session lacks the plugin that adds it.
- *
  * @example
  * ```ts
  * new MissingPluginError("cookies", "cookies", "persist:a").plugin; // "cookies"

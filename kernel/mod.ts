@@ -1,7 +1,6 @@
 /**
  * The websession kernel: sessions and partitions, the request pipeline, plugins and their
  * manifests, events, errors, and the adapter contracts. Nothing here is runtime-specific.
- *
  * @example
  * ```ts
  * import { configure, session } from "./mod.ts";
@@ -10,7 +9,6 @@
  * const ses = session.fromPartition("kernel-example");
  * ses.isPersistent(); // false
  * ```
- *
  * @module
  */
 export * from "./errors.ts";

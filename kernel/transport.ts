@@ -1,7 +1,6 @@
 /**
  * The HTTP transport contract: how a request that no plugin answered goes on the wire (one adapter
  * per runtime: `adapters/http/deno.ts`, `bun.ts`, `fetch.ts`), the proxy it may go through.
- *
  * @module
  */
 import type { PipelineRequest } from "./request.ts";
