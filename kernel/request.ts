@@ -96,7 +96,8 @@ export interface AuthChallenge {
 /** A value, or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
 
-type BodyTap = MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
+/** What a body tap answers: a stream the body flows through, or null to leave it alone. */
+export type BodyTap = MaybePromise<TransformStream<Uint8Array, Uint8Array> | null | void>;
 
 /** What a tap of each stage receives and may answer (its kind is in `STAGE_KINDS`). */
 export interface StageHandlers {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type NetError } from "../errors.ts";
+import type { NetError } from "../errors.ts";
 import { toNetError } from "../http/to_net_error.ts";
 import { NodeEmitter } from "../events.ts";
 import { BufferedBody } from "./_buffered_body.ts";
