@@ -3,7 +3,6 @@
  * the Workers of isolated plugins and the loader of third-party plugins. The kernel's sub-folders
  * hold the contracts the core does not use (`network/`: tunnels and the host resolver;
  * `storage/files.ts`; `net_log/sink.ts`; `devices/`; `cdp/`).
- *
  * @module
  */
 import type { Plugin } from "./plugin.ts";
@@ -17,7 +16,6 @@ export type RuntimeName = typeof RUNTIMES[number];
 /**
  * The runtime this code runs on: the only detection; entries choose their adapters by it. Bun is
  * tested first: it defines some Deno-like globals, never the reverse.
- *
  * @example
  * ```ts
  * detectRuntime(); // "deno" under Deno
@@ -28,14 +26,7 @@ export function detectRuntime(): RuntimeName {
   return g.Bun !== undefined ? "bun" : g.Deno !== undefined ? "deno" : "browser";
 }
 
-/**
- * What an isolated plugin may touch; anything not listed is denied.
- *
- * @example
- * ```ts
- * const permissions: WorkerPermissions = { net: ["example.com"], read: [], write: [], env: [] };
- * ```
- */
+/** What an isolated plugin may touch; anything not listed is denied. */
 export interface WorkerPermissions {
   /** Hosts (`host` or `host:port`) it may connect to. */ net: string[];
   /** Absolute paths it may read (its own files are added by the loader). */ read: string[];
@@ -43,14 +34,7 @@ export interface WorkerPermissions {
   /** Environment variable names it may read. */ env: string[];
 }
 
-/**
- * The part of a Worker the kernel uses.
- *
- * @example
- * ```ts
- * const worker: IsolatedWorker = denoIsolation.spawn(moduleUrl, permissions);
- * ```
- */
+/** The part of a Worker the kernel uses. */
 export interface IsolatedWorker {
   /** `Worker.postMessage`. */
   postMessage(message: unknown, transfer: Transferable[]): void;
@@ -64,12 +48,6 @@ export interface IsolatedWorker {
  * Starts the Worker of a plugin whose manifest says `"isolation": "worker"`, limited to the
  * manifest's permissions (`adapters/isolation/`). Where the runtime cannot enforce them,
  * `plugins.load` refuses such plugins unless given `allowUnenforcedIsolation: true`.
- *
- * @example
- * ```ts
- * import { denoIsolation } from "../adapters/isolation/deno.ts";
- * const adapter: IsolationAdapter = denoIsolation;
- * ```
  */
 export interface IsolationAdapter {
   /** The runtime (`deno`, `bun`, `browser`). */ readonly runtime: string;
@@ -80,14 +58,7 @@ export interface IsolationAdapter {
   spawn(module: URL, permissions: WorkerPermissions): IsolatedWorker;
 }
 
-/**
- * Options of `ses.plugins.load()` (session-wide defaults come from `fromPartition`).
- *
- * @example
- * ```ts
- * const options: LoadOptions = { requireSignature: true, hookTimeout: 2000 };
- * ```
- */
+/** Options of `ses.plugins.load()` (session-wide defaults come from `fromPartition`). */
 export interface LoadOptions {
   /** Public JWKs whose signatures are trusted. */ trustedKeys?: readonly JsonWebKey[];
   /** Refuse unsigned plugins and those signed by other keys. */ requireSignature?: boolean;
@@ -104,10 +75,5 @@ export interface LoadOptions {
 /**
  * Reads, checks and returns a third-party plugin from a path or URL (the entries hand
  * `kernel/messaging/plugin_loader.ts` to `configure()`).
- *
- * @example
- * ```ts
- * const loader: PluginLoader = (source) => Promise.reject(new TypeError(`Cannot load ${source}`));
- * ```
  */
 export type PluginLoader = (source: string | URL, options: LoadOptions) => Promise<Plugin>;

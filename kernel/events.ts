@@ -3,7 +3,6 @@
  * with goes to `listenerFailed` and the other listeners still run. `Emitter` has Electron's shape
  * (listeners get an event object first, for `preventDefault()`); `NodeEmitter` Node's
  * (`MessagePortMain`, `ClientRequest`, `IncomingMessage`). No `node:events`: pages run it too.
- *
  * @module
  */
 
@@ -32,7 +31,6 @@ export interface ListenerEntry<L = NodeListener> {
 /**
  * The listeners of both emitters, per event in registration order. A list is replaced, never
  * changed, so an `emit` in progress calls the listeners it started with.
- *
  * @example
  * ```ts
  * const emitter = new NodeEmitter().on("data", () => {});
@@ -133,7 +131,6 @@ export class Listeners<L extends NodeListener> {
 
 /**
  * Node's `EventEmitter` essentials.
- *
  * @example
  * ```ts
  * const emitter = new NodeEmitter();
@@ -150,7 +147,6 @@ export class NodeEmitter extends Listeners<NodeListener> {
 
 /**
  * An emitter with Electron's listener shape.
- *
  * @example
  * ```ts
  * const emitter = new Emitter();

@@ -1,6 +1,5 @@
 /**
  * The plugin manifest (`manifest.json`) and its schema (valibot, unknown keys rejected).
- *
  * @module
  */
 import * as v from "valibot";
@@ -55,7 +54,6 @@ const ManifestSchema = v.strictObject({
 
 /**
  * Validates a manifest; throws a TypeError that names the plugin, the key at fault and why.
- *
  * @example
  * ```ts
  * const manifest = parseManifest({ name: "hello", version: "1.0.0" });

@@ -1,7 +1,6 @@
 /**
  * The websession kernel: sessions and partitions, the request pipeline, plugins and their
  * manifests, events, errors, and the adapter contracts. Nothing here is runtime-specific.
- *
  * @example
  * ```ts
  * import { configure, session } from "./mod.ts";
@@ -10,7 +9,6 @@
  * const ses = session.fromPartition("kernel-example");
  * ses.isPersistent(); // false
  * ```
- *
  * @module
  */
 export * from "./errors.ts";
@@ -27,6 +25,7 @@ export * from "./transport.ts";
 export * from "./contracts.ts";
 export * from "./net_log/sink.ts";
 export type * from "./network/tunnel.ts";
+export { splitHostPort } from "./network/host_port.ts";
 export type * from "./network/host_resolver.ts";
 export type * from "./storage/files.ts";
 export { ELECTRON_STORAGES, storageClearing } from "./storage/clearing.ts";
@@ -43,6 +42,7 @@ export {
   parseUrl,
   registerAuthScheme,
   RequestHeaders,
+  toNetError,
 } from "./http/mod.ts";
 export { ClientRequest, IncomingMessage, net } from "./net/mod.ts";
 export type {

@@ -1,8 +1,6 @@
 /**
- * Partitions: `session.fromPartition()` returns one Session per partition string, `""` being the
- * default session; `persist:NAME` partitions keep their data under the storage root, any other
- * lives in memory. `configure()` sets the storage root, the preset and the runtime's adapters.
- *
+ * Partitions: one Session per partition string (`""` the default session, `persist:NAME` kept
+ * under the storage root, any other in memory), and `configure()`: storage root, preset, adapters.
  * @module
  */
 import * as v from "valibot";
@@ -43,16 +41,7 @@ export interface PartitionOptions<
   requireSignature?: boolean;
 }
 
-/**
- * The session `fromPartition` returns: `Session` with the members of the preset `D` (or of the
- * `preset` option `R`) and of the added plugins `P`.
- *
- * @example
- * ```ts
- * import type { Plugin } from "./plugin.ts";
- * type Greeting = PartitionSession<NoMembers, [Plugin<{ greet(): string }>], undefined>;
- * ```
- */
+/** `fromPartition`'s session: the members of the preset `D` (or option `R`) and of `P`. */
 export type PartitionSession<D extends object, P extends readonly AnyPlugin[], R> =
   & Session
   & (R extends readonly AnyPlugin[] ? MembersOf<R> : R extends false ? NoMembers : D)
@@ -86,7 +75,6 @@ const OptionsSchema = v.strictObject({
   requireSignature: v.optional(v.boolean("must be a boolean")),
 });
 
-/** Checks `input` against `schema`; a TypeError naming `where`, the key and what is wrong. */
 function check(schema: v.GenericSchema, input: unknown, where: string): void {
   const result = v.safeParse(schema, input);
   if (result.success) return;
@@ -118,7 +106,7 @@ const config: Required<KernelConfig> = {
   },
 };
 
-/** What stands in for a part `configure()` was not given (the entries give every part). */
+// stands in for a part `configure()` was not given (the entries give every part)
 function missing(key: string, part: string): () => never {
   return () => {
     throw new NetError(
@@ -131,9 +119,7 @@ function missing(key: string, part: string): () => never {
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
 
 /**
- * Sets the kernel's configuration. The storage root cannot change once a persistent session
- * exists.
- *
+ * Sets the kernel's configuration; the storage root cannot change once a persistent session exists.
  * @example
  * ```ts
  * configure({ storagePath: "/tmp/websession-example" });
@@ -154,10 +140,9 @@ export function configure(options: KernelConfig): void {
 
 /**
  * The current configuration (a copy).
- *
  * @example
  * ```ts
- * getConfig().storagePath;
+ * getConfig().storagePath; // ".websession" unless configured
  * ```
  */
 export function getConfig(): Readonly<Required<KernelConfig>> {
@@ -165,12 +150,9 @@ export function getConfig(): Readonly<Required<KernelConfig>> {
 }
 
 /**
- * Returns the session of a partition, creating it on first use. `""` is the default session;
- * `persist:NAME` is persistent; any other string is an in-memory partition. Options can only be
- * given when the session is created. A TypeError refuses a partition string over 200 characters,
- * with a lone surrogate or a control character, `persist:.` / `persist:..`, or a name whose
- * folder name (URL-encoded) would be over 255 bytes.
- *
+ * The session of a partition, made on first use (options only then). A TypeError refuses a string
+ * over 200 characters, with a lone surrogate or a control character, `persist:`, `persist:.`,
+ * `persist:..`, or a name over 255 bytes once URL-encoded (its folder's name).
  * @example
  * ```ts
  * const a = fromPartition("persist:work");
@@ -186,9 +168,6 @@ export function fromPartition<
     throw new TypeError(`session.fromPartition: partition must be a string, got ${type}`);
   }
   if (options !== undefined) check(OptionsSchema, options, "session.fromPartition");
-  if (partition === "persist:") {
-    throw new TypeError('session.fromPartition: "persist:" needs a name after the colon');
-  }
   const problem = partitionNameProblem(partition);
   if (problem) {
     const shown = JSON.stringify(
@@ -245,7 +224,6 @@ export function fromPartition<
 const MAX_PARTITION_LENGTH = 200;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Why a partition string cannot name a partition (its folder), or null. */
 function partitionNameProblem(partition: string): string | null {
   if (partition.length > MAX_PARTITION_LENGTH) {
     return `is longer than ${MAX_PARTITION_LENGTH} characters`;
@@ -257,6 +235,7 @@ function partitionNameProblem(partition: string): string | null {
   }
   if (!partition.startsWith("persist:")) return null;
   const name = partition.slice("persist:".length);
+  if (name === "") return "needs a name after the colon";
   if (name === "." || name === "..") return `cannot be "." or ".." (it names a folder)`;
   if (encodeURIComponent(name).length > 255) {
     return "is too long for a folder name (255 bytes once URL-encoded)";
@@ -265,9 +244,7 @@ function partitionNameProblem(partition: string): string | null {
 }
 
 /**
- * Forgets a partition's session after closing it, so that the next `fromPartition` makes a new
- * one (as a restart would).
- *
+ * Closes and forgets a partition's session: the next `fromPartition` makes a new one.
  * @example
  * ```ts
  * await closePartition("persist:work");
@@ -279,14 +256,7 @@ export async function closePartition(partition: string): Promise<void> {
   await entry?.session.close();
 }
 
-/**
- * The `session` module's shape, typed with the members of the preset `D`.
- *
- * @example
- * ```ts
- * const module: SessionModule<NoMembers> = session;
- * ```
- */
+/** The `session` module's shape, typed with the members of the preset `D`. */
 export interface SessionModule<D extends object = NoMembers> {
   /** Returns the session of a partition, creating it on first use (see {@link fromPartition}). */
   fromPartition<
@@ -300,7 +270,6 @@ export interface SessionModule<D extends object = NoMembers> {
 
 /**
  * Electron's `session` module: `fromPartition`, `defaultSession`.
- *
  * @example
  * ```ts
  * const ses = session.defaultSession;

@@ -2,7 +2,6 @@
  * The request pipeline: every request walks Chrome's webRequest lifecycle (`STAGE_KINDS`, the one
  * table of stages) and plugins tap its stages; exactly one of `completed` and `errorOccurred`
  * ends every request. Running the stages and walking a request are the HTTP layer's (`kernel/http`).
- *
  * @module
  */
 import type {
@@ -25,7 +24,6 @@ export type StageKind = "observe" | "blocking" | "first" | "transform";
 
 /**
  * Every stage and its kind, in lifecycle order.
- *
  * @example
  * ```ts
  * STAGE_KINDS.headersReceived; // "blocking"
@@ -62,7 +60,6 @@ const RANK = { pre: 0, normal: 1, post: 2 } as const;
 /**
  * The pipeline of one session: its taps, stage by stage, sorted pre -> normal -> post then by
  * install order, and tap groups (many taps of one plugin chosen per request in one call).
- *
  * @example
  * ```ts
  * import { session } from "../mod.ts";

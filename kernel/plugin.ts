@@ -1,21 +1,16 @@
 /**
  * Plugins: `definePlugin({ manifest, setup })`, the context its setup receives, and the order that
  * `requires`/`provides` give a session's plugins.
- *
  * @module
  */
 import { type Manifest, parseManifest, type Stage } from "./manifest.ts";
-import type { StageHandlers, Tap, TapGroup, TapOptions } from "./request.ts";
-import type { PipelineRequest } from "./request.ts";
+import type { PipelineRequest, StageHandlers, Tap, TapGroup, TapOptions } from "./request.ts";
 import type { Store } from "./store.ts";
 import type { HttpTransport } from "./transport.ts";
 import type { Session } from "./session.ts";
 import { registerApiMember } from "./plugin_host.ts";
 
-/**
- * What `ses.clearStorageData()`/`clearData()` ask to clear, as every plugin's clear hook sees it
- * (`kernel/storage` reads the options into it).
- */
+/** What `ses.clearStorageData()`/`clearData()` ask to clear (`kernel/storage` reads it). */
 export interface StorageClearing {
   /** The storage names to clear, or null for all. */ readonly storages: ReadonlySet<string> | null;
   /** Only these origins, or null for all. */ readonly origins: readonly string[] | null;
@@ -60,27 +55,14 @@ export interface PluginContext {
   /** Runs `fn` at teardown (after the returned teardown function). */
   onTeardown(fn: () => void | Promise<void>): void;
   /** Runs `fn` on `ses.flushStorageData()`. */ onFlush(fn: () => void | Promise<void>): void;
-  /**
-   * Runs `fn` on `ses.clearStorageData()`/`clearData()` with what is asked (`clearing.includes(name)`,
-   * `clearing.matchesOrigin(origin)`); `storage` names a storage that `storages` then accepts.
-   */
+  /** Runs `fn` on `clearStorageData()`/`clearData()`; `storage` names a storage it clears. */
   onClearStorage(fn: (clearing: StorageClearing) => void | Promise<void>, storage?: string): void;
 }
 
-/**
- * The members of a plugin that adds none.
- *
- * @example
- * ```ts
- * const none: NoMembers = {};
- * ```
- */
+/** The members of a plugin that adds none. */
 export type NoMembers = Record<never, never>;
 
-/**
- * A plugin: a validated manifest and its setup. `M` types the session members it adds, for the
- * sessions built with it (`fromPartition(p, { plugins: [it] })`, `ses.plugins.add(it)`).
- */
+/** A plugin: a manifest and its setup; `M` types the members it adds to the sessions it is in. */
 export interface Plugin<M extends object = NoMembers> {
   /** The plugin's name (from its manifest). */ readonly name: string;
   /** The validated manifest. */ readonly manifest: Manifest;
@@ -89,25 +71,11 @@ export interface Plugin<M extends object = NoMembers> {
   /** The members' types (never set at run time). */ readonly "~members"?: M;
 }
 
-/**
- * Any plugin, whatever members it adds.
- *
- * @example
- * ```ts
- * const plugins: AnyPlugin[] = [];
- * ```
- */
+/** Any plugin, whatever members it adds. */
 // deno-lint-ignore no-explicit-any
 export type AnyPlugin = Plugin<any>;
 
-/**
- * The session members a list of plugins adds, as one type.
- *
- * @example
- * ```ts
- * type Greeter = MembersOf<[Plugin<{ greet(): string }>]>; // { greet(): string }
- * ```
- */
+/** The session members a list of plugins adds, as one type. */
 export type MembersOf<P extends readonly AnyPlugin[]> = {
   [K in keyof P]: P[K] extends Plugin<infer M> ? (members: M) => void : never;
 }[number] extends (members: infer I) => void ? I : never;
@@ -121,9 +89,8 @@ export interface PluginDefinition {
 }
 
 /**
- * Validates a plugin's manifest (a TypeError names the plugin and the key at fault) and returns
- * the plugin; the type argument types the members it adds.
- *
+ * Validates the manifest (a TypeError names the plugin and the key) and returns the plugin; the
+ * type argument types the members it adds.
  * @example
  * ```ts
  * const hello = definePlugin({
@@ -156,9 +123,8 @@ export function definePlugin<M extends object = NoMembers>(
 export const KERNEL_CAPABILITIES: readonly string[] = ["store", "transport", "pipeline", "events"];
 
 /**
- * Orders plugins so that each comes after those providing what it requires. Throws a TypeError
- * for a plugin listed twice, a requirement nothing provides, or a cycle.
- *
+ * Orders plugins so that each comes after those providing what it requires; a TypeError for a
+ * plugin listed twice, a requirement nothing provides, or a cycle.
  * @example
  * ```ts
  * const a = definePlugin({ manifest: { name: "a", version: "1.0.0", provides: ["x"] }, setup() {} });

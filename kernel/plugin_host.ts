@@ -2,7 +2,6 @@
  * The plugins of one session (`ses.plugins`): set-up in dependency order, teardown, adding and
  * removing one later, and the members they add, own properties of that session only. A member
  * some plugin adds but the session lacks throws a `MissingPluginError` naming the plugin.
- *
  * @module
  */
 import { HookError, MissingPluginError } from "./errors.ts";
@@ -48,7 +47,6 @@ interface Running {
 
 /**
  * The plugins of a session (`ses.plugins`).
- *
  * @example
  * ```ts
  * import { session } from "../mod.ts";

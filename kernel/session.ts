@@ -1,7 +1,6 @@
 /**
  * `Session`: one per partition, with Electron's shape (events, storage path) and the pipeline every
  * request of the session walks. Its plugins add the rest (`ses.cookies`, `ses.setProxy`, ...).
- *
  * @module
  */
 import { Emitter, Listeners } from "./events.ts";
@@ -53,7 +52,6 @@ export interface SessionInit {
 
 /**
  * A session: a partition's state and the pipeline of its requests.
- *
  * @example
  * ```ts
  * import { session } from "../mod.ts";

@@ -1,7 +1,6 @@
 /**
  * The store contract: a key-value store of JSON values for one partition, with prefix listing,
  * atomic batches and an explicit flush (`adapters/store/memory.ts`, `adapters/store/sqlite.ts`).
- *
  * @module
  */
 
@@ -60,7 +59,6 @@ export type StoreFactory = (target: StoreTarget) => Store;
 
 /**
  * A view of a store under a key prefix, so that plugins cannot see each other's keys.
- *
  * @example
  * ```ts
  * import { MemoryStore } from "../adapters/store/memory.ts";

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { isNetError, NetError, toNetError } from "../../kernel/errors.ts";
+import { isNetError, NetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 
 // Deno: "connection closed before message completed"; Bun: "The socket connection was closed
 // unexpectedly" (Bun says the same for a reset: the two cannot be told apart there).

@@ -6,7 +6,7 @@
  * @module
  */
 import type * as Http from "node:http";
-import { toNetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 

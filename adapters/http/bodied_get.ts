@@ -9,7 +9,8 @@
  */
 import type * as Http from "node:http";
 import type * as Https from "node:https";
-import { NetError, toNetError } from "../../kernel/errors.ts";
+import { NetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { responseFromNode } from "./_node_response.ts";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { NetError, toNetError } from "../../kernel/errors.ts";
+import { NetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED, RequestHeaders } from "../../kernel/http/hop_request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";

@@ -16,8 +16,9 @@
 import type * as Http from "node:http";
 import type * as Https from "node:https";
 import type * as Dns from "node:dns";
-import { NetError, toNetError } from "../../kernel/errors.ts";
-import { splitHostPort } from "../../kernel/transport.ts";
+import { NetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
+import { splitHostPort } from "../../kernel/network/host_port.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { responseFromNode } from "./_node_response.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { toNetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { loadNodeHttp, sendWithNode } from "./bodied_get.ts";

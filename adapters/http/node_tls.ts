@@ -11,7 +11,8 @@ import * as http from "node:http";
 import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
-import { NetError, toNetError } from "../../kernel/errors.ts";
+import { NetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { detectRuntime } from "../runtime.ts";
 

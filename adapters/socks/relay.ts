@@ -19,7 +19,7 @@
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
 import type { ProxyServer } from "../../kernel/transport.ts";
-import { toNetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 import { socksConnect } from "./client.ts";
 import { httpConnect } from "./http_connect.ts";
 import { ByteReader, HeadError } from "./_byte_reader.ts";

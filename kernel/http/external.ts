@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isNetError, type NetError, toNetError } from "../errors.ts";
+import { isNetError, type NetError } from "../errors.ts";
+import { toNetError } from "./to_net_error.ts";
 import { applyRedirect, withUrl } from "./rules.ts";
 import { passed, runnerOf } from "./runner.ts";
 import { ender, startRequest } from "./walk.ts";

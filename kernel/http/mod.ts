@@ -17,6 +17,7 @@ export { clearAuthCache } from "./auth_cache.ts";
 export { HopRequest, NEVER_ABORTED, RequestHeaders } from "./hop_request.ts";
 export { defaultPort, parseUrl } from "./url_parts.ts";
 export { prepareFetch } from "./fetch_input.ts";
+export { toNetError } from "./to_net_error.ts";
 
 /**
  * The HTTP layer every session of the entries uses.

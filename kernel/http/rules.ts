@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type NetError, toNetError } from "../errors.ts";
+import type { NetError } from "../errors.ts";
+import { toNetError } from "./to_net_error.ts";
 import type { AuthChallenge, AuthCredentials, PipelineRequest } from "../request.ts";
 import type { UrlParts } from "./url_parts.ts";
 

@@ -6,13 +6,8 @@
  *
  * @module
  */
-import {
-  HookError,
-  isNetError,
-  NetError,
-  type NetError as NetErrorType,
-  toNetError,
-} from "../errors.ts";
+import { HookError, isNetError, NetError, type NetError as NetErrorType } from "../errors.ts";
+import { toNetError } from "./to_net_error.ts";
 import {
   applyRedirect,
   type AuthScheme,

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type NetError, toNetError } from "../errors.ts";
+import type { NetError } from "../errors.ts";
+import { toNetError } from "../http/to_net_error.ts";
 import { NetError as NetErrorClass } from "../errors.ts";
 import { fromPartition } from "../partitions.ts";
 import type {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type NetError, toNetError } from "../errors.ts";
+import type { NetError } from "../errors.ts";
+import { toNetError } from "../http/to_net_error.ts";
 import { NodeEmitter } from "../events.ts";
 import { BufferedBody } from "./_buffered_body.ts";
 import { electronHeaders } from "./_response_headers.ts";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { isNetError, NetError, toNetError } from "../../kernel/errors.ts";
+import { isNetError, NetError } from "../../kernel/errors.ts";
+import { toNetError } from "../../kernel/http/to_net_error.ts";
 import { HookError } from "../../kernel/errors.ts";
 import type { Pipeline } from "../../kernel/pipeline.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";

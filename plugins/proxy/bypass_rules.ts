@@ -17,7 +17,7 @@ import {
   parseIP,
 } from "./ip.ts";
 import { type ProxyTarget, proxyTarget, type UrlParts } from "./url_parts.ts";
-import { splitHostPort } from "../../kernel/transport.ts";
+import { splitHostPort } from "../../kernel/network/host_port.ts";
 
 const INCLUDE = 1;
 const EXCLUDE = 2;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { splitHostPort } from "../../kernel/transport.ts";
+import { splitHostPort } from "../../kernel/network/host_port.ts";
 import { formatIP, parseIPv6 } from "./ip.ts";
 
 /** The proxy schemes Chromium knows. `quic` parses only when allowed. */

@@ -1,9 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { splitHostPort } from "../../kernel/transport.ts";
-import { parseProxyUri } from "../../plugins/proxy/proxy_server.ts";
-import { parseBypassRule } from "../../plugins/proxy/bypass_rules.ts";
-import { parseHostResolverRules } from "../../adapters/http/host_rules.ts";
+import { splitHostPort } from "../../../kernel/network/host_port.ts";
+import { parseProxyUri } from "../../../plugins/proxy/proxy_server.ts";
+import { parseBypassRule } from "../../../plugins/proxy/bypass_rules.ts";
+import { parseHostResolverRules } from "../../../adapters/http/host_rules.ts";
 
 describe("splitHostPort", () => {
   it("splits hosts, bracketed IPv6 and ports", () => {
