@@ -12,9 +12,11 @@
  * a partition's requests nor is written by them. What a browser does not allow is stated in
  * {@linkcode pageCookies}.
  *
- * This entry builds the browser's preset: the proxy plugin gets no tunnel adapter and no PAC
- * engine (`setProxy` rejects: a page's fetch cannot be routed), and the cdp plugin only the
- * WebSocket transport (`cdp.connect`; `cdp.launch` rejects).
+ * This entry builds the browser's preset: the proxy plugin is the page's own
+ * (`plugins/proxy/page.ts`: `setProxy` rejects, since a page's fetch cannot be routed, so no rules,
+ * PAC or tunnels are bundled), and the cdp plugin gets only the WebSocket transport
+ * (`cdp.connect`; `cdp.launch` rejects). Parts used by few pages are chunks the bundle imports on
+ * first use (`dist/chunks/`).
  *
  * @example
  * ```ts
@@ -54,7 +56,7 @@ import { webSerialAdapter, type WebSerialLike } from "../adapters/serial/web_ser
 import { usbCdcAcmSerial, type WebUsbLike } from "../adapters/serial/usb_cdc_acm.ts";
 import { webHidAdapter, type WebHidLike } from "../adapters/hid/web_hid.ts";
 import { webUsbAdapter, type WebUsbApiLike } from "../adapters/usb/web_usb.ts";
-import { createProxyPlugin } from "../plugins/proxy/mod.ts";
+import { pageProxyPlugin } from "../plugins/proxy/page.ts";
 import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
 import {
   type CdpAdapters,
@@ -159,7 +161,7 @@ function pageSerial(): WebSerialLike | undefined {
 const browserPlugins: readonly AnyPlugin[] = [
   webRequestPlugin,
   createCdpPlugin(cdpAdapters),
-  createProxyPlugin({ runtime: "browser" }),
+  pageProxyPlugin,
   cookiesPlugin,
   protocolPlugin,
   netLogPlugin,
