@@ -8,7 +8,7 @@
  */
 import type { SerialInputSignals, SerialOutputSignals } from "../../kernel/devices/serial.ts";
 import { detectRuntime } from "../../kernel/contracts.ts";
-import { createRequire } from "node:module";
+import { builtin } from "../_builtin.ts";
 
 /** The lines of one open tty. */
 export interface ModemLines {
@@ -60,7 +60,7 @@ function denoLibc(): Libc {
 }
 
 function bunLibc(): Libc {
-  const ffi = createRequire(import.meta.url)("bun:ffi");
+  const ffi = builtin("node:module").createRequire(import.meta.url)("bun:ffi");
   const { FFIType: T } = ffi;
   const lib = ffi.dlopen("libc.so.6", {
     open: { args: [T.ptr, T.i32], returns: T.i32 },

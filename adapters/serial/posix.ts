@@ -18,9 +18,9 @@
  * @module
  */
 import { execFile } from "node:child_process";
-import { constants, promises as fs, readSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import { builtin } from "../_builtin.ts";
 import { basename, join } from "node:path";
-import { setImmediate } from "node:timers";
 import type {
   SerialAdapter,
   SerialConnection,
@@ -30,6 +30,9 @@ import type {
   SerialPortDescriptor,
 } from "../../kernel/devices/serial.ts";
 import { type ModemLines, openModemLines } from "./modem_lines.ts";
+
+/** node:fs, loaded on first use (`adapters/_builtin.ts`). */
+const fs = () => builtin("node:fs");
 
 /** A folder to look for ports in, and which names in it are ports. */
 export interface SerialFolder {
@@ -82,7 +85,7 @@ export function sttyArguments(path: string, s: SerialLineSettings): string[] {
 
 async function readHex(path: string): Promise<number | undefined> {
   try {
-    const text = (await fs.readFile(path, "utf8")).trim();
+    const text = (await fs().promises.readFile(path, "utf8")).trim();
     const value = parseInt(text, 16);
     return Number.isFinite(value) ? value : undefined;
   } catch {
@@ -94,13 +97,13 @@ async function readHex(path: string): Promise<number | undefined> {
 async function usbInfo(name: string): Promise<Partial<SerialPortDescriptor>> {
   let dir: string;
   try {
-    dir = await fs.realpath(`/sys/class/tty/${name}/device`);
+    dir = await fs().promises.realpath(`/sys/class/tty/${name}/device`);
   } catch {
     return {};
   }
   const info: Partial<SerialPortDescriptor> = {};
   try {
-    info.usbDriverName = basename(await fs.realpath(`${dir}/driver`));
+    info.usbDriverName = basename(await fs().promises.realpath(`${dir}/driver`));
   } catch { /* no driver link */ }
   for (let up = dir; up.length > "/sys".length; up = up.slice(0, up.lastIndexOf("/"))) {
     const vendor = await readHex(`${up}/idVendor`);
@@ -108,7 +111,7 @@ async function usbInfo(name: string): Promise<Partial<SerialPortDescriptor>> {
     info.usbVendorId = vendor;
     info.usbProductId = await readHex(`${up}/idProduct`);
     try {
-      info.serialNumber = (await fs.readFile(`${up}/serial`, "utf8")).trim();
+      info.serialNumber = (await fs().promises.readFile(`${up}/serial`, "utf8")).trim();
     } catch { /* no serial number */ }
     break;
   }
@@ -140,7 +143,7 @@ async function openWriter(path: string): Promise<TtyWriter> {
     const file = await deno.open(path, { write: true });
     return { write: (bytes) => file.write(bytes), close: async () => file.close() };
   }
-  const handle = await fs.open(path, constants.O_WRONLY | constants.O_NOCTTY);
+  const handle = await fs().promises.open(path, fs().constants.O_WRONLY | fs().constants.O_NOCTTY);
   return {
     write: async (bytes) => (await handle.write(bytes, 0, bytes.byteLength, null)).bytesWritten,
     close: () => handle.close(),
@@ -148,7 +151,7 @@ async function openWriter(path: string): Promise<TtyWriter> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const nextTurn = () => new Promise((resolve) => builtin("node:timers").setImmediate(resolve));
 const IMMEDIATE_POLLS = 8;
 /** What Linux's tty line discipline (n_tty) holds, and so the most one read returns. */
 const LINE_DISCIPLINE_BUFFER = 4096;
@@ -158,14 +161,14 @@ function code(error: unknown): string | undefined {
 }
 
 class TtyConnection implements SerialConnection {
-  #file: fs.FileHandle;
+  #file: FileHandle;
   #writer: TtyWriter;
   #path: string;
   #maxDelay: number;
   #closed = false;
   #lines: ModemLines | null = null;
 
-  constructor(file: fs.FileHandle, writer: TtyWriter, path: string, maxDelay: number) {
+  constructor(file: FileHandle, writer: TtyWriter, path: string, maxDelay: number) {
     this.#file = file;
     this.#writer = writer;
     this.#path = path;
@@ -199,11 +202,11 @@ class TtyConnection implements SerialConnection {
    */
   #readReady(buffer: Uint8Array): number {
     const fd = this.#file.fd;
-    let count = readSync(fd, buffer, 0, buffer.byteLength, null);
+    let count = fs().readSync(fd, buffer, 0, buffer.byteLength, null);
     let last = count;
     while (last >= LINE_DISCIPLINE_BUFFER - 1 && count < buffer.byteLength) {
       try {
-        last = readSync(fd, buffer, count, buffer.byteLength - count, null);
+        last = fs().readSync(fd, buffer, count, buffer.byteLength - count, null);
       } catch (error) {
         if (code(error) === "EAGAIN") break;
         throw error;
@@ -266,7 +269,7 @@ export function posixSerialAdapter(options: PosixSerialOptions = {}): SerialAdap
       for (const folder of folders) {
         let names: string[];
         try {
-          names = await fs.readdir(folder.dir);
+          names = await fs().promises.readdir(folder.dir);
         } catch {
           continue;
         }
@@ -280,7 +283,7 @@ export function posixSerialAdapter(options: PosixSerialOptions = {}): SerialAdap
       const ports: SerialPortDescriptor[] = [];
       for (const path of found) {
         try {
-          await fs.stat(path); // follows links: a link whose pty is gone is not a port
+          await fs().promises.stat(path); // follows links: a link whose pty is gone is not a port
         } catch {
           continue;
         }
@@ -290,9 +293,9 @@ export function posixSerialAdapter(options: PosixSerialOptions = {}): SerialAdap
       return ports;
     },
     async open(path, settings) {
-      const file = await fs.open(
+      const file = await fs().promises.open(
         path,
-        constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK,
+        fs().constants.O_RDWR | fs().constants.O_NOCTTY | fs().constants.O_NONBLOCK,
       );
       try {
         await run("stty", sttyArguments(path, settings));
