@@ -57,7 +57,7 @@ import { usbCdcAcmSerial, type WebUsbLike } from "../adapters/serial/usb_cdc_acm
 import { webHidAdapter, type WebHidLike } from "../adapters/hid/web_hid.ts";
 import { webUsbAdapter, type WebUsbApiLike } from "../adapters/usb/web_usb.ts";
 import { pageProxyPlugin } from "../plugins/proxy/page.ts";
-import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
+import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/plugin.ts";
 import {
   type CdpAdapters,
   type CdpApi,
