@@ -120,8 +120,15 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
-export { SpellChecker, type SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
-export type { CheckOptions, MisspelledRange, SuggestOptions } from "../plugins/spellcheck/mod.ts";
+// From their own modules, not the plugin's mod.ts: that re-exports the language checker, and
+// with it nspell, which a page loads with its first dictionary (a chunk).
+export { SpellChecker } from "../plugins/spellcheck/spell_checker.ts";
+export type { SpellcheckMembers } from "../plugins/spellcheck/session_api.ts";
+export type {
+  CheckOptions,
+  MisspelledRange,
+  SuggestOptions,
+} from "../plugins/spellcheck/spell_checker.ts";
 export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
