@@ -99,10 +99,10 @@ export async function buildBundle(): Promise<number> {
  * readBundleFile("/websession.js")?.length; // the entry's size
  * ```
  */
-export function readBundleFile(pathname: string): Uint8Array | null {
+export function readBundleFile(pathname: string): Uint8Array<ArrayBuffer> | null {
   if (!/^\/(websession|chunks\/[\w-]+)\.js$/.test(pathname)) return null;
   const path = `${distDir}${pathname.slice(1)}`;
-  return existsSync(path) ? readFileSync(path) : null;
+  return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
 }
 
 /**
