@@ -9,7 +9,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import { clearAuthCache as clearServerAuthCache } from "../../kernel/auth_cache.ts";
+import { clearAuthCache as clearServerAuthCache } from "../../kernel/http/auth_cache.ts";
 import type { ProxyMembers } from "./mod.ts";
 
 /**
