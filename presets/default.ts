@@ -9,7 +9,7 @@
  *   Worker (`plugins/proxy/pac_thread.ts`, loaded on the first PAC script);
  * - extensions: the runtime's Workers for backgrounds and `node:fs` for extension folders;
  * - cdp: the Chromium launcher (`adapters/cdp/chromium.ts`, pipe transport included) and the
- *   WebSocket transport (`adapters/cdp/websocket.ts`);
+ *   WebSocket transport (`adapters/cdp/websocket.ts`), each loaded on first use;
  * - cache and downloads: files through `node:fs` (`adapters/fs/node.ts`), and on Deno its file
  *   streams for downloads (`adapters/fs/deno_writable.ts`);
  * - spellcheck: the Hunspell dictionaries of the `dictionary-*` npm packages
@@ -24,13 +24,8 @@
 import type { Plugin } from "../kernel/plugin.ts";
 import { type ProtocolMembers, protocolPlugin } from "../plugins/protocol/mod.ts";
 import { type WebRequestMembers, webRequestPlugin } from "../plugins/web-request/mod.ts";
-import {
-  type CdpAdapters,
-  type CdpApi,
-  type CdpMembers,
-  createCdpApi,
-  createCdpPlugin,
-} from "../plugins/cdp/mod.ts";
+import type { CdpAdapters, CdpApi } from "../plugins/cdp/launcher.ts";
+import { type CdpMembers, createCdpPlugin, lazyCdpApi } from "../plugins/cdp/plugin.ts";
 import {
   createProxyPlugin as createPlainProxyPlugin,
   type PacEngine,
@@ -41,8 +36,6 @@ import {
 import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { nodeTunnels } from "../adapters/socks/tunnel.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
-import { startChromium } from "../adapters/cdp/chromium.ts";
-import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
 import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
@@ -62,9 +55,9 @@ import {
   createSpellcheckPlugin as createPlainSpellcheckPlugin,
   type SpellcheckMembers,
   type SpellcheckPluginOptions,
-} from "../plugins/spellcheck/mod.ts";
+} from "../plugins/spellcheck/plugin.ts";
 import { npmDictionaries } from "../adapters/spellcheck/npm_dictionaries.ts";
-import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/mod.ts";
+import { createExtensionsPlugin, type ExtensionsMembers } from "../plugins/extensions/plugin.ts";
 import { nodeExtensionFiles, nodeFiles } from "../adapters/fs/node.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
 import { denoWritable } from "../adapters/fs/deno_writable.ts";
@@ -140,8 +133,10 @@ export const proxyPlugin: Plugin<ProxyMembers> = createProxyPlugin();
  * ```
  */
 export const cdpAdapters: CdpAdapters = {
-  start: startChromium,
-  connect: (url, options) => WebSocketTransport.connect(url, options),
+  // Both load on first use: a session that never drives a browser does not import them.
+  start: async (options) => (await import("../adapters/cdp/chromium.ts")).startChromium(options),
+  connect: async (url, options) =>
+    await (await import("../adapters/cdp/websocket.ts")).WebSocketTransport.connect(url, options),
   readFile: textFiles.readText,
 };
 
@@ -154,7 +149,7 @@ export const cdpAdapters: CdpAdapters = {
  * await browser.close();
  * ```
  */
-export const cdp: CdpApi = createCdpApi(cdpAdapters);
+export const cdp: CdpApi = lazyCdpApi(cdpAdapters);
 
 /**
  * The cdp plugin of the default preset: `ses.cdp.launch()` and `ses.cdp.connect()`.

@@ -1,13 +1,15 @@
 /**
  * `deno task bundle`: builds the browser bundle (`web/mod.ts`: the kernel and every plugin that
- * runs in a page) with esbuild into `dist/websession.js`, and its declarations with
+ * runs in a page) with esbuild into `dist/websession.js`, with code splitting: what the bundle
+ * imports with a literal `import()` (loaded on first use) goes into ES module chunks in
+ * `dist/chunks/`, which a page serves beside `websession.js`. Its declarations with
  * dts-bundle-generator (TypeScript's compiler, `scripts/bundle_tsconfig.json`) into one
  * self-contained `dist/websession.d.ts` (the `devtools-protocol` types the CDP API refers to are
  * inlined, so a page needs no npm package to type-check).
  *
  * @module
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as esbuild from "esbuild";
 import { generateDtsBundle } from "dts-bundle-generator";
 
@@ -18,19 +20,37 @@ export const bundlePath: string = new URL("../dist/websession.js", import.meta.u
 export const declarationsPath: string =
   new URL("../dist/websession.d.ts", import.meta.url).pathname;
 
+/** The folder of the bundle and its chunks. */
+const distDir: string = new URL("../dist/", import.meta.url).pathname;
+
+/** One output file of the bundle. */
+export interface BundleFile {
+  /** Its path under `dist/`, e.g. `websession.js` or `chunks/lexer-XXXX.js`. */
+  path: string;
+  /** Its size in bytes, minified. */
+  bytes: number;
+  /** Whether a page loads it with `websession.js` (statically imported), not on first use. */
+  upFront: boolean;
+}
+
 /**
- * Builds the bundle; resolves to its size in bytes.
+ * Builds the bundle and its chunks into `dist/`; resolves to its JavaScript files, the entry
+ * first.
  *
  * @example
  * ```ts
- * const bytes = await buildBundle();
+ * const files = await buildBundleFiles();
+ * files.filter((f) => f.upFront).map((f) => f.path); // ["websession.js", ...]
  * ```
  */
-export async function buildBundle(): Promise<number> {
+export async function buildBundleFiles(): Promise<BundleFile[]> {
+  rmSync(`${distDir}chunks`, { recursive: true, force: true });
   const result = await esbuild.build({
-    entryPoints: [new URL("../web/mod.ts", import.meta.url).pathname],
-    outfile: bundlePath,
+    entryPoints: { websession: new URL("../web/mod.ts", import.meta.url).pathname },
+    outdir: distDir,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
+    splitting: true,
     format: "esm",
     platform: "browser",
     target: "es2022",
@@ -40,9 +60,49 @@ export async function buildBundle(): Promise<number> {
     logLevel: "warning",
   });
   await esbuild.stop();
-  return Object.entries(result.metafile!.outputs)
+  const outputs = result.metafile!.outputs;
+  const key = (path: string) => path.slice(path.indexOf("dist/") + "dist/".length);
+  const upFront = new Set<string>();
+  const visit = (path: string) => {
+    if (upFront.has(path)) return;
+    upFront.add(path);
+    for (const i of outputs[path].imports) if (i.kind === "import-statement") visit(i.path);
+  };
+  const entry = Object.keys(outputs).find((path) => key(path) === "websession.js")!;
+  visit(entry);
+  return Object.entries(outputs)
     .filter(([path]) => path.endsWith(".js"))
-    .reduce((total, [, output]) => total + output.bytes, 0);
+    .map(([path, output]) => ({ path: key(path), bytes: output.bytes, upFront: upFront.has(path) }))
+    .sort((a, b) => Number(b.path === "websession.js") - Number(a.path === "websession.js"));
+}
+
+/**
+ * Builds the bundle; resolves to its size in bytes (the entry and every chunk).
+ *
+ * @example
+ * ```ts
+ * const bytes = await buildBundle();
+ * ```
+ */
+export async function buildBundle(): Promise<number> {
+  const files = await buildBundleFiles();
+  return files.reduce((total, file) => total + file.bytes, 0);
+}
+
+/**
+ * The bytes a page is served at `pathname` (`/websession.js`, `/chunks/NAME.js`) from a built
+ * bundle, or null for any other path.
+ *
+ * @example
+ * ```ts
+ * await buildBundle();
+ * readBundleFile("/websession.js")?.length; // the entry's size
+ * ```
+ */
+export function readBundleFile(pathname: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^\/(websession|chunks\/[\w-]+)\.js$/.test(pathname)) return null;
+  const path = `${distDir}${pathname.slice(1)}`;
+  return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
 }
 
 /**
@@ -68,8 +128,10 @@ export function buildDeclarations(): number {
 if (import.meta.main) {
   const { ensureInstalled } = await import("./_install.ts");
   await ensureInstalled();
-  const bytes = await buildBundle();
-  console.log(`dist/websession.js: ${(bytes / 1024).toFixed(1)} KiB`);
+  for (const file of await buildBundleFiles()) {
+    const when = file.upFront ? "up front" : "on first use";
+    console.log(`dist/${file.path}: ${(file.bytes / 1024).toFixed(1)} KiB (${when})`);
+  }
   const declarationBytes = buildDeclarations();
   console.log(`dist/websession.d.ts: ${(declarationBytes / 1024).toFixed(1)} KiB`);
 }

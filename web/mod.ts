@@ -12,9 +12,11 @@
  * a partition's requests nor is written by them. What a browser does not allow is stated in
  * {@linkcode pageCookies}.
  *
- * This entry builds the browser's preset: the proxy plugin gets no tunnel adapter and no PAC
- * engine (`setProxy` rejects: a page's fetch cannot be routed), and the cdp plugin only the
- * WebSocket transport (`cdp.connect`; `cdp.launch` rejects).
+ * This entry builds the browser's preset: the proxy plugin is the page's own
+ * (`plugins/proxy/page.ts`: `setProxy` rejects, since a page's fetch cannot be routed, so no rules,
+ * PAC or tunnels are bundled), and the cdp plugin gets only the WebSocket transport
+ * (`cdp.connect`; `cdp.launch` rejects). Parts used by few pages are chunks the bundle imports on
+ * first use (`dist/chunks/`).
  *
  * @example
  * ```ts
@@ -56,8 +58,8 @@ import { webSerialAdapter, type WebSerialLike } from "../adapters/serial/web_ser
 import { usbCdcAcmSerial, type WebUsbLike } from "../adapters/serial/usb_cdc_acm.ts";
 import { webHidAdapter, type WebHidLike } from "../adapters/hid/web_hid.ts";
 import { webUsbAdapter, type WebUsbApiLike } from "../adapters/usb/web_usb.ts";
-import { createProxyPlugin } from "../plugins/proxy/mod.ts";
-import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/mod.ts";
+import { pageProxyPlugin } from "../plugins/proxy/page.ts";
+import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/plugin.ts";
 import {
   type CdpAdapters,
   type CdpApi,
@@ -120,8 +122,15 @@ export type {
 export type { Protocol, ProtocolHandler, ProtocolMembers } from "../plugins/protocol/mod.ts";
 export type { CdpMembers } from "../plugins/cdp/mod.ts";
 export type { ProxyMembers } from "../plugins/proxy/mod.ts";
-export { SpellChecker, type SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
-export type { CheckOptions, MisspelledRange, SuggestOptions } from "../plugins/spellcheck/mod.ts";
+// From their own modules, not the plugin's mod.ts: that re-exports the language checker, and
+// with it nspell, which a page loads with its first dictionary (a chunk).
+export { SpellChecker } from "../plugins/spellcheck/spell_checker.ts";
+export type { SpellcheckMembers } from "../plugins/spellcheck/session_api.ts";
+export type {
+  CheckOptions,
+  MisspelledRange,
+  SuggestOptions,
+} from "../plugins/spellcheck/spell_checker.ts";
 export { type DefaultMembers, type DefaultSession, session } from "../presets/typed_session.ts";
 export { type PageCookies, pageCookies } from "./page_cookies.ts";
 
@@ -161,7 +170,7 @@ function pageSerial(): WebSerialLike | undefined {
 const browserPlugins: readonly AnyPlugin[] = [
   webRequestPlugin,
   createCdpPlugin(cdpAdapters),
-  createProxyPlugin({ runtime: "browser" }),
+  pageProxyPlugin,
   cookiesPlugin,
   protocolPlugin,
   netLogPlugin,

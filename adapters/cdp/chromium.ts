@@ -6,7 +6,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { builtin } from "../_builtin.ts";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
@@ -68,7 +68,7 @@ export function findChromium(): string | null {
 
 function executable(path: string): boolean {
   try {
-    accessSync(path, constants.X_OK);
+    builtin("node:fs").accessSync(path, builtin("node:fs").constants.X_OK);
     return true;
   } catch {
     return false;
@@ -107,10 +107,11 @@ export async function startChromium(options: StartChromiumOptions = {}): Promise
     throw new Error(`Chromium did not start: ${executablePath} is not an executable file`);
   }
   const kept = options.userDataDir;
-  if (kept) mkdirSync(kept, { recursive: true, mode: 0o700 });
-  const userDataDir = kept ?? mkdtempSync(join(tmpdir(), "websession-chromium-"));
+  if (kept) builtin("node:fs").mkdirSync(kept, { recursive: true, mode: 0o700 });
+  const userDataDir = kept ??
+    builtin("node:fs").mkdtempSync(join(tmpdir(), "websession-chromium-"));
   const removeProfile = () => {
-    if (!kept) rmSync(userDataDir, { recursive: true, force: true });
+    if (!kept) builtin("node:fs").rmSync(userDataDir, { recursive: true, force: true });
   };
   const pipe = options.pipe ?? false;
   const extra = options.args ?? [];

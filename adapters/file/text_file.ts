@@ -4,8 +4,11 @@
  *
  * @module
  */
-import { mkdir, open, readFile, writeFile } from "node:fs/promises";
+import { builtin } from "../_builtin.ts";
 import { dirname } from "node:path";
+
+/** node:fs/promises, loaded on first use (`adapters/_builtin.ts`). */
+const fsp = () => builtin("node:fs/promises");
 
 /** A text file open for writing (the net-log plugin's `TextFile`). */
 export interface NodeTextFile {
@@ -26,8 +29,8 @@ export interface NodeTextFile {
  * ```
  */
 export async function openTextFile(path: string): Promise<NodeTextFile> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, "w");
+  await fsp().mkdir(dirname(path), { recursive: true });
+  const handle = await fsp().open(path, "w");
   return {
     write: async (text) => {
       await handle.write(text);
@@ -58,14 +61,14 @@ export interface NodeFiles {
  * ```
  */
 export const nodeFiles: NodeFiles = {
-  readText: (path) => readFile(path, "utf8"),
-  readBytes: async (path) => new Uint8Array(await readFile(path)),
+  readText: (path) => fsp().readFile(path, "utf8"),
+  readBytes: async (path) => new Uint8Array(await fsp().readFile(path)),
   writeText: async (path, text) => {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
+    await fsp().mkdir(dirname(path), { recursive: true });
+    await fsp().writeFile(path, text);
   },
   writeBytes: async (path, bytes) => {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, bytes);
+    await fsp().mkdir(dirname(path), { recursive: true });
+    await fsp().writeFile(path, bytes);
   },
 };

@@ -10,20 +10,13 @@
  *
  * @module
  */
-import {
-  mkdir,
-  open,
-  readFile,
-  realpath,
-  rename,
-  rm,
-  stat,
-  truncate,
-  writeFile,
-} from "node:fs/promises";
+import { builtin } from "../_builtin.ts";
 import { homedir } from "node:os";
 import process from "node:process";
 import type { FileSystem, FileWriter } from "../../kernel/storage/files.ts";
+
+/** node:fs/promises, loaded on first use (`adapters/_builtin.ts`). */
+const fsp = () => builtin("node:fs/promises");
 
 function missing(error: unknown): boolean {
   return (error as { code?: string })?.code === "ENOENT";
@@ -42,7 +35,7 @@ function missing(error: unknown): boolean {
  */
 export const nodeFiles: FileSystem = {
   async openWrite(path: string, append: boolean): Promise<FileWriter> {
-    const handle = await open(path, append ? "a" : "w");
+    const handle = await fsp().open(path, append ? "a" : "w");
     return {
       async write(chunk) {
         let offset = 0;
@@ -57,34 +50,34 @@ export const nodeFiles: FileSystem = {
   },
   async readFile(path) {
     try {
-      return new Uint8Array(await readFile(path));
+      return new Uint8Array(await fsp().readFile(path));
     } catch (error) {
       if (missing(error)) return null;
       throw error;
     }
   },
   async writeFile(path, bytes) {
-    await writeFile(path, bytes);
+    await fsp().writeFile(path, bytes);
   },
   async rename(from, to) {
-    await rename(from, to);
+    await fsp().rename(from, to);
   },
   async remove(path) {
-    await rm(path, { force: true });
+    await fsp().rm(path, { force: true });
   },
   async size(path) {
     try {
-      return (await stat(path)).size;
+      return (await fsp().stat(path)).size;
     } catch (error) {
       if (missing(error)) return null;
       throw error;
     }
   },
   async truncate(path, size) {
-    await truncate(path, size);
+    await fsp().truncate(path, size);
   },
   async makeDirectory(path) {
-    await mkdir(path, { recursive: true });
+    await fsp().mkdir(path, { recursive: true });
   },
   downloadsDirectory() {
     const xdg = process.env.XDG_DOWNLOAD_DIR;
@@ -110,11 +103,11 @@ export const nodeExtensionFiles: {
 } = {
   async realPath(path: string): Promise<string> {
     try {
-      return await realpath(path);
+      return await fsp().realpath(path);
     } catch (error) {
       throw new TypeError(`Loading extension at ${path} failed: ${(error as Error).message}`);
     }
   },
-  readText: (path: string) => readFile(path, "utf8"),
+  readText: (path: string) => fsp().readFile(path, "utf8"),
   windows: process.platform === "win32",
 };

@@ -13,8 +13,7 @@
  *
  * @module
  */
-import { createRequire } from "node:module";
-import { readFile } from "node:fs/promises";
+import { builtin } from "../_builtin.ts";
 import { basename } from "node:path";
 import type { HidAdapter, HidConnection, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
 import { detectRuntime } from "../../kernel/contracts.ts";
@@ -76,7 +75,7 @@ export function loadNodeHid(): Error | null {
 function load(): NodeHid | Error {
   if (loaded) return loaded;
   try {
-    const require = createRequire(import.meta.url);
+    const require = builtin("node:module").createRequire(import.meta.url);
     // node-hid's binding loader (pkg-prebuilds) takes `fs` from `jest.requireActual` whenever
     // `jest` is defined; `bun test` gives CommonJS modules bun:test's `jest`, which lacks it.
     if (detectRuntime() === "bun") {
@@ -102,7 +101,9 @@ async function descriptorOf(path: string): Promise<Uint8Array | undefined> {
   if (!path.startsWith("/dev/hidraw")) return undefined;
   try {
     return new Uint8Array(
-      await readFile(`/sys/class/hidraw/${basename(path)}/device/report_descriptor`),
+      await builtin("node:fs/promises").readFile(
+        `/sys/class/hidraw/${basename(path)}/device/report_descriptor`,
+      ),
     );
   } catch {
     return undefined;

@@ -6,10 +6,8 @@
  *
  * @module
  */
-import * as tls from "node:tls";
-import * as http from "node:http";
-import { Readable } from "node:stream";
-import { createHash } from "node:crypto";
+import type * as Tls from "node:tls";
+import { builtin } from "../_builtin.ts";
 import { Buffer } from "node:buffer";
 import { NetError } from "../../kernel/errors.ts";
 import { toNetError } from "../../kernel/http/to_net_error.ts";
@@ -75,9 +73,9 @@ export interface VerifyRequest {
 /** How to connect. */
 export interface NodeTlsOptions {
   /** e.g. `TLSv1.2`. */
-  minVersion?: tls.SecureVersion;
+  minVersion?: Tls.SecureVersion;
   /** e.g. `TLSv1.3`. */
-  maxVersion?: tls.SecureVersion;
+  maxVersion?: Tls.SecureVersion;
   /** Cipher suite numbers not to offer. */
   disabledCipherSuites?: number[];
   /** Extra trusted CA certificates (PEM). */
@@ -125,7 +123,7 @@ export function cipherList(disabled: number[]): string | undefined {
     );
   }
   const names = disabled.map((n) => SUITES[n]).filter((n): n is string => n !== undefined);
-  return [tls.DEFAULT_CIPHERS, ...names.map((n) => `!${n}`)].join(":");
+  return [builtin("node:tls").DEFAULT_CIPHERS, ...names.map((n) => `!${n}`)].join(":");
 }
 
 const CHAIN_ERRORS: Record<string, string> = {
@@ -161,7 +159,7 @@ function principal(fields: Record<string, string | string[]> | undefined): Princ
 }
 
 function electronCertificate(
-  cert: tls.DetailedPeerCertificate,
+  cert: Tls.DetailedPeerCertificate,
   depth = 0,
 ): ElectronCertificate {
   // Deno gives a Uint8Array where Node and Bun give a Buffer.
@@ -176,7 +174,9 @@ function electronCertificate(
     serialNumber: (cert.serialNumber ?? "").toLowerCase(),
     validStart: Math.floor(Date.parse(cert.valid_from) / 1000),
     validExpiry: Math.floor(Date.parse(cert.valid_to) / 1000),
-    fingerprint: `sha256/${createHash("sha256").update(raw).digest("base64")}`,
+    fingerprint: `sha256/${
+      builtin("node:crypto").createHash("sha256").update(raw).digest("base64")
+    }`,
   };
   const issuer = cert.issuerCertificate;
   if (
@@ -187,11 +187,11 @@ function electronCertificate(
   return out;
 }
 
-function connect(url: URL, options: NodeTlsOptions, signal: AbortSignal): Promise<tls.TLSSocket> {
+function connect(url: URL, options: NodeTlsOptions, signal: AbortSignal): Promise<Tls.TLSSocket> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const ip = /^[\d.]+$/.test(hostname) || hostname.includes(":");
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
+    const socket = builtin("node:tls").connect({
       host: hostname,
       port: Number(url.port || 443),
       servername: ip ? undefined : hostname,
@@ -200,7 +200,7 @@ function connect(url: URL, options: NodeTlsOptions, signal: AbortSignal): Promis
       maxVersion: options.maxVersion,
       ciphers: cipherList(options.disabledCipherSuites ?? []),
       ca: options.ca && options.ca.length > 0
-        ? [...tls.rootCertificates, ...options.ca]
+        ? [...builtin("node:tls").rootCertificates, ...options.ca]
         : undefined,
       ALPNProtocols: ["http/1.1"],
     });
@@ -212,7 +212,7 @@ function connect(url: URL, options: NodeTlsOptions, signal: AbortSignal): Promis
       const peer = socket.getPeerCertificate(true);
       // As Chromium ranks them: a wrong name first, then the chain's own error.
       let result = "net::OK";
-      if (tls.checkServerIdentity(hostname, peer) !== undefined) {
+      if (builtin("node:tls").checkServerIdentity(hostname, peer) !== undefined) {
         result = "net::ERR_CERT_COMMON_NAME_INVALID";
       } else if (!socket.authorized) {
         const error = socket.authorizationError as unknown as { code?: string } | string;
@@ -282,7 +282,7 @@ export async function nodeTlsFetch(
     const body = request.body;
     if (body instanceof Uint8Array) headers["content-length"] = String(body.byteLength);
     // node:http over the verified TLS socket (an https agent would open a connection of its own).
-    const req = http.request({
+    const req = builtin("node:http").request({
       method: request.method,
       host: url.hostname,
       port: Number(url.port || 443),
@@ -296,7 +296,9 @@ export async function nodeTlsFetch(
       }
       const status = res.statusCode ?? 0;
       const nullBody = [101, 103, 204, 205, 304].includes(status) || request.method === "HEAD";
-      const stream = nullBody ? null : Readable.toWeb(res) as ReadableStream<Uint8Array>;
+      const stream = nullBody
+        ? null
+        : builtin("node:stream").Readable.toWeb(res) as ReadableStream<Uint8Array>;
       if (nullBody) res.resume();
       res.on("end", () => socket.end());
       resolve(new Response(stream, { status, statusText: res.statusMessage ?? "", headers: out }));
@@ -304,7 +306,7 @@ export async function nodeTlsFetch(
     req.on("error", (error) => reject(toNetError(error, request.signal)));
     if (body instanceof Uint8Array) req.end(body);
     else if (body instanceof ReadableStream) {
-      Readable.fromWeb(body as never).pipe(req);
+      builtin("node:stream").Readable.fromWeb(body as never).pipe(req);
     } else req.end();
   });
 }

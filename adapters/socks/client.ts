@@ -9,7 +9,8 @@
 
 import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { hostPort, logSocket, netErrorOf } from "./net_log_socket.ts";
-import { connect, isIPv4, isIPv6, type Socket } from "node:net";
+import type { Socket } from "node:net";
+import { builtin } from "../_builtin.ts";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 
@@ -164,7 +165,7 @@ async function socks4(
 ): Promise<void> {
   let ip: number[];
   let hostTail: Uint8Array = new Uint8Array(0);
-  if (isIPv4(target.host)) ip = target.host.split(".").map(Number);
+  if (builtin("node:net").isIPv4(target.host)) ip = target.host.split(".").map(Number);
   else if (proxy.remoteDns) {
     ip = [0, 0, 0, 1];
     hostTail = new Uint8Array([...encoder.encode(target.host), 0]);
@@ -236,9 +237,10 @@ async function socks5(
     );
   }
   let address: number[];
-  if (isIPv4(target.host)) address = [1, ...target.host.split(".").map(Number)];
-  else if (isIPv6(target.host)) address = [4, ...ipaddr.IPv6.parse(target.host).toByteArray()];
-  else if (proxy.remoteDns === false) {
+  if (builtin("node:net").isIPv4(target.host)) address = [1, ...target.host.split(".").map(Number)];
+  else if (builtin("node:net").isIPv6(target.host)) {
+    address = [4, ...ipaddr.IPv6.parse(target.host).toByteArray()];
+  } else if (proxy.remoteDns === false) {
     let resolved: string;
     try {
       resolved = (await lookup(target.host, { family: 4 })).address;
@@ -314,7 +316,7 @@ export function socksConnect(
     return Promise.reject(new TypeError(`Invalid target port ${target.port}`));
   }
   return new Promise<Socket>((resolve, reject) => {
-    const socket = connect({ host: p.host, port: p.port });
+    const socket = builtin("node:net").connect({ host: p.host, port: p.port });
     socket.setNoDelay(true);
     const log = options.netLog;
     if (log) logSocket(log, socket, p.host, p.port);

@@ -8,7 +8,8 @@
  */
 
 import type { Socket } from "node:net";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import type { TLSSocket } from "node:tls";
+import { builtin } from "../_builtin.ts";
 import { socksConnect, SocksError, type SocksProxy } from "./client.ts";
 
 export {
@@ -237,7 +238,7 @@ export async function fetchOverSocket(
   let socket: Socket | TLSSocket = raw;
   if (url.protocol === "https:") {
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    const tls = tlsConnect({
+    const tls = builtin("node:tls").connect({
       socket: raw,
       servername: /^[\d.]+$|:/.test(host) ? undefined : host,
       ca: options.caCerts?.length ? options.caCerts : undefined,

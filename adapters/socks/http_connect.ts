@@ -6,7 +6,8 @@
  * @module
  */
 
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
+import { builtin } from "../_builtin.ts";
 import { SocksError } from "./client.ts";
 import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { logSocket, netErrorOf } from "./net_log_socket.ts";
@@ -52,7 +53,10 @@ export function httpConnect(options: HttpConnectOptions): Promise<HttpConnectRes
     const authority = options.host.includes(":")
       ? `[${options.host}]:${options.port}`
       : `${options.host}:${options.port}`;
-    const socket = connect({ host: options.proxyHost, port: options.proxyPort });
+    const socket = builtin("node:net").connect({
+      host: options.proxyHost,
+      port: options.proxyPort,
+    });
     socket.setNoDelay(true);
     const log = options.netLog;
     if (log) logSocket(log, socket, options.proxyHost, options.proxyPort);

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import type { DatabaseSync } from "node:sqlite";
+import { builtin } from "../_builtin.ts";
 import { validate } from "./memory.ts";
 import type { Store, StoreOperation, StoreValue } from "../../kernel/store.ts";
 
@@ -75,15 +75,16 @@ export class SqliteStore implements Store {
    * folder 0700). Throws a {@link StoreOpenError} when the file is not a sound database.
    */
   constructor(path: string, options: SqliteStoreOptions = {}) {
+    const fs = builtin("node:fs");
     const dir = path.replace(/[\\/][^\\/]*$/, "");
     if (dir && dir !== path) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      chmodSync(dir, 0o700);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(dir, 0o700);
     }
     // SQLite gives the WAL and shared-memory files the mode of the database file.
-    if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
-    for (const file of storeFiles(path)) if (existsSync(file)) chmodSync(file, 0o600);
-    this.#db = new DatabaseSync(path);
+    if (!fs.existsSync(path)) fs.closeSync(fs.openSync(path, "a", 0o600));
+    for (const file of storeFiles(path)) if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+    this.#db = new (builtin("node:sqlite").DatabaseSync)(path);
     try {
       this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, options.busyTimeout ?? 5000) | 0}`);
       this.#db.exec("PRAGMA journal_mode = WAL");

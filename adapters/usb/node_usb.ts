@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { createRequire } from "node:module";
+import { builtin } from "../_builtin.ts";
 import type { UsbAdapter, UsbDeviceLike } from "../../kernel/devices/usb.ts";
 import { detectRuntime } from "../../kernel/contracts.ts";
 
@@ -25,7 +25,7 @@ let loaded: WebUsbLike | Error | null = null;
 function webUsb(): WebUsbLike {
   if (!loaded) {
     try {
-      const usb = createRequire(import.meta.url)("usb") as {
+      const usb = builtin("node:module").createRequire(import.meta.url)("usb") as {
         WebUSB: new (options: { allowAllDevices: boolean }) => WebUsbLike;
       };
       loaded = new usb.WebUSB({ allowAllDevices: true });

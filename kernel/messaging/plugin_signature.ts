@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { calculateJwkThumbprint, CompactSign, compactVerify, EmbeddedJWK, importJWK } from "jose";
 import type { JWK as JoseJwk } from "jose";
 import type { Manifest } from "../manifest.ts";
 
@@ -19,6 +18,9 @@ import type { Manifest } from "../manifest.ts";
  * ```
  */
 export type JWK = JsonWebKey;
+
+/** jose, loaded on the first signature made or checked (not when websession is imported). */
+const jose = () => import("jose");
 
 /**
  * The name of the signature file next to `manifest.json`.
@@ -174,6 +176,7 @@ export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<Plu
   const list = Array.isArray(raw.files) ? raw.files : [];
   const sums = await digests(manifestUrl, { entry, files: list });
   const { d: _d, ...publicJwk } = privateJwk;
+  const { CompactSign, importJWK } = await jose();
   const key = await importJWK(privateJwk as JoseJwk, alg);
   const compact = await new CompactSign(canonical(sums.manifest, sums.files))
     .setProtectedHeader({ alg, jwk: publicJwk, typ: "websession-plugin+jws" })
@@ -190,8 +193,9 @@ export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<Plu
  * await keyThumbprint({ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
  * ```
  */
-export function keyThumbprint(jwk: JWK): Promise<string> {
-  return calculateJwkThumbprint(jwk as JoseJwk);
+export async function keyThumbprint(jwk: JWK): Promise<string> {
+  const { calculateJwkThumbprint } = await jose();
+  return await calculateJwkThumbprint(jwk as JoseJwk);
 }
 
 /**
@@ -232,6 +236,7 @@ export async function verifyPlugin(
   const [header, empty, sig] = signature.jws.split(".");
   if (empty !== "" || !header || !sig) throw tampered(`${SIGNATURE_FILE} has no detached JWS`);
   const payload = b64url(canonical(signature.manifest, signature.files));
+  const { compactVerify, EmbeddedJWK } = await jose();
   let signer: JWK;
   try {
     const result = await compactVerify(`${header}.${payload}.${sig}`, EmbeddedJWK, {

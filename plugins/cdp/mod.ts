@@ -32,12 +32,7 @@
  *
  * @module
  */
-import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { CdpConnection } from "../../kernel/cdp/connection.ts";
-import { type CdpAdapters, type CdpApi, type CdpBrowser, createCdpApi } from "./launcher.ts";
-import manifest from "./manifest.json" with { type: "json" };
-import { addConnectionHook } from "./auto_attach.ts";
-import { framePreloads, preloadHook } from "./preloads.ts";
+export { type CdpMembers, createCdpPlugin, lazyCdpApi, type SessionCdpApi } from "./plugin.ts";
 
 export {
   type CdpAdapters,
@@ -118,93 +113,3 @@ export {
   type DevToolsProtocolEventReceiver,
   WebView2Api,
 } from "./webview2.ts";
-
-/**
- * The session member the cdp plugin adds: a session built with it has `ses.cdp` in its type.
- *
- * @example
- * ```ts ignore
- * import { session } from "../../mod.ts";
- * const ses: CdpMembers = session.fromPartition("cdp-members");
- * const browser = await ses.cdp.launch();
- * ```
- */
-export interface CdpMembers {
-  /** Launch and connect, closed with the session. */
-  readonly cdp: SessionCdpApi;
-}
-
-/**
- * `ses.cdp`: launch and connect, and what the session drives now.
- *
- * @example
- * ```ts ignore
- * import { session } from "../../mod.ts";
- * const ses: CdpMembers = session.fromPartition("cdp-connections");
- * await ses.cdp.launch();
- * ses.cdp.connections().length; // 1
- * ```
- */
-export interface SessionCdpApi extends CdpApi {
-  /** The open connections of the session: its launched browsers', then those of `connect()`. */
-  connections(): CdpConnection[];
-}
-
-/**
- * Makes the session plugin over the given adapters: `ses.cdp.launch()` and `ses.cdp.connect()`;
- * what they open closes with the session.
- *
- * @example
- * ```ts ignore
- * import { session } from "../../mod.ts";
- * import { createCdpPlugin } from "./mod.ts";
- * import { startChromium } from "../../adapters/cdp/chromium.ts";
- * import { WebSocketTransport } from "../../adapters/cdp/websocket.ts";
- *
- * const plugin = createCdpPlugin({ start: startChromium, connect: WebSocketTransport.connect });
- * const ses = session.fromPartition("devtools", { plugins: [plugin] });
- * const browser = await ses.cdp.launch();
- * await ses.close(); // closes the browser too
- * ```
- */
-export function createCdpPlugin(adapters: CdpAdapters): Plugin<CdpMembers> {
-  const { launch, connect } = createCdpApi(adapters);
-  return definePlugin<CdpMembers>({
-    manifest,
-    setup(ctx) {
-      const browsers = new Set<CdpBrowser>();
-      const connections = new Set<CdpConnection>();
-      // The session's frame preloads go into every page and iframe that auto-attach reaches.
-      const read = adapters.readFile;
-      const hook = read ? preloadHook(() => framePreloads(ctx.session), read) : null;
-      const withPreloads = (connection: CdpConnection) => {
-        if (hook) addConnectionHook(connection, hook);
-      };
-      const api: SessionCdpApi = {
-        connections: () => [
-          ...[...browsers].map((browser) => browser.connection),
-          ...connections,
-        ],
-        async launch(options) {
-          const browser = await launch(options);
-          withPreloads(browser.connection);
-          browsers.add(browser);
-          browser.exited.then(() => browsers.delete(browser));
-          return browser;
-        },
-        async connect(wsUrl, options) {
-          const connection = await connect(wsUrl, options);
-          withPreloads(connection);
-          connections.add(connection);
-          connection.closed.then(() => connections.delete(connection));
-          return connection;
-        },
-      };
-      ctx.provide({ cdp: api });
-      return async () => {
-        for (const connection of connections) connection.close();
-        await Promise.all([...browsers].map((browser) => browser.close()));
-      };
-    },
-  });
-}

@@ -7,7 +7,7 @@
  */
 import { Emitter } from "../../kernel/events.ts";
 import type { Extension, ExtensionDeps, LoadExtensionOptions } from "./loaded_extension.ts";
-import { LoadedExtension } from "./loaded_extension.ts";
+import type { LoadedExtension } from "./loaded_extension.ts";
 
 /**
  * `ses.extensions`: Electron's `Extensions` class, plus `sendMessage` (the session messaging an
@@ -62,6 +62,8 @@ export class Extensions extends Emitter {
   }
 
   async #load(path: string, options: LoadExtensionOptions): Promise<Extension> {
+    // Loaded with the first extension: not needed to make a session (issue #24's cold start).
+    const { LoadedExtension } = await import("./loaded_extension.ts");
     const loaded = await LoadedExtension.load(
       {
         ...this.#deps,

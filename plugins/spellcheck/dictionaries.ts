@@ -20,7 +20,7 @@ import {
   type HunspellFiles,
   type HunspellText,
 } from "./hunspell_files.ts";
-import { LanguageChecker } from "./language_checker.ts";
+import type { LanguageChecker } from "./language_checker.ts";
 
 /** What the dictionaries of a session need from it. */
 export interface DictionariesHost {
@@ -47,6 +47,12 @@ const CACHE_PREFIX = "dictionary/";
  */
 const sharedBundled = new WeakMap<BundledDictionaries, Map<string, Promise<LanguageChecker>>>();
 
+/**
+ * The checker (and nspell, a CommonJS package) load with the first dictionary, not with the session
+ * (issue #24's cold start; in the browser bundle, a chunk).
+ */
+const checkerModule = () => import("./language_checker.ts");
+
 function bundledChecker(
   source: BundledDictionaries,
   region: string,
@@ -58,7 +64,9 @@ function bundledChecker(
   if (known !== undefined) return known;
   const files = source(region);
   if (files === null) return null;
-  const checker = files.then((f) => new LanguageChecker(language, decodeHunspell(f, language)));
+  const checker = Promise.all([files, checkerModule()]).then(([f, { LanguageChecker }]) =>
+    new LanguageChecker(language, decodeHunspell(f, language))
+  );
   byRegion.set(region, checker);
   checker.catch(() => byRegion.delete(region));
   return checker;
@@ -160,6 +168,7 @@ export class Dictionaries {
     } else {
       const text = (await this.#cached(region, language)) ??
         (await this.#download(language, region));
+      const { LanguageChecker } = await checkerModule();
       checker = new LanguageChecker(language, text);
     }
     host.emit("spellcheck-dictionary-initialized", language);

@@ -9,16 +9,12 @@
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { StoreValue } from "../../kernel/store.ts";
+import type { DnrEngine, DnrOutcome } from "./dnr_engine.ts";
 import {
-  applyHeaderChanges,
-  DnrEngine,
-  type DnrOutcome,
-  headerChanges,
   MAX_NUMBER_OF_DYNAMIC_RULES,
   MAX_NUMBER_OF_REGEX_RULES,
   MAX_NUMBER_OF_SESSION_RULES,
-} from "./dnr_engine.ts";
-import { RULESETS } from "./dnr_rule.ts";
+} from "./dnr_limits.ts";
 import type {
   GetRulesFilter,
   MatchedRule,
@@ -33,6 +29,16 @@ const OUTCOME = Symbol("declarativeNetRequest outcome");
 const STORE_KEY = "dynamicRules";
 const SESSION = 0;
 const DYNAMIC = 1;
+/** Ruleset ids by index (`RULESETS` of `dnr_rule.ts`). */
+const RULESETS: readonly string[] = ["_session", "_dynamic"];
+
+/**
+ * The rule engine (rule checks, valibot schemas, RE2, the public-suffix list's users) loads with
+ * the first rule a session gets or has stored, not with the session (issue #24's cold start; in
+ * the browser bundle, a chunk).
+ */
+const engineModule = () => import("./dnr_engine.ts");
+type EngineModule = Awaited<ReturnType<typeof engineModule>>;
 
 interface HopOutcome {
   url: string;
@@ -56,7 +62,9 @@ export class DeclarativeNetRequest {
   readonly MAX_NUMBER_OF_DYNAMIC_RULES: number = MAX_NUMBER_OF_DYNAMIC_RULES;
   /** Chrome's limit on regex rules per ruleset. */
   readonly MAX_NUMBER_OF_REGEX_RULES: number = MAX_NUMBER_OF_REGEX_RULES;
-  readonly #engine = new DnrEngine();
+  #engine: DnrEngine | null = null;
+  #module: EngineModule | null = null;
+  #loading: Promise<DnrEngine> | null = null;
   readonly #ctx: PluginContext;
   readonly #traces: Traces;
   #writes: Promise<void> = Promise.resolve();
@@ -77,20 +85,37 @@ export class DeclarativeNetRequest {
    * kept, so that it does not matter whether this or the rules' tap asks first).
    */
   actsOn(request: PipelineRequest): boolean {
-    if (this.#engine.size === 0) return false;
+    if (this.size === 0) return false;
     const kind = this.#outcome(request).kind;
     return kind === "block" || kind === "redirect";
   }
 
   /** How many rules (session and dynamic) there are. */
   get size(): number {
-    return this.#engine.size;
+    return this.#engine?.size ?? 0;
+  }
+
+  /** The engine, loaded on first use; calls queued behind its loading run in call order. */
+  #withEngine<T>(use: (engine: DnrEngine) => T): Promise<T> {
+    const engine = this.#engine;
+    if (engine) {
+      try {
+        return Promise.resolve(use(engine));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.#loading ??= engineModule().then((module) => {
+      this.#module = module;
+      return this.#engine = new module.DnrEngine();
+    });
+    return this.#loading.then(use);
   }
 
   /** The taps exist only while there are rules: a session without rules pays nothing. */
   #sync(): void {
-    if (this.#engine.size > 0 && this.#untaps.length === 0) this.#tap();
-    else if (this.#engine.size === 0 && this.#untaps.length > 0) {
+    if (this.size > 0 && this.#untaps.length === 0) this.#tap();
+    else if (this.size === 0 && this.#untaps.length > 0) {
       for (const untap of this.#untaps.splice(0)) untap();
     }
     this.#onChange();
@@ -111,16 +136,18 @@ export class DeclarativeNetRequest {
     const unwatch = this.#ctx.store.watch?.((changes) => {
       const change = changes.find((c) => c.key === STORE_KEY);
       if (!change) return;
-      this.#writes = this.#writes.then(() => {
+      this.#writes = this.#writes.then(async () => {
         const rules = Array.isArray(change.value) ? change.value as unknown as Rule[] : [];
-        const before = this.#engine.frozen(DYNAMIC);
+        if (rules.length === 0 && this.#engine === null) return;
+        const engine = await this.#withEngine((engine) => engine);
+        const before = engine.frozen(DYNAMIC);
         try {
-          this.#engine.update(DYNAMIC, {
+          engine.update(DYNAMIC, {
             removeRuleIds: before.map((rule) => rule.id),
             addRules: rules,
           });
         } catch (error) {
-          this.#engine.restore(DYNAMIC, before);
+          engine.restore(DYNAMIC, before);
           this.#ctx.report(error, "shared dynamic rules");
         }
         this.#sync();
@@ -131,7 +158,9 @@ export class DeclarativeNetRequest {
       const saved = await this.#ctx.store.get(STORE_KEY);
       if (Array.isArray(saved) && saved.length > 0) {
         try {
-          this.#engine.update(DYNAMIC, { addRules: saved as unknown as Rule[] });
+          await this.#withEngine((engine) =>
+            engine.update(DYNAMIC, { addRules: saved as unknown as Rule[] })
+          );
         } catch (error) {
           this.#ctx.report(error, "load dynamic rules");
         }
@@ -145,24 +174,22 @@ export class DeclarativeNetRequest {
   /** Removes then adds session rules, atomically. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
     if (!this.#started) return this.#writes.then(() => this.updateSessionRules(options));
-    try {
-      this.#engine.update(SESSION, options);
+    return this.#withEngine((engine) => {
+      engine.update(SESSION, options);
       this.#sync();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /** Removes then adds dynamic rules, atomically, and keeps them in the partition's store. */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
     const write = this.#writes.then(async () => {
-      const before = this.#engine.frozen(DYNAMIC);
-      this.#engine.update(DYNAMIC, options);
+      const engine = await this.#withEngine((engine) => engine);
+      const before = engine.frozen(DYNAMIC);
+      engine.update(DYNAMIC, options);
       try {
-        await this.#ctx.store.set(STORE_KEY, this.#engine.frozen(DYNAMIC) as unknown as StoreValue);
+        await this.#ctx.store.set(STORE_KEY, engine.frozen(DYNAMIC) as unknown as StoreValue);
       } catch (error) {
-        this.#engine.restore(DYNAMIC, before);
+        engine.restore(DYNAMIC, before);
         throw error;
       } finally {
         this.#sync();
@@ -175,29 +202,27 @@ export class DeclarativeNetRequest {
   /** The session rules (optionally only some ids). */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
     if (!this.#started) return this.#writes.then(() => this.getSessionRules(filter));
-    return Promise.resolve(this.#engine.get(SESSION, filter));
+    if (this.#engine === null && this.#loading === null) return Promise.resolve([]);
+    return this.#withEngine((engine) => engine.get(SESSION, filter));
   }
 
   /** The dynamic rules (optionally only some ids). */
   async getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
     await this.#writes;
-    return this.#engine.get(DYNAMIC, filter);
+    if (this.#engine === null && this.#loading === null) return [];
+    return await this.#withEngine((engine) => engine.get(DYNAMIC, filter));
   }
 
   /** The rules that would apply to a request, in the order they would. */
   testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
     if (!this.#started) return this.#writes.then(() => this.testMatchOutcome(request));
-    try {
-      return Promise.resolve(this.#engine.testMatchOutcome(request));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#withEngine((engine) => engine.testMatchOutcome(request));
   }
 
   #outcome(request: PipelineRequest, responseHeaders?: Headers): DnrOutcome {
     if (responseHeaders) {
       const o = request.options;
-      return this.#engine.outcome({
+      return this.#engine!.outcome({
         url: request.url,
         type: request.resourceType,
         method: request.method,
@@ -212,7 +237,7 @@ export class DeclarativeNetRequest {
       const o = request.options;
       hop = {
         url: request.url,
-        outcome: this.#engine.outcome({
+        outcome: this.#engine!.outcome({
           url: request.url,
           type: request.resourceType,
           method: request.method,
@@ -269,7 +294,7 @@ export class DeclarativeNetRequest {
       const which = stage === "beforeSendHeaders" ? "requestHeaders" : "responseHeaders";
       this.#untaps.push(this.#ctx.tap(stage, (request: PipelineRequest, response?: Response) => {
         let o = this.#outcome(request);
-        if (response && this.#engine.hasResponseHeaderRules) {
+        if (response && this.#engine!.hasResponseHeaderRules) {
           // Rules with response header conditions are decided now, with the headers (Chrome).
           o = this.#outcome(request, response.headers);
           const rule = o.rule;
@@ -286,10 +311,10 @@ export class DeclarativeNetRequest {
           }
         }
         if (o.modify.length === 0) return;
-        const { applied } = headerChanges(o.modify, which);
+        const { applied } = this.#module!.headerChanges(o.modify, which);
         if (applied.length === 0) return;
         const headers = new Headers(response ? response.headers : request.headers);
-        applyHeaderChanges(headers, applied, response !== undefined);
+        this.#module!.applyHeaderChanges(headers, applied, response !== undefined);
         const seen = new Set<string>();
         const rules: MatchedRule[] = [];
         for (const c of applied) {

@@ -25,33 +25,17 @@ import type {
 } from "./dnr_types.ts";
 import { RuleIndex } from "./rule_index.ts";
 
-/**
- * Chrome's limits.
- *
- * @example
- * ```ts
- * MAX_NUMBER_OF_SESSION_RULES; // 5000
- * ```
- */
-export const MAX_NUMBER_OF_SESSION_RULES = 5000;
-/**
- * Chrome's limit on dynamic rules.
- *
- * @example
- * ```ts
- * MAX_NUMBER_OF_DYNAMIC_RULES; // 30000
- * ```
- */
-export const MAX_NUMBER_OF_DYNAMIC_RULES = 30000;
-/**
- * Chrome's limit on regex rules (session and dynamic each).
- *
- * @example
- * ```ts
- * MAX_NUMBER_OF_REGEX_RULES; // 1000
- * ```
- */
-export const MAX_NUMBER_OF_REGEX_RULES = 1000;
+import {
+  MAX_NUMBER_OF_DYNAMIC_RULES,
+  MAX_NUMBER_OF_REGEX_RULES,
+  MAX_NUMBER_OF_SESSION_RULES,
+} from "./dnr_limits.ts";
+
+export {
+  MAX_NUMBER_OF_DYNAMIC_RULES,
+  MAX_NUMBER_OF_REGEX_RULES,
+  MAX_NUMBER_OF_SESSION_RULES,
+} from "./dnr_limits.ts";
 
 /** One header change that will be applied, with the rule it comes from. */
 export interface HeaderChange extends ModifyHeaderInfo {

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { requireCommand } from "../_system.ts";
-import { buildBundle, bundlePath } from "../../scripts/bundle.ts";
+import { buildBundle, readBundleFile } from "../../scripts/bundle.ts";
 import { serve, type TestServer } from "../_serve.ts";
 
 /** A running page harness. */
@@ -21,7 +20,8 @@ export interface BundlePage {
 }
 
 /**
- * Builds the bundle, serves `html` at `/`, the bundle at `/websession.js`, `api` under `/api/`
+ * Builds the bundle, serves `html` at `/`, the bundle at `/websession.js` (its chunks under
+ * `/chunks/`), `api` under `/api/`
  * and each of `scripts` (path -> JavaScript source, e.g. a service worker) at its path, and
  * launches headless Chromium.
  *
@@ -38,12 +38,12 @@ export async function startBundlePage(
   scripts: Record<string, string> = {},
 ): Promise<BundlePage> {
   await buildBundle();
-  const bundle = readFileSync(bundlePath);
   const server: TestServer = await serve((request) => {
     const { pathname } = new URL(request.url);
     if (pathname === "/") return new Response(html, { headers: { "content-type": "text/html" } });
-    if (pathname === "/websession.js") {
-      return new Response(bundle, { headers: { "content-type": "text/javascript" } });
+    const bundled = readBundleFile(pathname);
+    if (bundled) {
+      return new Response(bundled, { headers: { "content-type": "text/javascript" } });
     }
     if (pathname.startsWith("/api/")) return api(request);
     if (Object.hasOwn(scripts, pathname)) {

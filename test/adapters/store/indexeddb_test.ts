@@ -1,10 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import type { Store, StoreOperation, StoreValue } from "../../../kernel/store.ts";
 import { storeContract } from "./_store_case.ts";
-import { buildBundle, bundlePath } from "../../../scripts/bundle.ts";
+import { buildBundle, readBundleFile } from "../../../scripts/bundle.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 import { needs, requireCommand } from "../../_system.ts";
 
@@ -85,7 +84,6 @@ describe("IndexedDbStore in headless Chromium", () => {
   needs("chromium");
   before(async () => {
     await buildBundle();
-    const bundle = readFileSync(bundlePath);
     server = await serve((request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/" || pathname === "/refused") {
@@ -93,8 +91,9 @@ describe("IndexedDbStore in headless Chromium", () => {
           headers: { "content-type": "text/html" },
         });
       }
-      if (pathname === "/websession.js") {
-        return new Response(bundle, { headers: { "content-type": "text/javascript" } });
+      const bundled = readBundleFile(pathname);
+      if (bundled) {
+        return new Response(bundled, { headers: { "content-type": "text/javascript" } });
       }
       return new Response("hello");
     });
