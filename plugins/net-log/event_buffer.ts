@@ -19,7 +19,7 @@ import { headerLine } from "./sensitive_headers.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** A new buffer's size. */
-const BUFFER_BYTES = 65536;
+const BUFFER_BYTES = 1048576;
 const FIXED = 25;
 
 /**
@@ -142,7 +142,24 @@ export class EventBuffer {
   #string(text: string): void {
     // At most three bytes of UTF-8 per UTF-16 unit.
     this.#room(4 + text.length * 3);
-    const { written } = encoder.encodeInto(text, this.#bytes.subarray(this.#at + 4));
+    const bytes = this.#bytes;
+    const start = this.#at + 4;
+    // Short ASCII strings (header names and values, mostly) byte by byte: cheaper than a call
+    // into the runtime's encoder; anything else through it.
+    if (text.length <= 64) {
+      let i = 0;
+      for (; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code > 0x7f) break;
+        bytes[start + i] = code;
+      }
+      if (i === text.length) {
+        this.#view.setUint32(this.#at, i);
+        this.#at = start + i;
+        return;
+      }
+    }
+    const { written } = encoder.encodeInto(text, bytes.subarray(start));
     this.#view.setUint32(this.#at, written);
     this.#at += 4 + written;
   }
