@@ -190,9 +190,22 @@ export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[]
   let at = 0;
   const string = (): string => {
     const length = view.getUint32(at);
-    const text = decoder.decode(bytes.subarray(at + 4, at + 4 + length));
-    at += 4 + length;
-    return text;
+    const start = at + 4;
+    at = start + length;
+    // Short ASCII strings without a call into the runtime's decoder (as they were written).
+    if (length <= 64) {
+      let ascii = true;
+      for (let i = start; i < at; i++) {
+        if (bytes[i] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        return String.fromCharCode.apply(null, bytes.subarray(start, at) as unknown as number[]);
+      }
+    }
+    return decoder.decode(bytes.subarray(start, at));
   };
   while (at < bytes.byteLength) {
     const kind = view.getUint8(at);
