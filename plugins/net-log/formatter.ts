@@ -23,6 +23,8 @@ export interface EventFormatter {
 
 /** How long a Worker may take to load before the formatting is done inline instead. */
 const READY_TIMEOUT_MS = 10_000;
+/** How long an idle Worker is kept for the next buffer. */
+const IDLE_MS = 1000;
 
 /**
  * A formatter for one log: a Worker of its own once it has loaded, else inline.
@@ -42,7 +44,7 @@ export async function startFormatter(mode: NetLogCaptureMode): Promise<EventForm
   if (typeof Worker !== "function") return inlineFormatter(mode);
   let worker: Worker;
   try {
-    worker = new Worker(new URL("./format_worker.ts", import.meta.url).href, { type: "module" });
+    worker = spawn();
   } catch {
     return inlineFormatter(mode);
   }
@@ -84,37 +86,44 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** Batches go to the Worker; its answers come back in order, each settling the oldest wait. */
+type RefWorker = Worker & { ref?(): void; unref?(): void };
+
+function spawn(): RefWorker {
+  return new Worker(new URL("./format_worker.ts", import.meta.url).href, { type: "module" });
+}
+
+/**
+ * Batches go to the Worker; its answers come back in order, each settling the oldest wait. An
+ * idle Worker ends after {@linkcode IDLE_MS} (a live one keeps a Deno process running, so a
+ * program that never stops logging still exits) and a new one starts with the next buffer; on
+ * Bun the Worker is referenced only while a buffer is being formatted.
+ */
 class WorkerFormatter implements EventFormatter {
-  #worker: Worker;
+  #worker: RefWorker | null;
   #mode: NetLogCaptureMode;
   #waiting: Waiting[] = [];
   #head = 0;
   #closing = false;
   #failed: unknown = null;
+  #idle: ReturnType<typeof setTimeout> | null = null;
 
   constructor(worker: Worker, mode: NetLogCaptureMode) {
-    this.#worker = worker;
     this.#mode = mode;
-    worker.onmessage = ({ data }) => {
-      const waiting = this.#waiting[this.#head++];
-      if (data instanceof Uint8Array) waiting?.resolve(data);
-      else waiting?.reject(new Error(`net log: an event could not be written: ${data?.error}`));
-      this.#settled();
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.#fail(new Error(`net log: the formatting Worker failed: ${event.message}`));
-    };
+    this.#worker = this.#listen(worker);
   }
 
   format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array | string> {
     if (this.#failed !== null) return Promise.reject(this.#failed);
+    if (this.#idle !== null) clearTimeout(this.#idle);
+    this.#idle = null;
+    // Messages posted before a new Worker has loaded wait for it.
+    const worker = this.#worker ??= this.#listen(spawn());
+    worker.ref?.();
     return new Promise((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
       const request: FormatRequest = { bytes, mode: this.#mode, lead };
       try {
-        this.#worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+        worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
       } catch (error) {
         // The Worker is gone: this buffer alone fails, in its turn.
         this.#waiting.pop();
@@ -128,12 +137,38 @@ class WorkerFormatter implements EventFormatter {
     this.#settled();
   }
 
+  #listen(worker: RefWorker): RefWorker {
+    worker.unref?.();
+    worker.onmessage = ({ data }) => {
+      if (data === "ready") return;
+      const waiting = this.#waiting[this.#head++];
+      if (data instanceof Uint8Array) waiting?.resolve(data);
+      else waiting?.reject(new Error(`net log: an event could not be written: ${data?.error}`));
+      this.#settled();
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#fail(new Error(`net log: the formatting Worker failed: ${event.message}`));
+    };
+    return worker;
+  }
+
   #settled(): void {
-    if (this.#head === this.#waiting.length) {
-      this.#waiting = [];
-      this.#head = 0;
-      if (this.#closing) this.#worker.terminate();
+    if (this.#head !== this.#waiting.length) return;
+    this.#waiting = [];
+    this.#head = 0;
+    this.#worker?.unref?.();
+    if (this.#closing) this.#end();
+    else if (this.#idle === null && this.#worker !== null) {
+      this.#idle = setTimeout(() => this.#end(), IDLE_MS);
     }
+  }
+
+  #end(): void {
+    if (this.#idle !== null) clearTimeout(this.#idle);
+    this.#idle = null;
+    this.#worker?.terminate();
+    this.#worker = null;
   }
 
   #fail(error: unknown): void {
@@ -141,6 +176,6 @@ class WorkerFormatter implements EventFormatter {
     for (let i = this.#head; i < this.#waiting.length; i++) this.#waiting[i].reject(error);
     this.#waiting = [];
     this.#head = 0;
-    this.#worker.terminate();
+    this.#end();
   }
 }

@@ -97,4 +97,20 @@ describe("net log event buffer", () => {
     assert.equal(formatter.constructor.name, "WorkerFormatter");
     assert.deepEqual(got, wanted);
   });
+
+  it("starts a new Worker for a buffer that comes after the idle one ended", async () => {
+    const formatter = await startFormatter("default");
+    const decoder = new TextDecoder();
+    const once = async (id: number) => {
+      const buffer = new EventBuffer();
+      buffer.event(2, 1, id, 1, 0, 5, { id });
+      const answer = await formatter.format(buffer.take(), id > 1);
+      return typeof answer === "string" ? answer : decoder.decode(answer);
+    };
+    assert.equal(await once(1), expected(2, 1, [1, 1, 0], 5, { id: 1 }));
+    // Past the idle time (one second) the first Worker has ended.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    assert.equal(await once(2), `,\n${expected(2, 1, [2, 1, 0], 5, { id: 2 })}`);
+    formatter.close();
+  });
 });
