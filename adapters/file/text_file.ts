@@ -12,8 +12,8 @@ const fsp = () => builtin("node:fs/promises");
 
 /** A text file open for writing (the net-log plugin's `TextFile`). */
 export interface NodeTextFile {
-  /** Appends text. */
-  write(text: string): Promise<void>;
+  /** Appends text, or bytes. */
+  write(data: string | Uint8Array): Promise<void>;
   /** Closes the file. */
   close(): Promise<void>;
 }
@@ -32,8 +32,14 @@ export async function openTextFile(path: string): Promise<NodeTextFile> {
   await fsp().mkdir(dirname(path), { recursive: true });
   const handle = await fsp().open(path, "w");
   return {
-    write: async (text) => {
-      await handle.write(text);
+    write: async (data) => {
+      if (typeof data === "string") await handle.write(data);
+      else {
+        // A write may take part of the bytes; the rest follows.
+        for (let at = 0; at < data.byteLength;) {
+          at += (await handle.write(data, at, data.byteLength - at)).bytesWritten;
+        }
+      }
     },
     close: () => handle.close(),
   };

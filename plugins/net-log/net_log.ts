@@ -8,6 +8,7 @@
 import type { PluginContext } from "../../kernel/plugin.ts";
 import { type NetLogCaptureMode, type NetLogClientInfo, netLogConstants } from "./constants.ts";
 import { NetLogFileWriter, type OpenTextFile } from "./file_sink.ts";
+import { startFormatter } from "./formatter.ts";
 import { type NetLogClock, NetLogRecorder, performanceClock } from "./recorder.ts";
 
 /** Options of {@linkcode NetLog.startLogging}, as Electron's. */
@@ -40,6 +41,7 @@ export class NetLog {
   #clock: () => NetLogClock;
   #active: { recorder: NetLogRecorder; writer: NetLogFileWriter } | null = null;
   #starting = false;
+  #stopping: Promise<void> = Promise.resolve();
 
   /** Made by the net-log plugin. */
   constructor(
@@ -99,10 +101,14 @@ export class NetLog {
         timeTickOffset: clock.offset,
         clientInfo: this.#clientInfo(),
       });
-      const writer = new NetLogFileWriter(file, constants, max ?? null, () => {
-        void this.stopLogging().catch((error) => this.#ctx.report(error, "netLog"));
+      const writer = new NetLogFileWriter(file, constants, {
+        mode,
+        maxFileSize: max ?? null,
+        onFull: () => void this.stopLogging().catch((error) => this.#ctx.report(error, "netLog")),
+        // Without a limit, events become JSON in a Worker, off the requests' thread.
+        formatter: max === undefined ? await startFormatter(mode) : undefined,
       });
-      const recorder = new NetLogRecorder(this.#ctx, mode, clock, (event) => writer.add(event));
+      const recorder = new NetLogRecorder(this.#ctx, mode, clock, writer);
       this.#active = { recorder, writer };
     } finally {
       this.#starting = false;
@@ -110,11 +116,14 @@ export class NetLog {
   }
 
   /** Stops recording; resolves when the file is complete on disk (at once when not logging). */
-  async stopLogging(): Promise<void> {
+  stopLogging(): Promise<void> {
     const active = this.#active;
-    if (active === null) return;
+    // A stop under way (maxFileSize reached): this one resolves with it, when the file is done.
+    if (active === null) return this.#stopping;
     this.#active = null;
     active.recorder.stop();
-    await active.writer.finish();
+    const stopping = active.writer.finish();
+    this.#stopping = stopping.then(() => {}, () => {});
+    return stopping;
   }
 }

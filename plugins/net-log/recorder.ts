@@ -44,9 +44,36 @@ export interface NetLogEvent {
   type: number;
 }
 
+/** Where the recorder's events go (the file writer). */
+export interface NetLogEventSink {
+  /** One event: its type's and phase's numbers, its source's id, type and start, its time. */
+  add(
+    type: number,
+    phase: number,
+    sourceId: number,
+    sourceType: number,
+    sourceStart: number,
+    time: number,
+    params: Record<string, unknown> | undefined,
+  ): void;
+  /** One event whose params are header lines, made later from `headers` in the capture mode. */
+  addHeaders(
+    type: number,
+    phase: number,
+    sourceId: number,
+    sourceType: number,
+    sourceStart: number,
+    time: number,
+    line: string | null,
+    first: string | null,
+    headers: Headers,
+  ): void;
+}
+
 interface Source {
-  /** `{"id":..,"start_time":"..","type":..}`, written once. */
-  json: string;
+  id: number;
+  type: number;
+  start: number;
   ref: NetLogSourceRef;
   open: Set<string>;
   afterHeaders: Record<string, unknown>[];
@@ -59,11 +86,6 @@ interface Source {
 type Phase = keyof typeof NET_LOG_PHASES;
 
 const SOURCE = Symbol("net-log: the request's source");
-
-/** `"phase":N,"source":` for each phase. */
-const PHASE_TEXT = Object.fromEntries(
-  Object.entries(NET_LOG_PHASES).map(([name, id]) => [name, `"phase":${id},"source":`]),
-) as Record<Phase, string>;
 
 /** A clock in whole milliseconds and the epoch time of its zero (`timeTickOffset`). */
 export interface NetLogClock {
@@ -91,7 +113,7 @@ export function performanceClock(): NetLogClock {
 
 /** Records a session's pipeline as NetLog events until `stop()`. */
 export class NetLogRecorder {
-  #emit: (event: string) => void;
+  #sink: NetLogEventSink;
   #mode: NetLogCaptureMode;
   #clock: NetLogClock;
   #nextId = 1;
@@ -101,8 +123,6 @@ export class NetLogRecorder {
   #storing: Source | null = null;
   #traced: boolean;
   #now = 0;
-  #timeAt = -1;
-  #timeText = "";
   #stopped = false;
   #session: object;
 
@@ -111,9 +131,9 @@ export class NetLogRecorder {
     ctx: PluginContext,
     mode: NetLogCaptureMode,
     clock: NetLogClock,
-    emit: (event: string) => void,
+    sink: NetLogEventSink,
   ) {
-    this.#emit = emit;
+    this.#sink = sink;
     this.#mode = mode;
     this.#clock = clock;
     this.#traced = mode === "everything";
@@ -182,9 +202,14 @@ export class NetLogRecorder {
       tap("headersReceived", (request, response) => {
         const source = this.#sourceOf(request);
         const status = `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
-        this.#event(source, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", {
-          headers: [status, ...headerLines(response.headers, this.#mode)],
-        });
+        // Header lines are made off the request's path, from the raw pairs.
+        this.#headersEvent(
+          source,
+          "HTTP_TRANSACTION_READ_RESPONSE_HEADERS",
+          null,
+          status,
+          response.headers,
+        );
         this.#end(source, "HTTP_TRANSACTION_READ_HEADERS");
         this.#begin(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
         // The cookie store's changes until this stage's last tap belong to this request.
@@ -248,8 +273,7 @@ export class NetLogRecorder {
     this.#begin(source, "HTTP_TRANSACTION_SEND_REQUEST");
     const parts = request.urlParts;
     const target = `${parts.path}${parts.query}`;
-    const lines = headerLines(request.headers, this.#mode);
-    if (!request.headers.has("host")) lines.unshift(`Host: ${hostHeader(parts)}`);
+    const host = request.headers.has("host") ? null : `Host: ${hostHeader(parts)}`;
     const cookie = request.headers.get("cookie");
     if (cookie !== null) {
       for (const pair of cookie.split(";")) {
@@ -261,10 +285,14 @@ export class NetLogRecorder {
         });
       }
     }
-    this.#event(source, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
-      headers: lines,
-      line: `${request.method} ${target || "/"} HTTP/1.1\r\n`,
-    });
+    const line = `${request.method} ${target || "/"} HTTP/1.1\r\n`;
+    this.#headersEvent(
+      source,
+      "HTTP_TRANSACTION_SEND_REQUEST_HEADERS",
+      line,
+      host,
+      request.headers,
+    );
     const body = request.body;
     if (body !== null) {
       const params: Record<string, unknown> = {
@@ -387,7 +415,9 @@ export class NetLogRecorder {
     const start = this.#now;
     const typeId = SOURCE_TYPE_IDS[type];
     return {
-      json: `{"id":${id},"start_time":"${start}","type":${typeId}}`,
+      id,
+      type: typeId,
+      start,
       ref: { id, type: typeId },
       open: new Set(),
       afterHeaders: [],
@@ -450,14 +480,35 @@ export class NetLogRecorder {
     phase: Phase,
     params?: Record<string, unknown>,
   ): void {
-    // Written by hand from pieces made once (the fields are numbers and digit strings): this runs
-    // about twenty times a request.
-    if (this.#timeAt !== this.#now) {
-      this.#timeAt = this.#now;
-      this.#timeText = `,"time":"${this.#now}","type":`;
-    }
-    const tail = `${PHASE_TEXT[phase]}${source.json}${this.#timeText}${EVENT_TYPE_IDS[type]}}`;
-    this.#emit(params === undefined ? `{${tail}` : `{"params":${JSON.stringify(params)},${tail}`);
+    // Numbers only (and the caller's params): the JSON is made later, in a batch, off this path.
+    this.#sink.add(
+      EVENT_TYPE_IDS[type],
+      NET_LOG_PHASES[phase],
+      source.id,
+      source.type,
+      source.start,
+      this.#now,
+      params,
+    );
+  }
+  #headersEvent(
+    source: Source,
+    type: NetLogEventType,
+    line: string | null,
+    first: string | null,
+    headers: Headers,
+  ): void {
+    this.#sink.addHeaders(
+      EVENT_TYPE_IDS[type],
+      NET_LOG_PHASES.PHASE_NONE,
+      source.id,
+      source.type,
+      source.start,
+      this.#now,
+      line,
+      first,
+      headers,
+    );
   }
 }
 

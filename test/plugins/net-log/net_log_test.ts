@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { session } from "../../../mod.ts";
 import { createNetLogPlugin } from "../../../plugins/net-log/mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
+import { runChild } from "../../_process.ts";
 
 // deno-lint-ignore no-explicit-any
 type Log = { constants: any; events: any[] };
@@ -125,6 +126,20 @@ describe("ses.netLog", () => {
       everything.some((p) => p.stage === "beforeRequest" && p.applied && p.result.cancel === true),
       JSON.stringify(everything),
     );
+  });
+
+  it("lets a program that never stops logging exit, its events written", async () => {
+    const path = `${dir}/never-stopped.json`;
+    const script = new URL("./_never_stopped.ts", import.meta.url).pathname;
+    const child = await runChild(script, [path]);
+    assert.deepEqual([child.code, child.signal, child.out], [0, null, "done\n"]);
+    // The file ends where the program did: without the closing of the events' list.
+    const log = JSON.parse(`${readFileSync(path, "utf8")}\n]}`) as Log;
+    const types = Object.fromEntries(
+      Object.entries(log.constants.logEventTypes).map(([name, id]) => [id, name]),
+    );
+    const names = log.events.map((event) => types[event.type]);
+    assert.ok(names.includes("REQUEST_ALIVE"), names.join());
   });
 
   it("stops by itself at maxFileSize, leaving a valid file", async () => {

@@ -1,0 +1,257 @@
+/**
+ * A net log's events as the recorder keeps them on the request's path: bytes in a buffer outside
+ * the JavaScript heap (numbers, and strings copied in as UTF-8), no object or string kept per
+ * event, so the garbage collector has nothing to carry from one request to the next. A filled
+ * buffer is turned into Chromium's event JSON later by {@linkcode eventsText}, in the formatting
+ * Worker (`format_worker.ts`) or, without one, on the calling thread.
+ *
+ * An event: kind (u8: 0 no params, 1 params as JSON text, 2 header lines), phase (u8), type
+ * (u16), source id (u32), source type (u8), source start (f64), time (f64), then its params:
+ * kind 1 one string; kind 2 flags (u8: 1 a request line, 2 a first line), those strings, a
+ * count (u16) and that many header name/value string pairs. A string: its UTF-8 length (u32),
+ * then its bytes.
+ *
+ * @module
+ */
+import type { NetLogCaptureMode } from "./constants.ts";
+import { headerLine } from "./sensitive_headers.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** A new buffer's size. */
+const BUFFER_BYTES = 1048576;
+const FIXED = 25;
+
+/**
+ * Writes events into a buffer, growing it when one event needs more room.
+ *
+ * @example
+ * ```ts
+ * const buffer = new EventBuffer();
+ * buffer.event(2, 1, 1, 1, 0, 5, undefined);
+ * eventsText(buffer.take(), "default");
+ * // '{"phase":1,"source":{"id":1,"start_time":"0","type":1},"time":"5","type":2}'
+ * ```
+ */
+export class EventBuffer {
+  #bytes = new Uint8Array(BUFFER_BYTES);
+  #view = new DataView(this.#bytes.buffer);
+  #at = 0;
+
+  /** Bytes written since the last {@linkcode EventBuffer.take}. */
+  get length(): number {
+    return this.#at;
+  }
+
+  /** One event; its params (if any) become JSON now. */
+  event(
+    type: number,
+    phase: number,
+    sourceId: number,
+    sourceType: number,
+    sourceStart: number,
+    time: number,
+    params: Record<string, unknown> | undefined,
+  ): void {
+    this.#head(params === undefined ? 0 : 1, type, phase, sourceId, sourceType, sourceStart, time);
+    if (params !== undefined) this.#string(JSON.stringify(params));
+  }
+
+  /**
+   * An event whose params are header lines: `{"headers": [first?, ...headers]}`, with
+   * `"line"` after them when there is a request line. The lines are made by
+   * {@linkcode eventsText} in the log's capture mode; `set-cookie` lines come last, one each.
+   */
+  headersEvent(
+    type: number,
+    phase: number,
+    sourceId: number,
+    sourceType: number,
+    sourceStart: number,
+    time: number,
+    line: string | null,
+    first: string | null,
+    headers: Headers,
+  ): void {
+    this.#head(2, type, phase, sourceId, sourceType, sourceStart, time);
+    this.#room(1);
+    this.#bytes[this.#at++] = (line === null ? 0 : 1) | (first === null ? 0 : 2);
+    if (line !== null) this.#string(line);
+    if (first !== null) this.#string(first);
+    this.#room(2);
+    const countAt = this.#at;
+    this.#at += 2;
+    let count = 0;
+    let cookies = false;
+    headers.forEach((value, name) => {
+      if (name === "set-cookie") cookies = true;
+      else {
+        this.#string(name);
+        this.#string(value);
+        count++;
+      }
+    });
+    if (cookies) {
+      for (const value of headers.getSetCookie()) {
+        this.#string("set-cookie");
+        this.#string(value);
+        count++;
+      }
+    }
+    this.#view.setUint16(countAt, count);
+  }
+
+  /** The bytes written so far (a view of a buffer of its own, which may be transferred). */
+  take(): Uint8Array {
+    const taken = this.#bytes.subarray(0, this.#at);
+    this.#bytes = new Uint8Array(BUFFER_BYTES);
+    this.#view = new DataView(this.#bytes.buffer);
+    this.#at = 0;
+    return taken;
+  }
+
+  /** The bytes written so far, to be read at once: the buffer is written over next. */
+  drain(): Uint8Array {
+    const drained = this.#bytes.subarray(0, this.#at);
+    this.#at = 0;
+    return drained;
+  }
+
+  #head(
+    kind: number,
+    type: number,
+    phase: number,
+    sourceId: number,
+    sourceType: number,
+    sourceStart: number,
+    time: number,
+  ): void {
+    this.#room(FIXED);
+    const view = this.#view;
+    const at = this.#at;
+    view.setUint8(at, kind);
+    view.setUint8(at + 1, phase);
+    view.setUint16(at + 2, type);
+    view.setUint32(at + 4, sourceId);
+    view.setUint8(at + 8, sourceType);
+    view.setFloat64(at + 9, sourceStart);
+    view.setFloat64(at + 17, time);
+    this.#at = at + FIXED;
+  }
+
+  #string(text: string): void {
+    // At most three bytes of UTF-8 per UTF-16 unit.
+    this.#room(4 + text.length * 3);
+    const bytes = this.#bytes;
+    const start = this.#at + 4;
+    // Short ASCII strings (header names and values, mostly) byte by byte: cheaper than a call
+    // into the runtime's encoder; anything else through it.
+    if (text.length <= 64) {
+      let i = 0;
+      for (; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code > 0x7f) break;
+        bytes[start + i] = code;
+      }
+      if (i === text.length) {
+        this.#view.setUint32(this.#at, i);
+        this.#at = start + i;
+        return;
+      }
+    }
+    const { written } = encoder.encodeInto(text, bytes.subarray(start));
+    this.#view.setUint32(this.#at, written);
+    this.#at += 4 + written;
+  }
+
+  #room(bytes: number): void {
+    if (this.#at + bytes <= this.#bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#at + bytes));
+    grown.set(this.#bytes.subarray(0, this.#at));
+    this.#bytes = grown;
+    this.#view = new DataView(grown.buffer);
+  }
+}
+
+/**
+ * The JSON of each event in `bytes` (as {@linkcode EventBuffer} wrote them), in order.
+ *
+ * @example
+ * ```ts
+ * const buffer = new EventBuffer();
+ * buffer.event(2, 0, 1, 1, 0, 5, { a: 1 });
+ * eventTexts(buffer.take(), "default");
+ * // ['{"params":{"a":1},"phase":0,"source":{"id":1,"start_time":"0","type":1},"time":"5","type":2}']
+ * ```
+ */
+export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const texts: string[] = [];
+  let at = 0;
+  const string = (): string => {
+    const length = view.getUint32(at);
+    const start = at + 4;
+    at = start + length;
+    // Short ASCII strings without a call into the runtime's decoder (as they were written).
+    if (length <= 64) {
+      let ascii = true;
+      for (let i = start; i < at; i++) {
+        if (bytes[i] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        return String.fromCharCode.apply(null, bytes.subarray(start, at) as unknown as number[]);
+      }
+    }
+    return decoder.decode(bytes.subarray(start, at));
+  };
+  while (at < bytes.byteLength) {
+    const kind = view.getUint8(at);
+    const tail = `"phase":${view.getUint8(at + 1)},"source":{"id":${
+      view.getUint32(at + 4)
+    },"start_time":"${view.getFloat64(at + 9)}","type":${view.getUint8(at + 8)}},"time":"${
+      view.getFloat64(at + 17)
+    }","type":${view.getUint16(at + 2)}}`;
+    at += FIXED;
+    if (kind === 0) {
+      texts.push(`{${tail}`);
+      continue;
+    }
+    let params: string;
+    if (kind === 1) params = string();
+    else {
+      const flags = view.getUint8(at++);
+      const line = flags & 1 ? string() : null;
+      const lines: string[] = flags & 2 ? [string()] : [];
+      const count = view.getUint16(at);
+      at += 2;
+      for (let i = 0; i < count; i++) {
+        const name = string();
+        lines.push(headerLine(name, string(), mode));
+      }
+      const headers = JSON.stringify(lines);
+      params = line === null
+        ? `{"headers":${headers}}`
+        : `{"headers":${headers},"line":${JSON.stringify(line)}}`;
+    }
+    texts.push(`{"params":${params},${tail}`);
+  }
+  return texts;
+}
+
+/**
+ * The JSON of the events in `bytes`, joined by `,\n`.
+ *
+ * @example
+ * ```ts
+ * const buffer = new EventBuffer();
+ * buffer.event(2, 1, 1, 1, 0, 5, undefined);
+ * buffer.event(2, 2, 1, 1, 0, 6, undefined);
+ * eventsText(buffer.take(), "default").split(",\n").length; // 2
+ * ```
+ */
+export function eventsText(bytes: Uint8Array, mode: NetLogCaptureMode): string {
+  return eventTexts(bytes, mode).join(",\n");
+}

@@ -1,0 +1,116 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { EventBuffer, eventTexts } from "../../../plugins/net-log/event_buffer.ts";
+import { startFormatter } from "../../../plugins/net-log/formatter.ts";
+import { headerLines } from "../../../plugins/net-log/sensitive_headers.ts";
+
+/** What the recorder wrote before events were kept as bytes: one JSON text an event. */
+function expected(
+  type: number,
+  phase: number,
+  source: [number, number, number],
+  time: number,
+  params?: unknown,
+): string {
+  const tail = `"phase":${phase},"source":{"id":${source[0]},"start_time":"${source[2]}","type":${
+    source[1]
+  }},"time":"${time}","type":${type}}`;
+  return params === undefined ? `{${tail}` : `{"params":${JSON.stringify(params)},${tail}`;
+}
+
+describe("net log event buffer", () => {
+  it("gives back each event's JSON, params and header lines as JSON.stringify writes them", () => {
+    const buffer = new EventBuffer();
+    const long = "x".repeat(100) + "é€😀";
+    const params = { url: `http://127.0.0.1/${long}`, n: 3, ok: true, ref: { id: 4, type: 1 } };
+    buffer.event(2, 1, 7, 1, 123456789, 123456790, undefined);
+    buffer.event(3, 0, 7, 1, 123456789, 123456791, params);
+    buffer.event(4, 0, 8, 6, 5, 6, { message: 'ünï "quoted"\n' });
+    const headers = new Headers([
+      ["cookie", "a=1; b=2"],
+      ["x-latin", "caf\u00e9"],
+      ["set-cookie", "s=1; Path=/"],
+      ["accept", "*/*"],
+      ["set-cookie", "t=2"],
+      ["x-long", long.slice(0, 100)],
+    ]);
+    const line = "GET /?q=1 HTTP/1.1\r\n";
+    buffer.headersEvent(9, 0, 7, 1, 123456789, 123456792, line, "Host: 127.0.0.1", headers);
+    buffer.headersEvent(10, 0, 7, 1, 123456789, 123456793, null, "HTTP/1.1 200 OK", headers);
+    buffer.headersEvent(10, 0, 7, 1, 123456789, 123456794, null, null, new Headers());
+    for (const mode of ["default", "includeSensitive"] as const) {
+      const lines = headerLines(headers, mode);
+      const bytes = buffer.take().slice();
+      // take() leaves an empty buffer behind; writing the same events again gives the same bytes.
+      assert.equal(buffer.length, 0);
+      assert.deepEqual(eventTexts(bytes, mode), [
+        expected(2, 1, [7, 1, 123456789], 123456790),
+        expected(3, 0, [7, 1, 123456789], 123456791, params),
+        expected(4, 0, [8, 6, 5], 6, { message: 'ünï "quoted"\n' }),
+        expected(9, 0, [7, 1, 123456789], 123456792, {
+          headers: ["Host: 127.0.0.1", ...lines],
+          line,
+        }),
+        expected(10, 0, [7, 1, 123456789], 123456793, { headers: ["HTTP/1.1 200 OK", ...lines] }),
+        expected(10, 0, [7, 1, 123456789], 123456794, { headers: [] }),
+      ]);
+      buffer.event(2, 1, 7, 1, 123456789, 123456790, undefined);
+      buffer.event(3, 0, 7, 1, 123456789, 123456791, params);
+      buffer.event(4, 0, 8, 6, 5, 6, { message: 'ünï "quoted"\n' });
+      buffer.headersEvent(9, 0, 7, 1, 123456789, 123456792, line, "Host: 127.0.0.1", headers);
+      buffer.headersEvent(10, 0, 7, 1, 123456789, 123456793, null, "HTTP/1.1 200 OK", headers);
+      buffer.headersEvent(10, 0, 7, 1, 123456789, 123456794, null, null, new Headers());
+    }
+  });
+
+  it("grows for an event larger than its buffer, keeping the events before it", () => {
+    const buffer = new EventBuffer();
+    const huge = "a".repeat(3 * 1024 * 1024);
+    buffer.event(2, 1, 1, 1, 0, 1, undefined);
+    buffer.event(3, 0, 1, 1, 0, 2, { huge });
+    const texts = eventTexts(buffer.take(), "default");
+    assert.equal(texts.length, 2);
+    assert.equal(texts[0], expected(2, 1, [1, 1, 0], 1));
+    assert.equal(texts[1], expected(3, 0, [1, 1, 0], 2, { huge }));
+  });
+
+  it("formats in a Worker, answering buffers in the order they were given", async () => {
+    const formatter = await startFormatter("default");
+    const decoder = new TextDecoder();
+    const answers: Promise<Uint8Array | string>[] = [];
+    const wanted: string[] = [];
+    for (let batch = 0; batch < 40; batch++) {
+      const buffer = new EventBuffer();
+      const texts: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const params = i % 3 === 0 ? { url: `http://127.0.0.1/${batch}/${i}` } : undefined;
+        buffer.event(2, i % 3, batch, 1, 0, i, params);
+        texts.push(expected(2, i % 3, [batch, 1, 0], i, params));
+      }
+      answers.push(formatter.format(buffer.take(), batch > 0));
+      wanted.push((batch > 0 ? ",\n" : "") + texts.join(",\n"));
+    }
+    const got = (await Promise.all(answers)).map((a) =>
+      typeof a === "string" ? a : decoder.decode(a)
+    );
+    formatter.close();
+    assert.equal(formatter.constructor.name, "WorkerFormatter");
+    assert.deepEqual(got, wanted);
+  });
+
+  it("starts a new Worker for a buffer that comes after the idle one ended", async () => {
+    const formatter = await startFormatter("default");
+    const decoder = new TextDecoder();
+    const once = async (id: number) => {
+      const buffer = new EventBuffer();
+      buffer.event(2, 1, id, 1, 0, 5, { id });
+      const answer = await formatter.format(buffer.take(), id > 1);
+      return typeof answer === "string" ? answer : decoder.decode(answer);
+    };
+    assert.equal(await once(1), expected(2, 1, [1, 1, 0], 5, { id: 1 }));
+    // Past the idle time (one second) the first Worker has ended.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    assert.equal(await once(2), `,\n${expected(2, 1, [2, 1, 0], 5, { id: 2 })}`);
+    formatter.close();
+  });
+});
