@@ -21,6 +21,46 @@ const decoder = new TextDecoder();
 /** A new buffer's size. */
 const BUFFER_BYTES = 1048576;
 const FIXED = 25;
+/** Writes an event's kind and head. */
+type WriteHead = (kind: number, ...event: EventHead) => void;
+
+/** The fields every event starts with: its type's and phase's numbers, its source, its time. */
+export type EventHead = [
+  type: number,
+  phase: number,
+  sourceId: number,
+  sourceType: number,
+  sourceStart: number,
+  time: number,
+];
+
+/**
+ * Adds one event: its head and its params (made JSON), positional so that no object is made per
+ * event.
+ *
+ * @example
+ * ```ts
+ * const add: AddEvent = (type, phase) => console.log(type, phase);
+ * add(2, 1, 1, 1, 0, 5, undefined);
+ * ```
+ */
+export type AddEvent = (
+  ...event: [...EventHead, params: Record<string, unknown> | undefined]
+) => void;
+
+/**
+ * Adds one event whose params are header lines: `line` (a request line) and `first` (a status
+ * line) when not null, then `headers` as lines made later in the log's capture mode.
+ *
+ * @example
+ * ```ts
+ * const addHeaders: AddHeadersEvent = (type, _phase, _id, _st, _ss, _t, line) => console.log(type, line);
+ * addHeaders(3, 0, 1, 1, 0, 5, "GET / HTTP/1.1\r\n", null, new Headers());
+ * ```
+ */
+export type AddHeadersEvent = (
+  ...event: [...EventHead, line: string | null, first: string | null, headers: Headers]
+) => void;
 
 /**
  * Writes events into a buffer, growing it when one event needs more room.
@@ -44,36 +84,18 @@ export class EventBuffer {
   }
 
   /** One event; its params (if any) become JSON now. */
-  event(
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-    params: Record<string, unknown> | undefined,
-  ): void {
+  event: AddEvent = (type, phase, sourceId, sourceType, sourceStart, time, params) => {
     this.#head(params === undefined ? 0 : 1, type, phase, sourceId, sourceType, sourceStart, time);
     if (params !== undefined) this.#string(JSON.stringify(params));
-  }
+  };
 
   /**
    * An event whose params are header lines: `{"headers": [first?, ...headers]}`, with
    * `"line"` after them when there is a request line. The lines are made by
    * {@linkcode eventsText} in the log's capture mode; `set-cookie` lines come last, one each.
    */
-  headersEvent(
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-    line: string | null,
-    first: string | null,
-    headers: Headers,
-  ): void {
-    this.#head(2, type, phase, sourceId, sourceType, sourceStart, time);
+  headersEvent: AddHeadersEvent = (type, phase, id, sType, start, time, line, first, headers) => {
+    this.#head(2, type, phase, id, sType, start, time);
     this.#room(1);
     this.#bytes[this.#at++] = (line === null ? 0 : 1) | (first === null ? 0 : 2);
     if (line !== null) this.#string(line);
@@ -99,7 +121,7 @@ export class EventBuffer {
       }
     }
     this.#view.setUint16(countAt, count);
-  }
+  };
 
   /** The bytes written so far (a view of a buffer of its own, which may be transferred). */
   take(): Uint8Array {
@@ -117,15 +139,8 @@ export class EventBuffer {
     return drained;
   }
 
-  #head(
-    kind: number,
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-  ): void {
+  // Typed by the tuple, with plain parameters: no array is made per event.
+  #head: WriteHead = (kind, type, phase, sourceId, sourceType, sourceStart, time) => {
     this.#room(FIXED);
     const view = this.#view;
     const at = this.#at;
@@ -137,7 +152,7 @@ export class EventBuffer {
     view.setFloat64(at + 9, sourceStart);
     view.setFloat64(at + 17, time);
     this.#at = at + FIXED;
-  }
+  };
 
   #string(text: string): void {
     // At most three bytes of UTF-8 per UTF-16 unit.

@@ -13,7 +13,13 @@
  * @module
  */
 import type { NetLogCaptureMode } from "./constants.ts";
-import { EventBuffer, eventsText, eventTexts } from "./event_buffer.ts";
+import {
+  type AddEvent,
+  type AddHeadersEvent,
+  EventBuffer,
+  eventsText,
+  eventTexts,
+} from "./event_buffer.ts";
 import type { EventFormatter } from "./formatter.ts";
 
 /** A file open for writing. */
@@ -83,46 +89,18 @@ export class NetLogFileWriter {
   }
 
   /** Adds one event: its type's and phase's numbers, its source's id, type and start, its time. */
-  add(
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-    params: Record<string, unknown> | undefined,
-  ): void {
+  add: AddEvent = (type, phase, sourceId, sourceType, sourceStart, time, params) => {
     if (this.#full) return;
     this.#buffer.event(type, phase, sourceId, sourceType, sourceStart, time, params);
     this.#added();
-  }
+  };
 
   /** Adds one event whose params are header lines (see {@linkcode EventBuffer.headersEvent}). */
-  addHeaders(
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-    line: string | null,
-    first: string | null,
-    headers: Headers,
-  ): void {
+  addHeaders: AddHeadersEvent = (type, phase, id, sType, start, time, line, first, headers) => {
     if (this.#full) return;
-    this.#buffer.headersEvent(
-      type,
-      phase,
-      sourceId,
-      sourceType,
-      sourceStart,
-      time,
-      line,
-      first,
-      headers,
-    );
+    this.#buffer.headersEvent(type, phase, id, sType, start, time, line, first, headers);
     this.#added();
-  }
+  };
 
   /** Writes what is pending and the end of the file, then closes it. */
   async finish(): Promise<void> {

@@ -29,6 +29,7 @@ import {
   SOURCE_TYPE_IDS,
 } from "./constants.ts";
 import { headerLines } from "./sensitive_headers.ts";
+import type { AddEvent, AddHeadersEvent } from "./event_buffer.ts";
 
 /** One event as written to the file. */
 export interface NetLogEvent {
@@ -46,28 +47,9 @@ export interface NetLogEvent {
 
 /** Where the recorder's events go (the file writer). */
 export interface NetLogEventSink {
-  /** One event: its type's and phase's numbers, its source's id, type and start, its time. */
-  add(
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-    params: Record<string, unknown> | undefined,
-  ): void;
+  /** One event. */ add: AddEvent;
   /** One event whose params are header lines, made later from `headers` in the capture mode. */
-  addHeaders(
-    type: number,
-    phase: number,
-    sourceId: number,
-    sourceType: number,
-    sourceStart: number,
-    time: number,
-    line: string | null,
-    first: string | null,
-    headers: Headers,
-  ): void;
+  addHeaders: AddHeadersEvent;
 }
 
 interface Source {

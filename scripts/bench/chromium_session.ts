@@ -14,11 +14,10 @@
  *
  * @module
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import puppeteer from "puppeteer-core";
 import { browserSession, launch } from "../../entries/cdp.ts";
 import { session } from "../../mod.ts";
+import { startPageServer } from "./_page_server.ts";
 import { finish, percentile, report } from "./_report.ts";
 
 const BENCH = "chromium_session";
@@ -26,18 +25,7 @@ const SUBRESOURCES = 20;
 const LOADS = Number(Deno.env.get("BENCH_LOADS") ?? 15);
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
 
-const server = createServer((request, response) => {
-  if (request.url === "/") {
-    const images = Array.from({ length: SUBRESOURCES }, (_, i) => `<img src="/r/${i}.png">`);
-    response.writeHead(200, { "content-type": "text/html", "cache-control": "no-store" });
-    response.end(`<!doctype html><title>bench</title>${images.join("")}`);
-    return;
-  }
-  response.writeHead(200, { "content-type": "image/png", "cache-control": "no-store" });
-  response.end("x".repeat(512));
-});
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { origin, server } = await startPageServer(SUBRESOURCES);
 
 const browser = await launch({ pipe: true, args: ["--remote-debugging-port=0"] });
 
