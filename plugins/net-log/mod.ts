@@ -40,6 +40,7 @@ export type {
   NetLogSourceType,
 } from "./constants.ts";
 export type { NetLogClock, NetLogEvent } from "./recorder.ts";
+export type { AddEvent, AddHeadersEvent, EventHead } from "./event_buffer.ts";
 export { headerLine, headerLines } from "./sensitive_headers.ts";
 
 /**
