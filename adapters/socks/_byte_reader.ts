@@ -87,6 +87,11 @@ export class ByteReader {
     return this.#error;
   }
 
+  /** Ends reading with `error` (a timeout, an abort): waiting reads see it. */
+  fail(error: Error): void {
+    this.#onError(error);
+  }
+
   /** Forgets that bytes were received (before a request is written). */
   mark(): void {
     this.received = this.#buffer.length > 0;

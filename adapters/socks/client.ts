@@ -11,6 +11,7 @@ import type { NetLogSink } from "../../kernel/net_log/sink.ts";
 import { hostPort, logSocket, netErrorOf } from "./net_log_socket.ts";
 import type { Socket } from "node:net";
 import { builtin } from "../_builtin.ts";
+import { ByteReader } from "./_byte_reader.ts";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 
@@ -88,65 +89,36 @@ const SOCKS5_REPLIES: Record<number, string> = {
   8: "Address type not supported",
 };
 
-/** Reads exact byte counts from a socket during the handshake. */
+/** Reads exact byte counts from a socket during the handshake (the relay's {@linkcode ByteReader}). */
 class HandshakeReader {
-  #socket: Socket;
-  #buffer = new Uint8Array(0);
-  #waiter: (() => void) | null = null;
-  #error: Error | null = null;
-  #onData = (chunk: Uint8Array) => {
-    const next = new Uint8Array(this.#buffer.length + chunk.length);
-    next.set(this.#buffer);
-    next.set(chunk, this.#buffer.length);
-    this.#buffer = next;
-    this.#waiter?.();
-  };
-  #onEnd = () => {
-    this.#error ??= new SocksError(
-      "net::ERR_SOCKS_CONNECTION_FAILED",
-      "Proxy closed the connection during the handshake",
-      true,
-    );
-    this.#waiter?.();
-  };
-  #onError = (e: Error) => {
-    this.#error ??= e;
-    this.#waiter?.();
-  };
+  readonly #bytes: ByteReader;
 
   constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("close", this.#onEnd);
-    socket.on("error", this.#onError);
+    this.#bytes = new ByteReader(socket);
   }
 
   async read(n: number): Promise<Uint8Array> {
-    while (this.#buffer.length < n) {
-      if (this.#error) throw this.#error;
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
-      this.#waiter = null;
+    const bytes = this.#bytes;
+    while (bytes.buffered.length < n) {
+      if (!(await bytes.more()) && bytes.buffered.length < n) {
+        throw bytes.error ?? new SocksError(
+          "net::ERR_SOCKS_CONNECTION_FAILED",
+          "Proxy closed the connection during the handshake",
+          true,
+        );
+      }
     }
-    const out = this.#buffer.slice(0, n);
-    this.#buffer = this.#buffer.slice(n);
-    return out;
+    return bytes.take(n);
   }
 
   fail(error: Error): void {
-    this.#error ??= error;
-    this.#waiter?.();
+    this.#bytes.fail(error);
   }
 
   /** Detaches, handing any bytes read past the handshake back to the socket. */
   release(): void {
-    const s = this.#socket;
-    s.off("data", this.#onData);
-    s.off("end", this.#onEnd);
-    s.off("close", this.#onEnd);
-    s.off("error", this.#onError);
-    s.pause();
-    if (this.#buffer.length) s.unshift(this.#buffer);
+    const rest = this.#bytes.detach();
+    if (rest.length) this.#bytes.socket.unshift(rest);
   }
 }
 
