@@ -6,11 +6,18 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
-import { startProxyRelay } from "../../../adapters/socks/relay.ts";
+import { type ProxyRelay, startProxyRelay } from "../../../adapters/socks/relay.ts";
 import type { ProxyServer } from "../../../kernel/transport.ts";
 import { needs } from "../../_system.ts";
 import { type ProxyProcess, startTinyproxy } from "../../plugins/proxy/_servers.ts";
-import { eventually, RawClient, type RawRequest, request, startRawOrigin } from "./_raw_http.ts";
+import {
+  eventually,
+  RawClient,
+  type RawOrigin,
+  type RawRequest,
+  request,
+  startRawOrigin,
+} from "./_raw_http.ts";
 
 needs("tinyproxy");
 
@@ -18,6 +25,26 @@ needs("tinyproxy");
 function echo(socket: Socket, req: RawRequest): void {
   const body = `${req.line.split(" ")[1]} on ${req.connection}`;
   socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+}
+
+/**
+ * Runs `test` with an origin answering by `handler`, a relay that sends every request DIRECT and
+ * a raw client connection to the relay; closes all three afterwards.
+ */
+async function withDirectRelay(
+  handler: Parameters<typeof startRawOrigin>[0],
+  test: (rig: { origin: RawOrigin; relay: ProxyRelay; client: RawClient }) => Promise<void>,
+): Promise<void> {
+  const origin = await startRawOrigin(handler);
+  const relay = await startProxyRelay(() => Promise.resolve([null]));
+  const client = new RawClient(relay.port);
+  try {
+    await test({ origin, relay, client });
+  } finally {
+    client.close();
+    await relay.close();
+    await origin.close();
+  }
 }
 
 describe("the local proxy relay keeps connections alive", () => {
@@ -30,10 +57,7 @@ describe("the local proxy relay keeps connections alive", () => {
   });
 
   it("carries two requests over one client connection and one upstream connection", async () => {
-    const origin = await startRawOrigin(echo);
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    await withDirectRelay(echo, async ({ origin, client }) => {
       client.send(request("GET", `${origin.url}/one`));
       const one = await client.response();
       assert.equal(one.status, 200);
@@ -48,11 +72,7 @@ describe("the local proxy relay keeps connections alive", () => {
       assert.equal(origin.requests[1].line, "GET /two HTTP/1.1");
       assert.equal(origin.requests[1].headers.connection, "keep-alive");
       assert.equal(origin.requests[1].headers["proxy-connection"], undefined);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("a route changed between two requests of one client connection applies to the second", async () => {
@@ -87,15 +107,12 @@ describe("the local proxy relay keeps connections alive", () => {
   });
 
   it("follows a chunked body with extensions and trailers, then the next request", async () => {
-    const origin = await startRawOrigin((socket, req) => {
+    await withDirectRelay((socket, req) => {
       if (req.line.startsWith("GET /chunked")) {
         socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhel");
         setTimeout(() => socket.write("lo\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n"), 30);
       } else echo(socket, req);
-    });
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    }, async ({ origin, client }) => {
       client.send(request("GET", `${origin.url}/chunked`));
       const chunked = await client.response();
       assert.equal(chunked.headers["transfer-encoding"], "chunked");
@@ -103,36 +120,25 @@ describe("the local proxy relay keeps connections alive", () => {
       client.send(request("GET", `${origin.url}/after`));
       assert.equal((await client.response()).body, "/after on 0");
       assert.equal(origin.connections, 1);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("a close-delimited body reaches the client whole, then both connections close", async () => {
-    const origin = await startRawOrigin((socket) => {
+    await withDirectRelay((socket) => {
       socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil ");
       setTimeout(() => socket.end("the close"), 30);
-    });
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    }, async ({ origin, client }) => {
       client.send(request("GET", `${origin.url}/close`));
       const response = await client.response();
       assert.equal(response.headers.connection, "close");
       assert.equal(response.body, "until the close");
       await client.closedByPeer();
       assert.equal(client.closed, true);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("HEAD, 204 and 304 have no body even with a Content-Length", async () => {
-    const origin = await startRawOrigin((socket, req) => {
+    await withDirectRelay((socket, req) => {
       const path = req.line.split(" ")[1];
       if (req.line.startsWith("HEAD")) {
         socket.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
@@ -140,10 +146,7 @@ describe("the local proxy relay keeps connections alive", () => {
       else if (path === "/304") {
         socket.write('HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: "a"\r\n\r\n');
       } else echo(socket, req);
-    });
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    }, async ({ origin, client }) => {
       client.send(request("HEAD", `${origin.url}/head`));
       const head = await client.response(true);
       assert.equal(head.status, 200);
@@ -156,28 +159,17 @@ describe("the local proxy relay keeps connections alive", () => {
       const last = await client.response();
       assert.equal(last.body, "/last on 0");
       assert.equal(origin.connections, 1);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("a request body (Content-Length) goes upstream whole, the connection stays", async () => {
-    const origin = await startRawOrigin(echo);
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    await withDirectRelay(echo, async ({ origin, client }) => {
       client.send(request("POST", `${origin.url}/post`, "", "a=1&b=2"));
       assert.equal((await client.response()).body, "/post on 0");
       assert.equal(origin.requests[0].body, "a=1&b=2");
       client.send(request("GET", `${origin.url}/next`));
       assert.equal((await client.response()).body, "/next on 0");
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("a pooled connection the origin closed: GET and PUT are retried once on a new one", async () => {
@@ -206,13 +198,10 @@ describe("the local proxy relay keeps connections alive", () => {
   });
 
   it("a pooled connection the origin closed fails a POST with net::ERR_EMPTY_RESPONSE", async () => {
-    const origin = await startRawOrigin((socket, req) => {
+    await withDirectRelay((socket, req) => {
       if (req.line.startsWith("POST")) return void socket.end();
       echo(socket, req);
-    });
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    }, async ({ origin, client }) => {
       client.send(request("GET", `${origin.url}/first`));
       assert.equal((await client.response()).status, 200);
       client.send(request("POST", `${origin.url}/post`, "", "once"));
@@ -222,21 +211,14 @@ describe("the local proxy relay keeps connections alive", () => {
       // sent once, never again
       assert.equal(origin.requests.filter((r) => r.line.startsWith("POST")).length, 1);
       assert.equal(origin.connections, 1);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("a GET whose retry meets a closing origin again fails with net::ERR_EMPTY_RESPONSE", async () => {
-    const origin = await startRawOrigin((socket, req) => {
+    await withDirectRelay((socket, req) => {
       if (req.line.includes("/first")) echo(socket, req);
       else socket.end();
-    });
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    }, async ({ origin, client }) => {
       client.send(request("GET", `${origin.url}/first`));
       assert.equal((await client.response()).status, 200);
       client.send(request("GET", `${origin.url}/gone`));
@@ -246,11 +228,7 @@ describe("the local proxy relay keeps connections alive", () => {
       // once on the pooled connection, once more on a new one
       assert.equal(origin.requests.filter((r) => r.line.includes("/gone")).length, 2);
       assert.equal(origin.connections, 2);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 
   it("closeConnections() drops pooled connections: the next request opens a new one", async () => {
@@ -275,23 +253,16 @@ describe("the local proxy relay keeps connections alive", () => {
   });
 
   it("an idle pooled connection the origin closes is not reused", async () => {
-    const origin = await startRawOrigin((socket, req) => {
+    await withDirectRelay((socket, req) => {
       echo(socket, req);
       if (req.connection === 0) setTimeout(() => socket.end(), 10);
-    });
-    const relay = await startProxyRelay(() => Promise.resolve([null]));
-    const client = new RawClient(relay.port);
-    try {
+    }, async ({ origin, client }) => {
       client.send(request("GET", `${origin.url}/a`));
       assert.equal((await client.response()).body, "/a on 0");
       await eventually(() => origin.closed === 1);
       client.send(request("GET", `${origin.url}/b`));
       assert.equal((await client.response()).body, "/b on 1");
       assert.equal(origin.requests.length, 2);
-    } finally {
-      client.close();
-      await relay.close();
-      await origin.close();
-    }
+    });
   });
 });
