@@ -76,7 +76,7 @@ export class Pipeline {
   #taps = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as { [S in Stage]: Tap<S>[] };
   #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   #seq = 0;
-  #listeners: Array<(decision: Decision) => void> = [];
+  #listeners: readonly ((decision: Decision) => void)[] = [];
   #bodyWatchers = 0;
   #tapAdded: readonly ((stage: Stage) => void)[] = [];
 
@@ -169,10 +169,7 @@ export class Pipeline {
    * unsubscribe function.
    */
   onTapAdded(listener: (stage: Stage) => void): () => void {
-    this.#tapAdded = [...this.#tapAdded, listener];
-    return () => {
-      this.#tapAdded = this.#tapAdded.filter((l) => l !== listener);
-    };
+    return subscribe(listener, () => this.#tapAdded, (list) => this.#tapAdded = list);
   }
 
   /**
@@ -180,10 +177,7 @@ export class Pipeline {
    * unsubscribe function. Costs nothing while nobody listens.
    */
   onDecision(listener: (decision: Decision) => void): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== listener);
-    };
+    return subscribe(listener, () => this.#listeners, (list) => this.#listeners = list);
   }
 
   /** The `onDecision` listeners (a list replaced, never changed), for the stage runners. */
@@ -200,4 +194,10 @@ export class Pipeline {
   run(input: PipelineInput): Promise<Response> {
     return this.host.http.run(this, input);
   }
+}
+
+/** Adds `listener` to a list that is replaced, never changed; returns the unsubscribe function. */
+function subscribe<L>(listener: L, get: () => readonly L[], set: (list: readonly L[]) => void) {
+  set([...get(), listener]);
+  return () => set(get().filter((l) => l !== listener));
 }
