@@ -175,10 +175,13 @@ describe("browserSession over a Chromium browser context", () => {
     ses.cookies.on("changed", (_event, cookie, cause, removed) => {
       changes.push(`${cookie.name} ${cause} ${removed}`);
     });
-    await page.evaluate("document.cookie = 'late=1; path=/'");
-    // the listener turns the page's Network domain on without waiting: a request Chromium paused
-    // before that took effect has no end to tell, so the test asks again until a response ends
+    // the listener turns the page's Network domain on and reads the jar it starts from without
+    // waiting: a cookie the page writes meanwhile may be in that jar, and a request Chromium paused
+    // before the domain was on has no end to tell; so the page writes a new value and asks again
+    // until a change is told
+    let value = 0;
     await eventually(async () => {
+      await page.evaluate(`document.cookie = 'late=${++value}; path=/'`);
       await page.evaluate("fetch('/echo?after-cookie').then((r) => r.text())");
       return changes.includes("late explicit false");
     }, "a change told for the page's cookie");
