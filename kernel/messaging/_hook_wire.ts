@@ -97,7 +97,7 @@ function cloneable(value: unknown): boolean {
  * branch) and its port is pushed onto `ports`.
  */
 export function requestToWire(request: PipelineRequest, ports: MessagePortMain[]): WireRequest {
-  let body: WireRequest["body"] = null;
+  let body: WireRequest[1] = null;
   if (request.body instanceof Uint8Array) body = request.body;
   else if (request.body instanceof ReadableStream) {
     const [keep, give] = request.body.tee();
