@@ -10,23 +10,33 @@ import { portFromStream, streamFromPort } from "./port_stream.ts";
 import type { PipelineRequest } from "../request.ts";
 import { HopRequest } from "../http/hop_request.ts";
 
-/** A request as it crosses. */
-export interface WireRequest {
-  id: number;
-  url: string;
-  method: string;
-  headers: string;
-  resourceType: string;
-  initiator: string | null;
-  topLevelSite: string | null;
-  referrer: string;
-  timestamp: number;
-  redirectCount: number;
-  urlList: string[];
-  options: Record<string, unknown> | null;
-  /** The bytes, `port` (the stream comes over a port sent with the call), or null. */
-  body: Uint8Array | "port" | null;
-}
+/**
+ * A request as it crosses: its plain fields as one JSON text (see {@linkcode RequestFields}), then
+ * the body (the bytes, `port` when the stream comes over a port sent with the call, or null) and
+ * the options that survive a structured clone (or null). Stringifying, cloning and parsing one
+ * JSON text takes about half the time of cloning an object of thirteen fields (Deno 2.9,
+ * structuredClone measured 100,000 times), and every call of an isolated hook clones the request.
+ */
+export type WireRequest = [
+  fields: string,
+  body: Uint8Array | "port" | null,
+  options: Record<string, unknown> | null,
+];
+
+/** The plain fields of a request, in the order the JSON text of {@linkcode WireRequest} holds. */
+type RequestFields = [
+  id: number,
+  url: string,
+  method: string,
+  headers: string,
+  resourceType: string,
+  initiator: string | null,
+  topLevelSite: string | null,
+  referrer: string,
+  timestamp: number,
+  redirectCount: number,
+  urlList: string[],
+];
 
 /** A response (without its body) as it crosses. */
 export interface WireResponse {
@@ -88,7 +98,7 @@ function cloneable(value: unknown): boolean {
  * branch) and its port is pushed onto `ports`.
  */
 export function requestToWire(request: PipelineRequest, ports: MessagePortMain[]): WireRequest {
-  let body: WireRequest["body"] = null;
+  let body: WireRequest[1] = null;
   if (request.body instanceof Uint8Array) body = request.body;
   else if (request.body instanceof ReadableStream) {
     const [keep, give] = request.body.tee();
@@ -101,21 +111,20 @@ export function requestToWire(request: PipelineRequest, ports: MessagePortMain[]
     const value = request.options[key];
     if (cloneable(value)) (options ??= {})[key] = value;
   }
-  return {
-    id: request.id,
-    url: request.url,
-    method: request.method,
-    headers: headersToWire(request.headers),
-    resourceType: request.resourceType,
-    initiator: request.initiator,
-    topLevelSite: request.topLevelSite,
-    referrer: request.referrer,
-    timestamp: request.timestamp,
-    redirectCount: request.redirectCount,
-    urlList: [...request.urlList],
-    options,
-    body,
-  };
+  const fields: RequestFields = [
+    request.id,
+    request.url,
+    request.method,
+    headersToWire(request.headers),
+    request.resourceType,
+    request.initiator,
+    request.topLevelSite,
+    request.referrer,
+    request.timestamp,
+    request.redirectCount,
+    request.urlList,
+  ];
+  return [JSON.stringify(fields), body, options];
 }
 
 /** The request a tap inside the Worker sees. */
@@ -123,17 +132,35 @@ export function requestFromWire(
   wire: WireRequest,
   ports: readonly MessagePortMain[],
 ): PipelineRequest {
-  const body = wire.body === "port" ? streamFromPort(ports[0]) : wire.body;
-  const request = new HopRequest(wire.id, wire.timestamp, {
-    ...wire,
-    resourceType: wire.resourceType as PipelineRequest["resourceType"],
-    headers: headersFromWire(wire.headers),
+  const [text, wireBody, options] = wire;
+  const [
+    id,
+    url,
+    method,
+    headers,
+    resourceType,
+    initiator,
+    topLevelSite,
+    referrer,
+    timestamp,
+    redirectCount,
+    urlList,
+  ] = JSON.parse(text) as RequestFields;
+  const body = wireBody === "port" ? streamFromPort(ports[0]) : wireBody;
+  const request = new HopRequest(id, timestamp, {
+    url,
+    method,
+    resourceType: resourceType as PipelineRequest["resourceType"],
+    initiator,
+    topLevelSite,
+    referrer,
+    headers: headersFromWire(headers),
     body,
-    options: wire.options ?? {},
+    options: options ?? {},
     signal: sharedSignal ??= new AbortController().signal,
   });
-  request.redirectCount = wire.redirectCount;
-  request.urlList.push(...wire.urlList);
+  request.redirectCount = redirectCount;
+  request.urlList.push(...urlList);
   return request;
 }
 
