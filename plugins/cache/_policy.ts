@@ -25,7 +25,7 @@ function hostOf(url: string): string {
 }
 
 /** Headers as the library reads them, plus `host` (it compares it). */
-export function plainHeaders(headers: Headers, url: string): Record<string, string> {
+function plainHeaders(headers: Headers, url: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
   if (out.host === undefined) out.host = hostOf(url);
@@ -50,15 +50,26 @@ const HTTP_DATE = new RegExp(
 );
 
 /**
+ * A response's fields as one record (every field but `Set-Cookie`, which a cache does not keep),
+ * read once: the stored headers and the library's view of the response are both made from it.
+ */
+export function responseFields(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
+  return out;
+}
+
+/**
  * The library's view of a response, with what RFC 9111 says about malformed fields applied first
  * (the library reads them leniently): an `Expires` that is not an HTTP-date means "already
  * expired" (5.3), an `Age` that is not a whole number is ignored (5.1), and `Cache-Control`
- * directive names are case-insensitive (5.2).
+ * directive names are case-insensitive (5.2). `fields` is not changed.
  */
-export function policyResponse(response: Response, url: string): CachePolicy.HttpResponse {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of response.headers) if (name !== "set-cookie") headers[name] = value;
-  void url;
+export function policyResponse(
+  status: number,
+  fields: Record<string, string>,
+): CachePolicy.HttpResponse {
+  const headers = { ...fields };
   if (headers.expires !== undefined && !HTTP_DATE.test(headers.expires.trim())) {
     headers.expires = "Thu, 01 Jan 1970 00:00:00 GMT";
   }
@@ -74,21 +85,26 @@ export function policyResponse(response: Response, url: string): CachePolicy.Htt
       (_m, sep: string, space: string, name: string) => `${sep}${space}${name.toLowerCase()}`,
     );
   }
-  return { status: response.status, headers };
+  return { status, headers };
 }
 
 /**
- * A new policy for a response to `request`.
+ * A new policy for a response to `request` (`fields`: its {@linkcode responseFields}, when the
+ * caller has them already).
  *
  * @example
  * ```ts
  * // const policy = newPolicy(request, response); policy.storable();
  * ```
  */
-export function newPolicy(request: PipelineRequest, response: Response): CachePolicy {
+export function newPolicy(
+  request: PipelineRequest,
+  response: Response,
+  fields: Record<string, string> = responseFields(response.headers),
+): CachePolicy {
   return new CachePolicy(
     policyRequest(request),
-    policyResponse(response, request.url),
+    policyResponse(response.status, fields),
     POLICY_OPTIONS,
   );
 }
@@ -159,7 +175,7 @@ export function revalidated(
   const policy = CachePolicy.fromObject(stored);
   const result = policy.revalidatedPolicy(
     policyRequest(request),
-    policyResponse(response, request.url),
+    policyResponse(response.status, responseFields(response.headers)),
   );
   return { policy: result.policy, modified: result.modified };
 }

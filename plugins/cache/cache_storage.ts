@@ -222,11 +222,13 @@ export class CacheStorage {
 
   /**
    * The stored response of `url` when its body is in memory (in-memory partitions, small bodies),
-   * synchronously; marks it as recently used. Null otherwise.
+   * synchronously; marks it as recently used. Null otherwise, and for a volatile entry (never
+   * fresh, no validator: nothing to answer with at once), which would otherwise make a policy and
+   * its fast answer for every request to a URL whose responses say nothing about caching.
    */
   hot(url: string): HotEntry | null {
     const slot = this.#slots.get(url);
-    if (!slot || slot.body === null) return null;
+    if (!slot || slot.body === null || slot.meta.volatile) return null;
     if (this.#newest !== slot) {
       // Map order is the LRU order: the entry goes last (not again when it is last already).
       this.#slots.delete(url);

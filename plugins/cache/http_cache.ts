@@ -12,7 +12,7 @@ import type CachePolicy from "http-cache-semantics";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { capture } from "./_capture.ts";
-import { evaluate, newPolicy, plainHeaders, policyHeaders, revalidated } from "./_policy.ts";
+import { evaluate, newPolicy, policyHeaders, responseFields, revalidated } from "./_policy.ts";
 import type { CachedEntry, CachedMeta, CacheStorage } from "./cache_storage.ts";
 
 /**
@@ -378,8 +378,9 @@ export class HttpCache {
     response: Response,
   ): Response | Promise<Response> {
     if (request.method !== "GET" || response.status === 304) return response;
-    const policy = newPolicy(request, response);
-    const length = Number(response.headers.get("content-length") ?? "0");
+    const fields = responseFields(response.headers);
+    const policy = newPolicy(request, response, fields);
+    const length = Number(fields["content-length"] ?? "0");
     if (
       !policy.storable() || response.status === 206 || length > this.#maxEntrySize ||
       requestDirectives(request).includes("no-store")
@@ -388,25 +389,22 @@ export class HttpCache {
       if (response.status !== 206) this.#track(this.#storage.delete(key));
       return response;
     }
-    const headers = Object.entries(plainHeaders(response.headers, request.url)).filter((
-      [name],
-    ) => name !== "host" || response.headers.has("host"));
     const meta: CachedMeta = {
       policy: policy.toObject(),
       status: response.status,
       statusText: response.statusText,
-      headers,
+      headers: Object.entries(fields),
       bodySize: 0,
     };
-    const volatile = isVolatile(policy, response.headers);
+    const volatile = isVolatile(policy, fields);
     if (volatile) meta.volatile = true;
     if (response.body === null) {
       this.#track(this.#storage.put(key, meta, new Uint8Array(0), volatile), key);
       return response;
     }
     if (
-      length <= SMALL_BODY && response.headers.has("content-length") &&
-      !response.headers.has("content-encoding")
+      length <= SMALL_BODY && fields["content-length"] !== undefined &&
+      fields["content-encoding"] === undefined
     ) {
       return this.#buffered(key, meta, volatile, response);
     }
@@ -488,8 +486,9 @@ export class HttpCache {
  * used by `force-cache` and `only-if-cached`. Such entries are not written to a persistent
  * partition's store (cache_storage.ts).
  */
-function isVolatile(policy: CachePolicy, headers: Headers): boolean {
-  return policy.timeToLive() === 0 && !headers.has("etag") && !headers.has("last-modified");
+function isVolatile(policy: CachePolicy, fields: Record<string, string>): boolean {
+  return policy.timeToLive() === 0 && fields.etag === undefined &&
+    fields["last-modified"] === undefined;
 }
 
 /** The conditional headers for a stored response (`cache: "no-cache"`). */
