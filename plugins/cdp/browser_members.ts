@@ -169,11 +169,15 @@ export class BrowserMembers {
 
   /**
    * Network conditions apply only where the Network domain is enabled (the Fetch bridge enables
-   * it only for listeners that want the ends of requests), so emulating enables it first.
+   * it only for listeners that want the ends of requests), so emulating enables it first. Both are
+   * sent at once (a target runs its commands in order): a command sent after them, such as a
+   * page's script that fetches, finds the conditions applied, also where no request is paused.
    */
   #emulate(cdp: CdpSession, params: unknown): Promise<unknown> {
-    return cdp.sendRaw("Network.enable", {})
-      .then(() => cdp.sendRaw("Network.emulateNetworkConditions", params));
+    return Promise.all([
+      cdp.sendRaw("Network.enable", {}),
+      cdp.sendRaw("Network.emulateNetworkConditions", params),
+    ]);
   }
 
   /** Sends `method` to every attached target, ignoring targets that lack the domain. */

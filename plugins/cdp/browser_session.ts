@@ -264,6 +264,8 @@ function browserPlugin(
       const permissions = new BrowserPermissions(() => ({ connection: need(), contextId }));
       bridge.beforeDocument = (url, isMainFrame) =>
         permissions.active ? permissions.prepare(url, isMainFrame) : undefined;
+      // documents are paused only while a permission handler is set
+      bridge.wantsDocuments = () => permissions.active;
       const offs: Array<() => void> = [];
       let relay: BrowserProxyRelay | null = null;
       const extensions = new BrowserExtensions(
@@ -320,7 +322,7 @@ function browserPlugin(
         offs.push(tree.on("detached", (node) => members.detach(node.sessionId)));
         bridge.onEnd = () => cookies.responseEnded();
         bridge.wantsEnds = () => cookies.listenerCount("changed") > 0;
-        cookies.onWatch = () => bridge.watchEnds();
+        cookies.onWatch = () => bridge.watch();
         offs.push(
           await watchDownloads(
             connection,
@@ -353,10 +355,14 @@ function browserPlugin(
         pages: { open, list: () => [...pages.values()] },
         cookies,
         serviceWorkers,
-        setPermissionRequestHandler: (handler: BrowserPermissionRequestHandler | null) =>
-          permissions.setRequestHandler(handler),
-        setPermissionCheckHandler: (handler: BrowserPermissionCheckHandler | null) =>
-          permissions.setCheckHandler(handler),
+        setPermissionRequestHandler: (handler: BrowserPermissionRequestHandler | null) => {
+          permissions.setRequestHandler(handler);
+          bridge.watch();
+        },
+        setPermissionCheckHandler: (handler: BrowserPermissionCheckHandler | null) => {
+          permissions.setCheckHandler(handler);
+          bridge.watch();
+        },
         extensions,
         loadExtension: (path: string, o?: Parameters<BrowserExtensions["loadExtension"]>[1]) =>
           extensions.loadExtension(path, o),
