@@ -6,7 +6,9 @@
  *
  * Both run on one connection (the session's own pipe): commands are counted where the connection
  * sends them, events where it receives them (`observe`), each under the type of the target whose
- * session carried it (`browser` for the browser session).
+ * session carried it (`browser` for the browser session). For the loads it also prints how long
+ * this process holds each paused request: from `Fetch.requestPaused`'s arrival on the connection
+ * to its `Fetch.continueRequest` being written (median, 90th percentile, maximum).
  *
  * @module
  */
@@ -28,6 +30,9 @@ const connection = browser.connection;
 const counts = new Map<string, number>();
 const types = new Map<string, string>([["", "browser"]]);
 let counting = true;
+/** Paused request id -> when its event arrived; the holds measured since the last flush. */
+const pausedAt = new Map<string, number>();
+const holds: number[] = [];
 const count = (key: string) => {
   if (counting) counts.set(key, (counts.get(key) ?? 0) + 1);
 };
@@ -37,12 +42,22 @@ connection.observe((method, params, sessionId) => {
     types.set(event.sessionId, event.targetInfo.type);
   }
   count(`<- ${method} @${types.get(sessionId) ?? sessionId}`);
+  if (method === "Fetch.requestPaused") {
+    pausedAt.set((params as { requestId: string }).requestId, performance.now());
+  }
 });
 const sendRaw = connection.sendRaw.bind(connection);
 connection.sendRaw = (method, params, options) => {
   const sessionId = options?.sessionId ?? "";
   count(`-> ${method} @${types.get(sessionId) ?? sessionId}`);
-  return sendRaw(method, params, options);
+  const requestId = (params as { requestId?: string } | undefined)?.requestId;
+  const at = method === "Fetch.continueRequest" ? pausedAt.get(requestId ?? "") : undefined;
+  const sent = sendRaw(method, params, options);
+  if (at !== undefined) {
+    holds.push(performance.now() - at);
+    pausedAt.delete(requestId!);
+  }
+  return sent;
 };
 
 /** Prints the counts since the last call, divided by `per`, and starts again. */
@@ -52,15 +67,30 @@ function flush(title: string, per = 1): void {
     console.log(`${(n / per).toFixed(2).padStart(8)}  ${key}`);
   }
   counts.clear();
+  if (holds.length === 0) return;
+  holds.sort((a, b) => a - b);
+  const at = (q: number) => holds[Math.min(holds.length - 1, Math.floor(q * holds.length))];
+  console.log(
+    `held per pause: median ${at(0.5).toFixed(3)} ms, p90 ${at(0.9).toFixed(3)} ms, ` +
+      `max ${holds[holds.length - 1].toFixed(3)} ms (${holds.length} pauses; load average ${
+        Deno.loadavg().map((v) => v.toFixed(2)).join(" ")
+      })`,
+  );
+  holds.length = 0;
 }
 
 const ses = await browserSession(browser, "bench-chromium-session-messages");
-ses.webRequest.onBeforeRequest((_details, callback) => callback({}));
 flush("session start");
 const page = await ses.pages.open();
-flush("session page open");
+flush("session page open (no listener yet)");
+for (let i = 0; i < 5; i++) await page.goto(url);
+flush("session loads without a listener", 5);
+ses.webRequest.onBeforeRequest((_details, callback) => callback({}));
+await page.goto(url);
+flush("adding an onBeforeRequest listener, and the next load");
 for (let i = 0; i < 3; i++) await page.goto(url);
 counts.clear();
+holds.length = 0;
 for (let i = 0; i < LOADS; i++) await page.goto(url);
 flush("session loads", LOADS);
 
@@ -93,6 +123,7 @@ const load = async () => {
 };
 for (let i = 0; i < 3; i++) await load();
 counts.clear();
+holds.length = 0;
 for (let i = 0; i < LOADS; i++) await load();
 flush("minimal loads", LOADS);
 
