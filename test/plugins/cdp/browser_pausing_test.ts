@@ -1,7 +1,7 @@
 // A Chromium-backed session pauses its pages' requests (the Fetch domain) only once something
 // wants them paused: nothing without listeners or handlers; every request from the first
-// webRequest listener on, added after the page opened too; only documents while a permission
-// handler is the only one asking.
+// webRequest listener on, added after the page opened too (the open page's next fetch included);
+// only documents while a permission handler is the only one asking.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -54,6 +54,9 @@ describe("a Chromium-backed session pauses page requests only when something wan
       seen.push(`${details.resourceType} ${new URL(details.url).pathname}`);
       callback({ cancel: new URL(details.url).pathname === "/script.js" });
     });
+    // the page's own next request (its document was loaded without interception) is seen too
+    assert.equal(await page.evaluate("fetch('/echo?now').then((r) => r.status)"), 200);
+    assert.ok(seen.includes("xhr /echo"), seen.join(", "));
     await page.goto(`${site.url}/?again`);
     assert.ok(seen.includes("mainFrame /"), seen.join(", "));
     assert.ok(seen.includes("script /script.js"), seen.join(", "));
