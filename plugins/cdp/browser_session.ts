@@ -346,7 +346,13 @@ function browserPlugin(
         const node = await waitReady(tree_!, made.targetId, timeout);
         const cdp = need().session(node.sessionId)!;
         await cdp.send("Page.enable");
-        const page = pageOf(cdp, node.targetId, need(), () => pages.delete(node.targetId));
+        const page = pageOf(
+          cdp,
+          node.targetId,
+          need(),
+          () => pages.delete(node.targetId),
+          () => members.preloadsSent(),
+        );
         pages.set(node.targetId, page);
         if (url) await page.goto(url, timeout);
         return page;
@@ -428,6 +434,7 @@ function pageOf(
   targetId: string,
   connection: CdpConnection,
   closed: () => void,
+  beforeNavigate: () => Promise<void>,
 ): BrowserPage {
   return {
     targetId,
@@ -444,6 +451,7 @@ function pageOf(
           reject(new Error(`${url} did not load within ${timeout} ms`));
         }, timeout);
       });
+      await beforeNavigate();
       const { errorText } = await cdp.send("Page.navigate", { url });
       if (errorText) {
         loaded.catch(() => {});
