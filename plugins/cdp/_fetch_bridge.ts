@@ -9,7 +9,11 @@
  * learn what happens after a request is sent on (a tap of `responseStarted`, `beforeRedirect`,
  * `completed` or `errorOccurred`, or {@linkcode FetchBridge.wantsEnds}): its events cost Chromium
  * about a third of its own work per request, and until then a request is only paused at its
- * request stage (and at its response stage for a `headersReceived` tap).
+ * request stage (and at its response stage for a `headersReceived` tap). Likewise the Fetch domain
+ * itself is enabled only once something wants page traffic paused (a tap of a stage the bridge
+ * runs, {@linkcode FetchBridge.wantsEnds}, or {@linkcode FetchBridge.wantsDocuments}, for which
+ * only documents are paused): a session without listeners leaves Chromium's requests alone, as
+ * pausing one costs Chromium's browser and network-service processes about 1.5 ms of CPU.
  *
  * @module
  */
@@ -142,6 +146,24 @@ const AFTER_SEND: readonly Stage[] = [
   "completed",
   "errorOccurred",
 ];
+/** Every stage the bridge runs for page traffic: a tap of any of them needs each request paused. */
+const BRIDGED: readonly Stage[] = [
+  "beforeRequest",
+  "beforeSendHeaders",
+  "sendHeaders",
+  "headersReceived",
+  ...AFTER_SEND,
+];
+/** What a target's Fetch domain pauses: nothing, documents only, or every request. */
+const NOTHING = 0;
+const DOCUMENTS = 1;
+const EVERYTHING = 2;
+type Pausing = typeof NOTHING | typeof DOCUMENTS | typeof EVERYTHING;
+/** The `Fetch.enable` patterns of each level (at the request stage). */
+const PATTERNS: Record<Exclude<Pausing, 0>, Protocol.Fetch.RequestPattern[]> = {
+  [DOCUMENTS]: [{ urlPattern: "*", resourceType: "Document", requestStage: "Request" }],
+  [EVERYTHING]: [{ urlPattern: "*", requestStage: "Request" }],
+};
 /**
  * At most this many requests of targets without the Network domain are remembered (by their
  * network id, to know a redirect's next hop as the same request); nothing ends them.
@@ -180,6 +202,8 @@ export class FetchBridge {
   readonly #hops = new Map<string, string>();
   /** The targets whose Network domain is enabled (or being enabled). */
   readonly #network = new WeakMap<CdpSession, Promise<void>>();
+  /** What each target's Fetch domain pauses (absent: nothing). */
+  readonly #pausing = new WeakMap<CdpSession, Pausing>();
   /** The targets attached (detached ones are dropped when next seen). */
   readonly #targets = new Set<CdpSession>();
   readonly #report: (error: unknown) => void;
@@ -189,24 +213,38 @@ export class FetchBridge {
     this.#session = session;
     this.#report = report;
     session.pipeline.onTapAdded((stage) => {
-      if (AFTER_SEND.includes(stage)) this.watchEnds();
+      if (BRIDGED.includes(stage)) this.watch();
     });
   }
 
   /**
-   * Enables the Network domain of every target if anything now wants the ends of requests (a
-   * tap of a later stage, {@linkcode FetchBridge.wantsEnds}), before their next requests start.
+   * Enables on every target what is now wanted and was not yet: the Fetch domain (a tap of a
+   * stage the bridge runs, {@linkcode FetchBridge.wantsEnds}, {@linkcode FetchBridge.wantsDocuments})
+   * and the Network domain (the ends of requests: a tap of a later stage,
+   * {@linkcode FetchBridge.wantsEnds}), before the targets' next requests start. Neither is turned
+   * off again.
    */
-  watchEnds(): void {
-    if (!this.#needsNetwork()) return;
+  watch(): void {
+    const pausing = this.#wantedPausing();
+    const network = this.#needsNetwork();
     for (const cdp of this.#targets) {
-      if (cdp.detached) this.#targets.delete(cdp);
-      else if (!this.#network.has(cdp)) this.#enableNetwork(cdp).catch(() => {});
+      if (cdp.detached) {
+        this.#targets.delete(cdp);
+        continue;
+      }
+      if (network && !this.#network.has(cdp)) this.#enableNetwork(cdp).catch(() => {});
+      this.#enableFetch(cdp, pausing)?.catch(() => {});
     }
   }
 
   /** Awaited before a document's request goes on (e.g. to set the permissions of its origin). */
   beforeDocument: ((url: string, isMainFrame: boolean) => Promise<void> | void) | null = null;
+
+  /**
+   * Whether `beforeDocument` wants documents paused now (e.g. a permission handler is set): asked
+   * when a target attaches and at {@linkcode FetchBridge.watch}.
+   */
+  wantsDocuments: (() => boolean) | null = null;
 
   /**
    * Told after each intercepted request ended (e.g. to compare the cookie jar), on targets whose
@@ -225,7 +263,10 @@ export class FetchBridge {
     return this.#flights.size;
   }
 
-  /** Enables interception on one target (an attach hook: the target waits for it). */
+  /**
+   * Enables interception on one target as far as anything wants it now (an attach hook: the
+   * target waits for it); {@linkcode FetchBridge.watch} enables more later.
+   */
   async attach(cdp: CdpSession, node: TargetNode): Promise<void> {
     this.#targets.add(cdp);
     cdp.on("Fetch.requestPaused", (event) => {
@@ -266,10 +307,28 @@ export class FetchBridge {
     });
     await Promise.all([
       this.#needsNetwork() ? this.#enableNetwork(cdp) : null,
-      // each request is paused at its response too only when a tap of headersReceived applies
-      // to it (continueRequest's interceptResponse): one pause per request otherwise
-      cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*", requestStage: "Request" }] }),
+      this.#enableFetch(cdp, this.#wantedPausing()),
     ]);
+  }
+
+  /** What the Fetch domain has to pause now. */
+  #wantedPausing(): Pausing {
+    const pipeline = this.#session.pipeline;
+    if (BRIDGED.some((stage) => pipeline.tapCount(stage) > 0) || (this.wantsEnds?.() ?? false)) {
+      return EVERYTHING;
+    }
+    return this.wantsDocuments?.() ? DOCUMENTS : NOTHING;
+  }
+
+  /**
+   * Makes `cdp`'s Fetch domain pause at least what `pausing` says (it never pauses less again).
+   * Each request is paused at its request stage only, and at its response stage too when a tap of
+   * headersReceived applies to it (continueRequest's interceptResponse).
+   */
+  #enableFetch(cdp: CdpSession, pausing: Pausing): Promise<unknown> | null {
+    if (pausing === NOTHING || pausing <= (this.#pausing.get(cdp) ?? NOTHING)) return null;
+    this.#pausing.set(cdp, pausing);
+    return cdp.send("Fetch.enable", { patterns: PATTERNS[pausing] });
   }
 
   /** Whether anything wants the Network domain's events (the ends of requests). */

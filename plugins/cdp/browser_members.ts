@@ -101,6 +101,8 @@ export class BrowserMembers {
   #emulation: BrowserNetworkEmulation | null = null;
   #legacy: string[] = [];
   #scripts: BrowserPreloadScript[] = [];
+  /** Preload changes still being sent to attached targets (reading the file, then CDP). */
+  #sending = new Set<Promise<unknown>>();
 
   /** `readText` reads preload files. */
   constructor(readText: (path: string) => Promise<string>) {
@@ -116,6 +118,20 @@ export class BrowserMembers {
   hasFrame(frameId: string): boolean {
     for (const { node } of this.#targets.values()) if (node.targetId === frameId) return true;
     return false;
+  }
+
+  /**
+   * Resolves when the preload changes made so far have reached every attached target: a
+   * navigation started after `registerPreloadScript()` or `setPreloads()` then runs them (Electron
+   * applies them to the next page load; here a file is read before CDP is told).
+   */
+  async preloadsSent(): Promise<void> {
+    while (this.#sending.size > 0) await Promise.allSettled([...this.#sending]);
+  }
+
+  #send(change: Promise<unknown>): void {
+    const sent: Promise<unknown> = change.catch(() => {}).finally(() => this.#sending.delete(sent));
+    this.#sending.add(sent);
   }
 
   /** Forgets a detached target. */
@@ -169,11 +185,15 @@ export class BrowserMembers {
 
   /**
    * Network conditions apply only where the Network domain is enabled (the Fetch bridge enables
-   * it only for listeners that want the ends of requests), so emulating enables it first.
+   * it only for listeners that want the ends of requests), so emulating enables it first. Both are
+   * sent at once (a target runs its commands in order): a command sent after them, such as a
+   * page's script that fetches, finds the conditions applied, also where no request is paused.
    */
   #emulate(cdp: CdpSession, params: unknown): Promise<unknown> {
-    return cdp.sendRaw("Network.enable", {})
-      .then(() => cdp.sendRaw("Network.emulateNetworkConditions", params));
+    return Promise.all([
+      cdp.sendRaw("Network.enable", {}),
+      cdp.sendRaw("Network.emulateNetworkConditions", params),
+    ]);
   }
 
   /** Sends `method` to every attached target, ignoring targets that lack the domain. */
@@ -204,8 +224,8 @@ export class BrowserMembers {
   api(connection: () => CdpConnection | null): BrowserMembersApi {
     const replaceAll = () => {
       for (const target of this.#targets.values()) {
-        for (const id of [...target.scripts.keys()]) void this.#remove(id);
-        for (const script of this.#all()) void this.#inject(target, script).catch(() => {});
+        for (const id of [...target.scripts.keys()]) this.#send(this.#remove(id));
+        for (const script of this.#all()) this.#send(this.#inject(target, script));
       }
     };
     return {
@@ -262,14 +282,12 @@ export class BrowserMembers {
         }
         const entry: BrowserPreloadScript = { type: script.type, id, filePath: script.filePath };
         this.#scripts.push(entry);
-        for (const target of this.#targets.values()) {
-          void this.#inject(target, entry).catch(() => {});
-        }
+        for (const target of this.#targets.values()) this.#send(this.#inject(target, entry));
         return id;
       },
       unregisterPreloadScript: (id) => {
         this.#scripts = this.#scripts.filter((s) => s.id !== id);
-        void this.#remove(id);
+        this.#send(this.#remove(id));
       },
       getPreloadScripts: () => this.#all().map((s) => ({ ...s })),
       clearCache: async () => {

@@ -264,6 +264,8 @@ function browserPlugin(
       const permissions = new BrowserPermissions(() => ({ connection: need(), contextId }));
       bridge.beforeDocument = (url, isMainFrame) =>
         permissions.active ? permissions.prepare(url, isMainFrame) : undefined;
+      // documents are paused only while a permission handler is set
+      bridge.wantsDocuments = () => permissions.active;
       const offs: Array<() => void> = [];
       let relay: BrowserProxyRelay | null = null;
       const extensions = new BrowserExtensions(
@@ -320,7 +322,7 @@ function browserPlugin(
         offs.push(tree.on("detached", (node) => members.detach(node.sessionId)));
         bridge.onEnd = () => cookies.responseEnded();
         bridge.wantsEnds = () => cookies.listenerCount("changed") > 0;
-        cookies.onWatch = () => bridge.watchEnds();
+        cookies.onWatch = () => bridge.watch();
         offs.push(
           await watchDownloads(
             connection,
@@ -344,7 +346,13 @@ function browserPlugin(
         const node = await waitReady(tree_!, made.targetId, timeout);
         const cdp = need().session(node.sessionId)!;
         await cdp.send("Page.enable");
-        const page = pageOf(cdp, node.targetId, need(), () => pages.delete(node.targetId));
+        const page = pageOf(
+          cdp,
+          node.targetId,
+          need(),
+          () => pages.delete(node.targetId),
+          () => members.preloadsSent(),
+        );
         pages.set(node.targetId, page);
         if (url) await page.goto(url, timeout);
         return page;
@@ -353,10 +361,14 @@ function browserPlugin(
         pages: { open, list: () => [...pages.values()] },
         cookies,
         serviceWorkers,
-        setPermissionRequestHandler: (handler: BrowserPermissionRequestHandler | null) =>
-          permissions.setRequestHandler(handler),
-        setPermissionCheckHandler: (handler: BrowserPermissionCheckHandler | null) =>
-          permissions.setCheckHandler(handler),
+        setPermissionRequestHandler: (handler: BrowserPermissionRequestHandler | null) => {
+          permissions.setRequestHandler(handler);
+          bridge.watch();
+        },
+        setPermissionCheckHandler: (handler: BrowserPermissionCheckHandler | null) => {
+          permissions.setCheckHandler(handler);
+          bridge.watch();
+        },
         extensions,
         loadExtension: (path: string, o?: Parameters<BrowserExtensions["loadExtension"]>[1]) =>
           extensions.loadExtension(path, o),
@@ -422,6 +434,7 @@ function pageOf(
   targetId: string,
   connection: CdpConnection,
   closed: () => void,
+  beforeNavigate: () => Promise<void>,
 ): BrowserPage {
   return {
     targetId,
@@ -438,6 +451,7 @@ function pageOf(
           reject(new Error(`${url} did not load within ${timeout} ms`));
         }, timeout);
       });
+      await beforeNavigate();
       const { errorText } = await cdp.send("Page.navigate", { url });
       if (errorText) {
         loaded.catch(() => {});

@@ -220,6 +220,19 @@ describe("browserSession over a Chromium browser context", () => {
     );
   });
 
+  it("a preload registered on an open page runs in the page's next navigation, started at once", async () => {
+    const ses = await fresh(); // no listener: nothing pauses the navigation
+    const page = await ses.pages.open(`${site.url}/echo`);
+    for (let i = 0; i < 3; i++) {
+      const preload = join(dir, `late-${i}.js`);
+      await writeFile(preload, `window.preloaded = "late-${i}";`);
+      const id = ses.registerPreloadScript({ type: "frame", filePath: preload });
+      await page.goto(`${site.url}/preload-order?${i}`);
+      assert.equal(await page.evaluate("window.order"), `late-${i}`);
+      ses.unregisterPreloadScript(id);
+    }
+  });
+
   it("network emulation offline fails the page's requests; disabling it restores them", async () => {
     const ses = await fresh();
     const page = await ses.pages.open(`${site.url}/echo`);
