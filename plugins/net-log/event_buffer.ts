@@ -10,12 +10,13 @@
  * params: kind 1 one string; kind 2 flags (u8: 1 a request line, 2 a first line), those strings,
  * a count (u16) and that many header name/value string pairs; kind 3 a count (u8) and that many
  * keys (strings), each followed by its value: a tag (u8: 0 an ASCII string, then it; 1 JSON text,
- * then it; 2 a number, f64; 3 true; 4 false; 5 null). A string: its UTF-8 length (u32), then its
+ * then it; 2 a number, f64; 3 true; 4 false; 5 null; 6 a nested object, its count and fields
+ * the same way). A string: its UTF-8 length (u32), then its
  * bytes.
  *
  * Kind 3 is how params are written: no `JSON.stringify` on the request's path for the flat
- * objects of string, number and boolean fields most events have (only a nested or non-ASCII value
- * becomes JSON there); the JSON is the same, made later.
+ * objects of string, number and boolean fields most events have (only an array, a non-ASCII string or
+ * an object of a class becomes JSON there); the JSON is the same, made later.
  *
  * @module
  */
@@ -95,7 +96,7 @@ export class EventBuffer {
     if (params !== undefined) this.#fields(params);
   };
 
-  #fields(params: Record<string, unknown>): void {
+  #fields(params: Record<string, unknown>, depth = 0): void {
     this.#room(1);
     const countAt = this.#at++;
     let count = 0;
@@ -107,8 +108,9 @@ export class EventBuffer {
         continue;
       }
       if (count === 255) {
-        // More fields than a count holds (never from the recorder): the whole object as JSON.
-        this.#bytes[countAt - FIXED] = 1;
+        // More fields than a count holds (never from the recorder): the whole object as JSON,
+        // its kind (or its tag, nested) then 1.
+        this.#bytes[depth === 0 ? countAt - FIXED : countAt - 1] = 1;
         this.#at = countAt;
         this.#string(JSON.stringify(params));
         return;
@@ -127,7 +129,11 @@ export class EventBuffer {
       } else if (value === true) this.#bytes[this.#at++] = 3;
       else if (value === false) this.#bytes[this.#at++] = 4;
       else if (value === null) this.#bytes[this.#at++] = 5;
-      else {
+      else if (depth < 4 && plain(value)) {
+        // A nested plain object (a source_dependency, say): its fields the same way.
+        this.#bytes[this.#at++] = 6;
+        this.#fields(value as Record<string, unknown>, depth + 1);
+      } else {
         this.#bytes[this.#at++] = 1;
         this.#string(JSON.stringify(value));
       }
@@ -250,6 +256,14 @@ export class EventBuffer {
   }
 }
 
+/** An object JSON.stringify writes as its own fields: no prototype but Object's, no toJSON. */
+function plain(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
 /**
  * The JSON of each event in `bytes` (as {@linkcode EventBuffer} wrote them), in order.
  *
@@ -284,6 +298,23 @@ export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[]
     }
     return decoder.decode(bytes.subarray(start, at));
   };
+  const fields = (): string => {
+    const count = view.getUint8(at++);
+    let text = "{";
+    for (let i = 0; i < count; i++) {
+      if (i > 0) text += ",";
+      text += JSON.stringify(string()) + ":";
+      const tag = view.getUint8(at++);
+      if (tag === 0) text += JSON.stringify(string());
+      else if (tag === 1) text += string();
+      else if (tag === 2) {
+        text += JSON.stringify(view.getFloat64(at));
+        at += 8;
+      } else if (tag === 6) text += fields();
+      else text += tag === 3 ? "true" : tag === 4 ? "false" : "null";
+    }
+    return text + "}";
+  };
   while (at < bytes.byteLength) {
     const kind = view.getUint8(at);
     const tail = `"phase":${view.getUint8(at + 1)},"source":{"id":${
@@ -298,22 +329,8 @@ export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[]
     }
     let params: string;
     if (kind === 1) params = string();
-    else if (kind === 3) {
-      const count = view.getUint8(at++);
-      params = "{";
-      for (let i = 0; i < count; i++) {
-        if (i > 0) params += ",";
-        params += JSON.stringify(string()) + ":";
-        const tag = view.getUint8(at++);
-        if (tag === 0) params += JSON.stringify(string());
-        else if (tag === 1) params += string();
-        else if (tag === 2) {
-          params += JSON.stringify(view.getFloat64(at));
-          at += 8;
-        } else params += tag === 3 ? "true" : tag === 4 ? "false" : "null";
-      }
-      params += "}";
-    } else {
+    else if (kind === 3) params = fields();
+    else {
       const flags = view.getUint8(at++);
       const line = flags & 1 ? string() : null;
       const lines: string[] = flags & 2 ? [string()] : [];

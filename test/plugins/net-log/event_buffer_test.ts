@@ -76,6 +76,15 @@ describe("net log event buffer", () => {
       { [`${"long".repeat(40)}`]: "z".repeat(70_000) },
       inherited,
       many,
+      { inner: many, after: 1 },
+      { a: { b: { c: { d: { e: { f: "deep" } } } } }, ref: { id: 4, type: 7 } },
+      { nullProto: Object.assign(Object.create(null), { x: 1 }), url: new URL("http://a.test/") },
+      {
+        own: { toJSON: () => "custom" },
+        cls: new (class Point {
+          x = 1;
+        })(),
+      },
       {},
     ];
     for (const params of cases) buffer.event(5, 0, 1, 1, 0, 1, params);
