@@ -58,60 +58,92 @@ export class Runner {
     this.host = taps.host;
   }
 
-  /** Calls every tap that applies; a promise a tap returns is not waited for. */
-  observe<S extends StageOfKind<"observe">>(stage: S, request: PipelineRequest, ...args: Args<S>) {
+  /**
+   * Calls every tap that applies; a promise a tap returns is not waited for. Fixed arity (stages
+   * pass at most two arguments after the request): no array or closure is made per call.
+   */
+  observe<S extends StageOfKind<"observe">>(
+    stage: S,
+    request: PipelineRequest,
+    ...args: Args<S>
+  ): void;
+  observe(stage: Stage, request: PipelineRequest, a?: unknown, b?: unknown): void {
     for (const tap of this.taps.tapsFor(stage, request)) {
       if (tap.filter && !tap.filter(request)) continue;
       try {
-        const result = (tap.fn as AnyTapFn)(request, ...args);
-        if (result instanceof Promise) result.catch((error) => this.#failed(request, tap, error));
+        const result = (tap.fn as AnyTapFn)(request, a, b);
+        if (result instanceof Promise) this.#watch(request, tap, result);
       } catch (error) {
         this.#failed(request, tap, error);
       }
     }
   }
 
-  /** Waits for every tap that applies and merges the answers; synchronous when none is a promise. */
+  /**
+   * Waits for every tap that applies and merges the answers; synchronous when none is a promise,
+   * and then without an allocation when none answers (taps that only observe).
+   */
   blocking(
     stage: StageOfKind<"blocking">,
     request: PipelineRequest,
     response: Response | null,
   ): Outcome | Promise<Outcome> {
     if (this.taps.tapCount(stage) === 0) return EMPTY;
-    const answers: Answer[] = [];
-    let pending: Promise<void>[] | null = null;
+    let answers: Answer[] | null = null;
+    let pending: [Tap, Promise<unknown>][] | null = null;
     for (const tap of this.taps.tapsFor(stage, request)) {
       if (tap.filter && !tap.filter(request)) continue;
       try {
         const result = (tap.fn as AnyTapFn)(request, response);
-        if (!(result instanceof Promise)) collect(answers, tap, result);
-        else {
-          (pending ??= []).push(result.then(
-            (value) => collect(answers, tap, value),
-            (error) => this.#failed(request, tap, error),
-          ));
+        if (result instanceof Promise) (pending ??= []).push([tap, result]);
+        else if (result !== null && typeof result === "object") {
+          (answers ??= []).push({ tap, result } as Answer);
         }
       } catch (error) {
         this.#failed(request, tap, error);
       }
     }
-    const done = () => {
-      if (answers.length === 0) return EMPTY;
-      const outcome = response
-        ? merge(answers, "responseHeaders", response.headers)
-        : merge(answers, "requestHeaders", request.headers);
-      for (const action of outcome.ignored) this.host.reportIgnored(request, stage, action);
-      if (this.taps.decisionListeners.length) {
-        for (const { tap, result } of answers) {
-          const lost = outcome.ignored.find((i) =>
-            i.plugin === tap.plugin && i.label === tap.label
-          );
-          this.#record(request, tap, result, { applied: !lost, winner: lost?.winner ?? null });
-        }
+    if (pending !== null) return this.#settle(stage, request, response, answers ?? [], pending);
+    return answers === null ? EMPTY : this.#outcome(stage, request, response, answers);
+  }
+
+  #watch(request: PipelineRequest, tap: Tap, result: Promise<unknown>): void {
+    result.catch((error) => this.#failed(request, tap, error));
+  }
+
+  /** The answers of a blocking stage's promises, collected as they settle, then merged. */
+  #settle(
+    stage: StageOfKind<"blocking">,
+    request: PipelineRequest,
+    response: Response | null,
+    answers: Answer[],
+    pending: [Tap, Promise<unknown>][],
+  ): Promise<Outcome> {
+    return Promise.all(pending.map(([tap, result]) =>
+      result.then(
+        (value) => collect(answers, tap, value),
+        (error) => this.#failed(request, tap, error),
+      )
+    )).then(() => answers.length === 0 ? EMPTY : this.#outcome(stage, request, response, answers));
+  }
+
+  #outcome(
+    stage: StageOfKind<"blocking">,
+    request: PipelineRequest,
+    response: Response | null,
+    answers: Answer[],
+  ): Outcome {
+    const outcome = response
+      ? merge(answers, "responseHeaders", response.headers)
+      : merge(answers, "requestHeaders", request.headers);
+    for (const action of outcome.ignored) this.host.reportIgnored(request, stage, action);
+    if (this.taps.decisionListeners.length) {
+      for (const { tap, result } of answers) {
+        const lost = outcome.ignored.find((i) => i.plugin === tap.plugin && i.label === tap.label);
+        this.#record(request, tap, result, { applied: !lost, winner: lost?.winner ?? null });
       }
-      return outcome;
-    };
-    return pending ? Promise.all(pending).then(done) : done();
+    }
+    return outcome;
   }
 
   /** Asks the taps one after another until `pick` turns an answer into a result; `fail` decides

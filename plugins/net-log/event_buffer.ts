@@ -5,11 +5,17 @@
  * buffer is turned into Chromium's event JSON later by {@linkcode eventsText}, in the formatting
  * Worker (`format_worker.ts`) or, without one, on the calling thread.
  *
- * An event: kind (u8: 0 no params, 1 params as JSON text, 2 header lines), phase (u8), type
- * (u16), source id (u32), source type (u8), source start (f64), time (f64), then its params:
- * kind 1 one string; kind 2 flags (u8: 1 a request line, 2 a first line), those strings, a
- * count (u16) and that many header name/value string pairs. A string: its UTF-8 length (u32),
- * then its bytes.
+ * An event: kind (u8: 0 no params, 1 params as JSON text, 2 header lines, 3 flat params), phase
+ * (u8), type (u16), source id (u32), source type (u8), source start (f64), time (f64), then its
+ * params: kind 1 one string; kind 2 flags (u8: 1 a request line, 2 a first line), those strings,
+ * a count (u16) and that many header name/value string pairs; kind 3 a count (u8) and that many
+ * keys (strings), each followed by its value: a tag (u8: 0 an ASCII string, then it; 1 JSON text,
+ * then it; 2 a number, f64; 3 true; 4 false; 5 null; 6 a nested object, its count and fields
+ * the same way). A string: its UTF-8 length (u32), then its bytes.
+ *
+ * Kind 3 is how params are written: no `JSON.stringify` on the request's path for the objects of
+ * string, number and boolean fields most events have (only an array, a non-ASCII string or an
+ * object of a class becomes JSON there); the JSON is the same, made later.
  *
  * @module
  */
@@ -83,11 +89,72 @@ export class EventBuffer {
     return this.#at;
   }
 
-  /** One event; its params (if any) become JSON now. */
+  /** One event; its params (if any) as fields (JSON made later; see the module's doc). */
   event: AddEvent = (type, phase, sourceId, sourceType, sourceStart, time, params) => {
-    this.#head(params === undefined ? 0 : 1, type, phase, sourceId, sourceType, sourceStart, time);
-    if (params !== undefined) this.#string(JSON.stringify(params));
+    this.#head(params === undefined ? 0 : 3, type, phase, sourceId, sourceType, sourceStart, time);
+    if (params !== undefined) this.#fields(params);
   };
+
+  #fields(params: Record<string, unknown>, depth = 0): void {
+    this.#room(1);
+    const countAt = this.#at++;
+    let count = 0;
+    for (const key in params) {
+      if (!Object.hasOwn(params, key)) continue;
+      const value = params[key];
+      // As JSON.stringify: undefined, functions and symbols leave their key out.
+      if (value === undefined || typeof value === "function" || typeof value === "symbol") {
+        continue;
+      }
+      if (count === 255) {
+        // More fields than a count holds (never from the recorder): the whole object as JSON,
+        // its kind (or its tag, nested) then 1.
+        this.#bytes[depth === 0 ? countAt - FIXED : countAt - 1] = 1;
+        this.#at = countAt;
+        this.#string(JSON.stringify(params));
+        return;
+      }
+      count++;
+      this.#string(key);
+      this.#room(9);
+      if (typeof value === "string") {
+        if (this.#ascii(value)) continue;
+        this.#bytes[this.#at++] = 1;
+        this.#string(JSON.stringify(value));
+      } else if (typeof value === "number") {
+        this.#bytes[this.#at] = 2;
+        this.#view.setFloat64(this.#at + 1, value);
+        this.#at += 9;
+      } else if (value === true) this.#bytes[this.#at++] = 3;
+      else if (value === false) this.#bytes[this.#at++] = 4;
+      else if (value === null) this.#bytes[this.#at++] = 5;
+      else if (depth < 4 && plain(value)) {
+        // A nested plain object (a source_dependency, say): its fields the same way.
+        this.#bytes[this.#at++] = 6;
+        this.#fields(value as Record<string, unknown>, depth + 1);
+      } else {
+        this.#bytes[this.#at++] = 1;
+        this.#string(JSON.stringify(value));
+      }
+    }
+    this.#bytes[countAt] = count;
+  }
+
+  /** Writes tag 0 and `text` when it is ASCII (then true); else writes nothing. */
+  #ascii(text: string): boolean {
+    this.#room(5 + text.length);
+    const bytes = this.#bytes;
+    const start = this.#at + 5;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f) return false;
+      bytes[start + i] = code;
+    }
+    bytes[this.#at] = 0;
+    this.#view.setUint32(this.#at + 1, text.length);
+    this.#at = start + text.length;
+    return true;
+  }
 
   /**
    * An event whose params are header lines: `{"headers": [first?, ...headers]}`, with
@@ -188,6 +255,14 @@ export class EventBuffer {
   }
 }
 
+/** An object JSON.stringify writes as its own fields: no prototype but Object's, no toJSON. */
+function plain(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
 /**
  * The JSON of each event in `bytes` (as {@linkcode EventBuffer} wrote them), in order.
  *
@@ -222,6 +297,23 @@ export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[]
     }
     return decoder.decode(bytes.subarray(start, at));
   };
+  const fields = (): string => {
+    const count = view.getUint8(at++);
+    let text = "{";
+    for (let i = 0; i < count; i++) {
+      if (i > 0) text += ",";
+      text += JSON.stringify(string()) + ":";
+      const tag = view.getUint8(at++);
+      if (tag === 0) text += JSON.stringify(string());
+      else if (tag === 1) text += string();
+      else if (tag === 2) {
+        text += JSON.stringify(view.getFloat64(at));
+        at += 8;
+      } else if (tag === 6) text += fields();
+      else text += tag === 3 ? "true" : tag === 4 ? "false" : "null";
+    }
+    return text + "}";
+  };
   while (at < bytes.byteLength) {
     const kind = view.getUint8(at);
     const tail = `"phase":${view.getUint8(at + 1)},"source":{"id":${
@@ -236,6 +328,7 @@ export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[]
     }
     let params: string;
     if (kind === 1) params = string();
+    else if (kind === 3) params = fields();
     else {
       const flags = view.getUint8(at++);
       const line = flags & 1 ? string() : null;

@@ -58,7 +58,8 @@ interface Source {
   start: number;
   ref: NetLogSourceRef;
   open: Set<string>;
-  afterHeaders: Record<string, unknown>[];
+  /** Cookies stored while its headers-received delegate runs (made on first use). */
+  afterHeaders: Record<string, unknown>[] | null;
   /** Its sink for other parts of websession, made on first use. */
   sink: NetLogSink | null;
   /** A request whose send events wait for its connection. */
@@ -301,8 +302,11 @@ export class NetLogRecorder {
   /** Ends every open event, innermost first; the request's end carries the error. */
   #closeAll(source: Source, error: NetError | null): void {
     const params = error ? { net_error: error.errno } : undefined;
-    for (const name of [...source.open].reverse()) {
-      if (name !== "REQUEST_ALIVE") this.#end(source, name as NetLogEventType, params);
+    // Mostly only REQUEST_ALIVE is still open here: no list made then.
+    if (source.open.size > 1) {
+      for (const name of [...source.open].reverse()) {
+        if (name !== "REQUEST_ALIVE") this.#end(source, name as NetLogEventType, params);
+      }
     }
     this.#end(source, "REQUEST_ALIVE", params);
   }
@@ -347,7 +351,7 @@ export class NetLogRecorder {
       };
       if (this.#storing !== null && !removed) {
         // Chromium stores a response's cookies once the headers-received delegate is done.
-        this.#storing.afterHeaders.push({
+        (this.#storing.afterHeaders ??= []).push({
           domain,
           name: cookie.name,
           operation: "store",
@@ -402,7 +406,7 @@ export class NetLogRecorder {
       start,
       ref: { id, type: typeId },
       open: new Set(),
-      afterHeaders: [],
+      afterHeaders: null,
       sink: null,
       sending: null,
     };
@@ -449,8 +453,10 @@ export class NetLogRecorder {
   #end(source: Source, type: NetLogEventType, params?: Record<string, unknown>): void {
     if (!source.open.delete(type)) return;
     this.#event(source, type, "PHASE_END", params);
-    if (type === "NETWORK_DELEGATE_HEADERS_RECEIVED") {
-      for (const cookie of source.afterHeaders.splice(0)) {
+    if (type === "NETWORK_DELEGATE_HEADERS_RECEIVED" && source.afterHeaders !== null) {
+      const cookies = source.afterHeaders;
+      source.afterHeaders = null;
+      for (const cookie of cookies) {
         this.#event(source, "COOKIE_INCLUSION_STATUS", "PHASE_NONE", cookie);
       }
     }

@@ -231,12 +231,10 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         const scheme = request.url.slice(0, request.url.indexOf(":"));
         if (scheme !== "http" && scheme !== "https") return undefined;
         const log = requestLog(request);
-        let list;
-        if (log) list = await resolveLogged(service, request, log);
-        else {
-          const pending = service.listFor(request.url, request);
-          list = pending instanceof Promise ? await pending : pending;
-        }
+        const pending = log
+          ? resolveLogged(service, request, log)
+          : service.listFor(request.url, request);
+        const list = pending instanceof Promise ? await pending : pending;
         if (list.length === 1 && list[0].length === 0 && !request.data.has(PROXY_USED)) {
           if (log) connected(request);
           return undefined; // DIRECT: the session's transport sends it.

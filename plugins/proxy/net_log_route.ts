@@ -25,12 +25,15 @@ export function poolLog(request: PipelineRequest): NetLogSink | undefined {
   return (request.data.get(CONTROLLER) as NetLogSink | undefined) ?? requestLog(request);
 }
 
-/** The proxy list of a request, logged on a new job controller source. */
-export async function resolveLogged(
+/**
+ * The proxy list of a request, logged on a new job controller source: synchronous when the
+ * service answers at once (fixed rules, DIRECT), so that logging adds no promise to the route.
+ */
+export function resolveLogged(
   service: ProxyService,
   request: PipelineRequest,
   log: NetLogSink,
-): Promise<ProxyChain[]> {
+): ProxyChain[] | Promise<ProxyChain[]> {
   log.begin("HTTP_STREAM_REQUEST");
   const controller = log.source("HTTP_STREAM_JOB_CONTROLLER");
   request.data.set(CONTROLLER, controller);
@@ -41,17 +44,24 @@ export async function resolveLogged(
     url: request.url,
   });
   controller.begin("PROXY_RESOLUTION_SERVICE");
+  let pending: ProxyChain[] | Promise<ProxyChain[]>;
   try {
-    const list = await service.listFor(request.url, request);
-    controller.event("PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", {
-      pac_string: listText(list),
-    });
-    controller.end("PROXY_RESOLUTION_SERVICE");
-    return list;
+    pending = service.listFor(request.url, request);
   } catch (error) {
     failed(request, error);
     throw error;
   }
+  if (!(pending instanceof Promise)) return resolved(controller, pending);
+  return pending.then((list) => resolved(controller, list), (error) => {
+    failed(request, error);
+    throw error;
+  });
+}
+
+function resolved(controller: NetLogSink, list: ProxyChain[]): ProxyChain[] {
+  controller.event("PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", { pac_string: listText(list) });
+  controller.end("PROXY_RESOLUTION_SERVICE");
+  return list;
 }
 
 /** The connection is there: the controller and the stream request end, the send follows. */

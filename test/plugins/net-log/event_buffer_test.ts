@@ -63,6 +63,37 @@ describe("net log event buffer", () => {
     }
   });
 
+  it("writes params of any values as JSON.stringify does (left-out keys, nesting, odd strings)", () => {
+    const buffer = new EventBuffer();
+    const inherited = Object.assign(Object.create({ hidden: 1 }), { own: "yes" });
+    const many = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i]));
+    const cases: Record<string, unknown>[] = [
+      { gone: undefined, fn: () => 1, sym: Symbol("s"), kept: "a" },
+      { nothing: null, t: true, f: false, zero: -0, nan: NaN, inf: -Infinity, big: 1e21 },
+      { list: [1, "b", null], date: new Date(0), nested: { a: { b: [] } } },
+      { lone: "a\ud800b", emoji: "😀", quote: 'say "hi"\\', control: "\u0001\n\t" },
+      { "2": "integer-like keys first", b: 1, "1": 0, "é key": "x" },
+      { [`${"long".repeat(40)}`]: "z".repeat(70_000) },
+      inherited,
+      many,
+      { inner: many, after: 1 },
+      { a: { b: { c: { d: { e: { f: "deep" } } } } }, ref: { id: 4, type: 7 } },
+      { nullProto: Object.assign(Object.create(null), { x: 1 }), url: new URL("http://a.test/") },
+      {
+        own: { toJSON: () => "custom" },
+        cls: new (class Point {
+          x = 1;
+        })(),
+      },
+      {},
+    ];
+    for (const params of cases) buffer.event(5, 0, 1, 1, 0, 1, params);
+    assert.deepEqual(
+      eventTexts(buffer.take(), "default"),
+      cases.map((params) => expected(5, 0, [1, 1, 0], 1, params)),
+    );
+  });
+
   it("grows for an event larger than its buffer, keeping the events before it", () => {
     const buffer = new EventBuffer();
     const huge = "a".repeat(3 * 1024 * 1024);
