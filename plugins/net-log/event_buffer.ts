@@ -15,7 +15,10 @@
  *
  * Kind 3 is how params are written: no `JSON.stringify` on the request's path for the objects of
  * string, number and boolean fields most events have (only an array, a non-ASCII string or an
- * object of a class becomes JSON there); the JSON is the same, made later.
+ * object of a class becomes JSON there); the JSON is the same, made later. Hand-written where
+ * `JSON.stringify` would do, because it is cheaper on the request's path: writing one request's
+ * ~30 events took 10.9-11.7 µs against 16.2-20.3 µs with `JSON.stringify` (both encoders in one
+ * process, interleaved, load 10; `bench netlog` itself did not show it above its noise).
  *
  * @module
  */
