@@ -15,6 +15,7 @@
 import { browserSession, launch } from "../../entries/cdp.ts";
 import { session } from "../../mod.ts";
 import { startPageServer } from "./_page_server.ts";
+import { minimalPage } from "./_minimal_cdp_page.ts";
 import { startProxyRelay } from "../../adapters/socks/relay.ts";
 
 const SUBRESOURCES = 20;
@@ -95,32 +96,12 @@ for (let i = 0; i < LOADS; i++) await page.goto(url);
 flush("session loads", LOADS);
 
 const relay = await startProxyRelay(() => Promise.resolve([null]));
-const { browserContextId } = await connection.send("Target.createBrowserContext", {
-  proxyServer: `http://127.0.0.1:${relay.port}`,
-  proxyBypassList: "<-loopback>",
+const { load: loadUrl } = await minimalPage(connection, {
+  relayPort: relay.port,
+  paused: true,
 });
-const { targetId } = await connection.send("Target.createTarget", {
-  url: "about:blank",
-  browserContextId,
-});
-const { sessionId } = await connection.send("Target.attachToTarget", { targetId, flatten: true });
-const cdp = connection.session(sessionId)!;
-await cdp.send("Page.enable");
-cdp.on("Fetch.requestPaused", ({ requestId }) => {
-  cdp.send("Fetch.continueRequest", { requestId }).catch(() => {});
-});
-await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*", requestStage: "Request" }] });
 flush("minimal page open (the session's tree attaches to it too)");
-const load = async () => {
-  const loaded = new Promise<void>((resolve) => {
-    const off = cdp.on("Page.loadEventFired", () => {
-      off();
-      resolve();
-    });
-  });
-  await cdp.send("Page.navigate", { url });
-  await loaded;
-};
+const load = () => loadUrl(url);
 for (let i = 0; i < 3; i++) await load();
 counts.clear();
 holds.length = 0;

@@ -22,6 +22,7 @@
 import { browserSession, launch } from "../../entries/cdp.ts";
 import { session } from "../../mod.ts";
 import { startPageServer } from "./_page_server.ts";
+import { minimalPage } from "./_minimal_cdp_page.ts";
 import { startProxyRelay } from "../../adapters/socks/relay.ts";
 
 const SUBRESOURCES = 20;
@@ -40,35 +41,11 @@ const relay = await startProxyRelay(() => Promise.resolve([null]));
 
 /** A page of a new context driven over the session's connection, as a minimal client would. */
 async function rawPage(proxied: boolean, paused: boolean): Promise<() => Promise<void>> {
-  const { browserContextId } = await connection.send(
-    "Target.createBrowserContext",
-    proxied
-      ? { proxyServer: `http://127.0.0.1:${relay.port}`, proxyBypassList: "<-loopback>" }
-      : {},
-  );
-  const { targetId } = await connection.send("Target.createTarget", {
-    url: "about:blank",
-    browserContextId,
+  const page = await minimalPage(connection, {
+    relayPort: proxied ? relay.port : undefined,
+    paused,
   });
-  const { sessionId } = await connection.send("Target.attachToTarget", { targetId, flatten: true });
-  const cdp = connection.session(sessionId)!;
-  await cdp.send("Page.enable");
-  if (paused) {
-    cdp.on("Fetch.requestPaused", ({ requestId }) => {
-      cdp.send("Fetch.continueRequest", { requestId }).catch(() => {});
-    });
-    await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*", requestStage: "Request" }] });
-  }
-  return async () => {
-    const loaded = new Promise<void>((resolve) => {
-      const off = cdp.on("Page.loadEventFired", () => {
-        off();
-        resolve();
-      });
-    });
-    await cdp.send("Page.navigate", { url });
-    await loaded;
-  };
+  return () => page.load(url);
 }
 
 /** CPU milliseconds so far of this process and of each kind of its Chromium processes. */

@@ -5,6 +5,9 @@
  *
  * @module
  */
+import { after, before } from "node:test";
+import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 
 /** The running site. */
@@ -97,4 +100,27 @@ export async function startBrowserSite(): Promise<BrowserSite> {
     headersOf: (path) => seen.get(path),
     close: () => server.close(),
   };
+}
+
+/** A site and a headless Chromium over a pipe for one `describe` block. */
+export interface ChromiumRig {
+  /** The site (set before the first test). */ site: BrowserSite;
+  /** The browser (set before the first test). */ browser: CdpBrowser;
+  /** Partitions the tests opened: closed after the block, before the browser. */
+  partitions: string[];
+}
+
+/** Starts the site and the browser before the block's tests and closes them after. */
+export function chromiumRig(): ChromiumRig {
+  const rig = { partitions: [] as string[] } as ChromiumRig;
+  before(async () => {
+    rig.site = await startBrowserSite();
+    rig.browser = await launch({ pipe: true });
+  });
+  after(async () => {
+    for (const partition of rig.partitions) await session.closePartition(partition);
+    await rig.browser?.close();
+    await rig.site?.close();
+  });
+  return rig;
 }

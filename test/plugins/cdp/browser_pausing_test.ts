@@ -2,25 +2,15 @@
 // wants them paused: nothing without listeners or handlers; every request from the first
 // webRequest listener on, added after the page opened too (the open page's next fetch included);
 // only documents while a permission handler is the only one asking.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { browserSession } from "../../../entries/cdp.ts";
 import { session } from "../../../mod.ts";
 import type { BrowserPage } from "../../../plugins/cdp/browser_session.ts";
 import { needs } from "../../_system.ts";
-import { type BrowserSite, startBrowserSite } from "./_browser_site.ts";
+import { chromiumRig } from "./_browser_site.ts";
 
 needs("chromium");
-
-let browser: CdpBrowser;
-let site: BrowserSite;
-const partitions: string[] = [];
-
-async function fresh() {
-  const partition = `chromium-pausing-${Math.random().toString(36).slice(2)}`;
-  partitions.push(partition);
-  return await browserSession(browser, partition);
-}
 
 /** The resource types of the requests Chromium paused on the page, from now on. */
 function pausedOn(page: BrowserPage): string[] {
@@ -30,34 +20,31 @@ function pausedOn(page: BrowserPage): string[] {
 }
 
 describe("a Chromium-backed session pauses page requests only when something wants them", () => {
-  before(async () => {
-    site = await startBrowserSite();
-    browser = await launch({ pipe: true });
-  });
-  after(async () => {
-    for (const partition of partitions) await session.closePartition(partition);
-    await browser?.close();
-    await site?.close();
-  });
+  const rig = chromiumRig();
+  const fresh = async () => {
+    const partition = `chromium-pausing-${Math.random().toString(36).slice(2)}`;
+    rig.partitions.push(partition);
+    return await browserSession(rig.browser, partition);
+  };
 
   it("without listeners nothing is paused; a listener added after the page opened sees the next load", async () => {
     const ses = await fresh();
     const page = await ses.pages.open();
     const paused = pausedOn(page);
-    await page.goto(`${site.url}/`);
+    await page.goto(`${rig.site.url}/`);
     assert.equal(await page.evaluate("window.scriptRan"), true);
-    assert.ok(site.paths.includes("/script.js"), site.paths.join(" "));
+    assert.ok(rig.site.paths.includes("/script.js"), rig.site.paths.join(" "));
     assert.equal(paused.length, 0, `paused without a listener: ${paused.join(" ")}`);
 
     const seen: string[] = [];
-    ses.webRequest.onBeforeRequest({ urls: [`${site.url}/*`] }, (details, callback) => {
+    ses.webRequest.onBeforeRequest({ urls: [`${rig.site.url}/*`] }, (details, callback) => {
       seen.push(`${details.resourceType} ${new URL(details.url).pathname}`);
       callback({ cancel: new URL(details.url).pathname === "/script.js" });
     });
     // the page's own next request (its document was loaded without interception) is seen too
     assert.equal(await page.evaluate("fetch('/echo?now').then((r) => r.status)"), 200);
     assert.ok(seen.includes("xhr /echo"), seen.join(", "));
-    await page.goto(`${site.url}/?again`);
+    await page.goto(`${rig.site.url}/?again`);
     assert.ok(seen.includes("mainFrame /"), seen.join(", "));
     assert.ok(seen.includes("script /script.js"), seen.join(", "));
     assert.notEqual(await page.evaluate("window.scriptRan"), true, "the listener blocked it");
@@ -66,13 +53,13 @@ describe("a Chromium-backed session pauses page requests only when something wan
 
   it("a permission handler set after the page opened pauses documents only and decides for the next one", async () => {
     const ses = await fresh();
-    const page = await ses.pages.open(`${site.url}/echo`);
+    const page = await ses.pages.open(`${rig.site.url}/echo`);
     assert.equal(await page.evaluate("Notification.permission"), "default");
     const paused = pausedOn(page);
     ses.setPermissionCheckHandler((_webContents, permission, origin) =>
-      permission === "notifications" && origin === site.url
+      permission === "notifications" && origin === rig.site.url
     );
-    await page.goto(`${site.url}/`);
+    await page.goto(`${rig.site.url}/`);
     assert.equal(await page.evaluate("Notification.permission"), "granted");
     assert.equal(await page.evaluate("window.scriptRan"), true);
     assert.deepEqual(paused, ["Document"], "only the document was paused");

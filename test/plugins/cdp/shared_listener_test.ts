@@ -1,13 +1,13 @@
 // One test body, two sessions: the same webRequest listener code decides the same way for a
 // library session's ses.fetch and for a Chromium-backed session's page traffic.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { browserSession } from "../../../entries/cdp.ts";
 import { session } from "../../../mod.ts";
 import type { WebRequestMembers } from "../../../plugins/web-request/mod.ts";
 import { webRequestPlugin } from "../../../plugins/web-request/mod.ts";
 import { needs } from "../../_system.ts";
-import { type BrowserSite, startBrowserSite } from "./_browser_site.ts";
+import { chromiumRig } from "./_browser_site.ts";
 
 needs("chromium");
 
@@ -40,26 +40,15 @@ async function exercise(ses: WebRequestMembers, base: string, get: Get) {
 }
 
 describe("the same webRequest listeners on a library session and on a Chromium-backed one", () => {
-  let site: BrowserSite;
-  let browser: CdpBrowser;
-  const partitions: string[] = [];
-  before(async () => {
-    site = await startBrowserSite();
-    browser = await launch({ pipe: true });
-  });
-  after(async () => {
-    for (const partition of partitions) await session.closePartition(partition);
-    await browser?.close();
-    await site?.close();
-  });
+  const rig = chromiumRig();
 
   it("library session (ses.fetch)", async () => {
     const partition = `shared-listener-library-${Math.random()}`;
-    partitions.push(partition);
+    rig.partitions.push(partition);
     const ses = session.fromPartition(partition, { preset: false, plugins: [webRequestPlugin] });
-    await exercise(ses, site.url, async (path) => {
+    await exercise(ses, rig.site.url, async (path) => {
       try {
-        const response = await ses.fetch(`${site.url}${path}`);
+        const response = await ses.fetch(`${rig.site.url}${path}`);
         return { ok: true, text: await response.text() };
       } catch {
         return { ok: false, text: "" };
@@ -69,10 +58,10 @@ describe("the same webRequest listeners on a library session and on a Chromium-b
 
   it("Chromium-backed session (page fetch)", async () => {
     const partition = `shared-listener-chromium-${Math.random()}`;
-    partitions.push(partition);
-    const ses = await browserSession(browser, partition);
-    const page = await ses.pages.open(`${site.url}/cookies`);
-    await exercise(ses, site.url, (path) =>
+    rig.partitions.push(partition);
+    const ses = await browserSession(rig.browser, partition);
+    const page = await ses.pages.open(`${rig.site.url}/cookies`);
+    await exercise(ses, rig.site.url, (path) =>
       page.evaluate(
         `fetch(${
           JSON.stringify(path)
