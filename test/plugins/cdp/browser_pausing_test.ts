@@ -5,7 +5,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession } from "../../../entries/cdp.ts";
-import { session } from "../../../mod.ts";
 import type { BrowserPage } from "../../../plugins/cdp/browser_session.ts";
 import { needs } from "../../_system.ts";
 import { chromiumRig } from "./_browser_site.ts";
