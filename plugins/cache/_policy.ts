@@ -109,6 +109,70 @@ export function newPolicy(
   );
 }
 
+/** Statuses the library stores with no caching field at all (understood, cacheable by default). */
+const STORED_BY_DEFAULT = new Set([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501]);
+
+/**
+ * Whether a GET's response is one the library would store as stale on arrival and without a
+ * validator, told from the fields alone: a status stored by default, and none of `Cache-Control`,
+ * `Expires`, `Last-Modified`, `ETag` or `Vary` in the response nor `Cache-Control` or `Pragma` in
+ * the request. Most responses of APIs and of local servers are such. For them the policy is made
+ * only when something asks for it ({@linkcode lazyPolicy}). Hand-written where the library
+ * decides, because making the policy for every response cost about a tenth of a request through
+ * the cache (CPU profile of `ses.fetch` through the cache plugin, 16 in flight, 2026-12-07: the
+ * policy, its object and its time to live 5-6% of the busy time). `test/plugins/cache/` holds it
+ * to the library's answer.
+ *
+ * @example
+ * ```ts
+ * // plainlyVolatile(request, 200, { "content-type": "text/plain" }); // true for a GET
+ * ```
+ */
+export function plainlyVolatile(
+  request: PipelineRequest,
+  status: number,
+  fields: Record<string, string>,
+): boolean {
+  if (request.method !== "GET" || !STORED_BY_DEFAULT.has(status)) return false;
+  if (
+    fields["cache-control"] !== undefined || fields.expires !== undefined ||
+    fields["last-modified"] !== undefined || fields.etag !== undefined || fields.vary !== undefined
+  ) return false;
+  const headers = request.headers;
+  return !headers.has("cache-control") && !headers.has("pragma");
+}
+
+/**
+ * The policy object of a {@linkcode plainlyVolatile} response, made when first called and the
+ * same as `newPolicy(...).toObject()` would have been at the response's arrival: the request's
+ * parts the library keeps without `Vary` (URL, host, whether it had `Authorization`) are read now,
+ * the rest later.
+ *
+ * @example
+ * ```ts
+ * // const policy = lazyPolicy(request, 200, fields); policy().st; // 200
+ * ```
+ */
+export function lazyPolicy(
+  request: PipelineRequest,
+  status: number,
+  fields: Record<string, string>,
+): () => CachePolicy.CachePolicyObject {
+  const url = request.url;
+  const headers: Record<string, string> = { host: request.headers.get("host") ?? hostOf(url) };
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) headers.authorization = authorization;
+  const arrived = Date.now();
+  let made: CachePolicy.CachePolicyObject | undefined;
+  return () =>
+    made ??= {
+      ...new CachePolicy({ url, method: "GET", headers }, policyResponse(status, fields), {
+        ...POLICY_OPTIONS,
+      }).toObject(),
+      t: arrived,
+    };
+}
+
 /**
  * What to do with a stored response for a request: serve it (`serve`, with the headers to use),
  * serve it and revalidate in the background (`serve` and `revalidate`), or revalidate first

@@ -12,7 +12,15 @@ import type CachePolicy from "http-cache-semantics";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { capture } from "./_capture.ts";
-import { evaluate, newPolicy, policyHeaders, responseFields, revalidated } from "./_policy.ts";
+import {
+  evaluate,
+  lazyPolicy,
+  newPolicy,
+  plainlyVolatile,
+  policyHeaders,
+  responseFields,
+  revalidated,
+} from "./_policy.ts";
 import type { CachedEntry, CachedMeta, CacheStorage } from "./cache_storage.ts";
 
 /**
@@ -91,18 +99,6 @@ function modeHeaders(request: PipelineRequest, mode: CacheMode): Headers | undef
 
 /** Bodies up to this size (of known length, not encoded) are read whole before being handed on. */
 const SMALL_BODY = 64 * 1024;
-
-/**
- * `made` with the URL `from` was fetched from (a made Response has none of its own), read when
- * first asked for: Deno's `Response.url` parses the URL again on every read (to drop a fragment),
- * which a CPU profile of `ses.fetch` through the cache put at 5% of a request's time when read
- * for every response, and most callers never ask.
- */
-function withUrlOf(made: Response, from: Response): Response {
-  let url: string | undefined;
-  Object.defineProperty(made, "url", { get: () => url ??= from.url, configurable: true });
-  return made;
-}
 
 /** Statuses whose responses have no body (Response refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -264,7 +260,11 @@ export class HttpCache {
     const range = request.headers.get("range");
     const ownConditional = CONDITIONAL.some((name) => request.headers.has(name));
     const meta = mode === "reload" ? null : this.#storage.peek(key);
-    if (meta && !ownConditional && (range === null || method === "GET")) {
+    // A volatile entry serves only force-cache, only-if-cached and a request's own Cache-Control:
+    // otherwise the request goes on as a miss, as #fromStored would send it (nothing to add).
+    const onlyStale = meta?.volatile === true && mode !== "force-cache" && !onlyIfCached &&
+      directives === "";
+    if (meta && !onlyStale && !ownConditional && (range === null || method === "GET")) {
       const answer = await this.#fromStored(request, key, meta, mode, onlyIfCached, range);
       if (answer) return answer;
     } else if (onlyIfCached) throw this.#miss(request);
@@ -385,25 +385,43 @@ export class HttpCache {
   ): Response | Promise<Response> {
     if (request.method !== "GET" || response.status === 304) return response;
     const fields = responseFields(response.headers);
-    const policy = newPolicy(request, response, fields);
     const length = Number(fields["content-length"] ?? "0");
+    const status = response.status;
+    // A response that says nothing about caching is stored stale, without its policy made now.
+    const plain = plainlyVolatile(request, status, fields);
+    const policy = plain ? null : newPolicy(request, response, fields);
     if (
-      !policy.storable() || response.status === 206 || length > this.#maxEntrySize ||
-      requestDirectives(request).includes("no-store")
+      (policy !== null && !policy.storable()) || status === 206 || length > this.#maxEntrySize ||
+      (!plain && requestDirectives(request).includes("no-store"))
     ) {
       // What is stored for the URL is outdated by this answer.
-      if (response.status !== 206) this.#track(this.#storage.delete(key));
+      if (status !== 206) this.#track(this.#storage.delete(key));
       return response;
     }
-    const meta: CachedMeta = {
-      policy: policy.toObject(),
-      status: response.status,
-      statusText: response.statusText,
-      headers: Object.entries(fields),
-      bodySize: 0,
-    };
-    const volatile = isVolatile(policy, fields);
-    if (volatile) meta.volatile = true;
+    let meta: CachedMeta;
+    if (policy === null) {
+      const made = lazyPolicy(request, status, fields);
+      meta = {
+        get policy() {
+          return made();
+        },
+        status,
+        statusText: response.statusText,
+        headers: Object.entries(fields),
+        bodySize: 0,
+        volatile: true,
+      };
+    } else {
+      meta = {
+        policy: policy.toObject(),
+        status,
+        statusText: response.statusText,
+        headers: Object.entries(fields),
+        bodySize: 0,
+      };
+      if (isVolatile(policy, fields)) meta.volatile = true;
+    }
+    const volatile = meta.volatile === true;
     // `response.body` is not looked at before the body is read: on a transport's response (see
     // adapters/http/_broken_body.ts) that makes a stream around the native one, and the cache's
     // requests then ran 13% slower (CPU profile of ses.fetch through the cache, 16 in flight).
@@ -418,17 +436,15 @@ export class HttpCache {
     const stream = response.body;
     if (stream === null) return this.#keepEmpty(key, meta, volatile, response);
     const body = capture(stream, this.#maxEntrySize, (bytes) => {
-      this.#track(
-        this.#storage.put(key, { ...meta, bodySize: bytes.byteLength }, bytes, volatile),
-        key,
-      );
+      meta.bodySize = bytes.byteLength;
+      this.#track(this.#storage.put(key, meta, bytes, volatile), key);
     });
     const out = new Response(body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
-    return withUrlOf(out, response);
+    return out;
   }
 
   #keepEmpty(key: string, meta: CachedMeta, volatile: boolean, response: Response): Response {
@@ -455,24 +471,23 @@ export class HttpCache {
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       const failed = new ReadableStream({ start: (controller) => controller.error(error) });
-      return withUrlOf(
-        new Response(failed, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        }),
-        response,
-      );
+      return new Response(failed, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     }
     if (bytes.byteLength <= this.#maxEntrySize) {
-      const stored = { ...meta, bodySize: bytes.byteLength };
-      this.#track(this.#storage.put(key, stored, bytes, volatile), key);
+      // `meta` is this response's own: set, not spread (a spread would make a lazy policy now)
+      meta.bodySize = bytes.byteLength;
+      this.#track(this.#storage.put(key, meta, bytes, volatile), key);
     }
     // The fields read once already (see madeResponse()), and each Set-Cookie line, which a cache
-    // does not keep but the caller gets.
+    // does not keep but the caller gets. No URL: the kernel sets the hop's when it hands the
+    // response over (kernel/http/rules.ts, withUrl), as for the cache's hits.
     const out = madeResponse(bytes, response.status, response.statusText, fields);
     for (const line of response.headers.getSetCookie()) out.headers.append("set-cookie", line);
-    return withUrlOf(out, response);
+    return out;
   }
 
   /** Unsafe methods go to the network; a non-error answer invalidates the URLs it names. */

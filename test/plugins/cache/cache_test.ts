@@ -150,6 +150,28 @@ describe("cache: validation", () => {
 });
 
 describe("cache: requests", () => {
+  it("a response says nothing about caching: stored stale, its URL and status kept, force-cache serves it", async () => {
+    const ses = fresh();
+    const url = `${server.url}/nothing-here?q=1`;
+    const before = server.hits("/nothing-here");
+    for (let i = 0; i < 3; i++) {
+      const response = await ses.fetch(url);
+      assert.equal(response.url, url);
+      assert.equal(response.status, 404);
+      assert.equal(await response.text(), "not found");
+    }
+    await ses.getCacheSize();
+    assert.equal(server.hits("/nothing-here"), before + 3, "never served fresh");
+    const stale = await ses.fetch(url, { cache: "force-cache" });
+    assert.equal(stale.url, url);
+    assert.equal(stale.status, 404);
+    assert.equal(await stale.text(), "not found");
+    assert.equal(server.hits("/nothing-here"), before + 3, "force-cache took the stored one");
+    const onlyIfCached = await ses.fetch(url, { cache: "only-if-cached" } as RequestInit);
+    assert.equal(await onlyIfCached.text(), "not found");
+    assert.equal(server.hits("/nothing-here"), before + 3);
+  });
+
   it("the request's Cache-Control: no-cache revalidates, max-age=0 too", async () => {
     const ses = fresh();
     const before = server.hits("/max-age");
