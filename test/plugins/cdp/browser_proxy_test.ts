@@ -135,8 +135,10 @@ describe("a Chromium-backed session's proxy", () => {
     assert.equal(await ses.resolveProxy(bypassed), "DIRECT");
     const page = await ses.pages.open();
     assert.match((await visit(page, proxied)).via, /tinyproxy/);
-    assert.equal((await visit(page, bypassed)).via, "");
-    assert.equal(other.hits.at(-1)?.path, "/bypassed");
+    // the echo of `other` itself, reached without a proxy (the page's favicon request may come
+    // to `other` after it, so its last hit is not the one to look at)
+    assert.deepEqual(await visit(page, bypassed), { path: "/bypassed", via: "" });
+    assert.ok(other.hits.some((hit) => hit.path === "/bypassed"), JSON.stringify(other.hits));
 
     // without <-loopback>, loopback is never proxied (Chromium's implicit rules)
     await ses.setProxy({ proxyRules: `http://127.0.0.1:${tiny.port}` });
