@@ -11,7 +11,8 @@
  * server with an add-on whose response-body tap changes one byte per chunk, against the same
  * without it. Goal: at most 20% slower.
  *
- * With the rates, the CPU each proxy process spent per request in the same runs (from /proc):
+ * The plain HTTP proxies and the two 1 MiB servers are measured in interleaved rounds (3 x 3 s
+ * each). With the rates, the CPU each proxy process spent per request in the same runs (from /proc):
  * on a loaded machine the rates swing with what else runs, the work per request does not.
  *
  * @module
@@ -21,6 +22,9 @@ import { CertificateAuthority } from "../../web/server/ca.ts";
 
 const DURATION = "6s";
 const CONNECTIONS = 64;
+/** Plain HTTP and the 1 MiB bodies: rounds of this many seconds per proxy, interleaved. */
+const ROUNDS = 3;
+const ROUND_SECONDS = 3;
 const tmp = await Deno.makeTempDir({ prefix: "websession-bench-server-" });
 
 function freePort(): number {
@@ -42,8 +46,12 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`Nothing listens on ${port}`);
 }
 
-async function wrk(target: string, viaProxy: number | null): Promise<number> {
-  const args = ["-t2", `-c${CONNECTIONS}`, `-d${DURATION}`, "--latency"];
+async function wrk(
+  target: string,
+  viaProxy: number | null,
+  duration = DURATION,
+): Promise<number> {
+  const args = ["-t2", `-c${CONNECTIONS}`, `-d${duration}`, "--latency"];
   let url = target;
   if (viaProxy !== null) {
     const script = `${tmp}/proxy-${viaProxy}.lua`;
@@ -274,18 +282,22 @@ try {
   for (const proxy of proxies) await waitForPort(proxy.port);
   await wrk(target, wsPort); // warm-up
   const direct = await wrk(target, null);
+  // Interleaved: ROUNDS rounds of ROUND_SECONDS per proxy, so that a change of the machine's load
+  // during the run falls on every proxy alike; rates are the means, CPU the total over requests.
   const rates: Record<string, number> = {};
   const cpu: Record<string, number> = {};
-  const wrkSeconds = Number.parseFloat(DURATION);
-  for (const proxy of proxies) {
-    const measured = await withCpu(
-      proxy.child.pid,
-      wrkSeconds,
-      () => wrk(target, proxy.port),
-    );
-    rates[proxy.name] = measured.rate;
-    cpu[proxy.name] = measured.cpuPerRequest;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const proxy of round % 2 ? [...proxies].reverse() : proxies) {
+      const measured = await withCpu(
+        proxy.child.pid,
+        ROUND_SECONDS,
+        () => wrk(target, proxy.port, `${ROUND_SECONDS}s`),
+      );
+      rates[proxy.name] = (rates[proxy.name] ?? 0) + measured.rate / ROUNDS;
+      cpu[proxy.name] = (cpu[proxy.name] ?? 0) + measured.cpuPerRequest * measured.rate;
+    }
   }
+  for (const name of Object.keys(cpu)) cpu[name] /= rates[name] * ROUNDS;
   report({
     bench: "server",
     figure: "origin, straight (wrk, 64 connections)",
@@ -320,8 +332,13 @@ try {
   });
 
   const big = `http://127.0.0.1:${originPort}/big`;
-  const plainBig = await wrk(big, wsPort);
-  const flippedBig = await wrk(big, flipPort);
+  let plainBig = 0, flippedBig = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const plainFirst = round % 2 === 0;
+    if (plainFirst) plainBig += await wrk(big, wsPort, `${ROUND_SECONDS}s`) / ROUNDS;
+    flippedBig += await wrk(big, flipPort, `${ROUND_SECONDS}s`) / ROUNDS;
+    if (!plainFirst) plainBig += await wrk(big, wsPort, `${ROUND_SECONDS}s`) / ROUNDS;
+  }
   report({
     bench: "server",
     figure: "1 MiB bodies with a response-body tap changing a byte per chunk",

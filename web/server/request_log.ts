@@ -146,10 +146,8 @@ export class RequestLog {
       const entry = this.#entries.get(request.id);
       if (!entry || !response) return;
       entry.status = response.status;
+      // The content type (mimeType, type) is read from these when the entry is read (#filled).
       this.#rawOf(entry).response = response.headers;
-      entry.mimeType = (response.headers.get("content-type") ?? "").split(";")[0].trim()
-        .toLowerCase();
-      entry.type = typeOf(entry.mimeType);
       entry.timings.responseStarted = this.#since(request);
       this.#changed(entry);
     });
@@ -179,7 +177,8 @@ export class RequestLog {
   }
 
   // The headers of an entry are kept as the pipeline's Headers objects and turned into the
-  // entry's lists only when someone reads the entry: most entries are never read.
+  // entry's lists (and its content type) only when someone reads the entry: most entries are
+  // never read.
   #rawOf(entry: LogEntry): RawHeaders {
     let raw = this.#raw.get(entry.id);
     if (!raw) this.#raw.set(entry.id, raw = { request: null, response: null });
@@ -201,6 +200,9 @@ export class RequestLog {
         });
     }
     if (raw.response) {
+      entry.mimeType = (raw.response.get("content-type") ?? "").split(";")[0].trim()
+        .toLowerCase();
+      entry.type = typeOf(entry.mimeType);
       entry.responseHeaders = [...raw.response].filter(([name]) => name !== "set-cookie");
       entry.cookiesSet = raw.response.getSetCookie();
     }
