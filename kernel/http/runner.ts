@@ -96,7 +96,7 @@ export class Runner {
       try {
         const result = (tap.fn as AnyTapFn)(request, response);
         if (result instanceof Promise) (pending ??= []).push([tap, result]);
-        else if (result !== null && typeof result === "object") {
+        else if (isAnswer(result)) {
           (answers ??= []).push({ tap, result } as Answer);
         }
       } catch (error) {
@@ -194,7 +194,12 @@ export class Runner {
 }
 
 function collect(answers: Answer[], tap: Tap, result: unknown): void {
-  if (result !== null && typeof result === "object") answers.push({ tap, result } as Answer);
+  if (isAnswer(result)) answers.push({ tap, result } as Answer);
+}
+
+/** Whether a blocking tap answered something (an object) rather than passing. */
+function isAnswer(result: unknown): result is object {
+  return result !== null && typeof result === "object";
 }
 
 /**
