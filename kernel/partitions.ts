@@ -117,6 +117,7 @@ function missing(key: string, part: string): () => never {
 }
 
 const sessions = new Map<string, { session: Session; options: PartitionOptions }>();
+const paths: typeof sessions = new Map();
 
 /**
  * Sets the kernel's configuration; the storage root cannot change once a persistent session exists.
@@ -164,8 +165,9 @@ export function fromPartition<
   const R extends readonly AnyPlugin[] | false | undefined = undefined,
 >(partition: string, options?: PartitionOptions<P, R>): PartitionSession<NoMembers, P, R> {
   if (typeof partition !== "string") {
-    const type = partition === null ? "null" : typeof partition;
-    throw new TypeError(`session.fromPartition: partition must be a string, got ${type}`);
+    throw new TypeError(
+      `session.fromPartition: partition must be a string, got ${typeOf(partition)}`,
+    );
   }
   if (options !== undefined) check(OptionsSchema, options, "session.fromPartition");
   const problem = partitionNameProblem(partition);
@@ -175,33 +177,79 @@ export function fromPartition<
     );
     throw new TypeError(`session.fromPartition: partition ${shown} ${problem}`);
   }
-  const existing = sessions.get(partition);
+  const persistent = partition === "" || partition.startsWith("persist:");
+  const root = config.storagePath.replace(/[\\/]+$/, "");
+  const storagePath = !persistent
+    ? null
+    : partition === ""
+    ? `${root}/Default`
+    : `${root}/Partitions/${encodeURIComponent(partition.slice("persist:".length))}`;
+  const where = `session.fromPartition: partition "${partition}"`;
+  return made(sessions, partition, storagePath, options, where) as PartitionSession<
+    NoMembers,
+    P,
+    R
+  >;
+}
+
+/**
+ * Electron's `session.fromPath`: the session whose data is kept in the folder `path` (absolute),
+ * made on first use (options only then); its `partition` is that path. A TypeError for an empty
+ * or relative path. Path sessions and partitions are apart: `fromPartition("/x")` is another
+ * (in-memory) session.
+ * @example
+ * ```ts
+ * const folder = `${Deno.makeTempDirSync()}/profile`; // any absolute path
+ * const ses = fromPath(folder);
+ * ses.getStoragePath() === folder; // true
+ * ```
+ */
+export function fromPath<
+  const P extends readonly AnyPlugin[] = [],
+  const R extends readonly AnyPlugin[] | false | undefined = undefined,
+>(path: string, options?: PartitionOptions<P, R>): PartitionSession<NoMembers, P, R> {
+  if (typeof path !== "string") {
+    throw new TypeError(`session.fromPath: path must be a string, got ${typeOf(path)}`);
+  }
+  if (path === "") throw new TypeError("session.fromPath: An empty path was specified");
+  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path)) {
+    throw new TypeError(`session.fromPath: An absolute path was not provided (${path})`);
+  }
+  if (options !== undefined) check(OptionsSchema, options, "session.fromPath");
+  const folder = path.length > 1 ? path.replace(/(?<![:\\/])[\\/]+$/, "") : path;
+  const where = `session.fromPath: path "${folder}"`;
+  return made(paths, folder, folder, options, where) as PartitionSession<NoMembers, P, R>;
+}
+
+/** The session of `key` in `registry`, made with `options` when there is none. */
+function made(
+  registry: typeof sessions,
+  key: string,
+  storagePath: string | null,
+  options: PartitionOptions | undefined,
+  where: string,
+): Session {
+  const existing = registry.get(key);
   if (existing) {
-    const was: PartitionOptions = existing.options;
+    const was = existing.options;
     const differs = options !== undefined && ((was.cache ?? true) !== (options.cache ?? true) ||
-      (["plugins", "preset", "trustedKeys", "requireSignature"] as const).some((key) =>
-        options[key] !== undefined && options[key] !== was[key]
+      (["plugins", "preset", "trustedKeys", "requireSignature"] as const).some((option) =>
+        options[option] !== undefined && options[option] !== was[option]
       ));
     if (differs) {
       throw new TypeError(
-        `session.fromPartition: partition "${partition}" already exists; options can only be given when it is created`,
+        `${where} already exists; options can only be given when it is created`,
       );
     }
-    return existing.session as PartitionSession<NoMembers, P, R>;
+    return existing.session;
   }
-  const persistent = partition === "" || partition.startsWith("persist:");
-  const root = config.storagePath.replace(/[\\/]+$/, "");
   const preset: readonly AnyPlugin[] | false = options?.preset ?? config.plugins;
   const base = preset === false ? [] : preset;
   const added = options?.plugins ?? [];
-  const session = new Session({
-    partition,
-    persistent,
-    storagePath: !persistent
-      ? null
-      : partition === ""
-      ? `${root}/Default`
-      : `${root}/Partitions/${encodeURIComponent(partition.slice("persist:".length))}`,
+  const session: Session = new Session({
+    partition: key,
+    persistent: storagePath !== null,
+    storagePath,
     cache: options?.cache ?? true,
     // a plugin added under the name of a preset plugin replaces it
     plugins: [...base.filter((p) => !added.some((a) => a.name === p.name)), ...added],
@@ -216,9 +264,15 @@ export function fromPartition<
       isolation: config.isolation ?? undefined,
     },
     loader: config.loader,
+    // a closed session is forgotten: the next call makes a new one
+    onClose: () => registry.get(key)?.session === session && registry.delete(key),
   });
-  sessions.set(partition, { session, options: { ...options } });
-  return session as PartitionSession<NoMembers, P, R>;
+  registry.set(key, { session, options: { ...options } });
+  return session;
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? "null" : typeof value;
 }
 
 const MAX_PARTITION_LENGTH = 200;
@@ -263,6 +317,11 @@ export interface SessionModule<D extends object = NoMembers> {
     const P extends readonly AnyPlugin[] = [],
     const R extends readonly AnyPlugin[] | false | undefined = undefined,
   >(partition: string, options?: PartitionOptions<P, R>): PartitionSession<D, P, R>;
+  /** The session kept in the folder `path` (absolute; see {@link fromPath}). */
+  fromPath<
+    const P extends readonly AnyPlugin[] = [],
+    const R extends readonly AnyPlugin[] | false | undefined = undefined,
+  >(path: string, options?: PartitionOptions<P, R>): PartitionSession<D, P, R>;
   /** The default session (`""`, persistent). */ readonly defaultSession: Session & D;
   /** Closes and forgets a partition's session. */ closePartition(partition: string): Promise<void>;
   /** The partitions that have a session now. */ partitions(): string[];
@@ -278,6 +337,7 @@ export interface SessionModule<D extends object = NoMembers> {
  */
 export const session: SessionModule<NoMembers> = {
   fromPartition,
+  fromPath,
   get defaultSession(): Session {
     return fromPartition("");
   },

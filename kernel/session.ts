@@ -48,6 +48,7 @@ export interface SessionInit {
   /** The runtime, to check plugin manifests (null: no check). */ runtime: string | null;
   /** Defaults of `ses.plugins.load()`. */ loadDefaults?: LoadOptions;
   /** Reads plugins for `ses.plugins.load()` (null: refused). */ loader?: PluginLoader | null;
+  /** Told when the session closes (its partition forgets it). */ onClose?: () => void;
 }
 
 /**
@@ -202,6 +203,7 @@ export class Session extends Emitter {
   /** Tears down every plugin and closes the store; the session is unusable afterwards. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#init.onClose?.();
     await this.ready.catch(() => {});
     await this.plugins.stopAll();
     this.#closed = true;

@@ -24,11 +24,18 @@ import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { UsbAdapter } from "../../kernel/devices/usb.ts";
 import type { PermissionsMembers } from "../permissions/mod.ts";
 import { Usb } from "./usb.ts";
+import type { UsbProtectedClassesHandler } from "./protected_classes.ts";
 
 export type * from "../../kernel/mod.ts";
 export type * from "../../kernel/devices/usb.ts";
 export type { DeviceRequestContext } from "../permissions/picker.ts";
 export { Usb } from "./usb.ts";
+export {
+  USB_CLASS_CODES,
+  type UsbProtectedClass,
+  type UsbProtectedClassesHandler,
+  type UsbProtectedClassesHandlerDetails,
+} from "./protected_classes.ts";
 export type {
   ElectronUsbDevice,
   SelectUsbDeviceDetails,
@@ -48,6 +55,11 @@ export type {
 export interface UsbMembers {
   /** WebUSB's `requestDevice` and `getDevices`, with Electron's picker events. */
   readonly usb: Usb;
+  /**
+   * Electron's: `handler({ protectedClasses })` returns the USB classes whose interfaces
+   * `claimInterface()` refuses (default: all seven; `[]` allows all); `null` restores the default.
+   */
+  setUSBProtectedClassesHandler(handler: UsbProtectedClassesHandler | null): void;
 }
 
 /** Options of {@linkcode createUsbPlugin}. */
@@ -72,7 +84,12 @@ export function createUsbPlugin(options: UsbPluginOptions): Plugin<UsbMembers> {
     manifest,
     setup(ctx) {
       const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
-      ctx.provide({ usb: new Usb(ctx.session, broker, options.adapter, options.pollInterval) });
+      const usb = new Usb(ctx.session, broker, options.adapter, options.pollInterval);
+      ctx.provide({
+        usb,
+        setUSBProtectedClassesHandler: (handler: UsbProtectedClassesHandler | null) =>
+          usb.setProtectedClassesHandler(handler),
+      });
     },
   });
 }

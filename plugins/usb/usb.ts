@@ -16,6 +16,12 @@ import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
 import { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
+import {
+  isProtectedInterface,
+  protectedClassCodes,
+  type UsbInterfacesLike,
+  type UsbProtectedClassesHandler,
+} from "./protected_classes.ts";
 
 /** WebUSB's `USBDeviceFilter`. */
 export interface UsbDeviceFilter {
@@ -116,6 +122,7 @@ export class Usb {
   #adapter: UsbAdapter;
   #ids = new WeakMap<UsbDeviceLike, string>();
   #pollInterval: number;
+  #protectedClasses: UsbProtectedClassesHandler | null = null;
 
   /** @internal Made by the usb plugin. */
   constructor(
@@ -130,6 +137,17 @@ export class Usb {
     this.#lazyBroker = new LazyBroker("usb", broker, (grant) => {
       session.emit("usb-device-revoked", { device: grant.device, origin: grant.origin });
     });
+  }
+
+  /**
+   * Electron's `ses.setUSBProtectedClassesHandler(handler | null)`: which interface classes
+   * `claimInterface()` refuses on the devices this session hands out (see `protected_classes.ts`).
+   */
+  setProtectedClassesHandler(handler: UsbProtectedClassesHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError("setUSBProtectedClassesHandler: handler must be a function or null");
+    }
+    this.#protectedClasses = handler;
   }
 
   /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */
@@ -191,7 +209,7 @@ export class Usb {
       );
     }
     this.#broker.grantDevice(origin, this.#brokerDevice(chosen));
-    return this.#withForget(chosen, origin);
+    return this.#handedOut(chosen, origin);
   }
 
   /** The devices present that the origin may use (its grants, or the device permission handler). */
@@ -200,7 +218,7 @@ export class Usb {
     await this.#broker.ready;
     return (await this.#list())
       .filter((d) => this.#broker.hasDevice(origin, this.#brokerDevice(d)))
-      .map((d) => this.#withForget(d, origin));
+      .map((d) => this.#handedOut(d, origin));
   }
 
   async #list(): Promise<UsbDeviceLike[]> {
@@ -246,16 +264,39 @@ export class Usb {
     };
   }
 
-  /** Gives the device a `forget()` that also revokes the origin's grant (`usb-device-revoked`). */
-  #withForget(device: UsbDeviceLike, origin: string): UsbDeviceLike {
-    const own = device as UsbDeviceLike & { forget?: () => Promise<void> };
-    const original = Object.getPrototypeOf(device)?.forget as (() => Promise<void>) | undefined;
+  /**
+   * The device as the session hands it out: its `forget()` also revokes the origin's grant
+   * (`usb-device-revoked`), and its `claimInterface()` refuses a protected class.
+   */
+  #handedOut(device: UsbDeviceLike, origin: string): UsbDeviceLike {
     const key = this.#idOf(device);
-    Object.defineProperty(own, "forget", {
+    const proto = Object.getPrototypeOf(device) as Record<string, unknown> | null;
+    const forget = proto?.forget as (() => Promise<void>) | undefined;
+    const claim = proto?.claimInterface as ((n: number) => Promise<void>) | undefined;
+    Object.defineProperty(device, "forget", {
       configurable: true,
       value: async () => {
-        if (typeof original === "function") await original.call(device);
+        if (typeof forget === "function") await forget.call(device);
         this.#broker.revokeDevice("usb", origin, key);
+      },
+    });
+    if (typeof claim !== "function") return device;
+    Object.defineProperty(device, "claimInterface", {
+      configurable: true,
+      value: (interfaceNumber: number) => {
+        const codes = protectedClassCodes(
+          this.#protectedClasses,
+          (error) => this.#session.reportError(error),
+        );
+        if (isProtectedInterface(device as UsbInterfacesLike, interfaceNumber, codes)) {
+          return Promise.reject(
+            new DOMException(
+              "Failed to execute 'claimInterface' on 'USBDevice': The requested interface implements a protected class.",
+              "SecurityError",
+            ),
+          );
+        }
+        return claim.call(device, interfaceNumber);
       },
     });
     return device;

@@ -169,3 +169,85 @@ async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** A WebUSB-shaped device with two interfaces: 0 is HID (class 3), 1 vendor-specific (0xff). */
+class ClaimableDevice extends ListedDevice {
+  claimed: number[] = [];
+  configuration = {
+    interfaces: [
+      { interfaceNumber: 0, alternates: [{ interfaceClass: 0x03 }] },
+      { interfaceNumber: 1, alternates: [{ interfaceClass: 0xff }, { interfaceClass: 0x08 }] },
+      { interfaceNumber: 2, alternates: [{ interfaceClass: 0xff }] },
+    ],
+  };
+  claimInterface(interfaceNumber: number): Promise<void> {
+    this.claimed.push(interfaceNumber);
+    return Promise.resolve();
+  }
+}
+
+describe("usb: setUSBProtectedClassesHandler (Electron's)", () => {
+  const choose = (ses: ReturnType<typeof fresh>) =>
+    ses.on("select-usb-device", (event, details, callback) => {
+      event.preventDefault();
+      callback(details.deviceList[0].deviceId);
+    });
+  const protectedError = {
+    name: "SecurityError",
+    message:
+      "Failed to execute 'claimInterface' on 'USBDevice': The requested interface implements a protected class.",
+  };
+
+  it("refuses interfaces of Chromium's protected classes by default (any alternate)", async () => {
+    const device = new ClaimableDevice(0x1209, 0x0001, "Keypad", "K1");
+    const ses = fresh(listAdapter([device]));
+    choose(ses);
+    const handed = await ses.usb.requestDevice({ filters: [] }) as unknown as ClaimableDevice;
+    await assert.rejects(handed.claimInterface(0), protectedError);
+    await assert.rejects(handed.claimInterface(1), protectedError, "mass storage as an alternate");
+    await handed.claimInterface(2);
+    assert.deepEqual(device.claimed, [2]);
+  });
+
+  it("asks the handler with the default list; [] allows every class; null restores", async () => {
+    const device = new ClaimableDevice(0x1209, 0x0002, "Keypad", "K2");
+    const ses = fresh(listAdapter([device]));
+    choose(ses);
+    const asked: string[][] = [];
+    ses.setUSBProtectedClassesHandler(({ protectedClasses }) => {
+      asked.push(protectedClasses);
+      return [];
+    });
+    const handed = await ses.usb.requestDevice({ filters: [] }) as unknown as ClaimableDevice;
+    await handed.claimInterface(0);
+    assert.deepEqual(device.claimed, [0]);
+    assert.deepEqual([...asked[0]].sort(), [
+      "audio",
+      "audio-video",
+      "hid",
+      "mass-storage",
+      "smart-card",
+      "video",
+      "wireless",
+    ]);
+    ses.setUSBProtectedClassesHandler(() => ["mass-storage"]);
+    await handed.claimInterface(0);
+    await assert.rejects(handed.claimInterface(1), protectedError);
+    ses.setUSBProtectedClassesHandler(null);
+    await assert.rejects(handed.claimInterface(0), protectedError);
+    assert.deepEqual(device.claimed, [0, 0]);
+  });
+
+  it("applies to getDevices() too, and refuses a handler that is not a function", async () => {
+    const device = new ClaimableDevice(0x1209, 0x0003, "Keypad", "K3");
+    const ses = fresh(listAdapter([device]));
+    choose(ses);
+    await ses.usb.requestDevice({ filters: [] });
+    const [again] = await ses.usb.getDevices() as unknown as ClaimableDevice[];
+    await assert.rejects(again.claimInterface(0), protectedError);
+    assert.throws(
+      () => ses.setUSBProtectedClassesHandler("all" as never),
+      /handler must be a function or null/,
+    );
+  });
+});
