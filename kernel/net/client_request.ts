@@ -18,6 +18,7 @@ import type {
 } from "../request.ts";
 import { Session } from "../session.ts";
 import { BodyQueue } from "./_body_queue.ts";
+import { electronError } from "./_electron_error.ts";
 import {
   type AuthInfo,
   buildUrl,
@@ -506,11 +507,7 @@ export class ClientRequest extends NodeEmitter {
     this.#queue?.fail(error);
     this.#progress.active = false;
     this.#closed = true;
-    if (error.message !== message) {
-      const detailed = error;
-      error = new NetErrorClass(detailed.code, undefined, { cause: detailed });
-      error.message = message;
-    }
+    error = electronError(error, message);
     if (this.listenerCount("error") > 0) this.emit("error", error);
     else this.#session.reportError(error);
     this.emit("close");

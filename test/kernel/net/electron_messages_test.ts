@@ -11,6 +11,12 @@ let origin: string;
 before(async () => {
   server = http.createServer((request, response) => {
     if (request.url === "/destroy") return void request.socket.destroy();
+    if (request.url === "/short") {
+      response.writeHead(200, { "Content-Length": "100000" });
+      response.write("x".repeat(1000));
+      setTimeout(() => response.socket?.destroy(), 30);
+      return;
+    }
     if (request.url === "/redirect") {
       response.writeHead(302, { Location: "/ok" }).end();
       return;
@@ -49,6 +55,22 @@ describe("ClientRequest: Electron's error messages", () => {
     assert.equal(error.message, "net::ERR_EMPTY_RESPONSE");
     assert.equal((error as Error & { code: string }).code, "net::ERR_EMPTY_RESPONSE");
     assert.ok(error.cause instanceof Error);
+  });
+
+  it("a body cut short: the response and the request emit one error, worded as the code", async () => {
+    const request = net.request(`${origin}/short`);
+    const errors: Error[] = [];
+    request.on("response", (response) => {
+      response.on("data", () => {});
+      response.on("error", (e) => errors.push(e));
+    });
+    request.on("error", (e) => errors.push(e));
+    const closed = new Promise((resolve) => request.on("close", resolve));
+    request.end();
+    await closed;
+    assert.equal(errors.length, 2);
+    assert.equal(errors[0], errors[1]);
+    assert.match(errors[0].message, /^net::ERR_[A-Z_]+$/);
   });
 
   it("redirect 'error' and an unfollowed manual redirect fail with Electron's sentences", async () => {
