@@ -9,7 +9,7 @@ import { NetError } from "../errors.ts";
 
 /**
  * The error with Electron's message: the same error when its message already is that, else a
- * NetError of the same code whose `cause` is the detailed one.
+ * NetError of the same code whose `cause` is the detailed one's cause, or the detailed one.
  *
  * @example
  * ```ts
@@ -21,7 +21,8 @@ import { NetError } from "../errors.ts";
  */
 export function electronError(error: NetError, message: string = error.code): NetError {
   if (error.message === message) return error;
-  const bare = new NetError(error.code, undefined, { cause: error });
+  // The root cause when there is one (a protocol handler's own error), else the detailed error.
+  const bare = new NetError(error.code, undefined, { cause: error.cause ?? error });
   bare.message = message;
   return bare;
 }
