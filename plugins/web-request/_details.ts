@@ -139,6 +139,16 @@ function bodyBytes(request: PipelineRequest): Uint8Array | null {
   return request.body instanceof Uint8Array ? request.body : null;
 }
 
+/** Node's Buffer where the runtime has one (Deno, Bun), as Electron's `uploadData[].bytes` is. */
+const NodeBuffer = (globalThis as {
+  Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
+}).Buffer;
+
+/** The bytes as a Buffer over the same memory (so `bytes.toString()` is the text), else as is. */
+function asBuffer(bytes: Uint8Array): Uint8Array {
+  return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
 /**
  * The details object of Electron's `ses.webRequest` listeners.
  *
@@ -163,7 +173,7 @@ export function electronDetails(
   };
   if (event === "onBeforeRequest") {
     const bytes = bodyBytes(request);
-    if (bytes) d.uploadData = [{ bytes }];
+    if (bytes) d.uploadData = [{ bytes: asBuffer(bytes) }];
   }
   if (event === "onBeforeSendHeaders" || event === "onSendHeaders") {
     const hide = event === "onBeforeSendHeaders";

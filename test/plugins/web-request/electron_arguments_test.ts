@@ -73,3 +73,19 @@ describe("webRequest: Electron's argument checks", () => {
     assert.equal(calls, 1, "null removed it");
   });
 });
+
+describe("webRequest: Electron's details", () => {
+  it("uploadData[].bytes is a Buffer, so bytes.toString() is the text (spec: qs.parse)", async () => {
+    const ses = await sessions.fresh();
+    let bytes: Uint8Array | undefined;
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      bytes = (details.uploadData as { bytes: Uint8Array }[] | undefined)?.[0]?.bytes;
+      callback!({ cancel: true });
+    });
+    await assert.rejects(
+      ses.fetch(`${server.url}/echo`, { method: "POST", body: "name=post+test" }),
+    );
+    assert.ok(bytes instanceof Uint8Array);
+    assert.equal(bytes.toString(), "name=post+test");
+  });
+});
