@@ -171,7 +171,8 @@ export function electronDetails(
     referrer: request.referrer,
     timestamp,
   };
-  if (event === "onBeforeRequest") {
+  // Electron fills uploadData from the request on every event; its docs name these two.
+  if (event === "onBeforeRequest" || event === "onBeforeSendHeaders") {
     const bytes = bodyBytes(request);
     if (bytes) d.uploadData = [{ bytes: asBuffer(bytes) }];
   }
@@ -197,7 +198,7 @@ export function electronDetails(
   if (info.error) {
     d.error = info.error.code;
     d.fromCache = false;
-  }
+  } else if (event === "onCompleted") d.error = "net::OK"; // Electron: net::ErrorToString(OK)
   return d;
 }
 

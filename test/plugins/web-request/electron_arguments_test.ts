@@ -88,4 +88,20 @@ describe("webRequest: Electron's details", () => {
     assert.ok(bytes instanceof Uint8Array);
     assert.equal(bytes.toString(), "name=post+test");
   });
+
+  it("onCompleted has error 'net::OK'; onBeforeSendHeaders has the uploadData too", async () => {
+    const ses = await sessions.fresh();
+    let completed: Record<string, unknown> | undefined;
+    let sending: Record<string, unknown> | undefined;
+    ses.webRequest.onCompleted((details) => void (completed = details));
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      sending = details;
+      callback!({});
+    });
+    await (await ses.fetch(`${server.url}/echo`, { method: "POST", body: "abc" })).text();
+    assert.equal(completed?.error, "net::OK");
+    assert.equal(completed?.statusCode, 200);
+    const upload = sending?.uploadData as { bytes: Uint8Array }[];
+    assert.equal(upload[0].bytes.toString(), "abc");
+  });
 });
