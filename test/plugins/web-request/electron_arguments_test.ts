@@ -104,4 +104,25 @@ describe("webRequest: Electron's details", () => {
     const upload = sending?.uploadData as { bytes: Uint8Array }[];
     assert.equal(upload[0].bytes.toString(), "abc");
   });
+
+  it("onHeadersReceived's statusLine replaces the status when responseHeaders come with it", async () => {
+    const ses = await sessions.fresh();
+    const lines: unknown[] = [];
+    ses.webRequest.onCompleted((details) => void lines.push(details.statusLine));
+    ses.webRequest.onHeadersReceived((details, callback) =>
+      callback!({ responseHeaders: details.responseHeaders, statusLine: "HTTP/1.1 404 Not Found" })
+    );
+    const changed = await ses.fetch(`${server.url}/ok`);
+    assert.equal(changed.status, 404);
+    assert.equal(changed.statusText, "Not Found");
+    assert.equal(changed.headers.get("x-server"), "1");
+    assert.equal(await changed.text(), "ok");
+    ses.webRequest.onHeadersReceived((_details, callback) =>
+      callback!({ statusLine: "HTTP/1.1 404 Not Found" })
+    );
+    const kept = await ses.fetch(`${server.url}/ok`);
+    assert.equal(kept.status, 200, "without responseHeaders the status stays");
+    await kept.text();
+    assert.deepEqual(lines, ["HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"]);
+  });
 });
