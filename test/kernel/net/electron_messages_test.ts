@@ -88,30 +88,24 @@ describe("ClientRequest: Electron's error messages", () => {
         "ClientRequest only supports http: and https: protocols",
       ],
       [
-        // deno-lint-ignore no-explicit-any
-        () => net.request({ url: origin, session: {} as any }),
+        () => net.request({ url: origin, session: {} as never }),
         "`session` should be an instance of the Session class",
       ],
-      // deno-lint-ignore no-explicit-any
-      [() => net.request({ url: origin, partition: 1 as any }), "`partition` should be a string"],
+      [() => net.request({ url: origin, partition: 1 as never }), "`partition` should be a string"],
       [
-        // deno-lint-ignore no-explicit-any
-        () => net.request({ url: origin, headers: { foo: null as any } }),
+        () => net.request({ url: origin, headers: { foo: null as never } }),
         '`value` required in setHeader("foo", value)',
       ],
-      // deno-lint-ignore no-explicit-any
       [
-        () => net.request(origin).setHeader("foo", undefined as any),
+        () => net.request(origin).setHeader("foo", undefined as never),
         '`value` required in setHeader("foo", value)',
       ],
-      // deno-lint-ignore no-explicit-any
       [
-        () => net.request(origin).getHeader(undefined as any),
+        () => net.request(origin).getHeader(undefined as never),
         "`name` is required for getHeader(name)",
       ],
       [
-        // deno-lint-ignore no-explicit-any
-        () => net.request(origin).removeHeader(undefined as any),
+        () => net.request(origin).removeHeader(undefined as never),
         "`name` is required for removeHeader(name)",
       ],
       [() => net.request(origin).setHeader("a b", "1"), "Invalid header name: 'a b'"],
