@@ -14,11 +14,14 @@ import type { BodyEvent } from "./body_events.ts";
 
 /** Electron's filter: URL patterns, patterns to leave out, Electron resource types. */
 export interface WebRequestFilter {
-  /** Match patterns; empty or missing: every URL. */
-  urls?: string[];
+  /**
+   * Match patterns (required, as in Electron: a filter without throws); empty: every URL (Electron
+   * deprecates it for `<all_urls>`).
+   */
+  urls: string[];
   /** Match patterns of URLs to leave out. */
   excludeUrls?: string[];
-  /** Electron's resource types (`mainFrame`, `xhr`, ...). */
+  /** Electron's resource types (`mainFrame`, `xhr`, ...; not `other`). */
   types?: string[];
 }
 
