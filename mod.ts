@@ -24,6 +24,7 @@ import { type DefaultMembers, session } from "./presets/typed_session.ts";
 export * from "./kernel/mod.ts";
 export { defaultPlugins } from "./presets/default.ts";
 export { type DefaultMembers, type DefaultSession, session } from "./presets/typed_session.ts";
+export { protocol } from "./plugins/protocol/protocol_module.ts";
 export { MemoryStore } from "./adapters/store/memory.ts";
 export { SqliteStore } from "./adapters/store/sqlite.ts";
 export { transportFor } from "./adapters/runtime.ts";

@@ -49,6 +49,8 @@ export type {
   AuthInfo,
   ClientRequestOptions,
   Net,
+  NetResolvedHost,
+  NetResolveHostOptions,
   PipeDestination,
   UploadProgress,
   WriteCallback,

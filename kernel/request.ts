@@ -71,7 +71,9 @@ export interface BeforeSendHeadersResult extends CancelResult {
 /** What a `headersReceived` tap may answer. */
 export interface HeadersReceivedResult extends BeforeRequestResult {
   /** All the response headers to use instead. */ responseHeaders?: HeadersInit;
-  /** Replaces the status code. */ statusCode?: number;
+  /** Replaces the status code (with `responseHeaders`, as Electron's `statusLine`). */
+  statusCode?: number;
+  /** Replaces the status text, with `statusCode`. */ statusText?: string;
 }
 
 /** A user name and password answering a challenge. */

@@ -33,13 +33,21 @@ type AnyTapFn = (request: PipelineRequest, ...args: any[]) => unknown;
 export type HeaderKey = "requestHeaders" | "responseHeaders";
 type Answer = {
   tap: Tap;
-  result: { cancel?: boolean; reason?: string; redirectUrl?: string } & Record<HeaderKey, unknown>;
+  result: {
+    cancel?: boolean;
+    reason?: string;
+    redirectUrl?: string;
+    statusCode?: unknown;
+    statusText?: unknown;
+  } & Record<HeaderKey, unknown>;
 };
 export interface Outcome {
   cancel: string | null;
   cancelReason?: string;
   redirectUrl: string | null;
   headers: Headers | null;
+  /** The status a `headersReceived` answer set, with the headers it answered (newest tap's). */
+  status?: { code: number; text: string };
   ignored: IgnoredAction[];
 }
 
@@ -247,6 +255,12 @@ function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
     for (const [name, value] of delta) {
       if (!claimed.has(name)) claimed.set(name, { value, by: who(a.tap) });
     }
+  }
+  const status = newestFirst.find((a) => typeof a.result.statusCode === "number" && a.result[key]);
+  if (status) {
+    const text = status.result.statusText;
+    outcome.status = { code: status.result.statusCode as number, text: String(text ?? "") };
+    if (claimed.size === 0) outcome.headers = new Headers(original);
   }
   if (claimed.size > 0) {
     outcome.headers = new Headers(original);

@@ -167,7 +167,10 @@ async function walk(
       return redirect;
     }
     if (received.headers) {
-      const { status, statusText, body } = response;
+      const { code: status, text: statusText } = received.status ??
+        { code: response.status, text: response.statusText };
+      // A null-body status (204, 304) cannot carry the body it replaces.
+      const body = status === 204 || status === 304 ? (discard(response), null) : response.body;
       response = withUrl(
         new Response(body, { status, statusText, headers: received.headers }),
         request.url,

@@ -105,14 +105,16 @@ export function checkHeader(
   name: string,
   value: string | number | readonly string[],
 ): { key: string; text: string } {
-  if (typeof name !== "string" || !TOKEN.test(name)) {
-    throw new TypeError(`Invalid header name "${String(name)}"`);
+  // Electron's words (lib/common/api/net-client-request.ts), which its spec matches.
+  if (typeof name !== "string") {
+    throw new TypeError("`name` should be a string in setHeader(name, value)");
   }
   if (value === undefined || value === null) {
-    throw new TypeError(`A value is required for the header ${name}`);
+    throw new TypeError(`\`value\` required in setHeader("${name}", value)`);
   }
+  if (!TOKEN.test(name)) throw new TypeError(`Invalid header name: '${name}'`);
   const text = Array.isArray(value) ? value.join(", ") : String(value);
-  if (BAD_VALUE.test(text)) throw new TypeError(`Invalid value for the header ${name}`);
+  if (BAD_VALUE.test(text)) throw new TypeError(`Invalid value for header '${name}': '${text}'`);
   const key = name.toLowerCase();
   if (RESTRICTED.has(key) || (key === "connection" && /(^|[,\s])upgrade($|[,\s])/i.test(text))) {
     throw new TypeError(`The header ${name} cannot be set`);
@@ -136,7 +138,7 @@ export function buildUrl(opts: ClientRequestOptions): string {
   } else {
     const protocol = opts.protocol ?? "http:";
     if (typeof opts.path === "string" && / /.test(opts.path)) {
-      throw new TypeError("ClientRequest: the path contains unescaped characters");
+      throw new TypeError("Request path contains unescaped characters");
     }
     const host = opts.host ??
       `${opts.hostname ?? "localhost"}${
@@ -154,7 +156,7 @@ export function buildUrl(opts: ClientRequestOptions): string {
     throw new TypeError(`ClientRequest: invalid URL "${href}"`);
   }
   if (!HTTP.has(url.protocol)) {
-    throw new TypeError(`ClientRequest only supports http: and https: URLs, got "${href}"`);
+    throw new TypeError(`ClientRequest only supports http: and https: protocols, got "${href}"`);
   }
   return url.href;
 }

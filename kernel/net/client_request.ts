@@ -18,6 +18,7 @@ import type {
 } from "../request.ts";
 import { Session } from "../session.ts";
 import { BodyQueue } from "./_body_queue.ts";
+import { electronError } from "./_electron_error.ts";
 import {
   type AuthInfo,
   buildUrl,
@@ -118,16 +119,14 @@ export class ClientRequest extends NodeEmitter {
     this.#method = method.toUpperCase();
     const redirect = opts.redirect ?? "follow";
     if (redirect !== "follow" && redirect !== "error" && redirect !== "manual") {
-      throw new TypeError(
-        `ClientRequest: redirect must be "follow", "error" or "manual", got "${String(redirect)}"`,
-      );
+      throw new TypeError("redirect mode should be one of follow, error or manual");
     }
     this.#redirect = redirect;
     if (opts.session !== undefined && !(opts.session instanceof Session)) {
-      throw new TypeError("ClientRequest: session must be a Session");
+      throw new TypeError("`session` should be an instance of the Session class");
     }
     if (opts.partition !== undefined && typeof opts.partition !== "string") {
-      throw new TypeError("ClientRequest: partition must be a string");
+      throw new TypeError("`partition` should be a string");
     }
     this.#session = opts.session ?? fromPartition(opts.partition ?? "");
     const credentials = opts.credentials;
@@ -137,7 +136,7 @@ export class ClientRequest extends NodeEmitter {
       );
     }
     if (credentials === "same-origin" && !opts.origin) {
-      throw new TypeError('ClientRequest: credentials "same-origin" needs origin');
+      throw new TypeError("credentials: same-origin requires origin to be set");
     }
     this.#origin = opts.origin ?? null;
     this.#onAuth = credentials !== "omit";
@@ -157,7 +156,7 @@ export class ClientRequest extends NodeEmitter {
     if (urlCredentials) this.#options.urlCredentials = urlCredentials;
     if (opts.headers !== undefined) {
       if (opts.headers === null || typeof opts.headers !== "object") {
-        throw new TypeError("ClientRequest: headers must be an object");
+        throw new TypeError("headers must be an object");
       }
       for (const [name, value] of Object.entries(opts.headers)) this.setHeader(name, value);
     }
@@ -223,7 +222,7 @@ export class ClientRequest extends NodeEmitter {
   /** Settable once, before the first write; throws afterwards. */
   set chunkedEncoding(value: boolean) {
     if (this.#firstWrite || this.#started) {
-      throw new Error("chunkedEncoding can only be set before the first write");
+      throw new Error("chunkedEncoding can only be set before the request is started");
     }
     if (this.#chunked !== undefined) throw new Error("chunkedEncoding can only be set once");
     this.#chunked = Boolean(value);
@@ -235,7 +234,7 @@ export class ClientRequest extends NodeEmitter {
    */
   setHeader(name: string, value: string | number | readonly string[]): void {
     if (this.#firstWrite || this.#started) {
-      throw new Error("Cannot set headers after they are sent");
+      throw new Error("Can't set headers after they are sent");
     }
     const { key, text } = checkHeader(name, value);
     this.#headers.set(key, { name, value: text, raw: value });
@@ -246,15 +245,17 @@ export class ClientRequest extends NodeEmitter {
    * number), or undefined.
    */
   getHeader(name: string): string | number | readonly string[] | undefined {
-    if (typeof name !== "string") throw new TypeError("getHeader(name): name must be a string");
+    if (typeof name !== "string") throw new TypeError("`name` is required for getHeader(name)");
     return this.#headers.get(name.toLowerCase())?.raw;
   }
 
   /** Removes a header; throws after the first write. */
   removeHeader(name: string): void {
-    if (typeof name !== "string") throw new TypeError("removeHeader(name): name must be a string");
+    if (typeof name !== "string") {
+      throw new TypeError("`name` is required for removeHeader(name)");
+    }
     if (this.#firstWrite || this.#started) {
-      throw new Error("Cannot remove headers after they are sent");
+      throw new Error("Can't remove headers after they are sent");
     }
     this.#headers.delete(name.toLowerCase());
   }
@@ -406,7 +407,8 @@ export class ClientRequest extends NodeEmitter {
         method: this.#method,
         headers,
         body,
-        redirect: this.#redirect === "error" ? "error" : "manual",
+        // "error" is refused in #onRedirect, with Electron's error.
+        redirect: "manual",
         signal: this.#controller.signal,
         initiator: this.#origin,
         referrer: this.#headers.get("referer")?.value ?? "",
@@ -420,7 +422,12 @@ export class ClientRequest extends NodeEmitter {
       }
       if (this.#redirectCancelled) {
         response.body?.cancel().catch(() => {});
-        return this.#die(new NetErrorClass("net::ERR_ABORTED", "Redirect was cancelled"));
+        return this.#die(
+          new NetErrorClass("net::ERR_FAILED"),
+          this.#redirect === "error"
+            ? "Attempted to redirect, but redirect policy was 'error'"
+            : "Redirect was cancelled",
+        );
       }
       if (body instanceof Uint8Array) {
         this.#progress.current = body.byteLength;
@@ -441,6 +448,10 @@ export class ClientRequest extends NodeEmitter {
   }
 
   #onRedirect(request: PipelineRequest, response: Response, url: string): boolean {
+    if (this.#redirect === "error") {
+      this.#redirectCancelled = true;
+      return false;
+    }
     const status = response.status;
     const method = (status === 303 && request.method !== "HEAD") ||
         ((status === 301 || status === 302) && request.method === "POST")
@@ -487,11 +498,16 @@ export class ClientRequest extends NodeEmitter {
     });
   }
 
-  #die(error: NetError): void {
+  /**
+   * Ends the request with an error. As in Electron, the error's message is the bare code
+   * (`net::ERR_EMPTY_RESPONSE`) or Electron's own sentence; the detail stays in `cause`.
+   */
+  #die(error: NetError, message: string = error.code): void {
     if (this.#closed) return;
     this.#queue?.fail(error);
     this.#progress.active = false;
     this.#closed = true;
+    error = electronError(error, message);
     if (this.listenerCount("error") > 0) this.emit("error", error);
     else this.#session.reportError(error);
     this.emit("close");

@@ -7,6 +7,7 @@
  */
 import type { NetError } from "../errors.ts";
 import { toNetError } from "../http/to_net_error.ts";
+import { electronError } from "./_electron_error.ts";
 import { NodeEmitter } from "../events.ts";
 import { BufferedBody } from "./_buffered_body.ts";
 import { electronHeaders } from "./_response_headers.ts";
@@ -379,6 +380,7 @@ export class IncomingMessage extends NodeEmitter {
   #fail(error: NetError): void {
     if (this.#state === "ended" || this.#state === "errored" || this.#state === "aborted") return;
     this.#state = "errored";
+    error = electronError(error);
     this.emit("error", error);
     this.emit("close");
     this.#init.onDone?.(error);

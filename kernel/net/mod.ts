@@ -62,6 +62,34 @@ export interface Net {
   isOnline(): boolean;
   /** Same as `isOnline()`. */
   readonly online: boolean;
+  /**
+   * Resolves a host name through the default session's resolver (Electron's `ses.resolveHost`,
+   * which the host-resolver plugin adds; a session built without it throws MissingPluginError).
+   */
+  resolveHost(host: string, options?: NetResolveHostOptions): Promise<NetResolvedHost>;
+}
+
+/** `net.resolveHost`'s options, as Electron names them. */
+export interface NetResolveHostOptions {
+  /** `A` or `AAAA` only; both when unset. */
+  queryType?: "A" | "AAAA";
+  /** Where the addresses may come from. */
+  source?: "any" | "system" | "dns" | "mdns" | "localOnly";
+  /** Whether the host cache may answer. */
+  cacheUsage?: "allowed" | "staleAllowed" | "disallowed";
+  /** Secure DNS for this lookup. */
+  secureDnsPolicy?: "allow" | "disable";
+}
+
+/** Electron's `ResolvedHost`: the addresses `net.resolveHost` found. */
+export interface NetResolvedHost {
+  /** Each address and its family. */
+  endpoints: { address: string; family: "ipv4" | "ipv6" | "unspec" }[];
+}
+
+/** The session member `net.resolveHost` hands over to (a plugin's, so not in Session's type). */
+interface ResolvingSession {
+  resolveHost(host: string, options?: NetResolveHostOptions): Promise<NetResolvedHost>;
 }
 
 function isOnline(): boolean {
@@ -85,4 +113,6 @@ export const net: Net = {
   get online(): boolean {
     return isOnline();
   },
+  resolveHost: (host, options) =>
+    (session.defaultSession as unknown as ResolvingSession).resolveHost(host, options),
 };

@@ -17,6 +17,7 @@ import {
   utf8Length,
 } from "./parse_set_cookie.ts";
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
+import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
 
 /** Electron's `cookies.get()` filter. */
 export interface CookiesGetFilter {
@@ -25,8 +26,8 @@ export interface CookiesGetFilter {
   /** Only cookies with this name. */
   name?: string;
   /**
-   * Cookies whose domain is this one or a subdomain of it (a leading dot is optional; compared
-   * label by label and case-sensitively, as Electron does).
+   * Cookies whose domain is this one or a subdomain of it, or that would be sent to this host (a
+   * leading dot is optional; compared label by label and case-sensitively, as Electron does).
    */
   domain?: string;
   /** Only cookies with this path. */
@@ -98,11 +99,15 @@ function optional(where: string, value: unknown, type: string, name: string): vo
 }
 
 /**
- * Electron's `cookies.get({ domain })` test (`MatchesDomain` in its cookies API): the filter,
- * dotted, must be the cookie's domain or one of its parent domains, label by label. The filter is
- * compared as given (cookie domains are stored lower-case).
+ * Electron's `cookies.get({ domain })` test, both ways it has had: today's source
+ * (`CanonicalCookie::IsDomainMatch(filter)`, which its spec asserts: the filter is a host the
+ * cookie would be sent to, so `a.b.example.com` finds a `.example.com` cookie) or, as its docs say
+ * and its earlier `MatchesDomain` did, the cookie's domain is the filter's or a subdomain of it,
+ * whole labels. The filter is compared as given (cookie domains are stored lower-case).
  */
-function matchesDomain(filter: string, domain: string): boolean {
+function matchesDomain(filter: string, domain: string, hostOnly: boolean): boolean {
+  if (filter === (hostOnly ? domain : `.${domain}`)) return true;
+  if (!hostOnly && (filter === domain || filter.endsWith(`.${domain}`))) return true;
   const dotted = filter.startsWith(".") ? filter : `.${filter}`;
   let sub = `.${domain}`;
   while (sub.length >= dotted.length) {
@@ -178,7 +183,9 @@ export class Cookies extends Emitter {
       const out: Cookie[] = [];
       for (const c of records) {
         if (filter.name !== undefined && c.name !== filter.name) continue;
-        if (filter.domain !== undefined && !matchesDomain(filter.domain, c.domain)) continue;
+        if (filter.domain !== undefined && !matchesDomain(filter.domain, c.domain, c.hostOnly)) {
+          continue;
+        }
         if (filter.path !== undefined && c.path !== filter.path) continue;
         if (filter.secure !== undefined && c.secure !== filter.secure) continue;
         if (filter.session !== undefined && c.persistent === filter.session) continue;
@@ -201,7 +208,24 @@ export class Cookies extends Emitter {
       if (details === null || typeof details !== "object") {
         throw new TypeError("cookies.set: details must be an object");
       }
-      const u = checkUrl("cookies.set", details.url);
+      // Electron's words for each refusal (`_set_errors.ts`).
+      if (typeof details.url !== "string") throw new TypeError("Missing required option 'url'");
+      const sameSite = details.sameSite ?? "lax";
+      if (!SAME_SITES.includes(sameSite)) {
+        throw new TypeError(
+          `Failed to convert '${String(sameSite)}' to an appropriate cookie same site value`,
+        );
+      }
+      let u: CookieUrl;
+      try {
+        u = checkUrl("cookies.set", details.url);
+      } catch (error) {
+        const scheme = /scheme cannot have cookies/.test((error as Error).message);
+        throw setCookieError(
+          scheme ? EXCLUSION.nonCookieableScheme : EXCLUSION.invalidDomain,
+          (error as Error).message,
+        );
+      }
       for (const key of ["name", "value", "domain", "path"] as const) {
         optional("cookies.set", details[key], "string", key);
       }
@@ -210,27 +234,24 @@ export class Cookies extends Emitter {
       const name = details.name ?? "";
       const value = details.value ?? "";
       if (name === "" && value === "") {
-        throw new TypeError("cookies.set: a cookie needs a name or a value");
+        throw setCookieError(EXCLUSION.noContent, "cookies.set: a cookie needs a name or a value");
       }
       if (CTL_OR_SEMI.test(name) || name.includes("=") || name.trim() !== name) {
-        throw new TypeError(
+        throw setCookieError(
+          EXCLUSION.disallowedCharacter,
           "cookies.set: name must not contain control characters, ';', '=' or outer spaces",
         );
       }
       if (CTL_OR_SEMI.test(value) || value.trim() !== value) {
-        throw new TypeError(
+        throw setCookieError(
+          EXCLUSION.disallowedCharacter,
           "cookies.set: value must not contain control characters, ';' or outer spaces",
         );
       }
       if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
-        throw new TypeError("cookies.set: name and value are longer than 4096 bytes");
-      }
-      const sameSite = details.sameSite ?? "lax";
-      if (!SAME_SITES.includes(sameSite)) {
-        throw new TypeError(
-          `cookies.set: sameSite must be unspecified, no_restriction, lax or strict, got ${
-            String(sameSite)
-          }`,
+        throw setCookieError(
+          EXCLUSION.nameValueTooLong,
+          "cookies.set: name and value are longer than 4096 bytes",
         );
       }
       let expires: number | undefined;
@@ -249,7 +270,10 @@ export class Cookies extends Emitter {
         if (
           utf8Length(details.domain) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.domain)
         ) {
-          throw new TypeError(`cookies.set: invalid domain ${details.domain.slice(0, 100)}`);
+          throw setCookieError(
+            EXCLUSION.invalidDomain,
+            `cookies.set: invalid domain ${details.domain.slice(0, 100)}`,
+          );
         }
         domain = (details.domain.startsWith(".") ? details.domain.slice(1) : details.domain)
           .toLowerCase();
@@ -257,12 +281,18 @@ export class Cookies extends Emitter {
       let path: string | undefined;
       if (details.path !== undefined && details.path !== "") {
         if (!details.path.startsWith("/")) {
-          throw new TypeError(`cookies.set: path must start with / (got ${details.path})`);
+          throw setCookieError(
+            EXCLUSION.invalidPath,
+            `cookies.set: path must start with / (got ${details.path})`,
+          );
         }
         if (
           utf8Length(details.path) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.path)
         ) {
-          throw new TypeError("cookies.set: path is too long or has control characters or ';'");
+          throw setCookieError(
+            EXCLUSION.invalidPath,
+            "cookies.set: path is too long or has control characters or ';'",
+          );
         }
         path = details.path;
       }
@@ -281,7 +311,10 @@ export class Cookies extends Emitter {
       };
       const result = this.#jar.store(parsed, u, undefined, true);
       if (result.rejected) {
-        throw new TypeError(`cookies.set: cookie refused: ${result.rejected}`);
+        throw setCookieError(
+          jarRefusal(result.rejected),
+          `cookies.set: cookie refused: ${result.rejected}`,
+        );
       }
       return Promise.resolve();
     } catch (error) {

@@ -29,15 +29,19 @@ import { NEVER_ABORTED } from "../../kernel/http/hop_request.ts";
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
 export type * from "../../kernel/mod.ts";
+export { protocol } from "./protocol_module.ts";
 
 /** A protocol handler: a request in, a response out. */
 export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
 
 /** `ses.protocol`. */
 export interface Protocol {
-  /** Handles `scheme`; throws a TypeError for an invalid scheme or one handled already. */
+  /**
+   * Handles `scheme`; throws a TypeError for an invalid scheme, or one handled already (Electron's
+   * `Failed to register protocol: <scheme>`).
+   */
   handle(scheme: string, handler: ProtocolHandler): void;
-  /** Stops handling `scheme`; throws a TypeError when it is not handled. */
+  /** Stops handling `scheme`; throws `Failed to unhandle protocol: <scheme>` when it is not handled. */
   unhandle(scheme: string): void;
   /** Whether `scheme` has a handler. */
   isProtocolHandled(scheme: string): boolean;
@@ -221,14 +225,15 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
           throw new TypeError(`protocol.handle: the handler of "${name}" must be a function`);
         }
         if (handlers.has(name)) {
-          throw new TypeError(`protocol.handle: the scheme "${name}" is already handled`);
+          // Electron's words (lib/browser/api/protocol.ts).
+          throw new TypeError(`Failed to register protocol: ${scheme}`);
         }
         handlers.set(name, handler);
       },
       unhandle(scheme) {
         const name = checkScheme(scheme, "unhandle");
         if (!handlers.delete(name)) {
-          throw new TypeError(`protocol.unhandle: the scheme "${name}" is not handled`);
+          throw new TypeError(`Failed to unhandle protocol: ${scheme}`);
         }
       },
       isProtocolHandled(scheme) {

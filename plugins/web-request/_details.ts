@@ -139,6 +139,16 @@ function bodyBytes(request: PipelineRequest): Uint8Array | null {
   return request.body instanceof Uint8Array ? request.body : null;
 }
 
+/** Node's Buffer where the runtime has one (Deno, Bun), as Electron's `uploadData[].bytes` is. */
+const NodeBuffer = (globalThis as {
+  Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
+}).Buffer;
+
+/** The bytes as a Buffer over the same memory (so `bytes.toString()` is the text), else as is. */
+function asBuffer(bytes: Uint8Array): Uint8Array {
+  return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
 /**
  * The details object of Electron's `ses.webRequest` listeners.
  *
@@ -161,9 +171,10 @@ export function electronDetails(
     referrer: request.referrer,
     timestamp,
   };
-  if (event === "onBeforeRequest") {
+  // Electron fills uploadData from the request on every event; its docs name these two.
+  if (event === "onBeforeRequest" || event === "onBeforeSendHeaders") {
     const bytes = bodyBytes(request);
-    if (bytes) d.uploadData = [{ bytes }];
+    if (bytes) d.uploadData = [{ bytes: asBuffer(bytes) }];
   }
   if (event === "onBeforeSendHeaders" || event === "onSendHeaders") {
     const hide = event === "onBeforeSendHeaders";
@@ -187,7 +198,7 @@ export function electronDetails(
   if (info.error) {
     d.error = info.error.code;
     d.fromCache = false;
-  }
+  } else if (event === "onCompleted") d.error = "net::OK"; // Electron: net::ErrorToString(OK)
   return d;
 }
 

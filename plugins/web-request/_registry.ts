@@ -22,6 +22,8 @@ import {
 import { type CompiledFilter, FilterIndex } from "./listener_filter.ts";
 import { Traces } from "./_trace.ts";
 
+/** `HTTP/1.1 404 Not Found`: the code and the reason phrase of Electron's `statusLine` answer. */
+const STATUS_LINE = /^HTTP\/\d(?:\.\d)?\s+(\d{3})(?:\s+(.*))?$/;
 /**
  * The pipeline stage of each event.
  *
@@ -382,6 +384,16 @@ export class ListenerRegistry {
         "response",
         invalid,
       );
+      // Electron: the status line replaces the status only with responseHeaders.
+      const line = entry.surface === "electron" && typeof a.statusLine === "string"
+        ? STATUS_LINE.exec(a.statusLine)
+        : null;
+      if (line && Number(line[1]) >= 200 && Number(line[1]) <= 599) {
+        out.statusCode = Number(line[1]);
+        out.statusText = line[2] ?? "";
+      } else if (entry.surface === "electron" && a.statusLine !== undefined) {
+        invalid(`${entry.label}: statusLine ${JSON.stringify(a.statusLine)} ignored`);
+      }
     }
     return Object.keys(out).length ? out : undefined;
   }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MatchPattern, type PatternUrl } from "./match_pattern.ts";
+import { MatchPattern, type MatchPatternError, type PatternUrl } from "./match_pattern.ts";
 import { hrefParts } from "./_url_parts.ts";
 import type { UrlParts } from "../../kernel/http/url_parts.ts";
 import { FROM_ELECTRON_TYPE } from "./_details.ts";
@@ -36,8 +36,21 @@ export interface CompiledFilter {
  */
 export const NO_TAB = -1;
 
+/** Chromium's URLPattern::GetParseResultString, which Electron's error quotes. */
+const PARSE_RESULT: Record<MatchPatternError, string> = {
+  "missing-scheme-separator": "Missing scheme separator.",
+  "invalid-scheme": "Invalid scheme.",
+  "wrong-scheme-separator": "Wrong scheme type.",
+  "empty-host": "Empty host.",
+  "invalid-host-wildcard": "Invalid host wildcard.",
+  "empty-path": "Empty path.",
+  "invalid-port": "Invalid port.",
+  "invalid-host": "Invalid host.",
+};
+
 /**
- * Compiles URL patterns; an invalid one throws a TypeError naming it.
+ * Compiles URL patterns; an invalid one throws a TypeError worded as Electron's
+ * (`Invalid url pattern *://a.test: Empty path.`).
  *
  * @example
  * ```ts
@@ -49,7 +62,11 @@ export function compilePatterns(list: unknown, field = "urls"): MatchPattern[] {
   if (!Array.isArray(list)) throw new TypeError(`filter.${field} must be an array of strings`);
   return list.map((p) => {
     if (typeof p !== "string") throw new TypeError(`filter.${field} must be an array of strings`);
-    return new MatchPattern(p, "all");
+    const pattern = MatchPattern.parse(p, "all");
+    if (typeof pattern === "string") {
+      throw new TypeError(`Invalid url pattern ${p}: ${PARSE_RESULT[pattern]}`);
+    }
+    return pattern;
   });
 }
 
@@ -176,6 +193,7 @@ export function electronFilter(filter: unknown): CompiledFilter {
   if (filter === undefined || filter === null) return { urls: [], excludeUrls: [], types: null };
   if (typeof filter !== "object") throw new TypeError("The filter must be an object");
   const f = filter as Record<string, unknown>;
+  if (f.urls === undefined) throw new TypeError("Parameter 'filter' must have property 'urls'.");
   for (const key of Object.keys(f)) {
     if (!["urls", "excludeUrls", "types"].includes(key)) {
       throw new TypeError(`Unknown filter key "${key}"`);
@@ -186,10 +204,10 @@ export function electronFilter(filter: unknown): CompiledFilter {
     if (!Array.isArray(f.types)) throw new TypeError("filter.types must be an array");
     types = new Set(f.types.map((t) => {
       const chrome = FROM_ELECTRON_TYPE[t as string];
-      if (!chrome) throw new TypeError(`Unknown resource type "${t}" in filter.types`);
+      // As Electron's ParseResourceType: "other" is no type a filter can name.
+      if (!chrome || chrome === "other") throw new TypeError(`Invalid type ${t}`);
       return chrome;
     }));
-    if (types.has("other")) { for (const t of ["webtransport", "webbundle"]) types.add(t); }
   }
   return {
     urls: compilePatterns(f.urls, "urls"),

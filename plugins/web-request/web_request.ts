@@ -14,11 +14,14 @@ import type { BodyEvent } from "./body_events.ts";
 
 /** Electron's filter: URL patterns, patterns to leave out, Electron resource types. */
 export interface WebRequestFilter {
-  /** Match patterns; empty or missing: every URL. */
-  urls?: string[];
+  /**
+   * Match patterns (required, as in Electron: a filter without throws); empty: every URL (Electron
+   * deprecates it for `<all_urls>`).
+   */
+  urls: string[];
   /** Match patterns of URLs to leave out. */
   excludeUrls?: string[];
-  /** Electron's resource types (`mainFrame`, `xhr`, ...). */
+  /** Electron's resource types (`mainFrame`, `xhr`, ...; not `other`). */
   types?: string[];
 }
 
@@ -317,12 +320,13 @@ export class WebRequest {
   }
 
   #electron(event: EventName, a: unknown, b: unknown): void {
-    const [filter, listener] =
-      b === undefined && (typeof a === "function" || a === null || a === undefined)
-        ? [undefined, a]
-        : [a, b];
-    if (listener !== null && listener !== undefined && typeof listener !== "function") {
-      throw new TypeError(`${event}: the listener must be a function or null`);
+    // Electron's reading (electron_api_web_request.cc SetListener): an object first is the filter,
+    // then the listener must be a function or null (removing it); anything else throws.
+    const hasFilter = a !== null && typeof a === "object";
+    const filter = hasFilter ? a : undefined;
+    const listener = hasFilter ? b : a;
+    if (listener !== null && typeof listener !== "function") {
+      throw new TypeError("Must pass null or a Function");
     }
     const compiled = listener ? electronFilter(filter) : null;
     const previous = this.#slots.get(event);

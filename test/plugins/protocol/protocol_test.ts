@@ -51,9 +51,16 @@ describe("protocol: handle, unhandle, isProtocolHandled", () => {
     // deno-lint-ignore no-explicit-any
     assert.throws(() => ses.protocol.handle("app", "nope" as any), TypeError);
     ses.protocol.handle("my-app+v1.2", handler);
-    assert.throws(() => ses.protocol.handle("my-app+v1.2", handler), /already handled/);
-    assert.throws(() => ses.protocol.handle("MY-APP+V1.2", handler), /already handled/);
-    assert.throws(() => ses.protocol.unhandle("other"), /not handled/);
+    // Electron's words (lib/browser/api/protocol.ts)
+    assert.throws(() => ses.protocol.handle("my-app+v1.2", handler), {
+      message: "Failed to register protocol: my-app+v1.2",
+    });
+    assert.throws(() => ses.protocol.handle("MY-APP+V1.2", handler), {
+      message: "Failed to register protocol: MY-APP+V1.2",
+    });
+    assert.throws(() => ses.protocol.unhandle("other"), {
+      message: "Failed to unhandle protocol: other",
+    });
     assert.equal(ses.protocol.isProtocolHandled("nothing"), false);
   });
 
