@@ -8,7 +8,7 @@
 import { isNetError, type NetError } from "../errors.ts";
 import { toNetError } from "./to_net_error.ts";
 import { applyRedirect, withUrl } from "./rules.ts";
-import { passed, runnerOf } from "./runner.ts";
+import { type Outcome, passed, type Runner, runnerOf } from "./runner.ts";
 import { ender, startRequest } from "./walk.ts";
 import type { Pipeline } from "../pipeline.ts";
 import type { PipelineInput, PipelineRequest } from "../request.ts";
@@ -27,8 +27,11 @@ export interface ExternalDecision {
 export interface ExternalRequest {
   /** The pipeline's request (its id, URL, headers, resource type...). */
   readonly request: PipelineRequest;
-  /** Runs `beforeRequest`, then `beforeSendHeaders` and `sendHeaders` unless the first decided. */
-  beforeSend(): Promise<ExternalDecision>;
+  /**
+   * Runs `beforeRequest`, then `beforeSendHeaders` and `sendHeaders` unless the first decided.
+   * The decision itself, in the same tick, when every tap answered at once; else a promise of it.
+   */
+  beforeSend(): ExternalDecision | Promise<ExternalDecision>;
   /** Runs `headersReceived`, then `responseStarted` unless it cancelled or redirected. */
   received(response: Response): Promise<ExternalDecision>;
   /** The response started without asking the taps (nobody taps `headersReceived` for it). */
@@ -48,6 +51,42 @@ function decided(outcome: { redirectUrl: string | null; headers: Headers | null 
 function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
   if (!isNetError(error)) throw error;
   return { cancel: toNetError(error, request.signal), redirectUrl: null, headers: null };
+}
+
+/** What `beforeRequest` decided, then `beforeSendHeaders` unless it redirected. */
+function afterBeforeRequest(
+  run: Runner,
+  request: PipelineRequest,
+  before: Outcome,
+): ExternalDecision | Promise<ExternalDecision> {
+  try {
+    if (passed(before).redirectUrl) return decided(before);
+    const sending = run.blocking("beforeSendHeaders", request, null);
+    if (sending instanceof Promise) {
+      return sending.then(
+        (outcome) => afterBeforeSendHeaders(run, request, outcome),
+        (error) => cancelled(error, request),
+      );
+    }
+    return afterBeforeSendHeaders(run, request, sending);
+  } catch (error) {
+    return cancelled(error, request);
+  }
+}
+
+/** What `beforeSendHeaders` decided, then `sendHeaders`. */
+function afterBeforeSendHeaders(
+  run: Runner,
+  request: PipelineRequest,
+  sending: Outcome,
+): ExternalDecision {
+  try {
+    if (passed(sending).headers) request.headers = sending.headers!;
+    run.observe("sendHeaders", request);
+    return sending.headers ? decided(sending) : NONE;
+  } catch (error) {
+    return cancelled(error, request);
+  }
 }
 
 /**
@@ -71,17 +110,16 @@ export function externalRequest(pipeline: Pipeline, input: PipelineInput): Exter
   const end = ender(run, request, input.onEnd);
   return {
     request,
-    async beforeSend() {
-      try {
-        const before = passed(await run.blocking("beforeRequest", request, null));
-        if (before.redirectUrl) return decided(before);
-        const sending = passed(await run.blocking("beforeSendHeaders", request, null));
-        if (sending.headers) request.headers = sending.headers;
-        run.observe("sendHeaders", request);
-        return sending.headers ? decided(sending) : NONE;
-      } catch (error) {
-        return cancelled(error, request);
+    beforeSend() {
+      // no promise or microtask between the stages when every tap answers at once
+      const before = run.blocking("beforeRequest", request, null);
+      if (before instanceof Promise) {
+        return before.then(
+          (outcome) => afterBeforeRequest(run, request, outcome),
+          (error) => cancelled(error, request),
+        );
       }
+      return afterBeforeRequest(run, request, before);
     },
     async received(response) {
       try {
