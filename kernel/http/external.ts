@@ -107,43 +107,66 @@ function afterBeforeSendHeaders(
 export function externalRequest(pipeline: Pipeline, input: PipelineInput): ExternalRequest {
   const run = runnerOf(pipeline);
   const request = startRequest(run, input);
-  const end = ender(run, request, input.onEnd);
-  return {
-    request,
-    beforeSend() {
-      // no promise or microtask between the stages when every tap answers at once
-      const before = run.blocking("beforeRequest", request, null);
-      if (before instanceof Promise) {
-        return before.then(
-          (outcome) => afterBeforeRequest(run, request, outcome),
-          (error) => cancelled(error, request),
-        );
+  return new External(run, request, ender(run, request, input.onEnd));
+}
+
+/** An {@linkcode ExternalRequest}: its methods on the prototype, not closures per request. */
+class External implements ExternalRequest {
+  readonly #run: Runner;
+  readonly #end: (error: NetError | null, response: Response | null) => void;
+  readonly request: PipelineRequest;
+
+  constructor(
+    run: Runner,
+    request: PipelineRequest,
+    end: (error: NetError | null, response: Response | null) => void,
+  ) {
+    this.#run = run;
+    this.request = request;
+    this.#end = end;
+  }
+
+  beforeSend(): ExternalDecision | Promise<ExternalDecision> {
+    const run = this.#run, request = this.request;
+    // no promise or microtask between the stages when every tap answers at once
+    const before = run.blocking("beforeRequest", request, null);
+    if (before instanceof Promise) {
+      return before.then(
+        (outcome) => afterBeforeRequest(run, request, outcome),
+        (error) => cancelled(error, request),
+      );
+    }
+    return afterBeforeRequest(run, request, before);
+  }
+
+  async received(response: Response): Promise<ExternalDecision> {
+    const run = this.#run, request = this.request;
+    try {
+      const outcome = passed(await run.blocking("headersReceived", request, response));
+      if (!outcome.redirectUrl) {
+        const seen = outcome.headers
+          ? new Response(null, { status: response.status, headers: outcome.headers })
+          : response;
+        run.observe("responseStarted", request, withUrl(seen, request.url));
       }
-      return afterBeforeRequest(run, request, before);
-    },
-    async received(response) {
-      try {
-        const outcome = passed(await run.blocking("headersReceived", request, response));
-        if (!outcome.redirectUrl) {
-          const seen = outcome.headers
-            ? new Response(null, { status: response.status, headers: outcome.headers })
-            : response;
-          run.observe("responseStarted", request, withUrl(seen, request.url));
-        }
-        return decided(outcome);
-      } catch (error) {
-        return cancelled(error, request);
-      }
-    },
-    started(response) {
-      run.observe("responseStarted", request, withUrl(response, request.url));
-    },
-    redirected(response, target) {
-      run.observe("beforeRedirect", request, withUrl(response, request.url), target);
-      applyRedirect(request, response.status, target);
-    },
-    end(error, response) {
-      end(error, error ? null : withUrl(response ?? new Response(null), request.url));
-    },
-  };
+      return decided(outcome);
+    } catch (error) {
+      return cancelled(error, request);
+    }
+  }
+
+  started(response: Response): void {
+    this.#run.observe("responseStarted", this.request, withUrl(response, this.request.url));
+  }
+
+  redirected(response: Response, target: string): void {
+    const request = this.request;
+    this.#run.observe("beforeRedirect", request, withUrl(response, request.url), target);
+    applyRedirect(request, response.status, target);
+  }
+
+  end(error: NetError | null, response?: Response): void {
+    const request = this.request;
+    this.#end(error, error ? null : withUrl(response ?? new Response(null), request.url));
+  }
 }

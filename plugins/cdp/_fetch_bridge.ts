@@ -68,15 +68,17 @@ function entries(headers: Headers): HeaderEntry[] {
 
 function headersOf(list: HeaderEntry[] | Record<string, string>): Headers {
   const headers = new Headers();
-  const pairs = Array.isArray(list) ? list.map((h) => [h.name, h.value]) : Object.entries(list);
-  for (const [name, value] of pairs) {
-    try {
-      headers.append(name, value);
-    } catch {
-      // a header a Web Headers object cannot hold (Chromium's own pseudo-headers): not shown
-    }
-  }
+  if (Array.isArray(list)) { for (const h of list) append(headers, h.name, h.value); }
+  else for (const name in list) append(headers, name, list[name]);
   return headers;
+}
+
+function append(headers: Headers, name: string, value: string): void {
+  try {
+    headers.append(name, value);
+  } catch {
+    // a header a Web Headers object cannot hold (Chromium's own pseudo-headers): not shown
+  }
 }
 
 /** A Response standing for the head Chromium received (status outside 200-599 mapped to 200). */
