@@ -132,10 +132,9 @@ export class ByteReader {
     let from = 0;
     for (;;) {
       const bytes = this.#buffer;
-      for (let i = Math.max(from, 3); i < bytes.length; i++) {
-        if (
-          bytes[i] === 10 && bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13
-        ) {
+      // each LF found by the native indexOf, then the three bytes before it looked at
+      for (let i = bytes.indexOf(10, Math.max(from, 3)); i !== -1; i = bytes.indexOf(10, i + 1)) {
+        if (bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) {
           const text = latin1.decode(bytes.subarray(0, i - 3));
           this.take(i + 1);
           return text.split("\r\n");

@@ -2,8 +2,9 @@
  * The relay's idle upstream connections, kept per route and origin (the key names both: a
  * DIRECT target, an HTTP proxy, a SOCKS proxy and its target), so a request reuses only a
  * connection that goes where its own route goes: a changed route finds another key and opens
- * its own. An idle connection that the other side closes, or that sends anything, is dropped;
- * so is one idle for 30 s.
+ * its own. An idle connection that the other side closed, or that sent anything, is never reused
+ * (it is dropped when next looked at); one idle for 30 s is closed. Idle connections cost no timer
+ * or listener of their own: one timer per pool, set for the oldest one's 30 s, sweeps them.
  *
  * @module
  */
@@ -16,8 +17,13 @@ const MAX_IDLE = 32;
 
 interface Idle {
   reader: ByteReader;
-  timer: ReturnType<typeof setTimeout>;
-  drop: () => void;
+  /** When it was put in the pool (Date.now()). */
+  since: number;
+}
+
+/** Whether an idle connection may carry another request. */
+function usable(reader: ByteReader): boolean {
+  return !reader.ended && !reader.socket.destroyed && reader.buffered.length === 0;
 }
 
 /**
@@ -31,60 +37,70 @@ interface Idle {
  * ```
  */
 export class UpstreamPool {
+  /** Per key, oldest first. */
   readonly #idle = new Map<string, Idle[]>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
 
   /** An idle connection for `key` (the most recently used), or null. */
   take(key: string): ByteReader | null {
     const list = this.#idle.get(key);
-    while (list && list.length > 0) {
-      const idle = list.pop()!;
-      this.#forget(idle);
-      const { reader } = idle;
-      if (!reader.ended && !reader.socket.destroyed && reader.buffered.length === 0) return reader;
+    if (!list) return null;
+    let found: ByteReader | null = null;
+    while (list.length > 0) {
+      const { reader } = list.pop()!;
+      if (usable(reader)) {
+        found = reader;
+        break;
+      }
       reader.socket.destroy();
     }
-    return null;
+    if (list.length === 0) this.#idle.delete(key);
+    return found;
   }
 
   /** Keeps `reader`'s connection for the next request of `key`. */
   put(key: string, reader: ByteReader): void {
-    const socket = reader.socket;
-    if (reader.ended || socket.destroyed || reader.buffered.length > 0) {
-      return void socket.destroy();
-    }
+    if (!usable(reader)) return void reader.socket.destroy();
     let list = this.#idle.get(key);
     if (!list) this.#idle.set(key, list = []);
-    if (list.length >= MAX_IDLE) return void socket.destroy();
-    const drop = () => {
-      const at = list.indexOf(idle);
-      if (at >= 0) list.splice(at, 1);
-      if (list.length === 0 && this.#idle.get(key) === list) this.#idle.delete(key);
-      this.#forget(idle);
-      socket.destroy();
-    };
-    const timer = setTimeout(drop, IDLE_MS);
-    (timer as { unref?: () => void }).unref?.();
-    const idle: Idle = { reader, timer, drop };
-    // anything an idle connection does (data, end, close, error) ends its use
-    socket.on("data", drop);
-    socket.on("end", drop);
-    socket.on("close", drop);
-    list.push(idle);
+    if (list.length >= MAX_IDLE) return void reader.socket.destroy();
+    list.push({ reader, since: Date.now() });
+    this.#timer ??= this.#sweepIn(IDLE_MS);
   }
 
-  #forget(idle: Idle): void {
-    clearTimeout(idle.timer);
-    const socket = idle.reader.socket;
-    socket.off("data", idle.drop);
-    socket.off("end", idle.drop);
-    socket.off("close", idle.drop);
+  #sweepIn(ms: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => this.#sweep(), ms);
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
+  }
+
+  /** Closes the connections idle for IDLE_MS (or unusable); set again for the oldest left. */
+  #sweep(): void {
+    this.#timer = null;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [key, list] of this.#idle) {
+      const kept = list.filter((idle) => {
+        if (now - idle.since < IDLE_MS && usable(idle.reader)) return true;
+        idle.reader.socket.destroy();
+        return false;
+      });
+      if (kept.length === 0) this.#idle.delete(key);
+      else {
+        this.#idle.set(key, kept);
+        next = Math.min(next, kept[0].since + IDLE_MS);
+      }
+    }
+    if (next !== Infinity) this.#timer = this.#sweepIn(Math.max(0, next - now));
   }
 
   /** Closes every idle connection. */
   clear(): void {
     for (const list of this.#idle.values()) {
-      for (const idle of [...list]) idle.drop();
+      for (const idle of list) idle.reader.socket.destroy();
     }
     this.#idle.clear();
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }

@@ -96,26 +96,33 @@ function fieldsOf(lines: string[]): Fields {
   return headers;
 }
 
-/** A head with the hop-by-hop fields replaced by `connection`. */
-function headBytes(first: string, headers: Fields, connection: string): Uint8Array {
-  const named = new Set(headerTokens(headers, "connection"));
+/**
+ * A head with the hop-by-hop fields (and those its `Connection` header names, `named`) replaced
+ * by `connection`.
+ */
+function headBytes(
+  first: string,
+  headers: Fields,
+  named: readonly string[],
+  connection: string,
+): Uint8Array {
   let text = first + "\r\n";
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
-    if (HOP_HEADERS.has(lower) || named.has(lower)) continue;
+    if (HOP_HEADERS.has(lower) || (named.length > 0 && named.includes(lower))) continue;
     text += `${name}: ${value}\r\n`;
   }
   return encoder.encode(`${text}Connection: ${connection}\r\n\r\n`);
 }
 
-/** Whether the peer of a message with this version and fields wants its connection kept. */
-function keepsAlive(version: string, headers: Fields): boolean {
-  const tokens = [
-    ...headerTokens(headers, "connection"),
-    ...headerTokens(headers, "proxy-connection"),
-  ];
-  if (tokens.includes("close")) return false;
-  return version === "HTTP/1.1" || tokens.includes("keep-alive");
+/**
+ * Whether the peer of a message with this version and fields wants its connection kept
+ * (`named`: the tokens of its `Connection` header).
+ */
+function keepsAlive(version: string, headers: Fields, named: readonly string[]): boolean {
+  const proxy = headerTokens(headers, "proxy-connection");
+  if (named.includes("close") || proxy.includes("close")) return false;
+  return version === "HTTP/1.1" || named.includes("keep-alive") || proxy.includes("keep-alive");
 }
 
 function refuse(client: Socket, status: string, code?: string): void {
@@ -194,6 +201,11 @@ function hostOf(hostname: string): string {
   return hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
 }
 
+/** The upstream connection a client's connection is being answered from (closed with it). */
+interface Link {
+  upstream: Socket | null;
+}
+
 /** What became of the client's connection after one request. */
 type Outcome = "keep" | "close" | "taken";
 
@@ -235,6 +247,7 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
     } catch {
       routes = [null];
     }
+    if (bad.size === 0) return routes;
     return [...routes.filter((r) => !isBad(r)), ...routes.filter(isBad)];
   };
 
@@ -288,7 +301,12 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
   };
 
   /** One plain-HTTP request: sent on, answered, and its connections kept where they can be. */
-  const exchange = async (client: ByteReader, head: Head, url: URL): Promise<Outcome> => {
+  const exchange = async (
+    client: ByteReader,
+    head: Head,
+    url: URL,
+    link: Link,
+  ): Promise<Outcome> => {
     const socket = client.socket;
     const host = hostOf(url.hostname);
     const port = Number(url.port || 80);
@@ -299,8 +317,9 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
       refuse(socket, "400 Bad Request");
       return "close";
     }
-    const clientKeeps = keepsAlive(head.version, head.headers);
-    const upgrade = headerTokens(head.headers, "connection").includes("upgrade");
+    const named = headerTokens(head.headers, "connection");
+    const clientKeeps = keepsAlive(head.version, head.headers, named);
+    const upgrade = named.includes("upgrade");
     const retries = IDEMPOTENT.has(head.method);
     // the body as read from the client, while it is small enough to send again
     let replay: Uint8Array[] | null = [];
@@ -339,15 +358,14 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
           return "close";
         }
         const upstream = up.reader.socket;
-        const onClientClose = () => upstream.destroy();
-        socket.once("close", onClientClose);
+        link.upstream = upstream; // closed with the client's connection
         try {
           const target = up.absolute ? url.href : url.pathname + url.search;
           const first = `${head.method} ${target} ${head.version}`;
           up.reader.mark();
           const sent = send(
             upstream,
-            headBytes(first, head.headers, upgrade ? "upgrade" : "keep-alive"),
+            headBytes(first, head.headers, named, upgrade ? "upgrade" : "keep-alive"),
           );
           let lines: string[] | null;
           try {
@@ -376,7 +394,7 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
           socket.destroy();
           return "taken";
         } finally {
-          socket.off("close", onClientClose);
+          link.upstream = null;
         }
       }
     }
@@ -415,7 +433,10 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
       }
       if (status >= 100 && status < 200) {
         // an interim answer (100 Continue, 103 Early Hints): passed on, the final one follows
-        await write(socket, headBytes(lines[0], fields, "keep-alive"));
+        await write(
+          socket,
+          headBytes(lines[0], fields, headerTokens(fields, "connection"), "keep-alive"),
+        );
         lines = await up.head(HEAD_LIMIT);
         continue;
       }
@@ -428,9 +449,10 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
         refuse(socket, "502 Bad Gateway", "net::ERR_INVALID_HTTP_RESPONSE");
         return "close";
       }
+      const named = headerTokens(fields, "connection");
       const keepClient = clientKeeps && framing.kind !== "close";
-      const keepUpstream = framing.kind !== "close" && keepsAlive(version, fields);
-      const answer = headBytes(lines[0], fields, keepClient ? "keep-alive" : "close");
+      const keepUpstream = framing.kind !== "close" && keepsAlive(version, fields, named);
+      const answer = headBytes(lines[0], fields, named, keepClient ? "keep-alive" : "close");
       try {
         await forwardBody(up, framing, socket, answer);
       } catch {
@@ -451,6 +473,8 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
     track(socket);
     socket.setNoDelay(true);
     const client = new ByteReader(socket);
+    const link: Link = { upstream: null };
+    socket.once("close", () => link.upstream?.destroy());
     for (;;) {
       let lines: string[] | null;
       try {
@@ -463,7 +487,7 @@ export async function startProxyRelay(route: RelayRoute): Promise<ProxyRelay> {
       if (head.method === "CONNECT") return await tunnel(client, head);
       const url = head.target.startsWith("http://") ? URL.parse(head.target) : null;
       if (!url) return refuse(socket, "400 Bad Request");
-      const outcome = await exchange(client, head, url);
+      const outcome = await exchange(client, head, url, link);
       if (outcome === "taken") return;
       if (outcome === "close") {
         if (!socket.writableEnded) socket.end();

@@ -8,7 +8,7 @@
 import { isNetError, type NetError } from "../errors.ts";
 import { toNetError } from "./to_net_error.ts";
 import { applyRedirect, withUrl } from "./rules.ts";
-import { passed, runnerOf } from "./runner.ts";
+import { type Outcome, passed, type Runner, runnerOf } from "./runner.ts";
 import { ender, startRequest } from "./walk.ts";
 import type { Pipeline } from "../pipeline.ts";
 import type { PipelineInput, PipelineRequest } from "../request.ts";
@@ -27,8 +27,11 @@ export interface ExternalDecision {
 export interface ExternalRequest {
   /** The pipeline's request (its id, URL, headers, resource type...). */
   readonly request: PipelineRequest;
-  /** Runs `beforeRequest`, then `beforeSendHeaders` and `sendHeaders` unless the first decided. */
-  beforeSend(): Promise<ExternalDecision>;
+  /**
+   * Runs `beforeRequest`, then `beforeSendHeaders` and `sendHeaders` unless the first decided.
+   * The decision itself, in the same tick, when every tap answered at once; else a promise of it.
+   */
+  beforeSend(): ExternalDecision | Promise<ExternalDecision>;
   /** Runs `headersReceived`, then `responseStarted` unless it cancelled or redirected. */
   received(response: Response): Promise<ExternalDecision>;
   /** The response started without asking the taps (nobody taps `headersReceived` for it). */
@@ -50,6 +53,42 @@ function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
   return { cancel: toNetError(error, request.signal), redirectUrl: null, headers: null };
 }
 
+/** What `beforeRequest` decided, then `beforeSendHeaders` unless it redirected. */
+function afterBeforeRequest(
+  run: Runner,
+  request: PipelineRequest,
+  before: Outcome,
+): ExternalDecision | Promise<ExternalDecision> {
+  try {
+    if (passed(before).redirectUrl) return decided(before);
+    const sending = run.blocking("beforeSendHeaders", request, null);
+    if (sending instanceof Promise) {
+      return sending.then(
+        (outcome) => afterBeforeSendHeaders(run, request, outcome),
+        (error) => cancelled(error, request),
+      );
+    }
+    return afterBeforeSendHeaders(run, request, sending);
+  } catch (error) {
+    return cancelled(error, request);
+  }
+}
+
+/** What `beforeSendHeaders` decided, then `sendHeaders`. */
+function afterBeforeSendHeaders(
+  run: Runner,
+  request: PipelineRequest,
+  sending: Outcome,
+): ExternalDecision {
+  try {
+    if (passed(sending).headers) request.headers = sending.headers!;
+    run.observe("sendHeaders", request);
+    return sending.headers ? decided(sending) : NONE;
+  } catch (error) {
+    return cancelled(error, request);
+  }
+}
+
 /**
  * A request that another sender sends (a browser whose traffic the session intercepts): the
  * session's taps decide stage by stage as for its own requests; the sender applies the outcome.
@@ -68,44 +107,66 @@ function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
 export function externalRequest(pipeline: Pipeline, input: PipelineInput): ExternalRequest {
   const run = runnerOf(pipeline);
   const request = startRequest(run, input);
-  const end = ender(run, request, input.onEnd);
-  return {
-    request,
-    async beforeSend() {
-      try {
-        const before = passed(await run.blocking("beforeRequest", request, null));
-        if (before.redirectUrl) return decided(before);
-        const sending = passed(await run.blocking("beforeSendHeaders", request, null));
-        if (sending.headers) request.headers = sending.headers;
-        run.observe("sendHeaders", request);
-        return sending.headers ? decided(sending) : NONE;
-      } catch (error) {
-        return cancelled(error, request);
+  return new External(run, request, ender(run, request, input.onEnd));
+}
+
+/** An {@linkcode ExternalRequest}: its methods on the prototype, not closures per request. */
+class External implements ExternalRequest {
+  readonly #run: Runner;
+  readonly #end: (error: NetError | null, response: Response | null) => void;
+  readonly request: PipelineRequest;
+
+  constructor(
+    run: Runner,
+    request: PipelineRequest,
+    end: (error: NetError | null, response: Response | null) => void,
+  ) {
+    this.#run = run;
+    this.request = request;
+    this.#end = end;
+  }
+
+  beforeSend(): ExternalDecision | Promise<ExternalDecision> {
+    const run = this.#run, request = this.request;
+    // no promise or microtask between the stages when every tap answers at once
+    const before = run.blocking("beforeRequest", request, null);
+    if (before instanceof Promise) {
+      return before.then(
+        (outcome) => afterBeforeRequest(run, request, outcome),
+        (error) => cancelled(error, request),
+      );
+    }
+    return afterBeforeRequest(run, request, before);
+  }
+
+  async received(response: Response): Promise<ExternalDecision> {
+    const run = this.#run, request = this.request;
+    try {
+      const outcome = passed(await run.blocking("headersReceived", request, response));
+      if (!outcome.redirectUrl) {
+        const seen = outcome.headers
+          ? new Response(null, { status: response.status, headers: outcome.headers })
+          : response;
+        run.observe("responseStarted", request, withUrl(seen, request.url));
       }
-    },
-    async received(response) {
-      try {
-        const outcome = passed(await run.blocking("headersReceived", request, response));
-        if (!outcome.redirectUrl) {
-          const seen = outcome.headers
-            ? new Response(null, { status: response.status, headers: outcome.headers })
-            : response;
-          run.observe("responseStarted", request, withUrl(seen, request.url));
-        }
-        return decided(outcome);
-      } catch (error) {
-        return cancelled(error, request);
-      }
-    },
-    started(response) {
-      run.observe("responseStarted", request, withUrl(response, request.url));
-    },
-    redirected(response, target) {
-      run.observe("beforeRedirect", request, withUrl(response, request.url), target);
-      applyRedirect(request, response.status, target);
-    },
-    end(error, response) {
-      end(error, error ? null : withUrl(response ?? new Response(null), request.url));
-    },
-  };
+      return decided(outcome);
+    } catch (error) {
+      return cancelled(error, request);
+    }
+  }
+
+  started(response: Response): void {
+    this.#run.observe("responseStarted", this.request, withUrl(response, this.request.url));
+  }
+
+  redirected(response: Response, target: string): void {
+    const request = this.request;
+    this.#run.observe("beforeRedirect", request, withUrl(response, request.url), target);
+    applyRedirect(request, response.status, target);
+  }
+
+  end(error: NetError | null, response?: Response): void {
+    const request = this.request;
+    this.#end(error, error ? null : withUrl(response ?? new Response(null), request.url));
+  }
 }

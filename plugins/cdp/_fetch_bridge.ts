@@ -56,15 +56,6 @@ export function resourceTypeOf(event: Paused, node: TargetNode): ResourceType {
   return TYPES[event.resourceType] ?? "other";
 }
 
-/** The initiator Chrome would report: the origin the request came from (null for navigations). */
-function initiatorOf(headers: Headers, type: ResourceType): string | null {
-  if (type === "main_frame") return null;
-  const origin = headers.get("origin");
-  if (origin && origin !== "null") return origin;
-  const referrer = URL.parse(headers.get("referer") ?? "");
-  return referrer ? referrer.origin : null;
-}
-
 function entries(headers: Headers): HeaderEntry[] {
   const out: HeaderEntry[] = [];
   for (const [name, value] of headers) {
@@ -77,15 +68,17 @@ function entries(headers: Headers): HeaderEntry[] {
 
 function headersOf(list: HeaderEntry[] | Record<string, string>): Headers {
   const headers = new Headers();
-  const pairs = Array.isArray(list) ? list.map((h) => [h.name, h.value]) : Object.entries(list);
-  for (const [name, value] of pairs) {
-    try {
-      headers.append(name, value);
-    } catch {
-      // a header a Web Headers object cannot hold (Chromium's own pseudo-headers): not shown
-    }
-  }
+  if (Array.isArray(list)) { for (const h of list) append(headers, h.name, h.value); }
+  else for (const name in list) append(headers, name, list[name]);
   return headers;
+}
+
+function append(headers: Headers, name: string, value: string): void {
+  try {
+    headers.append(name, value);
+  } catch {
+    // a header a Web Headers object cannot hold (Chromium's own pseudo-headers): not shown
+  }
 }
 
 /** A Response standing for the head Chromium received (status outside 200-599 mapped to 200). */
@@ -270,13 +263,12 @@ export class FetchBridge {
   async attach(cdp: CdpSession, node: TargetNode): Promise<void> {
     this.#targets.add(cdp);
     cdp.on("Fetch.requestPaused", (event) => {
-      this.#paused(cdp, node, event).catch((error) => {
-        // the target went away (navigated, closed) while the request was paused: nothing to do
-        if (gone(error)) return;
-        this.#report(error);
-        // never leave a request paused: it goes on as if the session had not been asked
-        cdp.send("Fetch.continueRequest", { requestId: event.requestId }).catch(() => {});
-      });
+      // answered in the same tick when every tap answers at once (no promise made on the way)
+      try {
+        this.#paused(cdp, node, event)?.catch((error) => this.#failed(cdp, event, error));
+      } catch (error) {
+        this.#failed(cdp, event, error);
+      }
     });
     cdp.on("Network.loadingFinished", (event) => this.#finished(event.requestId, null));
     cdp.on("Network.responseReceived", (event) => {
@@ -386,13 +378,34 @@ export class FetchBridge {
     this.onEnd?.();
   }
 
-  async #paused(cdp: CdpSession, node: TargetNode, event: Paused): Promise<void> {
+  /** A pause that could not be walked through: reported, and the request goes on. */
+  #failed(cdp: CdpSession, event: Paused, error: unknown): void {
+    // the target went away (navigated, closed) while the request was paused: nothing to do
+    if (gone(error)) return;
+    this.#report(error);
+    // never leave a request paused: it goes on as if the session had not been asked
+    cdp.send("Fetch.continueRequest", { requestId: event.requestId }).catch(() => {});
+  }
+
+  /** Walks a paused request through the stages; a promise only while something is awaited. */
+  #paused(cdp: CdpSession, node: TargetNode, event: Paused): Promise<unknown> | undefined {
     const networkId = this.#keyOf(event);
     const atResponse = event.responseStatusCode !== undefined ||
       event.responseErrorReason !== undefined;
-    if (atResponse) return await this.#atResponse(cdp, event, networkId);
+    if (atResponse) return this.#atResponse(cdp, event, networkId);
     // a listener that wants the ends of requests came after the target attached
-    if (!this.#network.has(cdp) && this.#needsNetwork()) await this.#enableNetwork(cdp);
+    if (!this.#network.has(cdp) && this.#needsNetwork()) {
+      return this.#enableNetwork(cdp).then(() => this.#atRequest(cdp, node, event, networkId));
+    }
+    return this.#atRequest(cdp, node, event, networkId);
+  }
+
+  #atRequest(
+    cdp: CdpSession,
+    node: TargetNode,
+    event: Paused,
+    networkId: string,
+  ): Promise<unknown> | undefined {
     let flight = this.#flights.get(networkId);
     if (flight && !flight.redirecting) {
       const head = flight.head ?? new Response(null, { status: 302 });
@@ -409,7 +422,7 @@ export class FetchBridge {
           ? null
           : new TextEncoder().encode(event.request.postData),
         resourceType,
-        initiator: initiatorOf(headers, resourceType),
+        initiator: this.#initiatorOf(headers, resourceType),
       });
       flight = { hop, head: null, redirecting: false, pausedAtResponse: false };
       this.#flights.set(networkId, flight);
@@ -417,12 +430,56 @@ export class FetchBridge {
     flight.redirecting = false;
     const type = flight.hop.request.resourceType;
     if (this.beforeDocument && (type === "main_frame" || type === "sub_frame")) {
-      await this.beforeDocument(event.request.url, type === "main_frame");
+      const ready = this.beforeDocument(event.request.url, type === "main_frame");
+      const going = flight;
+      if (ready instanceof Promise) {
+        return ready.then(() => this.#beforeSend(cdp, event, networkId, going));
+      }
     }
-    const decision = await flight.hop.beforeSend();
-    if (event.networkId === undefined) this.#untrack(networkId, event.requestId);
-    await this.#apply(cdp, event, flight, decision, null);
+    return this.#beforeSend(cdp, event, networkId, flight);
   }
+
+  #beforeSend(
+    cdp: CdpSession,
+    event: Paused,
+    networkId: string,
+    flight: Flight,
+  ): Promise<unknown> | undefined {
+    const decision = flight.hop.beforeSend();
+    if (decision instanceof Promise) {
+      return decision.then((decided) => this.#sendOn(cdp, event, networkId, flight, decided));
+    }
+    return this.#sendOn(cdp, event, networkId, flight, decision);
+  }
+
+  #sendOn(
+    cdp: CdpSession,
+    event: Paused,
+    networkId: string,
+    flight: Flight,
+    decision: ExternalDecision,
+  ): Promise<unknown> {
+    if (event.networkId === undefined) this.#untrack(networkId, event.requestId);
+    return this.#apply(cdp, event, flight, decision, null);
+  }
+
+  /**
+   * The initiator Chrome would report: the origin the request came from (null for navigations).
+   * The last referrer's origin is remembered (a page's subresources share it).
+   */
+  #initiatorOf(headers: Headers, type: ResourceType): string | null {
+    if (type === "main_frame") return null;
+    const origin = headers.get("origin");
+    if (origin && origin !== "null") return origin;
+    const referrer = headers.get("referer") ?? "";
+    if (referrer !== this.#lastReferrer) {
+      this.#lastReferrer = referrer;
+      this.#lastReferrerOrigin = URL.parse(referrer)?.origin ?? null;
+    }
+    return this.#lastReferrerOrigin;
+  }
+  #lastReferrer = "";
+  #lastReferrerOrigin: string | null = null;
 
   async #atResponse(cdp: CdpSession, event: Paused, networkId: string): Promise<void> {
     const flight = this.#flights.get(networkId);
@@ -451,26 +508,25 @@ export class FetchBridge {
     await this.#apply(cdp, event, flight, decision, head);
   }
 
-  async #apply(
+  /** Applies a stage's decision to the paused request: the promise of the one message sent. */
+  #apply(
     cdp: CdpSession,
     event: Paused,
     flight: Flight,
     decision: ExternalDecision,
     head: Response | null,
-  ): Promise<void> {
+  ): Promise<unknown> {
     const requestId = event.requestId;
     if (decision.cancel) {
-      await cdp.send("Fetch.failRequest", {
+      return cdp.send("Fetch.failRequest", {
         requestId,
         errorReason: errorReasonOf(decision.cancel),
       });
-      return;
     }
     if (decision.redirectUrl) {
       const target = URL.parse(decision.redirectUrl, flight.hop.request.url)?.href;
       if (!target) {
-        await cdp.send("Fetch.failRequest", { requestId, errorReason: "Failed" });
-        return;
+        return cdp.send("Fetch.failRequest", { requestId, errorReason: "Failed" });
       }
       const internal = new Response(null, {
         status: 307,
@@ -480,36 +536,32 @@ export class FetchBridge {
       flight.head = internal;
       flight.hop.redirected(internal, target);
       flight.redirecting = true;
-      await cdp.send("Fetch.fulfillRequest", {
+      return cdp.send("Fetch.fulfillRequest", {
         requestId,
         responseCode: 307,
         responsePhrase: "Internal Redirect",
         responseHeaders: entries(internal.headers),
       });
-      return;
     }
     if (decision.headers && head) {
       flight.head = new Response(null, { status: head.status, headers: decision.headers });
-      await cdp.send("Fetch.continueResponse", {
+      return cdp.send("Fetch.continueResponse", {
         requestId,
         responseCode: event.responseStatusCode!,
         responsePhrase: event.responseStatusText || undefined,
         responseHeaders: entries(decision.headers),
       });
-      return;
     }
-    if (head) {
-      await cdp.send("Fetch.continueRequest", { requestId });
-      return;
-    }
+    if (head) return cdp.send("Fetch.continueRequest", { requestId });
     const request = flight.hop.request;
-    const interceptResponse = this.#session.pipeline.tapsFor("headersReceived", request)
-      .some((tap) => !tap.filter || tap.filter(request));
+    const pipeline = this.#session.pipeline;
+    const interceptResponse = pipeline.tapCount("headersReceived") > 0 &&
+      pipeline.tapsFor("headersReceived", request).some((tap) =>
+        !tap.filter || tap.filter(request)
+      );
     flight.pausedAtResponse = interceptResponse;
-    await cdp.send("Fetch.continueRequest", {
-      requestId,
-      interceptResponse,
-      ...(decision.headers ? { headers: entries(decision.headers) } : {}),
-    });
+    const params: Protocol.Fetch.ContinueRequestRequest = { requestId, interceptResponse };
+    if (decision.headers) params.headers = entries(decision.headers);
+    return cdp.send("Fetch.continueRequest", params);
   }
 }

@@ -42,17 +42,24 @@ export const RELAY_BYPASS = "<-loopback>";
  * ```
  */
 export function sessionRoute(ses: Session): ProxyRelayRoute {
+  // the routes of the last answer, kept: most requests get the answer the one before got
+  let lastText: string | null = null;
+  let lastRoutes: readonly (ProxyServer | null)[] = [];
   return async (url) => {
     const resolve = (ses as { resolveProxy?: (url: string) => Promise<string> }).resolveProxy;
     if (typeof resolve !== "function") return [null];
+    const text = await resolve.call(ses, url);
+    if (text === lastText) return lastRoutes;
     const routes: (ProxyServer | null)[] = [];
-    for (const chain of parsePacResult(await resolve.call(ses, url))) {
+    for (const chain of parsePacResult(text)) {
       if (chain.length === 0) routes.push(null);
       else if (chain.length === 1 && chain[0].scheme !== "quic") {
         const { scheme, host, port } = chain[0];
         routes.push({ scheme: scheme as ProxyServer["scheme"], host, port });
       }
     }
-    return routes;
+    lastText = text;
+    lastRoutes = Object.freeze(routes);
+    return lastRoutes;
   };
 }

@@ -98,6 +98,12 @@ const SKIPPED_BY_LOCAL: ReadonlySet<Stage> = new Set<Stage>([
 ]);
 
 type Answer = Record<string, unknown> | undefined;
+/** How a listener settled: its answer, or what it threw or rejected with. */
+type Settled = { answer: unknown; failed?: undefined; error?: undefined } | {
+  error: unknown;
+  failed: true;
+  answer?: undefined;
+};
 
 /**
  * The listeners of one session.
@@ -282,12 +288,32 @@ export class ListenerRegistry {
     };
   }
 
-  /** Waits for a listener's answer, cut off after the timeout or when the request is aborted. */
+  /**
+   * A listener's answer: the answer itself when the listener answered (or threw) before returning,
+   * as most do, so no promise, timer or abort listener is made and the stage goes on in the same
+   * tick; else a promise of it, cut off after the timeout or when the request is aborted.
+   */
   #awaitAnswer(
     entry: Entry,
     request: PipelineRequest,
     start: (resolve: (answer?: unknown) => void, reject: (error: unknown) => void) => void,
-  ): Promise<unknown> {
+  ): unknown {
+    let early: Settled | null = null;
+    let late: ((settled: Settled) => void) | null = null;
+    const settle = (settled: Settled) => {
+      if (late !== null) late(settled);
+      else early ??= settled;
+    };
+    try {
+      start((answer) => settle({ answer }), (error) => settle({ error, failed: true }));
+    } catch (error) {
+      settle({ error, failed: true });
+    }
+    const now = early as Settled | null; // set by the callback, if it was called already
+    if (now !== null) {
+      if (now.failed) throw now.error;
+      return this.#convert(entry, request, now.answer);
+    }
     return new Promise((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
@@ -314,21 +340,15 @@ export class ListenerRegistry {
         });
       }, this.timeout);
       request.signal.addEventListener("abort", onAbort);
-      try {
-        start(
-          (answer) =>
-            finish(() => {
-              try {
-                resolve(this.#convert(entry, request, answer));
-              } catch (error) {
-                reject(error);
-              }
-            }),
-          (error) => finish(() => reject(error)),
-        );
-      } catch (error) {
-        finish(() => reject(error));
-      }
+      late = (outcome) =>
+        finish(() => {
+          if (outcome.failed) return reject(outcome.error);
+          try {
+            resolve(this.#convert(entry, request, outcome.answer));
+          } catch (error) {
+            reject(error);
+          }
+        });
     });
   }
 
