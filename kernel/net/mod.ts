@@ -69,15 +69,15 @@ export interface Net {
   resolveHost(host: string, options?: NetResolveHostOptions): Promise<NetResolvedHost>;
 }
 
-/** `net.resolveHost`'s options, as Electron names them. */
+/** Electron's `ResolveHostOptions`, of `net.resolveHost` and `ses.resolveHost`. */
 export interface NetResolveHostOptions {
-  /** `A` or `AAAA` only; both when unset. */
+  /** `A` (IPv4) or `AAAA` (IPv6); default: both. */
   queryType?: "A" | "AAAA";
-  /** Where the addresses may come from. */
+  /** Where answers may come from (websession has the system resolver only). */
   source?: "any" | "system" | "dns" | "mdns" | "localOnly";
-  /** Whether the host cache may answer. */
+  /** Whether cached answers may be used. */
   cacheUsage?: "allowed" | "staleAllowed" | "disallowed";
-  /** Secure DNS for this lookup. */
+  /** Secure DNS for this lookup (websession has no secure DNS; both are accepted). */
   secureDnsPolicy?: "allow" | "disable";
 }
 

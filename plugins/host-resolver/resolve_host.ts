@@ -9,32 +9,16 @@
 import { NetError } from "../../kernel/errors.ts";
 import type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 import type { HostCache } from "./host_cache.ts";
+import type { NetResolvedHost, NetResolveHostOptions } from "../../kernel/net/mod.ts";
 
-/** Electron's `ResolveHostOptions`. */
-export interface ResolveHostOptions {
-  /** `A` (IPv4) or `AAAA` (IPv6); default: both. */
-  queryType?: "A" | "AAAA";
-  /** Where answers may come from (websession has the system resolver only). */
-  source?: "any" | "system" | "dns" | "mdns" | "localOnly";
-  /** Whether cached answers may be used. */
-  cacheUsage?: "allowed" | "staleAllowed" | "disallowed";
-  /** Secure DNS for this lookup (websession has no secure DNS; both are accepted). */
-  secureDnsPolicy?: "allow" | "disable";
-}
+/** Electron's `ResolveHostOptions` (the same type `net.resolveHost` takes). */
+export type ResolveHostOptions = NetResolveHostOptions;
 
-/** Electron's `ResolvedEndpoint`. */
-export interface ResolvedEndpoint {
-  /** The address. */
-  address: string;
-  /** `ipv4`, `ipv6` or `unspec`. */
-  family: "ipv4" | "ipv6" | "unspec";
-}
+/** Electron's `ResolvedEndpoint`: an address and its family (`ipv4`, `ipv6` or `unspec`). */
+export type ResolvedEndpoint = NetResolvedHost["endpoints"][number];
 
-/** Electron's `ResolvedHost`. */
-export interface ResolvedHost {
-  /** The addresses found. */
-  endpoints: ResolvedEndpoint[];
-}
+/** Electron's `ResolvedHost`: the addresses found. */
+export type ResolvedHost = NetResolvedHost;
 
 const CHOICES: Record<string, readonly string[]> = {
   queryType: ["A", "AAAA"],

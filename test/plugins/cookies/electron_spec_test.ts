@@ -17,20 +17,25 @@ function fresh(): Session & CookiesMembers {
   open.push(ses);
   return ses as Session & CookiesMembers;
 }
+/** A fresh session holding one cookie set with an explicit `domain`. */
+async function withDomainCookie(url: string, name: string, value: string, domain: string) {
+  const ses = fresh();
+  await ses.ready;
+  await ses.cookies.set({ url, name, value, domain });
+  return ses;
+}
 after(async () => {
   for (const ses of open) await session.closePartition(ses.partition);
 });
 
 describe("ses.cookies.get({ domain }), as Electron's spec", () => {
   it("a filter host under a domain cookie finds it; unrelated hosts do not", async () => {
-    const ses = fresh();
-    await ses.ready;
-    await ses.cookies.set({
-      url: "http://a.b.example.com",
-      name: "complexSubdomain",
-      value: "value11",
-      domain: ".example.com",
-    });
+    const ses = await withDomainCookie(
+      "http://a.b.example.com",
+      "complexSubdomain",
+      "value11",
+      ".example.com",
+    );
     const names = async (domain: string) => (await ses.cookies.get({ domain })).map((c) => c.name);
     for (const domain of ["a.b.example.com", "b.example.com", "example.com", ".example.com"]) {
       assert.deepEqual(await names(domain), ["complexSubdomain"], domain);
@@ -39,14 +44,7 @@ describe("ses.cookies.get({ domain }), as Electron's spec", () => {
   });
 
   it("host-only normalisation, case and IP addresses", async () => {
-    const ses = fresh();
-    await ses.ready;
-    await ses.cookies.set({
-      url: "http://sub.example.com",
-      name: "n",
-      value: "3",
-      domain: "example.com",
-    });
+    const ses = await withDomainCookie("http://sub.example.com", "n", "3", "example.com");
     assert.equal((await ses.cookies.get({ domain: "sub.example.com" })).length, 1);
     await ses.cookies.set({
       url: "http://example.com",
