@@ -256,7 +256,8 @@ function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
       if (!claimed.has(name)) claimed.set(name, { value, by: who(a.tap) });
     }
   }
-  const status = newestFirst.find((a) => typeof a.result.statusCode === "number" && a.result[key]);
+  // a status a Response can have (200-599), with the headers it goes with
+  const status = newestFirst.find((a) => isResponseStatus(a.result.statusCode) && a.result[key]);
   if (status) {
     const text = status.result.statusText;
     outcome.status = { code: status.result.statusCode as number, text: String(text ?? "") };
@@ -294,4 +295,8 @@ export function passed(outcome: Outcome): Outcome {
   if (outcome.cancel === null) return outcome;
   const reason = outcome.cancelReason ? `: ${outcome.cancelReason}` : "";
   throw new NetError("net::ERR_BLOCKED_BY_CLIENT", `Blocked by ${outcome.cancel}${reason}`);
+}
+
+function isResponseStatus(code: unknown): code is number {
+  return Number.isInteger(code) && (code as number) >= 200 && (code as number) <= 599;
 }

@@ -28,6 +28,8 @@ import { passed, type Runner, runnerOf } from "./runner.ts";
 import type { AuthChallenge, AuthCredentials, PipelineInput, PipelineRequest } from "../request.ts";
 
 const MAX_AUTH_ATTEMPTS = 8;
+/** The statuses whose responses have no body (fetch's null body statuses a Response may have). */
+const NULL_BODY: ReadonlySet<number> = new Set([204, 205, 304]);
 const discard = (response: Response) => response.body?.cancel().catch(() => {});
 
 /** The function that ends a request once: `completed` or `errorOccurred`, then `onEnd`. */
@@ -169,8 +171,8 @@ async function walk(
     if (received.headers) {
       const { code: status, text: statusText } = received.status ??
         { code: response.status, text: response.statusText };
-      // A null-body status (204, 304) cannot carry the body it replaces.
-      const body = status === 204 || status === 304 ? (discard(response), null) : response.body;
+      // A null-body status (204, 205, 304) cannot carry the body it replaces.
+      const body = NULL_BODY.has(status) ? (discard(response), null) : response.body;
       response = withUrl(
         new Response(body, { status, statusText, headers: received.headers }),
         request.url,

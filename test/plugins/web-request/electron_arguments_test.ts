@@ -125,4 +125,16 @@ describe("webRequest: Electron's details", () => {
     await kept.text();
     assert.deepEqual(lines, ["HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"]);
   });
+
+  it("a statusLine of a status without a body (205, 304) drops the body it replaces", async () => {
+    const ses = await sessions.fresh();
+    for (const line of ["HTTP/1.1 205 Reset Content", "HTTP/1.1 304 Not Modified"]) {
+      ses.webRequest.onHeadersReceived((details, callback) =>
+        callback!({ responseHeaders: details.responseHeaders, statusLine: line })
+      );
+      const response = await ses.fetch(`${server.url}/ok`);
+      assert.equal(`HTTP/1.1 ${response.status} ${response.statusText}`, line);
+      assert.equal(response.body, null);
+    }
+  });
 });
