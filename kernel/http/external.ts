@@ -53,6 +53,19 @@ function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
   return { cancel: toNetError(error, request.signal), redirectUrl: null, headers: null };
 }
 
+/**
+ * `next` of a stage's outcome: at once when the stage answered in the same tick, else once its
+ * promise settles (a rejection cancels the request).
+ */
+function then(
+  outcome: Outcome | Promise<Outcome>,
+  request: PipelineRequest,
+  next: (outcome: Outcome) => ExternalDecision | Promise<ExternalDecision>,
+): ExternalDecision | Promise<ExternalDecision> {
+  if (!(outcome instanceof Promise)) return next(outcome);
+  return outcome.then(next, (error) => cancelled(error, request));
+}
+
 /** What `beforeRequest` decided, then `beforeSendHeaders` unless it redirected. */
 function afterBeforeRequest(
   run: Runner,
@@ -62,13 +75,7 @@ function afterBeforeRequest(
   try {
     if (passed(before).redirectUrl) return decided(before);
     const sending = run.blocking("beforeSendHeaders", request, null);
-    if (sending instanceof Promise) {
-      return sending.then(
-        (outcome) => afterBeforeSendHeaders(run, request, outcome),
-        (error) => cancelled(error, request),
-      );
-    }
-    return afterBeforeSendHeaders(run, request, sending);
+    return then(sending, request, (outcome) => afterBeforeSendHeaders(run, request, outcome));
   } catch (error) {
     return cancelled(error, request);
   }
@@ -130,13 +137,7 @@ class External implements ExternalRequest {
     const run = this.#run, request = this.request;
     // no promise or microtask between the stages when every tap answers at once
     const before = run.blocking("beforeRequest", request, null);
-    if (before instanceof Promise) {
-      return before.then(
-        (outcome) => afterBeforeRequest(run, request, outcome),
-        (error) => cancelled(error, request),
-      );
-    }
-    return afterBeforeRequest(run, request, before);
+    return then(before, request, (outcome) => afterBeforeRequest(run, request, outcome));
   }
 
   async received(response: Response): Promise<ExternalDecision> {

@@ -261,9 +261,9 @@ function merge(answers: Answer[], key: HeaderKey, original: Headers): Outcome {
   if (status) {
     const text = status.result.statusText;
     outcome.status = { code: status.result.statusCode as number, text: String(text ?? "") };
-    if (claimed.size === 0) outcome.headers = new Headers(original);
   }
-  if (claimed.size > 0) {
+  // the walk makes a new response when there are headers: a status alone needs them too
+  if (claimed.size > 0 || status) {
     outcome.headers = new Headers(original);
     for (const [name, { value }] of claimed) {
       outcome.headers.delete(name);

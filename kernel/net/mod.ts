@@ -88,9 +88,7 @@ export interface NetResolvedHost {
 }
 
 /** The session member `net.resolveHost` hands over to (a plugin's, so not in Session's type). */
-interface ResolvingSession {
-  resolveHost(host: string, options?: NetResolveHostOptions): Promise<NetResolvedHost>;
-}
+type ResolvingSession = Pick<Net, "resolveHost">;
 
 function isOnline(): boolean {
   const nav = (globalThis as { navigator?: { onLine?: unknown } }).navigator;
