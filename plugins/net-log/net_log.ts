@@ -39,9 +39,9 @@ export class NetLog {
   #open: OpenTextFile | null;
   #clientInfo: () => NetLogClientInfo;
   #clock: () => NetLogClock;
-  #active: { recorder: NetLogRecorder; writer: NetLogFileWriter } | null = null;
-  #starting = false;
-  #stopping: Promise<void> = Promise.resolve();
+  #active: { recorder: NetLogRecorder; writer: NetLogFileWriter; full: Promise<void> | null } | null =
+    null;
+  #starting: Promise<void> | null = null;
 
   /** Made by the net-log plugin. */
   constructor(
@@ -56,18 +56,24 @@ export class NetLog {
     this.#clock = clock;
   }
 
-  /** Whether the session's network events are being recorded. */
+  /**
+   * Whether a net log is running: true from `startLogging()` until `stopLogging()`, as in Electron
+   * (also once `maxFileSize` has ended the recording: the file is complete, the log not stopped).
+   */
   get currentlyLogging(): boolean {
-    return this.#active !== null;
+    return this.#active !== null || this.#starting !== null;
   }
 
   /**
    * Starts recording the session's network events to `path`; resolves when recording has begun.
-   * Rejects with a TypeError for a bad path or option, and with an Error while already logging.
+   * As Electron's, throws (synchronously) a TypeError for a bad path or option and while a log is
+   * running ("There is already a net log running"); rejects when the file cannot be opened.
    */
-  async startLogging(path: string, options: StartLoggingOptions = {}): Promise<void> {
+  startLogging(path: string, options: StartLoggingOptions = {}): Promise<void> {
     if (typeof path !== "string" || path === "") {
-      throw new TypeError("netLog.startLogging: path must be a non-empty string");
+      throw new TypeError(
+        "netLog.startLogging: The first parameter must be a valid string (a non-empty path)",
+      );
     }
     if (options === null || typeof options !== "object") {
       throw new TypeError("netLog.startLogging: options must be an object");
@@ -75,55 +81,82 @@ export class NetLog {
     const mode = options.captureMode ?? "default";
     if (!MODES.includes(mode)) {
       throw new TypeError(
-        `netLog.startLogging: captureMode must be "default", "includeSensitive" or "everything", not ${
+        `netLog.startLogging: Invalid value for captureMode: must be "default", "includeSensitive" or "everything", not ${
           JSON.stringify(mode)
         }`,
       );
     }
     const max = options.maxFileSize;
     if (max !== undefined && !(typeof max === "number" && max > 0 && Number.isFinite(max))) {
-      throw new TypeError("netLog.startLogging: maxFileSize must be a positive number of bytes");
-    }
-    if (this.#active !== null || this.#starting) {
-      throw new Error("netLog.startLogging: the session is already logging; call stopLogging()");
-    }
-    if (this.#open === null) {
-      throw new Error(
-        "netLog.startLogging: this runtime has no file system to write a net log to (Deno and Bun have)",
+      throw new TypeError(
+        "netLog.startLogging: Invalid value for maxFileSize: must be a positive number of bytes",
       );
     }
-    this.#starting = true;
-    try {
-      const file = await this.#open(path);
-      const clock = this.#clock();
-      const constants = netLogConstants({
-        captureMode: mode,
-        timeTickOffset: clock.offset,
-        clientInfo: this.#clientInfo(),
-      });
-      const writer = new NetLogFileWriter(file, constants, {
-        mode,
-        maxFileSize: max ?? null,
-        onFull: () => void this.stopLogging().catch((error) => this.#ctx.report(error, "netLog")),
-        // Without a limit, events become JSON in a Worker, off the requests' thread.
-        formatter: max === undefined ? await startFormatter(mode) : undefined,
-      });
-      const recorder = new NetLogRecorder(this.#ctx, mode, clock, writer);
-      this.#active = { recorder, writer };
-    } finally {
-      this.#starting = false;
+    if (this.currentlyLogging) {
+      throw new TypeError("netLog.startLogging: There is already a net log running");
     }
+    const open = this.#open;
+    if (open === null) {
+      return Promise.reject(
+        new Error(
+          "netLog.startLogging: this runtime has no file system to write a net log to (Deno and Bun have)",
+        ),
+      );
+    }
+    const starting = this.#start(open, path, mode, max).finally(() => {
+      this.#starting = null;
+    });
+    this.#starting = starting;
+    return starting;
   }
 
-  /** Stops recording; resolves when the file is complete on disk (at once when not logging). */
-  stopLogging(): Promise<void> {
+  async #start(
+    open: OpenTextFile,
+    path: string,
+    mode: NetLogCaptureMode,
+    max: number | undefined,
+  ): Promise<void> {
+    const file = await open(path);
+    const clock = this.#clock();
+    const constants = netLogConstants({
+      captureMode: mode,
+      timeTickOffset: clock.offset,
+      clientInfo: this.#clientInfo(),
+    });
+    const writer = new NetLogFileWriter(file, constants, {
+      mode,
+      maxFileSize: max ?? null,
+      onFull: () => this.#full(),
+      // Without a limit, events become JSON in a Worker, off the requests' thread.
+      formatter: max === undefined ? await startFormatter(mode) : undefined,
+    });
+    const recorder = new NetLogRecorder(this.#ctx, mode, clock, writer);
+    this.#active = { recorder, writer, full: null };
+  }
+
+  /** maxFileSize reached: the recording ends and the file is completed; the log runs on. */
+  #full(): void {
     const active = this.#active;
-    // A stop under way (maxFileSize reached): this one resolves with it, when the file is done.
-    if (active === null) return this.#stopping;
-    this.#active = null;
+    if (active === null || active.full !== null) return;
     active.recorder.stop();
-    const stopping = active.writer.finish();
-    this.#stopping = stopping.then(() => {}, () => {});
-    return stopping;
+    active.full = active.writer.finish();
+    active.full.catch((error) => this.#ctx.report(error, "netLog"));
+  }
+
+  /**
+   * Stops recording; resolves when the file is complete on disk. Rejects with "No net log in
+   * progress" when no log is running, as Electron's.
+   */
+  stopLogging(): Promise<void> {
+    const starting = this.#starting;
+    if (starting !== null) return starting.then(() => this.stopLogging());
+    const active = this.#active;
+    if (active === null) {
+      return Promise.reject(new Error("netLog.stopLogging: No net log in progress"));
+    }
+    this.#active = null;
+    if (active.full !== null) return active.full;
+    active.recorder.stop();
+    return active.writer.finish();
   }
 }

@@ -284,7 +284,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.netLog) await ses.netLog.startLogging(options.netLog);
   const stopNetLog = () => {
     stopEventLog?.();
-    return ses.netLog.stopLogging();
+    // Electron's stopLogging rejects when no log runs (never started, or stopped through the API).
+    return ses.netLog.currentlyLogging ? ses.netLog.stopLogging() : Promise.resolve();
   };
 
   const allowed = (req: IncomingMessage): Promise<boolean> =>

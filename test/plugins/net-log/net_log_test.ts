@@ -142,42 +142,77 @@ describe("ses.netLog", () => {
     assert.ok(names.includes("REQUEST_ALIVE"), names.join());
   });
 
-  it("stops by itself at maxFileSize, leaving a valid file", async () => {
+  it("stops recording at maxFileSize, leaving a valid file; the log runs until stopLogging", async () => {
     const ses = session.fromPartition("netlog-max");
     const path = `${dir}/max.json`;
     await ses.netLog.startLogging(path, { maxFileSize: 4000 });
-    for (let i = 0; i < 20 && ses.netLog.currentlyLogging; i++) {
+    for (let i = 0; i < 20; i++) {
       await (await ses.fetch(`${server.url}/?${i}`)).text();
       await new Promise((r) => setTimeout(r, 0));
     }
-    assert.equal(ses.netLog.currentlyLogging, false);
+    // As Electron's: the exporter stays until stopLogging, which then resolves.
+    assert.equal(ses.netLog.currentlyLogging, true);
     await ses.netLog.stopLogging();
+    assert.equal(ses.netLog.currentlyLogging, false);
     const log = read(path);
     assert.ok(log.events.length > 0);
     const constantsSize = JSON.stringify(log.constants).length;
     assert.ok(statSync(path).size < constantsSize + 4000 + 100);
   });
 
-  it("rejects bad arguments and a second start with clear errors", async () => {
+  it("throws at once for bad arguments and a second start, as Electron's spec asks", async () => {
     const ses = session.fromPartition("netlog-bad");
+    // Electron's spec/api-net-log-spec.ts: `expect(() => startLogging(...)).to.throw()`.
+    assert.throws(() => ses.netLog.startLogging(""), {
+      name: "TypeError",
+      message: /The first parameter must be a valid string/,
+    });
     // @ts-expect-error: wrong type on purpose
-    await assert.rejects(ses.netLog.startLogging(42), {
-      name: "TypeError",
-      message: /path must be a non-empty string/,
-    });
-    await assert.rejects(
+    assert.throws(() => ses.netLog.startLogging(null), TypeError);
+    // @ts-expect-error: wrong type on purpose
+    assert.throws(() => ses.netLog.startLogging([]), TypeError);
+    // @ts-expect-error: wrong type on purpose
+    assert.throws(() => ses.netLog.startLogging(42), TypeError);
+    assert.throws(
       // @ts-expect-error: wrong value on purpose
-      ses.netLog.startLogging(`${dir}/x.json`, { captureMode: "all" }),
-      { name: "TypeError", message: /captureMode must be "default", "includeSensitive"/ },
+      () => ses.netLog.startLogging(`${dir}/x.json`, { captureMode: "aoeu" }),
+      { name: "TypeError", message: /Invalid value for captureMode: must be "default"/ },
     );
-    await assert.rejects(ses.netLog.startLogging(`${dir}/x.json`, { maxFileSize: -1 }), {
+    assert.throws(
+      // @ts-expect-error: wrong value on purpose
+      () => ses.netLog.startLogging(`${dir}/x.json`, { maxFileSize: null }),
+      { name: "TypeError", message: /Invalid value for maxFileSize/ },
+    );
+    assert.throws(() => ses.netLog.startLogging(`${dir}/x.json`, { maxFileSize: -1 }), TypeError);
+    assert.equal(ses.netLog.currentlyLogging, false);
+    const started = ses.netLog.startLogging(`${dir}/x.json`);
+    // Logging from the call on (Electron makes its exporter at once), so a second start throws.
+    assert.equal(ses.netLog.currentlyLogging, true);
+    assert.throws(() => ses.netLog.startLogging(`${dir}/y.json`), {
       name: "TypeError",
-      message: /maxFileSize/,
+      message: /There is already a net log running/,
     });
-    await ses.netLog.startLogging(`${dir}/x.json`);
-    await assert.rejects(ses.netLog.startLogging(`${dir}/y.json`), /already logging/);
+    await started;
+    assert.throws(() => ses.netLog.startLogging(`${dir}/y.json`), /already a net log running/);
     await ses.netLog.stopLogging();
-    await ses.netLog.stopLogging(); // a second stop is a no-op
+    assert.equal(ses.netLog.currentlyLogging, false);
+  });
+
+  it("rejects stopLogging without a running log with Electron's message", async () => {
+    const ses = session.fromPartition("netlog-no-start");
+    await assert.rejects(ses.netLog.stopLogging(), { message: /No net log in progress/ });
+    await ses.netLog.startLogging(`${dir}/once.json`);
+    await ses.netLog.stopLogging();
+    await assert.rejects(ses.netLog.stopLogging(), { message: /No net log in progress/ });
+  });
+
+  it("stops a log whose start is still under way once it has begun", async () => {
+    const ses = session.fromPartition("netlog-stop-early");
+    const started = ses.netLog.startLogging(`${dir}/early.json`);
+    await ses.netLog.stopLogging();
+    await started;
+    assert.equal(ses.netLog.currentlyLogging, false);
+    assert.ok(Array.isArray(read(`${dir}/early.json`).events));
   });
 
   it("names the missing file system where there is none", async () => {
