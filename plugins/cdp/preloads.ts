@@ -7,9 +7,9 @@
  * page's DOM, not its globals. Each runs inside a function of its own (two preloads may declare
  * the same names) and is named by its path in DevTools (`//# sourceURL`).
  *
- * The scripts are the renderer plugin's members (`getPreloads()` first, then the `frame` scripts
- * of `getPreloadScripts()`), read from disk when a target is attached; `service-worker` scripts
- * are not run (CDP cannot run a script before a service worker's own).
+ * The scripts are the `frame` scripts of the renderer plugin's `getPreloadScripts()` (which holds
+ * `setPreloads`' too, as in Electron), read from disk when a target is attached; `service-worker`
+ * scripts are not run (CDP cannot run a script before a service worker's own).
  *
  * @module
  */
@@ -33,16 +33,17 @@ interface PreloadMembers {
  *
  * @example
  * ```ts
- * framePreloads({ getPreloads: () => ["/a.js"], getPreloadScripts: () => [] }); // ["/a.js"]
+ * framePreloads({ getPreloadScripts: () => [{ type: "frame", filePath: "/a.js" }] }); // ["/a.js"]
  * ```
  */
 export function framePreloads(session: object): string[] {
   const members = session as PreloadMembers;
-  const legacy = typeof members.getPreloads === "function" ? members.getPreloads() : [];
-  const registered = typeof members.getPreloadScripts === "function"
-    ? members.getPreloadScripts().filter((s) => s.type === "frame").map((s) => s.filePath)
-    : [];
-  return [...legacy, ...registered];
+  // As in Electron, getPreloadScripts() holds setPreloads' scripts too (getPreloads() is its
+  // frame scripts' paths): the one list, when the session has it.
+  if (typeof members.getPreloadScripts === "function") {
+    return members.getPreloadScripts().filter((s) => s.type === "frame").map((s) => s.filePath);
+  }
+  return typeof members.getPreloads === "function" ? members.getPreloads() : [];
 }
 
 /**

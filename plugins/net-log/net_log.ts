@@ -39,8 +39,9 @@ export class NetLog {
   #open: OpenTextFile | null;
   #clientInfo: () => NetLogClientInfo;
   #clock: () => NetLogClock;
-  #active: { recorder: NetLogRecorder; writer: NetLogFileWriter; full: Promise<void> | null } | null =
-    null;
+  #active:
+    | { recorder: NetLogRecorder; writer: NetLogFileWriter; full: Promise<void> | null }
+    | null = null;
   #starting: Promise<void> | null = null;
 
   /** Made by the net-log plugin. */

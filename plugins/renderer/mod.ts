@@ -8,7 +8,11 @@
  * - `getBlobData(identifier)` reads `blob:` URLs the runtime can resolve.
  * - `setCodeCachePaths`, `clearCodeCaches`, `setDisplayMediaRequestHandler` and
  *   `setBluetoothPairingHandler` throw (or reject with) a `NotSupportedError` naming the member,
- *   the runtime and where it works; `serviceWorkers` does too outside the browser bundle.
+ *   the runtime and where it works; `serviceWorkers` does too outside the browser bundle. Given
+ *   `null` (Electron's "back to the default"), the two handler setters do nothing: the default is
+ *   what websession has.
+ * - `setCodeCachePath(path)` (Electron's name) checks the path as Electron does and keeps it: no
+ *   renderer runs here, so no code cache is ever written (Electron's code cache fails silently).
  *
  * @example
  * ```ts
@@ -23,7 +27,12 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { detectRuntime } from "../../kernel/contracts.ts";
-import { Preloads, type PreloadScript, type PreloadScriptRegistration } from "./preloads.ts";
+import {
+  isAbsolutePath,
+  Preloads,
+  type PreloadScript,
+  type PreloadScriptRegistration,
+} from "./preloads.ts";
 import { getBlobData } from "./blob_data.ts";
 import { notSupported } from "./not_supported.ts";
 import {
@@ -68,13 +77,18 @@ export interface RendererMembers {
   getPreloadScripts(): PreloadScript[];
   /** The bytes of a `blob:` URL the runtime can resolve (Electron resolves to a Buffer). */
   getBlobData(identifier: string): Promise<Uint8Array>;
+  /**
+   * Electron's `setCodeCachePath`: throws an Error for a path that is not absolute ("Absolute path
+   * must be provided to store code cache."); else kept, with nothing written (no renderer here).
+   */
+  setCodeCachePath(path: string): void;
   /** Needs a renderer's V8 code cache: throws a `NotSupportedError`. */
   setCodeCachePaths(path: string): void;
   /** Needs a renderer's V8 code cache: rejects with a `NotSupportedError`. */
   clearCodeCaches(options: { urls?: string[] }): Promise<void>;
-  /** Needs a renderer's `getDisplayMedia`: throws a `NotSupportedError`. */
+  /** Needs a renderer's `getDisplayMedia`: throws a `NotSupportedError` (null: does nothing). */
   setDisplayMediaRequestHandler(handler: unknown, options?: unknown): void;
-  /** Needs a renderer's Web Bluetooth: throws a `NotSupportedError`. */
+  /** Needs a renderer's Web Bluetooth: throws a `NotSupportedError` (null: does nothing). */
   setBluetoothPairingHandler(handler: unknown): void;
   /** Electron's `ServiceWorkers` (in the browser bundle; elsewhere its members throw). */
   readonly serviceWorkers: ServiceWorkersApi;
@@ -98,6 +112,10 @@ export const rendererPlugin: Plugin<RendererMembers> = definePlugin<RendererMemb
     const unsupported = (member: string) => () => {
       throw notSupported(member, runtime, ELSEWHERE);
     };
+    // A handler setter given null goes back to the default, which is what websession has.
+    const unsupportedHandler = (member: string) => (handler: unknown) => {
+      if (handler !== null) throw notSupported(member, runtime, ELSEWHERE);
+    };
     const members: RendererMembers = {
       setPreloads: (list) => preloads.setPreloads(list),
       getPreloads: () => preloads.getPreloads(),
@@ -105,10 +123,15 @@ export const rendererPlugin: Plugin<RendererMembers> = definePlugin<RendererMemb
       unregisterPreloadScript: (id) => preloads.unregister(id),
       getPreloadScripts: () => preloads.list(),
       getBlobData,
+      setCodeCachePath: (path) => {
+        if (typeof path !== "string" || !isAbsolutePath(path)) {
+          throw new Error("Absolute path must be provided to store code cache.");
+        }
+      },
       setCodeCachePaths: unsupported("setCodeCachePaths"),
       clearCodeCaches: () => Promise.reject(notSupported("clearCodeCaches", runtime, ELSEWHERE)),
-      setDisplayMediaRequestHandler: unsupported("setDisplayMediaRequestHandler"),
-      setBluetoothPairingHandler: unsupported("setBluetoothPairingHandler"),
+      setDisplayMediaRequestHandler: unsupportedHandler("setDisplayMediaRequestHandler"),
+      setBluetoothPairingHandler: unsupportedHandler("setBluetoothPairingHandler"),
       serviceWorkers: runtime === "browser"
         ? new PageServiceWorkers(
           (globalThis as { navigator?: { serviceWorker?: ServiceWorkerContainerLike } }).navigator

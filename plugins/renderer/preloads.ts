@@ -1,8 +1,10 @@
 /**
- * A session's preload scripts, as Electron keeps them: the deprecated `setPreloads` list and the
- * registered `{ type, id, filePath }` scripts. websession stores them per session; whatever
- * drives pages for the session (the CDP plugin, a Chromium-backed session) reads them with
- * `frameScripts()` and runs them in each new frame.
+ * A session's preload scripts, as Electron keeps them: one list of registered
+ * `{ type, id, filePath }` scripts. As in Electron (`lib/browser/api/session.ts`), the deprecated
+ * `setPreloads(paths)` replaces every `frame` script with one script per path (a random id), and
+ * `getPreloads()` is the paths of the `frame` scripts, so both views show the same scripts.
+ * websession stores them per session; whatever drives pages for the session (the CDP plugin, a
+ * Chromium-backed session) reads them with `frameScripts()` and runs them in each new frame.
  *
  * @module
  */
@@ -29,11 +31,17 @@ export interface PreloadScript {
 
 const ABSOLUTE = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
 
-function checkPath(member: string, path: unknown): string {
-  if (typeof path !== "string" || !ABSOLUTE.test(path)) {
-    throw new TypeError(`${member}: ${JSON.stringify(path)} is not an absolute path`);
-  }
-  return path;
+/**
+ * Whether `path` is absolute (POSIX, or a Windows drive or UNC path).
+ *
+ * @example
+ * ```ts
+ * isAbsolutePath("/app/preload.js"); // true
+ * isAbsolutePath("../preload.js"); // false
+ * ```
+ */
+export function isAbsolutePath(path: string): boolean {
+  return ABSOLUTE.test(path);
 }
 
 /**
@@ -47,21 +55,34 @@ function checkPath(member: string, path: unknown): string {
  * ```
  */
 export class Preloads {
-  #legacy: string[] = [];
   #scripts = new Map<string, PreloadScript>();
 
-  /** Electron's `setPreloads`: replaces the list of frame preloads (absolute paths). */
+  /**
+   * Electron's deprecated `setPreloads`: replaces every `frame` script with one per path. As in
+   * Electron, a path that is not absolute is accepted (Electron logs an error for it).
+   */
   setPreloads(preloads: readonly string[]): void {
-    if (!Array.isArray(preloads)) throw new TypeError("setPreloads: preloads must be an array");
-    this.#legacy = preloads.map((path) => checkPath("setPreloads", path));
+    if (!Array.isArray(preloads) || preloads.some((path) => typeof path !== "string")) {
+      throw new TypeError("setPreloads: preloads must be an array of strings");
+    }
+    for (const script of [...this.#scripts.values()]) {
+      if (script.type === "frame") this.#scripts.delete(script.id);
+    }
+    for (const filePath of preloads) {
+      const id = crypto.randomUUID();
+      this.#scripts.set(id, { type: "frame", id, filePath });
+    }
   }
 
-  /** Electron's `getPreloads`. */
+  /** Electron's `getPreloads`: the paths of the `frame` scripts. */
   getPreloads(): string[] {
-    return [...this.#legacy];
+    return this.frameScripts();
   }
 
-  /** Registers a script; returns its id. Throws a TypeError for a bad type, path or a taken id. */
+  /**
+   * Registers a script; returns its id. Throws a TypeError for a bad type, and an Error (with
+   * Electron's message) for a path that is not absolute or an id already registered.
+   */
   register(script: PreloadScriptRegistration): string {
     if (script === null || typeof script !== "object") {
       throw new TypeError("registerPreloadScript: script must be an object");
@@ -73,31 +94,37 @@ export class Preloads {
         }`,
       );
     }
-    const filePath = checkPath("registerPreloadScript", script.filePath);
+    if (typeof script.filePath !== "string") {
+      throw new TypeError("registerPreloadScript: filePath must be a string");
+    }
     if (script.id !== undefined && (typeof script.id !== "string" || script.id === "")) {
       throw new TypeError("registerPreloadScript: id must be a non-empty string");
     }
     const id = script.id ?? crypto.randomUUID();
     if (this.#scripts.has(id)) {
-      throw new Error(`registerPreloadScript: a preload script with id "${id}" already exists`);
+      throw new Error(`Cannot register preload script with existing ID '${id}'`);
     }
-    this.#scripts.set(id, { type: script.type, id, filePath });
+    if (!isAbsolutePath(script.filePath)) {
+      throw new Error(`Preload script must have absolute path: ${script.filePath}`);
+    }
+    this.#scripts.set(id, { type: script.type, id, filePath: script.filePath });
     return id;
   }
 
-  /** Removes a script by id (an unknown id is ignored, as in Electron). */
+  /** Removes a script by id; throws an Error for an id not registered, as Electron does. */
   unregister(id: string): void {
-    this.#scripts.delete(id);
+    if (!this.#scripts.delete(id)) {
+      throw new Error(`Cannot unregister preload script with non-existing ID '${id}'`);
+    }
   }
 
-  /** Every registered script, in registration order. */
+  /** Every script (`setPreloads`' too), in registration order. */
   list(): PreloadScript[] {
     return [...this.#scripts.values()].map((script) => ({ ...script }));
   }
 
-  /** The paths of the scripts to run in each frame: `setPreloads`' first, then the registered. */
+  /** The paths of the scripts to run in each frame, in registration order. */
   frameScripts(): string[] {
-    const registered = [...this.#scripts.values()].filter((s) => s.type === "frame");
-    return [...this.#legacy, ...registered.map((s) => s.filePath)];
+    return [...this.#scripts.values()].filter((s) => s.type === "frame").map((s) => s.filePath);
   }
 }

@@ -5,16 +5,18 @@ import { session } from "../../../mod.ts";
 const runtime = "Bun" in globalThis ? "bun" : "deno";
 
 describe("preload scripts", () => {
-  it("stores setPreloads' list per session", () => {
+  it("stores setPreloads' list per session, relative paths too (Electron logs, not throws)", () => {
     const ses = session.fromPartition("preloads-legacy");
     ses.setPreloads(["/app/a.js", "/app/b.js"]);
     assert.deepEqual(ses.getPreloads(), ["/app/a.js", "/app/b.js"]);
     assert.deepEqual(session.fromPartition("preloads-other").getPreloads(), []);
-    assert.throws(() => ses.setPreloads(["relative.js"]), {
-      name: "TypeError",
-      message: /"relative.js" is not an absolute path/,
-    });
-    assert.deepEqual(ses.getPreloads(), ["/app/a.js", "/app/b.js"]);
+    // Electron's spec/api-browser-window-spec.ts sets a relative path and reads it back.
+    ses.setPreloads(["/app/a.js", "relative.js"]);
+    assert.deepEqual(ses.getPreloads(), ["/app/a.js", "relative.js"]);
+    // @ts-expect-error: wrong type on purpose
+    assert.throws(() => ses.setPreloads([1]), TypeError);
+    ses.setPreloads([]);
+    assert.deepEqual(ses.getPreloads(), []);
   });
 
   it("registers, lists and unregisters preload scripts as Electron does", () => {
@@ -29,9 +31,14 @@ describe("preload scripts", () => {
       { type: "frame", id, filePath: "/app/frame.js" },
       { type: "service-worker", id: "sw", filePath: "/app/sw.js" },
     ]);
+    // Electron's messages (shell/browser/api/electron_api_session.cc).
     assert.throws(
       () => ses.registerPreloadScript({ type: "frame", id: "sw", filePath: "/app/x.js" }),
-      /id "sw" already exists/,
+      { name: "Error", message: "Cannot register preload script with existing ID 'sw'" },
+    );
+    assert.throws(
+      () => ses.registerPreloadScript({ type: "frame", filePath: "x.js" }),
+      { name: "Error", message: "Preload script must have absolute path: x.js" },
     );
     assert.throws(
       // @ts-expect-error: wrong type on purpose
@@ -40,6 +47,29 @@ describe("preload scripts", () => {
     );
     ses.unregisterPreloadScript("sw");
     assert.deepEqual(ses.getPreloadScripts().map((s) => s.id), [id]);
+    assert.throws(() => ses.unregisterPreloadScript("sw"), {
+      name: "Error",
+      message: "Cannot unregister preload script with non-existing ID 'sw'",
+    });
+  });
+
+  it("keeps setPreloads and the registered scripts in one list, as Electron's session.ts", () => {
+    const ses = session.fromPartition("preloads-one-list");
+    const frame = ses.registerPreloadScript({ type: "frame", filePath: "/app/frame.js" });
+    ses.registerPreloadScript({ type: "service-worker", id: "sw", filePath: "/app/sw.js" });
+    // getPreloads() is the paths of every frame script.
+    assert.deepEqual(ses.getPreloads(), ["/app/frame.js"]);
+    // setPreloads replaces every frame script (the registered one too) and lists its own.
+    ses.setPreloads(["/app/a.js"]);
+    const scripts = ses.getPreloadScripts();
+    assert.deepEqual(scripts.map((s) => [s.type, s.filePath]), [
+      ["service-worker", "/app/sw.js"],
+      ["frame", "/app/a.js"],
+    ]);
+    assert.ok(!scripts.some((s) => s.id === frame));
+    // Each has an id, so the usual clean-up (spec/api-service-worker-main-spec.ts) empties it.
+    for (const { id } of ses.getPreloadScripts()) ses.unregisterPreloadScript(id);
+    assert.deepEqual([ses.getPreloadScripts(), ses.getPreloads()], [[], []]);
   });
 });
 
@@ -86,5 +116,25 @@ describe("members that need a renderer", () => {
       () => ses.serviceWorkers.getAllRunning(),
       (e) => check(e, "serviceWorkers.getAllRunning"),
     );
+  });
+
+  it("take null back to the default, which websession has, without an error", () => {
+    const ses = session.fromPartition("renderer-null-handlers");
+    ses.setDisplayMediaRequestHandler(null);
+    ses.setBluetoothPairingHandler(null);
+  });
+});
+
+describe("setCodeCachePath", () => {
+  it("checks the path as Electron's spec does, and keeps an absolute one", () => {
+    const ses = session.fromPartition("renderer-code-cache");
+    // Electron's spec/api-session-spec.ts, 'session.setCodeCachePath()'.
+    assert.throws(() => ses.setCodeCachePath("../fixtures"), {
+      message: "Absolute path must be provided to store code cache.",
+    });
+    assert.throws(() => ses.setCodeCachePath(""), {
+      message: "Absolute path must be provided to store code cache.",
+    });
+    ses.setCodeCachePath("/tmp/websession-code-cache");
   });
 });
