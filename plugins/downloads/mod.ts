@@ -110,18 +110,27 @@ function checkInterrupted(options: unknown): CreateInterruptedDownloadOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`${where}: options must be an object`);
   }
-  const o = options as CreateInterruptedDownloadOptions;
-  if (typeof o.path !== "string" || !o.path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(o.path)) {
-    throw new TypeError(`${where}: path must be an absolute path`);
+  const o = { ...options } as CreateInterruptedDownloadOptions;
+  o.offset ??= 0;
+  // Electron's own checks and messages (shell/browser/api/electron_api_session.cc): Errors. One
+  // difference: a length of 0 (unknown: a body streamed without Content-Length) is resumable here.
+  if (
+    typeof o.path !== "string" || o.path === "" || !Array.isArray(o.urlChain) ||
+    o.urlChain.length === 0 || o.length === undefined
+  ) {
+    throw new Error("Must pass non-empty path, urlChain and length.");
   }
-  if (!Array.isArray(o.urlChain) || o.urlChain.length === 0) {
-    throw new TypeError(`${where}: urlChain must be a non-empty array of URLs`);
+  if (!o.path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(o.path)) {
+    throw new TypeError(`${where}: path must be an absolute path`);
   }
   o.urlChain.forEach((url) => checkUrl(url, `${where}: urlChain`));
   for (const key of ["offset", "length"] as const) {
     if (!Number.isSafeInteger(o[key]) || o[key] < 0) {
       throw new TypeError(`${where}: ${key} must be a non-negative integer`);
     }
+  }
+  if (o.length > 0 && o.offset >= o.length) {
+    throw new Error("Must pass an offset value less than length.");
   }
   for (const key of ["mimeType", "lastModified", "eTag"] as const) {
     if (o[key] !== undefined && typeof o[key] !== "string") {

@@ -291,7 +291,7 @@ describe("downloads: downloadURL and DownloadItem", () => {
     );
     assert.throws(() => ses.setDownloadPath(""), /setDownloadPath/);
     assert.throws(
-      () => ses.createInterruptedDownload({ path: "relative", urlChain: [], offset: 0, length: 0 }),
+      () => ses.createInterruptedDownload({ path: "relative", urlChain: [server.url], length: 5 }),
       /path must be an absolute path/,
     );
     assert.throws(
@@ -300,9 +300,37 @@ describe("downloads: downloadURL and DownloadItem", () => {
           path: "/tmp/x",
           urlChain: [server.url],
           offset: -1,
-          length: 0,
+          length: 5,
         }),
       /offset must be a non-negative integer/,
     );
+  });
+
+  it("createInterruptedDownload throws Electron's errors for what Electron checks", () => {
+    const ses = fresh();
+    const missing = { name: "Error", message: "Must pass non-empty path, urlChain and length." };
+    // @ts-expect-error: missing fields on purpose
+    assert.throws(() => ses.createInterruptedDownload({}), missing);
+    assert.throws(
+      () => ses.createInterruptedDownload({ path: "/tmp/x", urlChain: [], offset: 0, length: 5 }),
+      missing,
+    );
+    assert.throws(
+      // @ts-expect-error: no length on purpose
+      () => ses.createInterruptedDownload({ path: "/tmp/x", urlChain: [server.url] }),
+      missing,
+    );
+    for (const offset of [5, 6]) {
+      assert.throws(
+        () =>
+          ses.createInterruptedDownload({
+            path: "/tmp/x",
+            urlChain: [server.url],
+            offset,
+            length: 5,
+          }),
+        { name: "Error", message: "Must pass an offset value less than length." },
+      );
+    }
   });
 });
