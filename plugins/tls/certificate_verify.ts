@@ -1,6 +1,7 @@
 /**
  * `ses.setCertificateVerifyProc(proc)`: the `request` Electron gives the proc, and what its answer
- * means (0: accept, -2: fail, -3: keep the verification's own result).
+ * means (0: accept, -2: fail, -3: keep the verification's own result, another net error code: fail
+ * with that error).
  *
  * @module
  */
@@ -88,9 +89,12 @@ export function askProc(
       if (result === 0) resolve(null);
       else if (result === -3) resolve(ownResult(request));
       else {
+        // Electron hands any other code to Chromium as the verification's error: -2 is
+        // net::ERR_FAILED, -202 net::ERR_CERT_AUTHORITY_INVALID, ...; one websession does not
+        // know fails as net::ERR_FAILED.
         resolve(
           new NetError(
-            "net::ERR_FAILED",
+            codeOf(result) ?? "net::ERR_FAILED",
             `The certificate verify proc refused ${request.hostname} (${result})`,
           ),
         );
@@ -105,6 +109,13 @@ export function askProc(
       );
     }
   });
+}
+
+function codeOf(errno: number): NetErrorCode | null {
+  for (const [code, value] of Object.entries(NET_ERROR_CODES)) {
+    if (value === errno) return code as NetErrorCode;
+  }
+  return null;
 }
 
 /**

@@ -101,6 +101,18 @@ export function createTlsPlugin(options: TlsPluginOptions = {}): Plugin<TlsMembe
       const runtime = detectRuntime();
       let versions: TlsVersions | null = null;
       let proc: CertificateVerifyProc | null = null;
+      // The proc's answers per host name and certificate, until the proc changes: Electron's
+      // "The result of this procedure is cached by the network service".
+      let answers = new Map<string, Promise<NetError | null>>();
+      const ask = (current: CertificateVerifyProc, info: CertificateVerifyRequest) => {
+        const key = `${info.hostname}\n${info.certificate.fingerprint}\n${info.verificationResult}`;
+        let answer = answers.get(key);
+        if (answer === undefined) {
+          answer = askProc(current, info);
+          if (current === proc) answers.set(key, answer);
+        }
+        return answer;
+      };
       let untap: (() => void) | null = null;
       const send = options.send;
       const refresh = () => {
@@ -113,7 +125,7 @@ export function createTlsPlugin(options: TlsPluginOptions = {}): Plugin<TlsMembe
               maxVersion: versions?.maxVersion,
               disabledCipherSuites: versions?.disabledCipherSuites,
               ca: options.ca,
-              verify: current ? (info) => askProc(current, info) : undefined,
+              verify: current ? (info) => ask(current, info) : undefined,
             });
           }, {
             order: "post",
@@ -150,6 +162,7 @@ export function createTlsPlugin(options: TlsPluginOptions = {}): Plugin<TlsMembe
             }
             if (!send) throw unavailable("setCertificateVerifyProc");
             proc = next;
+            answers = new Map();
             refresh();
           },
         } satisfies TlsMembers,

@@ -185,23 +185,52 @@ describe("setCertificateVerifyProc", () => {
   ) {
     it(`reports ${result} for the ${name} certificate; -3 fails with it, 0 accepts, -2 refuses before sending`, async () => {
       const ses = tlsSession();
-      let answer = -3;
       const seen: CertificateVerifyRequest[] = [];
-      ses.setCertificateVerifyProc((request, callback) => {
-        seen.push(request);
-        callback(answer);
-      });
+      // The answers are cached per proc (as Electron's): a new proc for each answer.
+      const answer = (code: number) =>
+        ses.setCertificateVerifyProc((request, callback) => {
+          seen.push(request);
+          callback(code);
+        });
+      answer(-3);
       const before = hits[name] ?? 0;
       await assert.rejects(ses.fetch(servers[name].url), { code: result });
       assert.equal(seen[0].verificationResult, result);
       assert.equal(seen[0].errorCode, errorCode);
-      answer = 0;
+      answer(0);
       assert.equal(await (await ses.fetch(servers[name].url)).text(), `${name} GET `);
-      answer = -2;
+      answer(-2);
       await assert.rejects(ses.fetch(servers[name].url), { code: "net::ERR_FAILED" });
       assert.equal(hits[name], before + 1, "only the accepted request reached the server");
     });
   }
+
+  it("caches the proc's answer per host and certificate until a proc is set again", async () => {
+    // Electron's spec/api-session-spec.ts 'saves cached results': two loads, one verification.
+    const ses = tlsSession();
+    let asked = 0;
+    const proc = (_request: CertificateVerifyRequest, callback: (result: number) => void) => {
+      asked++;
+      callback(-2);
+    };
+    ses.setCertificateVerifyProc(proc);
+    await assert.rejects(ses.fetch(servers.self.url), { code: "net::ERR_FAILED" });
+    await assert.rejects(ses.fetch(`${servers.self.url}test`), { code: "net::ERR_FAILED" });
+    assert.equal(asked, 1);
+    ses.setCertificateVerifyProc(proc);
+    await assert.rejects(ses.fetch(servers.self.url), { code: "net::ERR_FAILED" });
+    assert.equal(asked, 2);
+  });
+
+  it("fails with the certificate error code the proc answers", async () => {
+    const ses = tlsSession();
+    ses.setCertificateVerifyProc((_request, callback) => callback(-202));
+    await assert.rejects(ses.fetch(servers.good.url), { code: "net::ERR_CERT_AUTHORITY_INVALID" });
+    ses.setCertificateVerifyProc((_request, callback) => callback(-206));
+    await assert.rejects(ses.fetch(servers.good.url), { code: "net::ERR_CERT_REVOKED" });
+    ses.setCertificateVerifyProc((_request, callback) => callback(-99999));
+    await assert.rejects(ses.fetch(servers.good.url), { code: "net::ERR_FAILED" });
+  });
 
   it("is removed with null, and checks its argument", async () => {
     const ses = tlsSession();
