@@ -70,6 +70,8 @@ function checkHandler(method: string, handler: unknown): void {
  */
 export class PermissionBroker {
   #request: PermissionRequestHandler | null = null;
+  /** The callbacks of requests the request handler has not answered yet. */
+  #pending = new Set<(granted: boolean) => void>();
   #check: PermissionCheckHandler | null = null;
   #device: DevicePermissionHandler | null = null;
   #grants: DeviceGrants;
@@ -110,6 +112,10 @@ export class PermissionBroker {
   /** Electron's `ses.setPermissionRequestHandler(handler | null)`. */
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
     checkHandler("setPermissionRequestHandler", handler);
+    // As Electron's permission manager: clearing the handler denies the requests it left pending.
+    if (handler === null && this.#request !== null) {
+      for (const deny of [...this.#pending]) deny(false);
+    }
     this.#request = handler;
   }
 
@@ -128,7 +134,8 @@ export class PermissionBroker {
   /**
    * Asks for a permission: the request handler's answer, or `true` without one (Electron's
    * default). A handler that throws denies (the error goes to the session's `hook-error`); a
-   * second call of its callback is ignored. Throws a TypeError for a name outside Electron's list.
+   * second call of its callback is ignored; `setPermissionRequestHandler(null)` denies the requests
+   * still waiting for their callback, as in Electron. Throws a TypeError for a name outside Electron's list.
    */
   request(permission: RequestPermission, options: PermissionRequestOptions = {}): Promise<boolean> {
     if (!isRequestPermission(permission)) {
@@ -147,8 +154,10 @@ export class PermissionBroker {
       const callback = (granted: boolean) => {
         if (answered) return;
         answered = true;
+        this.#pending.delete(callback);
         resolve(granted === true);
       };
+      this.#pending.add(callback);
       try {
         handler(requester, permission, callback, details);
       } catch (error) {

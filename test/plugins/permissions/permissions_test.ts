@@ -76,6 +76,24 @@ describe("permissions: request handler", () => {
     assert.equal(await ses.permissions.request("fullscreen"), true);
   });
 
+  it("clearing the handler denies the requests it left pending, as Electron's spec asks", async () => {
+    // Electron's spec/api-session-spec.ts: 'cancels any pending requests when cleared'.
+    const ses = fresh();
+    ses.setPermissionRequestHandler(() => ses.setPermissionRequestHandler(null));
+    const outcome = await Promise.race([
+      ses.permissions.request("midiSysex"),
+      new Promise((resolve) => setTimeout(() => resolve("still pending"), 500)),
+    ]);
+    assert.equal(outcome, false);
+    // Replacing a handler by another leaves them waiting for their callback.
+    const later: Array<(granted: boolean) => void> = [];
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => later.push(callback));
+    const asked = ses.permissions.request("notifications");
+    ses.setPermissionRequestHandler(() => {});
+    later[0](true);
+    assert.equal(await asked, true);
+  });
+
   it("refuses names Electron does not have and handlers that are not functions", () => {
     const ses = fresh();
     assert.throws(
