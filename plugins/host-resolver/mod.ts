@@ -108,7 +108,7 @@ export function createHostResolverPlugin(
         },
         preconnect(preconnectOptions) {
           const { origin, host } = checkPreconnect(preconnectOptions);
-          resolveHost(host, {}, context()).catch(() => {});
+          if (host !== "") resolveHost(host, {}, context()).catch(() => {});
           ctx.session.emit("preconnect", origin, true);
         },
         allowNTLMCredentialsForDomains: (domains) =>

@@ -10,14 +10,17 @@
 
 /** Electron's `preconnect` options. */
 export interface PreconnectOptions {
-  /** The URL whose origin to preconnect to (http or https). */
+  /** The URL whose origin to preconnect to. */
   url: string;
   /** How many sockets (1 to 6, default 1). */
   numSockets?: number;
 }
 
 /**
- * Checks the options; returns the origin and socket count. Throws a TypeError naming the field.
+ * Checks the options as Electron does (`Session::Preconnect`); returns the origin, host and socket
+ * count. Throws Electron's TypeErrors: "Must pass non-empty valid url to session.preconnect." and
+ * "numSocketsToPreconnect is outside range [1,6]". As there, any valid URL is taken, a number of
+ * sockets is made an integer (2.5 is 2), and one that is not a number counts as absent (1).
  *
  * @example
  * ```ts
@@ -31,18 +34,22 @@ export function checkPreconnect(
     throw new TypeError("preconnect: options must be an object");
   }
   const { url, numSockets } = options as Record<string, unknown>;
-  let parsed: URL;
-  try {
-    parsed = new URL(String(url));
-  } catch {
-    throw new TypeError(`preconnect: url must be a valid URL, not ${JSON.stringify(url)}`);
+  let parsed: URL | null = null;
+  if (typeof url === "string" && url !== "") {
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
   }
-  if (typeof url !== "string" || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-    throw new TypeError("preconnect: url must be an http or https URL");
+  if (parsed === null) {
+    throw new TypeError(
+      `Must pass non-empty valid url to session.preconnect. (not ${JSON.stringify(url)})`,
+    );
   }
-  const count = numSockets ?? 1;
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 6) {
-    throw new TypeError("preconnect: numSockets must be an integer from 1 to 6");
+  const count = typeof numSockets === "number" ? Math.trunc(numSockets) : 1;
+  if (!(count >= 1 && count <= 6)) {
+    throw new TypeError("numSocketsToPreconnect is outside range [1,6]");
   }
   return { origin: parsed.origin, host: parsed.hostname, numSockets: count };
 }

@@ -107,14 +107,22 @@ describe("ses.preconnect", () => {
     ses.on("preconnect", (_event, url, allowCredentials) => seen.push([url, allowCredentials]));
     ses.preconnect({ url: "http://localhost:1234/some/path", numSockets: 2 });
     assert.deepEqual(seen, [["http://localhost:1234", true]]);
-    assert.throws(() => ses.preconnect({ url: "http://a.test/", numSockets: 7 }), {
-      name: "TypeError",
-      message: /numSockets must be an integer from 1 to 6/,
-    });
-    assert.throws(() => ses.preconnect({ url: "ftp://a.test/" }), {
-      name: "TypeError",
-      message: /http or https/,
-    });
+    // Electron's checks and messages (Session::Preconnect).
+    for (const numSockets of [0, 7, -1]) {
+      assert.throws(() => ses.preconnect({ url: "http://a.test/", numSockets }), {
+        name: "TypeError",
+        message: "numSocketsToPreconnect is outside range [1,6]",
+      });
+    }
+    for (const url of ["", "nope", undefined]) {
+      assert.throws(() => ses.preconnect({ url } as { url: string }), {
+        name: "TypeError",
+        message: /^Must pass non-empty valid url to session\.preconnect\./,
+      });
+    }
+    // Any valid URL, and a number of sockets made an integer, as Electron's gin conversion does.
+    ses.preconnect({ url: "wss://a.test/socket", numSockets: 6.5 });
+    assert.deepEqual(seen.at(-1), ["wss://a.test", true]);
   });
 });
 
