@@ -45,12 +45,8 @@ export function parseSslConfig(config: unknown): TlsVersions {
   if (config === null || typeof config !== "object") {
     throw new TypeError("setSSLConfig: config must be an object");
   }
+  // Other keys are ignored, as Electron's converter reads only these three.
   const c = config as Record<string, unknown>;
-  for (const key of Object.keys(c)) {
-    if (!["minVersion", "maxVersion", "disabledCipherSuites"].includes(key)) {
-      throw new TypeError(`setSSLConfig: unknown option "${key}"`);
-    }
-  }
   const min = c.minVersion ?? "tls1";
   const max = c.maxVersion ?? "tls1.3";
   if (typeof min !== "string" || !(min in VERSIONS)) {
