@@ -106,6 +106,7 @@ export class DownloadItem extends Emitter {
   #fromPath = false;
   #flush: (() => void) | null = null;
   #lastUpdate = 0;
+  #destroyed = false;
 
   /** Made by the downloads plugin. */
   constructor(host: DownloadHost, init: DownloadInit) {
@@ -131,17 +132,20 @@ export class DownloadItem extends Emitter {
 
   /** Sets where the file is saved (during `will-download`; a missing folder is created). */
   setSavePath(path: string): void {
+    this.#alive();
     if (typeof path !== "string") throw new TypeError("setSavePath: path must be a string");
     if (!this.#started) this.#savePath = path;
   }
 
   /** The save path ("" until it is known). */
   getSavePath(): string {
+    this.#alive();
     return this.#savePath;
   }
 
   /** Same as {@link DownloadItem.getSavePath} / {@link DownloadItem.setSavePath}. */
   get savePath(): string {
+    this.#alive();
     return this.#savePath;
   }
 
@@ -154,6 +158,7 @@ export class DownloadItem extends Emitter {
    * the session's download folder (`setDownloadPath`), else the user's Downloads folder.
    */
   setSaveDialogOptions(options: Record<string, unknown>): void {
+    this.#alive();
     if (options === null || typeof options !== "object") {
       throw new TypeError("setSaveDialogOptions: options must be an object");
     }
@@ -162,6 +167,7 @@ export class DownloadItem extends Emitter {
 
   /** The options given to {@link DownloadItem.setSaveDialogOptions} (`{}` by default). */
   getSaveDialogOptions(): Record<string, unknown> {
+    this.#alive();
     return { ...this.#dialogOptions };
   }
 
@@ -171,6 +177,7 @@ export class DownloadItem extends Emitter {
    * `Range`.
    */
   pause(): void {
+    this.#alive();
     if (this.#state !== "progressing" || this.#paused) return;
     this.#paused = true;
     this.#flush?.(); // what was received goes to disk now, not when the next chunk arrives
@@ -179,11 +186,13 @@ export class DownloadItem extends Emitter {
 
   /** Whether the download is paused. */
   isPaused(): boolean {
+    this.#alive();
     return this.#paused;
   }
 
   /** Resumes a paused download, or an interrupted one with a `Range` request. */
   resume(): void {
+    this.#alive();
     if (this.#state === "progressing" && this.#paused) {
       this.#paused = false;
       const wake = this.#wake;
@@ -202,12 +211,14 @@ export class DownloadItem extends Emitter {
 
   /** Whether {@link DownloadItem.resume} can continue the download. */
   canResume(): boolean {
+    this.#alive();
     return (this.#state === "progressing" && this.#paused) ||
       (this.#state === "interrupted" && this.#resumable);
   }
 
   /** Cancels the download and removes its partial file. */
   cancel(): void {
+    this.#alive();
     if (this.#state !== "progressing" && this.#state !== "interrupted") return;
     this.#finish("cancelled");
     this.#controller?.abort(new DOMException("Download cancelled", "AbortError"));
@@ -221,31 +232,37 @@ export class DownloadItem extends Emitter {
 
   /** The URL the download comes from (the last of the chain). */
   getURL(): string {
+    this.#alive();
     return this.#urlChain[this.#urlChain.length - 1] ?? "";
   }
 
   /** The URLs of the download, redirects included. */
   getURLChain(): string[] {
+    this.#alive();
     return [...this.#urlChain];
   }
 
   /** The MIME type ("" until known). */
   getMimeType(): string {
+    this.#alive();
     return this.#mimeType;
   }
 
   /** Whether a user gesture started it (never, for downloads started by the API). */
   hasUserGesture(): boolean {
+    this.#alive();
     return false;
   }
 
   /** The file name: the save path's, else the one suggested by the response. */
   getFilename(): string {
+    this.#alive();
     return this.#filename;
   }
 
   /** Bytes per second over the last two seconds. */
   getCurrentBytesPerSecond(): number {
+    this.#alive();
     if (this.#state !== "progressing" || this.#paused) return 0;
     const now = performance.now();
     const samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
@@ -257,16 +274,19 @@ export class DownloadItem extends Emitter {
 
   /** The size in bytes, 0 when unknown. */
   getTotalBytes(): number {
+    this.#alive();
     return this.#total;
   }
 
   /** The bytes received so far. */
   getReceivedBytes(): number {
+    this.#alive();
     return this.#received;
   }
 
   /** How complete the download is, in percent (-1 while the size is unknown, as Chromium). */
   getPercentComplete(): number {
+    this.#alive();
     if (this.#state === "completed") return 100;
     if (this.#total <= 0) return -1;
     return Math.floor((this.#received * 100) / this.#total);
@@ -274,32 +294,50 @@ export class DownloadItem extends Emitter {
 
   /** The response's `Content-Disposition` ("" when it had none). */
   getContentDisposition(): string {
+    this.#alive();
     return this.#disposition;
   }
 
   /** `progressing`, `completed`, `cancelled` or `interrupted`. */
   getState(): DownloadState {
+    this.#alive();
     return this.#state;
   }
 
   /** The response's `Last-Modified` (""). */
   getLastModifiedTime(): string {
+    this.#alive();
     return this.#lastModified;
   }
 
   /** The response's `ETag` (""). */
   getETag(): string {
+    this.#alive();
     return this.#etag;
   }
 
   /** When the download started, in seconds since the epoch. */
   getStartTime(): number {
+    this.#alive();
     return this.#startTime;
   }
 
   /** When the download ended, in seconds since the epoch (0 while it has not). */
   getEndTime(): number {
+    this.#alive();
     return this.#endTime;
+  }
+
+  /**
+   * Electron's item after `event.preventDefault()` in `will-download`: from the next turn of the
+   * event loop on, every method throws "DownloadItem used after being destroyed".
+   */
+  destroySoon(): void {
+    setTimeout(() => this.#destroyed = true, 0);
+  }
+
+  #alive(): void {
+    if (this.#destroyed) throw new Error("DownloadItem used after being destroyed");
   }
 
   /** Starts the transfer (the plugin calls it once). */

@@ -175,6 +175,13 @@ export function createDownloadsPlugin(
         }
         return files;
       };
+      // Electron: "Calling event.preventDefault() will cancel the download and item will not be
+      // available from next tick of the process."
+      const prevented = (item: DownloadItem): boolean => {
+        if (!ses.emit("will-download", item, null).defaultPrevented) return false;
+        item.destroySoon();
+        return true;
+      };
       const host = (fs: FileSystem) => ({
         files: fs,
         async send(url: string, headers: Headers, signal: AbortSignal) {
@@ -205,8 +212,7 @@ export function createDownloadsPlugin(
             return path;
           }
         },
-        willDownload: (item: DownloadItem) =>
-          ses.emit("will-download", item, null).defaultPrevented,
+        willDownload: (item: DownloadItem) => prevented(item),
         report: (error: unknown) => ctx.report(error, "download"),
       });
       const track = (item: DownloadItem) => {
@@ -247,7 +253,7 @@ export function createDownloadsPlugin(
           });
           track(item);
           queueMicrotask(() => {
-            if (ses.emit("will-download", item, null).defaultPrevented) item.cancel();
+            if (prevented(item)) item.cancel();
           });
         },
         setDownloadPath(path: string) {

@@ -105,20 +105,28 @@ export class DownloadList {
 
   /** Every kept download, oldest first; only those of `partition` when given. */
   list(partition?: string): DownloadSnapshot[] {
-    return [...this.#items].filter(([, kept]) => !partition || kept.partition === partition)
-      .map(([id, kept]) => snapshot(id, kept.partition, kept.item));
+    return [...this.#items.keys()].map((id) => this.get(id))
+      .filter((download) => download && (!partition || download.partition === partition))
+      .map((download) => download!);
   }
 
-  /** One download, or undefined. */
+  /** One download, or undefined (also once a `will-download` listener prevented it). */
   get(id: number): DownloadSnapshot | undefined {
     const kept = this.#items.get(id);
-    return kept && snapshot(id, kept.partition, kept.item);
+    if (!kept) return undefined;
+    try {
+      return snapshot(id, kept.partition, kept.item);
+    } catch {
+      // Destroyed: an item prevented in will-download is gone from the next tick (Electron's).
+      this.#items.delete(id);
+      return undefined;
+    }
   }
 
   /** Pauses, resumes or cancels a download (as its `DownloadItem` method does); false if none. */
   act(id: number, action: DownloadAction): boolean {
     const kept = this.#items.get(id);
-    if (!kept) return false;
+    if (!kept || !this.get(id)) return false;
     kept.item[action]();
     return true;
   }

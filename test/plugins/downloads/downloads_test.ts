@@ -137,6 +137,34 @@ describe("downloads: downloadURL and DownloadItem", () => {
     assert.equal(item.getState(), "cancelled");
     await sleep(50);
     assert.deepEqual(readdirSync(dir), []);
+    // Electron's spec/api-session-spec.ts 'can cancel default download behavior': "item will not
+    // be available from next tick of the process".
+    assert.throws(() => item.getURL(), { message: "DownloadItem used after being destroyed" });
+    assert.throws(() => item.getState(), /used after being destroyed/);
+  });
+
+  it("an item is usable in will-download and until the next tick after preventDefault()", async () => {
+    const ses = fresh(folder());
+    const seen = new Promise<[string, string, DownloadItem]>((resolve) => {
+      ses.once("will-download", (event, item: DownloadItem) => {
+        event.preventDefault();
+        resolve([item.getURL(), item.getFilename(), item]);
+      });
+    });
+    ses.downloadURL(`${server.url}/file/kept.bin?size=10`);
+    const [url, filename, item] = await seen;
+    assert.equal(url, `${server.url}/file/kept.bin?size=10`);
+    assert.equal(filename, "kept.bin");
+    assert.equal(item.getURL(), url); // the same turn of the event loop
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.throws(() => item.getURL(), /DownloadItem used after being destroyed/);
+    // An item nobody prevented stays usable.
+    const kept = nextItem(ses);
+    ses.downloadURL(`${server.url}/file/kept2.bin?size=10`);
+    const { item: other, done } = await kept;
+    assert.equal(await done, "completed");
+    await sleep(10);
+    assert.equal(other.getState(), "completed");
   });
 
   it("pause stops reading, resume continues; the content is whole", async () => {
