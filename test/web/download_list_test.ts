@@ -24,7 +24,9 @@ after(async () => {
 describe("DownloadList", () => {
   it("drops an item prevented in will-download once it is destroyed", async () => {
     const published: unknown[] = [];
-    const list = new DownloadList({ publish: (e: unknown) => published.push(e) } as EventStream);
+    const list = new DownloadList(
+      { publish: (e: unknown) => published.push(e) } as unknown as EventStream,
+    );
     const ses = session.fromPartition(`download-list-${Math.random()}`);
     ses.setDownloadPath(dir);
     list.watch(ses);

@@ -319,7 +319,13 @@ describe("downloads: downloadURL and DownloadItem", () => {
     );
     assert.throws(() => ses.setDownloadPath(""), /setDownloadPath/);
     assert.throws(
-      () => ses.createInterruptedDownload({ path: "relative", urlChain: [server.url], length: 5 }),
+      () =>
+        ses.createInterruptedDownload({
+          path: "relative",
+          urlChain: [server.url],
+          offset: 0,
+          length: 5,
+        }),
       /path must be an absolute path/,
     );
     assert.throws(
