@@ -425,6 +425,14 @@ export class DownloadItem extends Emitter {
     }
     if (!resuming) {
       if (this.#announce(response, urlChain)) return;
+      // A turn of the event loop before the path is fixed, as Electron decides the target after
+      // will-download: code awaiting the event (`const [, item] = await once(ses,
+      // "will-download")`) can still set the save path.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.#state !== "progressing") {
+        await response.body?.cancel().catch(() => {});
+        return;
+      }
       this.#started = true;
       if (this.#savePath === "") this.#savePath = await this.#host.pathFor(this.#filename);
       this.#filename = this.#savePath.slice(this.#savePath.lastIndexOf("/") + 1);

@@ -95,11 +95,13 @@ function checkUrl(url: unknown, where: string): string {
 function checkHeaders(headers: unknown): Record<string, string> {
   if (headers === undefined) return {};
   if (headers === null || typeof headers !== "object" || Array.isArray(headers)) {
-    throw new TypeError("downloadURL: options.headers must be an object of strings");
+    throw new TypeError("downloadURL: Invalid value for headers - must be an object of strings");
   }
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== "string") {
-      throw new TypeError(`downloadURL: options.headers["${name}"] must be a string`);
+      throw new TypeError(
+        `downloadURL: Invalid value for headers - must be an object (headers["${name}"] is not a string)`,
+      );
     }
   }
   return { ...(headers as Record<string, string>) };

@@ -143,6 +143,24 @@ describe("downloads: downloadURL and DownloadItem", () => {
     assert.throws(() => item.getState(), /used after being destroyed/);
   });
 
+  it("takes a save path set by code that awaited will-download, as Electron's spec does", async () => {
+    // spec/api-session-spec.ts 'can perform a download': `const [, item] = await once(...)` and
+    // then `item.savePath = downloadFilePath`.
+    const dir = folder();
+    const ses = fresh(dir);
+    const announced = new Promise<DownloadItem>((resolve) =>
+      ses.once("will-download", (_event, item: DownloadItem) => resolve(item))
+    );
+    ses.downloadURL(`${server.url}/file/awaited.bin?size=1000`);
+    const item = await announced;
+    item.savePath = `${dir}/chosen/awaited-copy.bin`;
+    const state = await new Promise((resolve) => item.once("done", (_e, s: string) => resolve(s)));
+    assert.equal(state, "completed");
+    assert.equal(item.getSavePath(), `${dir}/chosen/awaited-copy.bin`);
+    assert.equal(item.getFilename(), "awaited-copy.bin");
+    assert.equal(readFileSync(`${dir}/chosen/awaited-copy.bin`).length, 1000);
+  });
+
   it("an item is usable in will-download and until the next tick after preventDefault()", async () => {
     const ses = fresh(folder());
     const seen = new Promise<[string, string, DownloadItem]>((resolve) => {
@@ -315,7 +333,13 @@ describe("downloads: downloadURL and DownloadItem", () => {
     assert.throws(() => ses.downloadURL("not a url"), /downloadURL: invalid URL/);
     assert.throws(
       () => ses.downloadURL(server.url, { headers: { a: 1 as unknown as string } }),
-      /options.headers\["a"\] must be a string/,
+      /Invalid value for headers - must be an object \(headers\["a"\] is not a string\)/,
+    );
+    // Electron's spec/api-session-spec.ts 'throws when called with invalid headers'.
+    assert.throws(
+      // @ts-expect-error: wrong type on purpose
+      () => ses.downloadURL(server.url, { headers: "i-am-a-bad-header" }),
+      /Invalid value for headers - must be an object/,
     );
     assert.throws(() => ses.setDownloadPath(""), /setDownloadPath/);
     assert.throws(
