@@ -130,7 +130,10 @@ export class DownloadItem extends Emitter {
     }
   }
 
-  /** Sets where the file is saved (during `will-download`; a missing folder is created). */
+  /**
+   * Sets where the file is saved: in `will-download`, or before the next turn of the event loop
+   * (code that awaited the event); later calls are ignored. A missing folder is created.
+   */
   setSavePath(path: string): void {
     this.#alive();
     if (typeof path !== "string") throw new TypeError("setSavePath: path must be a string");
