@@ -70,7 +70,10 @@ export function normalizeProxyConfig(config: ProxyConfig): NormalizedProxyConfig
     }
   }
   if (config.mode !== undefined && !MODES.includes(config.mode)) {
-    throw new TypeError(`Unknown proxy mode "${String(config.mode)}"`);
+    // Electron's spec/api-session-spec.ts: rejectedWith(/Invalid mode/).
+    throw new TypeError(
+      `Invalid mode "${String(config.mode)}": must be one of ${MODES.join(", ")}`,
+    );
   }
   const pacScript = config.pacScript ?? "";
   const proxyRules = config.proxyRules ?? "";

@@ -19,7 +19,10 @@ describe("setProxy config", () => {
   });
   it("rejects bad input with TypeErrors that name the problem", () => {
     assert.throws(() => normalizeProxyConfig(null as never), /must be an object/);
-    assert.throws(() => normalizeProxyConfig({ mode: "x" as never }), /Unknown proxy mode "x"/);
+    assert.throws(
+      () => normalizeProxyConfig({ mode: "x" as never }),
+      /^TypeError: Invalid mode "x"/,
+    );
     assert.throws(() => normalizeProxyConfig({ proxyRule: "a" } as never), /key "proxyRule"/);
     assert.equal(normalizeProxyConfig({ mode: "pac_script" }).pacScript, "");
     assert.throws(() => normalizeProxyConfig({ pacScript: "ftp://x/p.pac" }), /scheme "ftp:"/);

@@ -412,6 +412,12 @@ describe("proxy plugin: PAC", () => {
 });
 
 describe("proxy plugin: config", () => {
+  it("rejects an unknown mode with Electron's words", async () => {
+    // Electron's spec/api-session-spec.ts: rejectedWith(/Invalid mode/).
+    const { ses } = makeSession();
+    await assert.rejects(ses.setProxy({ mode: "invalid" as never }), /Invalid mode/);
+  });
+
   it("system mode reads the environment", async () => {
     const plugin = createProxyPlugin({
       env: { http_proxy: `http://127.0.0.1:${tiny.port}`, NO_PROXY: "internal.test" },
