@@ -83,7 +83,8 @@ export function createNetLogPlugin(options: NetLogPluginOptions = {}): Plugin<Ne
     setup(ctx) {
       const netLog = new NetLog(ctx, options.openFile ?? null, clientInfo);
       ctx.provide({ netLog });
-      return () => netLog.stopLogging();
+      // stopLogging() rejects when no log runs (Electron's): a session closes without a log too.
+      return () => netLog.currentlyLogging ? netLog.stopLogging() : undefined;
     },
   });
 }

@@ -206,6 +206,19 @@ describe("ses.netLog", () => {
     await assert.rejects(ses.netLog.stopLogging(), { message: /No net log in progress/ });
   });
 
+  it("closes a session with or without a running log and reports nothing", async () => {
+    for (const logging of [false, true]) {
+      const ses = session.fromPartition(`netlog-close-${logging}`);
+      const errors: unknown[] = [];
+      ses.on("hook-error", (_event, error) => errors.push(error));
+      const path = `${dir}/closed-${logging}.json`;
+      if (logging) await ses.netLog.startLogging(path);
+      await ses.close();
+      assert.deepEqual(errors, []);
+      if (logging) assert.ok(Array.isArray(read(path).events)); // complete: stopped at close
+    }
+  });
+
   it("stops a log whose start is still under way once it has begun", async () => {
     const ses = session.fromPartition("netlog-stop-early");
     const started = ses.netLog.startLogging(`${dir}/early.json`);
