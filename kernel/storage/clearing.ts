@@ -34,7 +34,6 @@ const DATA_TYPES: Readonly<Record<string, string>> = {
   webSQL: "websql",
 };
 
-const QUOTAS = new Set(["temporary", "syncable", "persistent"]);
 const MATCHING = new Set(["third-parties-included", "origin-in-all-contexts"]);
 
 function origin(value: unknown, where: string): string {
@@ -117,25 +116,14 @@ class Clearing implements StorageClearing {
     let storages: Set<string> | null = null;
     if (o.storages !== undefined) {
       storages = new Set();
+      // As Electron's GetStorageMask: names compared in lower case, unknown ones (an old
+      // "appcache") ignored; a list of only unknown names clears nothing.
       for (const name of stringList(o.storages, "clearStorageData: storages")) {
         const lower = name.toLowerCase();
-        if (!ELECTRON_STORAGES.includes(lower) && !known.includes(lower)) {
-          throw new TypeError(
-            `clearStorageData: unknown storage "${name}" (known: ${
-              [...new Set([...ELECTRON_STORAGES, ...known])].join(", ")
-            })`,
-          );
-        }
-        storages.add(lower);
+        if (ELECTRON_STORAGES.includes(lower) || known.includes(lower)) storages.add(lower);
       }
     }
-    if (o.quotas !== undefined) {
-      for (const quota of stringList(o.quotas, "clearStorageData: quotas")) {
-        if (!QUOTAS.has(quota)) {
-          throw new TypeError(`clearStorageData: unknown quota "${quota}" (temporary, syncable)`);
-        }
-      }
-    }
+    // `quotas` (gone from Electron, whose converter no longer reads it) is ignored.
     const origins = o.origin === undefined ? null : [origin(o.origin, "clearStorageData: origin")];
     return new Clearing({ storages, origins, excludeOrigins: null, siteLevel: false });
   }
@@ -148,17 +136,12 @@ class Clearing implements StorageClearing {
     if (o.dataTypes !== undefined) {
       storages = new Set();
       for (const type of stringList(o.dataTypes, "clearData: dataTypes")) {
-        const name = Object.hasOwn(DATA_TYPES, type) ? DATA_TYPES[type] : undefined;
-        if (name === undefined) {
-          throw new TypeError(
-            `clearData: unknown data type "${type}" (known: ${Object.keys(DATA_TYPES).join(", ")})`,
-          );
-        }
-        storages.add(name);
+        // As Electron's GetDataTypeMask: an unknown type is ignored.
+        if (Object.hasOwn(DATA_TYPES, type)) storages.add(DATA_TYPES[type]);
       }
     }
     if (o.origins !== undefined && o.excludeOrigins !== undefined) {
-      throw new TypeError("clearData: origins and excludeOrigins cannot be used together");
+      throw new TypeError("clearData: Cannot provide both 'origins' and 'excludeOrigins'");
     }
     const origins = o.origins === undefined
       ? null
