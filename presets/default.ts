@@ -69,6 +69,11 @@ import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
 import { posixSerialAdapter } from "../adapters/serial/posix.ts";
 import { nodeHidAdapter } from "../adapters/hid/node_hid.ts";
 import { nodeUsbAdapter } from "../adapters/usb/node_usb.ts";
+import {
+  createSharedDictionaryPlugin,
+  type SharedDictionaryMembers,
+} from "../plugins/shared-dictionary/mod.ts";
+import { decodeZstdWithDictionary } from "../adapters/zstd/dictionary_zstd.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox in a Worker
@@ -316,6 +321,22 @@ export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidA
  */
 export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({ adapter: nodeUsbAdapter() });
 
+/**
+ * The shared-dictionary plugin with the runtime's zstd decoder (`dcz` answers are decoded) and
+ * the `Accept-Encoding` its fetch sends (Deno's decodes gzip and br only).
+ *
+ * @example
+ * ```ts
+ * sharedDictionaryPlugin.manifest.api.includes("getSharedDictionaryUsageInfo"); // true
+ * ```
+ */
+export const sharedDictionaryPlugin: Plugin<SharedDictionaryMembers> = createSharedDictionaryPlugin(
+  {
+    decodeZstd: decodeZstdWithDictionary,
+    acceptEncoding: detectRuntime() === "deno" ? "gzip, br" : "gzip, deflate, br, zstd",
+  },
+);
+
 export type { DefaultMembers } from "./typed_session.ts";
 
 /**
@@ -347,6 +368,7 @@ export const defaultPlugins: readonly [
   Plugin<SerialMembers>,
   Plugin<HidMembers>,
   Plugin<UsbMembers>,
+  Plugin<SharedDictionaryMembers>,
 ] = [
   webRequestPlugin,
   cdpPlugin,
@@ -368,4 +390,5 @@ export const defaultPlugins: readonly [
   serialPlugin,
   hidPlugin,
   usbPlugin,
+  sharedDictionaryPlugin,
 ];

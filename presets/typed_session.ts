@@ -27,6 +27,7 @@ import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 import type { SerialMembers } from "../plugins/serial/mod.ts";
 import type { HidMembers } from "../plugins/hid/mod.ts";
 import type { UsbMembers } from "../plugins/usb/mod.ts";
+import type { SharedDictionaryMembers } from "../plugins/shared-dictionary/mod.ts";
 
 /**
  * The members a session of the preset has: `ses.webRequest`, `ses.declarativeNetRequest`,
@@ -64,7 +65,8 @@ export interface DefaultMembers
     PermissionsMembers,
     SerialMembers,
     HidMembers,
-    UsbMembers {}
+    UsbMembers,
+    SharedDictionaryMembers {}
 
 /**
  * A session of the preset, with the members its plugins add.

@@ -61,6 +61,7 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { command: "danted", package: "dante-server", service: "danted" },
   { command: "socat", package: "socat" },
   { command: "curl", package: "curl" },
+  { command: "zstd", package: "zstd" },
   { command: "wrk", package: "wrk", alsoFor: "deno task bench" },
   { command: "openssl", package: "openssl" },
   { command: "hunspell", package: "hunspell", alsoFor: "deno task bench" },

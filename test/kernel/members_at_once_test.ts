@@ -128,6 +128,7 @@ describe("plugins given to fromPartition", () => {
         "proxy",
         "renderer",
         "serial",
+        "shared-dictionary",
         "spellcheck",
         "stamp",
         "tls",

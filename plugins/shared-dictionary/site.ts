@@ -1,0 +1,22 @@
+/**
+ * The schemeful site of a URL, as Chromium's `SchemefulSite`: its scheme and registrable domain
+ * (the cookies plugin's, from the public suffix list; a host without one, such as an IP address or
+ * `localhost`, is its own site). Loaded when a session first looks a dictionary up.
+ *
+ * @module
+ */
+import { registrableDomain } from "../cookies/domain_match.ts";
+
+/**
+ * The schemeful site of a URL or origin.
+ *
+ * @example
+ * ```ts
+ * schemefulSite("https://a.b.example.org:8443/x"); // "https://example.org"
+ * schemefulSite("http://127.0.0.1:8080"); // "http://127.0.0.1"
+ * ```
+ */
+export function schemefulSite(url: string): string {
+  const { protocol, hostname } = new URL(url);
+  return `${protocol}//${registrableDomain(hostname)}`;
+}
