@@ -7,7 +7,7 @@
  */
 import { isNetError, type NetError } from "../errors.ts";
 import { toNetError } from "./to_net_error.ts";
-import { applyRedirect, withUrl } from "./rules.ts";
+import { applyRedirect, redirectTarget, withUrl } from "./rules.ts";
 import { type Outcome, passed, type Runner, runnerOf } from "./runner.ts";
 import { ender, startRequest } from "./walk.ts";
 import type { Pipeline } from "../pipeline.ts";
@@ -21,6 +21,11 @@ export interface ExternalDecision {
   redirectUrl: string | null;
   /** The headers to send (request stages) or to hand on (response stage), when a tap changed them. */
   headers: Headers | null;
+  /**
+   * The status a `headersReceived` tap set with its headers (Electron's `statusLine`), when one
+   * did: the sender answers with it instead of the status received.
+   */
+  status?: { code: number; text: string };
 }
 
 /** One request another sender sends, walked through the session's stages as it goes. */
@@ -32,7 +37,10 @@ export interface ExternalRequest {
    * The decision itself, in the same tick, when every tap answered at once; else a promise of it.
    */
   beforeSend(): ExternalDecision | Promise<ExternalDecision>;
-  /** Runs `headersReceived`, then `responseStarted` unless it cancelled or redirected. */
+  /**
+   * Runs `headersReceived`, then `responseStarted` unless it cancelled or redirected or the
+   * response is a redirect the sender follows (`beforeRedirect` tells that one).
+   */
   received(response: Response): Promise<ExternalDecision>;
   /** The response started without asking the taps (nobody taps `headersReceived` for it). */
   started(response: Response): void;
@@ -44,8 +52,14 @@ export interface ExternalRequest {
 
 const NONE: ExternalDecision = Object.freeze({ cancel: null, redirectUrl: null, headers: null });
 
-function decided(outcome: { redirectUrl: string | null; headers: Headers | null }) {
-  return { cancel: null, redirectUrl: outcome.redirectUrl, headers: outcome.headers };
+function decided(outcome: Outcome): ExternalDecision {
+  const decision: ExternalDecision = {
+    cancel: null,
+    redirectUrl: outcome.redirectUrl,
+    headers: outcome.headers,
+  };
+  if (outcome.headers && outcome.status) decision.status = outcome.status;
+  return decision;
 }
 
 function cancelled(error: unknown, request: PipelineRequest): ExternalDecision {
@@ -145,10 +159,18 @@ class External implements ExternalRequest {
     try {
       const outcome = passed(await run.blocking("headersReceived", request, response));
       if (!outcome.redirectUrl) {
+        const status = outcome.headers && outcome.status;
         const seen = outcome.headers
-          ? new Response(null, { status: response.status, headers: outcome.headers })
+          ? new Response(null, {
+            status: status ? status.code : response.status,
+            statusText: status ? status.text : response.statusText,
+            headers: outcome.headers,
+          })
           : response;
-        run.observe("responseStarted", request, withUrl(seen, request.url));
+        // as Chromium's webRequest: a redirect gets onBeforeRedirect, not onResponseStarted
+        if (redirectTarget(seen, request.url) === null) {
+          run.observe("responseStarted", request, withUrl(seen, request.url));
+        }
       }
       return decided(outcome);
     } catch (error) {

@@ -423,6 +423,8 @@ export class FetchBridge {
           : new TextEncoder().encode(event.request.postData),
         resourceType,
         initiator: this.#initiatorOf(headers, resourceType),
+        // Electron's details.referrer: the referrer Chromium sends (after the referrer policy)
+        referrer: headers.get("referer") ?? "",
       });
       flight = { hop, head: null, redirecting: false, pausedAtResponse: false };
       this.#flights.set(networkId, flight);
@@ -544,11 +546,17 @@ export class FetchBridge {
       });
     }
     if (decision.headers && head) {
-      flight.head = new Response(null, { status: head.status, headers: decision.headers });
+      // a tap's statusLine (with its headers) replaces the status Chromium received
+      const status = decision.status;
+      flight.head = new Response(null, {
+        status: status ? status.code : head.status,
+        statusText: status ? status.text : head.statusText,
+        headers: decision.headers,
+      });
       return cdp.send("Fetch.continueResponse", {
         requestId,
-        responseCode: event.responseStatusCode!,
-        responsePhrase: event.responseStatusText || undefined,
+        responseCode: status ? status.code : event.responseStatusCode!,
+        responsePhrase: (status ? status.text : event.responseStatusText) || undefined,
         responseHeaders: entries(decision.headers),
       });
     }

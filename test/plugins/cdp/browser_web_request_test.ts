@@ -1,0 +1,121 @@
+// Electron's webRequest on a Chromium-backed session's page traffic, as an Electron user reads its
+// docs: a subresource's details name its referrer, a statusLine given with responseHeaders is the
+// status the page sees, and a redirect response is told by onBeforeRedirect, not onResponseStarted.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { session } from "../../../mod.ts";
+import { serve, type TestServer } from "../../_serve.ts";
+import { needs } from "../../_system.ts";
+
+needs("chromium");
+
+let browser: CdpBrowser;
+let server: TestServer;
+const partitions: string[] = [];
+
+async function fresh() {
+  const partition = `chromium-web-request-${Math.random().toString(36).slice(2)}`;
+  partitions.push(partition);
+  return await browserSession(browser, partition);
+}
+
+/** Waits until `check` answers true (the ends of requests come from Chromium's events). */
+async function eventually(check: () => boolean, what: string) {
+  for (let i = 0; i < 100; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`${what} did not happen within 2 s`);
+}
+
+describe("webRequest details and answers on a Chromium-backed session's page traffic", () => {
+  before(async () => {
+    server = await serve((request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/") {
+        return new Response("<!doctype html><title>home</title>", {
+          headers: { "content-type": "text/html" },
+        });
+      }
+      if (path === "/moved") return new Response(null, { status: 302, headers: { location: "/" } });
+      return new Response(`body of ${path}`);
+    });
+    browser = await launch({ pipe: true });
+  });
+  after(async () => {
+    for (const partition of partitions) await session.closePartition(partition);
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("a subresource's details.referrer is the page it came from", async () => {
+    const ses = await fresh();
+    const referrers: Record<string, string> = {};
+    ses.webRequest.onBeforeRequest({ urls: [`${server.url}/*`] }, (details, callback) => {
+      referrers[new URL(details.url).pathname] = details.referrer;
+      callback({});
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    assert.equal(await page.evaluate("fetch('/data').then((r) => r.text())"), "body of /data");
+    assert.equal(referrers["/"], "", "a navigation typed in has no referrer");
+    assert.equal(referrers["/data"], `${server.url}/`);
+    await page.close();
+  });
+
+  it("a statusLine answered with responseHeaders is the status the page and the later events see", async () => {
+    const ses = await fresh();
+    const told: string[] = [];
+    ses.webRequest.onHeadersReceived({ urls: [`${server.url}/gone`] }, (details, callback) => {
+      callback({
+        responseHeaders: { ...details.responseHeaders, "X-Rewritten": ["yes"] },
+        statusLine: "HTTP/1.1 404 Gone Fishing",
+      });
+    });
+    ses.webRequest.onResponseStarted({ urls: [`${server.url}/gone`] }, (details) => {
+      told.push(`started ${details.statusCode} ${details.statusLine}`);
+    });
+    ses.webRequest.onCompleted({ urls: [`${server.url}/gone`] }, (details) => {
+      told.push(`completed ${details.statusCode}`);
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    const seen = await page.evaluate<string>(
+      "fetch('/gone').then((r) => `${r.status} ${r.statusText} ${r.headers.get('x-rewritten')}`)",
+    );
+    assert.equal(seen, "404 Gone Fishing yes");
+    await eventually(() => told.length === 2, "onCompleted");
+    assert.deepEqual(told, ["started 404 HTTP/1.1 404 Gone Fishing", "completed 404"]);
+    await page.close();
+  });
+
+  it("a redirect response is told by onBeforeRedirect, and onResponseStarted only for the final one", async () => {
+    const ses = await fresh();
+    const events: string[] = [];
+    const filter = { urls: [`${server.url}/moved`, `${server.url}/`] };
+    const path = (url: string) => new URL(url).pathname;
+    ses.webRequest.onHeadersReceived(filter, (details, callback) => {
+      events.push(`headersReceived ${path(details.url)} ${details.statusCode}`);
+      callback({});
+    });
+    ses.webRequest.onResponseStarted(filter, (details) => {
+      events.push(`responseStarted ${path(details.url)} ${details.statusCode}`);
+    });
+    ses.webRequest.onBeforeRedirect(filter, (details) => {
+      events.push(`beforeRedirect ${path(details.url)} ${details.statusCode} ${details.redirectURL}`);
+    });
+    ses.webRequest.onCompleted(filter, (details) => {
+      events.push(`completed ${path(details.url)} ${details.statusCode}`);
+    });
+    const page = await ses.pages.open("about:blank");
+    await page.goto(`${server.url}/moved`);
+    await eventually(() => events.some((e) => e.startsWith("completed")), "onCompleted");
+    assert.deepEqual(events, [
+      "headersReceived /moved 302",
+      `beforeRedirect /moved 302 ${server.url}/`,
+      "headersReceived / 200",
+      "responseStarted / 200",
+      "completed / 200",
+    ]);
+    await page.close();
+  });
+});
