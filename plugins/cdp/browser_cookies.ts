@@ -2,9 +2,13 @@
  * `ses.cookies` of a Chromium-backed session: Electron's Cookies API over Chromium's own cookie
  * jar for one browser context (`Storage.getCookies`/`setCookies`/`clearCookies`). CDP has no
  * cookie-change event, so `changed` comes from comparing the jar after each call of this API and,
- * while `changed` has a listener, after each response the bridge saw end (causes `explicit`,
- * `overwrite` and `expired`). Without a listener no response costs a `Storage.getCookies`; the
- * first listener takes the jar as it is then as the state later changes are told against.
+ * while `changed` has a listener, after each response the bridge saw end, with Electron's causes:
+ * a new cookie `inserted`; a changed one `overwrite` (removed) then `inserted` (or
+ * `inserted-no-value-change-overwrite` when only its attributes changed); one removed through this
+ * API `explicit`, else `expired` past its expiry and `expired-overwrite` before it (a page or a
+ * server deleting it with an expired cookie). Without a listener no response costs a
+ * `Storage.getCookies`; the first listener takes the jar as it is then as the state later changes
+ * are told against (calls of this API made after it wait for that).
  *
  * @module
  */
@@ -88,6 +92,24 @@ function passes(c: Cookie, filter: CookiesGetFilter): boolean {
 
 const keyOf = (c: Cookie) => `${c.domain}\t${c.path}\t${c.name}`;
 
+/** Whether two cookies of one key hold the same value and attributes. */
+function same(a: Cookie, b: Cookie): boolean {
+  return a.value === b.value && a.secure === b.secure && a.httpOnly === b.httpOnly &&
+    a.sameSite === b.sameSite && a.expirationDate === b.expirationDate;
+}
+
+/** Electron's cause of a cookie gone from the jar: `explicit` through the API, else by expiry. */
+function removalCause(
+  c: Cookie,
+  by: "api" | "page",
+  nowSeconds: number,
+): "explicit" | "expired" | "expired-overwrite" {
+  if (by === "api") return "explicit";
+  return c.expirationDate !== undefined && c.expirationDate <= nowSeconds
+    ? "expired"
+    : "expired-overwrite";
+}
+
 /**
  * Electron's Cookies over one Chromium browser context's jar.
  *
@@ -156,6 +178,7 @@ export class BrowserCookies extends Emitter {
     };
     if (details.domain !== undefined) param.domain = details.domain;
     if (details.expirationDate !== undefined) param.expires = details.expirationDate;
+    await this.#comparing; // a listener added just before starts from the jar without this cookie
     try {
       await this.#connection.send("Storage.setCookies", {
         cookies: [param],
@@ -164,13 +187,14 @@ export class BrowserCookies extends Emitter {
     } catch (error) {
       throw new Error(`Failed to set cookie: ${(error as Error).message}`);
     }
-    await this.compare("explicit");
+    await this.compare("api");
   }
 
   /** Electron's `cookies.remove(url, name)`. */
   async remove(url: string, name: string): Promise<void> {
     const parsed = URL.parse(url);
     if (!parsed) throw new TypeError(`cookies.remove: "${url}" is not a valid URL`);
+    await this.#comparing;
     const doomed = await this.get({ url: parsed.href, name });
     if (doomed.length === 0) return;
     await this.#connection.send("Storage.setCookies", {
@@ -184,13 +208,14 @@ export class BrowserCookies extends Emitter {
       })),
       browserContextId: this.#context,
     });
-    await this.compare("explicit");
+    await this.compare("api");
   }
 
   /** Removes every cookie of the context. */
   async clear(): Promise<void> {
+    await this.#comparing;
     await this.#connection.send("Storage.clearCookies", { browserContextId: this.#context });
-    await this.compare("explicit");
+    await this.compare("api");
   }
 
   /** Chromium writes its jar on its own schedule and at `Browser.close`; resolves at once. */
@@ -203,7 +228,7 @@ export class BrowserCookies extends Emitter {
    * (a cookie the response set, or one a script set before it).
    */
   responseEnded(): void {
-    if (this.listenerCount("changed") > 0) void this.compare();
+    if (this.listenerCount("changed") > 0) void this.compare("page");
   }
 
   /** The first listener of `changed` starts from the jar as it is (nothing is told for it). */
@@ -225,10 +250,11 @@ export class BrowserCookies extends Emitter {
   }
 
   /**
-   * Compares the jar with what it held last time and emits `changed` for each difference
-   * (`cause` for added and removed cookies, `overwrite` for the old value of a changed one).
+   * Compares the jar with what it held last time and emits `changed` for each difference: after a
+   * call of this API (`by` "api") a removed cookie is `explicit`; after a response (`by` "page")
+   * `expired` or `expired-overwrite`.
    */
-  compare(cause: "explicit" | "expired" = "explicit"): Promise<void> {
+  compare(by: "api" | "page" = "api"): Promise<void> {
     this.#comparing = this.#comparing.then(async () => {
       let now: Cookie[];
       try {
@@ -237,14 +263,19 @@ export class BrowserCookies extends Emitter {
         return; // the browser is gone
       }
       const next = new Map(now.map((c) => [keyOf(c), c]));
+      const nowSeconds = Date.now() / 1000;
       for (const [key, old] of this.#known) {
         const current = next.get(key);
-        if (!current) this.emit("changed", old, cause, true);
-        else if (current.value !== old.value) this.emit("changed", old, "overwrite", true);
+        if (!current) this.emit("changed", old, removalCause(old, by, nowSeconds), true);
+        else if (!same(current, old)) this.emit("changed", old, "overwrite", true);
       }
       for (const [key, cookie] of next) {
         const old = this.#known.get(key);
-        if (!old || old.value !== cookie.value) this.emit("changed", cookie, "explicit", false);
+        if (!old) this.emit("changed", cookie, "inserted", false);
+        else if (old.value !== cookie.value) this.emit("changed", cookie, "inserted", false);
+        else if (!same(cookie, old)) {
+          this.emit("changed", cookie, "inserted-no-value-change-overwrite", false);
+        }
       }
       this.#known = next;
     });

@@ -160,7 +160,7 @@ describe("browserSession over a Chromium browser context", () => {
     assert.match(sent.cookie, /server=1/);
     await ses.cookies.remove(`${site.url}/`, "api");
     assert.deepEqual(await ses.cookies.get({ name: "api" }), []);
-    assert.ok(changes.includes("api explicit false"), changes.join(", "));
+    assert.ok(changes.includes("api inserted false"), changes.join(", "));
     assert.ok(changes.includes("api explicit true"), changes.join(", "));
   });
 
@@ -183,7 +183,7 @@ describe("browserSession over a Chromium browser context", () => {
     await eventually(async () => {
       await page.evaluate(`document.cookie = 'late=${++value}; path=/'`);
       await page.evaluate("fetch('/echo?after-cookie').then((r) => r.text())");
-      return changes.includes("late explicit false");
+      return changes.includes("late inserted false");
     }, "a change told for the page's cookie");
     assert.ok(!changes.some((c) => c.startsWith("server ")), "nothing told for the jar before");
   });

@@ -101,7 +101,9 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
       events.push(`responseStarted ${path(details.url)} ${details.statusCode}`);
     });
     ses.webRequest.onBeforeRedirect(filter, (details) => {
-      events.push(`beforeRedirect ${path(details.url)} ${details.statusCode} ${details.redirectURL}`);
+      events.push(
+        `beforeRedirect ${path(details.url)} ${details.statusCode} ${details.redirectURL}`,
+      );
     });
     ses.webRequest.onCompleted(filter, (details) => {
       events.push(`completed ${path(details.url)} ${details.statusCode}`);
