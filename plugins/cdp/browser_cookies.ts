@@ -15,6 +15,7 @@
 import type { Protocol } from "devtools-protocol";
 import { Emitter } from "../../kernel/events.ts";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import type { StorageClearing } from "../../kernel/plugin.ts";
 import type {
   Cookie,
   CookiesGetFilter,
@@ -197,6 +198,12 @@ export class BrowserCookies extends Emitter {
     await this.#comparing;
     const doomed = await this.get({ url: parsed.href, name });
     if (doomed.length === 0) return;
+    await this.#expire(doomed);
+    await this.compare("api");
+  }
+
+  /** Makes Chromium drop `doomed` (set again, expired). */
+  async #expire(doomed: Cookie[]): Promise<void> {
     await this.#connection.send("Storage.setCookies", {
       cookies: doomed.map((c) => ({
         name: c.name,
@@ -208,6 +215,29 @@ export class BrowserCookies extends Emitter {
       })),
       browserContextId: this.#context,
     });
+  }
+
+  /**
+   * Removes the cookies `ses.clearStorageData`/`clearData` ask for: all of them, or those the
+   * origins reach (by host; by registrable domain for `clearData`, as the library's jar does).
+   */
+  async clearFor(clearing: StorageClearing): Promise<void> {
+    if (!clearing.includes("cookies")) return;
+    if (clearing.origins === null && clearing.excludeOrigins === null) return await this.clear();
+    const site = clearing.siteLevel
+      ? (await import("../cookies/domain_match.ts")).registrableDomain
+      : null;
+    const reaches = (origin: string, domain: string) => {
+      const host = new URL(origin).hostname.replace(/^\[|\]$/g, "");
+      return site ? site(domain.replace(/^\./, "")) === site(host) : domainMatches(host, domain);
+    };
+    await this.#comparing;
+    const doomed = (await this.#all()).filter((c) =>
+      clearing.origins !== null
+        ? clearing.origins.some((o) => reaches(o, c.domain))
+        : !clearing.excludeOrigins!.some((o) => reaches(o, c.domain))
+    );
+    if (doomed.length > 0) await this.#expire(doomed);
     await this.compare("api");
   }
 

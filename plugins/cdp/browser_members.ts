@@ -8,6 +8,7 @@
  * @module
  */
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import type { StorageClearing } from "../../kernel/plugin.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { TargetNode } from "./target_tree.ts";
 import { wrapPreload } from "./preloads.ts";
@@ -109,6 +110,15 @@ export class BrowserMembers {
     this.#readText = readText;
   }
 
+  /**
+   * Learns the browser's own user agent (what `getUserAgent` answers before any `setUserAgent`,
+   * as Electron's answers the default one).
+   */
+  async learnUserAgent(connection: CdpConnection): Promise<void> {
+    const { userAgent } = await connection.send("Browser.getVersion");
+    this.#browserAgent ||= userAgent;
+  }
+
   /** Records an attached target of the context. */
   attach(cdp: CdpSession, node: TargetNode): void {
     this.#targets.set(node.sessionId, { cdp, node, scripts: new Map() });
@@ -203,20 +213,31 @@ export class BrowserMembers {
     }
   }
 
-  /** Clears Chromium's cache and the data of the origins the context's targets show. */
-  async clearData(): Promise<void> {
-    const origins = new Set<string>();
+  /**
+   * Clears what `clearing` asks for besides cookies: Chromium's HTTP cache (`cache`, browser-wide
+   * in Chromium) and the named storages of the origins asked for, else of the origins the
+   * context's targets show (`Storage.clearDataForOrigin`).
+   */
+  async clearData(clearing: StorageClearing): Promise<void> {
+    const origins = new Set<string>(clearing.origins ?? []);
     let page: CdpSession | null = null;
     for (const { cdp, node } of this.#targets.values()) {
       const origin = URL.parse(node.info.url)?.origin;
-      if (origin && origin !== "null") origins.add(origin);
+      if (
+        clearing.origins === null && origin && origin !== "null" && clearing.matchesOrigin(origin)
+      ) {
+        origins.add(origin);
+      }
       if (node.info.type === "page") page ??= cdp;
     }
     if (!page) return;
-    await page.send("Network.clearBrowserCache").catch(() => {});
+    if (clearing.includes("cache")) await page.send("Network.clearBrowserCache").catch(() => {});
+    const storageTypes = clearing.storages === null
+      ? "all"
+      : [...clearing.storages].map((name) => STORAGE_TYPES[name]).filter(Boolean).join(",");
+    if (storageTypes === "") return;
     for (const origin of origins) {
-      await page.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" })
-        .catch(() => {});
+      await page.send("Storage.clearDataForOrigin", { origin, storageTypes }).catch(() => {});
     }
   }
 
@@ -300,6 +321,17 @@ export class BrowserMembers {
     };
   }
 }
+
+/** CDP's storage type of each of Electron's storage names (cookies are `ses.cookies`'). */
+const STORAGE_TYPES: Readonly<Record<string, string>> = {
+  filesystem: "file_systems",
+  indexdb: "indexeddb",
+  localstorage: "local_storage",
+  shadercache: "shader_cache",
+  websql: "websql",
+  serviceworkers: "service_workers",
+  cachestorage: "cache_storage",
+};
 
 function conditions(options: BrowserNetworkEmulation) {
   return {

@@ -302,7 +302,7 @@ function browserPlugin(
           });
           contextId = made.browserContextId;
         }
-        await cookies.compare();
+        await Promise.all([cookies.compare(), members.learnUserAgent(connection)]);
         const tree = await treeOf(connection);
         const mine = (node: TargetNode) =>
           contextId === undefined || node.info.browserContextId === contextId;
@@ -393,10 +393,10 @@ function browserPlugin(
       });
       holder.start = () => started ??= start();
       holder.relay = () => relay;
-      ctx.onClearStorage(async () => {
+      ctx.onClearStorage(async (clearing) => {
         if (!connection) return;
-        await cookies.clear();
-        await members.clearData();
+        await cookies.clearFor(clearing);
+        await members.clearData(clearing);
       });
       return async () => {
         for (const off of offs) off();
