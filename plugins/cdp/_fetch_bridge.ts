@@ -171,6 +171,11 @@ interface Flight {
   redirecting: boolean;
   /** The current hop is paused at its response stage too (for headersReceived taps). */
   pausedAtResponse: boolean;
+  /**
+   * The failure the session's proxy relay answered for, seen in the raw response head (a
+   * cross-origin request fails its CORS check on the relay's 502 with `net::ERR_FAILED`).
+   */
+  relayFailure?: NetError;
 }
 
 /**
@@ -284,6 +289,11 @@ export class FetchBridge {
       );
       flight.hop.started(flight.head);
     });
+    cdp.on("Network.responseReceivedExtraInfo", (event) => {
+      const flight = this.#flights.get(event.requestId);
+      const failed = flight && relayError(event.headers);
+      if (failed) flight.relayFailure = failed;
+    });
     cdp.on("Network.requestWillBeSent", (event) => {
       const flight = this.#flights.get(event.requestId);
       if (!flight || !event.redirectResponse || flight.redirecting) return;
@@ -293,6 +303,8 @@ export class FetchBridge {
     cdp.on("Network.loadingFailed", (event) => {
       // Chromium's own code when the kernel knows it, else net::ERR_FAILED naming it; a request
       // the bridge failed reads "net::ERR_BLOCKED_BY_CLIENT.Inspector": blocked by the session
+      const relayFailure = this.#flights.get(event.requestId)?.relayFailure;
+      if (relayFailure) return this.#finished(event.requestId, relayFailure);
       const text = event.errorText.replace(/\.Inspector$/, "");
       const code = Object.hasOwn(NET_ERROR_CODES, text) ? text as NetErrorCode : "net::ERR_FAILED";
       this.#finished(event.requestId, new NetError(code, text));

@@ -1,6 +1,7 @@
 // Electron's webRequest on a Chromium-backed session's page traffic, as an Electron user reads its
 // docs: a subresource's details name its referrer, a statusLine given with responseHeaders is the
-// status the page sees, and a redirect response is told by onBeforeRedirect, not onResponseStarted.
+// status the page sees, a redirect response is told by onBeforeRedirect, not onResponseStarted,
+// and a cross-origin request that cannot connect ends with Chromium's net::ERR_* code.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -118,6 +119,23 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
       "responseStarted / 200",
       "completed / 200",
     ]);
+    await page.close();
+  });
+
+  it("a page's cross-origin fetch to a port nobody listens on errs with net::ERR_CONNECTION_REFUSED", async () => {
+    const closed = await serve(() => new Response("gone"));
+    const dead = `http://127.0.0.1:${closed.port}/x`;
+    await closed.close();
+    const ses = await fresh();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred({ urls: [dead] }, (details) => {
+      errors.push(`${details.resourceType} ${details.error}`);
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    const seen = await page.evaluate(`fetch(${JSON.stringify(dead)}).then(() => "ok", String)`);
+    assert.equal(seen, "TypeError: Failed to fetch");
+    await eventually(() => errors.length === 1, "onErrorOccurred");
+    assert.deepEqual(errors, ["xhr net::ERR_CONNECTION_REFUSED"]);
     await page.close();
   });
 });
