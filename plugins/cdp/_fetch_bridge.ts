@@ -81,6 +81,27 @@ function append(headers: Headers, name: string, value: string): void {
   }
 }
 
+/**
+ * The bytes of a paused request's body (Electron's `uploadData`): from `postDataEntries`, whose
+ * base64 keeps binary bytes that the UTF-8 `postData` string loses; null without a body.
+ */
+function bodyOf(request: Protocol.Network.Request): Uint8Array | null {
+  const parts = request.postDataEntries;
+  if (!parts || parts.length === 0) {
+    return request.postData === undefined ? null : new TextEncoder().encode(request.postData);
+  }
+  const chunks = parts.map((part) =>
+    Uint8Array.from(atob(part.bytes ?? ""), (c) => c.charCodeAt(0))
+  );
+  const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  return body;
+}
+
 /** A Response standing for the head Chromium received (status outside 200-599 mapped to 200). */
 function headOf(
   status: number,
@@ -430,9 +451,7 @@ export class FetchBridge {
         url: event.request.url + (event.request.urlFragment ?? ""),
         method: event.request.method,
         headers,
-        body: event.request.postData === undefined
-          ? null
-          : new TextEncoder().encode(event.request.postData),
+        body: bodyOf(event.request),
         resourceType,
         initiator: this.#initiatorOf(headers, resourceType),
         // Electron's details.referrer: the referrer Chromium sends (after the referrer policy)

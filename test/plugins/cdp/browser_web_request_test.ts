@@ -1,7 +1,8 @@
 // Electron's webRequest on a Chromium-backed session's page traffic, as an Electron user reads its
 // docs: a subresource's details name its referrer, a statusLine given with responseHeaders is the
 // status the page sees, a redirect response is told by onBeforeRedirect, not onResponseStarted,
-// and a cross-origin request that cannot connect ends with Chromium's net::ERR_* code.
+// a cross-origin request that cannot connect ends with Chromium's net::ERR_* code, and uploadData
+// holds a page's POST body byte for byte.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -136,6 +137,24 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
     assert.equal(seen, "TypeError: Failed to fetch");
     await eventually(() => errors.length === 1, "onErrorOccurred");
     assert.deepEqual(errors, ["xhr net::ERR_CONNECTION_REFUSED"]);
+    await page.close();
+  });
+
+  it("uploadData of a page's POST holds its body byte for byte, binary too", async () => {
+    const ses = await fresh();
+    const uploads: Record<string, number[]> = {};
+    ses.webRequest.onBeforeRequest({ urls: [`${server.url}/*`] }, (details, callback) => {
+      const bytes = details.uploadData?.[0]?.bytes;
+      if (bytes) uploads[new URL(details.url).pathname] = [...bytes];
+      callback({});
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    await page.evaluate(
+      "fetch('/binary', { method: 'POST', body: new Uint8Array([255, 0, 128, 65]) }).then((r) => r.text())",
+    );
+    await page.evaluate("fetch('/text', { method: 'POST', body: 'é' }).then((r) => r.text())");
+    assert.deepEqual(uploads["/binary"], [255, 0, 128, 65]);
+    assert.deepEqual(uploads["/text"], [0xc3, 0xa9]);
     await page.close();
   });
 });
