@@ -120,6 +120,9 @@ function errorReasonOf(error: NetError): Protocol.Network.ErrorReason {
   return error.code === "net::ERR_BLOCKED_BY_CLIENT" ? "BlockedByClient" : "Failed";
 }
 
+/** The mark of a request answered from a cache (`plugins/cache`'s, read by webRequest's details). */
+const FROM_CACHE = Symbol.for("websession.fromCache");
+
 /** The header of the session's proxy relay's 502 that names the failure (`adapters/socks/relay.ts`). */
 const RELAY_ERROR_HEADER = "x-websession-net-error";
 
@@ -299,7 +302,10 @@ export class FetchBridge {
     cdp.on("Network.loadingFinished", (event) => this.#finished(event.requestId, null));
     cdp.on("Network.responseReceived", (event) => {
       const flight = this.#flights.get(event.requestId);
-      if (!flight || flight.pausedAtResponse) return;
+      if (!flight) return;
+      // Chromium's HTTP cache answered: webRequest's details.fromCache (the cache plugin's mark)
+      if (event.response.fromDiskCache) flight.hop.request.data.set(FROM_CACHE, true);
+      if (flight.pausedAtResponse) return;
       // the session's proxy relay could not reach the target: the request's error is its code
       const failed = relayError(event.response.headers);
       if (failed) return this.#finished(event.requestId, failed);

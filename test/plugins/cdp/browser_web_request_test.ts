@@ -2,7 +2,7 @@
 // docs: a subresource's details name its referrer, a statusLine given with responseHeaders is the
 // status the page sees, a redirect response is told by onBeforeRedirect, not onResponseStarted,
 // a cross-origin request that cannot connect ends with Chromium's net::ERR_* code, and uploadData
-// holds a page's POST body byte for byte.
+// holds a page's POST body byte for byte, and a response from Chromium's HTTP cache is fromCache.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -38,6 +38,11 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
       if (path === "/") {
         return new Response("<!doctype html><title>home</title>", {
           headers: { "content-type": "text/html" },
+        });
+      }
+      if (path === "/cached.js") {
+        return new Response("window.cached = true", {
+          headers: { "content-type": "text/javascript", "cache-control": "max-age=600" },
         });
       }
       if (path === "/moved") return new Response(null, { status: 302, headers: { location: "/" } });
@@ -155,6 +160,23 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
     await page.evaluate("fetch('/text', { method: 'POST', body: 'é' }).then((r) => r.text())");
     assert.deepEqual(uploads["/binary"], [255, 0, 128, 65]);
     assert.deepEqual(uploads["/text"], [0xc3, 0xa9]);
+    await page.close();
+  });
+
+  it("a response answered by Chromium's HTTP cache is told with fromCache true", async () => {
+    const ses = await fresh();
+    const told: string[] = [];
+    ses.webRequest.onCompleted({ urls: [`${server.url}/cached.js`] }, (details) => {
+      told.push(`${details.statusCode} ${details.fromCache}`);
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    // fetch() is not answered from the renderer's memory cache (which no webRequest sees)
+    const load = "fetch('/cached.js').then((r) => r.text())";
+    assert.equal(await page.evaluate(load), "window.cached = true");
+    await eventually(() => told.length === 1, "the first fetch's onCompleted");
+    assert.equal(await page.evaluate(load), "window.cached = true");
+    await eventually(() => told.length === 2, "the second fetch's onCompleted");
+    assert.deepEqual(told, ["200 false", "200 true"]);
     await page.close();
   });
 });
