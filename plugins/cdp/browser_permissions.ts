@@ -5,7 +5,10 @@
  * asked for each permission CDP can set, for the document's origin, and the answers are set with
  * `Browser.setPermission` before the document runs. What the page then asks or queries gets
  * those answers. Permissions without a CDP descriptor (`openExternal`, `pointerLock`, ...) are
- * not asked.
+ * not asked. Without a handler every one of them is granted to every origin of the context, as
+ * Electron approves every request by default (`Browser.setPermission` without an origin, from the
+ * session's start and again when the last handler is removed; `Browser.resetPermissions` when the
+ * first one is set).
  *
  * @module
  */
@@ -73,6 +76,10 @@ export class BrowserPermissions {
   readonly #target: () => { connection: CdpConnection; contextId: string | undefined };
   #request: BrowserPermissionRequestHandler | null = null;
   #check: BrowserPermissionCheckHandler | null = null;
+  /** Whether the session started (the defaults can be set). */
+  #started = false;
+  /** The last change of the defaults (documents are prepared after it). */
+  #settling: Promise<void> = Promise.resolve();
 
   /** `target()` names the connection and context (asked at each use). */
   constructor(target: () => { connection: CdpConnection; contextId: string | undefined }) {
@@ -84,7 +91,9 @@ export class BrowserPermissions {
     if (handler !== null && typeof handler !== "function") {
       throw new TypeError("setPermissionRequestHandler: handler must be a function or null");
     }
+    const was = this.active;
     this.#request = handler;
+    this.#changed(was);
   }
 
   /** Electron's `setPermissionCheckHandler`. */
@@ -92,7 +101,43 @@ export class BrowserPermissions {
     if (handler !== null && typeof handler !== "function") {
       throw new TypeError("setPermissionCheckHandler: handler must be a function or null");
     }
+    const was = this.active;
     this.#check = handler;
+    this.#changed(was);
+  }
+
+  /** Sets Electron's default (everything granted) when no handler is set; at the session's start. */
+  start(): Promise<void> {
+    this.#started = true;
+    return this.#settle(false);
+  }
+
+  /** A handler was set or removed: the defaults go or come back when that changed `active`. */
+  #changed(was: boolean): void {
+    if (this.#started && was !== this.active) void this.#settle(true);
+  }
+
+  /** Drops the answers set before (`reset`), then grants everything while no handler is set. */
+  #settle(reset: boolean): Promise<void> {
+    this.#settling = this.#settling.then(async () => {
+      const { connection, contextId } = this.#target();
+      const browserContextId = contextId;
+      if (reset) {
+        await connection.send("Browser.resetPermissions", { browserContextId }).catch(() => {});
+      }
+      if (this.active) return;
+      await Promise.all(
+        Object.values(DESCRIPTORS).flat().map((permission) =>
+          connection.send("Browser.setPermission", {
+            permission,
+            setting: "granted",
+            browserContextId,
+          })
+            .catch(() => {}) // a descriptor this Chromium does not know
+        ),
+      );
+    });
+    return this.#settling;
   }
 
   /** Whether a handler is set (documents are then paused until their origin is prepared). */
@@ -104,6 +149,7 @@ export class BrowserPermissions {
   async prepare(url: string, isMainFrame: boolean): Promise<void> {
     const origin = URL.parse(url)?.origin;
     if (!origin || origin === "null" || !this.active) return;
+    await this.#settling;
     const { connection, contextId } = this.#target();
     await Promise.all(
       Object.entries(DESCRIPTORS).map(async ([permission, descriptors]) => {

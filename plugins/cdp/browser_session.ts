@@ -302,7 +302,11 @@ function browserPlugin(
           });
           contextId = made.browserContextId;
         }
-        await Promise.all([cookies.compare(), members.learnUserAgent(connection)]);
+        await Promise.all([
+          cookies.compare(),
+          members.learnUserAgent(connection),
+          permissions.start(),
+        ]);
         const tree = await treeOf(connection);
         const mine = (node: TargetNode) =>
           contextId === undefined || node.info.browserContextId === contextId;
