@@ -575,11 +575,20 @@ export class FetchBridge {
       flight.head = internal;
       flight.hop.redirected(internal, target);
       flight.redirecting = true;
+      const responseHeaders = entries(internal.headers);
+      // as Chromium's webRequest redirect: a CORS request's redirect passes its CORS check
+      const origin = flight.hop.request.headers.get("origin");
+      if (origin) {
+        responseHeaders.push(
+          { name: "access-control-allow-origin", value: origin },
+          { name: "access-control-allow-credentials", value: "true" },
+        );
+      }
       return cdp.send("Fetch.fulfillRequest", {
         requestId,
         responseCode: 307,
         responsePhrase: "Internal Redirect",
-        responseHeaders: entries(internal.headers),
+        responseHeaders,
       });
     }
     if (decision.headers && head) {

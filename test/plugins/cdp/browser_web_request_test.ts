@@ -2,7 +2,8 @@
 // docs: a subresource's details name its referrer, a statusLine given with responseHeaders is the
 // status the page sees, a redirect response is told by onBeforeRedirect, not onResponseStarted,
 // a cross-origin request that cannot connect ends with Chromium's net::ERR_* code, and uploadData
-// holds a page's POST body byte for byte, and a response from Chromium's HTTP cache is fromCache.
+// holds a page's POST body byte for byte, a response from Chromium's HTTP cache is fromCache, and
+// a listener's redirectURL for a cross-origin fetch passes its CORS check as in Chromium.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -43,6 +44,11 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
       if (path === "/cached.js") {
         return new Response("window.cached = true", {
           headers: { "content-type": "text/javascript", "cache-control": "max-age=600" },
+        });
+      }
+      if (path.startsWith("/cors-")) {
+        return new Response(`body of ${path}`, {
+          headers: { "access-control-allow-origin": "*" },
         });
       }
       if (path === "/moved") return new Response(null, { status: 302, headers: { location: "/" } });
@@ -177,6 +183,20 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
     assert.equal(await page.evaluate(load), "window.cached = true");
     await eventually(() => told.length === 2, "the second fetch's onCompleted");
     assert.deepEqual(told, ["200 false", "200 true"]);
+    await page.close();
+  });
+
+  it("a listener's redirectURL for a page's cross-origin fetch gets the fetch the redirect's target", async () => {
+    const ses = await fresh();
+    const other = `http://localhost:${server.port}`;
+    ses.webRequest.onBeforeRequest({ urls: [`${other}/*`] }, (details, callback) => {
+      const url = new URL(details.url);
+      if (url.pathname !== "/cors-from") return callback({});
+      callback({ redirectURL: `${other}/cors-to` });
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    const seen = await page.evaluate(`fetch("${other}/cors-from").then((r) => r.text(), String)`);
+    assert.equal(seen, "body of /cors-to");
     await page.close();
   });
 });
