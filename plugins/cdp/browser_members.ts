@@ -122,6 +122,16 @@ export class BrowserMembers {
   /** Records an attached target of the context. */
   attach(cdp: CdpSession, node: TargetNode): void {
     this.#targets.set(node.sessionId, { cdp, node, scripts: new Map() });
+    this.saw(node.info.url);
+  }
+
+  /** Every origin a target of the context has shown: what clearing all storage clears. */
+  readonly #origins = new Set<string>();
+
+  /** Records the origin of a URL a target of the context showed. */
+  saw(url: string): void {
+    const origin = URL.parse(url)?.origin;
+    if (origin && origin !== "null") this.#origins.add(origin);
   }
 
   /** Whether `frameId` is the frame of one of the context's targets (a page or an iframe). */
@@ -214,28 +224,19 @@ export class BrowserMembers {
   }
 
   /**
-   * Clears what `clearing` asks for besides cookies: Chromium's HTTP cache (`cache`, browser-wide
-   * in Chromium) and the named storages of the origins asked for, else of the origins the
-   * context's targets show (`Storage.clearDataForOrigin`).
+   * Clears what `clearing` asks for besides cookies, through `page` (one of the context's):
+   * Chromium's HTTP cache (`cache`, browser-wide in Chromium) and the named storages of the
+   * origins asked for, else of every origin the context's targets have shown
+   * (`Storage.clearDataForOrigin`).
    */
-  async clearData(clearing: StorageClearing): Promise<void> {
-    const origins = new Set<string>(clearing.origins ?? []);
-    let page: CdpSession | null = null;
-    for (const { cdp, node } of this.#targets.values()) {
-      const origin = URL.parse(node.info.url)?.origin;
-      if (
-        clearing.origins === null && origin && origin !== "null" && clearing.matchesOrigin(origin)
-      ) {
-        origins.add(origin);
-      }
-      if (node.info.type === "page") page ??= cdp;
-    }
-    if (!page) return;
+  async clearData(clearing: StorageClearing, page: CdpSession): Promise<void> {
     if (clearing.includes("cache")) await page.send("Network.clearBrowserCache").catch(() => {});
     const storageTypes = clearing.storages === null
       ? "all"
       : [...clearing.storages].map((name) => STORAGE_TYPES[name]).filter(Boolean).join(",");
     if (storageTypes === "") return;
+    const origins = clearing.origins ??
+      [...this.#origins].filter((origin) => clearing.matchesOrigin(origin));
     for (const origin of origins) {
       await page.send("Storage.clearDataForOrigin", { origin, storageTypes }).catch(() => {});
     }

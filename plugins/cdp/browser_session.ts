@@ -324,6 +324,9 @@ function browserPlugin(
           if (node.info.type === "page") await serviceWorkers.attach(cdp);
         }));
         offs.push(tree.on("detached", (node) => members.detach(node.sessionId)));
+        offs.push(tree.on("changed", (node) => {
+          if (mine(node)) members.saw(node.info.url);
+        }));
         bridge.onEnd = () => cookies.responseEnded();
         bridge.wantsEnds = () => cookies.listenerCount("changed") > 0;
         cookies.onWatch = () => bridge.watch();
@@ -400,7 +403,19 @@ function browserPlugin(
       ctx.onClearStorage(async (clearing) => {
         if (!connection) return;
         await cookies.clearFor(clearing);
-        await members.clearData(clearing);
+        // Storage.clearDataForOrigin is sent to a page of the context: a blank one if none is open
+        // (a page being closed no longer answers it)
+        const shown = pages.values().next().value?.session ?? null;
+        const storages = clearing.storages;
+        const more = storages === null || storages.has("cache") ||
+          [...storages].some((name) => name !== "cookies");
+        if (!more) return;
+        const blank = shown ? null : await open();
+        try {
+          await members.clearData(clearing, shown ?? blank!.session);
+        } finally {
+          await blank?.close();
+        }
       });
       return async () => {
         for (const off of offs) off();
