@@ -102,6 +102,40 @@ function bodyOf(request: Protocol.Network.Request): Uint8Array | null {
   return body;
 }
 
+/**
+ * Stores Set-Cookie lines as Chromium would for a response from `url` (`Network.setCookies` on
+ * the target, so in its browser context); a line Chromium refuses is left out, as it would be.
+ */
+async function storeCookies(cdp: CdpSession, url: string, lines: string[]): Promise<void> {
+  const { parseSetCookie } = await import("../cookies/parse_set_cookie.ts");
+  const now = Date.now() / 1000;
+  const base = new URL(url);
+  const cookies: Protocol.Network.CookieParam[] = [];
+  for (const line of lines) {
+    const parsed = parseSetCookie(line);
+    if (!parsed) continue;
+    const cookie: Protocol.Network.CookieParam = {
+      name: parsed.name,
+      value: parsed.value,
+      url,
+      // the default path: the request path up to its last slash (RFC 6265 5.1.4)
+      path: parsed.path || base.pathname.replace(/\/[^/]*$/, "") || "/",
+      secure: parsed.secure,
+      httpOnly: parsed.httpOnly,
+    };
+    if (parsed.domain !== undefined) cookie.domain = `.${parsed.domain}`;
+    if (parsed.sameSite !== "unspecified") cookie.sameSite = SAME_SITE[parsed.sameSite];
+    if (parsed.maxAge !== undefined) cookie.expires = now + parsed.maxAge;
+    else if (parsed.expires !== undefined) cookie.expires = parsed.expires / 1000;
+    cookies.push(cookie);
+  }
+  for (const cookie of cookies) {
+    await cdp.send("Network.setCookies", { cookies: [cookie] }).catch(() => {});
+  }
+}
+
+const SAME_SITE = { none: "None", lax: "Lax", strict: "Strict" } as const;
+
 /** A Response standing for the head Chromium received (status outside 200-599 mapped to 200). */
 function headOf(
   status: number,
@@ -599,12 +633,21 @@ export class FetchBridge {
         statusText: status ? status.text : head.statusText,
         headers: decision.headers,
       });
-      return cdp.send("Fetch.continueResponse", {
-        requestId,
-        responseCode: status ? status.code : event.responseStatusCode!,
-        responsePhrase: (status ? status.text : event.responseStatusText) || undefined,
-        responseHeaders: entries(decision.headers),
-      });
+      const goOn = () =>
+        cdp.send("Fetch.continueResponse", {
+          requestId,
+          responseCode: status ? status.code : event.responseStatusCode!,
+          responsePhrase: (status ? status.text : event.responseStatusText) || undefined,
+          responseHeaders: entries(decision.headers!),
+        });
+      // Chromium stored the response's cookies before the pause: a Set-Cookie a tap added is
+      // stored here, before the page sees the response
+      const added = decision.headers.getSetCookie();
+      if (added.length === 0) return goOn();
+      const had = new Set(head.headers.getSetCookie());
+      const lines = added.filter((line) => !had.has(line));
+      if (lines.length === 0) return goOn();
+      return storeCookies(cdp, flight.hop.request.url, lines).then(goOn);
     }
     if (head) return cdp.send("Fetch.continueRequest", { requestId });
     const request = flight.hop.request;

@@ -3,7 +3,8 @@
 // status the page sees, a redirect response is told by onBeforeRedirect, not onResponseStarted,
 // a cross-origin request that cannot connect ends with Chromium's net::ERR_* code, and uploadData
 // holds a page's POST body byte for byte, a response from Chromium's HTTP cache is fromCache, and
-// a listener's redirectURL for a cross-origin fetch passes its CORS check as in Chromium.
+// a listener's redirectURL for a cross-origin fetch passes its CORS check as in Chromium, and a
+// Set-Cookie an onHeadersReceived listener adds is stored.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -197,6 +198,24 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
     const page = await ses.pages.open(`${server.url}/`);
     const seen = await page.evaluate(`fetch("${other}/cors-from").then((r) => r.text(), String)`);
     assert.equal(seen, "body of /cors-to");
+    await page.close();
+  });
+
+  it("a Set-Cookie an onHeadersReceived listener adds is stored in the context's jar", async () => {
+    const ses = await fresh();
+    ses.webRequest.onHeadersReceived({ urls: [`${server.url}/data`] }, (details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          "Set-Cookie": ["added=by-listener; Path=/; SameSite=Lax"],
+        },
+      });
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    assert.equal(await page.evaluate("fetch('/data').then((r) => r.text())"), "body of /data");
+    assert.equal(await page.evaluate("document.cookie"), "added=by-listener");
+    const [cookie] = await ses.cookies.get({ name: "added" });
+    assert.equal(cookie?.sameSite, "lax");
     await page.close();
   });
 });
