@@ -211,6 +211,9 @@ export function createSharedDictionaryPlugin(
         ctx.tap("beforeSendHeaders", (request) => {
           request.data.delete(ANNOUNCED);
           if (!isSecureUrl(request.urlParts) || registry.isEmpty) return;
+          // a request that announces a dictionary of its own (a browser behind the session
+          // server) keeps it, and decodes the answer itself
+          if (request.headers.has("available-dictionary")) return;
           return announce(request, decodeZstd);
         }, { order: "post", label: "shared dictionary" });
         ctx.tap("responseBody", (request, response) => {
