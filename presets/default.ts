@@ -28,13 +28,15 @@ import type { CdpAdapters, CdpApi } from "../plugins/cdp/launcher.ts";
 import { type CdpMembers, createCdpPlugin, lazyCdpApi } from "../plugins/cdp/plugin.ts";
 import {
   createProxyPlugin as createPlainProxyPlugin,
-  type PacEngine,
   type PacEngineOptions,
   type ProxyMembers,
   type ProxyPluginOptions,
-} from "../plugins/proxy/mod.ts";
+} from "../plugins/proxy/plugin.ts";
+import type { PacEngine } from "../plugins/proxy/proxy_service.ts";
 import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
-import { nodeTunnels } from "../adapters/socks/tunnel.ts";
+import type { TunnelAdapter } from "../kernel/network/tunnel.ts";
+import type { SerialAdapter } from "../kernel/devices/serial.ts";
+import { onFirstUse } from "../kernel/lazy.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
@@ -48,7 +50,6 @@ import {
 import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts";
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
-import process from "node:process";
 import { type CacheMembers, createCachePlugin } from "../plugins/cache/mod.ts";
 import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/mod.ts";
 import {
@@ -62,11 +63,11 @@ import { nodeExtensionFiles, nodeFiles } from "../adapters/fs/node.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
 import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
+import { nodeProcess } from "../adapters/_env.ts";
 import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
 import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
 import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
 import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
-import { posixSerialAdapter } from "../adapters/serial/posix.ts";
 import { nodeHidAdapter } from "../adapters/hid/node_hid.ts";
 import { nodeUsbAdapter } from "../adapters/usb/node_usb.ts";
 
@@ -92,6 +93,17 @@ export async function quickJsPacEngine(
   const { PacThread } = await import("../plugins/proxy/pac_thread.ts");
   return await PacThread.create(script, options);
 }
+
+const tunnelModule = onFirstUse(
+  "the tunnel adapter (adapters/socks/tunnel.ts)",
+  () => import("../adapters/socks/tunnel.ts"),
+);
+
+/** Tunnels over `node:net` (`adapters/socks/tunnel.ts`, loaded with the first tunnel). */
+const nodeTunnels: TunnelAdapter = {
+  name: "node",
+  open: async (request) => await (await tunnelModule()).nodeTunnels.open(request),
+};
 
 /**
  * Makes the proxy plugin with Deno's and Bun's adapters (tunnels over `node:net`, the system
@@ -172,12 +184,15 @@ export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
  */
 export const netLogPlugin: Plugin<NetLogMembers> = createNetLogPlugin({
   openFile: openTextFile,
-  clientInfo: () => ({
-    name: "websession",
-    version: "0.1.0",
-    os_type: `${detectRuntime()} (${process.platform} ${process.arch})`,
-    command_line: process.argv.join(" "),
-  }),
+  clientInfo: () => {
+    const process = nodeProcess();
+    return {
+      name: "websession",
+      version: "0.1.0",
+      os_type: `${detectRuntime()} (${process.platform} ${process.arch})`,
+      command_line: process.argv.join(" "),
+    };
+  },
 });
 
 /**
@@ -292,9 +307,20 @@ export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugi
  * serialPlugin.manifest.requires; // ["permissions"]
  * ```
  */
-export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({
-  adapter: posixSerialAdapter(),
-});
+export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({ adapter: posixSerial() });
+
+/** The POSIX tty adapter (`adapters/serial/posix.ts`), loaded with the first `list` or `open`. */
+function posixSerial(): SerialAdapter {
+  const adapter = onFirstUse(
+    "the serial adapter (adapters/serial/posix.ts)",
+    async () => (await import("../adapters/serial/posix.ts")).posixSerialAdapter(),
+  );
+  return {
+    name: "posix-tty",
+    list: async () => await (await adapter()).list(),
+    open: async (path, settings) => await (await adapter()).open(path, settings),
+  };
+}
 
 /**
  * The hid plugin of the default preset: devices come from node-hid.
