@@ -97,6 +97,7 @@ export {
   CookieRecord,
   Cookies,
   type CookiesMembers,
+  loadPublicSuffixList,
   parseCookieDate,
   parseSetCookie,
 } from "../plugins/cookies/mod.ts";
