@@ -35,7 +35,6 @@ import {
 import type { PacEngine } from "../plugins/proxy/proxy_service.ts";
 import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
 import type { TunnelAdapter } from "../kernel/network/tunnel.ts";
-import type { SerialAdapter } from "../kernel/devices/serial.ts";
 import { onFirstUse } from "../kernel/lazy.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
@@ -68,8 +67,7 @@ import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissio
 import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
 import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
 import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
-import { nodeHidAdapter } from "../adapters/hid/node_hid.ts";
-import { nodeUsbAdapter } from "../adapters/usb/node_usb.ts";
+import { lazyHidAdapter, lazySerialAdapter, lazyUsbAdapter } from "../adapters/lazy_devices.ts";
 
 /**
  * The PAC engine of Deno and Bun: the proxy plugin's QuickJS sandbox in a Worker
@@ -307,20 +305,13 @@ export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugi
  * serialPlugin.manifest.requires; // ["permissions"]
  * ```
  */
-export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({ adapter: posixSerial() });
-
-/** The POSIX tty adapter (`adapters/serial/posix.ts`), loaded with the first `list` or `open`. */
-function posixSerial(): SerialAdapter {
-  const adapter = onFirstUse(
-    "the serial adapter (adapters/serial/posix.ts)",
+export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({
+  // adapters/serial/posix.ts loads with the first list or open.
+  adapter: lazySerialAdapter(
+    "posix-tty",
     async () => (await import("../adapters/serial/posix.ts")).posixSerialAdapter(),
-  );
-  return {
-    name: "posix-tty",
-    list: async () => await (await adapter()).list(),
-    open: async (path, settings) => await (await adapter()).open(path, settings),
-  };
-}
+  ),
+});
 
 /**
  * The hid plugin of the default preset: devices come from node-hid.
@@ -330,7 +321,12 @@ function posixSerial(): SerialAdapter {
  * hidPlugin.manifest.api; // ["hid"]
  * ```
  */
-export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidAdapter() });
+export const hidPlugin: Plugin<HidMembers> = createHidPlugin({
+  adapter: lazyHidAdapter(
+    "node-hid",
+    async () => (await import("../adapters/hid/node_hid.ts")).nodeHidAdapter(),
+  ),
+});
 
 /**
  * The usb plugin of the default preset: devices come from the `usb` package.
@@ -340,7 +336,12 @@ export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidA
  * usbPlugin.manifest.api; // ["usb"]
  * ```
  */
-export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({ adapter: nodeUsbAdapter() });
+export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({
+  adapter: lazyUsbAdapter(
+    "usb",
+    async () => (await import("../adapters/usb/node_usb.ts")).nodeUsbAdapter(),
+  ),
+});
 
 export type { DefaultMembers } from "./typed_session.ts";
 
