@@ -12,6 +12,7 @@ import { registrableDomain } from "../cookies/domain_match.ts";
  *
  * @example
  * ```ts
+ * await loadPublicSuffixList();
  * schemefulSite("https://a.b.example.org:8443/x"); // "https://example.org"
  * schemefulSite("http://127.0.0.1:8080"); // "http://127.0.0.1"
  * ```
