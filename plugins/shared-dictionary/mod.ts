@@ -22,6 +22,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
 import type { PipelineRequest, UrlParts } from "../../kernel/request.ts";
 import {
   dictionaryPattern,
@@ -140,10 +141,11 @@ function toInfo(d: StoredDictionary): SharedDictionaryInfo {
   };
 }
 
-let siteModule: Promise<SiteOf> | null = null;
-/** `site.ts` (the public suffix list) loads when a session first needs a site. */
-const loadSite = (): Promise<SiteOf> =>
-  siteModule ??= import("./site.ts").then((module) => module.schemefulSite);
+/** `site.ts` (with the public suffix list) loads when a session first needs a site. */
+const loadSite: () => Promise<SiteOf> = onFirstUse(
+  "the schemeful site (public suffix list)",
+  () => import("./site.ts").then((module) => module.loadSchemefulSite()),
+);
 
 /**
  * Makes the shared-dictionary plugin; the default preset hands in the runtime's zstd decoder.
