@@ -36,7 +36,6 @@ import {
   isolationKeyOption,
   type SiteOf,
 } from "./isolation_key.ts";
-import { parseUseAsDictionary } from "./use_as_dictionary.ts";
 import { destinationOf } from "./destination.ts";
 
 export type { ZstdDecoder } from "./dcz_body.ts";
@@ -182,6 +181,8 @@ export function createSharedDictionaryPlugin(
         headers.set("accept-encoding", `${encodings}, dcz`);
       };
       const keep = async (request: PipelineRequest, response: Response, header: string) => {
+        // the header's parser (structured-headers) loads with the first dictionary
+        const { parseUseAsDictionary } = await import("./use_as_dictionary.ts");
         const declaration = parseUseAsDictionary(header);
         const pattern = declaration && dictionaryPattern(declaration.match, request.url);
         if (!declaration || !pattern) return null;
