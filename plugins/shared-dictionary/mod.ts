@@ -37,6 +37,7 @@ import {
   type SiteOf,
 } from "./isolation_key.ts";
 import { destinationOf } from "./destination.ts";
+import { toBase64 } from "./base64.ts";
 
 export type { ZstdDecoder } from "./dcz_body.ts";
 
@@ -136,7 +137,7 @@ function toInfo(d: StoredDictionary): SharedDictionaryInfo {
     expirationDuration: d.expiration,
     lastUsedTime: new Date(d.lastUsedTime),
     size: d.bytes.length,
-    hash: `sha256/${d.hash.toBase64()}`,
+    hash: `sha256/${toBase64(d.hash)}`,
   };
 }
 
@@ -175,7 +176,7 @@ export function createSharedDictionaryPlugin(
         if (found === null) return;
         request.data.set(ANNOUNCED, { dictionary: found, decode });
         const headers = request.headers;
-        headers.set("available-dictionary", `:${found.hash.toBase64()}:`);
+        headers.set("available-dictionary", `:${toBase64(found.hash)}:`);
         if (found.id !== "") headers.set("dictionary-id", sfString(found.id));
         const encodings = headers.get("accept-encoding") ?? acceptEncoding;
         headers.set("accept-encoding", `${encodings}, dcz`);
