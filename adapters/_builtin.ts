@@ -7,12 +7,17 @@
  *
  * @module
  */
+import type * as Buffer from "node:buffer";
+import type * as ChildProcess from "node:child_process";
 import type * as Crypto from "node:crypto";
+import type * as DnsPromises from "node:dns/promises";
 import type * as Fs from "node:fs";
 import type * as FsPromises from "node:fs/promises";
 import type * as Http from "node:http";
 import type * as Module from "node:module";
 import type * as Net from "node:net";
+import type * as Os from "node:os";
+import type * as Path from "node:path";
 import type * as Sqlite from "node:sqlite";
 import type * as Stream from "node:stream";
 import type * as Timers from "node:timers";
@@ -20,12 +25,17 @@ import type * as Tls from "node:tls";
 
 /** The built-in modules {@linkcode builtin} hands out, by id. */
 export interface Builtins {
+  /** `node:buffer`. */ "node:buffer": typeof Buffer;
+  /** `node:child_process`. */ "node:child_process": typeof ChildProcess;
   /** `node:crypto`. */ "node:crypto": typeof Crypto;
+  /** `node:dns/promises`. */ "node:dns/promises": typeof DnsPromises;
   /** `node:fs`. */ "node:fs": typeof Fs;
   /** `node:fs/promises`. */ "node:fs/promises": typeof FsPromises;
   /** `node:http`. */ "node:http": typeof Http;
   /** `node:module`. */ "node:module": typeof Module;
   /** `node:net`. */ "node:net": typeof Net;
+  /** `node:os`. */ "node:os": typeof Os;
+  /** `node:path`. */ "node:path": typeof Path;
   /** `node:sqlite`. */ "node:sqlite": typeof Sqlite;
   /** `node:stream`. */ "node:stream": typeof Stream;
   /** `node:timers`. */ "node:timers": typeof Timers;

@@ -4,6 +4,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+// Sync helpers used directly: the public suffix list loads as with the ./cookies entry.
+import "../plugins/cookies/_tldts.ts";
 import {
   MatchPattern,
   type MatchPatternError,

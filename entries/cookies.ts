@@ -11,5 +11,7 @@
  * @module
  */
 import "./runtime_setup.ts";
+// CookieJar and the domain helpers are sync: the public suffix list is loaded with this entry.
+import "../plugins/cookies/_tldts.ts";
 
 export * from "../plugins/cookies/mod.ts";

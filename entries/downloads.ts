@@ -15,4 +15,5 @@
 import "./runtime_setup.ts";
 
 export * from "../plugins/downloads/mod.ts";
+export { sanitizeFilename, suggestedFilename } from "../plugins/downloads/filename.ts";
 export { downloadsPlugin } from "../presets/default.ts";

@@ -15,7 +15,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { configure } from "../kernel/partitions.ts";
 import { loadPlugin } from "../kernel/messaging/plugin_loader.ts";
 import { httpLayer } from "../kernel/http/mod.ts";
@@ -24,13 +23,14 @@ import { MemoryStore } from "../adapters/store/memory.ts";
 import { SqliteStore } from "../adapters/store/sqlite.ts";
 import { detectRuntime, transportFor } from "../adapters/runtime.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
+import { envVar, workingDirectory } from "../adapters/_env.ts";
 import { defaultPlugins } from "../presets/default.ts";
 
 const runtime = detectRuntime();
-const home = process.env.WEBSESSION_HOME;
+const home = envVar("WEBSESSION_HOME");
 configure({
   runtime,
-  storagePath: home && home.length > 0 ? home : `${process.cwd()}/.websession`,
+  storagePath: home && home.length > 0 ? home : `${workingDirectory()}/.websession`,
   store: ({ storagePath }) =>
     storagePath === null ? new MemoryStore() : new SqliteStore(`${storagePath}/websession.db`),
   transport: transportFor(runtime),

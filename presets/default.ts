@@ -28,13 +28,14 @@ import type { CdpAdapters, CdpApi } from "../plugins/cdp/launcher.ts";
 import { type CdpMembers, createCdpPlugin, lazyCdpApi } from "../plugins/cdp/plugin.ts";
 import {
   createProxyPlugin as createPlainProxyPlugin,
-  type PacEngine,
   type PacEngineOptions,
   type ProxyMembers,
   type ProxyPluginOptions,
-} from "../plugins/proxy/mod.ts";
+} from "../plugins/proxy/plugin.ts";
+import type { PacEngine } from "../plugins/proxy/proxy_service.ts";
 import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
-import { nodeTunnels } from "../adapters/socks/tunnel.ts";
+import type { TunnelAdapter } from "../kernel/network/tunnel.ts";
+import { onFirstUse } from "../kernel/lazy.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
@@ -48,7 +49,6 @@ import {
 import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts";
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
-import process from "node:process";
 import { type CacheMembers, createCachePlugin } from "../plugins/cache/mod.ts";
 import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/mod.ts";
 import {
@@ -62,13 +62,12 @@ import { nodeExtensionFiles, nodeFiles } from "../adapters/fs/node.ts";
 import { isolationFor } from "../adapters/isolation/mod.ts";
 import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
+import { nodeProcess } from "../adapters/_env.ts";
 import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
 import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
 import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
 import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
-import { posixSerialAdapter } from "../adapters/serial/posix.ts";
-import { nodeHidAdapter } from "../adapters/hid/node_hid.ts";
-import { nodeUsbAdapter } from "../adapters/usb/node_usb.ts";
+import { lazyHidAdapter, lazySerialAdapter, lazyUsbAdapter } from "../adapters/lazy_devices.ts";
 import {
   createSharedDictionaryPlugin,
   type SharedDictionaryMembers,
@@ -97,6 +96,17 @@ export async function quickJsPacEngine(
   const { PacThread } = await import("../plugins/proxy/pac_thread.ts");
   return await PacThread.create(script, options);
 }
+
+const tunnelModule = onFirstUse(
+  "the tunnel adapter (adapters/socks/tunnel.ts)",
+  () => import("../adapters/socks/tunnel.ts"),
+);
+
+/** Tunnels over `node:net` (`adapters/socks/tunnel.ts`, loaded with the first tunnel). */
+const nodeTunnels: TunnelAdapter = {
+  name: "node",
+  open: async (request) => await (await tunnelModule()).nodeTunnels.open(request),
+};
 
 /**
  * Makes the proxy plugin with Deno's and Bun's adapters (tunnels over `node:net`, the system
@@ -177,12 +187,15 @@ export const cdpPlugin: Plugin<CdpMembers> = createCdpPlugin(cdpAdapters);
  */
 export const netLogPlugin: Plugin<NetLogMembers> = createNetLogPlugin({
   openFile: openTextFile,
-  clientInfo: () => ({
-    name: "websession",
-    version: "0.1.0",
-    os_type: `${detectRuntime()} (${process.platform} ${process.arch})`,
-    command_line: process.argv.join(" "),
-  }),
+  clientInfo: () => {
+    const process = nodeProcess();
+    return {
+      name: "websession",
+      version: "0.1.0",
+      os_type: `${detectRuntime()} (${process.platform} ${process.arch})`,
+      command_line: process.argv.join(" "),
+    };
+  },
 });
 
 /**
@@ -298,7 +311,11 @@ export const extensionsPlugin: Plugin<ExtensionsMembers> = createExtensionsPlugi
  * ```
  */
 export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({
-  adapter: posixSerialAdapter(),
+  // adapters/serial/posix.ts loads with the first list or open.
+  adapter: lazySerialAdapter(
+    "posix-tty",
+    async () => (await import("../adapters/serial/posix.ts")).posixSerialAdapter(),
+  ),
 });
 
 /**
@@ -309,7 +326,12 @@ export const serialPlugin: Plugin<SerialMembers> = createSerialPlugin({
  * hidPlugin.manifest.api; // ["hid"]
  * ```
  */
-export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidAdapter() });
+export const hidPlugin: Plugin<HidMembers> = createHidPlugin({
+  adapter: lazyHidAdapter(
+    "node-hid",
+    async () => (await import("../adapters/hid/node_hid.ts")).nodeHidAdapter(),
+  ),
+});
 
 /**
  * The usb plugin of the default preset: devices come from the `usb` package.
@@ -319,7 +341,12 @@ export const hidPlugin: Plugin<HidMembers> = createHidPlugin({ adapter: nodeHidA
  * usbPlugin.manifest.api; // ["usb"]
  * ```
  */
-export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({ adapter: nodeUsbAdapter() });
+export const usbPlugin: Plugin<UsbMembers> = createUsbPlugin({
+  adapter: lazyUsbAdapter(
+    "usb",
+    async () => (await import("../adapters/usb/node_usb.ts")).nodeUsbAdapter(),
+  ),
+});
 
 /**
  * The shared-dictionary plugin with the runtime's zstd decoder (`dcz` answers are decoded) and

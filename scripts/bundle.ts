@@ -5,7 +5,9 @@
  * `dist/chunks/`, which a page serves beside `websession.js`. Its declarations with
  * dts-bundle-generator (TypeScript's compiler, `scripts/bundle_tsconfig.json`) into one
  * self-contained `dist/websession.d.ts` (the `devtools-protocol` types the CDP API refers to are
- * inlined, so a page needs no npm package to type-check).
+ * inlined, so a page needs no npm package to type-check). A service worker cannot `import()` (the
+ * HTML spec forbids it there), so `dist/websession.worker.js` is the same API in one file without
+ * chunks: what the page's bundle loads on first use is in it, still initialised on first use.
  *
  * @module
  */
@@ -19,6 +21,10 @@ export const bundlePath: string = new URL("../dist/websession.js", import.meta.u
 /** Where the bundle's declarations are written. */
 export const declarationsPath: string =
   new URL("../dist/websession.d.ts", import.meta.url).pathname;
+
+/** Where the service worker's bundle (one file, no chunks) is written. */
+export const workerBundlePath: string =
+  new URL("../dist/websession.worker.js", import.meta.url).pathname;
 
 /** The folder of the bundle and its chunks. */
 const distDir: string = new URL("../dist/", import.meta.url).pathname;
@@ -86,7 +92,37 @@ export async function buildBundleFiles(): Promise<BundleFile[]> {
  */
 export async function buildBundle(): Promise<number> {
   const files = await buildBundleFiles();
+  await buildWorkerBundle();
   return files.reduce((total, file) => total + file.bytes, 0);
+}
+
+/**
+ * Builds `dist/websession.worker.js`, the bundle for service workers: one file, in which esbuild
+ * turns each literal `import()` of the sources into the bundled module's initialisation (a service
+ * worker may not `import()`); resolves to its size in bytes.
+ *
+ * @example
+ * ```ts
+ * const bytes = await buildWorkerBundle();
+ * ```
+ */
+export async function buildWorkerBundle(): Promise<number> {
+  const result = await esbuild.build({
+    entryPoints: [new URL("../web/mod.ts", import.meta.url).pathname],
+    outfile: workerBundlePath,
+    bundle: true,
+    splitting: false,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    metafile: true,
+    logLevel: "warning",
+  });
+  await esbuild.stop();
+  const output = Object.entries(result.metafile!.outputs).find(([p]) => p.endsWith(".worker.js"));
+  return output![1].bytes;
 }
 
 /**
@@ -100,7 +136,7 @@ export async function buildBundle(): Promise<number> {
  * ```
  */
 export function readBundleFile(pathname: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^\/(websession|chunks\/[\w-]+)\.js$/.test(pathname)) return null;
+  if (!/^\/(websession|websession\.worker|chunks\/[\w-]+)\.js$/.test(pathname)) return null;
   const path = `${distDir}${pathname.slice(1)}`;
   return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
 }
@@ -122,6 +158,11 @@ export function buildDeclarations(): number {
   }], { preferredConfigPath: new URL("./bundle_tsconfig.json", import.meta.url).pathname });
   const banner = "// websession's browser bundle (dist/websession.js): its declarations.\n";
   writeFileSync(declarationsPath, banner + text);
+  // The service worker's bundle has the same exports.
+  writeFileSync(
+    declarationsPath.replace(/\.d\.ts$/, ".worker.d.ts"),
+    '// websession.worker.js: the same API as websession.js.\nexport * from "./websession.js";\n',
+  );
   return banner.length + text.length;
 }
 
@@ -132,6 +173,10 @@ if (import.meta.main) {
     const when = file.upFront ? "up front" : "on first use";
     console.log(`dist/${file.path}: ${(file.bytes / 1024).toFixed(1)} KiB (${when})`);
   }
+  const workerBytes = await buildWorkerBundle();
+  console.log(
+    `dist/websession.worker.js: ${(workerBytes / 1024).toFixed(1)} KiB (service workers)`,
+  );
   const declarationBytes = buildDeclarations();
   console.log(`dist/websession.d.ts: ${(declarationBytes / 1024).toFixed(1)} KiB`);
 }

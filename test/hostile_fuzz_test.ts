@@ -5,6 +5,8 @@
 // FUZZ_SEED to replay a run, FUZZ_MS to run longer.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+// Sync helpers used directly: the public suffix list loads as with the ./cookies entry.
+import "../plugins/cookies/_tldts.ts";
 import process from "node:process";
 import { parseSetCookie } from "../plugins/cookies/parse_set_cookie.ts";
 import { ProxyRules } from "../plugins/proxy/proxy_rules.ts";

@@ -54,22 +54,23 @@ import { permissionsPlugin } from "../plugins/permissions/mod.ts";
 import { createSerialPlugin } from "../plugins/serial/mod.ts";
 import { createHidPlugin } from "../plugins/hid/mod.ts";
 import { createUsbPlugin } from "../plugins/usb/mod.ts";
-import { webSerialAdapter, type WebSerialLike } from "../adapters/serial/web_serial.ts";
-import { usbCdcAcmSerial, type WebUsbLike } from "../adapters/serial/usb_cdc_acm.ts";
-import { webHidAdapter, type WebHidLike } from "../adapters/hid/web_hid.ts";
-import { webUsbAdapter, type WebUsbApiLike } from "../adapters/usb/web_usb.ts";
+import type { WebSerialLike } from "../adapters/serial/web_serial.ts";
+import type { WebUsbLike } from "../adapters/serial/usb_cdc_acm.ts";
+import type { WebHidLike } from "../adapters/hid/web_hid.ts";
+import type { WebUsbApiLike } from "../adapters/usb/web_usb.ts";
+import { lazyHidAdapter, lazySerialAdapter, lazyUsbAdapter } from "../adapters/lazy_devices.ts";
 import { pageProxyPlugin } from "../plugins/proxy/page.ts";
 import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/plugin.ts";
-import {
-  type CdpAdapters,
-  type CdpApi,
-  createCdpApi,
-  createCdpPlugin,
-} from "../plugins/cdp/mod.ts";
+// From their own modules, not the cdp plugin's mod.ts: that exports the Chromium-backed session
+// too (browser_session.ts, with the proxy plugin's rules and ipaddr.js), which a page cannot use.
+import { type CdpAdapters, type CdpApi, createCdpApi } from "../plugins/cdp/launcher.ts";
+import { createCdpPlugin } from "../plugins/cdp/plugin.ts";
 
 export * from "../kernel/mod.ts";
 export { IndexedDbStore } from "../adapters/store/indexeddb.ts";
-export { CdpConnection, TargetTree, WebView2Api } from "../plugins/cdp/mod.ts";
+export { CdpConnection } from "../kernel/cdp/mod.ts";
+export { TargetTree } from "../plugins/cdp/target_tree.ts";
+export { WebView2Api } from "../plugins/cdp/webview2.ts";
 export { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 export {
   DeclarativeNetRequest,
@@ -97,6 +98,7 @@ export {
   CookieRecord,
   Cookies,
   type CookiesMembers,
+  loadPublicSuffixList,
   parseCookieDate,
   parseSetCookie,
 } from "../plugins/cookies/mod.ts";
@@ -157,14 +159,21 @@ const pageNavigator = () => (globalThis as { navigator?: PageNavigator }).naviga
 let polyfillSerial: WebSerialLike | null = null;
 
 /**
- * The page's Web Serial: `navigator.serial`, or web-serial-polyfill over `navigator.usb` (CDC-ACM
- * devices) where the browser has no Web Serial; read on each use.
+ * The page's Web Serial adapter, loaded with the first `list` or `open` (with web-serial-polyfill):
+ * `navigator.serial`, or the polyfill over `navigator.usb` (CDC-ACM devices) where the browser has
+ * no Web Serial; read on each use.
  */
-function pageSerial(): WebSerialLike | undefined {
-  const nav = pageNavigator();
-  if (nav?.serial) return nav.serial;
-  if (!nav?.usb) return undefined;
-  return polyfillSerial ??= usbCdcAcmSerial(() => pageNavigator()?.usb);
+async function pageSerialAdapter() {
+  const [{ webSerialAdapter }, { usbCdcAcmSerial }] = await Promise.all([
+    import("../adapters/serial/web_serial.ts"),
+    import("../adapters/serial/usb_cdc_acm.ts"),
+  ]);
+  return webSerialAdapter(() => {
+    const nav = pageNavigator();
+    if (nav?.serial) return nav.serial;
+    if (!nav?.usb) return undefined;
+    return polyfillSerial ??= usbCdcAcmSerial(() => pageNavigator()?.usb);
+  });
 }
 
 const browserPlugins: readonly AnyPlugin[] = [
@@ -184,9 +193,22 @@ const browserPlugins: readonly AnyPlugin[] = [
   downloadsPlugin,
   permissionsPlugin,
   downloadOnlySpellcheckPlugin,
-  createSerialPlugin({ adapter: webSerialAdapter(pageSerial) }),
-  createHidPlugin({ adapter: webHidAdapter(() => pageNavigator()?.hid) }),
-  createUsbPlugin({ adapter: webUsbAdapter(() => pageNavigator()?.usb) }),
+  // The device adapters load with their first list or open (adapters/lazy_devices.ts).
+  createSerialPlugin({ adapter: lazySerialAdapter("web-serial", pageSerialAdapter) }),
+  createHidPlugin({
+    adapter: lazyHidAdapter(
+      "webhid",
+      async () =>
+        (await import("../adapters/hid/web_hid.ts")).webHidAdapter(() => pageNavigator()?.hid),
+    ),
+  }),
+  createUsbPlugin({
+    adapter: lazyUsbAdapter(
+      "webusb",
+      async () =>
+        (await import("../adapters/usb/web_usb.ts")).webUsbAdapter(() => pageNavigator()?.usb),
+    ),
+  }),
 ];
 
 configure({

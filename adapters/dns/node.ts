@@ -5,8 +5,7 @@
  * @module
  */
 
-import { lookup } from "node:dns/promises";
-import { networkInterfaces } from "node:os";
+import { builtin } from "../_builtin.ts";
 import type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
 
 export type { AddressFamily, HostResolver } from "../../kernel/network/host_resolver.ts";
@@ -34,7 +33,7 @@ export function nodeHostResolver(options: NodeHostResolverOptions = {}): HostRes
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         const result = await Promise.race([
-          lookup(host, { all: true, family, verbatim: true }),
+          builtin("node:dns/promises").lookup(host, { all: true, family, verbatim: true }),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error("DNS timeout")), timeout);
           }),
@@ -49,7 +48,7 @@ export function nodeHostResolver(options: NodeHostResolverOptions = {}): HostRes
     localAddresses(family: AddressFamily): readonly string[] {
       const v4: string[] = [];
       const v6: string[] = [];
-      for (const list of Object.values(networkInterfaces())) {
+      for (const list of Object.values(builtin("node:os").networkInterfaces())) {
         for (const a of list ?? []) {
           if (a.internal) continue;
           if (a.family === "IPv4" || (a.family as unknown) === 4) v4.push(a.address);

@@ -5,7 +5,6 @@
  * @module
  */
 import { builtin } from "../_builtin.ts";
-import { dirname } from "node:path";
 
 /** node:fs/promises, loaded on first use (`adapters/_builtin.ts`). */
 const fsp = () => builtin("node:fs/promises");
@@ -29,7 +28,7 @@ export interface NodeTextFile {
  * ```
  */
 export async function openTextFile(path: string): Promise<NodeTextFile> {
-  await fsp().mkdir(dirname(path), { recursive: true });
+  await fsp().mkdir(builtin("node:path").dirname(path), { recursive: true });
   const handle = await fsp().open(path, "w");
   return {
     write: async (data) => {
@@ -70,11 +69,11 @@ export const nodeFiles: NodeFiles = {
   readText: (path) => fsp().readFile(path, "utf8"),
   readBytes: async (path) => new Uint8Array(await fsp().readFile(path)),
   writeText: async (path, text) => {
-    await fsp().mkdir(dirname(path), { recursive: true });
+    await fsp().mkdir(builtin("node:path").dirname(path), { recursive: true });
     await fsp().writeFile(path, text);
   },
   writeBytes: async (path, bytes) => {
-    await fsp().mkdir(dirname(path), { recursive: true });
+    await fsp().mkdir(builtin("node:path").dirname(path), { recursive: true });
     await fsp().writeFile(path, bytes);
   },
 };

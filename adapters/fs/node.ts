@@ -11,8 +11,7 @@
  * @module
  */
 import { builtin } from "../_builtin.ts";
-import { homedir } from "node:os";
-import process from "node:process";
+import { envVar, isWindows } from "../_env.ts";
 import type { FileSystem, FileWriter } from "../../kernel/storage/files.ts";
 
 /** node:fs/promises, loaded on first use (`adapters/_builtin.ts`). */
@@ -80,8 +79,8 @@ export const nodeFiles: FileSystem = {
     await fsp().mkdir(path, { recursive: true });
   },
   downloadsDirectory() {
-    const xdg = process.env.XDG_DOWNLOAD_DIR;
-    return xdg && xdg.length > 0 ? xdg : `${homedir()}/Downloads`;
+    const xdg = envVar("XDG_DOWNLOAD_DIR");
+    return xdg && xdg.length > 0 ? xdg : `${builtin("node:os").homedir()}/Downloads`;
   },
 };
 
@@ -109,5 +108,7 @@ export const nodeExtensionFiles: {
     }
   },
   readText: (path: string) => fsp().readFile(path, "utf8"),
-  windows: process.platform === "win32",
+  get windows(): boolean {
+    return isWindows();
+  },
 };

@@ -14,7 +14,6 @@
  * @module
  */
 import { builtin } from "../_builtin.ts";
-import { basename } from "node:path";
 import type { HidAdapter, HidConnection, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
 import { detectRuntime } from "../../kernel/contracts.ts";
 
@@ -102,7 +101,7 @@ async function descriptorOf(path: string): Promise<Uint8Array | undefined> {
   try {
     return new Uint8Array(
       await builtin("node:fs/promises").readFile(
-        `/sys/class/hidraw/${basename(path)}/device/report_descriptor`,
+        `/sys/class/hidraw/${builtin("node:path").basename(path)}/device/report_descriptor`,
       ),
     );
   } catch {

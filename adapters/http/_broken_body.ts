@@ -44,51 +44,55 @@ export function sendError(error: unknown, signal?: AbortSignal): NetError {
  */
 const wrappedBodies = new WeakMap<Response, ReadableStream<Uint8Array<ArrayBuffer>>>();
 
-class ChromiumCodedResponse extends Response {
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    const known = wrappedBodies.get(this);
-    if (known) return known;
-    const body = super.body;
-    if (body === null) return null;
-    // The native stream is locked on the first read only: looking at `body` (`=== null`) must
-    // leave text() and the other readers usable.
-    let reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | null = null;
-    const response = this as Response;
-    const wrapped = new ReadableStream<Uint8Array<ArrayBuffer>>({
-      async pull(controller) {
-        reader ??= body.getReader();
-        try {
-          const { done, value } = await reader.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        } catch (error) {
-          controller.error(bodyError(error, response));
-        }
-      },
-      cancel: (reason) => (reader ?? body).cancel(reason),
-    }, { highWaterMark: 0 });
-    wrappedBodies.set(this, wrapped);
-    return wrapped;
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return super.arrayBuffer().catch((error) => Promise.reject(bodyError(error, this)));
-  }
-  override blob(): Promise<Blob> {
-    return super.blob().catch((error) => Promise.reject(bodyError(error, this)));
-  }
-  override formData(): Promise<FormData> {
-    return super.formData().catch((error) => Promise.reject(bodyError(error, this)));
-  }
-  override json(): Promise<unknown> {
-    return super.json().catch((error) => Promise.reject(bodyError(error, this)));
-  }
-  override text(): Promise<string> {
-    return super.text().catch((error) => Promise.reject(bodyError(error, this)));
-  }
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return super.bytes().catch((error) => Promise.reject(bodyError(error, this)));
-  }
-}
+// Made on first use: on Deno, a class extending Response at import loads the global Response's
+// script then (about 3 ms of cold start, issue #24, Deno's --cpu-prof of the startup bench).
+let codedResponse: { prototype: Response } | null = null;
+const chromiumCodedResponse = () =>
+  codedResponse ??= class ChromiumCodedResponse extends Response {
+    override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+      const known = wrappedBodies.get(this);
+      if (known) return known;
+      const body = super.body;
+      if (body === null) return null;
+      // The native stream is locked on the first read only: looking at `body` (`=== null`) must
+      // leave text() and the other readers usable.
+      let reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | null = null;
+      const response = this as Response;
+      const wrapped = new ReadableStream<Uint8Array<ArrayBuffer>>({
+        async pull(controller) {
+          reader ??= body.getReader();
+          try {
+            const { done, value } = await reader.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          } catch (error) {
+            controller.error(bodyError(error, response));
+          }
+        },
+        cancel: (reason) => (reader ?? body).cancel(reason),
+      }, { highWaterMark: 0 });
+      wrappedBodies.set(this, wrapped);
+      return wrapped;
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return super.arrayBuffer().catch((error) => Promise.reject(bodyError(error, this)));
+    }
+    override blob(): Promise<Blob> {
+      return super.blob().catch((error) => Promise.reject(bodyError(error, this)));
+    }
+    override formData(): Promise<FormData> {
+      return super.formData().catch((error) => Promise.reject(bodyError(error, this)));
+    }
+    override json(): Promise<unknown> {
+      return super.json().catch((error) => Promise.reject(bodyError(error, this)));
+    }
+    override text(): Promise<string> {
+      return super.text().catch((error) => Promise.reject(bodyError(error, this)));
+    }
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return super.bytes().catch((error) => Promise.reject(bodyError(error, this)));
+    }
+  };
 
 /**
  * The response with its body's read errors turned into Chromium's codes, by the body's framing
@@ -101,7 +105,7 @@ class ChromiumCodedResponse extends Response {
  * ```
  */
 export function withBodyErrors(response: Response): Response {
-  return Object.setPrototypeOf(response, ChromiumCodedResponse.prototype);
+  return Object.setPrototypeOf(response, chromiumCodedResponse().prototype);
 }
 
 function bodyError(error: unknown, response: Response): unknown {

@@ -8,7 +8,6 @@
  */
 import type * as Tls from "node:tls";
 import { builtin } from "../_builtin.ts";
-import { Buffer } from "node:buffer";
 import { NetError } from "../../kernel/errors.ts";
 import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
@@ -163,6 +162,7 @@ function electronCertificate(
   depth = 0,
 ): ElectronCertificate {
   // Deno gives a Uint8Array where Node and Bun give a Buffer.
+  const { Buffer } = builtin("node:buffer");
   const raw = Buffer.from(cert.raw);
   const base64 = raw.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
   const out: ElectronCertificate = {

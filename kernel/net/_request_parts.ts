@@ -90,7 +90,12 @@ const HTTP = new Set(["http:", "https:"]);
 const encoder = new TextEncoder();
 
 type BufferLike = { from(text: string, encoding: string): Uint8Array };
-const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+// Read on first use, not at import: on Deno the global Buffer starts the Node layer (issue #24).
+let cachedBuffer: BufferLike | null | undefined;
+const nodeBuffer = (): BufferLike | null =>
+  cachedBuffer === undefined
+    ? (cachedBuffer = (globalThis as { Buffer?: BufferLike }).Buffer ?? null)
+    : cachedBuffer;
 
 /**
  * Checks a header for `setHeader`: a token name, a value without CR, LF or NUL, and none of the
@@ -173,6 +178,7 @@ export function toBytes(chunk: string | Uint8Array | ArrayBuffer, encoding?: str
   if (typeof chunk === "string") {
     const enc = (encoding ?? "utf8").toLowerCase();
     if (enc === "utf8" || enc === "utf-8") return encoder.encode(chunk);
+    const NodeBuffer = nodeBuffer();
     if (NodeBuffer) return NodeBuffer.from(chunk, enc);
     throw new TypeError(`Unsupported encoding "${encoding}"`);
   }

@@ -2,30 +2,24 @@
  * HTTP Digest authentication (RFC 7616) as an auth scheme of the pipeline: MD5, SHA-256 and
  * SHA-512-256 (each also `-sess`), `qop=auth` (or the RFC 2069 form when the server offers no
  * qop), `userhash`, and a nonce count kept per nonce. Importing this module registers the scheme.
- * The hashes are @noble/hashes' (audited; `crypto.subtle` has no MD5).
+ * The hashes are @noble/hashes' (audited; `crypto.subtle` has no MD5), loaded with the first
+ * challenge (`_digest_hashes.ts`).
  *
  * @module
  */
 import { registerAuthScheme } from "../http/rules.ts";
 import { NetError } from "../errors.ts";
 import type { AuthChallenge, AuthCredentials } from "../request.ts";
-import { md5 } from "@noble/hashes/legacy.js";
-import { sha256, sha512_256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { onFirstUse } from "../lazy.ts";
+
+// The hashes load with the first Digest challenge, not at import (issue #24).
+const hashes = onFirstUse(
+  "the Digest hashes (kernel/net/_digest_hashes.ts, @noble/hashes)",
+  () => import("./_digest_hashes.ts"),
+);
 
 const MAX_NONCES = 256;
 const nonceCounts = new Map<string, number>();
-
-const HASHES: Record<string, (data: Uint8Array) => Uint8Array> = {
-  "MD5": md5,
-  "SHA-256": sha256,
-  "SHA-512-256": sha512_256,
-};
-
-function hashFor(algorithm: string): ((text: string) => string) | null {
-  const fn = HASHES[algorithm.toUpperCase().replace(/-SESS$/, "")];
-  return fn ? (text) => bytesToHex(fn(utf8ToBytes(text))) : null;
-}
 
 function quote(value: string): string {
   return `"${value.replace(/["\\]/g, "\\$&")}"`;
@@ -71,7 +65,7 @@ export interface DigestInput {
 export async function digestAuthorization(input: DigestInput): Promise<string> {
   const { params } = input.challenge;
   const algorithm = params.algorithm ?? "MD5";
-  const hash = hashFor(algorithm);
+  const hash = (await hashes()).hashFor(algorithm);
   if (!hash) {
     throw new NetError(
       "net::ERR_UNSUPPORTED_AUTH_SCHEME",

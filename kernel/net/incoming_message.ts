@@ -34,9 +34,15 @@ export interface PipeDestination {
 }
 
 type BufferLike = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
-const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+// Read on first use, not at import: on Deno the global Buffer starts the Node layer (issue #24).
+let cachedBuffer: BufferLike | null | undefined;
+const nodeBuffer = (): BufferLike | null =>
+  cachedBuffer === undefined
+    ? (cachedBuffer = (globalThis as { Buffer?: BufferLike }).Buffer ?? null)
+    : cachedBuffer;
 
 function chunkOf(bytes: Uint8Array): Uint8Array {
+  const NodeBuffer = nodeBuffer();
   return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
 }
 

@@ -23,11 +23,9 @@ import {
 } from "./_policy.ts";
 import type { CachedEntry, CachedMeta, CacheStorage } from "./cache_storage.ts";
 
-/**
- * Set in `request.data` under this key when the response came from the cache (webRequest's
- * `details.fromCache`). `Symbol.for`, so that other plugins can read it without importing this one.
- */
-export const FROM_CACHE: unique symbol = Symbol.for("websession.fromCache") as never;
+import { FROM_CACHE } from "./_from_cache.ts";
+
+export { FROM_CACHE };
 
 /** Fetch's cache modes (`RequestInit.cache`, `net.request`'s `cache` option). */
 export type CacheMode =

@@ -23,13 +23,22 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { FileSystem } from "../../kernel/storage/files.ts";
-import { CacheStorage } from "./cache_storage.ts";
-import { HttpCache } from "./http_cache.ts";
 import { sendOnward, withHeaders } from "./_onward.ts";
 import type { StorageClearing } from "../../kernel/plugin.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
+import type { CacheEngine } from "./_engine.ts";
+import type { HttpCache } from "./http_cache.ts";
 
 export type * from "../../kernel/mod.ts";
-export { type CacheMode, FROM_CACHE } from "./http_cache.ts";
+export type { CacheMode } from "./http_cache.ts";
+export { FROM_CACHE } from "./_from_cache.ts";
+
+// The engine (http-cache-semantics, a CommonJS package: on Deno it starts the Node layer) loads
+// with a session's first cacheable request or member call (issue #24).
+const engine = onFirstUse(
+  "the HTTP cache (plugins/cache/_engine.ts)",
+  () => import("./_engine.ts"),
+);
 
 /**
  * The session members the cache plugin adds.
@@ -89,33 +98,53 @@ export function createCachePlugin(options: CachePluginOptions = {}): Plugin<Cach
       const persistent = ses.isPersistent() && ses.storagePath !== null;
       const maxSize = persistent ? maxDisk : maxMemory;
       const files = persistent ? options.files ?? null : null;
-      const storage = new CacheStorage({
-        store: persistent ? ctx.store : null,
-        files,
-        directory: files ? `${ses.storagePath}/Cache` : null,
-        maxSize,
-      });
-      const cache = new HttpCache(
-        storage,
-        (request, headers) =>
-          sendOnward(
-            ses.pipeline,
-            ses.transport,
-            headers ? withHeaders(request, headers) : request,
-            manifest.name,
-            LABEL,
-          ),
-        { maxEntrySize: Math.floor(maxSize / 8), report: (error) => ctx.report(error, "cache") },
-      );
-      if (ses.cache) {
-        ctx.tap("transport", (request) => cache.handle(request), {
-          label: LABEL,
-          // The URL's text, not urlParts: parsing it would cost every hit (bench/cache.ts).
-          filter: (request) => HTTP_URL.test(request.url),
+      let cache: HttpCache | undefined;
+      let made: Promise<CacheEngine> | undefined;
+      const make = () =>
+        made ??= engine().then(({ makeCache }) => {
+          const made = makeCache(
+            {
+              store: persistent ? ctx.store : null,
+              files,
+              directory: files ? `${ses.storagePath}/Cache` : null,
+              maxSize,
+            },
+            (request, headers) =>
+              sendOnward(
+                ses.pipeline,
+                ses.transport,
+                headers ? withHeaders(request, headers) : request,
+                manifest.name,
+                LABEL,
+              ),
+            {
+              maxEntrySize: Math.floor(maxSize / 8),
+              report: (error) => ctx.report(error, "cache"),
+            },
+          );
+          cache = made.cache;
+          return made;
+        }, (error) => {
+          made = undefined; // tried again by the next use
+          throw error;
         });
+      if (ses.cache) {
+        ctx.tap(
+          "transport",
+          (request) =>
+            cache !== undefined
+              ? cache.handle(request)
+              : make().then(({ cache }) => cache.handle(request)),
+          {
+            label: LABEL,
+            // The URL's text, not urlParts: parsing it would cost every hit (bench/cache.ts).
+            filter: (request) => HTTP_URL.test(request.url),
+          },
+        );
       }
       ctx.onClearStorage(async (clearing: StorageClearing) => {
         if (!clearing.includes("cache")) return;
+        const { storage, cache } = await make();
         await cache.settled();
         if (clearing.origins === null && clearing.excludeOrigins === null) {
           return await storage.clear();
@@ -127,17 +156,21 @@ export function createCachePlugin(options: CachePluginOptions = {}): Plugin<Cach
       }, "cache");
       ctx.provide({
         async getCacheSize() {
+          const { storage, cache } = await make();
           await storage.load();
           await cache.settled();
           return storage.size();
         },
         async clearCache() {
+          const { storage, cache } = await make();
           await storage.load();
           await cache.settled();
           await storage.clear();
         },
       });
-      return persistent ? storage.load() : undefined;
+      // A persistent partition reads its stored entries at setup, as before (it opens its store
+      // then too); an in-memory one loads the engine with its first cacheable request.
+      return persistent ? make().then(({ storage }) => storage.load()) : undefined;
     },
   });
 }

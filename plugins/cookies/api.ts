@@ -135,20 +135,49 @@ function matchesDomain(filter: string, domain: string, hostOnly: boolean): boole
 export class Cookies extends Emitter {
   #jar: CookieJar;
   #flusher: CookieFlusher | null;
-  #loading: Promise<void> | null;
+  #loading: Promise<void> | null = null;
+  #start: (() => Promise<void>) | null = null;
 
   /**
-   * Made by the cookies plugin for one session; while `loading` (the partition's stored cookies)
-   * is pending, every method waits for it.
+   * Made by the cookies plugin for one session; while `loading` (the partition's stored cookies,
+   * the public suffix list) is pending, every method waits for it. Given as a function, it is
+   * started by the first method called (issue #24: loaded on first use).
    */
-  constructor(jar: CookieJar, flusher: CookieFlusher | null, loading: Promise<void> | null = null) {
+  constructor(
+    jar: CookieJar,
+    flusher: CookieFlusher | null,
+    loading: Promise<void> | (() => Promise<void>) | null = null,
+  ) {
     super();
     this.#jar = jar;
     this.#flusher = flusher;
-    this.#loading = loading?.then(() => {
-      this.#loading = null;
-    }) ?? null;
+    if (typeof loading === "function") this.#start = loading;
+    else if (loading) this.#wait(loading);
     jar.onChange((cookie, cause, removed) => this.#changed(cookie, cause, removed));
+  }
+
+  /** Waits for `loading`; a failed one stays failed, unless `retry` may start it again. */
+  #wait(loading: Promise<void>, retry?: () => Promise<void>): void {
+    const waiting: Promise<void> = loading.then(() => {
+      if (this.#loading === waiting) this.#loading = null;
+    }, (error) => {
+      if (retry && this.#loading === waiting) {
+        this.#loading = null;
+        this.#start = retry;
+      }
+      throw error;
+    });
+    this.#loading = waiting;
+  }
+
+  /** What the methods wait for first (started here when given as a function), or null. */
+  #pending(): Promise<void> | null {
+    if (this.#start !== null) {
+      const start = this.#start;
+      this.#start = null;
+      this.#wait(start(), start);
+    }
+    return this.#loading;
   }
 
   /** The jar behind this API (for plugins and tests). */
@@ -163,7 +192,7 @@ export class Cookies extends Emitter {
 
   /** The cookies matching `filter` (Electron's `cookies.get`). */
   get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
-    if (this.#loading) return this.#loading.then(() => this.get(filter));
+    if (this.#pending()) return this.#pending()!.then(() => this.get(filter));
     try {
       if (filter === null || typeof filter !== "object") {
         throw new TypeError("cookies.get: filter must be an object");
@@ -203,7 +232,7 @@ export class Cookies extends Emitter {
    * the cookie is refused.
    */
   set(details: CookiesSetDetails): Promise<void> {
-    if (this.#loading) return this.#loading.then(() => this.set(details));
+    if (this.#pending()) return this.#pending()!.then(() => this.set(details));
     try {
       if (details === null || typeof details !== "object") {
         throw new TypeError("cookies.set: details must be an object");
@@ -324,7 +353,7 @@ export class Cookies extends Emitter {
 
   /** Removes the cookies named `name` that match `url` (Electron's `cookies.remove`). */
   remove(url: string, name: string): Promise<void> {
-    if (this.#loading) return this.#loading.then(() => this.remove(url, name));
+    if (this.#pending()) return this.#pending()!.then(() => this.remove(url, name));
     try {
       const u = checkUrl("cookies.remove", url);
       if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
@@ -337,13 +366,13 @@ export class Cookies extends Emitter {
 
   /** Writes every pending change to the partition's store (a no-op in memory). */
   async flushStore(): Promise<void> {
-    await this.#loading;
+    await this.#pending();
     await this.#flusher?.flush();
   }
 
   /** The cookies in Playwright's `storageState` shape. */
   export(options: CookiesExportOptions = {}): Promise<StorageState> {
-    if (this.#loading) return this.#loading.then(() => this.export(options));
+    if (this.#pending()) return this.#pending()!.then(() => this.export(options));
     const cookies = this.#jar.all()
       .filter((c) => options.includeSessionCookies || c.persistent)
       .map(toPlaywrightCookie);
@@ -356,7 +385,7 @@ export class Cookies extends Emitter {
    * cookie; nothing is imported then.
    */
   import(state: Pick<StorageState, "cookies">): Promise<void> {
-    if (this.#loading) return this.#loading.then(() => this.import(state));
+    if (this.#pending()) return this.#pending()!.then(() => this.import(state));
     try {
       if (state === null || typeof state !== "object" || !Array.isArray(state.cookies)) {
         throw new TypeError("cookies.import: state must be an object with a cookies array");

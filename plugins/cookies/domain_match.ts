@@ -5,14 +5,8 @@
  *
  * @module
  */
-import type * as Tldts from "tldts";
-// tldts's self-contained ES module build: Deno loads the package's default (CommonJS) entry
-// through its Node module loader, 40-50 ms of cold start (issue #24); the types are the package's
-// (`@ts-types` for Deno; a consumer's tsc has no declaration for this path, hence the cast).
-// @ts-ignore: TS7016 under tsc, see above
-// @ts-types="tldts"
-import * as tldtsModule from "tldts/dist/index.esm.min.js";
-const { getDomain } = tldtsModule as typeof Tldts;
+// The list loads on first use (public_suffix.ts): before, effectiveDomain throws saying so.
+import { publicSuffixList } from "./public_suffix.ts";
 
 const PSL_OPTIONS = { allowPrivateDomains: true };
 const registrableCache = new Map<string, string>();
@@ -61,7 +55,7 @@ export function registrableDomain(host: string): string {
 export function effectiveDomain(host: string): string {
   let key = registrableCache.get(host);
   if (key !== undefined) return key;
-  key = isIpAddress(host) ? "" : (getDomain(host, PSL_OPTIONS) ?? "");
+  key = isIpAddress(host) ? "" : (publicSuffixList().getDomain(host, PSL_OPTIONS) ?? "");
   if (registrableCache.size >= CACHE_LIMIT) registrableCache.clear();
   registrableCache.set(host, key);
   return key;

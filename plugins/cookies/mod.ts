@@ -28,6 +28,7 @@ import type { CookieAccess } from "./same_site.ts";
 import { fromByteString, toByteString } from "./serialize.ts";
 import { domainMatch, registrableDomain } from "./domain_match.ts";
 import type { StorageClearing } from "../../kernel/plugin.ts";
+import { loadPublicSuffixList, publicSuffixListLoaded } from "./public_suffix.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -46,6 +47,7 @@ export type { CookieFlusher } from "./api.ts";
 export type { PlaywrightCookie, StorageState } from "./playwright_state.ts";
 export { parseSetCookie } from "./parse_set_cookie.ts";
 export { parseCookieDate } from "./cookie_date.ts";
+export { loadPublicSuffixList } from "./public_suffix.ts";
 
 /**
  * The session member the cookies plugin adds: a session built with it has `ses.cookies` in its
@@ -135,21 +137,24 @@ export function createCookiesPlugin(
       const jar = new CookieJar();
       let persistence: CookiePersistence | null = null;
       let loading: Promise<void> | null = null;
+      // The public suffix list (public_suffix.ts) loads on first use: with the stored cookies of
+      // a persistent partition, else with the first request or the first ses.cookies call.
       if (ctx.session.isPersistent()) {
         persistence = new CookiePersistence(jar, ctx.store, {
           restoreSessionCookies: options.restoreSessionCookies,
           batchDelay: options.batchDelay,
           onError: (error) => ctx.report(error, "store"),
         });
-        loading = persistence.load().then(() => {});
+        loading = loadPublicSuffixList().then(() => persistence!.load()).then(() => {});
         ctx.onFlush(() => persistence!.flush());
         ctx.onTeardown(() => persistence!.close());
       }
-      const cookies = new Cookies(jar, persistence, loading);
+      const cookies = new Cookies(jar, persistence, loading ?? loadPublicSuffixList);
       // ses.clearStorageData() / clearData(): the cookies asked for go (with `changed` events),
       // and the deletions reach the store before the kernel empties it.
       ctx.onClearStorage(async (clearing) => {
         if (!clearing.includes("cookies")) return;
+        await loadPublicSuffixList();
         if (clearing.origins === null && clearing.excludeOrigins === null) jar.clear();
         else {
           for (const cookie of jar.all({ includeExpired: true })) {
@@ -158,6 +163,15 @@ export function createCookiesPlugin(
         }
         await persistence?.flush();
       }, "cookies");
+
+      if (!publicSuffixListLoaded()) {
+        // The first request waits for the list (then this tap goes): the Cookie and Set-Cookie
+        // taps below are synchronous, and run after beforeRequest.
+        const untap: () => void = ctx.tap("beforeRequest", (): void | Promise<void> => {
+          if (publicSuffixListLoaded()) return untap();
+          return loadPublicSuffixList().then(() => untap());
+        }, { order: "pre", label: "public suffix list" });
+      }
 
       // The Cookie header is written into the request's headers in place, before any other tap
       // of the stage runs (order "pre"): like Chromium's network stack, which adds it before

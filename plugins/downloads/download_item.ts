@@ -11,7 +11,7 @@
  */
 import { Emitter } from "../../kernel/events.ts";
 import type { FileSystem } from "../../kernel/storage/files.ts";
-import { suggestedFilename } from "./filename.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";
 
@@ -387,6 +387,10 @@ export class DownloadItem extends Emitter {
   }
 
   async #transfer(resuming: boolean): Promise<void> {
+    // content-disposition (CommonJS: on Deno it starts the Node layer) loads with the first
+    // download, beside its request (issue #24).
+    const naming = filenameModule();
+    naming.catch(() => {}); // awaited below; a failure is reported there
     const controller = new AbortController();
     this.#controller = controller;
     const headers = new Headers(this.#headers);
@@ -405,7 +409,8 @@ export class DownloadItem extends Emitter {
       this.#host.report(error);
       if (!this.#started) {
         // The item exists for listeners even when the request failed before any answer.
-        this.#filename = suggestedFilename("", this.getURL());
+        this.#filename = (await naming.catch(() => null))?.suggestedFilename("", this.getURL()) ??
+          "download";
         this.#started = true;
         if (this.#host.willDownload(this)) return this.cancel();
         return this.#interrupt(false);
@@ -417,17 +422,26 @@ export class DownloadItem extends Emitter {
       return;
     }
     const { response, urlChain } = sent;
+    let suggestedFilename: (disposition: string, url: string) => string;
+    try {
+      suggestedFilename = (await naming).suggestedFilename;
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      throw error; // reported, and the item interrupted, by the caller
+    }
     const partial = offset > 0 && response.status === 206 &&
       rangeStart(response.headers.get("content-range")) === offset;
     if (!response.ok || (response.status === 206 && !partial)) {
       await response.body?.cancel().catch(() => {});
-      if (!this.#started) this.#started = !this.#announce(response, urlChain);
+      if (!this.#started) {
+        this.#started = !this.#announce(response, urlChain, suggestedFilename);
+      }
       // A turn of the event loop, so that code awaiting will-download can still listen to done.
       await new Promise((resolve) => setTimeout(resolve, 0));
       return this.#interrupt(false);
     }
     if (!resuming) {
-      if (this.#announce(response, urlChain)) return;
+      if (this.#announce(response, urlChain, suggestedFilename)) return;
       // A turn of the event loop before the path is fixed, as Electron decides the target after
       // will-download: code awaiting the event (`const [, item] = await once(ses,
       // "will-download")`) can still set the save path.
@@ -460,7 +474,11 @@ export class DownloadItem extends Emitter {
   }
 
   /** Fills the item from the response and emits `will-download`; true when it was prevented. */
-  #announce(response: Response, urlChain: string[]): boolean {
+  #announce(
+    response: Response,
+    urlChain: string[],
+    suggestedFilename: (disposition: string, url: string) => string,
+  ): boolean {
     this.#urlChain = urlChain;
     this.#mimeType = response.headers.get("content-type") ?? "";
     this.#disposition = response.headers.get("content-disposition") ?? "";
@@ -611,3 +629,8 @@ function totalOf(contentRange: string | null): number | null {
   const match = /^bytes \d+-\d+\/(\d+)$/.exec(contentRange?.trim() ?? "");
   return match ? Number(match[1]) : null;
 }
+
+const filenameModule = onFirstUse(
+  "the download file names (plugins/downloads/filename.ts, content-disposition)",
+  () => import("./filename.ts"),
+);

@@ -30,7 +30,6 @@ import { DownloadItem, type DownloadState, PARTIAL_SUFFIX } from "./download_ite
 
 export type * from "../../kernel/mod.ts";
 export { DownloadItem, type DownloadState, PARTIAL_SUFFIX };
-export { sanitizeFilename, suggestedFilename } from "./filename.ts";
 
 /** `ses.downloadURL`'s options. */
 export interface DownloadURLOptions {

@@ -11,6 +11,7 @@
 import type { Store, StoreValue } from "../../kernel/store.ts";
 import type { DictionaryDeclaration } from "./use_as_dictionary.ts";
 import type { IsolationKey } from "./isolation_key.ts";
+import { fromBase64, toBase64 } from "./base64.ts";
 
 /** One stored dictionary. */
 export interface StoredDictionary extends DictionaryDeclaration, IsolationKey {
@@ -58,7 +59,7 @@ export function dictionaryPattern(match: string, dictionaryUrl: string): URLPatt
 
 function toRow(d: StoredDictionary): StoreValue {
   const { hash, bytes: _, ...rest } = d;
-  return { ...rest, hash: hash.toBase64() };
+  return { ...rest, hash: toBase64(hash) };
 }
 
 /**
@@ -91,8 +92,8 @@ export class DictionaryRegistry {
         if (typeof body !== "string" || typeof meta.hash !== "string") continue;
         const dictionary = {
           ...meta,
-          hash: Uint8Array.fromBase64(meta.hash),
-          bytes: Uint8Array.fromBase64(body),
+          hash: fromBase64(meta.hash),
+          bytes: fromBase64(body),
         } as StoredDictionary;
         const pattern = dictionaryPattern(dictionary.match, dictionary.dictionaryUrl);
         if (pattern) this.#set(dictionary, pattern);
@@ -107,7 +108,7 @@ export class DictionaryRegistry {
     const key = this.#set(dictionary, pattern);
     await this.#store.batch([
       { op: "set", key: `meta/${key}`, value: toRow(dictionary) },
-      { op: "set", key: `body/${key}`, value: dictionary.bytes.toBase64() },
+      { op: "set", key: `body/${key}`, value: toBase64(dictionary.bytes) },
     ]);
   }
 

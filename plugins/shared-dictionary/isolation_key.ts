@@ -22,7 +22,8 @@ export type SiteOf = (url: string) => string;
  *
  * @example
  * ```ts
- * import { schemefulSite } from "./site.ts";
+ * import { loadSchemefulSite } from "./site.ts";
+ * const schemefulSite = await loadSchemefulSite();
  * const request = { url: "https://cdn.example.com/a.js", initiator: null, topLevelSite: null };
  * isolationKeyOf(request as never, schemefulSite);
  * // { frameOrigin: "https://cdn.example.com", topFrameSite: "https://example.com" }
@@ -40,7 +41,8 @@ export function isolationKeyOf(request: PipelineRequest, siteOf: SiteOf): Isolat
  *
  * @example
  * ```ts
- * import { schemefulSite } from "./site.ts";
+ * import { loadSchemefulSite } from "./site.ts";
+ * const schemefulSite = await loadSchemefulSite();
  * isolationKeyOption({ frameOrigin: "https://a.example.com/x", topFrameSite: "https://a.example.com" }, schemefulSite, "");
  * // { frameOrigin: "https://a.example.com", topFrameSite: "https://example.com" }
  * ```

@@ -22,6 +22,7 @@
  */
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
 import type { PipelineRequest, UrlParts } from "../../kernel/request.ts";
 import {
   dictionaryPattern,
@@ -35,8 +36,8 @@ import {
   isolationKeyOption,
   type SiteOf,
 } from "./isolation_key.ts";
-import { parseUseAsDictionary } from "./use_as_dictionary.ts";
 import { destinationOf } from "./destination.ts";
+import { toBase64 } from "./base64.ts";
 
 export type { ZstdDecoder } from "./dcz_body.ts";
 
@@ -136,14 +137,15 @@ function toInfo(d: StoredDictionary): SharedDictionaryInfo {
     expirationDuration: d.expiration,
     lastUsedTime: new Date(d.lastUsedTime),
     size: d.bytes.length,
-    hash: `sha256/${d.hash.toBase64()}`,
+    hash: `sha256/${toBase64(d.hash)}`,
   };
 }
 
-let siteModule: Promise<SiteOf> | null = null;
-/** `site.ts` (the public suffix list) loads when a session first needs a site. */
-const loadSite = (): Promise<SiteOf> =>
-  siteModule ??= import("./site.ts").then((module) => module.schemefulSite);
+/** `site.ts` (with the public suffix list) loads when a session first needs a site. */
+const loadSite: () => Promise<SiteOf> = onFirstUse(
+  "the schemeful site (public suffix list)",
+  () => import("./site.ts").then((module) => module.loadSchemefulSite()),
+);
 
 /**
  * Makes the shared-dictionary plugin; the default preset hands in the runtime's zstd decoder.
@@ -174,12 +176,14 @@ export function createSharedDictionaryPlugin(
         if (found === null) return;
         request.data.set(ANNOUNCED, { dictionary: found, decode });
         const headers = request.headers;
-        headers.set("available-dictionary", `:${found.hash.toBase64()}:`);
+        headers.set("available-dictionary", `:${toBase64(found.hash)}:`);
         if (found.id !== "") headers.set("dictionary-id", sfString(found.id));
         const encodings = headers.get("accept-encoding") ?? acceptEncoding;
         headers.set("accept-encoding", `${encodings}, dcz`);
       };
       const keep = async (request: PipelineRequest, response: Response, header: string) => {
+        // the header's parser (structured-headers) loads with the first dictionary
+        const { parseUseAsDictionary } = await import("./use_as_dictionary.ts");
         const declaration = parseUseAsDictionary(header);
         const pattern = declaration && dictionaryPattern(declaration.match, request.url);
         if (!declaration || !pattern) return null;
@@ -211,6 +215,9 @@ export function createSharedDictionaryPlugin(
         ctx.tap("beforeSendHeaders", (request) => {
           request.data.delete(ANNOUNCED);
           if (!isSecureUrl(request.urlParts) || registry.isEmpty) return;
+          // a request that announces a dictionary of its own (a browser behind the session
+          // server) keeps it, and decodes the answer itself
+          if (request.headers.has("available-dictionary")) return;
           return announce(request, decodeZstd);
         }, { order: "post", label: "shared dictionary" });
         ctx.tap("responseBody", (request, response) => {

@@ -30,8 +30,16 @@ export function defaultUserAgent(): string {
 
 // deno-lint-ignore no-explicit-any
 function platform(g: any): string {
+  // On Deno, Deno.build in Node's names (what process.platform and process.arch answer there):
+  // touching `process` would start Deno's Node layer at import (issue #24).
+  if (g.Deno?.build && !g.Bun) {
+    const { os, arch } = g.Deno.build;
+    return `(${os === "windows" ? "win32" : os}; ${NODE_ARCH[arch] ?? arch})`;
+  }
   const process = g.process;
   if (process?.platform) return `(${process.platform}; ${process.arch})`;
-  if (g.Deno?.build) return `(${g.Deno.build.os}; ${g.Deno.build.arch})`;
   return "";
 }
+
+/** Deno.build.arch as Node's process.arch names it. */
+const NODE_ARCH: Record<string, string> = { x86_64: "x64", aarch64: "arm64" };

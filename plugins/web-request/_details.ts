@@ -140,12 +140,15 @@ function bodyBytes(request: PipelineRequest): Uint8Array | null {
 }
 
 /** Node's Buffer where the runtime has one (Deno, Bun), as Electron's `uploadData[].bytes` is. */
-const NodeBuffer = (globalThis as {
-  Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
-}).Buffer;
+// Read on use, not at import: on Deno the global Buffer starts the Node layer (issue #24).
+const nodeBuffer = () =>
+  (globalThis as {
+    Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
+  }).Buffer;
 
 /** The bytes as a Buffer over the same memory (so `bytes.toString()` is the text), else as is. */
 function asBuffer(bytes: Uint8Array): Uint8Array {
+  const NodeBuffer = nodeBuffer();
   return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
 }
 

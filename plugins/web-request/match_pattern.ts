@@ -5,14 +5,9 @@
  *
  * @module
  */
-import type * as Tldts from "tldts";
-// tldts's self-contained ES module build: Deno loads the package's default (CommonJS) entry
-// through its Node module loader, 40-50 ms of cold start (issue #24); the types are the package's
-// (`@ts-types` for Deno; a consumer's tsc has no declaration for this path, hence the cast).
-// @ts-ignore: TS7016 under tsc, see above
-// @ts-types="tldts"
-import * as tldtsModule from "tldts/dist/index.esm.min.js";
-const { parse: parseDomain } = tldtsModule as typeof Tldts;
+// The public suffix list loads on first use (plugins/cookies/public_suffix.ts); only
+// matchesEffectiveTld needs it.
+import { publicSuffixList } from "../cookies/public_suffix.ts";
 import {
   canonicalizeHost,
   isIpHost,
@@ -379,7 +374,10 @@ export class MatchPattern {
 }
 
 function hasRegistrableDomain(host: string, o: { private?: boolean; unknown?: boolean }): boolean {
-  const r = parseDomain(host, { allowPrivateDomains: o.private === true, extractHostname: false });
+  const r = publicSuffixList().parse(host, {
+    allowPrivateDomains: o.private === true,
+    extractHostname: false,
+  });
   if (!r.domain) return false;
   if (r.isIcann) return true;
   if (r.isPrivate) return o.private === true;

@@ -12,6 +12,8 @@
  */
 import { CookieJar as ToughJar, MemoryCookieStore } from "tough-cookie";
 import { CookieJar } from "../../plugins/cookies/jar.ts";
+// Sync helpers used directly: the public suffix list loads as with the ./cookies entry.
+import "../../plugins/cookies/_tldts.ts";
 import { type Figure, finish, rate, report } from "./_report.ts";
 
 const DOMAINS = 1000;

@@ -23,7 +23,7 @@ document.title = String([cookies.length, matches, sent, response.status]);
 `;
 
 const worker = `/// <reference lib="webworker" />
-import { session } from "./websession.js";
+import { session } from "./websession.worker.js";
 declare const self: ServiceWorkerGlobalScope;
 const ses = session.fromPartition("sw");
 self.addEventListener("fetch", (event: FetchEvent) => {
@@ -54,6 +54,8 @@ before(() => {
   buildDeclarations();
   dir = mkdtempSync(join(tmpdir(), "websession-types-"));
   copyFileSync(declarationsPath, join(dir, "websession.d.ts"));
+  const workerDeclarations = declarationsPath.replace(/\.d\.ts$/, ".worker.d.ts");
+  copyFileSync(workerDeclarations, join(dir, "websession.worker.d.ts"));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 });
 

@@ -4,7 +4,9 @@ import { type BundlePage, startBundlePage } from "./_bundle_page.ts";
 
 // A module service worker that imports the bundle and answers /sw/* through a session: a
 // webRequest listener stamps the request, the partition's jar adds its cookie in the pipeline.
-const worker = `import { session } from "/websession.js";
+// It imports the service workers' bundle: a service worker may not import() the page bundle's
+// chunks.
+const worker = `import { session } from "/websession.worker.js";
 const ses = session.fromPartition("worker");
 const ready = (async () => {
   await ses.ready;

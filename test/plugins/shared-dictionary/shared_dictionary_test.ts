@@ -41,6 +41,13 @@ describe("shared dictionaries (RFC 9842) in a session", () => {
     // A path the pattern does not match announces nothing.
     await (await ses.fetch(`${site.url}/css/app.css`)).arrayBuffer();
     assert.equal(lastSeen("/css/app.css")["available-dictionary"], undefined);
+    // A request that announces its own dictionary keeps it (and gets the answer as sent).
+    const own = await ses.fetch(`${site.url}/js/app.v4.js`, {
+      headers: { "available-dictionary": ":b3du:" },
+    });
+    assert.equal(await own.text(), nextVersion);
+    assert.equal(lastSeen("/js/app.v4.js")["available-dictionary"], ":b3du:");
+    assert.equal(lastSeen("/js/app.v4.js")["dictionary-id"], undefined);
     // Nor does another session.
     await (await fresh().fetch(`${site.url}/js/app.v3.js`)).arrayBuffer();
     assert.equal(lastSeen("/js/app.v3.js")["available-dictionary"], undefined);
