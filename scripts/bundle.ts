@@ -29,6 +29,18 @@ export const workerBundlePath: string =
 /** The folder of the bundle and its chunks. */
 const distDir: string = new URL("../dist/", import.meta.url).pathname;
 
+/** What both builds share: one ES module for browsers, minified, with a source map. */
+const BUILD_OPTIONS = {
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  sourcemap: true,
+  metafile: true,
+  logLevel: "warning",
+} as const;
+
 /** One output file of the bundle. */
 export interface BundleFile {
   /** Its path under `dist/`, e.g. `websession.js` or `chunks/lexer-XXXX.js`. */
@@ -52,18 +64,11 @@ export interface BundleFile {
 export async function buildBundleFiles(): Promise<BundleFile[]> {
   rmSync(`${distDir}chunks`, { recursive: true, force: true });
   const result = await esbuild.build({
+    ...BUILD_OPTIONS,
     entryPoints: { websession: new URL("../web/mod.ts", import.meta.url).pathname },
     outdir: distDir,
     chunkNames: "chunks/[name]-[hash]",
-    bundle: true,
     splitting: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    sourcemap: true,
-    metafile: true,
-    logLevel: "warning",
   });
   await esbuild.stop();
   const outputs = result.metafile!.outputs;
@@ -108,17 +113,10 @@ export async function buildBundle(): Promise<number> {
  */
 export async function buildWorkerBundle(): Promise<number> {
   const result = await esbuild.build({
+    ...BUILD_OPTIONS,
     entryPoints: [new URL("../web/mod.ts", import.meta.url).pathname],
     outfile: workerBundlePath,
-    bundle: true,
     splitting: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    sourcemap: true,
-    metafile: true,
-    logLevel: "warning",
   });
   await esbuild.stop();
   const output = Object.entries(result.metafile!.outputs).find(([p]) => p.endsWith(".worker.js"));

@@ -6,9 +6,10 @@
  * @module
  */
 import { after, before } from "node:test";
-import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
 import { session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
+import { until } from "../../_cdp_site.ts";
 
 /** The running site. */
 export interface BrowserSite {
@@ -123,4 +124,63 @@ export function chromiumRig(): ChromiumRig {
     await rig.site?.close();
   });
   return rig;
+}
+
+/**
+ * Chromium-backed sessions on partitions of their own (`PREFIX-random`), for a test file that
+ * starts its own browser; `partitions` lists them, to close after the tests.
+ */
+export function freshSessions(prefix: string, browser: () => CdpBrowser): {
+  partitions: string[];
+  fresh(): ReturnType<typeof browserSession>;
+} {
+  const partitions: string[] = [];
+  return {
+    partitions,
+    async fresh(): ReturnType<typeof browserSession> {
+      const partition = `${prefix}-${Math.random().toString(36).slice(2)}`;
+      partitions.push(partition);
+      return await browserSession(browser(), partition);
+    },
+  };
+}
+
+/** Waits up to 2 s until `check` answers true (what pages do is told after their responses). */
+export async function eventually(check: () => boolean, what: string): Promise<void> {
+  await until(check, 2000, what);
+}
+
+/** A headless Chromium and a page server of the test file's, for one partition. */
+export interface PageRig {
+  /** The browser (set before the first test). */ browser: CdpBrowser;
+  /** The server (set before the first test). */ server: TestServer;
+  /** The partition, closed after the block. */ partition: string;
+}
+
+/**
+ * Starts a server answering `handler` and a browser over a pipe before the block's tests, and
+ * closes the partition, the browser and the server after them.
+ */
+export function pageRig(
+  prefix: string,
+  handler: (request: Request) => Response | Promise<Response>,
+): PageRig {
+  const rig = { partition: `${prefix}-${Math.random().toString(36).slice(2)}` } as PageRig;
+  before(async () => {
+    rig.server = await serve(handler);
+    rig.browser = await launch({ pipe: true });
+  });
+  after(async () => {
+    await session.closePartition(rig.partition);
+    await rig.browser?.close();
+    await rig.server?.close();
+  });
+  return rig;
+}
+
+/** An HTML page with this title. */
+export function htmlPage(title: string): Response {
+  return new Response(`<!doctype html><title>${title}</title>`, {
+    headers: { "content-type": "text/html" },
+  });
 }

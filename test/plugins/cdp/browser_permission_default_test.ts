@@ -1,39 +1,22 @@
 // Without a permission handler a Chromium-backed session grants what its pages ask, as Electron
 // approves every permission request by default (docs/tutorial/security.md); a handler's answers
 // replace that, and removing the last handler brings the default back.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
-import { session } from "../../../mod.ts";
-import { serve, type TestServer } from "../../_serve.ts";
+import { browserSession } from "../../../entries/cdp.ts";
 import { needs } from "../../_system.ts";
+import { htmlPage, pageRig } from "./_browser_site.ts";
 
 needs("chromium");
-
-let browser: CdpBrowser;
-let server: TestServer;
-const partition = `chromium-permission-default-${Math.random().toString(36).slice(2)}`;
 
 /** What the page's Notification and Permissions APIs answer. */
 const ASK = "Promise.all([Notification.requestPermission(), " +
   "navigator.permissions.query({ name: 'geolocation' }).then((s) => s.state)])";
 
 describe("permissions of a Chromium-backed session without a handler", () => {
-  before(async () => {
-    server = await serve(() =>
-      new Response("<!doctype html><title>permissions</title>", {
-        headers: { "content-type": "text/html" },
-      })
-    );
-    browser = await launch({ pipe: true });
-  });
-  after(async () => {
-    await session.closePartition(partition);
-    await browser?.close();
-    await server?.close();
-  });
-
+  const rig = pageRig("chromium-permission-default", () => htmlPage("permissions"));
   it("are granted; a handler's answers replace that; removing it grants again", async () => {
+    const { browser, server, partition } = rig;
     const ses = await browserSession(browser, partition);
     const page = await ses.pages.open(`${server.url}/`);
     assert.deepEqual(await page.evaluate(ASK), ["granted", "granted"]);

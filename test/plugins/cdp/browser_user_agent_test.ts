@@ -1,37 +1,24 @@
 // `ses.getUserAgent()` of a Chromium-backed session answers the browser's own user agent before
 // any `setUserAgent` (as Electron's answers its default), the one its pages send.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
-import { session } from "../../../mod.ts";
-import { serve, type TestServer } from "../../_serve.ts";
+import { browserSession } from "../../../entries/cdp.ts";
 import { needs } from "../../_system.ts";
+import { htmlPage, pageRig } from "./_browser_site.ts";
 
 needs("chromium");
 
-let browser: CdpBrowser;
-let server: TestServer;
-const partition = `chromium-user-agent-${Math.random().toString(36).slice(2)}`;
 /** The User-Agent of the last request to each path (a favicon request may come late). */
 const sent = new Map<string, string>();
 
 describe("getUserAgent on a Chromium-backed session", () => {
-  before(async () => {
-    server = await serve((request) => {
-      sent.set(new URL(request.url).pathname, request.headers.get("user-agent") ?? "");
-      return new Response("<!doctype html><title>ua</title>", {
-        headers: { "content-type": "text/html" },
-      });
-    });
-    browser = await launch({ pipe: true });
-  });
-  after(async () => {
-    await session.closePartition(partition);
-    await browser?.close();
-    await server?.close();
+  const rig = pageRig("chromium-user-agent", (request) => {
+    sent.set(new URL(request.url).pathname, request.headers.get("user-agent") ?? "");
+    return htmlPage("ua");
   });
 
   it("answers the user agent the pages send, then the one setUserAgent set", async () => {
+    const { browser, server, partition } = rig;
     const ses = await browserSession(browser, partition);
     const agent = ses.getUserAgent();
     const page = await ses.pages.open(`${server.url}/`);

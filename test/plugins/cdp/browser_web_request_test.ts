@@ -7,31 +7,17 @@
 // Set-Cookie an onHeadersReceived listener adds is stored.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, type CdpBrowser, launch } from "../../../entries/cdp.ts";
+import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
 import { session } from "../../../mod.ts";
 import { serve, type TestServer } from "../../_serve.ts";
 import { needs } from "../../_system.ts";
+import { eventually, freshSessions } from "./_browser_site.ts";
 
 needs("chromium");
 
 let browser: CdpBrowser;
 let server: TestServer;
-const partitions: string[] = [];
-
-async function fresh() {
-  const partition = `chromium-web-request-${Math.random().toString(36).slice(2)}`;
-  partitions.push(partition);
-  return await browserSession(browser, partition);
-}
-
-/** Waits until `check` answers true (the ends of requests come from Chromium's events). */
-async function eventually(check: () => boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`${what} did not happen within 2 s`);
-}
+const { partitions, fresh } = freshSessions("chromium-web-request", () => browser);
 
 describe("webRequest details and answers on a Chromium-backed session's page traffic", () => {
   before(async () => {
