@@ -8,6 +8,7 @@
  * @module
  */
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
+import { DNR_ENUMS, OTHER_ENUMS, WEB_REQUEST_ENUMS } from "./_chrome_enums.ts";
 import type { ToBackground } from "./_wire.ts";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -66,7 +67,8 @@ export function install(init: BackgroundInit): void {
   const send = (message: FromBackground) => scope.postMessage(message);
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const events = new Map<string, ChromeEvent>();
-  const webRequestListeners = new Map<number, Fn>();
+  /** Each webRequest listener, and whether it answers through a callback (`asyncBlocking`). */
+  const webRequestListeners = new Map<number, { fn: Fn; async: boolean }>();
   let seq = 0;
   let lastError: { message: string } | undefined;
   const has = (permission: string) => init.permissions.includes(permission);
@@ -115,6 +117,7 @@ export function install(init: BackgroundInit): void {
   });
 
   const runtime = {
+    ...OTHER_ENUMS.runtime,
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
     getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
@@ -153,6 +156,7 @@ export function install(init: BackgroundInit): void {
   };
   if (has("storage")) {
     chrome.storage = {
+      ...OTHER_ENUMS.storage,
       local: storageArea("local", { QUOTA_BYTES: 10485760 }),
       session: storageArea("session", {
         QUOTA_BYTES: 10485760,
@@ -163,6 +167,7 @@ export function install(init: BackgroundInit): void {
   }
   if (has("webRequest")) {
     const wr: Record<string, unknown> = {
+      ...WEB_REQUEST_ENUMS,
       MAX_HANDLER_BEHAVIOR_CHANGED_CALLS_PER_10_MINUTES: 20,
       handlerBehaviorChanged: api("webRequest.handlerBehaviorChanged"),
     };
@@ -183,17 +188,17 @@ export function install(init: BackgroundInit): void {
             );
           }
           const id = ++lid;
-          webRequestListeners.set(id, fn);
+          webRequestListeners.set(id, { fn, async: spec.includes("asyncBlocking") });
           send({ t: "listen", lid: id, event: name, filter: structuredClone(filter), spec });
         },
         removeListener(fn: Fn) {
-          for (const [id, f] of webRequestListeners) {
-            if (f !== fn) continue;
+          for (const [id, entry] of webRequestListeners) {
+            if (entry.fn !== fn) continue;
             webRequestListeners.delete(id);
             send({ t: "unlisten", lid: id });
           }
         },
-        hasListener: (fn: Fn) => [...webRequestListeners.values()].includes(fn),
+        hasListener: (fn: Fn) => [...webRequestListeners.values()].some((e) => e.fn === fn),
         hasListeners: () => webRequestListeners.size > 0,
       };
     }
@@ -201,14 +206,22 @@ export function install(init: BackgroundInit): void {
   }
   if (has("declarativeNetRequest") || has("declarativeNetRequestWithHostAccess")) {
     const dnr: Record<string, unknown> = {
+      ...DNR_ENUMS,
       DYNAMIC_RULESET_ID: "_dynamic",
       SESSION_RULESET_ID: "_session",
       MAX_NUMBER_OF_DYNAMIC_RULES: 30000,
+      MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: 5000,
       MAX_NUMBER_OF_SESSION_RULES: 5000,
+      MAX_NUMBER_OF_UNSAFE_SESSION_RULES: 5000,
       MAX_NUMBER_OF_REGEX_RULES: 1000,
       MAX_NUMBER_OF_STATIC_RULESETS: 100,
       MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
+      MAX_NUMBER_OF_DISABLED_STATIC_RULES: 5000,
       GUARANTEED_MINIMUM_STATIC_RULES: 30000,
+      MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
+      GETMATCHEDRULES_QUOTA_INTERVAL: 10,
+      // websession has no toolbar action whose badge could count matches
+      setExtensionActionOptions: api("declarativeNetRequest.setExtensionActionOptions", () => {}),
     };
     for (
       const m of [
@@ -229,6 +242,7 @@ export function install(init: BackgroundInit): void {
   }
   if (has("cookies")) {
     chrome.cookies = {
+      ...OTHER_ENUMS.cookies,
       get: api("cookies.get"),
       getAll: api("cookies.getAll"),
       set: api("cookies.set"),
@@ -239,6 +253,7 @@ export function install(init: BackgroundInit): void {
   }
   if (has("proxy")) {
     chrome.proxy = {
+      ...OTHER_ENUMS.proxy,
       settings: {
         get: api("proxy.settings.get"),
         set: api("proxy.settings.set"),
@@ -295,14 +310,14 @@ export function install(init: BackgroundInit): void {
       if (message.error) waiting.reject(errorFromWire(message.error));
       else waiting.resolve(message.value);
     } else if (message.t === "webRequest") {
-      const fn = webRequestListeners.get(message.lid);
+      const listener = webRequestListeners.get(message.lid);
       answer(message.reply, () => {
-        if (!fn) return undefined;
-        if (message.reply !== undefined && fn.length >= 2) {
-          // asyncBlocking: the listener answers through its callback
-          return new Promise((resolve) => fn(message.details, resolve));
+        if (!listener) return undefined;
+        if (message.reply !== undefined && listener.async) {
+          // asyncBlocking: the listener answers through its callback (the only one handed one)
+          return new Promise((resolve) => listener.fn(message.details, resolve));
         }
-        return fn(message.details);
+        return listener.fn(message.details);
       });
     } else if (message.name === "runtime.onMessage") {
       dispatchMessage(events.get(message.name)!, message.args, message.reply, send);

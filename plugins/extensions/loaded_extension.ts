@@ -129,7 +129,7 @@ export class LoadedExtension {
     const setProxy = this.#members().setProxy;
     if (!setProxy) throw new Error("This session has no proxy plugin");
     return setProxy.call(this.#deps.ctx.session, config);
-  });
+  }, (details) => this.#notify("proxy.settings.onChange", [details]));
 
   private constructor(
     deps: ExtensionDeps,

@@ -1,0 +1,152 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { DefaultSession } from "../../../mod.ts";
+import type { TestServer } from "../../_serve.ts";
+import { callChrome, closeSessions, echoServer, fixture, freshSession } from "./_helpers.ts";
+
+// What Chrome's extension docs promise and extension code relies on, checked against a classic
+// MV3 service worker (test/fixtures/extensions/mv3_parity).
+
+let server: TestServer;
+let proxy: Server;
+let proxyPort: number;
+before(async () => {
+  server = await echoServer();
+  proxy = createServer((_req, res) => res.end("proxied"));
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
+  proxyPort = (proxy.address() as { port: number }).port;
+});
+after(async () => {
+  await closeSessions();
+  await server.close();
+  await new Promise<void>((r) => proxy.close(() => r()));
+});
+
+async function loaded(): Promise<{ ses: DefaultSession; id: string; errors: Error[] }> {
+  const { ses, errors } = await freshSession();
+  const { id } = await ses.loadExtension(fixture("mv3_parity"));
+  return { ses, id, errors };
+}
+
+const read = (ses: DefaultSession, id: string, path: string) =>
+  ses.extensions.sendMessage(id, { read: path });
+
+describe("Chrome's enum objects and constants", () => {
+  it("has the enums extension code reads its values from", async () => {
+    const { ses, id } = await loaded();
+    assert.equal(
+      await read(ses, id, "declarativeNetRequest.RuleActionType.UPGRADE_SCHEME"),
+      "upgradeScheme",
+    );
+    assert.equal(
+      await read(ses, id, "declarativeNetRequest.ResourceType.MAIN_FRAME"),
+      "main_frame",
+    );
+    assert.equal(
+      await read(ses, id, "declarativeNetRequest.ResourceType.WEBTRANSPORT"),
+      "webtransport",
+    );
+    assert.equal(await read(ses, id, "declarativeNetRequest.HeaderOperation.REMOVE"), "remove");
+    assert.equal(await read(ses, id, "declarativeNetRequest.DomainType.THIRD_PARTY"), "thirdParty");
+    assert.equal(await read(ses, id, "declarativeNetRequest.RequestMethod.POST"), "post");
+    assert.equal(
+      await read(ses, id, "webRequest.OnBeforeSendHeadersOptions.EXTRA_HEADERS"),
+      "extraHeaders",
+    );
+    assert.equal(
+      await read(ses, id, "webRequest.OnAuthRequiredOptions.ASYNC_BLOCKING"),
+      "asyncBlocking",
+    );
+    assert.equal(await read(ses, id, "webRequest.ResourceType.XMLHTTPREQUEST"), "xmlhttprequest");
+    assert.equal(await read(ses, id, "runtime.OnInstalledReason.INSTALL"), "install");
+    assert.equal(await read(ses, id, "cookies.SameSiteStatus.NO_RESTRICTION"), "no_restriction");
+    assert.equal(
+      await read(ses, id, "cookies.OnChangedCause.EXPIRED_OVERWRITE"),
+      "expired_overwrite",
+    );
+    assert.equal(await read(ses, id, "proxy.Mode.FIXED_SERVERS"), "fixed_servers");
+    assert.equal(
+      await read(ses, id, "storage.AccessLevel.TRUSTED_AND_UNTRUSTED_CONTEXTS"),
+      "TRUSTED_AND_UNTRUSTED_CONTEXTS",
+    );
+  });
+
+  it("has every MAX_NUMBER_OF_* and quota constant of declarativeNetRequest", async () => {
+    const { ses, id } = await loaded();
+    const expected: Record<string, number> = {
+      MAX_NUMBER_OF_DYNAMIC_RULES: 30000,
+      MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: 5000,
+      MAX_NUMBER_OF_SESSION_RULES: 5000,
+      MAX_NUMBER_OF_UNSAFE_SESSION_RULES: 5000,
+      MAX_NUMBER_OF_REGEX_RULES: 1000,
+      MAX_NUMBER_OF_STATIC_RULESETS: 100,
+      MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
+      MAX_NUMBER_OF_DISABLED_STATIC_RULES: 5000,
+      GUARANTEED_MINIMUM_STATIC_RULES: 30000,
+      MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
+      GETMATCHEDRULES_QUOTA_INTERVAL: 10,
+    };
+    for (const [name, value] of Object.entries(expected)) {
+      assert.equal(await read(ses, id, `declarativeNetRequest.${name}`), value, name);
+    }
+  });
+
+  it("accepts setExtensionActionOptions (there is no action to badge)", async () => {
+    const { ses, id } = await loaded();
+    assert.equal(
+      await callChrome(ses, id, "declarativeNetRequest.setExtensionActionOptions", {
+        displayActionCountAsBadgeText: true,
+      }),
+      undefined,
+    );
+  });
+});
+
+describe("chrome.webRequest", () => {
+  it("takes a 'blocking' listener's return value even when it declares two parameters", async () => {
+    const { ses, errors } = await loaded();
+    const started = Date.now();
+    await assert.rejects(ses.fetch(`${server.url}/two-params`), /ERR_BLOCKED_BY_CLIENT/);
+    // it answered at once, not after web-request's listener timeout
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    assert.equal((await ses.fetch(`${server.url}/other`)).status, 200);
+    assert.deepEqual(errors, []);
+  });
+});
+
+describe("chrome.cookies", () => {
+  it("sets a cookie without SameSite when sameSite is left out ('unspecified')", async () => {
+    const { ses, id } = await loaded();
+    const url = `${server.url}/`;
+    const cookie = await callChrome(ses, id, "cookies.set", { url, name: "plain", value: "1" }) as {
+      sameSite: string;
+    };
+    assert.equal(cookie.sameSite, "unspecified");
+    const [stored] = await ses.cookies.get({ url, name: "plain" });
+    assert.equal(stored.sameSite, "unspecified");
+    const strict = await callChrome(ses, id, "cookies.set", {
+      url,
+      name: "strict",
+      value: "1",
+      sameSite: "strict",
+    }) as { sameSite: string };
+    assert.equal(strict.sameSite, "strict");
+  });
+});
+
+describe("chrome.proxy", () => {
+  it("fires proxy.settings.onChange with the new value and level of control", async () => {
+    const { ses, id } = await loaded();
+    const value = {
+      mode: "fixed_servers",
+      rules: { singleProxy: { scheme: "http", host: "127.0.0.1", port: proxyPort } },
+    };
+    await callChrome(ses, id, "proxy.settings.set", { value, scope: "regular" });
+    await callChrome(ses, id, "proxy.settings.clear", {});
+    assert.deepEqual(await ses.extensions.sendMessage(id, "proxyChanges"), [
+      { value, levelOfControl: "controlled_by_this_extension" },
+      { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" },
+    ]);
+  });
+});
