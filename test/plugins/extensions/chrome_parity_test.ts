@@ -150,3 +150,28 @@ describe("chrome.proxy", () => {
     ]);
   });
 });
+
+describe("chrome.storage", () => {
+  it("refuses a set over QUOTA_BYTES with Chrome's message and stores nothing of it", async () => {
+    const { ses, id } = await loaded();
+    const quota = await read(ses, id, "storage.local.QUOTA_BYTES") as number;
+    assert.equal(quota, 10_485_760);
+    await callChrome(ses, id, "storage.local.set", { small: 1 });
+    // key plus JSON: 3 + 2 quotes + the string's length, one byte over what is left
+    const big = "x".repeat(
+      quota - (await callChrome(ses, id, "storage.local.getBytesInUse") as number) - 4,
+    );
+    await assert.rejects(
+      callChrome(ses, id, "storage.local.set", { big, other: 2 }),
+      /^Error: QUOTA_BYTES quota exceeded$/,
+    );
+    assert.deepEqual(await callChrome(ses, id, "storage.local.get", null), { small: 1 });
+    await callChrome(ses, id, "storage.local.set", { big: big.slice(1) });
+    assert.equal(await callChrome(ses, id, "storage.local.getBytesInUse"), quota);
+    await assert.rejects(
+      callChrome(ses, id, "storage.session.set", { big: "x".repeat(quota) }),
+      /^Error: Session storage quota bytes exceeded. Values were not stored.$/,
+    );
+    assert.deepEqual(await callChrome(ses, id, "storage.session.get", null), {});
+  });
+});
