@@ -181,6 +181,8 @@ export function install(init: BackgroundInit): void {
               `Error in invocation of webRequest.${name}.addListener: filter.urls is required`,
             );
           }
+          // as Chrome's bindings do: bad arguments throw here, before anything is registered
+          checkListenerArguments(name, filter as { types?: unknown }, spec);
           const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
           if (blocking && !has("webRequestBlocking")) {
             throw new Error(
@@ -332,6 +334,31 @@ export function install(init: BackgroundInit): void {
     // classic scripts share the global scope, as background pages and classic workers do
     (0, eval)(`${script.source}\n//# sourceURL=${script.file}`);
   }
+}
+
+/**
+ * Throws, as Chrome's argument checks do, when `filter.types` or `extraInfoSpec` holds a value the
+ * event does not take (e.g. `"blocking"` for `onCompleted`).
+ */
+function checkListenerArguments(name: string, filter: { types?: unknown }, spec: unknown): void {
+  const where = `Error in invocation of webRequest.${name}.addListener`;
+  const check = (values: unknown, allowed: string[], at: string) => {
+    if (values === undefined) return;
+    if (!Array.isArray(values)) {
+      throw new TypeError(`${where}: ${at}: Invalid type: expected array, found ${typeof values}.`);
+    }
+    values.forEach((value, i) => {
+      if (!allowed.includes(value)) {
+        throw new TypeError(
+          `${where}: ${at}: Error at index ${i}: Value must be one of ${allowed.join(", ")}.`,
+        );
+      }
+    });
+  };
+  const types = Object.values(WEB_REQUEST_ENUMS.ResourceType);
+  check(filter.types, types, "Error at parameter 'filter': Error at property 'types'");
+  const options = Object.values(WEB_REQUEST_ENUMS[`O${name.slice(1)}Options`]);
+  check(spec, options, "Error at parameter 'extraInfoSpec'");
 }
 
 /** `runtime.onMessage`: the first listener that responds (or returns true and responds later). */

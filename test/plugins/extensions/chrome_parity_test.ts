@@ -175,3 +175,23 @@ describe("chrome.storage", () => {
     assert.deepEqual(await callChrome(ses, id, "storage.session.get", null), {});
   });
 });
+
+describe("webRequest addListener's argument checks", () => {
+  it("throws in the background for a value the event does not take, and registers nothing", async () => {
+    const { ses, id, errors } = await loaded();
+    const [completed, beforeRequest, types, fine] = await ses.extensions.sendMessage(
+      id,
+      "refused",
+    ) as Array<string | null>;
+    assert.match(
+      completed!,
+      /^Error in invocation of webRequest\.onCompleted\.addListener: .*'extraInfoSpec'.*Value must be one of responseHeaders, extraHeaders\.$/,
+    );
+    assert.match(beforeRequest!, /onBeforeRequest.*'extraInfoSpec': Error at index 0:/);
+    assert.match(types!, /'types': Error at index 0: Value must be one of main_frame, /);
+    assert.equal(fine, null);
+    // nothing half-registered reached the session (it reported refused listeners as hook errors)
+    assert.equal((await ses.fetch(`${server.url}/other`)).status, 200);
+    assert.deepEqual(errors, []);
+  });
+});
