@@ -207,6 +207,7 @@ export function install(init: BackgroundInit): void {
     chrome.webRequest = wr;
   }
   if (has("declarativeNetRequest") || has("declarativeNetRequestWithHostAccess")) {
+    let badgeCount = false;
     const dnr: Record<string, unknown> = {
       ...DNR_ENUMS,
       DYNAMIC_RULESET_ID: "_dynamic",
@@ -222,8 +223,26 @@ export function install(init: BackgroundInit): void {
       GUARANTEED_MINIMUM_STATIC_RULES: 30000,
       MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
       GETMATCHEDRULES_QUOTA_INTERVAL: 10,
-      // websession has no toolbar action whose badge could count matches
-      setExtensionActionOptions: api("declarativeNetRequest.setExtensionActionOptions", () => {}),
+      // websession has no toolbar action whose badge could count matches, and no tabs
+      setExtensionActionOptions: api(
+        "declarativeNetRequest.setExtensionActionOptions",
+        (options) => {
+          const o = (options ?? {}) as {
+            displayActionCountAsBadgeText?: boolean;
+            tabUpdate?: { tabId: number };
+          };
+          if (o.displayActionCountAsBadgeText !== undefined) {
+            badgeCount = o.displayActionCountAsBadgeText === true;
+          }
+          if (!o.tabUpdate) return;
+          if (!badgeCount) {
+            throw new Error(
+              "Cannot increment action count unless displaying action count as badge text.",
+            );
+          }
+          throw new Error(`No tab with id: ${o.tabUpdate.tabId}.`);
+        },
+      ),
     };
     for (
       const m of [

@@ -195,3 +195,50 @@ describe("webRequest addListener's argument checks", () => {
     assert.deepEqual(errors, []);
   });
 });
+
+describe("declarativeNetRequest's errors, worded as Chrome's", () => {
+  it("refuses too many rules and duplicate ids with Chrome's messages", async () => {
+    const { ses, id } = await loaded();
+    const rules = (n: number, from = 1) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: from + i,
+        action: { type: "block" },
+        condition: { urlFilter: `/r${from + i}/` },
+      }));
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.updateSessionRules", { addRules: rules(5001) }),
+      /^Error: Session rule count exceeded\.$/,
+    );
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.updateDynamicRules", { addRules: rules(30001) }),
+      /^Error: Dynamic rule count exceeded\.$/,
+    );
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.updateDynamicRules", {
+        addRules: [...rules(1, 7), ...rules(1, 7)],
+      }),
+      /^Error: Rule with id 7 does not have a unique ID\.$/,
+    );
+    assert.deepEqual(await callChrome(ses, id, "declarativeNetRequest.getDynamicRules"), []);
+  });
+
+  it("answers getMatchedRules and setExtensionActionOptions as Chrome does without tabs", async () => {
+    const { ses, id } = await loaded();
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.getMatchedRules", {}),
+      /^Error: The extension must have the declarativeNetRequestFeedback permission or have activeTab granted for the specified tab ID in order to call this function\.$/,
+    );
+    const tabUpdate = { tabId: 3, increment: 1 };
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.setExtensionActionOptions", { tabUpdate }),
+      /^Error: Cannot increment action count unless displaying action count as badge text\.$/,
+    );
+    await callChrome(ses, id, "declarativeNetRequest.setExtensionActionOptions", {
+      displayActionCountAsBadgeText: true,
+    });
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.setExtensionActionOptions", { tabUpdate }),
+      /^Error: No tab with id: 3\.$/,
+    );
+  });
+});
