@@ -120,6 +120,7 @@ export function install(init: BackgroundInit): void {
     ...OTHER_ENUMS.runtime,
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
+    getPlatformInfo: api("runtime.getPlatformInfo", platformInfo),
     getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
     sendMessage: api("runtime.sendMessage"),
     reload: () => void call("runtime.reload", []),
@@ -134,6 +135,14 @@ export function install(init: BackgroundInit): void {
 
   const chrome: Record<string, unknown> = {
     runtime,
+    // Electron's chrome.extension: getURL (Chrome's is MV2 only) and lastError
+    extension: {
+      getURL: runtime.getURL,
+      inIncognitoContext: false,
+      get lastError() {
+        return lastError;
+      },
+    },
     permissions: {
       getAll: api("permissions.getAll"),
       contains: api("permissions.contains"),
@@ -353,6 +362,34 @@ export function install(init: BackgroundInit): void {
     // classic scripts share the global scope, as background pages and classic workers do
     (0, eval)(`${script.source}\n//# sourceURL=${script.file}`);
   }
+}
+
+/** `runtime.getPlatformInfo()`: the OS and architecture under Chrome's names. */
+function platformInfo(): { os: string; arch: string; nacl_arch: string } {
+  const g = globalThis as {
+    Deno?: { build: { os: string; arch: string } };
+    process?: { platform: string; arch: string };
+  };
+  const os = g.Deno?.build.os ?? g.process?.platform ?? "unknown";
+  const arch = g.Deno?.build.arch ?? g.process?.arch ?? "unknown";
+  const chromeOs: Record<string, string> = {
+    darwin: "mac",
+    windows: "win",
+    win32: "win",
+    linux: "linux",
+    android: "android",
+    openbsd: "openbsd",
+  };
+  const chromeArch: Record<string, string> = {
+    x86_64: "x86-64",
+    x64: "x86-64",
+    aarch64: "arm64",
+    arm64: "arm64",
+    ia32: "x86-32",
+    arm: "arm",
+  };
+  const a = chromeArch[arch] ?? arch;
+  return { os: chromeOs[os] ?? os, arch: a, nacl_arch: a === "arm64" ? "arm" : a };
 }
 
 /**

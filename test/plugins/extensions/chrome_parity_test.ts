@@ -242,3 +242,32 @@ describe("declarativeNetRequest's errors, worded as Chrome's", () => {
     );
   });
 });
+
+describe("chrome.runtime.getPlatformInfo and chrome.extension", () => {
+  it("answers getPlatformInfo with Chrome's names for this machine's OS and architecture", async () => {
+    const { ses, id } = await loaded();
+    const { platform, arch } = await import("node:os");
+    const os = ({ darwin: "mac", win32: "win", linux: "linux", openbsd: "openbsd" } as Record<
+      string,
+      string
+    >)[platform()];
+    const chromeArch = ({ x64: "x86-64", ia32: "x86-32", arm64: "arm64", arm: "arm" } as Record<
+      string,
+      string
+    >)[arch()];
+    assert.deepEqual(await callChrome(ses, id, "runtime.getPlatformInfo"), {
+      os,
+      arch: chromeArch,
+      nacl_arch: chromeArch === "arm64" ? "arm" : chromeArch,
+    });
+  });
+
+  it("has chrome.extension.getURL and inIncognitoContext (Electron's chrome.extension)", async () => {
+    const { ses, id } = await loaded();
+    assert.equal(
+      await callChrome(ses, id, "extension.getURL", "/options.html"),
+      `chrome-extension://${id}/options.html`,
+    );
+    assert.equal(await read(ses, id, "extension.inIncognitoContext"), false);
+  });
+});
