@@ -271,3 +271,18 @@ describe("chrome.runtime.getPlatformInfo and chrome.extension", () => {
     assert.equal(await read(ses, id, "extension.inIncognitoContext"), false);
   });
 });
+
+describe("chrome.alarms.create", () => {
+  it("takes an undefined name as the default name, with the info after it", async () => {
+    const { Alarms } = await import("../../../plugins/extensions/alarms.ts");
+    const fired: string[] = [];
+    const alarms = new Alarms((alarm) => fired.push(alarm.name));
+    const before = Date.now();
+    alarms.create(undefined, { delayInMinutes: 1 });
+    const alarm = alarms.get("");
+    assert.ok(alarm && alarm.scheduledTime >= before + 60_000, JSON.stringify(alarm));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(fired, []);
+    alarms.clearAll();
+  });
+});
