@@ -169,7 +169,19 @@ export function install(init: BackgroundInit): void {
       local: storageArea("local", { QUOTA_BYTES: 10485760 }),
       session: storageArea("session", {
         QUOTA_BYTES: 10485760,
-        setAccessLevel: api("storage.session.setAccessLevel", () => undefined),
+        // there are no content scripts to grant access to; the argument is still checked
+        setAccessLevel: api("storage.session.setAccessLevel", (options) => {
+          const levels = Object.values(OTHER_ENUMS.storage.AccessLevel);
+          const level = (options as { accessLevel?: unknown } | undefined)?.accessLevel;
+          if (!levels.includes(level as string)) {
+            throw new TypeError(
+              "Error in invocation of storage.session.setAccessLevel: Error at parameter " +
+                `'accessOptions': Error at property 'accessLevel': Value must be one of ${
+                  levels.join(", ")
+                }.`,
+            );
+          }
+        }),
       }),
       onChanged: event("storage.onChanged"),
     };

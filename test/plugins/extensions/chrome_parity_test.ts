@@ -286,3 +286,19 @@ describe("chrome.alarms.create", () => {
     alarms.clearAll();
   });
 });
+
+describe("chrome.storage.session.setAccessLevel", () => {
+  it("takes Chrome's two access levels and refuses others", async () => {
+    const { ses, id } = await loaded();
+    assert.equal(
+      await callChrome(ses, id, "storage.session.setAccessLevel", {
+        accessLevel: "TRUSTED_AND_UNTRUSTED_CONTEXTS",
+      }),
+      undefined,
+    );
+    await assert.rejects(
+      callChrome(ses, id, "storage.session.setAccessLevel", { accessLevel: "EVERYONE" }),
+      /Value must be one of TRUSTED_CONTEXTS, TRUSTED_AND_UNTRUSTED_CONTEXTS\.$/,
+    );
+  });
+});
