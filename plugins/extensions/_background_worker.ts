@@ -436,6 +436,20 @@ function dispatchMessage(
   reply: number | undefined,
   send: (m: FromBackground) => void,
 ): void {
+  if (e.listeners.length === 0) {
+    // nobody receives it: the sender's error in Chrome
+    if (reply !== undefined) {
+      send({
+        t: "answer",
+        reply,
+        error: {
+          name: "Error",
+          message: "Could not establish connection. Receiving end does not exist.",
+        },
+      });
+    }
+    return;
+  }
   let responded = false;
   let waiting = false;
   const respond = (value?: unknown) => {

@@ -302,3 +302,31 @@ describe("chrome.storage.session.setAccessLevel", () => {
     );
   });
 });
+
+describe("messages to a background without runtime.onMessage listeners", () => {
+  it("reject as Chrome's do: nobody receives them", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(`${tmpdir()}/websession-no-listener-`);
+    try {
+      writeFileSync(
+        `${dir}/manifest.json`,
+        JSON.stringify({
+          manifest_version: 3,
+          name: "No listener",
+          version: "1.0",
+          background: { service_worker: "worker.js" },
+        }),
+      );
+      writeFileSync(`${dir}/worker.js`, "globalThis.started = true;\n");
+      const { ses } = await freshSession();
+      const { id } = await ses.loadExtension(dir);
+      await assert.rejects(
+        ses.extensions.sendMessage(id, "anyone?"),
+        /^Error: .*Could not establish connection\. Receiving end does not exist\.$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
