@@ -8,6 +8,7 @@
  * @module
  */
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
+import { DNR_ENUMS, OTHER_ENUMS, WEB_REQUEST_ENUMS } from "./_chrome_enums.ts";
 import type { ToBackground } from "./_wire.ts";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -66,7 +67,8 @@ export function install(init: BackgroundInit): void {
   const send = (message: FromBackground) => scope.postMessage(message);
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const events = new Map<string, ChromeEvent>();
-  const webRequestListeners = new Map<number, Fn>();
+  /** Each webRequest listener, and whether it answers through a callback (`asyncBlocking`). */
+  const webRequestListeners = new Map<number, { fn: Fn; async: boolean }>();
   let seq = 0;
   let lastError: { message: string } | undefined;
   const has = (permission: string) => init.permissions.includes(permission);
@@ -115,8 +117,10 @@ export function install(init: BackgroundInit): void {
   });
 
   const runtime = {
+    ...OTHER_ENUMS.runtime,
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
+    getPlatformInfo: api("runtime.getPlatformInfo", platformInfo),
     getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
     sendMessage: api("runtime.sendMessage"),
     reload: () => void call("runtime.reload", []),
@@ -131,6 +135,14 @@ export function install(init: BackgroundInit): void {
 
   const chrome: Record<string, unknown> = {
     runtime,
+    // Electron's chrome.extension: getURL (Chrome's is MV2 only) and lastError
+    extension: {
+      getURL: runtime.getURL,
+      inIncognitoContext: false,
+      get lastError() {
+        return lastError;
+      },
+    },
     permissions: {
       getAll: api("permissions.getAll"),
       contains: api("permissions.contains"),
@@ -153,16 +165,30 @@ export function install(init: BackgroundInit): void {
   };
   if (has("storage")) {
     chrome.storage = {
+      ...OTHER_ENUMS.storage,
       local: storageArea("local", { QUOTA_BYTES: 10485760 }),
       session: storageArea("session", {
         QUOTA_BYTES: 10485760,
-        setAccessLevel: api("storage.session.setAccessLevel", () => undefined),
+        // there are no content scripts to grant access to; the argument is still checked
+        setAccessLevel: api("storage.session.setAccessLevel", (options) => {
+          const levels = Object.values(OTHER_ENUMS.storage.AccessLevel);
+          const level = (options as { accessLevel?: unknown } | undefined)?.accessLevel;
+          if (!levels.includes(level as string)) {
+            throw new TypeError(
+              "Error in invocation of storage.session.setAccessLevel: Error at parameter " +
+                `'accessOptions': Error at property 'accessLevel': Value must be one of ${
+                  levels.join(", ")
+                }.`,
+            );
+          }
+        }),
       }),
       onChanged: event("storage.onChanged"),
     };
   }
   if (has("webRequest")) {
     const wr: Record<string, unknown> = {
+      ...WEB_REQUEST_ENUMS,
       MAX_HANDLER_BEHAVIOR_CHANGED_CALLS_PER_10_MINUTES: 20,
       handlerBehaviorChanged: api("webRequest.handlerBehaviorChanged"),
     };
@@ -176,6 +202,8 @@ export function install(init: BackgroundInit): void {
               `Error in invocation of webRequest.${name}.addListener: filter.urls is required`,
             );
           }
+          // as Chrome's bindings do: bad arguments throw here, before anything is registered
+          checkListenerArguments(name, filter as { types?: unknown }, spec);
           const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
           if (blocking && !has("webRequestBlocking")) {
             throw new Error(
@@ -183,32 +211,59 @@ export function install(init: BackgroundInit): void {
             );
           }
           const id = ++lid;
-          webRequestListeners.set(id, fn);
+          webRequestListeners.set(id, { fn, async: spec.includes("asyncBlocking") });
           send({ t: "listen", lid: id, event: name, filter: structuredClone(filter), spec });
         },
         removeListener(fn: Fn) {
-          for (const [id, f] of webRequestListeners) {
-            if (f !== fn) continue;
+          for (const [id, entry] of webRequestListeners) {
+            if (entry.fn !== fn) continue;
             webRequestListeners.delete(id);
             send({ t: "unlisten", lid: id });
           }
         },
-        hasListener: (fn: Fn) => [...webRequestListeners.values()].includes(fn),
+        hasListener: (fn: Fn) => [...webRequestListeners.values()].some((e) => e.fn === fn),
         hasListeners: () => webRequestListeners.size > 0,
       };
     }
     chrome.webRequest = wr;
   }
   if (has("declarativeNetRequest") || has("declarativeNetRequestWithHostAccess")) {
+    let badgeCount = false;
     const dnr: Record<string, unknown> = {
+      ...DNR_ENUMS,
       DYNAMIC_RULESET_ID: "_dynamic",
       SESSION_RULESET_ID: "_session",
       MAX_NUMBER_OF_DYNAMIC_RULES: 30000,
+      MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: 5000,
       MAX_NUMBER_OF_SESSION_RULES: 5000,
+      MAX_NUMBER_OF_UNSAFE_SESSION_RULES: 5000,
       MAX_NUMBER_OF_REGEX_RULES: 1000,
       MAX_NUMBER_OF_STATIC_RULESETS: 100,
       MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
+      MAX_NUMBER_OF_DISABLED_STATIC_RULES: 5000,
       GUARANTEED_MINIMUM_STATIC_RULES: 30000,
+      MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
+      GETMATCHEDRULES_QUOTA_INTERVAL: 10,
+      // websession has no toolbar action whose badge could count matches, and no tabs
+      setExtensionActionOptions: api(
+        "declarativeNetRequest.setExtensionActionOptions",
+        (options) => {
+          const o = (options ?? {}) as {
+            displayActionCountAsBadgeText?: boolean;
+            tabUpdate?: { tabId: number };
+          };
+          if (o.displayActionCountAsBadgeText !== undefined) {
+            badgeCount = o.displayActionCountAsBadgeText === true;
+          }
+          if (!o.tabUpdate) return;
+          if (!badgeCount) {
+            throw new Error(
+              "Cannot increment action count unless displaying action count as badge text.",
+            );
+          }
+          throw new Error(`No tab with id: ${o.tabUpdate.tabId}.`);
+        },
+      ),
     };
     for (
       const m of [
@@ -229,6 +284,7 @@ export function install(init: BackgroundInit): void {
   }
   if (has("cookies")) {
     chrome.cookies = {
+      ...OTHER_ENUMS.cookies,
       get: api("cookies.get"),
       getAll: api("cookies.getAll"),
       set: api("cookies.set"),
@@ -239,6 +295,7 @@ export function install(init: BackgroundInit): void {
   }
   if (has("proxy")) {
     chrome.proxy = {
+      ...OTHER_ENUMS.proxy,
       settings: {
         get: api("proxy.settings.get"),
         set: api("proxy.settings.set"),
@@ -295,14 +352,14 @@ export function install(init: BackgroundInit): void {
       if (message.error) waiting.reject(errorFromWire(message.error));
       else waiting.resolve(message.value);
     } else if (message.t === "webRequest") {
-      const fn = webRequestListeners.get(message.lid);
+      const listener = webRequestListeners.get(message.lid);
       answer(message.reply, () => {
-        if (!fn) return undefined;
-        if (message.reply !== undefined && fn.length >= 2) {
-          // asyncBlocking: the listener answers through its callback
-          return new Promise((resolve) => fn(message.details, resolve));
+        if (!listener) return undefined;
+        if (message.reply !== undefined && listener.async) {
+          // asyncBlocking: the listener answers through its callback (the only one handed one)
+          return new Promise((resolve) => listener.fn(message.details, resolve));
         }
-        return fn(message.details);
+        return listener.fn(message.details);
       });
     } else if (message.name === "runtime.onMessage") {
       dispatchMessage(events.get(message.name)!, message.args, message.reply, send);
@@ -319,6 +376,59 @@ export function install(init: BackgroundInit): void {
   }
 }
 
+/** `runtime.getPlatformInfo()`: the OS and architecture under Chrome's names. */
+function platformInfo(): { os: string; arch: string; nacl_arch: string } {
+  const g = globalThis as {
+    Deno?: { build: { os: string; arch: string } };
+    process?: { platform: string; arch: string };
+  };
+  const os = g.Deno?.build.os ?? g.process?.platform ?? "unknown";
+  const arch = g.Deno?.build.arch ?? g.process?.arch ?? "unknown";
+  const chromeOs: Record<string, string> = {
+    darwin: "mac",
+    windows: "win",
+    win32: "win",
+    linux: "linux",
+    android: "android",
+    openbsd: "openbsd",
+  };
+  const chromeArch: Record<string, string> = {
+    x86_64: "x86-64",
+    x64: "x86-64",
+    aarch64: "arm64",
+    arm64: "arm64",
+    ia32: "x86-32",
+    arm: "arm",
+  };
+  const a = chromeArch[arch] ?? arch;
+  return { os: chromeOs[os] ?? os, arch: a, nacl_arch: a === "arm64" ? "arm" : a };
+}
+
+/**
+ * Throws, as Chrome's argument checks do, when `filter.types` or `extraInfoSpec` holds a value the
+ * event does not take (e.g. `"blocking"` for `onCompleted`).
+ */
+function checkListenerArguments(name: string, filter: { types?: unknown }, spec: unknown): void {
+  const where = `Error in invocation of webRequest.${name}.addListener`;
+  const check = (values: unknown, allowed: string[], at: string) => {
+    if (values === undefined) return;
+    if (!Array.isArray(values)) {
+      throw new TypeError(`${where}: ${at}: Invalid type: expected array, found ${typeof values}.`);
+    }
+    values.forEach((value, i) => {
+      if (!allowed.includes(value)) {
+        throw new TypeError(
+          `${where}: ${at}: Error at index ${i}: Value must be one of ${allowed.join(", ")}.`,
+        );
+      }
+    });
+  };
+  const types = Object.values(WEB_REQUEST_ENUMS.ResourceType);
+  check(filter.types, types, "Error at parameter 'filter': Error at property 'types'");
+  const options = Object.values(WEB_REQUEST_ENUMS[`O${name.slice(1)}Options`]);
+  check(spec, options, "Error at parameter 'extraInfoSpec'");
+}
+
 /** `runtime.onMessage`: the first listener that responds (or returns true and responds later). */
 function dispatchMessage(
   e: ChromeEvent,
@@ -326,6 +436,20 @@ function dispatchMessage(
   reply: number | undefined,
   send: (m: FromBackground) => void,
 ): void {
+  if (e.listeners.length === 0) {
+    // nobody receives it: the sender's error in Chrome
+    if (reply !== undefined) {
+      send({
+        t: "answer",
+        reply,
+        error: {
+          name: "Error",
+          message: "Could not establish connection. Receiving end does not exist.",
+        },
+      });
+    }
+    return;
+  }
   let responded = false;
   let waiting = false;
   const respond = (value?: unknown) => {

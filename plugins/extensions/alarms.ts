@@ -49,7 +49,10 @@ export class Alarms {
 
   /** Chrome's `alarms.create([name,] info)`; an alarm of the same name is replaced. */
   create(a?: unknown, b?: unknown): void {
-    const [name, info] = typeof a === "string" ? [a, b] : ["", a];
+    // create(name, info), create(info), and create(undefined, info) as Chrome's signature allows
+    const [name, info] = typeof a === "string" || (a === undefined && b !== undefined)
+      ? [a ?? "", b]
+      : ["", a];
     const i = (info ?? {}) as { when?: number; delayInMinutes?: number; periodInMinutes?: number };
     for (const key of ["when", "delayInMinutes", "periodInMinutes"] as const) {
       const value = i[key];

@@ -121,11 +121,25 @@ export function toElectronProxy(value: ChromeProxyConfig): {
  */
 export class ProxySettings {
   readonly #setProxy: ((config: Record<string, unknown>) => Promise<void>) | null;
+  readonly #onChange: (details: unknown) => void;
   #set: ChromeProxyConfig | null = null;
 
-  /** `setProxy` is the session's (null when it has no proxy plugin). */
-  constructor(setProxy: ((config: Record<string, unknown>) => Promise<void>) | null) {
+  /**
+   * `setProxy` is the session's (null when it has no proxy plugin); `onChange` hears each change
+   * as `proxy.settings.onChange` reports it (`{ value, levelOfControl }`).
+   */
+  constructor(
+    setProxy: ((config: Record<string, unknown>) => Promise<void>) | null,
+    onChange: (details: unknown) => void = () => {},
+  ) {
     this.#setProxy = setProxy;
+    this.#onChange = onChange;
+  }
+
+  #details(): { value: unknown; levelOfControl: string } {
+    return this.#set
+      ? { value: structuredClone(this.#set), levelOfControl: "controlled_by_this_extension" }
+      : { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" };
   }
 
   /** Answers one `proxy.settings` call (`op` is the method's name). */
@@ -141,21 +155,18 @@ export class ProxySettings {
         const config = toElectronProxy(d.value as ChromeProxyConfig);
         await setProxy(config);
         this.#set = structuredClone(d.value!);
+        this.#onChange(this.#details());
         return undefined;
       }
       case "clear":
         if (this.#set) {
           this.#set = null;
           await setProxy({ mode: "direct" });
+          this.#onChange(this.#details());
         }
         return undefined;
       case "get":
-        return this.#set
-          ? {
-            value: structuredClone(this.#set),
-            levelOfControl: "controlled_by_this_extension",
-          }
-          : { value: { mode: "direct" }, levelOfControl: "controllable_by_this_extension" };
+        return this.#details();
     }
     throw new Error(`proxy.settings.${op} is not supported by websession`);
   }

@@ -67,7 +67,8 @@ export async function cookiesCall(
     case "set": {
       const url = needUrl();
       const { storeId: _s, ...details } = d;
-      await cookies.set(details);
+      // Chrome's default is no SameSite attribute ("unspecified"); Electron's set() defaults to lax
+      await cookies.set({ ...details, sameSite: details.sameSite ?? "unspecified" });
       const found = await cookies.get({ url, name: d.name ?? "" });
       return found.length ? withStore(found[0]) : null;
     }

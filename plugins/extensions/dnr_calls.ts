@@ -37,7 +37,7 @@ export function declarativeNetRequestCall(
     case "getMatchedRules":
       if (!has("declarativeNetRequestFeedback")) {
         throw new Error(
-          "The extension must have the declarativeNetRequestFeedback permission to call getMatchedRules.",
+          "The extension must have the declarativeNetRequestFeedback permission or have activeTab granted for the specified tab ID in order to call this function.",
         );
       }
       return rules.getMatchedRules(a);

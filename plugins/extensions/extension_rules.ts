@@ -135,7 +135,7 @@ export class ExtensionRules {
         try {
           const compiled = compileRule(rule, DYNAMIC);
           if (ids.has(compiled.id)) {
-            throw new TypeError(`Rule with id ${compiled.id}: id is not unique`);
+            throw new TypeError(`Rule with id ${compiled.id} does not have a unique ID.`);
           }
           ids.add(compiled.id);
           valid.push(rule as Rule);
@@ -173,7 +173,9 @@ export class ExtensionRules {
       const next = this.#enabled.filter((id) => !(options.disableRulesetIds ?? []).includes(id));
       for (const id of options.enableRulesetIds ?? []) if (!next.includes(id)) next.push(id);
       if (next.length > MAX_NUMBER_OF_ENABLED_STATIC_RULESETS) {
-        throw new Error("The number of enabled static rulesets exceeds the limit.");
+        throw new Error(
+          "The number of enabled static rulesets exceeds the enabled ruleset count limit.",
+        );
       }
       for (const id of next) await this.#loadStatic(id);
       await this.#store.set("enabledRulesets", next);
@@ -391,7 +393,7 @@ function buildEngines(rules: readonly Rule[]): DnrEngine[] {
   const ids = new Set<unknown>();
   for (const rule of rules) {
     const id = (rule as { id?: unknown })?.id;
-    if (ids.has(id)) throw new TypeError(`Rule with id ${id}: id is not unique`);
+    if (ids.has(id)) throw new TypeError(`Rule with id ${id} does not have a unique ID.`);
     ids.add(id);
   }
   const engines: DnrEngine[] = [];

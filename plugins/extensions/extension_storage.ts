@@ -36,8 +36,43 @@ function keyList(keys: unknown, method: string): string[] | null {
   );
 }
 
+/** An area's quota: at most `bytes` (keys plus JSON values), else `set` rejects with `error`. */
+export interface StorageQuota {
+  /** Chrome's `QUOTA_BYTES` of the area. */
+  bytes: number;
+  /** The message Chrome rejects a `set` over the quota with (nothing is stored). */
+  error: string;
+}
+
 /**
- * A storage area over a map of JSON texts: `load` reads every entry once, `save` writes changes.
+ * Chrome's `storage.local` quota (lifted by the `unlimitedStorage` permission).
+ *
+ * @example
+ * ```ts
+ * storageArea(new Map(), async () => {}, LOCAL_QUOTA);
+ * ```
+ */
+export const LOCAL_QUOTA: StorageQuota = {
+  bytes: 10_485_760,
+  error: "QUOTA_BYTES quota exceeded",
+};
+
+/**
+ * Chrome's `storage.session` quota.
+ *
+ * @example
+ * ```ts
+ * storageArea(new Map(), async () => {}, SESSION_QUOTA);
+ * ```
+ */
+export const SESSION_QUOTA: StorageQuota = {
+  bytes: 10_485_760,
+  error: "Session storage quota bytes exceeded. Values were not stored.",
+};
+
+/**
+ * A storage area over a map of JSON texts: `load` reads every entry once, `save` writes changes;
+ * with a `quota`, a `set` that would go over it stores nothing and rejects, as Chrome's does.
  *
  * @example
  * ```ts
@@ -49,7 +84,13 @@ function keyList(keys: unknown, method: string): string[] | null {
 export function storageArea(
   data: Map<string, string>,
   save: (changes: Map<string, string | null>) => Promise<void>,
+  quota: StorageQuota | null = null,
 ): StorageArea {
+  // Chrome counts each item as its key's length plus its JSON's length
+  const size = (key: string, text: string | undefined) =>
+    text === undefined ? 0 : key.length + text.length;
+  let used = 0;
+  for (const [key, text] of data) used += size(key, text);
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T> | T): Promise<T> => {
     const next = queue.then(fn);
@@ -70,11 +111,17 @@ export function storageArea(
       changes[key] = change;
     }
     if (effective.size === 0) return changes;
+    let after = used;
+    for (const [key, text] of effective) {
+      after += size(key, text ?? undefined) - size(key, data.get(key));
+    }
+    if (quota && after > quota.bytes && after > used) throw new Error(quota.error);
     await save(effective);
     for (const [key, text] of effective) {
       if (text === null) data.delete(key);
       else data.set(key, text);
     }
+    used = after;
     return changes;
   };
   return {
@@ -133,7 +180,10 @@ export function storageArea(
  * const local = await persistentArea(namespacedStore(store, "ext/abc/local/"));
  * ```
  */
-export async function persistentArea(store: Store): Promise<StorageArea> {
+export async function persistentArea(
+  store: Store,
+  quota: StorageQuota | null = null,
+): Promise<StorageArea> {
   const data = new Map<string, string>();
   for (const [key, value] of await store.list("")) {
     if (typeof value === "string") data.set(key, value);
@@ -143,5 +193,5 @@ export async function persistentArea(store: Store): Promise<StorageArea> {
       [...changes].map(([key, text]) =>
         text === null ? { op: "delete" as const, key } : { op: "set" as const, key, value: text }
       ),
-    ));
+    ), quota);
 }

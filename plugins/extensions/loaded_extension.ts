@@ -18,7 +18,9 @@ import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
 import {
+  LOCAL_QUOTA,
   persistentArea,
+  SESSION_QUOTA,
   type StorageArea,
   storageArea,
   type StorageChanges,
@@ -129,7 +131,7 @@ export class LoadedExtension {
     const setProxy = this.#members().setProxy;
     if (!setProxy) throw new Error("This session has no proxy plugin");
     return setProxy.call(this.#deps.ctx.session, config);
-  });
+  }, (details) => this.#notify("proxy.settings.onChange", [details]));
 
   private constructor(
     deps: ExtensionDeps,
@@ -144,7 +146,7 @@ export class LoadedExtension {
     this.permissions = (extension.manifest.permissions ?? []).filter((p) => !isHostPattern(p));
     this.#rules = rules;
     this.#local = local;
-    this.#session = storageArea(new Map(), async () => {});
+    this.#session = storageArea(new Map(), async () => {}, SESSION_QUOTA);
   }
 
   /** Reads and checks the folder's manifest (and static rulesets); does not start anything. */
@@ -190,7 +192,10 @@ export class LoadedExtension {
         }
       }, namespacedStore(store, "dnr/"))
       : null;
-    const local = await persistentArea(namespacedStore(store, "local/"));
+    const local = await persistentArea(
+      namespacedStore(store, "local/"),
+      permissions.includes("unlimitedStorage") ? null : LOCAL_QUOTA,
+    );
     const loaded = new LoadedExtension(deps, extension, access, rules, local);
     await rules?.start();
     return loaded;

@@ -58,6 +58,8 @@ export interface DnrOutcome {
 }
 
 const LIMITS = [MAX_NUMBER_OF_SESSION_RULES, MAX_NUMBER_OF_DYNAMIC_RULES];
+/** How Chrome's messages name each ruleset (`RULESETS` order). */
+const KIND = ["Session", "Dynamic"];
 
 /**
  * Declarative rules of one session.
@@ -97,20 +99,19 @@ export class DnrEngine {
     for (const input of adding) {
       const rule = compileRule(input, ruleset);
       if (next.has(rule.id)) {
-        throw new TypeError(`Rule with id ${rule.id}: id: Does not have a unique id`);
+        throw new TypeError(`Rule with id ${rule.id} does not have a unique ID.`);
       }
       next.set(rule.id, rule);
       added.push(rule);
     }
     if (next.size > LIMITS[ruleset]) {
-      throw new TypeError(`${RULESETS[ruleset]}: More than ${LIMITS[ruleset]} rules`);
+      // Chrome's words (extensions/browser/api/declarative_net_request/constants.cc)
+      throw new TypeError(`${KIND[ruleset]} rule count exceeded.`);
     }
     let regexCount = 0;
     for (const r of next.values()) if (r.regex) regexCount++;
     if (regexCount > MAX_NUMBER_OF_REGEX_RULES) {
-      throw new TypeError(
-        `${RULESETS[ruleset]}: More than ${MAX_NUMBER_OF_REGEX_RULES} regex rules`,
-      );
+      throw new TypeError(`${KIND[ruleset]} rule count for regex rules exceeded.`);
     }
     this.#rules[ruleset] = next;
     this.#responseRules = null;

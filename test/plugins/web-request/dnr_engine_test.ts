@@ -135,10 +135,13 @@ describe("declarativeNetRequest rule validation", () => {
 
   it("rejects duplicate ids, also against kept rules, and accepts re-adding a removed id", () => {
     const engine = engineWith(block(1, "a"));
-    assert.throws(() => engine.update(SESSION, { addRules: [block(1, "b")] }), /id 1: id/);
+    assert.throws(
+      () => engine.update(SESSION, { addRules: [block(1, "b")] }),
+      /^TypeError: Rule with id 1 does not have a unique ID\.$/,
+    );
     assert.throws(
       () => engine.update(SESSION, { addRules: [block(2, "b"), block(2, "c")] }),
-      /id 2: id/,
+      /^TypeError: Rule with id 2 does not have a unique ID\.$/,
     );
     engine.update(SESSION, { removeRuleIds: [1], addRules: [block(1, "b")] });
     assert.equal(engine.get(SESSION)[0].condition.urlFilter, "b");
