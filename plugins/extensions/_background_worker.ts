@@ -8,7 +8,6 @@
  * @module
  */
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
-import { DNR_ENUMS, OTHER_ENUMS, WEB_REQUEST_ENUMS } from "./_chrome_enums.ts";
 import type { ToBackground } from "./_wire.ts";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -60,7 +59,7 @@ const WEB_REQUEST_EVENTS = [
  *
  * @example
  * ```ts ignore
- * install({ id, manifest, permissions: ["storage"], origins: [], classic: [] });
+ * install({ id, manifest, permissions: ["storage"], origins: [], classic: [], enums: CHROME_ENUMS });
  * ```
  */
 export function install(init: BackgroundInit): void {
@@ -72,6 +71,7 @@ export function install(init: BackgroundInit): void {
   let seq = 0;
   let lastError: { message: string } | undefined;
   const has = (permission: string) => init.permissions.includes(permission);
+  const { dnr: DNR_ENUMS, other: OTHER_ENUMS, webRequest: WEB_REQUEST_ENUMS } = init.enums;
 
   const call = (method: string, args: unknown[]): Promise<unknown> => {
     const id = ++seq;
@@ -203,7 +203,7 @@ export function install(init: BackgroundInit): void {
             );
           }
           // as Chrome's bindings do: bad arguments throw here, before anything is registered
-          checkListenerArguments(name, filter as { types?: unknown }, spec);
+          checkListenerArguments(WEB_REQUEST_ENUMS, name, filter as { types?: unknown }, spec);
           const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
           if (blocking && !has("webRequestBlocking")) {
             throw new Error(
@@ -408,7 +408,12 @@ function platformInfo(): { os: string; arch: string; nacl_arch: string } {
  * Throws, as Chrome's argument checks do, when `filter.types` or `extraInfoSpec` holds a value the
  * event does not take (e.g. `"blocking"` for `onCompleted`).
  */
-function checkListenerArguments(name: string, filter: { types?: unknown }, spec: unknown): void {
+function checkListenerArguments(
+  enums: BackgroundInit["enums"]["webRequest"],
+  name: string,
+  filter: { types?: unknown },
+  spec: unknown,
+): void {
   const where = `Error in invocation of webRequest.${name}.addListener`;
   const check = (values: unknown, allowed: string[], at: string) => {
     if (values === undefined) return;
@@ -423,9 +428,9 @@ function checkListenerArguments(name: string, filter: { types?: unknown }, spec:
       }
     });
   };
-  const types = Object.values(WEB_REQUEST_ENUMS.ResourceType);
+  const types = Object.values(enums.ResourceType);
   check(filter.types, types, "Error at parameter 'filter': Error at property 'types'");
-  const options = Object.values(WEB_REQUEST_ENUMS[`O${name.slice(1)}Options`]);
+  const options = Object.values(enums[`O${name.slice(1)}Options`]);
   check(spec, options, "Error at parameter 'extraInfoSpec'");
 }
 

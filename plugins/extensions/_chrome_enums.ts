@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { REQUEST_METHODS, RESOURCE_TYPES, RULE_ACTION_TYPES } from "../web-request/dnr_types.ts";
 
 /** An enum object: each value under its name in CONSTANT_CASE (`upgradeScheme`: `UPGRADE_SCHEME`). */
 export type ChromeEnum = Readonly<Record<string, string>>;
@@ -26,22 +27,6 @@ export function chromeEnum(values: readonly string[]): ChromeEnum {
   return Object.freeze(out);
 }
 
-const RESOURCE_TYPES = [
-  "main_frame",
-  "sub_frame",
-  "stylesheet",
-  "script",
-  "image",
-  "font",
-  "object",
-  "xmlhttprequest",
-  "ping",
-  "csp_report",
-  "media",
-  "websocket",
-  "webbundle",
-  "other",
-];
 const HEADERS = ["responseHeaders", "extraHeaders"];
 
 /**
@@ -53,7 +38,8 @@ const HEADERS = ["responseHeaders", "extraHeaders"];
  * ```
  */
 export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
-  ResourceType: chromeEnum(RESOURCE_TYPES),
+  // webRequest's types are the pipeline's, without webtransport
+  ResourceType: chromeEnum(RESOURCE_TYPES.filter((type) => type !== "webtransport")),
   OnBeforeRequestOptions: chromeEnum(["blocking", "requestBody", "extraHeaders"]),
   OnBeforeSendHeadersOptions: chromeEnum(["requestHeaders", "blocking", "extraHeaders"]),
   OnSendHeadersOptions: chromeEnum(["requestHeaders", "extraHeaders"]),
@@ -79,28 +65,11 @@ export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
  * ```
  */
 export const DNR_ENUMS: Readonly<Record<string, ChromeEnum>> = {
-  RuleActionType: chromeEnum([
-    "block",
-    "redirect",
-    "allow",
-    "upgradeScheme",
-    "modifyHeaders",
-    "allowAllRequests",
-  ]),
-  ResourceType: chromeEnum([...RESOURCE_TYPES.slice(0, -2), "webtransport", "webbundle", "other"]),
+  RuleActionType: chromeEnum(RULE_ACTION_TYPES),
+  ResourceType: chromeEnum(RESOURCE_TYPES),
   HeaderOperation: chromeEnum(["append", "set", "remove"]),
   DomainType: chromeEnum(["firstParty", "thirdParty"]),
-  RequestMethod: chromeEnum([
-    "connect",
-    "delete",
-    "get",
-    "head",
-    "options",
-    "patch",
-    "post",
-    "put",
-    "other",
-  ]),
+  RequestMethod: chromeEnum(REQUEST_METHODS),
   UnsupportedRegexReason: chromeEnum(["syntaxError", "memoryLimitExceeded"]),
 };
 
@@ -134,4 +103,27 @@ export const OTHER_ENUMS: Readonly<Record<string, Readonly<Record<string, Chrome
     Mode: chromeEnum(["direct", "auto_detect", "pac_script", "fixed_servers", "system"]),
     Scheme: chromeEnum(["http", "https", "quic", "socks4", "socks5"]),
   },
+};
+
+/** Every enum the background's `chrome.*` carries, handed to its Worker in `BackgroundInit`. */
+export interface ChromeEnums {
+  /** `chrome.webRequest`'s. */ webRequest: Readonly<Record<string, ChromeEnum>>;
+  /** `chrome.declarativeNetRequest`'s. */ dnr: Readonly<Record<string, ChromeEnum>>;
+  /** The other namespaces' (runtime, cookies, storage, proxy). */
+  other: Readonly<Record<string, Readonly<Record<string, ChromeEnum>>>>;
+}
+
+/**
+ * The enums for a background's Worker (which may read only the extensions plugin's folder, so it
+ * gets the web-request plugin's lists this way).
+ *
+ * @example
+ * ```ts
+ * CHROME_ENUMS.dnr.RuleActionType.MODIFY_HEADERS; // "modifyHeaders"
+ * ```
+ */
+export const CHROME_ENUMS: ChromeEnums = {
+  webRequest: WEB_REQUEST_ENUMS,
+  dnr: DNR_ENUMS,
+  other: OTHER_ENUMS,
 };

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ExtensionManifest } from "./extension_manifest.ts";
+import type { ChromeEnums } from "./_chrome_enums.ts";
 
 /** What the Worker is started with (written into its bootstrap module). */
 export interface BackgroundInit {
@@ -18,6 +19,8 @@ export interface BackgroundInit {
   origins: string[];
   /** MV2 scripts and classic MV3 service workers: their sources, run in order as scripts. */
   classic: Array<{ file: string; source: string }>;
+  /** Chrome's enum objects (`RuleActionType`, `ResourceType`, ...), from the host's lists. */
+  enums: ChromeEnums;
 }
 
 /** An error as it crosses the channel. */

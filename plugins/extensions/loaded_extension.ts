@@ -27,6 +27,7 @@ import {
 } from "./extension_storage.ts";
 import { ExtensionRules } from "./extension_rules.ts";
 import { HostAccess, isHostPattern } from "./host_access.ts";
+import { CHROME_ENUMS } from "./_chrome_enums.ts";
 
 /** How the plugin reads an unpacked extension's folder (`adapters/fs/node.ts` on Deno and Bun). */
 export interface ExtensionFiles {
@@ -247,6 +248,7 @@ export class LoadedExtension {
         permissions: this.permissions,
         origins: [...this.access.origins],
         classic,
+        enums: CHROME_ENUMS,
       },
       net: this.access.coversEveryHost ? "all" : this.access.netHosts(),
       isolation,

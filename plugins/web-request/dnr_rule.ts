@@ -6,7 +6,13 @@
  * @module
  */
 import * as v from "valibot";
-import { REQUEST_METHODS, RESOURCE_TYPES, type Rule, type RuleActionType } from "./dnr_types.ts";
+import {
+  REQUEST_METHODS,
+  RESOURCE_TYPES,
+  type Rule,
+  RULE_ACTION_TYPES,
+  type RuleActionType,
+} from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
 import { compileRegexFilter, type RegexFilter, requiredLiterals } from "./_regex_filter.ts";
 import type { HeaderCondition } from "./_response_headers.ts";
@@ -69,14 +75,7 @@ const RuleSchema = v.strictObject({
     excludedResponseHeaders: v.optional(v.array(headerCondition)),
   }),
   action: v.strictObject({
-    type: v.picklist([
-      "block",
-      "redirect",
-      "allow",
-      "upgradeScheme",
-      "modifyHeaders",
-      "allowAllRequests",
-    ]),
+    type: v.picklist(RULE_ACTION_TYPES),
     redirect: v.optional(v.strictObject({
       url: v.optional(v.string()),
       transform: v.optional(transform),

@@ -40,14 +40,25 @@ export const REQUEST_METHODS: readonly RequestMethod[] = [
   "other",
 ];
 
+/**
+ * What a rule may do, as Chrome's `RuleActionType` lists it.
+ *
+ * @example
+ * ```ts
+ * RULE_ACTION_TYPES.includes("block"); // true
+ * ```
+ */
+export const RULE_ACTION_TYPES = [
+  "block",
+  "redirect",
+  "allow",
+  "upgradeScheme",
+  "modifyHeaders",
+  "allowAllRequests",
+] as const;
+
 /** What a rule does. */
-export type RuleActionType =
-  | "block"
-  | "redirect"
-  | "allow"
-  | "upgradeScheme"
-  | "modifyHeaders"
-  | "allowAllRequests";
+export type RuleActionType = typeof RULE_ACTION_TYPES[number];
 
 /** One header change of a `modifyHeaders` rule. */
 export interface ModifyHeaderInfo {
