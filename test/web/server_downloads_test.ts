@@ -119,6 +119,11 @@ describe("the session server's downloads", () => {
     assert.equal(resumed.paused, false);
     const done = await until(started.id, (d) => d.state === "completed");
     assert.equal(sha256(done.savePath), sha256Of(size));
+    // the list says completed; the event stream's last update may still be on its way
+    for (let i = 0; i < 250; i++) {
+      if (seen.some((d) => d.id === started.id && d.state === "completed")) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await reader.cancel();
     await reading.catch(() => {});
     const mine = seen.filter((d) => d.id === started.id);
