@@ -168,10 +168,49 @@ function connectionOf(browser: CdpBrowser | CdpConnection): CdpConnection {
  * ```
  */
 export function createBrowserSession(deps: BrowserSessionDeps): BrowserSessionFactory {
+  // The sessions open now, by partition: asked again, as Electron's fromPartition, the same one
+  const open = new Map<string, { browser: unknown; session: Promise<BrowserSession> }>();
+  const make = makeBrowserSession(deps);
   return async (browser, partition, options = {}) => {
     if (typeof partition !== "string") {
       throw new TypeError("browserSession: partition must be a string");
     }
+    const which = browser === null ? null : connectionOf(browser);
+    const known = open.get(partition);
+    if (known) {
+      if (known.browser !== which) {
+        throw new TypeError(`browserSession: partition "${partition}" is open on another browser`);
+      }
+      if (Object.keys(options).length > 0) {
+        throw new TypeError(
+          `browserSession: partition "${partition}" is open; options can only be given when it is created`,
+        );
+      }
+      return await known.session;
+    }
+    const made = make(browser, partition, options);
+    open.set(partition, { browser: which, session: made });
+    made.then((ses) => forgottenOnClose(ses, () => open.delete(partition)), () => {
+      open.delete(partition);
+    });
+    return await made;
+  };
+}
+
+/** Runs `forget` when `ses` closes (by `ses.close()` or `session.closePartition`). */
+function forgottenOnClose(ses: Session, forget: () => void): void {
+  const close = ses.close.bind(ses);
+  Object.defineProperty(ses, "close", {
+    configurable: true,
+    value: (): Promise<void> => {
+      forget();
+      return close();
+    },
+  });
+}
+
+function makeBrowserSession(deps: BrowserSessionDeps): BrowserSessionFactory {
+  return async (browser, partition, options = {}) => {
     const persistent = partition.startsWith("persist:");
     const holder: Holder = {};
     const plugin = browserPlugin(deps, browser, persistent, options, holder);

@@ -50,6 +50,22 @@ describe("browserSession over a Chromium browser context", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it("asked again for an open partition, answers the same session (Electron's fromPartition)", async () => {
+    const partition = `chromium-again-${Math.random().toString(36).slice(2)}`;
+    const first = await browserSession(browser, partition);
+    assert.equal(await browserSession(browser, partition), first);
+    assert.equal(await browserSession(browser.connection, partition), first, "its connection too");
+    await assert.rejects(browserSession(browser, partition, { plugins: [] }), {
+      name: "TypeError",
+      message:
+        `browserSession: partition "${partition}" is open; options can only be given when it is created`,
+    });
+    await session.closePartition(partition);
+    const next = await browserSession(browser, partition);
+    assert.notEqual(next, first, "a closed partition's session is made anew");
+    await next.close();
+  });
+
   it("a webRequest listener blocks a subresource, rewrites a header and redirects another", async () => {
     const ses = await fresh();
     const completed: string[] = [];
