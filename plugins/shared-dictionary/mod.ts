@@ -23,6 +23,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { onFirstUse } from "../../kernel/lazy.ts";
+import { isTrustworthyHost } from "../cookies/domain_match.ts";
 import type { PipelineRequest, UrlParts } from "../../kernel/request.ts";
 import {
   dictionaryPattern,
@@ -115,15 +116,9 @@ interface Announced {
   decode: ZstdDecoder;
 }
 
-/** Whether a URL is a secure context's (HTTPS, or HTTP to localhost/loopback), as Chromium asks. */
+/** Whether a URL is a secure context's (HTTPS, or HTTP to a host Chromium trusts), as Chromium asks. */
 function isSecureUrl({ scheme, host }: UrlParts): boolean {
-  if (scheme === "https") return true;
-  return scheme === "http" && (host === "localhost" || host.endsWith(".localhost") ||
-    host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host));
-}
-
-function sfString(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return scheme === "https" || scheme === "http" && isTrustworthyHost(host);
 }
 
 function toInfo(d: StoredDictionary): SharedDictionaryInfo {
@@ -177,7 +172,10 @@ export function createSharedDictionaryPlugin(
         request.data.set(ANNOUNCED, { dictionary: found, decode });
         const headers = request.headers;
         headers.set("available-dictionary", `:${toBase64(found.hash)}:`);
-        if (found.id !== "") headers.set("dictionary-id", sfString(found.id));
+        if (found.id !== "") {
+          const { dictionaryIdHeader } = await import("./use_as_dictionary.ts");
+          headers.set("dictionary-id", dictionaryIdHeader(found.id));
+        }
         const encodings = headers.get("accept-encoding") ?? acceptEncoding;
         headers.set("accept-encoding", `${encodings}, dcz`);
       };

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseDictionary, Token } from "structured-headers";
+import { parseDictionary, serializeItem, Token } from "structured-headers";
 
 /** Chromium's longest dictionary `id`. */
 const MAX_ID_LENGTH = 1024;
@@ -93,4 +93,16 @@ export function parseUseAsDictionary(value: string): DictionaryDeclaration | nul
     }
   }
   return match === null ? null : { match, matchDest: [...matchDest].sort(), id };
+}
+
+/**
+ * The `Dictionary-ID` request header for a dictionary's `id`: a structured-field string.
+ *
+ * @example
+ * ```ts
+ * dictionaryIdHeader('app "one"'); // '"app \\"one\\""'
+ * ```
+ */
+export function dictionaryIdHeader(id: string): string {
+  return serializeItem(id);
 }
