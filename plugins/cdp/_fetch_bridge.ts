@@ -29,6 +29,8 @@ import type { Stage } from "../../kernel/pipeline.ts";
 import type { Session } from "../../kernel/session.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { TargetNode } from "./target_tree.ts";
+import { bodyOf, entries, headersOf, headOf } from "./_paused_parts.ts";
+import { storeListenerCookies } from "./browser_cookies.ts";
 
 type Paused = Protocol.Fetch.RequestPausedEvent;
 type HeaderEntry = Protocol.Fetch.HeaderEntry;
@@ -54,99 +56,6 @@ export function resourceTypeOf(event: Paused, node: TargetNode): ResourceType {
       : "sub_frame";
   }
   return TYPES[event.resourceType] ?? "other";
-}
-
-function entries(headers: Headers): HeaderEntry[] {
-  const out: HeaderEntry[] = [];
-  for (const [name, value] of headers) {
-    if (name === "set-cookie") continue;
-    out.push({ name, value });
-  }
-  for (const value of headers.getSetCookie()) out.push({ name: "set-cookie", value });
-  return out;
-}
-
-function headersOf(list: HeaderEntry[] | Record<string, string>): Headers {
-  const headers = new Headers();
-  if (Array.isArray(list)) { for (const h of list) append(headers, h.name, h.value); }
-  else for (const name in list) append(headers, name, list[name]);
-  return headers;
-}
-
-function append(headers: Headers, name: string, value: string): void {
-  try {
-    headers.append(name, value);
-  } catch {
-    // a header a Web Headers object cannot hold (Chromium's own pseudo-headers): not shown
-  }
-}
-
-/**
- * The bytes of a paused request's body (Electron's `uploadData`): from `postDataEntries`, whose
- * base64 keeps binary bytes that the UTF-8 `postData` string loses; null without a body.
- */
-function bodyOf(request: Protocol.Network.Request): Uint8Array | null {
-  const parts = request.postDataEntries;
-  if (!parts || parts.length === 0) {
-    return request.postData === undefined ? null : new TextEncoder().encode(request.postData);
-  }
-  const chunks = parts.map((part) =>
-    Uint8Array.from(atob(part.bytes ?? ""), (c) => c.charCodeAt(0))
-  );
-  const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.length;
-  }
-  return body;
-}
-
-/**
- * Stores Set-Cookie lines as Chromium would for a response from `url` (`Network.setCookies` on
- * the target, so in its browser context); a line Chromium refuses is left out, as it would be.
- */
-async function storeCookies(cdp: CdpSession, url: string, lines: string[]): Promise<void> {
-  const { parseSetCookie } = await import("../cookies/parse_set_cookie.ts");
-  const now = Date.now() / 1000;
-  const base = new URL(url);
-  const cookies: Protocol.Network.CookieParam[] = [];
-  for (const line of lines) {
-    const parsed = parseSetCookie(line);
-    if (!parsed) continue;
-    const cookie: Protocol.Network.CookieParam = {
-      name: parsed.name,
-      value: parsed.value,
-      url,
-      // the default path: the request path up to its last slash (RFC 6265 5.1.4)
-      path: parsed.path || base.pathname.replace(/\/[^/]*$/, "") || "/",
-      secure: parsed.secure,
-      httpOnly: parsed.httpOnly,
-    };
-    if (parsed.domain !== undefined) cookie.domain = `.${parsed.domain}`;
-    if (parsed.sameSite !== "unspecified") cookie.sameSite = SAME_SITE[parsed.sameSite];
-    if (parsed.maxAge !== undefined) cookie.expires = now + parsed.maxAge;
-    else if (parsed.expires !== undefined) cookie.expires = parsed.expires / 1000;
-    cookies.push(cookie);
-  }
-  for (const cookie of cookies) {
-    await cdp.send("Network.setCookies", { cookies: [cookie] }).catch(() => {});
-  }
-}
-
-const SAME_SITE = { none: "None", lax: "Lax", strict: "Strict" } as const;
-
-/** A Response standing for the head Chromium received (status outside 200-599 mapped to 200). */
-function headOf(
-  status: number,
-  statusText: string | undefined,
-  headers: HeaderEntry[] | Record<string, string>,
-): Response {
-  return new Response(null, {
-    status: status >= 200 && status <= 599 ? status : 200,
-    statusText: statusText ?? "",
-    headers: headersOf(headers),
-  });
 }
 
 /** The Fetch.ErrorReason Chrome's `net::ERR_*` code stands for (for `failRequest`). */
@@ -647,7 +556,7 @@ export class FetchBridge {
       const had = new Set(head.headers.getSetCookie());
       const lines = added.filter((line) => !had.has(line));
       if (lines.length === 0) return goOn();
-      return storeCookies(cdp, flight.hop.request.url, lines).then(goOn);
+      return storeListenerCookies(cdp, flight.hop.request.url, lines).then(goOn);
     }
     if (head) return cdp.send("Fetch.continueRequest", { requestId });
     const request = flight.hop.request;

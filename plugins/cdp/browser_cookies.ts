@@ -15,6 +15,7 @@
 import type { Protocol } from "devtools-protocol";
 import { Emitter } from "../../kernel/events.ts";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { StorageClearing } from "../../kernel/plugin.ts";
 import type {
   Cookie,
@@ -312,3 +313,49 @@ export class BrowserCookies extends Emitter {
     return this.#comparing;
   }
 }
+
+/**
+ * Stores Set-Cookie lines as Chromium would for a response from `url` (`Network.setCookies` on
+ * the target, so in its browser context); a line Chromium refuses is left out, as it would be.
+ * A Set-Cookie an `onHeadersReceived` listener added: Chromium stored the response's own before
+ * the pause.
+ *
+ * @example
+ * ```ts ignore
+ * await storeListenerCookies(cdp, "https://example.org/", ["a=1; Path=/"]);
+ * ```
+ */
+export async function storeListenerCookies(
+  cdp: CdpSession,
+  url: string,
+  lines: string[],
+): Promise<void> {
+  const { parseSetCookie } = await import("../cookies/parse_set_cookie.ts");
+  const now = Date.now() / 1000;
+  const base = new URL(url);
+  const cookies: Protocol.Network.CookieParam[] = [];
+  for (const line of lines) {
+    const parsed = parseSetCookie(line);
+    if (!parsed) continue;
+    const cookie: Protocol.Network.CookieParam = {
+      name: parsed.name,
+      value: parsed.value,
+      url,
+      // the default path: the request path up to its last slash (RFC 6265 5.1.4)
+      path: parsed.path || base.pathname.replace(/\/[^/]*$/, "") || "/",
+      secure: parsed.secure,
+      httpOnly: parsed.httpOnly,
+    };
+    if (parsed.domain !== undefined) cookie.domain = `.${parsed.domain}`;
+    if (parsed.sameSite !== "unspecified") cookie.sameSite = LINE_SAME_SITE[parsed.sameSite];
+    if (parsed.maxAge !== undefined) cookie.expires = now + parsed.maxAge;
+    else if (parsed.expires !== undefined) cookie.expires = parsed.expires / 1000;
+    cookies.push(cookie);
+  }
+  for (const cookie of cookies) {
+    await cdp.send("Network.setCookies", { cookies: [cookie] }).catch(() => {});
+  }
+}
+
+/** The SameSite of a parsed Set-Cookie line, as CDP names it. */
+const LINE_SAME_SITE = { none: "None", lax: "Lax", strict: "Strict" } as const;
