@@ -10,53 +10,12 @@
  * @module
  */
 import { Emitter } from "../../kernel/events.ts";
-import type { FileSystem } from "../../kernel/storage/files.ts";
+import type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
 import { onFirstUse } from "../../kernel/lazy.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";
 
-/** `DownloadItem.getState()`. */
-export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
-
-/** What a download needs from its session. */
-export interface DownloadHost {
-  /** The files the download is written to. */
-  readonly files: FileSystem;
-  /** Sends a GET through the session's pipeline; resolves to the response and the URL chain. */
-  send(
-    url: string,
-    headers: Headers,
-    signal: AbortSignal,
-  ): Promise<{ response: Response; urlChain: string[] }>;
-  /** The path for a file name in the session's download folder (not taken yet). */
-  pathFor(filename: string): Promise<string>;
-  /** Emits `will-download`; true when a listener called `preventDefault()`. */
-  willDownload(item: DownloadItem): boolean;
-  /** Reports an error nobody else hears of. */
-  report(error: unknown): void;
-}
-
-/** What an item starts from: a URL to fetch, or an interrupted download to resume. */
-export interface DownloadInit {
-  /** The URL chain (the last is the URL the file comes from). */
-  urlChain: string[];
-  /** Extra request headers (`downloadURL`'s `headers`). */
-  headers?: Record<string, string>;
-  /** For an interrupted download: its save path. */
-  path?: string;
-  /** For an interrupted download: the MIME type. */
-  mimeType?: string;
-  /** For an interrupted download: the bytes already received. */
-  offset?: number;
-  /** For an interrupted download: the total size (0 unknown). */
-  length?: number;
-  /** For an interrupted download: the Last-Modified header. */
-  lastModified?: string;
-  /** For an interrupted download: the ETag header. */
-  eTag?: string;
-  /** For an interrupted download: when it started (seconds since the epoch). */
-  startTime?: number;
-}
+export type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
 
 const UPDATE_INTERVAL_MS = 100;
 // How often a piped download reads its file's size: Chromium's download file reports progress
