@@ -178,11 +178,14 @@ export class Extensions extends Emitter {
 
   /**
    * `runtime.sendMessage` from a background: emitted as `runtime-message` with `(event, message,
-   * sender, sendResponse)`; the background's promise resolves with what `sendResponse` is given
-   * (now or later), and rejects as Chrome's does when nobody listens.
+   * sender, sendResponse)`. As Chrome's `runtime.onMessage`: the background's promise resolves
+   * with what `sendResponse` is given first; a listener that answers later returns `true` (or a
+   * promise: its value is the answer, its rejection the background's error); when no listener did
+   * either, it resolves with `undefined` once they have run. It rejects as Chrome's does when nobody listens.
    */
   #fromBackground(extension: Extension, message: unknown): Promise<unknown> {
-    if (this.listenerCount("runtime-message") === 0) {
+    const listeners = this.listenersFor("runtime-message");
+    if (listeners.length === 0) {
       return Promise.reject(
         new Error("Could not establish connection. Receiving end does not exist."),
       );
@@ -194,16 +197,29 @@ export class Extensions extends Emitter {
         answered = true;
         resolve(value);
       };
-      try {
-        this.emit(
-          "runtime-message",
-          message,
-          { id: extension.id, url: extension.url },
-          sendResponse,
-        );
-      } catch (error) {
-        reject(error);
+      const sender = { id: extension.id, url: extension.url };
+      const event = { defaultPrevented: false, preventDefault() {} };
+      let later = false;
+      for (const { fn, once } of listeners) {
+        if (once) this.off("runtime-message", fn);
+        let result: unknown;
+        try {
+          result = fn.call(this, event, message, sender, sendResponse);
+        } catch (error) {
+          this.listenerFailed(error, "runtime-message");
+          continue;
+        }
+        if (result === true) later = true;
+        else if (result instanceof Promise) {
+          later = true;
+          result.then(sendResponse, (error) => {
+            if (answered) return;
+            answered = true;
+            reject(error);
+          });
+        }
       }
+      if (!later) sendResponse(undefined);
     });
   }
 

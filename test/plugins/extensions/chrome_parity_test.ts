@@ -330,3 +330,28 @@ describe("messages to a background without runtime.onMessage listeners", () => {
     }
   });
 });
+
+describe("runtime.sendMessage from a background to the session", () => {
+  it("answers undefined when no listener responds nor returns true, as Chrome's promise does", async () => {
+    const { ses, id } = await loaded();
+    const later: Array<(value: unknown) => void> = [];
+    let mode = "silent";
+    ses.extensions.on("runtime-message", (_event, _message, _sender, sendResponse) => {
+      if (mode === "silent") return undefined;
+      if (mode === "promise") return Promise.resolve("from a promise");
+      later.push(sendResponse as (value: unknown) => void);
+      return true;
+    });
+    // Before Chrome's rule this never settled: bounded, so that the test fails instead of hanging.
+    const waited = new Promise((r) => setTimeout(() => r("still waiting after 5 s"), 5000));
+    const silent = callChrome(ses, id, "runtime.sendMessage", "anyone?");
+    assert.equal(await Promise.race([silent, waited]), undefined);
+    mode = "promise";
+    assert.equal(await callChrome(ses, id, "runtime.sendMessage", "p"), "from a promise");
+    mode = "later";
+    const answer = callChrome(ses, id, "runtime.sendMessage", "wait");
+    while (later.length === 0) await new Promise((r) => setTimeout(r, 5));
+    later[0]("answered later");
+    assert.equal(await answer, "answered later");
+  });
+});
