@@ -12,6 +12,7 @@ import { DnrEngine, type DnrOutcome, headerChanges } from "../web-request/dnr_en
 import { applyHeaderChanges } from "../web-request/dnr_engine.ts";
 import { type CompiledRule, compileRule } from "../web-request/dnr_rule.ts";
 import type { DnrRequest } from "../web-request/dnr_matcher.ts";
+import { declarativeSource, type WebRequest } from "../web-request/web_request.ts";
 import type { GetRulesFilter, Rule, UpdateRuleOptions } from "../web-request/dnr_types.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
@@ -332,6 +333,15 @@ export class ExtensionRules {
 
   readonly #key = Symbol("extension rules");
 
+  /** The session's `webRequest`, or undefined when it was built without the plugin. */
+  #webRequest(): WebRequest | undefined {
+    try {
+      return (this.#ctx.session as unknown as { webRequest?: WebRequest }).webRequest;
+    } catch {
+      return undefined; // MissingPluginError
+    }
+  }
+
   #matched(request: PipelineRequest, rule: { id: number; rulesetId: string }): void {
     const info = {
       rule: { ruleId: rule.id, rulesetId: rule.rulesetId },
@@ -366,6 +376,16 @@ export class ExtensionRules {
       }
       if (d.kind === "redirect" && d.redirectUrl) return { redirectUrl: d.redirectUrl };
     }, options));
+    // Chrome evaluates every extension's rules before any webRequest listener: a hop they block
+    // or redirect reaches no onBeforeRequest listener.
+    const webRequest = this.#webRequest();
+    if (webRequest) {
+      this.#untaps.push(webRequest[declarativeSource]((request) => {
+        const d = this.#decision(request);
+        return d.rule !== null &&
+          (d.kind === "block" || (d.kind === "redirect" && !!d.redirectUrl));
+      }));
+    }
     for (const stage of ["beforeSendHeaders", "headersReceived"] as const) {
       const which = stage === "beforeSendHeaders" ? "requestHeaders" : "responseHeaders";
       this.#untaps.push(this.#ctx.tap(stage, (request: PipelineRequest, response?: Response) => {

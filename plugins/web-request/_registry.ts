@@ -116,6 +116,8 @@ type Settled = { answer: unknown; failed?: undefined; error?: undefined } | {
 export class ListenerRegistry {
   readonly #ctx: PluginContext;
   readonly #skipBeforeRequest: (request: PipelineRequest) => boolean;
+  /** Other plugins' declarative rules (an extension's) that block or redirect a hop. */
+  readonly #declarativeSources = new Set<(request: PipelineRequest) => boolean>();
   readonly #index = new FilterIndex<Entry>();
   readonly #entries = new Set<Entry>();
   #version = 0;
@@ -132,6 +134,16 @@ export class ListenerRegistry {
   constructor(ctx: PluginContext, skipBeforeRequest: (request: PipelineRequest) => boolean) {
     this.#ctx = ctx;
     this.#skipBeforeRequest = skipBeforeRequest;
+  }
+
+  /**
+   * Adds another plugin's declarative rules: when `actsOn` says they block or redirect a hop, no
+   * `onBeforeRequest` listener hears it, as Chrome evaluates every extension's rules first.
+   * Returns the function that removes it.
+   */
+  addDeclarativeSource(actsOn: (request: PipelineRequest) => boolean): () => void {
+    this.#declarativeSources.add(actsOn);
+    return () => this.#declarativeSources.delete(actsOn);
   }
 
   /** How many listeners there are. */
@@ -204,7 +216,7 @@ export class ListenerRegistry {
   }
 
   #select(stage: Stage, request: PipelineRequest): Tap[] {
-    if (stage === "beforeRequest" && this.#skipBeforeRequest(request)) return [];
+    if (stage === "beforeRequest" && this.#declared(request)) return [];
     // Chrome: data: and file: requests go from onBeforeRequest straight to onResponseStarted.
     if (SKIPPED_BY_LOCAL.has(stage)) {
       const scheme = request.urlParts.scheme;
@@ -216,6 +228,13 @@ export class ListenerRegistry {
     }
     if (out.length > 1) out.sort((a, b) => a.seq - b.seq);
     return out;
+  }
+
+  /** Whether declarative rules (the session's or another plugin's) block or redirect the hop. */
+  #declared(request: PipelineRequest): boolean {
+    if (this.#skipBeforeRequest(request)) return true;
+    for (const actsOn of this.#declarativeSources) if (actsOn(request)) return true;
+    return false;
   }
 
   #matching(request: PipelineRequest): Set<Entry> {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { PipelineRequest } from "../../kernel/request.ts";
 import type { EventName } from "./_details.ts";
 import { BLOCKING_EVENTS, type Entry, type ListenerRegistry } from "./_registry.ts";
 import type { Explanation } from "./_trace.ts";
@@ -243,6 +244,18 @@ export type ElectronMethod = (
 ) => void;
 
 /**
+ * The key of `WebRequest`'s hook for another plugin's declarative rules (the extensions'): a
+ * hop they block or redirect reaches no `onBeforeRequest` listener, as in Chrome, where every
+ * extension's declarativeNetRequest rules are evaluated before any webRequest listener.
+ *
+ * @example
+ * ```ts ignore
+ * const remove = ses.webRequest[declarativeSource]((request) => request.url.includes("/ads/"));
+ * ```
+ */
+export const declarativeSource: unique symbol = Symbol("webRequest: another plugin's rules");
+
+/**
  * `ses.webRequest`. Electron's methods keep one listener per event for each caller (scope);
  * `scope(name)` gives another caller its own slots, so listeners of different plugins coexist.
  *
@@ -365,6 +378,13 @@ export class WebRequest {
       this.#views.set(name, view);
     }
     return view;
+  }
+  /**
+   * Another plugin's declarative rules: while `actsOn` says they block or redirect a hop, no
+   * `onBeforeRequest` listener of any scope hears it. Returns the function that removes them.
+   */
+  [declarativeSource](actsOn: (request: PipelineRequest) => boolean): () => void {
+    return this.#registry.addDeclarativeSource(actsOn);
   }
 
   /**

@@ -213,6 +213,29 @@ describe("an extension's declarativeNetRequest", () => {
   });
 });
 
+describe("an extension's rules before webRequest listeners", () => {
+  it("a hop its rules block reaches no onBeforeRequest listener, only onErrorOccurred", async () => {
+    const { ses } = await freshSession();
+    await ses.loadExtension(fixture("mv3_rules"));
+    const heard: string[] = [];
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      heard.push(`electron ${new URL(details.url).pathname}`);
+      callback({});
+    });
+    ses.webRequest.scope("another").events.onBeforeRequest.addListener((details) => {
+      heard.push(`chrome ${new URL(details.url).pathname}`);
+    }, { urls: ["<all_urls>"] });
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    await assert.rejects(ses.fetch(`${server.url}/ads/banner.js`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+    assert.equal((await echoed(ses, `${server.url}/page`)).path, "/page");
+    assert.deepEqual(heard.sort(), ["chrome /page", "electron /page"]);
+    assert.deepEqual(errors, ["net::ERR_BLOCKED_BY_CLIENT"]);
+  });
+});
+
 describe("an extension's declarativeNetRequest.isRegexSupported", () => {
   it("answers as RE2 does: RE2's syntax passes, lookaround and huge programs do not", async () => {
     const { ses } = await freshSession();
