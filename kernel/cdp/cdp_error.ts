@@ -48,8 +48,8 @@ export class CDPError extends Error {
 }
 
 /**
- * A command that could not complete because its connection closed or its session detached (the
- * target closed, crashed or swapped), before or while it was pending.
+ * A command that could not complete because its connection closed, its session detached (the
+ * target closed or swapped) or its target crashed, before or while it was pending.
  *
  * @example
  * ```ts
@@ -64,7 +64,10 @@ export class CDPClosedError extends Error {
   readonly method: string;
   /** The session it was sent to (`""` for the browser session). */
   readonly sessionId: string;
-  /** Why: `Connection closed` or `Session detached`, with the transport's reason if known. */
+  /**
+   * Why: `Session detached`, `Target crashed` (the session stays attached: a reload makes it
+   * answer again), or the transport's reason for closing (`Connection closed` if none).
+   */
   readonly reason: string;
 
   /** Makes the error for one command. */
