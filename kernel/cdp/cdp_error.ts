@@ -16,14 +16,17 @@ export interface CdpErrorObject {
 }
 
 /**
- * An error reply from the browser to one command.
+ * An error reply from the browser to one command. Its message names the command and adds the
+ * reply's `data` (which says what was wrong, e.g. which parameter), as puppeteer's
+ * `ProtocolError` does: `Target.createTarget: Invalid parameters: Failed to deserialize
+ * params.url ...`; `originalMessage` is the browser's message alone.
  *
  * @example
  * ```ts
  * import { CDPError } from "./cdp_error.ts";
  *
  * const error = new CDPError("Foo.bar", { code: -32601, message: "'Foo.bar' wasn't found" });
- * console.log(error.code, error.method, error.message);
+ * console.log(error.code, error.method, error.message); // -32601 Foo.bar Foo.bar: 'Foo.bar' ...
  * ```
  */
 export class CDPError extends Error {
@@ -35,15 +38,22 @@ export class CDPError extends Error {
   readonly method: string;
   /** The session the command was sent to (`""` for the browser session). */
   readonly sessionId: string;
+  /** The browser's message, without the command's name or the data. */
+  readonly originalMessage: string;
 
   /** Makes the error from the reply's `error` object. */
   constructor(method: string, error: CdpErrorObject, sessionId = "") {
-    super(String(error.message));
+    const original = String(error.message);
+    const data = error.data === undefined
+      ? ""
+      : `: ${typeof error.data === "string" ? error.data : JSON.stringify(error.data)}`;
+    super(`${method}: ${original}${data}`);
     this.name = "CDPError";
     this.code = Number(error.code);
     this.data = error.data;
     this.method = method;
     this.sessionId = sessionId;
+    this.originalMessage = original;
   }
 }
 
@@ -78,4 +88,21 @@ export class CDPClosedError extends Error {
     this.reason = reason;
     this.sessionId = sessionId;
   }
+}
+
+/**
+ * The browser's own message of a failed command (a {@linkcode CDPError}'s `originalMessage`), or
+ * the message of any other error: for wrapping it in an error of another API's wording.
+ *
+ * @example
+ * ```ts
+ * import { browserMessage, CDPError } from "./cdp_error.ts";
+ *
+ * const error = new CDPError("Storage.setCookies", { code: -32602, message: "Invalid cookie" });
+ * console.log(`Failed to set cookie: ${browserMessage(error)}`); // ...: Invalid cookie
+ * ```
+ */
+export function browserMessage(error: unknown): string {
+  if (error instanceof CDPError) return error.originalMessage;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -103,6 +103,17 @@ describe("CdpConnection on real Chromium", () => {
     assert.equal(bad.method, "Target.attachToTarget");
     assert.equal(typeof bad.code, "number");
     assert.ok("data" in bad);
+    // as puppeteer's ProtocolError: the message names the command and carries the reply's data,
+    // which says what was wrong; the browser's own message is kept apart
+    const invalid = await connection.sendRaw("Target.createTarget", {}).catch((e) => e);
+    assert.ok(invalid instanceof CDPError);
+    assert.equal(invalid.code, -32602);
+    assert.match(String(invalid.data), /params\.url/);
+    assert.equal(
+      invalid.message,
+      `Target.createTarget: ${invalid.originalMessage}: ${invalid.data}`,
+    );
+    assert.ok(!invalid.originalMessage.includes("Target.createTarget"));
   });
 
   it("times out and aborts single calls; late replies are ignored", async () => {
