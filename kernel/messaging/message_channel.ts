@@ -210,9 +210,12 @@ export class MessagePortMain extends NodeEmitter {
   /**
    * Sends `message` (a structured clone) to the remote end. `transfer` may hold
    * `MessagePortMain`s (they arrive in `event.ports`) and other transferables, as an array or as
-   * `{ transfer }`. A closed port drops the message; clone errors throw a `DataCloneError`.
+   * `{ transfer }`. A closed port drops the message and, as Electron's, checks and transfers
+   * nothing (the listed ports stay usable); clone errors throw a `DataCloneError`, an entry that
+   * is no port nor transferable a TypeError, each naming the entry's index.
    */
   postMessage(message: unknown, transfer?: PortTransfer | { transfer?: PortTransfer }): void {
+    if (this.#state !== State.Open) return;
     const list = transfer === undefined
       ? undefined
       : Array.isArray(transfer)
@@ -220,7 +223,7 @@ export class MessagePortMain extends NodeEmitter {
       : (transfer as { transfer?: PortTransfer }).transfer;
     if (list === undefined || list.length === 0) {
       const payload = isControl(message) ? { [CONTROL]: "data", d: message } : message;
-      if (this.#state === State.Open) this.#post.call(this.#port, payload);
+      this.#post.call(this.#port, payload);
       return;
     }
     // a message with transfers is always wrapped: only then does the receiver read event.ports
@@ -228,21 +231,26 @@ export class MessagePortMain extends NodeEmitter {
     const payload: ControlMessage = { [CONTROL]: "data", d: message };
     const native: Transferable[] = [];
     const moved: MessagePortMain[] = [];
-    for (const item of list) {
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
       if (item instanceof MessagePortMain) {
-        if (item === this) throw dataCloneError("Cannot transfer the port a message is sent on");
-        if (item.#state !== State.Open) throw dataCloneError("Cannot transfer a closed port");
-        if (moved.includes(item)) throw dataCloneError("Duplicate port in the transfer list");
+        const refused = item === this
+          ? "is the port the message is sent on"
+          : item.#state === State.Detached
+          ? "was transferred already"
+          : item.#state !== State.Open
+          ? "is closed"
+          : moved.includes(item)
+          ? "is a duplicate"
+          : null;
+        if (refused !== null) throw dataCloneError(`Port at index ${i} ${refused}`);
         moved.push(item);
         native.push(item.#port);
-      } else {
+      } else if (typeof item === "object" && item !== null) {
         native.push(item);
+      } else {
+        throw new TypeError(`Port at index ${i} is not a valid port or transferable`);
       }
-    }
-    if (this.#state !== State.Open) {
-      structuredClone(payload, { transfer: native }); // still detaches what was listed
-      for (const port of moved) port.#detach();
-      return;
     }
     this.#port.postMessage(payload, native);
     for (const port of moved) port.#detach();
@@ -265,7 +273,10 @@ export class MessagePortMain extends NodeEmitter {
     }
   }
 
-  /** Closes this port; the remote end gets `close` after the messages already sent. */
+  /**
+   * Closes this port; the remote end gets `close` after the messages already sent. This port gets
+   * none, as Electron's docs and the HTML spec say (Electron's `close()` emits one on it too).
+   */
   close(): void {
     if (this.#state !== State.Open) return;
     this.#state = State.Closed;

@@ -114,6 +114,39 @@ describe("MessagePortMain", () => {
     a.port1.close();
   });
 
+  it("names the index of a port transferred already or not a port, as Electron does", () => {
+    const a = new MessageChannelMain();
+    const b = new MessageChannelMain();
+    a.port1.postMessage(null, [b.port1]);
+    assert.throws(() => a.port1.postMessage(null, [b.port2, b.port1]), {
+      name: "DataCloneError",
+      message: "Port at index 1 was transferred already",
+    });
+    for (const bad of [null, "1", 42]) {
+      assert.throws(() => a.port1.postMessage(null, [b.port2, bad as unknown as Transferable]), {
+        name: "TypeError",
+        message: "Port at index 1 is not a valid port or transferable",
+      });
+    }
+    assert.equal(b.port2.closed, false, "a refused message transfers nothing");
+    a.port1.close();
+    b.port2.close();
+  });
+
+  it("drops a message posted on a closed port and leaves the ports in its transfer list usable", async () => {
+    const a = new MessageChannelMain();
+    const b = new MessageChannelMain();
+    a.port1.close();
+    a.port1.postMessage("dropped", [b.port1]);
+    a.port1.postMessage("dropped", [b.port1, b.port1]); // nothing is checked either
+    assert.equal(b.port1.closed, false);
+    b.port2.start();
+    const got = nextMessage(b.port2);
+    b.port1.postMessage("still mine");
+    assert.equal((await got).data, "still mine");
+    b.port1.close();
+  });
+
   it("refuses to transfer itself, a closed port or a duplicate", () => {
     const a = new MessageChannelMain();
     const b = new MessageChannelMain();
