@@ -123,6 +123,27 @@ function webPost(port: MessagePort): (message: unknown) => void {
   return typeof proto === "function" ? proto : port.postMessage;
 }
 
+/** `postMessage`'s transfer argument as an array: a list (any iterable) or `{ transfer }`. */
+function transferList(transfer: unknown): PortTransfer | undefined {
+  const list = isIterable(transfer) || transfer == null
+    ? transfer
+    : typeof transfer === "object"
+    ? (transfer as { transfer?: unknown }).transfer
+    : null;
+  if (list === undefined || (list === null && transfer == null)) return undefined;
+  if (!isIterable(list)) {
+    throw new TypeError(
+      "postMessage: the transfer list must be an array of ports and transferables, or " +
+        `{ transfer: [...] }; got ${typeof list === "string" ? JSON.stringify(list) : String(list)}`,
+    );
+  }
+  return Array.isArray(list) ? list : [...list];
+}
+
+function isIterable(value: unknown): value is Iterable<MessagePortMain | Transferable> {
+  return typeof value === "object" && value !== null && Symbol.iterator in value;
+}
+
 function dataCloneError(message: string): DOMException {
   return new DOMException(message, "DataCloneError");
 }
@@ -216,11 +237,7 @@ export class MessagePortMain extends NodeEmitter {
    */
   postMessage(message: unknown, transfer?: PortTransfer | { transfer?: PortTransfer }): void {
     if (this.#state !== State.Open) return;
-    const list = transfer === undefined
-      ? undefined
-      : Array.isArray(transfer)
-      ? transfer as PortTransfer
-      : (transfer as { transfer?: PortTransfer }).transfer;
+    const list = transfer === undefined ? undefined : transferList(transfer);
     if (list === undefined || list.length === 0) {
       const payload = isControl(message) ? { [CONTROL]: "data", d: message } : message;
       this.#post.call(this.#port, payload);

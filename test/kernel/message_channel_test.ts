@@ -133,6 +133,24 @@ describe("MessagePortMain", () => {
     b.port2.close();
   });
 
+  it("refuses a transfer argument that is no list (Electron: 'transferables must be an array')", async () => {
+    const { port1, port2 } = new MessageChannelMain();
+    for (const bad of ["abc", 5, true, { transfer: 5 }, { transfer: "ab" }]) {
+      assert.throws(
+        () => port1.postMessage("x", bad as unknown as MessagePortMain[]),
+        { name: "TypeError", message: /^postMessage: the transfer list must be/ },
+        JSON.stringify(bad),
+      );
+    }
+    const { port2: moved } = new MessageChannelMain();
+    const got = nextMessage(port2);
+    port2.start();
+    port1.postMessage("via a Set", new Set([moved]) as unknown as MessagePortMain[]);
+    assert.equal((await got).ports.length, 1, "any iterable is a list, as for the Web's");
+    port1.postMessage("no list", null as unknown as MessagePortMain[]);
+    port1.close();
+  });
+
   it("drops a message posted on a closed port and leaves the ports in its transfer list usable", async () => {
     const a = new MessageChannelMain();
     const b = new MessageChannelMain();
