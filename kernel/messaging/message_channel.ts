@@ -134,7 +134,9 @@ function transferList(transfer: unknown): PortTransfer | undefined {
   if (!isIterable(list)) {
     throw new TypeError(
       "postMessage: the transfer list must be an array of ports and transferables, or " +
-        `{ transfer: [...] }; got ${typeof list === "string" ? JSON.stringify(list) : String(list)}`,
+        `{ transfer: [...] }; got ${
+          typeof list === "string" ? JSON.stringify(list) : String(list)
+        }`,
     );
   }
   return Array.isArray(list) ? list : [...list];
