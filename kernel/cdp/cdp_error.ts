@@ -16,14 +16,17 @@ export interface CdpErrorObject {
 }
 
 /**
- * An error reply from the browser to one command.
+ * An error reply from the browser to one command. Its message names the command and adds the
+ * reply's `data` (which says what was wrong, e.g. which parameter), as puppeteer's
+ * `ProtocolError` does: `Target.createTarget: Invalid parameters: Failed to deserialize
+ * params.url ...`; `originalMessage` is the browser's message alone.
  *
  * @example
  * ```ts
  * import { CDPError } from "./cdp_error.ts";
  *
  * const error = new CDPError("Foo.bar", { code: -32601, message: "'Foo.bar' wasn't found" });
- * console.log(error.code, error.method, error.message);
+ * console.log(error.code, error.method, error.message); // -32601 Foo.bar Foo.bar: 'Foo.bar' ...
  * ```
  */
 export class CDPError extends Error {
@@ -35,21 +38,28 @@ export class CDPError extends Error {
   readonly method: string;
   /** The session the command was sent to (`""` for the browser session). */
   readonly sessionId: string;
+  /** The browser's message, without the command's name or the data. */
+  readonly originalMessage: string;
 
   /** Makes the error from the reply's `error` object. */
   constructor(method: string, error: CdpErrorObject, sessionId = "") {
-    super(String(error.message));
+    const original = String(error.message);
+    const data = error.data === undefined
+      ? ""
+      : `: ${typeof error.data === "string" ? error.data : JSON.stringify(error.data)}`;
+    super(`${method}: ${original}${data}`);
     this.name = "CDPError";
     this.code = Number(error.code);
     this.data = error.data;
     this.method = method;
     this.sessionId = sessionId;
+    this.originalMessage = original;
   }
 }
 
 /**
- * A command that could not complete because its connection closed or its session detached (the
- * target closed, crashed or swapped), before or while it was pending.
+ * A command that could not complete because its connection closed, its session detached (the
+ * target closed or swapped) or its target crashed, before or while it was pending.
  *
  * @example
  * ```ts
@@ -64,7 +74,10 @@ export class CDPClosedError extends Error {
   readonly method: string;
   /** The session it was sent to (`""` for the browser session). */
   readonly sessionId: string;
-  /** Why: `Connection closed` or `Session detached`, with the transport's reason if known. */
+  /**
+   * Why: `Session detached`, `Target crashed` (the session stays attached: a reload makes it
+   * answer again), or the transport's reason for closing (`Connection closed` if none).
+   */
   readonly reason: string;
 
   /** Makes the error for one command. */
@@ -75,4 +88,21 @@ export class CDPClosedError extends Error {
     this.reason = reason;
     this.sessionId = sessionId;
   }
+}
+
+/**
+ * The browser's own message of a failed command (a {@linkcode CDPError}'s `originalMessage`), or
+ * the message of any other error: for wrapping it in an error of another API's wording.
+ *
+ * @example
+ * ```ts
+ * import { browserMessage, CDPError } from "./cdp_error.ts";
+ *
+ * const error = new CDPError("Storage.setCookies", { code: -32602, message: "Invalid cookie" });
+ * console.log(`Failed to set cookie: ${browserMessage(error)}`); // ...: Invalid cookie
+ * ```
+ */
+export function browserMessage(error: unknown): string {
+  if (error instanceof CDPError) return error.originalMessage;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -320,6 +320,11 @@ export class CdpConnection {
       const gone = this.#sessions.get(params.sessionId);
       if (gone) this.#detach(gone, "Session detached");
     }
+    // Chromium answers what was pending on a crashed target only once it is reloaded, if ever; the
+    // session stays attached (Page.reload and the like still work on it)
+    if (method === "Inspector.targetCrashed" && sessionId !== "") {
+      this.#rejectPending(sessionId, "Target crashed");
+    }
     const session = sessionId === "" ? this.root : this.#sessions.get(sessionId);
     if (session === undefined) {
       this.#emit(method, params, sessionId);
@@ -360,18 +365,23 @@ export class CdpConnection {
     if (this.#detachedIds.size > MAX_REMEMBERED_DETACHED) {
       this.#detachedIds.delete(this.#detachedIds.values().next().value!);
     }
-    for (const [id, pending] of this.#pending) {
-      if (pending.sessionId === session.id) {
-        this.#settle(id);
-        pending.reject(new CDPClosedError(pending.method, reason, session.id));
-      }
-    }
+    this.#rejectPending(session.id, reason);
     session._detach(reason, (error) => this.#report(error));
     for (const listener of this.#detachListeners) {
       try {
         listener(session, reason);
       } catch (error) {
         this.#report(error);
+      }
+    }
+  }
+
+  /** Rejects the calls pending on one session with a {@linkcode CDPClosedError}. */
+  #rejectPending(sessionId: string, reason: string): void {
+    for (const [id, pending] of this.#pending) {
+      if (pending.sessionId === sessionId) {
+        this.#settle(id);
+        pending.reject(new CDPClosedError(pending.method, reason, sessionId));
       }
     }
   }

@@ -123,6 +123,29 @@ function webPost(port: MessagePort): (message: unknown) => void {
   return typeof proto === "function" ? proto : port.postMessage;
 }
 
+/** `postMessage`'s transfer argument as an array: a list (any iterable) or `{ transfer }`. */
+function transferList(transfer: unknown): PortTransfer | undefined {
+  const list = isIterable(transfer) || transfer == null
+    ? transfer
+    : typeof transfer === "object"
+    ? (transfer as { transfer?: unknown }).transfer
+    : null;
+  if (list === undefined || (list === null && transfer == null)) return undefined;
+  if (!isIterable(list)) {
+    throw new TypeError(
+      "postMessage: the transfer list must be an array of ports and transferables, or " +
+        `{ transfer: [...] }; got ${
+          typeof list === "string" ? JSON.stringify(list) : String(list)
+        }`,
+    );
+  }
+  return Array.isArray(list) ? list : [...list];
+}
+
+function isIterable(value: unknown): value is Iterable<MessagePortMain | Transferable> {
+  return typeof value === "object" && value !== null && Symbol.iterator in value;
+}
+
 function dataCloneError(message: string): DOMException {
   return new DOMException(message, "DataCloneError");
 }
@@ -210,17 +233,16 @@ export class MessagePortMain extends NodeEmitter {
   /**
    * Sends `message` (a structured clone) to the remote end. `transfer` may hold
    * `MessagePortMain`s (they arrive in `event.ports`) and other transferables, as an array or as
-   * `{ transfer }`. A closed port drops the message; clone errors throw a `DataCloneError`.
+   * `{ transfer }`. A closed port drops the message and, as Electron's, checks and transfers
+   * nothing (the listed ports stay usable); clone errors throw a `DataCloneError`, an entry that
+   * is no port nor transferable a TypeError, each naming the entry's index.
    */
   postMessage(message: unknown, transfer?: PortTransfer | { transfer?: PortTransfer }): void {
-    const list = transfer === undefined
-      ? undefined
-      : Array.isArray(transfer)
-      ? transfer as PortTransfer
-      : (transfer as { transfer?: PortTransfer }).transfer;
+    if (this.#state !== State.Open) return;
+    const list = transfer === undefined ? undefined : transferList(transfer);
     if (list === undefined || list.length === 0) {
       const payload = isControl(message) ? { [CONTROL]: "data", d: message } : message;
-      if (this.#state === State.Open) this.#post.call(this.#port, payload);
+      this.#post.call(this.#port, payload);
       return;
     }
     // a message with transfers is always wrapped: only then does the receiver read event.ports
@@ -228,21 +250,26 @@ export class MessagePortMain extends NodeEmitter {
     const payload: ControlMessage = { [CONTROL]: "data", d: message };
     const native: Transferable[] = [];
     const moved: MessagePortMain[] = [];
-    for (const item of list) {
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
       if (item instanceof MessagePortMain) {
-        if (item === this) throw dataCloneError("Cannot transfer the port a message is sent on");
-        if (item.#state !== State.Open) throw dataCloneError("Cannot transfer a closed port");
-        if (moved.includes(item)) throw dataCloneError("Duplicate port in the transfer list");
+        const refused = item === this
+          ? "is the port the message is sent on"
+          : item.#state === State.Detached
+          ? "was transferred already"
+          : item.#state !== State.Open
+          ? "is closed"
+          : moved.includes(item)
+          ? "is a duplicate"
+          : null;
+        if (refused !== null) throw dataCloneError(`Port at index ${i} ${refused}`);
         moved.push(item);
         native.push(item.#port);
-      } else {
+      } else if (typeof item === "object" && item !== null) {
         native.push(item);
+      } else {
+        throw new TypeError(`Port at index ${i} is not a valid port or transferable`);
       }
-    }
-    if (this.#state !== State.Open) {
-      structuredClone(payload, { transfer: native }); // still detaches what was listed
-      for (const port of moved) port.#detach();
-      return;
     }
     this.#port.postMessage(payload, native);
     for (const port of moved) port.#detach();
@@ -265,7 +292,10 @@ export class MessagePortMain extends NodeEmitter {
     }
   }
 
-  /** Closes this port; the remote end gets `close` after the messages already sent. */
+  /**
+   * Closes this port; the remote end gets `close` after the messages already sent. This port gets
+   * none, as Electron's docs and the HTML spec say (Electron's `close()` emits one on it too).
+   */
   close(): void {
     if (this.#state !== State.Open) return;
     this.#state = State.Closed;

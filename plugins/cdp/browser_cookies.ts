@@ -15,6 +15,7 @@
 import type { Protocol } from "devtools-protocol";
 import { Emitter } from "../../kernel/events.ts";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import { browserMessage } from "../../kernel/cdp/cdp_error.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { StorageClearing } from "../../kernel/plugin.ts";
 import type {
@@ -187,7 +188,7 @@ export class BrowserCookies extends Emitter {
         browserContextId: this.#context,
       });
     } catch (error) {
-      throw new Error(`Failed to set cookie: ${(error as Error).message}`);
+      throw new Error(`Failed to set cookie: ${browserMessage(error)}`);
     }
     await this.compare("api");
   }

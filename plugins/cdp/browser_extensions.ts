@@ -16,6 +16,7 @@
  * @module
  */
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import { browserMessage } from "../../kernel/cdp/cdp_error.ts";
 import { Emitter } from "../../kernel/events.ts";
 
 /** Electron's `Extension`. */
@@ -101,7 +102,7 @@ export class BrowserExtensions extends Emitter {
       }));
     } catch (error) {
       throw new Error(
-        `Loading extension at ${path} failed with: ${(error as Error).message}`,
+        `Loading extension at ${path} failed with: ${browserMessage(error)}`,
         { cause: error },
       );
     }

@@ -8,6 +8,7 @@
  */
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
+import { CDPError } from "../../kernel/cdp/cdp_error.ts";
 
 /** What an event handler receives. */
 export interface DevToolsProtocolEventReceivedEventArgs {
@@ -79,7 +80,8 @@ export class WebView2Api {
 
   /**
    * Runs a method on a session of this page (empty or null: the top page); resolves with its
-   * result as JSON text.
+   * result as JSON text. A session that is neither the page's nor attached under it rejects with
+   * a `CDPError` of code -32001, as an unknown session does in Chromium.
    *
    * @example
    * ```ts ignore
@@ -105,6 +107,14 @@ export class WebView2Api {
     }
     if (typeof params !== "object" || params === null || Array.isArray(params)) {
       throw new TypeError(`Parameters of ${methodName} must be a JSON object`);
+    }
+    if (sessionId && this.#relative(sessionId) === null) {
+      // each WebView2 has its own DevTools connection: another page's sessions are not its own
+      throw new CDPError(methodName, {
+        code: -32001,
+        message: "Session with given id not found",
+        data: `${sessionId} is neither this page's session nor one attached under it`,
+      }, sessionId);
     }
     const target = sessionId ? sessionId : this.#page.id;
     const result = await this.#connection.sendRaw(methodName, params, { sessionId: target });

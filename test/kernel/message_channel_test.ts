@@ -114,6 +114,57 @@ describe("MessagePortMain", () => {
     a.port1.close();
   });
 
+  it("names the index of a port transferred already or not a port, as Electron does", () => {
+    const a = new MessageChannelMain();
+    const b = new MessageChannelMain();
+    a.port1.postMessage(null, [b.port1]);
+    assert.throws(() => a.port1.postMessage(null, [b.port2, b.port1]), {
+      name: "DataCloneError",
+      message: "Port at index 1 was transferred already",
+    });
+    for (const bad of [null, "1", 42]) {
+      assert.throws(() => a.port1.postMessage(null, [b.port2, bad as unknown as Transferable]), {
+        name: "TypeError",
+        message: "Port at index 1 is not a valid port or transferable",
+      });
+    }
+    assert.equal(b.port2.closed, false, "a refused message transfers nothing");
+    a.port1.close();
+    b.port2.close();
+  });
+
+  it("refuses a transfer argument that is no list (Electron: 'transferables must be an array')", async () => {
+    const { port1, port2 } = new MessageChannelMain();
+    for (const bad of ["abc", 5, true, { transfer: 5 }, { transfer: "ab" }]) {
+      assert.throws(
+        () => port1.postMessage("x", bad as unknown as MessagePortMain[]),
+        { name: "TypeError", message: /^postMessage: the transfer list must be/ },
+        JSON.stringify(bad),
+      );
+    }
+    const { port2: moved } = new MessageChannelMain();
+    const got = nextMessage(port2);
+    port2.start();
+    port1.postMessage("via a Set", new Set([moved]) as unknown as MessagePortMain[]);
+    assert.equal((await got).ports.length, 1, "any iterable is a list, as for the Web's");
+    port1.postMessage("no list", null as unknown as MessagePortMain[]);
+    port1.close();
+  });
+
+  it("drops a message posted on a closed port and leaves the ports in its transfer list usable", async () => {
+    const a = new MessageChannelMain();
+    const b = new MessageChannelMain();
+    a.port1.close();
+    a.port1.postMessage("dropped", [b.port1]);
+    a.port1.postMessage("dropped", [b.port1, b.port1]); // nothing is checked either
+    assert.equal(b.port1.closed, false);
+    b.port2.start();
+    const got = nextMessage(b.port2);
+    b.port1.postMessage("still mine");
+    assert.equal((await got).data, "still mine");
+    b.port1.close();
+  });
+
   it("refuses to transfer itself, a closed port or a duplicate", () => {
     const a = new MessageChannelMain();
     const b = new MessageChannelMain();

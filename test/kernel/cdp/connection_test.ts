@@ -103,6 +103,17 @@ describe("CdpConnection on real Chromium", () => {
     assert.equal(bad.method, "Target.attachToTarget");
     assert.equal(typeof bad.code, "number");
     assert.ok("data" in bad);
+    // as puppeteer's ProtocolError: the message names the command and carries the reply's data,
+    // which says what was wrong; the browser's own message is kept apart
+    const invalid = await connection.sendRaw("Target.createTarget", {}).catch((e) => e);
+    assert.ok(invalid instanceof CDPError);
+    assert.equal(invalid.code, -32602);
+    assert.match(String(invalid.data), /params\.url/);
+    assert.equal(
+      invalid.message,
+      `Target.createTarget: ${invalid.originalMessage}: ${invalid.data}`,
+    );
+    assert.ok(!invalid.originalMessage.includes("Target.createTarget"));
   });
 
   it("times out and aborts single calls; late replies are ignored", async () => {
@@ -175,6 +186,35 @@ describe("CdpConnection on real Chromium", () => {
       connection.send("Runtime.evaluate", { expression: "1" }, { sessionId: session.id }),
       CDPClosedError,
     );
+  });
+
+  it("rejects the pending calls of a session whose target crashed; it works again after a reload", async () => {
+    const session = await attachPage("about:blank");
+    const crashed = new Promise((resolve) => session.on("Inspector.targetCrashed", resolve));
+    // the timeout only keeps a failure from hanging the file
+    const calls = [1, 2].map(() =>
+      session.send("Runtime.evaluate", { expression: NEVER, awaitPromise: true }, {
+        timeout: 10000,
+      }).catch((e) => e)
+    );
+    // Page.crash is never answered: the renderer that would answer it is gone
+    const crash = session.send("Page.crash", undefined, { timeout: 10000 }).catch((e) => e);
+    await crashed;
+    assert.equal((await crash).reason, "Target crashed");
+    for (const call of calls) {
+      const error = await call;
+      assert.ok(error instanceof CDPClosedError, String(error));
+      assert.equal(error.reason, "Target crashed");
+      assert.equal(error.sessionId, session.id);
+      assert.equal(error.message, "Runtime.evaluate: Target crashed");
+    }
+    assert.equal(session.detached, false, "Chromium keeps the session of a crashed target");
+    await session.send("Page.reload");
+    const { result } = await session.send("Runtime.evaluate", {
+      expression: "6 * 7",
+      returnByValue: true,
+    });
+    assert.equal(result.value, 42);
   });
 
   it("rejects every pending call and detaches every session when the browser crashes", async () => {

@@ -163,6 +163,7 @@ describe("loadExtension on a Chromium-backed session", () => {
     await assert.rejects(ses.loadExtension(empty), (error: Error) => {
       assert.match(error.message, new RegExp(`^Loading extension at ${empty} failed with: `));
       assert.match(error.message, /manifest/i);
+      assert.doesNotMatch(error.message, /Extensions\./, "Chromium's words, not the command's");
       return true;
     });
     assert.deepEqual(ses.getAllExtensions(), []);

@@ -65,6 +65,25 @@ describe("WebView2Api on real Chromium (WebSocket)", () => {
     await assert.rejects(webview.callDevToolsProtocolMethod("Runtime.evaluate", "[1]"), TypeError);
     await assert.rejects(webview.callDevToolsProtocolMethod("evaluate", "{}"), TypeError);
     assert.throws(() => new WebView2Api(browser.connection, "nope"), TypeError);
+    // a session that is not this page's nor under it is unknown to this webview, as in WebView2,
+    // where each webview has its own DevTools connection: another page's is refused, not run
+    const other = await tree.newPage("about:blank");
+    for (const sessionId of [other.sessionId, "nope"]) {
+      const foreign = await webview.callDevToolsProtocolMethodForSession(
+        sessionId,
+        "Runtime.evaluate",
+        `{"expression":"window.ranHere = true"}`,
+      ).catch((e) => e);
+      assert.ok(foreign instanceof CDPError, String(foreign));
+      assert.equal(foreign.code, -32001);
+      assert.equal(foreign.sessionId, sessionId);
+      assert.match(foreign.message, new RegExp(`^Runtime\\.evaluate: .*${sessionId}`));
+    }
+    const ran = await browser.connection.send("Runtime.evaluate", {
+      expression: "window.ranHere === true",
+      returnByValue: true,
+    }, { sessionId: other.sessionId });
+    assert.equal(ran.result.value, false);
   });
 
   it("delivers events of the page and its sessions until the handler is removed", async () => {
