@@ -203,6 +203,14 @@ describe("the dashboard", () => {
     assert.match(blocked.stdout, /^HTTP\/1\.1 403/);
     assert.match(blocked.stdout, /rule 77/);
     await page.screenshot({ path: `${output}/rules.png` });
+    // The blocked request's detail says which rule decided, in a table, not as raw JSON.
+    await page.click('nav button[data-view="requests"]');
+    await rowOf("/blocked-by-ui").click();
+    const decided = page.locator("#detail .explain tr", { hasText: "declarativeNetRequest" });
+    await decided.waitFor();
+    assert.match(await decided.textContent() ?? "", /beforeRequest.*rule 77 of _dynamic.*applied/);
+    await page.locator("#detail .note", { hasText: "None." }).first().waitFor();
+    await page.screenshot({ path: `${output}/decisions.png` });
   });
 
   it("starts a download, shows its progress live, pauses, resumes and ends completed", async () => {

@@ -168,7 +168,7 @@ async function openDetail(id: number): Promise<void> {
       "section",
       {},
       el("h3", {}, title),
-      el(
+      list.length === 0 ? el("p", { className: "note" }, "None.") : el(
         "table",
         { className: `headers ${title.toLowerCase().replaceAll(" ", "-")}` },
         ...list.map(([name, value]) => el("tr", {}, el("th", {}, name), el("td", {}, value))),
@@ -196,12 +196,7 @@ async function openDetail(id: number): Promise<void> {
     headers("Response headers", entry.responseHeaders),
     headers("Cookies sent", entry.cookiesSent.map((c) => [c.name, c.value])),
     headers("Cookies set", entry.cookiesSet.map((line) => ["set-cookie", line])),
-    el(
-      "section",
-      { className: "explain" },
-      el("h3", {}, "webRequest and declarative decisions"),
-      el("pre", {}, JSON.stringify(entry.explain?.steps ?? [], null, 2)),
-    ),
+    decisions(entry.explain?.steps ?? []),
     ...(sent ? [sent] : []),
     body,
   );
@@ -210,6 +205,40 @@ async function openDetail(id: number): Promise<void> {
     await showBody(sent, `/requests/${id}/request-body`, type.split(";")[0].trim().toLowerCase());
   }
   await showBody(body, `/requests/${id}/body`, entry.mimeType);
+}
+
+/** The webRequest listeners' and declarative rules' decisions of one request, as a table. */
+function decisions(steps: Array<Record<string, unknown>>): HTMLElement {
+  const title = el("h3", {}, "webRequest and declarative decisions");
+  if (steps.length === 0) {
+    const none = "No webRequest listener or declarative rule acted on this request.";
+    return el("section", { className: "explain" }, title, el("p", { className: "note" }, none));
+  }
+  const cell = (text: string) => el("td", {}, text);
+  const rows = steps.map((step) => {
+    const rules = (step.rules as Array<{ ruleId: number; rulesetId: string }> | undefined) ?? [];
+    const by = rules.length === 0
+      ? String(step.by)
+      : `${step.by} (${rules.map((r) => `rule ${r.ruleId} of ${r.rulesetId}`).join(", ")})`;
+    const asked = step.asked === undefined ? "" : JSON.stringify(step.asked);
+    const outcome = step.error !== undefined
+      ? `failed: ${step.error}`
+      : step.applied
+      ? "applied"
+      : step.winner
+      ? `lost to ${step.winner}`
+      : "no change";
+    return el(
+      "tr",
+      {},
+      cell(String(step.stage)),
+      cell(by),
+      cell(asked.length > 200 ? `${asked.slice(0, 200)}…` : asked),
+      cell(outcome),
+    );
+  });
+  const head = el("tr", {}, ...["Stage", "By", "Asked", "Outcome"].map((h) => el("th", {}, h)));
+  return el("section", { className: "explain" }, title, el("table", {}, head, ...rows));
 }
 
 /** Fetches a kept body and shows it in `section`: images, JSON pretty, text, or hex. */

@@ -61,8 +61,9 @@ tr.error td,tr.\\34xx td,tr.\\35xx td{color:#c62828}
 #detail{width:45%;overflow:auto;border-left:1px solid #ddd;padding:0 1em;position:relative}
 #detail .close{position:absolute;right:.5em;top:.5em}#detail h2{font-size:14px;word-break:break-all}
 #detail th{color:#555;vertical-align:top}#detail td{white-space:normal;word-break:break-all}
+#detail .explain td{word-break:normal;overflow-wrap:anywhere}#detail .explain td:first-child{white-space:nowrap}
 pre{background:#fafafa;padding:.5em;overflow:auto;max-height:40vh}img{max-width:100%}
-.view{padding:0 1em}#signin{max-width:28em;margin:4em auto}.error-text{color:#c62828}
+.note{color:#777}.view{padding:0 1em}#signin{max-width:28em;margin:4em auto}.error-text{color:#c62828}
 textarea{width:100%;font-family:monospace}
 </style>
 <div id="signin" hidden>
