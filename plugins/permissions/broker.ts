@@ -155,7 +155,8 @@ export class PermissionBroker {
         if (answered) return;
         answered = true;
         this.#pending.delete(callback);
-        resolve(granted === true);
+        // Electron reads the answer with gin's bool converter: JavaScript truthiness.
+        resolve(Boolean(granted));
       };
       this.#pending.add(callback);
       try {
@@ -168,8 +169,8 @@ export class PermissionBroker {
   }
 
   /**
-   * Checks a permission synchronously: the check handler's answer, or `true` without one. A
-   * handler that throws denies. Throws a TypeError for a name outside Electron's list.
+   * Checks a permission synchronously: the check handler's answer (truthy grants, as Electron
+   * reads it), or `true` without one. A handler that throws denies. Throws a TypeError for a name outside Electron's list.
    */
   check(permission: CheckPermission, options?: PermissionCheckOptions): boolean {
     const handler = this.#check;
@@ -191,7 +192,7 @@ export class PermissionBroker {
       origin = requestingOrigin ?? originOf(details.requestingUrl);
     }
     try {
-      return handler(requester, permission, origin, details) === true;
+      return Boolean(handler(requester, permission, origin, details));
     } catch (error) {
       this.#report(error);
       return false;
@@ -206,7 +207,7 @@ export class PermissionBroker {
     const handler = this.#device;
     if (handler === null) return this.#grants.has(device.deviceType, origin, device.key);
     try {
-      return handler({ deviceType: device.deviceType, origin, device: device.device }) === true;
+      return Boolean(handler({ deviceType: device.deviceType, origin, device: device.device }));
     } catch (error) {
       this.#report(error);
       return false;

@@ -122,12 +122,11 @@ describe("permissions: request handler", () => {
 });
 
 describe("permissions: check handler", () => {
-  it("passes (webContents, permission, requestingOrigin, details) and only true grants", () => {
+  it("passes (webContents, permission, requestingOrigin, details) and uses its answer", () => {
     const ses = fresh();
     const seen: unknown[][] = [];
     ses.setPermissionCheckHandler((webContents, permission, origin, details) => {
       seen.push([webContents, permission, origin, details]);
-      if (permission === "usb") return "yes" as unknown as boolean;
       return origin === "https://ok.example";
     });
     assert.equal(
@@ -139,7 +138,6 @@ describe("permissions: check handler", () => {
       true,
     );
     assert.equal(ses.permissions.check("hid"), false);
-    assert.equal(ses.permissions.check("usb", { requestingOrigin: "https://ok.example" }), false);
     assert.deepEqual(seen[0], [null, "serial", "https://ok.example", {
       requestingUrl: "https://ok.example/page",
       isMainFrame: false,
@@ -151,6 +149,38 @@ describe("permissions: check handler", () => {
     }]);
     ses.setPermissionCheckHandler(null);
     assert.equal(ses.permissions.check("hid"), true);
+  });
+});
+
+describe("permissions: answers that are not booleans", () => {
+  // Electron reads every answer through gin's bool converter, which is JavaScript truthiness
+  // (v8's BooleanValue): a handler returning 1 or "yes" grants, 0, "" or undefined denies.
+  const truthy: unknown[] = [1, "yes", {}, []];
+  const falsy: unknown[] = [0, "", undefined, null, NaN];
+  const device = { deviceType: "serial" as const, key: "path:/dev/ttyS9", device: serialPort };
+
+  it("the check handler's return value counts by truthiness, as Electron's", () => {
+    const ses = fresh();
+    for (const answer of [...truthy, ...falsy]) {
+      ses.setPermissionCheckHandler(() => answer as boolean);
+      assert.equal(ses.permissions.check("serial"), Boolean(answer), String(answer));
+    }
+  });
+
+  it("the request callback's argument counts by truthiness, as Electron's", async () => {
+    const ses = fresh();
+    for (const answer of [...truthy, ...falsy]) {
+      ses.setPermissionRequestHandler((_wc, _p, callback) => callback(answer as boolean));
+      assert.equal(await ses.permissions.request("notifications"), Boolean(answer), String(answer));
+    }
+  });
+
+  it("the device permission handler's return value counts by truthiness, as Electron's", () => {
+    const ses = fresh();
+    for (const answer of [...truthy, ...falsy]) {
+      ses.setDevicePermissionHandler(() => answer as boolean);
+      assert.equal(ses.permissions.hasDevice("https://a.example", device), Boolean(answer));
+    }
   });
 });
 
