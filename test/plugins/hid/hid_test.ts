@@ -90,6 +90,9 @@ describe("hid: select-hid-device flow (recorded keyboard and gamepad descriptors
     ]);
     assert.equal(list[0].collections[0].usagePage, 1);
     assert.equal(list[0].collections[0].usage, 6);
+    // Electron's HIDDevice has a guid: the HID interface's own unique id, beside deviceId.
+    for (const d of list) assert.match(d.guid ?? "", /^[0-9a-f-]{36}$/);
+    assert.notEqual(list[0].guid, list[1].guid);
     assert.equal(device.productName, "Gamepad");
     assert.deepEqual(await ses.hid.getDevices(), [device]);
   });
