@@ -14,6 +14,7 @@ import type { DownloadHost, DownloadInit, DownloadState } from "./download_host.
 import { onFirstUse } from "../../kernel/lazy.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";
+import { mimeTypeOf } from "./mime_type.ts";
 
 export type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
 
@@ -355,6 +356,8 @@ export class DownloadItem extends Emitter {
     const headers = new Headers(this.#headers);
     let offset = 0;
     if (resuming) offset = await this.#partialSize();
+    // As Chromium, continue only with a validator to check the rest is of the same file.
+    if (!this.#etag && !this.#lastModified) offset = 0;
     if (offset > 0) {
       headers.set("range", `bytes=${offset}-`);
       const validator = this.#etag || this.#lastModified;
@@ -410,14 +413,14 @@ export class DownloadItem extends Emitter {
         return;
       }
       this.#started = true;
+      // getFilename() stays the suggested name (Electron's is net::GenerateFileName's).
       if (this.#savePath === "") this.#savePath = await this.#host.pathFor(this.#filename);
-      this.#filename = this.#savePath.slice(this.#savePath.lastIndexOf("/") + 1);
       const dir = this.#savePath.slice(0, this.#savePath.lastIndexOf("/"));
       if (dir) await this.#host.files.makeDirectory(dir);
     } else {
       this.#etag = response.headers.get("etag") ?? this.#etag;
       this.#lastModified = response.headers.get("last-modified") ?? this.#lastModified;
-      if (!this.#mimeType) this.#mimeType = response.headers.get("content-type") ?? "";
+      if (!this.#mimeType) this.#mimeType = mimeTypeOf(response.headers.get("content-type"));
     }
     const length = Number(response.headers.get("content-length") ?? NaN);
     if (partial) {
@@ -439,7 +442,7 @@ export class DownloadItem extends Emitter {
     suggestedFilename: (disposition: string, url: string) => string,
   ): boolean {
     this.#urlChain = urlChain;
-    this.#mimeType = response.headers.get("content-type") ?? "";
+    this.#mimeType = mimeTypeOf(response.headers.get("content-type"));
     this.#disposition = response.headers.get("content-disposition") ?? "";
     this.#etag = response.headers.get("etag") ?? "";
     this.#lastModified = response.headers.get("last-modified") ?? "";
