@@ -288,10 +288,9 @@ export class Hid {
     const cacheKey = `${origin}\n${device.path}`;
     let object = this.#devices.get(cacheKey);
     if (!object) {
-      const key = this.#brokerDevice(device).key;
       object = new HIDDevice(device, this.#adapter, async () => {
         this.#devices.delete(cacheKey);
-        this.#broker.revokeDevice("hid", origin, key);
+        this.#broker.forgetDevice(origin, this.#brokerDevice(device));
       });
       this.#devices.set(cacheKey, object);
     }

@@ -226,14 +226,28 @@ export class PermissionBroker {
   revokeDevice(deviceType: DeviceType, origin: string, key: string): boolean {
     const grant = this.#grants.revoke(deviceType, origin, key);
     if (grant === null) return false;
-    for (const listener of this.#revokeListeners.get(deviceType) ?? []) {
+    this.#notifyRevoked(grant);
+    return true;
+  }
+
+  #notifyRevoked(grant: DeviceGrant): void {
+    for (const listener of this.#revokeListeners.get(grant.deviceType) ?? []) {
       try {
         listener(grant);
       } catch (error) {
         this.#report(error);
       }
     }
-    return true;
+  }
+
+  /**
+   * A device's `forget()`: revokes the origin's grant when there is one and, as Electron's
+   * `forget()` does, tells the device plugin (`*-revoked`) in any case, so an application that
+   * keeps its own grants for the device permission handler hears of it too.
+   */
+  forgetDevice(origin: string, device: BrokerDevice): void {
+    const grant = this.#grants.revoke(device.deviceType, origin, device.key) ?? { ...device, origin };
+    this.#notifyRevoked(grant);
   }
 
   /** The device grants of a type, optionally of one origin. */

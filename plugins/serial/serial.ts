@@ -229,7 +229,7 @@ export class Serial {
     if (!object) {
       object = new SerialPort(port, this.#adapter, async () => {
         this.#ports.delete(cacheKey);
-        this.#broker.revokeDevice("serial", origin, keyOf(port));
+        this.#broker.forgetDevice(origin, this.#brokerDevice(port));
       });
       this.#ports.set(cacheKey, object);
     }

@@ -269,7 +269,6 @@ export class Usb {
    * (`usb-device-revoked`), and its `claimInterface()` refuses a protected class.
    */
   #handedOut(device: UsbDeviceLike, origin: string): UsbDeviceLike {
-    const key = this.#idOf(device);
     const proto = Object.getPrototypeOf(device) as Record<string, unknown> | null;
     const forget = proto?.forget as (() => Promise<void>) | undefined;
     const claim = proto?.claimInterface as ((n: number) => Promise<void>) | undefined;
@@ -277,7 +276,7 @@ export class Usb {
       configurable: true,
       value: async () => {
         if (typeof forget === "function") await forget.call(device);
-        this.#broker.revokeDevice("usb", origin, key);
+        this.#broker.forgetDevice(origin, this.#brokerDevice(device));
       },
     });
     if (typeof claim !== "function") return device;

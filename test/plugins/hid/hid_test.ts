@@ -260,6 +260,13 @@ describe("hid: select-hid-device flow (recorded keyboard and gamepad descriptors
       details.deviceType === "hid" && details.device.name === "Boot Keyboard"
     );
     assert.deepEqual((await ses.hid.getDevices()).map((d) => d.productName), ["Boot Keyboard"]);
+    // forget() of a device the handler allowed (no picker grant) still emits hid-device-revoked.
+    const revoked: Array<{ device: ElectronHidDevice; origin: string }> = [];
+    ses.on("hid-device-revoked", (_e, details) => revoked.push(details));
+    await (await ses.hid.getDevices())[0].forget();
+    assert.deepEqual(revoked.map((r) => [r.device.name, r.origin]), [
+      ["Boot Keyboard", "websession://app"],
+    ]);
   });
 
   it("an adapter that cannot list says so at requestDevice (NotSupportedError)", async () => {

@@ -180,6 +180,21 @@ describe("serial: select-serial-port (socat ptys)", () => {
     assert.equal(first.origin, "https://kiosk.example");
     assert.equal(first.device.portName, "port-a");
   });
+
+  it("forget() of a port the device permission handler allowed emits serial-port-revoked too", async () => {
+    // Electron's docs: the event helps keep the app's own store of grants (read back by the
+    // device permission handler) up to date, so it fires whether or not a picker granted the port.
+    const ses = fresh();
+    const revoked: Array<{ port: ElectronSerialPort; frame: unknown; origin: string }> = [];
+    ses.on("serial-port-revoked", (_event, details) => revoked.push(details));
+    ses.setDevicePermissionHandler((details) => details.device.portName === "port-b");
+    const [port] = await ses.serial.getPorts({ origin: "https://kiosk.example" });
+    await port.forget();
+    assert.equal(revoked.length, 1);
+    assert.equal(revoked[0].port.portName, "port-b");
+    assert.equal(revoked[0].frame, null);
+    assert.equal(revoked[0].origin, "https://kiosk.example");
+  });
 });
 
 async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {

@@ -123,6 +123,12 @@ describe("usb: select-usb-device flow (listed WebUSB-shaped devices)", () => {
     assert.equal(revoked.length, 1);
     assert.equal((revoked[0] as { origin: string }).origin, "https://w.example");
     assert.equal((revoked[0] as { device: ElectronUsbDevice }).device.productName, "Widget");
+    // A device the device permission handler allows (no picker grant): forget() emits it too.
+    ses.setDevicePermissionHandler((d) => d.device.productName === "Uno");
+    const [allowed] = await ses.usb.getDevices({ origin: "https://w.example" });
+    await (allowed as ListedDevice).forget();
+    assert.equal(revoked.length, 2);
+    assert.equal((revoked[1] as { device: ElectronUsbDevice }).device.productName, "Uno");
   });
 
   it("usb-device-added/-removed while selecting; the usb check handler can deny", async () => {
