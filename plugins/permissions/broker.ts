@@ -23,6 +23,7 @@ import {
 } from "./names.ts";
 import type { DeviceGrant, DeviceGrants } from "./device_grants.ts";
 import { IsolatedDevices } from "./isolated_devices.ts";
+import { oneTimeCallback } from "./one_time.ts";
 
 /** What `ses.permissions.request()` takes besides the permission. */
 export interface PermissionRequestOptions extends Partial<PermissionRequestDetails> {
@@ -134,7 +135,7 @@ export class PermissionBroker {
   /**
    * Asks for a permission: the request handler's answer, or `true` without one (Electron's
    * default). A handler that throws denies (the error goes to the session's `hook-error`); a
-   * second call of its callback is ignored; `setPermissionRequestHandler(null)` denies the requests
+   * second call of its callback throws Electron's TypeError and changes nothing; `setPermissionRequestHandler(null)` denies the requests
    * still waiting for their callback, as in Electron. Throws a TypeError for a name outside Electron's list.
    */
   request(permission: RequestPermission, options: PermissionRequestOptions = {}): Promise<boolean> {
@@ -151,19 +152,19 @@ export class PermissionBroker {
     };
     return new Promise<boolean>((resolve) => {
       let answered = false;
-      const callback = (granted: boolean) => {
+      const settle = (granted: boolean) => {
         if (answered) return;
         answered = true;
-        this.#pending.delete(callback);
+        this.#pending.delete(settle);
         // Electron reads the answer with gin's bool converter: JavaScript truthiness.
         resolve(Boolean(granted));
       };
-      this.#pending.add(callback);
+      this.#pending.add(settle);
       try {
-        handler(requester, permission, callback, details);
+        handler(requester, permission, oneTimeCallback(settle), details);
       } catch (error) {
         this.#report(error);
-        callback(false);
+        settle(false);
       }
     });
   }
@@ -246,7 +247,8 @@ export class PermissionBroker {
    * keeps its own grants for the device permission handler hears of it too.
    */
   forgetDevice(origin: string, device: BrokerDevice): void {
-    const grant = this.#grants.revoke(device.deviceType, origin, device.key) ?? { ...device, origin };
+    const grant = this.#grants.revoke(device.deviceType, origin, device.key) ??
+      { ...device, origin };
     this.#notifyRevoked(grant);
   }
 

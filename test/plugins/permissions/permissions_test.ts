@@ -5,6 +5,7 @@ import {
   type DevicePermissionDetails,
   type PermissionRequestDetails,
   permissionsPlugin,
+  pick,
 } from "../../../plugins/permissions/mod.ts";
 
 function fresh(prefix = "") {
@@ -55,18 +56,26 @@ describe("permissions: request handler", () => {
     }]);
   });
 
-  it("ignores a second callback, denies when the handler throws, and null restores the default", async () => {
+  it("a second callback throws Electron's TypeError and changes nothing; a throwing handler denies; null restores the default", async () => {
     const ses = fresh();
     const errors: unknown[] = [];
     ses.on("hook-error", (_event, error) => errors.push(error));
+    let second: unknown = null;
     ses.setPermissionRequestHandler((_wc, _p, callback) => {
       callback(false);
-      callback(true);
+      try {
+        callback(true);
+      } catch (error) {
+        second = error;
+      }
     });
     assert.equal(
       await ses.permissions.request("openExternal", { externalURL: "mailto:a@b" }),
       false,
     );
+    // Every callback Electron hands to JavaScript is one-time (gin_helper's translater).
+    assert.ok(second instanceof TypeError);
+    assert.equal((second as TypeError).message, "One-time callback was called more than once");
     ses.setPermissionRequestHandler(() => {
       throw new Error("handler broke");
     });
@@ -149,6 +158,47 @@ describe("permissions: check handler", () => {
     }]);
     ses.setPermissionCheckHandler(null);
     assert.equal(ses.permissions.check("hid"), true);
+  });
+});
+
+describe("permissions: the picker's callback", () => {
+  it("is one-time, as Electron's: a second call throws a TypeError and the first choice stands", async () => {
+    let second: unknown = null;
+    const chosen = await pick<string>({
+      list: () => Promise.resolve(["a", "b"]),
+      identity: (d) => d,
+      idOf: (d) => d,
+      select: (_devices, callback) => {
+        callback("b");
+        try {
+          callback("a");
+        } catch (error) {
+          second = error;
+        }
+        return true;
+      },
+      added() {},
+      removed() {},
+      report() {},
+    });
+    assert.equal(chosen, "b");
+    assert.ok(second instanceof TypeError);
+    assert.equal((second as TypeError).message, "One-time callback was called more than once");
+  });
+
+  it("may still be called once after the selection ended without preventDefault()", async () => {
+    let late: ((id?: string | null) => void) | null = null;
+    const chosen = await pick<string>({
+      list: () => Promise.resolve(["a"]),
+      identity: (d) => d,
+      idOf: (d) => d,
+      select: (_devices, callback) => (late = callback, false),
+      added() {},
+      removed() {},
+      report() {},
+    });
+    assert.equal(chosen, null);
+    late!("a"); // too late to choose, and no error: the app never called it before
   });
 });
 
