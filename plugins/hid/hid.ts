@@ -226,8 +226,8 @@ export class Hid {
   async getDevices(context: DeviceRequestContext = {}): Promise<HIDDevice[]> {
     const origin = context.origin ?? APP_ORIGIN;
     await this.#broker.ready;
-    return (await this.#list())
-      .filter((d) => this.#broker.hasDevice(origin, this.#brokerDevice(d)))
+    const devices = await this.#list();
+    return this.#broker.allowedAmong("hid", origin, devices, (d) => this.#brokerDevice(d))
       .map((d) => this.#deviceObject(d, origin));
   }
 
@@ -281,6 +281,8 @@ export class Hid {
         ? `${device.vendorId}:${device.productId}:${device.serialNumber}`
         : `path:${device.path}`,
       device: this.#electronDevice(device) as unknown as Record<string, unknown>,
+      // As Chromium: a device without a serial number is granted only while it is there.
+      persistent: Boolean(device.serialNumber),
     };
   }
 

@@ -47,6 +47,11 @@ export interface BrokerDevice {
   key: string;
   /** The device in the shape the picker lists it. */
   device: Record<string, unknown>;
+  /**
+   * Whether a grant may be stored (default true). Chromium stores grants only for devices with a
+   * serial number; others are ephemeral: kept while the device is present, in memory only.
+   */
+  persistent?: boolean;
 }
 
 /** Called when a grant is revoked (a device plugin emits its `*-revoked` event). */
@@ -217,7 +222,24 @@ export class PermissionBroker {
 
   /** Remembers that `origin` may use a device (a picker's callback chose it). */
   grantDevice(origin: string, device: BrokerDevice): void {
-    this.#grants.grant({ ...device, origin });
+    const { persistent = true, ...grant } = device;
+    this.#grants.grant({ ...grant, origin }, persistent);
+  }
+
+  /**
+   * The devices `origin` may use among those a device plugin listed now (`getPorts()`,
+   * `getDevices()`); the ephemeral grants of devices no longer listed end, as Chromium's do when
+   * their device is removed.
+   */
+  allowedAmong<D>(
+    deviceType: DeviceType,
+    origin: string,
+    listed: D[],
+    describe: (device: D) => BrokerDevice,
+  ): D[] {
+    const present = listed.map((device) => ({ device, seen: describe(device) }));
+    this.#grants.dropAbsent(deviceType, new Set(present.map(({ seen }) => seen.key)));
+    return present.filter(({ seen }) => this.hasDevice(origin, seen)).map(({ device }) => device);
   }
 
   /**
@@ -247,8 +269,9 @@ export class PermissionBroker {
    * keeps its own grants for the device permission handler hears of it too.
    */
   forgetDevice(origin: string, device: BrokerDevice): void {
+    const { persistent: _persistent, ...known } = device;
     const grant = this.#grants.revoke(device.deviceType, origin, device.key) ??
-      { ...device, origin };
+      { ...known, origin };
     this.#notifyRevoked(grant);
   }
 

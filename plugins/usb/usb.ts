@@ -216,8 +216,8 @@ export class Usb {
   async getDevices(context: DeviceRequestContext = {}): Promise<UsbDeviceLike[]> {
     const origin = context.origin ?? APP_ORIGIN;
     await this.#broker.ready;
-    return (await this.#list())
-      .filter((d) => this.#broker.hasDevice(origin, this.#brokerDevice(d)))
+    const devices = await this.#list();
+    return this.#broker.allowedAmong("usb", origin, devices, (d) => this.#brokerDevice(d))
       .map((d) => this.#handedOut(d, origin));
   }
 
@@ -261,6 +261,8 @@ export class Usb {
       deviceType: "usb",
       key: this.#idOf(device),
       device: this.#electronDevice(device) as unknown as Record<string, unknown>,
+      // As Chromium: a device without a serial number is granted only while it is there.
+      persistent: Boolean(device.serialNumber),
     };
   }
 

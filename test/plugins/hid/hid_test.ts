@@ -251,6 +251,25 @@ describe("hid: select-hid-device flow (recorded keyboard and gamepad descriptors
     assert.equal(revoked[0].frame, null);
   });
 
+  it("a device without a serial number is granted only while it is there (Chromium's ephemeral grant)", async () => {
+    const adapter = recordedHidAdapter([keyboard, gamepad]);
+    const ses = fresh(adapter);
+    choose(ses, "Gamepad");
+    await ses.hid.requestDevice({ filters: [] });
+    ses.removeAllListeners("select-hid-device");
+    choose(ses, "Boot Keyboard");
+    await ses.hid.requestDevice({ filters: [] });
+    const names = async () => (await ses.hid.getDevices()).map((d) => d.productName).sort();
+    assert.deepEqual(await names(), ["Boot Keyboard", "Gamepad"]);
+    adapter.unplug(gamepad.path);
+    adapter.unplug(keyboard.path);
+    assert.deepEqual(await names(), []);
+    adapter.plug(gamepad);
+    adapter.plug(keyboard);
+    // The keyboard has a serial number: its grant stays. The gamepad's ended when it went.
+    assert.deepEqual(await names(), ["Boot Keyboard"]);
+  });
+
   it("the hid check handler and the device permission handler decide", async () => {
     const ses = fresh(recordedHidAdapter([keyboard, gamepad]));
     ses.setPermissionCheckHandler((_wc, permission) => permission !== "hid");
