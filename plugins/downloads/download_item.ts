@@ -15,6 +15,7 @@ import { onFirstUse } from "../../kernel/lazy.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";
 import { mimeTypeOf } from "./mime_type.ts";
+import { rangeStart, totalOf } from "./content_range.ts";
 
 export type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
 
@@ -308,6 +309,15 @@ export class DownloadItem extends Emitter {
     this.#run(false);
   }
 
+  /** Names an item of `createInterruptedDownload` from its URL, as Electron's getFilename(). */
+  async nameFromURL(): Promise<void> {
+    try {
+      this.#filename = (await filenameModule()).suggestedFilename("", this.getURL());
+    } catch (error) {
+      this.#host.report(error); // the path's name stays
+    }
+  }
+
   #update(force: boolean): void {
     const now = performance.now();
     if (!force && now - this.#lastUpdate < UPDATE_INTERVAL_MS) return;
@@ -580,16 +590,6 @@ export class DownloadItem extends Emitter {
     if (this.#paused) await new Promise<void>((resolve) => this.#wake = resolve);
     return "paused";
   }
-}
-
-function rangeStart(contentRange: string | null): number | null {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-function totalOf(contentRange: string | null): number | null {
-  const match = /^bytes \d+-\d+\/(\d+)$/.exec(contentRange?.trim() ?? "");
-  return match ? Number(match[1]) : null;
 }
 
 const filenameModule = onFirstUse(
