@@ -14,6 +14,7 @@
  */
 import type { Protocol } from "devtools-protocol";
 import type { CdpConnection } from "../../kernel/cdp/connection.ts";
+import { oneTimeCallback } from "../permissions/one_time.ts";
 
 /** Electron's details of a permission request or check (what a Chromium-backed session knows). */
 export interface BrowserPermissionDetails {
@@ -174,21 +175,22 @@ export class BrowserPermissions {
     if (request) {
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), ANSWER_MS);
-        const callback = (granted: boolean) => {
+        // As Electron: the answer counts by truthiness, and the callback is one-time.
+        const settle = (granted: boolean) => {
           clearTimeout(timer);
-          resolve(granted === true);
+          resolve(Boolean(granted));
         };
         try {
-          request(null, permission, callback, details);
+          request(null, permission, oneTimeCallback(settle), details);
         } catch {
-          callback(false);
+          settle(false);
         }
       });
     }
     if (this.#check) {
       try {
         return Promise.resolve(
-          this.#check(null, permission, origin, { ...details, embeddingOrigin: origin }) === true,
+          Boolean(this.#check(null, permission, origin, { ...details, embeddingOrigin: origin })),
         );
       } catch {
         return Promise.resolve(false);

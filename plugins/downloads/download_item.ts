@@ -14,6 +14,8 @@ import type { DownloadHost, DownloadInit, DownloadState } from "./download_host.
 import { onFirstUse } from "../../kernel/lazy.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";
+import { mimeTypeOf } from "./mime_type.ts";
+import { rangeStart, totalOf } from "./content_range.ts";
 
 export type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
 
@@ -307,6 +309,15 @@ export class DownloadItem extends Emitter {
     this.#run(false);
   }
 
+  /** Names an item of `createInterruptedDownload` from its URL, as Electron's getFilename(). */
+  async nameFromURL(): Promise<void> {
+    try {
+      this.#filename = (await filenameModule()).suggestedFilename("", this.getURL());
+    } catch (error) {
+      this.#host.report(error); // the path's name stays
+    }
+  }
+
   #update(force: boolean): void {
     const now = performance.now();
     if (!force && now - this.#lastUpdate < UPDATE_INTERVAL_MS) return;
@@ -355,6 +366,8 @@ export class DownloadItem extends Emitter {
     const headers = new Headers(this.#headers);
     let offset = 0;
     if (resuming) offset = await this.#partialSize();
+    // As Chromium, continue only with a validator to check the rest is of the same file.
+    if (!this.#etag && !this.#lastModified) offset = 0;
     if (offset > 0) {
       headers.set("range", `bytes=${offset}-`);
       const validator = this.#etag || this.#lastModified;
@@ -410,14 +423,14 @@ export class DownloadItem extends Emitter {
         return;
       }
       this.#started = true;
+      // getFilename() stays the suggested name (Electron's is net::GenerateFileName's).
       if (this.#savePath === "") this.#savePath = await this.#host.pathFor(this.#filename);
-      this.#filename = this.#savePath.slice(this.#savePath.lastIndexOf("/") + 1);
       const dir = this.#savePath.slice(0, this.#savePath.lastIndexOf("/"));
       if (dir) await this.#host.files.makeDirectory(dir);
     } else {
       this.#etag = response.headers.get("etag") ?? this.#etag;
       this.#lastModified = response.headers.get("last-modified") ?? this.#lastModified;
-      if (!this.#mimeType) this.#mimeType = response.headers.get("content-type") ?? "";
+      if (!this.#mimeType) this.#mimeType = mimeTypeOf(response.headers.get("content-type"));
     }
     const length = Number(response.headers.get("content-length") ?? NaN);
     if (partial) {
@@ -439,7 +452,7 @@ export class DownloadItem extends Emitter {
     suggestedFilename: (disposition: string, url: string) => string,
   ): boolean {
     this.#urlChain = urlChain;
-    this.#mimeType = response.headers.get("content-type") ?? "";
+    this.#mimeType = mimeTypeOf(response.headers.get("content-type"));
     this.#disposition = response.headers.get("content-disposition") ?? "";
     this.#etag = response.headers.get("etag") ?? "";
     this.#lastModified = response.headers.get("last-modified") ?? "";
@@ -577,16 +590,6 @@ export class DownloadItem extends Emitter {
     if (this.#paused) await new Promise<void>((resolve) => this.#wake = resolve);
     return "paused";
   }
-}
-
-function rangeStart(contentRange: string | null): number | null {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-function totalOf(contentRange: string | null): number | null {
-  const match = /^bytes \d+-\d+\/(\d+)$/.exec(contentRange?.trim() ?? "");
-  return match ? Number(match[1]) : null;
 }
 
 const filenameModule = onFirstUse(

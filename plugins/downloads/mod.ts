@@ -253,7 +253,7 @@ export function createDownloadsPlugin(
             startTime: o.startTime,
           });
           track(item);
-          queueMicrotask(() => {
+          void item.nameFromURL().then(() => {
             if (prevented(item)) item.cancel();
           });
         },

@@ -51,6 +51,8 @@ export interface ElectronHidDevice {
   productId: number;
   /** Serial number, when known. */
   serialNumber?: string;
+  /** The HID interface's own unique id (a device may have several interfaces). */
+  guid?: string;
   /** The top-level collections. */
   collections: HidCollectionInfo[];
 }
@@ -119,6 +121,13 @@ function matchesFilter(
   );
 }
 
+/** The random id `ids` keeps for `path`, made on first use. */
+function idFor(ids: Map<string, string>, path: string): string {
+  let id = ids.get(path);
+  if (id === undefined) ids.set(path, id = crypto.randomUUID());
+  return id;
+}
+
 /**
  * A session's WebHID API.
  *
@@ -136,6 +145,7 @@ export class Hid {
   #lazyBroker: LazyBroker;
   #adapter: HidAdapter;
   #ids = new Map<string, string>();
+  #guids = new Map<string, string>();
   #devices = new Map<string, HIDDevice>();
   #collections = new Map<string, HidCollectionInfo[]>();
   #pollInterval: number;
@@ -216,8 +226,8 @@ export class Hid {
   async getDevices(context: DeviceRequestContext = {}): Promise<HIDDevice[]> {
     const origin = context.origin ?? APP_ORIGIN;
     await this.#broker.ready;
-    return (await this.#list())
-      .filter((d) => this.#broker.hasDevice(origin, this.#brokerDevice(d)))
+    const devices = await this.#list();
+    return this.#broker.allowedAmong("hid", origin, devices, (d) => this.#brokerDevice(d))
       .map((d) => this.#deviceObject(d, origin));
   }
 
@@ -248,14 +258,13 @@ export class Hid {
   }
 
   #idOf(device: HidDeviceDescriptor): string {
-    let id = this.#ids.get(device.path);
-    if (id === undefined) this.#ids.set(device.path, id = crypto.randomUUID());
-    return id;
+    return idFor(this.#ids, device.path);
   }
 
   #electronDevice(device: HidDeviceDescriptor): ElectronHidDevice {
     const result: ElectronHidDevice = {
       deviceId: this.#idOf(device),
+      guid: idFor(this.#guids, device.path),
       name: device.productName,
       vendorId: device.vendorId,
       productId: device.productId,
@@ -272,6 +281,8 @@ export class Hid {
         ? `${device.vendorId}:${device.productId}:${device.serialNumber}`
         : `path:${device.path}`,
       device: this.#electronDevice(device) as unknown as Record<string, unknown>,
+      // As Chromium: a device without a serial number is granted only while it is there.
+      persistent: Boolean(device.serialNumber),
     };
   }
 
@@ -279,10 +290,9 @@ export class Hid {
     const cacheKey = `${origin}\n${device.path}`;
     let object = this.#devices.get(cacheKey);
     if (!object) {
-      const key = this.#brokerDevice(device).key;
       object = new HIDDevice(device, this.#adapter, async () => {
         this.#devices.delete(cacheKey);
-        this.#broker.revokeDevice("hid", origin, key);
+        this.#broker.forgetDevice(origin, this.#brokerDevice(device));
       });
       this.#devices.set(cacheKey, object);
     }

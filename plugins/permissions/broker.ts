@@ -23,6 +23,7 @@ import {
 } from "./names.ts";
 import type { DeviceGrant, DeviceGrants } from "./device_grants.ts";
 import { IsolatedDevices } from "./isolated_devices.ts";
+import { oneTimeCallback } from "./one_time.ts";
 
 /** What `ses.permissions.request()` takes besides the permission. */
 export interface PermissionRequestOptions extends Partial<PermissionRequestDetails> {
@@ -46,6 +47,11 @@ export interface BrokerDevice {
   key: string;
   /** The device in the shape the picker lists it. */
   device: Record<string, unknown>;
+  /**
+   * Whether a grant may be stored (default true). Chromium stores grants only for devices with a
+   * serial number; others are ephemeral: kept while the device is present, in memory only.
+   */
+  persistent?: boolean;
 }
 
 /** Called when a grant is revoked (a device plugin emits its `*-revoked` event). */
@@ -134,7 +140,7 @@ export class PermissionBroker {
   /**
    * Asks for a permission: the request handler's answer, or `true` without one (Electron's
    * default). A handler that throws denies (the error goes to the session's `hook-error`); a
-   * second call of its callback is ignored; `setPermissionRequestHandler(null)` denies the requests
+   * second call of its callback throws Electron's TypeError and changes nothing; `setPermissionRequestHandler(null)` denies the requests
    * still waiting for their callback, as in Electron. Throws a TypeError for a name outside Electron's list.
    */
   request(permission: RequestPermission, options: PermissionRequestOptions = {}): Promise<boolean> {
@@ -151,25 +157,26 @@ export class PermissionBroker {
     };
     return new Promise<boolean>((resolve) => {
       let answered = false;
-      const callback = (granted: boolean) => {
+      const settle = (granted: boolean) => {
         if (answered) return;
         answered = true;
-        this.#pending.delete(callback);
-        resolve(granted === true);
+        this.#pending.delete(settle);
+        // Electron reads the answer with gin's bool converter: JavaScript truthiness.
+        resolve(Boolean(granted));
       };
-      this.#pending.add(callback);
+      this.#pending.add(settle);
       try {
-        handler(requester, permission, callback, details);
+        handler(requester, permission, oneTimeCallback(settle), details);
       } catch (error) {
         this.#report(error);
-        callback(false);
+        settle(false);
       }
     });
   }
 
   /**
-   * Checks a permission synchronously: the check handler's answer, or `true` without one. A
-   * handler that throws denies. Throws a TypeError for a name outside Electron's list.
+   * Checks a permission synchronously: the check handler's answer (truthy grants, as Electron
+   * reads it), or `true` without one. A handler that throws denies. Throws a TypeError for a name outside Electron's list.
    */
   check(permission: CheckPermission, options?: PermissionCheckOptions): boolean {
     const handler = this.#check;
@@ -191,7 +198,7 @@ export class PermissionBroker {
       origin = requestingOrigin ?? originOf(details.requestingUrl);
     }
     try {
-      return handler(requester, permission, origin, details) === true;
+      return Boolean(handler(requester, permission, origin, details));
     } catch (error) {
       this.#report(error);
       return false;
@@ -206,7 +213,7 @@ export class PermissionBroker {
     const handler = this.#device;
     if (handler === null) return this.#grants.has(device.deviceType, origin, device.key);
     try {
-      return handler({ deviceType: device.deviceType, origin, device: device.device }) === true;
+      return Boolean(handler({ deviceType: device.deviceType, origin, device: device.device }));
     } catch (error) {
       this.#report(error);
       return false;
@@ -215,7 +222,24 @@ export class PermissionBroker {
 
   /** Remembers that `origin` may use a device (a picker's callback chose it). */
   grantDevice(origin: string, device: BrokerDevice): void {
-    this.#grants.grant({ ...device, origin });
+    const { persistent = true, ...grant } = device;
+    this.#grants.grant({ ...grant, origin }, persistent);
+  }
+
+  /**
+   * The devices `origin` may use among those a device plugin listed now (`getPorts()`,
+   * `getDevices()`); the ephemeral grants of devices no longer listed end, as Chromium's do when
+   * their device is removed.
+   */
+  allowedAmong<D>(
+    deviceType: DeviceType,
+    origin: string,
+    listed: D[],
+    describe: (device: D) => BrokerDevice,
+  ): D[] {
+    const present = listed.map((device) => ({ device, seen: describe(device) }));
+    this.#grants.dropAbsent(deviceType, new Set(present.map(({ seen }) => seen.key)));
+    return present.filter(({ seen }) => this.hasDevice(origin, seen)).map(({ device }) => device);
   }
 
   /**
@@ -225,14 +249,30 @@ export class PermissionBroker {
   revokeDevice(deviceType: DeviceType, origin: string, key: string): boolean {
     const grant = this.#grants.revoke(deviceType, origin, key);
     if (grant === null) return false;
-    for (const listener of this.#revokeListeners.get(deviceType) ?? []) {
+    this.#notifyRevoked(grant);
+    return true;
+  }
+
+  #notifyRevoked(grant: DeviceGrant): void {
+    for (const listener of this.#revokeListeners.get(grant.deviceType) ?? []) {
       try {
         listener(grant);
       } catch (error) {
         this.#report(error);
       }
     }
-    return true;
+  }
+
+  /**
+   * A device's `forget()`: revokes the origin's grant when there is one and, as Electron's
+   * `forget()` does, tells the device plugin (`*-revoked`) in any case, so an application that
+   * keeps its own grants for the device permission handler hears of it too.
+   */
+  forgetDevice(origin: string, device: BrokerDevice): void {
+    const { persistent: _persistent, ...known } = device;
+    const grant = this.#grants.revoke(device.deviceType, origin, device.key) ??
+      { ...known, origin };
+    this.#notifyRevoked(grant);
   }
 
   /** The device grants of a type, optionally of one origin. */

@@ -1,7 +1,8 @@
 /**
  * Device grants of one partition: which origin may use which device, remembered when a picker's
  * callback chooses a device, kept in the partition's store for persistent partitions, and revoked
- * by `forget()` or `ses.permissions.revokeDevice()`.
+ * by `forget()` or `ses.permissions.revokeDevice()`. As in Chromium, a device without a serial
+ * number is granted ephemerally: in memory only, until it is seen gone.
  *
  * @module
  */
@@ -38,6 +39,8 @@ function storeKey(type: DeviceType, origin: string, key: string): string {
  */
 export class DeviceGrants {
   #grants = new Map<string, DeviceGrant>();
+  /** The ids of ephemeral grants (never stored; dropped when their device is seen gone). */
+  #ephemeral = new Set<string>();
   #store: Store | null;
   #onError: (error: unknown) => void;
   #writes: Promise<void> = Promise.resolve();
@@ -64,11 +67,29 @@ export class DeviceGrants {
     return this.#grants.has(storeKey(type, origin, key));
   }
 
-  /** Records a grant (replacing an older one of the same device and origin). */
-  grant(grant: DeviceGrant): void {
+  /**
+   * Records a grant (replacing an older one of the same device and origin); an ephemeral one
+   * (`persistent` false) is kept in memory only.
+   */
+  grant(grant: DeviceGrant, persistent = true): void {
     const id = storeKey(grant.deviceType, grant.origin, grant.key);
     this.#grants.set(id, grant);
+    if (!persistent) {
+      this.#ephemeral.add(id);
+      return;
+    }
     this.#write((store) => store.set(id, grant as unknown as StoreValue));
+  }
+
+  /** Drops the ephemeral grants of a device type whose device is not among `presentKeys`. */
+  dropAbsent(type: DeviceType, presentKeys: ReadonlySet<string>): void {
+    for (const id of this.#ephemeral) {
+      const grant = this.#grants.get(id);
+      if (grant?.deviceType === type && !presentKeys.has(grant.key)) {
+        this.#grants.delete(id);
+        this.#ephemeral.delete(id);
+      }
+    }
   }
 
   /** Removes a grant; returns it, or null when there was none. */
@@ -77,7 +98,7 @@ export class DeviceGrants {
     const grant = this.#grants.get(id);
     if (!grant) return null;
     this.#grants.delete(id);
-    this.#write((store) => store.delete(id));
+    if (!this.#ephemeral.delete(id)) this.#write((store) => store.delete(id));
     return grant;
   }
 

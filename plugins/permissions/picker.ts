@@ -6,6 +6,7 @@
  * @module
  */
 import type { PermissionRequester } from "./names.ts";
+import { oneTimeCallback } from "./one_time.ts";
 
 /** Who asks for a device: the origin the grant is for, and what events pass as `webContents`. */
 export interface DeviceRequestContext {
@@ -82,11 +83,12 @@ export async function pick<D>(options: PickerOptions<D>): Promise<D | null> {
     }
     if (!done) timer = setTimeout(poll, options.pollInterval ?? 200);
   };
-  const callback = (id?: string | null) => {
+  // One-time, as Electron's: a second call by the app throws (a call after the end does nothing).
+  const callback = oneTimeCallback((id?: string | null) => {
     if (done) return;
     if (typeof id !== "string" || id === "") return finish(null);
     finish(current.find((d) => options.idOf(d) === id) ?? null);
-  };
+  });
   const prevented = options.select(current, callback);
   if (!prevented) finish(null);
   else if (!done) timer = setTimeout(poll, options.pollInterval ?? 200);

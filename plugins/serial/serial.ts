@@ -12,7 +12,7 @@
  */
 import type { Session } from "../../kernel/session.ts";
 import type { SerialAdapter, SerialPortDescriptor } from "../../kernel/devices/serial.ts";
-import type { PermissionBroker } from "../permissions/broker.ts";
+import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
 import { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
@@ -90,9 +90,14 @@ function matches(port: SerialPortDescriptor, filters: SerialPortFilter[]): boole
   );
 }
 
+/** Whether a port has a stable identity (USB ids and a serial number) a grant may be kept by. */
+function isPersistable(port: SerialPortDescriptor): boolean {
+  return port.usbVendorId !== undefined && Boolean(port.serialNumber);
+}
+
 /** The grant key of a port: USB ids and serial number when known, else its path. */
 function keyOf(port: SerialPortDescriptor): string {
-  return port.usbVendorId !== undefined && port.serialNumber
+  return isPersistable(port)
     ? `usb:${port.usbVendorId}:${port.usbProductId}:${port.serialNumber}`
     : `path:${port.path}`;
 }
@@ -192,7 +197,7 @@ export class Serial {
     const origin = context.origin ?? APP_ORIGIN;
     await this.#broker.ready;
     const ports = await this.#adapter.list();
-    return ports.filter((p) => this.#broker.hasDevice(origin, this.#brokerDevice(p)))
+    return this.#broker.allowedAmong("serial", origin, ports, (p) => this.#brokerDevice(p))
       .map((p) => this.#portObject(p, origin));
   }
 
@@ -215,11 +220,13 @@ export class Serial {
     return result;
   }
 
-  #brokerDevice(port: SerialPortDescriptor) {
+  #brokerDevice(port: SerialPortDescriptor): BrokerDevice {
     return {
-      deviceType: "serial" as const,
+      deviceType: "serial",
       key: keyOf(port),
       device: this.#electronPort(port) as unknown as Record<string, unknown>,
+      // As Chromium: a port without a serial number is granted only while it is there.
+      persistent: isPersistable(port),
     };
   }
 
@@ -229,7 +236,7 @@ export class Serial {
     if (!object) {
       object = new SerialPort(port, this.#adapter, async () => {
         this.#ports.delete(cacheKey);
-        this.#broker.revokeDevice("serial", origin, keyOf(port));
+        this.#broker.forgetDevice(origin, this.#brokerDevice(port));
       });
       this.#ports.set(cacheKey, object);
     }

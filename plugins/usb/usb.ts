@@ -216,8 +216,8 @@ export class Usb {
   async getDevices(context: DeviceRequestContext = {}): Promise<UsbDeviceLike[]> {
     const origin = context.origin ?? APP_ORIGIN;
     await this.#broker.ready;
-    return (await this.#list())
-      .filter((d) => this.#broker.hasDevice(origin, this.#brokerDevice(d)))
+    const devices = await this.#list();
+    return this.#broker.allowedAmong("usb", origin, devices, (d) => this.#brokerDevice(d))
       .map((d) => this.#handedOut(d, origin));
   }
 
@@ -261,6 +261,8 @@ export class Usb {
       deviceType: "usb",
       key: this.#idOf(device),
       device: this.#electronDevice(device) as unknown as Record<string, unknown>,
+      // As Chromium: a device without a serial number is granted only while it is there.
+      persistent: Boolean(device.serialNumber),
     };
   }
 
@@ -269,7 +271,6 @@ export class Usb {
    * (`usb-device-revoked`), and its `claimInterface()` refuses a protected class.
    */
   #handedOut(device: UsbDeviceLike, origin: string): UsbDeviceLike {
-    const key = this.#idOf(device);
     const proto = Object.getPrototypeOf(device) as Record<string, unknown> | null;
     const forget = proto?.forget as (() => Promise<void>) | undefined;
     const claim = proto?.claimInterface as ((n: number) => Promise<void>) | undefined;
@@ -277,7 +278,7 @@ export class Usb {
       configurable: true,
       value: async () => {
         if (typeof forget === "function") await forget.call(device);
-        this.#broker.revokeDevice("usb", origin, key);
+        this.#broker.forgetDevice(origin, this.#brokerDevice(device));
       },
     });
     if (typeof claim !== "function") return device;

@@ -25,7 +25,30 @@ describe("permissions of a Chromium-backed session without a handler", () => {
     });
     await page.goto(`${server.url}/handled`);
     assert.deepEqual(await page.evaluate(ASK), ["denied", "granted"]);
+    // Electron reads the answers by truthiness (gin's bool converter): 1 grants, 0 denies; and
+    // the callback is one-time: a second call throws.
+    let second: unknown = null;
+    ses.setPermissionRequestHandler((_webContents, permission, callback) => {
+      callback((permission !== "notifications" ? 1 : 0) as unknown as boolean);
+      try {
+        callback(true);
+      } catch (error) {
+        second ??= error;
+      }
+    });
+    await page.goto(`${server.url}/truthy`);
+    assert.deepEqual(await page.evaluate(ASK), ["denied", "granted"]);
+    assert.equal(
+      (second as TypeError | null)?.message,
+      "One-time callback was called more than once",
+    );
     ses.setPermissionRequestHandler(null);
+    ses.setPermissionCheckHandler((_webContents, permission) =>
+      (permission === "notifications" ? "" : "yes") as unknown as boolean
+    );
+    await page.goto(`${server.url}/checked`);
+    assert.deepEqual(await page.evaluate(ASK), ["denied", "granted"]);
+    ses.setPermissionCheckHandler(null);
     await page.goto(`${server.url}/default-again`);
     assert.deepEqual(await page.evaluate(ASK), ["granted", "granted"]);
     await page.close();

@@ -120,6 +120,9 @@ describe("downloads: downloadURL and DownloadItem", () => {
     const { item, done } = await watched;
     assert.equal(await done, "completed");
     assert.equal(item.getSavePath(), `${dir}/report (1).pdf`);
+    // Electron's getFilename() is the name made from the URL and Content-Disposition
+    // (net::GenerateFileName), not the save path's: still "report.pdf".
+    assert.equal(item.getFilename(), "report.pdf");
     assert.equal(readFileSync(`${dir}/report.pdf`, "utf8"), "old");
   });
 
@@ -157,7 +160,7 @@ describe("downloads: downloadURL and DownloadItem", () => {
     const state = await new Promise((resolve) => item.once("done", (_e, s: string) => resolve(s)));
     assert.equal(state, "completed");
     assert.equal(item.getSavePath(), `${dir}/chosen/awaited-copy.bin`);
-    assert.equal(item.getFilename(), "awaited-copy.bin");
+    assert.equal(item.getFilename(), "awaited.bin", "the URL's name, not the save path's");
     assert.equal(readFileSync(`${dir}/chosen/awaited-copy.bin`).length, 1000);
   });
 
@@ -277,6 +280,29 @@ describe("downloads: downloadURL and DownloadItem", () => {
     assert.deepEqual(readFileSync(`${dir}/again.bin`), Buffer.from(bytesOf(0, size)));
   });
 
+  it("resume without an ETag or Last-Modified starts over, as Chromium does", async () => {
+    // Chromium continues a download only with a validator to check the rest belongs to the same
+    // file (DownloadItemImpl::GetResumeMode); without one the partial data is not trusted.
+    const dir = folder();
+    const ses = fresh(dir);
+    const size = 4000;
+    writeFileSync(`${dir}/kept.bin.crdownload`, new Uint8Array(1000).fill(0xee));
+    ses.createInterruptedDownload({
+      path: `${dir}/kept.bin`,
+      urlChain: [`${server.url}/file/stale.bin?size=${size}`],
+      offset: 1000,
+      length: size,
+    });
+    const { item, done } = await nextItem(ses);
+    // Electron's getFilename() is made from the URL (net::GenerateFileName), not from the path.
+    assert.equal(item.getFilename(), "stale.bin");
+    item.resume();
+    assert.equal(await done, "completed");
+    assert.equal(server.requests("/file/stale.bin").at(-1)!.get("range"), null);
+    assert.equal(item.getETag(), `"size-${size}"`, "the validator of the new answer is kept");
+    assert.deepEqual(readFileSync(`${dir}/kept.bin`), Buffer.from(bytesOf(0, size)));
+  });
+
   it("an HTTP error ends the item as interrupted, with no file", async () => {
     const dir = folder();
     const ses = fresh(dir);
@@ -325,6 +351,8 @@ describe("downloads: downloadURL and DownloadItem", () => {
       assert.equal(await done, "completed");
       assert.equal(item.getContentDisposition(), value);
       assert.equal(item.getFilename(), expected, value);
+      // The response said "text/plain;charset=UTF-8": Chromium's mime type is the essence only.
+      assert.equal(item.getMimeType(), "text/plain");
     }
   });
 

@@ -90,6 +90,9 @@ describe("hid: select-hid-device flow (recorded keyboard and gamepad descriptors
     ]);
     assert.equal(list[0].collections[0].usagePage, 1);
     assert.equal(list[0].collections[0].usage, 6);
+    // Electron's HIDDevice has a guid: the HID interface's own unique id, beside deviceId.
+    for (const d of list) assert.match(d.guid ?? "", /^[0-9a-f-]{36}$/);
+    assert.notEqual(list[0].guid, list[1].guid);
     assert.equal(device.productName, "Gamepad");
     assert.deepEqual(await ses.hid.getDevices(), [device]);
   });
@@ -248,6 +251,25 @@ describe("hid: select-hid-device flow (recorded keyboard and gamepad descriptors
     assert.equal(revoked[0].frame, null);
   });
 
+  it("a device without a serial number is granted only while it is there (Chromium's ephemeral grant)", async () => {
+    const adapter = recordedHidAdapter([keyboard, gamepad]);
+    const ses = fresh(adapter);
+    choose(ses, "Gamepad");
+    await ses.hid.requestDevice({ filters: [] });
+    ses.removeAllListeners("select-hid-device");
+    choose(ses, "Boot Keyboard");
+    await ses.hid.requestDevice({ filters: [] });
+    const names = async () => (await ses.hid.getDevices()).map((d) => d.productName).sort();
+    assert.deepEqual(await names(), ["Boot Keyboard", "Gamepad"]);
+    adapter.unplug(gamepad.path);
+    adapter.unplug(keyboard.path);
+    assert.deepEqual(await names(), []);
+    adapter.plug(gamepad);
+    adapter.plug(keyboard);
+    // The keyboard has a serial number: its grant stays. The gamepad's ended when it went.
+    assert.deepEqual(await names(), ["Boot Keyboard"]);
+  });
+
   it("the hid check handler and the device permission handler decide", async () => {
     const ses = fresh(recordedHidAdapter([keyboard, gamepad]));
     ses.setPermissionCheckHandler((_wc, permission) => permission !== "hid");
@@ -257,6 +279,13 @@ describe("hid: select-hid-device flow (recorded keyboard and gamepad descriptors
       details.deviceType === "hid" && details.device.name === "Boot Keyboard"
     );
     assert.deepEqual((await ses.hid.getDevices()).map((d) => d.productName), ["Boot Keyboard"]);
+    // forget() of a device the handler allowed (no picker grant) still emits hid-device-revoked.
+    const revoked: Array<{ device: ElectronHidDevice; origin: string }> = [];
+    ses.on("hid-device-revoked", (_e, details) => revoked.push(details));
+    await (await ses.hid.getDevices())[0].forget();
+    assert.deepEqual(revoked.map((r) => [r.device.name, r.origin]), [
+      ["Boot Keyboard", "websession://app"],
+    ]);
   });
 
   it("an adapter that cannot list says so at requestDevice (NotSupportedError)", async () => {

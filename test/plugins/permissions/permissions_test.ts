@@ -5,6 +5,7 @@ import {
   type DevicePermissionDetails,
   type PermissionRequestDetails,
   permissionsPlugin,
+  pick,
 } from "../../../plugins/permissions/mod.ts";
 
 function fresh(prefix = "") {
@@ -55,18 +56,26 @@ describe("permissions: request handler", () => {
     }]);
   });
 
-  it("ignores a second callback, denies when the handler throws, and null restores the default", async () => {
+  it("a second callback throws Electron's TypeError and changes nothing; a throwing handler denies; null restores the default", async () => {
     const ses = fresh();
     const errors: unknown[] = [];
     ses.on("hook-error", (_event, error) => errors.push(error));
+    let second: unknown = null;
     ses.setPermissionRequestHandler((_wc, _p, callback) => {
       callback(false);
-      callback(true);
+      try {
+        callback(true);
+      } catch (error) {
+        second = error;
+      }
     });
     assert.equal(
       await ses.permissions.request("openExternal", { externalURL: "mailto:a@b" }),
       false,
     );
+    // Every callback Electron hands to JavaScript is one-time (gin_helper's translater).
+    assert.ok(second instanceof TypeError);
+    assert.equal((second as TypeError).message, "One-time callback was called more than once");
     ses.setPermissionRequestHandler(() => {
       throw new Error("handler broke");
     });
@@ -122,12 +131,11 @@ describe("permissions: request handler", () => {
 });
 
 describe("permissions: check handler", () => {
-  it("passes (webContents, permission, requestingOrigin, details) and only true grants", () => {
+  it("passes (webContents, permission, requestingOrigin, details) and uses its answer", () => {
     const ses = fresh();
     const seen: unknown[][] = [];
     ses.setPermissionCheckHandler((webContents, permission, origin, details) => {
       seen.push([webContents, permission, origin, details]);
-      if (permission === "usb") return "yes" as unknown as boolean;
       return origin === "https://ok.example";
     });
     assert.equal(
@@ -139,7 +147,6 @@ describe("permissions: check handler", () => {
       true,
     );
     assert.equal(ses.permissions.check("hid"), false);
-    assert.equal(ses.permissions.check("usb", { requestingOrigin: "https://ok.example" }), false);
     assert.deepEqual(seen[0], [null, "serial", "https://ok.example", {
       requestingUrl: "https://ok.example/page",
       isMainFrame: false,
@@ -151,6 +158,79 @@ describe("permissions: check handler", () => {
     }]);
     ses.setPermissionCheckHandler(null);
     assert.equal(ses.permissions.check("hid"), true);
+  });
+});
+
+describe("permissions: the picker's callback", () => {
+  it("is one-time, as Electron's: a second call throws a TypeError and the first choice stands", async () => {
+    let second: unknown = null;
+    const chosen = await pick<string>({
+      list: () => Promise.resolve(["a", "b"]),
+      identity: (d) => d,
+      idOf: (d) => d,
+      select: (_devices, callback) => {
+        callback("b");
+        try {
+          callback("a");
+        } catch (error) {
+          second = error;
+        }
+        return true;
+      },
+      added() {},
+      removed() {},
+      report() {},
+    });
+    assert.equal(chosen, "b");
+    assert.ok(second instanceof TypeError);
+    assert.equal((second as TypeError).message, "One-time callback was called more than once");
+  });
+
+  it("may still be called once after the selection ended without preventDefault()", async () => {
+    let late: ((id?: string | null) => void) | null = null;
+    const chosen = await pick<string>({
+      list: () => Promise.resolve(["a"]),
+      identity: (d) => d,
+      idOf: (d) => d,
+      select: (_devices, callback) => (late = callback, false),
+      added() {},
+      removed() {},
+      report() {},
+    });
+    assert.equal(chosen, null);
+    late!("a"); // too late to choose, and no error: the app never called it before
+  });
+});
+
+describe("permissions: answers that are not booleans", () => {
+  // Electron reads every answer through gin's bool converter, which is JavaScript truthiness
+  // (v8's BooleanValue): a handler returning 1 or "yes" grants, 0, "" or undefined denies.
+  const truthy: unknown[] = [1, "yes", {}, []];
+  const falsy: unknown[] = [0, "", undefined, null, NaN];
+  const device = { deviceType: "serial" as const, key: "path:/dev/ttyS9", device: serialPort };
+
+  it("the check handler's return value counts by truthiness, as Electron's", () => {
+    const ses = fresh();
+    for (const answer of [...truthy, ...falsy]) {
+      ses.setPermissionCheckHandler(() => answer as boolean);
+      assert.equal(ses.permissions.check("serial"), Boolean(answer), String(answer));
+    }
+  });
+
+  it("the request callback's argument counts by truthiness, as Electron's", async () => {
+    const ses = fresh();
+    for (const answer of [...truthy, ...falsy]) {
+      ses.setPermissionRequestHandler((_wc, _p, callback) => callback(answer as boolean));
+      assert.equal(await ses.permissions.request("notifications"), Boolean(answer), String(answer));
+    }
+  });
+
+  it("the device permission handler's return value counts by truthiness, as Electron's", () => {
+    const ses = fresh();
+    for (const answer of [...truthy, ...falsy]) {
+      ses.setDevicePermissionHandler(() => answer as boolean);
+      assert.equal(ses.permissions.hasDevice("https://a.example", device), Boolean(answer));
+    }
   });
 });
 

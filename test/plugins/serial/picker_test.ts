@@ -21,10 +21,18 @@ after(async () => {
   folder.remove();
 });
 
-function fresh() {
+function fresh(name = `serial-${Math.random().toString(36).slice(2)}`) {
   const adapter = posixSerialAdapter({ folders: [{ dir: folder.dir, match: /^port-/ }] });
-  return session.fromPartition(`serial-${Math.random().toString(36).slice(2)}`, {
+  return session.fromPartition(name, {
     plugins: [permissionsPlugin, createSerialPlugin({ adapter, pollInterval: 30 })],
+  });
+}
+
+/** Chooses the port named `portName` in every select-serial-port of `ses`. */
+function chooseByName(ses: ReturnType<typeof fresh>, portName: string): void {
+  ses.on("select-serial-port", (event, portList, _wc, callback) => {
+    event.preventDefault();
+    callback(portList.find((p: ElectronSerialPort) => p.portName === portName)?.portId ?? "");
   });
 }
 
@@ -146,6 +154,38 @@ describe("serial: select-serial-port (socat ptys)", () => {
     assert.equal(events.length, 2);
   });
 
+  it("a port without a USB serial number is granted ephemerally, as in Chromium: not kept by persist:", async () => {
+    // Chromium stores a serial grant only for a port with a serial number (a tty path such as
+    // ttyUSB0 is reused by whatever is plugged next); other grants last while the port is there.
+    const name = `persist:serial-${Math.random().toString(36).slice(2)}`;
+    const first = fresh(name);
+    chooseByName(first, "port-a");
+    const port = await first.serial.requestPort();
+    assert.deepEqual(await first.serial.getPorts(), [port]);
+    await first.flushStorageData();
+    await session.closePartition(name);
+    const again = fresh(name);
+    assert.deepEqual(await again.serial.getPorts(), []);
+    await session.closePartition(name);
+  });
+
+  it("an ephemeral grant ends when its port goes away: a port plugged again at the path is not granted", async () => {
+    const ses = fresh();
+    const path = join(folder.dir, "port-e");
+    let device = await startDevice(path, "SYSTEM:cat");
+    chooseByName(ses, "port-e");
+    await ses.serial.requestPort();
+    assert.deepEqual((await ses.serial.getPorts()).map((p) => p.path), [path]);
+    await device.stop();
+    assert.deepEqual(await ses.serial.getPorts(), []);
+    device = await startDevice(path, "SYSTEM:cat");
+    try {
+      assert.deepEqual(await ses.serial.getPorts(), []);
+    } finally {
+      await device.stop();
+    }
+  });
+
   it("forget() revokes the grant and emits serial-port-revoked", async () => {
     const ses = fresh();
     ses.on("select-serial-port", (event, portList, _wc, callback) => {
@@ -179,6 +219,21 @@ describe("serial: select-serial-port (socat ptys)", () => {
     assert.equal(first.deviceType, "serial");
     assert.equal(first.origin, "https://kiosk.example");
     assert.equal(first.device.portName, "port-a");
+  });
+
+  it("forget() of a port the device permission handler allowed emits serial-port-revoked too", async () => {
+    // Electron's docs: the event helps keep the app's own store of grants (read back by the
+    // device permission handler) up to date, so it fires whether or not a picker granted the port.
+    const ses = fresh();
+    const revoked: Array<{ port: ElectronSerialPort; frame: unknown; origin: string }> = [];
+    ses.on("serial-port-revoked", (_event, details) => revoked.push(details));
+    ses.setDevicePermissionHandler((details) => details.device.portName === "port-b");
+    const [port] = await ses.serial.getPorts({ origin: "https://kiosk.example" });
+    await port.forget();
+    assert.equal(revoked.length, 1);
+    assert.equal(revoked[0].port.portName, "port-b");
+    assert.equal(revoked[0].frame, null);
+    assert.equal(revoked[0].origin, "https://kiosk.example");
   });
 });
 

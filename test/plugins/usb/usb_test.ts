@@ -123,6 +123,32 @@ describe("usb: select-usb-device flow (listed WebUSB-shaped devices)", () => {
     assert.equal(revoked.length, 1);
     assert.equal((revoked[0] as { origin: string }).origin, "https://w.example");
     assert.equal((revoked[0] as { device: ElectronUsbDevice }).device.productName, "Widget");
+    // A device the device permission handler allows (no picker grant): forget() emits it too.
+    ses.setDevicePermissionHandler((d) => d.device.productName === "Uno");
+    const [allowed] = await ses.usb.getDevices({ origin: "https://w.example" });
+    await (allowed as ListedDevice).forget();
+    assert.equal(revoked.length, 2);
+    assert.equal((revoked[1] as { device: ElectronUsbDevice }).device.productName, "Uno");
+  });
+
+  it("a device without a serial number is granted only while it is there (Chromium's ephemeral grant)", async () => {
+    const devices: UsbDeviceLike[] = [arduino, other];
+    const ses = fresh(listAdapter(devices));
+    for (const name of ["Widget", "Uno"]) {
+      ses.removeAllListeners("select-usb-device");
+      ses.on("select-usb-device", (event, details, callback) => {
+        event.preventDefault();
+        callback(
+          details.deviceList.find((d: ElectronUsbDevice) => d.productName === name)?.deviceId,
+        );
+      });
+      await ses.usb.requestDevice({ filters: [] });
+    }
+    assert.deepEqual(await ses.usb.getDevices(), [arduino, other]);
+    devices.length = 0;
+    assert.deepEqual(await ses.usb.getDevices(), []);
+    devices.push(arduino, other);
+    assert.deepEqual(await ses.usb.getDevices(), [arduino], "the Uno has a serial number");
   });
 
   it("usb-device-added/-removed while selecting; the usb check handler can deny", async () => {
