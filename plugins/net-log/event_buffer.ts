@@ -30,6 +30,8 @@ const decoder = new TextDecoder();
 /** A new buffer's size. */
 const BUFFER_BYTES = 1048576;
 const FIXED = 25;
+/** The bytes of an event's head (kind, phase, type, source id, type and start, time). */
+export const EVENT_HEAD_BYTES: number = FIXED;
 /** Writes an event's kind and head. */
 type WriteHead = (kind: number, ...event: EventHead) => void;
 

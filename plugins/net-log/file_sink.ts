@@ -13,13 +13,8 @@
  * @module
  */
 import type { NetLogCaptureMode } from "./constants.ts";
-import {
-  type AddEvent,
-  type AddHeadersEvent,
-  EventBuffer,
-  eventsText,
-  eventTexts,
-} from "./event_buffer.ts";
+import { type AddEvent, type AddHeadersEvent, EventBuffer, eventTexts } from "./event_buffer.ts";
+import { eventsJson } from "./event_json.ts";
 import type { EventFormatter } from "./formatter.ts";
 
 /** A file open for writing. */
@@ -140,12 +135,13 @@ export class NetLogFileWriter {
     let text: string;
     if (this.#buffer.length > 0) {
       const bytes = this.#buffer.take();
-      if (this.#formatter !== null) {
-        this.#enqueue(this.#formatter.format(bytes, !this.#first));
-        this.#first = false;
-        return;
-      }
-      text = eventsText(bytes, this.#mode);
+      this.#enqueue(
+        this.#formatter !== null
+          ? this.#formatter.format(bytes, !this.#first)
+          : eventsJson(bytes, this.#mode, !this.#first),
+      );
+      this.#first = false;
+      return;
     } else if (this.#pending.length > 0) {
       text = this.#pending.join(",\n");
       this.#written += this.#pendingBytes;

@@ -1,12 +1,12 @@
 /**
  * The net log's formatting Worker: each message is a buffer of events ({@linkcode FormatRequest},
- * `event_buffer.ts`); it answers with their JSON as UTF-8 bytes (the buffer
- * transferred), or `{ error }` when one cannot be formatted, in the order the batches came. The JSON is made here, on another thread than the
+ * `event_buffer.ts`); it answers with their JSON as UTF-8 bytes (`event_json.ts`; the
+ * buffer transferred), or `{ error }` when one cannot be formatted, in the order the batches came. The JSON is made here, on another thread than the
  * requests' (`file_sink.ts` starts it), and the first message after loading is `"ready"`.
  *
  * @module
  */
-import { eventsText } from "./event_buffer.ts";
+import { eventsJson } from "./event_json.ts";
 import type { NetLogCaptureMode } from "./constants.ts";
 
 /** One buffer to format: its events, the capture mode, and whether `,\n` goes before them. */
@@ -23,13 +23,11 @@ const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<FormatRequest>) => void) | null;
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
-const encoder = new TextEncoder();
-
 scope.onmessage = ({ data }) => {
   let bytes: Uint8Array;
   try {
-    const text = eventsText(data.bytes, data.mode);
-    bytes = encoder.encode(data.lead ? `,\n${text}` : text);
+    // A view of the writer's buffer, which is transferred back whole.
+    bytes = eventsJson(data.bytes, data.mode, data.lead);
   } catch (error) {
     // Answered in its turn all the same, so that later batches keep their order.
     scope.postMessage({ error: String(error) });

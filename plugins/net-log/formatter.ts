@@ -7,7 +7,7 @@
  * @module
  */
 import type { NetLogCaptureMode } from "./constants.ts";
-import { eventsText } from "./event_buffer.ts";
+import { eventsJson } from "./event_json.ts";
 import type { FormatRequest } from "./format_worker.ts";
 
 /** Turns batches of event records into the file's bytes (or text). */
@@ -42,6 +42,9 @@ const IDLE_MS = 1000;
  */
 export async function startFormatter(mode: NetLogCaptureMode): Promise<EventFormatter> {
   if (typeof Worker !== "function") return inlineFormatter(mode);
+  // The Worker of a log that ended less than a second ago, loaded and warm: no start to wait for.
+  const spare = takeSpare();
+  if (spare !== null) return new WorkerFormatter(spare, mode);
   let worker: Worker;
   try {
     worker = spawn();
@@ -71,8 +74,7 @@ function inlineFormatter(mode: NetLogCaptureMode): EventFormatter {
   return {
     format: (bytes, lead) => {
       try {
-        const text = eventsText(bytes, mode);
-        return Promise.resolve(lead ? `,\n${text}` : text);
+        return Promise.resolve(eventsJson(bytes, mode, lead));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -88,15 +90,58 @@ interface Waiting {
 
 type RefWorker = Worker & { ref?(): void; unref?(): void };
 
+let spawned = 0;
 function spawn(): RefWorker {
+  spawned++;
   return new Worker(new URL("./format_worker.ts", import.meta.url).href, { type: "module" });
 }
 
 /**
+ * How many formatting Workers this process has started (for diagnostics and tests: logs started
+ * one after another share one).
+ *
+ * @example
+ * ```ts
+ * formatWorkersStarted(); // 0 before the first net log
+ * ```
+ */
+export function formatWorkersStarted(): number {
+  return spawned;
+}
+
+/** An idle Worker kept for the next log or buffer, and the timer that ends it. */
+let spare: { worker: RefWorker; timer: ReturnType<typeof setTimeout> } | null = null;
+
+function takeSpare(): RefWorker | null {
+  if (spare === null) return null;
+  clearTimeout(spare.timer);
+  const { worker } = spare;
+  spare = null;
+  return worker;
+}
+
+/** Keeps an idle Worker for {@linkcode IDLE_MS}, for whichever log formats next; then ends it. */
+function park(worker: RefWorker): void {
+  worker.onmessage = null;
+  worker.onerror = null;
+  worker.unref?.();
+  if (spare !== null) {
+    worker.terminate();
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (spare?.worker === worker) spare = null;
+    worker.terminate();
+  }, IDLE_MS);
+  spare = { worker, timer };
+}
+
+/**
  * Batches go to the Worker; its answers come back in order, each settling the oldest wait. An
- * idle Worker ends after {@linkcode IDLE_MS} (a live one keeps a Deno process running, so a
- * program that never stops logging still exits) and a new one starts with the next buffer; on
- * Bun the Worker is referenced only while a buffer is being formatted.
+ * idle Worker is kept {@linkcode IDLE_MS} for the next buffer (of this log or another, which then
+ * waits for no Worker to load), then ends (a live one keeps a Deno process running, so a program
+ * that never stops logging still exits) and a new one starts with the next buffer; a closed log's
+ * Worker ends at once. On Bun the Worker is referenced only while a buffer is being formatted.
  */
 class WorkerFormatter implements EventFormatter {
   #worker: RefWorker | null;
@@ -117,7 +162,7 @@ class WorkerFormatter implements EventFormatter {
     if (this.#idle !== null) clearTimeout(this.#idle);
     this.#idle = null;
     // Messages posted before a new Worker has loaded wait for it.
-    const worker = this.#worker ??= this.#listen(spawn());
+    const worker = this.#worker ??= this.#listen(takeSpare() ?? spawn());
     worker.ref?.();
     return new Promise((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
@@ -164,10 +209,17 @@ class WorkerFormatter implements EventFormatter {
     }
   }
 
+  /**
+   * Idle during the log: the Worker is kept a while for the next buffer or log. The log closed (or
+   * the Worker failed): it ends now, so that a program ending after `stopLogging()` is not held.
+   */
   #end(): void {
     if (this.#idle !== null) clearTimeout(this.#idle);
     this.#idle = null;
-    this.#worker?.terminate();
+    if (this.#worker !== null) {
+      if (this.#failed === null && !this.#closing) park(this.#worker);
+      else this.#worker.terminate();
+    }
     this.#worker = null;
   }
 

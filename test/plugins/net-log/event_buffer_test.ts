@@ -1,7 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { EventBuffer, eventTexts } from "../../../plugins/net-log/event_buffer.ts";
-import { startFormatter } from "../../../plugins/net-log/formatter.ts";
+import {
+  type EventFormatter,
+  formatWorkersStarted,
+  startFormatter,
+} from "../../../plugins/net-log/formatter.ts";
 import { headerLines } from "../../../plugins/net-log/sensitive_headers.ts";
 
 /** What the recorder wrote before events were kept as bytes: one JSON text an event. */
@@ -129,19 +133,27 @@ describe("net log event buffer", () => {
     assert.deepEqual(got, wanted);
   });
 
-  it("starts a new Worker for a buffer that comes after the idle one ended", async () => {
+  it("keeps an idle Worker for the next log, and starts another for a buffer after that", async () => {
     const formatter = await startFormatter("default");
+    const started = formatWorkersStarted();
     const decoder = new TextDecoder();
-    const once = async (id: number) => {
+    const once = async (into: EventFormatter, id: number) => {
       const buffer = new EventBuffer();
       buffer.event(2, 1, id, 1, 0, 5, { id });
-      const answer = await formatter.format(buffer.take(), id > 1);
+      const answer = await into.format(buffer.take(), id > 1);
       return typeof answer === "string" ? answer : decoder.decode(answer);
     };
-    assert.equal(await once(1), expected(2, 1, [1, 1, 0], 5, { id: 1 }));
-    // Past the idle time (one second) the first Worker has ended.
+    assert.equal(await once(formatter, 1), expected(2, 1, [1, 1, 0], 5, { id: 1 }));
+    // Past the idle time (one second) the Worker left the first log and waits for the next one,
+    // which starts without one of its own.
     await new Promise((resolve) => setTimeout(resolve, 1300));
-    assert.equal(await once(2), `,\n${expected(2, 1, [2, 1, 0], 5, { id: 2 })}`);
+    const next = await startFormatter("default");
+    assert.equal(formatWorkersStarted(), started);
+    assert.equal(await once(next, 2), `,\n${expected(2, 1, [2, 1, 0], 5, { id: 2 })}`);
+    // The first log's next buffer finds no idle Worker: a new one.
+    assert.equal(await once(formatter, 3), `,\n${expected(2, 1, [3, 1, 0], 5, { id: 3 })}`);
+    assert.equal(formatWorkersStarted(), started + 1);
     formatter.close();
+    next.close();
   });
 });
