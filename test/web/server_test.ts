@@ -2,10 +2,17 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
+import {
+  curl,
+  echoUpgrades,
+  type ServerProcess,
+  startServerProcess,
+  upgradeThrough,
+} from "./_server_process.ts";
 import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
 import { needs, requireCommand } from "../_system.ts";
 
@@ -15,6 +22,7 @@ const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
 let tls: HttpsServer;
 let tlsPort: number;
+let wsOrigin: HttpServer;
 let server: ServerProcess;
 const BIG = 24 * 1024 * 1024;
 
@@ -84,6 +92,17 @@ before(async () => {
   }, (_req, res) => res.end("secret over tls"));
   await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
   tlsPort = (tls.address() as { port: number }).port;
+  wsOrigin = createHttpServer((_req, res) => {
+    // x-hop-secret is named by Connection: meant for the proxy's hop only (RFC 9110 7.6.1)
+    res.writeHead(200, {
+      connection: "keep-alive, x-hop-secret",
+      "x-hop-secret": "1",
+      "x-kept": "1",
+    });
+    res.end("not upgraded");
+  });
+  echoUpgrades(wsOrigin);
+  await new Promise<void>((resolve) => wsOrigin.listen(0, "127.0.0.1", resolve));
   // The TLS origin's tunnel stays undecrypted (server_intercept_test.ts covers decrypting).
   server = await startServerProcess(home, ["--no-intercept", "localhost"]);
 });
@@ -92,6 +111,7 @@ after(async () => {
   await server?.stop();
   await origin?.close();
   await new Promise((resolve) => tls?.close(resolve));
+  await new Promise((resolve) => wsOrigin?.close(resolve));
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -168,6 +188,31 @@ describe("the session server as a proxy", () => {
     // parser refuses the request line itself. Either way: a 400, and not the file.
     assert.match(reply, /^HTTP\/1\.1 400/);
     assert.equal(reply.includes(secret), false);
+  });
+
+  it("relays a WebSocket upgrade both ways, and refuses one a rule blocks with 403", async () => {
+    const wsUrl = `http://127.0.0.1:${(wsOrigin.address() as { port: number }).port}`;
+    const relayed = await upgradeThrough(server.proxy, `${wsUrl}/chat?room=1`);
+    assert.match(relayed, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    assert.match(relayed, /x-path: \/chat\?room=1\r\n/);
+    assert.ok(relayed.endsWith("\r\n\r\nping"), relayed);
+    const rule = {
+      id: 43,
+      priority: 1,
+      action: { type: "block" },
+      condition: { urlFilter: "/blocked-chat", resourceTypes: ["websocket"] },
+    };
+    await api("/rules", { method: "POST", body: JSON.stringify({ rules: [rule] }) });
+    const blocked = await upgradeThrough(server.proxy, `${wsUrl}/blocked-chat`);
+    await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [43] }) });
+    assert.match(blocked, /^HTTP\/1\.1 403 [^]*x-websession-reason: .*rule 43/);
+  });
+
+  it("drops the response headers the origin's Connection header names", async () => {
+    const wsUrl = `http://127.0.0.1:${(wsOrigin.address() as { port: number }).port}`;
+    const result = await curl(["-s", "-i", "-x", server.proxy, `${wsUrl}/plain`]);
+    assert.match(result.stdout, /^HTTP\/1\.1 200[^]*x-kept: 1\r\n[^]*not upgraded$/);
+    assert.doesNotMatch(result.stdout, /x-hop-secret/);
   });
 
   it("answers an unreachable origin with 502 and Chromium's code", async () => {
@@ -279,10 +324,36 @@ describe("the control API", () => {
     const badUrl = await api("/proxy/resolve?url=not-a-url");
     assert.equal(badUrl.status, 400);
     assert.equal((await badUrl.json()).field, "url");
+    const missing = await api("/cookies", {
+      method: "DELETE",
+      body: JSON.stringify({ url: "https://a.example/" }),
+    });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(await missing.json(), { error: "name: is required", field: "name" });
+    const badFlag = await api("/cookies/export?includeSessionCookies=maybe");
+    assert.equal(badFlag.status, 400);
+    assert.equal((await badFlag.json()).field, "includeSessionCookies");
+    const longName = await api(`/downloads?partition=${"p".repeat(201)}`);
+    assert.equal(longName.status, 400);
+    assert.equal((await longName.json()).field, "partition");
+    const badIds = await api("/har?ids=1,two");
+    assert.equal(badIds.status, 400);
+    assert.equal((await badIds.json()).field, "ids");
   });
 
-  it("answers an unknown route with 404", async () => {
+  it("answers an unknown route with 404, and a known one asked with another method with 405", async () => {
     assert.equal((await api("/nothing-here")).status, 404);
+    const patch = await api("/cookies", { method: "PATCH" });
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.get("allow"), "DELETE, GET, HEAD, POST");
+    assert.match(
+      (await patch.json()).error,
+      /\/api\/cookies answers DELETE, GET, HEAD, POST, not PATCH/,
+    );
+    const one = await api("/requests/7", { method: "DELETE" });
+    assert.equal(one.status, 405);
+    assert.equal(one.headers.get("allow"), "GET, HEAD");
+    await one.body?.cancel();
   });
 });
 
@@ -322,7 +393,9 @@ describe("declarative rules", () => {
       body: JSON.stringify({ rules: [{ id: 42, action: { type: "explode" }, condition: {} }] }),
     });
     assert.equal(malformed.status, 400);
-    assert.match((await malformed.json()).error, /Rule with id 42: action.type/);
+    const refusal = await malformed.json();
+    assert.match(refusal.error, /Rule with id 42: action.type/);
+    assert.equal(refusal.field, "rules.0.action.type");
     const listed = await (await api("/rules")).json();
     assert.deepEqual(listed.dynamic.map((r: { id: number }) => r.id), [41]);
     const removed = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
@@ -414,6 +487,18 @@ describe("cookies", () => {
       body: JSON.stringify({ url: `${origin.url}/`, name: "__Host-x", value: "1", path: "/a" }),
     });
     assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).field, "name");
+    const badDomain = await api("/cookies", {
+      method: "POST",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "d", value: "1", domain: "other.org" }),
+    });
+    assert.equal((await badDomain.json()).field, "domain");
+    const badImport = await api("/cookies/import", {
+      method: "POST",
+      body: JSON.stringify({ state: { cookies: [{ name: "no-value" }] } }),
+    });
+    assert.equal(badImport.status, 400);
+    assert.equal((await badImport.json()).field, "state.cookies.0.value");
     const bad = await api("/cookies", { method: "POST", body: JSON.stringify({ url: 5 }) });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).field, "url");
@@ -463,6 +548,12 @@ describe("upstream proxy", () => {
       const bad = await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "warp" }) });
       assert.equal(bad.status, 400);
       assert.equal((await bad.json()).field, "mode");
+      const badPac = await call("/proxy", {
+        method: "PUT",
+        body: JSON.stringify({ mode: "pac_script", pacScript: "not a url {" }),
+      });
+      assert.equal(badPac.status, 400);
+      assert.equal((await badPac.json()).field, "pacScript");
       await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "direct" }) });
       assert.equal(
         (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,

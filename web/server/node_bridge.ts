@@ -128,12 +128,22 @@ export async function sendWebResponse(
   const headers: Record<string, string | string[]> = {};
   let cookies: string[] | null = null;
   let encoded = false;
+  let listed: string | null = null;
   for (const [name, value] of response.headers) {
     if (name === "set-cookie") (cookies ??= []).push(value);
-    else if (forProxy && HOP_BY_HOP.has(name)) continue;
-    else {
+    else if (forProxy && HOP_BY_HOP.has(name)) {
+      if (name === "connection") listed = value.toLowerCase();
+    } else {
       if (name === "content-encoding") encoded = true;
       headers[name] = value;
+    }
+  }
+  // RFC 9110 7.6.1: the headers the origin's Connection names were for the hop to this proxy only
+  if (listed !== null) {
+    for (const name of listed.split(",")) {
+      const header = name.trim();
+      if (header === "set-cookie") cookies = null;
+      else delete headers[header];
     }
   }
   // fetch has already decoded a compressed body, so its encoding and length no longer apply.
