@@ -22,7 +22,8 @@ const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
 let tls: HttpsServer;
 let tlsPort: number;
-let wsOrigin: HttpServer;
+// node:http's origin: upgrades, hop-by-hop response headers, GET bodies
+let nodeOrigin: HttpServer;
 let server: ServerProcess;
 const BIG = 24 * 1024 * 1024;
 
@@ -92,7 +93,13 @@ before(async () => {
   }, (_req, res) => res.end("secret over tls"));
   await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
   tlsPort = (tls.address() as { port: number }).port;
-  wsOrigin = createHttpServer((_req, res) => {
+  nodeOrigin = createHttpServer((req, res) => {
+    if (req.url === "/get-body") {
+      let bytes = 0;
+      req.on("data", (chunk: Uint8Array) => (bytes += chunk.length));
+      req.on("end", () => res.end(`${req.method} with ${bytes} bytes`));
+      return;
+    }
     // x-hop-secret is named by Connection: meant for the proxy's hop only (RFC 9110 7.6.1)
     res.writeHead(200, {
       connection: "keep-alive, x-hop-secret",
@@ -101,8 +108,8 @@ before(async () => {
     });
     res.end("not upgraded");
   });
-  echoUpgrades(wsOrigin);
-  await new Promise<void>((resolve) => wsOrigin.listen(0, "127.0.0.1", resolve));
+  echoUpgrades(nodeOrigin);
+  await new Promise<void>((resolve) => nodeOrigin.listen(0, "127.0.0.1", resolve));
   // The TLS origin's tunnel stays undecrypted (server_intercept_test.ts covers decrypting).
   server = await startServerProcess(home, ["--no-intercept", "localhost"]);
 });
@@ -111,7 +118,7 @@ after(async () => {
   await server?.stop();
   await origin?.close();
   await new Promise((resolve) => tls?.close(resolve));
-  await new Promise((resolve) => wsOrigin?.close(resolve));
+  await new Promise((resolve) => nodeOrigin?.close(resolve));
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -191,7 +198,7 @@ describe("the session server as a proxy", () => {
   });
 
   it("relays a WebSocket upgrade both ways, and refuses one a rule blocks with 403", async () => {
-    const wsUrl = `http://127.0.0.1:${(wsOrigin.address() as { port: number }).port}`;
+    const wsUrl = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}`;
     const relayed = await upgradeThrough(server.proxy, `${wsUrl}/chat?room=1`);
     assert.match(relayed, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
     assert.match(relayed, /x-path: \/chat\?room=1\r\n/);
@@ -209,10 +216,29 @@ describe("the session server as a proxy", () => {
   });
 
   it("drops the response headers the origin's Connection header names", async () => {
-    const wsUrl = `http://127.0.0.1:${(wsOrigin.address() as { port: number }).port}`;
+    const wsUrl = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}`;
     const result = await curl(["-s", "-i", "-x", server.proxy, `${wsUrl}/plain`]);
     assert.match(result.stdout, /^HTTP\/1\.1 200[^]*x-kept: 1\r\n[^]*not upgraded$/);
     assert.doesNotMatch(result.stdout, /x-hop-secret/);
+  });
+
+  it("forwards the body of a GET (as Chromium sends one), streamed or of known length", async () => {
+    const url = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}/get-body`;
+    const sized = await curl(["-s", "-x", server.proxy, "-X", "GET", "--data-binary", "q=1", url]);
+    assert.equal(sized.stdout, "GET with 3 bytes");
+    const chunked = await curl([
+      "-s",
+      "-x",
+      server.proxy,
+      "-X",
+      "GET",
+      "-H",
+      "transfer-encoding: chunked",
+      "--data-binary",
+      "query=12",
+      url,
+    ]);
+    assert.equal(chunked.stdout, "GET with 8 bytes");
   });
 
   it("answers an unreachable origin with 502 and Chromium's code", async () => {

@@ -78,12 +78,27 @@ export function headerPairsOf(req: IncomingMessage, forProxy: boolean): Array<[s
  * ```
  */
 export function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> | null {
-  if (req.method === "GET" || req.method === "HEAD") return null;
-  const length = req.headers["content-length"];
-  if (length === "0" || (length === undefined && req.headers["transfer-encoding"] === undefined)) {
-    return null;
-  }
+  if (req.method === "GET" || req.method === "HEAD" || !framesABody(req)) return null;
   return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+}
+
+/**
+ * The body of a GET or HEAD request that has one (`Content-Length` above 0, or chunked), as a
+ * Web stream; null for any other request.
+ *
+ * @example
+ * ```ts
+ * // bodyOfGet(req) // a stream for `GET /search` with a JSON query in its body
+ * ```
+ */
+export function bodyOfGet(req: IncomingMessage): ReadableStream<Uint8Array> | null {
+  if ((req.method !== "GET" && req.method !== "HEAD") || !framesABody(req)) return null;
+  return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+}
+
+function framesABody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return length !== undefined ? length !== "0" : req.headers["transfer-encoding"] !== undefined;
 }
 
 /**
