@@ -665,6 +665,17 @@ describe("tokens and the net log", () => {
         e.request.url === `${origin.url}/hello`
       );
       assert.equal(entry?.response.status, 200);
+      // HAR 1.2: send, wait and receive are never -1, and time is the sum of the timings
+      for (const { time, timings } of har.log.entries) {
+        assert.ok(
+          timings.send >= 0 && timings.wait >= 0 && timings.receive >= 0,
+          JSON.stringify(timings),
+        );
+        const parts = ["blocked", "dns", "connect", "send", "wait", "receive"]
+          .map((name) => timings[name]).filter((ms: number) => ms >= 0);
+        const sum = parts.reduce((a: number, b: number) => a + b, 0);
+        assert.ok(Math.abs(time - sum) < 0.01, `${time} is not the sum of ${parts}`);
+      }
     } finally {
       await own.stop();
     }
