@@ -425,7 +425,9 @@ describe("declarative rules", () => {
     const listed = await (await api("/rules")).json();
     assert.deepEqual(listed.dynamic.map((r: { id: number }) => r.id), [41]);
     const removed = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
-    assert.equal(removed.status, 200);
+    assert.deepEqual(await removed.json(), { removed: [41] });
+    const none = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
+    assert.deepEqual(await none.json(), { removed: [] });
     const again = await curl(["-s", "-x", server.proxy, `http://localhost:${origin.port}/hello`]);
     assert.equal(again.stdout, "hello GET");
   });
@@ -525,6 +527,11 @@ describe("cookies", () => {
     });
     assert.equal(badImport.status, 400);
     assert.equal((await badImport.json()).field, "state.cookies.0.value");
+    const absent = await api("/cookies", {
+      method: "DELETE",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "never-set" }),
+    });
+    assert.deepEqual(await absent.json(), { removed: false });
     const bad = await api("/cookies", { method: "POST", body: JSON.stringify({ url: 5 }) });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).field, "url");

@@ -291,9 +291,11 @@ export function createApi(deps: ApiDeps): Hono {
   app.delete("/api/cookies", async (c) => {
     const { partition, url, name } = check(schemas.removeCookie, await json(c));
     const cookies = plugin(sessionOf(partition), "cookies");
+    // false when no cookie of that name is sent to url (Electron's remove resolves either way)
+    const matching = await cookies.get({ url, name });
     await cookies.remove(url, name);
     await cookies.flushStore();
-    return c.json({ removed: true });
+    return c.json({ removed: matching.length > 0 });
   });
 
   app.get("/api/cookies/export", async (c) => {
@@ -333,10 +335,11 @@ export function createApi(deps: ApiDeps): Hono {
 
   app.delete("/api/rules", async (c) => {
     const { partition, ids } = check(schemas.removeRules, await json(c));
-    await plugin(sessionOf(partition), "declarativeNetRequest").updateDynamicRules({
-      removeRuleIds: ids,
-    });
-    return c.json({ removed: ids });
+    const dnr = plugin(sessionOf(partition), "declarativeNetRequest");
+    // only the ids that were there (Chrome's updateDynamicRules ignores the others)
+    const present = new Set((await dnr.getDynamicRules()).map((rule: { id: number }) => rule.id));
+    await dnr.updateDynamicRules({ removeRuleIds: ids });
+    return c.json({ removed: ids.filter((id) => present.has(id)) });
   });
 
   app.put("/api/proxy", async (c) => {
