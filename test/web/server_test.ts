@@ -365,6 +365,8 @@ describe("the control API", () => {
     const badIds = await api("/har?ids=1,two");
     assert.equal(badIds.status, 400);
     assert.equal((await badIds.json()).field, "ids");
+    const noneSelected = await (await api("/har?ids=")).json();
+    assert.deepEqual(noneSelected.log.entries, []);
   });
 
   it("answers an unknown route with 404, and a known one asked with another method with 405", async () => {

@@ -62,7 +62,8 @@ export function requestLogRoutes(
 
   app.get("/api/har", (c) => {
     const ids = c.req.query("ids");
-    const wanted = ids === undefined ? null : new Set(ids.split(",").map(Number));
+    // `ids=` (the dashboard's export when its filter hides every row) selects none
+    const wanted = ids === undefined ? null : new Set(ids === "" ? [] : ids.split(",").map(Number));
     if (wanted && [...wanted].some((id) => !Number.isInteger(id) || id < 1)) {
       const error =
         `ids: must be request ids separated by commas (as GET /api/requests lists them), not ${
