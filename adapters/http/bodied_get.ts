@@ -123,7 +123,10 @@ export function sendWithNode(
   });
   const body = request.body;
   if (body instanceof Uint8Array) headers["Content-Length"] = String(body.byteLength);
-  else if (body !== null) headers["Transfer-Encoding"] = "chunked";
+  // a streamed body goes chunked, unless the caller gave its length (both would be refused)
+  else if (body !== null && !request.headers.has("content-length")) {
+    headers["Transfer-Encoding"] = "chunked";
+  }
   const signal = request.signal;
   return new Promise<Response>((resolve, reject) => {
     const req = (secure ? node.https : node.http).request({

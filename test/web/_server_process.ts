@@ -5,6 +5,10 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import type { IncomingMessage, Server } from "node:http";
+import { connect as connectTcp, isIP, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { connect as connectTls, type TLSSocket } from "node:tls";
 import { requireCommand } from "../_system.ts";
 
 /** A server started for a test. */
@@ -133,5 +137,74 @@ export function curl(
     child.stdout.on("data", (c: Uint8Array) => (stdout += new TextDecoder().decode(c)));
     child.stderr.on("data", (c: Uint8Array) => (stderr += new TextDecoder().decode(c)));
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Makes `server` answer every upgrade request with `101 Switching Protocols` and then echo the
+ * bytes it gets (a stand-in for a WebSocket origin).
+ *
+ * @example
+ * ```ts
+ * // echoUpgrades(httpServer);
+ * ```
+ */
+export function echoUpgrades(server: Server): void {
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy());
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nx-path: ${req.url}\r\n\r\n`,
+    );
+    socket.on("data", (chunk: Uint8Array) => socket.write(chunk));
+    socket.on("end", () => socket.end());
+  });
+}
+
+/**
+ * Sends WebSocket's upgrade request for `url` through `proxy` (absolute-form for `http:`, inside
+ * a CONNECT tunnel over TLS trusting `caPem` for `https:`), then `ping`; resolves with what came
+ * back as text once `ping` is echoed or the connection closes.
+ *
+ * @example
+ * ```ts
+ * // await upgradeThrough(server.proxy, "http://127.0.0.1:8080/chat"); // "HTTP/1.1 101 ...ping"
+ * ```
+ */
+export async function upgradeThrough(proxy: string, url: string, caPem = ""): Promise<string> {
+  const { hostname, port } = new URL(proxy);
+  const target = new URL(url);
+  const secure = target.protocol === "https:";
+  let socket: Socket | TLSSocket = connectTcp(Number(port), hostname);
+  await new Promise((resolve) => socket.once("connect", resolve));
+  if (secure) {
+    socket.write(`CONNECT ${target.host} HTTP/1.1\r\nhost: ${target.host}\r\n\r\n`);
+    await new Promise((resolve) => socket.once("data", resolve));
+    const name = isIP(target.hostname) ? undefined : target.hostname;
+    socket = connectTls({ socket, host: target.hostname, ca: caPem, servername: name });
+    await new Promise((resolve, reject) => {
+      socket.once("secureConnect", resolve);
+      socket.once("error", reject);
+    });
+  }
+  const requestTarget = secure ? `${target.pathname}${target.search}` : target.href;
+  socket.write(
+    `GET ${requestTarget} HTTP/1.1\r\nhost: ${target.host}\r\nupgrade: websocket\r\n` +
+      `connection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
+      `sec-websocket-version: 13\r\n\r\n`,
+  );
+  let text = "";
+  return await new Promise((resolve) => {
+    const done = () => {
+      socket.destroy();
+      resolve(text);
+    };
+    socket.on("data", (chunk: Uint8Array) => {
+      const first = !/\r\n\r\n/.test(text);
+      text += new TextDecoder().decode(chunk);
+      if (first && /^HTTP\/1\.1 101[^]*\r\n\r\n/.test(text)) socket.write("ping");
+      if (text.endsWith("ping")) done();
+    });
+    socket.once("close", done);
+    socket.once("error", done);
   });
 }

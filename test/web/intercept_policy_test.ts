@@ -70,6 +70,19 @@ describe("pattern lists on the command line", () => {
     });
   });
 
+  it("refuses a port outside 1-65535, naming it", () => {
+    for (const entry of ["x.example:99999", "x.example:0"]) {
+      assert.throws(() => parsePatternList(`a.example,${entry}`, "hosts.0"), {
+        name: "TypeError",
+        message: new RegExp(`^hosts\\.0: "${entry}" has port \\d+, not one from 1 to 65535`),
+      });
+    }
+    assert.deepEqual(parsePatternList("x.example:65535,y.example:*"), [
+      "x.example:65535",
+      "y.example:*",
+    ]);
+  });
+
   it("reads --intercept, --no-intercept LIST and a bare --no-intercept", () => {
     assert.deepEqual(parseArgs(["--intercept", "a.example,b.example"]).intercept, [
       "a.example",

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
 import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
+import { echoUpgrades, upgradeThrough } from "./_server_process.ts";
 import { CertificateAuthority } from "../../web/server/ca.ts";
 import { needs, requireCommand } from "../_system.ts";
 
@@ -58,6 +59,7 @@ before(async () => {
     } else if (path.startsWith("/secret")) res.end("should have been blocked");
     else res.end(`path ${path}`);
   }));
+  echoUpgrades(origin);
   const otherCa = await CertificateAuthority.open(`${home}/other-ca`, "CN=untrusted CA");
   // Another name than the trusted origin's: TLS session tickets are kept per name, and two servers
   // of one process may share their ticket keys.
@@ -196,6 +198,18 @@ describe("an intercepted CONNECT", () => {
     const header = await viaProxy(`${originUrl}/echo-header`, "-H", "x-rewritten: by-client");
     assert.equal(header.stdout, "by-rule");
     await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41, 42] }) });
+  });
+
+  it("relays a WebSocket upgrade inside the tunnel (wss), and refuses an untrusted origin's with 502", async () => {
+    const ca = readFileSync(server.caCert, "utf8");
+    const relayed = await upgradeThrough(server.proxy, `${originUrl}/socket`, ca);
+    assert.match(relayed, /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*x-path: \/socket\r\n/);
+    assert.ok(relayed.endsWith("\r\n\r\nping"), relayed);
+    const refused = await upgradeThrough(server.proxy, `${untrustedUrl}/socket`, ca);
+    assert.match(
+      refused,
+      /^HTTP\/1\.1 502 [^]*x-websession-error: net::ERR_CERT_AUTHORITY_INVALID/,
+    );
   });
 
   it("answers 502 naming net::ERR_CERT_AUTHORITY_INVALID when the origin's certificate is not trusted", async () => {

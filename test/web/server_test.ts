@@ -2,10 +2,17 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { curl, type ServerProcess, startServerProcess } from "./_server_process.ts";
+import {
+  curl,
+  echoUpgrades,
+  type ServerProcess,
+  startServerProcess,
+  upgradeThrough,
+} from "./_server_process.ts";
 import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
 import { needs, requireCommand } from "../_system.ts";
 
@@ -15,6 +22,8 @@ const home = mkdtempSync(`${tmpdir()}/websession-server-`);
 let origin: TestServer;
 let tls: HttpsServer;
 let tlsPort: number;
+// node:http's origin: upgrades, hop-by-hop response headers, GET bodies
+let nodeOrigin: HttpServer;
 let server: ServerProcess;
 const BIG = 24 * 1024 * 1024;
 
@@ -84,6 +93,23 @@ before(async () => {
   }, (_req, res) => res.end("secret over tls"));
   await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
   tlsPort = (tls.address() as { port: number }).port;
+  nodeOrigin = createHttpServer((req, res) => {
+    if (req.url === "/get-body") {
+      let bytes = 0;
+      req.on("data", (chunk: Uint8Array) => (bytes += chunk.length));
+      req.on("end", () => res.end(`${req.method} with ${bytes} bytes`));
+      return;
+    }
+    // x-hop-secret is named by Connection: meant for the proxy's hop only (RFC 9110 7.6.1)
+    res.writeHead(200, {
+      connection: "keep-alive, x-hop-secret",
+      "x-hop-secret": "1",
+      "x-kept": "1",
+    });
+    res.end("not upgraded");
+  });
+  echoUpgrades(nodeOrigin);
+  await new Promise<void>((resolve) => nodeOrigin.listen(0, "127.0.0.1", resolve));
   // The TLS origin's tunnel stays undecrypted (server_intercept_test.ts covers decrypting).
   server = await startServerProcess(home, ["--no-intercept", "localhost"]);
 });
@@ -92,6 +118,7 @@ after(async () => {
   await server?.stop();
   await origin?.close();
   await new Promise((resolve) => tls?.close(resolve));
+  await new Promise((resolve) => nodeOrigin?.close(resolve));
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -168,6 +195,50 @@ describe("the session server as a proxy", () => {
     // parser refuses the request line itself. Either way: a 400, and not the file.
     assert.match(reply, /^HTTP\/1\.1 400/);
     assert.equal(reply.includes(secret), false);
+  });
+
+  it("relays a WebSocket upgrade both ways, and refuses one a rule blocks with 403", async () => {
+    const wsUrl = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}`;
+    const relayed = await upgradeThrough(server.proxy, `${wsUrl}/chat?room=1`);
+    assert.match(relayed, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    assert.match(relayed, /x-path: \/chat\?room=1\r\n/);
+    assert.ok(relayed.endsWith("\r\n\r\nping"), relayed);
+    const rule = {
+      id: 43,
+      priority: 1,
+      action: { type: "block" },
+      condition: { urlFilter: "/blocked-chat", resourceTypes: ["websocket"] },
+    };
+    await api("/rules", { method: "POST", body: JSON.stringify({ rules: [rule] }) });
+    const blocked = await upgradeThrough(server.proxy, `${wsUrl}/blocked-chat`);
+    await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [43] }) });
+    assert.match(blocked, /^HTTP\/1\.1 403 [^]*x-websession-reason: .*rule 43/);
+  });
+
+  it("drops the response headers the origin's Connection header names", async () => {
+    const wsUrl = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}`;
+    const result = await curl(["-s", "-i", "-x", server.proxy, `${wsUrl}/plain`]);
+    assert.match(result.stdout, /^HTTP\/1\.1 200[^]*x-kept: 1\r\n[^]*not upgraded$/);
+    assert.doesNotMatch(result.stdout, /x-hop-secret/);
+  });
+
+  it("forwards the body of a GET (as Chromium sends one), streamed or of known length", async () => {
+    const url = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}/get-body`;
+    const sized = await curl(["-s", "-x", server.proxy, "-X", "GET", "--data-binary", "q=1", url]);
+    assert.equal(sized.stdout, "GET with 3 bytes");
+    const chunked = await curl([
+      "-s",
+      "-x",
+      server.proxy,
+      "-X",
+      "GET",
+      "-H",
+      "transfer-encoding: chunked",
+      "--data-binary",
+      "query=12",
+      url,
+    ]);
+    assert.equal(chunked.stdout, "GET with 8 bytes");
   });
 
   it("answers an unreachable origin with 502 and Chromium's code", async () => {
@@ -279,10 +350,38 @@ describe("the control API", () => {
     const badUrl = await api("/proxy/resolve?url=not-a-url");
     assert.equal(badUrl.status, 400);
     assert.equal((await badUrl.json()).field, "url");
+    const missing = await api("/cookies", {
+      method: "DELETE",
+      body: JSON.stringify({ url: "https://a.example/" }),
+    });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(await missing.json(), { error: "name: is required", field: "name" });
+    const badFlag = await api("/cookies/export?includeSessionCookies=maybe");
+    assert.equal(badFlag.status, 400);
+    assert.equal((await badFlag.json()).field, "includeSessionCookies");
+    const longName = await api(`/downloads?partition=${"p".repeat(201)}`);
+    assert.equal(longName.status, 400);
+    assert.equal((await longName.json()).field, "partition");
+    const badIds = await api("/har?ids=1,two");
+    assert.equal(badIds.status, 400);
+    assert.equal((await badIds.json()).field, "ids");
+    const noneSelected = await (await api("/har?ids=")).json();
+    assert.deepEqual(noneSelected.log.entries, []);
   });
 
-  it("answers an unknown route with 404", async () => {
+  it("answers an unknown route with 404, and a known one asked with another method with 405", async () => {
     assert.equal((await api("/nothing-here")).status, 404);
+    const patch = await api("/cookies", { method: "PATCH" });
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.get("allow"), "DELETE, GET, HEAD, POST");
+    assert.match(
+      (await patch.json()).error,
+      /\/api\/cookies answers DELETE, GET, HEAD, POST, not PATCH/,
+    );
+    const one = await api("/requests/7", { method: "DELETE" });
+    assert.equal(one.status, 405);
+    assert.equal(one.headers.get("allow"), "GET, HEAD");
+    await one.body?.cancel();
   });
 });
 
@@ -322,11 +421,15 @@ describe("declarative rules", () => {
       body: JSON.stringify({ rules: [{ id: 42, action: { type: "explode" }, condition: {} }] }),
     });
     assert.equal(malformed.status, 400);
-    assert.match((await malformed.json()).error, /Rule with id 42: action.type/);
+    const refusal = await malformed.json();
+    assert.match(refusal.error, /Rule with id 42: action.type/);
+    assert.equal(refusal.field, "rules.0.action.type");
     const listed = await (await api("/rules")).json();
     assert.deepEqual(listed.dynamic.map((r: { id: number }) => r.id), [41]);
     const removed = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
-    assert.equal(removed.status, 200);
+    assert.deepEqual(await removed.json(), { removed: [41] });
+    const none = await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [41] }) });
+    assert.deepEqual(await none.json(), { removed: [] });
     const again = await curl(["-s", "-x", server.proxy, `http://localhost:${origin.port}/hello`]);
     assert.equal(again.stdout, "hello GET");
   });
@@ -414,6 +517,23 @@ describe("cookies", () => {
       body: JSON.stringify({ url: `${origin.url}/`, name: "__Host-x", value: "1", path: "/a" }),
     });
     assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).field, "name");
+    const badDomain = await api("/cookies", {
+      method: "POST",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "d", value: "1", domain: "other.org" }),
+    });
+    assert.equal((await badDomain.json()).field, "domain");
+    const badImport = await api("/cookies/import", {
+      method: "POST",
+      body: JSON.stringify({ state: { cookies: [{ name: "no-value" }] } }),
+    });
+    assert.equal(badImport.status, 400);
+    assert.equal((await badImport.json()).field, "state.cookies.0.value");
+    const absent = await api("/cookies", {
+      method: "DELETE",
+      body: JSON.stringify({ url: `${origin.url}/`, name: "never-set" }),
+    });
+    assert.deepEqual(await absent.json(), { removed: false });
     const bad = await api("/cookies", { method: "POST", body: JSON.stringify({ url: 5 }) });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).field, "url");
@@ -463,6 +583,12 @@ describe("upstream proxy", () => {
       const bad = await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "warp" }) });
       assert.equal(bad.status, 400);
       assert.equal((await bad.json()).field, "mode");
+      const badPac = await call("/proxy", {
+        method: "PUT",
+        body: JSON.stringify({ mode: "pac_script", pacScript: "not a url {" }),
+      });
+      assert.equal(badPac.status, 400);
+      assert.equal((await badPac.json()).field, "pacScript");
       await call("/proxy", { method: "PUT", body: JSON.stringify({ mode: "direct" }) });
       assert.equal(
         (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
@@ -548,6 +674,17 @@ describe("tokens and the net log", () => {
         e.request.url === `${origin.url}/hello`
       );
       assert.equal(entry?.response.status, 200);
+      // HAR 1.2: send, wait and receive are never -1, and time is the sum of the timings
+      for (const { time, timings } of har.log.entries) {
+        assert.ok(
+          timings.send >= 0 && timings.wait >= 0 && timings.receive >= 0,
+          JSON.stringify(timings),
+        );
+        const parts = ["blocked", "dns", "connect", "send", "wait", "receive"]
+          .map((name) => timings[name]).filter((ms: number) => ms >= 0);
+        const sum = parts.reduce((a: number, b: number) => a + b, 0);
+        assert.ok(Math.abs(time - sum) < 0.01, `${time} is not the sum of ${parts}`);
+      }
     } finally {
       await own.stop();
     }

@@ -20,6 +20,8 @@ import type { Addons } from "./addons.ts";
 import type { RequestLog } from "./request_log.ts";
 import type { DownloadList } from "./downloads.ts";
 import { requestLogRoutes } from "./api_requests.ts";
+import { allowedMethods, refusedField, refusedRuleField } from "./api_errors.ts";
+import { schemas } from "./api_schemas.ts";
 import type { SessionBrowsers } from "./browsers.ts";
 import { SIGNIN_COOKIE, tokenFromCookie } from "./origin_guard.ts";
 import { type InterceptPolicy, parsePatternList } from "./intercept_policy.ts";
@@ -74,80 +76,6 @@ export const API_BODY_LIMIT = 8 * 1024 * 1024;
  */
 export const EVENT_QUEUE_LIMIT = 1000;
 
-const PartitionName = v.pipe(v.string(), v.maxLength(200, "is longer than 200 characters"));
-const Partition = v.optional(PartitionName);
-const Url = v.pipe(v.string(), v.url("must be an absolute URL"));
-
-const schemas = {
-  startBrowser: v.strictObject({
-    url: v.optional(Url),
-    headless: v.optional(v.boolean()),
-  }),
-  createPartition: v.strictObject({
-    partition: PartitionName,
-    cache: v.optional(v.boolean()),
-  }),
-  clearPartition: v.strictObject({ partition: PartitionName }),
-  cookieFilter: v.strictObject({
-    partition: Partition,
-    url: v.optional(Url),
-    name: v.optional(v.string()),
-    domain: v.optional(v.string()),
-    path: v.optional(v.string()),
-    secure: v.optional(v.picklist(["true", "false"])),
-    session: v.optional(v.picklist(["true", "false"])),
-    httpOnly: v.optional(v.picklist(["true", "false"])),
-  }),
-  setCookie: v.strictObject({
-    partition: Partition,
-    url: Url,
-    name: v.optional(v.string()),
-    value: v.optional(v.string()),
-    domain: v.optional(v.string()),
-    path: v.optional(v.string()),
-    secure: v.optional(v.boolean()),
-    httpOnly: v.optional(v.boolean()),
-    expirationDate: v.optional(v.number()),
-    sameSite: v.optional(v.picklist(["unspecified", "no_restriction", "lax", "strict"])),
-  }),
-  removeCookie: v.strictObject({ partition: Partition, url: Url, name: v.string() }),
-  importCookies: v.strictObject({
-    partition: Partition,
-    state: v.looseObject({ cookies: v.array(v.looseObject({})) }),
-  }),
-  addRules: v.strictObject({
-    partition: Partition,
-    rules: v.pipe(v.array(v.looseObject({ id: v.pipe(v.number(), v.integer()) })), v.minLength(1)),
-  }),
-  removeRules: v.strictObject({
-    partition: Partition,
-    ids: v.pipe(v.array(v.pipe(v.number(), v.integer())), v.minLength(1)),
-  }),
-  setProxy: v.strictObject({
-    partition: Partition,
-    mode: v.optional(
-      v.picklist(["direct", "auto_detect", "pac_script", "fixed_servers", "system"]),
-    ),
-    pacScript: v.optional(v.string()),
-    proxyRules: v.optional(v.string()),
-    proxyBypassRules: v.optional(v.string()),
-  }),
-  resolveProxy: v.strictObject({ partition: Partition, url: Url }),
-  passThrough: v.strictObject({
-    hosts: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(300))), v.minLength(1)),
-  }),
-  loadPlugin: v.strictObject({
-    source: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
-  }),
-  signIn: v.strictObject({ token: v.pipe(v.string(), v.minLength(1)) }),
-  unloadPlugin: v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
-  startDownload: v.strictObject({ partition: Partition, url: Url }),
-  downloadAction: v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
-  rotate: v.strictObject({
-    ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(315360000))),
-  }),
-};
-
 class NotAvailable extends Error {}
 
 function decodeClaims(token: string): { exp?: number } | null {
@@ -171,7 +99,13 @@ function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOut
   const issue = result.issues[0];
   const field = issue.path?.map((p) => String(p.key)).join(".") ||
     (issue.type === "strict_object" ? String(issue.input) : "body");
-  const message = issue.type === "strict_object" ? `unknown field "${field}"` : issue.message;
+  // valibot reports a missing key and an unknown one as issues of the object: told apart here
+  const missing = /object$/.test(issue.type) && issue.received === "undefined";
+  const message = missing
+    ? "is required"
+    : issue.type === "strict_object"
+    ? `unknown field "${field}"`
+    : issue.message;
   throw new BadRequest(field, `${field}: ${message}`);
 }
 
@@ -189,6 +123,16 @@ async function json(c: Context): Promise<unknown> {
     throw new BadRequest("body", `body: must be a JSON object, not ${kind}`);
   }
   return body;
+}
+
+/** `work`, whose TypeError (a session refusing the input) is a 400 on the field it names. */
+async function namingTheField<T>(work: Promise<T>, fields: readonly string[]): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new BadRequest(refusedField(error.message, fields), error.message);
+  }
 }
 
 /** The session of a partition named in a request; a bad name is a 400 on `partition`. */
@@ -338,7 +282,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.post("/api/cookies", async (c) => {
     const { partition, ...details } = check(schemas.setCookie, await json(c));
     const cookies = plugin(sessionOf(partition), "cookies");
-    await cookies.set(details);
+    await namingTheField(cookies.set(details), Object.keys(details));
     // acknowledged once committed: the pipeline's own cookie writes batch, the API's do not
     await cookies.flushStore();
     return c.json({ set: true }, 201);
@@ -347,17 +291,18 @@ export function createApi(deps: ApiDeps): Hono {
   app.delete("/api/cookies", async (c) => {
     const { partition, url, name } = check(schemas.removeCookie, await json(c));
     const cookies = plugin(sessionOf(partition), "cookies");
+    // false when no cookie of that name is sent to url (Electron's remove resolves either way)
+    const matching = await cookies.get({ url, name });
     await cookies.remove(url, name);
     await cookies.flushStore();
-    return c.json({ removed: true });
+    return c.json({ removed: matching.length > 0 });
   });
 
   app.get("/api/cookies/export", async (c) => {
-    const partition = c.req.query("partition");
-    const includeSession = c.req.query("includeSessionCookies") === "true";
+    const query = check(schemas.exportCookies, c.req.query());
     return c.json(
-      await plugin(sessionOf(partition), "cookies").export({
-        includeSessionCookies: includeSession,
+      await plugin(sessionOf(query.partition), "cookies").export({
+        includeSessionCookies: query.includeSessionCookies === "true",
       }),
     );
   });
@@ -365,29 +310,36 @@ export function createApi(deps: ApiDeps): Hono {
   app.post("/api/cookies/import", async (c) => {
     const { partition, state } = check(schemas.importCookies, await json(c));
     const cookies = plugin(sessionOf(partition), "cookies");
-    await cookies.import(state);
+    await namingTheField(cookies.import(state), ["state"]);
     await cookies.flushStore();
     return c.json({ imported: state.cookies.length });
   });
 
   app.get("/api/rules", async (c) => {
-    const dnr = plugin(sessionOf(c.req.query("partition")), "declarativeNetRequest");
+    const { partition } = check(schemas.partitionQuery, c.req.query());
+    const dnr = plugin(sessionOf(partition), "declarativeNetRequest");
     return c.json({ dynamic: await dnr.getDynamicRules(), session: await dnr.getSessionRules() });
   });
 
   app.post("/api/rules", async (c) => {
     const { partition, rules } = check(schemas.addRules, await json(c));
     const dnr = plugin(sessionOf(partition), "declarativeNetRequest");
-    await dnr.updateDynamicRules({ addRules: rules, removeRuleIds: rules.map((r) => r.id) });
+    try {
+      await dnr.updateDynamicRules({ addRules: rules, removeRuleIds: rules.map((r) => r.id) });
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      throw new BadRequest(refusedRuleField(rules, error.message), error.message);
+    }
     return c.json({ added: rules.map((r) => r.id) }, 201);
   });
 
   app.delete("/api/rules", async (c) => {
     const { partition, ids } = check(schemas.removeRules, await json(c));
-    await plugin(sessionOf(partition), "declarativeNetRequest").updateDynamicRules({
-      removeRuleIds: ids,
-    });
-    return c.json({ removed: ids });
+    const dnr = plugin(sessionOf(partition), "declarativeNetRequest");
+    // only the ids that were there (Chrome's updateDynamicRules ignores the others)
+    const present = new Set((await dnr.getDynamicRules()).map((rule: { id: number }) => rule.id));
+    await dnr.updateDynamicRules({ removeRuleIds: ids });
+    return c.json({ removed: ids.filter((id) => present.has(id)) });
   });
 
   app.put("/api/proxy", async (c) => {
@@ -400,7 +352,7 @@ export function createApi(deps: ApiDeps): Hono {
         `proxyRules: ${loop} is this server's own address; proxying through it would loop`,
       );
     }
-    await plugin(sessionOf(partition), "setProxy")(config);
+    await namingTheField(plugin(sessionOf(partition), "setProxy")(config), Object.keys(config));
     return c.json({ applied: config });
   });
 
@@ -410,7 +362,7 @@ export function createApi(deps: ApiDeps): Hono {
   });
 
   app.get("/api/extensions", (c) => {
-    const ses = sessionOf(c.req.query("partition"));
+    const ses = sessionOf(check(schemas.partitionQuery, c.req.query()).partition);
     return c.json(plugin(ses, "extensions").getAllExtensions());
   });
 
@@ -487,7 +439,7 @@ export function createApi(deps: ApiDeps): Hono {
   });
 
   app.get("/api/downloads", (c) => {
-    const ses = sessionOf(check(Partition, c.req.query("partition")));
+    const ses = sessionOf(check(schemas.partitionQuery, c.req.query()).partition);
     deps.downloads.watch(ses);
     return c.json(deps.downloads.list(ses.partition));
   });
@@ -562,6 +514,14 @@ export function createApi(deps: ApiDeps): Hono {
       }
     }));
 
-  app.all("/api/*", (c) => c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404));
+  app.all("/api/*", (c) => {
+    const allowed = allowedMethods(app.routes, c.req.path);
+    if (allowed.length === 0) {
+      return c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404);
+    }
+    c.header("allow", allowed.join(", "));
+    const error = `${c.req.path} answers ${allowed.join(", ")}, not ${c.req.method}`;
+    return c.json({ error }, 405);
+  });
   return app;
 }

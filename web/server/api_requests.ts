@@ -62,7 +62,15 @@ export function requestLogRoutes(
 
   app.get("/api/har", (c) => {
     const ids = c.req.query("ids");
-    const wanted = ids ? new Set(ids.split(",").map(Number)) : null;
+    // `ids=` (the dashboard's export when its filter hides every row) selects none
+    const wanted = ids === undefined ? null : new Set(ids === "" ? [] : ids.split(",").map(Number));
+    if (wanted && [...wanted].some((id) => !Number.isInteger(id) || id < 1)) {
+      const error =
+        `ids: must be request ids separated by commas (as GET /api/requests lists them), not ${
+          JSON.stringify(ids)
+        }`;
+      return c.json({ error, field: "ids" }, 400);
+    }
     const entries = log.list().filter((e) => !wanted || wanted.has(e.id));
     return c.json(toHar(entries, (id, kind) => log.body(id, kind)), 200, {
       "content-disposition": 'attachment; filename="websession.har"',

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isNetError, type NetError, type Session } from "../../mod.ts";
-import { bodyOf, headerPairsOf, headerSafe, sendWebResponse } from "./node_bridge.ts";
+import { bodyOf, bodyOfGet, headerPairsOf, headerSafe, sendWebResponse } from "./node_bridge.ts";
 import type { RequestLog } from "./request_log.ts";
 
 /**
@@ -46,19 +46,31 @@ export async function forward(
   res.on("close", onClose);
   let response: Response;
   try {
-    const body = log ? recorded(bodyOf(req), log, controller.signal) : bodyOf(req);
+    const getBody = bodyOfGet(req);
+    const given = getBody ?? bodyOf(req);
+    const body = log ? recorded(given, log, controller.signal) : given;
     const headers = headerPairsOf(req, true);
     // RFC 9110 7.6.3: a proxy adds itself to Via, which is how a request that comes back is seen
     if (via) headers.push(["via", via]);
-    response = await session.fetch(url, {
-      method: req.method,
-      headers,
-      body,
-      redirect: "manual",
-      signal: controller.signal,
-      // @ts-ignore: duplex is needed for a streamed body and missing from the lib types
-      duplex: body ? "half" : undefined,
-    });
+    // fetch refuses a GET or HEAD with a body; the pipeline sends one (as Chromium does)
+    response = getBody
+      ? await session.pipeline.run({
+        url,
+        method: req.method!,
+        headers: new Headers(headers),
+        body,
+        redirect: "manual",
+        signal: controller.signal,
+      })
+      : await session.fetch(url, {
+        method: req.method,
+        headers,
+        body,
+        redirect: "manual",
+        signal: controller.signal,
+        // @ts-ignore: duplex is needed for a streamed body and missing from the lib types
+        duplex: body ? "half" : undefined,
+      });
   } catch (error) {
     if (res.headersSent || controller.signal.aborted) {
       log?.failed(controller.signal, "net::ERR_ABORTED");

@@ -39,15 +39,13 @@ export function toHar(
         }
         const sent = bodyOf(entry.id, "request");
         const sentType = entry.requestHeaders.find(([n]) => n === "content-type")?.[1] ?? "";
-        const t = entry.timings;
-        const blocked = t.sendHeaders ?? 0;
-        const wait = t.responseStarted !== undefined ? t.responseStarted - blocked : -1;
-        const receive = t.end !== undefined && t.responseStarted !== undefined
-          ? t.end - t.responseStarted
-          : -1;
+        if (entry.body.truncated) {
+          content.comment = `cut at ${entry.body.kept} of ${entry.size} bytes (the log's cap)`;
+        }
+        const timings = timingsOf(entry.timings);
         return {
           startedDateTime: new Date(entry.startedAt).toISOString(),
-          time: t.end ?? 0,
+          time: round(timings.blocked + timings.wait + timings.receive),
           request: {
             method: entry.method,
             url: entry.url,
@@ -78,9 +76,28 @@ export function toHar(
             ...(entry.error ? { _error: entry.error } : {}),
           },
           cache: {},
-          timings: { blocked, dns: -1, connect: -1, send: 0, wait, receive, ssl: -1 },
+          timings,
         };
       }),
     },
   };
+}
+
+/**
+ * HAR's timings of a log entry: `send`, `wait` and `receive` are never -1 (HAR 1.2 allows -1 only
+ * for `blocked`, `dns`, `connect` and `ssl`); a request that failed before its response waited
+ * until it failed.
+ */
+function timingsOf(t: LogEntry["timings"]) {
+  const blocked = round(t.sendHeaders ?? 0);
+  const answered = t.responseStarted ?? t.end ?? blocked;
+  const wait = round(Math.max(0, answered - blocked));
+  const receive = t.responseStarted !== undefined && t.end !== undefined
+    ? round(Math.max(0, t.end - t.responseStarted))
+    : 0;
+  return { blocked, dns: -1, connect: -1, send: 0, wait, receive, ssl: -1 };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

@@ -46,10 +46,17 @@ export interface InterceptState {
 export function parsePatternList(list: string, flag = "pattern list"): string[] {
   const entries = list.split(/[\s,]+/).filter((entry) => entry !== "");
   for (const entry of entries) {
-    if (!/^(\[[0-9a-fA-F:.*]+\]|[A-Za-z0-9_.*-]+|[0-9a-fA-F:.*]+)(:(\d+|\*))?$/.test(entry)) {
+    const match = /^(\[[0-9a-fA-F:.*]+\]|[A-Za-z0-9_.*-]+|[0-9a-fA-F:.*]+)(:(\d+|\*))?$/.exec(
+      entry,
+    );
+    if (!match) {
       throw new TypeError(
         `${flag}: "${entry}" is not a host pattern (a host name or IP, * as a wildcard, optional :port)`,
       );
+    }
+    const port = Number(match[3]);
+    if (/^\d+$/.test(match[3] ?? "") && !(port >= 1 && port <= 65535)) {
+      throw new TypeError(`${flag}: "${entry}" has port ${port}, not one from 1 to 65535`);
     }
   }
   return entries;

@@ -37,6 +37,14 @@ export type Dispatch = (
   target: InterceptTarget,
 ) => Promise<void>;
 
+/** Relays one upgrade request (WebSocket) of an intercepted tunnel (see `upgrade.ts`). */
+export type UpgradeDispatch = (
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Uint8Array,
+  target: InterceptTarget,
+) => Promise<void>;
+
 /** How {@link Interceptor.serve} ended. */
 export type InterceptOutcome =
   | { kind: "tls" | "http" }
@@ -63,11 +71,10 @@ export class Interceptor {
   #bySocket = new WeakMap<object, InterceptTarget>();
   #contexts = new Map<string, Promise<SecureContext>>();
 
-  private constructor(ca: CertificateAuthority, dispatch: Dispatch) {
+  private constructor(ca: CertificateAuthority, dispatch: Dispatch, upgrade?: UpgradeDispatch) {
     this.#ca = ca;
     this.#inner = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-      const target = this.#bySocket.get(req.socket) ??
-        this.#byLocalPort.get(req.socket.remotePort ?? -1);
+      const target = this.#targetOf(req);
       if (!target) {
         req.socket.destroy();
         return;
@@ -78,11 +85,30 @@ export class Interceptor {
       });
     });
     this.#inner.on("connection", (socket: Socket) => socket.setNoDelay?.(true));
+    this.#inner.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Uint8Array) => {
+      const target = this.#targetOf(req);
+      if (!target || !upgrade) {
+        socket.destroy();
+        return;
+      }
+      upgrade(req, socket, head, target).catch(() => socket.destroy());
+    });
   }
 
-  /** Makes an interceptor signing with `ca`; `dispatch` sends each request on. */
-  static async start(ca: CertificateAuthority, dispatch: Dispatch): Promise<Interceptor> {
-    const interceptor = new Interceptor(ca, dispatch);
+  #targetOf(req: IncomingMessage): InterceptTarget | undefined {
+    return this.#bySocket.get(req.socket) ?? this.#byLocalPort.get(req.socket.remotePort ?? -1);
+  }
+
+  /**
+   * Makes an interceptor signing with `ca`; `dispatch` sends each request on, `upgrade` relays
+   * each upgrade request (without it, a tunnel's upgrade request is closed).
+   */
+  static async start(
+    ca: CertificateAuthority,
+    dispatch: Dispatch,
+    upgrade?: UpgradeDispatch,
+  ): Promise<Interceptor> {
+    const interceptor = new Interceptor(ca, dispatch, upgrade);
     if (!handsSocketsOver()) {
       await new Promise<void>((resolve, reject) => {
         interceptor.#inner.once("error", reject);

@@ -78,12 +78,27 @@ export function headerPairsOf(req: IncomingMessage, forProxy: boolean): Array<[s
  * ```
  */
 export function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> | null {
-  if (req.method === "GET" || req.method === "HEAD") return null;
-  const length = req.headers["content-length"];
-  if (length === "0" || (length === undefined && req.headers["transfer-encoding"] === undefined)) {
-    return null;
-  }
+  if (req.method === "GET" || req.method === "HEAD" || !framesABody(req)) return null;
   return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+}
+
+/**
+ * The body of a GET or HEAD request that has one (`Content-Length` above 0, or chunked), as a
+ * Web stream; null for any other request.
+ *
+ * @example
+ * ```ts
+ * // bodyOfGet(req) // a stream for `GET /search` with a JSON query in its body
+ * ```
+ */
+export function bodyOfGet(req: IncomingMessage): ReadableStream<Uint8Array> | null {
+  if ((req.method !== "GET" && req.method !== "HEAD") || !framesABody(req)) return null;
+  return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+}
+
+function framesABody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return length !== undefined ? length !== "0" : req.headers["transfer-encoding"] !== undefined;
 }
 
 /**
@@ -128,12 +143,22 @@ export async function sendWebResponse(
   const headers: Record<string, string | string[]> = {};
   let cookies: string[] | null = null;
   let encoded = false;
+  let listed: string | null = null;
   for (const [name, value] of response.headers) {
     if (name === "set-cookie") (cookies ??= []).push(value);
-    else if (forProxy && HOP_BY_HOP.has(name)) continue;
-    else {
+    else if (forProxy && HOP_BY_HOP.has(name)) {
+      if (name === "connection") listed = value.toLowerCase();
+    } else {
       if (name === "content-encoding") encoded = true;
       headers[name] = value;
+    }
+  }
+  // RFC 9110 7.6.1: the headers the origin's Connection names were for the hop to this proxy only
+  if (listed !== null) {
+    for (const name of listed.split(",")) {
+      const header = name.trim();
+      if (header === "set-cookie") cookies = null;
+      else delete headers[header];
     }
   }
   // fetch has already decoded a compressed body, so its encoding and length no longer apply.

@@ -27,6 +27,7 @@ import { type AddonPolicy, Addons } from "./addons.ts";
 import { lockStorage } from "./storage_lock.ts";
 import { DownloadList } from "./downloads.ts";
 import { SessionBrowsers } from "./browsers.ts";
+import { relayUpgrade } from "./upgrade.ts";
 
 export { RulesFileError } from "./rules_file.ts";
 export { ListenError } from "./listen.ts";
@@ -202,17 +203,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     intercept: options.intercept,
     noIntercept: options.noIntercept,
   });
+  // The sockets of relayed upgrades (WebSocket): no server tracks them, shutdown closes them.
+  const relays = new Set<Duplex>();
   const interceptor = await Interceptor.start(
     ca,
     (req: IncomingMessage, res: ServerResponse, target: InterceptTarget) => {
       inFlight++;
       proxied++;
       res.on("close", () => inFlight--);
-      const host = target.host.includes(":") ? `[${target.host}]` : target.host;
-      const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
-      const path = req.url?.startsWith("/") ? req.url : `/${req.url ?? ""}`;
       if (looped(req, res)) return Promise.resolve();
-      return forward(ses, req, res, `${target.scheme}://${host}${port}${path}`, log, via);
+      return forward(ses, req, res, urlInTunnel(target, req.url), log, via);
+    },
+    (req: IncomingMessage, socket: Duplex, head: Uint8Array, target: InterceptTarget) => {
+      proxied++;
+      return relayUpgrade(ses, req, socket, head, urlInTunnel(target, req.url), via, relays);
     },
   );
   let proxied = 0;
@@ -350,11 +354,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // RFC 9110 7.6.3: this server's name in Via; a request that already carries it came back
   const viaName = `websession-${crypto.randomUUID().slice(0, 8)}`;
   const via = `1.1 ${viaName}`;
-  function looped(req: IncomingMessage, res: ServerResponse): boolean {
+  function cameBack(req: IncomingMessage): boolean {
     const header = req.headers.via;
     if (header === undefined || !header.includes(viaName)) return false;
     const received = header.split(",").map((hop) => hop.trim());
-    if (!received.some((hop) => hop.split(/\s+/)[1] === viaName)) return false;
+    return received.some((hop) => hop.split(/\s+/)[1] === viaName);
+  }
+  function looped(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!cameBack(req)) return false;
     loopRefusal(res, `${req.url} came back to this server (its Via names ${viaName})`);
     return true;
   }
@@ -362,6 +369,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // Small responses go out as several writes; without TCP_NODELAY each waits for a delayed ACK.
   server.on("connection", (socket) => socket.setNoDelay(true));
+
+  // An upgrade (WebSocket) to an origin is relayed after the rules; the server's own pages have none.
+  server.on("upgrade", async (req: IncomingMessage, socket: Duplex, head: Uint8Array) => {
+    socket.on("error", () => socket.destroy());
+    const refusal = (req.url ?? "/").startsWith("/")
+      ? "404 Not Found\r\n\r\nwebsession: the server's own pages take no upgrade"
+      : !(await allowed(req))
+      ? '407 Proxy Authentication Required\r\nproxy-authenticate: Basic realm="websession"\r\n\r\n'
+      : cameBack(req)
+      ? `508 Loop Detected\r\n\r\nwebsession: proxy loop: ${req.url} came back to this server`
+      : null;
+    if (refusal !== null) {
+      socket.end(`HTTP/1.1 ${refusal.replace("\r\n\r\n", "\r\nconnection: close\r\n\r\n")}\n`);
+      return;
+    }
+    proxied++;
+    await relayUpgrade(ses, req, socket, head, req.url!, via, relays);
+  });
 
   server.on("connect", async (req: IncomingMessage, socket: Duplex, head: Uint8Array) => {
     socket.on("error", () => {});
@@ -422,6 +447,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () =>
     closing ??= (async () => {
       stopRules?.();
+      for (const socket of relays) socket.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         const deadline = setTimeout(() => {
@@ -452,6 +478,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     addons,
     close,
   };
+}
+
+/** The URL of a request inside an intercepted tunnel (origin-form, made absolute by the tunnel). */
+function urlInTunnel(target: InterceptTarget, requestTarget: string | undefined): string {
+  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+  const port = target.port === (target.scheme === "https" ? 443 : 80) ? "" : `:${target.port}`;
+  const path = requestTarget?.startsWith("/") ? requestTarget : `/${requestTarget ?? ""}`;
+  return `${target.scheme}://${host}${port}${path}`;
 }
 
 function loopRefusal(res: ServerResponse, why: string): void {
