@@ -37,6 +37,10 @@ before(async () => {
       });
     }
     if (url.pathname === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
+    if (url.pathname === "/expect") {
+      await request.arrayBuffer();
+      return new Response(`expect: ${request.headers.get("expect") ?? "none"}`);
+    }
     if (url.pathname === "/upload") {
       const bytes = new Uint8Array(await request.arrayBuffer());
       let sum = 0;
@@ -213,6 +217,20 @@ describe("the session server as a proxy", () => {
     const blocked = await upgradeThrough(server.proxy, `${wsUrl}/blocked-chat`);
     await api("/rules", { method: "DELETE", body: JSON.stringify({ ids: [43] }) });
     assert.match(blocked, /^HTTP\/1\.1 403 [^]*x-websession-reason: .*rule 43/);
+  });
+
+  it("answers Expect: 100-continue itself and does not forward it, as mitmproxy does", async () => {
+    const result = await curl([
+      "-s",
+      "-x",
+      server.proxy,
+      "-H",
+      "Expect: 100-continue",
+      "--data-binary",
+      "a body",
+      `${origin.url}/expect`,
+    ]);
+    assert.equal(result.stdout, "expect: none");
   });
 
   it("drops the response headers the origin's Connection header names", async () => {

@@ -42,7 +42,8 @@ export function headersOf(req: IncomingMessage, forProxy: boolean): Headers {
 
 /**
  * The request's headers as `[name, value]` pairs a `Headers` accepts as they are (names in lower
- * case, in the order received), without hop-by-hop ones (nor `Host`) when `forProxy` is set. A
+ * case, in the order received), without hop-by-hop ones (nor `Host`, nor `Expect`, which the
+ * proxy has answered itself) when `forProxy` is set. A
  * header fetch would refuse is dropped, as a browser would. Pairs rather than a `Headers`: the
  * session copies the headers it is given anyway, and a `Headers` costs a sorted copy to read.
  *
@@ -59,7 +60,8 @@ export function headerPairsOf(req: IncomingMessage, forProxy: boolean): Array<[s
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
     if (forProxy) {
-      if (HOP_BY_HOP.has(name) || name === "host") continue;
+      // Expect: node:http has answered 100 Continue already, and the whole body goes on.
+      if (HOP_BY_HOP.has(name) || name === "host" || name === "expect") continue;
       if (connection !== null && connection.includes(name)) continue;
     }
     const value = raw[i + 1];
