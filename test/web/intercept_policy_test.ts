@@ -70,6 +70,15 @@ describe("pattern lists on the command line", () => {
     });
   });
 
+  it("refuses a flag whose list names no host", () => {
+    for (const flag of ["--intercept", "--no-intercept"]) {
+      assert.throws(() => parseArgs([flag, ", ,"]), {
+        name: "TypeError",
+        message: new RegExp(`^${flag}: the list names no host pattern`),
+      });
+    }
+  });
+
   it("refuses a port outside 1-65535, naming it", () => {
     for (const entry of ["x.example:99999", "x.example:0"]) {
       assert.throws(() => parsePatternList(`a.example,${entry}`, "hosts.0"), {

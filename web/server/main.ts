@@ -150,6 +150,19 @@ The control API reads request bodies up to 8 MiB and answers 413 to longer ones.
  * parseArgs(["--help"]).help; // true
  * ```
  */
+/** A flag's host pattern list, which may not be empty (`--intercept ,` would decrypt nothing). */
+function patterns(list: string, flag: string): string[] {
+  const parsed = parsePatternList(list, flag);
+  if (parsed.length === 0) {
+    throw new TypeError(
+      `${flag}: the list names no host pattern${
+        flag === "--intercept" ? " (--no-intercept alone decrypts nothing)" : ""
+      }`,
+    );
+  }
+  return parsed;
+}
+
 export function parseArgs(args: string[]): CliOptions {
   const options: CliOptions = { port: 8787, host: "127.0.0.1", tokenTtl: 86400 };
   if (args.some((arg) => arg === "--help" || arg === "-h")) return { ...options, help: true };
@@ -174,13 +187,13 @@ export function parseArgs(args: string[]): CliOptions {
     else if (flag === "--event-log") options.eventLog = value();
     else if (flag === "--extension") (options.extensions ??= []).push(value());
     else if (flag === "--intercept") {
-      options.intercept = [...(options.intercept ?? []), ...parsePatternList(value(), flag)];
+      options.intercept = [...(options.intercept ?? []), ...patterns(value(), flag)];
     } else if (flag === "--no-intercept") {
       const next = inline ?? (args[i + 1]?.startsWith("-") ? undefined : args[i + 1]);
       if (next === undefined) options.interceptEnabled = false;
       else {
         if (inline === undefined) i++;
-        options.noIntercept = [...(options.noIntercept ?? []), ...parsePatternList(next, flag)];
+        options.noIntercept = [...(options.noIntercept ?? []), ...patterns(next, flag)];
       }
     } else if (flag === "--plugin") options.plugins = [...(options.plugins ?? []), value()];
     else if (flag === "--store") options.store = value();
