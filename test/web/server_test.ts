@@ -692,6 +692,7 @@ describe("tokens and the net log", () => {
         e.request.url === `${origin.url}/hello`
       );
       assert.equal(entry?.response.status, 200);
+      assert.equal(entry?.response.statusText, "OK");
       // HAR 1.2: send, wait and receive are never -1, and time is the sum of the timings
       for (const { time, timings } of har.log.entries) {
         assert.ok(

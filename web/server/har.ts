@@ -61,7 +61,7 @@ export function toHar(
           },
           response: {
             status: entry.status ?? 0,
-            statusText: "",
+            statusText: entry.statusText,
             httpVersion: "HTTP/1.1",
             cookies: entry.cookiesSet.map((line) => {
               const [pair] = line.split(";");

@@ -29,6 +29,8 @@ export interface LogEntry {
   url: string;
   /** Status, once known. */
   status: number | null;
+  /** The status text (`OK`), once known; empty when the response had none. */
+  statusText: string;
   /** The response's content type (without parameters), once known. */
   mimeType: string;
   /** A DevTools-like type from the content type: document, script, stylesheet, image, json, ... */
@@ -146,6 +148,7 @@ export class RequestLog {
       const entry = this.#entries.get(request.id);
       if (!entry || !response) return;
       entry.status = response.status;
+      entry.statusText = response.statusText;
       // The content type (mimeType, type) is read from these when the entry is read (#filled).
       this.#rawOf(entry).response = response.headers;
       entry.timings.responseStarted = this.#since(request);
@@ -315,6 +318,7 @@ export class RequestLog {
       method: request.method,
       url: request.url,
       status: null,
+      statusText: "",
       mimeType: "",
       type: "other",
       size: 0,
