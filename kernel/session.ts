@@ -211,9 +211,14 @@ export class Session extends Emitter {
     await this.#store?.close();
   }
 
-  /** Reports a plugin's or listener's error: the `hook-error` event, or the console without one. */
+  /**
+   * Reports a plugin's or listener's error: the `hook-error` event (`error`, the request's id and
+   * URL, or null), or the console without one.
+   */
   reportError(error: unknown, request: PipelineRequest | null = null): void {
-    if (this.listenerCount("hook-error") > 0) this.emit("hook-error", error, request?.id ?? null);
+    if (this.listenerCount("hook-error") > 0) {
+      this.emit("hook-error", error, request?.id ?? null, request?.url ?? null);
+    }
     // a plugin failing on a store that cannot be opened: `ready` and every request say it once
     else if (!this.#storeFailed(error)) console.error(error);
   }

@@ -132,6 +132,7 @@ describe("add-ons in the running server", () => {
     const event = JSON.parse(/data: (\{[^\n]*"plugin-error"[^\n]*\})/.exec(seen)![1]);
     assert.equal(event.plugin, "throws");
     assert.match(event.error, /this add-on always fails/);
+    assert.equal(event.url, `${origin.url}/after-throw`);
     await api("/plugins", { method: "DELETE", body: JSON.stringify({ name: "throws" }) });
   });
 

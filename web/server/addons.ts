@@ -64,10 +64,11 @@ export class Addons {
         | undefined;
       if (!error) return;
       const requestId = args.find((arg) => typeof arg === "number") as number | undefined;
+      const url = args.find((arg) => typeof arg === "string") as string | undefined;
       events.publish({
         type: "plugin-error",
         id: requestId ?? "-",
-        url: "",
+        url: url ?? "",
         plugin: error.plugin,
         stage: error.hook,
         error: error.message,
