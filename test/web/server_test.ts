@@ -1,128 +1,31 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import {
-  curl,
-  echoUpgrades,
-  type ServerProcess,
-  startServerProcess,
-  upgradeThrough,
-} from "./_server_process.ts";
-import { closedPort as closedPortNumber, serve, type TestServer } from "../_serve.ts";
-import { needs, requireCommand } from "../_system.ts";
+import { curl, type ServerProcess, startServerProcess, upgradeThrough } from "./_server_process.ts";
+import { BIG, type Origins, startOrigins } from "./_server_origins.ts";
+import { closedPort as closedPortNumber, type TestServer } from "../_serve.ts";
+import { needs } from "../_system.ts";
 
 needs("openssl");
 
 const home = mkdtempSync(`${tmpdir()}/websession-server-`);
+let origins: Origins;
 let origin: TestServer;
-let tls: HttpsServer;
 let tlsPort: number;
-// node:http's origin: upgrades, hop-by-hop response headers, GET bodies
-let nodeOrigin: HttpServer;
 let server: ServerProcess;
-const BIG = 24 * 1024 * 1024;
 
 before(async () => {
-  origin = await serve(async (request) => {
-    const url = new URL(request.url);
-    if (url.pathname === "/hello") return new Response(`hello ${request.method}`);
-    if (url.pathname === "/login") {
-      return new Response("logged in", {
-        headers: { "set-cookie": "sid=kept-across-restarts; Max-Age=3600; Path=/" },
-      });
-    }
-    if (url.pathname === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
-    if (url.pathname === "/expect") {
-      await request.arrayBuffer();
-      return new Response(`expect: ${request.headers.get("expect") ?? "none"}`);
-    }
-    if (url.pathname === "/upload") {
-      const bytes = new Uint8Array(await request.arrayBuffer());
-      let sum = 0;
-      for (const b of bytes) sum = (sum + b) % 65521;
-      return new Response(`${bytes.length} ${sum}`);
-    }
-    if (url.pathname === "/big") {
-      let sent = 0;
-      const chunk = new Uint8Array(64 * 1024).fill(97);
-      return new Response(
-        new ReadableStream({
-          pull(controller) {
-            if (sent >= BIG) return controller.close();
-            controller.enqueue(chunk);
-            sent += chunk.length;
-          },
-        }),
-      );
-    }
-    if (url.pathname === "/endless") {
-      return new Response(
-        new ReadableStream({
-          async pull(controller) {
-            await new Promise((r) => setTimeout(r, 20));
-            controller.enqueue(new TextEncoder().encode("tick\n"));
-          },
-        }),
-      );
-    }
-    if (url.pathname === "/slow") {
-      await new Promise((r) => setTimeout(r, 800));
-      return new Response("slow done");
-    }
-    return new Response("not found", { status: 404 });
-  });
-  execFileSync(requireCommand("openssl"), [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=localhost",
-    "-keyout",
-    `${home}/key.pem`,
-    "-out",
-    `${home}/cert.pem`,
-  ], { stdio: "ignore" });
-  tls = createHttpsServer({
-    key: readFileSync(`${home}/key.pem`),
-    cert: readFileSync(`${home}/cert.pem`),
-  }, (_req, res) => res.end("secret over tls"));
-  await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
-  tlsPort = (tls.address() as { port: number }).port;
-  nodeOrigin = createHttpServer((req, res) => {
-    if (req.url === "/get-body") {
-      let bytes = 0;
-      req.on("data", (chunk: Uint8Array) => (bytes += chunk.length));
-      req.on("end", () => res.end(`${req.method} with ${bytes} bytes`));
-      return;
-    }
-    // x-hop-secret is named by Connection: meant for the proxy's hop only (RFC 9110 7.6.1)
-    res.writeHead(200, {
-      connection: "keep-alive, x-hop-secret",
-      "x-hop-secret": "1",
-      "x-kept": "1",
-    });
-    res.end("not upgraded");
-  });
-  echoUpgrades(nodeOrigin);
-  await new Promise<void>((resolve) => nodeOrigin.listen(0, "127.0.0.1", resolve));
+  origins = await startOrigins(home);
+  ({ origin, tlsPort } = origins);
   // The TLS origin's tunnel stays undecrypted (server_intercept_test.ts covers decrypting).
   server = await startServerProcess(home, ["--no-intercept", "localhost"]);
 });
 
 after(async () => {
   await server?.stop();
-  await origin?.close();
-  await new Promise((resolve) => tls?.close(resolve));
-  await new Promise((resolve) => nodeOrigin?.close(resolve));
+  await origins?.close();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -202,7 +105,7 @@ describe("the session server as a proxy", () => {
   });
 
   it("relays a WebSocket upgrade both ways, and refuses one a rule blocks with 403", async () => {
-    const wsUrl = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}`;
+    const wsUrl = origins.nodeUrl;
     const relayed = await upgradeThrough(server.proxy, `${wsUrl}/chat?room=1`);
     assert.match(relayed, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
     assert.match(relayed, /x-path: \/chat\?room=1\r\n/);
@@ -234,14 +137,14 @@ describe("the session server as a proxy", () => {
   });
 
   it("drops the response headers the origin's Connection header names", async () => {
-    const wsUrl = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}`;
+    const wsUrl = origins.nodeUrl;
     const result = await curl(["-s", "-i", "-x", server.proxy, `${wsUrl}/plain`]);
     assert.match(result.stdout, /^HTTP\/1\.1 200[^]*x-kept: 1\r\n[^]*not upgraded$/);
     assert.doesNotMatch(result.stdout, /x-hop-secret/);
   });
 
   it("forwards the body of a GET (as Chromium sends one), streamed or of known length", async () => {
-    const url = `http://127.0.0.1:${(nodeOrigin.address() as { port: number }).port}/get-body`;
+    const url = `${origins.nodeUrl}/get-body`;
     const sized = await curl(["-s", "-x", server.proxy, "-X", "GET", "--data-binary", "q=1", url]);
     assert.equal(sized.stdout, "GET with 3 bytes");
     const chunked = await curl([
@@ -615,177 +518,5 @@ describe("upstream proxy", () => {
     } finally {
       await own.stop();
     }
-  });
-});
-
-describe("tokens and the net log", () => {
-  needs("curl");
-  it("lets loopback proxy clients in, and others only with the token", async () => {
-    const { proxyClientAllowed } = await import("../../web/server/server.ts");
-    const { TokenKeys } = await import("../../web/server/token.ts");
-    const keys = new TokenKeys(`${home}/client-key.json`);
-    const token = await keys.issue(60);
-    assert.equal(await proxyClientAllowed("127.0.0.1", undefined, keys), true);
-    assert.equal(await proxyClientAllowed("::1", undefined, keys), true);
-    assert.equal(await proxyClientAllowed("::ffff:127.0.0.9", undefined, keys), true);
-    assert.equal(await proxyClientAllowed("192.0.2.7", undefined, keys), false);
-    assert.equal(await proxyClientAllowed("192.0.2.7", `Bearer ${token}`, keys), true);
-    assert.equal(
-      await proxyClientAllowed("192.0.2.7", `Basic ${btoa(`any:${token}`)}`, keys),
-      true,
-    );
-    assert.equal(await proxyClientAllowed("192.0.2.7", `Basic ${btoa("any:wrong")}`, keys), false);
-    assert.equal(await proxyClientAllowed("192.0.2.7", "Basic %%%", keys), false);
-    assert.equal(await proxyClientAllowed("fd00::1", "Bearer forged", keys), false);
-  });
-
-  it("rotates its key through the API: the new token works, the old one is refused", async () => {
-    const rotateHome = `${home}/rotate-home`;
-    const own = await startServerProcess(rotateHome);
-    try {
-      const rotated = await fetch(`${own.proxy}/api/token/rotate`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${own.token}` },
-        body: JSON.stringify({ ttl: 600 }),
-      });
-      assert.equal(rotated.status, 200);
-      const { token } = await rotated.json();
-      const withOld = await fetch(`${own.proxy}/api/partitions`, {
-        headers: { authorization: `Bearer ${own.token}` },
-      });
-      assert.equal(withOld.status, 401);
-      const withNew = await fetch(`${own.proxy}/api/partitions`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      assert.equal(withNew.status, 200);
-    } finally {
-      await own.stop();
-    }
-  });
-
-  it("writes Chromium's NetLog JSON with --net-log and JSON lines with --event-log", async () => {
-    const file = `${home}/net-log.json`;
-    const lines = `${home}/events.jsonl`;
-    const own = await startServerProcess(`${home}/netlog-home`, [
-      "--net-log",
-      file,
-      "--event-log",
-      lines,
-      "--no-intercept",
-      "localhost",
-    ]);
-    try {
-      assert.equal(
-        (await curl(["-s", "-x", own.proxy, `${origin.url}/hello`])).stdout,
-        "hello GET",
-      );
-      // A CONNECT tunnel: its upstream socket is a SOCKET source of the net log.
-      const tunnelled = await curl(["-s", "-k", "-x", own.proxy, `https://localhost:${tlsPort}/`]);
-      assert.equal(tunnelled.stdout, "secret over tls");
-      await curl(["-s", "-x", own.proxy, "http://127.0.0.1:9/"]);
-      // The same requests as HAR, for the dashboard's export.
-      const har = await (await fetch(`${own.proxy}/api/har`, {
-        headers: { authorization: `Bearer ${own.token}` },
-      })).json();
-      assert.equal(har.log.version, "1.2");
-      const entry = har.log.entries.find((e: { request: { url: string } }) =>
-        e.request.url === `${origin.url}/hello`
-      );
-      assert.equal(entry?.response.status, 200);
-      assert.equal(entry?.response.statusText, "OK");
-      // HAR 1.2: send, wait and receive are never -1, and time is the sum of the timings
-      for (const { time, timings } of har.log.entries) {
-        assert.ok(
-          timings.send >= 0 && timings.wait >= 0 && timings.receive >= 0,
-          JSON.stringify(timings),
-        );
-        const parts = ["blocked", "dns", "connect", "send", "wait", "receive"]
-          .map((name) => timings[name]).filter((ms: number) => ms >= 0);
-        const sum = parts.reduce((a: number, b: number) => a + b, 0);
-        assert.ok(Math.abs(time - sum) < 0.01, `${time} is not the sum of ${parts}`);
-      }
-    } finally {
-      await own.stop();
-    }
-    const log = JSON.parse(readFileSync(file, "utf8"));
-    assert.equal(log.constants.logFormatVersion, 1);
-    const types = log.constants.logEventTypes;
-    const alive = log.events.filter((e: { type: number }) => e.type === types.REQUEST_ALIVE);
-    const hello = alive.find((e: { params?: { url: string } }) =>
-      e.params?.url === `${origin.url}/hello`
-    );
-    assert.ok(hello, "the proxied request is in the net log");
-    const ends = alive.filter((e: { phase: number }) => e.phase === 2);
-    assert.ok(ends.some((e: { params?: { net_error: number } }) => e.params?.net_error! < 0));
-    type Event = { type: number; phase: number; source: { id: number; type: number } };
-    const connects = log.events.filter((e: Event) => e.type === types.TCP_CONNECT);
-    const begun = connects.find((e: Event & { params?: { address_list?: string[] } }) =>
-      e.phase === 1 && e.params?.address_list?.[0] === `localhost:${tlsPort}`
-    );
-    assert.ok(begun, "the tunnel's upstream connect is in the net log");
-    assert.equal(begun.source.type, log.constants.logSourceType.SOCKET);
-    const socketTrail = log.events.filter((e: Event) => e.source.id === begun.source.id)
-      .map((e: Event) => `${e.type}:${e.phase}`);
-    // Begun before the connect; its end follows the socket's close, which may come after the log.
-    assert.equal(socketTrail[0], `${types.SOCKET_ALIVE}:1`);
-    assert.ok(socketTrail.includes(`${types.TCP_CONNECT}:2`));
-    const bound = log.events.find((
-      e: Event & { params?: { source_dependency?: { id: number } } },
-    ) =>
-      e.type === types.SOCKET_POOL_BOUND_TO_SOCKET &&
-      e.params?.source_dependency?.id === begun.source.id
-    );
-    assert.equal(bound?.source.type, log.constants.logSourceType.URL_REQUEST);
-
-    const events = readFileSync(lines, "utf8").trim().split("\n").map((line) => JSON.parse(line));
-    const helloEvents = events.filter((e) => e.url === `${origin.url}/hello`).map((e) => e.type);
-    assert.deepEqual(helloEvents, [
-      "request",
-      "beforeSendHeaders",
-      "sendHeaders",
-      "headersReceived",
-      "responseStarted",
-      "completed",
-    ]);
-    const failed = events.find((e) => e.type === "errorOccurred");
-    assert.match(failed.error, /^net::ERR_/);
-    assert.ok(events.every((e) => typeof e.time === "number" && typeof e.elapsed === "number"));
-  });
-});
-
-describe("shutdown", () => {
-  needs("curl");
-  it("lets a request in flight finish on SIGTERM, then exits cleanly", async () => {
-    const second = await startServerProcess(`${home}/second`);
-    const pending = curl(["-s", "-x", second.proxy, `${origin.url}/slow`]);
-    // Wait until the slow request is in flight (the stats request itself is one more).
-    for (let i = 0; i < 100; i++) {
-      const stats = await (await fetch(`${second.proxy}/api/stats`, {
-        headers: { authorization: `Bearer ${second.token}` },
-      })).json();
-      if (stats.inFlight >= 2) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await second.stop("SIGTERM");
-    const result = await pending;
-    assert.equal(result.stdout, "slow done");
-    // Deno's node:child_process reports the signal we sent even when the child handled it and
-    // exited with 0, so the proof of a clean shutdown is what the server printed last.
-    assert.match(
-      second.output(),
-      /SIGTERM, finishing requests in flight[\s\S]*websession: stopped/,
-    );
-  });
-
-  it("keeps its signing key in a 0600 file and a rotated key refuses old tokens", async () => {
-    const mode = statSync(`${home}/server-key.json`).mode & 0o777;
-    assert.equal(mode, 0o600);
-    const { TokenKeys } = await import("../../web/server/token.ts");
-    const keys = new TokenKeys(`${home}/rotate-key.json`);
-    const old = await keys.issue(60);
-    assert.equal(await keys.verify(old), true);
-    keys.rotate();
-    assert.equal(await keys.verify(old), false);
-    assert.equal(await keys.verify(await keys.issue(60)), true);
   });
 });
