@@ -14,7 +14,7 @@ import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { responseFromNode } from "./_node_response.ts";
-import { withDefaultRoots } from "./ca_certs.ts";
+import { nodeTrust } from "./ca_certs.ts";
 
 /** The node modules a send through node:http needs. */
 export interface NodeHttp {
@@ -136,7 +136,7 @@ export function sendWithNode(
       path: `${url.pathname}${url.search}`,
       method: request.method,
       headers,
-      ca: secure && options.caCerts?.length ? withDefaultRoots(options.caCerts) : undefined,
+      ca: secure ? nodeTrust(options.caCerts) : undefined,
       insecureHTTPParser: lenient,
     }, (res) => {
       resolve(responseFromNode(res, request.method, signal));

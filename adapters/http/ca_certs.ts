@@ -46,12 +46,14 @@ export function withCaCerts(
 }
 
 const withRoots = new WeakMap<readonly string[], string[]>();
-let defaults: readonly string[] | null = null;
+let defaults: { roots: readonly string[]; fromEnv: number } | null = null;
+const NONE: readonly string[] = [];
 
 /**
  * `caCerts` plus the certificates a TLS client trusts by default (node:tls's root list and the
- * file `NODE_EXTRA_CA_CERTS` names): for the TLS clients whose `ca` option replaces the defaults
- * (node:https, Bun's fetch), so that a CA given for one origin does not distrust all others.
+ * files `NODE_EXTRA_CA_CERTS` and `DENO_CERT` name, which the runtimes' fetch trusts): for the TLS
+ * clients whose `ca` option replaces the defaults (node:https, Bun's fetch), so that a CA given for
+ * one origin does not distrust all others.
  *
  * @example
  * ```ts ignore
@@ -61,34 +63,55 @@ let defaults: readonly string[] | null = null;
 export function withDefaultRoots(caCerts: readonly string[]): string[] {
   let all = withRoots.get(caCerts);
   if (all === undefined) {
-    all = [...defaultRoots(), ...caCerts];
+    all = [...defaultRoots().roots, ...caCerts];
     withRoots.set(caCerts, all);
   }
   return all;
 }
 
-function defaultRoots(): readonly string[] {
+/**
+ * The `ca` option of a node:https request: undefined (node's own trust) unless `caCerts` are given
+ * or the environment names extra CA files (`DENO_CERT`, which node:https in Deno does not read, or
+ * `NODE_EXTRA_CA_CERTS`), so that it trusts what the runtime's fetch trusts.
+ *
+ * @example
+ * ```ts ignore
+ * https.request({ ca: nodeTrust(options.caCerts) });
+ * ```
+ */
+export function nodeTrust(caCerts: readonly string[] | undefined): string[] | undefined {
+  if (caCerts?.length) return withDefaultRoots(caCerts);
+  return defaultRoots().fromEnv > 0 ? withDefaultRoots(NONE) : undefined;
+}
+
+function defaultRoots(): { roots: readonly string[]; fromEnv: number } {
   if (defaults !== null) return defaults;
   const out: string[] = [];
+  let fromEnv = 0;
   const proc = (globalThis as {
     process?: { getBuiltinModule?(id: string): unknown; env?: Record<string, string | undefined> };
   }).process;
   try {
     const tls = proc?.getBuiltinModule?.("node:tls") as { rootCertificates?: readonly string[] };
     out.push(...(tls?.rootCertificates ?? []));
-    const extra = proc?.env?.NODE_EXTRA_CA_CERTS;
-    if (extra) {
-      const fs = proc?.getBuiltinModule?.("node:fs") as {
-        readFileSync(path: string, encoding: "utf8"): string;
-      };
-      out.push(
-        ...(fs.readFileSync(extra, "utf8").match(
+    const fs = proc?.getBuiltinModule?.("node:fs") as {
+      readFileSync(path: string, encoding: "utf8"): string;
+    };
+    for (const name of ["NODE_EXTRA_CA_CERTS", "DENO_CERT"]) {
+      const file = proc?.env?.[name];
+      if (!file) continue;
+      try {
+        const pems = fs.readFileSync(file, "utf8").match(
           /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g,
-        ) ?? []),
-      );
+        ) ?? [];
+        out.push(...pems);
+        fromEnv += pems.length;
+      } catch {
+        // an unreadable file: the runtime's fetch reports it; the others still count
+      }
     }
   } catch {
-    // no node:tls or an unreadable file: only the given certificates
+    // no node:tls: only the given certificates
   }
-  return defaults = out;
+  return defaults = { roots: out, fromEnv };
 }

@@ -22,7 +22,7 @@ import { splitHostPort } from "../../kernel/network/host_port.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { responseFromNode } from "./_node_response.ts";
-import { withDefaultRoots } from "./ca_certs.ts";
+import { nodeTrust } from "./ca_certs.ts";
 
 export type { HttpTransport, ProxyServer, TransportOptions } from "../../kernel/transport.ts";
 export type { PipelineRequest, RequestBody, ResourceType } from "../../kernel/request.ts";
@@ -257,7 +257,7 @@ function send(
       lookup: lookupFor(mapped.host, node.dns.lookup) as never,
       // TLS's server name is never an IP literal (RFC 6066 §3); node refuses one
       servername: secure && !isIpLiteral(url.hostname) ? url.hostname : undefined,
-      ca: secure && caCerts?.length ? withDefaultRoots(caCerts) : undefined,
+      ca: secure ? nodeTrust(caCerts) : undefined,
       insecureHTTPParser: true,
     };
     const req = (secure ? node.https : node.http).request(options, (res) => {
