@@ -159,7 +159,7 @@ async function walk(
       }
       streamSent = true;
     }
-    let response = await send(run, request);
+    let response = await send(run, request, input);
     let received = run.blocking("headersReceived", request, response);
     if (received instanceof Promise) received = await received;
     if (received.cancel || received.redirectUrl) discard(response);
@@ -235,7 +235,11 @@ function tapRedirect(request: PipelineRequest, url: string): [Response, string] 
 }
 
 /** The first `transport` tap's Response, else the session's transport's. */
-async function send(run: Runner, request: PipelineRequest): Promise<Response> {
+async function send(
+  run: Runner,
+  request: PipelineRequest,
+  input: PipelineInput,
+): Promise<Response> {
   const answer = await run.first("transport", request, [], (answer, tap) => {
     if (answer instanceof Response) return answer;
     if (answer === undefined || answer === null) return undefined;
@@ -248,11 +252,35 @@ async function send(run: Runner, request: PipelineRequest): Promise<Response> {
     });
   });
   if (answer) return answer;
+  let response: Response;
   try {
-    return markFetched(await run.host.transport().fetch(request));
+    response = markFetched(await run.host.transport().fetch(request));
   } catch (error) {
     throw toNetError(error, request.signal);
   }
+  if (response.redirected) adoptFollowedRedirects(request, response, input);
+  return response;
+}
+
+/**
+ * A transport that follows redirects itself (the browser's: a page's fetch hides them) answers
+ * with the last hop: the request moves to that hop's URL, so the caller's response and the taps
+ * name where it ended, and `redirect: "error"` still refuses it.
+ */
+function adoptFollowedRedirects(
+  request: PipelineRequest,
+  response: Response,
+  input: PipelineInput,
+): void {
+  const finalUrl = response.url;
+  if (finalUrl === "" || finalUrl === request.url) return;
+  if (input.redirect === "error") {
+    discard(response);
+    throw new NetError("net::ERR_FAILED", `Redirect to ${finalUrl} refused (redirect: "error")`);
+  }
+  request.urlList.push(request.url);
+  request.url = finalUrl;
+  request.redirectCount++;
 }
 
 /** Answers a 401/407 challenge: true when the request got credentials to try again with. */

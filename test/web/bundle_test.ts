@@ -23,9 +23,20 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
     const ses = session.fromPartition("page", { preset: false, plugins: [stamp] });
     const response = await ses.fetch("/api/echo", { method: "POST", body: "hi" });
     const text = await response.text();
+    const completed = window.completed;
     let error = null;
     try { await ses.fetch("gopher://x/"); } catch (e) { error = e.code; }
-    return { text, status: response.status, url: response.url, completed: window.completed, error };
+    // The page's fetch follows a server's redirect itself: the answer still names where it ended.
+    const moved = await ses.fetch("/api/moved");
+    const followed = [moved.url, moved.redirected, await moved.text()];
+    const refused = await ses.fetch("/api/moved", { redirect: "error" }).then(
+      (r) => "followed to " + r.url,
+      (e) => e.code + " " + e.message,
+    );
+    return {
+      text, status: response.status, url: response.url, completed, error,
+      followed, refused,
+    };
   };
 </script>`;
 
@@ -35,7 +46,9 @@ before(async () => {
   page = await startBundlePage(
     html,
     async (request) =>
-      new Response(`${request.method} ${await request.text()} ${request.headers.get("x-stamp")}`),
+      new URL(request.url).pathname === "/api/moved"
+        ? new Response(null, { status: 302, headers: { location: "/api/echo" } })
+        : new Response(`${request.method} ${await request.text()} ${request.headers.get("x-stamp")}`),
   );
 });
 
@@ -52,6 +65,8 @@ describe("the browser bundle", () => {
       url: `${page.url}/api/echo`,
       completed: [1, 200],
       error: "net::ERR_UNKNOWN_URL_SCHEME",
+      followed: [`${page.url}/api/echo`, true, "GET  from-the-page"],
+      refused: `net::ERR_FAILED net::ERR_FAILED: Redirect to ${page.url}/api/echo refused (redirect: "error")`,
     });
   });
 });
