@@ -7,7 +7,7 @@ needs("chromium");
 
 const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</title>
 <script type="module">
-  import { session, definePlugin } from "/websession.js";
+  import { cdp, session, definePlugin } from "/websession.js";
   window.run = async () => {
     const stamp = definePlugin({
       manifest: { name: "stamp", version: "1.0.0", hooks: ["beforeSendHeaders", "completed"] },
@@ -33,9 +33,13 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
       (r) => "followed to " + r.url,
       (e) => e.code + " " + e.message,
     );
+    // A DevTools endpoint that refuses the page's origin (as Chromium does without
+    // --remote-allow-origins): the error says what to start it with.
+    const devtools = "ws://" + location.host + "/api/devtools/browser/x";
+    const cdpRefused = await cdp.connect(devtools).then(() => "connected", (e) => e.message);
     return {
       text, status: response.status, url: response.url, completed, error,
-      followed, refused,
+      followed, refused, cdpRefused,
     };
   };
 </script>`;
@@ -46,7 +50,9 @@ before(async () => {
   page = await startBundlePage(
     html,
     async (request) =>
-      new URL(request.url).pathname === "/api/moved"
+      new URL(request.url).pathname.startsWith("/api/devtools/")
+        ? new Response("refused", { status: 403 })
+        : new URL(request.url).pathname === "/api/moved"
         ? new Response(null, { status: 302, headers: { location: "/api/echo" } })
         : new Response(`${request.method} ${await request.text()} ${request.headers.get("x-stamp")}`),
   );
@@ -67,6 +73,9 @@ describe("the browser bundle", () => {
       error: "net::ERR_UNKNOWN_URL_SCHEME",
       followed: [`${page.url}/api/echo`, true, "GET  from-the-page"],
       refused: `net::ERR_FAILED net::ERR_FAILED: Redirect to ${page.url}/api/echo refused (redirect: "error")`,
+      cdpRefused: `Cannot connect to ws://${new URL(page.url).host}/api/devtools/browser/x: ` +
+        `a browser started with --remote-debugging-port accepts a page's WebSocket only when ` +
+        `also started with --remote-allow-origins=${page.url}`,
     });
   });
 });
