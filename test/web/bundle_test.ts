@@ -37,9 +37,12 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
     // --remote-allow-origins): the error says what to start it with.
     const devtools = "ws://" + location.host + "/api/devtools/browser/x";
     const cdpRefused = await cdp.connect(devtools).then(() => "connected", (e) => e.message);
+    // Another origin without CORS headers: the page's fetch does not say why, the error says so.
+    const other = "http://localhost:" + location.port + "/api/echo";
+    const cors = await ses.fetch(other).then(() => "answered", (e) => e.code + " " + e.message);
     return {
       text, status: response.status, url: response.url, completed, error,
-      followed, refused, cdpRefused,
+      followed, refused, cdpRefused, cors,
     };
   };
 </script>`;
@@ -76,6 +79,10 @@ describe("the browser bundle", () => {
       cdpRefused: `Cannot connect to ws://${new URL(page.url).host}/api/devtools/browser/x: ` +
         `a browser started with --remote-debugging-port accepts a page's WebSocket only when ` +
         `also started with --remote-allow-origins=${page.url}`,
+      cors: `net::ERR_FAILED net::ERR_FAILED: Failed to fetch ` +
+        `http://localhost:${new URL(page.url).port}/api/echo: a page's fetch does not say why ` +
+        `(a CORS refusal, a refused connection, an unsafe port, an unresolved name; the ` +
+        `browser's console names it)`,
     });
   });
 });
