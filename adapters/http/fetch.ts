@@ -8,6 +8,7 @@ import { NetError } from "../../kernel/errors.ts";
 import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED, RequestHeaders } from "../../kernel/http/hop_request.ts";
+import { markFollowedRedirects } from "../../kernel/http/rules.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
 
@@ -149,7 +150,9 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
         const netError = sendError(error, request.signal);
         throw options.opaqueFailures ? explainOpaqueFailure(netError, request.url) : netError;
       }
-      return scheme === "data:" || scheme === "blob:" ? response : withBodyErrors(response);
+      if (scheme === "data:" || scheme === "blob:") return response;
+      const coded = withBodyErrors(response);
+      return response.redirected ? markFollowedRedirects(coded) : coded;
     },
     closeAllConnections: options.closeAllConnections,
   };

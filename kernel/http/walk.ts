@@ -13,6 +13,7 @@ import {
   type AuthScheme,
   authScheme,
   deliverResponse,
+  followedRedirects,
   markFetched,
   MAX_REDIRECTS,
   parseChallenge,
@@ -251,14 +252,16 @@ async function send(
       cause: new HookError(tap.plugin, "transport", error),
     });
   });
-  if (answer) return answer;
   let response: Response;
-  try {
-    response = markFetched(await run.host.transport().fetch(request));
-  } catch (error) {
-    throw toNetError(error, request.signal);
+  if (answer) response = answer;
+  else {
+    try {
+      response = markFetched(await run.host.transport().fetch(request));
+    } catch (error) {
+      throw toNetError(error, request.signal);
+    }
   }
-  if (response.redirected) adoptFollowedRedirects(request, response, input);
+  if (followedRedirects(response)) adoptFollowedRedirects(request, response, input);
   return response;
 }
 

@@ -29,6 +29,9 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
     // The page's fetch follows a server's redirect itself: the answer still names where it ended.
     const moved = await ses.fetch("/api/moved");
     const followed = [moved.url, moved.redirected, await moved.text()];
+    // ... also through the default plugins (the HTTP cache's transport tap sends it on).
+    const viaCache = await session.fromPartition("page-default").fetch("/api/moved");
+    const followedViaCache = [viaCache.url, viaCache.redirected, await viaCache.text()];
     const refused = await ses.fetch("/api/moved", { redirect: "error" }).then(
       (r) => "followed to " + r.url,
       (e) => e.code + " " + e.message,
@@ -42,7 +45,7 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
     const cors = await ses.fetch(other).then(() => "answered", (e) => e.code + " " + e.message);
     return {
       text, status: response.status, url: response.url, completed, error,
-      followed, refused, cdpRefused, cors,
+      followed, followedViaCache, refused, cdpRefused, cors,
     };
   };
 </script>`;
@@ -75,6 +78,7 @@ describe("the browser bundle", () => {
       completed: [1, 200],
       error: "net::ERR_UNKNOWN_URL_SCHEME",
       followed: [`${page.url}/api/echo`, true, "GET  from-the-page"],
+      followedViaCache: [`${page.url}/api/echo`, true, "GET  null"],
       refused: `net::ERR_FAILED net::ERR_FAILED: Redirect to ${page.url}/api/echo refused (redirect: "error")`,
       cdpRefused: `Cannot connect to ws://${new URL(page.url).host}/api/devtools/browser/x: ` +
         `a browser started with --remote-debugging-port accepts a page's WebSocket only when ` +
