@@ -60,7 +60,9 @@ before(async () => {
         ? new Response("refused", { status: 403 })
         : new URL(request.url).pathname === "/api/moved"
         ? new Response(null, { status: 302, headers: { location: "/api/echo" } })
-        : new Response(`${request.method} ${await request.text()} ${request.headers.get("x-stamp")}`),
+        : new Response(
+          `${request.method} ${await request.text()} ${request.headers.get("x-stamp")}`,
+        ),
   );
 });
 
@@ -79,7 +81,8 @@ describe("the browser bundle", () => {
       error: "net::ERR_UNKNOWN_URL_SCHEME",
       followed: [`${page.url}/api/echo`, true, "GET  from-the-page"],
       followedViaCache: [`${page.url}/api/echo`, true, "GET  null"],
-      refused: `net::ERR_FAILED net::ERR_FAILED: Redirect to ${page.url}/api/echo refused (redirect: "error")`,
+      refused:
+        `net::ERR_FAILED net::ERR_FAILED: Redirect to ${page.url}/api/echo refused (redirect: "error")`,
       cdpRefused: `Cannot connect to ws://${new URL(page.url).host}/api/devtools/browser/x: ` +
         `a browser started with --remote-debugging-port accepts a page's WebSocket only when ` +
         `also started with --remote-allow-origins=${page.url}`,
