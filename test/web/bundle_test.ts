@@ -32,6 +32,11 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
     // ... also through the default plugins (the HTTP cache's transport tap sends it on).
     const viaCache = await session.fromPartition("page-default").fetch("/api/moved");
     const followedViaCache = [viaCache.url, viaCache.redirected, await viaCache.text()];
+    // ... and through network emulation pacing the body.
+    const paced = session.fromPartition("page-paced");
+    paced.enableNetworkEmulation({ downloadThroughput: 1024 * 1024 });
+    const viaPacing = await paced.fetch("/api/moved");
+    const followedViaPacing = [viaPacing.url, viaPacing.redirected, await viaPacing.text()];
     const refused = await ses.fetch("/api/moved", { redirect: "error" }).then(
       (r) => "followed to " + r.url,
       (e) => e.code + " " + e.message,
@@ -45,7 +50,7 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession bundle</tit
     const cors = await ses.fetch(other).then(() => "answered", (e) => e.code + " " + e.message);
     return {
       text, status: response.status, url: response.url, completed, error,
-      followed, followedViaCache, refused, cdpRefused, cors,
+      followed, followedViaCache, followedViaPacing, refused, cdpRefused, cors,
     };
   };
 </script>`;
@@ -81,6 +86,7 @@ describe("the browser bundle", () => {
       error: "net::ERR_UNKNOWN_URL_SCHEME",
       followed: [`${page.url}/api/echo`, true, "GET  from-the-page"],
       followedViaCache: [`${page.url}/api/echo`, true, "GET  null"],
+      followedViaPacing: [`${page.url}/api/echo`, true, "GET  null"],
       refused:
         `net::ERR_FAILED net::ERR_FAILED: Redirect to ${page.url}/api/echo refused (redirect: "error")`,
       cdpRefused: `Cannot connect to ws://${new URL(page.url).host}/api/devtools/browser/x: ` +
