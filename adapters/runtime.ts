@@ -27,5 +27,10 @@ export function transportFor(
 ): HttpTransport {
   if (runtime === "deno") return createDenoTransport(options);
   if (runtime === "bun") return createBunTransport(options);
-  return createFetchTransport({ name: "browser", redirect: "follow", credentials: "omit" });
+  return createFetchTransport({
+    name: "browser",
+    redirect: "follow",
+    credentials: "omit",
+    opaqueFailures: true,
+  });
 }

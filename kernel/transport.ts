@@ -25,7 +25,8 @@ export interface TransportOptions {
 /**
  * Sends one hop and resolves to the response as received; failures reject with a `NetError`.
  * Deno's and Bun's transports hand redirects back, so the pipeline runs each hop; the browser's
- * follows them itself, so there the pipeline sees the final hop only.
+ * follows them itself, so there the pipeline sees the final hop only (marked with
+ * `markFollowedRedirects` of `kernel/http`: the request moves to its URL).
  */
 export interface HttpTransport {
   /** The adapter's name, e.g. `deno`. */ readonly name: string;

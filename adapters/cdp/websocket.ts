@@ -9,6 +9,18 @@ import type { CdpTransport } from "../../kernel/cdp/transport.ts";
 export type { CdpTransport } from "../../kernel/cdp/transport.ts";
 
 /**
+ * In a page, what a failed connection most likely means: Chromium refuses (403) the WebSocket of
+ * a page whose origin its `--remote-allow-origins` does not list, and the page cannot see why.
+ */
+function pageOriginHint(): string {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown; location?: { origin?: string } };
+  const origin = g.location?.origin;
+  if (g.Deno !== undefined || g.Bun !== undefined || !origin || origin === "null") return "";
+  return `: a browser started with --remote-debugging-port accepts a page's WebSocket only when ` +
+    `also started with --remote-allow-origins=${origin}`;
+}
+
+/**
  * A {@linkcode CdpTransport} over an open Web `WebSocket`.
  *
  * @example
@@ -53,7 +65,7 @@ export class WebSocketTransport implements CdpTransport {
       };
       ws.onerror = () => {
         options.signal?.removeEventListener("abort", abort);
-        reject(new Error(`Cannot connect to ${url}`));
+        reject(new Error(`Cannot connect to ${url}${pageOriginHint()}`));
       };
     });
   }

@@ -8,6 +8,7 @@ import { NetError } from "../../kernel/errors.ts";
 import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED, RequestHeaders } from "../../kernel/http/hop_request.ts";
+import { markFollowedRedirects } from "../../kernel/http/rules.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
 
@@ -32,6 +33,11 @@ export interface FetchTransportOptions {
   extraInit?: (request: PipelineRequest, options: TransportOptions) => Record<string, unknown>;
   /** Closes pooled connections. */
   closeAllConnections?: () => void | Promise<void>;
+  /**
+   * The fetch's failures say nothing of their cause (a browser's: CORS, a refused connection, an
+   * unsafe port and an unresolved name are all "Failed to fetch"): `net::ERR_FAILED` says so.
+   */
+  opaqueFailures?: boolean;
   /**
    * Serve `file:` URLs asked for directly (Deno's and Bun's fetch read files; a browser's cannot).
    * A redirect never reaches them: the pipeline refuses redirects to local schemes.
@@ -85,6 +91,15 @@ async function fetchFile(doFetch: typeof fetch, request: PipelineRequest): Promi
   }
 }
 
+/** An opaque `net::ERR_FAILED` with what the browser hides said: where, and what it may be. */
+function explainOpaqueFailure(netError: NetError, url: string): NetError {
+  if (netError.code !== "net::ERR_FAILED") return netError;
+  const detail = netError.message.replace(/^net::ERR_FAILED: /, "");
+  const why = `${detail} ${url}: a page's fetch does not say why (a CORS refusal, a refused ` +
+    `connection, an unsafe port, an unresolved name; the browser's console names it)`;
+  return new NetError("net::ERR_FAILED", why, { cause: netError.cause ?? netError });
+}
+
 /**
  * Makes a transport that sends each hop with `fetch`.
  *
@@ -131,11 +146,13 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
       try {
         response = await doFetch(request.url, init as RequestInit);
       } catch (error) {
-        throw scheme === "data:" || scheme === "blob:"
-          ? toNetError(error, request.signal)
-          : sendError(error, request.signal);
+        if (scheme === "data:" || scheme === "blob:") throw toNetError(error, request.signal);
+        const netError = sendError(error, request.signal);
+        throw options.opaqueFailures ? explainOpaqueFailure(netError, request.url) : netError;
       }
-      return scheme === "data:" || scheme === "blob:" ? response : withBodyErrors(response);
+      if (scheme === "data:" || scheme === "blob:") return response;
+      const coded = withBodyErrors(response);
+      return response.redirected ? markFollowedRedirects(coded) : coded;
     },
     closeAllConnections: options.closeAllConnections,
   };

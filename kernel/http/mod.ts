@@ -12,7 +12,13 @@ import { runRequest } from "./walk.ts";
 
 export { admitRequest, runRequest } from "./walk.ts";
 export { type ExternalDecision, type ExternalRequest, externalRequest } from "./external.ts";
-export { type AuthScheme, registerAuthScheme, withUrl } from "./rules.ts";
+export {
+  type AuthScheme,
+  followedRedirects,
+  markFollowedRedirects,
+  registerAuthScheme,
+  withUrl,
+} from "./rules.ts";
 export { clearAuthCache } from "./auth_cache.ts";
 export { HopRequest, NEVER_ABORTED, RequestHeaders } from "./hop_request.ts";
 export { defaultPort, parseUrl } from "./url_parts.ts";

@@ -113,6 +113,35 @@ export function parseChallenge(response: Response, url: UrlParts): AuthChallenge
  */
 const FETCHED = Symbol("fetched for its hop");
 
+const FOLLOWED = Symbol("redirects followed by the transport");
+
+/**
+ * Marks a response whose redirects the transport followed itself (a page's fetch, which hides
+ * them): the walk moves the request to its `url`, whichever transport tap hands it on.
+ *
+ * @example
+ * ```ts
+ * const response = markFollowedRedirects(new Response("moved here"));
+ * followedRedirects(response); // true
+ * ```
+ */
+export function markFollowedRedirects(response: Response): Response {
+  (response as unknown as Record<symbol, boolean>)[FOLLOWED] = true;
+  return response;
+}
+
+/**
+ * Whether the transport followed `response`'s redirects itself ({@linkcode markFollowedRedirects}).
+ *
+ * @example
+ * ```ts
+ * followedRedirects(new Response("")); // false
+ * ```
+ */
+export function followedRedirects(response: Response): boolean {
+  return (response as unknown as Record<symbol, boolean>)[FOLLOWED] === true;
+}
+
 /** Marks a response as fetched by the transport for the current hop's URL. */
 export function markFetched(response: Response): Response {
   (response as unknown as Record<symbol, boolean>)[FETCHED] = true;

@@ -13,6 +13,7 @@ import {
   type AuthScheme,
   authScheme,
   deliverResponse,
+  followedRedirects,
   markFetched,
   MAX_REDIRECTS,
   parseChallenge,
@@ -159,7 +160,7 @@ async function walk(
       }
       streamSent = true;
     }
-    let response = await send(run, request);
+    let response = await send(run, request, input);
     let received = run.blocking("headersReceived", request, response);
     if (received instanceof Promise) received = await received;
     if (received.cancel || received.redirectUrl) discard(response);
@@ -235,7 +236,11 @@ function tapRedirect(request: PipelineRequest, url: string): [Response, string] 
 }
 
 /** The first `transport` tap's Response, else the session's transport's. */
-async function send(run: Runner, request: PipelineRequest): Promise<Response> {
+async function send(
+  run: Runner,
+  request: PipelineRequest,
+  input: PipelineInput,
+): Promise<Response> {
   const answer = await run.first("transport", request, [], (answer, tap) => {
     if (answer instanceof Response) return answer;
     if (answer === undefined || answer === null) return undefined;
@@ -247,12 +252,38 @@ async function send(run: Runner, request: PipelineRequest): Promise<Response> {
       cause: new HookError(tap.plugin, "transport", error),
     });
   });
-  if (answer) return answer;
-  try {
-    return markFetched(await run.host.transport().fetch(request));
-  } catch (error) {
-    throw toNetError(error, request.signal);
+  let response: Response;
+  if (answer) response = answer;
+  else {
+    try {
+      response = markFetched(await run.host.transport().fetch(request));
+    } catch (error) {
+      throw toNetError(error, request.signal);
+    }
   }
+  if (followedRedirects(response)) adoptFollowedRedirects(request, response, input);
+  return response;
+}
+
+/**
+ * A transport that follows redirects itself (the browser's: a page's fetch hides them) answers
+ * with the last hop: the request moves to that hop's URL, so the caller's response and the taps
+ * name where it ended, and `redirect: "error"` still refuses it.
+ */
+function adoptFollowedRedirects(
+  request: PipelineRequest,
+  response: Response,
+  input: PipelineInput,
+): void {
+  const finalUrl = response.url;
+  if (finalUrl === "" || finalUrl === request.url) return;
+  if (input.redirect === "error") {
+    discard(response);
+    throw new NetError("net::ERR_FAILED", `Redirect to ${finalUrl} refused (redirect: "error")`);
+  }
+  request.urlList.push(request.url);
+  request.url = finalUrl;
+  request.redirectCount++;
 }
 
 /** Answers a 401/407 challenge: true when the request got credentials to try again with. */

@@ -11,6 +11,7 @@
 import type CachePolicy from "http-cache-semantics";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
+import { followedRedirects } from "../../kernel/http/rules.ts";
 import { capture } from "./_capture.ts";
 import {
   evaluate,
@@ -382,6 +383,9 @@ export class HttpCache {
     response: Response,
   ): Response | Promise<Response> {
     if (request.method !== "GET" || response.status === 304) return response;
+    // The final hop of redirects a page's fetch followed: not the answer for this URL, and handed
+    // on as it is, so that the walk sees where it ended.
+    if (followedRedirects(response)) return response;
     const fields = responseFields(response.headers);
     const length = Number(fields["content-length"] ?? "0");
     const status = response.status;

@@ -16,6 +16,7 @@
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NetError } from "../../kernel/errors.ts";
+import { followedRedirects, markFollowedRedirects, withUrl } from "../../kernel/http/rules.ts";
 import type { NetworkConditions } from "./conditions.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { bytesStream, throttleStream } from "./throttled_stream.ts";
@@ -128,10 +129,13 @@ export class NetworkEmulation {
     if (download === null || response.body === null || NULL_BODY.has(response.status)) {
       return response;
     }
-    return new Response(throttleStream(response.body, download), {
+    const paced = new Response(throttleStream(response.body, download), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
+    // Where a page's fetch followed redirects, the paced copy still says where it ended.
+    if (!followedRedirects(response)) return paced;
+    return markFollowedRedirects(withUrl(paced, response.url, true));
   }
 }

@@ -104,14 +104,19 @@ export async function resolveHost(
   }
   const wanted = options.queryType === "A" ? "ipv4" : options.queryType === "AAAA" ? "ipv6" : null;
   let addresses: readonly string[];
+  let looked = false;
   if (isIpLiteral(name)) addresses = [name];
   else if (name === "localhost" || name.endsWith(".localhost")) addresses = ["127.0.0.1", "::1"];
-  else addresses = await lookup(name, options, context);
+  else [addresses, looked] = [await lookup(name, options, context), true];
   const endpoints = addresses
     .map((address) => ({ address, family: familyOf(address) }))
     .filter((endpoint) => wanted === null || endpoint.family === wanted);
   if (endpoints.length === 0) {
-    throw new NetError("net::ERR_NAME_NOT_RESOLVED", `${host} could not be resolved`);
+    const why = looked && context.resolver === null
+      ? ": this runtime has no system resolver (only IP literals, localhost and host resolver " +
+        "rules answer)"
+      : "";
+    throw new NetError("net::ERR_NAME_NOT_RESOLVED", `${host} could not be resolved${why}`);
   }
   return { endpoints };
 }

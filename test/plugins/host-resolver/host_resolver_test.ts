@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { configure, getConfig, type HttpTransport, session } from "../../../mod.ts";
-import { createHostResolverPlugin } from "../../../plugins/host-resolver/mod.ts";
+import { createHostResolverPlugin, resolveHost } from "../../../plugins/host-resolver/mod.ts";
+import { HostCache } from "../../../plugins/host-resolver/host_cache.ts";
 import { withHostResolverRules } from "../../../adapters/http/host_rules.ts";
 import { nodeHostResolver } from "../../../adapters/dns/node.ts";
 import { hostname } from "node:os";
@@ -23,6 +24,15 @@ describe("ses.resolveHost", () => {
     ]);
     await assert.rejects(ses.resolveHost("10.1.2.3", { queryType: "AAAA" }), {
       code: "net::ERR_NAME_NOT_RESOLVED",
+    });
+  });
+
+  it("says why a name fails where there is no system resolver (a page's)", async () => {
+    const context = { resolver: null, cache: new HostCache(60_000), mapHost: null };
+    await assert.rejects(resolveHost("example.com", {}, context), {
+      code: "net::ERR_NAME_NOT_RESOLVED",
+      message: "net::ERR_NAME_NOT_RESOLVED: example.com could not be resolved: this runtime has " +
+        "no system resolver (only IP literals, localhost and host resolver rules answer)",
     });
   });
 
