@@ -6,7 +6,7 @@
  */
 import { createDenoTransport, type RuntimeTransportOptions } from "./http/deno.ts";
 import { createBunTransport } from "./http/bun.ts";
-import { createFetchTransport } from "./http/fetch.ts";
+import { createBrowserTransport } from "./http/browser.ts";
 import type { HttpTransport } from "../kernel/transport.ts";
 import type { RuntimeName } from "../kernel/contracts.ts";
 
@@ -27,10 +27,5 @@ export function transportFor(
 ): HttpTransport {
   if (runtime === "deno") return createDenoTransport(options);
   if (runtime === "bun") return createBunTransport(options);
-  return createFetchTransport({
-    name: "browser",
-    redirect: "follow",
-    credentials: "omit",
-    opaqueFailures: true,
-  });
+  return createBrowserTransport();
 }

@@ -35,7 +35,7 @@ import { httpLayer } from "../kernel/http/mod.ts";
 import { storageClearing } from "../kernel/storage/clearing.ts";
 import { MemoryStore } from "../adapters/store/memory.ts";
 import { IndexedDbStore } from "../adapters/store/indexeddb.ts";
-import { transportFor } from "../adapters/runtime.ts";
+import { createBrowserTransport } from "../adapters/http/browser.ts";
 import { browserIsolation } from "../adapters/isolation/browser.ts";
 import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
@@ -216,7 +216,7 @@ configure({
   storagePath: "websession",
   store: ({ partition, storagePath }) =>
     storagePath === null ? new MemoryStore() : new IndexedDbStore(partition),
-  transport: transportFor("browser"),
+  transport: createBrowserTransport(),
   plugins: browserPlugins,
   isolation: browserIsolation,
   loader: loadPlugin,
