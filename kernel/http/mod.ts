@@ -22,6 +22,14 @@ export {
 export { clearAuthCache } from "./auth_cache.ts";
 export { HopRequest, NEVER_ABORTED, RequestHeaders } from "./hop_request.ts";
 export { defaultPort, parseUrl } from "./url_parts.ts";
+export {
+  type CustomScheme,
+  isSecureScheme,
+  isStandardScheme,
+  registerSchemesAsPrivileged,
+  type SchemePrivileges,
+  schemePrivileges,
+} from "./privileged_schemes.ts";
 export { prepareFetch } from "./fetch_input.ts";
 export { toNetError } from "./to_net_error.ts";
 

@@ -9,6 +9,7 @@
  * @module
  */
 import type { UrlParts } from "../request.ts";
+import { isStandardScheme } from "./privileged_schemes.ts";
 
 export type { UrlParts } from "../request.ts";
 
@@ -36,7 +37,9 @@ export function parseUrl(url: string): UrlParts | null {
   if (u === null) return null;
   const scheme = u.protocol.slice(0, -1);
   const port = u.port === "" ? defaultPort(scheme) : Number(u.port);
-  return { scheme, host: u.hostname, port, path: u.pathname, query: u.search };
+  // A custom scheme registered as standard has its host canonicalised as http's (lower case).
+  const host = isStandardScheme(scheme) ? u.hostname.toLowerCase() : u.hostname;
+  return { scheme, host, port, path: u.pathname, query: u.search };
 }
 
 /**

@@ -5,22 +5,27 @@
  * @module
  */
 import { parseUrl, type UrlParts } from "../../kernel/http/url_parts.ts";
+import { isSecureScheme, isStandardScheme } from "../../kernel/http/privileged_schemes.ts";
 import { isTrustworthyHost } from "./domain_match.ts";
 
 /** What cookie matching needs from a URL. */
 export interface CookieUrl {
-  /** `http`, `https`, `ws` or `wss` (other schemes are not cookieable). */
+  /** `http`, `https`, `ws`, `wss` or a custom scheme registered as standard. */
   scheme: string;
   /** The canonical host (IPv6 in brackets as URLs spell it). */
   host: string;
   /** The canonical path, `/` at least. */
   path: string;
-  /** Whether the URL counts as secure: https/wss, or a trustworthy host such as localhost. */
+  /**
+   * Whether the URL counts as secure: https/wss, a scheme registered as secure, or a trustworthy
+   * host such as localhost.
+   */
   secure: boolean;
 }
 
 /**
- * Whether a scheme can carry cookies (http, https, ws, wss).
+ * Whether a scheme can carry cookies: http, https, ws, wss, and the custom schemes registered as
+ * standard (`protocol.registerSchemesAsPrivileged`), as in Electron.
  *
  * @example
  * ```ts
@@ -29,7 +34,8 @@ export interface CookieUrl {
  * ```
  */
 export function isCookieableScheme(scheme: string): boolean {
-  return scheme === "https" || scheme === "http" || scheme === "wss" || scheme === "ws";
+  return scheme === "https" || scheme === "http" || scheme === "wss" || scheme === "ws" ||
+    isStandardScheme(scheme);
 }
 
 /**
@@ -59,7 +65,8 @@ export function parseCookieUrl(input: string | URL): CookieUrl {
 export function cookieUrl(parts: UrlParts): CookieUrl {
   const { scheme, host } = parts;
   const path = parts.path || "/";
-  const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host);
+  const secure = scheme === "https" || scheme === "wss" || isTrustworthyHost(host) ||
+    isSecureScheme(scheme);
   // The path as the URL spells it: Chromium 156 no longer decodes percent-escapes of unreserved
   // characters (`/f%6Fo` stays), so default paths and path matching see the escapes.
   return { scheme, host, path, secure };

@@ -29,7 +29,8 @@ import { NEVER_ABORTED } from "../../kernel/http/hop_request.ts";
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
 export type * from "../../kernel/mod.ts";
-export { protocol } from "./protocol_module.ts";
+export { protocol, type ProtocolModule } from "./protocol_module.ts";
+export type { CustomScheme, SchemePrivileges } from "../../kernel/http/privileged_schemes.ts";
 
 /** A protocol handler: a request in, a response out. */
 export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
