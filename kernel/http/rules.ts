@@ -7,6 +7,8 @@
  */
 import type { NetError } from "../errors.ts";
 import { toNetError } from "./to_net_error.ts";
+import { tieReadsToSignal } from "./abort_tie.ts";
+import { NEVER_ABORTED } from "./hop_request.ts";
 import type { AuthChallenge, AuthCredentials, PipelineRequest } from "../request.ts";
 import type { UrlParts } from "./url_parts.ts";
 
@@ -172,7 +174,13 @@ export function deliverResponse(
   end: ((error: NetError | null, response: Response | null) => void) | null,
 ): Response {
   const redirected = request.redirectCount > 0;
-  if (end === null) return withUrl(response, request.url, redirected);
+  // A body a plugin made is not fed by a network read: aborting after the response must fail it.
+  const made = (response as unknown as Record<symbol, boolean>)[FETCHED] !== true &&
+    request.signal !== NEVER_ABORTED;
+  if (end === null) {
+    if (made) tieReadsToSignal(response, request.signal);
+    return withUrl(response, request.url, redirected);
+  }
   if (response.body === null || NULL_BODY.has(response.status) || request.method === "HEAD") {
     end(null, response);
     return withUrl(response, request.url, redirected);
@@ -182,6 +190,7 @@ export function deliverResponse(
   const watched = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
+        if (made && request.signal.aborted) throw request.signal.reason;
         const chunk = await reader.read();
         if (!chunk.done) return controller.enqueue(chunk.value);
         done = true;

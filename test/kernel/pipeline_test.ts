@@ -244,6 +244,28 @@ describe("the request lifecycle", () => {
     assert.deepEqual(ends.map((s) => s.extra), ["net::ERR_ABORTED", "net::ERR_ABORTED"]);
   });
 
+  it("fails reading a body a plugin made once the request aborted after the response", async () => {
+    const made = definePlugin({
+      manifest: { name: "made-body", version: "1.0.0", hooks: ["transport"] },
+      setup(ctx) {
+        ctx.tap("transport", () => new Response("made by a plugin"));
+      },
+    });
+    const plain = session.fromPartition("made-body", { preset: false, plugins: [made] });
+    const { ses: watched } = recordingSession(); // its completed taps watch the body
+    await watched.plugins.add(made);
+    for (const ses of [plain, watched]) {
+      const controller = new AbortController();
+      const response = await ses.fetch(`${server.url}/hello`, { signal: controller.signal });
+      controller.abort();
+      await assert.rejects(() => response.text(), { code: "net::ERR_ABORTED" });
+      // without an abort the made body reads as it is
+      const kept = await ses.fetch(`${server.url}/hello`, { signal: new AbortController().signal });
+      assert.equal(await kept.text(), "made by a plugin");
+    }
+    await session.closePartition("made-body");
+  });
+
   it("ends a body cut by the server with one errorOccurred and no completed", async () => {
     const { ses, seen } = recordingSession();
     const response = await ses.fetch(`http://127.0.0.1:${resetPort}/`);
