@@ -47,12 +47,55 @@ function abortError(signal: AbortSignal): NetError {
   return new NetError("net::ERR_ABORTED", "The request was aborted", { cause: signal.reason });
 }
 
+/**
+ * What the requests started under emulation pace their bodies by, as Chromium's throttling
+ * interceptor: `enable` again updates it (bodies in flight take the new rates, and fail once
+ * offline), `disable` detaches it (bodies in flight go on at full speed).
+ */
+class Interceptor {
+  conditions: NetworkConditions;
+  download: TokenBucket | null = null;
+  upload: TokenBucket | null = null;
+  detached = false;
+
+  constructor(conditions: NetworkConditions) {
+    this.conditions = conditions;
+    this.update(conditions);
+  }
+
+  update(conditions: NetworkConditions): void {
+    this.#release();
+    this.conditions = conditions;
+    const rate = (value: number) => value > 0 ? new TokenBucket(value) : null;
+    this.download = rate(conditions.downloadThroughput);
+    this.upload = rate(conditions.uploadThroughput);
+  }
+
+  detach(): void {
+    this.#release();
+    this.download = this.upload = null;
+    this.detached = true;
+  }
+
+  /** The bucket a body in flight paces its next piece by; throws once offline (Chromium's reads). */
+  bucket(direction: "download" | "upload"): TokenBucket | null {
+    if (this.detached) return null;
+    if (this.conditions.offline) {
+      throw new NetError("net::ERR_INTERNET_DISCONNECTED", "Network emulation went offline");
+    }
+    return this[direction];
+  }
+
+  #release(): void {
+    this.download?.release();
+    this.upload?.release();
+  }
+}
+
 /** A session's emulated network: the conditions in force and their buckets. */
 export class NetworkEmulation {
   #ctx: PluginContext;
-  #conditions: NetworkConditions | null = null;
-  #download: TokenBucket | null = null;
-  #upload: TokenBucket | null = null;
+  #interceptor: Interceptor | null = null;
   #untap: (() => void)[] = [];
 
   /** Made by the emulation plugin. */
@@ -62,19 +105,18 @@ export class NetworkEmulation {
 
   /** The conditions in force, or null. */
   get conditions(): NetworkConditions | null {
-    return this.#conditions;
+    return this.#interceptor?.conditions ?? null;
   }
 
-  /** Applies `conditions` to new requests (and paces bodies in flight with the new rates). */
+  /**
+   * Applies `conditions` to new requests, and to the bodies in flight of requests started under
+   * emulation: they take the new rates, and fail with `net::ERR_INTERNET_DISCONNECTED` once
+   * offline (Chromium's throttled transactions do).
+   */
   enable(conditions: NetworkConditions): void {
-    this.disable();
-    this.#conditions = conditions;
-    if (conditions.downloadThroughput > 0) {
-      this.#download = new TokenBucket(conditions.downloadThroughput);
-    }
-    if (conditions.uploadThroughput > 0) {
-      this.#upload = new TokenBucket(conditions.uploadThroughput);
-    }
+    for (const untap of this.#untap.splice(0)) untap();
+    if (this.#interceptor === null) this.#interceptor = new Interceptor(conditions);
+    else this.#interceptor.update(conditions);
     if (conditions.offline || conditions.latency > 0) {
       this.#untap.push(this.#ctx.tap("transport", (request) => this.#gate(request), {
         order: "pre",
@@ -82,7 +124,7 @@ export class NetworkEmulation {
         filter: isNetwork,
       }));
     }
-    if (this.#download || this.#upload) {
+    if (!conditions.offline) {
       this.#untap.push(this.#ctx.tap("transport", (request) => this.#send(request), {
         order: "post",
         label: "network emulation (throughput)",
@@ -91,18 +133,16 @@ export class NetworkEmulation {
     }
   }
 
-  /** Back to the real network; bodies being paced go on at full speed. */
+  /** Back to the real network; bodies in flight go on at full speed. */
   disable(): void {
     for (const untap of this.#untap.splice(0)) untap();
-    this.#download?.release();
-    this.#upload?.release();
-    this.#download = this.#upload = null;
-    this.#conditions = null;
+    this.#interceptor?.detach();
+    this.#interceptor = null;
   }
 
   async #gate(request: PipelineRequest): Promise<undefined> {
-    const conditions = this.#conditions;
-    if (conditions === null) return undefined;
+    const conditions = this.#interceptor?.conditions;
+    if (conditions === undefined) return undefined;
     if (conditions.offline) {
       throw new NetError("net::ERR_INTERNET_DISCONNECTED", "Network emulation is offline");
     }
@@ -111,12 +151,13 @@ export class NetworkEmulation {
   }
 
   async #send(request: PipelineRequest): Promise<Response> {
-    const upload = this.#upload;
-    const download = this.#download;
+    const interceptor = this.#interceptor;
+    if (interceptor === null) return this.#ctx.transport.fetch(request);
     const body = request.body;
-    if (upload !== null && body !== null) {
+    // Bytes stay bytes (sent with their length) unless an upload rate paces them.
+    if (body !== null && interceptor.upload !== null) {
       const stream = body instanceof Uint8Array ? bytesStream(body) : body;
-      request.body = throttleStream(stream, upload);
+      request.body = throttleStream(stream, () => interceptor.bucket("upload"));
     }
     let response: Response;
     try {
@@ -125,10 +166,8 @@ export class NetworkEmulation {
       // Bytes stay bytes for a redirect (307/308) or an authentication retry.
       if (body instanceof Uint8Array) request.body = body;
     }
-    if (download === null || response.body === null || NULL_BODY.has(response.status)) {
-      return response;
-    }
-    return new Response(throttleStream(response.body, download), {
+    if (response.body === null || NULL_BODY.has(response.status)) return response;
+    return new Response(throttleStream(response.body, () => interceptor.bucket("download")), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,

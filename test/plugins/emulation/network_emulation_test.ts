@@ -120,6 +120,35 @@ describe("enableNetworkEmulation", () => {
     assert.ok(measured.rate > rate * 4, `${measured.rate} B/s still looks paced`);
   });
 
+  it("fails a body in flight with net::ERR_INTERNET_DISCONNECTED once offline, as Chromium's throttled reads", async () => {
+    const ses = session.fromPartition("emulation-offline-in-flight");
+    ses.enableNetworkEmulation({ downloadThroughput: 16 * KIB });
+    const response = await ses.fetch(`${server.url}/bytes?n=${256 * KIB}`);
+    const reader = response.body!.getReader();
+    assert.equal((await reader.read()).done, false);
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(
+      (async () => {
+        while (!(await reader.read()).done);
+      })(),
+      { code: "net::ERR_INTERNET_DISCONNECTED" },
+    );
+    // After disableNetworkEmulation, a body in flight goes on at full speed, and offline later does
+    // not reach it (Chromium drops the interceptor such a request holds).
+    ses.disableNetworkEmulation();
+    ses.enableNetworkEmulation({ downloadThroughput: 16 * KIB });
+    const second = (await ses.fetch(`${server.url}/bytes?n=${256 * KIB}`)).body!.getReader();
+    assert.equal((await second.read()).done, false);
+    ses.disableNetworkEmulation();
+    ses.enableNetworkEmulation({ offline: true });
+    let bytes = 0;
+    for (let chunk = await second.read(); !chunk.done; chunk = await second.read()) {
+      bytes += chunk.value.byteLength;
+    }
+    assert.ok(bytes > 0 && bytes < 256 * KIB, `${bytes} bytes after the first read`);
+    ses.disableNetworkEmulation();
+  });
+
   it("rejects bad options with a TypeError naming the field", () => {
     const ses = session.fromPartition("emulation-bad");
     assert.throws(
