@@ -56,13 +56,30 @@ export function checkResolveHostArgs(host: unknown, options: unknown): ResolveHo
 }
 
 function familyOf(address: string): "ipv4" | "ipv6" | "unspec" {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return "ipv4";
-  if (address.includes(":")) return "ipv6";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    return address.split(".").every((octet) => Number(octet) <= 255) ? "ipv4" : "unspec";
+  }
+  if (address.includes(":") && !/[^0-9a-f:.]/i.test(address)) {
+    try {
+      new URL(`http://[${address}]/`);
+      return "ipv6";
+    } catch {
+      return "unspec";
+    }
+  }
   return "unspec";
 }
 
 function isIpLiteral(host: string): boolean {
   return familyOf(host) !== "unspec";
+}
+
+/**
+ * Whether `name` can be a host name at all: not a URL, a host with a port, an IP literal that is
+ * out of range (all digits and dots), or a name with spaces. Chromium resolves none of these.
+ */
+function isHostName(name: string): boolean {
+  return !/[\s/:?#@[\]\\%]/.test(name) && !/^[\d.]+$/.test(name);
 }
 
 /** What resolving needs: the system resolver, the cache, the transport's rules. */
@@ -105,6 +122,7 @@ export async function resolveHost(
   const wanted = options.queryType === "A" ? "ipv4" : options.queryType === "AAAA" ? "ipv6" : null;
   let addresses: readonly string[];
   if (isIpLiteral(name)) addresses = [name];
+  else if (!isHostName(name)) addresses = [];
   else if (name === "localhost" || name.endsWith(".localhost")) addresses = ["127.0.0.1", "::1"];
   else addresses = await lookup(name, options, context);
   const endpoints = addresses

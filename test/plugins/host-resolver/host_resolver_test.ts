@@ -26,6 +26,13 @@ describe("ses.resolveHost", () => {
     });
   });
 
+  it("does not take a URL, a host with a port or a bad IP for an address: none resolves", async () => {
+    const ses = session.fromPartition("resolve-not-hosts");
+    for (const host of ["http://localhost/", "localhost:80", "10.1.2.300", "1::2::3", "a b.test"]) {
+      await assert.rejects(ses.resolveHost(host), { code: "net::ERR_NAME_NOT_RESOLVED" }, host);
+    }
+  });
+
   it("rejects bad arguments with a TypeError naming them", async () => {
     const ses = session.fromPartition("resolve-bad");
     // @ts-expect-error: wrong type on purpose
