@@ -43,7 +43,7 @@ export interface ElectronCertificate {
   subject: Principal;
   /** Subject CN. */
   subjectName: string;
-  /** Hex serial. */
+  /** The DER integer's bytes in upper-case hex (Electron's). */
   serialNumber: string;
   /** Seconds since the epoch. */
   validStart: number;
@@ -157,6 +157,16 @@ function principal(fields: Record<string, string | string[]> | undefined): Princ
   };
 }
 
+/**
+ * Electron's `serialNumber` (base::HexEncode of the DER INTEGER's bytes) from Node's hex number:
+ * upper case, whole bytes, and the 00 byte DER puts before a positive number whose top bit is set.
+ */
+function derSerialHex(number: string): string {
+  const hex = number.toUpperCase();
+  const bytes = hex.length % 2 === 1 ? `0${hex}` : hex;
+  return bytes !== "" && parseInt(bytes.slice(0, 2), 16) >= 0x80 ? `00${bytes}` : bytes;
+}
+
 function electronCertificate(
   cert: Tls.DetailedPeerCertificate,
   depth = 0,
@@ -171,7 +181,7 @@ function electronCertificate(
     issuerName: principal(cert.issuer as unknown as Record<string, string>).commonName,
     subject: principal(cert.subject as unknown as Record<string, string>),
     subjectName: principal(cert.subject as unknown as Record<string, string>).commonName,
-    serialNumber: (cert.serialNumber ?? "").toLowerCase(),
+    serialNumber: derSerialHex(cert.serialNumber ?? ""),
     validStart: Math.floor(Date.parse(cert.valid_from) / 1000),
     validExpiry: Math.floor(Date.parse(cert.valid_to) / 1000),
     fingerprint: `sha256/${

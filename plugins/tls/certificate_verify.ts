@@ -37,7 +37,7 @@ export interface Certificate {
   subject: CertificatePrincipal;
   /** The subject's common name. */
   subjectName: string;
-  /** Hex serial number. */
+  /** The serial number: the DER integer's bytes in upper-case hex, as Electron's. */
   serialNumber: string;
   /** Start date in seconds since the epoch. */
   validStart: number;

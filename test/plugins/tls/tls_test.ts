@@ -175,6 +175,15 @@ describe("setCertificateVerifyProc", () => {
       /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/,
     );
     assert.match(request.certificate.fingerprint, /^sha256\/[A-Za-z0-9+/]{43}=$/);
+    // Electron's serialNumber is base::HexEncode of the DER integer's bytes: upper case, whole
+    // bytes, a 00 byte first when the top bit is set (openssl prints the number).
+    const number = execFileSync(requireCommand("openssl"), ["x509", "-noout", "-serial"], {
+      cwd: dir,
+      input: request.certificate.data,
+    }).toString().trim().replace(/^serial=/, "");
+    const bytes = number.length % 2 ? `0${number}` : number;
+    const der = parseInt(bytes.slice(0, 2), 16) >= 0x80 ? `00${bytes}` : bytes;
+    assert.equal(request.certificate.serialNumber, der);
     assert.ok(request.certificate.validExpiry > Date.now() / 1000);
     assert.ok(request.certificate.validStart <= Date.now() / 1000);
     assert.deepEqual(request.validatedCertificate, request.certificate);
