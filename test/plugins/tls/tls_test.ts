@@ -31,7 +31,13 @@ function openssl(args: string[]): void {
   execFileSync(requireCommand("openssl"), args, { cwd: dir, stdio: "ignore" });
 }
 
-function leaf(name: string, san: string, days: string, selfSigned = false): void {
+function leaf(
+  name: string,
+  san: string,
+  days: string,
+  selfSigned = false,
+  subject = `/CN=${name}`,
+): void {
   writeFileSync(`${dir}/${name}.cnf`, `subjectAltName=${san}\n`);
   if (selfSigned) {
     openssl([
@@ -63,7 +69,7 @@ function leaf(name: string, san: string, days: string, selfSigned = false): void
     "-out",
     `${name}.csr`,
     "-subj",
-    `/CN=${name}`,
+    subject,
   ]);
   openssl([
     "x509",
@@ -125,7 +131,8 @@ before(async () => {
   const here = "DNS:localhost,IP:127.0.0.1";
   leaf("good", here, "30");
   leaf("expired", here, "-1");
-  leaf("other", "DNS:other.test", "30");
+  // No common name: Electron's subjectName is then the first organization (GetDisplayName).
+  leaf("other", "DNS:other.test", "30", false, "/O=Other Org/OU=Other Unit");
   leaf("self", here, "30", true);
   await start("good", "good");
   await start("expired", "expired");
@@ -209,6 +216,8 @@ describe("setCertificateVerifyProc", () => {
       const before = hits[name] ?? 0;
       await assert.rejects(ses.fetch(servers[name].url), { code: result });
       assert.equal(seen[0].verificationResult, result);
+      const subjectNames = { self: "self-signed", expired: "expired", other: "Other Org" };
+      assert.equal(seen[0].certificate.subjectName, subjectNames[name]);
       assert.equal(seen[0].errorCode, errorCode);
       answer(0);
       assert.equal(await (await ses.fetch(servers[name].url)).text(), `${name} GET `);
