@@ -28,7 +28,8 @@ const CHOICES: Record<string, readonly string[]> = {
 };
 
 /**
- * Checks `resolveHost`'s arguments; throws a TypeError naming the bad one.
+ * Checks `resolveHost`'s arguments; throws a TypeError naming the bad one (other option keys are
+ * ignored, as Electron's).
  *
  * @example
  * ```ts
@@ -43,9 +44,9 @@ export function checkResolveHostArgs(host: unknown, options: unknown): ResolveHo
   if (options === null || typeof options !== "object") {
     throw new TypeError("resolveHost: options must be an object");
   }
-  for (const [key, value] of Object.entries(options)) {
-    const allowed = CHOICES[key];
-    if (!allowed) throw new TypeError(`resolveHost: unknown option "${key}"`);
+  // Other keys are ignored, as Electron's converter reads only these.
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && !allowed.includes(value as string)) {
       throw new TypeError(
         `resolveHost: ${key} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`,
