@@ -109,12 +109,12 @@ describe("ses.resolveHost with host resolver rules", () => {
 });
 
 describe("ses.preconnect", () => {
-  it("emits preconnect with the origin and checks its options", () => {
+  it("emits preconnect with the origin as Electron's URL (GURL: with its path /) and checks its options", () => {
     const ses = session.fromPartition("preconnect");
     const seen: unknown[][] = [];
     ses.on("preconnect", (_event, url, allowCredentials) => seen.push([url, allowCredentials]));
     ses.preconnect({ url: "http://localhost:1234/some/path", numSockets: 2 });
-    assert.deepEqual(seen, [["http://localhost:1234", true]]);
+    assert.deepEqual(seen, [["http://localhost:1234/", true]]);
     // Electron's checks and messages (Session::Preconnect).
     for (const numSockets of [0, 7, -1]) {
       assert.throws(() => ses.preconnect({ url: "http://a.test/", numSockets }), {
@@ -130,7 +130,7 @@ describe("ses.preconnect", () => {
     }
     // Any valid URL, and a number of sockets made an integer, as Electron's gin conversion does.
     ses.preconnect({ url: "wss://a.test/socket", numSockets: 6.5 });
-    assert.deepEqual(seen.at(-1), ["wss://a.test", true]);
+    assert.deepEqual(seen.at(-1), ["wss://a.test/", true]);
   });
 });
 
