@@ -77,12 +77,22 @@ class Interceptor {
     this.detached = true;
   }
 
+  /** Whether the requests started under it are cut off (offline, not detached). */
+  offline(): boolean {
+    return !this.detached && this.conditions.offline;
+  }
+
+  /** The error of a request or body cut off by going offline. */
+  offlineError(cause?: unknown): NetError {
+    return new NetError("net::ERR_INTERNET_DISCONNECTED", "Network emulation went offline", {
+      cause,
+    });
+  }
+
   /** The bucket a body in flight paces its next piece by; throws once offline (Chromium's reads). */
   bucket(direction: "download" | "upload"): TokenBucket | null {
     if (this.detached) return null;
-    if (this.conditions.offline) {
-      throw new NetError("net::ERR_INTERNET_DISCONNECTED", "Network emulation went offline");
-    }
+    if (this.conditions.offline) throw this.offlineError();
     return this[direction];
   }
 
@@ -162,6 +172,9 @@ export class NetworkEmulation {
     let response: Response;
     try {
       response = await this.#ctx.transport.fetch(request);
+    } catch (error) {
+      // An upload cut by going offline: the runtime reports its own failure, Chromium this one.
+      throw interceptor.offline() ? interceptor.offlineError(error) : error;
     } finally {
       // Bytes stay bytes for a redirect (307/308) or an authentication retry.
       if (body instanceof Uint8Array) request.body = body;

@@ -6,6 +6,7 @@ import { serve, type TestServer } from "../../_serve.ts";
 const KIB = 1024;
 let server: TestServer;
 let hits = 0;
+let firstUploadBytes = () => {};
 
 before(async () => {
   server = await serve(async (request) => {
@@ -13,6 +14,14 @@ before(async () => {
     const url = new URL(request.url);
     if (url.pathname === "/bytes") {
       return new Response(new Uint8Array(Number(url.searchParams.get("n"))).fill(7));
+    }
+    if (url.pathname === "/upload-signal") {
+      // Tells the test once the first bytes are in, then reads the rest.
+      const reader = request.body!.getReader();
+      await reader.read();
+      firstUploadBytes();
+      while (!(await reader.read()).done);
+      return new Response("whole");
     }
     if (url.pathname === "/upload") {
       const body = new Uint8Array(await request.arrayBuffer());
@@ -146,6 +155,20 @@ describe("enableNetworkEmulation", () => {
       bytes += chunk.value.byteLength;
     }
     assert.ok(bytes > 0 && bytes < 256 * KIB, `${bytes} bytes after the first read`);
+    ses.disableNetworkEmulation();
+  });
+
+  it("fails an upload in flight with net::ERR_INTERNET_DISCONNECTED once offline", async () => {
+    const ses = session.fromPartition("emulation-offline-upload");
+    ses.enableNetworkEmulation({ uploadThroughput: 16 * KIB });
+    const arrived = new Promise<void>((resolve) => firstUploadBytes = resolve);
+    const upload = ses.fetch(`${server.url}/upload-signal`, {
+      method: "POST",
+      body: new Uint8Array(256 * KIB),
+    });
+    await arrived;
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(upload, { code: "net::ERR_INTERNET_DISCONNECTED" });
     ses.disableNetworkEmulation();
   });
 
