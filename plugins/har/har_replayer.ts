@@ -11,7 +11,7 @@
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NetError } from "../../kernel/errors.ts";
-import type { Har, HarEntry, HarFiles } from "./har_types.ts";
+import type { Har, HarFiles } from "./har_types.ts";
 import { decodeBody } from "./body_text.ts";
 import { urlMatcher, type UrlPattern } from "./url_pattern.ts";
 import { HarRecorder } from "./har_recorder.ts";
