@@ -170,7 +170,7 @@ describe("ses.har.replay", () => {
         bodySize: text.length,
       },
       cache: {},
-      timings: { send: 0, wait: 1, receive: 0 },
+      timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: 1, receive: 0, ssl: -1 },
     });
     const har = {
       log: {
