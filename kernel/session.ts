@@ -218,8 +218,10 @@ export class Session extends Emitter {
   reportError(error: unknown, request: PipelineRequest | null = null): void {
     if (this.listenerCount("hook-error") > 0) {
       this.emit("hook-error", error, request?.id ?? null, request?.url ?? null);
-    } // a plugin failing on a store that cannot be opened: `ready` and every request say it once
-    else if (!this.#storeFailed(error)) console.error(error);
+    } else if (!this.#storeFailed(error)) {
+      // (a plugin failing on a store that cannot be opened: `ready` and every request say it once)
+      console.error(error);
+    }
   }
 
   #storeFailed(error: unknown): boolean {

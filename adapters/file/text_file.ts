@@ -1,6 +1,7 @@
 /**
  * Files through `node:fs/promises` (Deno and Bun): the text file the net-log plugin writes
- * its files with. Missing parent folders are created.
+ * its files with (in a folder that exists, as Electron's net log), and whole files for HAR (whose
+ * missing folders are created, as Playwright's `recordHar`).
  *
  * @module
  */
@@ -18,7 +19,8 @@ export interface NodeTextFile {
 }
 
 /**
- * Creates or truncates the file at `path`.
+ * Creates or truncates the file at `path`; rejects with Node's error (`ENOENT`, ...) when its
+ * folder does not exist.
  *
  * @example
  * ```ts ignore
@@ -28,7 +30,6 @@ export interface NodeTextFile {
  * ```
  */
 export async function openTextFile(path: string): Promise<NodeTextFile> {
-  await fsp().mkdir(builtin("node:path").dirname(path), { recursive: true });
   const handle = await fsp().open(path, "w");
   return {
     write: async (data) => {

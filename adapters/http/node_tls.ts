@@ -35,15 +35,15 @@ export interface ElectronCertificate {
   data: string;
   /** Issuer. */
   issuer: Principal;
-  /** Issuer CN. */
+  /** The issuer's display name (common name, else organization, else unit). */
   issuerName: string;
   /** Issuer's certificate. */
   issuerCert?: ElectronCertificate;
   /** Subject. */
   subject: Principal;
-  /** Subject CN. */
+  /** The subject's display name (common name, else organization, else unit). */
   subjectName: string;
-  /** Hex serial. */
+  /** The DER integer's bytes in upper-case hex (Electron's). */
   serialNumber: string;
   /** Seconds since the epoch. */
   validStart: number;
@@ -157,6 +157,21 @@ function principal(fields: Record<string, string | string[]> | undefined): Princ
   };
 }
 
+/** Chromium's GetDisplayName: the common name, else the first organization, else the first unit. */
+function displayName(principal: Principal): string {
+  return principal.commonName || principal.organizations[0] || principal.organizationUnits[0] || "";
+}
+
+/**
+ * Electron's `serialNumber` (base::HexEncode of the DER INTEGER's bytes) from Node's hex number:
+ * upper case, whole bytes, and the 00 byte DER puts before a positive number whose top bit is set.
+ */
+function derSerialHex(number: string): string {
+  const hex = number.toUpperCase();
+  const bytes = hex.length % 2 === 1 ? `0${hex}` : hex;
+  return bytes !== "" && parseInt(bytes.slice(0, 2), 16) >= 0x80 ? `00${bytes}` : bytes;
+}
+
 function electronCertificate(
   cert: Tls.DetailedPeerCertificate,
   depth = 0,
@@ -165,24 +180,27 @@ function electronCertificate(
   const { Buffer } = builtin("node:buffer");
   const raw = Buffer.from(cert.raw);
   const base64 = raw.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
+  const issuer = principal(cert.issuer as unknown as Record<string, string>);
+  const subject = principal(cert.subject as unknown as Record<string, string>);
   const out: ElectronCertificate = {
     data: `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`,
-    issuer: principal(cert.issuer as unknown as Record<string, string>),
-    issuerName: principal(cert.issuer as unknown as Record<string, string>).commonName,
-    subject: principal(cert.subject as unknown as Record<string, string>),
-    subjectName: principal(cert.subject as unknown as Record<string, string>).commonName,
-    serialNumber: (cert.serialNumber ?? "").toLowerCase(),
+    issuer,
+    issuerName: displayName(issuer),
+    subject,
+    subjectName: displayName(subject),
+    serialNumber: derSerialHex(cert.serialNumber ?? ""),
     validStart: Math.floor(Date.parse(cert.valid_from) / 1000),
     validExpiry: Math.floor(Date.parse(cert.valid_to) / 1000),
     fingerprint: `sha256/${
       builtin("node:crypto").createHash("sha256").update(raw).digest("base64")
     }`,
   };
-  const issuer = cert.issuerCertificate;
+  const issuerCert = cert.issuerCertificate;
   if (
-    issuer && issuer !== cert && issuer.raw && !raw.equals(Buffer.from(issuer.raw)) && depth < 8
+    issuerCert && issuerCert !== cert && issuerCert.raw &&
+    !raw.equals(Buffer.from(issuerCert.raw)) && depth < 8
   ) {
-    out.issuerCert = electronCertificate(issuer, depth + 1);
+    out.issuerCert = electronCertificate(issuerCert, depth + 1);
   }
   return out;
 }

@@ -7,7 +7,9 @@
 import type { TokenBucket } from "./token_bucket.ts";
 
 /**
- * Returns `body` paced by `bucket` (read lazily: nothing is pulled before the reader asks).
+ * Returns `body` paced by `bucket` (read lazily: nothing is pulled before the reader asks). Given a
+ * function, each piece asks it for the bucket in force: `null` lets the rest through unpaced, and
+ * what it throws (network emulation gone offline) fails the stream and cancels `body`.
  *
  * @example
  * ```ts
@@ -18,8 +20,9 @@ import type { TokenBucket } from "./token_bucket.ts";
  */
 export function throttleStream(
   body: ReadableStream<Uint8Array>,
-  bucket: TokenBucket,
+  bucket: TokenBucket | (() => TokenBucket | null),
 ): ReadableStream<Uint8Array> {
+  const bucketNow = typeof bucket === "function" ? bucket : () => bucket;
   const reader = body.getReader();
   let rest: Uint8Array | null = null;
   return new ReadableStream<Uint8Array>({
@@ -32,9 +35,16 @@ export function throttleStream(
         }
         rest = value;
       }
-      const piece: Uint8Array = rest.subarray(0, bucket.chunkSize);
+      let current: TokenBucket | null;
+      try {
+        current = bucketNow();
+      } catch (error) {
+        reader.cancel(error).catch(() => {});
+        throw error;
+      }
+      const piece: Uint8Array = current === null ? rest : rest.subarray(0, current.chunkSize);
       rest = rest.subarray(piece.byteLength);
-      await bucket.take(piece.byteLength);
+      await current?.take(piece.byteLength);
       controller.enqueue(piece);
     },
     cancel(reason) {

@@ -1,19 +1,21 @@
 /**
  * `ses.har.replay(har | path, options)`: answers the session's matching requests from a HAR, in
- * the spirit of Playwright's `routeFromHAR`: an entry answers a request with the same method and
- * URL (and, when several do, the same request body); `url` limits which requests are looked up;
- * `notFound: "abort"` (default) fails the others with `net::ERR_FAILED`, `"fallback"` sends them
- * to the network; `update: true` records the network into `path` instead of replaying.
+ * the spirit of Playwright's `routeFromHAR`: an entry answers a request as Playwright picks one
+ * (`har_match.ts`: method, URL, a POST's body, then the most shared headers); `url` limits which
+ * requests are looked up; `notFound: "abort"` (default) fails the others with `net::ERR_FAILED`,
+ * `"fallback"` sends them to the network; `update: true` records the network into `path` instead
+ * of replaying.
  *
  * @module
  */
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NetError } from "../../kernel/errors.ts";
-import type { Har, HarEntry, HarFiles } from "./har_types.ts";
+import type { Har, HarFiles } from "./har_types.ts";
 import { decodeBody } from "./body_text.ts";
 import { urlMatcher, type UrlPattern } from "./url_pattern.ts";
 import { HarRecorder } from "./har_recorder.ts";
+import { findHarEntry } from "./har_match.ts";
 
 /** Options of `ses.har.replay`. */
 export interface HarReplayOptions {
@@ -83,19 +85,14 @@ export async function replayHar(
   }
   const entries = har.log.entries;
 
-  const find = (request: PipelineRequest): HarEntry | undefined => {
-    const candidates = entries.filter((entry) =>
-      entry.request.method === request.method && entry.request.url === request.url
-    );
-    if (candidates.length <= 1) return candidates[0];
-    const text = bodyText(request);
-    return candidates.find((entry) => (entry.request.postData?.text ?? null) === text) ??
-      candidates[0];
-  };
-
   const untap = ctx.tap("transport", async (request) => {
     if (!inScope(request.url)) return undefined;
-    const entry = find(request);
+    const entry = findHarEntry(entries, {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: bodyText(request),
+    });
     if (!entry) {
       if (notFound === "fallback") return undefined;
       throw new NetError(

@@ -107,9 +107,9 @@ export function createHostResolverPlugin(
           return Promise.resolve();
         },
         preconnect(preconnectOptions) {
-          const { origin, host } = checkPreconnect(preconnectOptions);
+          const { originUrl, host } = checkPreconnect(preconnectOptions);
           if (host !== "") resolveHost(host, {}, context()).catch(() => {});
-          ctx.session.emit("preconnect", origin, true);
+          ctx.session.emit("preconnect", originUrl, true);
         },
         allowNTLMCredentialsForDomains: (domains) =>
           allowNtlmCredentialsForDomains(domains, runtime),

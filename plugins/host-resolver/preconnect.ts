@@ -17,7 +17,8 @@ export interface PreconnectOptions {
 }
 
 /**
- * Checks the options as Electron does (`Session::Preconnect`); returns the origin, host and socket
+ * Checks the options as Electron does (`Session::Preconnect`); returns the origin, the origin as
+ * the URL Electron's `preconnect` event gives (a GURL: `https://example.com/`), host and socket
  * count. Throws Electron's TypeErrors: "Must pass non-empty valid url to session.preconnect." and
  * "numSocketsToPreconnect is outside range [1,6]". As there, any valid URL is taken, a number of
  * sockets is made an integer (2.5 is 2), and one that is not a number counts as absent (1).
@@ -25,11 +26,12 @@ export interface PreconnectOptions {
  * @example
  * ```ts
  * checkPreconnect({ url: "https://example.com/a" }).origin; // "https://example.com"
+ * checkPreconnect({ url: "https://example.com/a" }).originUrl; // "https://example.com/"
  * ```
  */
 export function checkPreconnect(
   options: unknown,
-): { origin: string; host: string; numSockets: number } {
+): { origin: string; originUrl: string; host: string; numSockets: number } {
   if (options === null || typeof options !== "object") {
     throw new TypeError("preconnect: options must be an object");
   }
@@ -51,5 +53,6 @@ export function checkPreconnect(
   if (!(count >= 1 && count <= 6)) {
     throw new TypeError("numSocketsToPreconnect is outside range [1,6]");
   }
-  return { origin: parsed.origin, host: parsed.hostname, numSockets: count };
+  const originUrl = parsed.origin === "null" ? parsed.href : `${parsed.origin}/`;
+  return { origin: parsed.origin, originUrl, host: parsed.hostname, numSockets: count };
 }

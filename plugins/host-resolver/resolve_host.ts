@@ -28,7 +28,8 @@ const CHOICES: Record<string, readonly string[]> = {
 };
 
 /**
- * Checks `resolveHost`'s arguments; throws a TypeError naming the bad one.
+ * Checks `resolveHost`'s arguments; throws a TypeError naming the bad one (other option keys are
+ * ignored, as Electron's).
  *
  * @example
  * ```ts
@@ -43,9 +44,9 @@ export function checkResolveHostArgs(host: unknown, options: unknown): ResolveHo
   if (options === null || typeof options !== "object") {
     throw new TypeError("resolveHost: options must be an object");
   }
-  for (const [key, value] of Object.entries(options)) {
-    const allowed = CHOICES[key];
-    if (!allowed) throw new TypeError(`resolveHost: unknown option "${key}"`);
+  // Other keys are ignored, as Electron's converter reads only these.
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && !allowed.includes(value as string)) {
       throw new TypeError(
         `resolveHost: ${key} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}`,
@@ -56,13 +57,30 @@ export function checkResolveHostArgs(host: unknown, options: unknown): ResolveHo
 }
 
 function familyOf(address: string): "ipv4" | "ipv6" | "unspec" {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return "ipv4";
-  if (address.includes(":")) return "ipv6";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    return address.split(".").every((octet) => Number(octet) <= 255) ? "ipv4" : "unspec";
+  }
+  if (address.includes(":") && !/[^0-9a-f:.]/i.test(address)) {
+    try {
+      new URL(`http://[${address}]/`);
+      return "ipv6";
+    } catch {
+      return "unspec";
+    }
+  }
   return "unspec";
 }
 
 function isIpLiteral(host: string): boolean {
   return familyOf(host) !== "unspec";
+}
+
+/**
+ * Whether `name` can be a host name at all: not a URL, a host with a port, an IP literal that is
+ * out of range (all digits and dots), or a name with spaces. Chromium resolves none of these.
+ */
+function isHostName(name: string): boolean {
+  return !/[\s/:?#@[\]\\%]/.test(name) && !/^[\d.]+$/.test(name);
 }
 
 /** What resolving needs: the system resolver, the cache, the transport's rules. */
@@ -106,6 +124,7 @@ export async function resolveHost(
   let addresses: readonly string[];
   let looked = false;
   if (isIpLiteral(name)) addresses = [name];
+  else if (!isHostName(name)) addresses = [];
   else if (name === "localhost" || name.endsWith(".localhost")) addresses = ["127.0.0.1", "::1"];
   else [addresses, looked] = [await lookup(name, options, context), true];
   const endpoints = addresses

@@ -9,6 +9,7 @@ import type { PluginContext } from "../../kernel/plugin.ts";
 import { type NetLogCaptureMode, type NetLogClientInfo, netLogConstants } from "./constants.ts";
 import { NetLogFileWriter, type OpenTextFile } from "./file_sink.ts";
 import { startFormatter } from "./formatter.ts";
+import { fileOpenError } from "./file_error.ts";
 import { type NetLogClock, NetLogRecorder, performanceClock } from "./recorder.ts";
 
 /** Options of {@linkcode NetLog.startLogging}, as Electron's. */
@@ -68,7 +69,8 @@ export class NetLog {
   /**
    * Starts recording the session's network events to `path`; resolves when recording has begun.
    * As Electron's, throws (synchronously) a TypeError for a bad path or option and while a log is
-   * running ("There is already a net log running"); rejects when the file cannot be opened.
+   * running ("There is already a net log running"); rejects when the file cannot be created, with
+   * Chromium's file error first ("FILE_ERROR_NOT_FOUND: ..." for a folder that does not exist).
    */
   startLogging(path: string, options: StartLoggingOptions = {}): Promise<void> {
     if (typeof path !== "string" || path === "") {
@@ -117,7 +119,12 @@ export class NetLog {
     mode: NetLogCaptureMode,
     max: number | undefined,
   ): Promise<void> {
-    const file = await open(path);
+    let file;
+    try {
+      file = await open(path);
+    } catch (error) {
+      throw fileOpenError(path, error);
+    }
     const clock = this.#clock();
     const constants = netLogConstants({
       captureMode: mode,

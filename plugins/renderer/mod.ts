@@ -5,7 +5,7 @@
  * - Preload scripts (`setPreloads`, `getPreloads`, `registerPreloadScript`,
  *   `unregisterPreloadScript`, `getPreloadScripts`) are stored per session, for whatever drives
  *   pages for it (`Preloads.frameScripts()`).
- * - `getBlobData(identifier)` reads `blob:` URLs the runtime can resolve.
+ * - `getBlobData(identifier)` reads blobs the runtime can resolve, by `blob:` URL or UUID.
  * - `setCodeCachePaths`, `clearCodeCaches`, `setDisplayMediaRequestHandler` and
  *   `setBluetoothPairingHandler` throw (or reject with) a `NotSupportedError` naming the member,
  *   the runtime and where it works; `serviceWorkers` does too outside the browser bundle. Given
@@ -75,7 +75,7 @@ export interface RendererMembers {
   unregisterPreloadScript(id: string): void;
   /** The registered preload scripts. */
   getPreloadScripts(): PreloadScript[];
-  /** The bytes of a `blob:` URL the runtime can resolve (Electron resolves to a Buffer). */
+  /** The bytes of a blob of the runtime, by `blob:` URL or UUID (Electron resolves to a Buffer). */
   getBlobData(identifier: string): Promise<Uint8Array>;
   /**
    * Electron's `setCodeCachePath`: throws an Error for a path that is not absolute ("Absolute path

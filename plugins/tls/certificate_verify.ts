@@ -29,15 +29,15 @@ export interface Certificate {
   data: string;
   /** The issuer. */
   issuer: CertificatePrincipal;
-  /** The issuer's common name. */
+  /** The issuer's display name: its common name, else its first organization or unit. */
   issuerName: string;
   /** The issuer's certificate, when the chain has it. */
   issuerCert?: Certificate;
   /** The subject. */
   subject: CertificatePrincipal;
-  /** The subject's common name. */
+  /** The subject's display name: its common name, else its first organization or unit. */
   subjectName: string;
-  /** Hex serial number. */
+  /** The serial number: the DER integer's bytes in upper-case hex, as Electron's. */
   serialNumber: string;
   /** Start date in seconds since the epoch. */
   validStart: number;

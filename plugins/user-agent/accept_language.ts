@@ -6,19 +6,18 @@
  */
 
 /**
- * Builds the header from a comma-separated list (Electron's `acceptLanguages`). Throws a
- * TypeError for an empty list or a tag that is not a language tag.
+ * Builds the header from a comma-separated list (Electron's `acceptLanguages`). A list without a
+ * language gives `""` (Chromium then sends no `Accept-Language`). Throws a TypeError for a tag
+ * that is not a language tag.
  *
  * @example
  * ```ts
  * acceptLanguageHeader("en-US,fr,de"); // "en-US,fr;q=0.9,de;q=0.8"
+ * acceptLanguageHeader(""); // ""
  * ```
  */
 export function acceptLanguageHeader(languages: string): string {
   const tags = languages.split(",").map((tag) => tag.trim()).filter((tag) => tag !== "");
-  if (tags.length === 0) {
-    throw new TypeError("setUserAgent: acceptLanguages must list at least one language");
-  }
   let q10 = 10;
   return tags.map((tag, i) => {
     if (!/^(\*|[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)$/.test(tag)) {

@@ -38,8 +38,8 @@ export { defaultUserAgent, WEBSESSION_VERSION } from "./default_user_agent.ts";
 export interface UserAgentMembers {
   /**
    * Overrides the user agent (and, given `acceptLanguages`, a comma-separated ordered list of
-   * language codes such as `"en-US,fr,de,ko,zh-CN,ja"`, the `Accept-Language`) of the session.
-   * Throws a TypeError for a value that is not a string or not a language list.
+   * language codes such as `"en-US,fr,de,ko,zh-CN,ja"`, the `Accept-Language`; `""` sends none)
+   * of the session. Throws a TypeError for a value that is not a string or not a language list.
    */
   setUserAgent(userAgent: string, acceptLanguages?: string): void;
   /** The session's user agent. */
@@ -77,9 +77,10 @@ export const userAgentPlugin: Plugin<UserAgentMembers> = definePlugin<UserAgentM
         if (acceptLanguages !== undefined && typeof acceptLanguages !== "string") {
           throw new TypeError("setUserAgent: acceptLanguages must be a string");
         }
+        // An empty list sends no Accept-Language, as Chromium's empty setting.
         const language = acceptLanguages === undefined
           ? acceptLanguage
-          : acceptLanguageHeader(acceptLanguages);
+          : acceptLanguageHeader(acceptLanguages) || null;
         userAgent = value;
         acceptLanguage = language;
       },

@@ -137,6 +137,65 @@ describe("ses.har.replay", () => {
     await fallback.stop();
   });
 
+  it("matches as routeFromHAR: a POST's body must match, the most matching headers win", async () => {
+    const entry = (
+      method: string,
+      path: string,
+      headers: string[][],
+      body: string | null,
+      text: string,
+    ) => ({
+      startedDateTime: new Date().toISOString(),
+      time: 1,
+      request: {
+        method,
+        url: `${server.url}${path}`,
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: headers.map(([name, value]) => ({ name, value })),
+        queryString: [],
+        headersSize: -1,
+        bodySize: body?.length ?? 0,
+        ...(body === null ? {} : { postData: { mimeType: "text/plain", text: body } }),
+      },
+      response: {
+        status: 200,
+        statusText: "OK",
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: [{ name: "content-type", value: "text/plain" }],
+        content: { size: text.length, mimeType: "text/plain", text },
+        redirectURL: "",
+        headersSize: -1,
+        bodySize: text.length,
+      },
+      cache: {},
+      timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: 1, receive: 0, ssl: -1 },
+    });
+    const har = {
+      log: {
+        version: "1.2",
+        creator: { name: "test", version: "1" },
+        entries: [
+          entry("POST", "/echo", [], "a", "har a"),
+          entry("GET", "/page", [["x-variant", "one"]], null, "one"),
+          entry("GET", "/page", [["x-variant", "two"], ["accept", "text/plain"]], null, "two"),
+        ],
+      },
+    } as Har;
+    const ses = session.fromPartition("har-match");
+    const replay = await ses.har.replay(har, { notFound: "fallback" });
+    const post = async (body: string) =>
+      await (await ses.fetch(`${server.url}/echo`, { method: "POST", body })).text();
+    assert.equal(await post("a"), "har a");
+    assert.equal(await post("b"), JSON.stringify({ got: "b" }), "another body is not found");
+    const page = async (variant: string) =>
+      await (await ses.fetch(`${server.url}/page`, { headers: { "x-variant": variant } })).text();
+    assert.equal(await page("two"), "two");
+    assert.equal(await page("one"), "one");
+    await replay.stop();
+  });
+
   it("records into the file with update", async () => {
     const ses = session.fromPartition("har-update");
     const path = `${dir}/update.har`;

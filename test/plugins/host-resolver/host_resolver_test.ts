@@ -36,7 +36,14 @@ describe("ses.resolveHost", () => {
     });
   });
 
-  it("rejects bad arguments with a TypeError naming them", async () => {
+  it("does not take a URL, a host with a port or a bad IP for an address: none resolves", async () => {
+    const ses = session.fromPartition("resolve-not-hosts");
+    for (const host of ["http://localhost/", "localhost:80", "10.1.2.300", "1::2::3", "a b.test"]) {
+      await assert.rejects(ses.resolveHost(host), { code: "net::ERR_NAME_NOT_RESOLVED" }, host);
+    }
+  });
+
+  it("rejects bad arguments with a TypeError naming them, and ignores unknown options", async () => {
     const ses = session.fromPartition("resolve-bad");
     // @ts-expect-error: wrong type on purpose
     await assert.rejects(ses.resolveHost(7), { name: "TypeError", message: /host must be/ });
@@ -45,10 +52,11 @@ describe("ses.resolveHost", () => {
       ses.resolveHost("a.test", { queryType: "MX" }),
       { name: "TypeError", message: /queryType must be one of "A", "AAAA"/ },
     );
-    await assert.rejects(
+    // Other keys are ignored, as Electron's converter reads only its four.
+    assert.deepEqual(
       // @ts-expect-error: unknown option on purpose
-      ses.resolveHost("a.test", { ttl: 5 }),
-      { name: "TypeError", message: /unknown option "ttl"/ },
+      (await ses.resolveHost("127.0.0.1", { ttl: 5, queryType: "A" })).endpoints,
+      [{ address: "127.0.0.1", family: "ipv4" }],
     );
   });
 
@@ -111,12 +119,12 @@ describe("ses.resolveHost with host resolver rules", () => {
 });
 
 describe("ses.preconnect", () => {
-  it("emits preconnect with the origin and checks its options", () => {
+  it("emits preconnect with the origin as Electron's URL (GURL: with its path /) and checks its options", () => {
     const ses = session.fromPartition("preconnect");
     const seen: unknown[][] = [];
     ses.on("preconnect", (_event, url, allowCredentials) => seen.push([url, allowCredentials]));
     ses.preconnect({ url: "http://localhost:1234/some/path", numSockets: 2 });
-    assert.deepEqual(seen, [["http://localhost:1234", true]]);
+    assert.deepEqual(seen, [["http://localhost:1234/", true]]);
     // Electron's checks and messages (Session::Preconnect).
     for (const numSockets of [0, 7, -1]) {
       assert.throws(() => ses.preconnect({ url: "http://a.test/", numSockets }), {
@@ -132,7 +140,7 @@ describe("ses.preconnect", () => {
     }
     // Any valid URL, and a number of sockets made an integer, as Electron's gin conversion does.
     ses.preconnect({ url: "wss://a.test/socket", numSockets: 6.5 });
-    assert.deepEqual(seen.at(-1), ["wss://a.test", true]);
+    assert.deepEqual(seen.at(-1), ["wss://a.test/", true]);
   });
 });
 

@@ -41,7 +41,7 @@ describe("ses.netLog", () => {
   it("records while currentlyLogging and writes a complete file on stopLogging", async () => {
     const ses = session.fromPartition("netlog-basic");
     assert.equal(ses.netLog.currentlyLogging, false);
-    const path = `${dir}/nested/basic.json`;
+    const path = `${dir}/basic.json`;
     await ses.netLog.startLogging(path);
     assert.equal(ses.netLog.currentlyLogging, true);
     assert.equal(await (await ses.fetch(`${server.url}/`)).text(), "hello");
@@ -226,6 +226,18 @@ describe("ses.netLog", () => {
     await started;
     assert.equal(ses.netLog.currentlyLogging, false);
     assert.ok(Array.isArray(read(`${dir}/early.json`).events));
+  });
+
+  it("rejects a path in a folder that does not exist, as Electron's file open, and is not logging", async () => {
+    const ses = session.fromPartition("netlog-no-folder");
+    const path = `${dir}/missing-folder/log.json`;
+    await assert.rejects(ses.netLog.startLogging(path), {
+      message: /FILE_ERROR_NOT_FOUND.*missing-folder\/log\.json/,
+    });
+    assert.equal(ses.netLog.currentlyLogging, false);
+    assert.throws(() => statSync(`${dir}/missing-folder`), { code: "ENOENT" });
+    await ses.netLog.startLogging(`${dir}/after-missing-folder.json`);
+    await ses.netLog.stopLogging();
   });
 
   it("names the missing file system where there is none", async () => {

@@ -85,8 +85,21 @@ describe("getBlobData", () => {
     await assert.rejects(ses.getBlobData(url), /no blob for blob:/);
     await assert.rejects(ses.getBlobData("1234-uuid"), {
       name: "TypeError",
-      message: /is not a blob: URL/,
+      message: /is neither a blob: URL nor a blob's UUID/,
     });
+  });
+
+  it("reads a blob by its UUID, Electron's identifier", async () => {
+    const ses = session.fromPartition("blob-data-uuid");
+    const url = URL.createObjectURL(new Blob(["by uuid"]));
+    const uuid = url.slice(-36);
+    try {
+      assert.equal(new TextDecoder().decode(await ses.getBlobData(uuid)), "by uuid");
+      assert.equal(new TextDecoder().decode(await ses.getBlobData(uuid.toUpperCase())), "by uuid");
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+    await assert.rejects(ses.getBlobData(uuid), /no blob for blob:/);
   });
 });
 

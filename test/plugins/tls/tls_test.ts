@@ -31,7 +31,13 @@ function openssl(args: string[]): void {
   execFileSync(requireCommand("openssl"), args, { cwd: dir, stdio: "ignore" });
 }
 
-function leaf(name: string, san: string, days: string, selfSigned = false): void {
+function leaf(
+  name: string,
+  san: string,
+  days: string,
+  selfSigned = false,
+  subject = `/CN=${name}`,
+): void {
   writeFileSync(`${dir}/${name}.cnf`, `subjectAltName=${san}\n`);
   if (selfSigned) {
     openssl([
@@ -63,7 +69,7 @@ function leaf(name: string, san: string, days: string, selfSigned = false): void
     "-out",
     `${name}.csr`,
     "-subj",
-    `/CN=${name}`,
+    subject,
   ]);
   openssl([
     "x509",
@@ -125,7 +131,8 @@ before(async () => {
   const here = "DNS:localhost,IP:127.0.0.1";
   leaf("good", here, "30");
   leaf("expired", here, "-1");
-  leaf("other", "DNS:other.test", "30");
+  // No common name: Electron's subjectName is then the first organization (GetDisplayName).
+  leaf("other", "DNS:other.test", "30", false, "/O=Other Org/OU=Other Unit");
   leaf("self", here, "30", true);
   await start("good", "good");
   await start("expired", "expired");
@@ -175,6 +182,15 @@ describe("setCertificateVerifyProc", () => {
       /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/,
     );
     assert.match(request.certificate.fingerprint, /^sha256\/[A-Za-z0-9+/]{43}=$/);
+    // Electron's serialNumber is base::HexEncode of the DER integer's bytes: upper case, whole
+    // bytes, a 00 byte first when the top bit is set (openssl prints the number).
+    const number = execFileSync(requireCommand("openssl"), ["x509", "-noout", "-serial"], {
+      cwd: dir,
+      input: request.certificate.data,
+    }).toString().trim().replace(/^serial=/, "");
+    const bytes = number.length % 2 ? `0${number}` : number;
+    const der = parseInt(bytes.slice(0, 2), 16) >= 0x80 ? `00${bytes}` : bytes;
+    assert.equal(request.certificate.serialNumber, der);
     assert.ok(request.certificate.validExpiry > Date.now() / 1000);
     assert.ok(request.certificate.validStart <= Date.now() / 1000);
     assert.deepEqual(request.validatedCertificate, request.certificate);
@@ -200,6 +216,8 @@ describe("setCertificateVerifyProc", () => {
       const before = hits[name] ?? 0;
       await assert.rejects(ses.fetch(servers[name].url), { code: result });
       assert.equal(seen[0].verificationResult, result);
+      const subjectNames = { self: "self-signed", expired: "expired", other: "Other Org" };
+      assert.equal(seen[0].certificate.subjectName, subjectNames[name]);
       assert.equal(seen[0].errorCode, errorCode);
       answer(0);
       assert.equal(await (await ses.fetch(servers[name].url)).text(), `${name} GET `);
