@@ -37,7 +37,7 @@ import { type CookiesMembers, cookiesPlugin } from "../plugins/cookies/mod.ts";
 import type { TunnelAdapter } from "../kernel/network/tunnel.ts";
 import { onFirstUse } from "../kernel/lazy.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
-import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/mod.ts";
+import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/plugin.ts";
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
 import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
 import { createTlsPlugin, type TlsMembers } from "../plugins/tls/mod.ts";

@@ -41,7 +41,7 @@ import { WebSocketTransport } from "../adapters/cdp/websocket.ts";
 import { webRequestPlugin } from "../plugins/web-request/mod.ts";
 import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
-import { netLogPlugin } from "../plugins/net-log/mod.ts";
+import { netLogPlugin } from "../plugins/net-log/plugin.ts";
 import { rendererPlugin } from "../plugins/renderer/mod.ts";
 import { hostResolverPlugin } from "../plugins/host-resolver/mod.ts";
 import { harPlugin } from "../plugins/har/mod.ts";

@@ -6,11 +6,13 @@
  * @module
  */
 import type { PluginContext } from "../../kernel/plugin.ts";
-import { type NetLogCaptureMode, type NetLogClientInfo, netLogConstants } from "./constants.ts";
-import { NetLogFileWriter, type OpenTextFile } from "./file_sink.ts";
-import { startFormatter } from "./formatter.ts";
-import { fileOpenError } from "./file_error.ts";
-import { type NetLogClock, NetLogRecorder, performanceClock } from "./recorder.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
+import type { NetLogCaptureMode, NetLogClientInfo } from "./constants.ts";
+import type { NetLogFileWriter, OpenTextFile } from "./file_sink.ts";
+import type { NetLogClock, NetLogRecorder } from "./recorder.ts";
+
+/** The recorder and the file writer, loaded with the first `startLogging()` (`_engine.ts`). */
+const engine = onFirstUse("the net log's recorder", () => import("./_engine.ts"));
 
 /** Options of {@linkcode NetLog.startLogging}, as Electron's. */
 export interface StartLoggingOptions {
@@ -39,7 +41,7 @@ export class NetLog {
   #ctx: PluginContext;
   #open: OpenTextFile | null;
   #clientInfo: () => NetLogClientInfo;
-  #clock: () => NetLogClock;
+  #clock: (() => NetLogClock) | null;
   #active:
     | { recorder: NetLogRecorder; writer: NetLogFileWriter; full: Promise<void> | null }
     | null = null;
@@ -50,7 +52,7 @@ export class NetLog {
     ctx: PluginContext,
     open: OpenTextFile | null,
     clientInfo: () => NetLogClientInfo,
-    clock: () => NetLogClock = performanceClock,
+    clock: (() => NetLogClock) | null = null,
   ) {
     this.#ctx = ctx;
     this.#open = open;
@@ -119,13 +121,21 @@ export class NetLog {
     mode: NetLogCaptureMode,
     max: number | undefined,
   ): Promise<void> {
+    const {
+      fileOpenError,
+      netLogConstants,
+      NetLogFileWriter,
+      NetLogRecorder,
+      performanceClock,
+      startFormatter,
+    } = await engine();
     let file;
     try {
       file = await open(path);
     } catch (error) {
       throw fileOpenError(path, error);
     }
-    const clock = this.#clock();
+    const clock = (this.#clock ?? performanceClock)();
     const constants = netLogConstants({
       captureMode: mode,
       timeTickOffset: clock.offset,
