@@ -300,6 +300,22 @@ describe("proxy plugin: failover", () => {
     );
   });
 
+  it("an HTTPS proxy that does not speak TLS is skipped (Chromium falls over on ERR_SSL_PROTOCOL_ERROR)", async () => {
+    const { ses } = makeSession();
+    // The origin speaks plain HTTP: a TLS handshake with it fails as with a captive portal.
+    await ses.setProxy({
+      proxyRules: `https://127.0.0.1:${origin.port},127.0.0.1:${tiny.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const body = await (await ses.fetch(`${origin.url}/plain-proxy`)).json();
+    assert.match(body.headers.via ?? "", /tinyproxy/);
+    await waitForLog(tiny, "/plain-proxy");
+    assert.equal(
+      await ses.resolveProxy(`${origin.url}/`),
+      `PROXY 127.0.0.1:${tiny.port};HTTPS 127.0.0.1:${origin.port}`,
+    );
+  });
+
   it("every proxy failing is net::ERR_PROXY_CONNECTION_FAILED; direct:// is a last resort", async () => {
     const [a, b] = [await freePort(), await freePort()];
     const { ses } = makeSession();
