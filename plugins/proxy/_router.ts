@@ -109,13 +109,20 @@ function isProxyFailure(error: unknown, method: string): boolean {
 /**
  * An http:// request through an HTTPS proxy has one TLS handshake, the proxy's: its failing is the
  * proxy's failure, and Chromium falls over to the next proxy (`ERR_SSL_PROTOCOL_ERROR`: a captive
- * portal or a plain HTTP port). For https:// URLs the runtime's client does both handshakes and
- * its error does not say which one failed, so those are left as they are.
+ * portal or a plain HTTP port; a certificate error becomes `ERR_PROXY_CERTIFICATE_INVALID`). For
+ * https:// URLs the runtime's client does both handshakes and its error does not say which one
+ * failed, so those are left as they are.
  */
 function asProxyHandshakeFailure(error: unknown): unknown {
-  if (!isNetError(error) || error.code !== "net::ERR_SSL_PROTOCOL_ERROR") return error;
+  if (!isNetError(error)) return error;
+  const code = error.code === "net::ERR_SSL_PROTOCOL_ERROR"
+    ? error.code
+    : error.code.startsWith("net::ERR_CERT_")
+    ? "net::ERR_PROXY_CERTIFICATE_INVALID"
+    : null;
+  if (code === null) return error;
   return Object.assign(
-    new NetError(error.code, "The TLS handshake with the HTTPS proxy failed", { cause: error }),
+    new NetError(code, "The TLS handshake with the HTTPS proxy failed", { cause: error }),
     { proxyFailed: true },
   );
 }

@@ -217,6 +217,22 @@ describe("proxy plugin: HTTPS proxy (TLS to the proxy)", () => {
       await waitForLog(tiny, "/through-https-proxy");
       const secure = await ses.fetch(`https://localhost:${tlsOrigin.port}/tls-in-tls`);
       assert.equal((await secure.json()).path, "/tls-in-tls");
+      // Without the test CA the proxy's certificate is not trusted: Chromium's
+      // ERR_PROXY_CERTIFICATE_INVALID, and it falls over to the next proxy.
+      const untrusting = session.fromPartition(`proxy-test-${++counter}`, {
+        preset: false,
+        plugins: [createProxyPlugin()],
+      });
+      await untrusting.setProxy({
+        proxyRules: `https://localhost:${front.port},127.0.0.1:${tiny.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const fallback = await (await untrusting.fetch(`${origin.url}/untrusted-proxy`)).json();
+      assert.match(fallback.headers.via ?? "", /tinyproxy/);
+      assert.equal(
+        await untrusting.resolveProxy(`${origin.url}/`),
+        `PROXY 127.0.0.1:${tiny.port};HTTPS localhost:${front.port}`,
+      );
     } finally {
       await front.stop();
     }
