@@ -22,7 +22,8 @@ const PATTERNS: Array<[RegExp, NetErrorCode]> = [
     /UnknownIssuer|self.signed|unable to verify|CERT_|certificate/i,
     "net::ERR_CERT_AUTHORITY_INVALID",
   ],
-  [/tls|ssl|handshake/i, "net::ERR_SSL_PROTOCOL_ERROR"],
+  // rustls (Deno) says "received corrupt message" when the peer does not speak TLS.
+  [/tls|ssl|handshake|received corrupt message/i, "net::ERR_SSL_PROTOCOL_ERROR"],
 ];
 
 /**

@@ -106,6 +106,27 @@ function isProxyFailure(error: unknown, method: string): boolean {
   return !LATE_FAILURES.has(code) || IDEMPOTENT.has(method);
 }
 
+/**
+ * An http:// request through an HTTPS proxy has one TLS handshake, the proxy's: its failing is the
+ * proxy's failure, and Chromium falls over to the next proxy (`ERR_SSL_PROTOCOL_ERROR`: a captive
+ * portal or a plain HTTP port; a certificate error becomes `ERR_PROXY_CERTIFICATE_INVALID`). For
+ * https:// URLs the runtime's client does both handshakes and its error does not say which one
+ * failed, so those are left as they are.
+ */
+function asProxyHandshakeFailure(error: unknown): unknown {
+  if (!isNetError(error)) return error;
+  const code = error.code === "net::ERR_SSL_PROTOCOL_ERROR"
+    ? error.code
+    : error.code.startsWith("net::ERR_CERT_")
+    ? "net::ERR_PROXY_CERTIFICATE_INVALID"
+    : null;
+  if (code === null) return error;
+  return Object.assign(
+    new NetError(code, "The TLS handshake with the HTTPS proxy failed", { cause: error }),
+    { proxyFailed: true },
+  );
+}
+
 function socksAuthChallenge(server: ProxyEndpoint): Response {
   return new Response(null, {
     status: 407,
@@ -338,10 +359,15 @@ export class ProxyRouter {
       throw new NetError("net::ERR_NOT_IMPLEMENTED", "QUIC proxies are not supported");
     }
     connected(request);
-    const response = await this.#options.transport().fetch(
-      request,
-      this.#transportOptions(server, creds),
-    );
+    let response: Response;
+    try {
+      response = await this.#options.transport().fetch(
+        request,
+        this.#transportOptions(server, creds),
+      );
+    } catch (error) {
+      throw server.scheme === "https" && !https ? asProxyHandshakeFailure(error) : error;
+    }
     if (response.status === 407 && creds) this.auth.delete(key);
     return response;
   }

@@ -217,6 +217,22 @@ describe("proxy plugin: HTTPS proxy (TLS to the proxy)", () => {
       await waitForLog(tiny, "/through-https-proxy");
       const secure = await ses.fetch(`https://localhost:${tlsOrigin.port}/tls-in-tls`);
       assert.equal((await secure.json()).path, "/tls-in-tls");
+      // Without the test CA the proxy's certificate is not trusted: Chromium's
+      // ERR_PROXY_CERTIFICATE_INVALID, and it falls over to the next proxy.
+      const untrusting = session.fromPartition(`proxy-test-${++counter}`, {
+        preset: false,
+        plugins: [createProxyPlugin()],
+      });
+      await untrusting.setProxy({
+        proxyRules: `https://localhost:${front.port},127.0.0.1:${tiny.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const fallback = await (await untrusting.fetch(`${origin.url}/untrusted-proxy`)).json();
+      assert.match(fallback.headers.via ?? "", /tinyproxy/);
+      assert.equal(
+        await untrusting.resolveProxy(`${origin.url}/`),
+        `PROXY 127.0.0.1:${tiny.port};HTTPS localhost:${front.port}`,
+      );
     } finally {
       await front.stop();
     }
@@ -297,6 +313,22 @@ describe("proxy plugin: failover", () => {
     assert.equal(
       await ses.resolveProxy(`${origin.url}/`),
       `PROXY 127.0.0.1:${tiny.port};PROXY 127.0.0.1:${closed}`,
+    );
+  });
+
+  it("an HTTPS proxy that does not speak TLS is skipped (Chromium falls over on ERR_SSL_PROTOCOL_ERROR)", async () => {
+    const { ses } = makeSession();
+    // The origin speaks plain HTTP: a TLS handshake with it fails as with a captive portal.
+    await ses.setProxy({
+      proxyRules: `https://127.0.0.1:${origin.port},127.0.0.1:${tiny.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const body = await (await ses.fetch(`${origin.url}/plain-proxy`)).json();
+    assert.match(body.headers.via ?? "", /tinyproxy/);
+    await waitForLog(tiny, "/plain-proxy");
+    assert.equal(
+      await ses.resolveProxy(`${origin.url}/`),
+      `PROXY 127.0.0.1:${tiny.port};HTTPS 127.0.0.1:${origin.port}`,
     );
   });
 
