@@ -35,6 +35,7 @@ const PATTERNS: Array<[RegExp, NetErrorCode]> = [
  * ```ts
  * toNetError(new Error("boom")).code; // "net::ERR_FAILED"
  * toNetError(new TypeError("connect ECONNREFUSED 127.0.0.1:9")).code; // "net::ERR_CONNECTION_REFUSED"
+ * toNetError(new TypeError("error sending request for url (http://h/tls-timeout)")).code; // "net::ERR_FAILED"
  * ```
  */
 export function toNetError(error: unknown, signal?: AbortSignal): NetError {
@@ -54,6 +55,8 @@ export function toNetError(error: unknown, signal?: AbortSignal): NetError {
     e = e.cause;
   }
   const text = parts.join(" | ").trim();
-  const code = PATTERNS.find(([pattern]) => pattern.test(text))?.[1] ?? "net::ERR_FAILED";
+  // Matched without the URLs the messages quote: a path holding "tls" or "timeout" says nothing.
+  const said = text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S*/gi, "");
+  const code = PATTERNS.find(([pattern]) => pattern.test(said))?.[1] ?? "net::ERR_FAILED";
   return new NetError(code, text, { cause: error });
 }
