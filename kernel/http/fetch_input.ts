@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isStandardScheme } from "./privileged_schemes.ts";
+import { hasPrivilegedSchemes, isStandardScheme } from "./privileged_schemes.ts";
 import {
   type PipelineInput,
   type RequestBody,
@@ -38,7 +38,9 @@ export function prepareFetch(
   const url = URL.parse(rawUrl, (globalThis as { location?: { href: string } }).location?.href);
   if (url === null) throw new TypeError(`fetch: invalid URL "${rawUrl}"`);
   // A custom scheme registered as standard: its host canonicalised as http's (lower case).
-  if (isStandardScheme(url.protocol.slice(0, -1))) url.hostname = url.hostname.toLowerCase();
+  if (hasPrivilegedSchemes() && isStandardScheme(url.protocol.slice(0, -1))) {
+    url.hostname = url.hostname.toLowerCase();
+  }
   if (url.username || url.password) {
     throw new TypeError(`fetch: the URL "${rawUrl}" includes credentials`);
   }

@@ -105,6 +105,19 @@ export function schemePrivileges(scheme: string): Readonly<Required<SchemePrivil
 }
 
 /**
+ * Whether any scheme is registered: callers on a request's path ask this before they read a URL's
+ * scheme for {@linkcode isStandardScheme}.
+ *
+ * @example
+ * ```ts
+ * if (hasPrivilegedSchemes()) isStandardScheme("app");
+ * ```
+ */
+export function hasPrivilegedSchemes(): boolean {
+  return registered.size > 0;
+}
+
+/**
  * Whether a scheme was registered as standard (its URLs have a host, and keep cookies).
  *
  * @example

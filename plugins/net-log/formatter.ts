@@ -16,7 +16,7 @@ export interface EventFormatter {
    * The JSON of a buffer's events (after `,\n` when `lead`); answers keep the order of calls.
    * The buffer is handed over (to a Worker: transferred).
    */
-  format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array | string>;
+  format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array>;
   /** Ends the Worker once every batch given is answered. */
   close(): void;
 }
@@ -84,7 +84,7 @@ function inlineFormatter(mode: NetLogCaptureMode): EventFormatter {
 }
 
 interface Waiting {
-  resolve(value: Uint8Array | string): void;
+  resolve(value: Uint8Array): void;
   reject(error: unknown): void;
 }
 
@@ -157,7 +157,7 @@ class WorkerFormatter implements EventFormatter {
     this.#worker = this.#listen(worker);
   }
 
-  format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array | string> {
+  format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array> {
     if (this.#failed !== null) return Promise.reject(this.#failed);
     if (this.#idle !== null) clearTimeout(this.#idle);
     this.#idle = null;
