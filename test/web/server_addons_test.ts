@@ -136,6 +136,26 @@ describe("add-ons in the running server", () => {
     await api("/plugins", { method: "DELETE", body: JSON.stringify({ name: "throws" }) });
   });
 
+  it("writes an add-on's stray rejection to stderr, and keeps serving", async () => {
+    const loaded = await api("/plugins", {
+      method: "POST",
+      body: JSON.stringify({ source: fixture("failing_addons/stray_rejection") }),
+    });
+    assert.equal(loaded.status, 201, await loaded.clone().text());
+    const first = await curl(["-s", "-x", server.proxy, `${origin.url}/stray`]);
+    assert.equal(first.stdout, "HELLO FROM /STRAY");
+    const stray = /a stray rejection from an add-on/;
+    while (!stray.test(server.output()) && server.child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(server.child.exitCode, null, `The server exited:\n${server.output()}`);
+    assert.match(server.output(), /unhandled rejection \(the server goes on\)/);
+    const second = await curl(["-s", "-x", server.proxy, `${origin.url}/after-stray`]);
+    assert.equal(second.stdout, "HELLO FROM /AFTER-STRAY");
+    assert.equal(server.child.exitCode, null);
+    await api("/plugins", { method: "DELETE", body: JSON.stringify({ name: "stray-rejection" }) });
+  });
+
   it("cuts off an isolated add-on that hangs, reports it, and keeps serving", async () => {
     const loaded = await api("/plugins", {
       method: "POST",

@@ -106,6 +106,9 @@ describe("the README's API routes", () => {
         method: route.method,
         headers: { authorization: `Bearer ${token}` },
         body,
+      }).catch((error) => {
+        // The server's own words say why it stopped answering.
+        throw new Error(`${what}: ${error.message}\nThe server's output:\n${server.output()}`);
       });
       if (route.answer === "text/event-stream") {
         assert.equal(response.status, route.status, what);

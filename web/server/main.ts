@@ -33,6 +33,7 @@ import { StorageLockError } from "./storage_lock.ts";
 import { parsePatternList } from "./intercept_policy.ts";
 import { redactedStore, useStore } from "./store_option.ts";
 import { RedisStoreError } from "../../adapters/store/redis.ts";
+import { guardStrayRejections } from "./stray_errors.ts";
 
 /** The options the command line gives. */
 export interface CliOptions {
@@ -307,6 +308,7 @@ if (import.meta.main) {
       })
     }`,
   );
+  guardStrayRejections();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
