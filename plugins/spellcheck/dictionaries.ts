@@ -53,10 +53,20 @@ const sharedBundled = new WeakMap<BundledDictionaries, Map<string, Promise<Langu
  */
 const checkerModule = () => import("./language_checker.ts");
 
+/**
+ * A dictionary's build was dropped because the session that asked for it closed first: parsing a
+ * dictionary takes seconds of CPU, which a closed session, and a process on its way out, should
+ * not wait for.
+ */
+class SessionClosedError extends Error {
+  override name = "SessionClosedError";
+}
+
 function bundledChecker(
   source: BundledDictionaries,
   region: string,
   language: string,
+  isOpen: () => boolean,
 ): Promise<LanguageChecker> | null {
   let byRegion = sharedBundled.get(source);
   if (byRegion === undefined) sharedBundled.set(source, byRegion = new Map());
@@ -64,9 +74,10 @@ function bundledChecker(
   if (known !== undefined) return known;
   const files = source(region);
   if (files === null) return null;
-  const checker = Promise.all([files, checkerModule()]).then(([f, { LanguageChecker }]) =>
-    new LanguageChecker(language, decodeHunspell(f, language))
-  );
+  const checker = Promise.all([files, checkerModule()]).then(([f, { LanguageChecker }]) => {
+    if (!isOpen()) throw new SessionClosedError(`The session closed before ${language} was built`);
+    return new LanguageChecker(language, decodeHunspell(f, language));
+  });
   byRegion.set(region, checker);
   checker.catch(() => byRegion.delete(region));
   return checker;
@@ -95,6 +106,7 @@ export class Dictionaries {
   readonly #loading = new Map<string, Promise<LanguageChecker>>();
   readonly #failed = new Map<string, Error>();
   #downloadUrl: string | null = null;
+  #closed = false;
 
   /** Dictionaries loaded through `host`. */
   constructor(host: DictionariesHost) {
@@ -110,6 +122,14 @@ export class Dictionaries {
   set downloadUrl(url: string | null) {
     this.#downloadUrl = url;
     this.retryFailed();
+  }
+
+  /**
+   * The session closed: dictionaries still loading are not built, and none is loaded afterwards
+   * (a build is seconds of CPU nobody would use).
+   */
+  close(): void {
+    this.#closed = true;
   }
 
   /** Forgets the failures, so that failed languages are tried again on next use. */
@@ -161,14 +181,22 @@ export class Dictionaries {
   async #open(language: string): Promise<LanguageChecker> {
     const region = dictionaryRegionOf(language);
     const host = this.#host;
-    const bundled = host.bundled ? bundledChecker(host.bundled, region, language) : null;
+    const isOpen = () => !this.#closed;
+    const bundled = host.bundled ? bundledChecker(host.bundled, region, language, isOpen) : null;
     let checker: LanguageChecker;
     if (bundled !== null) {
-      checker = await bundled;
+      checker = await bundled.catch((error) => {
+        // Another session sharing the build closed first: this one builds it itself.
+        if (!(error instanceof SessionClosedError) || !isOpen()) throw error;
+        return bundledChecker(host.bundled!, region, language, isOpen)!;
+      });
     } else {
       const text = (await this.#cached(region, language)) ??
         (await this.#download(language, region));
       const { LanguageChecker } = await checkerModule();
+      if (!isOpen()) {
+        throw new SessionClosedError(`The session closed before ${language} was built`);
+      }
       checker = new LanguageChecker(language, text);
     }
     host.emit("spellcheck-dictionary-initialized", language);

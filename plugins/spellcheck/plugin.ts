@@ -114,6 +114,7 @@ export function createSpellcheckPlugin(
       ctx.onFlush(async () => {
         await Promise.all([settings.flush(), custom.flush()]);
       });
+      ctx.onTeardown(() => dictionaries.close());
       return ready;
     },
   });

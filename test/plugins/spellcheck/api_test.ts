@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { MissingPluginError, session } from "../../../mod.ts";
 import type { Session } from "../../../mod.ts";
 import { spellcheckPlugin } from "../../../entries/spellcheck.ts";
+import { createSpellcheckPlugin } from "../../../plugins/spellcheck/plugin.ts";
 import { AVAILABLE_LANGUAGES } from "../../../plugins/spellcheck/mod.ts";
 
 let n = 0;
@@ -329,5 +330,38 @@ describe("a session built without the plugin", () => {
     open.push(ses);
     assert.equal(typeof ses.setSpellCheckerLanguages, "function");
     assert.equal(ses.isSpellCheckerEnabled(), true);
+  });
+});
+
+describe("closing the session", () => {
+  it("drops the dictionaries still loading: a closed session builds none, one still open does", async () => {
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((resolve) => asked = resolve);
+    let release!: (files: { aff: string; dic: string }) => void;
+    const files = new Promise<{ aff: string; dic: string }>((resolve) => release = resolve);
+    const plugin = createSpellcheckPlugin({
+      dictionaries: () => {
+        asked();
+        return files;
+      },
+    });
+    const name = `spellcheck-closing-${Date.now()}`;
+    const closing = session.fromPartition(name, { preset: false, plugins: [plugin] });
+    const closingSeen = events(closing);
+    closing.setSpellCheckerLanguages(["en-US"]);
+    await wasAsked;
+    await session.closePartition(name);
+    // A session still open, with the same bundled source: it shares the build the closed one
+    // started, and gets its dictionary all the same.
+    const open = session.fromPartition(`${name}-open`, { preset: false, plugins: [plugin] });
+    const initialized = new Promise<string>((resolve) =>
+      open.on("spellcheck-dictionary-initialized", (_event, language: string) => resolve(language))
+    );
+    open.setSpellCheckerLanguages(["en-US"]);
+    release({ aff: "SET UTF-8\n", dic: "1\nhello\n" });
+    assert.equal(await initialized, "en-US");
+    assert.deepEqual((await open.spellChecker.check("hello wurld")).map((m) => m.word), ["wurld"]);
+    assert.deepEqual(closingSeen, []);
+    await session.closePartition(`${name}-open`);
   });
 });

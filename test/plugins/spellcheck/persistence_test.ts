@@ -20,7 +20,9 @@ function run(args: string[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const proc = spawn(cmd, full, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
+    // A stuck child is killed; `read` builds the German and French dictionaries, about 13 s of
+    // CPU, which on a loaded 2-core machine has taken more than 60 s.
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 300_000);
     proc.stdout.on("data", (chunk) => out += chunk);
     proc.on("error", reject);
     proc.on("close", (code) => {
