@@ -12,6 +12,11 @@ import { DnrEngine, type DnrOutcome, headerChanges } from "../web-request/dnr_en
 import { applyHeaderChanges } from "../web-request/dnr_engine.ts";
 import { type CompiledRule, compileRule } from "../web-request/dnr_rule.ts";
 import type { DnrRequest } from "../web-request/dnr_matcher.ts";
+import {
+  checkGetRulesFilter,
+  checkTestMatchRequest,
+  checkUpdateRuleOptions,
+} from "../web-request/dnr_arguments.ts";
 import { declarativeSource, type WebRequest } from "../web-request/web_request.ts";
 import type { GetRulesFilter, Rule, UpdateRuleOptions } from "../web-request/dnr_types.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
@@ -192,6 +197,7 @@ export class ExtensionRules {
   /** Chrome's `updateDynamicRules` (kept in the store; nothing changes on error). */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
     return this.#serial(async () => {
+      checkUpdateRuleOptions("updateDynamicRules", options);
       const before = this.#own.frozen(DYNAMIC);
       this.#own.update(DYNAMIC, options);
       try {
@@ -205,17 +211,26 @@ export class ExtensionRules {
 
   /** Chrome's `updateSessionRules`. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
-    return this.#serial(() => this.#own.update(SESSION, options));
+    return this.#serial(() => {
+      checkUpdateRuleOptions("updateSessionRules", options);
+      this.#own.update(SESSION, options);
+    });
   }
 
   /** Chrome's `getDynamicRules`. */
   getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
-    return this.#serial(() => this.#own.get(DYNAMIC, filter));
+    return this.#serial(() => {
+      checkGetRulesFilter("getDynamicRules", filter);
+      return this.#own.get(DYNAMIC, filter);
+    });
   }
 
   /** Chrome's `getSessionRules`. */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
-    return this.#serial(() => this.#own.get(SESSION, filter));
+    return this.#serial(() => {
+      checkGetRulesFilter("getSessionRules", filter);
+      return this.#own.get(SESSION, filter);
+    });
   }
 
   /** Chrome's `getMatchedRules` (the last five minutes). */
@@ -244,6 +259,7 @@ export class ExtensionRules {
   testMatchOutcome(
     request: DnrRequest,
   ): { matchedRules: Array<{ ruleId: number; rulesetId: string }> } {
+    checkTestMatchRequest(request);
     const d = this.#decide({ ...request, url: new URL(request.url).href });
     // as Chrome lists them: an allow rule only when no modifyHeaders rule outranks it
     const listed = d.rule !== null && !(d.kind === "allow" && d.modify.length > 0);

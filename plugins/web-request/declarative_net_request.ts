@@ -24,6 +24,11 @@ import type {
   UpdateRuleOptions,
 } from "./dnr_types.ts";
 import type { Traces } from "./_trace.ts";
+import {
+  checkGetRulesFilter,
+  checkTestMatchRequest,
+  checkUpdateRuleOptions,
+} from "./dnr_arguments.ts";
 
 const OUTCOME = Symbol("declarativeNetRequest outcome");
 const STORE_KEY = "dynamicRules";
@@ -43,6 +48,16 @@ type EngineModule = Awaited<ReturnType<typeof engineModule>>;
 interface HopOutcome {
   url: string;
   outcome: DnrOutcome;
+}
+
+/** The rejection of a failed argument check, or null when the arguments pass. */
+function refusal(check: () => void): Promise<never> | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
@@ -173,6 +188,8 @@ export class DeclarativeNetRequest {
 
   /** Removes then adds session rules, atomically. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
+    const refused = refusal(() => checkUpdateRuleOptions("updateSessionRules", options));
+    if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.updateSessionRules(options));
     return this.#withEngine((engine) => {
       engine.update(SESSION, options);
@@ -182,6 +199,8 @@ export class DeclarativeNetRequest {
 
   /** Removes then adds dynamic rules, atomically, and keeps them in the partition's store. */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
+    const refused = refusal(() => checkUpdateRuleOptions("updateDynamicRules", options));
+    if (refused) return refused;
     const write = this.#writes.then(async () => {
       const engine = await this.#withEngine((engine) => engine);
       const before = engine.frozen(DYNAMIC);
@@ -201,6 +220,8 @@ export class DeclarativeNetRequest {
 
   /** The session rules (optionally only some ids). */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    const refused = refusal(() => checkGetRulesFilter("getSessionRules", filter));
+    if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.getSessionRules(filter));
     if (this.#engine === null && this.#loading === null) return Promise.resolve([]);
     return this.#withEngine((engine) => engine.get(SESSION, filter));
@@ -208,6 +229,7 @@ export class DeclarativeNetRequest {
 
   /** The dynamic rules (optionally only some ids). */
   async getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    checkGetRulesFilter("getDynamicRules", filter);
     await this.#writes;
     if (this.#engine === null && this.#loading === null) return [];
     return await this.#withEngine((engine) => engine.get(DYNAMIC, filter));
@@ -215,6 +237,8 @@ export class DeclarativeNetRequest {
 
   /** The rules that would apply to a request, in the order they would. */
   testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
+    const refused = refusal(() => checkTestMatchRequest(request));
+    if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.testMatchOutcome(request));
     return this.#withEngine((engine) => engine.testMatchOutcome(request));
   }
