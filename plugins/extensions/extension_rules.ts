@@ -434,7 +434,7 @@ function buildEngines(rules: readonly Rule[]): DnrEngine[] {
   }
   const engines: DnrEngine[] = [];
   for (let i = 0; i < rules.length || i === 0; i += CHUNK) {
-    const engine = new DnrEngine();
+    const engine = new DnrEngine({ staticRules: true });
     engine.update(DYNAMIC, { addRules: rules.slice(i, i + CHUNK) });
     engines.push(engine);
   }

@@ -14,6 +14,8 @@ import {
   MAX_NUMBER_OF_DYNAMIC_RULES,
   MAX_NUMBER_OF_REGEX_RULES,
   MAX_NUMBER_OF_SESSION_RULES,
+  MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES,
+  MAX_NUMBER_OF_UNSAFE_SESSION_RULES,
 } from "./dnr_limits.ts";
 import type {
   GetRulesFilter,
@@ -75,6 +77,10 @@ export class DeclarativeNetRequest {
   readonly MAX_NUMBER_OF_SESSION_RULES: number = MAX_NUMBER_OF_SESSION_RULES;
   /** Chrome's limit on dynamic rules. */
   readonly MAX_NUMBER_OF_DYNAMIC_RULES: number = MAX_NUMBER_OF_DYNAMIC_RULES;
+  /** Chrome's limit on session rules that redirect or change headers. */
+  readonly MAX_NUMBER_OF_UNSAFE_SESSION_RULES: number = MAX_NUMBER_OF_UNSAFE_SESSION_RULES;
+  /** Chrome's limit on dynamic rules that redirect or change headers. */
+  readonly MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: number = MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES;
   /** Chrome's limit on regex rules per ruleset. */
   readonly MAX_NUMBER_OF_REGEX_RULES: number = MAX_NUMBER_OF_REGEX_RULES;
   #engine: DnrEngine | null = null;
