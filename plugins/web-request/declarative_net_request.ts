@@ -28,9 +28,17 @@ import type {
 import type { Traces } from "./_trace.ts";
 import {
   checkGetRulesFilter,
+  checkMatchedRulesFilter,
+  checkRegexOptions,
   checkTestMatchRequest,
   checkUpdateRuleOptions,
 } from "./dnr_arguments.ts";
+import {
+  type MatchedRuleInfo,
+  MatchedRules,
+  type MatchedRulesFilter,
+} from "./dnr_matched_rules.ts";
+import type { UnsupportedRegexReason } from "./_regex_filter.ts";
 
 const OUTCOME = Symbol("declarativeNetRequest outcome");
 const STORE_KEY = "dynamicRules";
@@ -90,6 +98,7 @@ export class DeclarativeNetRequest {
   readonly #traces: Traces;
   #writes: Promise<void> = Promise.resolve();
   #started = false;
+  readonly #matched = new MatchedRules();
 
   #untaps: Array<() => void> = [];
   readonly #onChange: () => void;
@@ -249,6 +258,29 @@ export class DeclarativeNetRequest {
     return this.#withEngine((engine) => engine.testMatchOutcome(request));
   }
 
+  /**
+   * Chrome's `isRegexSupported`: whether a `regexFilter` could use the regex (RE2, with Chrome's
+   * limits), and if not, why (`syntaxError` or `memoryLimitExceeded`).
+   */
+  async isRegexSupported(
+    regexOptions: { regex: string; isCaseSensitive?: boolean; requireCapturing?: boolean },
+  ): Promise<{ isSupported: boolean; reason?: UnsupportedRegexReason }> {
+    checkRegexOptions(regexOptions);
+    const { regexSupport } = await import("./_regex_filter.ts");
+    return regexSupport(regexOptions.regex, regexOptions.isCaseSensitive !== false);
+  }
+
+  /**
+   * Chrome's `getMatchedRules`: the rules that blocked, redirected, allowed or changed the
+   * headers of a request in the last five minutes (websession's requests have no tab: -1).
+   */
+  getMatchedRules(
+    filter: MatchedRulesFilter = {},
+  ): Promise<{ rulesMatchedInfo: MatchedRuleInfo[] }> {
+    const refused = refusal(() => checkMatchedRulesFilter(filter));
+    return refused ?? Promise.resolve(this.#matched.get(filter));
+  }
+
   #outcome(request: PipelineRequest, responseHeaders?: Headers): DnrOutcome {
     if (responseHeaders) {
       const o = request.options;
@@ -285,6 +317,7 @@ export class DeclarativeNetRequest {
   readonly #pending = new Map<string, MatchedRule[]>();
 
   #remember(request: PipelineRequest, stage: string, rules: MatchedRule[]): void {
+    for (const rule of rules) this.#matched.add(rule);
     if (this.#pending.size > 1000) this.#pending.clear();
     this.#pending.set(`${request.id}/${stage}`, rules);
   }
@@ -304,6 +337,7 @@ export class DeclarativeNetRequest {
       if (!o.rule) return;
       const rules = [{ ruleId: o.rule.id, rulesetId: RULESETS[o.rule.ruleset] }];
       if (o.kind === "allow") {
+        this.#matched.add(rules[0]);
         // Nothing for the pipeline to merge; the trace still says which rule allowed it.
         this.#traces.add(request.id, {
           stage: "beforeRequest",

@@ -11,7 +11,16 @@ import { REQUEST_METHODS, RESOURCE_TYPES } from "./dnr_types.ts";
 
 /** One property of a dictionary: its type, and whether it must be there. */
 interface Property {
-  type: "integer" | "string" | "object" | "integers" | "array" | "resourceType" | "method";
+  type:
+    | "integer"
+    | "number"
+    | "boolean"
+    | "string"
+    | "object"
+    | "integers"
+    | "array"
+    | "resourceType"
+    | "method";
   required?: boolean;
 }
 
@@ -28,6 +37,15 @@ const TEST_MATCH_REQUEST: Readonly<Record<string, Property>> = {
   tabId: { type: "integer" },
   topUrl: { type: "string" },
   responseHeaders: { type: "object" },
+};
+const REGEX_OPTIONS: Readonly<Record<string, Property>> = {
+  regex: { type: "string", required: true },
+  isCaseSensitive: { type: "boolean" },
+  requireCapturing: { type: "boolean" },
+};
+const MATCHED_RULES_FILTER: Readonly<Record<string, Property>> = {
+  tabId: { type: "integer" },
+  minTimeStamp: { type: "number" },
 };
 
 /** Chrome's name for the type of a value, as its binding errors say what they found. */
@@ -50,6 +68,10 @@ function mismatch(value: unknown, type: Property["type"]): string | null {
   switch (type) {
     case "integer":
       return Number.isInteger(value) ? null : expected("integer");
+    case "number":
+      return typeof value === "number" ? null : expected("number");
+    case "boolean":
+      return typeof value === "boolean" ? null : expected("boolean");
     case "string":
       return typeof value === "string" ? null : expected("string");
     case "object":
@@ -134,4 +156,28 @@ export function checkGetRulesFilter(method: string, filter: unknown): void {
  */
 export function checkTestMatchRequest(request: unknown): void {
   checkDictionary("testMatchOutcome", "request", request, TEST_MATCH_REQUEST);
+}
+
+/**
+ * Checks `isRegexSupported`'s options: `regex` required.
+ *
+ * @example
+ * ```ts
+ * checkRegexOptions({ regex: "^https://", isCaseSensitive: false }); // passes
+ * ```
+ */
+export function checkRegexOptions(options: unknown): void {
+  checkDictionary("isRegexSupported", "regexOptions", options, REGEX_OPTIONS);
+}
+
+/**
+ * Checks `getMatchedRules`' filter (`tabId`, `minTimeStamp`).
+ *
+ * @example
+ * ```ts
+ * checkMatchedRulesFilter({ minTimeStamp: 0 }); // passes
+ * ```
+ */
+export function checkMatchedRulesFilter(filter: unknown): void {
+  checkDictionary("getMatchedRules", "filter", filter, MATCHED_RULES_FILTER);
 }

@@ -286,5 +286,13 @@ describe("an extension's declarativeNetRequest arguments", () => {
       callChrome(ses, ext.id, "declarativeNetRequest.testMatchOutcome", { url: server.url }),
       /Error at parameter 'request': Missing required property 'type'\.$/,
     );
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.getMatchedRules", { tab: 1 }),
+      /getMatchedRules: Error at parameter 'filter': Unexpected property: 'tab'\.$/,
+    );
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.isRegexSupported", {}),
+      /isRegexSupported: Error at parameter 'regexOptions': Missing required property 'regex'\.$/,
+    );
   });
 });
