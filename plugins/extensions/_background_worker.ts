@@ -205,7 +205,10 @@ export function install(init: BackgroundInit): void {
           // as Chrome's bindings do: bad arguments throw here, before anything is registered
           checkListenerArguments(WEB_REQUEST_ENUMS, name, filter as { types?: unknown }, spec);
           const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
-          if (blocking && !has("webRequestBlocking")) {
+          // Chrome: webRequestAuthProvider is enough to answer onAuthRequired (MV3's way)
+          const mayBlock = has("webRequestBlocking") ||
+            (name === "onAuthRequired" && has("webRequestAuthProvider"));
+          if (blocking && !mayBlock) {
             throw new Error(
               "You do not have permission to use blocking webRequest listeners. Be sure to declare the webRequestBlocking permission in your manifest.",
             );
