@@ -191,6 +191,8 @@ export function install(init: BackgroundInit): void {
       ...WEB_REQUEST_ENUMS,
       MAX_HANDLER_BEHAVIOR_CHANGED_CALLS_PER_10_MINUTES: 20,
       handlerBehaviorChanged: api("webRequest.handlerBehaviorChanged"),
+      // the extension's own actions that lost a conflict (the session reports them)
+      onActionIgnored: event("webRequest.onActionIgnored"),
     };
     let lid = 0;
     for (const name of WEB_REQUEST_EVENTS) {

@@ -58,6 +58,10 @@ describe("Chrome's enum objects and constants", () => {
       await read(ses, id, "webRequest.OnAuthRequiredOptions.ASYNC_BLOCKING"),
       "asyncBlocking",
     );
+    assert.equal(
+      await read(ses, id, "webRequest.IgnoredActionType.REQUEST_HEADERS"),
+      "request_headers",
+    );
     assert.equal(await read(ses, id, "webRequest.ResourceType.XMLHTTPREQUEST"), "xmlhttprequest");
     assert.equal(await read(ses, id, "runtime.OnInstalledReason.INSTALL"), "install");
     assert.equal(await read(ses, id, "cookies.SameSiteStatus.NO_RESTRICTION"), "no_restriction");

@@ -89,6 +89,27 @@ describe("chrome.webRequest in an extension's background", () => {
     );
   });
 
+  it("hears chrome.webRequest.onActionIgnored when its redirect loses to a later listener", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_listener"));
+    // installed after the extension's listener: this redirect wins, the extension's is ignored
+    ses.webRequest.onBeforeRequest({ urls: [`${server.url}/old`] }, (_details, callback) => {
+      callback?.({ redirectURL: `${server.url}/app` });
+    });
+    assert.equal((await echoed(ses, `${server.url}/old`)).path, "/app");
+    const ignored = await until(async () => {
+      const list = await ses.extensions.sendMessage(ext.id, "ignored") as Array<
+        { requestId: unknown; action: string }
+      >;
+      return list.length > 0 ? list : null;
+    });
+    assert.deepEqual(ignored!.map((d) => d.action), ["redirect"]);
+    assert.equal(typeof ignored![0].requestId, "string");
+    // only its own ignored actions: the app's listener won, and the extension hears nothing more
+    assert.equal((await echoed(ses, `${server.url}/seen-once`)).path, "/seen-once");
+    assert.equal((await ses.extensions.sendMessage(ext.id, "ignored") as unknown[]).length, 1);
+  });
+
   it("answers onAuthRequired with webRequestAuthProvider alone (MV3), as Chrome 108+", async () => {
     const auth = await serve((request) =>
       request.headers.get("authorization") === `Basic ${btoa("user:pass")}`
