@@ -81,6 +81,10 @@ function refusal(check: () => void): Promise<never> | null {
  * ```
  */
 export class DeclarativeNetRequest {
+  /** The ruleset id of session rules (`getMatchedRules`, `testMatchOutcome`, traces). */
+  readonly SESSION_RULESET_ID: string = RULESETS[SESSION];
+  /** The ruleset id of dynamic rules. */
+  readonly DYNAMIC_RULESET_ID: string = RULESETS[DYNAMIC];
   /** Chrome's limit on session rules. */
   readonly MAX_NUMBER_OF_SESSION_RULES: number = MAX_NUMBER_OF_SESSION_RULES;
   /** Chrome's limit on dynamic rules. */

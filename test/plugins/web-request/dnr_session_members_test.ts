@@ -67,10 +67,13 @@ describe("ses.declarativeNetRequest.getMatchedRules", () => {
     const echoed = await (await ses.fetch(`${server.url}/echo`)).json();
     assert.equal(echoed.headers["x-rule"], "1");
     const { rulesMatchedInfo } = await dnr.getMatchedRules();
+    // the ruleset ids are Chrome's constants
+    assert.equal(dnr.SESSION_RULESET_ID, "_session");
+    assert.equal(dnr.DYNAMIC_RULESET_ID, "_dynamic");
     assert.deepEqual(rulesMatchedInfo.map((m) => [m.rule, m.tabId]), [
-      [{ ruleId: 1, rulesetId: "_session" }, -1],
-      [{ ruleId: 2, rulesetId: "_session" }, -1],
-      [{ ruleId: 3, rulesetId: "_dynamic" }, -1],
+      [{ ruleId: 1, rulesetId: dnr.SESSION_RULESET_ID }, -1],
+      [{ ruleId: 2, rulesetId: dnr.SESSION_RULESET_ID }, -1],
+      [{ ruleId: 3, rulesetId: dnr.DYNAMIC_RULESET_ID }, -1],
     ]);
     assert.ok(rulesMatchedInfo.every((m) => m.timeStamp >= before));
     const later = await dnr.getMatchedRules({ minTimeStamp: Date.now() + 1000 });
