@@ -8,6 +8,11 @@
 
 /** How long a match is remembered (Chrome: five minutes). */
 const MATCH_MEMORY_MS = 5 * 60_000;
+/**
+ * How many matches are remembered at most: a session server applying a block list to thousands of
+ * requests a second would otherwise hold millions; the oldest go first.
+ */
+const MAX_MATCHES = 10_000;
 
 /** A rule that matched a request, as `getMatchedRules` reports it. */
 export interface MatchedRuleInfo {
@@ -45,6 +50,7 @@ export class MatchedRules {
     const info = { rule: { ...rule }, tabId: -1, timeStamp: Date.now() };
     this.#forgetOld();
     this.#matches.push(info);
+    if (this.#matches.length > MAX_MATCHES * 2) this.#matches = this.#matches.slice(-MAX_MATCHES);
     return info;
   }
 
@@ -53,7 +59,7 @@ export class MatchedRules {
     this.#forgetOld();
     const min = filter.minTimeStamp ?? 0;
     return {
-      rulesMatchedInfo: this.#matches.filter((m) =>
+      rulesMatchedInfo: this.#matches.slice(-MAX_MATCHES).filter((m) =>
         m.timeStamp >= min && (filter.tabId === undefined || filter.tabId === m.tabId)
       ).map((m) => structuredClone(m)),
     };
