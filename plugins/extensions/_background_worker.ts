@@ -191,6 +191,8 @@ export function install(init: BackgroundInit): void {
       ...WEB_REQUEST_ENUMS,
       MAX_HANDLER_BEHAVIOR_CHANGED_CALLS_PER_10_MINUTES: 20,
       handlerBehaviorChanged: api("webRequest.handlerBehaviorChanged"),
+      // the extension's own actions that lost a conflict (the session reports them)
+      onActionIgnored: event("webRequest.onActionIgnored"),
     };
     let lid = 0;
     for (const name of WEB_REQUEST_EVENTS) {
@@ -205,7 +207,10 @@ export function install(init: BackgroundInit): void {
           // as Chrome's bindings do: bad arguments throw here, before anything is registered
           checkListenerArguments(WEB_REQUEST_ENUMS, name, filter as { types?: unknown }, spec);
           const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
-          if (blocking && !has("webRequestBlocking")) {
+          // Chrome: webRequestAuthProvider is enough to answer onAuthRequired (MV3's way)
+          const mayBlock = has("webRequestBlocking") ||
+            (name === "onAuthRequired" && has("webRequestAuthProvider"));
+          if (blocking && !mayBlock) {
             throw new Error(
               "You do not have permission to use blocking webRequest listeners. Be sure to declare the webRequestBlocking permission in your manifest.",
             );

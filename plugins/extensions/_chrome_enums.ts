@@ -54,6 +54,12 @@ export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
   OnBeforeRedirectOptions: chromeEnum(HEADERS),
   OnCompletedOptions: chromeEnum(HEADERS),
   OnErrorOccurredOptions: chromeEnum(["extraHeaders"]),
+  IgnoredActionType: chromeEnum([
+    "redirect",
+    "request_headers",
+    "response_headers",
+    "auth_credentials",
+  ]),
 };
 
 /**

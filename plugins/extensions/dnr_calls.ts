@@ -4,7 +4,8 @@
  * @module
  */
 import type { ExtensionRules } from "./extension_rules.ts";
-import { compileRegexFilter, type RegexFilterError } from "../web-request/_regex_filter.ts";
+import { regexSupport } from "../web-request/_regex_filter.ts";
+import { checkRegexOptions } from "../web-request/dnr_arguments.ts";
 
 /**
  * Answers one `declarativeNetRequest` call (`op` is the method's name).
@@ -46,13 +47,9 @@ export function declarativeNetRequestCall(
     case "getAvailableStaticRuleCount":
       return Math.max(0, 330_000 - rules.staticRuleCount);
     case "isRegexSupported": {
-      const o = (args[0] ?? {}) as { regex?: string; isCaseSensitive?: boolean };
-      try {
-        compileRegexFilter(String(o.regex), o.isCaseSensitive !== false);
-        return { isSupported: true };
-      } catch (e) {
-        return { isSupported: false, reason: (e as RegexFilterError).reason ?? "syntaxError" };
-      }
+      checkRegexOptions(args[0]);
+      const o = args[0] as { regex: string; isCaseSensitive?: boolean };
+      return regexSupport(o.regex, o.isCaseSensitive !== false);
     }
   }
   throw new Error(`declarativeNetRequest.${op} is not supported by websession`);

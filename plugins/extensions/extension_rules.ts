@@ -12,6 +12,13 @@ import { DnrEngine, type DnrOutcome, headerChanges } from "../web-request/dnr_en
 import { applyHeaderChanges } from "../web-request/dnr_engine.ts";
 import { type CompiledRule, compileRule } from "../web-request/dnr_rule.ts";
 import type { DnrRequest } from "../web-request/dnr_matcher.ts";
+import { type MatchedRuleInfo, MatchedRules } from "../web-request/dnr_matched_rules.ts";
+import {
+  checkGetRulesFilter,
+  checkMatchedRulesFilter,
+  checkTestMatchRequest,
+  checkUpdateRuleOptions,
+} from "../web-request/dnr_arguments.ts";
 import { declarativeSource, type WebRequest } from "../web-request/web_request.ts";
 import type { GetRulesFilter, Rule, UpdateRuleOptions } from "../web-request/dnr_types.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
@@ -22,21 +29,12 @@ import type { HostAccess } from "./host_access.ts";
 
 const SESSION = 0;
 const DYNAMIC = 1;
-const MATCH_MEMORY_MS = 5 * 60_000;
 /** Rules per engine of a static ruleset (Chrome allows far more per ruleset: 330,000 in all). */
 const CHUNK = 30_000;
 /** Chrome's limits on static rulesets. */
 export const MAX_NUMBER_OF_ENABLED_STATIC_RULESETS = 50;
 
-/** A rule that matched a request, as `getMatchedRules` reports it. */
-export interface MatchedRuleInfo {
-  /** The rule and its ruleset. */
-  rule: { ruleId: number; rulesetId: string };
-  /** Always -1: websession has no tabs. */
-  tabId: number;
-  /** When it matched (ms since the epoch). */
-  timeStamp: number;
-}
+export type { MatchedRuleInfo } from "../web-request/dnr_matched_rules.ts";
 
 /** Reads a static ruleset's JSON (the extension's file). */
 export type ReadRuleset = (path: string) => Promise<unknown>;
@@ -69,7 +67,7 @@ export class ExtensionRules {
   readonly #static = new Map<string, DnrEngine[]>();
   #engines: Array<{ engine: DnrEngine; order: number; ids: string[] }> = [];
   #enabled: string[] = [];
-  #matches: MatchedRuleInfo[] = [];
+  readonly #matches = new MatchedRules();
   #untaps: Array<() => void> = [];
   #queue: Promise<unknown> = Promise.resolve();
   /** Told about each matched rule (onRuleMatchedDebug). */
@@ -192,6 +190,7 @@ export class ExtensionRules {
   /** Chrome's `updateDynamicRules` (kept in the store; nothing changes on error). */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
     return this.#serial(async () => {
+      checkUpdateRuleOptions("updateDynamicRules", options);
       const before = this.#own.frozen(DYNAMIC);
       this.#own.update(DYNAMIC, options);
       try {
@@ -205,30 +204,34 @@ export class ExtensionRules {
 
   /** Chrome's `updateSessionRules`. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
-    return this.#serial(() => this.#own.update(SESSION, options));
+    return this.#serial(() => {
+      checkUpdateRuleOptions("updateSessionRules", options);
+      this.#own.update(SESSION, options);
+    });
   }
 
   /** Chrome's `getDynamicRules`. */
   getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
-    return this.#serial(() => this.#own.get(DYNAMIC, filter));
+    return this.#serial(() => {
+      checkGetRulesFilter("getDynamicRules", filter);
+      return this.#own.get(DYNAMIC, filter);
+    });
   }
 
   /** Chrome's `getSessionRules`. */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
-    return this.#serial(() => this.#own.get(SESSION, filter));
+    return this.#serial(() => {
+      checkGetRulesFilter("getSessionRules", filter);
+      return this.#own.get(SESSION, filter);
+    });
   }
 
   /** Chrome's `getMatchedRules` (the last five minutes). */
   getMatchedRules(filter: { minTimeStamp?: number; tabId?: number } = {}): {
     rulesMatchedInfo: MatchedRuleInfo[];
   } {
-    this.#forgetOld();
-    const min = filter.minTimeStamp ?? 0;
-    return {
-      rulesMatchedInfo: this.#matches.filter((m) =>
-        m.timeStamp >= min && (filter.tabId === undefined || filter.tabId === m.tabId)
-      ).map((m) => structuredClone(m)),
-    };
+    checkMatchedRulesFilter(filter);
+    return this.#matches.get(filter);
   }
 
   /** How many rules the enabled static rulesets hold. */
@@ -244,6 +247,7 @@ export class ExtensionRules {
   testMatchOutcome(
     request: DnrRequest,
   ): { matchedRules: Array<{ ruleId: number; rulesetId: string }> } {
+    checkTestMatchRequest(request);
     const d = this.#decide({ ...request, url: new URL(request.url).href });
     // as Chrome lists them: an allow rule only when no modifyHeaders rule outranks it
     const listed = d.rule !== null && !(d.kind === "allow" && d.modify.length > 0);
@@ -260,13 +264,6 @@ export class ExtensionRules {
         this.#static.get(id)!.map((engine) => ({ engine, order: i + 2, ids: [id] }))
       ),
     ];
-  }
-
-  #forgetOld(): void {
-    const cutoff = Date.now() - MATCH_MEMORY_MS;
-    if (this.#matches.length > 0 && this.#matches[0].timeStamp < cutoff) {
-      this.#matches = this.#matches.filter((m) => m.timeStamp >= cutoff);
-    }
   }
 
   /** The outcome over every ruleset: priority, then action, then ruleset order, then Chrome's tie order. */
@@ -343,13 +340,7 @@ export class ExtensionRules {
   }
 
   #matched(request: PipelineRequest, rule: { id: number; rulesetId: string }): void {
-    const info = {
-      rule: { ruleId: rule.id, rulesetId: rule.rulesetId },
-      tabId: -1,
-      timeStamp: Date.now(),
-    };
-    this.#forgetOld();
-    this.#matches.push(info);
+    const info = this.#matches.add({ ruleId: rule.id, rulesetId: rule.rulesetId });
     this.onMatch?.({
       request: {
         requestId: String(request.id),
@@ -418,7 +409,7 @@ function buildEngines(rules: readonly Rule[]): DnrEngine[] {
   }
   const engines: DnrEngine[] = [];
   for (let i = 0; i < rules.length || i === 0; i += CHUNK) {
-    const engine = new DnrEngine();
+    const engine = new DnrEngine({ staticRules: true });
     engine.update(DYNAMIC, { addRules: rules.slice(i, i + CHUNK) });
     engines.push(engine);
   }

@@ -26,6 +26,7 @@ import {
   type StorageChanges,
 } from "./extension_storage.ts";
 import { ExtensionRules } from "./extension_rules.ts";
+import { watchIgnoredActions } from "./ignored_actions.ts";
 import { HostAccess, isHostPattern } from "./host_access.ts";
 import { CHROME_ENUMS } from "./_chrome_enums.ts";
 
@@ -261,6 +262,12 @@ export class LoadedExtension {
     };
     const background = await this.#wake();
     if (this.has("cookies")) this.#watchCookies();
+    const webRequest = this.has("webRequest") ? this.#members().webRequest : undefined;
+    if (webRequest) {
+      this.#untaps.push(watchIgnoredActions(webRequest, this.extension.id, (details) => {
+        this.#notify("webRequest.onActionIgnored", [details]);
+      }));
+    }
     // onInstalled the first time (or after a version change), onStartup afterwards
     const store = namespacedStore(ctx.store, `${this.extension.id}/`);
     const previous = await store.get("installedVersion");

@@ -7,6 +7,7 @@
 import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
 import { fromByteString, toByteString } from "./_header_text.ts";
+import { chromeRequestBody } from "./_request_body.ts";
 
 /** The webRequest events. */
 export type EventName =
@@ -236,19 +237,12 @@ export function chromeDetails(
   };
   if (request.initiator !== null) d.initiator = request.initiator;
   if (event === "onBeforeRequest" && extra.has("requestBody")) {
-    const bytes = bodyBytes(request);
-    if (bytes) {
-      const body: Record<string, unknown> = { raw: [{ bytes: bytes.slice().buffer }] };
-      const type = request.headers.get("content-type") ?? "";
-      if (type.startsWith("application/x-www-form-urlencoded")) {
-        const form: Record<string, string[]> = {};
-        for (const [k, v] of new URLSearchParams(new TextDecoder().decode(bytes))) {
-          (form[k] ??= []).push(v);
-        }
-        body.formData = form;
-      }
-      d.requestBody = body;
-    }
+    const body = chromeRequestBody(
+      request.method,
+      request.headers.get("content-type"),
+      request.body,
+    );
+    if (body) d.requestBody = body;
   }
   if (
     (event === "onBeforeSendHeaders" || event === "onSendHeaders") && extra.has("requestHeaders")

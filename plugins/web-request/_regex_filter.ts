@@ -84,6 +84,26 @@ export function compileRegexFilter(source: string, caseSensitive: boolean): Rege
   };
 }
 
+/**
+ * Chrome's `isRegexSupported` answer for a regex: whether a rule could use it, and if not, why.
+ *
+ * @example
+ * ```ts
+ * regexSupport("(?<=a)b", true); // { isSupported: false, reason: "syntaxError" }
+ * ```
+ */
+export function regexSupport(
+  regex: string,
+  caseSensitive: boolean,
+): { isSupported: boolean; reason?: UnsupportedRegexReason } {
+  try {
+    compileRegexFilter(regex, caseSensitive);
+    return { isSupported: true };
+  } catch (e) {
+    return { isSupported: false, reason: (e as RegexFilterError).reason ?? "syntaxError" };
+  }
+}
+
 function programSize(re: RE2JS): number {
   const prog = (re.re2() as unknown as { prog?: { inst?: unknown[] } }).prog;
   return prog?.inst?.length ?? 0;

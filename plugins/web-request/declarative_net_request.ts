@@ -14,6 +14,8 @@ import {
   MAX_NUMBER_OF_DYNAMIC_RULES,
   MAX_NUMBER_OF_REGEX_RULES,
   MAX_NUMBER_OF_SESSION_RULES,
+  MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES,
+  MAX_NUMBER_OF_UNSAFE_SESSION_RULES,
 } from "./dnr_limits.ts";
 import type {
   GetRulesFilter,
@@ -24,6 +26,19 @@ import type {
   UpdateRuleOptions,
 } from "./dnr_types.ts";
 import type { Traces } from "./_trace.ts";
+import {
+  checkGetRulesFilter,
+  checkMatchedRulesFilter,
+  checkRegexOptions,
+  checkTestMatchRequest,
+  checkUpdateRuleOptions,
+} from "./dnr_arguments.ts";
+import {
+  type MatchedRuleInfo,
+  MatchedRules,
+  type MatchedRulesFilter,
+} from "./dnr_matched_rules.ts";
+import type { UnsupportedRegexReason } from "./_regex_filter.ts";
 
 const OUTCOME = Symbol("declarativeNetRequest outcome");
 const STORE_KEY = "dynamicRules";
@@ -45,6 +60,16 @@ interface HopOutcome {
   outcome: DnrOutcome;
 }
 
+/** The rejection of a failed argument check, or null when the arguments pass. */
+function refusal(check: () => void): Promise<never> | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * Chrome's `declarativeNetRequest` for one session.
  *
@@ -56,10 +81,18 @@ interface HopOutcome {
  * ```
  */
 export class DeclarativeNetRequest {
+  /** The ruleset id of session rules (`getMatchedRules`, `testMatchOutcome`, traces). */
+  readonly SESSION_RULESET_ID: string = RULESETS[SESSION];
+  /** The ruleset id of dynamic rules. */
+  readonly DYNAMIC_RULESET_ID: string = RULESETS[DYNAMIC];
   /** Chrome's limit on session rules. */
   readonly MAX_NUMBER_OF_SESSION_RULES: number = MAX_NUMBER_OF_SESSION_RULES;
   /** Chrome's limit on dynamic rules. */
   readonly MAX_NUMBER_OF_DYNAMIC_RULES: number = MAX_NUMBER_OF_DYNAMIC_RULES;
+  /** Chrome's limit on session rules that redirect or change headers. */
+  readonly MAX_NUMBER_OF_UNSAFE_SESSION_RULES: number = MAX_NUMBER_OF_UNSAFE_SESSION_RULES;
+  /** Chrome's limit on dynamic rules that redirect or change headers. */
+  readonly MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: number = MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES;
   /** Chrome's limit on regex rules per ruleset. */
   readonly MAX_NUMBER_OF_REGEX_RULES: number = MAX_NUMBER_OF_REGEX_RULES;
   #engine: DnrEngine | null = null;
@@ -69,6 +102,7 @@ export class DeclarativeNetRequest {
   readonly #traces: Traces;
   #writes: Promise<void> = Promise.resolve();
   #started = false;
+  readonly #matched = new MatchedRules();
 
   #untaps: Array<() => void> = [];
   readonly #onChange: () => void;
@@ -173,6 +207,8 @@ export class DeclarativeNetRequest {
 
   /** Removes then adds session rules, atomically. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
+    const refused = refusal(() => checkUpdateRuleOptions("updateSessionRules", options));
+    if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.updateSessionRules(options));
     return this.#withEngine((engine) => {
       engine.update(SESSION, options);
@@ -182,6 +218,8 @@ export class DeclarativeNetRequest {
 
   /** Removes then adds dynamic rules, atomically, and keeps them in the partition's store. */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
+    const refused = refusal(() => checkUpdateRuleOptions("updateDynamicRules", options));
+    if (refused) return refused;
     const write = this.#writes.then(async () => {
       const engine = await this.#withEngine((engine) => engine);
       const before = engine.frozen(DYNAMIC);
@@ -201,6 +239,8 @@ export class DeclarativeNetRequest {
 
   /** The session rules (optionally only some ids). */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    const refused = refusal(() => checkGetRulesFilter("getSessionRules", filter));
+    if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.getSessionRules(filter));
     if (this.#engine === null && this.#loading === null) return Promise.resolve([]);
     return this.#withEngine((engine) => engine.get(SESSION, filter));
@@ -208,6 +248,7 @@ export class DeclarativeNetRequest {
 
   /** The dynamic rules (optionally only some ids). */
   async getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    checkGetRulesFilter("getDynamicRules", filter);
     await this.#writes;
     if (this.#engine === null && this.#loading === null) return [];
     return await this.#withEngine((engine) => engine.get(DYNAMIC, filter));
@@ -215,8 +256,33 @@ export class DeclarativeNetRequest {
 
   /** The rules that would apply to a request, in the order they would. */
   testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
+    const refused = refusal(() => checkTestMatchRequest(request));
+    if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.testMatchOutcome(request));
     return this.#withEngine((engine) => engine.testMatchOutcome(request));
+  }
+
+  /**
+   * Chrome's `isRegexSupported`: whether a `regexFilter` could use the regex (RE2, with Chrome's
+   * limits), and if not, why (`syntaxError` or `memoryLimitExceeded`).
+   */
+  async isRegexSupported(
+    regexOptions: { regex: string; isCaseSensitive?: boolean; requireCapturing?: boolean },
+  ): Promise<{ isSupported: boolean; reason?: UnsupportedRegexReason }> {
+    checkRegexOptions(regexOptions);
+    const { regexSupport } = await import("./_regex_filter.ts");
+    return regexSupport(regexOptions.regex, regexOptions.isCaseSensitive !== false);
+  }
+
+  /**
+   * Chrome's `getMatchedRules`: the rules that blocked, redirected, allowed or changed the
+   * headers of a request in the last five minutes (websession's requests have no tab: -1).
+   */
+  getMatchedRules(
+    filter: MatchedRulesFilter = {},
+  ): Promise<{ rulesMatchedInfo: MatchedRuleInfo[] }> {
+    const refused = refusal(() => checkMatchedRulesFilter(filter));
+    return refused ?? Promise.resolve(this.#matched.get(filter));
   }
 
   #outcome(request: PipelineRequest, responseHeaders?: Headers): DnrOutcome {
@@ -255,6 +321,7 @@ export class DeclarativeNetRequest {
   readonly #pending = new Map<string, MatchedRule[]>();
 
   #remember(request: PipelineRequest, stage: string, rules: MatchedRule[]): void {
+    for (const rule of rules) this.#matched.add(rule);
     if (this.#pending.size > 1000) this.#pending.clear();
     this.#pending.set(`${request.id}/${stage}`, rules);
   }
@@ -274,6 +341,7 @@ export class DeclarativeNetRequest {
       if (!o.rule) return;
       const rules = [{ ruleId: o.rule.id, rulesetId: RULESETS[o.rule.ruleset] }];
       if (o.kind === "allow") {
+        this.#matched.add(rules[0]);
         // Nothing for the pipeline to merge; the trace still says which rule allowed it.
         this.#traces.add(request.id, {
           stage: "beforeRequest",

@@ -29,12 +29,16 @@ import {
   MAX_NUMBER_OF_DYNAMIC_RULES,
   MAX_NUMBER_OF_REGEX_RULES,
   MAX_NUMBER_OF_SESSION_RULES,
+  MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES,
+  MAX_NUMBER_OF_UNSAFE_SESSION_RULES,
 } from "./dnr_limits.ts";
 
 export {
   MAX_NUMBER_OF_DYNAMIC_RULES,
   MAX_NUMBER_OF_REGEX_RULES,
   MAX_NUMBER_OF_SESSION_RULES,
+  MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES,
+  MAX_NUMBER_OF_UNSAFE_SESSION_RULES,
 } from "./dnr_limits.ts";
 
 /** One header change that will be applied, with the rule it comes from. */
@@ -58,6 +62,9 @@ export interface DnrOutcome {
 }
 
 const LIMITS = [MAX_NUMBER_OF_SESSION_RULES, MAX_NUMBER_OF_DYNAMIC_RULES];
+/** Limits on rules that redirect or change headers (Chrome's "unsafe" actions), by ruleset. */
+const UNSAFE_LIMITS = [MAX_NUMBER_OF_UNSAFE_SESSION_RULES, MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES];
+const UNSAFE_ACTIONS: ReadonlySet<string> = new Set(["redirect", "modifyHeaders"]);
 /** How Chrome's messages name each ruleset (`RULESETS` order). */
 const KIND = ["Session", "Dynamic"];
 
@@ -75,6 +82,15 @@ const KIND = ["Session", "Dynamic"];
 export class DnrEngine {
   readonly #rules: Map<number, CompiledRule>[] = [new Map(), new Map()];
   readonly #indexes: RuleIndex[] = [new RuleIndex([]), new RuleIndex([])];
+  readonly #staticRules: boolean;
+
+  /**
+   * `staticRules`: the engine holds (a part of) an extension's static ruleset, which has no
+   * limit on unsafe rules.
+   */
+  constructor(options: { staticRules?: boolean } = {}) {
+    this.#staticRules = options.staticRules === true;
+  }
 
   /**
    * Applies removals then additions to ruleset 0 (session) or 1 (dynamic), atomically: on any
@@ -109,7 +125,14 @@ export class DnrEngine {
       throw new TypeError(`${KIND[ruleset]} rule count exceeded.`);
     }
     let regexCount = 0;
-    for (const r of next.values()) if (r.regex) regexCount++;
+    let unsafeCount = 0;
+    for (const r of next.values()) {
+      if (r.regex) regexCount++;
+      if (UNSAFE_ACTIONS.has(r.rule.action.type)) unsafeCount++;
+    }
+    if (!this.#staticRules && unsafeCount > UNSAFE_LIMITS[ruleset]) {
+      throw new TypeError(`${KIND[ruleset]} rule count for unsafe rules exceeded.`);
+    }
     if (regexCount > MAX_NUMBER_OF_REGEX_RULES) {
       throw new TypeError(`${KIND[ruleset]} rule count for regex rules exceeded.`);
     }

@@ -32,3 +32,21 @@ export const MAX_NUMBER_OF_DYNAMIC_RULES = 30000;
  * ```
  */
 export const MAX_NUMBER_OF_REGEX_RULES = 1000;
+/**
+ * Chrome's limit on dynamic rules with an unsafe action (`redirect`, `modifyHeaders`).
+ *
+ * @example
+ * ```ts
+ * MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES; // 5000
+ * ```
+ */
+export const MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES = 5000;
+/**
+ * Chrome's limit on session rules with an unsafe action (`redirect`, `modifyHeaders`).
+ *
+ * @example
+ * ```ts
+ * MAX_NUMBER_OF_UNSAFE_SESSION_RULES; // 5000
+ * ```
+ */
+export const MAX_NUMBER_OF_UNSAFE_SESSION_RULES = 5000;

@@ -35,6 +35,8 @@ export interface DnrRequest {
   tabId?: number;
   /** URLs of the documents the request comes from, top frame first (for allowAllRequests). */
   frameUrls?: readonly string[];
+  /** The top-level document's URL when no `frameUrls` are given (testMatchOutcome's `topUrl`). */
+  topUrl?: string;
   /** The response headers, once received (for responseHeaders conditions). */
   responseHeaders?: Headers | null;
 }
@@ -158,7 +160,9 @@ export function matchContext(r: DnrRequest): MatchContext {
     methodBit: socket ? NO_METHOD_BIT : METHOD_BIT[method] ?? METHOD_BIT.other,
     initiator: r.initiator ?? null,
     tabId: r.tabId ?? -1,
-    topUrl: frames && frames.length > 0 ? frames[0] : r.type === "main_frame" ? url : null,
+    topUrl: frames && frames.length > 0
+      ? frames[0]
+      : r.topUrl ?? (r.type === "main_frame" ? url : null),
     responseHeaders: toHeaders(r.responseHeaders),
   };
 }

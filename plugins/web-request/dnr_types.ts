@@ -220,6 +220,8 @@ export interface TestMatchRequestDetails {
   initiator?: string;
   /** The tab it belongs to (default -1). */
   tabId?: number;
+  /** The top-level document's URL, if any (what `topDomains` conditions read). */
+  topUrl?: string;
   /** The response headers, for rules with response header conditions (Chrome 128+). */
   responseHeaders?: Record<string, string[]>;
 }

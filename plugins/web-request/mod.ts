@@ -50,6 +50,8 @@ export type {
 } from "./web_request.ts";
 export { DeclarativeNetRequest } from "./declarative_net_request.ts";
 export type * from "./dnr_types.ts";
+export type { MatchedRuleInfo, MatchedRulesFilter } from "./dnr_matched_rules.ts";
+export type { UnsupportedRegexReason } from "./_regex_filter.ts";
 export type { Explanation, TraceStep } from "./_trace.ts";
 export { MatchPattern } from "./match_pattern.ts";
 export type { MatchPatternError, PatternUrl, ValidSchemes } from "./match_pattern.ts";

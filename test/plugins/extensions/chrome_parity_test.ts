@@ -58,6 +58,10 @@ describe("Chrome's enum objects and constants", () => {
       await read(ses, id, "webRequest.OnAuthRequiredOptions.ASYNC_BLOCKING"),
       "asyncBlocking",
     );
+    assert.equal(
+      await read(ses, id, "webRequest.IgnoredActionType.REQUEST_HEADERS"),
+      "request_headers",
+    );
     assert.equal(await read(ses, id, "webRequest.ResourceType.XMLHTTPREQUEST"), "xmlhttprequest");
     assert.equal(await read(ses, id, "runtime.OnInstalledReason.INSTALL"), "install");
     assert.equal(await read(ses, id, "cookies.SameSiteStatus.NO_RESTRICTION"), "no_restriction");
@@ -220,6 +224,32 @@ describe("declarativeNetRequest's errors, worded as Chrome's", () => {
       /^Error: Rule with id 7 does not have a unique ID\.$/,
     );
     assert.deepEqual(await callChrome(ses, id, "declarativeNetRequest.getDynamicRules"), []);
+  });
+
+  it("refuses more than 5,000 dynamic rules that redirect or change headers (unsafe rules)", async () => {
+    const { ses, id } = await loaded();
+    const rules = (n: number, from: number, action: Record<string, unknown>) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: from + i,
+        action,
+        condition: { urlFilter: `/u${from + i}/` },
+      }));
+    const redirect = { type: "redirect", redirect: { url: "https://example.test/" } };
+    const headers = {
+      type: "modifyHeaders",
+      requestHeaders: [{ header: "x-a", operation: "remove" }],
+    };
+    const unsafe = [...rules(2500, 1, redirect), ...rules(2501, 2501, headers)];
+    await assert.rejects(
+      callChrome(ses, id, "declarativeNetRequest.updateDynamicRules", { addRules: unsafe }),
+      /^Error: Dynamic rule count for unsafe rules exceeded\.$/,
+    );
+    assert.deepEqual(await callChrome(ses, id, "declarativeNetRequest.getDynamicRules"), []);
+    // 5,000 unsafe rules and any number of safe ones (block, allow, upgradeScheme) are fine
+    const fine = [...unsafe.slice(1), ...rules(6000, 10_000, { type: "block" })];
+    await callChrome(ses, id, "declarativeNetRequest.updateDynamicRules", { addRules: fine });
+    const stored = await callChrome(ses, id, "declarativeNetRequest.getDynamicRules") as unknown[];
+    assert.equal(stored.length, 11_000);
   });
 
   it("answers getMatchedRules and setExtensionActionOptions as Chrome does without tabs", async () => {

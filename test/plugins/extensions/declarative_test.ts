@@ -257,3 +257,42 @@ describe("an extension's declarativeNetRequest.isRegexSupported", () => {
     });
   });
 });
+
+describe("an extension's declarativeNetRequest arguments", () => {
+  it("are checked as Chrome's bindings do: a typo'd property is refused, nothing changes", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_rules"));
+    const rule = { id: 7, condition: { urlFilter: "typo-block" }, action: { type: "block" } };
+    await callChrome(ses, ext.id, "declarativeNetRequest.updateDynamicRules", { addRules: [rule] });
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.updateDynamicRules", {
+        addRule: [{ ...rule, id: 8 }],
+        removeRuleIds: [7],
+      }),
+      {
+        message: "Error in invocation of declarativeNetRequest.updateDynamicRules: Error at " +
+          "parameter 'options': Unexpected property: 'addRule'.",
+      },
+    );
+    const kept = await callChrome(ses, ext.id, "declarativeNetRequest.getDynamicRules") as Array<
+      { id: number }
+    >;
+    assert.deepEqual(kept.map((r) => r.id), [7]);
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.getSessionRules", { ruleIds: ["7"] }),
+      /Error at property 'ruleIds': Error at index 0: Invalid type: expected integer, found string\.$/,
+    );
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.testMatchOutcome", { url: server.url }),
+      /Error at parameter 'request': Missing required property 'type'\.$/,
+    );
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.getMatchedRules", { tab: 1 }),
+      /getMatchedRules: Error at parameter 'filter': Unexpected property: 'tab'\.$/,
+    );
+    await assert.rejects(
+      callChrome(ses, ext.id, "declarativeNetRequest.isRegexSupported", {}),
+      /isRegexSupported: Error at parameter 'regexOptions': Missing required property 'regex'\.$/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { closedPort, type TestServer } from "../../_serve.ts";
+import { closedPort, serve, type TestServer } from "../../_serve.ts";
 import { closeSessions, echoed, echoServer, fixture, freshSession, until } from "./_helpers.ts";
 
 let server: TestServer;
@@ -87,5 +87,54 @@ describe("chrome.webRequest in an extension's background", () => {
       JSON.stringify(explanation).includes(label),
       JSON.stringify(explanation).slice(0, 400),
     );
+  });
+
+  it("hears chrome.webRequest.onActionIgnored when its redirect loses to a later listener", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_listener"));
+    // installed after the extension's listener: this redirect wins, the extension's is ignored
+    ses.webRequest.onBeforeRequest({ urls: [`${server.url}/old`] }, (_details, callback) => {
+      callback?.({ redirectURL: `${server.url}/app` });
+    });
+    assert.equal((await echoed(ses, `${server.url}/old`)).path, "/app");
+    const ignored = await until(async () => {
+      const list = await ses.extensions.sendMessage(ext.id, "ignored") as Array<
+        { requestId: unknown; action: string }
+      >;
+      return list.length > 0 ? list : null;
+    });
+    assert.deepEqual(ignored!.map((d) => d.action), ["redirect"]);
+    assert.equal(typeof ignored![0].requestId, "string");
+    // only its own ignored actions: the app's listener won, and the extension hears nothing more
+    assert.equal((await echoed(ses, `${server.url}/seen-once`)).path, "/seen-once");
+    assert.equal((await ses.extensions.sendMessage(ext.id, "ignored") as unknown[]).length, 1);
+  });
+
+  it("answers onAuthRequired with webRequestAuthProvider alone (MV3), as Chrome 108+", async () => {
+    const auth = await serve((request) =>
+      request.headers.get("authorization") === `Basic ${btoa("user:pass")}`
+        ? new Response("welcome")
+        : new Response("no", {
+          status: 401,
+          headers: { "www-authenticate": 'Basic realm="extension-test"' },
+        })
+    );
+    try {
+      const { ses, errors } = await freshSession();
+      const ext = await ses.loadExtension(fixture("mv3_auth_provider"));
+      const response = await ses.fetch(`${auth.url}/private`);
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "welcome");
+      const report = await ses.extensions.sendMessage(ext.id, "report") as {
+        realms: string[];
+        blockingError: string | null;
+      };
+      assert.deepEqual(report.realms, ["extension-test"]);
+      // other blocking listeners still need webRequestBlocking
+      assert.match(String(report.blockingError), /^You do not have permission to use blocking/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await auth.close();
+    }
   });
 });

@@ -179,6 +179,25 @@ describe("declarativeNetRequest in a session", () => {
     assert.deepEqual((await ses.declarativeNetRequest.getSessionRules()).map((r) => r.id), [1]);
   });
 
+  it("refuses more than MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES redirect and header rules", async () => {
+    const ses = await fresh();
+    const dnr = ses.declarativeNetRequest;
+    assert.equal(dnr.MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES, 5000);
+    assert.equal(dnr.MAX_NUMBER_OF_UNSAFE_SESSION_RULES, 5000);
+    const redirects = Array.from({ length: 5001 }, (_, i) => ({
+      id: i + 1,
+      condition: { urlFilter: `/moved-${i}/` },
+      action: { type: "redirect" as const, redirect: { url: `${server.url}/ok` } },
+    }));
+    await assert.rejects(dnr.updateDynamicRules({ addRules: redirects }), {
+      name: "TypeError",
+      message: "Dynamic rule count for unsafe rules exceeded.",
+    });
+    assert.deepEqual(await dnr.getDynamicRules(), []);
+    await dnr.updateDynamicRules({ addRules: redirects.slice(1) });
+    assert.equal((await dnr.getDynamicRules()).length, 5000);
+  });
+
   it("testMatchOutcome names the rules that would apply", async () => {
     const ses = await fresh();
     await ses.declarativeNetRequest.updateSessionRules({

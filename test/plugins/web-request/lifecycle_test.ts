@@ -376,9 +376,8 @@ describe("webRequest listeners", () => {
     })).text();
     const bytes = (upload as Array<{ bytes: Uint8Array }>)[0].bytes;
     assert.equal(new TextDecoder().decode(bytes), "a=1&b=2&a=3");
-    assert.deepEqual(body.formData, { a: ["1", "3"], b: ["2"] });
-    const raw = (body.raw as Array<{ bytes: ArrayBuffer }>)[0].bytes;
-    assert.equal(new TextDecoder().decode(raw), "a=1&b=2&a=3");
+    // a body parsed as a form is not given raw as well (Chrome)
+    assert.deepEqual(body, { formData: { a: ["1", "3"], b: ["2"] } });
   });
 
   it("Chrome blocking listeners may answer with a Promise", async () => {

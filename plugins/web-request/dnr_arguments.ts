@@ -1,0 +1,183 @@
+/**
+ * The arguments of `declarativeNetRequest`'s methods, checked as Chrome's bindings check them
+ * against the API's schema: an unknown property (a typo such as `addRule`), a value of the wrong
+ * type or a missing required property is a TypeError in Chrome's words, naming the parameter and
+ * the property, before anything changes. The rules inside `addRules` are the rule checks' own
+ * (`dnr_rule.ts`). Plain code: it loads with the session, not with the rule engine.
+ *
+ * @module
+ */
+import { REQUEST_METHODS, RESOURCE_TYPES } from "./dnr_types.ts";
+
+/** One property of a dictionary: its type, and whether it must be there. */
+interface Property {
+  type:
+    | "integer"
+    | "number"
+    | "boolean"
+    | "string"
+    | "object"
+    | "integers"
+    | "array"
+    | "resourceType"
+    | "method";
+  required?: boolean;
+}
+
+const UPDATE_RULE_OPTIONS: Readonly<Record<string, Property>> = {
+  removeRuleIds: { type: "integers" },
+  addRules: { type: "array" },
+};
+const GET_RULES_FILTER: Readonly<Record<string, Property>> = { ruleIds: { type: "integers" } };
+const TEST_MATCH_REQUEST: Readonly<Record<string, Property>> = {
+  url: { type: "string", required: true },
+  initiator: { type: "string" },
+  method: { type: "method" },
+  type: { type: "resourceType", required: true },
+  tabId: { type: "integer" },
+  topUrl: { type: "string" },
+  responseHeaders: { type: "object" },
+};
+const REGEX_OPTIONS: Readonly<Record<string, Property>> = {
+  regex: { type: "string", required: true },
+  isCaseSensitive: { type: "boolean" },
+  requireCapturing: { type: "boolean" },
+};
+const MATCHED_RULES_FILTER: Readonly<Record<string, Property>> = {
+  tabId: { type: "integer" },
+  minTimeStamp: { type: "number" },
+};
+
+/** Chrome's name for the type of a value, as its binding errors say what they found. */
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Why a value is not of a type (Chrome's words), or null when it is. */
+function mismatch(value: unknown, type: Property["type"]): string | null {
+  const expected = (name: string) => `Invalid type: expected ${name}, found ${typeName(value)}.`;
+  const oneOf = (values: readonly string[]) =>
+    values.includes(value as string) ? null : `Value must be one of ${values.join(", ")}.`;
+  switch (type) {
+    case "integer":
+      return Number.isInteger(value) ? null : expected("integer");
+    case "number":
+      return typeof value === "number" ? null : expected("number");
+    case "boolean":
+      return typeof value === "boolean" ? null : expected("boolean");
+    case "string":
+      return typeof value === "string" ? null : expected("string");
+    case "object":
+      return isObject(value) ? null : expected("object");
+    case "array":
+      return Array.isArray(value) ? null : expected("array");
+    case "integers": {
+      if (!Array.isArray(value)) return expected("array");
+      const at = value.findIndex((item) => !Number.isInteger(item));
+      return at < 0 ? null : `Error at index ${at}: ${mismatch(value[at], "integer")}`;
+    }
+    case "resourceType":
+      return oneOf(RESOURCE_TYPES);
+    case "method":
+      return oneOf(REQUEST_METHODS);
+  }
+}
+
+/** Checks a dictionary argument against its properties; throws Chrome's TypeError. */
+function checkDictionary(
+  method: string,
+  parameter: string,
+  value: unknown,
+  properties: Readonly<Record<string, Property>>,
+): void {
+  const fail = (message: string): never => {
+    throw new TypeError(
+      `Error in invocation of declarativeNetRequest.${method}: Error at parameter ` +
+        `'${parameter}': ${message}`,
+    );
+  };
+  if (!isObject(value)) fail(`Invalid type: expected object, found ${typeName(value)}.`);
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!Object.hasOwn(properties, key)) fail(`Unexpected property: '${key}'.`);
+  }
+  for (const [key, property] of Object.entries(properties)) {
+    const item = given[key];
+    if (item === undefined || item === null) {
+      if (property.required) fail(`Missing required property '${key}'.`);
+      continue;
+    }
+    const why = mismatch(item, property.type);
+    if (why !== null) fail(`Error at property '${key}': ${why}`);
+  }
+}
+
+/**
+ * Checks `updateSessionRules`/`updateDynamicRules`' options (`method` names the call).
+ *
+ * @example
+ * ```ts
+ * checkUpdateRuleOptions("updateSessionRules", { removeRuleIds: [1] }); // passes
+ * // checkUpdateRuleOptions("updateSessionRules", { addRule: [] }) throws
+ * // "... Error at parameter 'options': Unexpected property: 'addRule'."
+ * ```
+ */
+export function checkUpdateRuleOptions(method: string, options: unknown): void {
+  checkDictionary(method, "options", options, UPDATE_RULE_OPTIONS);
+}
+
+/**
+ * Checks `getSessionRules`/`getDynamicRules`' filter (`method` names the call).
+ *
+ * @example
+ * ```ts
+ * checkGetRulesFilter("getSessionRules", { ruleIds: [1, 2] }); // passes
+ * ```
+ */
+export function checkGetRulesFilter(method: string, filter: unknown): void {
+  checkDictionary(method, "filter", filter, GET_RULES_FILTER);
+}
+
+/**
+ * Checks `testMatchOutcome`'s request: `url` and `type` required, `method` one of Chrome's
+ * lower-case methods.
+ *
+ * @example
+ * ```ts
+ * checkTestMatchRequest({ url: "https://a.test/", type: "script", method: "get" }); // passes
+ * ```
+ */
+export function checkTestMatchRequest(request: unknown): void {
+  checkDictionary("testMatchOutcome", "request", request, TEST_MATCH_REQUEST);
+}
+
+/**
+ * Checks `isRegexSupported`'s options: `regex` required.
+ *
+ * @example
+ * ```ts
+ * checkRegexOptions({ regex: "^https://", isCaseSensitive: false }); // passes
+ * ```
+ */
+export function checkRegexOptions(options: unknown): void {
+  checkDictionary("isRegexSupported", "regexOptions", options, REGEX_OPTIONS);
+}
+
+/**
+ * Checks `getMatchedRules`' filter (`tabId`, `minTimeStamp`).
+ *
+ * @example
+ * ```ts
+ * checkMatchedRulesFilter({ minTimeStamp: 0 }); // passes
+ * ```
+ */
+export function checkMatchedRulesFilter(filter: unknown): void {
+  checkDictionary("getMatchedRules", "filter", filter, MATCHED_RULES_FILTER);
+}

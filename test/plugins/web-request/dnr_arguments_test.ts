@@ -1,0 +1,128 @@
+// The arguments of declarativeNetRequest's methods, checked as Chrome's bindings check them: an
+// unknown property (a typo such as `addRule`), a wrong type or a missing required property is
+// refused with the parameter and property named, and nothing already stored changes.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { TestServer } from "../../_serve.ts";
+import { startServer, webRequestSessions } from "./_helpers.ts";
+
+let server: TestServer;
+const sessions = webRequestSessions("web-request-dnr-arguments");
+const fresh = sessions.fresh;
+const BLOCK = { id: 1, condition: { urlFilter: "blocked" }, action: { type: "block" as const } };
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await sessions.closeAll();
+  await server.close();
+});
+
+/** The rejection of `promise`, which must be a TypeError. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  assert.ok(error instanceof TypeError, `expected a TypeError, got ${error}`);
+  return error.message;
+}
+
+describe("declarativeNetRequest's update options", () => {
+  it("an unknown property (addRule for addRules) is refused, and the rules stay as they were", async () => {
+    const ses = await fresh();
+    const dnr = ses.declarativeNetRequest;
+    await dnr.updateSessionRules({ addRules: [BLOCK] });
+    const typo = { addRule: [{ ...BLOCK, id: 2 }], removeRuleIds: [1] } as never;
+    assert.equal(
+      await refusal(dnr.updateSessionRules(typo)),
+      "Error in invocation of declarativeNetRequest.updateSessionRules: Error at parameter " +
+        "'options': Unexpected property: 'addRule'.",
+    );
+    assert.deepEqual((await dnr.getSessionRules()).map((r) => r.id), [1]);
+    await assert.rejects(ses.fetch(`${server.url}/blocked`), {
+      code: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+  });
+
+  it("removeRuleIds must hold integers: a string id is refused, not silently kept", async () => {
+    const ses = await fresh();
+    const dnr = ses.declarativeNetRequest;
+    await dnr.updateDynamicRules({ addRules: [BLOCK] });
+    assert.equal(
+      await refusal(dnr.updateDynamicRules({ removeRuleIds: ["1"] } as never)),
+      "Error in invocation of declarativeNetRequest.updateDynamicRules: Error at parameter " +
+        "'options': Error at property 'removeRuleIds': Error at index 0: Invalid type: expected " +
+        "integer, found string.",
+    );
+    assert.match(
+      await refusal(dnr.updateDynamicRules({ removeRuleIds: 1 } as never)),
+      /Error at property 'removeRuleIds': Invalid type: expected array, found integer\.$/,
+    );
+    assert.match(
+      await refusal(dnr.updateSessionRules({ addRules: BLOCK } as never)),
+      /Error at property 'addRules': Invalid type: expected array, found object\.$/,
+    );
+    assert.deepEqual((await dnr.getDynamicRules()).map((r) => r.id), [1]);
+  });
+
+  it("the options must be an object", async () => {
+    const ses = await fresh();
+    assert.match(
+      await refusal(ses.declarativeNetRequest.updateSessionRules(null as never)),
+      /Error at parameter 'options': Invalid type: expected object, found null\.$/,
+    );
+  });
+});
+
+describe("declarativeNetRequest's rule filters and test requests", () => {
+  it("getSessionRules/getDynamicRules refuse a filter with an unknown property or bad ruleIds", async () => {
+    const ses = await fresh();
+    const dnr = ses.declarativeNetRequest;
+    await dnr.updateSessionRules({ addRules: [BLOCK] });
+    assert.equal(
+      await refusal(dnr.getSessionRules({ ruleId: [2] } as never)),
+      "Error in invocation of declarativeNetRequest.getSessionRules: Error at parameter " +
+        "'filter': Unexpected property: 'ruleId'.",
+    );
+    assert.match(
+      await refusal(dnr.getDynamicRules({ ruleIds: "1" } as never)),
+      /getDynamicRules: Error at parameter 'filter': Error at property 'ruleIds': Invalid type: expected array, found string\.$/,
+    );
+    assert.deepEqual((await dnr.getSessionRules({ ruleIds: [1] })).map((r) => r.id), [1]);
+  });
+
+  it("testMatchOutcome needs url and type, and takes Chrome's lower-case methods", async () => {
+    const ses = await fresh();
+    const dnr = ses.declarativeNetRequest;
+    await dnr.updateSessionRules({ addRules: [BLOCK] });
+    const url = `${server.url}/blocked`;
+    assert.equal(
+      await refusal(dnr.testMatchOutcome({ url } as never)),
+      "Error in invocation of declarativeNetRequest.testMatchOutcome: Error at parameter " +
+        "'request': Missing required property 'type'.",
+    );
+    assert.match(
+      await refusal(dnr.testMatchOutcome({ url, type: "xhr" } as never)),
+      /Error at property 'type': Value must be one of main_frame, sub_frame, .*, other\.$/,
+    );
+    assert.match(
+      await refusal(dnr.testMatchOutcome({ url, type: "other", method: "POST" } as never)),
+      /Error at property 'method': Value must be one of connect, delete, get, .*, other\.$/,
+    );
+    assert.deepEqual(await dnr.testMatchOutcome({ url, type: "other", method: "post" }), {
+      matchedRules: [{ ruleId: 1, rulesetId: "_session" }],
+    });
+  });
+
+  it("testMatchOutcome takes topUrl, which topDomains conditions read", async () => {
+    const ses = await fresh();
+    const dnr = ses.declarativeNetRequest;
+    await dnr.updateSessionRules({
+      addRules: [{ ...BLOCK, condition: { urlFilter: "blocked", topDomains: ["top.test"] } }],
+    });
+    const request = { url: `${server.url}/blocked`, type: "script" as const };
+    assert.deepEqual(await dnr.testMatchOutcome(request), { matchedRules: [] });
+    assert.deepEqual(await dnr.testMatchOutcome({ ...request, topUrl: "https://a.top.test/" }), {
+      matchedRules: [{ ruleId: 1, rulesetId: "_session" }],
+    });
+  });
+});
