@@ -24,6 +24,7 @@ import type {
   CookiesSetDetails,
   ElectronSameSite,
 } from "../cookies/mod.ts";
+import { defaultPath } from "../cookies/cookie_url.ts";
 
 type CdpCookie = Protocol.Network.Cookie;
 
@@ -174,7 +175,9 @@ export class BrowserCookies extends Emitter {
       name: details.name ?? "",
       value: details.value ?? "",
       url: url.href,
-      path: details.path,
+      // Electron's default, as Chromium's CreateSanitizedCookie: the URL's default path (CDP's
+      // would be "/")
+      path: details.path?.startsWith("/") ? details.path : defaultPath(url.pathname),
       secure: details.secure ?? details.sameSite === "no_restriction",
       httpOnly: details.httpOnly ?? false,
       sameSite,
@@ -342,8 +345,7 @@ export async function storeListenerCookies(
       name: parsed.name,
       value: parsed.value,
       url,
-      // the default path: the request path up to its last slash (RFC 6265 5.1.4)
-      path: parsed.path || base.pathname.replace(/\/[^/]*$/, "") || "/",
+      path: parsed.path || defaultPath(base.pathname),
       secure: parsed.secure,
       httpOnly: parsed.httpOnly,
     };
