@@ -39,7 +39,7 @@ import {
   setCookieLines,
   withSetCookies,
 } from "./_paused_parts.ts";
-import { storeListenerCookies } from "./browser_cookies.ts";
+import { listenerCookieChanges } from "./browser_cookies.ts";
 
 type Paused = Protocol.Fetch.RequestPausedEvent;
 type HeaderEntry = Protocol.Fetch.HeaderEntry;
@@ -564,14 +564,15 @@ export class FetchBridge {
           responsePhrase: (status ? status.text : event.responseStatusText) || undefined,
           responseHeaders: entries(decision.headers!),
         });
-      // Chromium stored the response's cookies before the pause: a Set-Cookie a tap added is
-      // stored here, before the page sees the response
-      const added = decision.headers.getSetCookie();
-      if (added.length === 0) return goOn();
-      const had = new Set(head.headers.getSetCookie());
-      const lines = added.filter((line) => !had.has(line));
-      if (lines.length === 0) return goOn();
-      return storeListenerCookies(cdp, flight.hop.request.url, lines).then(goOn);
+      // Chromium stored the response's cookies before the pause: the Set-Cookie lines a tap added
+      // or removed are stored or dropped here, before the page sees the response
+      const changes = listenerCookieChanges(
+        cdp,
+        flight.hop.request.url,
+        head.headers.getSetCookie(),
+        decision.headers.getSetCookie(),
+      );
+      return changes ? changes.then(goOn) : goOn();
     }
     if (head) return cdp.send("Fetch.continueRequest", { requestId });
     const request = flight.hop.request;

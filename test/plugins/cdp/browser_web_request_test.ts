@@ -5,7 +5,8 @@
 // holds a page's POST body byte for byte, a response from Chromium's HTTP cache is fromCache, and
 // a listener's redirectURL for a cross-origin fetch passes its CORS check as in Chromium, and a
 // Set-Cookie an onHeadersReceived listener adds is stored, and the response's own Set-Cookie lines
-// are in responseHeaders (Chromium's Fetch domain leaves them out of a paused response).
+// are in responseHeaders (Chromium's Fetch domain leaves them out of a paused response); one a
+// listener removes is not stored.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -215,6 +216,29 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
       "headersReceived one=1; Path=/ | two=2; Path=/; HttpOnly",
       "completed one=1; Path=/ | two=2; Path=/; HttpOnly",
     ]);
+    await page.close();
+  });
+
+  it("a Set-Cookie an onHeadersReceived listener removes is not stored, as in Electron", async () => {
+    const ses = await fresh();
+    ses.webRequest.onHeadersReceived(
+      { urls: [`${server.url}/sets-cookies`] },
+      (details, callback) => {
+        const responseHeaders: Record<string, string[]> = {};
+        const given: Record<string, string[]> = details.responseHeaders ?? {};
+        for (const [name, lines] of Object.entries(given)) {
+          const kept = name.toLowerCase() === "set-cookie"
+            ? lines.filter((line) => !line.startsWith("one="))
+            : lines;
+          if (kept.length > 0) responseHeaders[name] = kept;
+        }
+        callback({ responseHeaders });
+      },
+    );
+    const page = await ses.pages.open(`${server.url}/`);
+    assert.equal(await page.evaluate("fetch('/sets-cookies').then((r) => r.text())"), "set");
+    const names = (await ses.cookies.get({ url: `${server.url}/` })).map((c) => c.name);
+    assert.deepEqual(names, ["two"]);
     await page.close();
   });
 
