@@ -177,7 +177,7 @@ export class BrowserCookies extends Emitter {
       url: url.href,
       // Electron's default, as Chromium's CreateSanitizedCookie: the URL's default path (CDP's
       // would be "/")
-      path: details.path?.startsWith("/") ? details.path : defaultPath(url.pathname),
+      path: details.path || defaultPath(url.pathname),
       secure: details.secure ?? details.sameSite === "no_restriction",
       httpOnly: details.httpOnly ?? false,
       sameSite,
