@@ -7,7 +7,9 @@
  * Network domain's `loadingFinished`/`loadingFailed` end each request with Chromium's own
  * `net::ERR_*` code. The Network domain is enabled on a target only once something wants to
  * learn what happens after a request is sent on (a tap of `responseStarted`, `beforeRedirect`,
- * `completed` or `errorOccurred`, or {@linkcode FetchBridge.wantsEnds}): its events cost Chromium
+ * `completed` or `errorOccurred`, or {@linkcode FetchBridge.wantsEnds}) or a response's raw head (a
+ * `headersReceived` tap: Chromium leaves Set-Cookie out of a paused response; its
+ * `responseReceivedExtraInfo`, sent before the pause, has it): its events cost Chromium
  * about a third of its own work per request, and until then a request is only paused at its
  * request stage (and at its response stage for a `headersReceived` tap). Likewise the Fetch domain
  * itself is enabled only once something wants page traffic paused (a tap of a stage the bridge
@@ -29,8 +31,15 @@ import type { Stage } from "../../kernel/pipeline.ts";
 import type { Session } from "../../kernel/session.ts";
 import type { CdpSession } from "../../kernel/cdp/session.ts";
 import type { TargetNode } from "./target_tree.ts";
-import { bodyOf, entries, headersOf, headOf } from "./_paused_parts.ts";
-import { storeListenerCookies } from "./browser_cookies.ts";
+import {
+  bodyOf,
+  entries,
+  headersOf,
+  headOf,
+  setCookieLines,
+  withSetCookies,
+} from "./_paused_parts.ts";
+import { listenerCookieChanges } from "./browser_cookies.ts";
 
 type Paused = Protocol.Fetch.RequestPausedEvent;
 type HeaderEntry = Protocol.Fetch.HeaderEntry;
@@ -143,6 +152,8 @@ interface Flight {
    * cross-origin request fails its CORS check on the relay's 502 with `net::ERR_FAILED`).
    */
   relayFailure?: NetError;
+  /** The current hop's Set-Cookie lines, from its raw head (`responseReceivedExtraInfo`). */
+  setCookies?: string[];
 }
 
 /**
@@ -252,23 +263,24 @@ export class FetchBridge {
       // the session's proxy relay could not reach the target: the request's error is its code
       const failed = relayError(event.response.headers);
       if (failed) return this.#finished(event.requestId, failed);
-      flight.head = headOf(
-        event.response.status,
-        event.response.statusText,
-        event.response.headers,
+      flight.head = withSetCookies(
+        headOf(event.response.status, event.response.statusText, event.response.headers),
+        flight.setCookies,
       );
       flight.hop.started(flight.head);
     });
     cdp.on("Network.responseReceivedExtraInfo", (event) => {
       const flight = this.#flights.get(event.requestId);
-      const failed = flight && relayError(event.headers);
+      if (!flight) return;
+      const failed = relayError(event.headers);
       if (failed) flight.relayFailure = failed;
+      flight.setCookies = setCookieLines(event.headers);
     });
     cdp.on("Network.requestWillBeSent", (event) => {
       const flight = this.#flights.get(event.requestId);
       if (!flight || !event.redirectResponse || flight.redirecting) return;
       const { status, statusText, headers } = event.redirectResponse;
-      flight.head = headOf(status, statusText, headers);
+      flight.head = withSetCookies(headOf(status, statusText, headers), flight.setCookies);
     });
     cdp.on("Network.loadingFailed", (event) => {
       // Chromium's own code when the kernel knows it, else net::ERR_FAILED naming it; a request
@@ -305,11 +317,14 @@ export class FetchBridge {
     return cdp.send("Fetch.enable", { patterns: PATTERNS[pausing] });
   }
 
-  /** Whether anything wants the Network domain's events (the ends of requests). */
+  /**
+   * Whether anything wants the Network domain's events: the ends of requests, or the raw heads of
+   * responses (a `headersReceived` tap: only they hold the response's Set-Cookie lines).
+   */
   #needsNetwork(): boolean {
     const pipeline = this.#session.pipeline;
     return AFTER_SEND.some((stage) => pipeline.tapCount(stage) > 0) ||
-      (this.wantsEnds?.() ?? false);
+      pipeline.tapCount("headersReceived") > 0 || (this.wantsEnds?.() ?? false);
   }
 
   /** Enables the Network domain of `cdp` once (it stays enabled). */
@@ -393,6 +408,7 @@ export class FetchBridge {
       const head = flight.head ?? new Response(null, { status: 302 });
       flight.hop.redirected(head, event.request.url + (event.request.urlFragment ?? ""));
     }
+    if (flight) flight.setCookies = undefined; // a redirect's next hop
     if (!flight) {
       const headers = headersOf(event.request.headers);
       const resourceType = resourceTypeOf(event, node);
@@ -480,10 +496,9 @@ export class FetchBridge {
       });
       return;
     }
-    const head = headOf(
-      event.responseStatusCode!,
-      event.responseStatusText,
-      event.responseHeaders ?? [],
+    const head = withSetCookies(
+      headOf(event.responseStatusCode!, event.responseStatusText, event.responseHeaders ?? []),
+      flight.setCookies,
     );
     flight.head = head;
     const decision = await flight.hop.received(head);
@@ -549,14 +564,15 @@ export class FetchBridge {
           responsePhrase: (status ? status.text : event.responseStatusText) || undefined,
           responseHeaders: entries(decision.headers!),
         });
-      // Chromium stored the response's cookies before the pause: a Set-Cookie a tap added is
-      // stored here, before the page sees the response
-      const added = decision.headers.getSetCookie();
-      if (added.length === 0) return goOn();
-      const had = new Set(head.headers.getSetCookie());
-      const lines = added.filter((line) => !had.has(line));
-      if (lines.length === 0) return goOn();
-      return storeListenerCookies(cdp, flight.hop.request.url, lines).then(goOn);
+      // Chromium stored the response's cookies before the pause: the Set-Cookie lines a tap added
+      // or removed are stored or dropped here, before the page sees the response
+      const changes = listenerCookieChanges(
+        cdp,
+        flight.hop.request.url,
+        head.headers.getSetCookie(),
+        decision.headers.getSetCookie(),
+      );
+      return changes ? changes.then(goOn) : goOn();
     }
     if (head) return cdp.send("Fetch.continueRequest", { requestId });
     const request = flight.hop.request;

@@ -95,3 +95,36 @@ export function headOf(
     headers: headersOf(headers),
   });
 }
+
+/**
+ * The Set-Cookie lines of the raw response head `Network.responseReceivedExtraInfo` tells (CDP
+ * joins them with newlines under one name of any case); empty without any.
+ *
+ * @example
+ * ```ts
+ * setCookieLines({ "Set-Cookie": "a=1\nb=2" }); // ["a=1", "b=2"]
+ * ```
+ */
+export function setCookieLines(headers: Record<string, string>): string[] {
+  return Object.entries(headers)
+    .filter(([name]) => name.toLowerCase() === "set-cookie")
+    .flatMap(([, value]) => value.split("\n"))
+    .filter((line) => line !== "");
+}
+
+/**
+ * `head` with the response's Set-Cookie lines, which Chromium leaves out of the heads it gives a
+ * paused response and `Network.responseReceived` (the raw head has them): `head` itself when it
+ * has some or there are none.
+ *
+ * @example
+ * ```ts
+ * withSetCookies(new Response(null), ["a=1"]).headers.getSetCookie(); // ["a=1"]
+ * ```
+ */
+export function withSetCookies(head: Response, lines: readonly string[] | undefined): Response {
+  if (!lines?.length || head.headers.getSetCookie().length > 0) return head;
+  const headers = new Headers(head.headers);
+  for (const line of lines) headers.append("set-cookie", line);
+  return new Response(null, { status: head.status, statusText: head.statusText, headers });
+}

@@ -24,6 +24,7 @@ import type {
   CookiesSetDetails,
   ElectronSameSite,
 } from "../cookies/mod.ts";
+import { defaultPath } from "../cookies/cookie_url.ts";
 
 type CdpCookie = Protocol.Network.Cookie;
 
@@ -174,7 +175,9 @@ export class BrowserCookies extends Emitter {
       name: details.name ?? "",
       value: details.value ?? "",
       url: url.href,
-      path: details.path,
+      // Electron's default, as Chromium's CreateSanitizedCookie: the URL's default path (CDP's
+      // would be "/")
+      path: details.path || defaultPath(url.pathname),
       secure: details.secure ?? details.sameSite === "no_restriction",
       httpOnly: details.httpOnly ?? false,
       sameSite,
@@ -316,6 +319,46 @@ export class BrowserCookies extends Emitter {
 }
 
 /**
+ * What an `onHeadersReceived` listener's Set-Cookie lines change in the jar of `cdp`'s context:
+ * Chromium stored the response's own (`had`) before the pause, so a line the listener added is
+ * stored and one it removed is dropped (a cookie of that name, domain and path the response
+ * overwrote is gone with it); null when the lines are the same.
+ *
+ * @example
+ * ```ts ignore
+ * await listenerCookieChanges(cdp, "https://example.org/", ["a=1"], ["b=2"]); // stores b, drops a
+ * ```
+ */
+export function listenerCookieChanges(
+  cdp: CdpSession,
+  url: string,
+  had: readonly string[],
+  lines: readonly string[],
+): Promise<void> | null {
+  const added = lines.filter((line) => !had.includes(line));
+  const removed = had.filter((line) => !lines.includes(line));
+  if (added.length === 0 && removed.length === 0) return null;
+  return dropCookies(cdp, url, removed).then(() => storeListenerCookies(cdp, url, added));
+}
+
+/** Drops the cookies Set-Cookie `lines` stored for a response from `url` (`Network.deleteCookies`). */
+async function dropCookies(cdp: CdpSession, url: string, lines: readonly string[]): Promise<void> {
+  if (lines.length === 0) return;
+  const { parseSetCookie } = await import("../cookies/parse_set_cookie.ts");
+  const path = defaultPath(new URL(url).pathname);
+  for (const line of lines) {
+    const parsed = parseSetCookie(line);
+    if (!parsed) continue;
+    await cdp.send("Network.deleteCookies", {
+      name: parsed.name,
+      url,
+      path: parsed.path || path,
+      ...(parsed.domain === undefined ? {} : { domain: `.${parsed.domain}` }),
+    }).catch(() => {});
+  }
+}
+
+/**
  * Stores Set-Cookie lines as Chromium would for a response from `url` (`Network.setCookies` on
  * the target, so in its browser context); a line Chromium refuses is left out, as it would be.
  * A Set-Cookie an `onHeadersReceived` listener added: Chromium stored the response's own before
@@ -329,8 +372,9 @@ export class BrowserCookies extends Emitter {
 export async function storeListenerCookies(
   cdp: CdpSession,
   url: string,
-  lines: string[],
+  lines: readonly string[],
 ): Promise<void> {
+  if (lines.length === 0) return;
   const { parseSetCookie } = await import("../cookies/parse_set_cookie.ts");
   const now = Date.now() / 1000;
   const base = new URL(url);
@@ -342,8 +386,7 @@ export async function storeListenerCookies(
       name: parsed.name,
       value: parsed.value,
       url,
-      // the default path: the request path up to its last slash (RFC 6265 5.1.4)
-      path: parsed.path || base.pathname.replace(/\/[^/]*$/, "") || "/",
+      path: parsed.path || defaultPath(base.pathname),
       secure: parsed.secure,
       httpOnly: parsed.httpOnly,
     };

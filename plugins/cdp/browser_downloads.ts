@@ -4,8 +4,9 @@
  * `DownloadItem`, `Browser.downloadProgress` as its `updated`/`done` events. Chromium saves the
  * file under its guid in a staging folder; when it completes the item moves it to its save path
  * (`setSavePath`, else the download folder and the suggested file name).
- * `event.preventDefault()` and `item.cancel()` cancel it (`Browser.cancelDownload`). CDP cannot
- * pause a download: `pause()` is ignored and `canResume()` is false.
+ * `event.preventDefault()` and `item.cancel()` cancel it (`Browser.cancelDownload`), and it ends
+ * `cancelled`; one the network broke off ends `interrupted` (CDP reports both as "canceled").
+ * CDP cannot pause a download: `pause()` is ignored and `canResume()` is false.
  *
  * @module
  */
@@ -225,7 +226,10 @@ export async function watchDownloads(
       }
       items.delete(event.guid);
       // a small file can finish before Browser.cancelDownload reaches Chromium
-      if (event.state === "canceled" || item._cancelRequested) return item._done("cancelled");
+      if (item._cancelRequested) return item._done("cancelled");
+      // Chromium's DevTools says "canceled" also for a download the network broke off (after its
+      // own retries): nobody cancelled it, so it ended as Electron's `interrupted`
+      if (event.state === "canceled") return item._done("interrupted");
       item._progress(event.totalBytes, event.receivedBytes);
       const target = item.getSavePath() || `${folder()}/${item.getFilename()}`;
       files.move(`${staging}/${event.guid}`, target).then(

@@ -2,7 +2,8 @@
  * `ses.serviceWorkers` of a Chromium-backed session: Electron's ServiceWorkers over the
  * `ServiceWorker` domain of the context's pages (`workerVersionUpdated`,
  * `workerRegistrationUpdated`), with `getAllRunning()`, `getInfoFromVersionID()` and the events
- * `running-status-changed` and `registration-completed`.
+ * `running-status-changed` (as in Electron, its one argument is an Event that carries `versionId`
+ * and `runningStatus`) and `registration-completed` (an Event, then the details).
  *
  * @module
  */
@@ -62,10 +63,16 @@ export class BrowserServiceWorkers extends Emitter {
     const before = this.#versions.get(versionId);
     this.#versions.set(versionId, v);
     if (before?.runningStatus !== v.runningStatus) {
-      this.emit("running-status-changed", {
+      // Electron's one argument: an Event carrying the details
+      const event = {
         versionId,
         runningStatus: RUNNING[v.runningStatus] ?? v.runningStatus,
-      });
+        defaultPrevented: false,
+        preventDefault() {
+          event.defaultPrevented = true;
+        },
+      };
+      this.call("running-status-changed", [event]);
     }
     const scope = this.#scopes.get(v.registrationId);
     if (v.status === "activated" && scope && !this.#completed.has(v.registrationId)) {

@@ -4,7 +4,9 @@
 // a cross-origin request that cannot connect ends with Chromium's net::ERR_* code, and uploadData
 // holds a page's POST body byte for byte, a response from Chromium's HTTP cache is fromCache, and
 // a listener's redirectURL for a cross-origin fetch passes its CORS check as in Chromium, and a
-// Set-Cookie an onHeadersReceived listener adds is stored.
+// Set-Cookie an onHeadersReceived listener adds is stored, and the response's own Set-Cookie lines
+// are in responseHeaders (Chromium's Fetch domain leaves them out of a paused response); one a
+// listener removes is not stored.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type CdpBrowser, launch } from "../../../entries/cdp.ts";
@@ -39,6 +41,12 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
         });
       }
       if (path === "/moved") return new Response(null, { status: 302, headers: { location: "/" } });
+      if (path === "/sets-cookies") {
+        const headers = new Headers();
+        headers.append("set-cookie", "one=1; Path=/");
+        headers.append("set-cookie", "two=2; Path=/; HttpOnly");
+        return new Response("set", { headers });
+      }
       return new Response(`body of ${path}`);
     });
     browser = await launch({ pipe: true });
@@ -184,6 +192,53 @@ describe("webRequest details and answers on a Chromium-backed session's page tra
     const page = await ses.pages.open(`${server.url}/`);
     const seen = await page.evaluate(`fetch("${other}/cors-from").then((r) => r.text(), String)`);
     assert.equal(seen, "body of /cors-to");
+    await page.close();
+  });
+
+  it("a response's Set-Cookie lines are in responseHeaders, as in Electron", async () => {
+    const ses = await fresh();
+    const told: string[] = [];
+    const setCookie = (headers: Record<string, string[]> | undefined) =>
+      Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() === "set-cookie")
+        .flatMap(([, lines]) => lines).join(" | ");
+    const filter = { urls: [`${server.url}/sets-cookies`] };
+    ses.webRequest.onHeadersReceived(filter, (details, callback) => {
+      told.push(`headersReceived ${setCookie(details.responseHeaders)}`);
+      callback({});
+    });
+    ses.webRequest.onCompleted(filter, (details) => {
+      told.push(`completed ${setCookie(details.responseHeaders)}`);
+    });
+    const page = await ses.pages.open(`${server.url}/`);
+    assert.equal(await page.evaluate("fetch('/sets-cookies').then((r) => r.text())"), "set");
+    await eventually(() => told.length === 2, "onCompleted");
+    assert.deepEqual(told, [
+      "headersReceived one=1; Path=/ | two=2; Path=/; HttpOnly",
+      "completed one=1; Path=/ | two=2; Path=/; HttpOnly",
+    ]);
+    await page.close();
+  });
+
+  it("a Set-Cookie an onHeadersReceived listener removes is not stored, as in Electron", async () => {
+    const ses = await fresh();
+    ses.webRequest.onHeadersReceived(
+      { urls: [`${server.url}/sets-cookies`] },
+      (details, callback) => {
+        const responseHeaders: Record<string, string[]> = {};
+        const given: Record<string, string[]> = details.responseHeaders ?? {};
+        for (const [name, lines] of Object.entries(given)) {
+          const kept = name.toLowerCase() === "set-cookie"
+            ? lines.filter((line) => !line.startsWith("one="))
+            : lines;
+          if (kept.length > 0) responseHeaders[name] = kept;
+        }
+        callback({ responseHeaders });
+      },
+    );
+    const page = await ses.pages.open(`${server.url}/`);
+    assert.equal(await page.evaluate("fetch('/sets-cookies').then((r) => r.text())"), "set");
+    const names = (await ses.cookies.get({ url: `${server.url}/` })).map((c) => c.name);
+    assert.deepEqual(names, ["two"]);
     await page.close();
   });
 
