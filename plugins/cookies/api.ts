@@ -10,14 +10,10 @@ import { fromElectronSameSite } from "./cookie.ts";
 import { isCookieableScheme, parseCookieUrl } from "./cookie_url.ts";
 import type { CookieUrl } from "./cookie_url.ts";
 import type { ChangeCause, CookieJar } from "./jar.ts";
-import {
-  MAX_ATTRIBUTE_VALUE_BYTES,
-  MAX_NAME_VALUE_BYTES,
-  type ParsedSetCookie,
-  utf8Length,
-} from "./parse_set_cookie.ts";
+import { MAX_NAME_VALUE_BYTES, type ParsedSetCookie, utf8Length } from "./parse_set_cookie.ts";
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
 import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
+import { checkSetDomain, checkSetPath } from "./_set_attributes.ts";
 
 /** Electron's `cookies.get()` filter. */
 export interface CookiesGetFilter {
@@ -203,7 +199,8 @@ export class Cookies extends Emitter {
       optional("cookies.get", filter.secure, "boolean", "secure");
       optional("cookies.get", filter.session, "boolean", "session");
       optional("cookies.get", filter.httpOnly, "boolean", "httpOnly");
-      const records = filter.url !== undefined
+      // An empty url is every URL's cookies, as Electron's docs say (and its source reads it).
+      const records = filter.url !== undefined && filter.url !== ""
         ? this.#jar.cookiesFor(checkUrl("cookies.get", filter.url), undefined, {
           updateAccessTime: false,
           allPartitions: true,
@@ -294,37 +291,8 @@ export class Cookies extends Emitter {
         }
         expires = details.expirationDate * 1000;
       }
-      let domain: string | undefined;
-      if (details.domain !== undefined && details.domain !== "") {
-        if (
-          utf8Length(details.domain) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.domain)
-        ) {
-          throw setCookieError(
-            EXCLUSION.invalidDomain,
-            `cookies.set: invalid domain ${details.domain.slice(0, 100)}`,
-          );
-        }
-        domain = (details.domain.startsWith(".") ? details.domain.slice(1) : details.domain)
-          .toLowerCase();
-      }
-      let path: string | undefined;
-      if (details.path !== undefined && details.path !== "") {
-        if (!details.path.startsWith("/")) {
-          throw setCookieError(
-            EXCLUSION.invalidPath,
-            `cookies.set: path must start with / (got ${details.path})`,
-          );
-        }
-        if (
-          utf8Length(details.path) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.path)
-        ) {
-          throw setCookieError(
-            EXCLUSION.invalidPath,
-            "cookies.set: path is too long or has control characters or ';'",
-          );
-        }
-        path = details.path;
-      }
+      const domain = details.domain ? checkSetDomain(details.domain) : undefined;
+      const path = details.path ? checkSetPath(details.path) : undefined;
       const parsed: ParsedSetCookie = {
         name,
         value,

@@ -1,0 +1,75 @@
+/**
+ * What Electron's docs (api/cookies.md) and its `Cookies::Set` over Chromium's
+ * `CreateSanitizedCookie` say of `ses.cookies`: `get({ url: "" })` is every cookie, a `path`
+ * given to `set()` is stored percent-encoded as URLs spell it (so requests to it carry the
+ * cookie), and the refusals of a path or domain use Electron's sentences.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import { type OriginServer, originServer, testSession } from "../../../testing/mod.ts";
+
+let server: OriginServer;
+before(async () => {
+  server = await originServer((request) => new Response(request.headers.get("cookie") ?? ""));
+});
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const close of closers) await close();
+  await server.close();
+});
+
+/** A session with only the cookies plugin. */
+function fresh() {
+  const { ses, close } = testSession([cookiesPlugin]);
+  closers.push(close);
+  return ses;
+}
+
+describe("ses.cookies.get({ url: '' })", () => {
+  it("retrieves the cookies of every URL, as Electron's docs say of an empty url", async () => {
+    const ses = fresh();
+    await ses.cookies.set({ url: "https://a.example/", name: "a", value: "1" });
+    await ses.cookies.set({ url: "https://b.example/", name: "b", value: "2" });
+    const names = (await ses.cookies.get({ url: "" })).map((c) => c.name).sort();
+    assert.deepEqual(names, ["a", "b"]);
+    assert.deepEqual((await ses.cookies.get({ url: "", name: "b" })).map((c) => c.value), ["2"]);
+  });
+});
+
+describe("ses.cookies.set({ path })", () => {
+  it("stores the path percent-encoded, so a request to that path carries the cookie", async () => {
+    const ses = fresh();
+    const origin = `http://127.0.0.1:${server.port}`;
+    await ses.cookies.set({ url: origin, name: "spaced", value: "1", path: "/my docs" });
+    await ses.cookies.set({ url: origin, name: "accent", value: "2", path: "/café" });
+    const paths = (await ses.cookies.get({})).map((c) => c.path).sort();
+    assert.deepEqual(paths, ["/caf%C3%A9", "/my%20docs"]);
+    const sent = async (path: string) => await (await ses.fetch(`${origin}${path}`)).text();
+    assert.equal(await sent("/my docs/readme"), "spaced=1");
+    assert.equal(await sent("/café"), "accent=2");
+    assert.equal(await sent("/other"), "");
+  });
+
+  it("refuses a path or domain with Electron's sentence for the reason, storing nothing", async () => {
+    const ses = fresh();
+    const url = "https://example.org/";
+    const cases: [object, string][] = [
+      [{ path: "relative" }, "The cookie was malformed and could not be stored"],
+      [{ path: `/${"a".repeat(1024)}` }, "Cookie exceeded the attribute size limit."],
+      // 342 characters that each encode to three: too long once percent-encoded
+      [{ path: `/${" ".repeat(342)}x` }, "Cookie exceeded the attribute size limit."],
+      [{ path: "/a;b" }, "The cookie contains ASCII control characters"],
+      [{ domain: `${"a".repeat(1024)}.example.org` }, "Cookie exceeded the attribute size limit."],
+    ];
+    for (const [extra, sentence] of cases) {
+      await assert.rejects(
+        ses.cookies.set({ url, name: "a", value: "1", ...extra }),
+        (e: Error) =>
+          e instanceof TypeError && e.message.startsWith(`Failed to set cookie - ${sentence}`),
+        sentence,
+      );
+    }
+    assert.deepEqual(await ses.cookies.get({}), []);
+  });
+});
