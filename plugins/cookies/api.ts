@@ -9,7 +9,7 @@ import type { Cookie, CookieRecord, ElectronSameSite } from "./cookie.ts";
 import { fromElectronSameSite } from "./cookie.ts";
 import { isCookieableScheme, parseCookieUrl } from "./cookie_url.ts";
 import type { CookieUrl } from "./cookie_url.ts";
-import type { ChangeCause, CookieJar } from "./jar.ts";
+import { type ChangeCause, compareForHeader, type CookieJar } from "./jar.ts";
 import { MAX_NAME_VALUE_BYTES, type ParsedSetCookie, utf8Length } from "./parse_set_cookie.ts";
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
 import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
@@ -205,7 +205,7 @@ export class Cookies extends Emitter {
           updateAccessTime: false,
           allPartitions: true,
         })
-        : this.#jar.all();
+        : this.#jar.all().sort(compareForHeader); // the order of Chromium's GetAllCookies
       const out: Cookie[] = [];
       for (const c of records) {
         if (filter.name !== undefined && c.name !== filter.name) continue;

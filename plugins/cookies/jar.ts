@@ -93,7 +93,17 @@ export interface CookieJarOptions {
 export const MAX_EXPIRY_MS = 400 * 24 * 3600 * 1000;
 const ACCESS_UPDATE_S = 60;
 
-function compareForHeader(a: CookieRecord, b: CookieRecord): number {
+/**
+ * The `Cookie` header's order (Chromium's `CookieSorter`, which `GetAllCookies` sorts by too):
+ * longer paths first, then older cookies first.
+ *
+ * @example
+ * ```ts
+ * const records = new CookieJar().all();
+ * records.sort(compareForHeader);
+ * ```
+ */
+export function compareForHeader(a: CookieRecord, b: CookieRecord): number {
   return b.path.length - a.path.length || a.seq - b.seq;
 }
 

@@ -1,6 +1,7 @@
 /**
  * What Electron's docs (api/cookies.md) and its `Cookies::Set` over Chromium's
- * `CreateSanitizedCookie` say of `ses.cookies`: `get({ url: "" })` is every cookie, a `path`
+ * `CreateSanitizedCookie` say of `ses.cookies`: `get({ url: "" })` is every cookie, `get({})`
+ * lists them in the order of Chromium's `GetAllCookies`, a `path`
  * given to `set()` is stored percent-encoded as URLs spell it (so requests to it carry the
  * cookie), and the refusals of a path or domain use Electron's sentences.
  */
@@ -34,6 +35,19 @@ describe("ses.cookies.get({ url: '' })", () => {
     const names = (await ses.cookies.get({ url: "" })).map((c) => c.name).sort();
     assert.deepEqual(names, ["a", "b"]);
     assert.deepEqual((await ses.cookies.get({ url: "", name: "b" })).map((c) => c.value), ["2"]);
+  });
+});
+
+describe("ses.cookies.get({}) order", () => {
+  it("lists every cookie as Chromium's GetAllCookies sorts them: longer paths, then older first", async () => {
+    const ses = fresh();
+    await ses.cookies.set({ url: "https://a.example/", name: "a-root", value: "1" });
+    await ses.cookies.set({ url: "https://b.example/", name: "b-root", value: "1" });
+    await ses.cookies.set({ url: "https://a.example/", name: "a-deep", value: "1", path: "/x/y" });
+    await ses.cookies.set({ url: "https://b.example/", name: "b-mid", value: "1", path: "/x" });
+    await ses.cookies.set({ url: "https://a.example/", name: "a-mid", value: "1", path: "/z" });
+    const names = (await ses.cookies.get({})).map((c) => c.name);
+    assert.deepEqual(names, ["a-deep", "b-mid", "a-mid", "a-root", "b-root"]);
   });
 });
 
