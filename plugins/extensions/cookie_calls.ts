@@ -29,6 +29,22 @@ export function coversCookie(access: HostAccess, c: { domain: string }): boolean
 }
 
 /**
+ * Chrome's `getAll({ domain })` test: the cookie's domain is the filter's or a subdomain of it,
+ * whole labels, a leading dot on either side ignored (a parent domain's cookie does not match).
+ *
+ * @example
+ * ```ts
+ * isDomainOrSubdomain("a.example.com", "example.com"); // true
+ * isDomainOrSubdomain(".example.com", "a.example.com"); // false
+ * ```
+ */
+export function isDomainOrSubdomain(cookieDomain: string, filter: string): boolean {
+  const want = filter.startsWith(".") ? filter.slice(1) : filter;
+  const have = cookieDomain.startsWith(".") ? cookieDomain.slice(1) : cookieDomain;
+  return have === want || have.endsWith(`.${want}`);
+}
+
+/**
  * Answers one `cookies` call (`op` is the method's name).
  *
  * @example
@@ -60,9 +76,15 @@ export async function cookiesCall(
     }
     case "getAll": {
       if (d.url !== undefined) needUrl();
-      const { storeId: _s, ...filter } = d;
-      const found = await cookies.get(filter);
-      return found.filter((c) => coversCookie(access, c as { domain: string })).map(withStore);
+      // Chrome's domain filter is not Electron's: read here, not by `ses.cookies.get`.
+      const { storeId: _s, domain, ...filter } = d;
+      if (domain !== undefined && typeof domain !== "string") {
+        throw new TypeError("cookies.getAll: details.domain must be a string");
+      }
+      const found = await cookies.get(filter) as Array<{ domain: string }>;
+      return found.filter((c) =>
+        coversCookie(access, c) && (domain === undefined || isDomainOrSubdomain(c.domain, domain))
+      ).map(withStore);
     }
     case "set": {
       const url = needUrl();

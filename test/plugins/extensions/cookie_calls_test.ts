@@ -1,0 +1,37 @@
+/**
+ * `chrome.cookies.getAll({ domain })` as Chrome's docs and its cookies API read the filter: the
+ * cookies whose domain is the filter's or a subdomain of it, not those of a parent domain that
+ * would merely be sent to that host (which is Electron's `ses.cookies.get` reading).
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import { cookiesCall, type SessionCookies } from "../../../plugins/extensions/cookie_calls.ts";
+import { HostAccess } from "../../../plugins/extensions/mod.ts";
+import { testSession } from "../../../testing/mod.ts";
+
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const close of closers) await close();
+});
+
+describe("chrome.cookies.getAll({ domain })", () => {
+  it("lists the cookies of that domain and its subdomains only", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const url = "https://www.example.com/";
+    await ses.cookies.set({ url, name: "parent", value: "1", domain: "example.com" });
+    await ses.cookies.set({ url, name: "host", value: "2" });
+    await ses.cookies.set({ url: "https://a.www.example.com/", name: "child", value: "3" });
+    const access = new HostAccess(["https://*.example.com/*"]);
+    const cookies = ses.cookies as unknown as SessionCookies; // as the extensions plugin reads it
+    const names = async (domain: string) =>
+      ((await cookiesCall(cookies, access, "getAll", [{ domain }])) as Array<{ name: string }>)
+        .map((c) => c.name).sort();
+    assert.deepEqual(await names("www.example.com"), ["child", "host"]);
+    assert.deepEqual(await names(".www.example.com"), ["child", "host"]);
+    assert.deepEqual(await names("example.com"), ["child", "host", "parent"]);
+    assert.deepEqual(await names("a.www.example.com"), ["child"]);
+    assert.deepEqual(await names("ww.example.com"), []);
+  });
+});
