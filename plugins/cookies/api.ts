@@ -74,18 +74,17 @@ const SAME_SITES = ["unspecified", "no_restriction", "lax", "strict"];
 // deno-lint-ignore no-control-regex
 const CTL_OR_SEMI = /[\x00-\x1f\x7f;]/;
 
+/**
+ * The parts of a URL argument; a TypeError when it is not a URL. A URL whose scheme has no
+ * cookies passes: `get` finds and `remove` removes nothing there, as Chromium answers.
+ */
 function checkUrl(where: string, url: unknown): CookieUrl {
   if (typeof url !== "string") throw new TypeError(`${where}: url must be a string`);
-  let u: CookieUrl;
   try {
-    u = parseCookieUrl(url);
+    return parseCookieUrl(url);
   } catch {
     throw new TypeError(`${where}: invalid URL ${url}`);
   }
-  if (!isCookieableScheme(u.scheme)) {
-    throw new TypeError(`${where}: the ${u.scheme} scheme cannot have cookies (${url})`);
-  }
-  return u;
 }
 
 function optional(where: string, value: unknown, type: string, name: string): void {
@@ -246,10 +245,12 @@ export class Cookies extends Emitter {
       try {
         u = checkUrl("cookies.set", details.url);
       } catch (error) {
-        const scheme = /scheme cannot have cookies/.test((error as Error).message);
+        throw setCookieError(EXCLUSION.invalidDomain, (error as Error).message);
+      }
+      if (!isCookieableScheme(u.scheme)) {
         throw setCookieError(
-          scheme ? EXCLUSION.nonCookieableScheme : EXCLUSION.invalidDomain,
-          (error as Error).message,
+          EXCLUSION.nonCookieableScheme,
+          `cookies.set: the ${u.scheme} scheme cannot have cookies (${details.url})`,
         );
       }
       for (const key of ["name", "value", "domain", "path"] as const) {
@@ -325,7 +326,7 @@ export class Cookies extends Emitter {
     try {
       const u = checkUrl("cookies.remove", url);
       if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
-      this.#jar.remove(u, name);
+      if (isCookieableScheme(u.scheme)) this.#jar.remove(u, name);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);

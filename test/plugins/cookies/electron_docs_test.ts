@@ -1,9 +1,9 @@
 /**
- * What Electron's docs (api/cookies.md) and its `Cookies::Set` over Chromium's
- * `CreateSanitizedCookie` say of `ses.cookies`: `get({ url: "" })` is every cookie, `get({})`
- * lists them in the order of Chromium's `GetAllCookies`, a `path`
- * given to `set()` is stored percent-encoded as URLs spell it (so requests to it carry the
- * cookie), and the refusals of a path or domain use Electron's sentences.
+ * What Electron's docs (api/cookies.md) and its `Cookies` over Chromium's cookie manager say of
+ * `ses.cookies`: `get({ url: "" })` is every cookie; a URL whose scheme has no cookies finds and
+ * removes nothing; `get({})` lists them in the order of Chromium's `GetAllCookies`; a `path`
+ * given to `set()` is stored percent-encoded as URLs spell it (`CreateSanitizedCookie`, so
+ * requests to it carry the cookie); the refusals of a path or domain use Electron's sentences.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -35,6 +35,20 @@ describe("ses.cookies.get({ url: '' })", () => {
     const names = (await ses.cookies.get({ url: "" })).map((c) => c.name).sort();
     assert.deepEqual(names, ["a", "b"]);
     assert.deepEqual((await ses.cookies.get({ url: "", name: "b" })).map((c) => c.value), ["2"]);
+  });
+});
+
+describe("ses.cookies.get / remove with a URL whose scheme has no cookies", () => {
+  it("finds and removes nothing, as Chromium's cookie manager answers, yet refuses a non-URL", async () => {
+    const ses = fresh();
+    await ses.cookies.set({ url: "https://a.example/", name: "a", value: "1" });
+    for (const url of ["about:blank", "file:///tmp/page.html", "data:text/plain,hi"]) {
+      assert.deepEqual(await ses.cookies.get({ url }), [], url);
+      await ses.cookies.remove(url, "a");
+    }
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
+    await assert.rejects(ses.cookies.get({ url: "not a url" }), /^TypeError: .*invalid URL/);
+    await assert.rejects(ses.cookies.remove("not a url", "a"), /^TypeError: .*invalid URL/);
   });
 });
 
