@@ -185,6 +185,12 @@ export class Cookies extends Emitter {
     this.emit("changed", cookie.toJSON(), cause, removed);
   }
 
+  /** Every cookie as Chromium's `GetAllCookies` lists them: expired ones removed, header order. */
+  #everyCookie(): CookieRecord[] {
+    this.#jar.removeExpired();
+    return this.#jar.all().sort(compareForHeader);
+  }
+
   /** The cookies matching `filter` (Electron's `cookies.get`). */
   get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
     if (this.#pending()) return this.#pending()!.then(() => this.get(filter));
@@ -204,7 +210,7 @@ export class Cookies extends Emitter {
           updateAccessTime: false,
           allPartitions: true,
         })
-        : this.#jar.all().sort(compareForHeader); // the order of Chromium's GetAllCookies
+        : this.#everyCookie();
       const out: Cookie[] = [];
       for (const c of records) {
         if (filter.name !== undefined && c.name !== filter.name) continue;

@@ -448,6 +448,19 @@ export class CookieJar {
     return out;
   }
 
+  /**
+   * Removes every expired cookie (cause `expired`), as Chromium's `GetAllCookies` does before it
+   * lists them; returns how many went.
+   */
+  removeExpired(): number {
+    const now = this.#nowSeconds();
+    let removed = 0;
+    for (const c of this.all({ includeExpired: true })) {
+      if (c.expires <= now && this.#remove(c, "expired")) removed++;
+    }
+    return removed;
+  }
+
   /** Removes one cookie (the record itself, as returned by the jar); false when absent. */
   delete(cookie: CookieRecord, cause: ChangeCause = "explicit"): boolean {
     return this.#remove(cookie, cause);

@@ -1,13 +1,19 @@
 /**
  * What Electron's docs (api/cookies.md) and its `Cookies` over Chromium's cookie manager say of
  * `ses.cookies`: `get({ url: "" })` is every cookie; a URL whose scheme has no cookies finds and
- * removes nothing; `get({})` lists them in the order of Chromium's `GetAllCookies`; a `path`
+ * removes nothing; `get({})` lists them as Chromium's `GetAllCookies` does (expired ones removed,
+ * with `changed` events; longer paths, then older first); a `path`
  * given to `set()` is stored percent-encoded as URLs spell it (`CreateSanitizedCookie`, so
  * requests to it carry the cookie); the refusals of a path or domain use Electron's sentences.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import {
+  CookieJar,
+  Cookies,
+  cookiesPlugin,
+  loadPublicSuffixList,
+} from "../../../plugins/cookies/mod.ts";
 import { type OriginServer, originServer, testSession } from "../../../testing/mod.ts";
 
 let server: OriginServer;
@@ -62,6 +68,26 @@ describe("ses.cookies.get({}) order", () => {
     await ses.cookies.set({ url: "https://a.example/", name: "a-mid", value: "1", path: "/z" });
     const names = (await ses.cookies.get({})).map((c) => c.name);
     assert.deepEqual(names, ["a-deep", "b-mid", "a-mid", "a-root", "b-root"]);
+  });
+});
+
+describe("ses.cookies.get({}) and expired cookies", () => {
+  it("removes the expired ones it meets, telling 'changed' listeners, as GetAllCookies does", async () => {
+    await loadPublicSuffixList();
+    let now = Date.now();
+    const jar = new CookieJar({ now: () => now });
+    const cookies = new Cookies(jar, null);
+    const expirationDate = Math.floor(now / 1000) + 10;
+    await cookies.set({ url: "https://a.example/", name: "short", value: "1", expirationDate });
+    await cookies.set({ url: "https://a.example/", name: "kept", value: "2" });
+    const seen: string[] = [];
+    cookies.on("changed", (_event, cookie, cause, removed) => {
+      seen.push(`${cookie.name}:${cause}:${removed}`);
+    });
+    now += 20_000;
+    assert.deepEqual((await cookies.get({})).map((c) => c.name), ["kept"]);
+    assert.deepEqual(seen, ["short:expired:true"]);
+    assert.equal(jar.size, 1);
   });
 });
 
