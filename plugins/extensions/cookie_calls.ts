@@ -61,8 +61,13 @@ export async function cookiesCall(
   if (!cookies) throw new Error("This session has no cookies plugin");
   const d = (args[0] ?? {}) as Record<string, unknown>;
   const withStore = (c: Record<string, unknown>) => ({ ...c, storeId: "0" });
+  // Chrome's words for an unknown store, a bad url and a refused cookie (its cookies API).
+  if (d.storeId !== undefined && d.storeId !== "0") {
+    throw new Error(`Invalid cookie store id: "${String(d.storeId)}".`);
+  }
   const needUrl = () => {
     if (typeof d.url !== "string") throw new TypeError(`cookies.${op}: details.url is required`);
+    if (!URL.canParse(d.url)) throw new Error(`Invalid url: "${d.url}".`);
     if (!access.covers(d.url)) {
       throw new Error(`No host permissions for cookies at url: "${d.url}".`);
     }
@@ -90,7 +95,14 @@ export async function cookiesCall(
       const url = needUrl();
       const { storeId: _s, ...details } = d;
       // Chrome's default is no SameSite attribute ("unspecified"); Electron's set() defaults to lax
-      await cookies.set({ ...details, sameSite: details.sameSite ?? "unspecified" });
+      try {
+        await cookies.set({ ...details, sameSite: details.sameSite ?? "unspecified" });
+      } catch (error) {
+        // ses.cookies.set's reason stays as the cause
+        throw new Error(`Failed to parse or set cookie named "${String(d.name ?? "")}".`, {
+          cause: error,
+        });
+      }
       const found = await cookies.get({ url, name: d.name ?? "" });
       return found.length ? withStore(found[0]) : null;
     }

@@ -1,7 +1,8 @@
 /**
- * `chrome.cookies.getAll({ domain })` as Chrome's docs and its cookies API read the filter: the
- * cookies whose domain is the filter's or a subdomain of it, not those of a parent domain that
- * would merely be sent to that host (which is Electron's `ses.cookies.get` reading).
+ * `chrome.cookies` calls as Chrome's docs and its cookies API answer them: `getAll({ domain })`
+ * lists the cookies whose domain is the filter's or a subdomain of it, not those of a parent
+ * domain that would merely be sent to that host (Electron's `ses.cookies.get` reading); a refused
+ * `set`, a bad url and an unknown store id fail with Chrome's sentences.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -33,5 +34,34 @@ describe("chrome.cookies.getAll({ domain })", () => {
     assert.deepEqual(await names("example.com"), ["child", "host", "parent"]);
     assert.deepEqual(await names("a.www.example.com"), ["child"]);
     assert.deepEqual(await names("ww.example.com"), []);
+  });
+});
+
+describe("chrome.cookies errors, worded as Chrome's", () => {
+  it("names the cookie a set refused, a bad url and an unknown store id; stores nothing", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const access = new HostAccess(["<all_urls>"]);
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const call = (op: string, details: object) => cookiesCall(cookies, access, op, [details]);
+    await assert.rejects(
+      call("set", { url: "http://plain.example/", name: "s", value: "1", secure: true }),
+      { message: 'Failed to parse or set cookie named "s".' },
+    );
+    await assert.rejects(
+      call("set", { url: "https://plain.example/", name: "__Host-x", value: "1" }),
+      { message: 'Failed to parse or set cookie named "__Host-x".' },
+    );
+    await assert.rejects(call("get", { url: "not a url", name: "s" }), {
+      message: 'Invalid url: "not a url".',
+    });
+    await assert.rejects(call("getAll", { storeId: "1" }), {
+      message: 'Invalid cookie store id: "1".',
+    });
+    await assert.rejects(
+      call("set", { url: "https://plain.example/", name: "a", value: "1", storeId: "7" }),
+      { message: 'Invalid cookie store id: "7".' },
+    );
+    assert.deepEqual(await ses.cookies.get({}), []);
   });
 });
