@@ -73,10 +73,19 @@ export async function cookiesCall(
     }
     return d.url;
   };
+  const needName = () => {
+    if (typeof d.name === "string") return d.name;
+    throw new TypeError(
+      `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
+        `${
+          d.name === undefined ? "Missing required property" : "Invalid type for property"
+        } 'name'.`,
+    );
+  };
   switch (op) {
     case "get": {
       const url = needUrl();
-      const found = await cookies.get({ url, name: d.name });
+      const found = await cookies.get({ url, name: needName() });
       return found.length ? withStore(found[0]) : null;
     }
     case "getAll": {
@@ -108,8 +117,9 @@ export async function cookiesCall(
     }
     case "remove": {
       const url = needUrl();
-      await cookies.remove(url, String(d.name ?? ""));
-      return { url, name: d.name, storeId: "0" };
+      const name = needName();
+      await cookies.remove(url, name);
+      return { url, name, storeId: "0" };
     }
     case "getAllCookieStores":
       return [{ id: "0", tabIds: [] }];

@@ -2,7 +2,8 @@
  * `chrome.cookies` calls as Chrome's docs and its cookies API answer them: `getAll({ domain })`
  * lists the cookies whose domain is the filter's or a subdomain of it, not those of a parent
  * domain that would merely be sent to that host (Electron's `ses.cookies.get` reading); a refused
- * `set`, a bad url and an unknown store id fail with Chrome's sentences.
+ * `set`, a bad url and an unknown store id fail with Chrome's sentences; `get` and `remove` need a
+ * name, as Chrome's schema says.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -63,5 +64,24 @@ describe("chrome.cookies errors, worded as Chrome's", () => {
       { message: 'Invalid cookie store id: "7".' },
     );
     assert.deepEqual(await ses.cookies.get({}), []);
+  });
+});
+
+describe("chrome.cookies.get and remove without a name", () => {
+  it("refuse the call, as Chrome's schema requires name, instead of answering any cookie", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const url = "https://plain.example/";
+    await ses.cookies.set({ url, name: "a", value: "1" });
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    for (const op of ["get", "remove"]) {
+      await assert.rejects(cookiesCall(cookies, access, op, [{ url }]), {
+        name: "TypeError",
+        message: `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
+          "Missing required property 'name'.",
+      });
+    }
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
   });
 });
