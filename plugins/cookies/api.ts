@@ -36,8 +36,24 @@ export interface CookiesGetFilter {
   httpOnly?: boolean;
 }
 
+/**
+ * A key of `cookies.set()`'s details: `true` gives the call HttpOnly access, so that a cookie that
+ * is not HttpOnly may replace an HttpOnly one, as Chrome's extension API may (Electron's `set()`
+ * may not). A registered symbol, so that the extensions plugin needs no import of this one.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("cookies-http-only-access");
+ * await ses.cookies.set({ url: "https://example.org/", name: "a", [HTTP_ONLY_ACCESS]: true });
+ * ```
+ */
+export const HTTP_ONLY_ACCESS: unique symbol = Symbol.for("websession.cookies.httpOnlyAccess");
+
 /** Electron's `cookies.set()` details. */
 export interface CookiesSetDetails {
+  /** With `true`, the call may replace an HttpOnly cookie (see {@linkcode HTTP_ONLY_ACCESS}). */
+  [HTTP_ONLY_ACCESS]?: boolean;
   /** The URL the cookie is set for (required). */
   url: string;
   /** Name (default empty). */
@@ -313,7 +329,10 @@ export class Cookies extends Emitter {
         priority: "medium",
         partitioned: false,
       };
-      const result = this.#jar.store(parsed, u, undefined, true);
+      // Electron's set() has HttpOnly access only for an HttpOnly cookie: another may not
+      // replace an HttpOnly one (Chrome's extension API may, through HTTP_ONLY_ACCESS).
+      const httpOnlyAccess = parsed.httpOnly || details[HTTP_ONLY_ACCESS] === true;
+      const result = this.#jar.store(parsed, u, { httpOnly: httpOnlyAccess }, true);
       if (result.rejected) {
         throw setCookieError(
           jarRefusal(result.rejected),

@@ -235,7 +235,8 @@ export class CookieJar {
 
   /**
    * Stores a parsed cookie for `url` after every RFC 6265bis / Chromium check. `fromApi` marks
-   * Electron's `set()`: a same-site, HTTP-level write.
+   * Electron's `set()`: a same-site write, HTTP-level unless `access.httpOnly` is false (Electron
+   * gives its `set()` HttpOnly access only for an HttpOnly cookie).
    */
   store(
     p: ParsedSetCookie,
@@ -255,7 +256,7 @@ export class CookieJar {
     if (p.partitioned && !p.secure) return reject("Partitioned cookie without Secure");
     const prefixError = checkPrefixes(p);
     if (prefixError) return reject(prefixError);
-    const http = fromApi || access?.httpOnly !== false;
+    const http = access?.httpOnly !== false;
     if (p.httpOnly && !http) return reject("HttpOnly cookie set from a non-HTTP API");
     if (!fromApi && p.sameSite !== "none" && sameSiteContext(u, access) === CONTEXT_CROSS_SITE) {
       return reject(

@@ -6,6 +6,9 @@
  */
 import type { HostAccess } from "./host_access.ts";
 
+// The cookies plugin's HTTP_ONLY_ACCESS (a registered symbol: no import of that plugin).
+const HTTP_ONLY_ACCESS = Symbol.for("websession.cookies.httpOnlyAccess");
+
 /** The part of `ses.cookies` the extensions use. */
 export interface SessionCookies {
   get(filter: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
@@ -105,7 +108,12 @@ export async function cookiesCall(
       const { storeId: _s, ...details } = d;
       // Chrome's default is no SameSite attribute ("unspecified"); Electron's set() defaults to lax
       try {
-        await cookies.set({ ...details, sameSite: details.sameSite ?? "unspecified" });
+        // Chrome's cookies API sets with HttpOnly access (it may replace an HttpOnly cookie)
+        await cookies.set({
+          ...details,
+          sameSite: details.sameSite ?? "unspecified",
+          [HTTP_ONLY_ACCESS]: true,
+        });
       } catch (error) {
         // ses.cookies.set's reason stays as the cause
         throw new Error(`Failed to parse or set cookie named "${String(d.name ?? "")}".`, {

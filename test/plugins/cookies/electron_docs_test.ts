@@ -91,6 +91,26 @@ describe("ses.cookies.get({}) and expired cookies", () => {
   });
 });
 
+describe("ses.cookies.set over an HttpOnly cookie", () => {
+  it("refuses a cookie that is not HttpOnly itself, as Electron's set() (HttpOnly access only with httpOnly)", async () => {
+    const ses = fresh();
+    const url = "https://a.example/";
+    await ses.cookies.set({ url, name: "sid", value: "1", httpOnly: true });
+    await assert.rejects(
+      ses.cookies.set({ url, name: "sid", value: "2" }),
+      (e: Error) =>
+        e instanceof TypeError &&
+        e.message.startsWith(
+          "Failed to set cookie - The cookie would have overwritten an HttpOnly cookie, " +
+            "and was not allowed to do so.",
+        ),
+    );
+    assert.deepEqual((await ses.cookies.get({})).map((c) => [c.value, c.httpOnly]), [["1", true]]);
+    await ses.cookies.set({ url, name: "sid", value: "3", httpOnly: true });
+    assert.deepEqual((await ses.cookies.get({})).map((c) => [c.value, c.httpOnly]), [["3", true]]);
+  });
+});
+
 describe("ses.cookies.set({ path })", () => {
   it("stores the path percent-encoded, so a request to that path carries the cookie", async () => {
     const ses = fresh();

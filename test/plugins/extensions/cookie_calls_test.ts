@@ -85,3 +85,16 @@ describe("chrome.cookies.get and remove without a name", () => {
     assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
   });
 });
+
+describe("chrome.cookies.set over an HttpOnly cookie", () => {
+  it("replaces it, as Chrome's cookies API sets with HttpOnly access", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const url = "https://plain.example/";
+    await ses.cookies.set({ url, name: "sid", value: "1", httpOnly: true });
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    await cookiesCall(cookies, access, "set", [{ url, name: "sid", value: "2" }]);
+    assert.deepEqual((await ses.cookies.get({})).map((c) => [c.value, c.httpOnly]), [["2", false]]);
+  });
+});
