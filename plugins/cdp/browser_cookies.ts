@@ -69,7 +69,8 @@ function pathMatches(path: string, cookiePath: string): boolean {
 
 /** Whether `c` passes Electron's `get()` filter. */
 function passes(c: Cookie, filter: CookiesGetFilter): boolean {
-  if (filter.url !== undefined) {
+  // An empty url is every URL's cookies, as Electron's docs say.
+  if (filter.url !== undefined && filter.url !== "") {
     const url = URL.parse(filter.url);
     if (!url) throw new TypeError(`cookies.get: filter.url "${filter.url}" is not a valid URL`);
     if (!domainMatches(url.hostname, c.domain) || !pathMatches(url.pathname, c.path)) return false;

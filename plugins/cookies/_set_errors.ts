@@ -9,7 +9,6 @@
 /** Chromium's sentences for the exclusion reasons `cookies.set` can meet. */
 export const EXCLUSION = {
   invalidDomain: "The cookie was set with an invalid Domain attribute.",
-  invalidPath: "The cookie was set with an invalid Path attribute.",
   invalidPrefix: "The cookie was set with an invalid __Host- or __Secure- prefix.",
   invalidPartitioned: "Cookie was set with an invalid Partitioned attribute, which is only valid " +
     "if the cookie has a __Host- prefix.",

@@ -9,15 +9,11 @@ import type { Cookie, CookieRecord, ElectronSameSite } from "./cookie.ts";
 import { fromElectronSameSite } from "./cookie.ts";
 import { isCookieableScheme, parseCookieUrl } from "./cookie_url.ts";
 import type { CookieUrl } from "./cookie_url.ts";
-import type { ChangeCause, CookieJar } from "./jar.ts";
-import {
-  MAX_ATTRIBUTE_VALUE_BYTES,
-  MAX_NAME_VALUE_BYTES,
-  type ParsedSetCookie,
-  utf8Length,
-} from "./parse_set_cookie.ts";
+import { type ChangeCause, compareForHeader, type CookieJar } from "./jar.ts";
+import { MAX_NAME_VALUE_BYTES, type ParsedSetCookie, utf8Length } from "./parse_set_cookie.ts";
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
 import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
+import { checkSetDomain, checkSetPath } from "./_set_attributes.ts";
 
 /** Electron's `cookies.get()` filter. */
 export interface CookiesGetFilter {
@@ -40,8 +36,24 @@ export interface CookiesGetFilter {
   httpOnly?: boolean;
 }
 
+/**
+ * A key of `cookies.set()`'s details: `true` gives the call HttpOnly access, so that a cookie that
+ * is not HttpOnly may replace an HttpOnly one, as Chrome's extension API may (Electron's `set()`
+ * may not). A registered symbol, so that the extensions plugin needs no import of this one.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../../mod.ts";
+ * const ses = session.fromPartition("cookies-http-only-access");
+ * await ses.cookies.set({ url: "https://example.org/", name: "a", [HTTP_ONLY_ACCESS]: true });
+ * ```
+ */
+export const HTTP_ONLY_ACCESS: unique symbol = Symbol.for("websession.cookies.httpOnlyAccess");
+
 /** Electron's `cookies.set()` details. */
 export interface CookiesSetDetails {
+  /** With `true`, the call may replace an HttpOnly cookie (see {@linkcode HTTP_ONLY_ACCESS}). */
+  [HTTP_ONLY_ACCESS]?: boolean;
   /** The URL the cookie is set for (required). */
   url: string;
   /** Name (default empty). */
@@ -78,18 +90,17 @@ const SAME_SITES = ["unspecified", "no_restriction", "lax", "strict"];
 // deno-lint-ignore no-control-regex
 const CTL_OR_SEMI = /[\x00-\x1f\x7f;]/;
 
+/**
+ * The parts of a URL argument; a TypeError when it is not a URL. A URL whose scheme has no
+ * cookies passes: `get` finds and `remove` removes nothing there, as Chromium answers.
+ */
 function checkUrl(where: string, url: unknown): CookieUrl {
   if (typeof url !== "string") throw new TypeError(`${where}: url must be a string`);
-  let u: CookieUrl;
   try {
-    u = parseCookieUrl(url);
+    return parseCookieUrl(url);
   } catch {
     throw new TypeError(`${where}: invalid URL ${url}`);
   }
-  if (!isCookieableScheme(u.scheme)) {
-    throw new TypeError(`${where}: the ${u.scheme} scheme cannot have cookies (${url})`);
-  }
-  return u;
 }
 
 function optional(where: string, value: unknown, type: string, name: string): void {
@@ -190,6 +201,12 @@ export class Cookies extends Emitter {
     this.emit("changed", cookie.toJSON(), cause, removed);
   }
 
+  /** Every cookie as Chromium's `GetAllCookies` lists them: expired ones removed, header order. */
+  #everyCookie(): CookieRecord[] {
+    this.#jar.removeExpired();
+    return this.#jar.all().sort(compareForHeader);
+  }
+
   /** The cookies matching `filter` (Electron's `cookies.get`). */
   get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
     if (this.#pending()) return this.#pending()!.then(() => this.get(filter));
@@ -203,12 +220,13 @@ export class Cookies extends Emitter {
       optional("cookies.get", filter.secure, "boolean", "secure");
       optional("cookies.get", filter.session, "boolean", "session");
       optional("cookies.get", filter.httpOnly, "boolean", "httpOnly");
-      const records = filter.url !== undefined
+      // An empty url is every URL's cookies, as Electron's docs say (and its source reads it).
+      const records = filter.url !== undefined && filter.url !== ""
         ? this.#jar.cookiesFor(checkUrl("cookies.get", filter.url), undefined, {
           updateAccessTime: false,
           allPartitions: true,
         })
-        : this.#jar.all();
+        : this.#everyCookie();
       const out: Cookie[] = [];
       for (const c of records) {
         if (filter.name !== undefined && c.name !== filter.name) continue;
@@ -249,10 +267,12 @@ export class Cookies extends Emitter {
       try {
         u = checkUrl("cookies.set", details.url);
       } catch (error) {
-        const scheme = /scheme cannot have cookies/.test((error as Error).message);
+        throw setCookieError(EXCLUSION.invalidDomain, (error as Error).message);
+      }
+      if (!isCookieableScheme(u.scheme)) {
         throw setCookieError(
-          scheme ? EXCLUSION.nonCookieableScheme : EXCLUSION.invalidDomain,
-          (error as Error).message,
+          EXCLUSION.nonCookieableScheme,
+          `cookies.set: the ${u.scheme} scheme cannot have cookies (${details.url})`,
         );
       }
       for (const key of ["name", "value", "domain", "path"] as const) {
@@ -294,37 +314,8 @@ export class Cookies extends Emitter {
         }
         expires = details.expirationDate * 1000;
       }
-      let domain: string | undefined;
-      if (details.domain !== undefined && details.domain !== "") {
-        if (
-          utf8Length(details.domain) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.domain)
-        ) {
-          throw setCookieError(
-            EXCLUSION.invalidDomain,
-            `cookies.set: invalid domain ${details.domain.slice(0, 100)}`,
-          );
-        }
-        domain = (details.domain.startsWith(".") ? details.domain.slice(1) : details.domain)
-          .toLowerCase();
-      }
-      let path: string | undefined;
-      if (details.path !== undefined && details.path !== "") {
-        if (!details.path.startsWith("/")) {
-          throw setCookieError(
-            EXCLUSION.invalidPath,
-            `cookies.set: path must start with / (got ${details.path})`,
-          );
-        }
-        if (
-          utf8Length(details.path) > MAX_ATTRIBUTE_VALUE_BYTES || CTL_OR_SEMI.test(details.path)
-        ) {
-          throw setCookieError(
-            EXCLUSION.invalidPath,
-            "cookies.set: path is too long or has control characters or ';'",
-          );
-        }
-        path = details.path;
-      }
+      const domain = details.domain ? checkSetDomain(details.domain) : undefined;
+      const path = details.path ? checkSetPath(details.path) : undefined;
       const parsed: ParsedSetCookie = {
         name,
         value,
@@ -338,7 +329,10 @@ export class Cookies extends Emitter {
         priority: "medium",
         partitioned: false,
       };
-      const result = this.#jar.store(parsed, u, undefined, true);
+      // Electron's set() has HttpOnly access only for an HttpOnly cookie: another may not
+      // replace an HttpOnly one (Chrome's extension API may, through HTTP_ONLY_ACCESS).
+      const httpOnlyAccess = parsed.httpOnly || details[HTTP_ONLY_ACCESS] === true;
+      const result = this.#jar.store(parsed, u, { httpOnly: httpOnlyAccess }, true);
       if (result.rejected) {
         throw setCookieError(
           jarRefusal(result.rejected),
@@ -357,7 +351,7 @@ export class Cookies extends Emitter {
     try {
       const u = checkUrl("cookies.remove", url);
       if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
-      this.#jar.remove(u, name);
+      if (isCookieableScheme(u.scheme)) this.#jar.remove(u, name);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);

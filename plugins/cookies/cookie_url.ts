@@ -102,3 +102,17 @@ export function pathMatch(requestPath: string, cookiePath: string): boolean {
   if (requestPath.length <= cl || !requestPath.startsWith(cookiePath)) return false;
   return cookiePath.charCodeAt(cl - 1) === 0x2f || requestPath.charCodeAt(cl) === 0x2f;
 }
+
+/**
+ * A path percent-encoded as a URL's path (`/my docs` is `/my%20docs`, `/a/../b` is `/b`), as
+ * Chromium canonicalises the path given to its cookie API; `?`, `#` and tabs are part of the path.
+ *
+ * @example
+ * ```ts
+ * encodeCookiePath("/my docs"); // "/my%20docs"
+ * ```
+ */
+export function encodeCookiePath(path: string): string {
+  const escaped = path.replace(/[?#\t]/g, (c) => c === "?" ? "%3F" : c === "#" ? "%23" : "%09");
+  return new URL(`http://h${escaped}`).pathname;
+}

@@ -93,7 +93,17 @@ export interface CookieJarOptions {
 export const MAX_EXPIRY_MS = 400 * 24 * 3600 * 1000;
 const ACCESS_UPDATE_S = 60;
 
-function compareForHeader(a: CookieRecord, b: CookieRecord): number {
+/**
+ * The `Cookie` header's order (Chromium's `CookieSorter`, which `GetAllCookies` sorts by too):
+ * longer paths first, then older cookies first.
+ *
+ * @example
+ * ```ts
+ * const records = new CookieJar().all();
+ * records.sort(compareForHeader);
+ * ```
+ */
+export function compareForHeader(a: CookieRecord, b: CookieRecord): number {
   return b.path.length - a.path.length || a.seq - b.seq;
 }
 
@@ -225,7 +235,8 @@ export class CookieJar {
 
   /**
    * Stores a parsed cookie for `url` after every RFC 6265bis / Chromium check. `fromApi` marks
-   * Electron's `set()`: a same-site, HTTP-level write.
+   * Electron's `set()`: a same-site write, HTTP-level unless `access.httpOnly` is false (Electron
+   * gives its `set()` HttpOnly access only for an HttpOnly cookie).
    */
   store(
     p: ParsedSetCookie,
@@ -245,7 +256,7 @@ export class CookieJar {
     if (p.partitioned && !p.secure) return reject("Partitioned cookie without Secure");
     const prefixError = checkPrefixes(p);
     if (prefixError) return reject(prefixError);
-    const http = fromApi || access?.httpOnly !== false;
+    const http = access?.httpOnly !== false;
     if (p.httpOnly && !http) return reject("HttpOnly cookie set from a non-HTTP API");
     if (!fromApi && p.sameSite !== "none" && sameSiteContext(u, access) === CONTEXT_CROSS_SITE) {
       return reject(
@@ -436,6 +447,19 @@ export class CookieJar {
       for (const c of bucket) if (options.includeExpired || c.expires > now) out.push(c);
     }
     return out;
+  }
+
+  /**
+   * Removes every expired cookie (cause `expired`), as Chromium's `GetAllCookies` does before it
+   * lists them; returns how many went.
+   */
+  removeExpired(): number {
+    const now = this.#nowSeconds();
+    let removed = 0;
+    for (const c of this.all({ includeExpired: true })) {
+      if (c.expires <= now && this.#remove(c, "expired")) removed++;
+    }
+    return removed;
   }
 
   /** Removes one cookie (the record itself, as returned by the jar); false when absent. */

@@ -33,7 +33,7 @@ import { loadPublicSuffixList, publicSuffixListLoaded } from "./public_suffix.ts
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
 export type * from "../../kernel/mod.ts";
-export { Cookies } from "./api.ts";
+export { Cookies, HTTP_ONLY_ACCESS } from "./api.ts";
 export type { CookiesExportOptions, CookiesGetFilter, CookiesSetDetails } from "./api.ts";
 export type { Cookie, ElectronSameSite } from "./cookie.ts";
 export { CookieRecord } from "./cookie.ts";

@@ -6,6 +6,9 @@
  */
 import type { HostAccess } from "./host_access.ts";
 
+// The cookies plugin's HTTP_ONLY_ACCESS (a registered symbol: no import of that plugin).
+const HTTP_ONLY_ACCESS = Symbol.for("websession.cookies.httpOnlyAccess");
+
 /** The part of `ses.cookies` the extensions use. */
 export interface SessionCookies {
   get(filter: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
@@ -29,6 +32,22 @@ export function coversCookie(access: HostAccess, c: { domain: string }): boolean
 }
 
 /**
+ * Chrome's `getAll({ domain })` test: the cookie's domain is the filter's or a subdomain of it,
+ * whole labels, a leading dot on either side ignored (a parent domain's cookie does not match).
+ *
+ * @example
+ * ```ts
+ * isDomainOrSubdomain("a.example.com", "example.com"); // true
+ * isDomainOrSubdomain(".example.com", "a.example.com"); // false
+ * ```
+ */
+export function isDomainOrSubdomain(cookieDomain: string, filter: string): boolean {
+  const want = filter.startsWith(".") ? filter.slice(1) : filter;
+  const have = cookieDomain.startsWith(".") ? cookieDomain.slice(1) : cookieDomain;
+  return have === want || have.endsWith(`.${want}`);
+}
+
+/**
  * Answers one `cookies` call (`op` is the method's name).
  *
  * @example
@@ -45,37 +64,70 @@ export async function cookiesCall(
   if (!cookies) throw new Error("This session has no cookies plugin");
   const d = (args[0] ?? {}) as Record<string, unknown>;
   const withStore = (c: Record<string, unknown>) => ({ ...c, storeId: "0" });
+  // Chrome's words for an unknown store, a bad url and a refused cookie (its cookies API).
+  if (d.storeId !== undefined && d.storeId !== "0") {
+    throw new Error(`Invalid cookie store id: "${String(d.storeId)}".`);
+  }
   const needUrl = () => {
     if (typeof d.url !== "string") throw new TypeError(`cookies.${op}: details.url is required`);
+    if (!URL.canParse(d.url)) throw new Error(`Invalid url: "${d.url}".`);
     if (!access.covers(d.url)) {
       throw new Error(`No host permissions for cookies at url: "${d.url}".`);
     }
     return d.url;
   };
+  const needName = () => {
+    if (typeof d.name === "string") return d.name;
+    throw new TypeError(
+      `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
+        `${
+          d.name === undefined ? "Missing required property" : "Invalid type for property"
+        } 'name'.`,
+    );
+  };
   switch (op) {
     case "get": {
       const url = needUrl();
-      const found = await cookies.get({ url, name: d.name });
+      const found = await cookies.get({ url, name: needName() });
       return found.length ? withStore(found[0]) : null;
     }
     case "getAll": {
       if (d.url !== undefined) needUrl();
-      const { storeId: _s, ...filter } = d;
-      const found = await cookies.get(filter);
-      return found.filter((c) => coversCookie(access, c as { domain: string })).map(withStore);
+      // Chrome's domain filter is not Electron's: read here, not by `ses.cookies.get`.
+      const { storeId: _s, domain, ...filter } = d;
+      if (domain !== undefined && typeof domain !== "string") {
+        throw new TypeError("cookies.getAll: details.domain must be a string");
+      }
+      const found = await cookies.get(filter) as Array<{ domain: string }>;
+      return found.filter((c) =>
+        coversCookie(access, c) && (domain === undefined || isDomainOrSubdomain(c.domain, domain))
+      ).map(withStore);
     }
     case "set": {
       const url = needUrl();
       const { storeId: _s, ...details } = d;
       // Chrome's default is no SameSite attribute ("unspecified"); Electron's set() defaults to lax
-      await cookies.set({ ...details, sameSite: details.sameSite ?? "unspecified" });
+      try {
+        // Chrome's cookies API sets with HttpOnly access (it may replace an HttpOnly cookie)
+        await cookies.set({
+          ...details,
+          sameSite: details.sameSite ?? "unspecified",
+          [HTTP_ONLY_ACCESS]: true,
+        });
+      } catch (error) {
+        // ses.cookies.set's reason stays as the cause
+        throw new Error(`Failed to parse or set cookie named "${String(d.name ?? "")}".`, {
+          cause: error,
+        });
+      }
       const found = await cookies.get({ url, name: d.name ?? "" });
       return found.length ? withStore(found[0]) : null;
     }
     case "remove": {
       const url = needUrl();
-      await cookies.remove(url, String(d.name ?? ""));
-      return { url, name: d.name, storeId: "0" };
+      const name = needName();
+      await cookies.remove(url, name);
+      return { url, name, storeId: "0" };
     }
     case "getAllCookieStores":
       return [{ id: "0", tabIds: [] }];

@@ -1,0 +1,100 @@
+/**
+ * `chrome.cookies` calls as Chrome's docs and its cookies API answer them: `getAll({ domain })`
+ * lists the cookies whose domain is the filter's or a subdomain of it, not those of a parent
+ * domain that would merely be sent to that host (Electron's `ses.cookies.get` reading); a refused
+ * `set`, a bad url and an unknown store id fail with Chrome's sentences; `get` and `remove` need a
+ * name, as Chrome's schema says.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
+import { cookiesCall, type SessionCookies } from "../../../plugins/extensions/cookie_calls.ts";
+import { HostAccess } from "../../../plugins/extensions/mod.ts";
+import { testSession } from "../../../testing/mod.ts";
+
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const close of closers) await close();
+});
+
+describe("chrome.cookies.getAll({ domain })", () => {
+  it("lists the cookies of that domain and its subdomains only", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const url = "https://www.example.com/";
+    await ses.cookies.set({ url, name: "parent", value: "1", domain: "example.com" });
+    await ses.cookies.set({ url, name: "host", value: "2" });
+    await ses.cookies.set({ url: "https://a.www.example.com/", name: "child", value: "3" });
+    const access = new HostAccess(["https://*.example.com/*"]);
+    const cookies = ses.cookies as unknown as SessionCookies; // as the extensions plugin reads it
+    const names = async (domain: string) =>
+      ((await cookiesCall(cookies, access, "getAll", [{ domain }])) as Array<{ name: string }>)
+        .map((c) => c.name).sort();
+    assert.deepEqual(await names("www.example.com"), ["child", "host"]);
+    assert.deepEqual(await names(".www.example.com"), ["child", "host"]);
+    assert.deepEqual(await names("example.com"), ["child", "host", "parent"]);
+    assert.deepEqual(await names("a.www.example.com"), ["child"]);
+    assert.deepEqual(await names("ww.example.com"), []);
+  });
+});
+
+describe("chrome.cookies errors, worded as Chrome's", () => {
+  it("names the cookie a set refused, a bad url and an unknown store id; stores nothing", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const access = new HostAccess(["<all_urls>"]);
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const call = (op: string, details: object) => cookiesCall(cookies, access, op, [details]);
+    await assert.rejects(
+      call("set", { url: "http://plain.example/", name: "s", value: "1", secure: true }),
+      { message: 'Failed to parse or set cookie named "s".' },
+    );
+    await assert.rejects(
+      call("set", { url: "https://plain.example/", name: "__Host-x", value: "1" }),
+      { message: 'Failed to parse or set cookie named "__Host-x".' },
+    );
+    await assert.rejects(call("get", { url: "not a url", name: "s" }), {
+      message: 'Invalid url: "not a url".',
+    });
+    await assert.rejects(call("getAll", { storeId: "1" }), {
+      message: 'Invalid cookie store id: "1".',
+    });
+    await assert.rejects(
+      call("set", { url: "https://plain.example/", name: "a", value: "1", storeId: "7" }),
+      { message: 'Invalid cookie store id: "7".' },
+    );
+    assert.deepEqual(await ses.cookies.get({}), []);
+  });
+});
+
+describe("chrome.cookies.get and remove without a name", () => {
+  it("refuse the call, as Chrome's schema requires name, instead of answering any cookie", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const url = "https://plain.example/";
+    await ses.cookies.set({ url, name: "a", value: "1" });
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    for (const op of ["get", "remove"]) {
+      await assert.rejects(cookiesCall(cookies, access, op, [{ url }]), {
+        name: "TypeError",
+        message: `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
+          "Missing required property 'name'.",
+      });
+    }
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
+  });
+});
+
+describe("chrome.cookies.set over an HttpOnly cookie", () => {
+  it("replaces it, as Chrome's cookies API sets with HttpOnly access", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const url = "https://plain.example/";
+    await ses.cookies.set({ url, name: "sid", value: "1", httpOnly: true });
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    await cookiesCall(cookies, access, "set", [{ url, name: "sid", value: "2" }]);
+    assert.deepEqual((await ses.cookies.get({})).map((c) => [c.value, c.httpOnly]), [["2", false]]);
+  });
+});
