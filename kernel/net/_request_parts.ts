@@ -127,6 +127,27 @@ export function checkHeader(
   return { key, text };
 }
 
+// Anything beyond ASCII: such a value goes on the wire as its UTF-8 bytes.
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * A header value as fetch's `Headers` carry bytes (one character per byte): ASCII stays as it is,
+ * anything else becomes its UTF-8 bytes, which is what Electron sends (it hands the value to
+ * Chromium as a UTF-8 string). Without this, Latin-1 characters went out as one byte each and any
+ * other character failed the request.
+ *
+ * @example
+ * ```ts
+ * wireHeaderValue("caf\u00e9"); // "caf\u00c3\u00a9" (the bytes 63 61 66 c3 a9)
+ * ```
+ */
+export function wireHeaderValue(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  let bytes = "";
+  for (const byte of encoder.encode(text)) bytes += String.fromCharCode(byte);
+  return bytes;
+}
+
 /**
  * The absolute URL of Electron's request options; throws a TypeError for a bad or non-HTTP one.
  *

@@ -28,6 +28,7 @@ import {
   toBytes,
   TOKEN,
   type UploadProgress,
+  wireHeaderValue,
 } from "./_request_parts.ts";
 import { NodeEmitter } from "../events.ts";
 import { abortMessage, bufferUnread, headersRecord, IncomingMessage } from "./incoming_message.ts";
@@ -399,7 +400,7 @@ export class ClientRequest extends NodeEmitter {
       // The names as set, in the order set: fetch's Headers keep neither; webRequest shows these.
       const headerNames: string[] = [];
       for (const { name, value } of this.#headers.values()) {
-        headers.set(name, value);
+        headers.set(name, wireHeaderValue(value));
         headerNames.push(name);
       }
       const response = await ses.pipeline.run({
