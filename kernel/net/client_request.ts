@@ -83,6 +83,8 @@ export class ClientRequest extends NodeEmitter {
   #response: IncomingMessage | null = null;
   #followRedirect: (() => void) | null = null;
   #redirectCancelled = false;
+  /** The URLs traversed: the request's, then each followed redirect's (`response.urlList`). */
+  #urlList: string[] = [];
   #progress: UploadProgress = { active: false, started: false, current: 0, total: 0 };
 
   /** Makes a request; nothing is sent before `write()` or `end()`. */
@@ -113,6 +115,7 @@ export class ClientRequest extends NodeEmitter {
       }
       this.#url = url.href;
     } else this.#url = href;
+    this.#urlList.push(this.#url);
     const method = opts.method ?? "GET";
     if (typeof method !== "string" || !TOKEN.test(method)) {
       throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);
@@ -438,6 +441,7 @@ export class ClientRequest extends NodeEmitter {
         signal: this.#controller.signal,
         onDone: (error) => (error ? this.#die(error) : this.#close()),
         onListenerError: (error) => this.#session.reportError(error),
+        urlList: this.#urlList,
       });
       this.#response = message;
       this.emit("response", message);
@@ -469,6 +473,7 @@ export class ClientRequest extends NodeEmitter {
     }
     if (this.#aborted) return false;
     if (!follow) this.#redirectCancelled = true;
+    else this.#urlList.push(url);
     return follow;
   }
 

@@ -54,6 +54,8 @@ export interface IncomingMessageInit {
   signal?: AbortSignal;
   /** Receives what a listener threw. */
   onListenerError?: (error: unknown, eventName: string) => void;
+  /** The URLs the request traversed, first to last (default: the response's URL). */
+  urlList?: readonly string[];
 }
 
 /**
@@ -131,6 +133,15 @@ export class IncomingMessage extends NodeEmitter {
   get headers(): Record<string, string | string[]> {
     this.#headers ??= electronHeaders(this.#response.headers);
     return this.#headers;
+  }
+
+  /**
+   * The chain of URLs the request traversed: the requested URL, then each redirect's target (one
+   * element without a redirect). A copy: changing it changes nothing.
+   */
+  get urlList(): string[] {
+    if (this.#init.urlList) return [...this.#init.urlList];
+    return this.#response.url ? [this.#response.url] : [];
   }
 
   /** Names and values alternating, as received (`set-cookie` lines apart). */
