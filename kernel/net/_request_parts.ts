@@ -166,10 +166,13 @@ export function buildUrl(opts: ClientRequestOptions): string {
     if (typeof opts.path === "string" && / /.test(opts.path)) {
       throw new TypeError("Request path contains unescaped characters");
     }
+    // As Node's url.format: an IPv6 hostname goes in brackets (unless it has them).
+    const hostname = String(opts.hostname ?? "localhost");
+    const bracketed = hostname.includes(":") && !hostname.startsWith("[")
+      ? `[${hostname}]`
+      : hostname;
     const host = opts.host ??
-      `${opts.hostname ?? "localhost"}${
-        opts.port !== undefined && opts.port !== "" ? `:${opts.port}` : ""
-      }`;
+      `${bracketed}${opts.port !== undefined && opts.port !== "" ? `:${opts.port}` : ""}`;
     const path = opts.path ?? "/";
     href = `${protocol.endsWith(":") ? protocol : `${protocol}:`}//${host}${
       path.startsWith("/") ? path : `/${path}`

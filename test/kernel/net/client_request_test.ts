@@ -79,6 +79,23 @@ describe("ClientRequest: a plain exchange", () => {
     assert.equal(seen2.body(), "hello");
   });
 
+  it("brackets an IPv6 hostname, as Node's url.format does", async () => {
+    const ses = freshSession("ipv6");
+    const urls: string[] = [];
+    ses.pipeline.tap("beforeRequest", (req) => {
+      urls.push(req.url);
+      return { cancel: true };
+    }, { plugin: "test" });
+    for (const hostname of ["::1", "[::1]"]) {
+      const request = net.request({ hostname, port: 8123, path: "/a?b=1", session: ses });
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+      assert.equal((seen.errors[0] as { code: string }).code, "net::ERR_BLOCKED_BY_CLIENT");
+    }
+    assert.deepEqual(urls, ["http://[::1]:8123/a?b=1", "http://[::1]:8123/a?b=1"]);
+  });
+
   it("uses the session over the partition, and the partition's session otherwise", async () => {
     const ses = freshSession("wins");
     const used: string[] = [];
