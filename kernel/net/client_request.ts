@@ -406,6 +406,8 @@ export class ClientRequest extends NodeEmitter {
         headers.set(name, wireHeaderValue(value));
         headerNames.push(name);
       }
+      // As Electron: without the origin option, an Origin header set on the request is its origin.
+      const origin = this.#origin || this.#headers.get("origin")?.value || null;
       const response = await ses.pipeline.run({
         url: this.#url,
         method: this.#method,
@@ -414,9 +416,9 @@ export class ClientRequest extends NodeEmitter {
         // "error" is refused in #onRedirect, with Electron's error.
         redirect: "manual",
         signal: this.#controller.signal,
-        initiator: this.#origin,
+        initiator: origin,
         referrer: this.#headers.get("referer")?.value ?? "",
-        options: { ...this.#options, headerNames },
+        options: { ...this.#options, origin, headerNames },
         onRedirect: (request, res, url) => this.#onRedirect(request, res, url),
         onAuth: this.#onAuth ? (_request, challenge) => this.#login(challenge) : undefined,
       });

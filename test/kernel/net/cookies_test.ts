@@ -104,4 +104,24 @@ describe("ClientRequest and the session's cookies", () => {
     }
     assert.deepEqual(logins, [server.origin]);
   });
+
+  it("an Origin header set on the request is its origin, as Electron reads it (SameSite)", async () => {
+    const ses = freshSession("origin-header");
+    await ses.ready;
+    await ses.cookies.set({ url: server.origin, name: "strict", value: "1", sameSite: "strict" });
+    const sent: unknown[] = [];
+    for (const origin of [undefined, "http://elsewhere.test"]) {
+      const request = net.request({
+        url: `${server.origin}/echo`,
+        session: ses,
+        useSessionCookies: true,
+      });
+      if (origin) request.setHeader("Origin", origin);
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+      sent.push(JSON.parse(seen.body()).headers.cookie);
+    }
+    assert.deepEqual(sent, ["strict=1", undefined]);
+  });
 });
