@@ -128,7 +128,7 @@ export class IncomingMessage extends NodeEmitter {
   /**
    * The headers as Electron shapes them: lower-case names; a repeated discardable header
    * (`content-type`, `content-length`, `location`, ...) keeps its first value; `set-cookie` is an
-   * array; other repeated headers are joined with `, `.
+   * array; a repeated `cookie` is joined with `; `, other repeated headers with `, `.
    */
   get headers(): Record<string, string | string[]> {
     this.#headers ??= electronHeaders(this.#response.headers);
