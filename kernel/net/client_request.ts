@@ -36,6 +36,8 @@ import "./digest.ts";
 
 export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./_request_parts.ts";
 
+/** fetch's forbidden methods, which no runtime's fetch sends as they are. */
+const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** Sessions whose plugins are set up (saves a wait per request). */
 const readySessions = new WeakSet<Session>();
 /** The callback of `write()`: called once the chunk was handed on, or with the error. */
@@ -121,6 +123,10 @@ export class ClientRequest extends NodeEmitter {
       throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);
     }
     this.#method = method.toUpperCase();
+    if (FORBIDDEN_METHODS.has(this.#method)) {
+      // As ses.fetch: the runtimes' fetch refuses these (Deno) or sends another method (Bun).
+      throw new TypeError(`ClientRequest: the method ${this.#method} is forbidden`);
+    }
     const redirect = opts.redirect ?? "follow";
     if (redirect !== "follow" && redirect !== "error" && redirect !== "manual") {
       throw new TypeError("redirect mode should be one of follow, error or manual");

@@ -125,6 +125,14 @@ describe("ClientRequest: a plain exchange", () => {
       /redirect mode should be one of follow, error or manual/,
     );
     assert.throws(() => net.request({ hostname: "127.0.0.1", path: "/a b" }), /unescaped/);
+    // fetch's forbidden methods: Deno's fetch refused them late (a bare net::ERR_FAILED), Bun's
+    // sent TRACK as a GET.
+    for (const method of ["CONNECT", "trace", "Track"]) {
+      assert.throws(
+        () => net.request({ url: server.origin, method }),
+        (e: Error) => e instanceof TypeError && e.message.includes(method.toUpperCase()),
+      );
+    }
     assert.throws(() => net.request({ url: server.origin, credentials: "same-origin" }), /origin/);
     assert.throws(
       () => net.request({ url: server.origin, session: {} as ReturnType<typeof freshSession> }),
