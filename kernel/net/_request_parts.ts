@@ -15,10 +15,10 @@ export interface ClientRequestOptions {
   url?: string;
   /** Headers to send (same rules as `setHeader`). */
   headers?: Record<string, string | number | string[]>;
-  /** The session (wins over `partition`). */
-  session?: Session;
-  /** The partition of the session (default: the default session). */
-  partition?: string;
+  /** The session (wins over `partition`; null is absent). */
+  session?: Session | null;
+  /** The partition of the session (default, or null: the default session). */
+  partition?: string | null;
   /** `include`, `omit` or `same-origin` (needs `origin`), as in fetch. */
   credentials?: "include" | "omit" | "same-origin";
   /** Whether the session's cookies are sent and stored (default false). */

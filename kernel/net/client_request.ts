@@ -132,10 +132,11 @@ export class ClientRequest extends NodeEmitter {
       throw new TypeError("redirect mode should be one of follow, error or manual");
     }
     this.#redirect = redirect;
-    if (opts.session !== undefined && !(opts.session instanceof Session)) {
+    // As Electron: null is absent, and partition counts only without a session.
+    if (opts.session != null && !(opts.session instanceof Session)) {
       throw new TypeError("`session` should be an instance of the Session class");
     }
-    if (opts.partition !== undefined && typeof opts.partition !== "string") {
+    if (opts.session == null && opts.partition != null && typeof opts.partition !== "string") {
       throw new TypeError("`partition` should be a string");
     }
     this.#session = opts.session ?? fromPartition(opts.partition ?? "");

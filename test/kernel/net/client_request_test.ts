@@ -108,13 +108,20 @@ describe("ClientRequest: a plain exchange", () => {
         plugin: "test",
       },
     );
-    for (const options of [{ session: ses, partition }, { partition }]) {
-      const request = net.request({ url: `${server.origin}/hello`, ...options });
+    // As Electron: a null session is absent, and partition is not looked at beside a session.
+    const options = [
+      { session: ses, partition },
+      { partition },
+      { session: null, partition },
+      { session: ses, partition: 42 as unknown as string },
+    ];
+    for (const option of options) {
+      const request = net.request({ url: `${server.origin}/hello`, ...option });
       const seen = record(request);
       request.end();
       await seen.closed;
     }
-    assert.deepEqual(used, ["session", "partition"]);
+    assert.deepEqual(used, ["session", "partition", "partition", "session"]);
   });
 
   it("refuses bad options with a TypeError", () => {
