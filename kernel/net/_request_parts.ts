@@ -29,8 +29,8 @@ export interface ClientRequestOptions {
   host?: string;
   /** The host name (default `localhost`), when `url` and `host` are absent. */
   hostname?: string;
-  /** The port, when `url` and `host` are absent. */
-  port?: number | string;
+  /** The port, when `url` and `host` are absent (0, null or "": the scheme's default). */
+  port?: number | string | null;
   /** Path and query (default `/`), when `url` is absent. */
   path?: string;
   /** `follow` (default), `error` or `manual`. */
@@ -166,13 +166,14 @@ export function buildUrl(opts: ClientRequestOptions): string {
     if (typeof opts.path === "string" && / /.test(opts.path)) {
       throw new TypeError("Request path contains unescaped characters");
     }
-    // As Node's url.format: an IPv6 hostname goes in brackets (unless it has them).
+    // As Electron and Node's url.format: an IPv6 hostname goes in brackets (unless it has them);
+    // a falsy port (0, null, "") is no port.
     const hostname = String(opts.hostname ?? "localhost");
     const bracketed = hostname.includes(":") && !hostname.startsWith("[")
       ? `[${hostname}]`
       : hostname;
     const host = opts.host ??
-      `${bracketed}${opts.port !== undefined && opts.port !== "" ? `:${opts.port}` : ""}`;
+      `${bracketed}${opts.port ? `:${opts.port}` : ""}`;
     const path = opts.path ?? "/";
     href = `${protocol.endsWith(":") ? protocol : `${protocol}:`}//${host}${
       path.startsWith("/") ? path : `/${path}`

@@ -79,7 +79,7 @@ describe("ClientRequest: a plain exchange", () => {
     assert.equal(seen2.body(), "hello");
   });
 
-  it("brackets an IPv6 hostname, as Node's url.format does", async () => {
+  it("host from hostname and port as Electron: IPv6 in brackets, a falsy port left out", async () => {
     const ses = freshSession("ipv6");
     const urls: string[] = [];
     ses.pipeline.tap("beforeRequest", (req) => {
@@ -94,6 +94,15 @@ describe("ClientRequest: a plain exchange", () => {
       assert.equal((seen.errors[0] as { code: string }).code, "net::ERR_BLOCKED_BY_CLIENT");
     }
     assert.deepEqual(urls, ["http://[::1]:8123/a?b=1", "http://[::1]:8123/a?b=1"]);
+    // Electron sets a port only when it is truthy: 0, null and "" leave the scheme's default.
+    urls.length = 0;
+    for (const port of [0, null, ""]) {
+      const request = net.request({ hostname: "127.0.0.1", port, session: ses });
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+    }
+    assert.deepEqual(urls, Array(3).fill("http://127.0.0.1/"));
   });
 
   it("uses the session over the partition, and the partition's session otherwise", async () => {
