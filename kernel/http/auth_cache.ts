@@ -8,6 +8,7 @@
  * @module
  */
 import type { AuthChallenge, AuthCredentials, PipelineRequest } from "../request.ts";
+import { includesCredentials } from "./credentials_mode.ts";
 
 const caches = new WeakMap<object, Map<string, AuthCredentials>>();
 const LAST_SPACE = Symbol("auth-cache.last");
@@ -39,7 +40,7 @@ export function cachedCredentials(
   request: PipelineRequest,
   challenge: AuthChallenge,
 ): AuthCredentials | undefined {
-  if (challenge.isProxy || request.options.credentials === "omit") return undefined;
+  if (challenge.isProxy || !includesCredentials(request)) return undefined;
   const space = spaceOf(challenge);
   const cache = cacheOf(owner);
   if (request.data.get(LAST_SPACE) === space) cache.delete(space);
@@ -64,7 +65,7 @@ export function cachedCredentials(
  * ```
  */
 export function mayHaveCredentials(owner: object, request: PipelineRequest): boolean {
-  if (request.options.credentials === "omit") return false;
+  if (!includesCredentials(request)) return false;
   return (caches.get(owner)?.size ?? 0) > 0 || request.options.urlCredentials !== undefined;
 }
 

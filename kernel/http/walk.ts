@@ -23,6 +23,7 @@ import {
 import { tapRequestBody, tapResponseBody } from "./body_taps.ts";
 import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
+import { includesCredentials } from "./credentials_mode.ts";
 import { HopRequest } from "./hop_request.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { passed, type Runner, runnerOf } from "./runner.ts";
@@ -299,6 +300,8 @@ async function authenticate(
   if (!askable && !mayHaveCredentials(run.taps, request)) return false;
   const challenge = parseChallenge(response, request.urlParts);
   if (!challenge) return false;
+  // A server's challenge to a hop without credentials is the response (fetch), nobody is asked.
+  if (!challenge.isProxy && !includesCredentials(request)) return false;
   const scheme = authScheme(challenge.scheme);
   if (!scheme) return false;
   // The session's auth cache first; then a tap answers with credentials, or null for a cancel

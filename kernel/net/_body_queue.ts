@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { NetError } from "../errors.ts";
 
 /** Bytes queued above which `write()` returns false (Node's default for writable streams). */
 export const HIGH_WATER_MARK = 16 * 1024;
@@ -51,7 +52,14 @@ export class BodyQueue {
     this.#events = events;
     this.stream = new ReadableStream<Uint8Array>({
       pull: (controller) => this.#pull(controller),
-      cancel: (reason) => this.fail(reason instanceof Error ? reason : new Error(String(reason))),
+      // The transport stopped reading (e.g. the server answered early): what is left is not sent.
+      cancel: (reason) =>
+        this.fail(
+          reason instanceof Error ? reason : new NetError(
+            "net::ERR_ABORTED",
+            "The request body stopped being read before this chunk was sent",
+          ),
+        ),
     }, { highWaterMark: 0 });
   }
 

@@ -15,10 +15,10 @@ export interface ClientRequestOptions {
   url?: string;
   /** Headers to send (same rules as `setHeader`). */
   headers?: Record<string, string | number | string[]>;
-  /** The session (wins over `partition`). */
-  session?: Session;
-  /** The partition of the session (default: the default session). */
-  partition?: string;
+  /** The session (wins over `partition`; null is absent). */
+  session?: Session | null;
+  /** The partition of the session (default, or null: the default session). */
+  partition?: string | null;
   /** `include`, `omit` or `same-origin` (needs `origin`), as in fetch. */
   credentials?: "include" | "omit" | "same-origin";
   /** Whether the session's cookies are sent and stored (default false). */
@@ -29,8 +29,8 @@ export interface ClientRequestOptions {
   host?: string;
   /** The host name (default `localhost`), when `url` and `host` are absent. */
   hostname?: string;
-  /** The port, when `url` and `host` are absent. */
-  port?: number | string;
+  /** The port, when `url` and `host` are absent (0, null or "": the scheme's default). */
+  port?: number | string | null;
   /** Path and query (default `/`), when `url` is absent. */
   path?: string;
   /** `follow` (default), `error` or `manual`. */
@@ -127,6 +127,27 @@ export function checkHeader(
   return { key, text };
 }
 
+// Anything beyond ASCII: such a value goes on the wire as its UTF-8 bytes.
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * A header value as fetch's `Headers` carry bytes (one character per byte): ASCII stays as it is,
+ * anything else becomes its UTF-8 bytes, which is what Electron sends (it hands the value to
+ * Chromium as a UTF-8 string). Without this, Latin-1 characters went out as one byte each and any
+ * other character failed the request.
+ *
+ * @example
+ * ```ts
+ * wireHeaderValue("caf\u00e9"); // "caf\u00c3\u00a9" (the bytes 63 61 66 c3 a9)
+ * ```
+ */
+export function wireHeaderValue(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  let bytes = "";
+  for (const byte of encoder.encode(text)) bytes += String.fromCharCode(byte);
+  return bytes;
+}
+
 /**
  * The absolute URL of Electron's request options; throws a TypeError for a bad or non-HTTP one.
  *
@@ -145,10 +166,14 @@ export function buildUrl(opts: ClientRequestOptions): string {
     if (typeof opts.path === "string" && / /.test(opts.path)) {
       throw new TypeError("Request path contains unescaped characters");
     }
+    // As Electron and Node's url.format: an IPv6 hostname goes in brackets (unless it has them);
+    // a falsy port (0, null, "") is no port.
+    const hostname = String(opts.hostname ?? "localhost");
+    const bracketed = hostname.includes(":") && !hostname.startsWith("[")
+      ? `[${hostname}]`
+      : hostname;
     const host = opts.host ??
-      `${opts.hostname ?? "localhost"}${
-        opts.port !== undefined && opts.port !== "" ? `:${opts.port}` : ""
-      }`;
+      `${bracketed}${opts.port ? `:${opts.port}` : ""}`;
     const path = opts.path ?? "/";
     href = `${protocol.endsWith(":") ? protocol : `${protocol}:`}//${host}${
       path.startsWith("/") ? path : `/${path}`

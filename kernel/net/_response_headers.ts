@@ -1,7 +1,7 @@
 /**
  * `IncomingMessage.headers` as Electron (and Node) shape it: lower-case names; duplicates of the
- * "discardable" headers dropped (the first stays); `set-cookie` always an array; every other
- * repeated header joined with `, ` (as fetch's `Headers` already joined them).
+ * "discardable" headers dropped (the first stays); `set-cookie` always an array; repeated `cookie`
+ * joined with `; `; every other repeated header joined with `, ` (as fetch's `Headers` joined them).
  *
  * @module
  */
@@ -39,7 +39,10 @@ export function electronHeaders(headers: Headers): Record<string, string | strin
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of headers) {
     if (name === "set-cookie") continue;
-    out[name] = DISCARDABLE.has(name) ? first(name, value) : value;
+    out[name] = DISCARDABLE.has(name) ? first(name, value) : name === "cookie"
+      // Node's rule for repeated Cookie lines; fetch joined them with ", " (no cookie holds one).
+      ? value.split(", ").join("; ")
+      : value;
   }
   const cookies = headers.getSetCookie();
   if (cookies.length) out["set-cookie"] = cookies;

@@ -28,6 +28,7 @@ import {
   toBytes,
   TOKEN,
   type UploadProgress,
+  wireHeaderValue,
 } from "./_request_parts.ts";
 import { NodeEmitter } from "../events.ts";
 import { abortMessage, bufferUnread, headersRecord, IncomingMessage } from "./incoming_message.ts";
@@ -35,6 +36,8 @@ import "./digest.ts";
 
 export type { AuthInfo, ClientRequestOptions, UploadProgress } from "./_request_parts.ts";
 
+/** fetch's forbidden methods, which no runtime's fetch sends as they are. */
+const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** Sessions whose plugins are set up (saves a wait per request). */
 const readySessions = new WeakSet<Session>();
 /** The callback of `write()`: called once the chunk was handed on, or with the error. */
@@ -82,6 +85,8 @@ export class ClientRequest extends NodeEmitter {
   #response: IncomingMessage | null = null;
   #followRedirect: (() => void) | null = null;
   #redirectCancelled = false;
+  /** The URLs traversed: the request's, then each followed redirect's (`response.urlList`). */
+  #urlList: string[] = [];
   #progress: UploadProgress = { active: false, started: false, current: 0, total: 0 };
 
   /** Makes a request; nothing is sent before `write()` or `end()`. */
@@ -112,20 +117,26 @@ export class ClientRequest extends NodeEmitter {
       }
       this.#url = url.href;
     } else this.#url = href;
+    this.#urlList.push(this.#url);
     const method = opts.method ?? "GET";
     if (typeof method !== "string" || !TOKEN.test(method)) {
       throw new TypeError(`ClientRequest: invalid method "${String(method)}"`);
     }
     this.#method = method.toUpperCase();
+    if (FORBIDDEN_METHODS.has(this.#method)) {
+      // As ses.fetch: the runtimes' fetch refuses these (Deno) or sends another method (Bun).
+      throw new TypeError(`ClientRequest: the method ${this.#method} is forbidden`);
+    }
     const redirect = opts.redirect ?? "follow";
     if (redirect !== "follow" && redirect !== "error" && redirect !== "manual") {
       throw new TypeError("redirect mode should be one of follow, error or manual");
     }
     this.#redirect = redirect;
-    if (opts.session !== undefined && !(opts.session instanceof Session)) {
+    // As Electron: null is absent, and partition counts only without a session.
+    if (opts.session != null && !(opts.session instanceof Session)) {
       throw new TypeError("`session` should be an instance of the Session class");
     }
-    if (opts.partition !== undefined && typeof opts.partition !== "string") {
+    if (opts.session == null && opts.partition != null && typeof opts.partition !== "string") {
       throw new TypeError("`partition` should be a string");
     }
     this.#session = opts.session ?? fromPartition(opts.partition ?? "");
@@ -399,9 +410,11 @@ export class ClientRequest extends NodeEmitter {
       // The names as set, in the order set: fetch's Headers keep neither; webRequest shows these.
       const headerNames: string[] = [];
       for (const { name, value } of this.#headers.values()) {
-        headers.set(name, value);
+        headers.set(name, wireHeaderValue(value));
         headerNames.push(name);
       }
+      // As Electron: without the origin option, an Origin header set on the request is its origin.
+      const origin = this.#origin || this.#headers.get("origin")?.value || null;
       const response = await ses.pipeline.run({
         url: this.#url,
         method: this.#method,
@@ -410,9 +423,9 @@ export class ClientRequest extends NodeEmitter {
         // "error" is refused in #onRedirect, with Electron's error.
         redirect: "manual",
         signal: this.#controller.signal,
-        initiator: this.#origin,
+        initiator: origin,
         referrer: this.#headers.get("referer")?.value ?? "",
-        options: { ...this.#options, headerNames },
+        options: { ...this.#options, origin, headerNames },
         onRedirect: (request, res, url) => this.#onRedirect(request, res, url),
         onAuth: this.#onAuth ? (_request, challenge) => this.#login(challenge) : undefined,
       });
@@ -437,6 +450,7 @@ export class ClientRequest extends NodeEmitter {
         signal: this.#controller.signal,
         onDone: (error) => (error ? this.#die(error) : this.#close()),
         onListenerError: (error) => this.#session.reportError(error),
+        urlList: this.#urlList,
       });
       this.#response = message;
       this.emit("response", message);
@@ -468,6 +482,7 @@ export class ClientRequest extends NodeEmitter {
     }
     if (this.#aborted) return false;
     if (!follow) this.#redirectCancelled = true;
+    else this.#urlList.push(url);
     return follow;
   }
 

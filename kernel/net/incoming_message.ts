@@ -54,6 +54,8 @@ export interface IncomingMessageInit {
   signal?: AbortSignal;
   /** Receives what a listener threw. */
   onListenerError?: (error: unknown, eventName: string) => void;
+  /** The URLs the request traversed, first to last (default: the response's URL). */
+  urlList?: readonly string[];
 }
 
 /**
@@ -126,11 +128,20 @@ export class IncomingMessage extends NodeEmitter {
   /**
    * The headers as Electron shapes them: lower-case names; a repeated discardable header
    * (`content-type`, `content-length`, `location`, ...) keeps its first value; `set-cookie` is an
-   * array; other repeated headers are joined with `, `.
+   * array; a repeated `cookie` is joined with `; `, other repeated headers with `, `.
    */
   get headers(): Record<string, string | string[]> {
     this.#headers ??= electronHeaders(this.#response.headers);
     return this.#headers;
+  }
+
+  /**
+   * The chain of URLs the request traversed: the requested URL, then each redirect's target (one
+   * element without a redirect). A copy: changing it changes nothing.
+   */
+  get urlList(): string[] {
+    if (this.#init.urlList) return [...this.#init.urlList];
+    return this.#response.url ? [this.#response.url] : [];
   }
 
   /** Names and values alternating, as received (`set-cookie` lines apart). */

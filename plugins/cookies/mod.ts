@@ -19,6 +19,7 @@
 import manifest from "./manifest.json" with { type: "json" };
 import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
+import { includesCredentials } from "../../kernel/http/credentials_mode.ts";
 import { Cookies } from "./api.ts";
 import { CookieJar } from "./jar.ts";
 import { CookiePersistence } from "./persistence.ts";
@@ -81,10 +82,12 @@ export interface CookiesPluginOptions {
 
 const CALLER_COOKIE = Symbol("cookies: the caller's own Cookie header");
 
-/** Whether a request takes part in cookies (`credentials: "omit"` and `useSessionCookies: false` opt out). */
+/**
+ * Whether a request's hop takes part in cookies: `useSessionCookies: false` opts out, and so does
+ * a hop without credentials (`credentials: "omit"`, or `same-origin` to another origin).
+ */
 function usesCookies(request: PipelineRequest): boolean {
-  const o = request.options;
-  return o.useSessionCookies !== false && o.credentials !== "omit";
+  return request.options.useSessionCookies !== false && includesCredentials(request);
 }
 
 function accessOf(request: PipelineRequest): CookieAccess {

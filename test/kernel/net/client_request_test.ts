@@ -79,6 +79,32 @@ describe("ClientRequest: a plain exchange", () => {
     assert.equal(seen2.body(), "hello");
   });
 
+  it("host from hostname and port as Electron: IPv6 in brackets, a falsy port left out", async () => {
+    const ses = freshSession("ipv6");
+    const urls: string[] = [];
+    ses.pipeline.tap("beforeRequest", (req) => {
+      urls.push(req.url);
+      return { cancel: true };
+    }, { plugin: "test" });
+    for (const hostname of ["::1", "[::1]"]) {
+      const request = net.request({ hostname, port: 8123, path: "/a?b=1", session: ses });
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+      assert.equal((seen.errors[0] as { code: string }).code, "net::ERR_BLOCKED_BY_CLIENT");
+    }
+    assert.deepEqual(urls, ["http://[::1]:8123/a?b=1", "http://[::1]:8123/a?b=1"]);
+    // Electron sets a port only when it is truthy: 0, null and "" leave the scheme's default.
+    urls.length = 0;
+    for (const port of [0, null, ""]) {
+      const request = net.request({ hostname: "127.0.0.1", port, session: ses });
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+    }
+    assert.deepEqual(urls, Array(3).fill("http://127.0.0.1/"));
+  });
+
   it("uses the session over the partition, and the partition's session otherwise", async () => {
     const ses = freshSession("wins");
     const used: string[] = [];
@@ -91,13 +117,20 @@ describe("ClientRequest: a plain exchange", () => {
         plugin: "test",
       },
     );
-    for (const options of [{ session: ses, partition }, { partition }]) {
-      const request = net.request({ url: `${server.origin}/hello`, ...options });
+    // As Electron: a null session is absent, and partition is not looked at beside a session.
+    const options = [
+      { session: ses, partition },
+      { partition },
+      { session: null, partition },
+      { session: ses, partition: 42 as unknown as string },
+    ];
+    for (const option of options) {
+      const request = net.request({ url: `${server.origin}/hello`, ...option });
       const seen = record(request);
       request.end();
       await seen.closed;
     }
-    assert.deepEqual(used, ["session", "partition"]);
+    assert.deepEqual(used, ["session", "partition", "partition", "session"]);
   });
 
   it("refuses bad options with a TypeError", () => {
@@ -108,6 +141,14 @@ describe("ClientRequest: a plain exchange", () => {
       /redirect mode should be one of follow, error or manual/,
     );
     assert.throws(() => net.request({ hostname: "127.0.0.1", path: "/a b" }), /unescaped/);
+    // fetch's forbidden methods: Deno's fetch refused them late (a bare net::ERR_FAILED), Bun's
+    // sent TRACK as a GET.
+    for (const method of ["CONNECT", "trace", "Track"]) {
+      assert.throws(
+        () => net.request({ url: server.origin, method }),
+        (e: Error) => e instanceof TypeError && e.message.includes(method.toUpperCase()),
+      );
+    }
     assert.throws(() => net.request({ url: server.origin, credentials: "same-origin" }), /origin/);
     assert.throws(
       () => net.request({ url: server.origin, session: {} as ReturnType<typeof freshSession> }),

@@ -54,4 +54,74 @@ describe("ClientRequest and the session's cookies", () => {
     });
     assert.equal(JSON.parse(omit.body()).headers.cookie, undefined);
   });
+
+  it("credentials: same-origin sends and stores them only when origin is the URL's origin", async () => {
+    const ses = freshSession("same-origin");
+    await ses.ready;
+    await (await ses.fetch(`${server.origin}/cookies`)).arrayBuffer();
+    // Same site (127.0.0.1), another origin (port): fetch's same-origin mode gives no credentials.
+    const otherOrigin = "http://127.0.0.1:1";
+    const same = await get(`${server.origin}/echo`, {
+      session: ses,
+      credentials: "same-origin",
+      origin: server.origin,
+    });
+    assert.equal(JSON.parse(same.body()).headers.cookie, "a=1; b=2");
+    const cross = await get(`${server.origin}/echo`, {
+      session: ses,
+      credentials: "same-origin",
+      origin: otherOrigin,
+    });
+    assert.equal(JSON.parse(cross.body()).headers.cookie, undefined);
+
+    const fresh = freshSession("same-origin-store");
+    await fresh.ready;
+    await get(`${server.origin}/cookies`, {
+      session: fresh,
+      credentials: "same-origin",
+      origin: otherOrigin,
+    });
+    assert.deepEqual(await fresh.cookies.get({}), []);
+  });
+
+  it("credentials: same-origin asks no login across origins (the 401 is the response)", async () => {
+    const logins: string[] = [];
+    for (const origin of ["http://127.0.0.1:1", server.origin]) {
+      const request = net.request({
+        url: `${server.origin}/basic`,
+        session: freshSession("same-origin-login"),
+        credentials: "same-origin",
+        origin,
+      });
+      request.on("login", (_info, callback) => {
+        logins.push(origin);
+        callback("user", "secret");
+      });
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+      assert.equal(seen.response()?.statusCode, origin === server.origin ? 200 : 401);
+    }
+    assert.deepEqual(logins, [server.origin]);
+  });
+
+  it("an Origin header set on the request is its origin, as Electron reads it (SameSite)", async () => {
+    const ses = freshSession("origin-header");
+    await ses.ready;
+    await ses.cookies.set({ url: server.origin, name: "strict", value: "1", sameSite: "strict" });
+    const sent: unknown[] = [];
+    for (const origin of [undefined, "http://elsewhere.test"]) {
+      const request = net.request({
+        url: `${server.origin}/echo`,
+        session: ses,
+        useSessionCookies: true,
+      });
+      if (origin) request.setHeader("Origin", origin);
+      const seen = record(request);
+      request.end();
+      await seen.closed;
+      sent.push(JSON.parse(seen.body()).headers.cookie);
+    }
+    assert.deepEqual(sent, ["strict=1", undefined]);
+  });
 });

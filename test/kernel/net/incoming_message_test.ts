@@ -96,13 +96,14 @@ describe("IncomingMessage as a Node Readable", () => {
     assert.equal(message.readable, false);
   });
 
-  it("headers: discardable duplicates keep the first, set-cookie is a list, others are joined", async () => {
+  it("headers: discardable duplicates keep the first, set-cookie is a list, cookie joined with '; ', others with ', '", async () => {
     const raw = await serveRaw((socket) =>
       socket.once("data", () =>
         socket.end(
           "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Type: text/html\r\n" +
             "Expires: Wed, 21 Oct 2026 07:28:00 GMT\r\nExpires: Thu, 22 Oct 2026 07:28:00 GMT\r\n" +
             "X-Multi: one\r\nX-Multi: two\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n" +
+            "Cookie: c=3\r\nCookie: d=4; e=5\r\n" +
             "Content-Length: 2\r\nConnection: close\r\n\r\nok",
         ))
     );
@@ -116,6 +117,7 @@ describe("IncomingMessage as a Node Readable", () => {
       assert.equal(headers["expires"], "Wed, 21 Oct 2026 07:28:00 GMT");
       assert.equal(headers["x-multi"], "one, two");
       assert.deepEqual(headers["set-cookie"], ["a=1", "b=2"]);
+      assert.equal(headers["cookie"], "c=3; d=4; e=5");
     } finally {
       await raw.close();
     }

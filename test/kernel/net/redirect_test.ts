@@ -75,6 +75,24 @@ describe("ClientRequest: redirects", () => {
     assert.equal((seen.errors[0] as { code: string }).code, "net::ERR_TOO_MANY_REDIRECTS");
   });
 
+  it("response.urlList: the URLs traversed, one without a redirect", async () => {
+    const chain = net.request({ url: `${server.origin}/chain/2`, session: freshSession("list") });
+    const seen = record(chain);
+    chain.end();
+    await seen.closed;
+    assert.deepEqual(seen.response()!.urlList, [
+      `${server.origin}/chain/2`,
+      `${server.origin}/chain/1`,
+      `${server.origin}/chain/0`,
+    ]);
+
+    const direct = net.request({ url: `${server.origin}/hello`, session: freshSession("list") });
+    const directSeen = record(direct);
+    direct.end();
+    await directSeen.closed;
+    assert.deepEqual(directSeen.response()!.urlList, [`${server.origin}/hello`]);
+  });
+
   it("manual: followRedirect() inside the event follows", async () => {
     const request = post(`${server.origin}/redirect/307?to=/echo`, "manual");
     request.on("redirect", () => request.followRedirect());

@@ -132,4 +132,26 @@ describe("ClientRequest: uploads", () => {
     assert.throws(() => (request.chunkedEncoding = false), /only be set once/);
     request.abort();
   });
+
+  it("chunked: writes the transport never read are called back with net::ERR_ABORTED", async () => {
+    const ses = freshSession("unread");
+    // Answers at once and drops the body, as a server refusing an upload early does.
+    ses.pipeline.tap("transport", async (request) => {
+      await (request.body as ReadableStream<Uint8Array>).cancel();
+      return new Response("too big", { status: 413 });
+    }, { plugin: "test" });
+    const request = net.request({ method: "POST", url: `${server.origin}/upload`, session: ses });
+    request.chunkedEncoding = true;
+    const seen = record(request);
+    const calledBack: unknown[] = [];
+    request.write("first", (error) => calledBack.push(error));
+    request.write("second", (error) => calledBack.push(error));
+    request.end();
+    await seen.closed;
+    assert.equal(seen.response()?.statusCode, 413);
+    assert.equal(calledBack.length, 2);
+    for (const error of calledBack) {
+      assert.equal((error as { code?: string }).code, "net::ERR_ABORTED", String(error));
+    }
+  });
 });
