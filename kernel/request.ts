@@ -41,7 +41,8 @@ export interface PipelineRequest {
   /** The resource type (default `other`). */ readonly resourceType: ResourceType;
   /** The initiating origin (SameSite), or null. */ readonly initiator: string | null;
   /** The top-level site (CHIPS), or null. */ readonly topLevelSite: string | null;
-  /** The referrer, or "". */ referrer: string;
+  /** The current hop's referrer, as sent in `Referer` (after its policy), or "". */
+  referrer: string;
   /** When it started (the session's clock). */ readonly timestamp: number;
   /** Redirects followed so far. */ redirectCount: number;
   /** The URLs of the earlier hops. */ readonly urlList: string[];
@@ -201,7 +202,10 @@ export interface PipelineInput {
   /** Default `other`. */ resourceType?: ResourceType;
   /** The initiating origin, or null. */ initiator?: string | null;
   /** The top-level site, or null. */ topLevelSite?: string | null;
-  /** The referrer. */ referrer?: string;
+  /** The referrer the request was given (`Referer` is computed from it on each hop). */
+  referrer?: string;
+  /** The referrer policy (a checked one; `""` or absent: `strict-origin-when-cross-origin`). */
+  referrerPolicy?: string;
   /** Extra options visible to taps. */ options?: Record<string, unknown>;
   /** `manual` mode: asked before a redirect is returned; true follows it. */
   onRedirect?: (request: PipelineRequest, response: Response, url: string) => boolean;

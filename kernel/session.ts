@@ -236,7 +236,15 @@ export class Session extends Emitter {
 }
 
 const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
-const FETCH_ONLY = new Set(["method", "headers", "body", "redirect", "signal", "referrer"]);
+const FETCH_ONLY = new Set([
+  "method",
+  "headers",
+  "body",
+  "redirect",
+  "signal",
+  "referrer",
+  "referrerPolicy",
+]);
 
 /** The options of `init` that are not fetch's (for the pipeline's taps). */
 function optionsOf(init: SessionFetchInit): Record<string, unknown> {

@@ -12,6 +12,7 @@ import {
   type SessionFetchInit,
 } from "../request.ts";
 import { RequestHeaders } from "./hop_request.ts";
+import { checkReferrerPolicy } from "./referrer_policy.ts";
 
 export type { SessionFetchInit } from "../request.ts";
 
@@ -70,9 +71,14 @@ export function prepareFetch(
     body: null,
     redirect,
     signal: init.signal ?? request?.signal ?? undefined,
-    referrer: typeof init.referrer === "string" ? init.referrer : "",
+    referrer: referrerOf(init.referrer ?? request?.referrer),
+    referrerPolicy: "",
     resourceType,
   };
+  const policy = init.referrerPolicy ?? request?.referrerPolicy;
+  if (policy !== undefined && policy !== "") {
+    out.referrerPolicy = checkReferrerPolicy(policy, "fetch: referrerPolicy");
+  }
   let body: RequestBody | null | Promise<RequestBody> = null;
   if (init.body !== undefined && init.body !== null) body = encodeBody(init.body, headers);
   else if (request && request.body !== null && init.body === undefined) body = bytesOf(request);
@@ -82,6 +88,20 @@ export function prepareFetch(
   if (body instanceof Promise) return body.then((bytes) => Object.assign(out, { body: bytes }));
   out.body = body;
   return out;
+}
+
+/**
+ * fetch's `referrer`: "" (none) or a URL, resolved as a page's fetch resolves it; `about:client`
+ * names the page's own URL, which a session has not, so it is none too.
+ */
+function referrerOf(referrer: string | undefined): string {
+  if (referrer === undefined || referrer === "" || referrer === "about:client") return "";
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const url = URL.parse(String(referrer), base);
+  if (url === null) {
+    throw new TypeError(`fetch: invalid referrer "${String(referrer).slice(0, 200)}"`);
+  }
+  return url.href === "about:client" ? "" : url.href;
 }
 
 function encodeBody(body: BodyInit, headers: Headers): RequestBody | Promise<RequestBody> {

@@ -25,6 +25,7 @@ import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import { includesCredentials } from "./credentials_mode.ts";
 import { HopRequest } from "./hop_request.ts";
+import { HopReferrer } from "./hop_referrer.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { passed, type Runner, runnerOf } from "./runner.ts";
 import type { AuthChallenge, AuthCredentials, PipelineInput, PipelineRequest } from "../request.ts";
@@ -133,9 +134,14 @@ async function walk(
   input: PipelineInput,
 ): Promise<Response> {
   let skipBeforeRequest = false, authAttempts = 0, streamSent = false;
+  // The Referer of each hop, recomputed after every redirect (none: nothing to do).
+  const referrer = input.referrer
+    ? new HopReferrer(input.referrer, input.referrerPolicy ?? "")
+    : null;
   for (;;) {
     throwIfAborted(request.signal);
     if (!skipBeforeRequest) {
+      referrer?.applyTo(request);
       let before = run.blocking("beforeRequest", request, null);
       if (before instanceof Promise) before = await before;
       if (passed(before).redirectUrl) {
@@ -190,6 +196,7 @@ async function walk(
       continue;
     }
     const target = redirectTarget(response, request.url);
+    if (target !== null) referrer?.redirectedBy(response);
     if (target === null || !follow(run, request, response, target, input, false)) return response;
     if (status !== 307 && status !== 308) streamSent = false;
   }

@@ -37,7 +37,8 @@ export interface ClientRequestOptions {
   redirect?: RedirectMode;
   /** The origin of the request (its initiator). */
   origin?: string;
-  /** Passed to the pipeline's taps as `options.referrerPolicy`. */
+  /** How the Referer header (the request's referrer) is cut, per hop (default
+   * `strict-origin-when-cross-origin`); also the taps' `options.referrerPolicy`. */
   referrerPolicy?: string;
   /** Passed to the pipeline's taps as `options.cache`. */
   cache?: string;

@@ -7,6 +7,7 @@
  */
 import type { NetError } from "../errors.ts";
 import { toNetError } from "../http/to_net_error.ts";
+import { checkReferrerPolicy } from "../http/referrer_policy.ts";
 import { NetError as NetErrorClass } from "../errors.ts";
 import { fromPartition } from "../partitions.ts";
 import type {
@@ -150,6 +151,9 @@ export class ClientRequest extends NodeEmitter {
       throw new TypeError("credentials: same-origin requires origin to be set");
     }
     this.#origin = opts.origin ?? null;
+    const referrerPolicy = opts.referrerPolicy === undefined
+      ? ""
+      : checkReferrerPolicy(opts.referrerPolicy, "ClientRequest: referrerPolicy");
     this.#onAuth = credentials !== "omit";
     const useSessionCookies = credentials === undefined
       ? opts.useSessionCookies === true
@@ -158,7 +162,7 @@ export class ClientRequest extends NodeEmitter {
       useSessionCookies,
       credentials: credentials ?? null,
       origin: this.#origin,
-      referrerPolicy: opts.referrerPolicy,
+      referrerPolicy,
       cache: opts.cache,
       priority: opts.priority,
       bypassCustomProtocolHandlers: opts.bypassCustomProtocolHandlers === true,
@@ -424,7 +428,9 @@ export class ClientRequest extends NodeEmitter {
         redirect: "manual",
         signal: this.#controller.signal,
         initiator: origin,
+        // As Electron: a Referer header set on the request is its referrer, sent after its policy.
         referrer: this.#headers.get("referer")?.value ?? "",
+        referrerPolicy: this.#options.referrerPolicy as string,
         options: { ...this.#options, origin, headerNames },
         onRedirect: (request, res, url) => this.#onRedirect(request, res, url),
         onAuth: this.#onAuth ? (_request, challenge) => this.#login(challenge) : undefined,
