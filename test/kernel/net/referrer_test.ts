@@ -117,6 +117,22 @@ describe("ses.fetch: referrer and referrerPolicy", () => {
     );
   });
 
+  it("never sends a referrer of a local scheme or an opaque origin, whatever the policy", async () => {
+    for (const referrer of ["data:text/plain,x", "about:blank", "file:///etc/page"]) {
+      assert.deepEqual(
+        await referersOf(`${a.origin}/x`, { referrer, referrerPolicy: "unsafe-url" }),
+        ["none"],
+        referrer,
+      );
+    }
+  });
+
+  it("net.fetch sends it too", async () => {
+    sent.length = 0;
+    const init = { referrer: `${a.origin}/page?q=1`, referrerPolicy: "origin" as const };
+    assert.equal(await (await net.fetch(`${b.origin}/x`, init)).text(), `${a.origin}/`);
+  });
+
   it("refuses an unknown referrerPolicy or an invalid referrer with a TypeError naming it", async () => {
     const ses = freshSession("referrer");
     await assert.rejects(
