@@ -24,6 +24,7 @@ import { tapRequestBody, tapResponseBody } from "./body_taps.ts";
 import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import { includesCredentials } from "./credentials_mode.ts";
+import { addStackHeader } from "./stack_headers.ts";
 import { HopRequest } from "./hop_request.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { type Outcome, passed, type Runner, runnerOf } from "./runner.ts";
@@ -340,8 +341,7 @@ async function sendCredentials(
   scheme: AuthScheme,
 ): Promise<true> {
   const value = await scheme(challenge, credentials, request);
-  const headers = new Headers(request.headers);
-  headers.set(challenge.isProxy ? "proxy-authorization" : "authorization", value);
-  request.headers = headers;
+  // out of webRequest's view, as Chromium's auth controller adds it after the listeners ran
+  addStackHeader(request, challenge.isProxy ? "proxy-authorization" : "authorization", value);
   return true;
 }
