@@ -55,10 +55,20 @@ export type StageOfKind<K extends StageKind> = {
 /** The stage names in lifecycle order. */
 export const STAGES: readonly Stage[] = Object.freeze(Object.keys(STAGE_KINDS) as Stage[]);
 
-const RANK = { pre: 0, normal: 1, post: 2 } as const;
+const RANK = { pre: 0, normal: 1, post: 2, settled: 3 } as const;
 
 /**
- * The pipeline of one session: its taps, stage by stage, sorted pre -> normal -> post then by
+ * The rank of `settled` taps (`TapOrder`): last in their stage's list, skipped by the stage's
+ * merge and run once its answers are applied (`Runner.settled`).
+ * @example
+ * ```ts
+ * SETTLED_RANK; // 3
+ * ```
+ */
+export const SETTLED_RANK: number = RANK.settled;
+
+/**
+ * The pipeline of one session: its taps, stage by stage, sorted pre -> normal -> post -> settled then by
  * install order, and tap groups (many taps of one plugin chosen per request in one call).
  * @example
  * ```ts
@@ -75,6 +85,7 @@ const RANK = { pre: 0, normal: 1, post: 2 } as const;
 export class Pipeline {
   #taps = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as { [S in Stage]: Tap<S>[] };
   #grouped = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+  #settled = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
   #seq = 0;
   #listeners: readonly ((decision: Decision) => void)[] = [];
   #bodyWatchers = 0;
@@ -122,6 +133,8 @@ export class Pipeline {
     const taps = this.#taps as Record<Stage, Tap<S>[]>;
     taps[stage] = [...taps[stage], tap].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
     if (members) this.#grouped[stage]++;
+    const settled = tap.rank === SETTLED_RANK;
+    if (settled) this.#settled[stage]++;
     for (const listener of this.#tapAdded) listener(stage);
     const watches = (stage === "completed" || stage === "errorOccurred") &&
       options.watchBody !== false;
@@ -132,6 +145,7 @@ export class Pipeline {
       removed = true;
       taps[stage] = taps[stage].filter((t) => t !== tap);
       if (members) this.#grouped[stage]--;
+      if (settled) this.#settled[stage]--;
       if (watches) this.#bodyWatchers--;
     };
   }
@@ -144,7 +158,14 @@ export class Pipeline {
     { order = "normal" }: TapOptions,
   ): Tap<S> {
     if (!Object.hasOwn(RANK, order)) {
-      throw new TypeError(`Unknown tap order "${order}" (use pre, normal or post)`);
+      throw new TypeError(`Unknown tap order "${order}" (use pre, normal, post or settled)`);
+    }
+    if (order === "settled" && STAGE_KINDS[stage] !== "blocking") {
+      throw new TypeError(
+        `The tap order "settled" of ${plugin} is for blocking stages; "${stage}" is ${
+          STAGE_KINDS[stage]
+        }`,
+      );
     }
     return { stage, fn, plugin, label, seq: ++this.#seq, rank: RANK[order] };
   }
@@ -161,6 +182,11 @@ export class Pipeline {
   /** How many taps (a group counting one) a stage has. */
   tapCount(stage: Stage): number {
     return this.#taps[stage].length;
+  }
+
+  /** How many of a stage's taps (a group counting one) are `settled` (`TapOrder`). */
+  settledCount(stage: Stage): number {
+    return this.#settled[stage];
   }
 
   /**

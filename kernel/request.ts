@@ -135,12 +135,18 @@ export interface StageHandlers {
   /** The request failed. */ errorOccurred: (request: PipelineRequest, error: NetError) => void;
 }
 
-/** Where a tap runs among its stage's taps. */
-export type TapOrder = "pre" | "normal" | "post";
+/**
+ * Where a tap runs among its stage's taps: `pre`, `normal`, `post`, or, on a `blocking` stage
+ * only, `settled`: after the stage's answers are merged and applied, with what they made (the
+ * request's headers as they go on, the response as the listeners left it), unless they cancelled.
+ * A settled tap only observes: its answer is ignored and a promise it returns is not waited for.
+ */
+export type TapOrder = "pre" | "normal" | "post" | "settled";
 
 /** Options of a tap. */
 export interface TapOptions {
-  /** pre -> normal -> post, then install order (default `normal`). */ order?: TapOrder;
+  /** pre -> normal -> post (-> settled), then install order (default `normal`). */
+  order?: TapOrder;
   /** A cheap test: false skips the tap for that request. */
   filter?: (request: PipelineRequest) => boolean;
   /** A name for reports and traces (default: the plugin's). */ label?: string;
@@ -155,7 +161,7 @@ export interface Tap<S extends Stage = Stage> {
   /** The plugin that installed it. */ readonly plugin: string;
   /** Its label. */ readonly label: string;
   /** Install order (larger is more recent). */ readonly seq: number;
-  /** 0 pre, 1 normal, 2 post. */ readonly rank: number;
+  /** 0 pre, 1 normal, 2 post, 3 settled. */ readonly rank: number;
   /** Optional filter. */ readonly filter?: (request: PipelineRequest) => boolean;
   /** A group's place: its taps that apply to the request. */
   readonly members?: (request: PipelineRequest) => readonly Tap<S>[];

@@ -87,7 +87,9 @@ function afterBeforeRequest(
   before: Outcome,
 ): ExternalDecision | Promise<ExternalDecision> {
   try {
-    if (passed(before).redirectUrl) return decided(before);
+    passed(before);
+    run.settled("beforeRequest", request, null);
+    if (before.redirectUrl) return decided(before);
     const sending = run.blocking("beforeSendHeaders", request, null);
     return then(sending, request, (outcome) => afterBeforeSendHeaders(run, request, outcome));
   } catch (error) {
@@ -103,6 +105,7 @@ function afterBeforeSendHeaders(
 ): ExternalDecision {
   try {
     if (passed(sending).headers) request.headers = sending.headers!;
+    run.settled("beforeSendHeaders", request, null);
     run.observe("sendHeaders", request);
     return sending.headers ? decided(sending) : NONE;
   } catch (error) {
@@ -158,19 +161,21 @@ class External implements ExternalRequest {
     const run = this.#run, request = this.request;
     try {
       const outcome = passed(await run.blocking("headersReceived", request, response));
-      if (!outcome.redirectUrl) {
-        const status = outcome.headers && outcome.status;
-        const seen = outcome.headers
+      const status = outcome.headers && outcome.status;
+      const seen = withUrl(
+        outcome.headers
           ? new Response(null, {
             status: status ? status.code : response.status,
             statusText: status ? status.text : response.statusText,
             headers: outcome.headers,
           })
-          : response;
-        // as Chromium's webRequest: a redirect gets onBeforeRedirect, not onResponseStarted
-        if (redirectTarget(seen, request.url) === null) {
-          run.observe("responseStarted", request, withUrl(seen, request.url));
-        }
+          : response,
+        request.url,
+      );
+      run.settled("headersReceived", request, seen);
+      // as Chromium's webRequest: a redirect gets onBeforeRedirect, not onResponseStarted
+      if (!outcome.redirectUrl && redirectTarget(seen, request.url) === null) {
+        run.observe("responseStarted", request, seen);
       }
       return decided(outcome);
     } catch (error) {

@@ -6,7 +6,7 @@
  * @module
  */
 import { HookError, NetError } from "../errors.ts";
-import type { Pipeline, Stage, StageOfKind } from "../pipeline.ts";
+import { type Pipeline, SETTLED_RANK, type Stage, type StageOfKind } from "../pipeline.ts";
 import type {
   Decision,
   IgnoredAction,
@@ -100,6 +100,7 @@ export class Runner {
     let answers: Answer[] | null = null;
     let pending: [Tap, Promise<unknown>][] | null = null;
     for (const tap of this.taps.tapsFor(stage, request)) {
+      if (tap.rank === SETTLED_RANK) break; // the last ones, run by `settled`
       if (tap.filter && !tap.filter(request)) continue;
       try {
         const result = (tap.fn as AnyTapFn)(request, response);
@@ -113,6 +114,28 @@ export class Runner {
     }
     if (pending !== null) return this.#settle(stage, request, response, answers ?? [], pending);
     return answers === null ? EMPTY : this.#outcome(stage, request, response, answers);
+  }
+
+  /**
+   * Calls the `settled` taps of a blocking stage once its answers are merged and applied (the walk
+   * calls it unless they cancelled): with the request as it goes on and, for `headersReceived`,
+   * the response as the answers left it. Like `observe`: nothing is waited for, nothing answers.
+   */
+  settled(
+    stage: StageOfKind<"blocking">,
+    request: PipelineRequest,
+    response: Response | null,
+  ): void {
+    if (this.taps.settledCount(stage) === 0) return;
+    for (const tap of this.taps.tapsFor(stage, request)) {
+      if (tap.rank !== SETTLED_RANK || (tap.filter && !tap.filter(request))) continue;
+      try {
+        const result = (tap.fn as AnyTapFn)(request, response);
+        if (result instanceof Promise) this.#watch(request, tap, result);
+      } catch (error) {
+        this.#failed(request, tap, error);
+      }
+    }
   }
 
   #watch(request: PipelineRequest, tap: Tap, result: Promise<unknown>): void {

@@ -24,10 +24,11 @@ import { tapRequestBody, tapResponseBody } from "./body_taps.ts";
 import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import { includesCredentials } from "./credentials_mode.ts";
+import { addStackHeader } from "./stack_headers.ts";
 import { HopRequest } from "./hop_request.ts";
 import { HopReferrer } from "./hop_referrer.ts";
 import type { Pipeline } from "../pipeline.ts";
-import { passed, type Runner, runnerOf } from "./runner.ts";
+import { type Outcome, passed, type Runner, runnerOf } from "./runner.ts";
 import type { AuthChallenge, AuthCredentials, PipelineInput, PipelineRequest } from "../request.ts";
 
 const MAX_AUTH_ATTEMPTS = 8;
@@ -114,6 +115,7 @@ export async function admitRequest(pipeline: Pipeline, input: PipelineInput): Pr
     done(error, error ? null : withUrl(new Response(null), request.url));
   try {
     passed(await run.blocking("beforeRequest", request, null));
+    run.settled("beforeRequest", request, null);
   } catch (error) {
     const netError = toNetError(error, request.signal);
     end(netError);
@@ -144,7 +146,9 @@ async function walk(
       referrer?.applyTo(request);
       let before = run.blocking("beforeRequest", request, null);
       if (before instanceof Promise) before = await before;
-      if (passed(before).redirectUrl) {
+      passed(before);
+      run.settled("beforeRequest", request, null);
+      if (before.redirectUrl) {
         const [redirect, target] = tapRedirect(request, before.redirectUrl!);
         if (follow(run, request, redirect, target, input, true)) continue;
         return redirect;
@@ -154,6 +158,7 @@ async function walk(
     let sending = run.blocking("beforeSendHeaders", request, null);
     if (sending instanceof Promise) sending = await sending;
     if (passed(sending).headers) request.headers = sending.headers!;
+    run.settled("beforeSendHeaders", request, null);
     run.observe("sendHeaders", request);
     if (request.body !== null && run.taps.tapCount("requestBody") > 0) {
       await tapRequestBody(run, request);
@@ -171,20 +176,13 @@ async function walk(
     let received = run.blocking("headersReceived", request, response);
     if (received instanceof Promise) received = await received;
     if (received.cancel || received.redirectUrl) discard(response);
-    if (passed(received).redirectUrl) {
-      const [redirect, target] = tapRedirect(request, received.redirectUrl!);
+    if (passed(received).headers) response = answeredResponse(request, response, received);
+    // e.g. the cookies plugin stores Set-Cookie as the answers left it (Chromium's order)
+    run.settled("headersReceived", request, response);
+    if (received.redirectUrl) {
+      const [redirect, target] = tapRedirect(request, received.redirectUrl);
       if (follow(run, request, redirect, target, input, true)) continue;
       return redirect;
-    }
-    if (received.headers) {
-      const { code: status, text: statusText } = received.status ??
-        { code: response.status, text: response.statusText };
-      // A null-body status (204, 205, 304) cannot carry the body it replaces.
-      const body = NULL_BODY.has(status) ? (discard(response), null) : response.body;
-      response = withUrl(
-        new Response(body, { status, statusText, headers: received.headers }),
-        request.url,
-      );
     }
     const { status } = response;
     if (
@@ -232,6 +230,20 @@ function follow(
   discard(response);
   applyRedirect(request, response.status, target);
   return true;
+}
+
+/**
+ * The hop's response with the headers (and status) the `headersReceived` answers set. A null-body
+ * status (204, 205, 304) cannot carry the body it replaces; a redirect the answers asked for has
+ * dropped it already.
+ */
+function answeredResponse(request: PipelineRequest, response: Response, answer: Outcome): Response {
+  const { code: status, text: statusText } = answer.status ??
+    { code: response.status, text: response.statusText };
+  let body = response.body;
+  if (answer.redirectUrl) body = null;
+  else if (NULL_BODY.has(status)) body = (discard(response), null);
+  return withUrl(new Response(body, { status, statusText, headers: answer.headers! }), request.url);
 }
 
 /** The redirect a tap asked for: as Chrome reports it, a 307 from the hop that was redirected. */
@@ -336,8 +348,7 @@ async function sendCredentials(
   scheme: AuthScheme,
 ): Promise<true> {
   const value = await scheme(challenge, credentials, request);
-  const headers = new Headers(request.headers);
-  headers.set(challenge.isProxy ? "proxy-authorization" : "authorization", value);
-  request.headers = headers;
+  // out of webRequest's view, as Chromium's auth controller adds it after the listeners ran
+  addStackHeader(request, challenge.isProxy ? "proxy-authorization" : "authorization", value);
   return true;
 }

@@ -200,13 +200,16 @@ export function createCookiesPlugin(
         } else request.headers.set("cookie", value);
       }, { order: "pre" });
 
+      // Set-Cookie is stored from the response as the headersReceived answers left it, and not
+      // when they cancel ("settled"): Chromium's URLRequestHttpJob saves cookies only after the
+      // network delegate (webRequest, declarativeNetRequest) answered, from its headers.
       ctx.tap("headersReceived", (request, response) => {
         if (!usesCookies(request)) return;
         const lines = response.headers.getSetCookie();
         if (lines.length === 0) return;
         const hop = hopOf(request);
         for (const line of lines) jar.setCookie(fromByteString(line), hop.parts, hop.access);
-      }, { order: "post" });
+      }, { order: "settled" });
 
       ctx.provide({ cookies });
       // Requests wait for the stored cookies (the session's `ready`); the API waits by itself.

@@ -103,7 +103,8 @@ export class NetLogRecorder {
   #stops: (() => void)[] = [];
   #bySourceRequest = new Map<number, Source>();
   #cookieStore: Source | null = null;
-  #storing: Source | null = null;
+  /** Cookies stored since the last microtask: a `settled` headersReceived tap claims them. */
+  #stored: Record<string, unknown>[] = [];
   #traced: boolean;
   #now = 0;
   #stopped = false;
@@ -195,12 +196,15 @@ export class NetLogRecorder {
         );
         this.#end(source, "HTTP_TRANSACTION_READ_HEADERS");
         this.#begin(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
-        // The cookie store's changes until this stage's last tap belong to this request.
-        this.#storing = source;
       }, pre),
-      tap("headersReceived", () => {
-        this.#storing = null;
-      }, { order: "post", label: "net log" }),
+      // The cookies plugin's settled tap (installed before this one) has just stored the cookies
+      // of the response as the answers left it: they belong to this request.
+      tap("headersReceived", (request) => {
+        if (this.#stored.length === 0) return;
+        const source = this.#sourceOf(request);
+        (source.afterHeaders ??= []).push(...this.#stored);
+        this.#stored = [];
+      }, { order: "settled", label: "net log" }),
       tap("authRequired", (request, _response, challenge) => {
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
@@ -349,9 +353,16 @@ export class NetLogRecorder {
         is_persistent: cookie.persistent ?? !cookie.session,
         cause,
       };
-      if (this.#storing !== null && !removed) {
-        // Chromium stores a response's cookies once the headers-received delegate is done.
-        (this.#storing.afterHeaders ??= []).push({
+      if (!removed) {
+        // Chromium stores a response's cookies once the headers-received delegate is done; a
+        // change no request claims in this turn (ses.cookies.set) is the store's alone.
+        if (this.#stored.length === 0) {
+          const turn: Record<string, unknown>[] = this.#stored = [];
+          queueMicrotask(() => {
+            if (this.#stored === turn) this.#stored = [];
+          });
+        }
+        this.#stored.push({
           domain,
           name: cookie.name,
           operation: "store",

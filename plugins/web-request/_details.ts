@@ -8,6 +8,7 @@ import type { NetError } from "../../kernel/errors.ts";
 import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
 import { fromByteString, toByteString } from "./_header_text.ts";
 import { chromeRequestBody } from "./_request_body.ts";
+import { stackHeaders } from "../../kernel/http/stack_headers.ts";
 
 /** The webRequest events. */
 export type EventName =
@@ -32,30 +33,6 @@ export interface StageInfo {
   /** The auth challenge (authRequired). */
   challenge?: AuthChallenge;
 }
-
-/**
- * Headers `onBeforeSendHeaders` does not show (Chrome's list); they are still sent.
- *
- * @example
- * ```ts
- * HIDDEN_REQUEST_HEADERS.has("authorization"); // true
- * ```
- */
-export const HIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "cache-control",
-  "connection",
-  "content-length",
-  "host",
-  "if-modified-since",
-  "if-none-match",
-  "if-range",
-  "partial-data",
-  "pragma",
-  "proxy-authorization",
-  "proxy-connection",
-  "transfer-encoding",
-]);
 
 /** Set by the cache plugin in `request.data` when the cache answered (`details.fromCache`). */
 const FROM_CACHE = Symbol.for("websession.fromCache");
@@ -112,14 +89,16 @@ function statusLine(response: Response): string {
 
 /**
  * The request headers a listener sees: values as UTF-8 text, and, for `net.request`, the names as
- * the caller spelled them and in the order they were set (`options.headerNames`), then the rest.
+ * the caller spelled them and in the order they were set (`options.headerNames`), then the rest;
+ * with `hide` (onBeforeSendHeaders), without the headers the session's network stack added.
  */
 function visibleRequestHeaders(request: PipelineRequest, hide: boolean): Array<[string, string]> {
   const headers = request.headers;
   const out: Array<[string, string]> = [];
   const shown = new Set<string>();
+  const hidden = hide ? stackHeaders(request) : undefined;
   const add = (spelled: string, lower: string, value: string) => {
-    if (hide && HIDDEN_REQUEST_HEADERS.has(lower)) return;
+    if (hidden?.has(lower)) return;
     out.push([spelled, fromByteString(value)]);
   };
   const names = request.options.headerNames;
@@ -247,7 +226,8 @@ export function chromeDetails(
   if (
     (event === "onBeforeSendHeaders" || event === "onSendHeaders") && extra.has("requestHeaders")
   ) {
-    const hide = event === "onBeforeSendHeaders" && !extra.has("extraHeaders");
+    // what the network stack added is out of view even with extraHeaders (Chromium adds it later)
+    const hide = event === "onBeforeSendHeaders";
     d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide));
   }
   const r = info.response;
@@ -279,18 +259,27 @@ export function chromeDetails(
 }
 
 /**
- * Turns a listener's header answer into the full header set to send: the hidden headers the
- * listener could not see come back unless it set them itself.
+ * Turns a listener's header answer into the full header set to send: the headers the session's
+ * network stack added (`kernel/http/stack_headers.ts`), which the listener could not see, come back
+ * unless it set them itself.
  *
  * @example
  * ```ts
- * const original = new Headers({ authorization: "Basic x", "x-a": "1" });
- * withHiddenHeaders(new Headers({ "x-b": "2" }), original).get("authorization"); // "Basic x"
+ * import { addStackHeader } from "../../kernel/http/stack_headers.ts";
+ * const request = { headers: new Headers({ "x-a": "1" }), data: new Map() };
+ * addStackHeader(request, "authorization", "Basic x");
+ * withStackHeaders(new Headers({ "x-b": "2" }), request).get("authorization"); // "Basic x"
  * ```
  */
-export function withHiddenHeaders(answer: Headers, original: Headers): Headers {
-  for (const [name, value] of original) {
-    if (HIDDEN_REQUEST_HEADERS.has(name) && !answer.has(name)) answer.set(name, value);
+export function withStackHeaders(
+  answer: Headers,
+  request: Pick<PipelineRequest, "headers" | "data">,
+): Headers {
+  const added = stackHeaders(request);
+  if (added === undefined) return answer;
+  for (const name of added) {
+    const value = request.headers.get(name);
+    if (value !== null && !answer.has(name)) answer.set(name, value);
   }
   return answer;
 }

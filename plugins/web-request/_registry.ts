@@ -17,7 +17,7 @@ import {
   type EventName,
   type StageInfo,
   toHeaders,
-  withHiddenHeaders,
+  withStackHeaders,
 } from "./_details.ts";
 import { type CompiledFilter, FilterIndex } from "./listener_filter.ts";
 import { Traces } from "./_trace.ts";
@@ -412,9 +412,7 @@ export class ListenerRegistry {
         "request",
         invalid,
       );
-      out.requestHeaders = entry.extra.has("extraHeaders")
-        ? answer
-        : withHiddenHeaders(answer, request.headers);
+      out.requestHeaders = withStackHeaders(answer, request);
     }
     if (entry.event === "onHeadersReceived" && a.responseHeaders != null) {
       out.responseHeaders = toHeaders(

@@ -75,6 +75,12 @@ export async function startBrowserSite(): Promise<BrowserSite> {
         return Response.json(Object.fromEntries(request.headers));
       case "/cookies":
         return Response.json({ cookie: request.headers.get("cookie") });
+      case "/set-cookies": {
+        const headers = new Headers({ "content-type": "text/plain" });
+        headers.append("set-cookie", "kept=1; Path=/");
+        headers.append("set-cookie", "dropped=1; Path=/");
+        return new Response("set", { headers });
+      }
       case "/script.js":
         return new Response("window.scriptRan = true;", {
           headers: { "content-type": "text/javascript" },

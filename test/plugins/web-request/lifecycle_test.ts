@@ -263,20 +263,23 @@ describe("webRequest listeners", () => {
     assert.equal(seen.length, 1);
   });
 
-  it("hidden headers: not shown to onBeforeSendHeaders, still sent, shown with extraHeaders", async () => {
+  it("headers the caller set are shown to onBeforeSendHeaders, and a listener may remove them", async () => {
+    // Chrome's "not provided" list is of headers the network stack adds later; the caller's own
+    // are in the request's headers when the listeners run (with or without extraHeaders).
     const ses = await fresh();
     let shown: Record<string, string> = {};
-    let shownExtra: Array<{ name: string }> = [];
+    let shownChrome: Array<{ name: string }> = [];
     ses.webRequest.onBeforeSendHeaders((details, cb) => {
       shown = details.requestHeaders as Record<string, string>;
-      cb!({ requestHeaders: { ...shown, "x-added": "1" } });
+      const { authorization: _removed, ...kept } = shown;
+      cb!({ requestHeaders: { ...kept, "x-added": "1" } });
     });
     ses.webRequest.events.onBeforeSendHeaders.addListener(
       (details: Record<string, unknown>) => {
-        shownExtra = details.requestHeaders as Array<{ name: string }>;
+        shownChrome = details.requestHeaders as Array<{ name: string }>;
       },
       { urls: ["<all_urls>"] },
-      ["requestHeaders", "extraHeaders"],
+      ["requestHeaders"],
     );
     const response = await ses.fetch(`${server.url}/echo`, {
       headers: {
@@ -290,11 +293,31 @@ describe("webRequest listeners", () => {
     const echoed = (await response.json()).headers;
     assert.equal(shown["x-visible"], "yes");
     for (const name of ["authorization", "cache-control", "pragma", "if-none-match"]) {
-      assert.equal(name in shown, false, `${name} is hidden`);
-      assert.ok(echoed[name], `${name} is still sent`);
+      assert.ok(shown[name], `${name} is shown`);
+      assert.ok(shownChrome.some((h) => h.name === name), `${name} is shown without extraHeaders`);
     }
+    assert.equal(echoed.authorization, undefined);
+    assert.equal(echoed["cache-control"], "no-cache");
     assert.equal(echoed["x-added"], "1");
-    assert.ok(shownExtra.some((h) => h.name === "authorization"));
+  });
+
+  it("the Authorization the session adds for a retry is out of view and still sent", async () => {
+    const ses = await fresh();
+    const shown: string[][] = [];
+    ses.webRequest.onBeforeSendHeaders((details, cb) => {
+      const headers = details.requestHeaders as Record<string, string>;
+      shown.push(Object.keys(headers).map((name) => name.toLowerCase()));
+      cb!({ requestHeaders: headers });
+    });
+    ses.webRequest.events.onAuthRequired.addListener(
+      () => ({ authCredentials: { username: "user", password: "pass" } }),
+      { urls: [`${server.url}/*`] },
+      ["blocking"],
+    );
+    const response = await ses.fetch(`${server.url}/auth`);
+    assert.equal(await response.text(), "welcome");
+    assert.equal(shown.length, 2);
+    for (const names of shown) assert.equal(names.includes("authorization"), false);
   });
 
   it("a listener that never answers is cut off after the timeout; the request goes on", async () => {
