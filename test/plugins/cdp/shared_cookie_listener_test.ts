@@ -18,7 +18,8 @@ type Jarred = WebRequestMembers & {
 };
 
 /** The shared listener: drops `dropped`, adds `added`, keeps the rest of the Set-Cookie lines. */
-function rewriteCookies(ses: Jarred, base: string): void {
+function rewriteCookies(ses: Jarred, base: string): { shown: boolean } {
+  const seen = { shown: false };
   ses.webRequest.onHeadersReceived({ urls: [`${base}/set-cookies`] }, (details, callback) => {
     const headers: Record<string, string[]> = {};
     let lines: string[] = [];
@@ -27,10 +28,12 @@ function rewriteCookies(ses: Jarred, base: string): void {
       if (name.toLowerCase() === "set-cookie") lines = lines.concat(values);
       else headers[name] = values;
     }
+    seen.shown ||= lines.some((line) => line.startsWith("dropped="));
     lines = lines.filter((line) => !line.startsWith("dropped="));
     headers["set-cookie"] = [...lines, "added=1; Path=/"];
     callback({ responseHeaders: headers });
   });
+  return seen;
 }
 
 async function jar(ses: Jarred, base: string): Promise<string[]> {
@@ -59,8 +62,15 @@ describe("one onHeadersReceived listener's Set-Cookie changes on both kinds of s
     rig.partitions.push(partition);
     const ses = await browserSession(rig.browser, partition);
     const page = await ses.pages.open(`${rig.site.url}/cookies`);
-    rewriteCookies(ses, rig.site.url);
-    await page.evaluate(`fetch("/set-cookies").then((r) => r.text())`);
+    const seen = rewriteCookies(ses, rig.site.url);
+    // Chromium tells a response's Set-Cookie lines in responseReceivedExtraInfo, which on a
+    // loaded machine now and then comes after the pause (README): a line the listener was not
+    // shown is not its to drop. Tried until it is shown, at most five times.
+    for (let attempt = 1; !seen.shown && attempt <= 5; attempt++) {
+      await ses.clearStorageData({ storages: ["cookies"] });
+      await page.evaluate(`fetch("/set-cookies").then((r) => r.text())`);
+    }
+    assert.ok(seen.shown, "the listener was shown the Set-Cookie lines in five tries");
     assert.deepEqual(await jar(ses, rig.site.url), ["added=1", "kept=1"]);
   });
 });
