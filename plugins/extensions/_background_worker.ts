@@ -9,6 +9,7 @@
  */
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import type { ToBackground } from "./_wire.ts";
+import { formatMessage } from "./_i18n_messages.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -59,7 +60,8 @@ const WEB_REQUEST_EVENTS = [
  *
  * @example
  * ```ts ignore
- * install({ id, manifest, permissions: ["storage"], origins: [], classic: [], enums: CHROME_ENUMS });
+ * install({ id, manifest, permissions: ["storage"], origins: [], classic: [], enums: CHROME_ENUMS,
+ *   messages: {}, uiLanguage: "en-US" });
  * ```
  */
 export function install(init: BackgroundInit): void {
@@ -142,6 +144,17 @@ export function install(init: BackgroundInit): void {
       get lastError() {
         return lastError;
       },
+    },
+    i18n: {
+      getMessage: (name: unknown, substitutions?: unknown) =>
+        formatMessage(
+          init.messages,
+          { extensionId: init.id, uiLanguage: init.uiLanguage },
+          name,
+          substitutions,
+        ),
+      getUILanguage: () => init.uiLanguage,
+      getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
     },
     permissions: {
       getAll: api("permissions.getAll"),
@@ -379,6 +392,12 @@ export function install(init: BackgroundInit): void {
     // classic scripts share the global scope, as background pages and classic workers do
     (0, eval)(`${script.source}\n//# sourceURL=${script.file}`);
   }
+}
+
+/** `i18n.getAcceptLanguages()`: the UI language, then its language alone (`en-US`, `en`). */
+function acceptLanguages(ui: string): string[] {
+  const base = ui.split("-")[0];
+  return base === ui ? [ui] : [ui, base];
 }
 
 /** `runtime.getPlatformInfo()`: the OS and architecture under Chrome's names. */
