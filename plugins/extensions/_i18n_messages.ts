@@ -34,8 +34,9 @@ const PREDEFINED_BIDI: Record<string, string> = {
 };
 
 /**
- * `chrome.i18n.getMessage(name, substitutions)`: the localized text, or "" for an unknown name.
- * A TypeError names the argument when it is not of Chrome's types or has more than 9 entries.
+ * `chrome.i18n.getMessage(name, substitutions)`: the localized text, or "" for an unknown name;
+ * `undefined` for more than 9 substitutions, and a TypeError for a name that is not a string, as
+ * in Chrome.
  *
  * @example
  * ```ts
@@ -50,7 +51,7 @@ export function formatMessage(
   context: I18nContext,
   name: unknown,
   substitutions?: unknown,
-): string {
+): string | undefined {
   if (typeof name !== "string") {
     throw new TypeError(
       "Error in invocation of i18n.getMessage: Error at parameter 'messageName': " +
@@ -58,6 +59,7 @@ export function formatMessage(
     );
   }
   const values = substitutionList(substitutions);
+  if (values === null) return undefined;
   const key = name.toLowerCase();
   if (key === "@@extension_id") return context.extensionId;
   if (key === "@@ui_locale") return context.uiLanguage.replaceAll("-", "_");
@@ -74,16 +76,9 @@ export function formatMessage(
   });
 }
 
-function substitutionList(substitutions: unknown): string[] {
+/** The substitutions as strings (Chrome converts each), or null past 9 of them. */
+function substitutionList(substitutions: unknown): string[] | null {
   if (substitutions === undefined || substitutions === null) return [];
-  const where = "Error in invocation of i18n.getMessage: Error at parameter 'substitutions'";
   const list = Array.isArray(substitutions) ? substitutions : [substitutions];
-  if (list.length > 9) {
-    throw new TypeError(`${where}: Substitution list has more than 9 items.`);
-  }
-  return list.map((value) => {
-    if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
-    throw new TypeError(`${where}: Invalid type: expected string, found ${typeof value}.`);
-  });
+  return list.length > 9 ? null : list.map((value) => String(value));
 }

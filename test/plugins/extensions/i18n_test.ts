@@ -18,6 +18,9 @@ describe("chrome.i18n", () => {
     assert.equal(await message("plain"), "Costs $5 and  is unused");
     assert.equal(await message("positional", ["a", "b"]), "b before a");
     assert.equal(await message("no_such_message"), "");
+    assert.equal(await message("positional", [1, 2]), "2 before 1");
+    assert.equal(await message("positional", Array(10).fill("x")), undefined);
+    await assert.rejects(message(42), /messageName/);
     assert.equal(await message("@@extension_id"), ext.id);
     assert.equal(await message("@@bidi_dir"), "ltr");
   });
