@@ -6,7 +6,23 @@
  *
  * @module
  */
-import type { CatalogMessage, MessageCatalog } from "./_i18n_messages.ts";
+import {
+  type CatalogMessage,
+  formatMessage,
+  type I18nContext,
+  type MessageCatalog,
+} from "./_i18n_messages.ts";
+import type { ExtensionManifest } from "./extension_manifest.ts";
+
+/** The manifest's paths Chrome localizes (`__MSG_name__` in them stands for a message). */
+const LOCALIZED_PATHS = [
+  ["name"],
+  ["short_name"],
+  ["description"],
+  ["action", "default_title"],
+  ["browser_action", "default_title"],
+  ["page_action", "default_title"],
+];
 
 /**
  * The UI language websession reports (`i18n.getUILanguage`): the runtime's default locale.
@@ -91,4 +107,45 @@ function catalogMessage(file: string, name: string, value: unknown): CatalogMess
     placeholders[placeholder.toLowerCase()] = content;
   }
   return { message: entry.message, placeholders };
+}
+
+/**
+ * Replaces `__MSG_name__` in the manifest's localized strings (name, short_name, description,
+ * the actions' default_title) with the messages, as Chrome does at load when there is a
+ * `default_locale`; a message that is not there is a TypeError naming the field.
+ *
+ * @example
+ * ```ts
+ * const manifest = { manifest_version: 3 as const, name: "__MSG_n__", version: "1" };
+ * const catalog = { n: { message: "Named", placeholders: {} } };
+ * localizeManifest(manifest, catalog, { extensionId: "x", uiLanguage: "en" }, "/e/manifest.json")
+ *   .name; // "Named"
+ * ```
+ */
+export function localizeManifest(
+  manifest: ExtensionManifest,
+  catalog: MessageCatalog,
+  context: I18nContext,
+  file: string,
+): ExtensionManifest {
+  if (manifest.default_locale === undefined) return manifest;
+  const localized = structuredClone(manifest);
+  for (const path of LOCALIZED_PATHS) {
+    const parent = path.slice(0, -1).reduce<unknown>(
+      (object, key) => (object as Record<string, unknown> | undefined)?.[key],
+      localized,
+    ) as Record<string, unknown> | undefined;
+    const key = path.at(-1)!;
+    if (typeof parent?.[key] !== "string") continue;
+    parent[key] = (parent[key] as string).replace(/__MSG_([A-Za-z0-9_@]+?)__/g, (_m, name) => {
+      const lower = name.toLowerCase();
+      if (!lower.startsWith("@@") && !Object.hasOwn(catalog, lower)) {
+        throw new TypeError(
+          `${file}: ${path.join(".")}: Variable __MSG_${name}__ used but not defined.`,
+        );
+      }
+      return formatMessage(catalog, context, name) ?? "";
+    });
+  }
+  return localized;
 }

@@ -29,7 +29,7 @@ import { ExtensionRules } from "./extension_rules.ts";
 import { watchIgnoredActions } from "./ignored_actions.ts";
 import { HostAccess, isHostPattern } from "./host_access.ts";
 import { CHROME_ENUMS } from "./_chrome_enums.ts";
-import { readMessageCatalog, uiLanguage } from "./extension_locales.ts";
+import { localizeManifest, readMessageCatalog, uiLanguage } from "./extension_locales.ts";
 import type { MessageCatalog } from "./_i18n_messages.ts";
 
 /** How the plugin reads an unpacked extension's folder (`adapters/fs/node.ts` on Deno and Bun). */
@@ -172,15 +172,17 @@ export class LoadedExtension {
     } catch (error) {
       throw new TypeError(`${file}: ${(error as Error).message}`);
     }
-    const manifest = parseExtensionManifest(raw, file);
-    const id = extensionId({ key: manifest.key, path: dir, windows: deps.files.windows });
-    const access = HostAccess.of(manifest, file, options.allowFileAccess === true);
+    const checked = parseExtensionManifest(raw, file);
+    const id = extensionId({ key: checked.key, path: dir, windows: deps.files.windows });
+    const access = HostAccess.of(checked, file, options.allowFileAccess === true);
     const language = uiLanguage();
-    const messages = await readMessageCatalog(
-      deps.files.readText,
-      dir,
-      manifest.default_locale,
-      language,
+    const locale = checked.default_locale;
+    const messages = await readMessageCatalog(deps.files.readText, dir, locale, language);
+    const manifest = localizeManifest(
+      checked,
+      messages,
+      { extensionId: id, uiLanguage: language },
+      file,
     );
     const extension: Extension = {
       id,

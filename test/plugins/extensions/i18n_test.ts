@@ -38,9 +38,9 @@ describe("chrome.i18n", () => {
     );
   });
 
-  it("refuses an extension whose default_locale has no messages.json", async () => {
+  it("refuses an extension whose default_locale has no messages.json, or whose manifest names a missing message", async () => {
     const { ses } = await freshSession();
-    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { mkdirSync, mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(`${tmpdir()}/websession-i18n-`);
     try {
@@ -51,6 +51,27 @@ describe("chrome.i18n", () => {
       await assert.rejects(ses.loadExtension(dir), (error: Error) => {
         assert.equal(error.name, "TypeError");
         assert.match(error.message, /_locales\/de\/messages\.json/);
+        return true;
+      });
+      assert.equal(ses.getAllExtensions().length, 0);
+      // a manifest naming a message that is not there
+      mkdirSync(`${dir}/_locales/de`, { recursive: true });
+      writeFileSync(`${dir}/_locales/de/messages.json`, JSON.stringify({ a: { message: "A" } }));
+      writeFileSync(
+        `${dir}/manifest.json`,
+        JSON.stringify({
+          manifest_version: 3,
+          name: "__MSG_missing__",
+          version: "1",
+          default_locale: "de",
+        }),
+      );
+      await assert.rejects(ses.loadExtension(dir), (error: Error) => {
+        assert.equal(error.name, "TypeError");
+        assert.match(
+          error.message,
+          /manifest\.json: name: Variable __MSG_missing__ used but not defined/,
+        );
         return true;
       });
       assert.equal(ses.getAllExtensions().length, 0);
@@ -72,5 +93,22 @@ describe("readMessageCatalog", () => {
     );
     assert.equal(catalog.greeting.message, "Bonjour, $WHO$ !");
     assert.equal(catalog.only_default.message, "from the default locale");
+  });
+});
+
+describe("__MSG_*__ in the manifest", () => {
+  it("gives the Extension object and runtime.getManifest the localized name and description", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_i18n"));
+    assert.equal(ext.name, "Localized name");
+    assert.equal(ext.manifest.name, "Localized name");
+    const described = `Says from the default locale (${ext.id})`;
+    assert.equal(ext.manifest.description, described);
+    const manifest = await callChrome(ses, ext.id, "runtime.getManifest") as {
+      name: string;
+      description: string;
+    };
+    assert.equal(manifest.name, "Localized name");
+    assert.equal(manifest.description, described);
   });
 });
