@@ -10,6 +10,7 @@
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
+import { extensionInfo } from "./_management_info.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -155,6 +156,14 @@ export function install(init: BackgroundInit): void {
         ),
       getUILanguage: () => init.uiLanguage,
       getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
+    },
+    // getSelf needs no permission in Chrome; the rest of the namespace (with "management") is
+    // not there yet, but for its events, which never fire: every extension stays enabled
+    management: {
+      getSelf: api("management.getSelf", () => extensionInfo(init)),
+      ...(has("management")
+        ? { onEnabled: event("management.onEnabled"), onDisabled: event("management.onDisabled") }
+        : {}),
     },
     permissions: {
       getAll: api("permissions.getAll"),
