@@ -131,6 +131,7 @@ export function install(init: BackgroundInit): void {
     onInstalled: event("runtime.onInstalled"),
     onStartup: event("runtime.onStartup"),
     onSuspend: event("runtime.onSuspend"),
+    onSuspendCanceled: event("runtime.onSuspendCanceled"),
     get lastError() {
       return lastError;
     },

@@ -22,3 +22,13 @@ describe("chrome.management.getSelf", () => {
     assert.deepEqual(info.hostPermissions, ["http://127.0.0.1/*"]);
   });
 });
+
+describe("chrome.runtime events", () => {
+  it("has onSuspend and onSuspendCanceled, events a listener can be added to", async () => {
+    const { ses } = await freshSession();
+    const ext = await ses.loadExtension(fixture("mv3_listener"));
+    for (const name of ["onSuspend", "onSuspendCanceled"]) {
+      assert.equal(await callChrome(ses, ext.id, `runtime.${name}.hasListeners`), false, name);
+    }
+  });
+});
