@@ -9,6 +9,8 @@
  */
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import type { ToBackground } from "./_wire.ts";
+import { formatMessage } from "./_i18n_messages.ts";
+import { extensionInfo } from "./_management_info.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -59,7 +61,8 @@ const WEB_REQUEST_EVENTS = [
  *
  * @example
  * ```ts ignore
- * install({ id, manifest, permissions: ["storage"], origins: [], classic: [], enums: CHROME_ENUMS });
+ * install({ id, manifest, permissions: ["storage"], origins: [], classic: [], enums: CHROME_ENUMS,
+ *   messages: {}, uiLanguage: "en-US" });
  * ```
  */
 export function install(init: BackgroundInit): void {
@@ -128,6 +131,7 @@ export function install(init: BackgroundInit): void {
     onInstalled: event("runtime.onInstalled"),
     onStartup: event("runtime.onStartup"),
     onSuspend: event("runtime.onSuspend"),
+    onSuspendCanceled: event("runtime.onSuspendCanceled"),
     get lastError() {
       return lastError;
     },
@@ -142,6 +146,25 @@ export function install(init: BackgroundInit): void {
       get lastError() {
         return lastError;
       },
+    },
+    i18n: {
+      getMessage: (name: unknown, substitutions?: unknown) =>
+        formatMessage(
+          init.messages,
+          { extensionId: init.id, uiLanguage: init.uiLanguage },
+          name,
+          substitutions,
+        ),
+      getUILanguage: () => init.uiLanguage,
+      getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
+    },
+    // getSelf needs no permission in Chrome; the rest of the namespace (with "management") is
+    // not there yet, but for its events, which never fire: every extension stays enabled
+    management: {
+      getSelf: api("management.getSelf", () => extensionInfo(init)),
+      ...(has("management")
+        ? { onEnabled: event("management.onEnabled"), onDisabled: event("management.onDisabled") }
+        : {}),
     },
     permissions: {
       getAll: api("permissions.getAll"),
@@ -379,6 +402,12 @@ export function install(init: BackgroundInit): void {
     // classic scripts share the global scope, as background pages and classic workers do
     (0, eval)(`${script.source}\n//# sourceURL=${script.file}`);
   }
+}
+
+/** `i18n.getAcceptLanguages()`: the UI language, then its language alone (`en-US`, `en`). */
+function acceptLanguages(ui: string): string[] {
+  const base = ui.split("-")[0];
+  return base === ui ? [ui] : [ui, base];
 }
 
 /** `runtime.getPlatformInfo()`: the OS and architecture under Chrome's names. */

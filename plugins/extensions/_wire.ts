@@ -6,6 +6,7 @@
  */
 import type { ExtensionManifest } from "./extension_manifest.ts";
 import type { ChromeEnums } from "./_chrome_enums.ts";
+import type { MessageCatalog } from "./_i18n_messages.ts";
 
 /** What the Worker is started with (written into its bootstrap module). */
 export interface BackgroundInit {
@@ -21,6 +22,10 @@ export interface BackgroundInit {
   classic: Array<{ file: string; source: string }>;
   /** Chrome's enum objects (`RuleActionType`, `ResourceType`, ...), from the host's lists. */
   enums: ChromeEnums;
+  /** `chrome.i18n`'s messages (`_locales`, merged for the UI language). */
+  messages: MessageCatalog;
+  /** The UI language (`en-US`). */
+  uiLanguage: string;
 }
 
 /** An error as it crosses the channel. */

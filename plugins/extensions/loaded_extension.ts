@@ -29,6 +29,8 @@ import { ExtensionRules } from "./extension_rules.ts";
 import { watchIgnoredActions } from "./ignored_actions.ts";
 import { HostAccess, isHostPattern } from "./host_access.ts";
 import { CHROME_ENUMS } from "./_chrome_enums.ts";
+import { localizeManifest, readMessageCatalog, uiLanguage } from "./extension_locales.ts";
+import type { MessageCatalog } from "./_i18n_messages.ts";
 
 /** How the plugin reads an unpacked extension's folder (`adapters/fs/node.ts` on Deno and Bun). */
 export interface ExtensionFiles {
@@ -126,6 +128,8 @@ export class LoadedExtension {
   readonly #local: StorageArea;
   readonly #session: StorageArea;
   #background: BackgroundHost | null = null;
+  /** `chrome.i18n`'s catalog and UI language, read with the manifest. */
+  #i18n: { messages: MessageCatalog; uiLanguage: string } = { messages: {}, uiLanguage: "en-US" };
   readonly #listeners = new Map<number, { event: string; fn: Listener; key: string }>();
   readonly #alarms = new Alarms((alarm) => this.#notify("alarms.onAlarm", [alarm]));
   readonly #untaps: Array<() => void> = [];
@@ -168,9 +172,18 @@ export class LoadedExtension {
     } catch (error) {
       throw new TypeError(`${file}: ${(error as Error).message}`);
     }
-    const manifest = parseExtensionManifest(raw, file);
-    const id = extensionId({ key: manifest.key, path: dir, windows: deps.files.windows });
-    const access = HostAccess.of(manifest, file, options.allowFileAccess === true);
+    const checked = parseExtensionManifest(raw, file);
+    const id = extensionId({ key: checked.key, path: dir, windows: deps.files.windows });
+    const access = HostAccess.of(checked, file, options.allowFileAccess === true);
+    const language = uiLanguage();
+    const locale = checked.default_locale;
+    const messages = await readMessageCatalog(deps.files.readText, dir, locale, language);
+    const manifest = localizeManifest(
+      checked,
+      messages,
+      { extensionId: id, uiLanguage: language },
+      file,
+    );
     const extension: Extension = {
       id,
       manifest,
@@ -199,6 +212,7 @@ export class LoadedExtension {
       permissions.includes("unlimitedStorage") ? null : LOCAL_QUOTA,
     );
     const loaded = new LoadedExtension(deps, extension, access, rules, local);
+    loaded.#i18n = { messages, uiLanguage: language };
     await rules?.start();
     return loaded;
   }
@@ -250,6 +264,7 @@ export class LoadedExtension {
         origins: [...this.access.origins],
         classic,
         enums: CHROME_ENUMS,
+        ...this.#i18n,
       },
       net: this.access.coversEveryHost ? "all" : this.access.netHosts(),
       isolation,

@@ -1,0 +1,64 @@
+/**
+ * Chrome's `management.ExtensionInfo` of the extension a background belongs to (what
+ * `chrome.management.getSelf()` answers): websession loads unpacked extensions only, so each is
+ * an enabled `"extension"` of install type `"development"`. Pure: it runs in the background Worker.
+ *
+ * @module
+ */
+import type { BackgroundInit } from "./_wire.ts";
+
+/** Chrome's `management.ExtensionInfo` (the fields that apply to a loaded extension). */
+export interface ExtensionInfo {
+  id: string;
+  name: string;
+  shortName: string;
+  description: string;
+  version: string;
+  versionName?: string;
+  mayDisable: boolean;
+  enabled: boolean;
+  type: "extension";
+  installType: "development";
+  isApp: false;
+  offlineEnabled: boolean;
+  optionsUrl: string;
+  homepageUrl?: string;
+  permissions: string[];
+  hostPermissions: string[];
+}
+
+/**
+ * The `ExtensionInfo` of the extension `init` describes.
+ *
+ * @example
+ * ```ts ignore
+ * extensionInfo(init).installType; // "development"
+ * ```
+ */
+export function extensionInfo(init: BackgroundInit): ExtensionInfo {
+  const manifest = init.manifest;
+  const text = (key: string) => typeof manifest[key] === "string" ? manifest[key] as string : "";
+  const options = (manifest.options_ui as { page?: unknown } | undefined)?.page ??
+    manifest.options_page;
+  const info: ExtensionInfo = {
+    id: init.id,
+    name: manifest.name,
+    shortName: text("short_name") || manifest.name,
+    description: manifest.description ?? "",
+    version: manifest.version,
+    mayDisable: true,
+    enabled: true,
+    type: "extension",
+    installType: "development",
+    isApp: false,
+    offlineEnabled: manifest.offline_enabled === true,
+    optionsUrl: typeof options === "string"
+      ? `chrome-extension://${init.id}/${options.replace(/^\//, "")}`
+      : "",
+    permissions: [...init.permissions],
+    hostPermissions: [...init.origins],
+  };
+  if (text("version_name")) info.versionName = text("version_name");
+  if (text("homepage_url")) info.homepageUrl = text("homepage_url");
+  return info;
+}
