@@ -73,10 +73,16 @@ function checkScheme(scheme: unknown, where: string): string {
   return scheme.toLowerCase();
 }
 
+/**
+ * The request a handler gets. An `Origin: null` (an opaque origin's) is taken out, as Electron's
+ * `protocol.handle` does (lib/browser/api/protocol.ts), so a handler reads a missing Origin.
+ */
 function toRequest(req: PipelineRequest): Request {
+  const headers = new Headers(req.headers);
+  if (headers.get("origin") === "null") headers.delete("origin");
   const init: RequestInit & { duplex?: "half" } = {
     method: req.method,
-    headers: req.headers,
+    headers,
     signal: req.signal,
     redirect: "manual",
   };

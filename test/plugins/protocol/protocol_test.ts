@@ -186,6 +186,16 @@ describe("protocol: bodies, ranges, failures", () => {
     assert.equal(await posted.text(), "websession:3000");
   });
 
+  it("an Origin of null is taken out before the handler sees the request, as Electron does", async () => {
+    const ses = await ready("origin-null");
+    ses.protocol.handle("app", (request) => new Response(String(request.headers.has("origin"))));
+    const opaque = await ses.fetch("app://x/", { headers: { Origin: "null" } });
+    assert.equal(await opaque.text(), "false", "no Origin header reached the handler");
+    ses.protocol.handle("http", (request) => new Response(String(request.headers.get("origin"))));
+    const real = await ses.fetch(`${server.origin}/`, { headers: { Origin: "app://x" } });
+    assert.equal(await real.text(), "app://x");
+  });
+
   it("a throwing handler fails the request with net::ERR_UNEXPECTED (as Electron) and the error as cause", async () => {
     const ses = await ready("throw");
     const boom = new Error("boom");
