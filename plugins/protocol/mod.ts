@@ -101,24 +101,26 @@ function toRequest(req: PipelineRequest): Request {
 }
 
 /**
- * A handler's answer as a Response, checked as Electron's `protocol.handle` does: a Response, or
- * an object shaped like one (`status` a number, `statusText` a string, `headers` an object, `body`
- * null or a ReadableStream, each optional); null for anything else.
+ * A handler's answer as a Response, checked as Electron's `protocol.handle` does
+ * (`validateResponse`, lib/browser/api/protocol.ts): a Response, or an object shaped like one
+ * (`type: "error"` is a network error; else `status` a number, `statusText` a string, `headers`
+ * an object or null, `body` null or a ReadableStream, each optional); null for anything else.
  */
 function toResponse(answer: unknown): Response | null {
   if (answer instanceof Response) return answer;
   if (answer === null || typeof answer !== "object") return null;
   const a = answer as Record<string, unknown>;
+  if (a.type === "error") return Response.error();
   const has = (key: string) => Object.hasOwn(a, key);
   if (has("status") && typeof a.status !== "number") return null;
   if (has("statusText") && typeof a.statusText !== "string") return null;
-  if (has("headers") && (a.headers === null || typeof a.headers !== "object")) return null;
+  if (has("headers") && typeof a.headers !== "object") return null;
   if (has("body") && a.body !== null && !(a.body instanceof ReadableStream)) return null;
   try {
     return new Response((a.body ?? null) as ReadableStream | null, {
       status: (a.status as number | undefined) ?? 200,
       statusText: a.statusText as string | undefined,
-      headers: a.headers as HeadersInit | undefined,
+      headers: (a.headers ?? undefined) as HeadersInit | undefined,
     });
   } catch {
     return null;

@@ -251,6 +251,21 @@ describe("protocol: bodies, ranges, failures", () => {
     assert.equal(await like.text(), "shaped");
   });
 
+  it("a Response-like object is read as Electron's validateResponse does: type error fails, headers null serves", async () => {
+    const ses = await ready("response-like");
+    // deno-lint-ignore no-explicit-any
+    ses.protocol.handle("failed", () => ({ type: "error" }) as any);
+    // deno-lint-ignore no-explicit-any
+    ses.protocol.handle("bare", () => ({ status: 204, headers: null }) as any);
+    await assert.rejects(
+      ses.fetch("failed://x/"),
+      (error: NetError) => error.code === "net::ERR_FAILED",
+    );
+    const bare = await ses.fetch("bare://x/");
+    assert.equal(bare.status, 204);
+    assert.equal(await bare.text(), "");
+  });
+
   it("aborting a request whose handler body still streams cancels that body", async () => {
     const ses = await ready("abort-stream");
     let cancelled: unknown = null;
