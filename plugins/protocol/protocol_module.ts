@@ -46,5 +46,13 @@ export const protocol: ProtocolModule = {
   handle: (scheme, handler) => current().handle(scheme, handler),
   unhandle: (scheme) => current().unhandle(scheme),
   isProtocolHandled: (scheme) => current().isProtocolHandled(scheme),
+  registerStringProtocol: (scheme, handler) => current().registerStringProtocol(scheme, handler),
+  registerBufferProtocol: (scheme, handler) => current().registerBufferProtocol(scheme, handler),
+  unregisterProtocol: (scheme) => current().unregisterProtocol(scheme),
+  isProtocolRegistered: (scheme) => current().isProtocolRegistered(scheme),
+  interceptStringProtocol: (scheme, handler) => current().interceptStringProtocol(scheme, handler),
+  interceptBufferProtocol: (scheme, handler) => current().interceptBufferProtocol(scheme, handler),
+  uninterceptProtocol: (scheme) => current().uninterceptProtocol(scheme),
+  isProtocolIntercepted: (scheme) => current().isProtocolIntercepted(scheme),
   registerSchemesAsPrivileged,
 };

@@ -1,22 +1,13 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { MissingPluginError, net, NetError, session } from "../../../mod.ts";
-import { freshSession, record, serve, testApp, type TestServer } from "../../kernel/net/_server.ts";
+import { record } from "../../kernel/net/_server.ts";
+import { readySession, serveTestAppForFile } from "./_fixture.ts";
 
-let server: TestServer;
-before(async () => {
-  server = await serve(testApp().fetch);
-});
-after(async () => {
-  await server.close();
-});
+const server = serveTestAppForFile();
 
-async function ready(name: string) {
-  const ses = freshSession(name);
-  await ses.ready;
-  return ses;
-}
+const ready = readySession;
 
 describe("protocol: handle, unhandle, isProtocolHandled", () => {
   it("a hono app's fetch answers a custom scheme", async () => {
