@@ -7,7 +7,8 @@
  * `net::ERR_FILE_NOT_FOUND`); `statusCode` (default 200), `headers` (a value a string or a list of
  * strings), `mimeType` (sent as `content-type` unless a header gives one) and `charset`; a string
  * protocol takes a string or `{ data: string }`, a buffer protocol an object (a Buffer, or
- * `{ data: Buffer }`), anything else `net::ERR_FAILED`.
+ * `{ data: Buffer }`), anything else `net::ERR_FAILED`; an answer with a body carries
+ * `access-control-allow-origin: *`, as Electron's does.
  *
  * @module
  */
@@ -113,7 +114,11 @@ export function answerToResponse(kind: CallbackKind, answer: unknown): Response 
   const headers = responseHeaders(dict);
   const nullBody = status === 204 || status === 205 || status === 304 ||
     (status >= 300 && status < 400 && headers.has("location"));
-  return new Response(nullBody ? null : body(kind, answer, dict), { status, headers });
+  if (nullBody) return new Response(null, { status, headers });
+  const content = body(kind, answer, dict);
+  // Electron's SendContents lets any origin read a string or buffer protocol's answer.
+  headers.append("access-control-allow-origin", "*");
+  return new Response(content, { status, headers });
 }
 
 /**

@@ -51,6 +51,7 @@ describe("protocol: Electron's deprecated string and buffer protocols", () => {
     assert.equal(made.headers.get("content-type"), "text/plain");
     assert.equal(made.headers.get("x-one"), "1");
     assert.equal(made.headers.get("x-many"), "a, b");
+    assert.equal(made.headers.get("access-control-allow-origin"), "*", "Electron's SendContents");
     assert.equal(await made.text(), "made");
     assert.deepEqual(seen[1], { method: "POST", body: "sent", header: "yes" });
     assert.equal(ses.protocol.unregisterProtocol("app"), true);
