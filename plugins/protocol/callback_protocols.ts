@@ -1,13 +1,14 @@
 /**
- * Electron's deprecated callback protocols, string and buffer kinds (`registerStringProtocol`,
- * `registerBufferProtocol`, `interceptStringProtocol`, `interceptBufferProtocol`): a
+ * Electron's deprecated callback protocols, string, buffer and stream kinds
+ * (`register`/`intercept` + `StringProtocol`, `BufferProtocol`, `StreamProtocol`): a
  * `(request, callback)` handler turned into a `(Request) => Response` one. The callback's answer is
  * read as Electron's `electron_url_loader_factory.cc` reads it: no answer is
  * `net::ERR_NOT_IMPLEMENTED`; `{ error: n }` fails with Chromium's code numbered n (-6 is
  * `net::ERR_FILE_NOT_FOUND`); `statusCode` (default 200), `headers` (a value a string or a list of
  * strings), `mimeType` (sent as `content-type` unless a header gives one) and `charset`; a string
  * protocol takes a string or `{ data: string }`, a buffer protocol an object (a Buffer, or
- * `{ data: Buffer }`), anything else `net::ERR_FAILED`; an answer with a body carries
+ * `{ data: Buffer }`), a stream protocol an object (a Node stream, or `{ data: stream }`, data null
+ * for no body), anything else `net::ERR_FAILED`; a string or buffer answer with a body carries
  * `access-control-allow-origin: *`, as Electron's does.
  *
  * @module
@@ -43,7 +44,7 @@ export type CallbackProtocolHandler<Answer> = (
 ) => void;
 
 /** The kinds of callback protocol this module reads. */
-export type CallbackKind = "string" | "buffer";
+export type CallbackKind = "string" | "buffer" | "stream";
 
 /** A failure the callback's answer asked for: it passes through the protocol tap as is. */
 export class CallbackAnswerError extends NetError {}
@@ -76,7 +77,32 @@ function responseHeaders(dict: Record<string, unknown>): Headers {
   return headers;
 }
 
-function body(kind: CallbackKind, answer: unknown, dict: Record<string, unknown>): BodyInit {
+/** A Node stream (what has `on` and `removeListener`, and is async iterable) as a web stream. */
+function fromNodeStream(stream: Record<string, unknown>): ReadableStream<Uint8Array> | null {
+  if (typeof stream.on !== "function" || typeof stream.removeListener !== "function") return null;
+  const chunks = (stream as unknown as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(typeof value === "string" ? encoder.encode(value) : value);
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+}
+
+function streamBody(answer: unknown, dict: Record<string, unknown>): BodyInit | null {
+  const stream = Object.hasOwn(dict, "data") ? dict.data : answer;
+  if (stream === null || stream === undefined) return null;
+  const web = isDict(stream) ? fromNodeStream(stream) : null;
+  return web ?? fail("net::ERR_FAILED", "a stream protocol's data is not a Node stream");
+}
+
+function body(kind: CallbackKind, answer: unknown, dict: Record<string, unknown>): BodyInit | null {
+  if (kind === "stream") return streamBody(answer, dict);
   if (kind === "string") {
     if (typeof answer === "string") return answer;
     if (!isDict(answer)) fail("net::ERR_FAILED", "a string protocol's answer is not a string");
@@ -107,8 +133,8 @@ export function answerToResponse(kind: CallbackKind, answer: unknown): Response 
       `the callback gave error ${dict.error}`,
     );
   }
-  if (kind === "buffer" && !isDict(answer)) {
-    fail("net::ERR_NOT_IMPLEMENTED", "a buffer protocol's answer must be an object");
+  if (kind !== "string" && !isDict(answer)) {
+    fail("net::ERR_NOT_IMPLEMENTED", `a ${kind} protocol's answer must be an object`);
   }
   const status = typeof dict.statusCode === "number" ? dict.statusCode : 200;
   const headers = responseHeaders(dict);
@@ -117,7 +143,7 @@ export function answerToResponse(kind: CallbackKind, answer: unknown): Response 
   if (nullBody) return new Response(null, { status, headers });
   const content = body(kind, answer, dict);
   // Electron's SendContents lets any origin read a string or buffer protocol's answer.
-  headers.append("access-control-allow-origin", "*");
+  if (kind !== "stream") headers.append("access-control-allow-origin", "*");
   return new Response(content, { status, headers });
 }
 

@@ -61,6 +61,8 @@ export interface Protocol {
   registerStringProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
   /** Deprecated in Electron: registers a buffer protocol; false when `scheme` is registered. */
   registerBufferProtocol(scheme: string, handler: CallbackProtocolHandler<Uint8Array>): boolean;
+  /** Deprecated in Electron: registers a stream protocol; false when `scheme` is registered. */
+  registerStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
   /** Deprecated in Electron: unregisters `scheme`; false when it was not registered. */
   unregisterProtocol(scheme: string): boolean;
   /** Deprecated in Electron: whether `scheme` is registered. */
@@ -69,6 +71,8 @@ export interface Protocol {
   interceptStringProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
   /** Deprecated in Electron: intercepts `scheme` with a buffer protocol; false when intercepted. */
   interceptBufferProtocol(scheme: string, handler: CallbackProtocolHandler<Uint8Array>): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with a stream protocol; false when intercepted. */
+  interceptStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
   /** Deprecated in Electron: stops intercepting `scheme`; false when it was not intercepted. */
   uninterceptProtocol(scheme: string): boolean;
   /** Deprecated in Electron: whether `scheme` is intercepted. */
@@ -228,19 +232,26 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
     const intercepted = new Map<string, ProtocolHandler>();
     const handlerOf = (scheme: string) => intercepted.get(scheme) ?? registered.get(scheme);
     const mapFor = (name: string) => BUILT_IN_SCHEMES.has(name) ? intercepted : registered;
-    const add = (
-      map: Map<string, ProtocolHandler>,
-      where: string,
-      kind: CallbackKind,
+    // `register<Kind>Protocol` or `intercept<Kind>Protocol`: false when the scheme has one.
+    const adder = (map: Map<string, ProtocolHandler>, verb: string) =>
+    (
+      kind: "String" | "Buffer" | "Stream",
+    ) =>
+    (
       scheme: string,
-      handler: CallbackProtocolHandler<string> | CallbackProtocolHandler<Uint8Array>,
+      handler:
+        | CallbackProtocolHandler<string>
+        | CallbackProtocolHandler<Uint8Array>
+        | CallbackProtocolHandler<unknown>,
     ) => {
+      const where = `${verb}${kind}Protocol`;
       const name = checkScheme(scheme, where);
       if (typeof handler !== "function") {
         throw new TypeError(`protocol.${where}: the handler of "${name}" must be a function`);
       }
       if (map.has(name)) return false;
-      map.set(name, fromCallbackHandler(kind, handler as CallbackProtocolHandler<unknown>));
+      const callbackKind = kind.toLowerCase() as CallbackKind;
+      map.set(name, fromCallbackHandler(callbackKind, handler as CallbackProtocolHandler<unknown>));
       return true;
     };
     ctx.tap("transport", async (req) => {
@@ -276,6 +287,8 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
         req.options.bypassCustomProtocolHandlers !== true &&
         handlerOf(req.urlParts.scheme) !== undefined,
     });
+    const register = adder(registered, "register");
+    const intercept = adder(intercepted, "intercept");
     const protocol: Protocol = {
       handle(scheme, handler) {
         const name = checkScheme(scheme, "handle");
@@ -298,17 +311,15 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       isProtocolHandled(scheme) {
         return typeof scheme === "string" && mapFor(scheme.toLowerCase()).has(scheme.toLowerCase());
       },
-      registerStringProtocol: (scheme, handler) =>
-        add(registered, "registerStringProtocol", "string", scheme, handler),
-      registerBufferProtocol: (scheme, handler) =>
-        add(registered, "registerBufferProtocol", "buffer", scheme, handler),
+      registerStringProtocol: register("String"),
+      registerBufferProtocol: register("Buffer"),
+      registerStreamProtocol: register("Stream"),
       unregisterProtocol: (scheme) => registered.delete(checkScheme(scheme, "unregisterProtocol")),
       isProtocolRegistered: (scheme) =>
         typeof scheme === "string" && registered.has(scheme.toLowerCase()),
-      interceptStringProtocol: (scheme, handler) =>
-        add(intercepted, "interceptStringProtocol", "string", scheme, handler),
-      interceptBufferProtocol: (scheme, handler) =>
-        add(intercepted, "interceptBufferProtocol", "buffer", scheme, handler),
+      interceptStringProtocol: intercept("String"),
+      interceptBufferProtocol: intercept("Buffer"),
+      interceptStreamProtocol: intercept("Stream"),
       uninterceptProtocol: (scheme) =>
         intercepted.delete(checkScheme(scheme, "uninterceptProtocol")),
       isProtocolIntercepted: (scheme) =>

@@ -137,3 +137,37 @@ describe("protocol: Electron's deprecated string and buffer protocols", () => {
     assert.equal(ses.protocol.isProtocolIntercepted("http"), false);
   });
 });
+
+describe("protocol: Electron's deprecated stream protocol", () => {
+  it("registerStreamProtocol reads a Node stream, { data: stream }, or data null as empty", async () => {
+    const ses = await ready("stream");
+    const { PassThrough, Readable } = await import("node:stream");
+    ses.protocol.registerStreamProtocol("flow", (request, callback) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/bare") return callback(Readable.from(["bare ", "stream"]));
+      if (path === "/empty") return callback({ statusCode: 200, data: null });
+      // deno-lint-ignore no-explicit-any
+      if (path === "/web") return callback(new Response("x").body as any);
+      // deno-lint-ignore no-explicit-any
+      if (path === "/text") return callback("text" as any);
+      const data = new PassThrough();
+      callback({ statusCode: 202, headers: { "x-kind": "stream" }, data });
+      data.write("piped ");
+      data.end("along");
+    });
+    assert.equal(ses.protocol.isProtocolRegistered("flow"), true);
+    assert.equal(await (await ses.fetch("flow://x/bare")).text(), "bare stream");
+    const piped = await ses.fetch("flow://x/piped");
+    assert.equal(piped.status, 202);
+    assert.equal(piped.headers.get("x-kind"), "stream");
+    assert.equal(await piped.text(), "piped along");
+    assert.equal(await (await ses.fetch("flow://x/empty")).text(), "");
+    await assert.rejects(ses.fetch("flow://x/web"), failsWith("net::ERR_FAILED"));
+    await assert.rejects(ses.fetch("flow://x/text"), failsWith("net::ERR_NOT_IMPLEMENTED"));
+    assert.equal(
+      ses.protocol.interceptStreamProtocol("http", (_r, cb) => cb(Readable.from(["x"]))),
+      true,
+    );
+    assert.equal(await (await ses.fetch(`${server.origin}/hello`)).text(), "x");
+  });
+});
