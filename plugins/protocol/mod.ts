@@ -25,12 +25,23 @@ import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED } from "../../kernel/http/hop_request.ts";
+import {
+  CallbackAnswerError,
+  type CallbackKind,
+  type CallbackProtocolHandler,
+  fromCallbackHandler,
+} from "./callback_protocols.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
 export type * from "../../kernel/mod.ts";
 export { protocol, type ProtocolModule } from "./protocol_module.ts";
 export type { CustomScheme, SchemePrivileges } from "../../kernel/http/privileged_schemes.ts";
+export type {
+  CallbackProtocolHandler,
+  ProtocolRequest,
+  ProtocolResponse,
+} from "./callback_protocols.ts";
 
 /** A protocol handler: a request in, a response out. */
 export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
@@ -46,7 +57,30 @@ export interface Protocol {
   unhandle(scheme: string): void;
   /** Whether `scheme` has a handler. */
   isProtocolHandled(scheme: string): boolean;
+  /** Deprecated in Electron: registers a string protocol; false when `scheme` is registered. */
+  registerStringProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
+  /** Deprecated in Electron: registers a buffer protocol; false when `scheme` is registered. */
+  registerBufferProtocol(scheme: string, handler: CallbackProtocolHandler<Uint8Array>): boolean;
+  /** Deprecated in Electron: registers a stream protocol; false when `scheme` is registered. */
+  registerStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
+  /** Deprecated in Electron: unregisters `scheme`; false when it was not registered. */
+  unregisterProtocol(scheme: string): boolean;
+  /** Deprecated in Electron: whether `scheme` is registered. */
+  isProtocolRegistered(scheme: string): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with a string protocol; false when intercepted. */
+  interceptStringProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with a buffer protocol; false when intercepted. */
+  interceptBufferProtocol(scheme: string, handler: CallbackProtocolHandler<Uint8Array>): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with a stream protocol; false when intercepted. */
+  interceptStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
+  /** Deprecated in Electron: stops intercepting `scheme`; false when it was not intercepted. */
+  uninterceptProtocol(scheme: string): boolean;
+  /** Deprecated in Electron: whether `scheme` is intercepted. */
+  isProtocolIntercepted(scheme: string): boolean;
 }
+
+/** The schemes `handle` intercepts rather than registers (Electron's `isBuiltInScheme`). */
+const BUILT_IN_SCHEMES = new Set(["http", "https", "file"]);
 
 /**
  * The session member the protocol plugin adds: a session built with it has `ses.protocol` in its
@@ -73,10 +107,16 @@ function checkScheme(scheme: unknown, where: string): string {
   return scheme.toLowerCase();
 }
 
+/**
+ * The request a handler gets. An `Origin: null` (an opaque origin's) is taken out, as Electron's
+ * `protocol.handle` does (lib/browser/api/protocol.ts), so a handler reads a missing Origin.
+ */
 function toRequest(req: PipelineRequest): Request {
+  const headers = new Headers(req.headers);
+  if (headers.get("origin") === "null") headers.delete("origin");
   const init: RequestInit & { duplex?: "half" } = {
     method: req.method,
-    headers: req.headers,
+    headers,
     signal: req.signal,
     redirect: "manual",
   };
@@ -95,24 +135,26 @@ function toRequest(req: PipelineRequest): Request {
 }
 
 /**
- * A handler's answer as a Response, checked as Electron's `protocol.handle` does: a Response, or
- * an object shaped like one (`status` a number, `statusText` a string, `headers` an object, `body`
- * null or a ReadableStream, each optional); null for anything else.
+ * A handler's answer as a Response, checked as Electron's `protocol.handle` does
+ * (`validateResponse`, lib/browser/api/protocol.ts): a Response, or an object shaped like one
+ * (`type: "error"` is a network error; else `status` a number, `statusText` a string, `headers`
+ * an object or null, `body` null or a ReadableStream, each optional); null for anything else.
  */
 function toResponse(answer: unknown): Response | null {
   if (answer instanceof Response) return answer;
   if (answer === null || typeof answer !== "object") return null;
   const a = answer as Record<string, unknown>;
+  if (a.type === "error") return Response.error();
   const has = (key: string) => Object.hasOwn(a, key);
   if (has("status") && typeof a.status !== "number") return null;
   if (has("statusText") && typeof a.statusText !== "string") return null;
-  if (has("headers") && (a.headers === null || typeof a.headers !== "object")) return null;
+  if (has("headers") && typeof a.headers !== "object") return null;
   if (has("body") && a.body !== null && !(a.body instanceof ReadableStream)) return null;
   try {
     return new Response((a.body ?? null) as ReadableStream | null, {
       status: (a.status as number | undefined) ?? 200,
       statusText: a.statusText as string | undefined,
-      headers: a.headers as HeadersInit | undefined,
+      headers: (a.headers ?? undefined) as HeadersInit | undefined,
     });
   } catch {
     return null;
@@ -186,16 +228,41 @@ function abortable(response: Response, signal: AbortSignal): Response {
 export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMembers>({
   manifest,
   setup(ctx) {
-    const handlers = new Map<string, ProtocolHandler>();
+    const registered = new Map<string, ProtocolHandler>();
+    const intercepted = new Map<string, ProtocolHandler>();
+    const handlerOf = (scheme: string) => intercepted.get(scheme) ?? registered.get(scheme);
+    const mapFor = (name: string) => BUILT_IN_SCHEMES.has(name) ? intercepted : registered;
+    // `register<Kind>Protocol` or `intercept<Kind>Protocol`: false when the scheme has one.
+    const adder = (map: Map<string, ProtocolHandler>, verb: string) =>
+    (
+      kind: "String" | "Buffer" | "Stream",
+    ) =>
+    (
+      scheme: string,
+      handler:
+        | CallbackProtocolHandler<string>
+        | CallbackProtocolHandler<Uint8Array>
+        | CallbackProtocolHandler<unknown>,
+    ) => {
+      const where = `${verb}${kind}Protocol`;
+      const name = checkScheme(scheme, where);
+      if (typeof handler !== "function") {
+        throw new TypeError(`protocol.${where}: the handler of "${name}" must be a function`);
+      }
+      if (map.has(name)) return false;
+      const callbackKind = kind.toLowerCase() as CallbackKind;
+      map.set(name, fromCallbackHandler(callbackKind, handler as CallbackProtocolHandler<unknown>));
+      return true;
+    };
     ctx.tap("transport", async (req) => {
       const scheme = req.urlParts.scheme;
-      const handler = handlers.get(scheme);
+      const handler = handlerOf(scheme);
       if (!handler) return undefined;
       let answer: unknown;
       try {
         answer = await handler(toRequest(req));
       } catch (error) {
-        if (req.signal.aborted) throw error;
+        if (req.signal.aborted || error instanceof CallbackAnswerError) throw error;
         throw new NetError("net::ERR_UNEXPECTED", `The ${scheme}: handler threw`, {
           cause: error,
         });
@@ -216,32 +283,52 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
     }, {
       order: "pre",
       filter: (req) =>
-        handlers.size > 0 && req.options.bypassCustomProtocolHandlers !== true &&
-        handlers.has(req.urlParts.scheme),
+        (registered.size > 0 || intercepted.size > 0) &&
+        req.options.bypassCustomProtocolHandlers !== true &&
+        handlerOf(req.urlParts.scheme) !== undefined,
     });
+    const register = adder(registered, "register");
+    const intercept = adder(intercepted, "intercept");
     const protocol: Protocol = {
       handle(scheme, handler) {
         const name = checkScheme(scheme, "handle");
         if (typeof handler !== "function") {
           throw new TypeError(`protocol.handle: the handler of "${name}" must be a function`);
         }
-        if (handlers.has(name)) {
+        const map = mapFor(name);
+        if (map.has(name)) {
           // Electron's words (lib/browser/api/protocol.ts).
           throw new TypeError(`Failed to register protocol: ${scheme}`);
         }
-        handlers.set(name, handler);
+        map.set(name, handler);
       },
       unhandle(scheme) {
         const name = checkScheme(scheme, "unhandle");
-        if (!handlers.delete(name)) {
+        if (!mapFor(name).delete(name)) {
           throw new TypeError(`Failed to unhandle protocol: ${scheme}`);
         }
       },
       isProtocolHandled(scheme) {
-        return typeof scheme === "string" && handlers.has(scheme.toLowerCase());
+        return typeof scheme === "string" && mapFor(scheme.toLowerCase()).has(scheme.toLowerCase());
       },
+      registerStringProtocol: register("String"),
+      registerBufferProtocol: register("Buffer"),
+      registerStreamProtocol: register("Stream"),
+      unregisterProtocol: (scheme) => registered.delete(checkScheme(scheme, "unregisterProtocol")),
+      isProtocolRegistered: (scheme) =>
+        typeof scheme === "string" && registered.has(scheme.toLowerCase()),
+      interceptStringProtocol: intercept("String"),
+      interceptBufferProtocol: intercept("Buffer"),
+      interceptStreamProtocol: intercept("Stream"),
+      uninterceptProtocol: (scheme) =>
+        intercepted.delete(checkScheme(scheme, "uninterceptProtocol")),
+      isProtocolIntercepted: (scheme) =>
+        typeof scheme === "string" && intercepted.has(scheme.toLowerCase()),
     };
     ctx.provide({ protocol });
-    return () => handlers.clear();
+    return () => {
+      registered.clear();
+      intercepted.clear();
+    };
   },
 });

@@ -1,22 +1,13 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { MissingPluginError, net, NetError, session } from "../../../mod.ts";
-import { freshSession, record, serve, testApp, type TestServer } from "../../kernel/net/_server.ts";
+import { record } from "../../kernel/net/_server.ts";
+import { readySession, serveTestAppForFile } from "./_fixture.ts";
 
-let server: TestServer;
-before(async () => {
-  server = await serve(testApp().fetch);
-});
-after(async () => {
-  await server.close();
-});
+const server = serveTestAppForFile();
 
-async function ready(name: string) {
-  const ses = freshSession(name);
-  await ses.ready;
-  return ses;
-}
+const ready = readySession;
 
 describe("protocol: handle, unhandle, isProtocolHandled", () => {
   it("a hono app's fetch answers a custom scheme", async () => {
@@ -186,6 +177,16 @@ describe("protocol: bodies, ranges, failures", () => {
     assert.equal(await posted.text(), "websession:3000");
   });
 
+  it("an Origin of null is taken out before the handler sees the request, as Electron does", async () => {
+    const ses = await ready("origin-null");
+    ses.protocol.handle("app", (request) => new Response(String(request.headers.has("origin"))));
+    const opaque = await ses.fetch("app://x/", { headers: { Origin: "null" } });
+    assert.equal(await opaque.text(), "false", "no Origin header reached the handler");
+    ses.protocol.handle("http", (request) => new Response(String(request.headers.get("origin"))));
+    const real = await ses.fetch(`${server.origin}/`, { headers: { Origin: "app://x" } });
+    assert.equal(await real.text(), "app://x");
+  });
+
   it("a throwing handler fails the request with net::ERR_UNEXPECTED (as Electron) and the error as cause", async () => {
     const ses = await ready("throw");
     const boom = new Error("boom");
@@ -239,6 +240,21 @@ describe("protocol: bodies, ranges, failures", () => {
     assert.equal(like.statusText, "Made");
     assert.equal(like.headers.get("x-like"), "1");
     assert.equal(await like.text(), "shaped");
+  });
+
+  it("a Response-like object is read as Electron's validateResponse does: type error fails, headers null serves", async () => {
+    const ses = await ready("response-like");
+    // deno-lint-ignore no-explicit-any
+    ses.protocol.handle("failed", () => ({ type: "error" }) as any);
+    // deno-lint-ignore no-explicit-any
+    ses.protocol.handle("bare", () => ({ status: 204, headers: null }) as any);
+    await assert.rejects(
+      ses.fetch("failed://x/"),
+      (error: NetError) => error.code === "net::ERR_FAILED",
+    );
+    const bare = await ses.fetch("bare://x/");
+    assert.equal(bare.status, 204);
+    assert.equal(await bare.text(), "");
   });
 
   it("aborting a request whose handler body still streams cancels that body", async () => {
