@@ -49,12 +49,22 @@ export async function startServerProcess(
       const onData = (chunk: Uint8Array) => {
         text += new TextDecoder().decode(chunk);
         const line = /WEBSESSION_READY (\{.*\})/.exec(text);
-        if (line) resolve(JSON.parse(line[1]));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line[1]));
+        }
       };
       child.stdout!.on("data", onData);
       child.stderr!.on("data", (chunk: Uint8Array) => (text += new TextDecoder().decode(chunk)));
-      child.once("exit", (code) => reject(new Error(`The server exited with ${code}:\n${text}`)));
-      setTimeout(() => reject(new Error(`The server did not start in 20 s:\n${text}`)), 20_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`The server exited with ${code}:\n${text}`));
+      });
+      const timer = setTimeout(() => {
+        // Not left running behind the failed test (it would load the machine for the rest).
+        child.kill("SIGKILL");
+        reject(new Error(`The server did not start in 20 s:\n${text}`));
+      }, 20_000);
     },
   );
   const { proxy, token, caCert, caSpki } = await ready;
