@@ -39,6 +39,23 @@ export const NET_ERROR_CODES = {
 /** A Chromium network error code such as `net::ERR_CONNECTION_REFUSED`. */
 export type NetErrorCode = keyof typeof NET_ERROR_CODES;
 
+const CODE_OF_ERRNO = new Map<number, NetErrorCode>(
+  Object.entries(NET_ERROR_CODES).map(([code, errno]) => [errno, code as NetErrorCode]),
+);
+
+/**
+ * The Chromium error code of an error number (as Electron's callbacks give them), or null for a
+ * number websession does not know.
+ * @example
+ * ```ts
+ * netErrorCodeOf(-105); // "net::ERR_NAME_NOT_RESOLVED"
+ * netErrorCodeOf(-99999); // null
+ * ```
+ */
+export function netErrorCodeOf(errno: number): NetErrorCode | null {
+  return CODE_OF_ERRNO.get(errno) ?? null;
+}
+
 /**
  * A request failure with Chromium's error code on `code` and its number on `errno`.
  * @example

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { NET_ERROR_CODES, NetError, type NetErrorCode } from "../../kernel/errors.ts";
+import { NetError, type NetErrorCode, netErrorCodeOf } from "../../kernel/errors.ts";
 
 /** Electron's `ProtocolRequest`, as a callback protocol's handler gets it. */
 export interface ProtocolRequest {
@@ -48,10 +48,6 @@ export type CallbackKind = "string" | "buffer" | "stream";
 
 /** A failure the callback's answer asked for: it passes through the protocol tap as is. */
 export class CallbackAnswerError extends NetError {}
-
-const CODE_OF_ERRNO = new Map<number, NetErrorCode>(
-  Object.entries(NET_ERROR_CODES).map(([code, errno]) => [errno, code as NetErrorCode]),
-);
 
 function fail(code: NetErrorCode, why: string): never {
   throw new CallbackAnswerError(code, why);
@@ -129,7 +125,7 @@ export function answerToResponse(kind: CallbackKind, answer: unknown): Response 
     : {};
   if (typeof dict.error === "number") {
     fail(
-      CODE_OF_ERRNO.get(dict.error) ?? "net::ERR_FAILED",
+      netErrorCodeOf(dict.error) ?? "net::ERR_FAILED",
       `the callback gave error ${dict.error}`,
     );
   }

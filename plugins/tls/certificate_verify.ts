@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NET_ERROR_CODES, NetError, type NetErrorCode } from "../../kernel/errors.ts";
+import { NET_ERROR_CODES, NetError, type NetErrorCode, netErrorCodeOf } from "../../kernel/errors.ts";
 
 /** Electron's `CertificatePrincipal`. */
 export interface CertificatePrincipal {
@@ -94,7 +94,7 @@ export function askProc(
         // know fails as net::ERR_FAILED.
         resolve(
           new NetError(
-            codeOf(result) ?? "net::ERR_FAILED",
+            netErrorCodeOf(result) ?? "net::ERR_FAILED",
             `The certificate verify proc refused ${request.hostname} (${result})`,
           ),
         );
@@ -109,13 +109,6 @@ export function askProc(
       );
     }
   });
-}
-
-function codeOf(errno: number): NetErrorCode | null {
-  for (const [code, value] of Object.entries(NET_ERROR_CODES)) {
-    if (value === errno) return code as NetErrorCode;
-  }
-  return null;
 }
 
 /**
