@@ -7,14 +7,6 @@
  */
 import type { PipelineRequest } from "../request.ts";
 
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Whether the request's current hop includes credentials: never with `omit`; with `same-origin`
  * only while the hop's URL has the initiator's origin (fetch's rule, which Electron's
@@ -36,6 +28,6 @@ export function includesCredentials(
   const mode = request.options.credentials;
   if (mode === "omit") return false;
   if (mode !== "same-origin" || !request.initiator) return true;
-  const origin = originOf(request.initiator);
-  return origin !== null && origin === originOf(request.url);
+  const origin = URL.parse(request.initiator)?.origin;
+  return origin !== undefined && origin === URL.parse(request.url)?.origin;
 }
