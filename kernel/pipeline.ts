@@ -172,7 +172,16 @@ export class Pipeline {
 
   /** The taps of a stage for a request: groups replaced by their applying taps. */
   tapsFor<S extends Stage>(stage: S, request: PipelineRequest): readonly Tap<S>[] {
+    return this.#applying(stage, this.#taps[stage] as Tap<S>[], request);
+  }
+
+  /** The `settled` taps of a stage for a request (the tail of its list), groups replaced too. */
+  settledTapsFor<S extends Stage>(stage: S, request: PipelineRequest): readonly Tap<S>[] {
     const taps = this.#taps[stage] as Tap<S>[];
+    return this.#applying(stage, taps.slice(taps.length - this.#settled[stage]), request);
+  }
+
+  #applying<S extends Stage>(stage: S, taps: Tap<S>[], request: PipelineRequest): Tap<S>[] {
     if (this.#grouped[stage] === 0) return taps;
     const out: Tap<S>[] = [];
     for (const tap of taps) tap.members ? out.push(...tap.members(request)) : out.push(tap);

@@ -127,8 +127,8 @@ export class Runner {
     response: Response | null,
   ): void {
     if (this.taps.settledCount(stage) === 0) return;
-    for (const tap of this.taps.tapsFor(stage, request)) {
-      if (tap.rank !== SETTLED_RANK || (tap.filter && !tap.filter(request))) continue;
+    for (const tap of this.taps.settledTapsFor(stage, request)) {
+      if (tap.filter && !tap.filter(request)) continue;
       try {
         const result = (tap.fn as AnyTapFn)(request, response);
         if (result instanceof Promise) this.#watch(request, tap, result);
