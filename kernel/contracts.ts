@@ -65,6 +65,11 @@ export interface LoadOptions {
   /** Load isolated plugins even if permissions are unenforced. */
   allowUnenforcedIsolation?: boolean;
   /** How long an isolated plugin's hook may take (ms, default 5000). */ hookTimeout?: number;
+  /**
+   * How long an isolated plugin's setup may take once its modules are loaded (ms, default the
+   * larger of 15000 and `hookTimeout`).
+   */
+  setupTimeout?: number;
   /** The isolation adapter (default: the one of `configure()`). */ isolation?: IsolationAdapter;
   /** The runtime to check the manifest's `runtimes` against (null: none). */
   runtime?: string | null;

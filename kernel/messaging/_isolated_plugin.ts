@@ -34,13 +34,14 @@ export interface IsolatedPluginOptions {
   adapter: IsolationAdapter;
   /** What the Worker may touch. */
   permissions: WorkerPermissions;
-  /** How long a hook (and teardown) may take, in ms; setup gets at least 15 s. */
+  /** How long a hook (and teardown) may take, in ms. */
   hookTimeout: number;
+  /** How long setup may take once the plugin's modules are loaded, in ms. */
+  setupTimeout: number;
 }
 
 const WORKER_MODULE = new URL("./_plugin_worker.ts", import.meta.url);
 const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
-const SETUP_TIMEOUT = 15_000;
 /**
  * How long the runtime may take to load the Worker and the plugin's modules, before the setup
  * timeout starts: `deno test` type-checks a Worker's module graph when it starts, which takes
@@ -116,9 +117,8 @@ async function setupIsolated(
   entry: URL,
   options: IsolatedPluginOptions,
 ): Promise<() => Promise<void>> {
-  const { hookTimeout } = options;
   // the setup timeout starts once the Worker has loaded the plugin's modules (see LOAD_TIMEOUT)
-  const setupTimeout = Math.max(hookTimeout, SETUP_TIMEOUT);
+  const { hookTimeout, setupTimeout } = options;
   const worker = options.adapter.spawn(WORKER_MODULE, options.permissions);
   const { port1: port, port2 } = new MessageChannelMain();
   const pending = new Map<number, Pending>();

@@ -27,11 +27,22 @@ import { checkModuleGraph } from "./_module_graph.ts";
  */
 export const DEFAULT_HOOK_TIMEOUT = 5000;
 
+/**
+ * How long an isolated plugin's setup may take by default once its modules are loaded, in ms
+ * (at least `hookTimeout`).
+ * @example
+ * ```ts
+ * DEFAULT_SETUP_TIMEOUT; // 15000
+ * ```
+ */
+export const DEFAULT_SETUP_TIMEOUT = 15_000;
+
 const OPTION_KEYS = new Set([
   "trustedKeys",
   "requireSignature",
   "allowUnenforcedIsolation",
   "hookTimeout",
+  "setupTimeout",
   "isolation",
   "runtime",
   "base",
@@ -99,8 +110,11 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
     if (!OPTION_KEYS.has(key)) throw new TypeError(`plugins.load: unknown option "${key}"`);
   }
   const hookTimeout = options.hookTimeout ?? DEFAULT_HOOK_TIMEOUT;
-  if (typeof hookTimeout !== "number" || !(hookTimeout > 0)) {
-    throw new TypeError("plugins.load: hookTimeout must be a positive number of ms");
+  const setupTimeout = options.setupTimeout ?? Math.max(hookTimeout, DEFAULT_SETUP_TIMEOUT);
+  for (const [name, ms] of [["hookTimeout", hookTimeout], ["setupTimeout", setupTimeout]]) {
+    if (typeof ms !== "number" || !(ms > 0)) {
+      throw new TypeError(`plugins.load: ${name} must be a positive number of ms`);
+    }
   }
   const manifestUrl = manifestUrlOf(source, options.base);
   let raw: unknown;
@@ -147,6 +161,7 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
       adapter,
       permissions: permissionsOf(manifest, manifestUrl),
       hookTimeout,
+      setupTimeout,
     });
   }
 

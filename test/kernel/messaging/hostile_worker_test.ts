@@ -42,6 +42,7 @@ async function hostileSession() {
     adapter: hostile,
     permissions: { net: [], read: [root], write: [], env: [] },
     hookTimeout: 30_000,
+    setupTimeout: 30_000,
   }));
   return { ses, errors };
 }

@@ -44,6 +44,7 @@ function echoPlugin(devices: string[]) {
     adapter: isolationFor(detectRuntime()),
     permissions: { net: [], read: [decodeURIComponent(fixture.pathname)], write: [], env: [] },
     hookTimeout: 10_000,
+    setupTimeout: 10_000,
   });
 }
 
