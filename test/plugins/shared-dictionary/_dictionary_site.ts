@@ -109,9 +109,11 @@ export async function startDictionarySite(): Promise<DictionarySite> {
     url: `http://localhost:${(server.address() as AddressInfo).port}`,
     seen,
     availableDictionary,
-    close: () =>
-      new Promise<void>((resolve) => server.close(() => resolve())).finally(() =>
-        rmSync(folder, { recursive: true, force: true })
-      ),
+    close: () => {
+      // the clients' idle keep-alive connections too (Deno's server.close waits for them)
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed.finally(() => rmSync(folder, { recursive: true, force: true }));
+    },
   };
 }
