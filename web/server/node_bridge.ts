@@ -148,8 +148,11 @@ export async function sendWebResponse(
   let listed: string | null = null;
   for (const [name, value] of response.headers) {
     if (name === "set-cookie") (cookies ??= []).push(value);
-    else if (forProxy && HOP_BY_HOP.has(name)) {
-      if (name === "connection") listed = value.toLowerCase();
+    else if (name === "connection" || name === "keep-alive" || forProxy && HOP_BY_HOP.has(name)) {
+      // The server keeps or closes its client's connection itself, as the client asked (an API
+      // handler's Connection: keep-alive, as hono's event stream sends, would override a
+      // client's Connection: close).
+      if (forProxy && name === "connection") listed = value.toLowerCase();
     } else {
       if (name === "content-encoding") encoded = true;
       headers[name] = value;
