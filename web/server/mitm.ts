@@ -129,7 +129,10 @@ export class Interceptor {
     target: { host: string; port: number },
   ): Promise<InterceptOutcome> {
     const first = head.length ? head : await firstChunk(client);
-    if (!first) return { kind: "closed" };
+    if (!first) {
+      client.destroy(); // the client ended the tunnel before a byte: end the server's side too
+      return { kind: "closed" };
+    }
     client.unshift(first);
     if (first[0] !== TLS_HANDSHAKE) {
       this.#handOver(client, { scheme: "http", ...target });
