@@ -197,7 +197,8 @@ describe("the event stream", () => {
     socket.on("data", (chunk) => (seen += chunk.toString("latin1")));
     const ended = new Promise<void>((resolve) => socket.on("close", () => resolve()));
     socket.write(
-      `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${server.token}\r\n\r\n`,
+      // Connection: close, so that the end of the stream also ends the connection
+      `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${server.token}\r\nConnection: close\r\n\r\n`,
     );
     while (!seen.includes("event: ready")) await new Promise((r) => setTimeout(r, 5));
     socket.pause(); // reads nothing more from now on
@@ -217,6 +218,8 @@ describe("the event stream", () => {
     socket.resume();
     await ended;
     assert.match(seen, /event: dropped\ndata: \{"reason":"this subscriber fell 20 events behind/);
+    // the client's Connection: close wins over the stream's own wish to keep the connection
+    assert.doesNotMatch(seen.split("\r\n\r\n")[0], /\r\nconnection: keep-alive/i);
     assert.equal((await (await api("/api/stats")).json())["events.subscribers"], 0);
   });
 });
@@ -307,6 +310,17 @@ describe("--connect-ports", () => {
       assert.match(refused, /^HTTP\/1\.1 403 /);
       assert.match(await ask("127.0.0.1:25").catch(String), /--connect-ports/);
       assert.match(await ask(`127.0.0.1:${open.port}`), /^HTTP\/1\.1 200 Connection Established/);
+      // that tunnel (intercepted: the server waited for a TLS handshake) ended with the client,
+      // which closed before sending anything: the server closed its side too
+      let active = -1;
+      for (let i = 0; i < 200 && active !== 0; i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        const stats = await fetch(`${outside.apiUrl}/stats`, {
+          headers: { authorization: `Bearer ${outside.token}` },
+        });
+        active = (await stats.json())["tunnels.active"];
+      }
+      assert.equal(active, 0, "the tunnel the client closed is still open on the server");
     } finally {
       await outside.close();
       await open.close();
