@@ -27,20 +27,22 @@ for (const args of steps) {
     args,
     cwd: root,
     env: publish ? { NO_COLOR: "1" } : {},
+    stdout: "inherit",
     stderr: publish ? "piped" : "inherit",
   });
-  const { code, stderr } = await command.output();
+  const output = await command.output();
+  const code = output.code;
+  const stderr = publish ? output.stderr : new Uint8Array();
   if (code !== 0) {
-    if (publish) await Deno.stderr.write(stderr);
+    await Deno.stderr.write(stderr);
     console.error(`deno ${args.join(" ")} failed (exit ${code})`);
     Deno.exit(code);
   }
   if (publish) {
     // The dry run passes with warnings (slow types, unanalyzable imports); users of the published
     // package would meet them, so any warning fails the check.
-    const output = new TextDecoder().decode(stderr);
     await Deno.stderr.write(stderr);
-    if (/^warning/m.test(output)) {
+    if (/^warning/m.test(new TextDecoder().decode(stderr))) {
       console.error(`deno ${args.join(" ")} warns (above): the check fails`);
       Deno.exit(1);
     }
