@@ -29,7 +29,10 @@ for (const args of steps) {
     env: publish ? { NO_COLOR: "1" } : {},
     stderr: publish ? "piped" : "inherit",
   });
-  const { code, stderr } = await command.output();
+  const result = await command.output();
+  const code = result.code;
+  // Deno throws on reading an output that is not piped: only the dry run's stderr is.
+  const stderr = publish ? result.stderr : new Uint8Array(0);
   if (code !== 0) {
     if (publish) await Deno.stderr.write(stderr);
     console.error(`deno ${args.join(" ")} failed (exit ${code})`);
