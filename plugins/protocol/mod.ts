@@ -31,8 +31,10 @@ import {
   type CallbackKind,
   type CallbackProtocolHandler,
   fromCallbackHandler,
+  type ProtocolResponse,
 } from "./callback_protocols.ts";
 import { fileAnswerReader } from "./file_answer.ts";
+import { httpAnswerReader } from "./http_answer.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -67,6 +69,8 @@ export interface Protocol {
   registerStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
   /** Deprecated in Electron: registers a file protocol; false when `scheme` is registered. */
   registerFileProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
+  /** Deprecated in Electron: registers an http protocol; false when `scheme` is registered. */
+  registerHttpProtocol(scheme: string, handler: CallbackProtocolHandler<ProtocolResponse>): boolean;
   /** Deprecated in Electron: unregisters `scheme`; false when it was not registered. */
   unregisterProtocol(scheme: string): boolean;
   /** Deprecated in Electron: whether `scheme` is registered. */
@@ -79,6 +83,11 @@ export interface Protocol {
   interceptStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
   /** Deprecated in Electron: intercepts `scheme` with a file protocol; false when intercepted. */
   interceptFileProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with an http protocol; false when intercepted. */
+  interceptHttpProtocol(
+    scheme: string,
+    handler: CallbackProtocolHandler<ProtocolResponse>,
+  ): boolean;
   /** Deprecated in Electron: stops intercepting `scheme`; false when it was not intercepted. */
   uninterceptProtocol(scheme: string): boolean;
   /** Deprecated in Electron: whether `scheme` is intercepted. */
@@ -86,7 +95,7 @@ export interface Protocol {
 }
 
 /** The kinds of Electron's deprecated callback protocols, as their members name them. */
-type CallbackKindName = "String" | "Buffer" | "Stream" | "File";
+type CallbackKindName = "String" | "Buffer" | "Stream" | "File" | "Http";
 
 /** The schemes `handle` intercepts rather than registers (Electron's `isBuiltInScheme`). */
 const BUILT_IN_SCHEMES = new Set(["http", "https", "file"]);
@@ -247,6 +256,7 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       Buffer: "buffer",
       Stream: "stream",
       File: fileAnswerReader(() => ctx.transport),
+      Http: httpAnswerReader(() => ctx.session),
     };
     // `register<Kind>Protocol` or `intercept<Kind>Protocol`: false when the scheme has one.
     const adder = (map: Map<string, ProtocolHandler>, verb: string) =>
@@ -258,6 +268,7 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       handler:
         | CallbackProtocolHandler<string>
         | CallbackProtocolHandler<Uint8Array>
+        | CallbackProtocolHandler<ProtocolResponse>
         | CallbackProtocolHandler<unknown>,
     ) => {
       const where = `${verb}${kind}Protocol`;
@@ -333,6 +344,7 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       registerBufferProtocol: register("Buffer"),
       registerStreamProtocol: register("Stream"),
       registerFileProtocol: register("File"),
+      registerHttpProtocol: register("Http"),
       unregisterProtocol: (scheme) => registered.delete(checkScheme(scheme, "unregisterProtocol")),
       isProtocolRegistered: (scheme) =>
         typeof scheme === "string" && registered.has(scheme.toLowerCase()),
@@ -340,6 +352,7 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       interceptBufferProtocol: intercept("Buffer"),
       interceptStreamProtocol: intercept("Stream"),
       interceptFileProtocol: intercept("File"),
+      interceptHttpProtocol: intercept("Http"),
       uninterceptProtocol: (scheme) =>
         intercepted.delete(checkScheme(scheme, "uninterceptProtocol")),
       isProtocolIntercepted: (scheme) =>
