@@ -50,7 +50,8 @@ const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
 
 /**
  * The headers of a file's response: the runtime's, with a `Content-Type` from the file's extension
- * when the runtime gives none (Deno's fetch gives none; Chromium's file loader names the type).
+ * when they have none, as Chromium's file loader names the type (Deno's fetch gives none, and Bun's
+ * response loses its own once the body is read, which `fetchFile` does first).
  */
 function fileHeaders(url: string, given: Headers): Headers {
   const headers = new Headers(given);
