@@ -11,6 +11,7 @@ import { NEVER_ABORTED, RequestHeaders } from "../../kernel/http/hop_request.ts"
 import { markFollowedRedirects } from "../../kernel/http/rules.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
+import { getMimeType } from "hono/utils/mime";
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
@@ -48,6 +49,18 @@ export interface FetchTransportOptions {
 const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
 
 /**
+ * The headers of a file's response: the runtime's, with a `Content-Type` from the file's extension
+ * when they have none, as Chromium's file loader names the type (Deno's fetch gives none, and Bun's
+ * response loses its own once the body is read, which `fetchFile` does first).
+ */
+function fileHeaders(url: string, given: Headers): Headers {
+  const headers = new Headers(given);
+  const type = headers.has("content-type") ? undefined : getMimeType(new URL(url).pathname);
+  if (type !== undefined) headers.set("content-type", type);
+  return headers;
+}
+
+/**
  * A `file:` URL read with the runtime's fetch, its failures as Chromium's codes. The first chunk
  * is read before answering: Bun's fetch resolves for a missing file and fails on the first read.
  */
@@ -59,9 +72,10 @@ async function fetchFile(doFetch: typeof fetch, request: PipelineRequest): Promi
     const response = await doFetch(request.url, { signal: request.signal });
     const reader = response.body?.getReader();
     const first = reader ? await reader.read() : { done: true as const, value: undefined };
+    const init = { status: response.status, headers: fileHeaders(request.url, response.headers) };
     if (request.method === "HEAD") {
       reader?.cancel().catch(() => {});
-      return new Response(null, response);
+      return new Response(null, init);
     }
     let pending: Uint8Array | undefined = first.value;
     const body = reader === undefined ? null : new ReadableStream<Uint8Array>({
@@ -79,7 +93,7 @@ async function fetchFile(doFetch: typeof fetch, request: PipelineRequest): Promi
       cancel: (reason) => reader.cancel(reason),
     });
     if (first.done && body !== null && pending === undefined) pending = new Uint8Array(0);
-    return new Response(body, response);
+    return new Response(body, init);
   } catch (error) {
     const netError = toNetError(error, request.signal);
     if (netError.code === "net::ERR_ABORTED") throw netError;

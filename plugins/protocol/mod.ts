@@ -26,11 +26,15 @@ import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED } from "../../kernel/http/hop_request.ts";
 import {
+  type AnswerReader,
   CallbackAnswerError,
   type CallbackKind,
   type CallbackProtocolHandler,
   fromCallbackHandler,
+  type ProtocolResponse,
 } from "./callback_protocols.ts";
+import { fileAnswerReader } from "./file_answer.ts";
+import { httpAnswerReader } from "./http_answer.ts";
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -63,6 +67,10 @@ export interface Protocol {
   registerBufferProtocol(scheme: string, handler: CallbackProtocolHandler<Uint8Array>): boolean;
   /** Deprecated in Electron: registers a stream protocol; false when `scheme` is registered. */
   registerStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
+  /** Deprecated in Electron: registers a file protocol; false when `scheme` is registered. */
+  registerFileProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
+  /** Deprecated in Electron: registers an http protocol; false when `scheme` is registered. */
+  registerHttpProtocol(scheme: string, handler: CallbackProtocolHandler<ProtocolResponse>): boolean;
   /** Deprecated in Electron: unregisters `scheme`; false when it was not registered. */
   unregisterProtocol(scheme: string): boolean;
   /** Deprecated in Electron: whether `scheme` is registered. */
@@ -73,11 +81,21 @@ export interface Protocol {
   interceptBufferProtocol(scheme: string, handler: CallbackProtocolHandler<Uint8Array>): boolean;
   /** Deprecated in Electron: intercepts `scheme` with a stream protocol; false when intercepted. */
   interceptStreamProtocol(scheme: string, handler: CallbackProtocolHandler<unknown>): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with a file protocol; false when intercepted. */
+  interceptFileProtocol(scheme: string, handler: CallbackProtocolHandler<string>): boolean;
+  /** Deprecated in Electron: intercepts `scheme` with an http protocol; false when intercepted. */
+  interceptHttpProtocol(
+    scheme: string,
+    handler: CallbackProtocolHandler<ProtocolResponse>,
+  ): boolean;
   /** Deprecated in Electron: stops intercepting `scheme`; false when it was not intercepted. */
   uninterceptProtocol(scheme: string): boolean;
   /** Deprecated in Electron: whether `scheme` is intercepted. */
   isProtocolIntercepted(scheme: string): boolean;
 }
+
+/** The kinds of Electron's deprecated callback protocols, as their members name them. */
+type CallbackKindName = "String" | "Buffer" | "Stream" | "File" | "Http";
 
 /** The schemes `handle` intercepts rather than registers (Electron's `isBuiltInScheme`). */
 const BUILT_IN_SCHEMES = new Set(["http", "https", "file"]);
@@ -232,16 +250,25 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
     const intercepted = new Map<string, ProtocolHandler>();
     const handlerOf = (scheme: string) => intercepted.get(scheme) ?? registered.get(scheme);
     const mapFor = (name: string) => BUILT_IN_SCHEMES.has(name) ? intercepted : registered;
+    // How each kind's callback answer becomes a response.
+    const readers: Record<CallbackKindName, CallbackKind | AnswerReader> = {
+      String: "string",
+      Buffer: "buffer",
+      Stream: "stream",
+      File: fileAnswerReader(() => ctx.transport),
+      Http: httpAnswerReader(() => ctx.session),
+    };
     // `register<Kind>Protocol` or `intercept<Kind>Protocol`: false when the scheme has one.
     const adder = (map: Map<string, ProtocolHandler>, verb: string) =>
     (
-      kind: "String" | "Buffer" | "Stream",
+      kind: CallbackKindName,
     ) =>
     (
       scheme: string,
       handler:
         | CallbackProtocolHandler<string>
         | CallbackProtocolHandler<Uint8Array>
+        | CallbackProtocolHandler<ProtocolResponse>
         | CallbackProtocolHandler<unknown>,
     ) => {
       const where = `${verb}${kind}Protocol`;
@@ -250,8 +277,10 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
         throw new TypeError(`protocol.${where}: the handler of "${name}" must be a function`);
       }
       if (map.has(name)) return false;
-      const callbackKind = kind.toLowerCase() as CallbackKind;
-      map.set(name, fromCallbackHandler(callbackKind, handler as CallbackProtocolHandler<unknown>));
+      map.set(
+        name,
+        fromCallbackHandler(readers[kind], handler as CallbackProtocolHandler<unknown>),
+      );
       return true;
     };
     ctx.tap("transport", async (req) => {
@@ -314,12 +343,16 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
       registerStringProtocol: register("String"),
       registerBufferProtocol: register("Buffer"),
       registerStreamProtocol: register("Stream"),
+      registerFileProtocol: register("File"),
+      registerHttpProtocol: register("Http"),
       unregisterProtocol: (scheme) => registered.delete(checkScheme(scheme, "unregisterProtocol")),
       isProtocolRegistered: (scheme) =>
         typeof scheme === "string" && registered.has(scheme.toLowerCase()),
       interceptStringProtocol: intercept("String"),
       interceptBufferProtocol: intercept("Buffer"),
       interceptStreamProtocol: intercept("Stream"),
+      interceptFileProtocol: intercept("File"),
+      interceptHttpProtocol: intercept("Http"),
       uninterceptProtocol: (scheme) =>
         intercepted.delete(checkScheme(scheme, "uninterceptProtocol")),
       isProtocolIntercepted: (scheme) =>

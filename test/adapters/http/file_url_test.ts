@@ -12,6 +12,8 @@ let fileUrl = "";
 before(() => {
   dir = mkdtempSync(`${tmpdir()}/websession-file-url-`);
   writeFileSync(`${dir}/hello.txt`, "hello from a file");
+  writeFileSync(`${dir}/style.css`, "p {}");
+  writeFileSync(`${dir}/page.HTML`, "<p>");
   fileUrl = pathToFileURL(`${dir}/hello.txt`).href;
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,5 +58,16 @@ describe("file: URLs", () => {
       net.fetch(fileUrl, { method: "POST", body: "x" }),
       (e: unknown) => e instanceof NetError && e.code === "net::ERR_METHOD_NOT_SUPPORTED",
     );
+  });
+
+  it("a file's Content-Type comes from its extension, as Chromium's file loader gives it", async () => {
+    const essenceOf = async (name: string) => {
+      const response = await net.fetch(pathToFileURL(`${dir}/${name}`).href);
+      await response.body?.cancel();
+      return response.headers.get("content-type")?.split(";")[0];
+    };
+    assert.equal(await essenceOf("style.css"), "text/css");
+    assert.equal(await essenceOf("page.HTML"), "text/html");
+    assert.equal(await essenceOf("hello.txt"), "text/plain");
   });
 });

@@ -5,6 +5,8 @@
  * @module
  */
 import { after, before } from "node:test";
+import assert from "node:assert/strict";
+import { NetError } from "../../../mod.ts";
 import { freshSession, serve, testApp, type TestServer } from "../../kernel/net/_server.ts";
 
 /**
@@ -45,4 +47,20 @@ export async function readySession(name: string): Promise<ReturnType<typeof fres
   const ses = freshSession(name);
   await ses.ready;
   return ses;
+}
+
+/**
+ * An `assert.rejects` check: the error is a NetError with `code`.
+ *
+ * @example
+ * ```ts
+ * // await assert.rejects(ses.fetch("gone://x/"), failsWith("net::ERR_FILE_NOT_FOUND"));
+ * ```
+ */
+export function failsWith(code: string): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof NetError, String(error));
+    assert.equal(error.code, code);
+    return true;
+  };
 }

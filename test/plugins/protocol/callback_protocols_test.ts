@@ -1,20 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { NetError, protocol, session } from "../../../mod.ts";
-import { readySession, serveTestAppForFile } from "./_fixture.ts";
+import { protocol, session } from "../../../mod.ts";
+import { failsWith, readySession, serveTestAppForFile } from "./_fixture.ts";
 
 const server = serveTestAppForFile();
 
 function ready(name: string) {
   return readySession(`callback-${name}`);
-}
-
-function failsWith(code: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof NetError, String(error));
-    assert.equal(error.code, code);
-    return true;
-  };
 }
 
 describe("protocol: Electron's deprecated string and buffer protocols", () => {
