@@ -29,7 +29,10 @@ for (const args of steps) {
     env: publish ? { NO_COLOR: "1" } : {},
     stderr: publish ? "piped" : "inherit",
   });
-  const { code, stderr } = await command.output();
+  const result = await command.output();
+  const code = result.code;
+  // Deno 2.9 throws on reading an output stream that was not piped: read it only when it was
+  const stderr = publish ? result.stderr : new Uint8Array();
   if (code !== 0) {
     if (publish) await Deno.stderr.write(stderr);
     console.error(`deno ${args.join(" ")} failed (exit ${code})`);
