@@ -9,6 +9,7 @@ import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
 import { fromByteString, toByteString } from "./_header_text.ts";
 import { chromeRequestBody } from "./_request_body.ts";
 import { stackHeaders } from "../../kernel/http/stack_headers.ts";
+import { hiddenRequestHeader } from "./_extra_headers.ts";
 
 /** The webRequest events. */
 export type EventName =
@@ -90,15 +91,20 @@ function statusLine(response: Response): string {
 /**
  * The request headers a listener sees: values as UTF-8 text, and, for `net.request`, the names as
  * the caller spelled them and in the order they were set (`options.headerNames`), then the rest;
- * with `hide` (onBeforeSendHeaders), without the headers the session's network stack added.
+ * with `hide` (onBeforeSendHeaders), without the headers the session's network stack added; with
+ * `hideExtra` (a Chrome listener without `extraHeaders`), without Chrome's hidden ones.
  */
-function visibleRequestHeaders(request: PipelineRequest, hide: boolean): Array<[string, string]> {
+function visibleRequestHeaders(
+  request: PipelineRequest,
+  hide: boolean,
+  hideExtra = false,
+): Array<[string, string]> {
   const headers = request.headers;
   const out: Array<[string, string]> = [];
   const shown = new Set<string>();
   const hidden = hide ? stackHeaders(request) : undefined;
   const add = (spelled: string, lower: string, value: string) => {
-    if (hidden?.has(lower)) return;
+    if (hidden?.has(lower) || (hideExtra && hiddenRequestHeader(lower))) return;
     out.push([spelled, fromByteString(value)]);
   };
   const names = request.options.headerNames;
@@ -228,7 +234,8 @@ export function chromeDetails(
   ) {
     // what the network stack added is out of view even with extraHeaders (Chromium adds it later)
     const hide = event === "onBeforeSendHeaders";
-    d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide));
+    const hideExtra = !extra.has("extraHeaders");
+    d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide, hideExtra));
   }
   const r = info.response;
   if (r) {
@@ -237,7 +244,10 @@ export function chromeDetails(
     if (extra.has("responseHeaders")) {
       const list: Array<[string, string]> = [];
       for (const [n, v] of r.headers) if (n !== "set-cookie") list.push([n, fromByteString(v)]);
-      for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
+      // Set-Cookie is Chrome's one response header shown only with extraHeaders
+      if (extra.has("extraHeaders")) {
+        for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
+      }
       d.responseHeaders = httpHeaders(list);
     }
     if (event !== "onHeadersReceived" && event !== "onAuthRequired") {
