@@ -9,6 +9,7 @@ import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
 import { fromByteString, toByteString } from "./_header_text.ts";
 import { chromeRequestBody } from "./_request_body.ts";
 import { stackHeaders } from "../../kernel/http/stack_headers.ts";
+import { remoteAddress } from "../../kernel/http/remote_address.ts";
 import { hiddenRequestHeader } from "./_extra_headers.ts";
 
 /** The webRequest events. */
@@ -83,6 +84,27 @@ export const FROM_ELECTRON_TYPE: Readonly<Record<string, string>> = {
   webSocket: "websocket",
   other: "other",
 };
+
+/** The events whose details have `ip` (when known) on Electron's surface. */
+const ELECTRON_IP_EVENTS: ReadonlySet<EventName> = new Set([
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+]);
+
+/** The events whose details have `ip` (when known) in Chrome's docs. */
+const CHROME_IP_EVENTS: ReadonlySet<EventName> = new Set([
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+  "onErrorOccurred",
+]);
+
+/** `details.ip`: the server IP the hop was sent to, when known (optional in both APIs). */
+function setIp(details: Record<string, unknown>, request: PipelineRequest): void {
+  const ip = remoteAddress(request);
+  if (ip !== undefined) details.ip = ip;
+}
 
 function statusLine(response: Response): string {
   return `HTTP/1.1 ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
@@ -182,6 +204,8 @@ export function electronDetails(
     if (cookies.length) headers["set-cookie"] = cookies.map(fromByteString);
     d.responseHeaders = headers;
     if (event !== "onHeadersReceived") d.fromCache = fromCache(request);
+    // Electron fills `ip` from the response once it started (its docs name onBeforeRedirect)
+    if (ELECTRON_IP_EVENTS.has(event)) setIp(d, request);
   }
   if (info.redirectUrl !== undefined) d.redirectURL = info.redirectUrl;
   if (info.error) {
@@ -254,6 +278,7 @@ export function chromeDetails(
       d.fromCache = fromCache(request);
     }
   }
+  if (CHROME_IP_EVENTS.has(event)) setIp(d, request);
   if (info.redirectUrl !== undefined) d.redirectUrl = info.redirectUrl;
   if (info.error) {
     d.error = info.error.code;
