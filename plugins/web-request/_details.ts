@@ -238,7 +238,8 @@ export function chromeDetails(
     requestId: String(request.id),
     url: request.url,
     method: request.method,
-    frameId: 0,
+    // no frame: Chromium's invalid frame id (ExtensionApiFrameIdMap::kInvalidFrameId)
+    frameId: -1,
     parentFrameId: -1,
     tabId: -1,
     type: request.resourceType,

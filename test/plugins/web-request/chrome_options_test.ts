@@ -97,4 +97,22 @@ describe("chrome.webRequest extraInfoSpec", () => {
     );
     assert.equal(await (await ses.fetch(`${server.url}/auth`)).text(), "welcome");
   });
+
+  it("a request from no frame nor tab has frameId, parentFrameId and tabId -1, as Chrome's", async () => {
+    const ses = await sessions.fresh();
+    const seen: Array<Record<string, unknown>> = [];
+    for (const event of ["onBeforeRequest", "onCompleted"] as const) {
+      ses.webRequest.events[event].addListener(
+        (d: Record<string, unknown>) => void seen.push(d),
+        ALL,
+      );
+    }
+    await (await ses.fetch(`${server.url}/ok`)).text();
+    await until(() => seen.length === 2);
+    for (const details of seen) {
+      assert.equal(details.frameId, -1);
+      assert.equal(details.parentFrameId, -1);
+      assert.equal(details.tabId, -1);
+    }
+  });
 });
