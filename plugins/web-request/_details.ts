@@ -185,7 +185,8 @@ export function electronDetails(
   // Electron fills uploadData from the request on every event; its docs name these two.
   if (event === "onBeforeRequest" || event === "onBeforeSendHeaders") {
     const bytes = bodyBytes(request);
-    if (bytes) d.uploadData = [{ bytes: asBuffer(bytes) }];
+    // a bytes element, as Electron's converter of the request body writes it
+    if (bytes) d.uploadData = [{ type: "rawData", bytes: asBuffer(bytes) }];
   }
   if (event === "onBeforeSendHeaders" || event === "onSendHeaders") {
     const hide = event === "onBeforeSendHeaders";
