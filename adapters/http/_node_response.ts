@@ -7,22 +7,26 @@
  */
 import type * as Http from "node:http";
 import { toNetError } from "../../kernel/http/to_net_error.ts";
+import { noteSentTo } from "../../kernel/http/remote_address.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 /**
- * The fetch `Response` for a node:http response to a request of `method`.
+ * The fetch `Response` for a node:http response to `request`; the socket's peer is noted as where
+ * the hop went (webRequest's `details.ip`).
  *
  * @example
  * ```ts ignore
- * node.http.request(options, (res) => resolve(responseFromNode(res, "GET", signal)));
+ * node.http.request(options, (res) => resolve(responseFromNode(res, request)));
  * ```
  */
 export function responseFromNode(
   res: Http.IncomingMessage,
-  method: string,
-  signal: AbortSignal,
+  request: Pick<PipelineRequest, "url" | "data" | "method" | "signal">,
 ): Response {
+  const { method, signal } = request;
+  noteSentTo(request, res.socket?.remoteAddress ?? "");
   const headers = new Headers();
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {

@@ -139,7 +139,7 @@ export function sendWithNode(
       ca: secure ? nodeTrust(options.caCerts) : undefined,
       insecureHTTPParser: lenient,
     }, (res) => {
-      resolve(responseFromNode(res, request.method, signal));
+      resolve(responseFromNode(res, request));
     });
     req.on("error", (error) => reject(toNetError(error, signal)));
     const onAbort = () => req.destroy(new Error("The request was aborted"));

@@ -23,5 +23,6 @@ export function createBrowserTransport(): HttpTransport {
     redirect: "follow",
     credentials: "omit",
     opaqueFailures: true,
+    routeUnknown: true,
   });
 }

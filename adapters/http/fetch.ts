@@ -9,6 +9,7 @@ import { toNetError } from "../../kernel/http/to_net_error.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED, RequestHeaders } from "../../kernel/http/hop_request.ts";
 import { markFollowedRedirects } from "../../kernel/http/rules.ts";
+import { noteSentTo } from "../../kernel/http/remote_address.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
 import { getMimeType } from "hono/utils/mime";
@@ -44,6 +45,11 @@ export interface FetchTransportOptions {
    * A redirect never reaches them: the pipeline refuses redirects to local schemes.
    */
   fileUrls?: boolean;
+  /**
+   * The fetch may go where this adapter cannot tell (a page's, through the browser's own proxy
+   * settings): nothing is noted of where a hop went, so webRequest's `details.ip` stays unset.
+   */
+  routeUnknown?: boolean;
 }
 
 const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
@@ -165,6 +171,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
         throw options.opaqueFailures ? explainOpaqueFailure(netError, request.url) : netError;
       }
       if (scheme === "data:" || scheme === "blob:") return response;
+      if (!options.routeUnknown) noteSentTo(request, sendOptions.proxy?.host);
       const coded = withBodyErrors(response);
       return response.redirected ? markFollowedRedirects(coded) : coded;
     },

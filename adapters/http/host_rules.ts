@@ -261,7 +261,7 @@ function send(
       insecureHTTPParser: true,
     };
     const req = (secure ? node.https : node.http).request(options, (res) => {
-      resolve(responseFromNode(res, request.method, signal));
+      resolve(responseFromNode(res, request));
     });
     req.on("error", (error) => reject(toNetError(error, signal)));
     const onAbort = () => req.destroy(new Error("The request was aborted"));

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { noteSentTo } from "../../kernel/http/remote_address.ts";
 import type * as Tls from "node:tls";
 import { builtin } from "../_builtin.ts";
 import { NetError } from "../../kernel/errors.ts";
@@ -292,6 +293,7 @@ export async function nodeTlsFetch(
     throw new NetError("net::ERR_INVALID_ARGUMENT", "The TLS transport sends https only");
   }
   const socket = await connect(url, options, request.signal);
+  noteSentTo(request, socket.remoteAddress ?? "");
   return await new Promise<Response>((resolve, reject) => {
     const headers: Record<string, string | string[]> = {};
     request.headers.forEach((value, name) => {

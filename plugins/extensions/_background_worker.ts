@@ -223,8 +223,11 @@ export function install(init: BackgroundInit): void {
         addListener(fn: Fn, filter: { urls?: unknown }, spec: string[] = []) {
           if (typeof fn !== "function") throw new TypeError("Listener must be a function");
           if (!filter || !Array.isArray(filter.urls)) {
+            // Chrome's bindings' words (no "Error in invocation" for an event's arguments)
             throw new TypeError(
-              `Error in invocation of webRequest.${name}.addListener: filter.urls is required`,
+              filter && typeof filter === "object" && !("urls" in filter)
+                ? "Error at parameter 'filter': Missing required property 'urls'."
+                : `webRequest.${name}.addListener: filter.urls must be an array of match patterns`,
             );
           }
           // as Chrome's bindings do: bad arguments throw here, before anything is registered
@@ -440,7 +443,9 @@ function platformInfo(): { os: string; arch: string; nacl_arch: string } {
 
 /**
  * Throws, as Chrome's argument checks do, when `filter.types` or `extraInfoSpec` holds a value the
- * event does not take (e.g. `"blocking"` for `onCompleted`).
+ * event does not take (e.g. `"blocking"` for `onCompleted`), in Chrome's words: an event's
+ * arguments are checked without the "Error in invocation" prefix of a function's, and an enum's
+ * values are listed in sorted order (Chromium keeps them in a `std::set`).
  */
 function checkListenerArguments(
   enums: BackgroundInit["enums"]["webRequest"],
@@ -448,17 +453,15 @@ function checkListenerArguments(
   filter: { types?: unknown },
   spec: unknown,
 ): void {
-  const where = `Error in invocation of webRequest.${name}.addListener`;
   const check = (values: unknown, allowed: string[], at: string) => {
     if (values === undefined) return;
     if (!Array.isArray(values)) {
-      throw new TypeError(`${where}: ${at}: Invalid type: expected array, found ${typeof values}.`);
+      throw new TypeError(`${at}: Invalid type: expected array, found ${typeof values}.`);
     }
     values.forEach((value, i) => {
       if (!allowed.includes(value)) {
-        throw new TypeError(
-          `${where}: ${at}: Error at index ${i}: Value must be one of ${allowed.join(", ")}.`,
-        );
+        const sorted = [...allowed].sort().join(", ");
+        throw new TypeError(`${at}: Error at index ${i}: Value must be one of ${sorted}.`);
       }
     });
   };

@@ -348,7 +348,7 @@ export class ExtensionRules {
         method: request.method,
         type: request.resourceType,
         tabId: -1,
-        frameId: 0,
+        frameId: -1, // no frame, as Chrome's details of a request from no frame say
         parentFrameId: -1,
         ...(request.initiator ? { initiator: request.initiator } : {}),
       },

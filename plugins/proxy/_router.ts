@@ -13,6 +13,7 @@
 
 import { isNetError, NetError, type NetErrorCode } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
+import { noteSentTo } from "../../kernel/http/remote_address.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import type {
   Tunnel,
@@ -210,7 +211,10 @@ export class ProxyRouter {
       const server = chain[0];
       request.data.set(PROXY_USED, server);
       try {
-        return await this.#via(server, request);
+        const response = await this.#via(server, request);
+        // the connection went to the proxy: Chromium reports its address as the hop's (details.ip)
+        noteSentTo(request, server.host);
+        return response;
       } catch (error) {
         if (request.signal.aborted || !isProxyFailure(error, request.method)) throw error;
         if (request.body instanceof ReadableStream) throw error; // cannot be sent again

@@ -9,6 +9,8 @@ import type { AuthChallenge, PipelineRequest } from "../../kernel/request.ts";
 import { fromByteString, toByteString } from "./_header_text.ts";
 import { chromeRequestBody } from "./_request_body.ts";
 import { stackHeaders } from "../../kernel/http/stack_headers.ts";
+import { remoteAddress } from "../../kernel/http/remote_address.ts";
+import { hiddenRequestHeader } from "./_extra_headers.ts";
 
 /** The webRequest events. */
 export type EventName =
@@ -83,6 +85,27 @@ export const FROM_ELECTRON_TYPE: Readonly<Record<string, string>> = {
   other: "other",
 };
 
+/** The events whose details have `ip` (when known) on Electron's surface. */
+const ELECTRON_IP_EVENTS: ReadonlySet<EventName> = new Set([
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+]);
+
+/** The events whose details have `ip` (when known) in Chrome's docs. */
+const CHROME_IP_EVENTS: ReadonlySet<EventName> = new Set([
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+  "onErrorOccurred",
+]);
+
+/** `details.ip`: the server IP the hop was sent to, when known (optional in both APIs). */
+function setIp(details: Record<string, unknown>, request: PipelineRequest): void {
+  const ip = remoteAddress(request);
+  if (ip !== undefined) details.ip = ip;
+}
+
 function statusLine(response: Response): string {
   return `HTTP/1.1 ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
 }
@@ -90,15 +113,20 @@ function statusLine(response: Response): string {
 /**
  * The request headers a listener sees: values as UTF-8 text, and, for `net.request`, the names as
  * the caller spelled them and in the order they were set (`options.headerNames`), then the rest;
- * with `hide` (onBeforeSendHeaders), without the headers the session's network stack added.
+ * with `hide` (onBeforeSendHeaders), without the headers the session's network stack added; with
+ * `hideExtra` (a Chrome listener without `extraHeaders`), without Chrome's hidden ones.
  */
-function visibleRequestHeaders(request: PipelineRequest, hide: boolean): Array<[string, string]> {
+function visibleRequestHeaders(
+  request: PipelineRequest,
+  hide: boolean,
+  hideExtra = false,
+): Array<[string, string]> {
   const headers = request.headers;
   const out: Array<[string, string]> = [];
   const shown = new Set<string>();
   const hidden = hide ? stackHeaders(request) : undefined;
   const add = (spelled: string, lower: string, value: string) => {
-    if (hidden?.has(lower)) return;
+    if (hidden?.has(lower) || (hideExtra && hiddenRequestHeader(lower))) return;
     out.push([spelled, fromByteString(value)]);
   };
   const names = request.options.headerNames;
@@ -157,7 +185,8 @@ export function electronDetails(
   // Electron fills uploadData from the request on every event; its docs name these two.
   if (event === "onBeforeRequest" || event === "onBeforeSendHeaders") {
     const bytes = bodyBytes(request);
-    if (bytes) d.uploadData = [{ bytes: asBuffer(bytes) }];
+    // a bytes element, as Electron's converter of the request body writes it
+    if (bytes) d.uploadData = [{ type: "rawData", bytes: asBuffer(bytes) }];
   }
   if (event === "onBeforeSendHeaders" || event === "onSendHeaders") {
     const hide = event === "onBeforeSendHeaders";
@@ -176,6 +205,8 @@ export function electronDetails(
     if (cookies.length) headers["set-cookie"] = cookies.map(fromByteString);
     d.responseHeaders = headers;
     if (event !== "onHeadersReceived") d.fromCache = fromCache(request);
+    // Electron fills `ip` from the response once it started (its docs name onBeforeRedirect)
+    if (ELECTRON_IP_EVENTS.has(event)) setIp(d, request);
   }
   if (info.redirectUrl !== undefined) d.redirectURL = info.redirectUrl;
   if (info.error) {
@@ -208,7 +239,8 @@ export function chromeDetails(
     requestId: String(request.id),
     url: request.url,
     method: request.method,
-    frameId: 0,
+    // no frame: Chromium's invalid frame id (ExtensionApiFrameIdMap::kInvalidFrameId)
+    frameId: -1,
     parentFrameId: -1,
     tabId: -1,
     type: request.resourceType,
@@ -228,7 +260,8 @@ export function chromeDetails(
   ) {
     // what the network stack added is out of view even with extraHeaders (Chromium adds it later)
     const hide = event === "onBeforeSendHeaders";
-    d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide));
+    const hideExtra = !extra.has("extraHeaders");
+    d.requestHeaders = httpHeaders(visibleRequestHeaders(request, hide, hideExtra));
   }
   const r = info.response;
   if (r) {
@@ -237,13 +270,17 @@ export function chromeDetails(
     if (extra.has("responseHeaders")) {
       const list: Array<[string, string]> = [];
       for (const [n, v] of r.headers) if (n !== "set-cookie") list.push([n, fromByteString(v)]);
-      for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
+      // Set-Cookie is Chrome's one response header shown only with extraHeaders
+      if (extra.has("extraHeaders")) {
+        for (const c of r.headers.getSetCookie()) list.push(["set-cookie", fromByteString(c)]);
+      }
       d.responseHeaders = httpHeaders(list);
     }
     if (event !== "onHeadersReceived" && event !== "onAuthRequired") {
       d.fromCache = fromCache(request);
     }
   }
+  if (CHROME_IP_EVENTS.has(event)) setIp(d, request);
   if (info.redirectUrl !== undefined) d.redirectUrl = info.redirectUrl;
   if (info.error) {
     d.error = info.error.code;

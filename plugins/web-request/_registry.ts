@@ -21,6 +21,7 @@ import {
 } from "./_details.ts";
 import { type CompiledFilter, FilterIndex } from "./listener_filter.ts";
 import { Traces } from "./_trace.ts";
+import { keepHiddenRequestHeaders, keepHiddenResponseHeaders } from "./_extra_headers.ts";
 
 /** `HTTP/1.1 404 Not Found`: the code and the reason phrase of Electron's `statusLine` answer. */
 const STATUS_LINE = /^HTTP\/\d(?:\.\d)?\s+(\d{3})(?:\s+(.*))?$/;
@@ -290,20 +291,25 @@ export class ListenerRegistry {
     }
     if (entry.surface === "electron" || entry.extra.has("asyncBlocking")) {
       return (request, ...args) => {
-        const details = this.#details(entry, request, info(args));
-        return this.#awaitAnswer(entry, request, (resolve) => {
+        const stage = info(args);
+        const details = this.#details(entry, request, stage);
+        return this.#awaitAnswer(entry, request, stage, (resolve) => {
           (entry.fn as (d: unknown, cb: (a?: unknown) => void) => void)(details, resolve);
         });
       };
     }
     return (request, ...args) => {
-      const result = (entry.fn as (d: unknown) => unknown)(
-        this.#details(entry, request, info(args)),
-      );
+      const stage = info(args);
+      const result = (entry.fn as (d: unknown) => unknown)(this.#details(entry, request, stage));
       if (result instanceof Promise) {
-        return this.#awaitAnswer(entry, request, (resolve, reject) => result.then(resolve, reject));
+        return this.#awaitAnswer(
+          entry,
+          request,
+          stage,
+          (resolve, reject) => result.then(resolve, reject),
+        );
       }
-      return this.#convert(entry, request, result);
+      return this.#convert(entry, request, stage, result);
     };
   }
 
@@ -315,6 +321,7 @@ export class ListenerRegistry {
   #awaitAnswer(
     entry: Entry,
     request: PipelineRequest,
+    stage: StageInfo,
     start: (resolve: (answer?: unknown) => void, reject: (error: unknown) => void) => void,
   ): unknown {
     let early: Settled | null = null;
@@ -331,7 +338,7 @@ export class ListenerRegistry {
     const now = early as Settled | null; // set by the callback, if it was called already
     if (now !== null) {
       if (now.failed) throw now.error;
-      return this.#convert(entry, request, now.answer);
+      return this.#convert(entry, request, stage, now.answer);
     }
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -363,7 +370,7 @@ export class ListenerRegistry {
         finish(() => {
           if (outcome.failed) return reject(outcome.error);
           try {
-            resolve(this.#convert(entry, request, outcome.answer));
+            resolve(this.#convert(entry, request, stage, outcome.answer));
           } catch (error) {
             reject(error);
           }
@@ -372,7 +379,12 @@ export class ListenerRegistry {
   }
 
   /** Turns a listener's answer into what the pipeline merges. */
-  #convert(entry: Entry, request: PipelineRequest, raw: unknown): Answer | undefined {
+  #convert(
+    entry: Entry,
+    request: PipelineRequest,
+    stage: StageInfo,
+    raw: unknown,
+  ): Answer | undefined {
     if (raw === undefined || raw === null) return undefined;
     if (typeof raw !== "object") {
       throw new TypeError(`${entry.label} answered ${typeof raw}; expected an object`);
@@ -412,15 +424,19 @@ export class ListenerRegistry {
         "request",
         invalid,
       );
-      out.requestHeaders = withStackHeaders(answer, request);
+      out.requestHeaders = withStackHeaders(
+        this.#keepHidden(entry, answer, request.headers),
+        request,
+      );
     }
     if (entry.event === "onHeadersReceived" && a.responseHeaders != null) {
-      out.responseHeaders = toHeaders(
+      const answer = toHeaders(
         a.responseHeaders,
         `${entry.label}: responseHeaders`,
         "response",
         invalid,
       );
+      out.responseHeaders = this.#keepHidden(entry, answer, stage.response?.headers);
       // Electron: the status line replaces the status only with responseHeaders.
       const line = entry.surface === "electron" && typeof a.statusLine === "string"
         ? STATUS_LINE.exec(a.statusLine)
@@ -433,5 +449,18 @@ export class ListenerRegistry {
       }
     }
     return Object.keys(out).length ? out : undefined;
+  }
+
+  /**
+   * A Chrome listener without `extraHeaders` neither saw nor may change Chrome's hidden headers:
+   * the request's (or response's) own come back in its answer. Electron's listeners saw them all.
+   */
+  #keepHidden(entry: Entry, answer: Headers, original: Headers | undefined): Headers {
+    if (entry.surface === "electron" || entry.extra.has("extraHeaders") || !original) {
+      return answer;
+    }
+    return entry.event === "onBeforeSendHeaders"
+      ? keepHiddenRequestHeaders(answer, original)
+      : keepHiddenResponseHeaders(answer, original);
   }
 }

@@ -71,6 +71,24 @@ const EXTRA_INFO: Record<EventName, readonly string[]> = {
 };
 
 /**
+ * Refuses an `extraInfoSpec` that is not an array of the event's values, in the words of Chrome's
+ * bindings (an enum's values listed in sorted order, as Chromium keeps them in a `std::set`).
+ */
+function checkExtraInfoSpec(allowed: readonly string[], spec: unknown): void {
+  const at = "Error at parameter 'extraInfoSpec'";
+  if (!Array.isArray(spec)) {
+    const found = spec === null ? "null" : typeof spec;
+    throw new TypeError(`${at}: Invalid type: expected array, found ${found}.`);
+  }
+  spec.forEach((value, index) => {
+    if (!allowed.includes(value)) {
+      const values = [...allowed].sort().join(", ");
+      throw new TypeError(`${at}: Error at index ${index}: Value must be one of ${values}.`);
+    }
+  });
+}
+
+/**
  * One Chrome-style event: any number of listeners, each with a filter and `extraInfoSpec`.
  *
  * @example
@@ -97,12 +115,7 @@ export class WebRequestEvent {
   /** Adds a listener; `'blocking'` in `extraInfoSpec` lets it answer (or return a Promise). */
   addListener(callback: Listener, filter: RequestFilter, extraInfoSpec: string[] = []): void {
     if (typeof callback !== "function") throw new TypeError("The listener must be a function");
-    if (!Array.isArray(extraInfoSpec)) throw new TypeError("extraInfoSpec must be an array");
-    for (const spec of extraInfoSpec) {
-      if (!EXTRA_INFO[this.#event].includes(spec)) {
-        throw new TypeError(`${this.#event} does not take "${spec}" in extraInfoSpec`);
-      }
-    }
+    checkExtraInfoSpec(EXTRA_INFO[this.#event], extraInfoSpec);
     const extra = new Set(extraInfoSpec);
     this.#registry.add({
       event: this.#event,

@@ -111,7 +111,7 @@ async function rawRoundTrips(count: number): Promise<number[]> {
       requestId: String(i),
       url: `http://bench.test/item-${i}`,
       method: "GET",
-      frameId: 0,
+      frameId: -1,
       parentFrameId: -1,
       tabId: -1,
       type: "other",

@@ -9,6 +9,7 @@ import {
 import { detectRuntime, transportFor } from "../../../adapters/runtime.ts";
 import { HopRequest } from "../../../kernel/http/hop_request.ts";
 import type { PipelineInput } from "../../../kernel/request.ts";
+import { remoteAddress } from "../../../kernel/http/remote_address.ts";
 
 function request(url: string, init: Partial<PipelineInput> = {}): HopRequest {
   return new HopRequest(1, Date.now(), {
@@ -64,8 +65,11 @@ describe("host resolver rules", () => {
     const transport = transportFor(detectRuntime(), {
       hostResolverRules: "MAP home.example.org 127.0.0.1",
     });
-    const response = await transport.fetch(request(`http://home.example.org:${port}/p?q=1`));
+    const mapped = request(`http://home.example.org:${port}/p?q=1`);
+    const response = await transport.fetch(mapped);
     const seen = await response.json();
+    // webRequest's details.ip: the address the connection went to, not the URL's name
+    assert.equal(remoteAddress(mapped), "127.0.0.1");
     assert.equal(seen.host, `home.example.org:${port}`);
     assert.equal(seen.url, "/p?q=1");
     assert.deepEqual(response.headers.getSetCookie(), ["a=1", "b=2"]);
@@ -100,7 +104,9 @@ describe("host resolver rules", () => {
       transportFor(detectRuntime()),
       "MAP other.test 10.0.0.1",
     );
-    const response = await transport.fetch(request(`http://127.0.0.1:${port}/direct`));
+    const direct = request(`http://127.0.0.1:${port}/direct`);
+    const response = await transport.fetch(direct);
     assert.equal((await response.json()).url, "/direct");
+    assert.equal(remoteAddress(direct), "127.0.0.1");
   });
 });

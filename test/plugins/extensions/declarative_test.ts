@@ -85,8 +85,12 @@ describe("an extension's declarativeNetRequest", () => {
       const d = await ses.extensions.sendMessage(ext.id, "debugMatches") as unknown[];
       return d.length > 0 ? d : null;
     });
+    // no frame nor tab: Chrome's -1 (ExtensionApiFrameIdMap's invalid frame id)
     assert.deepEqual(debug, [{
       url: `${server.url}/echo`,
+      frameId: -1,
+      parentFrameId: -1,
+      tabId: -1,
       rule: { ruleId: 1, rulesetId: "headers" },
     }]);
   });

@@ -101,8 +101,10 @@ describe("webRequest: Electron's details", () => {
     await (await ses.fetch(`${server.url}/echo`, { method: "POST", body: "abc" })).text();
     assert.equal(completed?.error, "net::OK");
     assert.equal(completed?.statusCode, 200);
-    const upload = sending?.uploadData as { bytes: Uint8Array }[];
+    const upload = sending?.uploadData as { type: string; bytes: Uint8Array }[];
     assert.equal(upload[0].bytes.toString(), "abc");
+    // Electron's converter of the request body: a bytes element is { type: "rawData", bytes }
+    assert.equal(upload[0].type, "rawData");
   });
 
   it("onHeadersReceived's statusLine replaces the status when responseHeaders come with it", async () => {
