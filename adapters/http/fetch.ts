@@ -12,7 +12,6 @@ import { markFollowedRedirects } from "../../kernel/http/rules.ts";
 import { noteSentTo } from "../../kernel/http/remote_address.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
-import { getMimeType } from "hono/utils/mime";
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
@@ -59,9 +58,12 @@ const SCHEMES = new Set(["http:", "https:", "data:", "blob:"]);
  * when they have none, as Chromium's file loader names the type (Deno's fetch gives none, and Bun's
  * response loses its own once the body is read, which `fetchFile` does first).
  */
-function fileHeaders(url: string, given: Headers): Headers {
+async function fileHeaders(url: string, given: Headers): Promise<Headers> {
   const headers = new Headers(given);
-  const type = headers.has("content-type") ? undefined : getMimeType(new URL(url).pathname);
+  if (headers.has("content-type")) return headers;
+  // loaded on the first file: URL only (the browser bundle, which reads none, leaves it out)
+  const { getMimeType } = await import("hono/utils/mime");
+  const type = getMimeType(new URL(url).pathname);
   if (type !== undefined) headers.set("content-type", type);
   return headers;
 }
@@ -78,7 +80,8 @@ async function fetchFile(doFetch: typeof fetch, request: PipelineRequest): Promi
     const response = await doFetch(request.url, { signal: request.signal });
     const reader = response.body?.getReader();
     const first = reader ? await reader.read() : { done: true as const, value: undefined };
-    const init = { status: response.status, headers: fileHeaders(request.url, response.headers) };
+    const headers = await fileHeaders(request.url, response.headers);
+    const init = { status: response.status, headers };
     if (request.method === "HEAD") {
       reader?.cancel().catch(() => {});
       return new Response(null, init);
