@@ -85,72 +85,86 @@ describe("websession used from another project", () => {
   // Each runtime's test run builds the consumer project of its own runtime (the other one's is the
   // same subprocesses, which that runtime's run builds): `deno task test` runs both.
   const underBun = "Bun" in globalThis;
+  // an install, a type-check of the whole library and two runs: on a loaded CI more than the
+  // runner's 120 s per test
+  const slow = { timeout: 600_000 };
 
   if (!underBun) {
-    it("Deno: a project importing the JSR package type-checks and runs the script", async () => {
-      const project = join(dir, "deno");
-      const name = denoJson.name;
-      await writeFiles(project, {
-        // What `deno add jsr:@websession/websession` writes, with the package linked to this
-        // checkout (jsr.io is not needed). A linked package's npm dependencies resolve from its
-        // node_modules, which needs "manual"; node: types come from @types/node in ours.
-        "deno.json": json({
-          imports: { [name]: `jsr:${name}@^${denoJson.version}` },
-          links: [root],
-          nodeModulesDir: "manual",
-        }),
-        "package.json": json({
-          private: true,
-          devDependencies: { "@types/node": packageJson.devDependencies["@types/node"] },
-        }),
-        "main.ts": script,
-        "exports.ts": everyExport(name),
-      });
-      await ok(deno, ["install"], project);
-      await ok(deno, ["check", "main.ts", "exports.ts"], project);
-      const env = { WEBSESSION_HOME: join(project, ".websession") };
-      assert.deepEqual(lastLine(await ok(deno, ["run", "-A", "main.ts"], project, env)), EXPECTED);
-      assertEveryExport(await ok(deno, ["run", "-A", "exports.ts"], project, env));
-    });
+    it(
+      "Deno: a project importing the JSR package type-checks and runs the script",
+      slow,
+      async () => {
+        const project = join(dir, "deno");
+        const name = denoJson.name;
+        await writeFiles(project, {
+          // What `deno add jsr:@websession/websession` writes, with the package linked to this
+          // checkout (jsr.io is not needed). A linked package's npm dependencies resolve from its
+          // node_modules, which needs "manual"; node: types come from @types/node in ours.
+          "deno.json": json({
+            imports: { [name]: `jsr:${name}@^${denoJson.version}` },
+            links: [root],
+            nodeModulesDir: "manual",
+          }),
+          "package.json": json({
+            private: true,
+            devDependencies: { "@types/node": packageJson.devDependencies["@types/node"] },
+          }),
+          "main.ts": script,
+          "exports.ts": everyExport(name),
+        });
+        await ok(deno, ["install"], project);
+        await ok(deno, ["check", "main.ts", "exports.ts"], project);
+        const env = { WEBSESSION_HOME: join(project, ".websession") };
+        assert.deepEqual(
+          lastLine(await ok(deno, ["run", "-A", "main.ts"], project, env)),
+          EXPECTED,
+        );
+        assertEveryExport(await ok(deno, ["run", "-A", "exports.ts"], project, env));
+      },
+    );
   }
 
   if (underBun) {
-    it("Bun: a project depending on the package by path type-checks with tsc and runs the script", async () => {
-      const project = join(dir, "bun");
-      const name = packageJson.name;
-      await writeFiles(project, {
-        "package.json": json({
-          name: "consumer",
-          private: true,
-          type: "module",
-          dependencies: { [name]: `file:${root}` },
-          devDependencies: {
-            typescript: packageJson.devDependencies.typescript,
-            "@types/node": packageJson.devDependencies["@types/node"],
-          },
-        }),
-        "tsconfig.json": json({
-          compilerOptions: {
-            target: "esnext",
-            module: "preserve",
-            moduleResolution: "bundler",
-            allowImportingTsExtensions: true,
-            resolveJsonModule: true,
-            noEmit: true,
-            strict: true,
-            types: ["node"],
-          },
-          include: ["main.ts", "exports.ts"],
-        }),
-        // The same script, importing the npm name.
-        "main.ts": script.replaceAll(`"${denoJson.name}`, `"${name}`),
-        "exports.ts": everyExport(name),
-      });
-      await ok(bun, ["install", "--prefer-offline"], project);
-      await ok(bun, ["node_modules/typescript/bin/tsc", "-p", "."], project);
-      const env = { WEBSESSION_HOME: join(project, ".websession") };
-      assert.deepEqual(lastLine(await ok(bun, ["main.ts"], project, env)), EXPECTED);
-      assertEveryExport(await ok(bun, ["exports.ts"], project, env));
-    });
+    it(
+      "Bun: a project depending on the package by path type-checks with tsc and runs the script",
+      slow,
+      async () => {
+        const project = join(dir, "bun");
+        const name = packageJson.name;
+        await writeFiles(project, {
+          "package.json": json({
+            name: "consumer",
+            private: true,
+            type: "module",
+            dependencies: { [name]: `file:${root}` },
+            devDependencies: {
+              typescript: packageJson.devDependencies.typescript,
+              "@types/node": packageJson.devDependencies["@types/node"],
+            },
+          }),
+          "tsconfig.json": json({
+            compilerOptions: {
+              target: "esnext",
+              module: "preserve",
+              moduleResolution: "bundler",
+              allowImportingTsExtensions: true,
+              resolveJsonModule: true,
+              noEmit: true,
+              strict: true,
+              types: ["node"],
+            },
+            include: ["main.ts", "exports.ts"],
+          }),
+          // The same script, importing the npm name.
+          "main.ts": script.replaceAll(`"${denoJson.name}`, `"${name}`),
+          "exports.ts": everyExport(name),
+        });
+        await ok(bun, ["install", "--prefer-offline"], project);
+        await ok(bun, ["node_modules/typescript/bin/tsc", "-p", "."], project);
+        const env = { WEBSESSION_HOME: join(project, ".websession") };
+        assert.deepEqual(lastLine(await ok(bun, ["main.ts"], project, env)), EXPECTED);
+        assertEveryExport(await ok(bun, ["exports.ts"], project, env));
+      },
+    );
   }
 });
