@@ -10,7 +10,7 @@
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
-import { extensionInfo } from "./_management_info.ts";
+import { managementNamespace } from "./_worker_management.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -158,14 +158,7 @@ export function install(init: BackgroundInit): void {
       getUILanguage: () => init.uiLanguage,
       getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
     },
-    // getSelf needs no permission in Chrome; the rest of the namespace (with "management") is
-    // not there yet, but for its events, which never fire: every extension stays enabled
-    management: {
-      getSelf: api("management.getSelf", () => extensionInfo(init)),
-      ...(has("management")
-        ? { onEnabled: event("management.onEnabled"), onDisabled: event("management.onDisabled") }
-        : {}),
-    },
+    management: managementNamespace(init, api, event),
     permissions: {
       getAll: api("permissions.getAll"),
       contains: api("permissions.contains"),

@@ -24,7 +24,7 @@ export class Extensions extends Emitter {
   readonly #loaded = new Map<string, LoadedExtension>();
   readonly #deps: Omit<
     ExtensionDeps,
-    "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground"
+    "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground" | "loaded"
   >;
   readonly #emitSession: (name: string, ...args: unknown[]) => void;
   #queue: Promise<unknown> = Promise.resolve();
@@ -32,7 +32,10 @@ export class Extensions extends Emitter {
 
   /** Made by the extensions plugin. */
   constructor(
-    deps: Omit<ExtensionDeps, "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground">,
+    deps: Omit<
+      ExtensionDeps,
+      "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground" | "loaded"
+    >,
     emitSession: (name: string, ...args: unknown[]) => void,
     idleTimeout = 30_000,
   ) {
@@ -73,6 +76,7 @@ export class Extensions extends Emitter {
           if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
         },
         idleTimeout: () => this.#idleTimeout,
+        loaded: () => [...this.#loaded.values()].map((l) => l.described),
         onBackground: (extension, running) => {
           if (this.#loaded.get(extension.id)?.extension !== extension) return;
           this.emit(running ? "background-started" : "background-stopped", extension);

@@ -15,6 +15,8 @@ import { BackgroundHost, type BackgroundOptions } from "./background_host.ts";
 import { ProxySettings } from "./chrome_proxy.ts";
 import { cookiesCall, coversCookie, type SessionCookies } from "./cookie_calls.ts";
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
+import { managementCall } from "./management_calls.ts";
+import type { DescribedExtension } from "./_management_info.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
 import {
@@ -87,6 +89,8 @@ export interface ExtensionDeps {
   idleTimeout(): number;
   /** The background started (again) or stopped. */
   onBackground(extension: Extension, running: boolean): void;
+  /** The session's loaded extensions (`chrome.management.getAll`). */
+  loaded(): DescribedExtension[];
 }
 
 const WEB_REQUEST_EVENTS = new Set([
@@ -215,6 +219,12 @@ export class LoadedExtension {
     loaded.#i18n = { messages, uiLanguage: language };
     await rules?.start();
     return loaded;
+  }
+
+  /** What `chrome.management` describes it by. */
+  get described(): DescribedExtension {
+    const { id, manifest } = this.extension;
+    return { id, manifest, permissions: this.permissions, origins: [...this.access.origins] };
   }
 
   /** Whether the extension holds an API permission. */
@@ -543,6 +553,9 @@ export class LoadedExtension {
       return cookiesCall(this.#members().cookies, this.access, method.slice(8), args);
     }
     if (method.startsWith("proxy.settings.")) return this.#proxy.call(method.slice(15), args);
+    if (method.startsWith("management.")) {
+      return managementCall(method.slice(11), args, this.described, this.#deps.loaded);
+    }
     switch (method) {
       case "runtime.sendMessage":
         return this.#deps.onMessage(this.extension, args.length > 1 ? args[1] : args[0]);

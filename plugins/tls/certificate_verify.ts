@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { NET_ERROR_CODES, NetError, type NetErrorCode, netErrorCodeOf } from "../../kernel/errors.ts";
+import {
+  NET_ERROR_CODES,
+  NetError,
+  type NetErrorCode,
+  netErrorCodeOf,
+} from "../../kernel/errors.ts";
 
 /** Electron's `CertificatePrincipal`. */
 export interface CertificatePrincipal {
