@@ -11,6 +11,8 @@ import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } 
 import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
 import { managementNamespace } from "./_worker_management.ts";
+import { ChromeEvent } from "./_chrome_event.ts";
+import { workerPorts } from "./_worker_ports.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -20,28 +22,6 @@ const scope = globalThis as unknown as {
   chrome?: unknown;
   browser?: unknown;
 };
-
-/** A Chrome event: listeners added and removed, called by name when the session says so. */
-class ChromeEvent {
-  readonly listeners: Fn[] = [];
-  /** Told when the event gets its first listener (so the session knows to wake the Worker). */
-  onFirstListener: (() => void) | null = null;
-  addListener(fn: Fn): void {
-    if (typeof fn !== "function") throw new TypeError("Listener must be a function");
-    if (!this.listeners.includes(fn)) this.listeners.push(fn);
-    if (this.listeners.length === 1) this.onFirstListener?.();
-  }
-  removeListener(fn: Fn): void {
-    const i = this.listeners.indexOf(fn);
-    if (i >= 0) this.listeners.splice(i, 1);
-  }
-  hasListener(fn: Fn): boolean {
-    return this.listeners.includes(fn);
-  }
-  hasListeners(): boolean {
-    return this.listeners.length > 0;
-  }
-}
 
 const WEB_REQUEST_EVENTS = [
   "onBeforeRequest",
@@ -83,6 +63,15 @@ export function install(init: BackgroundInit): void {
       send({ t: "call", id, method, args });
     });
   };
+  /** Runs `run` with `chrome.runtime.lastError` set (to nothing when `message` is undefined). */
+  const withLastError = (message: string | undefined, run: () => void) => {
+    lastError = message === undefined ? undefined : { message };
+    try {
+      run();
+    } finally {
+      lastError = undefined;
+    }
+  };
   /** A function that returns a promise, or calls a trailing callback with `lastError` set. */
   const api = (method: string, local?: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
     const callback = typeof args.at(-1) === "function" ? args.pop() as Fn : null;
@@ -91,14 +80,7 @@ export function install(init: BackgroundInit): void {
     if (!callback) return result;
     result.then(
       (value) => callback(value),
-      (error: Error) => {
-        lastError = { message: error.message };
-        try {
-          callback();
-        } finally {
-          lastError = undefined;
-        }
-      },
+      (error: Error) => withLastError(error.message, () => callback()),
     );
   };
   const event = (name: string) => {
@@ -119,6 +101,14 @@ export function install(init: BackgroundInit): void {
     ...extra,
   });
 
+  const onConnect = event("runtime.onConnect");
+  const ports = workerPorts({
+    id: init.id,
+    send,
+    onConnect,
+    withLastError,
+    report: (error) => send({ t: "error", error: errorToWire(error), where: "runtime.Port" }),
+  });
   const runtime = {
     ...OTHER_ENUMS.runtime,
     id: init.id,
@@ -127,6 +117,8 @@ export function install(init: BackgroundInit): void {
     getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
     sendMessage: api("runtime.sendMessage"),
     reload: () => void call("runtime.reload", []),
+    connect: ports.connect,
+    onConnect,
     onMessage: event("runtime.onMessage"),
     onInstalled: event("runtime.onInstalled"),
     onStartup: event("runtime.onStartup"),
@@ -382,6 +374,8 @@ export function install(init: BackgroundInit): void {
         }
         return listener.fn(message.details);
       });
+    } else if (message.t === "port") {
+      ports.receive(message);
     } else if (message.name === "runtime.onMessage") {
       dispatchMessage(events.get(message.name)!, message.args, message.reply, send);
     } else {

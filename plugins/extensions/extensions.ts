@@ -8,6 +8,17 @@
 import { Emitter } from "../../kernel/events.ts";
 import type { Extension, ExtensionDeps, LoadExtensionOptions } from "./loaded_extension.ts";
 import type { LoadedExtension } from "./loaded_extension.ts";
+import { ExtensionPort, NO_RECEIVER } from "./_port.ts";
+
+/** The dependencies of a loaded extension that `Extensions` itself provides. */
+type ManagedByExtensions =
+  | "onMessage"
+  | "onCrash"
+  | "reload"
+  | "idleTimeout"
+  | "onBackground"
+  | "loaded"
+  | "onConnect";
 
 /**
  * `ses.extensions`: Electron's `Extensions` class, plus `sendMessage` (the session messaging an
@@ -24,7 +35,7 @@ export class Extensions extends Emitter {
   readonly #loaded = new Map<string, LoadedExtension>();
   readonly #deps: Omit<
     ExtensionDeps,
-    "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground" | "loaded"
+    ManagedByExtensions
   >;
   readonly #emitSession: (name: string, ...args: unknown[]) => void;
   #queue: Promise<unknown> = Promise.resolve();
@@ -34,7 +45,7 @@ export class Extensions extends Emitter {
   constructor(
     deps: Omit<
       ExtensionDeps,
-      "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground" | "loaded"
+      ManagedByExtensions
     >,
     emitSession: (name: string, ...args: unknown[]) => void,
     idleTimeout = 30_000,
@@ -77,6 +88,7 @@ export class Extensions extends Emitter {
         },
         idleTimeout: () => this.#idleTimeout,
         loaded: () => [...this.#loaded.values()].map((l) => l.described),
+        onConnect: (_extension, port) => this.#accept(port),
         onBackground: (extension, running) => {
           if (this.#loaded.get(extension.id)?.extension !== extension) return;
           this.emit(running ? "background-started" : "background-stopped", extension);
@@ -178,6 +190,38 @@ export class Extensions extends Emitter {
     const loaded = this.#loaded.get(extensionId);
     if (!loaded) return Promise.reject(new Error(`No extension with id ${extensionId}`));
     return loaded.sendMessage(message);
+  }
+
+  /**
+   * Opens a long-lived connection to an extension's background, as Chrome's `runtime.connect`:
+   * its `chrome.runtime.onConnect` listeners get the other end (with the sender
+   * `{ origin: "websession" }`). The port is Chrome's `runtime.Port` (`postMessage`,
+   * `onMessage`, `onDisconnect`, `disconnect`); it disconnects with `error` "Could not establish
+   * connection. Receiving end does not exist." when the background has no `onConnect` listener,
+   * and without one when the background's Worker stops.
+   */
+  connect(extensionId: string, connectInfo: { name?: string } = {}): ExtensionPort {
+    if (connectInfo === null || typeof connectInfo !== "object") {
+      throw new TypeError("connect: connectInfo must be an object");
+    }
+    const name = connectInfo.name ?? "";
+    if (typeof name !== "string") throw new TypeError("connect: connectInfo.name must be a string");
+    const loaded = this.#loaded.get(extensionId);
+    if (loaded) return loaded.connect(name);
+    const port = new ExtensionPort(name, undefined, { post() {}, close() {} });
+    queueMicrotask(() => port.end(NO_RECEIVER));
+    return port;
+  }
+
+  /**
+   * A port a background opened with `chrome.runtime.connect`: emitted as `runtime-connect` with
+   * `(event, port)`; false when nobody listens (the background's port then disconnects with
+   * Chrome's "Receiving end does not exist").
+   */
+  #accept(port: ExtensionPort): boolean {
+    if (this.listenersFor("runtime-connect").length === 0) return false;
+    this.emit("runtime-connect", port);
+    return true;
   }
 
   /**

@@ -13,9 +13,11 @@ import type { Listener, WebRequest } from "../web-request/web_request.ts";
 import { Alarms } from "./alarms.ts";
 import { BackgroundHost, type BackgroundOptions } from "./background_host.ts";
 import { ProxySettings } from "./chrome_proxy.ts";
-import { cookiesCall, coversCookie, type SessionCookies } from "./cookie_calls.ts";
+import { cookiesCall, type SessionCookies, watchCookieChanges } from "./cookie_calls.ts";
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { managementCall } from "./management_calls.ts";
+import { PortHub } from "./extension_ports.ts";
+import type { ExtensionPort } from "./_port.ts";
 import type { DescribedExtension } from "./_management_info.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
@@ -91,6 +93,8 @@ export interface ExtensionDeps {
   onBackground(extension: Extension, running: boolean): void;
   /** The session's loaded extensions (`chrome.management.getAll`). */
   loaded(): DescribedExtension[];
+  /** A port the background opened (`runtime.connect`); false when nobody takes it. */
+  onConnect(extension: Extension, port: ExtensionPort): boolean;
 }
 
 const WEB_REQUEST_EVENTS = new Set([
@@ -142,6 +146,13 @@ export class LoadedExtension {
     if (!setProxy) throw new Error("This session has no proxy plugin");
     return setProxy.call(this.#deps.ctx.session, config);
   }, (details) => this.#notify("proxy.settings.onChange", [details]));
+
+  readonly #ports: PortHub = new PortHub({
+    sender: () => ({ id: this.extension.id, url: this.extension.url }),
+    background: () => this.#wake(),
+    accept: (port) => this.#deps.onConnect(this.extension, port),
+    report: (error) => this.#deps.ctx.report(this.#named(error as Error), "extension runtime.Port"),
+  });
 
   private constructor(
     deps: ExtensionDeps,
@@ -284,9 +295,16 @@ export class LoadedExtension {
       on: (name) => this.#eventNames.add(name),
       activity: () => this.#lastActivity = performance.now(),
       report: (error, where) => ctx.report(this.#named(error), `extension ${where}`),
+      port: (message) => this.#ports.receive(message),
+      stopped: () => this.#ports.backgroundGone(),
     };
     const background = await this.#wake();
-    if (this.has("cookies")) this.#watchCookies();
+    const cookies = this.has("cookies") ? this.#members().cookies : undefined;
+    if (cookies) {
+      this.#untaps.push(watchCookieChanges(cookies, this.access, (details) => {
+        this.#notify("cookies.onChanged", [details]);
+      }));
+    }
     const webRequest = this.has("webRequest") ? this.#members().webRequest : undefined;
     if (webRequest) {
       this.#untaps.push(watchIgnoredActions(webRequest, this.extension.id, (details) => {
@@ -415,6 +433,11 @@ export class LoadedExtension {
     return await background.dispatch("runtime.onMessage", [message, { origin: "websession" }]);
   }
 
+  /** A port to the background's `chrome.runtime.onConnect`. */
+  connect(name: string): ExtensionPort {
+    return this.#ports.connect(name);
+  }
+
   /** The session's members; one whose plugin the session lacks reads as undefined. */
   #members(): Members {
     const session = this.#deps.ctx.session as unknown as Record<string, unknown>;
@@ -488,22 +511,6 @@ export class LoadedExtension {
       { removeListener(fn: Listener): void }
     >;
     events[entry.event].removeListener(entry.fn);
-  }
-
-  #watchCookies(): void {
-    const cookies = this.#members().cookies;
-    if (!cookies) return;
-    const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
-      const c = cookie as { domain: string; secure: boolean };
-      if (!coversCookie(this.access, c)) return;
-      this.#notify("cookies.onChanged", [{
-        cookie: { ...c, storeId: "0" },
-        cause: chromeCookieCause(String(cause)),
-        removed,
-      }]);
-    };
-    cookies.on("changed", onChanged);
-    this.#untaps.push(() => cookies.off("changed", onChanged));
   }
 
   #storageChanged(area: "local" | "session", changes: StorageChanges): void {
@@ -585,13 +592,4 @@ export class LoadedExtension {
   releaseProxy(): Promise<void> {
     return this.#proxy.release();
   }
-}
-
-/**
- * Chrome's `cookies.OnChangedCause` for the cause of a session's `changed` event: the insertions
- * Electron 41 tells apart (`inserted`, `inserted-no-change-overwrite`, ...) are all `explicit` to an
- * extension, as in Chromium's cookies API; `expired-overwrite` is `expired_overwrite`.
- */
-function chromeCookieCause(cause: string): string {
-  return cause.startsWith("inserted") ? "explicit" : cause.replaceAll("-", "_");
 }

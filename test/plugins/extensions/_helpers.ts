@@ -136,3 +136,9 @@ export async function removeWrittenExtensions(): Promise<void> {
   const { rmSync } = await import("node:fs");
   for (const dir of written.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
+
+/** Closes the sessions and removes the folders the tests made (an `after` hook). */
+export async function cleanUp(): Promise<void> {
+  await closeSessions();
+  await removeWrittenExtensions();
+}

@@ -1,17 +1,9 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { DefaultSession } from "../../../mod.ts";
-import {
-  closeSessions,
-  freshSession,
-  removeWrittenExtensions,
-  writeExtension,
-} from "./_helpers.ts";
+import { cleanUp, freshSession, writeExtension } from "./_helpers.ts";
 
-after(async () => {
-  await closeSessions();
-  await removeWrittenExtensions();
-});
+after(cleanUp);
 
 const worker = { service_worker: "worker.js" };
 
