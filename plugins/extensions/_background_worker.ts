@@ -330,6 +330,16 @@ export function install(init: BackgroundInit): void {
     };
   }
 
+  if (init.manifest.manifest_version === 2) {
+    // an MV2 background is the page getBackgroundPage hands over (its Worker's global here); in
+    // an MV3 service worker Chrome has neither member ("foreground only")
+    (runtime as Record<string, unknown>).getBackgroundPage = api(
+      "runtime.getBackgroundPage",
+      () => globalThis,
+    );
+    (chrome.extension as Record<string, unknown>).getBackgroundPage = () => globalThis;
+  }
+
   scope.chrome = chrome;
   scope.browser = chrome;
 

@@ -142,3 +142,13 @@ export async function cleanUp(): Promise<void> {
   await closeSessions();
   await removeWrittenExtensions();
 }
+
+/** A fresh session with an extension {@linkcode writeExtension} wrote loaded into it. */
+export async function loadWritten(
+  manifest: Record<string, unknown>,
+  files?: Record<string, string>,
+): Promise<{ ses: DefaultSession; id: string; errors: Error[] }> {
+  const { ses, errors } = await freshSession();
+  const { id } = await ses.loadExtension(await writeExtension(manifest, files));
+  return { ses, id, errors };
+}

@@ -1,8 +1,8 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { callChrome, closeSessions, fixture, freshSession } from "./_helpers.ts";
+import { callChrome, cleanUp, fixture, freshSession, loadWritten } from "./_helpers.ts";
 
-after(closeSessions);
+after(cleanUp);
 
 describe("chrome.management.getSelf", () => {
   it("describes the calling extension as Chrome's ExtensionInfo (an unpacked one: development)", async () => {
@@ -30,5 +30,49 @@ describe("chrome.runtime events", () => {
     for (const name of ["onSuspend", "onSuspendCanceled"]) {
       assert.equal(await callChrome(ses, ext.id, `runtime.${name}.hasListeners`), false, name);
     }
+  });
+});
+
+describe("getBackgroundPage", () => {
+  // what the background finds: its types, and whether the page handed over is its own global
+  const PROBE = `
+chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+  if (message !== "probe") return;
+  const types = {
+    runtime: typeof chrome.runtime.getBackgroundPage,
+    extension: typeof chrome.extension.getBackgroundPage,
+  };
+  if (types.runtime !== "function") return respond({ types });
+  chrome.runtime.getBackgroundPage((page) =>
+    respond({ types, own: page === globalThis, sync: chrome.extension.getBackgroundPage() === globalThis })
+  );
+  return true;
+});
+`;
+
+  it("is not there in an MV3 service worker (Chrome: foreground only)", async () => {
+    const { ses, id } = await loadWritten({
+      manifest_version: 3,
+      name: "No page",
+      version: "1.0",
+      background: { service_worker: "worker.js" },
+    }, { "worker.js": PROBE });
+    assert.deepEqual(await ses.extensions.sendMessage(id, "probe"), {
+      types: { runtime: "undefined", extension: "undefined" },
+    });
+  });
+
+  it("hands an MV2 background its own global (its page's window in Chrome)", async () => {
+    const { ses, id } = await loadWritten({
+      manifest_version: 2,
+      name: "Page",
+      version: "1.0",
+      background: { scripts: ["main.js"] },
+    }, { "main.js": PROBE });
+    assert.deepEqual(await ses.extensions.sendMessage(id, "probe"), {
+      types: { runtime: "function", extension: "function" },
+      own: true,
+      sync: true,
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { DefaultSession } from "../../../mod.ts";
-import { cleanUp, freshSession, until, writeExtension } from "./_helpers.ts";
+import { cleanUp, loadWritten, until } from "./_helpers.ts";
 
 after(cleanUp);
 
@@ -40,18 +40,15 @@ chrome.runtime.onMessage.addListener((message, _sender, respond) => {
 });
 `;
 
-async function withPorts(
+function withPorts(
   source = PORTS_WORKER,
 ): Promise<{ ses: DefaultSession; id: string; errors: Error[] }> {
-  const { ses, errors } = await freshSession();
-  const dir = await writeExtension({
+  return loadWritten({
     manifest_version: 3,
     name: "Ports",
     version: "1.0",
     background: { service_worker: "worker.js" },
   }, { "worker.js": source });
-  const { id } = await ses.loadExtension(dir);
-  return { ses, id, errors };
 }
 
 const log = (ses: DefaultSession, id: string) =>
