@@ -13,6 +13,8 @@ import { formatMessage } from "./_i18n_messages.ts";
 import { managementNamespace } from "./_worker_management.ts";
 import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
+import { sendMessageArguments } from "./_send_message_arguments.ts";
+import { NO_RECEIVER } from "./_port.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -101,6 +103,10 @@ export function install(init: BackgroundInit): void {
     ...extra,
   });
 
+  const toSession = api("runtime.sendMessage");
+  const noReceiver = api("runtime.sendMessage", () => {
+    throw new Error(NO_RECEIVER);
+  });
   const onConnect = event("runtime.onConnect");
   const ports = workerPorts({
     id: init.id,
@@ -115,7 +121,12 @@ export function install(init: BackgroundInit): void {
     getManifest: () => structuredClone(init.manifest),
     getPlatformInfo: api("runtime.getPlatformInfo", platformInfo),
     getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
-    sendMessage: api("runtime.sendMessage"),
+    sendMessage: (...args: unknown[]) => {
+      const callback = typeof args.at(-1) === "function" ? [args.pop()] : [];
+      const { message, elsewhere } = sendMessageArguments(args, init.id);
+      // no other extension runs beside it: a message for one has nobody to receive it
+      return elsewhere ? noReceiver(...callback) : toSession(message, ...callback);
+    },
     reload: () => void call("runtime.reload", []),
     connect: ports.connect,
     onConnect,
@@ -480,7 +491,7 @@ function dispatchMessage(
         reply,
         error: {
           name: "Error",
-          message: "Could not establish connection. Receiving end does not exist.",
+          message: NO_RECEIVER,
         },
       });
     }

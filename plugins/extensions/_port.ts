@@ -121,8 +121,16 @@ export class ExtensionPort {
   }
 }
 
-/** A message as Chrome sends it: JSON (`undefined` as `null`); what JSON cannot hold throws. */
-function toJson(message: unknown): string {
+/**
+ * A message as Chrome sends it (ports and `runtime.sendMessage`): JSON text, `undefined` as
+ * `null`; what JSON cannot hold (a cycle, a BigInt) throws Chrome's "Could not serialize message."
+ *
+ * @example
+ * ```ts
+ * toJson({ when: new Date(0) }); // '{"when":"1970-01-01T00:00:00.000Z"}'
+ * ```
+ */
+export function toJson(message: unknown): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(message === undefined ? null : message);

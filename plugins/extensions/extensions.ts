@@ -235,7 +235,7 @@ export class Extensions extends Emitter {
     const listeners = this.listenersFor("runtime-message");
     if (listeners.length === 0) {
       return Promise.reject(
-        new Error("Could not establish connection. Receiving end does not exist."),
+        new Error(NO_RECEIVER),
       );
     }
     return new Promise((resolve, reject) => {

@@ -17,7 +17,7 @@ import { cookiesCall, type SessionCookies, watchCookieChanges } from "./cookie_c
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { managementCall } from "./management_calls.ts";
 import { PortHub } from "./extension_ports.ts";
-import type { ExtensionPort } from "./_port.ts";
+import { type ExtensionPort, NO_RECEIVER } from "./_port.ts";
 import type { DescribedExtension } from "./_management_info.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
@@ -427,7 +427,7 @@ export class LoadedExtension {
   /** Sends a message to the background (`runtime.onMessage`); resolves with its response. */
   async sendMessage(message: unknown): Promise<unknown> {
     if (!this.#options || this.#stopped) {
-      throw new Error("Could not establish connection. Receiving end does not exist.");
+      throw new Error(NO_RECEIVER);
     }
     const background = await this.#wake();
     return await background.dispatch("runtime.onMessage", [message, { origin: "websession" }]);
@@ -565,7 +565,7 @@ export class LoadedExtension {
     }
     switch (method) {
       case "runtime.sendMessage":
-        return this.#deps.onMessage(this.extension, args.length > 1 ? args[1] : args[0]);
+        return this.#deps.onMessage(this.extension, args[0]); // the Worker read Chrome's forms
       case "runtime.reload":
         this.#deps.reload(this.extension);
         return undefined;
