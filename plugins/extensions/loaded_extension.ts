@@ -16,6 +16,7 @@ import { ProxySettings } from "./chrome_proxy.ts";
 import { cookiesCall, type SessionCookies, watchCookieChanges } from "./cookie_calls.ts";
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { managementCall } from "./management_calls.ts";
+import { permissionsCall } from "./permission_calls.ts";
 import { PortHub } from "./extension_ports.ts";
 import { type ExtensionPort, NO_RECEIVER } from "./_port.ts";
 import type { DescribedExtension } from "./_management_info.ts";
@@ -560,6 +561,10 @@ export class LoadedExtension {
       return cookiesCall(this.#members().cookies, this.access, method.slice(8), args);
     }
     if (method.startsWith("proxy.settings.")) return this.#proxy.call(method.slice(15), args);
+    if (method.startsWith("permissions.")) {
+      const granted = { permissions: this.permissions, origins: this.access.origins };
+      return permissionsCall(method.slice(12), args, granted);
+    }
     if (method.startsWith("management.")) {
       return managementCall(method.slice(11), args, this.described, this.#deps.loaded);
     }
@@ -571,19 +576,6 @@ export class LoadedExtension {
         return undefined;
       case "webRequest.handlerBehaviorChanged":
         return this.#members().webRequest!.events.handlerBehaviorChanged();
-      case "permissions.getAll":
-        return { permissions: [...this.permissions], origins: [...this.access.origins] };
-      case "permissions.contains": {
-        const p = (args[0] ?? {}) as { permissions?: string[]; origins?: string[] };
-        return (p.permissions ?? []).every((x) => this.has(x)) &&
-          (p.origins ?? []).every((o) =>
-            this.access.origins.includes(o) || this.access.covers(o.replace(/\*\.?/g, ""))
-          );
-      }
-      case "permissions.request":
-      case "permissions.remove":
-        // there is no user to ask: nothing is granted or withdrawn at run time
-        return false;
     }
     throw new Error(`${method} is not supported by websession`);
   }
