@@ -14,7 +14,7 @@ import { managementNamespace } from "./_worker_management.ts";
 import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
 import { sendMessageArguments } from "./_send_message_arguments.ts";
-import { NO_RECEIVER } from "./_port.ts";
+import { asJson, NO_RECEIVER } from "./_port.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -501,8 +501,9 @@ function dispatchMessage(
   let waiting = false;
   const respond = (value?: unknown) => {
     if (responded || reply === undefined) return;
+    const json = asJson(value); // what JSON cannot hold throws here, as Chrome's sendResponse does
     responded = true;
-    send({ t: "answer", reply, value });
+    send({ t: "answer", reply, value: json });
   };
   for (const fn of e.listeners) {
     let result: unknown;
@@ -515,7 +516,7 @@ function dispatchMessage(
     if (result === true) waiting = true;
     else if (result instanceof Promise) {
       waiting = true;
-      result.then(respond, (error) => {
+      result.then(respond).catch((error) => {
         if (responded || reply === undefined) return;
         responded = true;
         send({ t: "answer", reply, error: errorToWire(error) });

@@ -140,3 +140,16 @@ export function toJson(message: unknown): string {
   if (json === undefined) throw new Error("Could not serialize message.");
   return json;
 }
+
+/**
+ * A value as it arrives after crossing as JSON ({@linkcode toJson}); `undefined` (no response)
+ * stays undefined.
+ *
+ * @example
+ * ```ts
+ * asJson({ when: new Date(0) }); // { when: "1970-01-01T00:00:00.000Z" }
+ * ```
+ */
+export function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(toJson(value));
+}

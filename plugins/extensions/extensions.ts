@@ -8,7 +8,7 @@
 import { Emitter } from "../../kernel/events.ts";
 import type { Extension, ExtensionDeps, LoadExtensionOptions } from "./loaded_extension.ts";
 import type { LoadedExtension } from "./loaded_extension.ts";
-import { ExtensionPort, NO_RECEIVER } from "./_port.ts";
+import { asJson, ExtensionPort, NO_RECEIVER } from "./_port.ts";
 
 /** The dependencies of a loaded extension that `Extensions` itself provides. */
 type ManagedByExtensions =
@@ -242,8 +242,9 @@ export class Extensions extends Emitter {
       let answered = false;
       const sendResponse = (value?: unknown) => {
         if (answered) return;
+        const json = asJson(value); // it crosses as JSON, as Chrome's responses do
         answered = true;
-        resolve(value);
+        resolve(json);
       };
       const sender = { id: extension.id, url: extension.url };
       const event = { defaultPrevented: false, preventDefault() {} };
@@ -260,7 +261,7 @@ export class Extensions extends Emitter {
         if (result === true) later = true;
         else if (result instanceof Promise) {
           later = true;
-          result.then(sendResponse, (error) => {
+          result.then(sendResponse).catch((error) => {
             if (answered) return;
             answered = true;
             reject(error);

@@ -18,7 +18,7 @@ import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { managementCall } from "./management_calls.ts";
 import { permissionsCall } from "./permission_calls.ts";
 import { PortHub } from "./extension_ports.ts";
-import { type ExtensionPort, NO_RECEIVER } from "./_port.ts";
+import { asJson, type ExtensionPort, NO_RECEIVER } from "./_port.ts";
 import type { DescribedExtension } from "./_management_info.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
@@ -430,8 +430,9 @@ export class LoadedExtension {
     if (!this.#options || this.#stopped) {
       throw new Error(NO_RECEIVER);
     }
+    const json = asJson(message); // it crosses as JSON, as Chrome's messages do
     const background = await this.#wake();
-    return await background.dispatch("runtime.onMessage", [message, { origin: "websession" }]);
+    return await background.dispatch("runtime.onMessage", [json, { origin: "websession" }]);
   }
 
   /** A port to the background's `chrome.runtime.onConnect`. */

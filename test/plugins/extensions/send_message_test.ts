@@ -65,3 +65,30 @@ chrome.runtime.onMessage.addListener((message, _sender, respond) => {
     assert.equal(await ses.extensions.sendMessage(id, "bigint"), "Could not serialize message.");
   });
 });
+
+describe("messages between the session and a background cross as JSON, both ways", () => {
+  it("turns Dates into strings in messages and in responses", async () => {
+    const { ses, id } = await loadWritten(manifest, {
+      "worker.js": `
+chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+  if (message.echo) respond({ kind: typeof message.echo.when, at: new Date(0) });
+  if (message === "ask") {
+    chrome.runtime.sendMessage("date?").then((answer) => respond(typeof answer.at));
+    return true;
+  }
+});
+`,
+    });
+    ses.extensions.on("runtime-message", (_event, _message, _sender, respond) => {
+      (respond as (v: unknown) => void)({ at: new Date(0) });
+    });
+    assert.deepEqual(await ses.extensions.sendMessage(id, { echo: { when: new Date(0) } }), {
+      kind: "string",
+      at: "1970-01-01T00:00:00.000Z",
+    });
+    assert.equal(await ses.extensions.sendMessage(id, "ask"), "string");
+    await assert.rejects(ses.extensions.sendMessage(id, 1n), {
+      message: "Could not serialize message.",
+    });
+  });
+});
