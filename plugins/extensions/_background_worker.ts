@@ -133,6 +133,12 @@ export function install(init: BackgroundInit): void {
     onMessage: event("runtime.onMessage"),
     onInstalled: event("runtime.onInstalled"),
     onStartup: event("runtime.onStartup"),
+    // no other extension, page or native host can reach it, and an unpacked extension gets no
+    // updates: these are there to be listened to, and never fire
+    onMessageExternal: event("runtime.onMessageExternal"),
+    onConnectExternal: event("runtime.onConnectExternal"),
+    onUpdateAvailable: event("runtime.onUpdateAvailable"),
+    onRestartRequired: event("runtime.onRestartRequired"),
     onSuspend: event("runtime.onSuspend"),
     onSuspendCanceled: event("runtime.onSuspendCanceled"),
     get lastError() {

@@ -1,6 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { callChrome, cleanUp, fixture, freshSession, loadWritten } from "./_helpers.ts";
+import { callChrome, cleanUp, fixture, freshSession, loadWritten, RPC_WORKER } from "./_helpers.ts";
 
 after(cleanUp);
 
@@ -29,6 +29,29 @@ describe("chrome.runtime events", () => {
     const ext = await ses.loadExtension(fixture("mv3_listener"));
     for (const name of ["onSuspend", "onSuspendCanceled"]) {
       assert.equal(await callChrome(ses, ext.id, `runtime.${name}.hasListeners`), false, name);
+    }
+  });
+});
+
+describe("chrome.runtime's events for other extensions, pages and updates", () => {
+  it("are there for a background to listen to at its top level (they never fire here)", async () => {
+    const names = "onMessageExternal onConnectExternal onUpdateAvailable onRestartRequired".split(
+      " ",
+    );
+    const listen = names.map((name) => `chrome.runtime.${name}.addListener(() => {});`).join("\n");
+    // a background that listens at its top level loads: before, it threw while starting
+    const { ses, id } = await loadWritten({
+      manifest_version: 3,
+      name: "External",
+      version: "1.0",
+      background: { service_worker: "worker.js" },
+    }, { "worker.js": `${listen}\n${RPC_WORKER}` });
+    for (const name of names) {
+      assert.deepEqual(
+        await ses.extensions.sendMessage(id, { call: `runtime.${name}.hasListeners` }),
+        { value: true },
+        name,
+      );
     }
   });
 });
