@@ -128,6 +128,12 @@ export function install(init: BackgroundInit): void {
       return elsewhere ? noReceiver(...callback) : toSession(message, ...callback);
     },
     reload: () => void call("runtime.reload", []),
+    // Chrome opens the URL in a tab on uninstall; websession has no tabs: checked, then kept nowhere
+    setUninstallURL: api("runtime.setUninstallURL", (url) => {
+      if (url !== "" && !/^https?:\/\//i.test(String(url))) {
+        throw new Error(`Invalid URL: "${url}".`);
+      }
+    }),
     connect: ports.connect,
     onConnect,
     onMessage: event("runtime.onMessage"),

@@ -4,6 +4,15 @@ import { callChrome, cleanUp, fixture, freshSession, loadWritten, RPC_WORKER } f
 
 after(cleanUp);
 
+/** A fresh session with an MV3 extension whose classic service worker is `source`. */
+const serviceWorker = (name: string, source: string) =>
+  loadWritten({
+    manifest_version: 3,
+    name,
+    version: "1.0",
+    background: { service_worker: "worker.js" },
+  }, { "worker.js": source });
+
 describe("chrome.management.getSelf", () => {
   it("describes the calling extension as Chrome's ExtensionInfo (an unpacked one: development)", async () => {
     const { ses } = await freshSession();
@@ -40,12 +49,7 @@ describe("chrome.runtime's events for other extensions, pages and updates", () =
     );
     const listen = names.map((name) => `chrome.runtime.${name}.addListener(() => {});`).join("\n");
     // a background that listens at its top level loads: before, it threw while starting
-    const { ses, id } = await loadWritten({
-      manifest_version: 3,
-      name: "External",
-      version: "1.0",
-      background: { service_worker: "worker.js" },
-    }, { "worker.js": `${listen}\n${RPC_WORKER}` });
+    const { ses, id } = await serviceWorker("External", `${listen}\n${RPC_WORKER}`);
     for (const name of names) {
       assert.deepEqual(
         await ses.extensions.sendMessage(id, { call: `runtime.${name}.hasListeners` }),
@@ -53,6 +57,20 @@ describe("chrome.runtime's events for other extensions, pages and updates", () =
         name,
       );
     }
+  });
+});
+
+describe("chrome.runtime.setUninstallURL", () => {
+  it("takes an http(s) URL or none, even at the top level, and refuses others as Chrome does", async () => {
+    const top = `chrome.runtime.setUninstallURL("https://example.com/bye");\n`;
+    const { ses, id } = await serviceWorker("Uninstall", top + RPC_WORKER);
+    const set = (url: string) =>
+      ses.extensions.sendMessage(id, { call: "runtime.setUninstallURL", args: [url] });
+    assert.deepEqual(await set("http://example.com/"), {});
+    assert.deepEqual(await set(""), {});
+    assert.deepEqual(await set("ftp://example.com/"), {
+      error: 'Invalid URL: "ftp://example.com/".',
+    });
   });
 });
 
@@ -74,12 +92,7 @@ chrome.runtime.onMessage.addListener((message, _sender, respond) => {
 `;
 
   it("is not there in an MV3 service worker (Chrome: foreground only)", async () => {
-    const { ses, id } = await loadWritten({
-      manifest_version: 3,
-      name: "No page",
-      version: "1.0",
-      background: { service_worker: "worker.js" },
-    }, { "worker.js": PROBE });
+    const { ses, id } = await serviceWorker("No page", PROBE);
     assert.deepEqual(await ses.extensions.sendMessage(id, "probe"), {
       types: { runtime: "undefined", extension: "undefined" },
     });
