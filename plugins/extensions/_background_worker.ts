@@ -10,7 +10,11 @@
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
-import { extensionInfo } from "./_management_info.ts";
+import { managementNamespace } from "./_worker_management.ts";
+import { ChromeEvent } from "./_chrome_event.ts";
+import { workerPorts } from "./_worker_ports.ts";
+import { sendMessageArguments } from "./_send_message_arguments.ts";
+import { asJson, NO_RECEIVER } from "./_port.ts";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -20,28 +24,6 @@ const scope = globalThis as unknown as {
   chrome?: unknown;
   browser?: unknown;
 };
-
-/** A Chrome event: listeners added and removed, called by name when the session says so. */
-class ChromeEvent {
-  readonly listeners: Fn[] = [];
-  /** Told when the event gets its first listener (so the session knows to wake the Worker). */
-  onFirstListener: (() => void) | null = null;
-  addListener(fn: Fn): void {
-    if (typeof fn !== "function") throw new TypeError("Listener must be a function");
-    if (!this.listeners.includes(fn)) this.listeners.push(fn);
-    if (this.listeners.length === 1) this.onFirstListener?.();
-  }
-  removeListener(fn: Fn): void {
-    const i = this.listeners.indexOf(fn);
-    if (i >= 0) this.listeners.splice(i, 1);
-  }
-  hasListener(fn: Fn): boolean {
-    return this.listeners.includes(fn);
-  }
-  hasListeners(): boolean {
-    return this.listeners.length > 0;
-  }
-}
 
 const WEB_REQUEST_EVENTS = [
   "onBeforeRequest",
@@ -83,6 +65,15 @@ export function install(init: BackgroundInit): void {
       send({ t: "call", id, method, args });
     });
   };
+  /** Runs `run` with `chrome.runtime.lastError` set (to nothing when `message` is undefined). */
+  const withLastError = (message: string | undefined, run: () => void) => {
+    lastError = message === undefined ? undefined : { message };
+    try {
+      run();
+    } finally {
+      lastError = undefined;
+    }
+  };
   /** A function that returns a promise, or calls a trailing callback with `lastError` set. */
   const api = (method: string, local?: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
     const callback = typeof args.at(-1) === "function" ? args.pop() as Fn : null;
@@ -91,14 +82,7 @@ export function install(init: BackgroundInit): void {
     if (!callback) return result;
     result.then(
       (value) => callback(value),
-      (error: Error) => {
-        lastError = { message: error.message };
-        try {
-          callback();
-        } finally {
-          lastError = undefined;
-        }
-      },
+      (error: Error) => withLastError(error.message, () => callback()),
     );
   };
   const event = (name: string) => {
@@ -119,17 +103,48 @@ export function install(init: BackgroundInit): void {
     ...extra,
   });
 
+  const toSession = api("runtime.sendMessage");
+  const noReceiver = api("runtime.sendMessage", () => {
+    throw new Error(NO_RECEIVER);
+  });
+  const onConnect = event("runtime.onConnect");
+  const ports = workerPorts({
+    id: init.id,
+    send,
+    onConnect,
+    withLastError,
+    report: (error) => send({ t: "error", error: errorToWire(error), where: "runtime.Port" }),
+  });
   const runtime = {
     ...OTHER_ENUMS.runtime,
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
     getPlatformInfo: api("runtime.getPlatformInfo", platformInfo),
     getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
-    sendMessage: api("runtime.sendMessage"),
+    sendMessage: (...args: unknown[]) => {
+      const callback = typeof args.at(-1) === "function" ? [args.pop()] : [];
+      const { message, elsewhere } = sendMessageArguments(args, init.id);
+      // no other extension runs beside it: a message for one has nobody to receive it
+      return elsewhere ? noReceiver(...callback) : toSession(message, ...callback);
+    },
     reload: () => void call("runtime.reload", []),
+    // Chrome opens the URL in a tab on uninstall; websession has no tabs: checked, then kept nowhere
+    setUninstallURL: api("runtime.setUninstallURL", (url) => {
+      if (url !== "" && !/^https?:\/\//i.test(String(url))) {
+        throw new Error(`Invalid URL: "${url}".`);
+      }
+    }),
+    connect: ports.connect,
+    onConnect,
     onMessage: event("runtime.onMessage"),
     onInstalled: event("runtime.onInstalled"),
     onStartup: event("runtime.onStartup"),
+    // no other extension, page or native host can reach it, and an unpacked extension gets no
+    // updates: these are there to be listened to, and never fire
+    onMessageExternal: event("runtime.onMessageExternal"),
+    onConnectExternal: event("runtime.onConnectExternal"),
+    onUpdateAvailable: event("runtime.onUpdateAvailable"),
+    onRestartRequired: event("runtime.onRestartRequired"),
     onSuspend: event("runtime.onSuspend"),
     onSuspendCanceled: event("runtime.onSuspendCanceled"),
     get lastError() {
@@ -158,14 +173,7 @@ export function install(init: BackgroundInit): void {
       getUILanguage: () => init.uiLanguage,
       getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
     },
-    // getSelf needs no permission in Chrome; the rest of the namespace (with "management") is
-    // not there yet, but for its events, which never fire: every extension stays enabled
-    management: {
-      getSelf: api("management.getSelf", () => extensionInfo(init)),
-      ...(has("management")
-        ? { onEnabled: event("management.onEnabled"), onDisabled: event("management.onDisabled") }
-        : {}),
-    },
+    management: managementNamespace(init, api, event),
     permissions: {
       getAll: api("permissions.getAll"),
       contains: api("permissions.contains"),
@@ -348,6 +356,16 @@ export function install(init: BackgroundInit): void {
     };
   }
 
+  if (init.manifest.manifest_version === 2) {
+    // an MV2 background is the page getBackgroundPage hands over (its Worker's global here); in
+    // an MV3 service worker Chrome has neither member ("foreground only")
+    (runtime as Record<string, unknown>).getBackgroundPage = api(
+      "runtime.getBackgroundPage",
+      () => globalThis,
+    );
+    (chrome.extension as Record<string, unknown>).getBackgroundPage = () => globalThis;
+  }
+
   scope.chrome = chrome;
   scope.browser = chrome;
 
@@ -392,6 +410,8 @@ export function install(init: BackgroundInit): void {
         }
         return listener.fn(message.details);
       });
+    } else if (message.t === "port") {
+      ports.receive(message);
     } else if (message.name === "runtime.onMessage") {
       dispatchMessage(events.get(message.name)!, message.args, message.reply, send);
     } else {
@@ -486,7 +506,7 @@ function dispatchMessage(
         reply,
         error: {
           name: "Error",
-          message: "Could not establish connection. Receiving end does not exist.",
+          message: NO_RECEIVER,
         },
       });
     }
@@ -496,8 +516,9 @@ function dispatchMessage(
   let waiting = false;
   const respond = (value?: unknown) => {
     if (responded || reply === undefined) return;
+    const json = asJson(value); // what JSON cannot hold throws here, as Chrome's sendResponse does
     responded = true;
-    send({ t: "answer", reply, value });
+    send({ t: "answer", reply, value: json });
   };
   for (const fn of e.listeners) {
     let result: unknown;
@@ -510,7 +531,7 @@ function dispatchMessage(
     if (result === true) waiting = true;
     else if (result instanceof Promise) {
       waiting = true;
-      result.then(respond, (error) => {
+      result.then(respond).catch((error) => {
         if (responded || reply === undefined) return;
         responded = true;
         send({ t: "answer", reply, error: errorToWire(error) });

@@ -1,7 +1,8 @@
 /**
  * Chrome's `management.ExtensionInfo` of the extension a background belongs to (what
  * `chrome.management.getSelf()` answers): websession loads unpacked extensions only, so each is
- * an enabled `"extension"` of install type `"development"`. Pure: it runs in the background Worker.
+ * an enabled `"extension"` of install type `"development"`. Pure: it runs in the background Worker
+ * (`getSelf`) and on the session's side (`get`, `getAll`).
  *
  * @module
  */
@@ -27,15 +28,27 @@ export interface ExtensionInfo {
   hostPermissions: string[];
 }
 
+/** What an `ExtensionInfo` is made of: a loaded extension's id, manifest and permissions. */
+export type DescribedExtension = Pick<
+  BackgroundInit,
+  "id" | "manifest" | "permissions" | "origins"
+>;
+
 /**
  * The `ExtensionInfo` of the extension `init` describes.
  *
  * @example
- * ```ts ignore
- * extensionInfo(init).installType; // "development"
+ * ```ts
+ * const info = extensionInfo({
+ *   id: "a".repeat(32),
+ *   manifest: { manifest_version: 3, name: "x", version: "1.0" },
+ *   permissions: ["storage"],
+ *   origins: [],
+ * });
+ * info.installType; // "development"
  * ```
  */
-export function extensionInfo(init: BackgroundInit): ExtensionInfo {
+export function extensionInfo(init: DescribedExtension): ExtensionInfo {
   const manifest = init.manifest;
   const text = (key: string) => typeof manifest[key] === "string" ? manifest[key] as string : "";
   const options = (manifest.options_ui as { page?: unknown } | undefined)?.page ??

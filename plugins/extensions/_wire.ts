@@ -7,6 +7,7 @@
 import type { ExtensionManifest } from "./extension_manifest.ts";
 import type { ChromeEnums } from "./_chrome_enums.ts";
 import type { MessageCatalog } from "./_i18n_messages.ts";
+import type { PortWire } from "./_port.ts";
 
 /** What the Worker is started with (written into its bootstrap module). */
 export interface BackgroundInit {
@@ -45,14 +46,16 @@ export type FromBackground =
   | { t: "unlisten"; lid: number }
   | { t: "on"; name: string }
   | { t: "pong" }
-  | { t: "answer"; reply: number; value?: unknown; error?: WireError };
+  | { t: "answer"; reply: number; value?: unknown; error?: WireError }
+  | PortWire;
 
 /** Messages the session sends. */
 export type ToBackground =
   | { t: "ping" }
   | { t: "result"; id: number; value?: unknown; error?: WireError }
   | { t: "event"; name: string; args: unknown[]; reply?: number }
-  | { t: "webRequest"; lid: number; details: unknown; reply?: number };
+  | { t: "webRequest"; lid: number; details: unknown; reply?: number }
+  | PortWire;
 
 /** An error in wire form. */
 export function errorToWire(error: unknown): WireError {

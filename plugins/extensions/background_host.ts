@@ -15,6 +15,7 @@ import {
   type FromBackground,
   type ToBackground,
 } from "./_wire.ts";
+import type { PortWire } from "./_port.ts";
 
 const WORKER_MODULE = new URL("./_background_worker.ts", import.meta.url);
 /** Starting a Worker and compiling TypeScript can take seconds on a busy machine. */
@@ -48,6 +49,10 @@ export interface BackgroundOptions {
   activity(): void;
   /** Reports an error of the extension. */
   report(error: Error, where: string): void;
+  /** A port message from the Worker (`runtime.connect`, `Port.postMessage`, ...). */
+  port(message: PortWire): void;
+  /** The Worker stopped (its ports are gone with it). */
+  stopped(): void;
 }
 
 /**
@@ -173,6 +178,9 @@ export class BackgroundHost {
       case "on":
         o.on(message.name);
         return;
+      case "port":
+        o.port(message);
+        return;
       case "call": {
         let result: Promise<unknown>;
         try {
@@ -241,6 +249,11 @@ export class BackgroundHost {
     this.#post({ t: "event", name, args });
   }
 
+  /** Sends a port message to the Worker. */
+  postPort(message: PortWire): void {
+    this.#post(message);
+  }
+
   /** Calls a webRequest listener; with `wait` resolves with its answer. */
   webRequest(lid: number, details: unknown, wait: boolean): Promise<unknown> | undefined {
     if (!wait) {
@@ -259,6 +272,7 @@ export class BackgroundHost {
     const gone = new Error("The extension's background stopped");
     for (const waiting of this.#replies.values()) waiting.reject(gone);
     this.#replies.clear();
+    this.#options.stopped();
   }
 }
 

@@ -134,3 +134,36 @@ export async function cookiesCall(
   }
   throw new Error(`cookies.${op} is not supported by websession`);
 }
+
+/**
+ * Hands `notify` Chrome's `cookies.onChanged` details for each change of the session's cookies
+ * that the host permissions cover; returns the function that stops listening.
+ *
+ * @example
+ * ```ts ignore
+ * const stop = watchCookieChanges(ses.cookies, access, (details) => console.log(details.cause));
+ * stop();
+ * ```
+ */
+export function watchCookieChanges(
+  cookies: SessionCookies,
+  access: HostAccess,
+  notify: (details: { cookie: unknown; cause: string; removed: unknown }) => void,
+): () => void {
+  const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
+    const c = cookie as { domain: string; secure: boolean };
+    if (!coversCookie(access, c)) return;
+    notify({ cookie: { ...c, storeId: "0" }, cause: chromeCookieCause(String(cause)), removed });
+  };
+  cookies.on("changed", onChanged);
+  return () => cookies.off("changed", onChanged);
+}
+
+/**
+ * Chrome's `cookies.OnChangedCause` for the cause of a session's `changed` event: the insertions
+ * Electron 41 tells apart (`inserted`, `inserted-no-change-overwrite`, ...) are all `explicit` to an
+ * extension, as in Chromium's cookies API; `expired-overwrite` is `expired_overwrite`.
+ */
+function chromeCookieCause(cause: string): string {
+  return cause.startsWith("inserted") ? "explicit" : cause.replaceAll("-", "_");
+}

@@ -8,6 +8,17 @@
 import { Emitter } from "../../kernel/events.ts";
 import type { Extension, ExtensionDeps, LoadExtensionOptions } from "./loaded_extension.ts";
 import type { LoadedExtension } from "./loaded_extension.ts";
+import { asJson, ExtensionPort, NO_RECEIVER } from "./_port.ts";
+
+/** The dependencies of a loaded extension that `Extensions` itself provides. */
+type ManagedByExtensions =
+  | "onMessage"
+  | "onCrash"
+  | "reload"
+  | "idleTimeout"
+  | "onBackground"
+  | "loaded"
+  | "onConnect";
 
 /**
  * `ses.extensions`: Electron's `Extensions` class, plus `sendMessage` (the session messaging an
@@ -24,7 +35,7 @@ export class Extensions extends Emitter {
   readonly #loaded = new Map<string, LoadedExtension>();
   readonly #deps: Omit<
     ExtensionDeps,
-    "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground"
+    ManagedByExtensions
   >;
   readonly #emitSession: (name: string, ...args: unknown[]) => void;
   #queue: Promise<unknown> = Promise.resolve();
@@ -32,7 +43,10 @@ export class Extensions extends Emitter {
 
   /** Made by the extensions plugin. */
   constructor(
-    deps: Omit<ExtensionDeps, "onMessage" | "onCrash" | "reload" | "idleTimeout" | "onBackground">,
+    deps: Omit<
+      ExtensionDeps,
+      ManagedByExtensions
+    >,
     emitSession: (name: string, ...args: unknown[]) => void,
     idleTimeout = 30_000,
   ) {
@@ -73,6 +87,8 @@ export class Extensions extends Emitter {
           if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
         },
         idleTimeout: () => this.#idleTimeout,
+        loaded: () => [...this.#loaded.values()].map((l) => l.described),
+        onConnect: (_extension, port) => this.#accept(port),
         onBackground: (extension, running) => {
           if (this.#loaded.get(extension.id)?.extension !== extension) return;
           this.emit(running ? "background-started" : "background-stopped", extension);
@@ -177,6 +193,38 @@ export class Extensions extends Emitter {
   }
 
   /**
+   * Opens a long-lived connection to an extension's background, as Chrome's `runtime.connect`:
+   * its `chrome.runtime.onConnect` listeners get the other end (with the sender
+   * `{ origin: "websession" }`). The port is Chrome's `runtime.Port` (`postMessage`,
+   * `onMessage`, `onDisconnect`, `disconnect`); it disconnects with `error` "Could not establish
+   * connection. Receiving end does not exist." when the background has no `onConnect` listener,
+   * and without one when the background's Worker stops.
+   */
+  connect(extensionId: string, connectInfo: { name?: string } = {}): ExtensionPort {
+    if (connectInfo === null || typeof connectInfo !== "object") {
+      throw new TypeError("connect: connectInfo must be an object");
+    }
+    const name = connectInfo.name ?? "";
+    if (typeof name !== "string") throw new TypeError("connect: connectInfo.name must be a string");
+    const loaded = this.#loaded.get(extensionId);
+    if (loaded) return loaded.connect(name);
+    const port = new ExtensionPort(name, undefined, { post() {}, close() {} });
+    queueMicrotask(() => port.end(NO_RECEIVER));
+    return port;
+  }
+
+  /**
+   * A port a background opened with `chrome.runtime.connect`: emitted as `runtime-connect` with
+   * `(event, port)`; false when nobody listens (the background's port then disconnects with
+   * Chrome's "Receiving end does not exist").
+   */
+  #accept(port: ExtensionPort): boolean {
+    if (this.listenersFor("runtime-connect").length === 0) return false;
+    this.emit("runtime-connect", port);
+    return true;
+  }
+
+  /**
    * `runtime.sendMessage` from a background: emitted as `runtime-message` with `(event, message,
    * sender, sendResponse)`. As Chrome's `runtime.onMessage`: the background's promise resolves
    * with what `sendResponse` is given first; a listener that answers later returns `true` (or a
@@ -187,15 +235,16 @@ export class Extensions extends Emitter {
     const listeners = this.listenersFor("runtime-message");
     if (listeners.length === 0) {
       return Promise.reject(
-        new Error("Could not establish connection. Receiving end does not exist."),
+        new Error(NO_RECEIVER),
       );
     }
     return new Promise((resolve, reject) => {
       let answered = false;
       const sendResponse = (value?: unknown) => {
         if (answered) return;
+        const json = asJson(value); // it crosses as JSON, as Chrome's responses do
         answered = true;
-        resolve(value);
+        resolve(json);
       };
       const sender = { id: extension.id, url: extension.url };
       const event = { defaultPrevented: false, preventDefault() {} };
@@ -212,7 +261,7 @@ export class Extensions extends Emitter {
         if (result === true) later = true;
         else if (result instanceof Promise) {
           later = true;
-          result.then(sendResponse, (error) => {
+          result.then(sendResponse).catch((error) => {
             if (answered) return;
             answered = true;
             reject(error);

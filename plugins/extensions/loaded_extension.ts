@@ -13,8 +13,13 @@ import type { Listener, WebRequest } from "../web-request/web_request.ts";
 import { Alarms } from "./alarms.ts";
 import { BackgroundHost, type BackgroundOptions } from "./background_host.ts";
 import { ProxySettings } from "./chrome_proxy.ts";
-import { cookiesCall, coversCookie, type SessionCookies } from "./cookie_calls.ts";
+import { cookiesCall, type SessionCookies, watchCookieChanges } from "./cookie_calls.ts";
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
+import { managementCall } from "./management_calls.ts";
+import { permissionsCall } from "./permission_calls.ts";
+import { PortHub } from "./extension_ports.ts";
+import { asJson, type ExtensionPort, NO_RECEIVER } from "./_port.ts";
+import type { DescribedExtension } from "./_management_info.ts";
 import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
 import {
@@ -87,6 +92,10 @@ export interface ExtensionDeps {
   idleTimeout(): number;
   /** The background started (again) or stopped. */
   onBackground(extension: Extension, running: boolean): void;
+  /** The session's loaded extensions (`chrome.management.getAll`). */
+  loaded(): DescribedExtension[];
+  /** A port the background opened (`runtime.connect`); false when nobody takes it. */
+  onConnect(extension: Extension, port: ExtensionPort): boolean;
 }
 
 const WEB_REQUEST_EVENTS = new Set([
@@ -138,6 +147,13 @@ export class LoadedExtension {
     if (!setProxy) throw new Error("This session has no proxy plugin");
     return setProxy.call(this.#deps.ctx.session, config);
   }, (details) => this.#notify("proxy.settings.onChange", [details]));
+
+  readonly #ports: PortHub = new PortHub({
+    sender: () => ({ id: this.extension.id, url: this.extension.url }),
+    background: () => this.#wake(),
+    accept: (port) => this.#deps.onConnect(this.extension, port),
+    report: (error) => this.#deps.ctx.report(this.#named(error as Error), "extension runtime.Port"),
+  });
 
   private constructor(
     deps: ExtensionDeps,
@@ -217,6 +233,12 @@ export class LoadedExtension {
     return loaded;
   }
 
+  /** What `chrome.management` describes it by. */
+  get described(): DescribedExtension {
+    const { id, manifest } = this.extension;
+    return { id, manifest, permissions: this.permissions, origins: [...this.access.origins] };
+  }
+
   /** Whether the extension holds an API permission. */
   has(permission: string): boolean {
     return this.permissions.includes(permission);
@@ -274,9 +296,16 @@ export class LoadedExtension {
       on: (name) => this.#eventNames.add(name),
       activity: () => this.#lastActivity = performance.now(),
       report: (error, where) => ctx.report(this.#named(error), `extension ${where}`),
+      port: (message) => this.#ports.receive(message),
+      stopped: () => this.#ports.backgroundGone(),
     };
     const background = await this.#wake();
-    if (this.has("cookies")) this.#watchCookies();
+    const cookies = this.has("cookies") ? this.#members().cookies : undefined;
+    if (cookies) {
+      this.#untaps.push(watchCookieChanges(cookies, this.access, (details) => {
+        this.#notify("cookies.onChanged", [details]);
+      }));
+    }
     const webRequest = this.has("webRequest") ? this.#members().webRequest : undefined;
     if (webRequest) {
       this.#untaps.push(watchIgnoredActions(webRequest, this.extension.id, (details) => {
@@ -399,10 +428,16 @@ export class LoadedExtension {
   /** Sends a message to the background (`runtime.onMessage`); resolves with its response. */
   async sendMessage(message: unknown): Promise<unknown> {
     if (!this.#options || this.#stopped) {
-      throw new Error("Could not establish connection. Receiving end does not exist.");
+      throw new Error(NO_RECEIVER);
     }
+    const json = asJson(message); // it crosses as JSON, as Chrome's messages do
     const background = await this.#wake();
-    return await background.dispatch("runtime.onMessage", [message, { origin: "websession" }]);
+    return await background.dispatch("runtime.onMessage", [json, { origin: "websession" }]);
+  }
+
+  /** A port to the background's `chrome.runtime.onConnect`. */
+  connect(name: string): ExtensionPort {
+    return this.#ports.connect(name);
   }
 
   /** The session's members; one whose plugin the session lacks reads as undefined. */
@@ -480,22 +515,6 @@ export class LoadedExtension {
     events[entry.event].removeListener(entry.fn);
   }
 
-  #watchCookies(): void {
-    const cookies = this.#members().cookies;
-    if (!cookies) return;
-    const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
-      const c = cookie as { domain: string; secure: boolean };
-      if (!coversCookie(this.access, c)) return;
-      this.#notify("cookies.onChanged", [{
-        cookie: { ...c, storeId: "0" },
-        cause: chromeCookieCause(String(cause)),
-        removed,
-      }]);
-    };
-    cookies.on("changed", onChanged);
-    this.#untaps.push(() => cookies.off("changed", onChanged));
-  }
-
   #storageChanged(area: "local" | "session", changes: StorageChanges): void {
     if (Object.keys(changes).length === 0) return;
     this.#notify("storage.onChanged", [changes, area]);
@@ -543,27 +562,21 @@ export class LoadedExtension {
       return cookiesCall(this.#members().cookies, this.access, method.slice(8), args);
     }
     if (method.startsWith("proxy.settings.")) return this.#proxy.call(method.slice(15), args);
+    if (method.startsWith("permissions.")) {
+      const granted = { permissions: this.permissions, origins: this.access.origins };
+      return permissionsCall(method.slice(12), args, granted);
+    }
+    if (method.startsWith("management.")) {
+      return managementCall(method.slice(11), args, this.described, this.#deps.loaded);
+    }
     switch (method) {
       case "runtime.sendMessage":
-        return this.#deps.onMessage(this.extension, args.length > 1 ? args[1] : args[0]);
+        return this.#deps.onMessage(this.extension, args[0]); // the Worker read Chrome's forms
       case "runtime.reload":
         this.#deps.reload(this.extension);
         return undefined;
       case "webRequest.handlerBehaviorChanged":
         return this.#members().webRequest!.events.handlerBehaviorChanged();
-      case "permissions.getAll":
-        return { permissions: [...this.permissions], origins: [...this.access.origins] };
-      case "permissions.contains": {
-        const p = (args[0] ?? {}) as { permissions?: string[]; origins?: string[] };
-        return (p.permissions ?? []).every((x) => this.has(x)) &&
-          (p.origins ?? []).every((o) =>
-            this.access.origins.includes(o) || this.access.covers(o.replace(/\*\.?/g, ""))
-          );
-      }
-      case "permissions.request":
-      case "permissions.remove":
-        // there is no user to ask: nothing is granted or withdrawn at run time
-        return false;
     }
     throw new Error(`${method} is not supported by websession`);
   }
@@ -572,13 +585,4 @@ export class LoadedExtension {
   releaseProxy(): Promise<void> {
     return this.#proxy.release();
   }
-}
-
-/**
- * Chrome's `cookies.OnChangedCause` for the cause of a session's `changed` event: the insertions
- * Electron 41 tells apart (`inserted`, `inserted-no-change-overwrite`, ...) are all `explicit` to an
- * extension, as in Chromium's cookies API; `expired-overwrite` is `expired_overwrite`.
- */
-function chromeCookieCause(cause: string): string {
-  return cause.startsWith("inserted") ? "explicit" : cause.replaceAll("-", "_");
 }

@@ -36,3 +36,5 @@ export { extensionId, idFromBytes } from "./extension_id.ts";
 export { HostAccess } from "./host_access.ts";
 export type { MatchedRuleInfo } from "./extension_rules.ts";
 export type { IsolationAdapter } from "../../kernel/contracts.ts";
+export { ExtensionPort, type PortLink, type PortSender } from "./_port.ts";
+export { ChromeEvent, type ChromeListener } from "./_chrome_event.ts";

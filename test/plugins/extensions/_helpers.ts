@@ -83,3 +83,72 @@ export async function echoed(
   const response = await ses.fetch(url);
   return await response.json();
 }
+
+const written: string[] = [];
+
+/**
+ * A worker.js for a test extension that lets the test drive `chrome.*`: `{ call, args }` answers
+ * `{ value }` or `{ error }` (promise form, or `{ thrown }` for an error thrown at the call), and
+ * `{ callback, args }` calls with a trailing callback and answers `{ value, lastError }`.
+ */
+export const RPC_WORKER = `
+const at = (name) => {
+  const path = name.split(".");
+  const method = path.pop();
+  return [path.reduce((object, key) => object[key], chrome), method];
+};
+chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+  if (!message || (typeof message.call !== "string" && typeof message.callback !== "string")) return;
+  const [target, method] = at(message.call ?? message.callback);
+  let result;
+  try {
+    if (message.callback) {
+      target[method](...(message.args ?? []), (value) =>
+        respond({ value, lastError: chrome.runtime.lastError?.message ?? null }));
+      return true;
+    }
+    result = target[method](...(message.args ?? []));
+  } catch (error) {
+    respond({ thrown: error.name + ": " + error.message });
+    return;
+  }
+  Promise.resolve(result).then((value) => respond({ value }), (error) => respond({ error: error.message }));
+  return true;
+});
+`;
+
+/** Writes an extension folder (manifest and files) into a new temporary folder; returns its path. */
+export async function writeExtension(
+  manifest: Record<string, unknown>,
+  files: Record<string, string> = { "worker.js": RPC_WORKER },
+): Promise<string> {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(`${tmpdir()}/websession-extension-`);
+  writeFileSync(`${dir}/manifest.json`, JSON.stringify(manifest));
+  for (const [name, text] of Object.entries(files)) writeFileSync(`${dir}/${name}`, text);
+  written.push(dir);
+  return dir;
+}
+
+/** Removes every folder {@linkcode writeExtension} wrote. */
+export async function removeWrittenExtensions(): Promise<void> {
+  const { rmSync } = await import("node:fs");
+  for (const dir of written.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Closes the sessions and removes the folders the tests made (an `after` hook). */
+export async function cleanUp(): Promise<void> {
+  await closeSessions();
+  await removeWrittenExtensions();
+}
+
+/** A fresh session with an extension {@linkcode writeExtension} wrote loaded into it. */
+export async function loadWritten(
+  manifest: Record<string, unknown>,
+  files?: Record<string, string>,
+): Promise<{ ses: DefaultSession; id: string; errors: Error[] }> {
+  const { ses, errors } = await freshSession();
+  const { id } = await ses.loadExtension(await writeExtension(manifest, files));
+  return { ses, id, errors };
+}
