@@ -252,16 +252,23 @@ describe("browserSession over a Chromium browser context", () => {
   it("network emulation offline fails the page's requests; disabling it restores them", async () => {
     const ses = await fresh();
     const page = await ses.pages.open(`${site.url}/echo`);
+    // Electron's members are synchronous and Chromium applies the conditions in its network
+    // service after the CDP call: a fetch right after may still meet the old ones (a loaded CI
+    // saw it), so each outcome is awaited over a few tries.
+    const fetchUntil = async (query: string, wanted: string) => {
+      let outcome = "";
+      for (let i = 0; i < 20 && outcome !== wanted; i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        outcome = await page.evaluate<string>(
+          `fetch('/echo?${query}${i}').then(() => 'loaded', (e) => e.name)`,
+        );
+      }
+      return outcome;
+    };
     ses.enableNetworkEmulation({ offline: true });
-    const offline = await page.evaluate<string>(
-      "fetch('/echo?offline').then(() => 'loaded', (e) => e.name)",
-    );
-    assert.equal(offline, "TypeError");
+    assert.equal(await fetchUntil("offline", "TypeError"), "TypeError");
     ses.disableNetworkEmulation();
-    const online = await page.evaluate<string>(
-      "fetch('/echo?online').then(() => 'loaded', (e) => e.name)",
-    );
-    assert.equal(online, "loaded");
+    assert.equal(await fetchUntil("online", "loaded"), "loaded");
   });
 
   it("a persist: partition runs its own Chromium on a profile under its storage path, kept across a restart", async () => {
