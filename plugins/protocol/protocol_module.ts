@@ -28,6 +28,43 @@ function current(): Protocol {
   return (session.defaultSession as unknown as ProtocolMembers).protocol;
 }
 
+/** Every member of `Protocol`, each forwarded to the default session's at the time of the call. */
+const forwardedMembers = [
+  "handle",
+  "unhandle",
+  "isProtocolHandled",
+  "registerStringProtocol",
+  "registerBufferProtocol",
+  "registerStreamProtocol",
+  "registerFileProtocol",
+  "registerHttpProtocol",
+  "unregisterProtocol",
+  "isProtocolRegistered",
+  "interceptStringProtocol",
+  "interceptBufferProtocol",
+  "interceptStreamProtocol",
+  "interceptFileProtocol",
+  "interceptHttpProtocol",
+  "uninterceptProtocol",
+  "isProtocolIntercepted",
+] as const satisfies readonly (keyof Protocol)[];
+
+/** Fails to compile when `Protocol` gains a member that the table above does not forward. */
+type UnforwardedMembers = Exclude<keyof Protocol, (typeof forwardedMembers)[number]>;
+const everyMemberForwarded: [UnforwardedMembers] extends [never] ? true : UnforwardedMembers = true;
+void everyMemberForwarded;
+
+function forwardToDefaultSession(): Protocol {
+  const forwarded: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const name of forwardedMembers) {
+    forwarded[name] = (...args) => {
+      const target = current();
+      return (target[name] as (...args: unknown[]) => unknown).apply(target, args);
+    };
+  }
+  return forwarded as unknown as Protocol;
+}
+
 /**
  * Electron's `protocol` module, on the default session.
  *
@@ -43,22 +80,6 @@ function current(): Protocol {
  * ```
  */
 export const protocol: ProtocolModule = {
-  handle: (scheme, handler) => current().handle(scheme, handler),
-  unhandle: (scheme) => current().unhandle(scheme),
-  isProtocolHandled: (scheme) => current().isProtocolHandled(scheme),
-  registerStringProtocol: (scheme, handler) => current().registerStringProtocol(scheme, handler),
-  registerBufferProtocol: (scheme, handler) => current().registerBufferProtocol(scheme, handler),
-  registerStreamProtocol: (scheme, handler) => current().registerStreamProtocol(scheme, handler),
-  registerFileProtocol: (scheme, handler) => current().registerFileProtocol(scheme, handler),
-  registerHttpProtocol: (scheme, handler) => current().registerHttpProtocol(scheme, handler),
-  unregisterProtocol: (scheme) => current().unregisterProtocol(scheme),
-  isProtocolRegistered: (scheme) => current().isProtocolRegistered(scheme),
-  interceptStringProtocol: (scheme, handler) => current().interceptStringProtocol(scheme, handler),
-  interceptBufferProtocol: (scheme, handler) => current().interceptBufferProtocol(scheme, handler),
-  interceptStreamProtocol: (scheme, handler) => current().interceptStreamProtocol(scheme, handler),
-  interceptFileProtocol: (scheme, handler) => current().interceptFileProtocol(scheme, handler),
-  interceptHttpProtocol: (scheme, handler) => current().interceptHttpProtocol(scheme, handler),
-  uninterceptProtocol: (scheme) => current().uninterceptProtocol(scheme),
-  isProtocolIntercepted: (scheme) => current().isProtocolIntercepted(scheme),
+  ...forwardToDefaultSession(),
   registerSchemesAsPrivileged,
 };
