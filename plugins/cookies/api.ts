@@ -14,6 +14,7 @@ import { MAX_NAME_VALUE_BYTES, type ParsedSetCookie, utf8Length } from "./parse_
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
 import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
 import { checkSetDomain, checkSetPath } from "./_set_attributes.ts";
+import { siteOf } from "./same_site.ts";
 
 /** Electron's `cookies.get()` filter. */
 export interface CookiesGetFilter {
@@ -72,6 +73,20 @@ export interface CookiesSetDetails {
   expirationDate?: number;
   /** SameSite (default `lax`). */
   sameSite?: ElectronSameSite;
+  /**
+   * websession: the top-level site (an origin or URL of it) that keys a partitioned (CHIPS) cookie,
+   * as `get` reports it; the cookie is then `Partitioned` and must be Secure. Absent: unpartitioned.
+   */
+  partitionKey?: string;
+}
+
+/** Options of `cookies.remove()` (websession; Electron's remove takes none). */
+export interface CookiesRemoveOptions {
+  /**
+   * Which partition: a top-level site (as `get` reports it) for that partition's cookies, `""` for
+   * unpartitioned cookies only; absent, every partition's (Electron's reading).
+   */
+  partitionKey?: string;
 }
 
 /** Options of `cookies.export()`. */
@@ -316,6 +331,7 @@ export class Cookies extends Emitter {
       }
       const domain = details.domain ? checkSetDomain(details.domain) : undefined;
       const path = details.path ? checkSetPath(details.path) : undefined;
+      const partitionKey = checkPartitionKey("cookies.set", details.partitionKey);
       const parsed: ParsedSetCookie = {
         name,
         value,
@@ -327,12 +343,15 @@ export class Cookies extends Emitter {
         httpOnly: details.httpOnly === true,
         sameSite: fromElectronSameSite(sameSite),
         priority: "medium",
-        partitioned: false,
+        partitioned: partitionKey !== undefined && partitionKey !== "",
       };
       // Electron's set() has HttpOnly access only for an HttpOnly cookie: another may not
       // replace an HttpOnly one (Chrome's extension API may, through HTTP_ONLY_ACCESS).
       const httpOnlyAccess = parsed.httpOnly || details[HTTP_ONLY_ACCESS] === true;
-      const result = this.#jar.store(parsed, u, { httpOnly: httpOnlyAccess }, true);
+      const access = parsed.partitioned
+        ? { httpOnly: httpOnlyAccess, partitionKey }
+        : { httpOnly: httpOnlyAccess };
+      const result = this.#jar.store(parsed, u, access, true);
       if (result.rejected) {
         throw setCookieError(
           jarRefusal(result.rejected),
@@ -345,13 +364,17 @@ export class Cookies extends Emitter {
     }
   }
 
-  /** Removes the cookies named `name` that match `url` (Electron's `cookies.remove`). */
-  remove(url: string, name: string): Promise<void> {
-    if (this.#pending()) return this.#pending()!.then(() => this.remove(url, name));
+  /**
+   * Removes the cookies named `name` that match `url` (Electron's `cookies.remove`), of every
+   * partition unless `options.partitionKey` names one (`""`: unpartitioned cookies only).
+   */
+  remove(url: string, name: string, options: CookiesRemoveOptions = {}): Promise<void> {
+    if (this.#pending()) return this.#pending()!.then(() => this.remove(url, name, options));
     try {
       const u = checkUrl("cookies.remove", url);
       if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
-      if (isCookieableScheme(u.scheme)) this.#jar.remove(u, name);
+      const partitionKey = checkPartitionKey("cookies.remove", options?.partitionKey);
+      if (isCookieableScheme(u.scheme)) this.#jar.remove(u, name, partitionKey);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
@@ -392,4 +415,20 @@ export class Cookies extends Emitter {
       return Promise.reject(error);
     }
   }
+}
+
+/**
+ * A `partitionKey` argument as the jar keys partitions: the schemeful site of the origin or URL
+ * given (`""` stays `""`); a TypeError naming the call when it is not a string or has no site.
+ */
+function checkPartitionKey(where: string, key: unknown): string | undefined {
+  if (key === undefined || key === "") return key as undefined | "";
+  if (typeof key !== "string") throw new TypeError(`${where}: partitionKey must be a string`);
+  const site = siteOf(key);
+  if (site === "null") {
+    throw new TypeError(
+      `${where}: partitionKey must be a top-level site such as "https://example.com" (got "${key}")`,
+    );
+  }
+  return site;
 }

@@ -468,12 +468,15 @@ export class CookieJar {
   }
 
   /**
-   * Removes the cookies named `name` that a request to `url` would carry (any partition),
-   * like Electron's `cookies.remove(url, name)`. Returns how many were removed.
+   * Removes the cookies named `name` that a request to `url` would carry, like Electron's
+   * `cookies.remove(url, name)`: of any partition, or only of `partitionKey`'s (`""`: the
+   * unpartitioned ones). Returns how many were removed.
    */
-  remove(url: string | URL | CookieUrl, name: string): number {
+  remove(url: string | URL | CookieUrl, name: string, partitionKey?: string): number {
     const u = toCookieUrl(url);
-    const victims = this.#match(u, undefined, false, true).filter((c) => c.name === name);
+    const victims = this.#match(u, undefined, false, true).filter((c) =>
+      c.name === name && (partitionKey === undefined || c.partitionKey === partitionKey)
+    );
     for (const c of victims) this.#remove(c, "explicit");
     return victims.length;
   }

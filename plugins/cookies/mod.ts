@@ -35,7 +35,12 @@ import { loadPublicSuffixList, publicSuffixListLoaded } from "./public_suffix.ts
 // so that its documentation is complete on its own.
 export type * from "../../kernel/mod.ts";
 export { Cookies, HTTP_ONLY_ACCESS } from "./api.ts";
-export type { CookiesExportOptions, CookiesGetFilter, CookiesSetDetails } from "./api.ts";
+export type {
+  CookiesExportOptions,
+  CookiesGetFilter,
+  CookiesRemoveOptions,
+  CookiesSetDetails,
+} from "./api.ts";
 export type { Cookie, ElectronSameSite } from "./cookie.ts";
 export { CookieRecord } from "./cookie.ts";
 export { CookieJar } from "./jar.ts";

@@ -5,6 +5,12 @@
  * @module
  */
 import type { HostAccess } from "./host_access.ts";
+import {
+  type ChromePartitionKey,
+  inPartition,
+  partitionChoice,
+  toChromeCookie,
+} from "./_cookie_partition.ts";
 
 // The cookies plugin's HTTP_ONLY_ACCESS (a registered symbol: no import of that plugin).
 const HTTP_ONLY_ACCESS = Symbol.for("websession.cookies.httpOnlyAccess");
@@ -13,7 +19,7 @@ const HTTP_ONLY_ACCESS = Symbol.for("websession.cookies.httpOnlyAccess");
 export interface SessionCookies {
   get(filter: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
   set(details: Record<string, unknown>): Promise<void>;
-  remove(url: string, name: string): Promise<void>;
+  remove(url: string, name: string, options?: { partitionKey?: string }): Promise<void>;
   on(event: string, fn: (...args: unknown[]) => void): void;
   off(event: string, fn: (...args: unknown[]) => void): void;
 }
@@ -63,7 +69,10 @@ export async function cookiesCall(
 ): Promise<unknown> {
   if (!cookies) throw new Error("This session has no cookies plugin");
   const d = (args[0] ?? {}) as Record<string, unknown>;
-  const withStore = (c: Record<string, unknown>) => ({ ...c, storeId: "0" });
+  const key = d.partitionKey as ChromePartitionKey | undefined;
+  const choice = partitionChoice(key, op);
+  const inChoice = (c: Record<string, unknown>) =>
+    inPartition(c as { domain: string; partitionKey?: string }, choice, key);
   // Chrome's words for an unknown store, a bad url and a refused cookie (its cookies API).
   if (d.storeId !== undefined && d.storeId !== "0") {
     throw new Error(`Invalid cookie store id: "${String(d.storeId)}".`);
@@ -88,29 +97,32 @@ export async function cookiesCall(
   switch (op) {
     case "get": {
       const url = needUrl();
-      const found = await cookies.get({ url, name: needName() });
-      return found.length ? withStore(found[0]) : null;
+      const found = (await cookies.get({ url, name: needName() })).filter(inChoice);
+      return found.length ? toChromeCookie(found[0]) : null;
     }
     case "getAll": {
       if (d.url !== undefined) needUrl();
       // Chrome's domain filter is not Electron's: read here, not by `ses.cookies.get`.
-      const { storeId: _s, domain, ...filter } = d;
+      const { storeId: _s, domain, partitionKey: _p, ...filter } = d;
       if (domain !== undefined && typeof domain !== "string") {
         throw new TypeError("cookies.getAll: details.domain must be a string");
       }
       const found = await cookies.get(filter) as Array<{ domain: string }>;
       return found.filter((c) =>
-        coversCookie(access, c) && (domain === undefined || isDomainOrSubdomain(c.domain, domain))
-      ).map(withStore);
+        coversCookie(access, c) && inChoice(c) &&
+        (domain === undefined || isDomainOrSubdomain(c.domain, domain))
+      ).map(toChromeCookie);
     }
     case "set": {
       const url = needUrl();
-      const { storeId: _s, ...details } = d;
+      const { storeId: _s, partitionKey: _p, ...details } = d;
+      if (!choice.all && choice.site !== "") checkCrossSiteAncestor(url, choice.site, key);
       // Chrome's default is no SameSite attribute ("unspecified"); Electron's set() defaults to lax
       try {
         // Chrome's cookies API sets with HttpOnly access (it may replace an HttpOnly cookie)
         await cookies.set({
           ...details,
+          ...(!choice.all && choice.site !== "" ? { partitionKey: choice.site } : {}),
           sameSite: details.sameSite ?? "unspecified",
           [HTTP_ONLY_ACCESS]: true,
         });
@@ -120,14 +132,16 @@ export async function cookiesCall(
           cause: error,
         });
       }
-      const found = await cookies.get({ url, name: d.name ?? "" });
-      return found.length ? withStore(found[0]) : null;
+      const found = (await cookies.get({ url, name: d.name ?? "" })).filter(inChoice);
+      return found.length ? toChromeCookie(found[0]) : null;
     }
     case "remove": {
       const url = needUrl();
       const name = needName();
-      await cookies.remove(url, name);
-      return { url, name, storeId: "0" };
+      await cookies.remove(url, name, { partitionKey: choice.all ? "" : choice.site });
+      return !choice.all && choice.site !== ""
+        ? { url, name, storeId: "0", partitionKey: key }
+        : { url, name, storeId: "0" };
     }
     case "getAllCookieStores":
       return [{ id: "0", tabIds: [] }];
@@ -153,7 +167,7 @@ export function watchCookieChanges(
   const onChanged = (_event: unknown, cookie: unknown, cause: unknown, removed: unknown) => {
     const c = cookie as { domain: string; secure: boolean };
     if (!coversCookie(access, c)) return;
-    notify({ cookie: { ...c, storeId: "0" }, cause: chromeCookieCause(String(cause)), removed });
+    notify({ cookie: toChromeCookie(c), cause: chromeCookieCause(String(cause)), removed });
   };
   cookies.on("changed", onChanged);
   return () => cookies.off("changed", onChanged);
@@ -166,4 +180,28 @@ export function watchCookieChanges(
  */
 function chromeCookieCause(cause: string): string {
   return cause.startsWith("inserted") ? "explicit" : cause.replaceAll("-", "_");
+}
+
+/**
+ * Chrome's check of a `set` key's `hasCrossSiteAncestor` against the URL: false needs the URL to
+ * be first party to the top-level site. websession derives the bit from the sites, so a true bit
+ * for a first-party URL (a frame tree it does not keep) is refused rather than dropped.
+ */
+function checkCrossSiteAncestor(url: string, site: string, key: ChromePartitionKey | undefined) {
+  const firstParty = inPartition({ domain: new URL(url).hostname, partitionKey: site }, {
+    all: false,
+    site,
+  }, { hasCrossSiteAncestor: false });
+  if (key?.hasCrossSiteAncestor === false && !firstParty) {
+    throw new Error(
+      "partitionKey has a first party value for hasCrossSiteAncestor when the url and the " +
+        "topLevelSite are not first party.",
+    );
+  }
+  if (key?.hasCrossSiteAncestor === true && firstParty) {
+    throw new Error(
+      "websession cannot set a cookie with hasCrossSiteAncestor true for a url first party to " +
+        "the topLevelSite (it keeps no frame tree; the bit is derived from the sites).",
+    );
+  }
 }

@@ -98,3 +98,114 @@ describe("chrome.cookies.set over an HttpOnly cookie", () => {
     assert.deepEqual((await ses.cookies.get({})).map((c) => [c.value, c.httpOnly]), [["2", false]]);
   });
 });
+
+describe("chrome.cookies and partitionKey, as Chrome's cookies API reads it", () => {
+  const url = "https://shop.example/";
+  const news = { topLevelSite: "https://news.example" };
+  async function seeded() {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    await ses.cookies.set({ url, name: "u", value: "1", secure: true });
+    await ses.cookies.set({
+      url,
+      name: "p",
+      value: "2",
+      secure: true,
+      partitionKey: news.topLevelSite,
+    });
+    await ses.cookies.set({
+      url,
+      name: "own",
+      value: "3",
+      secure: true,
+      partitionKey: "https://shop.example",
+    });
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    const call = (op: string, details: object) => cookiesCall(cookies, access, op, [details]);
+    const names = async (details: object) =>
+      ((await call("getAll", details)) as Array<{ name: string }>).map((c) => c.name).sort();
+    return { ses, call, names };
+  }
+
+  it("getAll: unpartitioned by default, every cookie with {}, one partition with its site", async () => {
+    const { call, names } = await seeded();
+    assert.deepEqual(await names({}), ["u"]);
+    assert.deepEqual(await names({ url }), ["u"]);
+    assert.deepEqual(await names({ partitionKey: {} }), ["own", "p", "u"]);
+    assert.deepEqual(await names({ partitionKey: { topLevelSite: "" } }), ["u"]);
+    assert.deepEqual(await names({ url, partitionKey: news }), ["p"]);
+    const own = { topLevelSite: "https://shop.example" };
+    assert.deepEqual(await names({ partitionKey: { ...own, hasCrossSiteAncestor: false } }), [
+      "own",
+    ]);
+    assert.deepEqual(await names({ partitionKey: { ...own, hasCrossSiteAncestor: true } }), []);
+    const [p] = (await call("getAll", { partitionKey: news })) as Array<Record<string, unknown>>;
+    assert.deepEqual(p.partitionKey, {
+      topLevelSite: "https://news.example",
+      hasCrossSiteAncestor: true,
+    });
+    assert.equal(p.storeId, "0");
+  });
+
+  it("get, set and remove act on the unpartitioned cookie unless a partitionKey names one", async () => {
+    const { ses, call } = await seeded();
+    assert.equal(await call("get", { url, name: "p" }), null);
+    const p = (await call("get", { url, name: "p", partitionKey: news })) as { value: string };
+    assert.equal(p.value, "2");
+    const set = (await call("set", {
+      url,
+      name: "p",
+      value: "4",
+      secure: true,
+      partitionKey: news,
+    })) as { value: string; partitionKey: unknown };
+    assert.equal(set.value, "4");
+    assert.deepEqual(set.partitionKey, {
+      topLevelSite: "https://news.example",
+      hasCrossSiteAncestor: true,
+    });
+    await call("remove", { url, name: "p" }); // the unpartitioned "p": there is none
+    assert.deepEqual((await ses.cookies.get({ name: "p" })).map((c) => c.value), ["4"]);
+    assert.deepEqual(await call("remove", { url, name: "p", partitionKey: news }), {
+      url,
+      name: "p",
+      storeId: "0",
+      partitionKey: news,
+    });
+    assert.deepEqual(await ses.cookies.get({ name: "p" }), []);
+  });
+
+  it("refuses the keys Chrome refuses, in its words, and stores nothing", async () => {
+    const { ses, call } = await seeded();
+    const before = await ses.cookies.get({});
+    await assert.rejects(call("getAll", { partitionKey: { hasCrossSiteAncestor: true } }), {
+      message: "CookiePartitionKey.topLevelSite unexpectedly not present.",
+    });
+    await assert.rejects(
+      call("get", { url, name: "u", partitionKey: { topLevelSite: "INVALID" } }),
+      {
+        message: "Cannot deserialize opaque origin to CookiePartitionKey",
+      },
+    );
+    await assert.rejects(
+      call("set", {
+        url,
+        name: "x",
+        value: "1",
+        secure: true,
+        partitionKey: { ...news, hasCrossSiteAncestor: false },
+      }),
+      {
+        message: "partitionKey has a first party value for hasCrossSiteAncestor when the url " +
+          "and the topLevelSite are not first party.",
+      },
+    );
+    await assert.rejects(call("getAll", { partitionKey: "https://news.example" }), {
+      name: "TypeError",
+      message: "Error in invocation of cookies.getAll: Error at parameter 'details': " +
+        "Invalid type for property 'partitionKey'.",
+    });
+    assert.deepEqual(await ses.cookies.get({}), before);
+  });
+});
