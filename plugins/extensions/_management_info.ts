@@ -1,7 +1,8 @@
 /**
  * Chrome's `management.ExtensionInfo` of the extension a background belongs to (what
  * `chrome.management.getSelf()` answers): websession loads unpacked extensions only, so each is
- * an enabled `"extension"` of install type `"development"`. Pure: it runs in the background Worker
+ * an `"extension"` of install type `"development"`, enabled unless `management.setEnabled`
+ * disabled it. Pure: it runs in the background Worker
  * (`getSelf`) and on the session's side (`get`, `getAll`).
  *
  * @module
@@ -18,6 +19,8 @@ export interface ExtensionInfo {
   versionName?: string;
   mayDisable: boolean;
   enabled: boolean;
+  /** Why it is disabled (Chrome's `"unknown"` for one another extension disabled). */
+  disabledReason?: "unknown";
   type: "extension";
   installType: "development";
   isApp: false;
@@ -28,11 +31,13 @@ export interface ExtensionInfo {
   hostPermissions: string[];
 }
 
-/** What an `ExtensionInfo` is made of: a loaded extension's id, manifest and permissions. */
-export type DescribedExtension = Pick<
-  BackgroundInit,
-  "id" | "manifest" | "permissions" | "origins"
->;
+/**
+ * What an `ExtensionInfo` is made of: an extension's id, manifest and permissions, and whether
+ * `management.setEnabled` disabled it.
+ */
+export type DescribedExtension =
+  & Pick<BackgroundInit, "id" | "manifest" | "permissions" | "origins">
+  & { disabled?: boolean };
 
 /**
  * The `ExtensionInfo` of the extension `init` describes.
@@ -60,7 +65,7 @@ export function extensionInfo(init: DescribedExtension): ExtensionInfo {
     description: manifest.description ?? "",
     version: manifest.version,
     mayDisable: true,
-    enabled: true,
+    enabled: init.disabled !== true,
     type: "extension",
     installType: "development",
     isApp: false,
@@ -71,6 +76,7 @@ export function extensionInfo(init: DescribedExtension): ExtensionInfo {
     permissions: [...init.permissions],
     hostPermissions: [...init.origins],
   };
+  if (init.disabled === true) info.disabledReason = "unknown";
   if (text("version_name")) info.versionName = text("version_name");
   if (text("homepage_url")) info.homepageUrl = text("homepage_url");
   return info;

@@ -1,7 +1,8 @@
 /**
- * The Worker's `chrome.management`: `getSelf` (answered here) and
- * `getPermissionWarningsByManifest` for every extension, as in Chrome; `get`, `getAll`,
- * `getPermissionWarningsById` and the events only with the `management` permission. A call whose
+ * The Worker's `chrome.management`: `getSelf` (answered here), `getPermissionWarningsByManifest`
+ * and `uninstallSelf` for every extension, as in Chrome; `get`, `getAll`,
+ * `getPermissionWarningsById`, `setEnabled`, `uninstall` and the events (`onInstalled`,
+ * `onUninstalled`, `onEnabled`, `onDisabled`) only with the `management` permission. A call whose
  * id or manifest is not a string throws Chrome's "No matching signature" where it is made.
  *
  * @module
@@ -27,30 +28,55 @@ export function managementNamespace(
   api: Api,
   event: (name: string) => unknown,
 ): Record<string, unknown> {
-  /** A member whose first parameter is a string, checked as Chrome's bindings check it. */
-  const withString = (name: string, parameter: string) => {
+  /** A member whose parameters are checked as Chrome's bindings check its `signature`. */
+  const checked = (name: string, signature: string, matches: (args: unknown[]) => boolean) => {
     const call = api(`management.${name}`);
     return (...args: unknown[]) => {
-      if (typeof args[0] !== "string") {
+      const given = typeof args.at(-1) === "function" ? args.slice(0, -1) : args;
+      if (!matches(given)) {
         throw new TypeError(
-          `Error in invocation of management.${name}(string ${parameter}, optional function ` +
-            "callback): No matching signature.",
+          `Error in invocation of management.${name}(${signature}): No matching signature.`,
         );
       }
       return call(...args);
     };
   };
+  /** A member whose one parameter is a string. */
+  const withString = (name: string, parameter: string) =>
+    checked(
+      name,
+      `string ${parameter}, optional function callback`,
+      (args) => args.length === 1 && typeof args[0] === "string",
+    );
+  const isOptions = (value: unknown) =>
+    value === undefined || (value !== null && typeof value === "object");
   const management: Record<string, unknown> = {
     getSelf: api("management.getSelf", () => extensionInfo(self)),
     getPermissionWarningsByManifest: withString("getPermissionWarningsByManifest", "manifestStr"),
+    uninstallSelf: checked(
+      "uninstallSelf",
+      "optional object options, optional function callback",
+      (args) => args.length <= 1 && isOptions(args[0]),
+    ),
   };
   if (!self.permissions.includes("management")) return management;
-  // every extension stays enabled: onEnabled and onDisabled never fire
   return {
     ...management,
     get: withString("get", "id"),
     getAll: api("management.getAll"),
     getPermissionWarningsById: withString("getPermissionWarningsById", "id"),
+    setEnabled: checked(
+      "setEnabled",
+      "string id, boolean enabled, optional function callback",
+      (args) => args.length === 2 && typeof args[0] === "string" && typeof args[1] === "boolean",
+    ),
+    uninstall: checked(
+      "uninstall",
+      "string id, optional object options, optional function callback",
+      (args) => args.length <= 2 && typeof args[0] === "string" && isOptions(args[1]),
+    ),
+    onInstalled: event("management.onInstalled"),
+    onUninstalled: event("management.onUninstalled"),
     onEnabled: event("management.onEnabled"),
     onDisabled: event("management.onDisabled"),
   };

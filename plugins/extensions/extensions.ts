@@ -9,6 +9,8 @@ import { Emitter } from "../../kernel/events.ts";
 import type { Extension, ExtensionDeps, LoadExtensionOptions } from "./loaded_extension.ts";
 import type { LoadedExtension } from "./loaded_extension.ts";
 import { asJson, ExtensionPort, NO_RECEIVER } from "./_port.ts";
+import { type DescribedExtension, extensionInfo } from "./_management_info.ts";
+import type { ManagementHost } from "./management_calls.ts";
 
 /** The dependencies of a loaded extension that `Extensions` itself provides. */
 type ManagedByExtensions =
@@ -17,8 +19,15 @@ type ManagedByExtensions =
   | "reload"
   | "idleTimeout"
   | "onBackground"
-  | "loaded"
+  | "management"
   | "onConnect";
+
+/** An extension `chrome.management.setEnabled` disabled: unloaded, still listed, loaded again on enable. */
+interface DisabledExtension {
+  path: string;
+  options: LoadExtensionOptions;
+  described: DescribedExtension;
+}
 
 /**
  * `ses.extensions`: Electron's `Extensions` class, plus `sendMessage` (the session messaging an
@@ -33,6 +42,17 @@ type ManagedByExtensions =
  */
 export class Extensions extends Emitter {
   readonly #loaded = new Map<string, LoadedExtension>();
+  readonly #disabled = new Map<string, DisabledExtension>();
+  readonly #loadOptions = new Map<string, LoadExtensionOptions>();
+  /** What `chrome.management` acts on (see management_calls.ts). */
+  readonly #management: ManagementHost = {
+    all: () => [
+      ...[...this.#loaded.values()].map((l) => l.described),
+      ...[...this.#disabled.values()].map((d) => d.described),
+    ],
+    setEnabled: (id, enabled) => enabled ? this.#enable(id) : this.#disable(id),
+    uninstall: (id) => this.removeExtension(id),
+  };
   readonly #deps: Omit<
     ExtensionDeps,
     ManagedByExtensions
@@ -87,7 +107,7 @@ export class Extensions extends Emitter {
           if (this.#loaded.get(extension.id)?.extension === extension) this.#unload(extension.id);
         },
         idleTimeout: () => this.#idleTimeout,
-        loaded: () => [...this.#loaded.values()].map((l) => l.described),
+        management: this.#management,
         onConnect: (_extension, port) => this.#accept(port),
         onBackground: (extension, running) => {
           if (this.#loaded.get(extension.id)?.extension !== extension) return;
@@ -103,8 +123,11 @@ export class Extensions extends Emitter {
       options,
     );
     const id = loaded.extension.id;
+    const installed = !this.#loaded.has(id) && !this.#disabled.has(id);
     if (this.#loaded.has(id)) await this.#unload(id);
+    this.#disabled.delete(id);
     this.#loaded.set(id, loaded);
+    this.#loadOptions.set(id, options);
     this.#emit("extension-loaded", loaded.extension);
     this.#emit("extension-ready", loaded.extension);
     try {
@@ -113,7 +136,40 @@ export class Extensions extends Emitter {
       await this.#unload(id);
       throw error;
     }
+    if (installed) this.#broadcast("management.onInstalled", [extensionInfo(loaded.described)], id);
     return loaded.extension;
+  }
+
+  /** Hands `chrome.management`'s event to every other loaded extension that may hear it. */
+  #broadcast(name: string, args: unknown[], about: string): void {
+    for (const loaded of this.#loaded.values()) {
+      if (loaded.extension.id !== about && loaded.has("management")) loaded.notify(name, args);
+    }
+  }
+
+  /** `management.setEnabled(id, false)`: unloaded (`extension-unloaded`), still listed. */
+  #disable(id: string): Promise<void> {
+    const next = this.#queue.then(async () => {
+      const loaded = this.#loaded.get(id);
+      if (!loaded) return;
+      this.#loaded.delete(id);
+      const described = { ...loaded.described, disabled: true };
+      const options = this.#loadOptions.get(id) ?? {};
+      this.#disabled.set(id, { path: loaded.extension.path, options, described });
+      await this.#release(loaded);
+      this.#broadcast("management.onDisabled", [extensionInfo(described)], id);
+    });
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  /** `management.setEnabled(id, true)`: loaded again from its folder, with its options. */
+  async #enable(id: string): Promise<void> {
+    const disabled = this.#disabled.get(id);
+    if (!disabled) return;
+    await this.loadExtension(disabled.path, disabled.options);
+    const loaded = this.#loaded.get(id);
+    if (loaded) this.#broadcast("management.onEnabled", [extensionInfo(loaded.described)], id);
   }
 
   async #unload(id: string): Promise<void> {
@@ -142,12 +198,17 @@ export class Extensions extends Emitter {
     if (typeof extensionId !== "string") {
       throw new TypeError("removeExtension: extensionId must be a string");
     }
+    this.#loadOptions.delete(extensionId);
+    if (this.#disabled.delete(extensionId)) {
+      this.#broadcast("management.onUninstalled", [extensionId], extensionId);
+    }
     const loaded = this.#loaded.get(extensionId);
     if (!loaded) return;
     this.#loaded.delete(extensionId);
     loaded.stop();
     const next = this.#queue.then(() => this.#release(loaded));
     this.#queue = next.catch(() => {});
+    this.#broadcast("management.onUninstalled", [extensionId], extensionId);
   }
 
   /** The loaded extension with this id, or null. */
@@ -276,5 +337,6 @@ export class Extensions extends Emitter {
   close(): void {
     for (const loaded of this.#loaded.values()) loaded.stop();
     this.#loaded.clear();
+    this.#disabled.clear();
   }
 }

@@ -15,7 +15,7 @@ import { BackgroundHost, type BackgroundOptions } from "./background_host.ts";
 import { ProxySettings } from "./chrome_proxy.ts";
 import { cookiesCall, type SessionCookies, watchCookieChanges } from "./cookie_calls.ts";
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
-import { managementCall } from "./management_calls.ts";
+import { managementCall, type ManagementHost } from "./management_calls.ts";
 import { permissionsCall } from "./permission_calls.ts";
 import { PortHub } from "./extension_ports.ts";
 import { asJson, type ExtensionPort, NO_RECEIVER } from "./_port.ts";
@@ -92,8 +92,8 @@ export interface ExtensionDeps {
   idleTimeout(): number;
   /** The background started (again) or stopped. */
   onBackground(extension: Extension, running: boolean): void;
-  /** The session's loaded extensions (`chrome.management.getAll`). */
-  loaded(): DescribedExtension[];
+  /** The session's extensions, for `chrome.management`. */
+  management: ManagementHost;
   /** A port the background opened (`runtime.connect`); false when nobody takes it. */
   onConnect(extension: Extension, port: ExtensionPort): boolean;
 }
@@ -397,6 +397,14 @@ export class LoadedExtension {
   }
 
   /** Sends an event to the background, waking it when it listens to that event. */
+  /**
+   * Hands the background a `chrome.*` event (`name` as `"management.onEnabled"`), starting a
+   * stopped service worker that listens to it.
+   */
+  notify(name: string, args: unknown[]): void {
+    this.#notify(name, args);
+  }
+
   #notify(name: string, args: unknown[]): void {
     const background = this.#background;
     if (background?.alive) return background.notify(name, args);
@@ -567,7 +575,7 @@ export class LoadedExtension {
       return permissionsCall(method.slice(12), args, granted);
     }
     if (method.startsWith("management.")) {
-      return managementCall(method.slice(11), args, this.described, this.#deps.loaded);
+      return managementCall(method.slice(11), args, this.described, this.#deps.management);
     }
     switch (method) {
       case "runtime.sendMessage":
