@@ -195,25 +195,36 @@ export function install(init: BackgroundInit): void {
     },
   };
   if (has("storage")) {
+    // Chromium 156 has setAccessLevel on every area; there are no content scripts to grant
+    // access to, so it only checks its argument
+    const setAccessLevel = (area: string) =>
+      api(`storage.${area}.setAccessLevel`, (options) => {
+        const levels = Object.values(OTHER_ENUMS.storage.AccessLevel);
+        const level = (options as { accessLevel?: unknown } | undefined)?.accessLevel;
+        if (!levels.includes(level as string)) {
+          throw new TypeError(
+            `Error in invocation of storage.${area}.setAccessLevel: Error at parameter ` +
+              `'accessOptions': Error at property 'accessLevel': Value must be one of ${
+                levels.join(", ")
+              }.`,
+          );
+        }
+      });
+    const area = (name: string, constants: Record<string, number> = {}) =>
+      storageArea(name, { setAccessLevel: setAccessLevel(name), ...constants });
     chrome.storage = {
       ...OTHER_ENUMS.storage,
-      local: storageArea("local", { QUOTA_BYTES: 10485760 }),
-      session: storageArea("session", {
-        QUOTA_BYTES: 10485760,
-        // there are no content scripts to grant access to; the argument is still checked
-        setAccessLevel: api("storage.session.setAccessLevel", (options) => {
-          const levels = Object.values(OTHER_ENUMS.storage.AccessLevel);
-          const level = (options as { accessLevel?: unknown } | undefined)?.accessLevel;
-          if (!levels.includes(level as string)) {
-            throw new TypeError(
-              "Error in invocation of storage.session.setAccessLevel: Error at parameter " +
-                `'accessOptions': Error at property 'accessLevel': Value must be one of ${
-                  levels.join(", ")
-                }.`,
-            );
-          }
-        }),
+      local: area("local", { QUOTA_BYTES: 10485760 }),
+      sync: area("sync", {
+        QUOTA_BYTES: 102400,
+        QUOTA_BYTES_PER_ITEM: 8192,
+        MAX_ITEMS: 512,
+        MAX_WRITE_OPERATIONS_PER_HOUR: 1800,
+        MAX_WRITE_OPERATIONS_PER_MINUTE: 120,
+        MAX_SUSTAINED_WRITE_OPERATIONS_PER_MINUTE: 1000000,
       }),
+      session: area("session", { QUOTA_BYTES: 10485760 }),
+      managed: area("managed"),
       onChanged: event("storage.onChanged"),
     };
   }

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { invalidCookiesType } from "./_cookies_arguments.ts";
 
 /** Chrome's `cookies.CookiePartitionKey`. */
 export interface ChromePartitionKey {
@@ -39,20 +40,20 @@ export type PartitionChoice = { all: true } | { all: false; site: string };
  */
 export function partitionChoice(key: unknown, op: string): PartitionChoice {
   if (key === undefined) return { all: false, site: "" };
-  const invalidType = (property: string) =>
-    new TypeError(
-      `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
-        `Invalid type for property '${property}'.`,
-    );
   if (key === null || typeof key !== "object" || Array.isArray(key)) {
-    throw invalidType("partitionKey");
+    throw invalidCookiesType(op, ["partitionKey"], "cookies.CookiePartitionKey", key);
   }
   const { topLevelSite, hasCrossSiteAncestor } = key as ChromePartitionKey;
   if (topLevelSite !== undefined && typeof topLevelSite !== "string") {
-    throw invalidType("partitionKey.topLevelSite");
+    throw invalidCookiesType(op, ["partitionKey", "topLevelSite"], "string", topLevelSite);
   }
   if (hasCrossSiteAncestor !== undefined && typeof hasCrossSiteAncestor !== "boolean") {
-    throw invalidType("partitionKey.hasCrossSiteAncestor");
+    throw invalidCookiesType(
+      op,
+      ["partitionKey", "hasCrossSiteAncestor"],
+      "boolean",
+      hasCrossSiteAncestor,
+    );
   }
   if (topLevelSite === undefined) {
     if (hasCrossSiteAncestor !== undefined) {
@@ -69,7 +70,7 @@ export function partitionChoice(key: unknown, op: string): PartitionChoice {
     return { all: false, site: "" };
   }
   if (!URL.canParse(topLevelSite) || new URL(topLevelSite).origin === "null") {
-    throw new Error("Cannot deserialize opaque origin to CookiePartitionKey");
+    throw new Error("Invalid value for CookiePartitionKey.topLevelSite.");
   }
   return { all: false, site: topLevelSite };
 }

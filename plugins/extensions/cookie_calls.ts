@@ -5,6 +5,7 @@
  * @module
  */
 import type { HostAccess } from "./host_access.ts";
+import { cookiesArgumentError, invalidCookiesType } from "./_cookies_arguments.ts";
 import {
   type ChromePartitionKey,
   inPartition,
@@ -87,12 +88,10 @@ export async function cookiesCall(
   };
   const needName = () => {
     if (typeof d.name === "string") return d.name;
-    throw new TypeError(
-      `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
-        `${
-          d.name === undefined ? "Missing required property" : "Invalid type for property"
-        } 'name'.`,
-    );
+    if (d.name === undefined) {
+      throw cookiesArgumentError(op, [], "Missing required property 'name'");
+    }
+    throw invalidCookiesType(op, ["name"], "string", d.name);
   };
   switch (op) {
     case "get": {

@@ -1,7 +1,10 @@
 /**
- * `chrome.storage.local` (in the partition's store, so on disk for persistent partitions) and
- * `chrome.storage.session` (in memory, gone when the extension is unloaded), with Chrome's
- * argument forms and the changes each write makes (for `onChanged`).
+ * `chrome.storage.local` and `chrome.storage.sync` (in the partition's store, so on disk for
+ * persistent partitions; sync as Chrome keeps it for a profile that does not sync: on this machine,
+ * with sync's quotas), `chrome.storage.session` (in memory, gone when the extension is unloaded)
+ * and `chrome.storage.managed` (read-only and empty: no policy sets it), with Chrome's argument
+ * forms, quotas and messages, and the changes each write makes (for `onChanged`). Sizes count as
+ * Chrome's do: a key's UTF-8 bytes plus its value's JSON's.
  *
  * @module
  */
@@ -42,6 +45,28 @@ export interface StorageQuota {
   bytes: number;
   /** The message Chrome rejects a `set` over the quota with (nothing is stored). */
   error: string;
+  /** Chrome's `QUOTA_BYTES_PER_ITEM` (sync): the most one key and its JSON value may take. */
+  perItem?: { bytes: number; error: string };
+  /** Chrome's `MAX_ITEMS` (sync): the most keys the area may hold. */
+  maxItems?: { count: number; error: string };
+  /**
+   * Chrome's `MAX_WRITE_OPERATIONS_PER_*` (sync): at most `calls` writes (`set`, `remove`,
+   * `clear`, refused ones included) in a window of `ms`, else the write fails with `error`.
+   */
+  writes?: Array<{ calls: number; ms: number; error: string }>;
+}
+
+/** The bytes of a string in UTF-8, as Chrome counts keys and JSON values. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff) i++; // a surrogate pair: 4 bytes for 2 units
+    else bytes += 2;
+  }
+  return bytes;
 }
 
 /**
@@ -54,8 +79,38 @@ export interface StorageQuota {
  */
 export const LOCAL_QUOTA: StorageQuota = {
   bytes: 10_485_760,
-  error: "QUOTA_BYTES quota exceeded",
+  error: "Resource::kQuotaBytes quota exceeded",
 };
+
+/**
+ * Chrome's `storage.sync` quotas, with the messages Chromium 156 rejects a write with.
+ *
+ * @example
+ * ```ts
+ * storageArea(new Map(), async () => {}, SYNC_QUOTA);
+ * ```
+ */
+export const SYNC_QUOTA: StorageQuota = {
+  bytes: 102_400,
+  error: "Resource::kQuotaBytes quota exceeded",
+  perItem: { bytes: 8192, error: "Resource::kQuotaBytesPerItem quota exceeded" },
+  maxItems: { count: 512, error: "Resource::kMaxItems quota exceeded" },
+  writes: [
+    {
+      calls: 120,
+      ms: 60_000,
+      error: "This request exceeds the MAX_WRITE_OPERATIONS_PER_MINUTE quota.",
+    },
+    {
+      calls: 1800,
+      ms: 3_600_000,
+      error: "This request exceeds the MAX_WRITE_OPERATIONS_PER_HOUR quota.",
+    },
+  ],
+};
+
+/** Chrome's refusal of a write to `storage.managed`. */
+const READ_ONLY = "This is a read-only store.";
 
 /**
  * Chrome's `storage.session` quota.
@@ -86,9 +141,21 @@ export function storageArea(
   save: (changes: Map<string, string | null>) => Promise<void>,
   quota: StorageQuota | null = null,
 ): StorageArea {
-  // Chrome counts each item as its key's length plus its JSON's length
+  // Chrome counts each item as its key's UTF-8 bytes plus its JSON's
   const size = (key: string, text: string | undefined) =>
-    text === undefined ? 0 : key.length + text.length;
+    text === undefined ? 0 : utf8Length(key) + utf8Length(text);
+  const windows = (quota?.writes ?? []).map((limit) => ({ ...limit, start: 0, count: 0 }));
+  /** Counts one write against the write limits; throws Chrome's error past one. */
+  const countWrite = () => {
+    const now = Date.now();
+    for (const w of windows) {
+      if (now - w.start >= w.ms) {
+        w.start = now;
+        w.count = 0;
+      }
+      if (++w.count > w.calls) throw new Error(w.error);
+    }
+  };
   let used = 0;
   for (const [key, text] of data) used += size(key, text);
   let queue: Promise<unknown> = Promise.resolve();
@@ -112,10 +179,19 @@ export function storageArea(
     }
     if (effective.size === 0) return changes;
     let after = used;
+    let items = data.size;
     for (const [key, text] of effective) {
       after += size(key, text ?? undefined) - size(key, data.get(key));
+      if (text === null) items--;
+      else if (!data.has(key)) items++;
+      if (quota?.perItem && text !== null && size(key, text) > quota.perItem.bytes) {
+        throw new Error(quota.perItem.error);
+      }
     }
     if (quota && after > quota.bytes && after > used) throw new Error(quota.error);
+    if (quota?.maxItems && items > quota.maxItems.count && items > data.size) {
+      throw new Error(quota.maxItems.error);
+    }
     await save(effective);
     for (const [key, text] of effective) {
       if (text === null) data.delete(key);
@@ -148,6 +224,7 @@ export function storageArea(
         if (items === null || typeof items !== "object" || Array.isArray(items)) {
           throw new TypeError("Error in invocation of storage.set: items must be an object");
         }
+        countWrite();
         const updates = new Map<string, string | null>();
         for (const [k, v] of Object.entries(items as Record<string, unknown>)) {
           if (v === undefined) continue;
@@ -156,15 +233,23 @@ export function storageArea(
         return write(updates);
       }),
     remove: (keys) =>
-      serial(() => write(new Map((keyList(keys, "remove") ?? []).map((k) => [k, null])))),
-    clear: () => serial(() => write(new Map([...data.keys()].map((k) => [k, null])))),
+      serial(() => {
+        const removed = (keyList(keys, "remove") ?? []).map((k): [string, null] => [k, null]);
+        countWrite();
+        return write(new Map(removed));
+      }),
+    clear: () =>
+      serial(() => {
+        countWrite();
+        return write(new Map([...data.keys()].map((k) => [k, null])));
+      }),
     getBytesInUse: (keys) =>
       serial(() => {
         const wanted = keyList(keys, "getBytesInUse") ?? [...data.keys()];
         let total = 0;
         for (const k of wanted) {
           const text = data.get(k);
-          if (text !== undefined) total += k.length + text.length;
+          total += size(k, text);
         }
         return total;
       }),
@@ -173,7 +258,24 @@ export function storageArea(
 }
 
 /**
- * `storage.local` kept in `store` (one entry per key).
+ * Chrome's `storage.managed` where no policy sets anything: reads find nothing, writes reject with
+ * Chrome's "This is a read-only store.".
+ *
+ * @example
+ * ```ts
+ * const managed = managedArea();
+ * await managed.get(null); // {}
+ * await managed.set({ a: 1 }).catch((error) => error.message); // "This is a read-only store."
+ * ```
+ */
+export function managedArea(): StorageArea {
+  const empty = storageArea(new Map(), () => Promise.reject(new Error(READ_ONLY)));
+  const refuse = () => Promise.reject(new Error(READ_ONLY));
+  return { ...empty, set: refuse, remove: refuse, clear: refuse };
+}
+
+/**
+ * `storage.local` (or `sync`) kept in `store` (one entry per key).
  *
  * @example
  * ```ts ignore

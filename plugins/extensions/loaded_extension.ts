@@ -24,11 +24,13 @@ import { extensionId } from "./extension_id.ts";
 import { type ExtensionManifest, parseExtensionManifest } from "./extension_manifest.ts";
 import {
   LOCAL_QUOTA,
+  managedArea,
   persistentArea,
   SESSION_QUOTA,
   type StorageArea,
   storageArea,
   type StorageChanges,
+  SYNC_QUOTA,
 } from "./extension_storage.ts";
 import { ExtensionRules } from "./extension_rules.ts";
 import { watchIgnoredActions } from "./ignored_actions.ts";
@@ -98,6 +100,9 @@ export interface ExtensionDeps {
   onConnect(extension: Extension, port: ExtensionPort): boolean;
 }
 
+/** The areas of `chrome.storage`. */
+type StorageAreaName = "local" | "sync" | "session" | "managed";
+
 const WEB_REQUEST_EVENTS = new Set([
   "onBeforeRequest",
   "onBeforeSendHeaders",
@@ -134,8 +139,8 @@ export class LoadedExtension {
   readonly access: HostAccess;
   readonly #deps: ExtensionDeps;
   readonly #rules: ExtensionRules | null;
-  readonly #local: StorageArea;
-  readonly #session: StorageArea;
+  /** `chrome.storage`'s areas by name. */
+  readonly #areas: Record<StorageAreaName, StorageArea>;
   #background: BackgroundHost | null = null;
   /** `chrome.i18n`'s catalog and UI language, read with the manifest. */
   #i18n: { messages: MessageCatalog; uiLanguage: string } = { messages: {}, uiLanguage: "en-US" };
@@ -160,15 +165,18 @@ export class LoadedExtension {
     extension: Extension,
     access: HostAccess,
     rules: ExtensionRules | null,
-    local: StorageArea,
+    stored: { local: StorageArea; sync: StorageArea },
   ) {
     this.#deps = deps;
     this.extension = extension;
     this.access = access;
     this.permissions = (extension.manifest.permissions ?? []).filter((p) => !isHostPattern(p));
     this.#rules = rules;
-    this.#local = local;
-    this.#session = storageArea(new Map(), async () => {}, SESSION_QUOTA);
+    this.#areas = {
+      ...stored,
+      session: storageArea(new Map(), async () => {}, SESSION_QUOTA),
+      managed: managedArea(),
+    };
   }
 
   /** Reads and checks the folder's manifest (and static rulesets); does not start anything. */
@@ -227,7 +235,8 @@ export class LoadedExtension {
       namespacedStore(store, "local/"),
       permissions.includes("unlimitedStorage") ? null : LOCAL_QUOTA,
     );
-    const loaded = new LoadedExtension(deps, extension, access, rules, local);
+    const sync = await persistentArea(namespacedStore(store, "sync/"), SYNC_QUOTA);
+    const loaded = new LoadedExtension(deps, extension, access, rules, { local, sync });
     loaded.#i18n = { messages, uiLanguage: language };
     await rules?.start();
     return loaded;
@@ -523,7 +532,7 @@ export class LoadedExtension {
     events[entry.event].removeListener(entry.fn);
   }
 
-  #storageChanged(area: "local" | "session", changes: StorageChanges): void {
+  #storageChanged(area: StorageAreaName, changes: StorageChanges): void {
     if (Object.keys(changes).length === 0) return;
     this.#notify("storage.onChanged", [changes, area]);
     this.#notify(`storage.${area}.onChanged`, [changes]);
@@ -544,12 +553,12 @@ export class LoadedExtension {
       throw new Error(`'${namespace}' requires a permission the extension does not have`);
     }
     if (method.startsWith("storage.")) {
-      const [, area, op] = method.split(".");
-      const target = area === "local" ? this.#local : this.#session;
+      const [, area, op] = method.split(".") as [string, StorageAreaName, string];
+      const target = this.#areas[area];
       const fn = (target as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[op];
       const result = await fn(...args);
       if (op === "set" || op === "remove" || op === "clear") {
-        this.#storageChanged(area as "local", result as StorageChanges);
+        this.#storageChanged(area, result as StorageChanges);
         return undefined;
       }
       return result;

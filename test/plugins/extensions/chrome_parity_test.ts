@@ -167,7 +167,7 @@ describe("chrome.storage", () => {
     );
     await assert.rejects(
       callChrome(ses, id, "storage.local.set", { big, other: 2 }),
-      /^Error: QUOTA_BYTES quota exceeded$/,
+      /^Error: Resource::kQuotaBytes quota exceeded$/, // Chromium 156's words
     );
     assert.deepEqual(await callChrome(ses, id, "storage.local.get", null), { small: 1 });
     await callChrome(ses, id, "storage.local.set", { big: big.slice(1) });

@@ -78,10 +78,17 @@ describe("chrome.cookies.get and remove without a name", () => {
     for (const op of ["get", "remove"]) {
       await assert.rejects(cookiesCall(cookies, access, op, [{ url }]), {
         name: "TypeError",
-        message: `Error in invocation of cookies.${op}: Error at parameter 'details': ` +
-          "Missing required property 'name'.",
+        message: `Error in invocation of cookies.${op}(cookies.CookieDetails details, optional ` +
+          "function callback): Error at parameter 'details': Missing required property 'name'.",
       });
     }
+    // the words Chromium 156 throws
+    await assert.rejects(cookiesCall(cookies, access, "get", [{ url, name: 3 }]), {
+      name: "TypeError",
+      message: "Error in invocation of cookies.get(cookies.CookieDetails details, optional " +
+        "function callback): Error at parameter 'details': Error at property 'name': Invalid " +
+        "type: expected string, found integer.",
+    });
     assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
   });
 });
@@ -184,9 +191,7 @@ describe("chrome.cookies and partitionKey, as Chrome's cookies API reads it", ()
     });
     await assert.rejects(
       call("get", { url, name: "u", partitionKey: { topLevelSite: "INVALID" } }),
-      {
-        message: "Cannot deserialize opaque origin to CookiePartitionKey",
-      },
+      { message: "Invalid value for CookiePartitionKey.topLevelSite." },
     );
     await assert.rejects(
       call("set", {
@@ -203,9 +208,23 @@ describe("chrome.cookies and partitionKey, as Chrome's cookies API reads it", ()
     );
     await assert.rejects(call("getAll", { partitionKey: "https://news.example" }), {
       name: "TypeError",
-      message: "Error in invocation of cookies.getAll: Error at parameter 'details': " +
-        "Invalid type for property 'partitionKey'.",
+      message: "Error in invocation of cookies.getAll(object details, optional function " +
+        "callback): Error at parameter 'details': Error at property 'partitionKey': Invalid " +
+        "type: expected cookies.CookiePartitionKey, found string.",
     });
+    await assert.rejects(call("getAll", { partitionKey: { topLevelSite: 3 } }), {
+      name: "TypeError",
+      message: "Error in invocation of cookies.getAll(object details, optional function " +
+        "callback): Error at parameter 'details': Error at property 'partitionKey': Error at " +
+        "property 'topLevelSite': Invalid type: expected string, found integer.",
+    });
+    await assert.rejects(
+      call("getAll", { partitionKey: { topLevelSite: "", hasCrossSiteAncestor: true } }),
+      {
+        message: "partitionKey with empty topLevelSite unexpectedly has a cross-site ancestor " +
+          "value of true.",
+      },
+    );
     assert.deepEqual(await ses.cookies.get({}), before);
   });
 });

@@ -1,0 +1,120 @@
+/**
+ * `chrome.storage.sync` and `chrome.storage.managed` as Chromium 156 answers them in a profile that
+ * does not sync (checked against Debian's Chromium with puppeteer-core): sync is kept on this
+ * machine with its quotas and their messages (`Resource::kQuotaBytesPerItem quota exceeded`, ...,
+ * 120 writes a minute, refused ones counted), sizes count UTF-8 bytes, and managed is empty and
+ * read-only.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { session } from "../../../mod.ts";
+import { callChrome, cleanUp, freshSession, RPC_WORKER, writeExtension } from "./_helpers.ts";
+
+after(cleanUp);
+
+const manifest = {
+  manifest_version: 3,
+  name: "Storage",
+  version: "1.0",
+  permissions: ["storage"],
+  background: { service_worker: "worker.js" },
+};
+
+/** The test's RPC, plus the sync area's constants on asking. */
+const WORKER = `${RPC_WORKER}
+chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+  if (message !== "constants") return;
+  const { get, getKeys, set, remove, clear, getBytesInUse, setAccessLevel, onChanged, ...rest } =
+    chrome.storage.sync;
+  respond(rest);
+});
+`;
+
+async function loaded(partition?: string, path?: string) {
+  const { ses } = await freshSession(partition);
+  const folder = path ?? await writeExtension(manifest, { "worker.js": WORKER });
+  const { id } = await ses.loadExtension(folder);
+  const call = (name: string, ...args: unknown[]) => callChrome(ses, id, name, ...args);
+  const constants = () => ses.extensions.sendMessage(id, "constants");
+  return { ses, id, call, constants, folder };
+}
+
+describe("chrome.storage.sync", () => {
+  it("has sync's quotas, refuses a write past one in Chrome's words and stores nothing of it", async () => {
+    const { call, constants } = await loaded();
+    assert.deepEqual(await constants(), {
+      QUOTA_BYTES: 102400,
+      QUOTA_BYTES_PER_ITEM: 8192,
+      MAX_ITEMS: 512,
+      MAX_WRITE_OPERATIONS_PER_HOUR: 1800,
+      MAX_WRITE_OPERATIONS_PER_MINUTE: 120,
+      MAX_SUSTAINED_WRITE_OPERATIONS_PER_MINUTE: 1000000,
+    });
+    await call("storage.sync.set", { kept: 1 });
+    await assert.rejects(
+      call("storage.sync.set", { big: "x".repeat(9000) }),
+      /^Error: Resource::kQuotaBytesPerItem quota exceeded$/,
+    );
+    const eightK: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) eightK[`k${i}`] = "x".repeat(8000);
+    await assert.rejects(
+      call("storage.sync.set", eightK),
+      /^Error: Resource::kQuotaBytes quota exceeded$/,
+    );
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 513; i++) many[`n${i}`] = 1;
+    await assert.rejects(
+      call("storage.sync.set", many),
+      /^Error: Resource::kMaxItems quota exceeded$/,
+    );
+    assert.deepEqual(await call("storage.sync.get", null), { kept: 1 });
+    // a key's and a value's UTF-8 bytes: 2 for "é", 4 for the JSON "\"é\""
+    await call("storage.sync.set", { "é": "é" });
+    assert.equal(await call("storage.sync.getBytesInUse", "é"), 6);
+  });
+
+  it("allows 120 writes a minute, the refused ones among them", async () => {
+    const { call } = await loaded();
+    await assert.rejects(call("storage.sync.set", { big: "x".repeat(9000) }));
+    for (let i = 1; i < 120; i++) await call("storage.sync.set", { n: i });
+    await assert.rejects(
+      call("storage.sync.remove", "n"),
+      /^Error: This request exceeds the MAX_WRITE_OPERATIONS_PER_MINUTE quota\.$/,
+    );
+    assert.deepEqual(await call("storage.sync.get", "n"), { n: 119 });
+    // storage.local has no such limit
+    await call("storage.local.set", { n: 1 });
+  });
+
+  it("is kept in the partition's store across a restart, apart from storage.local", async () => {
+    const partition = `persist:extensions-sync-${Date.now()}`;
+    const first = await loaded(partition);
+    await first.call("storage.sync.set", { theme: "dark" });
+    await first.call("storage.local.set", { theme: "light" });
+    await session.closePartition(partition);
+    const { call } = await loaded(partition, first.folder);
+    assert.deepEqual(await call("storage.sync.get", "theme"), { theme: "dark" });
+    assert.deepEqual(await call("storage.local.get", "theme"), { theme: "light" });
+    await session.closePartition(partition);
+  });
+});
+
+describe("chrome.storage.managed", () => {
+  it("is empty and read-only", async () => {
+    const { call } = await loaded();
+    assert.deepEqual(await call("storage.managed.get", null), {});
+    assert.deepEqual(await call("storage.managed.get", { a: 1 }), { a: 1 });
+    assert.equal(await call("storage.managed.getBytesInUse", null), 0);
+    for (const [name, args] of [["set", [{ a: 1 }]], ["remove", ["a"]], ["clear", []]] as const) {
+      await assert.rejects(
+        call(`storage.managed.${name}`, ...args),
+        /^Error: This is a read-only store\.$/,
+        name,
+      );
+    }
+    // Chromium 156 has setAccessLevel on every area
+    for (const area of ["local", "sync", "session", "managed"]) {
+      await call(`storage.${area}.setAccessLevel`, { accessLevel: "TRUSTED_CONTEXTS" });
+    }
+  });
+});
