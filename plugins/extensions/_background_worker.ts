@@ -10,6 +10,7 @@
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
+import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
 import { managementNamespace } from "./_worker_management.ts";
 import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
@@ -287,10 +288,10 @@ export function install(init: BackgroundInit): void {
       MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: 5000,
       MAX_NUMBER_OF_SESSION_RULES: 5000,
       MAX_NUMBER_OF_UNSAFE_SESSION_RULES: 5000,
+      MAX_NUMBER_OF_DYNAMIC_AND_SESSION_RULES: 5000, // deprecated, still there in Chromium 156
       MAX_NUMBER_OF_REGEX_RULES: 1000,
       MAX_NUMBER_OF_STATIC_RULESETS: 100,
       MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
-      MAX_NUMBER_OF_DISABLED_STATIC_RULES: 5000,
       GUARANTEED_MINIMUM_STATIC_RULES: 30000,
       MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
       GETMATCHEDRULES_QUOTA_INTERVAL: 10,
@@ -329,6 +330,13 @@ export function install(init: BackgroundInit): void {
         "isRegexSupported",
       ]
     ) dnr[m] = api(`declarativeNetRequest.${m}`);
+    for (const m of ["updateStaticRules", "getDisabledRuleIds"]) {
+      const call = api(`declarativeNetRequest.${m}`);
+      dnr[m] = (...args: unknown[]) => {
+        checkStaticRulesOptions(m, args[0]);
+        return call(...args);
+      };
+    }
     dnr.onRuleMatchedDebug = event("declarativeNetRequest.onRuleMatchedDebug");
     chrome.declarativeNetRequest = dnr;
   }

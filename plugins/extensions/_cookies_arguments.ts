@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { invalidType, invocationError } from "./_chrome_invocation.ts";
 
 /** The first parameter of each method, as Chrome's bindings name it in their messages. */
 const DETAILS_PARAMETER: Record<string, string> = {
@@ -14,28 +15,12 @@ const DETAILS_PARAMETER: Record<string, string> = {
   set: "object details",
 };
 
-/**
- * The name Chrome's bindings give a value's type: `integer` for a whole number, `array`, `null`,
- * and `typeof` otherwise.
- *
- * @example
- * ```ts
- * chromeTypeName(3); // "integer"
- * chromeTypeName(1.5); // "number"
- * chromeTypeName([]); // "array"
- * ```
- */
-export function chromeTypeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number" && Number.isInteger(value)) return "integer";
-  return typeof value;
-}
+const signature = (op: string) =>
+  `cookies.${op}(${DETAILS_PARAMETER[op] ?? "object details"}, optional function callback)`;
 
 /**
  * The TypeError Chrome's bindings throw for `cookies.<op>(details)` when something at `path`
- * (property names inside `details`) is wrong: `problem` is e.g. `Missing required property
- * 'name'` or `Invalid type: expected string, found integer`.
+ * (property names inside `details`) is wrong.
  *
  * @example
  * ```ts
@@ -45,12 +30,7 @@ export function chromeTypeName(value: unknown): string {
  * ```
  */
 export function cookiesArgumentError(op: string, path: string[], problem: string): TypeError {
-  const where = path.map((property) => `Error at property '${property}': `).join("");
-  return new TypeError(
-    `Error in invocation of cookies.${op}(${
-      DETAILS_PARAMETER[op] ?? "object details"
-    }, optional function callback): Error at parameter 'details': ${where}${problem}.`,
-  );
+  return invocationError(signature(op), "details", path, problem);
 }
 
 /**
@@ -68,9 +48,5 @@ export function invalidCookiesType(
   expected: string,
   value: unknown,
 ): TypeError {
-  return cookiesArgumentError(
-    op,
-    path,
-    `Invalid type: expected ${expected}, found ${chromeTypeName(value)}`,
-  );
+  return invalidType(signature(op), "details", path, expected, value);
 }

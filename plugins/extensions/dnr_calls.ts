@@ -35,6 +35,10 @@ export function declarativeNetRequestCall(
       return rules.updateEnabledRulesets(a);
     case "getEnabledRulesets":
       return rules.getEnabledRulesets();
+    case "updateStaticRules":
+      return rules.updateStaticRules(a);
+    case "getDisabledRuleIds":
+      return rules.getDisabledRuleIds(a);
     case "getMatchedRules":
       if (!has("declarativeNetRequestFeedback")) {
         throw new Error(

@@ -33,6 +33,8 @@ const DYNAMIC = 1;
 const CHUNK = 30_000;
 /** Chrome's limits on static rulesets. */
 export const MAX_NUMBER_OF_ENABLED_STATIC_RULESETS = 50;
+/** Chrome's limit on the static rules disabled one by one (`updateStaticRules`), in all rulesets. */
+const MAX_DISABLED_STATIC_RULES = 5000;
 
 export type { MatchedRuleInfo } from "../web-request/dnr_matched_rules.ts";
 
@@ -65,6 +67,10 @@ export class ExtensionRules {
   readonly #own = new DnrEngine();
   /** Each static ruleset in engines of at most {@linkcode CHUNK} rules (an engine's own limit). */
   readonly #static = new Map<string, DnrEngine[]>();
+  /** How many rules each loaded static ruleset has (the disabled ones included, as Chrome counts). */
+  readonly #staticRuleCounts = new Map<string, number>();
+  /** The rules `updateStaticRules` disabled, by ruleset (kept in the store). */
+  #disabledRules = new Map<string, Set<number>>();
   #engines: Array<{ engine: DnrEngine; order: number; ids: string[] }> = [];
   #enabled: string[] = [];
   readonly #matches = new MatchedRules();
@@ -95,6 +101,12 @@ export class ExtensionRules {
 
   /** Loads the enabled static rulesets and the stored dynamic rules, then taps the pipeline. */
   async start(): Promise<void> {
+    const disabled = await this.#store.get("disabledStaticRules");
+    if (disabled !== null && typeof disabled === "object" && !Array.isArray(disabled)) {
+      for (const [id, ids] of Object.entries(disabled as Record<string, number[]>)) {
+        this.#disabledRules.set(id, new Set(ids));
+      }
+    }
     const saved = await this.#store.get("enabledRulesets");
     const enabled = Array.isArray(saved)
       ? (saved as string[]).filter((id) => this.#resources.some((r) => r.id === id))
@@ -120,17 +132,22 @@ export class ExtensionRules {
     if (!Array.isArray(json)) {
       throw new TypeError(`${resource.path}: a ruleset must be a JSON array of rules`);
     }
+    // the rules updateStaticRules disabled are left out (and not checked)
+    const disabled = this.#disabledRules.get(id);
+    const rules = disabled?.size
+      ? (json as Rule[]).filter((rule) => !disabled.has(rule?.id))
+      : json as Rule[];
     let engines: DnrEngine[];
     try {
       // the common case, every rule valid: compiled once
-      engines = buildEngines(json as Rule[]);
+      engines = buildEngines(rules);
     } catch {
       // Chrome skips the rules it cannot use and warns; websession reports them.
       const valid: Rule[] = [];
       const ids = new Set<number>();
       let skipped = 0;
       let first = "";
-      for (const rule of json) {
+      for (const rule of rules) {
         try {
           const compiled = compileRule(rule, DYNAMIC);
           if (ids.has(compiled.id)) {
@@ -152,6 +169,62 @@ export class ExtensionRules {
       engines = buildEngines(valid);
     }
     this.#static.set(id, engines);
+    this.#staticRuleCounts.set(id, json.length);
+  }
+
+  /**
+   * Chrome's `updateStaticRules`: enables `enableRuleIds`, then disables `disableRuleIds`, of one
+   * static ruleset, enabled or not (ids need not be in it); at most 5000 disabled in all; kept in
+   * the store.
+   */
+  updateStaticRules(
+    options: { rulesetId: string; disableRuleIds?: number[]; enableRuleIds?: number[] },
+  ): Promise<void> {
+    return this.#serial(async () => {
+      const id = this.#knownRuleset(options.rulesetId);
+      const next = new Set(this.#disabledRules.get(id));
+      for (const rule of options.enableRuleIds ?? []) next.delete(rule);
+      for (const rule of options.disableRuleIds ?? []) next.add(rule);
+      let total = next.size;
+      for (const [other, ids] of this.#disabledRules) if (other !== id) total += ids.size;
+      if (total > MAX_DISABLED_STATIC_RULES) {
+        throw new Error(
+          "The number of disabled static rules exceeds the disabled rule count limit.",
+        );
+      }
+      const previous = this.#disabledRules;
+      const before = this.#static.get(id);
+      this.#disabledRules = new Map(previous).set(id, next);
+      try {
+        if (before) {
+          // read again from the extension's file, without the rules now disabled
+          this.#static.delete(id);
+          await this.#loadStatic(id);
+        }
+        const saved: Record<string, number[]> = {};
+        for (const [ruleset, ids] of this.#disabledRules) if (ids.size) saved[ruleset] = [...ids];
+        await this.#store.set("disabledStaticRules", saved);
+      } catch (error) {
+        this.#disabledRules = previous;
+        if (before) this.#static.set(id, before);
+        throw error;
+      }
+      if (before) this.#setEnabled(this.#enabled);
+    });
+  }
+
+  /** Chrome's `getDisabledRuleIds`: the ids `updateStaticRules` disabled in a ruleset, ascending. */
+  getDisabledRuleIds(options: { rulesetId: string }): Promise<number[]> {
+    return this.#serial(() => {
+      const id = this.#knownRuleset(options.rulesetId);
+      return [...this.#disabledRules.get(id) ?? []].sort((a, b) => a - b);
+    });
+  }
+
+  /** A static ruleset's id, or Chrome's error for one the manifest does not declare. */
+  #knownRuleset(id: string): string {
+    if (!this.#resources.some((r) => r.id === id)) throw new Error(`Invalid ruleset id: ${id}.`);
+    return id;
   }
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -234,12 +307,10 @@ export class ExtensionRules {
     return this.#matches.get(filter);
   }
 
-  /** How many rules the enabled static rulesets hold. */
+  /** How many rules the enabled static rulesets hold (those disabled one by one included, as in Chrome). */
   get staticRuleCount(): number {
     let n = 0;
-    for (const id of this.#enabled) {
-      for (const engine of this.#static.get(id) ?? []) n += engine.size;
-    }
+    for (const id of this.#enabled) n += this.#staticRuleCounts.get(id) ?? 0;
     return n;
   }
 

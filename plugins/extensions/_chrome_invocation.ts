@@ -1,0 +1,78 @@
+/**
+ * The words of Chrome's extension bindings for a call whose arguments do not fit the API's
+ * schema, as Chromium 156 throws them at the call: `Error in invocation of <signature>: Error at
+ * parameter '<name>': [Error at property '<p>': | Error at index <i>: ]...<problem>.`
+ *
+ * @module
+ */
+
+/**
+ * The name Chrome's bindings give a value's type: `integer` for a whole number, `array`, `null`,
+ * and `typeof` otherwise.
+ *
+ * @example
+ * ```ts
+ * chromeTypeName(3); // "integer"
+ * chromeTypeName(1.5); // "number"
+ * chromeTypeName([]); // "array"
+ * ```
+ */
+export function chromeTypeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number" && Number.isInteger(value)) return "integer";
+  return typeof value;
+}
+
+/**
+ * The TypeError Chrome's bindings throw for a call to `signature` (e.g.
+ * `cookies.get(cookies.CookieDetails details, optional function callback)`) whose `parameter` is
+ * wrong at `path` (property names and array indexes inside it): `problem` is e.g.
+ * `Missing required property 'name'` or `Invalid type: expected string, found integer`.
+ *
+ * @example
+ * ```ts
+ * invocationError("f(object o)", "o", ["ids", 0], "Invalid type: expected integer, found string")
+ *   .message;
+ * // "Error in invocation of f(object o): Error at parameter 'o': Error at property 'ids':
+ * //  Error at index 0: Invalid type: expected integer, found string."
+ * ```
+ */
+export function invocationError(
+  signature: string,
+  parameter: string,
+  path: Array<string | number>,
+  problem: string,
+): TypeError {
+  const where = path.map((step) =>
+    typeof step === "number" ? `Error at index ${step}: ` : `Error at property '${step}': `
+  ).join("");
+  return new TypeError(
+    `Error in invocation of ${signature}: Error at parameter '${parameter}': ${where}${problem}.`,
+  );
+}
+
+/**
+ * The error for a value at `path` that is not of the `expected` type.
+ *
+ * @example
+ * ```ts
+ * invalidType("f(object o)", "o", ["name"], "string", 3).message;
+ * // "Error in invocation of f(object o): Error at parameter 'o': Error at property 'name':
+ * //  Invalid type: expected string, found integer."
+ * ```
+ */
+export function invalidType(
+  signature: string,
+  parameter: string,
+  path: Array<string | number>,
+  expected: string,
+  value: unknown,
+): TypeError {
+  return invocationError(
+    signature,
+    parameter,
+    path,
+    `Invalid type: expected ${expected}, found ${chromeTypeName(value)}`,
+  );
+}
