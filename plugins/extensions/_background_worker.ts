@@ -11,6 +11,7 @@ import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } 
 import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
 import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
+import { checkStorageCall, chromeStorageItems } from "./_storage_arguments.ts";
 import { managementNamespace } from "./_worker_management.ts";
 import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
@@ -93,13 +94,37 @@ export function install(init: BackgroundInit): void {
     return e;
   };
 
+  /** A storage method: its arguments checked at the call, `set`'s items converted as Chrome's. */
+  const storageMethod = (area: string, op: string) => {
+    const call = api(`storage.${area}.${op}`);
+    return (...args: unknown[]) => {
+      const given = typeof args.at(-1) === "function" ? args.slice(0, -1) : args;
+      while (given.length > 0 && given.at(-1) === undefined) given.pop();
+      checkStorageCall(op, given);
+      const items = args[0];
+      if (
+        (op === "set" || op === "get") && items !== null && typeof items === "object" &&
+        !Array.isArray(items)
+      ) {
+        try {
+          args[0] = chromeStorageItems(items as Record<string, unknown>);
+        } catch (error) {
+          // as Chrome's: the call rejects (or sets lastError), it does not throw
+          return api(`storage.${area}.${op}`, () => {
+            throw error;
+          })(...args.slice(1));
+        }
+      }
+      return call(...args);
+    };
+  };
   const storageArea = (area: string, extra: Record<string, unknown> = {}) => ({
-    get: api(`storage.${area}.get`),
-    set: api(`storage.${area}.set`),
-    remove: api(`storage.${area}.remove`),
-    clear: api(`storage.${area}.clear`),
-    getBytesInUse: api(`storage.${area}.getBytesInUse`),
-    getKeys: api(`storage.${area}.getKeys`),
+    get: storageMethod(area, "get"),
+    set: storageMethod(area, "set"),
+    remove: storageMethod(area, "remove"),
+    clear: storageMethod(area, "clear"),
+    getBytesInUse: storageMethod(area, "getBytesInUse"),
+    getKeys: storageMethod(area, "getKeys"),
     onChanged: event(`storage.${area}.onChanged`),
     ...extra,
   });

@@ -20,9 +20,28 @@ const manifest = {
   background: { service_worker: "worker.js" },
 };
 
-/** The test's RPC, plus the sync area's constants on asking. */
+/** The test's RPC, the sync area's constants on asking, and odd values stored and read back. */
 const WORKER = `${RPC_WORKER}
 chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+  if (message === "odd") {
+    const cyclic = { n: 1 };
+    cyclic.self = cyclic;
+    const shared = { s: 1 };
+    chrome.storage.local.set({
+      big: 1n, nan: NaN, fn: () => 1, u: undefined, cyclic, shared: [shared, shared],
+      numbers: [NaN, Infinity, -0, 1, undefined, () => 1], date: new Date(5), map: new Map([[1, 2]]),
+      boxed: new String("s"), nested: { keep: 1, drop: undefined, method() {} }, sparse: [1, , 3],
+      getter: { get g() { return 7; } },
+    })
+      .then(() => chrome.storage.local.set({ bytes: new Uint8Array([1]) }))
+      .catch((error) => error.message)
+      .then(async (refused) => respond({
+        stored: await chrome.storage.local.get(null),
+        refused,
+        defaults: await chrome.storage.local.get({ missing: new Date(0), fn: () => 1 }),
+      }));
+    return true;
+  }
   if (message !== "constants") return;
   const { get, getKeys, set, remove, clear, getBytesInUse, setAccessLevel, onChanged, ...rest } =
     chrome.storage.sync;
@@ -116,5 +135,55 @@ describe("chrome.storage.managed", () => {
     for (const area of ["local", "sync", "session", "managed"]) {
       await call(`storage.${area}.setAccessLevel`, { accessLevel: "TRUSTED_CONTEXTS" });
     }
+  });
+});
+
+describe("chrome.storage's argument forms and values, as Chromium 156 takes them", () => {
+  it("stores what JSON cannot hold as Chrome converts it, and refuses binary data", async () => {
+    const { ses, id } = await loaded();
+    assert.deepEqual(await ses.extensions.sendMessage(id, "odd"), {
+      stored: {
+        cyclic: { n: 1, self: null },
+        shared: [{ s: 1 }, { s: 1 }],
+        numbers: [null, null, 0, 1, null, null],
+        date: {},
+        map: {},
+        boxed: { 0: "s" },
+        nested: { keep: 1 },
+        sparse: [1, null, 3],
+        getter: { g: 7 },
+      },
+      refused: "Cannot serialize value to JSON",
+      defaults: { missing: {} },
+    });
+  });
+
+  it("throws Chrome's 'No matching signature' at the call for arguments off the schema", async () => {
+    const { ses, id } = await loaded();
+    const thrown = async (call: string, args: unknown[]) =>
+      ((await ses.extensions.sendMessage(id, { call, args })) as { thrown?: string }).thrown;
+    const noMatch = (signature: string) =>
+      `TypeError: Error in invocation of storage.${signature}: No matching signature.`;
+    assert.equal(
+      await thrown("storage.local.get", [42]),
+      noMatch("get(optional [string|array|object] keys, optional function callback)"),
+    );
+    assert.equal(
+      await thrown("storage.sync.set", ["x"]),
+      noMatch("set(object items, optional function callback)"),
+    );
+    assert.equal(
+      await thrown("storage.session.remove", []),
+      noMatch("remove([string|array] keys, optional function callback)"),
+    );
+    assert.equal(
+      await thrown("storage.local.remove", [[3]]),
+      "TypeError: Error in invocation of storage.remove([string|array] keys, optional function " +
+        "callback): Error at parameter 'keys': Value did not match any choice.",
+    );
+    assert.equal(
+      await thrown("storage.local.clear", [1]),
+      noMatch("clear(optional function callback)"),
+    );
   });
 });
