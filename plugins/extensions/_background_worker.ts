@@ -12,6 +12,9 @@ import type { ToBackground } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
 import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
 import { checkStorageCall, chromeStorageItems } from "./_storage_arguments.ts";
+import { checkAlarmsCall } from "./_alarms_arguments.ts";
+import { backgroundContexts, type ContextFilter } from "./_runtime_contexts.ts";
+import { invocationError } from "./_chrome_invocation.ts";
 import { managementNamespace } from "./_worker_management.ts";
 import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
@@ -94,13 +97,27 @@ export function install(init: BackgroundInit): void {
     return e;
   };
 
+  /**
+   * A member whose arguments (without the callback and trailing undefined ones) `check` checks at
+   * the call, as Chrome's bindings do, before `api` sends it.
+   */
+  const checked = (
+    method: string,
+    check: (given: unknown[]) => void,
+    local?: (...args: unknown[]) => unknown,
+  ) => {
+    const call = api(method, local);
+    return (...args: unknown[]) => {
+      const given = typeof args.at(-1) === "function" ? args.slice(0, -1) : args.slice();
+      while (given.length > 0 && given.at(-1) === undefined) given.pop();
+      check(given);
+      return call(...args);
+    };
+  };
   /** A storage method: its arguments checked at the call, `set`'s items converted as Chrome's. */
   const storageMethod = (area: string, op: string) => {
-    const call = api(`storage.${area}.${op}`);
+    const call = checked(`storage.${area}.${op}`, (given) => checkStorageCall(op, given));
     return (...args: unknown[]) => {
-      const given = typeof args.at(-1) === "function" ? args.slice(0, -1) : args;
-      while (given.length > 0 && given.at(-1) === undefined) given.pop();
-      checkStorageCall(op, given);
       const items = args[0];
       if (
         (op === "set" || op === "get") && items !== null && typeof items === "object" &&
@@ -141,6 +158,7 @@ export function install(init: BackgroundInit): void {
     withLastError,
     report: (error) => send({ t: "error", error: errorToWire(error), where: "runtime.Port" }),
   });
+  const backgroundContextId = crypto.randomUUID();
   const runtime = {
     ...OTHER_ENUMS.runtime,
     id: init.id,
@@ -155,10 +173,33 @@ export function install(init: BackgroundInit): void {
     },
     reload: () => void call("runtime.reload", []),
     // Chrome opens the URL in a tab on uninstall; websession has no tabs: checked, then kept nowhere
-    setUninstallURL: api("runtime.setUninstallURL", (url) => {
+    setUninstallURL: checked("runtime.setUninstallURL", ([url]) => {
+      const signature = "runtime.setUninstallURL(string url, optional function callback)";
+      if (typeof url === "string" && url.length > 1023) {
+        throw invocationError(
+          signature,
+          "url",
+          [],
+          `String must have at most 1023 characters; found ${url.length}`,
+        );
+      }
+    }, (url) => {
       if (url !== "" && !/^https?:\/\//i.test(String(url))) {
         throw new Error(`Invalid URL: "${url}".`);
       }
+    }),
+    // the background is the one context there is (no tabs, popups or offscreen documents)
+    getContexts: checked("runtime.getContexts", ([filter]) => {
+      if (filter === null || typeof filter !== "object") {
+        throw new TypeError(
+          "Error in invocation of runtime.getContexts(runtime.ContextFilter filter, optional " +
+            "function callback): No matching signature.",
+        );
+      }
+    }, (filter) => backgroundContexts(filter as ContextFilter, backgroundContextId)),
+    // an options page opens in a tab, and there are no tabs
+    openOptionsPage: api("runtime.openOptionsPage", () => {
+      throw new Error("Could not create an options page.");
     }),
     connect: ports.connect,
     onConnect,
@@ -192,7 +233,11 @@ export function install(init: BackgroundInit): void {
       getMessage: (name: unknown, substitutions?: unknown) =>
         formatMessage(
           init.messages,
-          { extensionId: init.id, uiLanguage: init.uiLanguage },
+          {
+            extensionId: init.id,
+            uiLanguage: init.uiLanguage,
+            localized: typeof init.manifest.default_locale === "string",
+          },
           name,
           substitutions,
         ),
@@ -356,11 +401,10 @@ export function install(init: BackgroundInit): void {
       ]
     ) dnr[m] = api(`declarativeNetRequest.${m}`);
     for (const m of ["updateStaticRules", "getDisabledRuleIds"]) {
-      const call = api(`declarativeNetRequest.${m}`);
-      dnr[m] = (...args: unknown[]) => {
-        checkStaticRulesOptions(m, args[0]);
-        return call(...args);
-      };
+      dnr[m] = checked(
+        `declarativeNetRequest.${m}`,
+        (given) => checkStaticRulesOptions(m, given[0]),
+      );
     }
     dnr.onRuleMatchedDebug = event("declarativeNetRequest.onRuleMatchedDebug");
     chrome.declarativeNetRequest = dnr;
@@ -390,12 +434,13 @@ export function install(init: BackgroundInit): void {
   }
   if (has("alarms")) {
     // kept by the session, so that they outlive the Worker's idle termination
+    const alarm = (op: string) => checked(`alarms.${op}`, (given) => checkAlarmsCall(op, given));
     chrome.alarms = {
-      create: api("alarms.create"),
-      get: api("alarms.get"),
-      getAll: api("alarms.getAll"),
-      clear: api("alarms.clear"),
-      clearAll: api("alarms.clearAll"),
+      create: alarm("create"),
+      get: alarm("get"),
+      getAll: alarm("getAll"),
+      clear: alarm("clear"),
+      clearAll: alarm("clearAll"),
       onAlarm: event("alarms.onAlarm"),
     };
   }

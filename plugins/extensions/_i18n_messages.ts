@@ -24,6 +24,11 @@ export interface I18nContext {
   extensionId: string;
   /** The UI language as `getUILanguage` gives it (`en-US`); `@@ui_locale` is `en_US`. */
   uiLanguage: string;
+  /**
+   * Whether the extension is localized (a `default_locale`): without, Chromium 156 answers ""
+   * for `@@ui_locale` and the `@@bidi_*` messages (default true).
+   */
+  localized?: boolean;
 }
 
 const PREDEFINED_BIDI: Record<string, string> = {
@@ -54,16 +59,17 @@ export function formatMessage(
 ): string | undefined {
   if (typeof name !== "string") {
     throw new TypeError(
-      "Error in invocation of i18n.getMessage: Error at parameter 'messageName': " +
-        `Invalid type: expected string, found ${typeof name}.`,
+      "Error in invocation of i18n.getMessage(string messageName, optional any substitutions, " +
+        "optional object options): No matching signature.",
     );
   }
   const values = substitutionList(substitutions);
   if (values === null) return undefined;
   const key = name.toLowerCase();
   if (key === "@@extension_id") return context.extensionId;
-  if (key === "@@ui_locale") return context.uiLanguage.replaceAll("-", "_");
-  if (key in PREDEFINED_BIDI) return PREDEFINED_BIDI[key];
+  const localized = context.localized !== false;
+  if (key === "@@ui_locale") return localized ? context.uiLanguage.replaceAll("-", "_") : "";
+  if (key in PREDEFINED_BIDI) return localized ? PREDEFINED_BIDI[key] : "";
   const entry = Object.hasOwn(catalog, key) ? catalog[key] : undefined;
   if (!entry) return "";
   const named = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (whole, placeholder: string) => {
@@ -76,9 +82,12 @@ export function formatMessage(
   });
 }
 
-/** The substitutions as strings (Chrome converts each), or null past 9 of them. */
+/**
+ * The substitutions as strings (Chrome converts each of a list), or null past 9 of them; one that
+ * is neither a string nor a list is none, as in Chromium 156.
+ */
 function substitutionList(substitutions: unknown): string[] | null {
-  if (substitutions === undefined || substitutions === null) return [];
+  if (typeof substitutions !== "string" && !Array.isArray(substitutions)) return [];
   const list = Array.isArray(substitutions) ? substitutions : [substitutions];
   return list.length > 9 ? null : list.map((value) => String(value));
 }

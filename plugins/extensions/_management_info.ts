@@ -77,7 +77,8 @@ export function extensionInfo(init: DescribedExtension): ExtensionInfo {
     hostPermissions: [...init.origins],
   };
   if (init.disabled === true) info.disabledReason = "unknown";
-  if (text("version_name")) info.versionName = text("version_name");
-  if (text("homepage_url")) info.homepageUrl = text("homepage_url");
+  // Chromium 156 gives both, "" when the manifest has none
+  info.versionName = text("version_name");
+  info.homepageUrl = text("homepage_url");
   return info;
 }

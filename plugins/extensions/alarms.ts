@@ -14,6 +14,11 @@ export interface Alarm {
   scheduledTime: number;
   /** Its period, if it repeats. */
   periodInMinutes?: number;
+  /**
+   * Whether it outlives the browser session (Chromium 156 has the field; its alarms are kept in
+   * the profile). websession keeps alarms in memory: false.
+   */
+  persistAcrossSessions: boolean;
 }
 
 /**
@@ -63,12 +68,16 @@ export class Alarms {
     if (i.when !== undefined && i.delayInMinutes !== undefined) {
       throw new TypeError("Cannot set both when and delayInMinutes.");
     }
+    if (i.when === undefined && i.delayInMinutes === undefined && i.periodInMinutes === undefined) {
+      throw new Error("Must set at least one of when, delayInMinutes, or periodInMinutes.");
+    }
     const when = i.when ?? Date.now() + (i.delayInMinutes ?? i.periodInMinutes ?? 0) * 60_000;
     this.clear(name);
     this.#schedule({
       name,
       scheduledTime: when,
       ...(i.periodInMinutes ? { periodInMinutes: i.periodInMinutes } : {}),
+      persistAcrossSessions: false,
     });
   }
 

@@ -30,6 +30,47 @@ export interface ChromeProxyConfig {
 
 const MODES = ["direct", "auto_detect", "pac_script", "fixed_servers", "system"];
 const SCHEMES = ["http", "https", "quic", "socks4", "socks5"];
+/** The port Chrome gives a proxy server without one, by scheme. */
+const DEFAULT_PORTS: Record<string, number> = {
+  http: 80,
+  https: 443,
+  quic: 443,
+  socks4: 1080,
+  socks5: 1080,
+};
+const SERVER_FIELDS = [
+  "singleProxy",
+  "proxyForHttp",
+  "proxyForHttps",
+  "proxyForFtp",
+  "fallbackProxy",
+] as const;
+
+/**
+ * A `ProxyConfig` as Chromium 156's `proxy.settings.get` gives it back: each server with its
+ * scheme and port (http, port 80, by default), a PAC script with `mandatory` (false by default).
+ *
+ * @example
+ * ```ts
+ * chromeProxyValue({ mode: "fixed_servers", rules: { singleProxy: { host: "p" } } });
+ * // { mode: "fixed_servers", rules: { singleProxy: { host: "p", scheme: "http", port: 80 } } }
+ * ```
+ */
+export function chromeProxyValue(value: ChromeProxyConfig): ChromeProxyConfig {
+  const out = structuredClone(value);
+  if (out.rules) {
+    for (const field of SERVER_FIELDS) {
+      const s = out.rules[field];
+      if (!s) continue;
+      const scheme = s.scheme ?? "http";
+      out.rules[field] = { host: s.host, scheme, port: s.port ?? DEFAULT_PORTS[scheme] };
+    }
+  }
+  if (out.pacScript) {
+    out.pacScript = { ...out.pacScript, mandatory: out.pacScript.mandatory ?? false };
+  }
+  return out;
+}
 
 function server(s: ProxyServer | undefined, field: string): string | null {
   if (s === undefined) return null;
@@ -64,7 +105,8 @@ export function toElectronProxy(value: ChromeProxyConfig): {
   }
   const mode = value.mode as "direct";
   if (value.mode === "fixed_servers") {
-    const r = value.rules ?? {};
+    if (!value.rules) throw new TypeError("Proxy mode 'fixed_servers' requires a 'rules' field.");
+    const r = value.rules;
     const parts: string[] = [];
     const single = server(r.singleProxy, "rules.singleProxy");
     if (single) parts.push(single);
@@ -148,13 +190,15 @@ export class ProxySettings {
     if (!setProxy) throw new Error("This session has no proxy plugin");
     const d = (args[0] ?? {}) as { value?: ChromeProxyConfig; scope?: string };
     if (d.scope !== undefined && d.scope !== "regular") {
-      throw new Error(`proxy.settings.${op}: scope "${d.scope}" is not supported (only "regular")`);
+      // the incognito scopes: websession has no incognito profile, as an extension without
+      // incognito access sees Chrome
+      throw new Error("You do not have permission to access incognito preferences.");
     }
     switch (op) {
       case "set": {
         const config = toElectronProxy(d.value as ChromeProxyConfig);
         await setProxy(config);
-        this.#set = structuredClone(d.value!);
+        this.#set = chromeProxyValue(d.value!);
         this.#onChange(this.#details());
         return undefined;
       }

@@ -132,7 +132,8 @@ export async function cookiesCall(
         });
       }
       const found = (await cookies.get({ url, name: d.name ?? "" })).filter(inChoice);
-      return found.length ? toChromeCookie(found[0]) : null;
+      // a cookie set but not there (expired at once): Chrome answers with no argument
+      return found.length ? toChromeCookie(found[0]) : undefined;
     }
     case "remove": {
       const url = needUrl();

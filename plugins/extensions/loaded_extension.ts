@@ -580,7 +580,20 @@ export class LoadedExtension {
     }
     if (method.startsWith("proxy.settings.")) return this.#proxy.call(method.slice(15), args);
     if (method.startsWith("permissions.")) {
-      const granted = { permissions: this.permissions, origins: this.access.origins };
+      const manifest = this.extension.manifest as {
+        optional_permissions?: string[];
+        optional_host_permissions?: string[];
+      };
+      const optional = manifest.optional_permissions ?? [];
+      const granted = {
+        permissions: this.permissions,
+        origins: this.access.origins,
+        optionalPermissions: optional.filter((p) => !isHostPattern(p)),
+        optionalOrigins: [
+          ...(manifest.optional_host_permissions ?? []),
+          ...optional.filter(isHostPattern),
+        ],
+      };
       return permissionsCall(method.slice(12), args, granted);
     }
     if (method.startsWith("management.")) {

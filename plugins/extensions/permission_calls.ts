@@ -1,12 +1,16 @@
 /**
  * `chrome.permissions.*` calls of a background: the permissions and host patterns it was loaded
- * with. `contains` compares origin patterns as Chrome's pattern sets do (each asked pattern must
- * lie within a granted one); `request` and `remove` answer false, since there is no user to ask
- * and nothing is granted or withdrawn at run time.
+ * with, as Chromium 156 answers a background (checked with puppeteer-core). `contains` compares
+ * origin patterns as Chrome's pattern sets do (each asked pattern must lie within a granted one)
+ * and refuses a permission name Chrome does not know; `request` needs a user gesture, which a
+ * background never has, so it always fails; `remove` refuses required permissions and ones the
+ * manifest does not declare, and answers true for optional ones (never granted here, so there is
+ * nothing to withdraw).
  *
  * @module
  */
 import { MatchPattern } from "../web-request/match_pattern.ts";
+import { CHROME_PERMISSION_NAMES } from "./_chrome_permission_names.ts";
 
 /** What the calls read of the extension. */
 export interface GrantedPermissions {
@@ -14,6 +18,21 @@ export interface GrantedPermissions {
   permissions: readonly string[];
   /** Its host permissions as the manifest wrote them. */
   origins: readonly string[];
+  /** Its `optional_permissions` (API permissions only). */
+  optionalPermissions?: readonly string[];
+  /** Its `optional_host_permissions` (and MV2 host patterns in `optional_permissions`). */
+  optionalOrigins?: readonly string[];
+}
+
+/** The `permissions.Permissions` a call names; Chrome's words for a permission it does not know. */
+function askedPermissions(args: unknown[]): { permissions: string[]; origins: string[] } {
+  const asked = (args[0] ?? {}) as { permissions?: string[]; origins?: string[] };
+  for (const name of asked.permissions ?? []) {
+    if (!CHROME_PERMISSION_NAMES.has(name)) {
+      throw new Error(`'${name}' is not a recognized permission.`);
+    }
+  }
+  return { permissions: asked.permissions ?? [], origins: asked.origins ?? [] };
 }
 
 /**
@@ -30,26 +49,55 @@ export function permissionsCall(op: string, args: unknown[], granted: GrantedPer
     case "getAll":
       return { permissions: [...granted.permissions], origins: [...granted.origins] };
     case "contains": {
-      const asked = (args[0] ?? {}) as { permissions?: string[]; origins?: string[] };
-      const patterns = granted.origins.map((origin) => new MatchPattern(origin));
-      return (asked.permissions ?? []).every((p) => granted.permissions.includes(p)) &&
-        (asked.origins ?? []).every((origin) => {
-          const pattern = askedPattern(origin);
-          return patterns.some((g) => patternContains(g, pattern));
-        });
+      const asked = askedPermissions(args);
+      return asked.permissions.every((p) => granted.permissions.includes(p)) &&
+        asked.origins.every((origin) => within(granted.origins, origin));
     }
     case "request":
-    case "remove":
-      return false;
+      askedPermissions(args);
+      throw new Error("This function must be called during a user gesture");
+    case "remove": {
+      const asked = askedPermissions(args);
+      const optionalPermissions = granted.optionalPermissions ?? [];
+      const optionalOrigins = granted.optionalOrigins ?? [];
+      for (const p of asked.permissions) {
+        if (optionalPermissions.includes(p)) continue;
+        throw new Error(
+          granted.permissions.includes(p)
+            ? "You cannot remove required permissions."
+            : "Only permissions specified in the manifest may be requested.",
+        );
+      }
+      for (const origin of asked.origins) {
+        if (within(optionalOrigins, origin)) continue;
+        throw new Error(
+          within(granted.origins, origin)
+            ? "You cannot remove required permissions."
+            : "Only permissions specified in the manifest may be requested.",
+        );
+      }
+      return true;
+    }
   }
   throw new Error(`permissions.${op} is not supported by websession`);
+}
+
+/** Whether the origin pattern asked lies within one of `patterns`. */
+function within(patterns: readonly string[], origin: string): boolean {
+  const pattern = askedPattern(origin);
+  return patterns.some((p) => patternContains(new MatchPattern(p), pattern));
 }
 
 function askedPattern(origin: string): MatchPattern {
   try {
     return new MatchPattern(origin);
   } catch (error) {
-    throw new TypeError(`Invalid value for origin pattern ${origin}: ${(error as Error).message}`);
+    // Chrome's words: "Invalid value for origin pattern bad: Missing scheme separator."
+    const reason = (error as Error).message.replace(/^Invalid match pattern "[^"]*": /, "");
+    const sentence = `${reason[0].toUpperCase()}${reason.slice(1)}`;
+    throw new TypeError(
+      `Invalid value for origin pattern ${origin}: ${sentence}${sentence.endsWith(".") ? "" : "."}`,
+    );
   }
 }
 

@@ -157,6 +157,53 @@ describe("chrome.proxy", () => {
   });
 });
 
+describe("chrome.proxy.settings, as Chromium 156 gives values back", () => {
+  it("fills in each server's scheme and port and a PAC script's mandatory; refuses what Chrome refuses", async () => {
+    const { ses, id } = await loaded();
+    const got = async (value: unknown) => {
+      await callChrome(ses, id, "proxy.settings.set", { value });
+      return ((await callChrome(ses, id, "proxy.settings.get", {})) as { value: unknown }).value;
+    };
+    assert.deepEqual(
+      await got({
+        mode: "fixed_servers",
+        rules: { proxyForHttp: { host: "p.example" }, bypassList: ["<local>"] },
+      }),
+      {
+        mode: "fixed_servers",
+        rules: {
+          proxyForHttp: { host: "p.example", scheme: "http", port: 80 },
+          bypassList: ["<local>"],
+        },
+      },
+    );
+    assert.deepEqual(
+      await got({ mode: "fixed_servers", rules: { singleProxy: { host: "s", scheme: "socks5" } } }),
+      {
+        mode: "fixed_servers",
+        rules: { singleProxy: { host: "s", scheme: "socks5", port: 1080 } },
+      },
+    );
+    const data = 'function FindProxyForURL(u, h) { return "DIRECT"; }';
+    assert.deepEqual(await got({ mode: "pac_script", pacScript: { data } }), {
+      mode: "pac_script",
+      pacScript: { data, mandatory: false },
+    });
+    await assert.rejects(
+      callChrome(ses, id, "proxy.settings.set", { value: { mode: "fixed_servers" } }),
+      { message: "Proxy mode 'fixed_servers' requires a 'rules' field." },
+    );
+    await assert.rejects(
+      callChrome(ses, id, "proxy.settings.set", {
+        value: { mode: "direct" },
+        scope: "incognito_session_only",
+      }),
+      { message: "You do not have permission to access incognito preferences." },
+    );
+    await callChrome(ses, id, "proxy.settings.clear", {});
+  });
+});
+
 describe("chrome.storage", () => {
   it("refuses a set over QUOTA_BYTES with Chrome's message and stores nothing of it", async () => {
     const { ses, id } = await loaded();

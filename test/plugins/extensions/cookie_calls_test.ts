@@ -67,6 +67,23 @@ describe("chrome.cookies errors, worded as Chrome's", () => {
   });
 });
 
+describe("chrome.cookies.set of a cookie that is gone at once", () => {
+  it("answers with no cookie (undefined, as Chromium 156), not null", async () => {
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    const set = await cookiesCall(cookies, access, "set", [
+      { url: "https://shop.example/", name: "c", value: "v", expirationDate: 1 },
+    ]);
+    assert.equal(set, undefined);
+    assert.equal(
+      await cookiesCall(cookies, access, "get", [{ url: "https://shop.example/", name: "c" }]),
+      null,
+    );
+  });
+});
+
 describe("chrome.cookies.get and remove without a name", () => {
   it("refuse the call, as Chrome's schema requires name, instead of answering any cookie", async () => {
     const { ses, close } = testSession([cookiesPlugin]);

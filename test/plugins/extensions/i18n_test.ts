@@ -21,6 +21,8 @@ describe("chrome.i18n", () => {
     assert.equal(await message("positional", [1, 2]), "2 before 1");
     assert.equal(await message("positional", Array(10).fill("x")), undefined);
     await assert.rejects(message(42), /messageName/);
+    // Chromium 156: a substitution that is neither a string nor a list is none
+    assert.equal(await message("GREETING", 3), "Hello, ! You have  new items.");
     assert.equal(await message("@@extension_id"), ext.id);
     assert.equal(await message("@@bidi_dir"), "ltr");
   });

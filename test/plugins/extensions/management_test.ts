@@ -62,6 +62,9 @@ describe("chrome.management.get and getAll", () => {
       isApp: false,
       offlineEnabled: false,
       optionsUrl: "",
+      // Chromium 156 gives both, "" when the manifest has none
+      homepageUrl: "",
+      versionName: "",
       permissions: ["declarativeNetRequest", "tabs"],
       hostPermissions: ["https://example.com/*"],
     });

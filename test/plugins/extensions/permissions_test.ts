@@ -68,3 +68,42 @@ describe("chrome.permissions.contains({ origins })", () => {
     );
   });
 });
+
+describe("chrome.permissions.request, remove and unknown names, as Chromium 156 answers", () => {
+  it("refuses request (no gesture), required and undeclared removals, and names it does not know", async () => {
+    const { ses, id } = await loadWritten({
+      manifest_version: 3,
+      name: "Optional",
+      version: "1.0",
+      permissions: ["storage"],
+      optional_permissions: ["bookmarks"],
+      host_permissions: ["https://a.example/*"],
+      optional_host_permissions: ["https://b.example/*"],
+      background: { service_worker: "worker.js" },
+    });
+    const call = (name: string, permissions: object) =>
+      ses.extensions.sendMessage(id, { call: `permissions.${name}`, args: [permissions] });
+    const gesture = { error: "This function must be called during a user gesture" };
+    assert.deepEqual(await call("request", { permissions: ["storage"] }), gesture);
+    assert.deepEqual(await call("request", { permissions: ["bookmarks"] }), gesture);
+    assert.deepEqual(await call("request", { origins: ["https://b.example/*"] }), gesture);
+    const required = { error: "You cannot remove required permissions." };
+    const undeclared = { error: "Only permissions specified in the manifest may be requested." };
+    assert.deepEqual(await call("remove", { permissions: ["storage"] }), required);
+    assert.deepEqual(await call("remove", { origins: ["https://a.example/*"] }), required);
+    assert.deepEqual(await call("remove", { permissions: ["history"] }), undeclared);
+    assert.deepEqual(await call("remove", { origins: ["https://c.example/*"] }), undeclared);
+    assert.deepEqual(await call("remove", { permissions: ["bookmarks"] }), { value: true });
+    assert.deepEqual(await call("remove", { origins: ["https://b.example/*"] }), { value: true });
+    assert.deepEqual(await call("remove", {}), { value: true });
+    assert.deepEqual(await call("contains", { permissions: ["alarms", "wallpaper"] }), {
+      value: false,
+    });
+    assert.deepEqual(await call("contains", { permissions: ["storage", "nonsense"] }), {
+      error: "'nonsense' is not a recognized permission.",
+    });
+    assert.deepEqual(await call("contains", { origins: ["bad"] }), {
+      error: "Invalid value for origin pattern bad: Missing scheme separator.",
+    });
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The API permission names Chrome recognizes (its extensions permissions list, Chrome 156): a
+ * `chrome.permissions` call naming any other fails with "'<name>' is not a recognized
+ * permission.", while a recognized one the extension lacks is simply not contained.
+ *
+ * @module
+ */
+
+/**
+ * Chrome's API permission names.
+ *
+ * @example
+ * ```ts
+ * CHROME_PERMISSION_NAMES.has("storage"); // true
+ * CHROME_PERMISSION_NAMES.has("nonsense"); // false
+ * ```
+ */
+export const CHROME_PERMISSION_NAMES: ReadonlySet<string> = new Set([
+  "accessibilityFeatures.modify",
+  "accessibilityFeatures.read",
+  "activeTab",
+  "alarms",
+  "audio",
+  "background",
+  "bookmarks",
+  "browsingData",
+  "certificateProvider",
+  "clipboardRead",
+  "clipboardWrite",
+  "contentSettings",
+  "contextMenus",
+  "cookies",
+  "debugger",
+  "declarativeContent",
+  "declarativeNetRequest",
+  "declarativeNetRequestFeedback",
+  "declarativeNetRequestWithHostAccess",
+  "declarativeWebRequest",
+  "desktopCapture",
+  "dns",
+  "documentScan",
+  "downloads",
+  "downloads.open",
+  "downloads.ui",
+  "enterprise.deviceAttributes",
+  "enterprise.hardwarePlatform",
+  "enterprise.networkingAttributes",
+  "enterprise.platformKeys",
+  "experimental",
+  "favicon",
+  "fileBrowserHandler",
+  "fileSystemProvider",
+  "fontSettings",
+  "gcm",
+  "geolocation",
+  "history",
+  "identity",
+  "identity.email",
+  "idle",
+  "loginState",
+  "management",
+  "nativeMessaging",
+  "notifications",
+  "offscreen",
+  "pageCapture",
+  "platformKeys",
+  "power",
+  "printerProvider",
+  "printing",
+  "printingMetrics",
+  "privacy",
+  "processes",
+  "proxy",
+  "readingList",
+  "runtime",
+  "scripting",
+  "search",
+  "sessions",
+  "sidePanel",
+  "storage",
+  "system.cpu",
+  "system.display",
+  "system.memory",
+  "system.storage",
+  "tabCapture",
+  "tabGroups",
+  "tabs",
+  "topSites",
+  "tts",
+  "ttsEngine",
+  "unlimitedStorage",
+  "userScripts",
+  "vpnProvider",
+  "wallpaper",
+  "webAuthenticationProxy",
+  "webNavigation",
+  "webRequest",
+  "webRequestAuthProvider",
+  "webRequestBlocking",
+]);
