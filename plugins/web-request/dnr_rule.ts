@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dnrErrors } from "./_dnr_errors.ts";
 import * as v from "valibot";
 import {
   REQUEST_METHODS,
@@ -243,47 +244,53 @@ function typeBits(list: readonly string[] | undefined, bits: Record<string, numb
 
 function domains(id: number, field: string, list: string[] | undefined): string[] | null {
   if (list === undefined) return null;
+  const key = field.replace(/^condition\./, "");
   // Chrome takes an empty excluded list (it excludes nothing) and refuses an empty included one.
   if (list.length === 0) {
-    if (field.startsWith("condition.excluded")) return null;
-    fail(id, field, "Must not be empty");
+    if (key.startsWith("excluded")) return null;
+    throw dnrErrors.emptyList(id, key);
   }
   return list.map((d, i) => {
+    if (d === "") fail(id, `${field}[${i}]`, "Must be a non-empty ASCII (punycode) domain");
     // deno-lint-ignore no-control-regex
-    if (d === "" || /[^\x00-\x7f]/.test(d)) {
-      fail(id, `${field}[${i}]`, "Must be a non-empty ASCII (punycode) domain");
-    }
+    if (/[^\x00-\x7f]/.test(d)) throw dnrErrors.nonAscii(id, key, `${field}[${i}]: ${d}`);
     return d.toLowerCase();
   });
 }
 
 function checkHeaders(id: number, field: string, list: Rule["action"]["requestHeaders"]): void {
   if (list === undefined) return;
-  if (list.length === 0) fail(id, field, "Must not be empty");
+  if (list.length === 0) throw dnrErrors.emptyList(id, field);
   list.forEach((h, i) => {
     const at = `${field}[${i}]`;
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.header)) fail(id, `${at}.header`, "Invalid name");
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.header)) {
+      throw dnrErrors.invalidModifyHeaderName(id, `${at}.header`);
+    }
     if (h.operation === "remove" && h.value !== undefined) {
-      fail(id, `${at}.value`, "Must not be given for remove");
+      throw dnrErrors.headerValuePresent(id, `${at}.value`);
     }
     if (h.operation !== "remove" && h.value === undefined) {
-      fail(id, `${at}.value`, `Required for ${h.operation}`);
+      throw dnrErrors.noHeaderValue(id, `${at}.value`);
     }
     // A header value may not hold CR, LF or NUL (Fetch's header value): applying one would throw
     // and drop every other header change of the request.
     if (h.value !== undefined && /[\r\n\0]/.test(h.value)) {
-      fail(id, `${at}.value`, "Must not contain CR, LF or NUL");
+      throw dnrErrors.invalidModifyHeaderValue(
+        id,
+        `${at}.value`,
+        "must not contain CR, LF or NUL",
+      );
     }
     if (
       field === "action.requestHeaders" && h.operation === "append" &&
       !APPENDABLE.has(h.header.toLowerCase())
-    ) fail(id, `${at}.header`, `Append is not allowed for ${h.header}`);
+    ) throw dnrErrors.appendInvalidRequestHeader(id, `${at}.header`);
   });
 }
 
 function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
   const r = rule.action.redirect;
-  if (!r) fail(id, "action.redirect", "Required for a redirect rule");
+  if (!r) throw dnrErrors.invalidKey(id, "action.redirect", "a redirect rule needs it");
   if ("extensionPath" in r) fail(id, "action.redirect.extensionPath", "Not supported here");
   // As Chrome: at least one of them; when several are given, url is used first (then
   // regexSubstitution, then transform), the others are ignored.
@@ -291,20 +298,24 @@ function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
     r[k] !== undefined
   );
   if (given.length === 0) {
-    fail(id, "action.redirect", "Needs one of url, transform, regexSubstitution");
+    throw dnrErrors.invalidKey(
+      id,
+      "action.redirect",
+      "needs one of url, transform, regexSubstitution",
+    );
   }
-  if (r.url !== undefined && !URL.canParse(r.url)) fail(id, "action.redirect.url", "Invalid URL");
+  if (r.url !== undefined && !URL.canParse(r.url)) throw dnrErrors.invalidRedirectUrl(id);
   if (r.url !== undefined && /^\s*javascript:/i.test(r.url)) {
-    fail(id, "action.redirect.url", "Redirects to javascript: URLs are not supported");
+    throw dnrErrors.javascriptRedirect(id);
   }
   if (r.regexSubstitution !== undefined && !hasRegex) {
-    fail(id, "action.redirect.regexSubstitution", "Needs a regexFilter");
+    throw dnrErrors.regexSubstitutionWithoutFilter(id);
   }
   if (r.regexSubstitution !== undefined && rule.condition.regexFilter !== undefined) {
     const groups = captureGroups(rule.condition.regexFilter);
     for (const m of r.regexSubstitution.matchAll(/\\(\\|[0-9])/g)) {
       if (m[1] !== "\\" && Number(m[1]) > groups) {
-        fail(
+        throw dnrErrors.invalidKey(
           id,
           "action.redirect.regexSubstitution",
           `\\${m[1]} refers to a group the regexFilter does not have (${groups})`,
@@ -316,19 +327,19 @@ function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
   if (!t) return;
   const at = "action.redirect.transform";
   if (t.scheme !== undefined && !["http", "https", "ftp", "chrome-extension"].includes(t.scheme)) {
-    fail(id, `${at}.scheme`, "Must be http, https, ftp or chrome-extension");
+    throw dnrErrors.invalidTransformScheme(id);
   }
   if (t.port !== undefined && t.port !== "" && !(/^\d+$/.test(t.port) && +t.port < 65536)) {
-    fail(id, `${at}.port`, "Must be empty or a port number");
+    throw dnrErrors.invalidKey(id, `${at}.port`, "must be empty or a port number");
   }
   if (t.query !== undefined && t.query !== "" && !t.query.startsWith("?")) {
-    fail(id, `${at}.query`, "Must be empty or start with ?");
+    throw dnrErrors.invalidKey(id, `${at}.query`, "must be empty or start with ?");
   }
   if (t.fragment !== undefined && t.fragment !== "" && !t.fragment.startsWith("#")) {
-    fail(id, `${at}.fragment`, "Must be empty or start with #");
+    throw dnrErrors.invalidKey(id, `${at}.fragment`, "must be empty or start with #");
   }
   if (t.query !== undefined && t.queryTransform !== undefined) {
-    fail(id, `${at}.queryTransform`, "Cannot be combined with query");
+    throw dnrErrors.queryAndTransform(id);
   }
 }
 
@@ -385,34 +396,48 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
   const rule = parsed.output as Rule;
   const c = rule.condition;
   const a = rule.action;
-  if (rule.id < 1) fail(id, "id", "Must be at least 1");
-  if (rule.priority !== undefined && rule.priority < 1) fail(id, "priority", "Must be at least 1");
+  if (rule.id < 1) throw dnrErrors.invalidRuleKey(rule.id, "id", 1);
+  if (rule.priority !== undefined && rule.priority < 1) {
+    throw dnrErrors.invalidRuleKey(rule.id, "priority", 1);
+  }
   if (c.urlFilter !== undefined && c.regexFilter !== undefined) {
-    fail(id, "condition.regexFilter", "Cannot be combined with urlFilter");
+    throw dnrErrors.multipleFilters(rule.id);
   }
   const cs = c.isUrlFilterCaseSensitive === true;
   let filter: UrlFilter | null = null;
   if (c.urlFilter !== undefined) {
+    if (c.urlFilter === "") throw dnrErrors.emptyKey(rule.id, "urlFilter");
     try {
       filter = parseUrlFilter(c.urlFilter, cs);
     } catch (e) {
-      fail(rule.id, "condition.urlFilter", (e as Error).message);
+      const detail = (e as Error).message;
+      throw detail === "Must be ASCII"
+        ? dnrErrors.nonAscii(rule.id, "urlFilter", detail)
+        : dnrErrors.invalidKey(rule.id, "urlFilter", detail);
     }
   }
   let regex: RegexFilter | null = null;
   if (c.regexFilter !== undefined) {
+    if (c.regexFilter === "") throw dnrErrors.emptyKey(rule.id, "regexFilter");
     try {
       regex = compileRegexFilter(c.regexFilter, cs);
     } catch (e) {
-      fail(rule.id, "condition.regexFilter", (e as Error).message);
+      const detail = (e as Error).message;
+      throw detail === "Must be ASCII"
+        ? dnrErrors.nonAscii(rule.id, "regexFilter", detail)
+        : (e as { reason?: string }).reason === "memoryLimitExceeded"
+        ? dnrErrors.regexTooLarge(rule.id, detail)
+        : dnrErrors.invalidKey(rule.id, "regexFilter", detail);
     }
   }
   for (const [field, list] of Object.entries(c)) {
     if (Array.isArray(list) && list.length === 0 && !field.startsWith("excluded")) {
-      fail(rule.id, `condition.${field}`, "Must not be empty");
+      throw dnrErrors.emptyList(
+        rule.id,
+        field === "responseHeaders" ? "condition.responseHeaders" : field,
+      );
     }
   }
-  if (c.regexFilter === "") fail(rule.id, "condition.regexFilter", "Must not be empty");
   for (
     const [field, list] of [
       ["condition.responseHeaders", c.responseHeaders],
@@ -421,7 +446,7 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
   ) {
     list?.forEach((h, i) => {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.header)) {
-        fail(rule.id, `${field}[${i}].header`, "Invalid name");
+        throw dnrErrors.invalidMatchingHeaderName(rule.id, field);
       }
       if (h.values !== undefined && h.excludedValues !== undefined) {
         fail(rule.id, `${field}[${i}]`, "Cannot have both values and excludedValues");
@@ -430,34 +455,24 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
   }
   const overlap = <T>(a1: T[] | undefined, a2: T[] | undefined) =>
     (a1 ?? []).find((x) => (a2 ?? []).includes(x));
-  const typeClash = overlap(c.resourceTypes, c.excludedResourceTypes);
-  if (typeClash) fail(rule.id, "condition.excludedResourceTypes", `Also included: ${typeClash}`);
-  const methodClash = overlap(c.requestMethods, c.excludedRequestMethods);
-  if (methodClash) {
-    fail(rule.id, "condition.excludedRequestMethods", `Also included: ${methodClash}`);
+  if (overlap(c.resourceTypes, c.excludedResourceTypes)) {
+    throw dnrErrors.resourceTypeDuplicated(rule.id);
+  }
+  if (overlap(c.requestMethods, c.excludedRequestMethods)) {
+    throw dnrErrors.requestMethodDuplicated(rule.id);
   }
   if (
     a.type === "allowAllRequests" &&
     (!c.resourceTypes || c.resourceTypes.some((t) => t !== "main_frame" && t !== "sub_frame"))
   ) {
-    fail(rule.id, "condition.resourceTypes", "allowAllRequests needs only main_frame/sub_frame");
+    throw dnrErrors.allowAllRequestsResourceType(rule.id);
   }
   if (ruleset !== 0 && (c.tabIds || c.excludedTabIds)) {
-    fail(
-      rule.id,
-      c.tabIds ? "condition.tabIds" : "condition.excludedTabIds",
-      "Only for session rules",
-    );
+    throw dnrErrors.tabIdsOnNonSessionRule(rule.id);
   }
   if (a.type === "redirect") checkRedirect(rule.id, rule, regex !== null);
   if (a.type === "modifyHeaders") {
-    if (!a.requestHeaders && !a.responseHeaders) {
-      fail(
-        rule.id,
-        "action.requestHeaders",
-        "A modifyHeaders rule needs request or response headers",
-      );
-    }
+    if (!a.requestHeaders && !a.responseHeaders) throw dnrErrors.noHeaderLists(rule.id);
     checkHeaders(rule.id, "action.requestHeaders", a.requestHeaders);
     checkHeaders(rule.id, "action.responseHeaders", a.responseHeaders);
   }

@@ -49,7 +49,10 @@ describe("the browser bundle's regexFilter", () => {
     assert.equal(result.status, 200);
     assert.equal(result.text, "length 5006");
     assert.equal(result.blocked, "net::ERR_BLOCKED_BY_CLIENT");
-    assert.match(String(result.refused), /Rule with id 2: condition\.regexFilter: Not supported/);
+    assert.match(
+      String(result.refused),
+      /Rule with id 2 specifies an incorrect value for the "regexFilter" key\./,
+    );
     assert.equal(result.posix, "net::ERR_BLOCKED_BY_CLIENT");
   });
 });

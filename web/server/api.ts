@@ -328,7 +328,11 @@ export function createApi(deps: ApiDeps): Hono {
       await dnr.updateDynamicRules({ addRules: rules, removeRuleIds: rules.map((r) => r.id) });
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
-      throw new BadRequest(refusedRuleField(rules, error.message), error.message);
+      const field = (error as { field?: unknown }).field;
+      throw new BadRequest(
+        refusedRuleField(rules, error.message, typeof field === "string" ? field : undefined),
+        error.message,
+      );
     }
     return c.json({ added: rules.map((r) => r.id) }, 201);
   });

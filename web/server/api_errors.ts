@@ -40,21 +40,29 @@ export function allowedMethods(routes: readonly RouteEntry[], path: string): str
 
 /**
  * The field of the rule the rule engine refused, as a path into the request's `rules`
- * (`rules.2.action.type`), read from its message (`Rule with id 7: action.type: ...`); `rules`
- * when the message names no rule of the list.
+ * (`rules.2.action.type`): the rule is the one the message names (`Rule with id 7 ...`), the
+ * field the error's own `field` (Chrome's sentences carry it beside the message) or the one the
+ * message names (`Rule with id 7: action.type: ...`); `rules` when no rule of the list is named.
  *
  * @example
  * ```ts
  * refusedRuleField([{ id: 7 }], "Rule with id 7: action.type: Invalid type"); // "rules.0.action.type"
+ * refusedRuleField([{ id: 7 }], "Rule with id 7 cannot have ...", "condition.resourceTypes");
+ * // "rules.0.condition.resourceTypes"
  * refusedRuleField([{ id: 7 }], "Too many rules"); // "rules"
  * ```
  */
-export function refusedRuleField(rules: ReadonlyArray<{ id: number }>, message: string): string {
-  const named = /^Rule with id (-?\d+): ([\w.[\]]+):/.exec(message);
+export function refusedRuleField(
+  rules: ReadonlyArray<{ id: number }>,
+  message: string,
+  field?: string,
+): string {
+  const named = /^Rule with id (-?\d+)(?:: ([\w.[\]]+):)?/.exec(message);
   if (!named) return "rules";
   const index = rules.findIndex((rule) => rule.id === Number(named[1]));
-  if (index < 0) return "rules";
-  return `rules.${index}.${named[2]}`;
+  const path = field ?? named[2];
+  if (index < 0 || path === undefined) return "rules";
+  return `rules.${index}.${path.replace(/\[(\d+)\]/g, ".$1")}`;
 }
 
 /**

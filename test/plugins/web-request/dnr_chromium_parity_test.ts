@@ -139,7 +139,7 @@ describe("rule validation as Chrome", () => {
   it("refuses an empty regexFilter, javascript: redirects and missing substitution groups", () => {
     assert.throws(
       () => take(block(1, { regexFilter: "" })),
-      /id 1: condition\.regexFilter: Must not be empty/,
+      { message: "Rule with id 1 cannot have an empty value for regexFilter key." },
     );
     assert.throws(
       () =>
@@ -148,7 +148,10 @@ describe("rule validation as Chrome", () => {
           condition: {},
           action: { type: "redirect", redirect: { url: "javascript:alert(1)" } },
         }),
-      /id 2: action\.redirect\.url: Redirects to javascript: URLs are not supported/,
+      {
+        message:
+          'Rule with id 2 specifies an incorrect value for the "action.redirect.url" key. Redirects to javascript urls are not supported.',
+      },
     );
     assert.throws(
       () =>
@@ -157,11 +160,14 @@ describe("rule validation as Chrome", () => {
           condition: { regexFilter: "^https://(a)\\.test/(?:x)" },
           action: { type: "redirect", redirect: { regexSubstitution: "https://\\2.test/" } },
         }),
-      /id 3: action\.redirect\.regexSubstitution: \\2 refers to a group/,
+      {
+        message:
+          'Rule with id 3 specifies an incorrect value for the "action.redirect.regexSubstitution" key.',
+      },
     );
     assert.throws(
       () => take(block(4, { requestDomains: [] })),
-      /id 4: condition\.requestDomains: Must not be empty/,
+      { message: "Rule with id 4 cannot have an empty list as the value for requestDomains key." },
     );
   });
   it("uses url when a redirect also has a transform", () => {
