@@ -26,6 +26,7 @@ import type {
 } from "../cookies/mod.ts";
 import { defaultPath } from "../cookies/cookie_url.ts";
 import { loadPublicSuffixList } from "../cookies/public_suffix.ts";
+import { checkUrl, optional } from "../cookies/_arguments.ts";
 
 type CdpCookie = Protocol.Network.Cookie;
 
@@ -80,6 +81,20 @@ function playwrightCookie(c: CdpCookie) {
     secure: c.secure,
     sameSite: c.sameSite ?? "Lax",
   };
+}
+
+/** Refuses a bad `get()` filter with the library session's TypeErrors. */
+function checkFilter(filter: CookiesGetFilter): void {
+  if (filter === null || typeof filter !== "object") {
+    throw new TypeError("cookies.get: filter must be an object");
+  }
+  for (const key of ["name", "domain", "path"] as const) {
+    optional("cookies.get", filter[key], "string", key);
+  }
+  for (const key of ["secure", "session", "httpOnly"] as const) {
+    optional("cookies.get", filter[key], "boolean", key);
+  }
+  if (filter.url !== undefined && filter.url !== "") checkUrl("cookies.get", filter.url);
 }
 
 /** Whether `c` passes Electron's `get()` filter. */
@@ -176,9 +191,7 @@ export class BrowserCookies extends Emitter {
 
   /** Electron's `cookies.get(filter)`. */
   async get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
-    if (filter === null || typeof filter !== "object") {
-      throw new TypeError("cookies.get: filter must be an object");
-    }
+    checkFilter(filter);
     return (await this.#all()).filter((c) => passes(c, filter));
   }
 
@@ -233,10 +246,10 @@ export class BrowserCookies extends Emitter {
 
   /** Electron's `cookies.remove(url, name)`. */
   async remove(url: string, name: string): Promise<void> {
-    const parsed = URL.parse(url);
-    if (!parsed) throw new TypeError(`cookies.remove: "${url}" is not a valid URL`);
+    checkUrl("cookies.remove", url);
+    if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
     await this.#comparing;
-    const doomed = await this.get({ url: parsed.href, name });
+    const doomed = await this.get({ url: new URL(url).href, name });
     if (doomed.length === 0) return;
     await this.#expire(doomed);
     await this.compare("api");

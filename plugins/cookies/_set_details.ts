@@ -8,7 +8,8 @@
  */
 import { fromElectronSameSite } from "./cookie.ts";
 import type { ElectronSameSite } from "./cookie.ts";
-import { type CookieUrl, isCookieableScheme, parseCookieUrl } from "./cookie_url.ts";
+import { type CookieUrl, isCookieableScheme } from "./cookie_url.ts";
+import { checkUrl, optional } from "./_arguments.ts";
 import { MAX_NAME_VALUE_BYTES, type ParsedSetCookie, utf8Length } from "./parse_set_cookie.ts";
 import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
 import { checkSetDomain, checkSetPath } from "./_set_attributes.ts";
@@ -18,38 +19,6 @@ import { fromPlaywrightCookie, type PlaywrightCookie } from "./playwright_state.
 const SAME_SITES = ["unspecified", "no_restriction", "lax", "strict"];
 // deno-lint-ignore no-control-regex
 const CTL_OR_SEMI = /[\x00-\x1f\x7f;]/;
-
-/**
- * The parts of a URL argument; a TypeError when it is not a URL. A URL whose scheme has no
- * cookies passes: `get` finds and `remove` removes nothing there, as Chromium answers.
- *
- * @example
- * ```ts
- * checkUrl("cookies.get", "https://example.org/a").host; // "example.org"
- * ```
- */
-export function checkUrl(where: string, url: unknown): CookieUrl {
-  if (typeof url !== "string") throw new TypeError(`${where}: url must be a string`);
-  try {
-    return parseCookieUrl(url);
-  } catch {
-    throw new TypeError(`${where}: invalid URL ${url}`);
-  }
-}
-
-/**
- * Throws a TypeError naming `name` when `value` is given and not of `type`.
- *
- * @example
- * ```ts
- * optional("cookies.get", "a", "string", "name"); // passes
- * ```
- */
-export function optional(where: string, value: unknown, type: string, name: string): void {
-  if (value !== undefined && typeof value !== type) {
-    throw new TypeError(`${where}: ${name} must be a ${type}`);
-  }
-}
 
 /** The details of `cookies.set`, as callers may pass them (checked here). */
 export interface SetDetailsInput {

@@ -9,7 +9,8 @@ import type { Cookie, CookieRecord, ElectronSameSite } from "./cookie.ts";
 import { isCookieableScheme } from "./cookie_url.ts";
 import { type ChangeCause, compareForHeader, type CookieJar } from "./jar.ts";
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
-import { checkSetDetails, checkUrl, jarSetError, optional } from "./_set_details.ts";
+import { checkSetDetails, jarSetError } from "./_set_details.ts";
+import { checkUrl, optional } from "./_arguments.ts";
 
 /** Electron's `cookies.get()` filter. */
 export interface CookiesGetFilter {

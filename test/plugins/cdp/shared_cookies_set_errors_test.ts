@@ -1,6 +1,7 @@
 // One body, two sessions: `ses.cookies.set` refuses the same bad details with the same error
 // (class and message, Electron's words: "Failed to set cookie - " and Chromium's sentence) on a
-// library session and on a Chromium-backed session, and a refusal loses nothing already stored.
+// library session and on a Chromium-backed session, and a refusal loses nothing already stored;
+// `get` and `remove` refuse bad arguments alike too.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession } from "../../../entries/cdp.ts";
@@ -13,7 +14,21 @@ needs("chromium");
 /** What both sessions' cookies offer. */
 interface SettableCookies {
   set(details: unknown): Promise<void>;
-  get(filter: object): Promise<{ name: string; value: string; httpOnly: boolean }[]>;
+  get(filter: unknown): Promise<{ name: string; value: string; httpOnly: boolean }[]>;
+  remove(url: unknown, name: unknown): Promise<void>;
+}
+
+/** Bad calls of `get` and `remove`, by what is wrong with them. */
+function badLookups(cookies: SettableCookies): [string, () => Promise<unknown>][] {
+  return [
+    ["get: filter not an object", () => cookies.get("kept")],
+    ["get: url not a URL", () => cookies.get({ url: "not a url" })],
+    ["get: url not a string", () => cookies.get({ url: 7 })],
+    ["get: name not a string", () => cookies.get({ name: 7 })],
+    ["get: secure not a boolean", () => cookies.get({ secure: "yes" })],
+    ["remove: url not a URL", () => cookies.remove("not a url", "kept")],
+    ["remove: name not a string", () => cookies.remove("http://127.0.0.1/", 7)],
+  ];
 }
 
 /** Each bad call, by what is wrong with it. */
@@ -48,8 +63,12 @@ function badCalls(base: string): [string, unknown][] {
 async function refusals(ses: { cookies: SettableCookies }, base: string) {
   await ses.cookies.set({ url: base, name: "kept", value: "1", httpOnly: true });
   const errors: Record<string, string> = {};
-  for (const [what, details] of badCalls(base)) {
-    await assert.rejects(ses.cookies.set(details), (error: Error) => {
+  const calls = [
+    ...badCalls(base).map(([what, details]) => [what, () => ses.cookies.set(details)] as const),
+    ...badLookups(ses.cookies),
+  ];
+  for (const [what, call] of calls) {
+    await assert.rejects(call(), (error: Error) => {
       errors[what] = `${error.constructor.name}: ${error.message}`;
       return true;
     }, what);
@@ -58,7 +77,7 @@ async function refusals(ses: { cookies: SettableCookies }, base: string) {
   return { errors, jar };
 }
 
-describe("cookies.set's refusals on both kinds of session", () => {
+describe("cookies.set's (and get's and remove's) refusals on both kinds of session", () => {
   const rig = chromiumRig();
 
   it("a Chromium-backed session refuses as a library session does, in Electron's words", async () => {
