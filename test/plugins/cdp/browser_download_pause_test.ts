@@ -18,38 +18,49 @@ needs("chromium");
 
 const SIZE = 50_000;
 
-/** The file's first request sends 1,000 bytes and holds; later ones send all of it. */
+/** A file served by `startServer`: its requests so far, and when its first one closed. */
+interface ServedFile {
+  requests: number;
+  closed: Promise<void>;
+}
+
+/** Each file's first request sends 1,000 bytes and holds; later ones send all of it. */
 function startServer() {
-  let requests = 0;
-  let firstClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => firstClosed = resolve);
+  const files = new Map<string, ServedFile & { onClose(): void }>();
+  for (const path of ["/file.bin", "/other.bin"]) {
+    const file = { requests: 0, onClose: () => {} } as ServedFile & { onClose(): void };
+    file.closed = new Promise<void>((resolve) => file.onClose = resolve);
+    files.set(path, file);
+  }
   const server: Server = createServer((request, response) => {
     if (request.url === "/") {
       response.setHeader("content-type", "text/html");
-      response.end(`<a id="get" href="/file.bin" download>get</a>`);
+      response.end(
+        `<a id="file" href="/file.bin" download>file</a><a id="other" href="/other.bin" download>o</a>`,
+      );
       return;
     }
-    if (request.url !== "/file.bin") return void response.writeHead(404).end();
-    requests++;
+    const file = files.get(request.url ?? "");
+    if (!file) return void response.writeHead(404).end();
+    file.requests++;
     response.writeHead(200, {
       "content-type": "application/octet-stream",
       "content-length": String(SIZE),
     });
-    if (requests === 1) {
+    if (file.requests === 1) {
       response.write(new Uint8Array(1_000).fill(7));
-      response.on("close", () => firstClosed());
+      response.on("close", () => file.onClose());
       return;
     }
     response.end(new Uint8Array(SIZE).fill(7));
   });
-  return new Promise<{ server: Server; url: string; requests(): number; closed: Promise<void> }>(
+  return new Promise<{ server: Server; url: string; file(path: string): ServedFile }>(
     (resolve) =>
       server.listen(0, "127.0.0.1", () =>
         resolve({
           server,
           url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          requests: () => requests,
-          closed,
+          file: (path) => files.get(path)!,
         })),
   );
 }
@@ -71,13 +82,14 @@ describe("pause() and resume() of a Chromium-backed session's download", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("pause stops the transfer; resume starts it again and the same item completes", async () => {
+  /** Clicks the link `id` and answers its item once it has received bytes. */
+  async function startDownload(id: string) {
     const ses = await browserSession(browser, partition);
     ses.setDownloadPath(dir);
-    let announced = 0;
+    const announced: BrowserDownloadItem[] = [];
     const started = new Promise<BrowserDownloadItem>((resolve) => {
       ses.on("will-download", (_event: unknown, item: BrowserDownloadItem) => {
-        announced++;
+        announced.push(item);
         const onUpdate = () => {
           if (item.getReceivedBytes() === 0) return;
           item.off("updated", onUpdate);
@@ -86,24 +98,46 @@ describe("pause() and resume() of a Chromium-backed session's download", () => {
         item.on("updated", onUpdate);
       });
     });
-    const page = await ses.pages.open(`${site.url}/`);
-    await page.evaluate(`document.getElementById("get").click()`);
-    const item = await started;
+    const page = ses.pages.list()[0] ?? await ses.pages.open(`${site.url}/`);
+    await page.evaluate(`document.getElementById(${JSON.stringify(id)}).click()`);
+    return { item: await started, announced };
+  }
+
+  /** Resolves with the state `item`'s `done` tells. */
+  function doneOf(item: BrowserDownloadItem): Promise<string> {
+    return new Promise((resolve) =>
+      item.once("done", (_e: unknown, state: string) => resolve(state))
+    );
+  }
+
+  it("pause stops the transfer; resume starts it again and the same item completes", async () => {
+    const { item, announced } = await startDownload("file");
     assert.equal(item.canResume(), false, "a download in progress cannot resume");
     item.pause();
     assert.equal(item.isPaused(), true);
     assert.equal(item.canResume(), true);
     assert.equal(item.getState(), "progressing");
-    await site.closed; // the transfer stopped
-    const done = new Promise<string>((resolve) =>
-      item.once("done", (_e: unknown, state: string) => resolve(state))
-    );
+    await site.file("/file.bin").closed; // the transfer stopped
+    const done = doneOf(item);
     item.resume();
     assert.equal(item.isPaused(), false);
     assert.equal(await done, "completed");
-    assert.equal(site.requests(), 2, "resume sent the request again");
-    assert.equal(announced, 1, "the restarted download is the same item");
+    assert.equal(site.file("/file.bin").requests, 2, "resume sent the request again");
+    assert.equal(announced.length, 1, "the restarted download is the same item");
     assert.equal(item.getReceivedBytes(), SIZE);
     assert.equal((await readFile(item.getSavePath())).byteLength, SIZE);
+  });
+
+  it("cancel() of a paused download ends it cancelled, asking for nothing more", async () => {
+    const { item } = await startDownload("other");
+    item.pause();
+    await site.file("/other.bin").closed;
+    const done = doneOf(item);
+    item.cancel();
+    assert.equal(await done, "cancelled");
+    assert.equal(item.getState(), "cancelled");
+    assert.equal(item.canResume(), false);
+    item.resume(); // nothing to resume
+    assert.equal(site.file("/other.bin").requests, 1);
   });
 });
