@@ -25,6 +25,8 @@ import type {
   ElectronSameSite,
 } from "../cookies/mod.ts";
 import { defaultPath } from "../cookies/cookie_url.ts";
+import { loadPublicSuffixList } from "../cookies/public_suffix.ts";
+import { checkUrl, optional } from "../cookies/_arguments.ts";
 
 type CdpCookie = Protocol.Network.Cookie;
 
@@ -65,6 +67,34 @@ function domainMatches(host: string, domain: string): boolean {
 function pathMatches(path: string, cookiePath: string): boolean {
   return path === cookiePath ||
     (path.startsWith(cookiePath) && (cookiePath.endsWith("/") || path[cookiePath.length] === "/"));
+}
+
+/** A CDP cookie as Playwright's storage state has it (what the library's jar restores). */
+function playwrightCookie(c: CdpCookie) {
+  return {
+    name: c.name,
+    value: c.value,
+    domain: c.domain,
+    path: c.path,
+    expires: c.session ? -1 : c.expires,
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    sameSite: c.sameSite ?? "Lax",
+  };
+}
+
+/** Refuses a bad `get()` filter with the library session's TypeErrors. */
+function checkFilter(filter: CookiesGetFilter): void {
+  if (filter === null || typeof filter !== "object") {
+    throw new TypeError("cookies.get: filter must be an object");
+  }
+  for (const key of ["name", "domain", "path"] as const) {
+    optional("cookies.get", filter[key], "string", key);
+  }
+  for (const key of ["secure", "session", "httpOnly"] as const) {
+    optional("cookies.get", filter[key], "boolean", key);
+  }
+  if (filter.url !== undefined && filter.url !== "") checkUrl("cookies.get", filter.url);
 }
 
 /** Whether `c` passes Electron's `get()` filter. */
@@ -161,48 +191,65 @@ export class BrowserCookies extends Emitter {
 
   /** Electron's `cookies.get(filter)`. */
   async get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
-    if (filter === null || typeof filter !== "object") {
-      throw new TypeError("cookies.get: filter must be an object");
-    }
+    checkFilter(filter);
     return (await this.#all()).filter((c) => passes(c, filter));
   }
 
-  /** Electron's `cookies.set(details)`. */
+  /**
+   * Electron's `cookies.set(details)`: refused with the library session's TypeErrors (Electron's
+   * words), checked against the context's cookies of that name before Chromium is asked.
+   */
   async set(details: CookiesSetDetails): Promise<void> {
-    const url = typeof details?.url === "string" ? URL.parse(details.url) : null;
-    if (!url) throw new TypeError("cookies.set: details.url must be a valid URL");
-    const sameSite = TO_CDP[details.sameSite ?? "lax"];
+    const [{ checkSetDetails, refusalAmong }, { EXCLUSION, setCookieError }] = await Promise.all([
+      import("../cookies/_set_details.ts"),
+      import("../cookies/_set_errors.ts"),
+    ]);
+    const checked = checkSetDetails(details);
+    await loadPublicSuffixList(); // the jar's rules read registrable domains
+    const { cookie } = checked;
+    await this.#comparing; // a listener added just before starts from the jar without this cookie
+    const { cookies: stored } = await this.#connection.send("Storage.getCookies", {
+      browserContextId: this.#context,
+    });
+    const refusal = refusalAmong(
+      stored.filter((c) => c.name === cookie.name).map(playwrightCookie),
+      checked,
+      cookie.httpOnly,
+    );
+    if (refusal) throw refusal;
     const param: Protocol.Network.CookieParam = {
-      name: details.name ?? "",
-      value: details.value ?? "",
-      url: url.href,
+      name: cookie.name,
+      value: cookie.value,
+      url: details.url,
       // Electron's default, as Chromium's CreateSanitizedCookie: the URL's default path (CDP's
       // would be "/")
-      path: details.path || defaultPath(url.pathname),
-      secure: details.secure ?? details.sameSite === "no_restriction",
-      httpOnly: details.httpOnly ?? false,
-      sameSite,
+      path: cookie.path ?? defaultPath(checked.url.path),
+      secure: cookie.secure,
+      httpOnly: cookie.httpOnly,
+      sameSite: TO_CDP[details.sameSite ?? "lax"],
     };
-    if (details.domain !== undefined) param.domain = details.domain;
+    if (cookie.domain !== undefined) param.domain = details.domain;
     if (details.expirationDate !== undefined) param.expires = details.expirationDate;
-    await this.#comparing; // a listener added just before starts from the jar without this cookie
     try {
       await this.#connection.send("Storage.setCookies", {
         cookies: [param],
         browserContextId: this.#context,
       });
     } catch (error) {
-      throw new Error(`Failed to set cookie: ${browserMessage(error)}`);
+      throw setCookieError(
+        EXCLUSION.failureToStore,
+        `Storage.setCookies: ${browserMessage(error)}`,
+      );
     }
     await this.compare("api");
   }
 
   /** Electron's `cookies.remove(url, name)`. */
   async remove(url: string, name: string): Promise<void> {
-    const parsed = URL.parse(url);
-    if (!parsed) throw new TypeError(`cookies.remove: "${url}" is not a valid URL`);
+    checkUrl("cookies.remove", url);
+    if (typeof name !== "string") throw new TypeError("cookies.remove: name must be a string");
     await this.#comparing;
-    const doomed = await this.get({ url: parsed.href, name });
+    const doomed = await this.get({ url: new URL(url).href, name });
     if (doomed.length === 0) return;
     await this.#expire(doomed);
     await this.compare("api");

@@ -6,7 +6,14 @@
  * (`setSavePath`, else the download folder and the suggested file name).
  * `event.preventDefault()` and `item.cancel()` cancel it (`Browser.cancelDownload`), and it ends
  * `cancelled`; one the network broke off ends `interrupted` (CDP reports both as "canceled").
- * CDP cannot pause a download: `pause()` is ignored and `canResume()` is false.
+ * CDP has no pause or resume of a download (the Browser domain has `cancelDownload` only), so
+ * `pause()` stops Chromium's transfer (`Browser.cancelDownload`; the item stays `progressing`,
+ * paused, and `canResume()` is true) and `resume()` starts it again from the first byte in a
+ * background page of the context opened at the URL (closed once its download begins), as
+ * Electron's `resume()` does when the server cannot continue a download (no Range, ETag or
+ * Last-Modified): the received bytes start again from 0 and no second `will-download` is emitted.
+ * A download that needed its page (a POST, a `blob:` URL) cannot start again that way: its
+ * `resume()` ends it `interrupted` when no download begins within 30 s.
  *
  * @module
  */
@@ -19,6 +26,16 @@ export interface DownloadFiles {
   stagingDir(): Promise<string>;
   /** Moves a file (across file systems too). */
   move(from: string, to: string): Promise<void>;
+}
+
+/** What an item asks of the session's downloads: each acts on Chromium's current download. */
+export interface DownloadControls {
+  /** Cancels Chromium's download (`Browser.cancelDownload`). */
+  cancel(): Promise<void>;
+  /** Stops Chromium's download for a pause: its end is not the item's. */
+  stop(): Promise<void>;
+  /** Starts the download again from its first byte (after a pause). */
+  restart(): Promise<void>;
 }
 
 /** A download's state, as Electron's `DownloadItem.getState()` names it. */
@@ -38,7 +55,7 @@ export type BrowserDownloadState = "progressing" | "completed" | "cancelled" | "
 export class BrowserDownloadItem extends Emitter {
   readonly #url: string;
   readonly #filename: string;
-  readonly #cancel: () => Promise<void>;
+  readonly #controls: DownloadControls;
   #savePath = "";
   #dialog: Record<string, unknown> = {};
   #state: BrowserDownloadState = "progressing";
@@ -49,13 +66,14 @@ export class BrowserDownloadItem extends Emitter {
   #rate: { at: number; bytes: number } = { at: performance.now(), bytes: 0 };
   #speed = 0;
   #cancelled = false;
+  #paused = false;
 
   /** Made by the session for each `Browser.downloadWillBegin`. */
-  constructor(url: string, suggestedFilename: string, cancel: () => Promise<void>) {
+  constructor(url: string, suggestedFilename: string, controls: DownloadControls) {
     super();
     this.#url = url;
     this.#filename = suggestedFilename;
-    this.#cancel = cancel;
+    this.#controls = controls;
   }
 
   /** Where the file goes (set it in `will-download`). */
@@ -75,23 +93,44 @@ export class BrowserDownloadItem extends Emitter {
   getSaveDialogOptions(): Record<string, unknown> {
     return { ...this.#dialog };
   }
-  /** CDP cannot pause a download: ignored. */
-  pause(): void {}
-  /** Always false (see `pause`). */
-  isPaused(): boolean {
-    return false;
+  /**
+   * Pauses the download: Chromium's transfer stops (CDP cannot hold it, so it is cancelled); the
+   * item stays `progressing` and `updated` is emitted, as Electron's.
+   */
+  pause(): void {
+    if (this.#state !== "progressing" || this.#paused || this.#cancelled) return;
+    this.#paused = true;
+    void this.#controls.stop().catch(() => {});
+    this.emit("updated", "progressing");
   }
-  /** Nothing to resume (see `pause`). */
-  resume(): void {}
-  /** Always false: CDP cannot resume a download. */
+  /** Whether the download is paused. */
+  isPaused(): boolean {
+    return this.#paused;
+  }
+  /**
+   * Resumes a paused download from its first byte (Electron's `resume()` for a server that cannot
+   * continue one): CDP cannot continue Chromium's download where it stopped.
+   */
+  resume(): void {
+    if (this.#state !== "progressing" || !this.#paused) return;
+    this.#paused = false;
+    this.#received = 0;
+    this.#rate = { at: performance.now(), bytes: 0 };
+    this.#speed = 0;
+    this.emit("updated", "progressing");
+    void this.#controls.restart().catch(() => this._done("interrupted"));
+  }
+  /** Whether `resume()` would start it again: while paused (Chromium's `CanResume`). */
   canResume(): boolean {
-    return false;
+    return this.#state === "progressing" && this.#paused;
   }
   /** Cancels the download. */
   cancel(): void {
-    if (this.#state !== "progressing") return;
+    if (this.#state !== "progressing" || this.#cancelled) return;
     this.#cancelled = true;
-    void this.#cancel().catch(() => {});
+    // a paused download has no transfer left to cancel
+    if (this.#paused) return this._done("cancelled");
+    void this.#controls.cancel().catch(() => {});
   }
   /** The URL. */
   getURL(): string {
@@ -208,13 +247,43 @@ export async function watchDownloads(
     eventsEnabled: true,
   });
   const items = new Map<string, BrowserDownloadItem>();
+  const guids = new Map<BrowserDownloadItem, string>();
+  /** Items started again, by URL, until their new download begins in their background page. */
+  const restarts = new Map<string, Restart[]>();
+  const cancel = (item: BrowserDownloadItem) =>
+    connection.send("Browser.cancelDownload", { guid: guids.get(item)!, browserContextId });
+  const controlsOf = (item: () => BrowserDownloadItem): DownloadControls => ({
+    cancel: () => cancel(item()),
+    stop: () => {
+      items.delete(guids.get(item())!); // its "canceled" progress is not the item's end
+      return cancel(item());
+    },
+    restart: () => restartDownload(connection, browserContextId, restarts, item()),
+  });
   const offs = [
     connection.on("Browser.downloadWillBegin", (event) => {
+      // the background page of a restart (ours, maybe not yet attached); CDP answers
+      // Target.createTarget before that page's events
+      const restarted = takeRestart(restarts, event.url, event.frameId);
+      if (restarted) {
+        const { item } = restarted;
+        void connection.send("Target.closeTarget", { targetId: event.frameId }).catch(() => {});
+        if (item.getState() !== "progressing") return; // cancelled while it started again
+        items.set(event.guid, item);
+        guids.set(item, event.guid);
+        if (item._cancelRequested) void cancel(item).catch(() => {});
+        return;
+      }
       if (!owns(event.frameId)) return; // another context's
-      const cancel = () =>
-        connection.send("Browser.cancelDownload", { guid: event.guid, browserContextId });
-      const item = new BrowserDownloadItem(event.url, event.suggestedFilename, cancel);
+      let made: BrowserDownloadItem | null = null;
+      const item = new BrowserDownloadItem(
+        event.url,
+        event.suggestedFilename,
+        controlsOf(() => made!),
+      );
+      made = item;
       items.set(event.guid, item);
+      guids.set(item, event.guid);
       const asked = emitter.emit("will-download", item, null);
       if (asked.defaultPrevented) item.cancel();
     }),
@@ -240,5 +309,62 @@ export async function watchDownloads(
   ];
   return () => {
     for (const off of offs) off();
+    for (const waiting of restarts.values()) for (const { timer } of waiting) clearTimeout(timer);
   };
+}
+
+/** A paused item started again, waiting for its download to begin in a background page. */
+interface Restart {
+  item: BrowserDownloadItem;
+  /** The background page (unknown until `Target.createTarget` answers). */
+  targetId?: string;
+  /** Ends the item `interrupted` when no download begins. */
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** How long a restarted download may take to begin before the item ends `interrupted`. */
+const RESTART_TIMEOUT_MS = 30_000;
+
+/** Opens a background page of the context at the item's URL, whose download becomes the item's. */
+async function restartDownload(
+  connection: CdpConnection,
+  browserContextId: string | undefined,
+  restarts: Map<string, Restart[]>,
+  item: BrowserDownloadItem,
+): Promise<void> {
+  const url = item.getURL();
+  const waiting = restarts.get(url) ?? [];
+  restarts.set(url, waiting);
+  const restart: Restart = {
+    item,
+    timer: setTimeout(() => {
+      waiting.splice(waiting.indexOf(restart), 1);
+      if (restart.targetId) {
+        void connection.send("Target.closeTarget", { targetId: restart.targetId }).catch(() => {});
+      }
+      item._done("interrupted");
+    }, RESTART_TIMEOUT_MS),
+  };
+  waiting.push(restart);
+  const { targetId } = await connection.send("Target.createTarget", {
+    url,
+    browserContextId,
+    background: true,
+  });
+  restart.targetId = targetId;
+}
+
+/** The restart a download that begins in `frameId` at `url` belongs to (taken off the list). */
+function takeRestart(
+  restarts: Map<string, Restart[]>,
+  url: string,
+  frameId: string,
+): Restart | null {
+  const waiting = restarts.get(url);
+  const index = waiting?.findIndex((r) => r.targetId === frameId);
+  if (!waiting || index === undefined || index < 0) return null;
+  const [restart] = waiting.splice(index, 1);
+  if (waiting.length === 0) restarts.delete(url);
+  clearTimeout(restart.timer);
+  return restart;
 }

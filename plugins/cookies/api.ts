@@ -6,14 +6,11 @@
  */
 import { Emitter } from "../../kernel/events.ts";
 import type { Cookie, CookieRecord, ElectronSameSite } from "./cookie.ts";
-import { fromElectronSameSite } from "./cookie.ts";
-import { isCookieableScheme, parseCookieUrl } from "./cookie_url.ts";
-import type { CookieUrl } from "./cookie_url.ts";
+import { isCookieableScheme } from "./cookie_url.ts";
 import { type ChangeCause, compareForHeader, type CookieJar } from "./jar.ts";
-import { MAX_NAME_VALUE_BYTES, type ParsedSetCookie, utf8Length } from "./parse_set_cookie.ts";
 import { fromPlaywrightCookie, type StorageState, toPlaywrightCookie } from "./playwright_state.ts";
-import { EXCLUSION, jarRefusal, setCookieError } from "./_set_errors.ts";
-import { checkSetDomain, checkSetPath } from "./_set_attributes.ts";
+import { checkSetDetails, jarSetError } from "./_set_details.ts";
+import { checkUrl, optional } from "./_arguments.ts";
 import { siteOf } from "./same_site.ts";
 
 /** Electron's `cookies.get()` filter. */
@@ -99,29 +96,6 @@ export interface CookiesExportOptions {
 export interface CookieFlusher {
   /** Resolves once every change so far is durable. */
   flush(): Promise<void>;
-}
-
-const SAME_SITES = ["unspecified", "no_restriction", "lax", "strict"];
-// deno-lint-ignore no-control-regex
-const CTL_OR_SEMI = /[\x00-\x1f\x7f;]/;
-
-/**
- * The parts of a URL argument; a TypeError when it is not a URL. A URL whose scheme has no
- * cookies passes: `get` finds and `remove` removes nothing there, as Chromium answers.
- */
-function checkUrl(where: string, url: unknown): CookieUrl {
-  if (typeof url !== "string") throw new TypeError(`${where}: url must be a string`);
-  try {
-    return parseCookieUrl(url);
-  } catch {
-    throw new TypeError(`${where}: invalid URL ${url}`);
-  }
-}
-
-function optional(where: string, value: unknown, type: string, name: string): void {
-  if (value !== undefined && typeof value !== type) {
-    throw new TypeError(`${where}: ${name} must be a ${type}`);
-  }
 }
 
 /**
@@ -267,84 +241,9 @@ export class Cookies extends Emitter {
   set(details: CookiesSetDetails): Promise<void> {
     if (this.#pending()) return this.#pending()!.then(() => this.set(details));
     try {
-      if (details === null || typeof details !== "object") {
-        throw new TypeError("cookies.set: details must be an object");
-      }
-      // Electron's words for each refusal (`_set_errors.ts`).
-      if (typeof details.url !== "string") throw new TypeError("Missing required option 'url'");
-      const sameSite = details.sameSite ?? "lax";
-      if (!SAME_SITES.includes(sameSite)) {
-        throw new TypeError(
-          `Failed to convert '${String(sameSite)}' to an appropriate cookie same site value`,
-        );
-      }
-      let u: CookieUrl;
-      try {
-        u = checkUrl("cookies.set", details.url);
-      } catch (error) {
-        throw setCookieError(EXCLUSION.invalidDomain, (error as Error).message);
-      }
-      if (!isCookieableScheme(u.scheme)) {
-        throw setCookieError(
-          EXCLUSION.nonCookieableScheme,
-          `cookies.set: the ${u.scheme} scheme cannot have cookies (${details.url})`,
-        );
-      }
-      for (const key of ["name", "value", "domain", "path"] as const) {
-        optional("cookies.set", details[key], "string", key);
-      }
-      optional("cookies.set", details.secure, "boolean", "secure");
-      optional("cookies.set", details.httpOnly, "boolean", "httpOnly");
-      const name = details.name ?? "";
-      const value = details.value ?? "";
-      if (name === "" && value === "") {
-        throw setCookieError(EXCLUSION.noContent, "cookies.set: a cookie needs a name or a value");
-      }
-      if (CTL_OR_SEMI.test(name) || name.includes("=") || name.trim() !== name) {
-        throw setCookieError(
-          EXCLUSION.disallowedCharacter,
-          "cookies.set: name must not contain control characters, ';', '=' or outer spaces",
-        );
-      }
-      if (CTL_OR_SEMI.test(value) || value.trim() !== value) {
-        throw setCookieError(
-          EXCLUSION.disallowedCharacter,
-          "cookies.set: value must not contain control characters, ';' or outer spaces",
-        );
-      }
-      if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
-        throw setCookieError(
-          EXCLUSION.nameValueTooLong,
-          "cookies.set: name and value are longer than 4096 bytes",
-        );
-      }
-      let expires: number | undefined;
-      if (details.expirationDate !== undefined) {
-        if (
-          typeof details.expirationDate !== "number" || !Number.isFinite(details.expirationDate)
-        ) {
-          throw new TypeError(
-            "cookies.set: expirationDate must be a finite number of seconds since the epoch",
-          );
-        }
-        expires = details.expirationDate * 1000;
-      }
-      const domain = details.domain ? checkSetDomain(details.domain) : undefined;
-      const path = details.path ? checkSetPath(details.path) : undefined;
+      const { url: u, cookie: parsed } = checkSetDetails(details);
       const partitionKey = checkPartitionKey("cookies.set", details.partitionKey);
-      const parsed: ParsedSetCookie = {
-        name,
-        value,
-        expires,
-        maxAge: undefined,
-        domain,
-        path,
-        secure: details.secure ?? sameSite === "no_restriction",
-        httpOnly: details.httpOnly === true,
-        sameSite: fromElectronSameSite(sameSite),
-        priority: "medium",
-        partitioned: partitionKey !== undefined && partitionKey !== "",
-      };
+      if (partitionKey) parsed.partitioned = true;
       // Electron's set() has HttpOnly access only for an HttpOnly cookie: another may not
       // replace an HttpOnly one (Chrome's extension API may, through HTTP_ONLY_ACCESS).
       const httpOnlyAccess = parsed.httpOnly || details[HTTP_ONLY_ACCESS] === true;
@@ -353,10 +252,7 @@ export class Cookies extends Emitter {
         : { httpOnly: httpOnlyAccess };
       const result = this.#jar.store(parsed, u, access, true);
       if (result.rejected) {
-        throw setCookieError(
-          jarRefusal(result.rejected),
-          `cookies.set: cookie refused: ${result.rejected}`,
-        );
+        throw jarSetError(result.rejected);
       }
       return Promise.resolve();
     } catch (error) {
