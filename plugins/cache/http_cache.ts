@@ -196,6 +196,11 @@ export class HttpCache {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
+  /** Tracks a store's write (see {@linkcode CacheStorage.put}: none for an in-memory one). */
+  #stored(key: string, written: Promise<void> | undefined): void {
+    if (written !== undefined) this.#track(written, key);
+  }
+
   #track(promise: Promise<unknown>, key?: string): void {
     const tracked: Promise<unknown> = promise.catch((error) => this.#report(error)).finally(() => {
       this.#pending.delete(tracked);
@@ -439,7 +444,7 @@ export class HttpCache {
     if (stream === null) return this.#keepEmpty(key, meta, volatile, response);
     const body = capture(stream, this.#maxEntrySize, (bytes) => {
       meta.bodySize = bytes.byteLength;
-      this.#track(this.#storage.put(key, meta, bytes, volatile), key);
+      this.#stored(key, this.#storage.put(key, meta, bytes, volatile));
     });
     const out = new Response(body, {
       status: response.status,
@@ -450,7 +455,7 @@ export class HttpCache {
   }
 
   #keepEmpty(key: string, meta: CachedMeta, volatile: boolean, response: Response): Response {
-    this.#track(this.#storage.put(key, meta, new Uint8Array(0), volatile), key);
+    this.#stored(key, this.#storage.put(key, meta, new Uint8Array(0), volatile));
     return response;
   }
 
@@ -482,7 +487,7 @@ export class HttpCache {
     if (bytes.byteLength <= this.#maxEntrySize) {
       // `meta` is this response's own: set, not spread (a spread would make a lazy policy now)
       meta.bodySize = bytes.byteLength;
-      this.#track(this.#storage.put(key, meta, bytes, volatile), key);
+      this.#stored(key, this.#storage.put(key, meta, bytes, volatile));
     }
     // The fields read once already (see madeResponse()), and each Set-Cookie line, which a cache
     // does not keep but the caller gets. No URL: the kernel sets the hop's when it hands the
