@@ -342,11 +342,15 @@ export class CacheStorage {
     if (slot.volatile) {
       this.#volatile.set(url, slot);
       this.#volatileSize += slot.size;
-      for (const [old] of this.#volatile) {
-        if (this.#volatileSize <= VOLATILE_LIMIT) break;
-        this.#drop(old, changes);
+      if (this.#volatileSize > VOLATILE_LIMIT) {
+        for (const [old] of this.#volatile) {
+          if (this.#volatileSize <= VOLATILE_LIMIT) break;
+          this.#drop(old, changes);
+        }
       }
     }
+    // no iterator while under the limit (every stored response asks)
+    if (this.#total <= this.#options.maxSize) return;
     for (const old of this.#slots.keys()) {
       if (this.#total <= this.#options.maxSize) break;
       this.#drop(old, changes);
