@@ -177,31 +177,76 @@ export class Runner {
     return outcome;
   }
 
-  /** Asks the taps one after another until `pick` turns an answer into a result; `fail` decides
-   * what a throwing tap does (default: reported, next tap). */
-  async first<S extends StageOfKind<"first">, R>(
+  /**
+   * Asks the taps one after another until `pick` turns an answer into a result; `fail` decides
+   * what a throwing tap does (default: reported, next tap). Synchronous while the taps answer
+   * synchronously (no promise is made for a tap that passes at once: most requests); from the
+   * first tap that answers a promise on, the rest is asked asynchronously. `fail` may throw: then
+   * so does `first` (or its promise rejects).
+   */
+  first<S extends StageOfKind<"first">, R>(
     stage: S,
     request: PipelineRequest,
     args: Args<S>,
     pick: (answer: Awaited<ReturnType<StageHandlers[S]>>, tap: Tap<S>) => R | undefined,
     fail: (error: unknown, tap: Tap<S>) => void = (error, tap) => this.#failed(request, tap, error),
-  ): Promise<R | undefined> {
-    for (const tap of this.taps.tapsFor(stage, request)) {
+  ): R | undefined | Promise<R | undefined> {
+    const taps = this.taps.tapsFor(stage, request);
+    for (let i = 0; i < taps.length; i++) {
+      const tap = taps[i];
       if (tap.filter && !tap.filter(request)) continue;
       let answer;
       try {
-        answer = await (tap.fn as AnyTapFn)(request, ...args);
+        answer = (tap.fn as AnyTapFn)(request, ...args);
       } catch (error) {
         fail(error, tap);
         continue;
       }
-      if (this.taps.decisionListeners.length) {
-        this.#record(request, tap, answer instanceof Response ? { status: answer.status } : answer);
+      if (answer instanceof Promise) {
+        return this.#firstFrom(taps, i, answer, request, args, pick, fail);
       }
-      const picked = pick(answer as Awaited<ReturnType<StageHandlers[S]>>, tap);
+      const picked = this.#picked(request, tap, answer, pick);
       if (picked !== undefined) return picked;
     }
     return undefined;
+  }
+
+  /** `first` from the tap at `index`, whose answer is the promise `pending`, on. */
+  async #firstFrom<S extends StageOfKind<"first">, R>(
+    taps: readonly Tap<S>[],
+    index: number,
+    pending: Promise<unknown>,
+    request: PipelineRequest,
+    args: Args<S>,
+    pick: (answer: Awaited<ReturnType<StageHandlers[S]>>, tap: Tap<S>) => R | undefined,
+    fail: (error: unknown, tap: Tap<S>) => void,
+  ): Promise<R | undefined> {
+    for (let i = index; i < taps.length; i++) {
+      const tap = taps[i];
+      if (i > index && tap.filter && !tap.filter(request)) continue;
+      let answer;
+      try {
+        answer = i === index ? await pending : await (tap.fn as AnyTapFn)(request, ...args);
+      } catch (error) {
+        fail(error, tap);
+        continue;
+      }
+      const picked = this.#picked(request, tap, answer, pick);
+      if (picked !== undefined) return picked;
+    }
+    return undefined;
+  }
+
+  #picked<S extends StageOfKind<"first">, R>(
+    request: PipelineRequest,
+    tap: Tap<S>,
+    answer: unknown,
+    pick: (answer: Awaited<ReturnType<StageHandlers[S]>>, tap: Tap<S>) => R | undefined,
+  ): R | undefined {
+    if (this.taps.decisionListeners.length) {
+      this.#record(request, tap, answer instanceof Response ? { status: answer.status } : answer);
+    }
+    return pick(answer as Awaited<ReturnType<StageHandlers[S]>>, tap);
   }
 
   #failed(request: PipelineRequest, tap: Tap, error: unknown): void {

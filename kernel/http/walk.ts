@@ -77,7 +77,8 @@ export async function runRequest(pipeline: Pipeline, input: PipelineInput): Prom
   try {
     response = await walk(run, request, input);
     if (pipeline.tapCount("responseBody") > 0) {
-      response = await tapResponseBody(run, request, response);
+      const tapped = tapResponseBody(run, request, response);
+      response = tapped instanceof Promise ? await tapped : tapped;
     }
   } catch (error) {
     const netError = toNetError(error, request.signal);
@@ -261,7 +262,7 @@ async function send(
   request: PipelineRequest,
   input: PipelineInput,
 ): Promise<Response> {
-  const answer = await run.first("transport", request, [], (answer, tap) => {
+  let answer = run.first("transport", request, [], (answer, tap) => {
     if (answer instanceof Response) return answer;
     if (answer === undefined || answer === null) return undefined;
     const why = `The transport tap of ${tap.plugin} answered something that is not a Response`;
@@ -272,6 +273,7 @@ async function send(
       cause: new HookError(tap.plugin, "transport", error),
     });
   });
+  if (answer instanceof Promise) answer = await answer;
   let response: Response;
   if (answer) response = answer;
   else {

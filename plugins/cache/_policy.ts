@@ -6,6 +6,7 @@
  */
 import CachePolicy from "http-cache-semantics";
 import type { PipelineRequest } from "../../kernel/request.ts";
+import { type CacheRequestFields, cacheRequestFields } from "./_request_fields.ts";
 
 /** The options of every policy: a private (browser) cache, Chromium's 10% heuristic. */
 const POLICY_OPTIONS: CachePolicy.Options = { shared: false, cacheHeuristic: 0.1 };
@@ -55,7 +56,11 @@ const HTTP_DATE = new RegExp(
  */
 export function responseFields(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) if (name !== "set-cookie") out[name] = value;
+  // forEach, not for...of: Deno's Headers iterator made an object per field (0.4-0.7 µs for three
+  // fields against 0.06-0.15 µs, a microbenchmark on Deno 2, Dec 2026), on every stored response.
+  headers.forEach((value, name) => {
+    if (name !== "set-cookie") out[name] = value;
+  });
   return out;
 }
 
@@ -132,14 +137,14 @@ export function plainlyVolatile(
   request: PipelineRequest,
   status: number,
   fields: Record<string, string>,
+  own: CacheRequestFields = cacheRequestFields(request.headers),
 ): boolean {
   if (request.method !== "GET" || !STORED_BY_DEFAULT.has(status)) return false;
   if (
     fields["cache-control"] !== undefined || fields.expires !== undefined ||
     fields["last-modified"] !== undefined || fields.etag !== undefined || fields.vary !== undefined
   ) return false;
-  const headers = request.headers;
-  return !headers.has("cache-control") && !headers.has("pragma");
+  return own.cacheControl === null && own.pragma === null;
 }
 
 /**
@@ -157,20 +162,24 @@ export function lazyPolicy(
   request: PipelineRequest,
   status: number,
   fields: Record<string, string>,
+  own: CacheRequestFields = cacheRequestFields(request.headers),
 ): () => CachePolicy.CachePolicyObject {
   const url = request.url;
-  const headers: Record<string, string> = { host: request.headers.get("host") ?? hostOf(url) };
-  const authorization = request.headers.get("authorization");
-  if (authorization !== null) headers.authorization = authorization;
+  const { host, authorization } = own;
   const arrived = Date.now();
   let made: CachePolicy.CachePolicyObject | undefined;
-  return () =>
-    made ??= {
+  return () => {
+    if (made !== undefined) return made;
+    // the URL's authority only now: most such entries are never asked for their policy
+    const headers: Record<string, string> = { host: host ?? hostOf(url) };
+    if (authorization !== null) headers.authorization = authorization;
+    return made = {
       ...new CachePolicy({ url, method: "GET", headers }, policyResponse(status, fields), {
         ...POLICY_OPTIONS,
       }).toObject(),
       t: arrived,
     };
+  };
 }
 
 /**

@@ -89,6 +89,12 @@ interface Changes {
   files: string[];
 }
 
+/** The changes of an in-memory partition: none ever reach a store or a file. */
+const NOTHING_TO_WRITE: Changes = Object.freeze({
+  operations: Object.freeze([]) as unknown as StoreOperation[],
+  files: Object.freeze([]) as unknown as string[],
+});
+
 /** Bodies up to this size stay inside the store's row (base64) rather than in a file. */
 export const INLINE_LIMIT = 16 * 1024;
 
@@ -268,29 +274,42 @@ export class CacheStorage {
    * Stores a response (replacing the URL's entry), then evicts the least recently used. A
    * `volatile` entry of a persistent partition is kept in memory only (see the module's comment).
    * What changes in the store (the old row, the new one, the evicted ones) is one batch: one
-   * transaction per stored response rather than one per row.
+   * transaction per stored response rather than one per row. Without a store (an in-memory
+   * partition) nothing is written anywhere, and the entry is stored before `put` returns
+   * (undefined: no promise is made, on every response such a partition's cache keeps).
    */
-  async put(url: string, meta: CachedMeta, body: Uint8Array, volatile = false): Promise<void> {
+  put(
+    url: string,
+    meta: CachedMeta,
+    body: Uint8Array,
+    volatile = false,
+  ): Promise<void> | undefined {
+    if (this.#options.store === null) {
+      const size = sizeOf(meta, url);
+      // #drop collects nothing to write without a store: there is nothing to apply
+      this.#drop(url, NOTHING_TO_WRITE);
+      if (size <= this.#options.maxSize) {
+        this.#place(url, this.#slot(meta, body, size), NOTHING_TO_WRITE);
+      }
+      return undefined;
+    }
+    return this.#putStored(url, meta, body, volatile);
+  }
+
+  async #putStored(url: string, meta: CachedMeta, body: Uint8Array, volatile: boolean) {
     const changes: Changes = { operations: [], files: [] };
     this.#drop(url, changes);
     try {
       const size = sizeOf(meta, url);
       if (size > this.#options.maxSize) return;
-      const { store, files, directory } = this.#options;
-      const inMemoryOnly = store !== null && volatile;
+      const { files, directory } = this.#options;
+      const inMemoryOnly = volatile;
       if (inMemoryOnly && size > VOLATILE_LIMIT) return;
       // Bodies small enough for the store's row are also kept in memory, for synchronous hits.
-      const keep = !store || inMemoryOnly || body.byteLength <= INLINE_LIMIT;
-      const slot: Slot = {
-        meta,
-        body: keep ? body : null,
-        file: null,
-        size,
-        live: null,
-        fast: null,
-        volatile: inMemoryOnly,
-      };
-      if (store && !inMemoryOnly) {
+      const keep = inMemoryOnly || body.byteLength <= INLINE_LIMIT;
+      const slot = this.#slot(meta, keep ? body : null, size);
+      slot.volatile = inMemoryOnly;
+      if (!inMemoryOnly) {
         let inline: string | null = null;
         if (body.byteLength > INLINE_LIMIT && files && directory) {
           slot.file = `${directory}/${crypto.randomUUID()}`;
@@ -305,23 +324,36 @@ export class CacheStorage {
         if (inline !== null) row.body = inline;
         changes.operations.push({ op: "set", key: `e/${url}`, value: row });
       }
-      this.#slots.set(url, slot);
-      this.#newest = null;
-      this.#total += size;
-      if (inMemoryOnly) {
-        this.#volatile.set(url, slot);
-        this.#volatileSize += size;
+      this.#place(url, slot, changes);
+    } finally {
+      await this.#apply(changes);
+    }
+  }
+
+  #slot(meta: CachedMeta, body: Uint8Array | null, size: number): Slot {
+    return { meta, body, file: null, size, live: null, fast: null, volatile: false };
+  }
+
+  /** Puts a new slot last in the LRU order, then evicts what is over the limits. */
+  #place(url: string, slot: Slot, changes: Changes): void {
+    this.#slots.set(url, slot);
+    this.#newest = null;
+    this.#total += slot.size;
+    if (slot.volatile) {
+      this.#volatile.set(url, slot);
+      this.#volatileSize += slot.size;
+      if (this.#volatileSize > VOLATILE_LIMIT) {
         for (const [old] of this.#volatile) {
           if (this.#volatileSize <= VOLATILE_LIMIT) break;
           this.#drop(old, changes);
         }
       }
-      for (const old of this.#slots.keys()) {
-        if (this.#total <= this.#options.maxSize) break;
-        this.#drop(old, changes);
-      }
-    } finally {
-      await this.#apply(changes);
+    }
+    // no iterator while under the limit (every stored response asks)
+    if (this.#total <= this.#options.maxSize) return;
+    for (const old of this.#slots.keys()) {
+      if (this.#total <= this.#options.maxSize) break;
+      this.#drop(old, changes);
     }
   }
 

@@ -25,6 +25,11 @@ import {
 import type { CachedEntry, CachedMeta, CacheStorage } from "./cache_storage.ts";
 
 import { FROM_CACHE } from "./_from_cache.ts";
+import {
+  type CacheRequestFields,
+  cacheRequestFields,
+  hasOwnDirectives,
+} from "./_request_fields.ts";
 
 export { FROM_CACHE };
 
@@ -46,7 +51,6 @@ const MODES = new Set<string>([
   "only-if-cached",
 ]);
 const SAFE = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
-const CONDITIONAL = ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since"];
 
 /** Sends a hop on to the network (the taps after the cache, then the transport). */
 export type Onward = (request: PipelineRequest, headers?: Headers) => Promise<Response>;
@@ -63,20 +67,6 @@ export function cacheModeOf(request: PipelineRequest): CacheMode {
     );
   }
   return mode as CacheMode;
-}
-
-function requestDirectives(request: PipelineRequest): string {
-  return (request.headers.get("cache-control") ?? "").toLowerCase();
-}
-
-/** Whether a request carries what the fast path does not handle (range, conditions, directives). */
-function hasOwnDirectives(headers: Headers): boolean {
-  // A request that never had a header (ses.fetch without headers) needs no look-up.
-  if ((headers as { mayHaveEntries?: boolean }).mayHaveEntries === false) return false;
-  for (const name of ["range", "cache-control", "pragma", ...CONDITIONAL]) {
-    if (headers.has(name)) return true;
-  }
-  return false;
 }
 
 /**
@@ -196,6 +186,11 @@ export class HttpCache {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
+  /** Tracks a store's write (see {@linkcode CacheStorage.put}: none for an in-memory one). */
+  #stored(key: string, written: Promise<void> | undefined): void {
+    if (written !== undefined) this.#track(written, key);
+  }
+
   #track(promise: Promise<unknown>, key?: string): void {
     const tracked: Promise<unknown> = promise.catch((error) => this.#report(error)).finally(() => {
       this.#pending.delete(tracked);
@@ -211,6 +206,7 @@ export class HttpCache {
    * Cache-Control of its own.
    */
   handle(request: PipelineRequest): Response | Promise<Response> {
+    let own: CacheRequestFields | undefined;
     if (!this.#loaded) {
       return this.#storage.load().then(() => {
         this.#loaded = true;
@@ -223,7 +219,7 @@ export class HttpCache {
       !this.#writing.has(request.url)
     ) {
       const hot = this.#storage.hot(request.url);
-      if (hot && !hasOwnDirectives(request.headers)) {
+      if (hot && !hasOwnDirectives(own ??= cacheRequestFields(request.headers))) {
         // Hand-written on purpose: the library's evaluateRequest() and responseHeaders() per hit
         // made hits 0.63x of "http-cache-semantics + Map" (scripts/bench/cache.ts); a fresh entry
         // without Vary needs only its freshness time, computed once by the library.
@@ -239,14 +235,14 @@ export class HttpCache {
         }
       }
     }
-    return this.#handle(request);
+    return this.#handle(request, own ?? cacheRequestFields(request.headers));
   }
 
-  async #handle(request: PipelineRequest): Promise<Response> {
+  async #handle(request: PipelineRequest, own: CacheRequestFields): Promise<Response> {
     const method = request.method;
     if (!SAFE.has(method)) return this.#unsafe(request);
     const mode = cacheModeOf(request);
-    const directives = requestDirectives(request);
+    const directives = (own.cacheControl ?? "").toLowerCase();
     const onlyIfCached = mode === "only-if-cached" || directives.includes("only-if-cached");
     if ((method !== "GET" && method !== "HEAD") || mode === "no-store") {
       if (onlyIfCached) throw this.#miss(request);
@@ -256,20 +252,20 @@ export class HttpCache {
     // A response to the same URL still being written is waited for, as Chromium's cache does.
     const writing = this.#writing.get(key);
     if (writing) await writing;
-    const range = request.headers.get("range");
-    const ownConditional = CONDITIONAL.some((name) => request.headers.has(name));
+    const range = own.range;
+    const ownConditional = own.conditional;
     const meta = mode === "reload" ? null : this.#storage.peek(key);
     // A volatile entry serves only force-cache, only-if-cached and a request's own Cache-Control:
     // otherwise the request goes on as a miss, as #fromStored would send it (nothing to add).
     const onlyStale = meta?.volatile === true && mode !== "force-cache" && !onlyIfCached &&
       directives === "";
     if (meta && !onlyStale && !ownConditional && (range === null || method === "GET")) {
-      const answer = await this.#fromStored(request, key, meta, mode, onlyIfCached, range);
+      const answer = await this.#fromStored(request, own, key, meta, mode, onlyIfCached);
       if (answer) return answer;
     } else if (onlyIfCached) throw this.#miss(request);
     const response = await this.#onward(request, modeHeaders(request, mode));
     if (range !== null || ownConditional || method === "HEAD") return response;
-    return this.#maybeStore(request, key, response);
+    return this.#maybeStore(request, own, key, response);
   }
 
   #miss(request: PipelineRequest): NetError {
@@ -278,18 +274,19 @@ export class HttpCache {
 
   async #fromStored(
     request: PipelineRequest,
+    own: CacheRequestFields,
     key: string,
     meta: CachedMeta,
     mode: CacheMode,
     onlyIfCached: boolean,
-    range: string | null,
   ): Promise<Response | null> {
+    const range = own.range;
     const any = mode === "force-cache" || onlyIfCached;
     // A volatile entry is never fresh and has no validator: unless the request's Cache-Control
     // says otherwise (max-stale), the library would say "revalidate" with the request's own
     // headers (nothing to add), so it is not asked (a proxied request to such a URL paid
     // CachePolicy.fromObject() and evaluateRequest() for nothing).
-    let { serve, revalidate } = meta.volatile && !any && !request.headers.has("cache-control")
+    let { serve, revalidate } = meta.volatile && !any && own.cacheControl === null
       ? { serve: null, revalidate: {} }
       : evaluate(meta.policy, request);
     if (any) {
@@ -297,7 +294,7 @@ export class HttpCache {
       revalidate = null;
     } else if (
       (mode === "no-cache" || /(^|,)\s*max-age\s*=\s*0\s*(,|$)/.test(
-        requestDirectives(request),
+        (own.cacheControl ?? "").toLowerCase(),
       )) && serve
     ) {
       // The request's max-age=0 asks for a validation, as browsers read it.
@@ -307,7 +304,7 @@ export class HttpCache {
     if (serve) {
       const entry = await this.#storage.get(key);
       if (entry) {
-        if (revalidate) this.#track(this.#revalidate(request, key, meta, revalidate));
+        if (revalidate) this.#track(this.#revalidate(request, own, key, meta, revalidate));
         request.data.set(FROM_CACHE, true);
         if (range !== null) {
           const partial = rangeOf(entry, serve, range);
@@ -330,13 +327,13 @@ export class HttpCache {
       for (const [name, value] of conditions) headers.set(name, value);
     }
     const response = await this.#onward(request, headers);
-    if (response.status !== 304) return this.#maybeStore(request, key, response);
+    if (response.status !== 304) return this.#maybeStore(request, own, key, response);
     const entry = await this.#storage.get(key);
     const { policy, modified } = revalidated(meta.policy, request, response);
     if (!entry || modified) {
       // The 304 does not match what is stored: ask again without conditions.
       await this.#storage.delete(key);
-      return this.#maybeStore(request, key, await this.#onward(request));
+      return this.#maybeStore(request, own, key, await this.#onward(request));
     }
     await response.body?.cancel();
     const merged = policyHeaders(policy);
@@ -353,6 +350,7 @@ export class HttpCache {
   /** stale-while-revalidate: the stored response was served; update it in the background. */
   async #revalidate(
     request: PipelineRequest,
+    own: CacheRequestFields,
     key: string,
     meta: CachedMeta,
     conditional: Record<string, string>,
@@ -373,12 +371,13 @@ export class HttpCache {
       });
       return;
     }
-    const kept = await this.#maybeStore(request, key, response);
+    const kept = await this.#maybeStore(request, own, key, response);
     await kept.arrayBuffer();
   }
 
   #maybeStore(
     request: PipelineRequest,
+    own: CacheRequestFields,
     key: string,
     response: Response,
   ): Response | Promise<Response> {
@@ -390,11 +389,11 @@ export class HttpCache {
     const length = Number(fields["content-length"] ?? "0");
     const status = response.status;
     // A response that says nothing about caching is stored stale, without its policy made now.
-    const plain = plainlyVolatile(request, status, fields);
+    const plain = plainlyVolatile(request, status, fields, own);
     const policy = plain ? null : newPolicy(request, response, fields);
     if (
       (policy !== null && !policy.storable()) || status === 206 || length > this.#maxEntrySize ||
-      (!plain && requestDirectives(request).includes("no-store"))
+      (!plain && (own.cacheControl ?? "").toLowerCase().includes("no-store"))
     ) {
       // What is stored for the URL is outdated by this answer.
       if (status !== 206) this.#track(this.#storage.delete(key));
@@ -402,7 +401,7 @@ export class HttpCache {
     }
     let meta: CachedMeta;
     if (policy === null) {
-      const made = lazyPolicy(request, status, fields);
+      const made = lazyPolicy(request, status, fields, own);
       meta = {
         get policy() {
           return made();
@@ -439,7 +438,7 @@ export class HttpCache {
     if (stream === null) return this.#keepEmpty(key, meta, volatile, response);
     const body = capture(stream, this.#maxEntrySize, (bytes) => {
       meta.bodySize = bytes.byteLength;
-      this.#track(this.#storage.put(key, meta, bytes, volatile), key);
+      this.#stored(key, this.#storage.put(key, meta, bytes, volatile));
     });
     const out = new Response(body, {
       status: response.status,
@@ -450,7 +449,7 @@ export class HttpCache {
   }
 
   #keepEmpty(key: string, meta: CachedMeta, volatile: boolean, response: Response): Response {
-    this.#track(this.#storage.put(key, meta, new Uint8Array(0), volatile), key);
+    this.#stored(key, this.#storage.put(key, meta, new Uint8Array(0), volatile));
     return response;
   }
 
@@ -482,7 +481,7 @@ export class HttpCache {
     if (bytes.byteLength <= this.#maxEntrySize) {
       // `meta` is this response's own: set, not spread (a spread would make a lazy policy now)
       meta.bodySize = bytes.byteLength;
-      this.#track(this.#storage.put(key, meta, bytes, volatile), key);
+      this.#stored(key, this.#storage.put(key, meta, bytes, volatile));
     }
     // The fields read once already (see madeResponse()), and each Set-Cookie line, which a cache
     // does not keep but the caller gets. No URL: the kernel sets the hop's when it hands the

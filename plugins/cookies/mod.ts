@@ -186,8 +186,11 @@ export function createCookiesPlugin(
       // webRequest's onBeforeSendHeaders listeners see the headers. A Cookie header the caller
       // set stays first; the jar's cookies follow, recomputed on every hop.
       ctx.tap("beforeSendHeaders", (request) => {
-        if (!usesCookies(request)) return;
         const data = request.data;
+        // An empty jar adds nothing, and the tap has written nothing to this request's headers on
+        // an earlier hop (which it would have to take back): nothing to do, and nothing read.
+        if (jar.size === 0 && !data.has(CALLER_COOKIE)) return;
+        if (!usesCookies(request)) return;
         let own = data.get(CALLER_COOKIE) as string | null | undefined;
         if (own === undefined) {
           own = request.headers.get("cookie");

@@ -15,6 +15,8 @@ import type { ProxyConfig } from "./proxy_config.ts";
 import type { PacEngine, ProxyService } from "./proxy_service.ts";
 import { sessionNetLog } from "../../kernel/net_log/sink.ts";
 import type { ProxyRouter } from "./_router.ts";
+import type { ProxyChain } from "./proxy_server.ts";
+import type { PipelineRequest } from "../../kernel/request.ts";
 import type { HostResolver } from "../../kernel/network/host_resolver.ts";
 import type { TunnelAdapter } from "../../kernel/network/tunnel.ts";
 import { onFirstUse } from "../../kernel/lazy.ts";
@@ -195,29 +197,38 @@ export function createProxyPlugin(options: ProxyPluginOptions = {}): Plugin<Prox
         return { engine: e, service, router };
       };
 
-      ctx.tap("transport", async (request) => {
-        if (request.options[DIRECT_OPTION] === true) return undefined;
-        // The scheme by hand: on a cache hit, listFor needs no parse of the URL at all.
-        const scheme = request.url.slice(0, request.url.indexOf(":"));
-        if (scheme !== "http" && scheme !== "https") return undefined;
-        const { engine: e, service, router } = parts ?? await load();
+      // Synchronous while the route is DIRECT and known at once (the default, without a proxy
+      // setting): the tap then makes no promise, so the hop goes on in the same turn.
+      const route = (
+        request: PipelineRequest,
+        { engine: e, service, router }: Parts,
+      ): Response | undefined | Promise<Response | undefined> => {
         const { connected, failed, requestLog, resolveLogged, PROXY_USED } = e;
         const log = requestLog(request);
         const pending = log
           ? resolveLogged(service, request, log)
           : service.listFor(request.url, request);
-        const list = pending instanceof Promise ? await pending : pending;
-        if (list.length === 1 && list[0].length === 0 && !request.data.has(PROXY_USED)) {
-          if (log) connected(request);
-          return undefined; // DIRECT: the session's transport sends it.
-        }
-        if (!log) return await router.send(request, list);
-        try {
-          return await router.send(request, list);
-        } catch (error) {
-          failed(request, error);
-          throw error;
-        }
+        const sendBy = (list: ProxyChain[]) => {
+          if (list.length === 1 && list[0].length === 0 && !request.data.has(PROXY_USED)) {
+            if (log) connected(request);
+            return undefined; // DIRECT: the session's transport sends it.
+          }
+          if (!log) return router.send(request, list);
+          return router.send(request, list).catch((error: unknown) => {
+            failed(request, error);
+            throw error;
+          });
+        };
+        return pending instanceof Promise ? pending.then(sendBy) : sendBy(pending);
+      };
+      ctx.tap("transport", (request) => {
+        if (request.options[DIRECT_OPTION] === true) return undefined;
+        // The scheme by hand: on a cache hit, listFor needs no parse of the URL at all.
+        const scheme = request.url.slice(0, request.url.indexOf(":"));
+        if (scheme !== "http" && scheme !== "https") return undefined;
+        return parts !== undefined
+          ? route(request, parts)
+          : load().then((loaded) => route(request, loaded));
       }, { order: "post", label: "proxy route" });
 
       // Electron reports a proxy's challenge with the proxy's host and port.

@@ -212,7 +212,8 @@ export function createSharedDictionaryPlugin(
       if (decodeZstd) {
         ctx.tap("beforeSendHeaders", (request) => {
           request.data.delete(ANNOUNCED);
-          if (!isSecureUrl(request.urlParts) || registry.isEmpty) return;
+          // the registry first: with no dictionary, the URL is not parsed for this tap
+          if (registry.isEmpty || !isSecureUrl(request.urlParts)) return;
           // a request that announces a dictionary of its own (a browser behind the session
           // server) keeps it, and decodes the answer itself
           if (request.headers.has("available-dictionary")) return;

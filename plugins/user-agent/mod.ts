@@ -61,8 +61,10 @@ export const userAgentPlugin: Plugin<UserAgentMembers> = definePlugin<UserAgentM
     let acceptLanguage: string | null = null;
     ctx.tap("beforeSendHeaders", (request) => {
       const headers = request.headers;
-      if (!headers.has("user-agent")) headers.set("user-agent", userAgent);
-      if (acceptLanguage !== null && !headers.has("accept-language")) {
+      // Headers that never had an entry (ses.fetch without headers) need no look-up first.
+      const empty = (headers as { mayHaveEntries?: boolean }).mayHaveEntries === false;
+      if (empty || !headers.has("user-agent")) headers.set("user-agent", userAgent);
+      if (acceptLanguage !== null && (empty || !headers.has("accept-language"))) {
         headers.set("accept-language", acceptLanguage);
       }
     }, { order: "pre", label: "user agent" });

@@ -139,6 +139,35 @@ describe("the responseBody stage", () => {
     assert.match(reported.join("\n"), /TransformStream or null/);
   });
 
+  it("keeps tap order when taps answering at once and taps answering a promise are mixed", async () => {
+    // Taps that answer at once are run without a promise (most responses): once one answers a
+    // promise, the rest still run after it, in order, and a rejection is reported like a throw.
+    const ses = session.fromPartition("body-taps-mixed", { plugins: [] });
+    const reported: string[] = [];
+    ses.on("hook-error", (...args: unknown[]) => {
+      reported.push(String((args.find((arg) => arg instanceof Error) as Error)?.cause));
+    });
+    const calls: string[] = [];
+    const tap = (name: string, answer: () => unknown) =>
+      ses.pipeline.tap("responseBody", () => (calls.push(name), answer() as never), {
+        plugin: name,
+      });
+    tap("at-once-null", () => null);
+    tap("later-upper", () => Promise.resolve(upperCase()));
+    tap("at-once-append", () => appending("!"));
+    tap("later-rejects", () => Promise.reject(new Error("later broke")));
+    tap("later-append", () => Promise.resolve(appending("?")));
+    assert.equal(await (await ses.fetch(`${server.url}/text`)).text(), "HELLO BODY!?");
+    assert.deepEqual(calls, [
+      "at-once-null",
+      "later-upper",
+      "at-once-append",
+      "later-rejects",
+      "later-append",
+    ]);
+    assert.deepEqual(reported, ["Error: later broke"]);
+  });
+
   it("wraps nothing when no tap is installed: the transport's body is handed over", async () => {
     // cache: false: the preset's HTTP cache reads a storable body on its way (a transform).
     const ses = session.fromPartition("body-taps-none", { plugins: [], cache: false });

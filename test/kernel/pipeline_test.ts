@@ -416,6 +416,48 @@ describe("how taps combine", () => {
     assert.deepEqual(calls, ["pre-pass", "normal-one"]);
   });
 
+  it("asks transport taps in order whether they answer at once or with a promise", async () => {
+    // Taps that pass at once are asked without a promise; after one that answers a promise the
+    // rest are still asked in order, each one's filter included.
+    const calls: string[] = [];
+    const transport = (name: string, answer: () => unknown, filter?: () => boolean) =>
+      definePlugin({
+        manifest: { name, version: "1.0.0", hooks: ["transport"] },
+        setup(ctx) {
+          ctx.tap("transport", () => (calls.push(name), answer() as never), {
+            filter: filter && (() => (calls.push(`${name}?`), filter())),
+          });
+        },
+      });
+    const ses = session.fromPartition("combine-transport-mixed", {
+      preset: false,
+      plugins: [
+        transport("at-once-pass", () => undefined),
+        transport("later-pass", () => Promise.resolve(undefined)),
+        transport("filtered-out", () => new Response("wrong"), () => false),
+        transport("at-once-answer", () => new Response("from at-once-answer")),
+        transport("never-asked", () => new Response("wrong")),
+      ],
+    });
+    const response = await ses.fetch("https://never.invalid/mixed");
+    assert.equal(await response.text(), "from at-once-answer");
+    assert.deepEqual(calls, ["at-once-pass", "later-pass", "filtered-out?", "at-once-answer"]);
+    calls.length = 0;
+    const later = session.fromPartition("combine-transport-later", {
+      preset: false,
+      plugins: [
+        transport("at-once-pass", () => undefined),
+        transport("later-answer", () => Promise.resolve(new Response("from later-answer"))),
+        transport("never-asked", () => new Response("wrong")),
+      ],
+    });
+    assert.equal(
+      await (await later.fetch("https://never.invalid/later")).text(),
+      "from later-answer",
+    );
+    assert.deepEqual(calls, ["at-once-pass", "later-answer"]);
+  });
+
   it("fails a request whose transport tap throws with net::ERR_FAILED and the cause", async () => {
     const broken = definePlugin({
       manifest: { name: "broken-transport", version: "1.0.0", hooks: ["transport"] },

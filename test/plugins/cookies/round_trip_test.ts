@@ -176,3 +176,36 @@ describe("round trips on 127.0.0.1 and localhost", () => {
     assert.equal(await sent(ses, hop, { headers: { cookie: "mine=0" } }), "mine=0; a=1; b=2");
   });
 });
+
+// The Cookie tap does nothing while the jar is empty (issue #24: a session without cookies pays
+// nothing for them). What it must still do: send cookies added after the first request and not
+// removed ones, send the caller's own Cookie as given, and take back what it wrote on a hop when a
+// redirect empties the jar before the next one.
+describe("the Cookie tap with an empty jar", () => {
+  it("sends a cookie set through the API after the first request, and none once removed", async () => {
+    const ses = fresh();
+    assert.equal(await sent(ses, `${ip}/`), "");
+    await ses.cookies.set({ url: ip, name: "late", value: "1" });
+    assert.equal(await sent(ses, `${ip}/`), "late=1");
+    await ses.cookies.remove(ip, "late");
+    assert.equal(await sent(ses, `${ip}/`), "");
+  });
+
+  it("sends a cookie a response set after requests with an empty jar", async () => {
+    const ses = fresh();
+    assert.equal(await sent(ses, `${ip}/`), "");
+    await set(ses, ip, ["a=b"]);
+    assert.equal(await sent(ses, `${ip}/`), "a=b");
+    assert.equal(await sent(fresh(), `${ip}/`, { headers: { cookie: "own=1" } }), "own=1");
+  });
+
+  it("takes back the first hop's cookies when a redirect empties the jar, keeping the caller's", async () => {
+    const expire = encodeURIComponent("gone=; Max-Age=0");
+    const hop = `${ip}/r?set=${expire}&to=${encodeURIComponent(`${ip}/end`)}`;
+    const ses = fresh();
+    await ses.cookies.set({ url: ip, name: "gone", value: "1" });
+    assert.equal(await sent(ses, hop), "");
+    await ses.cookies.set({ url: ip, name: "gone", value: "1" });
+    assert.equal(await sent(ses, hop, { headers: { cookie: "own=1" } }), "own=1");
+  });
+});

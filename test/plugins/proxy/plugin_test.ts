@@ -96,6 +96,21 @@ describe("proxy plugin: tinyproxy", () => {
     await waitForLog(tiny, `/through-tinyproxy?a=1`);
   });
 
+  it("a proxy set after DIRECT requests routes the next ones, and DIRECT again after", async () => {
+    // The route tap answers at once while the route is DIRECT (no promise): it must still route
+    // once a proxy is set, and stop when it is taken away.
+    const { ses } = makeSession();
+    const before = await (await ses.fetch(`${origin.url}/direct-first`)).json();
+    assert.equal(before.headers.via, undefined);
+    await ses.setProxy({ proxyRules: `127.0.0.1:${tiny.port}`, proxyBypassRules: "<-loopback>" });
+    const through = await (await ses.fetch(`${origin.url}/proxied-later`)).json();
+    assert.match(through.headers.via ?? "", /tinyproxy/);
+    await waitForLog(tiny, "/proxied-later");
+    await ses.setProxy({ mode: "direct" });
+    const after = await (await ses.fetch(`${origin.url}/direct-again`)).json();
+    assert.equal(after.headers.via, undefined);
+  });
+
   it("sends loopback DIRECT without <-loopback> (Chromium's implicit bypass)", async () => {
     const { ses } = makeSession();
     await ses.setProxy({ proxyRules: `127.0.0.1:${tiny.port}` });
