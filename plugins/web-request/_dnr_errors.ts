@@ -151,6 +151,21 @@ export const dnrErrors = {
       `Rule with id ${id} includes and excludes the same request method.`,
       "condition.excludedRequestMethods",
     ),
+  tabIdDuplicated: (id: number) =>
+    refused(
+      `Rule with id ${id} includes and excludes the same tab ID.`,
+      "condition.excludedTabIds",
+    ),
+  noApplicableResourceTypes: (id: number) =>
+    refused(
+      `Rule with id ${id} is not applicable to any resource type.`,
+      "condition.excludedResourceTypes",
+    ),
+  deprecatedDomains: (id: number, deprecated: string, current: string) =>
+    refused(
+      `Rule with id ${id} cannot use deprecated field "${deprecated}". Use "${current}" instead.`,
+      `condition.${deprecated}`,
+    ),
   tabIdsOnNonSessionRule: (id: number) =>
     refused(
       `Rule with id ${id} specifies a value for "tabIds" or "excludedTabIds" key. These are only ` +

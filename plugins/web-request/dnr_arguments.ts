@@ -48,6 +48,17 @@ const MATCHED_RULES_FILTER: Readonly<Record<string, Property>> = {
   minTimeStamp: { type: "number" },
 };
 
+/** Each method's signature, as Chrome's binding errors spell it. */
+const SIGNATURES: Readonly<Record<string, string>> = {
+  updateSessionRules: "declarativeNetRequest.UpdateRuleOptions options",
+  updateDynamicRules: "declarativeNetRequest.UpdateRuleOptions options",
+  getSessionRules: "optional declarativeNetRequest.GetRulesFilter filter",
+  getDynamicRules: "optional declarativeNetRequest.GetRulesFilter filter",
+  testMatchOutcome: "declarativeNetRequest.TestMatchRequestDetails request",
+  isRegexSupported: "declarativeNetRequest.RegexOptions regexOptions",
+  getMatchedRules: "optional declarativeNetRequest.MatchedRulesFilter filter",
+};
+
 /** Chrome's name for the type of a value, as its binding errors say what they found. */
 function typeName(value: unknown): string {
   if (value === null) return "null";
@@ -64,7 +75,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function mismatch(value: unknown, type: Property["type"]): string | null {
   const expected = (name: string) => `Invalid type: expected ${name}, found ${typeName(value)}.`;
   const oneOf = (values: readonly string[]) =>
-    values.includes(value as string) ? null : `Value must be one of ${values.join(", ")}.`;
+    values.includes(value as string)
+      ? null
+      : `Value must be one of ${[...values].sort().join(", ")}.`;
   switch (type) {
     case "integer":
       return Number.isInteger(value) ? null : expected("integer");
@@ -99,8 +112,9 @@ function checkDictionary(
 ): void {
   const fail = (message: string): never => {
     throw new TypeError(
-      `Error in invocation of declarativeNetRequest.${method}: Error at parameter ` +
-        `'${parameter}': ${message}`,
+      `Error in invocation of declarativeNetRequest.${method}(${
+        SIGNATURES[method]
+      }, optional function callback): Error at parameter '${parameter}': ${message}`,
     );
   };
   if (!isObject(value)) fail(`Invalid type: expected object, found ${typeName(value)}.`);
@@ -156,6 +170,15 @@ export function checkGetRulesFilter(method: string, filter: unknown): void {
  */
 export function checkTestMatchRequest(request: unknown): void {
   checkDictionary("testMatchOutcome", "request", request, TEST_MATCH_REQUEST);
+  // then, as Chromium 156 checks the values: a URL, an initiator origin and a top URL that parse
+  const r = request as { url: string; initiator?: string; topUrl?: string };
+  if (!URL.canParse(r.url)) throw new TypeError("Invalid test request URL.");
+  if (r.initiator !== undefined && !(URL.canParse(r.initiator) && new URL(r.initiator).host)) {
+    throw new TypeError("Invalid test request initiator.");
+  }
+  if (r.topUrl !== undefined && !URL.canParse(r.topUrl)) {
+    throw new TypeError("Invalid test request top URL.");
+  }
 }
 
 /**

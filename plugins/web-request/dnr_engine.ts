@@ -270,7 +270,7 @@ export class DnrEngine {
     request: DnrRequest | TestMatchRequestDetails,
   ): TestMatchOutcomeResult {
     const parsed = URL.parse(request.url);
-    if (!parsed) throw new TypeError(`Invalid URL: ${request.url}`);
+    if (!parsed) throw new TypeError("Invalid test request URL."); // Chromium's words
     const given = request.responseHeaders;
     let responseHeaders: Headers | null = null;
     if (given instanceof Headers) responseHeaders = given;

@@ -63,6 +63,9 @@ const RuleSchema = v.strictObject({
     excludedRequestDomains: v.optional(strings),
     initiatorDomains: v.optional(strings),
     excludedInitiatorDomains: v.optional(strings),
+    // Chrome's deprecated names of initiatorDomains and excludedInitiatorDomains, still taken
+    domains: v.optional(strings),
+    excludedDomains: v.optional(strings),
     resourceTypes: v.optional(types),
     excludedResourceTypes: v.optional(types),
     requestMethods: v.optional(methods),
@@ -251,7 +254,6 @@ function domains(id: number, field: string, list: string[] | undefined): string[
     throw dnrErrors.emptyList(id, key);
   }
   return list.map((d, i) => {
-    if (d === "") fail(id, `${field}[${i}]`, "Must be a non-empty ASCII (punycode) domain");
     // deno-lint-ignore no-control-regex
     if (/[^\x00-\x7f]/.test(d)) throw dnrErrors.nonAscii(id, key, `${field}[${i}]: ${d}`);
     return d.toLowerCase();
@@ -291,7 +293,15 @@ function checkHeaders(id: number, field: string, list: Rule["action"]["requestHe
 function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
   const r = rule.action.redirect;
   if (!r) throw dnrErrors.invalidKey(id, "action.redirect", "a redirect rule needs it");
-  if ("extensionPath" in r) fail(id, "action.redirect.extensionPath", "Not supported here");
+  if ("extensionPath" in r) {
+    throw dnrErrors.invalidKey(
+      id,
+      "action.redirect.extensionPath",
+      typeof r.extensionPath === "string" && r.extensionPath.startsWith("/")
+        ? "websession has no extension pages to redirect to"
+        : "must start with /",
+    );
+  }
   // As Chrome: at least one of them; when several are given, url is used first (then
   // regexSubstitution, then transform), the others are ignored.
   const given = (["url", "transform", "regexSubstitution"] as const).filter((k) =>
@@ -310,6 +320,9 @@ function checkRedirect(id: number, rule: Rule, hasRegex: boolean): void {
   }
   if (r.regexSubstitution !== undefined && !hasRegex) {
     throw dnrErrors.regexSubstitutionWithoutFilter(id);
+  }
+  if (r.regexSubstitution === "") {
+    throw dnrErrors.invalidKey(id, "action.redirect.regexSubstitution", "must not be empty");
   }
   if (r.regexSubstitution !== undefined && rule.condition.regexFilter !== undefined) {
     const groups = captureGroups(rule.condition.regexFilter);
@@ -461,6 +474,22 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
   if (overlap(c.requestMethods, c.excludedRequestMethods)) {
     throw dnrErrors.requestMethodDuplicated(rule.id);
   }
+  if (overlap(c.tabIds, c.excludedTabIds) !== undefined) throw dnrErrors.tabIdDuplicated(rule.id);
+  if (
+    c.excludedResourceTypes && RESOURCE_TYPES.every((t) => c.excludedResourceTypes!.includes(t))
+  ) {
+    throw dnrErrors.noApplicableResourceTypes(rule.id);
+  }
+  for (
+    const [deprecated, current] of [["domains", "initiatorDomains"], [
+      "excludedDomains",
+      "excludedInitiatorDomains",
+    ]] as const
+  ) {
+    if (c[deprecated] !== undefined && c[current] !== undefined) {
+      throw dnrErrors.deprecatedDomains(rule.id, deprecated, current);
+    }
+  }
   if (
     a.type === "allowAllRequests" &&
     (!c.resourceTypes || c.resourceTypes.some((t) => t !== "main_frame" && t !== "sub_frame"))
@@ -502,12 +531,12 @@ export function compileRule(input: unknown, ruleset: number): CompiledRule {
       "condition.excludedRequestDomains",
       c.excludedRequestDomains,
     ),
-    initiatorDomains: domains(rule.id, "condition.initiatorDomains", c.initiatorDomains),
-    excludedInitiatorDomains: domains(
-      rule.id,
-      "condition.excludedInitiatorDomains",
-      c.excludedInitiatorDomains,
-    ),
+    initiatorDomains: c.domains !== undefined
+      ? domains(rule.id, "condition.domains", c.domains)
+      : domains(rule.id, "condition.initiatorDomains", c.initiatorDomains),
+    excludedInitiatorDomains: c.excludedDomains !== undefined
+      ? domains(rule.id, "condition.excludedDomains", c.excludedDomains)
+      : domains(rule.id, "condition.excludedInitiatorDomains", c.excludedInitiatorDomains),
     domainType: c.domainType ?? null,
     tabIds: c.tabIds ? new Set(c.tabIds) : null,
     excludedTabIds: c.excludedTabIds ? new Set(c.excludedTabIds) : null,

@@ -148,6 +148,10 @@ export interface RuleCondition {
   initiatorDomains?: string[];
   /** Never requests started from these domains. */
   excludedInitiatorDomains?: string[];
+  /** Chrome's deprecated name of `initiatorDomains` (still taken; not both). */
+  domains?: string[];
+  /** Chrome's deprecated name of `excludedInitiatorDomains` (still taken; not both). */
+  excludedDomains?: string[];
   /** Only these resource types (default: all but main_frame). */
   resourceTypes?: ResourceType[];
   /** Never these resource types. */

@@ -274,7 +274,8 @@ describe("an extension's declarativeNetRequest arguments", () => {
         removeRuleIds: [7],
       }),
       {
-        message: "Error in invocation of declarativeNetRequest.updateDynamicRules: Error at " +
+        message:
+          "Error in invocation of declarativeNetRequest.updateDynamicRules(declarativeNetRequest.UpdateRuleOptions options, optional function callback): Error at " +
           "parameter 'options': Unexpected property: 'addRule'.",
       },
     );
@@ -292,11 +293,11 @@ describe("an extension's declarativeNetRequest arguments", () => {
     );
     await assert.rejects(
       callChrome(ses, ext.id, "declarativeNetRequest.getMatchedRules", { tab: 1 }),
-      /getMatchedRules: Error at parameter 'filter': Unexpected property: 'tab'\.$/,
+      /getMatchedRules\(.*\): Error at parameter 'filter': Unexpected property: 'tab'\.$/,
     );
     await assert.rejects(
       callChrome(ses, ext.id, "declarativeNetRequest.isRegexSupported", {}),
-      /isRegexSupported: Error at parameter 'regexOptions': Missing required property 'regex'\.$/,
+      /isRegexSupported\(.*\): Error at parameter 'regexOptions': Missing required property 'regex'\.$/,
     );
   });
 });

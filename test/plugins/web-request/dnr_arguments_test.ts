@@ -34,7 +34,7 @@ describe("declarativeNetRequest's update options", () => {
     const typo = { addRule: [{ ...BLOCK, id: 2 }], removeRuleIds: [1] } as never;
     assert.equal(
       await refusal(dnr.updateSessionRules(typo)),
-      "Error in invocation of declarativeNetRequest.updateSessionRules: Error at parameter " +
+      "Error in invocation of declarativeNetRequest.updateSessionRules(declarativeNetRequest.UpdateRuleOptions options, optional function callback): Error at parameter " +
         "'options': Unexpected property: 'addRule'.",
     );
     assert.deepEqual((await dnr.getSessionRules()).map((r) => r.id), [1]);
@@ -49,7 +49,7 @@ describe("declarativeNetRequest's update options", () => {
     await dnr.updateDynamicRules({ addRules: [BLOCK] });
     assert.equal(
       await refusal(dnr.updateDynamicRules({ removeRuleIds: ["1"] } as never)),
-      "Error in invocation of declarativeNetRequest.updateDynamicRules: Error at parameter " +
+      "Error in invocation of declarativeNetRequest.updateDynamicRules(declarativeNetRequest.UpdateRuleOptions options, optional function callback): Error at parameter " +
         "'options': Error at property 'removeRuleIds': Error at index 0: Invalid type: expected " +
         "integer, found string.",
     );
@@ -80,12 +80,12 @@ describe("declarativeNetRequest's rule filters and test requests", () => {
     await dnr.updateSessionRules({ addRules: [BLOCK] });
     assert.equal(
       await refusal(dnr.getSessionRules({ ruleId: [2] } as never)),
-      "Error in invocation of declarativeNetRequest.getSessionRules: Error at parameter " +
+      "Error in invocation of declarativeNetRequest.getSessionRules(optional declarativeNetRequest.GetRulesFilter filter, optional function callback): Error at parameter " +
         "'filter': Unexpected property: 'ruleId'.",
     );
     assert.match(
       await refusal(dnr.getDynamicRules({ ruleIds: "1" } as never)),
-      /getDynamicRules: Error at parameter 'filter': Error at property 'ruleIds': Invalid type: expected array, found string\.$/,
+      /getDynamicRules\(.*\): Error at parameter 'filter': Error at property 'ruleIds': Invalid type: expected array, found string\.$/,
     );
     assert.deepEqual((await dnr.getSessionRules({ ruleIds: [1] })).map((r) => r.id), [1]);
   });
@@ -97,16 +97,16 @@ describe("declarativeNetRequest's rule filters and test requests", () => {
     const url = `${server.url}/blocked`;
     assert.equal(
       await refusal(dnr.testMatchOutcome({ url } as never)),
-      "Error in invocation of declarativeNetRequest.testMatchOutcome: Error at parameter " +
+      "Error in invocation of declarativeNetRequest.testMatchOutcome(declarativeNetRequest.TestMatchRequestDetails request, optional function callback): Error at parameter " +
         "'request': Missing required property 'type'.",
     );
     assert.match(
       await refusal(dnr.testMatchOutcome({ url, type: "xhr" } as never)),
-      /Error at property 'type': Value must be one of main_frame, sub_frame, .*, other\.$/,
+      /Error at property 'type': Value must be one of csp_report, font, .*, xmlhttprequest\.$/,
     );
     assert.match(
       await refusal(dnr.testMatchOutcome({ url, type: "other", method: "POST" } as never)),
-      /Error at property 'method': Value must be one of connect, delete, get, .*, other\.$/,
+      /Error at property 'method': Value must be one of connect, delete, get, .*, put\.$/,
     );
     assert.deepEqual(await dnr.testMatchOutcome({ url, type: "other", method: "post" }), {
       matchedRules: [{ ruleId: 1, rulesetId: "_session" }],

@@ -75,7 +75,7 @@ describe("declarativeNetRequest rule validation", () => {
     ],
     [
       { id: 11, condition: {}, action: { type: "redirect", redirect: { extensionPath: "/a" } } },
-      /id 11: action\.redirect\.extensionPath/,
+      /^Rule with id 11 specifies an incorrect value for the "action\.redirect\.extensionPath" key\.$/,
     ],
     [
       { id: 12, condition: {}, action: { type: "redirect", redirect: { regexSubstitution: "x" } } },
@@ -121,6 +121,27 @@ describe("declarativeNetRequest rule validation", () => {
       /^Rule\ with\ id\ 18\ specifies\ an\ incorrect\ value\ for\ the\ "action\.redirect\.transform\.scheme"\ key\.\ Allowed\ values\ are:\ \[http,\ https,\ ftp,\ chrome\-extension\]\.$/,
     ],
     [{ id: 19, condition: {}, action: { type: "explode" } }, /id 19: action\.type/],
+    // more of Chromium 156's refusals (checked against it through an extension)
+    [
+      { id: 20, condition: { tabIds: [1], excludedTabIds: [1] }, action: { type: "block" } },
+      /^Rule with id 20 includes and excludes the same tab ID\.$/,
+    ],
+    [
+      {
+        id: 21,
+        condition: { domains: ["a.com"], initiatorDomains: ["b.com"] },
+        action: { type: "block" },
+      },
+      /^Rule with id 21 cannot use deprecated field "domains"\. Use "initiatorDomains" instead\.$/,
+    ],
+    [
+      {
+        id: 22,
+        condition: { regexFilter: "a" },
+        action: { type: "redirect", redirect: { regexSubstitution: "" } },
+      },
+      /^Rule with id 22 specifies an incorrect value for the "action\.redirect\.regexSubstitution" key\.$/,
+    ],
   ];
   for (const [rule, message] of bad) {
     it(`rejects ${JSON.stringify(rule).slice(0, 90)}`, () => {
@@ -546,6 +567,59 @@ describe("declarativeNetRequest rule refusals keep websession's detail as the ca
         );
         return true;
       },
+    );
+  });
+});
+
+describe("declarativeNetRequest rules Chromium takes", () => {
+  it("takes the deprecated domains as initiatorDomains, and an empty request domain", () => {
+    const engine = engineWith({
+      id: 1,
+      condition: { urlFilter: "x", domains: ["a.example"], requestDomains: [""] },
+      action: { type: "block" },
+    }, { id: 2, condition: { urlFilter: "x", domains: ["b.example"] }, action: { type: "block" } });
+    const outcome = engine.testMatchOutcome({
+      url: "https://c.example/x",
+      type: "script",
+      initiator: "https://b.example",
+    });
+    assert.deepEqual(outcome.matchedRules.map((m) => m.ruleId), [2]);
+  });
+
+  it("refuses a rule excluding every resource type, as not applicable to any", () => {
+    assert.throws(
+      () =>
+        compileRule({
+          id: 3,
+          condition: {
+            excludedResourceTypes: [
+              "main_frame",
+              "sub_frame",
+              "stylesheet",
+              "script",
+              "image",
+              "font",
+              "object",
+              "xmlhttprequest",
+              "ping",
+              "csp_report",
+              "media",
+              "websocket",
+              "webtransport",
+              "webbundle",
+              "other",
+            ],
+          },
+          action: { type: "block" },
+        }, SESSION),
+      { message: "Rule with id 3 is not applicable to any resource type." },
+    );
+  });
+
+  it("testMatchOutcome refuses a URL that does not parse in Chromium's words", () => {
+    assert.throws(
+      () => new DnrEngine().testMatchOutcome({ url: "not a url", type: "main_frame" }),
+      { message: "Invalid test request URL." },
     );
   });
 });

@@ -32,7 +32,8 @@ describe("ses.declarativeNetRequest.isRegexSupported", () => {
     });
     await assert.rejects(dnr.isRegexSupported({} as never), {
       name: "TypeError",
-      message: "Error in invocation of declarativeNetRequest.isRegexSupported: Error at " +
+      message:
+        "Error in invocation of declarativeNetRequest.isRegexSupported(declarativeNetRequest.RegexOptions regexOptions, optional function callback): Error at " +
         "parameter 'regexOptions': Missing required property 'regex'.",
     });
   });
@@ -81,7 +82,8 @@ describe("ses.declarativeNetRequest.getMatchedRules", () => {
     assert.deepEqual((await dnr.getMatchedRules({ tabId: 5 })).rulesMatchedInfo, []);
     await assert.rejects(dnr.getMatchedRules({ tab: 1 } as never), {
       name: "TypeError",
-      message: "Error in invocation of declarativeNetRequest.getMatchedRules: Error at " +
+      message:
+        "Error in invocation of declarativeNetRequest.getMatchedRules(optional declarativeNetRequest.MatchedRulesFilter filter, optional function callback): Error at " +
         "parameter 'filter': Unexpected property: 'tab'.",
     });
   });
