@@ -112,8 +112,13 @@ export class DnrEngine {
     const adding = options.addRules ?? [];
     if (!Array.isArray(adding)) throw new TypeError("addRules: Must be an array");
     const added: CompiledRule[] = [];
-    for (const input of adding) {
-      const rule = compileRule(input, ruleset);
+    for (const [index, input] of adding.entries()) {
+      let rule: CompiledRule;
+      try {
+        rule = compileRule(input, ruleset);
+      } catch (error) {
+        throw withCallPrefix(error, ruleset, index);
+      }
       if (next.has(rule.id)) {
         throw new TypeError(`Rule with id ${rule.id} does not have a unique ID.`);
       }
@@ -131,7 +136,7 @@ export class DnrEngine {
       if (UNSAFE_ACTIONS.has(r.rule.action.type)) unsafeCount++;
     }
     if (!this.#staticRules && unsafeCount > UNSAFE_LIMITS[ruleset]) {
-      throw new TypeError(`${KIND[ruleset]} rule count for unsafe rules exceeded.`);
+      throw new TypeError(`${KIND[ruleset]} unsafe rule count exceeded.`);
     }
     if (regexCount > MAX_NUMBER_OF_REGEX_RULES) {
       throw new TypeError(`${KIND[ruleset]} rule count for regex rules exceeded.`);
@@ -345,4 +350,23 @@ export function applyHeaderChanges(
       headers.set("cookie", `${headers.get("cookie")}; ${c.value}`);
     } else headers.append(c.header, c.value ?? "");
   }
+}
+
+/**
+ * A rule refused by the schema check, with the prefix Chrome's bindings give it in
+ * `updateSessionRules`/`updateDynamicRules` (the call, `options`, `addRules`, the rule's index);
+ * other refusals as they are. The index is kept as `ruleIndex`.
+ */
+function withCallPrefix(error: unknown, ruleset: number, index: number): unknown {
+  const tail = (error as { bindingTail?: unknown }).bindingTail;
+  if (typeof tail !== "string") return error;
+  const method = ruleset === 0 ? "updateSessionRules" : "updateDynamicRules";
+  const wrapped = new TypeError(
+    `Error in invocation of declarativeNetRequest.${method}(declarativeNetRequest.` +
+      `UpdateRuleOptions options, optional function callback): Error at parameter 'options': ` +
+      `Error at property 'addRules': Error at index ${index}: ${tail}.`,
+  ) as TypeError & { field?: unknown; ruleIndex: number };
+  wrapped.field = (error as { field?: unknown }).field;
+  wrapped.ruleIndex = index;
+  return wrapped;
 }

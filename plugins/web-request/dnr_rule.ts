@@ -6,6 +6,7 @@
  * @module
  */
 import { dnrErrors } from "./_dnr_errors.ts";
+import { schemaRefusal } from "./_dnr_schema_errors.ts";
 import * as v from "valibot";
 import {
   REQUEST_METHODS,
@@ -400,10 +401,13 @@ function deepFreeze<T>(value: T): T {
  */
 export function compileRule(input: unknown, ruleset: number): CompiledRule {
   const parsed = v.safeParse(RuleSchema, input);
-  const id = (input as { id?: unknown } | null)?.id;
   if (!parsed.success) {
-    const issue = parsed.issues[0];
-    fail(id, v.getDotPath(issue) ?? "rule", issue.message);
+    // Chrome's bindings' words; the rule engine adds the call's prefix
+    const { tail, field } = schemaRefusal(parsed.issues[0], input);
+    const error = new TypeError(`${tail}.`) as TypeError & { field: string; bindingTail: string };
+    error.field = field;
+    error.bindingTail = tail;
+    throw error;
   }
   // valibot's output is a fresh copy: later changes to the input do not reach the rule.
   const rule = parsed.output as Rule;

@@ -328,9 +328,14 @@ export function createApi(deps: ApiDeps): Hono {
       await dnr.updateDynamicRules({ addRules: rules, removeRuleIds: rules.map((r) => r.id) });
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
-      const field = (error as { field?: unknown }).field;
+      const { field, ruleIndex } = error as { field?: unknown; ruleIndex?: unknown };
       throw new BadRequest(
-        refusedRuleField(rules, error.message, typeof field === "string" ? field : undefined),
+        refusedRuleField(
+          rules,
+          error.message,
+          typeof field === "string" ? field : undefined,
+          typeof ruleIndex === "number" ? ruleIndex : undefined,
+        ),
         error.message,
       );
     }

@@ -49,6 +49,7 @@ export function allowedMethods(routes: readonly RouteEntry[], path: string): str
  * refusedRuleField([{ id: 7 }], "Rule with id 7: action.type: Invalid type"); // "rules.0.action.type"
  * refusedRuleField([{ id: 7 }], "Rule with id 7 cannot have ...", "condition.resourceTypes");
  * // "rules.0.condition.resourceTypes"
+ * refusedRuleField([{ id: 7 }], "Error in invocation of ...", "action.type", 0); // "rules.0.action.type"
  * refusedRuleField([{ id: 7 }], "Too many rules"); // "rules"
  * ```
  */
@@ -56,7 +57,11 @@ export function refusedRuleField(
   rules: ReadonlyArray<{ id: number }>,
   message: string,
   field?: string,
+  ruleIndex?: number,
 ): string {
+  if (ruleIndex !== undefined && field !== undefined) {
+    return `rules.${ruleIndex}.${field.replace(/\[(\d+)\]/g, ".$1")}`;
+  }
   const named = /^Rule with id (-?\d+)(?:: ([\w.[\]]+):)?/.exec(message);
   if (!named) return "rules";
   const index = rules.findIndex((rule) => rule.id === Number(named[1]));

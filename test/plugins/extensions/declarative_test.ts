@@ -114,12 +114,12 @@ describe("an extension's declarativeNetRequest", () => {
     await assert.rejects(ses.fetch(`${server.url}/session-block`), {
       code: "net::ERR_BLOCKED_BY_CLIENT",
     });
-    // a bad rule is rejected with its id and field; nothing changes
+    // a bad rule is rejected with its index and property, in Chrome's words; nothing changes
     await assert.rejects(
       callChrome(ses, ext.id, "declarativeNetRequest.updateDynamicRules", {
         addRules: [{ id: 11, condition: {}, action: { type: "jump" } }],
       }),
-      /Rule with id 11/,
+      /Error at index 0: Error at property 'action': Error at property 'type': Value must be one of/,
     );
     assert.equal(
       ((await callChrome(ses, ext.id, "declarativeNetRequest.getDynamicRules")) as unknown[])

@@ -161,7 +161,7 @@ describe("declarativeNetRequest in a session", () => {
     assert.equal(response.headers.get("x-from-dnr"), "yes");
   });
 
-  it("rejects a malformed rule with its id and field, applying nothing", async () => {
+  it("rejects a malformed rule with its index and field, applying nothing", async () => {
     const ses = await fresh();
     await ses.declarativeNetRequest.updateSessionRules({
       addRules: [{ id: 1, condition: { urlFilter: "a" }, action: { type: "block" } }],
@@ -174,7 +174,11 @@ describe("declarativeNetRequest in a session", () => {
           { id: 3, condition: { resourceTypes: ["nope" as "image"] }, action: { type: "block" } },
         ],
       }),
-      (e: unknown) => e instanceof TypeError && /id 3: condition\.resourceTypes/.test(e.message),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        /Error at index 1: Error at property 'condition': Error at property 'resourceTypes'/
+          .test(e.message) &&
+        (e as { field?: string }).field === "condition.resourceTypes.0",
     );
     assert.deepEqual((await ses.declarativeNetRequest.getSessionRules()).map((r) => r.id), [1]);
   });
@@ -191,7 +195,7 @@ describe("declarativeNetRequest in a session", () => {
     }));
     await assert.rejects(dnr.updateDynamicRules({ addRules: redirects }), {
       name: "TypeError",
-      message: "Dynamic rule count for unsafe rules exceeded.",
+      message: "Dynamic unsafe rule count exceeded.", // Chromium's words
     });
     assert.deepEqual(await dnr.getDynamicRules(), []);
     await dnr.updateDynamicRules({ addRules: redirects.slice(1) });

@@ -32,7 +32,10 @@ describe("declarativeNetRequest rule validation", () => {
       { id: 0, condition: {}, action: { type: "block" } },
       /^Rule\ with\ id\ 0\ has\ an\ invalid\ value\ for\ id\ key\.\ This\ should\ be\ greater\ than\ or\ equal\ to\ 1\.$/,
     ],
-    [{ id: 1.5, condition: {}, action: { type: "block" } }, /id: /],
+    [
+      { id: 1.5, condition: {}, action: { type: "block" } },
+      /^Error at property 'id': Invalid type: expected integer, found number\.$/,
+    ],
     [
       { id: 2, priority: 0, condition: {}, action: { type: "block" } },
       /^Rule\ with\ id\ 2\ has\ an\ invalid\ value\ for\ priority\ key\.\ This\ should\ be\ greater\ than\ or\ equal\ to\ 1\.$/,
@@ -67,7 +70,7 @@ describe("declarativeNetRequest rule validation", () => {
     ],
     [
       { id: 9, condition: { resourceTypes: ["picture"] }, action: { type: "block" } },
-      /id 9: condition\.resourceTypes\.0/,
+      /^Error at property 'condition': Error at property 'resourceTypes': Error at index 0: Value must be one of csp_report, font, .*, xmlhttprequest\.$/,
     ],
     [
       { id: 10, condition: {}, action: { type: "redirect" } },
@@ -102,7 +105,7 @@ describe("declarativeNetRequest rule validation", () => {
     ],
     [
       { id: 15, condition: { colour: "red" }, action: { type: "block" } },
-      /id 15: condition\.colour/,
+      /^Error at property 'condition': Unexpected property: 'colour'\.$/,
     ],
     [
       { id: 16, condition: {}, action: { type: "allowAllRequests" } },
@@ -120,7 +123,10 @@ describe("declarativeNetRequest rule validation", () => {
       },
       /^Rule\ with\ id\ 18\ specifies\ an\ incorrect\ value\ for\ the\ "action\.redirect\.transform\.scheme"\ key\.\ Allowed\ values\ are:\ \[http,\ https,\ ftp,\ chrome\-extension\]\.$/,
     ],
-    [{ id: 19, condition: {}, action: { type: "explode" } }, /id 19: action\.type/],
+    [
+      { id: 19, condition: {}, action: { type: "explode" } },
+      /^Error at property 'action': Error at property 'type': Value must be one of allow, allowAllRequests, block, modifyHeaders, redirect, upgradeScheme\.$/,
+    ],
     // more of Chromium 156's refusals (checked against it through an extension)
     [
       { id: 20, condition: { tabIds: [1], excludedTabIds: [1] }, action: { type: "block" } },
@@ -621,5 +627,27 @@ describe("declarativeNetRequest rules Chromium takes", () => {
       () => new DnrEngine().testMatchOutcome({ url: "not a url", type: "main_frame" }),
       { message: "Invalid test request URL." },
     );
+  });
+});
+
+describe("declarativeNetRequest rules off the schema, in Chrome's bindings' words", () => {
+  it("updateSessionRules names the rule's index and the property, as Chromium 156 throws", () => {
+    const engine = new DnrEngine();
+    assert.throws(
+      () =>
+        engine.update(SESSION, {
+          addRules: [
+            { id: 1, condition: {}, action: { type: "block" } },
+            { id: 2, action: { type: "block" } } as unknown as Rule,
+          ],
+        }),
+      {
+        message: "Error in invocation of declarativeNetRequest.updateSessionRules(" +
+          "declarativeNetRequest.UpdateRuleOptions options, optional function callback): Error " +
+          "at parameter 'options': Error at property 'addRules': Error at index 1: Missing " +
+          "required property 'condition'.",
+      },
+    );
+    assert.deepEqual(engine.get(SESSION), []);
   });
 });
