@@ -11,7 +11,15 @@
  *
  * @module
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import * as esbuild from "esbuild";
 import { generateDtsBundle } from "dts-bundle-generator";
 
@@ -41,6 +49,27 @@ const BUILD_OPTIONS = {
   logLevel: "warning",
 } as const;
 
+/**
+ * Writes esbuild's output files so that a page loading the bundle meanwhile (another test's, or a
+ * server's) never reads a missing or half-written file: each goes to a temporary name and is
+ * renamed over the old one; chunks no build wrote are removed afterwards. Returns nothing.
+ */
+function writeOutputs(files: readonly esbuild.OutputFile[], keepChunks: boolean): void {
+  const written = new Set<string>();
+  for (const file of files) {
+    mkdirSync(file.path.slice(0, file.path.lastIndexOf("/")), { recursive: true });
+    const temporary = `${file.path}.${crypto.randomUUID()}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+    written.add(file.path);
+  }
+  if (keepChunks) return;
+  const chunks = `${distDir}chunks/`;
+  for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
+    if (!written.has(`${chunks}${name}`) && !name.endsWith(".tmp")) rmSync(`${chunks}${name}`);
+  }
+}
+
 /** One output file of the bundle. */
 export interface BundleFile {
   /** Its path under `dist/`, e.g. `websession.js` or `chunks/lexer-XXXX.js`. */
@@ -62,15 +91,16 @@ export interface BundleFile {
  * ```
  */
 export async function buildBundleFiles(): Promise<BundleFile[]> {
-  rmSync(`${distDir}chunks`, { recursive: true, force: true });
   const result = await esbuild.build({
     ...BUILD_OPTIONS,
     entryPoints: { websession: new URL("../web/mod.ts", import.meta.url).pathname },
     outdir: distDir,
     chunkNames: "chunks/[name]-[hash]",
     splitting: true,
+    write: false,
   });
   await esbuild.stop();
+  writeOutputs(result.outputFiles, false);
   const outputs = result.metafile!.outputs;
   const key = (path: string) => path.slice(path.indexOf("dist/") + "dist/".length);
   const upFront = new Set<string>();
@@ -117,8 +147,10 @@ export async function buildWorkerBundle(): Promise<number> {
     entryPoints: [new URL("../web/mod.ts", import.meta.url).pathname],
     outfile: workerBundlePath,
     splitting: false,
+    write: false,
   });
   await esbuild.stop();
+  writeOutputs(result.outputFiles, true);
   const output = Object.entries(result.metafile!.outputs).find(([p]) => p.endsWith(".worker.js"));
   return output![1].bytes;
 }
