@@ -64,9 +64,9 @@ import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
 import { nodeProcess } from "../adapters/_env.ts";
 import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
-import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
-import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
-import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
+import { createSerialPlugin, type SerialMembers } from "../plugins/serial/plugin.ts";
+import { createHidPlugin, type HidMembers } from "../plugins/hid/plugin.ts";
+import { createUsbPlugin, type UsbMembers } from "../plugins/usb/plugin.ts";
 import { lazyHidAdapter, lazySerialAdapter, lazyUsbAdapter } from "../adapters/lazy_devices.ts";
 import {
   createSharedDictionaryPlugin,

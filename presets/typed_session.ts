@@ -24,9 +24,9 @@ import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
 import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
 import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
-import type { SerialMembers } from "../plugins/serial/mod.ts";
-import type { HidMembers } from "../plugins/hid/mod.ts";
-import type { UsbMembers } from "../plugins/usb/mod.ts";
+import type { SerialMembers } from "../plugins/serial/plugin.ts";
+import type { HidMembers } from "../plugins/hid/plugin.ts";
+import type { UsbMembers } from "../plugins/usb/plugin.ts";
 import type { SharedDictionaryMembers } from "../plugins/shared-dictionary/mod.ts";
 
 /**

@@ -45,6 +45,7 @@ export { DeviceGrants } from "./device_grants.ts";
 export { IsolatedDevices } from "./isolated_devices.ts";
 export { pick } from "./picker.ts";
 export type { DeviceRequestContext, PickerOptions } from "./picker.ts";
+export type { DevicePluginOptions } from "./device_member.ts";
 export type { DeviceGrant } from "./device_grants.ts";
 export {
   APP_ORIGIN,

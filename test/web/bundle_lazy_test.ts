@@ -24,7 +24,15 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession lazy parts<
     .sort();
   window.run = async () => {
     const ses = session.fromPartition("lazy-page");
+    // Sync members of the lazy parts work at once and load nothing.
+    ses.setUSBProtectedClassesHandler(() => []);
     const steps = { start: fetched() };
+    steps.devices = [
+      (await ses.serial.getPorts()).length,
+      (await ses.hid.getDevices()).length,
+      (await ses.usb.getDevices()).length,
+    ];
+    steps.afterDevices = fetched();
     const plugin = await loadPlugin(location.origin + "/api/plugin/");
     await ses.plugins.add(plugin);
     steps.pluginLoaded = [plugin.name, ses.plugins.has("inline-one")];
@@ -57,8 +65,22 @@ describe("the browser bundle's lazy parts", () => {
   it("loads none at fromPartition, each with its member's first use", async () => {
     const steps = await page.run() as Record<string, unknown>;
     assert.deepEqual(steps.start, []);
+    // The device plugins' implementations and the page's adapters load with the first call.
+    assert.deepEqual(steps.devices, [0, 0, 0]);
+    assert.deepEqual(steps.afterDevices, [
+      "hid",
+      "serial",
+      "usb",
+      "usb_cdc_acm",
+      "web_hid",
+      "web_serial",
+      "web_usb",
+    ]);
     assert.deepEqual(steps.pluginLoaded, ["inline-one", true]);
     // A plugin loaded inline needs the module-graph check, not the isolated plugin's host.
-    assert.deepEqual(steps.afterPluginLoad, ["_module_graph", "lexer"]);
+    assert.deepEqual(
+      steps.afterPluginLoad,
+      [...steps.afterDevices as string[], "_module_graph", "lexer"].sort(),
+    );
   });
 });
