@@ -50,7 +50,7 @@ import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
 import { type CacheMembers, createCachePlugin } from "../plugins/cache/mod.ts";
-import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/mod.ts";
+import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/plugin.ts";
 import {
   createSpellcheckPlugin as createPlainSpellcheckPlugin,
   type SpellcheckMembers,

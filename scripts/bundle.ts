@@ -47,6 +47,7 @@ const BUILD_OPTIONS = {
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
+  absWorkingDir: new URL("../", import.meta.url).pathname,
 } as const;
 
 /**
@@ -70,6 +71,12 @@ function writeOutputs(files: readonly esbuild.OutputFile[], keepChunks: boolean)
   }
 }
 
+/** An esbuild input path (relative to the repository, `absWorkingDir`), npm packages from `node_modules/`. */
+function relativeInput(input: string): string {
+  const modules = input.lastIndexOf("node_modules/");
+  return modules >= 0 ? input.slice(modules) : input;
+}
+
 /** One output file of the bundle. */
 export interface BundleFile {
   /** Its path under `dist/`, e.g. `websession.js` or `chunks/lexer-XXXX.js`. */
@@ -78,6 +85,8 @@ export interface BundleFile {
   bytes: number;
   /** Whether a page loads it with `websession.js` (statically imported), not on first use. */
   upFront: boolean;
+  /** The source files bundled into it, relative to the repository (npm packages under `node_modules/`). */
+  inputs: string[];
 }
 
 /**
@@ -113,7 +122,12 @@ export async function buildBundleFiles(): Promise<BundleFile[]> {
   visit(entry);
   return Object.entries(outputs)
     .filter(([path]) => path.endsWith(".js"))
-    .map(([path, output]) => ({ path: key(path), bytes: output.bytes, upFront: upFront.has(path) }))
+    .map(([path, output]) => ({
+      path: key(path),
+      bytes: output.bytes,
+      upFront: upFront.has(path),
+      inputs: Object.keys(output.inputs).map(relativeInput),
+    }))
     .sort((a, b) => Number(b.path === "websession.js") - Number(a.path === "websession.js"));
 }
 

@@ -26,7 +26,13 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession lazy parts<
     const ses = session.fromPartition("lazy-page");
     // Sync members of the lazy parts work at once and load nothing.
     ses.setUSBProtectedClassesHandler(() => []);
-    const steps = { start: fetched() };
+    let download = "started";
+    try {
+      ses.downloadURL(location.origin + "/api/file");
+    } catch (error) {
+      download = error.name + ": " + error.message;
+    }
+    const steps = { start: fetched(), download };
     steps.devices = [
       (await ses.serial.getPorts()).length,
       (await ses.hid.getDevices()).length,
@@ -65,6 +71,11 @@ describe("the browser bundle's lazy parts", () => {
   it("loads none at fromPartition, each with its member's first use", async () => {
     const steps = await page.run() as Record<string, unknown>;
     assert.deepEqual(steps.start, []);
+    // A page has no file system: downloadURL says so at once, and loads no download item.
+    assert.equal(
+      steps.download,
+      "TypeError: downloadURL: downloads need a file system, which this runtime lacks",
+    );
     // The device plugins' implementations and the page's adapters load with the first call.
     assert.deepEqual(steps.devices, [0, 0, 0]);
     assert.deepEqual(steps.afterDevices, [
