@@ -63,7 +63,7 @@ import { isolationFor } from "../adapters/isolation/mod.ts";
 import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
 import { nodeProcess } from "../adapters/_env.ts";
-import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
+import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/plugin.ts";
 import { createSerialPlugin, type SerialMembers } from "../plugins/serial/plugin.ts";
 import { createHidPlugin, type HidMembers } from "../plugins/hid/plugin.ts";
 import { createUsbPlugin, type UsbMembers } from "../plugins/usb/plugin.ts";

@@ -21,7 +21,7 @@ import type { HarMembers } from "../plugins/har/mod.ts";
 import type { TlsMembers } from "../plugins/tls/mod.ts";
 import type { CacheMembers } from "../plugins/cache/mod.ts";
 import type { DownloadsMembers } from "../plugins/downloads/plugin.ts";
-import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
+import type { PermissionsMembers } from "../plugins/permissions/plugin.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
 import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
 import type { SerialMembers } from "../plugins/serial/plugin.ts";

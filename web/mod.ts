@@ -50,7 +50,7 @@ import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";
 import { cachePlugin } from "../plugins/cache/mod.ts";
 import { downloadsPlugin } from "../plugins/downloads/plugin.ts";
-import { permissionsPlugin } from "../plugins/permissions/mod.ts";
+import { permissionsPlugin } from "../plugins/permissions/plugin.ts";
 import { createSerialPlugin } from "../plugins/serial/plugin.ts";
 import { createHidPlugin } from "../plugins/hid/plugin.ts";
 import { createUsbPlugin } from "../plugins/usb/plugin.ts";

@@ -10,7 +10,7 @@ import type { PluginContext } from "../../kernel/plugin.ts";
 import { type AsyncMethodNames, lazyMethods, onFirstUse } from "../../kernel/lazy.ts";
 import type { DeviceType } from "./names.ts";
 import type { RevokeListener } from "./broker.ts";
-import type { PermissionsMembers } from "./mod.ts";
+import type { PermissionsMembers } from "./plugin.ts";
 import { LazyBroker } from "./lazy_broker.ts";
 
 /** What a device plugin is made with. */

@@ -18,6 +18,8 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/hid/report_descriptor.ts": "ses.hid",
   "plugins/usb/usb.ts": "ses.usb",
   "plugins/downloads/download_item.ts": "ses.downloadURL",
+  "plugins/permissions/isolated_devices.ts": "an isolated plugin's ctx.devices",
+  "plugins/permissions/picker.ts": "ses.serial, ses.hid, ses.usb",
 };
 
 describe("the browser bundle's split", () => {
