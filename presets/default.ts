@@ -39,7 +39,7 @@ import { onFirstUse } from "../kernel/lazy.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/plugin.ts";
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
-import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
+import { createHarPlugin, type HarMembers } from "../plugins/har/plugin.ts";
 import { createTlsPlugin, type TlsMembers } from "../plugins/tls/mod.ts";
 import { nodeTlsFetch } from "../adapters/http/node_tls.ts";
 import {

@@ -17,7 +17,7 @@ import type { UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 import type { RendererMembers } from "../plugins/renderer/mod.ts";
 import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
-import type { HarMembers } from "../plugins/har/mod.ts";
+import type { HarMembers } from "../plugins/har/plugin.ts";
 import type { TlsMembers } from "../plugins/tls/mod.ts";
 import type { CacheMembers } from "../plugins/cache/mod.ts";
 import type { DownloadsMembers } from "../plugins/downloads/plugin.ts";

@@ -44,7 +44,7 @@ import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { netLogPlugin } from "../plugins/net-log/plugin.ts";
 import { rendererPlugin } from "../plugins/renderer/mod.ts";
 import { hostResolverPlugin } from "../plugins/host-resolver/mod.ts";
-import { harPlugin } from "../plugins/har/mod.ts";
+import { harPlugin } from "../plugins/har/plugin.ts";
 import { tlsPlugin } from "../plugins/tls/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { emulationPlugin } from "../plugins/emulation/mod.ts";

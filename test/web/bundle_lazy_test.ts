@@ -39,6 +39,9 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession lazy parts<
       (await ses.usb.getDevices()).length,
     ];
     steps.afterDevices = fetched();
+    const replay = await ses.har.replay({ log: { version: "1.2", entries: [] } });
+    await replay.stop();
+    steps.afterReplay = fetched();
     const plugin = await loadPlugin(location.origin + "/api/plugin/");
     await ses.plugins.add(plugin);
     steps.pluginLoaded = [plugin.name, ses.plugins.has("inline-one")];
@@ -89,9 +92,11 @@ describe("the browser bundle's lazy parts", () => {
     ]);
     assert.deepEqual(steps.pluginLoaded, ["inline-one", true]);
     // A plugin loaded inline needs the module-graph check, not the isolated plugin's host.
+    // A HAR is replayed by a part of its own.
+    assert.deepEqual(steps.afterReplay, [...steps.afterDevices as string[], "har_replayer"].sort());
     assert.deepEqual(
       steps.afterPluginLoad,
-      [...steps.afterDevices as string[], "_module_graph", "lexer"].sort(),
+      [...steps.afterReplay as string[], "_module_graph", "lexer"].sort(),
     );
   });
 });

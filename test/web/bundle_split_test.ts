@@ -20,6 +20,8 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/downloads/download_item.ts": "ses.downloadURL",
   "plugins/permissions/isolated_devices.ts": "an isolated plugin's ctx.devices",
   "plugins/permissions/picker.ts": "ses.serial, ses.hid, ses.usb",
+  "plugins/har/har_replayer.ts": "ses.har.replay",
+  "plugins/har/har_match.ts": "ses.har.replay",
 };
 
 describe("the browser bundle's split", () => {
