@@ -26,13 +26,16 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession lazy parts<
     const ses = session.fromPartition("lazy-page");
     // Sync members of the lazy parts work at once and load nothing.
     ses.setUSBProtectedClassesHandler(() => []);
+    const registered = ses.protocol.registerStringProtocol("lazy", (_request, callback) => {
+      callback({ data: "from the callback", mimeType: "text/plain" });
+    });
     let download = "started";
     try {
       ses.downloadURL(location.origin + "/api/file");
     } catch (error) {
       download = error.name + ": " + error.message;
     }
-    const steps = { start: fetched(), download };
+    const steps = { start: fetched(), download, registered };
     steps.devices = [
       (await ses.serial.getPorts()).length,
       (await ses.hid.getDevices()).length,
@@ -42,6 +45,8 @@ const html = `<!doctype html><meta charset="utf-8"><title>websession lazy parts<
     const replay = await ses.har.replay({ log: { version: "1.2", entries: [] } });
     await replay.stop();
     steps.afterReplay = fetched();
+    steps.answer = await (await ses.fetch("lazy://x/")).text();
+    steps.afterCallbackProtocol = fetched();
     const plugin = await loadPlugin(location.origin + "/api/plugin/");
     await ses.plugins.add(plugin);
     steps.pluginLoaded = [plugin.name, ses.plugins.has("inline-one")];
@@ -94,9 +99,17 @@ describe("the browser bundle's lazy parts", () => {
     // A plugin loaded inline needs the module-graph check, not the isolated plugin's host.
     // A HAR is replayed by a part of its own.
     assert.deepEqual(steps.afterReplay, [...steps.afterDevices as string[], "har_replayer"].sort());
+    // A callback protocol's answer readers load with its first request (the session's first
+    // request, which also loads the public suffix list for the cookies).
+    assert.equal(steps.registered, true);
+    assert.equal(steps.answer, "from the callback");
+    assert.deepEqual(
+      steps.afterCallbackProtocol,
+      [...steps.afterReplay as string[], "_callback_handlers", "_tldts"].sort(),
+    );
     assert.deepEqual(
       steps.afterPluginLoad,
-      [...steps.afterReplay as string[], "_module_graph", "lexer"].sort(),
+      [...steps.afterCallbackProtocol as string[], "_module_graph", "lexer"].sort(),
     );
   });
 });

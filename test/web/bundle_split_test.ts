@@ -22,6 +22,9 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/permissions/picker.ts": "ses.serial, ses.hid, ses.usb",
   "plugins/har/har_replayer.ts": "ses.har.replay",
   "plugins/har/har_match.ts": "ses.har.replay",
+  "plugins/protocol/callback_protocols.ts": "a request to a register*Protocol scheme",
+  "plugins/protocol/file_answer.ts": "a request to a registerFileProtocol scheme",
+  "plugins/protocol/http_answer.ts": "a request to a registerHttpProtocol scheme",
 };
 
 describe("the browser bundle's split", () => {
