@@ -25,6 +25,8 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/protocol/callback_protocols.ts": "a request to a register*Protocol scheme",
   "plugins/protocol/file_answer.ts": "a request to a registerFileProtocol scheme",
   "plugins/protocol/http_answer.ts": "a request to a registerHttpProtocol scheme",
+  "plugins/spellcheck/_dictionary_open.ts": "the first dictionary a session loads",
+  "plugins/spellcheck/hunspell_files.ts": "the first dictionary a session loads",
 };
 
 describe("the browser bundle's split", () => {
