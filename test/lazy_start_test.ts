@@ -7,7 +7,8 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { LazyLoadError, lazyMethods, onFirstUse } from "../kernel/lazy.ts";
+import { LazyLoadError, onFirstUse } from "../kernel/lazy.ts";
+import { lazyMethods } from "../plugins/permissions/device_member.ts";
 import { serve, type TestServer } from "./_serve.ts";
 import { runChild } from "./_process.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { PluginContext } from "../../kernel/plugin.ts";
-import { type AsyncMethodNames, lazyMethods, onFirstUse } from "../../kernel/lazy.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
 import type { DeviceType } from "./names.ts";
 import type { RevokeListener } from "./broker.ts";
 import type { PermissionsMembers } from "./plugin.ts";
@@ -44,4 +44,41 @@ export function lazyDeviceMember<T extends object, K extends AsyncMethodNames<T>
   const broker = new LazyBroker(kind, lookup, onRevoked);
   const part = `the ${kind} plugin (plugins/${kind}/${kind}.ts)`;
   return lazyMethods(onFirstUse(part, () => make(broker)), names);
+}
+
+/** The names of `T`'s methods that return a promise. */
+export type AsyncMethodNames<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? K : never;
+}[keyof T];
+
+/**
+ * A small facade, made at once, over an object that loads on first use: each of `names` is an
+ * async method that awaits `load()` (typically an {@linkcode onFirstUse}) and calls the loaded
+ * object's method of that name. A plugin provides it as its member, so the member is usable right
+ * after `fromPartition` while its implementation is a chunk fetched with the first call.
+ *
+ * @example
+ * ```ts
+ * class Ports {
+ *   async list(): Promise<string[]> {
+ *     return ["ttyS0"];
+ *   }
+ * }
+ * const load = onFirstUse("the ports", async () => new Ports());
+ * const ports = lazyMethods(load, ["list"]);
+ * await ports.list(); // ["ttyS0"]
+ * ```
+ */
+export function lazyMethods<T extends object, K extends AsyncMethodNames<T>>(
+  load: () => Promise<T>,
+  names: readonly K[],
+): Pick<T, K> {
+  const facade: Record<PropertyKey, unknown> = {};
+  for (const name of names) {
+    facade[name] = async (...args: unknown[]) => {
+      const target = await load();
+      return (target[name] as (...args: unknown[]) => Promise<unknown>).apply(target, args);
+    };
+  }
+  return facade as Pick<T, K>;
 }
