@@ -43,7 +43,7 @@ import { cookiesPlugin } from "../plugins/cookies/mod.ts";
 import { protocolPlugin } from "../plugins/protocol/mod.ts";
 import { netLogPlugin } from "../plugins/net-log/plugin.ts";
 import { rendererPlugin } from "../plugins/renderer/mod.ts";
-import { hostResolverPlugin } from "../plugins/host-resolver/mod.ts";
+import { hostResolverPlugin } from "../plugins/host-resolver/plugin.ts";
 import { harPlugin } from "../plugins/har/plugin.ts";
 import { tlsPlugin } from "../plugins/tls/mod.ts";
 import { userAgentPlugin } from "../plugins/user-agent/mod.ts";

@@ -27,6 +27,7 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/protocol/http_answer.ts": "a request to a registerHttpProtocol scheme",
   "plugins/spellcheck/_dictionary_open.ts": "the first dictionary a session loads",
   "plugins/spellcheck/hunspell_files.ts": "the first dictionary a session loads",
+  "plugins/host-resolver/resolve_host.ts": "ses.resolveHost, ses.preconnect",
 };
 
 describe("the browser bundle's split", () => {
