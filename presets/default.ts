@@ -39,7 +39,7 @@ import { onFirstUse } from "../kernel/lazy.ts";
 import { nodeHostResolver } from "../adapters/dns/node.ts";
 import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/plugin.ts";
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
-import { createHarPlugin, type HarMembers } from "../plugins/har/mod.ts";
+import { createHarPlugin, type HarMembers } from "../plugins/har/plugin.ts";
 import { createTlsPlugin, type TlsMembers } from "../plugins/tls/mod.ts";
 import { nodeTlsFetch } from "../adapters/http/node_tls.ts";
 import {
@@ -50,7 +50,7 @@ import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";
 import { type CacheMembers, createCachePlugin } from "../plugins/cache/mod.ts";
-import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/mod.ts";
+import { createDownloadsPlugin, type DownloadsMembers } from "../plugins/downloads/plugin.ts";
 import {
   createSpellcheckPlugin as createPlainSpellcheckPlugin,
   type SpellcheckMembers,
@@ -63,10 +63,10 @@ import { isolationFor } from "../adapters/isolation/mod.ts";
 import { denoWritable } from "../adapters/fs/deno_writable.ts";
 import { detectRuntime } from "../adapters/runtime.ts";
 import { nodeProcess } from "../adapters/_env.ts";
-import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/mod.ts";
-import { createSerialPlugin, type SerialMembers } from "../plugins/serial/mod.ts";
-import { createHidPlugin, type HidMembers } from "../plugins/hid/mod.ts";
-import { createUsbPlugin, type UsbMembers } from "../plugins/usb/mod.ts";
+import { type PermissionsMembers, permissionsPlugin } from "../plugins/permissions/plugin.ts";
+import { createSerialPlugin, type SerialMembers } from "../plugins/serial/plugin.ts";
+import { createHidPlugin, type HidMembers } from "../plugins/hid/plugin.ts";
+import { createUsbPlugin, type UsbMembers } from "../plugins/usb/plugin.ts";
 import { lazyHidAdapter, lazySerialAdapter, lazyUsbAdapter } from "../adapters/lazy_devices.ts";
 import {
   createSharedDictionaryPlugin,

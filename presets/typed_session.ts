@@ -17,16 +17,16 @@ import type { UserAgentMembers } from "../plugins/user-agent/mod.ts";
 import type { EmulationMembers } from "../plugins/emulation/mod.ts";
 import type { RendererMembers } from "../plugins/renderer/mod.ts";
 import type { HostResolverMembers } from "../plugins/host-resolver/mod.ts";
-import type { HarMembers } from "../plugins/har/mod.ts";
+import type { HarMembers } from "../plugins/har/plugin.ts";
 import type { TlsMembers } from "../plugins/tls/mod.ts";
 import type { CacheMembers } from "../plugins/cache/mod.ts";
-import type { DownloadsMembers } from "../plugins/downloads/mod.ts";
-import type { PermissionsMembers } from "../plugins/permissions/mod.ts";
+import type { DownloadsMembers } from "../plugins/downloads/plugin.ts";
+import type { PermissionsMembers } from "../plugins/permissions/plugin.ts";
 import type { SpellcheckMembers } from "../plugins/spellcheck/mod.ts";
 import type { ExtensionsMembers } from "../plugins/extensions/mod.ts";
-import type { SerialMembers } from "../plugins/serial/mod.ts";
-import type { HidMembers } from "../plugins/hid/mod.ts";
-import type { UsbMembers } from "../plugins/usb/mod.ts";
+import type { SerialMembers } from "../plugins/serial/plugin.ts";
+import type { HidMembers } from "../plugins/hid/plugin.ts";
+import type { UsbMembers } from "../plugins/usb/plugin.ts";
 import type { SharedDictionaryMembers } from "../plugins/shared-dictionary/mod.ts";
 
 /**

@@ -11,7 +11,15 @@
  *
  * @module
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import * as esbuild from "esbuild";
 import { generateDtsBundle } from "dts-bundle-generator";
 
@@ -39,7 +47,35 @@ const BUILD_OPTIONS = {
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
+  absWorkingDir: new URL("../", import.meta.url).pathname,
 } as const;
+
+/**
+ * Writes esbuild's output files so that a page loading the bundle meanwhile (another test's, or a
+ * server's) never reads a missing or half-written file: each goes to a temporary name and is
+ * renamed over the old one; chunks no build wrote are removed afterwards. Returns nothing.
+ */
+function writeOutputs(files: readonly esbuild.OutputFile[], keepChunks: boolean): void {
+  const written = new Set<string>();
+  for (const file of files) {
+    mkdirSync(file.path.slice(0, file.path.lastIndexOf("/")), { recursive: true });
+    const temporary = `${file.path}.${crypto.randomUUID()}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+    written.add(file.path);
+  }
+  if (keepChunks) return;
+  const chunks = `${distDir}chunks/`;
+  for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
+    if (!written.has(`${chunks}${name}`) && !name.endsWith(".tmp")) rmSync(`${chunks}${name}`);
+  }
+}
+
+/** An esbuild input path (relative to the repository, `absWorkingDir`), npm packages from `node_modules/`. */
+function relativeInput(input: string): string {
+  const modules = input.lastIndexOf("node_modules/");
+  return modules >= 0 ? input.slice(modules) : input;
+}
 
 /** One output file of the bundle. */
 export interface BundleFile {
@@ -49,6 +85,8 @@ export interface BundleFile {
   bytes: number;
   /** Whether a page loads it with `websession.js` (statically imported), not on first use. */
   upFront: boolean;
+  /** The source files bundled into it, relative to the repository (npm packages under `node_modules/`). */
+  inputs: string[];
 }
 
 /**
@@ -62,15 +100,16 @@ export interface BundleFile {
  * ```
  */
 export async function buildBundleFiles(): Promise<BundleFile[]> {
-  rmSync(`${distDir}chunks`, { recursive: true, force: true });
   const result = await esbuild.build({
     ...BUILD_OPTIONS,
     entryPoints: { websession: new URL("../web/mod.ts", import.meta.url).pathname },
     outdir: distDir,
     chunkNames: "chunks/[name]-[hash]",
     splitting: true,
+    write: false,
   });
   await esbuild.stop();
+  writeOutputs(result.outputFiles, false);
   const outputs = result.metafile!.outputs;
   const key = (path: string) => path.slice(path.indexOf("dist/") + "dist/".length);
   const upFront = new Set<string>();
@@ -83,7 +122,12 @@ export async function buildBundleFiles(): Promise<BundleFile[]> {
   visit(entry);
   return Object.entries(outputs)
     .filter(([path]) => path.endsWith(".js"))
-    .map(([path, output]) => ({ path: key(path), bytes: output.bytes, upFront: upFront.has(path) }))
+    .map(([path, output]) => ({
+      path: key(path),
+      bytes: output.bytes,
+      upFront: upFront.has(path),
+      inputs: Object.keys(output.inputs).map(relativeInput),
+    }))
     .sort((a, b) => Number(b.path === "websession.js") - Number(a.path === "websession.js"));
 }
 
@@ -117,8 +161,10 @@ export async function buildWorkerBundle(): Promise<number> {
     entryPoints: [new URL("../web/mod.ts", import.meta.url).pathname],
     outfile: workerBundlePath,
     splitting: false,
+    write: false,
   });
   await esbuild.stop();
+  writeOutputs(result.outputFiles, true);
   const output = Object.entries(result.metafile!.outputs).find(([p]) => p.endsWith(".worker.js"));
   return output![1].bytes;
 }

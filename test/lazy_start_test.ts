@@ -8,6 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { LazyLoadError, onFirstUse } from "../kernel/lazy.ts";
+import { lazyMethods } from "../plugins/permissions/device_member.ts";
 import { serve, type TestServer } from "./_serve.ts";
 import { runChild } from "./_process.ts";
 
@@ -66,5 +67,34 @@ describe("onFirstUse", () => {
     });
     assert.equal(await part(), "loaded");
     assert.equal(attempt, 2);
+  });
+});
+
+describe("lazyMethods", () => {
+  it("loads nothing until a method is called, then calls the loaded object's method", async () => {
+    let loads = 0;
+    class Ports {
+      #names = ["ttyS0", "ttyUSB0"];
+      async list(prefix: string): Promise<string[]> {
+        return this.#names.filter((name) => name.startsWith(prefix));
+      }
+    }
+    const load = onFirstUse("the ports", async () => (loads++, new Ports()));
+    const ports = lazyMethods(load, ["list"]);
+    assert.equal(loads, 0);
+    assert.deepEqual(await ports.list("ttyU"), ["ttyUSB0"]);
+    assert.deepEqual(await ports.list("ttyS"), ["ttyS0"]);
+    assert.equal(loads, 1);
+  });
+
+  it("rejects each call with the LazyLoadError while the part cannot load", async () => {
+    const load = onFirstUse("the ports", async (): Promise<{ list(): Promise<string[]> }> => {
+      throw new Error("offline");
+    });
+    const ports = lazyMethods(load, ["list"]);
+    await assert.rejects(ports.list(), {
+      name: "LazyLoadError",
+      message: "Loading the ports failed: offline",
+    });
   });
 });

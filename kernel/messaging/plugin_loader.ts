@@ -13,9 +13,19 @@ import type { LoadOptions } from "../contracts.ts";
 export type { LoadOptions } from "../contracts.ts";
 import { readBytes, signedFiles, verifyPlugin } from "./plugin_signature.ts";
 import type { WorkerPermissions } from "../contracts.ts";
-import { isolatedPlugin } from "./_isolated_plugin.ts";
 import { importAtRunTime } from "./_run_time_import.ts";
-import { checkModuleGraph } from "./_module_graph.ts";
+import { onFirstUse } from "../lazy.ts";
+
+// Loaded with the first plugin a session loads (cold start, #24): a page or process that loads
+// none never fetches the module-graph check nor the isolated plugin's host side.
+const moduleGraphCheck = onFirstUse(
+  "the plugin module-graph check",
+  () => import("./_module_graph.ts"),
+);
+const isolatedPluginHost = onFirstUse(
+  "the isolated plugin host",
+  () => import("./_isolated_plugin.ts"),
+);
 
 /**
  * The default hook timeout of isolated plugins, in ms.
@@ -134,7 +144,7 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
   }
   await verifyPlugin(manifestUrl, manifest, options);
   // the signature covers the listed files: nothing else of the plugin's may run
-  await checkModuleGraph(manifestUrl, manifest);
+  await (await moduleGraphCheck()).checkModuleGraph(manifestUrl, manifest);
   const entry = new URL(manifest.entry, manifestUrl);
 
   if (manifest.isolation === "worker") {
@@ -157,6 +167,7 @@ export async function loadPlugin(source: string | URL, options: LoadOptions = {}
       );
     }
     adapter.check?.();
+    const { isolatedPlugin } = await isolatedPluginHost();
     return isolatedPlugin(manifest, entry, {
       adapter,
       permissions: permissionsOf(manifest, manifestUrl),

@@ -8,6 +8,9 @@
 import type { FileSystem } from "../../kernel/storage/files.ts";
 import type { DownloadItem } from "./download_item.ts";
 
+/** The suffix of a download's file while it is being written (Chromium's). */
+export const PARTIAL_SUFFIX = ".crdownload";
+
 /** `DownloadItem.getState()`. */
 export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
 

@@ -10,7 +10,12 @@
  * @module
  */
 import { Emitter } from "../../kernel/events.ts";
-import type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
+import {
+  type DownloadHost,
+  type DownloadInit,
+  type DownloadState,
+  PARTIAL_SUFFIX,
+} from "./download_host.ts";
 import { onFirstUse } from "../../kernel/lazy.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { nativeBody } from "./_native_body.ts";
@@ -18,15 +23,13 @@ import { mimeTypeOf } from "./mime_type.ts";
 import { rangeStart, totalOf } from "./content_range.ts";
 
 export type { DownloadHost, DownloadInit, DownloadState } from "./download_host.ts";
+export { PARTIAL_SUFFIX } from "./download_host.ts";
 
 const UPDATE_INTERVAL_MS = 100;
 // How often a piped download reads its file's size: Chromium's download file reports progress
 // every 500 ms, and each wake-up slows the runtime's pipe (scripts/bench/downloads.ts).
 const PIPE_POLL_MS = 500;
 const SPEED_WINDOW_MS = 2000;
-
-/** The suffix of a download's file while it is being written (Chromium's). */
-export const PARTIAL_SUFFIX = ".crdownload";
 
 /**
  * A download. Made by `ses.downloadURL()` and `ses.createInterruptedDownload()`; handed to

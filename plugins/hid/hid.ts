@@ -13,7 +13,7 @@
 import type { Session } from "../../kernel/session.ts";
 import type { HidAdapter, HidDeviceDescriptor } from "../../kernel/devices/hid.ts";
 import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
-import { LazyBroker } from "../permissions/lazy_broker.ts";
+import type { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { HIDDevice } from "./hid_device.ts";
@@ -153,20 +153,14 @@ export class Hid {
   /** @internal Made by the hid plugin. */
   constructor(
     session: Session,
-    broker: () => PermissionBroker,
+    broker: LazyBroker,
     adapter: HidAdapter,
     pollInterval = 200,
   ) {
     this.#session = session;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    this.#lazyBroker = new LazyBroker("hid", broker, (grant) => {
-      session.emit("hid-device-revoked", {
-        device: grant.device,
-        origin: grant.origin,
-        frame: null,
-      });
-    });
+    this.#lazyBroker = broker;
   }
 
   /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */

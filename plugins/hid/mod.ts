@@ -20,15 +20,11 @@
  *
  * @module
  */
-import manifest from "./manifest.json" with { type: "json" };
-import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { HidAdapter } from "../../kernel/devices/hid.ts";
-import type { PermissionsMembers } from "../permissions/mod.ts";
-import { Hid } from "./hid.ts";
 
 export type * from "../../kernel/mod.ts";
 export type * from "../../kernel/devices/hid.ts";
 export type { DeviceRequestContext } from "../permissions/picker.ts";
+export type { DevicePluginOptions } from "../permissions/device_member.ts";
 export { Hid } from "./hid.ts";
 export type {
   ElectronHidDevice,
@@ -44,46 +40,5 @@ export type {
   HidReportItem,
   HidUnitSystem,
 } from "./report_descriptor.ts";
-
-/**
- * The session member the hid plugin adds.
- *
- * @example
- * ```ts ignore
- * const ses: HidMembers = session.fromPartition("hid-members");
- * await ses.hid.getDevices();
- * ```
- */
-export interface HidMembers {
-  /** WebHID's `requestDevice` and `getDevices`, with Electron's picker events. */
-  readonly hid: Hid;
-}
-
-/** Options of {@linkcode createHidPlugin}. */
-export interface HidPluginOptions {
-  /** Where devices come from. */
-  adapter: HidAdapter;
-  /** How often devices are listed while a selection is open, in ms (default 200). */
-  pollInterval?: number;
-}
-
-/**
- * Makes the hid plugin over an adapter.
- *
- * @example
- * ```ts
- * const plugin = createHidPlugin({
- *   adapter: { name: "none", list: async () => [], open: () => Promise.reject(new Error("none")) },
- * });
- * plugin.manifest.api; // ["hid"]
- * ```
- */
-export function createHidPlugin(options: HidPluginOptions): Plugin<HidMembers> {
-  return definePlugin<HidMembers>({
-    manifest,
-    setup(ctx) {
-      const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
-      ctx.provide({ hid: new Hid(ctx.session, broker, options.adapter, options.pollInterval) });
-    },
-  });
-}
+export { createHidPlugin } from "./plugin.ts";
+export type { HidApi, HidMembers, HidPluginOptions } from "./plugin.ts";

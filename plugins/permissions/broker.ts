@@ -22,7 +22,8 @@ import {
   type RequestPermission,
 } from "./names.ts";
 import type { DeviceGrant, DeviceGrants } from "./device_grants.ts";
-import { IsolatedDevices } from "./isolated_devices.ts";
+import type { IsolatedDevices } from "./isolated_devices.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
 import { oneTimeCallback } from "./one_time.ts";
 
 /** What `ses.permissions.request()` takes besides the permission. */
@@ -83,7 +84,7 @@ export class PermissionBroker {
   #grants: DeviceGrants;
   #revokeListeners = new Map<DeviceType, Set<RevokeListener>>();
   #report: (error: unknown) => void;
-  #isolated: IsolatedDevices | null;
+  #isolated: (() => Promise<IsolatedDevices>) | null;
   /** Resolves when the stored device grants are loaded. */
   readonly ready: Promise<void>;
 
@@ -100,7 +101,13 @@ export class PermissionBroker {
     this.#grants = grants;
     this.#report = report;
     this.ready = ready;
-    this.#isolated = session ? new IsolatedDevices(session, this) : null;
+    // Loaded with an isolated plugin's first device call (cold start, #24).
+    this.#isolated = session
+      ? onFirstUse(
+        "the isolated plugins' device calls (plugins/permissions/isolated_devices.ts)",
+        async () => new (await import("./isolated_devices.ts")).IsolatedDevices(session, this),
+      )
+      : null;
   }
 
   /**
@@ -112,7 +119,7 @@ export class PermissionBroker {
     if (!this.#isolated) {
       return Promise.reject(new Error("This permission broker serves no session's devices"));
     }
-    return this.#isolated.serve(plugin, kind, method, args);
+    return this.#isolated().then((isolated) => isolated.serve(plugin, kind, method, args));
   }
 
   /** Electron's `ses.setPermissionRequestHandler(handler | null)`. */

@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { isNetError, NetError, type NetErrorCode, netErrorCodeOf } from "../../kernel/errors.ts";
+import { isNetError, type NetErrorCode, netErrorCodeOf } from "../../kernel/errors.ts";
+import { CallbackAnswerError } from "./callback_answer_error.ts";
 import type { Session } from "../../kernel/session.ts";
 
 /** Electron's `ProtocolRequest`, as a callback protocol's handler gets it. */
@@ -60,8 +61,7 @@ export type CallbackKind = "string" | "buffer" | "stream";
 /** Reads a callback's answer into the Response it stands for, given the request it answers. */
 export type AnswerReader = (answer: unknown, request: Request) => Response | Promise<Response>;
 
-/** A failure the callback's answer asked for: it passes through the protocol tap as is. */
-export class CallbackAnswerError extends NetError {}
+export { CallbackAnswerError };
 
 /**
  * Fails the request with `code`, passing through the protocol tap.

@@ -25,16 +25,16 @@ import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
 import { NEVER_ABORTED } from "../../kernel/http/hop_request.ts";
-import {
-  type AnswerReader,
-  CallbackAnswerError,
-  type CallbackKind,
-  type CallbackProtocolHandler,
-  fromCallbackHandler,
-  type ProtocolResponse,
-} from "./callback_protocols.ts";
-import { fileAnswerReader } from "./file_answer.ts";
-import { httpAnswerReader } from "./http_answer.ts";
+import type { CallbackProtocolHandler, ProtocolResponse } from "./callback_protocols.ts";
+import { CallbackAnswerError } from "./callback_answer_error.ts";
+import type { CallbackKindName } from "./_callback_handlers.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
+
+// The callback protocols' answer readers load with the first request to one (cold start, #24).
+const callbackHandlers = onFirstUse(
+  "the callback protocols (plugins/protocol/_callback_handlers.ts)",
+  () => import("./_callback_handlers.ts"),
+);
 
 // The kernel's types (Session, Plugin, PipelineRequest, ...) that this entry point's API refers to,
 // so that its documentation is complete on its own.
@@ -95,8 +95,6 @@ export interface Protocol {
 }
 
 /** The kinds of Electron's deprecated callback protocols, as their members name them. */
-type CallbackKindName = "String" | "Buffer" | "Stream" | "File" | "Http";
-
 /** The schemes `handle` intercepts rather than registers (Electron's `isBuiltInScheme`). */
 const BUILT_IN_SCHEMES = new Set(["http", "https", "file"]);
 
@@ -250,14 +248,6 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
     const intercepted = new Map<string, ProtocolHandler>();
     const handlerOf = (scheme: string) => intercepted.get(scheme) ?? registered.get(scheme);
     const mapFor = (name: string) => BUILT_IN_SCHEMES.has(name) ? intercepted : registered;
-    // How each kind's callback answer becomes a response.
-    const readers: Record<CallbackKindName, CallbackKind | AnswerReader> = {
-      String: "string",
-      Buffer: "buffer",
-      Stream: "stream",
-      File: fileAnswerReader(() => ctx.transport),
-      Http: httpAnswerReader(() => ctx.session),
-    };
     // `register<Kind>Protocol` or `intercept<Kind>Protocol`: false when the scheme has one.
     const adder = (map: Map<string, ProtocolHandler>, verb: string) =>
     (
@@ -277,10 +267,15 @@ export const protocolPlugin: Plugin<ProtocolMembers> = definePlugin<ProtocolMemb
         throw new TypeError(`protocol.${where}: the handler of "${name}" must be a function`);
       }
       if (map.has(name)) return false;
-      map.set(
-        name,
-        fromCallbackHandler(readers[kind], handler as CallbackProtocolHandler<unknown>),
-      );
+      let respond: ((request: Request) => Promise<Response>) | null = null;
+      map.set(name, async (request) => {
+        respond ??= (await callbackHandlers()).callbackHandler(
+          ctx,
+          kind,
+          handler as CallbackProtocolHandler<unknown>,
+        );
+        return await respond(request);
+      });
       return true;
     };
     ctx.tap("transport", async (req) => {

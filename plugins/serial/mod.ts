@@ -22,16 +22,12 @@
  *
  * @module
  */
-import manifest from "./manifest.json" with { type: "json" };
-import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { SerialAdapter } from "../../kernel/devices/serial.ts";
-import type { PermissionsMembers } from "../permissions/mod.ts";
-import { Serial } from "./serial.ts";
 
 export type * from "../../kernel/mod.ts";
 export type * from "../../kernel/devices/serial.ts";
 export { Serial } from "./serial.ts";
 export type { DeviceRequestContext } from "../permissions/picker.ts";
+export type { DevicePluginOptions } from "../permissions/device_member.ts";
 export type {
   ElectronSerialPort,
   SelectSerialPortCallback,
@@ -40,48 +36,5 @@ export type {
 } from "./serial.ts";
 export { MAX_BUFFER_SIZE, parseSerialOptions, SerialPort } from "./serial_port.ts";
 export type { SerialOptions, SerialPortInfo } from "./serial_port.ts";
-
-/**
- * The session member the serial plugin adds.
- *
- * @example
- * ```ts ignore
- * const ses: SerialMembers = session.fromPartition("serial-members");
- * await ses.serial.getPorts();
- * ```
- */
-export interface SerialMembers {
-  /** Web Serial's `requestPort` and `getPorts`, with Electron's picker events. */
-  readonly serial: Serial;
-}
-
-/** Options of {@linkcode createSerialPlugin}. */
-export interface SerialPluginOptions {
-  /** Where ports come from. */
-  adapter: SerialAdapter;
-  /** How often ports are listed while a selection is open, in ms (default 200). */
-  pollInterval?: number;
-}
-
-/**
- * Makes the serial plugin over an adapter.
- *
- * @example
- * ```ts
- * const plugin = createSerialPlugin({
- *   adapter: { name: "none", list: async () => [], open: () => Promise.reject(new Error("none")) },
- * });
- * plugin.manifest.requires; // ["permissions"]
- * ```
- */
-export function createSerialPlugin(options: SerialPluginOptions): Plugin<SerialMembers> {
-  return definePlugin<SerialMembers>({
-    manifest,
-    setup(ctx) {
-      const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
-      ctx.provide({
-        serial: new Serial(ctx.session, broker, options.adapter, options.pollInterval),
-      });
-    },
-  });
-}
+export { createSerialPlugin } from "./plugin.ts";
+export type { SerialApi, SerialMembers, SerialPluginOptions } from "./plugin.ts";

@@ -13,7 +13,7 @@
 import type { Session } from "../../kernel/session.ts";
 import type { SerialAdapter, SerialPortDescriptor } from "../../kernel/devices/serial.ts";
 import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
-import { LazyBroker } from "../permissions/lazy_broker.ts";
+import type { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import { SerialPort } from "./serial_port.ts";
@@ -125,20 +125,14 @@ export class Serial {
   /** @internal Made by the serial plugin. */
   constructor(
     session: Session,
-    broker: () => PermissionBroker,
+    broker: LazyBroker,
     adapter: SerialAdapter,
     pollInterval = 200,
   ) {
     this.#session = session;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    this.#lazyBroker = new LazyBroker("serial", broker, (grant) => {
-      session.emit("serial-port-revoked", {
-        port: grant.device,
-        frame: null,
-        origin: grant.origin,
-      });
-    });
+    this.#lazyBroker = broker;
   }
 
   /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */

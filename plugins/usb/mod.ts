@@ -19,16 +19,11 @@
  *
  * @module
  */
-import manifest from "./manifest.json" with { type: "json" };
-import { definePlugin, type Plugin } from "../../kernel/plugin.ts";
-import type { UsbAdapter } from "../../kernel/devices/usb.ts";
-import type { PermissionsMembers } from "../permissions/mod.ts";
-import { Usb } from "./usb.ts";
-import type { UsbProtectedClassesHandler } from "./protected_classes.ts";
 
 export type * from "../../kernel/mod.ts";
 export type * from "../../kernel/devices/usb.ts";
 export type { DeviceRequestContext } from "../permissions/picker.ts";
+export type { DevicePluginOptions } from "../permissions/device_member.ts";
 export { Usb } from "./usb.ts";
 export {
   USB_CLASS_CODES,
@@ -42,54 +37,5 @@ export type {
   UsbDeviceFilter,
   UsbDeviceRequestOptions,
 } from "./usb.ts";
-
-/**
- * The session member the usb plugin adds.
- *
- * @example
- * ```ts ignore
- * const ses: UsbMembers = session.fromPartition("usb-members");
- * await ses.usb.getDevices();
- * ```
- */
-export interface UsbMembers {
-  /** WebUSB's `requestDevice` and `getDevices`, with Electron's picker events. */
-  readonly usb: Usb;
-  /**
-   * Electron's: `handler({ protectedClasses })` returns the USB classes whose interfaces
-   * `claimInterface()` refuses (default: all seven; `[]` allows all); `null` restores the default.
-   */
-  setUSBProtectedClassesHandler(handler: UsbProtectedClassesHandler | null): void;
-}
-
-/** Options of {@linkcode createUsbPlugin}. */
-export interface UsbPluginOptions {
-  /** Where devices come from. */
-  adapter: UsbAdapter;
-  /** How often devices are listed while a selection is open, in ms (default 200). */
-  pollInterval?: number;
-}
-
-/**
- * Makes the usb plugin over an adapter.
- *
- * @example
- * ```ts
- * const plugin = createUsbPlugin({ adapter: { name: "none", list: async () => [] } });
- * plugin.manifest.api; // ["usb"]
- * ```
- */
-export function createUsbPlugin(options: UsbPluginOptions): Plugin<UsbMembers> {
-  return definePlugin<UsbMembers>({
-    manifest,
-    setup(ctx) {
-      const broker = () => (ctx.session as unknown as PermissionsMembers).permissions;
-      const usb = new Usb(ctx.session, broker, options.adapter, options.pollInterval);
-      ctx.provide({
-        usb,
-        setUSBProtectedClassesHandler: (handler: UsbProtectedClassesHandler | null) =>
-          usb.setProtectedClassesHandler(handler),
-      });
-    },
-  });
-}
+export { createUsbPlugin } from "./plugin.ts";
+export type { UsbApi, UsbMembers, UsbPluginOptions } from "./plugin.ts";

@@ -13,7 +13,7 @@
 import type { Session } from "../../kernel/session.ts";
 import type { UsbAdapter, UsbDeviceLike } from "../../kernel/devices/usb.ts";
 import type { BrokerDevice, PermissionBroker } from "../permissions/broker.ts";
-import { LazyBroker } from "../permissions/lazy_broker.ts";
+import type { LazyBroker } from "../permissions/lazy_broker.ts";
 import { APP_ORIGIN } from "../permissions/names.ts";
 import { type DeviceRequestContext, pick } from "../permissions/picker.ts";
 import {
@@ -122,32 +122,21 @@ export class Usb {
   #adapter: UsbAdapter;
   #ids = new WeakMap<UsbDeviceLike, string>();
   #pollInterval: number;
-  #protectedClasses: UsbProtectedClassesHandler | null = null;
+  #protectedClasses: () => UsbProtectedClassesHandler | null;
 
   /** @internal Made by the usb plugin. */
   constructor(
     session: Session,
-    broker: () => PermissionBroker,
+    broker: LazyBroker,
     adapter: UsbAdapter,
     pollInterval = 200,
+    protectedClasses: () => UsbProtectedClassesHandler | null = () => null,
   ) {
     this.#session = session;
     this.#adapter = adapter;
     this.#pollInterval = pollInterval;
-    this.#lazyBroker = new LazyBroker("usb", broker, (grant) => {
-      session.emit("usb-device-revoked", { device: grant.device, origin: grant.origin });
-    });
-  }
-
-  /**
-   * Electron's `ses.setUSBProtectedClassesHandler(handler | null)`: which interface classes
-   * `claimInterface()` refuses on the devices this session hands out (see `protected_classes.ts`).
-   */
-  setProtectedClassesHandler(handler: UsbProtectedClassesHandler | null): void {
-    if (handler !== null && typeof handler !== "function") {
-      throw new TypeError("setUSBProtectedClassesHandler: handler must be a function or null");
-    }
-    this.#protectedClasses = handler;
+    this.#protectedClasses = protectedClasses;
+    this.#lazyBroker = broker;
   }
 
   /** The session's permission broker, looked up on first use (see {@linkcode LazyBroker}). */
@@ -286,7 +275,7 @@ export class Usb {
       configurable: true,
       value: (interfaceNumber: number) => {
         const codes = protectedClassCodes(
-          this.#protectedClasses,
+          this.#protectedClasses(),
           (error) => this.#session.reportError(error),
         );
         if (isProtectedInterface(device as UsbInterfacesLike, interfaceNumber, codes)) {

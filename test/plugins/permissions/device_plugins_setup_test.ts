@@ -50,4 +50,25 @@ describe("device plugins when the permissions plugin failed to set up", () => {
     await assert.rejects(ses.serial.requestPort(), { name: "SecurityError" });
     await session.closePartition(ses.partition);
   });
+
+  it("a grant revoked before the device plugins' first call is reported (*-revoked)", async () => {
+    const ses = session.fromPartition(`devices-revoked-at-once-${Math.random()}`);
+    const revoked: string[] = [];
+    for (const event of ["serial-port-revoked", "hid-device-revoked", "usb-device-revoked"]) {
+      ses.on(event as "serial-port-revoked", (_event, details) => {
+        revoked.push(`${event} ${(details as { origin: string }).origin}`);
+      });
+    }
+    const origin = "https://devices.example";
+    for (const deviceType of ["serial", "hid", "usb"] as const) {
+      ses.permissions.grantDevice(origin, { deviceType, key: `${deviceType}-1`, device: {} });
+      assert.equal(ses.permissions.revokeDevice(deviceType, origin, `${deviceType}-1`), true);
+    }
+    assert.deepEqual(revoked, [
+      `serial-port-revoked ${origin}`,
+      `hid-device-revoked ${origin}`,
+      `usb-device-revoked ${origin}`,
+    ]);
+    await session.closePartition(ses.partition);
+  });
 });

@@ -1,0 +1,43 @@
+/**
+ * What the browser bundle keeps out of what a page loads up front (issue #24): the modules that
+ * load on first use are in chunks behind a literal `import()`, never in `websession.js` nor in a
+ * chunk it imports statically. `bundle_lazy_test.ts` checks in Chromium that a page fetches them
+ * only when a member needs them.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { buildBundleFiles } from "../../scripts/bundle.ts";
+
+/** The modules a page loads on first use only, with the member that loads each. */
+const ON_FIRST_USE: Record<string, string> = {
+  "kernel/messaging/_isolated_plugin.ts": "plugins.load of an isolated plugin",
+  "kernel/messaging/_module_graph.ts": "plugins.load",
+  "plugins/serial/serial.ts": "ses.serial",
+  "plugins/serial/serial_port.ts": "ses.serial",
+  "plugins/hid/hid.ts": "ses.hid",
+  "plugins/hid/report_descriptor.ts": "ses.hid",
+  "plugins/usb/usb.ts": "ses.usb",
+  "plugins/downloads/download_item.ts": "ses.downloadURL",
+  "plugins/permissions/isolated_devices.ts": "an isolated plugin's ctx.devices",
+  "plugins/permissions/picker.ts": "ses.serial, ses.hid, ses.usb",
+  "plugins/har/har_replayer.ts": "ses.har.replay",
+  "plugins/har/har_match.ts": "ses.har.replay",
+  "plugins/protocol/callback_protocols.ts": "a request to a register*Protocol scheme",
+  "plugins/protocol/file_answer.ts": "a request to a registerFileProtocol scheme",
+  "plugins/protocol/http_answer.ts": "a request to a registerHttpProtocol scheme",
+  "plugins/spellcheck/_dictionary_open.ts": "the first dictionary a session loads",
+  "plugins/spellcheck/hunspell_files.ts": "the first dictionary a session loads",
+  "plugins/host-resolver/resolve_host.ts": "ses.resolveHost, ses.preconnect",
+};
+
+describe("the browser bundle's split", () => {
+  it("keeps the parts loaded on first use out of what a page loads up front", async () => {
+    const files = await buildBundleFiles();
+    const upFront = new Set(files.filter((f) => f.upFront).flatMap((f) => f.inputs));
+    const lazy = new Set(files.filter((f) => !f.upFront).flatMap((f) => f.inputs));
+    for (const [module, member] of Object.entries(ON_FIRST_USE)) {
+      assert.ok(!upFront.has(module), `${module} (for ${member}) is loaded up front`);
+      assert.ok(lazy.has(module), `${module} (for ${member}) is in no chunk`);
+    }
+  });
+});
