@@ -306,7 +306,7 @@ describe("declarativeNetRequest's errors, worded as Chrome's", () => {
     const unsafe = [...rules(2500, 1, redirect), ...rules(2501, 2501, headers)];
     await assert.rejects(
       callChrome(ses, id, "declarativeNetRequest.updateDynamicRules", { addRules: unsafe }),
-      /^Error: Dynamic rule count for unsafe rules exceeded\.$/,
+      /^Error: Dynamic unsafe rule count exceeded\.$/, // Chromium's words
     );
     assert.deepEqual(await callChrome(ses, id, "declarativeNetRequest.getDynamicRules"), []);
     // 5,000 unsafe rules and any number of safe ones (block, allow, upgradeScheme) are fine
