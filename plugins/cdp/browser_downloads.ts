@@ -361,8 +361,13 @@ function takeRestart(
   frameId: string,
 ): Restart | null {
   const waiting = restarts.get(url);
-  const index = waiting?.findIndex((r) => r.targetId === frameId);
-  if (!waiting || index === undefined || index < 0) return null;
+  if (!waiting) return null;
+  let index = waiting.findIndex((r) => r.targetId === frameId);
+  // Target.createTarget's answer and the page's downloadWillBegin can arrive in one read of the
+  // connection, the event dispatched before the answer's await resumes: a restart of this URL
+  // whose page id is not known yet is this one
+  if (index < 0) index = waiting.findIndex((r) => r.targetId === undefined);
+  if (index < 0) return null;
   const [restart] = waiting.splice(index, 1);
   if (waiting.length === 0) restarts.delete(url);
   clearTimeout(restart.timer);

@@ -72,8 +72,19 @@ export function readRulesFile(path: string): unknown[] {
     try {
       compileRule(rule, SESSION_RULESET);
     } catch (error) {
-      const why = (error as Error).message.replace(/^Rule (with id \S+|without a valid id): /, "");
-      throw new RulesFileError(`${which}: ${why}`);
+      const message = (error as Error).message;
+      const field = (error as { field?: unknown }).field;
+      if (typeof field !== "string") {
+        const why = message.replace(/^Rule (with id \S+|without a valid id): /, "");
+        throw new RulesFileError(`${which}: ${why}`);
+      }
+      // the field first, then Chrome's words, and the value given at that field
+      let value: unknown = rule;
+      for (const key of field.split(".")) {
+        value = (value as Record<string, unknown> | null)?.[key];
+      }
+      const given = value === undefined ? "" : ` (found ${JSON.stringify(value)})`;
+      throw new RulesFileError(`${which}: ${field}: ${message}${given}`);
     }
     if (seen.has(id)) {
       throw new RulesFileError(`${which}: id: Also the id of rule ${seen.get(id)}`);
