@@ -8,10 +8,10 @@
  * @module
  */
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
-import type { ToBackground } from "./_wire.ts";
+import { type ToBackground, WEB_REQUEST_EVENTS } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
 import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
-import { checkStorageCall, chromeStorageItems } from "./_storage_arguments.ts";
+import { storageNamespace } from "./_worker_storage.ts";
 import { checkAlarmsCall } from "./_alarms_arguments.ts";
 import { backgroundContexts, type ContextFilter } from "./_runtime_contexts.ts";
 import { invocationError } from "./_chrome_invocation.ts";
@@ -29,18 +29,6 @@ const scope = globalThis as unknown as {
   chrome?: unknown;
   browser?: unknown;
 };
-
-const WEB_REQUEST_EVENTS = [
-  "onBeforeRequest",
-  "onBeforeSendHeaders",
-  "onSendHeaders",
-  "onHeadersReceived",
-  "onAuthRequired",
-  "onBeforeRedirect",
-  "onResponseStarted",
-  "onCompleted",
-  "onErrorOccurred",
-];
 
 /**
  * Installs `chrome` (and `browser`) on the Worker's global scope for the extension `init`
@@ -114,38 +102,6 @@ export function install(init: BackgroundInit): void {
       return call(...args);
     };
   };
-  /** A storage method: its arguments checked at the call, `set`'s items converted as Chrome's. */
-  const storageMethod = (area: string, op: string) => {
-    const call = checked(`storage.${area}.${op}`, (given) => checkStorageCall(op, given));
-    return (...args: unknown[]) => {
-      const items = args[0];
-      if (
-        (op === "set" || op === "get") && items !== null && typeof items === "object" &&
-        !Array.isArray(items)
-      ) {
-        try {
-          args[0] = chromeStorageItems(items as Record<string, unknown>);
-        } catch (error) {
-          // as Chrome's: the call rejects (or sets lastError), it does not throw
-          return api(`storage.${area}.${op}`, () => {
-            throw error;
-          })(...args.slice(1));
-        }
-      }
-      return call(...args);
-    };
-  };
-  const storageArea = (area: string, extra: Record<string, unknown> = {}) => ({
-    get: storageMethod(area, "get"),
-    set: storageMethod(area, "set"),
-    remove: storageMethod(area, "remove"),
-    clear: storageMethod(area, "clear"),
-    getBytesInUse: storageMethod(area, "getBytesInUse"),
-    getKeys: storageMethod(area, "getKeys"),
-    onChanged: event(`storage.${area}.onChanged`),
-    ...extra,
-  });
-
   const toSession = api("runtime.sendMessage");
   const noReceiver = api("runtime.sendMessage", () => {
     throw new Error(NO_RECEIVER);
@@ -244,7 +200,7 @@ export function install(init: BackgroundInit): void {
       getUILanguage: () => init.uiLanguage,
       getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
     },
-    management: managementNamespace(init, api, event),
+    management: managementNamespace(init, checked, event),
     permissions: {
       getAll: api("permissions.getAll"),
       contains: api("permissions.contains"),
@@ -266,38 +222,7 @@ export function install(init: BackgroundInit): void {
     },
   };
   if (has("storage")) {
-    // Chromium 156 has setAccessLevel on every area; there are no content scripts to grant
-    // access to, so it only checks its argument
-    const setAccessLevel = (area: string) =>
-      api(`storage.${area}.setAccessLevel`, (options) => {
-        const levels = Object.values(OTHER_ENUMS.storage.AccessLevel);
-        const level = (options as { accessLevel?: unknown } | undefined)?.accessLevel;
-        if (!levels.includes(level as string)) {
-          throw new TypeError(
-            `Error in invocation of storage.${area}.setAccessLevel: Error at parameter ` +
-              `'accessOptions': Error at property 'accessLevel': Value must be one of ${
-                levels.join(", ")
-              }.`,
-          );
-        }
-      });
-    const area = (name: string, constants: Record<string, number> = {}) =>
-      storageArea(name, { setAccessLevel: setAccessLevel(name), ...constants });
-    chrome.storage = {
-      ...OTHER_ENUMS.storage,
-      local: area("local", { QUOTA_BYTES: 10485760 }),
-      sync: area("sync", {
-        QUOTA_BYTES: 102400,
-        QUOTA_BYTES_PER_ITEM: 8192,
-        MAX_ITEMS: 512,
-        MAX_WRITE_OPERATIONS_PER_HOUR: 1800,
-        MAX_WRITE_OPERATIONS_PER_MINUTE: 120,
-        MAX_SUSTAINED_WRITE_OPERATIONS_PER_MINUTE: 1000000,
-      }),
-      session: area("session", { QUOTA_BYTES: 10485760 }),
-      managed: area("managed"),
-      onChanged: event("storage.onChanged"),
-    };
+    chrome.storage = storageNamespace(api, checked, event, OTHER_ENUMS.storage);
   }
   if (has("webRequest")) {
     const wr: Record<string, unknown> = {

@@ -78,8 +78,14 @@ export function partitionChoice(key: unknown, op: string): PartitionChoice {
 /**
  * Whether `host` is the host of `site` (a schemeful site: scheme and registrable domain) or one of
  * its subdomains; a cookie's domain may have a leading dot.
+ *
+ * @example
+ * ```ts
+ * withinSite("https://example.com", "www.example.com"); // true
+ * withinSite("https://example.com", ".other.example"); // false
+ * ```
  */
-function withinSite(site: string, host: string): boolean {
+export function withinSite(site: string, host: string): boolean {
   const siteHost = site.slice(site.indexOf("://") + 3);
   const h = host.startsWith(".") ? host.slice(1) : host;
   return h === siteHost || h.endsWith(`.${siteHost}`);

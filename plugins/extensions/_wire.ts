@@ -72,3 +72,23 @@ export function errorFromWire(wire: WireError): Error {
   if (wire.stack) error.stack = wire.stack;
   return error;
 }
+
+/**
+ * The `chrome.webRequest` events an extension may listen to (both sides of the Worker read it).
+ *
+ * @example
+ * ```ts
+ * WEB_REQUEST_EVENTS.includes("onBeforeRequest"); // true
+ * ```
+ */
+export const WEB_REQUEST_EVENTS: readonly string[] = [
+  "onBeforeRequest",
+  "onBeforeSendHeaders",
+  "onSendHeaders",
+  "onHeadersReceived",
+  "onAuthRequired",
+  "onBeforeRedirect",
+  "onResponseStarted",
+  "onCompleted",
+  "onErrorOccurred",
+];

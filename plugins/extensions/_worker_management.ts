@@ -9,38 +9,38 @@
  */
 import { type DescribedExtension, extensionInfo } from "./_management_info.ts";
 
-type Api = (
+/** The Worker's member makers: `checked` checks the arguments at the call, then calls the session. */
+type Checked = (
   method: string,
+  check: (given: unknown[]) => void,
   local?: (...args: unknown[]) => unknown,
 ) => (...a: unknown[]) => unknown;
 
 /**
- * `chrome.management` for the extension `self`; `api` makes a member that calls the session
- * (promise or callback form), `event` a Chrome event.
+ * `chrome.management` for the extension `self`; `member` makes a member that checks its arguments
+ * at the call and calls the session (promise or callback form), `event` a Chrome event.
  *
  * @example
  * ```ts ignore
- * chrome.management = managementNamespace(init, api, event);
+ * chrome.management = managementNamespace(init, checked, event);
  * ```
  */
 export function managementNamespace(
   self: DescribedExtension,
-  api: Api,
+  member: Checked,
   event: (name: string) => unknown,
 ): Record<string, unknown> {
   /** A member whose parameters are checked as Chrome's bindings check its `signature`. */
-  const checked = (name: string, signature: string, matches: (args: unknown[]) => boolean) => {
-    const call = api(`management.${name}`);
-    return (...args: unknown[]) => {
-      const given = typeof args.at(-1) === "function" ? args.slice(0, -1) : args;
+  const checked = (name: string, signature: string, matches: (args: unknown[]) => boolean) =>
+    member(`management.${name}`, (given) => {
       if (!matches(given)) {
         throw new TypeError(
           `Error in invocation of management.${name}(${signature}): No matching signature.`,
         );
       }
-      return call(...args);
-    };
-  };
+    });
+  const api = (method: string, local?: (...args: unknown[]) => unknown) =>
+    member(method, () => {}, local);
   /** A member whose one parameter is a string. */
   const withString = (name: string, parameter: string) =>
     checked(

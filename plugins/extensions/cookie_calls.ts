@@ -11,6 +11,7 @@ import {
   inPartition,
   partitionChoice,
   toChromeCookie,
+  withinSite,
 } from "./_cookie_partition.ts";
 
 // The cookies plugin's HTTP_ONLY_ACCESS (a registered symbol: no import of that plugin).
@@ -188,10 +189,7 @@ function chromeCookieCause(cause: string): string {
  * for a first-party URL (a frame tree it does not keep) is refused rather than dropped.
  */
 function checkCrossSiteAncestor(url: string, site: string, key: ChromePartitionKey | undefined) {
-  const firstParty = inPartition({ domain: new URL(url).hostname, partitionKey: site }, {
-    all: false,
-    site,
-  }, { hasCrossSiteAncestor: false });
+  const firstParty = withinSite(site, new URL(url).hostname);
   if (key?.hasCrossSiteAncestor === false && !firstParty) {
     throw new Error(
       "partitionKey has a first party value for hasCrossSiteAncestor when the url and the " +

@@ -10,6 +10,9 @@
  */
 import type { Store } from "../../kernel/store.ts";
 
+/** The areas of `chrome.storage`. */
+export type StorageAreaName = "local" | "sync" | "session" | "managed";
+
 /** What a write changed: per key, the old and the new value. */
 export type StorageChanges = Record<string, { oldValue?: unknown; newValue?: unknown }>;
 
@@ -255,6 +258,28 @@ export function storageArea(
       }),
     getKeys: () => serial(() => [...data.keys()]),
   };
+}
+
+/**
+ * Answers one `storage.<area>.<op>` call on `area`: a write (`set`, `remove`, `clear`) answers
+ * nothing and tells what it changed (for `onChanged`), the other methods their answer.
+ *
+ * @example
+ * ```ts
+ * const area = storageArea(new Map(), async () => {});
+ * (await storageCall(area, "set", [{ a: 1 }])).changes; // { a: { newValue: 1 } }
+ * ```
+ */
+export async function storageCall(
+  area: StorageArea,
+  op: string,
+  args: unknown[],
+): Promise<{ answer: unknown; changes?: StorageChanges }> {
+  const fn = (area as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[op];
+  const result = await fn(...args);
+  return op === "set" || op === "remove" || op === "clear"
+    ? { answer: undefined, changes: result as StorageChanges }
+    : { answer: result };
 }
 
 /**

@@ -16,8 +16,9 @@ import { ProxySettings } from "./chrome_proxy.ts";
 import { cookiesCall, type SessionCookies, watchCookieChanges } from "./cookie_calls.ts";
 import { declarativeNetRequestCall } from "./dnr_calls.ts";
 import { managementCall, type ManagementHost } from "./management_calls.ts";
-import { permissionsCall } from "./permission_calls.ts";
+import { grantedPermissions, permissionsCall } from "./permission_calls.ts";
 import { PortHub } from "./extension_ports.ts";
+import { WEB_REQUEST_EVENTS } from "./_wire.ts";
 import { asJson, type ExtensionPort, NO_RECEIVER } from "./_port.ts";
 import type { DescribedExtension } from "./_management_info.ts";
 import { extensionId } from "./extension_id.ts";
@@ -29,6 +30,8 @@ import {
   SESSION_QUOTA,
   type StorageArea,
   storageArea,
+  type StorageAreaName,
+  storageCall,
   type StorageChanges,
   SYNC_QUOTA,
 } from "./extension_storage.ts";
@@ -100,20 +103,15 @@ export interface ExtensionDeps {
   onConnect(extension: Extension, port: ExtensionPort): boolean;
 }
 
-/** The areas of `chrome.storage`. */
-type StorageAreaName = "local" | "sync" | "session" | "managed";
-
-const WEB_REQUEST_EVENTS = new Set([
-  "onBeforeRequest",
-  "onBeforeSendHeaders",
-  "onSendHeaders",
-  "onHeadersReceived",
-  "onAuthRequired",
-  "onBeforeRedirect",
-  "onResponseStarted",
-  "onCompleted",
-  "onErrorOccurred",
-]);
+/** The permissions a namespace's calls need (any one of them). */
+const NAMESPACE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  storage: ["storage"],
+  cookies: ["cookies"],
+  proxy: ["proxy"],
+  webRequest: ["webRequest"],
+  declarativeNetRequest: ["declarativeNetRequest", "declarativeNetRequestWithHostAccess"],
+  alarms: ["alarms"],
+};
 
 type Members = {
   webRequest?: WebRequest;
@@ -479,7 +477,9 @@ export class LoadedExtension {
   }
 
   #listen(lid: number, event: string, filter: unknown, spec: string[]): void {
-    if (!WEB_REQUEST_EVENTS.has(event)) throw new TypeError(`Unknown webRequest event ${event}`);
+    if (!WEB_REQUEST_EVENTS.includes(event)) {
+      throw new TypeError(`Unknown webRequest event ${event}`);
+    }
     this.#confirmed.add(lid);
     const known = this.#listeners.get(lid);
     // a restarted service worker registers its listeners again, in the same order
@@ -541,27 +541,15 @@ export class LoadedExtension {
   /** Answers one `chrome.*` call of the background. */
   async #call(method: string, args: unknown[]): Promise<unknown> {
     const [namespace] = method.split(".");
-    const needs: Record<string, string[]> = {
-      storage: ["storage"],
-      cookies: ["cookies"],
-      proxy: ["proxy"],
-      webRequest: ["webRequest"],
-      declarativeNetRequest: ["declarativeNetRequest", "declarativeNetRequestWithHostAccess"],
-      alarms: ["alarms"],
-    };
-    if (needs[namespace] && !needs[namespace].some((p) => this.has(p))) {
+    const needs = NAMESPACE_PERMISSIONS[namespace];
+    if (needs && !needs.some((p) => this.has(p))) {
       throw new Error(`'${namespace}' requires a permission the extension does not have`);
     }
     if (method.startsWith("storage.")) {
       const [, area, op] = method.split(".") as [string, StorageAreaName, string];
-      const target = this.#areas[area];
-      const fn = (target as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[op];
-      const result = await fn(...args);
-      if (op === "set" || op === "remove" || op === "clear") {
-        this.#storageChanged(area, result as StorageChanges);
-        return undefined;
-      }
-      return result;
+      const { answer, changes } = await storageCall(this.#areas[area], op, args);
+      if (changes) this.#storageChanged(area, changes);
+      return answer;
     }
     if (method.startsWith("alarms.")) {
       const op = method.slice(7) as "create" | "get" | "getAll" | "clear" | "clearAll";
@@ -580,20 +568,7 @@ export class LoadedExtension {
     }
     if (method.startsWith("proxy.settings.")) return this.#proxy.call(method.slice(15), args);
     if (method.startsWith("permissions.")) {
-      const manifest = this.extension.manifest as {
-        optional_permissions?: string[];
-        optional_host_permissions?: string[];
-      };
-      const optional = manifest.optional_permissions ?? [];
-      const granted = {
-        permissions: this.permissions,
-        origins: this.access.origins,
-        optionalPermissions: optional.filter((p) => !isHostPattern(p)),
-        optionalOrigins: [
-          ...(manifest.optional_host_permissions ?? []),
-          ...optional.filter(isHostPattern),
-        ],
-      };
+      const granted = grantedPermissions(this.extension.manifest, this.permissions, this.access);
       return permissionsCall(method.slice(12), args, granted);
     }
     if (method.startsWith("management.")) {

@@ -11,6 +11,7 @@
  */
 import { MatchPattern } from "../web-request/match_pattern.ts";
 import { CHROME_PERMISSION_NAMES } from "./_chrome_permission_names.ts";
+import { isHostPattern } from "./host_access.ts";
 
 /** What the calls read of the extension. */
 export interface GrantedPermissions {
@@ -22,6 +23,34 @@ export interface GrantedPermissions {
   optionalPermissions?: readonly string[];
   /** Its `optional_host_permissions` (and MV2 host patterns in `optional_permissions`). */
   optionalOrigins?: readonly string[];
+}
+
+/**
+ * What an extension was granted and may ask for, read from its manifest: its API permissions and
+ * host access, and the optional ones (MV3 `optional_host_permissions`, and host patterns in
+ * `optional_permissions` as MV2 has them).
+ *
+ * @example
+ * ```ts
+ * grantedPermissions({ optional_permissions: ["bookmarks"] }, ["storage"], { origins: [] });
+ * // { permissions: ["storage"], origins: [], optionalPermissions: ["bookmarks"], optionalOrigins: [] }
+ * ```
+ */
+export function grantedPermissions(
+  manifest: { optional_permissions?: string[]; optional_host_permissions?: string[] },
+  permissions: readonly string[],
+  access: { origins: readonly string[] },
+): GrantedPermissions {
+  const optional = manifest.optional_permissions ?? [];
+  return {
+    permissions,
+    origins: access.origins,
+    optionalPermissions: optional.filter((p) => !isHostPattern(p)),
+    optionalOrigins: [
+      ...(manifest.optional_host_permissions ?? []),
+      ...optional.filter(isHostPattern),
+    ],
+  };
 }
 
 /** The `permissions.Permissions` a call names; Chrome's words for a permission it does not know. */

@@ -9,6 +9,7 @@
  * @module
  */
 import type * as v from "valibot";
+import { typeName } from "./dnr_arguments.ts";
 
 /** Chrome's type names of the schema's objects, by property. */
 const OBJECT_TYPES: Record<string, string> = {
@@ -27,13 +28,6 @@ export interface SchemaRefusal {
   tail: string;
   /** The field as a dotted path into the rule (`action.type`). */
   field: string;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
 }
 
 /**

@@ -59,8 +59,16 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   getMatchedRules: "optional declarativeNetRequest.MatchedRulesFilter filter",
 };
 
-/** Chrome's name for the type of a value, as its binding errors say what they found. */
-function typeName(value: unknown): string {
+/**
+ * Chrome's name for the type of a value, as its binding errors say what they found.
+ *
+ * @example
+ * ```ts
+ * typeName(3); // "integer"
+ * typeName([]); // "array"
+ * ```
+ */
+export function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
