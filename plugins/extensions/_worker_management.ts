@@ -8,13 +8,7 @@
  * @module
  */
 import { type DescribedExtension, extensionInfo } from "./_management_info.ts";
-
-/** The Worker's member makers: `checked` checks the arguments at the call, then calls the session. */
-type Checked = (
-  method: string,
-  check: (given: unknown[]) => void,
-  local?: (...args: unknown[]) => unknown,
-) => (...a: unknown[]) => unknown;
+import type { Checked } from "./_worker_storage.ts";
 
 /**
  * `chrome.management` for the extension `self`; `member` makes a member that checks its arguments

@@ -9,12 +9,12 @@
 import { checkStorageCall, chromeStorageItems } from "./_storage_arguments.ts";
 
 /** A member that calls the session (promise or callback form), or answers with `local`. */
-type Api = (
+export type Api = (
   method: string,
   local?: (...args: unknown[]) => unknown,
 ) => (...args: unknown[]) => unknown;
 /** A member whose arguments `check` checks at the call before it calls the session. */
-type Checked = (
+export type Checked = (
   method: string,
   check: (given: unknown[]) => void,
   local?: (...args: unknown[]) => unknown,
