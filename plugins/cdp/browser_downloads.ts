@@ -5,7 +5,9 @@
  * file under its guid in a staging folder; when it completes the item moves it to its save path
  * (`setSavePath`, else the download folder and the suggested file name).
  * `event.preventDefault()` and `item.cancel()` cancel it (`Browser.cancelDownload`), and it ends
- * `cancelled`; one the network broke off ends `interrupted` (CDP reports both as "canceled").
+ * `cancelled`; one the network broke off is `interrupted` (CDP reports both as "canceled"): as
+ * Electron's, `updated` tells it, `canResume()` is true, and `resume()` starts it again (below) or
+ * `cancel()` ends it `cancelled`.
  * CDP has no pause or resume of a download (the Browser domain has `cancelDownload` only), so
  * `pause()` stops Chromium's transfer (`Browser.cancelDownload`; the item stays `progressing`,
  * paused, and `canResume()` is true) and `resume()` starts it again from the first byte in a
@@ -108,11 +110,12 @@ export class BrowserDownloadItem extends Emitter {
     return this.#paused;
   }
   /**
-   * Resumes a paused download from its first byte (Electron's `resume()` for a server that cannot
-   * continue one): CDP cannot continue Chromium's download where it stopped.
+   * Resumes a paused or interrupted download from its first byte (Electron's `resume()` for a
+   * server that cannot continue one): CDP cannot continue Chromium's download where it stopped.
    */
   resume(): void {
-    if (this.#state !== "progressing" || !this.#paused) return;
+    if (!this.canResume()) return;
+    this.#state = "progressing";
     this.#paused = false;
     this.#received = 0;
     this.#rate = { at: performance.now(), bytes: 0 };
@@ -120,12 +123,13 @@ export class BrowserDownloadItem extends Emitter {
     this.emit("updated", "progressing");
     void this.#controls.restart().catch(() => this._done("interrupted"));
   }
-  /** Whether `resume()` would start it again: while paused (Chromium's `CanResume`). */
+  /** Whether `resume()` would start it again: paused or interrupted (Chromium's `CanResume`). */
   canResume(): boolean {
-    return this.#state === "progressing" && this.#paused;
+    return (this.#state === "progressing" && this.#paused) || this.#state === "interrupted";
   }
   /** Cancels the download. */
   cancel(): void {
+    if (this.#state === "interrupted") return this.#finish("cancelled");
     if (this.#state !== "progressing" || this.#cancelled) return;
     this.#cancelled = true;
     // a paused download has no transfer left to cancel
@@ -213,10 +217,24 @@ export class BrowserDownloadItem extends Emitter {
     return this.#cancelled;
   }
 
+  /**
+   * The network broke it off: `interrupted`, resumable, not done (Electron's `updated`).
+   * @internal
+   */
+  _interrupt(): void {
+    if (this.#state !== "progressing") return;
+    this.#state = "interrupted";
+    this.emit("updated", "interrupted");
+  }
+
   /** The end. @internal */
   _done(state: Exclude<BrowserDownloadState, "progressing">, savePath?: string): void {
     if (this.#state !== "progressing") return;
     if (savePath) this.#savePath = savePath;
+    this.#finish(state);
+  }
+
+  #finish(state: Exclude<BrowserDownloadState, "progressing">): void {
     this.#state = state;
     this.#end = Date.now() / 1000;
     this.emit("done", state);
@@ -297,8 +315,8 @@ export async function watchDownloads(
       // a small file can finish before Browser.cancelDownload reaches Chromium
       if (item._cancelRequested) return item._done("cancelled");
       // Chromium's DevTools says "canceled" also for a download the network broke off (after its
-      // own retries): nobody cancelled it, so it ended as Electron's `interrupted`
-      if (event.state === "canceled") return item._done("interrupted");
+      // own retries): nobody cancelled it, so it is Electron's resumable `interrupted`
+      if (event.state === "canceled") return item._interrupt();
       item._progress(event.totalBytes, event.receivedBytes);
       const target = item.getSavePath() || `${folder()}/${item.getFilename()}`;
       files.move(`${staging}/${event.guid}`, target).then(
