@@ -29,7 +29,13 @@ async function cookiesExtension() {
     host_permissions: ["<all_urls>"],
     background: { service_worker: "worker.js" },
   });
-  return { ses, ask: (call: string, ...args: unknown[]) => askChrome(ses, id, call, ...args) };
+  return {
+    ses,
+    ask: (call: string, ...args: unknown[]) => askChrome(ses, id, call, ...args),
+    /** The call in callback form (RPC_WORKER's `{ callback }`). */
+    askWithCallback: (call: string, ...args: unknown[]) =>
+      ses.extensions.sendMessage(id, { callback: call, args }),
+  };
 }
 
 describe("chrome.cookies.getAll({ domain })", () => {
@@ -101,7 +107,7 @@ describe("chrome.cookies.set of a cookie that is gone at once", () => {
 
 describe("chrome.cookies.get and remove without a name", () => {
   it("throw at the call, as Chrome's bindings do (name is required), instead of answering any cookie", async () => {
-    const { ses, ask } = await cookiesExtension();
+    const { ses, ask, askWithCallback } = await cookiesExtension();
     const url = "https://plain.example/";
     await ses.cookies.set({ url, name: "a", value: "1" });
     for (const op of ["get", "remove"]) {
@@ -116,6 +122,12 @@ describe("chrome.cookies.get and remove without a name", () => {
       thrown: "TypeError: Error in invocation of cookies.get(cookies.CookieDetails details, " +
         "optional function callback): Error at parameter 'details': Error at property 'name': " +
         "Invalid type: expected string, found integer.",
+    });
+    // with a callback too: the call throws, and the callback is never called
+    assert.deepEqual(await askWithCallback("cookies.remove", { url }), {
+      thrown: "TypeError: Error in invocation of cookies.remove(cookies.CookieDetails details, " +
+        "optional function callback): Error at parameter 'details': Missing required property " +
+        "'name'.",
     });
     assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
   });
