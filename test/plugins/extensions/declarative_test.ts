@@ -310,6 +310,15 @@ describe("an extension's declarativeNetRequest arguments", () => {
         "declarativeNetRequest.TestMatchRequestDetails request",
       ) + "'request': Missing required property 'type'.",
     });
+    // the enums' values come from the Chrome enums the Worker was handed
+    const request = { url: server.url, type: "script", method: "GET" };
+    assert.deepEqual(await ask("declarativeNetRequest.testMatchOutcome", request), {
+      thrown: signature(
+        "testMatchOutcome",
+        "declarativeNetRequest.TestMatchRequestDetails request",
+      ) + "'request': Error at property 'method': Value must be one of connect, delete, get, " +
+        "head, options, other, patch, post, put.",
+    });
     assert.deepEqual(await ask("declarativeNetRequest.getMatchedRules", { tab: 1 }), {
       thrown: signature(
         "getMatchedRules",
