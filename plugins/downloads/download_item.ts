@@ -17,7 +17,8 @@ import {
   PARTIAL_SUFFIX,
 } from "./download_host.ts";
 import { onFirstUse } from "../../kernel/lazy.ts";
-import { BatchWriter } from "./_batch_writer.ts";
+import { type BodyTarget, copyBody, pipeBody } from "./_body_writers.ts";
+import { TransferRate } from "./_transfer_rate.ts";
 import { nativeBody } from "./_native_body.ts";
 import { mimeTypeOf } from "./mime_type.ts";
 import { rangeStart, totalOf } from "./content_range.ts";
@@ -26,10 +27,6 @@ export type { DownloadHost, DownloadInit, DownloadState } from "./download_host.
 export { PARTIAL_SUFFIX } from "./download_host.ts";
 
 const UPDATE_INTERVAL_MS = 100;
-// How often a piped download reads its file's size: Chromium's download file reports progress
-// every 500 ms, and each wake-up slows the runtime's pipe (scripts/bench/downloads.ts).
-const PIPE_POLL_MS = 500;
-const SPEED_WINDOW_MS = 2000;
 
 /**
  * A download. Made by `ses.downloadURL()` and `ses.createInterruptedDownload()`; handed to
@@ -66,7 +63,7 @@ export class DownloadItem extends Emitter {
   #resumable = false;
   #started = false;
   #controller: AbortController | null = null;
-  #samples: Array<[number, number]> = [];
+  #rate = new TransferRate();
   #fromPath = false;
   #flush: (() => void) | null = null;
   #lastUpdate = 0;
@@ -230,13 +227,7 @@ export class DownloadItem extends Emitter {
   /** Bytes per second over the last two seconds. */
   getCurrentBytesPerSecond(): number {
     this.#alive();
-    if (this.#state !== "progressing" || this.#paused) return 0;
-    const now = performance.now();
-    const samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
-    if (samples.length < 2) return 0;
-    const [t0, b0] = samples[0];
-    const [t1, b1] = samples[samples.length - 1];
-    return t1 > t0 ? Math.round(((b1 - b0) * 1000) / (t1 - t0)) : 0;
+    return this.#state !== "progressing" || this.#paused ? 0 : this.#rate.perSecond();
   }
 
   /** The size in bytes, 0 when unknown. */
@@ -489,7 +480,7 @@ export class DownloadItem extends Emitter {
 
   async #write(response: Response, append: boolean): Promise<void> {
     const temp = this.#savePath + PARTIAL_SUFFIX;
-    this.#samples = [[performance.now(), this.#received]];
+    this.#rate.reset(this.#received);
     this.#update(true);
     const body = nativeBody(response);
     const openWritable = this.#host.files.openWritable;
@@ -497,12 +488,13 @@ export class DownloadItem extends Emitter {
     // runtime may drop a chunk it had read (Deno), so resume asks for the rest of the file.
     const rangeable = /bytes/i.test(response.headers.get("accept-ranges") ?? "") &&
       (this.#etag !== "" || this.#lastModified !== "");
+    const target = this.#bodyTarget();
     if (body && openWritable && rangeable) {
-      if (await this.#pipe(body, temp, append, openWritable) === "paused") {
+      if (await pipeBody(target, body, temp, append, openWritable) === "paused") {
         if (this.#state === "progressing") await this.#transfer(true);
         return;
       }
-    } else await this.#copy(body, temp, append);
+    } else await copyBody(target, body, temp, append);
     if (this.#state !== "progressing") return;
     if (this.#total > 0 && this.#received !== this.#total) {
       throw new Error(`Received ${this.#received} of ${this.#total} bytes`);
@@ -512,86 +504,27 @@ export class DownloadItem extends Emitter {
     this.#finish("completed");
   }
 
-  #sample(): void {
-    const now = performance.now();
-    if (now - this.#samples[this.#samples.length - 1][0] >= 50) {
-      this.#samples.push([now, this.#received]);
-      if (this.#samples.length > 64) {
-        this.#samples = this.#samples.filter(([t]) => now - t <= SPEED_WINDOW_MS);
-      }
-    }
-    this.#update(false);
-  }
-
-  /** Reads the body chunk by chunk into two 1 MiB buffers written in turn. */
-  async #copy(body: ReadableStream<Uint8Array> | null, temp: string, append: boolean) {
-    const batches = new BatchWriter(await this.#host.files.openWrite(temp, append));
-    const flush = () => batches.flush();
-    this.#flush = () => void flush().catch(() => {});
-    const reader = body?.getReader();
-    try {
-      while (reader) {
-        if (this.#paused) {
-          // What was received is on disk before the download waits (and may be killed).
-          await flush();
-          await new Promise<void>((resolve) => this.#wake = resolve);
-        }
-        if (this.#state !== "progressing") {
-          await reader.cancel().catch(() => {});
-          break;
-        }
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        await batches.add(chunk.value);
-        this.#received += chunk.value.byteLength;
-        this.#sample();
-      }
-      await flush();
-    } catch (error) {
-      // Keep what was received: a resume continues from it.
-      this.#flush = null;
-      await batches.close().catch(() => {});
-      throw error;
-    }
-    this.#flush = null;
-    await batches.close();
-  }
-
-  /**
-   * Pipes the body into the file with the runtime's own copying (no JavaScript per chunk);
-   * progress is the file's size, read every 500 ms. A pause stops the pipe and closes the
-   * connection; resolves to "paused" once the download is resumed (the caller then asks for the
-   * rest with Range).
-   */
-  async #pipe(
-    body: ReadableStream<Uint8Array>,
-    temp: string,
-    append: boolean,
-    openWritable: (path: string, append: boolean) => Promise<WritableStream<Uint8Array>>,
-  ): Promise<"done" | "paused"> {
-    const files = this.#host.files;
-    const measure = async () => {
-      const size = await files.size(temp);
-      if (size !== null && this.#state === "progressing") this.#received = size;
+  /** The item as the body writers see it (`_body_writers.ts`). */
+  #bodyTarget(): BodyTarget {
+    return {
+      files: this.#host.files,
+      progressing: () => this.#state === "progressing",
+      paused: () => this.#paused,
+      resumed: () => new Promise<void>((resolve) => this.#wake = resolve),
+      add: (bytes) => {
+        this.#received += bytes;
+        this.#rate.note(this.#received);
+        this.#update(false);
+      },
+      measured: (size) => {
+        if (this.#state === "progressing") this.#received = size;
+      },
+      progress: (force = false) => {
+        if (!force) this.#rate.note(this.#received);
+        this.#update(force);
+      },
+      onPause: (stop) => this.#flush = stop,
     };
-    const poll = setInterval(() => {
-      measure().then(() => this.#sample(), () => {});
-    }, PIPE_POLL_MS);
-    const stop = new AbortController();
-    this.#flush = () => stop.abort();
-    try {
-      await body.pipeTo(await openWritable(temp, append), { signal: stop.signal });
-      return "done";
-    } catch (error) {
-      if (!stop.signal.aborted || this.#state !== "progressing") throw error;
-    } finally {
-      clearInterval(poll);
-      this.#flush = null;
-      await measure();
-    }
-    this.#update(true);
-    if (this.#paused) await new Promise<void>((resolve) => this.#wake = resolve);
-    return "paused";
   }
 }
 

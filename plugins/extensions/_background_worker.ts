@@ -10,7 +10,8 @@
 import { type BackgroundInit, errorFromWire, errorToWire, type FromBackground } from "./_wire.ts";
 import { type ToBackground, WEB_REQUEST_EVENTS } from "./_wire.ts";
 import { formatMessage } from "./_i18n_messages.ts";
-import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
+import { dnrNamespace } from "./_worker_dnr.ts";
+import { checkCookiesCall } from "./_cookies_arguments.ts";
 import { storageNamespace } from "./_worker_storage.ts";
 import { checkAlarmsCall } from "./_alarms_arguments.ts";
 import { backgroundContexts, type ContextFilter } from "./_runtime_contexts.ts";
@@ -274,73 +275,17 @@ export function install(init: BackgroundInit): void {
     chrome.webRequest = wr;
   }
   if (has("declarativeNetRequest") || has("declarativeNetRequestWithHostAccess")) {
-    let badgeCount = false;
-    const dnr: Record<string, unknown> = {
-      ...DNR_ENUMS,
-      DYNAMIC_RULESET_ID: "_dynamic",
-      SESSION_RULESET_ID: "_session",
-      MAX_NUMBER_OF_DYNAMIC_RULES: 30000,
-      MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: 5000,
-      MAX_NUMBER_OF_SESSION_RULES: 5000,
-      MAX_NUMBER_OF_UNSAFE_SESSION_RULES: 5000,
-      MAX_NUMBER_OF_DYNAMIC_AND_SESSION_RULES: 5000, // deprecated, still there in Chromium 156
-      MAX_NUMBER_OF_REGEX_RULES: 1000,
-      MAX_NUMBER_OF_STATIC_RULESETS: 100,
-      MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
-      GUARANTEED_MINIMUM_STATIC_RULES: 30000,
-      MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
-      GETMATCHEDRULES_QUOTA_INTERVAL: 10,
-      // websession has no toolbar action whose badge could count matches, and no tabs
-      setExtensionActionOptions: api(
-        "declarativeNetRequest.setExtensionActionOptions",
-        (options) => {
-          const o = (options ?? {}) as {
-            displayActionCountAsBadgeText?: boolean;
-            tabUpdate?: { tabId: number };
-          };
-          if (o.displayActionCountAsBadgeText !== undefined) {
-            badgeCount = o.displayActionCountAsBadgeText === true;
-          }
-          if (!o.tabUpdate) return;
-          if (!badgeCount) {
-            throw new Error(
-              "Cannot increment action count unless displaying action count as badge text.",
-            );
-          }
-          throw new Error(`No tab with id: ${o.tabUpdate.tabId}.`);
-        },
-      ),
-    };
-    for (
-      const m of [
-        "updateDynamicRules",
-        "getDynamicRules",
-        "updateSessionRules",
-        "getSessionRules",
-        "updateEnabledRulesets",
-        "getEnabledRulesets",
-        "getMatchedRules",
-        "testMatchOutcome",
-        "getAvailableStaticRuleCount",
-        "isRegexSupported",
-      ]
-    ) dnr[m] = api(`declarativeNetRequest.${m}`);
-    for (const m of ["updateStaticRules", "getDisabledRuleIds"]) {
-      dnr[m] = checked(
-        `declarativeNetRequest.${m}`,
-        (given) => checkStaticRulesOptions(m, given[0]),
-      );
-    }
-    dnr.onRuleMatchedDebug = event("declarativeNetRequest.onRuleMatchedDebug");
-    chrome.declarativeNetRequest = dnr;
+    chrome.declarativeNetRequest = dnrNamespace(api, checked, event, DNR_ENUMS);
   }
   if (has("cookies")) {
+    // the details' schema is checked at the call; the session checks the URL and host access
+    const cookie = (op: string) => checked(`cookies.${op}`, (given) => checkCookiesCall(op, given));
     chrome.cookies = {
       ...OTHER_ENUMS.cookies,
-      get: api("cookies.get"),
-      getAll: api("cookies.getAll"),
-      set: api("cookies.set"),
-      remove: api("cookies.remove"),
+      get: cookie("get"),
+      getAll: cookie("getAll"),
+      set: cookie("set"),
+      remove: cookie("remove"),
       getAllCookieStores: api("cookies.getAllCookieStores"),
       onChanged: event("cookies.onChanged"),
     };

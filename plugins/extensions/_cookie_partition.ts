@@ -14,7 +14,6 @@
  *
  * @module
  */
-import { invalidCookiesType } from "./_cookies_arguments.ts";
 
 /** Chrome's `cookies.CookiePartitionKey`. */
 export interface ChromePartitionKey {
@@ -28,8 +27,9 @@ export interface ChromePartitionKey {
 export type PartitionChoice = { all: true } | { all: false; site: string };
 
 /**
- * Reads the `details.partitionKey` of a call to `op` as Chrome does; throws Chrome's words for a key
- * it refuses. For `getAll`, `{}` means every partition.
+ * Reads the `details.partitionKey` of a call to `op` (its types already checked by
+ * `checkCookiesCall`) as Chrome's cookies API does; throws its words for a key it refuses. For
+ * `getAll`, `{}` means every partition.
  *
  * @example
  * ```ts
@@ -38,23 +38,12 @@ export type PartitionChoice = { all: true } | { all: false; site: string };
  * partitionChoice({ topLevelSite: "https://a.example" }, "set"); // { all: false, site: "https://a.example" }
  * ```
  */
-export function partitionChoice(key: unknown, op: string): PartitionChoice {
+export function partitionChoice(
+  key: ChromePartitionKey | undefined,
+  op: string,
+): PartitionChoice {
   if (key === undefined) return { all: false, site: "" };
-  if (key === null || typeof key !== "object" || Array.isArray(key)) {
-    throw invalidCookiesType(op, ["partitionKey"], "cookies.CookiePartitionKey", key);
-  }
-  const { topLevelSite, hasCrossSiteAncestor } = key as ChromePartitionKey;
-  if (topLevelSite !== undefined && typeof topLevelSite !== "string") {
-    throw invalidCookiesType(op, ["partitionKey", "topLevelSite"], "string", topLevelSite);
-  }
-  if (hasCrossSiteAncestor !== undefined && typeof hasCrossSiteAncestor !== "boolean") {
-    throw invalidCookiesType(
-      op,
-      ["partitionKey", "hasCrossSiteAncestor"],
-      "boolean",
-      hasCrossSiteAncestor,
-    );
-  }
+  const { topLevelSite, hasCrossSiteAncestor } = key;
   if (topLevelSite === undefined) {
     if (hasCrossSiteAncestor !== undefined) {
       throw new Error("CookiePartitionKey.topLevelSite unexpectedly not present.");

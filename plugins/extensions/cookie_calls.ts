@@ -5,7 +5,7 @@
  * @module
  */
 import type { HostAccess } from "./host_access.ts";
-import { cookiesArgumentError, invalidCookiesType } from "./_cookies_arguments.ts";
+import { checkCookiesCall } from "./_cookies_arguments.ts";
 import {
   type ChromePartitionKey,
   inPartition,
@@ -70,6 +70,8 @@ export async function cookiesCall(
   args: unknown[],
 ): Promise<unknown> {
   if (!cookies) throw new Error("This session has no cookies plugin");
+  // the Worker threw these at the call; checked again for a call posted around its bindings
+  checkCookiesCall(op, args);
   const d = (args[0] ?? {}) as Record<string, unknown>;
   const key = d.partitionKey as ChromePartitionKey | undefined;
   const choice = partitionChoice(key, op);
@@ -87,17 +89,10 @@ export async function cookiesCall(
     }
     return d.url;
   };
-  const needName = () => {
-    if (typeof d.name === "string") return d.name;
-    if (d.name === undefined) {
-      throw cookiesArgumentError(op, [], "Missing required property 'name'");
-    }
-    throw invalidCookiesType(op, ["name"], "string", d.name);
-  };
   switch (op) {
     case "get": {
       const url = needUrl();
-      const found = (await cookies.get({ url, name: needName() })).filter(inChoice);
+      const found = (await cookies.get({ url, name: d.name as string })).filter(inChoice);
       return found.length ? toChromeCookie(found[0]) : null;
     }
     case "getAll": {
@@ -138,7 +133,7 @@ export async function cookiesCall(
     }
     case "remove": {
       const url = needUrl();
-      const name = needName();
+      const name = d.name as string;
       await cookies.remove(url, name, { partitionKey: choice.all ? "" : choice.site });
       return !choice.all && choice.site !== ""
         ? { url, name, storeId: "0", partitionKey: key }

@@ -5,7 +5,7 @@
  */
 import type { ExtensionRules } from "./extension_rules.ts";
 import { regexSupport } from "../web-request/_regex_filter.ts";
-import { checkRegexOptions } from "../web-request/dnr_arguments.ts";
+import { checkRegexOptions } from "./_dnr_arguments.ts";
 
 /**
  * Answers one `declarativeNetRequest` call (`op` is the method's name).

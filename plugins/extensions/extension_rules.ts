@@ -17,9 +17,11 @@ import {
   checkGetRulesFilter,
   checkMatchedRulesFilter,
   checkTestMatchRequest,
+  checkTestMatchUrls,
   checkUpdateRuleOptions,
-} from "../web-request/dnr_arguments.ts";
+} from "./_dnr_arguments.ts";
 import { declarativeSource, type WebRequest } from "../web-request/web_request.ts";
+import { DNR_ENUM_VALUES } from "../web-request/dnr_types.ts";
 import type { GetRulesFilter, Rule, UpdateRuleOptions } from "../web-request/dnr_types.ts";
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
@@ -318,7 +320,8 @@ export class ExtensionRules {
   testMatchOutcome(
     request: DnrRequest,
   ): { matchedRules: Array<{ ruleId: number; rulesetId: string }> } {
-    checkTestMatchRequest(request);
+    checkTestMatchRequest(request, DNR_ENUM_VALUES);
+    checkTestMatchUrls(request);
     const d = this.#decide({ ...request, url: new URL(request.url).href });
     // as Chrome lists them: an allow rule only when no modifyHeaders rule outranks it
     const listed = d.rule !== null && !(d.kind === "allow" && d.modify.length > 0);

@@ -9,7 +9,7 @@
  * @module
  */
 import type * as v from "valibot";
-import { typeName } from "./dnr_arguments.ts";
+import { chromeTypeName } from "../extensions/_chrome_invocation.ts";
 
 /** Chrome's type names of the schema's objects, by property. */
 const OBJECT_TYPES: Record<string, string> = {
@@ -70,7 +70,7 @@ export function schemaRefusal(
       : issue.type === "strict_object" || issue.type === "object"
       ? OBJECT_TYPES[typeof leaf === "number" ? String(keys.at(-2)) : String(leaf)] ?? "object"
       : issue.type;
-    problem = `Invalid type: expected ${expected}, found ${typeName(value)}`;
+    problem = `Invalid type: expected ${expected}, found ${chromeTypeName(value)}`;
   }
   return {
     tail: `${at(path)}${problem}`,

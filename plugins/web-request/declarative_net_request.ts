@@ -25,14 +25,16 @@ import type {
   TestMatchRequestDetails,
   UpdateRuleOptions,
 } from "./dnr_types.ts";
+import { DNR_ENUM_VALUES } from "./dnr_types.ts";
 import type { Traces } from "./_trace.ts";
 import {
   checkGetRulesFilter,
   checkMatchedRulesFilter,
   checkRegexOptions,
   checkTestMatchRequest,
+  checkTestMatchUrls,
   checkUpdateRuleOptions,
-} from "./dnr_arguments.ts";
+} from "../extensions/_dnr_arguments.ts";
 import {
   type MatchedRuleInfo,
   MatchedRules,
@@ -256,7 +258,10 @@ export class DeclarativeNetRequest {
 
   /** The rules that would apply to a request, in the order they would. */
   testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
-    const refused = refusal(() => checkTestMatchRequest(request));
+    const refused = refusal(() => {
+      checkTestMatchRequest(request, DNR_ENUM_VALUES);
+      checkTestMatchUrls(request);
+    });
     if (refused) return refused;
     if (!this.#started) return this.#writes.then(() => this.testMatchOutcome(request));
     return this.#withEngine((engine) => engine.testMatchOutcome(request));

@@ -5,7 +5,7 @@
  */
 
 // declarativeNetRequest names resource types as webRequest and the kernel's pipeline do.
-import type { ResourceType } from "../../kernel/request.ts";
+import { RESOURCE_TYPES, type ResourceType } from "../../kernel/request.ts";
 export { RESOURCE_TYPES, type ResourceType } from "../../kernel/request.ts";
 
 /** A request method, lower case. */
@@ -39,6 +39,20 @@ export const REQUEST_METHODS: readonly RequestMethod[] = [
   "put",
   "other",
 ];
+
+/**
+ * The values `testMatchOutcome`'s request is checked against (`../extensions/_dnr_arguments.ts`,
+ * which an extension's Worker also runs with the values of Chrome's enums it is handed).
+ *
+ * @example
+ * ```ts
+ * DNR_ENUM_VALUES.methods.includes("get"); // true
+ * ```
+ */
+export const DNR_ENUM_VALUES: {
+  readonly resourceTypes: readonly string[];
+  readonly methods: readonly string[];
+} = { resourceTypes: RESOURCE_TYPES, methods: REQUEST_METHODS };
 
 /**
  * What a rule may do, as Chrome's `RuleActionType` lists it.

@@ -273,6 +273,12 @@ describe("the dashboard", () => {
     await target.waitFor();
     assert.equal(await target.locator(".target-type").textContent(), "page");
     assert.equal(await page.locator("#targets-empty").isHidden(), true);
+    // Chromium's own UI targets (the omnibox popup) are not listed
+    await page.waitForTimeout(2500); // a refresh of the list
+    assert.equal(
+      await page.locator("#targets tbody tr", { hasText: "chrome://omnibox" }).count(),
+      0,
+    );
     await page.screenshot({ path: `${output}/targets.png` });
     // The page came through the server: the session logs it (once the browser asked for it).
     await page.click('nav button[data-view="requests"]');

@@ -96,20 +96,25 @@ function waterfall(entry: Entry): HTMLElement {
   return bar;
 }
 
+/** The stages' timings in words; those a request never reached are left out. */
 function timingText(entry: Entry): string {
   const t = entry.timings;
-  const ms = (n: number | undefined) => (n === undefined ? "-" : `${n.toFixed(1)} ms`);
-  return `rules and listeners ${ms(t.sendHeaders)}, waiting ${
-    ms(
-      t.responseStarted !== undefined ? t.responseStarted - (t.sendHeaders ?? 0) : undefined,
-    )
-  }, receiving ${
-    ms(
-      t.end !== undefined && t.responseStarted !== undefined
-        ? t.end - t.responseStarted
-        : undefined,
-    )
-  }`;
+  const parts: string[] = [];
+  const add = (name: string, from: number | undefined, to: number | undefined) => {
+    if (from !== undefined && to !== undefined) parts.push(`${name} ${(to - from).toFixed(1)} ms`);
+  };
+  add("rules and listeners", 0, t.sendHeaders);
+  add("waiting", t.sendHeaders ?? 0, t.responseStarted);
+  add("receiving", t.responseStarted, t.end);
+  if (t.sendHeaders === undefined && t.end !== undefined) {
+    parts.push(`ended before it was sent, after ${t.end.toFixed(1)} ms`);
+  }
+  return parts.join(", ");
+}
+
+/** The status cell: the code, the `net::ERR_*` error, or … while waiting. */
+function statusText(entry: Entry): string {
+  return entry.error ?? (entry.status === null ? "…" : String(entry.status));
 }
 
 function row(entry: Entry): HTMLTableRowElement {
@@ -122,7 +127,7 @@ function row(entry: Entry): HTMLTableRowElement {
     },
     el("td", {}, entry.method),
     el("td", { className: "url", title: entry.url }, entry.url),
-    el("td", {}, entry.error ?? (entry.status === null ? "…" : String(entry.status))),
+    el("td", { className: "status", title: entry.error ?? "" }, statusText(entry)),
     el("td", {}, entry.type),
     el("td", {}, sizeText(entry.size)),
     el("td", {}, entry.timings.end === undefined ? "…" : `${entry.timings.end.toFixed(0)} ms`),

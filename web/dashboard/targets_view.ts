@@ -18,9 +18,13 @@ interface Target {
   attached: boolean;
 }
 
+/** Chromium's own UI (the omnibox popup of a headless browser): not a target a user inspects. */
+const HIDDEN_TYPES: ReadonlySet<string> = new Set(["browser_ui"]);
+
 /** Fills the targets view. */
 export async function showTargets(): Promise<void> {
-  const list = await (await api("/targets")).json() as Target[];
+  const all = await (await api("/targets")).json() as Target[];
+  const list = all.filter((t) => !HIDDEN_TYPES.has(t.type));
   $("#targets-empty").hidden = list.length > 0;
   $("#targets tbody").replaceChildren(...list.map((t) =>
     el(
@@ -28,7 +32,7 @@ export async function showTargets(): Promise<void> {
       { dataset: { id: t.targetId } },
       el("td", {}, String(t.browser)),
       el("td", { className: "target-type" }, t.type),
-      el("td", {}, t.title),
+      el("td", {}, t.title || (t.type === "page" ? "(no title yet)" : "")),
       el("td", { className: "target-url" }, t.url),
       el("td", {}, t.attached ? "yes" : "no"),
       el("td", {}, t.targetId),

@@ -55,6 +55,9 @@ table{border-collapse:collapse;width:100%}td,th{padding:.2em .5em;border-bottom:
 #downloads td.url{max-width:30vw;overflow:hidden;text-overflow:ellipsis}#downloads progress{width:120px}
 #requests td.url{max-width:40vw;overflow:hidden;text-overflow:ellipsis}#requests tr{cursor:pointer}
 #requests tr:hover{background:#f5f5f5}#requests tr.selected{background:#e1f5fe}
+main:has(#detail:not([hidden])) #requests td.url{max-width:14vw}
+main:has(#detail:not([hidden])) #requests td.status{max-width:7vw;overflow:hidden;text-overflow:ellipsis}
+main:has(#detail:not([hidden])) .waterfall{width:90px}
 tr.error td,tr.\\34xx td,tr.\\35xx td{color:#c62828}
 .waterfall{position:relative;width:160px;height:10px;background:#fafafa}
 .waterfall span{position:absolute;top:0;height:10px}.blocked{background:#bdbdbd}.waiting{background:#66bb6a}.receiving{background:#42a5f5}

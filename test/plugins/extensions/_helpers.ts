@@ -49,6 +49,24 @@ export async function closeSessions(): Promise<void> {
   for (const name of opened.splice(0)) await session.closePartition(name);
 }
 
+/**
+ * What `chrome.<call>(...args)` did in the extension's background ({@linkcode RPC_WORKER}): its
+ * `value`, the `error` its promise rejected with, or the error it `thrown` at the call (as
+ * `"<name>: <message>"`).
+ */
+export async function askChrome(
+  ses: DefaultSession,
+  id: string,
+  call: string,
+  ...args: unknown[]
+): Promise<{ value?: unknown; error?: string; thrown?: string }> {
+  return await ses.extensions.sendMessage(id, { call, args }) as {
+    value?: unknown;
+    error?: string;
+    thrown?: string;
+  };
+}
+
 /** Calls `chrome.<call>(...args)` in the extension's background; rejects with its error. */
 export async function callChrome(
   ses: DefaultSession,
@@ -56,10 +74,7 @@ export async function callChrome(
   call: string,
   ...args: unknown[]
 ): Promise<unknown> {
-  const answer = await ses.extensions.sendMessage(id, { call, args }) as {
-    value?: unknown;
-    error?: string;
-  };
+  const answer = await askChrome(ses, id, call, ...args);
   if (answer && typeof answer.error === "string") throw new Error(answer.error);
   return answer?.value;
 }

@@ -11,11 +11,32 @@ import { cookiesPlugin } from "../../../plugins/cookies/mod.ts";
 import { cookiesCall, type SessionCookies } from "../../../plugins/extensions/cookie_calls.ts";
 import { HostAccess } from "../../../plugins/extensions/mod.ts";
 import { testSession } from "../../../testing/mod.ts";
+import { askChrome, cleanUp, loadWritten } from "./_helpers.ts";
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
   for (const close of closers) await close();
+  await cleanUp();
 });
+
+/** A loaded extension with `cookies` and every host, driven through its background. */
+async function cookiesExtension() {
+  const { ses, id } = await loadWritten({
+    manifest_version: 3,
+    name: "Cookies",
+    version: "1.0",
+    permissions: ["cookies"],
+    host_permissions: ["<all_urls>"],
+    background: { service_worker: "worker.js" },
+  });
+  return {
+    ses,
+    ask: (call: string, ...args: unknown[]) => askChrome(ses, id, call, ...args),
+    /** The call in callback form (RPC_WORKER's `{ callback }`). */
+    askWithCallback: (call: string, ...args: unknown[]) =>
+      ses.extensions.sendMessage(id, { callback: call, args }),
+  };
+}
 
 describe("chrome.cookies.getAll({ domain })", () => {
   it("lists the cookies of that domain and its subdomains only", async () => {
@@ -85,28 +106,43 @@ describe("chrome.cookies.set of a cookie that is gone at once", () => {
 });
 
 describe("chrome.cookies.get and remove without a name", () => {
-  it("refuse the call, as Chrome's schema requires name, instead of answering any cookie", async () => {
-    const { ses, close } = testSession([cookiesPlugin]);
-    closers.push(close);
+  it("throw at the call, as Chrome's bindings do (name is required), instead of answering any cookie", async () => {
+    const { ses, ask, askWithCallback } = await cookiesExtension();
     const url = "https://plain.example/";
     await ses.cookies.set({ url, name: "a", value: "1" });
-    const cookies = ses.cookies as unknown as SessionCookies;
-    const access = new HostAccess(["<all_urls>"]);
     for (const op of ["get", "remove"]) {
-      await assert.rejects(cookiesCall(cookies, access, op, [{ url }]), {
-        name: "TypeError",
-        message: `Error in invocation of cookies.${op}(cookies.CookieDetails details, optional ` +
-          "function callback): Error at parameter 'details': Missing required property 'name'.",
+      assert.deepEqual(await ask(`cookies.${op}`, { url }), {
+        thrown: `TypeError: Error in invocation of cookies.${op}(cookies.CookieDetails details, ` +
+          "optional function callback): Error at parameter 'details': Missing required property " +
+          "'name'.",
       });
     }
     // the words Chromium 156 throws
-    await assert.rejects(cookiesCall(cookies, access, "get", [{ url, name: 3 }]), {
-      name: "TypeError",
-      message: "Error in invocation of cookies.get(cookies.CookieDetails details, optional " +
-        "function callback): Error at parameter 'details': Error at property 'name': Invalid " +
-        "type: expected string, found integer.",
+    assert.deepEqual(await ask("cookies.get", { url, name: 3 }), {
+      thrown: "TypeError: Error in invocation of cookies.get(cookies.CookieDetails details, " +
+        "optional function callback): Error at parameter 'details': Error at property 'name': " +
+        "Invalid type: expected string, found integer.",
+    });
+    // with a callback too: the call throws, and the callback is never called
+    assert.deepEqual(await askWithCallback("cookies.remove", { url }), {
+      thrown: "TypeError: Error in invocation of cookies.remove(cookies.CookieDetails details, " +
+        "optional function callback): Error at parameter 'details': Missing required property " +
+        "'name'.",
     });
     assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["a"]);
+  });
+
+  it("are refused by the session too when a call bypasses the bindings", async () => {
+    // the background's code can post a call itself; the session checks it with the same words
+    const { ses, close } = testSession([cookiesPlugin]);
+    closers.push(close);
+    const cookies = ses.cookies as unknown as SessionCookies;
+    const access = new HostAccess(["<all_urls>"]);
+    await assert.rejects(cookiesCall(cookies, access, "remove", [{ url: "https://a.example/" }]), {
+      name: "TypeError",
+      message: "Error in invocation of cookies.remove(cookies.CookieDetails details, optional " +
+        "function callback): Error at parameter 'details': Missing required property 'name'.",
+    });
   });
 });
 
@@ -223,18 +259,6 @@ describe("chrome.cookies and partitionKey, as Chrome's cookies API reads it", ()
           "and the topLevelSite are not first party.",
       },
     );
-    await assert.rejects(call("getAll", { partitionKey: "https://news.example" }), {
-      name: "TypeError",
-      message: "Error in invocation of cookies.getAll(object details, optional function " +
-        "callback): Error at parameter 'details': Error at property 'partitionKey': Invalid " +
-        "type: expected cookies.CookiePartitionKey, found string.",
-    });
-    await assert.rejects(call("getAll", { partitionKey: { topLevelSite: 3 } }), {
-      name: "TypeError",
-      message: "Error in invocation of cookies.getAll(object details, optional function " +
-        "callback): Error at parameter 'details': Error at property 'partitionKey': Error at " +
-        "property 'topLevelSite': Invalid type: expected string, found integer.",
-    });
     await assert.rejects(
       call("getAll", { partitionKey: { topLevelSite: "", hasCrossSiteAncestor: true } }),
       {
@@ -243,5 +267,41 @@ describe("chrome.cookies and partitionKey, as Chrome's cookies API reads it", ()
       },
     );
     assert.deepEqual(await ses.cookies.get({}), before);
+  });
+
+  it("throws at the call for a key off the schema, and rejects the keys Chrome's API refuses", async () => {
+    const { ses, ask } = await cookiesExtension();
+    await ses.cookies.set({ url, name: "u", value: "1", secure: true });
+    assert.deepEqual(await ask("cookies.getAll", { partitionKey: "https://news.example" }), {
+      thrown: "TypeError: Error in invocation of cookies.getAll(object details, optional " +
+        "function callback): Error at parameter 'details': Error at property 'partitionKey': " +
+        "Invalid type: expected cookies.CookiePartitionKey, found string.",
+    });
+    assert.deepEqual(await ask("cookies.getAll", { partitionKey: { topLevelSite: 3 } }), {
+      thrown: "TypeError: Error in invocation of cookies.getAll(object details, optional " +
+        "function callback): Error at parameter 'details': Error at property 'partitionKey': " +
+        "Error at property 'topLevelSite': Invalid type: expected string, found integer.",
+    });
+    assert.deepEqual(
+      await ask("cookies.set", {
+        url,
+        name: "x",
+        value: "1",
+        partitionKey: { hasCrossSiteAncestor: "no" },
+      }),
+      {
+        thrown: "TypeError: Error in invocation of cookies.set(object details, optional " +
+          "function callback): Error at parameter 'details': Error at property 'partitionKey': " +
+          "Error at property 'hasCrossSiteAncestor': Invalid type: expected boolean, found string.",
+      },
+    );
+    // Chrome's cookies API (not its bindings) refuses these: the promise rejects
+    assert.deepEqual(
+      await ask("cookies.getAll", { partitionKey: { hasCrossSiteAncestor: true } }),
+      {
+        error: "CookiePartitionKey.topLevelSite unexpectedly not present.",
+      },
+    );
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["u"]);
   });
 });

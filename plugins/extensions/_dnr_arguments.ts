@@ -3,11 +3,14 @@
  * against the API's schema: an unknown property (a typo such as `addRule`), a value of the wrong
  * type or a missing required property is a TypeError in Chrome's words, naming the parameter and
  * the property, before anything changes. The rules inside `addRules` are the rule checks' own
- * (`dnr_rule.ts`). Plain code: it loads with the session, not with the rule engine.
+ * (`../web-request/dnr_rule.ts`, on valibot). Plain code that imports only this folder: an
+ * extension's background Worker throws these at the call, as Chrome does, and the session's own
+ * `ses.declarativeNetRequest` and an extension's session side (for a call that bypassed the
+ * Worker's bindings) check with the same functions.
  *
  * @module
  */
-import { REQUEST_METHODS, RESOURCE_TYPES } from "./dnr_types.ts";
+import { chromeTypeName, invocationError } from "./_chrome_invocation.ts";
 
 /** One property of a dictionary: its type, and whether it must be there. */
 interface Property {
@@ -22,6 +25,14 @@ interface Property {
     | "resourceType"
     | "method";
   required?: boolean;
+}
+
+/** The values of the schema's enums that `testMatchOutcome`'s request is checked against. */
+export interface DnrEnumValues {
+  /** `declarativeNetRequest.ResourceType`'s values. */
+  resourceTypes: readonly string[];
+  /** `declarativeNetRequest.RequestMethod`'s values (lower case). */
+  methods: readonly string[];
 }
 
 const UPDATE_RULE_OPTIONS: Readonly<Record<string, Property>> = {
@@ -59,33 +70,20 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   getMatchedRules: "optional declarativeNetRequest.MatchedRulesFilter filter",
 };
 
-/**
- * Chrome's name for the type of a value, as its binding errors say what they found.
- *
- * @example
- * ```ts
- * typeName(3); // "integer"
- * typeName([]); // "array"
- * ```
- */
-export function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
-}
+const NO_ENUMS: DnrEnumValues = { resourceTypes: [], methods: [] };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Why a value is not of a type (Chrome's words), or null when it is. */
-function mismatch(value: unknown, type: Property["type"]): string | null {
-  const expected = (name: string) => `Invalid type: expected ${name}, found ${typeName(value)}.`;
+/** Why a value is not of a type (Chrome's words, no final period), or null when it is. */
+function mismatch(value: unknown, type: Property["type"], enums: DnrEnumValues): string | null {
+  const expected = (name: string) =>
+    `Invalid type: expected ${name}, found ${chromeTypeName(value)}`;
   const oneOf = (values: readonly string[]) =>
     values.includes(value as string)
       ? null
-      : `Value must be one of ${[...values].sort().join(", ")}.`;
+      : `Value must be one of ${[...values].sort().join(", ")}`;
   switch (type) {
     case "integer":
       return Number.isInteger(value) ? null : expected("integer");
@@ -102,12 +100,12 @@ function mismatch(value: unknown, type: Property["type"]): string | null {
     case "integers": {
       if (!Array.isArray(value)) return expected("array");
       const at = value.findIndex((item) => !Number.isInteger(item));
-      return at < 0 ? null : `Error at index ${at}: ${mismatch(value[at], "integer")}`;
+      return at < 0 ? null : `Error at index ${at}: ${mismatch(value[at], "integer", enums)}`;
     }
     case "resourceType":
-      return oneOf(RESOURCE_TYPES);
+      return oneOf(enums.resourceTypes);
     case "method":
-      return oneOf(REQUEST_METHODS);
+      return oneOf(enums.methods);
   }
 }
 
@@ -117,27 +115,27 @@ function checkDictionary(
   parameter: string,
   value: unknown,
   properties: Readonly<Record<string, Property>>,
+  enums: DnrEnumValues = NO_ENUMS,
 ): void {
-  const fail = (message: string): never => {
-    throw new TypeError(
-      `Error in invocation of declarativeNetRequest.${method}(${
-        SIGNATURES[method]
-      }, optional function callback): Error at parameter '${parameter}': ${message}`,
-    );
+  const signature = `declarativeNetRequest.${method}(${
+    SIGNATURES[method]
+  }, optional function callback)`;
+  const fail = (path: string[], problem: string): never => {
+    throw invocationError(signature, parameter, path, problem);
   };
-  if (!isObject(value)) fail(`Invalid type: expected object, found ${typeName(value)}.`);
+  if (!isObject(value)) fail([], `Invalid type: expected object, found ${chromeTypeName(value)}`);
   const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(properties, key)) fail(`Unexpected property: '${key}'.`);
+    if (!Object.hasOwn(properties, key)) fail([], `Unexpected property: '${key}'`);
   }
   for (const [key, property] of Object.entries(properties)) {
     const item = given[key];
     if (item === undefined || item === null) {
-      if (property.required) fail(`Missing required property '${key}'.`);
+      if (property.required) fail([], `Missing required property '${key}'`);
       continue;
     }
-    const why = mismatch(item, property.type);
-    if (why !== null) fail(`Error at property '${key}': ${why}`);
+    const why = mismatch(item, property.type, enums);
+    if (why !== null) fail([key], why);
   }
 }
 
@@ -168,17 +166,31 @@ export function checkGetRulesFilter(method: string, filter: unknown): void {
 }
 
 /**
- * Checks `testMatchOutcome`'s request: `url` and `type` required, `method` one of Chrome's
- * lower-case methods.
+ * Checks `testMatchOutcome`'s request against the schema: `url` and `type` required, `type` one
+ * of `enums.resourceTypes`, `method` one of `enums.methods` (Chrome's lower-case methods).
  *
  * @example
  * ```ts
- * checkTestMatchRequest({ url: "https://a.test/", type: "script", method: "get" }); // passes
+ * const enums = { resourceTypes: ["script"], methods: ["get"] };
+ * checkTestMatchRequest({ url: "https://a.test/", type: "script", method: "get" }, enums); // passes
  * ```
  */
-export function checkTestMatchRequest(request: unknown): void {
-  checkDictionary("testMatchOutcome", "request", request, TEST_MATCH_REQUEST);
-  // then, as Chromium 156 checks the values: a URL, an initiator origin and a top URL that parse
+export function checkTestMatchRequest(request: unknown, enums: DnrEnumValues): void {
+  checkDictionary("testMatchOutcome", "request", request, TEST_MATCH_REQUEST, enums);
+}
+
+/**
+ * Checks the values of a schema-checked `testMatchOutcome` request as Chromium 156's API does
+ * (its function, not its bindings: the call rejects): a URL, an initiator origin and a top URL
+ * that parse.
+ *
+ * @example
+ * ```ts
+ * checkTestMatchUrls({ url: "https://a.test/" }); // passes
+ * // checkTestMatchUrls({ url: "nope" }) throws "Invalid test request URL."
+ * ```
+ */
+export function checkTestMatchUrls(request: unknown): void {
   const r = request as { url: string; initiator?: string; topUrl?: string };
   if (!URL.canParse(r.url)) throw new TypeError("Invalid test request URL.");
   if (r.initiator !== undefined && !(URL.canParse(r.initiator) && new URL(r.initiator).host)) {

@@ -1,0 +1,123 @@
+/**
+ * The Worker's `chrome.declarativeNetRequest`: Chrome's enums and constants, the methods the
+ * session answers with the extension's rules, and `setExtensionActionOptions` answered here (no
+ * toolbar badge, no tabs). As Chrome's bindings do, a call whose arguments do not fit the schema
+ * throws where it is made (`_dnr_arguments.ts`, `_static_rules_arguments.ts`); what Chrome's API
+ * itself refuses (a rule's fields, which the session checks on valibot, a test request's URLs,
+ * limits) rejects.
+ *
+ * @module
+ */
+import type { BackgroundInit } from "./_wire.ts";
+import type { Api, Checked } from "./_worker_storage.ts";
+import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
+import {
+  checkGetRulesFilter,
+  checkMatchedRulesFilter,
+  checkRegexOptions,
+  checkTestMatchRequest,
+  checkUpdateRuleOptions,
+  type DnrEnumValues,
+} from "./_dnr_arguments.ts";
+
+/**
+ * The check of each method's arguments (without the callback and trailing undefined ones) that
+ * has one; a parameter the session gives a default (`{}`) is checked only when given.
+ */
+function argumentChecks(enums: DnrEnumValues): Record<string, (given: unknown[]) => void> {
+  const given = (check: (value: unknown) => void) => (args: unknown[]) => {
+    if (args.length > 0) check(args[0]);
+  };
+  return {
+    updateDynamicRules: given((o) => checkUpdateRuleOptions("updateDynamicRules", o)),
+    updateSessionRules: given((o) => checkUpdateRuleOptions("updateSessionRules", o)),
+    getDynamicRules: given((f) => checkGetRulesFilter("getDynamicRules", f)),
+    getSessionRules: given((f) => checkGetRulesFilter("getSessionRules", f)),
+    getMatchedRules: given(checkMatchedRulesFilter),
+    testMatchOutcome: (args) => checkTestMatchRequest(args[0], enums),
+    isRegexSupported: (args) => checkRegexOptions(args[0]),
+    updateStaticRules: (args) => checkStaticRulesOptions("updateStaticRules", args[0]),
+    getDisabledRuleIds: (args) => checkStaticRulesOptions("getDisabledRuleIds", args[0]),
+  };
+}
+
+/**
+ * `chrome.declarativeNetRequest` over `api` and `checked` (the Worker's member makers), `event`
+ * (a Chrome event) and Chrome's `declarativeNetRequest` enums.
+ *
+ * @example
+ * ```ts ignore
+ * chrome.declarativeNetRequest = dnrNamespace(api, checked, event, init.enums.dnr);
+ * ```
+ */
+export function dnrNamespace(
+  api: Api,
+  checked: Checked,
+  event: (name: string) => unknown,
+  enums: BackgroundInit["enums"]["dnr"],
+): Record<string, unknown> {
+  let badgeCount = false;
+  const dnr: Record<string, unknown> = {
+    ...enums,
+    DYNAMIC_RULESET_ID: "_dynamic",
+    SESSION_RULESET_ID: "_session",
+    MAX_NUMBER_OF_DYNAMIC_RULES: 30000,
+    MAX_NUMBER_OF_UNSAFE_DYNAMIC_RULES: 5000,
+    MAX_NUMBER_OF_SESSION_RULES: 5000,
+    MAX_NUMBER_OF_UNSAFE_SESSION_RULES: 5000,
+    MAX_NUMBER_OF_DYNAMIC_AND_SESSION_RULES: 5000, // deprecated, still there in Chromium 156
+    MAX_NUMBER_OF_REGEX_RULES: 1000,
+    MAX_NUMBER_OF_STATIC_RULESETS: 100,
+    MAX_NUMBER_OF_ENABLED_STATIC_RULESETS: 50,
+    GUARANTEED_MINIMUM_STATIC_RULES: 30000,
+    MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
+    GETMATCHEDRULES_QUOTA_INTERVAL: 10,
+    // websession has no toolbar action whose badge could count matches, and no tabs
+    setExtensionActionOptions: api(
+      "declarativeNetRequest.setExtensionActionOptions",
+      (options) => {
+        const o = (options ?? {}) as {
+          displayActionCountAsBadgeText?: boolean;
+          tabUpdate?: { tabId: number };
+        };
+        if (o.displayActionCountAsBadgeText !== undefined) {
+          badgeCount = o.displayActionCountAsBadgeText === true;
+        }
+        if (!o.tabUpdate) return;
+        if (!badgeCount) {
+          throw new Error(
+            "Cannot increment action count unless displaying action count as badge text.",
+          );
+        }
+        throw new Error(`No tab with id: ${o.tabUpdate.tabId}.`);
+      },
+    ),
+  };
+  const checks = argumentChecks({
+    resourceTypes: Object.values(enums.ResourceType),
+    methods: Object.values(enums.RequestMethod),
+  });
+  for (
+    const m of [
+      "updateDynamicRules",
+      "getDynamicRules",
+      "updateSessionRules",
+      "getSessionRules",
+      "updateEnabledRulesets",
+      "getEnabledRulesets",
+      "getMatchedRules",
+      "testMatchOutcome",
+      "getAvailableStaticRuleCount",
+      "isRegexSupported",
+      "updateStaticRules",
+      "getDisabledRuleIds",
+    ]
+  ) {
+    const check = checks[m];
+    dnr[m] = check
+      ? checked(`declarativeNetRequest.${m}`, check)
+      : api(`declarativeNetRequest.${m}`);
+  }
+  dnr.onRuleMatchedDebug = event("declarativeNetRequest.onRuleMatchedDebug");
+  return dnr;
+}
