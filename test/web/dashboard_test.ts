@@ -28,7 +28,9 @@ before(async () => {
     const path = new URL(request.url).pathname;
     if (path === "/data.json") return Response.json({ fruit: "apple", count: 3 });
     if (path === "/set") {
-      return new Response("set", { headers: { "set-cookie": "flavour=plain; Path=/" } });
+      return new Response("set", {
+        headers: { "set-cookie": "flavour=plain; Path=/; SameSite=Strict; Max-Age=3600" },
+      });
     }
     if (path === "/submit") {
       return request.arrayBuffer().then((bytes) => new Response(`got ${bytes.byteLength} bytes`));
@@ -186,6 +188,18 @@ describe("the dashboard", () => {
     await row.locator("button.save").click();
     await row.locator(".status", { hasText: "saved" }).waitFor();
     assert.equal((await viaProxy("/whoami")).stdout, "flavour=edited-in-ui");
+    // the edit changed the value only: the cookie keeps its SameSite and its expiry
+    const kept = await page.evaluate(async () =>
+      (await (await fetch("/api/cookies")).json() as Array<Record<string, unknown>>)
+        .find((cookie) => cookie.name === "flavour")
+    );
+    assert.equal(kept?.sameSite, "strict");
+    assert.equal(typeof kept?.expirationDate, "number");
+    assert.equal(await row.locator(".cookie-flags").textContent(), "SameSite=Strict");
+    assert.match(
+      await row.locator(".cookie-expires").textContent() ?? "",
+      /^\d{4}-\d\d-\d\d \d\d:\d\d/,
+    );
     await page.screenshot({ path: `${output}/cookies.png` });
   });
 

@@ -307,6 +307,21 @@ function cookieUrl(cookie: Cookie): string {
   return `http${cookie.secure ? "s" : ""}://${cookie.domain.replace(/^\./, "")}${cookie.path}`;
 }
 
+/** When the cookie expires, in UTC, or "Session" for a session cookie. */
+function expiresText(cookie: Cookie): string {
+  if (cookie.expirationDate === undefined) return "Session";
+  return new Date(cookie.expirationDate * 1000).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** Secure, HttpOnly and the SameSite value Electron reports (none when "unspecified"). */
+function flagsText(cookie: Cookie): string {
+  const sameSite = cookie.sameSite && cookie.sameSite !== "unspecified"
+    ? `SameSite=${cookie.sameSite[0].toUpperCase()}${cookie.sameSite.slice(1)}`
+    : "";
+  return [cookie.secure && "Secure", cookie.httpOnly && "HttpOnly", sameSite].filter(Boolean)
+    .join(" ");
+}
+
 async function showCookies(): Promise<void> {
   const filter = ($("#cookie-filter") as HTMLInputElement).value.toLowerCase();
   const cookies = (await (await api("/cookies")).json() as Cookie[])
@@ -321,11 +336,8 @@ async function showCookies(): Promise<void> {
       el("td", {}, cookie.name),
       el("td", {}, value),
       el("td", {}, cookie.path),
-      el(
-        "td",
-        {},
-        [cookie.secure && "Secure", cookie.httpOnly && "HttpOnly"].filter(Boolean).join(" "),
-      ),
+      el("td", { className: "cookie-expires" }, expiresText(cookie)),
+      el("td", { className: "cookie-flags" }, flagsText(cookie)),
       el(
         "td",
         {},
@@ -340,6 +352,7 @@ async function showCookies(): Promise<void> {
               secure: cookie.secure,
               httpOnly: cookie.httpOnly,
             };
+            if (cookie.sameSite) details.sameSite = cookie.sameSite;
             if (!cookie.hostOnly) details.domain = cookie.domain;
             if (cookie.expirationDate) details.expirationDate = cookie.expirationDate;
             const answer = await api("/cookies", { method: "POST", body: JSON.stringify(details) });

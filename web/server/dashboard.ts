@@ -103,7 +103,7 @@ cookie this page cannot read; it never goes into a URL.</p>
 </div>
 <div id="view-cookies" class="view" hidden>
 <p><input id="cookie-filter" placeholder="Filter by domain or name" aria-label="cookie filter"></p>
-<table id="cookies"><thead><tr><th>Domain</th><th>Name</th><th>Value</th><th>Path</th><th>Flags</th><th></th></tr></thead><tbody></tbody></table>
+<table id="cookies"><thead><tr><th>Domain</th><th>Name</th><th>Value</th><th>Path</th><th>Expires (UTC)</th><th>Flags</th><th></th></tr></thead><tbody></tbody></table>
 </div>
 <div id="view-rules" class="view" hidden>
 <table id="rules"><thead><tr><th>Id</th><th>Kind</th><th>Rule</th><th></th></tr></thead><tbody></tbody></table>
