@@ -6,10 +6,10 @@
  *   `unregisterPreloadScript`, `getPreloadScripts`) are stored per session, for whatever drives
  *   pages for it (`Preloads.frameScripts()`).
  * - `getBlobData(identifier)` reads blobs the runtime can resolve, by `blob:` URL or UUID.
- * - `setCodeCachePaths`, `clearCodeCaches`, `setDisplayMediaRequestHandler` and
- *   `setBluetoothPairingHandler` throw (or reject with) a `NotSupportedError` naming the member,
+ * - `setCodeCachePaths`, `clearCodeCaches`, `setDisplayMediaRequestHandler`,
+ *   `setBluetoothPairingHandler` and `registerLocalAIHandler` throw (or reject with) a `NotSupportedError` naming the member,
  *   the runtime and where it works; `serviceWorkers` does too outside the browser bundle. Given
- *   `null` (Electron's "back to the default"), the two handler setters do nothing: the default is
+ *   `null` (Electron's "back to the default"), the three handler setters do nothing: the default is
  *   what websession has.
  * - `setCodeCachePath(path)` (Electron's name) checks the path as Electron does and keeps it: no
  *   renderer runs here, so no code cache is ever written (Electron's code cache fails silently).
@@ -90,6 +90,11 @@ export interface RendererMembers {
   setDisplayMediaRequestHandler(handler: unknown, options?: unknown): void;
   /** Needs a renderer's Web Bluetooth: throws a `NotSupportedError` (null: does nothing). */
   setBluetoothPairingHandler(handler: unknown): void;
+  /**
+   * Needs a renderer's Prompt API answered by a `UtilityProcess` (Electron only: CDP has no such
+   * handler either): throws a `NotSupportedError` (null, which clears it in Electron: does nothing).
+   */
+  registerLocalAIHandler(handler: unknown): void;
   /** Electron's `ServiceWorkers` (in the browser bundle; elsewhere its members throw). */
   readonly serviceWorkers: ServiceWorkersApi;
 }
@@ -113,8 +118,8 @@ export const rendererPlugin: Plugin<RendererMembers> = definePlugin<RendererMemb
       throw notSupported(member, runtime, ELSEWHERE);
     };
     // A handler setter given null goes back to the default, which is what websession has.
-    const unsupportedHandler = (member: string) => (handler: unknown) => {
-      if (handler !== null) throw notSupported(member, runtime, ELSEWHERE);
+    const unsupportedHandler = (member: string, elsewhere = ELSEWHERE) => (handler: unknown) => {
+      if (handler !== null) throw notSupported(member, runtime, elsewhere);
     };
     const members: RendererMembers = {
       setPreloads: (list) => preloads.setPreloads(list),
@@ -132,6 +137,7 @@ export const rendererPlugin: Plugin<RendererMembers> = definePlugin<RendererMemb
       clearCodeCaches: () => Promise.reject(notSupported("clearCodeCaches", runtime, ELSEWHERE)),
       setDisplayMediaRequestHandler: unsupportedHandler("setDisplayMediaRequestHandler"),
       setBluetoothPairingHandler: unsupportedHandler("setBluetoothPairingHandler"),
+      registerLocalAIHandler: unsupportedHandler("registerLocalAIHandler", "Electron"),
       serviceWorkers: runtime === "browser"
         ? new PageServiceWorkers(
           (globalThis as { navigator?: { serviceWorker?: ServiceWorkerContainerLike } }).navigator

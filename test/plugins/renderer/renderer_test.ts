@@ -135,6 +135,19 @@ describe("members that need a renderer", () => {
     const ses = session.fromPartition("renderer-null-handlers");
     ses.setDisplayMediaRequestHandler(null);
     ses.setBluetoothPairingHandler(null);
+    ses.registerLocalAIHandler(null); // Electron's way to clear the handler
+  });
+
+  it("registerLocalAIHandler: a NotSupportedError saying it works in Electron only", () => {
+    const ses = session.fromPartition("renderer-local-ai");
+    assert.throws(() => ses.registerLocalAIHandler({}), (error) => {
+      assert.ok(error instanceof DOMException);
+      assert.equal(error.name, "NotSupportedError");
+      assert.match(error.message, /^ses\.registerLocalAIHandler is not supported on \w+: /);
+      assert.match(error.message, /it works in Electron\b/);
+      assert.doesNotMatch(error.message, /Chromium-backed/); // CDP has no Prompt API handler
+      return true;
+    });
   });
 });
 
