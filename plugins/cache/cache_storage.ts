@@ -276,7 +276,8 @@ export class CacheStorage {
    * What changes in the store (the old row, the new one, the evicted ones) is one batch: one
    * transaction per stored response rather than one per row. Without a store (an in-memory
    * partition) nothing is written anywhere, and the entry is stored before `put` returns
-   * (undefined: no promise is made, on every response such a partition's cache keeps).
+   * (undefined: no promise is made, on every response such a partition's cache keeps); so is a
+   * volatile entry, whose put returns a promise only when the store loses rows.
    */
   put(
     url: string,
