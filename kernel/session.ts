@@ -248,7 +248,12 @@ const FETCH_ONLY = new Set([
 
 /** The options of `init` that are not fetch's (for the pipeline's taps). */
 function optionsOf(init: SessionFetchInit): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(init).filter(([key]) => !FETCH_ONLY.has(key)));
+  // No entries array and no object when every option is fetch's own (a proxied request's init).
+  let options: Record<string, unknown> | null = null;
+  for (const key of Object.keys(init)) {
+    if (!FETCH_ONLY.has(key)) (options ??= {})[key] = (init as Record<string, unknown>)[key];
+  }
+  return options ?? NO_OPTIONS;
 }
 
 // The session's own members, which no plugin may add.

@@ -276,7 +276,8 @@ export class CacheStorage {
    * What changes in the store (the old row, the new one, the evicted ones) is one batch: one
    * transaction per stored response rather than one per row. Without a store (an in-memory
    * partition) nothing is written anywhere, and the entry is stored before `put` returns
-   * (undefined: no promise is made, on every response such a partition's cache keeps).
+   * (undefined: no promise is made, on every response such a partition's cache keeps); so is a
+   * volatile entry, whose put returns a promise only when the store loses rows.
    */
   put(
     url: string,
@@ -293,37 +294,52 @@ export class CacheStorage {
       }
       return undefined;
     }
-    return this.#putStored(url, meta, body, volatile);
+    if (volatile) return this.#putVolatile(url, meta, body);
+    return this.#putStored(url, meta, body);
   }
 
-  async #putStored(url: string, meta: CachedMeta, body: Uint8Array, volatile: boolean) {
+  /**
+   * A volatile entry of a persistent partition: placed in memory at once; a promise only when the
+   * store loses rows (the URL's old entry, or what the placing evicted). Most responses of a
+   * server that says nothing about caching are such, and each made a store's write promise to
+   * track (and the next request to the URL waited for it) with nothing to write.
+   */
+  #putVolatile(url: string, meta: CachedMeta, body: Uint8Array): Promise<void> | undefined {
+    const changes: Changes = { operations: [], files: [] };
+    this.#drop(url, changes);
+    const size = sizeOf(meta, url);
+    if (size <= this.#options.maxSize && size <= VOLATILE_LIMIT) {
+      const slot = this.#slot(meta, body, size);
+      slot.volatile = true;
+      this.#place(url, slot, changes);
+    }
+    return changes.operations.length > 0 || changes.files.length > 0
+      ? this.#apply(changes)
+      : undefined;
+  }
+
+  async #putStored(url: string, meta: CachedMeta, body: Uint8Array) {
     const changes: Changes = { operations: [], files: [] };
     this.#drop(url, changes);
     try {
       const size = sizeOf(meta, url);
       if (size > this.#options.maxSize) return;
       const { files, directory } = this.#options;
-      const inMemoryOnly = volatile;
-      if (inMemoryOnly && size > VOLATILE_LIMIT) return;
       // Bodies small enough for the store's row are also kept in memory, for synchronous hits.
-      const keep = inMemoryOnly || body.byteLength <= INLINE_LIMIT;
-      const slot = this.#slot(meta, keep ? body : null, size);
-      slot.volatile = inMemoryOnly;
-      if (!inMemoryOnly) {
-        let inline: string | null = null;
-        if (body.byteLength > INLINE_LIMIT && files && directory) {
-          slot.file = `${directory}/${crypto.randomUUID()}`;
-          await files.makeDirectory(directory);
-          await files.writeFile(slot.file, body);
-        } else inline = toBase64(body);
-        const row: Record<string, StoreValue> = {
-          meta: meta as unknown as StoreValue,
-          file: slot.file,
-          used: Date.now(),
-        };
-        if (inline !== null) row.body = inline;
-        changes.operations.push({ op: "set", key: `e/${url}`, value: row });
-      }
+      const slot = this.#slot(meta, body.byteLength <= INLINE_LIMIT ? body : null, size);
+      let inline: string | null = null;
+      if (body.byteLength > INLINE_LIMIT && files && directory) {
+        slot.file = `${directory}/${crypto.randomUUID()}`;
+        await files.makeDirectory(directory);
+        await files.writeFile(slot.file, body);
+      } else inline = toBase64(body);
+      const row: Record<string, StoreValue> = {
+        meta: meta as unknown as StoreValue,
+        file: slot.file,
+        used: Date.now(),
+      };
+      if (inline !== null) row.body = inline;
+      changes.operations.push({ op: "set", key: `e/${url}`, value: row });
       this.#place(url, slot, changes);
     } finally {
       await this.#apply(changes);

@@ -234,6 +234,17 @@ export class HttpCache {
           return response;
         }
       }
+      const fields = own ??= cacheRequestFields(request.headers);
+      if (method === "GET" && !hasOwnDirectives(fields)) {
+        // Nothing stored, or a volatile entry (never fresh, no validator): a miss, sent on with
+        // the request's own headers and its answer kept, as #handle would (without its turns).
+        const meta = this.#storage.peek(request.url);
+        if (meta === null || meta.volatile === true) {
+          return this.#onward(request).then((response) =>
+            this.#maybeStore(request, fields, request.url, response)
+          );
+        }
+      }
     }
     return this.#handle(request, own ?? cacheRequestFields(request.headers));
   }

@@ -62,15 +62,21 @@ export async function forward(
         redirect: "manual",
         signal: controller.signal,
       })
-      : await session.fetch(url, {
-        method: req.method,
-        headers,
-        body,
-        redirect: "manual",
-        signal: controller.signal,
-        // @ts-ignore: duplex is needed for a streamed body and missing from the lib types
-        duplex: body ? "half" : undefined,
-      });
+      : await session.fetch(
+        url,
+        body
+          ? {
+            method: req.method,
+            headers,
+            body,
+            redirect: "manual",
+            signal: controller.signal,
+            // @ts-ignore: duplex is needed for a streamed body and missing from the lib types
+            duplex: "half",
+          }
+          // fetch's options only: no object of the session's own options made per request
+          : { method: req.method, headers, redirect: "manual", signal: controller.signal },
+      );
   } catch (error) {
     if (res.headersSent || controller.signal.aborted) {
       log?.failed(controller.signal, "net::ERR_ABORTED");

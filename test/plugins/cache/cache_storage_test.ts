@@ -54,6 +54,25 @@ describe("cache storage of a persistent partition", () => {
     assert.deepEqual((await cache.get("http://a.test/x"))?.body, new Uint8Array([2]));
   });
 
+  it("a volatile entry is in place when put returns, with a promise only when rows go", async () => {
+    const store = new MemoryStore();
+    const cache = storage(store);
+    const first = cache.put("http://a.test/v", meta(1, "no-cache"), new Uint8Array([1]), true);
+    assert.equal(first, undefined, "nothing to write, nothing to wait for");
+    assert.equal(cache.peek("http://a.test/v")?.bodySize, 1);
+    await cache.put("http://a.test/row", meta(1, "max-age=60"), new Uint8Array([2]));
+    const replacing = cache.put(
+      "http://a.test/row",
+      meta(1, "no-cache"),
+      new Uint8Array([3]),
+      true,
+    );
+    assert.ok(replacing instanceof Promise, "the URL's row is deleted");
+    assert.deepEqual(cache.peek("http://a.test/row")?.headers, [["cache-control", "no-cache"]]);
+    await replacing;
+    assert.deepEqual(await rows(store), []);
+  });
+
   it("replacing an entry and evicting another is one batch of the store", async () => {
     const store = new MemoryStore();
     const batches: string[][] = [];
