@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { SAME_SITE_STATUSES } from "./_cookies_arguments.ts";
 import { REQUEST_METHODS, RESOURCE_TYPES, RULE_ACTION_TYPES } from "../web-request/dnr_types.ts";
 
 /** An enum object: each value under its name in CONSTANT_CASE (`upgradeScheme`: `UPGRADE_SCHEME`). */
@@ -93,7 +94,7 @@ export const OTHER_ENUMS: Readonly<Record<string, Readonly<Record<string, Chrome
     OnRestartRequiredReason: chromeEnum(["app_update", "os_update", "periodic"]),
   },
   cookies: {
-    SameSiteStatus: chromeEnum(["no_restriction", "lax", "strict", "unspecified"]),
+    SameSiteStatus: chromeEnum(SAME_SITE_STATUSES),
     OnChangedCause: chromeEnum([
       "evicted",
       "expired",

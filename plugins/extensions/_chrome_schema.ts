@@ -1,0 +1,161 @@
+/**
+ * A value checked against a type of Chrome's API schemas as Chromium 156's bindings check it
+ * (`extensions/renderer/bindings/argument_spec.cc`'s order): an object's own properties in the
+ * order they were given (an unknown one, a required one that is null, a value of the wrong type),
+ * then the required properties it lacks, by name; `integer` is a 32-bit one; a `number` is
+ * finite. What passes comes back as Chrome's bindings hand it on: a copy with the properties that
+ * are `null` or `undefined` left out. Plain code of this folder: the background Worker and the
+ * session side run the same schemas.
+ *
+ * @module
+ */
+import { chromeTypeName, isChromeInteger } from "./_chrome_invocation.ts";
+
+/** An enum of the schema: its name (`cookies.SameSiteStatus`) and its values. */
+export interface SchemaEnum {
+  /** The name the bindings' type errors give it. */
+  readonly name: string;
+  /** The values it takes. */
+  readonly values: readonly string[];
+}
+
+/** An array of the schema, with the type of its items. */
+export interface SchemaArray {
+  /** The type of each item. */
+  readonly items: SchemaType;
+}
+
+/** A property of a schema object: its type, and whether it may be left out. */
+export interface SchemaProperty {
+  /** Its type. */
+  readonly type: SchemaType;
+  /** Whether it may be left out (or be null). */
+  readonly optional?: boolean;
+}
+
+/** An object of the schema: its name (`declarativeNetRequest.Rule`, or `object`) and properties. */
+export interface SchemaObject {
+  /** The name the bindings' type errors give it. */
+  readonly name: string;
+  /** Its properties; no other is taken. */
+  readonly properties: Readonly<Record<string, SchemaProperty>>;
+}
+
+/** A type of the schema; `object` alone is any object (not an array) taken as it is. */
+export type SchemaType =
+  | "string"
+  | "boolean"
+  | "integer"
+  | "number"
+  | "object"
+  | SchemaEnum
+  | SchemaArray
+  | SchemaObject;
+
+/** Where a value failed its schema, and why (Chrome's words, without the final period). */
+export class SchemaRefusal extends Error {
+  /**
+   * The path from the checked value to the value the problem is about (property names and
+   * array indexes), as Chrome's message walks it; `field` adds the property an unknown or
+   * missing property's problem names.
+   */
+  constructor(
+    readonly path: ReadonlyArray<string | number>,
+    readonly problem: string,
+    readonly field: ReadonlyArray<string | number> = path,
+  ) {
+    super(problem);
+  }
+}
+
+/**
+ * A property that must be there.
+ *
+ * @example
+ * ```ts
+ * required("string"); // { type: "string" }
+ * ```
+ */
+export function required(type: SchemaType): SchemaProperty {
+  return { type };
+}
+
+/**
+ * A property that may be left out.
+ *
+ * @example
+ * ```ts
+ * optional("boolean"); // { type: "boolean", optional: true }
+ * ```
+ */
+export function optional(type: SchemaType): SchemaProperty {
+  return { type, optional: true };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Checks `value` against `type`; answers the copy Chrome's bindings hand on, or throws a
+ * {@linkcode SchemaRefusal} (`path` starts from `at`).
+ *
+ * @example
+ * ```ts
+ * const point = { name: "Point", properties: { x: required("integer") } };
+ * parseSchemaValue({ x: 1, y: null }, point); // throws: Unexpected property: 'y'
+ * ```
+ */
+export function parseSchemaValue(
+  value: unknown,
+  type: SchemaType,
+  at: ReadonlyArray<string | number> = [],
+): unknown {
+  const refuse = (problem: string, field = at): never => {
+    throw new SchemaRefusal(at, problem, field);
+  };
+  const wrong = (expected: string): never =>
+    refuse(`Invalid type: expected ${expected}, found ${chromeTypeName(value)}`);
+  if (typeof type === "string") {
+    switch (type) {
+      case "string":
+      case "boolean":
+        return typeof value === type ? value : wrong(type);
+      case "integer":
+        return isChromeInteger(value) ? value : wrong("integer");
+      case "number":
+        if (typeof value !== "number") wrong("number");
+        return Number.isFinite(value) ? value : refuse("Value must not be NaN or Infinity");
+      case "object":
+        return isObject(value) ? value : wrong("object");
+    }
+  }
+  if ("values" in type) {
+    if (typeof value !== "string") wrong(type.name);
+    return type.values.includes(value as string)
+      ? value
+      : refuse(`Value must be one of ${[...type.values].sort().join(", ")}`);
+  }
+  if ("items" in type) {
+    if (!Array.isArray(value)) wrong("array");
+    return (value as unknown[]).map((item, i) => parseSchemaValue(item, type.items, [...at, i]));
+  }
+  if (!isObject(value)) return wrong(type.name);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const property = Object.hasOwn(type.properties, key) ? type.properties[key] : undefined;
+    if (!property) refuse(`Unexpected property: '${key}'`, [...at, key]);
+    const item = value[key];
+    if (item === undefined || item === null) {
+      if (!property!.optional) refuse(`Missing required property '${key}'`, [...at, key]);
+      continue;
+    }
+    out[key] = parseSchemaValue(item, property!.type, [...at, key]);
+  }
+  for (const key of Object.keys(type.properties).sort()) {
+    if (!type.properties[key].optional && !Object.hasOwn(out, key)) {
+      refuse(`Missing required property '${key}'`, [...at, key]);
+    }
+  }
+  return out;
+}
