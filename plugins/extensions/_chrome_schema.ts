@@ -119,8 +119,9 @@ export function parseSchemaValue(
   if (typeof type === "string") {
     switch (type) {
       case "string":
+        return typeof value === "string" ? value : wrong("string");
       case "boolean":
-        return typeof value === type ? value : wrong(type);
+        return typeof value === "boolean" ? value : wrong("boolean");
       case "integer":
         return isChromeInteger(value) ? value : wrong("integer");
       case "number":
