@@ -7,7 +7,13 @@
  * @module
  */
 import { SAME_SITE_STATUSES } from "./_cookies_arguments.ts";
-import { REQUEST_METHODS, RESOURCE_TYPES, RULE_ACTION_TYPES } from "../web-request/dnr_types.ts";
+import {
+  DOMAIN_TYPES,
+  HEADER_OPERATIONS,
+  REQUEST_METHODS,
+  RESOURCE_TYPES,
+  RULE_ACTION_TYPES,
+} from "../web-request/dnr_types.ts";
 
 /** An enum object: each value under its name in CONSTANT_CASE (`upgradeScheme`: `UPGRADE_SCHEME`). */
 export type ChromeEnum = Readonly<Record<string, string>>;
@@ -74,8 +80,8 @@ export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
 export const DNR_ENUMS: Readonly<Record<string, ChromeEnum>> = {
   RuleActionType: chromeEnum(RULE_ACTION_TYPES),
   ResourceType: chromeEnum(RESOURCE_TYPES),
-  HeaderOperation: chromeEnum(["append", "set", "remove"]),
-  DomainType: chromeEnum(["firstParty", "thirdParty"]),
+  HeaderOperation: chromeEnum(HEADER_OPERATIONS),
+  DomainType: chromeEnum(DOMAIN_TYPES),
   RequestMethod: chromeEnum(REQUEST_METHODS),
   UnsupportedRegexReason: chromeEnum(["syntaxError", "memoryLimitExceeded"]),
 };

@@ -41,8 +41,12 @@ export interface SchemaObject {
   readonly properties: Readonly<Record<string, SchemaProperty>>;
 }
 
-/** A type of the schema; `object` alone is any object (not an array) taken as it is. */
+/**
+ * A type of the schema; `object` alone is any object (not an array) and `any` any value, each
+ * taken as it is.
+ */
 export type SchemaType =
+  | "any"
   | "string"
   | "boolean"
   | "integer"
@@ -118,6 +122,8 @@ export function parseSchemaValue(
     refuse(`Invalid type: expected ${expected}, found ${chromeTypeName(value)}`);
   if (typeof type === "string") {
     switch (type) {
+      case "any":
+        return value;
       case "string":
         return typeof value === "string" ? value : wrong("string");
       case "boolean":

@@ -2,9 +2,9 @@
  * The Worker's `chrome.declarativeNetRequest`: Chrome's enums and constants, the methods the
  * session answers with the extension's rules, and `setExtensionActionOptions` answered here (no
  * toolbar badge, no tabs). As Chrome's bindings do, a call whose arguments do not fit the schema
- * throws where it is made (`_dnr_arguments.ts`, `_static_rules_arguments.ts`); what Chrome's API
- * itself refuses (a rule's fields, which the session checks on valibot, a test request's URLs,
- * limits) rejects.
+ * throws where it is made (`_dnr_arguments.ts`, the rules inside `addRules` included,
+ * `_static_rules_arguments.ts`); what Chrome's API itself refuses (a rule's values that fit the
+ * schema, a test request's URLs, limits) rejects.
  *
  * @module
  */
@@ -29,8 +29,8 @@ function argumentChecks(enums: DnrEnumValues): Record<string, (given: unknown[])
     if (args.length > 0) check(args[0]);
   };
   return {
-    updateDynamicRules: given((o) => checkUpdateRuleOptions("updateDynamicRules", o)),
-    updateSessionRules: given((o) => checkUpdateRuleOptions("updateSessionRules", o)),
+    updateDynamicRules: given((o) => checkUpdateRuleOptions("updateDynamicRules", o, enums)),
+    updateSessionRules: given((o) => checkUpdateRuleOptions("updateSessionRules", o, enums)),
     getDynamicRules: given((f) => checkGetRulesFilter("getDynamicRules", f)),
     getSessionRules: given((f) => checkGetRulesFilter("getSessionRules", f)),
     getMatchedRules: given(checkMatchedRulesFilter),
@@ -96,6 +96,9 @@ export function dnrNamespace(
   const checks = argumentChecks({
     resourceTypes: Object.values(enums.ResourceType),
     methods: Object.values(enums.RequestMethod),
+    actionTypes: Object.values(enums.RuleActionType),
+    headerOperations: Object.values(enums.HeaderOperation),
+    domainTypes: Object.values(enums.DomainType),
   });
   for (
     const m of [
