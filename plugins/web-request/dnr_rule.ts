@@ -14,7 +14,6 @@ import {
   REQUEST_METHODS,
   RESOURCE_TYPES,
   type Rule,
-  RULE_ACTION_TYPES,
   type RuleActionType,
 } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
