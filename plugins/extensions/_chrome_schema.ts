@@ -59,14 +59,14 @@ export type SchemaType =
 /** Where a value failed its schema, and why (Chrome's words, without the final period). */
 export class SchemaRefusal extends Error {
   /**
-   * The path from the checked value to the value the problem is about (property names and
-   * array indexes), as Chrome's message walks it; `field` adds the property an unknown or
-   * missing property's problem names.
+   * `path` leads from the checked value to the value the problem is about (property names and
+   * array indexes), as Chrome's message walks it; `field` adds the property an unknown or missing
+   * property's problem names.
    */
   constructor(
-    readonly path: ReadonlyArray<string | number>,
     readonly problem: string,
-    readonly field: ReadonlyArray<string | number> = path,
+    readonly path: Array<string | number> = [],
+    readonly field: Array<string | number> = [],
   ) {
     super(problem);
   }
@@ -102,7 +102,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Checks `value` against `type`; answers the copy Chrome's bindings hand on, or throws a
- * {@linkcode SchemaRefusal} (`path` starts from `at`).
+ * {@linkcode SchemaRefusal}.
  *
  * @example
  * ```ts
@@ -110,59 +110,86 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * parseSchemaValue({ x: 1, y: null }, point); // throws: Unexpected property: 'y'
  * ```
  */
-export function parseSchemaValue(
-  value: unknown,
-  type: SchemaType,
-  at: ReadonlyArray<string | number> = [],
-): unknown {
-  const refuse = (problem: string, field = at): never => {
-    throw new SchemaRefusal(at, problem, field);
-  };
-  const wrong = (expected: string): never =>
-    refuse(`Invalid type: expected ${expected}, found ${chromeTypeName(value)}`);
+export function parseSchemaValue(value: unknown, type: SchemaType): unknown {
   if (typeof type === "string") {
     switch (type) {
       case "any":
         return value;
       case "string":
-        return typeof value === "string" ? value : wrong("string");
+        return typeof value === "string" ? value : wrongType(value, "string");
       case "boolean":
-        return typeof value === "boolean" ? value : wrong("boolean");
+        return typeof value === "boolean" ? value : wrongType(value, "boolean");
       case "integer":
-        return isChromeInteger(value) ? value : wrong("integer");
+        return isChromeInteger(value) ? value : wrongType(value, "integer");
       case "number":
-        if (typeof value !== "number") wrong("number");
-        return Number.isFinite(value) ? value : refuse("Value must not be NaN or Infinity");
+        if (typeof value !== "number") wrongType(value, "number");
+        if (!Number.isFinite(value)) throw new SchemaRefusal("Value must not be NaN or Infinity");
+        return value;
       case "object":
-        return isObject(value) ? value : wrong("object");
+        return isObject(value) ? value : wrongType(value, "object");
     }
   }
   if ("values" in type) {
-    if (typeof value !== "string") wrong(type.name);
-    return type.values.includes(value as string)
-      ? value
-      : refuse(`Value must be one of ${[...type.values].sort().join(", ")}`);
+    if (typeof value !== "string") wrongType(value, type.name);
+    if (type.values.includes(value as string)) return value;
+    throw new SchemaRefusal(`Value must be one of ${[...type.values].sort().join(", ")}`);
   }
   if ("items" in type) {
-    if (!Array.isArray(value)) wrong("array");
-    return (value as unknown[]).map((item, i) => parseSchemaValue(item, type.items, [...at, i]));
+    if (!Array.isArray(value)) wrongType(value, "array");
+    const list = value as unknown[];
+    const out = new Array(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = within(i, list[i], type.items);
+    return out;
   }
-  if (!isObject(value)) return wrong(type.name);
+  if (!isObject(value)) return wrongType(value, type.name);
   const out: Record<string, unknown> = {};
+  let requiredSeen = 0;
   for (const key of Object.keys(value)) {
     const property = Object.hasOwn(type.properties, key) ? type.properties[key] : undefined;
-    if (!property) refuse(`Unexpected property: '${key}'`, [...at, key]);
+    if (!property) throw new SchemaRefusal(`Unexpected property: '${key}'`, [], [key]);
     const item = value[key];
     if (item === undefined || item === null) {
-      if (!property!.optional) refuse(`Missing required property '${key}'`, [...at, key]);
+      if (!property.optional) {
+        throw new SchemaRefusal(`Missing required property '${key}'`, [], [key]);
+      }
       continue;
     }
-    out[key] = parseSchemaValue(item, property!.type, [...at, key]);
+    out[key] = within(key, item, property.type);
+    if (!property.optional) requiredSeen++;
   }
-  for (const key of Object.keys(type.properties).sort()) {
-    if (!type.properties[key].optional && !Object.hasOwn(out, key)) {
-      refuse(`Missing required property '${key}'`, [...at, key]);
-    }
+  const needed = requiredNames(type);
+  if (requiredSeen < needed.length) {
+    const missing = needed.find((key) => !Object.hasOwn(out, key))!;
+    throw new SchemaRefusal(`Missing required property '${missing}'`, [], [missing]);
   }
   return out;
+}
+
+function wrongType(value: unknown, expected: string): never {
+  throw new SchemaRefusal(`Invalid type: expected ${expected}, found ${chromeTypeName(value)}`);
+}
+
+/** `parseSchemaValue` of the item at `key`, whose refusal gets the key in front of its path. */
+function within(key: string | number, item: unknown, type: SchemaType): unknown {
+  try {
+    return parseSchemaValue(item, type);
+  } catch (error) {
+    if (error instanceof SchemaRefusal) {
+      error.path.unshift(key);
+      error.field.unshift(key);
+    }
+    throw error;
+  }
+}
+
+const requiredByObject = new WeakMap<SchemaObject, readonly string[]>();
+
+/** An object's required properties, by name (the order Chrome reports a missing one in). */
+function requiredNames(type: SchemaObject): readonly string[] {
+  let names = requiredByObject.get(type);
+  if (!names) {
+    names = Object.keys(type.properties).filter((key) => !type.properties[key].optional).sort();
+    requiredByObject.set(type, names);
+  }
+  return names;
 }
