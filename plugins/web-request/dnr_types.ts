@@ -7,7 +7,6 @@
 // declarativeNetRequest names resource types as webRequest and the kernel's pipeline do.
 import { RESOURCE_TYPES, type ResourceType } from "../../kernel/request.ts";
 export { RESOURCE_TYPES, type ResourceType } from "../../kernel/request.ts";
-import type { DnrEnumValues } from "../extensions/_dnr_rule_schema.ts";
 
 /** A request method, lower case. */
 export type RequestMethod =
@@ -282,7 +281,13 @@ export const DOMAIN_TYPES: readonly NonNullable<RuleCondition["domainType"]>[] =
  * DNR_ENUM_VALUES.methods.includes("get"); // true
  * ```
  */
-export const DNR_ENUM_VALUES: DnrEnumValues = {
+export const DNR_ENUM_VALUES: {
+  readonly resourceTypes: readonly string[];
+  readonly methods: readonly string[];
+  readonly actionTypes: readonly string[];
+  readonly headerOperations: readonly string[];
+  readonly domainTypes: readonly string[];
+} = {
   resourceTypes: RESOURCE_TYPES,
   methods: REQUEST_METHODS,
   actionTypes: RULE_ACTION_TYPES,
