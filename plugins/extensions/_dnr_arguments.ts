@@ -69,6 +69,24 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   getMatchedRules: "optional declarativeNetRequest.MatchedRulesFilter filter",
 };
 
+const signature = (method: string) =>
+  `declarativeNetRequest.${method}(${SIGNATURES[method]}, optional function callback)`;
+
+/**
+ * The TypeError Chrome's bindings throw for a call to `method` whose arguments match none of its
+ * signatures (a parameter that is no object, one argument too many, a required one left out).
+ *
+ * @example
+ * ```ts
+ * dnrNoMatchingSignature("isRegexSupported").message;
+ * // "Error in invocation of declarativeNetRequest.isRegexSupported(declarativeNetRequest.
+ * //  RegexOptions regexOptions, optional function callback): No matching signature."
+ * ```
+ */
+export function dnrNoMatchingSignature(method: string): TypeError {
+  return new TypeError(`Error in invocation of ${signature(method)}: No matching signature.`);
+}
+
 /**
  * Checks a dictionary argument against its schema; throws Chrome's TypeError. A refusal inside
  * `addRules` also carries the rule's index (`ruleIndex`) and the field at fault in it (`field`).
@@ -79,16 +97,14 @@ function checkDictionary(
   value: unknown,
   schema: SchemaObject,
 ): void {
-  const signature = `declarativeNetRequest.${method}(${
-    SIGNATURES[method]
-  }, optional function callback)`;
-  // a value that is no object is a type error of the parameter itself, named "object"
-  const shape = { ...schema, name: "object" };
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw dnrNoMatchingSignature(method);
+  }
   try {
-    parseSchemaValue(value, shape);
+    parseSchemaValue(value, schema);
   } catch (error) {
     if (!(error instanceof SchemaRefusal)) throw error;
-    const refused = invocationError(signature, parameter, [...error.path], error.problem);
+    const refused = invocationError(signature(method), parameter, error.path, error.problem);
     const [top, index] = error.field;
     if (top === "addRules" && typeof index === "number") {
       Object.assign(refused, { ruleIndex: index, field: error.field.slice(2).join(".") });

@@ -162,4 +162,34 @@ describe("declarativeNetRequest rules off the schema (Chromium 156's words)", ()
       },
     );
   });
+
+  it("match no signature when a parameter is no object or an argument is one too many", async () => {
+    const { ses, id } = await loadWritten({
+      manifest_version: 3,
+      name: "Signatures",
+      version: "1.0",
+      permissions: ["declarativeNetRequest"],
+      background: { service_worker: "worker.js" },
+    });
+    const ask = (call: string, ...args: unknown[]) =>
+      askChrome(ses, id, `declarativeNetRequest.${call}`, ...args);
+    const none = (call: string) => ({
+      thrown: `TypeError: Error in invocation of declarativeNetRequest.${call}, optional ` +
+        "function callback): No matching signature.",
+    });
+    const update = "updateSessionRules(declarativeNetRequest.UpdateRuleOptions options";
+    assert.deepEqual(await ask("updateSessionRules"), none(update));
+    assert.deepEqual(await ask("updateSessionRules", 3), none(update));
+    assert.deepEqual(await ask("updateSessionRules", []), none(update));
+    const rule = { id: 1, condition: {}, action: block };
+    assert.deepEqual(await ask("updateSessionRules", { addRules: [rule] }, 3), none(update));
+    const filter = "getSessionRules(optional declarativeNetRequest.GetRulesFilter filter";
+    assert.deepEqual(await ask("getSessionRules", 3), none(filter));
+    assert.deepEqual(
+      await ask("isRegexSupported", "x"),
+      none("isRegexSupported(declarativeNetRequest.RegexOptions regexOptions"),
+    );
+    // null for an optional parameter is left out
+    assert.deepEqual(await ask("getSessionRules", null), { value: [] });
+  });
 });
