@@ -286,7 +286,7 @@ export function install(init: BackgroundInit): void {
       getAll: cookie("getAll"),
       set: cookie("set"),
       remove: cookie("remove"),
-      getAllCookieStores: api("cookies.getAllCookieStores"),
+      getAllCookieStores: cookie("getAllCookieStores"),
       onChanged: event("cookies.onChanged"),
     };
   }

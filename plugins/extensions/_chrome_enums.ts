@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { REQUEST_METHODS, RESOURCE_TYPES, RULE_ACTION_TYPES } from "../web-request/dnr_types.ts";
+import { SAME_SITE_STATUSES } from "./_cookies_arguments.ts";
+import {
+  DOMAIN_TYPES,
+  HEADER_OPERATIONS,
+  REQUEST_METHODS,
+  RESOURCE_TYPES,
+  RULE_ACTION_TYPES,
+} from "../web-request/dnr_types.ts";
 
 /** An enum object: each value under its name in CONSTANT_CASE (`upgradeScheme`: `UPGRADE_SCHEME`). */
 export type ChromeEnum = Readonly<Record<string, string>>;
@@ -73,8 +80,8 @@ export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
 export const DNR_ENUMS: Readonly<Record<string, ChromeEnum>> = {
   RuleActionType: chromeEnum(RULE_ACTION_TYPES),
   ResourceType: chromeEnum(RESOURCE_TYPES),
-  HeaderOperation: chromeEnum(["append", "set", "remove"]),
-  DomainType: chromeEnum(["firstParty", "thirdParty"]),
+  HeaderOperation: chromeEnum(HEADER_OPERATIONS),
+  DomainType: chromeEnum(DOMAIN_TYPES),
   RequestMethod: chromeEnum(REQUEST_METHODS),
   UnsupportedRegexReason: chromeEnum(["syntaxError", "memoryLimitExceeded"]),
 };
@@ -93,7 +100,7 @@ export const OTHER_ENUMS: Readonly<Record<string, Readonly<Record<string, Chrome
     OnRestartRequiredReason: chromeEnum(["app_update", "os_update", "periodic"]),
   },
   cookies: {
-    SameSiteStatus: chromeEnum(["no_restriction", "lax", "strict", "unspecified"]),
+    SameSiteStatus: chromeEnum(SAME_SITE_STATUSES),
     OnChangedCause: chromeEnum([
       "evicted",
       "expired",

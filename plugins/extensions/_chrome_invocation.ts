@@ -7,20 +7,34 @@
  */
 
 /**
- * The name Chrome's bindings give a value's type: `integer` for a whole number, `array`, `null`,
+ * Whether a value is what Chrome's bindings call an integer (a 32-bit one, as V8's `IsInt32`).
+ *
+ * @example
+ * ```ts
+ * isChromeInteger(3); // true
+ * isChromeInteger(1e10); // false
+ * ```
+ */
+export function isChromeInteger(value: unknown): value is number {
+  return typeof value === "number" && (value | 0) === value && !Object.is(value, -0);
+}
+
+/**
+ * The name Chrome's bindings give a value's type: `integer` for a 32-bit whole number, `array`, `null`,
  * and `typeof` otherwise.
  *
  * @example
  * ```ts
  * chromeTypeName(3); // "integer"
  * chromeTypeName(1.5); // "number"
+ * chromeTypeName(2 ** 31); // "number"
  * chromeTypeName([]); // "array"
  * ```
  */
 export function chromeTypeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
-  if (typeof value === "number" && Number.isInteger(value)) return "integer";
+  if (isChromeInteger(value)) return "integer";
   return typeof value;
 }
 

@@ -8,7 +8,14 @@
  *
  * @module
  */
-import { invalidType, invocationError } from "./_chrome_invocation.ts";
+import { invocationError } from "./_chrome_invocation.ts";
+import {
+  optional,
+  parseSchemaValue,
+  required,
+  type SchemaObject,
+  SchemaRefusal,
+} from "./_chrome_schema.ts";
 
 /** The first parameter of each method, as Chrome's bindings name it in their messages. */
 const DETAILS_PARAMETER: Record<string, string> = {
@@ -32,33 +39,82 @@ const signature = (op: string) =>
  * //  callback): Error at parameter 'details': Missing required property 'name'."
  * ```
  */
-export function cookiesArgumentError(op: string, path: string[], problem: string): TypeError {
-  return invocationError(signature(op), "details", path, problem);
+export function cookiesArgumentError(
+  op: string,
+  path: ReadonlyArray<string | number>,
+  problem: string,
+): TypeError {
+  return invocationError(signature(op), "details", [...path], problem);
 }
 
 /**
- * The error for a property of `details` at `path` whose value is not of the `expected` type.
+ * Chrome's `cookies.SameSiteStatus` values (`chrome.cookies.SameSiteStatus`'s too).
  *
  * @example
  * ```ts
- * invalidCookiesType("getAll", ["partitionKey"], "cookies.CookiePartitionKey", "x").message;
- * // "... Error at property 'partitionKey': Invalid type: expected cookies.CookiePartitionKey, found string."
+ * SAME_SITE_STATUSES.includes("lax"); // true
  * ```
  */
-export function invalidCookiesType(
-  op: string,
-  path: string[],
-  expected: string,
-  value: unknown,
-): TypeError {
-  return invalidType(signature(op), "details", path, expected, value);
-}
+export const SAME_SITE_STATUSES: readonly string[] = [
+  "no_restriction",
+  "lax",
+  "strict",
+  "unspecified",
+];
+
+const PARTITION_KEY: SchemaObject = {
+  name: "cookies.CookiePartitionKey",
+  properties: { topLevelSite: optional("string"), hasCrossSiteAncestor: optional("boolean") },
+};
+const COOKIE_DETAILS: SchemaObject = {
+  name: "cookies.CookieDetails",
+  properties: {
+    url: required("string"),
+    name: required("string"),
+    storeId: optional("string"),
+    partitionKey: optional(PARTITION_KEY),
+  },
+};
+/** Each method's `details`, as Chromium 156's cookies schema has them. */
+const DETAILS: Readonly<Record<string, SchemaObject>> = {
+  get: COOKIE_DETAILS,
+  remove: COOKIE_DETAILS,
+  getAll: {
+    name: "object",
+    properties: {
+      url: optional("string"),
+      domain: optional("string"),
+      name: optional("string"),
+      path: optional("string"),
+      secure: optional("boolean"),
+      session: optional("boolean"),
+      storeId: optional("string"),
+      partitionKey: optional(PARTITION_KEY),
+    },
+  },
+  set: {
+    name: "object",
+    properties: {
+      url: required("string"),
+      name: optional("string"),
+      value: optional("string"),
+      domain: optional("string"),
+      path: optional("string"),
+      secure: optional("boolean"),
+      httpOnly: optional("boolean"),
+      sameSite: optional({ name: "cookies.SameSiteStatus", values: SAME_SITE_STATUSES }),
+      expirationDate: optional("number"),
+      storeId: optional("string"),
+      partitionKey: optional(PARTITION_KEY),
+    },
+  },
+};
 
 /**
- * Throws Chrome's TypeError when the `details` of `cookies.<op>(details)` (`args` without the
- * callback) do not fit the schema: `get` and `remove` need a string `name`, and a `partitionKey`
- * is an object with a string `topLevelSite` and a boolean `hasCrossSiteAncestor`, each optional.
- * Details that are not an object are left to the session, which reads them as `{}`.
+ * The `details` of `cookies.<op>(details)` (`args` without the callback) as Chrome's bindings hand
+ * them on (null properties left out); throws Chrome's TypeError when they do not fit the schema: `details` missing or not an object
+ * matches no signature; a property missing, unknown, of the wrong type or outside its enum is an
+ * error at parameter 'details'. `getAllCookieStores` takes no argument.
  *
  * @example
  * ```ts
@@ -70,27 +126,34 @@ export function invalidCookiesType(
  * }
  * ```
  */
-export function checkCookiesCall(op: string, args: readonly unknown[]): void {
-  const details = args[0];
-  if (details === null || typeof details !== "object") return;
-  const d = details as Record<string, unknown>;
-  if (op === "get" || op === "remove") {
-    if (d.name === undefined) {
-      throw cookiesArgumentError(op, [], "Missing required property 'name'");
-    }
-    if (typeof d.name !== "string") throw invalidCookiesType(op, ["name"], "string", d.name);
+export function checkCookiesCall(
+  op: string,
+  args: readonly unknown[],
+): Record<string, unknown> {
+  let count = args.length;
+  while (count > 0 && args[count - 1] === undefined) count--;
+  const details = DETAILS[op];
+  if (!details) {
+    if (count > 0) throw noMatchingSignature(op);
+    return {};
   }
-  const key = d.partitionKey;
-  if (key === undefined) return;
-  if (key === null || typeof key !== "object" || Array.isArray(key)) {
-    throw invalidCookiesType(op, ["partitionKey"], "cookies.CookiePartitionKey", key);
+  const given = args[0];
+  if (count !== 1 || given === null || typeof given !== "object" || Array.isArray(given)) {
+    throw noMatchingSignature(op);
   }
-  const { topLevelSite, hasCrossSiteAncestor } = key as Record<string, unknown>;
-  if (topLevelSite !== undefined && typeof topLevelSite !== "string") {
-    throw invalidCookiesType(op, ["partitionKey", "topLevelSite"], "string", topLevelSite);
+  try {
+    return parseSchemaValue(given, details) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof SchemaRefusal)) throw error;
+    throw cookiesArgumentError(op, error.path, error.problem);
   }
-  if (hasCrossSiteAncestor !== undefined && typeof hasCrossSiteAncestor !== "boolean") {
-    const path = ["partitionKey", "hasCrossSiteAncestor"];
-    throw invalidCookiesType(op, path, "boolean", hasCrossSiteAncestor);
-  }
+}
+
+function noMatchingSignature(op: string): TypeError {
+  const parameters = op === "getAllCookieStores" ? "optional function callback" : undefined;
+  return new TypeError(
+    `Error in invocation of ${
+      parameters ? `cookies.${op}(${parameters})` : signature(op)
+    }: No matching signature.`,
+  );
 }

@@ -10,54 +10,53 @@
  *
  * @module
  */
-import { chromeTypeName, invocationError } from "./_chrome_invocation.ts";
+import { invocationError } from "./_chrome_invocation.ts";
+import {
+  optional,
+  parseSchemaValue,
+  required,
+  type SchemaObject,
+  SchemaRefusal,
+  type SchemaType,
+} from "./_chrome_schema.ts";
+import { dnrEnum, type DnrEnumValues, dnrRuleSchema } from "./_dnr_rule_schema.ts";
+export type { DnrEnumValues } from "./_dnr_rule_schema.ts";
 
-/** One property of a dictionary: its type, and whether it must be there. */
-interface Property {
-  type:
-    | "integer"
-    | "number"
-    | "boolean"
-    | "string"
-    | "object"
-    | "integers"
-    | "array"
-    | "resourceType"
-    | "method";
-  required?: boolean;
-}
-
-/** The values of the schema's enums that `testMatchOutcome`'s request is checked against. */
-export interface DnrEnumValues {
-  /** `declarativeNetRequest.ResourceType`'s values. */
-  resourceTypes: readonly string[];
-  /** `declarativeNetRequest.RequestMethod`'s values (lower case). */
-  methods: readonly string[];
-}
-
-const UPDATE_RULE_OPTIONS: Readonly<Record<string, Property>> = {
-  removeRuleIds: { type: "integers" },
-  addRules: { type: "array" },
-};
-const GET_RULES_FILTER: Readonly<Record<string, Property>> = { ruleIds: { type: "integers" } };
-const TEST_MATCH_REQUEST: Readonly<Record<string, Property>> = {
-  url: { type: "string", required: true },
-  initiator: { type: "string" },
-  method: { type: "method" },
-  type: { type: "resourceType", required: true },
-  tabId: { type: "integer" },
-  topUrl: { type: "string" },
-  responseHeaders: { type: "object" },
-};
-const REGEX_OPTIONS: Readonly<Record<string, Property>> = {
-  regex: { type: "string", required: true },
-  isCaseSensitive: { type: "boolean" },
-  requireCapturing: { type: "boolean" },
-};
-const MATCHED_RULES_FILTER: Readonly<Record<string, Property>> = {
-  tabId: { type: "integer" },
-  minTimeStamp: { type: "number" },
-};
+const integers: SchemaType = { items: "integer" };
+const dnrOptions = (name: string, properties: SchemaObject["properties"]): SchemaObject => ({
+  name: `declarativeNetRequest.${name}`,
+  properties,
+});
+/** The options with the rules left as given (the rule engine checks them, with the same schema). */
+const UPDATE_RULE_OPTIONS = dnrOptions("UpdateRuleOptions", {
+  removeRuleIds: optional(integers),
+  addRules: optional({ items: "any" }),
+});
+const updateRuleOptions = (enums: DnrEnumValues) =>
+  dnrOptions("UpdateRuleOptions", {
+    removeRuleIds: optional(integers),
+    addRules: optional({ items: dnrRuleSchema(enums) }),
+  });
+const GET_RULES_FILTER = dnrOptions("GetRulesFilter", { ruleIds: optional(integers) });
+const testMatchRequest = (enums: DnrEnumValues) =>
+  dnrOptions("TestMatchRequestDetails", {
+    url: required("string"),
+    initiator: optional("string"),
+    method: optional(dnrEnum("RequestMethod", enums.methods)),
+    type: required(dnrEnum("ResourceType", enums.resourceTypes)),
+    tabId: optional("integer"),
+    topUrl: optional("string"),
+    responseHeaders: optional("object"),
+  });
+const REGEX_OPTIONS = dnrOptions("RegexOptions", {
+  regex: required("string"),
+  isCaseSensitive: optional("boolean"),
+  requireCapturing: optional("boolean"),
+});
+const MATCHED_RULES_FILTER = dnrOptions("MatchedRulesFilter", {
+  tabId: optional("integer"),
+  minTimeStamp: optional("number"),
+});
 
 /** Each method's signature, as Chrome's binding errors spell it. */
 const SIGNATURES: Readonly<Record<string, string>> = {
@@ -70,77 +69,54 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   getMatchedRules: "optional declarativeNetRequest.MatchedRulesFilter filter",
 };
 
-const NO_ENUMS: DnrEnumValues = { resourceTypes: [], methods: [] };
+const signature = (method: string) =>
+  `declarativeNetRequest.${method}(${SIGNATURES[method]}, optional function callback)`;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+/**
+ * The TypeError Chrome's bindings throw for a call to `method` whose arguments match none of its
+ * signatures (a parameter that is no object, one argument too many, a required one left out).
+ *
+ * @example
+ * ```ts
+ * dnrNoMatchingSignature("isRegexSupported").message;
+ * // "Error in invocation of declarativeNetRequest.isRegexSupported(declarativeNetRequest.
+ * //  RegexOptions regexOptions, optional function callback): No matching signature."
+ * ```
+ */
+export function dnrNoMatchingSignature(method: string): TypeError {
+  return new TypeError(`Error in invocation of ${signature(method)}: No matching signature.`);
 }
 
-/** Why a value is not of a type (Chrome's words, no final period), or null when it is. */
-function mismatch(value: unknown, type: Property["type"], enums: DnrEnumValues): string | null {
-  const expected = (name: string) =>
-    `Invalid type: expected ${name}, found ${chromeTypeName(value)}`;
-  const oneOf = (values: readonly string[]) =>
-    values.includes(value as string)
-      ? null
-      : `Value must be one of ${[...values].sort().join(", ")}`;
-  switch (type) {
-    case "integer":
-      return Number.isInteger(value) ? null : expected("integer");
-    case "number":
-      return typeof value === "number" ? null : expected("number");
-    case "boolean":
-      return typeof value === "boolean" ? null : expected("boolean");
-    case "string":
-      return typeof value === "string" ? null : expected("string");
-    case "object":
-      return isObject(value) ? null : expected("object");
-    case "array":
-      return Array.isArray(value) ? null : expected("array");
-    case "integers": {
-      if (!Array.isArray(value)) return expected("array");
-      const at = value.findIndex((item) => !Number.isInteger(item));
-      return at < 0 ? null : `Error at index ${at}: ${mismatch(value[at], "integer", enums)}`;
-    }
-    case "resourceType":
-      return oneOf(enums.resourceTypes);
-    case "method":
-      return oneOf(enums.methods);
-  }
-}
-
-/** Checks a dictionary argument against its properties; throws Chrome's TypeError. */
+/**
+ * Checks a dictionary argument against its schema; throws Chrome's TypeError. A refusal inside
+ * `addRules` also carries the rule's index (`ruleIndex`) and the field at fault in it (`field`).
+ */
 function checkDictionary(
   method: string,
   parameter: string,
   value: unknown,
-  properties: Readonly<Record<string, Property>>,
-  enums: DnrEnumValues = NO_ENUMS,
+  schema: SchemaObject,
 ): void {
-  const signature = `declarativeNetRequest.${method}(${
-    SIGNATURES[method]
-  }, optional function callback)`;
-  const fail = (path: string[], problem: string): never => {
-    throw invocationError(signature, parameter, path, problem);
-  };
-  if (!isObject(value)) fail([], `Invalid type: expected object, found ${chromeTypeName(value)}`);
-  const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(properties, key)) fail([], `Unexpected property: '${key}'`);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw dnrNoMatchingSignature(method);
   }
-  for (const [key, property] of Object.entries(properties)) {
-    const item = given[key];
-    if (item === undefined || item === null) {
-      if (property.required) fail([], `Missing required property '${key}'`);
-      continue;
+  try {
+    parseSchemaValue(value, schema);
+  } catch (error) {
+    if (!(error instanceof SchemaRefusal)) throw error;
+    const refused = invocationError(signature(method), parameter, error.path, error.problem);
+    const [top, index] = error.field;
+    if (top === "addRules" && typeof index === "number") {
+      Object.assign(refused, { ruleIndex: index, field: error.field.slice(2).join(".") });
     }
-    const why = mismatch(item, property.type, enums);
-    if (why !== null) fail([key], why);
+    throw refused;
   }
 }
 
 /**
- * Checks `updateSessionRules`/`updateDynamicRules`' options (`method` names the call).
+ * Checks `updateSessionRules`/`updateDynamicRules`' options (`method` names the call); with
+ * `enums`, the rules inside `addRules` too (the Worker's check at the call; the session side's
+ * rule engine checks each rule with the same schema, `_dnr_rule_schema.ts`).
  *
  * @example
  * ```ts
@@ -149,8 +125,13 @@ function checkDictionary(
  * // "... Error at parameter 'options': Unexpected property: 'addRule'."
  * ```
  */
-export function checkUpdateRuleOptions(method: string, options: unknown): void {
-  checkDictionary(method, "options", options, UPDATE_RULE_OPTIONS);
+export function checkUpdateRuleOptions(
+  method: string,
+  options: unknown,
+  enums?: DnrEnumValues,
+): void {
+  const schema = enums ? updateRuleOptions(enums) : UPDATE_RULE_OPTIONS;
+  checkDictionary(method, "options", options, schema);
 }
 
 /**
@@ -171,12 +152,18 @@ export function checkGetRulesFilter(method: string, filter: unknown): void {
  *
  * @example
  * ```ts
- * const enums = { resourceTypes: ["script"], methods: ["get"] };
+ * const enums = {
+ *   resourceTypes: ["script"],
+ *   methods: ["get"],
+ *   actionTypes: ["block"],
+ *   headerOperations: ["set"],
+ *   domainTypes: ["firstParty"],
+ * };
  * checkTestMatchRequest({ url: "https://a.test/", type: "script", method: "get" }, enums); // passes
  * ```
  */
 export function checkTestMatchRequest(request: unknown, enums: DnrEnumValues): void {
-  checkDictionary("testMatchOutcome", "request", request, TEST_MATCH_REQUEST, enums);
+  checkDictionary("testMatchOutcome", "request", request, testMatchRequest(enums));
 }
 
 /**

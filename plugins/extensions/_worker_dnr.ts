@@ -2,9 +2,9 @@
  * The Worker's `chrome.declarativeNetRequest`: Chrome's enums and constants, the methods the
  * session answers with the extension's rules, and `setExtensionActionOptions` answered here (no
  * toolbar badge, no tabs). As Chrome's bindings do, a call whose arguments do not fit the schema
- * throws where it is made (`_dnr_arguments.ts`, `_static_rules_arguments.ts`); what Chrome's API
- * itself refuses (a rule's fields, which the session checks on valibot, a test request's URLs,
- * limits) rejects.
+ * throws where it is made (`_dnr_arguments.ts`, the rules inside `addRules` included,
+ * `_static_rules_arguments.ts`); what Chrome's API itself refuses (a rule's values that fit the
+ * schema, a test request's URLs, limits) rejects.
  *
  * @module
  */
@@ -18,24 +18,35 @@ import {
   checkTestMatchRequest,
   checkUpdateRuleOptions,
   type DnrEnumValues,
+  dnrNoMatchingSignature,
 } from "./_dnr_arguments.ts";
 
 /**
  * The check of each method's arguments (without the callback and trailing undefined ones) that
- * has one; a parameter the session gives a default (`{}`) is checked only when given.
+ * has one: a required parameter must be the one argument; an optional one may be left out or
+ * null, as Chrome's bindings take it.
  */
 function argumentChecks(enums: DnrEnumValues): Record<string, (given: unknown[]) => void> {
-  const given = (check: (value: unknown) => void) => (args: unknown[]) => {
-    if (args.length > 0) check(args[0]);
+  const required = (method: string, check: (value: unknown) => void) => (args: unknown[]) => {
+    if (args.length !== 1) throw dnrNoMatchingSignature(method);
+    check(args[0]);
   };
+  const optional = (method: string, check: (value: unknown) => void) => (args: unknown[]) => {
+    if (args.length > 1) throw dnrNoMatchingSignature(method);
+    if (args[0] !== undefined && args[0] !== null) check(args[0]);
+  };
+  const update = (method: string) =>
+    required(method, (options) => checkUpdateRuleOptions(method, options, enums));
+  const getRules = (method: string) =>
+    optional(method, (filter) => checkGetRulesFilter(method, filter));
   return {
-    updateDynamicRules: given((o) => checkUpdateRuleOptions("updateDynamicRules", o)),
-    updateSessionRules: given((o) => checkUpdateRuleOptions("updateSessionRules", o)),
-    getDynamicRules: given((f) => checkGetRulesFilter("getDynamicRules", f)),
-    getSessionRules: given((f) => checkGetRulesFilter("getSessionRules", f)),
-    getMatchedRules: given(checkMatchedRulesFilter),
-    testMatchOutcome: (args) => checkTestMatchRequest(args[0], enums),
-    isRegexSupported: (args) => checkRegexOptions(args[0]),
+    updateDynamicRules: update("updateDynamicRules"),
+    updateSessionRules: update("updateSessionRules"),
+    getDynamicRules: getRules("getDynamicRules"),
+    getSessionRules: getRules("getSessionRules"),
+    getMatchedRules: optional("getMatchedRules", checkMatchedRulesFilter),
+    testMatchOutcome: required("testMatchOutcome", (r) => checkTestMatchRequest(r, enums)),
+    isRegexSupported: required("isRegexSupported", checkRegexOptions),
     updateStaticRules: (args) => checkStaticRulesOptions("updateStaticRules", args[0]),
     getDisabledRuleIds: (args) => checkStaticRulesOptions("getDisabledRuleIds", args[0]),
   };
@@ -96,6 +107,9 @@ export function dnrNamespace(
   const checks = argumentChecks({
     resourceTypes: Object.values(enums.ResourceType),
     methods: Object.values(enums.RequestMethod),
+    actionTypes: Object.values(enums.RuleActionType),
+    headerOperations: Object.values(enums.HeaderOperation),
+    domainTypes: Object.values(enums.DomainType),
   });
   for (
     const m of [

@@ -71,8 +71,7 @@ export async function cookiesCall(
 ): Promise<unknown> {
   if (!cookies) throw new Error("This session has no cookies plugin");
   // the Worker threw these at the call; checked again for a call posted around its bindings
-  checkCookiesCall(op, args);
-  const d = (args[0] ?? {}) as Record<string, unknown>;
+  const d = checkCookiesCall(op, args);
   const key = d.partitionKey as ChromePartitionKey | undefined;
   const choice = partitionChoice(key, op);
   const inChoice = (c: Record<string, unknown>) =>
@@ -82,12 +81,10 @@ export async function cookiesCall(
     throw new Error(`Invalid cookie store id: "${String(d.storeId)}".`);
   }
   const needUrl = () => {
-    if (typeof d.url !== "string") throw new TypeError(`cookies.${op}: details.url is required`);
-    if (!URL.canParse(d.url)) throw new Error(`Invalid url: "${d.url}".`);
-    if (!access.covers(d.url)) {
-      throw new Error(`No host permissions for cookies at url: "${d.url}".`);
-    }
-    return d.url;
+    const url = d.url as string; // a string: the schema checked it, required by get, set, remove
+    if (!URL.canParse(url)) throw new Error(`Invalid url: "${url}".`);
+    if (!access.covers(url)) throw new Error(`No host permissions for cookies at url: "${url}".`);
+    return url;
   };
   switch (op) {
     case "get": {
@@ -99,13 +96,10 @@ export async function cookiesCall(
       if (d.url !== undefined) needUrl();
       // Chrome's domain filter is not Electron's: read here, not by `ses.cookies.get`.
       const { storeId: _s, domain, partitionKey: _p, ...filter } = d;
-      if (domain !== undefined && typeof domain !== "string") {
-        throw new TypeError("cookies.getAll: details.domain must be a string");
-      }
       const found = await cookies.get(filter) as Array<{ domain: string }>;
       return found.filter((c) =>
         coversCookie(access, c) && inChoice(c) &&
-        (domain === undefined || isDomainOrSubdomain(c.domain, domain))
+        (domain === undefined || isDomainOrSubdomain(c.domain, domain as string))
       ).map(toChromeCookie);
     }
     case "set": {

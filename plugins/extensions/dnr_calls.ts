@@ -21,7 +21,8 @@ export function declarativeNetRequestCall(
   op: string,
   args: unknown[],
 ): unknown {
-  const a = args[0] as never;
+  // null for an optional parameter is left out, as Chrome's bindings take it
+  const a = (args[0] ?? undefined) as never;
   switch (op) {
     case "updateDynamicRules":
       return rules.updateDynamicRules(a);

@@ -1,96 +1,24 @@
 /**
- * Validation and compilation of one declarative rule: the shape (valibot, unknown keys
- * rejected) and Chrome's semantic checks, each failure a TypeError naming the rule's id and the
+ * Validation and compilation of one declarative rule: the shape (Chrome's schema, the extensions
+ * plugin's `_dnr_rule_schema.ts`, which an extension's Worker runs at the call too) and Chrome's
+ * semantic checks, each failure a TypeError naming the rule's id and the
  * field at fault.
  *
  * @module
  */
 import { dnrErrors } from "./_dnr_errors.ts";
-import { schemaRefusal } from "./_dnr_schema_errors.ts";
-import * as v from "valibot";
+import { SchemaRefusal } from "../extensions/_chrome_schema.ts";
+import { parseDnrRule } from "../extensions/_dnr_rule_schema.ts";
 import {
+  DNR_ENUM_VALUES,
   REQUEST_METHODS,
   RESOURCE_TYPES,
   type Rule,
-  RULE_ACTION_TYPES,
   type RuleActionType,
 } from "./dnr_types.ts";
 import { parseUrlFilter, type UrlFilter } from "./url_filter.ts";
 import { compileRegexFilter, type RegexFilter, requiredLiterals } from "./_regex_filter.ts";
 import type { HeaderCondition } from "./_response_headers.ts";
-
-const int = v.pipe(v.number(), v.integer());
-const strings = v.array(v.string());
-const header = v.strictObject({
-  header: v.string(),
-  operation: v.picklist(["append", "set", "remove"]),
-  value: v.optional(v.string()),
-});
-const queryTransform = v.strictObject({
-  removeParams: v.optional(strings),
-  addOrReplaceParams: v.optional(v.array(v.strictObject({
-    key: v.string(),
-    value: v.string(),
-    replaceOnly: v.optional(v.boolean()),
-  }))),
-});
-const transform = v.strictObject({
-  scheme: v.optional(v.string()),
-  host: v.optional(v.string()),
-  port: v.optional(v.string()),
-  path: v.optional(v.string()),
-  query: v.optional(v.string()),
-  queryTransform: v.optional(queryTransform),
-  fragment: v.optional(v.string()),
-  username: v.optional(v.string()),
-  password: v.optional(v.string()),
-});
-const types = v.array(v.picklist(RESOURCE_TYPES));
-const headerCondition = v.strictObject({
-  header: v.string(),
-  values: v.optional(strings),
-  excludedValues: v.optional(strings),
-});
-const methods = v.array(v.picklist([...REQUEST_METHODS]));
-
-const RuleSchema = v.strictObject({
-  id: int,
-  priority: v.optional(int),
-  condition: v.strictObject({
-    urlFilter: v.optional(v.string()),
-    regexFilter: v.optional(v.string()),
-    isUrlFilterCaseSensitive: v.optional(v.boolean()),
-    requestDomains: v.optional(strings),
-    excludedRequestDomains: v.optional(strings),
-    initiatorDomains: v.optional(strings),
-    excludedInitiatorDomains: v.optional(strings),
-    // Chrome's deprecated names of initiatorDomains and excludedInitiatorDomains, still taken
-    domains: v.optional(strings),
-    excludedDomains: v.optional(strings),
-    resourceTypes: v.optional(types),
-    excludedResourceTypes: v.optional(types),
-    requestMethods: v.optional(methods),
-    excludedRequestMethods: v.optional(methods),
-    domainType: v.optional(v.picklist(["firstParty", "thirdParty"])),
-    tabIds: v.optional(v.array(int)),
-    excludedTabIds: v.optional(v.array(int)),
-    topDomains: v.optional(strings),
-    excludedTopDomains: v.optional(strings),
-    responseHeaders: v.optional(v.array(headerCondition)),
-    excludedResponseHeaders: v.optional(v.array(headerCondition)),
-  }),
-  action: v.strictObject({
-    type: v.picklist(RULE_ACTION_TYPES),
-    redirect: v.optional(v.strictObject({
-      url: v.optional(v.string()),
-      transform: v.optional(transform),
-      regexSubstitution: v.optional(v.string()),
-      extensionPath: v.optional(v.string()),
-    })),
-    requestHeaders: v.optional(v.array(header)),
-    responseHeaders: v.optional(v.array(header)),
-  }),
-});
 
 /**
  * Action ranks for ordering at equal priority: allow > allowAllRequests > block > ...
@@ -400,17 +328,22 @@ function deepFreeze<T>(value: T): T {
  * ```
  */
 export function compileRule(input: unknown, ruleset: number): CompiledRule {
-  const parsed = v.safeParse(RuleSchema, input);
-  if (!parsed.success) {
+  let rule: Rule;
+  try {
+    // a fresh copy (null properties left out, as Chrome's bindings hand a rule on): later
+    // changes to the input do not reach the rule
+    rule = parseDnrRule(input, DNR_ENUM_VALUES) as Rule;
+  } catch (refusal) {
+    if (!(refusal instanceof SchemaRefusal)) throw refusal;
     // Chrome's bindings' words; the rule engine adds the call's prefix
-    const { tail, field } = schemaRefusal(parsed.issues[0], input);
+    const tail = refusal.path.map((key) =>
+      typeof key === "number" ? `Error at index ${key}: ` : `Error at property '${key}': `
+    ).join("") + refusal.problem;
     const error = new TypeError(`${tail}.`) as TypeError & { field: string; bindingTail: string };
-    error.field = field;
+    error.field = refusal.field.join(".");
     error.bindingTail = tail;
     throw error;
   }
-  // valibot's output is a fresh copy: later changes to the input do not reach the rule.
-  const rule = parsed.output as Rule;
   const c = rule.condition;
   const a = rule.action;
   if (rule.id < 1) throw dnrErrors.invalidRuleKey(rule.id, "id", 1);

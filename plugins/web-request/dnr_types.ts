@@ -41,20 +41,6 @@ export const REQUEST_METHODS: readonly RequestMethod[] = [
 ];
 
 /**
- * The values `testMatchOutcome`'s request is checked against (`../extensions/_dnr_arguments.ts`,
- * which an extension's Worker also runs with the values of Chrome's enums it is handed).
- *
- * @example
- * ```ts
- * DNR_ENUM_VALUES.methods.includes("get"); // true
- * ```
- */
-export const DNR_ENUM_VALUES: {
-  readonly resourceTypes: readonly string[];
-  readonly methods: readonly string[];
-} = { resourceTypes: RESOURCE_TYPES, methods: REQUEST_METHODS };
-
-/**
  * What a rule may do, as Chrome's `RuleActionType` lists it.
  *
  * @example
@@ -257,3 +243,54 @@ export interface TestMatchOutcomeResult {
   /** The rules that would apply, in the order they would. */
   matchedRules: MatchedRule[];
 }
+
+/**
+ * The operations of a `modifyHeaders` rule, as Chrome's `HeaderOperation` lists them.
+ *
+ * @example
+ * ```ts
+ * HEADER_OPERATIONS.includes("append"); // true
+ * ```
+ */
+export const HEADER_OPERATIONS: readonly ModifyHeaderInfo["operation"][] = [
+  "append",
+  "set",
+  "remove",
+];
+
+/**
+ * The values of a condition's `domainType`, as Chrome's `DomainType` lists them.
+ *
+ * @example
+ * ```ts
+ * DOMAIN_TYPES.includes("thirdParty"); // true
+ * ```
+ */
+export const DOMAIN_TYPES: readonly NonNullable<RuleCondition["domainType"]>[] = [
+  "firstParty",
+  "thirdParty",
+];
+
+/**
+ * The values of Chrome's declarativeNetRequest enums that a rule and a `testMatchOutcome` request
+ * are checked against (`../extensions/_dnr_rule_schema.ts` and `_dnr_arguments.ts`, which an
+ * extension's Worker also runs with the values of the Chrome enums it is handed).
+ *
+ * @example
+ * ```ts
+ * DNR_ENUM_VALUES.methods.includes("get"); // true
+ * ```
+ */
+export const DNR_ENUM_VALUES: {
+  readonly resourceTypes: readonly string[];
+  readonly methods: readonly string[];
+  readonly actionTypes: readonly string[];
+  readonly headerOperations: readonly string[];
+  readonly domainTypes: readonly string[];
+} = {
+  resourceTypes: RESOURCE_TYPES,
+  methods: REQUEST_METHODS,
+  actionTypes: RULE_ACTION_TYPES,
+  headerOperations: HEADER_OPERATIONS,
+  domainTypes: DOMAIN_TYPES,
+};

@@ -118,7 +118,8 @@ describe("an extension's declarativeNetRequest", () => {
     await assert.rejects(ses.fetch(`${server.url}/session-block`), {
       code: "net::ERR_BLOCKED_BY_CLIENT",
     });
-    // a bad rule is rejected with its index and property, in Chrome's words; nothing changes
+    // a bad rule is refused (thrown at the call; the fixture's rpc.js answers it as an error) with
+    // its index and property, in Chrome's words; nothing changes
     await assert.rejects(
       callChrome(ses, ext.id, "declarativeNetRequest.updateDynamicRules", {
         addRules: [{ id: 11, condition: {}, action: { type: "jump" } }],
