@@ -14,7 +14,8 @@
  * @module
  */
 import type { NetLogCaptureMode } from "./constants.ts";
-import { EVENT_HEAD_BYTES } from "./event_buffer.ts";
+import { EVENT_HEAD_BYTES, EventBuffer } from "./event_buffer.ts";
+import { expandRecord, type RecordReader } from "./request_record.ts";
 import { headerLine } from "./sensitive_headers.ts";
 
 const encoder = new TextEncoder();
@@ -147,7 +148,7 @@ class Output {
 }
 
 /** Reads an {@linkcode EventBuffer}'s bytes in order. */
-class Reader {
+class Reader implements RecordReader {
   readonly view: DataView;
   at = 0;
   constructor(readonly bytes: Uint8Array) {
@@ -156,6 +157,19 @@ class Reader {
 
   u8(): number {
     return this.view.getUint8(this.at++);
+  }
+
+  byte(): number {
+    return this.view.getUint8(this.at++);
+  }
+
+  number(): number {
+    this.at += 8;
+    return this.view.getFloat64(this.at - 8);
+  }
+
+  text(): string {
+    return this.string();
   }
 
   /** Steps over a string (its length, u32, then its bytes); answers where its bytes start. */
@@ -199,9 +213,19 @@ export function eventsJson(bytes: Uint8Array, mode: NetLogCaptureMode, lead: boo
   const view = input.view;
   const out = new Output(bytes.byteLength * 2 + 64);
   let first = !lead;
+  let expanded: EventBuffer | null = null;
   while (input.at < bytes.byteLength) {
     const head = input.at;
     const kind = view.getUint8(head);
+    if (kind === 6) {
+      // A request's record: its events, as they would have been written one by one.
+      input.at++;
+      expandRecord(input, expanded ??= new EventBuffer(4096));
+      const json = eventsJson(expanded.drain(), mode, !first);
+      out.raw(json, 0, json.length);
+      if (json.length > 0) first = false;
+      continue;
+    }
     input.at += EVENT_HEAD_BYTES;
     out.room(2 + PARAMS.length);
     out.literal(first ? OPEN : NEXT);

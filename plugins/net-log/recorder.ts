@@ -30,6 +30,15 @@ import {
 } from "./constants.ts";
 import { headerLines } from "./sensitive_headers.ts";
 import type { AddEvent, AddHeadersEvent } from "./event_buffer.ts";
+import {
+  headerPairs,
+  openAfter,
+  RequestRecord,
+  routeStep,
+  STAGE,
+  type Stage,
+  type StoredCookie,
+} from "./request_record.ts";
 
 /** One event as written to the file. */
 export interface NetLogEvent {
@@ -50,6 +59,11 @@ export interface NetLogEventSink {
   /** One event. */ add: AddEvent;
   /** One event whose params are header lines, made later from `headers` in the capture mode. */
   addHeaders: AddHeadersEvent;
+  /**
+   * A request's record (`request_record.ts`): its events made later. Without it (a log with a
+   * `maxFileSize`, whose events are counted as they come) every event is added on its own.
+   */
+  addRecord?: (record: RequestRecord, stored: readonly StoredCookie[] | null) => void;
 }
 
 interface Source {
@@ -64,6 +78,12 @@ interface Source {
   sink: NetLogSink | null;
   /** A request whose send events wait for its connection. */
   sending: PipelineRequest | null;
+  /** A request on its common way: what it did so far, its events not written yet. */
+  record: RequestRecord | null;
+  /** A request's job controller while the request's record holds its events: that request. */
+  parent: Source | null;
+  /** Such a request's job controller. */
+  controller: Source | null;
 }
 
 type Phase = keyof typeof NET_LOG_PHASES;
@@ -109,6 +129,8 @@ export class NetLogRecorder {
   #now = 0;
   #stopped = false;
   #session: object;
+  /** Whether requests on their common way are kept as records (the sink takes them). */
+  #records: boolean;
 
   /** Starts recording `ctx`'s session. */
   constructor(
@@ -121,6 +143,7 @@ export class NetLogRecorder {
     this.#mode = mode;
     this.#clock = clock;
     this.#traced = mode === "everything";
+    this.#records = sink.addRecord !== undefined;
     this.#session = ctx.session;
     this.#install(ctx);
     this.#now = clock.now();
@@ -135,6 +158,7 @@ export class NetLogRecorder {
     for (const stop of this.#stops) stop();
     this.#stops = [];
     for (const source of this.#bySourceRequest.values()) {
+      this.#materialise(source);
       if (source.sending !== null) this.#sent(source, source.sending);
       this.#event(source, "CANCELLED", "PHASE_NONE");
       this.#closeAll(source, null);
@@ -158,10 +182,27 @@ export class NetLogRecorder {
     const pre = { order: "pre" as const, label: "net log" };
     this.#stops.push(
       tap("beforeRequest", (request) => {
+        if (this.#records && !this.#bySourceRequest.has(request.id)) {
+          // A new request: kept as a record until it leaves the common way.
+          const source = this.#newSource("URL_REQUEST");
+          source.record = new RequestRecord(source.id, source.start, request.url);
+          source.record.reach(STAGE.alive, this.#now);
+          this.#track(request, source);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#begin(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
       }, pre),
       tap("beforeSendHeaders", (request) => {
+        const record = this.#recordAt(request, STAGE.beforeSendHeaders);
+        if (record !== null) {
+          record.jobUrl = request.url;
+          record.method = request.method;
+          record.initiator = request.initiator ?? "not an origin";
+          record.requestType = request.resourceType;
+          record.reach(STAGE.beforeSendHeaders, this.#now);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
         if (!source.open.has("URL_REQUEST_START_JOB")) {
@@ -178,12 +219,26 @@ export class NetLogRecorder {
       tap("sendHeaders", (request) => {
         // Written once the connection is there (the proxy plugin says so through the sink's
         // `sending()`, after proxy resolution and any tunnel), or at the request's next event.
+        const record = this.#recordAt(request, STAGE.sendHeaders);
+        if (record !== null) {
+          record.sending = request;
+          record.reach(STAGE.sendHeaders, this.#now);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
         this.#end(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
         source.sending = request;
       }),
       tap("headersReceived", (request, response) => {
+        const record = this.#recordAt(request, STAGE.received);
+        if (record !== null) {
+          record.status = response.status;
+          record.statusText = response.statusText;
+          record.responsePairs = headerPairs(response.headers);
+          record.reach(STAGE.received, this.#now);
+          return;
+        }
         const source = this.#sourceOf(request);
         const status = `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
         // Header lines are made off the request's path, from the raw pairs.
@@ -201,7 +256,8 @@ export class NetLogRecorder {
       // of the response as the answers left it: they belong to this request.
       tap("headersReceived", (request) => {
         if (this.#stored.length === 0) return;
-        const source = this.#sourceOf(request);
+        const source = request.data.get(SOURCE) as Source | undefined;
+        if (source === undefined || !this.#bySourceRequest.has(request.id)) return;
         (source.afterHeaders ??= []).push(...this.#stored);
         this.#stored = [];
       }, { order: "settled", label: "net log" }),
@@ -228,6 +284,17 @@ export class NetLogRecorder {
         this.#end(source, "URL_REQUEST_START_JOB");
       }),
       tap("responseStarted", (request) => {
+        const record = this.#recordAt(request, STAGE.started);
+        if (record !== null) {
+          const source = request.data.get(SOURCE) as Source;
+          record.reach(STAGE.started, this.#now);
+          this.#sink.addRecord!(record, source.afterHeaders);
+          source.record = null;
+          source.afterHeaders = null;
+          this.#bySourceRequest.delete(request.id);
+          request.data.delete(NET_LOG_SINK);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
         this.#end(source, "URL_REQUEST_START_JOB");
@@ -320,6 +387,7 @@ export class NetLogRecorder {
     if (decision.result === undefined && decision.error === undefined) return;
     const source = this.#bySourceRequest.get(decision.requestId);
     if (!source) return;
+    this.#materialise(source);
     const params: Record<string, unknown> = {
       delegate_blocked_by: `${decision.plugin}: ${decision.label}`,
       stage: decision.stage,
@@ -390,14 +458,65 @@ export class NetLogRecorder {
     }
   }
 
+  /**
+   * The record of `request` when it is on its common way and `stage` is its next stage (a send
+   * waiting for its connection done first); otherwise its record (if any) is written as far as it
+   * got, and null.
+   */
+  #recordAt(request: PipelineRequest, stage: Stage): RequestRecord | null {
+    const source = request.data.get(SOURCE) as Source | undefined;
+    const record = source?.record;
+    if (record == null) return null;
+    if (stage > STAGE.sent && record.sending !== null) this.#recordSent(record);
+    if (record.sending === null && record.stageNext(stage)) return record;
+    this.#materialise(source!);
+    return null;
+  }
+
+  /** A record's send (not for a request with a body: its record is written out instead). */
+  #recordSent(record: RequestRecord): void {
+    const request = record.sending as PipelineRequest;
+    if (request.body !== null || !record.stageNext(STAGE.sent)) return;
+    record.sending = null;
+    const parts = request.urlParts;
+    record.line = `${request.method} ${`${parts.path}${parts.query}` || "/"} HTTP/1.1\r\n`;
+    record.requestPairs = headerPairs(request.headers);
+    record.host = hasHost(record.requestPairs) ? null : `Host: ${hostHeader(parts)}`;
+    record.reach(STAGE.sent, this.#now);
+  }
+
+  /**
+   * Writes a source's record as far as its request got and goes on with single events: the events
+   * its steps left open are open on the request (and its job controller).
+   */
+  #materialise(source: Source): void {
+    const record = source.record;
+    if (record === null) return;
+    source.record = null;
+    this.#sink.addRecord!(record, null);
+    const open = openAfter(record.next, record.routed);
+    for (const type of open.request) source.open.add(type);
+    const controller = source.controller;
+    if (controller !== null) {
+      controller.parent = null;
+      for (const type of open.controller) controller.open.add(type);
+    }
+    if (record.sending !== null) source.sending = record.sending as PipelineRequest;
+  }
+
+  #track(request: PipelineRequest, source: Source): void {
+    request.data.set(SOURCE, source);
+    request.data.set(NET_LOG_SINK, this.#sinkOf(source));
+    this.#bySourceRequest.set(request.id, source);
+  }
+
   #sourceOf(request: PipelineRequest): Source {
     let source = request.data.get(SOURCE) as Source | undefined;
+    if (source !== undefined) this.#materialise(source);
     if (source !== undefined && source.sending !== null) this.#sent(source, source.sending);
     if (source === undefined || !this.#bySourceRequest.has(request.id)) {
       source = this.#newSource("URL_REQUEST");
-      request.data.set(SOURCE, source);
-      request.data.set(NET_LOG_SINK, this.#sinkOf(source));
-      this.#bySourceRequest.set(request.id, source);
+      this.#track(request, source);
       this.#begin(source, "REQUEST_ALIVE", {
         priority: "MEDIUM",
         traffic_annotation: 0,
@@ -420,6 +539,9 @@ export class NetLogRecorder {
       afterHeaders: null,
       sink: null,
       sending: null,
+      record: null,
+      parent: null,
+      controller: null,
     };
   }
 
@@ -431,14 +553,88 @@ export class NetLogRecorder {
   /** A sink's event (phase 0, 1 or 2), unless logging stopped or the type is not listed. */
   sinkEvent(source: Source, type: string, phase: Phase, params?: Record<string, unknown>): void {
     if (this.#stopped || !(type in EVENT_TYPE_IDS)) return;
+    const owner = source.parent ?? source;
+    if (owner.record !== null) {
+      if (this.#routeStep(owner.record, source !== owner, type, NET_LOG_PHASES[phase], params)) {
+        return;
+      }
+      this.#materialise(owner);
+    }
     this.#now = this.#clock.now();
     if (phase === "PHASE_BEGIN") this.#begin(source, type as NetLogEventType, params);
     else if (phase === "PHASE_END") this.#end(source, type as NetLogEventType, params);
     else this.#event(source, type as NetLogEventType, phase, params);
   }
 
-  /** A sink's new source. */
-  sinkSource(type: string): NetLogSink {
+  /**
+   * The proxy route's next call on a request's record (or on its job controller's): its time and
+   * values kept; false when it is not the call the record's steps expect.
+   */
+  #routeStep(
+    record: RequestRecord,
+    controller: boolean,
+    type: string,
+    phase: number,
+    params: Record<string, unknown> | undefined,
+  ): boolean {
+    const step = routeStep(record.next, controller, type, phase);
+    if (step < 0 || record.sending === null) return false;
+    const kind = record.step(step);
+    const value = (key: string) => params?.[key];
+    if (params !== undefined && (kind === "route" || kind === "plain" || kind === "connected")) {
+      return false;
+    }
+    switch (kind) {
+      case "route":
+        record.routed = true;
+        record.times[STAGE.route] = this.#clock.now();
+        break;
+      case "bound": {
+        const ref = value("source_dependency") as { id?: unknown } | undefined;
+        if (record.controllerId === 0 || ref?.id !== record.controllerId) return false;
+        break;
+      }
+      case "controller": {
+        const url = value("url");
+        if (typeof url !== "string" || value("is_preconnect") !== false) return false;
+        if (value("private_mode") !== false) return false;
+        record.controllerUrl = url;
+        break;
+      }
+      case "pac": {
+        const pac = value("pac_string");
+        if (typeof pac !== "string") return false;
+        record.pac = pac;
+        record.times[STAGE.resolved] = this.#clock.now();
+        break;
+      }
+      case "connected":
+        record.times[STAGE.connected] = this.#clock.now();
+        break;
+    }
+    record.next = step + 1;
+    return true;
+  }
+
+  /** A sink's new source (`from`: the source whose sink asked). */
+  sinkSource(type: string, from: Source): NetLogSink {
+    const owner = from.parent ?? from;
+    const record = owner.record;
+    if (record !== null) {
+      if (
+        from === owner && type === "HTTP_STREAM_JOB_CONTROLLER" && record.expectsController()
+      ) {
+        // The request's job controller: its events are the record's steps.
+        this.#now = record.times[STAGE.route];
+        const controller = this.#newSource("HTTP_STREAM_JOB_CONTROLLER");
+        controller.parent = owner;
+        owner.controller = controller;
+        record.controllerId = controller.id;
+        record.controllerStart = controller.start;
+        return this.#sinkOf(controller);
+      }
+      this.#materialise(owner);
+    }
     this.#now = this.#clock.now();
     const known = (type in SOURCE_TYPE_IDS ? type : "NONE") as NetLogSourceType;
     return this.#sinkOf(this.#newSource(known));
@@ -451,7 +647,15 @@ export class NetLogRecorder {
 
   /** A request's connection is there: its send events are written now. */
   sinkSending(source: Source): void {
-    if (this.#stopped || source.sending === null) return;
+    if (this.#stopped) return;
+    const record = source.record;
+    if (record !== null && record.sending !== null) {
+      this.#now = this.#clock.now();
+      this.#recordSent(record);
+      if (record.sending === null) return;
+    }
+    this.#materialise(source);
+    if (source.sending === null) return;
     this.#now = this.#clock.now();
     this.#sent(source, source.sending);
   }
@@ -531,7 +735,7 @@ class SourceSink implements NetLogSink {
     this.#recorder.sinkEvent(this.#source, type, "PHASE_NONE", params);
   }
   source(type: string): NetLogSink {
-    return this.#recorder.sinkSource(type);
+    return this.#recorder.sinkSource(type, this.#source);
   }
   headerLines(headers: Headers): string[] {
     return this.#recorder.sinkHeaderLines(headers);
@@ -575,6 +779,12 @@ function summarise(result: unknown, mode: NetLogCaptureMode): unknown {
     } else out[key] = value;
   }
   return out;
+}
+
+/** Whether header pairs (names and values in turn) have a `host` header. */
+function hasHost(pairs: readonly string[]): boolean {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === "host") return true;
+  return false;
 }
 
 /** The `Host` header fetch sends: the host, and the port unless it is the scheme's default. */
