@@ -263,7 +263,9 @@ export class EventBuffer {
    */
   giveBack(taken: Uint8Array): void {
     const buffer = taken.buffer;
-    if (buffer instanceof ArrayBuffer && buffer.byteLength === this.#size && this.#spare.length < 2) {
+    if (
+      buffer instanceof ArrayBuffer && buffer.byteLength === this.#size && this.#spare.length < 2
+    ) {
       this.#spare.push(buffer);
     }
   }

@@ -13,11 +13,7 @@
  *
  * @module
  */
-import {
-  EVENT_TYPE_IDS,
-  type NetLogEventType,
-  SOURCE_TYPE_IDS,
-} from "./constants.ts";
+import { EVENT_TYPE_IDS, type NetLogEventType, SOURCE_TYPE_IDS } from "./constants.ts";
 import type { EventHead } from "./event_buffer.ts";
 
 /** The stages of a request's common way, in order; a record says how far its request got. */
@@ -304,7 +300,7 @@ export function writeRecord(
 
 function pairs(out: RecordWriter, list: string[] | null): void {
   out.number(list === null ? 0 : list.length);
-  if (list !== null) for (const text of list) out.text(text);
+  if (list !== null) { for (const text of list) out.text(text); }
 }
 
 /**
@@ -323,7 +319,7 @@ export function headerPairs(headers: Headers): string[] {
     if (name === "set-cookie") cookies = true;
     else list.push(name, value);
   });
-  if (cookies) for (const value of headers.getSetCookie()) list.push("set-cookie", value);
+  if (cookies) { for (const value of headers.getSetCookie()) list.push("set-cookie", value); }
   return list;
 }
 
