@@ -11,7 +11,8 @@
  * a count (u16) and that many header name/value string pairs; kind 3 a count (u8) and that many
  * keys (strings), each followed by its value: a tag (u8: 0 an ASCII string, then it; 1 JSON text,
  * then it; 2 a number, f64; 3 true; 4 false; 5 null; 6 a nested object, its count and fields
- * the same way). A string: its UTF-8 length (u32), then its bytes.
+ * the same way). A string: its UTF-8 length (u32), then its bytes. Kind 6 is a request's record
+ * instead (`request_record.ts`: its own layout, no event head), read back into its events.
  *
  * Kind 3 is how params are written: no `JSON.stringify` on the request's path for the objects of
  * string, number and boolean fields most events have (only an array, a non-ASCII string or an

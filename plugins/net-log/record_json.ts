@@ -8,13 +8,13 @@
  */
 import { EVENT_TYPE_IDS, type NetLogCaptureMode, SOURCE_TYPE_IDS } from "./constants.ts";
 import { ascii, type Output, type Reader } from "./json_bytes.ts";
-import { REQUEST_STEPS, STAGE } from "./request_record.ts";
+import { REQUEST_STEPS, ROUTE_STEPS, STAGE, STEP_PARAMS as P } from "./request_record.ts";
 import { headerLine } from "./sensitive_headers.ts";
 
 const URL_REQUEST = SOURCE_TYPE_IDS.URL_REQUEST;
 const CONTROLLER = SOURCE_TYPE_IDS.HTTP_STREAM_JOB_CONTROLLER;
-const ROUTE_FIRST = REQUEST_STEPS.findIndex((s) => s.type === "HTTP_STREAM_REQUEST");
-const ROUTE_END = REQUEST_STEPS.findLastIndex((s) => s.type === "HTTP_STREAM_REQUEST") + 1;
+const ROUTE_FIRST = ROUTE_STEPS.first;
+const ROUTE_END = ROUTE_STEPS.end;
 
 const OPEN = ascii("{");
 const NEXT = ascii(",\n{");
@@ -49,9 +49,6 @@ const CLOSE = ascii("}");
 const LINE_SEPARATOR = ascii(": ");
 const COOKIE_NAME = ascii("cookie");
 const decoder = new TextDecoder();
-/** The params kinds of the steps that are one event per cookie. */
-const P_SEND_COOKIES = 6;
-const P_STORED_COOKIES = 9;
 
 /** String positions in the record's bytes: start and end, in turn. */
 let spans = new Int32Array(256);
@@ -119,14 +116,14 @@ export function recordJson(
   for (let i = 0; i < next; i++) {
     if (!routed && i >= ROUTE_FIRST && i < ROUTE_END) continue;
     const kind = REQUEST_STEPS[i].params;
-    if (kind === P_SEND_COOKIES) {
+    if (kind === P.sendCookies) {
       const cookie = findPair(requestFirst, requestCount, COOKIE_NAME);
       if (cookie < 0) continue;
       for (const pair of decode(cookie + 1).split(";")) {
         const name = pair.slice(0, pair.includes("=") ? pair.indexOf("=") : 0).trim();
         event(i, kind, name, 0);
       }
-    } else if (kind === P_STORED_COOKIES) {
+    } else if (kind === P.storedCookies) {
       for (let c = 0; c < storedCount; c++) event(i, kind, "", storedFirst + c * 3);
     } else event(i, kind, "", 0);
   }
@@ -139,7 +136,7 @@ export function recordJson(
     out.room(NEXT.length + PARAMS.length);
     out.literal(first ? OPEN : NEXT);
     first = false;
-    if (kind !== 0) {
+    if (kind !== P.none) {
       out.literal(PARAMS);
       params(kind, name, cookie);
       lit(COMMA);
@@ -158,12 +155,12 @@ export function recordJson(
 
   function params(kind: number, name: string, cookie: number): void {
     switch (kind) {
-      case 1:
+      case P.alive:
         lit(ALIVE);
         string(0);
         lit(CLOSE);
         break;
-      case 2:
+      case P.job:
         lit(JOB_INITIATOR);
         string(3);
         lit(JOB_METHOD);
@@ -174,28 +171,28 @@ export function recordJson(
         string(1);
         lit(CLOSE);
         break;
-      case 3:
+      case P.bound:
         lit(BOUND);
         out.room(24);
         out.number(controllerId);
         lit(BOUND_END);
         break;
-      case 4:
+      case P.controller:
         lit(CONTROLLER_PARAMS);
         string(5);
         lit(CLOSE);
         break;
-      case 5:
+      case P.pac:
         lit(PAC);
         string(6);
         lit(CLOSE);
         break;
-      case P_SEND_COOKIES:
+      case P.sendCookies:
         lit(SEND_COOKIE);
         out.string(name);
         lit(SEND_COOKIE_END);
         break;
-      case 7:
+      case P.requestHeaders:
         lit(HEADERS);
         if (hasHost) string(8);
         headerLines(requestFirst, requestCount, hasHost);
@@ -203,13 +200,13 @@ export function recordJson(
         string(7);
         lit(CLOSE);
         break;
-      case 8:
+      case P.responseHeaders:
         lit(HEADERS);
         out.string(`HTTP/1.1 ${status} ${decode(9)}`.trimEnd());
         headerLines(responseFirst, responseCount, true);
         lit(HEADERS_END);
         break;
-      case P_STORED_COOKIES:
+      case P.storedCookies:
         lit(STORE_DOMAIN);
         string(cookie);
         lit(STORE_NAME);

@@ -7,11 +7,16 @@
  * plugin that cancels, redirects or changes headers) become `DELEGATE_INFO` events, and the
  * cookie store's changes `COOKIE_STORE_*` events.
  *
+ * A request that goes the common way (no redirect, challenge, error, body, proxy or decision) is
+ * kept as one {@linkcode RequestRecord} (stage times, the strings it holds, header pairs) and
+ * written once, at `responseStarted`: its events are made from the record's steps when the buffer
+ * becomes JSON, in the formatting Worker. On any other turn its record is written as far as it
+ * got and the request goes on event by event.
+ *
  * @module
  */
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import type { UrlParts } from "../../kernel/http/url_parts.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { Decision } from "../../kernel/request.ts";
 import {
@@ -29,42 +34,18 @@ import {
   SOURCE_TYPE_IDS,
 } from "./constants.ts";
 import { headerLines } from "./sensitive_headers.ts";
-import type { AddEvent, AddHeadersEvent } from "./event_buffer.ts";
+import type { NetLogClock } from "./clock.ts";
+import { type SinkOwner, type SinkPhase, SourceSink } from "./source_sink.ts";
 import {
-  headerPairs,
-  openAfter,
-  RequestRecord,
-  routeStep,
-  STAGE,
-  type Stage,
-  type StoredCookie,
-} from "./request_record.ts";
-
-/** One event as written to the file. */
-export interface NetLogEvent {
-  /** Parameters, when the event has any. */
-  params?: Record<string, unknown>;
-  /** 0 none, 1 begin, 2 end. */
-  phase: number;
-  /** What the event belongs to. */
-  source: { id: number; start_time: string; type: number };
-  /** Milliseconds on the log's clock, as a string (Chromium's TimeTicks). */
-  time: string;
-  /** The event type's number (see the file's `constants.logEventTypes`). */
-  type: number;
-}
-
-/** Where the recorder's events go (the file writer). */
-export interface NetLogEventSink {
-  /** One event. */ add: AddEvent;
-  /** One event whose params are header lines, made later from `headers` in the capture mode. */
-  addHeaders: AddHeadersEvent;
-  /**
-   * A request's record (`request_record.ts`): its events made later. Without it (a log with a
-   * `maxFileSize`, whose events are counted as they come) every event is added on its own.
-   */
-  addRecord?: (record: RequestRecord, stored: readonly StoredCookie[] | null) => void;
-}
+  base64,
+  type CookieLike,
+  hasHost,
+  hostHeader,
+  onCookieChange,
+  summarise,
+} from "./recorded_values.ts";
+import type { NetLogEventSink } from "./event_sink.ts";
+import { headerPairs, openAfter, RequestRecord, STAGE, type Stage } from "./request_record.ts";
 
 interface Source {
   id: number;
@@ -86,36 +67,15 @@ interface Source {
   controller: Source | null;
 }
 
-type Phase = keyof typeof NET_LOG_PHASES;
+type Phase = SinkPhase;
 
 const SOURCE = Symbol("net-log: the request's source");
 
-/** A clock in whole milliseconds and the epoch time of its zero (`timeTickOffset`). */
-export interface NetLogClock {
-  /** Now, on the log's clock. */
-  now(): number;
-  /** Epoch milliseconds at tick 0. */
-  readonly offset: number;
-}
-
-/**
- * The monotonic clock of `performance.now()`.
- *
- * @example
- * ```ts
- * const clock = performanceClock();
- * clock.now() >= 0; // true
- * ```
- */
-export function performanceClock(): NetLogClock {
-  return {
-    now: () => Math.floor(performance.now()),
-    offset: Math.round(Date.now() - performance.now()),
-  };
-}
+export { type NetLogClock, performanceClock } from "./clock.ts";
+export type { NetLogEvent, NetLogEventSink } from "./event_sink.ts";
 
 /** Records a session's pipeline as NetLog events until `stop()`. */
-export class NetLogRecorder {
+export class NetLogRecorder implements SinkOwner<Source> {
   #sink: NetLogEventSink;
   #mode: NetLogCaptureMode;
   #clock: NetLogClock;
@@ -400,13 +360,6 @@ export class NetLogRecorder {
   }
 
   #watchCookies(ctx: PluginContext): void {
-    let cookies: CookieEvents | undefined;
-    try {
-      cookies = (ctx.session as unknown as { cookies?: CookieEvents }).cookies;
-    } catch {
-      return; // a session built without the cookies plugin: its member throws
-    }
-    if (!cookies) return;
     const listener = (cookie: CookieLike, cause: string, removed: boolean) => {
       this.#now = this.#clock.now();
       if (this.#cookieStore === null) {
@@ -446,16 +399,8 @@ export class NetLogRecorder {
         params,
       );
     };
-    // The jar's own change callback when there is one: the API's `changed` event would build an
-    // Electron cookie object and an event for each change first.
-    if (cookies.jar && typeof cookies.jar.onChange === "function") {
-      this.#stops.push(cookies.jar.onChange(listener));
-    } else if (typeof cookies.on === "function") {
-      const viaEvent = (_event: unknown, cookie: CookieLike, cause: string, removed: boolean) =>
-        listener(cookie, cause, removed);
-      cookies.on("changed", viaEvent);
-      this.#stops.push(() => cookies.off?.("changed", viaEvent));
-    }
+    const stop = onCookieChange(ctx.session, listener);
+    if (stop !== null) this.#stops.push(stop);
   }
 
   /**
@@ -547,7 +492,7 @@ export class NetLogRecorder {
 
   /** The sink of a source: events of other parts, on the clock read at each call. */
   #sinkOf(source: Source): NetLogSink {
-    return source.sink ??= new SourceSink(source, this);
+    return source.sink ??= new SourceSink(source, source.ref, this);
   }
 
   /** A sink's event (phase 0, 1 or 2), unless logging stopped or the type is not listed. */
@@ -555,65 +500,14 @@ export class NetLogRecorder {
     if (this.#stopped || !(type in EVENT_TYPE_IDS)) return;
     const owner = source.parent ?? source;
     if (owner.record !== null) {
-      if (this.#routeStep(owner.record, source !== owner, type, NET_LOG_PHASES[phase], params)) {
-        return;
-      }
+      const phaseNumber = NET_LOG_PHASES[phase];
+      if (owner.record.routeCall(source !== owner, type, phaseNumber, params, this.#clock)) return;
       this.#materialise(owner);
     }
     this.#now = this.#clock.now();
     if (phase === "PHASE_BEGIN") this.#begin(source, type as NetLogEventType, params);
     else if (phase === "PHASE_END") this.#end(source, type as NetLogEventType, params);
     else this.#event(source, type as NetLogEventType, phase, params);
-  }
-
-  /**
-   * The proxy route's next call on a request's record (or on its job controller's): its time and
-   * values kept; false when it is not the call the record's steps expect.
-   */
-  #routeStep(
-    record: RequestRecord,
-    controller: boolean,
-    type: string,
-    phase: number,
-    params: Record<string, unknown> | undefined,
-  ): boolean {
-    const step = routeStep(record.next, controller, type, phase);
-    if (step < 0 || record.sending === null) return false;
-    const kind = record.step(step);
-    const value = (key: string) => params?.[key];
-    if (params !== undefined && (kind === "route" || kind === "plain" || kind === "connected")) {
-      return false;
-    }
-    switch (kind) {
-      case "route":
-        record.routed = true;
-        record.times[STAGE.route] = this.#clock.now();
-        break;
-      case "bound": {
-        const ref = value("source_dependency") as { id?: unknown } | undefined;
-        if (record.controllerId === 0 || ref?.id !== record.controllerId) return false;
-        break;
-      }
-      case "controller": {
-        const url = value("url");
-        if (typeof url !== "string" || value("is_preconnect") !== false) return false;
-        if (value("private_mode") !== false) return false;
-        record.controllerUrl = url;
-        break;
-      }
-      case "pac": {
-        const pac = value("pac_string");
-        if (typeof pac !== "string") return false;
-        record.pac = pac;
-        record.times[STAGE.resolved] = this.#clock.now();
-        break;
-      }
-      case "connected":
-        record.times[STAGE.connected] = this.#clock.now();
-        break;
-    }
-    record.next = step + 1;
-    return true;
   }
 
   /** A sink's new source (`from`: the source whose sink asked). */
@@ -713,93 +607,4 @@ export class NetLogRecorder {
       headers,
     );
   }
-}
-
-/** The sink of one source (methods on the prototype: one object per source, no closures). */
-class SourceSink implements NetLogSink {
-  readonly ref: NetLogSourceRef;
-  #source: Source;
-  #recorder: NetLogRecorder;
-  constructor(source: Source, recorder: NetLogRecorder) {
-    this.ref = source.ref;
-    this.#source = source;
-    this.#recorder = recorder;
-  }
-  begin(type: string, params?: Record<string, unknown>): void {
-    this.#recorder.sinkEvent(this.#source, type, "PHASE_BEGIN", params);
-  }
-  end(type: string, params?: Record<string, unknown>): void {
-    this.#recorder.sinkEvent(this.#source, type, "PHASE_END", params);
-  }
-  event(type: string, params?: Record<string, unknown>): void {
-    this.#recorder.sinkEvent(this.#source, type, "PHASE_NONE", params);
-  }
-  source(type: string): NetLogSink {
-    return this.#recorder.sinkSource(type, this.#source);
-  }
-  headerLines(headers: Headers): string[] {
-    return this.#recorder.sinkHeaderLines(headers);
-  }
-  sending(): void {
-    this.#recorder.sinkSending(this.#source);
-  }
-}
-
-interface CookieLike {
-  name: string;
-  value: string;
-  domain?: string;
-  path?: string;
-  /** Electron's cookie objects. */
-  session?: boolean;
-  /** The jar's records: `domain` is then without its leading dot. */
-  hostOnly?: boolean;
-  persistent?: boolean;
-}
-
-type CookieListener = (e: unknown, c: CookieLike, cause: string, removed: boolean) => void;
-
-interface CookieEvents {
-  jar?: {
-    onChange(listener: (c: CookieLike, cause: string, removed: boolean) => void): () => void;
-  };
-  on?(event: "changed", listener: CookieListener): void;
-  off?(event: "changed", listener: CookieListener): void;
-}
-
-/** A tap's answer for the log: headers as lines (sensitive ones elided below includeSensitive). */
-function summarise(result: unknown, mode: NetLogCaptureMode): unknown {
-  if (result === null || typeof result !== "object") return result;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(result)) {
-    if ((key === "requestHeaders" || key === "responseHeaders") && value) {
-      out[key] = headerLines(new Headers(value as HeadersInit), mode);
-    } else if (key === "username" || key === "password") {
-      out[key] = mode === "default" ? "[stripped]" : value;
-    } else out[key] = value;
-  }
-  return out;
-}
-
-/** Whether header pairs (names and values in turn) have a `host` header. */
-function hasHost(pairs: readonly string[]): boolean {
-  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === "host") return true;
-  return false;
-}
-
-/** The `Host` header fetch sends: the host, and the port unless it is the scheme's default. */
-function hostHeader(parts: UrlParts): string {
-  const port = parts.port;
-  const implied = port === -1 ||
-    (port === 80 && (parts.scheme === "http" || parts.scheme === "ws")) ||
-    (port === 443 && (parts.scheme === "https" || parts.scheme === "wss"));
-  return implied ? parts.host : `${parts.host}:${port}`;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }

@@ -32,8 +32,15 @@ export const STAGE = {
 /** A stage's number. */
 export type Stage = typeof STAGE[keyof typeof STAGE];
 
-/** What a step's params are made from. */
-const P = {
+/**
+ * What a step's params are made from.
+ *
+ * @example
+ * ```ts
+ * REQUEST_STEPS[0].params === STEP_PARAMS.alive; // true
+ * ```
+ */
+export const STEP_PARAMS = {
   none: 0,
   alive: 1,
   job: 2,
@@ -45,6 +52,7 @@ const P = {
   responseHeaders: 8,
   storedCookies: 9,
 } as const;
+const P = STEP_PARAMS;
 
 /** One step: the stage it belongs to, its source (0 the request, 1 its job controller), its event. */
 interface Step {
@@ -103,9 +111,21 @@ export const REQUEST_STEPS: readonly Step[] = [
   step(STAGE.started, "REQUEST_ALIVE", 2),
 ];
 
-/** The route's calls through the request's and the controller's sinks, in order (steps 6-13). */
-const ROUTE_FIRST = 6;
-const ROUTE_END = 14;
+/**
+ * The route's steps (the calls through the request's and its job controller's sinks, in order):
+ * the first one's index and the index after the last.
+ *
+ * @example
+ * ```ts
+ * REQUEST_STEPS[ROUTE_STEPS.first].type; // "HTTP_STREAM_REQUEST"
+ * ```
+ */
+export const ROUTE_STEPS: { readonly first: number; readonly end: number } = {
+  first: REQUEST_STEPS.findIndex((s) => s.type === "HTTP_STREAM_REQUEST"),
+  end: REQUEST_STEPS.findLastIndex((s) => s.type === "HTTP_STREAM_REQUEST") + 1,
+};
+const ROUTE_FIRST = ROUTE_STEPS.first;
+const ROUTE_END = ROUTE_STEPS.end;
 
 /** What each route step keeps (steps 6-13). */
 type RouteStepKind = "route" | "bound" | "controller" | "plain" | "pac" | "connected";
@@ -221,9 +241,55 @@ export class RequestRecord {
     return this.routed && this.next === ROUTE_FIRST + 1 && this.controllerId === 0;
   }
 
-  /** What the route's step `index` (6-13) keeps: its time, a value, or nothing. */
-  step(index: number): RouteStepKind {
-    return ROUTE_KINDS[index - ROUTE_FIRST];
+  /**
+   * The proxy route's next call through the request's (or, `controller`, its job controller's)
+   * sink: its time (read from `clock` where a stage of the route ends) and values kept, true; false
+   * when it is not the call the steps expect (the record is then written out by the caller).
+   */
+  routeCall(
+    controller: boolean,
+    type: string,
+    phase: number,
+    params: Record<string, unknown> | undefined,
+    clock: { now(): number },
+  ): boolean {
+    const step = routeStep(this.next, controller, type, phase);
+    if (step < 0 || this.sending === null) return false;
+    const kind = ROUTE_KINDS[step - ROUTE_FIRST];
+    const value = (key: string) => params?.[key];
+    if (params !== undefined && (kind === "route" || kind === "plain" || kind === "connected")) {
+      return false;
+    }
+    switch (kind) {
+      case "route":
+        this.routed = true;
+        this.times[STAGE.route] = clock.now();
+        break;
+      case "bound": {
+        const ref = value("source_dependency") as { id?: unknown } | undefined;
+        if (this.controllerId === 0 || ref?.id !== this.controllerId) return false;
+        break;
+      }
+      case "controller": {
+        const url = value("url");
+        if (typeof url !== "string" || value("is_preconnect") !== false) return false;
+        if (value("private_mode") !== false) return false;
+        this.controllerUrl = url;
+        break;
+      }
+      case "pac": {
+        const pac = value("pac_string");
+        if (typeof pac !== "string") return false;
+        this.pac = pac;
+        this.times[STAGE.resolved] = clock.now();
+        break;
+      }
+      case "connected":
+        this.times[STAGE.connected] = clock.now();
+        break;
+    }
+    this.next = step + 1;
+    return true;
   }
 
   /** The stage is done at `time`: its steps count as taken. */
