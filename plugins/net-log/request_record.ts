@@ -199,37 +199,53 @@ export class RequestRecord {
   next = 0;
   /** Whether the proxy plugin resolved a route (its steps are taken). */
   routed = false;
-  /** The controller source's id (0: none yet), and its start. */
+  /** The controller source's id (0: none yet). */
   controllerId = 0;
+  /** The controller source's start. */
   controllerStart = 0;
   /** Stage times, on the log's clock, by stage number. */
   readonly times: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  /** The URL it began with (`REQUEST_ALIVE`). */
   url = "";
+  /** The URL of its job (`URL_REQUEST_START_JOB`). */
   jobUrl = "";
+  /** Its method. */
   method = "";
+  /** Its initiator, or "not an origin". */
   initiator = "";
+  /** Its resource type. */
   requestType = "";
+  /** The URL its job controller resolved a route for. */
   controllerUrl = "";
+  /** The route in PAC form (`DIRECT`, `PROXY host:port`...). */
   pac = "";
-  /** The request line, and the Host line fetch adds (null when a Host header is set). */
+  /** The request line. */
   line = "";
+  /** The Host line fetch adds (null when a Host header is set). */
   host: string | null = null;
   /** Header names and values, in turn, as the capture mode's lines are made of them later. */
   requestPairs: string[] | null = null;
+  /** The response's status. */
   status = 0;
+  /** The response's status text. */
   statusText = "";
+  /** The response's header names and values, in turn. */
   responsePairs: string[] | null = null;
   /** The request whose send is waiting for its connection. */
   sending: unknown = null;
 
-  /** A request's record, begun at `start` with its URL. */
-  constructor(readonly sourceId: number, readonly start: number, url: string) {
+  /** A request's record (its source's id), begun at `start` with its URL. */
+  constructor(
+    /** Its `URL_REQUEST` source's id. */ readonly sourceId: number,
+    /** When it began, on the log's clock. */ readonly start: number,
+    url: string,
+  ) {
     this.url = url;
     this.times[STAGE.alive] = start;
   }
 
   /** Whether `stage` is the one this record goes through next. */
-  stageNext(stage: Stage): boolean {
+  stageNext(stage: number): boolean {
     if (stage === STAGE.sent) {
       return this.next === ROUTE_END || (this.next === ROUTE_FIRST && !this.routed);
     }
@@ -293,7 +309,7 @@ export class RequestRecord {
   }
 
   /** The stage is done at `time`: its steps count as taken. */
-  reach(stage: Stage, time: number): void {
+  reach(stage: number, time: number): void {
     this.times[stage] = time;
     while (this.next < REQUEST_STEPS.length && REQUEST_STEPS[this.next].stage <= stage) {
       this.next++;
@@ -313,9 +329,9 @@ export interface RecordWriter {
 
 /** The cookies the response stored, as the recorder's `store` params (domain, name, path). */
 export interface StoredCookie {
-  domain?: unknown;
-  name?: unknown;
-  path?: unknown;
+  /** The cookie's domain. */ domain?: unknown;
+  /** Its name. */ name?: unknown;
+  /** Its path. */ path?: unknown;
 }
 
 /**
