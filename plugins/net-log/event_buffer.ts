@@ -179,12 +179,7 @@ export class EventBuffer {
    * {@linkcode eventsText} in the log's capture mode; `set-cookie` lines come last, one each.
    */
   headersEvent: AddHeadersEvent = (type, phase, id, sType, start, time, line, first, headers) => {
-    this.#head(2, type, phase, id, sType, start, time);
-    this.#room(1);
-    this.#bytes[this.#at++] = (line === null ? 0 : 1) | (first === null ? 0 : 2);
-    if (line !== null) this.#string(line);
-    if (first !== null) this.#string(first);
-    this.#room(2);
+    this.#headersHead(type, phase, id, sType, start, time, line, first);
     const countAt = this.#at;
     this.#at += 2;
     let count = 0;
@@ -219,15 +214,26 @@ export class EventBuffer {
       pairs: readonly string[],
     ]
   ): void {
+    this.#headersHead(type, phase, id, sType, start, time, line, first);
+    this.#view.setUint16(this.#at, pairs.length >> 1);
+    this.#at += 2;
+    for (const text of pairs) this.#string(text);
+  }
+
+  /** A headers event's head, flags, request line and first line; room for its count made. */
+  #headersHead(
+    ...[type, phase, id, sType, start, time, line, first]: [
+      ...EventHead,
+      line: string | null,
+      first: string | null,
+    ]
+  ): void {
     this.#head(2, type, phase, id, sType, start, time);
     this.#room(1);
     this.#bytes[this.#at++] = (line === null ? 0 : 1) | (first === null ? 0 : 2);
     if (line !== null) this.#string(line);
     if (first !== null) this.#string(first);
     this.#room(2);
-    this.#view.setUint16(this.#at, pairs.length >> 1);
-    this.#at += 2;
-    for (const text of pairs) this.#string(text);
   }
 
   /** A record's byte (its kind first; `request_record.ts`). */

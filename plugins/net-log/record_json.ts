@@ -8,7 +8,7 @@
  */
 import { EVENT_TYPE_IDS, type NetLogCaptureMode, SOURCE_TYPE_IDS } from "./constants.ts";
 import { ascii, type Output, type Reader } from "./json_bytes.ts";
-import { REQUEST_STEPS, ROUTE_STEPS, STAGE, STEP_PARAMS as P } from "./request_record.ts";
+import { readRecordHead, REQUEST_STEPS, ROUTE_STEPS, STEP_PARAMS as P } from "./request_record.ts";
 import { headerLine } from "./sensitive_headers.ts";
 
 const URL_REQUEST = SOURCE_TYPE_IDS.URL_REQUEST;
@@ -69,14 +69,7 @@ export function recordJson(
   first: boolean,
 ): boolean {
   const bytes = input.bytes;
-  const next = input.byte();
-  const routed = input.byte() === 1;
-  const id = input.number();
-  const start = input.number();
-  const controllerId = input.number();
-  const controllerStart = input.number();
-  const times = [0];
-  for (let stage = STAGE.alive; stage <= STAGE.started; stage++) times.push(input.number());
+  const { next, routed, id, start, controllerId, controllerStart, times } = readRecordHead(input);
   // Strings as spans: url 0, job url 1, method 2, initiator 3, request type 4, controller url 5,
   // pac 6, line 7, host 8, status text 9, then the header pairs and stored cookies.
   const span = (slot: number) => {

@@ -405,6 +405,37 @@ export function headerPairs(headers: Headers): string[] {
   return list;
 }
 
+/** A record's numbers before its strings, as {@linkcode writeRecord} writes them. */
+export interface RecordHead {
+  /** The index of its next step. */ next: number;
+  /** Whether its route's steps were taken. */ routed: boolean;
+  /** Its source's id. */ id: number;
+  /** Its source's start. */ start: number;
+  /** Its job controller's id. */ controllerId: number;
+  /** Its job controller's start. */ controllerStart: number;
+  /** Its stage times, by stage number (0 unused). */ times: number[];
+}
+
+/**
+ * Reads a record's numbers (after its kind byte).
+ *
+ * @example
+ * ```ts ignore
+ * const { next, times } = readRecordHead(reader);
+ * ```
+ */
+export function readRecordHead(input: RecordReader): RecordHead {
+  const next = input.byte();
+  const routed = input.byte() === 1;
+  const id = input.number();
+  const start = input.number();
+  const controllerId = input.number();
+  const controllerStart = input.number();
+  const times: number[] = [0];
+  for (let stage = STAGE.alive; stage <= STAGE.started; stage++) times.push(input.number());
+  return { next, routed, id, start, controllerId, controllerStart, times };
+}
+
 /** Reads a record's numbers and strings back. */
 export interface RecordReader {
   /** The next byte. */
@@ -438,14 +469,7 @@ const CONTROLLER = SOURCE_TYPE_IDS.HTTP_STREAM_JOB_CONTROLLER;
  * ```
  */
 export function expandRecord(input: RecordReader, out: ExpandedEvents): void {
-  const next = input.byte();
-  const routed = input.byte() === 1;
-  const id = input.number();
-  const start = input.number();
-  const controllerId = input.number();
-  const controllerStart = input.number();
-  const times: number[] = [0];
-  for (let stage = STAGE.alive; stage <= STAGE.started; stage++) times.push(input.number());
+  const { next, routed, id, start, controllerId, controllerStart, times } = readRecordHead(input);
   const url = input.text();
   const jobText = input.text();
   const jobUrl = input.byte() === 1 ? url : jobText;
