@@ -122,7 +122,7 @@ export function recordJson(
   }
   return first;
 
-  /** One event of step `index`: its params (of `kind`; a cookie's name or first slot), then its tail. */
+  /** One event of step `index`: its params (of `kind`; a cookie's name or slot), then its tail. */
   function event(index: number, kind: number, name: string, cookie: number): void {
     const step = REQUEST_STEPS[index];
     const onController = step.controller;

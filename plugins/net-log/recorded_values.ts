@@ -39,7 +39,7 @@ export interface CookieEvents {
  *
  * @example
  * ```ts
- * summarise({ username: "u", password: "p" }, "default"); // { username: "[stripped]", password: "[stripped]" }
+ * summarise({ username: "u", password: "p" }, "default").password; // "[stripped]"
  * ```
  */
 export function summarise(result: unknown, mode: NetLogCaptureMode): unknown {

@@ -7,7 +7,7 @@
  * plugin that cancels, redirects or changes headers) become `DELEGATE_INFO` events, and the
  * cookie store's changes `COOKIE_STORE_*` events.
  *
- * A request that goes the common way (no redirect, challenge, error, body, proxy or decision) is
+ * A request that goes the common way (no redirect, challenge, error, body, tunnel or decision) is
  * kept as one {@linkcode RequestRecord} (stage times, the strings it holds, header pairs) and
  * written once, at `responseStarted`: its events are made from the record's steps when the buffer
  * becomes JSON, in the formatting Worker. On any other turn its record is written as far as it

@@ -1,12 +1,12 @@
 /**
  * A request's compact record: what the recorder keeps of a request that goes the common way
- * (`beforeRequest`, `beforeSendHeaders`, `sendHeaders`, the proxy route's DIRECT resolution, the
- * send, the response headers, `responseStarted`), written once as one record (kind 6 in the event
- * buffer) with its stage times as numbers and the strings the request already holds, and turned
- * into Chromium's events ({@linkcode REQUEST_STEPS}, some thirty) only when the buffer becomes JSON:
- * in the formatting Worker, off the requests' thread.
+ * (`beforeRequest`, `beforeSendHeaders`, `sendHeaders`, the proxy route's resolution: DIRECT, or
+ * a proxy without a tunnel; the send, the response headers, `responseStarted`), written once as
+ * one record (kind 6 in the event buffer) with its stage times as numbers and the strings the
+ * request already holds, and turned into Chromium's events ({@linkcode REQUEST_STEPS}, some
+ * thirty) only when the buffer becomes JSON: in the formatting Worker, off the requests' thread.
  *
- * A request that leaves the common way (a redirect, an auth challenge, an error, a body, a proxy,
+ * A request that leaves the common way (a redirect, an auth challenge, an error, a body, a tunnel,
  * any other event on its source) has its record written as far as it got, and the recorder goes
  * on with single events from there, its open events being those the steps so far leave open
  * ({@linkcode openAfter}). The steps are the one list both sides follow.
