@@ -11,7 +11,8 @@
  * a count (u16) and that many header name/value string pairs; kind 3 a count (u8) and that many
  * keys (strings), each followed by its value: a tag (u8: 0 an ASCII string, then it; 1 JSON text,
  * then it; 2 a number, f64; 3 true; 4 false; 5 null; 6 a nested object, its count and fields
- * the same way). A string: its UTF-8 length (u32), then its bytes.
+ * the same way). A string: its UTF-8 length (u32), then its bytes. Kind 6 is a request's record
+ * instead (`request_record.ts`: its own layout, no event head), read back into its events.
  *
  * Kind 3 is how params are written: no `JSON.stringify` on the request's path for the objects of
  * string, number and boolean fields most events have (only an array, a non-ASCII string or an
@@ -24,6 +25,7 @@
  */
 import type { NetLogCaptureMode } from "./constants.ts";
 import { headerLine } from "./sensitive_headers.ts";
+import { expandRecord } from "./request_record.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -85,9 +87,19 @@ export type AddHeadersEvent = (
  * ```
  */
 export class EventBuffer {
-  #bytes = new Uint8Array(BUFFER_BYTES);
-  #view = new DataView(this.#bytes.buffer);
+  #size: number;
+  #bytes: Uint8Array;
+  #view: DataView;
   #at = 0;
+  /** Taken buffers given back once read, for the next take (no new buffer to fault in). */
+  #spare: ArrayBuffer[] = [];
+
+  /** A buffer of `size` bytes to begin with (1 MiB unless told). */
+  constructor(size: number = BUFFER_BYTES) {
+    this.#size = size;
+    this.#bytes = new Uint8Array(size);
+    this.#view = new DataView(this.#bytes.buffer);
+  }
 
   /** Bytes written since the last {@linkcode EventBuffer.take}. */
   get length(): number {
@@ -167,12 +179,7 @@ export class EventBuffer {
    * {@linkcode eventsText} in the log's capture mode; `set-cookie` lines come last, one each.
    */
   headersEvent: AddHeadersEvent = (type, phase, id, sType, start, time, line, first, headers) => {
-    this.#head(2, type, phase, id, sType, start, time);
-    this.#room(1);
-    this.#bytes[this.#at++] = (line === null ? 0 : 1) | (first === null ? 0 : 2);
-    if (line !== null) this.#string(line);
-    if (first !== null) this.#string(first);
-    this.#room(2);
+    this.#headersHead(type, phase, id, sType, start, time, line, first);
     const countAt = this.#at;
     this.#at += 2;
     let count = 0;
@@ -195,13 +202,79 @@ export class EventBuffer {
     this.#view.setUint16(countAt, count);
   };
 
+  /**
+   * An event like {@linkcode EventBuffer.headersEvent} whose header names and values are given in
+   * turn (`set-cookie` ones last), as a request's record keeps them.
+   */
+  headerPairsEvent(
+    ...[type, phase, id, sType, start, time, line, first, pairs]: [
+      ...EventHead,
+      line: string | null,
+      first: string | null,
+      pairs: readonly string[],
+    ]
+  ): void {
+    this.#headersHead(type, phase, id, sType, start, time, line, first);
+    this.#view.setUint16(this.#at, pairs.length >> 1);
+    this.#at += 2;
+    for (const text of pairs) this.#string(text);
+  }
+
+  /** A headers event's head, flags, request line and first line; room for its count made. */
+  #headersHead(
+    ...[type, phase, id, sType, start, time, line, first]: [
+      ...EventHead,
+      line: string | null,
+      first: string | null,
+    ]
+  ): void {
+    this.#head(2, type, phase, id, sType, start, time);
+    this.#room(1);
+    this.#bytes[this.#at++] = (line === null ? 0 : 1) | (first === null ? 0 : 2);
+    if (line !== null) this.#string(line);
+    if (first !== null) this.#string(first);
+    this.#room(2);
+  }
+
+  /** A record's byte (its kind first; `request_record.ts`). */
+  byte(value: number): void {
+    this.#room(1);
+    this.#bytes[this.#at++] = value;
+  }
+
+  /** A record's number. */
+  number(value: number): void {
+    this.#room(8);
+    this.#view.setFloat64(this.#at, value);
+    this.#at += 8;
+  }
+
+  /** A record's string. */
+  text(value: string): void {
+    this.#string(value);
+  }
+
   /** The bytes written so far (a view of a buffer of its own, which may be transferred). */
   take(): Uint8Array {
     const taken = this.#bytes.subarray(0, this.#at);
-    this.#bytes = new Uint8Array(BUFFER_BYTES);
+    const spare = this.#spare.pop();
+    this.#bytes = spare !== undefined ? new Uint8Array(spare) : new Uint8Array(this.#size);
     this.#view = new DataView(this.#bytes.buffer);
     this.#at = 0;
     return taken;
+  }
+
+  /**
+   * Gives back the buffer of bytes {@linkcode EventBuffer.take} gave, once they are read (a Worker
+   * sends it back): the next take writes into it rather than into a new one.
+   */
+  giveBack(taken: Uint8Array): void {
+    const buffer = taken.buffer;
+    if (
+      buffer instanceof ArrayBuffer && buffer.byteLength === this.#size && this.#spare.length < 2
+    ) {
+      this.#spare.push(buffer);
+    }
   }
 
   /** The bytes written so far, to be read at once: the buffer is written over next. */
@@ -319,8 +392,24 @@ export function eventTexts(bytes: Uint8Array, mode: NetLogCaptureMode): string[]
     }
     return text + "}";
   };
+  let expanded: EventBuffer | null = null;
+  const record = {
+    byte: () => view.getUint8(at++),
+    number: () => {
+      at += 8;
+      return view.getFloat64(at - 8);
+    },
+    text: string,
+  };
   while (at < bytes.byteLength) {
     const kind = view.getUint8(at);
+    if (kind === 6) {
+      // A request's record: its events, as they would have been written one by one.
+      at++;
+      expandRecord(record, expanded ??= new EventBuffer(4096));
+      texts.push(...eventTexts(expanded.drain(), mode));
+      continue;
+    }
     const tail = `"phase":${view.getUint8(at + 1)},"source":{"id":${
       view.getUint32(at + 4)
     },"start_time":"${view.getFloat64(at + 9)}","type":${view.getUint8(at + 8)}},"time":"${

@@ -16,6 +16,7 @@ import type { NetLogCaptureMode } from "./constants.ts";
 import { type AddEvent, type AddHeadersEvent, EventBuffer, eventTexts } from "./event_buffer.ts";
 import { eventsJson } from "./event_json.ts";
 import type { EventFormatter } from "./formatter.ts";
+import { type RequestRecord, type StoredCookie, writeRecord } from "./request_record.ts";
 
 /** A file open for writing. */
 export interface TextFile {
@@ -80,6 +81,11 @@ export class NetLogFileWriter {
     this.#maxFileSize = options.maxFileSize;
     this.#onFull = options.onFull;
     this.#formatter = options.formatter ?? null;
+    this.addRecord = this.#maxFileSize !== null ? undefined : (record, stored) => {
+      if (this.#full) return;
+      writeRecord(this.#buffer, record, stored);
+      this.#added();
+    };
     this.#enqueue(`{"constants":${JSON.stringify(constants)},\n"events": [\n`);
   }
 
@@ -96,6 +102,14 @@ export class NetLogFileWriter {
     this.#buffer.headersEvent(type, phase, id, sType, start, time, line, first, headers);
     this.#added();
   };
+
+  /**
+   * Adds a request's record (`request_record.ts`), its events made with the JSON; undefined with a
+   * `maxFileSize`, where each event is counted against the limit as it comes.
+   */
+  readonly addRecord:
+    | ((record: RequestRecord, stored: readonly StoredCookie[] | null) => void)
+    | undefined;
 
   /** Writes what is pending and the end of the file, then closes it. */
   async finish(): Promise<void> {
@@ -116,15 +130,16 @@ export class NetLogFileWriter {
     }
     // With a limit the event becomes JSON now, its bytes counted exactly; each event but the
     // first is preceded by ",\n".
-    const json = eventTexts(this.#buffer.drain(), this.#mode)[0];
-    const size = encoder.encode(json).length + 2;
-    if (this.#written + this.#pendingBytes + size > this.#maxFileSize) {
-      this.#full = true;
-      queueMicrotask(this.#onFull);
-      return;
+    for (const json of eventTexts(this.#buffer.drain(), this.#mode)) {
+      const size = encoder.encode(json).length + 2;
+      if (this.#written + this.#pendingBytes + size > this.#maxFileSize) {
+        this.#full = true;
+        queueMicrotask(this.#onFull);
+        return;
+      }
+      this.#pendingBytes += size;
+      this.#pending.push(json);
     }
-    this.#pendingBytes += size;
-    this.#pending.push(json);
     if (this.#pendingBytes >= FLUSH_BYTES) this.#flush();
     else this.#timer ??= setTimeout(() => this.#flush(), 200);
   }
@@ -134,12 +149,14 @@ export class NetLogFileWriter {
     this.#timer = null;
     let text: string;
     if (this.#buffer.length > 0) {
-      const bytes = this.#buffer.take();
-      this.#enqueue(
-        this.#formatter !== null
-          ? this.#formatter.format(bytes, !this.#first)
-          : eventsJson(bytes, this.#mode, !this.#first),
-      );
+      const buffer = this.#buffer;
+      const bytes = buffer.take();
+      if (this.#formatter !== null) {
+        this.#enqueue(this.#formatter.format(bytes, !this.#first, (b) => buffer.giveBack(b)));
+      } else {
+        this.#enqueue(eventsJson(bytes, this.#mode, !this.#first));
+        buffer.giveBack(bytes);
+      }
       this.#first = false;
       return;
     } else if (this.#pending.length > 0) {

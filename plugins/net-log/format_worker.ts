@@ -1,7 +1,7 @@
 /**
  * The net log's formatting Worker: each message is a buffer of events ({@linkcode FormatRequest},
  * `event_buffer.ts`); it answers with their JSON as UTF-8 bytes (`event_json.ts`; the
- * buffer transferred), or `{ error }` when one cannot be formatted, in the order the batches came. The JSON is made here, on another thread than the
+ * buffers transferred), or `{ error }` when one cannot be formatted, in the order the batches came. The JSON is made here, on another thread than the
  * requests' (`file_sink.ts` starts it), and the first message after loading is `"ready"`.
  *
  * @module
@@ -19,20 +19,30 @@ export interface FormatRequest {
   lead: boolean;
 }
 
+/** The answer to a {@linkcode FormatRequest}: its JSON, and its events' buffer given back. */
+export interface FormatAnswer {
+  /** The events as the file's JSON bytes. */
+  json: Uint8Array;
+  /** The request's bytes, to be written over. */
+  events: Uint8Array;
+}
+
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<FormatRequest>) => void) | null;
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
 scope.onmessage = ({ data }) => {
-  let bytes: Uint8Array;
+  let json: Uint8Array;
   try {
-    // A view of the writer's buffer, which is transferred back whole.
-    bytes = eventsJson(data.bytes, data.mode, data.lead);
+    json = eventsJson(data.bytes, data.mode, data.lead);
   } catch (error) {
     // Answered in its turn all the same, so that later batches keep their order.
     scope.postMessage({ error: String(error) });
     return;
   }
-  scope.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+  // The JSON (a view of a buffer of its own) and the events' buffer, both transferred whole: the
+  // writer fills the events' buffer again.
+  const answer: FormatAnswer = { json, events: data.bytes };
+  scope.postMessage(answer, [json.buffer as ArrayBuffer, data.bytes.buffer as ArrayBuffer]);
 };
 scope.postMessage("ready");

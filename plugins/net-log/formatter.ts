@@ -8,15 +8,19 @@
  */
 import type { NetLogCaptureMode } from "./constants.ts";
 import { eventsJson } from "./event_json.ts";
-import type { FormatRequest } from "./format_worker.ts";
+import type { FormatAnswer, FormatRequest } from "./format_worker.ts";
 
 /** Turns batches of event records into the file's bytes (or text). */
 export interface EventFormatter {
   /**
    * The JSON of a buffer's events (after `,\n` when `lead`); answers keep the order of calls.
-   * The buffer is handed over (to a Worker: transferred).
+   * The buffer is handed over (to a Worker: transferred) and, once read, given to `giveBack`.
    */
-  format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array>;
+  format(
+    bytes: Uint8Array,
+    lead: boolean,
+    giveBack?: (bytes: Uint8Array) => void,
+  ): Promise<Uint8Array>;
   /** Ends the Worker once every batch given is answered. */
   close(): void;
 }
@@ -72,9 +76,11 @@ export async function startFormatter(mode: NetLogCaptureMode): Promise<EventForm
 
 function inlineFormatter(mode: NetLogCaptureMode): EventFormatter {
   return {
-    format: (bytes, lead) => {
+    format: (bytes, lead, giveBack) => {
       try {
-        return Promise.resolve(eventsJson(bytes, mode, lead));
+        const json = eventsJson(bytes, mode, lead);
+        giveBack?.(bytes);
+        return Promise.resolve(json);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -86,6 +92,7 @@ function inlineFormatter(mode: NetLogCaptureMode): EventFormatter {
 interface Waiting {
   resolve(value: Uint8Array): void;
   reject(error: unknown): void;
+  giveBack?: (bytes: Uint8Array) => void;
 }
 
 type RefWorker = Worker & { ref?(): void; unref?(): void };
@@ -157,7 +164,11 @@ class WorkerFormatter implements EventFormatter {
     this.#worker = this.#listen(worker);
   }
 
-  format(bytes: Uint8Array, lead: boolean): Promise<Uint8Array> {
+  format(
+    bytes: Uint8Array,
+    lead: boolean,
+    giveBack?: (bytes: Uint8Array) => void,
+  ): Promise<Uint8Array> {
     if (this.#failed !== null) return Promise.reject(this.#failed);
     if (this.#idle !== null) clearTimeout(this.#idle);
     this.#idle = null;
@@ -165,7 +176,7 @@ class WorkerFormatter implements EventFormatter {
     const worker = this.#worker ??= this.#listen(takeSpare() ?? spawn());
     worker.ref?.();
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ resolve, reject });
+      this.#waiting.push({ resolve, reject, giveBack });
       const request: FormatRequest = { bytes, mode: this.#mode, lead };
       try {
         worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
@@ -187,8 +198,11 @@ class WorkerFormatter implements EventFormatter {
     worker.onmessage = ({ data }) => {
       if (data === "ready") return;
       const waiting = this.#waiting[this.#head++];
-      if (data instanceof Uint8Array) waiting?.resolve(data);
-      else waiting?.reject(new Error(`net log: an event could not be written: ${data?.error}`));
+      const answer = data as Partial<FormatAnswer> & { error?: unknown };
+      if (answer.json instanceof Uint8Array) {
+        if (answer.events instanceof Uint8Array) waiting?.giveBack?.(answer.events);
+        waiting?.resolve(answer.json);
+      } else waiting?.reject(new Error(`net log: an event could not be written: ${data?.error}`));
       this.#settled();
     };
     worker.onerror = (event) => {

@@ -35,6 +35,7 @@ export type {
 } from "./constants.ts";
 export type { NetLogClock, NetLogEvent } from "./recorder.ts";
 export type { AddEvent, AddHeadersEvent, EventHead } from "./event_buffer.ts";
+export type { RecordWriter, RequestRecord, StoredCookie } from "./request_record.ts";
 export { headerLine, headerLines } from "./sensitive_headers.ts";
 export {
   createNetLogPlugin,

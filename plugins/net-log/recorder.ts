@@ -7,11 +7,16 @@
  * plugin that cancels, redirects or changes headers) become `DELEGATE_INFO` events, and the
  * cookie store's changes `COOKIE_STORE_*` events.
  *
+ * A request that goes the common way (no redirect, challenge, error, body, tunnel or decision) is
+ * kept as one {@linkcode RequestRecord} (stage times, the strings it holds, header pairs) and
+ * written once, at `responseStarted`: its events are made from the record's steps when the buffer
+ * becomes JSON, in the formatting Worker. On any other turn its record is written as far as it
+ * got and the request goes on event by event.
+ *
  * @module
  */
 import type { PluginContext } from "../../kernel/plugin.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import type { UrlParts } from "../../kernel/http/url_parts.ts";
 import type { NetError } from "../../kernel/errors.ts";
 import type { Decision } from "../../kernel/request.ts";
 import {
@@ -29,28 +34,18 @@ import {
   SOURCE_TYPE_IDS,
 } from "./constants.ts";
 import { headerLines } from "./sensitive_headers.ts";
-import type { AddEvent, AddHeadersEvent } from "./event_buffer.ts";
-
-/** One event as written to the file. */
-export interface NetLogEvent {
-  /** Parameters, when the event has any. */
-  params?: Record<string, unknown>;
-  /** 0 none, 1 begin, 2 end. */
-  phase: number;
-  /** What the event belongs to. */
-  source: { id: number; start_time: string; type: number };
-  /** Milliseconds on the log's clock, as a string (Chromium's TimeTicks). */
-  time: string;
-  /** The event type's number (see the file's `constants.logEventTypes`). */
-  type: number;
-}
-
-/** Where the recorder's events go (the file writer). */
-export interface NetLogEventSink {
-  /** One event. */ add: AddEvent;
-  /** One event whose params are header lines, made later from `headers` in the capture mode. */
-  addHeaders: AddHeadersEvent;
-}
+import type { NetLogClock } from "./clock.ts";
+import { type SinkOwner, type SinkPhase, SourceSink } from "./source_sink.ts";
+import {
+  base64,
+  type CookieLike,
+  hasHost,
+  hostHeader,
+  onCookieChange,
+  summarise,
+} from "./recorded_values.ts";
+import type { NetLogEventSink } from "./event_sink.ts";
+import { headerPairs, openAfter, RequestRecord, STAGE, type Stage } from "./request_record.ts";
 
 interface Source {
   id: number;
@@ -64,38 +59,23 @@ interface Source {
   sink: NetLogSink | null;
   /** A request whose send events wait for its connection. */
   sending: PipelineRequest | null;
+  /** A request on its common way: what it did so far, its events not written yet. */
+  record: RequestRecord | null;
+  /** A request's job controller while the request's record holds its events: that request. */
+  parent: Source | null;
+  /** Such a request's job controller. */
+  controller: Source | null;
 }
 
-type Phase = keyof typeof NET_LOG_PHASES;
+type Phase = SinkPhase;
 
 const SOURCE = Symbol("net-log: the request's source");
 
-/** A clock in whole milliseconds and the epoch time of its zero (`timeTickOffset`). */
-export interface NetLogClock {
-  /** Now, on the log's clock. */
-  now(): number;
-  /** Epoch milliseconds at tick 0. */
-  readonly offset: number;
-}
-
-/**
- * The monotonic clock of `performance.now()`.
- *
- * @example
- * ```ts
- * const clock = performanceClock();
- * clock.now() >= 0; // true
- * ```
- */
-export function performanceClock(): NetLogClock {
-  return {
-    now: () => Math.floor(performance.now()),
-    offset: Math.round(Date.now() - performance.now()),
-  };
-}
+export { type NetLogClock, performanceClock } from "./clock.ts";
+export type { NetLogEvent, NetLogEventSink } from "./event_sink.ts";
 
 /** Records a session's pipeline as NetLog events until `stop()`. */
-export class NetLogRecorder {
+export class NetLogRecorder implements SinkOwner<Source> {
   #sink: NetLogEventSink;
   #mode: NetLogCaptureMode;
   #clock: NetLogClock;
@@ -109,6 +89,8 @@ export class NetLogRecorder {
   #now = 0;
   #stopped = false;
   #session: object;
+  /** Whether requests on their common way are kept as records (the sink takes them). */
+  #records: boolean;
 
   /** Starts recording `ctx`'s session. */
   constructor(
@@ -121,6 +103,7 @@ export class NetLogRecorder {
     this.#mode = mode;
     this.#clock = clock;
     this.#traced = mode === "everything";
+    this.#records = sink.addRecord !== undefined;
     this.#session = ctx.session;
     this.#install(ctx);
     this.#now = clock.now();
@@ -135,6 +118,7 @@ export class NetLogRecorder {
     for (const stop of this.#stops) stop();
     this.#stops = [];
     for (const source of this.#bySourceRequest.values()) {
+      this.#materialise(source);
       if (source.sending !== null) this.#sent(source, source.sending);
       this.#event(source, "CANCELLED", "PHASE_NONE");
       this.#closeAll(source, null);
@@ -158,10 +142,27 @@ export class NetLogRecorder {
     const pre = { order: "pre" as const, label: "net log" };
     this.#stops.push(
       tap("beforeRequest", (request) => {
+        if (this.#records && !this.#bySourceRequest.has(request.id)) {
+          // A new request: kept as a record until it leaves the common way.
+          const source = this.#newSource("URL_REQUEST");
+          source.record = new RequestRecord(source.id, source.start, request.url);
+          source.record.reach(STAGE.alive, this.#now);
+          this.#track(request, source);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#begin(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
       }, pre),
       tap("beforeSendHeaders", (request) => {
+        const record = this.#recordAt(request, STAGE.beforeSendHeaders);
+        if (record !== null) {
+          record.jobUrl = request.url;
+          record.method = request.method;
+          record.initiator = request.initiator ?? "not an origin";
+          record.requestType = request.resourceType;
+          record.reach(STAGE.beforeSendHeaders, this.#now);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
         if (!source.open.has("URL_REQUEST_START_JOB")) {
@@ -178,12 +179,26 @@ export class NetLogRecorder {
       tap("sendHeaders", (request) => {
         // Written once the connection is there (the proxy plugin says so through the sink's
         // `sending()`, after proxy resolution and any tunnel), or at the request's next event.
+        const record = this.#recordAt(request, STAGE.sendHeaders);
+        if (record !== null) {
+          record.sending = request;
+          record.reach(STAGE.sendHeaders, this.#now);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_BEFORE_URL_REQUEST");
         this.#end(source, "NETWORK_DELEGATE_BEFORE_START_TRANSACTION");
         source.sending = request;
       }),
       tap("headersReceived", (request, response) => {
+        const record = this.#recordAt(request, STAGE.received);
+        if (record !== null) {
+          record.status = response.status;
+          record.statusText = response.statusText;
+          record.responsePairs = headerPairs(response.headers);
+          record.reach(STAGE.received, this.#now);
+          return;
+        }
         const source = this.#sourceOf(request);
         const status = `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
         // Header lines are made off the request's path, from the raw pairs.
@@ -201,7 +216,8 @@ export class NetLogRecorder {
       // of the response as the answers left it: they belong to this request.
       tap("headersReceived", (request) => {
         if (this.#stored.length === 0) return;
-        const source = this.#sourceOf(request);
+        const source = request.data.get(SOURCE) as Source | undefined;
+        if (source === undefined || !this.#bySourceRequest.has(request.id)) return;
         (source.afterHeaders ??= []).push(...this.#stored);
         this.#stored = [];
       }, { order: "settled", label: "net log" }),
@@ -228,6 +244,17 @@ export class NetLogRecorder {
         this.#end(source, "URL_REQUEST_START_JOB");
       }),
       tap("responseStarted", (request) => {
+        const record = this.#recordAt(request, STAGE.started);
+        if (record !== null) {
+          const source = request.data.get(SOURCE) as Source;
+          record.reach(STAGE.started, this.#now);
+          this.#sink.addRecord!(record, source.afterHeaders);
+          source.record = null;
+          source.afterHeaders = null;
+          this.#bySourceRequest.delete(request.id);
+          request.data.delete(NET_LOG_SINK);
+          return;
+        }
         const source = this.#sourceOf(request);
         this.#end(source, "NETWORK_DELEGATE_HEADERS_RECEIVED");
         this.#end(source, "URL_REQUEST_START_JOB");
@@ -320,6 +347,7 @@ export class NetLogRecorder {
     if (decision.result === undefined && decision.error === undefined) return;
     const source = this.#bySourceRequest.get(decision.requestId);
     if (!source) return;
+    this.#materialise(source);
     const params: Record<string, unknown> = {
       delegate_blocked_by: `${decision.plugin}: ${decision.label}`,
       stage: decision.stage,
@@ -332,13 +360,6 @@ export class NetLogRecorder {
   }
 
   #watchCookies(ctx: PluginContext): void {
-    let cookies: CookieEvents | undefined;
-    try {
-      cookies = (ctx.session as unknown as { cookies?: CookieEvents }).cookies;
-    } catch {
-      return; // a session built without the cookies plugin: its member throws
-    }
-    if (!cookies) return;
     const listener = (cookie: CookieLike, cause: string, removed: boolean) => {
       this.#now = this.#clock.now();
       if (this.#cookieStore === null) {
@@ -378,26 +399,69 @@ export class NetLogRecorder {
         params,
       );
     };
-    // The jar's own change callback when there is one: the API's `changed` event would build an
-    // Electron cookie object and an event for each change first.
-    if (cookies.jar && typeof cookies.jar.onChange === "function") {
-      this.#stops.push(cookies.jar.onChange(listener));
-    } else if (typeof cookies.on === "function") {
-      const viaEvent = (_event: unknown, cookie: CookieLike, cause: string, removed: boolean) =>
-        listener(cookie, cause, removed);
-      cookies.on("changed", viaEvent);
-      this.#stops.push(() => cookies.off?.("changed", viaEvent));
+    const stop = onCookieChange(ctx.session, listener);
+    if (stop !== null) this.#stops.push(stop);
+  }
+
+  /**
+   * The record of `request` when it is on its common way and `stage` is its next stage (a send
+   * waiting for its connection done first); otherwise its record (if any) is written as far as it
+   * got, and null.
+   */
+  #recordAt(request: PipelineRequest, stage: Stage): RequestRecord | null {
+    const source = request.data.get(SOURCE) as Source | undefined;
+    const record = source?.record;
+    if (record == null) return null;
+    if (stage > STAGE.sent && record.sending !== null) this.#recordSent(record);
+    if (record.sending === null && record.stageNext(stage)) return record;
+    this.#materialise(source!);
+    return null;
+  }
+
+  /** A record's send (not for a request with a body: its record is written out instead). */
+  #recordSent(record: RequestRecord): void {
+    const request = record.sending as PipelineRequest;
+    if (request.body !== null || !record.stageNext(STAGE.sent)) return;
+    record.sending = null;
+    const parts = request.urlParts;
+    record.line = `${request.method} ${`${parts.path}${parts.query}` || "/"} HTTP/1.1\r\n`;
+    record.requestPairs = headerPairs(request.headers);
+    record.host = hasHost(record.requestPairs) ? null : `Host: ${hostHeader(parts)}`;
+    record.reach(STAGE.sent, this.#now);
+  }
+
+  /**
+   * Writes a source's record as far as its request got and goes on with single events: the events
+   * its steps left open are open on the request (and its job controller).
+   */
+  #materialise(source: Source): void {
+    const record = source.record;
+    if (record === null) return;
+    source.record = null;
+    this.#sink.addRecord!(record, null);
+    const open = openAfter(record.next, record.routed);
+    for (const type of open.request) source.open.add(type);
+    const controller = source.controller;
+    if (controller !== null) {
+      controller.parent = null;
+      for (const type of open.controller) controller.open.add(type);
     }
+    if (record.sending !== null) source.sending = record.sending as PipelineRequest;
+  }
+
+  #track(request: PipelineRequest, source: Source): void {
+    request.data.set(SOURCE, source);
+    request.data.set(NET_LOG_SINK, this.#sinkOf(source));
+    this.#bySourceRequest.set(request.id, source);
   }
 
   #sourceOf(request: PipelineRequest): Source {
     let source = request.data.get(SOURCE) as Source | undefined;
+    if (source !== undefined) this.#materialise(source);
     if (source !== undefined && source.sending !== null) this.#sent(source, source.sending);
     if (source === undefined || !this.#bySourceRequest.has(request.id)) {
       source = this.#newSource("URL_REQUEST");
-      request.data.set(SOURCE, source);
-      request.data.set(NET_LOG_SINK, this.#sinkOf(source));
-      this.#bySourceRequest.set(request.id, source);
+      this.#track(request, source);
       this.#begin(source, "REQUEST_ALIVE", {
         priority: "MEDIUM",
         traffic_annotation: 0,
@@ -420,25 +484,51 @@ export class NetLogRecorder {
       afterHeaders: null,
       sink: null,
       sending: null,
+      record: null,
+      parent: null,
+      controller: null,
     };
   }
 
   /** The sink of a source: events of other parts, on the clock read at each call. */
   #sinkOf(source: Source): NetLogSink {
-    return source.sink ??= new SourceSink(source, this);
+    return source.sink ??= new SourceSink(source, source.ref, this);
   }
 
   /** A sink's event (phase 0, 1 or 2), unless logging stopped or the type is not listed. */
   sinkEvent(source: Source, type: string, phase: Phase, params?: Record<string, unknown>): void {
     if (this.#stopped || !(type in EVENT_TYPE_IDS)) return;
+    const owner = source.parent ?? source;
+    if (owner.record !== null) {
+      const phaseNumber = NET_LOG_PHASES[phase];
+      if (owner.record.routeCall(source !== owner, type, phaseNumber, params, this.#clock)) return;
+      this.#materialise(owner);
+    }
     this.#now = this.#clock.now();
     if (phase === "PHASE_BEGIN") this.#begin(source, type as NetLogEventType, params);
     else if (phase === "PHASE_END") this.#end(source, type as NetLogEventType, params);
     else this.#event(source, type as NetLogEventType, phase, params);
   }
 
-  /** A sink's new source. */
-  sinkSource(type: string): NetLogSink {
+  /** A sink's new source (`from`: the source whose sink asked). */
+  sinkSource(type: string, from: Source): NetLogSink {
+    const owner = from.parent ?? from;
+    const record = owner.record;
+    if (record !== null) {
+      if (
+        from === owner && type === "HTTP_STREAM_JOB_CONTROLLER" && record.expectsController()
+      ) {
+        // The request's job controller: its events are the record's steps.
+        this.#now = record.times[STAGE.route];
+        const controller = this.#newSource("HTTP_STREAM_JOB_CONTROLLER");
+        controller.parent = owner;
+        owner.controller = controller;
+        record.controllerId = controller.id;
+        record.controllerStart = controller.start;
+        return this.#sinkOf(controller);
+      }
+      this.#materialise(owner);
+    }
     this.#now = this.#clock.now();
     const known = (type in SOURCE_TYPE_IDS ? type : "NONE") as NetLogSourceType;
     return this.#sinkOf(this.#newSource(known));
@@ -451,7 +541,15 @@ export class NetLogRecorder {
 
   /** A request's connection is there: its send events are written now. */
   sinkSending(source: Source): void {
-    if (this.#stopped || source.sending === null) return;
+    if (this.#stopped) return;
+    const record = source.record;
+    if (record !== null && record.sending !== null) {
+      this.#now = this.#clock.now();
+      this.#recordSent(record);
+      if (record.sending === null) return;
+    }
+    this.#materialise(source);
+    if (source.sending === null) return;
     this.#now = this.#clock.now();
     this.#sent(source, source.sending);
   }
@@ -509,87 +607,4 @@ export class NetLogRecorder {
       headers,
     );
   }
-}
-
-/** The sink of one source (methods on the prototype: one object per source, no closures). */
-class SourceSink implements NetLogSink {
-  readonly ref: NetLogSourceRef;
-  #source: Source;
-  #recorder: NetLogRecorder;
-  constructor(source: Source, recorder: NetLogRecorder) {
-    this.ref = source.ref;
-    this.#source = source;
-    this.#recorder = recorder;
-  }
-  begin(type: string, params?: Record<string, unknown>): void {
-    this.#recorder.sinkEvent(this.#source, type, "PHASE_BEGIN", params);
-  }
-  end(type: string, params?: Record<string, unknown>): void {
-    this.#recorder.sinkEvent(this.#source, type, "PHASE_END", params);
-  }
-  event(type: string, params?: Record<string, unknown>): void {
-    this.#recorder.sinkEvent(this.#source, type, "PHASE_NONE", params);
-  }
-  source(type: string): NetLogSink {
-    return this.#recorder.sinkSource(type);
-  }
-  headerLines(headers: Headers): string[] {
-    return this.#recorder.sinkHeaderLines(headers);
-  }
-  sending(): void {
-    this.#recorder.sinkSending(this.#source);
-  }
-}
-
-interface CookieLike {
-  name: string;
-  value: string;
-  domain?: string;
-  path?: string;
-  /** Electron's cookie objects. */
-  session?: boolean;
-  /** The jar's records: `domain` is then without its leading dot. */
-  hostOnly?: boolean;
-  persistent?: boolean;
-}
-
-type CookieListener = (e: unknown, c: CookieLike, cause: string, removed: boolean) => void;
-
-interface CookieEvents {
-  jar?: {
-    onChange(listener: (c: CookieLike, cause: string, removed: boolean) => void): () => void;
-  };
-  on?(event: "changed", listener: CookieListener): void;
-  off?(event: "changed", listener: CookieListener): void;
-}
-
-/** A tap's answer for the log: headers as lines (sensitive ones elided below includeSensitive). */
-function summarise(result: unknown, mode: NetLogCaptureMode): unknown {
-  if (result === null || typeof result !== "object") return result;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(result)) {
-    if ((key === "requestHeaders" || key === "responseHeaders") && value) {
-      out[key] = headerLines(new Headers(value as HeadersInit), mode);
-    } else if (key === "username" || key === "password") {
-      out[key] = mode === "default" ? "[stripped]" : value;
-    } else out[key] = value;
-  }
-  return out;
-}
-
-/** The `Host` header fetch sends: the host, and the port unless it is the scheme's default. */
-function hostHeader(parts: UrlParts): string {
-  const port = parts.port;
-  const implied = port === -1 ||
-    (port === 80 && (parts.scheme === "http" || parts.scheme === "ws")) ||
-    (port === 443 && (parts.scheme === "https" || parts.scheme === "wss"));
-  return implied ? parts.host : `${parts.host}:${port}`;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
