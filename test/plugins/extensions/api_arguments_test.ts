@@ -213,4 +213,61 @@ describe("chrome.* arguments off the schema (Chromium 156's words)", () => {
       { error: "You do not have permission to access incognito preferences." },
     );
   });
+
+  it("runtime.sendMessage and runtime.connect: ids, options and forms off the schema", async () => {
+    const ask = await extension();
+    const SEND = "runtime.sendMessage(optional string extensionId, any message, optional object " +
+      "options, optional function callback)";
+    const CONNECT = "runtime.connect(optional string extensionId, optional object connectInfo)";
+    const badId = (signature: string, id: string) => ({
+      thrown: `TypeError: Error in invocation of ${signature}: Invalid extension id: '${id}'`,
+    });
+    assert.deepEqual(await ask("runtime.sendMessage", "m", 5), badId(SEND, "m"));
+    assert.deepEqual(await ask("runtime.sendMessage", "m", "x", {}), badId(SEND, "m"));
+    assert.deepEqual(await ask("runtime.sendMessage", "id", "m", 5), noMatch(SEND));
+    assert.deepEqual(await ask("runtime.sendMessage", 1, "m"), noMatch(SEND));
+    assert.deepEqual(await ask("runtime.sendMessage", 1, "m", {}), noMatch(SEND));
+    assert.deepEqual(
+      await ask("runtime.sendMessage", { a: 1 }, { foo: 1 }),
+      atParameter(SEND, "options", "Unexpected property: 'foo'."),
+    );
+    assert.deepEqual(
+      await ask("runtime.sendMessage", null, "m", { includeTlsChannelId: 1 }),
+      atParameter(
+        SEND,
+        "options",
+        "Error at property 'includeTlsChannelId': Invalid type: expected boolean, found integer.",
+      ),
+    );
+    const nobody = { error: "Could not establish connection. Receiving end does not exist." };
+    assert.deepEqual(await ask("runtime.sendMessage", "a".repeat(32), "m"), nobody);
+    assert.deepEqual(await ask("runtime.connect", "m"), badId(CONNECT, "m"));
+    assert.deepEqual(await ask("runtime.connect", 5), noMatch(CONNECT));
+    assert.deepEqual(await ask("runtime.connect", []), noMatch(CONNECT));
+    assert.deepEqual(await ask("runtime.connect", null, 5), noMatch(CONNECT));
+    assert.deepEqual(await ask("runtime.connect", "a".repeat(32), {}, 1), noMatch(CONNECT));
+    assert.deepEqual(
+      await ask("runtime.connect", { name: 1 }),
+      atParameter(
+        CONNECT,
+        "connectInfo",
+        "Error at property 'name': Invalid type: expected string, found integer.",
+      ),
+    );
+    assert.deepEqual(
+      await ask("runtime.connect", "m", { name: 1 }),
+      atParameter(
+        CONNECT,
+        "connectInfo",
+        "Error at property 'name': Invalid type: expected string, found integer.",
+      ),
+    );
+    assert.deepEqual(
+      await ask("runtime.connect", { foo: 1 }),
+      atParameter(CONNECT, "connectInfo", "Unexpected property: 'foo'."),
+    );
+    // a null id is left out, as Chrome takes it (the port keeps its name)
+    const port = await ask("runtime.connect", null, { name: "x" });
+    assert.equal((port.value as { name: string }).name, "x");
+  });
 });
