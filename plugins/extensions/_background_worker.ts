@@ -199,7 +199,7 @@ export function install(init: BackgroundInit): void {
     i18n: {
       getMessage: (...args: unknown[]) => {
         checkApiCall("i18n.getMessage", args);
-        const [name, substitutions] = args;
+        const [name, substitutions] = args as [string, unknown];
         return formatMessage(
           init.messages,
           {

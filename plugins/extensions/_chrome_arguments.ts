@@ -37,9 +37,18 @@ export function noMatchingSignature(signature: string): TypeError {
 
 /** Whether `value` is of the kind `type` takes, as signature matching looks (not inside it). */
 function isOfKind(value: unknown, type: SchemaType): boolean {
-  if (type === "any") return true;
-  if (type === "integer") return isChromeInteger(value);
-  if (typeof type === "string" && type !== "object") return typeof value === type;
+  switch (type) {
+    case "any":
+      return true;
+    case "integer":
+      return isChromeInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "string":
+      return typeof value === "string";
+    case "boolean":
+      return typeof value === "boolean";
+  }
   if (typeof type === "object" && "values" in type) return typeof value === "string";
   if (typeof type === "object" && "items" in type) return Array.isArray(value);
   return value !== null && typeof value === "object" && !Array.isArray(value);
