@@ -106,8 +106,22 @@ export function checkProxySettingsCall(op: string, given: readonly unknown[]): v
     return;
   }
   if (given.length !== 1) throw noMatchingSignature(signature(op));
+  proxySetDetails(given[0]);
+}
+
+/**
+ * The details of `proxy.settings.set(details)` as Chrome's hook hands them on (null properties
+ * left out, at every level), or Chromium 156's TypeError "Invalid invocation" when they are off
+ * the schema.
+ *
+ * @example
+ * ```ts
+ * proxySetDetails({ value: { mode: "direct", rules: null } }); // { value: { mode: "direct" } }
+ * ```
+ */
+export function proxySetDetails(details: unknown): { value: unknown; scope?: string } {
   try {
-    parseSchemaValue(given[0], SET_DETAILS);
+    return parseSchemaValue(details, SET_DETAILS) as { value: unknown; scope?: string };
   } catch {
     throw new TypeError("Invalid invocation");
   }

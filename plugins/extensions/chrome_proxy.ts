@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PROXY_MODES, PROXY_SCHEMES } from "./_proxy_arguments.ts";
+import { PROXY_MODES, PROXY_SCHEMES, proxySetDetails } from "./_proxy_arguments.ts";
 
 /** Chrome's `proxy.ProxyServer`. */
 interface ProxyServer {
@@ -197,9 +197,11 @@ export class ProxySettings {
     }
     switch (op) {
       case "set": {
-        const config = toElectronProxy(d.value as ChromeProxyConfig);
+        // as Chrome's hook hands it on: null properties left out
+        const value = proxySetDetails(d).value as ChromeProxyConfig;
+        const config = toElectronProxy(value);
         await setProxy(config);
-        this.#set = chromeProxyValue(d.value!);
+        this.#set = chromeProxyValue(value);
         this.#onChange(this.#details());
         return undefined;
       }

@@ -208,6 +208,11 @@ describe("chrome.* arguments off the schema (Chromium 156's words)", () => {
       await ask("proxy.settings.set", { value: { mode: "direct", rules: null }, scope: null }),
       {},
     );
+    // Chrome's hook hands the value on without its null properties
+    assert.deepEqual((await ask("proxy.settings.get", {})).value, {
+      value: { mode: "direct" },
+      levelOfControl: "controlled_by_this_extension",
+    });
     assert.deepEqual(
       await ask("proxy.settings.set", { value: { mode: "direct" }, scope: "incognito_persistent" }),
       { error: "You do not have permission to access incognito preferences." },
