@@ -20,6 +20,8 @@ import { managementNamespace } from "./_worker_management.ts";
 import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
 import { sendMessageArguments } from "./_send_message_arguments.ts";
+import { checkApiCall } from "./_api_signatures.ts";
+import { checkProxySettingsCall } from "./_proxy_arguments.ts";
 import { asJson, NO_RECEIVER } from "./_port.ts";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -121,7 +123,10 @@ export function install(init: BackgroundInit): void {
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
     getPlatformInfo: api("runtime.getPlatformInfo", platformInfo),
-    getURL: (path: string) => `chrome-extension://${init.id}/${String(path).replace(/^\//, "")}`,
+    getURL: (...args: unknown[]) => {
+      checkApiCall("runtime.getURL", args);
+      return `chrome-extension://${init.id}/${(args[0] as string).replace(/^\//, "")}`;
+    },
     sendMessage: (...args: unknown[]) => {
       const callback = typeof args.at(-1) === "function" ? [args.pop()] : [];
       const { message, elsewhere } = sendMessageArguments(args, init.id);
@@ -130,9 +135,11 @@ export function install(init: BackgroundInit): void {
     },
     reload: () => void call("runtime.reload", []),
     // Chrome opens the URL in a tab on uninstall; websession has no tabs: checked, then kept nowhere
-    setUninstallURL: checked("runtime.setUninstallURL", ([url]) => {
+    setUninstallURL: checked("runtime.setUninstallURL", (given) => {
+      checkApiCall("runtime.setUninstallURL", given);
       const signature = "runtime.setUninstallURL(string url, optional function callback)";
-      if (typeof url === "string" && url.length > 1023) {
+      const url = given[0] as string;
+      if (url.length > 1023) {
         throw invocationError(
           signature,
           "url",
@@ -176,6 +183,9 @@ export function install(init: BackgroundInit): void {
     },
   };
 
+  /** A `chrome.permissions` method, its arguments checked at the call. */
+  const permission = (op: string) =>
+    checked(`permissions.${op}`, (given) => checkApiCall(`permissions.${op}`, given));
   const chrome: Record<string, unknown> = {
     runtime,
     // Electron's chrome.extension: getURL (Chrome's is MV2 only) and lastError
@@ -187,8 +197,10 @@ export function install(init: BackgroundInit): void {
       },
     },
     i18n: {
-      getMessage: (name: unknown, substitutions?: unknown) =>
-        formatMessage(
+      getMessage: (...args: unknown[]) => {
+        checkApiCall("i18n.getMessage", args);
+        const [name, substitutions] = args as [string, unknown];
+        return formatMessage(
           init.messages,
           {
             extensionId: init.id,
@@ -197,16 +209,17 @@ export function install(init: BackgroundInit): void {
           },
           name,
           substitutions,
-        ),
+        );
+      },
       getUILanguage: () => init.uiLanguage,
       getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
     },
     management: managementNamespace(init, checked, event),
     permissions: {
-      getAll: api("permissions.getAll"),
-      contains: api("permissions.contains"),
-      request: api("permissions.request"),
-      remove: api("permissions.remove"),
+      getAll: permission("getAll"),
+      contains: permission("contains"),
+      request: permission("request"),
+      remove: permission("remove"),
       onAdded: event("permissions.onAdded"),
       onRemoved: event("permissions.onRemoved"),
     },
@@ -291,12 +304,14 @@ export function install(init: BackgroundInit): void {
     };
   }
   if (has("proxy")) {
+    const setting = (op: string) =>
+      checked(`proxy.settings.${op}`, (given) => checkProxySettingsCall(op, given));
     chrome.proxy = {
       ...OTHER_ENUMS.proxy,
       settings: {
-        get: api("proxy.settings.get"),
-        set: api("proxy.settings.set"),
-        clear: api("proxy.settings.clear"),
+        get: setting("get"),
+        set: setting("set"),
+        clear: setting("clear"),
         onChange: event("proxy.settings.onChange"),
       },
       onProxyError: event("proxy.onProxyError"),

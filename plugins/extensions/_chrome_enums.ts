@@ -7,6 +7,7 @@
  * @module
  */
 import { SAME_SITE_STATUSES } from "./_cookies_arguments.ts";
+import { PROXY_MODES, PROXY_SCHEMES } from "./_proxy_arguments.ts";
 import {
   DOMAIN_TYPES,
   HEADER_OPERATIONS,
@@ -113,8 +114,8 @@ export const OTHER_ENUMS: Readonly<Record<string, Readonly<Record<string, Chrome
     AccessLevel: chromeEnum(["TRUSTED_CONTEXTS", "TRUSTED_AND_UNTRUSTED_CONTEXTS"]),
   },
   proxy: {
-    Mode: chromeEnum(["direct", "auto_detect", "pac_script", "fixed_servers", "system"]),
-    Scheme: chromeEnum(["http", "https", "quic", "socks4", "socks5"]),
+    Mode: chromeEnum(PROXY_MODES),
+    Scheme: chromeEnum(PROXY_SCHEMES),
   },
 };
 

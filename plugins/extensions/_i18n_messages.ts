@@ -40,8 +40,8 @@ const PREDEFINED_BIDI: Record<string, string> = {
 
 /**
  * `chrome.i18n.getMessage(name, substitutions)`: the localized text, or "" for an unknown name;
- * `undefined` for more than 9 substitutions, and a TypeError for a name that is not a string, as
- * in Chrome.
+ * `undefined` for more than 9 substitutions, as in Chrome (the Worker checks the arguments' types
+ * before, `_api_signatures.ts`).
  *
  * @example
  * ```ts
@@ -54,15 +54,9 @@ const PREDEFINED_BIDI: Record<string, string> = {
 export function formatMessage(
   catalog: MessageCatalog,
   context: I18nContext,
-  name: unknown,
+  name: string,
   substitutions?: unknown,
 ): string | undefined {
-  if (typeof name !== "string") {
-    throw new TypeError(
-      "Error in invocation of i18n.getMessage(string messageName, optional any substitutions, " +
-        "optional object options): No matching signature.",
-    );
-  }
   const values = substitutionList(substitutions);
   if (values === null) return undefined;
   const key = name.toLowerCase();

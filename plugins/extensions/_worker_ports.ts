@@ -8,6 +8,7 @@
  */
 import type { ChromeEvent } from "./_chrome_event.ts";
 import { ExtensionPort, NO_RECEIVER, type PortWire } from "./_port.ts";
+import { connectArguments } from "./_send_message_arguments.ts";
 
 /** What the Worker's ports need from `install`. */
 export interface WorkerPortsOptions {
@@ -56,14 +57,7 @@ export function workerPorts(o: WorkerPortsOptions): {
   };
   return {
     connect(...args: unknown[]): ExtensionPort {
-      const [extensionId, info] = typeof args[0] === "string" ? args : [undefined, args[0]];
-      const name = (info as { name?: unknown } | undefined)?.name ?? "";
-      if (typeof name !== "string" || (info !== undefined && typeof info !== "object")) {
-        throw new TypeError(
-          "Error in invocation of runtime.connect(optional string extensionId, optional object " +
-            "connectInfo): No matching signature.",
-        );
-      }
+      const { target: extensionId, name } = connectArguments(args);
       const id = `w${++seq}`;
       const port = open(id, name);
       if (extensionId !== undefined && extensionId !== o.id) {

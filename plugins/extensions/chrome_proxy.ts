@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { PROXY_MODES, PROXY_SCHEMES, proxySetDetails } from "./_proxy_arguments.ts";
 
 /** Chrome's `proxy.ProxyServer`. */
 interface ProxyServer {
@@ -28,8 +29,8 @@ export interface ChromeProxyConfig {
   pacScript?: { url?: string; data?: string; mandatory?: boolean };
 }
 
-const MODES = ["direct", "auto_detect", "pac_script", "fixed_servers", "system"];
-const SCHEMES = ["http", "https", "quic", "socks4", "socks5"];
+const MODES = PROXY_MODES;
+const SCHEMES = PROXY_SCHEMES;
 /** The port Chrome gives a proxy server without one, by scheme. */
 const DEFAULT_PORTS: Record<string, number> = {
   http: 80,
@@ -189,16 +190,18 @@ export class ProxySettings {
     const setProxy = this.#setProxy;
     if (!setProxy) throw new Error("This session has no proxy plugin");
     const d = (args[0] ?? {}) as { value?: ChromeProxyConfig; scope?: string };
-    if (d.scope !== undefined && d.scope !== "regular") {
+    if (d.scope != null && d.scope !== "regular") {
       // the incognito scopes: websession has no incognito profile, as an extension without
       // incognito access sees Chrome
       throw new Error("You do not have permission to access incognito preferences.");
     }
     switch (op) {
       case "set": {
-        const config = toElectronProxy(d.value as ChromeProxyConfig);
+        // as Chrome's hook hands it on: null properties left out
+        const value = proxySetDetails(d).value as ChromeProxyConfig;
+        const config = toElectronProxy(value);
         await setProxy(config);
-        this.#set = chromeProxyValue(d.value!);
+        this.#set = chromeProxyValue(value);
         this.#onChange(this.#details());
         return undefined;
       }
