@@ -22,6 +22,53 @@ export interface CookieLike {
   persistent?: boolean;
 }
 
+/** The cookie's domain as Chromium's cookie store logs it: a leading dot unless host-only. */
+function loggedDomain(cookie: CookieLike): string | undefined {
+  return cookie.hostOnly === false ? `.${cookie.domain}` : cookie.domain;
+}
+
+/**
+ * A `COOKIE_STORE_COOKIE_ADDED`/`_DELETED` event's params (the value only above `default`).
+ *
+ * @example
+ * ```ts
+ * cookieChangeParams({ name: "a", value: "1", domain: "x.test", path: "/" }, "EXPLICIT", "default").name; // "a"
+ * ```
+ */
+export function cookieChangeParams(
+  cookie: CookieLike,
+  cause: string,
+  mode: NetLogCaptureMode,
+): Record<string, unknown> {
+  const params: Record<string, unknown> = {
+    name: cookie.name,
+    domain: loggedDomain(cookie),
+    path: cookie.path,
+    is_persistent: cookie.persistent ?? !cookie.session,
+    cause,
+  };
+  if (mode !== "default") params.value = cookie.value;
+  return params;
+}
+
+/**
+ * A stored cookie's entry in the response's `COOKIE_INCLUSION_STATUS` event.
+ *
+ * @example
+ * ```ts
+ * storedCookieStatus({ name: "a", value: "1", domain: "x.test", path: "/" }).operation; // "store"
+ * ```
+ */
+export function storedCookieStatus(cookie: CookieLike): Record<string, unknown> {
+  return {
+    domain: loggedDomain(cookie),
+    name: cookie.name,
+    operation: "store",
+    path: cookie.path,
+    status: "INCLUDE",
+  };
+}
+
 /** The cookies API's `changed` listener. */
 export type CookieListener = (e: unknown, c: CookieLike, cause: string, removed: boolean) => void;
 

@@ -38,10 +38,12 @@ import type { NetLogClock } from "./clock.ts";
 import { type SinkOwner, type SinkPhase, SourceSink } from "./source_sink.ts";
 import {
   base64,
+  cookieChangeParams,
   type CookieLike,
   hasHost,
   hostHeader,
   onCookieChange,
+  storedCookieStatus,
   summarise,
 } from "./recorded_values.ts";
 import type { NetLogEventSink } from "./event_sink.ts";
@@ -366,14 +368,6 @@ export class NetLogRecorder implements SinkOwner<Source> {
         this.#cookieStore = this.#newSource("COOKIE_STORE");
         this.#begin(this.#cookieStore, "COOKIE_STORE_ALIVE");
       }
-      const domain = cookie.hostOnly === false ? `.${cookie.domain}` : cookie.domain;
-      const params: Record<string, unknown> = {
-        name: cookie.name,
-        domain,
-        path: cookie.path,
-        is_persistent: cookie.persistent ?? !cookie.session,
-        cause,
-      };
       if (!removed) {
         // Chromium stores a response's cookies once the headers-received delegate is done; a
         // change no request claims in this turn (ses.cookies.set) is the store's alone.
@@ -383,20 +377,13 @@ export class NetLogRecorder implements SinkOwner<Source> {
             if (this.#stored === turn) this.#stored = [];
           });
         }
-        this.#stored.push({
-          domain,
-          name: cookie.name,
-          operation: "store",
-          path: cookie.path,
-          status: "INCLUDE",
-        });
+        this.#stored.push(storedCookieStatus(cookie));
       }
-      if (this.#mode !== "default") params.value = cookie.value;
       this.#event(
         this.#cookieStore,
         removed ? "COOKIE_STORE_COOKIE_DELETED" : "COOKIE_STORE_COOKIE_ADDED",
         "PHASE_NONE",
-        params,
+        cookieChangeParams(cookie, cause, this.#mode),
       );
     };
     const stop = onCookieChange(ctx.session, listener);
