@@ -7,7 +7,7 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cleanUp, loadWritten } from "./_helpers.ts";
+import { cleanUp, loadWritten, until } from "./_helpers.ts";
 
 after(cleanUp);
 
@@ -112,7 +112,7 @@ describe("chrome.webRequest addListener's arguments (Chromium 156's words)", () 
   });
 
   it("extraInfoSpec is an array of the event's options", async () => {
-    const { listen } = await extension();
+    const { listen, errors } = await extension();
     assert.deepEqual(
       await listen("onBeforeRequest", ALL, [null]),
       refused(
@@ -126,6 +126,21 @@ describe("chrome.webRequest addListener's arguments (Chromium 156's words)", () 
         "Error at parameter 'extraInfoSpec': Error at index 1: " +
           "Value must be one of extraHeaders, responseHeaders.",
       ),
+    );
+    // Chrome's OnHeadersReceivedOptions has the two securityInfo values (their listener is then
+    // refused behind a developer flag, logged, not thrown)
+    assert.deepEqual(
+      await listen("onHeadersReceived", ALL, ["requestBody"]),
+      refused(
+        "Error at parameter 'extraInfoSpec': Error at index 0: Value must be one of blocking, " +
+          "extraHeaders, responseHeaders, securityInfo, securityInfoRawDer.",
+      ),
+    );
+    assert.deepEqual(await listen("onHeadersReceived", ALL, ["securityInfo"]), { added: true });
+    const refusal = await until(() => errors.find((e) => /securityInfo/.test(e.message)));
+    assert.match(
+      refusal.message,
+      /ExtraInfoSpec\.securityInfo is allowed only with WebRequestSecurityInfo developer flag$/,
     );
     // an argument after extraInfoSpec is not looked at; extraInfoSpec still is
     assert.deepEqual(
