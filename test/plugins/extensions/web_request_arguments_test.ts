@@ -139,7 +139,7 @@ describe("chrome.webRequest addListener's arguments (Chromium 156's words)", () 
     assert.deepEqual(await listen("onHeadersReceived", ALL, ["securityInfo"]), { added: true });
     const refusal = await until(() => errors.find((e) => /securityInfo/.test(e.message)));
     assert.match(
-      refusal.message,
+      String(refusal?.message),
       /ExtraInfoSpec\.securityInfo is allowed only with WebRequestSecurityInfo developer flag$/,
     );
     // an argument after extraInfoSpec is not looked at; extraInfoSpec still is
