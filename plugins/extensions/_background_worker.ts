@@ -21,6 +21,7 @@ import { ChromeEvent } from "./_chrome_event.ts";
 import { workerPorts } from "./_worker_ports.ts";
 import { sendMessageArguments } from "./_send_message_arguments.ts";
 import { checkApiCall } from "./_api_signatures.ts";
+import { parseListenerArguments } from "./_web_request_arguments.ts";
 import { checkProxySettingsCall } from "./_proxy_arguments.ts";
 import { asJson, NO_RECEIVER } from "./_port.ts";
 
@@ -249,18 +250,15 @@ export function install(init: BackgroundInit): void {
     let lid = 0;
     for (const name of WEB_REQUEST_EVENTS) {
       wr[name] = {
-        addListener(fn: Fn, filter: { urls?: unknown }, spec: string[] = []) {
-          if (typeof fn !== "function") throw new TypeError("Listener must be a function");
-          if (!filter || !Array.isArray(filter.urls)) {
-            // Chrome's bindings' words (no "Error in invocation" for an event's arguments)
-            throw new TypeError(
-              filter && typeof filter === "object" && !("urls" in filter)
-                ? "Error at parameter 'filter': Missing required property 'urls'."
-                : `webRequest.${name}.addListener: filter.urls must be an array of match patterns`,
-            );
-          }
+        addListener(fn: Fn, ...given: unknown[]) {
           // as Chrome's bindings do: bad arguments throw here, before anything is registered
-          checkListenerArguments(WEB_REQUEST_ENUMS, name, filter as { types?: unknown }, spec);
+          const { filter, extraInfoSpec: spec } = parseListenerArguments(
+            WEB_REQUEST_ENUMS,
+            name,
+            given,
+          );
+          // Chrome's bindings take any callback; a listener that is none could never be called
+          if (typeof fn !== "function") throw new TypeError("Listener must be a function");
           const blocking = spec.includes("blocking") || spec.includes("asyncBlocking");
           // Chrome: webRequestAuthProvider is enough to answer onAuthRequired (MV3's way)
           const mayBlock = has("webRequestBlocking") ||
@@ -272,7 +270,7 @@ export function install(init: BackgroundInit): void {
           }
           const id = ++lid;
           webRequestListeners.set(id, { fn, async: spec.includes("asyncBlocking") });
-          send({ t: "listen", lid: id, event: name, filter: structuredClone(filter), spec });
+          send({ t: "listen", lid: id, event: name, filter, spec });
         },
         removeListener(fn: Fn) {
           for (const [id, entry] of webRequestListeners) {
@@ -433,36 +431,6 @@ function platformInfo(): { os: string; arch: string; nacl_arch: string } {
   };
   const a = chromeArch[arch] ?? arch;
   return { os: chromeOs[os] ?? os, arch: a, nacl_arch: a === "arm64" ? "arm" : a };
-}
-
-/**
- * Throws, as Chrome's argument checks do, when `filter.types` or `extraInfoSpec` holds a value the
- * event does not take (e.g. `"blocking"` for `onCompleted`), in Chrome's words: an event's
- * arguments are checked without the "Error in invocation" prefix of a function's, and an enum's
- * values are listed in sorted order (Chromium keeps them in a `std::set`).
- */
-function checkListenerArguments(
-  enums: BackgroundInit["enums"]["webRequest"],
-  name: string,
-  filter: { types?: unknown },
-  spec: unknown,
-): void {
-  const check = (values: unknown, allowed: string[], at: string) => {
-    if (values === undefined) return;
-    if (!Array.isArray(values)) {
-      throw new TypeError(`${at}: Invalid type: expected array, found ${typeof values}.`);
-    }
-    values.forEach((value, i) => {
-      if (!allowed.includes(value)) {
-        const sorted = [...allowed].sort().join(", ");
-        throw new TypeError(`${at}: Error at index ${i}: Value must be one of ${sorted}.`);
-      }
-    });
-  };
-  const types = Object.values(enums.ResourceType);
-  check(filter.types, types, "Error at parameter 'filter': Error at property 'types'");
-  const options = Object.values(enums[`O${name.slice(1)}Options`]);
-  check(spec, options, "Error at parameter 'extraInfoSpec'");
 }
 
 /** `runtime.onMessage`: the first listener that responds (or returns true and responds later). */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { invocationError, isChromeInteger } from "./_chrome_invocation.ts";
+import { invocationError, invocationPrefix, isChromeInteger } from "./_chrome_invocation.ts";
 import { parseSchemaValue, SchemaRefusal, type SchemaType } from "./_chrome_schema.ts";
 
 /** A parameter of a function of the schema: its name, its type, whether it may be left out. */
@@ -23,7 +23,8 @@ export interface SchemaParameter {
 }
 
 /**
- * The TypeError Chrome's bindings throw for a call that fits no form of `signature`.
+ * The TypeError Chrome's bindings throw for a call that fits no form of `signature` (null for an
+ * event's `addListener`, whose message has no "Error in invocation" prefix).
  *
  * @example
  * ```ts
@@ -31,8 +32,8 @@ export interface SchemaParameter {
  * // "Error in invocation of runtime.getURL(string path): No matching signature."
  * ```
  */
-export function noMatchingSignature(signature: string): TypeError {
-  return new TypeError(`Error in invocation of ${signature}: No matching signature.`);
+export function noMatchingSignature(signature: string | null): TypeError {
+  return new TypeError(`${invocationPrefix(signature)}No matching signature.`);
 }
 
 /** Whether `value` is of the kind `type` takes, as signature matching looks (not inside it). */
@@ -56,7 +57,7 @@ function isOfKind(value: unknown, type: SchemaType): boolean {
 
 /**
  * Checks `given` (the arguments without the callback and trailing `undefined`s) against the
- * `parameters` of `signature`; answers them as Chrome's bindings hand them on (null properties
+ * `parameters` of `signature` (null for an event's `addListener`); answers them as Chrome's bindings hand them on (null properties
  * and null optional arguments left out), or throws Chrome's TypeError.
  *
  * @example
@@ -67,7 +68,7 @@ function isOfKind(value: unknown, type: SchemaType): boolean {
  * ```
  */
 export function parseArguments(
-  signature: string,
+  signature: string | null,
   parameters: readonly SchemaParameter[],
   given: readonly unknown[],
 ): unknown[] {

@@ -51,7 +51,13 @@ export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
   OnBeforeRequestOptions: chromeEnum(["blocking", "requestBody", "extraHeaders"]),
   OnBeforeSendHeadersOptions: chromeEnum(["requestHeaders", "blocking", "extraHeaders"]),
   OnSendHeadersOptions: chromeEnum(["requestHeaders", "extraHeaders"]),
-  OnHeadersReceivedOptions: chromeEnum(["blocking", ...HEADERS]),
+  // the securityInfo values are in the enum; Chrome then refuses them behind a developer flag
+  OnHeadersReceivedOptions: chromeEnum([
+    "blocking",
+    ...HEADERS,
+    "securityInfo",
+    "securityInfoRawDer",
+  ]),
   OnAuthRequiredOptions: chromeEnum([
     "responseHeaders",
     "blocking",

@@ -39,10 +39,25 @@ export function chromeTypeName(value: unknown): string {
 }
 
 /**
+ * What Chrome's bindings put before an argument error: `Error in invocation of <signature>: `, or
+ * nothing for an event's `addListener` (`signature` null).
+ *
+ * @example
+ * ```ts
+ * invocationPrefix("runtime.getURL(string path)"); // "Error in invocation of runtime.getURL(string path): "
+ * invocationPrefix(null); // ""
+ * ```
+ */
+export function invocationPrefix(signature: string | null): string {
+  return signature === null ? "" : `Error in invocation of ${signature}: `;
+}
+
+/**
  * The TypeError Chrome's bindings throw for a call to `signature` (e.g.
  * `cookies.get(cookies.CookieDetails details, optional function callback)`) whose `parameter` is
  * wrong at `path` (property names and array indexes inside it): `problem` is e.g.
- * `Missing required property 'name'` or `Invalid type: expected string, found integer`.
+ * `Missing required property 'name'` or `Invalid type: expected string, found integer`. An
+ * event's arguments (`signature` null) are refused without the "Error in invocation" prefix.
  *
  * @example
  * ```ts
@@ -53,7 +68,7 @@ export function chromeTypeName(value: unknown): string {
  * ```
  */
 export function invocationError(
-  signature: string,
+  signature: string | null,
   parameter: string,
   path: Array<string | number>,
   problem: string,
@@ -62,7 +77,7 @@ export function invocationError(
     typeof step === "number" ? `Error at index ${step}: ` : `Error at property '${step}': `
   ).join("");
   return new TypeError(
-    `Error in invocation of ${signature}: Error at parameter '${parameter}': ${where}${problem}.`,
+    `${invocationPrefix(signature)}Error at parameter '${parameter}': ${where}${problem}.`,
   );
 }
 

@@ -58,11 +58,14 @@ export interface IgnoredActionDetails {
 // deno-lint-ignore no-explicit-any
 export type Listener = (...args: any[]) => unknown;
 
+const SECURITY_INFO = ["securityInfo", "securityInfoRawDer"];
+
 const EXTRA_INFO: Record<EventName, readonly string[]> = {
   onBeforeRequest: ["blocking", "requestBody", "extraHeaders"],
   onBeforeSendHeaders: ["blocking", "requestHeaders", "extraHeaders"],
   onSendHeaders: ["requestHeaders", "extraHeaders"],
-  onHeadersReceived: ["blocking", "responseHeaders", "extraHeaders"],
+  // Chrome's enum has the securityInfo values; its browser then refuses them (a developer flag)
+  onHeadersReceived: ["blocking", "responseHeaders", "extraHeaders", ...SECURITY_INFO],
   onAuthRequired: ["blocking", "asyncBlocking", "responseHeaders", "extraHeaders"],
   onBeforeRedirect: ["responseHeaders", "extraHeaders"],
   onResponseStarted: ["responseHeaders", "extraHeaders"],
@@ -86,6 +89,12 @@ function checkExtraInfoSpec(allowed: readonly string[], spec: unknown): void {
       throw new TypeError(`${at}: Error at index ${index}: Value must be one of ${values}.`);
     }
   });
+  // Chromium 156's browser-side words (logged there; the listener is not added)
+  if (spec.some((value) => SECURITY_INFO.includes(value))) {
+    throw new Error(
+      "ExtraInfoSpec.securityInfo is allowed only with WebRequestSecurityInfo developer flag",
+    );
+  }
 }
 
 /**

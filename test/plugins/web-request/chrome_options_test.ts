@@ -42,6 +42,18 @@ describe("chrome.webRequest extraInfoSpec", () => {
       message: "Error at parameter 'extraInfoSpec': Error at index 0: " +
         "Value must be one of blocking, extraHeaders, requestBody.",
     });
+    // Chromium 156: the securityInfo values are in onHeadersReceived's enum; its browser then
+    // refuses them (logged there; no listener is added)
+    assert.throws(() => events.onHeadersReceived.addListener(fn, ALL, ["requestBody"]), {
+      name: "TypeError",
+      message: "Error at parameter 'extraInfoSpec': Error at index 0: Value must be one of " +
+        "blocking, extraHeaders, responseHeaders, securityInfo, securityInfoRawDer.",
+    });
+    assert.throws(() => events.onHeadersReceived.addListener(fn, ALL, ["securityInfoRawDer"]), {
+      message:
+        "ExtraInfoSpec.securityInfo is allowed only with WebRequestSecurityInfo developer flag",
+    });
+    assert.equal(events.onHeadersReceived.hasListener(fn), false);
     assert.throws(() => events.onSendHeaders.addListener(fn, ALL, "requestHeaders" as never), {
       name: "TypeError",
       message: "Error at parameter 'extraInfoSpec': Invalid type: expected array, found string.",
