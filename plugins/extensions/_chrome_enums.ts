@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { WEB_REQUEST_EXTRA_INFO } from "./_wire.ts";
 import { SAME_SITE_STATUSES } from "./_cookies_arguments.ts";
 import { PROXY_MODES, PROXY_SCHEMES } from "./_proxy_arguments.ts";
 import {
@@ -35,8 +36,6 @@ export function chromeEnum(values: readonly string[]): ChromeEnum {
   return Object.freeze(out);
 }
 
-const HEADERS = ["responseHeaders", "extraHeaders"];
-
 /**
  * The enums of `chrome.webRequest` (its `ResourceType` and one `On<Event>Options` per event).
  *
@@ -48,26 +47,12 @@ const HEADERS = ["responseHeaders", "extraHeaders"];
 export const WEB_REQUEST_ENUMS: Readonly<Record<string, ChromeEnum>> = {
   // webRequest's types are the pipeline's, without webtransport
   ResourceType: chromeEnum(RESOURCE_TYPES.filter((type) => type !== "webtransport")),
-  OnBeforeRequestOptions: chromeEnum(["blocking", "requestBody", "extraHeaders"]),
-  OnBeforeSendHeadersOptions: chromeEnum(["requestHeaders", "blocking", "extraHeaders"]),
-  OnSendHeadersOptions: chromeEnum(["requestHeaders", "extraHeaders"]),
-  // the securityInfo values are in the enum; Chrome then refuses them behind a developer flag
-  OnHeadersReceivedOptions: chromeEnum([
-    "blocking",
-    ...HEADERS,
-    "securityInfo",
-    "securityInfoRawDer",
-  ]),
-  OnAuthRequiredOptions: chromeEnum([
-    "responseHeaders",
-    "blocking",
-    "asyncBlocking",
-    "extraHeaders",
-  ]),
-  OnResponseStartedOptions: chromeEnum(HEADERS),
-  OnBeforeRedirectOptions: chromeEnum(HEADERS),
-  OnCompletedOptions: chromeEnum(HEADERS),
-  OnErrorOccurredOptions: chromeEnum(["extraHeaders"]),
+  // one On<Event>Options per event, from the list the web-request plugin checks with too
+  ...Object.fromEntries(
+    Object.entries(WEB_REQUEST_EXTRA_INFO).map((
+      [event, values],
+    ) => [`On${event.slice(2)}Options`, chromeEnum(values)]),
+  ),
   IgnoredActionType: chromeEnum([
     "redirect",
     "request_headers",

@@ -74,21 +74,40 @@ export function errorFromWire(wire: WireError): Error {
 }
 
 /**
- * The `chrome.webRequest` events an extension may listen to (both sides of the Worker read it).
+ * The `chrome.webRequest` events with the values of each one's `extraInfoSpec`, in the order of
+ * Chrome's `On<Event>Options` enums (the securityInfo values are in the enum; Chrome's browser then
+ * refuses them behind a developer flag). Both sides of the Worker read it, and so does the
+ * web-request plugin's `addListener` check: one list.
+ *
+ * @example
+ * ```ts
+ * WEB_REQUEST_EXTRA_INFO.onErrorOccurred; // ["extraHeaders"]
+ * ```
+ */
+export const WEB_REQUEST_EXTRA_INFO: Readonly<Record<string, readonly string[]>> = {
+  onBeforeRequest: ["blocking", "requestBody", "extraHeaders"],
+  onBeforeSendHeaders: ["requestHeaders", "blocking", "extraHeaders"],
+  onSendHeaders: ["requestHeaders", "extraHeaders"],
+  onHeadersReceived: [
+    "blocking",
+    "responseHeaders",
+    "extraHeaders",
+    "securityInfo",
+    "securityInfoRawDer",
+  ],
+  onAuthRequired: ["responseHeaders", "blocking", "asyncBlocking", "extraHeaders"],
+  onBeforeRedirect: ["responseHeaders", "extraHeaders"],
+  onResponseStarted: ["responseHeaders", "extraHeaders"],
+  onCompleted: ["responseHeaders", "extraHeaders"],
+  onErrorOccurred: ["extraHeaders"],
+};
+
+/**
+ * The `chrome.webRequest` events an extension may listen to, in Chrome's order.
  *
  * @example
  * ```ts
  * WEB_REQUEST_EVENTS.includes("onBeforeRequest"); // true
  * ```
  */
-export const WEB_REQUEST_EVENTS: readonly string[] = [
-  "onBeforeRequest",
-  "onBeforeSendHeaders",
-  "onSendHeaders",
-  "onHeadersReceived",
-  "onAuthRequired",
-  "onBeforeRedirect",
-  "onResponseStarted",
-  "onCompleted",
-  "onErrorOccurred",
-];
+export const WEB_REQUEST_EVENTS: readonly string[] = Object.keys(WEB_REQUEST_EXTRA_INFO);

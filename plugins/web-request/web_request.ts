@@ -8,6 +8,7 @@
  */
 import type { PipelineRequest } from "../../kernel/request.ts";
 import type { EventName } from "./_details.ts";
+import { WEB_REQUEST_EVENTS, WEB_REQUEST_EXTRA_INFO } from "../extensions/_wire.ts";
 import { BLOCKING_EVENTS, type Entry, type ListenerRegistry } from "./_registry.ts";
 import type { Explanation } from "./_trace.ts";
 import { chromeFilter, electronFilter } from "./listener_filter.ts";
@@ -60,18 +61,7 @@ export type Listener = (...args: any[]) => unknown;
 
 const SECURITY_INFO = ["securityInfo", "securityInfoRawDer"];
 
-const EXTRA_INFO: Record<EventName, readonly string[]> = {
-  onBeforeRequest: ["blocking", "requestBody", "extraHeaders"],
-  onBeforeSendHeaders: ["blocking", "requestHeaders", "extraHeaders"],
-  onSendHeaders: ["requestHeaders", "extraHeaders"],
-  // Chrome's enum has the securityInfo values; its browser then refuses them (a developer flag)
-  onHeadersReceived: ["blocking", "responseHeaders", "extraHeaders", ...SECURITY_INFO],
-  onAuthRequired: ["blocking", "asyncBlocking", "responseHeaders", "extraHeaders"],
-  onBeforeRedirect: ["responseHeaders", "extraHeaders"],
-  onResponseStarted: ["responseHeaders", "extraHeaders"],
-  onCompleted: ["responseHeaders", "extraHeaders"],
-  onErrorOccurred: ["extraHeaders"],
-};
+const EXTRA_INFO = WEB_REQUEST_EXTRA_INFO as Record<EventName, readonly string[]>;
 
 /**
  * Refuses an `extraInfoSpec` that is not an array of the event's values, in the words of Chrome's
@@ -247,17 +237,7 @@ export interface BodyEvents {
   onResponseBody: BodyEvent;
 }
 
-const EVENTS: readonly EventName[] = [
-  "onBeforeRequest",
-  "onBeforeSendHeaders",
-  "onSendHeaders",
-  "onHeadersReceived",
-  "onAuthRequired",
-  "onBeforeRedirect",
-  "onResponseStarted",
-  "onCompleted",
-  "onErrorOccurred",
-];
+const EVENTS = WEB_REQUEST_EVENTS as readonly EventName[];
 
 /** Electron's `onX([filter,] listener)`; `null` as the listener removes the caller's one. */
 export type ElectronMethod = (
