@@ -152,7 +152,8 @@ export function curl(
     let stderr = "";
     child.stdout.on("data", (c: Uint8Array) => (stdout += new TextDecoder().decode(c)));
     child.stderr.on("data", (c: Uint8Array) => (stderr += new TextDecoder().decode(c)));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    // "close", not "exit": a process can exit before its output has all been read
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 

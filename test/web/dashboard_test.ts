@@ -21,6 +21,9 @@ let origin: TestServer;
 let server: ServerProcess;
 let browser: Browser;
 let page: Page;
+/** Lets /slow.bin send its second half: until then a download of it stays in progress. */
+let releaseSlowBody: () => void = () => {};
+const slowBodyReleased = new Promise<void>((resolve) => (releaseSlowBody = resolve));
 
 before(async () => {
   mkdirSync(output, { recursive: true });
@@ -37,12 +40,15 @@ before(async () => {
     }
     if (path === "/whoami") return new Response(request.headers.get("cookie") ?? "nobody");
     if (path === "/slow.bin") {
-      // 1 MiB in 16 KiB pieces, one every 20 ms: a download the view can watch progress.
+      // 1 MiB in 16 KiB pieces, one every 20 ms: a download the view can watch progress. The
+      // second half waits for the test (the pause button is clicked while the download runs,
+      // however slow the machine).
       let sent = 0;
       return new Response(
         new ReadableStream({
           async pull(controller) {
             await new Promise((resolve) => setTimeout(resolve, 20));
+            if (sent === 32) await slowBodyReleased;
             if (sent === 64) return controller.close();
             controller.enqueue(new Uint8Array(16 * 1024).fill(sent++));
           },
@@ -244,6 +250,7 @@ describe("the dashboard", () => {
     await page.locator("#downloads tbody tr[data-state='paused']").waitFor();
     await page.screenshot({ path: `${output}/downloads.png` });
     await row.locator("button.resume").click();
+    releaseSlowBody();
     await page.locator("#downloads tbody tr[data-state='completed']").waitFor({ timeout: 20_000 });
     assert.match(
       await row.locator(".progress-text").textContent() ?? "",

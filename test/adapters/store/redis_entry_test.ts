@@ -131,7 +131,8 @@ describe(`websession/store/redis from a project that installs websession by path
     let pending = "";
     let watching!: () => void;
     const started = new Promise<void>((resolve) => (watching = resolve));
-    const exited = new Promise<number | null>((resolve) => watcher.on("exit", resolve));
+    // "close": its last lines are read by then, which "exit" does not wait for
+    const exited = new Promise<number | null>((resolve) => watcher.on("close", resolve));
     watcher.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       pending += chunk;
       let end;
