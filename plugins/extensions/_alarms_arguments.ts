@@ -41,14 +41,15 @@ export function checkAlarmsCall(op: string, args: readonly unknown[]): void {
     if (args.length > 0) throw noMatch(op);
     return;
   }
+  // an optional argument given as null or undefined is left out
   if (op === "get" || op === "clear") {
-    if (args.length > 1 || (args[0] !== undefined && typeof args[0] !== "string")) {
+    if (args.length > 1 || (args[0] != null && typeof args[0] !== "string")) {
       throw noMatch(op);
     }
     return;
   }
   // create([name,] alarmInfo)
-  const named = typeof args[0] === "string" || (args[0] === undefined && args.length === 2);
+  const named = typeof args[0] === "string" || (args[0] == null && args.length === 2);
   const info = named ? args[1] : args[0];
   if (args.length > (named ? 2 : 1) || info === null || typeof info !== "object") {
     throw noMatch(op);

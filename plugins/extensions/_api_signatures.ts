@@ -56,7 +56,7 @@ const FUNCTIONS: Readonly<
 
 /**
  * Throws what Chromium 156's bindings throw at the call `<name>(...given)` (`given` without the
- * callback and trailing `undefined`s) when its arguments are off the schema.
+ * callback, or the `null` or `undefined` in its place) when its arguments are off the schema.
  *
  * @example
  * ```ts

@@ -90,8 +90,11 @@ export function install(init: BackgroundInit): void {
   };
 
   /**
-   * A member whose arguments (without the callback and trailing undefined ones) `check` checks at
-   * the call, as Chrome's bindings do, before `api` sends it.
+   * A member whose arguments `check` checks at the call, as Chrome's bindings do, before `api`
+   * sends it. The last argument is taken off first when it fills the callback's place: a function,
+   * or `null` or `undefined`, which Chromium 156 takes as no callback (`alarms.get("a", null)`);
+   * any other `undefined` is an argument (`setUninstallURL(url, undefined, undefined)` is one too
+   * many).
    */
   const checked = (
     method: string,
@@ -100,10 +103,11 @@ export function install(init: BackgroundInit): void {
   ) => {
     const call = api(method, local);
     return (...args: unknown[]) => {
-      const given = typeof args.at(-1) === "function" ? args.slice(0, -1) : args.slice();
-      while (given.length > 0 && given.at(-1) === undefined) given.pop();
+      const last = args.at(-1);
+      const callbackPlace = args.length > 0 && (typeof last === "function" || last == null);
+      const given = callbackPlace ? args.slice(0, -1) : args.slice();
       check(given);
-      return call(...args);
+      return typeof last === "function" ? call(...given, last) : call(...given);
     };
   };
   const toSession = api("runtime.sendMessage");
@@ -123,7 +127,14 @@ export function install(init: BackgroundInit): void {
     ...OTHER_ENUMS.runtime,
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
-    getPlatformInfo: api("runtime.getPlatformInfo", platformInfo),
+    getPlatformInfo: checked("runtime.getPlatformInfo", (given) => {
+      if (given.length > 0) {
+        throw new TypeError(
+          "Error in invocation of runtime.getPlatformInfo(optional function callback): No " +
+            "matching signature.",
+        );
+      }
+    }, platformInfo),
     getURL: (...args: unknown[]) => {
       checkApiCall("runtime.getURL", args);
       return `chrome-extension://${init.id}/${(args[0] as string).replace(/^\//, "")}`;
@@ -185,8 +196,20 @@ export function install(init: BackgroundInit): void {
   };
 
   /** A `chrome.permissions` method, its arguments checked at the call. */
-  const permission = (op: string) =>
-    checked(`permissions.${op}`, (given) => checkApiCall(`permissions.${op}`, given));
+  const permission = (op: string) => {
+    const member = checked(
+      `permissions.${op}`,
+      (given) => checkApiCall(`permissions.${op}`, given),
+    );
+    if (op === "getAll") return member;
+    // Chrome's own bindings read the argument's `permissions` before any check
+    return (...args: unknown[]) => {
+      if (args.length > 0 && args[0] == null) {
+        throw new TypeError(`Cannot read properties of ${args[0]} (reading 'permissions')`);
+      }
+      return member(...args);
+    };
+  };
   const chrome: Record<string, unknown> = {
     runtime,
     // Electron's chrome.extension: getURL (Chrome's is MV2 only) and lastError
@@ -286,7 +309,7 @@ export function install(init: BackgroundInit): void {
     chrome.webRequest = wr;
   }
   if (has("declarativeNetRequest") || has("declarativeNetRequestWithHostAccess")) {
-    chrome.declarativeNetRequest = dnrNamespace(api, checked, event, DNR_ENUMS);
+    chrome.declarativeNetRequest = dnrNamespace(checked, event, DNR_ENUMS);
   }
   if (has("cookies")) {
     // the details' schema is checked at the call; the session checks the URL and host access
@@ -304,11 +327,16 @@ export function install(init: BackgroundInit): void {
   if (has("proxy")) {
     const setting = (op: string) =>
       checked(`proxy.settings.${op}`, (given) => checkProxySettingsCall(op, given));
+    const set = setting("set");
     chrome.proxy = {
       ...OTHER_ENUMS.proxy,
       settings: {
         get: setting("get"),
-        set: setting("set"),
+        // ChromeSetting's own bindings check set's details first: a lone null is no callback here
+        set: (...args: unknown[]) => {
+          if (args.length === 1 && args[0] === null) checkProxySettingsCall("set", args);
+          return set(...args);
+        },
         clear: setting("clear"),
         onChange: event("proxy.settings.onChange"),
       },

@@ -4,8 +4,8 @@
  * many arguments, a required one left out (`undefined` or `null`) or one of the wrong kind (a
  * string where an object goes) throw `Error in invocation of <signature>: No matching
  * signature.`; then each argument is checked against its type (`_chrome_schema.ts`) and a
- * refusal throws `Error at parameter '<name>': ...`. The callback and trailing `undefined`s are
- * taken off before (the Worker's `checked` does it).
+ * refusal throws `Error at parameter '<name>': ...`. The callback, or the `null` or `undefined` in
+ * its place, is taken off before (the Worker's `checked` does it).
  *
  * @module
  */
@@ -56,9 +56,10 @@ function isOfKind(value: unknown, type: SchemaType): boolean {
 }
 
 /**
- * Checks `given` (the arguments without the callback and trailing `undefined`s) against the
- * `parameters` of `signature` (null for an event's `addListener`); answers them as Chrome's bindings hand them on (null properties
- * and null optional arguments left out), or throws Chrome's TypeError.
+ * Checks `given` (the arguments without the callback, or the `null` or `undefined` in its place)
+ * against the `parameters` of `signature` (null for an event's `addListener`); answers them as
+ * Chrome's bindings hand them on (null properties and null optional arguments left out), or throws
+ * Chrome's TypeError.
  *
  * @example
  * ```ts

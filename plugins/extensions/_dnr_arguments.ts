@@ -57,6 +57,41 @@ const MATCHED_RULES_FILTER = dnrOptions("MatchedRulesFilter", {
   tabId: optional("integer"),
   minTimeStamp: optional("number"),
 });
+const strings: SchemaType = { items: "string" };
+/** The options of the other methods that take one, each checked as a whole by its schema. */
+const OPTIONS: Readonly<Record<string, { parameter: string; schema: SchemaObject }>> = {
+  updateStaticRules: {
+    parameter: "options",
+    schema: dnrOptions("UpdateStaticRulesOptions", {
+      rulesetId: required("string"),
+      disableRuleIds: optional(integers),
+      enableRuleIds: optional(integers),
+    }),
+  },
+  getDisabledRuleIds: {
+    parameter: "options",
+    schema: dnrOptions("GetDisabledRuleIdsOptions", { rulesetId: required("string") }),
+  },
+  updateEnabledRulesets: {
+    parameter: "options",
+    schema: dnrOptions("UpdateRulesetOptions", {
+      disableRulesetIds: optional(strings),
+      enableRulesetIds: optional(strings),
+    }),
+  },
+  setExtensionActionOptions: {
+    parameter: "options",
+    schema: dnrOptions("ExtensionActionOptions", {
+      displayActionCountAsBadgeText: optional("boolean"),
+      tabUpdate: optional(
+        dnrOptions("TabActionCountUpdate", {
+          tabId: required("integer"),
+          increment: required("integer"),
+        }),
+      ),
+    }),
+  },
+};
 
 /** Each method's signature, as Chrome's binding errors spell it. */
 const SIGNATURES: Readonly<Record<string, string>> = {
@@ -67,10 +102,19 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   testMatchOutcome: "declarativeNetRequest.TestMatchRequestDetails request",
   isRegexSupported: "declarativeNetRequest.RegexOptions regexOptions",
   getMatchedRules: "optional declarativeNetRequest.MatchedRulesFilter filter",
+  updateStaticRules: "declarativeNetRequest.UpdateStaticRulesOptions options",
+  getDisabledRuleIds: "declarativeNetRequest.GetDisabledRuleIdsOptions options",
+  updateEnabledRulesets: "declarativeNetRequest.UpdateRulesetOptions options",
+  setExtensionActionOptions: "declarativeNetRequest.ExtensionActionOptions options",
 };
 
+/** The methods whose only parameter is the callback. */
+const CALLBACK_ONLY = new Set(["getEnabledRulesets", "getAvailableStaticRuleCount"]);
+
 const signature = (method: string) =>
-  `declarativeNetRequest.${method}(${SIGNATURES[method]}, optional function callback)`;
+  CALLBACK_ONLY.has(method)
+    ? `declarativeNetRequest.${method}(optional function callback)`
+    : `declarativeNetRequest.${method}(${SIGNATURES[method]}, optional function callback)`;
 
 /**
  * The TypeError Chrome's bindings throw for a call to `method` whose arguments match none of its
@@ -198,6 +242,22 @@ export function checkTestMatchUrls(request: unknown): void {
  */
 export function checkRegexOptions(options: unknown): void {
   checkDictionary("isRegexSupported", "regexOptions", options, REGEX_OPTIONS);
+}
+
+/**
+ * Checks the options of `updateStaticRules`, `getDisabledRuleIds`, `updateEnabledRulesets` or
+ * `setExtensionActionOptions` (`method`) against their schema.
+ *
+ * @example
+ * ```ts
+ * checkDnrOptions("getDisabledRuleIds", { rulesetId: "main" }); // passes
+ * // checkDnrOptions("updateStaticRules", {}) throws
+ * // "... Error at parameter 'options': Missing required property 'rulesetId'."
+ * ```
+ */
+export function checkDnrOptions(method: string, options: unknown): void {
+  const { parameter, schema } = OPTIONS[method];
+  checkDictionary(method, parameter, options, schema);
 }
 
 /**

@@ -92,7 +92,7 @@ const signature = (op: string) =>
 
 /**
  * Throws what Chromium 156 throws at the call `proxy.settings.<op>(...given)` (`given` without the
- * callback and trailing `undefined`s) when its arguments are off the schema.
+ * callback, or the `null` or `undefined` in its place) when its arguments are off the schema.
  *
  * @example
  * ```ts

@@ -2,16 +2,16 @@
  * The Worker's `chrome.declarativeNetRequest`: Chrome's enums and constants, the methods the
  * session answers with the extension's rules, and `setExtensionActionOptions` answered here (no
  * toolbar badge, no tabs). As Chrome's bindings do, a call whose arguments do not fit the schema
- * throws where it is made (`_dnr_arguments.ts`, the rules inside `addRules` included,
- * `_static_rules_arguments.ts`); what Chrome's API itself refuses (a rule's values that fit the
+ * throws where it is made (`_dnr_arguments.ts`, the rules inside `addRules` included); what
+ * Chrome's API itself refuses (a rule's values that fit the
  * schema, a test request's URLs, limits) rejects.
  *
  * @module
  */
 import type { BackgroundInit } from "./_wire.ts";
-import type { Api, Checked } from "./_worker_storage.ts";
-import { checkStaticRulesOptions } from "./_static_rules_arguments.ts";
+import type { Checked } from "./_worker_storage.ts";
 import {
+  checkDnrOptions,
   checkGetRulesFilter,
   checkMatchedRulesFilter,
   checkRegexOptions,
@@ -22,7 +22,7 @@ import {
 } from "./_dnr_arguments.ts";
 
 /**
- * The check of each method's arguments (without the callback and trailing undefined ones) that
+ * The check of each method's arguments (without the callback, or the null or undefined in its place) that
  * has one: a required parameter must be the one argument; an optional one may be left out or
  * null, as Chrome's bindings take it.
  */
@@ -35,6 +35,10 @@ function argumentChecks(enums: DnrEnumValues): Record<string, (given: unknown[])
     if (args.length > 1) throw dnrNoMatchingSignature(method);
     if (args[0] !== undefined && args[0] !== null) check(args[0]);
   };
+  const none = (method: string) => (args: unknown[]) => {
+    if (args.length > 0) throw dnrNoMatchingSignature(method);
+  };
+  const options = (method: string) => required(method, (o) => checkDnrOptions(method, o));
   const update = (method: string) =>
     required(method, (options) => checkUpdateRuleOptions(method, options, enums));
   const getRules = (method: string) =>
@@ -47,27 +51,37 @@ function argumentChecks(enums: DnrEnumValues): Record<string, (given: unknown[])
     getMatchedRules: optional("getMatchedRules", checkMatchedRulesFilter),
     testMatchOutcome: required("testMatchOutcome", (r) => checkTestMatchRequest(r, enums)),
     isRegexSupported: required("isRegexSupported", checkRegexOptions),
-    updateStaticRules: (args) => checkStaticRulesOptions("updateStaticRules", args[0]),
-    getDisabledRuleIds: (args) => checkStaticRulesOptions("getDisabledRuleIds", args[0]),
+    updateStaticRules: options("updateStaticRules"),
+    getDisabledRuleIds: options("getDisabledRuleIds"),
+    updateEnabledRulesets: options("updateEnabledRulesets"),
+    setExtensionActionOptions: options("setExtensionActionOptions"),
+    getEnabledRulesets: none("getEnabledRulesets"),
+    getAvailableStaticRuleCount: none("getAvailableStaticRuleCount"),
   };
 }
 
 /**
- * `chrome.declarativeNetRequest` over `api` and `checked` (the Worker's member makers), `event`
+ * `chrome.declarativeNetRequest` over `checked` (the Worker's member maker), `event`
  * (a Chrome event) and Chrome's `declarativeNetRequest` enums.
  *
  * @example
  * ```ts ignore
- * chrome.declarativeNetRequest = dnrNamespace(api, checked, event, init.enums.dnr);
+ * chrome.declarativeNetRequest = dnrNamespace(checked, event, init.enums.dnr);
  * ```
  */
 export function dnrNamespace(
-  api: Api,
   checked: Checked,
   event: (name: string) => unknown,
   enums: BackgroundInit["enums"]["dnr"],
 ): Record<string, unknown> {
   let badgeCount = false;
+  const checks = argumentChecks({
+    resourceTypes: Object.values(enums.ResourceType),
+    methods: Object.values(enums.RequestMethod),
+    actionTypes: Object.values(enums.RuleActionType),
+    headerOperations: Object.values(enums.HeaderOperation),
+    domainTypes: Object.values(enums.DomainType),
+  });
   const dnr: Record<string, unknown> = {
     ...enums,
     DYNAMIC_RULESET_ID: "_dynamic",
@@ -84,8 +98,9 @@ export function dnrNamespace(
     MAX_GETMATCHEDRULES_CALLS_PER_INTERVAL: 20,
     GETMATCHEDRULES_QUOTA_INTERVAL: 10,
     // websession has no toolbar action whose badge could count matches, and no tabs
-    setExtensionActionOptions: api(
+    setExtensionActionOptions: checked(
       "declarativeNetRequest.setExtensionActionOptions",
+      checks.setExtensionActionOptions,
       (options) => {
         const o = (options ?? {}) as {
           displayActionCountAsBadgeText?: boolean;
@@ -104,13 +119,6 @@ export function dnrNamespace(
       },
     ),
   };
-  const checks = argumentChecks({
-    resourceTypes: Object.values(enums.ResourceType),
-    methods: Object.values(enums.RequestMethod),
-    actionTypes: Object.values(enums.RuleActionType),
-    headerOperations: Object.values(enums.HeaderOperation),
-    domainTypes: Object.values(enums.DomainType),
-  });
   for (
     const m of [
       "updateDynamicRules",
@@ -127,10 +135,7 @@ export function dnrNamespace(
       "getDisabledRuleIds",
     ]
   ) {
-    const check = checks[m];
-    dnr[m] = check
-      ? checked(`declarativeNetRequest.${m}`, check)
-      : api(`declarativeNetRequest.${m}`);
+    dnr[m] = checked(`declarativeNetRequest.${m}`, checks[m]);
   }
   dnr.onRuleMatchedDebug = event("declarativeNetRequest.onRuleMatchedDebug");
   return dnr;

@@ -25,16 +25,22 @@ export function managementNamespace(
   event: (name: string) => unknown,
 ): Record<string, unknown> {
   /** A member whose parameters are checked as Chrome's bindings check its `signature`. */
-  const checked = (name: string, signature: string, matches: (args: unknown[]) => boolean) =>
+  const checked = (
+    name: string,
+    signature: string,
+    matches: (args: unknown[]) => boolean,
+    local?: (...args: unknown[]) => unknown,
+  ) =>
     member(`management.${name}`, (given) => {
       if (!matches(given)) {
         throw new TypeError(
           `Error in invocation of management.${name}(${signature}): No matching signature.`,
         );
       }
-    });
-  const api = (method: string, local?: (...args: unknown[]) => unknown) =>
-    member(method, () => {}, local);
+    }, local);
+  /** A member whose one parameter is the callback. */
+  const callbackOnly = (name: string, local?: (...args: unknown[]) => unknown) =>
+    checked(name, "optional function callback", (args) => args.length === 0, local);
   /** A member whose one parameter is a string. */
   const withString = (name: string, parameter: string) =>
     checked(
@@ -45,7 +51,7 @@ export function managementNamespace(
   const isOptions = (value: unknown) =>
     value === undefined || (value !== null && typeof value === "object");
   const management: Record<string, unknown> = {
-    getSelf: api("management.getSelf", () => extensionInfo(self)),
+    getSelf: callbackOnly("getSelf", () => extensionInfo(self)),
     getPermissionWarningsByManifest: withString("getPermissionWarningsByManifest", "manifestStr"),
     uninstallSelf: checked(
       "uninstallSelf",
@@ -57,7 +63,7 @@ export function managementNamespace(
   return {
     ...management,
     get: withString("get", "id"),
-    getAll: api("management.getAll"),
+    getAll: callbackOnly("getAll"),
     getPermissionWarningsById: withString("getPermissionWarningsById", "id"),
     setEnabled: checked(
       "setEnabled",

@@ -54,8 +54,9 @@ export class Alarms {
 
   /** Chrome's `alarms.create([name,] info)`; an alarm of the same name is replaced. */
   create(a?: unknown, b?: unknown): void {
-    // create(name, info), create(info), and create(undefined, info) as Chrome's signature allows
-    const [name, info] = typeof a === "string" || (a === undefined && b !== undefined)
+    // create(name, info), create(info), and create(undefined or null, info) as Chrome's
+    // signature allows
+    const [name, info] = typeof a === "string" || (a == null && b !== undefined)
       ? [a ?? "", b]
       : ["", a];
     const i = (info ?? {}) as { when?: number; delayInMinutes?: number; periodInMinutes?: number };
@@ -82,8 +83,8 @@ export class Alarms {
   }
 
   /** The alarm of that name, or undefined. */
-  get(name: unknown = ""): Alarm | undefined {
-    const entry = this.#all.get(String(name));
+  get(name?: unknown): Alarm | undefined {
+    const entry = this.#all.get(String(name ?? "")); // no name (undefined or null) is ""
     return entry ? { ...entry.alarm } : undefined;
   }
 
@@ -93,11 +94,12 @@ export class Alarms {
   }
 
   /** Clears one; whether there was one. */
-  clear(name: unknown = ""): boolean {
-    const entry = this.#all.get(String(name));
+  clear(name?: unknown): boolean {
+    const key = String(name ?? "");
+    const entry = this.#all.get(key);
     if (!entry) return false;
     clearTimeout(entry.timer);
-    this.#all.delete(String(name));
+    this.#all.delete(key);
     return true;
   }
 

@@ -104,7 +104,8 @@ const written: string[] = [];
 /**
  * A worker.js for a test extension that lets the test drive `chrome.*`: `{ call, args }` answers
  * `{ value }` or `{ error }` (promise form, or `{ thrown }` for an error thrown at the call), and
- * `{ callback, args }` calls with a trailing callback and answers `{ value, lastError }`.
+ * `{ callback, args }` calls with a trailing callback and answers `{ value, lastError }`. The
+ * argument at each index of `undefinedAt` is `undefined` (which a message cannot carry).
  */
 export const RPC_WORKER = `
 const at = (name) => {
@@ -115,6 +116,7 @@ const at = (name) => {
 chrome.runtime.onMessage.addListener((message, _sender, respond) => {
   if (!message || (typeof message.call !== "string" && typeof message.callback !== "string")) return;
   const [target, method] = at(message.call ?? message.callback);
+  for (const index of message.undefinedAt ?? []) message.args[index] = undefined;
   let result;
   try {
     if (message.callback) {
