@@ -286,13 +286,17 @@ export function install(init: BackgroundInit): void {
           // Chrome: webRequestAuthProvider is enough to answer onAuthRequired (MV3's way)
           const mayBlock = has("webRequestBlocking") ||
             (name === "onAuthRequired" && has("webRequestAuthProvider"));
-          if (blocking && !mayBlock) {
-            throw new Error(
-              "You do not have permission to use blocking webRequest listeners. Be sure to declare the webRequestBlocking permission in your manifest.",
-            );
-          }
           const id = ++lid;
           webRequestListeners.set(id, { fn, async: spec.includes("asyncBlocking") });
+          if (blocking && !mayBlock) {
+            // Chromium 156: no throw, and the listener is there (hasListener) but never called;
+            // the browser refuses it, which the extension's errors show as an unchecked lastError
+            const refused = new Error(
+              "Unchecked runtime.lastError: You do not have permission to use blocking webRequest listeners. Be sure to declare the webRequestBlocking permission in your manifest.",
+            );
+            send({ t: "error", error: errorToWire(refused), where: `webRequest.${name}` });
+            return;
+          }
           send({ t: "listen", lid: id, event: name, filter, spec });
         },
         removeListener(fn: Fn) {

@@ -158,6 +158,8 @@ describe("chrome.webRequest addListener's arguments (Chromium 156's words)", () 
     assert.deepEqual(await listen("onBeforeRequest", { ...ALL, tabId: null }), { added: true });
     assert.deepEqual(await listen("onSendHeaders", ALL, ["requestHeaders"], 4), { added: true });
     assert.deepEqual(await listen("onBeforeRequest", { urls: [] }, []), { added: true });
+    assert.deepEqual(await listen("onBeforeRequest", { ...ALL, tabId: -5 }), { added: true });
+    assert.deepEqual(await listen("onBeforeRequest", { ...ALL, types: [] }), { added: true });
     assert.deepEqual(errors, []);
   });
 });
