@@ -12,6 +12,8 @@ import { buildBundleFiles } from "../../scripts/bundle.ts";
 const ON_FIRST_USE: Record<string, string> = {
   "kernel/messaging/_isolated_plugin.ts": "plugins.load of an isolated plugin",
   "kernel/messaging/_module_graph.ts": "plugins.load",
+  "kernel/messaging/_load_plugin.ts": "loadPlugin, plugins.load",
+  "kernel/messaging/_plugin_jws.ts": "signPlugin, verifyPlugin, keyThumbprint, plugins.load",
   "plugins/serial/serial.ts": "ses.serial",
   "plugins/serial/serial_port.ts": "ses.serial",
   "plugins/hid/hid.ts": "ses.hid",
