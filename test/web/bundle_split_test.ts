@@ -30,6 +30,9 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/spellcheck/_dictionary_open.ts": "the first dictionary a session loads",
   "plugins/spellcheck/hunspell_files.ts": "the first dictionary a session loads",
   "plugins/host-resolver/resolve_host.ts": "ses.resolveHost, ses.preconnect",
+  "plugins/extensions/_dnr_arguments.ts": "ses.declarativeNetRequest's methods",
+  "plugins/extensions/_chrome_schema.ts": "ses.declarativeNetRequest's methods",
+  "plugins/extensions/_dnr_rule_schema.ts": "ses.declarativeNetRequest's methods",
 };
 
 describe("the browser bundle's split", () => {
