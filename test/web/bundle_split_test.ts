@@ -31,6 +31,8 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/spellcheck/hunspell_files.ts": "the first dictionary a session loads",
   "plugins/host-resolver/resolve_host.ts": "ses.resolveHost, ses.preconnect",
   "plugins/extensions/_dnr_arguments.ts": "ses.declarativeNetRequest's methods",
+  "kernel/net/_digest_answer.ts": "a Digest challenge",
+  "plugins/cdp/launcher.ts": "cdp.connect, cdp.launch",
   "plugins/extensions/_chrome_schema.ts": "ses.declarativeNetRequest's methods",
   "plugins/extensions/_dnr_rule_schema.ts": "ses.declarativeNetRequest's methods",
 };
