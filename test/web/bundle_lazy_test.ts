@@ -106,7 +106,7 @@ describe("the browser bundle's lazy parts", () => {
     assert.equal(steps.answer, "from the callback");
     assert.deepEqual(
       steps.afterCallbackProtocol,
-      [...steps.afterReplay as string[], "_callback_handlers", "_tldts"].sort(),
+      [...steps.afterReplay as string[], "_callback_handlers", "_handler_answer", "_tldts"].sort(),
     );
     assert.deepEqual(
       steps.afterPluginLoad,
