@@ -33,6 +33,7 @@ const ON_FIRST_USE: Record<string, string> = {
   "plugins/extensions/_dnr_arguments.ts": "ses.declarativeNetRequest's methods",
   "kernel/net/_digest_answer.ts": "a Digest challenge",
   "plugins/cdp/launcher.ts": "cdp.connect, cdp.launch",
+  "kernel/http/body_taps.ts": "a request with requestBody or responseBody taps",
   "plugins/protocol/_handler_answer.ts":
     "a request to a protocol.handle or register*Protocol scheme",
   "plugins/extensions/_chrome_schema.ts": "ses.declarativeNetRequest's methods",
