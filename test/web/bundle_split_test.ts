@@ -6,6 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { buildBundleFiles } from "../../scripts/bundle.ts";
 
 /** The modules a page loads on first use only, with the member that loads each. */
@@ -48,6 +49,23 @@ describe("the browser bundle's split", () => {
     for (const [module, member] of Object.entries(ON_FIRST_USE)) {
       assert.ok(!upFront.has(module), `${module} (for ${member}) is loaded up front`);
       assert.ok(lazy.has(module), `${module} (for ${member}) is in no chunk`);
+    }
+  });
+
+  it("ships the built-in plugins' manifests without what a page never reads", async () => {
+    const files = await buildBundleFiles();
+    const dist = new URL("../../dist/", import.meta.url).pathname;
+    const shipped = files.map((f) => readFileSync(`${dist}${f.path}`, "utf8")).join("\n");
+    for (const name of ["spellcheck", "web-request", "cookies", "har"]) {
+      const path = new URL(`../../plugins/${name}/manifest.json`, import.meta.url).pathname;
+      const manifest = JSON.parse(readFileSync(path, "utf8"));
+      // The prose and the signed files' list (what signing and plugins.load read) stay out.
+      assert.ok(!shipped.includes(manifest.description), `${name}'s description is shipped`);
+      if (manifest.files) {
+        assert.ok(!shipped.includes(JSON.stringify(manifest.files)), `${name}'s files are shipped`);
+      }
+      // What the session reads is kept.
+      assert.ok(shipped.includes(JSON.stringify(manifest.api)), `${name}'s api is not shipped`);
     }
   });
 });
