@@ -63,8 +63,8 @@ import { pageProxyPlugin } from "../plugins/proxy/page.ts";
 import { downloadOnlySpellcheckPlugin } from "../plugins/spellcheck/plugin.ts";
 // From their own modules, not the cdp plugin's mod.ts: that exports the Chromium-backed session
 // too (browser_session.ts, with the proxy plugin's rules and ipaddr.js), which a page cannot use.
-import { type CdpAdapters, type CdpApi, createCdpApi } from "../plugins/cdp/launcher.ts";
-import { createCdpPlugin } from "../plugins/cdp/plugin.ts";
+import type { CdpAdapters, CdpApi } from "../plugins/cdp/launcher.ts";
+import { createCdpPlugin, lazyCdpApi } from "../plugins/cdp/plugin.ts";
 
 export * from "../kernel/mod.ts";
 export { IndexedDbStore } from "../adapters/store/indexeddb.ts";
@@ -141,14 +141,15 @@ const cdpAdapters: CdpAdapters = {
 };
 
 /**
- * `cdp.connect(wsUrl)` from a page (`cdp.launch` rejects: a page cannot start a browser).
+ * `cdp.connect(wsUrl)` from a page (`cdp.launch` rejects: a page cannot start a browser); the
+ * launcher loads with the first call.
  *
  * @example
  * ```ts ignore
  * const connection = await cdp.connect("ws://127.0.0.1:9222/devtools/browser/ID");
  * ```
  */
-export const cdp: CdpApi = createCdpApi(cdpAdapters);
+export const cdp: CdpApi = lazyCdpApi(cdpAdapters);
 
 interface PageNavigator {
   serial?: WebSerialLike;

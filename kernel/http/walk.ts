@@ -20,7 +20,6 @@ import {
   redirectTarget,
   withUrl,
 } from "./rules.ts";
-import { tapRequestBody, tapResponseBody } from "./body_taps.ts";
 import { checkRedirectTarget } from "./unsafe_redirect.ts";
 import { cachedCredentials, mayHaveCredentials, rememberCredentials } from "./auth_cache.ts";
 import { includesCredentials } from "./credentials_mode.ts";
@@ -30,6 +29,16 @@ import { HopReferrer } from "./hop_referrer.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { type Outcome, passed, type Runner, runnerOf } from "./runner.ts";
 import type { AuthChallenge, AuthCredentials, PipelineInput, PipelineRequest } from "../request.ts";
+import { onFirstUse } from "../lazy.ts";
+
+// The body stages' runner loads with the first request a body tap sees (issue #24: most sessions
+// have none); once loaded it is called without waiting.
+const loadBodyTaps = onFirstUse(
+  "the body stages (kernel/http/body_taps.ts)",
+  () => import("./body_taps.ts"),
+);
+let bodyTaps: Awaited<ReturnType<typeof loadBodyTaps>> | null = null;
+const bodyTapsNow = async () => bodyTaps ??= await loadBodyTaps();
 
 const MAX_AUTH_ATTEMPTS = 8;
 /** The statuses whose responses have no body (fetch's null body statuses a Response may have). */
@@ -77,7 +86,7 @@ export async function runRequest(pipeline: Pipeline, input: PipelineInput): Prom
   try {
     response = await walk(run, request, input);
     if (pipeline.tapCount("responseBody") > 0) {
-      const tapped = tapResponseBody(run, request, response);
+      const tapped = (bodyTaps ?? await bodyTapsNow()).tapResponseBody(run, request, response);
       response = tapped instanceof Promise ? await tapped : tapped;
     }
   } catch (error) {
@@ -162,7 +171,7 @@ async function walk(
     run.settled("beforeSendHeaders", request, null);
     run.observe("sendHeaders", request);
     if (request.body !== null && run.taps.tapCount("requestBody") > 0) {
-      await tapRequestBody(run, request);
+      await (bodyTaps ?? await bodyTapsNow()).tapRequestBody(run, request);
     }
     throwIfAborted(request.signal);
     if (request.body instanceof ReadableStream) {

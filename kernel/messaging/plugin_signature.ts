@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { JWK as JoseJwk } from "jose";
 import type { Manifest } from "../manifest.ts";
+import { onFirstUse } from "../lazy.ts";
 
 /**
  * A JSON Web Key (the WebCrypto `JsonWebKey` dictionary).
@@ -19,8 +19,14 @@ import type { Manifest } from "../manifest.ts";
  */
 export type JWK = JsonWebKey;
 
-/** jose, loaded on the first signature made or checked (not when websession is imported). */
-const jose = () => import("jose");
+/**
+ * Making and checking signatures (`_plugin_jws.ts`, with jose), loaded on the first signature made
+ * or checked (not when websession is imported; in the browser bundle, a chunk).
+ */
+const jws = onFirstUse(
+  "plugin signatures (kernel/messaging/_plugin_jws.ts)",
+  () => import("./_plugin_jws.ts"),
+);
 
 /**
  * The name of the signature file next to `manifest.json`.
@@ -131,28 +137,6 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function canonical(manifest: string, files: Record<string, string>): Uint8Array {
-  const sorted = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
-  return new TextEncoder().encode(JSON.stringify({ manifest, files: sorted }));
-}
-
-async function digests(
-  manifestUrl: URL,
-  manifest: Pick<Manifest, "entry" | "files">,
-): Promise<{ manifest: string; files: Record<string, string> }> {
-  const files: Record<string, string> = {};
-  for (const path of signedFiles(manifest)) {
-    files[path] = await sha256Hex(await readBytes(new URL(path, manifestUrl)));
-  }
-  return { manifest: await sha256Hex(await readBytes(manifestUrl)), files };
-}
-
-function b64url(bytes: Uint8Array): string {
-  let text = "";
-  for (const b of bytes) text += String.fromCharCode(b);
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 /**
  * Signs the plugin whose manifest is at `manifestUrl` with a private JWK (`OKP`/Ed25519 for
  * EdDSA, `EC`/P-256 for ES256); returns what to store as `manifest.sig.json`.
@@ -166,23 +150,7 @@ function b64url(bytes: Uint8Array): string {
  * ```
  */
 export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<PluginSignature> {
-  if (!privateJwk || typeof privateJwk !== "object" || typeof privateJwk.d !== "string") {
-    throw new TypeError("signPlugin needs a private JWK (with d)");
-  }
-  const alg = privateJwk.kty === "OKP" ? "EdDSA" : privateJwk.kty === "EC" ? "ES256" : null;
-  if (alg === null) throw new TypeError(`Unsupported key type "${privateJwk.kty}" (use OKP or EC)`);
-  const raw = JSON.parse(new TextDecoder().decode(await readBytes(manifestUrl)));
-  const entry = typeof raw.entry === "string" ? raw.entry : "../mod.ts";
-  const list = Array.isArray(raw.files) ? raw.files : [];
-  const sums = await digests(manifestUrl, { entry, files: list });
-  const { d: _d, ...publicJwk } = privateJwk;
-  const { CompactSign, importJWK } = await jose();
-  const key = await importJWK(privateJwk as JoseJwk, alg);
-  const compact = await new CompactSign(canonical(sums.manifest, sums.files))
-    .setProtectedHeader({ alg, jwk: publicJwk, typ: "websession-plugin+jws" })
-    .sign(key);
-  const [header, , sig] = compact.split(".");
-  return { ...sums, jws: `${header}..${sig}` };
+  return await (await jws()).signPlugin(manifestUrl, privateJwk);
 }
 
 /**
@@ -194,8 +162,7 @@ export async function signPlugin(manifestUrl: URL, privateJwk: JWK): Promise<Plu
  * ```
  */
 export async function keyThumbprint(jwk: JWK): Promise<string> {
-  const { calculateJwkThumbprint } = await jose();
-  return await calculateJwkThumbprint(jwk as JoseJwk);
+  return await (await jws()).keyThumbprint(jwk);
 }
 
 /**
@@ -214,54 +181,5 @@ export async function verifyPlugin(
   manifest: Manifest,
   options: { trustedKeys?: readonly JWK[]; requireSignature?: boolean },
 ): Promise<string | null> {
-  const name = manifest.name;
-  let signature: PluginSignature;
-  try {
-    const bytes = await readBytes(new URL(SIGNATURE_FILE, manifestUrl));
-    signature = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    if (options.requireSignature) {
-      throw new PluginSignatureError(name, "unsigned", `Plugin ${name} is unsigned`);
-    }
-    return null;
-  }
-  const tampered = (what: string) =>
-    new PluginSignatureError(name, "tampered", `Plugin ${name} is tampered: ${what}`);
-  if (
-    !signature || typeof signature.jws !== "string" || typeof signature.manifest !== "string" ||
-    typeof signature.files !== "object" || signature.files === null
-  ) {
-    throw tampered(`${SIGNATURE_FILE} is malformed`);
-  }
-  const [header, empty, sig] = signature.jws.split(".");
-  if (empty !== "" || !header || !sig) throw tampered(`${SIGNATURE_FILE} has no detached JWS`);
-  const payload = b64url(canonical(signature.manifest, signature.files));
-  const { compactVerify, EmbeddedJWK } = await jose();
-  let signer: JWK;
-  try {
-    const result = await compactVerify(`${header}.${payload}.${sig}`, EmbeddedJWK, {
-      algorithms: ["EdDSA", "ES256"],
-    });
-    signer = result.protectedHeader.jwk as JWK;
-  } catch {
-    throw tampered("the signature does not match the signed digests");
-  }
-  const actual = await digests(manifestUrl, manifest);
-  if (actual.manifest !== signature.manifest) throw tampered("manifest.json changed");
-  for (const [path, sum] of Object.entries(actual.files)) {
-    if (signature.files[path] === undefined) throw tampered(`${path} is not signed`);
-    if (signature.files[path] !== sum) throw tampered(`${path} changed`);
-  }
-  const thumbprint = await keyThumbprint(signer);
-  const trusted = await Promise.all((options.trustedKeys ?? []).map((k) => keyThumbprint(k)));
-  if (!trusted.includes(thumbprint)) {
-    if (options.requireSignature || trusted.length > 0) {
-      throw new PluginSignatureError(
-        name,
-        "untrusted",
-        `Plugin ${name} is signed by an untrusted key (${thumbprint})`,
-      );
-    }
-  }
-  return thumbprint;
+  return await (await jws()).verifyPlugin(manifestUrl, manifest, options);
 }

@@ -3,35 +3,19 @@
  * SHA-512-256 (each also `-sess`), `qop=auth` (or the RFC 2069 form when the server offers no
  * qop), `userhash`, and a nonce count kept per nonce. Importing this module registers the scheme.
  * The hashes are @noble/hashes' (audited; `crypto.subtle` has no MD5), loaded with the first
- * challenge (`_digest_hashes.ts`).
+ * challenge with the answer's computation (`_digest_answer.ts`, `_digest_hashes.ts`).
  *
  * @module
  */
 import { registerAuthScheme } from "../http/rules.ts";
-import { NetError } from "../errors.ts";
 import type { AuthChallenge, AuthCredentials } from "../request.ts";
 import { onFirstUse } from "../lazy.ts";
 
-// The hashes load with the first Digest challenge, not at import (issue #24).
-const hashes = onFirstUse(
-  "the Digest hashes (kernel/net/_digest_hashes.ts, @noble/hashes)",
-  () => import("./_digest_hashes.ts"),
+// The answer and its hashes load with the first Digest challenge, not at import (issue #24).
+const answer = onFirstUse(
+  "the Digest answer (kernel/net/_digest_answer.ts, @noble/hashes)",
+  () => import("./_digest_answer.ts"),
 );
-
-const MAX_NONCES = 256;
-const nonceCounts = new Map<string, number>();
-
-function quote(value: string): string {
-  return `"${value.replace(/["\\]/g, "\\$&")}"`;
-}
-
-function nextCount(nonce: string): number {
-  const count = (nonceCounts.get(nonce) ?? 0) + 1;
-  nonceCounts.delete(nonce);
-  nonceCounts.set(nonce, count);
-  if (nonceCounts.size > MAX_NONCES) nonceCounts.delete(nonceCounts.keys().next().value!);
-  return count;
-}
 
 /** What a Digest `Authorization` value is computed from. */
 export interface DigestInput {
@@ -63,43 +47,7 @@ export interface DigestInput {
  * ```
  */
 export async function digestAuthorization(input: DigestInput): Promise<string> {
-  const { params } = input.challenge;
-  const algorithm = params.algorithm ?? "MD5";
-  const hash = (await hashes()).hashFor(algorithm);
-  if (!hash) {
-    throw new NetError(
-      "net::ERR_UNSUPPORTED_AUTH_SCHEME",
-      `Digest algorithm ${algorithm} is not supported`,
-    );
-  }
-  const realm = params.realm ?? "";
-  const nonce = params.nonce ?? "";
-  const { username, password } = input.credentials;
-  const target = new URL(input.url);
-  const uri = `${target.pathname}${target.search}`;
-  const cnonce = input.cnonce ?? crypto.randomUUID().replaceAll("-", "");
-  const offered = (params.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
-  const qop = offered.includes("auth") ? "auth" : null;
-  let ha1 = hash(`${username}:${realm}:${password}`);
-  if (/-sess$/i.test(algorithm)) ha1 = hash(`${ha1}:${nonce}:${cnonce}`);
-  const ha2 = hash(`${input.method}:${uri}`);
-  const nc = qop ? nextCount(nonce).toString(16).padStart(8, "0") : "";
-  const response = qop
-    ? hash(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
-    : hash(`${ha1}:${nonce}:${ha2}`);
-  const userhash = params.userhash?.toLowerCase() === "true";
-  const parts = [
-    `username=${quote(userhash ? hash(`${username}:${realm}`) : username)}`,
-    `realm=${quote(realm)}`,
-    `nonce=${quote(nonce)}`,
-    `uri=${quote(uri)}`,
-    `algorithm=${algorithm}`,
-    `response=${quote(response)}`,
-  ];
-  if (params.opaque !== undefined) parts.push(`opaque=${quote(params.opaque)}`);
-  if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`);
-  if (userhash) parts.push("userhash=true");
-  return `Digest ${parts.join(", ")}`;
+  return (await answer()).digestAnswer(input);
 }
 
 registerAuthScheme(

@@ -28,19 +28,12 @@ import type {
 import { DNR_ENUM_VALUES } from "./dnr_types.ts";
 import type { Traces } from "./_trace.ts";
 import {
-  checkGetRulesFilter,
-  checkMatchedRulesFilter,
-  checkRegexOptions,
-  checkTestMatchRequest,
-  checkTestMatchUrls,
-  checkUpdateRuleOptions,
-} from "../extensions/_dnr_arguments.ts";
-import {
   type MatchedRuleInfo,
   MatchedRules,
   type MatchedRulesFilter,
 } from "./dnr_matched_rules.ts";
 import type { UnsupportedRegexReason } from "./_regex_filter.ts";
+import { onFirstUse } from "../../kernel/lazy.ts";
 
 const OUTCOME = Symbol("declarativeNetRequest outcome");
 const STORE_KEY = "dynamicRules";
@@ -57,19 +50,31 @@ const RULESETS: readonly string[] = ["_session", "_dynamic"];
 const engineModule = () => import("./dnr_engine.ts");
 type EngineModule = Awaited<ReturnType<typeof engineModule>>;
 
+/**
+ * The methods' argument checks (Chrome's schema, shared with extensions' bindings) load with the
+ * first call (issue #24: in the browser bundle, a chunk). Every call waits for them once, in call
+ * order, so calls still take effect in the order they were made.
+ */
+const argumentChecks = onFirstUse(
+  "the declarativeNetRequest argument checks (plugins/extensions/_dnr_arguments.ts)",
+  () => import("../extensions/_dnr_arguments.ts"),
+);
+type ArgumentChecks = Awaited<ReturnType<typeof argumentChecks>>;
+
 interface HopOutcome {
   url: string;
   outcome: DnrOutcome;
 }
 
-/** The rejection of a failed argument check, or null when the arguments pass. */
-function refusal(check: () => void): Promise<never> | null {
-  try {
-    check();
-    return null;
-  } catch (error) {
-    return Promise.reject(error);
-  }
+/**
+ * Runs `check` with the argument checks once they are loaded, then `act` if it passed; a failed
+ * check (or checks that could not load) rejects and nothing changes.
+ */
+function checked<T>(check: (checks: ArgumentChecks) => void, act: () => Promise<T>): Promise<T> {
+  return argumentChecks().then((checks) => {
+    check(checks);
+    return act();
+  });
 }
 
 /**
@@ -209,9 +214,14 @@ export class DeclarativeNetRequest {
 
   /** Removes then adds session rules, atomically. */
   updateSessionRules(options: UpdateRuleOptions = {}): Promise<void> {
-    const refused = refusal(() => checkUpdateRuleOptions("updateSessionRules", options));
-    if (refused) return refused;
-    if (!this.#started) return this.#writes.then(() => this.updateSessionRules(options));
+    return checked(
+      (checks) => checks.checkUpdateRuleOptions("updateSessionRules", options),
+      () => this.#updateSessionRules(options),
+    );
+  }
+
+  #updateSessionRules(options: UpdateRuleOptions): Promise<void> {
+    if (!this.#started) return this.#writes.then(() => this.#updateSessionRules(options));
     return this.#withEngine((engine) => {
       engine.update(SESSION, options);
       this.#sync();
@@ -220,8 +230,13 @@ export class DeclarativeNetRequest {
 
   /** Removes then adds dynamic rules, atomically, and keeps them in the partition's store. */
   updateDynamicRules(options: UpdateRuleOptions = {}): Promise<void> {
-    const refused = refusal(() => checkUpdateRuleOptions("updateDynamicRules", options));
-    if (refused) return refused;
+    return checked(
+      (checks) => checks.checkUpdateRuleOptions("updateDynamicRules", options),
+      () => this.#updateDynamicRules(options),
+    );
+  }
+
+  #updateDynamicRules(options: UpdateRuleOptions): Promise<void> {
     const write = this.#writes.then(async () => {
       const engine = await this.#withEngine((engine) => engine);
       const before = engine.frozen(DYNAMIC);
@@ -241,29 +256,40 @@ export class DeclarativeNetRequest {
 
   /** The session rules (optionally only some ids). */
   getSessionRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
-    const refused = refusal(() => checkGetRulesFilter("getSessionRules", filter));
-    if (refused) return refused;
-    if (!this.#started) return this.#writes.then(() => this.getSessionRules(filter));
+    return checked(
+      (checks) => checks.checkGetRulesFilter("getSessionRules", filter),
+      () => this.#getSessionRules(filter),
+    );
+  }
+
+  #getSessionRules(filter: GetRulesFilter): Promise<Rule[]> {
+    if (!this.#started) return this.#writes.then(() => this.#getSessionRules(filter));
     if (this.#engine === null && this.#loading === null) return Promise.resolve([]);
     return this.#withEngine((engine) => engine.get(SESSION, filter));
   }
 
   /** The dynamic rules (optionally only some ids). */
-  async getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
-    checkGetRulesFilter("getDynamicRules", filter);
-    await this.#writes;
-    if (this.#engine === null && this.#loading === null) return [];
-    return await this.#withEngine((engine) => engine.get(DYNAMIC, filter));
+  getDynamicRules(filter: GetRulesFilter = {}): Promise<Rule[]> {
+    return checked(
+      (checks) => checks.checkGetRulesFilter("getDynamicRules", filter),
+      async () => {
+        await this.#writes;
+        if (this.#engine === null && this.#loading === null) return [];
+        return await this.#withEngine((engine) => engine.get(DYNAMIC, filter));
+      },
+    );
   }
 
   /** The rules that would apply to a request, in the order they would. */
   testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
-    const refused = refusal(() => {
-      checkTestMatchRequest(request, DNR_ENUM_VALUES);
-      checkTestMatchUrls(request);
-    });
-    if (refused) return refused;
-    if (!this.#started) return this.#writes.then(() => this.testMatchOutcome(request));
+    return checked((checks) => {
+      checks.checkTestMatchRequest(request, DNR_ENUM_VALUES);
+      checks.checkTestMatchUrls(request);
+    }, () => this.#testMatchOutcome(request));
+  }
+
+  #testMatchOutcome(request: TestMatchRequestDetails): Promise<TestMatchOutcomeResult> {
+    if (!this.#started) return this.#writes.then(() => this.#testMatchOutcome(request));
     return this.#withEngine((engine) => engine.testMatchOutcome(request));
   }
 
@@ -274,7 +300,7 @@ export class DeclarativeNetRequest {
   async isRegexSupported(
     regexOptions: { regex: string; isCaseSensitive?: boolean; requireCapturing?: boolean },
   ): Promise<{ isSupported: boolean; reason?: UnsupportedRegexReason }> {
-    checkRegexOptions(regexOptions);
+    (await argumentChecks()).checkRegexOptions(regexOptions);
     const { regexSupport } = await import("./_regex_filter.ts");
     return regexSupport(regexOptions.regex, regexOptions.isCaseSensitive !== false);
   }
@@ -286,8 +312,10 @@ export class DeclarativeNetRequest {
   getMatchedRules(
     filter: MatchedRulesFilter = {},
   ): Promise<{ rulesMatchedInfo: MatchedRuleInfo[] }> {
-    const refused = refusal(() => checkMatchedRulesFilter(filter));
-    return refused ?? Promise.resolve(this.#matched.get(filter));
+    return checked(
+      (checks) => checks.checkMatchedRulesFilter(filter),
+      () => Promise.resolve(this.#matched.get(filter)),
+    );
   }
 
   #outcome(request: PipelineRequest, responseHeaders?: Headers): DnrOutcome {

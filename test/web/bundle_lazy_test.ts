@@ -96,7 +96,8 @@ describe("the browser bundle's lazy parts", () => {
       "web_usb",
     ]);
     assert.deepEqual(steps.pluginLoaded, ["inline-one", true]);
-    // A plugin loaded inline needs the module-graph check, not the isolated plugin's host.
+    // A plugin loaded inline needs the loader and the module-graph check, not the isolated
+    // plugin's host.
     // A HAR is replayed by a part of its own.
     assert.deepEqual(steps.afterReplay, [...steps.afterDevices as string[], "har_replayer"].sort());
     // A callback protocol's answer readers load with its first request (the session's first
@@ -105,11 +106,11 @@ describe("the browser bundle's lazy parts", () => {
     assert.equal(steps.answer, "from the callback");
     assert.deepEqual(
       steps.afterCallbackProtocol,
-      [...steps.afterReplay as string[], "_callback_handlers", "_tldts"].sort(),
+      [...steps.afterReplay as string[], "_callback_handlers", "_handler_answer", "_tldts"].sort(),
     );
     assert.deepEqual(
       steps.afterPluginLoad,
-      [...steps.afterCallbackProtocol as string[], "_module_graph", "lexer"].sort(),
+      [...steps.afterCallbackProtocol as string[], "_load_plugin", "_module_graph", "lexer"].sort(),
     );
   });
 });
