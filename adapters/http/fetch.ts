@@ -12,6 +12,7 @@ import { markFollowedRedirects } from "../../kernel/http/rules.ts";
 import { noteSentTo } from "../../kernel/http/remote_address.ts";
 import type { HttpTransport, TransportOptions } from "../../kernel/transport.ts";
 import { sendError, withBodyErrors } from "./_broken_body.ts";
+import { headerPairs } from "./_header_pairs.ts";
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
@@ -155,7 +156,9 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
       if (request.method !== "GET") init.method = request.method;
       if (request.body !== null) init.body = request.body;
       const headers = request.headers;
-      if (!(headers instanceof RequestHeaders) || headers.mayHaveEntries) init.headers = headers;
+      if (!(headers instanceof RequestHeaders) || headers.mayHaveEntries) {
+        init.headers = headerPairs(headers);
+      }
       if (request.signal !== NEVER_ABORTED) init.signal = request.signal;
       if (request.body instanceof ReadableStream) init.duplex = "half";
       if (options.extraInit) Object.assign(init, options.extraInit(request, sendOptions));

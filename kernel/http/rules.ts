@@ -144,10 +144,32 @@ export function followedRedirects(response: Response): boolean {
   return (response as unknown as Record<symbol, boolean>)[FOLLOWED] === true;
 }
 
-/** Marks a response as fetched by the transport for the current hop's URL. */
+/**
+ * Marks a response as fetched by the transport for the current hop's URL (its reads are the
+ * network's: the request's signal fails them, and its URL is the hop's). A transport tap that
+ * sends a hop with the session's transport itself (the cache) marks what it hands on so.
+ *
+ * @example
+ * ```ts
+ * const response = markFetched(new Response("from the network"));
+ * wasFetched(response); // true
+ * ```
+ */
 export function markFetched(response: Response): Response {
   (response as unknown as Record<symbol, boolean>)[FETCHED] = true;
   return response;
+}
+
+/**
+ * Whether `response` is marked as the transport's for its hop ({@linkcode markFetched}).
+ *
+ * @example
+ * ```ts
+ * wasFetched(new Response("made")); // false
+ * ```
+ */
+export function wasFetched(response: Response): boolean {
+  return (response as unknown as Record<symbol, boolean>)[FETCHED] === true;
 }
 
 /** Sets `response.url` (and `redirected`). */

@@ -6,6 +6,7 @@
  */
 import { isNetError, NetError } from "../../kernel/errors.ts";
 import { toNetError } from "../../kernel/http/to_net_error.ts";
+import { markFetched } from "../../kernel/http/rules.ts";
 import { HookError } from "../../kernel/errors.ts";
 import type { Pipeline } from "../../kernel/pipeline.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
@@ -49,7 +50,9 @@ export async function sendOnward(
     if (answer instanceof Response) return answer;
   }
   try {
-    return await transport.fetch(request);
+    // marked as the transport's: the kernel then neither ties its reads to the request's signal
+    // again nor reads its URL (see kernel/http/rules.ts, deliverResponse)
+    return markFetched(await transport.fetch(request));
   } catch (error) {
     throw toNetError(error, request.signal);
   }

@@ -11,8 +11,10 @@
 import type CachePolicy from "http-cache-semantics";
 import { NetError } from "../../kernel/errors.ts";
 import type { PipelineRequest } from "../../kernel/request.ts";
-import { followedRedirects } from "../../kernel/http/rules.ts";
+import { followedRedirects, wasFetched } from "../../kernel/http/rules.ts";
 import { capture } from "./_capture.ts";
+import { keepOnRead } from "./_keep_on_read.ts";
+import { VolatileMeta } from "./_volatile_meta.ts";
 import {
   evaluate,
   lazyPolicy,
@@ -413,16 +415,7 @@ export class HttpCache {
     let meta: CachedMeta;
     if (policy === null) {
       const made = lazyPolicy(request, status, fields, own);
-      meta = {
-        get policy() {
-          return made();
-        },
-        status,
-        statusText: response.statusText,
-        headers: Object.entries(fields),
-        bodySize: 0,
-        volatile: true,
-      };
+      meta = new VolatileMeta(made, status, response.statusText, Object.entries(fields));
     } else {
       meta = {
         policy: policy.toObject(),
@@ -443,6 +436,7 @@ export class HttpCache {
       length <= SMALL_BODY && fields["content-length"] !== undefined &&
       fields["content-encoding"] === undefined
     ) {
+      if (policy === null && wasFetched(response)) return this.#keptOnRead(key, meta, response);
       return this.#buffered(key, meta, volatile, response, fields);
     }
     const stream = response.body;
@@ -462,6 +456,25 @@ export class HttpCache {
   #keepEmpty(key: string, meta: CachedMeta, volatile: boolean, response: Response): Response {
     this.#stored(key, this.#storage.put(key, meta, new Uint8Array(0), volatile));
     return response;
+  }
+
+  /**
+   * A small body of a response that says nothing about caching (stored stale, without its policy),
+   * fetched by the session's transport, is copied when the caller reads it: the response handed on
+   * is the transport's own, its reads native (a plugin's made response is read up front instead,
+   * by #buffered: the kernel may give it another prototype, to tie its reads to the signal). Such an entry answers only `force-cache`, `only-if-cached` and a request's own
+   * `max-stale`, so an entry kept when the body has been read (as a large body's is) changes no
+   * other answer; what is stored for the URL and fresh is outdated by this answer at once.
+   */
+  #keptOnRead(key: string, meta: CachedMeta, response: Response): Response {
+    const stored = this.#storage.peek(key);
+    if (stored !== null && stored.volatile !== true) this.#track(this.#storage.delete(key));
+    return keepOnRead(response, (bytes) => {
+      if (bytes.byteLength > this.#maxEntrySize) return;
+      // `meta` is this response's own: set, not spread (a spread would make a lazy policy now)
+      meta.bodySize = bytes.byteLength;
+      this.#stored(key, this.#storage.put(key, meta, bytes, true));
+    });
   }
 
   /**
