@@ -45,7 +45,7 @@ import { nodeTlsFetch } from "../adapters/http/node_tls.ts";
 import {
   createHostResolverPlugin,
   type HostResolverMembers,
-} from "../plugins/host-resolver/mod.ts";
+} from "../plugins/host-resolver/plugin.ts";
 import { type RendererMembers, rendererPlugin } from "../plugins/renderer/mod.ts";
 import { type UserAgentMembers, userAgentPlugin } from "../plugins/user-agent/mod.ts";
 import { type EmulationMembers, emulationPlugin } from "../plugins/emulation/mod.ts";

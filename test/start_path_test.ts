@@ -1,0 +1,42 @@
+/**
+ * Cold start (issue #24), read from the source: what `mod.ts` evaluates when imported. No npm
+ * package, no `node:` module and none of the parts ARCHITECTURE.md ("Cold start") lists as loaded
+ * on first use is on the start path; `lazy_start_test.ts` checks the same at run time.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { startPath } from "./_start_path.ts";
+
+/** Parts that load on first use (ARCHITECTURE.md, "Cold start"). */
+const LOADED_ON_FIRST_USE = [
+  "adapters/socks/tunnel.ts",
+  "kernel/net/_digest_hashes.ts",
+  "plugins/cache/_engine.ts",
+  "plugins/cookies/_tldts.ts",
+  "plugins/downloads/download_item.ts",
+  "plugins/host-resolver/resolve_host.ts",
+  "plugins/protocol/_callback_handlers.ts",
+  "plugins/proxy/_engine.ts",
+  "plugins/spellcheck/_dictionary_open.ts",
+  "plugins/web-request/dnr_engine.ts",
+];
+
+describe("the start path of mod.ts", () => {
+  const loaded = startPath("mod.ts");
+
+  it("holds no npm package and no node: module", () => {
+    const outside = [...loaded].filter((m) => m.startsWith("npm:") || m.startsWith("node:"));
+    assert.deepEqual(outside, []);
+  });
+
+  it("holds none of the parts loaded on first use", () => {
+    assert.deepEqual(LOADED_ON_FIRST_USE.filter((m) => loaded.has(m)), []);
+  });
+
+  it("is read from value imports only (type-only imports and import() are not followed)", () => {
+    assert.ok(loaded.has("kernel/session.ts"));
+    assert.ok(loaded.has("plugins/cookies/public_suffix.ts"));
+    assert.ok(loaded.has("plugins/cookies/manifest.json"));
+    assert.ok(!loaded.has("plugins/proxy/proxy_service.ts"), "import type only");
+  });
+});
