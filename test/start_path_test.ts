@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startPath } from "./_start_path.ts";
+import { denoExecutable, root, run } from "./_process.ts";
 
 /** Parts that load on first use (ARCHITECTURE.md, "Cold start"). */
 const LOADED_ON_FIRST_USE = [
@@ -38,5 +39,25 @@ describe("the start path of mod.ts", () => {
     assert.ok(loaded.has("plugins/cookies/public_suffix.ts"));
     assert.ok(loaded.has("plugins/cookies/manifest.json"));
     assert.ok(!loaded.has("plugins/proxy/proxy_service.ts"), "import type only");
+  });
+});
+
+describe("what Deno evaluates at start (its loader's log)", () => {
+  it("is the start path read from the source, without Deno's fetch and streams modules", async () => {
+    const script = "scripts/bench/_startup_session.ts";
+    const ran = await run(
+      await denoExecutable(),
+      ["run", "-A", "--no-check", "-L", "debug", script],
+      root,
+    );
+    assert.equal(ran.code, 0, ran.output);
+    const loaded = [...ran.output.matchAll(/ES module: (\S+?),/g)].map((m) => m[1]);
+    const internal = loaded.filter((m) => m.startsWith("ext:"));
+    assert.deepEqual(internal.filter((m) => !m.startsWith("ext:deno_fetch/20_headers")), []);
+    const files = loaded.filter((m) => !m.startsWith("ext:")).map((m) =>
+      m.startsWith(`file://${root}/`) ? m.slice(`file://${root}/`.length) : m
+    );
+    const expected = [...startPath(script)].filter((m) => !m.endsWith(".json"));
+    assert.deepEqual(files.sort(), expected.sort());
   });
 });

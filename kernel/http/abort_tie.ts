@@ -16,28 +16,38 @@ import { toNetError } from "./to_net_error.ts";
 
 const SIGNAL = Symbol("the request's signal");
 const READS = ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const;
-const proto = Response.prototype as unknown as Record<string, (this: Response) => Promise<unknown>>;
 type Tied = Response & { [SIGNAL]: AbortSignal };
+let tied: object | null = null;
 
-/** `Response.prototype` with read methods that check the response's signal first. */
-const TIED: object = Object.create(
-  Response.prototype,
-  Object.fromEntries(
-    READS.filter((name) => typeof proto[name] === "function").map((name) => {
-      const read = proto[name];
-      return [name, {
-        value(this: Tied) {
-          const signal = this[SIGNAL];
-          return signal.aborted
-            ? Promise.reject(toNetError(signal.reason, signal))
-            : read.call(this);
-        },
-        configurable: true,
-        writable: true,
-      }];
-    }),
-  ),
-);
+/**
+ * `Response.prototype` with read methods that check the response's signal first; made with the
+ * first tie, since touching `Response` at import makes Deno load its fetch and streams modules
+ * (issue #24's cold start).
+ */
+function tiedPrototype(): object {
+  const proto = Response.prototype as unknown as Record<
+    string,
+    (this: Response) => Promise<unknown>
+  >;
+  return tied ??= Object.create(
+    Response.prototype,
+    Object.fromEntries(
+      READS.filter((name) => typeof proto[name] === "function").map((name) => {
+        const read = proto[name];
+        return [name, {
+          value(this: Tied) {
+            const signal = this[SIGNAL];
+            return signal.aborted
+              ? Promise.reject(toNetError(signal.reason, signal))
+              : read.call(this);
+          },
+          configurable: true,
+          writable: true,
+        }];
+      }),
+    ),
+  );
+}
 
 /**
  * Ties `response`'s read methods (`text()`, `json()`, ...) to `signal`: after it aborted they
@@ -53,6 +63,6 @@ const TIED: object = Object.create(
  */
 export function tieReadsToSignal(response: Response, signal: AbortSignal): Response {
   (response as Tied)[SIGNAL] = signal;
-  Object.setPrototypeOf(response, TIED);
+  Object.setPrototypeOf(response, tiedPrototype());
   return response;
 }
