@@ -41,7 +41,6 @@ import { createNetLogPlugin, type NetLogMembers } from "../plugins/net-log/plugi
 import { nodeFiles as textFiles, openTextFile } from "../adapters/file/text_file.ts";
 import { createHarPlugin, type HarMembers } from "../plugins/har/plugin.ts";
 import { createTlsPlugin, type TlsMembers } from "../plugins/tls/mod.ts";
-import { nodeTlsFetch } from "../adapters/http/node_tls.ts";
 import {
   createHostResolverPlugin,
   type HostResolverMembers,
@@ -220,6 +219,12 @@ export const hostResolverPlugin: Plugin<HostResolverMembers> = createHostResolve
  */
 export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: textFiles });
 
+/** The TLS transport over `node:tls` (`adapters/http/node_tls.ts`), loaded with the first hop. */
+const nodeTls = onFirstUse(
+  "the TLS transport (adapters/http/node_tls.ts)",
+  () => import("../adapters/http/node_tls.ts"),
+);
+
 /**
  * The tls plugin of Deno and Bun: HTTPS over `node:tls` once a verify proc or an SSL config is
  * set (cipher suites can be left out on Bun only).
@@ -230,7 +235,7 @@ export const harPlugin: Plugin<HarMembers> = createHarPlugin({ files: textFiles 
  * ```
  */
 export const tlsPlugin: Plugin<TlsMembers> = createTlsPlugin({
-  send: nodeTlsFetch,
+  send: async (request, options) => await (await nodeTls()).nodeTlsFetch(request, options),
   cipherSuites: detectRuntime() === "bun",
 });
 

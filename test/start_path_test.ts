@@ -10,6 +10,7 @@ import { denoExecutable, root, run } from "./_process.ts";
 
 /** Parts that load on first use (ARCHITECTURE.md, "Cold start"). */
 const LOADED_ON_FIRST_USE = [
+  "adapters/http/node_tls.ts",
   "adapters/socks/tunnel.ts",
   "kernel/net/_digest_hashes.ts",
   "plugins/cache/_engine.ts",
