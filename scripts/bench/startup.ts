@@ -2,7 +2,9 @@
  * `deno task bench startup`: cold start, whole process. Spawns `deno run` and `bun` on
  * `_startup_session.ts` (import `mod.ts`, `session.fromPartition("x")`) and on an empty script,
  * interleaved (empty and session, Deno then Bun, in each round), and compares the medians.
- * Goal (issue #24): the session script within 25 ms of the empty one on both runtimes.
+ * Goal (issue #24): the session script within 25 ms of the empty one on both runtimes. Then, for
+ * where the time goes, `_startup_split.ts` in as many processes: the `import()` of `mod.ts` and
+ * the first `fromPartition` timed apart inside the process (no goal of their own).
  *
  * @module
  */
@@ -26,17 +28,23 @@ const scripts = { empty: script("_startup_empty.ts"), session: script("_startup_
 
 /** Runs one process to its end; returns its wall time in milliseconds. */
 function time(command: string[], file: string): number {
+  return spawn(command, file).ms;
+}
+
+/** Runs one process to its end; returns its wall time in milliseconds and its stdout. */
+function spawn(command: string[], file: string): { ms: number; stdout: string } {
   const start = performance.now();
   const result = spawnSync(command[0], [...command.slice(1), file], {
     cwd: root,
     env: { ...Deno.env.toObject(), WEBSESSION_HOME: home },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
   });
   const ms = performance.now() - start;
   if (result.status !== 0) {
     throw new Error(`${command[0]} ${file} exited ${result.status}: ${result.stderr}`);
   }
-  return ms;
+  return { ms, stdout: result.stdout };
 }
 
 const samples: Record<string, number[]> = {};
@@ -50,6 +58,15 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const [name, file] of Object.entries(scripts)) {
       samples[`${runtime} ${name}`].push(time(command, file));
     }
+  }
+}
+const parts: Record<string, { import: number[]; fromPartition: number[] }> = {};
+for (const runtime of Object.keys(runtimes)) parts[runtime] = { import: [], fromPartition: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [runtime, command] of Object.entries(runtimes)) {
+    const split = JSON.parse(spawn(command, script("_startup_split.ts")).stdout);
+    parts[runtime].import.push(split.import);
+    parts[runtime].fromPartition.push(split.fromPartition);
   }
 }
 rmSync(home, { recursive: true, force: true });
@@ -69,6 +86,18 @@ for (const runtime of Object.keys(runtimes)) {
     goal: `<= empty + ${GOAL_MS} ms (now empty + ${Math.round(ses - empty)} ms)`,
     met: ok,
   });
+}
+for (const [runtime, split] of Object.entries(parts)) {
+  for (const [part, values] of Object.entries(split)) {
+    report({
+      bench: "startup",
+      figure:
+        `${runtime}: ${part === "import" ? "import() of mod.ts" : "the first fromPartition"}` +
+        `, inside the process, median of ${ROUNDS}`,
+      value: percentile(values, 50),
+      unit: "ms",
+    });
+  }
 }
 finish();
 if (!met) {
