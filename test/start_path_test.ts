@@ -16,6 +16,7 @@ const LOADED_ON_FIRST_USE = [
   "plugins/cache/_engine.ts",
   "plugins/cookies/_tldts.ts",
   "plugins/downloads/download_item.ts",
+  "plugins/extensions/_dnr_arguments.ts",
   "plugins/host-resolver/resolve_host.ts",
   "plugins/protocol/_callback_handlers.ts",
   "plugins/proxy/_engine.ts",
