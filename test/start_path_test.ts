@@ -12,6 +12,10 @@ import { denoExecutable, root, run } from "./_process.ts";
 const LOADED_ON_FIRST_USE = [
   "adapters/http/node_tls.ts",
   "adapters/socks/tunnel.ts",
+  "kernel/http/body_taps.ts",
+  "kernel/messaging/_load_plugin.ts",
+  "kernel/messaging/_plugin_jws.ts",
+  "kernel/net/_digest_answer.ts",
   "kernel/net/_digest_hashes.ts",
   "plugins/cache/_engine.ts",
   "plugins/cookies/_tldts.ts",
@@ -19,6 +23,7 @@ const LOADED_ON_FIRST_USE = [
   "plugins/extensions/_dnr_arguments.ts",
   "plugins/host-resolver/resolve_host.ts",
   "plugins/protocol/_callback_handlers.ts",
+  "plugins/protocol/_handler_answer.ts",
   "plugins/proxy/_engine.ts",
   "plugins/spellcheck/_dictionary_open.ts",
   "plugins/web-request/dnr_engine.ts",
