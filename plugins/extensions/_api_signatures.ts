@@ -1,12 +1,14 @@
 /**
- * The signatures of the `chrome.runtime`, `chrome.i18n` and `chrome.permissions` functions whose
- * arguments the background Worker checks at the call with {@linkcode parseArguments}, as
- * Chromium 156's schemas have them (the signature text is what its messages quote).
+ * The signatures of the `chrome.runtime`, `chrome.i18n`, `chrome.permissions`, `chrome.tabs` and
+ * other functions whose arguments the background Worker checks at the call with
+ * {@linkcode parseArguments}, as Chromium 156's schemas have them (the signature text is what its
+ * messages quote).
  *
  * @module
  */
 import { parseArguments, type SchemaParameter } from "./_chrome_arguments.ts";
-import { optional, type SchemaObject } from "./_chrome_schema.ts";
+import { invocationError } from "./_chrome_invocation.ts";
+import { optional, required, type SchemaObject } from "./_chrome_schema.ts";
 
 const PERMISSIONS: SchemaObject = {
   name: "permissions.Permissions",
@@ -18,6 +20,71 @@ const PERMISSIONS: SchemaObject = {
 const permissionsCall = (op: string) => ({
   signature: `permissions.${op}(permissions.Permissions permissions, optional function callback)`,
   parameters: [{ name: "permissions", type: PERMISSIONS }],
+});
+
+const enumOf = (name: string, values: readonly string[]) => ({ name, values });
+const strings = { items: "string" } as const;
+const integers = { items: "integer" } as const;
+const QUERY_INFO: SchemaObject = {
+  name: "object",
+  properties: {
+    active: optional("boolean"),
+    pinned: optional("boolean"),
+    audible: optional("boolean"),
+    autoDiscardable: optional("boolean"),
+    muted: optional("boolean"),
+    highlighted: optional("boolean"),
+    discarded: optional("boolean"),
+    frozen: optional("boolean"),
+    currentWindow: optional("boolean"),
+    lastFocusedWindow: optional("boolean"),
+    status: optional(enumOf("tabs.TabStatus", ["unloaded", "loading", "complete"])),
+    title: optional("string"),
+    url: optional({ name: "[string|array]", choices: ["string", strings] }),
+    groupId: optional("integer"),
+    splitViewId: optional("integer"),
+    windowId: optional("integer"),
+    windowType: optional(
+      enumOf("tabs.WindowType", ["normal", "popup", "panel", "app", "devtools", "custom-tab"]),
+    ),
+    index: optional("integer"),
+  },
+};
+const CONTEXT_FILTER: SchemaObject = {
+  name: "runtime.ContextFilter",
+  properties: {
+    contextTypes: optional({
+      items: enumOf("runtime.ContextType", [
+        "TAB",
+        "POPUP",
+        "BACKGROUND",
+        "OFFSCREEN_DOCUMENT",
+        "SIDE_PANEL",
+        "DEVELOPER_TOOLS",
+      ]),
+    }),
+    contextIds: optional(strings),
+    tabIds: optional(integers),
+    windowIds: optional(integers),
+    documentIds: optional(strings),
+    frameIds: optional(integers),
+    documentUrls: optional(strings),
+    documentOrigins: optional(strings),
+    incognito: optional("boolean"),
+  },
+};
+const ACCESS_OPTIONS: SchemaObject = {
+  name: "object",
+  properties: {
+    accessLevel: required(
+      enumOf("storage.AccessLevel", ["TRUSTED_CONTEXTS", "TRUSTED_AND_UNTRUSTED_CONTEXTS"]),
+    ),
+  },
+};
+/** A function whose one parameter is the callback (or, with `sync`, that takes none). */
+const callbackOnly = (name: string, sync = false) => ({
+  signature: `${name}(${sync ? "" : "optional function callback"})`,
+  parameters: [],
 });
 
 /** Each checked function: its signature as Chrome's messages quote it, and its parameters. */
@@ -50,6 +117,27 @@ const FUNCTIONS: Readonly<
     parameters: [],
   },
   "permissions.contains": permissionsCall("contains"),
+  "tabs.query": {
+    signature: "tabs.query(object queryInfo, optional function callback)",
+    parameters: [{ name: "queryInfo", type: QUERY_INFO }],
+  },
+  "tabs.get": {
+    signature: "tabs.get(integer tabId, optional function callback)",
+    parameters: [{ name: "tabId", type: "integer" }],
+  },
+  "runtime.getContexts": {
+    signature: "runtime.getContexts(runtime.ContextFilter filter, optional function callback)",
+    parameters: [{ name: "filter", type: CONTEXT_FILTER }],
+  },
+  "storage.setAccessLevel": {
+    signature: "storage.setAccessLevel(object accessOptions, optional function callback)",
+    parameters: [{ name: "accessOptions", type: ACCESS_OPTIONS }],
+  },
+  "i18n.getUILanguage": callbackOnly("i18n.getUILanguage", true),
+  "i18n.getAcceptLanguages": callbackOnly("i18n.getAcceptLanguages"),
+  "runtime.openOptionsPage": callbackOnly("runtime.openOptionsPage"),
+  "runtime.getPlatformInfo": callbackOnly("runtime.getPlatformInfo"),
+  "webRequest.handlerBehaviorChanged": callbackOnly("webRequest.handlerBehaviorChanged"),
   "permissions.request": permissionsCall("request"),
   "permissions.remove": permissionsCall("remove"),
 };
@@ -66,5 +154,9 @@ const FUNCTIONS: Readonly<
  */
 export function checkApiCall(name: string, given: readonly unknown[]): void {
   const { signature, parameters } = FUNCTIONS[name];
-  parseArguments(signature, parameters, given);
+  const [first] = parseArguments(signature, parameters, given);
+  // tabs.get's schema has a minimum
+  if (name === "tabs.get" && (first as number) < 0) {
+    throw invocationError(signature, "tabId", [], "Value must be at least 0");
+  }
 }

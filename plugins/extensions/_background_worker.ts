@@ -110,6 +110,9 @@ export function install(init: BackgroundInit): void {
       return typeof last === "function" ? call(...given, last) : call(...given);
     };
   };
+  /** A member checked at the call against its signature in `_api_signatures.ts`. */
+  const byApi = (method: string, local?: (...args: unknown[]) => unknown) =>
+    checked(method, (given) => checkApiCall(method, given), local);
   const toSession = api("runtime.sendMessage");
   const noReceiver = api("runtime.sendMessage", () => {
     throw new Error(NO_RECEIVER);
@@ -127,14 +130,7 @@ export function install(init: BackgroundInit): void {
     ...OTHER_ENUMS.runtime,
     id: init.id,
     getManifest: () => structuredClone(init.manifest),
-    getPlatformInfo: checked("runtime.getPlatformInfo", (given) => {
-      if (given.length > 0) {
-        throw new TypeError(
-          "Error in invocation of runtime.getPlatformInfo(optional function callback): No " +
-            "matching signature.",
-        );
-      }
-    }, platformInfo),
+    getPlatformInfo: byApi("runtime.getPlatformInfo", platformInfo),
     getURL: (...args: unknown[]) => {
       checkApiCall("runtime.getURL", args);
       return `chrome-extension://${init.id}/${(args[0] as string).replace(/^\//, "")}`;
@@ -165,16 +161,12 @@ export function install(init: BackgroundInit): void {
       }
     }),
     // the background is the one context there is (no tabs, popups or offscreen documents)
-    getContexts: checked("runtime.getContexts", ([filter]) => {
-      if (filter === null || typeof filter !== "object") {
-        throw new TypeError(
-          "Error in invocation of runtime.getContexts(runtime.ContextFilter filter, optional " +
-            "function callback): No matching signature.",
-        );
-      }
-    }, (filter) => backgroundContexts(filter as ContextFilter, backgroundContextId)),
+    getContexts: byApi(
+      "runtime.getContexts",
+      (filter) => backgroundContexts(filter as ContextFilter, backgroundContextId),
+    ),
     // an options page opens in a tab, and there are no tabs
-    openOptionsPage: api("runtime.openOptionsPage", () => {
+    openOptionsPage: byApi("runtime.openOptionsPage", () => {
       throw new Error("Could not create an options page.");
     }),
     connect: ports.connect,
@@ -235,8 +227,11 @@ export function install(init: BackgroundInit): void {
           substitutions,
         );
       },
-      getUILanguage: () => init.uiLanguage,
-      getAcceptLanguages: api("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
+      getUILanguage: (...args: unknown[]) => {
+        checkApiCall("i18n.getUILanguage", args);
+        return init.uiLanguage;
+      },
+      getAcceptLanguages: byApi("i18n.getAcceptLanguages", () => acceptLanguages(init.uiLanguage)),
     },
     management: managementNamespace(init, checked, event),
     permissions: {
@@ -249,8 +244,8 @@ export function install(init: BackgroundInit): void {
     },
     tabs: {
       TAB_ID_NONE: -1,
-      query: api("tabs.query", () => []),
-      get: api("tabs.get", (id) => {
+      query: byApi("tabs.query", () => []),
+      get: byApi("tabs.get", (id) => {
         throw new Error(`No tab with id: ${id}.`);
       }),
       onCreated: event("tabs.onCreated"),
@@ -266,7 +261,7 @@ export function install(init: BackgroundInit): void {
     const wr: Record<string, unknown> = {
       ...WEB_REQUEST_ENUMS,
       MAX_HANDLER_BEHAVIOR_CHANGED_CALLS_PER_10_MINUTES: 20,
-      handlerBehaviorChanged: api("webRequest.handlerBehaviorChanged"),
+      handlerBehaviorChanged: byApi("webRequest.handlerBehaviorChanged"),
       // the extension's own actions that lost a conflict (the session reports them)
       onActionIgnored: event("webRequest.onActionIgnored"),
     };

@@ -52,6 +52,9 @@ function isOfKind(value: unknown, type: SchemaType): boolean {
   }
   if (typeof type === "object" && "values" in type) return typeof value === "string";
   if (typeof type === "object" && "items" in type) return Array.isArray(value);
+  if (typeof type === "object" && "choices" in type) {
+    return type.choices.some((choice) => isOfKind(value, choice));
+  }
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 

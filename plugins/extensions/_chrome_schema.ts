@@ -25,6 +25,14 @@ export interface SchemaArray {
   readonly items: SchemaType;
 }
 
+/** A value of one of several types (`[string|array]`), tried in order. */
+export interface SchemaChoice {
+  /** The name the bindings' type errors give it (`[string|array]`). */
+  readonly name: string;
+  /** The types it may be. */
+  readonly choices: readonly SchemaType[];
+}
+
 /** A property of a schema object: its type, and whether it may be left out. */
 export interface SchemaProperty {
   /** Its type. */
@@ -54,6 +62,7 @@ export type SchemaType =
   | "object"
   | SchemaEnum
   | SchemaArray
+  | SchemaChoice
   | SchemaObject;
 
 /** Where a value failed its schema, and why (Chrome's words, without the final period). */
@@ -134,6 +143,7 @@ export function parseSchemaValue(value: unknown, type: SchemaType): unknown {
     if (type.values.includes(value as string)) return value;
     throw new SchemaRefusal(`Value must be one of ${[...type.values].sort().join(", ")}`);
   }
+  if ("choices" in type) return parseChoice(value, type);
   if ("items" in type) {
     if (!Array.isArray(value)) wrongType(value, "array");
     const list = value as unknown[];
@@ -163,6 +173,24 @@ export function parseSchemaValue(value: unknown, type: SchemaType): unknown {
     throw new SchemaRefusal(`Missing required property '${missing}'`, [], [missing]);
   }
   return out;
+}
+
+/**
+ * The first choice `value` fits; a value of none of the choices' kinds is of the wrong type, and
+ * one of a choice's kind that fails inside it matches no choice (Chrome's two messages).
+ */
+function parseChoice(value: unknown, type: SchemaChoice): unknown {
+  let inside = false;
+  for (const choice of type.choices) {
+    try {
+      return parseSchemaValue(value, choice);
+    } catch (error) {
+      if (!(error instanceof SchemaRefusal)) throw error;
+      if (error.path.length > 0 || !error.problem.startsWith("Invalid type")) inside = true;
+    }
+  }
+  if (inside) throw new SchemaRefusal("Value did not match any choice");
+  return wrongType(value, type.name);
 }
 
 function wrongType(value: unknown, expected: string): never {

@@ -7,6 +7,7 @@
  * @module
  */
 import { checkStorageCall, chromeStorageItems } from "./_storage_arguments.ts";
+import { checkApiCall } from "./_api_signatures.ts";
 
 /** A member that calls the session (promise or callback form), or answers with `local`. */
 export type Api = (
@@ -59,18 +60,11 @@ export function storageNamespace(
   // Chromium 156 has setAccessLevel on every area; there are no content scripts to grant access
   // to, so it only checks its argument
   const setAccessLevel = (area: string) =>
-    api(`storage.${area}.setAccessLevel`, (options) => {
-      const levels = Object.values(enums.AccessLevel);
-      const level = (options as { accessLevel?: unknown } | undefined)?.accessLevel;
-      if (!levels.includes(level as string)) {
-        throw new TypeError(
-          `Error in invocation of storage.${area}.setAccessLevel: Error at parameter ` +
-            `'accessOptions': Error at property 'accessLevel': Value must be one of ${
-              levels.join(", ")
-            }.`,
-        );
-      }
-    });
+    checked(
+      `storage.${area}.setAccessLevel`,
+      (given) => checkApiCall("storage.setAccessLevel", given),
+      () => {},
+    );
   const area = (name: string, constants: Record<string, number> = {}) => ({
     get: method(name, "get"),
     set: method(name, "set"),

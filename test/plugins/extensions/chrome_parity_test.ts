@@ -382,7 +382,7 @@ describe("chrome.alarms.create", () => {
 });
 
 describe("chrome.storage.session.setAccessLevel", () => {
-  it("takes Chrome's two access levels and refuses others", async () => {
+  it("takes Chrome's two access levels and refuses others (Chromium 156's words)", async () => {
     const { ses, id } = await loaded();
     assert.equal(
       await callChrome(ses, id, "storage.session.setAccessLevel", {
@@ -392,7 +392,11 @@ describe("chrome.storage.session.setAccessLevel", () => {
     );
     await assert.rejects(
       callChrome(ses, id, "storage.session.setAccessLevel", { accessLevel: "EVERYONE" }),
-      /Value must be one of TRUSTED_CONTEXTS, TRUSTED_AND_UNTRUSTED_CONTEXTS\.$/,
+      {
+        message: "Error in invocation of storage.setAccessLevel(object accessOptions, optional " +
+          "function callback): Error at parameter 'accessOptions': Error at property " +
+          "'accessLevel': Value must be one of TRUSTED_AND_UNTRUSTED_CONTEXTS, TRUSTED_CONTEXTS.",
+      },
     );
   });
 });
