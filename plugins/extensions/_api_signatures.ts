@@ -7,7 +7,6 @@
  * @module
  */
 import { parseArguments, type SchemaParameter } from "./_chrome_arguments.ts";
-import { invocationError } from "./_chrome_invocation.ts";
 import { optional, required, type SchemaObject } from "./_chrome_schema.ts";
 
 const PERMISSIONS: SchemaObject = {
@@ -81,6 +80,36 @@ const ACCESS_OPTIONS: SchemaObject = {
     ),
   },
 };
+const tabId = { minimum: 0 } as const;
+const CREATE_PROPERTIES: SchemaObject = {
+  name: "object",
+  properties: {
+    windowId: optional("integer"),
+    index: optional(tabId),
+    url: optional("string"),
+    active: optional("boolean"),
+    selected: optional("boolean"),
+    pinned: optional("boolean"),
+    openerTabId: optional(tabId),
+  },
+};
+const UPDATE_PROPERTIES: SchemaObject = {
+  name: "object",
+  properties: {
+    url: optional("string"),
+    active: optional("boolean"),
+    highlighted: optional("boolean"),
+    selected: optional("boolean"),
+    pinned: optional("boolean"),
+    muted: optional("boolean"),
+    openerTabId: optional(tabId),
+    autoDiscardable: optional("boolean"),
+  },
+};
+const SEND_OPTIONS: SchemaObject = {
+  name: "object",
+  properties: { frameId: optional(tabId), documentId: optional("string") },
+};
 /** A function whose one parameter is the callback (or, with `sync`, that takes none). */
 const callbackOnly = (name: string, sync = false) => ({
   signature: `${name}(${sync ? "" : "optional function callback"})`,
@@ -123,7 +152,35 @@ const FUNCTIONS: Readonly<
   },
   "tabs.get": {
     signature: "tabs.get(integer tabId, optional function callback)",
-    parameters: [{ name: "tabId", type: "integer" }],
+    parameters: [{ name: "tabId", type: tabId }],
+  },
+  "tabs.create": {
+    signature: "tabs.create(object createProperties, optional function callback)",
+    parameters: [{ name: "createProperties", type: CREATE_PROPERTIES }],
+  },
+  "tabs.update": {
+    signature: "tabs.update(optional integer tabId, object updateProperties, optional function " +
+      "callback)",
+    parameters: [
+      { name: "tabId", type: tabId, optional: true },
+      { name: "updateProperties", type: UPDATE_PROPERTIES },
+    ],
+  },
+  "tabs.remove": {
+    signature: "tabs.remove([integer|array] tabIds, optional function callback)",
+    parameters: [{
+      name: "tabIds",
+      type: { name: "[integer|array]", choices: [tabId, { items: tabId }] },
+    }],
+  },
+  "tabs.sendMessage": {
+    signature: "tabs.sendMessage(integer tabId, any message, optional object options, optional " +
+      "function callback)",
+    parameters: [
+      { name: "tabId", type: tabId },
+      { name: "message", type: "any" },
+      { name: "options", type: SEND_OPTIONS, optional: true },
+    ],
   },
   "runtime.getContexts": {
     signature: "runtime.getContexts(runtime.ContextFilter filter, optional function callback)",
@@ -154,9 +211,5 @@ const FUNCTIONS: Readonly<
  */
 export function checkApiCall(name: string, given: readonly unknown[]): void {
   const { signature, parameters } = FUNCTIONS[name];
-  const [first] = parseArguments(signature, parameters, given);
-  // tabs.get's schema has a minimum
-  if (name === "tabs.get" && (first as number) < 0) {
-    throw invocationError(signature, "tabId", [], "Value must be at least 0");
-  }
+  parseArguments(signature, parameters, given);
 }

@@ -110,6 +110,9 @@ export function install(init: BackgroundInit): void {
       return typeof last === "function" ? call(...given, last) : call(...given);
     };
   };
+  const noTab = (id: unknown): never => {
+    throw new Error(`No tab with id: ${id}.`);
+  };
   /** A member checked at the call against its signature in `_api_signatures.ts`. */
   const byApi = (method: string, local?: (...args: unknown[]) => unknown) =>
     checked(method, (given) => checkApiCall(method, given), local);
@@ -245,8 +248,20 @@ export function install(init: BackgroundInit): void {
     tabs: {
       TAB_ID_NONE: -1,
       query: byApi("tabs.query", () => []),
-      get: byApi("tabs.get", (id) => {
-        throw new Error(`No tab with id: ${id}.`);
+      get: byApi("tabs.get", noTab),
+      // websession has no tabs and no window: these find none, in Chrome's words
+      create: byApi("tabs.create", () => {
+        throw new Error("No current window");
+      }),
+      update: byApi("tabs.update", (id) => {
+        throw new Error(typeof id === "number" ? `No tab with id: ${id}.` : "No current window");
+      }),
+      remove: byApi("tabs.remove", (ids) => {
+        const first = Array.isArray(ids) ? ids[0] : ids;
+        if (first !== undefined) noTab(first);
+      }),
+      sendMessage: byApi("tabs.sendMessage", () => {
+        throw new Error(NO_RECEIVER);
       }),
       onCreated: event("tabs.onCreated"),
       onUpdated: event("tabs.onUpdated"),

@@ -52,6 +52,7 @@ function isOfKind(value: unknown, type: SchemaType): boolean {
   }
   if (typeof type === "object" && "values" in type) return typeof value === "string";
   if (typeof type === "object" && "items" in type) return Array.isArray(value);
+  if (typeof type === "object" && "minimum" in type) return isChromeInteger(value);
   if (typeof type === "object" && "choices" in type) {
     return type.choices.some((choice) => isOfKind(value, choice));
   }
@@ -78,15 +79,22 @@ export function parseArguments(
 ): unknown[] {
   if (given.length > parameters.length) throw noMatchingSignature(signature);
   const out: unknown[] = [];
+  let next = 0; // the next argument to place
   parameters.forEach((parameter, i) => {
-    const value = given[i];
-    if (value === undefined || value === null) {
+    const value = given[next];
+    const left = given.length - next;
+    if (left === 0 || value === undefined || value === null) {
       if (!parameter.optional) throw noMatchingSignature(signature);
       out.push(undefined);
-    } else if (!isOfKind(value, parameter.type)) {
-      throw noMatchingSignature(signature);
-    } else out.push(value);
+      if (left > 0) next++;
+    } else if (isOfKind(value, parameter.type)) {
+      out.push(value);
+      next++;
+    } else if (parameter.optional && left < parameters.length - i) {
+      out.push(undefined); // an optional parameter of another kind is skipped (tabs.update({}))
+    } else throw noMatchingSignature(signature);
   });
+  if (next < given.length) throw noMatchingSignature(signature);
   return out.map((value, i) => {
     if (value === undefined) return undefined;
     try {

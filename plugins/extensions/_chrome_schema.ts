@@ -25,6 +25,12 @@ export interface SchemaArray {
   readonly items: SchemaType;
 }
 
+/** An integer with a least value (`Value must be at least 0`). */
+export interface SchemaBoundedInteger {
+  /** The least value taken. */
+  readonly minimum: number;
+}
+
 /** A value of one of several types (`[string|array]`), tried in order. */
 export interface SchemaChoice {
   /** The name the bindings' type errors give it (`[string|array]`). */
@@ -63,6 +69,7 @@ export type SchemaType =
   | SchemaEnum
   | SchemaArray
   | SchemaChoice
+  | SchemaBoundedInteger
   | SchemaObject;
 
 /** Where a value failed its schema, and why (Chrome's words, without the final period). */
@@ -144,6 +151,11 @@ export function parseSchemaValue(value: unknown, type: SchemaType): unknown {
     throw new SchemaRefusal(`Value must be one of ${[...type.values].sort().join(", ")}`);
   }
   if ("choices" in type) return parseChoice(value, type);
+  if ("minimum" in type) {
+    if (!isChromeInteger(value)) wrongType(value, "integer");
+    if ((value as number) >= type.minimum) return value;
+    throw new SchemaRefusal(`Value must be at least ${type.minimum}`);
+  }
   if ("items" in type) {
     if (!Array.isArray(value)) wrongType(value, "array");
     const list = value as unknown[];

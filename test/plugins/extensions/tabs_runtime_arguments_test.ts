@@ -96,6 +96,77 @@ describe("chrome.tabs (Chromium 156's words)", () => {
   });
 });
 
+describe("chrome.tabs' other methods: checked, then no tab is found (Chromium 156's words)", () => {
+  const CREATE = "tabs.create(object createProperties, optional function callback): ";
+  const UPDATE =
+    "tabs.update(optional integer tabId, object updateProperties, optional function callback): ";
+  const REMOVE = "tabs.remove([integer|array] tabIds, optional function callback): ";
+  const SEND = "tabs.sendMessage(integer tabId, any message, optional object options, optional " +
+    "function callback): ";
+
+  it("create and update: their properties against the schema", async () => {
+    assert.deepEqual(await ask("tabs.create", null), thrown(`${CREATE}No matching signature.`));
+    assert.deepEqual(
+      await ask("tabs.create", { url: 5 }),
+      thrown(
+        `${CREATE}Error at parameter 'createProperties': Error at property 'url': Invalid type: ` +
+          "expected string, found integer.",
+      ),
+    );
+    assert.deepEqual(
+      await ask("tabs.create", { url: "https://a.example/", index: -1 }),
+      thrown(
+        `${CREATE}Error at parameter 'createProperties': Error at property 'index': Value must ` +
+          "be at least 0.",
+      ),
+    );
+    assert.deepEqual(
+      await ask("tabs.create", { muted: true }),
+      thrown(`${CREATE}Error at parameter 'createProperties': Unexpected property: 'muted'.`),
+    );
+    assert.deepEqual(await ask("tabs.update", 1, 5), thrown(`${UPDATE}No matching signature.`));
+    assert.deepEqual(
+      await ask("tabs.update", -1, {}),
+      thrown(`${UPDATE}Error at parameter 'tabId': Value must be at least 0.`),
+    );
+    assert.deepEqual(
+      await ask("tabs.update", 999999, { index: 1 }),
+      thrown(`${UPDATE}Error at parameter 'updateProperties': Unexpected property: 'index'.`),
+    );
+    // websession has no window to open a tab in, and no tabs
+    assert.deepEqual(await ask("tabs.create", { url: "https://a.example/" }), {
+      error: "No current window",
+    });
+    assert.deepEqual(await ask("tabs.update", 999999, {}), { error: "No tab with id: 999999." });
+    assert.deepEqual(await ask("tabs.update", {}), { error: "No current window" });
+  });
+
+  it("remove and sendMessage", async () => {
+    assert.deepEqual(await ask("tabs.remove", "x"), thrown(`${REMOVE}No matching signature.`));
+    assert.deepEqual(
+      await ask("tabs.remove", -1),
+      thrown(`${REMOVE}Error at parameter 'tabIds': Value did not match any choice.`),
+    );
+    assert.deepEqual(await ask("tabs.remove", [999999, 5]), { error: "No tab with id: 999999." });
+    assert.deepEqual(await ask("tabs.remove", []), {});
+    assert.deepEqual(
+      await ask("tabs.sendMessage", "x", {}),
+      thrown(`${SEND}No matching signature.`),
+    );
+    assert.deepEqual(
+      await ask("tabs.sendMessage", -1, 1),
+      thrown(`${SEND}Error at parameter 'tabId': Value must be at least 0.`),
+    );
+    assert.deepEqual(
+      await ask("tabs.sendMessage", 999999, { a: 1 }, { foo: 1 }),
+      thrown(`${SEND}Error at parameter 'options': Unexpected property: 'foo'.`),
+    );
+    assert.deepEqual(await ask("tabs.sendMessage", 999999, { a: 1 }, { frameId: 0 }), {
+      error: "Could not establish connection. Receiving end does not exist.",
+    });
+  });
+});
+
 describe("chrome.runtime, chrome.i18n, storage and webRequest (Chromium 156's words)", () => {
   it("getContexts: the filter against runtime.ContextFilter", async () => {
     assert.deepEqual(
