@@ -271,7 +271,7 @@ function send(
   request: PipelineRequest,
   input: PipelineInput,
 ): Promise<Response> {
-  let answer = run.first("transport", request, [], (answer, tap) => {
+  const answer = run.first("transport", request, [], (answer, tap) => {
     if (answer instanceof Response) return answer;
     if (answer === undefined || answer === null) return undefined;
     const why = `The transport tap of ${tap.plugin} answered something that is not a Response`;
