@@ -72,13 +72,21 @@ const CONTEXT_FILTER: SchemaObject = {
     incognito: optional("boolean"),
   },
 };
+/**
+ * `storage.AccessLevel`'s values, in the schema's order (also `chrome.storage.AccessLevel`).
+ *
+ * @example
+ * ```ts
+ * ACCESS_LEVELS[0]; // "TRUSTED_CONTEXTS"
+ * ```
+ */
+export const ACCESS_LEVELS: readonly string[] = [
+  "TRUSTED_CONTEXTS",
+  "TRUSTED_AND_UNTRUSTED_CONTEXTS",
+];
 const ACCESS_OPTIONS: SchemaObject = {
   name: "object",
-  properties: {
-    accessLevel: required(
-      enumOf("storage.AccessLevel", ["TRUSTED_CONTEXTS", "TRUSTED_AND_UNTRUSTED_CONTEXTS"]),
-    ),
-  },
+  properties: { accessLevel: required(enumOf("storage.AccessLevel", ACCESS_LEVELS)) },
 };
 const tabId = { minimum: 0 } as const;
 const CREATE_PROPERTIES: SchemaObject = {
@@ -191,6 +199,8 @@ const FUNCTIONS: Readonly<
     parameters: [{ name: "accessOptions", type: ACCESS_OPTIONS }],
   },
   "i18n.getUILanguage": callbackOnly("i18n.getUILanguage", true),
+  "management.getSelf": callbackOnly("management.getSelf"),
+  "management.getAll": callbackOnly("management.getAll"),
   "i18n.getAcceptLanguages": callbackOnly("i18n.getAcceptLanguages"),
   "runtime.openOptionsPage": callbackOnly("runtime.openOptionsPage"),
   "runtime.getPlatformInfo": callbackOnly("runtime.getPlatformInfo"),

@@ -8,6 +8,7 @@
  */
 import { WEB_REQUEST_EXTRA_INFO } from "./_wire.ts";
 import { SAME_SITE_STATUSES } from "./_cookies_arguments.ts";
+import { ACCESS_LEVELS } from "./_api_signatures.ts";
 import { PROXY_MODES, PROXY_SCHEMES } from "./_proxy_arguments.ts";
 import {
   DOMAIN_TYPES,
@@ -102,7 +103,7 @@ export const OTHER_ENUMS: Readonly<Record<string, Readonly<Record<string, Chrome
     ]),
   },
   storage: {
-    AccessLevel: chromeEnum(["TRUSTED_CONTEXTS", "TRUSTED_AND_UNTRUSTED_CONTEXTS"]),
+    AccessLevel: chromeEnum(ACCESS_LEVELS),
   },
   proxy: {
     Mode: chromeEnum(PROXY_MODES),

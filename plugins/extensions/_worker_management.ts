@@ -9,6 +9,7 @@
  */
 import { type DescribedExtension, extensionInfo } from "./_management_info.ts";
 import type { Checked } from "./_worker_storage.ts";
+import { checkApiCall } from "./_api_signatures.ts";
 
 /**
  * `chrome.management` for the extension `self`; `member` makes a member that checks its arguments
@@ -25,22 +26,17 @@ export function managementNamespace(
   event: (name: string) => unknown,
 ): Record<string, unknown> {
   /** A member whose parameters are checked as Chrome's bindings check its `signature`. */
-  const checked = (
-    name: string,
-    signature: string,
-    matches: (args: unknown[]) => boolean,
-    local?: (...args: unknown[]) => unknown,
-  ) =>
+  const checked = (name: string, signature: string, matches: (args: unknown[]) => boolean) =>
     member(`management.${name}`, (given) => {
       if (!matches(given)) {
         throw new TypeError(
           `Error in invocation of management.${name}(${signature}): No matching signature.`,
         );
       }
-    }, local);
-  /** A member whose one parameter is the callback. */
+    });
+  /** A member whose one parameter is the callback (its signature in `_api_signatures.ts`). */
   const callbackOnly = (name: string, local?: (...args: unknown[]) => unknown) =>
-    checked(name, "optional function callback", (args) => args.length === 0, local);
+    member(`management.${name}`, (given) => checkApiCall(`management.${name}`, given), local);
   /** A member whose one parameter is a string. */
   const withString = (name: string, parameter: string) =>
     checked(
